@@ -1,0 +1,132 @@
+"""What a rule module in checks/ is written against.
+
+A module declares computations and checks with two decorators::
+
+    from cms_build.api import check, computation
+
+    @computation("emissions", title="Emissions inventory", clauses=["6.1.2 f", "F.2"])
+    def inventory(ctx):               # runs once, before every check
+        return {...}                  # JSON-serializable; in ctx.results["emissions"]
+
+    @check("doc.approver-missing", title="Approved records name approver and date",
+           clauses=["7.4.2 c"], severity="error", kinds=["*"])
+    def approver(record, ctx):        # kinds given: called for each valid record of those kinds
+        if record.status == "approved" and not record.get("approved_by"):
+            yield record.issue("status", "approved, but no approved_by", hint="add approved_by")
+
+    @check("ms.risk-categories", title="...", clauses=["6.5.1.2"], severity="warning")
+    def categories(ctx):              # no kinds: called once, looks across records
+        ...
+
+The engine adds the rule id, title, clauses and severity to each issue. A check may give an
+issue its own severity (a deadline still open is a warning, past it an error).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .findings import SEVERITIES, Issue
+
+
+def clause_subsystem(clause: str) -> str:
+    """'B.8.2.2.1 b' -> 'B'; '7.4.2' -> 'common'."""
+    head = clause.strip()[:1]
+    return head if head in "ABCDEFG" and head.isalpha() else "common"
+
+
+@dataclass
+class Check:
+    id: str
+    title: str
+    clauses: tuple
+    severity: str
+    fn: Callable
+    kinds: tuple = ()
+    subsystem: str = ""  # "" = derived from the clauses
+    description: str = ""
+    module: str = ""
+
+    @property
+    def subsystems(self) -> set[str]:
+        """Subsystems this check belongs to; empty means common (always runs)."""
+        if self.subsystem:
+            return set() if self.subsystem == "common" else {self.subsystem}
+        subs = {clause_subsystem(c) for c in self.clauses} - {"common", "E", "F", "G"}
+        # a check citing a common clause too is common: it applies whatever is adopted
+        if any(clause_subsystem(c) == "common" for c in self.clauses):
+            return set()
+        return subs
+
+
+@dataclass
+class Computation:
+    id: str
+    title: str
+    clauses: tuple
+    fn: Callable
+    after: tuple = ()
+    subsystem: str = ""
+    module: str = ""
+
+
+def check(id: str, *, title: str, clauses, severity: str = "error", kinds=(), subsystem: str = ""):
+    if severity not in SEVERITIES:
+        raise ValueError(f"check {id}: severity must be one of {SEVERITIES}")
+    if not clauses:
+        raise ValueError(f"check {id}: name the clauses of the standard it enforces")
+
+    def wrap(fn: Callable) -> Check:
+        doc = (fn.__doc__ or "").strip()
+        return Check(id=id, title=title, clauses=tuple(clauses), severity=severity, fn=fn,
+                     kinds=tuple(kinds), subsystem=subsystem, description=doc, module=fn.__module__)
+    return wrap
+
+
+def computation(id: str, *, title: str, clauses=(), after=(), subsystem: str = ""):
+    def wrap(fn: Callable) -> Computation:
+        return Computation(id=id, title=title, clauses=tuple(clauses), fn=fn, after=tuple(after),
+                           subsystem=subsystem, module=fn.__module__)
+    return wrap
+
+
+@dataclass
+class Context:
+    """Everything a check or computation may read; nothing in it may be changed."""
+
+    root: object
+    settings: object  # cms_build.settings.Settings
+    schemas: object  # cms_build.schemas.SchemaSet
+    index: object  # cms_build.index.Index
+    as_of: dt.date
+    results: dict = field(default_factory=dict)
+    _issues: list = field(default_factory=list)  # issues reported by computations
+
+    def records(self, *kinds: str):
+        """Valid records of the given kinds (all kinds if none), sorted by id."""
+        if not kinds:
+            return sorted((r for r in self.index.by_id.values() if r.valid), key=lambda r: r.id)
+        return self.index.of_kind(*kinds)
+
+    def get(self, record_id: str):
+        record = self.index.get(record_id)
+        return record if record is not None and record.valid else None
+
+    def referring(self, record_id: str, kind: str | None = None):
+        return [r for r in self.index.referring(record_id, kind) if r.valid]
+
+    def adopts(self, subsystem: str) -> bool:
+        return subsystem in self.settings.subsystems
+
+    def setting(self, dotted: str, default=None):
+        return self.settings.get(dotted, default)
+
+    def settings_issue(self, dotted: str, message: str, hint: str = "", severity: str | None = None) -> Issue:
+        line, col = self.settings.where(dotted)
+        return Issue(message, self.settings.rel, line, col, None, dotted, hint, severity)
+
+    def report(self, issue: Issue) -> None:
+        """For computations: an input that cannot be computed (e.g. a unit that cannot be
+        converted). It becomes a finding of the rule '<computation id>.compute'."""
+        self._issues.append(issue)

@@ -1,0 +1,72 @@
+"""Findings: what a rule found, where, and which clause of the standard it enforces."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+
+SEVERITIES = ("error", "warning", "info")
+_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def severity_rank(severity: str) -> int:
+    """0 for error, 1 for warning, 2 for info: lower is worse."""
+    return _RANK[severity]
+
+
+def at_or_above(severity: str, threshold: str) -> bool:
+    return _RANK[severity] <= _RANK[threshold]
+
+
+def format_path(path) -> str:
+    """A data path as people read it: ("targets", 0, "value") -> "targets[0].value"."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    file: str  # repository-relative, POSIX separators
+    line: int = 1
+    col: int = 1
+    clauses: tuple = ()
+    record: str | None = None
+    path: str = ""
+    hint: str = ""
+    title: str = ""
+
+    def sort_key(self):
+        return (self.file, self.line, self.col, self.rule, self.message)
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["clauses"] = list(self.clauses)
+        return d
+
+    def location(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass
+class Issue:
+    """What a check yields: the rule's metadata is added by the engine.
+
+    A check may override the rule's severity (a deadline still open is a warning, past it
+    an error) or name more precise clauses.
+    """
+
+    message: str
+    file: str
+    line: int = 1
+    col: int = 1
+    record: str | None = None
+    path: str = ""
+    hint: str = ""
+    severity: str | None = None
+    clauses: tuple = field(default_factory=tuple)

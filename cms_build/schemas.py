@@ -1,0 +1,208 @@
+"""Record kinds as data: each kind is a JSON Schema (2020-12) file in schemas/.
+
+A kind schema carries, besides standard JSON Schema, a few annotations the engine reads:
+- ``x-cms``: {kind, subsystem, clauses, id_prefix, title_en, description_en, folder}
+- ``x-title-en`` / ``x-description-en`` on properties: the English labels (``title`` and
+  ``description`` are Chinese, the default language of the evidence site);
+- ``x-ref``: on a string property, the kind (or list of kinds) of record it names; the
+  index checks that the record exists and is of that kind;
+- ``x-file``: on a string property, a path to a file in the repository (evidence, CSV);
+- ``x-confidentiality``: on a property, the lowest build profile that may publish it
+  (``internal`` or ``confidential``); public builds leave such fields out.
+
+Schemas refer to the shared definitions (envelope, common types) by relative ``$ref``,
+resolved through one registry built from every schema file.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+SCHEMA_BASE = "https://cms-as-code.org/schemas/"
+
+ANY = "*"  # pattern element: every item of an array
+VALUES = "{}"  # pattern element: every value of an object used as a map
+
+
+class SchemaError(Exception):
+    """A schema file itself is broken: this is the organization's or the project's bug."""
+
+
+@dataclass
+class Kind:
+    name: str
+    schema: dict
+    file: Path
+    subsystem: str = "common"
+    clauses: tuple = ()
+    title_zh: str = ""
+    title_en: str = ""
+    description_zh: str = ""
+    description_en: str = ""
+    id_prefix: str = ""
+    folder: str = ""
+    validator: Draft202012Validator | None = None
+    refs: list = field(default_factory=list)  # [(pattern tuple, (kinds...))]
+    files: list = field(default_factory=list)  # [pattern tuple]
+    restricted: list = field(default_factory=list)  # [(pattern tuple, level)]
+
+    def title(self, language: str = "zh") -> str:
+        return (self.title_en if language == "en" else self.title_zh) or self.name
+
+
+class SchemaSet:
+    """All schemas of a run: the bundled ones plus the organization's own."""
+
+    def __init__(self, documents: dict[str, tuple[dict, Path]]):
+        self.documents = documents  # $id -> (schema, file)
+        resources = [(uri, Resource.from_contents(doc, default_specification=DRAFT202012))
+                     for uri, (doc, _) in documents.items()]
+        self.registry = Registry().with_resources(resources)
+        self.format_checker = FormatChecker()
+        self.kinds: dict[str, Kind] = {}
+        for uri, (doc, path) in sorted(documents.items()):
+            meta = doc.get("x-cms")
+            if isinstance(meta, dict) and meta.get("kind"):
+                self._add_kind(doc, path, meta)
+
+    # -- loading -------------------------------------------------------------------------
+    @classmethod
+    def load(cls, folders: list[Path]) -> "SchemaSet":
+        documents: dict[str, tuple[dict, Path]] = {}
+        for folder in folders:
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.schema.json")):
+                try:
+                    doc = json.loads(path.read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                    raise SchemaError(f"{path}: not a readable JSON schema: {exc}") from None
+                uri = doc.get("$id") or SCHEMA_BASE + path.name
+                doc.setdefault("$id", uri)
+                if uri in documents and documents[uri][1] != path:
+                    raise SchemaError(f"{path}: $id {uri} is also used by {documents[uri][1]}")
+                documents[uri] = (doc, path)
+        return cls(documents)
+
+    def _add_kind(self, doc: dict, path: Path, meta: dict) -> None:
+        try:
+            Draft202012Validator.check_schema(doc)
+        except Exception as exc:  # jsonschema.SchemaError; name its place in the schema
+            raise SchemaError(f"{path}: invalid JSON Schema: {getattr(exc, 'message', exc)}") from None
+        kind = Kind(
+            name=meta["kind"], schema=doc, file=path,
+            subsystem=meta.get("subsystem", "common"),
+            clauses=tuple(meta.get("clauses", ())),
+            title_zh=doc.get("title", ""), title_en=doc.get("x-title-en", ""),
+            description_zh=doc.get("description", ""), description_en=doc.get("x-description-en", ""),
+            id_prefix=meta.get("id_prefix", ""), folder=meta.get("folder", meta["kind"]),
+        )
+        kind.validator = Draft202012Validator(doc, registry=self.registry, format_checker=self.format_checker)
+        _collect(self, doc, (), kind, depth=0, base=doc["$id"])
+        if kind.name in self.kinds:
+            raise SchemaError(f"{path}: kind {kind.name!r} is also defined by {self.kinds[kind.name].file}")
+        self.kinds[kind.name] = kind
+
+    # -- lookups -------------------------------------------------------------------------
+    def resolve(self, ref: str, base: str) -> tuple[dict, str]:
+        resolved = self.registry.resolver(base_uri=base).lookup(ref)
+        return resolved.contents, urljoin(base, ref).split("#", 1)[0] or base
+
+    def by_id(self, uri: str) -> dict:
+        return self.documents[uri][0]
+
+    def property_schema(self, kind: "Kind | str", path: tuple) -> dict:
+        """The (merged) schema of the property at a data path, for labels and descriptions."""
+        kind = self.kinds[kind] if isinstance(kind, str) else kind
+        node, base = kind.schema, kind.schema["$id"]
+        for part in path:
+            node, base = self._deref(node, base)
+            nxt = None
+            if isinstance(part, int):
+                nxt = node.get("items")
+            else:
+                nxt = _find_property(self, node, base, part)
+                if isinstance(nxt, tuple):
+                    nxt, base = nxt
+            if not isinstance(nxt, dict):
+                return {}
+            node = nxt
+        node, _ = self._deref(node, base)
+        return node
+
+    def _deref(self, node: dict, base: str) -> tuple[dict, str]:
+        seen = 0
+        while isinstance(node, dict) and "$ref" in node and seen < 20:
+            extra = {k: v for k, v in node.items() if k != "$ref"}
+            target, base = self.resolve(node["$ref"], base)
+            node = {**target, **extra}
+            seen += 1
+        return node, base
+
+
+def _find_property(schemas: SchemaSet, node: dict, base: str, name: str):
+    props = node.get("properties", {})
+    if name in props:
+        return props[name], base
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in node.get(key, []):
+            sub, sub_base = schemas._deref(sub, base)  # noqa: SLF001
+            found = _find_property(schemas, sub, sub_base, name)
+            if found:
+                return found
+    add = node.get("additionalProperties")
+    if isinstance(add, dict):
+        return add, base
+    return None
+
+
+def _collect(schemas: SchemaSet, node, pattern: tuple, kind: Kind, depth: int, base: str) -> None:
+    """Find x-ref, x-file and x-confidentiality annotations and the data paths they sit at."""
+    if not isinstance(node, dict) or depth > 40:
+        return
+    if "$ref" in node:
+        target, target_base = schemas.resolve(node["$ref"], base)
+        _collect(schemas, target, pattern, kind, depth + 1, target_base)
+    if "x-ref" in node:
+        targets = node["x-ref"]
+        kind.refs.append((pattern, tuple([targets] if isinstance(targets, str) else targets)))
+    if node.get("x-file"):
+        kind.files.append(pattern)
+    if node.get("x-confidentiality") in ("internal", "confidential"):
+        kind.restricted.append((pattern, node["x-confidentiality"]))
+    for name, sub in node.get("properties", {}).items():
+        _collect(schemas, sub, pattern + (name,), kind, depth + 1, base)
+    if isinstance(node.get("additionalProperties"), dict):
+        _collect(schemas, node["additionalProperties"], pattern + (VALUES,), kind, depth + 1, base)
+    if isinstance(node.get("items"), dict):
+        _collect(schemas, node["items"], pattern + (ANY,), kind, depth + 1, base)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in node.get(key, []):
+            _collect(schemas, sub, pattern, kind, depth + 1, base)
+    for key in ("then", "else"):
+        if isinstance(node.get(key), dict):
+            _collect(schemas, node[key], pattern, kind, depth + 1, base)
+
+
+def values_at(data, pattern: tuple, prefix: tuple = ()):
+    """Yield (path, value) for every value matching a pattern in data."""
+    if not pattern:
+        yield prefix, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == ANY:
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield from values_at(item, rest, prefix + (i,))
+    elif head == VALUES:
+        if isinstance(data, dict):
+            for key, item in data.items():
+                yield from values_at(item, rest, prefix + (key,))
+    elif isinstance(data, dict) and head in data:
+        yield from values_at(data[head], rest, prefix + (head,))

@@ -1,0 +1,85 @@
+"""The organization's settings file (cms.yaml), validated by schemas/settings.schema.json.
+
+Defaults live in the schema (``default``), so the documentation users read and the value the
+checks use are one and the same.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from .findings import Issue
+from .records import SETTINGS_FILE
+from .schemas import SCHEMA_BASE, SchemaSet
+from .schemas import Kind
+from .validate import describe_error
+from .yamlsafe import Document, LoadError, load_file
+
+SETTINGS_SCHEMA = SCHEMA_BASE + "settings.schema.json"
+
+
+@dataclass
+class Settings:
+    data: dict
+    doc: Document | None
+    rel: str = SETTINGS_FILE
+
+    def get(self, dotted: str, default=None):
+        node = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    @property
+    def subsystems(self) -> set[str]:
+        return set(self.data.get("subsystems") or [])
+
+    def where(self, dotted: str = "") -> tuple[int, int]:
+        if self.doc is None:
+            return 1, 1
+        return self.doc.where(tuple(p for p in dotted.split(".") if p))
+
+
+def apply_defaults(schemas: SchemaSet, schema: dict, data, base: str):
+    """Fill schema defaults into data, recursively into objects, without overwriting."""
+    schema, base = schemas._deref(schema, base)  # noqa: SLF001
+    if not isinstance(data, dict):
+        return data
+    for name, sub in schema.get("properties", {}).items():
+        sub_d, sub_base = schemas._deref(sub, base)  # noqa: SLF001
+        if name not in data and "default" in sub_d:
+            data[name] = copy.deepcopy(sub_d["default"])
+        if name in data and isinstance(data[name], dict):
+            apply_defaults(schemas, sub_d, data[name], sub_base)
+    return data
+
+
+def load_settings(root: Path, schemas: SchemaSet) -> tuple[Settings, list[Issue]]:
+    """Read and validate cms.yaml; on any problem return findings and usable defaults."""
+    path = root / SETTINGS_FILE
+    schema = schemas.by_id(SETTINGS_SCHEMA)
+    fallback = Settings(apply_defaults(schemas, schema, {"organization": {"name": "?"}, "subsystems": ["A", "B", "C", "D"]}, SETTINGS_SCHEMA), None)
+    if not path.is_file():
+        return fallback, [Issue(f"no settings file {SETTINGS_FILE} at the root of the records repository",
+                                SETTINGS_FILE, hint="create cms.yaml with at least 'organization: {name: ...}' and "
+                                "'subsystems: [A, B, C, D]', or start a repository with 'cms init'")]
+    try:
+        doc = load_file(path)
+    except LoadError as exc:
+        return fallback, [Issue(exc.message, SETTINGS_FILE, exc.line, exc.col, hint=exc.hint)]
+    if not isinstance(doc.data, dict):
+        return fallback, [Issue("the settings file must be a mapping of 'key: value' lines", SETTINGS_FILE, 1, 1)]
+    validator = Draft202012Validator(schema, registry=schemas.registry, format_checker=schemas.format_checker)
+    pseudo = Kind(name="settings", schema=schema, file=path, validator=validator)
+    issues: list[Issue] = []
+    for error in validator.iter_errors(doc.data):
+        issues.extend(describe_error(error, doc, pseudo, schemas, SETTINGS_FILE, None))
+    if issues:
+        return fallback, issues
+    data = apply_defaults(schemas, schema, copy.deepcopy(doc.data), SETTINGS_SCHEMA)
+    return Settings(data, doc), []
