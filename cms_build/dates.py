@@ -30,5 +30,11 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def one_year_less_a_day(start: dt.date) -> dt.date:
-    """The last day of a one-year period starting on `start` (2025-03-01 -> 2026-02-28)."""
+    """The last day of a one-year period starting on `start` (2025-03-01 -> 2026-02-28).
+
+    A period starting on 29 February ends on 28 February of the next year: its anniversary
+    rolls over to 1 March, so that no two start days share a last day.
+    """
+    if start.month == 2 and start.day == 29:
+        return dt.date(start.year + 1, 2, 28)
     return add_years(start, 1) - dt.timedelta(days=1)
