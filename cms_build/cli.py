@@ -1,0 +1,292 @@
+"""The `cms` command.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 a usage or
+internal error (bad option, no records repository, a broken schema or rule module).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .findings import SEVERITIES
+
+
+class CmsError(click.ClickException):
+    """A usage problem explained to the user; exit code 2."""
+
+    exit_code = 2
+
+
+def _find_root(path: str | None) -> Path:
+    """The records repository: PATH, or the nearest folder upward holding cms.yaml."""
+    if path:
+        root = Path(path)
+        if not root.is_dir():
+            raise CmsError(f"{path}: not a folder. Give the folder that holds cms.yaml and the records.")
+        return root
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "cms.yaml").is_file():
+            return folder
+    raise CmsError("no cms.yaml here or in any parent folder. Give the records folder "
+                   "(e.g. 'cms check records') or start one with 'cms init DIR'.")
+
+
+def _as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CmsError(f"--as-of {value!r} is not a date: write it YYYY-MM-DD, e.g. --as-of 2026-06-30") from None
+
+
+def _interactive() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _progress():
+    """A one-line progress counter on a terminal; silent in CI and when piped."""
+    if not _interactive():
+        return None
+
+    def show(n: int, total: int):
+        if total >= 200 and (n % 100 == 0 or n == total - 1):
+            click.echo(f"\rreading records {n + 1}/{total}", err=True, nl=(n == total - 1))
+    return show
+
+
+def _run(path, as_of, stages="check"):
+    from .engine import run
+    from .schemas import SchemaError
+    root = _find_root(path)
+    try:
+        return run(root, _as_of(as_of) if not isinstance(as_of, dt.date) else as_of, stages=stages,
+                   progress=_progress())
+    except SchemaError as exc:
+        raise CmsError(f"a schema is broken: {exc}") from None
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+                            help="Evaluate date rules as of this day (default: today). Repeat a past run exactly.")
+output_option = click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="cms")
+def cli():
+    """Carbon management system as code (T/CIECCPA 《碳管理体系 要求及使用指南》).
+
+    Records are YAML files in a git repository with a cms.yaml at its root. PATH defaults to
+    the nearest folder upward that holds cms.yaml.
+    """
+
+
+@cli.command()
+@click.argument("path", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "sarif"]), default="text", show_default=True)
+@output_option
+def validate(path, fmt, output):
+    """Schema and reference errors only (fast; no computations, no date rules)."""
+    from .formats import render
+    result = _run(path, dt.date.today(), stages="validate")
+    _write(render(fmt, result, fail_on="error", color=(fmt == "text" and not output and sys.stdout.isatty())), output)
+    sys.exit(1 if result.failing("error") else 0)
+
+
+@cli.command()
+@click.argument("path", required=False)
+@as_of_option
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True,
+              help="Exit 1 when there are findings of this severity or worse.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "sarif"]), default="text", show_default=True)
+@output_option
+def check(path, as_of, fail_on, fmt, output):
+    """Everything: schemas, references, computations and every rule of the standard."""
+    from .formats import render
+    result = _run(path, as_of)
+    _write(render(fmt, result, fail_on=fail_on, color=(fmt == "text" and not output and sys.stdout.isatty())), output)
+    sys.exit(1 if result.failing(fail_on) else 0)
+
+
+@cli.command("checks")
+@click.argument("path", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_checks(path, fmt):
+    """The rules: id, title, severity and the clauses each enforces."""
+    from .engine import load_rules, rule_folders
+    from .paths import bundled
+    folders = rule_folders(_find_root(path)) if path or _has_root() else [bundled("checks")]
+    checks, comps = load_rules(folders)
+    rows = [{"id": c.id, "title": c.title, "severity": c.severity, "clauses": list(c.clauses),
+             "kinds": list(c.kinds), "module": c.module, "description": c.description} for c in checks]
+    if fmt == "json":
+        click.echo(json.dumps({"checks": rows, "computations": [
+            {"id": c.id, "title": c.title, "clauses": list(c.clauses), "module": c.module} for c in comps]},
+            ensure_ascii=False, indent=2))
+        return
+    width = max((len(r["id"]) for r in rows), default=10)
+    for r in rows:
+        click.echo(f"{r['id']:<{width}}  {r['severity']:<7}  {', '.join(r['clauses']):<22}  {r['title']}")
+    click.echo(f"\n{len(rows)} checks, {len(comps)} computations")
+
+
+def _has_root() -> bool:
+    here = Path.cwd()
+    return any((f / "cms.yaml").is_file() for f in (here, *here.parents))
+
+
+@cli.command()
+@click.argument("path", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def kinds(path, fmt):
+    """The record kinds, from the schemas."""
+    from .engine import schema_folders
+    from .paths import bundled
+    from .schemas import SchemaSet
+    folders = schema_folders(_find_root(path)) if path or _has_root() else [bundled("schemas")]
+    schemas = SchemaSet.load(folders)
+    rows = [{"kind": k.name, "subsystem": k.subsystem, "title_zh": k.title_zh, "title_en": k.title_en,
+             "clauses": list(k.clauses), "id_prefix": k.id_prefix} for k in sorted(schemas.kinds.values(), key=lambda k: k.name)]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    width = max((len(r["kind"]) for r in rows), default=10)
+    for r in rows:
+        click.echo(f"{r['kind']:<{width}}  {r['subsystem']:<6}  {r['title_zh']} / {r['title_en']}")
+
+
+@cli.command()
+@click.argument("path", required=False)
+@as_of_option
+@click.option("--profile", type=click.Choice(["internal", "public"]), default="internal", show_default=True,
+              help="public: only records marked public, without their confidential fields.")
+@output_option
+def export(path, as_of, profile, output):
+    """The whole dataset as JSON: records, computed results, findings, conformity matrix."""
+    from .export import export_document
+    result = _run(path, as_of)
+    _write(json.dumps(export_document(result, profile), ensure_ascii=False, indent=2, sort_keys=True) + "\n", output)
+
+
+@cli.command()
+@click.argument("path", required=False)
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@output_option
+def matrix(path, as_of, fmt, output):
+    """The clause-by-clause conformity matrix at the as-of date."""
+    from .matrix import build_matrix, render_text
+    result = _run(path, as_of)
+    data = build_matrix(result)
+    _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n" if fmt == "json" else render_text(data), output)
+
+
+@cli.command("list")
+@click.argument("path", required=False)
+@click.option("--kind", "kind", help="Only records of this kind.")
+def list_records(path, kind):
+    """The records: id, kind, status, title, file."""
+    result = _run(path, dt.date.today(), stages="validate")
+    if kind and kind not in result.schemas.kinds:
+        raise CmsError(f"unknown kind {kind!r}; 'cms kinds' lists them")
+    rows = [r for r in sorted(result.index.by_id.values(), key=lambda r: (r.kind, r.id)) if not kind or r.kind == kind]
+    for r in rows:
+        click.echo(f"{r.id:<24} {r.kind:<22} {r.status:<10} {r.title}  ({r.rel})")
+    click.echo(f"\n{len(rows)} records")
+
+
+@cli.command()
+@click.argument("record_id")
+@click.option("--path", "path", help="The records repository (default: nearest cms.yaml upward).")
+@as_of_option
+def show(record_id, path, as_of):
+    """One record: its file, content, references both ways, and findings on it."""
+    result = _run(path, as_of)
+    record = result.index.get(record_id)
+    if record is None:
+        import difflib
+        close = difflib.get_close_matches(record_id, list(result.index.by_id), n=3, cutoff=0.6)
+        raise CmsError(f"no record with id {record_id!r}" + (f"; did you mean {', '.join(close)}?" if close else ""))
+    click.echo(f"# {record.id} ({record.kind}) — {record.rel}")
+    click.echo(record.path.read_text(encoding="utf-8").rstrip())
+    refs_out = sorted({r.target for r in result.index.refs if r.source == record.id})
+    refs_in = [r.id for r in result.index.referring(record.id)]
+    click.echo(f"\nrefers to: {', '.join(refs_out) or '-'}")
+    click.echo(f"referred to by: {', '.join(refs_in) or '-'}")
+    mine = [f for f in result.findings if f.record == record.id or f.file == record.rel]
+    click.echo(f"findings ({len(mine)}):")
+    for f in mine:
+        click.echo(f"  {f.line}:{f.col} {f.severity} {f.rule}: {f.message}")
+
+
+@cli.command()
+@click.argument("kind")
+@click.argument("record_id", required=False)
+@click.option("--path", "path", help="The records repository (default: nearest cms.yaml upward).")
+@click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the comments.")
+def new(kind, record_id, path, language):
+    """Write a new record of KIND from its schema, with every required field and comments.
+
+    Never overwrites: an existing file or id is refused.
+    """
+    from .scaffold import new_record
+    root = _find_root(path)
+    try:
+        target = new_record(root, kind, record_id, language=language)
+    except (ValueError, FileExistsError) as exc:
+        raise CmsError(str(exc)) from None
+    click.echo(f"wrote {target.relative_to(root.resolve()).as_posix()}")
+
+
+def _register_optional_commands():
+    """Commands whose modules are optional parts of the package (the site, the workflow tools)."""
+    for module_name in ("cms_build.site.commands", "cms_build.workflow.commands"):
+        try:
+            module = __import__(module_name, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue
+            raise
+        module.register(cli)
+
+
+_register_optional_commands()
+
+
+def main():
+    """Entry point: never a traceback for a user's mistake; CMS_DEBUG=1 shows one for bugs."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if not isinstance(exc, CmsError) else exc.exit_code)
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for CMS_DEBUG
+        if os.environ.get("CMS_DEBUG"):
+            raise
+        click.echo(f"cms: internal error: {type(exc).__name__}: {exc}\n"
+                   "This is a bug in cms, not in your records. Run again with CMS_DEBUG=1 for details and report it.",
+                   err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

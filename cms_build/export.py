@@ -1,0 +1,51 @@
+"""`cms export`: the whole dataset as one JSON document, for other tools and for auditors.
+
+Everything goes through a publish.View, so a public export holds nothing a public site
+would not show.
+"""
+from __future__ import annotations
+
+from . import __version__
+from .publish import View
+
+
+def export_document(result, profile: str = "internal") -> dict:
+    view = View(result, profile)
+    settings = result.settings.data
+    doc = {
+        "generator": {"name": "cms", "version": __version__},
+        "as_of": result.as_of.isoformat(),
+        "profile": profile,
+        "organization": {"name": settings.get("organization", {}).get("name"),
+                         "name_en": settings.get("organization", {}).get("name_en")},
+        "subsystems": sorted(result.settings.subsystems),
+        "gwp_set": settings.get("gwp_set"),
+        "records": [{
+            "id": r.id, "kind": r.kind, "file": r.rel, "title": r.title, "status": r.status,
+            "confidentiality": r.confidentiality, "valid": r.valid, "data": view.data(r),
+        } for r in view.records],
+        "results": view.results(),
+        "findings": [f.as_dict() for f in view.findings],
+        "summary": {s: sum(1 for f in view.findings if f.severity == s) for s in ("error", "warning", "info")},
+    }
+    matrix = conformity_matrix(result, view)
+    if matrix is not None:
+        doc["matrix"] = matrix
+    return doc
+
+
+def conformity_matrix(result, view: View):
+    """The matrix as the view may show it: evidence and findings limited to what is published."""
+    try:
+        from .matrix import build_matrix
+    except ImportError:  # the matrix module is optional while the catalogue is being built
+        return None
+    matrix = build_matrix(result)
+    if view.profile == "internal":
+        return matrix
+    shown = {(f.rule, f.file, f.line, f.message) for f in view.findings}
+    for clause in matrix.get("clauses", []):
+        clause["evidence"] = [e for e in clause.get("evidence", []) if view.visible(e.get("id", ""))]
+        clause["findings"] = [f for f in clause.get("findings", [])
+                              if (f.get("rule"), f.get("file"), f.get("line"), f.get("message")) in shown]
+    return matrix

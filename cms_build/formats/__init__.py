@@ -1,0 +1,41 @@
+"""Output formats of `cms check`: text for people, json for tools, github/junit/sarif for CI."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+FORMATS = ("text", "json", "github", "junit", "sarif")
+
+
+def display_path(result, rel: str) -> str:
+    """A finding's file as the user (or CI, at the repository's top) knows it: relative to
+    the current directory when the records live below it, else repository-relative."""
+    full = Path(result.root) / rel
+    try:
+        return Path(os.path.relpath(full)).as_posix() if full.is_relative_to(Path.cwd()) else rel
+    except ValueError:
+        return rel
+
+
+def render(fmt: str, result, *, fail_on: str = "error", color: bool = False) -> str:
+    from . import github, json_, junit, sarif, text
+    module = {"text": text, "json": json_, "github": github, "junit": junit, "sarif": sarif}[fmt]
+    return module.render(result, fail_on=fail_on, color=color)
+
+
+def rule_table(result) -> dict[str, dict]:
+    """Every rule that can produce a finding: the checks, the engine's, the computations'."""
+    from ..engine import ENGINE_RULES
+    rules: dict[str, dict] = {}
+    for rid, (title, clauses, severity) in ENGINE_RULES.items():
+        rules[rid] = {"id": rid, "title": title, "clauses": list(clauses), "severity": severity, "description": ""}
+    for comp in result.computations:
+        rules[f"{comp.id}.compute"] = {"id": f"{comp.id}.compute", "title": f"{comp.title}: inputs can be computed",
+                                      "clauses": list(comp.clauses), "severity": "error", "description": ""}
+    for chk in result.checks:
+        rules[chk.id] = {"id": chk.id, "title": chk.title, "clauses": list(chk.clauses),
+                         "severity": chk.severity, "description": chk.description}
+    for f in result.findings:  # e.g. a crashed rule reported under its own id
+        rules.setdefault(f.rule, {"id": f.rule, "title": f.title, "clauses": list(f.clauses),
+                                  "severity": f.severity, "description": ""})
+    return dict(sorted(rules.items()))

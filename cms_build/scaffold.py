@@ -1,0 +1,130 @@
+"""`cms new`: a new record written from its kind's schema.
+
+Every required field is present (empty where the user must fill it in, so that `cms check`
+points at it), optional fields are listed as comments, and each line carries the field's
+title and description from the schema, in Chinese or English. An existing file or id is
+never overwritten.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from .engine import schema_folders
+from .records import discover, valid_id
+from .schemas import SchemaSet
+from .yamlsafe import LoadError, load_file
+
+
+def _label(prop: dict, language: str) -> str:
+    title = prop.get("x-title-en") if language == "en" else prop.get("title")
+    desc = prop.get("x-description-en") if language == "en" else prop.get("description")
+    title = title or prop.get("title") or ""
+    text = title + (f": {desc}" if desc and desc != title else "")
+    return text.replace("\n", " ")
+
+
+def _scalar_placeholder(prop: dict) -> str:
+    if "const" in prop:
+        return json.dumps(prop["const"], ensure_ascii=False)
+    if "default" in prop and not isinstance(prop["default"], (dict, list)):
+        return json.dumps(prop["default"], ensure_ascii=False)
+    return ""
+
+
+def _properties(schemas: SchemaSet, node: dict, base: str) -> tuple[dict, list]:
+    """Properties and required names of an object schema, through $ref and allOf."""
+    node, base = schemas._deref(node, base)  # noqa: SLF001
+    props: dict = {}
+    required: list = []
+    for sub in node.get("allOf", []):
+        p, r = _properties(schemas, sub, base)
+        props.update(p)
+        required += r
+    for name, prop in node.get("properties", {}).items():
+        merged, _ = schemas._deref(prop, base)  # noqa: SLF001
+        props[name] = {**props.get(name, {}), **merged}
+    required += node.get("required", [])
+    return props, required
+
+
+def render_skeleton(schemas: SchemaSet, kind_name: str, record_id: str, language: str = "zh",
+                    schema_ref: str | None = None) -> str:
+    kind = schemas.kinds[kind_name]
+    props, required = _properties(schemas, kind.schema, kind.schema["$id"])
+    title = kind.title_en if language == "en" else kind.title_zh
+    lines = []
+    if schema_ref:
+        lines.append(f"# yaml-language-server: $schema={schema_ref}")
+    lines.append(f"# {title} ({kind.name}); clauses: {', '.join(kind.clauses) or '-'}")
+    desc = kind.description_en if language == "en" else kind.description_zh
+    if desc:
+        lines.append(f"# {desc}")
+    fixed = {"kind": json.dumps(kind.name), "id": record_id, "status": "draft"}
+    order = ["kind", "id", "title"] + [n for n in required if n not in ("kind", "id", "title")]
+    order += [n for n in props if n not in order]
+    for name in order:
+        prop = props.get(name, {})
+        label = _label(prop, language)
+        comment = f"  # {label}" if label else ""
+        if name in fixed:
+            lines.append(f"{name}: {fixed[name]}{comment}")
+        elif name in required:
+            lines.append(f"{name}: {_scalar_placeholder(prop)}".rstrip() + f"{comment} (required)")
+        else:
+            lines.append(f"# {name}: {_scalar_placeholder(prop)}".rstrip() + comment)
+    return "\n".join(lines) + "\n"
+
+
+def next_id(existing: set[str], prefix: str) -> str:
+    numbers = [int(m.group(1)) for i in existing if (m := re.fullmatch(re.escape(prefix) + r"-(\d+)", i))]
+    return f"{prefix}-{(max(numbers) + 1 if numbers else 1):03d}"
+
+
+def existing_ids(root: Path) -> set[str]:
+    ids = set()
+    for path in discover(root):
+        try:
+            data = load_file(path).data
+        except LoadError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            ids.add(data["id"])
+    return ids
+
+
+def new_record(root: Path, kind_name: str, record_id: str | None = None, language: str = "zh",
+               schema_ref: str | None = None) -> Path:
+    root = Path(root).resolve()
+    schemas = SchemaSet.load(schema_folders(root))
+    if kind_name not in schemas.kinds:
+        import difflib
+        close = difflib.get_close_matches(kind_name, list(schemas.kinds), n=1, cutoff=0.6)
+        raise ValueError(f"unknown kind {kind_name!r}" + (f"; did you mean {close[0]!r}?" if close else "; 'cms kinds' lists them"))
+    kind = schemas.kinds[kind_name]
+    ids = existing_ids(root)
+    record_id = record_id or next_id(ids, kind.id_prefix or kind.name.upper())
+    if not valid_id(record_id):
+        raise ValueError(f"{record_id!r} is not a valid id: use letters, digits, '.', '_' or '-'")
+    if record_id in ids:
+        raise FileExistsError(f"a record with id {record_id!r} already exists; choose another id")
+    target = root / (kind.folder or kind.name) / f"{record_id}.yaml"
+    if target.exists():
+        raise FileExistsError(f"{target} already exists; cms new never overwrites a record")
+    if schema_ref is None:
+        schema_ref = _schema_ref(root, target, kind_name)
+    text = render_skeleton(schemas, kind_name, record_id, language, schema_ref)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as fh:  # 'x': fail rather than overwrite, even in a race
+        fh.write(text)
+    return target
+
+
+def _schema_ref(root: Path, target: Path, kind_name: str) -> str | None:
+    """The editor's schema for this record: the standalone copy `cms init` keeps in .cms/schemas."""
+    standalone = root / ".cms" / "schemas" / f"{kind_name}.schema.json"
+    if standalone.is_file():
+        import os
+        return Path(os.path.relpath(standalone, target.parent)).as_posix()
+    return None
