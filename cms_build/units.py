@@ -1,0 +1,315 @@
+"""Units for every figure the program computes with: one pint registry, built once, lazily.
+
+Why a units library rather than hand-written conversion factors: the accounting formulas
+of the standard (Annex F: E = AD x EF x GWP) multiply figures whose units come from many
+records and many sources (t and 10^3 Nm3 of fuel, kJ/kg and kJ/Nm3 of heat, tC/TJ, tCO2/MWh,
+万元 of output). A hand-written table of factors silently accepts "kWh x tCO2/GJ"; pint
+carries the dimension through every product and refuses to add or convert things that
+measure different quantities, so such a slip becomes an error with both units named.
+
+The custom units live in ``_DEFINITIONS`` below, each with the reason it exists. The
+important choices:
+
+- CO2-equivalent mass is its own base dimension ``[co2e]``: ``tCO2e``, ``tCO2``,
+  ``kgCO2e`` convert among themselves but never to plain ``t`` (a tonne of fuel is not a
+  tonne of CO2).
+- Carbon mass is its own base dimension ``[carbon]`` (``tC``). Carbon becomes CO2 only
+  through :func:`carbon_to_co2` (x 44/12, the factor of Annex F), never implicitly.
+- Normal cubic metres ``Nm3`` are their own dimension ``[normal_volume]``: a volume of gas
+  at normal conditions is not interchangeable with an actual ``m3`` at line conditions.
+- Currency ``CNY`` is its own dimension ``[currency]``; 万元 is 10^4 CNY.
+
+Spellings the records use ("10^4 Nm3", "万Nm3", "万元", "kt", "tCO₂e") are rewritten to
+registry names by :func:`parse_unit`; anything unknown raises :class:`UnitError` with a
+hint listing close known spellings.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+
+import pint
+
+__all__ = [
+    "C_TO_CO2",
+    "UnitError",
+    "carbon_to_co2",
+    "convert",
+    "dimension_name",
+    "magnitude_in",
+    "parse_unit",
+    "quantity",
+    "registry",
+    "same_dimension",
+]
+
+#: Mass of CO2 per mass of carbon, as the accounting guidelines and Annex F of the
+#: standard use it (44/12, not the molar-mass ratio 44.0095/12.011).
+C_TO_CO2 = 44.0 / 12.0
+
+# One line per definition, in pint's definition syntax. Comments say why each exists.
+_DEFINITIONS = """
+# Chinese counting words as prefixes: 万 = 10^4, 亿 = 10^8 (万Nm3, 万元, 万t, 亿元).
+# ASCII names wan_/yi_ so that the unit is also writable where CJK is awkward.
+wan_- = 1e4 = 万-
+yi_- = 1e8 = 亿-
+
+# CO2-equivalent mass, a base dimension of its own so that it never converts to plain t.
+# tCO2 is the same dimension: a tonne of CO2 is a tonne of CO2e (GWP 1).
+tCO2e = [co2e]
+tCO2 = tCO2e
+kgCO2e = 1e-3 tCO2e
+kgCO2 = kgCO2e
+gCO2e = 1e-6 tCO2e
+gCO2 = gCO2e
+
+# Carbon mass (carbon content tC/TJ, material balance of Annex F.3). Own dimension:
+# becomes CO2 only through carbon_to_co2() (x 44/12), never by unit conversion.
+tC = [carbon]
+kgC = 1e-3 tC
+
+# Normal cubic metres of gas (0 degC, 101.325 kPa): own dimension, not convertible to an
+# actual m3 measured at line conditions. Fuel gas activity data is in 10^3 or 10^4 Nm3.
+Nm3 = [normal_volume]
+
+# Tonne of coal equivalent (Chinese energy statistics, GB/T 2589): 1 kgce = 29307.6 kJ.
+tce = 29.3076 GJ
+kgce = 1e-3 tce
+
+# Currency for intensities per output value (tCO2/万元) and for carbon prices (CNY/t).
+CNY = [currency] = 元 = yuan = RMB
+
+# Chinese spelling of the tonne.
+@alias metric_ton = 吨
+"""
+
+# Scale factors written as numbers in front of a unit ("10^4 Nm3", "1e4 Nm3") become
+# prefixes, because a pint unit cannot carry a bare number.
+_SCALE_PREFIX = {3: "kilo", 4: "wan_", 6: "mega", 8: "yi_", 9: "giga"}
+
+# Record spellings that pint would read differently, or not at all.
+_TOKEN_ALIASES = {
+    "kt": "kilotonne",  # pint reads kt as the knot
+    "m3": "m**3",
+    "m2": "m**2",
+    "tCO2eq": "tCO2e",
+    "tCO2_eq": "tCO2e",
+    "kgCO2eq": "kgCO2e",
+}
+
+_CHAR_REPLACEMENTS = {
+    "³": "3", "²": "2", "₂": "2", "₄": "4", "₆": "6", "₃": "3",
+    "·": "*", "⋅": "*", "×": "*", "／": "/", "（": "(", "）": ")", "％": "%", "－": "-",
+    "\u00a0": " ", "\u3000": " ",
+}
+
+#: Spellings records are expected to use; the vocabulary of hints for unknown units.
+KNOWN_SPELLINGS = (
+    "1", "%", "t", "kt", "kg", "g", "Mt", "万t", "10^4 t",
+    "J", "kJ", "MJ", "GJ", "TJ", "kWh", "MWh", "GWh", "tce", "kgce",
+    "Nm3", "10^3 Nm3", "10^4 Nm3", "万Nm3", "m3", "L",
+    "GJ/t", "kJ/kg", "kJ/Nm3", "GJ/10^4 Nm3", "MJ/kg",
+    "tC", "kgC", "tC/TJ", "tC/t",
+    "tCO2", "tCO2e", "kgCO2e", "ktCO2e", "tCO2/MWh", "tCO2/GJ", "tCO2/t", "tCO2e/t",
+    "kgCO2/kWh", "tCO2/万元",
+    "CNY", "10^4 CNY", "万元", "CNY/t", "CNY/tCO2e",
+    "h", "a", "year", "day",
+)
+
+_registry: pint.UnitRegistry | None = None
+_lock = threading.Lock()
+
+
+class UnitError(ValueError):
+    """A unit that cannot be read, or a conversion between different kinds of quantity."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} (hint: {self.hint})" if self.hint else self.message
+
+
+def registry() -> pint.UnitRegistry:
+    """The program's single unit registry, built on first use (about 0.2 s) and then reused.
+
+    It is also made pint's application registry, so that code using
+    ``pint.get_application_registry()`` shares it: quantities from two registries
+    cannot be combined.
+    """
+    global _registry
+    if _registry is None:
+        with _lock:
+            if _registry is None:
+                ureg = pint.UnitRegistry(on_redefinition="raise")
+                for line in _DEFINITIONS.splitlines():
+                    line = line.strip()
+                    if line and not line.startswith("#"):
+                        ureg.define(line)
+                pint.set_application_registry(ureg)
+                _registry = ureg
+    return _registry
+
+
+def __getattr__(name: str):  # ``units.ureg`` as a lazy module attribute
+    if name == "ureg":
+        return registry()
+    raise AttributeError(name)
+
+
+_SCALE_RE = re.compile(
+    r"(?<![\w.])(?:10\s*(?:\^|\*\*)\s*(\d+)|1[eE]\+?(\d+))\s*(?=[A-Za-z_\u4e00-\u9fff(])"
+)
+_NAME_RE = re.compile(r"[A-Za-z_\u4e00-\u9fff][A-Za-z_0-9\u4e00-\u9fff]*")
+
+
+def _normalize(text: str) -> str:
+    s = "".join(_CHAR_REPLACEMENTS.get(ch, ch) for ch in text).strip()
+
+    def scale(m: re.Match) -> str:
+        power = int(m.group(1) or m.group(2))
+        prefix = _SCALE_PREFIX.get(power)
+        if prefix is None:
+            raise UnitError(
+                f"unsupported scale factor 10^{power} in unit {text!r}",
+                "scale factors 10^3, 10^4 (万), 10^6, 10^8 (亿) and 10^9 are understood",
+            )
+        return prefix
+    s = _SCALE_RE.sub(scale, s)
+    s = _NAME_RE.sub(lambda m: _TOKEN_ALIASES.get(m.group(0), m.group(0)), s)
+    return s
+
+
+def _hint_for(text: str, unknown: tuple[str, ...] = ()) -> str:
+    lowered = {k.lower(): k for k in KNOWN_SPELLINGS}
+    close = difflib.get_close_matches(text.strip().lower(), list(lowered), n=5, cutoff=0.5)
+    for name in unknown:
+        close += difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.5)
+    seen: list[str] = []
+    for c in close:
+        if lowered[c] not in seen:
+            seen.append(lowered[c])
+    if seen:
+        return "close known spellings: " + ", ".join(seen) + " (units are case-sensitive: MJ is megajoule, mJ millijoule)"
+    return "known spellings include: " + ", ".join(KNOWN_SPELLINGS[:24]) + ", ..."
+
+
+def parse_unit(text) -> pint.Unit:
+    """Read a unit as records spell it ("10^4 Nm3", "万元", "tC/TJ", "%") into a pint Unit.
+
+    Raises UnitError with a hint listing close known spellings when the unit is unknown.
+    An empty string or "1" is dimensionless. A pint Unit passes through unchanged.
+    """
+    ureg = registry()
+    if isinstance(text, ureg.Unit):
+        return text
+    if not isinstance(text, str):
+        raise UnitError(f"a unit must be written as text, got {type(text).__name__} {text!r}",
+                        "quote it in YAML, e.g. unit: \"t\"")
+    normalized = _normalize(text)
+    if normalized in ("", "1", "-"):
+        return ureg.dimensionless
+    try:
+        return ureg.parse_units(normalized)
+    except pint.UndefinedUnitError as exc:
+        names = tuple(getattr(exc, "unit_names", ()) or ())
+        if isinstance(names, str):
+            names = (names,)
+        raise UnitError(f"unknown unit {text!r}" + (f" ({', '.join(names)} is not defined)" if names else ""),
+                        _hint_for(text, names)) from None
+    except Exception as exc:  # pint's expression parser fails in many ways on malformed text
+        detail = str(exc) if isinstance(exc, ValueError) and str(exc) else "not a well-formed unit expression"
+        raise UnitError(f"cannot read unit {text!r}: {detail}", _hint_for(text)) from None
+
+
+def quantity(value, unit) -> pint.Quantity:
+    """A pint Quantity of value in unit (unit as records spell it, or a pint Unit)."""
+    return registry().Quantity(value, parse_unit(unit))
+
+
+# Reference units naming the kinds of quantity in error messages.
+_NAMED_DIMENSIONS = (
+    ("dimensionless", "1"),
+    ("mass", "t"),
+    ("energy", "J"),
+    ("power", "W"),
+    ("CO2-equivalent mass", "tCO2e"),
+    ("carbon mass", "tC"),
+    ("normal volume (Nm3)", "Nm3"),
+    ("volume", "m**3"),
+    ("area", "m**2"),
+    ("length", "m"),
+    ("time", "s"),
+    ("currency", "CNY"),
+    ("speed", "m/s"),
+)
+_dimension_names: list[tuple[object, str]] | None = None
+
+
+def dimension_name(unit) -> str:
+    """A readable name of what a unit measures: "energy", "energy per mass", ..."""
+    global _dimension_names
+    ureg = registry()
+    if _dimension_names is None:
+        _dimension_names = [(ureg.parse_units(u).dimensionality, n) for n, u in _NAMED_DIMENSIONS]
+    dim = parse_unit(unit).dimensionality
+    for d, n in _dimension_names:
+        if dim == d:
+            return n
+    for d1, n1 in _dimension_names[1:]:
+        for d2, n2 in _dimension_names[1:]:
+            if dim == d1 / d2:
+                return f"{n1} per {n2}"
+    return str(dim)
+
+
+def same_dimension(a, b) -> bool:
+    """Whether units a and b measure the same kind of quantity (so one converts to the other).
+
+    Raises UnitError if either unit is unknown.
+    """
+    return parse_unit(a).dimensionality == parse_unit(b).dimensionality
+
+
+def _incompatible(from_unit, to_unit) -> UnitError:
+    a, b = dimension_name(from_unit), dimension_name(to_unit)
+    hint = ""
+    if "carbon mass" in (a, b) and "CO2-equivalent mass" in (a, b):
+        hint = "carbon becomes CO2 only explicitly: use units.carbon_to_co2() (x 44/12)"
+    elif "normal volume (Nm3)" in (a, b) and "volume" in (a, b):
+        hint = "Nm3 is gas at normal conditions; an actual m3 needs a temperature and pressure correction"
+    elif {a, b} & {"CO2-equivalent mass"} and "mass" in (a, b):
+        hint = "tCO2e is not a plain tonne: multiply by an emission factor or GWP (tCO2e/t)"
+    return UnitError(
+        f"cannot convert {from_unit} to {to_unit}: they measure different things ({a} vs {b})", hint
+    )
+
+
+def convert(value: float, from_unit, to_unit) -> float:
+    """value expressed in from_unit, converted to to_unit (e.g. 20908 kJ/kg -> 20.908 GJ/t)."""
+    src, dst = parse_unit(from_unit), parse_unit(to_unit)
+    if src.dimensionality != dst.dimensionality:
+        raise _incompatible(from_unit, to_unit)
+    return float(registry().Quantity(value, src).to(dst).magnitude)
+
+
+def magnitude_in(q: pint.Quantity, unit) -> float:
+    """The number q is in unit; UnitError when q measures something else."""
+    dst = parse_unit(unit)
+    if q.dimensionality != dst.dimensionality:
+        raise _incompatible(f"{q.units:~}", unit)
+    return float(q.to(dst).magnitude)
+
+
+def carbon_to_co2(value: float, unit="tC", to_unit="tCO2") -> float:
+    """Carbon mass to CO2 mass, explicitly: value (in unit, a carbon mass) x 44/12, in to_unit.
+
+    Also accepts a pint Quantity as value (then unit is ignored) and returns a float.
+    """
+    ureg = registry()
+    q = value if isinstance(value, ureg.Quantity) else quantity(value, unit)
+    tc = magnitude_in(q, "tC")
+    return convert(tc * C_TO_CO2, "tCO2", to_unit)

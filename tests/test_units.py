@@ -1,0 +1,159 @@
+"""Units: record spellings parse, conversions are right (worked out by hand below), and
+conversions between different kinds of quantity fail with both units named."""
+from __future__ import annotations
+
+import pint
+import pytest
+
+from cms_build import units
+from cms_build.units import UnitError, convert, parse_unit, quantity, magnitude_in, same_dimension
+
+RECORD_SPELLINGS = [
+    "t", "kt", "GJ/t", "kJ/kg", "kJ/Nm3", "10^4 Nm3", "10^3 Nm3", "万Nm3", "MWh", "kWh",
+    "tC/TJ", "tCO2/MWh", "tCO2/GJ", "tCO2e", "%", "10^4 CNY", "万元", "CNY/t",
+    "1e4 Nm3", "wan_Nm3", "wan_CNY", "tce", "TJ", "MJ", "GWh", "kgCO2e", "tCO2", "tC",
+    "tCO2/万元", "tCO2e/t", "1", "tCO₂e", "Nm³",
+]
+
+
+@pytest.mark.parametrize("text", RECORD_SPELLINGS)
+def test_record_spellings_parse(text):
+    assert isinstance(parse_unit(text), pint.Unit)
+
+
+def test_one_registry_built_once():
+    assert units.registry() is units.registry()
+    assert units.ureg is units.registry()
+    # pint's application registry is ours, so code using pint directly shares it
+    assert pint.get_application_registry().get() is units.registry()
+    q = quantity(1, "t") * quantity(2, "GJ/t")
+    assert magnitude_in(q, "GJ") == pytest.approx(2)
+
+
+def test_tonne_is_the_metric_tonne_and_kt_is_not_the_knot():
+    # pint already has t = metric ton; kt would be the knot in pint, here it is 1000 t.
+    assert convert(1, "t", "kg") == pytest.approx(1000)
+    assert convert(1, "kt", "t") == pytest.approx(1000)
+    assert same_dimension("kt", "t")
+
+
+def test_heat_value_kj_per_kg_to_gj_per_t():
+    # 1 kJ/kg = 1000 J / 0.001 t = 10^6 J/t = 0.001 GJ/t, so 20908 kJ/kg = 20.908 GJ/t
+    assert convert(1, "kJ/kg", "GJ/t") == pytest.approx(0.001)
+    assert convert(20908, "kJ/kg", "GJ/t") == pytest.approx(20.908)
+
+
+def test_scaled_normal_cubic_metres():
+    # 1.5 x 10^4 Nm3 = 15000 Nm3, whatever the spelling of 10^4
+    for spelling in ("10^4 Nm3", "1e4 Nm3", "万Nm3", "wan_Nm3"):
+        assert convert(1.5, spelling, "Nm3") == pytest.approx(15000)
+    # 10^3 Nm3 = 1000 Nm3
+    assert convert(2, "10^3 Nm3", "Nm3") == pytest.approx(2000)
+    assert convert(1, "10^4 Nm3", "10^3 Nm3") == pytest.approx(10)
+
+
+def test_electric_energy():
+    # 1 kWh = 0.001 MWh; 1 MWh = 3.6 GJ (3600 s x 10^6 W); 1 GWh = 1000 MWh
+    assert convert(1, "kWh", "MWh") == pytest.approx(0.001)
+    assert convert(1, "MWh", "GJ") == pytest.approx(3.6)
+    assert convert(1, "GWh", "MWh") == pytest.approx(1000)
+
+
+def test_natural_gas_heat_of_10_4_nm3():
+    # 38931 kJ/Nm3 x 10^4 Nm3 = 389,310,000 kJ = 389.31 GJ = 0.38931 TJ
+    heat = quantity(38931, "kJ/Nm3") * quantity(1, "10^4 Nm3")
+    assert magnitude_in(heat, "GJ") == pytest.approx(389.31)
+    assert magnitude_in(heat, "TJ") == pytest.approx(0.38931)
+
+
+def test_guideline_combustion_formula_matches_units():
+    # Guideline: AD (TJ) = FC (10^3 Nm3) x NCV (kJ/Nm3) x 10^-6;
+    # 2 (10^3 Nm3) x 38931 x 10^-6 = 0.077862 TJ. With units, no 10^-6 literal is needed.
+    heat = quantity(2, "10^3 Nm3") * quantity(38931, "kJ/Nm3")
+    assert magnitude_in(heat, "TJ") == pytest.approx(2 * 38931 * 1e-6)
+    # E = AD x CC x OF x 44/12: 0.077862 TJ x 15.32 tC/TJ x 0.99 = 1.18090... tC
+    carbon = heat * quantity(15.32, "tC/TJ") * 0.99
+    tc = magnitude_in(carbon, "tC")
+    assert tc == pytest.approx(0.077862 * 15.32 * 0.99)
+    assert units.carbon_to_co2(carbon) == pytest.approx(tc * 44 / 12)
+
+
+def test_coal_equivalent_and_currency():
+    # 1 tce = 29.3076 GJ (1 kgce = 29307.6 kJ); 1 万元 = 10^4 CNY = 10000 CNY
+    assert convert(1, "tce", "GJ") == pytest.approx(29.3076)
+    assert convert(1, "万元", "CNY") == pytest.approx(10000)
+    assert convert(1, "10^4 CNY", "CNY") == pytest.approx(10000)
+    assert convert(1, "wan_CNY", "万元") == pytest.approx(1)
+    # an intensity: 2 tCO2 per 10^4 CNY = 0.0002 tCO2/CNY
+    assert convert(2, "tCO2/万元", "tCO2/CNY") == pytest.approx(0.0002)
+
+
+def test_percent_and_co2_units():
+    # 98 % = 0.98; 1 kgCO2e = 0.001 tCO2e; tCO2 and tCO2e are the same dimension
+    assert convert(98, "%", "1") == pytest.approx(0.98)
+    assert convert(1, "kgCO2e", "tCO2e") == pytest.approx(0.001)
+    assert convert(5, "tCO2", "tCO2e") == pytest.approx(5)
+    # grid factor 0.5703 tCO2/MWh = 0.5703 kgCO2/kWh
+    assert convert(0.5703, "tCO2/MWh", "kgCO2/kWh") == pytest.approx(0.5703)
+
+
+def test_carbon_to_co2_is_explicit():
+    # 12 tC x 44/12 = 44 tCO2; never by unit conversion
+    assert units.carbon_to_co2(12) == pytest.approx(44)
+    assert units.carbon_to_co2(12000, "kgC", "tCO2e") == pytest.approx(44)
+    assert not same_dimension("tC", "tCO2")
+    with pytest.raises(UnitError) as exc:
+        convert(1, "tC", "tCO2")
+    assert "carbon_to_co2" in exc.value.hint
+
+
+@pytest.mark.parametrize("a, b, kinds", [
+    ("kWh", "t", "energy vs mass"),
+    ("tCO2e", "t", "CO2-equivalent mass vs mass"),
+    ("Nm3", "m3", "normal volume (Nm3) vs volume"),
+    ("CNY", "t", "currency vs mass"),
+    ("GJ/t", "kJ/Nm3", "energy per mass vs energy per normal volume (Nm3)"),
+])
+def test_incompatible_conversion_names_both_units(a, b, kinds):
+    assert not same_dimension(a, b)
+    with pytest.raises(UnitError) as exc:
+        convert(1, a, b)
+    msg = exc.value.message
+    assert a in msg and b in msg and kinds in msg
+
+
+def test_exact_message_for_energy_to_mass():
+    with pytest.raises(UnitError) as exc:
+        convert(1, "kWh", "t")
+    assert exc.value.message == "cannot convert kWh to t: they measure different things (energy vs mass)"
+
+
+def test_magnitude_in_rejects_other_dimension():
+    with pytest.raises(UnitError):
+        magnitude_in(quantity(1, "MWh"), "tCO2")
+
+
+@pytest.mark.parametrize("text, suggestion", [
+    ("tCO2eq2", "tCO2e"),
+    ("kwh", "kWh"),
+    ("Gj/t", "GJ/t"),
+    ("Nm4", "Nm3"),
+])
+def test_unknown_unit_has_hint(text, suggestion):
+    with pytest.raises(UnitError) as exc:
+        parse_unit(text)
+    assert text in exc.value.message
+    assert suggestion in exc.value.hint
+
+
+@pytest.mark.parametrize("text", ["quux", "t ++", "(t", "10^5 t", "2 t"])
+def test_malformed_units_raise_unit_error(text):
+    with pytest.raises(UnitError) as exc:
+        parse_unit(text)
+    assert exc.value.hint
+
+
+def test_unit_error_is_a_value_error_and_prints_hint():
+    err = UnitError("unknown unit 'x'", "try t")
+    assert isinstance(err, ValueError)
+    assert str(err) == "unknown unit 'x' (hint: try t)"
