@@ -79,10 +79,9 @@ def describe_error(error, doc: Document, kind: Kind, schemas: SchemaSet, rel: st
     if validator in ("additionalProperties", "unevaluatedProperties"):
         allowed = sorted(_allowed_properties(schemas, kind, path))
         extras = [k for k in (value or {}) if k not in allowed] if isinstance(value, dict) else []
-        for name in extras or [None]:
-            if name is None:
-                yield _issue(doc, path, f"{field}: {error.message}", "", rel, record_id)
-                continue
+        # When another part of the record fails, jsonschema also calls the known fields of the
+        # failing part "unevaluated": only fields the schema does not declare are real news.
+        for name in extras:
             close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else (
                 "allowed fields: " + ", ".join(allowed) if allowed else "remove it")

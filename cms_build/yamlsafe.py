@@ -14,6 +14,7 @@ formats. Keys are always strings: ``2023:`` becomes the key ``"2023"``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,7 @@ class Document:
 
 
 _SCALAR_BOOL = {"true": True, "false": False}
+_FLOAT_12 = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$")
 
 
 def _mark(node) -> tuple[int, int]:
@@ -77,7 +79,12 @@ def _scalar(node):
     Only the core schema: null, bool, int, float, str. Timestamps stay strings.
     """
     tag, value = node.tag, node.value
-    if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
+    if tag == "tag:yaml.org,2002:str":
+        # YAML 1.1 reads 1.5e3 (no sign in the exponent) as text; people mean a number
+        if node.style in (None, "") and _FLOAT_12.match(value):
+            return float(value)
+        return value
+    if tag == "tag:yaml.org,2002:timestamp":
         return value
     if tag == "tag:yaml.org,2002:null":
         return None
@@ -152,6 +159,10 @@ class _Builder:
         self.positions[path] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
             return _scalar(node)
+        if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
+            line, col = _mark(node)
+            raise LoadError(f"unsupported YAML tag {node.tag!r}", line, col,
+                            "records hold plain data: remove the tag (the part starting with '!')")
         if id(node) in self._active:
             line, col = _mark(node)
             raise LoadError("a recursive alias refers to its own parent", line, col,
@@ -194,7 +205,7 @@ def _decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1  # characters, not bytes
         raise LoadError(f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
                         line, col, "save the file as UTF-8 (GBK and other encodings are not accepted)")
     return text[1:] if text.startswith("\ufeff") else text

@@ -1,0 +1,123 @@
+"""The cms command as users and CI run it: exit codes, and never a traceback."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import EXAMPLE, EXAMPLE_AS_OF
+
+
+def cms(*args, cwd=None, env=None):
+    proc = subprocess.run([sys.executable, "-m", "cms_build.cli", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=300)
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.fixture
+def broken(org):
+    org.add("policy/a.yaml", "kind: policy\nid: A\ntitle: [x\n")
+    org.add("policy/b.yaml", org.record("policy", "B", statement="s", issued_by="x", status="aproved"))
+    return org
+
+
+def test_check_exits_1_on_errors_and_lists_them_by_file(broken):
+    code, out, _ = cms("check", broken.root, "--as-of", "2026-06-30")
+    assert code == 1
+    assert "policy/a.yaml\n" in out and "malformed YAML" in out
+    assert "hint: did you mean 'approved'?" in out
+    assert out.rstrip().endswith("FAIL: 2 at or above 'error'")
+
+
+def test_check_exits_0_when_clean(org):
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x"))
+    code, out, _ = cms("check", org.root, "--as-of", "2026-06-30")
+    assert code == 0 and "OK: nothing at or above 'error'" in out
+
+
+def test_fail_on_warning(org):
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x"))
+    org.add("checks/w.py", "from cms_build.api import check\n"
+            "@check('org.warn', title='w', clauses=['7.4.2'], severity='warning', kinds=['policy'])\n"
+            "def w(r, ctx):\n    yield r.issue('id', 'a warning')\n")
+    assert cms("check", org.root, "--as-of", "2026-06-30")[0] == 0
+    assert cms("check", org.root, "--as-of", "2026-06-30", "--fail-on", "warning")[0] == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["check", "/no/such/folder"], "not a folder"),
+    (["check", ".", "--as-of", "2026-02-30"], "is not a date"),
+    (["check", ".", "--format", "xml"], "Invalid value for '--format'"),
+    (["nosuchcommand"], "No such command"),
+])
+def test_usage_errors_exit_2_with_a_message(org, args, message):
+    code, out, err = cms(*args, cwd=org.root)
+    assert code == 2 and message in err
+
+
+def test_no_settings_anywhere_is_a_usage_error(tmp_path):
+    code, _, err = cms("check", cwd=tmp_path)
+    assert code == 2 and "no cms.yaml here or in any parent folder" in err
+
+
+def test_path_defaults_to_the_nearest_cms_yaml_upward(org):
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x"))
+    code, out, _ = cms("check", "--as-of", "2026-06-30", cwd=org.root / "policy")
+    assert code == 0 and "1 records" in out
+
+
+def test_validate_reports_schema_errors_only(broken):
+    code, out, _ = cms("validate", broken.root)
+    assert code == 1 and "'aproved' is not one of" in out
+
+
+def test_json_output_parses(broken):
+    code, out, _ = cms("check", broken.root, "--as-of", "2026-06-30", "--format", "json")
+    doc = json.loads(out)
+    assert code == 1 and doc["failed"] is True and doc["summary"]["error"] == 2
+    assert {f["rule"] for f in doc["findings"]} == {"yaml.invalid", "schema.invalid"}
+
+
+def test_list_show_kinds_checks(org):
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x"))
+    code, out, _ = cms("list", org.root)
+    assert code == 0 and "P " in out and "policy" in out
+    code, out, _ = cms("show", "P", "--path", org.root)
+    assert code == 0 and "# P (policy) — policy/P.yaml" in out
+    code, _, err = cms("show", "Q", "--path", org.root)
+    assert code == 2 and "no record with id 'Q'" in err
+    code, out, _ = cms("kinds", org.root, "--format", "json")
+    assert "policy" in {k["kind"] for k in json.loads(out)}
+    code, out, _ = cms("checks", org.root, "--format", "json")
+    assert code == 0 and "checks" in json.loads(out)
+
+
+def test_new_writes_a_skeleton_that_check_points_at_and_never_overwrites(org):
+    code, out, _ = cms("new", "policy", "--path", org.root)
+    assert code == 0 and out.strip() == "wrote policy/POL-001.yaml"
+    text = (org.root / "policy/POL-001.yaml").read_text(encoding="utf-8")
+    assert "kind: \"policy\"" in text and "statement:" in text and "(required)" in text
+    before = text
+    code, _, err = cms("new", "policy", "POL-001", "--path", org.root)
+    assert code == 2 and "already exists" in err
+    assert (org.root / "policy/POL-001.yaml").read_text(encoding="utf-8") == before
+    code, out, _ = cms("new", "policy", "--path", org.root)
+    assert out.strip() == "wrote policy/POL-002.yaml"
+    code, out, _ = cms("check", org.root, "--as-of", "2026-06-30")
+    # the empty required fields are pointed at, line by line
+    assert "policy/POL-001.yaml" in out and "title should be text, not empty" in out
+    code, _, err = cms("new", "polcy", "--path", org.root)
+    assert code == 2 and "did you mean 'policy'" in err
+
+
+def test_export_is_json_with_records_and_findings(broken):
+    code, out, _ = cms("export", broken.root, "--as-of", "2026-06-30")
+    doc = json.loads(out)
+    assert code == 0 and doc["as_of"] == "2026-06-30" and doc["profile"] == "internal"
+    assert [r["id"] for r in doc["records"]] == ["B"] and doc["summary"]["error"] == 2
+
+
+def test_the_example_passes(tmp_path):
+    code, out, _ = cms("check", EXAMPLE, "--as-of", EXAMPLE_AS_OF)
+    assert code == 0, out

@@ -1,0 +1,239 @@
+"""The pipeline on bad input: every problem a user can put in a record is a located finding.
+
+Each case asserts the rule, the exact file:line:col and the message, and that the run went
+on to report the other files' problems too.
+"""
+import pytest
+
+
+def policy(org, id="POL-1", **fields):
+    return org.record("policy", id, statement="方针", issued_by="总经理", **fields)
+
+
+def only(result, rule):
+    found = [f for f in result.findings if f.rule == rule]
+    assert len(found) == 1, [(f.rule, f.location(), f.message) for f in result.findings]
+    return found[0]
+
+
+def test_a_clean_repository_has_no_findings(org):
+    org.add("policy/POL-1.yaml", policy(org))
+    result = org.run()
+    assert result.findings == []
+    assert [r.id for r in result.records] == ["POL-1"]
+
+
+def test_broken_yaml_is_located_and_others_still_checked(org):
+    org.add("policy/a.yaml", "kind: policy\nid: A\ntitle: [unclosed\n")
+    org.add("policy/b.yaml", policy(org, "B", status="aproved"))
+    result = org.run()
+    bad = only(result, "yaml.invalid")
+    assert (bad.file, bad.line) == ("policy/a.yaml", 4)
+    assert bad.message.startswith("malformed YAML")
+    schema = only(result, "schema.invalid")
+    assert schema.file == "policy/b.yaml" and "'aproved' is not one of" in schema.message
+    assert schema.hint == "did you mean 'approved'?"
+
+
+def test_not_utf8(org):
+    org.add("policy/gbk.yaml", "kind: policy\ntitle: 碳管理方针\n".encode("gbk"))
+    f = only(org.run(), "yaml.invalid")
+    # "title: " then GBK 碳 = CC BC, which happens to be valid UTF-8 (U+033C): the first bad byte is the 9th character
+    assert (f.file, f.line, f.col) == ("policy/gbk.yaml", 2, 9)
+    assert "not UTF-8" in f.message
+
+
+def test_empty_file(org):
+    org.add("policy/empty.yaml", "")
+    f = only(org.run(), "yaml.invalid")
+    assert (f.file, f.line, f.col, f.message) == ("policy/empty.yaml", 1, 1, "the file is empty")
+
+
+def test_duplicate_key(org):
+    org.add("policy/d.yaml", "kind: policy\nid: D\ntitle: a\ntitle: b\nstatus: draft\nstatement: s\nissued_by: x\n")
+    f = only(org.run(), "yaml.invalid")
+    assert (f.line, f.col) == (4, 1)
+    assert f.message.startswith("duplicate key 'title' (first at line 3)")
+
+
+def test_duplicate_id_across_files(org):
+    org.add("policy/one.yaml", policy(org, "SAME"))
+    org.add("policy/two.yaml", policy(org, "SAME"))
+    f = only(org.run(), "record.id")
+    assert (f.file, f.line, f.col) == ("policy/two.yaml", 2, 5)
+    assert f.message == "duplicate id 'SAME': also used by policy/one.yaml:2:5"
+
+
+def test_unknown_kind_suggests_the_close_one(org):
+    org.add("policy/k.yaml", {"kind": "polcy", "id": "K", "title": "t", "status": "draft"})
+    f = only(org.run(), "record.kind")
+    assert (f.line, f.col) == (1, 7)
+    assert f.message == "unknown kind 'polcy'" and f.hint == "did you mean 'policy'?"
+
+
+def test_missing_kind_and_bad_id(org):
+    org.add("x/nokind.yaml", {"id": "X", "title": "t"})
+    org.add("x/badid.yaml", {"kind": "policy", "id": "bad id!", "title": "t"})
+    result = org.run()
+    assert only(result, "record.kind").message == "the record does not say its kind"
+    f = only(result, "record.id")
+    assert f.message == "the record has an invalid id 'bad id!'" and (f.line, f.col) == (2, 5)
+
+
+def test_wrong_type_names_field_and_expectation(org):
+    org.add("policy/t.yaml", policy(org, review_interval_months="twelve"))
+    f = only(org.run(), "schema.invalid")
+    assert f.path == "review_interval_months"
+    assert f.message == "review_interval_months should be a whole number, not text ('twelve')"
+    assert "without quotes" in f.hint
+
+
+def test_missing_required_field_and_unknown_field(org):
+    data = policy(org)
+    del data["issued_by"]
+    data["statment"] = "typo"
+    org.add("policy/m.yaml", data)
+    messages = {f.message: f for f in org.run().findings}
+    assert "missing required field 'issued_by'" in messages
+    unknown = messages["unknown field 'statment' for kind policy"]
+    assert unknown.hint == "did you mean 'statement'?"
+
+
+def test_nested_field_error_points_at_the_nested_value(org):
+    org.add("policy/n.yaml", policy(org, communication=[{"date": "2025-02-30", "audience": "全体员工"}]))
+    f = only(org.run(), "schema.invalid")
+    assert f.path == "communication[0].date"
+    assert "'2025-02-30' is not a date" in f.message
+    lines = (org.root / "policy/n.yaml").read_text(encoding="utf-8").splitlines()
+    assert "2025-02-30" in lines[f.line - 1]
+
+
+def test_dangling_reference(org):
+    org.add("scope/S.yaml", org.record("scope", "S", organization="ORG-NONE", subsystems=["A"],
+                                       organizational_boundary="b", operational_boundary="b", activities=["a"]))
+    f = only(org.run(), "ref.invalid")
+    assert f.path == "organization"
+    assert f.message == "organization names 'ORG-NONE', but no record has that id"
+
+
+def test_reference_of_the_wrong_kind(org):
+    org.add("policy/POL-1.yaml", policy(org))
+    org.add("scope/S.yaml", org.record("scope", "S", organization="POL-1", subsystems=["A"],
+                                       organizational_boundary="b", operational_boundary="b", activities=["a"]))
+    f = only(org.run(), "ref.invalid")
+    assert f.message == "organization names 'POL-1', which is a policy record (policy/POL-1.yaml); expected organization"
+
+
+@pytest.mark.parametrize("path", ["../../etc/passwd", "/etc/passwd", "sub/../../../outside.pdf"])
+def test_attachment_path_leaving_the_repository(org, path):
+    org.add("policy/a.yaml", policy(org, attachments=[{"path": path}]))
+    f = only(org.run(), "ref.invalid")
+    assert f.path == "attachments[0].path"
+    assert f.message == f"attachments[0].path: the path '{path}' leaves the repository"
+
+
+def test_attachment_symlink_out_of_the_repository(org, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret")
+    org.add("policy/a.yaml", policy(org, attachments=[{"path": "link.txt"}]))
+    (org.root / "policy" / "link.txt").symlink_to(outside)
+    f = only(org.run(), "ref.invalid")
+    assert "leaves the repository" in f.message
+
+
+def test_attachment_inside_the_repository(org):
+    org.add("policy/evidence/scan.pdf", b"%PDF-1.4")
+    org.add("policy/a.yaml", policy(org, attachments=[{"path": "evidence/scan.pdf"}]))
+    assert org.run().findings == []
+
+
+def test_missing_attachment(org):
+    org.add("policy/a.yaml", policy(org, attachments=[{"path": "nowhere.pdf"}]))
+    assert only(org.run(), "ref.invalid").message == "attachments[0].path: the file 'nowhere.pdf' does not exist"
+
+
+def test_alias_bomb_in_a_record_fails_fast(org):
+    lines = ["kind: policy", "id: B", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]")
+    org.add("policy/bomb.yaml", "\n".join(lines) + "\n")
+    f = only(org.run(), "yaml.invalid")
+    assert "expands to more than" in f.message
+
+
+def test_settings_missing_and_invalid(org):
+    (org.root / "cms.yaml").unlink()
+    f = only(org.run(), "settings.invalid")
+    assert f.message.startswith("no settings file cms.yaml")
+    org.settings(subsystems=["E"])
+    f = only(org.run(), "settings.invalid")
+    assert (f.file, f.path) == ("cms.yaml", "subsystems[0]")
+    assert "'E' is not one of: A, B, C, D" in f.message
+
+
+def test_settings_defaults_come_from_the_schema(org):
+    result = org.run()
+    assert result.settings.get("gwp_set") == "AR5"
+    assert result.settings.get("limits.max_nodes") == 200000
+
+
+def test_invalid_records_are_not_given_to_checks(org):
+    org.add("policy/bad.yaml", policy(org, "BAD", status="nope"))
+    result = org.run()
+    assert [r.valid for r in result.records] == [False]
+
+
+def test_a_crashing_org_check_is_a_finding_not_a_traceback(org):
+    org.add("policy/POL-1.yaml", policy(org))
+    org.add("checks/broken.py", (
+        "from cms_build.api import check\n"
+        "@check('org.broken', title='broken', clauses=['7.4.2'], kinds=['policy'])\n"
+        "def broken(record, ctx):\n"
+        "    raise ZeroDivisionError('oops')\n"))
+    f = only(org.run(), "engine.check-crashed")
+    assert "'org.broken' failed: ZeroDivisionError: oops" in f.message
+
+
+def test_organization_checks_run_with_their_clauses(org):
+    org.add("policy/POL-1.yaml", policy(org, version="0.1"))
+    org.add("checks/own.py", (
+        "from cms_build.api import check\n"
+        "@check('org.version-one', title='Versions start at 1', clauses=['7.4.2 a'], severity='warning', kinds=['policy'])\n"
+        "def version(record, ctx):\n"
+        "    if record.get('version', '').startswith('0'):\n"
+        "        yield record.issue('version', f\"version {record.get('version')} is a pre-release\")\n"))
+    f = only(org.run(), "org.version-one")
+    assert (f.severity, f.clauses, f.path) == ("warning", ("7.4.2 a",), "version")
+
+
+def test_disabled_and_reseverityd_checks(org):
+    org.add("policy/POL-1.yaml", policy(org))
+    org.add("checks/own.py", (
+        "from cms_build.api import check\n"
+        "@check('org.always', title='always', clauses=['7.4.2'], kinds=['policy'])\n"
+        "def always(record, ctx):\n"
+        "    yield record.issue('id', 'flagged')\n"))
+    org.settings(checks={"severity": {"org.always": "info"}})
+    assert only(org.run(), "org.always").severity == "info"
+    org.settings(checks={"disable": ["org.always"]})
+    assert org.of(org.run(), "org.always") == []
+
+
+def test_subsystem_checks_run_only_when_adopted(org):
+    org.add("policy/POL-1.yaml", policy(org))
+    org.add("checks/own.py", (
+        "from cms_build.api import check\n"
+        "@check('org.d-only', title='D only', clauses=['D.10'], kinds=['policy'])\n"
+        "def d_only(record, ctx):\n"
+        "    yield record.issue('id', 'D rule ran')\n"))
+    org.settings(subsystems=["A"])
+    assert org.of(org.run(), "org.d-only") == []
+    org.settings(subsystems=["A", "D"])
+    assert len(org.of(org.run(), "org.d-only")) == 1
+
+
+def test_same_input_same_findings(org):
+    org.add("policy/a.yaml", policy(org, "A", status="x"))
+    org.add("policy/b.yaml", "kind: policy\nid: [\n")
+    first = [f.as_dict() for f in org.run().findings]
+    assert first == [f.as_dict() for f in org.run().findings]

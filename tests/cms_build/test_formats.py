@@ -1,0 +1,83 @@
+"""CI formats: GitHub annotations escaped and capped, SARIF and JUnit read back by parsers."""
+import json
+
+from cms_build.formats import render
+from cms_build.formats.github import escape_data, escape_property
+
+
+def many_findings(org, n=25):
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x"))
+    org.add("checks/many.py", (
+        "from cms_build.api import check\n"
+        f"@check('org.many', title='Many, with: punctuation', clauses=['7.4.2 a'], kinds=['policy'])\n"
+        "def many(r, ctx):\n"
+        f"    for i in range({n}):\n"
+        "        yield r.issue('id', f'100% wrong #{i}\\nsecond line, with: colon', hint='fix it')\n"
+        f"@check('org.warns', title='warns', clauses=['7.4.2'], severity='warning', kinds=['policy'])\n"
+        "def warns(r, ctx):\n"
+        "    for i in range(3):\n"
+        "        yield r.issue('title', f'warning {i}')\n"))
+    return org.run()
+
+
+def test_github_escaping():
+    assert escape_data("100%\r\nnext") == "100%25%0D%0Anext"
+    assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+
+
+def test_github_annotations_are_capped_and_summarised(org, tmp_path, monkeypatch):
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = many_findings(org)
+    out = render("github", result)
+    errors = [l for l in out.splitlines() if l.startswith("::error ")]
+    warnings = [l for l in out.splitlines() if l.startswith("::warning ")]
+    assert len(errors) == 10 and len(warnings) == 3
+    assert "::notice title=cms check::15 more findings are listed in the step summary" in out
+    first = errors[0]
+    assert ",line=" in first and "title=org.many [7.4.2 a]" in first
+    assert "::100%25 wrong #" in first and "%0Asecond line, with: colon%0Ahint: fix it" in first
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("### cms check: 25 errors, 3 warnings, 0 info")
+    assert text.count("| error |") == 25
+
+
+def test_sarif_is_read_back_by_a_sarif_parser(org, tmp_path):
+    from sarif import loader
+    result = many_findings(org, n=2)
+    path = tmp_path / "out.sarif"
+    path.write_text(render("sarif", result), encoding="utf-8")
+    sarif = loader.load_sarif_file(str(path))
+    assert sarif.get_result_count() == 5
+    assert sarif.get_distinct_tool_names() == ["cms"]
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    run = doc["runs"][0]
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    for res in run["results"]:
+        assert rule_ids[res["ruleIndex"]] == res["ruleId"]
+        region = res["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+    assert {r["level"] for r in run["results"]} == {"error", "warning"}
+    assert doc["version"] == "2.1.0"
+
+
+def test_junit_is_read_back_by_a_junit_parser(org, tmp_path):
+    from junitparser import Failure, JUnitXml
+    result = many_findings(org, n=2)
+    path = tmp_path / "out.xml"
+    path.write_text(render("junit", result, fail_on="error"), encoding="utf-8")
+    xml = JUnitXml.fromfile(str(path))
+    cases = {case.name: case for suite in xml for case in suite}
+    many = cases["org.many"]
+    assert any(isinstance(r, Failure) for r in many.result)
+    assert "policy/P.yaml:" in many.result[0].text and "100% wrong #1" in many.result[0].text
+    assert not cases["org.warns"].result  # below --fail-on: reported as output, not a failure
+    assert "warning 0" in cases["org.warns"].system_out
+    assert not cases["yaml.invalid"].result
+
+
+def test_text_format_groups_by_file(org):
+    result = many_findings(org, n=1)
+    out = render("text", result)
+    assert out.splitlines()[0] == "policy/P.yaml"
+    assert "[7.4.2 a]" in out

@@ -1,0 +1,126 @@
+"""The loader: positions for every value, and every way YAML can go wrong, located."""
+import time
+
+import pytest
+
+from cms_build.yamlsafe import LoadError, load_file, load_text
+
+
+def err(text):
+    with pytest.raises(LoadError) as info:
+        load_text(text)
+    return info.value
+
+
+def test_values_and_keys_keep_line_and_column():
+    doc = load_text("kind: policy\nitems:\n  - name: a\n    value: 2\n")
+    assert doc.data == {"kind": "policy", "items": [{"name": "a", "value": 2}]}
+    assert doc.where(("items", 0, "value")) == (4, 12)
+    assert doc.where_key(("items", 0, "value")) == (4, 5)
+    # a path that does not exist falls back to its nearest ancestor
+    assert doc.where(("items", 0, "missing")) == (3, 5)
+
+
+def test_dates_stay_strings_and_keys_become_strings():
+    doc = load_text("day: 2025-03-01\n2023: x\ntrue: 1\n")
+    assert doc.data == {"day": "2025-03-01", "2023": "x", "true": 1}
+
+
+def test_scalars_follow_the_yaml_core_schema():
+    doc = load_text("a: 0x1F\nb: 1_000\nc: .inf\nd: ~\ne: yes\nf: 1.5e3\ng: '007'\n")
+    assert doc.data == {"a": 31, "b": 1000, "c": float("inf"), "d": None, "e": True, "f": 1500.0, "g": "007"}
+
+
+def test_duplicate_key_is_an_error_at_the_second_key():
+    e = err("id: A\ntitle: x\nid: B\n")
+    assert (e.line, e.col) == (3, 1)
+    assert "duplicate key 'id' (first at line 1)" in e.message
+
+
+def test_duplicate_key_in_nested_mapping():
+    e = err("a:\n  b: 1\n  b: 2\n")
+    assert (e.line, e.col) == (3, 3)
+
+
+def test_python_tags_are_refused():
+    e = err("x: !!python/object/apply:os.system ['echo hi']\n")
+    assert "unsupported YAML tag" in e.message and e.line == 1
+
+
+def test_custom_tags_are_refused():
+    e = err("x: !secret abc\n")
+    assert "unsupported YAML tag '!secret'" in e.message
+
+
+def test_several_documents_are_refused():
+    e = err("a: 1\n---\nb: 2\n")
+    assert e.message == "the file holds more than one YAML document"
+    assert e.line == 2
+
+
+def test_merge_keys_are_refused():
+    e = err("base: &b {x: 1}\nother:\n  <<: *b\n")
+    assert "merge keys" in e.message and (e.line, e.col) == (3, 3)
+
+
+def test_syntax_error_is_located_with_a_hint():
+    e = err("title: a: b\n")
+    assert (e.line, e.col) == (1, 9)
+    assert e.message.startswith("malformed YAML")
+    assert "quoted" in e.hint
+
+
+def test_tab_indentation_gets_its_own_hint():
+    e = err("a:\n\t- b\n")
+    assert (e.line, e.col) == (2, 1)
+    assert e.hint == "indent with spaces, not tabs"
+
+
+def test_empty_and_comment_only_files():
+    assert err("").message == "the file is empty"
+    assert err("# nothing\n\n").message == "the file is empty"
+
+
+def test_undefined_alias():
+    e = err("a: *nowhere\n")
+    assert "undefined alias" in e.message and (e.line, e.col) == (1, 4)
+
+
+def test_billion_laughs_fails_fast():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 10):
+        refs = ", ".join([f"*a{i-1}"] * 10)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    start = time.perf_counter()
+    with pytest.raises(LoadError) as info:
+        load_text("\n".join(lines) + "\n")
+    assert "expands to more than" in info.value.message
+    assert time.perf_counter() - start < 5  # 10^10 values would never finish
+
+
+def test_aliases_within_bounds_are_expanded():
+    doc = load_text("a: &x [1, 2]\nb: *x\n")
+    assert doc.data == {"a": [1, 2], "b": [1, 2]}
+
+
+def test_non_utf8_is_located(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_bytes("title: 碳\nnote: ".encode("utf-8") + "方针".encode("gbk") + b"\n")
+    with pytest.raises(LoadError) as info:
+        load_file(path)
+    assert (info.value.line, info.value.col) == (2, 7)
+    assert "not UTF-8" in info.value.message
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_bytes(b"\xef\xbb\xbfa: 1\n")
+    assert load_file(path).data == {"a": 1}
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * 5000 + "\n")
+    with pytest.raises(LoadError) as info:
+        load_file(path, max_bytes=1024)
+    assert "more than the limit of 1024" in info.value.message
