@@ -113,11 +113,20 @@ def validate(path, fmt, output):
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True,
               help="Exit 1 when there are findings of this severity or worse.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "sarif"]), default="text", show_default=True)
+@click.option("--changed-since", "changed_since", metavar="REF",
+              help="Report only findings a change since this git revision is answerable for.")
 @output_option
-def check(path, as_of, fail_on, fmt, output):
+def check(path, as_of, fail_on, fmt, changed_since, output):
     """Everything: schemas, references, computations and every rule of the standard."""
     from .formats import render
     result = _run(path, as_of)
+    if changed_since:
+        from .gitutil import GitError, changed_files
+        from .workflow.changed import affected_findings
+        try:
+            result.findings = affected_findings(result, changed_files(result.root, changed_since))
+        except GitError as exc:
+            raise CmsError(f"--changed-since: {exc}") from None
     _write(render(fmt, result, fail_on=fail_on, color=(fmt == "text" and not output and sys.stdout.isatty())), output)
     sys.exit(1 if result.failing(fail_on) else 0)
 

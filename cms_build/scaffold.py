@@ -128,3 +128,72 @@ def _schema_ref(root: Path, target: Path, kind_name: str) -> str | None:
         import os
         return Path(os.path.relpath(standalone, target.parent)).as_posix()
     return None
+
+
+# -- valid draft skeletons for `cms init` ------------------------------------------------
+PLACEHOLDER = "待填写 to be completed"
+
+
+def minimal_instance(schemas: SchemaSet, kind_name: str, record_id: str, ids_by_kind: dict[str, str],
+                     today: str) -> dict:
+    """The smallest record of a kind that the schema accepts, marked draft.
+
+    Required fields get placeholders (text "待填写 to be completed", 0, false, today's date,
+    the first allowed value); a reference names the skeleton of the referenced kind. Used by
+    `cms init` so that a new repository starts as a checklist of drafts that validate.
+    """
+    kind = schemas.kinds[kind_name]
+    data = _instance(schemas, kind.schema, kind.schema["$id"], ids_by_kind, today, 0)
+    data.update({"kind": kind_name, "id": record_id, "status": "draft",
+                 "title": f"{kind.title_zh or kind_name}（草稿） {kind.title_en or ''} (draft)".strip()})
+    return data
+
+
+def _instance(schemas, node, base, ids_by_kind, today, depth):
+    node, base = schemas._deref(node, base)  # noqa: SLF001
+    if depth > 12:
+        return None
+    if "const" in node:
+        return node["const"]
+    if "default" in node and not isinstance(node["default"], (dict, list)):
+        return node["default"]
+    if "examples" in node and node["examples"]:
+        return node["examples"][0]
+    if "enum" in node:
+        return node["enum"][0]
+    for key in ("oneOf", "anyOf"):
+        if node.get(key):
+            return _instance(schemas, node[key][0], base, ids_by_kind, today, depth + 1)
+    ref = node.get("x-ref")
+    if ref:
+        kinds = [ref] if isinstance(ref, str) else list(ref)
+        for k in kinds:
+            if k in ids_by_kind:
+                return ids_by_kind[k]
+        return PLACEHOLDER
+    types = node.get("type", "object" if "properties" in node or "allOf" in node else "string")
+    t = types[0] if isinstance(types, list) else types
+    if t == "object":
+        props, required = _properties(schemas, node, base)
+        return {name: _instance(schemas, props.get(name, {}), base, ids_by_kind, today, depth + 1)
+                for name in required}
+    if t == "array":
+        item = node.get("items", {})
+        return [_instance(schemas, item, base, ids_by_kind, today, depth + 1)
+                for _ in range(max(1, node.get("minItems", 0)) if node.get("minItems") else 0)]
+    if t in ("number", "integer"):
+        low = node.get("minimum", node.get("exclusiveMinimum", 0))
+        value = low + (1 if "exclusiveMinimum" in node else 0)
+        return int(value) if t == "integer" else float(value)
+    if t == "boolean":
+        return False
+    if t == "null":
+        return None
+    fmt = node.get("format")
+    if fmt == "date":
+        return today
+    if fmt == "date-time":
+        return today + "T00:00:00+08:00"
+    if fmt == "email":
+        return "someone@example.org"
+    return PLACEHOLDER

@@ -1,0 +1,1 @@
+"""Day-to-day workflow: start a records repository, gate pull requests, compare revisions."""

@@ -1,0 +1,51 @@
+"""Workflow commands: init, diff (and --changed-since on check, wired in cli.py)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+def register(cli: click.Group) -> None:
+    from ..cli import CmsError, _as_of, _find_root, as_of_option, _write, output_option
+
+    @cli.command()
+    @click.argument("directory", type=click.Path(file_okay=False))
+    @click.option("--subsystems", default="A,B,C,D", show_default=True,
+                  help="The subsystems adopted (clause 1 e): A emissions, B trading, C assets, D neutrality.")
+    @click.option("--name", default="待填写 组织名称", help="The organization's name.")
+    @click.option("--existing", is_flag=True, help="Allow a non-empty folder: add only what is missing, overwrite nothing.")
+    def init(directory, subsystems, name, existing):
+        """Start a new organization's records repository in DIRECTORY.
+
+        Settings, a draft record of every kind the adopted subsystems need, a README for the
+        team, .gitignore, CI workflows (GitHub, GitLab), pre-commit and editor settings.
+        """
+        from .init import InitError, init_repo, parse_subsystems
+        try:
+            created = init_repo(Path(directory), name=name, subsystems=parse_subsystems(subsystems), existing=existing)
+        except InitError as exc:
+            raise CmsError(str(exc)) from None
+        for path in created:
+            click.echo(f"created {Path(path).relative_to(Path(directory)).as_posix()}")
+        click.echo(f"\n{len(created)} files. Next: cd {directory} && git init && cms check .")
+
+    @cli.command()
+    @click.argument("ref1")
+    @click.argument("ref2", default="HEAD")
+    @click.option("--path", "path", help="The records repository (default: nearest cms.yaml upward).")
+    @as_of_option
+    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+    @output_option
+    def diff(ref1, ref2, path, as_of, fmt, output):
+        """What changed between two git revisions: records field by field, computed results, findings."""
+        from ..gitutil import GitError
+        from .diff import diff_revisions, render_text
+        root = _find_root(path)
+        try:
+            data = diff_revisions(root, ref1, ref2, _as_of(as_of))
+        except GitError as exc:
+            raise CmsError(f"git: {exc}") from None
+        _write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n" if fmt == "json" else render_text(data), output)

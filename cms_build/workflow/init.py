@@ -1,0 +1,114 @@
+"""`cms init`: a new organization's records repository, ready for editors, pre-commit and CI.
+
+Never overwrites a file a person may have written: in a non-empty folder it refuses unless
+told `existing=True`, and then it only adds what is missing. The one exception is
+`.cms/schemas/`, the editor copies of the schemas, which belong to the tool and are rewritten
+so that an engine upgrade reaches the editor.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, FileSystemLoader
+
+from .. import __version__
+from ..editor_schemas import write_all
+from ..engine import schema_folders
+from ..scaffold import minimal_instance
+from ..schemas import SchemaSet
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SUBSYSTEMS = ("A", "B", "C", "D")
+
+
+class InitError(Exception):
+    pass
+
+
+def parse_subsystems(text: str) -> list[str]:
+    items = [s.strip().upper() for s in text.replace(" ", ",").split(",") if s.strip()]
+    bad = [s for s in items if s not in SUBSYSTEMS]
+    if bad or not items:
+        raise InitError(f"--subsystems takes letters among A, B, C, D (clause 1 e), e.g. A,B; got {text!r}")
+    return sorted(set(items))
+
+
+def skeleton_kinds(schemas: SchemaSet, subsystems: list[str]) -> list[str]:
+    """Every kind of the common system and of the adopted subsystems."""
+    return sorted(k for k, kind in schemas.kinds.items() if kind.subsystem in ("common", *subsystems))
+
+
+def init_repo(dest: Path, *, name: str, subsystems: list[str], existing: bool = False,
+              today: dt.date | None = None) -> list[Path]:
+    dest = Path(dest)
+    if dest.exists() and not dest.is_dir():
+        raise InitError(f"{dest} exists and is not a folder")
+    if dest.exists() and any(dest.iterdir()) and not existing:
+        raise InitError(f"{dest} is not empty; run with --existing to add only what is missing "
+                        "(no file is ever overwritten)")
+    dest.mkdir(parents=True, exist_ok=True)
+    today_s = (today or dt.date.today()).isoformat()
+    created: list[Path] = []
+
+    def write(rel: str, text: str) -> None:
+        path = dest / rel
+        if path.exists():
+            return  # never overwrite what is there
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as fh:
+            fh.write(text)
+        created.append(path)
+
+    settings = {"organization": {"name": name}, "subsystems": subsystems, "gwp_set": "AR5", "language": "zh"}
+    write("cms.yaml", "# Settings of the carbon management system (see `cms kinds` and the engine's "
+                      "schemas/settings.schema.json for every setting and its default).\n"
+          + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False))
+    write("requirements.txt", f"# The engine, pinned: upgrade by changing the version.\ncms-as-code=={__version__}\n")
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), keep_trailing_newline=True, autoescape=False)
+    write("README.md", env.get_template("README.md.j2").render(name=name, subsystems=", ".join(subsystems)))
+    write(".gitignore", (TEMPLATES / "gitignore").read_text(encoding="utf-8"))
+    write(".github/workflows/cms.yml", (TEMPLATES / "github-workflow.yml").read_text(encoding="utf-8"))
+    write(".gitlab-ci.yml", (TEMPLATES / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    write(".pre-commit-config.yaml", (TEMPLATES / "pre-commit-config.yaml").read_text(encoding="utf-8"))
+
+    schemas = SchemaSet.load(schema_folders(dest))
+    write_all(schemas, dest / ".cms" / "schemas")
+    kinds = skeleton_kinds(schemas, subsystems)
+    ids = {k: f"{schemas.kinds[k].id_prefix or k.upper()}-001" for k in kinds}
+    write(".vscode/settings.json", json.dumps(_vscode_settings(schemas, kinds), ensure_ascii=False, indent=2) + "\n")
+    write(".vscode/extensions.json", json.dumps({"recommendations": ["redhat.vscode-yaml"]}, indent=2) + "\n")
+    for kind_name in kinds:
+        kind = schemas.kinds[kind_name]
+        folder = kind.folder or kind_name
+        data = minimal_instance(schemas, kind_name, ids[kind_name], ids, today_s)
+        header = (f"# yaml-language-server: $schema=../.cms/schemas/{kind_name}.schema.json\n"
+                  f"# {kind.title_zh} / {kind.title_en} — clauses {', '.join(kind.clauses) or '-'}\n"
+                  "# A draft made by `cms init`: replace every \"待填写 to be completed\" and the placeholder "
+                  "values, then set status: approved with approved_by and approved_on.\n")
+        if "/" in folder:
+            header = header.replace("../.cms", "/".join([".."] * (folder.count("/") + 1)) + "/.cms", 1)
+        write(f"{folder}/{ids[kind_name]}.yaml",
+              header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
+    return created
+
+
+def _vscode_settings(schemas: SchemaSet, kinds: list[str]) -> dict:
+    folders: dict[str, list[str]] = {}
+    for k in kinds:
+        folders.setdefault(schemas.kinds[k].folder or k, []).append(k)
+    mapping: dict[str, list[str]] = {}
+    for k in kinds:
+        kind = schemas.kinds[k]
+        globs = []
+        folder = kind.folder or k
+        if folders[folder] == [k]:  # a folder that holds one kind only
+            globs.append(f"{folder}/**/*.yaml")
+        if kind.id_prefix:
+            globs.append(f"**/{kind.id_prefix}-*.yaml")
+        if globs:
+            mapping[f".cms/schemas/{k}.schema.json"] = globs
+    return {"yaml.schemas": mapping, "yaml.validate": True, "yaml.completion": True,
+            "files.encoding": "utf8", "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2}}
