@@ -122,9 +122,10 @@ def check(path, as_of, fail_on, fmt, changed_since, output):
     result = _run(path, as_of)
     if changed_since:
         from .gitutil import GitError, changed_files
-        from .workflow.changed import affected_findings
+        from .workflow.changed import affected_findings, removed_record_ids
         try:
-            result.findings = affected_findings(result, changed_files(result.root, changed_since))
+            changed = changed_files(result.root, changed_since)
+            result.findings = affected_findings(result, changed, removed_record_ids(result.root, changed_since, changed))
         except GitError as exc:
             raise CmsError(f"--changed-since: {exc}") from None
     _write(render(fmt, result, fail_on=fail_on, color=(fmt == "text" and not output and sys.stdout.isatty())), output)

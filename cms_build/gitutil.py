@@ -76,3 +76,14 @@ def changed_files(root: Path, ref: str) -> set[str]:
         except ValueError:
             continue
     return out
+
+
+def file_at(root: Path, ref: str, rel: str) -> str | None:
+    """The text of root/rel at ref, or None when it did not exist there."""
+    root = Path(root).resolve()
+    top = toplevel(root)
+    name = (root / rel).resolve().relative_to(top).as_posix()
+    try:
+        return _git(top, "show", f"{ref}:{name}")
+    except GitError:
+        return None

@@ -13,7 +13,8 @@ from ..records import SETTINGS_FILE
 from ..schemas import values_at
 
 
-def affected_findings(result, changed: set[str]) -> list:
+def affected_findings(result, changed: set[str], removed_ids: set[str] = frozenset()) -> list:
+    """removed_ids: ids of records whose files the change deleted (their referrers are affected)."""
     if SETTINGS_FILE in changed or any(p.startswith(("schemas/", "checks/")) for p in changed):
         return list(result.findings)
     root = result.root.resolve()
@@ -28,6 +29,7 @@ def affected_findings(result, changed: set[str]) -> list:
                 resolved = record.resolve_file(root, value) if isinstance(value, str) else None
                 if resolved is not None and resolved.relative_to(root).as_posix() in changed:
                     ids.add(record.id)
+    ids |= set(removed_ids)
     related = set(ids)
     for ref in result.index.refs:
         if ref.source in ids:
@@ -35,3 +37,20 @@ def affected_findings(result, changed: set[str]) -> list:
         if ref.target in ids:
             related.add(ref.source)
     return [f for f in result.findings if f.file in changed or (f.record and f.record in related)]
+
+
+def removed_record_ids(root, ref: str, changed: set[str]) -> set[str]:
+    """Ids of the records in files that existed at ref and are gone now."""
+    from ..gitutil import file_at
+    from ..yamlsafe import LoadError, load_text
+    out = set()
+    for rel in changed:
+        if rel.endswith((".yaml", ".yml")) and not (root / rel).exists():
+            text = file_at(root, ref, rel)
+            try:
+                data = load_text(text).data if text else None
+            except LoadError:
+                continue
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                out.add(data["id"])
+    return out

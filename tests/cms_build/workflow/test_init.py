@@ -1,0 +1,126 @@
+"""cms init: a new repository that checks, builds, gates CI and never overwrites."""
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.cms_build.test_cli import cms
+
+GIT = ["git", "-c", "user.email=test@example.org", "-c", "user.name=Test"]
+
+
+def git(cwd, *args):
+    subprocess.run([*GIT, *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    dest = tmp_path / "plant"
+    code, out, err = cms("init", dest, "--name", "测试水泥厂", "--subsystems", "A,D")
+    assert code == 0, err
+    git(dest, "init", "-q", "-b", "main")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-qm", "init")
+    return dest
+
+
+def test_init_creates_settings_skeletons_and_tooling(repo):
+    settings = yaml.safe_load((repo / "cms.yaml").read_text(encoding="utf-8"))
+    assert settings["organization"]["name"] == "测试水泥厂" and settings["subsystems"] == ["A", "D"]
+    for rel in ("README.md", ".gitignore", "requirements.txt", ".github/workflows/cms.yml", ".gitlab-ci.yml",
+                ".pre-commit-config.yaml", ".vscode/settings.json", ".cms/schemas/policy.schema.json"):
+        assert (repo / rel).is_file(), rel
+    policy = (repo / "policy/POL-001.yaml").read_text(encoding="utf-8")
+    assert policy.startswith("# yaml-language-server: $schema=../.cms/schemas/policy.schema.json")
+    assert "status: draft" in policy
+    vscode = json.loads((repo / ".vscode/settings.json").read_text())
+    assert vscode["yaml.schemas"][".cms/schemas/policy.schema.json"]
+
+
+def test_init_skeletons_cover_adopted_subsystems_only(repo):
+    from cms_build.engine import run
+    result = run(repo, stages="validate")
+    subsystems = {result.schemas.kinds[r.kind].subsystem for r in result.records}
+    assert subsystems <= {"common", "A", "D"}
+    kinds = {r.kind for r in result.records}
+    expected = {k for k, kind in result.schemas.kinds.items() if kind.subsystem in ("common", "A", "D")}
+    assert kinds == expected
+    assert all(r.status == "draft" for r in result.records)
+
+
+def test_init_refuses_a_non_empty_folder_and_never_overwrites(repo):
+    code, _, err = cms("init", repo)
+    assert code == 2 and "is not empty" in err
+    (repo / "policy/POL-001.yaml").write_text("kind: policy\n# mine\n", encoding="utf-8")
+    (repo / "cms.yaml").unlink()
+    code, out, _ = cms("init", repo, "--existing", "--subsystems", "A")
+    assert code == 0 and "created cms.yaml" in out and "POL-001" not in out
+    assert (repo / "policy/POL-001.yaml").read_text(encoding="utf-8") == "kind: policy\n# mine\n"
+
+
+def test_edit_break_see_fix(repo):
+    code, out, _ = cms("check", repo, "--as-of", "2026-06-30", "--format", "json")
+    baseline = {(f["rule"], f["file"]) for f in json.loads(out)["findings"]}
+    path = repo / "policy/POL-001.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("status: draft", "status: approvd"), encoding="utf-8")
+    code, out, _ = cms("check", repo, "--as-of", "2026-06-30")
+    assert code == 1 and "policy/POL-001.yaml" in out and "did you mean 'approved'?" in out
+    path.write_text(original, encoding="utf-8")
+    code, out, _ = cms("check", repo, "--as-of", "2026-06-30", "--format", "json")
+    assert {(f["rule"], f["file"]) for f in json.loads(out)["findings"]} == baseline
+
+
+def _schema(name):
+    import check_jsonschema
+    return Path(check_jsonschema.__file__).parent / "builtin_schemas" / "vendor" / name
+
+
+@pytest.mark.parametrize("rel, schema", [(".github/workflows/cms.yml", "github-workflows.json"),
+                                         (".gitlab-ci.yml", "gitlab-ci.json")])
+def test_workflow_files_are_valid(repo, rel, schema):
+    from jsonschema import validators
+    from cms_build.yamlsafe import load_text  # keys stay text: PyYAML would read 'on:' as True
+    doc = load_text((repo / rel).read_text(encoding="utf-8")).data
+    spec = json.loads(_schema(schema).read_text(encoding="utf-8"))
+    validator = validators.validator_for(spec)(spec)
+    errors = [e.message for e in validator.iter_errors(doc)]
+    assert errors == []
+
+
+def _cms_lines(doc) -> list[str]:
+    lines = []
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("run", "script", "after_script") and value:
+                    for line in ([value] if isinstance(value, str) else value):
+                        lines.extend(l.strip() for l in line.splitlines() if l.strip().startswith("cms "))
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+    walk(doc)
+    return lines
+
+
+@pytest.mark.parametrize("rel", [".github/workflows/cms.yml", ".gitlab-ci.yml", ".pre-commit-config.yaml"])
+def test_the_cms_steps_of_the_generated_ci_run_locally(repo, rel, tmp_path):
+    doc = yaml.safe_load((repo / rel).read_text(encoding="utf-8"))
+    lines = _cms_lines(doc)
+    if rel == ".pre-commit-config.yaml":
+        lines = [doc["repos"][0]["hooks"][0]["entry"]]
+    assert lines, rel
+    env = dict(os.environ, GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"))
+    cms_cmd = f"{shlex.quote(sys.executable)} -m cms_build.cli"
+    for line in lines:
+        command = cms_cmd + line[len("cms"):]
+        proc = subprocess.run(["bash", "-c", command], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+        assert "Traceback" not in proc.stderr, proc.stderr
+        assert proc.returncode in (0, 1), (line, proc.stderr)
