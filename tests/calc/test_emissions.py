@@ -1,0 +1,390 @@
+"""compute_line: each accounting method against values worked out by hand from the formulas
+of Annex F and the 2013 power-generation guideline, with the arithmetic in comments."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from cms_build.calc.emissions import CalcError, compute_line
+
+APPROX = dict(rel=1e-9)
+
+
+def q(value, unit):
+    return {"quantity": {"value": value, "unit": unit}}
+
+
+def coal_line(**over):
+    line = {
+        "method": "emission_factor", "fuel": "coal",
+        "activity": q(1_450_000, "t"),
+        "ncv": {"value": 21.5, "unit": "GJ/t", "source": "入厂煤化验", "test_standard": "GB/T 213", "lab": "厂化验室"},
+        "carbon_content": {"value": 26.8, "unit": "tC/TJ", "source": "元素碳检测", "test_standard": "GB/T 476"},
+        "oxidation": {"value": 98.5, "unit": "%", "source": "飞灰和炉渣含碳量计算"},
+    }
+    line.update(over)
+    return line
+
+
+# -- F.2 emission factor method, fuel combustion --------------------------------------------
+def test_coal_measured_parameters():
+    # AD = FC × NCV = 1,450,000 t × 21.5 GJ/t = 31,175,000 GJ = 31,175 TJ
+    # EF = CC × OF × 44/12 = 26.8 × 0.985 × 44/12 = 26.398 × 3.666… = 96.792666… tCO2/TJ
+    # E  = 31,175 × 96.792666… = 3,017,511.383… tCO2 (× GWP CO2 = 1)
+    r = compute_line(coal_line(), gwp_set="AR5", path=("line",))
+    assert r.total.value == pytest.approx(3_017_511.383333, rel=1e-9)
+    assert r.total.unit == "tCO2e"
+    assert set(r.gases) == {"CO2"} and r.gas_mass["CO2"] == pytest.approx(3_017_511.383333, rel=1e-9)
+    co2 = r.gases["CO2"]
+    ad, ef = co2.steps
+    assert (ad.value, ad.unit, ad.formula) == (pytest.approx(31_175), "TJ", "AD = FC × NCV")
+    assert (ef.value, ef.unit) == (pytest.approx(96.7926666667, **APPROX), "tCO2/TJ")
+    assert {p.name: p.basis for p in r.parameters} == {"ncv": "measured", "carbon_content": "measured",
+                                                       "oxidation": "unspecified"}
+    assert "GWP set: AR5" in r.total.notes
+    # the trace names the field each input came from
+    [ncv] = [i for i in ad.inputs if i.symbol == "NCV"]
+    assert ncv.source == {"path": "line.ncv.value"} and ncv.value == 21.5
+
+
+def test_coal_ncv_in_kj_per_kg_gives_the_same():
+    # 21,500 kJ/kg = 21.5 GJ/t (1 kJ/kg = 10^-3 GJ/t): same 3,017,511.383… tCO2
+    line = coal_line(ncv={"value": 21500, "unit": "kJ/kg", "source": "lab"})
+    assert compute_line(line, gwp_set="AR5").total.value == pytest.approx(3_017_511.383333, rel=1e-9)
+
+
+def test_coal_in_kt_and_oxidation_as_fraction():
+    # 1,450 kt = 1,450,000 t; OF 0.985 written as a fraction: same result
+    line = coal_line(activity=q(1450, "kt"), oxidation={"value": 0.985, "unit": "1", "source": "x"})
+    assert compute_line(line, gwp_set="AR5").total.value == pytest.approx(3_017_511.383333, rel=1e-9)
+
+
+def test_natural_gas_library_defaults_in_10_4_nm3():
+    # FC = 16,500 × 10^4 Nm3 = 1.65 × 10^8 Nm3; NCV 38,931 kJ/Nm3 (guideline default)
+    # AD = 1.65e8 × 38,931 kJ = 6.423615e12 kJ = 6,423.615 TJ
+    # EF = 15.32 tC/TJ × 0.99 × 44/12 = 15.1668 × 3.666… = 55.6116 tCO2/TJ
+    # E  = 6,423.615 × 55.6116 = 357,227.507934 tCO2
+    for spelling in ("10^4 Nm3", "万Nm3"):
+        r = compute_line({"method": "emission_factor", "fuel": "natural_gas", "activity": q(16_500, spelling)},
+                         gwp_set="AR5")
+        assert r.total.value == pytest.approx(357_227.507934, rel=1e-9)
+    assert [p.origin for p in r.parameters] == ["library_default"] * 3
+    assert all(p.second_hand for p in r.parameters)  # the guideline figures are second-hand
+    assert r.parameters[0].source["library"] == "fuel:natural_gas:ncv"
+    assert "not given in the record" in r.parameters[0].note
+
+
+def test_natural_gas_in_10_3_nm3():
+    # 165,000 × 10^3 Nm3 is the same gas as 16,500 × 10^4 Nm3: 357,227.507934 tCO2
+    r = compute_line({"method": "emission_factor", "fuel": "natural_gas", "activity": q(165_000, "10^3 Nm3")},
+                     gwp_set="AR5")
+    assert r.total.value == pytest.approx(357_227.507934, rel=1e-9)
+
+
+def test_diesel_named_library_keys():
+    # 320 t × 42,652 kJ/kg = 320,000 kg × 42,652 kJ = 13,648,640,000 kJ = 13.64864 TJ
+    # EF = 20.2 × 0.98 × 44/12 = 19.796 × 3.666… = 72.585333… tCO2/TJ
+    # E = 13.64864 × 72.585333… = 990.6911… tCO2
+    line = {"method": "emission_factor", "fuel": "diesel", "activity": q(320, "t"),
+            "ncv": {"library": "fuel:diesel:ncv"}, "carbon_content": {"library": "fuel:diesel:carbon_content"},
+            "oxidation": {"library": "fuel:diesel:oxidation"}}
+    r = compute_line(line, gwp_set="AR5")
+    assert r.total.value == pytest.approx(13.64864 * 20.2 * 0.98 * 44 / 12, **APPROX)
+    assert r.total.value == pytest.approx(990.69117, rel=1e-6)
+    assert [p.origin for p in r.parameters] == ["library"] * 3
+
+
+def test_activity_already_in_energy_needs_no_ncv():
+    # AD = 100 TJ; EF = 15.32 × 0.99 × 44/12 = 55.6116; E = 5,561.16 tCO2
+    r = compute_line({"method": "emission_factor", "fuel": "natural_gas", "activity": q(100, "TJ")}, gwp_set="AR5")
+    assert r.total.value == pytest.approx(5_561.16, **APPROX)
+    assert "ncv" not in {p.name for p in r.parameters}
+
+
+def test_direct_emission_factor():
+    # E = AD × EF = 2,000 t × 2.5 tCO2/t = 5,000 tCO2
+    r = compute_line({"method": "emission_factor", "activity": q(2000, "t"),
+                      "ef": {"value": 2.5, "unit": "tCO2/t", "source": "supplier"}}, gwp_set="AR5")
+    assert r.total.value == pytest.approx(5000)
+
+
+@pytest.mark.parametrize("gwp_set,ch4,n2o", [("SAR", 21, 310), ("AR4", 25, 298), ("AR5", 28, 265), ("AR6", 27.9, 273)])
+def test_other_gases_use_the_chosen_gwp_set(gwp_set, ch4, n2o):
+    # AD = 100 TJ of natural gas: CO2 = 100 × 55.6116 = 5,561.16 tCO2
+    # CH4 = 100 TJ × 0.001 t/TJ = 0.1 t; N2O = 100 × 0.0001 = 0.01 t
+    # SAR: 0.1×21 + 0.01×310 = 2.1 + 3.1 = 5.2;   AR4: 2.5 + 2.98 = 5.48
+    # AR5: 2.8 + 2.65 = 5.45;                     AR6: 2.79 + 2.73 = 5.52
+    line = {"method": "emission_factor", "fuel": "natural_gas", "activity": q(100, "TJ"),
+            "other_gases": [{"gas": "CH4", "ef": {"value": 0.001, "unit": "t/TJ", "source": "IPCC 2006 Vol.2 T2.2"}},
+                            {"gas": "N2O", "ef": {"value": 0.0001, "unit": "t/TJ", "source": "IPCC 2006 Vol.2 T2.2"}}]}
+    r = compute_line(line, gwp_set=gwp_set)
+    assert r.gas_mass["CH4"] == pytest.approx(0.1) and r.gas_mass["N2O"] == pytest.approx(0.01)
+    assert r.gases["CH4"].value == pytest.approx(0.1 * ch4)
+    assert r.gases["N2O"].value == pytest.approx(0.01 * n2o)
+    assert r.total.value == pytest.approx(5_561.16 + 0.1 * ch4 + 0.01 * n2o, **APPROX)
+    assert f"GWP set: {gwp_set}" in r.gases["CH4"].notes
+    [gwp] = [i for i in r.gases["CH4"].inputs if i.symbol == "GWP"]
+    assert gwp.source["library"] == f"gwp:{gwp_set}:CH4"
+
+
+def test_other_gas_per_fuel_mass_uses_the_fuel_amount():
+    # CH4 factor per t of coal: 1,000 t × 0.00002 t/t = 0.02 t CH4 × 28 (AR5) = 0.56 tCO2e
+    line = coal_line(activity=q(1000, "t"), other_gases=[{"gas": "CH4", "ef": {"value": 0.00002, "unit": "t/t", "source": "x"}}])
+    r = compute_line(line, gwp_set="AR5")
+    assert r.gases["CH4"].value == pytest.approx(0.56)
+
+
+# -- unit errors point at the field -----------------------------------------------------------
+def test_ncv_per_nm3_with_coal_in_tonnes_is_an_error_at_the_ncv_unit():
+    line = coal_line(ncv={"value": 21000, "unit": "kJ/Nm3", "source": "x"})
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "ncv", "unit")
+    assert "NCV in kJ/Nm3" in exc.value.message and "not energy" in exc.value.message
+    assert "GJ/t" in exc.value.hint
+
+
+def test_unknown_unit_is_an_error_at_that_unit():
+    with pytest.raises(CalcError) as exc:
+        compute_line(coal_line(activity=q(10, "tonnes of coal")), gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "activity", "quantity", "unit")
+    assert "unknown unit" in exc.value.message
+
+
+def test_carbon_content_per_mass_is_an_error_at_the_carbon_content():
+    with pytest.raises(CalcError) as exc:
+        compute_line(coal_line(carbon_content={"value": 0.55, "unit": "tC/t", "source": "x"}), gwp_set="AR5", path=("l",))
+    assert exc.value.path == ("l", "carbon_content", "unit")
+
+
+def test_oxidation_with_a_unit_is_an_error():
+    with pytest.raises(CalcError) as exc:
+        compute_line(coal_line(oxidation={"value": 98, "unit": "t", "source": "x"}), gwp_set="AR5", path=("l",))
+    assert exc.value.path == ("l", "oxidation", "unit") and "fraction" in exc.value.message
+
+
+def test_direct_ef_in_the_wrong_unit():
+    with pytest.raises(CalcError) as exc:
+        compute_line({"method": "emission_factor", "activity": q(5, "MWh"),
+                      "ef": {"value": 2.5, "unit": "tCO2/t", "source": "x"}}, gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "ef", "unit") and "tCO2/MWh" in exc.value.hint
+
+
+def test_coal_without_measured_ncv_says_it_must_be_measured():
+    with pytest.raises(CalcError) as exc:
+        compute_line({"method": "emission_factor", "fuel": "coal", "activity": q(10, "t")}, gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line",) and "ncv is missing" in exc.value.message and "GB/T 213" in exc.value.message
+
+
+def test_library_key_for_a_measured_figure_is_an_error():
+    with pytest.raises(CalcError) as exc:
+        compute_line(coal_line(ncv={"library": "fuel:coal:ncv"}), gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "ncv", "library") and "measured" in exc.value.message
+
+
+def test_ch4_factor_in_co2e_is_refused():
+    line = {"method": "emission_factor", "gas": "CH4", "activity": q(10, "t"),
+            "ef": {"value": 1, "unit": "tCO2e/t", "source": "x"}}
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "gas") and "already includes a GWP" in exc.value.message
+
+
+def test_gas_without_gwp_in_the_set():
+    # SAR gives no NF3 value
+    line = {"method": "emission_factor", "gas": "NF3", "activity": q(1, "t"), "ef": {"value": 1, "unit": "t/t", "source": "x"}}
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="SAR", path=("line",))
+    assert exc.value.path == ("line", "gas") and "NF3" in exc.value.message
+    # AR5: 1 t × 1 t/t × 16,100 = 16,100 tCO2e
+    assert compute_line(line, gwp_set="AR5").total.value == pytest.approx(16_100)
+
+
+# -- F.3 mass balance -----------------------------------------------------------------------
+def test_mass_balance():
+    # in:  1,000 t × 0.75 tC/t = 750 tC;  200 t × 10 % = 20 tC  -> 770 tC
+    # out: 100 t × 0.5 tC/t = 50 tC
+    # E = (770 − 50) × 44/12 × 1 = 720 × 3.666… = 2,640 tCO2
+    line = {"method": "mass_balance",
+            "inputs": [{"name": "焦炭", "amount": q(1000, "t"), "carbon_content": {"value": 0.75, "unit": "tC/t", "source": "x"}},
+                       {"name": "石灰石", "amount": q(200, "t"), "carbon_content": {"value": 10, "unit": "%", "source": "x"}}],
+            "outputs": [{"name": "产品", "amount": q(100, "t"), "carbon_content": {"value": 0.5, "unit": "tC/t", "source": "x"}}]}
+    r = compute_line(line, gwp_set="AR5")
+    assert r.total.value == pytest.approx(2640, **APPROX)
+    net = r.gases["CO2"].steps[0]
+    assert (net.value, net.unit) == (pytest.approx(720), "tC")
+    assert [p.origin for p in r.parameters if p.name == "omega"] == ["library_default"]
+
+
+def test_mass_balance_outputs_exceeding_inputs():
+    line = {"method": "mass_balance",
+            "inputs": [{"name": "a", "amount": q(10, "t"), "carbon_content": {"value": 0.5, "unit": "tC/t", "source": "x"}}],
+            "outputs": [{"name": "b", "amount": q(100, "t"), "carbon_content": {"value": 0.5, "unit": "tC/t", "source": "x"}}]}
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "outputs")
+
+
+def test_mass_balance_methane_needs_omega():
+    # CH4: 12 tC × 16/12 t/tC = 16 t CH4 × 28 = 448 tCO2e (AR5)
+    line = {"method": "mass_balance", "gas": "CH4",
+            "inputs": [{"name": "a", "amount": q(12, "t"), "carbon_content": {"value": 1, "unit": "tC/t", "source": "x"}}]}
+    with pytest.raises(CalcError):
+        compute_line(line, gwp_set="AR5")
+    line["omega"] = {"value": 16 / 12, "unit": "t/tC", "source": "M(CH4)/M(C)"}
+    assert compute_line(line, gwp_set="AR5").total.value == pytest.approx(448)
+
+
+# -- F.4 measurement --------------------------------------------------------------------------
+def test_measurement_sums_periods():
+    # 250,000 + 240,000 + 260,000 tCO2 = 750,000 tCO2
+    line = {"method": "measurement", "measurement_method": "HJ 75",
+            "measured": {"unit": "tCO2", "instrument": ["CEMS-1"],
+                         "values": [{"period": "2024-01", "value": 250000}, {"period": "2024-02", "value": 240000},
+                                    {"period": "2024-03", "value": 260000}]}}
+    r = compute_line(line, gwp_set="AR5", path=("line",))
+    assert r.total.value == pytest.approx(750_000)
+    assert len(r.activity.inputs) == 3 and r.activity.inputs[0].source == {"path": "line.measured.values[0].value"}
+    assert "monitoring equipment: CEMS-1" in r.gases["CO2"].notes
+    assert r.instruments == ["CEMS-1"]
+
+
+def test_measurement_of_methane_in_kg():
+    # 500 kg CH4 = 0.5 t × 27.9 (AR6) = 13.95 tCO2e
+    line = {"method": "measurement", "gas": "CH4", "measured": q(500, "kg")}
+    assert compute_line(line, gwp_set="AR6").total.value == pytest.approx(13.95)
+
+
+def test_measurement_gap_is_reported_and_a_missing_value_is_an_error():
+    line = {"method": "measurement", "measured": {"unit": "tCO2", "values": [
+        {"period": "2024-01", "value": 100}, {"period": "2024-02", "value": 90, "status": "filled"}]}}
+    r = compute_line(line, gwp_set="AR5", path=("line",))
+    assert r.total.value == pytest.approx(190)
+    assert [(g["period"], g["status"]) for g in r.gaps] == [("2024-02", "filled")]
+    line["measured"]["values"][1] = {"period": "2024-02", "value": None}
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "measured", "values", 1, "value")
+
+
+# -- desulfurization, purchased electricity and heat ------------------------------------------
+def test_limestone_desulfurization():
+    # E = B × I × EF × TR = 30,000 t × 0.90 × 0.440 tCO2/t × 1.00 = 11,880 tCO2
+    line = {"method": "desulfurization", "material": "CaCO3", "activity": q(30_000, "t"),
+            "purity": {"value": 90, "unit": "%", "source": "石灰石化验"}}
+    r = compute_line(line, gwp_set="AR5")
+    assert r.total.value == pytest.approx(11_880, **APPROX)
+    by = {p.name: p for p in r.parameters}
+    assert by["ef"].source["library"] == "carbonate:CaCO3" and by["ef"].second_hand
+    assert by["conversion_rate"].value == 1.0 and by["conversion_rate"].origin == "library_default"
+
+
+def test_desulfurization_needs_purity():
+    with pytest.raises(CalcError) as exc:
+        compute_line({"method": "desulfurization", "material": "CaCO3", "activity": q(1, "t")}, gwp_set="AR5", path=("line",))
+    assert "purity is missing" in exc.value.message and "example" in exc.value.message
+
+
+def test_purchased_electricity_default_grid_factor_in_kwh():
+    # 1,200,000 kWh = 1,200 MWh × 0.5703 tCO2/MWh = 684.36 tCO2
+    line = {"method": "purchased_electricity", "activity": q(1_200_000, "kWh")}
+    r = compute_line(line, gwp_set="AR5", defaults={"grid": "national_2022_for_2023_2025_reporting"})
+    assert r.total.value == pytest.approx(684.36, **APPROX)
+    [ef] = r.parameters
+    assert ef.source["library"] == "grid:national_2022_for_2023_2025_reporting" and "settings" in ef.note
+
+
+def test_purchased_electricity_net_of_exports_with_own_factor():
+    # AD = 2,000 MWh − 500 MWh = 1,500 MWh; E = 1,500 × 0.5306 = 795.9 tCO2
+    line = {"method": "purchased_electricity", "activity": q(2000, "MWh"), "exported": q(500, "MWh"),
+            "ef": {"library": "grid:national_2023"}}
+    r = compute_line(line, gwp_set="AR5")
+    assert r.total.value == pytest.approx(795.9, **APPROX)
+    assert r.activity.value == pytest.approx(1500) and r.activity.formula == "AD = AD_in − AD_out"
+
+
+def test_purchased_electricity_without_any_factor():
+    with pytest.raises(CalcError) as exc:
+        compute_line({"method": "purchased_electricity", "activity": q(1, "MWh")}, gwp_set="AR5", path=("line",))
+    assert "grid emission factor" in exc.value.message
+
+
+def test_purchased_electricity_in_tonnes_is_an_error():
+    with pytest.raises(CalcError) as exc:
+        compute_line({"method": "purchased_electricity", "activity": q(1, "t")}, gwp_set="AR5", path=("line",),
+                     defaults={"grid": "national_2023"})
+    assert exc.value.path == ("line", "activity")
+
+
+def test_purchased_heat_default():
+    # 10,000 GJ × 0.11 tCO2/GJ = 1,100 tCO2; 2,000 MWh of heat = 7,200 GJ × 0.11 = 792
+    r = compute_line({"method": "purchased_heat", "activity": q(10_000, "GJ")}, gwp_set="AR5")
+    assert r.total.value == pytest.approx(1100)
+    r = compute_line({"method": "purchased_heat", "activity": q(2000, "MWh")}, gwp_set="AR5")
+    assert r.total.value == pytest.approx(792)
+
+
+# -- sources: records, emission_factor records, CSV files -------------------------------------
+class FakeRecord(SimpleNamespace):
+    def get(self, key, default=None):
+        return self.data.get(key, default)
+
+    def where(self, path):
+        return (40 + len(path), 1)
+
+    def resolve_file(self, root, value):
+        return (self.path.parent / value).resolve()
+
+
+def test_parameter_from_an_emission_factor_record(tmp_path):
+    rec = FakeRecord(id="EF-COAL-NCV-2024", kind="emission_factor", rel="factors/EF.yaml", path=tmp_path / "x.yaml",
+                     data={"value": 21.5, "unit": "GJ/t", "basis": "measured", "source": "化验报告",
+                           "measurement": {"test_standard": "GB/T 213", "lab": "CMA lab"}})
+    line = coal_line(ncv={"record": "EF-COAL-NCV-2024"})
+    r = compute_line(line, gwp_set="AR5", lookup={"EF-COAL-NCV-2024": rec}.get, path=("line",))
+    assert r.total.value == pytest.approx(3_017_511.383333, rel=1e-9)
+    [ncv] = [p for p in r.parameters if p.name == "ncv"]
+    assert ncv.origin == "record" and ncv.basis == "measured"
+    assert ncv.source["record"] == "EF-COAL-NCV-2024" and ncv.source["file"] == "factors/EF.yaml"
+    assert "GB/T 213" in ncv.citation
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="AR5", lookup={}.get, path=("line",))
+    assert exc.value.path == ("line", "ncv", "record")
+
+
+def test_activity_from_a_csv_file(tmp_path):
+    # 1,380 + 1,420 + 1,400 (filled) = 4,200 × 10^4 Nm3 = 4.2e7 Nm3
+    # AD = 4.2e7 × 38,931 kJ = 1.635102e12 kJ = 1,635.102 TJ; E = 1,635.102 × 55.6116 = 89,930.61 + 1,000.0284 = 90,930.6384 tCO2
+    root = tmp_path
+    (root / "activity").mkdir()
+    (root / "activity" / "gas.csv").write_text(
+        "month,gas_10k_nm3,status\n2024-01,\"1,380\",measured\n2024-02,1420,measured\n2024-03,1400,filled\n", encoding="utf-8")
+    rec = FakeRecord(id="AD-GAS", kind="activity_data", rel="activity/AD.yaml", path=root / "activity" / "AD.yaml", data={})
+    line = {"method": "emission_factor", "fuel": "natural_gas",
+            "activity": {"unit": "10^4 Nm3", "file": {"path": "gas.csv", "column": "gas_10k_nm3",
+                                                       "period_column": "month", "status_column": "status"}}}
+    r = compute_line(line, gwp_set="AR5", record=rec, root=root, path=("line",))
+    assert r.total.value == pytest.approx(1635.102 * 15.32 * 0.99 * 44 / 12, **APPROX)
+    assert r.total.value == pytest.approx(90_930.6384, rel=1e-8)
+    fc = r.gases["CO2"].steps[0].steps[0]
+    assert fc.value == pytest.approx(4200)
+    assert fc.inputs[0].source["file"] == "activity/gas.csv" and fc.inputs[0].source["line"] == 2
+    assert [(g["period"], g["status"]) for g in r.gaps] == [("2024-03", "filled")]
+
+    line["activity"]["file"]["column"] = "gas"
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="AR5", record=rec, root=root, path=("line",))
+    assert exc.value.path == ("line", "activity", "file", "column") and "month, gas_10k_nm3, status" in exc.value.hint
+
+    (root / "activity" / "gas.csv").write_text("month,gas_10k_nm3\n2024-01,\n", encoding="utf-8")
+    line["activity"]["file"] = {"path": "gas.csv", "column": "gas_10k_nm3", "period_column": "month"}
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="AR5", record=rec, root=root, path=("line",))
+    assert "line 2 (2024-01)" in exc.value.message
+
+
+def test_unknown_method():
+    with pytest.raises(CalcError) as exc:
+        compute_line({"method": "guess"}, gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "method")
