@@ -123,9 +123,10 @@ def _scrub(obj, view: View):
         obj = {k: (None if k == "value" else v) for k, v in obj.items()}
         obj["source"] = {"record": RESTRICTED}
         obj["restricted"] = True
-    for key in ("record", "id"):
-        value = obj.get(key)
-        if key == "record" and isinstance(value, str) and value != RESTRICTED and not view.visible(value):
-            obj[key] = RESTRICTED
-            obj["restricted"] = True
+    named = obj.get("record")
+    if isinstance(named, str) and named != RESTRICTED and not view.visible(named):
+        # a result about an unpublished record: neither its id nor its value may show
+        obj = {k: (None if k == "value" else v) for k, v in obj.items()}
+        obj["record"] = RESTRICTED
+        obj["restricted"] = True
     return {k: _scrub(v, view) for k, v in obj.items()}
