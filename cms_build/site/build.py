@@ -1,0 +1,259 @@
+"""`cms build`: records -> Markdown (jinja2) -> HTML (mkdocs-material), atomically.
+
+1. Run the pipeline (or take a Result) and look at it through a publish.View.
+2. Write the pages as real Markdown files into a work folder (.cms-build/<site>-<profile>/docs)
+   with the templates in site/templates (an organization's own site/templates first).
+3. Write the mkdocs configuration there (mkdocs.yml at the project root, filled in) and run
+   mkdocs in strict mode into a temporary folder next to --out.
+4. Only when that succeeded, swap the temporary folder in: a failed build leaves the last
+   good site untouched.
+
+Same inputs and as-of date give the same bytes: SOURCE_DATE_EPOCH is the as-of date, pages
+and files are written in sorted order, and the charts carry no time stamp.
+"""
+from __future__ import annotations
+
+import calendar
+import contextlib
+import datetime as dt
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..paths import bundled
+from . import urls
+from .history import History, read_history
+from .model import SiteModel
+from .pages import Pages, environment
+
+MARKER = ".cms-site"  # written into every site we build: only such a folder is ever replaced
+_HERE = Path(__file__).resolve().parent
+
+
+class BuildError(Exception):
+    """The site could not be built; the previous site (if any) is untouched."""
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    work: Path
+    profile: str
+    pages: int
+    records: int
+    seconds: float
+    timings: dict = field(default_factory=dict)
+
+
+def base_config_path() -> Path:
+    """mkdocs.yml at the project root (source checkout), or the copy an installed package ships."""
+    for candidate in (_HERE.parent / "bundled" / "mkdocs.yml", _HERE.parents[1] / "mkdocs.yml"):
+        if candidate.is_file():
+            return candidate
+    raise BuildError("the base mkdocs.yml is missing from this installation")
+
+
+def site_dirs(root: Path) -> list[Path]:
+    """Where templates, assets and words come from: the organization's site/ first."""
+    return [d for d in (Path(root) / "site", bundled("site")) if d.is_dir()]
+
+
+def check_out(out: Path, root: Path) -> None:
+    """Refuse an output folder whose replacement could destroy sources."""
+    out, root = out.resolve(), Path(root).resolve()
+    protected = [root, bundled("schemas"), bundled("checks"), bundled("site"), _HERE.parents[1] / "cms_build"]
+    for p in protected:
+        if out == p or p.is_relative_to(out) or (p != root and out.is_relative_to(p)):
+            raise BuildError(f"--out {out} would overwrite sources ({p}); choose an output folder of its own, e.g. _site")
+    if out.is_relative_to(root) and out.relative_to(root).parts[0] not in ("_site", "_build") \
+            and not out.relative_to(root).parts[0].startswith("."):
+        raise BuildError(f"--out {out} is inside the records folder; use {root / '_site'} or a folder outside it")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
+        raise BuildError(f"--out {out} exists and is not a site built by cms; remove it or choose another folder")
+
+
+def build_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path | None = None,
+               work: Path | None = None, language: str | None = None, result=None, log=None) -> BuildReport:
+    """Build the evidence site of the records repository at root into out."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    root = Path(root).resolve()
+    out = Path(out or "_site").resolve()
+    check_out(out, root)
+    if result is None:
+        from ..engine import run
+        result = run(root, as_of)
+    timings["pipeline"] = time.perf_counter() - started
+    work = Path(work).resolve() if work else out.parent / ".cms-build" / f"{out.name}-{profile}"
+    docs = work / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+
+    t0 = time.perf_counter()
+    settings = result.settings.data
+    show_history = (settings.get("site") or {}).get("history", True)
+    history = read_history(root) if show_history else History(False, "disabled")
+    timings["history"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    lang = language or settings.get("language") or "zh"
+    dirs = site_dirs(root)
+    model = SiteModel(result, profile, lang, history, dirs)
+    model.collect_attachments()
+    env = environment([d / "templates" for d in dirs if (d / "templates").is_dir()], model)
+    pages = Pages(model, env, docs)
+    nav = write_pages(pages, model, docs, dirs)
+    timings["markdown"] = time.perf_counter() - t0
+
+    config = write_config(work, docs, model, nav, out)
+    t0 = time.perf_counter()
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    try:
+        run_mkdocs(config, tmp, result.as_of, log=log)
+        (tmp / MARKER).write_text(f"cms evidence site\nprofile: {profile}\nas_of: {result.as_of.isoformat()}\n",
+                                  encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    timings["mkdocs"] = time.perf_counter() - t0
+    swap(tmp, out)
+    return BuildReport(out=out, work=work, profile=profile, pages=len(pages.written), records=len(model.records),
+                       seconds=time.perf_counter() - started, timings=timings)
+
+
+def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path]) -> list:
+    """Every page and file of the site; returns the navigation (top-level sections only)."""
+    from . import domains
+    t = model.t
+    kinds = sorted(set(model.schemas.kinds) | set(model.by_kind))
+    for record in model.records:
+        pages.record(record)
+    for kind in kinds:
+        pages.kind(kind)
+    pages.records_index(kinds)
+    pages.findings()
+    pages.matrix_page()
+    pages.computations()
+    sections = domains.write(pages, model, docs)
+    pages.home(sections)
+    pages.export()
+    for target, source in sorted(model.attachment_sources.items()):
+        dest = docs / target
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, dest)
+    for d in reversed(dirs):  # the organization's assets override the bundled ones
+        if (d / "assets").is_dir():
+            shutil.copytree(d / "assets", docs / "assets", dirs_exist_ok=True)
+    kinds_in_nav = [{model.kind_title(k): urls.kind_page(k)} for k in kinds if model.by_kind.get(k)]
+    nav = [{t["home"]: urls.HOME}, {t["matrix"]: urls.MATRIX}, {t["findings"]: urls.FINDINGS},
+           {t["records"]: [urls.RECORDS, *kinds_in_nav]}]
+    for section in sections:
+        nav.append({section["nav"]: section["page"]})
+    nav.append({t["computations"]: urls.COMPUTATIONS})
+    return nav
+
+
+def write_config(work: Path, docs: Path, model: SiteModel, nav: list, out: Path) -> Path:
+    config = yaml.safe_load(base_config_path().read_text(encoding="utf-8"))
+    config["site_name"] = model.site_title()
+    config["docs_dir"] = str(docs)
+    config["site_dir"] = str(out)  # replaced by the temporary folder at build time
+    config["nav"] = nav
+    config["not_in_nav"] = "\n".join(["/records/*/", "/records/*.md", "/computations/*.md", "/emissions/*/", "/emissions/*.md",
+                                      "/trading/*.md", "/neutrality/*.md", "/files/", "/data/"])
+    theme = config.setdefault("theme", {})
+    theme["language"] = model.lang
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "search" in plugin:
+            plugin["search"] = {**(plugin["search"] or {}), "lang": model.lang}
+    path = work / "mkdocs.yml"
+    path.write_text("# Written by cms build from the project's mkdocs.yml; do not edit.\n"
+                    + yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _epoch(as_of: dt.date):
+    """SOURCE_DATE_EPOCH = the as-of date: the sitemap's dates are the as-of date, not today."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None) -> None:
+    """mkdocs build, strict, in this process; warnings become a BuildError that lists them."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    try:
+        import jieba
+        jieba.setLogLevel(logging.WARNING)
+    except ImportError:  # pragma: no cover - jieba is a dependency; without it search is word-based
+        pass
+    mk_log = logging.getLogger("mkdocs")
+    collect = _Collect()
+    mk_log.addHandler(collect)
+    extra = [log] if log else []
+    for h in extra:
+        mk_log.addHandler(h)
+    old_propagate = mk_log.propagate
+    mk_log.propagate = False  # our handler reports; no duplicate lines on stderr
+    try:
+        with _epoch(as_of):
+            cfg = load_config(config_file=str(config_file), site_dir=str(site_dir))
+            cfg.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(cfg)
+            finally:
+                cfg.plugins.on_shutdown()
+    except (Abort, MkDocsException, SystemExit) as exc:
+        details = "\n".join(f"  {m}" for m in collect.messages[:50])
+        raise BuildError(f"mkdocs failed: {exc}" + (f"\n{details}" if details else "")) from None
+    finally:
+        mk_log.removeHandler(collect)
+        for h in extra:
+            mk_log.removeHandler(h)
+        mk_log.propagate = old_propagate
+    if collect.messages:  # strict mode should have aborted; be sure
+        raise BuildError("mkdocs reported problems:\n" + "\n".join(f"  {m}" for m in collect.messages[:50]))
+
+
+def swap(tmp: Path, out: Path) -> None:
+    """Put the new site in place of the old one with two renames (same file system)."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        os.replace(out, old)
+    try:
+        os.replace(tmp, out)
+    except OSError:
+        if old.exists():  # put the last good site back
+            os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,46 @@
+"""`cms build` and `cms serve`, added to the cms command by cli._register_optional_commands."""
+from __future__ import annotations
+
+import click
+
+profile_option = click.option("--profile", type=click.Choice(["internal", "public"]), default="internal",
+                              show_default=True,
+                              help="public: only records marked public, without their confidential fields.")
+out_option = click.option("--out", "out", type=click.Path(file_okay=False), default="_site", show_default=True,
+                          help="The folder to write the site into (replaced only when the build succeeds).")
+as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+                            help="Evaluate date rules as of this day (default: today). Same day, same site.")
+
+
+def register(cli) -> None:
+    from ..cli import CmsError, _as_of, _find_root
+
+    @cli.command()
+    @click.argument("path", required=False)
+    @as_of_option
+    @profile_option
+    @out_option
+    @click.option("--language", type=click.Choice(["zh", "en"]), help="Site language (default: cms.yaml's language).")
+    def build(path, as_of, profile, out, language):
+        """Build the evidence site: Markdown by jinja2, HTML by mkdocs-material (strict, offline)."""
+        from .build import BuildError, build_site
+        root = _find_root(path)
+        try:
+            report = build_site(root, _as_of(as_of), profile=profile, out=out, language=language)
+        except BuildError as exc:
+            raise CmsError(f"the site was not built (the previous one is untouched): {exc}") from None
+        click.echo(f"built {report.pages} pages ({report.records} records, {profile}) into {report.out} "
+                   f"in {report.seconds:.1f} s")
+
+    @cli.command()
+    @click.argument("path", required=False)
+    @as_of_option
+    @profile_option
+    @out_option
+    @click.option("--language", type=click.Choice(["zh", "en"]), help="Site language (default: cms.yaml's language).")
+    @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+    def serve(path, as_of, profile, out, language, port):
+        """Build the site, serve it on localhost, and rebuild when records, schemas, checks or templates change."""
+        from .serve import serve as run_server
+        root = _find_root(path)
+        run_server(root, _as_of(as_of) if as_of else None, profile=profile, out=out, language=language, port=port)

@@ -1,0 +1,137 @@
+"""Escaping untrusted text for Markdown that becomes HTML.
+
+Records arrive through pull requests, so every value that reaches a page is hostile until
+proven otherwise: it must come out as the literal text the author typed, never as markup,
+links, HTML, attributes or template code.
+
+`md(value)` turns any value into a Markdown fragment that Python-Markdown (with the
+extensions the site enables) renders as exactly that text:
+- HTML's special characters become entities (no tag, no attribute, no entity of its own);
+- every ASCII punctuation character that Markdown or one of its extensions could read as
+  syntax (links, emphasis, code, tables, attribute lists, footnotes, abbreviations, emoji,
+  headings, lists, block quotes) becomes a numeric character reference, which Markdown
+  passes through untouched and the browser shows as the character;
+- line breaks become <br>, so a value is always one line and can never start a block
+  (a heading, a list, a code block, a table row) of its own.
+Letters, digits, spaces and all non-ASCII text (Chinese) are kept as they are, so the
+Markdown stays readable and searchable.
+
+Trusted Markdown (links the site builds from record ids it knows, its own layout) is an
+`Md` string; `md` leaves it alone, so it can be applied to everything without double
+escaping. The jinja2 environment applies `md` to every `{{ expression }}` automatically.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+# ASCII characters kept as they are: letters, digits, space and punctuation that no Markdown
+# syntax of the enabled extensions uses inside a line.
+_KEEP = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,;/%")
+# Inside a line (not first) these mean nothing to Markdown; kept readable ("2025-01-08", "5.2").
+_KEEP_INSIDE = _KEEP | set("-.+=")
+_TABLE = {ord(c): (c if c in _KEEP_INSIDE else f"&#{ord(c)};") for c in map(chr, range(32, 127))}
+_TABLE.update({ord("\t"): " "})
+# Other control characters (C0 except tab/newline, DEL, C1) carry no text; drop them.
+for _cp in [*range(0, 32), 127, *range(128, 160)]:
+    if _cp not in (9, 10):
+        _TABLE[_cp] = ""
+# Unicode line and paragraph separators would end a line for some parsers.
+_TABLE[0x2028] = "<br>"
+_TABLE[0x2029] = "<br>"
+
+
+_NUMBERED = re.compile(r"^([0-9]+)\.")
+
+
+class Md(str):
+    """A trusted Markdown fragment: built by the site from escaped text and known ids."""
+
+    __slots__ = ()
+
+    def __add__(self, other):  # Md + str would silently trust str: refuse it
+        if isinstance(other, Md):
+            return Md(str.__add__(self, other))
+        raise TypeError("concatenate Md only with Md; escape the other part with md()")
+
+    def __radd__(self, other):
+        if isinstance(other, Md):
+            return Md(str.__add__(other, self))
+        raise TypeError("concatenate Md only with Md; escape the other part with md()")
+
+
+def md(value) -> Md:
+    """Any value as a Markdown fragment that renders as its literal text, on one line."""
+    if isinstance(value, Md):
+        return value
+    if value is None:
+        return Md("")
+    if isinstance(value, bool):
+        return Md("true" if value else "false")
+    if isinstance(value, float):
+        value = fmt_number(value)
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_line(line.strip()) for line in text.split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return Md("<br>".join(lines))
+
+
+def _line(text: str) -> str:
+    """One line escaped; its first character also when it could start a block."""
+    if not text:
+        return ""
+    numbered = _NUMBERED.match(text)  # "1. x" would start an ordered list
+    if numbered:
+        return numbered.group(1) + "&#46;" + text[numbered.end():].translate(_TABLE)
+    first = text[0]
+    head = f"&#{ord(first)};" if ord(first) < 127 and first not in _KEEP else first.translate(_TABLE)
+    return head + text[1:].translate(_TABLE)
+
+
+def text(value: str) -> Md:
+    """Literal text kept as is around escaped characters (spaces too): separators."""
+    return Md(str(value).translate(_TABLE).replace("\n", "<br>"))
+
+
+def join(parts, sep: str = ", ") -> Md:
+    """Join fragments, escaping whatever is not already Md (sep is escaped too)."""
+    sep = sep if isinstance(sep, Md) else text(sep)
+    return Md(str(sep).join(str(md(p)) for p in parts))
+
+
+def attr(value) -> str:
+    """A value for an HTML attribute the site writes (ids and classes are ASCII already)."""
+    import html
+    return html.escape(str(value), quote=True)
+
+
+def fmt_number(value, digits: int = 6) -> str:
+    """A number as people read it: thousands separated, no float noise, no exponent.
+
+    Integers keep every digit; other numbers keep `digits` significant digits (at least
+    two decimals for amounts above 1), with trailing zeros dropped.
+    """
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(number) or math.isinf(number):
+        return str(number)
+    if number == 0:
+        return "0"
+    magnitude = int(math.floor(math.log10(abs(number))))
+    decimals = max(0, digits - 1 - magnitude)
+    if abs(number) >= 1:
+        decimals = max(decimals, 2) if number != int(number) else 0
+    decimals = min(decimals, 12)
+    text = f"{number:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

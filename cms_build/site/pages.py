@@ -1,0 +1,415 @@
+"""The site's pages as Markdown files: data prepared here, laid out by the templates in site/.
+
+Each page is rendered by one jinja2 template with a context built from the SiteModel
+(so from the publish.View). The environment escapes every `{{ expression }}` for Markdown
+and HTML (escape.md); only fragments the site built itself (escape.Md: links from known
+ids, badges, tables of escaped cells) pass through as they are.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import jinja2
+
+from ..export import conformity_matrix, export_document
+from ..schemas import values_at
+from . import urls
+from .escape import Md, join, md
+from .model import SEVERITY_ORDER, SUBSYSTEMS
+from .render import RecordRenderer, ResultRenderer, badge, restricted
+
+_ALIGN = {"left": "---", "right": "--:", "center": ":-:"}
+META_FIELDS = ("doc_no", "version", "status", "confidentiality", "author", "owner", "reviewed_by",
+               "approved_by", "approved_on", "effective", "next_review", "retention_years", "clauses",
+               "supersedes", "tags", "confidential_fields")
+# Envelope fields shown elsewhere on the page or not at all (kind, id and title are the heading).
+NOT_CONTENT = {"kind", "id", "title", "notes", "attachments", *META_FIELDS}
+
+
+def environment(template_dirs: list[Path], model) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=False,  # escaping is for Markdown + HTML, done by finalize below
+        finalize=md,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    t = model.t
+    env.filters["md"] = md
+    env.globals.update(
+        t=t,
+        m=model,
+        table=lambda headers, rows, align=None, empty=None: table(headers, rows, align, t["none"] if empty is None else empty),
+        findings_table=lambda rows, L, with_record=True: findings_table(model, rows, L, with_record),
+        heading_id=lambda a: Md(f"{{#{urls.anchor(a)}}}"),
+        hashes=lambda n: Md("#" * max(1, min(int(n), 6))),
+        align_cell=lambda a: Md(_ALIGN.get(a, "---")),
+        severity_badge=lambda s: badge("severity", s, t["severity_names"].get(s, s)),
+        record_cell=lambda f, L: record_cell(model, f, L),
+        finding_text=finding_text,
+    )
+    return env
+
+
+def table(headers, rows, align=None, empty="") -> Md:
+    """A Markdown table; every header and cell is escaped unless the site built it (Md)."""
+    if not rows:
+        return md(empty)
+    align = align or ["left"] * len(headers)
+    lines = ["| " + " | ".join(str(md(h)) for h in headers) + " |",
+             "|" + "|".join(_ALIGN.get(a, "---") for a in align) + "|"]
+    for row in rows:
+        cells = [str(md(c)) for c in row]
+        cells += [""] * (len(headers) - len(cells))
+        lines.append("| " + " | ".join(cells) + " |")
+    return Md("\n".join(lines))
+
+
+def findings_table(model, rows, L, with_record: bool = True) -> Md:
+    t = model.t
+    if not rows:
+        return md(t["no_findings"])
+    headers = [t["severity"], t["rule"], t["clauses"], *([t["record"]] if with_record else []), t["line"],
+               t["message_hint"]]
+    out = []
+    for f in rows:
+        sev = _get(f, "severity")
+        cells = [badge("severity", sev, t["severity_names"].get(sev, sev)), md(_get(f, "rule")),
+                 md(", ".join(map(str, _get(f, "clauses", ()) or ())))]
+        if with_record:
+            cells.append(record_cell(model, f, L))
+        cells += [md(_get(f, "line")), finding_text(f)]
+        out.append(cells)
+    align = ["left", "left", "left", *(["left"] if with_record else []), "right", "left"]
+    return table(headers, out, align)
+
+
+def finding_text(f) -> Md:
+    message = _get(f, "message")
+    hint = _get(f, "hint")
+    if hint:
+        return Md(f'{md(message)}<br><span class="cms-hint">{md(hint)}</span>')
+    return md(message)
+
+
+def _get(f, name, default=""):
+    return f.get(name, default) if isinstance(f, dict) else getattr(f, name, default)
+
+
+def record_cell(model, f, L) -> Md:
+    """The record a finding is about: a link when published, else the file as text (internal
+    only: a public View keeps only findings on published records)."""
+    rid = _get(f, "record") or None
+    if rid is None:
+        rec = model.by_rel.get(_get(f, "file"))
+        rid = rec.id if rec else None
+    if rid and model.visible(rid):
+        return L.to(model.page_of(rid), rid)
+    if model.public:
+        return restricted(model.t)
+    return md(_get(f, "file"))
+
+
+class Pages:
+    def __init__(self, model, env: jinja2.Environment, docs: Path):
+        self.m = model
+        self.t = model.t
+        self.env = env
+        self.docs = docs
+        self.written: list[str] = []
+        self.matrix = conformity_matrix(model.result, model.view)
+        self.clause_anchors: set[str] = set()
+        if self.matrix:
+            self.clause_anchors = {str(c.get("number")) for c in self.matrix.get("clauses", [])}
+
+    # -- writing --------------------------------------------------------------------------
+    def write(self, rel: str, text: str) -> None:
+        path = self.docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.written.append(rel)
+
+    def render(self, template: str, rel: str, **context) -> None:
+        context.setdefault("L", urls.Linker(rel))
+        self.write(rel, self.env.get_template(template).render(**context))
+
+    # -- shared pieces --------------------------------------------------------------------
+    def clause_links(self, clauses, L) -> Md:
+        """Clause numbers, linked to the matrix where it has the clause."""
+        out = []
+        for c in clauses or []:
+            number = str(c).split(" ")[0]
+            if number in self.clause_anchors:
+                out.append(L.to(urls.MATRIX, c, urls.anchor("clause", number)))
+            else:
+                out.append(md(c))
+        return join(out, ", ")
+
+    def severity_summary(self, findings, L, link: bool = True) -> Md:
+        counts = Counter(_get(f, "severity") for f in findings)
+        cells = []
+        for s in SEVERITY_ORDER:
+            label = badge("severity", s, self.t["severity_names"].get(s, s))
+            n = md(counts.get(s, 0))
+            cells.append(L.to(urls.FINDINGS, f"{counts.get(s, 0)}", urls.anchor("severity", s))
+                         if link and counts.get(s) else n)
+            cells[-1] = join([label, cells[-1]], " ")
+        return join(cells, " · ")
+
+    # -- pages ----------------------------------------------------------------------------
+    def record(self, record) -> None:
+        m, t = self.m, self.t
+        rel = urls.record_page(record.kind, record.id)
+        L = urls.Linker(rel)
+        data = m.data(record)
+        rr = RecordRenderer(m, record, rel)
+        status = record.status
+        badges = [badge("kind", "kind", m.kind_title(record.kind)),
+                  badge("status", status, t["status_names"].get(status, status)),
+                  badge("conf", record.confidentiality, t["confidentiality_names"].get(record.confidentiality,
+                                                                                        record.confidentiality))]
+        if not record.valid:
+            badges.append(badge("severity", "error", t["severity_names"]["error"]))
+        meta = [(md(t["id"]), md(record.id)),
+                (md(t["kind"]), L.to(urls.kind_page(record.kind), m.kind_title(record.kind)))]
+        for key in META_FIELDS:
+            if key not in data or (key == "confidential_fields" and m.public):
+                continue
+            value = rr.inline((key,), data[key])
+            if key == "status":
+                value = badge("status", str(data[key]), t["status_names"].get(str(data[key]), data[key]))
+            elif key == "confidentiality":
+                value = badge("conf", str(data[key]), t["confidentiality_names"].get(str(data[key]), data[key]))
+            elif key == "clauses" and isinstance(data[key], list):
+                value = self.clause_links(data[key], L)
+            meta.append((rr.field_label((key,)), value))
+        meta.append((md(t["file"]), md(record.rel)))
+        blocks = rr.blocks(data, NOT_CONTENT)
+        attachments = []
+        if isinstance(data.get("attachments"), list):
+            for i, a in enumerate(data["attachments"]):
+                if isinstance(a, dict) and isinstance(a.get("path"), str):
+                    attachments.append((rr.inline(("attachments", i, "path"), a["path"]), md(a.get("title", "")),
+                                        md(a.get("sha256", ""))))
+        refs_out = []
+        for path, target in m.refs_out(record):
+            label = rr.field_label(path)
+            index = [str(p + 1) for p in path if isinstance(p, int)]
+            if index:
+                label = join([label, md("#" + ".".join(index))], " ")
+            refs_out.append((label, rr.ref(target)))
+        refs_in = []
+        seen = set()
+        for ref in m.result.index.referrers.get(record.id, []):
+            src = m.by_id.get(ref.source)
+            if src is None or (src.id, ref.path) in seen:
+                continue
+            # only when the referrer's published data still names this record
+            if not any(v == record.id for _, v in values_at(m.data(src), ref.path)):
+                continue
+            seen.add((src.id, ref.path))
+            refs_in.append((L.to(m.page_of(src.id), f"{src.id} {src.title}" if src.title != src.id else src.id),
+                            md(m.kind_title(src.kind)), md(m.label(src.kind, ref.path))))
+        refs_in.sort(key=lambda row: str(row[0]))
+        history_rows, history_message, headers = self.history(record)
+        notes = data.get("notes")
+        self.render("record.md.j2", rel, L=L, record=record, title=f"{record.id} {record.title}"
+                    if record.title != record.id else record.id,
+                    badges=join(badges, " "), meta=meta, blocks=blocks,
+                    notes=md(notes) if isinstance(notes, str) and notes.strip() else "",
+                    notes_label=rr.field_label(("notes",)), attachments=attachments,
+                    refs_out=refs_out, refs_in=refs_in, findings=m.findings_by_record.get(record.id, []),
+                    history_rows=history_rows, history_message=history_message, history_headers=headers,
+                    history_note=md(t["history_note"] + (" " + t["history_public_note"] if m.public else "")))
+
+    def history(self, record):
+        m, t = self.m, self.t
+        h = m.history
+        if not h.available:
+            key = "history_disabled" if h.reason == "disabled" else "history_unavailable"
+            return [], md(t[key]), []
+        commits = h.of(record.rel)
+        message = []
+        if record.rel in h.dirty:
+            message.append(Md(f'<span class="cms-warning">{md(t["history_dirty"])}</span>'))
+        if not commits:
+            message.append(md(t["history_none"]))
+        if m.public:  # authors and messages may name what the public edition leaves out
+            headers = [t["commit"], t["date"]]
+            rows = [(md(c.short), md(c.day)) for c in commits]
+        else:
+            headers = [t["commit"], t["date"], t["author"], t["message"]]
+            rows = [(md(c.short), md(c.day), md(c.author), md(c.subject)) for c in commits]
+        return rows, join(message, Md("\n\n")), headers
+
+    def kind(self, kind_name: str) -> None:
+        m, t = self.m, self.t
+        rel = urls.kind_page(kind_name)
+        L = urls.Linker(rel)
+        kind = m.schemas.kinds.get(kind_name)
+        records = m.by_kind.get(kind_name, [])
+        headers = [t["id"], t["title"], t["status"], m.label(kind_name, ("doc_no",)),
+                   m.label(kind_name, ("version",)), m.label(kind_name, ("effective",)), t["findings"]]
+        rows = []
+        for r in records:
+            data = m.data(r)
+            fs = m.findings_by_record.get(r.id, [])
+            worst = next((s for s in SEVERITY_ORDER if any(f.severity == s for f in fs)), None)
+            found = badge("severity", worst, f"{len(fs)}") if worst else md("")
+            status = badge("status", r.status, t["status_names"].get(r.status, r.status))
+            rows.append((L.to(m.page_of(r.id), r.id), md(r.title), status, md(data.get("doc_no", "")),
+                         md(data.get("version", "")), md(data.get("effective", "")), found))
+        desc = ""
+        if kind:
+            desc = kind.description_en if m.lang == "en" and kind.description_en else kind.description_zh
+        self.render("kind.md.j2", rel, L=L, kind_title=m.kind_title(kind_name), kind_description=desc,
+                    kind_clauses=self.clause_links(kind.clauses if kind else (), L), headers=headers, rows=rows)
+
+    def records_index(self, kinds: list[str]) -> None:
+        m, t = self.m, self.t
+        rel = urls.RECORDS
+        L = urls.Linker(rel)
+        groups = []
+        for sub in SUBSYSTEMS:
+            rows = []
+            for k in kinds:
+                if m.kind_subsystem(k) != sub:
+                    continue
+                kind = m.schemas.kinds.get(k)
+                rows.append((L.to(urls.kind_page(k), m.kind_title(k)),
+                             self.clause_links(kind.clauses if kind else (), L), md(len(m.by_kind.get(k, [])))))
+            if rows:
+                groups.append({"title": t["subsystem_names"].get(sub, sub), "rows": rows})
+        self.render("records_index.md.j2", rel, L=L, groups=groups)
+
+    def findings(self) -> None:
+        m, t = self.m, self.t
+        rel = urls.FINDINGS
+        L = urls.Linker(rel)
+        groups = [{"title": t["severity_names"].get(s, s), "anchor": urls.anchor("severity", s),
+                   "rows": [f for f in m.findings if f.severity == s]} for s in SEVERITY_ORDER]
+        self.render("findings.md.j2", rel, L=L, groups=groups,
+                    summary=self.severity_summary(m.findings, L, link=False))
+
+    def matrix_page(self) -> None:
+        m, t = self.m, self.t
+        rel = urls.MATRIX
+        L = urls.Linker(rel)
+        if not self.matrix:
+            self.render("matrix.md.j2", rel, L=L, available=False, groups=[], summary="")
+            return
+        by_sub: dict[str, list] = {}
+        statuses = t["clause_status_names"]
+        for c in self.matrix.get("clauses", []):
+            number = str(c.get("number", ""))
+            title = c.get("title_en") if m.lang == "en" and c.get("title_en") else c.get("title_zh", "")
+            evidence = []
+            for e in c.get("evidence", []) or []:
+                eid = e.get("id") if isinstance(e, dict) else None
+                if eid and m.visible(eid):
+                    evidence.append(L.to(m.page_of(eid), f"{eid} {e.get('title', '')}".strip()))
+            status = str(c.get("status", ""))
+            by_sub.setdefault(str(c.get("subsystem") or "common"), []).append({
+                "number": number, "title": title, "anchor": urls.anchor("clause", number),
+                "status": badge("clause", status, statuses.get(status, status)),
+                "obligation": c.get("obligation", ""), "evidence": join(evidence, ", "),
+                "findings": [_matrix_finding(f) for f in c.get("findings", []) or [] if isinstance(f, dict)],
+                "checks": join([md(x.get("id") if isinstance(x, dict) else x) for x in c.get("checks", []) or []], ", "),
+            })
+        groups = [{"title": t["subsystem_names"].get(s, s), "clauses": by_sub[s]}
+                  for s in [*SUBSYSTEMS, *sorted(set(by_sub) - set(SUBSYSTEMS))] if s in by_sub]
+        self.render("matrix.md.j2", rel, L=L, available=True, groups=groups,
+                    summary=self.matrix_summary(L))
+
+    def matrix_summary(self, L) -> Md:
+        """Clause statuses counted from the matrix as this View shows it."""
+        if not self.matrix:
+            return Md("")
+        statuses = self.t["clause_status_names"]
+        counts = Counter(str(c.get("status", "")) for c in self.matrix.get("clauses", []))
+        cells = [join([badge("clause", s, statuses.get(s, s)), md(n)], " ") for s, n in sorted(counts.items())]
+        return join([L.to(urls.MATRIX, f"{sum(counts.values())} {self.t['clauses']}"), *cells], " · ")
+
+    def computations(self) -> None:
+        m, t = self.m, self.t
+        rel = urls.COMPUTATIONS
+        L = urls.Linker(rel)
+        rows = []
+        for comp in sorted(m.result.computations, key=lambda c: c.id):
+            page = urls.computation_page(comp.id)
+            rows.append((L.to(page, comp.id), md(comp.title), md(", ".join(comp.clauses))))
+            value = m.results.get(comp.id)
+            body = Md("")
+            if value is not None:
+                body = Md("\n".join(ResultRenderer(m, page, "r").render(value, level=2)))
+            self.render("computation.md.j2", page, title=f"{comp.id} — {comp.title}", body=body,
+                        clauses=md(", ".join(comp.clauses)))
+        self.render("computations_index.md.j2", rel, L=L, rows=rows)
+
+    def home(self, sections: list[dict]) -> None:
+        m = self.m
+        rel = urls.HOME
+        L = urls.Linker(rel)
+        headlines = [{"title": s["title"], "body": s["headline"]} for s in sections if s.get("headline")]
+        self.render("home.md.j2", rel, L=L, site_title=m.site_title(), facts=home_facts(m, L, self),
+                    profile_note="", matrix_summary=self.matrix_summary(L),
+                    findings_summary=self.severity_summary(m.findings, L), sections=headlines)
+
+    def export(self) -> None:
+        doc = export_document(self.m.result, self.m.profile)
+        doc.pop("generator", None)
+        _scrub_refs(doc, self.m)
+        path = self.docs / urls.EXPORT
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n",
+                        encoding="utf-8")
+
+
+def _matrix_finding(f: dict) -> dict:
+    """A matrix finding with every key the findings table reads."""
+    return {"severity": f.get("severity", ""), "rule": f.get("rule", ""), "clauses": list(f.get("clauses", []) or []),
+            "record": f.get("record"), "file": f.get("file", ""), "line": f.get("line", ""),
+            "message": f.get("message", ""), "hint": f.get("hint", "")}
+
+
+def _scrub_refs(doc: dict, model) -> None:
+    """References to records this profile does not publish name no id in the export either
+    (the pages show them as 'restricted'; publish.View leaves the ids in the data)."""
+    kinds = model.schemas.kinds
+    for rec in doc.get("records", []):
+        kind = kinds.get(rec.get("kind"))
+        if kind is None:
+            continue
+        for pattern, _targets in kind.refs:
+            for path, value in list(values_at(rec["data"], pattern)):
+                if isinstance(value, str) and not model.visible(value):
+                    _set(rec["data"], path, "restricted")
+
+
+def _set(data, path: tuple, value) -> None:
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+
+
+def home_facts(model, L, pages: Pages) -> list:
+    m, t = model, model.t
+    org = m.settings.data.get("organization") or {}
+    name = md(m.org_name())
+    if org.get("profile") and m.visible(org["profile"]):
+        name = L.to(m.page_of(org["profile"]), m.org_name())
+    subs = [t["subsystem_names"].get(s, s) for s in sorted(m.settings.subsystems)]
+    return [
+        (md(t["organization"]), name),
+        (md(t["subsystems"]), md(", ".join(subs))),
+        (md(t["as_of"]), md(m.result.as_of.isoformat())),
+        (md(t["profile"]), md(t["profile_names"].get(m.profile, m.profile))),
+        (md(t["records"]), L.to(urls.RECORDS, str(len(m.records)))),
+        (md(t["data_export"]), L.to(urls.EXPORT, "export.json")),
+    ]
+

@@ -1,0 +1,326 @@
+"""Record content and computed results as Markdown fragments, laid out from the schemas.
+
+Nothing here knows a record kind: every kind is shown from its schema (labels from the
+titles in the site language, references as links, attached files as downloads), and every
+computed result is shown from its shape (a Traced dict as a calculation trace, a mapping
+as a table, a list of mappings as a grid). Every value goes through escape.md; every link
+is built by urls from an id the index knows.
+"""
+from __future__ import annotations
+
+import json
+
+from ..publish import RESTRICTED
+from .escape import Md, fmt_number, join, md
+from .urls import Linker, anchor
+
+MAX_DEPTH = 8
+LONG_TEXT = 120  # characters: longer text gets a section of its own, not a table cell
+
+
+def restricted(t) -> Md:
+    return Md(f'<span class="cms-restricted" title="{md(t["restricted_note"])}">{md(t["restricted"])}</span>')
+
+
+def badge(kind: str, value: str, text) -> Md:
+    """A coloured label; kind and value are chosen by the site (classes are [a-z-])."""
+    cls = "".join(c for c in f"{kind}-{value}".lower() if c.isalnum() or c == "-")
+    return Md(f'<span class="cms-badge cms-{cls}">{md(text)}</span>')
+
+
+def is_trace(value) -> bool:
+    return isinstance(value, dict) and "formula" in value and "inputs" in value and "value" in value
+
+
+def is_scalar(value) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _quantity_like(value: dict) -> bool:
+    keys = set(value)
+    return "value" in keys and keys <= {"value", "unit", "currency"} and is_scalar(value.get("value"))
+
+
+class RecordRenderer:
+    """One record's fields as Markdown, for the page at `page`."""
+
+    def __init__(self, model, record, page: str):
+        self.m = model
+        self.t = model.t
+        self.record = record
+        self.link = Linker(page)
+
+    # -- inline values --------------------------------------------------------------------
+    def ref(self, target) -> Md:
+        """A link to a referenced record, or 'restricted' when this profile hides it."""
+        m = self.m
+        if isinstance(target, str) and m.visible(target):
+            r = m.by_id[target]
+            text = r.id if r.title == r.id else f"{r.id} {r.title}"
+            return self.link.to(m.page_of(r.id), text)
+        if m.public or not isinstance(target, str):
+            return restricted(self.t)
+        return Md(f'{md(target)} <span class="cms-missing">⚠</span>')  # dangling: a ref.invalid finding says so
+
+    def file(self, path: tuple, value) -> Md:
+        target = self.m.attachments.get((self.record.id, path))
+        if target:
+            return self.link.to(target, value)
+        return Md(f'{md(value)} <span class="cms-missing">({md(self.t["attachment_missing"])})</span>')
+
+    def inline(self, path: tuple, value, depth: int = 0) -> Md:
+        """A value on one line (a table cell)."""
+        m, rec = self.m, self.record
+        if depth > MAX_DEPTH:
+            return md(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
+        if isinstance(value, str) and m.is_restricted_item(rec, path, value):
+            return restricted(self.t)
+        if isinstance(value, str) and m.is_ref_path(rec, path):
+            return self.ref(value)
+        if isinstance(value, str) and m.is_file_path(rec, path):
+            return self.file(path, value)
+        if value is None:
+            return Md("")
+        if isinstance(value, bool):
+            return md(self.t["bool_yes"] if value else self.t["bool_no"])
+        if isinstance(value, (int, float)):
+            return md(fmt_number(value) if isinstance(value, float) else value)
+        if isinstance(value, str):
+            return md(m.enum_label(rec.kind, path, value))
+        if isinstance(value, dict):
+            if _quantity_like(value):
+                amount = value.get("value")
+                unit = value.get("unit", value.get("currency", ""))
+                return join([self.inline(path + ("value",), amount, depth + 1), md(unit)], " ")
+            parts = [Md(f"{md(m.label(rec.kind, path + (k,)))}: ") + self.inline(path + (k,), v, depth + 1)
+                     for k, v in value.items()]
+            return join(parts, Md("<br>"))
+        if isinstance(value, list):
+            items = [self.inline(path + (i,), v, depth + 1) for i, v in enumerate(value)]
+            sep = Md("<br>") if any(not is_scalar(v) for v in value) else Md(", ")
+            return join(items, sep)
+        return md(value)
+
+    # -- blocks ---------------------------------------------------------------------------
+    def blocks(self, data: dict, skip: set) -> list[dict]:
+        """Top-level fields as page blocks, in schema order, then any others.
+
+        A block is {"type": "rows", rows: [(label, value)]} for the short fields, gathered in
+        one table, {"type": "text", ...} for long text, {"type": "table", ...} for a nested
+        mapping, {"type": "grid", ...} for a list of mappings.
+        """
+        out: list[dict] = []
+        rows: list = []
+        for key in self._ordered(data, ()):
+            if key in skip:
+                continue
+            value = data[key]
+            block = self.block((key,), value)
+            if block is None:
+                rows.append((self.field_label((key,)), self.inline((key,), value)))
+            else:
+                out.append(block)
+        # short fields first, in one table; then the sections, in schema order
+        return ([{"type": "rows", "rows": rows}] if rows else []) + out
+
+    def field_label(self, path: tuple) -> Md:
+        return md(self.m.label(self.record.kind, path))
+
+    def block(self, path: tuple, value) -> dict | None:
+        """A block for a field that does not fit a table cell, or None."""
+        label = self.field_label(path)
+        help_text = md(self.m.description(self.record.kind, path))
+        if isinstance(value, str):
+            if ("\n" in value.strip() or len(value) > LONG_TEXT) and not self.m.is_ref_path(self.record, path):
+                return {"type": "text", "label": label, "help": help_text, "text": md(value)}
+            return None
+        if isinstance(value, dict) and value and not _quantity_like(value):
+            rows = [(self.field_label(path + (k,)), self.inline(path + (k,), value[k]))
+                    for k in self._ordered(value, path)]
+            return {"type": "table", "label": label, "help": help_text, "rows": rows}
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            columns: list = []
+            for item in value:
+                for k in self._ordered(item, path + (0,)):
+                    if k not in columns:
+                        columns.append(k)
+            ordered = self._ordered({k: None for k in columns}, path + (0,))
+            headers = [self.field_label(path + (0, k)) for k in ordered]
+            grid = [[self.inline(path + (i, k), item.get(k)) if k in item else Md("") for k in ordered]
+                    for i, item in enumerate(value)]
+            return {"type": "grid", "label": label, "help": help_text, "headers": headers, "rows": grid}
+        return None
+
+    def _ordered(self, data: dict, path: tuple) -> list:
+        """Keys of data: first as the schema lists its properties, then the rest sorted."""
+        schema = self.m.field_schema(self.record.kind, path) if path else self._top_schema()
+        order = list(schema.get("properties", {}) or {})
+        keys = [k for k in order if k in data]
+        keys += sorted((k for k in data if k not in order), key=str)
+        return keys
+
+    def _top_schema(self) -> dict:
+        kind = self.m.schemas.kinds.get(self.record.kind)
+        return kind.schema if kind else {}
+
+
+class TraceRenderer:
+    """Calculation traces, recursively: formula, inputs with their sources, nested steps."""
+
+    def __init__(self, model, page: str, id_prefix: str = "t"):
+        self.m = model
+        self.t = model.t
+        self.link = Linker(page)
+        self.prefix = id_prefix
+        self._ids: set = set()
+
+    def unique(self, *parts) -> str:
+        base = anchor(self.prefix, *parts)
+        out, n = base, 1
+        while out in self._ids:
+            n += 1
+            out = f"{base}-{n}"
+        self._ids.add(out)
+        return out
+
+    def value(self, v, unit="") -> Md:
+        if v is None:
+            return restricted(self.t)
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return join([md(v), md(unit)], " ") if unit else md(v)
+        return join([md(fmt_number(v)), md(unit)], " ") if unit else md(fmt_number(v))
+
+    def source(self, src) -> Md:
+        t = self.t
+        if not isinstance(src, dict) or not src:
+            return Md("")
+        if "record" in src:
+            rid = src.get("record")
+            if rid == RESTRICTED or not self.m.visible(rid):
+                return restricted(t)
+            r = self.m.by_id[rid]
+            where = [p for p in (src.get("path"), f"{src.get('file', r.rel)}:{src.get('line')}" if src.get("line") else None) if p]
+            return join([self.link.to(self.m.page_of(rid), rid), md(" · ".join(map(str, where)))], " ") if where \
+                else self.link.to(self.m.page_of(rid), rid)
+        if "library" in src:
+            parts = [md(t["source_library"]), md(src.get("library")), md(src.get("citation", ""))]
+            if src.get("second_hand"):
+                parts.append(md(f"({t['trace_second_hand']})"))
+            return join([p for p in parts if str(p)], " · ")
+        if "setting" in src:
+            return join([md(t["source_setting"]), md(src.get("setting")), md(src.get("citation", ""))], " · ")
+        return md(json.dumps(src, ensure_ascii=False, sort_keys=True, default=str))
+
+    def render(self, trace: dict, level: int = 3, number: str = "", key_path: tuple = ()) -> list[str]:
+        """Markdown lines of a trace and its steps; headings go no deeper than h6."""
+        t = self.t
+        lines: list[str] = []
+        ident = self.unique(*key_path) if key_path else self.unique(number or "root")
+        heading = "#" * min(level, 6)
+        title = md(trace.get("label") or trace.get("formula") or "")
+        numbered = f"{md(number)} " if number else ""
+        lines.append(f"{heading} {numbered}{title} {{#{ident}}}")
+        lines.append("")
+        summary = [Md(f"**= {self.value(trace.get('value'), trace.get('unit', ''))}**")]
+        if trace.get("formula"):
+            summary.append(Md(f'{md(t["trace_formula"])}: <span class="cms-formula">{md(trace["formula"])}</span>'))
+        if trace.get("method"):
+            summary.append(Md(f'{md(t["trace_method"])}: {md(trace["method"])}'))
+        if trace.get("restricted"):
+            summary.append(restricted(t))
+        lines.append(str(join(summary, Md(" · "))))
+        lines.append("")
+        inputs = [i for i in trace.get("inputs") or [] if isinstance(i, dict)]
+        if inputs:
+            lines.append(f"| {md(t['trace_symbol'])} | {md(t['trace_name'])} | {md(t['value'])} | "
+                         f"{md(t['trace_unit'])} | {md(t['trace_source'])} |")
+            lines.append("|---|---|--:|---|---|")
+            for i in inputs:
+                name = md(i.get("name", ""))
+                if i.get("note"):
+                    name = join([name, md(f"({i['note']})")], " ")
+                lines.append(f"| {md(i.get('symbol', ''))} | {name} | {self.value(i.get('value'))} | "
+                             f"{md(i.get('unit', ''))} | {self.source(i.get('source'))} |")
+            lines.append("")
+        notes = [n for n in trace.get("notes") or []]
+        for n in notes:
+            lines.append(f"- {md(n)}")
+        if notes:
+            lines.append("")
+        for k, step in enumerate([s for s in trace.get("steps") or [] if isinstance(s, dict)], start=1):
+            sub = f"{number}.{k}" if number else str(k)
+            lines.extend(self.render(step, level + 1, sub, key_path + (str(k),) if key_path else ()))
+        return lines
+
+
+class ResultRenderer:
+    """Any computed result (JSON), generically: traces, tables, grids, nested sections."""
+
+    def __init__(self, model, page: str, id_prefix: str = "r"):
+        self.m = model
+        self.t = model.t
+        self.traces = TraceRenderer(model, page, id_prefix)
+        self.link = Linker(page)
+
+    def cell(self, value, depth: int = 0) -> Md:
+        if is_trace(value):
+            return self.traces.value(value.get("value"), value.get("unit", ""))
+        if isinstance(value, dict) and value.get("restricted") and set(value) <= {"record", "restricted", "id", "title"}:
+            return restricted(self.t)
+        if isinstance(value, dict) and depth < 3:
+            return join([Md(f"{md(k)}: ") + self.cell(v, depth + 1) for k, v in value.items()], Md("<br>"))
+        if isinstance(value, list) and depth < 3 and all(is_scalar(v) for v in value):
+            return join([self.cell(v, depth + 1) for v in value], ", ")
+        if isinstance(value, (dict, list)):
+            return md(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)[:500])
+        if isinstance(value, float):
+            return md(fmt_number(value))
+        if isinstance(value, bool):
+            return md(self.t["bool_yes"] if value else self.t["bool_no"])
+        if isinstance(value, str) and value != RESTRICTED and self.m.visible(value):
+            return self.link.to(self.m.page_of(value), value)  # a record id: link it
+        if value == RESTRICTED:
+            return restricted(self.t)
+        return md(value)
+
+    def render(self, value, level: int = 2, path: tuple = (), title: str = "") -> list[str]:
+        lines: list[str] = []
+        heading = "#" * min(level, 6)
+        if is_trace(value):
+            lines.extend(self.traces.render(value, level, "", path or ("root",)))
+            return lines
+        if title:
+            lines += [f"{heading} {md(title)}", ""]
+            level += 1
+        if isinstance(value, dict):
+            scalars = [k for k, v in value.items() if not isinstance(v, (dict, list))
+                       or (isinstance(v, list) and all(is_scalar(x) for x in v))]
+            if scalars:
+                lines += [f"| {md(self.t['field'])} | {md(self.t['value'])} |", "|---|---|"]
+                lines += [f"| {md(k)} | {self.cell(value[k])} |" for k in scalars]
+                lines.append("")
+            for k, v in value.items():
+                if k in scalars:
+                    continue
+                lines.extend(self.render(v, level, path + (str(k),), title=str(k)))
+            return lines
+        if isinstance(value, list):
+            if value and all(isinstance(x, dict) and not is_trace(x) for x in value) and \
+                    all(all(is_scalar(v) or is_trace(v) or isinstance(v, list) for v in x.values()) for x in value):
+                columns: list = []
+                for x in value:
+                    columns += [k for k in x if k not in columns]
+                lines += ["| " + " | ".join(str(md(c)) for c in columns) + " |",
+                          "|" + "---|" * len(columns)]
+                lines += ["| " + " | ".join(str(self.cell(x.get(c))) for c in columns) + " |" for x in value]
+                lines.append("")
+                return lines
+            for i, x in enumerate(value, start=1):
+                if is_scalar(x):
+                    lines.append(f"- {self.cell(x)}")
+                else:
+                    lines.extend(self.render(x, level, path + (str(i),), title=str(i)))
+            lines.append("")
+            return lines
+        lines += [str(self.cell(value)), ""]
+        return lines

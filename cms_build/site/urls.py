@@ -1,0 +1,84 @@
+"""Where each page of the site lives, and links between pages.
+
+Every URL the site writes is built here from names the site controls: record ids (the
+engine accepts only [A-Za-z0-9._-], starting with a letter or digit), kind names, clause
+numbers, computation ids. Nothing a record says in its text ever becomes part of a URL.
+Links are Markdown links relative to the page that holds them, so mkdocs checks every one
+of them in strict mode.
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+
+from ..records import valid_id
+from .escape import Md, md
+
+_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_ANCHOR_BAD = re.compile(r"[^A-Za-z0-9_-]+")
+
+HOME = "index.md"
+MATRIX = "matrix.md"
+FINDINGS = "findings.md"
+RECORDS = "records/index.md"
+COMPUTATIONS = "computations/index.md"
+EMISSIONS = "emissions/index.md"
+TRADING = "trading/index.md"
+NEUTRALITY = "neutrality/index.md"
+EXPORT = "data/export.json"
+
+
+def safe_name(name: str) -> str:
+    """A file name for a kind or computation id; anything odd becomes a stable hash."""
+    if isinstance(name, str) and _SAFE.match(name) and not name.endswith(".md") and name.lower() != "index":
+        return name
+    return "x-" + hashlib.sha1(str(name).encode("utf-8")).hexdigest()[:16]
+
+
+def kind_page(kind: str) -> str:
+    return f"records/{safe_name(kind)}.md"
+
+
+def record_page(kind: str, record_id: str) -> str:
+    if not valid_id(record_id):  # the engine never indexes such a record; be safe anyway
+        record_id = safe_name(str(record_id))
+    return f"records/{safe_name(kind)}/{record_id}.md"
+
+
+def computation_page(comp_id: str) -> str:
+    return f"computations/{safe_name(comp_id)}.md"
+
+
+def anchor(*parts) -> str:
+    """An HTML id from trusted parts: 'clause', 'B.8.2.2.1' -> 'clause-B-8-2-2-1'."""
+    text = "-".join(_ANCHOR_BAD.sub("-", str(p)).strip("-") for p in parts if str(p) != "")
+    return text or "x"
+
+
+def relative(src: str, target: str) -> str:
+    """The relative URL from page src to file target (both docs-relative POSIX paths)."""
+    frag = ""
+    if "#" in target:
+        target, frag = target.split("#", 1)
+        frag = "#" + frag
+    if not target:
+        return frag
+    base = posixpath.dirname(src) or "."
+    return posixpath.relpath(target, base) + frag
+
+
+class Linker:
+    """Links from one page (src) to others."""
+
+    def __init__(self, src: str):
+        self.src = src
+
+    def url(self, target: str) -> str:
+        return relative(self.src, target)
+
+    def to(self, target: str, text, anchor_id: str = "") -> Md:
+        """A Markdown link to a page (target) with escaped text."""
+        dest = self.url(target) + (f"#{anchor_id}" if anchor_id else "")
+        label = md(text)
+        return Md(f"[{label if str(label) else md(target)}]({dest})")
