@@ -1,0 +1,142 @@
+"""The standard as data: the clause catalogue in ``data/clauses.yaml``.
+
+Checks, record kinds and the evidence site cite clauses by number; this module is the one
+place that knows which numbers exist, what each clause obliges and which subsystem (annex)
+it belongs to, so that a citation can be verified and the clauses an organization must
+show evidence for can be listed from the annexes it adopts (clause 1 e).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+CATALOGUE = Path(__file__).parent / "data" / "clauses.yaml"
+
+OBLIGATIONS = ("requirement", "recommendation", "permission", "informative")
+#: The four subsystems an organization may adopt, one or all (clause 1 e).
+SUBSYSTEMS = frozenset("ABCD")
+#: Annexes that are informative (examples only): never an applicable requirement.
+INFORMATIVE_ANNEXES = frozenset("EFG")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One numbered clause; immutable because the catalogue is shared by every caller."""
+
+    number: str
+    title_zh: str
+    title_en: str
+    summary_zh: str
+    summary_en: str
+    obligation: str
+    subsystem: str
+    parent: str | None
+    items: tuple = ()
+    kinds: tuple = ()
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> tuple[Clause, ...]:
+    """Read and check the YAML once; a broken catalogue must fail loudly, not cite wrongly."""
+    data = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
+    if not isinstance(data, list):
+        raise ValueError(f"{CATALOGUE}: expected a list of clauses")
+    clauses = []
+    for entry in data:
+        number = str(entry.get("number", "")) if isinstance(entry, dict) else ""
+        if not number:
+            raise ValueError(f"{CATALOGUE}: an entry without a number: {entry!r}")
+        if entry.get("obligation") not in OBLIGATIONS:
+            raise ValueError(f"{CATALOGUE}: {number}: obligation must be one of {OBLIGATIONS}")
+        clauses.append(Clause(
+            number=number,
+            title_zh=entry["title_zh"],
+            title_en=entry["title_en"],
+            summary_zh=entry["summary_zh"],
+            summary_en=entry["summary_en"],
+            obligation=entry["obligation"],
+            subsystem=str(entry["subsystem"]),
+            parent=None if entry.get("parent") is None else str(entry["parent"]),
+            items=tuple(entry.get("items") or ()),
+            kinds=tuple(entry.get("kinds") or ()),
+        ))
+    numbers = [c.number for c in clauses]
+    duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"{CATALOGUE}: duplicate clause numbers {duplicates}")
+    return tuple(clauses)
+
+
+@lru_cache(maxsize=1)
+def _by_number() -> dict[str, Clause]:
+    return {c.number: c for c in _catalogue()}
+
+
+def load_catalogue() -> list[Clause]:
+    """Every clause in the order of the standard (a fresh list; the clauses are shared)."""
+    return list(_catalogue())
+
+
+def clause(number: str) -> Clause | None:
+    """The clause with exactly this number, or None."""
+    return _by_number().get(number)
+
+
+# A clause number as written in checks and schemas, and in the standard itself, which
+# sometimes spaces it out ("A. 6. 5. 2. 1"): an annex letter or a chapter number, then dotted
+# parts. Then, optionally, a list item: "b", "b)", "b）", and a sub-item "1)" as in 6.5.2 c 1).
+_NUMBER = r"(?P<number>(?:[A-Ga-g]|\d{1,2})(?:\s*[.．]\s*\d{1,2})*)"
+_ITEM = r"(?:\s+|\s*(?=[a-z]\s*[)）]))(?P<item>[a-z])\s*[)）]?(?:\s*\d{1,2}\s*[)）])?"
+_REF = re.compile(rf"^\s*{_NUMBER}(?:{_ITEM})?\s*$")
+
+
+def _parse(ref: str) -> tuple[str, str | None]:
+    """Split a reference into (number, item letter) by its form alone."""
+    m = _REF.match(ref) if isinstance(ref, str) else None
+    if not m:
+        raise ValueError(f"not a clause reference: {ref!r}")
+    number = re.sub(r"\s+", "", m["number"]).replace("．", ".")
+    if number[0].isalpha():
+        number = number[0].upper() + number[1:]
+    return number, m["item"]
+
+
+def normalise(ref: str) -> str:
+    """'6.1.2 d', 'B.8.2.2.1 b)', 'A. 9. 1' -> the bare clause number.
+
+    Raises ValueError unless the number is in the catalogue (and the list item, if given,
+    is one of that clause's items): a citation of a clause that does not exist is a bug.
+    """
+    number, item = _parse(ref)
+    found = clause(number)
+    if found is None:
+        raise ValueError(f"no clause {number} in the standard (reference {ref!r})")
+    if item is not None and found.items and item not in found.items:
+        raise ValueError(f"clause {number} has no item {item}) (items {', '.join(found.items)}; reference {ref!r})")
+    if item is not None and not found.items:
+        raise ValueError(f"clause {number} has no lettered items (reference {ref!r})")
+    return number
+
+
+def applicable(subsystems: set[str]) -> list[Clause]:
+    """The clauses that apply to an organization adopting these subsystems (clause 1 e).
+
+    The common clauses always apply; an annex's clauses only if it is adopted. Annexes
+    E, F, G are informative examples and are never applicable requirements.
+    """
+    chosen = {str(s).upper() for s in subsystems}
+    unknown = chosen - SUBSYSTEMS
+    if unknown:
+        raise ValueError(f"unknown subsystems {sorted(unknown)}: choose among {sorted(SUBSYSTEMS)}")
+    return [c for c in _catalogue() if c.subsystem == "common" or c.subsystem in chosen]
+
+
+def is_ancestor(a: str, b: str) -> bool:
+    """Whether clause a encloses clause b ('6.1' encloses '6.1.2'; '6.1' does not enclose
+    '6.10', nor itself). Compared part by part, since '6.1' is a string prefix of '6.10'."""
+    pa, pb = _parse(a)[0].split("."), _parse(b)[0].split(".")
+    return len(pa) < len(pb) and pb[:len(pa)] == pa
