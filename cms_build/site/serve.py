@@ -1,0 +1,99 @@
+"""`cms serve`: build, serve on 127.0.0.1, rebuild when a source changes.
+
+Watched: the records repository (records, cms.yaml, the organization's schemas, checks and
+site templates) and the bundled schemas, checks and site. A change is noticed by polling
+file times and sizes once a second (no extra dependency, and it works on every file
+system). A failed rebuild prints why and keeps serving the last good site.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import os
+import threading
+import time
+from pathlib import Path
+
+import click
+
+from ..paths import bundled
+from .build import BuildError, build_site
+
+_SKIP = {".git", "_site", "_build", "node_modules", "__pycache__", ".pytest_cache"}
+
+
+def watched_folders(root: Path) -> list[Path]:
+    return [Path(root), bundled("schemas"), bundled("checks"), bundled("site")]
+
+
+def snapshot(folders: list[Path], ignore: list[Path]) -> dict:
+    """(mtime, size) of every file under the folders, except build output."""
+    seen: dict = {}
+    ignore_s = {str(p.resolve()) for p in ignore}
+    for folder in folders:
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP and not d.startswith(".")
+                                 and str(Path(dirpath, d).resolve()) not in ignore_s)
+            for name in filenames:
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                seen[path] = (st.st_mtime_ns, st.st_size)
+    return seen
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")  # a rebuilt page shows on reload
+        super().end_headers()
+
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+        pass
+
+
+def make_server(directory: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
+    """An HTTP server for the site folder, on 127.0.0.1 only."""
+    handler = functools.partial(_Handler, directory=str(directory))
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
+def serve(root: Path, as_of: dt.date | None, profile: str = "internal", out="_site", language=None,
+          port: int = 8000, interval: float = 1.0, once: bool = False) -> None:
+    out = Path(out).resolve()
+
+    def rebuild() -> bool:
+        day = as_of or dt.date.today()
+        try:
+            report = build_site(root, day, profile=profile, out=out, language=language)
+        except BuildError as exc:
+            click.echo(f"build failed; still serving the last good site: {exc}", err=True)
+            return False
+        click.echo(f"built {report.pages} pages in {report.seconds:.1f} s")
+        return True
+
+    if not rebuild() and not out.is_dir():
+        raise click.ClickException("the first build failed and there is no previous site to serve")
+    server = make_server(out, port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    click.echo(f"serving {out} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+    folders = watched_folders(root)
+    ignore = [out, out.parent / ".cms-build"]
+    state = snapshot(folders, ignore)
+    try:
+        while not once:
+            time.sleep(interval)
+            now = snapshot(folders, ignore)
+            if now != state:
+                state = now
+                click.echo("change detected, rebuilding")
+                rebuild()
+                state = snapshot(folders, ignore)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,67 @@
+"""Fixtures of the evidence-site tests: built sites of the example and of small organizations."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE, EXAMPLE_AS_OF
+
+AS_OF = dt.date.fromisoformat(EXAMPLE_AS_OF)
+
+
+def build(root: Path, out: Path, profile: str = "internal", as_of: dt.date = AS_OF, **kw):
+    from cms_build.site.build import build_site
+    return build_site(root, as_of, profile=profile, out=out, **kw)
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def example_sites(tmp_path_factory) -> dict[str, Path]:
+    """The example organization's site in both profiles, built once per test session."""
+    base = tmp_path_factory.mktemp("example-sites")
+    return {profile: build(EXAMPLE, base / f"site-{profile}", profile).out for profile in ("internal", "public")}
+
+
+MARKER_CONFIDENTIAL = "ZQX-CONFIDENTIAL-7731"  # text of a confidential record only
+MARKER_FIELD = "ZQX-INTERNAL-FIELD-4402"  # value of an x-confidentiality: internal field of a public record
+MARKER_LISTED = "ZQX-LISTED-FIELD-9150"  # value of a field a public record lists in confidential_fields
+HOSTILE = ("<script>window.__pwned=1</script> [点我](javascript:window.__pwned=2) "
+           "<img src=x onerror=\"window.__pwned=3\"> {{ 7*7 }} {% raw %}")
+
+
+def mini_org(org) -> Path:
+    """A small organization: public and confidential records, references both ways, hostile text."""
+    org.settings(organization={"name": "测试发电有限公司", "name_en": "Test Power Co.", "profile": "ORG-1"},
+                 subsystems=["A"], language="zh")
+    org.add("organization/ORG-1.yaml", org.record(
+        "organization", "ORG-1", title="测试发电 组织概况", confidentiality="public", legal_name="测试发电有限公司",
+        uscc="913211007545678X9Q", legal_representative=f"张三 {MARKER_FIELD}"))
+    org.add("policy/POL-SECRET.yaml", org.record(
+        "policy", "POL-SECRET", title=f"保密方针 {MARKER_CONFIDENTIAL}", confidentiality="confidential",
+        statement=f"保密内容 {MARKER_CONFIDENTIAL}", issued_by="总经理"))
+    org.add("policy/POL-1.yaml", org.record(
+        "policy", "POL-1", title="碳管理方针", confidentiality="public", supersedes="POL-SECRET",
+        statement="推进燃料清洁化，持续提升机组能效。\n第二行：脱硫石膏综合利用。", issued_by="总经理",
+        last_reviewed="2025-12-18", available_to_interested_parties=True,
+        communication=[{"date": "2025-01-15", "audience": "全体员工", "channel": f"内网 {MARKER_LISTED}"}],
+        confidential_fields=["communication[0].channel"]))
+    org.add("policy/POL-HOSTILE.yaml", org.record(
+        "policy", "POL-HOSTILE", title="不可信文本", confidentiality="public", statement=HOSTILE,
+        issued_by="<b>总经理</b>"))
+    org.add("scope/SCOPE-1.yaml", org.record(
+        "scope", "SCOPE-1", title="体系范围", confidentiality="public", organization="ORG-1", subsystems=["A"],
+        organizational_boundary="测试发电有限公司", operational_boundary="燃煤发电", activities=["燃煤发电"]))
+    # the organization's own rules: one finding to show, one that quotes a confidential field
+    org.add("checks/site_fixture.py", (
+        "from cms_build.api import check\n\n"
+        "@check('site.review-due', title='方针需评审 Policy review due', clauses=['5.2'], severity='warning', kinds=['policy'])\n"
+        "def review(record, ctx):\n"
+        "    if record.id == 'POL-1':\n"
+        "        yield record.issue('statement', '方针内容需要在下次管理评审时复核')\n"
+        "        yield record.issue('communication[0].channel', f\"channel {record.get('communication[0].channel')} is internal\")\n"))
+    return org.root

@@ -1,0 +1,49 @@
+"""The public site holds nothing that is not public: every output file is searched."""
+from __future__ import annotations
+
+import gzip
+
+from .conftest import MARKER_CONFIDENTIAL, MARKER_FIELD, MARKER_LISTED, build, mini_org
+
+MARKERS = (MARKER_CONFIDENTIAL, MARKER_FIELD, MARKER_LISTED, "POL-SECRET")
+
+
+def every_text(folder) -> dict[str, str]:
+    """Each output file as text (sitemap.xml.gz unpacked), including the search index and JSON."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        out[path.relative_to(folder).as_posix()] = data.decode("utf-8", "replace")
+    return out
+
+
+def test_public_site_contains_nothing_left_out(org, tmp_path):
+    root = mini_org(org)
+    internal = every_text(build(root, tmp_path / "internal").out)
+    public_report = build(root, tmp_path / "public", profile="public")
+    public = every_text(public_report.out)
+    for marker in MARKERS:
+        # the internal site shows it (so the search below can find it) ...
+        assert any(marker in text for text in internal.values()), marker
+        # ... and no file of the public site has it: pages, search index, sitemap, JSON export
+        assert [name for name, text in public.items() if marker in text] == [], marker
+    # nor does the generated Markdown the public site was built from
+    markdown = every_text(public_report.work / "docs")
+    assert [name for name, text in markdown.items() if any(m in text for m in MARKERS)] == []
+    assert {"search/search_index.json", "sitemap.xml", "sitemap.xml.gz", "data/export.json"} <= public.keys()
+
+
+def test_public_site_links_left_out_records_as_restricted(org, tmp_path):
+    root = mini_org(org)
+    site = build(root, tmp_path / "public", profile="public").out
+    assert not (site / "records" / "policy" / "POL-SECRET.html").exists()
+    pol = (site / "records" / "policy" / "POL-1.html").read_text(encoding="utf-8")
+    assert 'class="cms-restricted"' in pol and "受限" in pol
+    # the finding that quotes a confidential field is left out, the other one shown
+    assert "方针内容需要在下次管理评审时复核" in pol and "is internal" not in pol
+    org_page = (site / "records" / "organization" / "ORG-1.html").read_text(encoding="utf-8")
+    assert "法定代表人" not in org_page  # the x-confidentiality field is left out, label and all

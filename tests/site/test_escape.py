@@ -1,0 +1,108 @@
+"""escape.md: hostile text comes out of Markdown + HTML as the literal text, nothing else."""
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+import pytest
+import yaml
+
+from cms_build.site.escape import Md, fmt_number, join, md
+from cms_build.site.build import base_config_path
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "[click](javascript:alert(1))",
+    "<img src=x onerror=alert(1)>",
+    "{{ jinja }} {% raw %} {# comment #}",
+    "![img](http://evil.example/x.png)",
+    "<http://evil.example/>",
+    "**bold** _em_ `code` ~~del~~",
+    "# heading",
+    "- item",
+    "1. item",
+    "> quote",
+    "    indented code",
+    "| a | b |",
+    "text {: onclick=\"alert(1)\" }",
+    "[ref]: http://evil.example/",
+    "[^1] footnote",
+    "*[HTML]: abbreviation",
+    "&lt;script&gt; &amp; &#60;",
+    "!!! danger \"admonition\"",
+    "line one\n---\nline two",
+    "a\n\n<div onclick=alert(1)>x</div>",
+    "```\nfenced\n```",
+    "<!-- comment -->",
+    "javascript:alert(1)",
+    "中文 <b>粗体</b> 碳排放",
+    "a\\*b\\",
+]
+
+
+def site_markdown() -> markdown.Markdown:
+    """A converter with the extensions the site's mkdocs.yml enables."""
+    config = yaml.safe_load(base_config_path().read_text(encoding="utf-8"))
+    names, configs = [], {}
+    for ext in config["markdown_extensions"]:
+        if isinstance(ext, dict):
+            (name, cfg), = ext.items()
+            names.append(name)
+            configs[name] = cfg or {}
+        else:
+            names.append(ext)
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+def text_of(rendered: str) -> str:
+    """The visible text of a fragment of HTML that may only hold <p> and <br>."""
+    inner = re.sub(r"^<p>|</p>$", "", rendered.strip())
+    return html.unescape(inner.replace("<br>", "\n").replace("<br />", "\n"))
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_text_renders_as_itself(value):
+    rendered = site_markdown().convert(str(md(value)))
+    # the only tags are the paragraph and line breaks the escaping adds
+    tags = set(re.findall(r"</?([a-zA-Z0-9]+)", rendered))
+    assert tags <= {"p", "br"}, rendered
+    assert "href" not in rendered and "<script" not in rendered and "<img" not in rendered
+    lines = [line.strip() for line in value.split("\n") if line.strip()]
+    assert [line for line in text_of(rendered).split("\n") if line] == lines
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_text_in_a_table_cell_stays_in_its_cell(value):
+    cell = md(value)
+    rendered = site_markdown().convert(f"| h | x |\n|---|---|\n| {cell} | after |\n")
+    assert rendered.count("<td>") == 2, rendered  # no extra cell, no broken table
+    tags = set(re.findall(r"</?([a-zA-Z0-9]+)", rendered))
+    assert tags <= {"table", "thead", "tbody", "tr", "th", "td", "br"}, rendered
+    assert "<td>after</td>" in rendered
+
+
+def test_md_is_idempotent_on_trusted_fragments_and_refuses_mixing():
+    link = Md("[POL-001](records/policy/POL-001.md)")
+    assert md(link) is link
+    assert join([link, "<b>"], " ") == "[POL-001](records/policy/POL-001.md) &#60;b&#62;"
+    with pytest.raises(TypeError):
+        link + "<b>"  # noqa: B018 - an untrusted str must never join a trusted fragment unescaped
+
+
+def test_readable_inside_a_line():
+    assert md("2025-01-08") == "2025-01-08"
+    assert md("BJP-CMS-010 v2.0") == "BJP-CMS-010 v2.0"
+    assert md("- x") == "&#45; x"  # would start a list
+    assert md("3. x") == "3&#46; x"  # would start an ordered list
+    assert md(None) == "" and md(True) == "true"
+
+
+def test_numbers():
+    assert fmt_number(1234567) == "1,234,567"
+    assert fmt_number(1234.5) == "1,234.5"
+    assert fmt_number(0.1 + 0.2) == "0.3"  # 0.30000000000000004 without float noise
+    assert fmt_number(0.000123456) == "0.000123456"
+    assert fmt_number(2.0) == "2"
+    assert fmt_number(-0.0) == "0"
+    assert fmt_number(123456789.126) == "123,456,789.13"
