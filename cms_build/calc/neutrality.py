@@ -309,6 +309,27 @@ def balance(footprint: Traced, additions: list[Traced], reductions: list[Traced]
             "surplus": surplus}
 
 
+def reduction_share(emissions: Traced, counted: list[Traced], reflected: list[Traced]) -> Traced:
+    """Reductions achieved as a share of the original footprint (D.6.1.1 b, D.6.2 a).
+
+    The original footprint is what the subject would have emitted without the reductions:
+    E (gross of the reductions counted inside it) + Σ reductions the footprint already
+    reflects. share = (Σ counted + Σ reflected) / (E + Σ reflected) × 100 %.
+    """
+    achieved = sum(r.value for r in counted) + sum(r.value for r in reflected)
+    original = emissions.value + sum(r.value for r in reflected)
+    share = Traced(100.0 * achieved / original if original > 0 else 0.0, "%",
+                   "已实现减排量占原始碳足迹的比例 Reductions as a share of the original footprint",
+                   "share = (R_in + R_out) / (E + R_out) × 100", "D.6.1.1 b")
+    share.add("R_in", "足迹内已实现减排量 reductions counted inside the footprint", sum(r.value for r in counted), UNIT)
+    share.add("R_out", "足迹已体现的减排量 reductions the footprint already reflects", sum(r.value for r in reflected), UNIT)
+    share.add("E", "碳足迹 footprint (with emissions found later)", emissions.value, UNIT)
+    share.steps.extend(list(counted) + list(reflected))
+    if original <= 0:
+        share.notes.append("no original footprint: the share is not defined")
+    return share
+
+
 def covered(surplus: float, tolerance: float = 1e-6) -> bool:
     """Credits cover the balance (floating-point sums are compared with a tiny tolerance)."""
     return surplus >= -tolerance
