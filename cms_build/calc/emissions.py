@@ -15,6 +15,7 @@ hold several. Both are computed here, by one function::
     result.activity       # Traced of the activity data in its recorded unit (None for F.3/F.4)
     result.parameters     # [{name, symbol, value, unit, basis, origin, citation, source, note}]
     result.gaps           # [{period, status, value, source}] substituted values (A.9.1.1 b)
+    result.energy         # Traced TJ: fuel combustion's heat AD = FC × NCV (None otherwise)
     result.as_dict()      # JSON for ctx.results
 
 Arguments:
@@ -141,6 +142,7 @@ class LineResult:
     gaps: list = field(default_factory=list)
     instruments: list = field(default_factory=list)
     data_source: str = ""
+    energy: Traced | None = None  # fuel combustion: the heat AD = FC × NCV in TJ (table E.2)
 
     def as_dict(self) -> dict:
         return {
@@ -152,6 +154,7 @@ class LineResult:
             "parameters": [p.as_dict() for p in self.parameters],
             "gaps": list(self.gaps), "instruments": list(self.instruments),
             "data_source": self.data_source,
+            "energy": self.energy.as_dict() if self.energy else None,
         }
 
 
@@ -167,6 +170,7 @@ class _Env:
         self.defaults = defaults or {}
         self.params: list[Param] = []
         self.gaps: list[dict] = []
+        self.energy: Traced | None = None
 
     def at(self, *parts) -> tuple:
         return self.path + tuple(parts)
@@ -523,6 +527,7 @@ def _emission_factor(env: _Env) -> tuple[list, Traced]:
         ef_t.inputs.extend([cc.input(), of.input()])
         ef_t.add("44/12", "二氧化碳与碳的分子量之比 CO2/C", units.C_TO_CO2, "tCO2/tC", _C_TO_CO2_SOURCE)
         ef_t.notes.append(f"{_fmt(cc_v)} tC/TJ × {_fmt(of_v)} × 44/12 = {_fmt(ef_v)} tCO2/TJ")
+        env.energy = energy_t
         e_q = energy_q * units.registry().Quantity(ef_v, units.parse_unit("tCO2/TJ"))
         results.append(_gas_result(env, "CO2", e_q, "E = AD × EF × GWP", "F.2",
                                    [Input("AD", "活动水平（热量）activity data (heat)", energy_t.value, U_ENERGY, {"step": "AD"}),
@@ -735,4 +740,4 @@ def compute_line(line: dict, *, gwp_set: str, record=None, path: tuple = (), roo
     spec = spec if isinstance(spec, dict) else {}
     return LineResult(method=method, gwp_set=gwp_set, total=total, gases=gases, gas_mass=mass, activity=activity,
                       parameters=env.params, gaps=env.gaps, instruments=list(spec.get("instrument") or []),
-                      data_source=str(spec.get("data_source") or ""))
+                      data_source=str(spec.get("data_source") or ""), energy=env.energy)

@@ -37,9 +37,11 @@ A Traced is ``cms_build.trace.Traced.as_dict()``: value, unit, label, formula, m
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from cms_build import dates
 from cms_build.trace import Input, Traced
 
 CO2E = "tCO2e"
@@ -227,3 +229,37 @@ def year_changes(prev: dict | None, cur: dict) -> dict:
 
 def _change(a, b) -> dict:
     return {"previous": a, "current": b, "change_pct": change_pct(a, b)}
+
+
+def years_to_check(known_years, as_of_year: int, back: int) -> list[int]:
+    """Reporting years the completeness and verification rules look at: completed years
+    (before the as-of year), at most `back` of them, none before the earliest year the
+    organization keeps data for (its activity data or monitoring plans)."""
+    known = sorted({int(y) for y in known_years})
+    if not known:
+        return []
+    first = max(known[0], as_of_year - back)
+    return list(range(first, as_of_year))
+
+
+def source_expected(source: dict, facility: dict | None, year: int) -> bool:
+    """Whether an emission source is expected to have activity data in a year (6.1.2 e, A.6.1 a):
+    it and its facility are in the boundary, the source is active then (active_from /
+    active_until), and the facility operates then: commissioned (or, if planned or under
+    construction, its planned start) by the year's end and not retired before its start."""
+    if source.get("in_boundary") is False:
+        return False
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    a_from, a_until = dates.parse(source.get("active_from")), dates.parse(source.get("active_until"))
+    if (a_from and a_from > end) or (a_until and a_until < start):
+        return False
+    if facility is None:
+        return True
+    if facility.get("in_boundary") is False:
+        return False
+    commissioned = dates.parse(facility.get("commissioned")) or dates.parse(facility.get("planned_start"))
+    retired = dates.parse(facility.get("retired_on"))
+    if facility.get("operating_status") in ("planned", "under_construction") and not a_from \
+            and not (commissioned and commissioned <= end):
+        return False
+    return not ((commissioned and commissioned > end) or (retired and retired < start))

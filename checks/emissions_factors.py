@@ -1,0 +1,93 @@
+"""Rules on emission factors and parameters: every figure has a source; measured where the
+monitoring plan says measured (6.1.2 e, A.6.1 b)."""
+from __future__ import annotations
+
+from cms_build.api import check
+from cms_build.findings import format_path
+from cms_build.records import parse_path
+
+INACTIVE = ("superseded", "withdrawn")
+PARAMS = ("ncv", "carbon_content", "oxidation", "ef", "purity", "conversion_rate", "omega")
+MEASURED = ("measured", "calculated", "supplier")
+
+
+def line_parameters(line, base: tuple = ("line",)):
+    """(path, spec) of every factor or parameter written in an emission line."""
+    if not isinstance(line, dict):
+        return
+    for name in PARAMS:
+        if isinstance(line.get(name), dict):
+            yield base + (name,), line[name]
+    for i, og in enumerate(line.get("other_gases") or []):
+        if isinstance(og, dict) and isinstance(og.get("ef"), dict):
+            yield base + ("other_gases", i, "ef"), og["ef"]
+    for key in ("inputs", "outputs"):
+        for i, flow in enumerate(line.get(key) or []):
+            if isinstance(flow, dict) and isinstance(flow.get("carbon_content"), dict):
+                yield base + (key, i, "carbon_content"), flow["carbon_content"]
+
+
+def _unsourced(spec: dict) -> bool:
+    """An own value (value + unit) with nothing saying where it comes from."""
+    return "value" in spec and not any(spec.get(k) for k in ("source", "test_standard", "lab", "report"))
+
+
+@check("emissions.factor-without-source", title="排放因子和计算系数注明来源 Every emission factor and parameter cites its source",
+       clauses=["6.1.2 e", "A.6.1 b"], severity="error", kinds=["activity_data", "emission_factor"])
+def factor_without_source(record, ctx):
+    """6.1.2 e): activity data and emission factors are determined, and table E.5 asks where
+    each factor comes from. An own value needs source (or the test standard, lab, report of
+    its measurement); a library key or an emission_factor record carries its citation."""
+    if record.kind == "emission_factor":
+        if not record.get("source") and not record.get("measurement"):
+            yield record.issue("value", f"the {record.get('parameter')} value {record.get('value')} {record.get('unit')} "
+                                        "does not say where it comes from",
+                               hint="add source: (test report, calculation or reference) and, if measured, "
+                                    "measurement: {test_standard, lab, report}")
+        return
+    for path, spec in line_parameters(record.get("line")):
+        if _unsourced(spec):
+            yield record.issue(path, f"{format_path(path)} = {spec.get('value')} {spec.get('unit')} does not say where it comes from",
+                               hint="add source: (and for a measured value test_standard and lab), or use "
+                                    "library: <key> for a guideline default, or record: <emission_factor id>")
+
+
+@check("emissions.default-where-measured", title="监测计划规定实测的参数须使用实测值 Parameters the monitoring plan says are measured are not defaults",
+       clauses=["A.6.1 b"], severity="error")
+def default_where_measured(ctx):
+    """A.6.1 b): measured activity data and factors are preferred, and the monitoring plan is
+    followed. Where the plan says a source's parameter is measured (or calculated, or from the
+    supplier), the year's computation must not use a library default for it."""
+    res = ctx.results.get("emissions") or {}
+    years = res.get("years", {})
+    for plan in ctx.records("monitoring_plan"):
+        if plan.status in INACTIVE:
+            continue
+        for y in plan.get("reporting_years") or []:
+            inv = years.get(str(y))
+            if not inv:
+                continue
+            for s in plan.get("sources") or []:
+                for item in s.get("items") or []:
+                    if item.get("basis") not in MEASURED or item.get("parameter") not in PARAMS:
+                        continue
+                    for rec_id, entry in sorted(inv.get("entries", {}).items()):
+                        if entry.get("source") != s.get("source"):
+                            continue
+                        for p in entry.get("parameters", []):
+                            if p.get("name") != item["parameter"] or p.get("path", "").count(".") > 1:
+                                continue  # nested parameters (other_gases, flows) are not the plan's item
+                            if p.get("origin") in ("library", "library_default") or p.get("basis") == "default":
+                                rec = ctx.get(rec_id)
+                                if rec is None:
+                                    continue
+                                where = p.get("path") or "line"
+                                path = parse_path(where)
+                                if rec.get(path) is None:
+                                    path = ("line",)
+                                yield rec.issue(path,
+                                                f"the monitoring plan {plan.id} says {item['parameter']} of {s['source']} is "
+                                                f"{item['basis']}, but {y} uses the default {p.get('value')} {p.get('unit')} "
+                                                f"({(p.get('source') or {}).get('library', 'library')})",
+                                                hint=f"give the {item['basis']} value with its source, or change the monitoring "
+                                                     "plan (with the reason) if the parameter is no longer measured")

@@ -1,0 +1,196 @@
+"""Rules on the emissions inventory: reported totals, completeness, data gaps, anomalous changes.
+
+All read ctx.results["emissions"] (checks/emissions.py) and the records; none recomputes.
+"""
+from __future__ import annotations
+
+from cms_build import units
+from cms_build.api import check
+from cms_build.calc.inventory import source_expected, years_to_check
+from cms_build.records import parse_path
+
+INACTIVE = ("superseded", "withdrawn")
+
+
+def _results(ctx) -> dict:
+    return ctx.results.get("emissions") or {}
+
+
+def _year(record):
+    y = record.get("year")
+    return y if isinstance(y, int) and not isinstance(y, bool) else None
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.2f}"
+
+
+def reporting_years(ctx) -> list[int]:
+    """Completed reporting years to check (settings emissions.reporting_years_back)."""
+    known = [_year(r) for r in ctx.records("activity_data")]
+    for plan in ctx.records("monitoring_plan"):
+        known.extend(plan.get("reporting_years") or [])
+    known = [y for y in known if isinstance(y, int) and not isinstance(y, bool)]
+    return years_to_check(known, ctx.as_of.year, int(ctx.setting("emissions.reporting_years_back") or 5))
+
+
+def expected(source, ctx, year: int) -> bool:
+    fac = ctx.get(source.get("facility")) if isinstance(source.get("facility"), str) else None
+    return source_expected(source.data, fac.data if fac is not None else None, year)
+
+
+# -- reported vs recomputed ----------------------------------------------------------------
+def _tolerance(ctx, computed: float) -> tuple[float, str]:
+    rel = float(ctx.setting("emissions.reported_tolerance_pct") or 0)
+    ab = float(ctx.setting("emissions.reported_tolerance_abs") or 0)
+    tol = max(abs(computed) * rel / 100.0, ab)
+    return tol, (f"max({rel:g} % of the recomputed value, {ab:g} tCO2e) = {_fmt(tol)} tCO2e "
+                 "(settings emissions.reported_tolerance_pct / reported_tolerance_abs)")
+
+
+@check("emissions.reported-total-mismatch", title="报送排放量与按记录重算的结果一致 Reported emissions match the recomputed inventory",
+       clauses=["A.9.1.1 a", "6.1.2 f"], severity="error", kinds=["reported_inventory"])
+def reported_total(record, ctx):
+    """A.9.1.1 a): the reported data fit their purpose. The reported total (and each reported
+    source) must equal the total recomputed from the activity records within the tolerance."""
+    res = _results(ctx)
+    year = _year(record)
+    if not res or year is None or record.status in INACTIVE:
+        return
+    inv = res.get("years", {}).get(str(year))
+    failed = [r for r in res.get("not_computed", []) if (ctx.get(r) and _year(ctx.get(r)) == year)]
+    if inv is None:
+        if not failed:
+            yield record.issue("year", f"{year} is reported, but no activity data of {year} could be recomputed",
+                               hint=f"add the activity_data records of {year} so that the reported total can be checked")
+        return
+    if failed:
+        return  # the inputs that cannot be computed are findings of emissions.compute already
+    computed = inv["total"]["value"]
+    total = record.get("total") or {}
+    try:
+        reported = units.convert(total.get("value"), total.get("unit"), "tCO2e")
+    except (units.UnitError, TypeError):
+        return  # reported by emissions.compute
+    tol, how = _tolerance(ctx, computed)
+    diff = reported - computed
+    if abs(diff) > tol:
+        yield record.issue(("total", "value"),
+                           f"the reported total for {year}, {_fmt(reported)} tCO2e, differs from the {_fmt(computed)} tCO2e "
+                           f"recomputed from the records by {diff:+,.2f} tCO2e ({diff / computed * 100 if computed else 0:+.3f} %), "
+                           f"more than the tolerance {how}",
+                           hint="correct the reported figure, or find the activity record or factor that differs from what was reported")
+    by_source = inv.get("by_source", {})
+    for i, row in enumerate(record.get("by_source") or []):
+        sid, em = row.get("source"), row.get("emissions") or {}
+        try:
+            rep = units.convert(em.get("value"), em.get("unit"), "tCO2e")
+        except (units.UnitError, TypeError):
+            yield record.issue(("by_source", i, "emissions", "unit"), f"{em.get('unit')!r} is not a unit of emissions",
+                               hint="give the emissions in tCO2 or tCO2e")
+            continue
+        comp = (by_source.get(sid) or {}).get("value", 0.0)
+        tol_s, how_s = _tolerance(ctx, comp)
+        if abs(rep - comp) > tol_s:
+            yield record.issue(("by_source", i, "emissions", "value"),
+                               f"{sid}: reported {_fmt(rep)} tCO2e for {year}, recomputed {_fmt(comp)} tCO2e "
+                               f"(difference {rep - comp:+,.2f}), more than the tolerance {how_s}",
+                               hint="correct the reported figure or the source's activity record")
+
+
+# -- completeness ----------------------------------------------------------------------------
+@check("emissions.source-without-activity", title="边界内的排放源每个报告年度都有活动水平数据 Every source in the boundary has activity data for each reporting year",
+       clauses=["6.1.2 e", "A.6.1 a"], severity="error")
+def source_without_activity(ctx):
+    """6.1.2 e): activity data are determined for every emission source; A.6.1 a) includes
+    planned and new facilities once they operate. Checks the completed reporting years
+    (settings emissions.reporting_years_back)."""
+    years = reporting_years(ctx)
+    if not years:
+        return
+    have = {(r.get("source"), _year(r)) for r in ctx.records("activity_data") if r.status not in INACTIVE}
+    for src in ctx.records("emission_source"):
+        if src.status in INACTIVE:
+            continue
+        missing = [y for y in years if expected(src, ctx, y) and (src.id, y) not in have]
+        if missing:
+            yield src.issue("id", f"the emission source {src.id} ({src.title}) is in the boundary but has no activity data for "
+                                  f"{', '.join(map(str, missing))}",
+                            hint="add an activity_data record for each year; if the source did not operate, set active_from/"
+                                 "active_until, or its facility's operating_status and dates; if it is outside the boundary, "
+                                 "set in_boundary: false")
+
+
+@check("emissions.gap-without-filling-method", title="替代数据须说明数据缺失的处理方法 Substituted data document how the gap was filled",
+       clauses=["A.9.1.1 b"], severity="error", kinds=["activity_data"])
+def gap_without_filling(record, ctx):
+    """A.9.1.1 b): measures for missing data are laid down. A value marked estimated or
+    filled (inline or in the CSV status column) needs gap_filling with the method, and, when
+    gap_filling lists periods, its period among them."""
+    entry = _results(ctx).get("years", {}).get(str(_year(record)), {}).get("entries", {}).get(record.id)
+    if not entry:
+        return
+    by_activity: dict = {}
+    for gap in entry.get("gaps", []):
+        by_activity.setdefault(gap.get("activity") or "line.activity", []).append(gap)
+    for where, gaps in sorted(by_activity.items()):
+        path = parse_path(where)
+        spec = record.get(path) or {}
+        gf = spec.get("gap_filling") if isinstance(spec, dict) else None
+        periods = ", ".join(f"{g['period']} ({g['status']})" for g in gaps)
+        if not gf:
+            yield record.issue(path, f"{where} has substituted values ({periods}) but no gap_filling saying how they were obtained",
+                               hint="add gap_filling: {method: ..., description: ..., periods: [...]} (A.9.1.1 b), following "
+                                    "the data gap procedure of the monitoring plan")
+            continue
+        listed = [str(p) for p in gf.get("periods") or []]
+        if listed:
+            unlisted = [g for g in gaps if str(g["period"]) not in listed]
+            if unlisted:
+                yield record.issue(path + ("gap_filling", "periods"),
+                                   f"{', '.join(str(g['period']) for g in unlisted)} are substituted values but gap_filling "
+                                   f"lists only {', '.join(listed)}",
+                                   hint="list every substituted period and explain how each was filled")
+
+
+# -- anomalous changes ------------------------------------------------------------------------
+@check("emissions.anomalous-change", title="排放量或强度异常波动须有原因分析 Anomalous changes of emissions or intensity are explained",
+       clauses=["A.9.1 b"], severity="warning")
+def anomalous_change(ctx):
+    """A.9.1 b): monitoring results are analysed, including anomalous changes. A source whose
+    emissions, or the organization whose intensity, changed from the previous year by more
+    than settings emissions.anomaly_threshold_pct needs a change_explanation (on the source's
+    activity record, or for an intensity on the year's product_output record)."""
+    res = _results(ctx)
+    threshold = float(ctx.setting("emissions.anomaly_threshold_pct") or 20)
+    floor = float(ctx.setting("emissions.anomaly_min_tco2e") or 0)
+    activity = {(r.get("source"), _year(r)): r for r in ctx.records("activity_data")}
+    outputs = {}
+    for r in ctx.records("product_output"):
+        outputs.setdefault(_year(r), r)
+    for y, inv in sorted(res.get("years", {}).items()):
+        ch = inv.get("changes") or {}
+        prev = ch.get("previous_year")
+        for sid, c in sorted((ch.get("sources") or {}).items()):
+            pct = c.get("change_pct")
+            if pct is None or abs(pct) <= threshold or max(abs(c["previous"] or 0), abs(c["current"] or 0)) < floor:
+                continue
+            rec = activity.get((sid, int(y)))
+            if rec is None or rec.get("change_explanation"):
+                continue
+            yield rec.issue("source", f"{sid}: emissions changed from {_fmt(c['previous'])} tCO2e in {prev} to "
+                                      f"{_fmt(c['current'])} tCO2e in {y} ({pct:+.1f} %), more than the "
+                                      f"{threshold:g} % of settings emissions.anomaly_threshold_pct, with no explanation",
+                            hint="analyse the cause and write it in change_explanation; if it reveals a significant "
+                                 "deviation, investigate and respond (9.1.1)")
+        for key, c in sorted((ch.get("intensity") or {}).items()):
+            pct = c.get("change_pct")
+            if pct is None or abs(pct) <= threshold:
+                continue
+            rec = outputs.get(int(y))
+            if rec is None or rec.get("change_explanation"):
+                continue
+            what = "per 10^4 CNY of output value" if key == "per_output_value" else f"per unit of {key}"
+            yield rec.issue("year", f"the emission intensity {what} changed from {c['previous']:.6g} in {prev} to "
+                                    f"{c['current']:.6g} in {y} ({pct:+.1f} %), more than {threshold:g} %, with no explanation",
+                            hint="analyse the cause and write it in change_explanation of this record (A.9.1 b)")
