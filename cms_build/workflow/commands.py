@@ -32,6 +32,58 @@ def register(cli: click.Group) -> None:
             click.echo(f"created {Path(path).relative_to(Path(directory)).as_posix()}")
         click.echo(f"\n{len(created)} files. Next: cd {directory} && git init && cms check .")
 
+    @cli.group("import")
+    def import_group():
+        """Spreadsheets (CSV or XLSX) into the data files that records reference.
+
+        Every row is checked and every rejected row reported; when any row is rejected nothing
+        is written unless --skip-invalid. An existing data file is replaced only with --overwrite.
+        """
+
+    def _import(fn, *args, **kwargs):
+        from .importer import ImportError_
+        from .tables import TableError
+        try:
+            report = fn(*args, **kwargs)
+        except (ImportError_, TableError) as exc:
+            raise CmsError(str(exc)) from None
+        click.echo(report.text(), nl=False)
+        sys.exit(1 if report.rejected else 0)
+
+    common = [
+        click.option("--path", "path", help="The records repository (default: nearest cms.yaml upward)."),
+        click.option("--sheet", help="The XLSX sheet (default: the first)."),
+        click.option("--overwrite", is_flag=True, help="Replace the existing data file."),
+        click.option("--skip-invalid", is_flag=True, help="Write the valid rows even when some are rejected."),
+    ]
+
+    def with_common(fn):
+        for option in reversed(common):
+            fn = option(fn)
+        return fn
+
+    @import_group.command("activity")
+    @click.argument("record_id")
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @with_common
+    def import_activity_cmd(record_id, file, path, sheet, overwrite, skip_invalid):
+        """Meter values (period, value, status) into the CSV of activity_data RECORD_ID."""
+        from .importer import import_activity
+        _import(import_activity, _find_root(path), record_id, Path(file), sheet=sheet, overwrite=overwrite,
+                skip_invalid=skip_invalid)
+
+    @import_group.command("trades")
+    @click.argument("ledger_id")
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.option("--orders", is_flag=True, help="The rows are orders (申报), for orders_file, not trades.")
+    @click.option("--timezone", default="+08:00", show_default=True, help="Time zone of spreadsheet times without one.")
+    @with_common
+    def import_trades_cmd(ledger_id, file, orders, timezone, path, sheet, overwrite, skip_invalid):
+        """Trades (or orders) into the CSV of trade_ledger LEDGER_ID."""
+        from .importer import import_ledger
+        _import(import_ledger, _find_root(path), ledger_id, Path(file), orders=orders, sheet=sheet,
+                overwrite=overwrite, skip_invalid=skip_invalid, timezone=timezone)
+
     @cli.command()
     @click.argument("ref1")
     @click.argument("ref2", default="HEAD")

@@ -1,0 +1,278 @@
+"""`cms import`: spreadsheets into the CSV files that records reference.
+
+- activity data: monthly (or other) meter values into the CSV named by an activity_data
+  record's `line.activity.file` (its value, period and status columns);
+- trades and orders: rows into the CSV named by a trade_ledger record's `trades_file` or
+  `orders_file`, each row validated against the kind's own row schema (trading-defs).
+
+Every row is checked; every rejected row is reported with its row number, column, value and
+reason. When any row is rejected nothing is written, unless `skip_invalid` is asked for
+(then only the valid rows are written, and the rejections still reported). An existing data
+file is replaced only with `overwrite`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from ..engine import run
+from ..schemas import SCHEMA_BASE
+from .tables import Table, TableError, read_table
+
+ACTIVITY_STATUSES = ("measured", "estimated", "filled", "missing")
+_PERIOD = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?|-Q[1-4]|-H[12])?$")
+
+
+class ImportError_(Exception):
+    """A problem with the command's arguments or the target record (not with a row)."""
+
+
+@dataclass
+class Rejection:
+    row: int
+    column: str
+    value: object
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column '{self.column}'" if self.column else "")
+        return f"{where}: {self.value!r}: {self.reason}" if self.value not in (None, "") else f"{where}: {self.reason}"
+
+
+@dataclass
+class Report:
+    source: str
+    target: str
+    accepted: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    written: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        lines = [f"{self.source} -> {self.target}"]
+        lines += [f"  note: {n}" for n in self.notes]
+        lines.append(f"  {self.accepted} rows accepted, {len(self.rejected)} rejected")
+        lines += [f"  rejected {r}" for r in self.rejected]
+        if self.written:
+            lines.append(f"  wrote {self.target}")
+        elif self.rejected:
+            lines.append("  nothing written: fix the rows above, or use --skip-invalid to write only the valid rows")
+        return "\n".join(lines) + "\n"
+
+
+def _record(root: Path, record_id: str, kind: str):
+    result = run(root, stages="validate")
+    record = result.index.get(record_id)
+    if record is None:
+        raise ImportError_(f"no record with id {record_id!r}")
+    if record.kind != kind:
+        raise ImportError_(f"{record_id} is a {record.kind} record; this import fills a {kind} record's data file")
+    return result, record
+
+
+def _target(result, record, rel: str | None, what: str) -> Path:
+    if not rel:
+        raise ImportError_(f"{record.id} names no {what}: add it to the record first "
+                           f"(a path relative to {record.rel}), then import")
+    path = record.resolve_file(result.root, rel)
+    if path is None:
+        raise ImportError_(f"{record.id}: the {what} '{rel}' leaves the repository")
+    return path
+
+
+def _write_csv(path: Path, headers: list[str], rows: list[dict], overwrite: bool) -> None:
+    if path.exists() and not overwrite:
+        raise ImportError_(f"{path.name} exists; use --overwrite to replace it (the old file stays in git history)")
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=headers, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".importing")
+    tmp.write_text(buf.getvalue(), encoding="utf-8")
+    tmp.replace(path)  # atomic: a crash never leaves half a file
+
+
+def _pick(row: dict, *names: str):
+    for name in names:
+        if name in row:
+            return name, row[name]
+    return None, None
+
+
+# -- activity data -------------------------------------------------------------------------
+def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, overwrite=False,
+                    skip_invalid=False) -> Report:
+    result, record = _record(root, record_id, "activity_data")
+    fspec = (((record.data.get("line") or {}).get("activity") or {}).get("file")) or {}
+    if not fspec:
+        raise ImportError_(f"{record_id} keeps its activity data inline; add line.activity.file "
+                           "{path, column, period_column, status_column} to import into a CSV file")
+    target = _target(result, record, fspec.get("path"), "line.activity.file.path")
+    vcol = fspec["column"]
+    pcol = fspec.get("period_column") or "period"
+    scol = fspec.get("status_column") or "status"
+    table = read_table(source, sheet)
+    report = Report(table.name, target.relative_to(result.root).as_posix(), notes=list(table.notes))
+    year = record.data.get("year")
+    out, seen = [], {}
+    for number, row in table.rows:
+        pname, period = _pick(row, pcol, "period", "month", "期间", "月份")
+        vname, raw = _pick(row, vcol, "value", "数值")
+        sname, status = _pick(row, scol, "status", "状态")
+        bad = []
+        if pname is None:
+            bad.append(Rejection(number, pcol, None, f"no period column (expected '{pcol}' or 'period')"))
+        if vname is None:
+            bad.append(Rejection(number, vcol, None, f"no value column (expected '{vcol}' or 'value')"))
+        if bad:
+            report.rejected.extend(bad)
+            continue
+        period = str(period).strip()
+        status = (str(status).strip().lower() if status not in (None, "") else "measured")
+        if not _PERIOD.match(period):
+            report.rejected.append(Rejection(number, pname, period, "not a period: write YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY-Hn"))
+            continue
+        if year and not period.startswith(str(year)):
+            report.rejected.append(Rejection(number, pname, period, f"outside the record's reporting year {year}"))
+            continue
+        if period in seen:
+            report.rejected.append(Rejection(number, pname, period, f"the same period as row {seen[period]}"))
+            continue
+        if status not in ACTIVITY_STATUSES:
+            report.rejected.append(Rejection(number, sname or scol, status, f"status must be one of {', '.join(ACTIVITY_STATUSES)}"))
+            continue
+        value = _number(raw)
+        if raw in (None, "") or status == "missing":
+            report.rejected.append(Rejection(number, vname, raw, "no value: fill the gap (status filled or estimated) "
+                                             "and document gap_filling in the record (A.9.1.1 b)"))
+            continue
+        if value is None or not math.isfinite(value):
+            report.rejected.append(Rejection(number, vname, raw, "not a number (write it without units or thousands separators)"))
+            continue
+        if value < 0:
+            report.rejected.append(Rejection(number, vname, raw, "negative consumption"))
+            continue
+        seen[period] = number
+        out.append({pcol: period, vcol: _plain(value), scol: status})
+    return _finish(report, target, [pcol, vcol, scol], sorted(out, key=lambda r: r[pcol]), overwrite, skip_invalid)
+
+
+def _number(raw):
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return float(raw)
+    try:
+        return float(str(raw).strip())
+    except ValueError:
+        return None
+
+
+def _plain(value: float):
+    return int(value) if float(value).is_integer() else value
+
+
+def _finish(report: Report, target: Path, headers: list[str], rows: list[dict], overwrite: bool, skip_invalid: bool) -> Report:
+    report.accepted = len(rows)
+    if report.rejected and not skip_invalid:
+        return report
+    if not rows:
+        report.notes.append("no valid rows: nothing written")
+        return report
+    _write_csv(target, headers, rows, overwrite)
+    report.written = True
+    return report
+
+
+# -- trades and orders --------------------------------------------------------------------------
+TRADE_COLUMNS = ["trade_id", "order_id", "time", "date", "account", "market", "exchange", "product", "vintage",
+                 "side", "quantity", "price", "fees", "trade_type", "counterparty", "counterparty_account",
+                 "serials", "invoice_no", "notes"]
+ORDER_COLUMNS = ["order_id", "time", "account", "market", "exchange", "product", "vintage", "side", "quantity",
+                 "price", "trade_type", "status", "filled_quantity", "cancelled_at"]
+
+
+def import_ledger(root: Path, ledger_id: str, source: Path, *, orders=False, sheet=None, overwrite=False,
+                  skip_invalid=False, timezone="+08:00") -> Report:
+    result, record = _record(root, ledger_id, "trade_ledger")
+    field_name = "orders_file" if orders else "trades_file"
+    target = _target(result, record, record.data.get(field_name), field_name)
+    defs = result.schemas.by_id(SCHEMA_BASE + "trading-defs.schema.json")
+    row_schema = {"$ref": SCHEMA_BASE + "trading-defs.schema.json#/$defs/" + ("order" if orders else "trade")}
+    validator = Draft202012Validator(row_schema, registry=result.schemas.registry,
+                                     format_checker=result.schemas.format_checker)
+    props = result.schemas._deref(defs["$defs"]["order" if orders else "trade"], defs["$id"])[0].get("properties", {})  # noqa: SLF001
+    columns = ORDER_COLUMNS if orders else TRADE_COLUMNS
+    table = read_table(source, sheet, timezone)
+    report = Report(table.name, target.relative_to(result.root).as_posix(), notes=list(table.notes))
+    unknown = [h for h in table.headers if h not in props]
+    if unknown:
+        report.notes.append(f"columns ignored (not fields of a {'order' if orders else 'trade'}): {', '.join(unknown)}")
+    out = []
+    for number, row in table.rows:
+        data, bad = _coerce(result.schemas, props, row, number, defs["$id"])
+        if not bad:
+            for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+                column = str(error.absolute_path[0]) if error.absolute_path else ""
+                bad.append(Rejection(number, column, row.get(column, ""), _reason(error)))
+        if bad:
+            report.rejected.extend(bad)
+            continue
+        out.append({c: _csv_value(row.get(c, "")) for c in columns if c in props})
+    headers = [c for c in columns if c in props]
+    return _finish(report, target, headers, out, overwrite, skip_invalid)
+
+
+def _reason(error) -> str:
+    if error.validator == "required":
+        return f"missing: {error.message.split(' is a required')[0]}"
+    if error.validator == "enum":
+        return "must be one of: " + ", ".join(map(str, error.validator_value))
+    if error.validator == "format":
+        return {"date-time": "not a date and time with time zone (e.g. 2025-10-15T10:12:00+08:00)",
+                "date": "not a date (YYYY-MM-DD)"}.get(error.validator_value, error.message)
+    return error.message
+
+
+def _coerce(schemas, props: dict, row: dict, number: int, base: str):
+    """Typed values for validation, from spreadsheet text, by each column's schema type."""
+    data, bad = {}, []
+    for name, raw in row.items():
+        if name not in props or raw in ("", None):
+            continue
+        prop, _ = schemas._deref(props[name], base)  # noqa: SLF001
+        t = prop.get("type")
+        t = t[0] if isinstance(t, list) else t
+        try:
+            if t == "number":
+                value = float(raw) if not isinstance(raw, (int, float)) else raw
+            elif t == "integer":
+                f = float(raw)
+                if not f.is_integer():
+                    raise ValueError
+                value = int(f)
+            elif t == "array":
+                value = [s.strip() for s in str(raw).split(";") if s.strip()]
+            elif t == "boolean":
+                value = str(raw).strip().lower() in ("true", "1", "yes", "是")
+            else:
+                value = raw if isinstance(raw, str) else _plain(raw) if isinstance(raw, float) else str(raw)
+                value = str(value)
+        except (TypeError, ValueError):
+            bad.append(Rejection(number, name, raw, f"not {'a number' if t == 'number' else 'a whole number'}"))
+            continue
+        data[name] = value
+    return data, bad
+
+
+def _csv_value(raw):
+    if isinstance(raw, float):
+        return _plain(raw)
+    return raw

@@ -1,0 +1,101 @@
+"""cms import: good and bad CSV and XLSX, every rejected row reported, nothing written on rejection."""
+import shutil
+
+import openpyxl
+import pytest
+
+from tests.cms_build.test_cli import cms
+from tests.conftest import EXAMPLE
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = tmp_path / "org"
+    shutil.copytree(EXAMPLE, root)
+    return root
+
+
+def gas_record(repo):
+    return repo / "activity/2025/gas-2025.csv"
+
+
+def test_activity_csv_good_replaces_only_with_overwrite(repo, tmp_path):
+    src = tmp_path / "meter.csv"
+    src.write_text("month,consumption_1e4_nm3,status\n2025-02,1300.5,measured\n2025-01,1500,measured\n"
+                   "2025-03,1400.25,filled\n", encoding="utf-8")
+    before = gas_record(repo).read_text(encoding="utf-8")
+    code, out, err = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo)
+    assert code == 2 and "exists; use --overwrite" in err
+    assert gas_record(repo).read_text(encoding="utf-8") == before
+    code, out, err = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
+    assert code == 0, err
+    assert "3 rows accepted, 0 rejected" in out
+    assert gas_record(repo).read_text(encoding="utf-8") == (
+        "month,consumption_1e4_nm3,status\n2025-01,1500,measured\n2025-02,1300.5,measured\n2025-03,1400.25,filled\n")
+
+
+def test_activity_csv_bad_rows_are_all_reported_and_nothing_written(repo, tmp_path):
+    src = tmp_path / "meter.csv"
+    src.write_text("period,value,status\n"
+                   "2025-01,100,measured\n"       # row 2 ok
+                   "2025-13,100,measured\n"       # row 3 bad month
+                   "2024-12,100,measured\n"       # row 4 other year
+                   "2025-01,90,measured\n"        # row 5 duplicate period
+                   "2025-02,1 200,measured\n"     # row 6 not a number
+                   "2025-03,,missing\n"           # row 7 missing value
+                   "2025-04,5,guessed\n"          # row 8 bad status
+                   "2025-05,-3,measured\n",       # row 9 negative
+                   encoding="utf-8")
+    before = gas_record(repo).read_text(encoding="utf-8")
+    code, out, _ = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
+    assert code == 1
+    assert "1 rows accepted, 7 rejected" in out
+    for expected in ("row 3, column 'period': '2025-13': not a period",
+                     "row 4, column 'period': '2024-12': outside the record's reporting year 2025",
+                     "row 5, column 'period': '2025-01': the same period as row 2",
+                     "row 6, column 'value': '1 200': not a number",
+                     "row 7, column 'value': no value: fill the gap",
+                     "row 8, column 'status': 'guessed': status must be one of measured, estimated, filled, missing",
+                     "row 9, column 'value': '-3': negative consumption",
+                     "nothing written"):
+        assert expected in out, expected
+    assert gas_record(repo).read_text(encoding="utf-8") == before
+    code, out, _ = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite", "--skip-invalid")
+    assert code == 1 and "wrote activity/2025/gas-2025.csv" in out
+    assert gas_record(repo).read_text(encoding="utf-8") == "month,consumption_1e4_nm3,status\n2025-01,100,measured\n"
+
+
+def test_activity_xlsx_with_dates_and_numbers(repo, tmp_path):
+    import datetime as dt
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "燃气"
+    ws.append(["期间", "数值", "状态"])
+    ws.append(["2025-01", 1502.4, "measured"])
+    ws.append([dt.datetime(2025, 2, 1), 1302, "measured"])  # a date cell: not a YYYY-MM period
+    ws.append(["2025-03", "abc", "measured"])
+    path = tmp_path / "meter.xlsx"
+    book.save(path)
+    code, out, _ = cms("import", "activity", "AD-2025-BJ2-GAS", path, "--path", repo, "--overwrite")
+    assert code == 1
+    assert "row 3, column '期间': '2025-02-01'" not in out  # a day within the year is a valid period
+    assert "row 4, column '数值': 'abc': not a number" in out
+    assert "meter.xlsx [燃气]" in out
+
+
+def test_gb18030_csv_is_read_and_said(repo, tmp_path):
+    src = tmp_path / "meter.csv"
+    src.write_bytes("期间,数值,状态\n2025-01,10,measured\n".encode("gb18030"))
+    code, out, _ = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
+    assert code == 0 and "read as GB18030" in out
+
+
+def test_import_into_the_wrong_kind_or_missing_record(repo, tmp_path):
+    src = tmp_path / "m.csv"
+    src.write_text("period,value\n2025-01,1\n", encoding="utf-8")
+    code, _, err = cms("import", "activity", "POL-001", src, "--path", repo)
+    assert code == 2 and "POL-001 is a policy record" in err
+    code, _, err = cms("import", "activity", "NOPE", src, "--path", repo)
+    assert code == 2 and "no record with id 'NOPE'" in err
+    code, _, err = cms("import", "activity", "AD-2025-BJ2-GAS", tmp_path / "none.csv", "--path", repo)
+    assert code == 2 and "no such file" in err
