@@ -184,11 +184,21 @@ def kinds(path, fmt):
 @as_of_option
 @click.option("--profile", type=click.Choice(["internal", "public"]), default="internal", show_default=True,
               help="public: only records marked public, without their confidential fields.")
+@click.option("--format", "fmt", type=click.Choice(["json", "xlsx"]), default="json", show_default=True,
+              help="json: everything, for tools; xlsx: the Annex E tables, ledgers, claims, findings (needs --output).")
 @output_option
-def export(path, as_of, profile, output):
-    """The whole dataset as JSON: records, computed results, findings, conformity matrix."""
-    from .export import export_document
+def export(path, as_of, profile, fmt, output):
+    """The whole dataset as JSON (records, computed results, findings, conformity matrix), or
+    the tables auditors and regulators ask for as an XLSX workbook."""
     result = _run(path, as_of)
+    if fmt == "xlsx":
+        if not output:
+            raise CmsError("--format xlsx writes a workbook: give the file with --output, e.g. -o dataset.xlsx")
+        from .workflow.xlsx import write_workbook
+        write_workbook(result, output, profile)
+        click.echo(f"wrote {output}")
+        return
+    from .export import export_document
     _write(json.dumps(export_document(result, profile), ensure_ascii=False, indent=2, sort_keys=True) + "\n", output)
 
 

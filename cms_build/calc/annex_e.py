@@ -320,7 +320,9 @@ def table_e6(results: dict, years: list[int]) -> dict:
         for n, (key, p) in enumerate(sorted((inv.get("products") or {}).items()), 1):
             cap = _capacity(p.get("design_capacity") or [])
             notes = [r.get("note") for r in p.get("rows", []) if r.get("note")]
-            parts = [f"{r.get('facility') or r.get('site') or ''} {r['value']:.12g}".strip() for r in p.get("rows", [])] if len(p.get("rows", [])) > 1 else []
+            # a value restricted in a public build is None: leave it out of the breakdown
+            parts = [f"{r.get('facility') or r.get('site') or ''} {r['value']:.12g}".strip() for r in p.get("rows", [])
+                     if isinstance(r.get("value"), (int, float))] if len(p.get("rows", [])) > 1 else []
             rows.append({"year": y, "no": n, "product": _t(p["name"], p.get("name_en") or key), "unit": p["unit"],
                          "output": p.get("value"),
                          "design_capacity": f"{cap['value']:g} {cap['unit']}" if isinstance(cap, dict) else cap,
