@@ -9,6 +9,7 @@ from cms_build.records import parse_path
 INACTIVE = ("superseded", "withdrawn")
 PARAMS = ("ncv", "carbon_content", "oxidation", "ef", "purity", "conversion_rate", "omega")
 MEASURED = ("measured", "calculated", "supplier")
+NESTED = ("other_gases", "inputs", "outputs")
 
 
 def line_parameters(line, base: tuple = ("line",)):
@@ -47,7 +48,7 @@ def factor_without_source(record, ctx):
         return
     for path, spec in line_parameters(record.get("line")):
         if _unsourced(spec):
-            yield record.issue(path, f"{format_path(path)} = {spec.get('value')} {spec.get('unit')} does not say where it comes from",
+            yield record.issue(path, f"{format_path(path)} = {spec.get('value')} {spec.get('unit')} does not say where it comes from", key=True,
                                hint="add source: (and for a measured value test_standard and lab), or use "
                                     "library: <key> for a guideline default, or record: <emission_factor id>")
 
@@ -75,17 +76,19 @@ def default_where_measured(ctx):
                         if entry.get("source") != s.get("source"):
                             continue
                         for p in entry.get("parameters", []):
-                            if p.get("name") != item["parameter"] or p.get("path", "").count(".") > 1:
+                            where = p.get("path") or ""
+                            if p.get("name") != item["parameter"] or any(k in where for k in NESTED):
                                 continue  # nested parameters (other_gases, flows) are not the plan's item
                             if p.get("origin") in ("library", "library_default") or p.get("basis") == "default":
                                 rec = ctx.get(rec_id)
                                 if rec is None:
                                     continue
-                                where = p.get("path") or "line"
-                                path = parse_path(where)
+                                path = parse_path(where or "line")
+                                if path and path[-1] == "library":
+                                    path = path[:-1]
                                 if rec.get(path) is None:
                                     path = ("line",)
-                                yield rec.issue(path,
+                                yield rec.issue(path, key=True, message=
                                                 f"the monitoring plan {plan.id} says {item['parameter']} of {s['source']} is "
                                                 f"{item['basis']}, but {y} uses the default {p.get('value')} {p.get('unit')} "
                                                 f"({(p.get('source') or {}).get('library', 'library')})",

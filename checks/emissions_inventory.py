@@ -139,7 +139,7 @@ def gap_without_filling(record, ctx):
         gf = spec.get("gap_filling") if isinstance(spec, dict) else None
         periods = ", ".join(f"{g['period']} ({g['status']})" for g in gaps)
         if not gf:
-            yield record.issue(path, f"{where} has substituted values ({periods}) but no gap_filling saying how they were obtained",
+            yield record.issue(path, f"{where} has substituted values ({periods}) but no gap_filling saying how they were obtained", key=True,
                                hint="add gap_filling: {method: ..., description: ..., periods: [...]} (A.9.1.1 b), following "
                                     "the data gap procedure of the monitoring plan")
             continue
@@ -147,7 +147,7 @@ def gap_without_filling(record, ctx):
         if listed:
             unlisted = [g for g in gaps if str(g["period"]) not in listed]
             if unlisted:
-                yield record.issue(path + ("gap_filling", "periods"),
+                yield record.issue(path + ("gap_filling", "periods"), key=True, message=
                                    f"{', '.join(str(g['period']) for g in unlisted)} are substituted values but gap_filling "
                                    f"lists only {', '.join(listed)}",
                                    hint="list every substituted period and explain how each was filled")
@@ -162,6 +162,7 @@ def anomalous_change(ctx):
     than settings emissions.anomaly_threshold_pct needs a change_explanation (on the source's
     activity record, or for an intensity on the year's product_output record)."""
     res = _results(ctx)
+    # changes are compared rounded to 1e-9 %: 1,200 vs 1,000 is +20.000000000000004 % in floating point
     threshold = float(ctx.setting("emissions.anomaly_threshold_pct") or 20)
     floor = float(ctx.setting("emissions.anomaly_min_tco2e") or 0)
     activity = {(r.get("source"), _year(r)): r for r in ctx.records("activity_data")}
@@ -173,7 +174,7 @@ def anomalous_change(ctx):
         prev = ch.get("previous_year")
         for sid, c in sorted((ch.get("sources") or {}).items()):
             pct = c.get("change_pct")
-            if pct is None or abs(pct) <= threshold or max(abs(c["previous"] or 0), abs(c["current"] or 0)) < floor:
+            if pct is None or abs(round(pct, 9)) <= threshold or max(abs(c["previous"] or 0), abs(c["current"] or 0)) < floor:
                 continue
             rec = activity.get((sid, int(y)))
             if rec is None or rec.get("change_explanation"):
@@ -185,7 +186,7 @@ def anomalous_change(ctx):
                                  "deviation, investigate and respond (9.1.1)")
         for key, c in sorted((ch.get("intensity") or {}).items()):
             pct = c.get("change_pct")
-            if pct is None or abs(pct) <= threshold:
+            if pct is None or abs(round(pct, 9)) <= threshold:
                 continue
             rec = outputs.get(int(y))
             if rec is None or rec.get("change_explanation"):

@@ -81,7 +81,7 @@ def monitoring_plan_incomplete(ctx):
         missing = [label for own, theirs, label in ORG_DETAILS
                    if not info.get(own) and not (org is not None and org.get(theirs))]
         if missing:
-            yield plan.issue("organization_info" if plan.get("organization_info") else "organization",
+            yield plan.issue("organization_info" if plan.get("organization_info") else "organization", key=True, message=
                              f"the monitoring plan lacks organization details A.9.1 a) asks for: {', '.join(missing)}",
                              hint="add them under organization_info, or to the organization record the plan names")
         sub = plan.get("submission") or {}
@@ -101,7 +101,7 @@ def monitoring_plan_incomplete(ctx):
                + (" (the current year)" if y == current else ""))
         hint = f"add a monitoring_plan for {y}, or add {y} to the reporting_years of a plan that applies to it"
         if latest is not None:
-            yield latest.issue("reporting_years", msg, hint=hint, severity=sev)
+            yield latest.issue("reporting_years", msg, hint=hint, severity=sev, key=True)
         elif org_default is not None:
             yield org_default.issue("id", msg, hint=hint, severity=sev)
         else:
@@ -126,7 +126,7 @@ def plan_covers_sources(plan, ctx):
         if not active:
             continue
         if src.id not in listed:
-            yield plan.issue("sources", f"the emission source {src.id} ({src.title}) operates in {', '.join(map(str, active))} "
+            yield plan.issue("sources", key=True, message=f"the emission source {src.id} ({src.title}) operates in {', '.join(map(str, active))} "
                                         "but is not in the monitoring plan",
                              hint=f"add {{source: {src.id}, method: ..., items: [...]}} to sources (A.6.5.2.2 a)")
             continue
@@ -137,7 +137,7 @@ def plan_covers_sources(plan, ctx):
             need += list(FUEL_ITEMS)
         missing = [p for p in need if p not in have]
         if missing:
-            yield plan.issue(("sources", i, "items"),
+            yield plan.issue(("sources", i, "items"), key=True, message=
                              f"{src.id}: the plan does not say how {', '.join(missing)} is monitored",
                              hint="add an item for each parameter with its basis, method, frequency, responsible "
                                   "department and record form (A.6.5.2.2 a-e)")
@@ -184,6 +184,7 @@ def verification_missing(ctx):
         if recs:
             yield recs[0].issue("year", msg, hint=hint, severity=sev)
         elif org is not None:
-            yield org.issue("mandatory_schemes" if org.get("mandatory_schemes") else "id", msg, hint=hint, severity=sev)
+            yield org.issue("mandatory_schemes" if org.get("mandatory_schemes") else "id", msg, hint=hint, severity=sev,
+                            key=True)
         else:
             yield ctx.settings_issue("emissions.verification_required", msg, hint=hint, severity=sev)

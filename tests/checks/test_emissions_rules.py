@@ -1,0 +1,429 @@
+"""The emission rules: each with a fixture it flags (rule, file, line, message) and a near miss.
+
+The complete setup of tests/checks/emissions_org.py has no finding; each test changes one
+thing. Dates are tested on and either side of each deadline.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.emissions_org import (COAL_T, TOTAL, activity, coal_line, elec_line, emission_findings, plan,
+                                        plan_sources, put, setup)
+
+
+def line_of(org, rel: str, needle: str, nth: int = 1) -> int:
+    """1-based line of the nth line of the file containing needle (independent of the engine)."""
+    seen = 0
+    for n, text in enumerate((org.root / rel).read_text(encoding="utf-8").splitlines(), 1):
+        if needle in text:
+            seen += 1
+            if seen == nth:
+                return n
+    raise AssertionError(f"{needle!r} not in {rel}")
+
+
+def only(result, rule, allow=("emissions.reported-total-mismatch",)):
+    """The findings of one rule; no other emission finding (a changed activity record may
+    also change a reported total: that rule is allowed unless it is the one under test)."""
+    found = [f for f in emission_findings(result) if f.rule == rule]
+    others = [f"{f.rule} {f.location()} {f.message}" for f in emission_findings(result)
+              if f.rule != rule and f.rule not in allow]
+    assert others == [], others
+    return found
+
+
+# -- emissions.reported-total-mismatch (A.9.1.1 a) ---------------------------------------------
+def reported(org, year, value, **extra):
+    put(org, "inventory", org.record("reported_inventory", f"RI-{year}", year=year,
+                                     total={"value": value, "unit": "tCO2e"}, **extra))
+
+
+def test_reported_total_beyond_tolerance(org):
+    setup(org)
+    # tolerance = max(0.1 % × 1,890.363 = 1.890, 1) = 1.890 tCO2e; a difference of +2 is beyond it
+    reported(org, 2024, TOTAL[2024] + 2)
+    [f] = only(org.run(), "emissions.reported-total-mismatch")
+    assert (f.file, f.line) == ("inventory/RI-2024.yaml", line_of(org, "inventory/RI-2024.yaml", "value:"))
+    assert "differs from the 1,890.36 tCO2e recomputed" in f.message and "+2.00 tCO2e" in f.message
+    assert f.severity == "error" and "A.9.1.1 a" in f.clauses
+
+
+def test_reported_total_within_tolerance(org):
+    setup(org)
+    reported(org, 2024, TOTAL[2024] + 1.88)  # 1.88 < 1.890
+    assert only(org.run(), "emissions.reported-total-mismatch") == []
+
+
+def test_reported_tolerance_is_a_setting(org):
+    setup(org)
+    org.settings(subsystems=["A", "B", "C", "D"], emissions={"reported_tolerance_pct": 0, "reported_tolerance_abs": 0.5})
+    reported(org, 2024, TOTAL[2024] + 0.6)
+    [f] = only(org.run(), "emissions.reported-total-mismatch")
+    assert "0.50 tCO2e" in f.message
+
+
+def test_reported_by_source(org):
+    setup(org)
+    reported(org, 2024, TOTAL[2024], by_source=[{"source": "SRC-COAL", "emissions": {"value": 1800, "unit": "tCO2"}},
+                                                {"source": "SRC-ELEC", "emissions": {"value": 57.03, "unit": "tCO2"}}])
+    [f] = only(org.run(), "emissions.reported-total-mismatch")
+    assert f.path == "by_source[0].emissions.value" and "SRC-COAL: reported 1,800.00" in f.message
+
+
+def test_reported_year_without_activity(org):
+    setup(org)
+    reported(org, 2023, 1000)
+    [f] = only(org.run(), "emissions.reported-total-mismatch")
+    assert f.file == "inventory/RI-2023.yaml" and "no activity data of 2023" in f.message
+
+
+# -- emissions.source-without-activity (6.1.2 e, A.6.1 a) ---------------------------------------
+def drop_activity(org, year, source):
+    """Remove a year's activity record, and the year's reported total that included it."""
+    (org.root / "activity" / f"AD-{year}-{source}.yaml").unlink()
+    (org.root / "inventory" / f"RI-{year}.yaml").unlink()
+
+
+def test_source_without_activity_for_a_year(org):
+    setup(org)
+    drop_activity(org, 2025, "SRC-ELEC")
+    [f] = only(org.run(), "emissions.source-without-activity")
+    assert (f.file, f.line) == ("sources/SRC-ELEC.yaml", 2)
+    assert "has no activity data for 2025" in f.message
+
+
+@pytest.mark.parametrize("until,flagged", [("2024-12-31", False), ("2025-01-01", True)])
+def test_source_ended_before_the_year_is_not_expected(org, until, flagged):
+    setup(org)
+    drop_activity(org, 2025, "SRC-ELEC")
+    put(org, "sources", org.record("emission_source", "SRC-ELEC", facility="FAC-AUX", category="purchased_electricity",
+                                   method="purchased_electricity", active_until=until))
+    assert bool(only(org.run(), "emissions.source-without-activity")) is flagged
+
+
+@pytest.mark.parametrize("start,flagged", [("2026-01-01", False), ("2025-12-31", True)])
+def test_planned_facility_counts_from_its_planned_start(org, start, flagged):
+    setup(org)
+    put(org, "facilities", org.record("facility", "FAC-NEW", site="S1", facility_type="gas_fired_unit",
+                                      operating_status="under_construction", planned_start=start))
+    put(org, "sources", org.record("emission_source", "SRC-NEW", facility="FAC-NEW", category="fuel_combustion",
+                                   fuel="natural_gas", method="emission_factor"))
+    put(org, "monitoring", org.record("monitoring_plan", "MP-1", **plan(sources=plan_sources() + [
+        {"source": "SRC-NEW", "method": "emission_factor", "items": [
+            {"parameter": p, "basis": "default", "method": "m", "frequency": "f", "responsible": "r", "record_form": "x"}
+            for p in ("activity", "ncv", "carbon_content", "oxidation")]}])))
+    found = only(org.run(), "emissions.source-without-activity")
+    assert bool(found) is flagged
+    if flagged:
+        assert found[0].file == "sources/SRC-NEW.yaml" and "for 2025" in found[0].message
+
+
+def test_only_the_years_back_of_the_settings(org):
+    setup(org)
+    drop_activity(org, 2024, "SRC-ELEC")
+    assert only(org.run(), "emissions.source-without-activity") != []
+    org.settings(subsystems=["A", "B", "C", "D"], emissions={"reporting_years_back": 1})
+    assert only(org.run(), "emissions.source-without-activity") == []  # only 2025 is checked
+
+
+# -- emissions.gap-without-filling-method (A.9.1.1 b) -----------------------------------------
+def monthly_coal(status="filled", gap_filling=None):
+    act = {"unit": "t", "data_source": "belt scale",
+           "values": [{"period": "2024-01", "value": 600}, {"period": "2024-02", "value": 400, "status": status}]}
+    if gap_filling:
+        act["gap_filling"] = gap_filling
+    return coal_line(2024, activity=act)
+
+
+def test_filled_value_without_gap_filling(org):
+    setup(org)
+    activity(org, 2024, "SRC-COAL", monthly_coal())
+    [f] = only(org.run(), "emissions.gap-without-filling-method")
+    rel = "activity/AD-2024-SRC-COAL.yaml"
+    assert (f.file, f.line, f.path) == (rel, line_of(org, rel, "activity:"), "line.activity")
+    assert "2024-02 (filled)" in f.message and "no gap_filling" in f.message
+
+
+def test_filled_value_with_gap_filling(org):
+    setup(org)
+    activity(org, 2024, "SRC-COAL", monthly_coal(gap_filling={"method": "backup_meter", "description": "spare scale",
+                                                              "periods": ["2024-02"]}))
+    result = org.run()
+    assert only(result, "emissions.gap-without-filling-method") == []
+    # 600 + 400 t: the same 1,000 t as the setup
+    assert result.results["emissions"]["years"]["2024"]["total"]["value"] == pytest.approx(TOTAL[2024])
+
+
+def test_gap_filling_not_listing_the_period(org):
+    setup(org)
+    activity(org, 2024, "SRC-COAL", monthly_coal(status="estimated", gap_filling={
+        "method": "inventory_balance", "description": "stock-taking", "periods": ["2024-01"]}))
+    [f] = only(org.run(), "emissions.gap-without-filling-method")
+    assert f.path == "line.activity.gap_filling.periods" and "2024-02 are substituted" in f.message
+
+
+def test_gap_in_a_csv_status_column(org):
+    setup(org)
+    org.add("activity/coal-2024.csv", "month,t,status\n2024-01,600,measured\n2024-02,400,filled\n")
+    activity(org, 2024, "SRC-COAL", coal_line(2024, activity={
+        "unit": "t", "file": {"path": "coal-2024.csv", "column": "t", "period_column": "month", "status_column": "status"}}))
+    [f] = only(org.run(), "emissions.gap-without-filling-method")
+    assert f.file == "activity/AD-2024-SRC-COAL.yaml" and "2024-02 (filled)" in f.message
+
+
+# -- emissions.anomalous-change (A.9.1 b) -------------------------------------------------------
+def coal_2025(org, tonnes, **extra):
+    activity(org, 2025, "SRC-COAL", coal_line(2025, activity={"quantity": {"value": tonnes, "unit": "t"}}), **extra)
+
+
+def test_anomalous_source_change(org):
+    setup(org)
+    # 1,300 t in 2025 vs 1,000 t in 2024: +30 % > 20 %
+    coal_2025(org, 1300)
+    found = only(org.run(), "emissions.anomalous-change")
+    [f] = [f for f in found if f.file == "activity/AD-2025-SRC-COAL.yaml"]
+    assert f.line == line_of(org, "activity/AD-2025-SRC-COAL.yaml", "source:") and f.severity == "warning"
+    assert "SRC-COAL: emissions changed from 1,833.33 tCO2e in 2024 to 2,383.33 tCO2e in 2025 (+30.0 %)" in f.message
+
+
+def test_exactly_at_the_threshold_is_not_anomalous(org):
+    setup(org)
+    # 1,200 t: +20.0 %, not more than 20 %
+    coal_2025(org, 1200)
+    assert [f for f in only(org.run(), "emissions.anomalous-change") if "SRC-COAL" in f.message] == []
+
+
+def test_explained_change_is_not_flagged(org):
+    setup(org)
+    coal_2025(org, 1300, change_explanation="unit 1 returned from a long outage")
+    assert [f for f in only(org.run(), "emissions.anomalous-change") if "SRC-COAL" in f.message] == []
+
+
+def test_small_sources_are_below_the_floor(org):
+    setup(org)
+    # electricity 200 MWh in 2025 (+100 % in kWh): 114.06 vs 57.03 tCO2, both under 1,000 tCO2e
+    activity(org, 2025, "SRC-ELEC", elec_line(2025, activity={"quantity": {"value": 200_000, "unit": "kWh"}}))
+    assert only(org.run(), "emissions.anomalous-change") == []
+    org.settings(subsystems=["A", "B", "C", "D"], emissions={"anomaly_min_tco2e": 0})
+    [f] = only(org.run(), "emissions.anomalous-change")
+    assert "SRC-ELEC" in f.message
+
+
+def test_anomalous_intensity_change(org):
+    setup(org)
+    # output value 70 instead of 105: 2,079.399 / 70 = 29.706 vs 18.904 in 2024, +57.1 %
+    put(org, "production", org.record("product_output", "PO-2025", year=2025,
+                                      products=[{"product": "electricity", "name": "电力",
+                                                 "output": {"value": 2100, "unit": "MWh"}, "facility": "FAC-1"}],
+                                      output_value={"value": 70, "unit": "10^4 CNY"}))
+    [f] = only(org.run(), "emissions.anomalous-change")
+    assert f.file == "production/PO-2025.yaml" and "per 10^4 CNY of output value" in f.message and "+57.1 %" in f.message
+
+
+# -- emissions.factor-without-source (6.1.2 e, A.6.1 b) ----------------------------------------
+def test_parameter_without_source(org):
+    setup(org)
+    activity(org, 2024, "SRC-COAL", coal_line(2024, ncv={"value": 20, "unit": "GJ/t"}))
+    [f] = only(org.run(), "emissions.factor-without-source")
+    rel = "activity/AD-2024-SRC-COAL.yaml"
+    assert (f.file, f.line, f.path) == (rel, line_of(org, rel, "ncv:"), "line.ncv")
+    assert "line.ncv = 20 GJ/t does not say where it comes from" in f.message
+
+
+def test_parameter_with_a_test_standard_or_library_key(org):
+    setup(org)
+    activity(org, 2024, "SRC-COAL", coal_line(2024, ncv={"value": 20, "unit": "GJ/t", "test_standard": "GB/T 213"},
+                                              oxidation={"value": 100, "unit": "%", "report": "ASH-2024"}))
+    activity(org, 2024, "SRC-ELEC", elec_line(2024, ef={"library": "grid:national_2023"}))
+    assert only(org.run(), "emissions.factor-without-source") == []
+
+
+def test_measured_factor_record_without_source(org):
+    setup(org)
+    put(org, "factors", org.record("emission_factor", "EF-1", parameter="ncv", value=20, unit="GJ/t", basis="measured"))
+    [f] = only(org.run(), "emissions.factor-without-source")
+    assert (f.file, f.path) == ("factors/EF-1.yaml", "value") and "ncv value 20 GJ/t" in f.message
+    put(org, "factors", org.record("emission_factor", "EF-1", parameter="ncv", value=20, unit="GJ/t", basis="measured",
+                                   measurement={"test_standard": "GB/T 213", "lab": "lab"}))
+    assert only(org.run(), "emissions.factor-without-source") == []
+
+
+# -- emissions.default-where-measured (A.6.1 b) -------------------------------------------------
+def test_default_where_the_plan_says_calculated(org):
+    setup(org)
+    activity(org, 2025, "SRC-COAL", coal_line(2025, oxidation={"library": "fuel:coal:oxidation"}))
+    result = org.run()
+    [f] = only(result, "emissions.default-where-measured")
+    rel = "activity/AD-2025-SRC-COAL.yaml"
+    assert (f.file, f.line, f.path) == (rel, line_of(org, rel, "oxidation:"), "line.oxidation")
+    assert "MP-1 says oxidation of SRC-COAL is calculated, but 2025 uses the default 0.98" in f.message
+
+
+def test_implicit_default_is_flagged_at_the_line(org):
+    setup(org)
+    line = coal_line(2025)
+    del line["oxidation"]
+    activity(org, 2025, "SRC-COAL", line)
+    [f] = only(org.run(), "emissions.default-where-measured")
+    assert f.path == "line" and "fuel:coal:oxidation" in f.message
+
+
+def test_default_where_the_plan_says_default(org):
+    setup(org)
+    activity(org, 2025, "SRC-COAL", coal_line(2025, oxidation={"library": "fuel:coal:oxidation"}))
+    sources = plan_sources()
+    sources[0]["items"][3]["basis"] = "default"
+    put(org, "monitoring", org.record("monitoring_plan", "MP-1", **plan(sources=sources)))
+    assert only(org.run(), "emissions.default-where-measured") == []
+
+
+# -- emissions.monitoring-plan-incomplete (A.9.1 a, A.6.5.2.2) ------------------------------------
+def test_plan_lacks_organization_details(org):
+    setup(org)
+    put(org, "organization", org.record("organization", "ORG-1", legal_name="测试发电有限公司", uscc="913211007545678X9Q",
+                                        mandatory_schemes=["national_ets"]))
+    [f] = only(org.run(), "emissions.monitoring-plan-incomplete")
+    assert (f.file, f.line) == ("monitoring/MP-1.yaml", line_of(org, "monitoring/MP-1.yaml", "organization: ORG-1"))
+    assert ("行业代码 industry code, 法定代表人 legal representative, 经营地址 business address, "
+            "通讯地址 mailing address, 联系人 contact") in f.message
+
+
+def test_plan_gives_the_details_itself(org):
+    setup(org)
+    put(org, "organization", org.record("organization", "ORG-1", legal_name="测试发电有限公司", uscc="913211007545678X9Q",
+                                        mandatory_schemes=["national_ets"]))
+    put(org, "monitoring", org.record("monitoring_plan", "MP-1", **plan(organization_info={
+        "industry_code": "4411", "legal_representative": "张三", "business_address": "a", "mailing_address": "b",
+        "contact": {"name": "李四"}})))
+    assert only(org.run(), "emissions.monitoring-plan-incomplete") == []
+
+
+def test_plan_required_but_not_submitted(org):
+    setup(org)
+    put(org, "monitoring", org.record("monitoring_plan", "MP-1", **plan(submission={"required": True})))
+    [f] = only(org.run(), "emissions.monitoring-plan-incomplete")
+    assert f.path == "submission.required" and "no submission date" in f.message
+
+
+def test_no_plan_for_a_completed_year_and_for_the_current_year(org):
+    setup(org)
+    put(org, "monitoring", org.record("monitoring_plan", "MP-1", **plan(reporting_years=[2024])))
+    found = only(org.run("2026-06-30"), "emissions.monitoring-plan-incomplete")
+    assert [(f.severity, f.message) for f in found] == [
+        ("error", "no monitoring plan in force covers the reporting year 2025"),
+        ("warning", "no monitoring plan in force covers the reporting year 2026 (the current year)")]
+    assert {f.line for f in found} == {line_of(org, "monitoring/MP-1.yaml", "reporting_years:")}
+
+
+# -- emissions.monitoring-plan-source-not-covered (A.6.5.2.2 a, A.9.1 a) ---------------------------
+def test_plan_misses_a_source(org):
+    setup(org)
+    put(org, "monitoring", org.record("monitoring_plan", "MP-1", **plan(sources=plan_sources()[:1])))
+    [f] = only(org.run(), "emissions.monitoring-plan-source-not-covered")
+    assert (f.file, f.line) == ("monitoring/MP-1.yaml", line_of(org, "monitoring/MP-1.yaml", "sources:"))
+    assert "SRC-ELEC" in f.message and "operates in 2024, 2025, 2026" in f.message
+
+
+def test_plan_misses_a_parameter(org):
+    setup(org)
+    sources = plan_sources()
+    sources[0]["items"] = [i for i in sources[0]["items"] if i["parameter"] != "ncv"]
+    put(org, "monitoring", org.record("monitoring_plan", "MP-1", **plan(sources=sources)))
+    [f] = only(org.run(), "emissions.monitoring-plan-source-not-covered")
+    assert f.path == "sources[0].items" and "SRC-COAL: the plan does not say how ncv is monitored" in f.message
+
+
+def test_source_not_operating_in_the_plan_years_is_not_required(org):
+    setup(org)
+    put(org, "sources", org.record("emission_source", "SRC-OLD", facility="FAC-1", category="fuel_combustion",
+                                   fuel="diesel", method="emission_factor", active_until="2023-12-31"))
+    assert only(org.run(), "emissions.monitoring-plan-source-not-covered") == []
+
+
+# -- emissions.verification-missing (A.4.2) -----------------------------------------------------
+def no_statement_2024(org):
+    put(org, "verification", org.record("verification", "VER-2024", year=2024, scheme="national_ets",
+                                        plan={"scope": "all", "objectives": "verify", "requirements": ["guide"],
+                                              "assurance_level": "reasonable", "materiality_pct": 5},
+                                        verifier={"name": "V", "accreditation": "a", "competence": "c"}))
+
+
+@pytest.mark.parametrize("as_of,severity", [("2025-12-31", None), ("2026-01-01", "error")])
+def test_statement_due_by_the_end_of_the_following_year(org, as_of, severity):
+    setup(org)
+    no_statement_2024(org)
+    found = [f for f in only(org.run(as_of), "emissions.verification-missing") if "2024" in f.message]
+    if severity is None:
+        assert found == []  # planned and not yet due
+    else:
+        [f] = found
+        assert (f.file, f.line, f.severity) == ("verification/VER-2024.yaml", line_of(org, "verification/VER-2024.yaml", "year:"), "error")
+        assert "2024 has no verification statement, due by 2025-12-31; the organization is in national_ets (A.4.2)" == f.message
+
+
+def test_due_date_is_a_setting(org):
+    setup(org)
+    no_statement_2024(org)
+    org.settings(subsystems=["A", "B", "C", "D"], emissions={"verification_due": "06-30"})
+    assert only(org.run("2025-06-30"), "emissions.verification-missing") == []
+    [f] = only(org.run("2025-07-01"), "emissions.verification-missing")
+    assert "due by 2025-06-30" in f.message
+
+
+def test_unplanned_verification_is_a_warning_before_the_due_date(org):
+    setup(org)
+    (org.root / "verification" / "VER-2025.yaml").unlink()
+    [f] = only(org.run("2026-06-30"), "emissions.verification-missing")
+    assert (f.file, f.severity) == ("organization/ORG-1.yaml", "warning")
+    assert f.line == line_of(org, "organization/ORG-1.yaml", "mandatory_schemes:")
+    assert "2025 has no verification statement and no verification is planned yet (due by 2026-12-31)" in f.message
+
+
+def test_no_verification_needed_outside_a_mandatory_scheme(org):
+    setup(org)
+    no_statement_2024(org)
+    put(org, "organization", org.record(
+        "organization", "ORG-1", legal_name="测试发电有限公司", uscc="913211007545678X9Q", legal_representative="张三",
+        industry_code="4411", business_address="addr", mailing_address="addr", contact={"name": "李四"}))
+    assert only(org.run("2026-06-30"), "emissions.verification-missing") == []
+    org.settings(subsystems=["A", "B", "C", "D"], emissions={"verification_required": "always"})
+    [f] = only(org.run("2026-06-30"), "emissions.verification-missing")
+    assert "verification_required: always" in f.message
+
+
+def test_verification_rule_needs_annex_a(org):
+    setup(org)
+    no_statement_2024(org)
+    org.settings(subsystems=["D"])
+    assert [f for f in org.run("2026-06-30").findings if f.rule == "emissions.verification-missing"] == []
+
+
+# -- emissions.target-incomplete (6.4.2, 6.4.4) ---------------------------------------------------
+def test_target_missing_everything(org):
+    setup(org)
+    put(org, "performance", org.record("target", "TGT-1", objective="reduce emissions"))
+    put(org, "performance", org.record("action_plan", "AP-1", targets=["TGT-1"], measures=[{"what": "x"}],
+                                       responsible="ops", deadline="2026-06-30", evaluation="e"))
+    found = only(org.run(), "emissions.target-incomplete")
+    rel = "performance/TGT-1.yaml"
+    assert {(f.file, f.line) for f in found} == {(rel, line_of(org, rel, "objective:"))}
+    messages = " | ".join(f.message for f in found)
+    for part in ("no performance indicator", "no baseline", "not quantified", "no deadline", "no responsible party",
+                 "no action plan"):
+        assert part in messages
+    assert len(found) == 6
+
+
+def test_target_with_the_indicator_baseline_is_complete(org):
+    setup(org)
+    put(org, "performance", org.record("target", "TGT-1", objective="cut unit intensity 2 %", indicator="IND-1",
+                                       reduction_pct=2, deadline="2026-12-31", responsible="GM", action_plans=["AP-1"]))
+    assert only(org.run(), "emissions.target-incomplete") == []
+
+
+def test_cancelled_target_is_not_checked(org):
+    setup(org)
+    put(org, "performance", org.record("target", "TGT-1", objective="x", target_status="cancelled"))
+    put(org, "performance", org.record("action_plan", "AP-1", targets=["TGT-1"], measures=[{"what": "x"}],
+                                       responsible="ops", deadline="2026-06-30", evaluation="e"))
+    assert only(org.run(), "emissions.target-incomplete") == []
