@@ -74,24 +74,22 @@ def _fuel_row(entry: dict) -> str:
     return fuel if fuel in _FUEL_ROW_KEYS else "other_petroleum" if fuel else "other"
 
 
-def _energy_tj(entry: dict) -> float | None:
-    en = entry.get("energy")
-    if not en:
+def _conv(figure, unit: str) -> float | None:
+    """A {value, unit} figure in unit; None when absent, withheld (public view) or not convertible."""
+    if not isinstance(figure, dict) or not isinstance(figure.get("value"), (int, float)):
         return None
     try:
-        return units.convert(en["value"], en["unit"], "TJ")
-    except units.UnitError:
+        return units.convert(figure["value"], figure.get("unit"), unit)
+    except (units.UnitError, TypeError):
         return None
+
+
+def _energy_tj(entry: dict) -> float | None:
+    return _conv(entry.get("energy"), "TJ")
 
 
 def _activity_in(entry: dict, unit: str) -> float | None:
-    act = entry.get("activity")
-    if not act:
-        return None
-    try:
-        return units.convert(act["value"], act["unit"], unit)
-    except units.UnitError:
-        return None
+    return _conv(entry.get("activity"), unit)
 
 
 def _sum(values):
@@ -307,10 +305,10 @@ def _capacity(caps: list[dict]):
     if not caps:
         return None
     unit = caps[0].get("unit")
-    try:
-        return {"value": sum(units.convert(c["value"], c.get("unit"), unit) for c in caps), "unit": unit}
-    except units.UnitError:
+    converted = [_conv(c, unit) for c in caps]
+    if any(v is None for v in converted):
         return "; ".join(f"{c['value']:g} {c.get('unit')}" for c in caps)
+    return {"value": sum(converted), "unit": unit}
 
 
 def table_e6(results: dict, years: list[int]) -> dict:
