@@ -11,6 +11,10 @@ from tests.conftest import EXAMPLE, EXAMPLE_AS_OF
 AS_OF = dt.date.fromisoformat(EXAMPLE_AS_OF)
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Debian's Chromium against a built site (tests/site/test_browser.py)")
+
+
 def build(root: Path, out: Path, profile: str = "internal", as_of: dt.date = AS_OF, **kw):
     from cms_build.site.build import build_site
     return build_site(root, as_of, profile=profile, out=out, **kw)
@@ -64,4 +68,20 @@ def mini_org(org) -> Path:
         "    if record.id == 'POL-1':\n"
         "        yield record.issue('statement', '方针内容需要在下次管理评审时复核')\n"
         "        yield record.issue('communication[0].channel', f\"channel {record.get('communication[0].channel')} is internal\")\n"))
+    # a computation with a nested trace whose inputs come from a public and a confidential record
+    org.add("checks/site_trace.py", (
+        "from cms_build.api import computation\n"
+        "from cms_build.trace import Traced, record_source, library_source\n\n"
+        "@computation('site-demo', title='演示计算 Demo computation', clauses=['6.1.2'])\n"
+        "def demo(ctx):\n"
+        "    pol, secret = ctx.get('POL-1'), ctx.get('POL-SECRET')\n"
+        "    coal = Traced(2000.0, 'tCO2', label='燃煤排放 coal', formula='E = AD × EF')\n"
+        "    coal.add('AD', '燃煤消耗量', 800.0, 't', record_source(pol, 'statement'))\n"
+        "    coal.add('EF', '排放因子', 2.5, 'tCO2/t', library_source('coal.ef', '《指南》附录二'))\n"
+        "    gas = Traced(500.0, 'tCO2', label='燃气排放 gas', formula='E = AD × EF')\n"
+        "    gas.add('AD', '燃气消耗量', 250.0, '10^4 Nm3', record_source(secret, 'statement'))\n"
+        "    gas.add('EF', '排放因子', 2.0, 'tCO2/10^4 Nm3', library_source('gas.ef', '《指南》附录二'))\n"
+        "    total = Traced(2500.0, 'tCO2', label='合计排放 total', formula='E = Σ E_i').step(coal).step(gas)\n"
+        "    total.notes.append('2000 + 500 = 2500')\n"
+        "    return {'total': total.as_dict()}\n"))
     return org.root
