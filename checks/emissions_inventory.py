@@ -4,7 +4,9 @@ All read ctx.results["emissions"] (checks/emissions.py) and the records; none re
 """
 from __future__ import annotations
 
-from cms_build import units
+import datetime as dt
+
+from cms_build import dates, units
 from cms_build.api import check
 from cms_build.calc.inventory import source_expected, years_to_check
 from cms_build.records import parse_path
@@ -195,3 +197,39 @@ def anomalous_change(ctx):
             yield rec.issue("year", f"the emission intensity {what} changed from {c['previous']:.6g} in {prev} to "
                                     f"{c['current']:.6g} in {y} ({pct:+.1f} %), more than {threshold:g} %, with no explanation",
                             hint="analyse the cause and write it in change_explanation of this record (A.9.1 b)")
+
+
+# -- double counting --------------------------------------------------------------------------
+def _period(record):
+    y = _year(record)
+    p = record.get("period") or {}
+    start = dates.parse(p.get("start")) or (dates.parse(f"{y}-01-01") if y else None)
+    end = dates.parse(p.get("end")) or (dates.parse(f"{y}-12-31") if y else None)
+    return start, end
+
+
+@check("emissions.activity-overlap", title="同一排放源的活动水平数据期间不重叠 Activity data of one source do not overlap in time",
+       clauses=["6.1.2 f"], severity="error")
+def activity_overlap(ctx):
+    """6.1.2 f): emissions are calculated as the guideline says, each activity once. Two
+    activity_data records of the same source whose periods overlap (a record without a
+    period covers its whole year) would count the same fuel twice."""
+    by_source: dict = {}
+    for rec in ctx.records("activity_data"):
+        if rec.status in INACTIVE:
+            continue
+        by_source.setdefault(rec.get("source"), []).append(rec)
+    for sid, recs in sorted(by_source.items(), key=lambda kv: str(kv[0])):
+        recs = sorted(recs, key=lambda r: (_period(r)[0] or dt.date.min, r.id))
+        for i, later in enumerate(recs):
+            s2, e2 = _period(later)
+            for earlier in recs[:i]:
+                s1, e1 = _period(earlier)
+                if None in (s1, e1, s2, e2) or s2 > e1 or s1 > e2:
+                    continue
+                yield later.issue("period" if later.get("period") else "year",
+                                  f"{later.id} and {earlier.id} both give activity data of {sid} for "
+                                  f"{max(s1, s2).isoformat()} to {min(e1, e2).isoformat()}: it would be counted twice",
+                                  hint="give each record its own period, or mark the one replaced as superseded")
+                break
+

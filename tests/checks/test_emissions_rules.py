@@ -427,3 +427,35 @@ def test_cancelled_target_is_not_checked(org):
     put(org, "performance", org.record("action_plan", "AP-1", targets=["TGT-1"], measures=[{"what": "x"}],
                                        responsible="ops", deadline="2026-06-30", evaluation="e"))
     assert only(org.run(), "emissions.target-incomplete") == []
+
+
+# -- emissions.activity-overlap (6.1.2 f) --------------------------------------------------------
+def half(org, rid, start, end, tonnes=500):
+    activity(org, 2024, "SRC-COAL", coal_line(2024, activity={"quantity": {"value": tonnes, "unit": "t"}}), rid=rid,
+             period={"start": start, "end": end})
+
+
+def test_two_records_of_a_whole_year(org):
+    setup(org)
+    activity(org, 2024, "SRC-COAL", coal_line(2024), rid="AD-2024-SRC-COAL-B")
+    [f] = only(org.run(), "emissions.activity-overlap")
+    rel = "activity/AD-2024-SRC-COAL-B.yaml"
+    assert (f.file, f.line) == (rel, line_of(org, rel, "year:"))
+    assert f.message == ("AD-2024-SRC-COAL-B and AD-2024-SRC-COAL both give activity data of SRC-COAL for "
+                         "2024-01-01 to 2024-12-31: it would be counted twice")
+
+
+@pytest.mark.parametrize("second_start,flagged", [("2024-07-01", False), ("2024-06-30", True)])
+def test_half_years_meet_without_overlap(org, second_start, flagged):
+    setup(org)
+    (org.root / "activity" / "AD-2024-SRC-COAL.yaml").unlink()
+    half(org, "AD-2024-H1", "2024-01-01", "2024-06-30")
+    half(org, "AD-2024-H2", second_start, "2024-12-31")
+    found = only(org.run(), "emissions.activity-overlap")
+    assert bool(found) is flagged
+    if flagged:
+        assert found[0].file == "activity/AD-2024-H2.yaml" and "2024-06-30 to 2024-06-30" in found[0].message
+    else:
+        # two halves of 500 t: the year's 1,000 t
+        assert org.run().results["emissions"]["years"]["2024"]["by_source"]["SRC-COAL"]["value"] == pytest.approx(
+            20 * 25 * 44 / 12)
