@@ -1,0 +1,153 @@
+"""Documented information (7.4) and the policy (5.2): approval, review dates, superseded versions.
+
+Rules
+- doc.approval-incomplete (7.4.2 c): an approved record names who approved it and when.
+- ms.policy-not-by-top-management (5.2, C.5.2): an approved policy is approved by top management.
+- ms.policy-review-overdue (5.2): a policy is reviewed within its review_interval_months
+  of the last review (or, never reviewed, of its approval).
+- doc.review-overdue (7.4.2 c): an approved record past its next_review date (plus the
+  setting management.review_grace_days) has not been reviewed.
+- doc.superseded-still-current (7.4.3): a record that an approved, effective record
+  supersedes is still marked approved: two current versions.
+- doc.current-refers-to-superseded (7.4.3 a, warning): a record approved on or after the
+  day a newer version took effect still names the old one. Records of reviews, audits,
+  evaluations and improvement look back at what was in force then, so they are exempt
+  (kinds whose clauses all lie in 6.1, 9, 10, their annex counterparts, B.6.3, D.6.1, D.10).
+
+Dates follow cms_build.calc.management: the due day itself is not late.
+"""
+from __future__ import annotations
+
+from cms_build import dates
+from cms_build.api import check
+from cms_build.calc.management import months_after
+
+CURRENT = "approved"
+OLD = ("superseded", "withdrawn")
+# clauses of kinds that look back (reviews, audits, evaluations, improvement)
+RETROSPECTIVE = ("6.1", "9", "10", "A.9", "B.9", "C.9", "D.9", "A.10", "B.10", "C.10", "D.10", "B.6.3", "D.6.1")
+
+
+def _date(record, *fields):
+    for name in fields:
+        day = dates.parse(record.get(name))
+        if day is not None:
+            return day
+    return None
+
+
+@check("doc.approval-incomplete", title="已批准的文件化信息写明批准人和批准日期 Approved records name approver and date",
+       clauses=["7.4.2 c"], severity="error", kinds=["*"])
+def approval_incomplete(record, ctx):
+    """7.4.2 c: documented information is reviewed and approved; an approved record says by whom and when."""
+    if record.status != CURRENT:
+        return
+    if not str(record.get("approved_by") or "").strip():
+        yield record.issue("status", "status is approved, but approved_by does not say who approved it",
+                           hint="add approved_by: <name and position>")
+    if dates.parse(record.get("approved_on")) is None:
+        yield record.issue("status", "status is approved, but approved_on does not say when",
+                           hint="add approved_on: YYYY-MM-DD")
+
+
+@check("ms.policy-not-by-top-management", title="方针由最高管理者批准 Policy approved by top management",
+       clauses=["5.2", "C.5.2"], severity="error", kinds=["policy"])
+def policy_by_top(record, ctx):
+    """5.2: top management sets the carbon management policy (C.5.2: and approves the asset policy)."""
+    if record.status != CURRENT:
+        return
+    if record.get("approved_by_top_management") is not True:
+        where = "approved_by_top_management" if "approved_by_top_management" in record.data else "status"
+        yield record.issue(where, f"the policy is approved by {record.get('approved_by') or 'nobody named'}, "
+                                  "but not recorded as approved by top management",
+                           hint="have top management (3.5) approve it and set approved_by_top_management: true")
+
+
+@check("ms.policy-review-overdue", title="方针定期评审 Policy reviewed periodically",
+       clauses=["5.2", "B.5.2"], severity="error", kinds=["policy"])
+def policy_review(record, ctx):
+    """5.2: the policy is reviewed periodically (every review_interval_months, 12 by default)."""
+    if record.status != CURRENT:
+        return
+    months = record.get("review_interval_months", 12)
+    reviewed = [r.get("date") for r in record.get("reviews") or [] if isinstance(r, dict)]
+    last = max([d for d in (dates.parse(x) for x in [record.get("last_reviewed"), *reviewed]) if d and d <= ctx.as_of],
+               default=None) or _date(record, "approved_on", "effective")
+    deadline = months_after(last, months, ctx.as_of) if last else None
+    if deadline and deadline.late:
+        yield record.issue("last_reviewed" if "last_reviewed" in record.data else "status",
+                           f"the policy was last reviewed on {last}; with a {months}-month interval the next review "
+                           f"was due by {deadline.due} ({-deadline.days_left} days ago as of {ctx.as_of})",
+                           hint="review the policy, record it under reviews and update last_reviewed")
+
+
+@check("doc.review-overdue", title="文件化信息按期评审 Records reviewed by their next review date",
+       clauses=["7.4.2 c"], severity="error", kinds=["*"])
+def review_overdue(record, ctx):
+    """7.4.2 c: an approved record is reviewed by its next_review date (plus management.review_grace_days)."""
+    if record.status != CURRENT:
+        return
+    due = dates.parse(record.get("next_review"))
+    if due is None:
+        return
+    grace = ctx.setting("management.review_grace_days", 0) or 0
+    late_by = (ctx.as_of - due).days
+    if late_by > grace:
+        extra = f" plus {grace} days' grace" if grace else ""
+        yield record.issue("next_review", f"next_review {due}{extra} has passed ({late_by} days ago as of {ctx.as_of}); "
+                                          "the record has not been reviewed",
+                           hint="review the record, then set a new next_review date (and a new version if it changed)")
+
+
+def _successors(ctx):
+    """{old id: (newest approved record superseding it, the day it took effect)} as of ctx.as_of."""
+    out = {}
+    for record in ctx.records():
+        old = record.get("supersedes")
+        if record.status != CURRENT or not isinstance(old, str):
+            continue
+        day = _date(record, "effective", "approved_on")
+        if day is None or day > ctx.as_of:
+            continue
+        if old not in out or day > out[old][1]:
+            out[old] = (record, day)
+    return out
+
+
+@check("doc.superseded-still-current", title="被替代的记录不再标为现行 A superseded record is not still current",
+       clauses=["7.4.3"], severity="error")
+def superseded_still_current(ctx):
+    """7.4.3 (version control): once a new version takes effect, the old one is marked superseded."""
+    for old_id, (new, day) in sorted(_successors(ctx).items()):
+        old = ctx.get(old_id)
+        if old is not None and old.status == CURRENT:
+            yield old.issue("status", f"{new.id} ({new.rel}) supersedes {old_id} since {day}, "
+                                      f"but {old_id} is still marked approved: two current versions",
+                            hint="set status: superseded on this record")
+
+
+def _retrospective(ctx, kind_name: str) -> bool:
+    kind = ctx.schemas.kinds.get(kind_name)
+    clauses = list(getattr(kind, "clauses", ()) or ())
+    return bool(clauses) and all(any(c == p or c.startswith(p + ".") or c.startswith(p + " ") for p in RETROSPECTIVE)
+                                 for c in clauses)
+
+
+@check("doc.current-refers-to-superseded", title="现行记录引用最新版本 Current records refer to current versions",
+       clauses=["7.4.3 a"], severity="warning")
+def refers_to_superseded(ctx):
+    """7.4.3 a: documented information in use is the current version. A record approved on or
+    after the day a newer version took effect should name the newer version."""
+    successors = _successors(ctx)
+    for ref in ctx.index.refs:
+        if ref.path[:1] == ("supersedes",) or ref.target not in successors:
+            continue
+        source = ctx.get(ref.source)
+        if source is None or source.status != CURRENT or _retrospective(ctx, source.kind):
+            continue
+        new, day = successors[ref.target]
+        made = _date(source, "approved_on", "effective")
+        if made is not None and made >= day and new.id != source.id:
+            yield source.issue(ref.path, f"names {ref.target}, which {new.id} superseded on {day}; "
+                                         f"this record was approved on {made}, after that",
+                               hint=f"name {new.id} instead, or say why the old version still applies")

@@ -1,0 +1,87 @@
+"""Management system arithmetic (clauses 4-10): due dates, deadlines, risk scores, deviations.
+
+Pure functions, no records: checks/ feeds them values read from records and settings.
+Every date rule follows one convention: the due day itself is not late, the day after is
+(due 2026-06-30 and as-of 2026-06-30: not overdue; as-of 2026-07-01: overdue).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..dates import add_months, parse
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: dt.date
+    late: bool  # as_of is after the due day
+    days_left: int  # negative once late
+
+    @classmethod
+    def of(cls, due: dt.date, as_of: dt.date) -> "Deadline":
+        return cls(due, as_of > due, (due - as_of).days)
+
+
+def months_after(start, months: int, as_of: dt.date) -> Deadline | None:
+    """The deadline `months` calendar months after `start` (None if start is not a date)."""
+    day = parse(start)
+    return None if day is None else Deadline.of(add_months(day, int(months)), as_of)
+
+
+def days_after(start, days: int, as_of: dt.date) -> Deadline | None:
+    day = parse(start)
+    return None if day is None else Deadline.of(day + dt.timedelta(days=int(days)), as_of)
+
+
+def on_or_before(value, as_of: dt.date) -> bool:
+    """Whether a record's date is known at the as-of date (later events are not yet known)."""
+    day = parse(value)
+    return day is not None and day <= as_of
+
+
+def latest(items, date_of):
+    """The item with the latest date (date_of(item) -> date or None); None if none has one."""
+    dated = [(d, i) for i, d in ((i, parse(date_of(i))) for i in items) if d is not None]
+    if not dated:
+        return None
+    return max(dated, key=lambda pair: pair[0])[1]
+
+
+def in_office(start, until, as_of: dt.date) -> bool:
+    """A term [start, until] (until absent = open-ended) that includes the as-of date."""
+    s, u = parse(start), parse(until)
+    return s is not None and s <= as_of and (u is None or as_of <= u)
+
+
+def instrument_due(calibrations, interval_months) -> tuple[dt.date | None, dict | None]:
+    """Due date of an instrument's next verification or calibration, and the record it follows.
+
+    The latest dated record counts (whatever its result: a failed one is reported apart).
+    Its own next_due (the date on the certificate) wins; otherwise its date plus the
+    instrument's interval. None when there is no record, or neither is known.
+    """
+    last = latest([c for c in calibrations or [] if isinstance(c, dict)], lambda c: c.get("date"))
+    if last is None:
+        return None, None
+    due = parse(last.get("next_due"))
+    if due is None and isinstance(interval_months, int) and interval_months > 0:
+        due = add_months(parse(last["date"]), interval_months)
+    return due, last
+
+
+def risk_score(likelihood, impact) -> int | None:
+    """Significance = likelihood x impact (6.5.2 b), e.g. 4 x 4 = 16."""
+    if not isinstance(likelihood, int) or not isinstance(impact, int):
+        return None
+    return likelihood * impact
+
+
+def deviation_percent(expected, actual) -> float | None:
+    """(actual - expected) / expected x 100; None when expected is zero or a value is missing.
+
+    expected 100, actual 112 -> +12.0; expected 0.82, actual 0.738 -> -10.0.
+    """
+    if not isinstance(expected, (int, float)) or not isinstance(actual, (int, float)) or expected == 0:
+        return None
+    return (actual - expected) / abs(expected) * 100.0
