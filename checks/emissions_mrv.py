@@ -188,3 +188,20 @@ def verification_missing(ctx):
                             key=True)
         else:
             yield ctx.settings_issue("emissions.verification_required", msg, hint=hint, severity=sev)
+
+
+@check("emissions.measurement-without-equipment", title="实测法须注明监测设备 Measured emissions name their monitoring equipment",
+       clauses=["A.9.1 c", "9.1.1"], severity="error", kinds=["activity_data"])
+def measurement_without_equipment(record, ctx):
+    """F.4 measures emissions with installed monitoring equipment (e.g. CEMS); A.9.1 c) and
+    9.1.1 require that equipment to be calibrated or verified. So a line computed by the
+    measurement method names its measuring_instrument records, whose calibrations the
+    management-system rules follow."""
+    line = record.get("line") or {}
+    if line.get("method") != "measurement":
+        return
+    measured = line.get("measured") or {}
+    if not measured.get("instrument"):
+        yield record.issue(("line", "measured"), key=True,
+                           message="the emissions are measured (F.4) but no monitoring equipment is named",
+                           hint="add instrument: [<measuring_instrument id>] under line.measured (the CEMS or analyser used)")

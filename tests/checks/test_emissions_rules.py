@@ -461,3 +461,32 @@ def test_half_years_meet_without_overlap(org, second_start, flagged):
         # two halves of 500 t: the year's 1,000 t
         assert org.run().results["emissions"]["years"]["2024"]["by_source"]["SRC-COAL"]["value"] == pytest.approx(
             20 * 25 * 44 / 12)
+
+
+# -- emissions.measurement-without-equipment (A.9.1 c, 9.1.1) -----------------------------------
+def cems_line(instrument=None):
+    measured = {"unit": "tCO2", "values": [{"period": "2024-H1", "value": 900}, {"period": "2024-H2", "value": 933.333}]}
+    if instrument:
+        measured["instrument"] = instrument
+    return {"method": "measurement", "measurement_method": "HJ 75", "measured": measured}
+
+
+def test_measurement_without_equipment(org):
+    setup(org)
+    activity(org, 2024, "SRC-COAL", cems_line())
+    [f] = only(org.run(), "emissions.measurement-without-equipment",
+               allow=("emissions.reported-total-mismatch", "emissions.monitoring-plan-source-not-covered"))
+    rel = "activity/AD-2024-SRC-COAL.yaml"
+    assert (f.file, f.line, f.path) == (rel, line_of(org, rel, "measured:"), "line.measured")
+    assert "no monitoring equipment is named" in f.message
+
+
+def test_measurement_with_equipment(org):
+    setup(org)
+    put(org, "instruments", org.record("measuring_instrument", "MI-CEMS", instrument_type="cems", measures="CO2 in flue gas",
+                                       accuracy_class="±3 %", calibration_method="calibration"))
+    activity(org, 2024, "SRC-COAL", cems_line(["MI-CEMS"]))
+    result = org.run()
+    assert emission_findings(result) == []
+    # 900 + 933.333 tCO2, GWP 1
+    assert result.results["emissions"]["years"]["2024"]["by_source"]["SRC-COAL"]["value"] == pytest.approx(1833.333)
