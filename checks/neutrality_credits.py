@@ -171,33 +171,32 @@ def retired_twice(ctx):
 
 
 def _asset_uses(ctx) -> list[dict]:
-    """Serial uses other than neutrality retirements, from the assets computation.
+    """Uses of serial ranges in the carbon asset ledger (checks/assets.py).
 
-    Reads ctx.results["assets"]["serials"]: [{"serial" | "block"/"first"/"last", "use",
-    "record", "path"}], use in surrendered/sold/... (the trading and assets helper's map).
-    Tolerates its absence or another shape: then nothing is cross-checked.
+    ctx.results["assets"]["serials"] is a list of {"block", "first", "last", "text", "use",
+    "date", "record", "path", "account"}; "surrendered" is an ETS compliance surrender,
+    "retired" a voluntary retirement (possibly this same neutrality retirement, recorded in
+    the ledger too: not a conflict). Tolerates the computation's absence: then nothing is
+    cross-checked.
     """
     assets = ctx.results.get("assets")
-    if not isinstance(assets, dict):
-        return []
-    rows = assets.get("serials")
-    if isinstance(rows, dict):  # a map serial -> [uses]
-        rows = [{**u, "serial": k} for k, v in rows.items() for u in (v if isinstance(v, list) else [v]) if isinstance(u, dict)]
+    rows = assets.get("serials") if isinstance(assets, dict) else None
     out = []
     for row in rows if isinstance(rows, list) else []:
         if not isinstance(row, dict):
             continue
-        if "block" in row and "first" in row and "last" in row:
-            r = serial_ranges.parse({"block": row["block"], "first": row["first"], "last": row["last"]})
+        if all(isinstance(row.get(k), int) for k in ("first", "last")) and isinstance(row.get("block"), str):
+            r = serial_ranges.SerialRange(serial_ranges.normalize_block(row["block"]), row["first"], row["last"],
+                                          str(row.get("text") or ""))
         else:
-            r = serial_ranges.parse(row.get("serial") or row.get("range") or row.get("text"))
+            r = serial_ranges.parse(row.get("text"))
         if r is not None:
-            out.append({"range": r, "use": str(row.get("use") or row.get("kind") or "used"),
-                        "record": row.get("record"), "path": row.get("path", "")})
+            out.append({"range": r, "use": str(row.get("use") or ""), "record": row.get("record"),
+                        "path": row.get("path") or "", "date": row.get("date")})
     return out
 
 
-CONFLICTING_USES = ("surrender", "surrendered", "compliance", "ets_surrender", "sold", "sale", "sell", "transferred")
+CONFLICTING_USES = ("surrendered", "sold")  # reading 5: ETS compliance surrender, or sale
 
 
 @check("neutrality.serial-used-elsewhere", title="注销用于碳中和的序列号未用于履约或出售 Retired serials are not surrendered or sold",
@@ -206,7 +205,7 @@ def used_elsewhere(ctx):
     """Reading 5, D.8.2.1 b: a serial number retired for a neutrality claim is never also
     surrendered for ETS compliance or sold. Cross-checks the serial map of the carbon asset
     ledger (ctx.results["assets"]) when it is there."""
-    others = [o for o in _asset_uses(ctx) if o["use"].lower() in CONFLICTING_USES]
+    others = [o for o in _asset_uses(ctx) if o["use"] in CONFLICTING_USES]
     if not others:
         return
     uses = (ctx.results.get("neutrality") or {}).get("serial_uses") or []
@@ -216,10 +215,10 @@ def used_elsewhere(ctx):
         if credit is None:
             continue
         for o in others:
-            if o["record"] == u["credit"]:
-                continue
             shared = mine.overlap(o["range"])
             if shared is not None:
-                yield credit.issue(u["path"], f"serials {shared.label()} retired for claim {u['claim']} are also "
-                                              f"{o['use']} in {o['record']}{' ' + o['path'] if o['path'] else ''}",
+                when = f" on {o['date']}" if o["date"] else ""
+                yield credit.issue(u["path"], f"serials {shared.label()} ({shared.size} credit(s)) retired for claim "
+                                              f"{u['claim']} are also {o['use']}{when} in {o['record']}"
+                                              f"{' ' + o['path'] if o['path'] else ''}",
                                    hint="a credit retired for neutrality is never surrendered or sold (reading 5)")

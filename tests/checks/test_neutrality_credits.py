@@ -166,15 +166,38 @@ def test_serial_also_surrendered(org):
     assert "B1 400..500" in i.message and "surrendered in SUR-2025" in i.message
 
 
-def test_serial_sold_as_text_map(org):
+def test_serial_sold_given_as_text(org):
     setup(org)
-    assert len(run_used_elsewhere(org, {"serials": {"B1-000100": [{"use": "sold", "record": "TR-9"}]}})) == 1
+    [i] = run_used_elsewhere(org, {"serials": [{"text": "B1-000100", "use": "sold", "record": "TL-9",
+                                                "date": "2026-03-02"}]})
+    assert "B1-100 (1 credit(s))" in i.message and "sold on 2026-03-02 in TL-9" in i.message
 
 
 def test_other_serials_or_uses_are_not_flagged(org):
     setup(org)
     assert run_used_elsewhere(org, {"serials": [{"block": "B1", "first": 501, "last": 600, "use": "sold",
                                                  "record": "TR-1"}]}) == []
-    assert run_used_elsewhere(org, {"serials": [{"block": "B1", "first": 1, "last": 10, "use": "held",
-                                                 "record": "H-1"}]}) == []
+    # held in the registry, or the same retirement recorded in the asset ledger: no conflict
+    for use in ("held", "retired", "purchased"):
+        assert run_used_elsewhere(org, {"serials": [{"block": "B1", "first": 1, "last": 10, "use": use,
+                                                     "record": "X-1"}]}) == []
     assert run_used_elsewhere(org, None) == []
+
+
+def test_surrender_record_of_the_asset_ledger(org):
+    """End to end: a compliance surrender (checks/assets.py) of serials retired for a claim."""
+    paths = setup(org)
+    org.add("trading/ACC-1.yaml", org.record("trading_account", "ACC-1", role="ccer_registry", markets=["ccer"],
+                                             institution="全国温室气体自愿减排注册登记系统"))
+    item = {"market": "ccer", "product": "CCER", "vintage": 2023, "quantity": 50,
+            "serials": [{"block": "B1", "first": 451, "last": 500}]}
+    org.add("trading/SUR-1.yaml", org.record("surrender", "SUR-1", purpose="compliance", date="2026-03-20",
+                                             account="ACC-1", items=[item]))
+    result = org.run()
+    [f] = org.of(result, "neutrality.serial-used-elsewhere")
+    assert (f.file, f.path) == (paths["OC-1"], "retirements[0].serials[0]")
+    assert "B1 451..500 (50 credit(s))" in f.message and "surrendered on 2026-03-20 in SUR-1" in f.message
+    # a voluntary retirement in the ledger (the same neutrality retirement recorded there) is not a conflict
+    org.add("trading/SUR-1.yaml", org.record("surrender", "SUR-1", purpose="retirement", date="2026-02-10",
+                                             account="ACC-1", items=[item]))
+    assert org.of(org.run(), "neutrality.serial-used-elsewhere") == []
