@@ -59,7 +59,7 @@ def position(due: float, surrendered: list[Surrendered], deadline: dt.date, as_o
 
     a = sum(s.quantity for s in counted if not s.is_ccer)
     c = sum(s.quantity for s in counted if s.is_ccer)
-    limit = Traced(value=ccer_share * due, unit="t", label="CCER 抵消上限 CCER limit", formula="Lc = s × D",
+    limit = Traced(value=round(ccer_share * due, 6), unit="t", label="CCER 抵消上限 CCER limit", formula="Lc = s × D",
                    method="B.8.2.3 b")
     limit.add("s", "CCER 比例上限 CCER share", ccer_share, "1", share_source or {})
     limit.add("D", "应清缴量 amount due", due, "t")
