@@ -3,29 +3,14 @@ monitoring plan says measured (6.1.2 e, A.6.1 b)."""
 from __future__ import annotations
 
 from cms_build.api import check
+from cms_build.calc.emissions import PARAMETER_FIELDS as PARAMS
+from cms_build.calc.emissions import line_parameters
 from cms_build.findings import format_path
 from cms_build.records import parse_path
 
 INACTIVE = ("superseded", "withdrawn")
-PARAMS = ("ncv", "carbon_content", "oxidation", "ef", "purity", "conversion_rate", "omega")
 MEASURED = ("measured", "calculated", "supplier")
 NESTED = ("other_gases", "inputs", "outputs")
-
-
-def line_parameters(line, base: tuple = ("line",)):
-    """(path, spec) of every factor or parameter written in an emission line."""
-    if not isinstance(line, dict):
-        return
-    for name in PARAMS:
-        if isinstance(line.get(name), dict):
-            yield base + (name,), line[name]
-    for i, og in enumerate(line.get("other_gases") or []):
-        if isinstance(og, dict) and isinstance(og.get("ef"), dict):
-            yield base + ("other_gases", i, "ef"), og["ef"]
-    for key in ("inputs", "outputs"):
-        for i, flow in enumerate(line.get(key) or []):
-            if isinstance(flow, dict) and isinstance(flow.get("carbon_content"), dict):
-                yield base + (key, i, "carbon_content"), flow["carbon_content"]
 
 
 def _unsourced(spec: dict) -> bool:

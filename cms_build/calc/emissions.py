@@ -18,6 +18,8 @@ hold several. Both are computed here, by one function::
     result.energy         # Traced TJ: fuel combustion's heat AD = FC × NCV (None otherwise)
     result.as_dict()      # JSON for ctx.results
 
+    line_parameters(line, base=("line",))  # (path, spec) of every parameter written in a line
+
 Arguments:
     line      the line mapping as loaded from the record
     gwp_set   "SAR" | "AR4" | "AR5" | "AR6" (the organization's settings.gwp_set)
@@ -706,6 +708,27 @@ _METHOD_FN = {
     "purchased_electricity": lambda env: _purchased(env, "electricity"),
     "purchased_heat": lambda env: _purchased(env, "heat"),
 }
+
+
+PARAMETER_FIELDS = ("ncv", "carbon_content", "oxidation", "ef", "purity", "conversion_rate", "omega")
+
+
+def line_parameters(line, base: tuple = ("line",)):
+    """(path, spec) of every factor or parameter written in a line, nested ones included
+    (other_gases[i].ef, inputs[i].carbon_content, outputs[i].carbon_content); for rules that
+    look at how factors are documented (e.g. emissions.factor-without-source)."""
+    if not isinstance(line, dict):
+        return
+    for name in PARAMETER_FIELDS:
+        if isinstance(line.get(name), dict):
+            yield base + (name,), line[name]
+    for i, og in enumerate(line.get("other_gases") or []):
+        if isinstance(og, dict) and isinstance(og.get("ef"), dict):
+            yield base + ("other_gases", i, "ef"), og["ef"]
+    for key in ("inputs", "outputs"):
+        for i, flow in enumerate(line.get(key) or []):
+            if isinstance(flow, dict) and isinstance(flow.get("carbon_content"), dict):
+                yield base + (key, i, "carbon_content"), flow["carbon_content"]
 
 
 def compute_line(line: dict, *, gwp_set: str, record=None, path: tuple = (), root=None, lookup=None,
