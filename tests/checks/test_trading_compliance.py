@@ -1,0 +1,147 @@
+"""Surrender in full, on time, with CCER within the share (checks/trading_compliance.py)."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.checks.trading_support import account, allocation, line_of, trading_org
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "records"
+
+
+def obligation(org, due_emissions=1_000_000, deadline="2025-12-31", **extra):
+    return org.record("ets_compliance", "ETS", scheme="national_ets", compliance_period="2024", years=[2024],
+                      registry_account="REG", emissions=[{"year": 2024, "emissions_tco2e": due_emissions}],
+                      deadline=deadline, **extra)
+
+
+def surrender(org, rid, day, items, account_id="REG", **extra):
+    return org.record("surrender", rid, purpose="compliance", obligation="ETS", date=day, account=account_id,
+                      items=items, **extra)
+
+
+def cea(q):
+    return {"market": "national_ets", "product": "CEA", "vintage": 2024, "quantity": q}
+
+
+def ccer(q, **extra):
+    return {"market": "ccer", "product": "CCER", "vintage": 2017, "quantity": q, **extra}
+
+
+def base(org, ccer_units=0):
+    trading_org(org)
+    org.add("trading/AL.yaml", allocation(org, quantity=1_000_000, year=2024, day="2025-03-01"))
+    org.add("trading/CCER.yaml", account(org, "CCERACC", "ccer_registry", "C-1", markets=["ccer"]))
+    if ccer_units:
+        org.add("trading/TLC.yaml", org.record("trade_ledger", "TLC", account="CCERACC",
+                                               period={"start": "2025-01-01", "end": "2025-12-31"},
+                                               trades=[{"trade_id": "C1", "date": "2025-04-01", "market": "ccer",
+                                                        "product": "CCER", "vintage": 2017, "side": "buy",
+                                                        "quantity": ccer_units, "price": 50.0, "trade_type": "otc"}]))
+    org.add("trading/ETS.yaml", obligation(org))
+
+
+def test_short_after_the_deadline_is_an_error(org):
+    base(org)
+    org.add("trading/S1.yaml", surrender(org, "S1", "2025-12-01", [cea(999_999)]))
+    [f] = org.of(org.run("2026-01-01"), "trading.surrender-short")
+    assert (f.file, f.line, f.severity) == ("trading/ETS.yaml", line_of(org, "trading/ETS.yaml", "deadline:"), "error")
+    assert "999,999 t surrendered for 2024 against 1,000,000 t due: 1 t short after the deadline 2025-12-31" in f.message
+
+
+def test_full_surrender_passes(org):
+    base(org)
+    org.add("trading/S1.yaml", surrender(org, "S1", "2025-12-01", [cea(1_000_000)]))
+    result = org.run("2026-01-01")
+    assert org.of(result, "trading.surrender-short") == [] and org.of(result, "trading.surrender-late") == []
+
+
+@pytest.mark.parametrize("as_of,expected", [
+    ("2025-10-31", None),         # 61 days before the deadline: not yet
+    ("2025-11-01", "warning"),    # 60 days before
+    ("2025-12-31", "warning"),    # on the deadline: still open
+    ("2026-01-01", "error"),      # the day after
+])
+def test_open_obligation_warning_window(org, as_of, expected):
+    base(org)
+    found = org.of(org.run(as_of), "trading.surrender-short")
+    assert [f.severity for f in found] == ([expected] if expected else [])
+    if expected == "warning":
+        assert "1,000,000 t of 1,000,000 t still to surrender for 2024 by 2025-12-31" in found[0].message
+
+
+@pytest.mark.parametrize("day,late", [("2025-12-31", False), ("2026-01-01", True)])
+def test_surrender_late_edges(org, day, late):
+    base(org)
+    org.add("trading/S1.yaml", surrender(org, "S1", day, [cea(1_000_000)]))
+    found = org.of(org.run("2026-03-01"), "trading.surrender-late")
+    assert bool(found) is late
+    if late:
+        assert (found[0].file, found[0].line) == ("trading/S1.yaml", line_of(org, "trading/S1.yaml", "date: '2026-01-01'"))
+        assert "1 day(s) after the deadline 2025-12-31 of ETS" in found[0].message
+
+
+def test_ccer_over_the_share_and_near_miss(org):
+    # due 1,000,000: 5% = 50,000 CCER at most
+    base(org, ccer_units=60_000)
+    org.add("trading/S1.yaml", surrender(org, "S1", "2025-12-01", [cea(949_999)]))
+    org.add("trading/S2.yaml", surrender(org, "S2", "2025-12-01", [ccer(50_001)], account_id="CCERACC"))
+    result = org.run("2026-01-01")
+    [f] = org.of(result, "trading.ccer-over-limit")
+    assert f.file == "trading/ETS.yaml" and "50,001 t CCER surrendered, above the limit 50,000 t (5% of 1,000,000 t due)" in f.message
+    # the one CCER above the limit does not count: 949,999 + 50,000 = 999,999 -> 1 t short
+    assert "1 t short" in org.of(result, "trading.surrender-short")[0].message
+
+
+def test_ccer_at_the_share_passes(org):
+    base(org, ccer_units=60_000)
+    org.add("trading/S1.yaml", surrender(org, "S1", "2025-12-01", [cea(950_000)]))
+    org.add("trading/S2.yaml", surrender(org, "S2", "2025-12-01", [ccer(50_000)], account_id="CCERACC"))
+    result = org.run("2026-01-01")
+    assert org.of(result, "trading.ccer-over-limit") == [] and org.of(result, "trading.surrender-short") == []
+
+
+def test_ccer_share_is_a_setting_and_an_obligation_may_override_it(org):
+    base(org, ccer_units=60_000)
+    org.settings(subsystems=["A", "B", "C", "D"], trading={"ccer_max_share": 0.10})
+    org.add("trading/S2.yaml", surrender(org, "S2", "2025-12-01", [ccer(60_000)], account_id="CCERACC"))
+    assert org.of(org.run("2026-01-01"), "trading.ccer-over-limit") == []
+    org.add("trading/ETS.yaml", obligation(org, ccer_max_share=0.05, ccer_rule="主管部门通知 5%"))
+    assert len(org.of(org.run("2026-01-01"), "trading.ccer-over-limit")) == 1
+
+
+def test_ccer_from_a_project_inside_the_ets(org):
+    base(org, ccer_units=100)
+    org.add("trading/S2.yaml", surrender(org, "S2", "2025-12-01", [ccer(10, project_in_national_ets=True),
+                                                                     ccer(10, project_in_national_ets=False)],
+                                         account_id="CCERACC"))
+    [f] = org.of(org.run("2026-01-01"), "trading.ccer-from-ets-project")
+    assert f.line == line_of(org, "trading/S2.yaml", "project_in_national_ets: true")
+
+
+def test_years_without_emissions(org):
+    base(org)
+    org.add("trading/ETS.yaml", org.record("ets_compliance", "ETS", scheme="national_ets", compliance_period="2023-2024",
+                                           years=[2023, 2024], registry_account="REG",
+                                           emissions=[{"year": 2024, "emissions_tco2e": 10}], deadline="2025-12-31"))
+    [f] = org.of(org.run("2025-06-30"), "trading.obligation-years-incomplete")
+    assert "no emissions for 2023" in f.message
+
+
+def copy_example(tmp_path) -> Path:
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE, root)
+    return root
+
+
+def test_verified_figure_must_match_the_verification(tmp_path):
+    from cms_build.engine import run
+    import datetime as dt
+    root = copy_example(tmp_path)
+    result = run(root, dt.date(2026, 6, 30))
+    assert [f for f in result.findings if f.rule == "trading.verified-mismatch"] == []  # the example agrees
+    path = root / "trading" / "ETS-2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("emissions_tco2e: 5871942", "emissions_tco2e: 5871000"),
+                    encoding="utf-8")
+    [f] = [f for f in run(root, dt.date(2026, 6, 30)).findings if f.rule == "trading.verified-mismatch"]
+    assert f.file == "trading/ETS-2023.yaml" and "5,871,000 tCO2 here, but the verification statement VER-2023 says 5,871,942" in f.message
