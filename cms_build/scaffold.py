@@ -34,7 +34,8 @@ def _scalar_placeholder(prop: dict) -> str:
 
 
 def _properties(schemas: SchemaSet, node: dict, base: str) -> tuple[dict, list]:
-    """Properties and required names of an object schema, through $ref and allOf."""
+    """Properties (name -> (schema, base URI it resolves against)) and required names of an
+    object schema, through $ref and allOf."""
     node, base = schemas._deref(node, base)  # noqa: SLF001
     props: dict = {}
     required: list = []
@@ -43,8 +44,9 @@ def _properties(schemas: SchemaSet, node: dict, base: str) -> tuple[dict, list]:
         props.update(p)
         required += r
     for name, prop in node.get("properties", {}).items():
-        merged, _ = schemas._deref(prop, base)  # noqa: SLF001
-        props[name] = {**props.get(name, {}), **merged}
+        merged, merged_base = schemas._deref(prop, base)  # noqa: SLF001
+        earlier = props.get(name, ({}, base))[0]
+        props[name] = ({**earlier, **merged}, merged_base)
     required += node.get("required", [])
     return props, required
 
@@ -65,7 +67,7 @@ def render_skeleton(schemas: SchemaSet, kind_name: str, record_id: str, language
     order = ["kind", "id", "title"] + [n for n in required if n not in ("kind", "id", "title")]
     order += [n for n in props if n not in order]
     for name in order:
-        prop = props.get(name, {})
+        prop = props.get(name, ({}, None))[0]
         label = _label(prop, language)
         comment = f"  # {label}" if label else ""
         if name in fixed:
@@ -163,7 +165,14 @@ def _instance(schemas, node, base, ids_by_kind, today, depth):
         return node["enum"][0]
     for key in ("oneOf", "anyOf"):
         if node.get(key):
-            return _instance(schemas, node[key][0], base, ids_by_kind, today, depth + 1)
+            branch, branch_base = schemas._deref(node[key][0], base)  # noqa: SLF001
+            if "properties" in node or "required" in node:
+                # an object whose alternatives add requirements: satisfy the first alternative too
+                merged = {k: v for k, v in node.items() if k not in ("oneOf", "anyOf")}
+                merged["properties"] = {**node.get("properties", {}), **branch.get("properties", {})}
+                merged["required"] = list(dict.fromkeys(node.get("required", []) + branch.get("required", [])))
+                return _instance(schemas, merged, base, ids_by_kind, today, depth + 1)
+            return _instance(schemas, branch, branch_base, ids_by_kind, today, depth + 1)
     ref = node.get("x-ref")
     if ref:
         kinds = [ref] if isinstance(ref, str) else list(ref)
@@ -175,8 +184,17 @@ def _instance(schemas, node, base, ids_by_kind, today, depth):
     t = types[0] if isinstance(types, list) else types
     if t == "object":
         props, required = _properties(schemas, node, base)
-        return {name: _instance(schemas, props.get(name, {}), base, ids_by_kind, today, depth + 1)
+        data = {name: _instance(schemas, *props.get(name, ({}, base)), ids_by_kind, today, depth + 1)
                 for name in required}
+        # conditional requirements (allOf: if/then), e.g. the method decides the inputs
+        from jsonschema import Draft202012Validator
+        for branch in node.get("allOf", []):
+            if isinstance(branch, dict) and "if" in branch and isinstance(branch.get("then"), dict):
+                if Draft202012Validator(branch["if"]).is_valid(data):
+                    for name in branch["then"].get("required", []):
+                        if name not in data:
+                            data[name] = _instance(schemas, *props.get(name, ({}, base)), ids_by_kind, today, depth + 1)
+        return data
     if t == "array":
         item = node.get("items", {})
         return [_instance(schemas, item, base, ids_by_kind, today, depth + 1)
@@ -196,4 +214,10 @@ def _instance(schemas, node, base, ids_by_kind, today, depth):
         return today + "T00:00:00+08:00"
     if fmt == "email":
         return "someone@example.org"
+    pattern = node.get("pattern")
+    if pattern:
+        import re
+        for candidate in (PLACEHOLDER, "DRAFT", "draft", "draft_1", "X-1", "0000", "TODO-1"):
+            if re.search(pattern, candidate):
+                return candidate
     return PLACEHOLDER

@@ -76,6 +76,8 @@ Nm3 = [normal_volume]
 # Tonne of coal equivalent (Chinese energy statistics, GB/T 2589): 1 kgce = 29307.6 kJ.
 tce = 29.3076 GJ
 kgce = 1e-3 tce
+# gram of coal equivalent: coal rates of power plants are given in gce/kWh (供电煤耗).
+gce = 1e-6 tce
 
 # Currency for intensities per output value (tCO2/万元) and for carbon prices (CNY/t).
 CNY = [currency] = 元 = yuan = RMB
@@ -107,7 +109,7 @@ _CHAR_REPLACEMENTS = {
 #: Spellings records are expected to use; the vocabulary of hints for unknown units.
 KNOWN_SPELLINGS = (
     "1", "%", "t", "kt", "kg", "g", "Mt", "万t", "10^4 t",
-    "J", "kJ", "MJ", "GJ", "TJ", "kWh", "MWh", "GWh", "tce", "kgce",
+    "J", "kJ", "MJ", "GJ", "TJ", "kWh", "MWh", "GWh", "tce", "kgce", "gce",
     "Nm3", "10^3 Nm3", "10^4 Nm3", "万Nm3", "m3", "L",
     "GJ/t", "kJ/kg", "kJ/Nm3", "GJ/10^4 Nm3", "MJ/kg",
     "tC", "kgC", "tC/TJ", "tC/t",

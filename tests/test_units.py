@@ -157,3 +157,9 @@ def test_unit_error_is_a_value_error_and_prints_hint():
     err = UnitError("unknown unit 'x'", "try t")
     assert isinstance(err, ValueError)
     assert str(err) == "unknown unit 'x' (hint: try t)"
+
+
+def test_coal_rate_in_grams_of_coal_equivalent():
+    # 300 gce/kWh = 300 × 10^-6 tce / 10^-3 MWh = 0.3 tce/MWh = 300 kgce/MWh
+    assert convert(300, "gce/kWh", "kgce/MWh") == pytest.approx(300)
+    assert convert(300, "gce/kWh", "tce/MWh") == pytest.approx(0.3)
