@@ -114,7 +114,7 @@ def no_criteria_or_scope(audit, ctx):
     plan = audit.get("plan") or {}
     for name, what in (("criteria", "audit criteria"), ("scope", "scope")):
         if not plan.get(name):
-            yield audit.issue("plan", f"the audit plan defines no {what} (plan.{name})", hint=f"add plan.{name}")
+            yield audit.issue("plan", f"the audit plan defines no {what} (plan.{name})", hint=f"add plan.{name}", key=True)
 
 
 @check("audit.plan-incomplete", title="审核方案含目的、组长、日程 Audit plan names objectives, leader and schedule",
@@ -127,7 +127,7 @@ def plan_incomplete(audit, ctx):
     for name, what in (("objectives", "objectives (审核目的)"), ("lead_auditor", "lead auditor (审核组组长)"),
                        ("schedule", "schedule (审核日程)")):
         if not plan.get(name):
-            yield audit.issue("plan", f"the audit plan gives no {what}", hint=f"add plan.{name}")
+            yield audit.issue("plan", f"the audit plan gives no {what}", hint=f"add plan.{name}", key=True)
 
 
 @check("audit.auditor-own-area", title="审核员不审核自己的工作 Auditors do not audit their own area",
@@ -168,7 +168,7 @@ def report_incomplete(audit, ctx):
                        ("nonconformity_statement", "statement of nonconformities (不符合项说明)"),
                        ("conclusion", "conclusion (审核结论)")):
         if not report.get(name):
-            yield audit.issue("report", f"the audit report has no {what}", hint=f"add report.{name}", clauses=clauses)
+            yield audit.issue("report", f"the audit report has no {what}", hint=f"add report.{name}", clauses=clauses, key=True)
 
 
 @check("audit.results-not-communicated", title="审核结果通报相关管理者 Audit results reported to management",
@@ -180,7 +180,7 @@ def results_not_communicated(audit, ctx):
         return
     if not report.get("distributed_to"):
         yield audit.issue("report", "the audit report does not say to whom the results were reported",
-                          hint="add report.distributed_to: [{recipient, date}]")
+                          hint="add report.distributed_to: [{recipient, date}]", key=True)
 
 
 @check("audit.finding-without-nonconformity", title="审核发现的不符合已登记 Audit nonconformities recorded",

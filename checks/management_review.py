@@ -95,13 +95,13 @@ def input_missing(ctx):
         return
     for key in _missing(review.get("inputs"), INPUTS):
         yield review.issue("inputs", f"the management review of {review.get('review_date')} does not consider "
-                                     f"{key} ({INPUTS[key]})", hint=f"add inputs.{key}.summary", clauses=(INPUTS[key],))
+                                     f"{key} ({INPUTS[key]})", hint=f"add inputs.{key}.summary", clauses=(INPUTS[key],), key=True)
     for sub in SUB_LISTS:
         section = (review.get("subsystems") or {}).get(sub)
         if ctx.adopts(sub) and isinstance(section, dict):
             for key in _missing(section.get("inputs"), SUB_INPUTS):
                 yield review.issue(("subsystems", sub), f"subsystem {sub}: the review does not consider {key} ({SUB_CLAUSE[sub]} a)",
-                                   hint=f"add subsystems.{sub}.inputs.{key}.summary", clauses=(f"{SUB_CLAUSE[sub]} a",))
+                                   hint=f"add subsystems.{sub}.inputs.{key}.summary", clauses=(f"{SUB_CLAUSE[sub]} a",), key=True)
 
 
 @check("mr.output-missing", title="管理评审输出齐全 Management review gives every output",
@@ -113,13 +113,13 @@ def output_missing(ctx):
         return
     for key in _missing(review.get("outputs"), OUTPUTS):
         yield review.issue("outputs", f"the management review of {review.get('review_date')} gives no output on {key} (9.3.4)",
-                           hint=f"add outputs.{key}.summary (a decision, or that none is needed and why)", clauses=("9.3.4",))
+                           hint=f"add outputs.{key}.summary (a decision, or that none is needed and why)", clauses=("9.3.4",), key=True)
     for sub in SUB_LISTS:
         section = (review.get("subsystems") or {}).get(sub)
         if ctx.adopts(sub) and isinstance(section, dict):
             for key in _missing(section.get("outputs"), SUB_OUTPUTS):
                 yield review.issue(("subsystems", sub), f"subsystem {sub}: the review gives no output on {key} ({SUB_CLAUSE[sub]} b)",
-                                   hint=f"add subsystems.{sub}.outputs.{key}.summary", clauses=(f"{SUB_CLAUSE[sub]} b",))
+                                   hint=f"add subsystems.{sub}.outputs.{key}.summary", clauses=(f"{SUB_CLAUSE[sub]} b",), key=True)
 
 
 @check("mr.subsystem-not-reviewed", title="采用的分体系纳入管理评审 Each adopted subsystem reviewed",
@@ -135,7 +135,7 @@ def subsystem_not_reviewed(ctx):
                                f"subsystem {sub} is adopted but the management review of {review.get('review_date')} "
                                f"has no section on it ({SUB_CLAUSE[sub]})",
                                hint=f"add subsystems.{sub} with its summary" + ("" if sub == "B" else ", inputs and outputs"),
-                               clauses=(SUB_CLAUSE[sub],))
+                               clauses=(SUB_CLAUSE[sub],), key=True)
 
 
 @check("mr.action-overdue", title="管理评审决定的措施按期完成 Review actions done on time",

@@ -140,7 +140,7 @@ def risk_category_missing(ctx):
     missing = [label for key, label in CATEGORIES.items() if key not in have]
     if missing:
         yield reg.issue("entries", f"no risk in the categories {'; '.join(missing)} of 6.5.1.2",
-                        hint="identify the risks of each category, or record why there is none (a low-rated entry)")
+                        hint="identify the risks of each category, or record why there is none (a low-rated entry)", key=True)
 
 
 @check("plan.significant-risk-untreated", title="重要风险有应对、责任人和有效性评价 Significant risks treated, owned and evaluated",
@@ -170,4 +170,4 @@ def significant_risk_untreated(ctx):
             if treatment.get("status") == "implemented" or (due is not None and due < ctx.as_of):
                 why = "is implemented" if treatment.get("status") == "implemented" else f"was due on {due}"
                 yield reg.issue(("entries", i, "treatment"), f"{name}: the treatment {why}, but its effectiveness has not been evaluated",
-                                hint="add effectiveness: {date, by, result}", clauses=("6.5.2 c",))
+                                hint="add effectiveness: {date, by, result}", clauses=("6.5.2 c",), key=True)

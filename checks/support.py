@@ -93,7 +93,7 @@ def _vacant(ctx, types, what, hint):
     if any(True for r in roles for _ in _holders(r, ctx)):
         return []
     if roles:
-        return [roles[0].issue("holders", f"nobody holds the {what} as of {ctx.as_of}", hint=hint)]
+        return [roles[0].issue("holders", f"nobody holds the {what} as of {ctx.as_of}", hint=hint, key=True)]
     return [ctx.settings_issue("subsystems", f"there is no {what} (role record of type {' or '.join(types)})", hint=hint)]
 
 
