@@ -168,7 +168,8 @@ def write_config(work: Path, docs: Path, model: SiteModel, nav: list, out: Path)
     config["site_dir"] = str(out)  # replaced by the temporary folder at build time
     config["nav"] = nav
     config["not_in_nav"] = "\n".join(["/records/*/", "/records/*.md", "/computations/*.md", "/emissions/*/", "/emissions/*.md",
-                                      "/trading/*.md", "/neutrality/*.md", "/files/", "/data/"])
+                                      "/trading/*.md", "/neutrality/*.md", "/files/", "/data/", "/findings/*.md",
+                                      "/matrix/"])
     theme = config.setdefault("theme", {})
     theme["language"] = model.lang
     for plugin in config.get("plugins", []):

@@ -21,6 +21,11 @@ from .model import SEVERITY_ORDER, SUBSYSTEMS
 from .render import RecordRenderer, ResultRenderer, badge, restricted
 
 _ALIGN = {"left": "---", "right": "--:", "center": ":-:"}
+# Long lists are split over pages, and the matrix shows the first items of each clause and
+# links to the rest: no page grows with the size of the organization.
+PER_PAGE = 500
+MATRIX_EVIDENCE = 30
+MATRIX_FINDINGS = 20
 META_FIELDS = ("doc_no", "version", "status", "confidentiality", "author", "owner", "reviewed_by",
                "approved_by", "approved_on", "effective", "next_review", "retention_years", "clauses",
                "supersedes", "tags", "confidential_fields")
@@ -246,10 +251,26 @@ class Pages:
             rows = [(md(c.short), md(c.day), md(c.author), md(c.subject)) for c in commits]
         return rows, join(message, Md("\n\n")), headers
 
+    def paged(self, template: str, rel: str, rows: list, **context) -> None:
+        """A list over pages of PER_PAGE rows: rel, then rel with .p2, .p3 ... (same folder)."""
+        chunks = [rows[i:i + PER_PAGE] for i in range(0, len(rows), PER_PAGE)] or [[]]
+        for n, chunk in enumerate(chunks, start=1):
+            here = urls.numbered(rel, n)
+            L = urls.Linker(here)
+            pager = Md("")
+            if len(chunks) > 1:
+                parts = [md(f"{self.t['page']} {n}/{len(chunks)}")]
+                if n > 1:
+                    parts.append(L.to(urls.numbered(rel, n - 1), self.t["prev_page"]))
+                if n < len(chunks):
+                    parts.append(L.to(urls.numbered(rel, n + 1), self.t["next_page"]))
+                pager = join(parts, " · ")
+            self.render(template, here, L=L, rows=chunk, pager=pager, total=len(rows), **context)
+
     def kind(self, kind_name: str) -> None:
         m, t = self.m, self.t
         rel = urls.kind_page(kind_name)
-        L = urls.Linker(rel)
+        L = urls.Linker(rel)  # every page of the list is in the same folder: same links
         kind = m.schemas.kinds.get(kind_name)
         records = m.by_kind.get(kind_name, [])
         headers = [t["id"], t["title"], t["status"], m.label(kind_name, ("doc_no",)),
@@ -266,8 +287,8 @@ class Pages:
         desc = ""
         if kind:
             desc = kind.description_en if m.lang == "en" and kind.description_en else kind.description_zh
-        self.render("kind.md.j2", rel, L=L, kind_title=m.kind_title(kind_name), kind_description=desc,
-                    kind_clauses=self.clause_links(kind.clauses if kind else (), L), headers=headers, rows=rows)
+        self.paged("kind.md.j2", rel, rows, kind_title=m.kind_title(kind_name), kind_description=desc,
+                   kind_clauses=self.clause_links(kind.clauses if kind else (), L), headers=headers)
 
     def records_index(self, kinds: list[str]) -> None:
         m, t = self.m, self.t
@@ -287,13 +308,35 @@ class Pages:
         self.render("records_index.md.j2", rel, L=L, groups=groups)
 
     def findings(self) -> None:
+        """A summary by severity and rule; each rule's findings on a page (or pages) of its own."""
         m, t = self.m, self.t
         rel = urls.FINDINGS
         L = urls.Linker(rel)
-        groups = [{"title": t["severity_names"].get(s, s), "anchor": urls.anchor("severity", s),
-                   "rows": [f for f in m.findings if f.severity == s]} for s in SEVERITY_ORDER]
+        checks = {c.id: c for c in m.result.checks}
+        by_rule: dict[str, list] = {}
+        for f in m.findings:
+            by_rule.setdefault(f.rule, []).append(f)
+        groups = []
+        for s in SEVERITY_ORDER:
+            rows, count = [], 0
+            for rule in sorted(r for r, fs in by_rule.items() if any(f.severity == s for f in fs)):
+                fs = [f for f in by_rule[rule] if f.severity == s]
+                check = checks.get(rule)
+                rows.append((L.to(urls.rule_page(rule), rule), md(check.title if check else fs[0].title),
+                             md(", ".join(check.clauses if check else fs[0].clauses)), md(len(fs))))
+                count += len(fs)
+            groups.append({"title": t["severity_names"].get(s, s), "anchor": urls.anchor("severity", s),
+                           "rows": rows, "count": count})
         self.render("findings.md.j2", rel, L=L, groups=groups,
                     summary=self.severity_summary(m.findings, L, link=False))
+        for rule, fs in sorted(by_rule.items()):
+            check = checks.get(rule)
+            severities = sorted({f.severity for f in fs}, key=SEVERITY_ORDER.index)
+            self.paged("rule.md.j2", urls.rule_page(rule), fs, rule=rule,
+                       title=check.title if check else fs[0].title,
+                       severity=join([badge("severity", x, t["severity_names"].get(x, x)) for x in severities], " "),
+                       clauses=self.clause_links(check.clauses if check else fs[0].clauses, L),
+                       description=check.description if check else "")
 
     def matrix_page(self) -> None:
         m, t = self.m, self.t
@@ -308,16 +351,25 @@ class Pages:
             number = str(c.get("number", ""))
             title = c.get("title_en") if m.lang == "en" and c.get("title_en") else c.get("title_zh", "")
             evidence = []
-            for e in c.get("evidence", []) or []:
-                eid = e.get("id") if isinstance(e, dict) else None
-                if eid and m.visible(eid):
-                    evidence.append(L.to(m.page_of(eid), f"{eid} {e.get('title', '')}".strip()))
+            shown = [e for e in c.get("evidence", []) or [] if isinstance(e, dict) and m.visible(e.get("id"))]
+            for e in shown[:MATRIX_EVIDENCE]:
+                evidence.append(L.to(m.page_of(e["id"]), f"{e['id']} {e.get('title', '')}".strip()))
+            if len(shown) > MATRIX_EVIDENCE:
+                kinds = sorted({m.by_id[e["id"]].kind for e in shown[MATRIX_EVIDENCE:]})
+                evidence.append(join([md(t["more_evidence"].format(n=len(shown) - MATRIX_EVIDENCE)),
+                                      *[L.to(urls.kind_page(k), m.kind_title(k)) for k in kinds]], " "))
+            findings = [_matrix_finding(f) for f in c.get("findings", []) or [] if isinstance(f, dict)]
+            more = Md("")
+            if len(findings) > MATRIX_FINDINGS:
+                rules = sorted({f["rule"] for f in findings[MATRIX_FINDINGS:]})
+                more = join([md(t["more_findings"].format(n=len(findings) - MATRIX_FINDINGS)),
+                             *[L.to(urls.rule_page(r), r) for r in rules]], " ")
             status = str(c.get("status", ""))
             by_sub.setdefault(str(c.get("subsystem") or "common"), []).append({
                 "number": number, "title": title, "anchor": urls.anchor("clause", number),
                 "status": badge("clause", status, statuses.get(status, status)),
                 "obligation": c.get("obligation", ""), "evidence": join(evidence, ", "),
-                "findings": [_matrix_finding(f) for f in c.get("findings", []) or [] if isinstance(f, dict)],
+                "findings": findings[:MATRIX_FINDINGS], "more_findings": more,
                 "checks": join([md(x.get("id") if isinstance(x, dict) else x) for x in c.get("checks", []) or []], ", "),
             })
         groups = [{"title": t["subsystem_names"].get(s, s), "clauses": by_sub[s]}

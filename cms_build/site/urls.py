@@ -20,7 +20,7 @@ _ANCHOR_BAD = re.compile(r"[^A-Za-z0-9_-]+")
 
 HOME = "index.md"
 MATRIX = "matrix.md"
-FINDINGS = "findings.md"
+FINDINGS = "findings/index.md"
 RECORDS = "records/index.md"
 COMPUTATIONS = "computations/index.md"
 EMISSIONS = "emissions/index.md"
@@ -44,6 +44,15 @@ def record_page(kind: str, record_id: str) -> str:
     if not valid_id(record_id):  # the engine never indexes such a record; be safe anyway
         record_id = safe_name(str(record_id))
     return f"records/{safe_name(kind)}/{record_id}.md"
+
+
+def rule_page(rule: str) -> str:
+    return f"findings/{safe_name(rule)}.md"
+
+
+def numbered(rel: str, n: int) -> str:
+    """Page n (1-based) of a list split over several pages: x.md, x.p2.md, x.p3.md ..."""
+    return rel if n == 1 else f"{rel[:-3]}.p{n}.md"
 
 
 def computation_page(comp_id: str) -> str:

@@ -44,7 +44,7 @@ def test_navigation_holds_sections_not_records(mini):
     config = yaml.safe_load((report.work / "mkdocs.yml").read_text(encoding="utf-8"))
     flat = json.dumps(config["nav"], ensure_ascii=False)
     assert "records/policy/" not in flat  # record pages are listed on index pages only
-    assert "records/policy.md" in flat and "findings.md" in flat and "matrix.md" in flat
+    assert "records/policy.md" in flat and "findings/index.md" in flat and "matrix.md" in flat
     assert config["strict"] is True and config["theme"]["font"] is False
     assert config["validation"]["links"]["anchors"] == "warn"  # with strict: a broken anchor fails
     kind_page = page(report.out, "records/policy.html")
@@ -67,8 +67,10 @@ def test_record_page_shows_metadata_content_references_and_findings(mini):
     assert 'href="../scope/SCOPE-1.html"' in org_page  # referred to by
     scope = page(site, "records/scope/SCOPE-1.html")
     assert 'href="../organization/ORG-1.html"' in scope  # refers to
-    findings = page(site, "findings.html")
-    assert "site.review-due" in findings and 'href="records/policy/POL-1.html"' in findings
+    findings = page(site, "findings/index.html")
+    assert 'href="site.review-due.html"' in findings  # the summary links each rule's page
+    rule = page(site, "findings/site.review-due.html")
+    assert 'href="../records/policy/POL-1.html"' in rule and "方针内容需要在下次管理评审时复核" in rule
 
 
 def test_english_site_takes_labels_from_x_title_en(mini):
