@@ -78,7 +78,8 @@ class _Pool:
 def pnl(events: list[PoolEvent], method: str = "moving_average") -> dict:
     """Realized P&L per sale, per product and year, and each pool's closing quantity and cost.
 
-    Returns {"sales": [...], "by_product": {"<market>:<product>": {"<year>": Traced dict}},
+    Returns {"sales": [{"asset", "date", "quantity", "record", "source",
+                        "value": {"proceeds", "cost", "pnl": Traced}}], "by_product": {"<market>:<product>": {"<year>": Traced dict}},
              "pools": {asset key: {"quantity", "cost", "average"}}, "compliance_cost": {...}}.
     """
     pools: dict[Asset, _Pool] = {}
@@ -102,8 +103,10 @@ def pnl(events: list[PoolEvent], method: str = "moving_average") -> dict:
             t.add("cost", f"成本（{method}）cost ({method})", round(cost, 2), "CNY")
             if unknown:
                 t.notes.append(f"{unknown} t sold beyond the units recorded in the pool: costed at zero")
+            # money figures under "value": a public build blanks the value of a row from an unpublished record
             sales.append({"asset": ev.asset.key, "date": ev.day.isoformat(), "quantity": ev.quantity,
-                          "proceeds": round(proceeds, 2), "cost": round(cost, 2), "pnl": t.as_dict(), "source": ev.source})
+                          "record": ev.source.get("record"), "source": ev.source,
+                          "value": {"proceeds": round(proceeds, 2), "cost": round(cost, 2), "pnl": t.as_dict()}})
             per[(f"{ev.asset.market}:{ev.asset.product}", ev.day.year)].append(t)
         elif ev.kind in ("surrender", "retirement"):
             cost, _ = pool.remove(ev.quantity)
