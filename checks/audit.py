@@ -191,5 +191,5 @@ def finding_without_nonconformity(audit, ctx):
         return
     for i, finding in enumerate(audit.get("findings") or []):
         if isinstance(finding, dict) and finding.get("type") == "nonconformity" and not finding.get("nonconformity"):
-            yield audit.issue(("findings", i), f"finding {finding.get('no')} is a nonconformity but names no nonconformity record",
+            yield audit.issue(("findings", i), f"finding {finding.get('code')} is a nonconformity but names no nonconformity record",
                               hint="record it as a nonconformity and add nonconformity: <NC id>")

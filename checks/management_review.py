@@ -149,5 +149,5 @@ def action_overdue(review, ctx):
             continue
         due, done = dates.parse(action.get("due")), dates.parse(action.get("done_on"))
         if due is not None and due < ctx.as_of and (done is None or done > ctx.as_of):
-            yield review.issue(("actions", i, "due"), f"action {action.get('no')} of the review of {review.get('review_date')} "
+            yield review.issue(("actions", i, "due"), f"action {action.get('code')} of the review of {review.get('review_date')} "
                                                       f"was due on {due} and is not done", hint="record done_on, or re-plan it")

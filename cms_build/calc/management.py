@@ -80,8 +80,9 @@ def risk_score(likelihood, impact) -> int | None:
 def deviation_percent(expected, actual) -> float | None:
     """(actual - expected) / expected x 100; None when expected is zero or a value is missing.
 
-    expected 100, actual 112 -> +12.0; expected 0.82, actual 0.738 -> -10.0.
+    expected 100, actual 112 -> +12.0; expected 0.82, actual 0.738 -> -10.0. Rounded to 9 decimals so that
+    binary floating-point noise (-9.999999999999998) does not decide a threshold.
     """
     if not isinstance(expected, (int, float)) or not isinstance(actual, (int, float)) or expected == 0:
         return None
-    return (actual - expected) / abs(expected) * 100.0
+    return round((actual - expected) / abs(expected) * 100.0, 9)

@@ -37,7 +37,7 @@ def test_risk_score_and_deviation():
     assert m.risk_score(4, 3) == 12  # 4 x 3
     assert m.risk_score(None, 3) is None
     assert m.deviation_percent(100, 112) == 12.0  # (112 - 100) / 100 x 100
-    assert round(m.deviation_percent(0.82, 0.738), 6) == -10.0  # (0.738 - 0.82) / 0.82 x 100 = -10
+    assert m.deviation_percent(0.82, 0.738) == -10.0  # (0.738 - 0.82) / 0.82 x 100 = -10
     assert m.deviation_percent(0, 5) is None
 
 
