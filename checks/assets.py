@@ -61,7 +61,7 @@ from cms_build.calc import trading_pnl as pl
 from cms_build.calc import trading_records as trc
 from cms_build.calc import trading_surveillance as sv
 from cms_build.calc.trading_rows import Asset
-from cms_build.trace import Traced, library_source, setting_source
+from cms_build.trace import setting_source
 
 FIN_FLOWS = {  # contract type -> (kind at start, kind at close)
     "repo": ("repo_out", "repo_back"), "borrow": ("borrow_in", "borrow_return"), "lend": ("lend_out", "lend_back"),

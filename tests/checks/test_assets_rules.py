@@ -237,3 +237,31 @@ def test_asset_review(org):
     [inc] = org.of(result, "assets.review-incomplete")
     assert inc.message == "the review does not cover derivatives_model (6.1.4 e)"
     assert len(org.of(org.run("2026-01-16"), "assets.review-overdue")) == 1
+
+
+def test_sparse_records_never_crash(org):
+    """Only the required fields, dangling references and odd combinations: findings, no crash."""
+    org.add("trading/A.yaml", org.record("trading_account", "A", role="trading", markets=["national_ets"], institution="x",
+                                         settles_in="A", exchange="NOWHERE"))
+    org.add("trading/TL.yaml", org.record("trade_ledger", "TL", account="MISSING", period={"start": "2025-01-01", "end": "2025-12-31"},
+                                          trades=[{"trade_id": "T", "market": "derivatives", "product": "CEA-FWD", "side": "sell",
+                                                   "quantity": 1, "price": 0, "date": "2025-01-02"}],
+                                          orders=[{"order_id": "O", "time": "2025-01-02T10:00:00", "market": "national_ets",
+                                                   "product": "CEA", "side": "buy", "quantity": 1, "price": 1, "status": "open"}]))
+    org.add("trading/E.yaml", org.record("ets_compliance", "E", scheme="local_pilot", compliance_period="x", years=[2024],
+                                         registry_account="A", emissions=[{"year": 2024, "emissions_tco2e": 0}],
+                                         deadline="2025-06-30", eligible_vintages=[2020]))
+    org.add("trading/S.yaml", org.record("surrender", "S", purpose="compliance", date="2025-01-01", account="A",
+                                         items=[{"market": "local_pilot", "product": "SHEA", "quantity": 1}]))
+    org.add("assets/F.yaml", org.record("financing_contract", "F", type="repo", counterparty="x", account="A",
+                                        assets=[{"market": "vcs", "product": "VCU", "quantity": 3}], start="2025-02-01"))
+    org.add("assets/H.yaml", org.record("holding_statement", "H", account="A", date="2025-03-01", complete=False,
+                                        lines=[{"market": "gs", "product": "VER", "quantity": 0, "status": "lent"}]))
+    org.add("assets/AS.yaml", org.record("asset_statement", "AS", year=2025, prepared_on="2026-01-01",
+                                         stated_lines=[{"side": "negative", "category": "penalty", "amount": {"value": 1}}]))
+    org.add("trading/PX.yaml", org.record("market_price", "PX", market="national_ets", product="CEA", source="x",
+                                          prices_file="missing.csv"))
+    result = org.run("2026-06-30")
+    assert org.of(result, "engine.check-crashed") == []
+    assert not any(f.rule.endswith(".compute") for f in result.findings)
+    assert result.results["assets"]["balance_sheets"]["2025"]["total_negative"]["value"] == 1
