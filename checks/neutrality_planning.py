@@ -7,7 +7,6 @@ events that led to corrective actions).
 """
 from __future__ import annotations
 
-import datetime as dt
 
 from cms_build import dates
 from cms_build.api import check
