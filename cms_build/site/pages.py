@@ -339,21 +339,29 @@ class Pages:
                        description=check.description if check else "")
 
     def matrix_page(self) -> None:
+        """Every applicable clause: status, evidence, findings; the rest listed with the reason."""
         m, t = self.m, self.t
         rel = urls.MATRIX
         L = urls.Linker(rel)
         if not self.matrix:
-            self.render("matrix.md.j2", rel, L=L, available=False, groups=[], summary="")
+            self.render("matrix.md.j2", rel, L=L, available=False, groups=[], summary="", overview=[],
+                        not_applicable=[])
             return
         by_sub: dict[str, list] = {}
-        statuses = t["clause_status_names"]
+        overview, not_applicable = [], []
+        statuses, obligations = t["clause_status_names"], t["obligation_names"]
         for c in self.matrix.get("clauses", []):
             number = str(c.get("number", ""))
             title = c.get("title_en") if m.lang == "en" and c.get("title_en") else c.get("title_zh", "")
-            evidence = []
+            status = str(c.get("status", ""))
+            if status in ("not_applicable", "informative"):  # listed at the end, each with its anchor
+                cell = Md(f'<span id="{urls.anchor("clause", number)}"></span>') + md(number)
+                not_applicable.append((cell, md(title), badge("clause", status, statuses.get(status, status)),
+                                       md(c.get("note", ""))))
+                continue
             shown = [e for e in c.get("evidence", []) or [] if isinstance(e, dict) and m.visible(e.get("id"))]
-            for e in shown[:MATRIX_EVIDENCE]:
-                evidence.append(L.to(m.page_of(e["id"]), f"{e['id']} {e.get('title', '')}".strip()))
+            evidence = [L.to(m.page_of(e["id"]), f"{e['id']} {e.get('title', '')}".strip())
+                        for e in shown[:MATRIX_EVIDENCE]]
             if len(shown) > MATRIX_EVIDENCE:
                 kinds = sorted({m.by_id[e["id"]].kind for e in shown[MATRIX_EVIDENCE:]})
                 evidence.append(join([md(t["more_evidence"].format(n=len(shown) - MATRIX_EVIDENCE)),
@@ -364,18 +372,21 @@ class Pages:
                 rules = sorted({f["rule"] for f in findings[MATRIX_FINDINGS:]})
                 more = join([md(t["more_findings"].format(n=len(findings) - MATRIX_FINDINGS)),
                              *[L.to(urls.rule_page(r), r) for r in rules]], " ")
-            status = str(c.get("status", ""))
+            status_badge = badge("clause", status, statuses.get(status, status))
+            obligation = obligations.get(str(c.get("obligation", "")), c.get("obligation", ""))
+            anchor_id = urls.anchor("clause", number)
+            overview.append((L.to(rel, number, anchor_id), md(title), md(obligation), status_badge, md(len(shown)),
+                             self.severity_summary(findings, L, link=False) if findings else md("")))
             by_sub.setdefault(str(c.get("subsystem") or "common"), []).append({
-                "number": number, "title": title, "anchor": urls.anchor("clause", number),
-                "status": badge("clause", status, statuses.get(status, status)),
-                "obligation": c.get("obligation", ""), "evidence": join(evidence, ", "),
+                "number": number, "title": title, "anchor": anchor_id, "status": status_badge,
+                "obligation": obligation, "note": c.get("note", ""), "evidence": join(evidence, ", "),
                 "findings": findings[:MATRIX_FINDINGS], "more_findings": more,
                 "checks": join([md(x.get("id") if isinstance(x, dict) else x) for x in c.get("checks", []) or []], ", "),
             })
         groups = [{"title": t["subsystem_names"].get(s, s), "clauses": by_sub[s]}
                   for s in [*SUBSYSTEMS, *sorted(set(by_sub) - set(SUBSYSTEMS))] if s in by_sub]
-        self.render("matrix.md.j2", rel, L=L, available=True, groups=groups,
-                    summary=self.matrix_summary(L))
+        self.render("matrix.md.j2", rel, L=L, available=True, groups=groups, overview=overview,
+                    not_applicable=not_applicable, summary=self.matrix_summary(L))
 
     def matrix_summary(self, L) -> Md:
         """Clause statuses counted from the matrix as this View shows it."""
@@ -383,8 +394,10 @@ class Pages:
             return Md("")
         statuses = self.t["clause_status_names"]
         counts = Counter(str(c.get("status", "")) for c in self.matrix.get("clauses", []))
-        cells = [join([badge("clause", s, statuses.get(s, s)), md(n)], " ") for s, n in sorted(counts.items())]
-        return join([L.to(urls.MATRIX, f"{sum(counts.values())} {self.t['clauses']}"), *cells], " · ")
+        order = ["conforming", "nonconforming", "no_evidence", "not_applicable", "informative"]
+        cells = [join([badge("clause", s, statuses.get(s, s)), md(counts[s])], " ")
+                 for s in [*order, *sorted(set(counts) - set(order))] if counts.get(s)]
+        return join(cells, " · ")
 
     def computations(self) -> None:
         m, t = self.m, self.t

@@ -24,7 +24,7 @@ def restricted(t) -> Md:
 
 def badge(kind: str, value: str, text) -> Md:
     """A coloured label; kind and value are chosen by the site (classes are [a-z-])."""
-    cls = "".join(c for c in f"{kind}-{value}".lower() if c.isalnum() or c == "-")
+    cls = "".join(c for c in f"{kind}-{value}".lower().replace("_", "-") if c.isascii() and (c.isalnum() or c == "-"))
     return Md(f'<span class="cms-badge cms-{cls}">{md(text)}</span>')
 
 
