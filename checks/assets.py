@@ -13,7 +13,9 @@ replays them (cms_build/calc/ledger.py). It leaves in ctx.results["assets"]:
                       "surrenders", "retirements", "transfers", "financing",
                       "closing": Traced}],          # one row per calendar year up to as_of
          "balance", "own", "books": {book: units}, "away": {lent|repo|custody: units},
-         "encumbered", "available", "min": {"value", "date"}}}},
+         "encumbered", "available", "min": {"value", "date"},
+         "status": {available, pledged, frozen, lent, repo, in_custody, borrowed,
+                    custody_in, surrendered, retired, sold}}}},   # on the as-of date
      "problems": [{"type": "negative" | "encumbered" | "not_own" | "pledge_exceeds",
                    "account", "asset", "date", "quantity", "available", "source", ...}],
      "serials": [{"block", "first", "last", "text", "use", "date", "record", "path",

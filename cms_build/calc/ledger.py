@@ -61,6 +61,8 @@ BOOK_OUT = ("borrow_return", "custody_in_return")
 # units of the organization that are outside the account for a while (still its assets)
 AWAY_OUT = {"lend_out": "lent", "repo_out": "repo", "custody_out": "custody"}
 AWAY_BACK = {"lend_back": "lent", "repo_back": "repo", "custody_back": "custody"}
+# cumulative disposals shown in an asset's status
+DISPOSED = {"sale": "sold", "surrender": "surrendered", "retirement": "retired"}
 
 END_OF_DAY = 86400
 
@@ -128,7 +130,10 @@ def replay(movements: list[Movement], encumbrances: list[Encumbrance] = (), pled
 
     Returns {"accounts": {account: {asset key: <asset ledger>}}, "problems": [...]} where an
     asset ledger is {"asset", "periods": [row], "balance", "own", "books", "away",
-    "encumbered", "min": {"value", "date"}} and a problem is
+    "encumbered", "available", "status", "min": {"value", "date"}}; "status" splits the
+    holding on the as-of date: available, pledged, frozen (in the account), lent, repo,
+    in_custody (the organization's, outside the account), borrowed, custody_in (held for
+    others), and the cumulative surrendered, retired, sold; a problem is
     {"type": "negative" | "encumbered" | "not_own" | "pledge_exceeds", ...}.
     """
     pledge_encumbrances = pledge_encumbrances or {}
@@ -158,6 +163,8 @@ def replay(movements: list[Movement], encumbrances: list[Encumbrance] = (), pled
 def _replay_one(account, asset, events, encs, as_of, pledge_encumbrances):
     balance = 0
     books: dict[str, int] = defaultdict(int)
+    book_kind: dict[str, str] = {}
+    disposed: dict[str, int] = defaultdict(int)
     away: dict[str, int] = defaultdict(int)
     problems: list[dict] = []
     minimum = {"value": 0, "date": None}
@@ -201,6 +208,7 @@ def _replay_one(account, asset, events, encs, as_of, pledge_encumbrances):
         balance += q
         if m.kind in BOOK_IN and m.book:
             books[m.book] += q
+            book_kind[m.book] = "borrowed" if m.kind == "borrow_in" else "custody_in"
         elif m.kind in BOOK_OUT and m.book:
             books[m.book] += q  # q is negative
         if m.kind in AWAY_OUT:
@@ -212,6 +220,8 @@ def _replay_one(account, asset, events, encs, as_of, pledge_encumbrances):
                                      balance=balance, label=m.label))
         if balance < minimum["value"]:
             minimum = {"value": balance, "date": m.day.isoformat()}
+        if m.kind in DISPOSED:
+            disposed[DISPOSED[m.kind]] -= q
         row = rows[m.day.year]
         column = KIND_COLUMN.get(m.kind, "financing")
         row[column] += -q if column in SUBTRACTED else q
@@ -238,11 +248,22 @@ def _replay_one(account, asset, events, encs, as_of, pledge_encumbrances):
                         **{c: row[c] for c in COLUMNS}, "closing": trace.as_dict()})
         opening = closing
     enc_now = _encumbered(encs, as_of) if as_of else 0
+    held_for_others = sum(books.values())
+    status = {
+        "available": max(0, balance - held_for_others - enc_now),
+        "pledged": sum(e.quantity for e in encs if e.kind == "pledged" and as_of and e.active(as_of)),
+        "frozen": sum(e.quantity for e in encs if e.kind == "frozen" and as_of and e.active(as_of)),
+        "lent": away.get("lent", 0), "repo": away.get("repo", 0), "in_custody": away.get("custody", 0),
+        "borrowed": sum(v for k, v in books.items() if book_kind.get(k) == "borrowed"),
+        "custody_in": sum(v for k, v in books.items() if book_kind.get(k) == "custody_in"),
+        "surrendered": disposed.get("surrendered", 0), "retired": disposed.get("retired", 0),
+        "sold": disposed.get("sold", 0),
+    }
     return ({
         "asset": asset.as_dict(), "account": account, "periods": periods, "balance": balance,
         "own": balance - sum(books.values()), "books": {k: v for k, v in sorted(books.items()) if v},
         "away": {k: v for k, v in sorted(away.items()) if v}, "encumbered": enc_now,
-        "available": max(0, balance - sum(books.values()) - enc_now), "min": minimum,
+        "available": status["available"], "status": status, "min": minimum,
     }, problems)
 
 

@@ -101,3 +101,15 @@ def test_balance_on_a_day():
     moves = [mv(D(2024, 1, 2), 10, "purchase"), mv(D(2024, 1, 3), -4, "sale")]
     assert balance_on(moves, "R", CEA22, D(2024, 1, 2)) == 10
     assert balance_on(moves, "R", CEA22, D(2024, 1, 3)) == 6
+
+
+def test_status_of_a_holding_on_the_as_of_date():
+    moves = [mv(D(2024, 1, 2), 1_000, "allocation"), mv(D(2024, 2, 1), 300, "borrow_in", book="B1"),
+             mv(D(2024, 3, 1), -200, "lend_out"), mv(D(2024, 4, 1), -100, "sale"), mv(D(2024, 5, 1), -50, "surrender")]
+    pledge = Encumbrance("R", CEA22, 400, D(2024, 6, 1), None, "pledged")
+    frozen = Encumbrance("R", CEA22, 50, D(2024, 6, 1), D(2024, 7, 1), "frozen")
+    led = replay(moves, [pledge, frozen], as_of=D(2024, 12, 31))["accounts"]["R"][CEA22.key]
+    # balance 1,000 + 300 − 200 − 100 − 50 = 950; own 950 − 300 borrowed = 650; pledged 400 (freeze ended)
+    # available = 650 − 400 = 250
+    assert led["status"] == {"available": 250, "pledged": 400, "frozen": 0, "lent": 200, "repo": 0, "in_custody": 0,
+                             "borrowed": 300, "custody_in": 0, "surrendered": 50, "retired": 0, "sold": 100}
