@@ -25,32 +25,40 @@ from __future__ import annotations
 
 from cms_build import dates
 from cms_build.api import check
-from cms_build.calc.management import latest, months_after
+from cms_build.calc.management import latest, months_after, not_yet
 
 ANNEX_AUDIT = {"A": "A.9.3", "B": "B.9.2", "C": "C.9.2", "D": "D.9.3"}
 
 
 def done_on(audit, ctx):
     """The day an audit was done (report date, else end of conduct), if on or before the as-of date."""
-    if audit.status == "withdrawn" or audit.get("audit_status") != "completed":
+    if audit.status == "withdrawn" or audit.get("audit_status") != "completed" or not_yet(audit, ctx.as_of):
         return None
     day = dates.parse((audit.get("report") or {}).get("date")) or dates.parse((audit.get("conducted") or {}).get("end"))
     return day if day is not None and day <= ctx.as_of else None
+
+
+def _completed(audit, ctx) -> bool:
+    """Marked completed and known at the as-of date (its report or end date, if given, not later)."""
+    if audit.status == "withdrawn" or audit.get("audit_status") != "completed" or not_yet(audit, ctx.as_of):
+        return False
+    day = dates.parse((audit.get("report") or {}).get("date")) or dates.parse((audit.get("conducted") or {}).get("end"))
+    return day is None or day <= ctx.as_of
 
 
 def _done(ctx):
     return [(a, done_on(a, ctx)) for a in ctx.records("audit") if done_on(a, ctx) is not None]
 
 
-def _live(audit):
-    return audit.status != "withdrawn" and audit.get("audit_status") != "cancelled"
+def _live(audit, ctx):
+    return audit.status != "withdrawn" and audit.get("audit_status") != "cancelled" and not not_yet(audit, ctx.as_of)
 
 
 @check("audit.programme-overdue", title="按审核方案按期实施内部审核 Audits done as the programme plans",
        clauses=["9.2.2 a"], severity="error", kinds=["audit_programme"])
 def programme_overdue(programme, ctx):
     """9.2.2 a: the audit programme is implemented: each planned audit is done by its due date."""
-    if programme.status != "approved":
+    if programme.status != "approved" or not_yet(programme, ctx.as_of):
         return
     done = _done(ctx)
     for i, entry in enumerate(programme.get("audits") or []):
@@ -109,7 +117,7 @@ def subsystem_not_audited(ctx):
        clauses=["9.2.2 b"], severity="error", kinds=["audit"])
 def no_criteria_or_scope(audit, ctx):
     """9.2.2 b: the audit criteria and scope of each audit are defined."""
-    if not _live(audit):
+    if not _live(audit, ctx):
         return
     plan = audit.get("plan") or {}
     for name, what in (("criteria", "audit criteria"), ("scope", "scope")):
@@ -121,7 +129,7 @@ def no_criteria_or_scope(audit, ctx):
        clauses=["A.9.3 b"], severity="error", kinds=["audit"])
 def plan_incomplete(audit, ctx):
     """A.9.3 b: the plan states at least the objectives, basis, scope, team leader and schedule."""
-    if not _live(audit):
+    if not _live(audit, ctx):
         return
     plan = audit.get("plan") or {}
     for name, what in (("objectives", "objectives (审核目的)"), ("lead_auditor", "lead auditor (审核组组长)"),
@@ -134,7 +142,7 @@ def plan_incomplete(audit, ctx):
        clauses=["9.2.2 c"], severity="error", kinds=["audit"])
 def auditor_own_area(audit, ctx):
     """9.2.2 c: auditors are chosen so that the audit is objective and impartial."""
-    if not _live(audit):
+    if not _live(audit, ctx):
         return
     for i, entry in enumerate((audit.get("plan") or {}).get("schedule") or []):
         if not isinstance(entry, dict):
@@ -154,7 +162,7 @@ def auditor_own_area(audit, ctx):
 def report_incomplete(audit, ctx):
     """9.2.2 f, A.9.3 c, C.9.2 c, D.9.3 c: the results of an audit are reported; the report gives at least
     an overview of the audit process, a statement of the nonconformities and a conclusion."""
-    if audit.status == "withdrawn" or audit.get("audit_status") != "completed":
+    if not _completed(audit, ctx):
         return
     report = audit.get("report")
     if not isinstance(report, dict):
@@ -176,7 +184,7 @@ def report_incomplete(audit, ctx):
 def results_not_communicated(audit, ctx):
     """9.2.2 d, A.9.3 d: the results are reported to the managers, departments and people concerned."""
     report = audit.get("report")
-    if audit.status == "withdrawn" or audit.get("audit_status") != "completed" or not isinstance(report, dict):
+    if not _completed(audit, ctx) or not isinstance(report, dict):
         return
     if not report.get("distributed_to"):
         yield audit.issue("report", "the audit report does not say to whom the results were reported",
@@ -187,7 +195,7 @@ def results_not_communicated(audit, ctx):
        clauses=["9.2.2 e", "10.2"], severity="error", kinds=["audit"])
 def finding_without_nonconformity(audit, ctx):
     """9.2.2 e, 10.2: action is taken on audit nonconformities through the nonconformity process."""
-    if audit.status == "withdrawn":
+    if audit.status == "withdrawn" or not_yet(audit, ctx.as_of):
         return
     for i, finding in enumerate(audit.get("findings") or []):
         if isinstance(finding, dict) and finding.get("type") == "nonconformity" and not finding.get("nonconformity"):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from cms_build import dates
 from cms_build.api import check
-from cms_build.calc.management import months_after
+from cms_build.calc.management import months_after, not_yet
 
 CURRENT = "approved"
 OLD = ("superseded", "withdrawn")
@@ -40,7 +40,7 @@ def _date(record, *fields):
        clauses=["7.4.2 c"], severity="error", kinds=["*"])
 def approval_incomplete(record, ctx):
     """7.4.2 c: documented information is reviewed and approved; an approved record says by whom and when."""
-    if record.status != CURRENT:
+    if record.status != CURRENT or not_yet(record, ctx.as_of):
         return
     if not str(record.get("approved_by") or "").strip():
         yield record.issue("status", "status is approved, but approved_by does not say who approved it",
@@ -54,7 +54,7 @@ def approval_incomplete(record, ctx):
        clauses=["5.2", "C.5.2"], severity="error", kinds=["policy"])
 def policy_by_top(record, ctx):
     """5.2: top management sets the carbon management policy (C.5.2: and approves the asset policy)."""
-    if record.status != CURRENT:
+    if record.status != CURRENT or not_yet(record, ctx.as_of):
         return
     if record.get("approved_by_top_management") is not True:
         where = "approved_by_top_management" if "approved_by_top_management" in record.data else "status"
@@ -67,7 +67,7 @@ def policy_by_top(record, ctx):
        clauses=["5.2", "B.5.2"], severity="error", kinds=["policy"])
 def policy_review(record, ctx):
     """5.2: the policy is reviewed periodically (every review_interval_months, 12 by default)."""
-    if record.status != CURRENT:
+    if record.status != CURRENT or not_yet(record, ctx.as_of):
         return
     months = record.get("review_interval_months", 12)
     reviewed = [r.get("date") for r in record.get("reviews") or [] if isinstance(r, dict)]
@@ -85,7 +85,7 @@ def policy_review(record, ctx):
        clauses=["7.4.2 c"], severity="error", kinds=["*"])
 def review_overdue(record, ctx):
     """7.4.2 c: an approved record is reviewed by its next_review date (plus management.review_grace_days)."""
-    if record.status != CURRENT:
+    if record.status != CURRENT or not_yet(record, ctx.as_of):
         return
     due = dates.parse(record.get("next_review"))
     if due is None:

@@ -9,7 +9,8 @@ Rules
   action records its cause analysis (the root cause).
 - nc.closed-with-open-actions (10.2 d): a nonconformity marked closed has no corrective action
   that is not yet closed.
-- ca.overdue (10.2 c): a corrective action still open or in progress after its due date.
+- ca.overdue (10.2 c): a corrective action still open or in progress after its due date (one
+  implemented or closed only after the as-of date counts as open then).
 - ca.closed-without-effectiveness (10.2 d): a closed corrective action has an effectiveness
   review, dated on or before the as-of date, that found it effective.
 
@@ -19,17 +20,33 @@ from __future__ import annotations
 
 from cms_build import dates
 from cms_build.api import check
-from cms_build.calc.management import days_after, on_or_before
+from cms_build.calc.management import days_after, not_yet, on_or_before
 
 OPEN = ("open", "in_progress")
 
 
 def _actions(nc, ctx):
-    return [a for a in ctx.referring(nc.id, "corrective_action") if a.status != "withdrawn"]
+    return [a for a in ctx.referring(nc.id, "corrective_action") if a.status != "withdrawn" and not not_yet(a, ctx.as_of)]
 
 
 def _live(nc, ctx):
-    return nc.status != "withdrawn" and on_or_before(nc.get("detected_on"), ctx.as_of)
+    return nc.status != "withdrawn" and not not_yet(nc, ctx.as_of) and on_or_before(nc.get("detected_on"), ctx.as_of)
+
+
+def _after(record, field, ctx) -> bool:
+    """A date in the record (implemented_on, closed_on) that lies after the as-of date."""
+    day = dates.parse(record.get(field))
+    return day is not None and day > ctx.as_of
+
+
+def _open(action, ctx) -> bool:
+    """Open at the as-of date: open or in progress, or implemented or closed only later."""
+    status = action.get("action_status")
+    return status in OPEN or (status in ("implemented", "closed") and _after(action, "implemented_on", ctx))
+
+
+def _closed(action, ctx) -> bool:
+    return action.get("action_status") == "closed" and not _after(action, "closed_on", ctx)
 
 
 @check("nc.no-corrective-action", title="不符合有纠正措施 Nonconformities have corrective actions",
@@ -64,9 +81,9 @@ def cause_not_analysed(nc, ctx):
        clauses=["10.2 d"], severity="error", kinds=["nonconformity"])
 def closed_with_open_actions(nc, ctx):
     """10.2 d: a nonconformity is closed once its corrective actions are done and found effective."""
-    if nc.status == "withdrawn" or nc.get("nc_status") != "closed":
+    if not _live(nc, ctx) or nc.get("nc_status") != "closed" or _after(nc, "closed_on", ctx):
         return
-    open_ = [a.id for a in _actions(nc, ctx) if a.get("action_status") != "closed"]
+    open_ = [a.id for a in _actions(nc, ctx) if not _closed(a, ctx)]
     if open_:
         yield nc.issue("nc_status", f"the nonconformity is closed, but its corrective actions {', '.join(open_)} are not",
                        hint="close the corrective actions (with their effectiveness review) first")
@@ -77,10 +94,11 @@ def closed_with_open_actions(nc, ctx):
 def overdue(action, ctx):
     """10.2 c: the actions needed are carried out."""
     due = dates.parse(action.get("due"))
-    if action.status == "withdrawn" or action.get("action_status") not in OPEN or due is None or ctx.as_of <= due:
+    if action.status == "withdrawn" or not_yet(action, ctx.as_of) or not _open(action, ctx) or due is None or ctx.as_of <= due:
         return
+    state = action.get("action_status") if action.get("action_status") in OPEN else "open"
     yield action.issue("due", f"corrective action for {action.get('nonconformity')} was due on {due} and is still "
-                              f"{action.get('action_status')} ({(ctx.as_of - due).days} days overdue as of {ctx.as_of})",
+                              f"{state} ({(ctx.as_of - due).days} days overdue as of {ctx.as_of})",
                        hint="complete it (action_status: implemented, implemented_on), or re-plan the due date with a reason")
 
 
@@ -88,7 +106,7 @@ def overdue(action, ctx):
        clauses=["10.2 d"], severity="error", kinds=["corrective_action"])
 def closed_without_effectiveness(action, ctx):
     """10.2 d: the effectiveness of any corrective action taken is reviewed."""
-    if action.status == "withdrawn" or action.get("action_status") != "closed":
+    if action.status == "withdrawn" or not_yet(action, ctx.as_of) or not _closed(action, ctx):
         return
     review = action.get("effectiveness_review")
     if not isinstance(review, dict) or not on_or_before(review.get("date"), ctx.as_of):

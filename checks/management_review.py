@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from cms_build import dates
 from cms_build.api import check
-from cms_build.calc.management import in_office, latest, months_after, on_or_before
+from cms_build.calc.management import in_office, latest, months_after, not_yet, on_or_before
 
 DONE = ("approved", "superseded")
 INPUTS = {  # key -> clause (9.3.2 a-g, 9.3.3)
@@ -39,7 +39,8 @@ SUB_LISTS = ("A", "C", "D")  # B.9.3 lists no inputs or outputs of its own
 
 
 def _reviews(ctx):
-    return [r for r in ctx.records("management_review") if r.status in DONE and on_or_before(r.get("review_date"), ctx.as_of)]
+    return [r for r in ctx.records("management_review")
+            if r.status in DONE and on_or_before(r.get("review_date"), ctx.as_of) and not not_yet(r, ctx.as_of)]
 
 
 def _latest(ctx):
@@ -67,7 +68,7 @@ def overdue(ctx):
        clauses=["9.3.1"], severity="error", kinds=["management_review"])
 def not_by_top(review, ctx):
     """9.3.1: top management reviews the system."""
-    if review.status not in DONE:
+    if review.status not in DONE or not_yet(review, ctx.as_of):
         return
     day = dates.parse(review.get("review_date"))
     chair = review.get("chaired_by")
@@ -142,7 +143,7 @@ def subsystem_not_reviewed(ctx):
        clauses=["9.3.2 a"], severity="warning", kinds=["management_review"])
 def action_overdue(review, ctx):
     """9.3.2 a: the status of actions from previous reviews is followed up."""
-    if review.status not in DONE:
+    if review.status not in DONE or not_yet(review, ctx.as_of):
         return
     for i, action in enumerate(review.get("actions") or []):
         if not isinstance(action, dict):

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from cms_build import dates
 from cms_build.api import check
-from cms_build.calc.management import days_after, deviation_percent, instrument_due, latest, months_after, on_or_before
+from cms_build.calc.management import (days_after, deviation_percent, instrument_due, latest, months_after, not_yet,
+                                       on_or_before)
 
 DONE = ("approved", "superseded")
 WATCHED = ("in_service", "standby")
@@ -38,7 +39,8 @@ def _known_calibrations(record, ctx):
 
 def _watched(record, ctx) -> bool:
     start = dates.parse(record.get("in_service_from"))
-    return (record.status != "withdrawn" and (record.get("service_status") or "in_service") in WATCHED
+    return (record.status != "withdrawn" and not not_yet(record, ctx.as_of)
+            and (record.get("service_status") or "in_service") in WATCHED
             and (start is None or start <= ctx.as_of))
 
 
@@ -94,7 +96,7 @@ def _deviation(record):
        clauses=["9.1.1", "A.9.1 b"], severity="error", kinds=["performance_deviation"])
 def deviation_not_investigated(record, ctx):
     """9.1.1: significant deviations of carbon performance are investigated and responded to, with records."""
-    if record.status == "withdrawn" or not on_or_before(record.get("detected_on"), ctx.as_of):
+    if record.status == "withdrawn" or not_yet(record, ctx.as_of) or not on_or_before(record.get("detected_on"), ctx.as_of):
         return
     pct = _deviation(record)
     threshold = ctx.setting("management.deviation_threshold_percent", 10)
@@ -126,7 +128,7 @@ def _period(record):
 
 def _evaluations(ctx):
     return [r for r in ctx.records("compliance_evaluation")
-            if r.status in DONE and on_or_before(r.get("evaluation_date"), ctx.as_of)]
+            if r.status in DONE and on_or_before(r.get("evaluation_date"), ctx.as_of) and not not_yet(r, ctx.as_of)]
 
 
 @check("mon.compliance-evaluation-overdue", title="按确定的频次进行合规性评价 Compliance evaluated at the set frequency",
@@ -150,7 +152,8 @@ def compliance_evaluation_overdue(ctx):
        clauses=["9.1.2 a"], severity="error", kinds=["compliance_obligation"])
 def obligation_not_evaluated(record, ctx):
     """9.1.2 a (A.9.2, D.9.2): compliance with each applicable requirement is evaluated."""
-    if record.status == "withdrawn" or (record.get("obligation_status") or "in_force") != "in_force":
+    if record.status == "withdrawn" or not_yet(record, ctx.as_of) \
+            or (record.get("obligation_status") or "in_force") != "in_force":
         return
     start = record.get("effective_from") or record.get("approved_on") or record.get("effective")
     if not on_or_before(start, ctx.as_of):
@@ -174,7 +177,7 @@ def obligation_not_evaluated(record, ctx):
        clauses=["9.1.2 c"], severity="error", kinds=["compliance_evaluation"])
 def noncompliance_without_action(record, ctx):
     """9.1.2 c: where compliance is not met, action is taken."""
-    if record.status not in DONE:
+    if record.status not in DONE or not_yet(record, ctx.as_of):
         return
     for i, res in enumerate(record.get("results") or []):
         if isinstance(res, dict) and res.get("status") in ("noncompliant", "partially_compliant") \

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from cms_build import dates
 from cms_build.api import check
-from cms_build.calc.management import days_after, latest, months_after, on_or_before, risk_score
+from cms_build.calc.management import days_after, latest, months_after, not_yet, on_or_before, risk_score
 
 DONE = ("approved", "superseded")
 CATEGORIES = {  # 6.5.1.2 a-f
@@ -38,7 +38,8 @@ CATEGORIES = {  # 6.5.1.2 a-f
 
 
 def _reviews(ctx):
-    return [r for r in ctx.records("cms_review") if r.status in DONE and on_or_before(r.get("review_date"), ctx.as_of)]
+    return [r for r in ctx.records("cms_review")
+            if r.status in DONE and on_or_before(r.get("review_date"), ctx.as_of) and not not_yet(r, ctx.as_of)]
 
 
 @check("plan.cms-review-overdue", title="碳管理体系评审适时更新 System review kept up to date",
@@ -60,7 +61,8 @@ def cms_review_overdue(ctx):
 
 def _changes(ctx):
     for change in ctx.records("significant_change"):
-        if change.status != "withdrawn" and change.get("significant", True) and on_or_before(change.get("change_date"), ctx.as_of):
+        if change.status != "withdrawn" and change.get("significant", True) \
+                and on_or_before(change.get("change_date"), ctx.as_of) and not not_yet(change, ctx.as_of):
             yield change
 
 
@@ -108,7 +110,8 @@ def change_without_baseline_review(ctx):
 
 
 def _register(ctx):
-    regs = [r for r in ctx.records("risk_register") if r.status == "approved" and on_or_before(r.get("assessed_on"), ctx.as_of)]
+    regs = [r for r in ctx.records("risk_register")
+            if r.status in DONE and on_or_before(r.get("assessed_on"), ctx.as_of) and not not_yet(r, ctx.as_of)]
     return latest(regs, lambda r: r.get("assessed_on"))
 
 

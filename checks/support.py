@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from cms_build import dates
 from cms_build.api import check
-from cms_build.calc.management import in_office
+from cms_build.calc.management import in_office, not_yet
 
 LIVE = ("draft", "approved")  # superseded or withdrawn role definitions no longer assign anyone
 
 
 def _roles(ctx, *types):
-    return [r for r in ctx.records("role") if r.status in LIVE and (not types or r.get("role_type") in types)]
+    return [r for r in ctx.records("role") if r.status in LIVE and not not_yet(r, ctx.as_of)
+            and (not types or r.get("role_type") in types)]
 
 
 def _holders(role, ctx):
@@ -48,12 +49,12 @@ def _required(role, ctx):
        clauses=["7.2.1 b", "7.2.1 d"], severity="error", kinds=["role"])
 def holder_without_competence(role, ctx):
     """7.2.1 b, d: people whose work affects carbon performance are competent, with documented evidence."""
-    if role.status not in LIVE:
+    if role.status not in LIVE or not_yet(role, ctx.as_of):
         return
     areas = _required(role, ctx)
     if not areas:
         return
-    evidence = [c for c in ctx.records("competence_record") if c.status != "withdrawn"]
+    evidence = [c for c in ctx.records("competence_record") if c.status != "withdrawn" and not not_yet(c, ctx.as_of)]
     for i, holder in _holders(role, ctx):
         person = holder.get("person")
         for area in areas:
@@ -77,7 +78,7 @@ def holder_without_competence(role, ctx):
        clauses=["5.3.1"], severity="error", kinds=["role"])
 def holder_has_left(role, ctx):
     """5.3.1: responsibilities are assigned to people actually there to carry them out."""
-    if role.status not in LIVE:
+    if role.status not in LIVE or not_yet(role, ctx.as_of):
         return
     for i, holder in _holders(role, ctx):
         person = ctx.get(holder.get("person") or "")

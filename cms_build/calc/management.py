@@ -86,3 +86,16 @@ def deviation_percent(expected, actual) -> float | None:
     if not isinstance(expected, (int, float)) or not isinstance(actual, (int, float)) or expected == 0:
         return None
     return round((actual - expected) / abs(expected) * 100.0, 9)
+
+
+def not_yet(record, as_of: dt.date) -> bool:
+    """Whether a record was approved or took effect only after the as-of date.
+
+    Such a record was not known then: a check run at an earlier as-of date leaves it out, so
+    that the same run repeated later gives the same result. (record: anything with .get.)
+    """
+    for name in ("approved_on", "effective"):
+        day = parse(record.get(name))
+        if day is not None and day > as_of:
+            return True
+    return False

@@ -33,17 +33,35 @@ def test_setting_changes_the_interval(org):
     assert len(only(org.run("2027-01-02"), "ms.obligation-review-overdue")) == 1
 
 
-def test_never_reviewed_obligation(org):
-    rel = _obligation(org)
+def test_registration_counts_as_the_first_review(org):
+    # registered (approved) 2025-01-01 and never reviewed since: due 2026-01-01
+    rel = _obligation(org, approved_on="2025-01-01", effective="2025-01-01")
+    assert only(org.run("2026-01-01"), "ms.obligation-review-overdue") == []
+    [f] = only(org.run("2026-01-02"), "ms.obligation-review-overdue")
+    assert f.line == line_of(org, rel, "name:")
+    assert "registered on 2025-01-01 and not reviewed since; with a 12-month interval it was due for review by 2026-01-01" in f.message
+
+
+def test_obligation_without_any_date(org):
+    data = org.record("compliance_obligation", "CO-1", name="法规", source_type="law", requirements="r")
+    del data["approved_on"], data["effective"]
+    org.add("obligations/CO-1.yaml", data)
     [f] = only(org.run(), "ms.obligation-review-overdue")
-    assert f.line == line_of(org, rel, "name:") and "has no review date" in f.message
+    assert "has no review date" in f.message
 
 
 def test_repealed_obligation_and_future_review_dates(org):
     _obligation(org, "CO-1", obligation_status="repealed", last_reviewed="2020-01-01")
-    _obligation(org, "CO-2", last_reviewed="2026-07-01")  # a review after the as-of date is not yet known
+    # a review after the as-of date is not yet known: registration (2025-01-01) is the last review then
+    _obligation(org, "CO-2", last_reviewed="2026-07-01")
     [f] = only(org.run("2026-06-30"), "ms.obligation-review-overdue")
-    assert f.record == "CO-2" and "has no review date" in f.message
+    assert f.record == "CO-2" and "registered on 2025-01-01 and not reviewed since" in f.message
+    assert only(org.run("2026-07-01"), "ms.obligation-review-overdue") == []
+
+
+def test_obligation_registered_after_as_of_is_not_known(org):
+    _obligation(org, approved_on="2026-07-01", effective="2026-07-01")
+    assert only(org.run("2026-06-30"), "ms.obligation-review-overdue") == []
 
 
 def test_need_that_becomes_an_obligation_names_one(org):

@@ -85,3 +85,21 @@ def test_nonconformity_closed_with_open_actions(org):
     assert f.line == line_of(org, rel, "nc_status") and "its corrective actions CA-1 are not" in f.message
     _ca(org, status="closed", effectiveness_review={"date": "2026-05-01", "result": "effective"})
     assert only(org.run(), "nc.closed-with-open-actions") == []
+
+
+def test_states_reached_after_as_of_are_not_yet_known(org):
+    _nc(org, cause_analysis=CAUSE, nc_status="closed", closed_on="2026-07-10")
+    # implemented 2026-07-05, closed 2026-07-10: on 2026-07-01 it was still open and past its due date
+    _ca(org, status="closed", due="2026-06-30", implemented_on="2026-07-05", closed_on="2026-07-10",
+        effectiveness_review={"date": "2026-07-09", "result": "effective"})
+    result = org.run("2026-07-01")
+    [f] = only(result, "ca.overdue")
+    assert "is still open (1 days overdue" in f.message
+    assert only(result, "ca.closed-without-effectiveness") == [] and only(result, "nc.closed-with-open-actions") == []
+    assert only(org.run("2026-07-10"), "ca.overdue") == []
+
+
+def test_records_approved_after_as_of_are_left_out(org):
+    _nc(org, approved_on="2026-07-01", effective="2026-07-01")
+    assert only(org.run("2026-12-31"), "nc.no-corrective-action") != []
+    assert only(org.run("2026-06-30"), "nc.no-corrective-action") == []
