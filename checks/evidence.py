@@ -7,7 +7,11 @@ Rule
   on something (cms_build/matrix.py explains both). One finding per clause, located at the
   settings' subsystems, since the absence of a record has no other place.
 
-It is a warning, not an error: a clause without evidence is not yet shown to be met, which
+- ms.exclusion-invalid (4.3): each entry of management.exclusions names a clause of the
+  standard (error); an exclusion of a clause of 4-10, the management system every organization
+  keeps whatever it adopts, is a warning.
+
+The no-evidence rule is a warning, not an error: a clause without evidence is not yet shown to be met, which
 an auditor would still have to ask about; the matrix shows such clauses as no_evidence.
 """
 from __future__ import annotations
@@ -15,7 +19,8 @@ from __future__ import annotations
 from cms_build.api import check
 from cms_build.engine import load_rules, rule_folders
 from cms_build.matrix import applies, enforcing_checks, evidence_records, exclusions
-from cms_build.standard import load_catalogue
+from cms_build.standard import clause as find_clause
+from cms_build.standard import load_catalogue, normalise
 
 
 @check("ms.no-evidence", title="适用的要求有证据 Every applicable requirement has evidence",
@@ -40,3 +45,23 @@ def no_evidence(ctx):
                                         "list it in management.exclusions with the reason")
         issue.clauses = (c.number,)
         yield issue
+
+
+@check("ms.exclusion-invalid", title="删减的条款存在且可删减 Excluded clauses exist and may be excluded",
+       clauses=["4.3"], severity="error")
+def exclusion_invalid(ctx):
+    """4.3: the scope says what the system applies to; an exclusion names a real clause and its reason."""
+    for i, entry in enumerate(ctx.setting("management.exclusions", []) or []):
+        if not isinstance(entry, dict):
+            continue
+        where = f"management.exclusions.{i}"
+        try:
+            number = normalise(entry.get("clause"))
+        except (ValueError, TypeError) as exc:
+            yield ctx.settings_issue(where, f"exclusions[{i}]: {exc}", hint="name a clause of the standard; 'cms matrix' lists them")
+            continue
+        if find_clause(number).subsystem == "common":
+            yield ctx.settings_issue(where, f"exclusions[{i}] excludes clause {number}, a clause of the management system "
+                                            "(4-10) that applies whatever subsystems are adopted",
+                                     hint="exclude only annex clauses of activities the organization does not carry out",
+                                     severity="warning")

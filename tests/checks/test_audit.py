@@ -61,6 +61,8 @@ def test_each_adopted_subsystem_audited(org):
     _audit(org, plan=dict(PLAN, subsystems=["common", "A"]))
     [f] = only(org.run(), "audit.subsystem-not-audited")
     assert f.clauses == ("B.9.2",) and "subsystem B is adopted but no internal audit covering it" in f.message
+    _audit(org, plan=dict(PLAN, subsystems=["common", "A", "B"]))
+    assert only(org.run(), "audit.subsystem-not-audited") == []
 
 
 def test_plan_without_criteria_or_scope(org):

@@ -54,3 +54,14 @@ def test_a_check_that_ran_on_records_is_evidence(org):
 def test_excluded_clause_needs_no_evidence(org):
     org.settings(subsystems=["B"], management={"exclusions": [{"clause": "B.8.2.2.4", "reason": "不从事碳金融衍生品交易"}]})
     assert "B.8.2.2.4" not in _clauses(org.run())
+
+
+def test_exclusion_of_a_missing_or_a_common_clause(org):
+    org.settings(subsystems=["B"], management={"exclusions": [{"clause": "B.8.2.9", "reason": "x"},
+                                                              {"clause": "9.2.1", "reason": "不做内审"},
+                                                              {"clause": "B.8.2.2.4", "reason": "不从事衍生品"}]})
+    found = sorted(only(org.run(), "ms.exclusion-invalid"), key=lambda f: f.line)
+    assert [(f.severity, f.file) for f in found] == [("error", "cms.yaml"), ("warning", "cms.yaml")]
+    assert "no clause B.8.2.9 in the standard" in found[0].message
+    assert found[1].message.startswith("exclusions[1] excludes clause 9.2.1")
+    assert found[0].line == line_of(org, "cms.yaml", "B.8.2.9")
