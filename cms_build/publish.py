@@ -9,8 +9,11 @@ Everything that leaves the engine for a profile (the site's pages and search ind
 exported JSON) is taken from a `View`, never from the raw result, so that nothing left out
 can appear by accident:
 - records not published are absent; a reference to one is shown as "restricted";
-- computed results are copied with every value whose source is an unpublished record
-  replaced by None and marked ``"restricted": true``;
+- computed results are copied with every entry about an unpublished record (one whose
+  ``record`` or ``source.record`` names it) reduced to the shape of the computation (symbol,
+  unit, formula, method) and marked ``"restricted": true``: its values, labels and nested
+  data are withheld. Results that aggregate unpublished inputs (a total) stay: a computation
+  that must not publish a figure at all says so by naming its record;
 - findings are kept only for published records, and only when they do not point into a
   restricted field (their messages quote field values).
 """
@@ -112,21 +115,33 @@ def _delete(data, path: tuple) -> None:
         node[last] = RESTRICTED
 
 
+# Keys a restricted entry keeps: they describe the computation, not the record's content.
+_STRUCTURE = {"symbol", "unit", "formula", "method"}
+
+
+def _restricted(obj: dict) -> dict:
+    out = {k: v for k, v in obj.items() if k in _STRUCTURE and not isinstance(v, (dict, list))}
+    out.update({"record": RESTRICTED, "value": None, "restricted": True})
+    return out
+
+
+def _names_unpublished(obj: dict, view: View) -> bool:
+    source = obj.get("source")
+    if isinstance(source, dict) and isinstance(source.get("record"), str) and source["record"] != RESTRICTED:
+        if not view.visible(source["record"]):
+            return True
+    named = obj.get("record")
+    return isinstance(named, str) and named != RESTRICTED and not view.visible(named)
+
+
 def _scrub(obj, view: View):
-    """Walk computed results: a dict that names an unpublished record loses its values."""
+    """Walk computed results: a dict that names an unpublished record (as its `record` or its
+    `source.record`) is about that record, so all of it but the shape of the computation
+    (symbol, unit, formula, method) is withheld, nested values included."""
     if isinstance(obj, list):
         return [_scrub(x, view) for x in obj]
     if not isinstance(obj, dict):
         return obj
-    source = obj.get("source")
-    if isinstance(source, dict) and source.get("record") and not view.visible(source["record"]):
-        obj = {k: (None if k == "value" else v) for k, v in obj.items()}
-        obj["source"] = {"record": RESTRICTED}
-        obj["restricted"] = True
-    named = obj.get("record")
-    if isinstance(named, str) and named != RESTRICTED and not view.visible(named):
-        # a result about an unpublished record: neither its id nor its value may show
-        obj = {k: (None if k == "value" else v) for k, v in obj.items()}
-        obj["record"] = RESTRICTED
-        obj["restricted"] = True
+    if _names_unpublished(obj, view):
+        return _restricted(obj)
     return {k: _scrub(v, view) for k, v in obj.items()}

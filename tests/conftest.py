@@ -54,6 +54,13 @@ class OrgRepo:
         data.update(fields)
         return data
 
+    def copy_example(self) -> "OrgRepo":
+        """Start from the shipped example (clean at EXAMPLE_AS_OF)."""
+        import shutil
+        shutil.rmtree(self.root, ignore_errors=True)
+        shutil.copytree(EXAMPLE, self.root)
+        return self
+
     def run(self, as_of: str = EXAMPLE_AS_OF, stages: str = "check"):
         from cms_build.engine import run
         return run(self.root, dt.date.fromisoformat(as_of), stages=stages)
@@ -65,6 +72,15 @@ class OrgRepo:
     @staticmethod
     def of(result, rule: str) -> list:
         return [f for f in result.findings if f.rule == rule]
+
+    @staticmethod
+    def engine_only(result):
+        """Keep the engine's findings and the test's own org.* rules: a tiny fixture
+        organization is rightly full of management-system findings that an engine test
+        does not look at."""
+        from cms_build.engine import ENGINE_RULES
+        result.findings = [f for f in result.findings if f.rule in ENGINE_RULES or f.rule.startswith("org.")]
+        return result
 
 
 @pytest.fixture

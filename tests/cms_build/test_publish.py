@@ -50,7 +50,7 @@ def test_public_profile_leaves_out_records_fields_results_and_findings(org):
     assert "legal_representative" not in org_data and "contact" not in org_data
     assert org_data["legal_name"] == "公开公司"
     leaky = doc["results"]["leaky"]
-    assert leaky["inputs"][0]["value"] is None and leaky["inputs"][0]["restricted"] is True
+    assert leaky["inputs"][0] == {"record": "restricted", "value": None, "restricted": True}
     assert leaky["about"] == {"record": "restricted", "value": None, "restricted": True}
     assert leaky["public"] == {"record": "PUB", "value": 1}
     assert {f["record"] for f in doc["findings"]} == {"PUB"}
