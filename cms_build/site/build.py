@@ -48,6 +48,7 @@ class BuildReport:
     records: int
     seconds: float
     timings: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)  # pages that fell back to the generic layout
 
 
 def base_config_path() -> Path:
@@ -108,7 +109,8 @@ def build_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path 
     model.collect_attachments()
     env = environment([d / "templates" for d in dirs if (d / "templates").is_dir()], model)
     pages = Pages(model, env, docs)
-    nav = write_pages(pages, model, docs, dirs)
+    warnings: list[str] = []
+    nav = write_pages(pages, model, docs, dirs, warnings)
     timings["markdown"] = time.perf_counter() - t0
 
     config = write_config(work, docs, model, nav, out)
@@ -126,14 +128,15 @@ def build_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path 
     timings["mkdocs"] = time.perf_counter() - t0
     swap(tmp, out)
     return BuildReport(out=out, work=work, profile=profile, pages=len(pages.written), records=len(model.records),
-                       seconds=time.perf_counter() - started, timings=timings)
+                       seconds=time.perf_counter() - started, timings=timings, warnings=warnings)
 
 
-def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path]) -> list:
+def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], warnings: list | None = None) -> list:
     """Every page and file of the site; returns the navigation (top-level sections only)."""
     from . import domains
     t = model.t
     kinds = sorted(set(model.schemas.kinds) | set(model.by_kind))
+    model.trace_links = domains.trace_links(model)
     for record in model.records:
         pages.record(record)
     for kind in kinds:
@@ -142,7 +145,7 @@ def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path]) ->
     pages.findings()
     pages.matrix_page()
     pages.computations()
-    sections = domains.write(pages, model, docs)
+    sections = domains.write(pages, model, docs, warnings)
     pages.home(sections)
     pages.export()
     for target, source in sorted(model.attachment_sources.items()):

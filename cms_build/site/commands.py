@@ -29,6 +29,8 @@ def register(cli) -> None:
             report = build_site(root, _as_of(as_of), profile=profile, out=out, language=language)
         except BuildError as exc:
             raise CmsError(f"the site was not built (the previous one is untouched): {exc}") from None
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
         click.echo(f"built {report.pages} pages ({report.records} records, {profile}) into {report.out} "
                    f"in {report.seconds:.1f} s")
 

@@ -1,41 +1,622 @@
-"""The domain pages: emissions, trading and assets, neutrality.
+"""The domain pages: emissions (A, Annex E/F), trading and assets (B, C, Annex G), neutrality (D).
 
-Each page shows what the domain's computations produced (ctx.results) as the View lets
-this profile see it, and stays a working page when a domain has no results (an
-organization may not adopt every subsystem). Returns, per page, the navigation entry and
-a headline block for the home page.
+Each page shows what the domain's computation left in the results (checks/emissions.py,
+checks/trading.py, checks/assets.py, checks/neutrality.py document the structures), taken
+from the View, so a public build shows what the View lets it show ("restricted" where a
+value came from an unpublished record). Every part tolerates absent results and absent
+keys: an organization may adopt only some subsystems, and a computation that failed leaves
+None (its failure is a finding). Each page also gives the home page a headline block.
 """
 from __future__ import annotations
 
-from . import urls
-from .escape import Md, md
-from .render import ResultRenderer
+from pathlib import Path
 
-DOMAINS = (
-    # (key in strings, page, subsystems, result ids)
-    ("emissions", urls.EMISSIONS, ("A",), ("emissions",)),
-    ("trading", urls.TRADING, ("B", "C"), ("trading", "assets")),
-    ("neutrality", urls.NEUTRALITY, ("D",), ("neutrality",)),
-)
+from . import charts, urls
+from .escape import Md, fmt_number, join, md, text
+from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted
 
-
-def write(pages, model, docs) -> list[dict]:
-    sections = []
-    for key, page, subsystems, result_ids in DOMAINS:
-        sections.append(generic(pages, model, key, page, subsystems, result_ids))
-    return sections
+EMISSIONS_YEAR = "emissions/{year}.md"
+ANNEX_E = "emissions/annex-e.md"
+CLAIM_STATUS_CLASS = {"valid": "valid", "expiring": "valid", "withdrawn": "withdrawn", "expired": "expired",
+                      "superseded": "expired", "correction_pending": "pending", "not_yet_valid": "pending",
+                      "draft": "pending"}
 
 
-def generic(pages, model, key, page, subsystems, result_ids) -> dict:
-    t = model.t
-    adopted = bool(set(subsystems) & model.settings.subsystems)
-    blocks = []
-    for rid in result_ids:
-        value = model.results.get(rid)
+def write(pages, model, docs: Path, warnings: list | None = None) -> list[dict]:
+    """Write the three domain pages; returns their navigation entries and home headlines.
+
+    A domain page that fails on results of an unexpected shape falls back to the generic
+    layout of its results (with a note), so that the rest of the site is still built; the
+    failure is added to warnings.
+    """
+    out = []
+    for cls in (Emissions, Trading, Neutrality):
+        domain = cls(pages, model, docs)
+        try:
+            out.append(domain.write())
+        except Exception as exc:  # noqa: BLE001 - one domain's surprise must not cost the whole site
+            if warnings is not None:
+                warnings.append(f"{domain.key} page: {type(exc).__name__}: {exc}")
+            out.append(domain.generic(exc))
+    return out
+
+
+def trace_links(model) -> dict[str, list[tuple[str, str, str]]]:
+    """record id -> [(label, page, anchor)] of the calculations the record feeds, for its page."""
+    out: dict[str, list] = {}
+    emissions = model.results.get("emissions") or {}
+    for year, inv in sorted((emissions.get("years") or {}).items()):
+        for rid in sorted((inv or {}).get("entries") or {}):
+            if model.visible(rid):
+                out.setdefault(rid, []).append((f"{model.t['emissions']} {year}", EMISSIONS_YEAR.format(year=year),
+                                                urls.id_anchor("entry", rid)))
+    neutrality = model.results.get("neutrality") or {}
+    for cid in sorted(neutrality.get("claims") or {}):
+        if model.visible(cid):
+            out.setdefault(cid, []).append((model.t["neutrality"], urls.NEUTRALITY, urls.id_anchor("claim", cid)))
+    for fid in sorted(neutrality.get("footprints") or {}):
+        if model.visible(fid):
+            out.setdefault(fid, []).append((model.t["neutrality"], urls.NEUTRALITY, urls.id_anchor("footprint", fid)))
+    assets = model.results.get("assets") or {}
+    for eid in sorted(assets.get("compliance") or {}):
+        if model.visible(eid):
+            out.setdefault(eid, []).append((model.t["trading"], urls.TRADING, urls.id_anchor("compliance", eid)))
+    return out
+
+
+class Domain:
+    key = ""
+    page = ""
+    subsystems: tuple = ()
+    result_ids: tuple = ()
+
+    def __init__(self, pages, model, docs: Path):
+        self.pages, self.m, self.t, self.docs = pages, model, model.t, docs
+        self.adopted = bool(set(self.subsystems) & model.settings.subsystems)
+        self.link = urls.Linker(self.page)
+        self.home = urls.Linker(urls.HOME)  # the headline block is shown on the home page
+        self.traces = TraceRenderer(model, self.page, self.key)
+
+    # -- small pieces -------------------------------------------------------------------
+    def num(self, value, unit: str = "") -> Md:
         if value is None:
-            continue
-        body = "\n".join(ResultRenderer(model, page, rid).render(value, level=3))
-        blocks.append({"title": rid, "level": 2, "anchor": urls.anchor("result", rid), "body": Md(body)})
-    intro = md(t["not_adopted"]) if not adopted else (md(t["no_results"]) if not blocks else "")
-    pages.render("section.md.j2", page, title=t[key], intro=intro, blocks=blocks)
-    return {"nav": t[key], "page": page, "title": t[key], "headline": None}
+            return md("—")
+        if isinstance(value, bool):
+            return md(self.t["bool_yes"] if value else self.t["bool_no"])
+        if isinstance(value, (int, float)):
+            return join([md(fmt_number(value)), md(unit)], " ") if unit else md(fmt_number(value))
+        return md(value)
+
+    def tv(self, traced) -> Md:
+        """The value of a Traced dict with its unit; 'restricted' when the View withheld it."""
+        if not isinstance(traced, dict):
+            return self.num(traced)
+        if traced.get("value") is None and traced.get("restricted"):
+            return restricted(self.t)
+        return self.num(traced.get("value"), traced.get("unit", ""))
+
+    def pct(self, value) -> Md:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return md("—")
+        return md(f"{value:+.2f} %")
+
+    def rec(self, rid, link: urls.Linker | None = None, with_title: bool = False) -> Md:
+        L = link or self.link
+        if isinstance(rid, str) and self.m.visible(rid):
+            r = self.m.by_id[rid]
+            return L.to(self.m.page_of(rid), f"{rid} {r.title}" if with_title and r.title != rid else rid)
+        if rid is None:
+            return md("")
+        return restricted(self.t) if self.m.public or rid == "restricted" else md(rid)
+
+    def chart(self, name: str, svg: str | None, alt: str, link: urls.Linker | None = None) -> Md:
+        if not svg:
+            return Md("")
+        rel = f"charts/{urls.safe_name(name)}.svg"
+        path = self.docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(svg, encoding="utf-8")
+        return Md(f"![{md(alt)}]({(link or self.link).url(rel)}){{ .cms-chart }}")
+
+    def pages_table(self, headers, rows, align=None) -> Md:
+        from .pages import table
+        return table(headers, rows, align)
+
+    def section(self, title: str, body, level: int = 2, anchor_id: str = "") -> dict:
+        return {"title": title, "level": level, "anchor": anchor_id, "body": body if isinstance(body, Md) else md(body)}
+
+    def generic(self, exc: Exception) -> dict:
+        blocks = []
+        for rid in self.result_ids:
+            value = self.m.results.get(rid)
+            if value is not None:
+                body = "\n".join(ResultRenderer(self.m, self.page, rid).render(value, level=3))
+                blocks.append(self.section(rid, Md(body), anchor_id=urls.anchor("result", rid)))
+        return self.finish(blocks, intro=md(f"{self.t['generic_layout']} ({type(exc).__name__}: {exc})"))
+
+    def finish(self, blocks: list[dict], headline=None, intro=None) -> dict:
+        t = self.t
+        if intro is None:
+            intro = md(t["not_adopted"]) if not self.adopted else (md(t["no_results"]) if not blocks else Md(""))
+        self.pages.render("section.md.j2", self.page, title=t[self.key], intro=intro, blocks=blocks)
+        return {"nav": t[self.key], "page": self.page, "title": t[self.key], "headline": headline}
+
+
+# -- emissions ---------------------------------------------------------------------------
+class Emissions(Domain):
+    key, page, subsystems, result_ids = "emissions", urls.EMISSIONS, ("A",), ("emissions",)
+
+    def write(self) -> dict:
+        m, t = self.m, self.t
+        res = m.results.get("emissions")
+        if not isinstance(res, dict) or not res.get("years"):
+            return self.finish([])
+        years = sorted((res.get("years") or {}).items(), key=lambda kv: str(kv[0]))
+        blocks = []
+        rows = []
+        for year, inv in years:
+            inv = inv or {}
+            reported, verified = inv.get("reported") or {}, inv.get("verified") or {}
+            changes = (inv.get("changes") or {}).get("total") or {}
+            intensity = (inv.get("intensity") or {}).get("per_output_value")
+            rows.append((self.link.to(EMISSIONS_YEAR.format(year=year), str(year)), self.tv(inv.get("total")),
+                         self.pct(changes.get("change_pct")),
+                         join([self.rec(reported.get("record")), self.num(reported.get("value"))], " ") if reported else md("—"),
+                         join([self.rec(verified.get("record")), md(verified.get("opinion", ""))], " ") if verified else md("—"),
+                         self.tv(intensity) if intensity else md("—")))
+        head = [t["year"], t["total_emissions"], t["change_vs_previous"], t["reported"], t["verified"],
+                t["intensity_output_value"]]
+        totals = {int(y): (inv or {}).get("total", {}).get("value") for y, inv in years}
+        chart = self.chart("emissions-total", charts.line_chart(t["total_emissions"], "tCO2e",
+                                                                [(t["total_emissions"], totals)]), t["total_emissions"])
+        blocks.append(self.section(t["inventory_by_year"], join([
+            md(t["gwp_set"] + ": " + str(res.get("gwp_set", ""))), Md("\n\n"), self.pages_table(head, rows),
+            Md("\n\n"), chart, Md("\n\n"), self.link.to(ANNEX_E, t["annex_e_tables"])], ""), anchor_id="inventory"))
+        blocks += self.indicators(res)
+        blocks += self.targets(res)
+        for label, key in ((t["not_computed"], "not_computed"), (t["excluded"], "excluded")):
+            ids = [i for i in res.get(key) or [] if isinstance(i, str)]
+            if ids:
+                blocks.append(self.section(label, join([self.rec(i) for i in ids], ", ")))
+        for year, inv in years:
+            self.year_page(str(year), inv or {})
+        self.annex_e(res, [int(y) for y, _ in years if str(y).isdigit()])
+        latest_year, latest = years[-1]
+        headline = join([text(f"{latest_year}: "), self.tv((latest or {}).get("total")), text(" · "),
+                         self.home.to(self.page, t["emissions"])] + self.target_summary(res), "")
+        return self.finish(blocks, headline=headline)
+
+    def indicators(self, res) -> list[dict]:
+        t = self.t
+        out = []
+        for iid, ind in sorted((res.get("indicators") or {}).items()):
+            if not isinstance(ind, dict):
+                continue
+            unit = ind.get("unit", "")
+            values = {y: v.get("value") for y, v in (ind.get("values") or {}).items() if isinstance(v, dict)}
+            hl, pts = [], []
+            base, bench = ind.get("baseline") or {}, ind.get("benchmark") or {}
+            if isinstance(base.get("value"), (int, float)):
+                hl.append((t["baseline"], base["value"]))
+            if isinstance(bench.get("value"), (int, float)):
+                hl.append((t["benchmark"], bench["value"]))
+            for tg in (res.get("targets") or {}).values():
+                if isinstance(tg, dict) and tg.get("indicator") == iid and str(tg.get("deadline", ""))[:4].isdigit():
+                    pts.append((f"{t['target']} {tg.get('id', '')}", int(str(tg["deadline"])[:4]), tg.get("target")))
+            title = f"{ind.get('title', iid)}"
+            svg = charts.line_chart(title, unit, [(title, {int(y): v for y, v in values.items() if str(y).isdigit()})],
+                                    hlines=hl, points=pts)
+            rows = []
+            comparison = ind.get("comparison") or {}
+            for y, v in sorted((ind.get("values") or {}).items()):
+                c = comparison.get(y) or {}
+                rows.append((md(y), self.tv(v), self.pct(c.get("vs_baseline_pct")), self.pct(c.get("vs_benchmark_pct"))))
+            body = [join([self.rec(iid), text(f" · {t['unit']}: {unit}"),
+                          text(f" · {t['baseline']}: ") if base else Md(""),
+                          join([self.num(base.get("value"), base.get("unit", "")), self.rec(base.get("record"))], " ")
+                          if base else Md(""),
+                          text(f" · {t['benchmark']}: ") if bench else Md(""),
+                          join([self.num(bench.get("value"), bench.get("unit", "")), md(bench.get("source", ""))], " ")
+                          if bench else Md("")], ""),
+                    self.pages_table([t["year"], t["value"], t["vs_baseline"], t["vs_benchmark"]], rows),
+                    self.chart(f"indicator-{iid}", svg, title)]
+            problems = [md(p) for p in ind.get("problems") or []]
+            if problems:
+                body.append(join(problems, Md("<br>")))
+            out.append(self.section(title, join(body, Md("\n\n")), level=3, anchor_id=urls.id_anchor("indicator", iid)))
+        if out:
+            out.insert(0, self.section(self.t["indicators"], Md(""), anchor_id="indicators"))
+        return out
+
+    def targets(self, res) -> list[dict]:
+        t = self.t
+        rows = []
+        for tid, tg in sorted((res.get("targets") or {}).items()):
+            if not isinstance(tg, dict):
+                continue
+            status = str(tg.get("status", ""))
+            rows.append((self.rec(tid), md(tg.get("title", "")), self.rec(tg.get("indicator")),
+                         self.num(tg.get("baseline"), tg.get("unit", "")), self.num(tg.get("target"), tg.get("unit", "")),
+                         md(tg.get("deadline", "")), join([md(tg.get("latest_year", "")), self.num(tg.get("latest"))], ": "),
+                         md(f"{tg['achieved_pct']:.1f} %") if isinstance(tg.get("achieved_pct"), (int, float)) else md("—"),
+                         badge("target", status, t["target_status_names"].get(status, status))))
+        if not rows:
+            return []
+        return [self.section(t["targets"], self.pages_table(
+            [t["id"], t["title"], t["indicator"], t["baseline"], t["target"], t["deadline"], t["latest"],
+             t["achieved"], t["status"]], rows), anchor_id="targets")]
+
+    def target_summary(self, res) -> list:
+        t = self.t
+        statuses = [str(tg.get("status")) for tg in (res.get("targets") or {}).values() if isinstance(tg, dict)]
+        if not statuses:
+            return []
+        counts = {s: statuses.count(s) for s in dict.fromkeys(statuses)}
+        return [text(f" · {t['targets']}: ")] + [join([badge("target", s, t["target_status_names"].get(s, s)), md(n)], " ")
+                                              for s, n in counts.items()]
+
+    def year_page(self, year: str, inv: dict) -> None:
+        t, m = self.t, self.m
+        rel = EMISSIONS_YEAR.format(year=year)
+        L = urls.Linker(rel)
+        traces = TraceRenderer(m, rel, "e")
+        blocks = []
+        total = inv.get("total")
+        summary = [join([text(t["total_emissions"] + ": "), self.tv(total)], "")]
+        if isinstance(total, dict) and total.get("formula"):
+            summary.append(join([text(t["trace_formula"] + ": "), md(total["formula"])], ""))
+        blocks.append(self.section("", join(summary, Md("<br>"))))
+        entries = inv.get("entries") or {}
+        sources = inv.get("sources") or {}
+        rows = []
+        for sid, src in sorted(sources.items(), key=lambda kv: -(kv[1] or {}).get("value", 0) if isinstance((kv[1] or {}).get("value"), (int, float)) else 0):
+            src = src or {}
+            recs = [r for r in src.get("records") or [] if isinstance(r, str)]
+            drill = join([L.to(rel, r, urls.id_anchor("entry", r)) if m.visible(r) and r in entries else self.rec(r, L)
+                          for r in recs], ", ")
+            rows.append((self.rec(sid, L), md(src.get("title", "")), self.rec(src.get("facility"), L), md(src.get("site") or ""),
+                         md(t["category_names"].get(src.get("category"), src.get("category") or "")),
+                         md(t["method_names"].get(src.get("method"), src.get("method") or "")),
+                         self.num(src.get("value"), "tCO2e"), drill))
+        blocks.append(self.section(t["by_source"], self.pages_table(
+            [t["source"], t["title"], t["facility"], t["site"], t["category"], t["method"], t["value"], t["trace"]],
+            rows, ["left"] * 6 + ["right", "left"]), anchor_id="by-source"))
+        for key, label in (("by_facility", t["facility"]), ("by_site", t["site"]), ("by_category", t["category"]),
+                           ("by_method", t["method"]), ("by_gas", t["gas"]), ("by_process", t["process"])):
+            part = inv.get(key) or {}
+            if not part:
+                continue
+            names = t["category_names"] if key == "by_category" else t["method_names"] if key == "by_method" else {}
+            prow = [((self.rec(k, L) if key == "by_facility" else md(names.get(k, k))), self.tv(v)) for k, v in sorted(part.items())]
+            blocks.append(self.section(f"{t['breakdown']}: {label}", self.pages_table([label, t["value"]], prow,
+                                                                                       ["left", "right"]), level=3))
+        intensity = inv.get("intensity") or {}
+        intensity_traces = []
+        if isinstance(intensity.get("per_output_value"), dict):
+            intensity_traces.append(intensity["per_output_value"])
+        intensity_traces += [v for _, v in sorted((intensity.get("per_product") or {}).items()) if isinstance(v, dict)]
+        if intensity_traces:
+            body = "\n".join(line for tr in intensity_traces for line in traces.render(tr, 3, "", ("intensity", tr.get("label", ""))))
+            blocks.append(self.section(t["intensity"], Md(body), anchor_id="intensity"))
+        gaps = [g for g in inv.get("gaps") or [] if isinstance(g, dict)]
+        if gaps:
+            grow = [(self.rec(g.get("record"), L), md(g.get("period", "")), md(g.get("status", "")),
+                     self.num(g.get("value")), traces.source(g.get("source"))) for g in gaps]
+            blocks.append(self.section(t["gaps"], self.pages_table([t["record"], t["period"], t["status"], t["value"],
+                                                                     t["trace_source"]], grow)))
+        lines = []
+        for rid, entry in sorted(entries.items()):
+            if not isinstance(entry, dict):
+                continue
+            visible = m.visible(rid)
+            ident = urls.id_anchor("entry", rid)
+            title = f"{rid} {sources.get(entry.get('source'), {}).get('title', '')}" if visible else t["restricted"]
+            lines += [f"### {md(title)} {{#{ident}}}", ""]
+            meta = [self.rec(rid, L), self.rec(entry.get("source"), L), self.rec(entry.get("facility"), L),
+                    md(t["category_names"].get(entry.get("category"), entry.get("category") or "")),
+                    md(t["method_names"].get(entry.get("method"), entry.get("method") or "")),
+                    md(entry.get("clause", "")), md(entry.get("data_source", ""))]
+            lines += [str(join([x for x in meta if str(x)], " · ")), ""]
+            if isinstance(entry.get("total"), dict):
+                lines += traces.render(entry["total"], 4, "", ("entry", rid))
+        if lines:
+            blocks.append(self.section(t["calculation_traces"], Md("\n".join(lines)), anchor_id="traces"))
+        self.pages.render("section.md.j2", rel, L=L, title=f"{t['emissions']} {year}",
+                          intro=join([L.to(self.page, t["emissions"]), L.to(ANNEX_E, t["annex_e_tables"])], " · "),
+                          blocks=blocks)
+
+    def annex_e(self, res, years: list[int]) -> None:
+        t, m = self.t, self.m
+        L = urls.Linker(ANNEX_E)
+        blocks = []
+        try:
+            from ..calc.annex_e import tables
+            data = tables(res, years) if years else {}
+        except Exception:  # noqa: BLE001 - a domain module that fails must not take the site down
+            data = {}
+        for tid, table_data in sorted(data.items()):
+            if not isinstance(table_data, dict):
+                continue
+            columns = [c for c in table_data.get("columns") or [] if isinstance(c, dict)]
+            headers = [c.get(m.lang) or c.get("zh") or c.get("key", "") for c in columns]
+            rows = []
+            for row in table_data.get("rows") or []:
+                if isinstance(row, dict):
+                    rows.append([self.cell(row.get(c.get("key"))) for c in columns])
+            notes = [md(n.get(m.lang) or n.get("zh", "")) if isinstance(n, dict) else md(n)
+                     for n in table_data.get("notes") or []]
+            title = table_data.get("title") or {}
+            body = [self.pages_table(headers, rows)]
+            if notes:
+                body.append(join(notes, Md("<br>")))
+            blocks.append(self.section(title.get(m.lang) or title.get("zh") or tid if isinstance(title, dict) else str(title),
+                                       join(body, Md("\n\n")), anchor_id=urls.anchor("table", tid)))
+        self.pages.render("section.md.j2", ANNEX_E, L=L, title=t["annex_e_tables"],
+                          intro=join([L.to(self.page, t["emissions"]), md(t["annex_e_intro"])], " · "),
+                          blocks=blocks or [self.section("", md(t["no_results"]))])
+
+    def cell(self, value) -> Md:
+        if isinstance(value, dict):
+            if "zh" in value or "en" in value:
+                return md(value.get(self.m.lang) or value.get("zh") or value.get("en") or "")
+            if value.get("restricted"):
+                return restricted(self.t)
+            return md(", ".join(f"{k}: {v}" for k, v in value.items()))
+        return self.num(value)
+
+
+# -- trading and assets ------------------------------------------------------------------
+class Trading(Domain):
+    key, page, subsystems, result_ids = "trading", urls.TRADING, ("B", "C"), ("assets", "trading")
+
+    def write(self) -> dict:
+        t = self.t
+        assets = self.m.results.get("assets")
+        trading = self.m.results.get("trading")
+        blocks: list[dict] = []
+        headline_parts = []
+        if isinstance(assets, dict):
+            comp = self.compliance(assets)
+            blocks += comp
+            blocks += self.balance_sheets(assets)
+            blocks += self.ledger(assets)
+            blocks += self.listed(t["asset_problems"], assets.get("problems"), "asset-problems")
+            blocks += self.listed(t["serial_clashes"], assets.get("serial_clashes"), "serial-clashes")
+            positions = [c for c in (assets.get("compliance") or {}).values() if isinstance(c, dict)]
+            if positions:
+                latest = sorted(positions, key=lambda c: str(c.get("deadline", "")))[-1]
+                headline_parts = [self.rec(latest.get("record") or "", self.home), text(" "),
+                                  self.position_badge(latest), text(f" · {t['deadline']}: {latest.get('deadline', '')}")]
+            sheets = assets.get("balance_sheets") or {}
+            if sheets:
+                year = sorted(sheets)[-1]
+                headline_parts += [text(f" · {t['net_assets']} {year}: "), self.tv((sheets[year] or {}).get("net"))]
+        if isinstance(trading, dict):
+            blocks += self.surveillance(trading)
+        headline = join(headline_parts + [text(" · "), self.home.to(self.page, t["trading"])], "") if headline_parts else None
+        return self.finish(blocks, headline=headline)
+
+    def position_badge(self, c: dict) -> Md:
+        t = self.t
+        if c.get("short"):
+            state = "short"
+        elif c.get("closed") and c.get("late"):
+            state = "late"
+        elif c.get("closed"):
+            state = "met"
+        else:
+            state = "open"
+        return badge("position", state, t["position_names"].get(state, state))
+
+    def compliance(self, assets) -> list[dict]:
+        t = self.t
+        out = []
+        for cid, c in sorted((assets.get("compliance") or {}).items()):
+            if not isinstance(c, dict):
+                continue
+            rows = [(md(t["record"]), self.rec(c.get("record") or cid, with_title=True)),
+                    (md(t["period"]), md(c.get("period") if not isinstance(c.get("period"), dict)
+                                          else f"{c['period'].get('start', '')} – {c['period'].get('end', '')}")),
+                    (md(t["deadline"]), md(c.get("deadline", ""))),
+                    (md(t["status"]), self.position_badge(c))]
+            for key in ("due", "ccer_limit", "surrendered", "remaining", "cover", "position", "value"):
+                if key in c:
+                    rows.append((md(t["compliance_names"].get(key, key)), self.tv(c.get(key))))
+            for key in ("ccer_share", "allowances_surrendered", "ccer_surrendered"):
+                if key in c and not isinstance(c.get(key), (dict, list)):
+                    rows.append((md(t["compliance_names"].get(key, key)), self.num(c.get(key))))
+            body = [self.pages_table([t["field"], t["value"]], rows)]
+            trace_lines = []
+            for key in ("due", "surrendered", "remaining", "position"):
+                if is_trace(c.get(key)):
+                    trace_lines += self.traces.render(c[key], 4, "", ("compliance", cid, key))
+            if trace_lines:
+                body.append(Md("\n".join(trace_lines)))
+            out.append(self.section(f"{cid}", join(body, Md("\n\n")), level=3, anchor_id=urls.id_anchor("compliance", cid)))
+        if out:
+            out.insert(0, self.section(t["compliance_position"], Md(""), anchor_id="compliance"))
+        return out
+
+    def balance_sheets(self, assets) -> list[dict]:
+        t, lang = self.t, self.m.lang
+        out = []
+        for year, sheet in sorted((assets.get("balance_sheets") or {}).items()):
+            if not isinstance(sheet, dict):
+                continue
+            body = [md(f"{t['valuation_date']}: {sheet.get('valuation_date', '')}")]
+            for side, table_id in (("positive", "G.1"), ("negative", "G.2")):
+                rows = []
+                for line in sheet.get(side) or []:
+                    if not isinstance(line, dict):
+                        continue
+                    value = line.get("value") or {}
+                    inputs = value.get("inputs") if isinstance(value, dict) else None
+                    sources = join([self.traces.source(i.get("source")) for i in inputs or [] if isinstance(i, dict)
+                                    and i.get("source")], Md("<br>"))
+                    rows.append((md(line.get(f"group_{lang}") or line.get("group_zh", "")),
+                                 md(line.get(f"label_{lang}") or line.get("label_zh", "")), md(line.get("description", "")),
+                                 self.num(line.get("quantity"), "t" if line.get("quantity") is not None else ""),
+                                 self.tv(value), sources))
+                total = sheet.get(f"total_{side}")
+                body += [md(f"{t['table']} {table_id} {t['assets_' + side]}"),
+                         self.pages_table([t["group"], t["item"], t["description"], t["quantity"], t["value"],
+                                           t["trace_source"]], rows, ["left"] * 3 + ["right", "right", "left"]),
+                         join([text(t["total"] + ": "), self.tv(total)], "")]
+            body.append(Md(f"**{md(t['net_assets'])}: {self.tv(sheet.get('net'))}**"))
+            if is_trace(sheet.get("net")):
+                body.append(Md("\n".join(self.traces.render(sheet["net"], 4, "", ("balance", year, "net")))))
+            out.append(self.section(f"{t['balance_sheet']} {year}", join(body, Md("\n\n")), level=3,
+                                    anchor_id=urls.anchor("balance", year)))
+        if out:
+            out.insert(0, self.section(t["balance_sheet"], md(t["balance_sheet_intro"]), anchor_id="balance-sheet"))
+        return out
+
+    def ledger(self, assets) -> list[dict]:
+        t = self.t
+        rows = []
+        for account, by_asset in sorted((assets.get("ledger") or {}).items()):
+            if not isinstance(by_asset, dict):
+                continue
+            for key, entry in sorted(by_asset.items()):
+                if not isinstance(entry, dict):
+                    continue
+                for p in entry.get("periods") or []:
+                    if not isinstance(p, dict):
+                        continue
+                    rows.append((self.rec(account), md(key), md(p.get("year", "")),
+                                 *[self.num(p.get(k)) for k in ("opening", "allocation", "purchases", "sales",
+                                                                "surrenders", "retirements", "transfers", "financing")],
+                                 self.tv(p.get("closing"))))
+        if not rows:
+            return []
+        headers = [t["account"], t["asset"], t["year"], *[t["ledger_names"].get(k, k) for k in (
+            "opening", "allocation", "purchases", "sales", "surrenders", "retirements", "transfers", "financing",
+            "closing")]]
+        return [self.section(t["asset_ledger"], self.pages_table(headers, rows, ["left"] * 3 + ["right"] * 9),
+                             anchor_id="ledger")]
+
+    def surveillance(self, trading) -> list[dict]:
+        t = self.t
+        counts = trading.get("counts") or {}
+        body = [self.pages_table([t["field"], t["value"]],
+                                 [(md(k), self.num(v)) for k, v in sorted(counts.items())])] if counts else []
+        out = [self.section(t["trading_surveillance"], join(body, Md("\n\n")) if body else Md(""), anchor_id="surveillance")]
+        for key in ("self_trades", "price_band", "type_mismatch", "cancel_ratios", "reverse_pairs", "problems"):
+            out += self.listed(t["surveillance_names"].get(key, key), trading.get(key), f"surveillance-{key}", level=3)
+        return out
+
+    def listed(self, title: str, items, anchor_id: str, level: int = 2) -> list[dict]:
+        """Any list of findings-like dicts from the results, generically."""
+        items = [i for i in items or [] if isinstance(i, dict)]
+        if not items:
+            return []
+        body = "\n".join(ResultRenderer(self.m, self.page, anchor_id).render(items, level=level + 1))
+        return [self.section(title, Md(body), level=level, anchor_id=anchor_id)]
+
+
+# -- neutrality --------------------------------------------------------------------------
+class Neutrality(Domain):
+    key, page, subsystems, result_ids = "neutrality", urls.NEUTRALITY, ("D",), ("neutrality",)
+
+    def write(self) -> dict:
+        t = self.t
+        res = self.m.results.get("neutrality")
+        if not isinstance(res, dict):
+            return self.finish([])
+        blocks = []
+        claims = [(cid, c) for cid, c in sorted((res.get("claims") or {}).items()) if isinstance(c, dict)]
+        rows = []
+        for cid, c in claims:
+            status = (c.get("status") or {}).get("status", "")
+            grade = (c.get("grade") or {}).get("grade")
+            rows.append((self.link.to(self.page, cid if self.m.visible(cid) else t["restricted"], urls.id_anchor("claim", cid)),
+                         self.rec(c.get("subject")), self.status_badge(status), md(grade or "—"),
+                         md(f"{c.get('valid_from', '')} – {c.get('valid_until', '')}")))
+        if rows:
+            blocks.append(self.section(t["claims"], self.pages_table([t["claim"], t["subject"], t["status"], t["grade"],
+                                                                      t["validity"]], rows), anchor_id="claims"))
+        for cid, c in claims:
+            blocks.append(self.claim(cid, c))
+        footprints = [(fid, f) for fid, f in sorted((res.get("footprints") or {}).items()) if isinstance(f, dict)]
+        if footprints:
+            blocks.append(self.section(t["footprints"], Md(""), anchor_id="footprints"))
+        for fid, f in footprints:
+            body = [join([text(t["subject"] + ": "), self.rec(f.get("subject")), text(" · " + t["period"] + ": "),
+                          md(self.period(f.get("period")))], "")]
+            if f.get("declared") is not None:
+                body.append(join([text(t["declared"] + ": "), self.num(f.get("declared"), "tCO2e")], ""))
+            if is_trace(f.get("total")):
+                body.append(Md("\n".join(self.traces.render(f["total"], 4, "", ("footprint", fid)))))
+            blocks.append(self.section(fid, join(body, Md("\n\n")), level=3, anchor_id=urls.id_anchor("footprint", fid)))
+        current = [(cid, c) for cid, c in claims if (c.get("status") or {}).get("status") not in ("draft", "superseded")]
+        headline = None
+        if current:
+            cid, c = current[-1]
+            st = c.get("status") or {}
+            headline = join([self.home.to(self.page, cid if self.m.visible(cid) else t["restricted"],
+                                          urls.id_anchor("claim", cid)), text(" "),
+                             self.status_badge(st.get("status", "")),
+                             text(f" · {t['grade']}: {(c.get('grade') or {}).get('grade') or '—'}"),
+                             text(f" · {st.get('reason', '')}") if st.get("reason") else Md("")], "")
+        return self.finish(blocks, headline=headline)
+
+    def period(self, p) -> str:
+        return f"{p.get('start', '')} – {p.get('end', '')}" if isinstance(p, dict) else str(p or "")
+
+    def status_badge(self, status: str) -> Md:
+        cls = CLAIM_STATUS_CLASS.get(status, "pending")
+        return Md(f'<span class="cms-badge cms-claim-{cls}">{md(self.t["claim_status_names"].get(status, status))}</span>')
+
+    def claim(self, cid: str, c: dict) -> dict:
+        t = self.t
+        st = c.get("status") or {}
+        status = str(st.get("status", ""))
+        cls = CLAIM_STATUS_CLASS.get(status, "pending")
+        # an expired or withdrawn claim says so first and loudly, never as valid
+        banner = Md(f'<div class="cms-claim-banner cms-claim-{cls}">{md(t["claim_status_names"].get(status, status))}'
+                    + (f" — {md(st.get('reason'))}" if st.get("reason") else "") + "</div>")
+        grade = c.get("grade") or {}
+        rows = [(md(t["claim"]), self.rec(cid, with_title=True)), (md(t["subject"]), self.rec(c.get("subject"))),
+                (md(t["footprint"]), self.rec(c.get("footprint"))), (md(t["period"]), md(self.period(c.get("period")))),
+                (md(t["achieved_on"]), md(c.get("achieved_on", ""))),
+                (md(t["validity"]), md(f"{c.get('valid_from', '')} – {c.get('valid_until', '')}")),
+                (md(t["max_last_valid_day"]), md(c.get("max_last_valid_day", ""))),
+                (md(t["status"]), self.status_badge(status)),
+                (md(t["grade"]), join([md(grade.get("grade") or "—"), md(grade.get("reason", ""))], " — "
+                                      if grade.get("reason") else "")),
+                (md(t["offset_kinds"]), md(", ".join(map(str, c.get("offset_kinds") or [])))),
+                (md(t["covered"]), self.num(c.get("covered"))),
+                (md(t["reduction_share"]), self.tv(c.get("reduction_share")))]
+        for key in ("last_valid_day", "deadline", "days_left", "withdraw_from"):
+            if st.get(key) not in (None, ""):
+                rows.append((md(t["claim_status_fields"].get(key, key)), md(st.get(key))))
+        if c.get("superseded_by"):
+            rows.append((md(t["superseded_by"]), self.rec(c.get("superseded_by"))))
+        body = [banner, self.pages_table([t["field"], t["value"]], rows)]
+        balance = c.get("balance") or {}
+        brow = [(md(t["balance_names"].get(k, k)), self.tv(balance.get(k)))
+                for k in ("emissions", "reductions", "to_offset", "retired", "surplus") if k in balance]
+        if brow:
+            body += [md(t["balance"]), self.pages_table([t["field"], t["value"]], brow, ["left", "right"])]
+        retirements = [r for r in c.get("retirements") or [] if isinstance(r, dict)]
+        if retirements:
+            body += [md(t["retirements"]), self.pages_table(
+                [t["credit"], t["date"], t["quantity"], t["certificate"]],
+                [(self.rec(r.get("credit")), md(r.get("date", "")), self.num(r.get("quantity"), "tCO2e"),
+                  md(r.get("certificate_ref", ""))) for r in retirements])]
+        credits = [g for g in grade.get("credits") or [] if isinstance(g, dict)]
+        if credits:
+            body += [md(t["credit_grades"]), self.pages_table(
+                [t["credit"], t["grade"], t["reason"], t["category"], t["offset_kind"], t["vintage"], t["quantity"]],
+                [(self.rec(g.get("credit")), md(g.get("grade") or "—"), md(g.get("reason", "")), md(g.get("category", "")),
+                  md(g.get("offset_kind", "")), md(g.get("vintage_year", "")), self.num(g.get("quantity"))) for g in credits])]
+        events = [e for e in c.get("events") or [] if isinstance(e, dict)]
+        if events:
+            body += [md(t["events"]), self.pages_table(
+                [t["event"], t["date"], t["deadline"], t["state"], t["corrected_on"]],
+                [(self.rec(e.get("event")), md(e.get("date", "")), md(e.get("deadline", "")), md(e.get("state", "")),
+                  md(e.get("corrected_on") or "")) for e in events])]
+        if is_trace(balance.get("surplus")):
+            body.append(Md("\n".join(self.traces.render(balance["surplus"], 4, "", ("claim", cid, "surplus")))))
+        title = f"{cid} {self.m.by_id[cid].title}" if self.m.visible(cid) else t["restricted"]
+        return self.section(title, join(body, Md("\n\n")), level=3, anchor_id=urls.id_anchor("claim", cid))

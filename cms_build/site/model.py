@@ -7,7 +7,6 @@ computed results. The raw result is used only for the schemas (labels) and the i
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -68,6 +67,10 @@ class SiteModel:
             if owner:
                 self.findings_by_record[owner].append(f)
         self.results = self.view.results()
+        if self.public:
+            hidden = set(result.index.by_id) - self.view.ids
+            self.results = hide_ids(self.results, hidden)
+        self.trace_links: dict = {}  # record id -> [(label, page, anchor)], filled by domains
         self._labels: dict = {}
         self.envelope = list(self.schemas.by_id(SCHEMA_BASE + "envelope.schema.json").get("properties", {}))
         self.attachments: dict[tuple, str] = {}  # (record id, path tuple) -> docs path
@@ -191,9 +194,35 @@ class SiteModel:
         return str(site.get("title") or self.t["site_title"])
 
 
+_LABELS = ("label", "name", "title", "note", "description", "subject_title")
+
+
+def hide_ids(obj, hidden: set, counter=None):
+    """Results for the public profile, stricter than the View on two points: an id of an
+    unpublished record is replaced wherever it appears (as a value or as a mapping key,
+    e.g. results keyed by record id), and an entry the View restricted loses its label
+    too (labels of computed values quote the titles of the records they come from)."""
+    counter = counter if counter is not None else {}
+    if isinstance(obj, list):
+        return [hide_ids(x, hidden, counter) for x in obj]
+    if isinstance(obj, str):
+        return RESTRICTED if obj in hidden else obj
+    if not isinstance(obj, dict):
+        return obj
+    out = {}
+    for key, value in obj.items():
+        if isinstance(key, str) and key in hidden:
+            counter.setdefault(key, f"{RESTRICTED}-{len(counter) + 1}")
+            key = counter[key]
+        out[key] = hide_ids(value, hidden, counter)
+    if out.get("restricted") is True:
+        for name in _LABELS:
+            if isinstance(out.get(name), str):
+                out[name] = RESTRICTED
+    return out
+
+
 def _finding_order(f):
     rank = SEVERITY_ORDER.index(f.severity) if f.severity in SEVERITY_ORDER else 9
     return (rank, f.file, f.line, f.col, f.rule, f.message)
 
-
-_NUM = re.compile(r"^\d+$")

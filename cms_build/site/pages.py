@@ -220,6 +220,7 @@ class Pages:
             refs_in.append((L.to(m.page_of(src.id), f"{src.id} {src.title}" if src.title != src.id else src.id),
                             md(m.kind_title(src.kind)), md(m.label(src.kind, ref.path))))
         refs_in.sort(key=lambda row: str(row[0]))
+        computed = [L.to(target, label, anchor_id) for label, target, anchor_id in m.trace_links.get(record.id, [])]
         history_rows, history_message, headers = self.history(record)
         notes = data.get("notes")
         self.render("record.md.j2", rel, L=L, record=record, title=f"{record.id} {record.title}"
@@ -227,7 +228,7 @@ class Pages:
                     badges=join(badges, " "), meta=meta, blocks=blocks,
                     notes=md(notes) if isinstance(notes, str) and notes.strip() else "",
                     notes_label=rr.field_label(("notes",)), attachments=attachments,
-                    refs_out=refs_out, refs_in=refs_in, findings=m.findings_by_record.get(record.id, []),
+                    refs_out=refs_out, refs_in=refs_in, computed=join(computed, " · "), findings=m.findings_by_record.get(record.id, []),
                     history_rows=history_rows, history_message=history_message, history_headers=headers,
                     history_note=md(t["history_note"] + (" " + t["history_public_note"] if m.public else "")))
 

@@ -207,15 +207,23 @@ class TraceRenderer:
             if src.get("second_hand"):
                 parts.append(md(f"({t['trace_second_hand']})"))
             return join([p for p in parts if str(p)], " · ")
+        if "step" in src:
+            return md(f"{t['trace_steps']} {src.get('step')}")
         if "setting" in src:
             return join([md(t["source_setting"]), md(src.get("setting")), md(src.get("citation", ""))], " · ")
         return md(json.dumps(src, ensure_ascii=False, sort_keys=True, default=str))
 
-    def render(self, trace: dict, level: int = 3, number: str = "", key_path: tuple = ()) -> list[str]:
+    def render(self, trace: dict, level: int = 3, number: str = "", key_path: tuple = (), ident: str = "") -> list[str]:
         """Markdown lines of a trace and its steps; headings go no deeper than h6."""
         t = self.t
         lines: list[str] = []
-        ident = self.unique(*key_path) if key_path else self.unique(number or "root")
+        ident = ident or (self.unique(*key_path) if key_path else self.unique(number or "root"))
+        steps = [s for s in trace.get("steps") or [] if isinstance(s, dict)]
+        numbers = [f"{number}.{k}" if number else str(k) for k in range(1, len(steps) + 1)]
+        step_ids = [self.unique(*(key_path + (str(k),))) if key_path else self.unique(numbers[k - 1])
+                    for k in range(1, len(steps) + 1)]
+        # an input computed in a step names it ({"step": "AD"}): link to that step
+        by_label = {str(s.get("label")): (n, i) for s, n, i in zip(steps, numbers, step_ids) if s.get("label")}
         heading = "#" * min(level, 6)
         title = md(trace.get("label") or trace.get("formula") or "")
         numbered = f"{md(number)} " if number else ""
@@ -239,17 +247,23 @@ class TraceRenderer:
                 name = md(i.get("name", ""))
                 if i.get("note"):
                     name = join([name, md(f"({i['note']})")], " ")
+                src = i.get("source")
+                if isinstance(src, dict) and set(src) == {"step"} and str(src["step"]) in by_label:
+                    n, target = by_label[str(src["step"])]
+                    source = self.link.to(self.link.src, f"→ {t['trace_steps']} {n}", target)
+                else:
+                    source = self.source(src)
                 lines.append(f"| {md(i.get('symbol', ''))} | {name} | {self.value(i.get('value'))} | "
-                             f"{md(i.get('unit', ''))} | {self.source(i.get('source'))} |")
+                             f"{md(i.get('unit', ''))} | {source} |")
             lines.append("")
         notes = [n for n in trace.get("notes") or []]
         for n in notes:
             lines.append(f"- {md(n)}")
         if notes:
             lines.append("")
-        for k, step in enumerate([s for s in trace.get("steps") or [] if isinstance(s, dict)], start=1):
-            sub = f"{number}.{k}" if number else str(k)
-            lines.extend(self.render(step, level + 1, sub, key_path + (str(k),) if key_path else ()))
+        for k, step in enumerate(steps, start=1):
+            lines.extend(self.render(step, level + 1, numbers[k - 1], key_path + (str(k),) if key_path else (),
+                                     ident=step_ids[k - 1]))
         return lines
 
 

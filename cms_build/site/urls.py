@@ -65,6 +65,11 @@ def anchor(*parts) -> str:
     return text or "x"
 
 
+def id_anchor(prefix: str, record_id: str) -> str:
+    """An HTML id for a record id, one-to-one: '.' and '_' are spelled out ('_2e', '_5f')."""
+    return f"{prefix}-" + str(record_id).replace("_", "_5f").replace(".", "_2e")
+
+
 def relative(src: str, target: str) -> str:
     """The relative URL from page src to file target (both docs-relative POSIX paths)."""
     frag = ""
