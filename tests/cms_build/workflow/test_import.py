@@ -99,3 +99,42 @@ def test_import_into_the_wrong_kind_or_missing_record(repo, tmp_path):
     assert code == 2 and "no record with id 'NOPE'" in err
     code, _, err = cms("import", "activity", "AD-2025-BJ2-GAS", tmp_path / "none.csv", "--path", repo)
     assert code == 2 and "no such file" in err
+
+
+def test_trades_xlsx_round_trip_and_rejections(repo, tmp_path):
+    import csv
+    import datetime as dt
+    target = repo / "trading/data/trades-2025.csv"
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    book = openpyxl.Workbook()
+    ws = book.active
+    headers = list(rows[0])
+    ws.append(headers)
+    for row in rows:
+        ws.append([float(row[h]) if h in ("quantity", "price", "fees") else row[h] for h in headers])
+    # a spreadsheet time cell without a zone, read as +08:00 (--timezone)
+    ws.cell(row=2, column=headers.index("time") + 1, value=dt.datetime(2025, 9, 16, 9, 31, 40))
+    good = tmp_path / "trades.xlsx"
+    book.save(good)
+    code, out, err = cms("import", "trades", "TL-CEA-2025", good, "--path", repo, "--overwrite")
+    assert code == 0, out + err
+    assert f"{len(rows)} rows accepted, 0 rejected" in out
+    written = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert written[0]["time"] == "2025-09-16T09:31:40+08:00"
+    assert [r["trade_id"] for r in written] == [r["trade_id"] for r in rows]
+    assert float(written[0]["price"]) == float(rows[0]["price"])
+    code, out, _ = cms("check", repo, "--as-of", "2026-06-30")
+    assert code == 0, out  # the re-imported ledger still passes every rule
+
+    ws.cell(row=3, column=headers.index("quantity") + 1, value="五千")
+    ws.cell(row=4, column=headers.index("side") + 1, value="borrow")
+    ws.cell(row=5, column=headers.index("time") + 1, value="yesterday")
+    bad = tmp_path / "bad.xlsx"
+    book.save(bad)
+    before = target.read_text(encoding="utf-8")
+    code, out, _ = cms("import", "trades", "TL-CEA-2025", bad, "--path", repo, "--overwrite")
+    assert code == 1 and "3 rejected" in out and "nothing written" in out
+    assert "row 3, column 'quantity': '五千': not a whole number" in out
+    assert "row 4, column 'side': 'borrow': must be one of" in out
+    assert "row 5, column 'time': 'yesterday': not a date and time with time zone" in out
+    assert target.read_text(encoding="utf-8") == before
