@@ -136,7 +136,14 @@ def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], wa
     from . import domains
     t = model.t
     kinds = sorted(set(model.schemas.kinds) | set(model.by_kind))
-    model.trace_links = domains.trace_links(model)
+    # the domain pages first: record pages link to the traces on the pages that succeeded
+    links = domains.trace_links(model)
+    failed: list[str] = []
+    sections = domains.write(pages, model, docs, failed)
+    if warnings is not None:
+        warnings.extend(failed)
+    broken = {w.split(" ", 1)[0] for w in failed}
+    model.trace_links = {rid: [x for x in items if x[3] not in broken] for rid, items in links.items()}
     for record in model.records:
         pages.record(record)
     for kind in kinds:
@@ -145,7 +152,6 @@ def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], wa
     pages.findings()
     pages.matrix_page()
     pages.computations()
-    sections = domains.write(pages, model, docs, warnings)
     pages.home(sections)
     pages.export()
     for target, source in sorted(model.attachment_sources.items()):

@@ -41,26 +41,29 @@ def write(pages, model, docs: Path, warnings: list | None = None) -> list[dict]:
     return out
 
 
-def trace_links(model) -> dict[str, list[tuple[str, str, str]]]:
-    """record id -> [(label, page, anchor)] of the calculations the record feeds, for its page."""
+def trace_links(model) -> dict[str, list[tuple[str, str, str, str]]]:
+    """record id -> [(label, page, anchor, domain)] of the calculations the record feeds, for its page."""
     out: dict[str, list] = {}
     emissions = model.results.get("emissions") or {}
     for year, inv in sorted((emissions.get("years") or {}).items()):
         for rid in sorted((inv or {}).get("entries") or {}):
             if model.visible(rid):
                 out.setdefault(rid, []).append((f"{model.t['emissions']} {year}", EMISSIONS_YEAR.format(year=year),
-                                                urls.id_anchor("entry", rid)))
+                                                urls.id_anchor("entry", rid), "emissions"))
     neutrality = model.results.get("neutrality") or {}
     for cid in sorted(neutrality.get("claims") or {}):
         if model.visible(cid):
-            out.setdefault(cid, []).append((model.t["neutrality"], urls.NEUTRALITY, urls.id_anchor("claim", cid)))
+            out.setdefault(cid, []).append((model.t["neutrality"], urls.NEUTRALITY, urls.id_anchor("claim", cid),
+                                            "neutrality"))
     for fid in sorted(neutrality.get("footprints") or {}):
         if model.visible(fid):
-            out.setdefault(fid, []).append((model.t["neutrality"], urls.NEUTRALITY, urls.id_anchor("footprint", fid)))
+            out.setdefault(fid, []).append((model.t["neutrality"], urls.NEUTRALITY, urls.id_anchor("footprint", fid),
+                                            "neutrality"))
     assets = model.results.get("assets") or {}
     for eid in sorted(assets.get("compliance") or {}):
         if model.visible(eid):
-            out.setdefault(eid, []).append((model.t["trading"], urls.TRADING, urls.id_anchor("compliance", eid)))
+            out.setdefault(eid, []).append((model.t["trading"], urls.TRADING, urls.id_anchor("compliance", eid),
+                                            "trading"))
     return out
 
 
@@ -99,6 +102,10 @@ class Domain:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             return md("—")
         return md(f"{value:+.2f} %")
+
+    def s(self, value) -> Md:
+        """Text from the results; the View's 'restricted' marker as the placeholder."""
+        return restricted(self.t) if value == "restricted" else md(value if value is not None else "")
 
     def rec(self, rid, link: urls.Linker | None = None, with_title: bool = False) -> Md:
         L = link or self.link
@@ -203,7 +210,7 @@ class Emissions(Domain):
             for tg in (res.get("targets") or {}).values():
                 if isinstance(tg, dict) and tg.get("indicator") == iid and str(tg.get("deadline", ""))[:4].isdigit():
                     pts.append((f"{t['target']} {tg.get('id', '')}", int(str(tg["deadline"])[:4]), tg.get("target")))
-            title = f"{ind.get('title', iid)}"
+            title = t["restricted"] if ind.get("title") == "restricted" else str(ind.get("title", iid))
             svg = charts.line_chart(title, unit, [(title, {int(y): v for y, v in values.items() if str(y).isdigit()})],
                                     hlines=hl, points=pts)
             rows = []
@@ -235,7 +242,7 @@ class Emissions(Domain):
             if not isinstance(tg, dict):
                 continue
             status = str(tg.get("status", ""))
-            rows.append((self.rec(tid), md(tg.get("title", "")), self.rec(tg.get("indicator")),
+            rows.append((self.rec(tid), self.s(tg.get("title", "")), self.rec(tg.get("indicator")),
                          self.num(tg.get("baseline"), tg.get("unit", "")), self.num(tg.get("target"), tg.get("unit", "")),
                          md(tg.get("deadline", "")), join([md(tg.get("latest_year", "")), self.num(tg.get("latest"))], ": "),
                          md(f"{tg['achieved_pct']:.1f} %") if isinstance(tg.get("achieved_pct"), (int, float)) else md("—"),
@@ -274,7 +281,7 @@ class Emissions(Domain):
             recs = [r for r in src.get("records") or [] if isinstance(r, str)]
             drill = join([L.to(rel, r, urls.id_anchor("entry", r)) if m.visible(r) and r in entries else self.rec(r, L)
                           for r in recs], ", ")
-            rows.append((self.rec(sid, L), md(src.get("title", "")), self.rec(src.get("facility"), L), md(src.get("site") or ""),
+            rows.append((self.rec(sid, L), self.s(src.get("title", "")), self.rec(src.get("facility"), L), self.s(src.get("site") or ""),
                          md(t["category_names"].get(src.get("category"), src.get("category") or "")),
                          md(t["method_names"].get(src.get("method"), src.get("method") or "")),
                          self.num(src.get("value"), "tCO2e"), drill))

@@ -7,6 +7,8 @@ computed results. The raw result is used only for the schemas (labels) and the i
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -60,16 +62,15 @@ class SiteModel:
         self.by_kind: dict[str, list] = defaultdict(list)
         for r in self.records:
             self.by_kind[r.kind].append(r)
-        self.findings = sorted(self.view.findings, key=_finding_order)
+        self.hider = Hider(set(result.index.by_id) - self.view.ids if self.public else set())
+        self.findings = sorted((self.hider.finding(f) for f in self.view.findings), key=_finding_order)
         self.findings_by_record: dict[str, list] = defaultdict(list)
         for f in self.findings:
             owner = f.record if f.record in self.by_id else (self.by_rel[f.file].id if f.file in self.by_rel else None)
             if owner:
                 self.findings_by_record[owner].append(f)
-        self.results = self.view.results()
-        if self.public:
-            hidden = set(result.index.by_id) - self.view.ids
-            self.results = hide_ids(self.results, hidden)
+        self.results = self.hider(self.view.results())
+        self._data = {r.id: self.hider(self.view.data(r)) for r in self.records}
         self.trace_links: dict = {}  # record id -> [(label, page, anchor)], filled by domains
         self._labels: dict = {}
         self.envelope = list(self.schemas.by_id(SCHEMA_BASE + "envelope.schema.json").get("properties", {}))
@@ -121,7 +122,8 @@ class SiteModel:
 
     # -- records --------------------------------------------------------------------------
     def data(self, record) -> dict:
-        return self.view.data(record)
+        """The record's fields as the View shows them (ids of unpublished records hidden)."""
+        return self._data[record.id]
 
     def visible(self, record_id) -> bool:
         return isinstance(record_id, str) and self.view.visible(record_id)
@@ -195,31 +197,71 @@ class SiteModel:
 
 
 _LABELS = ("label", "name", "title", "note", "description", "subject_title")
+_ID_KEYS = ("id", "record", "source", "indicator", "subject", "credit", "claim", "footprint", "event", "account",
+            "facility", "record_id")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def hide_ids(obj, hidden: set, counter=None):
-    """Results for the public profile, stricter than the View on two points: an id of an
-    unpublished record is replaced wherever it appears (as a value or as a mapping key,
-    e.g. results keyed by record id), and an entry the View restricted loses its label
-    too (labels of computed values quote the titles of the records they come from)."""
-    counter = counter if counter is not None else {}
-    if isinstance(obj, list):
-        return [hide_ids(x, hidden, counter) for x in obj]
-    if isinstance(obj, str):
-        return RESTRICTED if obj in hidden else obj
-    if not isinstance(obj, dict):
-        return obj
-    out = {}
-    for key, value in obj.items():
-        if isinstance(key, str) and key in hidden:
-            counter.setdefault(key, f"{RESTRICTED}-{len(counter) + 1}")
-            key = counter[key]
-        out[key] = hide_ids(value, hidden, counter)
-    if out.get("restricted") is True:
-        for name in _LABELS:
-            if isinstance(out.get(name), str):
-                out[name] = RESTRICTED
-    return out
+class Hider:
+    """For the public profile, stricter than the View on four points:
+    - an id of an unpublished record is replaced by "restricted" wherever it appears: as a
+      value, inside a text ("E[AD-2024-01]", a finding's message) or as a mapping key (results
+      keyed by record id get "restricted-1", "restricted-2" ...);
+    - an entry the View restricted loses its label too (labels of computed values quote the
+      titles of the records they come from);
+    - so does a mapping about an unpublished record (found under its id, or naming it as its
+      id, record, source ...): a result that repeats an indicator's or a source's title;
+    - a computed value that only passes on one restricted input ("recorded value") is
+      restricted too: it is that input's value.
+    """
+
+    def __init__(self, hidden: set):
+        self.hidden = hidden
+        self.keys: dict[str, str] = {}
+
+    def _token(self, match) -> str:
+        token = match.group(0)
+        if token in self.hidden:
+            return RESTRICTED
+        bare = token.rstrip("._-")
+        return RESTRICTED + token[len(bare):] if bare in self.hidden else token
+
+    def text(self, value):
+        if not isinstance(value, str) or not self.hidden:
+            return value
+        return _TOKEN.sub(self._token, value)
+
+    def __call__(self, obj, about_hidden: bool = False):
+        if isinstance(obj, list):
+            return [self(x, about_hidden) for x in obj]
+        if isinstance(obj, str):
+            return self.text(obj)
+        if not isinstance(obj, dict):
+            return obj
+        if not self.hidden:
+            return obj
+        about_hidden = about_hidden or any(isinstance(obj.get(k), str) and obj[k] in self.hidden for k in _ID_KEYS)
+        out = {}
+        for key, value in obj.items():
+            hidden_key = isinstance(key, str) and key in self.hidden
+            if hidden_key:
+                self.keys.setdefault(key, f"{RESTRICTED}-{len(self.keys) + 1}")
+                key = self.keys[key]
+            elif isinstance(key, str):
+                key = self.text(key)
+            out[key] = self(value, about_hidden=about_hidden or hidden_key)  # all of it is about that record
+        inputs = out.get("inputs")
+        if ("formula" in out and isinstance(inputs, list) and len(inputs) == 1 and not out.get("steps")
+                and isinstance(inputs[0], dict) and inputs[0].get("restricted")):
+            out["value"], out["restricted"] = None, True
+        if out.get("restricted") is True or about_hidden:
+            for name in _LABELS:
+                if isinstance(out.get(name), str):
+                    out[name] = RESTRICTED
+        return out
+
+    def finding(self, f):
+        return dataclasses.replace(f, message=self.text(f.message), hint=self.text(f.hint), path=self.text(f.path))
 
 
 def _finding_order(f):

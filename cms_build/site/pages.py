@@ -126,7 +126,7 @@ class Pages:
         self.env = env
         self.docs = docs
         self.written: list[str] = []
-        self.matrix = conformity_matrix(model.result, model.view)
+        self.matrix = model.hider(conformity_matrix(model.result, model.view))
         self.clause_anchors: set[str] = set()
         if self.matrix:
             self.clause_anchors = {str(c.get("number")) for c in self.matrix.get("clauses", [])}
@@ -220,7 +220,7 @@ class Pages:
             refs_in.append((L.to(m.page_of(src.id), f"{src.id} {src.title}" if src.title != src.id else src.id),
                             md(m.kind_title(src.kind)), md(m.label(src.kind, ref.path))))
         refs_in.sort(key=lambda row: str(row[0]))
-        computed = [L.to(target, label, anchor_id) for label, target, anchor_id in m.trace_links.get(record.id, [])]
+        computed = [L.to(target, label, anchor_id) for label, target, anchor_id, _ in m.trace_links.get(record.id, [])]
         history_rows, history_message, headers = self.history(record)
         notes = data.get("notes")
         self.render("record.md.j2", rel, L=L, record=record, title=f"{record.id} {record.title}"
@@ -429,6 +429,7 @@ class Pages:
         doc = export_document(self.m.result, self.m.profile)
         doc.pop("generator", None)
         _scrub_refs(doc, self.m)
+        doc = self.m.hider(doc)
         path = self.docs / urls.EXPORT
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n",

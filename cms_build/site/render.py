@@ -225,7 +225,8 @@ class TraceRenderer:
         # an input computed in a step names it ({"step": "AD"}): link to that step
         by_label = {str(s.get("label")): (n, i) for s, n, i in zip(steps, numbers, step_ids) if s.get("label")}
         heading = "#" * min(level, 6)
-        title = md(trace.get("label") or trace.get("formula") or "")
+        label = trace.get("label") or trace.get("formula") or ""
+        title = md(t["restricted"] if label == RESTRICTED else label)
         numbered = f"{md(number)} " if number else ""
         lines.append(f"{heading} {numbered}{title} {{#{ident}}}")
         lines.append("")
@@ -244,7 +245,7 @@ class TraceRenderer:
                          f"{md(t['trace_unit'])} | {md(t['trace_source'])} |")
             lines.append("|---|---|--:|---|---|")
             for i in inputs:
-                name = md(i.get("name", ""))
+                name = restricted(t) if i.get("name") == RESTRICTED else md(i.get("name", ""))
                 if i.get("note"):
                     name = join([name, md(f"({i['note']})")], " ")
                 src = i.get("source")

@@ -76,8 +76,8 @@ def relative(src: str, target: str) -> str:
     if "#" in target:
         target, frag = target.split("#", 1)
         frag = "#" + frag
-    if not target:
-        return frag
+    if not target or (target == src and frag):
+        return frag  # a link within the page
     base = posixpath.dirname(src) or "."
     return posixpath.relpath(target, base) + frag
 
@@ -93,6 +93,6 @@ class Linker:
 
     def to(self, target: str, text, anchor_id: str = "") -> Md:
         """A Markdown link to a page (target) with escaped text."""
-        dest = self.url(target) + (f"#{anchor_id}" if anchor_id else "")
+        dest = self.url(target + (f"#{anchor_id}" if anchor_id else ""))
         label = md(text)
         return Md(f"[{label if str(label) else md(target)}]({dest})")

@@ -143,6 +143,30 @@ def test_open_a_calculation_trace_and_its_source(page):
     assert page.url.endswith("records/policy/POL-1.html")
 
 
+def test_example_emissions_from_year_to_a_source_trace(page):
+    open_page(page, "example-internal/emissions/index.html")
+    assert page.locator("article img.cms-chart").count() >= 1
+    assert page.evaluate("Array.from(document.querySelectorAll('img.cms-chart')).every(i => i.naturalWidth > 0)")
+    shot(page, "emissions")
+    page.locator("article table a", has_text="2024").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("emissions/2024.html")
+    link = page.locator("article table a[href^='#entry-']").first
+    target = link.get_attribute("href")
+    link.click()
+    assert page.url.endswith(target)
+    heading = page.locator(target)
+    assert heading.is_visible() and "E = AD × EF" in page.locator("article").inner_text()
+    shot(page, "emissions-trace")
+
+
+@pytest.mark.parametrize("path", ["trading/index.html", "neutrality/index.html", "emissions/annex-e.html"])
+def test_domain_pages_open_clean(page, path):
+    open_page(page, f"example-internal/{path}")
+    assert page.locator("article h2").count() >= 1
+    shot(page, path.split("/")[0] + ("-annex-e" if "annex" in path else ""))
+
+
 def test_public_trace_restricts_inputs_from_unpublished_records(page):
     open_page(page, "mini-public/computations/site-demo.html")
     rows = page.locator("xpath=//*[@id='r-total-2']/following::table[1]//tbody/tr")

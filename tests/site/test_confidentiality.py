@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 
 from .conftest import MARKER_CONFIDENTIAL, MARKER_FIELD, MARKER_LISTED, build, mini_org
 
@@ -47,3 +48,23 @@ def test_public_site_links_left_out_records_as_restricted(org, tmp_path):
     assert "方针内容需要在下次管理评审时复核" in pol and "is internal" not in pol
     org_page = (site / "records" / "organization" / "ORG-1.html").read_text(encoding="utf-8")
     assert "法定代表人" not in org_page  # the x-confidentiality field is left out, label and all
+
+
+def test_public_example_names_no_unpublished_record_anywhere(example_sites):
+    """Not even by id: references, results keyed by id, ids inside symbols and messages."""
+    from cms_build.engine import run
+    from cms_build.publish import View
+    from tests.conftest import EXAMPLE
+
+    from .conftest import AS_OF
+    result = run(EXAMPLE, AS_OF)
+    view = View(result, "public")
+    hidden = set(result.index.by_id) - view.ids
+    assert hidden and view.ids  # the example has both, so this test can fail
+    public = every_text(example_sites["public"])
+    pattern = re.compile(r"(?<![A-Za-z0-9._-])(" + "|".join(map(re.escape, sorted(hidden, key=len, reverse=True)))
+                         + r")(?![A-Za-z0-9_-])")
+    found = {name: sorted(set(pattern.findall(text)))[:5] for name, text in public.items() if pattern.search(text)}
+    assert found == {}
+    internal = every_text(example_sites["internal"])
+    assert any(pattern.search(text) for text in internal.values())

@@ -1,0 +1,145 @@
+"""Domain pages: emissions drill-down, Annex E, charts; trading and assets; neutrality claims."""
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from cms_build.engine import run
+from cms_build.site.charts import line_chart
+from tests.conftest import EXAMPLE
+
+from .conftest import AS_OF, build, mini_org
+
+
+def text(site, rel: str) -> str:
+    return html.unescape((site / rel).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def example_result():
+    return run(EXAMPLE, AS_OF)
+
+
+def test_emissions_drill_down_from_year_to_record_and_back(example_sites, example_result):
+    site = example_sites["internal"]
+    years = example_result.results["emissions"]["years"]
+    year = sorted(years)[-1]
+    inv = years[year]
+    record_id = sorted(inv["entries"])[0]
+    entry = inv["entries"][record_id]
+    index = (site / "emissions/index.html").read_text(encoding="utf-8")
+    assert f'href="{year}.html"' in index  # the inventory table links each year
+    page = (site / f"emissions/{year}.html").read_text(encoding="utf-8")
+    anchor = "entry-" + record_id.replace("_", "_5f").replace(".", "_2e")
+    assert f'id="{anchor}"' in page  # each activity record's trace has its anchor ...
+    assert f'href="#{anchor}"' in page  # ... linked from the by-source table
+    visible = html.unescape(page)
+    assert entry["total"]["formula"] in visible
+    # the record page links to its calculation
+    kind = example_result.index.by_id[record_id].kind
+    record_page = (site / f"records/{kind}/{record_id}.html").read_text(encoding="utf-8")
+    assert f'href="../../emissions/{year}.html#{anchor}"' in record_page
+    # an input computed in a step links to that step
+    assert re.search(r'href="#e-entry-[^"]+-1-1"', page) or "→" not in visible
+
+
+def test_emissions_totals_match_the_results(example_sites, example_result):
+    from cms_build.site.escape import fmt_number
+    index = text(example_sites["internal"], "emissions/index.html")
+    for year, inv in example_result.results["emissions"]["years"].items():
+        assert f"{fmt_number(inv['total']['value'])} tCO2e" in index, year
+
+
+def test_charts_are_static_svg_images(example_sites):
+    site = example_sites["internal"]
+    index = (site / "emissions/index.html").read_text(encoding="utf-8")
+    charts = re.findall(r'<img[^>]+src="\.\./(charts/[^"]+\.svg)"', index)
+    assert charts, "the emissions page shows charts"
+    for chart in charts:
+        svg = (site / chart).read_text(encoding="utf-8")
+        assert svg.startswith("<?xml") and "<script" not in svg and "<dc:date>" not in svg
+
+
+def test_chart_is_reproducible_and_its_labels_are_text():
+    args = ("排放 $x$ <script>", "tCO2e", [("总量 $", {2023: 5.8e6, 2024: 6.0e6})])
+    kwargs = {"hlines": [("基准 <b>", 5.9e6)], "points": [("目标", 2026, 5.7e6)]}
+    first, second = line_chart(*args, **kwargs), line_chart(*args, **kwargs)
+    assert first == second  # no date, fixed ids: the same bytes
+    assert "&lt;script&gt;" in first and "<script" not in first  # mathtext is off, text is escaped
+    assert "5,800,000" in first or "5,900,000" in first  # thousands, not 5.8e+06
+    assert line_chart("空", "t", [("无数据", {})]) is None
+
+
+def test_annex_e_tables(example_sites):
+    page = text(example_sites["internal"], "emissions/annex-e.html")
+    for table in ("E.1", "E.2", "E.3"):
+        assert table in page
+
+
+def test_trading_and_assets_page(example_sites, example_result):
+    page = text(example_sites["internal"], "trading/index.html")
+    assets = example_result.results["assets"]
+    for cid in assets["compliance"]:
+        assert cid in page
+    for year in assets["balance_sheets"]:
+        assert f"表 G.1" in page and f"碳资产负债表 {year}" in page
+
+
+def test_example_pages_need_no_fallback(tmp_path):
+    report = build(EXAMPLE, tmp_path / "site")
+    assert report.warnings == []
+
+
+# -- neutrality claims: the status is shown first and loudly, never as valid when it is not --
+def claim(status: str, reason: str, grade="Silver") -> dict:
+    return {"subject": "SCOPE-1", "footprint": None, "period": {"start": "2024-01-01", "end": "2024-12-31"},
+            "valid_from": "2025-03-01", "valid_until": "2026-02-28",
+            "balance": {"emissions": {"value": 100.0, "unit": "tCO2e", "label": "E", "formula": "E", "inputs": [],
+                                      "steps": [], "notes": []}},
+            "grade": {"grade": grade, "reason": "vintage 2021 (D.8.2.6)", "credits": []},
+            "status": {"status": status, "reason": reason}, "retirements": [], "events": []}
+
+
+@pytest.fixture
+def claims_site(org, tmp_path):
+    root = mini_org(org)
+    result = run(root, AS_OF)
+    result.results["neutrality"] = {"claims": {"POL-1": claim("expired", "valid until 2026-02-28"),
+                                               "ORG-1": claim("withdrawn", "no correction by 2025-08-31"),
+                                               "SCOPE-1": claim("valid", "valid 2026-03-01 to 2027-02-28")},
+                                    "footprints": {}}
+    return build(root, tmp_path / "site", result=result)
+
+
+def test_expired_and_withdrawn_claims_are_shown_as_such(claims_site):
+    page = (claims_site.out / "neutrality/index.html").read_text(encoding="utf-8")
+    banners = re.findall(r'<div class="cms-claim-banner cms-claim-(\w+)">([^<]+)', page)
+    assert ("expired", "已过期 — valid until 2026-02-28") in banners
+    assert ("withdrawn", "已撤销 — no correction by 2025-08-31") in banners
+    assert ("valid", "有效 — valid 2026-03-01 to 2027-02-28") in banners
+    # in the claims table, each status has its own badge; expired/withdrawn never read "valid"
+    rows = re.findall(r'<tr>(.*?)</tr>', page, flags=re.S)
+    for rid, word in (("POL-1", "已过期"), ("ORG-1", "已撤销")):
+        row = next(r for r in rows if f"#claim-{rid}" in r)
+        assert word in row and "有效" not in row
+    home = (claims_site.out / "index.html").read_text(encoding="utf-8")
+    assert "cms-claim-" in home  # the home page shows the current claim with its status
+
+
+def test_a_domain_page_survives_results_of_an_unexpected_shape(org, tmp_path):
+    root = mini_org(org)
+    result = run(root, AS_OF)
+    result.results["neutrality"] = {"claims": {"POL-1": {"status": "not a mapping"}}}
+    report = build(root, tmp_path / "site", result=result)
+    assert [w for w in report.warnings if w.startswith("neutrality page")]
+    assert "通用版式" in text(report.out, "neutrality/index.html")
+
+
+def test_domains_without_results_still_have_working_pages(org, tmp_path):
+    root = mini_org(org)  # adopts A only, records no activity data
+    site = build(root, tmp_path / "site").out
+    assert "暂无计算结果" in text(site, "emissions/index.html")
+    assert "本组织未采用该分体系" in text(site, "trading/index.html")
+    assert "本组织未采用该分体系" in text(site, "neutrality/index.html")
