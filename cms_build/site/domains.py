@@ -389,7 +389,8 @@ class Trading(Domain):
             blocks += self.ledger(assets)
             blocks += self.listed(t["asset_problems"], assets.get("problems"), "asset-problems")
             blocks += self.listed(t["serial_clashes"], assets.get("serial_clashes"), "serial-clashes")
-            positions = [c for c in (assets.get("compliance") or {}).values() if isinstance(c, dict)]
+            positions = [c for c in (assets.get("compliance") or {}).values()
+                         if isinstance(c, dict) and self.m.visible(c.get("record"))]
             if positions:
                 latest = sorted(positions, key=lambda c: str(c.get("deadline", "")))[-1]
                 headline_parts = [self.rec(latest.get("record") or "", self.home), text(" "),

@@ -12,7 +12,6 @@ import functools
 import http.server
 import os
 import threading
-import time
 from pathlib import Path
 
 import click
@@ -71,7 +70,8 @@ def make_server(directory: Path, port: int = 0) -> http.server.ThreadingHTTPServ
 
 
 def serve(root: Path, as_of: dt.date | None, profile: str = "internal", out="_site", language=None,
-          port: int = 8000, interval: float = 1.0, once: bool = False) -> None:
+          port: int = 8000, interval: float = 1.0, stop: threading.Event | None = None, ready=None) -> None:
+    """Serve until Ctrl-C (or until `stop` is set; `ready(url)` is called once serving)."""
     out = Path(out).resolve()
 
     def rebuild() -> bool:
@@ -89,13 +89,16 @@ def serve(root: Path, as_of: dt.date | None, profile: str = "internal", out="_si
     server = make_server(out, port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    click.echo(f"serving {out} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    click.echo(f"serving {out} on {url} (Ctrl-C to stop)")
+    if ready:
+        ready(url)
+    stop = stop or threading.Event()
     folders = watched_folders(root)
     ignore = [out, out.parent / ".cms-build"]
     state = snapshot(folders, ignore)
     try:
-        while not once:
-            time.sleep(interval)
+        while not stop.wait(interval):
             now = snapshot(folders, ignore)
             if now != state:
                 state = now

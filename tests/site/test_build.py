@@ -91,6 +91,34 @@ def test_same_inputs_same_bytes(mini):
     assert "search/search_index.json" in first and "sitemap.xml.gz" in first
 
 
+def test_the_example_gives_the_same_bytes_twice(tmp_path):
+    """With charts, traces, Annex E tables and the search index: nothing depends on the clock."""
+    from tests.conftest import EXAMPLE
+    first = read_tree(build(EXAMPLE, tmp_path / "a", "public").out)
+    second = read_tree(build(EXAMPLE, tmp_path / "b", "public").out)
+    assert any(name.startswith("charts/") for name in first)
+    assert [k for k in first if first.get(k) != second.get(k)] == [] and first.keys() == second.keys()
+
+
+def test_attached_files_are_copied_under_names_the_site_chooses(mini):
+    root, tmp = mini
+    (root / "policy" / "evidence").mkdir()
+    (root / "policy" / "evidence" / "会议纪要 <x>.pdf").write_bytes(b"%PDF-1.4 minutes")
+    (root / "policy" / "evidence" / "page.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    (root / "policy" / "POL-ATT.yaml").write_text(yaml.safe_dump({
+        "kind": "policy", "id": "POL-ATT", "title": "附件", "status": "approved", "confidentiality": "public",
+        "statement": "见附件", "issued_by": "总经理",
+        "attachments": [{"path": "evidence/会议纪要 <x>.pdf", "title": "纪要"}, {"path": "evidence/page.html"}]},
+        allow_unicode=True), encoding="utf-8")
+    site = build(root, tmp / "site").out
+    assert (site / "files/POL-ATT/1.pdf").read_bytes() == b"%PDF-1.4 minutes"
+    assert (site / "files/POL-ATT/2.bin").is_file()  # never served as a page that could run
+    assert not list(site.rglob("page.html")) and not list(site.rglob("*会议纪要*"))
+    pol = page(site, "records/policy/POL-ATT.html")
+    assert 'href="../../files/POL-ATT/1.pdf"' in pol and 'href="../../files/POL-ATT/2.bin"' in pol
+    assert "会议纪要 <x>.pdf" in html.unescape(pol) and "<x>" not in pol
+
+
 def test_failed_build_leaves_the_last_good_site(mini):
     root, tmp = mini
     out = tmp / "site"

@@ -1,0 +1,59 @@
+"""cms serve: serves the site on 127.0.0.1, rebuilds on change, keeps the last good site on failure."""
+from __future__ import annotations
+
+import threading
+import time
+import urllib.request
+
+from cms_build.site.serve import make_server, serve
+
+from .conftest import AS_OF, mini_org
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a local test server
+        return response.read().decode("utf-8")
+
+
+def wait_for(predicate, seconds: float = 180.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_server_listens_on_localhost_only(tmp_path):
+    (tmp_path / "index.html").write_text("ok", encoding="utf-8")
+    server = make_server(tmp_path)
+    try:
+        assert server.server_address[0] == "127.0.0.1" and server.server_address[1] > 0
+    finally:
+        server.server_close()
+
+
+def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(org, tmp_path):
+    root = mini_org(org)
+    out = tmp_path / "site"
+    stop, ready = threading.Event(), []
+    thread = threading.Thread(target=serve, kwargs=dict(root=root, as_of=AS_OF, out=out, port=0, interval=0.2,
+                                                        stop=stop, ready=ready.append), daemon=True)
+    thread.start()
+    try:
+        assert wait_for(lambda: ready), "the first build did not finish"
+        url = ready[0] + "records/policy/POL-1.html"
+        assert "推进燃料清洁化" in fetch(url)
+        # a record changes: the page changes
+        path = root / "policy" / "POL-1.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("推进燃料清洁化", "推进燃料低碳化"), encoding="utf-8")
+        assert wait_for(lambda: "推进燃料低碳化" in fetch(url)), "no rebuild after a record changed"
+        # a template breaks the build: the last good site is still served
+        (root / "site" / "templates").mkdir(parents=True)
+        (root / "site" / "templates" / "home.md.j2").write_text("[坏链接](missing.md)\n", encoding="utf-8")
+        time.sleep(5)
+        assert "推进燃料低碳化" in fetch(url) and "测试发电有限公司" in fetch(ready[0] + "index.html")
+    finally:
+        stop.set()
+        thread.join(timeout=120)
+    assert not thread.is_alive()
