@@ -26,6 +26,10 @@ _ALIGN = {"left": "---", "right": "--:", "center": ":-:"}
 PER_PAGE = 500
 MATRIX_EVIDENCE = 30
 MATRIX_FINDINGS = 20
+# Results shown by a domain page of their own (domains.py), not in the generic layout.
+DOMAIN_KEYS = {"emissions": "emissions", "assets": "trading", "trading": "trading", "neutrality": "neutrality"}
+DOMAIN_PAGES = {"emissions": urls.EMISSIONS, "assets": urls.TRADING, "trading": urls.TRADING,
+                "neutrality": urls.NEUTRALITY}
 META_FIELDS = ("doc_no", "version", "status", "confidentiality", "author", "owner", "reviewed_by",
                "approved_by", "approved_on", "effective", "next_review", "retention_years", "clauses",
                "supersedes", "tags", "confidential_fields")
@@ -410,7 +414,10 @@ class Pages:
             rows.append((L.to(page, comp.id), md(comp.title), md(", ".join(comp.clauses))))
             value = m.results.get(comp.id)
             body = Md("")
-            if value is not None:
+            domain_page = DOMAIN_PAGES.get(comp.id)
+            if value is not None and domain_page:  # shown, with its traces, on the domain's page
+                body = urls.Linker(page).to(domain_page, t[DOMAIN_KEYS[comp.id]])
+            elif value is not None:
                 body = Md("\n".join(ResultRenderer(m, page, "r").render(value, level=2)))
             self.render("computation.md.j2", page, title=f"{comp.id} — {comp.title}", body=body,
                         clauses=md(", ".join(comp.clauses)))
