@@ -50,8 +50,7 @@ def environment(template_dirs: list[Path], model) -> jinja2.Environment:
     t = model.t
     env.filters["md"] = md
     env.globals.update(
-        t=t,
-        m=model,
+        t=t,  # the templates see words and prepared fragments only: never the raw result
         table=lambda headers, rows, align=None, empty=None: table(headers, rows, align, t["none"] if empty is None else empty),
         findings_table=lambda rows, L, with_record=True: findings_table(model, rows, L, with_record),
         heading_id=lambda a: Md(f"{{#{urls.anchor(a)}}}"),
@@ -227,7 +226,7 @@ class Pages:
         computed = [L.to(target, label, anchor_id) for label, target, anchor_id, _ in m.trace_links.get(record.id, [])]
         history_rows, history_message, headers = self.history(record)
         notes = data.get("notes")
-        self.render("record.md.j2", rel, L=L, record=record, title=f"{record.id} {record.title}"
+        self.render("record.md.j2", rel, L=L, invalid=not record.valid, title=f"{record.id} {record.title}"
                     if record.title != record.id else record.id,
                     badges=join(badges, " "), meta=meta, blocks=blocks,
                     notes=md(notes) if isinstance(notes, str) and notes.strip() else "",
