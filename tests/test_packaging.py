@@ -38,6 +38,9 @@ def test_wheel_holds_every_bundled_file(unpacked):
         assert expected <= shipped, (folder, sorted(expected - shipped))
     assert "cms_build/data/clauses.yaml" in names or not (REPO / "cms_build/data/clauses.yaml").exists()
     assert any(n.startswith("cms_build/workflow/templates/") for n in names)
+    assert "cms_build/bundled/config/mkdocs.yml" in names
+    assert not any(n.startswith("cms_build/bundled/config/") and n != "cms_build/bundled/config/mkdocs.yml"
+                   for n in names)
 
 
 def test_the_unpacked_wheel_checks_the_example(unpacked, tmp_path):

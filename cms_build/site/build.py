@@ -53,7 +53,7 @@ class BuildReport:
 
 def base_config_path() -> Path:
     """mkdocs.yml at the project root (source checkout), or the copy an installed package ships."""
-    for candidate in (_HERE.parent / "bundled" / "mkdocs.yml", _HERE.parents[1] / "mkdocs.yml"):
+    for candidate in (_HERE.parent / "bundled" / "config" / "mkdocs.yml", _HERE.parents[1] / "mkdocs.yml"):
         if candidate.is_file():
             return candidate
     raise BuildError("the base mkdocs.yml is missing from this installation")
