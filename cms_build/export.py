@@ -31,7 +31,27 @@ def export_document(result, profile: str = "internal") -> dict:
     matrix = conformity_matrix(result, view)
     if matrix is not None:
         doc["matrix"] = matrix
+    if profile != "internal":
+        doc = _hide_unpublished_ids(doc, result, view)
     return doc
+
+
+def _hide_unpublished_ids(doc: dict, result, view: View) -> dict:
+    """A public export names no unpublished record at all, as the public site does: references
+    to one become "restricted", and ids in results (values, texts, map keys) and the labels of
+    restricted values are withheld by the site's Hider."""
+    from .schemas import values_at
+    from .site.model import Hider
+    for rec in doc["records"]:
+        kind = result.schemas.kinds.get(rec["kind"])
+        for pattern, _ in (kind.refs if kind else []):
+            for path, value in list(values_at(rec["data"], pattern)):
+                if isinstance(value, str) and not view.visible(value):
+                    node = rec["data"]
+                    for part in path[:-1]:
+                        node = node[part]
+                    node[path[-1]] = "restricted"
+    return Hider(set(result.index.by_id) - view.ids)(doc)
 
 
 def conformity_matrix(result, view: View):

@@ -60,3 +60,12 @@ def test_view_hides_references_to_unpublished_records(org):
     view = View(build(org), "public")
     assert view.visible("PUB") and not view.visible("CONF") and not view.visible("INT")
     assert [r.id for r in view.records] == ["ORG", "PUB", "S"]
+
+
+def test_public_export_names_no_unpublished_record(org):
+    result = build(org)
+    text = json.dumps(export_document(result, "public"), ensure_ascii=False)
+    for hidden in ("INT", "CONF"):
+        assert f'"{hidden}"' not in text and f"'{hidden}'" not in text
+    doc = export_document(result, "public")
+    assert doc["results"]["leaky"]["public"] == {"record": "PUB", "value": 1}
