@@ -39,9 +39,8 @@ def export_document(result, profile: str = "internal") -> dict:
 def _hide_unpublished_ids(doc: dict, result, view: View) -> dict:
     """A public export names no unpublished record at all, as the public site does: references
     to one become "restricted", and ids in results (values, texts, map keys) and the labels of
-    restricted values are withheld by the site's Hider."""
+    restricted values are withheld by the view's Hider."""
     from .schemas import values_at
-    from .site.model import Hider
     for rec in doc["records"]:
         kind = result.schemas.kinds.get(rec["kind"])
         for pattern, _ in (kind.refs if kind else []):
@@ -51,7 +50,7 @@ def _hide_unpublished_ids(doc: dict, result, view: View) -> dict:
                     for part in path[:-1]:
                         node = node[part]
                     node[path[-1]] = "restricted"
-    return Hider(set(result.index.by_id) - view.ids)(doc)
+    return view.hider(doc)
 
 
 def conformity_matrix(result, view: View):

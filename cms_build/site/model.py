@@ -7,8 +7,6 @@ computed results. The raw result is used only for the schemas (labels) and the i
 """
 from __future__ import annotations
 
-import dataclasses
-import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -62,7 +60,7 @@ class SiteModel:
         self.by_kind: dict[str, list] = defaultdict(list)
         for r in self.records:
             self.by_kind[r.kind].append(r)
-        self.hider = Hider(set(result.index.by_id) - self.view.ids if self.public else set())
+        self.hider = self.view.hider
         self.findings = sorted((self.hider.finding(f) for f in self.view.findings), key=_finding_order)
         self.findings_by_record: dict[str, list] = defaultdict(list)
         for f in self.findings:
@@ -194,74 +192,6 @@ class SiteModel:
     def site_title(self) -> str:
         site = self.settings.data.get("site") or {}
         return str(site.get("title") or self.t["site_title"])
-
-
-_LABELS = ("label", "name", "title", "note", "description", "subject_title")
-_ID_KEYS = ("id", "record", "source", "indicator", "subject", "credit", "claim", "footprint", "event", "account",
-            "facility", "record_id")
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-
-
-class Hider:
-    """For the public profile, stricter than the View on four points:
-    - an id of an unpublished record is replaced by "restricted" wherever it appears: as a
-      value, inside a text ("E[AD-2024-01]", a finding's message) or as a mapping key (results
-      keyed by record id get "restricted-1", "restricted-2" ...);
-    - an entry the View restricted loses its label too (labels of computed values quote the
-      titles of the records they come from);
-    - so does a mapping about an unpublished record (found under its id, or naming it as its
-      id, record, source ...): a result that repeats an indicator's or a source's title;
-    - a computed value that only passes on one restricted input ("recorded value") is
-      restricted too: it is that input's value.
-    """
-
-    def __init__(self, hidden: set):
-        self.hidden = hidden
-        self.keys: dict[str, str] = {}
-
-    def _token(self, match) -> str:
-        token = match.group(0)
-        if token in self.hidden:
-            return RESTRICTED
-        bare = token.rstrip("._-")
-        return RESTRICTED + token[len(bare):] if bare in self.hidden else token
-
-    def text(self, value):
-        if not isinstance(value, str) or not self.hidden:
-            return value
-        return _TOKEN.sub(self._token, value)
-
-    def __call__(self, obj, about_hidden: bool = False):
-        if isinstance(obj, list):
-            return [self(x, about_hidden) for x in obj]
-        if isinstance(obj, str):
-            return self.text(obj)
-        if not isinstance(obj, dict):
-            return obj
-        if not self.hidden:
-            return obj
-        about_hidden = about_hidden or any(isinstance(obj.get(k), str) and obj[k] in self.hidden for k in _ID_KEYS)
-        out = {}
-        for key, value in obj.items():
-            hidden_key = isinstance(key, str) and key in self.hidden
-            if hidden_key:
-                self.keys.setdefault(key, f"{RESTRICTED}-{len(self.keys) + 1}")
-                key = self.keys[key]
-            elif isinstance(key, str):
-                key = self.text(key)
-            out[key] = self(value, about_hidden=about_hidden or hidden_key)  # all of it is about that record
-        inputs = out.get("inputs")
-        if ("formula" in out and isinstance(inputs, list) and len(inputs) == 1 and not out.get("steps")
-                and isinstance(inputs[0], dict) and inputs[0].get("restricted")):
-            out["value"], out["restricted"] = None, True
-        if out.get("restricted") is True or about_hidden:
-            for name in _LABELS:
-                if isinstance(out.get(name), str):
-                    out[name] = RESTRICTED
-        return out
-
-    def finding(self, f):
-        return dataclasses.replace(f, message=self.text(f.message), hint=self.text(f.hint), path=self.text(f.path))
 
 
 def _finding_order(f):

@@ -69,3 +69,25 @@ def test_public_export_names_no_unpublished_record(org):
         assert f'"{hidden}"' not in text and f"'{hidden}'" not in text
     doc = export_document(result, "public")
     assert doc["results"]["leaky"]["public"] == {"record": "PUB", "value": 1}
+
+
+def test_hider_withholds_every_mention_of_an_unpublished_record():
+    from cms_build.publish import Hider
+    hide = Hider({"AD-2024-01", "IND-9"})
+    assert hide("E[AD-2024-01] + E[AD-2024-02].") == "E[restricted] + E[AD-2024-02]."
+    out = hide({"AD-2024-01": {"value": 3}, "AD-2024-02": {"value": 4}})
+    assert out == {"restricted-1": {"value": 3}, "AD-2024-02": {"value": 4}}
+    # a mapping about a hidden record loses its labels; one about a visible record keeps them
+    assert hide({"indicator": "IND-9", "title": "吨熟料排放", "value": 1})["title"] == "restricted"
+    assert hide({"indicator": "IND-1", "title": "吨熟料排放"})["title"] == "吨熟料排放"
+    # a value that only passes one restricted input on is that input's value
+    passed = hide({"formula": "x", "value": 5, "inputs": [{"restricted": True, "value": None}]})
+    assert passed["value"] is None and passed["restricted"] is True
+    summed = hide({"formula": "a+b", "value": 5, "inputs": [{"restricted": True}, {"value": 2}]})
+    assert summed["value"] == 5
+
+
+def test_internal_view_hides_nothing(org):
+    view = View(build(org), "internal")
+    assert view.hider.hidden == set()
+    assert view.hider("INT and CONF") == "INT and CONF"
