@@ -2,16 +2,7 @@
 to find the line a finding must point at (the line of a key in the fixture's file)."""
 from __future__ import annotations
 
-
-def line_of(org, rel: str, needle: str, nth: int = 1) -> int:
-    """1-based line of the nth line of a fixture file that contains `needle`."""
-    seen = 0
-    for number, line in enumerate((org.root / rel).read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            seen += 1
-            if seen == nth:
-                return number
-    raise AssertionError(f"{needle!r} not found {nth} times in {rel}")
+from tests.lines import line_of  # noqa: F401  (re-exported for the tests of this area)
 
 
 def person(org, pid: str, name: str = "张三", department: str = "碳管理办公室", **fields):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 
+from tests.lines import line_of  # noqa: F401  (re-exported for the tests of this area)
+
 ORG = dict(legal_name="测试组织", uscc="913211007545678X9Q")
 
 CRITERIA = {k: {"met": True, "evidence": f"evidence {k}"} for k in (
@@ -128,17 +130,6 @@ def setup(org, *, skip=(), **replace) -> dict:
             continue
         paths[rid] = put(org, kind, rid, replace.get(rid.replace("-", "_"), fields))
     return paths
-
-
-def line_of(org, rel: str, needle: str, nth: int = 1) -> int:
-    """1-based line of the nth line containing needle."""
-    seen = 0
-    for n, text in enumerate((org.root / rel).read_text(encoding="utf-8").splitlines(), 1):
-        if needle in text:
-            seen += 1
-            if seen == nth:
-                return n
-    raise AssertionError(f"{needle!r} not in {rel}")
 
 
 ENGINE_RULES = ("yaml.invalid", "record.kind", "record.id", "schema.invalid", "ref.invalid", "settings.invalid",

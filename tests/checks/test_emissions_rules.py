@@ -5,21 +5,12 @@ thing. Dates are tested on and either side of each deadline.
 """
 from __future__ import annotations
 
+from tests.lines import line_of
+
 import pytest
 
 from tests.checks.emissions_org import (COAL_T, TOTAL, activity, coal_line, elec_line, emission_findings, plan,
                                         plan_sources, put, setup)
-
-
-def line_of(org, rel: str, needle: str, nth: int = 1) -> int:
-    """1-based line of the nth line of the file containing needle (independent of the engine)."""
-    seen = 0
-    for n, text in enumerate((org.root / rel).read_text(encoding="utf-8").splitlines(), 1):
-        if needle in text:
-            seen += 1
-            if seen == nth:
-                return n
-    raise AssertionError(f"{needle!r} not in {rel}")
 
 
 def only(result, rule, allow=("emissions.reported-total-mismatch",)):

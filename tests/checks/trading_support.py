@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from tests.lines import line_of  # noqa: F401  (re-exported for the tests of this area)
+
 CLOSES = [{"date": "2025-09-11", "close": 49.00}, {"date": "2025-09-12", "close": 50.00},
           {"date": "2025-09-15", "close": 50.00}, {"date": "2025-12-31", "close": 60.00}]
 
@@ -54,15 +56,6 @@ def order(oid, quantity, price, when="2025-09-15T10:00:00+08:00", status="filled
 def ledger(org, rid="TL", trades=(), orders=(), **extra):
     return org.record("trade_ledger", rid, account="TRD", period={"start": "2025-01-01", "end": "2025-12-31"},
                       trades=list(trades), orders=list(orders), **extra)
-
-
-def line_of(org, rel: str, needle: str, after: str | None = None) -> int:
-    """1-based line of the first line containing needle (after the line containing `after`)."""
-    lines = (Path(org.root) / rel).read_text(encoding="utf-8").splitlines()
-    start = 0
-    if after is not None:
-        start = next(i for i, line in enumerate(lines) if after in line) + 1
-    return next(i for i, line in enumerate(lines[start:], start=start) if needle in line) + 1
 
 
 def dump(data) -> str:
