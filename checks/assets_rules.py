@@ -26,11 +26,9 @@ def balance_negative(ctx):
     account's balance of a product never goes below zero. A negative balance means a
     movement is missing (an allocation, a purchase, a transfer in) or one is recorded twice."""
     for p in _problems(ctx, "negative"):
-        issue = trc.issue_at(ctx, p["source"], f"{p['movement']} of {p['quantity']:,} t {p['asset']} on {p['date']} takes "
-                                                f"account {p['account']} to {p['balance']:,} t (it held {p['available']:,} t)",
-                             hint="record the missing inflow (allocation, purchase, transfer) or correct the quantity")
-        if issue is not None:
-            yield issue
+        yield trc.issue_at(ctx, p["source"], f"{p['movement']} of {p['quantity']:,} t {p['asset']} on {p['date']} takes "
+                                              f"account {p['account']} to {p['balance']:,} t (it held {p['available']:,} t)",
+                           hint="record the missing inflow (allocation, purchase, transfer) or correct the quantity")
 
 
 @check("trading.encumbered-asset-traded", title="不交易质押或冻结的碳资产 No trading of pledged or frozen assets",
@@ -41,12 +39,10 @@ def encumbered(ctx):
     units not pledged (financing_contract) nor frozen (holding_statement) on that day is
     reported; so is a surrender that needs pledged units."""
     for p in _problems(ctx, "encumbered"):
-        issue = trc.issue_at(ctx, p["source"], f"{p['movement']} of {p['quantity']:,} t {p['asset']} on {p['date']}: account "
-                                                f"{p['account']} held {p['balance']:,} t, of which {p['encumbered']:,} t pledged "
-                                                f"or frozen, so only {max(0, p['available']):,} t could be used",
-                             hint="release the pledge or freeze first (record closed_on / until), or use other units")
-        if issue is not None:
-            yield issue
+        yield trc.issue_at(ctx, p["source"], f"{p['movement']} of {p['quantity']:,} t {p['asset']} on {p['date']}: account "
+                                              f"{p['account']} held {p['balance']:,} t, of which {p['encumbered']:,} t pledged "
+                                              f"or frozen, so only {max(0, p['available']):,} t could be used",
+                           hint="release the pledge or freeze first (record closed_on / until), or use other units")
 
 
 @check("trading.borrowed-asset-used", title="借入或托管的碳资产不用于质押或清缴 Borrowed or custodied assets not pledged or surrendered",
@@ -64,10 +60,8 @@ def borrowed_used(ctx):
             books = ", ".join(f"{k} {v:,} t" for k, v in (p.get("books") or {}).items())
             msg = (f"{what} of {p['quantity']:,} t {p['asset']} on {p['date']} needs more than the {max(0, p['available']):,} t "
                    f"the organization owns in account {p['account']}" + (f" (held for others: {books})" if books else ""))
-        issue = trc.issue_at(ctx, p["source"], msg,
-                             hint="surrender and pledge only the organization's own units; return borrowed units to their lender")
-        if issue is not None:
-            yield issue
+        yield trc.issue_at(ctx, p["source"], msg,
+                           hint="surrender and pledge only the organization's own units; return borrowed units to their lender")
 
 
 @check("trading.pledge-exceeds-holdings", title="质押的碳资产权属明确 Pledged assets are held",
@@ -76,12 +70,10 @@ def pledge_exceeds(ctx):
     """B.8.2.2.4 a: the pledged carbon assets are clearly the pledgor's: a pledge larger than
     the account's units not already pledged or frozen on its start day is reported."""
     for p in _problems(ctx, "pledge_exceeds"):
-        issue = trc.issue_at(ctx, p["source"], f"pledge of {p['quantity']:,} t {p['asset']} from {p['date']}, but account "
-                                                f"{p['account']} held {p['balance']:,} t of which {p['encumbered']:,} t already "
-                                                "pledged or frozen",
-                             hint="pledge only units the account holds free of other pledges; correct the quantity or the account")
-        if issue is not None:
-            yield issue
+        yield trc.issue_at(ctx, p["source"], f"pledge of {p['quantity']:,} t {p['asset']} from {p['date']}, but account "
+                                              f"{p['account']} held {p['balance']:,} t of which {p['encumbered']:,} t already "
+                                              "pledged or frozen",
+                           hint="pledge only units the account holds free of other pledges; correct the quantity or the account")
 
 
 @check("trading.borrowed-books-not-separate", title="借入和托管资产分账管理 Borrowed and custodied assets on separate books",
@@ -162,13 +154,11 @@ def serial_clash(ctx):
             "after_terminal": "used after it was surrendered or retired", "held_elsewhere": "shown held where it is not"}
     for c in _assets(ctx).get("serial_clashes", []):
         first = c["first"]
-        issue = trc.issue_at(ctx, c["source"],
-                             f"serials {c['range']['label']} ({c['range']['size']:,} unit(s)) are {text.get(c['type'], c['type'])}: "
-                             f"{c['second']['use']} here on {c['second']['date']}, {first['use']} in {first['record']} "
-                             f"{first['path']} on {first['date']}",
-                             hint="a serial number is in one place at a time: correct the serials of one of the records")
-        if issue is not None:
-            yield issue
+        yield trc.issue_at(ctx, c["source"],
+                           f"serials {c['range']['label']} ({c['range']['size']:,} unit(s)) are {text.get(c['type'], c['type'])}: "
+                           f"{c['second']['use']} here on {c['second']['date']}, {first['use']} in {first['record']} "
+                           f"{first['path']} on {first['date']}",
+                           hint="a serial number is in one place at a time: correct the serials of one of the records")
 
 
 @check("assets.ledger-not-reconciled", title="台账与持仓单和年度报表相符 The ledger agrees with the statements",
@@ -179,12 +169,10 @@ def not_reconciled(ctx):
     contracts, within trading.balance_tolerance_t (default 0)."""
     for r in _assets(ctx).get("reconciliation", []):
         where = "registry statement" if r["what"] == "holding_statement" else "annual statement"
-        issue = trc.issue_at(ctx, r["source"], f"{where} {r['record']} shows {r['stated']:,} t {r['asset']} in account "
-                                                f"{r['account']} on {r['date']}, the ledger computes {r['computed']:,} t "
-                                                f"(difference {r['stated'] - r['computed']:+,} t)",
-                             hint="find the missing or extra movement (allocation, trade, surrender, contract) and record it")
-        if issue is not None:
-            yield issue
+        yield trc.issue_at(ctx, r["source"], f"{where} {r['record']} shows {r['stated']:,} t {r['asset']} in account "
+                                              f"{r['account']} on {r['date']}, the ledger computes {r['computed']:,} t "
+                                              f"(difference {r['stated'] - r['computed']:+,} t)",
+                           hint="find the missing or extra movement (allocation, trade, surrender, contract) and record it")
 
 
 @check("assets.statement-missing", title="按年度编制碳资产管理报表 An asset statement for every year",

@@ -143,10 +143,8 @@ def row_unreadable(ctx):
     inline row) whose cells cannot be read is left out of every computation, so it is an
     error that names the file, the line and the cell."""
     for p in _result(ctx).get("problems", []):
-        issue = trc.issue_at(ctx, p.get("source"), p.get("message", ""),
-                             hint="correct the row; the columns are listed in schemas/trade_ledger.schema.json")
-        if issue is not None:
-            yield issue
+        yield trc.issue_at(ctx, p.get("source"), p.get("message", ""),
+                           hint="correct the row; the columns are listed in schemas/trade_ledger.schema.json")
 
 
 @check("trading.self-trade", title="不在自己控制的账户之间对倒 No trades between accounts the organization controls",
@@ -161,13 +159,11 @@ def self_trade(ctx):
     if len(rows) <= tolerated:
         return
     for row in rows:
-        issue = trc.issue_at(ctx, row["source"], f"trade {row['trade_id']} of {row['date']} on account {row['account']} has as "
-                                                 f"counterparty the organization's own account {row['counterparty']} "
-                                                 f"({len(rows)} such trade(s), {tolerated} tolerated)",
-                             hint="trades between accounts the organization controls are forbidden (B.8.2.2.1 a); "
-                                  "move units between own accounts as transfers, not trades")
-        if issue is not None:
-            yield issue
+        yield trc.issue_at(ctx, row["source"], f"trade {row['trade_id']} of {row['date']} on account {row['account']} has as "
+                                               f"counterparty the organization's own account {row['counterparty']} "
+                                               f"({len(rows)} such trade(s), {tolerated} tolerated)",
+                           hint="trades between accounts the organization controls are forbidden (B.8.2.2.1 a); "
+                                "move units between own accounts as transfers, not trades")
 
 
 @check("trading.price-out-of-band", title="申报价格在涨跌幅限制内 Order prices within the exchange's price band",
@@ -182,14 +178,12 @@ def price_band(ctx):
     previous close in the market_price records are not checked."""
     for row in _result(ctx).get("price_band", []):
         v = row.get("value") or {}
-        issue = trc.issue_at(ctx, row["source"],
-                             f"{row['what']} {row['id']} of {row['date']}: price {v.get('price')} is outside "
-                             f"{v.get('low')}..{v.get('high')}, the {row['class']} band ±{row['band']:.0%} of the "
-                             f"previous close {v.get('prev_close')} ({v.get('prev_close_date')})",
-                             hint="check the price and the previous close; an exchange rejects such orders, so a "
-                                  "recorded one is a data error or a deviation to investigate (B.9.1)")
-        if issue is not None:
-            yield issue
+        yield trc.issue_at(ctx, row["source"],
+                           f"{row['what']} {row['id']} of {row['date']}: price {v.get('price')} is outside "
+                           f"{v.get('low')}..{v.get('high')}, the {row['class']} band ±{row['band']:.0%} of the "
+                           f"previous close {v.get('prev_close')} ({v.get('prev_close_date')})",
+                           hint="check the price and the previous close; an exchange rejects such orders, so a "
+                                "recorded one is a data error or a deviation to investigate (B.9.1)")
 
 
 @check("trading.order-type-mismatch", title="挂牌与大宗申报符合数量门槛 Listed and block orders match the size threshold",
@@ -200,12 +194,10 @@ def type_mismatch(ctx):
     trading.block_threshold_t). A declared type that disagrees with the size is reported;
     the price band is checked by the size."""
     for row in _result(ctx).get("type_mismatch", []):
-        issue = trc.issue_at(ctx, row["source"],
-                             f"{row['what']} {row['id']} of {row['date']} is declared {row['declared']}, but "
-                             f"{row['quantity']} t is a {row['class']} order (threshold {row['threshold']} t)",
-                             hint="correct the trade type, or split the order as the exchange's rules require")
-        if issue is not None:
-            yield issue
+        yield trc.issue_at(ctx, row["source"],
+                           f"{row['what']} {row['id']} of {row['date']} is declared {row['declared']}, but "
+                           f"{row['quantity']} t is a {row['class']} order (threshold {row['threshold']} t)",
+                           hint="correct the trade type, or split the order as the exchange's rules require")
 
 
 @check("trading.cancel-ratio", title="不大量撤销申报 No large share of cancelled orders",
@@ -219,13 +211,11 @@ def cancel_ratio(ctx):
     for row in _result(ctx).get("cancel_ratios", []):
         if not row.get("flagged") or not row.get("sources"):
             continue
-        issue = trc.issue_at(ctx, row["sources"][0],
-                             f"account {row['account']} cancelled {row['cancelled']} of {row['placed']} orders on "
-                             f"{row['date']} ({row['ratio']:.0%}, above {limit:.0%})",
-                             hint="review the day's orders with the trader and record the reason (B.9.1); repeated "
-                                  "placing and cancelling may mislead other traders")
-        if issue is not None:
-            yield issue
+        yield trc.issue_at(ctx, row["sources"][0],
+                           f"account {row['account']} cancelled {row['cancelled']} of {row['placed']} orders on "
+                           f"{row['date']} ({row['ratio']:.0%}, above {limit:.0%})",
+                           hint="review the day's orders with the trader and record the reason (B.9.1); repeated "
+                                "placing and cancelling may mislead other traders")
 
 
 @check("trading.reverse-trades", title="不在相同或相近价位隔日反向交易 No reverse trades on the next day at a near price",
@@ -246,11 +236,9 @@ def reverse_trades(ctx):
         if n < minimum:
             continue
         first, second = (p.get("value") or {}).get("first") or {}, (p.get("value") or {}).get("second") or {}
-        issue = trc.issue_at(ctx, p["source"],
-                             f"{second.get('side')} {second.get('quantity')} t {p['asset']} on {second.get('date')} at "
-                             f"{second.get('price')} reverses the {first.get('side')} of {first.get('date')} at "
-                             f"{first.get('price')} ({p.get('price_diff_pct')}% apart; {n} pair(s) on account {p['account']})",
-                             hint="record the business reason for the reverse trade (B.9.1); frequent next-day reverse "
-                                  "trades at near prices are forbidden (B.8.2.2.1 d)")
-        if issue is not None:
-            yield issue
+        yield trc.issue_at(ctx, p["source"],
+                           f"{second.get('side')} {second.get('quantity')} t {p['asset']} on {second.get('date')} at "
+                           f"{second.get('price')} reverses the {first.get('side')} of {first.get('date')} at "
+                           f"{first.get('price')} ({p.get('price_diff_pct')}% apart; {n} pair(s) on account {p['account']})",
+                           hint="record the business reason for the reverse trade (B.9.1); frequent next-day reverse "
+                                "trades at near prices are forbidden (B.8.2.2.1 d)")

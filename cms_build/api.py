@@ -19,7 +19,9 @@ A module declares computations and checks with two decorators::
         ...
 
 The engine adds the rule id, title, clauses and severity to each issue. A check may give an
-issue its own severity (a deadline still open is a warning, past it an error).
+issue its own severity (a deadline still open is a warning, past it an error). A None
+yielded is skipped: a helper that places an issue at a location (a record's field, a CSV
+line) returns None when the location no longer exists, and the check need not test for it.
 """
 from __future__ import annotations
 

@@ -223,6 +223,8 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
                 continue
             severity = overrides.get(chk.id, chk.severity)
             for issue in _run_check(chk, ctx, findings, settings):
+                if issue is None:  # see cms_build/api.py: nothing to report
+                    continue
                 findings.append(_finding(chk.id, issue, chk.title, chk.clauses, severity,
                                          keep_own_severity=chk.id not in overrides))
     findings = sorted(set(findings), key=Finding.sort_key)

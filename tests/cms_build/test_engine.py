@@ -198,6 +198,19 @@ def test_a_crashing_org_check_is_a_finding_not_a_traceback(org):
     assert "'org.broken' failed: ZeroDivisionError: oops" in f.message
 
 
+def test_a_check_yielding_none_reports_only_its_issues(org):
+    org.add("policy/POL-1.yaml", policy(org))
+    org.add("checks/own.py", (
+        "from cms_build.api import check\n"
+        "@check('org.sparse', title='sparse', clauses=['7.4.2'], kinds=['policy'])\n"
+        "def sparse(record, ctx):\n"
+        "    yield None\n"
+        "    yield record.issue('statement', 'placed')\n"))
+    result = org.run()
+    assert [f.message for f in result.findings if f.rule == "org.sparse"] == ["placed"]
+    assert not [f for f in result.findings if f.rule == "engine.check-crashed"]
+
+
 def test_organization_checks_run_with_their_clauses(org):
     org.add("policy/POL-1.yaml", policy(org, version="0.1"))
     org.add("checks/own.py", (
