@@ -7,8 +7,10 @@ Screenshots of the key pages go to $CMS_ARTIFACTS (default artifacts/screenshots
 """
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import threading
 from pathlib import Path
 
@@ -30,6 +32,7 @@ pytestmark = [
                        reason=f"no Chromium at {CHROMIUM} (.ci/run installs Debian's chromium; set CMS_CHROMIUM)"),
 ]
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+url_config: dict[str, dict] = {}  # the served sites' search configuration, by server URL
 
 
 def artifacts() -> Path:
@@ -39,20 +42,24 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Four sites under one local server: the example and a small organization, both profiles."""
+def server(tmp_path_factory, example_sites):
+    """Four sites under one local server: the example (built once per session, see
+    conftest.example_sites) and a small organization, both profiles."""
     from tests.conftest import OrgRepo
     from .conftest import mini_org
     base = tmp_path_factory.mktemp("served")
     mini_root = mini_org(OrgRepo(tmp_path_factory.mktemp("mini") / "org"))
     for profile in ("internal", "public"):
-        build(EXAMPLE, base / f"example-{profile}", profile)
+        shutil.copytree(example_sites[profile], base / f"example-{profile}")
         build(mini_root, base / f"mini-{profile}", profile)
     from cms_build.site.serve import make_server
     httpd = make_server(base)  # what `cms serve` uses: 127.0.0.1, a free port
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    # every site has the same search configuration (language, separator): what an empty index carries
+    url_config[url] = json.loads((base / "example-internal/search/search_index.json").read_text("utf-8"))["config"]
+    yield url
     httpd.shutdown()
     httpd.server_close()
 
@@ -78,7 +85,8 @@ def page(browser_context, server):
     # mkdocs-material rebuilds its 2 MB search index in a worker on every page load: minutes of
     # CPU per page on a loaded 2-core CI machine. Tests get a valid empty index; the two that
     # search ask for the real one with real_search(tab) before opening their page.
-    tab.route("**/search/search_index.json", _empty_index)
+    empty = json.dumps({"config": url_config[server], "docs": []})
+    tab.route("**/search/search_index.json", lambda route: route.fulfill(body=empty, content_type="application/json"))
     errors: list[str] = []
     tab.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     tab.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
@@ -87,11 +95,6 @@ def page(browser_context, server):
     tab.close()
     assert errors == []
     assert browser_context.outside == []
-
-
-def _empty_index(route):
-    config = route.fetch().json()["config"]
-    route.fulfill(json={"config": config, "docs": []})
 
 
 def real_search(tab):
@@ -228,17 +231,24 @@ def test_public_profile_hides_and_restricts(page):
     assert response.status == 404
 
 
-@pytest.mark.parametrize("profile", ["internal", "public"])
-def test_every_record_page_of_the_example_opens_clean(page, profile):
-    """Every kind's index and its first record: no console error, no request off-host."""
-    open_page(page, f"example-{profile}/records/index.html")
-    kinds = [a.get_attribute("href") for a in page.locator("article table a").all()]
-    seen = 0
-    for kind_href in kinds:
-        open_page(page, f"example-{profile}/records/{kind_href}", wait="load")
-        for href in [a.get_attribute("href") for a in page.locator("article table a").all()][:1]:
-            open_page(page, f"example-{profile}/records/{re.sub(r'^[.]/', '', href)}", wait="load")
-            assert page.locator("h1").count() == 1
-            seen += 1
-    assert seen > 0
+def hrefs(tab, selector: str) -> list[str]:
+    return tab.locator(selector).evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+def test_every_kind_page_and_a_record_of_each_open_clean(page, profile):
+    """Every kind's index page and its first record: no console error, no request off-host."""
+    open_page(page, f"example-{profile}/records/index.html")
+    # the kind column (not the clauses column) and the number of records the profile shows
+    kinds = page.locator("article table tbody tr").evaluate_all(
+        "rows => rows.map(r => [r.cells[0].querySelector('a').getAttribute('href'), r.cells[2].innerText])")
+    assert len(kinds) >= 40 and all(re.fullmatch(r"[a-z0-9_]+\.html", k) for k, _ in kinds), kinds
+    for kind_href, count in kinds:
+        open_page(page, f"example-{profile}/records/{kind_href}", wait="load")
+        assert page.locator("h1").count() == 1
+        records = hrefs(page, "article table tbody td:first-child a")
+        assert len(records) == int(count), kind_href
+        for href in records[:1]:
+            open_page(page, f"example-{profile}/records/{re.sub(r'^[.]/', '', href)}", wait="load")
+            assert href.removesuffix(".html").rsplit("/", 1)[-1] in page.locator("h1").inner_text()
+    assert sum(int(count) > 0 for _, count in kinds) >= (40 if profile == "internal" else 5)
