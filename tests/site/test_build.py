@@ -203,6 +203,25 @@ def test_chinese_words_are_in_the_search_index(mini):
     assert "\u200b" in text and "清洁" in text.replace("\u200b", "")
 
 
+def test_search_indexes_what_a_record_holds_not_what_links_to_it(mini):
+    """References, findings and git history repeat other records' words: searching them would
+    list every record that mentions a word, and the browser rebuilds the index on each load."""
+    root, tmp = mini
+    site = build(root, tmp / "site").out
+    docs = json.loads(page(site, "search/search_index.json"))["docs"]
+
+    def text_of(location: str) -> str:
+        return " ".join(d["title"] + " " + d["text"] for d in docs
+                        if d["location"].split("#")[0] == location).replace("\u200b", "")
+
+    org_page, scope_page, policy_page = (text_of(f"records/{p}.html")
+                                         for p in ("organization/ORG-1", "scope/SCOPE-1", "policy/POL-1"))
+    assert "体系范围" in scope_page and "体系范围" not in org_page  # SCOPE-1 references ORG-1
+    assert "燃料清洁化" in policy_page and "下次管理评审时复核" not in policy_page  # content yes, its finding no
+    assert "修订历史" not in policy_page and "引用的记录" not in policy_page
+    assert "下次管理评审时复核" in page(site, "records/policy/POL-1.html")  # still on the page itself
+
+
 def test_cli_build_and_exit_codes(mini):
     root, tmp = mini
     cmd = [sys.executable, "-m", "cms_build.cli", "build", str(root), "--as-of", "2026-06-30", "--out"]
