@@ -179,6 +179,9 @@ def write_config(work: Path, docs: Path, model: SiteModel, nav: list, out: Path)
     config["not_in_nav"] = "\n".join(["/records/*/", "/records/*.md", "/computations/*.md", "/emissions/*/", "/emissions/*.md",
                                       "/trading/*.md", "/neutrality/*.md", "/files/", "/data/", "/findings/*.md",
                                       "/matrix/"])
+    url = ((model.settings.data.get("site") or {}).get("urls") or {}).get(model.profile)
+    if isinstance(url, str):  # cms.yaml site.urls.<profile>: the sitemap's and canonical links' base
+        config["site_url"] = url
     theme = config.setdefault("theme", {})
     theme["language"] = model.lang
     for plugin in config.get("plugins", []):

@@ -68,3 +68,33 @@ def test_public_example_names_no_unpublished_record_anywhere(example_sites):
     assert found == {}
     internal = every_text(example_sites["internal"])
     assert any(pattern.search(text) for text in internal.values())
+
+
+def test_sitemap_lists_the_pages_of_its_profile_at_its_address(org, tmp_path):
+    import yaml
+    root = mini_org(org)
+    settings = yaml.safe_load((root / "cms.yaml").read_text(encoding="utf-8"))
+    settings["site"] = {"urls": {"public": "https://www.example.com/carbon/", "internal": "https://cms.example.local/"}}
+    org.write("cms.yaml", settings)
+    public = every_text(build(root, tmp_path / "public", profile="public").out)
+    internal = every_text(build(root, tmp_path / "internal").out)
+    pub_urls = re.findall(r"<loc>([^<]+)</loc>", public["sitemap.xml"])
+    int_urls = re.findall(r"<loc>([^<]+)</loc>", internal["sitemap.xml"])
+    assert "https://www.example.com/carbon/records/policy/POL-1.html" in pub_urls
+    assert all(u.startswith("https://www.example.com/carbon/") for u in pub_urls)
+    assert not [u for u in pub_urls if "POL-SECRET" in u]
+    assert "https://cms.example.local/records/policy/POL-SECRET.html" in int_urls
+    assert gzip.decompress((tmp_path / "public" / "sitemap.xml.gz").read_bytes()).decode() == public["sitemap.xml"]
+    assert ('<link rel="canonical" href="https://www.example.com/carbon/records/policy/POL-1.html">'
+            in public["records/policy/POL-1.html"])
+    assert not [name for name, text in public.items() if "cms.example.local" in text]  # the internal address
+
+
+def test_a_site_address_that_is_not_a_web_address_is_a_settings_finding(org, tmp_path):
+    import yaml
+    root = mini_org(org)
+    settings = yaml.safe_load((root / "cms.yaml").read_text(encoding="utf-8"))
+    settings["site"] = {"urls": {"public": "javascript:alert(1)//"}}
+    org.write("cms.yaml", settings)
+    found = [f for f in org.run().findings if f.rule == "settings.invalid"]
+    assert found and "site.urls.public" in (found[0].path + found[0].message)
