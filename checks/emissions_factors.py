@@ -1,6 +1,8 @@
 """Rules on emission factors and parameters: every figure has a source; measured where the
-monitoring plan says measured (6.1.2 e, A.6.1 b)."""
+monitoring plan says measured; a value given with its samples is their mean (6.1.2 e, A.6.1 b)."""
 from __future__ import annotations
+
+from decimal import Decimal
 
 from cms_build.api import check
 from cms_build.calc.emissions import PARAMETER_FIELDS as PARAMS
@@ -79,3 +81,43 @@ def default_where_measured(ctx):
                                                 f"({(p.get('source') or {}).get('library', 'library')})",
                                                 hint=f"give the {item['basis']} value with its source, or change the monitoring "
                                                      "plan (with the reason) if the parameter is no longer measured")
+
+
+def _half_last_digit(value: float) -> float:
+    """Half a unit in the last decimal place the value is written with: 26.71 -> 0.005."""
+    exponent = Decimal(repr(float(value))).as_tuple().exponent
+    return 0.5 * 10.0 ** min(0, exponent) if isinstance(exponent, int) else 0.0
+
+
+@check("emissions.factor-samples-mean", title="按分期检测值计算的参数等于其（加权）平均值 A value given with its samples is their (weighted) mean",
+       clauses=["6.1.2 e", "A.6.1 b"], severity="error", kinds=["emission_factor"])
+def factor_samples_mean(record, ctx):
+    """6.1.2 e) and A.6.1 b): a measured or calculated factor given with its values per period
+    (samples) must be the mean those values give: weighted by each sample's weight (e.g. the
+    coal fired that month, as the power sector's guideline weights monthly carbon content)
+    when every sample has one, their plain mean when none has. A difference beyond rounding to
+    the value's last decimal means the annual value and its evidence disagree. Weights on only
+    some samples are reported too: the mean cannot be told."""
+    samples = [s for s in record.get("samples") or [] if isinstance(s, dict) and isinstance(s.get("value"), (int, float))]
+    value = record.get("value")
+    if not samples or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return
+    weighted = [s for s in samples if isinstance(s.get("weight"), (int, float))]
+    if weighted and len(weighted) < len(samples):
+        yield record.issue("samples", f"{len(weighted)} of {len(samples)} samples have a weight: the weighted mean "
+                                      "cannot be computed", key=True,
+                           hint="give every sample its weight (e.g. the fuel consumed in that period), or none")
+        return
+    total = sum(s["weight"] for s in weighted)
+    if weighted and total > 0:
+        mean, how = sum(s["value"] * s["weight"] for s in weighted) / total, f"weighted mean of {len(samples)} samples"
+    elif weighted:
+        return  # all weights zero: nothing to weigh by; the schema allows it, the mean is undefined
+    else:
+        mean, how = sum(s["value"] for s in samples) / len(samples), f"mean of {len(samples)} samples"
+    tolerance = _half_last_digit(value) + 1e-9 * abs(mean)
+    if abs(value - mean) > tolerance:
+        yield record.issue("value", f"{record.get('parameter')} value {value} {record.get('unit') or ''} is not the {how} "
+                                    f"({mean:.6g}); difference {value - mean:+.4g}",
+                           hint="recompute the value from the samples (Σ value×weight / Σ weight), or correct the "
+                                "sample that is wrong")

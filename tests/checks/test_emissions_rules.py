@@ -481,3 +481,39 @@ def test_measurement_with_equipment(org):
     assert emission_findings(result) == []
     # 900 + 933.333 tCO2, GWP 1
     assert result.results["emissions"]["years"]["2024"]["by_source"]["SRC-COAL"]["value"] == pytest.approx(1833.333)
+
+
+# -- emissions.factor-samples-mean (6.1.2 e, A.6.1 b) ---------------------------------------------
+def _factor(org, value, samples):
+    put(org, "factors", org.record("emission_factor", "EF-CC", parameter="carbon_content", fuel="coal", value=value,
+                                   unit="tC/TJ", basis="calculated", source="月度元素碳加权平均", samples=samples))
+
+
+def test_factor_value_is_the_weighted_mean_of_its_samples(org):
+    # by hand: (26.0×100 + 27.0×300) / 400 = 26.75; written with 2 decimals, rounding allows ±0.005
+    setup(org)
+    samples = [{"period": "2024-01", "value": 26.0, "weight": 100}, {"period": "2024-02", "value": 27.0, "weight": 300}]
+    _factor(org, 26.75, samples)
+    assert only(org.run(), "emissions.factor-samples-mean") == []
+    _factor(org, 26.5, samples)  # the plain mean, not the weighted one
+    [f] = only(org.run(), "emissions.factor-samples-mean")
+    rel = "factors/EF-CC.yaml"
+    assert (f.file, f.line, f.path) == (rel, line_of(org, rel, "value: 26.5"), "value")
+    assert "value 26.5 tC/TJ is not the weighted mean of 2 samples (26.75); difference -0.25" in f.message
+
+
+def test_factor_samples_without_weights_give_the_plain_mean_within_rounding(org):
+    setup(org)
+    samples = [{"period": "2024-01", "value": 21.31}, {"period": "2024-02", "value": 21.36}]  # mean 21.335
+    _factor(org, 21.34, samples)  # 21.335 written with 2 decimals
+    assert only(org.run(), "emissions.factor-samples-mean") == []
+    _factor(org, 21.35, samples)  # 0.015 off: beyond rounding
+    [f] = only(org.run(), "emissions.factor-samples-mean")
+    assert "not the mean of 2 samples (21.335)" in f.message
+
+
+def test_factor_samples_with_some_weights_missing(org):
+    setup(org)
+    _factor(org, 26.0, [{"period": "2024-01", "value": 26.0, "weight": 1}, {"period": "2024-02", "value": 26.0}])
+    [f] = only(org.run(), "emissions.factor-samples-mean")
+    assert f.path == "samples" and "1 of 2 samples have a weight" in f.message
