@@ -123,8 +123,9 @@ def trading(ctx):
     for row in sv.cancel_ratios(order_rows, trc.setting(ctx, "cancel_min_orders")):
         row["flagged"] = row["ratio"] > limit
         out["cancel_ratios"].append(row)
+    closed = frozenset(d for d in (trc.day(x) for x in trc.setting(ctx, "closed_days") or []) if d)
     out["reverse_pairs"] = sv.reverse_pairs(reverse_rows, trc.setting(ctx, "reverse_trade_price_tolerance"),
-                                            trc.setting(ctx, "reverse_trade_max_gap_days"))
+                                            trc.setting(ctx, "reverse_trade_max_gap_days"), closed)
     for pair in out["reverse_pairs"]:
         pair["value"] = {"first": pair.pop("first"), "second": pair.pop("second")}
         pair["record"] = pair["source"].get("record")
@@ -223,7 +224,7 @@ def cancel_ratio(ctx):
 def reverse_trades(ctx):
     """B.8.2.2.1 d: no frequent reverse trades on the next trading day at the same or a near
     price. A buy followed by a sell (or a sell by a buy) of the same product on the next
-    weekday (setting reverse_trade_max_gap_days), at a price within
+    trading day (weekdays less trading.closed_days; setting reverse_trade_max_gap_days), at a price within
     reverse_trade_price_tolerance (default 1 %) of the first, is a pair; an account and
     product with at least reverse_trade_min_pairs pairs (default 1) is reported."""
     pairs = _result(ctx).get("reverse_pairs", [])

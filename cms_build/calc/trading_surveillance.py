@@ -9,8 +9,9 @@
 - self-dealing (a) is a lookup of the counterparty account among the organization's own,
   done in the wiring.
 
-Trading days are approximated by weekdays (Monday to Friday): public holidays are not known
-to the tool, so a reverse trade across a holiday may be missed, never invented.
+Trading days are weekdays (Monday to Friday) less the days the exchange is closed that the
+settings list (trading.closed_days: public holidays); a holiday not listed makes a reverse
+trade across it look two days apart, so it may be missed, never invented.
 """
 from __future__ import annotations
 
@@ -53,14 +54,15 @@ def latest_close(closes: list[tuple[dt.date, float]], day: dt.date) -> tuple[dt.
     return closes[i - 1] if i > 0 else None
 
 
-def weekdays_between(a: dt.date, b: dt.date) -> int:
-    """How many weekdays after a, up to and including b (Friday -> Monday is 1)."""
+def trading_days_between(a: dt.date, b: dt.date, closed: frozenset = frozenset()) -> int:
+    """How many trading days after a, up to and including b (Friday -> Monday is 1): weekdays
+    not in `closed`."""
     if b <= a:
         return 0
     n, d = 0, a
     while d < b:
         d += dt.timedelta(days=1)
-        if d.weekday() < 5:
+        if d.weekday() < 5 and d not in closed:
             n += 1
     return n
 
@@ -84,9 +86,9 @@ def cancel_ratios(orders, min_orders: int) -> list[dict]:
     return out
 
 
-def reverse_pairs(trades, tolerance: float, max_gap: int = 1) -> list[dict]:
+def reverse_pairs(trades, tolerance: float, max_gap: int = 1, closed: frozenset = frozenset()) -> list[dict]:
     """Pairs (first, second) of opposite trades of the same account and asset, the second on
-    one of the next `max_gap` weekdays, |p2 − p1| ≤ tolerance × p1.
+    one of the next `max_gap` trading days (weekdays not in `closed`), |p2 − p1| ≤ tolerance × p1.
 
     `trades` are dicts with account, asset (key), side, day (date), price, quantity, source.
     Each trade is used in at most one pair (the earliest match), so repeated patterns count
@@ -106,7 +108,7 @@ def reverse_pairs(trades, tolerance: float, max_gap: int = 1) -> list[dict]:
                 second = items[j]
                 if j in used or second["side"] == first["side"]:
                     continue
-                gap = weekdays_between(first["day"], second["day"])
+                gap = trading_days_between(first["day"], second["day"], closed)
                 if gap == 0:
                     continue  # same day: not 隔日
                 if gap > max_gap:

@@ -30,10 +30,14 @@ def test_previous_and_latest_close():
     assert sv.latest_close(closes, D(2025, 12, 31)) == (D(2025, 10, 15), 59.3)
 
 
-def test_weekdays_between():
-    assert sv.weekdays_between(D(2025, 9, 12), D(2025, 9, 15)) == 1  # Friday -> Monday
-    assert sv.weekdays_between(D(2025, 9, 15), D(2025, 9, 17)) == 2
-    assert sv.weekdays_between(D(2025, 9, 15), D(2025, 9, 15)) == 0
+def test_trading_days_between():
+    assert sv.trading_days_between(D(2025, 9, 12), D(2025, 9, 15)) == 1  # Friday -> Monday
+    assert sv.trading_days_between(D(2025, 9, 15), D(2025, 9, 17)) == 2
+    assert sv.trading_days_between(D(2025, 9, 15), D(2025, 9, 15)) == 0
+    # National Day 2025: closed Wednesday 10-01 to Wednesday 10-08; Tuesday 09-30 -> Thursday 10-09
+    closed = frozenset(D(2025, 10, d) for d in (1, 2, 3, 6, 7, 8))
+    assert sv.trading_days_between(D(2025, 9, 30), D(2025, 10, 9)) == 7
+    assert sv.trading_days_between(D(2025, 9, 30), D(2025, 10, 9), closed) == 1
 
 
 def test_cancel_ratios():

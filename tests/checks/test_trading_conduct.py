@@ -103,6 +103,22 @@ def test_reverse_trades_next_weekday_near_price(org):
     assert "reverses the buy of 2025-09-12 at 50.0 (1.0% apart" in f.message
 
 
+def test_reverse_trades_across_a_holiday_the_settings_list(org):
+    # bought Tuesday 2025-09-30, sold Thursday 2025-10-09: the exchange is closed 10-01..10-08
+    # (National Day), so they are on consecutive trading days; 6 weekdays apart without the list
+    trading_org(org)
+    org.add("trading/AL.yaml", allocation(org))
+    org.add("trading/TL.yaml", ledger(org, trades=[
+        trade("BUY", "buy", 1000, 50.00, "2025-09-30T10:00:00+08:00"),
+        trade("SELL", "sell", 1000, 50.20, "2025-10-09T10:00:00+08:00")]))
+    assert org.of(org.run(AS_OF), "trading.reverse-trades") == []
+    holiday = ["2025-10-01", "2025-10-02", "2025-10-03", "2025-10-06", "2025-10-07", "2025-10-08"]
+    org.settings(trading={"closed_days": holiday})
+    [f] = org.of(org.run(AS_OF), "trading.reverse-trades")
+    assert f.line == line_of(org, "trading/TL.yaml", "trade_id: SELL")
+    assert "reverses the buy of 2025-09-30 at 50.0 (0.4% apart" in f.message
+
+
 def test_reverse_trades_near_miss(org):
     trading_org(org)
     org.add("trading/AL.yaml", allocation(org))
