@@ -32,6 +32,22 @@ from typing import Callable
 from .findings import SEVERITIES, Issue
 
 
+class _ReadResults(dict):
+    """ctx.results, noting which computations' results are read."""
+
+    def __init__(self, data, reads: set):
+        super().__init__(data)
+        self.reads = reads
+
+    def __getitem__(self, key):
+        self.reads.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.reads.add(key)
+        return super().get(key, default)
+
+
 def clause_subsystem(clause: str) -> str:
     """'B.8.2.2.1 b' -> 'B'; '7.4.2' -> 'common'."""
     head = clause.strip()[:1]
@@ -104,19 +120,37 @@ class Context:
     as_of: dt.date
     results: dict = field(default_factory=dict)
     _issues: list = field(default_factory=list)  # issues reported by computations
+    # What the running computation has read (record ids, other computations' ids): a public
+    # build publishes a result only when everything it was computed from is public.
+    _read: set = field(default_factory=set)
+    _read_results: set = field(default_factory=set)
+
+    def __post_init__(self):
+        self.results = _ReadResults(self.results, self._read_results)
+
+    def start_reading(self) -> None:
+        self._read, self._read_results = set(), set()
+        self.results.reads = self._read_results
+
+    def _seen(self, records):
+        self._read.update(r.id for r in records)
+        return records
 
     def records(self, *kinds: str):
         """Valid records of the given kinds (all kinds if none), sorted by id."""
         if not kinds:
-            return sorted((r for r in self.index.by_id.values() if r.valid), key=lambda r: r.id)
-        return self.index.of_kind(*kinds)
+            return self._seen(sorted((r for r in self.index.by_id.values() if r.valid), key=lambda r: r.id))
+        return self._seen(self.index.of_kind(*kinds))
 
     def get(self, record_id: str):
         record = self.index.get(record_id)
-        return record if record is not None and record.valid else None
+        if record is not None and record.valid:
+            self._read.add(record.id)
+            return record
+        return None
 
     def referring(self, record_id: str, kind: str | None = None):
-        return [r for r in self.index.referring(record_id, kind) if r.valid]
+        return self._seen([r for r in self.index.referring(record_id, kind) if r.valid])
 
     def adopts(self, subsystem: str) -> bool:
         return subsystem in self.settings.subsystems

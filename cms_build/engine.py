@@ -48,6 +48,8 @@ class Result:
     results: dict
     checks: list[Check]
     computations: list[Computation]
+    # per computation: the record ids and the other computations' results it read
+    reads: dict = field(default_factory=dict)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -205,16 +207,19 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     disabled = set(settings.get("checks.disable", []) or [])
     overrides = settings.get("checks.severity", {}) or {}
 
+    reads: dict = {}
     if stages == "check":
         for comp in comps:
             if comp.subsystem and comp.subsystem not in settings.subsystems:
                 continue
             ctx._issues = []
+            ctx.start_reading()
             try:
                 ctx.results[comp.id] = comp.fn(ctx)
             except Exception as exc:  # a bug in a computation must not hide the other findings
                 findings.append(_crash(comp.id, exc, settings))
                 ctx.results[comp.id] = None
+            reads[comp.id] = (frozenset(ctx._read), frozenset(ctx._read_results - {comp.id}))
             for issue in ctx._issues:
                 findings.append(_finding(f"{comp.id}.compute", issue, f"{comp.title}: inputs can be computed",
                                          comp.clauses, "error"))
@@ -228,7 +233,7 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
                 findings.append(_finding(chk.id, issue, chk.title, chk.clauses, severity,
                                          keep_own_severity=chk.id not in overrides))
     findings = sorted(set(findings), key=Finding.sort_key)
-    return Result(root, as_of, settings, schemas, index, records, findings, ctx.results, checks, comps)
+    return Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads)
 
 
 def _run_check(chk: Check, ctx: Context, findings: list, settings: Settings):

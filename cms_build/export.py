@@ -25,6 +25,8 @@ def export_document(result, profile: str = "internal") -> dict:
             "confidentiality": r.confidentiality, "valid": r.valid, "data": view.data(r),
         } for r in view.records],
         "results": view.results(),
+        # computations left out whole: computed from records this profile does not publish
+        "withheld_results": view.withheld(),
         "findings": [f.as_dict() for f in view.findings],
         "summary": {s: sum(1 for f in view.findings if f.severity == s) for s in ("error", "warning", "info")},
     }

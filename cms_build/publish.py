@@ -96,11 +96,31 @@ class View:
             out.append(f)
         return out
 
+    def publishable(self, computation_id: str, _seen: frozenset = frozenset()) -> bool:
+        """Whether this profile may show a computation's result: everything it read (records,
+        and other computations' results, in turn) is shown. A figure computed from a record
+        is information from that record; totals, products and differences can be worked back
+        to their inputs, so a result is published whole or not at all."""
+        if self.level >= LEVELS["confidential"]:
+            return True
+        reads = getattr(self.result, "reads", {}).get(computation_id)
+        if reads is None or computation_id in _seen:
+            return reads is not None
+        records, results = reads
+        return all(self.visible(r) for r in records) and all(
+            self.publishable(c, _seen | {computation_id}) for c in results if c in self.result.results)
+
+    def withheld(self) -> list[str]:
+        """Computations whose results this profile leaves out (see publishable)."""
+        return sorted(c for c in self.result.results if not self.publishable(c))
+
     def results(self) -> dict:
-        """The computed results, with inputs from unpublished records restricted."""
+        """The computed results this profile may show, with every entry about an unpublished
+        record restricted as well (a second line of defence)."""
         if self.level >= LEVELS["confidential"]:
             return self.result.results
-        return _scrub(copy.deepcopy(self.result.results), self)
+        shown = {c: r for c, r in self.result.results.items() if self.publishable(c)}
+        return _scrub(copy.deepcopy(shown), self)
 
 
 def _delete(data, path: tuple) -> None:
@@ -155,6 +175,13 @@ _LABELS = ("label", "name", "title", "note", "description", "subject_title")
 _ID_KEYS = ("id", "record", "source", "indicator", "subject", "credit", "claim", "footprint", "event", "account",
             "facility", "record_id")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# What only classifies an entry (the kind of figure, not the figure): kept beside a restricted value.
+_CLASSIFIERS = {"category", "group_zh", "group_en", "label_zh", "label_en", "kind", "side", "unit", "symbol",
+                "formula", "method", "computed", "restricted", "gas", "scope", "market", "product"}
+
+
+def _is_restricted(value) -> bool:
+    return isinstance(value, dict) and value.get("restricted") is True
 
 
 class Hider:
@@ -166,8 +193,14 @@ class Hider:
       titles of the records they come from);
     - so does a mapping about an unpublished record (found under its id, or naming it as its
       id, record, source ...): a result that repeats an indicator's or a source's title;
-    - a computed value that only passes on one restricted input ("recorded value") is
-      restricted too: it is that input's value.
+    - a computed value with a restricted input or step is restricted too, and so, in turn, is
+      every value computed from it: a product reveals its restricted factor (E = AD × EF with
+      EF public), a sum with one restricted term reveals it by subtraction (total − the rest).
+      Only the shape stays (formula, unit, the inputs as restricted or public), not the value
+      nor the notes that spell out the arithmetic;
+    - a mapping that holds a restricted value loses its other figures and texts too (a
+      balance-sheet line's quantity and description say what its value was computed from);
+      what only classifies it (category, group, kind, unit ...) stays.
     """
 
     def __init__(self, hidden: set):
@@ -205,10 +238,14 @@ class Hider:
             elif isinstance(key, str):
                 key = self.text(key)
             out[key] = self(value, about_hidden=about_hidden or hidden_key)  # all of it is about that record
-        inputs = out.get("inputs")
-        if ("formula" in out and isinstance(inputs, list) and len(inputs) == 1 and not out.get("steps")
-                and isinstance(inputs[0], dict) and inputs[0].get("restricted")):
-            out["value"], out["restricted"] = None, True
+        if "formula" in out and "value" in out and any(
+                _is_restricted(x) for part in ("inputs", "steps") for x in (out.get(part) or [])):
+            out["value"], out["restricted"], out["notes"] = None, True, []
+        if out.get("restricted") is not True and any(_is_restricted(v) for v in out.values()):
+            for key, value in out.items():
+                if key in _CLASSIFIERS or value is None or isinstance(value, (bool, dict, list)):
+                    continue
+                out[key] = RESTRICTED if isinstance(value, str) else None
         if out.get("restricted") is True or about_hidden:
             for name in _LABELS:
                 if isinstance(out.get(name), str):

@@ -100,8 +100,8 @@ def sheet(lines: list[Line]) -> dict:
     neg = _total("负资产合计 negative assets (G.2)", totals["negative"], "N = Σ negative lines")
     net = Traced(value=round(pos.value - neg.value, 2), unit="CNY", label="净碳资产 net carbon assets", formula="P − N",
                  method="G.2, G.3")
-    net.add("P", "正资产合计 positive", pos.value, "CNY")
-    net.add("N", "负资产合计 negative", neg.value, "CNY")
+    net.step(pos).step(neg)  # steps, not bare inputs: P and N stay linked to their lines (and a
+    # public build withholds the net when a line is restricted, see publish.Hider)
     if out["unvalued"]:
         net.notes.append("lines without a price are not in the totals: " + ", ".join(out["unvalued"]))
     out.update({"total_positive": pos.as_dict(), "total_negative": neg.as_dict(), "net": net.as_dict()})

@@ -144,7 +144,9 @@ class Domain:
     def finish(self, blocks: list[dict], headline=None, intro=None) -> dict:
         t = self.t
         if intro is None:
-            intro = md(t["not_adopted"]) if not self.adopted else (md(t["no_results"]) if not blocks else Md(""))
+            withheld = any(r in self.m.withheld for r in self.result_ids)
+            intro = (md(t["not_adopted"]) if not self.adopted else md(t["withheld_result"]) if withheld and not blocks
+                     else md(t["no_results"]) if not blocks else Md(""))
         self.pages.render("section.md.j2", self.page, title=t[self.key], intro=intro, blocks=blocks)
         return {"nav": t[self.key], "page": self.page, "title": t[self.key], "headline": headline}
 
@@ -360,7 +362,8 @@ class Emissions(Domain):
                                        join(body, Md("\n\n")), anchor_id=urls.anchor("table", tid)))
         self.pages.render("section.md.j2", ANNEX_E, L=L, title=t["annex_e_tables"],
                           intro=join([L.to(self.page, t["emissions"]), md(t["annex_e_intro"])], " · "),
-                          blocks=blocks or [self.section("", md(t["no_results"]))])
+                          blocks=blocks or [self.section("", md(t["withheld_result" if "emissions" in self.m.withheld
+                                                                    else "no_results"]))])
 
     def cell(self, value) -> Md:
         if isinstance(value, dict):

@@ -61,6 +61,7 @@ class SiteModel:
         for r in self.records:
             self.by_kind[r.kind].append(r)
         self.hider = self.view.hider
+        self.withheld = set(self.view.withheld())  # computations this profile leaves out whole
         self.findings = sorted((self.hider.finding(f) for f in self.view.findings), key=_finding_order)
         self.findings_by_record: dict[str, list] = defaultdict(list)
         for f in self.findings:

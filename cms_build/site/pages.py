@@ -418,6 +418,8 @@ class Pages:
                 body = urls.Linker(page).to(domain_page, t[DOMAIN_KEYS[comp.id]])
             elif value is not None:
                 body = Md("\n".join(ResultRenderer(m, page, "r").render(value, level=2)))
+            elif comp.id in m.withheld:
+                body = md(t["withheld_result"])
             self.render("computation.md.j2", page, title=f"{comp.id} — {comp.title}", body=body,
                         clauses=md(", ".join(comp.clauses)))
         self.render("computations_index.md.j2", rel, L=L, rows=rows)

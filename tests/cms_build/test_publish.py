@@ -28,6 +28,11 @@ def build(org):
         "    rec = ctx.get('INT')\n"
         "    return {'inputs': [{'name': 'x', 'value': 42, 'source': {'record': 'INT', 'path': 'statement'}}],\n"
         "            'about': {'record': 'INT', 'value': 7}, 'public': {'record': 'PUB', 'value': 1}}\n"
+        "@computation('open', title='open')\n"
+        "def open_(ctx):\n"
+        "    rec = ctx.get('PUB')\n"
+        "    return {'total': {'formula': 'n', 'value': len(rec.get('statement')), 'inputs': [], 'steps': []},\n"
+        "            'about': {'record': 'PUB', 'value': 1}, 'missing': ctx.get('NOPE')}\n"
         "@check('org.flag', title='flag', clauses=['7.4.2'], kinds=['policy'])\n"
         "def flag(r, ctx):\n"
         "    yield r.issue('statement', 'statement: ' + r.get('statement'))\n"))
@@ -49,10 +54,11 @@ def test_public_profile_leaves_out_records_fields_results_and_findings(org):
     org_data = next(r["data"] for r in doc["records"] if r["id"] == "ORG")
     assert "legal_representative" not in org_data and "contact" not in org_data
     assert org_data["legal_name"] == "公开公司"
-    leaky = doc["results"]["leaky"]
-    assert leaky["inputs"][0] == {"record": "restricted", "value": None, "restricted": True}
-    assert leaky["about"] == {"record": "restricted", "value": None, "restricted": True}
-    assert leaky["public"] == {"record": "PUB", "value": 1}
+    # a result computed from an unpublished record is left out whole (its figures could be
+    # worked back to that record's); one computed from public records only is published
+    assert "leaky" not in doc["results"] and doc["withheld_results"] == ["leaky"]
+    assert doc["results"]["open"]["total"]["value"] == len("公开方针")
+    assert doc["results"]["open"]["about"] == {"record": "PUB", "value": 1}
     assert {f["record"] for f in doc["findings"]} == {"PUB"}
 
 
@@ -67,8 +73,7 @@ def test_public_export_names_no_unpublished_record(org):
     text = json.dumps(export_document(result, "public"), ensure_ascii=False)
     for hidden in ("INT", "CONF"):
         assert f'"{hidden}"' not in text and f"'{hidden}'" not in text
-    doc = export_document(result, "public")
-    assert doc["results"]["leaky"]["public"] == {"record": "PUB", "value": 1}
+    assert "leaky" in export_document(result, "internal")["results"]
 
 
 def test_hider_withholds_every_mention_of_an_unpublished_record():
@@ -80,11 +85,50 @@ def test_hider_withholds_every_mention_of_an_unpublished_record():
     # a mapping about a hidden record loses its labels; one about a visible record keeps them
     assert hide({"indicator": "IND-9", "title": "吨熟料排放", "value": 1})["title"] == "restricted"
     assert hide({"indicator": "IND-1", "title": "吨熟料排放"})["title"] == "吨熟料排放"
-    # a value that only passes one restricted input on is that input's value
-    passed = hide({"formula": "x", "value": 5, "inputs": [{"restricted": True, "value": None}]})
-    assert passed["value"] is None and passed["restricted"] is True
-    summed = hide({"formula": "a+b", "value": 5, "inputs": [{"restricted": True}, {"value": 2}]})
-    assert summed["value"] == 5
+    # a value computed from a restricted input reveals it (5 − 2 = 3): restricted, notes and all
+    summed = hide({"formula": "a+b", "value": 5, "notes": ["3 + 2 = 5"],
+                   "inputs": [{"restricted": True, "value": None}, {"symbol": "b", "value": 2}]})
+    assert (summed["value"], summed["restricted"], summed["notes"]) == (None, True, [])
+    assert summed["inputs"][1] == {"symbol": "b", "value": 2}  # the public input is still shown
+    # ... and so is every value computed from that one, however deep
+    net = hide({"formula": "P − N", "value": 1, "steps": [
+        {"formula": "P = Σ", "value": 5, "steps": [{"formula": "q × p", "value": 5, "inputs": [{"restricted": True}]}]},
+        {"formula": "N = Σ", "value": 4, "inputs": [{"symbol": "n", "value": 4}]}]})
+    assert net["value"] is None and net["steps"][0]["value"] is None and net["steps"][1]["value"] == 4
+    # a line holding a restricted value loses the figures and texts beside it, not its category
+    line = hide({"category": "allowance_shortfall", "quantity": 72875, "description": "5804775 − 5731900",
+                 "value": {"formula": "q × p", "value": 4008125.0, "inputs": [{"restricted": True}]}})
+    assert line == {"category": "allowance_shortfall", "quantity": None, "description": "restricted",
+                    "value": {"formula": "q × p", "value": None, "restricted": True, "notes": [],
+                              "inputs": [{"restricted": True}]}}
+    # nothing restricted: nothing changes
+    public = {"formula": "a+b", "value": 5, "inputs": [{"value": 3}, {"value": 2}], "notes": ["3 + 2 = 5"]}
+    assert hide(public) == public
+
+
+def test_a_result_is_published_only_when_all_it_read_is(org):
+    result = build(org)
+    assert result.reads["leaky"][0] == {"INT"} and result.reads["open"][0] == {"PUB"}
+    public, internal = View(result, "public"), View(result, "internal")
+    assert public.withheld() == ["leaky"] and internal.withheld() == []
+    assert "open" in public.results() and "leaky" not in public.results()
+    assert {"leaky", "open"} <= set(internal.results())
+
+
+def test_a_result_built_on_a_withheld_result_is_withheld(org):
+    org.add("policy/PUB.yaml", org.record("policy", "PUB", statement="公开方针", issued_by="x", confidentiality="public"))
+    org.add("policy/INT.yaml", org.record("policy", "INT", statement="内部方针", issued_by="x"))
+    org.add("checks/chain.py", (
+        "from cms_build.api import computation\n"
+        "@computation('base', title='base')\n"
+        "def base(ctx):\n"
+        "    return {'n': len(ctx.records('policy'))}\n"
+        "@computation('derived', title='derived', after=['base'])\n"
+        "def derived(ctx):\n"
+        "    return {'twice': 2 * ctx.results['base']['n'], 'pub': ctx.get('PUB').id}\n"))
+    result = org.run()
+    assert result.reads["derived"] == ({"PUB"}, {"base"}) and result.reads["base"][0] == {"PUB", "INT"}
+    assert View(result, "public").withheld() == ["base", "derived"]
 
 
 def test_internal_view_hides_nothing(org):

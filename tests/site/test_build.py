@@ -94,8 +94,8 @@ def test_same_inputs_same_bytes(mini):
 def test_the_example_gives_the_same_bytes_twice(tmp_path):
     """With charts, traces, Annex E tables and the search index: nothing depends on the clock."""
     from tests.conftest import EXAMPLE
-    first = read_tree(build(EXAMPLE, tmp_path / "a", "public").out)
-    second = read_tree(build(EXAMPLE, tmp_path / "b", "public").out)
+    first = read_tree(build(EXAMPLE, tmp_path / "a", "internal").out)
+    second = read_tree(build(EXAMPLE, tmp_path / "b", "internal").out)
     assert any(name.startswith("charts/") for name in first)
     assert [k for k in first if first.get(k) != second.get(k)] == [] and first.keys() == second.keys()
 
