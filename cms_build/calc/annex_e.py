@@ -101,7 +101,8 @@ def _param_text(p: dict | None) -> dict | None:
     if not p:
         return None
     basis = p.get("basis") or "unspecified"
-    value = f"{p.get('value'):g} {p.get('unit')}" if isinstance(p.get("value"), (int, float)) else ""
+    unit = "" if p.get("unit") in (None, "", "1") else f" {p.get('unit')}"  # a fraction has no unit to show
+    value = f"{p.get('value'):g}{unit}" if isinstance(p.get("value"), (int, float)) else ""
     cite = p.get("citation") or ""
     if p.get("second_hand"):
         cite += "（转引 second-hand）"
@@ -238,25 +239,25 @@ def table_e3(results: dict, years: list[int]) -> dict:
         comb = _entries(inv, "fuel_combustion")
         for key, zh, en in FUEL_ROWS:
             es = [e for e in comb if _fuel_row(e) == key]
-            rows.append({"year": y, "category": _t("化石燃料燃烧", "fossil fuel combustion"), "item": _t(zh, en),
+            rows.append({"year": str(y), "category": _t("化石燃料燃烧", "fossil fuel combustion"), "item": _t(zh, en),
                          "activity_source": _join([e.get("data_source") for e in es]) if es else NA,
                          "parameter_source": (_join([_param_text(p) for p in _params(es, "ncv")])
                                               or _t("活动水平以热量计", "activity data given as heat")) if es else NA})
         others = [e for e in comb if _fuel_row(e) == "other"]
         if others:
-            rows.append({"year": y, "category": _t("化石燃料燃烧", "fossil fuel combustion"), "item": _t("其他燃料", "other fuel"),
+            rows.append({"year": str(y), "category": _t("化石燃料燃烧", "fossil fuel combustion"), "item": _t("其他燃料", "other fuel"),
                          "activity_source": _join([e.get("data_source") for e in others]),
                          "parameter_source": _join([_param_text(p) for p in _params(others, "ncv")])})
         fgd = _entries(inv, "desulfurization")
-        rows.append({"year": y, "category": _t("脱硫过程", "desulfurization"), "item": _t("脱硫剂消耗量", "sorbent consumed"),
+        rows.append({"year": str(y), "category": _t("脱硫过程", "desulfurization"), "item": _t("脱硫剂消耗量", "sorbent consumed"),
                      "activity_source": _join([e.get("data_source") for e in fgd]) if fgd else NA, "parameter_source": None})
         elec = _entries(inv, "purchased_electricity")
-        rows.append({"year": y, "category": _t("净购入电力", "net purchased electricity"),
+        rows.append({"year": str(y), "category": _t("净购入电力", "net purchased electricity"),
                      "item": _t("电力净购入量", "net electricity purchased"),
                      "activity_source": _join([e.get("data_source") for e in elec]) if elec else NA, "parameter_source": None})
         heat = _entries(inv, "purchased_heat")
         if heat:
-            rows.append({"year": y, "category": _t("净购入热力", "net purchased heat"), "item": _t("热力净购入量", "net heat purchased"),
+            rows.append({"year": str(y), "category": _t("净购入热力", "net purchased heat"), "item": _t("热力净购入量", "net heat purchased"),
                          "activity_source": _join([e.get("data_source") for e in heat]), "parameter_source": None})
     return {"id": "E.3", "title": _t("表 E.3 活动水平及其来源", "Table E.3 Activity data and their sources"),
             "columns": [{"key": "year", "zh": "年度", "en": "Year"}, {"key": "category", "zh": "类别", "en": "Category"},
@@ -274,21 +275,21 @@ def table_e5(results: dict, years: list[int]) -> dict:
         for key, zh, en in FUEL_ROWS:
             es = [e for e in comb if _fuel_row(e) == key]
             direct = _params(es, "ef")
-            rows.append({"year": y, "category": _t("化石燃料燃烧", "fossil fuel combustion"), "item": _t(zh, en),
+            rows.append({"year": str(y), "category": _t("化石燃料燃烧", "fossil fuel combustion"), "item": _t(zh, en),
                          "cc_source": (_join([_param_text(p) for p in _params(es, "carbon_content")])
                                        or _join([_param_text(p) for p in direct])) if es else NA,
                          "of_source": _join([_param_text(p) for p in _params(es, "oxidation")]) if es else NA})
         fgd = _entries(inv, "desulfurization")
-        rows.append({"year": y, "category": _t("脱硫过程", "desulfurization"), "item": _t("脱硫剂消耗量", "sorbent consumed"),
+        rows.append({"year": str(y), "category": _t("脱硫过程", "desulfurization"), "item": _t("脱硫剂消耗量", "sorbent consumed"),
                      "cc_source": _join([_param_text(p) for n in ("ef", "purity", "conversion_rate") for p in _params(fgd, n)])
                      if fgd else NA, "of_source": None})
         elec = _entries(inv, "purchased_electricity")
-        rows.append({"year": y, "category": _t("净购入电力", "net purchased electricity"),
+        rows.append({"year": str(y), "category": _t("净购入电力", "net purchased electricity"),
                      "item": _t("电力净购入量", "net electricity purchased"),
                      "cc_source": _join([_param_text(p) for p in _params(elec, "ef")]) if elec else NA, "of_source": None})
         heat = _entries(inv, "purchased_heat")
         if heat:
-            rows.append({"year": y, "category": _t("净购入热力", "net purchased heat"), "item": _t("热力净购入量", "net heat purchased"),
+            rows.append({"year": str(y), "category": _t("净购入热力", "net purchased heat"), "item": _t("热力净购入量", "net heat purchased"),
                          "cc_source": _join([_param_text(p) for p in _params(heat, "ef")]), "of_source": None})
     return {"id": "E.5", "title": _t("表 E.5 排放因子及其来源", "Table E.5 Emission factors and their sources"),
             "columns": [{"key": "year", "zh": "年度", "en": "Year"}, {"key": "category", "zh": "类别", "en": "Category"},
@@ -321,7 +322,7 @@ def table_e6(results: dict, years: list[int]) -> dict:
             # a value restricted in a public build is None: leave it out of the breakdown
             parts = [f"{r.get('facility') or r.get('site') or ''} {r['value']:.12g}".strip() for r in p.get("rows", [])
                      if isinstance(r.get("value"), (int, float))] if len(p.get("rows", [])) > 1 else []
-            rows.append({"year": y, "no": n, "product": _t(p["name"], p.get("name_en") or key), "unit": p["unit"],
+            rows.append({"year": str(y), "no": n, "product": _t(p["name"], p.get("name_en") or key), "unit": p["unit"],
                          "output": p.get("value"),
                          "design_capacity": f"{cap['value']:g} {cap['unit']}" if isinstance(cap, dict) else cap,
                          "note": "；".join(notes + (["分设施：" + "，".join(parts)] if parts else [])) or None})

@@ -65,7 +65,7 @@ METHODS = ("emission_factor", "mass_balance", "measurement", "desulfurization",
 #: Annex F clause of each method, for the trace.
 METHOD_CLAUSE = {
     "emission_factor": "F.2", "mass_balance": "F.3", "measurement": "F.4",
-    "desulfurization": "E.2", "purchased_electricity": "E.2", "purchased_heat": "E.2",
+    "desulfurization": "F.2", "purchased_electricity": "F.2", "purchased_heat": "F.2",  # AD × EF forms (F.1)
 }
 
 GAP_STATUSES = ("estimated", "filled", "missing")
@@ -649,7 +649,7 @@ def _desulfurization(env: _Env) -> tuple[list, Traced]:
     if not _is(e_q, U_CO2E):
         raise CalcError(f"sorbent in {b_t.unit} × EF in {ef.unit} does not give tCO2", ef.path + (("unit",) if ef.origin == "inline" else ()),
                         "give the carbonate's EF in tCO2/t")
-    res = _gas_result(env, "CO2", e_q, "E = B × I × EF × TR", "E.2",
+    res = _gas_result(env, "CO2", e_q, "E = B × I × EF × TR", "F.2",
                       [Input("B", "脱硫剂消耗量 sorbent consumed", b_t.value, b_t.unit, {"step": "B"}),
                        purity.input("I"), ef.input("EF"), tr.input("TR")], [b_t], env.at("gas"), "E")
     res[1].notes.insert(0, f"{_fmt(b_t.value)} {b_t.unit} × {_fmt(i_v)} × {_fmt(ef.value)} {ef.unit} × {_fmt(tr_v)}")
@@ -668,7 +668,7 @@ def _purchased(env: _Env, what: str) -> tuple[list, Traced]:
                         env.at("activity"), "give it in MWh or kWh" if what == "electricity" else "give it in GJ")
     target = "MWh" if what == "electricity" else "GJ"
     net = _mag(in_q, target)
-    net_t = Traced(net, target, label=sym, formula=f"{sym} = AD_in", method="E.2")
+    net_t = Traced(net, target, label=sym, formula=f"{sym} = AD_in", method="F.2")
     net_t.add("AD_in", "购入量 purchased", in_t.value, in_t.unit, {"step": "AD_in"})
     net_t.steps.append(in_t)
     if line.get("exported") is not None:
@@ -692,7 +692,7 @@ def _purchased(env: _Env, what: str) -> tuple[list, Traced]:
     if not _is(e_q, U_CO2E):
         raise CalcError(f"{what} in {target} × EF in {ef.unit} does not give tCO2", ef.path + (("unit",) if ef.origin == "inline" else ()),
                         f"give the EF in tCO2/{target}")
-    res = _gas_result(env, "CO2", e_q, "E = AD × EF", "E.2",
+    res = _gas_result(env, "CO2", e_q, "E = AD × EF", "F.2",
                       [Input(sym, f"净购入{'电力' if what == 'electricity' else '热力'} net purchased", net, target, {"step": sym}),
                        ef.input()], [net_t], env.at("gas"), "E")
     if net < 0:

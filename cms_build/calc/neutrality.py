@@ -303,7 +303,7 @@ def balance(footprint: Traced, additions: list[Traced], reductions: list[Traced]
                      "C = Σ C_j", "D.6.5.2.4 f")
     credits.steps.extend(retired)
     surplus = Traced(credits.value - to_offset.value, UNIT, "余量 Surplus (negative: shortfall)", "S = C - B",
-                     "reading 5")
+                     "D.8.2.4")  # offsetting covers the balance (our reading 5 of shared/standard/README.md)
     surplus.step(credits).step(to_offset)
     return {"emissions": emissions, "reductions": reduced, "to_offset": to_offset, "retired": credits,
             "surplus": surplus}

@@ -88,7 +88,7 @@ def test_e3_and_e5_sources():
     assert "second-hand" in e3["natural gas"]["parameter_source"]["zh"]
     e5 = {r["item"]["en"]: r for r in t["E.5"]["rows"]}
     assert e5["coal"]["cc_source"]["zh"] == "实测（25 tC/TJ）：lab GB/T 476"
-    assert e5["coal"]["of_source"]["en"].startswith("default (0.98 1)")  # the guideline's fallback 98 %
+    assert e5["coal"]["of_source"]["en"].startswith("default (0.98)")  # the guideline's fallback 98 %, a fraction
     assert e5["net electricity purchased"]["cc_source"]["en"].startswith("default (0.5703 tCO2/MWh)")
     assert "assay" in e5["sorbent consumed"]["cc_source"]["zh"]
 

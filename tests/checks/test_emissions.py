@@ -174,4 +174,4 @@ def test_example_annex_e_tables_for_any_year(example, years):
     total = [r for r in t["E.1"]["rows"] if r["unit"] == "tCO2e"][0]
     for y in ys:
         assert total[str(y)] == pytest.approx(example.results["emissions"]["years"][str(y)]["total"]["value"])
-        assert [r["no"] for r in t["E.6"]["rows"] if r["year"] == y] == [1, 2]
+        assert [r["no"] for r in t["E.6"]["rows"] if r["year"] == str(y)] == [1, 2]
