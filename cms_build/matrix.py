@@ -15,9 +15,11 @@ Evidence is derived, never kept by hand:
 - a clause is also covered by the evidence and checks of its sub-clauses ("6.5" by "6.5.2").
 
 Status of a clause, in this order:
+0. ``informative``: the clause belongs to an informative annex (E-G, 资料性附录): guidance
+   and examples to use, nothing to conform to.
 1. ``not_applicable``: the clause belongs to an annex (A-D) the organization does not adopt
-   (settings ``subsystems``, clause 1 e), or to an informative annex (E-G), or it (or a
-   clause enclosing it) is listed in ``management.exclusions`` with the reason.
+   (settings ``subsystems``, clause 1 e), or it (or a clause enclosing it) is listed in
+   ``management.exclusions`` with the reason.
 2. ``informative``: the catalogue marks the clause informative (a heading, definitions,
    "no additional guidance").
 3. ``nonconforming``: an ERROR finding names the clause or one of its sub-clauses.
@@ -162,10 +164,11 @@ def build_matrix(result) -> dict:
     rows = []
     for c in load_catalogue():
         recs, rules, found = evidence.get(c.number, []), checks.get(c.number, []), against.get(c.number, [])
-        note = ""
-        if c.subsystem != "common" and c.subsystem not in adopted:
-            status = "not_applicable"
-            note = f"annex {c.subsystem} not adopted" if c.subsystem in "ABCD" else f"annex {c.subsystem} is informative"
+        note = note_zh = ""
+        if c.subsystem in ("E", "F", "G"):  # informative annexes: guidance, nothing to conform to
+            status, note, note_zh = "informative", f"annex {c.subsystem} is informative", f"附录 {c.subsystem} 为资料性附录"
+        elif c.subsystem != "common" and c.subsystem not in adopted:
+            status, note, note_zh = "not_applicable", f"annex {c.subsystem} not adopted", f"未采用附录 {c.subsystem}（分体系）"
         elif _excluded(c.number, excluded) is not None:
             status, note = "not_applicable", _excluded(c.number, excluded)
         elif c.obligation == "informative":
@@ -186,6 +189,8 @@ def build_matrix(result) -> dict:
         }
         if note:
             row["note"] = note
+        if note_zh:
+            row["note_zh"] = note_zh
         rows.append(row)
     summary = Counter(r["status"] for r in rows)
     return {

@@ -360,8 +360,8 @@ class Pages:
             status = str(c.get("status", ""))
             if status in ("not_applicable", "informative"):  # listed at the end, each with its anchor
                 cell = Md(f'<span id="{urls.anchor("clause", number)}"></span>') + md(number)
-                not_applicable.append((cell, md(title), badge("clause", status, statuses.get(status, status)),
-                                       md(c.get("note", ""))))
+                note = c.get("note_zh") if m.lang == "zh" and c.get("note_zh") else c.get("note", "")
+                not_applicable.append((cell, md(title), badge("clause", status, statuses.get(status, status)), md(note)))
                 continue
             shown = [e for e in c.get("evidence", []) or [] if isinstance(e, dict) and m.visible(e.get("id"))]
             evidence = [L.to(m.page_of(e["id"]), f"{e['id']} {e.get('title', '')}".strip())

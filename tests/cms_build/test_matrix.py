@@ -31,7 +31,8 @@ def test_every_clause_of_the_catalogue_with_a_status(org):
 def test_statuses(org):
     rows = _rows(_small(org))
     assert (rows["B.5.2"]["status"], rows["B.5.2"]["note"]) == ("not_applicable", "annex B not adopted")
-    assert (rows["F.2"]["status"], rows["F.2"]["note"]) == ("not_applicable", "annex F is informative")
+    assert (rows["F.2"]["status"], rows["F.2"]["note"]) == ("informative", "annex F is informative")
+    assert rows["F.2"]["note_zh"] == "附录 F 为资料性附录" and rows["B.5.2"]["note_zh"] == "未采用附录 B（分体系）"
     assert rows["4"]["status"] == "informative" and rows["A.7"]["status"] == "informative"
     assert rows["4.1"]["status"] == "conforming"
     assert rows["4.1"]["evidence"] == [{"id": "CTX", "kind": "context", "title": "2026 内外部因素", "file": "context/CTX.yaml"}]
