@@ -510,7 +510,8 @@ class Trading(Domain):
         t = self.t
         counts = trading.get("counts") or {}
         body = [self.pages_table([t["field"], t["value"]],
-                                 [(md(k), self.num(v)) for k, v in sorted(counts.items())])] if counts else []
+                                 [(md(ResultRenderer(self.m, self.page, "surveillance").key(k)), self.num(v))
+                                  for k, v in sorted(counts.items())])] if counts else []
         out = [self.section(t["trading_surveillance"], join(body, Md("\n\n")) if body else Md(""), anchor_id="surveillance")]
         for key in ("self_trades", "price_band", "type_mismatch", "cancel_ratios", "reverse_pairs", "problems"):
             out += self.listed(t["surveillance_names"].get(key, key), trading.get(key), f"surveillance-{key}", level=3)

@@ -36,6 +36,15 @@ def is_scalar(value) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
 
 
+_SOURCE_KEYS = {"record", "kind", "path", "file", "line", "col", "csv"}
+
+
+def is_source(value) -> bool:
+    """Where a computed figure was read: a record's field or a row of an attached table."""
+    return (isinstance(value, dict) and bool(value) and set(value) <= _SOURCE_KEYS
+            and (isinstance(value.get("record"), str) or isinstance(value.get("file"), str)))
+
+
 def _quantity_like(value: dict) -> bool:
     keys = set(value)
     return "value" in keys and keys <= {"value", "unit", "currency"} and is_scalar(value.get("value"))
@@ -199,7 +208,8 @@ class TraceRenderer:
             if rid == RESTRICTED or not self.m.visible(rid):
                 return restricted(t)
             r = self.m.by_id[rid]
-            where = [p for p in (src.get("path"), f"{src.get('file', r.rel)}:{src.get('line')}" if src.get("line") else None) if p]
+            where = list(dict.fromkeys(str(p) for p in (src.get("path"), f"{src.get('file', r.rel)}:{src.get('line')}"
+                                                        if src.get("line") else None) if p))
             return join([self.link.to(self.m.page_of(rid), rid), md(" · ".join(map(str, where)))], " ") if where \
                 else self.link.to(self.m.page_of(rid), rid)
         if "library" in src:
@@ -211,6 +221,8 @@ class TraceRenderer:
             return md(f"{t['trace_steps']} {src.get('step')}")
         if "setting" in src:
             return join([md(t["source_setting"]), md(src.get("setting")), md(src.get("citation", ""))], " · ")
+        if isinstance(src.get("file"), str):  # a row of an attached table (CSV) with no record named
+            return md(f"{src['file']}:{src['line']}" if src.get("line") else src["file"])
         return md(json.dumps(src, ensure_ascii=False, sort_keys=True, default=str))
 
     def render(self, trace: dict, level: int = 3, number: str = "", key_path: tuple = (), ident: str = "") -> list[str]:
@@ -277,11 +289,21 @@ class ResultRenderer:
         self.traces = TraceRenderer(model, page, id_prefix)
         self.link = Linker(page)
 
+    def key(self, name) -> str:
+        """A result key in the site language (strings.yaml result_keys), else the key itself."""
+        names = self.t["result_keys"] if isinstance(self.t.get("result_keys"), dict) else {}
+        return str(names.get(name) or (str(name).replace("_", " ") if self.m.lang == "en" else name))
+
     def cell(self, value, depth: int = 0) -> Md:
+        """A value in a table cell: numbers formatted, record ids and sources linked."""
         if is_trace(value):
             return self.traces.value(value.get("value"), value.get("unit", ""))
         if isinstance(value, dict) and value.get("restricted") and set(value) <= {"record", "restricted", "id", "title"}:
             return restricted(self.t)
+        if is_source(value):
+            return self.traces.source(value)
+        if isinstance(value, list) and value and all(is_source(v) for v in value):
+            return join([self.traces.source(v) for v in value[:20]], ", ")
         if isinstance(value, dict) and depth < 3:
             return join([Md(f"{md(k)}: ") + self.cell(v, depth + 1) for k, v in value.items()], Md("<br>"))
         if isinstance(value, list) and depth < 3 and all(is_scalar(v) for v in value):
@@ -312,12 +334,12 @@ class ResultRenderer:
                        or (isinstance(v, list) and all(is_scalar(x) for x in v))]
             if scalars:
                 lines += [f"| {md(self.t['field'])} | {md(self.t['value'])} |", "|---|---|"]
-                lines += [f"| {md(k)} | {self.cell(value[k])} |" for k in scalars]
+                lines += [f"| {md(self.key(k))} | {self.cell(value[k])} |" for k in scalars]
                 lines.append("")
             for k, v in value.items():
                 if k in scalars:
                     continue
-                lines.extend(self.render(v, level, path + (str(k),), title=str(k)))
+                lines.extend(self.render(v, level, path + (str(k),), title=self.key(k)))
             return lines
         if isinstance(value, list):
             if value and all(isinstance(x, dict) and not is_trace(x) for x in value) and \
@@ -325,7 +347,7 @@ class ResultRenderer:
                 columns: list = []
                 for x in value:
                     columns += [k for k in x if k not in columns]
-                lines += ["| " + " | ".join(str(md(c)) for c in columns) + " |",
+                lines += ["| " + " | ".join(str(md(self.key(c))) for c in columns) + " |",
                           "|" + "---|" * len(columns)]
                 lines += ["| " + " | ".join(str(self.cell(x.get(c))) for c in columns) + " |" for x in value]
                 lines.append("")
