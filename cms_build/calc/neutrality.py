@@ -115,16 +115,21 @@ def credit_grade(project_type: str, vintage_year: int | None, achieved_year: int
     if cat is None:
         return Grade(None, f"unknown project type {project_type!r}")
     if cat == "removal":
-        return Grade("Gold", f"removal credit ({project_type}) (D.8.2.5)")
+        return Grade("Gold", f"清除类减排量 removal credit ({project_type}) (D.8.2.5)")
     if vintage_year is None or achieved_year is None:
         return Grade(None, f"{cat} credit without a vintage year or an achievement date: Silver or Bronze "
                            f"cannot be decided (D.8.2.6)")
     age = achieved_year - vintage_year
     if age <= silver_years:
-        return Grade("Silver", f"{cat} credit ({project_type}), vintage {vintage_year}, {age} year(s) before "
+        return Grade("Silver", f"{_CAT_ZH.get(cat, cat)}，产生年份 {vintage_year}，早于实现年份 {age} 年（≤ {silver_years}）· "
+                               f"{cat} credit ({project_type}), vintage {vintage_year}, {age} year(s) before "
                                f"{achieved_year} <= {silver_years} (D.8.2.6)")
-    return Grade("Bronze", f"{cat} credit ({project_type}), vintage {vintage_year}, {age} years before "
+    return Grade("Bronze", f"{_CAT_ZH.get(cat, cat)}，产生年份 {vintage_year}，早于实现年份 {age} 年（> {silver_years}）· "
+                           f"{cat} credit ({project_type}), vintage {vintage_year}, {age} years before "
                            f"{achieved_year} > {silver_years} (D.8.2.6)")
+
+
+_CAT_ZH = {"avoidance": "避免或减少排放类减排量", "removal": "清除类减排量", "destruction": "销毁类减排量"}
 
 
 def claim_grade(credits: list[tuple[str, Grade]]) -> Grade:
@@ -142,7 +147,7 @@ def claim_grade(credits: list[tuple[str, Grade]]) -> Grade:
     worst = max((g.grade for _, g in credits), key=GRADES.index)
     if len(credits) == 1:
         return Grade(worst, parts)
-    return Grade(worst, f"lowest grade among the credits used — {parts}")
+    return Grade(worst, f"取所用减排量中的最低等级 lowest grade among the credits used — {parts}")
 
 
 # -- dates -----------------------------------------------------------------------------
@@ -247,37 +252,44 @@ def claim_status(*, as_of: dt.date, valid_from: dt.date | None, valid_until: dt.
     """
     last = effective_last_day(valid_from, valid_until, max_years)
     if recorded == "draft":
-        return Status("draft", "the claim is a draft: not in force", last)
+        return Status("draft", "草稿，未生效 · the claim is a draft: not in force", last)
     if recorded == "withdrawn" or (withdrawn_on is not None and withdrawn_on <= as_of):
         when = f" on {withdrawn_on.isoformat()}" if withdrawn_on else ""
-        return Status("withdrawn", f"withdrawn{when}", last)
+        return Status("withdrawn", f"已撤回{('于 ' + withdrawn_on.isoformat()) if withdrawn_on else ''} · withdrawn{when}", last)
     lapsed = sorted((e for e in events if e.state == "lapsed"), key=lambda e: e.deadline)
     for e in lapsed:
         start = e.deadline + dt.timedelta(days=1)
         if last is None or start <= last:
-            return Status("withdrawn", f"event {e.event} of {e.date.isoformat()} had no corrective action in "
+            return Status("withdrawn", f"事件 {e.event}（{e.date.isoformat()}）未在 {e.deadline.isoformat()} 前采取有效纠正措施，"
+                                       f"声明须自 {start.isoformat()} 起撤回 · "
+                                       f"event {e.event} of {e.date.isoformat()} had no corrective action in "
                                        f"effect by {e.deadline.isoformat()}: the claim must be withdrawn from "
                                        f"{start.isoformat()} (D.10)", last, e.deadline, withdraw_from=start)
     if superseded_on is not None and superseded_on <= as_of:
-        return Status("superseded", f"superseded by {superseded_by or 'a later claim'} from "
+        return Status("superseded", f"自 {superseded_on.isoformat()} 起被 {superseded_by or '后续声明'} 替代 · "
+                                    f"superseded by {superseded_by or 'a later claim'} from "
                                     f"{superseded_on.isoformat()}", last)
     if last is None or valid_from is None:
-        return Status("draft", "the claim has no validity period: not in force", last)
+        return Status("draft", "未给出有效期，未生效 · the claim has no validity period: not in force", last)
     if as_of > last:
-        return Status("expired", f"expired after {last.isoformat()}", last)
+        return Status("expired", f"已于 {last.isoformat()} 后失效 · expired after {last.isoformat()}", last)
     if as_of < valid_from:
-        return Status("not_yet_valid", f"valid from {valid_from.isoformat()}", last)
+        return Status("not_yet_valid", f"自 {valid_from.isoformat()} 起有效 · valid from {valid_from.isoformat()}", last)
     days_left = (last - as_of).days
     open_events = sorted((e for e in events if e.state == "open"), key=lambda e: e.deadline)
     if open_events:
         e = open_events[0]
-        return Status("correction_pending", f"event {e.event} of {e.date.isoformat()} awaits a corrective action "
+        return Status("correction_pending", f"事件 {e.event}（{e.date.isoformat()}）的纠正措施须于 {e.deadline.isoformat()} 前生效，"
+                                            f"否则须撤回声明 · "
+                                            f"event {e.event} of {e.date.isoformat()} awaits a corrective action "
                                             f"in effect by {e.deadline.isoformat()}, else the claim must be "
                                             f"withdrawn (D.10)", last, e.deadline, days_left)
     if days_left <= expiring_days:
-        return Status("expiring", f"valid through {last.isoformat()}: {days_left} day(s) left "
+        return Status("expiring", f"有效至 {last.isoformat()}，剩余 {days_left} 天 · "
+                                  f"valid through {last.isoformat()}: {days_left} day(s) left "
                                   f"(<= {expiring_days})", last, None, days_left)
-    return Status("valid", f"valid {valid_from.isoformat()} to {last.isoformat()}", last, None, days_left)
+    return Status("valid", f"有效期 {valid_from.isoformat()} 至 {last.isoformat()} · "
+                           f"valid {valid_from.isoformat()} to {last.isoformat()}", last, None, days_left)
 
 
 # -- balance ---------------------------------------------------------------------------

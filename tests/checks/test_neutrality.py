@@ -30,7 +30,7 @@ def test_complete_setup_has_no_finding(org):
     assert c["reduction_share"]["value"] == pytest.approx(2000 / 520)
     assert c["grade"]["grade"] == "Gold" and "afforestation" in c["grade"]["reason"]
     # 2027-02-28 - 2026-06-30 = 243 days
-    assert c["status"] == {"status": "valid", "reason": "valid 2026-03-01 to 2027-02-28", "last_valid_day": "2027-02-28",
+    assert c["status"] == {"status": "valid", "reason": "有效期 2026-03-01 至 2027-02-28 · valid 2026-03-01 to 2027-02-28", "last_valid_day": "2027-02-28",
                            "deadline": None, "days_left": 243, "withdraw_from": None}
     assert c["offset_kinds"] == ["forest_sink"]
     assert result.results["neutrality"]["settings"]["correction_window_months"] == 3
