@@ -6,6 +6,7 @@ internal error (bad option, no records repository, a broken schema or rule modul
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -75,14 +76,40 @@ def _run(path, as_of, stages="check"):
 
 def _write(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CmsError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         click.echo(text, nl=False)
 
 
+def check_output(output: str | None, force: bool) -> None:
+    """Before any work: an --output file is never written over unless asked (--force), and
+    its folder must exist. A record, cms.yaml or an earlier report is a user's file."""
+    if not output:
+        return
+    path = Path(output)
+    if not path.parent.is_dir():
+        raise CmsError(f"cannot write {output}: the folder {path.parent} does not exist; create it first")
+    if path.exists() and not force:
+        raise CmsError(f"{output} exists: cms does not write over a file without being asked; "
+                       "give another name, or --force to replace it")
+
+
+def output_option(fn):
+    """--output/-o FILE and --force, checked before the command runs."""
+    @functools.wraps(fn)
+    def wrapper(*args, output=None, force=False, **kwargs):
+        check_output(output, force)
+        return fn(*args, output=output, **kwargs)
+    wrapper = click.option("--force", is_flag=True, help="Replace the --output file if it exists.")(wrapper)
+    return click.option("--output", "-o", type=click.Path(dir_okay=False),
+                        help="Write to this file instead of standard output (never over an existing file without --force).")(wrapper)
+
+
 as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
                             help="Evaluate date rules as of this day (default: today). Repeat a past run exactly.")
-output_option = click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -137,10 +164,13 @@ def check(path, as_of, fail_on, fmt, changed_since, output):
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_checks(path, fmt):
     """The rules: id, title, severity and the clauses each enforces."""
-    from .engine import load_rules, rule_folders
+    from .engine import RuleError, load_rules, rule_folders
     from .paths import bundled
     folders = rule_folders(_find_root(path)) if path or _has_root() else [bundled("checks")]
-    checks, comps = load_rules(folders)
+    try:
+        checks, comps = load_rules(folders)
+    except RuleError as exc:
+        raise CmsError(f"{exc}" + (f"\n  hint: {exc.hint}" if exc.hint else "")) from None
     rows = [{"id": c.id, "title": c.title, "severity": c.severity, "clauses": list(c.clauses),
              "kinds": list(c.kinds), "module": c.module, "description": c.description} for c in checks]
     if fmt == "json":
@@ -195,7 +225,10 @@ def export(path, as_of, profile, fmt, output):
         if not output:
             raise CmsError("--format xlsx writes a workbook: give the file with --output, e.g. -o dataset.xlsx")
         from .workflow.xlsx import write_workbook
-        write_workbook(result, output, profile)
+        try:
+            write_workbook(result, output, profile)
+        except OSError as exc:
+            raise CmsError(f"cannot write {output}: {exc.strerror or exc}") from None
         click.echo(f"wrote {output}")
         return
     from .export import export_document

@@ -33,7 +33,17 @@ ENGINE_RULES = {
     "ref.invalid": ("References name an existing record of the right kind; attached files exist in the repository", ("7.4.3",), "error"),
     "settings.invalid": ("The settings file is valid", ("4.3",), "error"),
     "engine.check-crashed": ("A check or computation failed on this data (a bug to report)", ("7.4.3",), "error"),
+    "rules.invalid": ("The organization's own rule files load", ("7.4.3",), "error"),
 }
+
+
+class RuleError(Exception):
+    """A rule file that cannot be loaded: a syntax error, an error while it runs, a bad
+    decorator argument or an id used twice. Located in that file."""
+
+    def __init__(self, path: Path, message: str, line: int = 1, col: int = 1, hint: str = ""):
+        super().__init__(f"{path}:{line}:{col}: {message}")
+        self.path, self.message, self.line, self.col, self.hint = path, message, line, col, hint
 
 
 @dataclass
@@ -71,15 +81,28 @@ def _load_module(path: Path):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        sys.modules.pop(name, None)
+        raise RuleError(path, f"Python syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1,
+                        "correct the line; run 'python3 -m py_compile' on the file to check it") from None
+    except Exception as exc:  # the module's own code failed while loading (an import, a decorator argument)
+        sys.modules.pop(name, None)
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
+        line = frames[-1].lineno if frames else 1
+        raise RuleError(path, f"the file failed to load: {type(exc).__name__}: {exc}", line or 1, 1,
+                        "see cms_build/api.py for what @check and @computation accept") from None
     _MODULE_CACHE[key] = module
     return module
 
 
-def load_rules(folders: list[Path]) -> tuple[list[Check], list[Computation]]:
+def load_rules(folders: list[Path], errors: list | None = None) -> tuple[list[Check], list[Computation]]:
     """Checks and computations defined in the *.py files of the given folders.
 
     The bundled checks/ first, then the organization's own checks/ folder. Ids must be unique.
+    A file that cannot be loaded raises RuleError, or, when `errors` is a list, is left out
+    and its RuleError appended there (the engine reports it and runs the other rules).
     """
     checks: dict[str, Check] = {}
     comps: dict[str, Computation] = {}
@@ -89,19 +112,36 @@ def load_rules(folders: list[Path]) -> tuple[list[Check], list[Computation]]:
         for path in sorted(folder.glob("*.py")):
             if path.name.startswith("_"):
                 continue
-            module = _load_module(path)
-            for value in vars(module).values():
-                if isinstance(value, Check):
-                    if value.id in checks and checks[value.id].fn is not value.fn:
-                        raise RuntimeError(f"{path}: check id {value.id!r} is already used by {checks[value.id].module}")
-                    value.module = path.stem
-                    checks[value.id] = value
-                elif isinstance(value, Computation):
-                    if value.id in comps and comps[value.id].fn is not value.fn:
-                        raise RuntimeError(f"{path}: computation id {value.id!r} is already used")
-                    value.module = path.stem
-                    comps[value.id] = value
+            try:
+                found = _rules_of(path, checks, comps)
+            except RuleError as exc:
+                if errors is None:
+                    raise
+                errors.append(exc)
+                continue
+            for value in found:
+                (checks if isinstance(value, Check) else comps)[value.id] = value
     return sorted(checks.values(), key=lambda c: c.id), _order(comps)
+
+
+def _rules_of(path: Path, checks: dict, comps: dict) -> list:
+    """The checks and computations one file defines, none of their ids already taken."""
+    found = []
+    for value in vars(_load_module(path)).values():
+        if isinstance(value, (Check, Computation)):
+            taken = checks if isinstance(value, Check) else comps
+            if value.id in taken and taken[value.id].fn is not value.fn:
+                what = "check" if isinstance(value, Check) else "computation"
+                raise RuleError(path, f"{what} id {value.id!r} is already used by {taken[value.id].module}.py",
+                                _def_line(value.fn), 1, "give the rule an id of its own, e.g. prefixed 'org.'")
+            value.module = path.stem
+            found.append(value)
+    return found
+
+
+def _def_line(fn) -> int:
+    code = getattr(fn, "__code__", None)
+    return code.co_firstlineno if code else 1
 
 
 def _order(comps: dict[str, Computation]) -> list[Computation]:
@@ -201,8 +241,11 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     tagged.extend(record_issues)
     index = Index(records, schemas, root)
     tagged.extend(index.issues)
-    checks, comps = load_rules(rule_folders(root))
+    rule_errors: list[RuleError] = []
+    checks, comps = load_rules(rule_folders(root), rule_errors)
     ctx = Context(root=root, settings=settings, schemas=schemas, index=index, as_of=as_of)
+    tagged.extend(("rules.invalid", Issue(e.message, _rel(e.path, root), e.line, e.col, hint=e.hint))
+                  for e in rule_errors)
     findings = [_finding(rule, issue, *ENGINE_RULES[rule]) for rule, issue in tagged]
     disabled = set(settings.get("checks.disable", []) or [])
     overrides = settings.get("checks.severity", {}) or {}
@@ -246,6 +289,13 @@ def _run_check(chk: Check, ctx: Context, findings: list, settings: Settings):
             yield from (chk.fn(ctx) or ())
     except Exception as exc:
         findings.append(_crash(chk.id, exc, settings))
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _crash(rule_id: str, exc: Exception, settings: Settings) -> Finding:

@@ -35,6 +35,10 @@ MARKER = ".cms-site"  # written into every site we build: only such a folder is 
 _HERE = Path(__file__).resolve().parent
 
 
+# gzip stores the sitemap's date as unsigned 32-bit Unix seconds
+EPOCH_FIRST, EPOCH_LAST = dt.date(1970, 1, 2), dt.date(2106, 2, 6)
+
+
 class BuildError(Exception):
     """The site could not be built; the previous site (if any) is untouched."""
 
@@ -86,6 +90,9 @@ def build_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path 
     root = Path(root).resolve()
     out = Path(out or "_site").resolve()
     check_out(out, root)
+    if not EPOCH_FIRST <= as_of <= EPOCH_LAST:  # the site's timestamps (sitemap, gzip) are Unix seconds
+        raise BuildError(f"a site can be built as of {EPOCH_FIRST} to {EPOCH_LAST}, not {as_of.isoformat()}: "
+                         "its pages and sitemap are dated with the as-of date")
     if result is None:
         from ..engine import run
         result = run(root, as_of)

@@ -134,3 +134,22 @@ def test_a_broken_organization_schema_is_a_clear_usage_error(org):
     org.add("schemas/widget.schema.json", "{not json")
     code, _, err = cms("check", org.root, "--as-of", "2026-06-30")
     assert code == 2 and "widget.schema.json: not a readable JSON schema" in err
+
+
+@pytest.mark.parametrize("command", [["check", "--format", "json"], ["export"], ["export", "--format", "xlsx"],
+                                     ["matrix"], ["validate"]])
+def test_output_never_writes_over_a_file_unless_asked(broken, command):
+    settings = broken.root / "cms.yaml"
+    before = settings.read_bytes()
+    code, _, err = cms(*command, broken.root, "-o", settings)
+    assert code == 2 and "exists" in err and "--force" in err
+    assert settings.read_bytes() == before  # the user's file is untouched
+    report = broken.root.parent / "report.out"
+    report.write_text("earlier report", encoding="utf-8")
+    code, _, _ = cms(*command, broken.root, "-o", report, "--force")
+    assert code in (0, 1) and report.read_bytes() != b"earlier report"
+
+
+def test_output_into_a_missing_folder_is_a_usage_error(broken, tmp_path):
+    code, _, err = cms("check", broken.root, "-o", tmp_path / "no" / "such" / "report.txt")
+    assert code == 2 and "does not exist" in err and "internal error" not in err

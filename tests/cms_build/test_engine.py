@@ -265,3 +265,21 @@ def test_settings_fall_back_to_schema_defaults_even_when_the_file_is_invalid(org
     settings = org.run().settings
     assert settings.get("neutrality.correction_window_months") == 3
     assert settings.get("no.such.setting", "fallback") == "fallback"
+
+
+@pytest.mark.parametrize("source, line, col, says", [
+    ("from cms_build.api import check\n\n@check('org.x', title='x', clauses=['7.4.2'], kinds=['policy'])\n"
+     "def x(record, ctx)\n    yield None\n", 4, 19, "Python syntax error"),
+    ("from cms_build.api import check\n\n@check('org.x', title='x', clauses=['7.4.2'], severity='fatal')\n"
+     "def x(ctx):\n    yield None\n", 3, 1, "failed to load: ValueError"),
+    ("import no_such_module_xyz\n", 1, 1, "ModuleNotFoundError"),
+    ("from cms_build.api import check\n\n@check('ms.obligation-review-overdue', title='x', clauses=['5.2'])\n"
+     "def mine(ctx):\n    yield None\n", 3, 1, "check id 'ms.obligation-review-overdue' is already used"),
+])
+def test_an_organization_rule_file_that_does_not_load_is_a_located_finding(org, source, line, col, says):
+    org.add("policy/POL-1.yaml", policy(org))
+    org.add("checks/mine.py", source)
+    result = org.run()
+    f = only(result, "rules.invalid")
+    assert (f.file, f.line, f.col) == ("checks/mine.py", line, col) and says in f.message, f.message
+    assert any(c.id == "ms.obligation-review-overdue" for c in result.checks)  # the bundled rules still ran

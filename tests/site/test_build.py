@@ -230,3 +230,12 @@ def test_cli_build_and_exit_codes(mini):
     assert "public" in ok.stdout and (tmp / "cli-site" / "index.html").is_file()
     refused = subprocess.run([*cmd, str(root)], capture_output=True, text=True, cwd=REPO)
     assert refused.returncode == 2 and "overwrite sources" in refused.stderr
+
+
+@pytest.mark.parametrize("as_of", ["1900-01-01", "2999-12-31"])
+def test_an_as_of_date_a_site_cannot_carry_is_a_usage_error(mini, as_of):
+    root, tmp = mini
+    proc = subprocess.run([sys.executable, "-m", "cms_build.cli", "build", str(root), "--as-of", as_of, "--out",
+                           str(tmp / "far")], capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 2 and "1970-01-02 to 2106-02-06" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp / "far").exists()
