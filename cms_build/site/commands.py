@@ -40,7 +40,8 @@ def register(cli) -> None:
     @profile_option
     @out_option
     @click.option("--language", type=click.Choice(["zh", "en"]), help="Site language (default: cms.yaml's language).")
-    @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+    @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+                  help="Port on 127.0.0.1 (0: any free port).")
     def serve(path, as_of, profile, out, language, port):
         """Build the site, serve it on localhost, and rebuild when records, schemas, checks or templates change."""
         from .serve import serve as run_server

@@ -84,9 +84,14 @@ def serve(root: Path, as_of: dt.date | None, profile: str = "internal", out="_si
         click.echo(f"built {report.pages} pages in {report.seconds:.1f} s")
         return True
 
+    try:  # take the port first: a port in use is said at once, not after a build
+        server = make_server(out, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}; give another "
+                                   "port with --port, or --port 0 for any free one") from None
     if not rebuild() and not out.is_dir():
+        server.server_close()
         raise click.ClickException("the first build failed and there is no previous site to serve")
-    server = make_server(out, port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"

@@ -57,3 +57,23 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(org, tmp_path):
         stop.set()
         thread.join(timeout=120)
     assert not thread.is_alive()
+
+
+def test_a_port_in_use_is_said_at_once(org, tmp_path):
+    import subprocess
+    import sys
+    busy = make_server(tmp_path)  # holds a port
+    try:
+        root = mini_org(org)
+        port = str(busy.server_address[1])
+        started = time.monotonic()
+        proc = subprocess.run([sys.executable, "-m", "cms_build.cli", "serve", str(root), "--port", port,
+                               "--out", str(tmp_path / "site")], capture_output=True, text=True, timeout=120)
+        assert proc.returncode != 0 and f"cannot serve on 127.0.0.1:{port}" in proc.stderr and "--port 0" in proc.stderr
+        assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+        assert not (tmp_path / "site").exists() and time.monotonic() - started < 60  # before any build
+        bad = subprocess.run([sys.executable, "-m", "cms_build.cli", "serve", str(root), "--port", "99999"],
+                             capture_output=True, text=True, timeout=60)
+        assert bad.returncode == 2 and "99999" in bad.stderr and "Traceback" not in bad.stderr
+    finally:
+        busy.server_close()
