@@ -4,11 +4,15 @@ All read ctx.results["emissions"] (checks/emissions.py) and the records; none re
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 from cms_build import dates, units
 from cms_build.api import check
+from cms_build.calc import activity_rows
 from cms_build.calc.inventory import source_expected, years_to_check
+from cms_build.findings import Issue
 from cms_build.records import parse_path
 
 INACTIVE = ("superseded", "withdrawn")
@@ -233,3 +237,75 @@ def activity_overlap(ctx):
                                   hint="give each record its own period, or mark the one replaced as superseded")
                 break
 
+
+
+def _csv_problems(record, ctx, fspec: dict):
+    """(file, line, message) of the rows of an activity CSV that break the row rules."""
+    path = record.resolve_file(ctx.root, fspec.get("path"))
+    col, pcol, scol = fspec.get("column"), fspec.get("period_column"), fspec.get("status_column")
+    if path is None or not path.is_file() or not col:
+        return  # the computation reports a file it cannot read (emissions.compute)
+    try:
+        reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+        header = reader.fieldnames or []
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return
+    if col not in header:
+        return
+    rel = path.relative_to(ctx.root.resolve()).as_posix()
+    seen: dict = {}
+    for n, row in enumerate(reader, start=2):
+        status = (row.get(scol) or "measured").strip().lower() if scol else "measured"
+        if pcol:
+            period = (row.get(pcol) or "").strip()
+            problem = activity_rows.period_problem(period, record.get("year"), seen)
+            if problem:
+                yield rel, n, f"period {period!r}: {problem}"
+                continue
+            seen[period] = n
+        raw = (row.get(col) or "").strip()
+        if status == "missing" or raw == "":
+            continue  # a gap: emissions.compute and gap-without-filling-method speak of it
+        try:
+            value = float(raw.replace(",", "").replace(" ", ""))
+        except ValueError:
+            continue  # not a number: emissions.compute reports it
+        problem = activity_rows.value_problem(value)
+        if problem:
+            yield rel, n, f"{raw} in column {col!r}: {problem}"
+
+
+@check("emissions.activity-row-invalid", title="活动水平数据每期一行、在报告年度内且不为负 Activity data: one row a period, inside the year, never negative",
+       clauses=["6.1.2 e", "A.9.1.1 b"], severity="error", kinds=["activity_data"])
+def activity_row_invalid(record, ctx):
+    """6.1.2 e) and A.9.1.1 b): activity data is determined for each period of the reporting
+    year once, and a consumption is never negative. The rules are those `cms import activity`
+    applies (cms_build/calc/activity_rows.py), so a row that the import refuses is reported
+    here when it is written by hand: a period outside the record's year, a period twice, a
+    negative value, in the record (quantity, values) or in its CSV file (at the row's line)."""
+    activity = (record.get("line") or {}).get("activity") if isinstance(record.get("line"), dict) else None
+    if not isinstance(activity, dict):
+        return
+    quantity = activity.get("quantity")
+    if isinstance(quantity, dict) and isinstance(quantity.get("value"), (int, float)) and quantity["value"] < 0:
+        yield record.issue("line.activity.quantity.value", f"activity data {quantity['value']} {quantity.get('unit', '')} "
+                           "is negative: a consumption is never below zero",
+                           hint="record the quantity consumed; an export or a stock change is recorded as its own quantity")
+    seen: dict = {}
+    for i, row in enumerate(activity.get("values") or []):
+        if not isinstance(row, dict):
+            continue
+        problem = activity_rows.period_problem(str(row.get("period", "")), record.get("year"), seen)
+        if problem:
+            yield record.issue(f"line.activity.values[{i}].period", f"period {row.get('period')!r}: {problem}",
+                               hint="one row per period of the reporting year")
+            continue
+        seen[str(row.get("period"))] = i + 1
+        if row.get("value") is not None and row.get("status") != "missing":
+            problem = activity_rows.value_problem(row.get("value"))
+            if problem:
+                yield record.issue(f"line.activity.values[{i}].value", f"{row.get('value')}: {problem}")
+    if isinstance(activity.get("file"), dict):
+        for rel, n, message in _csv_problems(record, ctx, activity["file"]):
+            yield Issue(message, rel, n, 1, record.id, "line.activity.file",
+                        "correct the row in the file (or re-import it with cms import activity, which checks the rows)")

@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import csv
 import io
-import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from ..calc import activity_rows as rows
 from ..engine import run
 from ..schemas import SCHEMA_BASE
 from .tables import Table, TableError, read_table
 
-ACTIVITY_STATUSES = ("measured", "estimated", "filled", "missing")
-_PERIOD = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?|-Q[1-4]|-H[12])?$")
+ACTIVITY_STATUSES = rows.STATUSES
 
 
 class ImportError_(Exception):
@@ -136,14 +134,9 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
             continue
         period = str(period).strip()
         status = (str(status).strip().lower() if status not in (None, "") else "measured")
-        if not _PERIOD.match(period):
-            report.rejected.append(Rejection(number, pname, period, "not a period: write YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY-Hn"))
-            continue
-        if year and not period.startswith(str(year)):
-            report.rejected.append(Rejection(number, pname, period, f"outside the record's reporting year {year}"))
-            continue
-        if period in seen:
-            report.rejected.append(Rejection(number, pname, period, f"the same period as row {seen[period]}"))
+        problem = rows.period_problem(period, year, seen)
+        if problem:
+            report.rejected.append(Rejection(number, pname, period, problem))
             continue
         if status not in ACTIVITY_STATUSES:
             report.rejected.append(Rejection(number, sname or scol, status, f"status must be one of {', '.join(ACTIVITY_STATUSES)}"))
@@ -153,11 +146,9 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
             report.rejected.append(Rejection(number, vname, raw, "no value: fill the gap (status filled or estimated) "
                                              "and document gap_filling in the record (A.9.1.1 b)"))
             continue
-        if value is None or not math.isfinite(value):
-            report.rejected.append(Rejection(number, vname, raw, "not a number (write it without units or thousands separators)"))
-            continue
-        if value < 0:
-            report.rejected.append(Rejection(number, vname, raw, "negative consumption"))
+        problem = rows.value_problem(value)
+        if problem:
+            report.rejected.append(Rejection(number, vname, raw, problem))
             continue
         seen[period] = number
         out.append({pcol: period, vcol: _plain(value), scol: status})

@@ -517,3 +517,49 @@ def test_factor_samples_with_some_weights_missing(org):
     _factor(org, 26.0, [{"period": "2024-01", "value": 26.0, "weight": 1}, {"period": "2024-02", "value": 26.0}])
     [f] = only(org.run(), "emissions.factor-samples-mean")
     assert f.path == "samples" and "1 of 2 samples have a weight" in f.message
+
+
+# -- emissions.activity-row-invalid (6.1.2 e, A.9.1.1 b) ------------------------------------------
+def _csv_coal(org, rows: str):
+    org.add("activity/coal-2024.csv", "month,t,status\n" + rows)
+    activity(org, 2024, "SRC-COAL", coal_line(2024, activity={
+        "unit": "t", "file": {"path": "coal-2024.csv", "column": "t", "period_column": "month", "status_column": "status"}}))
+
+
+ROW_RULE = ("emissions.activity-row-invalid", "emissions.reported-total-mismatch")
+
+
+@pytest.mark.parametrize("rows, line, says", [
+    ("2024-01,600,measured\n2024-01,400,measured\n", 3, "period '2024-01': the same period as row 2"),
+    ("2024-01,600,measured\n2023-12,400,measured\n", 3, "outside the record's reporting year 2024"),
+    ("2024-01,1386,measured\n2024-02,-386,measured\n", 3, "-386 in column 't': negative consumption"),
+])
+def test_activity_csv_rows_the_import_would_refuse(org, rows, line, says):
+    setup(org)
+    _csv_coal(org, rows)
+    found = [f for f in only(org.run(), "emissions.activity-row-invalid", allow=ROW_RULE)]
+    [f] = found
+    assert (f.file, f.line, f.record) == ("activity/coal-2024.csv", line, "AD-2024-SRC-COAL") and says in f.message
+
+
+def test_activity_csv_rows_near_miss(org):
+    setup(org)
+    _csv_coal(org, "2024-01,600,measured\n2024-02,400,measured\n")  # 1,000 t: the setup's total
+    assert only(org.run(), "emissions.activity-row-invalid") == []
+
+
+def test_negative_inline_activity(org):
+    setup(org)
+    activity(org, 2024, "SRC-COAL", coal_line(2024, activity={"quantity": {"value": -171.5, "unit": "t"}}))
+    [f] = only(org.run(), "emissions.activity-row-invalid", allow=ROW_RULE + ("emissions.anomalous-change",))
+    rel = "activity/AD-2024-SRC-COAL.yaml"
+    assert (f.file, f.path, f.line) == (rel, "line.activity.quantity.value", line_of(org, rel, "value: -171.5"))
+    assert "-171.5 t is negative" in f.message
+
+
+def test_activity_values_twice_the_same_month(org):
+    setup(org)
+    activity(org, 2024, "SRC-COAL", coal_line(2024, activity={"unit": "t", "values": [
+        {"period": "2024-01", "value": 600}, {"period": "2024-01", "value": 400}]}))
+    [f] = only(org.run(), "emissions.activity-row-invalid", allow=ROW_RULE)
+    assert f.path == "line.activity.values[1].period" and "the same period as row 1" in f.message
