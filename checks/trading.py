@@ -142,7 +142,8 @@ def _result(ctx) -> dict:
 def row_unreadable(ctx):
     """B.6.4, B.9.1: the trading data collected are complete and usable. A CSV row (or an
     inline row) whose cells cannot be read is left out of every computation, so it is an
-    error that names the file, the line and the cell."""
+    error that names the file, the line and the cell. So is a trade or order id recorded
+    twice in one ledger (the asset ledger would count it twice)."""
     for p in _result(ctx).get("problems", []):
         yield trc.issue_at(ctx, p.get("source"), p.get("message", ""),
                            hint="correct the row; the columns are listed in schemas/trade_ledger.schema.json")

@@ -141,6 +141,7 @@ def ledger_rows(ctx, record) -> dict:
     for row, here in rows:
         got = tr.order_from(row, here)
         (problems if isinstance(got, tr.RowProblem) else orders).append(got)
+    problems.extend(_repeated(trades, "trade_id") + _repeated(orders, "order_id"))
     transfers = []
     for i, row in enumerate(record.get("transfers") or []):
         asset = asset_of(row)
@@ -152,6 +153,25 @@ def ledger_rows(ctx, record) -> dict:
                           "to": row.get("to_account"), "serials": row.get("serials") or [],
                           "where": where(record, ("transfers", i))})
     return {"trades": trades, "orders": orders, "transfers": transfers, "problems": problems}
+
+
+def _repeated(rows: list, id_name: str) -> list:
+    """A trade or order id twice in one ledger: counted twice in the asset ledger."""
+    first, out = {}, []
+    for row in rows:
+        key = getattr(row, id_name, None)
+        if key is None:
+            continue
+        if key in first:
+            out.append(tr.RowProblem(f"{id_name} {key} appears twice (first at {_place(first[key])}): a trade "
+                                     "is recorded once", row.where))
+        else:
+            first[key] = row.where
+    return out
+
+
+def _place(where: dict) -> str:
+    return f"{where.get('file')}:{where.get('line')}" if where.get("csv") else f"{where.get('record')} {where.get('path', '')}".strip()
 
 
 # -- prices -----------------------------------------------------------------------------

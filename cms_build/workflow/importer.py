@@ -20,6 +20,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from ..calc import activity_rows as rows
+from ..calc import trading_rows as tr
 from ..engine import run
 from ..schemas import SCHEMA_BASE
 from .tables import Table, TableError, read_table
@@ -206,16 +207,24 @@ def import_ledger(root: Path, ledger_id: str, source: Path, *, orders=False, she
     unknown = [h for h in table.headers if h not in props]
     if unknown:
         report.notes.append(f"columns ignored (not fields of a {'order' if orders else 'trade'}): {', '.join(unknown)}")
-    out = []
+    out, seen = [], {}
+    id_column = "order_id" if orders else "trade_id"
     for number, row in table.rows:
         data, bad = _coerce(result.schemas, props, row, number, defs["$id"])
         if not bad:
             for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
                 column = str(error.absolute_path[0]) if error.absolute_path else ""
                 bad.append(Rejection(number, column, row.get(column, ""), _reason(error)))
+        if not bad:  # the rules cms check applies to a ledger row (trading_rows), so both agree
+            got = (tr.order_from if orders else tr.trade_from)(row, {})
+            if isinstance(got, tr.RowProblem):
+                bad.append(Rejection(number, "", "", got.message))
+            elif row.get(id_column) in seen:
+                bad.append(Rejection(number, id_column, row.get(id_column), f"the same {id_column} as row {seen[row[id_column]]}"))
         if bad:
             report.rejected.extend(bad)
             continue
+        seen[row.get(id_column)] = number
         out.append({c: _csv_value(row.get(c, "")) for c in columns if c in props})
     headers = [c for c in columns if c in props]
     return _finish(report, target, headers, out, overwrite, skip_invalid)

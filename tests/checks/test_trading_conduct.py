@@ -137,6 +137,18 @@ def test_unreadable_csv_row(org):
     assert (f.file, f.line) == ("trading/data/t.csv", 2) and "quantity must be a whole number" in f.message
 
 
+def test_a_trade_id_twice_in_a_ledger(org):
+    trading_org(org)
+    org.add("trading/data/t.csv", "trade_id,date,market,product,side,quantity,price\n"
+                                  "T1,2025-09-15,national_ets,CEA,buy,10,50\n"
+                                  "T2,2025-09-15,national_ets,CEA,buy,10,50\n"
+                                  "T1,2025-09-16,national_ets,CEA,buy,10,50\n")
+    org.add("trading/TL.yaml", ledger(org, trades_file="data/t.csv"))
+    [f] = org.of(org.run(AS_OF), "trading.ledger-row-unreadable")
+    assert (f.file, f.line) == ("trading/data/t.csv", 4)
+    assert "trade_id T1 appears twice (first at trading/data/t.csv:2)" in f.message
+
+
 def test_rows_after_the_as_of_date_are_ignored(org):
     trading_org(org)
     org.add("trading/TL.yaml", ledger(org, orders=[order("LATE", 1000, 70.0, "2026-01-05T10:00:00+08:00")]))

@@ -138,3 +138,21 @@ def test_trades_xlsx_round_trip_and_rejections(repo, tmp_path):
     assert "row 4, column 'side': 'borrow': must be one of" in out
     assert "row 5, column 'time': 'yesterday': not a date and time with time zone" in out
     assert target.read_text(encoding="utf-8") == before
+
+
+def test_trades_the_check_would_refuse_are_refused_by_the_import(repo, tmp_path):
+    import csv
+    target = repo / "trading/data/trades-2025.csv"
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    rows[1]["price"] = "nan"                   # a number to the schema, not to the ledger rules
+    rows[2]["trade_id"] = rows[0]["trade_id"]  # the same trade twice
+    source = tmp_path / "trades.csv"
+    with source.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    before = target.read_text(encoding="utf-8")
+    code, out, _ = cms("import", "trades", "TL-CEA-2025", source, "--path", repo, "--overwrite")
+    assert code == 1 and "2 rejected" in out and target.read_text(encoding="utf-8") == before
+    assert "row 3" in out and "price must be a number of at least 0, not 'nan'" in out
+    assert f"row 4, column 'trade_id': '{rows[0]['trade_id']}': the same trade_id as row 2" in out
