@@ -89,7 +89,10 @@ class Index:
                 if not isinstance(value, str):
                     continue
                 resolved = record.resolve_file(self.root, value)
-                if resolved is None:
+                if not value.strip():
+                    self._bad(record.issue(path, f"{format_path(path)}: the path is empty",
+                                           hint="name the file, relative to this record's folder, or remove the entry"))
+                elif resolved is None:
                     self._bad(record.issue(
                         path, f"{format_path(path)}: the path '{value}' leaves the repository",
                         hint="name a file inside the repository, relative to this record's folder, without '..' or a leading '/'"))

@@ -6,6 +6,8 @@ the exact line and column of the value (or of the key, for an unknown field).
 """
 from __future__ import annotations
 
+import re
+
 import difflib
 
 from .findings import Issue, format_path
@@ -16,6 +18,8 @@ _TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a numbe
                "boolean": "true or false", "array": "a list", "object": "a mapping (key: value lines)",
                "null": "empty"}
 
+
+_NO_SUCH_DAY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")  # well written, yet invalid: 02-30
 
 def type_name(value) -> str:
     if value is None:
@@ -103,6 +107,10 @@ def describe_error(error, doc: Document, kind: Kind, schemas: SchemaSet, rel: st
     if validator == "const":
         yield _issue(doc, path, f"{field} must be {expected!r}, not {_short(value)}",
                      f"set it to {expected!r}", rel, record_id)
+        return
+    if validator == "format" and expected == "date" and isinstance(value, str) and _NO_SUCH_DAY.match(value):
+        yield _issue(doc, path, f"{field}: {value} is written as a date, but there is no such day in the calendar",
+                     "check the day and the month (e.g. February has 28 days, or 29 in a leap year)", rel, record_id)
         return
     if validator == "format":
         what = {"date": "a date written YYYY-MM-DD", "date-time": "a date and time (ISO 8601, e.g. 2025-03-01T09:30:00+08:00)",

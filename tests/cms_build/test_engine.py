@@ -107,7 +107,7 @@ def test_nested_field_error_points_at_the_nested_value(org):
     org.add("policy/n.yaml", policy(org, communication=[{"date": "2025-02-30", "audience": "全体员工"}]))
     f = only(org.run(), "schema.invalid")
     assert f.path == "communication[0].date"
-    assert "'2025-02-30' is not a date" in f.message
+    assert "2025-02-30 is written as a date, but there is no such day" in f.message
     lines = (org.root / "policy/n.yaml").read_text(encoding="utf-8").splitlines()
     assert "2025-02-30" in lines[f.line - 1]
 
@@ -154,6 +154,17 @@ def test_attachment_inside_the_repository(org):
 def test_missing_attachment(org):
     org.add("policy/a.yaml", policy(org, attachments=[{"path": "nowhere.pdf"}]))
     assert only(org.run(), "ref.invalid").message == "attachments[0].path: the file 'nowhere.pdf' does not exist"
+
+
+def test_empty_attachment_path(org):
+    org.add("policy/a.yaml", policy(org, attachments=[{"path": " "}]))
+    assert only(org.run(), "ref.invalid").message == "attachments[0].path: the path is empty"
+
+
+def test_a_well_written_date_that_does_not_exist(org):
+    org.add("policy/a.yaml", policy(org, approved_on="2025-02-30"))
+    f = only(org.run(), "schema.invalid")
+    assert "2025-02-30 is written as a date, but there is no such day" in f.message and "February" in f.hint
 
 
 def test_alias_bomb_in_a_record_fails_fast(org):
