@@ -272,8 +272,14 @@ def show(record_id, path, as_of):
     record = result.index.get(record_id)
     if record is None:
         import difflib
-        close = difflib.get_close_matches(record_id, list(result.index.by_id), n=3, cutoff=0.6)
-        raise CmsError(f"no record with id {record_id!r}" + (f"; did you mean {', '.join(close)}?" if close else ""))
+        ids = list(result.index.by_id)
+        same_case = [i for i in ids if i.lower() == record_id.lower()]  # ids are case-sensitive; people are not
+        close = same_case or difflib.get_close_matches(record_id, ids, n=3, cutoff=0.6)
+        unread = sorted({f.file for f in result.findings if f.rule in ("yaml.invalid", "record.id", "record.kind")})
+        raise CmsError(f"no record with id {record_id!r}" + (f"; did you mean {', '.join(close)}?" if close else "")
+                       + (f"\n  {len(unread)} file(s) could not be read as records and may hold it: "
+                          + ", ".join(unread[:5]) + ("..." if len(unread) > 5 else "") + " ('cms validate' says why)"
+                          if unread else ""))
     click.echo(f"# {record.id} ({record.kind}) — {record.rel}")
     click.echo(record.path.read_text(encoding="utf-8").rstrip())
     refs_out = sorted({r.target for r in result.index.refs if r.source == record.id})

@@ -79,7 +79,10 @@ def load_settings(root: Path, schemas: SchemaSet) -> tuple[Settings, list[Issue]
     try:
         doc = load_file(path)
     except LoadError as exc:
-        return fallback, [Issue(exc.message, SETTINGS_FILE, exc.line, exc.col, hint=exc.hint)]
+        hint = exc.hint
+        if exc.message == "the file is empty":  # the loader's hint is for records, not for the settings
+            hint = "write at least 'organization: {name: ...}' and 'subsystems: [A, B, C, D]' ('cms init' writes a complete one)"
+        return fallback, [Issue(exc.message, SETTINGS_FILE, exc.line, exc.col, hint=hint)]
     if not isinstance(doc.data, dict):
         return fallback, [Issue("the settings file must be a mapping of 'key: value' lines", SETTINGS_FILE, 1, 1)]
     validator = Draft202012Validator(schema, registry=schemas.registry, format_checker=schemas.format_checker)

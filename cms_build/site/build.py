@@ -96,6 +96,10 @@ def build_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path 
     if result is None:
         from ..engine import run
         result = run(root, as_of)
+    bad_settings = [f for f in result.findings if f.rule == "settings.invalid"]
+    if bad_settings:  # a site under a placeholder name and default subsystems would mislead its readers
+        raise BuildError("the settings are invalid, so the site would show defaults, not the organization: "
+                         + "; ".join(f"{f.file}:{f.line}:{f.col} {f.message}" for f in bad_settings[:3]))
     timings["pipeline"] = time.perf_counter() - started
     work = Path(work).resolve() if work else out.parent / ".cms-build" / f"{out.name}-{profile}"
     docs = work / "docs"

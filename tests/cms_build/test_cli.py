@@ -153,3 +153,15 @@ def test_output_never_writes_over_a_file_unless_asked(broken, command):
 def test_output_into_a_missing_folder_is_a_usage_error(broken, tmp_path):
     code, _, err = cms("check", broken.root, "-o", tmp_path / "no" / "such" / "report.txt")
     assert code == 2 and "does not exist" in err and "internal error" not in err
+
+
+def test_show_suggests_the_id_in_another_case_and_the_unreadable_files(broken):
+    code, _, err = cms("show", "b", "--path", broken.root, "--as-of", "2026-06-30")
+    assert code == 2 and "did you mean B?" in err
+    assert "policy/a.yaml" in err and "could not be read" in err  # A is in a broken file
+
+
+def test_empty_settings_file_says_what_to_write(org):
+    org.write("cms.yaml", "")
+    code, out, _ = cms("check", org.root, "--as-of", "2026-06-30")
+    assert code == 1 and "cms.yaml" in out and "organization: {name: ...}" in out and "delete the file" not in out

@@ -239,3 +239,12 @@ def test_an_as_of_date_a_site_cannot_carry_is_a_usage_error(mini, as_of):
                            str(tmp / "far")], capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 2 and "1970-01-02 to 2106-02-06" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp / "far").exists()
+
+
+def test_invalid_settings_are_not_built_into_a_site(mini):
+    root, tmp = mini
+    (root / "cms.yaml").write_text("organization: [unclosed\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "cms_build.cli", "build", str(root), "--as-of", "2026-06-30",
+                           "--out", str(tmp / "bad")], capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 2 and "settings are invalid" in proc.stderr and "cms.yaml:" in proc.stderr
+    assert not (tmp / "bad").exists()
