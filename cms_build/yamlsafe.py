@@ -7,7 +7,11 @@ Records arrive through pull requests from many people, so the loader:
 - rejects what YAML would silently accept: duplicate keys (YAML keeps the last one),
   several documents in one file, merge keys, non-UTF-8 bytes, an empty file;
 - bounds the file size and the number of nodes an alias expansion may produce, so that a
-  "billion laughs" document fails fast instead of eating memory.
+  "billion laughs" document fails fast instead of eating memory;
+- bounds the nesting depth, checked on the parser's event stream *before* composing (PyYAML's
+  composer recurses: thousands of levels overflow the stack, tens of thousands crash Python);
+- refuses numbers too long to convert and text holding control characters, which could
+  not be shown or exported.
 
 Dates stay ISO strings (``2025-03-01``): records are JSON data, and the schemas check
 formats. Keys are always strings: ``2023:`` becomes the key ``"2023"``.
@@ -27,6 +31,11 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
+MAX_DEPTH = 100  # lists and mappings inside each other; real records need about 10
+
+# What YAML accepts as a character in a file (YAML 1.1 "printable"); the same is required of
+# text that double-quoted escapes produce ("\0", "\e", "\x01" ...).
+_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 Path_ = tuple  # a path into the data: ("targets", 0, "value")
 
@@ -82,7 +91,7 @@ def _scalar(node):
     if tag == "tag:yaml.org,2002:str":
         # YAML 1.1 reads 1.5e3 (no sign in the exponent) as text; people mean a number
         if node.style in (None, "") and _FLOAT_12.match(value):
-            return float(value)
+            return _finite(float(value), node)
         return value
     if tag == "tag:yaml.org,2002:timestamp":
         return value
@@ -90,13 +99,30 @@ def _scalar(node):
         return None
     if tag == "tag:yaml.org,2002:bool":
         return _SCALAR_BOOL.get(value.lower(), value.lower() in ("yes", "on", "y"))
-    if tag == "tag:yaml.org,2002:int":
-        return _construct_int(value)
-    if tag == "tag:yaml.org,2002:float":
-        return _construct_float(value)
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        try:
+            number = _construct_int(value) if tag.endswith("int") else _construct_float(value)
+        except ValueError:
+            line, col = _mark(node)
+            digits = sum(ch.isdigit() for ch in value)
+            if digits > 100:
+                raise LoadError(f"number too long ({digits} digits)", line, col,
+                                "write a shorter number; if it is an identifier rather than a "
+                                "quantity, put it in quotes") from None
+            raise LoadError(f"{value!r} cannot be read as a number", line, col,
+                            "correct the number, or put it in quotes if it is text") from None
+        return number if "inf" in value.lower() else _finite(number, node)
     line, col = _mark(node)
     raise LoadError(f"unsupported YAML tag {tag!r}", line, col,
                     "records hold plain data: remove the tag (the part starting with '!')")
+
+
+def _finite(number, node):
+    if number in (float("inf"), float("-inf")):
+        line, col = _mark(node)
+        raise LoadError("number too large: it would be read as infinity", line, col,
+                        "write a smaller number, or .inf if infinity is meant")
+    return number
 
 
 def _construct_int(value: str) -> int:
@@ -156,8 +182,14 @@ class _Builder:
                 f"the document expands to more than {self.max_nodes} values "
                 "(aliases that repeat aliases, as in a 'billion laughs' document)",
                 line, col, "write the data out, or split it into several records")
+        if len(path) > MAX_DEPTH:  # the text was checked; aliases repeating aliases nest deeper
+            line, col = _mark(node)
+            raise LoadError(f"the data is nested more than {MAX_DEPTH} levels deep once its aliases "
+                            "('*name') are expanded", line, col,
+                            "write the data out instead of nesting aliases inside anchored values")
         self.positions[path] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
+            _check_text(node)
             return _scalar(node)
         if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
             line, col = _mark(node)
@@ -188,6 +220,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise LoadError("a mapping key must be a plain value, not a list or mapping",
                                 kline, kcol, "use a simple name as the key")
+            _check_text(key_node)
             key = key_node.value if key_node.tag != "tag:yaml.org,2002:null" else ""
             if key in out:
                 first = self.key_positions.get(path + (key,), (kline, kcol))
@@ -197,6 +230,70 @@ class _Builder:
             self.key_positions[path + (key,)] = (kline, kcol)
             out[key] = self.build(value_node, path + (key,))
         return out
+
+
+def _too_deep(line: int, col: int) -> tuple[str, int, int, str]:
+    return (f"the data is nested more than {MAX_DEPTH} levels deep (lists and mappings inside each other)",
+            line, col, "flatten the data: a record needs only a few levels of lists and mappings")
+
+
+def _char_name(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        kind = "a control character"
+    elif 0xD800 <= code <= 0xDFFF:
+        kind = "a lone surrogate"
+    else:
+        kind = "a character YAML does not allow"
+    return f"{kind} (U+{code:04X})"
+
+
+def _check_text(node) -> None:
+    """Text that escapes made unprintable (NUL, ESC, ...) is refused where it was written."""
+    bad = _NOT_PRINTABLE.search(node.value)
+    if bad:
+        line, col = _mark(node)
+        raise LoadError(
+            f"the text holds {_char_name(bad.group())} at character {bad.start() + 1}", line, col,
+            "remove it: such characters cannot be shown or exported (look for an escape like "
+            "'\\0', '\\e' or '\\x1b' inside double quotes)")
+
+
+def _check_depth(loader) -> None:
+    """Walk the first document's events (no recursion) and refuse one nested too deep, before
+    the composer recurses into it. Syntax errors surface here as they would when composing."""
+    starts = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    depth = 0
+    while True:
+        event = loader.get_event()
+        if event is None or isinstance(event, (yaml.DocumentEndEvent, yaml.StreamEndEvent)):
+            return
+        if isinstance(event, starts):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise LoadError(*_too_deep(event.start_mark.line + 1, event.start_mark.column + 1))
+        elif isinstance(event, ends):
+            depth -= 1
+
+
+def _reader_position(text: str, exc) -> tuple[int, int]:
+    """Line and column of a character the YAML reader refused. The C reader counts UTF-8
+    bytes, the Python one characters; the character itself tells which one it was."""
+    ch = chr(exc.character) if isinstance(exc.character, int) else None
+    index = -1
+    if isinstance(exc.position, int):
+        for candidate in (len(text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "replace")),
+                          exc.position):
+            if 0 <= candidate < len(text) and text[candidate] == ch:
+                index = candidate
+                break
+    if index < 0 and ch is not None:
+        index = text.find(ch)
+    if index < 0:
+        return 1, 1
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
 def _decode(raw: bytes) -> str:
@@ -218,11 +315,28 @@ def load_text(text: str, *, max_nodes: int = MAX_NODES) -> Document:
     ):
         raise LoadError("the file is empty", 1, 1, "add the record's fields, or delete the file")
     try:
+        bad = re.search("[\uD800-\uDFFF]", text)  # only from a str: decoded bytes cannot hold them
+        if bad:
+            line_start = text.rfind("\n", 0, bad.start()) + 1
+            raise LoadError(f"the file holds {_char_name(bad.group())}",
+                            text.count("\n", 0, bad.start()) + 1, bad.start() - line_start + 1,
+                            "remove it: such characters cannot be shown or exported")
+        loader = _Loader(text)
+        try:
+            _check_depth(loader)
+        finally:
+            loader.dispose()
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
         finally:
             loader.dispose()
+    except yaml.reader.ReaderError as exc:
+        line, col = _reader_position(text, exc)
+        what = _char_name(chr(exc.character)) if isinstance(exc.character, int) else "a character YAML does not allow"
+        raise LoadError(f"the file holds {what}", line, col,
+                        "remove it: such characters cannot be shown or exported (editors often show "
+                        "it as a box, as '^' and a letter, or not at all)")
     except yaml.composer.ComposerError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

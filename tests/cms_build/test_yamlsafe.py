@@ -124,3 +124,80 @@ def test_oversized_file_is_refused_before_reading(tmp_path):
     with pytest.raises(LoadError) as info:
         load_file(path, max_bytes=1024)
     assert "more than the limit of 1024" in info.value.message
+
+
+@pytest.mark.parametrize("depth", [900, 5000, 100_000])
+def test_deep_nesting_is_refused_before_the_composer_recurses(depth):
+    # 900 levels overflowed Python's recursion limit; 100 000 crashed the C composer outright
+    e = err("id: A\ndeep: " + "[" * depth + "]" * depth + "\n")
+    assert "nested more than 100 levels deep" in e.message
+    assert (e.line, e.col) == (2, 6 + 100)  # the bracket that opens level 101 (the record is level 1)
+    assert "flatten" in e.hint
+
+
+def test_deep_block_nesting_is_refused():
+    text = "".join(" " * i + f"k{i}:\n" for i in range(300)) + " " * 300 + "x: 1\n"
+    e = err(text)
+    assert "nested more than 100 levels deep" in e.message and e.line == 101
+
+
+def test_nesting_up_to_the_limit_is_accepted():
+    doc = load_text("deep: " + "[" * 99 + "1" + "]" * 99 + "\n")
+    value = doc.data["deep"]
+    for _ in range(98):
+        value = value[0]
+    assert value == [1]
+
+
+def test_aliases_cannot_nest_past_the_limit():
+    lines = ["a0: &a0 " + "[" * 40 + "]" * 40]
+    lines += [f"a{i}: &a{i} " + "[" * 40 + f"*a{i - 1}" + "]" * 40 for i in range(1, 4)]
+    e = err("\n".join(lines) + "\n")
+    assert "nested more than 100 levels deep once its aliases" in e.message
+
+
+def test_a_number_too_long_to_convert_is_located():
+    e = err("id: A\nretention_years: " + "9" * 5000 + "\n")
+    assert (e.line, e.col) == (2, 18)
+    assert e.message == "number too long (5000 digits)"
+    assert "quotes" in e.hint
+
+
+def test_malformed_numbers_and_infinity_are_located():
+    e = err("a: 1\nb: 0b_\n")
+    assert (e.line, e.col) == (2, 4) and "cannot be read as a number" in e.message
+    e = err("a: 1\nb: " + "9" * 400 + ".5\n")
+    assert (e.line, e.col) == (2, 4) and "infinity" in e.message
+    assert err("a: 1e999\n").message == "number too large: it would be read as infinity"
+    assert load_text("a: .inf\nb: -.inf\n").data == {"a": float("inf"), "b": float("-inf")}
+
+
+@pytest.mark.parametrize("escape, code", [("\\0", "U+0000"), ("\\e", "U+001B"), ("\\x01", "U+0001"),
+                                          ("\\x7f", "U+007F")])
+def test_control_characters_from_escapes_are_refused(escape, code):
+    e = err(f'id: A\nnote: "ab{escape}c"\n')
+    assert (e.line, e.col) == (2, 7)
+    assert f"control character ({code}) at character 3" in e.message
+    assert "cannot be shown or exported" in e.hint
+
+
+def test_control_characters_in_keys_are_refused():
+    e = err('id: A\n"k\\0": 1\n')
+    assert (e.line, e.col) == (2, 1) and "U+0000" in e.message
+
+
+def test_tab_and_newline_escapes_are_text():
+    assert load_text('a: "x\\ty\\nz"\n').data == {"a": "x\ty\nz"}
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x00", "\x1b"])
+def test_a_raw_control_character_is_located_by_line_and_column(char):
+    # the C reader counts UTF-8 bytes: the two-byte characters before it must not shift the column
+    e = err(f"id: A\ntitle: 碳方针\nnote: x{char}y\n")
+    assert (e.line, e.col) == (3, 8)
+    assert f"control character (U+{ord(char):04X})" in e.message
+
+
+def test_a_lone_surrogate_in_text_is_located():
+    e = err("id: A\nnote: x\ud800\n")
+    assert (e.line, e.col) == (2, 8) and "surrogate" in e.message
