@@ -8,12 +8,19 @@ worst ones are annotated and every finding is listed in the step summary
 from __future__ import annotations
 
 import os
+import re
 
 from . import display_path
 
 PER_STEP = 10
 SUMMARY_LIMIT = 1024 * 1024 - 4096
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+_SURROGATE = re.compile("[\ud800-\udfff]")  # e.g. an undecodable byte in a file name
+
+
+def _writable(text: str) -> str:
+    """Text that can be written as UTF-8: a lone surrogate becomes U+FFFD, as a terminal shows it."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def escape_data(text: str) -> str:
@@ -46,8 +53,8 @@ def summary_markdown(result, fail_on: str) -> str:
     rows = ["| severity | location | rule | clauses | message |", "|---|---|---|---|---|"]
     size = len(head)
     for n, f in enumerate(result.findings):
-        row = (f"| {f.severity} | `{cell(display_path(result, f.file))}:{f.line}` | `{cell(f.rule)}` | "
-               f"{cell(', '.join(f.clauses))} | {cell(f.message)} |")
+        row = _writable(f"| {f.severity} | `{cell(display_path(result, f.file))}:{f.line}` | `{cell(f.rule)}` | "
+                        f"{cell(', '.join(f.clauses))} | {cell(f.message)} |")
         size += len(row.encode()) + 1
         if size > SUMMARY_LIMIT:
             rows.append(f"\n… and {len(result.findings) - n} more findings: run `cms check` locally.")
@@ -73,4 +80,4 @@ def render(result, *, fail_on: str = "error", color: bool = False) -> str:
     counts = {s: result.count(s) for s in ("error", "warning", "info")}
     lines.append(f"cms check: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info "
                  f"(as of {result.as_of.isoformat()})")
-    return "\n".join(lines) + "\n"
+    return _writable("\n".join(lines)) + "\n"

@@ -4,10 +4,37 @@ CI services (GitLab, Jenkins, Azure) show each rule as a test, its findings as t
 """
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree as ET
 
 from ..findings import at_or_above
 from . import display_path, rule_table
+
+
+# Characters XML 1.0 cannot hold at all, not even escaped: most control characters, lone
+# surrogates, U+FFFE/U+FFFF. ElementTree writes them as they are, and no parser reads that back.
+_NOT_XML = re.compile("[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _visible(ch: str) -> str:
+    if "\ud800" <= ch <= "\udfff":  # e.g. an undecodable byte in a file name: shown as on a terminal
+        return "\ufffd"
+    return ch.encode("unicode_escape").decode("ascii")  # \x1b, \x00, \ufffe
+
+
+def xml_safe(text: str) -> str:
+    """Text as XML 1.0 allows it: a control character is shown as its escape (\\x1b)."""
+    return _NOT_XML.sub(lambda m: _visible(m.group()), text)
+
+
+def _sanitize(root) -> None:
+    for el in root.iter():
+        if el.text:
+            el.text = xml_safe(el.text)
+        if el.tail:
+            el.tail = xml_safe(el.tail)
+        for key, value in list(el.attrib.items()):
+            el.set(key, xml_safe(value))
 
 
 def render(result, *, fail_on: str = "error", color: bool = False) -> str:
@@ -39,5 +66,6 @@ def render(result, *, fail_on: str = "error", color: bool = False) -> str:
     suite.set("skipped", "0")
     root = ET.Element("testsuites", name="cms", tests=suite.get("tests"), failures=str(failures), errors="0")
     root.append(suite)
+    _sanitize(root)  # messages may quote what a record or a check wrote, whatever it holds
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

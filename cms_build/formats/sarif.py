@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import json
+import re
 
 from .. import __version__
 from . import display_path, rule_table
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+# A lone surrogate (an undecodable byte in a file name, say) cannot be written as UTF-8;
+# json.dumps escapes control characters itself.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def document(result, fail_on: str = "error") -> dict:
@@ -53,4 +57,4 @@ def document(result, fail_on: str = "error") -> dict:
 
 
 def render(result, *, fail_on: str = "error", color: bool = False) -> str:
-    return json.dumps(document(result, fail_on), ensure_ascii=False, indent=2) + "\n"
+    return _SURROGATE.sub("\ufffd", json.dumps(document(result, fail_on), ensure_ascii=False, indent=2)) + "\n"

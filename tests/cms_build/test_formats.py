@@ -83,3 +83,36 @@ def test_text_format_groups_by_file(org):
     out = render("text", result)
     assert out.splitlines()[0] == "policy/P.yaml"
     assert "[7.4.2 a]" in out
+
+
+def control_findings(org):
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x"))
+    org.add("checks/ctl.py", (
+        "from cms_build.api import check\n"
+        "@check('org.ctl', title='title with \\x1b[31m', clauses=['7.4.2'], kinds=['policy'])\n"
+        "def ctl(r, ctx):\n"
+        "    yield r.issue('id', 'nul \\x00 esc \\x1b[2J lone \\ud800 end', hint='bell \\x07')\n"))
+    result = org.run()
+    result.findings = [f for f in result.findings if f.rule.startswith("org.")]
+    assert result.findings and "\x00" in result.findings[0].message
+    return result
+
+
+def test_junit_stays_well_formed_whatever_the_messages_hold(org):
+    from xml.etree import ElementTree as ET
+    out = render("junit", control_findings(org), fail_on="error")
+    root = ET.fromstring(out.split("\n", 1)[1])  # NUL and ESC are not XML 1.0 characters
+    out.encode("utf-8")  # no lone surrogate left to fail the write
+    failure = next(case for case in root.iter("testcase") if case.get("name") == "org.ctl").find("failure")
+    assert "nul \\x00 esc \\x1b[2J lone \ufffd end" in failure.text
+    assert "(hint: bell \\x07)" in failure.text
+
+
+def test_sarif_and_github_can_be_written_whatever_the_messages_hold(org):
+    result = control_findings(org)
+    sarif = render("sarif", result)
+    doc = json.loads(sarif.encode("utf-8"))
+    assert doc["runs"][0]["results"][0]["message"]["text"].startswith("nul \x00 esc \x1b[2J lone \ufffd end")
+    github = render("github", result)
+    github.encode("utf-8")
+    assert "lone \ufffd end" in github
