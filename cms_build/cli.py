@@ -77,7 +77,7 @@ def _run(path, as_of, stages="check"):
 def _write(text: str, output: str | None) -> None:
     if output:
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            Path(output).write_text(text, encoding="utf-8", errors="replace")  # a lone surrogate from a file name
         except OSError as exc:
             raise CmsError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
