@@ -85,14 +85,45 @@ def next_id(existing: set[str], prefix: str) -> str:
 
 
 def existing_ids(root: Path) -> set[str]:
-    ids = set()
+    return set(existing_records(root))
+
+
+def existing_records(root: Path) -> dict[str, str]:
+    """The ids of the records under root, each with the kind it says (or "")."""
+    ids: dict[str, str] = {}
     for path in discover(root):
         try:
             data = load_file(path).data
         except LoadError:
             continue
         if isinstance(data, dict) and isinstance(data.get("id"), str):
-            ids.add(data["id"])
+            kind = data.get("kind")
+            ids.setdefault(data["id"], kind if isinstance(kind, str) else "")
+    return ids
+
+
+def skeleton_ids(schemas: SchemaSet, kinds: list[str], existing: dict[str, str] | None = None) -> dict[str, str]:
+    """An id for the draft of each kind, unique across every kind: PREFIX-001, or the first
+    number after it that no other kind's draft and no existing record of another kind holds
+    (two kinds may share a prefix, e.g. NC for nonconformity and neutrality_claim). An id that
+    an existing record of the same kind holds is kept, so that `cms init --existing` finds its
+    own drafts again. Common kinds come first, then subsystems A to D, so that adopting a
+    subsystem later does not renumber the drafts already written."""
+    existing = existing or {}
+    order = ("common", "A", "B", "C", "D")
+    rank = {s: i for i, s in enumerate(order)}
+    taken = set(existing)
+    ids: dict[str, str] = {}
+    for name in sorted(kinds, key=lambda k: (rank.get(schemas.kinds[k].subsystem, len(order)), k)):
+        prefix = schemas.kinds[name].id_prefix or name.upper()
+        number = 1
+        while True:
+            candidate = f"{prefix}-{number:03d}"
+            if candidate not in taken or existing.get(candidate) == name:
+                break
+            number += 1
+        ids[name] = candidate
+        taken.add(candidate)
     return ids
 
 
@@ -137,21 +168,23 @@ PLACEHOLDER = "待填写 to be completed"
 
 
 def minimal_instance(schemas: SchemaSet, kind_name: str, record_id: str, ids_by_kind: dict[str, str],
-                     today: str) -> dict:
+                     today: str, missing: set[str] | None = None) -> dict:
     """The smallest record of a kind that the schema accepts, marked draft.
 
     Required fields get placeholders (text "待填写 to be completed", 0, false, today's date,
     the first allowed value); a reference names the skeleton of the referenced kind. Used by
     `cms init` so that a new repository starts as a checklist of drafts that validate.
+    A required reference to a kind that has no skeleton in ids_by_kind gets the placeholder,
+    and that kind is added to `missing` when given.
     """
     kind = schemas.kinds[kind_name]
-    data = _instance(schemas, kind.schema, kind.schema["$id"], ids_by_kind, today, 0)
+    data = _instance(schemas, kind.schema, kind.schema["$id"], ids_by_kind, today, 0, missing)
     data.update({"kind": kind_name, "id": record_id, "status": "draft",
                  "title": f"{kind.title_zh or kind_name}（草稿） {kind.title_en or ''} (draft)".strip()})
     return data
 
 
-def _instance(schemas, node, base, ids_by_kind, today, depth):
+def _instance(schemas, node, base, ids_by_kind, today, depth, missing=None):
     node, base = schemas._deref(node, base)  # noqa: SLF001
     if depth > 12:
         return None
@@ -171,20 +204,22 @@ def _instance(schemas, node, base, ids_by_kind, today, depth):
                 merged = {k: v for k, v in node.items() if k not in ("oneOf", "anyOf")}
                 merged["properties"] = {**node.get("properties", {}), **branch.get("properties", {})}
                 merged["required"] = list(dict.fromkeys(node.get("required", []) + branch.get("required", [])))
-                return _instance(schemas, merged, base, ids_by_kind, today, depth + 1)
-            return _instance(schemas, branch, branch_base, ids_by_kind, today, depth + 1)
+                return _instance(schemas, merged, base, ids_by_kind, today, depth + 1, missing)
+            return _instance(schemas, branch, branch_base, ids_by_kind, today, depth + 1, missing)
     ref = node.get("x-ref")
     if ref:
         kinds = [ref] if isinstance(ref, str) else list(ref)
         for k in kinds:
             if k in ids_by_kind:
                 return ids_by_kind[k]
+        if missing is not None and kinds and kinds[0] in schemas.kinds:
+            missing.add(kinds[0])
         return PLACEHOLDER
     types = node.get("type", "object" if "properties" in node or "allOf" in node else "string")
     t = types[0] if isinstance(types, list) else types
     if t == "object":
         props, required = _properties(schemas, node, base)
-        data = {name: _instance(schemas, *props.get(name, ({}, base)), ids_by_kind, today, depth + 1)
+        data = {name: _instance(schemas, *props.get(name, ({}, base)), ids_by_kind, today, depth + 1, missing)
                 for name in required}
         # conditional requirements (allOf: if/then), e.g. the method decides the inputs
         from jsonschema import Draft202012Validator
@@ -193,11 +228,11 @@ def _instance(schemas, node, base, ids_by_kind, today, depth):
                 if Draft202012Validator(branch["if"]).is_valid(data):
                     for name in branch["then"].get("required", []):
                         if name not in data:
-                            data[name] = _instance(schemas, *props.get(name, ({}, base)), ids_by_kind, today, depth + 1)
+                            data[name] = _instance(schemas, *props.get(name, ({}, base)), ids_by_kind, today, depth + 1, missing)
         return data
     if t == "array":
         item = node.get("items", {})
-        return [_instance(schemas, item, base, ids_by_kind, today, depth + 1)
+        return [_instance(schemas, item, base, ids_by_kind, today, depth + 1, missing)
                 for _ in range(max(1, node.get("minItems", 0)) if node.get("minItems") else 0)]
     if t in ("number", "integer"):
         low = node.get("minimum", node.get("exclusiveMinimum", 0))

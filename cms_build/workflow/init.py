@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader
 from .. import __version__
 from ..editor_schemas import write_all
 from ..engine import schema_folders
-from ..scaffold import minimal_instance
+from ..scaffold import existing_records, minimal_instance, skeleton_ids
 from ..schemas import SchemaSet
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -39,6 +39,22 @@ def parse_subsystems(text: str) -> list[str]:
 def skeleton_kinds(schemas: SchemaSet, subsystems: list[str]) -> list[str]:
     """Every kind of the common system and of the adopted subsystems."""
     return sorted(k for k, kind in schemas.kinds.items() if kind.subsystem in ("common", *subsystems))
+
+
+def drafts(schemas: SchemaSet, subsystems: list[str], today: str,
+           existing: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, dict]]:
+    """The id and the data of the draft of each kind the adopted subsystems need: their own
+    kinds, and any kind that one of their drafts must name (a holding statement of C names a
+    trading account of B). Ids are unique across every kind and every existing record, and each
+    reference names the id actually given to the referenced draft."""
+    kinds = set(skeleton_kinds(schemas, subsystems))
+    while True:
+        ids = skeleton_ids(schemas, sorted(kinds), existing)
+        missing: set[str] = set()
+        data = {k: minimal_instance(schemas, k, ids[k], ids, today, missing) for k in sorted(kinds)}
+        if missing <= kinds:
+            return ids, data
+        kinds |= missing
 
 
 def init_repo(dest: Path, *, name: str, subsystems: list[str], existing: bool = False,
@@ -76,14 +92,17 @@ def init_repo(dest: Path, *, name: str, subsystems: list[str], existing: bool = 
 
     schemas = SchemaSet.load(schema_folders(dest))
     write_all(schemas, dest / ".cms" / "schemas")
-    kinds = skeleton_kinds(schemas, subsystems)
-    ids = {k: f"{schemas.kinds[k].id_prefix or k.upper()}-001" for k in kinds}
+    existing_ids = existing_records(dest)
+    ids, instances = drafts(schemas, subsystems, today_s, existing_ids)
+    kinds = sorted(ids)
     write(".vscode/settings.json", json.dumps(_vscode_settings(schemas, kinds), ensure_ascii=False, indent=2) + "\n")
     write(".vscode/extensions.json", json.dumps({"recommendations": ["redhat.vscode-yaml"]}, indent=2) + "\n")
     for kind_name in kinds:
         kind = schemas.kinds[kind_name]
         folder = kind.folder or kind_name
-        data = minimal_instance(schemas, kind_name, ids[kind_name], ids, today_s)
+        if ids[kind_name] in existing_ids:
+            continue  # a record of this kind already has the id: never write a second one
+        data = instances[kind_name]
         header = (f"# yaml-language-server: $schema=../.cms/schemas/{kind_name}.schema.json\n"
                   f"# {kind.title_zh} / {kind.title_en} — clauses {', '.join(kind.clauses) or '-'}\n"
                   "# A draft made by `cms init`: replace every \"待填写 to be completed\" and the placeholder "
@@ -99,6 +118,9 @@ def _vscode_settings(schemas: SchemaSet, kinds: list[str]) -> dict:
     folders: dict[str, list[str]] = {}
     for k in kinds:
         folders.setdefault(schemas.kinds[k].folder or k, []).append(k)
+    prefixes: dict[str, list[str]] = {}
+    for k in kinds:
+        prefixes.setdefault(schemas.kinds[k].id_prefix, []).append(k)
     mapping: dict[str, list[str]] = {}
     for k in kinds:
         kind = schemas.kinds[k]
@@ -106,8 +128,11 @@ def _vscode_settings(schemas: SchemaSet, kinds: list[str]) -> dict:
         folder = kind.folder or k
         if folders[folder] == [k]:  # a folder that holds one kind only
             globs.append(f"{folder}/**/*.yaml")
-        if kind.id_prefix:
+        if kind.id_prefix and prefixes[kind.id_prefix] == [k]:
             globs.append(f"**/{kind.id_prefix}-*.yaml")
+        elif kind.id_prefix and [o for o in prefixes[kind.id_prefix] if (schemas.kinds[o].folder or o) == folder] == [k]:
+            # a prefix two kinds share (NC: nonconformity, neutrality_claim): only in this kind's folder
+            globs.append(f"{folder}/**/{kind.id_prefix}-*.yaml")
         if globs:
             mapping[f".cms/schemas/{k}.schema.json"] = globs
     return {"yaml.schemas": mapping, "yaml.validate": True, "yaml.completion": True,

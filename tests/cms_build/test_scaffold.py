@@ -28,3 +28,15 @@ def test_new_record_template_lists_required_and_optional_fields(schemas):
         assert f'kind: "{name}"' in text and "id: X-1" in text
         for required in kind.schema.get("required", []):
             assert f"\n{required}:" in text, (name, required)
+
+
+def test_skeleton_ids_are_unique_across_kinds_that_share_a_prefix(schemas):
+    from cms_build.scaffold import skeleton_ids
+    assert schemas.kinds["nonconformity"].id_prefix == schemas.kinds["neutrality_claim"].id_prefix == "NC"
+    ids = skeleton_ids(schemas, sorted(schemas.kinds))
+    assert len(set(ids.values())) == len(ids)
+    # the common kind keeps NC-001 whatever subsystems are adopted
+    assert (ids["nonconformity"], ids["neutrality_claim"]) == ("NC-001", "NC-002")
+    # an existing record of another kind is never given a twin; one of the same kind is found again
+    ids = skeleton_ids(schemas, ["neutrality_claim", "policy"], {"NC-001": "nonconformity", "POL-001": "policy"})
+    assert ids == {"neutrality_claim": "NC-002", "policy": "POL-001"}

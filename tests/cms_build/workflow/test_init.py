@@ -124,3 +124,48 @@ def test_the_cms_steps_of_the_generated_ci_run_locally(repo, rel, tmp_path):
         proc = subprocess.run(["bash", "-c", command], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
         assert "Traceback" not in proc.stderr, proc.stderr
         assert proc.returncode in (0, 1), (line, proc.stderr)
+
+
+def _subsystem_choices():
+    import itertools
+    from cms_build.workflow.init import SUBSYSTEMS
+    return [",".join(c) for n in range(1, len(SUBSYSTEMS) + 1) for c in itertools.combinations(SUBSYSTEMS, n)]
+
+
+def _validation_findings(root):
+    from cms_build.engine import run
+    return [f"{f.file}:{f.line} {f.message} ({f.rule})" for f in run(root, stages="validate").findings]
+
+
+@pytest.mark.parametrize("subsystems", _subsystem_choices())
+def test_init_validates_for_every_choice_of_subsystems(tmp_path, subsystems):
+    """The README's promise: each starter record validates, whatever subsystems are adopted (ids
+    unique across kinds that share a prefix, references naming the drafts actually written, and a
+    kind outside the subsystems drafted when a draft must name it)."""
+    dest = tmp_path / "org"
+    code, _, err = cms("init", dest, "--subsystems", subsystems)
+    assert code == 0, err
+    assert _validation_findings(dest) == []
+
+
+def test_init_existing_with_more_subsystems_keeps_ids_unique(tmp_path):
+    dest = tmp_path / "org"
+    assert cms("init", dest, "--subsystems", "A")[0] == 0
+    assert (dest / "improvement/NC-001.yaml").is_file()
+    code, out, err = cms("init", dest, "--existing", "--subsystems", "A,B,C,D")
+    assert code == 0, err
+    assert "created improvement/" not in out  # the nonconformity draft is not written twice
+    assert "created neutrality/NC-002.yaml" in out
+    assert _validation_findings(dest) == []
+    code, out, _ = cms("init", dest, "--existing", "--subsystems", "A,B,C,D")
+    assert code == 0 and "created" not in out
+
+
+def test_editor_maps_each_record_file_to_one_schema(repo):
+    """nonconformity and neutrality_claim share the prefix NC: a glob '**/NC-*.yaml' for both would
+    make the editor hold every NC file to both schemas."""
+    mapping = json.loads((repo / ".vscode/settings.json").read_text())["yaml.schemas"]
+    globs = [g for gs in mapping.values() for g in gs]
+    assert len(globs) == len(set(globs))
+    assert mapping[".cms/schemas/nonconformity.schema.json"] == ["improvement/**/NC-*.yaml"]
+    assert mapping[".cms/schemas/neutrality_claim.schema.json"] == ["neutrality/**/NC-*.yaml"]
