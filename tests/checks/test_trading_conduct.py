@@ -137,6 +137,14 @@ def test_unreadable_csv_row(org):
     assert (f.file, f.line) == ("trading/data/t.csv", 2) and "quantity must be a whole number" in f.message
 
 
+def test_a_time_without_a_zone_is_a_schema_error(org):
+    # the date-time format is checked only when jsonschema has rfc3339-validator (format-nongpl)
+    trading_org(org)
+    org.add("trading/TL.yaml", ledger(org, trades=[trade("T1", "buy", 10, 50.0, "2025-09-15 10:00")]))
+    found = [f for f in org.run(AS_OF).findings if f.rule == "schema.invalid"]
+    assert [f.path for f in found] == ["trades[0].time"] and "date and time" in found[0].message
+
+
 def test_a_trade_id_twice_in_a_ledger(org):
     trading_org(org)
     org.add("trading/data/t.csv", "trade_id,date,market,product,side,quantity,price\n"
