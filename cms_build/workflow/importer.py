@@ -117,7 +117,7 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
     vcol = fspec["column"]
     pcol = fspec.get("period_column") or "period"
     scol = fspec.get("status_column") or "status"
-    table = read_table(source, sheet)
+    table = _rows_of(read_table(source, sheet))
     report = Report(table.name, target.relative_to(result.root).as_posix(), notes=list(table.notes))
     year = record.data.get("year")
     out, seen = [], {}
@@ -154,6 +154,14 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
         seen[period] = number
         out.append({pcol: period, vcol: _plain(value), scol: status})
     return _finish(report, target, [pcol, vcol, scol], sorted(out, key=lambda r: r[pcol]), overwrite, skip_invalid)
+
+
+def _rows_of(table):
+    """A table with at least one data row: an empty one would 'import' nothing and succeed."""
+    if not table.rows:
+        raise ImportError_(f"{table.name} has no data rows under its header: nothing to import "
+                           "(is it the right file, sheet or delimiter?)")
+    return table
 
 
 def _number(raw):
@@ -202,7 +210,7 @@ def import_ledger(root: Path, ledger_id: str, source: Path, *, orders=False, she
                                      format_checker=result.schemas.format_checker)
     props = result.schemas._deref(defs["$defs"]["order" if orders else "trade"], defs["$id"])[0].get("properties", {})  # noqa: SLF001
     columns = ORDER_COLUMNS if orders else TRADE_COLUMNS
-    table = read_table(source, sheet, timezone)
+    table = _rows_of(read_table(source, sheet, timezone))
     report = Report(table.name, target.relative_to(result.root).as_posix(), notes=list(table.notes))
     unknown = [h for h in table.headers if h not in props]
     if unknown:

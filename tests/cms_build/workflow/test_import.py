@@ -156,3 +156,12 @@ def test_trades_the_check_would_refuse_are_refused_by_the_import(repo, tmp_path)
     assert code == 1 and "2 rejected" in out and target.read_text(encoding="utf-8") == before
     assert "row 3" in out and "price must be a number of at least 0, not 'nan'" in out
     assert f"row 4, column 'trade_id': '{rows[0]['trade_id']}': the same trade_id as row 2" in out
+
+
+def test_a_file_with_only_a_header_is_an_error_not_a_success(repo, tmp_path):
+    src = tmp_path / "empty.csv"
+    src.write_text("period,value,status\n", encoding="utf-8")
+    before = (repo / "activity/2025/gas-2025.csv").read_text(encoding="utf-8")
+    code, _, err = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
+    assert code == 2 and "no data rows" in err
+    assert (repo / "activity/2025/gas-2025.csv").read_text(encoding="utf-8") == before
