@@ -351,6 +351,8 @@ def load_text(text: str, *, max_nodes: int = MAX_NODES) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "syntax error"
+        if "maximum nesting depth" in str(what):  # newer libyaml scans ahead and stops at its own limit
+            raise LoadError(*_too_deep(line, col))
         hint = _yaml_hint(exc)
         lines = text.splitlines()
         if mark and line <= len(lines) and "\t" in lines[line - 1][: col]:
