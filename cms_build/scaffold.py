@@ -148,6 +148,11 @@ def new_record(root: Path, kind_name: str, record_id: str | None = None, languag
     if schema_ref is None:
         schema_ref = _schema_ref(root, target, kind_name)
     text = render_skeleton(schemas, kind_name, record_id, language, schema_ref)
+    folder = next((f for f in [target.parent, *target.parent.parents] if f.exists()), None)
+    if folder is not None and not folder.is_dir():
+        rel = folder.relative_to(root) if folder.is_relative_to(root) else folder
+        raise FileExistsError(f"{rel} is a file, not a folder: {kind_name} records go in the folder "
+                              f"{target.parent.relative_to(root)}/; rename or move that file")
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as fh:  # 'x': fail rather than overwrite, even in a race
         fh.write(text)

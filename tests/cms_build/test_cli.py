@@ -165,3 +165,10 @@ def test_empty_settings_file_says_what_to_write(org):
     org.write("cms.yaml", "")
     code, out, _ = cms("check", org.root, "--as-of", "2026-06-30")
     assert code == 1 and "cms.yaml" in out and "organization: {name: ...}" in out and "delete the file" not in out
+
+
+def test_new_where_the_kinds_folder_is_a_file(org):
+    org.write("policy", "not a folder")
+    code, _, err = cms("new", "policy", "POL-9", "--path", org.root)
+    assert code == 2 and "policy is a file, not a folder" in err and "Errno" not in err
+    assert (org.root / "policy").read_text(encoding="utf-8") == "not a folder"
