@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 
 from cms_build import dates, units
 from cms_build.api import check
@@ -242,37 +241,34 @@ def activity_overlap(ctx):
 def _csv_problems(record, ctx, fspec: dict):
     """(file, line, message) of the rows of an activity CSV that break the row rules."""
     path = record.resolve_file(ctx.root, fspec.get("path"))
-    col, pcol, scol = fspec.get("column"), fspec.get("period_column"), fspec.get("status_column")
+    col, pcol = fspec.get("column"), fspec.get("period_column")
     if path is None or not path.is_file() or not col:
         return  # the computation reports a file it cannot read (emissions.compute)
     try:
-        reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
-        header = reader.fieldnames or []
+        header, table = activity_rows.csv_table(path.read_text(encoding="utf-8-sig"), col, pcol,
+                                                fspec.get("status_column"))
     except (OSError, UnicodeDecodeError, csv.Error):
         return
     if col not in header:
         return
     rel = path.relative_to(ctx.root.resolve()).as_posix()
     seen: dict = {}
-    for n, row in enumerate(reader, start=2):
-        status = (row.get(scol) or "measured").strip().lower() if scol else "measured"
+    for n, period, raw, status in table:
         if pcol:
-            period = (row.get(pcol) or "").strip()
             problem = activity_rows.period_problem(period, record.get("year"), seen)
             if problem:
                 yield rel, n, f"period {period!r}: {problem}"
                 continue
             seen[period] = n
-        raw = (row.get(col) or "").strip()
-        if status == "missing" or raw == "":
-            continue  # a gap: emissions.compute and gap-without-filling-method speak of it
         try:
-            value = float(raw.replace(",", "").replace(" ", ""))
+            value = activity_rows.parse_number(raw)
         except ValueError:
             continue  # not a number: emissions.compute reports it
+        if value is None or status == "missing":
+            continue  # a gap: emissions.compute and gap-without-filling-method speak of it
         problem = activity_rows.value_problem(value)
         if problem:
-            yield rel, n, f"{raw} in column {col!r}: {problem}"
+            yield rel, n, f"{raw.strip()} in column {col!r}: {problem}"
 
 
 @check("emissions.activity-row-invalid", title="活动水平数据每期一行、在报告年度内且不为负 Activity data: one row a period, inside the year, never negative",

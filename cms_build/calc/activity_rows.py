@@ -11,6 +11,8 @@ A row is a period, a value and a status (6.1.2 e, A.9.1.1 b):
 """
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 
@@ -36,3 +38,22 @@ def value_problem(value) -> str | None:
     if value < 0:
         return "negative consumption: activity data is never below zero"
     return None
+
+
+def csv_table(text: str, column: str, period_column: str | None = None, status_column: str | None = None):
+    """An activity CSV (UTF-8, header row) as (header, rows); a row is (line, period, raw value,
+    status), line 1 being the header. Read the same way by the computation and the check."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    rows = []
+    for n, row in enumerate(reader, start=2):
+        period = (row.get(period_column) or "").strip() if period_column else f"row {n}"
+        status = (row.get(status_column) or "measured").strip().lower() if status_column else "measured"
+        rows.append((n, period, row.get(column), status))
+    return header, rows
+
+
+def parse_number(text) -> float | None:
+    """A cell as a number ('1,234.5' and '1 234.5' too); None when empty; ValueError otherwise."""
+    t = (text or "").strip().replace(",", "").replace(" ", "")
+    return None if t == "" else float(t)

@@ -49,13 +49,12 @@ cms_build.factors for the chosen set; every result says which set it used.
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cms_build import factors, units
+from cms_build.calc import activity_rows
 from cms_build.findings import format_path
 from cms_build.trace import Input, Traced, library_source, record_source
 
@@ -334,13 +333,6 @@ def _dimensionless(p: Param) -> float:
 
 
 # ---------------------------------------------------------------------------- activity
-def _parse_number(text: str):
-    t = (text or "").strip().replace(",", "").replace(" ", "")
-    if t == "":
-        return None
-    return float(t)
-
-
 def _activity(env: _Env, spec: dict, name: str, symbol: str, base: tuple) -> tuple[Traced, object]:
     """Activity data as a Traced (in its recorded unit) and a pint Quantity."""
     if not isinstance(spec, dict):
@@ -394,9 +386,8 @@ def _csv_rows(env: _Env, fspec: dict, base: tuple) -> list[tuple]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise CalcError(f"the data file '{rel_path}' cannot be read as UTF-8 text: {exc}", base + ("path",)) from None
-    reader = csv.DictReader(io.StringIO(text))
     col, pcol, scol = fspec.get("column"), fspec.get("period_column"), fspec.get("status_column")
-    header = reader.fieldnames or []
+    header, table = activity_rows.csv_table(text, col, pcol, scol)
     for c, key in ((col, "column"), (pcol, "period_column"), (scol, "status_column")):
         if c is not None and c not in header:
             raise CalcError(f"the data file '{rel_path}' has no column '{c}'", base + (key,),
@@ -406,12 +397,9 @@ def _csv_rows(env: _Env, fspec: dict, base: tuple) -> list[tuple]:
     except ValueError:
         file_rel = str(rel_path)
     rows = []
-    for n, row in enumerate(reader, start=2):  # line 1 is the header
-        raw = row.get(col)
-        period = (row.get(pcol) or "").strip() if pcol else f"row {n}"
-        status = (row.get(scol) or "measured").strip().lower() if scol else "measured"
+    for n, period, raw, status in table:
         try:
-            v = _parse_number(raw)
+            v = activity_rows.parse_number(raw)
         except ValueError:
             raise CalcError(f"'{rel_path}' line {n}: {raw!r} in column '{col}' is not a number", base + ("column",)) from None
         if v is None or status == "missing":
