@@ -103,7 +103,7 @@ class View:
         to their inputs, so a result is published whole or not at all."""
         if self.level >= LEVELS["confidential"]:
             return True
-        reads = getattr(self.result, "reads", {}).get(computation_id)
+        reads = self.result.reads.get(computation_id)
         if reads is None or computation_id in _seen:
             return reads is not None
         records, results = reads
@@ -185,7 +185,7 @@ def _is_restricted(value) -> bool:
 
 
 class Hider:
-    """For the public profile, on top of the View's redaction, four more points:
+    """For the public profile, on top of the View's redaction:
     - an id of an unpublished record is replaced by "restricted" wherever it appears: as a
       value, inside a text ("E[AD-2024-01]", a finding's message) or as a mapping key (results
       keyed by record id get "restricted-1", "restricted-2" ...);

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import charts, urls
 from .escape import Md, fmt_number, join, md, text
-from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted
+from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key
 
 EMISSIONS_YEAR = "emissions/{year}.md"
 ANNEX_E = "emissions/annex-e.md"
@@ -510,8 +510,8 @@ class Trading(Domain):
         t = self.t
         counts = trading.get("counts") or {}
         body = [self.pages_table([t["field"], t["value"]],
-                                 [(md(ResultRenderer(self.m, self.page, "surveillance").key(k)), self.num(v))
-                                  for k, v in sorted(counts.items())])] if counts else []
+                                 [(md(result_key(self.m, k)), self.num(v)) for k, v in sorted(counts.items())])] \
+            if counts else []
         out = [self.section(t["trading_surveillance"], join(body, Md("\n\n")) if body else Md(""), anchor_id="surveillance")]
         for key in ("self_trades", "price_band", "type_mismatch", "cancel_ratios", "reverse_pairs", "problems"):
             out += self.listed(t["surveillance_names"].get(key, key), trading.get(key), f"surveillance-{key}", level=3)

@@ -36,6 +36,12 @@ def is_scalar(value) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
 
 
+def result_key(model, name) -> str:
+    """A result key in the site language (strings.yaml result_keys), else the key itself."""
+    names = model.t["result_keys"] if isinstance(model.t.get("result_keys"), dict) else {}
+    return str(names.get(name) or (str(name).replace("_", " ") if model.lang == "en" else name))
+
+
 _SOURCE_KEYS = {"record", "kind", "path", "file", "line", "col", "csv"}
 
 
@@ -290,9 +296,7 @@ class ResultRenderer:
         self.link = Linker(page)
 
     def key(self, name) -> str:
-        """A result key in the site language (strings.yaml result_keys), else the key itself."""
-        names = self.t["result_keys"] if isinstance(self.t.get("result_keys"), dict) else {}
-        return str(names.get(name) or (str(name).replace("_", " ") if self.m.lang == "en" else name))
+        return result_key(self.m, name)
 
     def cell(self, value, depth: int = 0) -> Md:
         """A value in a table cell: numbers formatted, record ids and sources linked."""
