@@ -27,20 +27,21 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from .errors import CmsProblem
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "factors"
 
 FILES = ("gwp", "fuels_cn_power_2013", "grid_cn", "carbonates", "ets_cn")
 
 
-class FactorKeyError(KeyError):
+class FactorKeyError(CmsProblem, KeyError):
     """A factor the library does not hold; the message lists what it does hold."""
 
     def __str__(self) -> str:  # KeyError would print the message in quotes
         return str(self.args[0]) if self.args else ""
 
 
-class FactorDataError(ValueError):
+class FactorDataError(CmsProblem, ValueError):
     """A data file of the library is malformed (a bug in the library's data)."""
 
 

@@ -23,19 +23,23 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
+from .errors import CmsProblem
 from .api import Check, Computation
 from .paths import bundled
 
 BUNDLED_PACKAGE = "cms_checks"
 
 
-class RuleError(Exception):
+class RuleError(CmsProblem):
     """A rule file that cannot be loaded: a syntax error, an error while it runs, a bad
     decorator argument or an id used twice. Located in that file."""
 
     def __init__(self, path: Path, message: str, line: int = 1, col: int = 1, hint: str = ""):
-        super().__init__(f"{path}:{line}:{col}: {message}")
-        self.path, self.message, self.line, self.col, self.hint = path, message, line, col, hint
+        super().__init__(message, file=str(path), line=line, col=col, hint=hint)
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
 
 def schema_folders(root: Path) -> list[Path]:

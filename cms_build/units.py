@@ -30,6 +30,7 @@ import re
 import threading
 
 import pint
+from .errors import CmsProblem
 
 __all__ = [
     "C_TO_CO2",
@@ -123,13 +124,11 @@ _registry: pint.UnitRegistry | None = None
 _lock = threading.Lock()
 
 
-class UnitError(ValueError):
+class UnitError(CmsProblem, ValueError):
     """A unit that cannot be read, or a conversion between different kinds of quantity."""
 
     def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+        super().__init__(message, hint=hint)
 
     def __str__(self) -> str:
         return f"{self.message} (hint: {self.hint})" if self.hint else self.message

@@ -57,6 +57,7 @@ from cms_build import factors, units
 from cms_build.calc import activity_rows
 from cms_build.findings import format_path
 from cms_build.trace import Input, Traced, library_source, record_source
+from ..errors import CmsProblem
 
 METHODS = ("emission_factor", "mass_balance", "measurement", "desulfurization",
            "purchased_electricity", "purchased_heat")
@@ -90,14 +91,12 @@ _NAMES = {"ncv": "低位发热量 net calorific value", "carbon_content": "单�
           "omega": "转换系数 conversion factor"}
 
 
-class CalcError(ValueError):
+class CalcError(CmsProblem, ValueError):
     """An input that cannot be computed: message, the field's path in the record, a hint."""
 
     def __init__(self, message: str, path: tuple = (), hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, hint=hint)
         self.path = tuple(path)
-        self.hint = hint
 
     def __str__(self) -> str:
         where = format_path(self.path)
