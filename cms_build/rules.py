@@ -26,6 +26,7 @@ from types import ModuleType
 from .errors import CmsProblem
 from .api import Check, Computation
 from .paths import bundled
+from .ruletable import load_table
 
 BUNDLED_PACKAGE = "cms_checks"
 
@@ -73,6 +74,26 @@ def module_files(folder: Path) -> list[Path]:
                 found.append(entry)
 
     walk(folder, True)
+    return found
+
+
+def table_files(folder: Path) -> list[Path]:
+    """The rule tables of a folder (cms_build/ruletable.py): *.rules.yaml, in its packages too."""
+    return sorted(p for p in folder.rglob("*.rules.yaml")
+                  if p.is_file() and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts))
+
+
+def _table_rules(folder: Path, path: Path, checks: dict) -> list[Check]:
+    try:
+        found = load_table(path)
+    except CmsProblem as exc:
+        raise RuleError(path, exc.message, exc.line, exc.col, exc.hint) from None
+    module = path.relative_to(folder).as_posix()
+    for chk in found:
+        if chk.id in checks:
+            raise RuleError(path, f"check id {chk.id!r} is already used by {_file_of(checks[chk.id])}",
+                            getattr(chk, "line", 1), 1, "give the rule an id of its own, e.g. prefixed 'org.'")
+        chk.module = module
     return found
 
 
@@ -157,6 +178,10 @@ def _located(path: Path, exc: BaseException) -> RuleError:
     return RuleError(path, what, line or 1, 1, "see cms_build/api.py for what @check and @computation accept")
 
 
+def _file_of(rule) -> str:
+    return rule.module if rule.module.endswith(".yaml") else f"{rule.module}.py"
+
+
 def _def_line(fn) -> int:
     code = getattr(fn, "__code__", None)
     return code.co_firstlineno if code else 1
@@ -196,6 +221,14 @@ def load_rules(folders: list[Path], errors: list | None = None) -> tuple[list[Ch
                 continue
             for value in found:
                 (checks if isinstance(value, Check) else comps)[value.id] = value
+        for path in table_files(folder):
+            try:
+                for chk in _table_rules(folder, path, checks):
+                    checks[chk.id] = chk
+            except RuleError as exc:
+                if errors is None:
+                    raise
+                errors.append(exc)
     return sorted(checks.values(), key=lambda c: c.id), _order(comps)
 
 
@@ -211,7 +244,7 @@ def _rules_of(folder: Path, name: str, path: Path, checks: dict, comps: dict) ->
         taken = checks if isinstance(value, Check) else comps
         if value.id in taken and taken[value.id].fn is not value.fn:
             what = "check" if isinstance(value, Check) else "computation"
-            raise RuleError(path, f"{what} id {value.id!r} is already used by {taken[value.id].module}.py",
+            raise RuleError(path, f"{what} id {value.id!r} is already used by {_file_of(taken[value.id])}",
                             _def_line(value.fn), 1, "give the rule an id of its own, e.g. prefixed 'org.'")
         value.module = path.relative_to(folder).with_suffix("").as_posix()
         found.append(value)
