@@ -127,7 +127,7 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     tagged.extend(index.issues)
     rule_errors: list[RuleError] = []
     checks, comps = load_rules(rule_folders(root), rule_errors)
-    ctx = Context(root=root, settings=settings, schemas=schemas, index=index, as_of=as_of)
+    ctx = Context(root=root, settings=settings, schemas=schemas, index=index, as_of=as_of, rules=list(checks))
     tagged.extend(("rules.invalid", Issue(e.message, _rel(e.path, root), e.line, e.col, hint=e.hint))
                   for e in rule_errors)
     findings = [_finding(rule, issue, *ENGINE_RULES[rule]) for rule, issue in tagged]
