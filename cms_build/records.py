@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import dates
 
@@ -72,7 +73,7 @@ class Record:
     extra: dict = field(default_factory=dict)
 
     # -- reading -------------------------------------------------------------------------
-    def get(self, path, default=None):
+    def get(self, path: Any, default: Any = None) -> Any:
         node = self.data
         for part in parse_path(path):
             if isinstance(part, int):

@@ -63,7 +63,7 @@ def module_files(folder: Path) -> list[Path]:
     (sub-folders with an __init__.py), leaving out names that start with '_'."""
     found: list[Path] = []
 
-    def walk(current: Path, top: bool):
+    def walk(current: Path, top: bool) -> None:
         for entry in sorted(current.iterdir(), key=lambda p: p.name):
             if entry.name.startswith(("_", ".")):
                 continue
@@ -83,7 +83,7 @@ def table_files(folder: Path) -> list[Path]:
                   if p.is_file() and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts))
 
 
-def _table_rules(folder: Path, path: Path, checks: dict) -> list[Check]:
+def _table_rules(folder: Path, path: Path, checks: dict[str, Check]) -> list[Check]:
     try:
         found = load_table(path)
     except CmsProblem as exc:
@@ -105,10 +105,10 @@ def _dotted(folder: Path, path: Path) -> str:
     return ".".join(parts)
 
 
-_LOADED: dict[str, tuple] = {}  # package name -> signature of the files it was imported from
+_LOADED: dict[str, tuple[tuple[str, int, int], ...]] = {}  # package name -> signature of the files it was imported from
 
 
-def _signature(folder: Path) -> tuple:
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
     files = sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
     out = []
     for p in files:
@@ -178,16 +178,16 @@ def _located(path: Path, exc: BaseException) -> RuleError:
     return RuleError(path, what, line or 1, 1, "see cms_build/api.py for what @check and @computation accept")
 
 
-def _file_of(rule) -> str:
+def _file_of(rule: Check | Computation) -> str:
     return rule.module if rule.module.endswith(".yaml") else f"{rule.module}.py"
 
 
-def _def_line(fn) -> int:
+def _def_line(fn: object) -> int:
     code = getattr(fn, "__code__", None)
     return code.co_firstlineno if code else 1
 
 
-def load_rules(folders: list[Path], errors: list | None = None) -> tuple[list[Check], list[Computation]]:
+def load_rules(folders: list[Path], errors: list[RuleError] | None = None) -> tuple[list[Check], list[Computation]]:
     """Checks and computations defined in the given rule folders.
 
     The bundled checks/ first, then the organization's own checks/ folder. Ids must be unique.
@@ -220,7 +220,10 @@ def load_rules(folders: list[Path], errors: list | None = None) -> tuple[list[Ch
                     errors.append(exc)
                 continue
             for value in found:
-                (checks if isinstance(value, Check) else comps)[value.id] = value
+                if isinstance(value, Check):
+                    checks[value.id] = value
+                else:
+                    comps[value.id] = value
         for path in table_files(folder):
             try:
                 for chk in _table_rules(folder, path, checks):
@@ -232,7 +235,8 @@ def load_rules(folders: list[Path], errors: list | None = None) -> tuple[list[Ch
     return sorted(checks.values(), key=lambda c: c.id), _order(comps)
 
 
-def _rules_of(folder: Path, name: str, path: Path, checks: dict, comps: dict) -> list:
+def _rules_of(folder: Path, name: str, path: Path, checks: dict[str, Check],
+              comps: dict[str, Computation]) -> list[Check | Computation]:
     """The checks and computations one module defines, none of their ids already taken."""
     module = _import(folder, name, path)
     found = []
@@ -256,7 +260,7 @@ def _order(comps: dict[str, Computation]) -> list[Computation]:
     done: list[Computation] = []
     seen: set[str] = set()
 
-    def visit(c: Computation, stack: tuple):
+    def visit(c: Computation, stack: tuple[str, ...]) -> None:
         if c.id in seen:
             return
         if c.id in stack:

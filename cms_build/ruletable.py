@@ -44,6 +44,7 @@ from .findings import Issue
 from .records import Record
 from .yamlsafe import LoadError, load_file
 
+Spec = dict[str, Any]  # one validated table entry
 _SCHEMA = json.loads((Path(__file__).parent / "data" / "ruletable.schema.json").read_text(encoding="utf-8"))
 _VALIDATOR = Draft202012Validator(_SCHEMA)
 DONE = ("approved", "superseded")
@@ -67,8 +68,9 @@ def load_table(path: Path) -> list[Check]:
         raise RuleTableError(f"{where}: {err.message}", line=line, col=col,
                              hint="see cms_build/data/ruletable.schema.json for what a rule table entry holds")
     checks = []
+    table: dict[str, list[Spec]] = doc.data if isinstance(doc.data, dict) else {}
     for shape, build in _SHAPES.items():
-        for i, spec in enumerate(doc.data.get(shape) or []):
+        for i, spec in enumerate(table.get(shape) or []):
             fn = build(spec)
             fn.__name__ = spec["id"].replace(".", "_").replace("-", "_")
             chk = Check(id=spec["id"], title=spec["title"], clauses=tuple(spec["clauses"]), severity=spec["severity"],
@@ -79,7 +81,7 @@ def load_table(path: Path) -> list[Check]:
     return checks
 
 
-def _describe(shape: str, spec: dict) -> str:
+def _describe(shape: str, spec: Spec) -> str:
     clauses = ", ".join(spec["clauses"])
     if shape == "periodic":
         return (f"{clauses}: the latest {spec['what']} is no older than the setting {spec['interval']} "
@@ -92,12 +94,12 @@ def _describe(shape: str, spec: dict) -> str:
 
 
 # -- periodic ------------------------------------------------------------------------------
-def _known(record: Record, ctx: Context, field: str, counts) -> bool:
+def _known(record: Record, ctx: Context, field: str, counts: tuple[str, ...]) -> bool:
     return (record.status in counts and not not_yet(record, ctx.as_of)
             and (day := dates.parse(record.get(field))) is not None and day <= ctx.as_of)
 
 
-def _periodic(spec: dict) -> Callable[[Context], Iterator[Issue]]:
+def _periodic(spec: Spec) -> Callable[[Context], Iterator[Issue]]:
     kind, field, counts = spec["kind"], spec["date"], tuple(spec.get("counts", DONE))
     what, hint = spec["what"], spec["hint"]
 
@@ -116,7 +118,7 @@ def _periodic(spec: dict) -> Callable[[Context], Iterator[Issue]]:
                 message = f"there is no {what} dated on or before {ctx.as_of}; the first was due by {deadline.due}"
             else:
                 message = f"there is no {what} dated on or before {ctx.as_of}"
-            yield ctx.settings_issue("subsystems", message, hint=spec.get("hint_none", hint))
+            yield ctx.settings_issue("subsystems", message, hint=str(spec.get("hint_none", hint)))
             return
         last = max(done, key=lambda r: (dates.parse(r.get(field)), r.id))
         deadline = months_after(last.get(field), months, ctx.as_of)
@@ -127,7 +129,7 @@ def _periodic(spec: dict) -> Callable[[Context], Iterator[Issue]]:
 
 
 # -- covers --------------------------------------------------------------------------------
-def _covers(spec: dict) -> Callable[[Record, Context], Iterator[Issue]]:
+def _covers(spec: Spec) -> Callable[[Record, Context], Iterator[Issue]]:
     statuses = tuple(spec.get("statuses", ("approved",)))
 
     def rule(record: Record, ctx: Context) -> Iterator[Issue]:
@@ -155,7 +157,7 @@ def _covers(spec: dict) -> Callable[[Record, Context], Iterator[Issue]]:
 
 
 # -- required ------------------------------------------------------------------------------
-def _required(spec: dict) -> Callable[[Record, Context], Iterator[Issue]]:
+def _required(spec: Spec) -> Callable[[Record, Context], Iterator[Issue]]:
     statuses = spec.get("statuses")
     when = spec.get("when") or {}
 
@@ -173,4 +175,4 @@ def _required(spec: dict) -> Callable[[Record, Context], Iterator[Issue]]:
     return rule
 
 
-_SHAPES: dict[str, Callable[[dict], Any]] = {"periodic": _periodic, "covers": _covers, "required": _required}
+_SHAPES: dict[str, Callable[[Spec], Any]] = {"periodic": _periodic, "covers": _covers, "required": _required}
