@@ -225,7 +225,8 @@ def _gwp(env: _Env, gas: str, path: tuple) -> Param:
 # ---------------------------------------------------------------------------- parameters
 def _library_factor(key: str):
     """A library Factor by the keys the schema allows: fuel:<fuel>:<param>, grid:<key>,
-    heat:<key>, carbonate:<key>, carbonate:formula:<item>."""
+    heat:<key>, carbonate:<key>, carbonate:formula:<item>, default:<key> (power-sector defaults
+    for parameters not measured, cms_build/data/factors/defaults_cn_power.yaml)."""
     kind, _, rest = key.partition(":")
     if kind == "fuel":
         fuel_key, _, pname = rest.rpartition(":")
@@ -254,8 +255,13 @@ def _library_factor(key: str):
             return factors.Factor(float(entry["value"]), str(entry.get("unit", "1")), formula["source"],
                                   bool(formula.get("second_hand")), str(entry.get("note", "")), key)
         return factors.carbonate(rest)
+    if kind == "default":
+        f = factors.guideline_default(rest)
+        return factors.Factor(f.value, f.unit, f.source, f.second_hand,
+                              "; ".join(x for x in ("缺省值 DEFAULT for a parameter not measured: allowed only where the "
+                                                    "monitoring plan says basis default", f.note) if x), f.key)
     raise factors.FactorKeyError(f"unknown library key {key!r}: use fuel:<fuel>:<parameter>, grid:<key>, "
-                                 "heat:default or carbonate:<key>")
+                                 "heat:default, carbonate:<key> or default:<key>")
 
 
 def _from_factor(name: str, f, path: tuple, origin: str, note: str) -> Param:
@@ -315,14 +321,51 @@ def _param(env: _Env, name: str, spec, *, default_key: str | None = None, defaul
         env.params.append(p)
         return p
     value, unit = spec.get("value"), spec.get("unit")
+    sample_note = ""
+    if value is None and spec.get("samples") is not None:
+        value, sample_note = _samples_mean(spec.get("samples"), base + ("samples",))
     q = _q(value, unit, base + ("unit",))
-    basis = spec.get("basis") or ("measured" if spec.get("test_standard") or spec.get("lab") else "unspecified")
+    basis = spec.get("basis") or ("measured" if spec.get("test_standard") or spec.get("lab") or sample_note else "unspecified")
     extra = ", ".join(str(x) for x in (spec.get("test_standard"), spec.get("lab"), spec.get("report")) if x)
     citation = "; ".join(str(x) for x in (spec.get("source"), extra) if x)
-    p = Param(name, q, float(value), str(unit), env.source(*base[len(env.path):], "value"), basis, "inline",
-              citation, str(spec.get("note") or ""), base)
+    src = env.source(*base[len(env.path):], "samples" if sample_note else "value")
+    p = Param(name, q, float(value), str(unit), src, basis, "inline",
+              citation, "; ".join(x for x in (sample_note, str(spec.get("note") or "")) if x), base)
     env.params.append(p)
     return p
+
+
+def _samples_mean(samples, path: tuple) -> tuple[float, str]:
+    """A parameter measured per batch or per sample: Σ value × weight / Σ weight, the weight being
+    the fuel the sample stands for (the power guideline weights the carbon content and NCV of a
+    month by the coal fired); the plain mean when no sample has a weight. The note lists them."""
+    if not isinstance(samples, list) or not samples:
+        raise CalcError("samples must list at least one sample", path, "add {value: ..., weight: ...}")
+    vals, weights = [], []
+    for i, smp in enumerate(samples):
+        v = smp.get("value") if isinstance(smp, dict) else None
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise CalcError(f"sample {i + 1} has no finite value", path + (i, "value"), "write a plain number")
+        w = smp.get("weight")
+        if w is not None and (isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0):
+            raise CalcError(f"sample {i + 1} has a weight that is not a non-negative number", path + (i, "weight"))
+        vals.append(float(v))
+        weights.append(w)
+    given = [w for w in weights if w is not None]
+    if given and len(given) < len(weights):
+        raise CalcError(f"{len(given)} of {len(weights)} samples have a weight: the weighted mean cannot be computed",
+                        path, "give every sample its weight (the fuel it represents), or none")
+    if given:
+        total = sum(given)
+        if total <= 0:
+            raise CalcError("the samples' weights add up to zero", path, "weigh each sample by the fuel it represents")
+        mean = sum(v * w for v, w in zip(vals, weights)) / total
+        how = (f"weighted mean of {len(vals)} samples: ("
+               + " + ".join(f"{_fmt(v)} × {_fmt(w)}" for v, w in zip(vals, weights)) + f") / {_fmt(total)} = {_fmt(mean)}")
+    else:
+        mean = sum(vals) / len(vals)
+        how = f"mean of {len(vals)} samples: (" + " + ".join(_fmt(v) for v in vals) + f") / {len(vals)} = {_fmt(mean)}"
+    return mean, how
 
 
 def _dimensionless(p: Param) -> float:
@@ -447,10 +490,170 @@ def _product_check(q, want: str, what: str, path: tuple, hint: str):
 
 
 # ---------------------------------------------------------------------------- methods
+def _carbon_kind(cc: Param, fc_q) -> str:
+    """What a carbon content measures, decided by its unit alone (one pint registry):
+    "per_heat" (单位热值含碳量, tC/TJ, tC/GJ) or "per_amount" (元素碳含量: %, tC/t, or carbon per
+    unit of the fuel consumed, e.g. tC/10^4 Nm3). Anything else is refused in words."""
+    q = cc.quantity
+    if _is(q, "tC/TJ"):
+        return "per_heat"
+    if q.dimensionless and _is(fc_q, "t"):
+        return "per_amount"  # a mass fraction of a fuel given as a mass: FC × C is a mass of carbon
+    if _is(fc_q * q, U_CARBON):
+        return "per_amount"
+    unit_path = cc.path + (("unit",) if cc.origin == "inline" else ())
+    raise CalcError(f"carbon content must be per mass, e.g. % or tC/t, or per heat, e.g. tC/TJ; "
+                    f"{cc.unit} measures {units.dimension_name(q.units)}"
+                    + ("" if _is(fc_q, "t") else f" (and per mass needs the fuel consumed as a mass, not {units.dimension_name(fc_q.units)})"),
+                    unit_path, "write the elemental carbon content as % or tC/t (企业温室气体排放核算与报告指南 发电设施: "
+                               "收到基元素碳含量), or the carbon per unit heat in tC/TJ or tC/GJ")
+
+
+def _fuel_co2(env: _Env, fc_t: Traced, fc_q, specs: dict, bases: dict, fd, tag: str = "") -> tuple:
+    """CO2 of one fuel amount: (CO2 quantity, steps, inputs, formula, energy Traced or None).
+
+    Per heat: AD = FC × NCV, EF = CC × OF × 44/12, E = AD × EF (F.2, F.1).
+    Per amount (elemental carbon, the power guideline's method): E = FC × C × OF × 44/12; no NCV is
+    needed, and an NCV given still yields the heat for table E.2."""
+    sfx = f"[{tag}]" if tag else ""
+    energy_q, energy_t = (fc_q, fc_t) if _is(fc_q, U_ENERGY) else (None, None)
+    cc = _param(env, "carbon_content", specs.get("carbon_content"), base=bases["carbon_content"],
+                default_key=f"fuel:{fd.key}:carbon_content" if fd and fd.carbon_content else None,
+                default_why=f"default carbon content of {fd.key}" if fd else "",
+                required="the fuel formula needs the carbon content: per mass (elemental carbon, % or tC/t) or per "
+                         "unit heat (tC/TJ)"
+                         + (f"; the guideline requires it to be measured for {fd.key} ({fd.carbon_content_method})"
+                            if fd and not fd.carbon_content else ""))
+    kind = "per_heat" if energy_q is not None and _is(cc.quantity, "tC/TJ") else _carbon_kind(cc, fc_q)
+    ncv_spec = specs.get("ncv")
+    if energy_q is None and (kind == "per_heat" or ncv_spec is not None):
+        ncv = _param(env, "ncv", ncv_spec, base=bases["ncv"],
+                     default_key=f"fuel:{fd.key}:ncv" if fd and fd.ncv else None,
+                     default_why=f"default NCV of {fd.key}" if fd else "",
+                     required="the fuel formula with a carbon content per unit heat needs the net calorific value "
+                              "(AD = FC × NCV)"
+                              + (f"; the guideline requires it to be measured for {fd.key} ({fd.ncv_method})" if fd and not fd.ncv else ""))
+        if cc in env.params:  # keep the trace's order NCV, CC, OF (AD before EF)
+            env.params.remove(cc)
+            env.params.append(cc)
+        raw = fc_q * ncv.quantity
+        _product_check(raw, U_ENERGY, f"fuel consumed in {fc_t.unit} × NCV in {ncv.unit}",
+                       ncv.path + (("unit",) if ncv.origin == "inline" else ()),
+                       f"give the NCV per unit of the fuel consumed, e.g. GJ/t or kJ/kg for {fc_t.unit}"
+                       if _is(fc_q, "t") else f"give the NCV per {fc_t.unit}, e.g. kJ/Nm3 for gas in Nm3")
+        energy = _mag(raw, U_ENERGY)
+        energy_t = Traced(energy, U_ENERGY, label="AD" + sfx, formula="AD = FC × NCV", method="F.2")
+        energy_t.add("FC", "燃料消耗量 fuel consumed", fc_t.value, fc_t.unit, {"step": "FC"})
+        energy_t.inputs.append(ncv.input())
+        energy_t.steps.append(fc_t)
+        energy_t.notes.append(f"{_fmt(fc_t.value)} {fc_t.unit} × {_fmt(ncv.value)} {ncv.unit} = {_fmt(energy)} TJ "
+                              "(units converted by cms_build.units)")
+        energy_q = units.registry().Quantity(energy, units.parse_unit(U_ENERGY))
+    of = _param(env, "oxidation", specs.get("oxidation"), base=bases["oxidation"],
+                default_key=f"fuel:{fd.key}:oxidation" if fd else None,
+                default_why=f"default oxidation rate of {fd.key}" if fd else "",
+                required="the fuel formula needs the oxidation rate OF")
+    of_v = _dimensionless(of)
+    if kind == "per_heat":
+        cc_v = _mag(cc.quantity, "tC/TJ")
+        ef_v = cc_v * of_v * units.C_TO_CO2
+        ef_t = Traced(ef_v, "tCO2/TJ", label="EF" + sfx, formula="EF = CC × OF × 44/12", method="F.2")
+        ef_t.inputs.extend([cc.input(), of.input()])
+        ef_t.add("44/12", "二氧化碳与碳的分子量之比 CO2/C", units.C_TO_CO2, "tCO2/tC", _C_TO_CO2_SOURCE)
+        ef_t.notes.append(f"{_fmt(cc_v)} tC/TJ × {_fmt(of_v)} × 44/12 = {_fmt(ef_v)} tCO2/TJ")
+        e_q = energy_q * units.registry().Quantity(ef_v, units.parse_unit("tCO2/TJ"))
+        inputs = [Input("AD", "活动水平（热量）activity data (heat)", energy_t.value, U_ENERGY, {"step": "AD" + sfx}),
+                  Input("EF", "排放因子 emission factor", ef_v, "tCO2/TJ", {"step": "EF" + sfx})]
+        return e_q, [energy_t, ef_t], inputs, "E = AD × EF × GWP", energy_t
+    c_q = fc_q * cc.quantity
+    carbon = _mag(c_q, U_GAS) if cc.quantity.dimensionless else _mag(c_q, U_CARBON)
+    c_t = Traced(carbon, U_CARBON, label="C" + sfx, formula="C = FC × C_ar", method="F.2")
+    c_t.add("FC", "燃料消耗量 fuel consumed", fc_t.value, fc_t.unit, {"step": "FC"})
+    cc_in = cc.input("C_ar")
+    cc_in.name = "元素碳含量 elemental carbon content"
+    c_t.inputs.append(cc_in)
+    c_t.steps.append(fc_t)
+    c_t.notes.append(f"{_fmt(fc_t.value)} {fc_t.unit} × {_fmt(cc.value)} {cc.unit} = {_fmt(carbon)} tC"
+                     + (" (mass fraction: FC × C is the mass of carbon)" if cc.quantity.dimensionless else ""))
+    co2 = carbon * of_v * units.C_TO_CO2
+    e_q = units.registry().Quantity(co2, units.parse_unit("tCO2"))
+    inputs = [Input("C", "燃料含碳量 carbon in the fuel", carbon, U_CARBON, {"step": "C" + sfx}), of.input(),
+              Input("44/12", "二氧化碳与碳的分子量之比 CO2/C", units.C_TO_CO2, "tCO2/tC", _C_TO_CO2_SOURCE)]
+    steps = [c_t] + ([energy_t] if energy_t is not None else [])
+    return e_q, steps, inputs, "E = FC × C_ar × OF × 44/12 × GWP", energy_t
+
+
+_MONTH_PARAMS = ("ncv", "carbon_content", "oxidation")
+
+
+def _monthly(env: _Env, fd) -> tuple:
+    """Monthly accounting (the power guideline computes each month from that month's consumption,
+    measured carbon content and NCV; the year is the sum of the months). A month without a
+    parameter takes the line's (e.g. one oxidation rate for the year)."""
+    months = env.line.get("months") or []
+    if not isinstance(months, list) or not months:
+        raise CalcError("months must list at least one month", env.at("months"), "add {period: 2025-01, consumption: ...}")
+    ureg = units.registry()
+    total_q, fc_total_q, energy_total, unit0 = None, None, 0.0, None
+    fc_total_t = Traced(0.0, "", label="FC", formula="FC = Σ FC_m (months)")
+    month_steps, all_energy = [], True
+    seen = set()
+    for i, m in enumerate(months):
+        base = env.at("months", i)
+        if not isinstance(m, dict):
+            raise CalcError("each month must be a mapping with period and consumption", base)
+        period = str(m.get("period") or "")
+        if not period:
+            raise CalcError("the month has no period", base + ("period",), "write e.g. period: 2025-01")
+        if period in seen:
+            raise CalcError(f"the month {period} is listed twice", base + ("period",), "give each month once")
+        seen.add(period)
+        qd = m.get("consumption")
+        if not isinstance(qd, dict):
+            raise CalcError(f"month {period} has no consumption", base + ("consumption",),
+                            "add consumption: {value: ..., unit: t}")
+        fc_q = _q(qd.get("value"), qd.get("unit"), base + ("consumption", "unit"))
+        fc_t = Traced(float(qd["value"]), str(qd["unit"]), label=f"FC[{period}]", formula="FC = recorded value")
+        fc_t.add(f"FC[{period}]", "燃料消耗量 fuel consumed", float(qd["value"]), str(qd["unit"]),
+                 env.source("months", i, "consumption", "value"))
+        if unit0 is None:
+            unit0 = fc_q.units
+        elif fc_q.dimensionality != unit0.dimensionality:
+            raise CalcError(f"month {period}: consumption in {qd['unit']} is not the same kind of amount as the first month's",
+                            base + ("consumption", "unit"), f"give every month in {unit0:~}")
+        specs = {n: (m.get(n) if m.get(n) is not None else env.line.get(n)) for n in _MONTH_PARAMS}
+        bases = {n: (base + (n,) if m.get(n) is not None else env.at(n)) for n in _MONTH_PARAMS}
+        e_q, steps, inputs, formula, energy_t = _fuel_co2(env, fc_t, fc_q, specs, bases, fd, tag=period)
+        co2 = _mag(e_q, "tCO2")
+        mt = Traced(co2, "tCO2", label=f"E[{period}]", formula=formula.replace(" × GWP", ""), method="F.2")
+        mt.inputs.extend(inputs)
+        mt.steps.extend(steps)
+        mt.notes.append(f"month {period}: {_fmt(co2)} tCO2")
+        month_steps.append(mt)
+        fc_total_t.add(f"FC[{period}]", "燃料消耗量 fuel consumed", fc_t.value, fc_t.unit, {"step": f"FC[{period}]"})
+        fc_total_q = fc_q if fc_total_q is None else fc_total_q + fc_q
+        total_q = e_q if total_q is None else total_q + e_q
+        if energy_t is None:
+            all_energy = False
+        else:
+            energy_total += energy_t.value
+    fc_total_t.value = float(fc_total_q.to(unit0).magnitude)
+    fc_total_t.unit = f"{unit0:~}" if str(unit0) != "dimensionless" else "1"
+    fc_total_t.unit = str(months[0]["consumption"]["unit"])
+    year = Traced(_mag(total_q, "tCO2"), "tCO2", label="E (Σ months)", formula="E = Σ_m E_m", method="F.2")
+    year.steps.extend(month_steps)
+    year.notes.append(f"{len(month_steps)} months: " + " + ".join(_fmt(s.value) for s in month_steps)
+                      + f" = {_fmt(year.value)} tCO2")
+    if all_energy:
+        env.energy = Traced(energy_total, U_ENERGY, label="AD", formula="AD = Σ_m FC_m × NCV_m", method="F.2")
+        env.energy.steps.extend(s.steps[-1] if s.steps and s.steps[-1].unit == U_ENERGY else s for s in month_steps)
+    inputs = [Input("E_m", "各月排放量 monthly emissions", year.value, "tCO2", {"step": "E (Σ months)"})]
+    return total_q, [year], inputs, fc_total_t
+
+
 def _emission_factor(env: _Env) -> tuple[list, Traced]:
     line = env.line
     gas = str(line.get("gas") or "CO2")
-    ad_t, ad_q = _activity(env, line.get("activity"), "活动水平 activity data", "AD", env.at("activity"))
     fuel_key = line.get("fuel")
     fd = None
     if fuel_key:
@@ -458,6 +661,22 @@ def _emission_factor(env: _Env) -> tuple[list, Traced]:
             fd = factors.fuel(fuel_key)
         except KeyError:
             fd = None  # a fuel the library does not know: every parameter must be given
+    if line.get("months") is not None:
+        if gas.upper() != "CO2" or line.get("ef") is not None:
+            raise CalcError("monthly accounting computes CO2 from each month's carbon content; it takes no ef",
+                            env.at("months"), "remove ef (or months), and give further gases under other_gases")
+        if line.get("activity") is not None:
+            raise CalcError("give the consumption either per month (months) or as activity, not both",
+                            env.at("activity"), "remove activity: the year is the sum of the months")
+        e_q, steps, inputs, fc_t = _monthly(env, fd)
+        results = [_gas_result(env, "CO2", e_q, "E = Σ_m FC_m × C_m × OF × 44/12 (or Σ_m AD_m × EF_m) × GWP", "F.2",
+                               inputs, steps, env.at("gas"), "E")]
+        ad_t, ad_q = fc_t, None
+        for i, og in enumerate(line.get("other_gases") or []):
+            raise CalcError("other_gases with monthly accounting are not supported: give them on a line of their own",
+                            env.at("other_gases", i), "move the CH4/N2O line to its own activity_data record")
+        return results, ad_t
+    ad_t, ad_q = _activity(env, line.get("activity"), "活动水平 activity data", "AD", env.at("activity"))
     results = []
     energy_q, energy_t = None, None
     if _is(ad_q, U_ENERGY):
@@ -477,52 +696,18 @@ def _emission_factor(env: _Env) -> tuple[list, Traced]:
             raise CalcError(f"without an ef, the fuel formula gives CO2 only, but gas is {gas}", env.at("gas"),
                             "give ef for this gas, or set gas: CO2")
         if energy_q is None:
-            ncv = _param(env, "ncv", line.get("ncv"),
-                         default_key=f"fuel:{fd.key}:ncv" if fd and fd.ncv else None,
-                         default_why=f"default NCV of {fd.key}" if fd else "",
-                         required="the fuel formula needs the net calorific value (AD = FC × NCV)"
-                                  + (f"; the guideline requires it to be measured for {fd.key} ({fd.ncv_method})" if fd and not fd.ncv else ""))
-            raw = ad_q * ncv.quantity
-            _product_check(raw, U_ENERGY, f"fuel consumed in {ad_t.unit} × NCV in {ncv.unit}",
-                           ncv.path + (("unit",) if ncv.origin == "inline" else ()),
-                           f"give the NCV per unit of the fuel consumed, e.g. GJ/t or kJ/kg for {ad_t.unit}"
-                           if _is(ad_q, "t") else f"give the NCV per {ad_t.unit}, e.g. kJ/Nm3 for gas in Nm3")
-            energy = _mag(raw, U_ENERGY)
-            energy_t = Traced(energy, U_ENERGY, label="AD", formula="AD = FC × NCV", method="F.2")
-            energy_t.add("FC", "燃料消耗量 fuel consumed", ad_t.value, ad_t.unit, {"step": "FC"})
-            energy_t.inputs.append(ncv.input())
             ad_t.label = "FC"
             ad_t.formula = ad_t.formula.replace("AD", "FC")
             for inp in ad_t.inputs:
                 inp.symbol = inp.symbol.replace("AD", "FC", 1)
-            energy_t.steps.append(ad_t)
-            energy_t.notes.append(f"{_fmt(ad_t.value)} {ad_t.unit} × {_fmt(ncv.value)} {ncv.unit} = {_fmt(energy)} TJ "
-                                  "(units converted by cms_build.units)")
-            energy_q = units.registry().Quantity(energy, units.parse_unit(U_ENERGY))
-        cc = _param(env, "carbon_content", line.get("carbon_content"),
-                    default_key=f"fuel:{fd.key}:carbon_content" if fd and fd.carbon_content else None,
-                    default_why=f"default carbon content of {fd.key}" if fd else "",
-                    required="the fuel formula needs the carbon content per unit heat (EF = CC × OF × 44/12)"
-                             + (f"; the guideline requires it to be measured for {fd.key} ({fd.carbon_content_method})" if fd and not fd.carbon_content else ""))
-        _product_check(energy_q * cc.quantity, U_CARBON, f"heat in TJ × carbon content in {cc.unit}",
-                       cc.path + (("unit",) if cc.origin == "inline" else ()), "give the carbon content per unit heat, e.g. tC/TJ")
-        of = _param(env, "oxidation", line.get("oxidation"),
-                    default_key=f"fuel:{fd.key}:oxidation" if fd else None,
-                    default_why=f"default oxidation rate of {fd.key}" if fd else "",
-                    required="the fuel formula needs the oxidation rate OF")
-        of_v = _dimensionless(of)
-        cc_v = _mag(cc.quantity, "tC/TJ")
-        ef_v = cc_v * of_v * units.C_TO_CO2
-        ef_t = Traced(ef_v, "tCO2/TJ", label="EF", formula="EF = CC × OF × 44/12", method="F.2")
-        ef_t.inputs.extend([cc.input(), of.input()])
-        ef_t.add("44/12", "二氧化碳与碳的分子量之比 CO2/C", units.C_TO_CO2, "tCO2/tC", _C_TO_CO2_SOURCE)
-        ef_t.notes.append(f"{_fmt(cc_v)} tC/TJ × {_fmt(of_v)} × 44/12 = {_fmt(ef_v)} tCO2/TJ")
-        env.energy = energy_t
-        e_q = energy_q * units.registry().Quantity(ef_v, units.parse_unit("tCO2/TJ"))
-        results.append(_gas_result(env, "CO2", e_q, "E = AD × EF × GWP", "F.2",
-                                   [Input("AD", "活动水平（热量）activity data (heat)", energy_t.value, U_ENERGY, {"step": "AD"}),
-                                    Input("EF", "排放因子 emission factor", ef_v, "tCO2/TJ", {"step": "EF"})],
-                                   [energy_t, ef_t], env.at("gas"), "E"))
+        specs = {n: line.get(n) for n in _MONTH_PARAMS}
+        bases = {n: env.at(n) for n in _MONTH_PARAMS}
+        e_q, steps, inputs, formula, e_t = _fuel_co2(env, ad_t, ad_q, specs, bases, fd)
+        if e_t is not None:
+            env.energy = e_t
+            energy_q = units.registry().Quantity(e_t.value, units.parse_unit(U_ENERGY))
+            energy_t = e_t
+        results.append(_gas_result(env, "CO2", e_q, formula, "F.2", inputs, steps, env.at("gas"), "E"))
     for i, og in enumerate(line.get("other_gases") or []):
         g = str(og.get("gas"))
         ef = _param(env, "ef", og.get("ef"), base=env.at("other_gases", i, "ef"))

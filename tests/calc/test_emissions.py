@@ -152,10 +152,54 @@ def test_unknown_unit_is_an_error_at_that_unit():
     assert "unknown unit" in exc.value.message
 
 
-def test_carbon_content_per_mass_is_an_error_at_the_carbon_content():
+# -- elemental carbon (元素碳含量): the unit of the carbon content decides the formula ---------
+def ec_line(**over):
+    line = {"method": "emission_factor", "fuel": "coal", "activity": q(1_000_000, "t"),
+            "carbon_content": {"value": 52.0, "unit": "%", "source": "收到基元素碳含量 GB/T 476"},
+            "oxidation": {"value": 98, "unit": "%", "source": "x"}}
+    line.update(over)
+    return line
+
+
+def test_elemental_carbon_in_percent_needs_no_ncv():
+    # E = FC × C × OF × 44/12 = 1,000,000 t × 0.52 × 0.98 × 44/12
+    #   = 520,000 tC × 0.98 = 509,600 tC × 3.6666… = 1,868,533.333… tCO2
+    r = compute_line(ec_line(), gwp_set="AR5", path=("line",))
+    assert r.total.value == pytest.approx(1_868_533.333333, rel=1e-9)
+    co2 = r.gases["CO2"]
+    assert co2.formula == "E = FC × C_ar × OF × 44/12 × GWP"
+    [c] = co2.steps
+    assert (c.label, c.value, c.unit) == ("C", pytest.approx(520_000), "tC")
+    assert r.energy is None  # no NCV given: no heat
+    assert [p.name for p in r.parameters] == ["carbon_content", "oxidation"]
+
+
+def test_elemental_carbon_in_tc_per_t_gives_the_same_and_ncv_gives_the_heat():
+    # 0.52 tC/t = 52 %: the same 1,868,533.333… tCO2. An NCV of 20 GJ/t changes nothing in E but
+    # gives the heat for table E.2: 1,000,000 t × 20 GJ/t = 20,000,000 GJ = 20,000 TJ
+    line = ec_line(carbon_content={"value": 0.52, "unit": "tC/t", "source": "x"},
+                   ncv={"value": 20, "unit": "GJ/t", "source": "GB/T 213"})
+    r = compute_line(line, gwp_set="AR5")
+    assert r.total.value == pytest.approx(1_868_533.333333, rel=1e-9)
+    assert r.energy.value == pytest.approx(20_000) and r.energy.unit == "TJ"
+
+
+def test_unit_heat_carbon_content_in_tc_per_gj_still_needs_the_ncv():
+    # CC 0.0268 tC/GJ = 26.8 tC/TJ: the same as test_coal_measured_parameters, 3,017,511.383… tCO2
+    line = coal_line(carbon_content={"value": 0.0268, "unit": "tC/GJ", "source": "x"})
+    assert compute_line(line, gwp_set="AR5").total.value == pytest.approx(3_017_511.383333, rel=1e-9)
+    line.pop("ncv")
     with pytest.raises(CalcError) as exc:
-        compute_line(coal_line(carbon_content={"value": 0.55, "unit": "tC/t", "source": "x"}), gwp_set="AR5", path=("l",))
+        compute_line(line, gwp_set="AR5", path=("l",))
+    assert "net calorific value" in exc.value.message
+
+
+def test_carbon_content_of_the_wrong_dimension_is_explained_in_words():
+    with pytest.raises(CalcError) as exc:
+        compute_line(ec_line(carbon_content={"value": 0.5, "unit": "tC/MWh/t", "source": "x"}), gwp_set="AR5", path=("l",))
     assert exc.value.path == ("l", "carbon_content", "unit")
+    assert exc.value.message.startswith("carbon content must be per mass, e.g. % or tC/t, or per heat, e.g. tC/TJ")
+    assert "[" not in exc.value.message and "**" not in exc.value.message  # never pint's dimension string
 
 
 def test_oxidation_with_a_unit_is_an_error():
@@ -173,8 +217,13 @@ def test_direct_ef_in_the_wrong_unit():
 
 def test_coal_without_measured_ncv_says_it_must_be_measured():
     with pytest.raises(CalcError) as exc:
-        compute_line({"method": "emission_factor", "fuel": "coal", "activity": q(10, "t")}, gwp_set="AR5", path=("line",))
+        compute_line({"method": "emission_factor", "fuel": "coal", "activity": q(10, "t"),
+                      "carbon_content": {"value": 26.8, "unit": "tC/TJ", "source": "x"}}, gwp_set="AR5", path=("line",))
     assert exc.value.path == ("line",) and "ncv is missing" in exc.value.message and "GB/T 213" in exc.value.message
+    # without any carbon content it is the carbon content that must be measured
+    with pytest.raises(CalcError) as exc:
+        compute_line({"method": "emission_factor", "fuel": "coal", "activity": q(10, "t")}, gwp_set="AR5", path=("line",))
+    assert "carbon_content is missing" in exc.value.message and "GB/T 476" in exc.value.message
 
 
 def test_library_key_for_a_measured_figure_is_an_error():
@@ -388,3 +437,95 @@ def test_unknown_method():
     with pytest.raises(CalcError) as exc:
         compute_line({"method": "guess"}, gwp_set="AR5", path=("line",))
     assert exc.value.path == ("line", "method")
+
+
+# -- monthly accounting (发电设施 guideline: each month from its own consumption and measurements) --
+def month(period, t, c_pct, **extra):
+    m = {"period": period, "consumption": {"value": t, "unit": "t"},
+         "carbon_content": {"value": c_pct, "unit": "%", "source": f"{period} 月样 GB/T 476"}}
+    m.update(extra)
+    return m
+
+
+def test_monthly_accounting_sums_the_months_and_shows_each():
+    # Jan: 100,000 t × 0.50 × 0.99 × 44/12 = 49,500 tC × 44/12 = 181,500 tCO2
+    # Feb:  80,000 t × 0.55 × 0.99 × 44/12 = 43,560 tC × 44/12 = 159,720 tCO2
+    # year = 181,500 + 159,720 = 341,220 tCO2 (the annual-mean shortcut would give
+    # 180,000 × 0.5222… × 0.99 × 44/12 = 341,220 too only because it is consumption-weighted)
+    line = {"method": "emission_factor", "fuel": "coal",
+            "months": [month("2025-01", 100_000, 50.0), month("2025-02", 80_000, 55.0)],
+            "oxidation": {"value": 99, "unit": "%", "source": "x"}}
+    r = compute_line(line, gwp_set="AR5", path=("line",))
+    assert r.total.value == pytest.approx(341_220, rel=1e-12)
+    [year] = r.gases["CO2"].steps
+    assert [(s.label, s.value) for s in year.steps] == [("E[2025-01]", pytest.approx(181_500)),
+                                                        ("E[2025-02]", pytest.approx(159_720))]
+    assert (r.activity.value, r.activity.unit) == (pytest.approx(180_000), "t")
+
+
+def test_monthly_unit_heat_carbon_with_monthly_ncv_gives_the_heat():
+    # Jan: 100,000 t × 20 GJ/t = 2,000 TJ; × 27 tC/TJ × 0.99 × 44/12 = 196,020 tCO2
+    # Feb:  50,000 t × 22 GJ/t = 1,100 TJ; × 26 tC/TJ × 0.99 × 44/12 = 103,818 tCO2
+    # year 299,838 tCO2; heat 3,100 TJ
+    line = {"method": "emission_factor", "fuel": "coal", "oxidation": {"value": 0.99, "unit": "1", "source": "x"},
+            "months": [{"period": "2025-01", "consumption": {"value": 100_000, "unit": "t"},
+                        "ncv": {"value": 20, "unit": "GJ/t", "source": "x"},
+                        "carbon_content": {"value": 27, "unit": "tC/TJ", "source": "x"}},
+                       {"period": "2025-02", "consumption": {"value": 50_000, "unit": "t"},
+                        "ncv": {"value": 22, "unit": "GJ/t", "source": "x"},
+                        "carbon_content": {"value": 26, "unit": "tC/TJ", "source": "x"}}]}
+    r = compute_line(line, gwp_set="AR5")
+    assert r.total.value == pytest.approx(299_838, rel=1e-12)
+    assert r.energy.value == pytest.approx(3_100)
+
+
+def test_a_month_measured_per_batch_is_weighted_by_the_coal_of_each_batch():
+    # batches 52 % on 30,000 t and 49 % on 10,000 t: C = (52×30,000 + 49×10,000) / 40,000 = 51.25 %
+    # E = 40,000 t × 0.5125 × 0.99 × 44/12 = 20,295 tC × 44/12 = 74,415 tCO2
+    cc = {"unit": "%", "source": "批次化验", "samples": [{"value": 52, "weight": 30_000}, {"value": 49, "weight": 10_000}]}
+    line = {"method": "emission_factor", "fuel": "coal", "oxidation": {"value": 99, "unit": "%", "source": "x"},
+            "months": [{"period": "2025-03", "consumption": {"value": 40_000, "unit": "t"}, "carbon_content": cc}]}
+    r = compute_line(line, gwp_set="AR5")
+    assert r.total.value == pytest.approx(74_415, rel=1e-12)
+    [p] = [p for p in r.parameters if p.name == "carbon_content"]
+    assert p.value == pytest.approx(51.25) and "weighted mean of 2 samples" in p.note and p.basis == "measured"
+
+
+def test_samples_with_some_weights_missing_are_refused():
+    cc = {"unit": "%", "source": "x", "samples": [{"value": 52, "weight": 3}, {"value": 49}]}
+    with pytest.raises(CalcError) as exc:
+        compute_line(ec_line(carbon_content=cc), gwp_set="AR5", path=("l",))
+    assert exc.value.path == ("l", "carbon_content", "samples") and "1 of 2" in exc.value.message
+
+
+def test_monthly_and_activity_together_are_refused():
+    line = ec_line(months=[month("2025-01", 1, 50)])
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="AR5", path=("l",))
+    assert exc.value.path == ("l", "activity")
+
+
+# -- defaults for parameters not measured (defaults_cn_power.yaml) --------------------------------
+def test_guideline_default_oxidation_is_flagged_on_the_trace():
+    # 1,000,000 t × 0.52 × 0.99 × 44/12 = 514,800 tC × 44/12 = 1,887,600 tCO2
+    r = compute_line(ec_line(oxidation={"library": "default:coal_oxidation_2022"}), gwp_set="AR5")
+    assert r.total.value == pytest.approx(1_887_600, rel=1e-12)
+    [of] = [p for p in r.parameters if p.name == "oxidation"]
+    assert (of.basis, of.origin, of.second_hand) == ("default", "library", True)
+    assert "DEFAULT" in of.note and "2022年修订版" in of.citation and "not checked against the original" in of.citation
+
+
+def test_high_default_carbon_content_2019_per_heat():
+    # 1,000 t × 20 GJ/t = 20 TJ; × 33.56 tC/TJ × 0.99 × 44/12 = 20 × 121.8228 = 2,436.456 tCO2
+    line = {"method": "emission_factor", "fuel": "coal", "activity": q(1_000, "t"),
+            "ncv": {"value": 20, "unit": "GJ/t", "source": "x"},
+            "carbon_content": {"library": "default:coal_carbon_content_unmeasured_2019"},
+            "oxidation": {"library": "default:coal_oxidation_2022"}}
+    assert compute_line(line, gwp_set="AR5").total.value == pytest.approx(2_436.456, rel=1e-12)
+
+
+def test_a_default_the_library_could_not_find_is_an_error_not_a_guess():
+    line = ec_line(carbon_content={"library": "default:coal_carbon_content_unmeasured_2022"})
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="AR5", path=("l",))
+    assert exc.value.path == ("l", "carbon_content", "library") and "NOT FOUND" in exc.value.message
