@@ -83,8 +83,10 @@ def _entries(ctx, gwp_set: str, defaults: dict) -> tuple[list[Entry], list[str],
             continue
         fac = ctx.get(src.get("facility"))
         try:
+            # the source's category and fuel tell the origin of methane (AR6 fossil / non-fossil GWP)
+            here = dict(defaults, source_category=src.get("category"), source_fuel=src.get("fuel"))
             result = compute_line(rec.get("line"), gwp_set=gwp_set, record=rec, path=("line",), root=ctx.root,
-                                  lookup=ctx.get, defaults=defaults, label=f"{year} {src.title}")
+                                  lookup=ctx.get, defaults=here, label=f"{year} {src.title}")
         except CalcError as exc:
             ctx.report(rec.issue(exc.path or ("line",), exc.message, hint=exc.hint))
             failed.append(rec.id)
@@ -307,7 +309,8 @@ def _target(tgt, ctx, indicators: dict) -> dict:
              clauses=["6.1.2 e", "6.1.2 f", "6.2", "6.3", "A.9.1.1", "E.1", "F.2", "F.3", "F.4"])
 def emissions(ctx):
     gwp_set = ctx.setting("gwp_set") or "AR5"
-    defaults = {"grid": setting(ctx, "grid_factor"), "heat": setting(ctx, "heat_factor")}
+    defaults = {"grid": setting(ctx, "grid_factor"), "heat": setting(ctx, "heat_factor"),
+                "ch4_combustion_origin": setting(ctx, "ch4_combustion_origin")}
     entries, failed, excluded = _entries(ctx, gwp_set, defaults)
     products, output_values = _products(ctx)
     years: dict = {}

@@ -121,3 +121,28 @@ def factor_samples_mean(record, ctx):
                                     f"({mean:.6g}); difference {value - mean:+.4g}",
                            hint="recompute the value from the samples (Σ value×weight / Σ weight), or correct the "
                                 "sample that is wrong")
+
+
+@check("emissions.ch4-origin-unknown", title="AR6 下甲烷注明化石或非化石来源 Under AR6, methane states its fossil or non-fossil origin",
+       clauses=["F.2", "6.1.2 e"], severity="warning")
+def ch4_origin_unknown(ctx):
+    """F.2 and F.3 take the GWP from the IPCC; AR6 (WG1 Table 7.15) gives methane of fossil origin
+    29.8 and of non-fossil origin 27.0 (second-hand, not checked against the original) besides the
+    single 27.9. The origin follows from the method and the fuel (fuel combustion and fugitive coal,
+    oil and gas are fossil, cms_build.calc.emissions.methane_origin); where it cannot be told, the
+    plain value is used and this warning asks for gas_origin on the line."""
+    res = ctx.results.get("emissions") or {}
+    for y, inv in sorted((res.get("years") or {}).items()):
+        for rec_id, entry in sorted((inv.get("entries") or {}).items()):
+            origin = entry.get("gas_origin")
+            if not origin or origin.get("origin"):
+                continue
+            rec = ctx.get(rec_id)
+            if rec is None:
+                continue
+            path = ("line", "gas") if (rec.get("line") or {}).get("gas") else ("line",)
+            yield rec.issue(path, key=True, message=
+                            f"{y}: the methane of {entry.get('source')} is of unknown origin, so {res.get('gwp_set')} "
+                            f"takes the plain CH4 GWP; AR6 distinguishes fossil (29.8) from non-fossil (27.0) methane",
+                            hint="add gas_origin: fossil (coal, oil, natural gas) or gas_origin: non-fossil "
+                                 "(biomass, waste, agriculture) to the line, or give the source its fuel and category")

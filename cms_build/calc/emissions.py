@@ -144,6 +144,7 @@ class LineResult:
     instruments: list = field(default_factory=list)
     data_source: str = ""
     energy: Traced | None = None  # fuel combustion: the heat AD = FC × NCV in TJ (table E.2)
+    gas_origin: dict | None = None  # methane: {gas, origin (fossil | non-fossil | None), why, key}
 
     def as_dict(self) -> dict:
         return {
@@ -156,6 +157,7 @@ class LineResult:
             "gaps": list(self.gaps), "instruments": list(self.instruments),
             "data_source": self.data_source,
             "energy": self.energy.as_dict() if self.energy else None,
+            "gas_origin": dict(self.gas_origin) if self.gas_origin else None,
         }
 
 
@@ -172,6 +174,7 @@ class _Env:
         self.params: list[Param] = []
         self.gaps: list[dict] = []
         self.energy: Traced | None = None
+        self.origin: dict | None = None  # methane origin used for the GWP (AR6), see methane_origin
 
     def at(self, *parts) -> tuple:
         return self.path + tuple(parts)
@@ -213,13 +216,72 @@ def _mag(q, unit_text: str) -> float:
     return float(q.to(units.parse_unit(unit_text)).magnitude)
 
 
+#: Methane GWP by origin (AR6 WG1 Table 7.15 gives fossil and non-fossil methane their own values).
+#: A set whose table has the keys below uses them; other sets have one methane value.
+CH4_ORIGIN_KEYS = {"fossil": "CH4-fossil", "non-fossil": "CH4-non-fossil"}
+ORIGIN_READING = ("the origin of methane follows from the method and the fuel: fuel combustion and fugitive "
+                  "coal, oil and gas are fossil (the reading of issue 15; the GHG Protocol's AR6 table is reported "
+                  "second-hand to put combustion methane under non-fossil: setting emissions.ch4_combustion_origin)")
+
+
+def methane_origin(line: dict, defaults: dict | None) -> tuple[str | None, str]:
+    """(origin, why) of the methane of a line: "fossil", "non-fossil" or None when it cannot be told.
+
+    Stated on the line (gas_origin) it is that. Otherwise: fuel combustion of a fuel of the library
+    (all of them fossil: coal, oil products, natural and other fossil gas) takes the combustion
+    reading (setting emissions.ch4_combustion_origin, by default fossil); a fugitive source of such
+    a fuel (coal mine, oil and gas) is fossil. Anything else is unknown and asked for."""
+    defaults = defaults or {}
+    stated = line.get("gas_origin")
+    if stated in CH4_ORIGIN_KEYS:
+        return stated, "stated on the line (gas_origin)"
+    fuel = line.get("fuel") or defaults.get("source_fuel")
+    known = False
+    if fuel:
+        try:
+            factors.fuel(str(fuel))
+            known = True
+        except KeyError:
+            known = False
+    category = defaults.get("source_category")
+    if known and category == "fugitive":
+        return "fossil", f"fugitive methane of {fuel}, a fossil fuel"
+    if known and line.get("method") == "emission_factor" and category in (None, "fuel_combustion"):
+        origin = defaults.get("ch4_combustion_origin") or "fossil"
+        return origin, f"combustion of {fuel}, a fossil fuel (emissions.ch4_combustion_origin: {origin})"
+    return None, ""
+
+
 def _gwp(env: _Env, gas: str, path: tuple) -> Param:
+    key, note = gas, f"GWP-100, {env.gwp_set}"
+    if factors._canon(gas) == "CH4":
+        origin, why = methane_origin(env.line, env.defaults)
+        has_origin = all(_has_gwp(env.gwp_set, k) for k in CH4_ORIGIN_KEYS.values())
+        if has_origin and origin:
+            key = CH4_ORIGIN_KEYS[origin]
+            note += f"; methane origin {origin}: {why}"
+            env.origin = {"gas": gas, "origin": origin, "why": why, "key": key}
+        elif has_origin:
+            note += ("; methane origin not stated and not inferable: the plain CH4 value is used; "
+                     "state gas_origin: fossil or non-fossil")
+            env.origin = {"gas": gas, "origin": None, "why": "", "key": gas}
+    elif factors._canon(gas) in ("CH4FOSSIL", "CH4NONFOSSIL") and not _has_gwp(env.gwp_set, gas):
+        key = "CH4"
+        note += f"; {env.gwp_set} gives one methane value: {gas} takes the CH4 value"
     try:
-        f = factors.gwp(env.gwp_set, gas)
+        f = factors.gwp(env.gwp_set, key)
     except KeyError as exc:
         raise CalcError(str(exc), path, "name a gas of the GWP table, or choose another gwp_set in cms.yaml") from None
     return Param("gwp", f.quantity(), float(f.value), f.unit, library_source(f.key, f.source, f.second_hand),
-                 "default", "library", f.source, f"GWP-100, {env.gwp_set}", (), f.second_hand)
+                 "default", "library", f.source, note, (), f.second_hand)
+
+
+def _has_gwp(gwp_set: str, gas: str) -> bool:
+    try:
+        factors.gwp(gwp_set, gas)
+        return True
+    except KeyError:
+        return False
 
 
 # ---------------------------------------------------------------------------- parameters
@@ -476,7 +538,9 @@ def _gas_result(env: _Env, gas: str, mass_q, formula: str, method: str, inputs: 
     value = mass * g.value
     t = Traced(value, U_CO2E, label=f"{label} {gas}".strip(), formula=formula, method=method)
     t.inputs.extend(inputs)
-    t.add("GWP", f"GWP-100 {gas} ({env.gwp_set})", g.value, g.unit, g.source)
+    t.add("GWP", f"GWP-100 {g.source.get('library', gas).split(':')[-1]} ({env.gwp_set})", g.value, g.unit, g.source, g.note)
+    if g.note != f"GWP-100, {env.gwp_set}":
+        t.notes.append(g.note)
     t.steps.extend(steps)
     t.notes.append(f"m_{gas} = {_fmt(mass)} t; E = m × GWP = {_fmt(mass)} × {_fmt(g.value)} = {_fmt(value)} tCO2e")
     t.notes.append(f"GWP set: {env.gwp_set}")
@@ -936,4 +1000,4 @@ def compute_line(line: dict, *, gwp_set: str, record=None, path: tuple = (), roo
     spec = spec if isinstance(spec, dict) else {}
     return LineResult(method=method, gwp_set=gwp_set, total=total, gases=gases, gas_mass=mass, activity=activity,
                       parameters=env.params, gaps=env.gaps, instruments=list(spec.get("instrument") or []),
-                      data_source=str(spec.get("data_source") or ""), energy=env.energy)
+                      data_source=str(spec.get("data_source") or ""), energy=env.energy, gas_origin=env.origin)

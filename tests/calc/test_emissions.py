@@ -109,12 +109,13 @@ def test_direct_emission_factor():
     assert r.total.value == pytest.approx(5000)
 
 
-@pytest.mark.parametrize("gwp_set,ch4,n2o", [("SAR", 21, 310), ("AR4", 25, 298), ("AR5", 28, 265), ("AR6", 27.9, 273)])
-def test_other_gases_use_the_chosen_gwp_set(gwp_set, ch4, n2o):
+@pytest.mark.parametrize("gwp_set,ch4,n2o,key", [("SAR", 21, 310, "CH4"), ("AR4", 25, 298, "CH4"), ("AR5", 28, 265, "CH4"),
+                                                 ("AR6", 29.8, 273, "CH4-fossil")])
+def test_other_gases_use_the_chosen_gwp_set(gwp_set, ch4, n2o, key):
     # AD = 100 TJ of natural gas: CO2 = 100 × 55.6116 = 5,561.16 tCO2
     # CH4 = 100 TJ × 0.001 t/TJ = 0.1 t; N2O = 100 × 0.0001 = 0.01 t
     # SAR: 0.1×21 + 0.01×310 = 2.1 + 3.1 = 5.2;   AR4: 2.5 + 2.98 = 5.48
-    # AR5: 2.8 + 2.65 = 5.45;                     AR6: 2.79 + 2.73 = 5.52
+    # AR5: 2.8 + 2.65 = 5.45;                     AR6: 2.98 + 2.73 = 5.71 (combustion methane is fossil: 29.8)
     line = {"method": "emission_factor", "fuel": "natural_gas", "activity": q(100, "TJ"),
             "other_gases": [{"gas": "CH4", "ef": {"value": 0.001, "unit": "t/TJ", "source": "IPCC 2006 Vol.2 T2.2"}},
                             {"gas": "N2O", "ef": {"value": 0.0001, "unit": "t/TJ", "source": "IPCC 2006 Vol.2 T2.2"}}]}
@@ -125,7 +126,7 @@ def test_other_gases_use_the_chosen_gwp_set(gwp_set, ch4, n2o):
     assert r.total.value == pytest.approx(5_561.16 + 0.1 * ch4 + 0.01 * n2o, **APPROX)
     assert f"GWP set: {gwp_set}" in r.gases["CH4"].notes
     [gwp] = [i for i in r.gases["CH4"].inputs if i.symbol == "GWP"]
-    assert gwp.source["library"] == f"gwp:{gwp_set}:CH4"
+    assert gwp.source["library"] == f"gwp:{gwp_set}:{key}"
 
 
 def test_other_gas_per_fuel_mass_uses_the_fuel_amount():
@@ -529,3 +530,47 @@ def test_a_default_the_library_could_not_find_is_an_error_not_a_guess():
     with pytest.raises(CalcError) as exc:
         compute_line(line, gwp_set="AR5", path=("l",))
     assert exc.value.path == ("l", "carbon_content", "library") and "NOT FOUND" in exc.value.message
+
+
+# -- GWP of methane by origin (AR6 WG1 Table 7.15: fossil 29.8, non-fossil 27.0; second-hand) ----
+def ch4_line(**over):
+    line = {"method": "emission_factor", "gas": "CH4", "activity": q(10, "t"),
+            "ef": {"value": 1, "unit": "t/t", "source": "x"}}
+    line.update(over)
+    return line
+
+
+def test_ar6_methane_from_fuel_combustion_is_fossil():
+    # 10 t × 1 t/t = 10 t CH4; × 29.8 (fossil) = 298 tCO2e, not 279 (27.9)
+    r = compute_line(ch4_line(fuel="natural_gas"), gwp_set="AR6")
+    assert r.total.value == pytest.approx(298)
+    assert r.gas_origin["origin"] == "fossil" and r.gas_origin["key"] == "CH4-fossil"
+    [gwp] = [i for i in r.gases["CH4"].inputs if i.symbol == "GWP"]
+    assert gwp.value == 29.8 and "combustion of natural_gas" in gwp.note
+
+
+def test_ar6_methane_stated_non_fossil_and_fugitive_from_the_source():
+    # stated non-fossil: 10 × 27.0 = 270; fugitive coal-mine methane (source category): 10 × 29.8 = 298
+    assert compute_line(ch4_line(gas_origin="non-fossil"), gwp_set="AR6").total.value == pytest.approx(270)
+    r = compute_line(ch4_line(method="emission_factor"), gwp_set="AR6",
+                     defaults={"source_category": "fugitive", "source_fuel": "coal"})
+    assert r.total.value == pytest.approx(298) and "fugitive" in r.gas_origin["why"]
+
+
+def test_ar6_methane_of_unknown_origin_keeps_the_plain_value_and_says_so():
+    # 10 × 27.9 = 279 tCO2e, the origin recorded as unknown (rule emissions.ch4-origin-unknown warns)
+    r = compute_line(ch4_line(), gwp_set="AR6")
+    assert r.total.value == pytest.approx(279)
+    assert r.gas_origin == {"gas": "CH4", "origin": None, "why": "", "key": "CH4"}
+
+
+def test_combustion_reading_can_be_set_to_non_fossil():
+    r = compute_line(ch4_line(fuel="coal"), gwp_set="AR6", defaults={"ch4_combustion_origin": "non-fossil"})
+    assert r.total.value == pytest.approx(270)
+
+
+def test_sets_without_an_origin_split_use_their_one_value():
+    # AR5: 10 × 28 = 280 for CH4 of any origin, and the CH4-fossil key takes the CH4 value
+    assert compute_line(ch4_line(fuel="coal"), gwp_set="AR5").total.value == pytest.approx(280)
+    r = compute_line(ch4_line(gas="CH4-fossil"), gwp_set="AR5")
+    assert r.total.value == pytest.approx(280) and r.gas_origin is None

@@ -563,3 +563,52 @@ def test_activity_values_twice_the_same_month(org):
         {"period": "2024-01", "value": 600}, {"period": "2024-01", "value": 400}]}))
     [f] = only(org.run(), "emissions.activity-row-invalid", allow=ROW_RULE)
     assert f.path == "line.activity.values[1].period" and "the same period as row 1" in f.message
+
+
+# -- emissions.ch4-origin-unknown (F.2; AR6 WG1 Table 7.15) -------------------------------------
+def _ch4_source(org, **line_over):
+    put(org, "sources", org.record("emission_source", "SRC-CH4", facility="FAC-AUX", category="other",
+                                   method="emission_factor"))
+    line = {"method": "emission_factor", "gas": "CH4", "activity": {"quantity": {"value": 10, "unit": "t"}},
+            "ef": {"value": 1, "unit": "t/t", "source": "x"}}
+    line.update(line_over)
+    return activity(org, 2024, "SRC-CH4", line)
+
+
+def test_ch4_of_unknown_origin_under_ar6_is_a_warning(org):
+    setup(org)
+    org.settings(subsystems=["A", "B", "C", "D"], gwp_set="AR6")
+    rid = _ch4_source(org)
+    found = [f for f in emission_findings(org.run()) if f.rule == "emissions.ch4-origin-unknown"]
+    [f] = found
+    assert f.severity == "warning" and f.file == f"activity/{rid}.yaml"
+    assert f.line == line_of(org, f"activity/{rid}.yaml", "gas:") and "gas_origin" in f.hint
+
+
+def test_ch4_with_its_origin_stated_or_under_ar5_is_no_finding(org):
+    setup(org)
+    org.settings(subsystems=["A", "B", "C", "D"], gwp_set="AR6")
+    _ch4_source(org, gas_origin="non-fossil")
+    assert [f for f in emission_findings(org.run()) if f.rule == "emissions.ch4-origin-unknown"] == []
+    org.settings(subsystems=["A", "B", "C", "D"], gwp_set="AR5")
+    _ch4_source(org)
+    assert [f for f in emission_findings(org.run()) if f.rule == "emissions.ch4-origin-unknown"] == []
+
+
+def test_monthly_elemental_carbon_line_is_valid_and_computed(org):
+    # 2024 coal given per month with elemental carbon: Jan 500 t × 0.50 + Feb 500 t × 0.50 (batches
+    # 52 % on 300 t and 47 % on 200 t: (52×300 + 47×200)/500 = 50 %), OF 100 %:
+    # E = 1,000 t × 0.50 × 1 × 44/12 = 1,833.333… tCO2, the same as the per-heat line it replaces
+    setup(org)
+    line = {"method": "emission_factor", "fuel": "coal",
+            "oxidation": {"value": 100, "unit": "%", "basis": "calculated", "source": "ash analysis"},
+            "months": [{"period": "2024-01", "consumption": {"value": 500, "unit": "t"},
+                        "carbon_content": {"value": 50, "unit": "%", "basis": "measured", "source": "lab"}},
+                       {"period": "2024-02", "consumption": {"value": 500, "unit": "t"},
+                        "carbon_content": {"unit": "%", "basis": "measured", "source": "lab",
+                                           "samples": [{"value": 52, "weight": 300}, {"value": 47, "weight": 200}]}}]}
+    activity(org, 2024, "SRC-COAL", line)
+    result = org.run()
+    assert only(result, "schema.invalid") == []
+    entry = result.results["emissions"]["years"]["2024"]["entries"]["AD-2024-SRC-COAL"]
+    assert entry["total"]["value"] == pytest.approx(TOTAL[2024] - 57.03, rel=1e-12)
