@@ -200,8 +200,9 @@ def measurement_without_equipment(record, ctx):
     line = record.get("line") or {}
     if line.get("method") != "measurement":
         return
-    measured = line.get("measured") or {}
+    where = "cems" if line.get("cems") is not None and line.get("measured") is None else "measured"
+    measured = line.get(where) or {}
     if not measured.get("instrument"):
-        yield record.issue(("line", "measured"), key=True,
+        yield record.issue(("line", where), key=True,
                            message="the emissions are measured (F.4) but no monitoring equipment is named",
-                           hint="add instrument: [<measuring_instrument id>] under line.measured (the CEMS or analyser used)")
+                           hint=f"add instrument: [<measuring_instrument id>] under line.{where} (the CEMS or analyser used)")

@@ -83,8 +83,9 @@ _C_TO_CO2_SOURCE = {
 }
 
 _SYMBOLS = {"ncv": "NCV", "carbon_content": "CC", "oxidation": "OF", "ef": "EF", "purity": "I",
-            "conversion_rate": "TR", "omega": "ω"}
-_NAMES = {"ncv": "低位发热量 net calorific value", "carbon_content": "单位热值含碳量 carbon content per unit heat",
+            "conversion_rate": "TR", "omega": "ω", "density": "ρ"}
+_NAMES = {"ncv": "低位发热量 net calorific value", "carbon_content": "含碳量 carbon content",
+          "density": "CO2 密度（标准状态）CO2 density at standard conditions",
           "oxidation": "碳氧化率 oxidation rate", "ef": "排放因子 emission factor",
           "purity": "碳酸盐含量 carbonate purity", "conversion_rate": "转化率 conversion rate",
           "omega": "转换系数 conversion factor"}
@@ -145,6 +146,7 @@ class LineResult:
     data_source: str = ""
     energy: Traced | None = None  # fuel combustion: the heat AD = FC × NCV in TJ (table E.2)
     gas_origin: dict | None = None  # methane: {gas, origin (fossil | non-fossil | None), why, key}
+    cems: dict | None = None  # raw CEMS: {file, intervals, valid, invalid, missing, substitution, substituted}
 
     def as_dict(self) -> dict:
         return {
@@ -158,6 +160,7 @@ class LineResult:
             "data_source": self.data_source,
             "energy": self.energy.as_dict() if self.energy else None,
             "gas_origin": dict(self.gas_origin) if self.gas_origin else None,
+            "cems": dict(self.cems) if self.cems else None,
         }
 
 
@@ -175,6 +178,7 @@ class _Env:
         self.gaps: list[dict] = []
         self.energy: Traced | None = None
         self.origin: dict | None = None  # methane origin used for the GWP (AR6), see methane_origin
+        self.cems: dict | None = None  # raw CEMS file: counts and substituted intervals
 
     def at(self, *parts) -> tuple:
         return self.path + tuple(parts)
@@ -660,7 +664,7 @@ def _monthly(env: _Env, fd) -> tuple:
     ureg = units.registry()
     total_q, fc_total_q, energy_total, unit0 = None, None, 0.0, None
     fc_total_t = Traced(0.0, "", label="FC", formula="FC = Σ FC_m (months)")
-    month_steps, all_energy = [], True
+    month_steps, energy_steps, all_energy = [], [], True
     seen = set()
     for i, m in enumerate(months):
         base = env.at("months", i)
@@ -701,8 +705,8 @@ def _monthly(env: _Env, fd) -> tuple:
             all_energy = False
         else:
             energy_total += energy_t.value
+            energy_steps.append(energy_t)
     fc_total_t.value = float(fc_total_q.to(unit0).magnitude)
-    fc_total_t.unit = f"{unit0:~}" if str(unit0) != "dimensionless" else "1"
     fc_total_t.unit = str(months[0]["consumption"]["unit"])
     year = Traced(_mag(total_q, "tCO2"), "tCO2", label="E (Σ months)", formula="E = Σ_m E_m", method="F.2")
     year.steps.extend(month_steps)
@@ -710,7 +714,7 @@ def _monthly(env: _Env, fd) -> tuple:
                       + f" = {_fmt(year.value)} tCO2")
     if all_energy:
         env.energy = Traced(energy_total, U_ENERGY, label="AD", formula="AD = Σ_m FC_m × NCV_m", method="F.2")
-        env.energy.steps.extend(s.steps[-1] if s.steps and s.steps[-1].unit == U_ENERGY else s for s in month_steps)
+        env.energy.steps.extend(energy_steps)
     inputs = [Input("E_m", "各月排放量 monthly emissions", year.value, "tCO2", {"step": "E (Σ months)"})]
     return total_q, [year], inputs, fc_total_t
 
@@ -852,6 +856,11 @@ def _mass_balance(env: _Env) -> tuple[list, None]:
 
 
 def _measurement(env: _Env) -> tuple[list, Traced]:
+    if env.line.get("cems") is not None:
+        if env.line.get("measured") is not None:
+            raise CalcError("give either measured (masses per period) or cems (raw CEMS data), not both",
+                            env.at("measured"), "keep one of them")
+        return _cems(env)
     gas = str(env.line.get("gas") or "CO2")
     m_t, m_q = _activity(env, env.line.get("measured"), f"实测 {gas} measured", "m", env.at("measured"))
     res = _gas_result(env, gas, m_q, "E = Σ m_i × GWP", "F.4",
@@ -862,6 +871,256 @@ def _measurement(env: _Env) -> tuple[list, Traced]:
     if env.line.get("measurement_method"):
         res[1].notes.append(f"measurement method: {env.line['measurement_method']}")
     return [res], m_t
+
+
+# ---------------------------------------------------------------------------- F.4 from raw CEMS data
+#: Standard conditions of CEMS flue gas data: 273.15 K and 101.325 kPa, dry gas (HJ 75-2017 and
+#: HJ 76-2017 conventions; clause numbers not checked against the original).
+T_STD_K, P_STD_KPA = 273.15, 101.325
+#: CO2 density at standard conditions used by the issue's hand check and common CEMS practice;
+#: an organization gives its own (cems.density) with its source.
+CO2_DENSITY_DEFAULT = {"value": 1.977, "unit": "kg/Nm3",
+                       "source": "CO2 density at 0 °C and 101.325 kPa, 1.977 kg/m3 (real gas; 44.0095/22.414 = 1.9635 "
+                                 "for an ideal gas); program default, give cems.density with the source you follow"}
+CEMS_SUBSTITUTIONS = ("previous_valid", "mean_of_adjacent", "maximum_of_valid", "none")
+CEMS_MAX_ROWS = 600_000  # > 60 years of hourly rows or a year at one-minute resolution: refuse beyond
+CEMS_MAX_BYTES = 200 * 1024 * 1024
+_VALID_FLAGS = {"1", "true", "yes", "valid", "ok", "有效", "正常"}  # anything else is invalid (and substituted)
+_LISTED_SUBSTITUTIONS = 500  # hours listed one by one in the trace; the count is always complete
+
+
+def _cems_time(text: str, line_no: int, rel: str, path: tuple):
+    import datetime as _dt
+    t = (text or "").strip()
+    try:
+        return _dt.datetime.fromisoformat(t)
+    except ValueError:
+        raise CalcError(f"'{rel}' line {line_no}: {t!r} is not a date and time", path,
+                        "write times as 2025-01-01 00:00 (ISO 8601)") from None
+
+
+def _cems(env: _Env) -> tuple[list, Traced]:
+    """CO2 from hourly (or finer) CEMS rows: m_h = Q_std,dry × C × ρ × Δt (C in %) or Q_std,dry × C × Δt
+    (C in mg/m3), invalid and missing hours substituted by the named method, E = Σ m_h × GWP (F.4)."""
+    import csv as _csv
+    import datetime as _dt
+    spec = env.line.get("cems")
+    base = env.at("cems")
+    if not isinstance(spec, dict):
+        raise CalcError("cems must be a mapping", base)
+    gas = str(env.line.get("gas") or "CO2")
+    if gas.upper() != "CO2":
+        raise CalcError(f"raw CEMS data are computed for CO2 only, not {gas}", env.at("gas"), "set gas: CO2")
+    method = spec.get("substitution")
+    if method not in CEMS_SUBSTITUTIONS:
+        raise CalcError(f"substitution {method!r} is not a known method", base + ("substitution",),
+                        f"use one of: {', '.join(CEMS_SUBSTITUTIONS)} (the one your monitoring plan names)")
+    c_unit = spec.get("concentration_unit")
+    if c_unit not in ("%", "mg/m3"):
+        raise CalcError(f"concentration_unit {c_unit!r}: CO2 is read as % by volume or mg/m3",
+                        base + ("concentration_unit",), "write concentration_unit: \"%\" or mg/m3")
+    f_unit, f_basis = spec.get("flow_unit"), spec.get("flow_basis")
+    c_basis = spec.get("concentration_basis") or "dry"
+    if f_unit not in ("Nm3/h", "m3/h"):
+        raise CalcError(f"flow_unit {f_unit!r}: give Nm3/h (standard conditions) or m3/h (actual)", base + ("flow_unit",))
+    if f_basis not in ("dry", "wet") or c_basis not in ("dry", "wet"):
+        raise CalcError("flow_basis and concentration_basis are dry or wet", base + ("flow_basis",))
+    dt_h = spec.get("interval_hours", 1)
+    if isinstance(dt_h, bool) or not isinstance(dt_h, (int, float)) or not 0 < dt_h <= 24:
+        raise CalcError(f"interval_hours {dt_h!r} must be a number of hours above 0 and at most 24",
+                        base + ("interval_hours",))
+    cols = {"time": spec.get("time_column"), "c": spec.get("concentration_column"), "q": spec.get("flow_column"),
+            "valid": spec.get("valid_column"), "h2o": spec.get("moisture_column"),
+            "t": spec.get("temperature_column"), "p": spec.get("pressure_column")}
+    need_h2o = f_basis != c_basis
+    need_tp = f_unit == "m3/h"
+    for key, why in (("h2o", need_h2o and f"the flow is {f_basis} and the concentration {c_basis}: the moisture is needed"),
+                     ("t", need_tp and "the flow is at actual conditions: the temperature is needed"),
+                     ("p", need_tp and "the flow is at actual conditions: the pressure is needed")):
+        if why and not cols[key]:
+            name = {"h2o": "moisture_column", "t": "temperature_column", "p": "pressure_column"}[key]
+            raise CalcError(why, base, f"add {name}: <column> (HJ 75-2017 / HJ 76-2017 convert to standard dry gas)")
+    density = None
+    if c_unit == "%":
+        dspec = spec.get("density") or CO2_DENSITY_DEFAULT
+        density = _param(env, "density", dspec, base=base + ("density",))
+        if spec.get("density") is None:
+            density.origin, density.basis = "library_default", "default"
+            density.source = library_source("constant:co2_density_std", CO2_DENSITY_DEFAULT["source"])
+        if not _is(density.quantity, "kg/Nm3"):
+            raise CalcError(f"the CO2 density must be a mass per normal volume, e.g. kg/Nm3, not {density.unit}",
+                            base + ("density",), "write density: {value: 1.977, unit: kg/Nm3, source: ...}")
+        rho_t_per_nm3 = _mag(density.quantity, "t/Nm3")
+    # the file
+    rel_path = spec.get("path")
+    if env.record is not None and env.root is not None:
+        path = env.record.resolve_file(env.root, rel_path)
+    elif env.root is not None and isinstance(rel_path, str):
+        path = (env.root / rel_path).resolve()
+    else:
+        path = Path(rel_path) if isinstance(rel_path, str) else None
+    if path is None or not path.is_file():
+        raise CalcError(f"the CEMS file '{rel_path}' cannot be read", base + ("path",),
+                        "add the CSV file next to the record, or correct the path")
+    if path.stat().st_size > CEMS_MAX_BYTES:
+        raise CalcError(f"the CEMS file '{rel_path}' is larger than {CEMS_MAX_BYTES // (1024 * 1024)} MiB", base + ("path",),
+                        "split it into one file per stack and year")
+    try:
+        file_rel = path.relative_to(env.root.resolve()).as_posix() if env.root is not None else str(rel_path)
+    except ValueError:
+        file_rel = str(rel_path)
+    rows = []  # (line, time, mass t or None, reason)
+    mass_factor_note = ""
+    try:
+        fh = path.open("r", encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise CalcError(f"the CEMS file '{rel_path}' cannot be opened: {exc.strerror}", base + ("path",)) from None
+    with fh:
+        reader = _csv.reader(fh)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise CalcError(f"the CEMS file '{rel_path}' is empty", base + ("path",), "export the hourly data with a header row") from None
+        except (UnicodeDecodeError, _csv.Error) as exc:
+            raise CalcError(f"the CEMS file '{rel_path}' cannot be read as UTF-8 CSV: {exc}", base + ("path",)) from None
+        idx = {}
+        for key, col in cols.items():
+            if col is None:
+                continue
+            if col not in header:
+                field_name = {"time": "time_column", "c": "concentration_column", "q": "flow_column", "valid": "valid_column",
+                              "h2o": "moisture_column", "t": "temperature_column", "p": "pressure_column"}[key]
+                raise CalcError(f"the CEMS file '{rel_path}' has no column '{col}'", base + (field_name,),
+                                f"its columns are: {', '.join(header) or '(none)'}")
+            idx[key] = header.index(col)
+        prev_time = None
+        step = _dt.timedelta(hours=dt_h)
+        try:
+            for n, row in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(rows) >= CEMS_MAX_ROWS:
+                    raise CalcError(f"the CEMS file '{rel_path}' has more than {CEMS_MAX_ROWS} rows", base + ("path",),
+                                    "split it into one file per stack and year")
+                cell = lambda k: row[idx[k]] if k in idx and idx[k] < len(row) else ""  # noqa: E731
+                t = _cems_time(cell("time"), n, file_rel, base + ("time_column",))
+                if prev_time is not None:
+                    if t <= prev_time:
+                        raise CalcError(f"'{file_rel}' line {n}: {t:%Y-%m-%d %H:%M} is not after the row before "
+                                        f"({prev_time:%Y-%m-%d %H:%M})", base + ("time_column",),
+                                        "sort the rows by time and remove duplicates")
+                    gap = t - prev_time
+                    missing = int(round(gap / step)) - 1
+                    if abs(gap - step * (missing + 1)) > _dt.timedelta(seconds=1):
+                        raise CalcError(f"'{file_rel}' line {n}: {t:%Y-%m-%d %H:%M} is not on the {dt_h} h grid of the rows before",
+                                        base + ("interval_hours",), "give one row per interval (interval_hours)")
+                    for k in range(1, missing + 1):
+                        rows.append((None, prev_time + step * k, None, "missing"))
+                prev_time = t
+                if "valid" in idx and cell("valid").strip().lower() not in _VALID_FLAGS:
+                    rows.append((n, t, None, f"flagged {cell('valid').strip() or 'empty'}"))
+                    continue
+                try:
+                    vals = {k: activity_rows.parse_number(cell(k)) for k in ("c", "q", "h2o", "t", "p") if k in idx}
+                except ValueError:
+                    rows.append((n, t, None, "not a number"))
+                    continue
+                needed = ["c", "q"] + (["h2o"] if need_h2o else []) + (["t", "p"] if need_tp else [])
+                if any(vals.get(k) is None or not math.isfinite(vals[k]) for k in needed):
+                    rows.append((n, t, None, "empty"))
+                    continue
+                c, q = vals["c"], vals["q"]
+                if c < 0 or q < 0:
+                    rows.append((n, t, None, "negative"))
+                    continue
+                q_std = q
+                if need_tp:
+                    if vals["t"] <= -T_STD_K or vals["p"] <= 0:
+                        rows.append((n, t, None, "impossible temperature or pressure"))
+                        continue
+                    q_std = q * T_STD_K / (T_STD_K + vals["t"]) * vals["p"] / P_STD_KPA
+                if need_h2o:
+                    x = vals["h2o"] / 100.0
+                    if not 0 <= x < 1:
+                        rows.append((n, t, None, "moisture outside 0-100 %"))
+                        continue
+                    q_std = q_std * (1 - x) if f_basis == "wet" else q_std / (1 - x)
+                if c_unit == "%":
+                    m = q_std * c / 100.0 * rho_t_per_nm3 * dt_h
+                else:
+                    m = q_std * c * 1e-9 * dt_h
+                rows.append((n, t, m, ""))
+        except (UnicodeDecodeError, _csv.Error) as exc:
+            raise CalcError(f"the CEMS file '{rel_path}' cannot be read as UTF-8 CSV: {exc}", base + ("path",)) from None
+    if not rows:
+        raise CalcError(f"the CEMS file '{rel_path}' has no data rows", base + ("path",))
+    valid = [r[2] for r in rows if r[2] is not None]
+    bad = [i for i, r in enumerate(rows) if r[2] is None]
+    if bad and method == "none":
+        first = ", ".join(f"{rows[i][1]:%Y-%m-%d %H:%M} ({rows[i][3]})" for i in bad[:5])
+        raise CalcError(f"'{file_rel}' has {len(bad)} invalid or missing intervals and substitution is none: {first}",
+                        base + ("substitution",), "name the substitution method of your monitoring plan")
+    if bad and not valid:
+        raise CalcError(f"'{file_rel}' has no valid interval to substitute from", base + ("path",))
+    subs = []
+    masses = [r[2] for r in rows]
+    if bad:
+        vmax = max(valid)
+        prev_valid = [None] * len(rows)
+        last = None
+        for i, r in enumerate(rows):
+            prev_valid[i] = last
+            if r[2] is not None:
+                last = r[2]
+        next_valid = [None] * len(rows)
+        last = None
+        for i in range(len(rows) - 1, -1, -1):
+            next_valid[i] = last
+            if rows[i][2] is not None:
+                last = rows[i][2]
+        for i in bad:
+            before, after = prev_valid[i], next_valid[i]
+            if method == "previous_valid":
+                v = before if before is not None else after
+            elif method == "mean_of_adjacent":
+                both = [x for x in (before, after) if x is not None]
+                v = sum(both) / len(both)
+            else:
+                v = vmax
+            masses[i] = v
+            subs.append((rows[i][1], rows[i][3], v))
+    total = sum(masses)
+    n_missing = sum(1 for r in rows if r[3] == "missing")
+    t = Traced(total, U_GAS, label="m", formula="m = Σ_h Q_h × C_h × ρ × Δt (Q at 273.15 K, 101.325 kPa, dry)"
+               if c_unit == "%" else "m = Σ_h Q_h × C_h × Δt (Q at 273.15 K, 101.325 kPa, dry; C in mg/m3)", method="F.4")
+    src = {"file": file_rel, "column": cols["c"], "rows": len(rows) - n_missing}
+    if env.record is not None:
+        src.update({"record": env.record.id, "kind": env.record.kind, "path": format_path(base + ("path",))})
+    t.add("m_h", "逐时 CO2 排放量 hourly CO2", len(valid), "valid intervals", src)
+    t.notes.append(f"{file_rel}: {len(rows)} intervals of {_fmt(dt_h)} h from {rows[0][1]:%Y-%m-%d %H:%M} to "
+                   f"{rows[-1][1]:%Y-%m-%d %H:%M}: {len(valid)} valid, {len(bad) - n_missing} invalid, {n_missing} missing; "
+                   f"{len(subs)} substituted ({method})")
+    t.notes.append(f"flow {f_unit} {f_basis}, concentration {c_unit} {c_basis}"
+                   + (f", ρ = {_fmt(density.value)} {density.unit}" if density is not None else "")
+                   + ("; flow brought to standard conditions with each hour's temperature and pressure" if need_tp else "")
+                   + ("; wet/dry corrected with each hour's moisture" if need_h2o else ""))
+    if subs:
+        listed = "; ".join(f"{tm:%Y-%m-%d %H:%M} {why} -> {_fmt(v)} t" for tm, why, v in subs[:_LISTED_SUBSTITUTIONS])
+        more = f"; and {len(subs) - _LISTED_SUBSTITUTIONS} more" if len(subs) > _LISTED_SUBSTITUTIONS else ""
+        t.notes.append(f"substituted ({method}; HJ 75-2017 / HJ 76-2017 conventions or the monitoring plan, clause not "
+                       f"checked against the original): {listed}{more}")
+    t.notes.append(f"Σ m_h = {_fmt(total)} t CO2")
+    env.cems = {"file": file_rel, "intervals": len(rows), "valid": len(valid), "invalid": len(bad) - n_missing,
+                "missing": n_missing, "substitution": method,
+                "substituted": [{"time": f"{tm:%Y-%m-%d %H:%M}", "reason": why, "value_t": v} for tm, why, v in subs]}
+    q_total = units.registry().Quantity(total, units.parse_unit("tCO2"))
+    res = _gas_result(env, "CO2", q_total, "E = Σ_h m_h × GWP", "F.4",
+                      [Input("m", "实测 CO2 质量 measured CO2", total, "t", {"step": "m"})], [t], env.at("cems"), "E")
+    instruments = spec.get("instrument") or []
+    res[1].notes.append("monitoring equipment: " + (", ".join(instruments) if instruments else "not named"))
+    if env.line.get("measurement_method"):
+        res[1].notes.append(f"measurement method: {env.line['measurement_method']}")
+    return [res], t
 
 
 def _desulfurization(env: _Env) -> tuple[list, Traced]:
@@ -996,8 +1255,9 @@ def compute_line(line: dict, *, gwp_set: str, record=None, path: tuple = (), roo
                    method=METHOD_CLAUSE[method])
     total.steps.extend(gases.values())
     total.notes.append(f"GWP set: {gwp_set}")
-    spec = line.get("activity") if method != "measurement" else line.get("measured")
+    spec = line.get("activity") if method != "measurement" else (line.get("measured") or line.get("cems"))
     spec = spec if isinstance(spec, dict) else {}
     return LineResult(method=method, gwp_set=gwp_set, total=total, gases=gases, gas_mass=mass, activity=activity,
                       parameters=env.params, gaps=env.gaps, instruments=list(spec.get("instrument") or []),
-                      data_source=str(spec.get("data_source") or ""), energy=env.energy, gas_origin=env.origin)
+                      data_source=str(spec.get("data_source") or ""), energy=env.energy, gas_origin=env.origin,
+                      cems=env.cems)

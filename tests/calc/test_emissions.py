@@ -574,3 +574,104 @@ def test_sets_without_an_origin_split_use_their_one_value():
     assert compute_line(ch4_line(fuel="coal"), gwp_set="AR5").total.value == pytest.approx(280)
     r = compute_line(ch4_line(gas="CH4-fossil"), gwp_set="AR5")
     assert r.total.value == pytest.approx(280) and r.gas_origin is None
+
+
+# -- F.4 from raw CEMS data ------------------------------------------------------------------------
+def cems_file(tmp_path, rows, header="time,co2,flow,valid", name="stack1.csv"):
+    p = tmp_path / name
+    p.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return p
+
+
+def hours(n, start=0, co2="10", flow="1000000", valid="1"):
+    return [f"2025-01-{1 + (start + h) // 24:02d} {(start + h) % 24:02d}:00,{co2},{flow},{valid}" for h in range(n)]
+
+
+def cems_line(path, **over):
+    cems = {"path": str(path), "time_column": "time", "concentration_column": "co2", "concentration_unit": "%",
+            "flow_column": "flow", "flow_unit": "Nm3/h", "flow_basis": "dry", "valid_column": "valid",
+            "substitution": "previous_valid"}
+    cems.update(over)
+    return {"method": "measurement", "gas": "CO2", "cems": cems}
+
+
+def test_cems_24_hours_dry_standard_flow(tmp_path):
+    # m_h = 1,000,000 Nm3/h × 0.10 × 1.977 kg/Nm3 × 1 h = 197,700 kg = 197.7 t
+    # 24 h × 197.7 t = 4,744.8 t CO2
+    r = compute_line(cems_line(cems_file(tmp_path, hours(24))), gwp_set="AR5")
+    assert r.total.value == pytest.approx(4_744.8, rel=1e-12)
+    assert r.cems["intervals"] == 24 and r.cems["valid"] == 24 and r.cems["substituted"] == []
+    [m] = r.gases["CO2"].steps
+    assert "24 intervals of 1 h" in m.notes[0] and "0 substituted" in m.notes[0]
+
+
+def test_cems_invalid_and_missing_hours_are_substituted_and_listed(tmp_path):
+    # 4 rows at 00:00, 01:00 (flagged invalid), 02:00, then 04:00: 03:00 is missing.
+    # valid masses: 00:00 197.7 t (10 %), 02:00 395.4 t (20 %), 04:00 98.85 t (5 %)
+    # previous_valid: 01:00 -> 197.7, 03:00 -> 395.4; total 197.7+197.7+395.4+395.4+98.85 = 1,285.05 t
+    rows = ["2025-01-01 00:00,10,1000000,1", "2025-01-01 01:00,99,1000000,0",
+            "2025-01-01 02:00,20,1000000,1", "2025-01-01 04:00,5,1000000,1"]
+    path = cems_file(tmp_path, rows)
+    r = compute_line(cems_line(path), gwp_set="AR5")
+    assert r.total.value == pytest.approx(1_285.05, rel=1e-12)
+    assert [(s["time"], s["reason"]) for s in r.cems["substituted"]] == [
+        ("2025-01-01 01:00", "flagged 0"), ("2025-01-01 03:00", "missing")]
+    assert (r.cems["invalid"], r.cems["missing"]) == (1, 1)
+    # mean_of_adjacent: 01:00 -> (197.7 + 395.4)/2 = 296.55; 03:00 -> (395.4 + 98.85)/2 = 247.125
+    # total 197.7 + 296.55 + 395.4 + 247.125 + 98.85 = 1,235.625 t
+    r = compute_line(cems_line(path, substitution="mean_of_adjacent"), gwp_set="AR5")
+    assert r.total.value == pytest.approx(1_235.625, rel=1e-12)
+    # maximum_of_valid: both -> 395.4; total 197.7 + 395.4 + 395.4 + 395.4 + 98.85 = 1,482.75 t
+    r = compute_line(cems_line(path, substitution="maximum_of_valid"), gwp_set="AR5")
+    assert r.total.value == pytest.approx(1_482.75, rel=1e-12)
+    assert "2025-01-01 03:00 missing -> 395.4 t" in r.gases["CO2"].steps[0].notes[2]
+    with pytest.raises(CalcError) as exc:
+        compute_line(cems_line(path, substitution="none"), gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "cems", "substitution") and "2 invalid or missing" in exc.value.message
+
+
+def test_cems_wet_actual_flow_and_mg_per_m3(tmp_path):
+    # one hour: wet flow 1,200,000 m3/h at 100 °C and 100 kPa, moisture 10 %, CO2 180,000 mg/m3 (dry, standard)
+    # Q_std = 1,200,000 × (273.15/373.15 = 0.732011…) × (100/101.325 = 0.986923…) = 866,926.8… Nm3/h wet
+    # dry: × (1 − 0.10) = 780,234.1… Nm3/h; m = 780,234.1… × 180,000 mg/m3 × 1e-9 t/mg = 140.442… t
+    q_dry = 1_200_000 * 273.15 / 373.15 * 100 / 101.325 * 0.9
+    path = cems_file(tmp_path, ["2025-01-01 00:00,180000,1200000,1,10,100,100"],
+                     header="time,co2,flow,valid,h2o,temp,press")
+    line = cems_line(path, concentration_unit="mg/m3", flow_unit="m3/h", flow_basis="wet", moisture_column="h2o",
+                     temperature_column="temp", pressure_column="press")
+    r = compute_line(line, gwp_set="AR5")
+    assert r.total.value == pytest.approx(q_dry * 180_000 * 1e-9, rel=1e-12)
+    assert r.total.value == pytest.approx(140.4421, rel=1e-5)
+
+
+def test_cems_wet_flow_without_moisture_is_explained(tmp_path):
+    path = cems_file(tmp_path, hours(2))
+    with pytest.raises(CalcError) as exc:
+        compute_line(cems_line(path, flow_basis="wet"), gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "cems") and "moisture" in exc.value.message
+
+
+def test_cems_a_year_of_hours(tmp_path):
+    # 8,760 hours at 197.7 t = 1,731,852 t CO2, read row by row
+    import datetime as dt
+    t0 = dt.datetime(2025, 1, 1)
+    rows = [f"{t0 + dt.timedelta(hours=h):%Y-%m-%d %H:%M},10,1000000,1" for h in range(8760)]
+    r = compute_line(cems_line(cems_file(tmp_path, rows)), gwp_set="AR5")
+    assert r.total.value == pytest.approx(8760 * 197.7, rel=1e-9) and r.cems["intervals"] == 8760
+
+
+def test_cems_bad_time_and_missing_column_are_located(tmp_path):
+    path = cems_file(tmp_path, ["2025-01-01 00:00,10,1,1", "yesterday,10,1,1"])
+    with pytest.raises(CalcError) as exc:
+        compute_line(cems_line(path), gwp_set="AR5", path=("line",))
+    assert "line 3" in exc.value.message and exc.value.path == ("line", "cems", "time_column")
+    with pytest.raises(CalcError) as exc:
+        compute_line(cems_line(path, flow_column="Q"), gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "cems", "flow_column") and "time, co2, flow, valid" in exc.value.hint
+
+
+def test_mass_per_period_measurement_still_works():
+    # the input of before: 12 months of measured tCO2 summed, 100 + 200 = 300 tCO2
+    line = {"method": "measurement", "gas": "CO2",
+            "measured": {"values": [{"period": "2025-01", "value": 100}, {"period": "2025-02", "value": 200}], "unit": "tCO2"}}
+    assert compute_line(line, gwp_set="AR5").total.value == pytest.approx(300)

@@ -612,3 +612,23 @@ def test_monthly_elemental_carbon_line_is_valid_and_computed(org):
     assert only(result, "schema.invalid") == []
     entry = result.results["emissions"]["years"]["2024"]["entries"]["AD-2024-SRC-COAL"]
     assert entry["total"]["value"] == pytest.approx(TOTAL[2024] - 57.03, rel=1e-12)
+
+
+def test_cems_line_is_valid_and_its_equipment_is_required(org):
+    # SRC-COAL 2024 measured by CEMS instead: 3 hours at 1,000,000 Nm3/h dry, 10 % CO2, 1.977 kg/Nm3
+    # = 3 × 197.7 = 593.1 t CO2
+    setup(org)
+    org.add("activity/cems-2024.csv", "time,co2,flow,valid\n2024-01-01 00:00,10,1000000,1\n"
+                                      "2024-01-01 01:00,10,1000000,1\n2024-01-01 02:00,10,1000000,1\n")
+    line = {"method": "measurement", "gas": "CO2",
+            "cems": {"path": "cems-2024.csv", "time_column": "time", "concentration_column": "co2",
+                     "concentration_unit": "%", "flow_column": "flow", "flow_unit": "Nm3/h", "flow_basis": "dry",
+                     "valid_column": "valid", "substitution": "previous_valid"}}
+    activity(org, 2024, "SRC-COAL", line)
+    result = org.run()
+    entry = result.results["emissions"]["years"]["2024"]["entries"]["AD-2024-SRC-COAL"]
+    assert entry["total"]["value"] == pytest.approx(593.1, rel=1e-12)
+    assert entry["cems"]["intervals"] == 3
+    found = [f for f in emission_findings(result) if f.rule in ("schema.invalid", "emissions.measurement-without-equipment")]
+    [f] = found
+    assert f.rule == "emissions.measurement-without-equipment" and f.line == line_of(org, "activity/AD-2024-SRC-COAL.yaml", "cems:")
