@@ -632,3 +632,35 @@ def test_cems_line_is_valid_and_its_equipment_is_required(org):
     found = [f for f in emission_findings(result) if f.rule in ("schema.invalid", "emissions.measurement-without-equipment")]
     [f] = found
     assert f.rule == "emissions.measurement-without-equipment" and f.line == line_of(org, "activity/AD-2024-SRC-COAL.yaml", "cems:")
+
+
+def _cems_setup(org, substitution="previous_valid", planned=None):
+    # 3 hours, the middle one invalid: previous_valid gives 3 × 197.7 = 593.1 t
+    setup(org)
+    org.add("activity/cems-2024.csv", "time,co2,flow,valid\n2024-01-01 00:00,10,1000000,1\n"
+                                      "2024-01-01 01:00,10,1000000,0\n2024-01-01 02:00,10,1000000,1\n")
+    line = {"method": "measurement", "gas": "CO2",
+            "cems": {"path": "cems-2024.csv", "time_column": "time", "concentration_column": "co2",
+                     "concentration_unit": "%", "flow_column": "flow", "flow_unit": "Nm3/h", "flow_basis": "dry",
+                     "valid_column": "valid", "substitution": substitution, "instrument": []}}
+    activity(org, 2024, "SRC-COAL", line)
+    sources = plan_sources()
+    sources[0] = {"source": "SRC-COAL", "method": "measurement",
+                  "items": [{"parameter": "measured", "basis": "measured", "method": "CEMS", "frequency": "continuous",
+                             "responsible": "env dept", "record_form": "DAS", **({"substitution": planned} if planned else {})}]}
+    put(org, "monitoring", org.record("monitoring_plan", "MP-1", **plan(sources=sources)))
+
+
+def test_cems_substitution_other_than_planned(org):
+    _cems_setup(org, substitution="maximum_of_valid", planned="previous_valid")
+    [f] = [f for f in emission_findings(org.run()) if f.rule == "emissions.cems-substitution-not-planned"]
+    assert "maximum_of_valid" in f.message and "names previous_valid" in f.message
+    assert f.line == line_of(org, "activity/AD-2024-SRC-COAL.yaml", "substitution:")
+
+
+def test_cems_substitution_without_a_planned_method_and_the_near_miss(org):
+    _cems_setup(org)
+    [f] = [f for f in emission_findings(org.run()) if f.rule == "emissions.cems-substitution-not-planned"]
+    assert "1 CEMS intervals" in f.message and "names no substitution method" in f.message
+    _cems_setup(org, planned="previous_valid")
+    assert [f for f in emission_findings(org.run()) if f.rule == "emissions.cems-substitution-not-planned"] == []
