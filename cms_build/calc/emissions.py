@@ -16,6 +16,8 @@ hold several. Both are computed here, by one function::
     result.parameters     # [{name, symbol, value, unit, basis, origin, citation, source, note}]
     result.gaps           # [{period, status, value, source}] substituted values (A.9.1.1 b)
     result.energy         # Traced TJ: fuel combustion's heat AD = FC × NCV (None otherwise)
+    result.gas_origin     # methane under AR6: {gas, origin, why, key} (None otherwise)
+    result.cems           # raw CEMS: {file, intervals, valid, invalid, missing, substituted} (None otherwise)
     result.as_dict()      # JSON for ctx.results
 
     line_parameters(line, base=("line",))  # (path, spec) of every parameter written in a line
@@ -29,16 +31,27 @@ Arguments:
     root      the repository root, for CSV files (optional)
     lookup    id -> Record, to read emission_factor records named by ``record:`` (optional)
     defaults  {"grid": <grid key>, "heat": <heat key>}: the library factors to use for
-              purchased electricity / heat when the line gives none (settings.emissions)
+              purchased electricity / heat when the line gives none (settings.emissions);
+              also "ch4_combustion_origin" (setting) and "source_category", "source_fuel" (the
+              emission_source record), which tell the origin of methane
 
-Formulas (Annex F; power-sector guideline of 2013, as Annex E's tables use them):
+Formulas (Annex F; the power-sector guidelines, as Annex E's tables use them; citations of the
+current MEE guideline 企业温室气体排放核算与报告指南 发电设施 (2022 revision) are second-hand and
+marked "not checked against the original" wherever they appear):
 
-- emission_factor (F.2, F.1):  E = AD × EF × GWP. For a fuel without a direct EF:
-  AD = FC × NCV (an energy, TJ) and EF = CC × OF × 44/12 (tCO2/TJ). Further gases of the
-  same activity (``other_gases``) each add AD × EF_gas × GWP_gas.
+- emission_factor (F.2, F.1):  E = AD × EF × GWP. For a fuel without a direct EF the unit of
+  carbon_content decides: per heat (tC/TJ, tC/GJ) AD = FC × NCV (TJ) and EF = CC × OF × 44/12;
+  per mass (%, tC/t: elemental carbon) E = FC × C_ar × OF × 44/12 with no NCV (an NCV given
+  still yields the heat). ``months`` computes each month from its own consumption and
+  measurements and sums them; a parameter given as ``samples`` is their fuel-weighted mean.
+  Further gases of the same activity (``other_gases``) each add AD × EF_gas × GWP_gas.
 - mass_balance (F.3, F.2):     E = [Σ(M_I × CC_I) − Σ(M_O × CC_O)] × ω × GWP, ω = 44/12
   tCO2/tC for CO2 unless given.
-- measurement (F.4):           E = Σ_i m_i × GWP, m_i the measured mass per period.
+- measurement (F.4):           E = Σ_i m_i × GWP, m_i the measured mass per period; or, from a
+  raw CEMS file (``cems``), m_h = Q_std,dry × C × ρ × Δt per hour with invalid and missing
+  hours substituted by the named method (HJ 75-2017 / HJ 76-2017 conventions).
+- GWP: the set of the settings; under AR6 methane takes the fossil or non-fossil value by the
+  origin :func:`methane_origin` infers or the line states (``gas_origin``).
 - desulfurization:             E = B × I × EF × TR (CO2).
 - purchased_electricity/heat:  E = (purchased − exported) × EF (CO2), EF from the line or
   the library default named in the settings.
