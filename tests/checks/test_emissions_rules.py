@@ -664,3 +664,28 @@ def test_cems_substitution_without_a_planned_method_and_the_near_miss(org):
     assert "1 CEMS intervals" in f.message and "names no substitution method" in f.message
     _cems_setup(org, planned="previous_valid")
     assert [f for f in emission_findings(org.run()) if f.rule == "emissions.cems-substitution-not-planned"] == []
+
+
+# -- two boundaries: the national ETS figure beside the full inventory ---------------------------
+def test_ets_boundary_beside_the_full_inventory(org):
+    # 2024: coal 1,833.333… + electricity 57.03 are in the ETS boundary of a power facility; a
+    # desulfurization source of 100 t CaCO3 at 100 % purity × 0.440 tCO2/t × 100 % = 44 tCO2 is in
+    # the full inventory only: inventory 1,934.363…, ETS 1,890.363…, difference 44 (by SRC-FGD)
+    setup(org)
+    put(org, "sources", org.record("emission_source", "SRC-FGD", facility="FAC-1", category="desulfurization",
+                                   method="desulfurization", material="CaCO3"))
+    activity(org, 2024, "SRC-FGD", {"method": "desulfurization", "material": "CaCO3",
+                                    "activity": {"quantity": {"value": 100, "unit": "t"}},
+                                    "purity": {"value": 100, "unit": "%", "source": "lab"}})
+    result = org.run()
+    inv = result.results["emissions"]["years"]["2024"]
+    assert inv["total"]["value"] == pytest.approx(TOTAL[2024] + 44, rel=1e-12)
+    assert inv["ets"]["total"]["value"] == pytest.approx(TOTAL[2024], rel=1e-12)
+    assert inv["ets"]["difference"]["value"] == pytest.approx(44, rel=1e-12)
+    fgd = inv["ets"]["by_source"]["SRC-FGD"]
+    assert (fgd["in_ets"], fgd["difference"]) == (False, pytest.approx(44)) and "desulfurization" in fgd["why"]
+    # a source can say otherwise
+    put(org, "sources", org.record("emission_source", "SRC-FGD", facility="FAC-1", category="desulfurization",
+                                   method="desulfurization", material="CaCO3", ets_boundary=True))
+    inv = org.run().results["emissions"]["years"]["2024"]
+    assert inv["ets"]["difference"]["value"] == pytest.approx(0, abs=1e-9)
