@@ -17,7 +17,7 @@ NESTED = ("other_gases", "inputs", "outputs")
 
 def _unsourced(spec: dict) -> bool:
     """An own value (value + unit) with nothing saying where it comes from."""
-    return "value" in spec and not any(spec.get(k) for k in ("source", "test_standard", "lab", "report"))
+    return ("value" in spec or "samples" in spec) and not any(spec.get(k) for k in ("source", "test_standard", "lab", "report"))
 
 
 @check("emissions.factor-without-source", title="排放因子和计算系数注明来源 Every emission factor and parameter cites its source",
@@ -35,7 +35,8 @@ def factor_without_source(record, ctx):
         return
     for path, spec in line_parameters(record.get("line")):
         if _unsourced(spec):
-            yield record.issue(path, f"{format_path(path)} = {spec.get('value')} {spec.get('unit')} does not say where it comes from", key=True,
+            shown = spec.get("value") if "value" in spec else f"({len(spec.get('samples') or [])} samples)"
+            yield record.issue(path, f"{format_path(path)} = {shown} {spec.get('unit')} does not say where it comes from", key=True,
                                hint="add source: (and for a measured value test_standard and lab), or use "
                                     "library: <key> for a guideline default, or record: <emission_factor id>")
 

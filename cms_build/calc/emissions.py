@@ -1224,7 +1224,8 @@ PARAMETER_FIELDS = ("ncv", "carbon_content", "oxidation", "ef", "purity", "conve
 
 def line_parameters(line, base: tuple = ("line",)):
     """(path, spec) of every factor or parameter written in a line, nested ones included
-    (other_gases[i].ef, inputs[i].carbon_content, outputs[i].carbon_content); for rules that
+    (other_gases[i].ef, inputs[i].carbon_content, outputs[i].carbon_content, months[i].<param>,
+    cems.density); for rules that
     look at how factors are documented (e.g. emissions.factor-without-source)."""
     if not isinstance(line, dict):
         return
@@ -1238,6 +1239,13 @@ def line_parameters(line, base: tuple = ("line",)):
         for i, flow in enumerate(line.get(key) or []):
             if isinstance(flow, dict) and isinstance(flow.get("carbon_content"), dict):
                 yield base + (key, i, "carbon_content"), flow["carbon_content"]
+    for i, m in enumerate(line.get("months") or []):
+        for name in _MONTH_PARAMS:
+            if isinstance(m, dict) and isinstance(m.get(name), dict):
+                yield base + ("months", i, name), m[name]
+    cems = line.get("cems")
+    if isinstance(cems, dict) and isinstance(cems.get("density"), dict):
+        yield base + ("cems", "density"), cems["density"]
 
 
 def compute_line(line: dict, *, gwp_set: str, record=None, path: tuple = (), root=None, lookup=None,

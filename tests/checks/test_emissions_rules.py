@@ -689,3 +689,14 @@ def test_ets_boundary_beside_the_full_inventory(org):
                                    method="desulfurization", material="CaCO3", ets_boundary=True))
     inv = org.run().results["emissions"]["years"]["2024"]
     assert inv["ets"]["difference"]["value"] == pytest.approx(0, abs=1e-9)
+
+
+def test_a_month_parameter_without_source_is_found(org):
+    setup(org)
+    line = {"method": "emission_factor", "fuel": "coal",
+            "oxidation": {"value": 100, "unit": "%", "basis": "calculated", "source": "ash analysis"},
+            "months": [{"period": "2024-01", "consumption": {"value": 1000, "unit": "t"},
+                        "carbon_content": {"unit": "%", "samples": [{"value": 50, "weight": 1}]}}]}
+    activity(org, 2024, "SRC-COAL", line)
+    [f] = [f for f in emission_findings(org.run()) if f.rule == "emissions.factor-without-source"]
+    assert "line.months[0].carbon_content = (1 samples) %" in f.message
