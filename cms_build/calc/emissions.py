@@ -555,9 +555,11 @@ def _gas_result(env: _Env, gas: str, mass_q, formula: str, method: str, inputs: 
     value = mass * g.value
     t = Traced(value, U_CO2E, label=f"{label} {gas}".strip(), formula=formula, method=method)
     t.inputs.extend(inputs)
-    t.add("GWP", f"GWP-100 {g.source.get('library', gas).split(':')[-1]} ({env.gwp_set})", g.value, g.unit, g.source, g.note)
-    if g.note != f"GWP-100, {env.gwp_set}":
-        t.notes.append(g.note)
+    plain = g.note == f"GWP-100, {env.gwp_set}"
+    t.add("GWP", f"GWP-100 {g.source.get('library', gas).split(':')[-1]} ({env.gwp_set})", g.value, g.unit, g.source,
+          "" if plain else g.note)
+    if not plain:
+        t.notes.append(g.note)  # the methane origin and why, on the trace
     t.steps.extend(steps)
     t.notes.append(f"m_{gas} = {_fmt(mass)} t; E = m × GWP = {_fmt(mass)} × {_fmt(g.value)} = {_fmt(value)} tCO2e")
     t.notes.append(f"GWP set: {env.gwp_set}")
