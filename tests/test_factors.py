@@ -262,7 +262,7 @@ def test_factor_is_frozen():
 
 
 def test_guideline_defaults_carry_second_hand_citations_and_never_guess():
-    of = factors.guideline_default("coal_oxidation_2022")
+    of = factors.guideline_default("coal_oxidation")
     assert (of.value, of.unit, of.second_hand) == (0.99, "1", True)
     assert "not checked against the original" in of.source
     assert factors.guideline_default("coal_carbon_content_unmeasured_2019").value == 33.56

@@ -509,11 +509,11 @@ def test_monthly_and_activity_together_are_refused():
 # -- defaults for parameters not measured (defaults_cn_power.yaml) --------------------------------
 def test_guideline_default_oxidation_is_flagged_on_the_trace():
     # 1,000,000 t × 0.52 × 0.99 × 44/12 = 514,800 tC × 44/12 = 1,887,600 tCO2
-    r = compute_line(ec_line(oxidation={"library": "default:coal_oxidation_2022"}), gwp_set="AR5")
+    r = compute_line(ec_line(oxidation={"library": "default:coal_oxidation"}), gwp_set="AR5")
     assert r.total.value == pytest.approx(1_887_600, rel=1e-12)
     [of] = [p for p in r.parameters if p.name == "oxidation"]
     assert (of.basis, of.origin, of.second_hand) == ("default", "library", True)
-    assert "DEFAULT" in of.note and "2022年修订版" in of.citation and "not checked against the original" in of.citation
+    assert "DEFAULT" in of.note and "发电设施" in of.citation and "not checked against the original" in of.citation
 
 
 def test_high_default_carbon_content_2019_per_heat():
@@ -521,7 +521,7 @@ def test_high_default_carbon_content_2019_per_heat():
     line = {"method": "emission_factor", "fuel": "coal", "activity": q(1_000, "t"),
             "ncv": {"value": 20, "unit": "GJ/t", "source": "x"},
             "carbon_content": {"library": "default:coal_carbon_content_unmeasured_2019"},
-            "oxidation": {"library": "default:coal_oxidation_2022"}}
+            "oxidation": {"library": "default:coal_oxidation"}}
     assert compute_line(line, gwp_set="AR5").total.value == pytest.approx(2_436.456, rel=1e-12)
 
 
