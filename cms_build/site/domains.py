@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import charts, urls
 from .escape import Md, fmt_number, join, md, text
-from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge
+from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge, status_legend
 
 EMISSIONS_YEAR = "emissions/{year}.md"
 ANNEX_E = "emissions/annex-e.md"
@@ -260,9 +260,9 @@ class Emissions(Domain):
                          status_badge(t, {"kind": "target", **tg})))
         if not rows:
             return []
-        return [self.section(t["targets"], self.pages_table(
+        return [self.section(t["targets"], join([self.pages_table(
             [t["id"], t["title"], t["indicator"], t["baseline"], t["target"], t["deadline"], t["latest"],
-             t["achieved"], t["status"]], rows), anchor_id="targets")]
+             t["achieved"], t["status"]], rows), status_legend(t, "target")], Md("\n\n")), anchor_id="targets")]
 
     def target_summary(self, res) -> list:
         t = self.t
@@ -457,7 +457,7 @@ class Trading(Domain):
                 body.append(Md("\n".join(trace_lines)))
             out.append(self.section(f"{cid}", join(body, Md("\n\n")), level=3, anchor_id=urls.id_anchor("compliance", cid)))
         if out:
-            out.insert(0, self.section(t["compliance_position"], Md(""), anchor_id="compliance"))
+            out.insert(0, self.section(t["compliance_position"], status_legend(t, "obligation"), anchor_id="compliance"))
         return out
 
     def balance_sheets(self, assets) -> list[dict]:
@@ -556,8 +556,9 @@ class Neutrality(Domain):
                          self.rec(c.get("subject")), self.status_badge(c.get("status") or {}), md(grade or "—"),
                          md(f"{c.get('valid_from', '')} – {c.get('valid_until', '')}")))
         if rows:
-            blocks.append(self.section(t["claims"], self.pages_table([t["claim"], t["subject"], t["status"], t["grade"],
-                                                                      t["validity"]], rows), anchor_id="claims"))
+            blocks.append(self.section(t["claims"], join([self.pages_table([t["claim"], t["subject"], t["status"], t["grade"],
+                                                                            t["validity"]], rows),
+                                                          status_legend(t, "claim")], Md("\n\n")), anchor_id="claims"))
         for cid, c in claims:
             blocks.append(self.claim(cid, c))
         footprints = [(fid, f) for fid, f in sorted((res.get("footprints") or {}).items()) if isinstance(f, dict)]
@@ -608,8 +609,11 @@ class Neutrality(Domain):
                 (md(t["validity"]), md(f"{c.get('valid_from', '')} – {c.get('valid_until', '')}")),
                 (md(t["max_last_valid_day"]), md(c.get("max_last_valid_day", ""))),
                 (md(t["status"]), self.status_badge(st)),
-                (md(t["grade"]), join([md(grade.get("grade") or "—"), md(grade.get("reason", ""))], " — "
-                                      if grade.get("reason") else "")),
+                (md(t["grade"]), join([md(grade.get("grade") or "—")]
+                                      # a grade the credits would give, shown as not current (cms_build/statuses.py)
+                                      + ([md(f"({grade['computed_grade']}: {t['grade_not_current']})")]
+                                         if grade.get("current") is False and grade.get("computed_grade") else [])
+                                      + ([md(grade.get("reason", ""))] if grade.get("reason") else []), " — ")),
                 (md(t["offset_kinds"]), md(", ".join(map(str, c.get("offset_kinds") or [])))),
                 (md(t["covered"]), self.num(c.get("covered"))),
                 (md(t["reduction_share"]), self.tv(c.get("reduction_share")))]

@@ -397,3 +397,21 @@ def status_banner(t, s: dict) -> Md:
         parts.append(f"<br>{md(t['verdict_reasons'])}: " + "; ".join(
             f"{md(r.get('rule', ''))} ({md(r.get('severity', ''))})" for r in rules))
     return Md(f'<div class="cms-status-banner cms-tone-{tone}">{"".join(parts)}</div>')
+
+
+def status_legend(t, kind: str) -> Md:
+    """What each status of a kind means (cms_build/statuses.py MEANING): shown beside the statuses."""
+    from ..statuses import MEANING
+    from .escape import md as _md
+    rows = [f"| {status_badge(t, {'kind': kind, 'status': status, 'tone': _legend_tone(kind, status)})} | {_md(text)} |"
+            for status, text in MEANING.get(kind, {}).items()]
+    if not rows:
+        return Md("")
+    return Md(f"**{_md(t['status_legend'])}**\n\n| {_md(t['status'])} | {_md(t['status_meaning'])} |\n|---|---|\n"
+              + "\n".join(rows))
+
+
+def _legend_tone(kind: str, status: str) -> str:
+    from ..statuses import BAD, GREEN
+    return "bad" if status in BAD else "good" if status in GREEN.get(kind, ()) else "warn" if status in (
+        "behind", "correction_pending") else "neutral"
