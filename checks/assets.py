@@ -32,6 +32,9 @@ replays them (cms_build/calc/ledger.py). It leaves in ctx.results["assets"]:
              "pools": {asset key: {quantity, cost, average}}, "compliance_cost": {...}},
      "balance_sheets": {"<year>": {"valuation_date", "positive": [line], "negative": [line],
                         "unvalued": [...], "total_positive", "total_negative", "net"}},
+                        # negative lines include compliance_purchases (units bought and held
+                        # for an open obligation, at cost) and compliance_cost (bought units
+                        # surrendered that year), C.6.2.2 a, b
      "statements": {"<year>": {"record": id | None, "due", "required"}},
      "reconciliation": [{"what": "holding_statement" | "asset_statement", "record",
                          "account", "asset", "date", "stated", "computed", "source"}],

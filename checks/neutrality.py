@@ -30,7 +30,11 @@ ctx.results["neutrality"]:
                       "last", "text", "path"}]}
 
 Status values: draft, withdrawn, superseded, expired, not_yet_valid, correction_pending
-(with its deadline), expiring, valid (cms_build/calc/neutrality.py). Everything dated after
+(with its deadline), expiring, valid (cms_build/calc/neutrality.py). The checks read this
+computed status; once they have run, cms_build/statuses.py derives the status shown (an
+error on the claim, its footprint or its credits makes it "invalid"), keeps the computed one
+as status.computed, and sets grade.grade to None (grade.computed_grade kept) unless the claim
+is in force. Everything dated after
 the as-of date (events, corrections, retirements, withdrawals, superseding claims) is left
 out, so that a run at a past as-of date repeats what was known then.
 """
