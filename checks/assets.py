@@ -32,6 +32,9 @@ replays them (cms_build/calc/ledger.py). It leaves in ctx.results["assets"]:
              "pools": {asset key: {quantity, cost, average}}, "compliance_cost": {...}},
      "balance_sheets": {"<year>": {"valuation_date", "positive": [line], "negative": [line],
                         "unvalued": [...], "total_positive", "total_negative", "net"}},
+                        # negative lines include compliance_purchases (units bought and held
+                        # for an open obligation, at cost) and compliance_cost (bought units
+                        # surrendered that year), C.6.2.2 a, b
      "statements": {"<year>": {"record": id | None, "due", "required"}},
      "reconciliation": [{"what": "holding_statement" | "asset_statement", "record",
                          "account", "asset", "date", "stated", "computed", "source"}],
@@ -378,6 +381,7 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
             held[Asset(a["market"], a["product"], a.get("vintage"))] += led["own"] + sum(led["away"].values())
     # allowances: what open obligations still need at v, per market
     needed: dict[str, float] = defaultdict(float)
+    shortfalls: list[tuple] = []
     for rec in ctx.records("ets_compliance"):
         years = [y for y in rec.get("years") or [] if isinstance(y, int)]
         if not trc.active(rec) or not years or min(years) > year:
@@ -393,22 +397,56 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
             if trc.active(srec) and srec.get("purpose") == "compliance" and d is not None and d <= v:
                 done += sum(i.get("quantity") for i in srec.get("items") or [] if isinstance(i.get("quantity"), int))
         needed[market] += max(0, due - done)
-        # G.2: emissions of the year above its allocation
+        # G.2: emissions of the year above its allocation (C.6.2.2: what must still be bought)
         for i, e in enumerate(rec.get("emissions") or []):
             if e.get("year") != year or trc.num(e.get("emissions_tco2e")) is None:
                 continue
-            alloc, _ = _allocated(ctx, year, market)
+            alloc, alloc_sources = _allocated(ctx, year, market)
+            if not alloc_sources:  # no allocation recorded yet: the gap is unknown, not the whole emissions
+                lines.append(bs.Line("negative", "allowance_shortfall", f"{year}: {e['emissions_tco2e']:.0f} t, allocation "
+                                     f"for {year} not recorded by {v.isoformat()}", quantity=None,
+                                     source=trc.where(rec, ("emissions", i))))
+                continue
             gap = e["emissions_tco2e"] - alloc
             if gap > 0:
-                price, pday, psrc = prices.price(Asset(market, "CEA" if market == "national_ets" else _main_product(held, market), None), v)
-                lines.append(bs.Line("negative", "allowance_shortfall", f"{year}: {e['emissions_tco2e']:.0f} − {alloc} allocated",
-                                     quantity=gap, price=price, source=trc.where(rec, ("emissions", i)), price_source=psrc))
+                shortfalls.append((market, year, e, gap, alloc, trc.where(rec, ("emissions", i))))
         for i, pen in enumerate(rec.get("penalties") or []):
             d = trc.day(pen.get("date"))
             amount = (pen.get("amount") or {}).get("value")
             if d is not None and d.year == year and trc.num(amount) is not None:
                 lines.append(bs.Line("negative", "penalty", pen.get("reason", "")[:80], amount=amount,
                                      source=trc.where(rec, ("penalties", i))))
+    # C.6.2.2 a, b: units bought (at a cost: allocated units cost nothing) and still held while an
+    # obligation of their market is open are negative assets at cost, up to what is still due; the
+    # emissions above the allocation not yet covered by them stay a shortfall at the market price
+    pools = pl.pnl([e for e in b.pool if e.day <= v], trc.setting(ctx, "cost_method"))["pools"]
+    bought: dict[str, float] = defaultdict(float)
+    earmarked: dict[str, float] = defaultdict(float)  # asset key -> units held for an obligation (not G.1)
+    for market in sorted(needed):
+        left = needed[market]
+        for key, pool in sorted(pools.items()):
+            m = key.split(":")[0]
+            if left <= 0 or pool["quantity"] <= 0 or pool["cost"] <= 0 or not (
+                    m == market or (m == "ccer" and market == "national_ets")):
+                continue
+            q = min(pool["quantity"], left)
+            left -= q
+            bought[market] += q
+            earmarked[key] += q
+            lines.append(bs.Line("negative", "compliance_purchases", f"{key}: {q:.0f} t bought for the open obligations",
+                                 amount=round(pool["cost"] * q / pool["quantity"], 2)))
+    for market, y, e, gap, alloc, src in shortfalls:
+        covered = min(gap, bought.get(market, 0.0))
+        bought[market] = bought.get(market, 0.0) - covered
+        if gap - covered > 0:
+            price, pday, psrc = prices.price(Asset(market, "CEA" if market == "national_ets" else _main_product(held, market), None), v)
+            lines.append(bs.Line("negative", "allowance_shortfall", f"{y}: {e['emissions_tco2e']:.0f} − {alloc} allocated"
+                                 + (f" − {covered:.0f} bought" if covered else ""),
+                                 quantity=gap - covered, price=price, source=src, price_source=psrc))
+    for key_year, cost in sorted((pnl.get("compliance_cost") or {}).items()):
+        key, _, y = key_year.rpartition("|")
+        if y == str(year) and cost > 0:
+            lines.append(bs.Line("negative", "compliance_cost", f"{key}: surrendered in {year}", amount=cost))
     for market in sorted({a.market for a in held if a.asset_class == "allowance"}):
         total = sum(q for a, q in held.items() if a.market == market)
         surplus = max(0.0, total - needed.get(market, 0.0))
@@ -420,8 +458,11 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
         category = {"ccer": "ccer", "international": "international_credits"}.get(a.asset_class, "other_positive")
         if a.asset_class == "derivative":
             continue
+        free = held[a] - earmarked.get(a.key, 0)
+        if free <= 0:
+            continue
         price, pday, psrc = prices.price(a, v)
-        lines.append(bs.Line("positive", category, a.key, quantity=held[a], price=price, price_source=psrc))
+        lines.append(bs.Line("positive", category, a.key, quantity=free, price=price, price_source=psrc))
     for row in b.auction:
         if row["day"].year == year:
             lines.append(bs.Line("positive", "auction_assets", f"{row['asset'].key} {row['quantity']} t",

@@ -3,6 +3,7 @@ assets (B.8.2.2.1 i, B.8.2.2.4), serial numbers, annual statements and the asset
 (6.1.4). Most read ctx.results["assets"] (checks/assets.py)."""
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from cms_build import dates
@@ -244,3 +245,23 @@ def asset_review_incomplete(record, ctx):
     if missing:
         yield record.issue("date", f"the review does not cover {', '.join(missing)}", key=True,
                            hint="add the missing items; for e) say so if no derivatives are used")
+
+
+@check("assets.budget-after-year", title="预算在其年度开始前编制 A budget is prepared before the year it budgets",
+       clauses=["C.8.1.1", "8.2.3 e"], severity="warning", kinds=["asset_statement"])
+def budget_after_year(record, ctx):
+    """C.8.1.1 (annual carbon asset statements with the emissions, trading and reduction
+    budgets), 8.2.3 e (the asset budget mechanism): a budget plans a year, so it is prepared
+    before that year begins. The statement's budgets.prepared_on (else its prepared_on) is
+    before 1 January of its year. A should-item of C.8.1.1: a warning."""
+    year = record.get("year")
+    if not isinstance(year, int) or not record.get("budgets") or record.status in ("draft", "withdrawn"):
+        return
+    given = (record.get("budgets") or {}).get("prepared_on")
+    day = trc.day(given or record.get("prepared_on"))
+    if day is not None and day >= dt.date(year, 1, 1):
+        yield record.issue(("budgets", "prepared_on") if given else "prepared_on",
+                           f"the {year} budgets were prepared on {day.isoformat()}, "
+                           f"{(day - dt.date(year, 1, 1)).days + 1} day(s) into or after the year they budget",
+                           hint=f"prepare the {year} budgets before {year}-01-01 and record the day in budgets.prepared_on; "
+                                "a plan written afterwards is a report, not a budget")

@@ -30,7 +30,11 @@ ctx.results["neutrality"]:
                       "last", "text", "path"}]}
 
 Status values: draft, withdrawn, superseded, expired, not_yet_valid, correction_pending
-(with its deadline), expiring, valid (cms_build/calc/neutrality.py). Everything dated after
+(with its deadline), expiring, valid (cms_build/calc/neutrality.py). The checks read this
+computed status; once they have run, cms_build/statuses.py derives the status shown (an
+error on the claim, its footprint or its credits makes it "invalid"), keeps the computed one
+as status.computed, and sets grade.grade to None (grade.computed_grade kept) unless the claim
+is in force. Everything dated after
 the as-of date (events, corrections, retirements, withdrawals, superseding claims) is left
 out, so that a run at a past as-of date repeats what was known then.
 """
@@ -362,10 +366,17 @@ def not_withdrawn(record, ctx):
 def correction_pending(record, ctx):
     """D.10, reading 2: an invalidating event without a corrective action in effect is a
     warning naming the deadline (event date + 3 calendar months, month-end clamped) while
-    the window is open; after it, the claim must be withdrawn (neutrality.claim-not-withdrawn)."""
+    the window is open; after it, the claim must be withdrawn (neutrality.claim-not-withdrawn).
+    A corrective action that took effect after the deadline is an error until the claim is
+    withdrawn (status: withdrawn, withdrawn_on by the as-of date): then nothing is reported."""
     res = _result(ctx, record.get("claim") or "")
     if not res:
         return
+    claim = ctx.get(record.get("claim") or "")
+    withdrawn_on = _day(claim.get("withdrawn_on")) if claim is not None and claim.status == "withdrawn" else None
+    if claim is not None and claim.status == "withdrawn" and (withdrawn_on is None or withdrawn_on <= ctx.as_of):
+        return  # the claim is withdrawn, as the hint asks: nothing is left to correct (a late withdrawal
+        # is neutrality.claim-not-withdrawn's warning)
     for e in res["events"]:
         if e["event"] != record.id:
             continue

@@ -115,17 +115,117 @@ def years_incomplete(record, ctx):
                            hint="keep only the years of this compliance period")
 
 
-@check("trading.verified-mismatch", title="履约排放量与核查陈述一致 Obligation emissions match the verification",
-       clauses=["8.2.2 c", "A.6.5.2"], severity="warning", kinds=["ets_compliance"])
+@check("trading.verified-mismatch", title="应清缴量等于核证排放量 The amount due is the verified emissions",
+       clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["ets_compliance"])
 def verified_mismatch(record, ctx):
-    """8.2.2 c: the amount due rests on the verified emissions. Where the emissions
-    computation has a verification statement for the same year, the figure in the
-    obligation must agree with it (setting trading.emissions_match_tolerance_pct, default 0)."""
+    """8.2.2 c (obligations met in time), B.8.2.3 b (compliance in time and in full): the amount
+    due rests on the verified emissions (MEE order No. 19, 碳排放权交易管理办法（试行）, Art. 28:
+    surrender at least the emissions the authority's verification confirmed). Where the
+    emissions computation has a verification statement for a year, the obligation's figure for
+    that year agrees with it (setting trading.emissions_match_tolerance_pct, default 0); an
+    amount due stated by the authority (obligation_tco2e) that differs from the sum of the
+    verified figures states its basis (obligation_basis: a cap of the allocation plan)."""
     pos = _compliance(ctx).get(record.id)
     tol = trc.setting(ctx, "emissions_match_tolerance_pct")
-    for row in (pos or {}).get("verified_check", []):
+    checked = pos.get("verified_check", []) if pos else []
+    for row in checked:
         stated, verified = row["stated"], row["verified"]
         if verified and abs(stated - verified) > tol / 100 * verified:
             yield trc.issue_at(ctx, row["source"], f"{row['year']}: {stated:,.0f} tCO2 here, but the verification "
                                                     f"statement {row.get('verification')} says {verified:,.0f} tCO2",
                                hint="use the figure of the verification statement (or correct the verification record)")
+    years = [y for y in record.get("years") or [] if isinstance(y, int)]
+    stated = record.get("obligation_tco2e")
+    if isinstance(stated, int) and checked and {r["year"] for r in checked} >= set(years) and not record.get("obligation_basis"):
+        verified = sum(r["verified"] for r in checked)
+        if abs(stated - verified) > tol / 100 * verified:
+            yield record.issue("obligation_tco2e", f"amount due {stated:,} t, but the verified emissions of "
+                                                   f"{', '.join(map(str, years))} sum to {verified:,.0f} tCO2",
+                               hint="the amount due is the verified emissions (order 19 Art. 28); where the allocation "
+                                    "plan caps it, state the cap and its source in obligation_basis")
+
+
+def _covered(ctx) -> bool:
+    """A covered entity: the organization profile lists an ETS among its mandatory schemes, or
+    the records hold an ETS obligation."""
+    org = next(iter(ctx.records("organization")), None)
+    schemes = (org.get("mandatory_schemes") or []) if org is not None else []
+    return any(s in ("national_ets", "local_pilot_ets") for s in schemes) or bool(ctx.records("ets_compliance"))
+
+
+def _emission_years(ctx) -> dict[int, object]:
+    """year -> the record that shows the year's emissions were reported or verified (a
+    reported_inventory, else a verification with its statement), known by the as-of date."""
+    out: dict[int, object] = {}
+    for kind in ("reported_inventory", "verification"):
+        for rec in ctx.records(kind):
+            year = rec.get("year")
+            if rec.status in ("draft", "withdrawn", "superseded") or not isinstance(year, int) or year in out:
+                continue
+            if kind == "verification" and not (rec.get("statement") or {}).get("date"):
+                continue
+            day = trc.day(rec.get("submitted_on") or rec.get("statement.date") or rec.get("effective"))
+            if day is None or day <= ctx.as_of:
+                out[year] = rec
+    return out
+
+
+@check("trading.obligation-missing", title="每个有排放报告的年度都有清缴义务 Every reported year has its compliance obligation",
+       clauses=["8.2.2 c", "B.8.2.3 b", "6.1.3 e"], severity="error")
+def obligation_missing(ctx):
+    """8.2.2 c, B.8.2.3 b: a covered entity surrenders allowances for every year's emissions
+    (order 19 Art. 28), so every year whose emissions it has reported or had verified has an
+    ets_compliance record whose years include it. Without one, nothing checks the surrender
+    and the balance sheet counts the allowances held as a surplus."""
+    if not _covered(ctx):
+        return
+    covered = {y for r in ctx.records("ets_compliance") if trc.active(r) for y in r.get("years") or []}
+    for year, rec in sorted(_emission_years(ctx).items()):
+        if year not in covered:
+            yield rec.issue("year", f"emissions of {year} are {'reported' if rec.kind == 'reported_inventory' else 'verified'} "
+                                    f"({rec.id}), but no ETS compliance obligation covers {year}",
+                            hint=f"add an ets_compliance record for {year} (years: [{year}], the emissions, the "
+                                 "deadline and its source), with estimated figures until verified")
+
+
+@check("trading.emission-report-late", title="按期报送年度排放报告 The annual emission report is submitted in time",
+       clauses=["B.8.3 c", "A.9.1.1", "8.2.2 c"], severity="error")
+def emission_report_late(ctx):
+    """B.8.3 c (emission and verification reports submitted to the authorities), A.9.1.1: a
+    covered entity submits the year's emission report by the setting trading.emission_report_due
+    (month-day of the following year; default 03-31, MEE order No. 19 碳排放权交易管理办法（试行）
+    Art. 25: 每年3月31日前报省级生态环境主管部门). Each year of the computed inventory that has
+    ended needs a reported_inventory submitted (submitted_on) by then: none after the due day,
+    or one submitted later, is an error."""
+    if not _covered(ctx):
+        return
+    due_md = str(trc.setting(ctx, "emission_report_due") or "03-31")
+    years = sorted(int(y) for y in ((ctx.results.get("emissions") or {}).get("years") or {}) if str(y).isdigit())
+    reports: dict[int, list] = {}
+    for rec in ctx.records("reported_inventory"):
+        if rec.status not in ("draft", "withdrawn", "superseded") and isinstance(rec.get("year"), int):
+            reports.setdefault(rec.get("year"), []).append(rec)
+    org = next(iter(ctx.records("organization")), None)
+    for year in years:
+        try:
+            due = dt.date(year + 1, int(due_md[:2]), int(due_md[3:5]))
+        except ValueError:
+            due = dt.date(year + 1, 3, 31)
+        recs = reports.get(year, [])
+        submitted = [(trc.day(r.get("submitted_on")), r) for r in recs]
+        known = [(d, r) for d, r in submitted if d is not None and d <= ctx.as_of]
+        if known:
+            first, rec = min(known, key=lambda x: x[0])
+            if first > due:
+                yield rec.issue("submitted_on", f"the {year} emission report was submitted on {first}, "
+                                                f"{(first - due).days} day(s) after it was due ({due})",
+                                hint="record the reason and any notice of the authority; plan the report ahead of the "
+                                     "due day (setting trading.emission_report_due)")
+        elif ctx.as_of > due:
+            target = recs[0] if recs else org
+            if target is None:
+                continue
+            yield target.issue("submitted_on" if recs else "mandatory_schemes",
+                               f"the {year} emission report was due by {due} and {'has no submission date' if recs else 'is not recorded'}",
+                               hint=f"record the submitted report as a reported_inventory for {year} with submitted_on",
+                               key=not recs)

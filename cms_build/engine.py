@@ -49,6 +49,8 @@ class Result:
     computations: list[Computation]
     # per computation: the record ids and the other computations' results it read
     reads: dict = field(default_factory=dict)
+    # per record id: the status shown for it, derived from results and findings (cms_build/statuses.py)
+    statuses: dict = field(default_factory=dict)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -160,7 +162,11 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
                 findings.append(_finding(chk.id, issue, chk.title, chk.clauses, severity,
                                          keep_own_severity=chk.id not in overrides))
     findings = sorted(set(findings), key=Finding.sort_key)
-    return Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads)
+    result = Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads)
+    if stages == "check":  # statuses follow from the results and the findings on them, in one place
+        from .statuses import apply
+        result.statuses = apply(result.results, findings, index.by_id, as_of)
+    return result
 
 
 def _run_check(chk: Check, ctx: Context, findings: list, settings: Settings):

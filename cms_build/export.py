@@ -27,6 +27,9 @@ def export_document(result, profile: str = "internal") -> dict:
         "results": view.results(),
         # computations left out whole: computed from records this profile does not publish
         "withheld_results": view.withheld(),
+        # the status of each claim, target, obligation, surrender, asset statement and corrective
+        # action, derived from the results and the findings (cms_build/statuses.py)
+        "statuses": view.statuses(),
         "findings": [f.as_dict() for f in view.findings],
         "summary": {s: sum(1 for f in view.findings if f.severity == s) for s in ("error", "warning", "info")},
     }

@@ -110,6 +110,17 @@ class View:
         return all(self.visible(r) for r in records) and all(
             self.publishable(c, _seen | {computation_id}) for c in results if c in self.result.results)
 
+    def statuses(self) -> dict:
+        """The derived statuses (cms_build/statuses.py) of the records this profile shows, when
+        the computation each rests on is published too (a target's "behind" is a figure).
+        Reasons name rules, titles and record ids, never a finding's message: the Hider
+        replaces the ids of unpublished records as everywhere else."""
+        out = {}
+        for rid, s in sorted(getattr(self.result, "statuses", {}).items()):
+            if self.visible(rid) and (s.get("computation") is None or self.publishable(s["computation"])):
+                out[rid] = s  # reasons name rules and records only; the Hider hides unpublished ids
+        return out
+
     def withheld(self) -> list[str]:
         """Computations whose results this profile leaves out (see publishable)."""
         return sorted(c for c in self.result.results if not self.publishable(c))

@@ -8,7 +8,8 @@
     net              P − N
 
 The categories, their table group and their labels follow tables G.1 and G.2 word for
-word. Lines whose value is unknown (no price) are listed with value None and left out of
+word, plus the two lines of C.6.2.2 a, b (units bought to meet a surrender obligation:
+held, at cost, until surrendered; surrendered, the year's compliance cost). Lines whose value is unknown (no price) are listed with value None and left out of
 the totals, with a note, rather than counted as zero silently.
 """
 from __future__ import annotations
@@ -34,6 +35,11 @@ POSITIVE = (
 )
 NEGATIVE = (
     ("allowance_shortfall", "交易性金融资产", "Tradable financial assets", "因减排不力导致实际碳排放超出政府发放的配额部分", "Emissions above the allowances allocated"),
+    # C.6.2.2 a, b (not a row of table G.2 itself, filed under its first group): allowances and
+    # credits bought to meet a surrender obligation are negative assets until surrendered, at cost;
+    # once surrendered their cost is the year's compliance cost
+    ("compliance_purchases", "交易性金融资产", "Tradable financial assets", "因履行清缴义务而购入、尚未清缴的配额和自愿减排量（C.6.2.2 a、b）", "Allowances and credits bought to meet a surrender obligation, not yet surrendered (C.6.2.2 a, b)"),
+    ("compliance_cost", "交易性金融资产", "Tradable financial assets", "当年清缴的购入配额和自愿减排量的成本（C.6.2.2 a、b）", "Cost of bought allowances and credits surrendered in the year (C.6.2.2 a, b)"),
     ("penalty", "应交税费", "Taxes and charges payable", "因碳排放不达标产生的罚款", "Penalties for emissions out of compliance"),
     ("uncertain_debt", "不确定性负债", "Uncertain liabilities", "因碳排放问题给企业带来的不确定性债务", "Uncertain debts arising from emissions"),
     ("green_operation_cost", "不确定性负债", "Uncertain liabilities", "绿色运营发生的成本支出", "Costs of green operation"),

@@ -13,13 +13,22 @@ from pathlib import Path
 
 from . import charts, urls
 from .escape import Md, fmt_number, join, md, text
-from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key
+from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge, status_legend
 
 EMISSIONS_YEAR = "emissions/{year}.md"
 ANNEX_E = "emissions/annex-e.md"
 CLAIM_STATUS_CLASS = {"valid": "valid", "expiring": "valid", "withdrawn": "withdrawn", "expired": "expired",
                       "superseded": "expired", "correction_pending": "pending", "not_yet_valid": "pending",
-                      "draft": "pending"}
+                      "draft": "pending", "invalid": "invalid"}
+
+
+def claim_class(st: dict) -> str:
+    """The badge class of a claim's derived status: green ("valid") only when its tone is good."""
+    status = str(st.get("status", ""))
+    cls = CLAIM_STATUS_CLASS.get(status, "pending")
+    if cls == "valid" and "tone" in st and st.get("tone") != "good":
+        cls = "invalid" if st.get("tone") == "bad" else "pending"
+    return cls
 
 
 def write(pages, model, docs: Path, warnings: list | None = None) -> list[dict]:
@@ -248,21 +257,22 @@ class Emissions(Domain):
                          self.num(tg.get("baseline"), tg.get("unit", "")), self.num(tg.get("target"), tg.get("unit", "")),
                          md(tg.get("deadline", "")), join([md(tg.get("latest_year", "")), self.num(tg.get("latest"))], ": "),
                          md(f"{tg['achieved_pct']:.1f} %") if isinstance(tg.get("achieved_pct"), (int, float)) else md("—"),
-                         badge("target", status, t["target_status_names"].get(status, status))))
+                         status_badge(t, {"kind": "target", **tg})))
         if not rows:
             return []
-        return [self.section(t["targets"], self.pages_table(
+        return [self.section(t["targets"], join([self.pages_table(
             [t["id"], t["title"], t["indicator"], t["baseline"], t["target"], t["deadline"], t["latest"],
-             t["achieved"], t["status"]], rows), anchor_id="targets")]
+             t["achieved"], t["status"]], rows), status_legend(t, "target")], Md("\n\n")), anchor_id="targets")]
 
     def target_summary(self, res) -> list:
         t = self.t
-        statuses = [str(tg.get("status")) for tg in (res.get("targets") or {}).values() if isinstance(tg, dict)]
+        statuses = [(str(tg.get("status")), str(tg.get("tone"))) for tg in (res.get("targets") or {}).values()
+                    if isinstance(tg, dict)]
         if not statuses:
             return []
         counts = {s: statuses.count(s) for s in dict.fromkeys(statuses)}
-        return [text(f" · {t['targets']}: ")] + [join([badge("target", s, t["target_status_names"].get(s, s)), md(n)], " ")
-                                              for s, n in counts.items()]
+        return [text(f" · {t['targets']}: ")] + [join([status_badge(t, {"kind": "target", "status": s, "tone": tone}),
+                                                        md(n)], " ") for (s, tone), n in counts.items()]
 
     def year_page(self, year: str, inv: dict) -> None:
         t, m = self.t, self.m
@@ -409,6 +419,8 @@ class Trading(Domain):
 
     def position_badge(self, c: dict) -> Md:
         t = self.t
+        if c.get("status") and c.get("tone"):  # derived (cms_build/statuses.py): findings count too
+            return status_badge(t, {"kind": "obligation", **c})
         if c.get("short"):
             state = "short"
         elif c.get("closed") and c.get("late"):
@@ -445,7 +457,7 @@ class Trading(Domain):
                 body.append(Md("\n".join(trace_lines)))
             out.append(self.section(f"{cid}", join(body, Md("\n\n")), level=3, anchor_id=urls.id_anchor("compliance", cid)))
         if out:
-            out.insert(0, self.section(t["compliance_position"], Md(""), anchor_id="compliance"))
+            out.insert(0, self.section(t["compliance_position"], status_legend(t, "obligation"), anchor_id="compliance"))
         return out
 
     def balance_sheets(self, assets) -> list[dict]:
@@ -539,14 +551,14 @@ class Neutrality(Domain):
         claims = [(cid, c) for cid, c in sorted((res.get("claims") or {}).items()) if isinstance(c, dict)]
         rows = []
         for cid, c in claims:
-            status = (c.get("status") or {}).get("status", "")
-            grade = (c.get("grade") or {}).get("grade")
+            grade = (c.get("grade") or {}).get("grade")  # None unless current (cms_build/statuses.py)
             rows.append((self.link.to(self.page, cid if self.m.visible(cid) else t["restricted"], urls.id_anchor("claim", cid)),
-                         self.rec(c.get("subject")), self.status_badge(status), md(grade or "—"),
+                         self.rec(c.get("subject")), self.status_badge(c.get("status") or {}), md(grade or "—"),
                          md(f"{c.get('valid_from', '')} – {c.get('valid_until', '')}")))
         if rows:
-            blocks.append(self.section(t["claims"], self.pages_table([t["claim"], t["subject"], t["status"], t["grade"],
-                                                                      t["validity"]], rows), anchor_id="claims"))
+            blocks.append(self.section(t["claims"], join([self.pages_table([t["claim"], t["subject"], t["status"], t["grade"],
+                                                                            t["validity"]], rows),
+                                                          status_legend(t, "claim")], Md("\n\n")), anchor_id="claims"))
         for cid, c in claims:
             blocks.append(self.claim(cid, c))
         footprints = [(fid, f) for fid, f in sorted((res.get("footprints") or {}).items()) if isinstance(f, dict)]
@@ -567,7 +579,7 @@ class Neutrality(Domain):
             st = c.get("status") or {}
             headline = join([self.home.to(self.page, cid if self.m.visible(cid) else t["restricted"],
                                           urls.id_anchor("claim", cid)), text(" "),
-                             self.status_badge(st.get("status", "")),
+                             self.status_badge(st),
                              text(f" · {t['grade']}: {(c.get('grade') or {}).get('grade') or '—'}"),
                              text(f" · {st.get('reason', '')}") if st.get("reason") else Md("")], "")
         return self.finish(blocks, headline=headline)
@@ -575,17 +587,20 @@ class Neutrality(Domain):
     def period(self, p) -> str:
         return f"{p.get('start', '')} – {p.get('end', '')}" if isinstance(p, dict) else str(p or "")
 
-    def status_badge(self, status: str) -> Md:
-        cls = CLAIM_STATUS_CLASS.get(status, "pending")
-        return Md(f'<span class="cms-badge cms-claim-{cls}">{md(self.t["claim_status_names"].get(status, status))}</span>')
+    def status_badge(self, st) -> Md:
+        st = st if isinstance(st, dict) else {"status": st}
+        status = str(st.get("status", ""))
+        name = self.t["claim_status_names"].get(status) or self.t["verdict_names"].get(status, status)
+        return Md(f'<span class="cms-badge cms-claim-{claim_class(st)}">{md(name)}</span>')
 
     def claim(self, cid: str, c: dict) -> dict:
         t = self.t
         st = c.get("status") or {}
         status = str(st.get("status", ""))
-        cls = CLAIM_STATUS_CLASS.get(status, "pending")
-        # an expired or withdrawn claim says so first and loudly, never as valid
-        banner = Md(f'<div class="cms-claim-banner cms-claim-{cls}">{md(t["claim_status_names"].get(status, status))}'
+        cls = claim_class(st)
+        # an expired, withdrawn or invalid claim says so first and loudly, never as valid
+        name = t["claim_status_names"].get(status) or t["verdict_names"].get(status, status)
+        banner = Md(f'<div class="cms-claim-banner cms-claim-{cls}">{md(name)}'
                     + (f" — {md(st.get('reason'))}" if st.get("reason") else "") + "</div>")
         grade = c.get("grade") or {}
         rows = [(md(t["claim"]), self.rec(cid, with_title=True)), (md(t["subject"]), self.rec(c.get("subject"))),
@@ -593,9 +608,12 @@ class Neutrality(Domain):
                 (md(t["achieved_on"]), md(c.get("achieved_on", ""))),
                 (md(t["validity"]), md(f"{c.get('valid_from', '')} – {c.get('valid_until', '')}")),
                 (md(t["max_last_valid_day"]), md(c.get("max_last_valid_day", ""))),
-                (md(t["status"]), self.status_badge(status)),
-                (md(t["grade"]), join([md(grade.get("grade") or "—"), md(grade.get("reason", ""))], " — "
-                                      if grade.get("reason") else "")),
+                (md(t["status"]), self.status_badge(st)),
+                (md(t["grade"]), join([md(grade.get("grade") or "—")]
+                                      # a grade the credits would give, shown as not current (cms_build/statuses.py)
+                                      + ([md(f"({grade['computed_grade']}: {t['grade_not_current']})")]
+                                         if grade.get("current") is False and grade.get("computed_grade") else [])
+                                      + ([md(grade.get("reason", ""))] if grade.get("reason") else []), " — ")),
                 (md(t["offset_kinds"]), md(", ".join(map(str, c.get("offset_kinds") or [])))),
                 (md(t["covered"]), self.num(c.get("covered"))),
                 (md(t["reduction_share"]), self.tv(c.get("reduction_share")))]

@@ -69,6 +69,7 @@ class SiteModel:
             if owner:
                 self.findings_by_record[owner].append(f)
         self.results = self.hider(self.view.results())
+        self.statuses = self.hider(self.view.statuses())  # record id -> derived status (cms_build/statuses.py)
         self._data = {r.id: self.hider(self.view.data(r)) for r in self.records}
         self.trace_links: dict = {}  # record id -> [(label, page, anchor)], filled by domains
         self._labels: dict = {}

@@ -18,7 +18,7 @@ from ..schemas import values_at
 from . import urls
 from .escape import Md, join, md
 from .model import SEVERITY_ORDER, SUBSYSTEMS
-from .render import RecordRenderer, ResultRenderer, badge, restricted
+from .render import RecordRenderer, ResultRenderer, badge, restricted, status_banner
 
 _ALIGN = {"left": "---", "right": "--:", "center": ":-:"}
 # Long lists are split over pages, and the matrix shows the first items of each clause and
@@ -226,9 +226,11 @@ class Pages:
         computed = [L.to(target, label, anchor_id) for label, target, anchor_id, _ in m.trace_links.get(record.id, [])]
         history_rows, history_message, headers = self.history(record)
         notes = data.get("notes")
+        derived = m.statuses.get(record.id)  # a claim, target, obligation ... says where it stands first
         self.render("record.md.j2", rel, L=L, invalid=not record.valid, title=f"{record.id} {record.title}"
                     if record.title != record.id else record.id,
-                    badges=join(badges, " "), meta=meta, blocks=blocks,
+                    badges=join([join(badges, " "), status_banner(t, derived)], "\n\n") if derived else join(badges, " "),
+                    meta=meta, blocks=blocks,
                     notes=md(notes) if isinstance(notes, str) and notes.strip() else "",
                     notes_label=rr.field_label(("notes",)), attachments=attachments,
                     refs_out=refs_out, refs_in=refs_in, computed=join(computed, " · "), findings=m.findings_by_record.get(record.id, []),

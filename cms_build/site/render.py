@@ -365,3 +365,53 @@ class ResultRenderer:
             return lines
         lines += [str(self.cell(value)), ""]
         return lines
+
+
+TONES = ("good", "warn", "bad", "neutral")
+
+
+def status_name(t, s: dict) -> str:
+    """The name of a derived status (cms_build/statuses.py) in the site language."""
+    status = str(s.get("status", ""))
+    own = {"claim": "claim_status_names", "target": "target_status_names", "obligation": "position_names"}.get(
+        str(s.get("kind")))
+    names = {**t["verdict_names"], **(t[own] if own else {})}
+    return str(names.get(status) or status)
+
+
+def status_badge(t, s: dict) -> Md:
+    """A derived status as a badge coloured by its tone: green only when nothing is wrong."""
+    tone = s.get("tone") if s.get("tone") in TONES else "neutral"
+    return Md(f'<span class="cms-badge cms-tone-{tone}">{md(status_name(t, s))}</span>')
+
+
+def status_banner(t, s: dict) -> Md:
+    """The banner a record page opens with: its status, why, and the rules behind it."""
+    tone = s.get("tone") if s.get("tone") in TONES else "neutral"
+    kind = t["verdict_kinds"].get(str(s.get("kind")), str(s.get("kind", "")))
+    parts = [f"{md(kind)}: {md(status_name(t, s))}"]
+    if s.get("reason"):
+        parts.append(f" — {md(s['reason'])}")
+    rules = [r for r in s.get("reasons") or [] if isinstance(r, dict)]
+    if rules:
+        parts.append(f"<br>{md(t['verdict_reasons'])}: " + "; ".join(
+            f"{md(r.get('rule', ''))} ({md(r.get('severity', ''))})" for r in rules))
+    return Md(f'<div class="cms-status-banner cms-tone-{tone}">{"".join(parts)}</div>')
+
+
+def status_legend(t, kind: str) -> Md:
+    """What each status of a kind means (cms_build/statuses.py MEANING): shown beside the statuses."""
+    from ..statuses import MEANING
+    from .escape import md as _md
+    rows = [f"| {status_badge(t, {'kind': kind, 'status': status, 'tone': _legend_tone(kind, status)})} | {_md(text)} |"
+            for status, text in MEANING.get(kind, {}).items()]
+    if not rows:
+        return Md("")
+    return Md(f"**{_md(t['status_legend'])}**\n\n| {_md(t['status'])} | {_md(t['status_meaning'])} |\n|---|---|\n"
+              + "\n".join(rows))
+
+
+def _legend_tone(kind: str, status: str) -> str:
+    from ..statuses import BAD, GREEN
+    return "bad" if status in BAD else "good" if status in GREEN.get(kind, ()) else "warn" if status in (
+        "behind", "correction_pending") else "neutral"

@@ -2,7 +2,8 @@
 
 Sheets: a summary; the Annex E tables E.1-E.6 for every reporting year; the carbon asset
 ledger, compliance position and balance sheet (G.1/G.2) when the organization adopts trading
-and assets; neutrality claims; every finding; the record index. Everything is taken from a
+and assets; neutrality claims; the status of each claim, target, obligation, surrender, asset
+statement and corrective action (cms_build/statuses.py); every finding; the record index. Everything is taken from a
 publish.View, so a public workbook holds only what a public site shows. Dates in the file's
 properties are the as-of date, so the same inputs give the same workbook.
 """
@@ -98,6 +99,13 @@ def write_workbook(result, path, profile: str = "internal", language: str | None
             continue
         for key, table in _tables_in(section):
             _sheet(book, f"{name}.{key}", table["headers"], table["rows"])
+    statuses = view.statuses()  # derived from results and findings (cms_build/statuses.py)
+    if statuses:
+        _sheet(book, "状态 Statuses", ["编号 Id", "类型 Kind", "状态 Status", "计算状态 Computed", "等级 Grade",
+                                       "说明 Reason", "依据 Rules"],
+               [[rid, s.get("kind"), s.get("status"), s.get("computed"), s.get("grade"), view.hider.text(s.get("reason")),
+                 ", ".join(view.hider.text(r.get("rule", "")) for r in s.get("reasons") or [])]
+                for rid, s in sorted(statuses.items())])
     _sheet(book, "发现 Findings", ["严重程度 Severity", "规则 Rule", "条款 Clauses", "文件 File", "行 Line",
                                    "记录 Record", "字段 Field", "说明 Message", "建议 Hint"],
            [[f.severity, f.rule, ", ".join(f.clauses), f.file, f.line, f.record, f.path, f.message, f.hint]

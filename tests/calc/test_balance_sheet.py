@@ -33,7 +33,9 @@ def test_a_line_without_price_is_listed_but_not_totalled():
 
 
 def test_categories_follow_tables_g1_and_g2():
-    assert len(POSITIVE) == 12 and len(NEGATIVE) == 9
+    # G.1 has 11 rows and G.2 8, plus "other" on each side; G.2 also has the two lines of C.6.2.2 a, b
+    assert len(POSITIVE) == 12 and len(NEGATIVE) == 11
+    assert CATEGORIES["compliance_purchases"][0] == "negative" and CATEGORIES["compliance_cost"][0] == "negative"
     assert CATEGORIES["auction_assets"][3] == "参与配额拍卖取得的资产"
     assert CATEGORIES["penalty"][:2] == ("negative", "应交税费")
     assert CATEGORIES["secondary_market_loss"][1] == "碳金融产品创新"

@@ -120,3 +120,10 @@ def setup(org, years=(2024, 2025)) -> None:
                                        action_plans=["AP-1"]))
     put(org, "performance", org.record("action_plan", "AP-1", targets=["TGT-1"], measures=[{"what": "retrofit"}],
                                        responsible="ops", deadline="2026-06-30", evaluation="heat rate test"))
+    # TGT-1 is behind in 2025 (960.317 kg/MWh against the 916.667 baseline: -238 % of the improvement
+    # achieved, 50 % of the time elapsed): recorded and responded to, so emissions.target-behind is quiet
+    put(org, "deviations", org.record("performance_deviation", "DEV-1", indicator="IND-1", expected_basis="target",
+                                      expected_ref="TGT-1", period={"start": "2025-01-01", "end": "2025-12-31"},
+                                      detected_on="2025-12-20", expected=907.5, actual=960.3,
+                                      investigation={"date": "2025-12-22", "cause": "more part-load running"},
+                                      response={"date": "2025-12-28", "actions": "load scheduling"}))

@@ -58,12 +58,32 @@ def test_compliance_positions(result):
 def test_balance_sheet_2025(result):
     sheet = result.results["assets"]["balance_sheets"]["2025"]
     surplus = next(line for line in sheet["positive"] if line["category"] == "surplus_allowances")
-    # held 11,015 (2022) + 61,100 (2023) = 72,115, nothing still due; 72,115 × 65.20 = 4,701,898.00
-    assert surplus["quantity"] == 72_115 and surplus["value"]["value"] == pytest.approx(4_701_898.00)
-    # positive: 4,701,898.00 + 650,000 (potential PV project) = 5,351,898.00; negative: 9,600,000 (retrofit)
-    assert sheet["total_positive"]["value"] == pytest.approx(5_351_898.00)
-    assert sheet["total_negative"]["value"] == pytest.approx(9_600_000)
-    assert sheet["net"]["value"] == pytest.approx(-4_248_102.00)
+    # held 11,015 (2022) + 61,100 (2023) = 72,115, but ETS-2025 still needs 5,945,832: no surplus
+    assert surplus["quantity"] == 0 and surplus["value"]["value"] == 0
+    # the 2025 allocation is not recorded: the shortfall is listed unvalued, not 5,945,832 × price
+    short = next(line for line in sheet["negative"] if line["category"] == "allowance_shortfall")
+    assert short["value"]["value"] is None and "allocation for 2025 not recorded" in short["description"]
+    # C.6.2.2 a: the 120,000 t CEA 2024 bought in 2025 and surrendered: their cost 6,952,945.23 (see below)
+    cost = next(line for line in sheet["negative"] if line["category"] == "compliance_cost")
+    assert cost["value"]["value"] == pytest.approx(6_952_945.23)
+    # positive: 650,000 (potential PV project); negative: 9,600,000 (retrofit) + 6,952,945.23 = 16,552,945.23
+    assert sheet["total_positive"]["value"] == pytest.approx(650_000)
+    assert sheet["total_negative"]["value"] == pytest.approx(16_552_945.23)
+    assert sheet["net"]["value"] == pytest.approx(-15_902_945.23)
+
+
+def test_balance_sheet_2022_ccer_bought_for_compliance_is_negative(result):
+    sheet = result.results["assets"]["balance_sheets"]["2022"]
+    # C.6.2.2 b: 250,000 CCER bought in 2022 for ETS-2021-2022 (open on 2022-12-31) at a cost of
+    # 14,501,450.00 (the compliance cost when surrendered in 2023): a negative asset at cost, no G.1 line
+    held = [line for line in sheet["negative"] if line["category"] == "compliance_purchases"]
+    assert [line["value"]["value"] for line in held] == [pytest.approx(14_501_450.00)]
+    assert not [line for line in sheet["positive"] if line["category"] == "ccer"]
+    # the 72,875 t above the 2022 allocation (5,804,775 − 5,731,900) are covered by them: no shortfall left
+    assert not [line for line in sheet["negative"] if line["category"] == "allowance_shortfall"]
+    s2023 = result.results["assets"]["balance_sheets"]["2023"]
+    [surrendered] = [line for line in s2023["negative"] if line["category"] == "compliance_cost"]
+    assert surrendered["value"]["value"] == pytest.approx(14_501_450.00)
 
 
 def test_balance_sheet_2024_shortfall_and_gain(result):

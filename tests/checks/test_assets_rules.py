@@ -265,3 +265,26 @@ def test_sparse_records_never_crash(org):
     assert org.of(result, "engine.check-crashed") == []
     assert not any(f.rule.endswith(".compute") for f in result.findings)
     assert result.results["assets"]["balance_sheets"]["2025"]["total_negative"]["value"] == 1
+
+
+@pytest.mark.parametrize("budgets_on, prepared_on, days", [
+    ("2024-12-31", "2026-03-16", None),   # the budgets the day before their year: fine
+    ("2025-01-01", "2026-03-16", 1),      # the first day of the year: 1 day into it
+    (None, "2026-03-16", 440),            # no date of their own: the statement's, 2026-03-16 = day 440 from 2025-01-01
+])
+def test_budget_is_prepared_before_its_year(org, budgets_on, prepared_on, days):
+    # C.8.1.1: AS-2025 as in the example before the fix (prepared 2026-03-16, budgets for 2025)
+    budgets = {"emissions": {"planned_emissions_tco2e": 1}, "trading": {"planned_sales_t": 0},
+               "reduction": {"planned_reduction_tco2e": 1}}
+    if budgets_on:
+        budgets["prepared_on"] = budgets_on
+    org.add("assets/AS-2025.yaml", statement(org, 2025, prepared_on=prepared_on, budgets=budgets))
+    result = org.run("2026-06-30")
+    found = org.of(result, "assets.budget-after-year")
+    if days is None:
+        assert found == []
+        return
+    [f] = found
+    assert (f.severity, f.file, f.clauses) == ("warning", "assets/AS-2025.yaml", ("C.8.1.1", "8.2.3 e"))
+    assert f"{days} day(s) into or after the year they budget" in f.message
+    assert f.path == ("budgets.prepared_on" if budgets_on else "prepared_on")

@@ -31,7 +31,10 @@ def test_complete_setup_has_no_finding(org):
     assert c["grade"]["grade"] == "Gold" and "afforestation" in c["grade"]["reason"]
     # 2027-02-28 - 2026-06-30 = 243 days
     assert c["status"] == {"status": "valid", "reason": "有效期 2026-03-01 至 2027-02-28 · valid 2026-03-01 to 2027-02-28", "last_valid_day": "2027-02-28",
-                           "deadline": None, "days_left": 243, "withdraw_from": None}
+                           "deadline": None, "days_left": 243, "withdraw_from": None,
+                           # derived with the findings (cms_build/statuses.py): none, so valid and green
+                           "computed": "valid", "tone": "good", "reasons": []}
+    assert c["grade"]["current"] is True and c["grade"]["computed_grade"] == "Gold"
     assert c["offset_kinds"] == ["forest_sink"]
     assert result.results["neutrality"]["settings"]["correction_window_months"] == 3
 
@@ -264,7 +267,9 @@ def test_event_emissions_join_the_balance(org):
     # the retirement and the correction count only from their date: on 2026-04-19 neither is there
     c = claim_result(org.run("2026-04-19"))
     assert c["balance"]["retired"]["value"] == 500 and c["balance"]["emissions"]["value"] == 512.5
-    assert c["status"]["status"] == "correction_pending" and c["status"]["deadline"] == "2026-07-01"
+    # its dates say correction pending, but 512.5 t to offset against 500 retired is an error on the balance
+    assert c["status"]["computed"] == "correction_pending" and c["status"]["deadline"] == "2026-07-01"
+    assert c["status"]["status"] == "invalid" and c["grade"]["grade"] is None
 
 
 @pytest.mark.parametrize("stated, warned", [(500.5, False), (499.5, False), (500.6, True)])
@@ -451,13 +456,18 @@ def test_example_organization():
     # 2024 claim: E = 1396.509683 + 38.47 = 1434.979683; C = 1400 + 40 = 1440; S = 5.020317
     assert old["balance"]["surplus"]["value"] == pytest.approx(5.020317, abs=1e-5)
     assert old["events"][0]["state"] == "corrected" and old["events"][0]["deadline"] == "2025-08-12"
-    assert old["status"]["status"] == "superseded" and old["grade"]["grade"] == "Gold"
+    # superseded: no current grade; the credits would give Gold
+    assert old["status"]["status"] == "superseded" and old["grade"]["grade"] is None
+    assert old["grade"]["computed_grade"] == "Gold"
     # 2025 claim: forest sink (Gold) + offshore wind vintage 2024 (2 years before 2026: Silver) -> Silver
     assert new["grade"]["grade"] == "Silver" and new["status"]["status"] == "valid"
     assert new["status"]["last_valid_day"] == "2027-02-28" and new["covered"] is True
     # the 2024 claim was valid on 2025-07-01, with its event open until 2025-08-12
     then = run(EXAMPLE, dt.date(2025, 7, 1)).results["neutrality"]["claims"]["NC-HQ-2024"]
-    assert (then["status"]["status"], then["status"]["deadline"]) == ("correction_pending", "2025-08-12")
+    assert (then["status"]["computed"], then["status"]["deadline"]) == ("correction_pending", "2025-08-12")
+    # ... but its balance was short then (1434.979683 - 1400 = 34.98 t before the 40 t of the correction):
+    # not valid, and no grade shown
+    assert then["status"]["status"] == "invalid" and then["grade"]["grade"] is None
 
 
 def test_export_carries_balance_grade_and_status():
@@ -474,3 +484,65 @@ def test_export_carries_balance_grade_and_status():
     assert c["balance"]["to_offset"]["value"] == pytest.approx(1167.411237, abs=1e-5)
     assert c["grade"]["grade"] == "Silver" and "lowest grade" in c["grade"]["reason"]
     assert c["status"]["status"] == "valid" and c["status"]["days_left"] == 243
+
+
+# -- statuses follow from the findings (cms_build/statuses.py) -------------------------------------
+def test_late_correction_clears_once_the_claim_is_withdrawn(org):
+    # event 2026-03-31, deadline 2026-06-30, correction 2026-07-01 (late): the hint says withdraw the claim
+    setup(org)
+    put(org, "claim_event", "CE-1", event("2026-03-31", ["2026-07-01"]))
+    assert [f.severity for f in org.of(org.run("2026-07-02"), "neutrality.correction-pending")] == ["error"]
+    setup(org, NC_1=claim(status="withdrawn", withdrawn_on="2026-07-01", disclosures=[
+        {"channel": "网站", "from": "2026-03-05", "until": "2026-07-01"}]))
+    result = org.run("2026-07-02")
+    assert org.of(result, "neutrality.correction-pending") == []
+    assert org.of(result, "neutrality.claim-not-withdrawn") == []
+    s = result.statuses["NC-1"]
+    assert (s["status"], s["grade"], s["tone"]) == ("withdrawn", None, "bad")
+
+
+def test_claim_not_covered_is_invalid_without_grade_in_export_and_site(org, tmp_path):
+    from cms_build.export import export_document
+    from cms_build.site.build import build_site
+    # 499 credits retired against 500 t to offset (1000 MWh × 0.5): 1 t short -> an error on the balance
+    setup(org, OC_1=credit(retirements=[retirement(quantity=499)]))
+    result = org.run("2026-06-30")
+    assert [f.rule for f in neutrality_findings(result) if f.severity == "error"] == \
+        ["neutrality.claim-balance-not-covered"]
+    doc = export_document(result)
+    st = doc["statuses"]["NC-1"]
+    assert (st["status"], st["computed"], st["tone"], st["grade"], st["computed_grade"]) == \
+        ("invalid", "valid", "bad", None, "Gold")
+    assert [r["rule"] for r in st["reasons"]] == ["neutrality.claim-balance-not-covered"]
+    c = doc["results"]["neutrality"]["claims"]["NC-1"]
+    assert c["status"]["status"] == "invalid" and c["status"]["computed"] == "valid"
+    assert c["grade"]["grade"] is None and c["grade"]["current"] is False
+    from cms_build.site import urls
+    work = tmp_path / "work"
+    build_site(org.root, result.as_of, out=tmp_path / "site", work=work, result=result)
+    page = (work / "docs" / urls.NEUTRALITY).read_text(encoding="utf-8")
+    # no green badge or banner anywhere; the claims table shows no grade ("—"), only the credits' own table does
+    assert "cms-claim-valid" not in page.replace("cms-claim-invalid", "")
+    assert '<span class="cms-badge cms-claim-invalid">不成立</span> | — |' in page
+    own = (work / "docs" / urls.record_page("neutrality_claim", "NC-1")).read_text(encoding="utf-8")
+    assert 'cms-status-banner cms-tone-bad' in own and "neutrality.claim-balance-not-covered" in own
+
+
+def test_serial_retired_twice_invalidates_only_the_claim_it_names(org):
+    # OC-1 retires B1 1..500 for NC-1, and OC-2 retires B1 401..500 again for NC-2 (same subject)
+    setup(org)
+    put(org, "offset_credit", "OC-2", credit(block="B1", first=401, quantity=100,
+                                             retirements=[retirement(claim="NC-2", quantity=100, first=401)]))
+    put(org, "neutrality_claim", "NC-2", claim(offset_tco2e=100))
+    result = org.run("2026-06-30")
+    assert org.of(result, "neutrality.serial-retired-twice")
+    assert result.statuses["NC-2"]["status"] == "invalid"
+    assert "neutrality.serial-retired-twice" in [r["rule"] for r in result.statuses["NC-2"]["reasons"]]
+    # the first retirement stands: NC-1's own evidence carries no error of that rule
+    assert "neutrality.serial-retired-twice" not in [r["rule"] for r in result.statuses["NC-1"]["reasons"]]
+
+
+def test_expired_claim_shows_no_current_grade(org):
+    setup(org)
+    s = org.run("2027-03-01").statuses["NC-1"]
+    assert (s["status"], s["grade"], s["computed_grade"]) == ("expired", None, "Gold")

@@ -145,3 +145,72 @@ def test_verified_figure_must_match_the_verification(tmp_path):
                     encoding="utf-8")
     [f] = [f for f in run(root, dt.date(2026, 6, 30)).findings if f.rule == "trading.verified-mismatch"]
     assert f.file == "trading/ETS-2023.yaml" and "5,871,000 tCO2 here, but the verification statement VER-2023 says 5,871,942" in f.message
+    assert f.severity == "error" and f.clauses == ("8.2.2 c", "B.8.2.3 b")  # not A.6.5.2: a full surrender
+
+
+def _run(root, as_of="2026-06-30"):
+    import datetime as dt
+
+    from cms_build.engine import run
+    return run(root, dt.date.fromisoformat(as_of))
+
+
+def test_amount_due_must_be_the_verified_figure_unless_its_basis_is_stated(tmp_path):
+    root = copy_example(tmp_path)
+    path = root / "trading" / "ETS-2023.yaml"
+    text = path.read_text(encoding="utf-8")
+    # verified 5,871,942 (VER-2023); stated amount due 5,800,000: 71,942 t less, no basis given
+    path.write_text(text.replace("deadline: 2024-12-31", "obligation_tco2e: 5800000\ndeadline: 2024-12-31"), encoding="utf-8")
+    [f] = [f for f in _run(root).findings if f.rule == "trading.verified-mismatch"]
+    assert f.path == "obligation_tco2e" and "amount due 5,800,000 t" in f.message and "5,871,942" in f.message
+    path.write_text(text.replace("deadline: 2024-12-31", "obligation_tco2e: 5800000\nobligation_basis: 配额缺口上限\n"
+                                 "deadline: 2024-12-31"), encoding="utf-8")
+    assert [f for f in _run(root).findings if f.rule == "trading.verified-mismatch"] == []
+
+
+def test_every_reported_year_has_its_obligation(tmp_path):
+    root = copy_example(tmp_path)
+    assert [f for f in _run(root).findings if f.rule == "trading.obligation-missing"] == []
+    (root / "trading" / "ETS-2025.yaml").unlink()
+    result = _run(root)
+    [f] = [f for f in result.findings if f.rule == "trading.obligation-missing"]
+    assert (f.file, f.severity) == ("inventory/RI-2025.yaml", "error")
+    assert "emissions of 2025 are reported (RI-2025), but no ETS compliance obligation covers 2025" in f.message
+    # without it the 2025 balance sheet counts the 72,115 t held as surplus (11,015 + 61,100)
+    surplus = next(x for x in result.results["assets"]["balance_sheets"]["2025"]["positive"]
+                   if x["category"] == "surplus_allowances")
+    assert surplus["quantity"] == 72_115
+
+
+@pytest.mark.parametrize("submitted, due_setting, expected", [
+    ("2026-03-28", None, None),                 # the example: 3 days early
+    ("2026-03-31", None, None),                 # on the due day (03-31, order 19 Art. 25)
+    ("2026-04-01", None, "1 day(s) after it was due (2026-03-31)"),
+    ("2026-03-28", "03-15", "13 day(s) after it was due (2026-03-15)"),  # 03-28 − 03-15 = 13
+])
+def test_annual_emission_report_deadline(tmp_path, submitted, due_setting, expected):
+    root = copy_example(tmp_path)
+    ri = root / "inventory" / "RI-2025.yaml"
+    ri.write_text(ri.read_text(encoding="utf-8").replace("submitted_on: '2026-03-28'", f"submitted_on: '{submitted}'"),
+                  encoding="utf-8")
+    if due_setting:
+        cms = root / "cms.yaml"
+        text = cms.read_text(encoding="utf-8")
+        assert "\ntrading:" not in text
+        cms.write_text(text + f"trading:\n  emission_report_due: '{due_setting}'\n", encoding="utf-8")
+    found = [f for f in _run(root).findings if f.rule == "trading.emission-report-late"
+             and f.file == "inventory/RI-2025.yaml"]  # with 03-15, RI-2023 (03-26) and RI-2024 (03-27) are late too
+    if expected is None:
+        assert found == []
+        return
+    [f] = found
+    assert (f.file, f.severity, f.path) == ("inventory/RI-2025.yaml", "error", "submitted_on") and expected in f.message
+
+
+def test_annual_report_not_recorded_after_the_due_day(tmp_path):
+    root = copy_example(tmp_path)
+    ri = root / "inventory" / "RI-2025.yaml"
+    ri.write_text(ri.read_text(encoding="utf-8").replace("submitted_on: '2026-03-28'\n", ""), encoding="utf-8")
+    assert [f for f in _run(root, "2026-03-31").findings if f.rule == "trading.emission-report-late"] == []
+    [f] = [f for f in _run(root, "2026-04-01").findings if f.rule == "trading.emission-report-late"]
+    assert "the 2025 emission report was due by 2026-03-31 and has no submission date" in f.message
