@@ -43,3 +43,56 @@ def visible(text: str) -> str:
 def find(text: str) -> list[tuple[int, str]]:
     """(offset, character) of every invisible character in text."""
     return [(m.start(), m.group(0)) for m in _FIND.finditer(text)] if isinstance(text, str) else []
+
+
+def name(ch: str) -> str:
+    import unicodedata
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'FORMAT CHARACTER')}"
+
+
+def strings(data, path: tuple = ()):
+    """(path, is_key, text) of every string in a YAML document's data, keys included."""
+    if isinstance(data, str):
+        yield path, False, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str):
+                yield path + (key,), True, key
+            yield from strings(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from strings(value, path + (i,))
+
+
+def locate(lines: list[str], line: int, col: int, text: str, ch: str) -> tuple[int, int]:
+    """Line and column of the character itself in the file, searched from where its value
+    starts over the lines the value spans; the value's own position when it is not there
+    literally (a double-quoted escape such as "\\u202e")."""
+    last = min(len(lines), line + text.count("\n") + 1)
+    for number in range(line, last + 1):
+        source = lines[number - 1] if 0 < number <= len(lines) else ""
+        start = col - 1 if number == line else 0
+        found = source.find(ch, start)
+        if found >= 0:
+            return number, found + 1
+    return line, col
+
+
+def issues(doc, rel: str, source: str, record_id: str | None = None):
+    """An Issue for each string of a document that holds invisible characters."""
+    from .findings import Issue, format_path
+    lines = source.split("\n")
+    for path, is_key, text in strings(doc.data):
+        found = find(text)
+        if not found:
+            continue
+        line, col = doc.where_key(path) if is_key else doc.where(path)
+        line, col = locate(lines, line, col, text, found[0][1])
+        names = ", ".join(dict.fromkeys(name(ch) for _, ch in found))
+        what = "key" if is_key else "value"
+        yield Issue(f"the {what} holds {len(found)} invisible or bidirectional character"
+                    f"{'s' if len(found) > 1 else ''} ({names}), first at character {found[0][0] + 1}: "
+                    "it may display other than it reads",
+                    rel, line, col, record_id, format_path(path),
+                    hint=f"remove {'them' if len(found) > 1 else 'it'} (the site shows each as "
+                         f"{mark(found[0][1])}); write the text as it should read")
