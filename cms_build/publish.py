@@ -43,7 +43,7 @@ class View:
         self.ids = {r.id for r in self.records}
         self._data = {r.id: self._redact(r) for r in self.records}
         # Public output names no unpublished record at all (internal hides nothing).
-        self.hider = Hider(set(result.index.by_id) - self.ids if self.level == 0 else set())
+        self.hider = Hider(set(result.index.by_id) - self.ids if self.level == 0 else set(), visible=self.ids)
 
     # -- records ---------------------------------------------------------------------
     def _may_show(self, record) -> bool:
@@ -203,16 +203,41 @@ class Hider:
       what only classifies it (category, group, kind, unit ...) stays.
     """
 
-    def __init__(self, hidden: set):
+    def __init__(self, hidden: set, visible=()):
         self.hidden = hidden
         self.keys: dict[str, str] = {}
+        # compared casefolded: "oc-2025" in a file name is the record OC-2025 all the same
+        self._hidden = {h.casefold() for h in hidden}
+        self._visible = {v.casefold() for v in visible} - self._hidden
 
     def _token(self, match) -> str:
+        """A word of id characters with every unpublished id in it replaced: the whole word
+        ("OC-2025"), or a part of it between separators ("OC-2025-FS.pdf", "X_v2",
+        "report_OC-2025"). The longest id that fits wins, so a published "OC-2025-FS" stays
+        itself although an unpublished "OC-2025" begins it."""
         token = match.group(0)
-        if token in self.hidden:
+        low = token.casefold()
+        if low in self._visible:
+            return token
+        if low in self._hidden:
             return RESTRICTED
-        bare = token.rstrip("._-")
-        return RESTRICTED + token[len(bare):] if bare in self.hidden else token
+        cuts = [i for i, ch in enumerate(token) if ch in "._-"]
+        starts, ends = [0, *(i + 1 for i in cuts)], [*cuts, len(token)]
+        out, pos = [], 0
+        for start in starts:
+            if start < pos:
+                continue
+            for end in reversed(ends):
+                if end <= start:
+                    break
+                part = low[start:end]
+                if part in self._hidden or part in self._visible:
+                    out.append(token[pos:start])
+                    out.append(RESTRICTED if part in self._hidden else token[start:end])
+                    pos = end
+                    break
+        out.append(token[pos:])
+        return "".join(out)
 
     def text(self, value):
         if not isinstance(value, str) or not self.hidden:
