@@ -27,6 +27,7 @@ import markupsafe
 import yaml
 
 from ..paths import bundled
+from ..publish import write_table
 from . import security, urls
 from .escape import html_text
 from .history import History, read_history
@@ -167,10 +168,13 @@ def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], wa
     pages.computations()
     pages.home(sections)
     pages.export()
-    for target, source in sorted(model.attachment_sources.items()):
+    for target, attachment in sorted(model.attachment_sources.items()):
         dest = docs / target
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, dest)
+        if attachment.publish == "table":  # only the columns this profile shows (publish.View)
+            write_table(attachment.file, dest, attachment.columns)
+        else:
+            shutil.copyfile(attachment.file, dest)
     for d in reversed(dirs):  # the organization's assets override the bundled ones
         if (d / "assets").is_dir():
             shutil.copytree(d / "assets", docs / "assets", dirs_exist_ok=True)

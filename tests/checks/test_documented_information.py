@@ -137,3 +137,29 @@ def test_text_without_invisible_characters_is_not_flagged(org):
     org.settings(subsystems=["A"], site={"title": "滨江　发电 Ünïcode – 中文"})  # full-width space, accents, dash
     org.add("policy/POL-1.yaml", org.record("policy", "POL-1", statement="推进燃料清洁化。\n第二行", issued_by="z"))
     assert [f for f in org.run().findings if f.rule == "doc.invisible-characters"] == []
+
+
+def test_an_attachment_may_not_be_a_record_a_hidden_file_or_a_more_confidential_records_file(org):
+    org.settings(subsystems=["A"])
+    org.add("policy/secret.pdf", b"%PDF secret")
+    org.add("policy/.env", "TOKEN=1")
+    org.add("policy/open.pdf", b"%PDF open")
+    org.add("policy/POL-C.yaml", org.record("policy", "POL-C", statement="s", issued_by="z",
+                                            confidentiality="confidential", attachments=[{"path": "secret.pdf"}]))
+    org.add("policy/POL-1.yaml", org.record(
+        "policy", "POL-1", statement="s", issued_by="z", confidentiality="public",
+        attachments=[{"path": "secret.pdf"}, {"path": ".env"}, {"path": "POL-C.yaml"}, {"path": "../cms.yaml"},
+                     {"path": "open.pdf"}]))
+    first = line_of(org, "policy/POL-1.yaml", "- path: secret.pdf")
+    found = [(f.file, f.line, f.col, f.path, f.severity, f.message) for f in org.run().findings
+             if f.rule == "doc.attachment-not-allowed"]
+    assert found == [  # "- path: " is 8 columns: each value starts at column 9
+        ("policy/POL-1.yaml", first, 9, "attachments[0].path", "error", "attaches policy/secret.pdf, which POL-C "
+         "(confidential) also attaches: published with this public record, it would publish POL-C's evidence"),
+        ("policy/POL-1.yaml", first + 1, 9, "attachments[1].path", "error",
+         "attaches policy/.env, a hidden file or a file in a hidden folder"),
+        ("policy/POL-1.yaml", first + 2, 9, "attachments[2].path", "error", "attaches policy/POL-C.yaml, the record "
+         "file of POL-C: a record is published field by field through its profile, its YAML would be published whole"),
+        ("policy/POL-1.yaml", first + 3, 9, "attachments[3].path", "error",
+         "attaches cms.yaml, the settings file: it is the organization's configuration, not evidence"),
+    ]  # open.pdf, attached by POL-1 alone, is fine; so is POL-C's own secret.pdf
