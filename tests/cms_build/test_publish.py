@@ -178,3 +178,34 @@ def test_public_matrix_status_follows_from_what_it_publishes(org):
     assert all(c["status"] != "nonconforming" or any(f["severity"] == "error" for f in c["findings"])
                for c in matrix["clauses"])
     assert all(e["id"] != "CONF" for c in matrix["clauses"] for e in c["evidence"])
+
+
+def test_an_attached_table_is_published_with_the_columns_the_profile_shows(org):
+    org.settings(subsystems=["B"])
+    org.add("trading/t.xlsx", b"PK\x03\x04 not really a workbook")
+    org.add("trading/o.csv", "order_id,price,quantity,secret\nO-1,58.4,5000,x\n")
+    org.add("trading/TL-1.yaml", org.record("trade_ledger", "TL-1", confidentiality="public", account="ACC-1",
+                                            period={"start": "2025-01-01", "end": "2025-12-31"},
+                                            trades_file="t.xlsx", orders_file="o.csv"))
+    result = org.run()
+    record = result.index.by_id["TL-1"]
+    public = {a.path: a for a in View(result, "public").attachments(record)}
+    # a spreadsheet of trades (price, fees, counterparty ... are internal): not published at all
+    assert public[("trades_file",)].publish == "no"
+    assert public[("trades_file",)].reason == ("its rows hold counterparty, counterparty_account, fees, invoice_no, "
+                                                "price, which this edition leaves out")
+    # a CSV of orders: the order columns the public profile shows, in the schema's order; the
+    # unknown column 'secret' and the internal 'price' are not among them
+    orders = public[("orders_file",)]
+    assert orders.publish == "table" and "price" not in orders.columns and "secret" not in orders.columns
+    assert orders.columns[:3] == ("order_id", "time", "account") and "quantity" in orders.columns
+    internal = {a.path: a.publish for a in View(result, "internal").attachments(record)}
+    assert internal == {("trades_file",): "copy", ("orders_file",): "copy"}
+
+
+def test_write_table_keeps_only_the_given_columns(tmp_path):
+    from cms_build.publish import write_table
+    src = tmp_path / "in.csv"
+    src.write_bytes("\ufefforder_id,price,quantity,note\r\nO-1,58.4,5000,\"a, b\"\r\nO-2,1\r\n".encode("utf-8"))
+    write_table(src, tmp_path / "out.csv", ("order_id", "time", "quantity", "note"))
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == 'order_id,quantity,note\nO-1,5000,"a, b"\nO-2,,\n'
