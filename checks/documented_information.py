@@ -14,11 +14,23 @@ Rules
   evaluations and improvement look back at what was in force then, so they are exempt
   (kinds whose clauses all lie in 6.1, 9, 10, their annex counterparts, B.6.3, D.6.1, D.10).
 
+- doc.attachment-not-allowed (7.4.3 b): a record attaches a record's YAML or cms.yaml, a
+  hidden file, or a file another record attaches at a higher confidentiality level
+  (cms_build/publish.py attachment_problems: the site does not publish such a file either).
+- doc.invisible-characters (7.4.3 b, warning): a record or cms.yaml holds a bidirectional
+  control or an invisible format character (U+202E, U+200B, U+2066 ...; cms_build/invisible.py)
+  in a value or key: text that displays other than it reads is not protected against
+  improper use. Located at the character itself (file:line:col) where the file has it
+  literally, else at its value.
+
 Dates follow cms_build.calc.management: the due day itself is not late.
 """
 from __future__ import annotations
 
-from cms_build import dates
+from pathlib import Path
+
+from cms_build import dates, invisible
+from cms_build.publish import attachment_problems
 from cms_build.api import check
 from cms_build.calc.management import months_after, not_yet
 
@@ -151,3 +163,39 @@ def refers_to_superseded(ctx):
             yield source.issue(ref.path, f"names {ref.target}, which {new.id} superseded on {day}; "
                                          f"this record was approved on {made}, after that",
                                hint=f"name {new.id} instead, or say why the old version still applies")
+
+
+@check("doc.invisible-characters", title="文件化信息不含不可见或双向控制字符 No invisible or bidirectional characters",
+       clauses=["7.4.3 b"], severity="warning")
+def invisible_characters(ctx):
+    """7.4.3 b: documented information is protected against improper use and loss of integrity;
+    a U+202E or a zero-width character makes a value display other than it reads. Records and
+    cms.yaml (its site.title and organization name head every page of the site)."""
+    settings = ctx.settings
+    if settings.doc is not None:
+        yield from _invisible(settings.doc, settings.rel, Path(ctx.root) / settings.rel, None)
+    for record in ctx.records():
+        yield from _invisible(record.doc, record.rel, record.path, record.id)
+
+
+def _invisible(doc, rel, path, record_id):
+    if not any(invisible.find(text) for _, _, text in invisible.strings(doc.data)):
+        return  # the common case: no need to read the file again
+    try:
+        source = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        source = ""
+    yield from invisible.issues(doc, rel, source, record_id)
+
+
+@check("doc.attachment-not-allowed", title="附件不泄露其他记录或更高密级的文件 Attachments publish no other record nor a file above the record's level",
+       clauses=["7.4.3 b"], severity="error")
+def attachment_not_allowed(ctx):
+    """7.4.3 b: documented information is protected against loss of confidentiality. A record
+    is published at its own level, with its attachments: attaching a record's YAML (published
+    whole, past its profile), a hidden file, or a file a more confidential record attaches
+    would publish what that level keeps in."""
+    records = ctx.index.by_id
+    for (record_id, path), problem in sorted(attachment_problems(records.values(), ctx.schemas, ctx.root).items(),
+                                             key=lambda kv: (kv[0][0], str(kv[0][1]))):
+        yield records[record_id].issue(path, problem.message, hint=problem.hint)

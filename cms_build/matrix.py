@@ -152,15 +152,19 @@ def applies(c, adopted: set[str], excluded: dict[str, str]) -> bool:
     return _excluded(c.number, excluded) is None
 
 
-def build_matrix(result) -> dict:
-    """The conformity matrix of an engine Result (JSON-serialisable)."""
+def build_matrix(result, records=None, findings=None) -> dict:
+    """The conformity matrix of an engine Result (JSON-serialisable).
+
+    `records` and `findings` (default: all of the result) are what the matrix is computed
+    from: a public build passes only what it publishes (export.conformity_matrix), so that
+    each status follows from the evidence and findings the reader can see."""
     settings, as_of = result.settings, result.as_of
     adopted = set(settings.subsystems)
     excluded = exclusions(settings)
-    records = [r for r in result.records if r.valid]
+    records = [r for r in (result.records if records is None else records) if r.valid]
     evidence = evidence_records(records, result.schemas, as_of)
     checks = enforcing_checks(result.checks, settings, records)
-    against = findings_by_clause(result.findings)
+    against = findings_by_clause(result.findings if findings is None else findings)
     rows = []
     for c in load_catalogue():
         recs, rules, found = evidence.get(c.number, []), checks.get(c.number, []), against.get(c.number, [])

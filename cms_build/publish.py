@@ -15,16 +15,27 @@ can appear by accident:
   data are withheld. Results that aggregate unpublished inputs (a total) stay: a computation
   that must not publish a figure at all says so by naming its record;
 - findings are kept only for published records, and only when they do not point into a
-  restricted field (their messages quote field values).
+  restricted field (their messages quote field values);
+- attached files (`attachments`): a file another record attaches at a level this profile
+  does not show is not published, nor, in any profile, a record's YAML or a hidden file
+  (rule doc.attachment-not-allowed says so at the field); a table whose rows the schema
+  describes (`x-rows` on the file field: the array property whose items are its rows) is
+  published as a CSV of the columns this profile shows, an allow-list: a column the row
+  schema marks `x-confidentiality` above the profile, or does not know, is left out. A
+  spreadsheet (xlsx ...) of such rows is not published at all ("restricted"): its sheets,
+  hidden columns, comments and formulas cannot be redacted column by column.
 """
 from __future__ import annotations
 
 import copy
+import csv
 import dataclasses
+import io
 import re
+from pathlib import Path
 
-from .records import parse_path
-from .schemas import values_at
+from .records import SETTINGS_FILE, parse_path
+from .schemas import ANY, values_at
 
 LEVELS = {"public": 0, "internal": 1, "confidential": 2}
 PROFILES = {"public": 0, "internal": 2}
@@ -41,9 +52,10 @@ class View:
         self.records = [r for r in sorted(result.index.by_id.values(), key=lambda r: r.id)
                         if self._may_show(r)]
         self.ids = {r.id for r in self.records}
+        self._attachments = None  # (record id, path) -> AttachmentProblem, computed when first asked
         self._data = {r.id: self._redact(r) for r in self.records}
         # Public output names no unpublished record at all (internal hides nothing).
-        self.hider = Hider(set(result.index.by_id) - self.ids if self.level == 0 else set())
+        self.hider = Hider(set(result.index.by_id) - self.ids if self.level == 0 else set(), visible=self.ids)
 
     # -- records ---------------------------------------------------------------------
     def _may_show(self, record) -> bool:
@@ -80,6 +92,50 @@ class View:
     def is_restricted_path(self, record, path) -> bool:
         p = parse_path(path) if not isinstance(path, tuple) else path
         return any(p[: len(r)] == r for r in self.restricted_paths(record))
+
+    # -- attached files --------------------------------------------------------------
+    def attachments(self, record) -> list["Attachment"]:
+        """Every file the record attaches (in the fields this profile shows) and how this
+        profile may publish it."""
+        if self._attachments is None:
+            self._attachments = attachment_problems(self.result.index.by_id.values(), self.result.schemas,
+                                                    self.result.root)
+        root = self.result.root
+        kind = self.result.schemas.kinds.get(record.kind)
+        out = []
+        for pattern in (kind.files if kind else []):
+            for path, value in values_at(self.data(record), pattern):
+                if not isinstance(value, str):
+                    continue
+                resolved = record.resolve_file(root, value)
+                if resolved is None or not resolved.is_file():
+                    out.append(Attachment(record.id, path, value, None, "missing"))
+                    continue
+                problem = self._attachments.get((record.id, path))
+                if problem and (problem.other is None or not self.visible(problem.other)):
+                    out.append(Attachment(record.id, path, value, resolved, "no", reason=problem.message))
+                    continue
+                out.append(self._table(record, kind, pattern, path, value, resolved))
+        return out
+
+    def _table(self, record, kind, pattern: tuple, path: tuple, value: str, resolved: Path) -> "Attachment":
+        """A file as this profile publishes it: whole, or a table of the columns it shows."""
+        rows = self.result.schemas.property_schema(kind, tuple(0 if p == ANY else p for p in pattern)).get("x-rows")
+        if not isinstance(rows, str) or self.level >= LEVELS["confidential"]:
+            return Attachment(record.id, path, value, resolved, "copy")
+        row_pattern = pattern[:-1] + (rows, ANY)
+        hidden = {p[len(row_pattern)] for p, level in kind.restricted
+                  if len(p) == len(row_pattern) + 1 and p[:len(row_pattern)] == row_pattern and LEVELS[level] > self.level}
+        hidden |= {c for c in record.data.get("confidential_fields") or [] if isinstance(c, str)
+                   and parse_path(c)[:1] == (rows,) and len(parse_path(c)) == 1}  # the whole table listed
+        if not hidden:
+            return Attachment(record.id, path, value, resolved, "copy")
+        known = self.result.schemas.property_schema(kind, tuple(0 if p == ANY else p for p in row_pattern))
+        columns = tuple(c for c in (known.get("properties") or {}) if c not in hidden)
+        if resolved.suffix.lower() != ".csv" or rows in hidden:
+            return Attachment(record.id, path, value, resolved, "no",
+                              reason=f"its rows hold {', '.join(sorted(hidden))}, which this edition leaves out")
+        return Attachment(record.id, path, value, resolved, "table", columns=columns)
 
     # -- findings and results --------------------------------------------------------
     @property
@@ -214,16 +270,41 @@ class Hider:
       what only classifies it (category, group, kind, unit ...) stays.
     """
 
-    def __init__(self, hidden: set):
+    def __init__(self, hidden: set, visible=()):
         self.hidden = hidden
         self.keys: dict[str, str] = {}
+        # compared casefolded: "oc-2025" in a file name is the record OC-2025 all the same
+        self._hidden = {h.casefold() for h in hidden}
+        self._visible = {v.casefold() for v in visible} - self._hidden
 
     def _token(self, match) -> str:
+        """A word of id characters with every unpublished id in it replaced: the whole word
+        ("OC-2025"), or a part of it between separators ("OC-2025-FS.pdf", "X_v2",
+        "report_OC-2025"). The longest id that fits wins, so a published "OC-2025-FS" stays
+        itself although an unpublished "OC-2025" begins it."""
         token = match.group(0)
-        if token in self.hidden:
+        low = token.casefold()
+        if low in self._visible:
+            return token
+        if low in self._hidden:
             return RESTRICTED
-        bare = token.rstrip("._-")
-        return RESTRICTED + token[len(bare):] if bare in self.hidden else token
+        cuts = [i for i, ch in enumerate(token) if ch in "._-"]
+        starts, ends = [0, *(i + 1 for i in cuts)], [*cuts, len(token)]
+        out, pos = [], 0
+        for start in starts:
+            if start < pos:
+                continue
+            for end in reversed(ends):
+                if end <= start:
+                    break
+                part = low[start:end]
+                if part in self._hidden or part in self._visible:
+                    out.append(token[pos:start])
+                    out.append(RESTRICTED if part in self._hidden else token[start:end])
+                    pos = end
+                    break
+        out.append(token[pos:])
+        return "".join(out)
 
     def text(self, value):
         if not isinstance(value, str) or not self.hidden:
@@ -265,3 +346,91 @@ class Hider:
 
     def finding(self, f):
         return dataclasses.replace(f, message=self.text(f.message), hint=self.text(f.hint), path=self.text(f.path))
+
+
+# -- attached files ------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Attachment:
+    """One attached file of a record and how a profile publishes it: "copy" (as it is),
+    "table" (a CSV of `columns` only), "no" (restricted, `reason` says why) or "missing"."""
+    record: str
+    path: tuple
+    value: str
+    file: Path | None
+    publish: str
+    columns: tuple = ()
+    reason: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class AttachmentProblem:
+    message: str
+    hint: str
+    other: str | None = None  # the record whose attachment it also is, at a higher level
+
+
+def attachment_problems(records, schemas, root: Path) -> dict:
+    """(record id, data path) -> AttachmentProblem, for every attachment no record may have:
+    a record's YAML or cms.yaml (a record is published through its profile, field by field:
+    its file would publish it whole), a hidden file or one in a hidden folder (.git, .env),
+    and a file another record attaches at a higher confidentiality level (publishing it
+    with this record would publish that record's evidence). Used by the View (such a file
+    is not published) and by the rule doc.attachment-not-allowed (the finding)."""
+    root = Path(root).resolve()
+    records = sorted(records, key=lambda r: r.id)
+    record_files = {Path(r.path).resolve(): r for r in records}
+    settings_file = (root / SETTINGS_FILE).resolve()
+    attached: list[tuple] = []  # (record, path, resolved)
+    for record in records:
+        kind = schemas.kinds.get(record.kind)
+        for pattern in (kind.files if kind else []):
+            for path, value in values_at(record.data, pattern):
+                resolved = record.resolve_file(root, value) if isinstance(value, str) else None
+                if resolved is not None and resolved.is_file():
+                    attached.append((record, path, resolved))
+    by_file: dict = {}
+    for record, path, resolved in attached:
+        by_file.setdefault(resolved, []).append(record)
+    out = {}
+    for record, path, resolved in attached:
+        rel = resolved.relative_to(root).as_posix()
+        owner = record_files.get(resolved)
+        if owner is not None or resolved == settings_file:
+            what = (f"the record file of {owner.id}: a record is published field by field through its profile, "
+                    "its YAML would be published whole") if owner is not None else \
+                "the settings file: it is the organization's configuration, not evidence"
+            out[(record.id, path)] = AttachmentProblem(
+                f"attaches {rel}, {what}", "attach the evidence itself (a PDF, a CSV), or refer to "
+                "a record by its id in a reference field")
+            continue
+        if any(part.startswith(".") for part in Path(rel).parts):
+            out[(record.id, path)] = AttachmentProblem(
+                f"attaches {rel}, a hidden file or a file in a hidden folder", "attach evidence from a visible "
+                "folder of the repository; hidden files (.git, .env ...) are never published")
+            continue
+        mine = LEVELS.get(record.confidentiality, 1)
+        higher = [r for r in by_file[resolved] if LEVELS.get(r.confidentiality, 1) > mine]
+        if higher:
+            other = max(higher, key=lambda r: (LEVELS.get(r.confidentiality, 1), r.id))
+            out[(record.id, path)] = AttachmentProblem(
+                f"attaches {rel}, which {other.id} ({other.confidentiality}) also attaches: published with this "
+                f"{record.confidentiality} record, it would publish {other.id}'s evidence",
+                f"mark this record {other.confidentiality}, or attach a copy that may be published at its level",
+                other=other.id)
+    return out
+
+
+def write_table(source: Path, dest: Path, columns: tuple) -> None:
+    """The CSV at source as a CSV of `columns` only, in that order (those its header has).
+
+    Read as UTF-8 (with or without BOM), written with '\n' line ends: same input, same bytes."""
+    text = source.read_text(encoding="utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    keep = [header.index(c) for c in columns if c in header]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([header[i] for i in keep])
+    for row in reader:
+        writer.writerow([row[i] if i < len(row) else "" for i in keep])
+    dest.write_text(buf.getvalue(), encoding="utf-8")

@@ -7,6 +7,8 @@ A kind schema carries, besides standard JSON Schema, a few annotations the engin
 - ``x-ref``: on a string property, the kind (or list of kinds) of record it names; the
   index checks that the record exists and is of that kind;
 - ``x-file``: on a string property, a path to a file in the repository (evidence, CSV);
+- ``x-rows``: beside ``x-file``, the array property (a sibling) whose item schema describes the
+  file's rows: a public build publishes such a table with only the columns it shows (publish.py);
 - ``x-confidentiality``: on a property, the lowest build profile that may publish it
   (``internal`` or ``confidential``); public builds leave such fields out.
 

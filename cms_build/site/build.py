@@ -23,11 +23,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import markupsafe
 import yaml
 
 from ..errors import CmsProblem
 from ..paths import bundled
-from . import urls
+from ..publish import write_table
+from . import security, urls
+from .escape import html_text
 from .history import History, read_history
 from .model import SiteModel
 from .pages import Pages, environment
@@ -166,25 +169,31 @@ def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], wa
     pages.computations()
     pages.home(sections)
     pages.export()
-    for target, source in sorted(model.attachment_sources.items()):
+    for target, attachment in sorted(model.attachment_sources.items()):
         dest = docs / target
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, dest)
+        if attachment.publish == "table":  # only the columns this profile shows (publish.View)
+            write_table(attachment.file, dest, attachment.columns)
+        else:
+            shutil.copyfile(attachment.file, dest)
     for d in reversed(dirs):  # the organization's assets override the bundled ones
         if (d / "assets").is_dir():
             shutil.copytree(d / "assets", docs / "assets", dirs_exist_ok=True)
-    kinds_in_nav = [{model.kind_title(k): urls.kind_page(k)} for k in kinds if model.by_kind.get(k)]
-    nav = [{t["home"]: urls.HOME}, {t["matrix"]: urls.MATRIX}, {t["findings"]: urls.FINDINGS},
-           {t["records"]: [urls.RECORDS, *kinds_in_nav]}]
+    # navigation labels reach the theme's HTML unescaped (nav and tabs): HTML text (escape.html)
+    kinds_in_nav = [{html_text(model.kind_title(k)): urls.kind_page(k)} for k in kinds if model.by_kind.get(k)]
+    nav = [{html_text(t["home"]): urls.HOME}, {html_text(t["matrix"]): urls.MATRIX},
+           {html_text(t["findings"]): urls.FINDINGS}, {html_text(t["records"]): [urls.RECORDS, *kinds_in_nav]}]
     for section in sections:
-        nav.append({section["nav"]: section["page"]})
-    nav.append({t["computations"]: urls.COMPUTATIONS})
+        nav.append({html_text(section["nav"]): section["page"]})
+    nav.append({html_text(t["computations"]): urls.COMPUTATIONS})
     return nav
 
 
 def write_config(work: Path, docs: Path, model: SiteModel, nav: list, out: Path) -> Path:
     config = yaml.safe_load(base_config_path().read_text(encoding="utf-8"))
-    config["site_name"] = model.site_title()
+    # site_name is written into <title>, the header and aria-label attributes as it is (the
+    # theme does not escape it): HTML text, safe in text and in quoted attributes alike
+    config["site_name"] = html_text(model.site_title())
     config["docs_dir"] = str(docs)
     config["site_dir"] = str(out)  # replaced by the temporary folder at build time
     config["nav"] = nav
@@ -196,6 +205,9 @@ def write_config(work: Path, docs: Path, model: SiteModel, nav: list, out: Path)
         config["site_url"] = url
     theme = config.setdefault("theme", {})
     theme["language"] = model.lang
+    # the CSP meta, the escaped page title and the theme's inline scripts as files (site/theme)
+    theme["custom_dir"] = str(bundled("site") / "theme")
+    config.setdefault("extra", {})["cms_csp"] = security.CSP
     for plugin in config.get("plugins", []):
         if isinstance(plugin, dict) and "search" in plugin:
             plugin["search"] = {**(plugin["search"] or {}), "lang": model.lang}
@@ -251,6 +263,9 @@ def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None) -> N
     try:
         with _epoch(as_of):
             cfg = load_config(config_file=str(config_file), site_dir=str(site_dir))
+            # written as HTML text (write_config); Markup keeps the theme's own `| e` from
+            # escaping it twice where it does escape
+            cfg["site_name"] = markupsafe.Markup(cfg["site_name"])
             cfg.plugins.on_startup(command="build", dirty=False)
             try:
                 build(cfg)

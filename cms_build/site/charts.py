@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import warnings
 
+from .. import invisible
+
 _RC = {
     "svg.hashsalt": "cms-evidence-site",
     "svg.fonttype": "none",
@@ -78,8 +80,9 @@ def line_chart(title: str, unit: str, series: list[tuple[str, dict]], *, hlines=
 
 
 def _label(text) -> str:
-    """Record text as a chart label: no mathtext ($), not hidden (leading _)."""
-    return str(text).replace("\\", "\\\\").replace("$", r"\$").lstrip("_") or " "
+    """Record text as a chart label: no mathtext ($), not hidden (leading _), invisible
+    characters shown (⟨U+202E⟩, as everywhere on the site). matplotlib writes it as XML text."""
+    return invisible.visible(str(text)).replace("\\", "\\\\").replace("$", r"\$").lstrip("_") or " "
 
 
 def _num(v) -> bool:

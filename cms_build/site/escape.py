@@ -12,7 +12,9 @@ extensions the site enables) renders as exactly that text:
   headings, lists, block quotes) becomes a numeric character reference, which Markdown
   passes through untouched and the browser shows as the character;
 - line breaks become <br>, so a value is always one line and can never start a block
-  (a heading, a list, a code block, a table row) of its own.
+  (a heading, a list, a code block, a table row) of its own;
+- bidirectional controls and invisible format characters (cms_build/invisible.py) are shown
+  as a visible mark, ⟨U+202E⟩, so that no value displays other than it reads.
 Letters, digits, spaces and all non-ASCII text (Chinese) are kept as they are, so the
 Markdown stays readable and searchable.
 
@@ -22,8 +24,12 @@ escaping. The jinja2 environment applies `md` to every `{{ expression }}` automa
 """
 from __future__ import annotations
 
+import html
 import math
 import re
+import unicodedata
+
+from .. import invisible
 
 # ASCII characters kept as they are: letters, digits, space and punctuation that no Markdown
 # syntax of the enabled extensions uses inside a line.
@@ -39,6 +45,8 @@ for _cp in [*range(0, 32), 127, *range(128, 160)]:
 # Unicode line and paragraph separators would end a line for some parsers.
 _TABLE[0x2028] = "<br>"
 _TABLE[0x2029] = "<br>"
+# Characters that reverse or hide text show themselves (they are not Markdown: no escaping).
+_TABLE.update({cp: invisible.mark(chr(cp)) for cp in invisible.INVISIBLE})
 
 
 _NUMBERED = re.compile(r"^([0-9]+)\.")
@@ -104,8 +112,17 @@ def join(parts, sep: str = ", ") -> Md:
 
 def attr(value) -> str:
     """A value for an HTML attribute the site writes (ids and classes are ASCII already)."""
-    import html
     return html.escape(str(value), quote=True)
+
+
+def html_text(value) -> str:
+    """A value as HTML text on one line, for what the theme writes as it is (the site name in
+    <title>, the header and aria-label attributes; navigation labels): &, <, >, " and ' as
+    entities (safe in text and in quoted attributes), control characters dropped, invisible
+    ones shown (⟨U+202E⟩), line breaks as spaces."""
+    text = " ".join(str(value if value is not None else "").split())
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
+    return html.escape(invisible.visible(text), quote=True)
 
 
 def fmt_number(value, digits: int = 6) -> str:

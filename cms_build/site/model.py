@@ -75,7 +75,8 @@ class SiteModel:
         self._labels: dict = {}
         self.envelope = list(self.schemas.by_id(SCHEMA_BASE + "envelope.schema.json").get("properties", {}))
         self.attachments: dict[tuple, str] = {}  # (record id, path tuple) -> docs path
-        self.attachment_sources: dict[str, Path] = {}  # docs path -> file to copy
+        self.attachment_sources: dict = {}  # docs path -> publish.Attachment to copy (or to cut to its columns)
+        self.withheld_files: dict[tuple, str] = {}  # (record id, path tuple) -> why this profile does not publish it
 
     # -- labels -------------------------------------------------------------------------
     def kind_title(self, kind: str) -> str:
@@ -159,26 +160,22 @@ class SiteModel:
         return bool(self.field_schema(record.kind, path).get("x-file"))
 
     def collect_attachments(self) -> None:
-        """Attached files of the published records, under names the site chooses."""
-        root = self.result.root
+        """Attached files of the published records, under names the site chooses, as the View
+        publishes them (publish.View.attachments): whole, as a table of the columns this
+        profile shows, or not at all (shown as restricted)."""
         for record in self.records:
-            kind = self.schemas.kinds.get(record.kind)
-            if kind is None or not kind.files:
-                continue
             n = 0
-            for pattern in kind.files:
-                for path, value in values_at(self.data(record), pattern):
-                    if not isinstance(value, str):
-                        continue
-                    resolved = record.resolve_file(root, value)
-                    if resolved is None or not resolved.is_file():
-                        continue
-                    n += 1
-                    ext = resolved.suffix.lower().lstrip(".")
-                    ext = ext if ext in SAFE_EXTENSIONS else "bin"
-                    target = f"files/{record.id}/{n}.{ext}"
-                    self.attachments[(record.id, path)] = target
-                    self.attachment_sources[target] = resolved
+            for a in self.view.attachments(record):
+                if a.publish == "no":
+                    self.withheld_files[(record.id, a.path)] = a.reason
+                if a.publish not in ("copy", "table"):
+                    continue
+                n += 1
+                ext = a.file.suffix.lower().lstrip(".")
+                ext = ext if ext in SAFE_EXTENSIONS else "bin"
+                target = f"files/{record.id}/{n}.{ext}"
+                self.attachments[(record.id, a.path)] = target
+                self.attachment_sources[target] = a
 
     # -- settings -------------------------------------------------------------------------
     @property

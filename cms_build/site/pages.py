@@ -392,7 +392,8 @@ class Pages:
         groups = [{"title": t["subsystem_names"].get(s, s), "clauses": by_sub[s]}
                   for s in [*SUBSYSTEMS, *sorted(set(by_sub) - set(SUBSYSTEMS))] if s in by_sub]
         self.render("matrix.md.j2", rel, L=L, available=True, groups=groups, overview=overview,
-                    not_applicable=not_applicable, summary=self.matrix_summary(L))
+                    not_applicable=not_applicable, summary=self.matrix_summary(L),
+                    public_note=md(t["matrix_public_note"]) if m.public else Md(""))
 
     def matrix_summary(self, L) -> Md:
         """Clause statuses counted from the matrix as this View shows it."""

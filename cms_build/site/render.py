@@ -81,6 +81,8 @@ class RecordRenderer:
         target = self.m.attachments.get((self.record.id, path))
         if target:
             return self.link.to(target, value)
+        if (self.record.id, path) in self.m.withheld_files:  # not published: publish.View.attachments
+            return join([md(value), restricted(self.t)], " ")
         return Md(f'{md(value)} <span class="cms-missing">({md(self.t["attachment_missing"])})</span>')
 
     def inline(self, path: tuple, value, depth: int = 0) -> Md:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import http
 import http.server
 import os
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 import click
 
 from ..paths import bundled
+from . import security
 from .build import BuildError, build_site
 
 _SKIP = {".git", "_site", "_build", "node_modules", "__pycache__", ".pytest_cache"}
@@ -47,7 +49,15 @@ def snapshot(folders: list[Path], ignore: list[Path]) -> dict:
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")  # a rebuilt page shows on reload
+        for name, value in security.HEADERS.items():  # the site's CSP, nosniff (security.py)
+            self.send_header(name, value)
         super().end_headers()
+
+    def list_directory(self, path):
+        """No folder listings: a folder without index.html is not found (the site links pages,
+        never folders, and a listing would show every file, attached ones included)."""
+        self.send_error(http.HTTPStatus.NOT_FOUND, "Not found")
+        return None
 
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
         pass

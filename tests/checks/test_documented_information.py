@@ -104,3 +104,62 @@ def test_reviews_may_name_superseded_records(org):
                                           inputs={"policy": {"summary": "x", "refs": ["ROLE-A1"]}}, outputs={},
                                           approved_on="2026-03-01"))
     assert [f.record for f in only(org.run("2026-06-30"), "doc.current-refers-to-superseded")] == []
+
+
+def test_invisible_and_bidirectional_characters_are_a_warning_at_the_character(org):
+    import yaml
+    org.settings(subsystems=["A"], site={"title": "站\u202e点"})
+    text = yaml.safe_dump(org.record("policy", "POL-1", statement="x\u200by", issued_by="z",
+                                     tags=["ok", "a\u2066b\u2069"]), allow_unicode=True, sort_keys=False)
+    text = text.replace("title: policy POL-1", 'title: "a\\u202eb"')  # escaped: not in the file as such
+    org.add("policy/POL-1.yaml", text)
+    lines = text.splitlines()
+    found = sorted((f.file, f.line, f.col, f.path, f.severity, f.message) for f in org.run().findings
+                   if f.rule == "doc.invisible-characters")
+    assert lines[2] == 'title: "a\\u202eb"' and lines[13] == "statement: x\u200by"
+    assert found == [
+        # cms.yaml line 6 is "  title: 站\u202e点": the value starts at column 10, the character is the 11th
+        ("cms.yaml", 6, 11, "site.title", "warning", "the value holds 1 invisible or bidirectional character "
+         "(U+202E RIGHT-TO-LEFT OVERRIDE), first at character 2: it may display other than it reads"),
+        # written as an escape, so located at its value: "title: " is 7 columns
+        ("policy/POL-1.yaml", 3, 8, "title", "warning", "the value holds 1 invisible or bidirectional character "
+         "(U+202E RIGHT-TO-LEFT OVERRIDE), first at character 2: it may display other than it reads"),
+        # "statement: x" is 12 columns: the zero-width space is the 13th
+        ("policy/POL-1.yaml", 14, 13, "statement", "warning", "the value holds 1 invisible or bidirectional "
+         "character (U+200B ZERO WIDTH SPACE), first at character 2: it may display other than it reads"),
+        ("policy/POL-1.yaml", line_of(org, "policy/POL-1.yaml", "- a\u2066b"), 4, "tags[1]", "warning", "the value holds 2 invisible "
+         "or bidirectional characters (U+2066 LEFT-TO-RIGHT ISOLATE, U+2069 POP DIRECTIONAL ISOLATE), first at "
+         "character 2: it may display other than it reads"),
+    ]
+
+
+def test_text_without_invisible_characters_is_not_flagged(org):
+    org.settings(subsystems=["A"], site={"title": "滨江　发电 Ünïcode – 中文"})  # full-width space, accents, dash
+    org.add("policy/POL-1.yaml", org.record("policy", "POL-1", statement="推进燃料清洁化。\n第二行", issued_by="z"))
+    assert [f for f in org.run().findings if f.rule == "doc.invisible-characters"] == []
+
+
+def test_an_attachment_may_not_be_a_record_a_hidden_file_or_a_more_confidential_records_file(org):
+    org.settings(subsystems=["A"])
+    org.add("policy/secret.pdf", b"%PDF secret")
+    org.add("policy/.env", "TOKEN=1")
+    org.add("policy/open.pdf", b"%PDF open")
+    org.add("policy/POL-C.yaml", org.record("policy", "POL-C", statement="s", issued_by="z",
+                                            confidentiality="confidential", attachments=[{"path": "secret.pdf"}]))
+    org.add("policy/POL-1.yaml", org.record(
+        "policy", "POL-1", statement="s", issued_by="z", confidentiality="public",
+        attachments=[{"path": "secret.pdf"}, {"path": ".env"}, {"path": "POL-C.yaml"}, {"path": "../cms.yaml"},
+                     {"path": "open.pdf"}]))
+    first = line_of(org, "policy/POL-1.yaml", "- path: secret.pdf")
+    found = [(f.file, f.line, f.col, f.path, f.severity, f.message) for f in org.run().findings
+             if f.rule == "doc.attachment-not-allowed"]
+    assert found == [  # "- path: " is 8 columns: each value starts at column 9
+        ("policy/POL-1.yaml", first, 9, "attachments[0].path", "error", "attaches policy/secret.pdf, which POL-C "
+         "(confidential) also attaches: published with this public record, it would publish POL-C's evidence"),
+        ("policy/POL-1.yaml", first + 1, 9, "attachments[1].path", "error",
+         "attaches policy/.env, a hidden file or a file in a hidden folder"),
+        ("policy/POL-1.yaml", first + 2, 9, "attachments[2].path", "error", "attaches policy/POL-C.yaml, the record "
+         "file of POL-C: a record is published field by field through its profile, its YAML would be published whole"),
+        ("policy/POL-1.yaml", first + 3, 9, "attachments[3].path", "error",
+         "attaches cms.yaml, the settings file: it is the organization's configuration, not evidence"),
+    ]  # open.pdf, attached by POL-1 alone, is fine; so is POL-C's own secret.pdf

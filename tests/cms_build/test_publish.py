@@ -135,3 +135,77 @@ def test_internal_view_hides_nothing(org):
     view = View(build(org), "internal")
     assert view.hider.hidden == set()
     assert view.hider("INT and CONF") == "INT and CONF"
+
+
+def test_hider_finds_an_unpublished_id_inside_a_longer_word():
+    from cms_build.publish import Hider
+    hide = Hider({"OC-2025", "X", "AD-2024-01"}, visible={"OC-2025-FS", "AD-2024-010", "PUB"})
+    assert hide("OC-2025-FS.pdf") == "OC-2025-FS.pdf"  # a published id that an unpublished one begins
+    assert hide("OC-2025-AB.pdf") == "restricted-AB.pdf"
+    assert hide("scan_OC-2025.v2.pdf") == "scan_restricted.v2.pdf"
+    assert hide("X_v2 and X-ray, not Xv2 nor AX") == "restricted_v2 and restricted-ray, not Xv2 nor AX"
+    assert hide("oc-2025-ab.pdf") == "restricted-ab.pdf"  # case does not hide it
+    assert hide("AD-2024-010 AD-2024-01.csv AD-2024-011") == "AD-2024-010 restricted.csv AD-2024-011"
+    assert hide("见OC-2025号文件") == "见restricted号文件"
+    assert hide({"files": ["PUB_OC-2025.pdf"]}) == {"files": ["PUB_restricted.pdf"]}
+
+
+def test_public_matrix_status_follows_from_what_it_publishes(org):
+    from cms_build.export import conformity_matrix
+    org.settings(subsystems=["A"])
+    org.add("policy/PUB.yaml", org.record("policy", "PUB", statement="公开方针", issued_by="总经理",
+                                          confidentiality="public"))
+    org.add("policy/CONF.yaml", org.record("policy", "CONF", statement="保密", issued_by="x",
+                                           confidentiality="confidential"))
+    org.add("checks/only_conf.py", (
+        "from cms_build.api import check\n"
+        "@check('org.conf-only', title='t', clauses=['9.3.1'], severity='error', kinds=['policy'])\n"
+        "def flag(r, ctx):\n"
+        "    if r.id == 'CONF':\n"
+        "        yield r.issue('statement', 'a nonconformity of the confidential record')\n"))
+    result = org.run()
+
+    def clause(profile):
+        matrix = conformity_matrix(result, View(result, profile))
+        return next(c for c in matrix["clauses"] if c["number"] == "9.3.1"), matrix
+
+    internal, _ = clause("internal")
+    assert internal["status"] == "nonconforming" and "CONF" in [f["record"] for f in internal["findings"]]
+    public, matrix = clause("public")
+    # the only error is on a record the public edition leaves out: it shows no finding, so no
+    # status it cannot support; the check ran on the published PUB, which is its evidence
+    assert public["findings"] == [] and public["status"] == "conforming"
+    assert all(c["status"] != "nonconforming" or any(f["severity"] == "error" for f in c["findings"])
+               for c in matrix["clauses"])
+    assert all(e["id"] != "CONF" for c in matrix["clauses"] for e in c["evidence"])
+
+
+def test_an_attached_table_is_published_with_the_columns_the_profile_shows(org):
+    org.settings(subsystems=["B"])
+    org.add("trading/t.xlsx", b"PK\x03\x04 not really a workbook")
+    org.add("trading/o.csv", "order_id,price,quantity,secret\nO-1,58.4,5000,x\n")
+    org.add("trading/TL-1.yaml", org.record("trade_ledger", "TL-1", confidentiality="public", account="ACC-1",
+                                            period={"start": "2025-01-01", "end": "2025-12-31"},
+                                            trades_file="t.xlsx", orders_file="o.csv"))
+    result = org.run()
+    record = result.index.by_id["TL-1"]
+    public = {a.path: a for a in View(result, "public").attachments(record)}
+    # a spreadsheet of trades (price, fees, counterparty ... are internal): not published at all
+    assert public[("trades_file",)].publish == "no"
+    assert public[("trades_file",)].reason == ("its rows hold counterparty, counterparty_account, fees, invoice_no, "
+                                                "price, which this edition leaves out")
+    # a CSV of orders: the order columns the public profile shows, in the schema's order; the
+    # unknown column 'secret' and the internal 'price' are not among them
+    orders = public[("orders_file",)]
+    assert orders.publish == "table" and "price" not in orders.columns and "secret" not in orders.columns
+    assert orders.columns[:3] == ("order_id", "time", "account") and "quantity" in orders.columns
+    internal = {a.path: a.publish for a in View(result, "internal").attachments(record)}
+    assert internal == {("trades_file",): "copy", ("orders_file",): "copy"}
+
+
+def test_write_table_keeps_only_the_given_columns(tmp_path):
+    from cms_build.publish import write_table
+    src = tmp_path / "in.csv"
+    src.write_bytes("\ufefforder_id,price,quantity,note\r\nO-1,58.4,5000,\"a, b\"\r\nO-2,1\r\n".encode("utf-8"))
+    write_table(src, tmp_path / "out.csv", ("order_id", "time", "quantity", "note"))
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == 'order_id,quantity,note\nO-1,5000,"a, b"\nO-2,,\n'

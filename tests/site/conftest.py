@@ -85,3 +85,55 @@ def mini_org(org) -> Path:
         "    total.notes.append('2000 + 500 = 2500')\n"
         "    return {'total': total.as_dict()}\n"))
     return org.root
+
+
+# Breaks out of every HTML context a value could reach: text, a double- or single-quoted
+# attribute, <title>, a <script> block, a URL; and a bidirectional override.
+PAYLOAD = ("</title></script><script>alert('xss-1')</script>\"><img src=x onerror=alert('xss-2')>"
+           "'><svg onload=alert('xss-3')>[x](javascript:alert('xss-4'))\u202e")
+
+
+def hostile_org(org) -> Path:
+    """mini_org with PAYLOAD in every value the site renders: cms.yaml's site.title and
+    organization name, titles and fields of records (public ones too), an organization's rule
+    (title, description, message), a computation (title, labels, formula, unit, notes),
+    an organization's word for every navigation label, and git authors and messages."""
+    import subprocess
+    root = mini_org(org)
+    org.settings(organization={"name": f"组织 {PAYLOAD}", "name_en": f"Org {PAYLOAD}", "profile": "ORG-1"},
+                 subsystems=["A"], language="zh", site={"title": f"站点 {PAYLOAD}"})
+    org.add("policy/POL-X.yaml", org.record(
+        "policy", "POL-X", title=f"标题 {PAYLOAD}", confidentiality="public", statement=f"内容 {PAYLOAD}",
+        issued_by=PAYLOAD, author=PAYLOAD, owner=PAYLOAD, notes=f"备注\n{PAYLOAD}",
+        attachments=[{"path": "evidence.pdf", "title": PAYLOAD}],
+        communication=[{"date": "2025-01-15", "audience": PAYLOAD, "channel": PAYLOAD}]))
+    # fields with a pattern: the record is invalid, and still shown (with its error) as text
+    org.add("policy/POL-Y.yaml", org.record(
+        "policy", "POL-Y", title=PAYLOAD, confidentiality="public", statement=PAYLOAD, issued_by=PAYLOAD,
+        doc_no=PAYLOAD, version=PAYLOAD, tags=[PAYLOAD], **{PAYLOAD[:60]: PAYLOAD}))
+    org.add("policy/evidence.pdf", b"%PDF-1.4 evidence")
+    org.add("checks/hostile.py", (
+        "from cms_build.api import check, computation\n"
+        "from cms_build.trace import Traced, record_source\n"
+        f"P = {PAYLOAD!r}\n\n"
+        "def hostile(record, ctx):\n"
+        "    if record.id == 'POL-X':\n"
+        "        yield record.issue('statement', '发现 ' + P, hint='提示 ' + P)\n\n"
+        "hostile.__doc__ = '说明 ' + P\n"
+        "hostile = check('org.hostile', title='规则 ' + P, clauses=['5.2'], severity='warning',\n"
+        "                kinds=['policy'])(hostile)\n\n"
+        "@computation('hostile-calc', title='计算 ' + P, clauses=['6.1.2'])\n"
+        "def calc(ctx):\n"
+        "    pol = ctx.get('POL-X')\n"
+        "    t = Traced(3.0, P, label='标签 ' + P, formula='F = ' + P)\n"
+        "    t.add(P, P, 3.0, P, record_source(pol, 'statement'))\n"
+        "    t.notes.append('注 ' + P)\n"
+        "    return {'total': t.as_dict(), P: P}\n"))
+    words = {"home", "matrix", "findings", "records", "computations", "emissions", "trading", "neutrality"}
+    org.write("site/strings.yaml", {"zh": {w: f"{w} {PAYLOAD}" for w in words}})
+    env = {"GIT_AUTHOR_NAME": PAYLOAD, "GIT_AUTHOR_EMAIL": "a@example.invalid", "GIT_COMMITTER_NAME": PAYLOAD,
+           "GIT_COMMITTER_EMAIL": "a@example.invalid", "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+           "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z", "HOME": str(root), "PATH": "/usr/bin:/bin"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", f"提交 {PAYLOAD}"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, env=env, capture_output=True)
+    return root

@@ -14,6 +14,7 @@ import shutil
 import threading
 from pathlib import Path
 
+import markupsafe
 import pytest
 
 from tests.conftest import EXAMPLE, REPO
@@ -33,6 +34,7 @@ pytestmark = [
 ]
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
 url_config: dict[str, dict] = {}  # the served sites' search configuration, by server URL
+served: dict[str, Path] = {}  # the served folder, by server URL
 
 
 def artifacts() -> Path:
@@ -43,22 +45,26 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, example_sites):
-    """Four sites under one local server: the example (built once per session, see
-    conftest.example_sites) and a small organization, both profiles."""
+    """Six sites under one local server: the example (built once per session, see
+    conftest.example_sites), a small organization and a hostile one, both profiles."""
     from tests.conftest import OrgRepo
-    from .conftest import mini_org
+    from .conftest import hostile_org, mini_org
     base = tmp_path_factory.mktemp("served")
     mini_root = mini_org(OrgRepo(tmp_path_factory.mktemp("mini") / "org"))
+    hostile_root = hostile_org(OrgRepo(tmp_path_factory.mktemp("hostile") / "org"))
     for profile in ("internal", "public"):
         shutil.copytree(example_sites[profile], base / f"example-{profile}")
         build(mini_root, base / f"mini-{profile}", profile)
+        build(hostile_root, base / f"hostile-{profile}", profile)
     from cms_build.site.serve import make_server
     httpd = make_server(base)  # what `cms serve` uses: 127.0.0.1, a free port
+    httpd.base = base
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{httpd.server_address[1]}"
     # every site has the same search configuration (language, separator): what an empty index carries
     url_config[url] = json.loads((base / "example-internal/search/search_index.json").read_text("utf-8"))["config"]
+    served[url] = base
     yield url
     httpd.shutdown()
     httpd.server_close()
@@ -88,12 +94,15 @@ def page(browser_context, server):
     empty = json.dumps({"config": url_config[server], "docs": []})
     tab.route("**/search/search_index.json", lambda route: route.fulfill(body=empty, content_type="application/json"))
     errors: list[str] = []
+    tab.dialogs = []  # an alert() would mean a value ran as script
+    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
     tab.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     tab.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
     tab.base = server
     yield tab
     tab.close()
-    assert errors == []
+    assert errors == []  # a CSP violation is a console error too: markup where text belonged
+    assert tab.dialogs == []
     assert browser_context.outside == []
 
 
@@ -255,3 +264,41 @@ def test_every_kind_page_and_a_record_of_each_open_clean(page, profile):
             open_page(page, f"example-{profile}/records/{re.sub(r'^[.]/', '', href)}", wait="load")
             assert href.removesuffix(".html").rsplit("/", 1)[-1] in page.locator("h1").inner_text()
     assert sum(int(count) > 0 for _, count in kinds) >= (40 if profile == "internal" else 5)
+
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+def test_hostile_values_never_run_and_every_page_has_its_policy(page, server, profile):
+    """The hostile organization (conftest.hostile_org: payloads in the site title, record
+    titles and fields, rule and computation texts, navigation words, git authors and
+    messages): every page of the site opens with no dialog, no console error (a blocked
+    inline script would be one), the Content-Security-Policy meta, and the payloads as text."""
+    from cms_build.site.security import CSP
+
+    from .conftest import PAYLOAD
+    site = served[server] / f"hostile-{profile}"
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert len(pages) >= 80 and "records/policy/POL-X.html" in pages and "404.html" in pages
+    # 404.html links the site's files from the server's root (it answers for any path), so it
+    # is not opened in a site served from a sub-folder: its policy is checked in the file
+    assert f'<meta http-equiv="Content-Security-Policy" content="{markupsafe.escape(CSP)}">' in \
+        (site / "404.html").read_text(encoding="utf-8")
+    for rel in (p for p in pages if p != "404.html"):
+        open_page(page, f"hostile-{profile}/{rel}", wait="load")
+        policies = page.locator('meta[http-equiv="Content-Security-Policy"]')
+        assert policies.count() == 1 and policies.get_attribute("content") == CSP, rel
+        assert page.evaluate("document.querySelectorAll('script:not([src]):not([type=\\'application/json\\'])').length") == 0, rel
+        assert page.locator("[onerror], [onload], a[href^='javascript']").count() == 0, rel
+        assert page.dialogs == [], rel
+    open_page(page, f"hostile-{profile}/records/policy/POL-X.html")
+    shown = PAYLOAD.replace("\u202e", "⟨U+202E⟩")
+    assert page.title() == f"POL-X 标题 {shown} - 站点 {shown}"
+    assert shown in page.locator("header").inner_text() and shown in page.locator("article h1").inner_text()
+    assert shown in page.locator("nav.md-tabs").inner_text()  # the organization's words for the sections
+    # the payload as the search shows it: still text
+    real_search(page)
+    open_page(page, f"hostile-{profile}/index.html")
+    hrefs = search(page, "标题")
+    assert any("POL-X" in h for h in hrefs), hrefs
+    page.wait_for_timeout(300)
+    assert page.dialogs == [] and page.locator(".md-search-result img, .md-search-result svg[onload]").count() == 0
+    shot(page, f"hostile-{profile}")

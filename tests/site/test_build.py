@@ -260,3 +260,32 @@ def test_referenced_by_lists_references_made_inside_lists(example_sites):
         assert f"../offset_credit/{credit}.html" in section, credit
     instrument = page(site, "records/measuring_instrument/MI-BJ1-BS-1.html")
     assert "../activity_data/AD-2025-BJ1-U1-COAL.html" in instrument
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+def test_hostile_values_reach_no_page_as_markup(org, tmp_path, profile):
+    """Every page of the hostile organization (conftest.hostile_org) in its files: the payloads
+    only as escaped text, the Content-Security-Policy meta before any script, no inline script,
+    and no theme feature that turns an attribute back into HTML (content.tooltips did)."""
+    import re
+
+    import markupsafe
+
+    from cms_build.site.security import CSP
+
+    from .conftest import PAYLOAD, hostile_org
+    report = build(hostile_org(org), tmp_path / "site", profile)
+    pages = {p.relative_to(report.out).as_posix(): p.read_text(encoding="utf-8") for p in report.out.rglob("*.html")}
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{markupsafe.escape(CSP)}">'
+    raw = ("<script>alert", "<img src=x", "<svg onload", "javascript:alert('xss-4')\"", "\u202e")
+    for rel, text in sorted(pages.items()):
+        assert text.count(meta) == 1 and text.index(meta) < text.index("<script"), rel
+        assert [s for s in re.findall(r"<script([^>]*)>", text) if "src=" not in s and "application/json" not in s] == [], rel
+        assert [r for r in raw if r in text] == [], rel
+    shown = PAYLOAD.replace("\u202e", "⟨U+202E⟩")
+    page = pages["records/policy/POL-X.html"]
+    # the record's title and the site name, each escaped once: the browser shows the payload
+    title = re.search(r"<title>POL-X 标题 ([^<]*) - 站点 ([^<]*)</title>", page)
+    assert html.unescape(title.group(1)) == html.unescape(title.group(2)) == shown
+    assert f'aria-label="站点 {html.escape(shown, quote=True)}"' in page
+    config = yaml.safe_load((report.work / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "content.tooltips" not in config["theme"]["features"]

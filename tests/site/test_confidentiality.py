@@ -98,3 +98,75 @@ def test_a_site_address_that_is_not_a_web_address_is_a_settings_finding(org, tmp
     org.write("cms.yaml", settings)
     found = [f for f in org.run().findings if f.rule == "settings.invalid"]
     assert found and "site.urls.public" in (found[0].path + found[0].message)
+
+
+MARK_COUNTERPARTY = "ZQX-COUNTERPARTY-5521"  # a cell of the x-confidentiality column counterparty
+MARK_ACCOUNT = "ZQX-CPACCOUNT-6630"  # counterparty_account (confidential)
+MARK_INVOICE = "ZQX-INVOICE-7741"  # invoice_no (internal)
+MARK_UNKNOWN = "ZQX-UNKNOWN-COLUMN-8852"  # a column the row schema does not know: not published either
+
+
+def test_public_example_publishes_an_attached_table_without_its_confidential_columns(org, tmp_path):
+    """The example with its 2025 trade ledger made public and markers planted in the columns the
+    trade schema marks x-confidentiality: no file of the public site has any of them."""
+    import csv
+    import io
+    org.copy_example()
+    ledger = org.root / "trading" / "TL-CEA-2025.yaml"
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("confidentiality: internal", "confidentiality: public"),
+                      encoding="utf-8")
+    table = org.root / "trading" / "data" / "trades-2025.csv"
+    rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"), newline="")))
+    header = rows[0]
+    rows[1][header.index("counterparty")] = MARK_COUNTERPARTY
+    rows[1][header.index("counterparty_account")] = MARK_ACCOUNT
+    rows[1][header.index("invoice_no")] = MARK_INVOICE
+    rows = [row + [MARK_UNKNOWN if i else "side_note"] for i, row in enumerate(rows)]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    table.write_text(buf.getvalue(), encoding="utf-8")
+    markers = (MARK_COUNTERPARTY, MARK_ACCOUNT, MARK_INVOICE, MARK_UNKNOWN)
+    report = build(org.root, tmp_path / "public", profile="public")
+    public = every_text(report.out)
+    assert "records/trade_ledger/TL-CEA-2025.html" in public  # the ledger is published ...
+    found = {m: [name for name, text in public.items() if m in text] for m in markers}
+    assert found == {m: [] for m in markers}  # ... and no page, index, sitemap or file has a marker
+    markdown = every_text(report.work / "docs")
+    assert [name for name, text in markdown.items() if any(m in text for m in markers)] == []
+    # the trades table is published, cut to the columns the public profile shows, rows intact
+    [published] = [name for name, text in public.items() if name.startswith("files/TL-CEA-2025/")
+                   and text.startswith("trade_id,")]
+    got = list(csv.reader(io.StringIO(public[published], newline="")))
+    assert got[0] == ["trade_id", "order_id", "time", "market", "product", "vintage", "side", "quantity", "trade_type"]
+    assert len(got) == len(rows) and got[1][0] == rows[1][0] and got[1][7] == rows[1][header.index("quantity")]
+    page = public["records/trade_ledger/TL-CEA-2025.html"]
+    assert f'href="../../{published}"' in page
+    # the orders table loses its price column (x-confidentiality: internal) the same way
+    [orders] = [text for name, text in public.items() if name.startswith("files/TL-CEA-2025/")
+                and text.startswith("order_id,")]
+    assert orders.splitlines()[0] == "order_id,time,market,product,vintage,side,quantity,trade_type,status,filled_quantity,cancelled_at"
+
+
+def test_files_no_profile_publishes(org, tmp_path):
+    """A record's YAML, a hidden file, and (in the public edition) a file a confidential record
+    attaches too: never copied into the site, shown as restricted."""
+    root = mini_org(org)
+    org.add("policy/secret.pdf", b"%PDF ZQX-SECRET-PDF-3310")
+    org.add("policy/.env", "ZQX-DOTENV-4420=1")
+    org.add("policy/evidence.pdf", b"%PDF ZQX-OPEN-PDF-5530")
+    import yaml
+    pol = yaml.safe_load((root / "policy" / "POL-SECRET.yaml").read_text(encoding="utf-8"))
+    pol["attachments"] = [{"path": "secret.pdf"}]
+    org.write("policy/POL-SECRET.yaml", pol)
+    pub = yaml.safe_load((root / "policy" / "POL-HOSTILE.yaml").read_text(encoding="utf-8"))
+    pub["attachments"] = [{"path": "secret.pdf"}, {"path": ".env"}, {"path": "POL-SECRET.yaml"}, {"path": "evidence.pdf"}]
+    org.write("policy/POL-HOSTILE.yaml", pub)
+    public = every_text(build(root, tmp_path / "public", profile="public").out)
+    internal = every_text(build(root, tmp_path / "internal").out)
+    never = ("ZQX-DOTENV-4420", "statement: 保密内容")  # the hidden file and POL-SECRET's YAML
+    assert [n for n, text in {**public, **internal}.items() if any(m in text for m in never)] == []
+    assert [n for n, text in public.items() if "ZQX-SECRET-PDF-3310" in text] == []
+    assert any("ZQX-SECRET-PDF-3310" in text for n, text in internal.items() if n.startswith("files/POL-HOSTILE/"))
+    assert sum("ZQX-OPEN-PDF-5530" in text for text in public.values()) == 1  # its own evidence is published
+    page = public["records/policy/POL-HOSTILE.html"]
+    assert page.count('class="cms-restricted"') >= 3 and "secret.pdf" in page

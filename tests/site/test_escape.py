@@ -106,3 +106,27 @@ def test_numbers():
     assert fmt_number(2.0) == "2"
     assert fmt_number(-0.0) == "0"
     assert fmt_number(123456789.126) == "123,456,789.13"
+
+
+def test_invisible_and_bidirectional_characters_are_shown():
+    rendered = site_markdown().convert(md("付款\u202e123\u202c 给 A\u200bB\u2066C\u2069\ufeff"))
+    assert html.unescape(rendered) == "<p>付款⟨U+202E⟩123⟨U+202C⟩ 给 A⟨U+200B⟩B⟨U+2066⟩C⟨U+2069⟩⟨U+FEFF⟩</p>"
+    assert md("中文　全角空格 Ünïcode") == "中文　全角空格 Ünïcode"  # visible text is kept as it is
+
+
+def test_html_text_is_safe_as_text_and_in_quoted_attributes():
+    from cms_build.site.escape import html_text
+    value = "站</title><script>alert(1)</script>\"><img src=x onerror='alert(2)'>\n第二行\u202e\x07"
+    out = html_text(value)
+    assert out == ("站&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x "
+                   "onerror=&#x27;alert(2)&#x27;&gt; 第二行⟨U+202E⟩")
+    assert not set(out) & set("<>\"'\n\x07")
+
+
+def test_chart_text_is_xml_text_and_shows_invisible_characters():
+    from cms_build.site import charts
+    if not charts.available():
+        pytest.skip("matplotlib is not installed")
+    svg = charts.line_chart("</text><script>alert(1)</script>\u202e", "t", [("<a>&", {2023: 1.0, 2024: 2.0})])
+    assert "<script" not in svg and "<a>" not in svg
+    assert "&lt;/text&gt;&lt;script&gt;" in svg and "⟨U+202E⟩" in svg and "\u202e" not in svg

@@ -77,3 +77,33 @@ def test_a_port_in_use_is_said_at_once(org, tmp_path):
         assert bad.returncode == 2 and "99999" in bad.stderr and "Traceback" not in bad.stderr
     finally:
         busy.server_close()
+
+
+def test_server_sends_the_sites_policy_and_lists_no_folder(tmp_path):
+    import urllib.error
+
+    from cms_build.site.security import CSP
+    (tmp_path / "index.html").write_text("ok", encoding="utf-8")
+    (tmp_path / "files" / "R-1").mkdir(parents=True)
+    (tmp_path / "files" / "R-1" / "1.csv").write_text("a,b\n", encoding="utf-8")
+    server = make_server(tmp_path)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with urllib.request.urlopen(base + "/index.html", timeout=10) as response:  # noqa: S310
+            headers = response.headers
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Content-Security-Policy"] == CSP + "; frame-ancestors 'none'"
+        assert "script-src 'self'" in CSP and "object-src 'none'" in CSP and "base-uri 'none'" in CSP
+        for folder in ("/files/", "/files/R-1/"):  # a folder without index.html: no listing
+            try:
+                urllib.request.urlopen(base + folder, timeout=10)  # noqa: S310
+                raise AssertionError(f"{folder} was listed")
+            except urllib.error.HTTPError as exc:
+                assert exc.code == 404 and "1.csv" not in exc.read().decode("utf-8", "replace")
+                assert exc.headers["X-Content-Type-Options"] == "nosniff"
+        assert fetch(base + "/files/R-1/1.csv") == "a,b\n"  # the files themselves are served
+    finally:
+        server.shutdown()
+        server.server_close()
