@@ -2,14 +2,23 @@
 
 One function, `run`, does it all and returns a Result that the CLI, the exports and the
 site read. Nothing a user can put in a record may raise out of here: bad input becomes
-findings, and a check that crashes becomes an 'engine.check-crashed' finding that names it.
+findings, and a rule (check or computation) that raises, hangs, prints, exits or yields
+something that is not an Issue becomes a 'rules.crashed' finding at its own file and line,
+while every other rule still runs (see _guarded). 'rules.crashed' replaces the earlier id
+'engine.check-crashed'; like every rule of the engine it cannot be switched off.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import difflib
 import importlib.util
+import io
+import json
+import os
+import signal
 import sys
+import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +41,7 @@ ENGINE_RULES = {
     "schema.invalid": ("Every record matches its kind's schema", ("7.4.2",), "error"),
     "ref.invalid": ("References name an existing record of the right kind; attached files exist in the repository", ("7.4.3",), "error"),
     "settings.invalid": ("The settings file is valid", ("4.3",), "error"),
-    "engine.check-crashed": ("A check or computation failed on this data (a bug to report)", ("7.4.3",), "error"),
+    "rules.crashed": ("Every check and computation runs to its end and reports only findings", ("7.4.3",), "error"),
     "rules.invalid": ("The organization's own rule files load", ("7.4.3",), "error"),
 }
 
@@ -68,11 +77,97 @@ class Result:
         return [f for f in self.findings if at_or_above(f.severity, threshold)]
 
 
+# -- running rule code -------------------------------------------------------------------
+DEFAULT_TIME_LIMIT = 60.0  # seconds; the settings schema documents the same default (checks.time_limit_seconds)
+
+
+class RuleTimeout(BaseException):
+    """Raised into a rule that ran past its time limit. A BaseException, so that a rule's
+    own 'except Exception' does not swallow it."""
+
+
+class RuleExit(BaseException):
+    """What os._exit does while a rule runs: it would end the process with no output and
+    the exit status the rule chose (0 would turn a failing gate green)."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def _refuse_exit(code=0):
+    raise RuleExit(code)
+
+
+@dataclass
+class _Outcome:
+    value: object = None
+    error: BaseException | None = None  # an exception, SystemExit, RuleExit or RuleTimeout
+    output: str = ""  # what the rule wrote to sys.stdout / sys.stderr
+
+
+class _Alarm:
+    """A per-call time limit: SIGALRM (ITIMER_REAL) raising RuleTimeout into the running rule.
+
+    Only in the main thread of a POSIX process (signals are delivered there); elsewhere (a
+    thread of `cms serve`, Windows) rules run without a limit. The timer repeats every
+    second after the limit, so a rule that catches the first RuleTimeout gets another.
+    """
+
+    usable = hasattr(signal, "setitimer")
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.active = False
+        self.armed = (self.usable and seconds and seconds > 0
+                      and threading.current_thread() is threading.main_thread())
+
+    def _fire(self, signum, frame):
+        if self.active:
+            raise RuleTimeout()
+
+    def __enter__(self):
+        if self.armed:
+            self.previous = signal.signal(signal.SIGALRM, self._fire)
+            self.active = True
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, 1.0)
+        return self
+
+    def __exit__(self, *exc):
+        if self.armed:
+            self.active = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+        return False
+
+
+def _guarded(fn, time_limit: float) -> _Outcome:
+    """Call rule code so that nothing it does can end or corrupt the run: what it prints is
+    captured (a print() would corrupt --format json), sys.exit and os._exit are caught (a
+    rule's exit(0) must never turn a failing gate green), and it is stopped at the time limit.
+
+    This guards against mistakes, not against hostile code: a rule is Python running with
+    the rights of the process (README, "Security model"); CI must run the base branch's rules.
+    """
+    out = io.StringIO()
+    saved = sys.stdout, sys.stderr, os._exit
+    sys.stdout = sys.stderr = out
+    os._exit = _refuse_exit
+    try:
+        with _Alarm(time_limit):
+            value = fn()
+        return _Outcome(value, None, out.getvalue())
+    except (Exception, SystemExit, RuleExit, RuleTimeout) as exc:
+        return _Outcome(None, exc, out.getvalue())
+    finally:
+        sys.stdout, sys.stderr, os._exit = saved
+
+
 # -- rule modules -----------------------------------------------------------------------
 _MODULE_CACHE: dict[tuple, object] = {}
 
 
-def _load_module(path: Path):
+def _load_module(path: Path, time_limit: float = DEFAULT_TIME_LIMIT):
     stat = path.stat()
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key in _MODULE_CACHE:
@@ -81,23 +176,24 @@ def _load_module(path: Path):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except SyntaxError as exc:
+    # the module's top-level code is rule code too: guarded (a print, an exit, a loop at import)
+    outcome = _guarded(lambda: spec.loader.exec_module(module), time_limit)
+    exc = outcome.error
+    if isinstance(exc, SyntaxError):
         sys.modules.pop(name, None)
         raise RuleError(path, f"Python syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1,
-                        "correct the line; run 'python3 -m py_compile' on the file to check it") from None
-    except Exception as exc:  # the module's own code failed while loading (an import, a decorator argument)
+                        "correct the line; run 'python3 -m py_compile' on the file to check it")
+    if exc is not None:  # the module's own code failed while loading (an import, a decorator argument)
         sys.modules.pop(name, None)
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
-        line = frames[-1].lineno if frames else 1
-        raise RuleError(path, f"the file failed to load: {type(exc).__name__}: {exc}", line or 1, 1,
-                        "see cms_build/api.py for what @check and @computation accept") from None
+        line = _line_in(exc, path) or 1
+        raise RuleError(path, f"the file failed to load: {_what_happened(exc, time_limit)}", line, 1,
+                        "see cms_build/api.py for what @check and @computation accept")
     _MODULE_CACHE[key] = module
     return module
 
 
-def load_rules(folders: list[Path], errors: list | None = None) -> tuple[list[Check], list[Computation]]:
+def load_rules(folders: list[Path], errors: list | None = None,
+               time_limit: float = DEFAULT_TIME_LIMIT) -> tuple[list[Check], list[Computation]]:
     """Checks and computations defined in the *.py files of the given folders.
 
     The bundled checks/ first, then the organization's own checks/ folder. Ids must be unique.
@@ -113,7 +209,7 @@ def load_rules(folders: list[Path], errors: list | None = None) -> tuple[list[Ch
             if path.name.startswith("_"):
                 continue
             try:
-                found = _rules_of(path, checks, comps)
+                found = _rules_of(path, checks, comps, time_limit)
             except RuleError as exc:
                 if errors is None:
                     raise
@@ -124,10 +220,10 @@ def load_rules(folders: list[Path], errors: list | None = None) -> tuple[list[Ch
     return sorted(checks.values(), key=lambda c: c.id), _order(comps)
 
 
-def _rules_of(path: Path, checks: dict, comps: dict) -> list:
+def _rules_of(path: Path, checks: dict, comps: dict, time_limit: float = DEFAULT_TIME_LIMIT) -> list:
     """The checks and computations one file defines, none of their ids already taken."""
     found = []
-    for value in vars(_load_module(path)).values():
+    for value in vars(_load_module(path, time_limit)).values():
         if isinstance(value, (Check, Computation)):
             taken = checks if isinstance(value, Check) else comps
             if value.id in taken and taken[value.id].fn is not value.fn:
@@ -242,10 +338,13 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     index = Index(records, schemas, root)
     tagged.extend(index.issues)
     rule_errors: list[RuleError] = []
-    checks, comps = load_rules(rule_folders(root), rule_errors)
+    limit = settings.get("checks.time_limit_seconds", DEFAULT_TIME_LIMIT)
+    checks, comps = load_rules(rule_folders(root), rule_errors, limit)
     ctx = Context(root=root, settings=settings, schemas=schemas, index=index, as_of=as_of)
     tagged.extend(("rules.invalid", Issue(e.message, _rel(e.path, root), e.line, e.col, hint=e.hint))
                   for e in rule_errors)
+    if not settings_issues:
+        tagged.extend(("settings.invalid", i) for i in _unknown_rules(settings, checks, comps))
     findings = [_finding(rule, issue, *ENGINE_RULES[rule]) for rule, issue in tagged]
     disabled = set(settings.get("checks.disable", []) or [])
     overrides = settings.get("checks.severity", {}) or {}
@@ -257,11 +356,9 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
                 continue
             ctx._issues = []
             ctx.start_reading()
-            try:
-                ctx.results[comp.id] = comp.fn(ctx)
-            except Exception as exc:  # a bug in a computation must not hide the other findings
-                findings.append(_crash(comp.id, exc, settings))
-                ctx.results[comp.id] = None
+            outcome = _guarded(lambda: _json_checked(comp.fn(ctx)), limit)
+            ctx.results[comp.id] = outcome.value
+            findings.extend(_crashes(comp, outcome, root, settings, limit))
             reads[comp.id] = (frozenset(ctx._read), frozenset(ctx._read_results - {comp.id}))
             for issue in ctx._issues:
                 findings.append(_finding(f"{comp.id}.compute", issue, f"{comp.title}: inputs can be computed",
@@ -270,25 +367,49 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
             if chk.id in disabled or (chk.subsystems and not (chk.subsystems & settings.subsystems)):
                 continue
             severity = overrides.get(chk.id, chk.severity)
-            for issue in _run_check(chk, ctx, findings, settings):
+            yielded: list = []
+            outcome = _guarded(lambda: _run_check(chk, ctx, yielded), limit)
+            findings.extend(_crashes(chk, outcome, root, settings, limit))
+            strays = []
+            for issue in yielded:
                 if issue is None:  # see cms_build/api.py: nothing to report
+                    continue
+                if not isinstance(issue, Issue):
+                    strays.append(issue)
                     continue
                 findings.append(_finding(chk.id, issue, chk.title, chk.clauses, severity,
                                          keep_own_severity=chk.id not in overrides))
+            if strays:
+                findings.append(_rule_finding(
+                    chk, root, settings, _def_line(chk.fn),
+                    f"yielded {len(strays)} value(s) that are not findings, the first {_short(strays[0])} "
+                    f"({type(strays[0]).__name__})",
+                    "yield record.issue(...) or an Issue (cms_build.findings), or None for nothing"))
     findings = sorted(set(findings), key=Finding.sort_key)
     return Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads)
 
 
-def _run_check(chk: Check, ctx: Context, findings: list, settings: Settings):
+class _NotJSON(Exception):
+    pass
+
+
+def _json_checked(value):
+    """A computation's result goes into exports, the site and other rules: it must be JSON."""
     try:
-        if chk.kinds:
-            targets = ctx.records() if "*" in chk.kinds else ctx.records(*chk.kinds)
-            for record in targets:
-                yield from (chk.fn(record, ctx) or ())
-        else:
-            yield from (chk.fn(ctx) or ())
-    except Exception as exc:
-        findings.append(_crash(chk.id, exc, settings))
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise _NotJSON(str(exc)) from None
+    return value
+
+
+def _run_check(chk: Check, ctx: Context, into: list) -> None:
+    """Everything a check yields, into `into` (kept when the check crashes half-way)."""
+    if chk.kinds:
+        targets = ctx.records() if "*" in chk.kinds else ctx.records(*chk.kinds)
+        for record in targets:
+            into.extend(chk.fn(record, ctx) or ())
+    else:
+        into.extend(chk.fn(ctx) or ())
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -298,14 +419,99 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _crash(rule_id: str, exc: Exception, settings: Settings) -> Finding:
-    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
-    title, clauses, severity = ENGINE_RULES["engine.check-crashed"]
-    return Finding("engine.check-crashed", severity,
-                   f"'{rule_id}' failed: {type(exc).__name__}: {exc}{where}", settings.rel, 1, 1, clauses,
-                   hint="this is a bug in the rule, not in your records; please report it with this message",
+def _rule_file(rule) -> Path | None:
+    code = getattr(rule.fn, "__code__", None)
+    return Path(code.co_filename).resolve() if code else None
+
+
+def _line_in(exc: BaseException, path: Path | None) -> int | None:
+    """The last line of `path` in the exception's traceback: where the rule raised."""
+    if path is None or exc.__traceback__ is None:
+        return None
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == path]
+    return lines[-1] if lines else None
+
+
+def _short(value, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _what_happened(exc: BaseException, limit: float) -> str:
+    if isinstance(exc, RuleTimeout):
+        return f"it did not finish within {limit:g} s (checks.time_limit_seconds in cms.yaml) and was stopped"
+    if isinstance(exc, RuleExit):
+        return f"it called os._exit({exc.code!r}), which would have ended cms with no report"
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code!r}), which would have ended cms with no report"
+    if isinstance(exc, _NotJSON):
+        return f"its result is not JSON ({exc}); return dicts, lists, strings, numbers, booleans, None"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _crashes(rule, outcome: _Outcome, root: Path, settings: Settings, limit: float) -> list[Finding]:
+    """The rules.crashed findings of one call of a rule: what it raised, what it printed."""
+    out = []
+    path = _rule_file(rule)
+    if outcome.error is not None:
+        line = _line_in(outcome.error, path) or _def_line(rule.fn)
+        out.append(_rule_finding(rule, root, settings, line, _what_happened(outcome.error, limit),
+                                 "the other rules ran and their findings are reported"))
+    if outcome.output:
+        first = outcome.output.strip().splitlines()[0] if outcome.output.strip() else outcome.output
+        out.append(_rule_finding(rule, root, settings, _def_line(rule.fn),
+                                 f"it wrote {len(outcome.output)} characters to standard output or error "
+                                 f"(first line {_short(first)}), which cms discarded",
+                                 "report through yield record.issue(...), not print()", severity="warning"))
+    return out
+
+
+def _rule_finding(rule, root: Path, settings: Settings, line: int, what: str, hint: str,
+                  severity: str | None = None) -> Finding:
+    """A rules.crashed finding. An organization's rule is located in its own file (checks/x.py:
+    line); a bundled rule's crash is a bug in cms, located at cms.yaml:1:1 (a place in the
+    repository CI can annotate) and naming the bundled file and line in the message."""
+    title, clauses, default = ENGINE_RULES["rules.crashed"]
+    kind = "computation" if isinstance(rule, Computation) else "check"
+    path = _rule_file(rule)
+    rel = _rel(path, root) if path else None
+    if path is not None and path.is_relative_to(root):
+        return Finding("rules.crashed", severity or default, f"{kind} '{rule.id}' failed: {what}", rel, line, 1,
+                       clauses, hint=f"{hint}; the rule is the organization's own code in {rel}: correct it, "
+                       "or switch it off with checks.disable in cms.yaml", title=title)
+    where = f"{Path(rel).name}:{line}" if rel else "?"
+    return Finding("rules.crashed", severity or default, f"bundled {kind} '{rule.id}' ({where}) failed: {what}",
+                   settings.rel, 1, 1, clauses,
+                   hint=f"this is a bug in cms, not in your records ({hint}); please report it with this message",
                    title=title)
+
+
+def _unknown_rules(settings: Settings, checks: list[Check], comps: list[Computation]) -> list[Issue]:
+    """checks.disable / checks.severity naming a rule that does not exist (or one of the
+    engine's, which cannot be changed): a typo there would silently leave a rule on, or at its
+    severity, that the organization meant to change."""
+    known = {c.id for c in checks}
+    engine = set(ENGINE_RULES) | {f"{c.id}.compute" for c in comps}
+    issues = []
+    named = [(("checks", "disable", n), r) for n, r in enumerate(settings.get("checks.disable", []) or [])]
+    named += [(("checks", "severity", r), r) for r in (settings.get("checks.severity", {}) or {})]
+    for where, rule in named:
+        if rule in known:
+            continue
+        line, col = settings.doc.where_key(where) if where[1] == "severity" else settings.doc.where(where)
+        if rule in engine:
+            issues.append(Issue(f"checks.{where[1]} names {rule!r}, a rule of the engine, which cannot be "
+                                f"{'switched off' if where[1] == 'disable' else 'given another severity'}: "
+                                "its findings mean records or rules could not be read or run",
+                                settings.rel, line, col, path=".".join(str(p) for p in where),
+                                hint="remove it; correct what the findings say instead"))
+            continue
+        close = difflib.get_close_matches(rule, sorted(known), n=3, cutoff=0.6)
+        issues.append(Issue(f"checks.{where[1]} names {rule!r}, which is not a rule", settings.rel, line, col,
+                            path=".".join(str(p) for p in where),
+                            hint=(f"did you mean {', '.join(repr(c) for c in close)}? " if close else "")
+                            + "'cms checks' lists the rules"))
+    return issues
 
 
 def _finding(rule: str, issue: Issue, title: str, clauses, severity: str, keep_own_severity: bool = True) -> Finding:
