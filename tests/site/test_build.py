@@ -348,3 +348,19 @@ def test_out_inside_the_work_folder_is_refused(mini):
     root, tmp = mini
     with pytest.raises(BuildError, match=r"is inside .*\.cms-build, where builds keep their work"):
         build(root, root / ".cms-build" / "site")
+
+
+@pytest.mark.parametrize("source, line, says", [
+    ("# 首页\n\n{{ no_such_value }}\n", 3, "UndefinedError: 'no_such_value' is undefined"),
+    ("# 首页\n\n{% if %}\n", 3, "TemplateSyntaxError: Expected an expression, got 'end of statement block'"),
+    ("# 首页\n{% for x in [1] %}\n{{ x / 0 }}\n{% endfor %}\n", 3, "ZeroDivisionError: division by zero"),
+])
+def test_an_organization_template_error_names_its_file_and_line(mini, source, line, says):
+    root, tmp = mini
+    (root / "site" / "templates").mkdir(parents=True)
+    (root / "site" / "templates" / "home.md.j2").write_text(source, encoding="utf-8")
+    with pytest.raises(BuildError) as err:
+        build(root, tmp / "site")
+    assert str(err.value) == (f"site/templates/home.md.j2:{line}: the organization's template home.md.j2 failed: "
+                              f"{says}; correct it, or remove it to use the bundled one")
+    assert not (tmp / "site").exists()
