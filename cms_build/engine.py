@@ -20,6 +20,7 @@ import signal
 import sys
 import threading
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,7 +155,8 @@ def _guarded(fn, time_limit: float) -> _Outcome:
     sys.stdout = sys.stderr = out
     os._exit = _refuse_exit
     try:
-        with _Alarm(time_limit):
+        # a library's warning (DeprecationWarning, a parser's note) is not the rule printing
+        with warnings.catch_warnings(record=True), _Alarm(time_limit):
             value = fn()
         return _Outcome(value, None, out.getvalue())
     except (Exception, SystemExit, RuleExit, RuleTimeout) as exc:

@@ -432,3 +432,10 @@ def test_settings_naming_a_rule_that_does_not_exist(org):
         (10, 5, "checks.severity names 'ms.nothing-like-it', which is not a rule", "'cms checks' lists the rules"),
     ]
     assert only(result, "org.fine").severity == "info"  # the valid entries still apply
+
+
+def test_a_library_warning_in_a_rule_is_not_taken_for_a_print(org):
+    misbehaving(org, "    import warnings\n    warnings.warn('a library note', UserWarning)\n    yield None\n")
+    result = org.run()
+    assert crashed(result) == []
+    still_reported(result)
