@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .api import Check, Computation, Context
-from .findings import Finding, Issue, at_or_above
+from .findings import SEVERITIES, Finding, Issue, at_or_above
 from .index import Index
 from .paths import bundled
 from .records import Record, discover, valid_id
@@ -345,7 +345,7 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     ctx = Context(root=root, settings=settings, schemas=schemas, index=index, as_of=as_of)
     tagged.extend(("rules.invalid", Issue(e.message, _rel(e.path, root), e.line, e.col, hint=e.hint))
                   for e in rule_errors)
-    if not settings_issues:
+    if not settings_issues and not rule_errors:  # a rule file that did not load may define the id
         tagged.extend(("settings.invalid", i) for i in _unknown_rules(settings, checks, comps))
     findings = [_finding(rule, issue, *ENGINE_RULES[rule]) for rule, issue in tagged]
     disabled = set(settings.get("checks.disable", []) or [])
@@ -362,9 +362,13 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
             ctx.results[comp.id] = outcome.value
             findings.extend(_crashes(comp, outcome, root, settings, limit))
             reads[comp.id] = (frozenset(ctx._read), frozenset(ctx._read_results - {comp.id}))
+            strays = [i for i in ctx._issues if not _is_issue(i)]
             for issue in ctx._issues:
-                findings.append(_finding(f"{comp.id}.compute", issue, f"{comp.title}: inputs can be computed",
-                                         comp.clauses, "error"))
+                if _is_issue(issue):
+                    findings.append(_finding(f"{comp.id}.compute", issue, f"{comp.title}: inputs can be computed",
+                                             comp.clauses, "error"))
+            if strays:
+                findings.append(_stray_finding(comp, strays, root, settings))
         for chk in checks:
             if chk.id in disabled or (chk.subsystems and not (chk.subsystems & settings.subsystems)):
                 continue
@@ -376,19 +380,39 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
             for issue in yielded:
                 if issue is None:  # see cms_build/api.py: nothing to report
                     continue
-                if not isinstance(issue, Issue):
+                if not _is_issue(issue):
                     strays.append(issue)
                     continue
                 findings.append(_finding(chk.id, issue, chk.title, chk.clauses, severity,
                                          keep_own_severity=chk.id not in overrides))
             if strays:
-                findings.append(_rule_finding(
-                    chk, root, settings, _def_line(chk.fn),
-                    f"yielded {len(strays)} value(s) that are not findings, the first {_short(strays[0])} "
-                    f"({type(strays[0]).__name__})",
-                    "yield record.issue(...) or an Issue (cms_build.findings), or None for nothing"))
+                findings.append(_stray_finding(chk, strays, root, settings))
     findings = sorted(set(findings), key=Finding.sort_key)
     return Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads)
+
+
+def _is_issue(value) -> bool:
+    """An Issue whose fields the formats can write: a message, a file, whole line and column
+    numbers, a known severity (or none), clauses as text. Anything else is not a finding."""
+    if not isinstance(value, Issue):
+        return False
+    number = lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2 ** 31  # noqa: E731
+    return (isinstance(value.message, str) and isinstance(value.file, str)
+            and number(value.line) and number(value.col)
+            and (value.severity is None or value.severity in SEVERITIES)
+            and isinstance(value.record, (str, type(None))) and isinstance(value.path, str)
+            and isinstance(value.hint, str) and isinstance(value.clauses, (tuple, list))
+            and all(isinstance(c, str) for c in value.clauses))
+
+
+def _stray_finding(rule, strays: list, root: Path, settings: Settings) -> Finding:
+    first = strays[0]
+    what = (f"an Issue with a field of the wrong type or an unknown severity, {_short(first)}"
+            if isinstance(first, Issue) else f"{_short(first)} ({type(first).__name__})")
+    return _rule_finding(rule, root, settings, _def_line(rule.fn),
+                         f"{'reported' if isinstance(rule, Computation) else 'yielded'} {len(strays)} value(s) "
+                         f"that are not findings, the first {what}",
+                         "yield record.issue(...) or an Issue (cms_build.findings), or None for nothing")
 
 
 class _NotJSON(Exception):
@@ -397,8 +421,8 @@ class _NotJSON(Exception):
 
 def _json_checked(value):
     """A computation's result goes into exports, the site and other rules: it must be JSON."""
-    try:
-        json.dumps(value, allow_nan=False)
+    try:  # NaN and infinities pass: the exports write them as Python's json does
+        json.dumps(value)
     except (TypeError, ValueError, RecursionError) as exc:
         raise _NotJSON(str(exc)) from None
     return value

@@ -439,3 +439,26 @@ def test_a_library_warning_in_a_rule_is_not_taken_for_a_print(org):
     result = org.run()
     assert crashed(result) == []
     still_reported(result)
+
+
+def test_a_rule_yielding_a_malformed_issue(org):
+    misbehaving(org, "    from cms_build.findings import Issue\n"
+                     "    yield Issue('bad severity', record.rel, 1, 1, severity='fatal')\n"
+                     "    yield Issue('bad line', record.rel, line='x')\n"
+                     "    yield record.issue('id', 'real')\n")
+    result = org.run()
+    [(file, line, col, severity, message)] = crashed(result)
+    assert (file, line, col, severity) == ("checks/bad.py", 3, 1, "error")
+    assert message.startswith("check 'org.bad' failed: yielded 2 value(s) that are not findings, the first an Issue "
+                              "with a field of the wrong type or an unknown severity, Issue(message='bad severity'")
+    assert [f.message for f in org.of(result, "org.bad")] == ["real"]
+    still_reported(result)
+
+
+def test_a_disabled_rule_of_a_file_that_does_not_load_is_not_called_unknown(org):
+    org.add("policy/POL-1.yaml", policy(org))
+    org.add("checks/mine.py", "def broken(:\n")
+    org.settings(checks={"disable": ["org.in-the-broken-file"]})
+    result = org.run()
+    assert only(result, "rules.invalid").file == "checks/mine.py"
+    assert org.of(result, "settings.invalid") == []
