@@ -462,3 +462,11 @@ def test_a_disabled_rule_of_a_file_that_does_not_load_is_not_called_unknown(org)
     result = org.run()
     assert only(result, "rules.invalid").file == "checks/mine.py"
     assert org.of(result, "settings.invalid") == []
+
+
+def test_the_time_limit_setting_is_validated_and_documented(org):
+    org.add("policy/POL-1.yaml", policy(org))
+    assert org.run().settings.get("checks.time_limit_seconds") == 60  # the schema's default
+    org.add("cms.yaml", "organization:\n  name: T\nsubsystems: [A]\nchecks:\n  time_limit_seconds: 0\n")
+    f = only(org.run(), "settings.invalid")
+    assert (f.file, f.line, f.col, f.message) == ("cms.yaml", 5, 23, "checks.time_limit_seconds must be more than 0, not 0")
