@@ -3,7 +3,7 @@ terminals and editors jump to it and grep finds it; grouped by file, in file ord
 hints and clauses.
 
 What a record or a rule wrote reaches the terminal: control characters (an ESC that would
-clear the screen or fake a line, a CR) are shown as escapes, and a message's own line
+clear the screen or fake a line, a CR, a right-to-left override) are shown as escapes, and a message's own line
 breaks continue indented under it, so every finding's first line is its location.
 """
 from __future__ import annotations
@@ -15,7 +15,9 @@ import click
 from . import display_path
 
 _COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0/C1 controls but newline and tab, lone surrogates, and the bidirectional and zero-width
+# format characters that would reorder or hide part of a line on a terminal
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def _visible(ch: str) -> str:

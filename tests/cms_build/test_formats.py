@@ -138,3 +138,16 @@ def test_sarif_and_github_can_be_written_whatever_the_messages_hold(org):
     github = render("github", result)
     github.encode("utf-8")
     assert "lone \ufffd end" in github
+
+
+def test_text_format_shows_bidi_and_zero_width_characters_as_escapes(org):
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x"))
+    org.add("checks/bidi.py", (
+        "from cms_build.api import check\n"
+        "@check('org.bidi', title='bidi', clauses=['7.4.2'], kinds=['policy'])\n"
+        "def bidi(r, ctx):\n"
+        "    yield r.issue('id', 'abc\\u202edcba\\u200bz\\u2066')\n"))
+    result = org.run()
+    result.findings = [f for f in result.findings if f.rule.startswith("org.")]
+    first = render("text", result).splitlines()[0]
+    assert first == "policy/P.yaml:2:5: error org.bidi abc\\u202edcba\\u200bz\\u2066 [7.4.2]"
