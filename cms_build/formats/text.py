@@ -41,7 +41,7 @@ def render(result, *, fail_on: str = "error", color: bool = False) -> str:
         if f.file != current and lines:
             lines.append("")  # a blank line between files
         current = f.file
-        where = terminal_safe(f"{display_path(result, f.file)}:{f.line}:{f.col}:")
+        where = terminal_safe(f"{display_path(result, f.file)}:{f.line}:{f.col}:").replace("\n", "\\n")  # one token
         sev = style(f.severity, fg=_COLORS[f.severity])
         clauses = f" [{', '.join(f.clauses)}]" if f.clauses else ""
         lines.append(f"{style(where, bold=True)} {sev} {style(f.rule, dim=True)} "

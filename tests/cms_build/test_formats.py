@@ -151,3 +151,10 @@ def test_text_format_shows_bidi_and_zero_width_characters_as_escapes(org):
     result.findings = [f for f in result.findings if f.rule.startswith("org.")]
     first = render("text", result).splitlines()[0]
     assert first == "policy/P.yaml:2:5: error org.bidi abc\\u202edcba\\u200bz\\u2066 [7.4.2]"
+
+
+def test_text_format_keeps_a_file_name_with_a_newline_on_its_line(org):
+    import dataclasses
+    result = many_findings(org, n=1)
+    result.findings = [dataclasses.replace(result.findings[0], file="policy/a\nb.yaml")]
+    assert render("text", result).splitlines()[0] == "policy/a\\nb.yaml:2:5: error org.many 100% wrong #0"
