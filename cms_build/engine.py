@@ -142,6 +142,22 @@ class _Alarm:
         return False
 
 
+class _Capture(io.StringIO):
+    """sys.stdout and sys.stderr while a rule runs; a rule closing them closes nothing."""
+
+    def close(self):
+        pass
+
+
+def _text(exc: BaseException, limit: int = 300) -> str:
+    """An exception's message, bounded, even when its __str__ fails."""
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001 - whatever the rule's exception does
+        text = "(its message could not be read)"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _guarded(fn, time_limit: float) -> _Outcome:
     """Call rule code so that nothing it does can end or corrupt the run: what it prints is
     captured (a print() would corrupt --format json), sys.exit and os._exit are caught (a
@@ -150,7 +166,7 @@ def _guarded(fn, time_limit: float) -> _Outcome:
     This guards against mistakes, not against hostile code: a rule is Python running with
     the rights of the process (README, "Security model"); CI must run the base branch's rules.
     """
-    out = io.StringIO()
+    out = _Capture()
     saved = sys.stdout, sys.stderr, os._exit
     sys.stdout = sys.stderr = out
     os._exit = _refuse_exit
@@ -459,7 +475,10 @@ def _line_in(exc: BaseException, path: Path | None) -> int | None:
 
 
 def _short(value, limit: int = 80) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a rule's object whose repr fails
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -471,8 +490,8 @@ def _what_happened(exc: BaseException, limit: float) -> str:
     if isinstance(exc, SystemExit):
         return f"it called sys.exit({exc.code!r}), which would have ended cms with no report"
     if isinstance(exc, _NotJSON):
-        return f"its result is not JSON ({exc}); return dicts, lists, strings, numbers, booleans, None"
-    return f"{type(exc).__name__}: {exc}"
+        return f"its result is not JSON ({_text(exc)}); return dicts, lists, strings, numbers, booleans, None"
+    return f"{type(exc).__name__}: {_text(exc)}"
 
 
 def _crashes(rule, outcome: _Outcome, root: Path, settings: Settings, limit: float) -> list[Finding]:

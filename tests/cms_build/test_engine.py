@@ -470,3 +470,19 @@ def test_the_time_limit_setting_is_validated_and_documented(org):
     org.add("cms.yaml", "organization:\n  name: T\nsubsystems: [A]\nchecks:\n  time_limit_seconds: 0\n")
     f = only(org.run(), "settings.invalid")
     assert (f.file, f.line, f.col, f.message) == ("cms.yaml", 5, 23, "checks.time_limit_seconds must be more than 0, not 0")
+
+
+def test_a_rule_closing_stdout_or_raising_an_unprintable_exception(org):
+    misbehaving(org, "    class Odd(Exception):\n        def __str__(self):\n            raise RuntimeError('no')\n"
+                     "    sys.stdout.close()\n    raise Odd()\n")
+    result = org.run()
+    assert crashed(result) == [("checks/bad.py", 9, 1, "error",
+                                "check 'org.bad' failed: Odd: (its message could not be read)")]
+    still_reported(result)
+
+
+def test_a_huge_exception_message_is_cut(org):
+    misbehaving(org, "    raise ValueError('x' * 1000000)\n")
+    [(_, _, _, _, message)] = crashed(org.run())
+    # "check 'org.bad' failed: ValueError: " (36 characters) + 299 x + "…"
+    assert message == "check 'org.bad' failed: ValueError: " + "x" * 299 + "…"
