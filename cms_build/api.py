@@ -73,7 +73,8 @@ class Check:
     kinds: tuple = ()
     subsystem: str = ""  # "" = derived from the clauses
     description: str = ""
-    module: str = ""
+    module: str = ""  # where it is defined, relative to its rule folder (set by the loader)
+    origin: str = ""  # the Python module that defined it (set by the decorator)
 
     @property
     def subsystems(self) -> set[str]:
@@ -96,6 +97,7 @@ class Computation:
     after: tuple = ()
     subsystem: str = ""
     module: str = ""
+    origin: str = ""
 
 
 def check(id: str, *, title: str, clauses, severity: str = "error", kinds=(), subsystem: str = ""):
@@ -107,14 +109,15 @@ def check(id: str, *, title: str, clauses, severity: str = "error", kinds=(), su
     def wrap(fn: Callable) -> Check:
         doc = (fn.__doc__ or "").strip()
         return Check(id=id, title=title, clauses=tuple(clauses), severity=severity, fn=fn,
-                     kinds=tuple(kinds), subsystem=subsystem, description=doc, module=fn.__module__)
+                     kinds=tuple(kinds), subsystem=subsystem, description=doc, module=fn.__module__,
+                     origin=fn.__module__)
     return wrap
 
 
 def computation(id: str, *, title: str, clauses=(), after=(), subsystem: str = ""):
     def wrap(fn: Callable) -> Computation:
         return Computation(id=id, title=title, clauses=tuple(clauses), fn=fn, after=tuple(after),
-                           subsystem=subsystem, module=fn.__module__)
+                           subsystem=subsystem, module=fn.__module__, origin=fn.__module__)
     return wrap
 
 

@@ -5,11 +5,14 @@ internal error (bad option, no records repository, a broken schema or rule modul
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import functools
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -75,12 +78,41 @@ def _run(path, as_of, stages="check"):
         raise CmsError(f"a schema is broken: {exc}") from None
 
 
+def os_error(what: str, exc: OSError) -> str:
+    """An OSError as a user reads it; a full disk says so, and what to do."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"cannot write {what}: the disk is full ({exc.strerror}); nothing was written: free some space and run again"
+    return f"cannot write {what}: {exc.strerror or exc}"
+
+
+def write_atomic(output: str | Path, write) -> None:
+    """Write a file all at once or not at all: write(tmp_path) fills a temporary file in the
+    same folder, which then replaces `output` (os.replace). A full disk or a kill half-way
+    leaves no truncated report that the next run would refuse as existing."""
+    path = Path(output)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; a report gets the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def _write(text: str, output: str | None) -> None:
     if output:
+        data = text.encode("utf-8", errors="replace")  # a lone surrogate from a file name
         try:
-            Path(output).write_text(text, encoding="utf-8", errors="replace")  # a lone surrogate from a file name
+            write_atomic(output, lambda tmp: tmp.write_bytes(data))
         except OSError as exc:
-            raise CmsError(f"cannot write {output}: {exc.strerror or exc}") from None
+            raise CmsError(os_error(output, exc)) from None
     else:
         click.echo(text, nl=False)
 
@@ -227,9 +259,9 @@ def export(path, as_of, profile, fmt, output):
             raise CmsError("--format xlsx writes a workbook: give the file with --output, e.g. -o dataset.xlsx")
         from .workflow.xlsx import write_workbook
         try:
-            write_workbook(result, output, profile)
+            write_atomic(output, lambda tmp: write_workbook(result, tmp, profile))
         except OSError as exc:
-            raise CmsError(f"cannot write {output}: {exc.strerror or exc}") from None
+            raise CmsError(os_error(output, exc)) from None
         click.echo(f"wrote {output}")
         return
     from .export import export_document

@@ -2,21 +2,26 @@
 
 One function, `run`, does it all and returns a Result that the CLI, the exports and the
 site read. Nothing a user can put in a record may raise out of here: bad input becomes
-findings, and a check that crashes becomes an 'engine.check-crashed' finding that names it.
+findings, and a rule (check or computation) that raises, hangs, prints, exits or yields
+something that is not an Issue becomes a 'rules.crashed' finding at its own file and line,
+while every other rule still runs (see _guarded). 'rules.crashed' replaces the earlier id
+'engine.check-crashed'; like every rule of the engine it cannot be switched off.
 """
 from __future__ import annotations
 
 import datetime as dt
-import traceback
+import difflib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .api import Check, Computation, Context
-from .findings import Finding, Issue, at_or_above
+from .findings import SEVERITIES, Finding, Issue, at_or_above
 from .index import Index
+from .guard import DEFAULT_TIME_LIMIT, NotJSON, Outcome, guarded, line_in, what_happened
 from .records import Record, discover, valid_id
 # the rule loader lives in rules.py; these names stay importable from here for rule modules and tests
-from .rules import RuleError, load_rules, rule_folders, schema_folders  # noqa: F401
+from .rules import RuleError, _def_line, load_rules, rule_folders, schema_folders  # noqa: F401
 from .schemas import SchemaSet
 from .settings import Settings, load_settings
 from .validate import validate
@@ -30,7 +35,7 @@ ENGINE_RULES = {
     "schema.invalid": ("Every record matches its kind's schema", ("7.4.2",), "error"),
     "ref.invalid": ("References name an existing record of the right kind; attached files exist in the repository", ("7.4.3",), "error"),
     "settings.invalid": ("The settings file is valid", ("4.3",), "error"),
-    "engine.check-crashed": ("A check or computation failed on this data (a bug to report)", ("7.4.3",), "error"),
+    "rules.crashed": ("Every check and computation runs to its end and reports only findings", ("7.4.3",), "error"),
     "rules.invalid": ("The organization's own rule files load", ("7.4.3",), "error"),
 }
 
@@ -128,10 +133,13 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     index = Index(records, schemas, root)
     tagged.extend(index.issues)
     rule_errors: list[RuleError] = []
-    checks, comps = load_rules(rule_folders(root), rule_errors)
+    limit = settings.get("checks.time_limit_seconds", DEFAULT_TIME_LIMIT)
+    checks, comps = load_rules(rule_folders(root), rule_errors, limit)
     ctx = Context(root=root, settings=settings, schemas=schemas, index=index, as_of=as_of, rules=list(checks))
     tagged.extend(("rules.invalid", Issue(e.message, _rel(e.path, root), e.line, e.col, hint=e.hint))
                   for e in rule_errors)
+    if not settings_issues and not rule_errors:  # a rule file that did not load may define the id
+        tagged.extend(("settings.invalid", i) for i in _unknown_rules(settings, checks, comps))
     findings = [_finding(rule, issue, *ENGINE_RULES[rule]) for rule, issue in tagged]
     disabled = set(settings.get("checks.disable", []) or [])
     overrides = settings.get("checks.severity", {}) or {}
@@ -143,24 +151,35 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
                 continue
             ctx._issues = []
             ctx.start_reading()
-            try:
-                ctx.results[comp.id] = comp.fn(ctx)
-            except Exception as exc:  # a bug in a computation must not hide the other findings
-                findings.append(_crash(comp.id, exc, settings))
-                ctx.results[comp.id] = None
+            outcome = guarded(lambda: _json_checked(comp.fn(ctx)), limit)
+            ctx.results[comp.id] = outcome.value
+            findings.extend(_crashes(comp, outcome, root, settings, limit))
             reads[comp.id] = (frozenset(ctx._read), frozenset(ctx._read_results - {comp.id}))
+            strays = [i for i in ctx._issues if not _is_issue(i)]
             for issue in ctx._issues:
-                findings.append(_finding(f"{comp.id}.compute", issue, f"{comp.title}: inputs can be computed",
-                                         comp.clauses, "error"))
+                if _is_issue(issue):
+                    findings.append(_finding(f"{comp.id}.compute", issue, f"{comp.title}: inputs can be computed",
+                                             comp.clauses, "error"))
+            if strays:
+                findings.append(_stray_finding(comp, strays, root, settings))
         for chk in checks:
             if chk.id in disabled or (chk.subsystems and not (chk.subsystems & settings.subsystems)):
                 continue
             severity = overrides.get(chk.id, chk.severity)
-            for issue in _run_check(chk, ctx, findings, settings):
+            yielded: list = []
+            outcome = guarded(lambda: _run_check(chk, ctx, yielded), limit)
+            findings.extend(_crashes(chk, outcome, root, settings, limit))
+            strays = []
+            for issue in yielded:
                 if issue is None:  # see cms_build/api.py: nothing to report
+                    continue
+                if not _is_issue(issue):
+                    strays.append(issue)
                     continue
                 findings.append(_finding(chk.id, issue, chk.title, chk.clauses, severity,
                                          keep_own_severity=chk.id not in overrides))
+            if strays:
+                findings.append(_stray_finding(chk, strays, root, settings))
     findings = sorted(set(findings), key=Finding.sort_key)
     result = Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads)
     if stages == "check":  # statuses follow from the results and the findings on them, in one place
@@ -169,16 +188,47 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     return result
 
 
-def _run_check(chk: Check, ctx: Context, findings: list, settings: Settings):
-    try:
-        if chk.kinds:
-            targets = ctx.records() if "*" in chk.kinds else ctx.records(*chk.kinds)
-            for record in targets:
-                yield from (chk.fn(record, ctx) or ())
-        else:
-            yield from (chk.fn(ctx) or ())
-    except Exception as exc:
-        findings.append(_crash(chk.id, exc, settings))
+def _is_issue(value) -> bool:
+    """An Issue whose fields the formats can write: a message, a file, whole line and column
+    numbers, a known severity (or none), clauses as text. Anything else is not a finding."""
+    if not isinstance(value, Issue):
+        return False
+    number = lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2 ** 31  # noqa: E731
+    return (isinstance(value.message, str) and isinstance(value.file, str)
+            and number(value.line) and number(value.col)
+            and (value.severity is None or value.severity in SEVERITIES)
+            and isinstance(value.record, (str, type(None))) and isinstance(value.path, str)
+            and isinstance(value.hint, str) and isinstance(value.clauses, (tuple, list))
+            and all(isinstance(c, str) for c in value.clauses))
+
+
+def _stray_finding(rule, strays: list, root: Path, settings: Settings) -> Finding:
+    first = strays[0]
+    what = (f"an Issue with a field of the wrong type or an unknown severity, {_short(first)}"
+            if isinstance(first, Issue) else f"{_short(first)} ({type(first).__name__})")
+    return _rule_finding(rule, root, settings, _def_line(rule.fn),
+                         f"{'reported' if isinstance(rule, Computation) else 'yielded'} {len(strays)} value(s) "
+                         f"that are not findings, the first {what}",
+                         "yield record.issue(...) or an Issue (cms_build.findings), or None for nothing")
+
+
+def _json_checked(value):
+    """A computation's result goes into exports, the site and other rules: it must be JSON."""
+    try:  # NaN and infinities pass: the exports write them as Python's json does
+        json.dumps(value)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise NotJSON(str(exc)) from None
+    return value
+
+
+def _run_check(chk: Check, ctx: Context, into: list) -> None:
+    """Everything a check yields, into `into` (kept when the check crashes half-way)."""
+    if chk.kinds:
+        targets = ctx.records() if "*" in chk.kinds else ctx.records(*chk.kinds)
+        for record in targets:
+            into.extend(chk.fn(record, ctx) or ())
+    else:
+        into.extend(chk.fn(ctx) or ())
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -188,14 +238,82 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _crash(rule_id: str, exc: Exception, settings: Settings) -> Finding:
-    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
-    title, clauses, severity = ENGINE_RULES["engine.check-crashed"]
-    return Finding("engine.check-crashed", severity,
-                   f"'{rule_id}' failed: {type(exc).__name__}: {exc}{where}", settings.rel, 1, 1, clauses,
-                   hint="this is a bug in the rule, not in your records; please report it with this message",
+def _rule_file(rule) -> Path | None:
+    code = getattr(rule.fn, "__code__", None)
+    return Path(code.co_filename).resolve() if code else None
+
+
+def _short(value, limit: int = 80) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a rule's object whose repr fails
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _crashes(rule, outcome: Outcome, root: Path, settings: Settings, limit: float) -> list[Finding]:
+    """The rules.crashed findings of one call of a rule: what it raised, what it printed."""
+    out = []
+    path = _rule_file(rule)
+    if outcome.error is not None:
+        line = line_in(outcome.error, path) or _def_line(rule.fn)
+        out.append(_rule_finding(rule, root, settings, line, what_happened(outcome.error, limit),
+                                 "the other rules ran and their findings are reported"))
+    if outcome.output:
+        first = outcome.output.strip().splitlines()[0] if outcome.output.strip() else outcome.output
+        out.append(_rule_finding(rule, root, settings, _def_line(rule.fn),
+                                 f"it wrote {len(outcome.output)} characters to standard output or error "
+                                 f"(first line {_short(first)}), which cms discarded",
+                                 "report through yield record.issue(...), not print()", severity="warning"))
+    return out
+
+
+def _rule_finding(rule, root: Path, settings: Settings, line: int, what: str, hint: str,
+                  severity: str | None = None) -> Finding:
+    """A rules.crashed finding. An organization's rule is located in its own file (checks/x.py:
+    line); a bundled rule's crash is a bug in cms, located at cms.yaml:1:1 (a place in the
+    repository CI can annotate) and naming the bundled file and line in the message."""
+    title, clauses, default = ENGINE_RULES["rules.crashed"]
+    kind = "computation" if isinstance(rule, Computation) else "check"
+    path = _rule_file(rule)
+    rel = _rel(path, root) if path else None
+    if path is not None and path.is_relative_to(root):
+        return Finding("rules.crashed", severity or default, f"{kind} '{rule.id}' failed: {what}", rel, line, 1,
+                       clauses, hint=f"{hint}; the rule is the organization's own code in {rel}: correct it, "
+                       "or switch it off with checks.disable in cms.yaml", title=title)
+    where = f"{Path(rel).name}:{line}" if rel else "?"
+    return Finding("rules.crashed", severity or default, f"bundled {kind} '{rule.id}' ({where}) failed: {what}",
+                   settings.rel, 1, 1, clauses,
+                   hint=f"this is a bug in cms, not in your records ({hint}); please report it with this message",
                    title=title)
+
+
+def _unknown_rules(settings: Settings, checks: list[Check], comps: list[Computation]) -> list[Issue]:
+    """checks.disable / checks.severity naming a rule that does not exist (or one of the
+    engine's, which cannot be changed): a typo there would silently leave a rule on, or at its
+    severity, that the organization meant to change."""
+    known = {c.id for c in checks}
+    engine = set(ENGINE_RULES) | {f"{c.id}.compute" for c in comps}
+    issues = []
+    named = [(("checks", "disable", n), r) for n, r in enumerate(settings.get("checks.disable", []) or [])]
+    named += [(("checks", "severity", r), r) for r in (settings.get("checks.severity", {}) or {})]
+    for where, rule in named:
+        if rule in known:
+            continue
+        line, col = settings.doc.where_key(where) if where[1] == "severity" else settings.doc.where(where)
+        if rule in engine:
+            issues.append(Issue(f"checks.{where[1]} names {rule!r}, a rule of the engine, which cannot be "
+                                f"{'switched off' if where[1] == 'disable' else 'given another severity'}: "
+                                "its findings mean records or rules could not be read or run",
+                                settings.rel, line, col, path=".".join(str(p) for p in where),
+                                hint="remove it; correct what the findings say instead"))
+            continue
+        close = difflib.get_close_matches(rule, sorted(known), n=3, cutoff=0.6)
+        issues.append(Issue(f"checks.{where[1]} names {rule!r}, which is not a rule", settings.rel, line, col,
+                            path=".".join(str(p) for p in where),
+                            hint=(f"did you mean {', '.join(repr(c) for c in close)}? " if close else "")
+                            + "'cms checks' lists the rules"))
+    return issues
 
 
 def _finding(rule: str, issue: Issue, title: str, clauses, severity: str, keep_own_severity: bool = True) -> Finding:

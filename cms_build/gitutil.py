@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import tarfile
 from pathlib import Path
@@ -67,8 +68,11 @@ def changed_files(root: Path, ref: str) -> set[str]:
     top = toplevel(root)
     verify(root, ref)
     rel = root.relative_to(top).as_posix()
-    names = set(_git(top, "diff", "--name-only", ref, "--", rel).splitlines())
-    names |= set(_git(top, "ls-files", "--others", "--exclude-standard", "--", rel).splitlines())
+    # -z: names as they are, NUL-separated; without it git quotes a name with non-ASCII bytes
+    # ("policy/\346\226\271...") and a changed file with a Chinese name would not be seen
+    out_diff = _git(top, "diff", "--name-only", "-z", ref, "--", rel, binary=True)
+    out_new = _git(top, "ls-files", "-z", "--others", "--exclude-standard", "--", rel, binary=True)
+    names = {os.fsdecode(n) for n in (out_diff + out_new).split(b"\0") if n}
     out = set()
     for name in names:
         path = top / name

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import ModuleType
 
 from .errors import CmsProblem
+from .guard import DEFAULT_TIME_LIMIT, guarded, what_happened
 from .api import Check, Computation
 from .paths import bundled
 from .ruletable import load_table
@@ -120,7 +121,7 @@ def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
-def _package(folder: Path, name: str) -> None:
+def _package(folder: Path, name: str, time_limit: float) -> None:
     """Register the folder as the package `name` (its __init__.py runs, if it has one)."""
     init = folder / "__init__.py"
     signature = _signature(folder)
@@ -134,11 +135,12 @@ def _package(folder: Path, name: str) -> None:
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException as exc:
+        loader = spec.loader
+        # the package's own code is rule code too: guarded (a print, an exit, a loop at import)
+        outcome = guarded(lambda: loader.exec_module(module), time_limit)
+        if outcome.error is not None:
             sys.modules.pop(name, None)
-            raise _located(init, exc) from None
+            raise _located(init, outcome.error, time_limit) from None
     else:  # a plain folder of modules: a package with no code of its own
         spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
         spec.submodule_search_locations = [str(folder)]
@@ -147,20 +149,21 @@ def _package(folder: Path, name: str) -> None:
     _LOADED[name] = signature
 
 
-def _import(folder: Path, name: str, path: Path) -> ModuleType:
+def _import(folder: Path, name: str, path: Path, time_limit: float) -> ModuleType:
     dotted = _dotted(folder, path)
     full = f"{name}.{dotted}" if dotted else name
     if full in sys.modules:
         return sys.modules[full]
-    try:
-        return importlib.import_module(full)
-    except BaseException as exc:
+    outcome = guarded(lambda: importlib.import_module(full), time_limit)
+    if outcome.error is not None:
         for key in [k for k in sys.modules if k == full or k.startswith(full + ".")]:
             del sys.modules[key]
-        raise _located(path, exc) from None
+        raise _located(path, outcome.error, time_limit) from None
+    module: ModuleType = outcome.value  # type: ignore[assignment]
+    return module
 
 
-def _located(path: Path, exc: BaseException) -> RuleError:
+def _located(path: Path, exc: BaseException, time_limit: float) -> RuleError:
     """The error of a module that failed to import, placed in the file where it happened."""
     if isinstance(exc, SyntaxError):
         where = Path(exc.filename) if exc.filename else path
@@ -171,10 +174,7 @@ def _located(path: Path, exc: BaseException) -> RuleError:
     frames = traceback.extract_tb(exc.__traceback__)
     own = [f for f in frames if Path(f.filename) == path]
     line = own[-1].lineno if own else 1
-    if isinstance(exc, (SystemExit, KeyboardInterrupt)):
-        what = f"the file exits while it loads ({type(exc).__name__})"
-    else:
-        what = f"the file failed to load: {type(exc).__name__}: {exc}"
+    what = f"the file failed to load: {what_happened(exc, time_limit)}"
     return RuleError(path, what, line or 1, 1, "see cms_build/api.py for what @check and @computation accept")
 
 
@@ -187,7 +187,8 @@ def _def_line(fn: object) -> int:
     return code.co_firstlineno if code else 1
 
 
-def load_rules(folders: list[Path], errors: list[RuleError] | None = None) -> tuple[list[Check], list[Computation]]:
+def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
+               time_limit: float = DEFAULT_TIME_LIMIT) -> tuple[list[Check], list[Computation]]:
     """Checks and computations defined in the given rule folders.
 
     The bundled checks/ first, then the organization's own checks/ folder. Ids must be unique.
@@ -202,7 +203,7 @@ def load_rules(folders: list[Path], errors: list[RuleError] | None = None) -> tu
         folder = folder.resolve()
         name = package_name(folder)
         try:
-            _package(folder, name)
+            _package(folder, name, time_limit)
             files = module_files(folder)
         except (RuleError, OSError) as exc:
             if errors is None:
@@ -211,7 +212,7 @@ def load_rules(folders: list[Path], errors: list[RuleError] | None = None) -> tu
             continue
         for path in files:
             try:
-                found = _rules_of(folder, name, path, checks, comps)
+                found = _rules_of(folder, name, path, checks, comps, time_limit)
             except RuleError as exc:
                 if errors is None:
                     raise
@@ -236,14 +237,14 @@ def load_rules(folders: list[Path], errors: list[RuleError] | None = None) -> tu
 
 
 def _rules_of(folder: Path, name: str, path: Path, checks: dict[str, Check],
-              comps: dict[str, Computation]) -> list[Check | Computation]:
+              comps: dict[str, Computation], time_limit: float) -> list[Check | Computation]:
     """The checks and computations one module defines, none of their ids already taken."""
-    module = _import(folder, name, path)
+    module = _import(folder, name, path, time_limit)
     found = []
     for value in vars(module).values():
         if not isinstance(value, (Check, Computation)):
             continue
-        if getattr(value.fn, "__module__", None) != module.__name__:
+        if (value.origin or getattr(value.fn, "__module__", None)) != module.__name__:
             continue  # imported from a sibling module: it is that module's rule
         taken = checks if isinstance(value, Check) else comps
         if value.id in taken and taken[value.id].fn is not value.fn:

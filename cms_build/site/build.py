@@ -1,12 +1,16 @@
 """`cms build`: records -> Markdown (jinja2) -> HTML (mkdocs-material), atomically.
 
 1. Run the pipeline (or take a Result) and look at it through a publish.View.
-2. Write the pages as real Markdown files into a work folder (.cms-build/<site>-<profile>/docs)
-   with the templates in site/templates (an organization's own site/templates first).
+2. Write the pages as real Markdown files into a work folder under the records folder
+   (<records>/.cms-build/<site>-<hash>-<profile>/docs, else the system temp folder), never
+   beside --out: --out may sit in a web root, and the internal build's Markdown holds
+   everything. Templates come from site/templates (an organization's own site/templates first).
 3. Write the mkdocs configuration there (mkdocs.yml at the project root, filled in) and run
-   mkdocs in strict mode into a temporary folder next to --out.
+   mkdocs in strict mode into a temporary folder next to --out (same file system: the swap
+   is a rename).
 4. Only when that succeeded, swap the temporary folder in: a failed build leaves the last
-   good site untouched.
+   good site untouched. One build at a time per --out (a lock beside it); the next build
+   removes what a killed one left behind, and puts back a site a kill left half-swapped.
 
 Same inputs and as-of date give the same bytes: SOURCE_DATE_EPOCH is the as-of date, pages
 and files are written in sorted order, and the charts carry no time stamp.
@@ -16,9 +20,12 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+import errno
+import hashlib
 import logging
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +89,9 @@ def check_out(out: Path, root: Path) -> None:
     if out.is_relative_to(root) and out.relative_to(root).parts[0] not in ("_site", "_build") \
             and not out.relative_to(root).parts[0].startswith("."):
         raise BuildError(f"--out {out} is inside the records folder; use {root / '_site'} or a folder outside it")
+    if out.is_relative_to(root / ".cms-build"):
+        raise BuildError(f"--out {out} is inside {root / '.cms-build'}, where builds keep their work; "
+                         f"use {root / '_site'} or a folder outside the records")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
         raise BuildError(f"--out {out} exists and is not a site built by cms; remove it or choose another folder")
 
@@ -105,7 +115,73 @@ def build_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path 
         raise BuildError("the settings are invalid, so the site would show defaults, not the organization: "
                          + "; ".join(f"{f.file}:{f.line}:{f.col} {f.message}" for f in bad_settings[:3]))
     timings["pipeline"] = time.perf_counter() - started
-    work = Path(work).resolve() if work else out.parent / ".cms-build" / f"{out.name}-{profile}"
+    try:
+        with _locked(out):
+            return _build_locked(root, result, profile, out, work, language, log, started, timings)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            raise BuildError(f"the disk is full ({exc.strerror}: {exc.filename or out}); free some space and "
+                             "build again") from None
+        raise
+
+
+def _work_folder(root: Path, out: Path, profile: str) -> Path:
+    """Where the Markdown and mkdocs.yml of a build go: under the records folder (hidden, so
+    never read as records), one per --out and profile; the system temp folder if that cannot
+    be written. Never beside --out."""
+    name = f"{out.name}-{hashlib.sha1(str(out).encode()).hexdigest()[:8]}-{profile}"
+    try:
+        base = root / ".cms-build"
+        base.mkdir(exist_ok=True)
+        if os.access(base, os.W_OK):
+            return base / name
+    except OSError:
+        pass
+    base = Path(tempfile.gettempdir()) / f"cms-build-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    base.mkdir(mode=0o700, exist_ok=True)
+    return base / name
+
+
+@contextlib.contextmanager
+def _locked(out: Path):
+    """One build at a time into --out: an exclusive lock on a file beside it (held by the
+    kernel, so a killed build never leaves it locked). The lock file stays: deleting it would
+    let a third build lock a different file."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock; builds into one --out must not overlap
+        yield
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock = out.parent / f".{out.name}.lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another cms build is writing into {out} (it holds {lock}); wait for it to end, "
+                             "or build into another --out") from None
+        _clean_leftovers(out)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _clean_leftovers(out: Path) -> None:
+    """What a killed build left beside --out (we hold the lock, so no build is running):
+    its temporary folders, and the last good site if the kill fell between the two renames
+    of a swap that could not exchange them atomically."""
+    olds = sorted(out.parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if not out.exists() and olds and (olds[-1] / MARKER).is_file():
+        os.replace(olds[-1], out)
+        olds = olds[:-1]
+    for leftover in [*out.parent.glob(f".{out.name}.tmp-*"), *olds]:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _build_locked(root, result, profile, out, work, language, log, started, timings) -> BuildReport:
+    work = Path(work).resolve() if work else _work_folder(root, out, profile)
     docs = work / "docs"
     if docs.exists():
         shutil.rmtree(docs)
@@ -283,8 +359,31 @@ def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None) -> N
         raise BuildError("mkdocs reported problems:\n" + "\n".join(f"  {m}" for m in collect.messages[:50]))
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where it is not
+    available (another system, an old kernel, a file system without it)."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def swap(tmp: Path, out: Path) -> None:
-    """Put the new site in place of the old one with two renames (same file system)."""
+    """Put the new site in place of the old one. Where the system can, the two folders are
+    exchanged in one step, so there is no moment without a site; elsewhere two renames (a
+    build killed between them leaves the old site as .<out>.old-*, put back by the next build)."""
+    if out.is_dir() and not out.is_symlink() and _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous site
+        return
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if old.exists():
         shutil.rmtree(old)

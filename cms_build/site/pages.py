@@ -122,6 +122,32 @@ def record_cell(model, f, L) -> Md:
     return md(_get(f, "file"))
 
 
+def template_failure(exc: Exception, name: str, env: jinja2.Environment, root: Path) -> Exception:
+    """A BuildError naming the template's file and line: an organization's own template
+    (site/templates, its code) by its path in the repository, a bundled one as a bug in cms."""
+    from .build import BuildError
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)  # a syntax error
+    if filename is None:
+        try:
+            filename = env.get_template(name).filename
+        except jinja2.TemplateError:
+            filename = None
+    if filename and line is None:  # a runtime error: jinja2 maps the frames to the template's lines
+        import traceback
+        lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__)
+                 if Path(f.filename).resolve() == Path(filename).resolve()]
+        line = lines[-1] if lines else None
+    what = f"{type(exc).__name__}: {exc}"
+    path = Path(filename).resolve() if filename else None
+    root = root.resolve()
+    if path is not None and path.is_relative_to(root):
+        return BuildError(f"{path.relative_to(root).as_posix()}:{line or 1}: the organization's template {name} "
+                          f"failed: {what}; correct it, or remove it to use the bundled one")
+    where = f" ({path.name}:{line or 1})" if path else ""
+    return BuildError(f"the bundled template {name}{where} failed: {what}; this is a bug in cms, not in your "
+                      "records: please report it with this message")
+
+
 class Pages:
     def __init__(self, model, env: jinja2.Environment, docs: Path):
         self.m = model
@@ -143,7 +169,11 @@ class Pages:
 
     def render(self, template: str, rel: str, **context) -> None:
         context.setdefault("L", urls.Linker(rel))
-        self.write(rel, self.env.get_template(template).render(**context))
+        try:
+            text = self.env.get_template(template).render(**context)
+        except Exception as exc:  # noqa: BLE001 - a template is code: name its file and line
+            raise template_failure(exc, template, self.env, Path(self.m.result.root)) from None
+        self.write(rel, text)
 
     # -- shared pieces --------------------------------------------------------------------
     def clause_links(self, clauses, L) -> Md:

@@ -5,12 +5,18 @@ findings are reported: those in files changed since REF (committed, staged, unst
 untracked), those on records that a changed record references or that reference it (their
 cross-record results may have moved), and those on records whose attached files (a CSV of
 meter data) changed. A change to the settings, the organization's own schemas or checks
-affects everything, so then every finding is reported.
+affects everything, so then every finding is reported. A rule that crashed or did not load
+is always reported.
 """
 from __future__ import annotations
 
 from ..records import SETTINGS_FILE
 from ..schemas import values_at
+
+
+# A rule that crashed or did not load has no verdict on anything, the change included: always
+# reported (its location is the rule's file, which the change need not touch).
+ALWAYS = frozenset({"rules.crashed", "rules.invalid"})
 
 
 def affected_findings(result, changed: set[str], removed_ids: set[str] = frozenset()) -> list:
@@ -36,7 +42,8 @@ def affected_findings(result, changed: set[str], removed_ids: set[str] = frozens
             related.add(ref.target)
         if ref.target in ids:
             related.add(ref.source)
-    return [f for f in result.findings if f.file in changed or (f.record and f.record in related)]
+    return [f for f in result.findings if f.file in changed or (f.record and f.record in related)
+            or f.rule in ALWAYS]
 
 
 def removed_record_ids(root, ref: str, changed: set[str]) -> set[str]:

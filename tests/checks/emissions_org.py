@@ -22,7 +22,7 @@ ELEC_KWH = {2024: 100_000, 2025: 110_000}
 OUTPUT_MWH = {2024: 2000, 2025: 2100}
 OUTPUT_VALUE = {2024: 100, 2025: 105}
 
-ENGINE = ("schema.invalid", "ref.invalid", "record.kind", "record.id", "yaml.invalid", "engine.check-crashed")
+ENGINE = ("schema.invalid", "ref.invalid", "record.kind", "record.id", "yaml.invalid", "rules.crashed")
 
 
 def emission_findings(result) -> list:

@@ -133,7 +133,7 @@ def setup(org, *, skip=(), **replace) -> dict:
 
 
 ENGINE_RULES = ("yaml.invalid", "record.kind", "record.id", "schema.invalid", "ref.invalid", "settings.invalid",
-                "engine.check-crashed")
+                "rules.crashed")
 
 
 def neutrality_findings(result) -> list:

@@ -262,7 +262,7 @@ def test_sparse_records_never_crash(org):
     org.add("trading/PX.yaml", org.record("market_price", "PX", market="national_ets", product="CEA", source="x",
                                           prices_file="missing.csv"))
     result = org.run("2026-06-30")
-    assert org.of(result, "engine.check-crashed") == []
+    assert org.of(result, "rules.crashed") == []
     assert not any(f.rule.endswith(".compute") for f in result.findings)
     assert result.results["assets"]["balance_sheets"]["2025"]["total_negative"]["value"] == 1
 

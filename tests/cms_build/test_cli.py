@@ -25,7 +25,7 @@ def broken(org):
 def test_check_exits_1_on_errors_and_lists_them_by_file(broken):
     code, out, _ = cms("check", broken.root, "--as-of", "2026-06-30")
     assert code == 1
-    assert "policy/a.yaml\n" in out and "malformed YAML" in out
+    assert "\npolicy/a.yaml:4:1: error yaml.invalid malformed YAML" in out
     assert "hint: did you mean 'approved'?" in out
     assert out.rstrip().splitlines()[-1].startswith("FAIL: ")
 
@@ -172,3 +172,56 @@ def test_new_where_the_kinds_folder_is_a_file(org):
     code, _, err = cms("new", "policy", "POL-9", "--path", org.root)
     assert code == 2 and "policy is a file, not a folder" in err and "Errno" not in err
     assert (org.root / "policy").read_text(encoding="utf-8") == "not a folder"
+
+
+def test_output_is_written_atomically_and_a_full_disk_says_so(broken, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from cms_build import cli
+    report = tmp_path / "report.json"
+    report.write_text("earlier report", encoding="utf-8")
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(cli.CmsError) as err:
+        cli._write("a new report\n", str(report))
+    assert err.value.message == (f"cannot write {report}: the disk is full (No space left on device); nothing was "
+                                 "written: free some space and run again")
+    assert report.read_text(encoding="utf-8") == "earlier report"  # not truncated, not replaced
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["org", "report.json"]  # no temporary file left
+    monkeypatch.undo()
+    cli._write("a new report\n", str(report))
+    assert report.read_text(encoding="utf-8") == "a new report\n"
+    assert oct(report.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["org", "report.json"]
+
+
+def _umask():
+    import os
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_rule_cannot_turn_a_failing_gate_green_or_corrupt_json(broken):
+    broken.add("policy/c.yaml", broken.record("policy", "C", statement="s", issued_by="x"))
+    broken.add("checks/rude.py", "import os, sys\nfrom cms_build.api import check\n"
+               "@check('org.rude', title='rude', clauses=['7.4.2'], kinds=['policy'])\n"
+               "def rude(record, ctx):\n    print('{not json')\n    sys.exit(0)\n"
+               "@check('org.ruder', title='ruder', clauses=['7.4.2'])\n"
+               "def ruder(ctx):\n    os._exit(0)\n")
+    code, out, err = cms("check", broken.root, "--as-of", "2026-06-30", "--format", "json")
+    assert code == 1 and err == ""
+    doc = json.loads(out)  # nothing the rules printed is in it
+    crashed = [(f["file"], f["line"], f["severity"], f["message"]) for f in doc["findings"] if f["rule"] == "rules.crashed"]
+    assert crashed == [
+        ("checks/rude.py", 3, "warning", "check 'org.rude' failed: it wrote 10 characters to standard output or error "
+                                         "(first line '{not json'), which cms discarded"),
+        ("checks/rude.py", 6, "error", "check 'org.rude' failed: it called sys.exit(0), which would have ended cms "
+                                       "with no report"),
+        ("checks/rude.py", 9, "error", "check 'org.ruder' failed: it called os._exit(0), which would have ended cms "
+                                       "with no report"),
+    ]
+    assert any(f["rule"] == "yaml.invalid" for f in doc["findings"])  # the records' own findings are all there

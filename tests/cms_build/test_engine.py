@@ -205,7 +205,7 @@ def test_a_crashing_org_check_is_a_finding_not_a_traceback(org):
         "@check('org.broken', title='broken', clauses=['7.4.2'], kinds=['policy'])\n"
         "def broken(record, ctx):\n"
         "    raise ZeroDivisionError('oops')\n"))
-    f = only(org.run(), "engine.check-crashed")
+    f = only(org.run(), "rules.crashed")
     assert "'org.broken' failed: ZeroDivisionError: oops" in f.message
 
 
@@ -219,7 +219,7 @@ def test_a_check_yielding_none_reports_only_its_issues(org):
         "    yield record.issue('statement', 'placed')\n"))
     result = org.run()
     assert [f.message for f in result.findings if f.rule == "org.sparse"] == ["placed"]
-    assert not [f for f in result.findings if f.rule == "engine.check-crashed"]
+    assert not [f for f in result.findings if f.rule == "rules.crashed"]
 
 
 def test_organization_checks_run_with_their_clauses(org):
@@ -294,3 +294,195 @@ def test_an_organization_rule_file_that_does_not_load_is_a_located_finding(org, 
     f = only(result, "rules.invalid")
     assert (f.file, f.line, f.col) == ("checks/mine.py", line, col) and says in f.message, f.message
     assert any(c.id == "ms.obligation-review-overdue" for c in result.checks)  # the bundled rules still ran
+
+
+# -- organization code that misbehaves: a located rules.crashed, and every other finding --------
+BASE = ("from cms_build.api import check, computation\n"
+        "@check('org.fine', title='fine', clauses=['7.4.2'], kinds=['policy'])\n"
+        "def fine(record, ctx):\n"
+        "    yield record.issue('statement', 'still reported')\n")
+
+
+def crashed(result):
+    return [(f.file, f.line, f.col, f.severity, f.message) for f in result.findings if f.rule == "rules.crashed"]
+
+
+def still_reported(result):
+    """The other rules ran: the organization's fine rule and a bundled one."""
+    assert [f.message for f in result.findings if f.rule == "org.fine"] == ["still reported"]
+    assert any(f.rule == "schema.invalid" for f in result.findings)
+
+
+def misbehaving(org, body, header="@check('org.bad', title='bad', clauses=['7.4.2'], kinds=['policy'])\n"
+                                  "def bad(record, ctx):\n"):
+    org.add("policy/POL-1.yaml", policy(org))
+    org.add("policy/BAD.yaml", policy(org, "BAD", status="nope"))
+    org.add("checks/fine.py", BASE)
+    org.add("checks/bad.py", "import os, sys\nfrom cms_build.api import check, computation\n" + header + body)
+
+
+def test_a_raising_rule_is_located_at_the_raising_line(org):
+    misbehaving(org, "    x = 1\n    raise KeyError('gone')\n")
+    result = org.run()
+    assert crashed(result) == [("checks/bad.py", 6, 1, "error", "check 'org.bad' failed: KeyError: 'gone'")]
+    f = only(result, "rules.crashed")
+    assert "organization's own code in checks/bad.py" in f.hint
+    still_reported(result)
+
+
+def test_a_looping_rule_is_stopped_at_the_time_limit(org):
+    import time
+    misbehaving(org, "    while True: pass\n")
+    org.settings(checks={"time_limit_seconds": 0.3})
+    started = time.monotonic()
+    result = org.run()
+    assert time.monotonic() - started < 8
+    assert crashed(result) == [("checks/bad.py", 5, 1, "error", "check 'org.bad' failed: it did not finish within "
+                                "0.3 s (checks.time_limit_seconds in cms.yaml) and was stopped")]
+    still_reported(result)
+
+
+def test_a_rule_catching_exception_is_still_stopped(org):
+    misbehaving(org, "    while True:\n        try:\n            pass\n        except Exception:\n            pass\n")
+    org.settings(checks={"time_limit_seconds": 0.2})
+    result = org.run()
+    assert [(f[0], f[3]) for f in crashed(result)] == [("checks/bad.py", "error")]
+    assert crashed(result)[0][1] in (5, 6, 7)
+    still_reported(result)
+
+
+def test_a_printing_rule_is_a_warning_and_prints_nothing(org, capsys):
+    misbehaving(org, "    print('debug', record.id)\n    print('x', file=sys.stderr)\n"
+                     "    yield record.issue('id', 'its own finding')\n")
+    result = org.run()
+    # 'debug POL-1\n' 'x\n' 'debug BAD\n'... only valid records reach a check: POL-1 -> 12 + 2 = 14 characters
+    # located at the rule's decorator (line 3), which names its id
+    assert crashed(result) == [("checks/bad.py", 3, 1, "warning", "check 'org.bad' failed: it wrote 14 characters "
+                                "to standard output or error (first line 'debug POL-1'), which cms discarded")]
+    assert [f.message for f in org.of(result, "org.bad")] == ["its own finding"]
+    assert capsys.readouterr() == ("", "")
+    still_reported(result)
+
+
+@pytest.mark.parametrize("call, says", [("sys.exit(0)", "sys.exit(0)"), ("os._exit(0)", "os._exit(0)"),
+                                        ("exit()", "sys.exit(None)")])
+def test_a_rule_cannot_end_the_run(org, call, says):
+    misbehaving(org, f"    {call}\n")
+    result = org.run()
+    assert crashed(result) == [("checks/bad.py", 5, 1, "error", f"check 'org.bad' failed: it called {says}, "
+                                "which would have ended cms with no report")]
+    still_reported(result)
+
+
+def test_a_rule_yielding_what_is_not_a_finding(org):
+    misbehaving(org, "    yield 'a string'\n    yield record.issue('id', 'real')\n")
+    result = org.run()
+    assert crashed(result) == [("checks/bad.py", 3, 1, "error", "check 'org.bad' failed: yielded 1 value(s) that "
+                                "are not findings, the first 'a string' (str)")]
+    assert [f.message for f in org.of(result, "org.bad")] == ["real"]
+    still_reported(result)
+
+
+def test_a_computation_whose_result_is_not_json(org):
+    misbehaving(org, "    return {'when': {1, 2}}\n", header="@computation('org.comp', title='c')\ndef comp(ctx):\n")
+    result = org.run()
+    assert crashed(result) == [("checks/bad.py", 3, 1, "error", "computation 'org.comp' failed: its result is not "
+                                "JSON (Object of type set is not JSON serializable); return dicts, lists, strings, "
+                                "numbers, booleans, None")]
+    assert result.results["org.comp"] is None
+    still_reported(result)
+
+
+def test_a_rule_file_that_exits_while_loading(org):
+    misbehaving(org, "    yield None\nsys.exit(3)\n")
+    result = org.run()
+    f = only(result, "rules.invalid")
+    assert (f.file, f.line, f.col, f.message) == (
+        "checks/bad.py", 6, 1, "the file failed to load: it called sys.exit(3), which would have ended cms with no report")
+    still_reported(result)
+
+
+def test_a_bundled_rule_crash_is_a_bug_in_cms(org, monkeypatch):
+    from cms_build import engine
+    checks, comps = engine.load_rules(engine.rule_folders(org.root))
+    target = next(c for c in checks if c.kinds and "policy" in c.kinds)
+
+    def broken(record, ctx):
+        raise RuntimeError("bundled bug")
+    line = broken.__code__.co_firstlineno + 1
+    monkeypatch.setattr(target, "fn", broken)
+    org.add("policy/POL-1.yaml", policy(org))
+    f = only(org.run(), "rules.crashed")
+    assert (f.file, f.line, f.col) == ("cms.yaml", 1, 1)
+    assert f.message == (f"bundled check '{target.id}' (test_engine.py:{line}) failed: RuntimeError: bundled bug")
+    assert f.hint.startswith("this is a bug in cms, not in your records")
+
+
+def test_settings_naming_a_rule_that_does_not_exist(org):
+    org.add("policy/POL-1.yaml", policy(org))
+    org.add("checks/fine.py", BASE)
+    org.add("cms.yaml", "organization:\n  name: T\nsubsystems: [A, B, C, D]\nchecks:\n  disable:\n"
+                        "    - org.fien\n    - yaml.invalid\n  severity:\n    org.fine: info\n    ms.nothing-like-it: info\n")
+    result = org.run()
+    bad = [(f.line, f.col, f.message, f.hint) for f in org.of(result, "settings.invalid")]
+    assert bad == [
+        (6, 7, "checks.disable names 'org.fien', which is not a rule", "did you mean 'org.fine'? 'cms checks' lists the rules"),
+        (7, 7, "checks.disable names 'yaml.invalid', a rule of the engine, which cannot be switched off: its findings "
+               "mean records or rules could not be read or run", "remove it; correct what the findings say instead"),
+        (10, 5, "checks.severity names 'ms.nothing-like-it', which is not a rule", "'cms checks' lists the rules"),
+    ]
+    assert only(result, "org.fine").severity == "info"  # the valid entries still apply
+
+
+def test_a_library_warning_in_a_rule_is_not_taken_for_a_print(org):
+    misbehaving(org, "    import warnings\n    warnings.warn('a library note', UserWarning)\n    yield None\n")
+    result = org.run()
+    assert crashed(result) == []
+    still_reported(result)
+
+
+def test_a_rule_yielding_a_malformed_issue(org):
+    misbehaving(org, "    from cms_build.findings import Issue\n"
+                     "    yield Issue('bad severity', record.rel, 1, 1, severity='fatal')\n"
+                     "    yield Issue('bad line', record.rel, line='x')\n"
+                     "    yield record.issue('id', 'real')\n")
+    result = org.run()
+    [(file, line, col, severity, message)] = crashed(result)
+    assert (file, line, col, severity) == ("checks/bad.py", 3, 1, "error")
+    assert message.startswith("check 'org.bad' failed: yielded 2 value(s) that are not findings, the first an Issue "
+                              "with a field of the wrong type or an unknown severity, Issue(message='bad severity'")
+    assert [f.message for f in org.of(result, "org.bad")] == ["real"]
+    still_reported(result)
+
+
+def test_a_disabled_rule_of_a_file_that_does_not_load_is_not_called_unknown(org):
+    org.add("policy/POL-1.yaml", policy(org))
+    org.add("checks/mine.py", "def broken(:\n")
+    org.settings(checks={"disable": ["org.in-the-broken-file"]})
+    result = org.run()
+    assert only(result, "rules.invalid").file == "checks/mine.py"
+    assert org.of(result, "settings.invalid") == []
+
+
+def test_the_time_limit_setting_is_validated_and_documented(org):
+    org.add("policy/POL-1.yaml", policy(org))
+    assert org.run().settings.get("checks.time_limit_seconds") == 60  # the schema's default
+    org.add("cms.yaml", "organization:\n  name: T\nsubsystems: [A]\nchecks:\n  time_limit_seconds: 0\n")
+    f = only(org.run(), "settings.invalid")
+    assert (f.file, f.line, f.col, f.message) == ("cms.yaml", 5, 23, "checks.time_limit_seconds must be more than 0, not 0")
+
+
+def test_a_rule_closing_stdout_or_raising_an_unprintable_exception(org):
+    misbehaving(org, "    class Odd(Exception):\n        def __str__(self):\n            raise RuntimeError('no')\n"
+                     "    sys.stdout.close()\n    raise Odd()\n")
+    result = org.run()
+    assert crashed(result) == [("checks/bad.py", 9, 1, "error",
+                                "check 'org.bad' failed: Odd: (its message could not be read)")]
+    still_reported(result)
+
+
+def test_a_huge_exception_message_is_cut(org):
+    misbehaving(org, "    raise ValueError('x' * 1000000)\n")
+    [(_, _, _, _, message)] = crashed(org.run())
+    # "check 'org.bad' failed: ValueError: " (36 characters) + 299 x + "…"
+    assert message == "check 'org.bad' failed: ValueError: " + "x" * 299 + "…"

@@ -78,11 +78,33 @@ def test_junit_is_read_back_by_a_junit_parser(org, tmp_path):
     assert not cases["yaml.invalid"].result
 
 
-def test_text_format_groups_by_file(org):
+def test_text_format_starts_every_finding_with_its_location(org):
+    result = many_findings(org, n=2)
+    lines = render("text", result).splitlines()
+    # org.many places its issues at the id (line 2, col 5 of the dumped record), org.warns at the title (line 3)
+    assert lines[:7] == [
+        "policy/P.yaml:2:5: error org.many 100% wrong #0",
+        "    second line, with: colon [7.4.2 a]",
+        "    hint: fix it",
+        "policy/P.yaml:2:5: error org.many 100% wrong #1",
+        "    second line, with: colon [7.4.2 a]",
+        "    hint: fix it",
+        "policy/P.yaml:3:8: warning org.warns warning 0 [7.4.2]",
+    ]
+    assert lines[-1] == "FAIL: 2 at or above 'error'"
+
+
+def test_text_format_from_another_folder_names_the_path_from_there(org, monkeypatch):
     result = many_findings(org, n=1)
-    out = render("text", result)
-    assert out.splitlines()[0] == "policy/P.yaml"
-    assert "[7.4.2 a]" in out
+    monkeypatch.chdir(org.root.parent)
+    assert render("text", result).splitlines()[0] == "org/policy/P.yaml:2:5: error org.many 100% wrong #0"
+
+
+def test_text_format_shows_control_characters_as_escapes(org):
+    out = render("text", control_findings(org))
+    assert out.splitlines()[0] == "policy/P.yaml:2:5: error org.ctl nul \\x00 esc \\x1b[2J lone \ufffd end [7.4.2]"
+    assert out.splitlines()[1] == "    hint: bell \\x07"
+    assert "\x1b" not in out and "\x00" not in out
 
 
 def control_findings(org):
@@ -116,3 +138,23 @@ def test_sarif_and_github_can_be_written_whatever_the_messages_hold(org):
     github = render("github", result)
     github.encode("utf-8")
     assert "lone \ufffd end" in github
+
+
+def test_text_format_shows_bidi_and_zero_width_characters_as_escapes(org):
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x"))
+    org.add("checks/bidi.py", (
+        "from cms_build.api import check\n"
+        "@check('org.bidi', title='bidi', clauses=['7.4.2'], kinds=['policy'])\n"
+        "def bidi(r, ctx):\n"
+        "    yield r.issue('id', 'abc\\u202edcba\\u200bz\\u2066')\n"))
+    result = org.run()
+    result.findings = [f for f in result.findings if f.rule.startswith("org.")]
+    first = render("text", result).splitlines()[0]
+    assert first == "policy/P.yaml:2:5: error org.bidi abc\\u202edcba\\u200bz\\u2066 [7.4.2]"
+
+
+def test_text_format_keeps_a_file_name_with_a_newline_on_its_line(org):
+    import dataclasses
+    result = many_findings(org, n=1)
+    result.findings = [dataclasses.replace(result.findings[0], file="policy/a\nb.yaml")]
+    assert render("text", result).splitlines()[0] == "policy/a\\nb.yaml:2:5: error org.many 100% wrong #0"

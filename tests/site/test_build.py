@@ -289,3 +289,118 @@ def test_hostile_values_reach_no_page_as_markup(org, tmp_path, profile):
     assert f'aria-label="站点 {html.escape(shown, quote=True)}"' in page
     config = yaml.safe_load((report.work / "mkdocs.yml").read_text(encoding="utf-8"))
     assert "content.tooltips" not in config["theme"]["features"]
+
+# -- where a build writes, one build at a time, and what a killed one leaves ---------------------
+def test_the_markdown_is_written_under_the_records_folder_never_beside_out(mini):
+    root, tmp = mini
+    web_root = tmp / "www"
+    report = build(root, web_root / "site")
+    assert report.work.parent == (root / ".cms-build").resolve()
+    assert (report.work / "docs" / "index.md").is_file()
+    assert sorted(p.name for p in web_root.iterdir()) == [".site.lock", "site"]  # no .cms-build, no Markdown
+    assert not list((web_root / "site").rglob("*.md"))
+    from cms_build.engine import run
+    assert not [r for r in run(root, AS_OF, stages="validate").records if ".cms-build" in r.rel]
+
+
+def test_a_second_build_into_the_same_out_is_refused_while_one_runs(mini):
+    import fcntl
+    root, tmp = mini
+    out = tmp / "site"
+    build(root, out)
+    before = read_tree(out)
+    with open(tmp / ".site.lock", "w") as held:  # what a running build holds
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(BuildError) as err:
+            build(root, out)
+    assert str(err.value) == (f"another cms build is writing into {out} (it holds {tmp / '.site.lock'}); "
+                              "wait for it to end, or build into another --out")
+    assert read_tree(out) == before
+    build(root, out)  # the lock is the kernel's: released with the file, never stale
+
+
+def test_two_builds_at_once_never_corrupt_the_site(mini):
+    root, tmp = mini
+    out = tmp / "site"
+    cmd = [sys.executable, "-m", "cms_build.cli", "build", str(root), "--as-of", AS_OF.isoformat(), "--out", str(out)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    done = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    for code, err in done:
+        assert "Traceback" not in err and "FileNotFoundError" not in err
+        assert code == 0 or (code == 2 and "another cms build is writing into" in err), err
+    assert 0 in [code for code, _ in done]
+    assert (out / MARKER).is_file() and (out / "index.html").is_file()
+    assert [p.name for p in tmp.iterdir() if ".tmp-" in p.name or ".old-" in p.name] == []
+
+
+def test_a_killed_builds_leftovers_are_removed_and_a_half_swapped_site_put_back(mini):
+    from cms_build.site.build import _clean_leftovers
+    root, tmp = mini
+    out = tmp / "site"
+    old = tmp / ".site.old-4242"  # killed between the two renames of a swap: no site, the last good one here
+    old.mkdir()
+    (old / MARKER).write_text("cms evidence site\n", encoding="utf-8")
+    (old / "index.html").write_text("last good", encoding="utf-8")
+    (tmp / ".site.tmp-4343").mkdir()
+    (tmp / ".site.tmp-4343" / "half.html").write_text("half written", encoding="utf-8")
+    _clean_leftovers(out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "last good"
+    assert sorted(p.name for p in tmp.iterdir() if p.name != "org") == ["site"]
+    (tmp / ".site.tmp-4444").mkdir()
+    build(root, out)
+    assert sorted(p.name for p in tmp.iterdir() if p.name != "org") == [".site.lock", "site"]
+    assert "last good" not in page(out, "index.html")
+
+
+def test_the_swap_exchanges_the_folders_in_one_step(tmp_path, monkeypatch):
+    from cms_build.site import build as build_module
+    out, new = tmp_path / "site", tmp_path / ".site.tmp-1"
+    for folder, text in ((out, "old"), (new, "new")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text, encoding="utf-8")
+    probe_a, probe_b = tmp_path / "a", tmp_path / "b"
+    probe_a.mkdir(), probe_b.mkdir()
+    if not build_module._exchange(probe_a, probe_b):
+        pytest.skip("this system cannot exchange two folders in one step")
+
+    def no_rename(*args):
+        raise AssertionError("a rename would leave a moment without a site")
+    monkeypatch.setattr(build_module.os, "replace", no_rename)
+    build_module.swap(new, out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "new" and not new.exists()
+
+
+def test_a_full_disk_is_reported_as_such(mini, monkeypatch):
+    import errno
+    from cms_build.site import build as build_module
+    root, tmp = mini
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp / "x"))
+    monkeypatch.setattr(build_module, "write_config", full)
+    with pytest.raises(BuildError) as err:
+        build(root, tmp / "site")
+    assert str(err.value) == f"the disk is full (No space left on device: {tmp / 'x'}); free some space and build again"
+    assert [p.name for p in tmp.iterdir() if ".tmp-" in p.name or ".old-" in p.name] == []
+
+
+def test_out_inside_the_work_folder_is_refused(mini):
+    root, tmp = mini
+    with pytest.raises(BuildError, match=r"is inside .*\.cms-build, where builds keep their work"):
+        build(root, root / ".cms-build" / "site")
+
+
+@pytest.mark.parametrize("source, line, says", [
+    ("# 首页\n\n{{ no_such_value }}\n", 3, "UndefinedError: 'no_such_value' is undefined"),
+    ("# 首页\n\n{% if %}\n", 3, "TemplateSyntaxError: Expected an expression, got 'end of statement block'"),
+    ("# 首页\n{% for x in [1] %}\n{{ x / 0 }}\n{% endfor %}\n", 3, "ZeroDivisionError: division by zero"),
+])
+def test_an_organization_template_error_names_its_file_and_line(mini, source, line, says):
+    root, tmp = mini
+    (root / "site" / "templates").mkdir(parents=True)
+    (root / "site" / "templates" / "home.md.j2").write_text(source, encoding="utf-8")
+    with pytest.raises(BuildError) as err:
+        build(root, tmp / "site")
+    assert str(err.value) == (f"site/templates/home.md.j2:{line}: the organization's template home.md.j2 failed: "
+                              f"{says}; correct it, or remove it to use the bundled one")
+    assert not (tmp / "site").exists()

@@ -63,3 +63,32 @@ def test_changed_since_includes_records_linked_to_a_changed_one(history):
     (history.root / "organization/ORG.yaml").unlink()  # the scope now names a missing record
     code, out, _ = cms("check", history.root, "--as-of", "2026-06-30", "--format", "json", "--changed-since", "HEAD")
     assert {f["file"] for f in json.loads(out)["findings"]} == {"scope/S.yaml"}
+
+
+@pytest.mark.parametrize("commit", [False, True])
+def test_changed_since_sees_files_with_non_ascii_names(history, commit):
+    # git quotes such names ("policy/\346\226\271...") unless asked for them as they are (-z)
+    history.add("policy/方针-新.yaml", "kind: policy\nid: POL-9\ntitle: [unclosed\n")
+    if commit:
+        git(history.root, "add", "-A")
+        git(history.root, "commit", "-qm", "a broken record with a Chinese file name")
+    ref = "HEAD~1" if commit else "HEAD"
+    code, out, _ = cms("check", history.root, "--as-of", "2026-06-30", "--format", "json", "--changed-since", ref)
+    found = [(f["file"], f["line"], f["rule"]) for f in json.loads(out)["findings"] if f["file"].endswith("新.yaml")]
+    assert code == 1 and found == [("policy/方针-新.yaml", 4, "yaml.invalid")]
+
+
+def test_changed_since_always_reports_a_rule_that_crashed(history):
+    # the rule file is committed (unchanged since HEAD); the change is a record it crashes on
+    history.add("checks/fragile.py", "from cms_build.api import check\n"
+                "@check('org.fragile', title='fragile', clauses=['7.4.2'], kinds=['policy'])\n"
+                "def fragile(record, ctx):\n"
+                "    if record.id == 'POL-5':\n"
+                "        raise ValueError('cannot judge ' + record.id)\n"
+                "    yield None\n")
+    git(history.root, "add", "-A")
+    git(history.root, "commit", "-qm", "a rule")
+    history.add("policy/POL-5.yaml", history.record("policy", "POL-5", statement="s", issued_by="x"))
+    code, out, _ = cms("check", history.root, "--as-of", "2026-06-30", "--format", "json", "--changed-since", "HEAD")
+    crashed = [(f["file"], f["line"], f["message"]) for f in json.loads(out)["findings"] if f["rule"] == "rules.crashed"]
+    assert code == 1 and crashed == [("checks/fragile.py", 5, "check 'org.fragile' failed: ValueError: cannot judge POL-5")]

@@ -169,3 +169,94 @@ def test_editor_maps_each_record_file_to_one_schema(repo):
     assert len(globs) == len(set(globs))
     assert mapping[".cms/schemas/nonconformity.schema.json"] == ["improvement/**/NC-*.yaml"]
     assert mapping[".cms/schemas/neutrality_claim.schema.json"] == ["neutrality/**/NC-*.yaml"]
+
+
+# -- the generated CI judges a pull request with the base branch's rules ------------------------
+EVIL_CHECK = ("import sys\nfrom cms_build.api import check\n"
+              "@check('org.evil', title='evil', clauses=['7.4.2'])\n"
+              "def evil(ctx):\n    sys.exit(0)\n    yield None\n")
+
+
+def _pull_request(repo):
+    """A pull request that breaks a record and tries to rewrite its gate: its own rule, its own
+    settings switching the broken record's rule off, its own engine pin."""
+    (repo / "policy/POL-001.yaml").write_text(
+        (repo / "policy/POL-001.yaml").read_text(encoding="utf-8").replace("status: draft", "status: approvd"),
+        encoding="utf-8")
+    (repo / "checks").mkdir(exist_ok=True)
+    (repo / "checks/evil.py").write_text(EVIL_CHECK, encoding="utf-8")
+    with open(repo / "cms.yaml", "a", encoding="utf-8") as fh:
+        fh.write("exclude: ['policy/**']\n")
+    (repo / "requirements.txt").write_text("evil-package==6.6.6\n", encoding="utf-8")
+
+
+def _judge(pr):
+    code, out, _ = cms("check", pr, "--as-of", "2026-06-30", "--format", "json")
+    return code, json.loads(out)
+
+
+def test_github_gate_runs_the_base_workflow_and_judges_the_records_with_the_base_rules(repo, tmp_path):
+    from cms_build.yamlsafe import load_text
+    doc = load_text((repo / ".github/workflows/cms.yml").read_text(encoding="utf-8")).data
+    assert "pull_request_target" in doc["on"]  # GitHub runs the base branch's copy of this file
+    check = doc["jobs"]["check"]
+    assert check["if"] == "github.event_name == 'pull_request_target'"
+    steps = check["steps"]
+    names = [s.get("name", s.get("uses")) for s in steps]
+    base = steps[0]["with"]
+    assert base == {"ref": "${{ github.event.pull_request.base.sha }}", "path": "base", "persist-credentials": False}
+    install = steps[2]
+    assert install["working-directory"] == "base" and install["run"] == "python -m pip install -r requirements.txt"
+    pr = steps[3]["with"]
+    assert pr["ref"] == "${{ github.event.pull_request.head.sha }}" and pr["path"] == "pr"
+    assert pr["persist-credentials"] is False
+    # the engine is installed before the pull request is checked out; every cms step runs after the overlay
+    overlay = names.index("Judge them with the base branch's rules, settings, schemas and templates")
+    cms_steps = [i for i, s in enumerate(steps) if s.get("run", "").startswith("cms ")]
+    assert cms_steps and min(cms_steps) > overlay > 3
+    assert all(steps[i]["working-directory"] == "pr" for i in cms_steps)
+    assert doc["jobs"]["preview"]["if"] == "github.event_name == 'pull_request'"
+    assert doc["jobs"]["preview"]["permissions"] == {"contents": "read"}
+
+    # run the overlay step on a base checkout and a hostile pull request
+    work = tmp_path / "runner"
+    work.mkdir()
+    subprocess.run(["cp", "-a", str(repo), str(work / "base")], check=True)
+    subprocess.run(["cp", "-a", str(repo), str(work / "pr")], check=True)
+    _pull_request(work / "pr")
+    subprocess.run(["bash", "-e", "-c", steps[overlay]["run"]], cwd=work, check=True)
+    assert not (work / "pr/checks/evil.py").exists()
+    for rel in ("cms.yaml", "requirements.txt"):
+        assert (work / "pr" / rel).read_bytes() == (repo / rel).read_bytes()
+    code, report = _judge(work / "pr")
+    bad = [(f["file"], f["rule"]) for f in report["findings"] if f["file"] == "policy/POL-001.yaml" and f["rule"] == "schema.invalid"]
+    assert code == 1 and bad == [("policy/POL-001.yaml", "schema.invalid")]
+    assert not [f for f in report["findings"] if f["rule"] == "rules.crashed"]  # evil.py never ran
+
+
+def test_gitlab_gate_judges_the_merge_request_with_the_target_branch_rules(repo, tmp_path):
+    doc = yaml.safe_load((repo / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    job = doc["cms-check"]
+    before = job["before_script"]
+    assert before[0] == 'git fetch --depth=1 origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"'
+    assert before[-1] == "python -P -m pip install -r requirements.txt"  # after the overlay, never from the MR's folder
+    assert ".gitlab-ci.yml@<group>/<project>:main" in (repo / ".gitlab-ci.yml").read_text(encoding="utf-8")
+
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(origin))
+    mr = tmp_path / "mr"
+    git(tmp_path, "clone", "-q", str(origin), str(mr))
+    git(mr, "checkout", "-q", "-b", "feature")
+    _pull_request(mr)
+    git(mr, "add", "-A")
+    git(mr, "commit", "-qm", "a merge request rewriting its gate")
+    env = dict(os.environ, CI_MERGE_REQUEST_TARGET_BRANCH_NAME="main")
+    for line in before[:-1]:
+        subprocess.run(["bash", "-e", "-c", line], cwd=mr, env=env, check=True, capture_output=True)
+    assert not (mr / "checks/evil.py").exists()
+    for rel in ("cms.yaml", "requirements.txt"):
+        assert (mr / rel).read_bytes() == (repo / rel).read_bytes()
+    code, report = _judge(mr)
+    assert code == 1 and any(f["file"] == "policy/POL-001.yaml" and f["rule"] == "schema.invalid"
+                             for f in report["findings"])
+    assert not [f for f in report["findings"] if f["rule"] == "rules.crashed"]
