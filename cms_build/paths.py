@@ -161,17 +161,21 @@ class _Bounded(_io.RawIOBase):
         super().close()
 
 
-def open_repo_text(root: Path, path: Path, max_bytes: int, setting: str,
-                   encoding: str = "utf-8-sig") -> _io.TextIOWrapper:
-    """A repository text file opened for streaming (newline='' as the csv module wants), refused
-    up front when larger than max_bytes and stopped with UnsafeFile should it grow past it.
-    Decoding errors surface as UnicodeDecodeError while reading."""
+def open_repo_binary(root: Path, path: Path, max_bytes: int, setting: str) -> _io.BufferedReader:
+    """A repository file opened for streaming, refused up front when larger than max_bytes and
+    stopped with UnsafeFile should it grow past it while being read."""
     fd, rel, size = _open_fd(root, path)
     if size > max_bytes:
         _os.close(fd)
         raise too_large(rel, size, max_bytes, setting)
-    raw = _Bounded(fd, rel, max_bytes, setting)
-    return _io.TextIOWrapper(_io.BufferedReader(raw), encoding=encoding, newline="")
+    return _io.BufferedReader(_Bounded(fd, rel, max_bytes, setting))
+
+
+def open_repo_text(root: Path, path: Path, max_bytes: int, setting: str,
+                   encoding: str = "utf-8-sig") -> _io.TextIOWrapper:
+    """open_repo_binary as text (newline='' as the csv module wants). Decoding errors surface as
+    UnicodeDecodeError while reading."""
+    return _io.TextIOWrapper(open_repo_binary(root, path, max_bytes, setting), encoding=encoding, newline="")
 
 
 def safe_copytree(root: Path, source: Path, dest: Path, _seen: frozenset = frozenset()) -> None:
