@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.util
+import os
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pathlib import Path
 from .api import Check, Computation, Context
 from .findings import Finding, Issue, at_or_above
 from .index import Index
-from .paths import UnsafeFile, bundled
+from .paths import UnsafeFile, bundled, repo_file
 from .records import Record, discover, id_problem, valid_id
 from .schemas import SchemaSet
 from .settings import Settings, load_settings
@@ -113,6 +114,7 @@ def load_rules(folders: list[Path], errors: list | None = None) -> tuple[list[Ch
             if path.name.startswith("_"):
                 continue
             try:
+                _safe_rule_file(folder, path)
                 found = _rules_of(path, checks, comps)
             except RuleError as exc:
                 if errors is None:
@@ -122,6 +124,16 @@ def load_rules(folders: list[Path], errors: list | None = None) -> tuple[list[Ch
             for value in found:
                 (checks if isinstance(value, Check) else comps)[value.id] = value
     return sorted(checks.values(), key=lambda c: c.id), _order(comps)
+
+
+def _safe_rule_file(folder: Path, path: Path) -> None:
+    """A rule file is imported only from inside its repository (folder.parent: the records
+    repository of checks/, the bundle of the bundled checks), and only a regular file: a FIFO
+    named x.py would hang the import, a link could run code from anywhere on the machine."""
+    try:
+        repo_file(folder.parent, path)
+    except UnsafeFile as exc:
+        raise RuleError(path, exc.message, 1, 1, exc.hint) from None
 
 
 def _rules_of(path: Path, checks: dict, comps: dict) -> list:
@@ -294,6 +306,10 @@ def _run_check(chk: Check, ctx: Context, findings: list, settings: Settings):
 
 
 def _rel(path: Path, root: Path) -> str:
+    try:  # the path as written first: a link out of the repository is named by its own name
+        return Path(os.path.abspath(path)).relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        pass
     try:
         return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from ..paths import bundled
+from ..paths import bundled, safe_copytree
 from . import urls
 from .history import History, read_history
 from .model import SiteModel
@@ -171,7 +171,7 @@ def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], wa
         shutil.copyfile(source, dest)
     for d in reversed(dirs):  # the organization's assets override the bundled ones
         if (d / "assets").is_dir():
-            shutil.copytree(d / "assets", docs / "assets", dirs_exist_ok=True)
+            safe_copytree(d.parent, d / "assets", docs / "assets")  # no link out of the repository, no FIFO
     kinds_in_nav = [{model.kind_title(k): urls.kind_page(k)} for k in kinds if model.by_kind.get(k)]
     nav = [{t["home"]: urls.HOME}, {t["matrix"]: urls.MATRIX}, {t["findings"]: urls.FINDINGS},
            {t["records"]: [urls.RECORDS, *kinds_in_nav]}]

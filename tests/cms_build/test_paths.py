@@ -89,3 +89,83 @@ def test_copying_assets_refuses_a_link_out_and_copies_the_rest(tmp_path):
     (root / "site" / "assets" / "loop").symlink_to(root / "site")
     assert refused(safe_copytree, root, root / "site" / "assets", tmp_path / "out3") == (
         "site/assets/loop/assets", "the folder links back to a folder that contains it")
+
+
+# -- where the helper is applied: site assets, templates, strings, checks/, schemas/ -------------
+def test_a_build_does_not_publish_an_asset_linked_out_of_the_repository(org, tmp_path):
+    from tests.site.conftest import build, mini_org
+    mini_org(org)
+    (org.root / "site" / "assets").mkdir(parents=True)
+    (org.root / "site" / "assets" / "passwd.txt").symlink_to("/etc/passwd")  # published verbatim before
+    out = tmp_path / "site"
+    with pytest.raises(UnsafeFile) as info:
+        build(org.root, out)
+    assert (info.value.rel, info.value.message) == ("site/assets/passwd.txt",
+                                                    "the file is a symbolic link to outside the repository")
+    assert not out.exists()
+
+
+def test_cms_build_says_which_asset_it_refused(org, tmp_path):
+    from tests.cms_build.test_cli import cms
+    from tests.site.conftest import mini_org
+    mini_org(org)
+    (org.root / "site" / "assets").mkdir(parents=True)
+    (org.root / "site" / "assets" / "passwd.txt").symlink_to("/etc/passwd")
+    code, out, err = cms("build", org.root, "--as-of", "2026-06-30", "--out", tmp_path / "site")
+    assert code == 2 and ("the site was not built (the previous one is untouched): site/assets/passwd.txt: "
+                          "the file is a symbolic link to outside the repository") in err
+
+
+def test_a_template_linked_out_of_the_repository_is_not_read(tmp_path):
+    import jinja2
+
+    from cms_build.paths import template_loader
+    root = tmp_path / "repo"
+    (root / "site" / "templates").mkdir(parents=True)
+    (root / "site" / "templates" / "ok.md").write_text("hello {{ x }}")
+    (tmp_path / "secret").write_text("secret")
+    (root / "site" / "templates" / "record.md").symlink_to(tmp_path / "secret")
+    env = jinja2.Environment(loader=template_loader([root / "site" / "templates"]))
+    assert env.get_template("ok.md").render(x=1) == "hello 1"
+    with pytest.raises(UnsafeFile) as info:
+        env.get_template("record.md")
+    assert (info.value.rel, info.value.message) == ("site/templates/record.md",
+                                                    "the file is a symbolic link to outside the repository")
+    with pytest.raises(jinja2.TemplateNotFound):
+        env.get_template("none.md")
+
+
+def test_a_rule_file_linked_out_of_the_repository_is_not_run(org, tmp_path):
+    (tmp_path / "evil.py").write_text("import os\nos._exit(0)\n")  # would turn any gate green
+    (org.root / "checks").mkdir(parents=True)
+    (org.root / "checks" / "evil.py").symlink_to(tmp_path / "evil.py")
+    result = org.run(stages="validate")
+    assert [(f.rule, f.location(), f.message) for f in result.findings if f.rule == "rules.invalid"] == [
+        ("rules.invalid", "checks/evil.py:1:1", "the file is a symbolic link to outside the repository")]
+
+
+def test_a_fifo_rule_file_does_not_hang_the_run(org):
+    (org.root / "checks").mkdir(parents=True)
+    os.mkfifo(org.root / "checks" / "wait.py")
+    result = org.run(stages="validate")
+    assert [(f.rule, f.location(), f.message) for f in result.findings if f.rule == "rules.invalid"] == [
+        ("rules.invalid", "checks/wait.py:1:1", "a FIFO (named pipe), not a regular file: it is not read")]
+
+
+def test_a_schema_linked_to_a_device_is_refused(org):
+    from cms_build.schemas import SchemaError
+    (org.root / "schemas").mkdir(parents=True)
+    (org.root / "schemas" / "x.schema.json").symlink_to("/dev/zero")  # read until memory ran out
+    with pytest.raises(SchemaError) as info:
+        org.run(stages="validate")
+    assert str(info.value).endswith("x.schema.json: the file is a symbolic link to outside the repository")
+
+
+def test_organization_strings_linked_out_are_refused(org, tmp_path):
+    from tests.site.conftest import build, mini_org
+    mini_org(org)
+    (org.root / "site").mkdir(parents=True, exist_ok=True)
+    (org.root / "site" / "strings.yaml").symlink_to("/etc/passwd")
+    with pytest.raises(UnsafeFile) as info:
+        build(org.root, tmp_path / "site")
+    assert info.value.rel == "site/strings.yaml"
