@@ -130,3 +130,30 @@ def test_a_trailing_newline_makes_no_second_record(org):
 def test_ids_are_compared_casefolded_and_nfkc():
     assert id_key("POL-001") == id_key("pol-001") == id_key("ＰＯＬ－００１")
     assert id_key("POL-001") != id_key("POL-01")
+
+
+def test_an_unreadable_record_file_is_named(org, monkeypatch):
+    org.add("policy/POL-1.yaml", policy(org))
+    org.add("policy/POL-2.yaml", policy(org, "POL-2"))
+    real = os.open
+
+    def refuse(path, flags, *args):  # the tests run as root, who reads every file: refuse as chmod 000 would
+        if str(path).endswith("POL-2.yaml"):
+            raise PermissionError(13, "Permission denied")
+        return real(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", refuse)
+    found, result = engine(org)
+    assert found == [("yaml.invalid", "policy/POL-2.yaml:1:1", "the file cannot be read: Permission denied")]
+    assert [r.id for r in result.records] == ["POL-1"]
+
+
+def test_the_run_budget_is_a_setting(org):
+    org.settings(limits={"max_run_bytes": 2048})
+    for n in range(1, 5):  # about 600 bytes each: the fourth takes the run past 2048
+        org.add(f"policy/POL-{n}.yaml", policy(org, f"POL-{n}", notes="方" * 100))
+    sizes = [(org.root / f"policy/POL-{n}.yaml").stat().st_size for n in range(1, 5)]
+    assert sum(sizes[:3]) <= 2048 < sum(sizes)
+    found, result = engine(org)
+    assert found == [("yaml.invalid", "policy/POL-4.yaml:1:1", "the records of this run together are larger than "
+                      "limits.max_run_bytes (this file and the ones after it are not read)")]
