@@ -173,6 +173,8 @@ def discover(root: Path, exclude: list[str] | None = None, problems: list | None
             rel = path.relative_to(root).as_posix()
             if entry.name.startswith(".") or any(Path(rel).match(pat) for pat in exclude):
                 continue
+            if folder == root and entry.name in SKIP_DIRS:
+                continue  # checks/, schemas/, site/: their own loaders refuse a link out (paths)
             if entry.is_symlink() and path.suffix.lower() not in RECORD_SUFFIXES:
                 try:
                     repo_dir(root, path)
@@ -181,8 +183,7 @@ def discover(root: Path, exclude: list[str] | None = None, problems: list | None
                         problems.append(UnsafeFile(rel, exc.message + "; its records are not read", exc.hint))
                 continue  # a folder link inside the repository: read where it really is
             if entry.is_dir(follow_symlinks=False):
-                if not (folder == root and entry.name in SKIP_DIRS):
-                    walk(path)
+                walk(path)
             elif path.suffix.lower() in RECORD_SUFFIXES and rel != SETTINGS_FILE:
                 try:
                     repo_file(root, path)
