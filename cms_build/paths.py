@@ -90,7 +90,19 @@ def repo_file(root: Path, path: Path) -> Path:
     if not _stat.S_ISREG(mode):
         raise UnsafeFile(rel, f"{_kind_of(mode)}, not a regular file: it is not read",
                          "replace it by a regular file, or remove it")
+    if not _os.access(real, _os.R_OK):
+        raise UnsafeFile(rel, "the file cannot be read: Permission denied",
+                         "make it readable to the user who runs cms (chmod a+r)")
     return real
+
+
+def is_repo_file(root: Path, path: Path) -> bool:
+    """Whether repo_file accepts path (for callers that skip what the index already reported)."""
+    try:
+        repo_file(root, path)
+    except UnsafeFile:
+        return False
+    return True
 
 
 def _open_fd(root: Path, path: Path) -> tuple[int, str, int]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from ..paths import bundled, read_repo_bytes
+from ..paths import bundled, is_repo_file, read_repo_bytes
 from ..publish import RESTRICTED, View
 from ..schemas import SCHEMA_BASE, values_at
 from . import urls
@@ -170,7 +170,7 @@ class SiteModel:
                     if not isinstance(value, str):
                         continue
                     resolved = record.resolve_file(root, value)
-                    if resolved is None or not resolved.is_file():
+                    if resolved is None or not is_repo_file(root, resolved):  # the index says why
                         continue
                     n += 1
                     ext = resolved.suffix.lower().lstrip(".")

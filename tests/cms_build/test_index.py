@@ -55,3 +55,13 @@ def test_an_attachment_linked_inside_the_repository_is_fine(org):
     org.add("policy/a.yaml", policy(org, attachments=[{"path": "scan.pdf"}]))
     (org.root / "policy" / "scan.pdf").symlink_to(org.root / "evidence" / "scan.pdf")
     assert engine(org) == []
+
+
+def test_an_unreadable_attachment_is_named(org, monkeypatch):
+    org.add("policy/scan.pdf", b"%PDF-1.4")
+    org.add("policy/a.yaml", policy(org, attachments=[{"path": "scan.pdf"}]))
+    real = os.access
+    # the tests run as root, who reads every file: refuse as chmod 000 would
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: not str(p).endswith("scan.pdf") and real(p, mode, **kw))
+    assert engine(org) == [("ref.invalid", "policy/a.yaml:17:9",
+                            "attachments[0].path: 'scan.pdf': the file cannot be read: Permission denied")]
