@@ -173,6 +173,14 @@ def discover(root: Path, exclude: list[str] | None = None, problems: list | None
             rel = path.relative_to(root).as_posix()
             if entry.name.startswith(".") or any(Path(rel).match(pat) for pat in exclude):
                 continue
+            bad = next((ch for ch in entry.name if not ch.isprintable()), None)
+            if bad is not None:  # a line break, a control, format (U+202E) or undecodable character
+                shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+                                if ord(ch) < 0xD800 or ord(ch) > 0xDFFF else f"\\u{ord(ch):04x}" for ch in rel)
+                problems.append(UnsafeFile(shown, f"the name holds a character that cannot be shown "
+                                           f"(U+{ord(bad):04X}): it is not read",
+                                           "rename it with letters, digits, '.', '_' or '-'"))
+                continue
             if folder == root and entry.name in SKIP_DIRS:
                 continue  # checks/, schemas/, site/: their own loaders refuse a link out (paths)
             if entry.is_symlink() and path.suffix.lower() not in RECORD_SUFFIXES:

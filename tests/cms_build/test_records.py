@@ -157,3 +157,18 @@ def test_the_run_budget_is_a_setting(org):
     found, result = engine(org)
     assert found == [("yaml.invalid", "policy/POL-4.yaml:1:1", "the records of this run together are larger than "
                       "limits.max_run_bytes (this file and the ones after it are not read)")]
+
+
+@pytest.mark.parametrize("name, shown, code", [
+    ("a\nb.yaml", "policy/a\\nb.yaml", "000A"),               # would split a finding's line in two
+    ("x\u202egnp.yaml", "policy/x\\u202egnp.yaml", "202E"),   # shows as 'xlmay.png'
+    (b"gb\xb7\xbd.yaml", "policy/gb\\udcb7\\udcbd.yaml", "DCB7"),  # a GBK name: not UTF-8
+])
+def test_a_file_name_that_cannot_be_shown_is_refused(org, name, shown, code):
+    org.add("policy/POL-1.yaml", policy(org))
+    raw = os.fsencode(org.root / "policy") + b"/" + (name if isinstance(name, bytes) else name.encode())
+    with open(raw, "w") as fh:
+        fh.write("kind: policy\nid: X\n")
+    found, _ = engine(org)
+    assert found == [("yaml.invalid", f"{shown}:1:1",
+                      f"the name holds a character that cannot be shown (U+{code}): it is not read")]
