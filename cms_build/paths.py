@@ -6,6 +6,10 @@ cms_build/bundled/<name> (see pyproject.toml).
 """
 from __future__ import annotations
 
+import io
+import os
+import shutil
+import stat
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -22,12 +26,8 @@ def bundled(name: str) -> Path:
 # Records reach the repository through pull requests, so a file there may be a symbolic link to
 # anything on the machine that builds it (/etc/passwd, /dev/zero, a loop of links) or a FIFO that
 # blocks the first read forever. Every file the engine reads from the repository goes through
-# repo_file (and read_repo_bytes / open_repo_text): the one place that decides which files may be
+# repo_file (and read_repo_bytes / open_repo_binary): the one place that decides which files may be
 # read, so that no caller can forget a case.
-import io as _io
-import os as _os
-import stat as _stat
-
 
 class UnsafeFile(Exception):
     """A repository file that is not read: `rel` (repository-relative), what is wrong, how to fix."""
@@ -40,19 +40,19 @@ class UnsafeFile(Exception):
 def rel_to(root: Path, path: Path) -> str:
     """path relative to root as POSIX text, without resolving links (else the path as given)."""
     try:
-        return Path(_os.path.abspath(path)).relative_to(Path(_os.path.abspath(root))).as_posix()
+        return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(root))).as_posix()
     except ValueError:
         return Path(path).as_posix()
 
 
 def _kind_of(mode: int) -> str:
-    if _stat.S_ISDIR(mode):
+    if stat.S_ISDIR(mode):
         return "a folder"
-    if _stat.S_ISFIFO(mode):
+    if stat.S_ISFIFO(mode):
         return "a FIFO (named pipe)"
-    if _stat.S_ISCHR(mode) or _stat.S_ISBLK(mode):
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
-    if _stat.S_ISSOCK(mode):
+    if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a regular file"
 
@@ -65,7 +65,7 @@ def repo_file(root: Path, path: Path) -> Path:
     """
     root_real = Path(root).resolve()
     rel = rel_to(root, path)
-    linked = _os.path.islink(path)
+    linked = os.path.islink(path)
     try:
         real = Path(path).resolve(strict=True)
     except FileNotFoundError:
@@ -84,13 +84,13 @@ def repo_file(root: Path, path: Path) -> Path:
         raise UnsafeFile(rel, "the file is a symbolic link to outside the repository",
                          "copy the file into the repository instead of linking to it")
     try:
-        mode = _os.stat(real).st_mode
+        mode = os.stat(real).st_mode
     except OSError as exc:
         raise UnsafeFile(rel, f"the file cannot be read: {exc.strerror}") from None
-    if not _stat.S_ISREG(mode):
+    if not stat.S_ISREG(mode):
         raise UnsafeFile(rel, f"{_kind_of(mode)}, not a regular file: it is not read",
                          "replace it by a regular file, or remove it")
-    if not _os.access(real, _os.R_OK):
+    if not os.access(real, os.R_OK):
         raise UnsafeFile(rel, "the file cannot be read: Permission denied",
                          "make it readable to the user who runs cms (chmod a+r)")
     return real
@@ -110,13 +110,13 @@ def _open_fd(root: Path, path: Path) -> tuple[int, str, int]:
     real = repo_file(root, path)
     rel = rel_to(root, path)
     try:  # O_NONBLOCK: a FIFO swapped in after the check cannot hang the open; O_NOFOLLOW: nor a link
-        fd = _os.open(real, _os.O_RDONLY | getattr(_os, "O_NONBLOCK", 0) | getattr(_os, "O_NOFOLLOW", 0))
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
         raise UnsafeFile(rel, f"the file cannot be read: {exc.strerror}",
                          "make it readable to the user who runs cms (chmod a+r)") from None
-    st = _os.fstat(fd)
-    if not _stat.S_ISREG(st.st_mode):
-        _os.close(fd)
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
         raise UnsafeFile(rel, f"{_kind_of(st.st_mode)}, not a regular file: it is not read")
     return fd, rel, st.st_size
 
@@ -136,7 +136,7 @@ def read_repo_bytes(root: Path, path: Path, max_bytes: int, setting: str = "limi
             raise too_large(rel, size, max_bytes, setting, hint)
         chunks, total = [], 0
         while True:
-            chunk = _os.read(fd, min(1 << 20, max_bytes + 1 - total))
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)
@@ -147,10 +147,10 @@ def read_repo_bytes(root: Path, path: Path, max_bytes: int, setting: str = "limi
     except OSError as exc:
         raise UnsafeFile(rel, f"the file cannot be read: {exc.strerror}") from None
     finally:
-        _os.close(fd)
+        os.close(fd)
 
 
-class _Bounded(_io.RawIOBase):
+class _Bounded(io.RawIOBase):
     """A file descriptor that refuses to give more than `limit` bytes (UnsafeFile past it)."""
 
     def __init__(self, fd: int, rel: str, limit: int, setting: str):
@@ -160,7 +160,7 @@ class _Bounded(_io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        data = _os.read(self.fd, len(buffer))
+        data = os.read(self.fd, len(buffer))
         self.seen += len(data)
         if self.seen > self.limit:
             raise too_large(self.rel, f"more than {self.limit}", self.limit, self.setting)
@@ -169,38 +169,37 @@ class _Bounded(_io.RawIOBase):
 
     def close(self) -> None:
         if not self.closed:
-            _os.close(self.fd)
+            os.close(self.fd)
         super().close()
 
 
-def open_repo_binary(root: Path, path: Path, max_bytes: int, setting: str) -> _io.BufferedReader:
+def open_repo_binary(root: Path, path: Path, max_bytes: int, setting: str) -> io.BufferedReader:
     """A repository file opened for streaming, refused up front when larger than max_bytes and
     stopped with UnsafeFile should it grow past it while being read."""
     fd, rel, size = _open_fd(root, path)
     if size > max_bytes:
-        _os.close(fd)
+        os.close(fd)
         raise too_large(rel, size, max_bytes, setting)
-    return _io.BufferedReader(_Bounded(fd, rel, max_bytes, setting))
+    return io.BufferedReader(_Bounded(fd, rel, max_bytes, setting))
 
 
 def open_repo_text(root: Path, path: Path, max_bytes: int, setting: str,
-                   encoding: str = "utf-8-sig") -> _io.TextIOWrapper:
+                   encoding: str = "utf-8-sig") -> io.TextIOWrapper:
     """open_repo_binary as text (newline='' as the csv module wants). Decoding errors surface as
     UnicodeDecodeError while reading."""
-    return _io.TextIOWrapper(open_repo_binary(root, path, max_bytes, setting), encoding=encoding, newline="")
+    return io.TextIOWrapper(open_repo_binary(root, path, max_bytes, setting), encoding=encoding, newline="")
 
 
 def safe_copytree(root: Path, source: Path, dest: Path, _seen: frozenset = frozenset()) -> None:
     """Copy a folder of the repository (site/assets), refusing what repo_file refuses: a link
     out of root (a symlink to /etc/passwd would be published), a FIFO, a device, a loop."""
-    import shutil
     real_dir = repo_dir(root, source)
     if real_dir in _seen:
         raise UnsafeFile(rel_to(root, source), "the folder links back to a folder that contains it",
                          "replace the link by the files themselves")
     seen = _seen | {real_dir}
     try:
-        entries = sorted(_os.scandir(source), key=lambda e: e.name)
+        entries = sorted(os.scandir(source), key=lambda e: e.name)
     except OSError as exc:
         raise UnsafeFile(rel_to(root, source), f"the folder cannot be read: {exc.strerror}") from None
     for entry in entries:
@@ -241,12 +240,12 @@ def template_loader(template_dirs: list[Path]):
             for folder in self.searchpath:
                 pieces = jinja2.loaders.split_template_path(template)
                 candidate = Path(folder, *pieces)
-                if _os.path.lexists(candidate):
+                if os.path.lexists(candidate):
                     real = repo_file(Path(folder).parent.parent, candidate)
                     text = read_repo_bytes(Path(folder).parent.parent, candidate, 1 << 20,
                                            "the 1 MiB limit of a template").decode("utf-8")
-                    mtime = _os.path.getmtime(real)
-                    return text, str(candidate), lambda: _os.path.exists(real) and _os.path.getmtime(real) == mtime
+                    mtime = os.path.getmtime(real)
+                    return text, str(candidate), lambda: os.path.exists(real) and os.path.getmtime(real) == mtime
             raise jinja2.TemplateNotFound(template)
 
     return _Loader([str(d) for d in template_dirs])
