@@ -110,6 +110,13 @@ def load_rules(folders: list[Path], errors: list | None = None) -> tuple[list[Ch
     for folder in folders:
         if not folder.is_dir():
             continue
+        if not os.access(folder, os.R_OK | os.X_OK):  # glob() would find nothing, in silence
+            unreadable = RuleError(folder, "the folder cannot be read: Permission denied; its rules are not run",
+                                   1, 1, "make it readable to the user who runs cms (chmod a+rx)")
+            if errors is None:
+                raise unreadable
+            errors.append(unreadable)
+            continue
         for path in sorted(folder.glob("*.py")):
             if path.name.startswith("_"):
                 continue

@@ -169,3 +169,15 @@ def test_organization_strings_linked_out_are_refused(org, tmp_path):
     with pytest.raises(UnsafeFile) as info:
         build(org.root, tmp_path / "site")
     assert info.value.rel == "site/strings.yaml"
+
+
+def test_an_unreadable_checks_folder_is_named(org, monkeypatch):
+    (org.root / "checks").mkdir(parents=True)
+    (org.root / "checks" / "mine.py").write_text("")
+    real = os.access
+    # the tests run as root, who reads every folder: refuse as chmod 000 would
+    mine = str((org.root / "checks").resolve())
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: str(p) != mine and real(p, mode, **kw))
+    result = org.run(stages="validate")
+    assert [(f.rule, f.location(), f.message) for f in result.findings if f.rule == "rules.invalid"] == [
+        ("rules.invalid", "checks:1:1", "the folder cannot be read: Permission denied; its rules are not run")]
