@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from cms_build import dates, units
 from cms_build.api import computation
+from cms_build.calc import activity_rows
 from cms_build.calc import indicators as ic
 from cms_build.calc.emissions import CalcError, compute_line
 from cms_build.calc.inventory import (ETS_POWER_CATEGORIES, Entry, ProductRow, change_pct, ets_inventory, year_changes,
@@ -87,9 +88,10 @@ def _entries(ctx, gwp_set: str, defaults: dict) -> tuple[list[Entry], list[str],
             # the source's category and fuel tell the origin of methane (AR6 fossil / non-fossil GWP)
             here = dict(defaults, source_category=src.get("category"), source_fuel=src.get("fuel"))
             result = compute_line(rec.get("line"), gwp_set=gwp_set, record=rec, path=("line",), root=ctx.root,
-                                  lookup=ctx.get, defaults=here, label=f"{year} {src.title}")
+                                  lookup=ctx.get, defaults=here, label=f"{year} {src.title}",
+                                  table_limits=activity_rows.table_limits(ctx.setting))
         except CalcError as exc:
-            ctx.report(rec.issue(exc.path or ("line",), exc.message, hint=exc.hint))
+            ctx.report(exc.issue(rec))
             failed.append(rec.id)
             continue
         line = rec.get("line") or {}

@@ -4,7 +4,6 @@ All read ctx.results["emissions"] (checks/emissions.py) and the records; none re
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from cms_build import dates, units
@@ -244,14 +243,14 @@ def _csv_problems(record, ctx, fspec: dict):
     col, pcol = fspec.get("column"), fspec.get("period_column")
     if path is None or not path.is_file() or not col:
         return  # the computation reports a file it cannot read (emissions.compute)
+    rel = path.relative_to(ctx.root.resolve()).as_posix()
     try:
-        header, table = activity_rows.csv_table(path.read_text(encoding="utf-8-sig"), col, pcol,
-                                                fspec.get("status_column"))
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return
+        header, table = activity_rows.csv_table((ctx.root, path), col, pcol, fspec.get("status_column"), file=rel,
+                                                limits=activity_rows.table_limits(ctx.setting))
+    except activity_rows.TableProblem:
+        return  # the computation reports a table it cannot read, at its row (emissions.compute)
     if col not in header:
         return
-    rel = path.relative_to(ctx.root.resolve()).as_posix()
     seen: dict = {}
     for n, period, raw, status in table:
         if pcol:

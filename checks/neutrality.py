@@ -40,10 +40,12 @@ out, so that a run at a past as-of date repeats what was known then.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from cms_build import dates
 from cms_build.api import check, computation
+from cms_build.calc import activity_rows
 from cms_build.calc import neutrality as nc
 from cms_build.calc import serial_ranges
 from cms_build.calc.emissions import CalcError, compute_line
@@ -87,11 +89,13 @@ def _footprint(record, ctx) -> dict:
         try:
             res = compute_line(line.get("calculation"), gwp_set=gwp_set, record=record, path=path,
                                root=ctx.root, lookup=ctx.get, defaults=defaults,
-                               label=str(line.get("source") or f"line {i + 1}"))
+                               label=str(line.get("source") or f"line {i + 1}"),
+                               table_limits=activity_rows.table_limits(ctx.setting))
         except CalcError as exc:
             failed = True
-            ctx.report(record.issue(exc.path or path, f"footprint line {i + 1} ({line.get('source', '?')}): "
-                                    f"{exc.message}", hint=exc.hint))
+            issue = exc.issue(record, path)  # at the table row when a row of an attached CSV is at fault
+            ctx.report(dataclasses.replace(issue, message=f"footprint line {i + 1} ({line.get('source', '?')}): "
+                                           f"{exc.message}"))
             continue
         category = str(line.get("category") or "")
         by_category[category] = by_category.get(category, 0.0) + res.total.value

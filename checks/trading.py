@@ -144,9 +144,25 @@ def row_unreadable(ctx):
     inline row) whose cells cannot be read is left out of every computation, so it is an
     error that names the file, the line and the cell. So is a trade or order id recorded
     twice in one ledger (the asset ledger would count it twice)."""
-    for p in _result(ctx).get("problems", []):
-        yield trc.issue_at(ctx, p.get("source"), p.get("message", ""),
-                           hint="correct the row; the columns are listed in schemas/trade_ledger.schema.json")
+    problems = _result(ctx).get("problems", [])
+    per_file: dict = {}
+    for p in problems:
+        where = p.get("source") or {}
+        key = (where.get("record"), where.get("file"))
+        per_file[key] = per_file.get(key, 0) + 1
+        n = per_file[key]
+        if n <= MAX_ROW_FINDINGS:
+            yield trc.issue_at(ctx, where, p.get("message", ""),
+                               hint="correct the row; the columns are listed in schemas/trade_ledger.schema.json")
+        elif n == MAX_ROW_FINDINGS + 1:  # a ledger of 200000 bad rows gives one finding more, not 200000
+            rest = sum(1 for q in problems if ((q.get("source") or {}).get("record"),
+                                               (q.get("source") or {}).get("file")) == key) - MAX_ROW_FINDINGS
+            yield trc.issue_at(ctx, where, f"{rest} more rows cannot be read, from this one on (only the first "
+                                           f"{MAX_ROW_FINDINGS} are listed): {p.get('message', '')}",
+                               hint="the same mistake is likely in every row: correct the columns, then check again")
+
+
+MAX_ROW_FINDINGS = 100  # per ledger file: the first ones name the mistake; the rest are counted
 
 
 @check("trading.self-trade", title="不在自己控制的账户之间对倒 No trades between accounts the organization controls",

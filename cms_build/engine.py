@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,13 +20,14 @@ from .api import Check, Computation, Context
 from .findings import SEVERITIES, Finding, Issue, at_or_above
 from .index import Index
 from .guard import DEFAULT_TIME_LIMIT, NotJSON, Outcome, guarded, line_in, what_happened
-from .records import Record, discover, valid_id
+from .paths import UnsafeFile
+from .records import Record, discover, id_problem, valid_id
 # the rule loader lives in rules.py; these names stay importable from here for rule modules and tests
 from .rules import RuleError, _def_line, load_rules, rule_folders, schema_folders  # noqa: F401
 from .schemas import SchemaSet
 from .settings import Settings, load_settings
 from .validate import validate
-from .yamlsafe import LoadError, load_file
+from .yamlsafe import Budget, LoadError, load_file
 
 # Rules of the engine itself: (id, title, clauses, severity)
 ENGINE_RULES = {
@@ -68,15 +70,17 @@ class Result:
 def load_records(root: Path, schemas: SchemaSet, settings: Settings, progress=None) -> tuple[list[Record], list[tuple[str, Issue]]]:
     issues: list[tuple[str, Issue]] = []
     records: list[Record] = []
-    limits = settings.data.get("limits", {})
-    files = discover(root, settings.data.get("exclude"))
+    unreadable: list[UnsafeFile] = []
+    files = discover(root, settings.data.get("exclude"), unreadable)
+    issues.extend(("yaml.invalid", Issue(u.message, u.rel, 1, 1, hint=u.hint)) for u in unreadable)
+    budget = Budget(settings.get("limits.max_run_bytes"), settings.get("limits.max_run_nodes"))
     for n, path in enumerate(files):
         if progress:
             progress(n, len(files))
         rel = path.relative_to(root.resolve()).as_posix()
         try:
-            doc = load_file(path, max_bytes=limits.get("max_file_bytes", 5242880),
-                            max_nodes=limits.get("max_nodes", 200000))
+            doc = load_file(path, max_bytes=settings.get("limits.max_file_bytes"),
+                            max_nodes=settings.get("limits.max_nodes"), root=root, budget=budget, rel=rel)
         except LoadError as exc:
             issues.append(("yaml.invalid", Issue(exc.message, rel, exc.line, exc.col, hint=exc.hint)))
             continue
@@ -103,7 +107,7 @@ def load_records(root: Path, schemas: SchemaSet, settings: Settings, progress=No
         record_id = data.get("id")
         if not valid_id(record_id):
             line, col = doc.where(("id",))
-            what = "has no id" if record_id is None else f"has an invalid id {record_id!r}"
+            what = id_problem(record_id)
             issues.append(("record.id", Issue(f"the record {what}", rel, line, col, path="id",
                                               hint="give it an id of letters, digits, '.', '_' or '-', e.g. "
                                                    f"{kind.id_prefix or kind.name.upper()}-001")))
@@ -232,6 +236,10 @@ def _run_check(chk: Check, ctx: Context, into: list) -> None:
 
 
 def _rel(path: Path, root: Path) -> str:
+    try:  # the path as written first: a link out of the repository is named by its own name
+        return Path(os.path.abspath(path)).relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        pass
     try:
         return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Issue, format_path
-from .records import Record
+from .paths import UnsafeFile, repo_file
+from .records import Record, id_key
 from .schemas import SchemaSet, values_at
 
 
@@ -32,16 +33,14 @@ class Index:
         self.refs: list[Ref] = []
         self.referrers: dict[str, list[Ref]] = defaultdict(list)
         self.issues: list[tuple[str, Issue]] = []  # (engine rule, issue)
+        by_key: dict[str, Record] = {}  # ids compared NFKC-casefolded (records.id_key)
         for record in records:
-            first = self.by_id.get(record.id)
+            first = by_key.get(id_key(record.id))
             if first is not None:
-                line, col = record.where(("id",))
-                fl, fc = first.where(("id",))
-                self.issues.append(("record.id", Issue(
-                    f"duplicate id '{record.id}': also used by {first.rel}:{fl}:{fc}", record.rel, line, col,
-                    record.id, "id", hint="every record needs an id of its own: rename one of them")))
+                self._duplicate(record, first)
                 record.valid = False
                 continue
+            by_key[id_key(record.id)] = record
             self.by_id[record.id] = record
             self.by_kind[record.kind].append(record)
         for kind_records in self.by_kind.values():
@@ -49,6 +48,19 @@ class Index:
         for record in self.by_id.values():
             self._index_refs(record)
             self._check_files(record)
+
+    def _duplicate(self, record: Record, first: Record) -> None:
+        """One finding at each of the two records (a reader of either file must learn of the other)."""
+        same = "" if record.id == first.id else " (ids that differ only in case or full-width forms are the same id)"
+        hint = "every record needs an id of its own: rename one of them"
+        line, col = record.where(("id",))
+        fl, fc = first.where(("id",))
+        self.issues.append(("record.id", Issue(
+            f"duplicate id '{record.id}': also used by {first.rel}:{fl}:{fc}" + (f" as '{first.id}'" if same else "") + same,
+            record.rel, line, col, record.id, "id", hint=hint)))
+        self.issues.append(("record.id", Issue(
+            f"duplicate id '{first.id}': also used by {record.rel}:{line}:{col}" + (f" as '{record.id}'" if same else "") + same,
+            first.rel, fl, fc, first.id, "id", hint=hint)))
 
     def _bad(self, issue: Issue) -> None:
         self.issues.append(("ref.invalid", issue))
@@ -96,10 +108,17 @@ class Index:
                     self._bad(record.issue(
                         path, f"{format_path(path)}: the path '{value}' leaves the repository",
                         hint="name a file inside the repository, relative to this record's folder, without '..' or a leading '/'"))
-                elif not resolved.is_file():
-                    self._bad(record.issue(
-                        path, f"{format_path(path)}: the file '{value}' does not exist",
-                        hint=f"add the file next to {record.rel}, or correct the path"))
+                else:
+                    try:  # the one place that decides what a repository file may be (no FIFO, loop ...)
+                        repo_file(self.root, record.path.parent / value)
+                    except UnsafeFile as exc:
+                        if exc.message == "the file does not exist":
+                            self._bad(record.issue(
+                                path, f"{format_path(path)}: the file '{value}' does not exist",
+                                hint=f"add the file next to {record.rel}, or correct the path"))
+                        else:
+                            self._bad(record.issue(path, f"{format_path(path)}: '{value}': {exc.message}",
+                                                   hint=exc.hint))
 
     # -- queries used by checks, computations and the site -------------------------------
     def get(self, record_id: str) -> Record | None:

@@ -34,6 +34,7 @@ import io
 import re
 from pathlib import Path
 
+from .paths import is_repo_file
 from .records import SETTINGS_FILE, parse_path
 from .schemas import ANY, values_at
 
@@ -108,7 +109,7 @@ class View:
                 if not isinstance(value, str):
                     continue
                 resolved = record.resolve_file(root, value)
-                if resolved is None or not resolved.is_file():
+                if resolved is None or not is_repo_file(root, resolved):  # no FIFO, device or link out; the index says why
                     out.append(Attachment(record.id, path, value, None, "missing"))
                     continue
                 problem = self._attachments.get((record.id, path))

@@ -7,7 +7,9 @@ the organization's own checks and schemas, and build output.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 from . import dates
 
 from .findings import Issue, format_path
+from .paths import UnsafeFile, rel_to, repo_dir, repo_file
 from .yamlsafe import Document
 
 SETTINGS_FILE = "cms.yaml"
@@ -57,7 +60,42 @@ def known_by(record, as_of: dt.date) -> bool:
 
 
 def valid_id(value) -> bool:
-    return isinstance(value, str) and bool(_ID_RE.match(value))
+    # fullmatch, not match: the pattern's '$' also matches before a final newline ("POL-001\n")
+    return isinstance(value, str) and bool(_ID_RE.fullmatch(value))
+
+
+def id_problem(value) -> str | None:
+    """What is wrong with an id, in words (None when it is valid)."""
+    if valid_id(value):
+        return None
+    if value is None:
+        return "has no id"
+    if not isinstance(value, str):
+        return f"has an id that is not text ({value!r}): quote it"
+    if value == "":
+        return "has an empty id"
+    bad = next((ch for ch in value if not (ch.isascii() and (ch.isalnum() or ch in "._-"))), None)
+    if bad is not None:
+        if bad in "\n\r":
+            what = "a line break (a block scalar '|' or '>' adds one at its end)"
+        elif not bad.isprintable():
+            what = f"a control or invisible character (U+{ord(bad):04X})"
+        elif bad in "/\\":
+            what = f"a path separator ({bad!r})"
+        elif not bad.isascii():
+            what = f"the character {bad!r} (U+{ord(bad):04X}): ids are written in ASCII letters and digits"
+        else:
+            what = f"the character {bad!r}"
+        return f"has an invalid id {value!r}: it holds {what}"
+    if len(value) > 128:
+        return f"has an invalid id {value[:20]!r}...: it is {len(value)} characters long, more than 128"
+    return f"has an invalid id {value!r}: it must start with a letter or a digit"
+
+
+def id_key(value: str) -> str:
+    """The form in which two ids are compared: ids that differ only in case or in full-width /
+    half-width forms name the same record for a reader, so they may not both exist."""
+    return unicodedata.normalize("NFKC", value).casefold()
 
 
 @dataclass
@@ -135,33 +173,71 @@ class Record:
         candidate = (self.path.parent / value)
         try:
             resolved = candidate.resolve()
+        except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
+            return candidate  # not a file: callers skip it, and the index says why (paths.repo_file)
+        try:
             resolved.relative_to(root.resolve())
-        except (ValueError, OSError):
+        except ValueError:
             return None
         return resolved
 
 
-def discover(root: Path, exclude: list[str] | None = None) -> list[Path]:
-    """Every record file under root, sorted by repository-relative path."""
+RECORD_SUFFIXES = (".yaml", ".yml")  # compared lower-cased: x.YAML and x.Yml are records too
+
+
+def discover(root: Path, exclude: list[str] | None = None, problems: list | None = None) -> list[Path]:
+    """Every record file under root, sorted by repository-relative path.
+
+    What cannot be read as a record is never skipped in silence: a folder that cannot be listed,
+    a record file that is a link out of the repository, a dangling link or a loop, a FIFO, device
+    or socket named *.yaml each become a paths.UnsafeFile in `problems` (when given). Links to
+    folders are not walked (their records are read where they really are, or, outside the
+    repository, not at all: that is a problem too).
+    """
     exclude = list(exclude or [])
     found: list[Path] = []
     root = root.resolve()
+    problems = problems if problems is not None else []
 
     def walk(folder: Path):
         try:
-            entries = sorted(folder.iterdir(), key=lambda p: p.name)
-        except OSError:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(UnsafeFile(rel_to(root, folder) if folder != root else ".",
+                                       f"the folder cannot be read: {exc.strerror}; its records are not checked",
+                                       "make it readable to the user who runs cms (chmod a+rx), or remove it"))
             return
         for entry in entries:
-            rel = entry.relative_to(root).as_posix()
+            path = Path(entry.path)
+            rel = path.relative_to(root).as_posix()
             if entry.name.startswith(".") or any(Path(rel).match(pat) for pat in exclude):
                 continue
-            if entry.is_dir():
-                if entry.is_symlink() or (folder == root and entry.name in SKIP_DIRS):
+            bad = next((ch for ch in entry.name if not ch.isprintable()), None)
+            if bad is not None:  # a line break, a control, format (U+202E) or undecodable character
+                shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+                                if ord(ch) < 0xD800 or ord(ch) > 0xDFFF else f"\\u{ord(ch):04x}" for ch in rel)
+                problems.append(UnsafeFile(shown, f"the name holds a character that cannot be shown "
+                                           f"(U+{ord(bad):04X}): it is not read",
+                                           "rename it with letters, digits, '.', '_' or '-'"))
+                continue
+            if folder == root and entry.name in SKIP_DIRS:
+                continue  # checks/, schemas/, site/: their own loaders refuse a link out (paths)
+            if entry.is_symlink() and path.suffix.lower() not in RECORD_SUFFIXES:
+                try:
+                    repo_dir(root, path)
+                except UnsafeFile as exc:
+                    if os.path.isdir(path):
+                        problems.append(UnsafeFile(rel, exc.message + "; its records are not read", exc.hint))
+                continue  # a folder link inside the repository: read where it really is
+            if entry.is_dir(follow_symlinks=False):
+                walk(path)
+            elif path.suffix.lower() in RECORD_SUFFIXES and rel != SETTINGS_FILE:
+                try:
+                    repo_file(root, path)
+                except UnsafeFile as exc:
+                    problems.append(exc)
                     continue
-                walk(entry)
-            elif entry.suffix in (".yaml", ".yml") and rel != SETTINGS_FILE:
-                found.append(entry)
+                found.append(path)
 
     walk(root)
     return found

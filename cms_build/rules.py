@@ -18,6 +18,7 @@ import hashlib
 import importlib
 import importlib.machinery
 import importlib.util
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -26,7 +27,7 @@ from types import ModuleType
 from .errors import CmsProblem
 from .guard import DEFAULT_TIME_LIMIT, guarded, what_happened
 from .api import Check, Computation
-from .paths import bundled
+from .paths import UnsafeFile, bundled, repo_file
 from .ruletable import load_table
 
 BUNDLED_PACKAGE = "cms_checks"
@@ -71,7 +72,7 @@ def module_files(folder: Path) -> list[Path]:
             if entry.is_dir() and not entry.is_symlink() and (entry / "__init__.py").is_file():
                 found.append(entry / "__init__.py")
                 walk(entry, False)
-            elif entry.suffix == ".py" and entry.is_file():
+            elif entry.suffix == ".py" and not entry.is_dir():  # a FIFO or a link is refused by name below
                 found.append(entry)
 
     walk(folder, True)
@@ -81,10 +82,11 @@ def module_files(folder: Path) -> list[Path]:
 def table_files(folder: Path) -> list[Path]:
     """The rule tables of a folder (cms_build/ruletable.py): *.rules.yaml, in its packages too."""
     return sorted(p for p in folder.rglob("*.rules.yaml")
-                  if p.is_file() and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts))
+                  if not p.is_dir() and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts))
 
 
 def _table_rules(folder: Path, path: Path, checks: dict[str, Check]) -> list[Check]:
+    _safe_rule_file(folder, path)
     try:
         found = load_table(path)
     except CmsProblem as exc:
@@ -124,6 +126,8 @@ def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
 def _package(folder: Path, name: str, time_limit: float) -> None:
     """Register the folder as the package `name` (its __init__.py runs, if it has one)."""
     init = folder / "__init__.py"
+    if init.exists() or init.is_symlink():
+        _safe_rule_file(folder, init)
     signature = _signature(folder)
     if _LOADED.get(name) == signature and name in sys.modules:
         return
@@ -178,6 +182,16 @@ def _located(path: Path, exc: BaseException, time_limit: float) -> RuleError:
     return RuleError(path, what, line or 1, 1, "see cms_build/api.py for what @check and @computation accept")
 
 
+def _safe_rule_file(folder: Path, path: Path) -> None:
+    """A rule file is imported only from inside its repository (folder.parent: the records
+    repository of checks/, the bundle of the bundled checks), and only a regular file: a FIFO
+    named x.py would hang the import, a link could run code from anywhere on the machine."""
+    try:
+        repo_file(folder.parent, path)
+    except UnsafeFile as exc:
+        raise RuleError(path, exc.message, 1, 1, exc.hint) from None
+
+
 def _file_of(rule: Check | Computation) -> str:
     return rule.module if rule.module.endswith(".yaml") else f"{rule.module}.py"
 
@@ -200,6 +214,13 @@ def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
     for folder in folders:
         if not folder.is_dir():
             continue
+        if not os.access(folder, os.R_OK | os.X_OK):  # the walk would find nothing, in silence
+            unreadable = RuleError(folder, "the folder cannot be read: Permission denied; its rules are not run",
+                                   1, 1, "make it readable to the user who runs cms (chmod a+rx)")
+            if errors is None:
+                raise unreadable
+            errors.append(unreadable)
+            continue
         folder = folder.resolve()
         name = package_name(folder)
         try:
@@ -212,6 +233,7 @@ def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
             continue
         for path in files:
             try:
+                _safe_rule_file(folder, path)
                 found = _rules_of(folder, name, path, checks, comps, time_limit)
             except RuleError as exc:
                 if errors is None:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from .engine import schema_folders
-from .records import discover, valid_id
+from .records import discover, id_key, valid_id
 from .schemas import SchemaSet
 from .yamlsafe import LoadError, load_file
 
@@ -93,7 +93,7 @@ def existing_records(root: Path) -> dict[str, str]:
     ids: dict[str, str] = {}
     for path in discover(root):
         try:
-            data = load_file(path).data
+            data = load_file(path, root=root).data
         except LoadError:
             continue
         if isinstance(data, dict) and isinstance(data.get("id"), str):
@@ -140,8 +140,9 @@ def new_record(root: Path, kind_name: str, record_id: str | None = None, languag
     record_id = record_id or next_id(ids, kind.id_prefix or kind.name.upper())
     if not valid_id(record_id):
         raise ValueError(f"{record_id!r} is not a valid id: use letters, digits, '.', '_' or '-'")
-    if record_id in ids:
-        raise FileExistsError(f"a record with id {record_id!r} already exists; choose another id")
+    taken = next((i for i in ids if id_key(i) == id_key(record_id)), None)  # as the index compares
+    if taken is not None:
+        raise FileExistsError(f"a record with id {taken!r} already exists; choose another id")
     target = root / (kind.folder or kind.name) / f"{record_id}.yaml"
     if target.exists():
         raise FileExistsError(f"{target} already exists; cms new never overwrites a record")

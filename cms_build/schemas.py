@@ -24,6 +24,10 @@ from urllib.parse import urljoin
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .paths import UnsafeFile, read_repo_bytes
+
+MAX_SCHEMA_BYTES = 5 * 1024 * 1024  # the largest bundled schema is a few tens of kB
+
 try:  # Rust validator: hundreds of times faster on valid records (the common case)
     import jsonschema_rs
 except ImportError:  # pragma: no cover - the pure-Python validator explains and decides alone
@@ -120,7 +124,9 @@ class SchemaSet:
                 continue
             for path in sorted(folder.glob("*.schema.json")):
                 try:
-                    doc = json.loads(path.read_text(encoding="utf-8"))
+                    doc = json.loads(read_repo_bytes(folder.parent, path, MAX_SCHEMA_BYTES).decode("utf-8"))
+                except UnsafeFile as exc:  # a link out of the repository, a FIFO, a device
+                    raise SchemaError(f"{path}: {exc.message}") from None
                 except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
                     raise SchemaError(f"{path}: not a readable JSON schema: {exc}") from None
                 uri = doc.get("$id") or SCHEMA_BASE + path.name

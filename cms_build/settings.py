@@ -6,6 +6,7 @@ checks use are one and the same.
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,12 +73,12 @@ def load_settings(root: Path, schemas: SchemaSet) -> tuple[Settings, list[Issue]
     defaults = apply_defaults(schemas, schema, {}, SETTINGS_SCHEMA)
     fallback = Settings(apply_defaults(schemas, schema, {"organization": {"name": "?"}, "subsystems": ["A", "B", "C", "D"]}, SETTINGS_SCHEMA), None,
                         defaults=defaults)
-    if not path.is_file():
+    if not os.path.lexists(path):  # a FIFO or a link out is not 'missing': load_file says what it is
         return fallback, [Issue(f"no settings file {SETTINGS_FILE} at the root of the records repository",
                                 SETTINGS_FILE, hint="create cms.yaml with at least 'organization: {name: ...}' and "
                                 "'subsystems: [A, B, C, D]', or start a repository with 'cms init'")]
     try:
-        doc = load_file(path)
+        doc = load_file(path, root=root)
     except LoadError as exc:
         hint = exc.hint
         if exc.message == "the file is empty":  # the loader's hint is for records, not for the settings

@@ -7,7 +7,9 @@ Records arrive through pull requests from many people, so the loader:
 - rejects what YAML would silently accept: duplicate keys (YAML keeps the last one),
   several documents in one file, merge keys, non-UTF-8 bytes, an empty file;
 - bounds the file size and the number of nodes an alias expansion may produce, so that a
-  "billion laughs" document fails fast instead of eating memory;
+  "billion laughs" document fails fast instead of eating memory; and, with a `Budget`, the bytes
+  and values of all the files of one run (many files each under the limit add up);
+- reads a file only through cms_build.paths (no link out of the repository, no FIFO or device);
 - bounds the nesting depth, checked on the parser's event stream *before* composing (PyYAML's
   composer recurses: thousands of levels overflow the stack, tens of thousands crash Python);
 - refuses numbers too long to convert and text holding control characters, which could
@@ -24,6 +26,8 @@ from pathlib import Path
 
 import yaml
 from .errors import CmsProblem
+
+from .paths import UnsafeFile, read_repo_bytes
 
 try:  # the C composer is several times faster; fall back to pure Python where absent
     from yaml import CSafeLoader as _Loader
@@ -52,6 +56,38 @@ class LoadError(CmsProblem):
 
     def __str__(self) -> str:  # pragma: no cover - convenience
         return f"{self.line}:{self.col}: {self.message}"
+
+
+@dataclass
+class Budget:
+    """What one run may still read over all its YAML files: bytes and values (nodes).
+
+    Each file is bounded on its own (max_file_bytes, max_nodes); this bounds their sum, so that
+    a pull request of many files each just under the limit cannot make a run take minutes.
+    Once spent, every further file is refused without being read, naming where it ran out.
+    """
+
+    bytes: int
+    nodes: int
+    spent_at: str = ""  # the file at which the budget ran out
+    what: str = ""
+    current: str = ""  # the file being read
+
+    def refuse(self) -> None:
+        if self.spent_at:
+            raise LoadError(f"not read: the records of this run reached {self.what} at {self.spent_at}", 1, 1,
+                            _BUDGET_HINT)
+
+    def take_bytes(self, n: int, rel: str) -> None:
+        self.bytes -= n
+        if self.bytes < 0:
+            self.spent_at, self.what = rel, "the limit of limits.max_run_bytes"
+            raise LoadError("the records of this run together are larger than limits.max_run_bytes "
+                            "(this file and the ones after it are not read)", 1, 1, _BUDGET_HINT)
+
+
+_BUDGET_HINT = ("keep records small (move large tables into CSV files that records attach), or raise "
+                "limits.max_run_bytes / limits.max_run_nodes in the settings")
 
 
 @dataclass
@@ -168,8 +204,9 @@ def _construct_float(value: str) -> float:
 class _Builder:
     """Walks the composed node graph into plain data, recording positions."""
 
-    def __init__(self, max_nodes: int):
-        self.max_nodes = max_nodes
+    def __init__(self, max_nodes: int, budget: "Budget | None" = None):
+        self.max_nodes = max_nodes if budget is None else min(max_nodes, budget.nodes)
+        self.budget = budget
         self.count = 0
         self.positions: dict = {}
         self.key_positions: dict = {}
@@ -179,6 +216,7 @@ class _Builder:
         self.count += 1
         if self.count > self.max_nodes:
             line, col = _mark(node)
+            _over_budget(self.budget, self.max_nodes, line, col)
             raise LoadError(
                 f"the document expands to more than {self.max_nodes} values "
                 "(aliases that repeat aliases, as in a 'billion laughs' document)",
@@ -233,6 +271,15 @@ class _Builder:
         return out
 
 
+def _over_budget(budget, max_nodes: int, line: int, col: int) -> None:
+    """When it is the run's budget of values that ran out (not the file's own limit), say so."""
+    if budget is not None and max_nodes == budget.nodes:
+        budget.spent_at, budget.what = budget.current, "the limit of limits.max_run_nodes"
+        budget.nodes = 0
+        raise LoadError(f"the records of this run together hold more values than limits.max_run_nodes "
+                        "(this file and the ones after it are not read)", line, col, _BUDGET_HINT)
+
+
 def _too_deep(line: int, col: int) -> tuple[str, int, int, str]:
     return (f"the data is nested more than {MAX_DEPTH} levels deep (lists and mappings inside each other)",
             line, col, "flatten the data: a record needs only a few levels of lists and mappings")
@@ -260,22 +307,44 @@ def _check_text(node) -> None:
             "'\\0', '\\e' or '\\x1b' inside double quotes)")
 
 
-def _check_depth(loader) -> None:
+def _check_depth(loader, max_nodes: int = MAX_NODES, budget: "Budget | None" = None) -> None:
     """Walk the first document's events (no recursion) and refuse one nested too deep, before
-    the composer recurses into it. Syntax errors surface here as they would when composing."""
+    the composer recurses into it, or holding more values than allowed, before composing them
+    (composing costs four times as much as this walk). Syntax errors surface here as they
+    would when composing."""
     starts = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
     ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
-    depth = 0
+    values = (yaml.ScalarEvent, yaml.AliasEvent) + starts
+    limit = max_nodes if budget is None else min(max_nodes, budget.nodes)
+    count = 0
+    # per open list or mapping: None for a list, else whether the mapping's key comes next
+    # (keys are not values: counted as the builder counts, the two limits are one)
+    open_: list[bool | None] = []
     while True:
         event = loader.get_event()
         if event is None or isinstance(event, (yaml.DocumentEndEvent, yaml.StreamEndEvent)):
             return
+        if isinstance(event, ends):
+            open_.pop()
+            continue
+        if not isinstance(event, values):
+            continue
+        is_key = bool(open_) and open_[-1] is True
+        if open_ and open_[-1] is not None:
+            open_[-1] = not open_[-1]
         if isinstance(event, starts):
-            depth += 1
-            if depth > MAX_DEPTH:
+            open_.append(True if isinstance(event, yaml.MappingStartEvent) else None)
+            if len(open_) > MAX_DEPTH:
                 raise LoadError(*_too_deep(event.start_mark.line + 1, event.start_mark.column + 1))
-        elif isinstance(event, ends):
-            depth -= 1
+        if is_key:
+            continue
+        count += 1  # a value, an alias or a list or mapping
+        if count > limit:
+            line, col = event.start_mark.line + 1, event.start_mark.column + 1
+            _over_budget(budget, limit, line, col)
+            raise LoadError(f"the document holds more than {limit} values", line, col,
+                            "split it into several records, or move large tables into a CSV file "
+                            "the record attaches")
 
 
 def _reader_position(text: str, exc) -> tuple[int, int]:
@@ -309,7 +378,7 @@ def _decode(raw: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def load_text(text: str, *, max_nodes: int = MAX_NODES) -> Document:
+def load_text(text: str, *, max_nodes: int = MAX_NODES, budget: Budget | None = None) -> Document:
     """Parse one YAML document from text. Raises LoadError."""
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
@@ -324,7 +393,7 @@ def load_text(text: str, *, max_nodes: int = MAX_NODES) -> Document:
                             "remove it: such characters cannot be shown or exported")
         loader = _Loader(text)
         try:
-            _check_depth(loader)
+            _check_depth(loader, max_nodes, budget)
         finally:
             loader.dispose()
         loader = _Loader(text)
@@ -363,8 +432,10 @@ def load_text(text: str, *, max_nodes: int = MAX_NODES) -> Document:
         raise LoadError(f"malformed YAML: {exc}", 1, 1, "check the file's indentation and quoting")
     if node is None:
         raise LoadError("the file is empty", 1, 1, "add the record's fields, or delete the file")
-    builder = _Builder(max_nodes)
+    builder = _Builder(max_nodes, budget)
     data = builder.build(node, ())
+    if budget is not None:
+        budget.nodes -= builder.count
     return Document(data, builder.positions, builder.key_positions)
 
 
@@ -383,18 +454,23 @@ def _yaml_hint(exc) -> str:
     return "check the file's indentation and quoting near this position"
 
 
-def load_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_nodes: int = MAX_NODES) -> Document:
-    """Read and parse one YAML file. Raises LoadError (never a YAML or Unicode exception)."""
+def load_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_nodes: int = MAX_NODES,
+              root: Path | None = None, budget: Budget | None = None, rel: str = "") -> Document:
+    """Read and parse one YAML file. Raises LoadError (never a YAML, Unicode or OS exception).
+
+    The file is read through cms_build.paths.read_repo_bytes: no link out of `root` (default:
+    the file's own folder), no FIFO, device or socket, never more than max_bytes read.
+    """
+    path = Path(path)
+    if budget is not None:
+        budget.refuse()
+        budget.current = rel or path.name
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise LoadError(f"cannot read the file: {exc.strerror}", 1, 1)
-    if size > max_bytes:
-        raise LoadError(f"the file is {size} bytes, more than the limit of {max_bytes}", 1, 1,
-                        "move large tables into a CSV file referenced by the record, "
-                        "or raise limits.max_file_bytes in the settings")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read the file: {exc.strerror}", 1, 1)
-    return load_text(_decode(raw), max_nodes=max_nodes)
+        raw = read_repo_bytes(root if root is not None else path.parent, path, max_bytes,
+                              hint="move large tables into a CSV file referenced by the record, "
+                                   "or raise limits.max_file_bytes in the settings")
+    except UnsafeFile as exc:
+        raise LoadError(exc.message, 1, 1, exc.hint) from None
+    if budget is not None:
+        budget.take_bytes(len(raw), budget.current)
+    return load_text(_decode(raw), max_nodes=max_nodes, budget=budget)

@@ -108,9 +108,18 @@ _NAMES = {"ncv": "低位发热量 net calorific value", "carbon_content": "含�
 class CalcError(CmsProblem, ValueError):
     """An input that cannot be computed: message, the field's path in the record, a hint."""
 
-    def __init__(self, message: str, path: tuple = (), hint: str = "") -> None:
+    def __init__(self, message: str, path: tuple = (), hint: str = "", at: tuple | None = None) -> None:
         super().__init__(message, hint=hint)
         self.path = tuple(path)
+        self.at = at  # (file, line) when the input at fault is a row of an attached table
+
+    def issue(self, record, default_path=("line",)):
+        """The finding: at the table row when the fault is in one, else at the record's field."""
+        if self.at is not None and record is not None:
+            from ..findings import Issue
+            return Issue(self.message, self.at[0], self.at[1], 1, record.id,
+                         format_path(self.path or default_path), hint=self.hint)
+        return record.issue(self.path or default_path, self.message, hint=self.hint)
 
     def __str__(self) -> str:
         where = format_path(self.path)
@@ -178,7 +187,8 @@ class LineResult:
 
 # ---------------------------------------------------------------------------- helpers
 class _Env:
-    def __init__(self, line, gwp_set, record, path, root, lookup, defaults):
+    def __init__(self, line, gwp_set, record, path, root, lookup, defaults, table_limits=None):
+        self.table_limits = table_limits  # (bytes, rows, cell characters), activity_rows.table_limits
         self.line = line
         self.gwp_set = gwp_set
         self.record = record
@@ -504,19 +514,20 @@ def _csv_rows(env: _Env, fspec: dict, base: tuple) -> list[tuple]:
         raise CalcError(f"the data file '{rel_path}' cannot be read", base + ("path",),
                         "add the CSV file next to the record, or correct the path")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CalcError(f"the data file '{rel_path}' cannot be read as UTF-8 text: {exc}", base + ("path",)) from None
+        file_rel = path.relative_to(env.root.resolve()).as_posix() if env.root is not None else str(rel_path)
+    except ValueError:
+        file_rel = str(rel_path)
     col, pcol, scol = fspec.get("column"), fspec.get("period_column"), fspec.get("status_column")
-    header, table = activity_rows.csv_table(text, col, pcol, scol)
+    try:  # streamed and bounded (limits.max_table_*): a 200 MB file is refused, not read into memory
+        header, table = activity_rows.csv_table((env.root or path.parent, path), col, pcol, scol, file=file_rel,
+                                                limits=env.table_limits)
+    except activity_rows.TableProblem as exc:
+        raise CalcError(f"the data file '{rel_path}': {exc.message}", base + ("path",), exc.hint,
+                        at=(exc.file, exc.line)) from None
     for c, key in ((col, "column"), (pcol, "period_column"), (scol, "status_column")):
         if c is not None and c not in header:
             raise CalcError(f"the data file '{rel_path}' has no column '{c}'", base + (key,),
                             f"its columns are: {', '.join(header) or '(none)'}")
-    try:
-        file_rel = path.relative_to(env.root.resolve()).as_posix() if env.root is not None else str(rel_path)
-    except ValueError:
-        file_rel = str(rel_path)
     rows = []
     for n, period, raw, status in table:
         try:
@@ -1250,7 +1261,7 @@ def line_parameters(line, base: tuple = ("line",)):
 
 
 def compute_line(line: dict, *, gwp_set: str, record=None, path: tuple = (), root=None, lookup=None,
-                 defaults: dict | None = None, label: str = "") -> LineResult:
+                 defaults: dict | None = None, label: str = "", table_limits=None) -> LineResult:
     """Emissions of one line (see the module docstring). Raises CalcError on bad input."""
     if not isinstance(line, dict):
         raise CalcError("the calculation input must be a mapping", tuple(path))
@@ -1261,7 +1272,7 @@ def compute_line(line: dict, *, gwp_set: str, record=None, path: tuple = (), roo
         factors.gwp(gwp_set, "CO2")
     except KeyError as exc:
         raise CalcError(str(exc), (), "set gwp_set in cms.yaml to SAR, AR4, AR5 or AR6") from None
-    env = _Env(line, gwp_set, record, path, root, lookup, defaults)
+    env = _Env(line, gwp_set, record, path, root, lookup, defaults, table_limits)
     results, activity = _METHOD_FN[method](env)
     gases: dict[str, Traced] = {}
     mass: dict[str, float] = {}

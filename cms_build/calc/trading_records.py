@@ -16,6 +16,7 @@ from collections import defaultdict
 from cms_build.findings import Issue
 from cms_build.trace import record_source
 
+from . import activity_rows
 from . import trading_rows as tr
 
 INACTIVE = ("superseded", "withdrawn")
@@ -112,14 +113,8 @@ def _read_csv(ctx, record, field: str, columns) -> tuple[list, list]:
         return [], []  # the index reports the missing file
     rel = path.relative_to(ctx.root.resolve()).as_posix()
     base = {"record": record.id, "kind": record.kind, "file": rel, "csv": True}
-    max_bytes = (ctx.setting("limits.max_file_bytes") or 5242880) * 4
-    try:
-        if path.stat().st_size > max_bytes:
-            return [], [tr.RowProblem(f"the CSV file is larger than {max_bytes} bytes; split the ledger", {**base, "line": 1, "path": f"{rel}:1"})]
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [tr.RowProblem(f"the CSV file cannot be read as UTF-8 text: {exc}", {**base, "line": 1, "path": f"{rel}:1"})]
-    return tr.csv_rows(text, columns, base)
+    # streamed and bounded by limits.max_table_* (a 1,000,000-row ledger was read whole into memory)
+    return tr.csv_rows((ctx.root, path), columns, base, activity_rows.table_limits(ctx.setting))
 
 
 def ledger_rows(ctx, record) -> dict:

@@ -12,15 +12,16 @@ row (line = the CSV line, 1 = the header).
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from . import activity_rows
+
 MARKETS = ("national_ets", "local_pilot", "ccer", "vcs", "gs", "cdm", "other_credit", "derivatives")
 TRADE_TYPES = ("listed", "block", "auction", "otc")
 ORDER_STATUSES = ("filled", "partially_filled", "cancelled", "open", "rejected", "expired")
-MAX_CSV_ROWS = 200000
+MAX_CSV_ROWS = activity_rows.MAX_TABLE_ROWS  # limits.max_table_rows
 
 
 @dataclass(frozen=True)
@@ -281,40 +282,44 @@ def price_from(row: dict, where: dict) -> PriceRow | RowProblem:
         return RowProblem(str(exc), where)
 
 
-def csv_rows(text: str, columns: tuple[str, ...], where: dict) -> tuple[list[tuple[dict, dict]], list[RowProblem]]:
-    """(row, where) for each data line of a CSV text; unknown or missing columns are problems.
+def csv_rows(source, columns: tuple[str, ...], where: dict,
+             limits: tuple[int, int, int] | None = None) -> tuple[list[tuple[dict, dict]], list[RowProblem]]:
+    """(row, where) for each data line of a CSV; unknown or missing columns are problems.
 
+    `source` is CSV text, or (root, path) of a repository file, streamed and bounded as
+    activity_rows.read_csv reads it (limits.max_table_bytes, max_table_rows, max_cell_chars):
+    what cannot be read becomes a problem at its line, and nothing after it is read.
     `where` is the base location ({"record", "file"}); each row gets its "line" and a
     "path" of the form "<file>:<line>".
     """
+    file = where.get("file")
+    here = lambda n: {**where, "line": n, "path": f"{file}:{n}"}  # noqa: E731
     problems: list[RowProblem] = []
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        return [], [RowProblem("the CSV file is empty: it needs a header row", {**where, "line": 1, "path": f"{where.get('file')}:1"})]
-    header = [h.strip() for h in header]
-    unknown = [h for h in header if h and h not in columns]
-    if unknown:
-        problems.append(RowProblem(f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(columns)}",
-                                   {**where, "line": 1, "path": f"{where.get('file')}:1"}))
+    if isinstance(source, str):
+        _, max_rows, max_cell = limits or activity_rows.table_limits()
+        records = activity_rows.csv_records(io.StringIO(source.lstrip("\ufeff"), newline=""), file,
+                                            max_rows=max_rows, max_cell=max_cell)
+    else:
+        records = activity_rows.read_csv(*source, file, limits)
+    header: list[str] | None = None
     rows: list[tuple[dict, dict]] = []
     try:
-        for n, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
+        for n, cells in records:
+            if header is None:
+                header = [h.strip() for h in cells]
+                unknown = [h for h in header if h and h not in columns]
+                if unknown:
+                    problems.append(RowProblem(f"unknown column(s) {', '.join(unknown)}; the columns are "
+                                               f"{', '.join(columns)}", here(n)))
                 continue
-            here = {**where, "line": n, "path": f"{where.get('file')}:{n}"}
-            if len(rows) >= MAX_CSV_ROWS:
-                problems.append(RowProblem(f"more than {MAX_CSV_ROWS} rows: the rest is not read; split the ledger", here))
-                break
             if len(cells) != len(header):
-                problems.append(RowProblem(f"{len(cells)} cells, but the header has {len(header)} columns", here))
+                problems.append(RowProblem(f"{len(cells)} cells, but the header has {len(header)} columns", here(n)))
                 continue
-            rows.append(({h: c for h, c in zip(header, cells) if h in columns}, here))
-    except csv.Error as exc:
-        problems.append(RowProblem(f"the CSV file cannot be read: {exc}", {**where, "line": reader.line_num, "path": f"{where.get('file')}:{reader.line_num}"}))
+            rows.append(({h: c for h, c in zip(header, cells) if h in columns}, here(n)))
+    except activity_rows.TableProblem as exc:
+        problems.append(RowProblem(exc.message, here(exc.line)))
+    if header is None and not problems:
+        problems.append(RowProblem("the CSV file is empty: it needs a header row", here(1)))
     return rows, problems
 
 

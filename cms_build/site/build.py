@@ -34,7 +34,7 @@ import markupsafe
 import yaml
 
 from ..errors import CmsProblem
-from ..paths import bundled
+from ..paths import bundled, safe_copytree
 from ..publish import write_table
 from . import security, urls
 from .escape import html_text
@@ -254,7 +254,7 @@ def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], wa
             shutil.copyfile(attachment.file, dest)
     for d in reversed(dirs):  # the organization's assets override the bundled ones
         if (d / "assets").is_dir():
-            shutil.copytree(d / "assets", docs / "assets", dirs_exist_ok=True)
+            safe_copytree(d.parent, d / "assets", docs / "assets")  # no link out of the repository, no FIFO
     # navigation labels reach the theme's HTML unescaped (nav and tabs): HTML text (escape.html)
     kinds_in_nav = [{html_text(model.kind_title(k)): urls.kind_page(k)} for k in kinds if model.by_kind.get(k)]
     nav = [{html_text(t["home"]): urls.HOME}, {html_text(t["matrix"]): urls.MATRIX},

@@ -23,11 +23,12 @@ def register(cli) -> None:
     @click.option("--language", type=click.Choice(["zh", "en"]), help="Site language (default: cms.yaml's language).")
     def build(path, as_of, profile, out, language):
         """Build the evidence site: Markdown by jinja2, HTML by mkdocs-material (strict, offline)."""
+        from ..paths import UnsafeFile
         from .build import BuildError, build_site
         root = _find_root(path)
         try:
             report = build_site(root, _as_of(as_of), profile=profile, out=out, language=language)
-        except BuildError as exc:
+        except (BuildError, UnsafeFile) as exc:
             raise CmsError(f"the site was not built (the previous one is untouched): {exc}") from None
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from ..paths import bundled
+from ..paths import bundled, read_repo_bytes
 from ..publish import RESTRICTED, View
 from ..schemas import SCHEMA_BASE, values_at
 from . import urls
@@ -49,7 +49,7 @@ class SiteModel:
         strings = load_strings(str(bundled("site")))
         for folder in site_dirs:  # an organization's site/strings.yaml may override words
             if (folder / "strings.yaml").is_file() and folder != bundled("site"):
-                extra = yaml.safe_load((folder / "strings.yaml").read_text(encoding="utf-8")) or {}
+                extra = yaml.safe_load(read_repo_bytes(folder.parent, folder / "strings.yaml", 1 << 20).decode("utf-8")) or {}
                 strings = {lang: {**strings.get(lang, {}), **(extra.get(lang) or {})} for lang in strings}
         self.t = Strings(strings[self.lang])
         self.history = history

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from ..export import conformity_matrix, export_document
+from ..paths import template_loader
 from ..schemas import values_at
 from . import urls
 from .escape import Md, join, md
@@ -39,7 +40,7 @@ NOT_CONTENT = {"kind", "id", "title", "notes", "attachments", *META_FIELDS}
 
 def environment(template_dirs: list[Path], model) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        loader=template_loader(template_dirs),  # no template through a link out of the repository
         autoescape=False,  # escaping is for Markdown + HTML, done by finalize below
         finalize=md,
         undefined=jinja2.StrictUndefined,

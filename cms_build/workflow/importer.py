@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from jsonschema import Draft202012Validator
 
 from ..errors import CmsProblem
 from ..calc import activity_rows as rows
+from ..calc.activity_rows import TableProblem, csv_records
 from ..calc import trading_rows as tr
 from ..engine import run
 from ..schemas import SCHEMA_BASE
@@ -86,17 +89,46 @@ def _target(result, record, rel: str | None, what: str) -> Path:
     return path
 
 
-def _write_csv(path: Path, headers: list[str], rows: list[dict], overwrite: bool) -> None:
-    if path.exists() and not overwrite:
+def _write_csv(path: Path, headers: list[str], rows: list[dict], overwrite: bool, limits) -> None:
+    if os.path.lexists(path) and not overwrite:
         raise ImportError_(f"{path.name} exists; use --overwrite to replace it (the old file stays in git history)")
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=headers, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
+    data = buf.getvalue().encode("utf-8")
+    _within_limits(path, data, len(rows), limits)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".importing")
-    tmp.write_text(buf.getvalue(), encoding="utf-8")
-    tmp.replace(path)  # atomic: a crash never leaves half a file
+    # a temporary file of our own (mkstemp: O_EXCL), never a name a pull request could have
+    # planted as a link out of the repository; then an atomic replace (no half-written file)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".importing", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _within_limits(path: Path, data: bytes, n_rows: int, limits) -> None:
+    """What `cms check` would refuse (csv_records) is not written: import and
+    check bound a table alike (limits.max_table_bytes, max_table_rows, max_cell_chars)."""
+    max_bytes, max_rows, max_cell = limits
+    if len(data) > max_bytes:
+        raise ImportError_(f"nothing written: {path.name} would be {len(data)} bytes, more than the "
+                           f"{max_bytes} that cms check reads (limits.max_table_bytes); import the rows "
+                           "in parts into several records' files (e.g. one a year)")
+    if n_rows > max_rows:
+        raise ImportError_(f"nothing written: {path.name} would have {n_rows} rows, more than the {max_rows} "
+                           "that cms check reads (limits.max_table_rows); split the import")
+    try:  # the very reader of the check, over the very bytes to be written
+        for _ in csv_records(io.StringIO(data.decode("utf-8"), newline=""), path.name,
+                                      max_rows=max_rows, max_cell=max_cell):
+            pass
+    except TableProblem as exc:
+        raise ImportError_(f"nothing written: {path.name} line {exc.line}: {exc.message}") from None
 
 
 def _pick(row: dict, *names: str):
@@ -118,7 +150,8 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
     vcol = fspec["column"]
     pcol = fspec.get("period_column") or "period"
     scol = fspec.get("status_column") or "status"
-    table = _rows_of(read_table(source, sheet))
+    limits = rows.table_limits(result.settings.get)
+    table = _rows_of(read_table(source, sheet, limits=limits))
     report = Report(table.name, target.relative_to(result.root).as_posix(), notes=list(table.notes))
     year = record.data.get("year")
     out, seen = [], {}
@@ -154,7 +187,8 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
             continue
         seen[period] = number
         out.append({pcol: period, vcol: _plain(value), scol: status})
-    return _finish(report, target, [pcol, vcol, scol], sorted(out, key=lambda r: r[pcol]), overwrite, skip_invalid)
+    return _finish(report, target, [pcol, vcol, scol], sorted(out, key=lambda r: r[pcol]), overwrite, skip_invalid,
+                   limits)
 
 
 def _rows_of(table):
@@ -166,13 +200,10 @@ def _rows_of(table):
 
 
 def _number(raw):
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, (int, float)):
-        return float(raw)
+    """The checker's own reading of a cell (activity_rows.parse_number: '1,502.4' is 1502.4)."""
     try:
-        return float(str(raw).strip())
-    except ValueError:
+        return rows.parse_number(raw)
+    except (ValueError, TypeError):
         return None
 
 
@@ -180,14 +211,15 @@ def _plain(value: float):
     return int(value) if float(value).is_integer() else value
 
 
-def _finish(report: Report, target: Path, headers: list[str], rows: list[dict], overwrite: bool, skip_invalid: bool) -> Report:
+def _finish(report: Report, target: Path, headers: list[str], rows: list[dict], overwrite: bool, skip_invalid: bool,
+            limits) -> Report:
     report.accepted = len(rows)
     if report.rejected and not skip_invalid:
         return report
     if not rows:
         report.notes.append("no valid rows: nothing written")
         return report
-    _write_csv(target, headers, rows, overwrite)
+    _write_csv(target, headers, rows, overwrite, limits)
     report.written = True
     return report
 
@@ -211,7 +243,8 @@ def import_ledger(root: Path, ledger_id: str, source: Path, *, orders=False, she
                                      format_checker=result.schemas.format_checker)
     props = result.schemas._deref(defs["$defs"]["order" if orders else "trade"], defs["$id"])[0].get("properties", {})  # noqa: SLF001
     columns = ORDER_COLUMNS if orders else TRADE_COLUMNS
-    table = _rows_of(read_table(source, sheet, timezone))
+    limits = rows.table_limits(result.settings.get)
+    table = _rows_of(read_table(source, sheet, timezone, limits=limits))
     report = Report(table.name, target.relative_to(result.root).as_posix(), notes=list(table.notes))
     unknown = [h for h in table.headers if h not in props]
     if unknown:
@@ -236,7 +269,7 @@ def import_ledger(root: Path, ledger_id: str, source: Path, *, orders=False, she
         seen[row.get(id_column)] = number
         out.append({c: _csv_value(row.get(c, "")) for c in columns if c in props})
     headers = [c for c in columns if c in props]
-    return _finish(report, target, headers, out, overwrite, skip_invalid)
+    return _finish(report, target, headers, out, overwrite, skip_invalid, limits)
 
 
 def _reason(error) -> str:

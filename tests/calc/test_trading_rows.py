@@ -48,3 +48,27 @@ def test_inline_order_needs_a_time_and_status():
 def test_empty_csv():
     rows, problems = tr.csv_rows("", tr.PRICE_COLUMNS, BASE)
     assert rows == [] and "empty" in problems[0].message
+
+
+def test_a_ledger_csv_is_streamed_and_stops_at_the_row_limit(tmp_path):
+    header = "trade_id,date,market,product,side,quantity,price\n"
+    (tmp_path / "t.csv").write_text(header + "".join(f"T{i},2025-01-02,national_ets,CEA,buy,1,1\n" for i in range(10)))
+    rows, problems = tr.csv_rows((tmp_path, tmp_path / "t.csv"), tr.TRADE_COLUMNS, BASE, limits=(10**6, 4, 100))
+    assert [w["line"] for _, w in rows] == [2, 3, 4, 5]  # the header is line 1; rows 5 to 10 are not read
+    assert [(p.where["path"], p.message) for p in problems] == [
+        ("trading/t.csv:6", "more than 4 rows (limits.max_table_rows): the rest is not read")]
+
+
+def test_a_ledger_csv_over_the_byte_limit_is_one_problem_at_line_1(tmp_path):
+    (tmp_path / "t.csv").write_text("trade_id\n" + "T\n" * 600)  # 9 + 1200 bytes
+    rows, problems = tr.csv_rows((tmp_path, tmp_path / "t.csv"), tr.TRADE_COLUMNS, BASE, limits=(1024, 10, 100))
+    assert rows == [] and [(p.where["path"], p.message) for p in problems] == [
+        ("trading/t.csv:1", "the file is 1209 bytes, more than the limit of 1024 (limits.max_table_bytes)")]
+
+
+def test_a_ledger_cell_over_the_limit(tmp_path):
+    rows, problems = tr.csv_rows("trade_id,notes\nT1,ok\nT2," + "n" * 101 + "\n", tr.TRADE_COLUMNS, BASE,
+                                 limits=(10**6, 10, 100))
+    assert [w["line"] for _, w in rows] == [2]
+    assert [(p.where["path"], p.message) for p in problems] == [
+        ("trading/t.csv:3", "cell 2 holds 101 characters, more than the limit of 100 (limits.max_cell_chars)")]

@@ -9,7 +9,7 @@ from tests.lines import line_of
 
 import pytest
 
-from tests.checks.emissions_org import (COAL_T, TOTAL, activity, coal_line, elec_line, emission_findings, plan,
+from tests.checks.emissions_org import (TOTAL, activity, coal_line, elec_line, emission_findings, plan,
                                         plan_sources, put, setup)
 
 
@@ -700,3 +700,25 @@ def test_a_month_parameter_without_source_is_found(org):
     activity(org, 2024, "SRC-COAL", line)
     [f] = [f for f in emission_findings(org.run()) if f.rule == "emissions.factor-without-source"]
     assert "line.months[0].carbon_content = (1 samples) %" in f.message
+
+
+# -- attached tables that cannot be read: a located finding at the row, never a crash ------------
+def test_an_activity_csv_cell_over_the_csv_limit_is_a_finding_at_its_row(org):
+    setup(org)
+    _csv_coal(org, "2024-01,600,measured\n2024-02,\"" + "4" * 131_073 + "\",measured\n")
+    result = org.run()
+    assert [f for f in result.findings if f.rule == "rules.crashed"] == []
+    [f] = [f for f in result.findings if f.rule == "emissions.compute"]
+    assert (f.file, f.line, f.record, f.path) == ("activity/coal-2024.csv", 3, "AD-2024-SRC-COAL", "line.activity.file.path")
+    assert f.message == ("the data file 'coal-2024.csv': a cell holds more than 131072 characters, more than the "
+                         "limit of 65536 (limits.max_cell_chars)")
+
+
+def test_an_activity_csv_over_the_table_limit_is_refused_on_its_size(org):
+    setup(org)
+    org.settings(limits={"max_table_bytes": 2048})
+    _csv_coal(org, "2024-01,600,measured\n" * 100)  # 15 + 100 * 21 = 2115 bytes
+    [f] = [f for f in org.run().findings if f.rule == "emissions.compute"]
+    assert (f.file, f.line) == ("activity/coal-2024.csv", 1)
+    assert f.message == ("the data file 'coal-2024.csv': the file is 2115 bytes, more than the limit of 2048 "
+                         "(limits.max_table_bytes)")

@@ -161,3 +161,16 @@ def test_rows_after_the_as_of_date_are_ignored(org):
     trading_org(org)
     org.add("trading/TL.yaml", ledger(org, orders=[order("LATE", 1000, 70.0, "2026-01-05T10:00:00+08:00")]))
     assert org.of(org.run(AS_OF), "trading.price-out-of-band") == []
+
+
+def test_a_ledger_of_many_bad_rows_gives_the_first_hundred_and_a_count(org):
+    trading_org(org)
+    org.add("trading/data/t.csv", "trade_id,date,market,product,side,quantity,price\n"
+            + "".join(f"T{i},2025-09-15,national_ets,CEA,buy,ten,50\n" for i in range(250)))
+    org.add("trading/TL.yaml", ledger(org, trades_file="data/t.csv"))
+    found = org.of(org.run(AS_OF), "trading.ledger-row-unreadable")
+    assert len(found) == 101 and [f.line for f in found[:100]] == list(range(2, 102))
+    last = found[100]  # rows 102 to 251: 250 - 100 = 150
+    assert (last.file, last.line) == ("trading/data/t.csv", 102)
+    assert last.message.startswith("150 more rows cannot be read, from this one on (only the first 100 are listed): "
+                                   "quantity must be a whole number")

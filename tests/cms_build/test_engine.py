@@ -63,9 +63,10 @@ def test_duplicate_key(org):
 def test_duplicate_id_across_files(org):
     org.add("policy/one.yaml", policy(org, "SAME"))
     org.add("policy/two.yaml", policy(org, "SAME"))
-    f = only(org.run(), "record.id")
-    assert (f.file, f.line, f.col) == ("policy/two.yaml", 2, 5)
-    assert f.message == "duplicate id 'SAME': also used by policy/one.yaml:2:5"
+    found = [(f.location(), f.message) for f in org.run().findings if f.rule == "record.id"]
+    assert found == [  # at both records: a reader of either file learns of the other
+        ("policy/one.yaml:2:5", "duplicate id 'SAME': also used by policy/two.yaml:2:5"),
+        ("policy/two.yaml:2:5", "duplicate id 'SAME': also used by policy/one.yaml:2:5")]
 
 
 def test_unknown_kind_suggests_the_close_one(org):
@@ -81,7 +82,7 @@ def test_missing_kind_and_bad_id(org):
     result = org.run()
     assert only(result, "record.kind").message == "the record does not say its kind"
     f = only(result, "record.id")
-    assert f.message == "the record has an invalid id 'bad id!'" and (f.line, f.col) == (2, 5)
+    assert f.message == "the record has an invalid id 'bad id!': it holds the character ' '" and (f.line, f.col) == (2, 5)
 
 
 def test_wrong_type_names_field_and_expectation(org):

@@ -40,3 +40,14 @@ def test_skeleton_ids_are_unique_across_kinds_that_share_a_prefix(schemas):
     # an existing record of another kind is never given a twin; one of the same kind is found again
     ids = skeleton_ids(schemas, ["neutrality_claim", "policy"], {"NC-001": "nonconformity", "POL-001": "policy"})
     assert ids == {"neutrality_claim": "NC-002", "policy": "POL-001"}
+
+
+def test_cms_new_refuses_an_id_with_a_line_break_and_one_differing_only_in_case(org):
+    from tests.cms_build.test_cli import cms
+    code, _, err = cms("new", "policy", "POL-001\n", "--path", org.root)  # wrote 'policy/POL-001\n.yaml'
+    assert code == 2 and "'POL-001\\n' is not a valid id" in err
+    assert not (org.root / "policy").exists()
+    assert cms("new", "policy", "POL-001", "--path", org.root)[0] == 0
+    code, _, err = cms("new", "policy", "pol-001", "--path", org.root)
+    assert code == 2 and "a record with id 'POL-001' already exists; choose another id" in err
+    assert sorted(p.name for p in (org.root / "policy").iterdir()) == ["POL-001.yaml"]

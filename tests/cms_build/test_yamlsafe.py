@@ -203,3 +203,57 @@ def test_a_raw_control_character_is_located_by_line_and_column(char):
 def test_a_lone_surrogate_in_text_is_located():
     e = err("id: A\nnote: x\ud800\n")
     assert (e.line, e.col) == (2, 8) and "surrogate" in e.message
+
+
+# -- the budget of a run ---------------------------------------------------------------------
+def test_a_run_budget_of_bytes_stops_at_the_file_that_spends_it(tmp_path):
+    from cms_build.yamlsafe import Budget
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.yaml").write_text("x: " + "y" * 600 + "\n")  # 604 bytes each
+    budget = Budget(bytes=1000, nodes=10_000)
+    load_file(tmp_path / "a.yaml", budget=budget, rel="a.yaml")  # 604 of 1000
+    with pytest.raises(LoadError) as info:
+        load_file(tmp_path / "b.yaml", budget=budget, rel="b.yaml")  # 1208 > 1000
+    assert info.value.message == ("the records of this run together are larger than limits.max_run_bytes "
+                                  "(this file and the ones after it are not read)")
+    with pytest.raises(LoadError) as info:
+        load_file(tmp_path / "c.yaml", budget=budget, rel="c.yaml")
+    assert info.value.message == "not read: the records of this run reached the limit of limits.max_run_bytes at b.yaml"
+
+
+def test_a_run_budget_of_values_is_checked_before_composing(tmp_path, monkeypatch):
+    from cms_build import yamlsafe
+    (tmp_path / "a.yaml").write_text("a: [1, 2, 3]\n")  # 5 values: the mapping, its list, three numbers
+    (tmp_path / "b.yaml").write_text("b: [1, 2, 3, 4, 5, 6]\n")  # 8 values: 5 + 8 > 10 (keys are no values)
+    budget = yamlsafe.Budget(bytes=10_000, nodes=10)
+    load_file(tmp_path / "a.yaml", budget=budget, rel="a.yaml")
+    assert budget.nodes == 5
+
+    def compose(*args):
+        raise AssertionError("the text was composed although the walk over its events had refused it")
+
+    monkeypatch.setattr(yamlsafe._Loader, "get_single_node", compose)
+    with pytest.raises(LoadError) as info:
+        load_file(tmp_path / "b.yaml", budget=budget, rel="b.yaml")
+    e = info.value
+    assert (e.line, e.col, e.message) == (1, 14, "the records of this run together hold more values than "
+                                          "limits.max_run_nodes (this file and the ones after it are not read)")
+    # 10 - 5 = 5 left: the sixth value of b.yaml (mapping, list, 1, 2, 3, 4) is the '4' at column 14
+    with pytest.raises(LoadError) as info:
+        load_file(tmp_path / "a.yaml", budget=budget, rel="a.yaml")
+    assert info.value.message == "not read: the records of this run reached the limit of limits.max_run_nodes at b.yaml"
+
+
+def test_a_file_with_too_many_values_is_refused_while_walking_its_events():
+    with pytest.raises(LoadError) as info:
+        load_text("[" + ", ".join(["1"] * 200) + "]\n", max_nodes=100)
+    e = info.value  # value 101 is the list plus 100 numbers: the 100th '1' starts at column 1 + 3 * 99 + 1
+    assert (e.line, e.col, e.message) == (1, 299, "the document holds more than 100 values")
+
+
+def test_a_fifo_is_a_located_load_error(tmp_path):
+    import os
+    os.mkfifo(tmp_path / "x.yaml")
+    with pytest.raises(LoadError) as info:
+        load_file(tmp_path / "x.yaml")
+    assert (info.value.line, info.value.message) == (1, "a FIFO (named pipe), not a regular file: it is not read")

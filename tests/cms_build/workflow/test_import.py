@@ -41,7 +41,7 @@ def test_activity_csv_bad_rows_are_all_reported_and_nothing_written(repo, tmp_pa
                    "2025-13,100,measured\n"       # row 3 bad month
                    "2024-12,100,measured\n"       # row 4 other year
                    "2025-01,90,measured\n"        # row 5 duplicate period
-                   "2025-02,1 200,measured\n"     # row 6 not a number
+                   "2025-02,12 t,measured\n"      # row 6 not a number (a unit in the cell)
                    "2025-03,,missing\n"           # row 7 missing value
                    "2025-04,5,guessed\n"          # row 8 bad status
                    "2025-05,-3,measured\n",       # row 9 negative
@@ -53,7 +53,7 @@ def test_activity_csv_bad_rows_are_all_reported_and_nothing_written(repo, tmp_pa
     for expected in ("row 3, column 'period': '2025-13': not a period",
                      "row 4, column 'period': '2024-12': outside the record's reporting year 2025",
                      "row 5, column 'period': '2025-01': the same period as row 2",
-                     "row 6, column 'value': '1 200': not a number",
+                     "row 6, column 'value': '12 t': not a number",
                      "row 7, column 'value': no value: fill the gap",
                      "row 8, column 'status': 'guessed': status must be one of measured, estimated, filled, missing",
                      "row 9, column 'value': '-3': negative consumption",
@@ -165,3 +165,61 @@ def test_a_file_with_only_a_header_is_an_error_not_a_success(repo, tmp_path):
     code, _, err = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
     assert code == 2 and "no data rows" in err
     assert (repo / "activity/2025/gas-2025.csv").read_text(encoding="utf-8") == before
+
+
+def test_import_and_check_read_numbers_alike(repo, tmp_path):
+    """'1,502.4' and '1 200' are numbers to the checker (activity_rows.parse_number): to the import too."""
+    src = tmp_path / "meter.csv"
+    src.write_text('period,value,status\n2025-01,"1,502.4",measured\n2025-02,1 200,measured\n', encoding="utf-8")
+    code, out, _ = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
+    assert code == 0 and "2 rows accepted, 0 rejected" in out
+    assert gas_record(repo).read_text(encoding="utf-8") == (
+        "month,consumption_1e4_nm3,status\n2025-01,1502.4,measured\n2025-02,1200,measured\n")
+
+
+def test_import_never_writes_a_file_the_check_refuses(repo, tmp_path):
+    """The CSV an import writes can be larger than its source (here: an empty status is written
+    'measured'; a workbook is compressed). One the check would refuse (limits.max_table_bytes)
+    is not written."""
+    (repo / "cms.yaml").write_text((repo / "cms.yaml").read_text(encoding="utf-8")
+                                   + "limits:\n  max_table_bytes: 9000\n", encoding="utf-8")
+    days = [f"2025-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)]  # 336 days
+    src = tmp_path / "days.csv"
+    src.write_text("period,value,status\n" + "".join(f"{d},1000.5,\n" for d in days), encoding="utf-8")
+    assert src.stat().st_size == 20 + 336 * 19  # 6404: the source is within the limit
+    before = gas_record(repo).read_bytes()
+    code, out, err = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
+    # header "month,consumption_1e4_nm3,status\n" 33 bytes + 336 rows "2025-01-01,1000.5,measured\n" of 27 = 9105
+    assert code == 2 and ("nothing written: gas-2025.csv would be 9105 bytes, more than the 9000 that cms check "
+                          "reads (limits.max_table_bytes)") in err
+    assert gas_record(repo).read_bytes() == before
+
+
+def test_import_refuses_a_source_over_the_table_limit_before_reading_it(repo, tmp_path):
+    (repo / "cms.yaml").write_text((repo / "cms.yaml").read_text(encoding="utf-8")
+                                   + "limits:\n  max_table_bytes: 1024\n", encoding="utf-8")
+    src = tmp_path / "meter.csv"
+    src.write_text("period,value,status\n" + "2025-01,1,measured\n" * 100, encoding="utf-8")  # 20 + 1900 bytes
+    code, out, err = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
+    assert code == 2 and f"{src}: the file is 1920 bytes, more than the limit of 1024 (limits.max_table_bytes)" in err
+
+
+def test_import_refuses_a_fifo(repo, tmp_path):
+    import os
+    os.mkfifo(tmp_path / "meter.csv")
+    code, out, err = cms("import", "activity", "AD-2025-BJ2-GAS", tmp_path / "meter.csv", "--path", repo)
+    assert code == 2 and "meter.csv: a FIFO (named pipe), not a regular file: it is not read" in err
+
+
+def test_a_huge_xlsx_is_refused(repo, tmp_path):
+    (repo / "cms.yaml").write_text((repo / "cms.yaml").read_text(encoding="utf-8")
+                                   + "limits:\n  max_table_rows: 50\n", encoding="utf-8")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["period", "value", "status"])
+    for i in range(60):
+        ws.append([f"2025-01-{i % 28 + 1:02d}", i, "measured"])
+    book.save(tmp_path / "big.xlsx")
+    code, out, err = cms("import", "activity", "AD-2025-BJ2-GAS", tmp_path / "big.xlsx", "--path", repo, "--overwrite")
+    assert code == 2 and ("a sheet (xl/worksheets/sheet1.xml) has 60 rows under its header, more than 50 "
+                          "(limits.max_table_rows)") in err
