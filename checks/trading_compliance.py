@@ -116,7 +116,7 @@ def years_incomplete(record, ctx):
 
 
 @check("trading.verified-mismatch", title="履约排放量与核查陈述一致 Obligation emissions match the verification",
-       clauses=["8.2.2 c", "A.6.5.2"], severity="warning", kinds=["ets_compliance"])
+       clauses=["8.2.2 c", "A.6.5.2"], severity="error", kinds=["ets_compliance"])
 def verified_mismatch(record, ctx):
     """8.2.2 c: the amount due rests on the verified emissions. Where the emissions
     computation has a verification statement for the same year, the figure in the

@@ -33,12 +33,15 @@ class Provision:
     rules: ids of checks that verify it although they cite the bare clause (a check citing
     "5.2 a" verifies 5.2 a by that alone; cms_build/matrix.py). records: the kinds
     ("policy") or kind fields ("context.issues") that record it; empty means the kinds
-    whose schemas cite the clause or the item."""
+    whose schemas cite the clause or the item. documented: the standard requires documented
+    information here ("保持/保留文件化信息"), held by a record of one of ``records``
+    (rule doc.required-missing, checks/documented_information.py)."""
 
     item: str
     modal: str
     rules: tuple = ()
     records: tuple = ()
+    documented: bool = False
 
     @property
     def shall(self) -> bool:
@@ -109,7 +112,10 @@ def _provision(number: str, entry, letters) -> Provision:
         raise ValueError(f"{CATALOGUE}: {number}: provision {item!r} is neither a list item nor a sentence s1, s2, …")
     if modal not in MODALS:
         raise ValueError(f"{CATALOGUE}: {number} {item}: modal must be one of {sorted(MODALS)}")
-    return Provision(item, modal, tuple(entry.get("rules") or ()), tuple(entry.get("records") or ()))
+    documented = entry.get("documented", False)
+    if documented not in (True, False) or (documented and not entry.get("records")):
+        raise ValueError(f"{CATALOGUE}: {number} {item}: documented: true needs the records (kinds) that hold it")
+    return Provision(item, modal, tuple(entry.get("rules") or ()), tuple(entry.get("records") or ()), documented)
 
 
 @lru_cache(maxsize=1)

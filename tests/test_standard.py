@@ -339,7 +339,8 @@ def test_catalogue_is_cached_but_not_shared_mutably():
 # --- the provisions (items) of each clause, derived from the text
 
 # A clause's provisions are what an organization conforms to item by item (cms_build/matrix.py):
-# - its lettered list items "a" … "n" (their unlettered sub-bullets belong to them; a second
+# - its lettered list items "a" … "n" (their unlettered sub-bullets belong to them, and so do
+#   the paragraphs after a lettered sub-heading such as B.8.2.2.4 "a) 融资类交易产品"; a second
 #   list in one clause is named by the sentence leading into it: B.9.1 "s4.a"), and
 # - its sentences outside the lettered list, numbered "s1", "s2", … in the order of the text
 #   (a sentence ends with 。; a lead-in ending with ： is a sentence; the unlettered bullets
@@ -377,8 +378,13 @@ def provision_modal(text: str) -> str | None:
 def derive_provisions(text: str, lead: str | None = None) -> list[tuple[str, str | None]]:
     """[(item, modal)] of a clause's own text, in the order of the text (see above). A list
     with no lead-in of its own (D.6.1.1) continues its parent's last sentence: ``lead``."""
+    return [(item, modal) for item, modal, _ in _provision_parts(text, lead)]
+
+
+def _provision_parts(text: str, lead: str | None = None) -> list[tuple[str, str | None, str]]:
+    """[(item, modal, the item's own text)]: see derive_provisions."""
     parts: list[list] = []  # ["s", text] or [letter, text], in order
-    current = None
+    current, heading = None, False
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped or stripped.startswith("注"):
@@ -388,8 +394,10 @@ def derive_provisions(text: str, lead: str | None = None) -> list[tuple[str, str
         if lettered:
             current = [lettered["letter"], lettered["rest"]]
             parts.append(current)
-        elif bullet and current is not None:
-            current[1] += " " + bullet["rest"]
+            # a lettered sub-heading ("a) 融资类交易产品", B.8.2.2.4): the paragraphs after it are its text
+            heading = not re.search(r"[。；;，,：:]", lettered["rest"])
+        elif (bullet or heading) and current is not None and current[0] != "s" or bullet and current is not None:
+            current[1] += " " + (bullet["rest"] if bullet else stripped)
         else:
             current = ["s", stripped]
             parts.append(current)
@@ -399,12 +407,12 @@ def derive_provisions(text: str, lead: str | None = None) -> list[tuple[str, str
             for sentence in (s for s in re.split(r"(?<=。)", body) if s.strip()):
                 n += 1
                 lead = provision_modal(sentence)
-                out.append((f"s{n}", lead))
+                out.append((f"s{n}", lead, sentence))
         else:
             if previous == "s":  # a new list; the second list of a clause is named by its lead-in (B.9.1 "s4.a")
                 lists += 1
                 prefix = f"s{n}." if lists > 1 else ""
-            out.append((prefix + kind, provision_modal(body) or lead))
+            out.append((prefix + kind, provision_modal(body) or lead, body))
         previous = "s" if kind == "s" else "item"
     return out
 
@@ -421,6 +429,11 @@ def _expected_provisions(entry) -> list[tuple[str, str]]:
             or c.number in SHALL_NOT_ON_THE_ORGANIZATION:
         return []
     return [(item, modal) for item, modal in derive_provisions(entry["text"], lead) if modal]
+
+
+def provision_texts(entry) -> dict[str, str]:
+    """{item: its text} of a clause of the text (for tests that read what an item says)."""
+    return {item: body for item, _, body in _provision_parts(entry["text"], LEAD_FROM_PARENT.get(entry["number"]))}
 
 
 def test_provisions_are_those_of_the_text(text_clauses):
