@@ -69,4 +69,8 @@ def conformity_matrix(result, view: View):
         clause["evidence"] = [e for e in clause.get("evidence", []) if view.visible(e.get("id", ""))]
         clause["findings"] = [f for f in clause.get("findings", [])
                               if (f.get("rule"), f.get("file"), f.get("line"), f.get("message")) in shown]
+        for item in clause.get("provisions", []):  # an item's records and errors, as the view shows them
+            item["records"] = [r for r in item.get("records", []) if view.visible(r)]
+            item["errors"] = [e for e in item.get("errors", [])
+                              if any((e.get("rule"), e.get("file"), e.get("line")) == s[:3] for s in shown)]
     return matrix
