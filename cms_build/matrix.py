@@ -33,7 +33,9 @@ Status of a clause, in this order:
 0. ``informative``: the clause belongs to an informative annex (E-G, 资料性附录).
 1. ``not_applicable``: the clause belongs to an annex (A-D) the organization does not adopt
    (settings ``subsystems``, clause 1 e), or it (or a clause enclosing it) is listed in
-   ``management.exclusions`` with the reason. Its rules still run and are listed.
+   ``management.exclusions`` with the reason. The rules of an excluded clause still run and
+   are listed; when one of them finds an error, the clause is ``nonconforming`` all the
+   same (the note says it is excluded): an exclusion does not hide a violation.
 2. ``informative``: the catalogue marks the clause informative (a heading, definitions,
    "no additional guidance": no provision).
 3. ``nonconforming``: an ERROR finding names the clause, one of its items or a sub-clause
@@ -298,6 +300,12 @@ def build_matrix(result) -> dict:
             status, note, note_zh = "informative", f"annex {c.subsystem} is informative", f"附录 {c.subsystem} 为资料性附录"
         elif c.subsystem != "common" and c.subsystem not in adopted:
             status, note, note_zh = "not_applicable", f"annex {c.subsystem} not adopted", f"未采用附录 {c.subsystem}（分体系）"
+        elif _excluded(c.number, excluded) is not None and any(
+                f.severity == "error" and f.rule != NO_EVIDENCE_RULE for f in found):
+            # the rules of an excluded clause still run: an exclusion does not hide what they find
+            status = "nonconforming"
+            note = f"excluded ({_excluded(c.number, excluded)}), but an error names it"
+            note_zh = f"已删减（{_excluded(c.number, excluded)}），但有错误发现指向该条款"
         elif _excluded(c.number, excluded) is not None:
             status, note = "not_applicable", _excluded(c.number, excluded)
         elif c.obligation == "informative":

@@ -75,6 +75,19 @@ def test_exclusion_with_reason_covers_sub_clauses(org):
     assert build_matrix(org.run())["exclusions"] == [{"clause": "B.8.2.2", "reason": "不从事该类交易"}]
 
 
+def test_an_exclusion_does_not_hide_an_error(org):
+    """The rules of an excluded clause still run: B.5.1 excluded, but sup.no-subsystem-supervisor
+    finds no supervisor of the trading system (an error citing B.5.1)."""
+    org.settings(subsystems=["B"], management={"exclusions": [{"clause": "B.5.1", "reason": "由集团监督"},
+                                                              {"clause": "B.8.2.2.4", "reason": "不从事该类交易"}]})
+    result = org.run()
+    assert "B.5.1" in {c for f in org.of(result, "sup.no-subsystem-supervisor") for c in f.clauses}
+    rows = _rows(build_matrix(result))
+    assert rows["B.5.1"]["status"] == "nonconforming"
+    assert rows["B.5.1"]["note"] == "excluded (由集团监督), but an error names it"
+    assert (rows["B.8.2.2.4"]["status"], rows["B.8.2.2.4"]["note"]) == ("not_applicable", "不从事该类交易")
+
+
 def test_draft_and_future_records_are_not_evidence(org):
     org.settings(subsystems=["A"])
     issues = [{"type": "external", "description": "政策"}]
