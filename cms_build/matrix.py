@@ -7,7 +7,8 @@ evidence for it, the findings against it and the checks that enforce it.
 ``render_text(matrix)`` prints it as a table for a terminal.
 
 Evidence of a provision is derived, never kept by hand:
-- a **rule** checks it when the rule cites the item ("5.2 a"), or cites the bare clause
+- a **rule** (a check, or a rule of the engine itself such as record.id) checks it when
+  the rule cites the item ("5.2 a"), or cites the bare clause
   and the clause has this one provision only, or the catalogue names the rule under the
   provision (``rules:``, for rules that cite a clause of several items). It counts when it
   ran (not switched off in checks.disable, its subsystem adopted, and for a rule of record
@@ -50,6 +51,7 @@ Status of a clause, in this order:
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from . import dates
 from .standard import clause as find_clause
@@ -182,6 +184,21 @@ def applies(c, adopted: set[str], excluded: dict[str, str]) -> bool:
     return _excluded(c.number, excluded) is None
 
 
+@dataclass(frozen=True)
+class _EngineRule:
+    """A rule of the engine itself (engine.ENGINE_RULES): it runs on every record, always."""
+
+    id: str
+    clauses: tuple
+    kinds: tuple = ()
+    subsystems: frozenset = frozenset()
+
+
+def _engine_rules() -> list[_EngineRule]:
+    from .engine import ENGINE_RULES  # the engine imports this module's users; import late
+    return [_EngineRule(rid, tuple(clauses)) for rid, (_title, clauses, _severity) in sorted(ENGINE_RULES.items())]
+
+
 def _present(value) -> bool:
     return value not in (None, "", [], {})
 
@@ -286,8 +303,9 @@ def build_matrix(result) -> dict:
     checks = enforcing_checks(result.checks, settings, records)
     against = findings_by_clause(result.findings)
     present = {r.kind for r in records}
-    ran_ids = {chk.id for chk in result.checks if ran(chk, settings, present)}
-    by_provision = provision_rules(result.checks)
+    rules_run = [*result.checks, *_engine_rules()]  # yaml.invalid, record.id … verify 7.4.2 a, b
+    ran_ids = {chk.id for chk in rules_run if ran(chk, settings, present)}
+    by_provision = provision_rules(rules_run)
     provision_recs = provision_records(records, result.schemas, as_of)
     errors = provision_errors(result.findings, by_provision)
     rows = []

@@ -4,7 +4,7 @@ import datetime as dt
 import json
 import shutil
 
-from cms_build.engine import bundled, load_rules, run
+from cms_build.engine import ENGINE_RULES, bundled, load_rules, run
 from cms_build.findings import Finding
 from cms_build.matrix import PROVISION_STATUSES, build_matrix, evidence_records, findings_by_clause, render_text
 from cms_build.schemas import SchemaSet
@@ -142,6 +142,10 @@ def test_example_matrix_item_by_item():
     assert items("5.2") == {"s1": "verified", "s2": "verified", **{x: "documented" for x in "abcdef"}}
     assert rows["5.2"]["status"] == "documented"                    # what the policy says (a-f) no rule checks
     assert rows["6.1.1"]["status"] == "conforming" and rows["9.3.1"]["status"] == "conforming"
+    # 7.4.2 a, b are verified by the engine's own rules (record.id, record.kind, yaml.invalid, schema.invalid)
+    assert [(i["item"], i["status"], i["rules"]) for i in rows["7.4.2"]["provisions"]] == [
+        ("s1", "missing", []), ("a", "verified", ["record.id", "record.kind", "schema.invalid"]),
+        ("b", "verified", ["yaml.invalid"]), ("c", "verified", ["doc.approval-incomplete", "doc.review-overdue"])]
     assert items("D.10") == {"s1": "verified", "s2": "documented", "s3": "verified", "s4": "verified", "s5": "verified"}
     # the totals are the sums of the rows, for applicable clauses only
     for scope in ("shall", "all"):
@@ -201,6 +205,8 @@ def test_item_evidence_rules(org):
 def test_the_catalogue_names_real_rules_and_kinds():
     checks, _ = load_rules([bundled("checks")])
     by_id = {c.id: c for c in checks}
+    by_id.update({rid: Finding(rid, severity, title, "", clauses=clauses)  # the engine's own rules (id, clauses)
+                  for rid, (title, clauses, severity) in ENGINE_RULES.items()})
     schemas = SchemaSet.load([bundled("schemas")])
     for c in load_catalogue():
         for p in c.provisions:
