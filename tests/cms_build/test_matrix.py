@@ -257,3 +257,18 @@ def test_a_rule_on_shall_items_only_is_an_error_or_a_listed_exception():
     for rule in ("neutrality.review-overdue", "neutrality.reduction-evaluation-overdue", "neutrality.event-not-reviewed",
                  "ms.no-evidence", "doc.required-missing"):
         assert by_id[rule].severity == "error", rule
+
+
+def test_public_export_lists_only_published_records_under_items(org):
+    from cms_build.export import export_document
+    org.settings(subsystems=["A"])
+    org.add("policy/SECRET.yaml", org.record("policy", "SECRET", statement="s", issued_by="GM", confidentiality="confidential",
+                                             approved_by_top_management=True))
+    org.add("policy/PUB.yaml", org.record("policy", "PUB", statement="s", issued_by="GM", confidentiality="public",
+                                          approved_by_top_management=True))
+    result = org.run()
+    internal = {i["ref"]: i for r in export_document(result)["matrix"]["clauses"] for i in r["provisions"]}
+    public = {i["ref"]: i for r in export_document(result, "public")["matrix"]["clauses"] for i in r["provisions"]}
+    assert internal["5.2 a"]["records"] == ["PUB", "SECRET"] and public["5.2 a"]["records"] == ["PUB"]
+    # errors named under an item are those the profile shows: the internal ones of cms.yaml are not published
+    assert internal["4.3 s2"]["errors"] and public["4.3 s2"]["errors"] == []
