@@ -274,3 +274,18 @@ def test_public_export_lists_only_published_records_under_items(org):
     assert internal["5.2 a"]["records"] == ["PUB", "SECRET"] and public["5.2 a"]["records"] == ["PUB"]
     # errors named under an item are those the profile shows: the internal ones of cms.yaml are not published
     assert internal["4.3 s2"]["errors"] and public["4.3 s2"]["errors"] == []
+
+
+def test_cms_matrix_json_gives_items(org):
+    from click.testing import CliRunner
+    from cms_build.cli import cli
+    org.settings(subsystems=["A"])
+    out = CliRunner().invoke(cli, ["matrix", str(org.root), "--as-of", "2026-06-30", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    rows = _rows(json.loads(out.output))
+    # nothing recorded: 4.3 s2 names the error of doc.required-missing, 4.3 s1 has nothing at all
+    assert [(i["ref"], i["modal"], i["status"]) for i in rows["4.3"]["provisions"]] == [
+        ("4.3 s1", "应", "missing"), ("4.3 s2", "应", "nonconforming")]
+    assert rows["4.3"]["provisions"][1]["errors"] == [{"rule": "doc.required-missing", "file": "cms.yaml", "line": 2}]
+    text = CliRunner().invoke(cli, ["matrix", str(org.root), "--as-of", "2026-06-30"]).output
+    assert "shall-items (应): verified: " in text
