@@ -12,7 +12,8 @@ Evidence of a provision is derived, never kept by hand:
   and the clause has this one provision only, or the catalogue names the rule under the
   provision (``rules:``, for rules that cite a clause of several items). It counts when it
   ran (not switched off in checks.disable, its subsystem adopted, and for a rule of record
-  kinds at least one valid record of those kinds existed for it to look at). A rule citing a
+  kinds at least one record of those kinds in force, approved or superseded by the as-of
+  date, existed for it to look at: drafts verify nothing). A rule citing a
   clause of several items without the catalogue saying which verifies none of them: it is
   listed with the clause, but it is no evidence that every item is met;
 - a **record** records it when the catalogue names its kind (or kind.field, non-empty)
@@ -302,9 +303,11 @@ def build_matrix(result) -> dict:
     evidence = evidence_records(records, result.schemas, as_of)
     checks = enforcing_checks(result.checks, settings, records)
     against = findings_by_clause(result.findings)
-    present = {r.kind for r in records}
+    # a rule of record kinds verifies an item only if it looked at a record in force (approved
+    # or superseded, known by the as-of date): one that saw only drafts verified nothing
+    in_force = {r.kind for r in records if _known(r, as_of)}
     rules_run = [*result.checks, *_engine_rules()]  # yaml.invalid, record.id … verify 7.4.2 a, b
-    ran_ids = {chk.id for chk in rules_run if ran(chk, settings, present)}
+    ran_ids = {chk.id for chk in rules_run if ran(chk, settings, in_force)}
     by_provision = provision_rules(rules_run)
     provision_recs = provision_records(records, result.schemas, as_of)
     errors = provision_errors(result.findings, by_provision)

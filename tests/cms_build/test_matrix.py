@@ -289,3 +289,14 @@ def test_cms_matrix_json_gives_items(org):
     assert rows["4.3"]["provisions"][1]["errors"] == [{"rule": "doc.required-missing", "file": "cms.yaml", "line": 2}]
     text = CliRunner().invoke(cli, ["matrix", str(org.root), "--as-of", "2026-06-30"]).output
     assert "shall-items (应): verified: " in text
+
+
+def test_a_rule_that_saw_only_drafts_verifies_nothing(org):
+    org.settings(subsystems=["A"])
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True,
+                                        status="draft"))
+    items = {i["item"]: i for i in _rows(build_matrix(org.run()))["5.2"]["provisions"]}
+    assert items["s1"]["status"] == "missing" and items["s1"]["rules"] == []   # ms.policy-not-by-top-management saw a draft
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True))
+    items = {i["item"]: i for i in _rows(build_matrix(org.run()))["5.2"]["provisions"]}
+    assert items["s1"]["status"] == "verified" and items["s1"]["rules"] == ["ms.policy-not-by-top-management"]
