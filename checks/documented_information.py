@@ -22,6 +22,18 @@ Rules
   in a value or key: text that displays other than it reads is not protected against
   improper use. Located at the character itself (file:line:col) where the file has it
   literally, else at its value.
+- doc.required-missing (7.4.1 a and each item it checks): documented information the
+  standard requires ("保持/保留文件化信息", "形成文件", "形成记录") is missing: no approved
+  record, in effect by the as-of date, of a kind that holds it (with the field that holds it
+  filled in). The table is data: the provisions marked ``documented: true`` in
+  cms_build/data/clauses.yaml, each with the kinds (kind.field) that hold it; an item that
+  says 应 is an error, one that says 宜 a warning. Only items of clauses that apply (their
+  subsystem adopted, not excluded) are checked. 4.1 asks the organization to determine its
+  context without saying "documented information"; that the context record shows it is this
+  project's reading (issue 14), marked so in the catalogue's test.
+  Located in cms.yaml, since a missing record has no file of its own: at ``organization``
+  for clauses 4-10 (the organization whose system it is), at ``subsystems`` for an annex
+  (adopting it is what makes the item apply). The records folder of the kind may not exist.
 
 Dates follow cms_build.calc.management: the due day itself is not late.
 """
@@ -33,6 +45,8 @@ from cms_build import dates, invisible
 from cms_build.publish import attachment_problems
 from cms_build.api import check
 from cms_build.calc.management import months_after, not_yet
+from cms_build.matrix import applies, exclusions
+from cms_build.standard import load_catalogue
 
 CURRENT = "approved"
 OLD = ("superseded", "withdrawn")
@@ -199,3 +213,43 @@ def attachment_not_allowed(ctx):
     for (record_id, path), problem in sorted(attachment_problems(records.values(), ctx.schemas, ctx.root).items(),
                                              key=lambda kv: (kv[0][0], str(kv[0][1]))):
         yield records[record_id].issue(path, problem.message, hint=problem.hint)
+
+
+def required_documents() -> list[tuple]:
+    """[(clause, provision)] of every item whose documented information the standard requires."""
+    return [(c, p) for c in load_catalogue() for p in c.provisions if p.documented]
+
+
+def _holds(record, spec: str, as_of) -> bool:
+    """A current record of the kind (and field) the spec names: approved, in effect by as_of."""
+    kind, _, field = spec.partition(".")
+    if record.kind != kind or record.status != CURRENT or not_yet(record, as_of):
+        return False
+    return not field or record.get(field) not in (None, "", [], {})
+
+
+@check("doc.required-missing", title="标准要求的文件化信息存在 Documented information the standard requires exists",
+       clauses=["7.4.1 a", *[f"{c.number} {p.item}" for c, p in required_documents()]], severity="error")
+def required_missing(ctx):
+    """7.4.1 a: the system includes the documented information this standard requires; each
+    item marked documented in the catalogue has an approved record of a kind that holds it."""
+    adopted, excluded = set(ctx.settings.subsystems), exclusions(ctx.settings)
+    records = [r for r in ctx.records() if r.valid]
+    for c, p in required_documents():
+        if not applies(c, adopted, excluded):
+            continue
+        if any(_holds(r, spec, ctx.as_of) for r in records for spec in p.records):
+            continue
+        kinds = " or ".join(p.records)
+        shall = p.modal == "应"
+        issue = ctx.settings_issue(
+            "organization" if c.subsystem == "common" else "subsystems",
+            f"clause {c.number} {p.item} ({c.title_zh} {c.title_en}) {'requires' if shall else 'recommends'} documented "
+            f"information, but there is no approved record of {kinds} in effect by {ctx.as_of}",
+            hint=f"add an approved {p.records[0].split('.')[0]} record"
+                 + (f" with {p.records[0].split('.', 1)[1]} filled in" if "." in p.records[0] else "")
+                 + f" ('cms new {p.records[0].split('.')[0]}'); a clause that does not apply is listed in "
+                   "management.exclusions with the reason",
+            severity=None if shall else "warning")
+        issue.clauses = (f"{c.number} {p.item}",)
+        yield issue

@@ -1,7 +1,7 @@
 """An applicable requirement with no evidence (7.4.1 a).
 
 Rule
-- ms.no-evidence (7.4.1 a, warning): a requirement (应) that applies to the organization
+- ms.no-evidence (7.4.1 a, error): a requirement (应) that applies to the organization
   (its subsystem adopted, not excluded in management.exclusions) has no evidence: no record
   approved by the as-of date that cites it or a sub-clause, and no check citing it that ran
   on something (cms_build/matrix.py explains both). One finding per clause, located at the
@@ -11,8 +11,12 @@ Rule
   standard (error); an exclusion of a clause of 4-10, the management system every organization
   keeps whatever it adopts, is a warning.
 
-The no-evidence rule is a warning, not an error: a clause without evidence is not yet shown to be met, which
-an auditor would still have to ask about; the matrix shows such clauses as no_evidence.
+The no-evidence rule is an error: 7.4.1 a says the system shall include the documented
+information the standard requires, and a requirement with nothing at all to show for it is
+not met as far as anyone can tell (the matrix shows such clauses as no_evidence). A clause
+with some evidence but not every item verified is "documented" in the matrix, not a
+finding: the item counts say what is missing. doc.required-missing
+(checks/documented_information.py) names the documents the standard requires item by item.
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from cms_build.standard import load_catalogue, normalise
 
 
 @check("ms.no-evidence", title="适用的要求有证据 Every applicable requirement has evidence",
-       clauses=["7.4.1 a"], severity="warning")
+       clauses=["7.4.1 a"], severity="error")
 def no_evidence(ctx):
     """7.4.1 a: the system includes the documented information this standard requires."""
     records = ctx.records()

@@ -420,7 +420,7 @@ def balance_not_covered(record, ctx):
 
 
 @check("neutrality.claim-offset-mismatch", title="声明的被抵消量与计算值一致 Stated emissions offset match the balance",
-       clauses=["D.6.5.2.4 e"], severity="warning", kinds=["neutrality_claim"], subsystem="D")
+       clauses=["D.6.5.2.4 e"], severity="error", kinds=["neutrality_claim"], subsystem="D")
 def offset_mismatch(record, ctx):
     """D.6.5.2.4 e: the emissions offset stated in the claim equal the computed balance
     (emissions less reductions counted inside the footprint), within the setting

@@ -175,7 +175,7 @@ def footprint_incomplete(record, ctx):
 
 # -- reduction actions (D.8.2.2) --------------------------------------------------------------
 @check("neutrality.reduction-evaluation-overdue", title="碳减排行动定期评定 Reduction actions are evaluated periodically",
-       clauses=["D.8.2.2.2"], severity="warning", kinds=["reduction_action"], subsystem="D")
+       clauses=["D.8.2.2.2"], severity="error", kinds=["reduction_action"], subsystem="D")
 def evaluation_overdue(record, ctx):
     """D.8.2.2.2: each reduction action of a recurring subject is evaluated at least every
     evaluation_interval_months (the record's, else the setting
@@ -279,7 +279,7 @@ def trade_review_incomplete(record, ctx):
 
 
 @check("neutrality.review-overdue", title="定期进行碳中和实施评审 The neutrality implementation review is periodic",
-       clauses=["6.1.5"], severity="warning", subsystem="D")
+       clauses=["6.1.5"], severity="error", subsystem="D")
 def review_overdue(ctx):
     """6.1.5: the basis of neutrality is reviewed periodically: at least every
     neutrality.review_interval_months (default 12) once a subject is approved."""
@@ -299,7 +299,7 @@ def review_overdue(ctx):
 
 
 @check("neutrality.event-not-reviewed", title="纠正行动的细节纳入实施评审 Events and corrections are recorded in the review",
-       clauses=["D.10"], severity="warning", kinds=["claim_event"], subsystem="D")
+       clauses=["D.10"], severity="error", kinds=["claim_event"], subsystem="D")
 def event_not_reviewed(record, ctx):
     """D.10: the details of any change or event that led to corrective action are recorded
     in the neutrality implementation review: a review dated on or after the event's last

@@ -46,7 +46,7 @@ def account_controls(record, ctx):
 
 
 @check("trading.membership-not-disclosed", title="披露交易所会员信息 Exchange membership disclosed",
-       clauses=["B.8.2.1"], severity="warning", kinds=["trading_account"])
+       clauses=["B.8.2.1"], severity="error", kinds=["trading_account"])
 def membership(record, ctx):
     """B.8.2.1: where applicable the organization discloses its exchange membership and how
     it complies."""
@@ -58,7 +58,7 @@ def membership(record, ctx):
 
 
 @check("trading.registration-not-updated", title="重大信息变更后及时更新注册资料 Registration updated after significant changes",
-       clauses=["B.8.2.1"], severity="warning", kinds=["trading_account"])
+       clauses=["B.8.2.1"], severity="error", kinds=["trading_account"])
 def registration(record, ctx):
     """B.8.2.1: when significant information changes, the account's registration is updated
     promptly. A recorded change without the date its registration was updated is reported."""

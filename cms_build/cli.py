@@ -274,7 +274,8 @@ def export(path, as_of, profile, fmt, output):
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @output_option
 def matrix(path, as_of, fmt, output):
-    """The clause-by-clause conformity matrix at the as-of date."""
+    """The clause-by-clause conformity matrix at the as-of date, item by item (README:
+    Conformity statuses); --format json gives each clause's items with status, rules, records."""
     from .matrix import build_matrix, render_text
     result = _run(path, as_of)
     data = build_matrix(result)

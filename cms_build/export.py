@@ -62,16 +62,7 @@ def conformity_matrix(result, view: View):
     """The matrix as the view may show it, computed from what it publishes: its records are
     the evidence and its findings the findings, so no status rests on what the reader cannot
     see (a clause nonconforming with no finding shown, because of an unpublished record)."""
-    try:
-        from .matrix import build_matrix
-    except ImportError:  # the matrix module is optional while the catalogue is being built
-        return None
+    from .matrix import build_matrix
     if view.profile == "internal":
         return build_matrix(result)
     return build_matrix(result, records=[r for r in result.records if view.visible(r.id)], findings=view.findings)
-    shown = {(f.rule, f.file, f.line, f.message) for f in view.findings}
-    for clause in matrix.get("clauses", []):
-        clause["evidence"] = [e for e in clause.get("evidence", []) if view.visible(e.get("id", ""))]
-        clause["findings"] = [f for f in clause.get("findings", [])
-                              if (f.get("rule"), f.get("file"), f.get("line"), f.get("message")) in shown]
-    return matrix

@@ -1,44 +1,77 @@
-"""The clause-by-clause conformity matrix of an organization at an as-of date.
+"""The clause-by-clause conformity matrix of an organization at an as-of date, item by item.
 
 ``build_matrix(result)`` lists every clause of the catalogue (cms_build/data/clauses.yaml)
-with its status, the records that are evidence for it, the findings against it and the
-checks that enforce it. ``render_text(matrix)`` prints it as a table for a terminal.
+with its status, its provisions (the items an organization conforms to: lettered items
+"5.2 a" and sentences "4.3 s2", each with its modal verb 应/宜/可), the records that are
+evidence for it, the findings against it and the checks that enforce it.
+``render_text(matrix)`` prints it as a table for a terminal.
 
-Evidence is derived, never kept by hand:
-- a record is evidence for the clauses its kind cites (x-cms.clauses of its schema) and the
-  clauses in its own ``clauses:`` field (list items such as "6.1.2 d" count for 6.1.2);
-  only valid records count, with status approved or superseded (drafts and withdrawn
-  records are not evidence), and none approved or effective after the as-of date;
-- a check is evidence for the clauses it cites when it ran (not switched off in
-  checks.disable, its subsystem adopted) and, for a check of record kinds, at least one
-  valid record of those kinds existed for it to look at;
-- a clause is also covered by the evidence and checks of its sub-clauses ("6.5" by "6.5.2").
+Evidence of a provision is derived, never kept by hand:
+- a **rule** (a check, or a rule of the engine itself such as record.id) checks it when
+  the rule cites the item ("5.2 a"), or cites the bare clause
+  and the clause has this one provision only, or the catalogue names the rule under the
+  provision (``rules:``, for rules that cite a clause of several items). It counts when it
+  ran (not switched off in checks.disable, its subsystem adopted, and for a rule of record
+  kinds at least one record of those kinds in force, approved or superseded by the as-of
+  date, existed for it to look at: drafts verify nothing). A rule citing a
+  clause of several items without the catalogue saying which verifies none of them: it is
+  listed with the clause, but it is no evidence that every item is met;
+- a **record** records it when the catalogue names its kind (or kind.field, non-empty)
+  under the provision (``records:``); otherwise when its kind's schema (x-cms.clauses) or
+  its own ``clauses:`` cite the item or the bare clause. Only valid records count, with
+  status approved or superseded (drafts and withdrawn records are not evidence), none
+  approved or effective after the as-of date.
+
+Status of a provision (of an applicable clause):
+- ``nonconforming``: an ERROR finding names it: the finding cites the item, or cites the
+  bare clause by a rule that checks this provision;
+- ``verified``: a rule that checks it ran and found no error;
+- ``documented``: records record it, but no rule checks it;
+- ``missing``: nothing.
+Warnings never make a provision nonconforming: a warning is advice (a deadline still open,
+a recommendation 宜 not followed, a pattern that suggests but does not prove a violation).
 
 Status of a clause, in this order:
-0. ``informative``: the clause belongs to an informative annex (E-G, 资料性附录): guidance
-   and examples to use, nothing to conform to.
+0. ``informative``: the clause belongs to an informative annex (E-G, 资料性附录).
 1. ``not_applicable``: the clause belongs to an annex (A-D) the organization does not adopt
    (settings ``subsystems``, clause 1 e), or it (or a clause enclosing it) is listed in
-   ``management.exclusions`` with the reason.
+   ``management.exclusions`` with the reason. The rules of an excluded clause still run and
+   are listed; when one of them finds an error, the clause is ``nonconforming`` all the
+   same (the note says it is excluded): an exclusion does not hide a violation.
 2. ``informative``: the catalogue marks the clause informative (a heading, definitions,
-   "no additional guidance").
-3. ``nonconforming``: an ERROR finding names the clause or one of its sub-clauses.
-   Warnings do not make a clause nonconforming: they are deadlines still open or
-   recommendations (宜) not followed, i.e. observations; they are listed with the clause.
-4. ``conforming``: there is evidence (records, or a check that ran) and no such error.
-5. ``no_evidence``: otherwise. For an applicable requirement (应) this is also a finding,
-   ``ms.no-evidence`` (checks/evidence.py), a warning.
+   "no additional guidance": no provision).
+3. ``nonconforming``: an ERROR finding names the clause, one of its items or a sub-clause
+   (other than ms.no-evidence, whose error is the no_evidence status below).
+4. ``conforming``: every shall-item (应) is verified (a clause with none: every item).
+5. ``documented``: there is evidence (a record or a rule that ran, for the clause, an item
+   or a sub-clause) but not every shall-item is verified: the item counts say how many are
+   only documented and how many are missing. Weaker than conforming, and shown so.
+6. ``no_evidence``: nothing at all. For an applicable requirement (应) this is also a
+   finding, ``ms.no-evidence`` (checks/evidence.py), an error.
 """
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from . import dates
 from .standard import clause as find_clause
-from .standard import load_catalogue, normalise
+from .standard import load_catalogue, normalise, parse
 
-STATUSES = ("conforming", "nonconforming", "no_evidence", "not_applicable", "informative")
+STATUSES = ("conforming", "documented", "nonconforming", "no_evidence", "not_applicable", "informative")
+PROVISION_STATUSES = ("verified", "documented", "nonconforming", "missing")
+#: The rule that reports a requirement with no evidence at all: its error says no_evidence,
+#: which is what the clause is shown as (any other error makes it nonconforming).
+NO_EVIDENCE_RULE = "ms.no-evidence"
 EVIDENCE_STATUSES = ("approved", "superseded")
+
+
+def _item(ref) -> tuple[str, str | None] | None:
+    """(number, item) of a reference, or None if it names no clause of the catalogue."""
+    try:
+        return parse(ref)
+    except (ValueError, TypeError):
+        return None
 
 
 def _number(ref) -> str | None:
@@ -152,6 +185,115 @@ def applies(c, adopted: set[str], excluded: dict[str, str]) -> bool:
     return _excluded(c.number, excluded) is None
 
 
+@dataclass(frozen=True)
+class _EngineRule:
+    """A rule of the engine itself (engine.ENGINE_RULES): it runs on every record, always."""
+
+    id: str
+    clauses: tuple
+    kinds: tuple = ()
+    subsystems: frozenset = frozenset()
+
+
+def _engine_rules() -> list[_EngineRule]:
+    from .engine import ENGINE_RULES  # the engine imports this module's users; import late
+    return [_EngineRule(rid, tuple(clauses)) for rid, (_title, clauses, _severity) in sorted(ENGINE_RULES.items())]
+
+
+def _present(value) -> bool:
+    return value not in (None, "", [], {})
+
+
+def provision_rules(checks) -> dict[tuple[str, str], set[str]]:
+    """{(number, item): ids of the rules that check the provision} (see the module docstring)."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for chk in checks:
+        for ref in chk.clauses:
+            parsed = _item(ref)
+            if parsed is None:
+                continue
+            number, item = parsed
+            c = find_clause(number)
+            if item is not None and c.provision(item) is not None:
+                out.setdefault((number, item), set()).add(chk.id)
+            elif item is None and len(c.provisions) == 1:
+                out.setdefault((number, c.provisions[0].item), set()).add(chk.id)
+    for c in load_catalogue():
+        for p in c.provisions:
+            for rule in p.rules:
+                out.setdefault((c.number, p.item), set()).add(rule)
+    return out
+
+
+def provision_records(records, schemas, as_of) -> dict[tuple[str, str], list]:
+    """{(number, item): [records that record the provision]}, each list by id (see the module docstring)."""
+    named: dict[str, list] = {}  # kind -> [(number, item, field or None)] named in the catalogue
+    for c in load_catalogue():
+        for p in c.provisions:
+            for spec in p.records:
+                kind, _, field = spec.partition(".")
+                named.setdefault(kind, []).append((c.number, p.item, field or None))
+    out: dict[tuple[str, str], dict] = {}
+    for record in records:
+        if not _known(record, as_of):
+            continue
+        kind = schemas.kinds.get(record.kind)
+        refs = list(getattr(kind, "clauses", ()) or ()) + [c for c in (record.get("clauses") or []) if isinstance(c, str)]
+        for parsed in filter(None, (_item(r) for r in refs)):
+            number, item = parsed
+            c = find_clause(number)
+            for p in c.provisions:
+                if p.records or (item is not None and p.item != item):
+                    continue  # the catalogue says what records it, or the reference names another item
+                out.setdefault((number, p.item), {})[record.id] = record
+        for number, item, field in named.get(record.kind, ()):
+            if field is None or _present(record.get(field)):
+                out.setdefault((number, item), {})[record.id] = record
+    return {key: sorted(recs.values(), key=lambda r: r.id) for key, recs in out.items()}
+
+
+def provision_errors(findings, rules: dict[tuple[str, str], set[str]]) -> dict[tuple[str, str], list]:
+    """{(number, item): [error findings against the provision]}: the finding cites the item, or
+    cites the bare clause by a rule that checks the provision."""
+    out: dict[tuple[str, str], list] = {}
+    for f in findings:
+        if f.severity != "error":
+            continue
+        keys = []
+        for parsed in filter(None, (_item(r) for r in f.clauses)):
+            number, item = parsed
+            c = find_clause(number)
+            if item is not None and c.provision(item) is not None:
+                keys.append((number, item))
+            elif item is None:
+                keys += [(number, p.item) for p in c.provisions if f.rule in rules.get((number, p.item), ())]
+        for key in dict.fromkeys(keys):
+            out.setdefault(key, []).append(f)
+    return out
+
+
+def _provision_rows(c, rules, ran_ids, recs, errors) -> list[dict]:
+    rows = []
+    for p in c.provisions:
+        key = (c.number, p.item)
+        checked = sorted(rules.get(key, set()) & ran_ids)
+        found = errors.get(key, [])
+        status = ("nonconforming" if found else "verified" if checked else "documented" if recs.get(key) else "missing")
+        rows.append({"item": p.item, "ref": f"{c.number} {p.item}", "modal": p.modal, "status": status,
+                     "rules": checked, "records": [r.id for r in recs.get(key, [])],
+                     "errors": [{"rule": f.rule, "file": f.file, "line": f.line} for f in found]})
+    return rows
+
+
+def _clause_status(items: list[dict], any_evidence: bool) -> str:
+    shall = [i for i in items if i["modal"] == "应"] or items
+    if shall and all(i["status"] == "verified" for i in shall):
+        return "conforming"
+    if any_evidence or any(i["status"] != "missing" for i in items):
+        return "documented"
+    return "no_evidence"
+
+
 def build_matrix(result, records=None, findings=None) -> dict:
     """The conformity matrix of an engine Result (JSON-serialisable).
 
@@ -164,25 +306,52 @@ def build_matrix(result, records=None, findings=None) -> dict:
     records = [r for r in (result.records if records is None else records) if r.valid]
     evidence = evidence_records(records, result.schemas, as_of)
     checks = enforcing_checks(result.checks, settings, records)
-    against = findings_by_clause(result.findings if findings is None else findings)
+    findings = result.findings if findings is None else findings
+    against = findings_by_clause(findings)
+    # a rule of record kinds verifies an item only if it looked at a record in force (approved
+    # or superseded, known by the as-of date): one that saw only drafts verified nothing
+    in_force = {r.kind for r in records if _known(r, as_of)}
+    rules_run = [*result.checks, *_engine_rules()]  # yaml.invalid, record.id … verify 7.4.2 a, b
+    ran_ids = {chk.id for chk in rules_run if ran(chk, settings, in_force)}
+    by_provision = provision_rules(rules_run)
+    provision_recs = provision_records(records, result.schemas, as_of)
+    errors = provision_errors(findings, by_provision)
     rows = []
+    items_total = {"shall": Counter(), "all": Counter()}
     for c in load_catalogue():
         recs, rules, found = evidence.get(c.number, []), checks.get(c.number, []), against.get(c.number, [])
+        items = _provision_rows(c, by_provision, ran_ids, provision_recs, errors)
         note = note_zh = ""
         if c.subsystem in ("E", "F", "G"):  # informative annexes: guidance, nothing to conform to
             status, note, note_zh = "informative", f"annex {c.subsystem} is informative", f"附录 {c.subsystem} 为资料性附录"
         elif c.subsystem != "common" and c.subsystem not in adopted:
             status, note, note_zh = "not_applicable", f"annex {c.subsystem} not adopted", f"未采用附录 {c.subsystem}（分体系）"
+        elif _excluded(c.number, excluded) is not None and any(
+                f.severity == "error" and f.rule != NO_EVIDENCE_RULE for f in found):
+            # the rules of an excluded clause still run: an exclusion does not hide what they find
+            status = "nonconforming"
+            note = f"excluded ({_excluded(c.number, excluded)}), but an error names it"
+            note_zh = f"已删减（{_excluded(c.number, excluded)}），但有错误发现指向该条款"
         elif _excluded(c.number, excluded) is not None:
             status, note = "not_applicable", _excluded(c.number, excluded)
         elif c.obligation == "informative":
             status = "informative"
-        elif any(f.severity == "error" for f in found):
+        elif any(f.severity == "error" and f.rule != NO_EVIDENCE_RULE for f in found):
             status = "nonconforming"
-        elif recs or rules:
-            status = "conforming"
+        elif items:
+            status = _clause_status(items, bool(recs or rules))
+        elif recs or rules:  # a requirement without provisions cannot be (the catalogue test), kept for safety
+            status = "documented"
         else:
             status = "no_evidence"
+        if status in ("not_applicable", "informative"):
+            for i in items:
+                i["status"] = status
+        else:
+            for i in items:
+                items_total["all"][i["status"]] += 1
+                if i["modal"] == "应":
+                    items_total["shall"][i["status"]] += 1
         row = {
             "number": c.number, "title_zh": c.title_zh, "title_en": c.title_en, "obligation": c.obligation,
             "subsystem": c.subsystem, "parent": c.parent, "status": status,
@@ -190,6 +359,8 @@ def build_matrix(result, records=None, findings=None) -> dict:
             "findings": [{"rule": f.rule, "severity": f.severity, "file": f.file, "line": f.line, "message": f.message,
                           "clauses": list(f.clauses), "record": f.record, "hint": f.hint} for f in found],
             "checks": rules,
+            "provisions": items,
+            "item_counts": {s: sum(1 for i in items if i["status"] == s) for s in PROVISION_STATUSES},
         }
         if note:
             row["note"] = note
@@ -202,12 +373,14 @@ def build_matrix(result, records=None, findings=None) -> dict:
         "subsystems": sorted(adopted),
         "exclusions": [{"clause": k, "reason": v} for k, v in sorted(excluded.items())],
         "summary": {s: summary.get(s, 0) for s in STATUSES},
+        "item_summary": {scope: {s: counts.get(s, 0) for s in PROVISION_STATUSES} for scope, counts in items_total.items()},
         "clauses": rows,
     }
 
 
 # -- text -------------------------------------------------------------------------------
-_MARK = {"conforming": "OK", "nonconforming": "NC", "no_evidence": "--", "not_applicable": "n/a", "informative": "i"}
+_MARK = {"conforming": "OK", "documented": "doc", "nonconforming": "NC", "no_evidence": "--", "not_applicable": "n/a",
+         "informative": "i"}
 _OBLIGATION = {"requirement": "应", "recommendation": "宜", "permission": "可", "informative": ""}
 
 
@@ -221,15 +394,21 @@ def _cut(text: str, cols: int) -> str:
     return out + " " * (cols - used)
 
 
+def _items(counts: dict) -> str:
+    """'3/1/0/2': verified / documented / nonconforming / missing items."""
+    return "/".join(str(counts.get(s, 0)) for s in PROVISION_STATUSES)
+
+
 def render_text(matrix: dict, *, show_informative: bool = False) -> str:
-    """A table for a terminal: clause, obligation, status, evidence and findings counts, title.
+    """A table for a terminal: clause, obligation, status, items (verified/documented/
+    nonconforming/missing), evidence and findings counts, title.
 
     Informative and not-applicable clauses are counted in the summary but left out of the
     table unless show_informative is True.
     """
     lines = [f"Conformity matrix as of {matrix.get('as_of')}, subsystems {', '.join(matrix.get('subsystems') or []) or '-'}", ""]
-    header = f"{'clause':<12} {'':<2} {'status':<15} {'evid.':>5} {'chk':>4} {'find.':>5}  title"
-    lines += [header, "-" * 100]
+    header = f"{'clause':<12} {'':<2} {'status':<17} {'items v/d/n/m':>13} {'evid.':>5} {'chk':>4} {'find.':>5}  title"
+    lines += [header, "-" * 110]
     for row in matrix.get("clauses", []):
         if row["status"] in ("informative", "not_applicable") and not show_informative:
             continue
@@ -238,14 +417,19 @@ def render_text(matrix: dict, *, show_informative: bool = False) -> str:
         found = f"{errors}E" if errors else (f"{warnings}W" if warnings else "")
         title = f"{row['title_zh']} {row['title_en']}"
         ob = _OBLIGATION.get(row["obligation"], "") or "  "  # one CJK character is two columns wide
-        lines.append(f"{row['number']:<12} {ob} {_MARK[row['status']]:<3} {row['status']:<11} {len(row['evidence']):>5} "
-                     f"{len(row['checks']):>4} {found:>5}  {_cut(title, 60).rstrip()}")
+        items = _items(row.get("item_counts") or {}) if row.get("provisions") else ""
+        lines.append(f"{row['number']:<12} {ob} {_MARK[row['status']]:<3} {row['status']:<13} {items:>13} "
+                     f"{len(row['evidence']):>5} {len(row['checks']):>4} {found:>5}  {_cut(title, 50).rstrip()}")
         for f in row["findings"]:
             if f["severity"] == "error":
                 lines.append(f"{'':<14}  {f['rule']} {f['file']}:{f['line']} {f['message'][:120]}")
     lines.append("")
     summary = matrix.get("summary", {})
-    lines.append("  ".join(f"{s}: {summary.get(s, 0)}" for s in STATUSES))
+    lines.append("clauses: " + "  ".join(f"{s}: {summary.get(s, 0)}" for s in STATUSES))
+    items = matrix.get("item_summary", {})
+    for scope, label in (("shall", "shall-items (应)"), ("all", "all items")):
+        counts = items.get(scope, {})
+        lines.append(f"{label}: " + "  ".join(f"{s}: {counts.get(s, 0)}" for s in PROVISION_STATUSES))
     for ex in matrix.get("exclusions") or []:
         lines.append(f"excluded {ex['clause']}: {ex['reason']}")
     return "\n".join(lines) + "\n"

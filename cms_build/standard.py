@@ -17,10 +17,35 @@ import yaml
 CATALOGUE = Path(__file__).parent / "data" / "clauses.yaml"
 
 OBLIGATIONS = ("requirement", "recommendation", "permission", "informative")
+#: The modal verb of a provision: 应 shall (also 必须, 不得, 不应), 宜 should, 可 may.
+MODALS = {"应": "requirement", "宜": "recommendation", "可": "permission"}
 #: The four subsystems an organization may adopt, one or all (clause 1 e).
 SUBSYSTEMS = frozenset("ABCD")
 #: Annexes that are informative (examples only): never an applicable requirement.
 INFORMATIVE_ANNEXES = frozenset("EFG")
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One item of a clause an organization conforms to: a lettered list item ("a") or a
+    sentence outside the list ("s2", the clause's second sentence), with its modal verb.
+
+    rules: ids of checks that verify it although they cite the bare clause (a check citing
+    "5.2 a" verifies 5.2 a by that alone; cms_build/matrix.py). records: the kinds
+    ("policy") or kind fields ("context.issues") that record it; empty means the kinds
+    whose schemas cite the clause or the item. documented: the standard requires documented
+    information here ("保持/保留文件化信息"), held by a record of one of ``records``
+    (rule doc.required-missing, checks/documented_information.py)."""
+
+    item: str
+    modal: str
+    rules: tuple = ()
+    records: tuple = ()
+    documented: bool = False
+
+    @property
+    def shall(self) -> bool:
+        return self.modal == "应"
 
 
 @dataclass(frozen=True)
@@ -37,6 +62,10 @@ class Clause:
     parent: str | None
     items: tuple = ()
     kinds: tuple = ()
+    provisions: tuple = ()
+
+    def provision(self, item: str) -> Provision | None:
+        return next((p for p in self.provisions if p.item == item), None)
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +81,9 @@ def _catalogue() -> tuple[Clause, ...]:
             raise ValueError(f"{CATALOGUE}: an entry without a number: {entry!r}")
         if entry.get("obligation") not in OBLIGATIONS:
             raise ValueError(f"{CATALOGUE}: {number}: obligation must be one of {OBLIGATIONS}")
+        provisions = tuple(_provision(number, p, entry.get("items") or ()) for p in entry.get("provisions") or ())
+        if len({p.item for p in provisions}) != len(provisions):
+            raise ValueError(f"{CATALOGUE}: {number}: a provision is listed twice")
         clauses.append(Clause(
             number=number,
             title_zh=entry["title_zh"],
@@ -63,12 +95,27 @@ def _catalogue() -> tuple[Clause, ...]:
             parent=None if entry.get("parent") is None else str(entry["parent"]),
             items=tuple(entry.get("items") or ()),
             kinds=tuple(entry.get("kinds") or ()),
+            provisions=provisions,
         ))
     numbers = [c.number for c in clauses]
     duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
     if duplicates:
         raise ValueError(f"{CATALOGUE}: duplicate clause numbers {duplicates}")
     return tuple(clauses)
+
+
+def _provision(number: str, entry, letters) -> Provision:
+    if not isinstance(entry, dict):
+        raise ValueError(f"{CATALOGUE}: {number}: a provision is a mapping, not {entry!r}")
+    item, modal = str(entry.get("item", "")), entry.get("modal")
+    if not (item in letters or re.fullmatch(r"s\d{1,2}(?:\.[a-z])?", item)):
+        raise ValueError(f"{CATALOGUE}: {number}: provision {item!r} is neither a list item nor a sentence s1, s2, …")
+    if modal not in MODALS:
+        raise ValueError(f"{CATALOGUE}: {number} {item}: modal must be one of {sorted(MODALS)}")
+    documented = entry.get("documented", False)
+    if documented not in (True, False) or (documented and not entry.get("records")):
+        raise ValueError(f"{CATALOGUE}: {number} {item}: documented: true needs the records (kinds) that hold it")
+    return Provision(item, modal, tuple(entry.get("rules") or ()), tuple(entry.get("records") or ()), documented)
 
 
 @lru_cache(maxsize=1)
@@ -88,38 +135,51 @@ def clause(number: str) -> Clause | None:
 
 # A clause number as written in checks and schemas, and in the standard itself, which
 # sometimes spaces it out ("A. 6. 5. 2. 1"): an annex letter or a chapter number, then dotted
-# parts. Then, optionally, a list item: "b", "b)", "b）", and a sub-item "1)" as in 6.5.2 c 1).
+# parts. Then, optionally, a list item: "b", "b)", "b）", and a sub-item "1)" as in 6.5.2 c 1),
+# or a sentence of the clause: "4.3 s2" (the provisions of data/clauses.yaml).
 _NUMBER = r"(?P<number>(?:[A-Ga-g]|\d{1,2})(?:\s*[.．]\s*\d{1,2})*)"
 _ITEM = r"(?:\s+|\s*(?=[a-z]\s*[)）]))(?P<item>[a-z])\s*[)）]?(?:\s*\d{1,2}\s*[)）])?"
-_REF = re.compile(rf"^\s*{_NUMBER}(?:{_ITEM})?\s*$")
+_SENTENCE = r"\s+(?P<sentence>s\d{1,2}(?:\.[a-z])?)"
+_REF = re.compile(rf"^\s*{_NUMBER}(?:{_SENTENCE}|{_ITEM})?\s*$")
 
 
 def _parse(ref: str) -> tuple[str, str | None]:
-    """Split a reference into (number, item letter) by its form alone."""
+    """Split a reference into (number, item letter or sentence) by its form alone."""
     m = _REF.match(ref) if isinstance(ref, str) else None
     if not m:
         raise ValueError(f"not a clause reference: {ref!r}")
     number = re.sub(r"\s+", "", m["number"]).replace("．", ".")
     if number[0].isalpha():
         number = number[0].upper() + number[1:]
-    return number, m["item"]
+    return number, m["sentence"] or m["item"]
 
 
-def normalise(ref: str) -> str:
-    """'6.1.2 d', 'B.8.2.2.1 b)', 'A. 9. 1' -> the bare clause number.
+def parse(ref: str) -> tuple[str, str | None]:
+    """'6.1.2 d)' -> ('6.1.2', 'd'); '4.3 s2' -> ('4.3', 's2'); '5.2' -> ('5.2', None).
 
-    Raises ValueError unless the number is in the catalogue (and the list item, if given,
-    is one of that clause's items): a citation of a clause that does not exist is a bug.
+    Raises ValueError unless the number is in the catalogue and the item, if given, is one
+    of its list items or a sentence listed among its provisions: a citation of a clause
+    that does not exist is a bug.
     """
     number, item = _parse(ref)
     found = clause(number)
     if found is None:
         raise ValueError(f"no clause {number} in the standard (reference {ref!r})")
-    if item is not None and found.items and item not in found.items:
+    if item is not None and item.startswith("s") and len(item) > 1:
+        if found.provision(item) is None:
+            sentences = [p.item for p in found.provisions if p.item.startswith("s")]
+            raise ValueError(f"clause {number} has no provision {item} (sentences {', '.join(sentences) or 'none'}; "
+                             f"reference {ref!r})")
+    elif item is not None and found.items and item not in found.items:
         raise ValueError(f"clause {number} has no item {item}) (items {', '.join(found.items)}; reference {ref!r})")
-    if item is not None and not found.items:
+    elif item is not None and not found.items:
         raise ValueError(f"clause {number} has no lettered items (reference {ref!r})")
-    return number
+    return number, item
+
+
+def normalise(ref: str) -> str:
+    """'6.1.2 d', 'B.8.2.2.1 b)', 'A. 9. 1', '4.3 s2' -> the bare clause number (see parse)."""
+    return parse(ref)[0]
 
 
 def applicable(subsystems: set[str]) -> list[Clause]:

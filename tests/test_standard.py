@@ -7,6 +7,7 @@ list items and obligations agree with the text.
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import pytest
 from cms_build import standard
 from cms_build.standard import applicable, clause, is_ancestor, load_catalogue, normalise
 
-STANDARD_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "standard"
+# next to the repository; CMS_STANDARD_DIR names another place (a git worktree elsewhere)
+STANDARD_DIR = Path(os.environ.get("CMS_STANDARD_DIR") or Path(__file__).resolve().parents[1].parent / "shared" / "standard")
 
 # A clause heading line, in the body or an annex: the number at the start of the line
 # ("6.4.4", "A. 6. 5. 2. 1", "D.8.2.4"), then whitespace and the heading or the first words
@@ -332,3 +334,150 @@ def test_catalogue_is_cached_but_not_shared_mutably():
     assert first[0] is second[0]
     with pytest.raises(Exception):
         first[0].number = "x"
+
+
+# --- the provisions (items) of each clause, derived from the text
+
+# A clause's provisions are what an organization conforms to item by item (cms_build/matrix.py):
+# - its lettered list items "a" … "n" (their unlettered sub-bullets belong to them, and so do
+#   the paragraphs after a lettered sub-heading such as B.8.2.2.4 "a) 融资类交易产品"; a second
+#   list in one clause is named by the sentence leading into it: B.9.1 "s4.a"), and
+# - its sentences outside the lettered list, numbered "s1", "s2", … in the order of the text
+#   (a sentence ends with 。; a lead-in ending with ： is a sentence; the unlettered bullets
+#   after a sentence belong to it; notes 注 are not provisions).
+# Each provision has the modal verb of its own words, or, for a lettered item without one,
+# that of the sentence leading into its list: 应 (必须, 不得, 不应: shall), 宜 (should),
+# 可 (may). A sentence without any is a statement, not a provision, and is not listed (its
+# number is still counted, so "s3" is always the third sentence).
+_LETTERED = re.compile(r"^\s*(?:-\s*)?(?P<letter>[a-z])\)\s*(?P<rest>.*)$")
+_BULLET = re.compile(r"^\s*-\s*(?P<rest>.*)$")
+# 应 inside words that are not "shall"; NOT_SHALL (above) plus 应对 as "respond to" in 5.1 m
+_NOT_SHALL_ITEM = NOT_SHALL + ("识别和应对",)
+_NOT_SHOULD = ("适宜",)
+# 可 inside words that are not "may" (可测量 measurable, 可获取 available, 可能 possibly …)
+_NOT_MAY = ("可测量", "可量化", "可获取", "均可获得", "可能", "可靠", "可比", "可追溯", "认可", "许可", "可行",
+            "可信", "可持续", "可再生", "可用", "可核查", "可核算", "可计量", "不可", "可以是", "可接受", "可重复",
+            "可查找", "可操作", "可选择", "可通过碳交易市场")
+
+
+def provision_modal(text: str) -> str | None:
+    t = text
+    for word in _NOT_SHALL_ITEM:
+        t = t.replace(word, "")
+    if re.search(r"应|必须|不得", t):
+        return "应"
+    for word in _NOT_SHOULD:
+        t = t.replace(word, "")
+    if "宜" in t:
+        return "宜"
+    for word in _NOT_MAY:
+        t = t.replace(word, "")
+    return "可" if "可" in t else None
+
+
+def derive_provisions(text: str, lead: str | None = None) -> list[tuple[str, str | None]]:
+    """[(item, modal)] of a clause's own text, in the order of the text (see above). A list
+    with no lead-in of its own (D.6.1.1) continues its parent's last sentence: ``lead``."""
+    return [(item, modal) for item, modal, _ in _provision_parts(text, lead)]
+
+
+def _provision_parts(text: str, lead: str | None = None) -> list[tuple[str, str | None, str]]:
+    """[(item, modal, the item's own text)]: see derive_provisions."""
+    parts: list[list] = []  # ["s", text] or [letter, text], in order
+    current, heading = None, False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("注"):
+            continue
+        lettered = _LETTERED.match(line)
+        bullet = _BULLET.match(line)
+        if lettered:
+            current = [lettered["letter"], lettered["rest"]]
+            parts.append(current)
+            # a lettered sub-heading ("a) 融资类交易产品", B.8.2.2.4): the paragraphs after it are its text
+            heading = not re.search(r"[。；;，,：:]", lettered["rest"])
+        elif (bullet or heading) and current is not None and current[0] != "s" or bullet and current is not None:
+            current[1] += " " + (bullet["rest"] if bullet else stripped)
+        else:
+            current = ["s", stripped]
+            parts.append(current)
+    out, n, lists, prefix, previous = [], 0, 0, "", "s"
+    for kind, body in parts:
+        if kind == "s":
+            for sentence in (s for s in re.split(r"(?<=。)", body) if s.strip()):
+                n += 1
+                lead = provision_modal(sentence)
+                out.append((f"s{n}", lead, sentence))
+        else:
+            if previous == "s":  # a new list; the second list of a clause is named by its lead-in (B.9.1 "s4.a")
+                lists += 1
+                prefix = f"s{n}." if lists > 1 else ""
+            out.append((prefix + kind, provision_modal(body) or lead, body))
+        previous = "s" if kind == "s" else "item"
+    return out
+
+
+# A list with no lead-in of its own: D.6.1.1 (国内) lists the evidence of the review that
+# D.6.1 recommends ("宜对组织达到碳中和所采取的方式进行评审"; its "并应对…分级" is the grading).
+LEAD_FROM_PARENT = {"D.6.1.1": "宜"}
+
+
+def _expected_provisions(entry) -> list[tuple[str, str]]:
+    c = clause(entry["number"])
+    lead = LEAD_FROM_PARENT.get(c.number)
+    if c.subsystem in ("E", "F", "G") or c.number.split(".")[0] in ("1", "2", "3") \
+            or c.number in SHALL_NOT_ON_THE_ORGANIZATION:
+        return []
+    return [(item, modal) for item, modal in derive_provisions(entry["text"], lead) if modal]
+
+
+def provision_texts(entry) -> dict[str, str]:
+    """{item: its text} of a clause of the text (for tests that read what an item says)."""
+    return {item: body for item, _, body in _provision_parts(entry["text"], LEAD_FROM_PARENT.get(entry["number"]))}
+
+
+def test_provisions_are_those_of_the_text(text_clauses):
+    """Each provision of the catalogue exists in the clause's text with its modal verb, and
+    every item and sentence of the text that says 应, 宜 or 可 is in the catalogue."""
+    wrong = []
+    for entry in text_clauses:
+        have = [(p.item, p.modal) for p in clause(entry["number"]).provisions]
+        if have != _expected_provisions(entry):
+            wrong.append((entry["number"], _expected_provisions(entry), have))
+    assert not wrong, f"provisions differ from the text (number, text, catalogue): {wrong}"
+    # read by hand
+    assert [(p.item, p.modal) for p in clause("4.3").provisions] == [("s1", "应"), ("s2", "应")]
+    assert [p.item for p in clause("5.2").provisions] == ["s1", "a", "b", "c", "d", "e", "f", "s2"]
+    assert clause("6.5.1.2").provision("s1").modal == "宜"          # 组织宜参照以下风险分类方式
+    assert clause("7.4.2").provision("c").modal == "应"             # 适宜性 is not 宜; the lead-in says 应
+    assert clause("8.2.1").provision("a").modal == "可"             # 建立生命周期数据库（可选）
+    assert clause("B.9.1").provision("a").modal == "宜" and clause("B.9.1").provision("s4.a").modal == "应"
+    assert clause("D.10").provision("s3").shall                     # 应采取纠正行动，并使之在三个月内生效
+    assert clause("6.1.2").provision("s1") is not None and clause("9.1").provisions == ()  # 9.1 states a purpose
+
+
+def test_derive_provisions_by_hand():
+    text = "组织应确定：\n- a) 甲；\n- b) 宜乙；\n注：说明。\n组织可参考某文件。本段陈述。\n组织宜：\n- a) 丙。"
+    assert derive_provisions(text) == [("s1", "应"), ("a", "应"), ("b", "宜"), ("s2", "可"), ("s3", None),
+                                       ("s4", "宜"), ("s4.a", "宜")]
+
+
+def test_obligation_is_the_strongest_provision(catalogue):
+    rank = {"应": "requirement", "宜": "recommendation", "可": "permission"}
+    for c in catalogue:
+        modals = [p.modal for p in c.provisions]
+        strongest = next((rank[m] for m in ("应", "宜", "可") if m in modals), "informative")
+        assert c.obligation == strongest, (c.number, c.obligation, modals)
+
+
+@pytest.mark.parametrize("ref, parsed", [
+    ("4.3 s2", ("4.3", "s2")), ("B.9.1 s4.a", ("B.9.1", "s4.a")), ("5.2 a)", ("5.2", "a")), ("5.2", ("5.2", None)),
+])
+def test_parse_provisions(ref, parsed):
+    assert standard.parse(ref) == parsed
+
+
+@pytest.mark.parametrize("ref", ["4.3 s3", "9.1 s1", "B.9.1 s1.a", "4.3 s", "4.3s1"])
+def test_parse_rejects_provisions_not_in_the_catalogue(ref):
+    with pytest.raises(ValueError):
+        standard.parse(ref)

@@ -8,6 +8,7 @@ ids, badges, tables of escaped cells) pass through as they are.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -412,12 +413,14 @@ class Pages:
             status_badge = badge("clause", status, statuses.get(status, status))
             obligation = obligations.get(str(c.get("obligation", "")), c.get("obligation", ""))
             anchor_id = urls.anchor("clause", number)
-            overview.append((L.to(rel, number, anchor_id), md(title), md(obligation), status_badge, md(len(shown)),
+            items = [i for i in c.get("provisions", []) or [] if isinstance(i, dict)]
+            overview.append((L.to(rel, number, anchor_id), md(title), md(obligation), status_badge,
+                             md(_item_counts(c.get("item_counts") or {})) if items else md(""), md(len(shown)),
                              self.severity_summary(findings, L, link=False) if findings else md("")))
             by_sub.setdefault(str(c.get("subsystem") or "common"), []).append({
                 "number": number, "title": title, "anchor": anchor_id, "status": status_badge,
                 "obligation": obligation, "note": c.get("note", ""), "evidence": join(evidence, ", "),
-                "findings": findings[:MATRIX_FINDINGS], "more_findings": more,
+                "findings": findings[:MATRIX_FINDINGS], "more_findings": more, "item_table": self.item_table(items, L),
                 "checks": join([md(x.get("id") if isinstance(x, dict) else x) for x in c.get("checks", []) or []], ", "),
             })
         groups = [{"title": t["subsystem_names"].get(s, s), "clauses": by_sub[s]}
@@ -426,16 +429,39 @@ class Pages:
                     not_applicable=not_applicable, summary=self.matrix_summary(L),
                     public_note=md(t["matrix_public_note"]) if m.public else Md(""))
 
+    def item_table(self, items: list, L) -> Md:
+        """A clause's items: reference, modal verb, status, the rules that verified it, its records."""
+        m, names = self.m, self.t["item_status_names"]
+        rows = []
+        for i in items:
+            status = str(i.get("status", ""))
+            records = [x for x in i.get("records", []) or [] if isinstance(x, str) and m.visible(x)]
+            rows.append((md(i.get("ref", "")), md(i.get("modal", "")), badge("item", status, names.get(status, status)),
+                         md(", ".join(str(r) for r in i.get("rules", []) or [])),  # rule pages exist for rules with findings only
+                         join([L.to(m.page_of(x), x) for x in records[:MATRIX_EVIDENCE]]
+                              + ([md(f"+{len(records) - MATRIX_EVIDENCE}")] if len(records) > MATRIX_EVIDENCE else []), ", ")))
+        t = self.t
+        return table([t["matrix_item"], t["obligation"], t["status"], t["matrix_item_rules"],
+                      t["matrix_item_records"]], rows) if rows else Md("")
+
     def matrix_summary(self, L) -> Md:
-        """Clause statuses counted from the matrix as this View shows it."""
+        """Clause statuses, then item statuses (shall-items and all), counted from the matrix as this View shows it."""
         if not self.matrix:
             return Md("")
-        statuses = self.t["clause_status_names"]
+        statuses, item_names = self.t["clause_status_names"], self.t["item_status_names"]
         counts = Counter(str(c.get("status", "")) for c in self.matrix.get("clauses", []))
-        order = ["conforming", "nonconforming", "no_evidence", "not_applicable", "informative"]
+        order = ["conforming", "documented", "nonconforming", "no_evidence", "not_applicable", "informative"]
         cells = [join([badge("clause", s, statuses.get(s, s)), md(counts[s])], " ")
                  for s in [*order, *sorted(set(counts) - set(order))] if counts.get(s)]
-        return join(cells, " · ")
+        summary = self.matrix.get("item_summary") or {}
+
+        def items(scope):
+            got = summary.get(scope) or {}
+            return str(join([join([badge("item", s, item_names.get(s, s)), md(got.get(s, 0))], " ")
+                             for s in ("verified", "documented", "nonconforming", "missing")], " · "))
+        parts = re.split(r"(\{shall\}|\{all\})", self.t["matrix_item_summary"])  # words escaped, counts built here
+        line = Md("".join(items(p[1:-1]) if p in ("{shall}", "{all}") else str(md(p)) for p in parts))
+        return Md(str(join(cells, " · ")) + "\n\n" + str(line)) if summary else join(cells, " · ")
 
     def computations(self) -> None:
         m, t = self.m, self.t
@@ -476,6 +502,11 @@ class Pages:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n",
                         encoding="utf-8")
+
+
+def _item_counts(counts: dict) -> str:
+    """'3/1/0/2': verified / documented / nonconforming / missing items of a clause."""
+    return "/".join(str(counts.get(s, 0)) for s in ("verified", "documented", "nonconforming", "missing"))
 
 
 def _matrix_finding(f: dict) -> dict:

@@ -1,4 +1,6 @@
 """Documented information (7.4) and the policy (5.2)."""
+import re
+
 from tests.checks.management_org import line_of, only, role, person
 
 
@@ -163,3 +165,88 @@ def test_an_attachment_may_not_be_a_record_a_hidden_file_or_a_more_confidential_
         ("policy/POL-1.yaml", first + 3, 9, "attachments[3].path", "error",
          "attaches cms.yaml, the settings file: it is the organization's configuration, not evidence"),
     ]  # open.pdf, attached by POL-1 alone, is fine; so is POL-C's own secret.pdf
+
+
+# --- doc.required-missing: documented information the standard requires
+
+def _missing(result):
+    return {f.clauses[0]: f for f in only(result, "doc.required-missing")}
+
+
+def test_required_documents_missing_are_errors_at_cms_yaml(org):
+    org.settings(subsystems=["A"])
+    found = _missing(org.run())
+    # clauses 4-10: located at organization:, annex A: at subsystems: (adopting it makes the item apply)
+    for ref in ("4.1 s1", "4.3 s2", "5.2 s2", "6.1.1 s3", "6.3 s3", "7.2.1 d", "9.1.2 s3", "9.2.2 f", "9.3.4 s1"):
+        assert (found[ref].file, found[ref].line, found[ref].severity) == \
+            ("cms.yaml", line_of(org, "cms.yaml", "name:"), "error"), ref  # where the value of organization: begins
+    assert (found["A.6.5.2.2 s1"].line, found["A.6.5.2.2 s1"].severity) == (line_of(org, "cms.yaml", "- A"), "error")
+    assert found["A.6.5.2.3 s1"].severity == "warning"   # 宜考虑下列事项并形成文件: a recommendation
+    assert not any(ref.startswith(("B.", "C.", "D.")) for ref in found)  # annexes not adopted
+    f = found["4.3 s2"]
+    assert f.message == ("clause 4.3 s2 (确定碳管理体系范围 Determining the scope of the carbon management system) requires "
+                         "documented information, but there is no approved record of scope in effect by 2026-06-30")
+    assert "cms new scope" in f.hint
+
+
+def test_an_approved_record_in_effect_with_the_field_is_the_document(org):
+    org.settings(subsystems=["A"])
+    issues = [{"type": "external", "description": "政策"}]
+    org.add("context/D.yaml", org.record("context", "D", status="draft", determined_on="2026-01-01", issues=issues))
+    org.add("context/L.yaml", org.record("context", "L", approved_on="2026-07-01", effective="2026-07-01",
+                                         determined_on="2026-07-01", issues=issues))
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True))
+    found = _missing(org.run("2026-06-30"))
+    assert "4.1 s1" in found and "5.2 s2" not in found   # a draft and a later context are not; the policy is
+    assert "4.1 s1" not in _missing(org.run("2026-07-01"))
+    # a field the catalogue names must be filled in: an indicator without values keeps 6.2 s5 open
+    org.add("performance/I.yaml", org.record("indicator", "I", level="organization", measure="total", unit="t", method="x"))
+    found = _missing(org.run("2026-07-01"))
+    assert "6.2 s2" not in found and "6.2 s5" in found
+
+
+def test_an_excluded_clause_needs_no_document(org):
+    org.settings(subsystems=["B"], management={"exclusions": [{"clause": "B.9", "reason": "x"}]})
+    found = _missing(org.run())
+    assert "B.9 b" not in found and "B.9.1 s1" not in found and "B.6.2.2 s2" in found
+
+
+# Items whose text requires documented information but that doc.required-missing does not
+# ask for, each with the reason; and items it asks for that the text does not say so literally.
+CONDITIONAL = {
+    "9.1.1 s6": "the investigation of a serious deviation: only when there is one (mon.deviation-not-investigated)",
+    "10.2 s3": "the nonconformities and their actions: only when there are any (nc.* rules)",
+    "D.10 s4": "the details of a change or event: only when there is one (neutrality.event-not-reviewed)",
+    "7.4.1 a": "the documented information this standard requires: the whole table itself",
+    "7.4.1 b": "what the organization itself decides it needs: nothing the standard can name",
+    "7.4.3 s1": "controlling documented information: the control, not a document (doc.* rules)",
+    "7.4.3 s2": "controlling documented information: the control, not a document (doc.* rules)",
+    "7.4.3 s3": "external documented information: only when there is some",
+    "7.4.2 s1": "how documented information is made (identification, format, review): the envelope of every record",
+    "A.6.5.2.2 e": "the form of the monitoring records: content of the monitoring plan (A.6.5.2.2 s1, asked for)",
+    "A.6.5.2.4 f": "emission records complete and findable: the records themselves, not a document of their own",
+    "C.6.3.1 s2": "the asset management plan: no record kind holds it yet (a gap, not evidence)",
+}
+READINGS = {
+    "4.1 s1": "4.1 asks to determine the context; the context record shows it (issue 14)",
+    "A.6.5.2.2 s1": "进行碳排放监测策划并予以保持: the monitoring plan maintained",
+}
+DOCUMENTED = re.compile(r"文件化信息|形成文件|形成记录|记录")
+
+
+def test_the_table_follows_the_text():
+    from cms_build.standard import clause
+    from checks.documented_information import required_documents
+    from tests.test_standard import _clauses_in_text, provision_texts
+    asked = {f"{c.number} {p.item}" for c, p in required_documents()}
+    says = set()
+    for entry in _clauses_in_text():
+        c = clause(entry["number"])
+        for item, text in provision_texts(entry).items():
+            p = c.provision(item)
+            if p is not None and p.modal in ("应", "宜") and DOCUMENTED.search(text) and re.search(r"保持|保留|保存|形成|记录|是可获取", text):
+                says.add(f"{c.number} {item}")
+    not_asked = says - asked - {k for k, v in CONDITIONAL.items() if v}
+    assert not not_asked, f"the text requires documented information here, but the table does not ask for it: {sorted(not_asked)}"
+    unsaid = asked - says - set(READINGS)
+    assert not unsaid, f"the table asks for documented information the text does not require: {sorted(unsaid)}"

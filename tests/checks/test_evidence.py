@@ -6,23 +6,30 @@ def _clauses(result):
     return {f.clauses[0] for f in only(result, "ms.no-evidence")}
 
 
-def test_requirement_without_evidence_is_a_warning_at_the_settings(org):
+def test_requirement_without_evidence_is_an_error_at_the_settings(org):
+    """7.4.1 a says the system shall include the documented information the standard
+    requires: a requirement with nothing to show for it is an error (it was a warning)."""
     org.settings(subsystems=["A"])
     result = org.run()
     found = {f.clauses[0]: f for f in only(result, "ms.no-evidence")}
-    f = found["4.1"]
-    assert (f.file, f.line, f.severity) == ("cms.yaml", line_of(org, "cms.yaml", "- A"), "warning")
-    assert "clause 4.1 理解组织及其所处环境 (Understanding the organization and its context) applies" in f.message
+    f = found["4.2"]
+    assert (f.file, f.line, f.severity) == ("cms.yaml", line_of(org, "cms.yaml", "- A"), "error")
+    assert "clause 4.2 理解相关方需求和期望 (Understanding the needs and expectations of interested parties) applies" in f.message
+    # 4.1 is checked by doc.required-missing (the context record), which reports its absence item by item
+    assert "4.1" not in found and "4.1 s1" in {g.clauses[0] for g in only(result, "doc.required-missing")}
     assert "A.5.2" in found                     # annex A adopted: its requirements need evidence
     assert not any(c.startswith("B.") for c in found)  # annex B not adopted
     assert "6.5.1.2" not in found and "7.2.3" not in found  # a recommendation and a permission are not asked for
 
 
+PARTY = dict(name="生态环境部", party_type="external", needs=[{"text": "按期履约", "becomes_obligation": False}])
+
+
 def test_a_record_of_a_kind_citing_the_clause_is_evidence(org):
     org.settings(subsystems=["A"])
-    org.add("context/CTX.yaml", org.record("context", "CTX", determined_on="2026-01-01",
-                                           issues=[{"type": "external", "description": "政策"}]))
-    assert "4.1" not in _clauses(org.run())
+    assert "4.2" in _clauses(org.run())
+    org.add("parties/IP.yaml", org.record("interested_party", "IP", **PARTY))
+    assert "4.2" not in _clauses(org.run())
 
 
 def test_a_records_own_clauses_count(org):
@@ -34,12 +41,14 @@ def test_a_records_own_clauses_count(org):
 
 def test_drafts_and_records_approved_after_as_of_are_not_evidence(org):
     org.settings(subsystems=["A"])
-    ctx = dict(determined_on="2026-01-01", issues=[{"type": "external", "description": "政策"}])
-    org.add("context/CTX.yaml", org.record("context", "CTX", status="draft", **ctx))
-    assert "4.1" in _clauses(org.run())
-    org.add("context/CTX.yaml", org.record("context", "CTX", approved_on="2026-07-01", effective="2026-07-01", **ctx))
-    assert "4.1" in _clauses(org.run("2026-06-30"))
-    assert "4.1" not in _clauses(org.run("2026-07-01"))
+    # 4.4 is cited by operational_control, a kind no check reads (a check of a kind runs even on drafts)
+    control = dict(process="general", requirements=["r"], criteria=["c"], controls=[{"control": "x"}])
+    org.add("operations/OC.yaml", org.record("operational_control", "OC", status="draft", **control))
+    assert "4.4" in _clauses(org.run())
+    org.add("operations/OC.yaml", org.record("operational_control", "OC", approved_on="2026-07-01", effective="2026-07-01",
+                                             **control))
+    assert "4.4" in _clauses(org.run("2026-06-30"))
+    assert "4.4" not in _clauses(org.run("2026-07-01"))
 
 
 def test_a_check_that_ran_on_records_is_evidence(org):

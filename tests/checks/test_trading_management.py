@@ -33,7 +33,7 @@ def test_closed_account_is_not_checked(org):
 def test_membership_disclosure(org):
     org.add("trading/A.yaml", account(org, "A", "trading", "1", membership={"is_member": True, "member_of": "某交易所"}))
     [f] = org.of(org.run("2026-06-30"), "trading.membership-not-disclosed")
-    assert "member of 某交易所" in f.message and f.severity == "warning"
+    assert "member of 某交易所" in f.message and f.severity == "error"  # B.8.2.1: 应披露 (a shall-item)
     org.add("trading/A.yaml", account(org, "A", "trading", "1", membership={"is_member": True, "disclosed": True,
                                                                             "disclosure": "年度报告"}))
     assert org.of(org.run("2026-06-30"), "trading.membership-not-disclosed") == []

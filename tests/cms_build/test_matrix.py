@@ -1,11 +1,14 @@
-"""The conformity matrix: statuses, derived evidence, findings by clause, the example organization."""
+"""The conformity matrix: statuses of clauses and of their items, derived evidence, findings
+by clause, rule severities against the modal verbs, the example organization."""
 import datetime as dt
 import json
+import shutil
 
-from cms_build.engine import run
+from cms_build.engine import ENGINE_RULES, bundled, load_rules, run
 from cms_build.findings import Finding
-from cms_build.matrix import build_matrix, evidence_records, findings_by_clause, render_text
-from cms_build.standard import load_catalogue
+from cms_build.matrix import PROVISION_STATUSES, build_matrix, evidence_records, findings_by_clause, render_text
+from cms_build.schemas import SchemaSet
+from cms_build.standard import clause, load_catalogue, parse
 from tests.conftest import EXAMPLE, EXAMPLE_AS_OF
 
 
@@ -34,7 +37,11 @@ def test_statuses(org):
     assert (rows["F.2"]["status"], rows["F.2"]["note"]) == ("informative", "annex F is informative")
     assert rows["F.2"]["note_zh"] == "附录 F 为资料性附录" and rows["B.5.2"]["note_zh"] == "未采用附录 B（分体系）"
     assert rows["4"]["status"] == "informative" and rows["A.7"]["status"] == "informative"
+    # 4.1 has one item, s1, verified by doc.required-missing (an approved context with issues)
     assert rows["4.1"]["status"] == "conforming"
+    assert [(i["ref"], i["status"], i["rules"], i["records"]) for i in rows["4.1"]["provisions"]] == [
+        ("4.1 s1", "verified", ["doc.required-missing"], ["CTX"])]
+    assert rows["4.1"]["item_counts"] == {"verified": 1, "documented": 0, "nonconforming": 0, "missing": 0}
     assert rows["4.1"]["evidence"] == [{"id": "CTX", "kind": "context", "title": "2026 内外部因素", "file": "context/CTX.yaml"}]
     assert rows["4.2"]["status"] == "no_evidence" and rows["4.2"]["evidence"] == []
     # no management review: mr.overdue is an error naming 9.3.1
@@ -51,7 +58,12 @@ def test_warnings_do_not_make_a_clause_nonconforming(org):
                                                   "likelihood": 1, "impact": 1}]))
     row = _rows(build_matrix(org.run()))["6.5.1.2"]
     assert [f["severity"] for f in row["findings"]] == ["warning"]
-    assert row["status"] == "conforming" and [e["id"] for e in row["evidence"]] == ["RR"]
+    assert [e["id"] for e in row["evidence"]] == ["RR"]
+    # s1 (宜参照以下风险分类方式) is checked by plan.risk-category-missing: a warning leaves it verified;
+    # a-f are the register's content (the kind cites 6.5.1.2) that no rule checks: documented
+    items = {i["item"]: i["status"] for i in row["provisions"]}
+    assert items == {"s1": "verified", **{x: "documented" for x in "abcdef"}}
+    assert row["status"] == "documented"
 
 
 def test_exclusion_with_reason_covers_sub_clauses(org):
@@ -63,14 +75,30 @@ def test_exclusion_with_reason_covers_sub_clauses(org):
     assert build_matrix(org.run())["exclusions"] == [{"clause": "B.8.2.2", "reason": "不从事该类交易"}]
 
 
+def test_an_exclusion_does_not_hide_an_error(org):
+    """The rules of an excluded clause still run: B.5.1 excluded, but sup.no-subsystem-supervisor
+    finds no supervisor of the trading system (an error citing B.5.1)."""
+    org.settings(subsystems=["B"], management={"exclusions": [{"clause": "B.5.1", "reason": "由集团监督"},
+                                                              {"clause": "B.8.2.2.4", "reason": "不从事该类交易"}]})
+    result = org.run()
+    assert "B.5.1" in {c for f in org.of(result, "sup.no-subsystem-supervisor") for c in f.clauses}
+    rows = _rows(build_matrix(result))
+    assert rows["B.5.1"]["status"] == "nonconforming"
+    assert rows["B.5.1"]["note"] == "excluded (由集团监督), but an error names it"
+    assert (rows["B.8.2.2.4"]["status"], rows["B.8.2.2.4"]["note"]) == ("not_applicable", "不从事该类交易")
+
+
 def test_draft_and_future_records_are_not_evidence(org):
     org.settings(subsystems=["A"])
     issues = [{"type": "external", "description": "政策"}]
     org.add("context/C1.yaml", org.record("context", "C1", status="draft", determined_on="2026-01-01", issues=issues))
     org.add("context/C2.yaml", org.record("context", "C2", approved_on="2026-07-01", effective="2026-07-01",
                                           determined_on="2026-07-01", issues=issues))
-    assert _rows(build_matrix(org.run("2026-06-30")))["4.1"]["status"] == "no_evidence"
-    assert [e["id"] for e in _rows(build_matrix(org.run("2026-07-01")))["4.1"]["evidence"]] == ["C2"]
+    before = _rows(build_matrix(org.run("2026-06-30")))["4.1"]
+    assert before["evidence"] == [] and [f["rule"] for f in before["findings"]] == ["doc.required-missing"]
+    assert before["status"] == "nonconforming"  # the context 4.1 asks for is not there (a draft, a later one)
+    after = _rows(build_matrix(org.run("2026-07-01")))["4.1"]
+    assert [e["id"] for e in after["evidence"]] == ["C2"] and after["status"] == "conforming"
 
 
 class _Rec:
@@ -97,22 +125,178 @@ def test_sub_clause_evidence_and_findings_count_for_the_enclosing_clause():
     assert "A.9.2" not in by
 
 
-def test_example_matrix_lists_every_applicable_clause_with_evidence():
+def test_example_matrix_item_by_item():
     result = run(EXAMPLE, dt.date.fromisoformat(EXAMPLE_AS_OF))
     matrix = build_matrix(result)
     rows = _rows(matrix)
     assert matrix["subsystems"] == ["A", "B", "C", "D"]
     assert not any(r["status"] == "not_applicable" for r in matrix["clauses"] if r["subsystem"] in ("common", "A", "B", "C", "D"))
-    management = ["4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3.1", "5.3.2", "6.1.1", "6.5.1.1", "6.5.2", "7.1", "7.2.1",
-                  "7.2.2", "7.3.1", "7.3.2", "8.1", "9.1.1", "9.1.2", "9.2.1", "9.2.2", "9.3.1", "9.3.2", "9.3.3", "9.3.4",
-                  "10.1", "10.2", "10.3", "A.5.2", "A.9.2", "A.9.3", "A.9.4", "B.5.1", "B.5.2", "B.9.2", "B.9.3",
-                  "C.5.1", "C.9.2", "C.9.3", "D.5.2", "D.9.2", "D.9.3", "D.9.4"]
-    assert {n: rows[n]["status"] for n in management} == {n: "conforming" for n in management}
+    assert matrix["summary"]["nonconforming"] == 0 and matrix["summary"]["documented"] > matrix["summary"]["conforming"]
+
+    def items(number):
+        return {i["item"]: i["status"] for i in rows[number]["provisions"]}
+    # read by hand against the catalogue and the example:
+    assert rows["4.1"]["status"] == "conforming"                    # s1: context CTX-2025 with issues
+    assert items("4.3") == {"s1": "documented", "s2": "verified"}    # s1: the scope determined, no rule reads it
+    assert rows["4.3"]["status"] == "documented"
+    assert items("5.2") == {"s1": "verified", "s2": "verified", **{x: "documented" for x in "abcdef"}}
+    assert rows["5.2"]["status"] == "documented"                    # what the policy says (a-f) no rule checks
+    assert rows["6.1.1"]["status"] == "conforming" and rows["9.3.1"]["status"] == "conforming"
+    # 7.4.2 a, b are verified by the engine's own rules (record.id, record.kind, yaml.invalid, schema.invalid)
+    assert [(i["item"], i["status"], i["rules"]) for i in rows["7.4.2"]["provisions"]] == [
+        ("s1", "missing", []), ("a", "verified", ["record.id", "record.kind", "schema.invalid"]),
+        ("b", "verified", ["yaml.invalid"]), ("c", "verified", ["doc.approval-incomplete", "doc.review-overdue"])]
+    assert items("D.10") == {"s1": "verified", "s2": "documented", "s3": "verified", "s4": "verified", "s5": "verified"}
+    # the totals are the sums of the rows, for applicable clauses only
+    for scope in ("shall", "all"):
+        expected = {s: sum(1 for r in matrix["clauses"] if r["status"] not in ("informative", "not_applicable")
+                           for i in r["provisions"] if (scope == "all" or i["modal"] == "应") and i["status"] == s)
+                    for s in PROVISION_STATUSES}
+        assert matrix["item_summary"][scope] == expected
+    assert matrix["item_summary"]["shall"]["missing"] > 0           # the truth: some shall-items have no support
     assert "AUD-2025-01" in [e["id"] for e in rows["9.2.2"]["evidence"]]
     assert "MR-2025" in [e["id"] for e in rows["9.3.4"]["evidence"]]
     text = render_text(matrix)
     assert text.startswith("Conformity matrix as of 2026-06-30, subsystems A, B, C, D")
-    assert any(line.startswith("9.3.4 ") and "conforming" in line for line in text.splitlines())
-    summary = text.rstrip().splitlines()[-1]
-    assert summary == "  ".join(f"{s}: {matrix['summary'][s]}" for s in
-                                ("conforming", "nonconforming", "no_evidence", "not_applicable", "informative"))
+    [line] = [line for line in text.splitlines() if line.startswith("4.3 ")]
+    assert "documented" in line and " 1/1/0/0 " in line             # verified/documented/nonconforming/missing
+    summary = text.rstrip().splitlines()
+    assert summary[-3] == "clauses: " + "  ".join(f"{s}: {matrix['summary'][s]}" for s in
+                                                  ("conforming", "documented", "nonconforming", "no_evidence",
+                                                   "not_applicable", "informative"))
+    assert summary[-2] == "shall-items (应): " + "  ".join(f"{s}: {matrix['item_summary']['shall'][s]}"
+                                                          for s in PROVISION_STATUSES)
+
+
+def test_example_without_policy_scope_and_context_is_not_conforming(org):
+    """Issue 14: deleting policy/, scope/ and context/ leaves 4.1, 4.3 and 5.2 nonconforming,
+    with errors that cite them (they were "conforming" on the strength of other records)."""
+    org.copy_example()
+    for folder in ("policy", "scope", "context"):
+        shutil.rmtree(org.root / folder)
+    result = org.run()
+    missing = {f.clauses: f for f in org.of(result, "doc.required-missing")}
+    assert set(missing) == {("4.1 s1",), ("4.3 s2",), ("5.2 s2",)}
+    assert all(f.severity == "error" and f.file == "cms.yaml" for f in missing.values())
+    rows = _rows(build_matrix(result))
+    assert {n: rows[n]["status"] for n in ("4.1", "4.3", "5.2")} == {n: "nonconforming" for n in ("4.1", "4.3", "5.2")}
+    assert {i["item"]: i["status"] for i in rows["4.3"]["provisions"]} == {"s1": "missing", "s2": "nonconforming"}
+    assert {i["item"]: i["status"] for i in rows["4.1"]["provisions"]} == {"s1": "nonconforming"}
+    assert rows["5.2"]["item_counts"]["nonconforming"] == 1 and rows["5.2"]["item_counts"]["verified"] == 0
+
+
+def test_item_evidence_rules(org):
+    """A rule citing an item verifies it; a rule citing a clause of several items verifies none
+    unless the catalogue names it there; a kind citing the bare clause documents every item."""
+    org.settings(subsystems=["B"])
+    org.add("scope/S.yaml", org.record("scope", "S", organization="O", subsystems=["B"], organizational_boundary="b",
+                                       operational_boundary="o", activities=["发电"]))
+    rows = _rows(build_matrix(org.run()))
+    # 4.3: ms.exclusion-invalid cites the bare 4.3 (two items) and checks neither; the scope records both
+    assert "ms.exclusion-invalid" in rows["4.3"]["checks"]
+    assert [(i["item"], i["status"], i["rules"]) for i in rows["4.3"]["provisions"]] == [
+        ("s1", "documented", []), ("s2", "verified", ["doc.required-missing"])]
+    # B.8.2.2.1 a is checked by trading.self-trade (it cites "B.8.2.2.1 a"), a ledger-wide check that always runs
+    assert {i["item"]: i["rules"] for i in rows["B.8.2.2.1"]["provisions"]}["a"] == ["trading.self-trade"]
+    # B.5.1 has one item: sup.no-subsystem-supervisor, citing the bare clause, checks it (and finds no supervisor)
+    assert [(i["item"], i["status"]) for i in rows["B.5.1"]["provisions"]] == [("s1", "nonconforming")]
+
+
+def test_the_catalogue_names_real_rules_and_kinds():
+    checks, _ = load_rules([bundled("checks")])
+    by_id = {c.id: c for c in checks}
+    by_id.update({rid: Finding(rid, severity, title, "", clauses=clauses)  # the engine's own rules (id, clauses)
+                  for rid, (title, clauses, severity) in ENGINE_RULES.items()})
+    schemas = SchemaSet.load([bundled("schemas")])
+    for c in load_catalogue():
+        for p in c.provisions:
+            for rule in p.rules:
+                assert rule in by_id, (c.number, p.item, rule)
+                assert c.number in {parse(r)[0] for r in by_id[rule].clauses}, (c.number, p.item, rule)
+            for spec in p.records:
+                if spec == "-":  # no kind records the item
+                    continue
+                kind, _, field = spec.partition(".")
+                assert kind in schemas.kinds, (c.number, p.item, spec)
+                assert not field or field in schemas.kinds[kind].schema["properties"], (c.number, p.item, spec)
+
+
+# A rule that finds a shall-item (应) violated reports an error; a warning is advice. Rules
+# that cite only shall-items and still warn, each with the reason the finding is advice:
+WARNING_ON_SHALL = {
+    "neutrality.correction-pending": "D.10 s3, reading 2: the three months are still running; the deadline is named",
+    "mr.action-overdue": "9.3.2 a asks the next review to consider the actions' status; a late action is news for it",
+    "ms.need-without-obligation": "4.2: the organization decides which needs become obligations; the rule asks whether this one does",
+    "doc.current-refers-to-superseded": "7.4.3 a: naming an old version can be deliberate; the hint asks to say why",
+    "emissions.anomalous-change": "A.9.1 b: a change to be analysed, not a failure to analyse (that is mon.deviation-not-investigated)",
+    "trading.cancel-ratio": "B.8.2.2.1 c: a pattern of cancellations that suggests, but does not prove, the conduct",
+    "trading.reverse-trades": "B.8.2.2.1 d: a pattern of reverse trades that suggests, but does not prove, the conduct",
+    "trading.order-type-mismatch": "B.8.2.2.1 l: a declared type that disagrees with the size: a recording error as likely as a breach",
+    "trading.pledge-without-decision": "B.8.2.2.4 a: checks the item's 宜 part (出质人宜按规定履行内部决策程序)",
+    "trading.borrowed-books-not-separate": "B.8.2.2.4 b: checks the item's 宜 part (宜对不同借出方…独立建账)",
+}
+
+
+def _shall_only(chk) -> bool:
+    refs = [parse(r) for r in chk.clauses]
+    modals = []
+    for number, item in refs:
+        c = clause(number)
+        if item is None:
+            modals.append(c.obligation == "requirement")
+        else:
+            p = c.provision(item)
+            modals.append(p is not None and p.shall)
+    return bool(modals) and all(modals)
+
+
+def test_a_rule_on_shall_items_only_is_an_error_or_a_listed_exception():
+    checks, _ = load_rules([bundled("checks")])
+    warned = {c.id for c in checks if c.severity != "error" and _shall_only(c)}
+    assert warned - set(WARNING_ON_SHALL) == set(), "a rule citing only shall-items warns: make it an error or list why"
+    assert set(WARNING_ON_SHALL) - warned == set(), "a listed exception is no longer a warning on shall-items"
+    by_id = {c.id: c for c in checks}
+    for rule in ("neutrality.review-overdue", "neutrality.reduction-evaluation-overdue", "neutrality.event-not-reviewed",
+                 "ms.no-evidence", "doc.required-missing"):
+        assert by_id[rule].severity == "error", rule
+
+
+def test_public_export_lists_only_published_records_under_items(org):
+    from cms_build.export import export_document
+    org.settings(subsystems=["A"])
+    org.add("policy/SECRET.yaml", org.record("policy", "SECRET", statement="s", issued_by="GM", confidentiality="confidential",
+                                             approved_by_top_management=True))
+    org.add("policy/PUB.yaml", org.record("policy", "PUB", statement="s", issued_by="GM", confidentiality="public",
+                                          approved_by_top_management=True))
+    result = org.run()
+    internal = {i["ref"]: i for r in export_document(result)["matrix"]["clauses"] for i in r["provisions"]}
+    public = {i["ref"]: i for r in export_document(result, "public")["matrix"]["clauses"] for i in r["provisions"]}
+    assert internal["5.2 a"]["records"] == ["PUB", "SECRET"] and public["5.2 a"]["records"] == ["PUB"]
+    # errors named under an item are those the profile shows: the internal ones of cms.yaml are not published
+    assert internal["4.3 s2"]["errors"] and public["4.3 s2"]["errors"] == []
+
+
+def test_cms_matrix_json_gives_items(org):
+    from click.testing import CliRunner
+    from cms_build.cli import cli
+    org.settings(subsystems=["A"])
+    out = CliRunner().invoke(cli, ["matrix", str(org.root), "--as-of", "2026-06-30", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    rows = _rows(json.loads(out.output))
+    # nothing recorded: 4.3 s2 names the error of doc.required-missing, 4.3 s1 has nothing at all
+    assert [(i["ref"], i["modal"], i["status"]) for i in rows["4.3"]["provisions"]] == [
+        ("4.3 s1", "应", "missing"), ("4.3 s2", "应", "nonconforming")]
+    assert rows["4.3"]["provisions"][1]["errors"] == [{"rule": "doc.required-missing", "file": "cms.yaml", "line": 2}]
+    text = CliRunner().invoke(cli, ["matrix", str(org.root), "--as-of", "2026-06-30"]).output
+    assert "shall-items (应): verified: " in text
+
+
+def test_a_rule_that_saw_only_drafts_verifies_nothing(org):
+    org.settings(subsystems=["A"])
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True,
+                                        status="draft"))
+    items = {i["item"]: i for i in _rows(build_matrix(org.run()))["5.2"]["provisions"]}
+    assert items["s1"]["status"] == "missing" and items["s1"]["rules"] == []   # ms.policy-not-by-top-management saw a draft
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True))
+    items = {i["item"]: i for i in _rows(build_matrix(org.run()))["5.2"]["provisions"]}
+    assert items["s1"]["status"] == "verified" and items["s1"]["rules"] == ["ms.policy-not-by-top-management"]

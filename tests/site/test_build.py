@@ -404,3 +404,23 @@ def test_an_organization_template_error_names_its_file_and_line(mini, source, li
     assert str(err.value) == (f"site/templates/home.md.j2:{line}: the organization's template home.md.j2 failed: "
                               f"{says}; correct it, or remove it to use the bundled one")
     assert not (tmp / "site").exists()
+
+
+def test_matrix_and_home_pages_count_items(mini):
+    """The matrix page shows each clause's items with their status, the overview counts them
+    (verified/documented/nonconforming/missing), and the home page gives the totals."""
+    from cms_build.engine import run
+    from cms_build.matrix import build_matrix
+    root, tmp = mini
+    matrix = build_matrix(run(root, AS_OF))
+    rows = {r["number"]: r for r in matrix["clauses"]}
+    site = build(root, tmp / "site").out
+    text = html.unescape(page(site, "matrix.html"))
+    assert "条目（已验证/有记录/不符合/缺失）" in text and "有记录未验证" in text  # the weaker status, by name
+    counts = rows["4.3"]["item_counts"]
+    assert f'{counts["verified"]}/{counts["documented"]}/{counts["nonconforming"]}/{counts["missing"]}' in text
+    assert "4.3 s2" in text and 'class="cms-badge cms-item-verified"' in text
+    home = html.unescape(page(site, "index.html"))
+    shall = matrix["item_summary"]["shall"]
+    for status, name in (("verified", "已验证"), ("documented", "有记录"), ("missing", "缺失")):
+        assert f'{name}</span> {shall[status]}' in home, status
