@@ -4,7 +4,8 @@ import datetime as dt
 import json
 import shutil
 
-from cms_build.engine import ENGINE_RULES, bundled, load_rules, run
+from cms_build.engine import ENGINE_RULES, load_rules, run
+from cms_build.paths import bundled
 from cms_build.findings import Finding
 from cms_build.matrix import PROVISION_STATUSES, build_matrix, evidence_records, findings_by_clause, render_text
 from cms_build.schemas import SchemaSet
@@ -234,6 +235,8 @@ WARNING_ON_SHALL = {
     "trading.order-type-mismatch": "B.8.2.2.1 l: a declared type that disagrees with the size: a recording error as likely as a breach",
     "trading.pledge-without-decision": "B.8.2.2.4 a: checks the item's 宜 part (出质人宜按规定履行内部决策程序)",
     "trading.borrowed-books-not-separate": "B.8.2.2.4 b: checks the item's 宜 part (宜对不同借出方…独立建账)",
+    "doc.invisible-characters": "7.4.3 b: a bidirectional or zero-width character may be harmless; it is shown and asked about",
+    "emissions.target-behind": "6.4.2 f, 9.1.1: behind before the deadline is news for the review; missed is the error",
 }
 
 
