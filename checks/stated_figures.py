@@ -5,7 +5,7 @@ state numbers and facts in prose ("供电煤耗下降 2.1 gce/kWh", "目标基�
 be checked, so each such record lists what it states under `stated_figures`
 (schemas/stated-figures.schema.json): what the figure refers to, a computed result
 (`result: emissions.targets.TGT-2026-ORG.status`, optionally `minus:` a second result for a
-change) or a field of a record (`record: CA-2025-01, field: implemented_on`), and the value
+change, or `per:` one to divide by for a ratio) or a field of a record (`record: CA-2025-01, field: implemented_on`), and the value
 with its unit and rounding.
 
 Rules
@@ -135,7 +135,8 @@ def _clauses(record):
 
 def _what(figure: dict) -> str:
     if "result" in figure:
-        return figure["result"] + (f" − {figure['minus']}" if figure.get("minus") else "")
+        return (figure["result"] + (f" − {figure['minus']}" if figure.get("minus") else "")
+                + (f" ÷ {figure['per']}" if figure.get("per") else ""))
     return f"{figure.get('record')}.{figure.get('field')}"
 
 
@@ -167,6 +168,17 @@ def computed(ctx, figure: dict):
             except units.UnitError as exc:
                 return MISSING, None, f"{figure['result']} − {figure['minus']}: {exc.args[0]}"
             value = value - other
+        elif figure.get("per"):
+            other, other_unit, found2 = resolve_result(ctx, figure["per"])
+            if other is MISSING:
+                return MISSING, None, _unresolved(ctx, figure["per"], found2)
+            if not (_number(value) and _number(other)) or other == 0:
+                return MISSING, None, f"{figure['result']} ÷ {figure['per']}: both must be numbers, the divisor not 0"
+            if unit and other_unit:  # both with units: units divide; else the ratio is compared as a bare number
+                ratio = units.quantity(value, unit) / units.quantity(other, other_unit)
+                ratio = ratio.to_reduced_units()
+                return float(ratio.magnitude), f"{ratio.units:~}" if not ratio.dimensionless else "1", None
+            value, unit = value / other, None
         return value, unit, None
     value, unit, found, target = _resolve_field(ctx, figure)
     if target is None:

@@ -15,6 +15,8 @@ COMPUTED = textwrap.dedent('''
             "net": {"value": -4248102.0, "unit": "CNY", "formula": "P - N"},
             "targets": {"T.1": {"status": "behind", "achieved_pct": -0.9031837970540721}},
             "rows": [{"value": 57.94, "unit": "CNY/t"}],
+            "cost": 6952945.23, "bought": {"value": 120000, "unit": "t"},
+            "ccer": {"value": 250000, "unit": "t"}, "due": {"value": 11767085, "unit": "t"},
         }
 ''')
 
@@ -111,3 +113,15 @@ def test_fact_of_a_record_approved_after_the_review(org):
     _review(org, [{"record": "CA", "field": "status", "value": "approved"}], date="2025-12-18")
     [f] = only(org.run(), "figures.event-after-record")
     assert "but CA was approved only on 2026-02-16" in f.message
+
+
+def test_ratio_per(org):
+    # 6,952,945.23 (a bare number) / 120,000 t = 57.9412, compared as a bare number (no unit to convert):
+    # 57.94 agrees, 57.97 is 0.0288 off (> 0.005)
+    # 250,000 t / 11,767,085 t = 0.0212457 = 2.12457 %: 2.1 % to 1 decimal agrees (0.0246 <= 0.05)
+    _review(org, [{"result": "orgcalc.cost", "per": "orgcalc.bought", "value": 57.94, "unit": "CNY/t"},
+                  {"result": "orgcalc.ccer", "per": "orgcalc.due", "value": 2.1, "unit": "%"},
+                  {"result": "orgcalc.cost", "per": "orgcalc.bought", "value": 57.97, "unit": "元/t"}])
+    [f] = only(org.run(), "figures.stated-mismatch")
+    assert f.path == "stated_figures[2].value"
+    assert "computed value is 57.94121 元/t (57.94 to 2 decimals); they differ by 0.02879" in f.message
