@@ -53,7 +53,9 @@ def walk(data, path: str):
     """The value at a dot-separated path in nested dicts and lists, or MISSING.
 
     Keys may themselves contain dots (record ids may): at each level the longest key that
-    matches the rest of the path is taken. List positions are numbers.
+    matches the rest of the path is taken. List positions are numbers, or key=value for the
+    first item whose key has that value (periods.year=2025), which does not shift when an
+    earlier item is added.
     Returns (value, the part of the path that was found) so that an error can say where
     the path stopped matching.
     """
@@ -72,6 +74,14 @@ def walk(data, path: str):
                 return MISSING, ".".join(found)
         elif isinstance(data, list) and parts[i].isdigit() and int(parts[i]) < len(data):
             data = data[int(parts[i])]
+            found.append(parts[i])
+            i += 1
+        elif isinstance(data, list) and "=" in parts[i]:  # periods.year=2025: the item whose year is 2025
+            key, _, want = parts[i].partition("=")
+            match = [x for x in data if isinstance(x, dict) and key in x and str(x[key]) == want]
+            if not match:
+                return MISSING, ".".join(found)
+            data = match[0]
             found.append(parts[i])
             i += 1
         else:

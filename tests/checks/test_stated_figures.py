@@ -15,6 +15,7 @@ COMPUTED = textwrap.dedent('''
             "net": {"value": -4248102.0, "unit": "CNY", "formula": "P - N"},
             "targets": {"T.1": {"status": "behind", "achieved_pct": -0.9031837970540721}},
             "rows": [{"value": 57.94, "unit": "CNY/t"}],
+            "periods": [{"year": 2024, "closing": {"value": 11015, "unit": "t"}}, {"year": 2025, "closing": {"value": 61100, "unit": "t"}}],
             "cost": 6952945.23, "bought": {"value": 120000, "unit": "t"},
             "ccer": {"value": 250000, "unit": "t"}, "due": {"value": 11767085, "unit": "t"},
         }
@@ -125,3 +126,13 @@ def test_ratio_per(org):
     [f] = only(org.run(), "figures.stated-mismatch")
     assert f.path == "stated_figures[2].value"
     assert "computed value is 57.94121 元/t (57.94 to 2 decimals); they differ by 0.02879" in f.message
+
+
+def test_list_item_by_key(org):
+    # periods.year=2025 is the second item (61,100 t = 6.11 万t); year=2026 does not exist
+    _review(org, [{"result": "orgcalc.periods.year=2025.closing", "value": 6.11, "unit": "万t"},
+                  {"result": "orgcalc.periods.year=2026.closing", "value": 1, "unit": "t"}])
+    result = org.run()
+    assert only(result, "figures.stated-mismatch") == []
+    [f] = only(result, "figures.unresolved")
+    assert "matches up to 'orgcalc.periods'" in f.message
