@@ -17,8 +17,9 @@ Rules
   a text or a boolean must be equal. The message gives both values.
 - figures.event-after-record (7.3.1, 9.1.1, 9.3.3): the record reports an event dated after
   its own date: a stated date (not marked planned) later than the record, or a stated fact
-  of a record that was approved only after this one. A review of 2025-12-18 cannot report a
-  corrective action implemented on 2026-01-20.
+  of a record, or a record of an event (EVENT_KINDS: a claim, a surrender, a review) cited
+  anywhere in it but its decisions (outputs, actions), that was approved only after this one. A review of 2025-12-18 cannot report a corrective
+  action implemented on 2026-01-20, nor cite a claim approved on 2026-02-16.
 
 A record's own date is the field KINDS names (review_date, evaluation_date, ...), else its
 approved_on.
@@ -45,6 +46,14 @@ KINDS = {
 }
 STATING = tuple(KINDS)
 MISSING = object()
+# Kinds whose record is made when the event happens (a claim, a surrender, a review): citing one
+# approved after the citing record reports an event that had not happened. Records of standing
+# things (accounts, people, roles) are often documented after the thing existed, so they are not.
+EVENT_KINDS = ("neutrality_claim", "claim_event", "surrender", "verification", "audit", "management_review",
+               "cms_review", "neutrality_review", "compliance_evaluation", "asset_review", "trading_review",
+               "trading_performance", "asset_statement", "holding_statement", "performance_deviation")
+# A review's decisions may name what it decided to create: those refs look forward by design.
+DECISIONS = ("outputs", "actions")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -299,3 +308,16 @@ def event_after_record(record, ctx):
             yield record.issue(("stated_figures", i), f"the record of {day} states {_what(figure)}, but {target.id} "
                                                       f"was approved only on {made}",
                                hint="report only what existed by the record's date", clauses=_clauses(record))
+    for ref in ctx.index.refs:  # records of events it cites elsewhere (inputs.*.refs, related_reviews, claims)
+        if (ref.source != record.id or ref.path[:1] in (("stated_figures",), ("supersedes",))
+                or any(part in DECISIONS for part in ref.path)):
+            continue
+        target = ctx.get(ref.target)
+        if target is None or target.kind not in EVENT_KINDS:
+            continue
+        made = dates.parse(target.get("approved_on"))
+        if made is not None and made > day:
+            yield record.issue(ref.path, f"the record of {day} cites {target.id} ({target.title}), approved only on "
+                                         f"{made}, {(made - day).days} days after the record itself",
+                               hint="cite only what existed by the record's date; a later record belongs in the next review",
+                               clauses=_clauses(record))

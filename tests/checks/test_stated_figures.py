@@ -136,3 +136,15 @@ def test_list_item_by_key(org):
     assert only(result, "figures.stated-mismatch") == []
     [f] = only(result, "figures.unresolved")
     assert "matches up to 'orgcalc.periods'" in f.message
+
+
+def test_citing_a_review_approved_later(org):
+    org.add("neutrality/NR.yaml", org.record("neutrality_review", "NR", reviewed_on="2026-01-20", approved_on="2026-01-22",
+                                             laws=["l"], subjects=[]))
+    org.add("reviews/CR.yaml", org.record("cms_review", "CR", review_date="2025-11-25", review_type="periodic",
+                                          method_and_criteria="m", conclusions="c", related_reviews=["NR"],
+                                          actions=[{"action": "a", "owner": "P", "due": "2026-03-31"}]))
+    # 2025-11-25 -> 2026-01-22: 5 + 31 + 22 = 58 days
+    [f] = only(org.run(), "figures.event-after-record", "reviews/CR.yaml")
+    assert f.path == "related_reviews[0]"
+    assert "cites NR (neutrality_review NR), approved only on 2026-01-22, 58 days after the record itself" in f.message
