@@ -2,7 +2,8 @@
 
 Rules
 - doc.approval-incomplete (7.4.2 c): an approved record names who approved it and when.
-- ms.policy-not-by-top-management (5.2, C.5.2): an approved policy is approved by top management.
+- ms.policy-not-by-top-management (5.2, C.5.2): an approved policy's approved_by and issued_by
+  are persons holding a top_management role on the approval (issue) day.
 - ms.policy-review-overdue (5.2): a policy is reviewed within its review_interval_months
   of the last review (or, never reviewed, of its approval).
 - doc.review-overdue (7.4.2 c): an approved record past its next_review date (plus the
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from cms_build import dates
 from cms_build.api import check
-from cms_build.calc.management import months_after, not_yet
+from cms_build.calc.management import holds_role, months_after, not_yet
 
 CURRENT = "approved"
 OLD = ("superseded", "withdrawn")
@@ -53,14 +54,46 @@ def approval_incomplete(record, ctx):
 @check("ms.policy-not-by-top-management", title="方针由最高管理者批准 Policy approved by top management",
        clauses=["5.2", "C.5.2"], severity="error", kinds=["policy"])
 def policy_by_top(record, ctx):
-    """5.2: top management sets the carbon management policy (C.5.2: and approves the asset policy)."""
+    """5.2: top management sets the carbon management policy (C.5.2: and approves the asset policy).
+
+    approved_by and issued_by of a policy name person records; each must hold a role of type
+    top_management on the day (approved_on; issued: effective, else approved_on), as the chair
+    of a management review must (mr.not-by-top-management). The older boolean
+    approved_by_top_management (a claim nobody can check) is still read when approved_by names
+    no person: true gives a deprecation warning instead of the error, until approved_by is migrated.
+    """
     if record.status != CURRENT or not_yet(record, ctx.as_of):
         return
-    if record.get("approved_by_top_management") is not True:
-        where = "approved_by_top_management" if "approved_by_top_management" in record.data else "status"
-        yield record.issue(where, f"the policy is approved by {record.get('approved_by') or 'nobody named'}, "
-                                  "but not recorded as approved by top management",
-                           hint="have top management (3.5) approve it and set approved_by_top_management: true")
+    tops = [r for r in ctx.records("role") if r.get("role_type") == "top_management"
+            and r.status in ("draft", "approved", "superseded")]
+    approver = ctx.get(record.get("approved_by")) if isinstance(record.get("approved_by"), str) else None
+    if approver is None or approver.kind != "person":
+        if record.get("approved_by_top_management") is True:
+            yield record.issue("approved_by_top_management",
+                               f"approved_by_top_management is deprecated: approved_by ({record.get('approved_by')!r}) "
+                               "names no person record, so who approved the policy cannot be checked",
+                               hint="set approved_by to the person id of the top manager who approved it (e.g. PER-001) "
+                                    "and remove approved_by_top_management", severity="warning")
+            return
+        yield record.issue("approved_by" if "approved_by" in record.data else "status",
+                           f"the policy's approved_by ({record.get('approved_by') or 'nobody named'!s}) names no person "
+                           "record, so it cannot be shown to be approved by top management",
+                           hint="set approved_by to the person id of the top manager who approved it (e.g. PER-001)")
+    for field, person, day in (("approved_by", approver, _date(record, "approved_on")),
+                               ("issued_by", ctx.get(record.get("issued_by")) if isinstance(record.get("issued_by"), str) else None,
+                                _date(record, "effective", "approved_on"))):
+        if field == "approved_by" and (approver is None or approver.kind != "person"):
+            continue
+        if person is None or person.kind != "person":
+            yield record.issue(field, f"the policy's {field} ({record.get(field)!r}) names no person record",
+                               hint=f"set {field} to the person id of the top manager (e.g. PER-001)")
+            continue
+        if day is None:
+            continue  # doc.approval-incomplete reports a missing approved_on
+        if not holds_role(tops, person.id, day):
+            yield record.issue(field, f"{person.id} ({person.get('name')}) did not hold a top management role on {day}",
+                               hint="top management (a role record of role_type top_management, with this person "
+                                    "among its holders on that day) sets and approves the policy (5.2)")
 
 
 @check("ms.policy-review-overdue", title="方针定期评审 Policy reviewed periodically",
