@@ -2,6 +2,9 @@
 
 Rules
 - doc.approval-incomplete (7.4.2 c): an approved record names who approved it and when.
+- doc.retention-below-legal-minimum (7.4.3): in the national ETS, the records of the annual
+  emission report's data keep retention_years of at least management.legal_retention_years
+  (5: 碳排放权交易管理暂行条例, 2024, art. 11).
 - ms.policy-not-by-top-management (5.2, C.5.2): an approved policy's approved_by and issued_by
   are persons holding a top_management role on the approval (issue) day.
 - ms.policy-review-overdue (5.2): a policy is reviewed within its review_interval_months
@@ -49,6 +52,29 @@ def approval_incomplete(record, ctx):
     if dates.parse(record.get("approved_on")) is None:
         yield record.issue("status", "status is approved, but approved_on does not say when",
                            hint="add approved_on: YYYY-MM-DD")
+
+
+@check("doc.retention-below-legal-minimum", title="保存年限不低于法定最短年限 Retention not below the legal minimum",
+       clauses=["7.4.3"], severity="error", kinds=["*"])
+def retention_below_legal_minimum(record, ctx):
+    """7.4.3 (retention and disposition), 9.1.2 (legal requirements): records underlying the
+    annual emission report are kept at least management.legal_retention_years (5 by default:
+    national ETS Interim Regulations 2024, art. 11) when the organization is in the national ETS.
+    A record that states no retention_years is not judged here."""
+    if record.status == "withdrawn" or record.kind not in (ctx.setting("management.legal_retention_kinds") or []):
+        return
+    years, kept = ctx.setting("management.legal_retention_years", 5), record.get("retention_years")
+    if not isinstance(kept, int) or isinstance(kept, bool) or kept >= years or not _in_national_ets(ctx):
+        return
+    yield record.issue("retention_years", f"retention_years is {kept}, below the legal minimum of {years} years for "
+                                          f"the original records of the annual emission report ({record.kind})",
+                       hint=f"keep it at least {years} years (碳排放权交易管理暂行条例 第十一条; "
+                            "setting management.legal_retention_years)")
+
+
+def _in_national_ets(ctx) -> bool:
+    return bool(ctx.records("ets_compliance")) or any(
+        "national_ets" in (o.get("mandatory_schemes") or []) for o in ctx.records("organization"))
 
 
 @check("ms.policy-not-by-top-management", title="方针由最高管理者批准 Policy approved by top management",

@@ -146,3 +146,33 @@ def test_reviews_may_name_superseded_records(org):
                                           inputs={"policy": {"summary": "x", "refs": ["ROLE-A1"]}}, outputs={},
                                           approved_on="2026-03-01"))
     assert [f.record for f in only(org.run("2026-06-30"), "doc.current-refers-to-superseded")] == []
+
+
+TOTAL = {"value": 1, "unit": "tCO2"}
+
+
+def _in_ets(org):
+    org.add("organization/ORG.yaml", org.record("organization", "ORG", legal_name="某电厂", uscc="91320000000000000X",
+                                                 mandatory_schemes=["national_ets"]))
+
+
+def test_retention_below_the_legal_minimum(org):
+    _in_ets(org)
+    rel = "inventory/RI.yaml"
+    org.add(rel, org.record("reported_inventory", "RI", year=2025, total=TOTAL, retention_years=3))
+    org.add("inventory/RI5.yaml", org.record("reported_inventory", "RI5", year=2024, total=TOTAL, retention_years=5))  # exactly 5 is enough
+    org.add("people/P.yaml", org.record("person", "P", name="张三", retention_years=1))  # not a record of the report
+    [f] = only(org.run(), "doc.retention-below-legal-minimum")
+    assert (f.file, f.line) == (rel, line_of(org, rel, "retention_years"))
+    assert "retention_years is 3, below the legal minimum of 5 years" in f.message and f.clauses == ("7.4.3",)
+
+
+def test_retention_minimum_is_a_setting_and_only_in_the_ets(org):
+    org.add("inventory/RI.yaml", org.record("reported_inventory", "RI", year=2025, total=TOTAL, retention_years=3))
+    assert only(org.run(), "doc.retention-below-legal-minimum") == []  # not in the national ETS
+    _in_ets(org)
+    org.settings(subsystems=["A"], management={"legal_retention_years": 3})
+    assert only(org.run(), "doc.retention-below-legal-minimum") == []
+    org.settings(subsystems=["A"], management={"legal_retention_years": 4})
+    [f] = only(org.run(), "doc.retention-below-legal-minimum")
+    assert "below the legal minimum of 4 years" in f.message
