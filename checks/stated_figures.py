@@ -154,8 +154,10 @@ def _clauses(record):
 
 def _what(figure: dict) -> str:
     if "result" in figure:
-        return (figure["result"] + (f" − {figure['minus']}" if figure.get("minus") else "")
-                + (f" ÷ {figure['per']}" if figure.get("per") else ""))
+        text = figure["result"] + (f" − {figure['minus']}" if figure.get("minus") else "")
+        if figure.get("per"):
+            text = (f"({text})" if figure.get("minus") else text) + f" ÷ {figure['per']}"
+        return text
     return f"{figure.get('record')}.{figure.get('field')}"
 
 
@@ -187,7 +189,7 @@ def computed(ctx, figure: dict):
             except units.UnitError as exc:
                 return MISSING, None, f"{figure['result']} − {figure['minus']}: {exc.args[0]}"
             value = value - other
-        elif figure.get("per"):
+        if figure.get("per"):  # after minus: (result − minus) ÷ per, a relative change
             other, other_unit, found2 = resolve_result(ctx, figure["per"])
             if other is MISSING:
                 return MISSING, None, _unresolved(ctx, figure["per"], found2)

@@ -148,3 +148,14 @@ def test_citing_a_review_approved_later(org):
     [f] = only(org.run(), "figures.event-after-record", "reviews/CR.yaml")
     assert f.path == "related_reviews[0]"
     assert "cites NR (neutrality_review NR), approved only on 2026-01-22, 58 days after the record itself" in f.message
+
+
+def test_relative_change_minus_then_per(org):
+    # (295.9 − 293.1) / 295.9 = 2.8 / 295.9 = 0.0094627 = 0.95 % (2 decimals); 1.2 % is 0.25 off
+    _review(org, [{"result": "orgcalc.coal.2024", "minus": "orgcalc.coal.2025", "per": "orgcalc.coal.2024",
+                   "value": 0.95, "unit": "%"},
+                  {"result": "orgcalc.coal.2024", "minus": "orgcalc.coal.2025", "per": "orgcalc.coal.2024",
+                   "value": 1.2, "unit": "%"}])
+    [f] = only(org.run(), "figures.stated-mismatch")
+    assert f.path == "stated_figures[1].value"
+    assert "for (orgcalc.coal.2024 − orgcalc.coal.2025) ÷ orgcalc.coal.2024, but the computed value is 0.946266 %" in f.message
