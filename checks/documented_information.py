@@ -82,44 +82,49 @@ def _in_national_ets(ctx) -> bool:
 def policy_by_top(record, ctx):
     """5.2: top management sets the carbon management policy (C.5.2: and approves the asset policy).
 
-    approved_by and issued_by of a policy name person records; each must hold a role of type
-    top_management on the day (approved_on; issued: effective, else approved_on), as the chair
-    of a management review must (mr.not-by-top-management). The older boolean
-    approved_by_top_management (a claim nobody can check) is still read when approved_by names
-    no person: true gives a deprecation warning instead of the error, until approved_by is migrated.
+    approved_by and issued_by of a policy name a person record (or the top-management role
+    record itself); the person must hold a role of type top_management on the day (approved_on;
+    issued: effective, else approved_on), as the chair of a management review must
+    (mr.not-by-top-management); a role named must be of type top_management and held by
+    someone that day. The older boolean approved_by_top_management (a claim nobody can check)
+    is still read when approved_by names no such record: true gives a deprecation warning
+    instead of the error, until approved_by is migrated.
     """
     if record.status != CURRENT or not_yet(record, ctx.as_of):
         return
     tops = [r for r in ctx.records("role") if r.get("role_type") == "top_management"
             and r.status in ("draft", "approved", "superseded")]
-    approver = ctx.get(record.get("approved_by")) if isinstance(record.get("approved_by"), str) else None
-    if approver is None or approver.kind != "person":
-        if record.get("approved_by_top_management") is True:
-            yield record.issue("approved_by_top_management",
-                               f"approved_by_top_management is deprecated: approved_by ({record.get('approved_by')!r}) "
-                               "names no person record, so who approved the policy cannot be checked",
-                               hint="set approved_by to the person id of the top manager who approved it (e.g. PER-001) "
-                                    "and remove approved_by_top_management", severity="warning")
-            return
-        yield record.issue("approved_by" if "approved_by" in record.data else "status",
-                           f"the policy's approved_by ({record.get('approved_by') or 'nobody named'!s}) names no person "
-                           "record, so it cannot be shown to be approved by top management",
-                           hint="set approved_by to the person id of the top manager who approved it (e.g. PER-001)")
-    for field, person, day in (("approved_by", approver, _date(record, "approved_on")),
-                               ("issued_by", ctx.get(record.get("issued_by")) if isinstance(record.get("issued_by"), str) else None,
-                                _date(record, "effective", "approved_on"))):
-        if field == "approved_by" and (approver is None or approver.kind != "person"):
-            continue
-        if person is None or person.kind != "person":
-            yield record.issue(field, f"the policy's {field} ({record.get(field)!r}) names no person record",
+
+    def named(field):
+        value = record.get(field)
+        target = ctx.get(value) if isinstance(value, str) else None
+        return target if target is not None and target.kind in ("person", "role") else None
+
+    if named("approved_by") is None and record.get("approved_by_top_management") is True:
+        yield record.issue("approved_by_top_management",
+                           f"approved_by_top_management is deprecated: approved_by ({record.get('approved_by')!r}) "
+                           "names no person record, so who approved the policy cannot be checked",
+                           hint="set approved_by to the person id of the top manager who approved it (e.g. PER-001) "
+                                "and remove approved_by_top_management", severity="warning")
+        return
+    for field, day in (("approved_by", _date(record, "approved_on")), ("issued_by", _date(record, "effective", "approved_on"))):
+        target = named(field)
+        if target is None:
+            yield record.issue(field if field in record.data else "status",
+                               f"the policy's {field} ({record.get(field)!r}) names no person record, so it cannot be "
+                               "shown to be top management",
                                hint=f"set {field} to the person id of the top manager (e.g. PER-001)")
-            continue
-        if day is None:
+        elif day is None:
             continue  # doc.approval-incomplete reports a missing approved_on
-        if not holds_role(tops, person.id, day):
-            yield record.issue(field, f"{person.id} ({person.get('name')}) did not hold a top management role on {day}",
+        elif target.kind == "person" and not holds_role(tops, target.id, day):
+            yield record.issue(field, f"{target.id} ({target.get('name')}) did not hold a top management role on {day}",
                                hint="top management (a role record of role_type top_management, with this person "
                                     "among its holders on that day) sets and approves the policy (5.2)")
+        elif target.kind == "role" and (target.get("role_type") != "top_management"
+                                        or not any(holds_role([target], h.get("person"), day)
+                                                   for h in target.get("holders") or [] if isinstance(h, dict))):
+            yield record.issue(field, f"{target.id} ({target.get('name')}) is not a top management role held by anyone on {day}",
+                               hint="name the top manager's person id, or the role of type top_management held that day")
 
 
 @check("ms.policy-review-overdue", title="方针定期评审 Policy reviewed periodically",

@@ -27,7 +27,7 @@ def test_policy_not_approved_by_top_management(org):
     org.add("policy/R.yaml", org.record("policy", "R", statement="s", issued_by="GM", status="draft"))
     f, g = only(org.run(), "ms.policy-not-by-top-management")
     assert (f.file, f.line) == ("policy/P.yaml", line_of(org, "policy/P.yaml", "approved_by:"))
-    assert "approved_by (Approver) names no person record" in f.message and f.clauses == ("5.2", "C.5.2")
+    assert "approved_by ('Approver') names no person record" in f.message and f.clauses == ("5.2", "C.5.2")
     assert g.path == "issued_by" and "issued_by ('GM') names no person record" in g.message
 
 
@@ -176,3 +176,13 @@ def test_retention_minimum_is_a_setting_and_only_in_the_ets(org):
     org.settings(subsystems=["A"], management={"legal_retention_years": 4})
     [f] = only(org.run(), "doc.retention-below-legal-minimum")
     assert "below the legal minimum of 4 years" in f.message
+
+
+def test_policy_approved_by_the_top_management_role(org):
+    _top(org)
+    role(org, "ROLE-ACC", "accounting_staff", [("PER-X", "2020-01-01", None)])
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", approved_by="ROLE-GM", issued_by="ROLE-ACC",
+                                        approved_on="2025-01-08"))
+    # ROLE-GM is top management, held by PER-GM on 2025-01-08; ROLE-ACC is not top management
+    [f] = only(org.run(), "ms.policy-not-by-top-management")
+    assert f.path == "issued_by" and "ROLE-ACC (accounting_staff role) is not a top management role held by anyone" in f.message
