@@ -159,3 +159,17 @@ def test_relative_change_minus_then_per(org):
     [f] = only(org.run(), "figures.stated-mismatch")
     assert f.path == "stated_figures[1].value"
     assert "for (orgcalc.coal.2024 − orgcalc.coal.2025) ÷ orgcalc.coal.2024, but the computed value is 0.946266 %" in f.message
+
+
+def test_the_example_states_what_it_computes(org):
+    # the shipped MR-2025 states the coal-rate drop against 2024: 295.9 − 293.1 = 2.8 gce/kWh.
+    # Restating the old 2.1 is found, on the example's own computation, with both values.
+    org.copy_example()
+    path = org.root / "reviews/MR-2025.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("  value: 2.8\n") == 1
+    path.write_text(text.replace("  value: 2.8\n", "  value: 2.1\n"), encoding="utf-8")
+    [f] = only(org.run(), "figures.stated-mismatch")
+    assert f.file == "reviews/MR-2025.yaml"
+    assert "states 2.1 gce/kWh ('较 2024 年下降 2.8 gce/kWh')" in f.message
+    assert "computed value is 2.8 gce/kWh (2.8 to 1 decimals); they differ by 0.7" in f.message
