@@ -3,10 +3,10 @@
 Management reviews, compliance evaluations, asset and trading reviews and asset statements
 state numbers and facts in prose ("供电煤耗下降 2.1 gce/kWh", "目标基本实现"). Prose cannot
 be checked, so each such record lists what it states under `stated_figures`
-(schemas/stated-figures.schema.json): what the figure refers to, a computed result
-(`result: emissions.targets.TGT-2026-ORG.status`, optionally `minus:` a second result for a
-change, or `per:` one to divide by for a ratio) or a field of a record (`record: CA-2025-01, field: implemented_on`), and the value
-with its unit and rounding.
+(schemas/stated-figures.schema.json): what the figure refers to, either a computed result
+(`result: emissions.targets.TGT-2026-ORG.status`; `minus:` a second result for a change,
+`per:` one to divide by for a ratio, both for a relative change) or a field of a record
+(`record: CA-2025-01, field: implemented_on`), and the value with its unit and rounding.
 
 Rules
 - figures.unresolved (7.3.1, 9.1.1): a stated figure names a result path or a record field
@@ -16,13 +16,15 @@ Rules
   computed value, after converting the computed value to the stated unit (cms_build/units.py);
   a text or a boolean must be equal. The message gives both values.
 - figures.event-after-record (7.3.1, 9.1.1, 9.3.3): the record reports an event dated after
-  its own date: a stated date (not marked planned) later than the record, or a stated fact
-  of a record, or a record of an event (EVENT_KINDS: a claim, a surrender, a review) cited
-  anywhere in it but its decisions (outputs, actions), that was approved only after this one. A review of 2025-12-18 cannot report a corrective
-  action implemented on 2026-01-20, nor cite a claim approved on 2026-02-16.
+  its own date: a stated date (not marked planned) later than the record; a stated fact of a
+  record approved only after it; or a record of an event (EVENT_KINDS: a claim, a surrender,
+  a review) cited anywhere in it except its decisions (outputs, actions) and approved only
+  after it. A review of 2025-12-18 cannot report a corrective action implemented on
+  2026-01-20, nor cite a claim approved on 2026-02-16.
 
 A record's own date is the field KINDS names (review_date, evaluation_date, ...), else its
-approved_on.
+approved_on. Results are computed as of the run's date: a record should state figures that
+do not change with it (a year's value, a year-end balance), not a status of the day.
 """
 from __future__ import annotations
 
@@ -36,13 +38,13 @@ from cms_build.api import check
 KINDS = {
     "management_review": ("review_date", ("9.3.3", "7.3.1")),
     "compliance_evaluation": ("evaluation_date", ("9.1.2", "7.3.1")),
-    "cms_review": ("review_date", ("9.1.1", "7.3.1")),
-    "asset_review": ("date", ("C.6.2", "7.3.1")),
-    "asset_statement": ("prepared_on", ("C.8.1", "7.3.1")),
-    "trading_review": ("date", ("B.6.3", "7.3.1")),
+    "cms_review": ("review_date", ("6.1.1", "7.3.1")),
+    "asset_review": ("date", ("6.1.4", "7.3.1")),
+    "asset_statement": ("prepared_on", ("C.8.1.1", "7.3.1")),
+    "trading_review": ("date", ("6.1.3", "7.3.1")),
     "trading_performance": ("date", ("B.9", "7.3.1")),
-    "trade_review": ("reviewed_on", ("D.6.1", "7.3.1")),
-    "neutrality_review": ("reviewed_on", ("D.6.1", "7.3.1")),
+    "trade_review": ("reviewed_on", ("D.6.1.2", "7.3.1")),
+    "neutrality_review": ("reviewed_on", ("6.1.5", "7.3.1")),
 }
 STATING = tuple(KINDS)
 MISSING = object()

@@ -14,7 +14,7 @@ Rules
   management has named someone to supervise that subsystem (role_type trading_supervisor,
   asset_supervisor).
 
-- emissions.verifier-team-unknown (A.6.5.2.4 g): each member of a verifier's team names their
+- emissions.verifier-team-unknown (A.6.5.2): each member of a verifier's team names their
   person record (verifier.team[].person), so that who verifies can be checked at all.
 - emissions.verifier-not-independent (A.4.2, A.6.5.2): each team member is a person of the
   verifier's organization (external: true, employer equal to verifier.name), never a person of
@@ -150,10 +150,11 @@ def _team(ver):
 
 
 @check("emissions.verifier-team-unknown", title="核查组成员为可识别的人员 Verifier team members are identified persons",
-       clauses=["A.6.5.2.4 g"], severity="error", kinds=["verification"])
+       clauses=["A.6.5.2"], severity="error", kinds=["verification"])
 def verifier_team_unknown(ver, ctx):
-    """A.6.5.2.4 g: the organization checks the verifier's competence; it can do so only for
-    people it can identify (a person record, with their employer)."""
+    """A.6.5.2: the organization chooses a recognised verifier; whether its team is the
+    verifier's own people, independent of the organization, can be shown only for people it can
+    identify (a person record, with their employer; A.6.5.2.4 g advises checking competence)."""
     if ver.status == "withdrawn" or not_yet(ver, ctx.as_of):
         return
     for i, member in _team(ver):
