@@ -279,7 +279,7 @@ def stated_mismatch(record, ctx):
             if isinstance(stated, str) and ISO_DATE.match(stated) and dates.parse(value) is not None:
                 same = dates.parse(value) == dates.parse(stated)
             else:
-                same = stated == value
+                same = stated == value and isinstance(stated, bool) == isinstance(value, bool)  # True is not 1
             if not same:
                 yield record.issue(where, f"states {stated!r}{said} for {_what(figure)}, but it is {value!r}",
                                    hint=f"state {value!r}, or correct the data", clauses=_clauses(record))

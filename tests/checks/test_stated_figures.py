@@ -13,7 +13,7 @@ COMPUTED = textwrap.dedent('''
             "coal": {"2024": {"value": 295.9, "unit": "gce/kWh", "formula": "recorded"},
                      "2025": {"value": 293.1, "unit": "gce/kWh", "formula": "recorded"}},
             "net": {"value": -4248102.0, "unit": "CNY", "formula": "P - N"},
-            "targets": {"T.1": {"status": "behind", "achieved_pct": -0.9031837970540721}},
+            "targets": {"T.1": {"status": "behind", "achieved_pct": -0.9031837970540721, "short": False, "count": 1}},
             "rows": [{"value": 57.94, "unit": "CNY/t"}],
             "periods": [{"year": 2024, "closing": {"value": 11015, "unit": "t"}}, {"year": 2025, "closing": {"value": 61100, "unit": "t"}}],
             "cost": 6952945.23, "bought": {"value": 120000, "unit": "t"},
@@ -173,3 +173,10 @@ def test_the_example_states_what_it_computes(org):
     assert f.file == "reviews/MR-2025.yaml"
     assert "states 2.1 gce/kWh ('较 2024 年下降 2.8 gce/kWh')" in f.message
     assert "computed value is 2.8 gce/kWh (2.8 to 1 decimals); they differ by 0.7" in f.message
+
+
+def test_boolean_is_not_a_number(org):
+    _review(org, [{"result": "orgcalc.targets.T.1.short", "value": False},
+                  {"result": "orgcalc.targets.T.1.count", "value": True}])
+    [f] = only(org.run(), "figures.stated-mismatch")
+    assert f.path == "stated_figures[1].value" and "states True for orgcalc.targets.T.1.count, but it is 1" in f.message
