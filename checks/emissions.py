@@ -41,7 +41,8 @@ from cms_build import dates, units
 from cms_build.api import computation
 from cms_build.calc import indicators as ic
 from cms_build.calc.emissions import CalcError, compute_line
-from cms_build.calc.inventory import Entry, ProductRow, change_pct, year_changes, year_inventory
+from cms_build.calc.inventory import (ETS_POWER_CATEGORIES, Entry, ProductRow, change_pct, ets_inventory, year_changes,
+                                      year_inventory)
 from cms_build.trace import Input, Traced, record_source
 
 OUTPUT_VALUE_UNIT = "10^4 CNY"
@@ -83,8 +84,10 @@ def _entries(ctx, gwp_set: str, defaults: dict) -> tuple[list[Entry], list[str],
             continue
         fac = ctx.get(src.get("facility"))
         try:
+            # the source's category and fuel tell the origin of methane (AR6 fossil / non-fossil GWP)
+            here = dict(defaults, source_category=src.get("category"), source_fuel=src.get("fuel"))
             result = compute_line(rec.get("line"), gwp_set=gwp_set, record=rec, path=("line",), root=ctx.root,
-                                  lookup=ctx.get, defaults=defaults, label=f"{year} {src.title}")
+                                  lookup=ctx.get, defaults=here, label=f"{year} {src.title}")
         except CalcError as exc:
             ctx.report(rec.issue(exc.path or ("line",), exc.message, hint=exc.hint))
             failed.append(rec.id)
@@ -161,6 +164,28 @@ def _reported(ctx, years: dict) -> None:
         computed = inv["total"]["value"]
         inv["reported"] = {"record": rec.id, "value": value, "unit": "tCO2e", "difference": value - computed,
                            "difference_pct": change_pct(computed, value)}
+
+
+def _in_ets(src) -> tuple[bool, str]:
+    flag = src.get("ets_boundary")
+    if isinstance(flag, bool):
+        return flag, "ets_boundary: " + ("true" if flag else "false")
+    cat = src.get("category") or "other"
+    if cat in ETS_POWER_CATEGORIES:
+        return True, f"{cat}: inside the boundary of a power generation facility"
+    return False, f"{cat}: outside the boundary of a power generation facility"
+
+
+def _ets(ctx, entries, years: dict) -> None:
+    """The national ETS figure beside the full inventory, for an organization in the national ETS
+    (mandatory_schemes) or with a source that says ets_boundary."""
+    sources = {s.id: s for s in ctx.records("emission_source")}
+    in_scheme = any("national_ets" in (o.get("mandatory_schemes") or []) for o in ctx.records("organization"))
+    if not in_scheme and not any(isinstance(s.get("ets_boundary"), bool) for s in sources.values()):
+        return
+    in_ets = {sid: _in_ets(s) for sid, s in sources.items()}
+    for y, inv in years.items():
+        inv["ets"] = ets_inventory(int(y), entries, in_ets)
 
 
 def _verified(ctx, years: dict) -> None:
@@ -307,7 +332,8 @@ def _target(tgt, ctx, indicators: dict) -> dict:
              clauses=["6.1.2 e", "6.1.2 f", "6.2", "6.3", "A.9.1.1", "E.1", "F.2", "F.3", "F.4"])
 def emissions(ctx):
     gwp_set = ctx.setting("gwp_set") or "AR5"
-    defaults = {"grid": setting(ctx, "grid_factor"), "heat": setting(ctx, "heat_factor")}
+    defaults = {"grid": setting(ctx, "grid_factor"), "heat": setting(ctx, "heat_factor"),
+                "ch4_combustion_origin": setting(ctx, "ch4_combustion_origin")}
     entries, failed, excluded = _entries(ctx, gwp_set, defaults)
     products, output_values = _products(ctx)
     years: dict = {}
@@ -317,6 +343,7 @@ def emissions(ctx):
         inv["reported"] = None
         inv["verified"] = None
         years[str(year)] = inv
+    _ets(ctx, entries, years)
     _reported(ctx, years)
     _verified(ctx, years)
     indicators = {ind.id: _indicator(ind, ctx, years) for ind in ctx.records("indicator")}

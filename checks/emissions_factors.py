@@ -17,7 +17,7 @@ NESTED = ("other_gases", "inputs", "outputs")
 
 def _unsourced(spec: dict) -> bool:
     """An own value (value + unit) with nothing saying where it comes from."""
-    return "value" in spec and not any(spec.get(k) for k in ("source", "test_standard", "lab", "report"))
+    return ("value" in spec or "samples" in spec) and not any(spec.get(k) for k in ("source", "test_standard", "lab", "report"))
 
 
 @check("emissions.factor-without-source", title="排放因子和计算系数注明来源 Every emission factor and parameter cites its source",
@@ -35,7 +35,8 @@ def factor_without_source(record, ctx):
         return
     for path, spec in line_parameters(record.get("line")):
         if _unsourced(spec):
-            yield record.issue(path, f"{format_path(path)} = {spec.get('value')} {spec.get('unit')} does not say where it comes from", key=True,
+            shown = spec.get("value") if "value" in spec else f"({len(spec.get('samples') or [])} samples)"
+            yield record.issue(path, f"{format_path(path)} = {shown} {spec.get('unit')} does not say where it comes from", key=True,
                                hint="add source: (and for a measured value test_standard and lab), or use "
                                     "library: <key> for a guideline default, or record: <emission_factor id>")
 
@@ -121,3 +122,28 @@ def factor_samples_mean(record, ctx):
                                     f"({mean:.6g}); difference {value - mean:+.4g}",
                            hint="recompute the value from the samples (Σ value×weight / Σ weight), or correct the "
                                 "sample that is wrong")
+
+
+@check("emissions.ch4-origin-unknown", title="AR6 下甲烷注明化石或非化石来源 Under AR6, methane states its fossil or non-fossil origin",
+       clauses=["F.2", "6.1.2 e"], severity="warning")
+def ch4_origin_unknown(ctx):
+    """F.2 and F.3 take the GWP from the IPCC; AR6 (WG1 Table 7.15) gives methane of fossil origin
+    29.8 and of non-fossil origin 27.0 (second-hand, not checked against the original) besides the
+    single 27.9. The origin follows from the method and the fuel (fuel combustion and fugitive coal,
+    oil and gas are fossil, cms_build.calc.emissions.methane_origin); where it cannot be told, the
+    plain value is used and this warning asks for gas_origin on the line."""
+    res = ctx.results.get("emissions") or {}
+    for y, inv in sorted((res.get("years") or {}).items()):
+        for rec_id, entry in sorted((inv.get("entries") or {}).items()):
+            origin = entry.get("gas_origin")
+            if not origin or origin.get("origin"):
+                continue
+            rec = ctx.get(rec_id)
+            if rec is None:
+                continue
+            path = ("line", "gas") if (rec.get("line") or {}).get("gas") else ("line",)
+            yield rec.issue(path, key=True, message=
+                            f"{y}: the methane of {entry.get('source')} is of unknown origin, so {res.get('gwp_set')} "
+                            f"takes the plain CH4 GWP; AR6 distinguishes fossil (29.8) from non-fossil (27.0) methane",
+                            hint="add gas_origin: fossil (coal, oil, natural gas) or gas_origin: non-fossil "
+                                 "(biomass, waste, agriculture) to the line, or give the source its fuel and category")

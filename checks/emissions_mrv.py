@@ -200,8 +200,47 @@ def measurement_without_equipment(record, ctx):
     line = record.get("line") or {}
     if line.get("method") != "measurement":
         return
-    measured = line.get("measured") or {}
+    where = "cems" if line.get("cems") is not None and line.get("measured") is None else "measured"
+    measured = line.get(where) or {}
     if not measured.get("instrument"):
-        yield record.issue(("line", "measured"), key=True,
+        yield record.issue(("line", where), key=True,
                            message="the emissions are measured (F.4) but no monitoring equipment is named",
-                           hint="add instrument: [<measuring_instrument id>] under line.measured (the CEMS or analyser used)")
+                           hint=f"add instrument: [<measuring_instrument id>] under line.{where} (the CEMS or analyser used)")
+
+
+@check("emissions.cems-substitution-not-planned", title="CEMS 无效小时按监测计划所定方法替代 CEMS invalid hours are substituted by the method the monitoring plan names",
+       clauses=["A.9.1.1 b", "A.6.5.2.2 c", "F.4"], severity="error")
+def cems_substitution_not_planned(ctx):
+    """A.9.1.1 b): how missing data are filled is set in advance; A.6.5.2.2 c): the monitoring
+    plan says how each item is monitored. A line computed from raw CEMS data (F.4) substitutes its
+    invalid and missing hours by the method its cems.substitution names; the plan's item for the
+    source's measured emissions must name the same method (items[].substitution). A file with
+    substituted hours and a plan that names no method is reported too."""
+    res = ctx.results.get("emissions") or {}
+    years = res.get("years", {})
+    for plan in _active_plans(ctx):
+        for y in plan.get("reporting_years") or []:
+            inv = years.get(str(y))
+            if not inv:
+                continue
+            for s in plan.get("sources") or []:
+                items = [i for i in s.get("items") or [] if i.get("parameter") == "measured"]
+                planned = items[0].get("substitution") if items else None
+                for rec_id, entry in sorted((inv.get("entries") or {}).items()):
+                    cems = entry.get("cems")
+                    if entry.get("source") != s.get("source") or not cems:
+                        continue
+                    rec = ctx.get(rec_id)
+                    if rec is None:
+                        continue
+                    used, n = cems.get("substitution"), len(cems.get("substituted") or [])
+                    if planned is None and n:
+                        yield rec.issue(("line", "cems", "substitution"), key=True, message=
+                                        f"{y}: {n} CEMS intervals of {s.get('source')} were substituted ({used}), but the "
+                                        f"monitoring plan {plan.id} names no substitution method",
+                                        hint="add substitution: <method> to the plan's measured item (A.9.1.1 b)")
+                    elif planned is not None and planned != used:
+                        yield rec.issue(("line", "cems", "substitution"), key=True, message=
+                                        f"{y}: the CEMS data of {s.get('source')} are substituted by {used}, but the "
+                                        f"monitoring plan {plan.id} names {planned}",
+                                        hint=f"use substitution: {planned}, or revise the monitoring plan with the reason")

@@ -1,8 +1,7 @@
 """Management review (9.3; A.9.4, B.9.3, C.9.3, D.9.4).
 
 Rules
-- mr.overdue (9.3.1): the latest management review (approved or superseded, dated on or
-  before the as-of date) is no older than management.management_review_interval_months (12).
+- mr.overdue: declared in checks/management.rules.yaml (periodic, cms_build/ruletable.py).
 - mr.not-by-top-management (9.3.1): the person who chaired it held a role of type
   top_management on the review date.
 - mr.input-missing (9.3.2 a-g, 9.3.3; A.9.4 a, C.9.3 a, D.9.4 a for adopted subsystems):
@@ -20,7 +19,7 @@ from __future__ import annotations
 
 from cms_build import dates
 from cms_build.api import check
-from cms_build.calc.management import in_office, latest, months_after, not_yet, on_or_before
+from cms_build.calc.management import in_office, latest, not_yet, on_or_before
 
 DONE = ("approved", "superseded")
 INPUTS = {  # key -> clause (9.3.2 a-g, 9.3.3)
@@ -45,23 +44,6 @@ def _reviews(ctx):
 
 def _latest(ctx):
     return latest(_reviews(ctx), lambda r: r.get("review_date"))
-
-
-@check("mr.overdue", title="按计划的时间间隔进行管理评审 Management review at planned intervals",
-       clauses=["9.3.1"], severity="error")
-def overdue(ctx):
-    """9.3.1: top management reviews the carbon management system at planned intervals."""
-    months = ctx.setting("management.management_review_interval_months", 12)
-    last = _latest(ctx)
-    if last is None:
-        yield ctx.settings_issue("subsystems", f"there is no management review dated on or before {ctx.as_of}",
-                                 hint="hold a management review and record it (management_review)")
-        return
-    deadline = months_after(last.get("review_date"), months, ctx.as_of)
-    if deadline.late:
-        yield last.issue("review_date", f"the latest management review is of {last.get('review_date')}; with a {months}-month "
-                                        f"interval the next was due by {deadline.due}",
-                         hint="hold the next management review")
 
 
 @check("mr.not-by-top-management", title="管理评审由最高管理者主持 Management review by top management",

@@ -11,8 +11,7 @@ Rules
   and responded to within management.deviation_investigation_days (30) of its detection:
   a warning naming the deadline until then, an error after. Deviation % is
   (actual - expected) / expected x 100 unless the record gives deviation_percent.
-- mon.compliance-evaluation-overdue (9.1.2 b): the latest compliance evaluation is no older
-  than management.compliance_evaluation_months (12).
+- mon.compliance-evaluation-overdue: declared in checks/management.rules.yaml (periodic, cms_build/ruletable.py).
 - mon.obligation-not-evaluated (9.1.2 a; A.9.2, D.9.2 for obligations of those subsystems):
   each obligation in force is evaluated within that interval of its last evaluation (or,
   never evaluated, of the day it came into force or was registered).
@@ -129,23 +128,6 @@ def _period(record):
 def _evaluations(ctx):
     return [r for r in ctx.records("compliance_evaluation")
             if r.status in DONE and on_or_before(r.get("evaluation_date"), ctx.as_of) and not not_yet(r, ctx.as_of)]
-
-
-@check("mon.compliance-evaluation-overdue", title="按确定的频次进行合规性评价 Compliance evaluated at the set frequency",
-       clauses=["9.1.2 b"], severity="error")
-def compliance_evaluation_overdue(ctx):
-    """9.1.2 b: compliance is evaluated at the frequency the organization set."""
-    months = ctx.setting("management.compliance_evaluation_months", 12)
-    last = latest(_evaluations(ctx), lambda r: r.get("evaluation_date"))
-    if last is None:
-        yield ctx.settings_issue("subsystems", f"there is no compliance evaluation dated on or before {ctx.as_of}",
-                                 hint="evaluate the compliance obligations and record a compliance_evaluation")
-        return
-    deadline = months_after(last.get("evaluation_date"), months, ctx.as_of)
-    if deadline.late:
-        yield last.issue("evaluation_date", f"the latest compliance evaluation is of {last.get('evaluation_date')}; at a "
-                                            f"{months}-month frequency the next was due by {deadline.due}",
-                         hint="carry out and record the next compliance_evaluation")
 
 
 @check("mon.obligation-not-evaluated", title="每项合规义务按期评价 Every obligation evaluated in time",

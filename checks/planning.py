@@ -1,17 +1,14 @@
 """Planning (6.1, 6.3, 6.5): system reviews, significant changes, the risk register.
 
 Rules
-- plan.cms-review-overdue (6.1.1): the latest carbon management system review (cms_review,
-  approved or superseded, dated on or before the as-of date) is no older than the setting
-  management.cms_review_interval_months (12).
+- plan.cms-review-overdue: declared in checks/management.rules.yaml (periodic, cms_build/ruletable.py).
 - plan.change-without-review (6.1.1, reading 6): a significant change needs a cms_review dated
   AFTER the change date. Until change date + management.significant_change_review_days (90)
   the missing review is a warning naming the deadline; after it, an error.
 - plan.change-without-baseline-review (6.3, reading 6): the same change needs a baseline review:
   its own baseline_review (dated on or after the change) or a baseline record adjustment
   dated after the change; same deadline and severities.
-- plan.risk-assessment-overdue (6.5.2 a): there is a risk register, assessed no longer ago
-  than management.risk_assessment_interval_months (12).
+- plan.risk-assessment-overdue: declared in checks/management.rules.yaml (periodic, cms_build/ruletable.py).
 - plan.risk-category-missing (6.5.1.2, warning: the clause is a recommendation): the current
   register has at least one risk in each category a-f of 6.5.1.2.
 - plan.significant-risk-untreated (6.5.2 b, c): a risk whose likelihood x impact reaches
@@ -24,7 +21,7 @@ from __future__ import annotations
 
 from cms_build import dates
 from cms_build.api import check
-from cms_build.calc.management import days_after, latest, months_after, not_yet, on_or_before, risk_score
+from cms_build.calc.management import days_after, latest, not_yet, on_or_before, risk_score
 
 DONE = ("approved", "superseded")
 CATEGORIES = {  # 6.5.1.2 a-f
@@ -40,23 +37,6 @@ CATEGORIES = {  # 6.5.1.2 a-f
 def _reviews(ctx):
     return [r for r in ctx.records("cms_review")
             if r.status in DONE and on_or_before(r.get("review_date"), ctx.as_of) and not not_yet(r, ctx.as_of)]
-
-
-@check("plan.cms-review-overdue", title="碳管理体系评审适时更新 System review kept up to date",
-       clauses=["6.1.1"], severity="error")
-def cms_review_overdue(ctx):
-    """6.1.1: the carbon management system review is kept up to date (6.1.3, 6.1.5: periodically)."""
-    months = ctx.setting("management.cms_review_interval_months", 12)
-    last = latest(_reviews(ctx), lambda r: r.get("review_date"))
-    if last is None:
-        yield ctx.settings_issue("subsystems", f"there is no carbon management system review (cms_review) dated on or before {ctx.as_of}",
-                                 hint="record the review of 6.1 with its method and criteria as a cms_review record")
-        return
-    deadline = months_after(last.get("review_date"), months, ctx.as_of)
-    if deadline.late:
-        yield last.issue("review_date", f"the latest carbon management system review is of {last.get('review_date')}; "
-                                        f"with a {months}-month interval the next was due by {deadline.due}",
-                         hint="carry out and record the next cms_review")
 
 
 def _changes(ctx):
@@ -113,23 +93,6 @@ def _register(ctx):
     regs = [r for r in ctx.records("risk_register")
             if r.status in DONE and on_or_before(r.get("assessed_on"), ctx.as_of) and not not_yet(r, ctx.as_of)]
     return latest(regs, lambda r: r.get("assessed_on"))
-
-
-@check("plan.risk-assessment-overdue", title="定时识别和评估风险和机遇 Risks assessed at set times",
-       clauses=["6.5.2 a"], severity="error")
-def risk_assessment_overdue(ctx):
-    """6.5.2 a: risks and opportunities are identified and assessed at set times."""
-    months = ctx.setting("management.risk_assessment_interval_months", 12)
-    reg = _register(ctx)
-    if reg is None:
-        yield ctx.settings_issue("subsystems", f"there is no approved risk register (risk_register) assessed on or before {ctx.as_of}",
-                                 hint="assess the risks and opportunities of 6.5 and record them in a risk_register")
-        return
-    deadline = months_after(reg.get("assessed_on"), months, ctx.as_of)
-    if deadline.late:
-        yield reg.issue("assessed_on", f"the risks were last assessed on {reg.get('assessed_on')}; with a {months}-month "
-                                       f"interval the next assessment was due by {deadline.due}",
-                        hint="reassess the risks and opportunities and update assessed_on")
 
 
 @check("plan.risk-category-missing", title="风险分类覆盖 6.5.1.2 a–f Risk register covers the categories of 6.5.1.2",

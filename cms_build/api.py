@@ -30,6 +30,15 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .findings import SEVERITIES, Issue
+from .records import DONE, INACTIVE, Record, known_by
+from .trace import Input, Traced, record_source, setting_source
+
+# What a rule module may use. Anything else of cms_build is the engine's and may change.
+__all__ = [
+    "check", "computation", "Context", "Check", "Computation",
+    "Issue", "Record", "DONE", "INACTIVE", "known_by",
+    "Traced", "Input", "record_source", "setting_source", "SEVERITIES",
+]
 
 
 class _ReadResults(dict):
@@ -119,6 +128,7 @@ class Context:
     index: object  # cms_build.index.Index
     as_of: dt.date
     results: dict = field(default_factory=dict)
+    rules: list = field(default_factory=list)  # every Check loaded for this run (read-only), e.g. for the matrix
     _issues: list = field(default_factory=list)  # issues reported by computations
     # What the running computation has read (record ids, other computations' ids): a public
     # build publishes a result only when everything it was computed from is public.
@@ -151,6 +161,36 @@ class Context:
 
     def referring(self, record_id: str, kind: str | None = None):
         return self._seen([r for r in self.index.referring(record_id, kind) if r.valid])
+
+    def references(self, record_id: str | None = None, kind: str | None = None) -> list:
+        """Every reference a valid record makes (index.Ref: source id, field path, target id),
+        optionally only those to `record_id` and/or from records of `kind`, sorted."""
+        out = []
+        for ref in self.index.refs:
+            source = self.index.get(ref.source)
+            if source is None or not source.valid or (record_id is not None and ref.target != record_id):
+                continue
+            if kind is not None and source.kind != kind:
+                continue
+            self._read.add(source.id)
+            out.append(ref)
+        return sorted(out, key=lambda r: (r.source, r.path, r.target))
+
+    def attached(self, record, value):
+        """The file a record attaches (a repository-relative or record-relative path), resolved
+        inside the repository, or None when it would leave it or does not exist."""
+        path = record.resolve_file(self.root, value)
+        return path if path is not None and path.is_file() else None
+
+    def rel(self, path) -> str:
+        """A path inside the repository as findings name it (POSIX, relative to the root)."""
+        from pathlib import Path
+        return Path(path).resolve().relative_to(Path(self.root).resolve()).as_posix()
+
+    def issue_at(self, file: str, line: int, message: str, *, col: int = 1, record: str | None = None,
+                 path: str = "", hint: str = "", severity: str | None = None, clauses=()) -> Issue:
+        """An issue at a line of a file other than a record's YAML (a CSV row, an attached table)."""
+        return Issue(message, file, line, col, record, path, hint, severity, tuple(clauses))
 
     def adopts(self, subsystem: str) -> bool:
         return subsystem in self.settings.subsystems

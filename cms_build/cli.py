@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from .errors import CmsProblem
 from . import __version__
 from .findings import SEVERITIES
 
@@ -338,6 +339,9 @@ def main():
         sys.exit(2 if not isinstance(exc, CmsError) else exc.exit_code)
     except SystemExit:
         raise
+    except CmsProblem as exc:  # a problem with the user's input or machine that a command did not catch itself
+        click.echo(f"cms: {exc.text()}", err=True)
+        sys.exit(2)
     except Exception as exc:  # a bug: say so plainly, keep the traceback for CMS_DEBUG
         if os.environ.get("CMS_DEBUG"):
             raise

@@ -5,7 +5,7 @@ import calendar
 import datetime as dt
 
 
-def parse(value) -> dt.date | None:
+def parse(value: object) -> dt.date | None:
     """A record's date (ISO string) or None when absent or malformed (the schema reports that)."""
     if isinstance(value, dt.date):
         return value

@@ -7,9 +7,6 @@ findings, and a check that crashes becomes an 'engine.check-crashed' finding tha
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import importlib.util
-import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +14,9 @@ from pathlib import Path
 from .api import Check, Computation, Context
 from .findings import Finding, Issue, at_or_above
 from .index import Index
-from .paths import bundled
 from .records import Record, discover, valid_id
+# the rule loader lives in rules.py; these names stay importable from here for rule modules and tests
+from .rules import RuleError, load_rules, rule_folders, schema_folders  # noqa: F401
 from .schemas import SchemaSet
 from .settings import Settings, load_settings
 from .validate import validate
@@ -35,15 +33,6 @@ ENGINE_RULES = {
     "engine.check-crashed": ("A check or computation failed on this data (a bug to report)", ("7.4.3",), "error"),
     "rules.invalid": ("The organization's own rule files load", ("7.4.3",), "error"),
 }
-
-
-class RuleError(Exception):
-    """A rule file that cannot be loaded: a syntax error, an error while it runs, a bad
-    decorator argument or an id used twice. Located in that file."""
-
-    def __init__(self, path: Path, message: str, line: int = 1, col: int = 1, hint: str = ""):
-        super().__init__(f"{path}:{line}:{col}: {message}")
-        self.path, self.message, self.line, self.col, self.hint = path, message, line, col, hint
 
 
 @dataclass
@@ -66,111 +55,6 @@ class Result:
 
     def failing(self, threshold: str) -> list[Finding]:
         return [f for f in self.findings if at_or_above(f.severity, threshold)]
-
-
-# -- rule modules -----------------------------------------------------------------------
-_MODULE_CACHE: dict[tuple, object] = {}
-
-
-def _load_module(path: Path):
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if key in _MODULE_CACHE:
-        return _MODULE_CACHE[key]
-    name = "cms_rules_" + hashlib.sha1(str(path).encode()).hexdigest()[:10] + "_" + path.stem
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except SyntaxError as exc:
-        sys.modules.pop(name, None)
-        raise RuleError(path, f"Python syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1,
-                        "correct the line; run 'python3 -m py_compile' on the file to check it") from None
-    except Exception as exc:  # the module's own code failed while loading (an import, a decorator argument)
-        sys.modules.pop(name, None)
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
-        line = frames[-1].lineno if frames else 1
-        raise RuleError(path, f"the file failed to load: {type(exc).__name__}: {exc}", line or 1, 1,
-                        "see cms_build/api.py for what @check and @computation accept") from None
-    _MODULE_CACHE[key] = module
-    return module
-
-
-def load_rules(folders: list[Path], errors: list | None = None) -> tuple[list[Check], list[Computation]]:
-    """Checks and computations defined in the *.py files of the given folders.
-
-    The bundled checks/ first, then the organization's own checks/ folder. Ids must be unique.
-    A file that cannot be loaded raises RuleError, or, when `errors` is a list, is left out
-    and its RuleError appended there (the engine reports it and runs the other rules).
-    """
-    checks: dict[str, Check] = {}
-    comps: dict[str, Computation] = {}
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.py")):
-            if path.name.startswith("_"):
-                continue
-            try:
-                found = _rules_of(path, checks, comps)
-            except RuleError as exc:
-                if errors is None:
-                    raise
-                errors.append(exc)
-                continue
-            for value in found:
-                (checks if isinstance(value, Check) else comps)[value.id] = value
-    return sorted(checks.values(), key=lambda c: c.id), _order(comps)
-
-
-def _rules_of(path: Path, checks: dict, comps: dict) -> list:
-    """The checks and computations one file defines, none of their ids already taken."""
-    found = []
-    for value in vars(_load_module(path)).values():
-        if isinstance(value, (Check, Computation)):
-            taken = checks if isinstance(value, Check) else comps
-            if value.id in taken and taken[value.id].fn is not value.fn:
-                what = "check" if isinstance(value, Check) else "computation"
-                raise RuleError(path, f"{what} id {value.id!r} is already used by {taken[value.id].module}.py",
-                                _def_line(value.fn), 1, "give the rule an id of its own, e.g. prefixed 'org.'")
-            value.module = path.stem
-            found.append(value)
-    return found
-
-
-def _def_line(fn) -> int:
-    code = getattr(fn, "__code__", None)
-    return code.co_firstlineno if code else 1
-
-
-def _order(comps: dict[str, Computation]) -> list[Computation]:
-    """Computations in dependency order ('after'), ties by id: deterministic."""
-    done: list[Computation] = []
-    seen: set[str] = set()
-
-    def visit(c: Computation, stack: tuple):
-        if c.id in seen:
-            return
-        if c.id in stack:
-            raise RuntimeError(f"computations depend on each other in a circle: {' -> '.join(stack + (c.id,))}")
-        for dep in sorted(c.after):
-            if dep in comps:
-                visit(comps[dep], stack + (c.id,))
-        seen.add(c.id)
-        done.append(c)
-
-    for cid in sorted(comps):
-        visit(comps[cid], ())
-    return done
-
-
-def schema_folders(root: Path) -> list[Path]:
-    return [bundled("schemas"), root / "schemas"]
-
-
-def rule_folders(root: Path) -> list[Path]:
-    return [bundled("checks"), root / "checks"]
 
 
 # -- the pipeline -----------------------------------------------------------------------
@@ -243,7 +127,7 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     tagged.extend(index.issues)
     rule_errors: list[RuleError] = []
     checks, comps = load_rules(rule_folders(root), rule_errors)
-    ctx = Context(root=root, settings=settings, schemas=schemas, index=index, as_of=as_of)
+    ctx = Context(root=root, settings=settings, schemas=schemas, index=index, as_of=as_of, rules=list(checks))
     tagged.extend(("rules.invalid", Issue(e.message, _rel(e.path, root), e.line, e.col, hint=e.hint))
                   for e in rule_errors)
     findings = [_finding(rule, issue, *ENGINE_RULES[rule]) for rule, issue in tagged]

@@ -14,6 +14,8 @@ Public API::
     grid(key) -> Factor                   grid_keys() -> list[str]  heat_default() -> Factor
     carbonate(key) -> Factor              carbonate_keys() -> list[str]
     ets(key) -> EtsFigure                 ets_keys() -> list[str]
+    guideline_default(key) -> Factor      guideline_default_keys() -> list[str]
+                                          (power-sector defaults for parameters not measured)
     library_table() -> list[dict]         (every figure with its citation, for the evidence site)
 
 Unknown names raise :class:`FactorKeyError` (a ``KeyError``) whose message lists the
@@ -27,20 +29,21 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from .errors import CmsProblem
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "factors"
 
-FILES = ("gwp", "fuels_cn_power_2013", "grid_cn", "carbonates", "ets_cn")
+FILES = ("gwp", "fuels_cn_power_2013", "grid_cn", "carbonates", "ets_cn", "defaults_cn_power")
 
 
-class FactorKeyError(KeyError):
+class FactorKeyError(CmsProblem, KeyError):
     """A factor the library does not hold; the message lists what it does hold."""
 
     def __str__(self) -> str:  # KeyError would print the message in quotes
         return str(self.args[0]) if self.args else ""
 
 
-class FactorDataError(ValueError):
+class FactorDataError(CmsProblem, ValueError):
     """A data file of the library is malformed (a bug in the library's data)."""
 
 
@@ -375,6 +378,40 @@ def ets(key: str) -> EtsFigure:
     return table[key]
 
 
+# ---------------------------------------------------------------------------- guideline defaults
+
+
+@lru_cache(maxsize=None)
+def _guideline_defaults() -> dict[str, tuple[Factor | None, dict]]:
+    data = _load("defaults_cn_power")
+    out: dict[str, tuple[Factor | None, dict]] = {}
+    for k, v in (data.get("defaults") or {}).items():
+        key = f"default:{k}"
+        _require_source(key, v.get("source"))
+        if not isinstance(v.get("second_hand"), bool):
+            raise FactorDataError(f"factor library: {key} must say second_hand: true or false")
+        out[k] = (None if v.get("value") is None else _factor(key, v), dict(v))
+    return out
+
+
+def guideline_default_keys() -> list[str]:
+    return list(_guideline_defaults())
+
+
+def guideline_default(key: str) -> Factor:
+    """A power-sector default for a parameter that was not measured, e.g.
+    guideline_default("coal_oxidation_2022").value == 0.99 (second-hand). A figure the library
+    could not find in any source raises FactorKeyError saying so: it is never guessed."""
+    table = _guideline_defaults()
+    if key not in table:
+        raise FactorKeyError(f"unknown guideline default {key!r}; known: {', '.join(table)}")
+    f, raw = table[key]
+    if f is None:
+        raise FactorKeyError(f"the library has no figure for default:{key}: {_text(raw.get('note'))} "
+                             f"(source: {_text(raw.get('source'))})")
+    return f
+
+
 # ---------------------------------------------------------------------------- table
 
 
@@ -443,4 +480,12 @@ def library_table() -> list[dict]:
             rows.append(_row("carbonates", "desulfurization", item, f))
     for k, f in _ets().items():
         rows.append(_row("ets_cn", "national ETS", k, f))
+    for k, (f, raw) in _guideline_defaults().items():
+        if f is None:
+            rows.append({"library": "defaults_cn_power", "group": "defaults for parameters not measured", "item": k,
+                         "key": f"default:{k}", "value": None, "unit": str(raw.get("unit") or ""),
+                         "source": _text(raw.get("source")), "second_hand": bool(raw.get("second_hand")),
+                         "note": _text(raw.get("note"))})
+        else:
+            rows.append(_row("defaults_cn_power", "defaults for parameters not measured", k, f))
     return rows

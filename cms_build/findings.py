@@ -1,7 +1,9 @@
 """Findings: what a rule found, where, and which clause of the standard it enforces."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -16,7 +18,7 @@ def at_or_above(severity: str, threshold: str) -> bool:
     return _RANK[severity] <= _RANK[threshold]
 
 
-def format_path(path) -> str:
+def format_path(path: Iterable[object]) -> str:
     """A data path as people read it: ("targets", 0, "value") -> "targets[0].value"."""
     out = ""
     for part in path:
@@ -35,16 +37,16 @@ class Finding:
     file: str  # repository-relative, POSIX separators
     line: int = 1
     col: int = 1
-    clauses: tuple = ()
+    clauses: tuple[str, ...] = ()
     record: str | None = None
     path: str = ""
     hint: str = ""
     title: str = ""
 
-    def sort_key(self):
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.col, self.rule, self.message)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["clauses"] = list(self.clauses)
         return d
@@ -69,4 +71,4 @@ class Issue:
     path: str = ""
     hint: str = ""
     severity: str | None = None
-    clauses: tuple = field(default_factory=tuple)
+    clauses: tuple[str, ...] = field(default_factory=tuple)

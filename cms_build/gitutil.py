@@ -5,10 +5,11 @@ import io
 import subprocess
 import tarfile
 from pathlib import Path
+from .errors import CmsProblem
 
 
-class GitError(Exception):
-    pass
+class GitError(CmsProblem):
+    """git is missing or refused a command (its own message)."""
 
 
 def _git(cwd: Path, *args: str, binary: bool = False):

@@ -6,9 +6,13 @@ the organization's own checks and schemas, and build output.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from . import dates
 
 from .findings import Issue, format_path
 from .yamlsafe import Document
@@ -34,6 +38,24 @@ def parse_path(path) -> tuple:
     return tuple(out)
 
 
+# The envelope's statuses (schemas/envelope.schema.json), in the two senses rules need.
+INACTIVE = frozenset({"superseded", "withdrawn"})  # no longer in force: leave out of current figures
+DONE = frozenset({"approved", "superseded"})  # an activity (review, assessment) that took place
+
+
+def known_by(record, as_of: dt.date) -> bool:
+    """Whether a record was known at the as-of date: neither approved nor effective after it.
+
+    A check run at an earlier as-of date leaves later records out, so that the same run
+    repeated later gives the same result. (record: a Record or anything with .get.)
+    """
+    for name in ("approved_on", "effective"):
+        day = dates.parse(record.get(name))
+        if day is not None and day > as_of:
+            return False
+    return True
+
+
 def valid_id(value) -> bool:
     return isinstance(value, str) and bool(_ID_RE.match(value))
 
@@ -51,7 +73,7 @@ class Record:
     extra: dict = field(default_factory=dict)
 
     # -- reading -------------------------------------------------------------------------
-    def get(self, path, default=None):
+    def get(self, path: Any, default: Any = None) -> Any:
         node = self.data
         for part in parse_path(path):
             if isinstance(part, int):
@@ -73,6 +95,23 @@ class Record:
     @property
     def confidentiality(self) -> str:
         return str(self.data.get("confidentiality") or "internal")
+
+    @property
+    def is_current(self) -> bool:
+        """Not superseded or withdrawn (a draft is current, though not yet approved)."""
+        return self.status not in INACTIVE
+
+    def known_by(self, as_of: dt.date) -> bool:
+        return known_by(self, as_of)
+
+    def date(self, path) -> dt.date | None:
+        """A date field as a date (None when absent or not a date)."""
+        return dates.parse(self.get(path))
+
+    def number(self, path) -> float | None:
+        """A numeric field as a number (None when absent or not a number; booleans are not numbers)."""
+        value = self.get(path)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
     def where(self, path=()) -> tuple[int, int]:
         return self.doc.where(parse_path(path))

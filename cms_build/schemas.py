@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - the pure-Python validator explains and
     jsonschema_rs = None
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+from .errors import CmsProblem
 
 SCHEMA_BASE = "https://cms-as-code.org/schemas/"
 
@@ -35,7 +36,7 @@ ANY = "*"  # pattern element: every item of an array
 VALUES = "{}"  # pattern element: every value of an object used as a map
 
 
-class SchemaError(Exception):
+class SchemaError(CmsProblem):
     """A schema file itself is broken: this is the organization's or the project's bug."""
 
 

@@ -30,6 +30,7 @@ import re
 import threading
 
 import pint
+from .errors import CmsProblem
 
 __all__ = [
     "C_TO_CO2",
@@ -123,13 +124,11 @@ _registry: pint.UnitRegistry | None = None
 _lock = threading.Lock()
 
 
-class UnitError(ValueError):
+class UnitError(CmsProblem, ValueError):
     """A unit that cannot be read, or a conversion between different kinds of quantity."""
 
     def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+        super().__init__(message, hint=hint)
 
     def __str__(self) -> str:
         return f"{self.message} (hint: {self.hint})" if self.hint else self.message
@@ -265,7 +264,24 @@ def dimension_name(unit) -> str:
         for d2, n2 in _dimension_names[1:]:
             if dim == d1 / d2:
                 return f"{n1} per {n2}"
-    return str(dim)
+    return _dimension_words(dim)
+
+
+# Base dimensions in words, for a combination no reference unit names (never pint's "[mass]").
+_BASE_WORDS = {"[mass]": "mass", "[length]": "length", "[time]": "time", "[carbon]": "carbon mass",
+               "[co2e]": "CO2-equivalent mass", "[normal_volume]": "normal volume", "[currency]": "currency",
+               "[temperature]": "temperature", "[substance]": "amount of substance", "[current]": "current",
+               "[luminosity]": "luminosity"}
+
+
+def _dimension_words(dim) -> str:
+    def part(items):
+        return " × ".join(_BASE_WORDS.get(k, k.strip("[]")) + (f"^{abs(v):g}" if abs(v) != 1 else "") for k, v in items)
+    num = [(k, v) for k, v in sorted(dict(dim).items()) if v > 0]
+    den = [(k, v) for k, v in sorted(dict(dim).items()) if v < 0]
+    if not num:
+        return "1 per " + part(den)
+    return part(num) + (" per " + part(den) if den else "")
 
 
 def same_dimension(a, b) -> bool:

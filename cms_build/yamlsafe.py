@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from .errors import CmsProblem
 
 try:  # the C composer is several times faster; fall back to pure Python where absent
     from yaml import CSafeLoader as _Loader
@@ -41,7 +42,7 @@ Path_ = tuple  # a path into the data: ("targets", 0, "value")
 
 
 @dataclass
-class LoadError(Exception):
+class LoadError(CmsProblem):
     """A problem with a file as YAML: where, what, and how to fix it."""
 
     message: str

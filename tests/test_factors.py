@@ -259,3 +259,15 @@ def test_factor_is_frozen():
     assert isinstance(f, Factor)
     with pytest.raises(Exception):
         f.value = 1  # type: ignore[misc]
+
+
+def test_guideline_defaults_carry_second_hand_citations_and_never_guess():
+    of = factors.guideline_default("coal_oxidation")
+    assert (of.value, of.unit, of.second_hand) == (0.99, "1", True)
+    assert "not checked against the original" in of.source
+    assert factors.guideline_default("coal_carbon_content_unmeasured_2019").value == 33.56
+    with pytest.raises(factors.FactorKeyError) as exc:  # a figure not found is not invented
+        factors.guideline_default("coal_carbon_content_unmeasured_2022")
+    assert "NOT FOUND" in str(exc.value)
+    rows = {r["key"]: r for r in factors.library_table()}
+    assert rows["default:coal_carbon_content_unmeasured_2022"]["value"] is None

@@ -163,3 +163,11 @@ def test_coal_rate_in_grams_of_coal_equivalent():
     # 300 gce/kWh = 300 × 10^-6 tce / 10^-3 MWh = 0.3 tce/MWh = 300 kgce/MWh
     assert convert(300, "gce/kWh", "kgce/MWh") == pytest.approx(300)
     assert convert(300, "gce/kWh", "tce/MWh") == pytest.approx(0.3)
+
+
+def test_dimension_name_of_an_unnamed_combination_is_in_words():
+    # tC/MWh/t is carbon per energy per mass: no reference unit names it, so the base dimensions
+    # are spelled out, never pint's "[carbon] * [time] ** 2 / ..."
+    name = units.dimension_name("tC/MWh/t")
+    assert name == "carbon mass × time^2 per length^2 × mass^2"
+    assert "[" not in name and "**" not in name

@@ -16,6 +16,8 @@ hold several. Both are computed here, by one function::
     result.parameters     # [{name, symbol, value, unit, basis, origin, citation, source, note}]
     result.gaps           # [{period, status, value, source}] substituted values (A.9.1.1 b)
     result.energy         # Traced TJ: fuel combustion's heat AD = FC × NCV (None otherwise)
+    result.gas_origin     # methane under AR6: {gas, origin, why, key} (None otherwise)
+    result.cems           # raw CEMS: {file, intervals, valid, invalid, missing, substituted} (None otherwise)
     result.as_dict()      # JSON for ctx.results
 
     line_parameters(line, base=("line",))  # (path, spec) of every parameter written in a line
@@ -29,16 +31,27 @@ Arguments:
     root      the repository root, for CSV files (optional)
     lookup    id -> Record, to read emission_factor records named by ``record:`` (optional)
     defaults  {"grid": <grid key>, "heat": <heat key>}: the library factors to use for
-              purchased electricity / heat when the line gives none (settings.emissions)
+              purchased electricity / heat when the line gives none (settings.emissions);
+              also "ch4_combustion_origin" (setting) and "source_category", "source_fuel" (the
+              emission_source record), which tell the origin of methane
 
-Formulas (Annex F; power-sector guideline of 2013, as Annex E's tables use them):
+Formulas (Annex F; the power-sector guidelines, as Annex E's tables use them; citations of the
+current MEE guideline 企业温室气体排放核算与报告指南 发电设施 (2022 revision) are second-hand and
+marked "not checked against the original" wherever they appear):
 
-- emission_factor (F.2, F.1):  E = AD × EF × GWP. For a fuel without a direct EF:
-  AD = FC × NCV (an energy, TJ) and EF = CC × OF × 44/12 (tCO2/TJ). Further gases of the
-  same activity (``other_gases``) each add AD × EF_gas × GWP_gas.
+- emission_factor (F.2, F.1):  E = AD × EF × GWP. For a fuel without a direct EF the unit of
+  carbon_content decides: per heat (tC/TJ, tC/GJ) AD = FC × NCV (TJ) and EF = CC × OF × 44/12;
+  per mass (%, tC/t: elemental carbon) E = FC × C_ar × OF × 44/12 with no NCV (an NCV given
+  still yields the heat). ``months`` computes each month from its own consumption and
+  measurements and sums them; a parameter given as ``samples`` is their fuel-weighted mean.
+  Further gases of the same activity (``other_gases``) each add AD × EF_gas × GWP_gas.
 - mass_balance (F.3, F.2):     E = [Σ(M_I × CC_I) − Σ(M_O × CC_O)] × ω × GWP, ω = 44/12
   tCO2/tC for CO2 unless given.
-- measurement (F.4):           E = Σ_i m_i × GWP, m_i the measured mass per period.
+- measurement (F.4):           E = Σ_i m_i × GWP, m_i the measured mass per period; or, from a
+  raw CEMS file (``cems``), m_h = Q_std,dry × C × ρ × Δt per hour with invalid and missing
+  hours substituted by the named method (HJ 75-2017 / HJ 76-2017 conventions).
+- GWP: the set of the settings; under AR6 methane takes the fossil or non-fossil value by the
+  origin :func:`methane_origin` infers or the line states (``gas_origin``).
 - desulfurization:             E = B × I × EF × TR (CO2).
 - purchased_electricity/heat:  E = (purchased − exported) × EF (CO2), EF from the line or
   the library default named in the settings.
@@ -57,6 +70,7 @@ from cms_build import factors, units
 from cms_build.calc import activity_rows
 from cms_build.findings import format_path
 from cms_build.trace import Input, Traced, library_source, record_source
+from ..errors import CmsProblem
 
 METHODS = ("emission_factor", "mass_balance", "measurement", "desulfurization",
            "purchased_electricity", "purchased_heat")
@@ -83,21 +97,20 @@ _C_TO_CO2_SOURCE = {
 }
 
 _SYMBOLS = {"ncv": "NCV", "carbon_content": "CC", "oxidation": "OF", "ef": "EF", "purity": "I",
-            "conversion_rate": "TR", "omega": "ω"}
-_NAMES = {"ncv": "低位发热量 net calorific value", "carbon_content": "单位热值含碳量 carbon content per unit heat",
+            "conversion_rate": "TR", "omega": "ω", "density": "ρ"}
+_NAMES = {"ncv": "低位发热量 net calorific value", "carbon_content": "含碳量 carbon content",
+          "density": "CO2 密度（标准状态）CO2 density at standard conditions",
           "oxidation": "碳氧化率 oxidation rate", "ef": "排放因子 emission factor",
           "purity": "碳酸盐含量 carbonate purity", "conversion_rate": "转化率 conversion rate",
           "omega": "转换系数 conversion factor"}
 
 
-class CalcError(ValueError):
+class CalcError(CmsProblem, ValueError):
     """An input that cannot be computed: message, the field's path in the record, a hint."""
 
     def __init__(self, message: str, path: tuple = (), hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, hint=hint)
         self.path = tuple(path)
-        self.hint = hint
 
     def __str__(self) -> str:
         where = format_path(self.path)
@@ -144,6 +157,8 @@ class LineResult:
     instruments: list = field(default_factory=list)
     data_source: str = ""
     energy: Traced | None = None  # fuel combustion: the heat AD = FC × NCV in TJ (table E.2)
+    gas_origin: dict | None = None  # methane: {gas, origin (fossil | non-fossil | None), why, key}
+    cems: dict | None = None  # raw CEMS: {file, intervals, valid, invalid, missing, substitution, substituted}
 
     def as_dict(self) -> dict:
         return {
@@ -156,6 +171,8 @@ class LineResult:
             "gaps": list(self.gaps), "instruments": list(self.instruments),
             "data_source": self.data_source,
             "energy": self.energy.as_dict() if self.energy else None,
+            "gas_origin": dict(self.gas_origin) if self.gas_origin else None,
+            "cems": dict(self.cems) if self.cems else None,
         }
 
 
@@ -172,6 +189,8 @@ class _Env:
         self.params: list[Param] = []
         self.gaps: list[dict] = []
         self.energy: Traced | None = None
+        self.origin: dict | None = None  # methane origin used for the GWP (AR6), see methane_origin
+        self.cems: dict | None = None  # raw CEMS file: counts and substituted intervals
 
     def at(self, *parts) -> tuple:
         return self.path + tuple(parts)
@@ -213,19 +232,79 @@ def _mag(q, unit_text: str) -> float:
     return float(q.to(units.parse_unit(unit_text)).magnitude)
 
 
+#: Methane GWP by origin (AR6 WG1 Table 7.15 gives fossil and non-fossil methane their own values).
+#: A set whose table has the keys below uses them; other sets have one methane value.
+CH4_ORIGIN_KEYS = {"fossil": "CH4-fossil", "non-fossil": "CH4-non-fossil"}
+ORIGIN_READING = ("the origin of methane follows from the method and the fuel: fuel combustion and fugitive "
+                  "coal, oil and gas are fossil (the reading of issue 15; the GHG Protocol's AR6 table is reported "
+                  "second-hand to put combustion methane under non-fossil: setting emissions.ch4_combustion_origin)")
+
+
+def methane_origin(line: dict, defaults: dict | None) -> tuple[str | None, str]:
+    """(origin, why) of the methane of a line: "fossil", "non-fossil" or None when it cannot be told.
+
+    Stated on the line (gas_origin) it is that. Otherwise: fuel combustion of a fuel of the library
+    (all of them fossil: coal, oil products, natural and other fossil gas) takes the combustion
+    reading (setting emissions.ch4_combustion_origin, by default fossil); a fugitive source of such
+    a fuel (coal mine, oil and gas) is fossil. Anything else is unknown and asked for."""
+    defaults = defaults or {}
+    stated = line.get("gas_origin")
+    if stated in CH4_ORIGIN_KEYS:
+        return stated, "stated on the line (gas_origin)"
+    fuel = line.get("fuel") or defaults.get("source_fuel")
+    known = False
+    if fuel:
+        try:
+            factors.fuel(str(fuel))
+            known = True
+        except KeyError:
+            known = False
+    category = defaults.get("source_category")
+    if known and category == "fugitive":
+        return "fossil", f"fugitive methane of {fuel}, a fossil fuel"
+    if known and line.get("method") == "emission_factor" and category in (None, "fuel_combustion"):
+        origin = defaults.get("ch4_combustion_origin") or "fossil"
+        return origin, f"combustion of {fuel}, a fossil fuel (emissions.ch4_combustion_origin: {origin})"
+    return None, ""
+
+
 def _gwp(env: _Env, gas: str, path: tuple) -> Param:
+    key, note = gas, f"GWP-100, {env.gwp_set}"
+    if factors._canon(gas) == "CH4":
+        origin, why = methane_origin(env.line, env.defaults)
+        has_origin = all(_has_gwp(env.gwp_set, k) for k in CH4_ORIGIN_KEYS.values())
+        if has_origin and origin:
+            key = CH4_ORIGIN_KEYS[origin]
+            note += f"; methane origin {origin}: {why}"
+            env.origin = {"gas": gas, "origin": origin, "why": why, "key": key}
+        elif has_origin:
+            note += ("; methane origin not stated and not inferable: the plain CH4 value is used; "
+                     "state gas_origin: fossil or non-fossil")
+            env.origin = {"gas": gas, "origin": None, "why": "", "key": gas}
+    elif factors._canon(gas) in ("CH4FOSSIL", "CH4NONFOSSIL") and not _has_gwp(env.gwp_set, gas):
+        key = "CH4"
+        note += f"; {env.gwp_set} gives one methane value: {gas} takes the CH4 value"
     try:
-        f = factors.gwp(env.gwp_set, gas)
+        f = factors.gwp(env.gwp_set, key)
     except KeyError as exc:
         raise CalcError(str(exc), path, "name a gas of the GWP table, or choose another gwp_set in cms.yaml") from None
     return Param("gwp", f.quantity(), float(f.value), f.unit, library_source(f.key, f.source, f.second_hand),
-                 "default", "library", f.source, f"GWP-100, {env.gwp_set}", (), f.second_hand)
+                 "default", "library", f.source, note, (), f.second_hand)
+
+
+def _has_gwp(gwp_set: str, gas: str) -> bool:
+    try:
+        factors.gwp(gwp_set, gas)
+        return True
+    except KeyError:
+        return False
 
 
 # ---------------------------------------------------------------------------- parameters
 def _library_factor(key: str):
     """A library Factor by the keys the schema allows: fuel:<fuel>:<param>, grid:<key>,
-    heat:<key>, carbonate:<key>, carbonate:formula:<item>."""
+    heat:<key>, carbonate:<key>, carbonate:formula:<item>, default:<key> (power-sector defaults
+    for parameters not measured, cms_build/data/factors/defaults_cn_power.yaml)."""
     kind, _, rest = key.partition(":")
     if kind == "fuel":
         fuel_key, _, pname = rest.rpartition(":")
@@ -254,8 +333,13 @@ def _library_factor(key: str):
             return factors.Factor(float(entry["value"]), str(entry.get("unit", "1")), formula["source"],
                                   bool(formula.get("second_hand")), str(entry.get("note", "")), key)
         return factors.carbonate(rest)
+    if kind == "default":
+        f = factors.guideline_default(rest)
+        return factors.Factor(f.value, f.unit, f.source, f.second_hand,
+                              "; ".join(x for x in ("缺省值 DEFAULT for a parameter not measured: allowed only where the "
+                                                    "monitoring plan says basis default", f.note) if x), f.key)
     raise factors.FactorKeyError(f"unknown library key {key!r}: use fuel:<fuel>:<parameter>, grid:<key>, "
-                                 "heat:default or carbonate:<key>")
+                                 "heat:default, carbonate:<key> or default:<key>")
 
 
 def _from_factor(name: str, f, path: tuple, origin: str, note: str) -> Param:
@@ -315,14 +399,51 @@ def _param(env: _Env, name: str, spec, *, default_key: str | None = None, defaul
         env.params.append(p)
         return p
     value, unit = spec.get("value"), spec.get("unit")
+    sample_note = ""
+    if value is None and spec.get("samples") is not None:
+        value, sample_note = _samples_mean(spec.get("samples"), base + ("samples",))
     q = _q(value, unit, base + ("unit",))
-    basis = spec.get("basis") or ("measured" if spec.get("test_standard") or spec.get("lab") else "unspecified")
+    basis = spec.get("basis") or ("measured" if spec.get("test_standard") or spec.get("lab") or sample_note else "unspecified")
     extra = ", ".join(str(x) for x in (spec.get("test_standard"), spec.get("lab"), spec.get("report")) if x)
     citation = "; ".join(str(x) for x in (spec.get("source"), extra) if x)
-    p = Param(name, q, float(value), str(unit), env.source(*base[len(env.path):], "value"), basis, "inline",
-              citation, str(spec.get("note") or ""), base)
+    src = env.source(*base[len(env.path):], "samples" if sample_note else "value")
+    p = Param(name, q, float(value), str(unit), src, basis, "inline",
+              citation, "; ".join(x for x in (sample_note, str(spec.get("note") or "")) if x), base)
     env.params.append(p)
     return p
+
+
+def _samples_mean(samples, path: tuple) -> tuple[float, str]:
+    """A parameter measured per batch or per sample: Σ value × weight / Σ weight, the weight being
+    the fuel the sample stands for (the power guideline weights the carbon content and NCV of a
+    month by the coal fired); the plain mean when no sample has a weight. The note lists them."""
+    if not isinstance(samples, list) or not samples:
+        raise CalcError("samples must list at least one sample", path, "add {value: ..., weight: ...}")
+    vals, weights = [], []
+    for i, smp in enumerate(samples):
+        v = smp.get("value") if isinstance(smp, dict) else None
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise CalcError(f"sample {i + 1} has no finite value", path + (i, "value"), "write a plain number")
+        w = smp.get("weight")
+        if w is not None and (isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0):
+            raise CalcError(f"sample {i + 1} has a weight that is not a non-negative number", path + (i, "weight"))
+        vals.append(float(v))
+        weights.append(w)
+    given = [w for w in weights if w is not None]
+    if given and len(given) < len(weights):
+        raise CalcError(f"{len(given)} of {len(weights)} samples have a weight: the weighted mean cannot be computed",
+                        path, "give every sample its weight (the fuel it represents), or none")
+    if given:
+        total = sum(given)
+        if total <= 0:
+            raise CalcError("the samples' weights add up to zero", path, "weigh each sample by the fuel it represents")
+        mean = sum(v * w for v, w in zip(vals, weights)) / total
+        how = (f"weighted mean of {len(vals)} samples: ("
+               + " + ".join(f"{_fmt(v)} × {_fmt(w)}" for v, w in zip(vals, weights)) + f") / {_fmt(total)} = {_fmt(mean)}")
+    else:
+        mean = sum(vals) / len(vals)
+        how = f"mean of {len(vals)} samples: (" + " + ".join(_fmt(v) for v in vals) + f") / {len(vals)} = {_fmt(mean)}"
+    return mean, how
 
 
 def _dimensionless(p: Param) -> float:
@@ -433,7 +554,11 @@ def _gas_result(env: _Env, gas: str, mass_q, formula: str, method: str, inputs: 
     value = mass * g.value
     t = Traced(value, U_CO2E, label=f"{label} {gas}".strip(), formula=formula, method=method)
     t.inputs.extend(inputs)
-    t.add("GWP", f"GWP-100 {gas} ({env.gwp_set})", g.value, g.unit, g.source)
+    plain = g.note == f"GWP-100, {env.gwp_set}"
+    t.add("GWP", f"GWP-100 {g.source.get('library', gas).split(':')[-1]} ({env.gwp_set})", g.value, g.unit, g.source,
+          "" if plain else g.note)
+    if not plain:
+        t.notes.append(g.note)  # the methane origin and why, on the trace
     t.steps.extend(steps)
     t.notes.append(f"m_{gas} = {_fmt(mass)} t; E = m × GWP = {_fmt(mass)} × {_fmt(g.value)} = {_fmt(value)} tCO2e")
     t.notes.append(f"GWP set: {env.gwp_set}")
@@ -447,10 +572,170 @@ def _product_check(q, want: str, what: str, path: tuple, hint: str):
 
 
 # ---------------------------------------------------------------------------- methods
+def _carbon_kind(cc: Param, fc_q) -> str:
+    """What a carbon content measures, decided by its unit alone (one pint registry):
+    "per_heat" (单位热值含碳量, tC/TJ, tC/GJ) or "per_amount" (元素碳含量: %, tC/t, or carbon per
+    unit of the fuel consumed, e.g. tC/10^4 Nm3). Anything else is refused in words."""
+    q = cc.quantity
+    if _is(q, "tC/TJ"):
+        return "per_heat"
+    if q.dimensionless and _is(fc_q, "t"):
+        return "per_amount"  # a mass fraction of a fuel given as a mass: FC × C is a mass of carbon
+    if _is(fc_q * q, U_CARBON):
+        return "per_amount"
+    unit_path = cc.path + (("unit",) if cc.origin == "inline" else ())
+    raise CalcError(f"carbon content must be per mass, e.g. % or tC/t, or per heat, e.g. tC/TJ; "
+                    f"{cc.unit} measures {units.dimension_name(q.units)}"
+                    + ("" if _is(fc_q, "t") else f" (and per mass needs the fuel consumed as a mass, not {units.dimension_name(fc_q.units)})"),
+                    unit_path, "write the elemental carbon content as % or tC/t (企业温室气体排放核算与报告指南 发电设施: "
+                               "收到基元素碳含量), or the carbon per unit heat in tC/TJ or tC/GJ")
+
+
+def _fuel_co2(env: _Env, fc_t: Traced, fc_q, specs: dict, bases: dict, fd, tag: str = "") -> tuple:
+    """CO2 of one fuel amount: (CO2 quantity, steps, inputs, formula, energy Traced or None).
+
+    Per heat: AD = FC × NCV, EF = CC × OF × 44/12, E = AD × EF (F.2, F.1).
+    Per amount (elemental carbon, the power guideline's method): E = FC × C × OF × 44/12; no NCV is
+    needed, and an NCV given still yields the heat for table E.2."""
+    sfx = f"[{tag}]" if tag else ""
+    energy_q, energy_t = (fc_q, fc_t) if _is(fc_q, U_ENERGY) else (None, None)
+    cc = _param(env, "carbon_content", specs.get("carbon_content"), base=bases["carbon_content"],
+                default_key=f"fuel:{fd.key}:carbon_content" if fd and fd.carbon_content else None,
+                default_why=f"default carbon content of {fd.key}" if fd else "",
+                required="the fuel formula needs the carbon content: per mass (elemental carbon, % or tC/t) or per "
+                         "unit heat (tC/TJ)"
+                         + (f"; the guideline requires it to be measured for {fd.key} ({fd.carbon_content_method})"
+                            if fd and not fd.carbon_content else ""))
+    kind = "per_heat" if energy_q is not None and _is(cc.quantity, "tC/TJ") else _carbon_kind(cc, fc_q)
+    ncv_spec = specs.get("ncv")
+    if energy_q is None and (kind == "per_heat" or ncv_spec is not None):
+        ncv = _param(env, "ncv", ncv_spec, base=bases["ncv"],
+                     default_key=f"fuel:{fd.key}:ncv" if fd and fd.ncv else None,
+                     default_why=f"default NCV of {fd.key}" if fd else "",
+                     required="the fuel formula with a carbon content per unit heat needs the net calorific value "
+                              "(AD = FC × NCV)"
+                              + (f"; the guideline requires it to be measured for {fd.key} ({fd.ncv_method})" if fd and not fd.ncv else ""))
+        if cc in env.params:  # keep the trace's order NCV, CC, OF (AD before EF)
+            env.params.remove(cc)
+            env.params.append(cc)
+        raw = fc_q * ncv.quantity
+        _product_check(raw, U_ENERGY, f"fuel consumed in {fc_t.unit} × NCV in {ncv.unit}",
+                       ncv.path + (("unit",) if ncv.origin == "inline" else ()),
+                       f"give the NCV per unit of the fuel consumed, e.g. GJ/t or kJ/kg for {fc_t.unit}"
+                       if _is(fc_q, "t") else f"give the NCV per {fc_t.unit}, e.g. kJ/Nm3 for gas in Nm3")
+        energy = _mag(raw, U_ENERGY)
+        energy_t = Traced(energy, U_ENERGY, label="AD" + sfx, formula="AD = FC × NCV", method="F.2")
+        energy_t.add("FC", "燃料消耗量 fuel consumed", fc_t.value, fc_t.unit, {"step": "FC"})
+        energy_t.inputs.append(ncv.input())
+        energy_t.steps.append(fc_t)
+        energy_t.notes.append(f"{_fmt(fc_t.value)} {fc_t.unit} × {_fmt(ncv.value)} {ncv.unit} = {_fmt(energy)} TJ "
+                              "(units converted by cms_build.units)")
+        energy_q = units.registry().Quantity(energy, units.parse_unit(U_ENERGY))
+    of = _param(env, "oxidation", specs.get("oxidation"), base=bases["oxidation"],
+                default_key=f"fuel:{fd.key}:oxidation" if fd else None,
+                default_why=f"default oxidation rate of {fd.key}" if fd else "",
+                required="the fuel formula needs the oxidation rate OF")
+    of_v = _dimensionless(of)
+    if kind == "per_heat":
+        cc_v = _mag(cc.quantity, "tC/TJ")
+        ef_v = cc_v * of_v * units.C_TO_CO2
+        ef_t = Traced(ef_v, "tCO2/TJ", label="EF" + sfx, formula="EF = CC × OF × 44/12", method="F.2")
+        ef_t.inputs.extend([cc.input(), of.input()])
+        ef_t.add("44/12", "二氧化碳与碳的分子量之比 CO2/C", units.C_TO_CO2, "tCO2/tC", _C_TO_CO2_SOURCE)
+        ef_t.notes.append(f"{_fmt(cc_v)} tC/TJ × {_fmt(of_v)} × 44/12 = {_fmt(ef_v)} tCO2/TJ")
+        e_q = energy_q * units.registry().Quantity(ef_v, units.parse_unit("tCO2/TJ"))
+        inputs = [Input("AD", "活动水平（热量）activity data (heat)", energy_t.value, U_ENERGY, {"step": "AD" + sfx}),
+                  Input("EF", "排放因子 emission factor", ef_v, "tCO2/TJ", {"step": "EF" + sfx})]
+        return e_q, [energy_t, ef_t], inputs, "E = AD × EF × GWP", energy_t
+    c_q = fc_q * cc.quantity
+    carbon = _mag(c_q, U_GAS) if cc.quantity.dimensionless else _mag(c_q, U_CARBON)
+    c_t = Traced(carbon, U_CARBON, label="C" + sfx, formula="C = FC × C_ar", method="F.2")
+    c_t.add("FC", "燃料消耗量 fuel consumed", fc_t.value, fc_t.unit, {"step": "FC"})
+    cc_in = cc.input("C_ar")
+    cc_in.name = "元素碳含量 elemental carbon content"
+    c_t.inputs.append(cc_in)
+    c_t.steps.append(fc_t)
+    c_t.notes.append(f"{_fmt(fc_t.value)} {fc_t.unit} × {_fmt(cc.value)} {cc.unit} = {_fmt(carbon)} tC"
+                     + (" (mass fraction: FC × C is the mass of carbon)" if cc.quantity.dimensionless else ""))
+    co2 = carbon * of_v * units.C_TO_CO2
+    e_q = units.registry().Quantity(co2, units.parse_unit("tCO2"))
+    inputs = [Input("C", "燃料含碳量 carbon in the fuel", carbon, U_CARBON, {"step": "C" + sfx}), of.input(),
+              Input("44/12", "二氧化碳与碳的分子量之比 CO2/C", units.C_TO_CO2, "tCO2/tC", _C_TO_CO2_SOURCE)]
+    steps = [c_t] + ([energy_t] if energy_t is not None else [])
+    return e_q, steps, inputs, "E = FC × C_ar × OF × 44/12 × GWP", energy_t
+
+
+_MONTH_PARAMS = ("ncv", "carbon_content", "oxidation")
+
+
+def _monthly(env: _Env, fd) -> tuple:
+    """Monthly accounting (the power guideline computes each month from that month's consumption,
+    measured carbon content and NCV; the year is the sum of the months). A month without a
+    parameter takes the line's (e.g. one oxidation rate for the year)."""
+    months = env.line.get("months") or []
+    if not isinstance(months, list) or not months:
+        raise CalcError("months must list at least one month", env.at("months"), "add {period: 2025-01, consumption: ...}")
+    ureg = units.registry()
+    total_q, fc_total_q, energy_total, unit0 = None, None, 0.0, None
+    fc_total_t = Traced(0.0, "", label="FC", formula="FC = Σ FC_m (months)")
+    month_steps, energy_steps, all_energy = [], [], True
+    seen = set()
+    for i, m in enumerate(months):
+        base = env.at("months", i)
+        if not isinstance(m, dict):
+            raise CalcError("each month must be a mapping with period and consumption", base)
+        period = str(m.get("period") or "")
+        if not period:
+            raise CalcError("the month has no period", base + ("period",), "write e.g. period: 2025-01")
+        if period in seen:
+            raise CalcError(f"the month {period} is listed twice", base + ("period",), "give each month once")
+        seen.add(period)
+        qd = m.get("consumption")
+        if not isinstance(qd, dict):
+            raise CalcError(f"month {period} has no consumption", base + ("consumption",),
+                            "add consumption: {value: ..., unit: t}")
+        fc_q = _q(qd.get("value"), qd.get("unit"), base + ("consumption", "unit"))
+        fc_t = Traced(float(qd["value"]), str(qd["unit"]), label=f"FC[{period}]", formula="FC = recorded value")
+        fc_t.add(f"FC[{period}]", "燃料消耗量 fuel consumed", float(qd["value"]), str(qd["unit"]),
+                 env.source("months", i, "consumption", "value"))
+        if unit0 is None:
+            unit0 = fc_q.units
+        elif fc_q.dimensionality != unit0.dimensionality:
+            raise CalcError(f"month {period}: consumption in {qd['unit']} is not the same kind of amount as the first month's",
+                            base + ("consumption", "unit"), f"give every month in {unit0:~}")
+        specs = {n: (m.get(n) if m.get(n) is not None else env.line.get(n)) for n in _MONTH_PARAMS}
+        bases = {n: (base + (n,) if m.get(n) is not None else env.at(n)) for n in _MONTH_PARAMS}
+        e_q, steps, inputs, formula, energy_t = _fuel_co2(env, fc_t, fc_q, specs, bases, fd, tag=period)
+        co2 = _mag(e_q, "tCO2")
+        mt = Traced(co2, "tCO2", label=f"E[{period}]", formula=formula.replace(" × GWP", ""), method="F.2")
+        mt.inputs.extend(inputs)
+        mt.steps.extend(steps)
+        mt.notes.append(f"month {period}: {_fmt(co2)} tCO2")
+        month_steps.append(mt)
+        fc_total_t.add(f"FC[{period}]", "燃料消耗量 fuel consumed", fc_t.value, fc_t.unit, {"step": f"FC[{period}]"})
+        fc_total_q = fc_q if fc_total_q is None else fc_total_q + fc_q
+        total_q = e_q if total_q is None else total_q + e_q
+        if energy_t is None:
+            all_energy = False
+        else:
+            energy_total += energy_t.value
+            energy_steps.append(energy_t)
+    fc_total_t.value = float(fc_total_q.to(unit0).magnitude)
+    fc_total_t.unit = str(months[0]["consumption"]["unit"])
+    year = Traced(_mag(total_q, "tCO2"), "tCO2", label="E (Σ months)", formula="E = Σ_m E_m", method="F.2")
+    year.steps.extend(month_steps)
+    year.notes.append(f"{len(month_steps)} months: " + " + ".join(_fmt(s.value) for s in month_steps)
+                      + f" = {_fmt(year.value)} tCO2")
+    if all_energy:
+        env.energy = Traced(energy_total, U_ENERGY, label="AD", formula="AD = Σ_m FC_m × NCV_m", method="F.2")
+        env.energy.steps.extend(energy_steps)
+    inputs = [Input("E_m", "各月排放量 monthly emissions", year.value, "tCO2", {"step": "E (Σ months)"})]
+    return total_q, [year], inputs, fc_total_t
+
+
 def _emission_factor(env: _Env) -> tuple[list, Traced]:
     line = env.line
     gas = str(line.get("gas") or "CO2")
-    ad_t, ad_q = _activity(env, line.get("activity"), "活动水平 activity data", "AD", env.at("activity"))
     fuel_key = line.get("fuel")
     fd = None
     if fuel_key:
@@ -458,6 +743,22 @@ def _emission_factor(env: _Env) -> tuple[list, Traced]:
             fd = factors.fuel(fuel_key)
         except KeyError:
             fd = None  # a fuel the library does not know: every parameter must be given
+    if line.get("months") is not None:
+        if gas.upper() != "CO2" or line.get("ef") is not None:
+            raise CalcError("monthly accounting computes CO2 from each month's carbon content; it takes no ef",
+                            env.at("months"), "remove ef (or months), and give further gases under other_gases")
+        if line.get("activity") is not None:
+            raise CalcError("give the consumption either per month (months) or as activity, not both",
+                            env.at("activity"), "remove activity: the year is the sum of the months")
+        e_q, steps, inputs, fc_t = _monthly(env, fd)
+        results = [_gas_result(env, "CO2", e_q, "E = Σ_m FC_m × C_m × OF × 44/12 (or Σ_m AD_m × EF_m) × GWP", "F.2",
+                               inputs, steps, env.at("gas"), "E")]
+        ad_t, ad_q = fc_t, None
+        for i, og in enumerate(line.get("other_gases") or []):
+            raise CalcError("other_gases with monthly accounting are not supported: give them on a line of their own",
+                            env.at("other_gases", i), "move the CH4/N2O line to its own activity_data record")
+        return results, ad_t
+    ad_t, ad_q = _activity(env, line.get("activity"), "活动水平 activity data", "AD", env.at("activity"))
     results = []
     energy_q, energy_t = None, None
     if _is(ad_q, U_ENERGY):
@@ -477,52 +778,18 @@ def _emission_factor(env: _Env) -> tuple[list, Traced]:
             raise CalcError(f"without an ef, the fuel formula gives CO2 only, but gas is {gas}", env.at("gas"),
                             "give ef for this gas, or set gas: CO2")
         if energy_q is None:
-            ncv = _param(env, "ncv", line.get("ncv"),
-                         default_key=f"fuel:{fd.key}:ncv" if fd and fd.ncv else None,
-                         default_why=f"default NCV of {fd.key}" if fd else "",
-                         required="the fuel formula needs the net calorific value (AD = FC × NCV)"
-                                  + (f"; the guideline requires it to be measured for {fd.key} ({fd.ncv_method})" if fd and not fd.ncv else ""))
-            raw = ad_q * ncv.quantity
-            _product_check(raw, U_ENERGY, f"fuel consumed in {ad_t.unit} × NCV in {ncv.unit}",
-                           ncv.path + (("unit",) if ncv.origin == "inline" else ()),
-                           f"give the NCV per unit of the fuel consumed, e.g. GJ/t or kJ/kg for {ad_t.unit}"
-                           if _is(ad_q, "t") else f"give the NCV per {ad_t.unit}, e.g. kJ/Nm3 for gas in Nm3")
-            energy = _mag(raw, U_ENERGY)
-            energy_t = Traced(energy, U_ENERGY, label="AD", formula="AD = FC × NCV", method="F.2")
-            energy_t.add("FC", "燃料消耗量 fuel consumed", ad_t.value, ad_t.unit, {"step": "FC"})
-            energy_t.inputs.append(ncv.input())
             ad_t.label = "FC"
             ad_t.formula = ad_t.formula.replace("AD", "FC")
             for inp in ad_t.inputs:
                 inp.symbol = inp.symbol.replace("AD", "FC", 1)
-            energy_t.steps.append(ad_t)
-            energy_t.notes.append(f"{_fmt(ad_t.value)} {ad_t.unit} × {_fmt(ncv.value)} {ncv.unit} = {_fmt(energy)} TJ "
-                                  "(units converted by cms_build.units)")
-            energy_q = units.registry().Quantity(energy, units.parse_unit(U_ENERGY))
-        cc = _param(env, "carbon_content", line.get("carbon_content"),
-                    default_key=f"fuel:{fd.key}:carbon_content" if fd and fd.carbon_content else None,
-                    default_why=f"default carbon content of {fd.key}" if fd else "",
-                    required="the fuel formula needs the carbon content per unit heat (EF = CC × OF × 44/12)"
-                             + (f"; the guideline requires it to be measured for {fd.key} ({fd.carbon_content_method})" if fd and not fd.carbon_content else ""))
-        _product_check(energy_q * cc.quantity, U_CARBON, f"heat in TJ × carbon content in {cc.unit}",
-                       cc.path + (("unit",) if cc.origin == "inline" else ()), "give the carbon content per unit heat, e.g. tC/TJ")
-        of = _param(env, "oxidation", line.get("oxidation"),
-                    default_key=f"fuel:{fd.key}:oxidation" if fd else None,
-                    default_why=f"default oxidation rate of {fd.key}" if fd else "",
-                    required="the fuel formula needs the oxidation rate OF")
-        of_v = _dimensionless(of)
-        cc_v = _mag(cc.quantity, "tC/TJ")
-        ef_v = cc_v * of_v * units.C_TO_CO2
-        ef_t = Traced(ef_v, "tCO2/TJ", label="EF", formula="EF = CC × OF × 44/12", method="F.2")
-        ef_t.inputs.extend([cc.input(), of.input()])
-        ef_t.add("44/12", "二氧化碳与碳的分子量之比 CO2/C", units.C_TO_CO2, "tCO2/tC", _C_TO_CO2_SOURCE)
-        ef_t.notes.append(f"{_fmt(cc_v)} tC/TJ × {_fmt(of_v)} × 44/12 = {_fmt(ef_v)} tCO2/TJ")
-        env.energy = energy_t
-        e_q = energy_q * units.registry().Quantity(ef_v, units.parse_unit("tCO2/TJ"))
-        results.append(_gas_result(env, "CO2", e_q, "E = AD × EF × GWP", "F.2",
-                                   [Input("AD", "活动水平（热量）activity data (heat)", energy_t.value, U_ENERGY, {"step": "AD"}),
-                                    Input("EF", "排放因子 emission factor", ef_v, "tCO2/TJ", {"step": "EF"})],
-                                   [energy_t, ef_t], env.at("gas"), "E"))
+        specs = {n: line.get(n) for n in _MONTH_PARAMS}
+        bases = {n: env.at(n) for n in _MONTH_PARAMS}
+        e_q, steps, inputs, formula, e_t = _fuel_co2(env, ad_t, ad_q, specs, bases, fd)
+        if e_t is not None:
+            env.energy = e_t
+            energy_q = units.registry().Quantity(e_t.value, units.parse_unit(U_ENERGY))
+            energy_t = e_t
+        results.append(_gas_result(env, "CO2", e_q, formula, "F.2", inputs, steps, env.at("gas"), "E"))
     for i, og in enumerate(line.get("other_gases") or []):
         g = str(og.get("gas"))
         ef = _param(env, "ef", og.get("ef"), base=env.at("other_gases", i, "ef"))
@@ -603,6 +870,11 @@ def _mass_balance(env: _Env) -> tuple[list, None]:
 
 
 def _measurement(env: _Env) -> tuple[list, Traced]:
+    if env.line.get("cems") is not None:
+        if env.line.get("measured") is not None:
+            raise CalcError("give either measured (masses per period) or cems (raw CEMS data), not both",
+                            env.at("measured"), "keep one of them")
+        return _cems(env)
     gas = str(env.line.get("gas") or "CO2")
     m_t, m_q = _activity(env, env.line.get("measured"), f"实测 {gas} measured", "m", env.at("measured"))
     res = _gas_result(env, gas, m_q, "E = Σ m_i × GWP", "F.4",
@@ -613,6 +885,256 @@ def _measurement(env: _Env) -> tuple[list, Traced]:
     if env.line.get("measurement_method"):
         res[1].notes.append(f"measurement method: {env.line['measurement_method']}")
     return [res], m_t
+
+
+# ---------------------------------------------------------------------------- F.4 from raw CEMS data
+#: Standard conditions of CEMS flue gas data: 273.15 K and 101.325 kPa, dry gas (HJ 75-2017 and
+#: HJ 76-2017 conventions; clause numbers not checked against the original).
+T_STD_K, P_STD_KPA = 273.15, 101.325
+#: CO2 density at standard conditions used by the issue's hand check and common CEMS practice;
+#: an organization gives its own (cems.density) with its source.
+CO2_DENSITY_DEFAULT = {"value": 1.977, "unit": "kg/Nm3",
+                       "source": "CO2 density at 0 °C and 101.325 kPa, 1.977 kg/m3 (real gas; 44.0095/22.414 = 1.9635 "
+                                 "for an ideal gas); program default, give cems.density with the source you follow"}
+CEMS_SUBSTITUTIONS = ("previous_valid", "mean_of_adjacent", "maximum_of_valid", "none")
+CEMS_MAX_ROWS = 600_000  # > 60 years of hourly rows or a year at one-minute resolution: refuse beyond
+CEMS_MAX_BYTES = 200 * 1024 * 1024
+_VALID_FLAGS = {"1", "true", "yes", "valid", "ok", "有效", "正常"}  # anything else is invalid (and substituted)
+_LISTED_SUBSTITUTIONS = 500  # hours listed one by one in the trace; the count is always complete
+
+
+def _cems_time(text: str, line_no: int, rel: str, path: tuple):
+    import datetime as _dt
+    t = (text or "").strip()
+    try:
+        return _dt.datetime.fromisoformat(t)
+    except ValueError:
+        raise CalcError(f"'{rel}' line {line_no}: {t!r} is not a date and time", path,
+                        "write times as 2025-01-01 00:00 (ISO 8601)") from None
+
+
+def _cems(env: _Env) -> tuple[list, Traced]:
+    """CO2 from hourly (or finer) CEMS rows: m_h = Q_std,dry × C × ρ × Δt (C in %) or Q_std,dry × C × Δt
+    (C in mg/m3), invalid and missing hours substituted by the named method, E = Σ m_h × GWP (F.4)."""
+    import csv as _csv
+    import datetime as _dt
+    spec = env.line.get("cems")
+    base = env.at("cems")
+    if not isinstance(spec, dict):
+        raise CalcError("cems must be a mapping", base)
+    gas = str(env.line.get("gas") or "CO2")
+    if gas.upper() != "CO2":
+        raise CalcError(f"raw CEMS data are computed for CO2 only, not {gas}", env.at("gas"), "set gas: CO2")
+    method = spec.get("substitution")
+    if method not in CEMS_SUBSTITUTIONS:
+        raise CalcError(f"substitution {method!r} is not a known method", base + ("substitution",),
+                        f"use one of: {', '.join(CEMS_SUBSTITUTIONS)} (the one your monitoring plan names)")
+    c_unit = spec.get("concentration_unit")
+    if c_unit not in ("%", "mg/m3"):
+        raise CalcError(f"concentration_unit {c_unit!r}: CO2 is read as % by volume or mg/m3",
+                        base + ("concentration_unit",), "write concentration_unit: \"%\" or mg/m3")
+    f_unit, f_basis = spec.get("flow_unit"), spec.get("flow_basis")
+    c_basis = spec.get("concentration_basis") or "dry"
+    if f_unit not in ("Nm3/h", "m3/h"):
+        raise CalcError(f"flow_unit {f_unit!r}: give Nm3/h (standard conditions) or m3/h (actual)", base + ("flow_unit",))
+    if f_basis not in ("dry", "wet") or c_basis not in ("dry", "wet"):
+        raise CalcError("flow_basis and concentration_basis are dry or wet", base + ("flow_basis",))
+    dt_h = spec.get("interval_hours", 1)
+    if isinstance(dt_h, bool) or not isinstance(dt_h, (int, float)) or not 0 < dt_h <= 24:
+        raise CalcError(f"interval_hours {dt_h!r} must be a number of hours above 0 and at most 24",
+                        base + ("interval_hours",))
+    cols = {"time": spec.get("time_column"), "c": spec.get("concentration_column"), "q": spec.get("flow_column"),
+            "valid": spec.get("valid_column"), "h2o": spec.get("moisture_column"),
+            "t": spec.get("temperature_column"), "p": spec.get("pressure_column")}
+    need_h2o = f_basis != c_basis
+    need_tp = f_unit == "m3/h"
+    for key, why in (("h2o", need_h2o and f"the flow is {f_basis} and the concentration {c_basis}: the moisture is needed"),
+                     ("t", need_tp and "the flow is at actual conditions: the temperature is needed"),
+                     ("p", need_tp and "the flow is at actual conditions: the pressure is needed")):
+        if why and not cols[key]:
+            name = {"h2o": "moisture_column", "t": "temperature_column", "p": "pressure_column"}[key]
+            raise CalcError(why, base, f"add {name}: <column> (HJ 75-2017 / HJ 76-2017 convert to standard dry gas)")
+    density = None
+    if c_unit == "%":
+        dspec = spec.get("density") or CO2_DENSITY_DEFAULT
+        density = _param(env, "density", dspec, base=base + ("density",))
+        if spec.get("density") is None:
+            density.origin, density.basis = "library_default", "default"
+            density.source = library_source("constant:co2_density_std", CO2_DENSITY_DEFAULT["source"])
+        if not _is(density.quantity, "kg/Nm3"):
+            raise CalcError(f"the CO2 density must be a mass per normal volume, e.g. kg/Nm3, not {density.unit}",
+                            base + ("density",), "write density: {value: 1.977, unit: kg/Nm3, source: ...}")
+        rho_t_per_nm3 = _mag(density.quantity, "t/Nm3")
+    # the file
+    rel_path = spec.get("path")
+    if env.record is not None and env.root is not None:
+        path = env.record.resolve_file(env.root, rel_path)
+    elif env.root is not None and isinstance(rel_path, str):
+        path = (env.root / rel_path).resolve()
+    else:
+        path = Path(rel_path) if isinstance(rel_path, str) else None
+    if path is None or not path.is_file():
+        raise CalcError(f"the CEMS file '{rel_path}' cannot be read", base + ("path",),
+                        "add the CSV file next to the record, or correct the path")
+    if path.stat().st_size > CEMS_MAX_BYTES:
+        raise CalcError(f"the CEMS file '{rel_path}' is larger than {CEMS_MAX_BYTES // (1024 * 1024)} MiB", base + ("path",),
+                        "split it into one file per stack and year")
+    try:
+        file_rel = path.relative_to(env.root.resolve()).as_posix() if env.root is not None else str(rel_path)
+    except ValueError:
+        file_rel = str(rel_path)
+    rows = []  # (line, time, mass t or None, reason)
+    mass_factor_note = ""
+    try:
+        fh = path.open("r", encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise CalcError(f"the CEMS file '{rel_path}' cannot be opened: {exc.strerror}", base + ("path",)) from None
+    with fh:
+        reader = _csv.reader(fh)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise CalcError(f"the CEMS file '{rel_path}' is empty", base + ("path",), "export the hourly data with a header row") from None
+        except (UnicodeDecodeError, _csv.Error) as exc:
+            raise CalcError(f"the CEMS file '{rel_path}' cannot be read as UTF-8 CSV: {exc}", base + ("path",)) from None
+        idx = {}
+        for key, col in cols.items():
+            if col is None:
+                continue
+            if col not in header:
+                field_name = {"time": "time_column", "c": "concentration_column", "q": "flow_column", "valid": "valid_column",
+                              "h2o": "moisture_column", "t": "temperature_column", "p": "pressure_column"}[key]
+                raise CalcError(f"the CEMS file '{rel_path}' has no column '{col}'", base + (field_name,),
+                                f"its columns are: {', '.join(header) or '(none)'}")
+            idx[key] = header.index(col)
+        prev_time = None
+        step = _dt.timedelta(hours=dt_h)
+        try:
+            for n, row in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(rows) >= CEMS_MAX_ROWS:
+                    raise CalcError(f"the CEMS file '{rel_path}' has more than {CEMS_MAX_ROWS} rows", base + ("path",),
+                                    "split it into one file per stack and year")
+                cell = lambda k: row[idx[k]] if k in idx and idx[k] < len(row) else ""  # noqa: E731
+                t = _cems_time(cell("time"), n, file_rel, base + ("time_column",))
+                if prev_time is not None:
+                    if t <= prev_time:
+                        raise CalcError(f"'{file_rel}' line {n}: {t:%Y-%m-%d %H:%M} is not after the row before "
+                                        f"({prev_time:%Y-%m-%d %H:%M})", base + ("time_column",),
+                                        "sort the rows by time and remove duplicates")
+                    gap = t - prev_time
+                    missing = int(round(gap / step)) - 1
+                    if abs(gap - step * (missing + 1)) > _dt.timedelta(seconds=1):
+                        raise CalcError(f"'{file_rel}' line {n}: {t:%Y-%m-%d %H:%M} is not on the {dt_h} h grid of the rows before",
+                                        base + ("interval_hours",), "give one row per interval (interval_hours)")
+                    for k in range(1, missing + 1):
+                        rows.append((None, prev_time + step * k, None, "missing"))
+                prev_time = t
+                if "valid" in idx and cell("valid").strip().lower() not in _VALID_FLAGS:
+                    rows.append((n, t, None, f"flagged {cell('valid').strip() or 'empty'}"))
+                    continue
+                try:
+                    vals = {k: activity_rows.parse_number(cell(k)) for k in ("c", "q", "h2o", "t", "p") if k in idx}
+                except ValueError:
+                    rows.append((n, t, None, "not a number"))
+                    continue
+                needed = ["c", "q"] + (["h2o"] if need_h2o else []) + (["t", "p"] if need_tp else [])
+                if any(vals.get(k) is None or not math.isfinite(vals[k]) for k in needed):
+                    rows.append((n, t, None, "empty"))
+                    continue
+                c, q = vals["c"], vals["q"]
+                if c < 0 or q < 0:
+                    rows.append((n, t, None, "negative"))
+                    continue
+                q_std = q
+                if need_tp:
+                    if vals["t"] <= -T_STD_K or vals["p"] <= 0:
+                        rows.append((n, t, None, "impossible temperature or pressure"))
+                        continue
+                    q_std = q * T_STD_K / (T_STD_K + vals["t"]) * vals["p"] / P_STD_KPA
+                if need_h2o:
+                    x = vals["h2o"] / 100.0
+                    if not 0 <= x < 1:
+                        rows.append((n, t, None, "moisture outside 0-100 %"))
+                        continue
+                    q_std = q_std * (1 - x) if f_basis == "wet" else q_std / (1 - x)
+                if c_unit == "%":
+                    m = q_std * c / 100.0 * rho_t_per_nm3 * dt_h
+                else:
+                    m = q_std * c * 1e-9 * dt_h
+                rows.append((n, t, m, ""))
+        except (UnicodeDecodeError, _csv.Error) as exc:
+            raise CalcError(f"the CEMS file '{rel_path}' cannot be read as UTF-8 CSV: {exc}", base + ("path",)) from None
+    if not rows:
+        raise CalcError(f"the CEMS file '{rel_path}' has no data rows", base + ("path",))
+    valid = [r[2] for r in rows if r[2] is not None]
+    bad = [i for i, r in enumerate(rows) if r[2] is None]
+    if bad and method == "none":
+        first = ", ".join(f"{rows[i][1]:%Y-%m-%d %H:%M} ({rows[i][3]})" for i in bad[:5])
+        raise CalcError(f"'{file_rel}' has {len(bad)} invalid or missing intervals and substitution is none: {first}",
+                        base + ("substitution",), "name the substitution method of your monitoring plan")
+    if bad and not valid:
+        raise CalcError(f"'{file_rel}' has no valid interval to substitute from", base + ("path",))
+    subs = []
+    masses = [r[2] for r in rows]
+    if bad:
+        vmax = max(valid)
+        prev_valid = [None] * len(rows)
+        last = None
+        for i, r in enumerate(rows):
+            prev_valid[i] = last
+            if r[2] is not None:
+                last = r[2]
+        next_valid = [None] * len(rows)
+        last = None
+        for i in range(len(rows) - 1, -1, -1):
+            next_valid[i] = last
+            if rows[i][2] is not None:
+                last = rows[i][2]
+        for i in bad:
+            before, after = prev_valid[i], next_valid[i]
+            if method == "previous_valid":
+                v = before if before is not None else after
+            elif method == "mean_of_adjacent":
+                both = [x for x in (before, after) if x is not None]
+                v = sum(both) / len(both)
+            else:
+                v = vmax
+            masses[i] = v
+            subs.append((rows[i][1], rows[i][3], v))
+    total = sum(masses)
+    n_missing = sum(1 for r in rows if r[3] == "missing")
+    t = Traced(total, U_GAS, label="m", formula="m = Σ_h Q_h × C_h × ρ × Δt (Q at 273.15 K, 101.325 kPa, dry)"
+               if c_unit == "%" else "m = Σ_h Q_h × C_h × Δt (Q at 273.15 K, 101.325 kPa, dry; C in mg/m3)", method="F.4")
+    src = {"file": file_rel, "column": cols["c"], "rows": len(rows) - n_missing}
+    if env.record is not None:
+        src.update({"record": env.record.id, "kind": env.record.kind, "path": format_path(base + ("path",))})
+    t.add("m_h", "逐时 CO2 排放量 hourly CO2", len(valid), "valid intervals", src)
+    t.notes.append(f"{file_rel}: {len(rows)} intervals of {_fmt(dt_h)} h from {rows[0][1]:%Y-%m-%d %H:%M} to "
+                   f"{rows[-1][1]:%Y-%m-%d %H:%M}: {len(valid)} valid, {len(bad) - n_missing} invalid, {n_missing} missing; "
+                   f"{len(subs)} substituted ({method})")
+    t.notes.append(f"flow {f_unit} {f_basis}, concentration {c_unit} {c_basis}"
+                   + (f", ρ = {_fmt(density.value)} {density.unit}" if density is not None else "")
+                   + ("; flow brought to standard conditions with each hour's temperature and pressure" if need_tp else "")
+                   + ("; wet/dry corrected with each hour's moisture" if need_h2o else ""))
+    if subs:
+        listed = "; ".join(f"{tm:%Y-%m-%d %H:%M} {why} -> {_fmt(v)} t" for tm, why, v in subs[:_LISTED_SUBSTITUTIONS])
+        more = f"; and {len(subs) - _LISTED_SUBSTITUTIONS} more" if len(subs) > _LISTED_SUBSTITUTIONS else ""
+        t.notes.append(f"substituted ({method}; HJ 75-2017 / HJ 76-2017 conventions or the monitoring plan, clause not "
+                       f"checked against the original): {listed}{more}")
+    t.notes.append(f"Σ m_h = {_fmt(total)} t CO2")
+    env.cems = {"file": file_rel, "intervals": len(rows), "valid": len(valid), "invalid": len(bad) - n_missing,
+                "missing": n_missing, "substitution": method,
+                "substituted": [{"time": f"{tm:%Y-%m-%d %H:%M}", "reason": why, "value_t": v} for tm, why, v in subs]}
+    q_total = units.registry().Quantity(total, units.parse_unit("tCO2"))
+    res = _gas_result(env, "CO2", q_total, "E = Σ_h m_h × GWP", "F.4",
+                      [Input("m", "实测 CO2 质量 measured CO2", total, "t", {"step": "m"})], [t], env.at("cems"), "E")
+    instruments = spec.get("instrument") or []
+    res[1].notes.append("monitoring equipment: " + (", ".join(instruments) if instruments else "not named"))
+    if env.line.get("measurement_method"):
+        res[1].notes.append(f"measurement method: {env.line['measurement_method']}")
+    return [res], t
 
 
 def _desulfurization(env: _Env) -> tuple[list, Traced]:
@@ -703,7 +1225,8 @@ PARAMETER_FIELDS = ("ncv", "carbon_content", "oxidation", "ef", "purity", "conve
 
 def line_parameters(line, base: tuple = ("line",)):
     """(path, spec) of every factor or parameter written in a line, nested ones included
-    (other_gases[i].ef, inputs[i].carbon_content, outputs[i].carbon_content); for rules that
+    (other_gases[i].ef, inputs[i].carbon_content, outputs[i].carbon_content, months[i].<param>,
+    cems.density); for rules that
     look at how factors are documented (e.g. emissions.factor-without-source)."""
     if not isinstance(line, dict):
         return
@@ -717,6 +1240,13 @@ def line_parameters(line, base: tuple = ("line",)):
         for i, flow in enumerate(line.get(key) or []):
             if isinstance(flow, dict) and isinstance(flow.get("carbon_content"), dict):
                 yield base + (key, i, "carbon_content"), flow["carbon_content"]
+    for i, m in enumerate(line.get("months") or []):
+        for name in _MONTH_PARAMS:
+            if isinstance(m, dict) and isinstance(m.get(name), dict):
+                yield base + ("months", i, name), m[name]
+    cems = line.get("cems")
+    if isinstance(cems, dict) and isinstance(cems.get("density"), dict):
+        yield base + ("cems", "density"), cems["density"]
 
 
 def compute_line(line: dict, *, gwp_set: str, record=None, path: tuple = (), root=None, lookup=None,
@@ -747,8 +1277,9 @@ def compute_line(line: dict, *, gwp_set: str, record=None, path: tuple = (), roo
                    method=METHOD_CLAUSE[method])
     total.steps.extend(gases.values())
     total.notes.append(f"GWP set: {gwp_set}")
-    spec = line.get("activity") if method != "measurement" else line.get("measured")
+    spec = line.get("activity") if method != "measurement" else (line.get("measured") or line.get("cems"))
     spec = spec if isinstance(spec, dict) else {}
     return LineResult(method=method, gwp_set=gwp_set, total=total, gases=gases, gas_mass=mass, activity=activity,
                       parameters=env.params, gaps=env.gaps, instruments=list(spec.get("instrument") or []),
-                      data_source=str(spec.get("data_source") or ""), energy=env.energy)
+                      data_source=str(spec.get("data_source") or ""), energy=env.energy, gas_origin=env.origin,
+                      cems=env.cems)

@@ -263,3 +263,42 @@ def source_expected(source: dict, facility: dict | None, year: int) -> bool:
             and not (commissioned and commissioned <= end):
         return False
     return not ((commissioned and commissioned > end) or (retired and retired < start))
+
+
+#: The national ETS accounting boundary of a power generation facility (发电设施) as the current MEE
+#: guideline sets it: CO2 of fossil fuel combustion and of purchased electricity consumed;
+#: desulfurization and other sources stay in the organization's full inventory (Annex A) only.
+#: Read second-hand: 企业温室气体排放核算与报告指南 发电设施 (2022年修订版), boundary clause not checked
+#: against the original; a source's ets_boundary overrides it.
+ETS_POWER_CATEGORIES = ("fuel_combustion", "purchased_electricity")
+
+
+def ets_inventory(year: int, entries: list[Entry], in_ets: dict) -> dict:
+    """The national-ETS figure of one year beside the full inventory.
+
+    in_ets: source id -> (bool, why). Returns {"total": Traced dict (Σ over the sources in the
+    ETS boundary), "difference": Traced dict (full − ETS), "by_source": {source: {inventory, ets,
+    difference, in_ets, why}}}."""
+    entries = sorted((e for e in entries if e.year == year), key=lambda e: (e.source, e.record))
+    inside = [e for e in entries if in_ets.get(e.source, (False, ""))[0]]
+    total = _sum(f"{year} 全国碳市场核算边界排放量 national ETS boundary emissions", CO2E,
+                 [_entry_input(e, e.result.total.value) for e in inside])
+    total.method = "F.1"
+    full = sum(e.result.total.value for e in entries)
+    diff = Traced(full - total.value, CO2E, label=f"{year} 组织清单与全国碳市场边界之差 inventory − ETS",
+                  formula="ΔE = E_inventory − E_ETS")
+    diff.add("E_inventory", "组织排放清单（附录 A）full inventory (Annex A)", full, CO2E, {"step": "total"})
+    diff.add("E_ETS", "全国碳市场核算边界 national ETS boundary", total.value, CO2E, {"step": "ets.total"})
+    by_source: dict = {}
+    for e in entries:
+        flag, why = in_ets.get(e.source, (False, ""))
+        s = by_source.setdefault(e.source, {"source": e.source, "title": e.source_title, "category": e.category,
+                                            "in_ets": flag, "why": why, "inventory": 0.0, "ets": 0.0})
+        s["inventory"] += e.result.total.value
+        s["ets"] += e.result.total.value if flag else 0.0
+    for s in by_source.values():
+        s["difference"] = s["inventory"] - s["ets"]
+        if s["difference"]:
+            diff.notes.append(f"{s['source']} ({s['category']}): {s['difference']:.10g} tCO2e outside the ETS boundary"
+                              f" ({s['why']})")
+    return {"total": total.as_dict(), "difference": diff.as_dict(), "by_source": by_source}

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..dates import add_months, parse
+from ..records import known_by
 
 
 @dataclass(frozen=True)
@@ -96,13 +97,5 @@ def deviation_percent(expected, actual) -> float | None:
 
 
 def not_yet(record, as_of: dt.date) -> bool:
-    """Whether a record was approved or took effect only after the as-of date.
-
-    Such a record was not known then: a check run at an earlier as-of date leaves it out, so
-    that the same run repeated later gives the same result. (record: anything with .get.)
-    """
-    for name in ("approved_on", "effective"):
-        day = parse(record.get(name))
-        if day is not None and day > as_of:
-            return True
-    return False
+    """Whether a record was approved or took effect only after the as-of date (records.known_by)."""
+    return not known_by(record, as_of)

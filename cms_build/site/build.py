@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import CmsProblem
 from ..paths import bundled
 from . import urls
 from .history import History, read_history
@@ -39,7 +40,7 @@ _HERE = Path(__file__).resolve().parent
 EPOCH_FIRST, EPOCH_LAST = dt.date(1970, 1, 2), dt.date(2106, 2, 6)
 
 
-class BuildError(Exception):
+class BuildError(CmsProblem):
     """The site could not be built; the previous site (if any) is untouched."""
 
 

@@ -217,7 +217,7 @@ class Pages:
             if src is None or (src.id, ref.path) in seen:
                 continue
             # only when the referrer's published data still names this record
-            if not any(v == record.id for _, v in values_at(m.data(src), ref.path)):
+            if _at(m.data(src), ref.path) != record.id:
                 continue
             seen.add((src.id, ref.path))
             refs_in.append((L.to(m.page_of(src.id), f"{src.id} {src.title}" if src.title != src.id else src.id),
@@ -488,3 +488,14 @@ def home_facts(model, L, pages: Pages) -> list:
         (md(t["data_export"]), L.to(urls.EXPORT, "export.json")),
     ]
 
+
+def _at(data, path: tuple):
+    """The value at a concrete path (keys and list indexes, as the index records a reference)."""
+    for part in path:
+        if isinstance(part, int) and isinstance(data, list) and 0 <= part < len(data):
+            data = data[part]
+        elif isinstance(part, str) and isinstance(data, dict) and part in data:
+            data = data[part]
+        else:
+            return None
+    return data

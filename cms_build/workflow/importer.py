@@ -19,6 +19,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from ..errors import CmsProblem
 from ..calc import activity_rows as rows
 from ..calc import trading_rows as tr
 from ..engine import run
@@ -28,7 +29,7 @@ from .tables import Table, TableError, read_table
 ACTIVITY_STATUSES = rows.STATUSES
 
 
-class ImportError_(Exception):
+class ImportError_(CmsProblem):
     """A problem with the command's arguments or the target record (not with a row)."""
 
 

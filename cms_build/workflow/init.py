@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader
 
+from ..errors import CmsProblem
 from .. import __version__
 from ..editor_schemas import write_all
 from ..engine import schema_folders
@@ -24,8 +25,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 SUBSYSTEMS = ("A", "B", "C", "D")
 
 
-class InitError(Exception):
-    pass
+class InitError(CmsProblem):
+    """cms init cannot write the repository as asked."""
 
 
 def parse_subsystems(text: str) -> list[str]:

@@ -11,12 +11,13 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from ..errors import CmsProblem
 
 MAX_ROWS = 200_000
 
 
-class TableError(Exception):
-    pass
+class TableError(CmsProblem):
+    """A spreadsheet or CSV that cannot be read as a table."""
 
 
 @dataclass

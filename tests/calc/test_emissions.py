@@ -109,12 +109,13 @@ def test_direct_emission_factor():
     assert r.total.value == pytest.approx(5000)
 
 
-@pytest.mark.parametrize("gwp_set,ch4,n2o", [("SAR", 21, 310), ("AR4", 25, 298), ("AR5", 28, 265), ("AR6", 27.9, 273)])
-def test_other_gases_use_the_chosen_gwp_set(gwp_set, ch4, n2o):
+@pytest.mark.parametrize("gwp_set,ch4,n2o,key", [("SAR", 21, 310, "CH4"), ("AR4", 25, 298, "CH4"), ("AR5", 28, 265, "CH4"),
+                                                 ("AR6", 29.8, 273, "CH4-fossil")])
+def test_other_gases_use_the_chosen_gwp_set(gwp_set, ch4, n2o, key):
     # AD = 100 TJ of natural gas: CO2 = 100 × 55.6116 = 5,561.16 tCO2
     # CH4 = 100 TJ × 0.001 t/TJ = 0.1 t; N2O = 100 × 0.0001 = 0.01 t
     # SAR: 0.1×21 + 0.01×310 = 2.1 + 3.1 = 5.2;   AR4: 2.5 + 2.98 = 5.48
-    # AR5: 2.8 + 2.65 = 5.45;                     AR6: 2.79 + 2.73 = 5.52
+    # AR5: 2.8 + 2.65 = 5.45;                     AR6: 2.98 + 2.73 = 5.71 (combustion methane is fossil: 29.8)
     line = {"method": "emission_factor", "fuel": "natural_gas", "activity": q(100, "TJ"),
             "other_gases": [{"gas": "CH4", "ef": {"value": 0.001, "unit": "t/TJ", "source": "IPCC 2006 Vol.2 T2.2"}},
                             {"gas": "N2O", "ef": {"value": 0.0001, "unit": "t/TJ", "source": "IPCC 2006 Vol.2 T2.2"}}]}
@@ -125,7 +126,7 @@ def test_other_gases_use_the_chosen_gwp_set(gwp_set, ch4, n2o):
     assert r.total.value == pytest.approx(5_561.16 + 0.1 * ch4 + 0.01 * n2o, **APPROX)
     assert f"GWP set: {gwp_set}" in r.gases["CH4"].notes
     [gwp] = [i for i in r.gases["CH4"].inputs if i.symbol == "GWP"]
-    assert gwp.source["library"] == f"gwp:{gwp_set}:CH4"
+    assert gwp.source["library"] == f"gwp:{gwp_set}:{key}"
 
 
 def test_other_gas_per_fuel_mass_uses_the_fuel_amount():
@@ -152,10 +153,54 @@ def test_unknown_unit_is_an_error_at_that_unit():
     assert "unknown unit" in exc.value.message
 
 
-def test_carbon_content_per_mass_is_an_error_at_the_carbon_content():
+# -- elemental carbon (元素碳含量): the unit of the carbon content decides the formula ---------
+def ec_line(**over):
+    line = {"method": "emission_factor", "fuel": "coal", "activity": q(1_000_000, "t"),
+            "carbon_content": {"value": 52.0, "unit": "%", "source": "收到基元素碳含量 GB/T 476"},
+            "oxidation": {"value": 98, "unit": "%", "source": "x"}}
+    line.update(over)
+    return line
+
+
+def test_elemental_carbon_in_percent_needs_no_ncv():
+    # E = FC × C × OF × 44/12 = 1,000,000 t × 0.52 × 0.98 × 44/12
+    #   = 520,000 tC × 0.98 = 509,600 tC × 3.6666… = 1,868,533.333… tCO2
+    r = compute_line(ec_line(), gwp_set="AR5", path=("line",))
+    assert r.total.value == pytest.approx(1_868_533.333333, rel=1e-9)
+    co2 = r.gases["CO2"]
+    assert co2.formula == "E = FC × C_ar × OF × 44/12 × GWP"
+    [c] = co2.steps
+    assert (c.label, c.value, c.unit) == ("C", pytest.approx(520_000), "tC")
+    assert r.energy is None  # no NCV given: no heat
+    assert [p.name for p in r.parameters] == ["carbon_content", "oxidation"]
+
+
+def test_elemental_carbon_in_tc_per_t_gives_the_same_and_ncv_gives_the_heat():
+    # 0.52 tC/t = 52 %: the same 1,868,533.333… tCO2. An NCV of 20 GJ/t changes nothing in E but
+    # gives the heat for table E.2: 1,000,000 t × 20 GJ/t = 20,000,000 GJ = 20,000 TJ
+    line = ec_line(carbon_content={"value": 0.52, "unit": "tC/t", "source": "x"},
+                   ncv={"value": 20, "unit": "GJ/t", "source": "GB/T 213"})
+    r = compute_line(line, gwp_set="AR5")
+    assert r.total.value == pytest.approx(1_868_533.333333, rel=1e-9)
+    assert r.energy.value == pytest.approx(20_000) and r.energy.unit == "TJ"
+
+
+def test_unit_heat_carbon_content_in_tc_per_gj_still_needs_the_ncv():
+    # CC 0.0268 tC/GJ = 26.8 tC/TJ: the same as test_coal_measured_parameters, 3,017,511.383… tCO2
+    line = coal_line(carbon_content={"value": 0.0268, "unit": "tC/GJ", "source": "x"})
+    assert compute_line(line, gwp_set="AR5").total.value == pytest.approx(3_017_511.383333, rel=1e-9)
+    line.pop("ncv")
     with pytest.raises(CalcError) as exc:
-        compute_line(coal_line(carbon_content={"value": 0.55, "unit": "tC/t", "source": "x"}), gwp_set="AR5", path=("l",))
+        compute_line(line, gwp_set="AR5", path=("l",))
+    assert "net calorific value" in exc.value.message
+
+
+def test_carbon_content_of_the_wrong_dimension_is_explained_in_words():
+    with pytest.raises(CalcError) as exc:
+        compute_line(ec_line(carbon_content={"value": 0.5, "unit": "tC/MWh/t", "source": "x"}), gwp_set="AR5", path=("l",))
     assert exc.value.path == ("l", "carbon_content", "unit")
+    assert exc.value.message.startswith("carbon content must be per mass, e.g. % or tC/t, or per heat, e.g. tC/TJ")
+    assert "[" not in exc.value.message and "**" not in exc.value.message  # never pint's dimension string
 
 
 def test_oxidation_with_a_unit_is_an_error():
@@ -173,8 +218,13 @@ def test_direct_ef_in_the_wrong_unit():
 
 def test_coal_without_measured_ncv_says_it_must_be_measured():
     with pytest.raises(CalcError) as exc:
-        compute_line({"method": "emission_factor", "fuel": "coal", "activity": q(10, "t")}, gwp_set="AR5", path=("line",))
+        compute_line({"method": "emission_factor", "fuel": "coal", "activity": q(10, "t"),
+                      "carbon_content": {"value": 26.8, "unit": "tC/TJ", "source": "x"}}, gwp_set="AR5", path=("line",))
     assert exc.value.path == ("line",) and "ncv is missing" in exc.value.message and "GB/T 213" in exc.value.message
+    # without any carbon content it is the carbon content that must be measured
+    with pytest.raises(CalcError) as exc:
+        compute_line({"method": "emission_factor", "fuel": "coal", "activity": q(10, "t")}, gwp_set="AR5", path=("line",))
+    assert "carbon_content is missing" in exc.value.message and "GB/T 476" in exc.value.message
 
 
 def test_library_key_for_a_measured_figure_is_an_error():
@@ -388,3 +438,240 @@ def test_unknown_method():
     with pytest.raises(CalcError) as exc:
         compute_line({"method": "guess"}, gwp_set="AR5", path=("line",))
     assert exc.value.path == ("line", "method")
+
+
+# -- monthly accounting (发电设施 guideline: each month from its own consumption and measurements) --
+def month(period, t, c_pct, **extra):
+    m = {"period": period, "consumption": {"value": t, "unit": "t"},
+         "carbon_content": {"value": c_pct, "unit": "%", "source": f"{period} 月样 GB/T 476"}}
+    m.update(extra)
+    return m
+
+
+def test_monthly_accounting_sums_the_months_and_shows_each():
+    # Jan: 100,000 t × 0.50 × 0.99 × 44/12 = 49,500 tC × 44/12 = 181,500 tCO2
+    # Feb:  80,000 t × 0.55 × 0.99 × 44/12 = 43,560 tC × 44/12 = 159,720 tCO2
+    # year = 181,500 + 159,720 = 341,220 tCO2 (the annual-mean shortcut would give
+    # 180,000 × 0.5222… × 0.99 × 44/12 = 341,220 too only because it is consumption-weighted)
+    line = {"method": "emission_factor", "fuel": "coal",
+            "months": [month("2025-01", 100_000, 50.0), month("2025-02", 80_000, 55.0)],
+            "oxidation": {"value": 99, "unit": "%", "source": "x"}}
+    r = compute_line(line, gwp_set="AR5", path=("line",))
+    assert r.total.value == pytest.approx(341_220, rel=1e-12)
+    [year] = r.gases["CO2"].steps
+    assert [(s.label, s.value) for s in year.steps] == [("E[2025-01]", pytest.approx(181_500)),
+                                                        ("E[2025-02]", pytest.approx(159_720))]
+    assert (r.activity.value, r.activity.unit) == (pytest.approx(180_000), "t")
+
+
+def test_monthly_unit_heat_carbon_with_monthly_ncv_gives_the_heat():
+    # Jan: 100,000 t × 20 GJ/t = 2,000 TJ; × 27 tC/TJ × 0.99 × 44/12 = 196,020 tCO2
+    # Feb:  50,000 t × 22 GJ/t = 1,100 TJ; × 26 tC/TJ × 0.99 × 44/12 = 103,818 tCO2
+    # year 299,838 tCO2; heat 3,100 TJ
+    line = {"method": "emission_factor", "fuel": "coal", "oxidation": {"value": 0.99, "unit": "1", "source": "x"},
+            "months": [{"period": "2025-01", "consumption": {"value": 100_000, "unit": "t"},
+                        "ncv": {"value": 20, "unit": "GJ/t", "source": "x"},
+                        "carbon_content": {"value": 27, "unit": "tC/TJ", "source": "x"}},
+                       {"period": "2025-02", "consumption": {"value": 50_000, "unit": "t"},
+                        "ncv": {"value": 22, "unit": "GJ/t", "source": "x"},
+                        "carbon_content": {"value": 26, "unit": "tC/TJ", "source": "x"}}]}
+    r = compute_line(line, gwp_set="AR5")
+    assert r.total.value == pytest.approx(299_838, rel=1e-12)
+    assert r.energy.value == pytest.approx(3_100)
+
+
+def test_a_month_measured_per_batch_is_weighted_by_the_coal_of_each_batch():
+    # batches 52 % on 30,000 t and 49 % on 10,000 t: C = (52×30,000 + 49×10,000) / 40,000 = 51.25 %
+    # E = 40,000 t × 0.5125 × 0.99 × 44/12 = 20,295 tC × 44/12 = 74,415 tCO2
+    cc = {"unit": "%", "source": "批次化验", "samples": [{"value": 52, "weight": 30_000}, {"value": 49, "weight": 10_000}]}
+    line = {"method": "emission_factor", "fuel": "coal", "oxidation": {"value": 99, "unit": "%", "source": "x"},
+            "months": [{"period": "2025-03", "consumption": {"value": 40_000, "unit": "t"}, "carbon_content": cc}]}
+    r = compute_line(line, gwp_set="AR5")
+    assert r.total.value == pytest.approx(74_415, rel=1e-12)
+    [p] = [p for p in r.parameters if p.name == "carbon_content"]
+    assert p.value == pytest.approx(51.25) and "weighted mean of 2 samples" in p.note and p.basis == "measured"
+
+
+def test_samples_with_some_weights_missing_are_refused():
+    cc = {"unit": "%", "source": "x", "samples": [{"value": 52, "weight": 3}, {"value": 49}]}
+    with pytest.raises(CalcError) as exc:
+        compute_line(ec_line(carbon_content=cc), gwp_set="AR5", path=("l",))
+    assert exc.value.path == ("l", "carbon_content", "samples") and "1 of 2" in exc.value.message
+
+
+def test_monthly_and_activity_together_are_refused():
+    line = ec_line(months=[month("2025-01", 1, 50)])
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="AR5", path=("l",))
+    assert exc.value.path == ("l", "activity")
+
+
+# -- defaults for parameters not measured (defaults_cn_power.yaml) --------------------------------
+def test_guideline_default_oxidation_is_flagged_on_the_trace():
+    # 1,000,000 t × 0.52 × 0.99 × 44/12 = 514,800 tC × 44/12 = 1,887,600 tCO2
+    r = compute_line(ec_line(oxidation={"library": "default:coal_oxidation"}), gwp_set="AR5")
+    assert r.total.value == pytest.approx(1_887_600, rel=1e-12)
+    [of] = [p for p in r.parameters if p.name == "oxidation"]
+    assert (of.basis, of.origin, of.second_hand) == ("default", "library", True)
+    assert "DEFAULT" in of.note and "发电设施" in of.citation and "not checked against the original" in of.citation
+
+
+def test_high_default_carbon_content_2019_per_heat():
+    # 1,000 t × 20 GJ/t = 20 TJ; × 33.56 tC/TJ × 0.99 × 44/12 = 20 × 121.8228 = 2,436.456 tCO2
+    line = {"method": "emission_factor", "fuel": "coal", "activity": q(1_000, "t"),
+            "ncv": {"value": 20, "unit": "GJ/t", "source": "x"},
+            "carbon_content": {"library": "default:coal_carbon_content_unmeasured_2019"},
+            "oxidation": {"library": "default:coal_oxidation"}}
+    assert compute_line(line, gwp_set="AR5").total.value == pytest.approx(2_436.456, rel=1e-12)
+
+
+def test_a_default_the_library_could_not_find_is_an_error_not_a_guess():
+    line = ec_line(carbon_content={"library": "default:coal_carbon_content_unmeasured_2022"})
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="AR5", path=("l",))
+    assert exc.value.path == ("l", "carbon_content", "library") and "NOT FOUND" in exc.value.message
+
+
+# -- GWP of methane by origin (AR6 WG1 Table 7.15: fossil 29.8, non-fossil 27.0; second-hand) ----
+def ch4_line(**over):
+    line = {"method": "emission_factor", "gas": "CH4", "activity": q(10, "t"),
+            "ef": {"value": 1, "unit": "t/t", "source": "x"}}
+    line.update(over)
+    return line
+
+
+def test_ar6_methane_from_fuel_combustion_is_fossil():
+    # 10 t × 1 t/t = 10 t CH4; × 29.8 (fossil) = 298 tCO2e, not 279 (27.9)
+    r = compute_line(ch4_line(fuel="natural_gas"), gwp_set="AR6")
+    assert r.total.value == pytest.approx(298)
+    assert r.gas_origin["origin"] == "fossil" and r.gas_origin["key"] == "CH4-fossil"
+    [gwp] = [i for i in r.gases["CH4"].inputs if i.symbol == "GWP"]
+    assert gwp.value == 29.8 and "combustion of natural_gas" in gwp.note
+
+
+def test_ar6_methane_stated_non_fossil_and_fugitive_from_the_source():
+    # stated non-fossil: 10 × 27.0 = 270; fugitive coal-mine methane (source category): 10 × 29.8 = 298
+    assert compute_line(ch4_line(gas_origin="non-fossil"), gwp_set="AR6").total.value == pytest.approx(270)
+    r = compute_line(ch4_line(method="emission_factor"), gwp_set="AR6",
+                     defaults={"source_category": "fugitive", "source_fuel": "coal"})
+    assert r.total.value == pytest.approx(298) and "fugitive" in r.gas_origin["why"]
+
+
+def test_ar6_methane_of_unknown_origin_keeps_the_plain_value_and_says_so():
+    # 10 × 27.9 = 279 tCO2e, the origin recorded as unknown (rule emissions.ch4-origin-unknown warns)
+    r = compute_line(ch4_line(), gwp_set="AR6")
+    assert r.total.value == pytest.approx(279)
+    assert r.gas_origin == {"gas": "CH4", "origin": None, "why": "", "key": "CH4"}
+
+
+def test_combustion_reading_can_be_set_to_non_fossil():
+    r = compute_line(ch4_line(fuel="coal"), gwp_set="AR6", defaults={"ch4_combustion_origin": "non-fossil"})
+    assert r.total.value == pytest.approx(270)
+
+
+def test_sets_without_an_origin_split_use_their_one_value():
+    # AR5: 10 × 28 = 280 for CH4 of any origin, and the CH4-fossil key takes the CH4 value
+    assert compute_line(ch4_line(fuel="coal"), gwp_set="AR5").total.value == pytest.approx(280)
+    r = compute_line(ch4_line(gas="CH4-fossil"), gwp_set="AR5")
+    assert r.total.value == pytest.approx(280) and r.gas_origin is None
+
+
+# -- F.4 from raw CEMS data ------------------------------------------------------------------------
+def cems_file(tmp_path, rows, header="time,co2,flow,valid", name="stack1.csv"):
+    p = tmp_path / name
+    p.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return p
+
+
+def hours(n, start=0, co2="10", flow="1000000", valid="1"):
+    return [f"2025-01-{1 + (start + h) // 24:02d} {(start + h) % 24:02d}:00,{co2},{flow},{valid}" for h in range(n)]
+
+
+def cems_line(path, **over):
+    cems = {"path": str(path), "time_column": "time", "concentration_column": "co2", "concentration_unit": "%",
+            "flow_column": "flow", "flow_unit": "Nm3/h", "flow_basis": "dry", "valid_column": "valid",
+            "substitution": "previous_valid"}
+    cems.update(over)
+    return {"method": "measurement", "gas": "CO2", "cems": cems}
+
+
+def test_cems_24_hours_dry_standard_flow(tmp_path):
+    # m_h = 1,000,000 Nm3/h × 0.10 × 1.977 kg/Nm3 × 1 h = 197,700 kg = 197.7 t
+    # 24 h × 197.7 t = 4,744.8 t CO2
+    r = compute_line(cems_line(cems_file(tmp_path, hours(24))), gwp_set="AR5")
+    assert r.total.value == pytest.approx(4_744.8, rel=1e-12)
+    assert r.cems["intervals"] == 24 and r.cems["valid"] == 24 and r.cems["substituted"] == []
+    [m] = r.gases["CO2"].steps
+    assert "24 intervals of 1 h" in m.notes[0] and "0 substituted" in m.notes[0]
+
+
+def test_cems_invalid_and_missing_hours_are_substituted_and_listed(tmp_path):
+    # 4 rows at 00:00, 01:00 (flagged invalid), 02:00, then 04:00: 03:00 is missing.
+    # valid masses: 00:00 197.7 t (10 %), 02:00 395.4 t (20 %), 04:00 98.85 t (5 %)
+    # previous_valid: 01:00 -> 197.7, 03:00 -> 395.4; total 197.7+197.7+395.4+395.4+98.85 = 1,285.05 t
+    rows = ["2025-01-01 00:00,10,1000000,1", "2025-01-01 01:00,99,1000000,0",
+            "2025-01-01 02:00,20,1000000,1", "2025-01-01 04:00,5,1000000,1"]
+    path = cems_file(tmp_path, rows)
+    r = compute_line(cems_line(path), gwp_set="AR5")
+    assert r.total.value == pytest.approx(1_285.05, rel=1e-12)
+    assert [(s["time"], s["reason"]) for s in r.cems["substituted"]] == [
+        ("2025-01-01 01:00", "flagged 0"), ("2025-01-01 03:00", "missing")]
+    assert (r.cems["invalid"], r.cems["missing"]) == (1, 1)
+    # mean_of_adjacent: 01:00 -> (197.7 + 395.4)/2 = 296.55; 03:00 -> (395.4 + 98.85)/2 = 247.125
+    # total 197.7 + 296.55 + 395.4 + 247.125 + 98.85 = 1,235.625 t
+    r = compute_line(cems_line(path, substitution="mean_of_adjacent"), gwp_set="AR5")
+    assert r.total.value == pytest.approx(1_235.625, rel=1e-12)
+    # maximum_of_valid: both -> 395.4; total 197.7 + 395.4 + 395.4 + 395.4 + 98.85 = 1,482.75 t
+    r = compute_line(cems_line(path, substitution="maximum_of_valid"), gwp_set="AR5")
+    assert r.total.value == pytest.approx(1_482.75, rel=1e-12)
+    assert "2025-01-01 03:00 missing -> 395.4 t" in r.gases["CO2"].steps[0].notes[2]
+    with pytest.raises(CalcError) as exc:
+        compute_line(cems_line(path, substitution="none"), gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "cems", "substitution") and "2 invalid or missing" in exc.value.message
+
+
+def test_cems_wet_actual_flow_and_mg_per_m3(tmp_path):
+    # one hour: wet flow 1,200,000 m3/h at 100 °C and 100 kPa, moisture 10 %, CO2 180,000 mg/m3 (dry, standard)
+    # Q_std = 1,200,000 × (273.15/373.15 = 0.732011…) × (100/101.325 = 0.986923…) = 866,926.8… Nm3/h wet
+    # dry: × (1 − 0.10) = 780,234.1… Nm3/h; m = 780,234.1… × 180,000 mg/m3 × 1e-9 t/mg = 140.442… t
+    q_dry = 1_200_000 * 273.15 / 373.15 * 100 / 101.325 * 0.9
+    path = cems_file(tmp_path, ["2025-01-01 00:00,180000,1200000,1,10,100,100"],
+                     header="time,co2,flow,valid,h2o,temp,press")
+    line = cems_line(path, concentration_unit="mg/m3", flow_unit="m3/h", flow_basis="wet", moisture_column="h2o",
+                     temperature_column="temp", pressure_column="press")
+    r = compute_line(line, gwp_set="AR5")
+    assert r.total.value == pytest.approx(q_dry * 180_000 * 1e-9, rel=1e-12)
+    assert r.total.value == pytest.approx(140.4421, rel=1e-5)
+
+
+def test_cems_wet_flow_without_moisture_is_explained(tmp_path):
+    path = cems_file(tmp_path, hours(2))
+    with pytest.raises(CalcError) as exc:
+        compute_line(cems_line(path, flow_basis="wet"), gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "cems") and "moisture" in exc.value.message
+
+
+def test_cems_a_year_of_hours(tmp_path):
+    # 8,760 hours at 197.7 t = 1,731,852 t CO2, read row by row
+    import datetime as dt
+    t0 = dt.datetime(2025, 1, 1)
+    rows = [f"{t0 + dt.timedelta(hours=h):%Y-%m-%d %H:%M},10,1000000,1" for h in range(8760)]
+    r = compute_line(cems_line(cems_file(tmp_path, rows)), gwp_set="AR5")
+    assert r.total.value == pytest.approx(8760 * 197.7, rel=1e-9) and r.cems["intervals"] == 8760
+
+
+def test_cems_bad_time_and_missing_column_are_located(tmp_path):
+    path = cems_file(tmp_path, ["2025-01-01 00:00,10,1,1", "yesterday,10,1,1"])
+    with pytest.raises(CalcError) as exc:
+        compute_line(cems_line(path), gwp_set="AR5", path=("line",))
+    assert "line 3" in exc.value.message and exc.value.path == ("line", "cems", "time_column")
+    with pytest.raises(CalcError) as exc:
+        compute_line(cems_line(path, flow_column="Q"), gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "cems", "flow_column") and "time, co2, flow, valid" in exc.value.hint
+
+
+def test_mass_per_period_measurement_still_works():
+    # the input of before: 12 months of measured tCO2 summed, 100 + 200 = 300 tCO2
+    line = {"method": "measurement", "gas": "CO2",
+            "measured": {"values": [{"period": "2025-01", "value": 100}, {"period": "2025-02", "value": 200}], "unit": "tCO2"}}
+    assert compute_line(line, gwp_set="AR5").total.value == pytest.approx(300)

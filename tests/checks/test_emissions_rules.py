@@ -563,3 +563,140 @@ def test_activity_values_twice_the_same_month(org):
         {"period": "2024-01", "value": 600}, {"period": "2024-01", "value": 400}]}))
     [f] = only(org.run(), "emissions.activity-row-invalid", allow=ROW_RULE)
     assert f.path == "line.activity.values[1].period" and "the same period as row 1" in f.message
+
+
+# -- emissions.ch4-origin-unknown (F.2; AR6 WG1 Table 7.15) -------------------------------------
+def _ch4_source(org, **line_over):
+    put(org, "sources", org.record("emission_source", "SRC-CH4", facility="FAC-AUX", category="other",
+                                   method="emission_factor"))
+    line = {"method": "emission_factor", "gas": "CH4", "activity": {"quantity": {"value": 10, "unit": "t"}},
+            "ef": {"value": 1, "unit": "t/t", "source": "x"}}
+    line.update(line_over)
+    return activity(org, 2024, "SRC-CH4", line)
+
+
+def test_ch4_of_unknown_origin_under_ar6_is_a_warning(org):
+    setup(org)
+    org.settings(subsystems=["A", "B", "C", "D"], gwp_set="AR6")
+    rid = _ch4_source(org)
+    found = [f for f in emission_findings(org.run()) if f.rule == "emissions.ch4-origin-unknown"]
+    [f] = found
+    assert f.severity == "warning" and f.file == f"activity/{rid}.yaml"
+    assert f.line == line_of(org, f"activity/{rid}.yaml", "gas:") and "gas_origin" in f.hint
+
+
+def test_ch4_with_its_origin_stated_or_under_ar5_is_no_finding(org):
+    setup(org)
+    org.settings(subsystems=["A", "B", "C", "D"], gwp_set="AR6")
+    _ch4_source(org, gas_origin="non-fossil")
+    assert [f for f in emission_findings(org.run()) if f.rule == "emissions.ch4-origin-unknown"] == []
+    org.settings(subsystems=["A", "B", "C", "D"], gwp_set="AR5")
+    _ch4_source(org)
+    assert [f for f in emission_findings(org.run()) if f.rule == "emissions.ch4-origin-unknown"] == []
+
+
+def test_monthly_elemental_carbon_line_is_valid_and_computed(org):
+    # 2024 coal given per month with elemental carbon: Jan 500 t × 0.50 + Feb 500 t × 0.50 (batches
+    # 52 % on 300 t and 47 % on 200 t: (52×300 + 47×200)/500 = 50 %), OF 100 %:
+    # E = 1,000 t × 0.50 × 1 × 44/12 = 1,833.333… tCO2, the same as the per-heat line it replaces
+    setup(org)
+    line = {"method": "emission_factor", "fuel": "coal",
+            "oxidation": {"value": 100, "unit": "%", "basis": "calculated", "source": "ash analysis"},
+            "months": [{"period": "2024-01", "consumption": {"value": 500, "unit": "t"},
+                        "carbon_content": {"value": 50, "unit": "%", "basis": "measured", "source": "lab"}},
+                       {"period": "2024-02", "consumption": {"value": 500, "unit": "t"},
+                        "carbon_content": {"unit": "%", "basis": "measured", "source": "lab",
+                                           "samples": [{"value": 52, "weight": 300}, {"value": 47, "weight": 200}]}}]}
+    activity(org, 2024, "SRC-COAL", line)
+    result = org.run()
+    assert only(result, "schema.invalid") == []
+    entry = result.results["emissions"]["years"]["2024"]["entries"]["AD-2024-SRC-COAL"]
+    assert entry["total"]["value"] == pytest.approx(TOTAL[2024] - 57.03, rel=1e-12)
+
+
+def test_cems_line_is_valid_and_its_equipment_is_required(org):
+    # SRC-COAL 2024 measured by CEMS instead: 3 hours at 1,000,000 Nm3/h dry, 10 % CO2, 1.977 kg/Nm3
+    # = 3 × 197.7 = 593.1 t CO2
+    setup(org)
+    org.add("activity/cems-2024.csv", "time,co2,flow,valid\n2024-01-01 00:00,10,1000000,1\n"
+                                      "2024-01-01 01:00,10,1000000,1\n2024-01-01 02:00,10,1000000,1\n")
+    line = {"method": "measurement", "gas": "CO2",
+            "cems": {"path": "cems-2024.csv", "time_column": "time", "concentration_column": "co2",
+                     "concentration_unit": "%", "flow_column": "flow", "flow_unit": "Nm3/h", "flow_basis": "dry",
+                     "valid_column": "valid", "substitution": "previous_valid"}}
+    activity(org, 2024, "SRC-COAL", line)
+    result = org.run()
+    entry = result.results["emissions"]["years"]["2024"]["entries"]["AD-2024-SRC-COAL"]
+    assert entry["total"]["value"] == pytest.approx(593.1, rel=1e-12)
+    assert entry["cems"]["intervals"] == 3
+    found = [f for f in emission_findings(result) if f.rule in ("schema.invalid", "emissions.measurement-without-equipment")]
+    [f] = found
+    assert f.rule == "emissions.measurement-without-equipment" and f.line == line_of(org, "activity/AD-2024-SRC-COAL.yaml", "cems:")
+
+
+def _cems_setup(org, substitution="previous_valid", planned=None):
+    # 3 hours, the middle one invalid: previous_valid gives 3 × 197.7 = 593.1 t
+    setup(org)
+    org.add("activity/cems-2024.csv", "time,co2,flow,valid\n2024-01-01 00:00,10,1000000,1\n"
+                                      "2024-01-01 01:00,10,1000000,0\n2024-01-01 02:00,10,1000000,1\n")
+    line = {"method": "measurement", "gas": "CO2",
+            "cems": {"path": "cems-2024.csv", "time_column": "time", "concentration_column": "co2",
+                     "concentration_unit": "%", "flow_column": "flow", "flow_unit": "Nm3/h", "flow_basis": "dry",
+                     "valid_column": "valid", "substitution": substitution, "instrument": []}}
+    activity(org, 2024, "SRC-COAL", line)
+    sources = plan_sources()
+    sources[0] = {"source": "SRC-COAL", "method": "measurement",
+                  "items": [{"parameter": "measured", "basis": "measured", "method": "CEMS", "frequency": "continuous",
+                             "responsible": "env dept", "record_form": "DAS", **({"substitution": planned} if planned else {})}]}
+    put(org, "monitoring", org.record("monitoring_plan", "MP-1", **plan(sources=sources)))
+
+
+def test_cems_substitution_other_than_planned(org):
+    _cems_setup(org, substitution="maximum_of_valid", planned="previous_valid")
+    [f] = [f for f in emission_findings(org.run()) if f.rule == "emissions.cems-substitution-not-planned"]
+    assert "maximum_of_valid" in f.message and "names previous_valid" in f.message
+    assert f.line == line_of(org, "activity/AD-2024-SRC-COAL.yaml", "substitution:")
+
+
+def test_cems_substitution_without_a_planned_method_and_the_near_miss(org):
+    _cems_setup(org)
+    [f] = [f for f in emission_findings(org.run()) if f.rule == "emissions.cems-substitution-not-planned"]
+    assert "1 CEMS intervals" in f.message and "names no substitution method" in f.message
+    _cems_setup(org, planned="previous_valid")
+    assert [f for f in emission_findings(org.run()) if f.rule == "emissions.cems-substitution-not-planned"] == []
+
+
+# -- two boundaries: the national ETS figure beside the full inventory ---------------------------
+def test_ets_boundary_beside_the_full_inventory(org):
+    # 2024: coal 1,833.333… + electricity 57.03 are in the ETS boundary of a power facility; a
+    # desulfurization source of 100 t CaCO3 at 100 % purity × 0.440 tCO2/t × 100 % = 44 tCO2 is in
+    # the full inventory only: inventory 1,934.363…, ETS 1,890.363…, difference 44 (by SRC-FGD)
+    setup(org)
+    put(org, "sources", org.record("emission_source", "SRC-FGD", facility="FAC-1", category="desulfurization",
+                                   method="desulfurization", material="CaCO3"))
+    activity(org, 2024, "SRC-FGD", {"method": "desulfurization", "material": "CaCO3",
+                                    "activity": {"quantity": {"value": 100, "unit": "t"}},
+                                    "purity": {"value": 100, "unit": "%", "source": "lab"}})
+    result = org.run()
+    inv = result.results["emissions"]["years"]["2024"]
+    assert inv["total"]["value"] == pytest.approx(TOTAL[2024] + 44, rel=1e-12)
+    assert inv["ets"]["total"]["value"] == pytest.approx(TOTAL[2024], rel=1e-12)
+    assert inv["ets"]["difference"]["value"] == pytest.approx(44, rel=1e-12)
+    fgd = inv["ets"]["by_source"]["SRC-FGD"]
+    assert (fgd["in_ets"], fgd["difference"]) == (False, pytest.approx(44)) and "desulfurization" in fgd["why"]
+    # a source can say otherwise
+    put(org, "sources", org.record("emission_source", "SRC-FGD", facility="FAC-1", category="desulfurization",
+                                   method="desulfurization", material="CaCO3", ets_boundary=True))
+    inv = org.run().results["emissions"]["years"]["2024"]
+    assert inv["ets"]["difference"]["value"] == pytest.approx(0, abs=1e-9)
+
+
+def test_a_month_parameter_without_source_is_found(org):
+    setup(org)
+    line = {"method": "emission_factor", "fuel": "coal",
+            "oxidation": {"value": 100, "unit": "%", "basis": "calculated", "source": "ash analysis"},
+            "months": [{"period": "2024-01", "consumption": {"value": 1000, "unit": "t"},
+                        "carbon_content": {"unit": "%", "samples": [{"value": 50, "weight": 1}]}}]}
+    activity(org, 2024, "SRC-COAL", line)
+    [f] = [f for f in emission_findings(org.run()) if f.rule == "emissions.factor-without-source"]
+    assert "line.months[0].carbon_content = (1 samples) %" in f.message

@@ -112,7 +112,7 @@ def test_no_register_or_an_old_one(org):
     _register(org, [_entry("R0", "legal")], assessed="2025-06-30")  # + 12 months = 2026-06-30
     assert only(org.run("2026-06-30"), "plan.risk-assessment-overdue") == []
     [f] = only(org.run("2026-07-01"), "plan.risk-assessment-overdue")
-    assert f.file == "risks/RR.yaml" and "next assessment was due by 2026-06-30" in f.message
+    assert f.file == "risks/RR.yaml" and "the next was due by 2026-06-30" in f.message
 
 
 def test_significant_risk_needs_treatment_and_owner(org):

@@ -248,3 +248,15 @@ def test_invalid_settings_are_not_built_into_a_site(mini):
                            "--out", str(tmp / "bad")], capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 2 and "settings are invalid" in proc.stderr and "cms.yaml:" in proc.stderr
     assert not (tmp / "bad").exists()
+
+
+def test_referenced_by_lists_references_made_inside_lists(example_sites):
+    """A reference inside a list (credits' retirements[i].claim, an activity line's instrument)
+    is listed on the target's page with the field that makes it."""
+    site = example_sites["internal"]
+    claim = page(site, "records/neutrality_claim/NC-HQ-2025.html")
+    section = claim[claim.index('id="被以下记录引用"'):] if 'id="被以下记录引用"' in claim else claim
+    for credit in ("OC-2025-FS", "OC-2025-WIND"):
+        assert f"../offset_credit/{credit}.html" in section, credit
+    instrument = page(site, "records/measuring_instrument/MI-BJ1-BS-1.html")
+    assert "../activity_data/AD-2025-BJ1-U1-COAL.html" in instrument

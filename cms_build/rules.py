@@ -1,0 +1,276 @@
+"""Loading rule folders: the bundled checks/ and an organization's own checks/.
+
+A rule folder is imported as a Python package, so that the modules of a domain import each
+other normally (``from . import calc`` inside ``checks/emissions/``) instead of routing shared
+code through the engine. The folder may hold plain modules (``checks/org_rules.py``, the usual
+shape of an organization's folder) and packages (``checks/emissions/__init__.py`` with the
+domain's modules beside it); every module in it is imported, and every ``@check`` and
+``@computation`` defined at the top of a module is a rule. Names starting with ``_`` are
+imported only when another module imports them (private helpers).
+
+Each folder gets a package name of its own: the bundled one ``cms_checks``, an organization's
+``cms_org_<hash of its path>`` (two organizations checked in one process, as tests do, must not
+share modules). A folder is imported again when any of its files changed (mtime or size).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.machinery
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+from types import ModuleType
+
+from .errors import CmsProblem
+from .api import Check, Computation
+from .paths import bundled
+from .ruletable import load_table
+
+BUNDLED_PACKAGE = "cms_checks"
+
+
+class RuleError(CmsProblem):
+    """A rule file that cannot be loaded: a syntax error, an error while it runs, a bad
+    decorator argument or an id used twice. Located in that file."""
+
+    def __init__(self, path: Path, message: str, line: int = 1, col: int = 1, hint: str = ""):
+        super().__init__(message, file=str(path), line=line, col=col, hint=hint)
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+def schema_folders(root: Path) -> list[Path]:
+    return [bundled("schemas"), root / "schemas"]
+
+
+def rule_folders(root: Path) -> list[Path]:
+    return [bundled("checks"), root / "checks"]
+
+
+def package_name(folder: Path) -> str:
+    folder = folder.resolve()
+    if folder == bundled("checks").resolve():
+        return BUNDLED_PACKAGE
+    return "cms_org_" + hashlib.sha1(str(folder).encode()).hexdigest()[:12]
+
+
+def module_files(folder: Path) -> list[Path]:
+    """The rule modules of a folder, sorted: its *.py files and those of its packages
+    (sub-folders with an __init__.py), leaving out names that start with '_'."""
+    found: list[Path] = []
+
+    def walk(current: Path, top: bool) -> None:
+        for entry in sorted(current.iterdir(), key=lambda p: p.name):
+            if entry.name.startswith(("_", ".")):
+                continue
+            if entry.is_dir() and not entry.is_symlink() and (entry / "__init__.py").is_file():
+                found.append(entry / "__init__.py")
+                walk(entry, False)
+            elif entry.suffix == ".py" and entry.is_file():
+                found.append(entry)
+
+    walk(folder, True)
+    return found
+
+
+def table_files(folder: Path) -> list[Path]:
+    """The rule tables of a folder (cms_build/ruletable.py): *.rules.yaml, in its packages too."""
+    return sorted(p for p in folder.rglob("*.rules.yaml")
+                  if p.is_file() and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts))
+
+
+def _table_rules(folder: Path, path: Path, checks: dict[str, Check]) -> list[Check]:
+    try:
+        found = load_table(path)
+    except CmsProblem as exc:
+        raise RuleError(path, exc.message, exc.line, exc.col, exc.hint) from None
+    module = path.relative_to(folder).as_posix()
+    for chk in found:
+        if chk.id in checks:
+            raise RuleError(path, f"check id {chk.id!r} is already used by {_file_of(checks[chk.id])}",
+                            getattr(chk, "line", 1), 1, "give the rule an id of its own, e.g. prefixed 'org.'")
+        chk.module = module
+    return found
+
+
+def _dotted(folder: Path, path: Path) -> str:
+    """checks/emissions/targets.py -> 'emissions.targets'; checks/emissions/__init__.py -> 'emissions'."""
+    parts = list(path.relative_to(folder).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+_LOADED: dict[str, tuple[tuple[str, int, int], ...]] = {}  # package name -> signature of the files it was imported from
+
+
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    files = sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+    out = []
+    for p in files:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        out.append((str(p), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _package(folder: Path, name: str) -> None:
+    """Register the folder as the package `name` (its __init__.py runs, if it has one)."""
+    init = folder / "__init__.py"
+    signature = _signature(folder)
+    if _LOADED.get(name) == signature and name in sys.modules:
+        return
+    for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
+        del sys.modules[key]
+    importlib.invalidate_caches()
+    if init.is_file():
+        spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(folder)])
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException as exc:
+            sys.modules.pop(name, None)
+            raise _located(init, exc) from None
+    else:  # a plain folder of modules: a package with no code of its own
+        spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
+        spec.submodule_search_locations = [str(folder)]
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+    _LOADED[name] = signature
+
+
+def _import(folder: Path, name: str, path: Path) -> ModuleType:
+    dotted = _dotted(folder, path)
+    full = f"{name}.{dotted}" if dotted else name
+    if full in sys.modules:
+        return sys.modules[full]
+    try:
+        return importlib.import_module(full)
+    except BaseException as exc:
+        for key in [k for k in sys.modules if k == full or k.startswith(full + ".")]:
+            del sys.modules[key]
+        raise _located(path, exc) from None
+
+
+def _located(path: Path, exc: BaseException) -> RuleError:
+    """The error of a module that failed to import, placed in the file where it happened."""
+    if isinstance(exc, SyntaxError):
+        where = Path(exc.filename) if exc.filename else path
+        return RuleError(where, f"Python syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1,
+                         "correct the line; run 'python3 -m py_compile' on the file to check it")
+    if isinstance(exc, RuleError):
+        return exc
+    frames = traceback.extract_tb(exc.__traceback__)
+    own = [f for f in frames if Path(f.filename) == path]
+    line = own[-1].lineno if own else 1
+    if isinstance(exc, (SystemExit, KeyboardInterrupt)):
+        what = f"the file exits while it loads ({type(exc).__name__})"
+    else:
+        what = f"the file failed to load: {type(exc).__name__}: {exc}"
+    return RuleError(path, what, line or 1, 1, "see cms_build/api.py for what @check and @computation accept")
+
+
+def _file_of(rule: Check | Computation) -> str:
+    return rule.module if rule.module.endswith(".yaml") else f"{rule.module}.py"
+
+
+def _def_line(fn: object) -> int:
+    code = getattr(fn, "__code__", None)
+    return code.co_firstlineno if code else 1
+
+
+def load_rules(folders: list[Path], errors: list[RuleError] | None = None) -> tuple[list[Check], list[Computation]]:
+    """Checks and computations defined in the given rule folders.
+
+    The bundled checks/ first, then the organization's own checks/ folder. Ids must be unique.
+    A module that cannot be loaded raises RuleError, or, when `errors` is a list, is left out
+    and its RuleError appended there (the engine reports it and runs the other rules).
+    """
+    checks: dict[str, Check] = {}
+    comps: dict[str, Computation] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        folder = folder.resolve()
+        name = package_name(folder)
+        try:
+            _package(folder, name)
+            files = module_files(folder)
+        except (RuleError, OSError) as exc:
+            if errors is None:
+                raise
+            errors.append(exc if isinstance(exc, RuleError) else RuleError(folder, f"the folder cannot be read: {exc}"))
+            continue
+        for path in files:
+            try:
+                found = _rules_of(folder, name, path, checks, comps)
+            except RuleError as exc:
+                if errors is None:
+                    raise
+                # a module that fails breaks the siblings importing it too: report it once
+                if not any((e.path, e.line, e.col, e.message) == (exc.path, exc.line, exc.col, exc.message) for e in errors):
+                    errors.append(exc)
+                continue
+            for value in found:
+                if isinstance(value, Check):
+                    checks[value.id] = value
+                else:
+                    comps[value.id] = value
+        for path in table_files(folder):
+            try:
+                for chk in _table_rules(folder, path, checks):
+                    checks[chk.id] = chk
+            except RuleError as exc:
+                if errors is None:
+                    raise
+                errors.append(exc)
+    return sorted(checks.values(), key=lambda c: c.id), _order(comps)
+
+
+def _rules_of(folder: Path, name: str, path: Path, checks: dict[str, Check],
+              comps: dict[str, Computation]) -> list[Check | Computation]:
+    """The checks and computations one module defines, none of their ids already taken."""
+    module = _import(folder, name, path)
+    found = []
+    for value in vars(module).values():
+        if not isinstance(value, (Check, Computation)):
+            continue
+        if getattr(value.fn, "__module__", None) != module.__name__:
+            continue  # imported from a sibling module: it is that module's rule
+        taken = checks if isinstance(value, Check) else comps
+        if value.id in taken and taken[value.id].fn is not value.fn:
+            what = "check" if isinstance(value, Check) else "computation"
+            raise RuleError(path, f"{what} id {value.id!r} is already used by {_file_of(taken[value.id])}",
+                            _def_line(value.fn), 1, "give the rule an id of its own, e.g. prefixed 'org.'")
+        value.module = path.relative_to(folder).with_suffix("").as_posix()
+        found.append(value)
+    return found
+
+
+def _order(comps: dict[str, Computation]) -> list[Computation]:
+    """Computations in dependency order ('after'), ties by id: deterministic."""
+    done: list[Computation] = []
+    seen: set[str] = set()
+
+    def visit(c: Computation, stack: tuple[str, ...]) -> None:
+        if c.id in seen:
+            return
+        if c.id in stack:
+            raise RuntimeError(f"computations depend on each other in a circle: {' -> '.join(stack + (c.id,))}")
+        for dep in sorted(c.after):
+            if dep in comps:
+                visit(comps[dep], stack + (c.id,))
+        seen.add(c.id)
+        done.append(c)
+
+    for cid in sorted(comps):
+        visit(comps[cid], ())
+    return done
