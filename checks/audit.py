@@ -20,6 +20,11 @@ Rules
 - audit.results-not-communicated (9.2.2 d, A.9.3 d): the report says to whom the results went.
 - audit.finding-without-nonconformity (9.2.2 e, 10.2): a nonconformity found names its
   nonconformity record.
+- audit.auditor-without-competence (7.2.1 b, 7.2.1 d; 7.1 a): each person auditing (the lead
+  auditor, the team, the auditors of the schedule) has a competence_record in internal_audit
+  obtained on or before the day the audit began (conducted.start, else its first scheduled
+  day, else the report date) and valid on it. Internal or external, an auditor is a person
+  whose competence is evidenced, not a name.
 """
 from __future__ import annotations
 
@@ -201,3 +206,49 @@ def finding_without_nonconformity(audit, ctx):
         if isinstance(finding, dict) and finding.get("type") == "nonconformity" and not finding.get("nonconformity"):
             yield audit.issue(("findings", i), f"finding {finding.get('code')} is a nonconformity but names no nonconformity record",
                               hint="record it as a nonconformity and add nonconformity: <NC id>")
+
+
+def _audit_start(audit):
+    days = [dates.parse(e.get("date")) for e in (audit.get("plan") or {}).get("schedule") or [] if isinstance(e, dict)]
+    return (dates.parse((audit.get("conducted") or {}).get("start")) or min([d for d in days if d], default=None)
+            or dates.parse((audit.get("report") or {}).get("date")))
+
+
+def _auditors(audit):
+    """(path, person id) of everyone the plan names as auditing, each person once."""
+    plan = audit.get("plan") or {}
+    seen = set()
+    named = [(("plan", "lead_auditor"), plan.get("lead_auditor"))]
+    named += [(("plan", "team", i), p) for i, p in enumerate(plan.get("team") or [])]
+    for i, entry in enumerate(plan.get("schedule") or []):
+        if isinstance(entry, dict):
+            named += [(("plan", "schedule", i, "auditors", j), p) for j, p in enumerate(entry.get("auditors") or [])]
+    for path, pid in named:
+        if isinstance(pid, str) and pid not in seen:
+            seen.add(pid)
+            yield path, pid
+
+
+@check("audit.auditor-without-competence", title="内部审核员具备内审能力 Internal auditors are competent in internal audit",
+       clauses=["7.2.1 b", "7.2.1 d"], severity="error", kinds=["audit"])
+def auditor_without_competence(audit, ctx):
+    """7.2.1 b, d (7.1 a: internal auditors as a resource): the people who audit are competent
+    in internal audit on the day the audit begins, with documented evidence."""
+    if not _live(audit, ctx):
+        return
+    day = _audit_start(audit)
+    if day is None or day > ctx.as_of:
+        return
+    evidence = [c for c in ctx.records("competence_record") if c.status != "withdrawn" and c.get("area") == "internal_audit"]
+    for path, pid in _auditors(audit):
+        mine = [c for c in evidence if c.get("person") == pid]
+        current = [c for c in mine if (dates.parse(c.get("obtained_on")) or day) <= day
+                   and (dates.parse(c.get("valid_until")) is None or day <= dates.parse(c.get("valid_until")))]
+        if current:
+            continue
+        person = ctx.get(pid)
+        why = (f"their evidence ({', '.join(c.id for c in mine)}) is not valid on that day" if mine
+               else "there is no competence_record of area internal_audit for them")
+        yield audit.issue(path, f"{pid} ({person.get('name') if person else '?'}) audits from {day}, but {why}",
+                          hint=f"add a competence_record (person: {pid}, area: internal_audit) obtained by {day}, "
+                               "or assign a competent auditor")

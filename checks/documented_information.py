@@ -2,7 +2,11 @@
 
 Rules
 - doc.approval-incomplete (7.4.2 c): an approved record names who approved it and when.
-- ms.policy-not-by-top-management (5.2, C.5.2): an approved policy is approved by top management.
+- doc.retention-below-legal-minimum (7.4.3): in the national ETS, the records of the annual
+  emission report's data keep retention_years of at least management.legal_retention_years
+  (5: 碳排放权交易管理暂行条例, 2024, art. 11).
+- ms.policy-not-by-top-management (5.2, C.5.2): an approved policy's approved_by and issued_by
+  are persons holding a top_management role on the approval (issue) day.
 - ms.policy-review-overdue (5.2): a policy is reviewed within its review_interval_months
   of the last review (or, never reviewed, of its approval).
 - doc.review-overdue (7.4.2 c): an approved record past its next_review date (plus the
@@ -44,7 +48,7 @@ from pathlib import Path
 from cms_build import dates, invisible
 from cms_build.publish import attachment_problems
 from cms_build.api import check
-from cms_build.calc.management import months_after, not_yet
+from cms_build.calc.management import holds_role, months_after, not_yet
 from cms_build.matrix import applies, exclusions
 from cms_build.standard import load_catalogue
 
@@ -76,17 +80,77 @@ def approval_incomplete(record, ctx):
                            hint="add approved_on: YYYY-MM-DD")
 
 
+@check("doc.retention-below-legal-minimum", title="保存年限不低于法定最短年限 Retention not below the legal minimum",
+       clauses=["7.4.3"], severity="error", kinds=["*"])
+def retention_below_legal_minimum(record, ctx):
+    """7.4.3 (retention and disposition), 9.1.2 (legal requirements): records underlying the
+    annual emission report are kept at least management.legal_retention_years (5 by default:
+    national ETS Interim Regulations 2024, art. 11) when the organization is in the national ETS.
+    A record that states no retention_years is not judged here."""
+    if record.status == "withdrawn" or record.kind not in (ctx.setting("management.legal_retention_kinds") or []):
+        return
+    years, kept = ctx.setting("management.legal_retention_years", 5), record.get("retention_years")
+    if not isinstance(kept, int) or isinstance(kept, bool) or kept >= years or not _in_national_ets(ctx):
+        return
+    yield record.issue("retention_years", f"retention_years is {kept}, below the legal minimum of {years} years for "
+                                          f"the original records of the annual emission report ({record.kind})",
+                       hint=f"keep it at least {years} years (碳排放权交易管理暂行条例 第十一条; "
+                            "setting management.legal_retention_years)")
+
+
+def _in_national_ets(ctx) -> bool:
+    return bool(ctx.records("ets_compliance")) or any(
+        "national_ets" in (o.get("mandatory_schemes") or []) for o in ctx.records("organization"))
+
+
 @check("ms.policy-not-by-top-management", title="方针由最高管理者批准 Policy approved by top management",
        clauses=["5.2", "C.5.2"], severity="error", kinds=["policy"])
 def policy_by_top(record, ctx):
-    """5.2: top management sets the carbon management policy (C.5.2: and approves the asset policy)."""
+    """5.2: top management sets the carbon management policy (C.5.2: and approves the asset policy).
+
+    approved_by and issued_by of a policy name a person record (or the top-management role
+    record itself); the person must hold a role of type top_management on the day (approved_on;
+    issued: effective, else approved_on), as the chair of a management review must
+    (mr.not-by-top-management); a role named must be of type top_management and held by
+    someone that day. The older boolean approved_by_top_management (a claim nobody can check)
+    is still read when approved_by names no such record: true gives a deprecation warning
+    instead of the error, until approved_by is migrated.
+    """
     if record.status != CURRENT or not_yet(record, ctx.as_of):
         return
-    if record.get("approved_by_top_management") is not True:
-        where = "approved_by_top_management" if "approved_by_top_management" in record.data else "status"
-        yield record.issue(where, f"the policy is approved by {record.get('approved_by') or 'nobody named'}, "
-                                  "but not recorded as approved by top management",
-                           hint="have top management (3.5) approve it and set approved_by_top_management: true")
+    tops = [r for r in ctx.records("role") if r.get("role_type") == "top_management"
+            and r.status in ("draft", "approved", "superseded")]
+
+    def named(field):
+        value = record.get(field)
+        target = ctx.get(value) if isinstance(value, str) else None
+        return target if target is not None and target.kind in ("person", "role") else None
+
+    if named("approved_by") is None and record.get("approved_by_top_management") is True:
+        yield record.issue("approved_by_top_management",
+                           f"approved_by_top_management is deprecated: approved_by ({record.get('approved_by')!r}) "
+                           "names no person record, so who approved the policy cannot be checked",
+                           hint="set approved_by to the person id of the top manager who approved it (e.g. PER-001) "
+                                "and remove approved_by_top_management", severity="warning")
+        return
+    for field, day in (("approved_by", _date(record, "approved_on")), ("issued_by", _date(record, "effective", "approved_on"))):
+        target = named(field)
+        if target is None:
+            yield record.issue(field if field in record.data else "status",
+                               f"the policy's {field} ({record.get(field)!r}) names no person record, so it cannot be "
+                               "shown to be top management",
+                               hint=f"set {field} to the person id of the top manager (e.g. PER-001)")
+        elif day is None:
+            continue  # doc.approval-incomplete reports a missing approved_on
+        elif target.kind == "person" and not holds_role(tops, target.id, day):
+            yield record.issue(field, f"{target.id} ({target.get('name')}) did not hold a top management role on {day}",
+                               hint="top management (a role record of role_type top_management, with this person "
+                                    "among its holders on that day) sets and approves the policy (5.2)")
+        elif target.kind == "role" and (target.get("role_type") != "top_management"
+                                        or not any(holds_role([target], h.get("person"), day)
+                                                   for h in target.get("holders") or [] if isinstance(h, dict))):
+            yield record.issue(field, f"{target.id} ({target.get('name')}) is not a top management role held by anyone on {day}",
+                               hint="name the top manager's person id, or the role of type top_management held that day")
 
 
 @check("ms.policy-review-overdue", title="方针定期评审 Policy reviewed periodically",

@@ -14,13 +14,23 @@ Rules
   management has named someone to supervise that subsystem (role_type trading_supervisor,
   asset_supervisor).
 
+- emissions.verifier-team-unknown (A.6.5.2): each member of a verifier's team names their
+  person record (verifier.team[].person), so that who verifies can be checked at all.
+- emissions.verifier-not-independent (A.4.2, A.6.5.2): each team member is a person of the
+  verifier's organization (external: true, employer equal to verifier.name), never a person of
+  the organization itself: a person not marked external, or holding any of the organization's
+  roles, on the day of the verification (statement date, else planned start, else approved_on).
+- trading.trader-without-role (B.8.2.2.1, 5.3.1): a trading account's controller in the role
+  trader is a person record holding a role of type trader on the as-of date (or on the last
+  day of their term, if it ended): trading is done by competent staff appointed to it.
+
 A term counts from its `from` day through its `until` day (absent: still in office).
 """
 from __future__ import annotations
 
 from cms_build import dates
 from cms_build.api import check
-from cms_build.calc.management import in_office, not_yet
+from cms_build.calc.management import holds_role, in_office, not_yet
 
 LIVE = ("draft", "approved")  # superseded or withdrawn role definitions no longer assign anyone
 
@@ -124,3 +134,86 @@ def no_subsystem_supervisor(ctx):
             for issue in _vacant(ctx, (role_type,), what, f"add a role record (role_type: {role_type}) with the person named"):
                 issue.clauses = (f"{sub}.5.1",)
                 yield issue
+
+
+def _verification_day(ver):
+    return (dates.parse((ver.get("statement") or {}).get("date"))
+            or dates.parse(((ver.get("plan") or {}).get("planned") or {}).get("start"))
+            or dates.parse(ver.get("approved_on")))
+
+
+def _team(ver):
+    verifier = ver.get("verifier") if isinstance(ver.get("verifier"), dict) else {}
+    for i, member in enumerate(verifier.get("team") or []):
+        if isinstance(member, dict):
+            yield i, member
+
+
+@check("emissions.verifier-team-unknown", title="核查组成员为可识别的人员 Verifier team members are identified persons",
+       clauses=["A.6.5.2"], severity="error", kinds=["verification"])
+def verifier_team_unknown(ver, ctx):
+    """A.6.5.2: the organization chooses a recognised verifier; whether its team is the
+    verifier's own people, independent of the organization, can be shown only for people it can
+    identify (a person record, with their employer; A.6.5.2.4 g advises checking competence)."""
+    if ver.status == "withdrawn" or not_yet(ver, ctx.as_of):
+        return
+    for i, member in _team(ver):
+        if not member.get("person"):
+            yield ver.issue(("verifier", "team", i), f"team member {member.get('name')} ({member.get('role')}) names no person record",
+                            hint="add a person record (external: true, employer: the verifier) and name it in person:")
+
+
+@check("emissions.verifier-not-independent", title="核查组成员来自核查机构且独立于组织 Verifier team independent of the organization",
+       clauses=["A.4.2", "A.6.5.2"], severity="error", kinds=["verification"])
+def verifier_not_independent(ver, ctx):
+    """A.4.2, A.6.5.2: verification is by a recognised third party: its team are people of the
+    verifier's organization, and nobody of the organization verifies its own report."""
+    if ver.status == "withdrawn" or not_yet(ver, ctx.as_of):
+        return
+    day = _verification_day(ver)
+    verifier = str((ver.get("verifier") or {}).get("name") or "").strip()
+    roles = [r for r in ctx.records("role") if r.status in ("draft", "approved", "superseded")]
+    for i, member in _team(ver):
+        person = ctx.get(member.get("person")) if isinstance(member.get("person"), str) else None
+        if person is None or person.kind != "person":
+            continue  # emissions.verifier-team-unknown, or the index reports the reference
+        held = [r.id for r in roles if day is not None and holds_role([r], person.id, day)]
+        where = ("verifier", "team", i, "person")
+        if person.get("external") is not True or held:
+            why = f"holds the organization's role {', '.join(held)} on {day}" if held else "is not marked external"
+            yield ver.issue(where, f"{person.id} ({person.get('name')}), {member.get('role') or 'a member'} of the verifier's "
+                                   f"team, is a person of the organization itself: {why}",
+                            hint="a third-party verification is done by the verifier's own people: replace the member "
+                                 "(or, if the person record is wrong, correct external/employer)")
+        elif str(person.get("employer") or "").strip() != verifier:
+            yield ver.issue(where, f"{person.id} ({person.get('name')}) works for {person.get('employer') or 'no employer named'}, "
+                                   f"not for the verifier {verifier or '(unnamed)'}",
+                            hint="name a person of the verifier's organization, or correct the person's employer")
+
+
+@check("trading.trader-without-role", title="交易员为任命的交易岗位人员 Traders are persons appointed to the trader role",
+       clauses=["B.8.2.2.1", "5.3.1"], severity="error", kinds=["trading_account"])
+def trader_without_role(account, ctx):
+    """B.8.2.2.1: trading is done by competent staff; 5.3.1: the responsibility is assigned. A
+    controller in the role trader is a person holding a role of type trader."""
+    if account.status == "withdrawn" or not_yet(account, ctx.as_of):
+        return
+    traders = [r for r in ctx.records("role") if r.get("role_type") == "trader" and r.status in ("draft", "approved", "superseded")]
+    for i, c in enumerate(account.get("controllers") or []):
+        if not isinstance(c, dict) or c.get("role") != "trader":
+            continue
+        start, end = dates.parse(c.get("from")), dates.parse(c.get("to"))
+        if start is not None and start > ctx.as_of:
+            continue
+        day = min(end, ctx.as_of) if end is not None else ctx.as_of
+        pid = c.get("person")
+        if not pid:
+            yield account.issue(("controllers", i), f"the trader {c.get('name') or '(unnamed)'} of account {account.id} names no person record",
+                                hint="name the trader's person record (person:), appointed to a role of type trader")
+        elif not holds_role(traders, pid, day):
+            person = ctx.get(pid)
+            yield account.issue(("controllers", i, "person"),
+                                f"{pid} ({person.get('name') if person else '?'}) trades on account {account.id} but holds no "
+                                f"role of type trader on {day}",
+                                hint="appoint the person to the trader role (role record, role_type: trader, holders) or "
+                                     "remove them from the account's traders")

@@ -55,6 +55,13 @@ def in_office(start, until, as_of: dt.date) -> bool:
     return s is not None and s <= as_of and (u is None or as_of <= u)
 
 
+def holds_role(roles, person_id, day: dt.date) -> bool:
+    """Whether person_id is a holder, in office on `day`, of one of the given role records
+    (their `holders` terms, from .. until inclusive)."""
+    return any(isinstance(h, dict) and h.get("person") == person_id and in_office(h.get("from"), h.get("until"), day)
+               for r in roles for h in (r.get("holders") or []))
+
+
 def instrument_due(calibrations, interval_months) -> tuple[dt.date | None, dict | None]:
     """Due date of an instrument's next verification or calibration, and the record it follows.
 

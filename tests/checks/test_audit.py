@@ -1,5 +1,5 @@
 """Internal audit (9.2; A.9.3, B.9.2, C.9.2, D.9.3)."""
-from tests.checks.management_org import line_of, only, person
+from tests.checks.management_org import competence, line_of, only, person
 
 PLAN = {"objectives": "评价符合性", "criteria": ["本标准"], "scope": "全部过程", "subsystems": ["common", "A", "B", "C", "D"],
         "lead_auditor": "PER-1", "schedule": [{"date": "2026-05-10", "area": "燃料部", "auditors": ["PER-1"]}]}
@@ -121,3 +121,34 @@ def test_nonconformity_found_is_recorded(org):
                                 {"code": "F-3", "type": "nonconformity", "description": "d", "nonconformity": "NC-1"}])
     [f] = only(org.run(), "audit.finding-without-nonconformity")
     assert f.line == line_of(org, rel, "code: F-1") and "finding F-1 is a nonconformity" in f.message
+
+
+def test_auditors_hold_internal_audit_competence_on_the_first_day(org):
+    person(org, "PER-1")
+    person(org, "PER-2", name="李四")
+    competence(org, "C-1", "PER-1", "internal_audit", obtained="2024-01-01", until="2027-01-01")
+    competence(org, "C-2", "PER-2", "internal_audit", obtained="2026-05-11")  # one day after the audit began
+    schedule = [{"date": "2026-05-10", "area": "燃料部", "auditors": ["PER-1", "PER-2"]},
+                {"date": "2026-05-11", "area": "计划部", "auditors": ["PER-2"]}]
+    rel = _audit(org, plan=dict(PLAN, team=["PER-1", "PER-2"], schedule=schedule))
+    [f] = only(org.run(), "audit.auditor-without-competence")
+    assert (f.file, f.path) == (rel, "plan.team[1]")  # reported once, where PER-2 is first named
+    assert f.line == line_of(org, rel, "team:") + 2  # team: / - PER-1 / - PER-2
+    assert "PER-2 (李四) audits from 2026-05-10, but their evidence (C-2) is not valid on that day" in f.message
+    assert f.clauses == ("7.2.1 b", "7.2.1 d")
+
+
+def test_auditor_without_any_internal_audit_competence(org):
+    person(org, "PER-1")
+    competence(org, "C-1", "PER-1", "carbon_accounting")  # the wrong area
+    _audit(org, conducted={"start": "2026-05-09", "end": "2026-05-12"})
+    [f] = only(org.run(), "audit.auditor-without-competence")
+    assert f.path == "plan.lead_auditor"
+    assert "PER-1 (张三) audits from 2026-05-09, but there is no competence_record of area internal_audit for them" in f.message
+
+
+def test_competent_auditor_passes(org):
+    person(org, "PER-1")
+    competence(org, "C-1", "PER-1", "internal_audit", obtained="2026-05-10")  # obtained on the first day counts
+    _audit(org)
+    assert only(org.run(), "audit.auditor-without-competence") == []

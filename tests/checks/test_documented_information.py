@@ -26,11 +26,53 @@ def test_draft_or_complete_approval_is_not_flagged(org):
 
 def test_policy_not_approved_by_top_management(org):
     org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=False))
-    org.add("policy/Q.yaml", org.record("policy", "Q", statement="s", issued_by="GM", approved_by_top_management=True))
     org.add("policy/R.yaml", org.record("policy", "R", statement="s", issued_by="GM", status="draft"))
+    f, g = only(org.run(), "ms.policy-not-by-top-management")
+    assert (f.file, f.line) == ("policy/P.yaml", line_of(org, "policy/P.yaml", "approved_by:"))
+    assert "approved_by ('Approver') names no person record" in f.message and f.clauses == ("5.2", "C.5.2")
+    assert g.path == "issued_by" and "issued_by ('GM') names no person record" in g.message
+
+
+def test_policy_boolean_is_deprecated(org):
+    org.add("policy/Q.yaml", org.record("policy", "Q", statement="s", issued_by="GM", approved_by_top_management=True))
     [f] = only(org.run(), "ms.policy-not-by-top-management")
-    assert (f.file, f.line) == ("policy/P.yaml", line_of(org, "policy/P.yaml", "approved_by_top_management"))
-    assert "not recorded as approved by top management" in f.message and f.clauses == ("5.2", "C.5.2")
+    assert f.severity == "warning" and f.line == line_of(org, "policy/Q.yaml", "approved_by_top_management")
+    assert "approved_by_top_management is deprecated" in f.message
+
+
+def _top(org):
+    person(org, "PER-GM", name="陈总")
+    person(org, "PER-X", name="李四")
+    # PER-GM is top management from 2025-01-01; PER-X held it until 2024-12-31
+    role(org, "ROLE-GM", "top_management", [("PER-GM", "2025-01-01", None), ("PER-X", "2020-01-01", "2024-12-31")])
+
+
+def test_policy_approved_and_issued_by_a_top_manager_in_office(org):
+    _top(org)
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", approved_by="PER-GM", issued_by="PER-GM",
+                                        approved_on="2025-01-08", effective="2025-01-10"))
+    assert only(org.run(), "ms.policy-not-by-top-management") == []
+
+
+def test_policy_approver_not_in_office_on_the_approval_day(org):
+    _top(org)
+    # PER-X left top management on 2024-12-31; approving on 2025-01-08 is after that.
+    # PER-GM only from 2025-01-01: issuing on 2024-12-20 (effective) is before that.
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", approved_by="PER-X", issued_by="PER-GM",
+                                        approved_on="2025-01-08", effective="2024-12-20"))
+    found = only(org.run(), "ms.policy-not-by-top-management")
+    assert sorted(f.message for f in found) == [
+        "PER-GM (陈总) did not hold a top management role on 2024-12-20",
+        "PER-X (李四) did not hold a top management role on 2025-01-08"]
+    assert {f.path for f in found} == {"approved_by", "issued_by"}
+
+
+def test_policy_issued_by_free_text_is_flagged(org):
+    _top(org)
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", approved_by="PER-GM", issued_by="总经理",
+                                        approved_on="2025-01-08"))
+    [f] = only(org.run(), "ms.policy-not-by-top-management")
+    assert f.path == "issued_by" and "issued_by ('总经理') names no person record" in f.message
 
 
 def test_policy_review_due_twelve_months_after_the_last(org):
@@ -250,3 +292,43 @@ def test_the_table_follows_the_text():
     assert not not_asked, f"the text requires documented information here, but the table does not ask for it: {sorted(not_asked)}"
     unsaid = asked - says - set(READINGS)
     assert not unsaid, f"the table asks for documented information the text does not require: {sorted(unsaid)}"
+
+
+TOTAL = {"value": 1, "unit": "tCO2"}
+
+
+def _in_ets(org):
+    org.add("organization/ORG.yaml", org.record("organization", "ORG", legal_name="某电厂", uscc="91320000000000000X",
+                                                 mandatory_schemes=["national_ets"]))
+
+
+def test_retention_below_the_legal_minimum(org):
+    _in_ets(org)
+    rel = "inventory/RI.yaml"
+    org.add(rel, org.record("reported_inventory", "RI", year=2025, total=TOTAL, retention_years=3))
+    org.add("inventory/RI5.yaml", org.record("reported_inventory", "RI5", year=2024, total=TOTAL, retention_years=5))  # exactly 5 is enough
+    org.add("people/P.yaml", org.record("person", "P", name="张三", retention_years=1))  # not a record of the report
+    [f] = only(org.run(), "doc.retention-below-legal-minimum")
+    assert (f.file, f.line) == (rel, line_of(org, rel, "retention_years"))
+    assert "retention_years is 3, below the legal minimum of 5 years" in f.message and f.clauses == ("7.4.3",)
+
+
+def test_retention_minimum_is_a_setting_and_only_in_the_ets(org):
+    org.add("inventory/RI.yaml", org.record("reported_inventory", "RI", year=2025, total=TOTAL, retention_years=3))
+    assert only(org.run(), "doc.retention-below-legal-minimum") == []  # not in the national ETS
+    _in_ets(org)
+    org.settings(subsystems=["A"], management={"legal_retention_years": 3})
+    assert only(org.run(), "doc.retention-below-legal-minimum") == []
+    org.settings(subsystems=["A"], management={"legal_retention_years": 4})
+    [f] = only(org.run(), "doc.retention-below-legal-minimum")
+    assert "below the legal minimum of 4 years" in f.message
+
+
+def test_policy_approved_by_the_top_management_role(org):
+    _top(org)
+    role(org, "ROLE-ACC", "accounting_staff", [("PER-X", "2020-01-01", None)])
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", approved_by="ROLE-GM", issued_by="ROLE-ACC",
+                                        approved_on="2025-01-08"))
+    # ROLE-GM is top management, held by PER-GM on 2025-01-08; ROLE-ACC is not top management
+    [f] = only(org.run(), "ms.policy-not-by-top-management")
+    assert f.path == "issued_by" and "ROLE-ACC (accounting_staff role) is not a top management role held by anyone" in f.message

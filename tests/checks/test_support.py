@@ -80,3 +80,73 @@ def test_subsystem_supervisors(org):
     assert f.clauses == ("C.5.1",) and "carbon asset management system" in f.message
     org.settings(subsystems=["A"])
     assert only(org.run(), "sup.no-subsystem-supervisor") == []  # B and C not adopted: the rule does not run
+
+
+# -- people as references: the verifier's team, traders ---------------------------------------
+def _verification(org, team, statement_date="2025-07-26"):
+    rel = "verification/VER.yaml"
+    org.add(rel, org.record("verification", "VER", year=2024, scheme="national_ets",
+                            plan={"scope": "s", "objectives": "o", "requirements": ["r"], "assurance_level": "reasonable",
+                                  "materiality_pct": 5},
+                            verifier={"name": "苏碳核查", "accreditation": "a", "competence": "c", "team": team},
+                            statement={"date": statement_date, "opinion": "unqualified",
+                                       "verified_emissions": {"value": 1, "unit": "tCO2"}}))
+    return rel
+
+
+def test_verifier_team_of_the_verifiers_people_passes(org):
+    person(org, "PER-V", name="方志远", external=True, employer="苏碳核查")
+    _verification(org, [{"person": "PER-V", "name": "方志远", "role": "核查组长"}])
+    result = org.run()
+    assert only(result, "emissions.verifier-not-independent") == [] and only(result, "emissions.verifier-team-unknown") == []
+
+
+def test_verifier_team_member_of_the_organization_is_not_independent(org):
+    person(org, "PER-5", name="刘洋")  # the organization's own trader, not external
+    person(org, "PER-E", name="外聘", external=True, employer="苏碳核查")
+    role(org, "ROLE-TR", "trader", [("PER-E", "2025-01-01", None)])  # external, but holds our role on 2025-07-26
+    person(org, "PER-O", name="别家", external=True, employer="别的核查机构")
+    rel = _verification(org, [{"person": "PER-5", "name": "刘洋", "role": "核查组长"},
+                              {"person": "PER-E", "name": "外聘", "role": "核查员"},
+                              {"person": "PER-O", "name": "别家", "role": "技术评审"},
+                              {"name": "无名", "role": "核查员"}])
+    result = org.run()
+    found = only(result, "emissions.verifier-not-independent")
+    assert [f.path for f in found] == ["verifier.team[0].person", "verifier.team[1].person", "verifier.team[2].person"]
+    assert found[0].line == line_of(org, rel, "person: PER-5")
+    assert "PER-5 (刘洋), 核查组长 of the verifier's team, is a person of the organization itself: is not marked external" in found[0].message
+    assert "holds the organization's role ROLE-TR on 2025-07-26" in found[1].message
+    assert "PER-O (别家) works for 别的核查机构, not for the verifier 苏碳核查" in found[2].message
+    assert found[0].clauses == ("A.4.2", "A.6.5.2")
+    [u] = only(result, "emissions.verifier-team-unknown")
+    assert u.path == "verifier.team[3]" and "team member 无名 (核查员) names no person record" in u.message
+
+
+def _account(org, controllers):
+    rel = "trading/ACC.yaml"
+    org.add(rel, org.record("trading_account", "ACC", role="trading", markets=["national_ets"], institution="SEEE",
+                            controllers=controllers))
+    return rel
+
+
+def test_trader_holding_the_trader_role_passes(org):
+    person(org, "PER-5")
+    role(org, "ROLE-TR", "trader", [("PER-5", "2025-01-10", None)])
+    _account(org, [{"person": "PER-5", "role": "trader", "from": "2021-07-05"}])
+    assert only(org.run("2026-06-30"), "trading.trader-without-role") == []
+
+
+def test_trader_without_the_trader_role(org):
+    person(org, "PER-5")
+    person(org, "PER-6")
+    role(org, "ROLE-TR", "trader", [("PER-5", "2025-01-10", "2025-12-31")])
+    rel = _account(org, [{"person": "PER-5", "role": "trader", "from": "2021-07-05"},
+                         {"person": "PER-6", "role": "reviewer", "from": "2021-07-05"},
+                         {"name": "王五", "role": "trader", "from": "2021-07-05"}])
+    # PER-5's trader role ended 2025-12-31: fine on 2025-12-31, not on 2026-01-01; reviewers are not traders
+    found = only(org.run("2025-12-31"), "trading.trader-without-role")
+    assert [f.path for f in found] == ["controllers[2]"] and "the trader 王五 of account ACC names no person record" in found[0].message
+    found = only(org.run("2026-01-01"), "trading.trader-without-role")
+    assert [f.path for f in found] == ["controllers[0].person", "controllers[2]"]
+    assert found[0].line == line_of(org, rel, "person: PER-5")
+    assert "PER-5 (张三) trades on account ACC but holds no role of type trader on 2026-01-01" in found[0].message
