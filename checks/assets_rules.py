@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from cms_build import dates
 from cms_build.api import check
 from cms_build.calc import trading_records as trc
 
@@ -204,47 +203,6 @@ def statement_budgets(record, ctx):
         yield record.issue("budgets" if budgets else "year", f"the {record.get('year')} statement has no "
                                                              f"{', '.join(missing)} budget", key=True,
                            hint="add budgets: emissions, trading, reduction")
-
-
-@check("assets.review-overdue", title="定期开展碳资产管理评审 The asset management review is held regularly",
-       clauses=["6.1.4 f", "C.9.1"], severity="error", subsystem="C")
-def asset_review_overdue(ctx):
-    """6.1.4 f: the value of the carbon assets is assessed regularly: an approved
-    asset_review at most trading.asset_review_interval_months (default 12) after the last."""
-    if not (ctx.records("allocation") or ctx.records("trade_ledger") or ctx.records("asset_statement")):
-        return
-    months = trc.setting(ctx, "asset_review_interval_months")
-    best = None
-    for rec in ctx.records("asset_review"):
-        d = trc.day(rec.get("date"))
-        if rec.status == "approved" and d is not None and d <= ctx.as_of and (best is None or d > best[0]):
-            best = (d, rec)
-    if best is None:
-        anchor = (ctx.records("asset_statement") or ctx.records("allocation") or ctx.records("trade_ledger"))[0]
-        yield anchor.issue("kind", "no approved carbon asset management review (6.1.4) on record",
-                           hint="review asset categories, regulations, risks, project process, derivatives and value (6.1.4 a-f)")
-        return
-    due = dates.add_months(best[0], months)
-    if due < ctx.as_of:
-        yield best[1].issue("date", f"the last asset review was on {best[0].isoformat()}; the next was due by {due.isoformat()}",
-                            hint="hold the carbon asset management review and record it as an asset_review")
-
-
-@check("assets.review-incomplete", title="碳资产管理评审覆盖 6.1.4 a–f The asset review covers 6.1.4 a-f",
-       clauses=["6.1.4 a", "6.1.4 b", "6.1.4 c", "6.1.4 d", "6.1.4 e", "6.1.4 f"], severity="error",
-       kinds=["asset_review"], subsystem="C")
-def asset_review_incomplete(record, ctx):
-    """6.1.4 a-f: the review fixes the positive and negative asset categories, the laws used
-    to measure them, the risks and their drivers, the project development and appraisal
-    process, the derivatives risk and return model, and values the assets."""
-    if record.status != "approved":
-        return
-    need = (("categories", "a"), ("regulations", "b"), ("risks", "c"), ("project_process", "d"),
-            ("derivatives_model", "e"), ("valuation", "f"))
-    missing = [f"{f} (6.1.4 {l})" for f, l in need if not record.get(f)]
-    if missing:
-        yield record.issue("date", f"the review does not cover {', '.join(missing)}", key=True,
-                           hint="add the missing items; for e) say so if no derivatives are used")
 
 
 @check("assets.budget-after-year", title="预算在其年度开始前编制 A budget is prepared before the year it budgets",

@@ -278,26 +278,6 @@ def trade_review_incomplete(record, ctx):
                            clauses=["D.6.1.2 c"], hint="add procedures")
 
 
-@check("neutrality.review-overdue", title="定期进行碳中和实施评审 The neutrality implementation review is periodic",
-       clauses=["6.1.5"], severity="error", subsystem="D")
-def review_overdue(ctx):
-    """6.1.5: the basis of neutrality is reviewed periodically: at least every
-    neutrality.review_interval_months (default 12) once a subject is approved."""
-    subjects = [s for s in ctx.records("neutrality_subject") if s.status == "approved"]
-    if not subjects:
-        return
-    months = setting(ctx, "review_interval_months")
-    day, latest = _latest(ctx.records("neutrality_review"), "reviewed_on", ctx.as_of)
-    if latest is None:
-        first = min(subjects, key=lambda s: s.id)
-        yield first.issue("id", "no carbon neutrality implementation review is recorded",
-                          hint="record a neutrality_review (6.1.5)")
-    elif ctx.as_of > dates.add_months(day, months):
-        yield latest.issue("reviewed_on", f"the last neutrality implementation review ({day}) is older than {months} "
-                                          f"months (due {dates.add_months(day, months)})",
-                           hint="review the basis of neutrality again")
-
-
 @check("neutrality.event-not-reviewed", title="纠正行动的细节纳入实施评审 Events and corrections are recorded in the review",
        clauses=["D.10"], severity="error", kinds=["claim_event"], subsystem="D")
 def event_not_reviewed(record, ctx):

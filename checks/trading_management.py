@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cms_build import dates
 from cms_build.api import check
 from cms_build.calc import trading_records as trc
 
@@ -117,71 +116,6 @@ def plan_incomplete(record, ctx):
         yield record.issue("activities" if record.get("activities") else "period",
                            f"the plan does not cover {', '.join(missing)} (B.6.2.2)", key=True,
                            hint="describe each activity under activities")
-
-
-def _latest(ctx, kind: str, field: str = "date"):
-    best = None
-    for rec in ctx.records(kind):
-        d = trc.day(rec.get(field))
-        if rec.status == "approved" and d is not None and d <= ctx.as_of and (best is None or d > best[0]):
-            best = (d, rec)
-    return best
-
-
-def _overdue(ctx, kind: str, setting: str, what: str, hint: str):
-    if not _b_activity(ctx):
-        return
-    months = trc.setting(ctx, setting)
-    last = _latest(ctx, kind)
-    if last is None:
-        first = min((d for d in (trc.day(r.get("opened_on")) for r in ctx.records("trading_account")) if d), default=None)
-        if first is None or dates.add_months(first, months) < ctx.as_of:
-            anchor = (ctx.records(kind) or ctx.records("trading_account") or ctx.records("ets_compliance")
-                      or ctx.records("trade_ledger"))[0]
-            yield anchor.issue("kind", f"no approved {what} on record", hint=hint)
-        return
-    due = dates.add_months(last[0], months)
-    if due < ctx.as_of:
-        yield last[1].issue("date", f"the last {what} was on {last[0].isoformat()}; the next was due by {due.isoformat()} "
-                                    f"(every {months} months)", hint=hint)
-
-
-@check("trading.review-overdue", title="定期开展碳交易评审 The trading review is held regularly",
-       clauses=["6.1.3", "B.6.3"], severity="error", subsystem="B")
-def review_overdue(ctx):
-    """6.1.3, B.6.3: trading conduct is reviewed regularly: at most
-    trading.review_interval_months (default 12) after the last approved review. Without any
-    review, one is due that long after the first account was opened."""
-    yield from _overdue(ctx, "trading_review", "review_interval_months", "trading review (6.1.3)",
-                        "hold the trading review (items a-e of 6.1.3) and record it as a trading_review")
-
-
-@check("trading.review-incomplete", title="碳交易评审覆盖 6.1.3 a–e The trading review covers 6.1.3 a-e",
-       clauses=["6.1.3 a", "6.1.3 b", "6.1.3 c", "6.1.3 d", "6.1.3 e"], severity="error", kinds=["trading_review"],
-       subsystem="B")
-def review_incomplete(record, ctx):
-    """6.1.3 a-e: the review covers national ETS trading, voluntary reduction trading, local
-    trading, carbon derivatives and compliance; an item that does not apply says why."""
-    for item, letter in (("national_ets", "a"), ("voluntary", "b"), ("local", "c"), ("derivatives", "d"), ("compliance", "e")):
-        v = record.get(item)
-        if not isinstance(v, dict):
-            yield record.issue("date", f"the review has no item {item} (6.1.3 {letter})", key=True,
-                               hint=f"add {item}: {{applicable, findings, conclusion}} or applicable: false with a reason")
-        elif v.get("applicable") is False and not v.get("reason"):
-            yield record.issue(item, f"{item} (6.1.3 {letter}) is marked not applicable without a reason",
-                               hint="say why it does not apply (e.g. no voluntary trades in the period)")
-        elif v.get("applicable") is not False and not (v.get("findings") and v.get("conclusion")):
-            yield record.issue(item, f"{item} (6.1.3 {letter}) has no findings or conclusion",
-                               hint="record what was reviewed and the conclusion")
-
-
-@check("trading.performance-overdue", title="定期评价碳交易绩效 Trading performance is evaluated regularly",
-       clauses=["B.9"], severity="error")
-def performance_overdue(ctx):
-    """B.9: trading performance is evaluated regularly: at most
-    trading.performance_interval_months (default 12) after the last approved evaluation."""
-    yield from _overdue(ctx, "trading_performance", "performance_interval_months", "trading performance evaluation (B.9)",
-                        "evaluate trading performance against quantified criteria and record a trading_performance")
 
 
 @check("trading.performance-criteria-missing", title="绩效评价有量化准则 Evaluation uses quantified criteria",

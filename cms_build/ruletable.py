@@ -105,7 +105,8 @@ def _periodic(spec: Spec) -> Callable[[Context], Iterator[Issue]]:
 
     def rule(ctx: Context) -> Iterator[Issue]:
         months = int(ctx.setting(spec["interval"]))
-        if spec.get("active_when") and not any(not not_yet(r, ctx.as_of) for r in ctx.records(*spec["active_when"])):
+        if spec.get("active_when") and not any(r.status in DONE and not not_yet(r, ctx.as_of)
+                                               for r in ctx.records(*spec["active_when"])):
             return
         done = [r for r in ctx.records(kind) if _known(r, ctx, field, counts)]
         if not done:

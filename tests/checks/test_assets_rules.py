@@ -228,14 +228,14 @@ def test_asset_review(org):
     trading_org(org)
     org.add("trading/AL.yaml", allocation(org, quantity=1_000))
     [f] = org.of(org.run(AS_OF), "assets.review-overdue")
-    assert "no approved carbon asset management review" in f.message
+    assert "there is no carbon asset management review (asset_review, 6.1.4) dated on or before" in f.message
     org.add("assets/ARV.yaml", org.record("asset_review", "ARV", date="2025-01-15", categories={"positive": ["配额"], "negative": ["缺口"]},
                                           regulations=["办法"], risks=[{"risk": "价格"}], project_process="流程",
                                           valuation={"date": "2025-01-15", "method": "收盘价"}))
     result = org.run("2026-01-15")
     assert org.of(result, "assets.review-overdue") == []
     [inc] = org.of(result, "assets.review-incomplete")
-    assert inc.message == "the review does not cover derivatives_model (6.1.4 e)"
+    assert inc.message == "the asset review does not cover derivatives_model (6.1.4 e)"
     assert len(org.of(org.run("2026-01-16"), "assets.review-overdue")) == 1
 
 

@@ -87,7 +87,7 @@ def test_review_overdue_edges(org, as_of, overdue):
     found = org.of(org.run(as_of), "trading.review-overdue")
     assert bool(found) is overdue
     if overdue:
-        assert "the last trading review (6.1.3) was on 2025-06-30; the next was due by 2026-06-30" in found[0].message
+        assert "is of 2025-06-30; with a 12-month interval the next was due by 2026-06-30" in found[0].message
         assert found[0].line == line_of(org, "trading/TRV.yaml", "date: '2025-06-30'")
 
 
@@ -108,7 +108,7 @@ def test_review_incomplete(org):
     org.add("trading/TRV.yaml", data)
     found = org.of(org.run("2025-12-31"), "trading.review-incomplete")
     assert sorted(f.message for f in found) == [
-        "local (6.1.3 c) is marked not applicable without a reason", "the review has no item voluntary (6.1.3 b)"]
+        "local (6.1.3 c) is marked not applicable without a reason", "the trading review does not cover voluntary (6.1.3 b)"]
 
 
 def test_performance_overdue_and_criteria(org):
