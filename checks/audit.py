@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from cms_build import dates
 from cms_build.api import check
-from cms_build.calc.management import latest, months_after, not_yet
+from cms_build.calc.management import months_after, not_yet
 
 ANNEX_AUDIT = {"A": "A.9.3", "B": "B.9.2", "C": "C.9.2", "D": "D.9.3"}
 

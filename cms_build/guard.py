@@ -113,7 +113,7 @@ def guarded(fn, time_limit: float) -> Outcome:
         with warnings.catch_warnings(record=True), _Alarm(time_limit):
             value = fn()
         return Outcome(value, None, out.getvalue())
-    except (Exception, SystemExit, RuleExit, RuleTimeout) as exc:
+    except (Exception, SystemExit, RuleExit, RuleTimeout) as exc:  # noqa: BLE001 - whatever a rule raises is its finding
         return Outcome(None, exc, out.getvalue())
     finally:
         sys.stdout, sys.stderr, os._exit = saved

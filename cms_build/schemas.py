@@ -56,7 +56,7 @@ def _check_schema(doc: dict, path: Path) -> None:
             jsonschema_rs.meta.validate(doc)
         else:  # pragma: no cover
             Draft202012Validator.check_schema(doc)
-    except Exception as exc:  # jsonschema(_rs) ValidationError / SchemaError
+    except Exception as exc:  # noqa: BLE001 - jsonschema(_rs) ValidationError / SchemaError
         message = getattr(exc, "message", None) or str(exc).splitlines()[0]
         raise SchemaError(f"{path}: invalid JSON Schema: {message}") from None
 

@@ -221,7 +221,7 @@ def parse_unit(text) -> pint.Unit:
             names = (names,)
         raise UnitError(f"unknown unit {text!r}" + (f" ({', '.join(names)} is not defined)" if names else ""),
                         _hint_for(text, names)) from None
-    except Exception as exc:  # pint's expression parser fails in many ways on malformed text
+    except Exception as exc:  # noqa: BLE001 - pint's expression parser fails in many ways on malformed text
         detail = str(exc) if isinstance(exc, ValueError) and str(exc) else "not a well-formed unit expression"
         raise UnitError(f"cannot read unit {text!r}: {detail}", _hint_for(text)) from None
 

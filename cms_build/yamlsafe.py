@@ -276,7 +276,7 @@ def _over_budget(budget, max_nodes: int, line: int, col: int) -> None:
     if budget is not None and max_nodes == budget.nodes:
         budget.spent_at, budget.what = budget.current, "the limit of limits.max_run_nodes"
         budget.nodes = 0
-        raise LoadError(f"the records of this run together hold more values than limits.max_run_nodes "
+        raise LoadError("the records of this run together hold more values than limits.max_run_nodes "
                         "(this file and the ones after it are not read)", line, col, _BUDGET_HINT)
 
 

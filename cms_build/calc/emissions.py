@@ -686,7 +686,6 @@ def _monthly(env: _Env, fd) -> tuple:
     months = env.line.get("months") or []
     if not isinstance(months, list) or not months:
         raise CalcError("months must list at least one month", env.at("months"), "add {period: 2025-01, consumption: ...}")
-    ureg = units.registry()
     total_q, fc_total_q, energy_total, unit0 = None, None, 0.0, None
     fc_total_t = Traced(0.0, "", label="FC", formula="FC = Σ FC_m (months)")
     month_steps, energy_steps, all_energy = [], [], True
@@ -995,7 +994,6 @@ def _cems(env: _Env) -> tuple[list, Traced]:
     except ValueError:
         file_rel = str(rel_path)
     rows = []  # (line, time, mass t or None, reason)
-    mass_factor_note = ""
     try:
         fh = path.open("r", encoding="utf-8-sig", newline="")
     except OSError as exc:

@@ -252,7 +252,6 @@ class Emissions(Domain):
         for tid, tg in sorted((res.get("targets") or {}).items()):
             if not isinstance(tg, dict):
                 continue
-            status = str(tg.get("status", ""))
             rows.append((self.rec(tid), self.s(tg.get("title", "")), self.rec(tg.get("indicator")),
                          self.num(tg.get("baseline"), tg.get("unit", "")), self.num(tg.get("target"), tg.get("unit", "")),
                          md(tg.get("deadline", "")), join([md(tg.get("latest_year", "")), self.num(tg.get("latest"))], ": "),

@@ -95,7 +95,7 @@ class SiteModel:
             if kind in self.schemas.kinds:
                 try:
                     schema = self.schemas.property_schema(kind, key[1])
-                except Exception:  # an unresolvable $ref in an organization's schema: no label
+                except Exception:  # noqa: BLE001 - an unresolvable $ref in an organization's schema: no label
                     schema = {}
             self._labels[key] = schema if isinstance(schema, dict) else {}
         return self._labels[key]

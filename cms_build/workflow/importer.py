@@ -27,7 +27,7 @@ from ..calc.activity_rows import TableProblem, csv_records
 from ..calc import trading_rows as tr
 from ..engine import run
 from ..schemas import SCHEMA_BASE
-from .tables import Table, TableError, read_table
+from .tables import read_table
 
 ACTIVITY_STATUSES = rows.STATUSES
 

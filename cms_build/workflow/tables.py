@@ -139,7 +139,7 @@ def _read_xlsx(path: Path, sheet: str | None, timezone: str, limits) -> Table:
         raise TableError(f"{path}: cannot read the workbook ({type(exc).__name__}: {exc})") from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # a corrupt or password-protected workbook
+    except Exception as exc:  # noqa: BLE001 - a corrupt or password-protected workbook
         raise TableError(f"{path}: cannot read the workbook ({type(exc).__name__}: {exc})") from None
     try:
         if sheet is not None and sheet not in book.sheetnames:

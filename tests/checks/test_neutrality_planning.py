@@ -199,7 +199,7 @@ def test_review_overdue(org, reviewed_on, flagged):
 
 
 def test_no_review_at_all(org):
-    paths = setup(org, skip=("NR-1",))
+    setup(org, skip=("NR-1",))
     [f] = org.of(org.run(), "neutrality.review-overdue")
     assert (f.file, f.path) == ("cms.yaml", "subsystems")  # an absence is reported at the settings (ruletable.py)
 

@@ -8,7 +8,6 @@ the engine.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import yaml
 

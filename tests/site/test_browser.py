@@ -17,7 +17,7 @@ from pathlib import Path
 import markupsafe
 import pytest
 
-from tests.conftest import EXAMPLE, REPO
+from tests.conftest import REPO
 
 from .conftest import HOSTILE, build
 

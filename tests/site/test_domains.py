@@ -84,7 +84,7 @@ def test_trading_and_assets_page(example_sites, example_result):
     for cid in assets["compliance"]:
         assert cid in page
     for year in assets["balance_sheets"]:
-        assert f"表 G.1" in page and f"碳资产负债表 {year}" in page
+        assert "表 G.1" in page and f"碳资产负债表 {year}" in page
     # the surveillance tables speak Chinese and point at the CSV rows, not at JSON
     assert "申报笔数" in page and "撤单笔数" in page and '"csv"' not in page and "{&quot;" not in page
     assert "trading/data/orders-2025.csv:3" in page

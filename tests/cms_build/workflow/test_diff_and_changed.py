@@ -1,6 +1,5 @@
 """cms diff between revisions, and check --changed-since."""
 import json
-import subprocess
 
 import pytest
 
