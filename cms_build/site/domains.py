@@ -162,7 +162,7 @@ class Domain:
 
 # -- emissions ---------------------------------------------------------------------------
 class Emissions(Domain):
-    key, page, subsystems, result_ids = "emissions", urls.EMISSIONS, ("A",), ("emissions",)
+    key, page, subsystems, result_ids = "emissions", urls.EMISSIONS, ("A",), ("emissions", "annex_e")
 
     def write(self) -> dict:
         m, t = self.m, self.t
@@ -198,7 +198,7 @@ class Emissions(Domain):
                 blocks.append(self.section(label, join([self.rec(i) for i in ids], ", ")))
         for year, inv in years:
             self.year_page(str(year), inv or {})
-        self.annex_e(res, [int(y) for y, _ in years if str(y).isdigit()])
+        self.annex_e(m.results.get("annex_e"))
         latest_year, latest = years[-1]
         headline = join([text(f"{latest_year}: "), self.tv((latest or {}).get("total")), text(" · "),
                          self.home.to(self.page, t["emissions"])] + self.target_summary(res), "")
@@ -343,15 +343,12 @@ class Emissions(Domain):
                           intro=join([L.to(self.page, t["emissions"]), L.to(ANNEX_E, t["annex_e_tables"])], " · "),
                           blocks=blocks)
 
-    def annex_e(self, res, years: list[int]) -> None:
+    def annex_e(self, res) -> None:
+        """The tables of the annex_e computation (checks/annex_e.py), as the view publishes them."""
         t, m = self.t, self.m
         L = urls.Linker(ANNEX_E)
         blocks = []
-        try:
-            from ..calc.annex_e import tables
-            data = tables(res, years) if years else {}
-        except Exception:  # noqa: BLE001 - a domain module that fails must not take the site down
-            data = {}
+        data = (res or {}).get("tables") or {} if isinstance(res, dict) else {}
         for tid, table_data in sorted(data.items()):
             if not isinstance(table_data, dict):
                 continue
@@ -371,7 +368,7 @@ class Emissions(Domain):
                                        join(body, Md("\n\n")), anchor_id=urls.anchor("table", tid)))
         self.pages.render("section.md.j2", ANNEX_E, L=L, title=t["annex_e_tables"],
                           intro=join([L.to(self.page, t["emissions"]), md(t["annex_e_intro"])], " · "),
-                          blocks=blocks or [self.section("", md(t["withheld_result" if "emissions" in self.m.withheld
+                          blocks=blocks or [self.section("", md(t["withheld_result" if "annex_e" in self.m.withheld
                                                                     else "no_results"]))])
 
     def cell(self, value) -> Md:

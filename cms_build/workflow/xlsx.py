@@ -83,19 +83,17 @@ def write_workbook(result, path, profile: str = "internal", language: str | None
         ["记录 Records", len(view.records)],
         ["错误 Errors", counts["error"]], ["警告 Warnings", counts["warning"]], ["提示 Info", counts["info"]],
     ])
-    emissions = results.get("emissions")
-    if emissions:
-        from ..calc.annex_e import tables
-        years = sorted(int(y) for y in (emissions.get("years") or {}))
-        if years:
-            for table_id, table in tables(emissions, years).items():
+    annex_e = results.get("annex_e")
+    if isinstance(annex_e, dict):  # computed by checks/annex_e.py, published as the view allows
+        if annex_e.get("tables"):
+            for table_id, table in annex_e["tables"].items():
                 headers = [c["zh"] if zh else c["en"] for c in table["columns"]]
                 rows = [[_text(row.get(c["key"]), language) for c in table["columns"]] for row in table["rows"]]
                 notes = [_text(n, language) for n in table.get("notes", [])]
                 title = (_text(table["title"], language) or "").replace(f"表 {table_id} ", "").replace(f"Table {table_id} ", "")
                 _sheet(book, f"{table_id} {title}", headers, rows, notes)
     for name, section in sorted(results.items()):
-        if name == "emissions" or not isinstance(section, dict):
+        if name == "annex_e" or not isinstance(section, dict):
             continue
         for key, table in _tables_in(section):
             _sheet(book, f"{name}.{key}", table["headers"], table["rows"])

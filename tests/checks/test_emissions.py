@@ -175,3 +175,18 @@ def test_example_annex_e_tables_for_any_year(example, years):
     for y in ys:
         assert total[str(y)] == pytest.approx(example.results["emissions"]["years"][str(y)]["total"]["value"])
         assert [r["no"] for r in t["E.6"]["rows"] if r["year"] == str(y)] == [1, 2]
+
+
+def test_annex_e_is_a_computation_in_the_export(example):
+    """Annex E tables are computed once (checks/annex_e.py), from the emissions results; the
+    site and the workbook render them, cms export carries them."""
+    from cms_build.calc.annex_e import tables
+    annex = example.results["annex_e"]
+    years = sorted(int(y) for y in example.results["emissions"]["years"])
+    assert annex["years"] == years == [2023, 2024, 2025]
+    assert sorted(annex["tables"]) == ["E.1", "E.2", "E.3", "E.4", "E.5", "E.6"]
+    assert annex["tables"] == tables(example.results["emissions"], years)
+    # E.1's total row for 2025 is the year's inventory total
+    total_2025 = example.results["emissions"]["years"]["2025"]["total"]["value"]
+    cells = [row.get("2025") for row in annex["tables"]["E.1"]["rows"]]
+    assert any(isinstance(c, (int, float)) and abs(c - total_2025) < 0.01 for c in cells)
