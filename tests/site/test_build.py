@@ -56,7 +56,7 @@ def test_record_page_shows_metadata_content_references_and_findings(mini):
     site = build(root, tmp / "site").out
     pol = page(site, "records/policy/POL-1.html")
     # metadata and content labels come from the schema titles (Chinese by default)
-    for label in ("文件编号", "版本", "批准人", "批准日期", "密级", "方针内容", "发布人（最高管理者）"):
+    for label in ("文件编号", "版本", "批准人", "批准日期", "密级", "方针内容", "发布人（最高管理者，人员编号）"):
         assert label in pol, label
     assert "推进燃料清洁化" in pol and "DOC-POL-1" in pol
     # the internal profile links the superseded confidential record
@@ -77,8 +77,8 @@ def test_english_site_takes_labels_from_x_title_en(mini):
     root, tmp = mini
     site = build(root, tmp / "site", language="en").out
     pol = html.unescape(page(site, "records/policy/POL-1.html"))
-    assert "Statement" in pol and "Issued by (top management)" in pol and "Document number" in pol
-    assert "发布人（最高管理者）" not in pol and "文件编号" not in pol
+    assert "Statement" in pol and "Issued by (top management, person id)" in pol and "Document number" in pol
+    assert "发布人（最高管理者，人员编号）" not in pol and "文件编号" not in pol
     assert '<html lang="en"' in page(site, "index.html")
 
 
