@@ -27,6 +27,7 @@ Rows dated after the as-of date are left out.
 from __future__ import annotations
 
 from cms_build.api import check, computation
+from cms_build.calc import trading_conduct as conduct
 from cms_build.calc import trading_records as trc
 from cms_build.calc import trading_surveillance as sv
 
@@ -74,6 +75,7 @@ def trading(ctx):
            "self_trades": [], "price_band": [], "type_mismatch": [], "cancel_ratios": [], "reverse_pairs": [],
            "problems": [{"message": p.message, "source": p.where} for p in problems]}
     order_rows, reverse_rows = [], []
+    all_trades, all_orders = [], []  # every ledger's rows, for the surveillance across accounts (B.8.2.2.1 a-l)
     for ledger in ctx.records("trade_ledger"):
         if not trc.active(ledger):
             continue
@@ -97,6 +99,8 @@ def trading(ctx):
             if mismatch:
                 out["type_mismatch"].append(mismatch)
             order_rows.append((account, o.day, o.status == "cancelled", o.where))
+            all_orders.append(_row(o, o.order_id, account, exchange, accts, ledger.id, status=o.status, order_id=o.order_id,
+                                   filled_quantity=o.filled_quantity))
         for t in rows["trades"]:
             if t.day > as_of:
                 continue
@@ -115,8 +119,12 @@ def trading(ctx):
                     out["price_band"].append(band)
                 if mismatch:
                     out["type_mismatch"].append(mismatch)
+            all_trades.append(_row(t, t.trade_id, account, exchange, accts, ledger.id, trade_id=t.trade_id,
+                                   order_id=t.order_id, day=t.day))
             if t.trade_type != "auction":
-                reverse_rows.append({"account": account, "asset": t.asset.key, "side": t.side, "day": t.day,
+                controlled = accts.get(account, {}).get("controlled", True)
+                reverse_rows.append({"account": account, "group": "controlled" if controlled else None,
+                                     "asset": t.asset.key, "side": t.side, "day": t.day,
                                      "price": t.price, "quantity": t.quantity, "trade_id": t.trade_id,
                                      "order": _seconds(t.time), "source": t.where})
     limit = trc.setting(ctx, "cancel_ratio_max")
@@ -129,6 +137,18 @@ def trading(ctx):
     for pair in out["reverse_pairs"]:
         pair["value"] = {"first": pair.pop("first"), "second": pair.pop("second")}
         pair["record"] = pair["source"].get("record")
+    out["conduct"] = conduct.detect(ctx, all_trades, all_orders, prices, accts)
+    return out
+
+
+def _row(row, ident, account, exchange, accts, ledger_id, **extra) -> dict:
+    """A trade or order as the plain dict of cms_build/calc/trading_conduct.py."""
+    a = row.asset
+    out = {"id": ident, "account": account, "controlled": accts.get(account, {}).get("controlled", True),
+           "asset": a.key, "market": a.market, "product": a.product, "vintage": a.vintage, "side": row.side,
+           "quantity": row.quantity, "price": row.price, "time": row.time, "day": row.day, "trade_type": row.trade_type,
+           "exchange": exchange, "ledger": ledger_id, "source": row.where}
+    out.update(extra)
     return out
 
 
