@@ -41,30 +41,39 @@ def _cell(value, timezone: str):
     return value if isinstance(value, (int, float)) else str(value).strip()
 
 
-def read_table(path: Path, sheet: str | None = None, timezone: str = "+08:00") -> Table:
+def read_table(path: Path, sheet: str | None = None, timezone: str = "+08:00", encoding: str = "auto",
+               delimiter: str = ",") -> Table:
     path = Path(path)
     if not path.is_file():
         raise TableError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet, timezone)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _read_csv(path, encoding, delimiter)
     raise TableError(f"{path}: not a CSV or XLSX file (use .csv or .xlsx)")
 
 
-def _read_csv(path: Path) -> Table:
+def _read_csv(path: Path, encoding: str = "auto", delimiter: str = ",") -> Table:
     raw = path.read_bytes()
     notes = []
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    if encoding != "auto":  # a mapping names the export's encoding
         try:
-            text = raw.decode("gb18030")
-            notes.append("the file is not UTF-8; it was read as GB18030 (Excel's Chinese CSV encoding)")
+            text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+        except UnicodeDecodeError as exc:
+            raise TableError(f"{path}: not {encoding} text (byte {exc.start}); check the mapping's encoding") from None
+        if text.startswith("\ufeff"):
+            text = text[1:]
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise TableError(f"{path}: neither UTF-8 nor GB18030 text; save it as 'CSV UTF-8'") from None
-    reader = csv.reader(io.StringIO(text))
+            try:
+                text = raw.decode("gb18030")
+                notes.append("the file is not UTF-8; it was read as GB18030 (Excel's Chinese CSV encoding)")
+            except UnicodeDecodeError:
+                raise TableError(f"{path}: neither UTF-8 nor GB18030 text; save it as 'CSV UTF-8'") from None
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         headers = [h.strip() for h in next(reader)]
     except StopIteration:
