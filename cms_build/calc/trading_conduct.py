@@ -88,11 +88,13 @@ def _closed(ctx) -> frozenset:
     return frozenset(d for d in (trc.day(x) for x in trc.setting(ctx, "closed_days") or []) if d)
 
 
-def _hit(item, rule, row, text, value=None, ledgers=None, ids=None, date=None, severity=None) -> dict:
+def _hit(item, rule, row, text, value=None, ledgers=None, ids=None, date=None, severity=None, also=()) -> dict:
+    """A hit at row's source; `also` are the other rows it rests on (the buy of a wash pair)."""
     src = row["source"] if "source" in row else row
     hit = {"item": item, "rule": rule, "date": date or row.get("day").isoformat(),
            "ledgers": sorted(set(ledgers or [row.get("ledger")]) - {None}), "record": src.get("record"),
-           "source": src, "ids": ids or [row.get("id")], "text": text, "value": value or {}}
+           "source": src, "also": [a for a in also if a], "ids": ids or [row.get("id")], "text": text,
+           "value": value or {}}
     if severity:
         hit["severity"] = severity
     return hit
@@ -122,7 +124,7 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
                 + ("a trade with itself" if same else "a trade between accounts the organization controls"))
         ledgers = [x["ledger"] for x in timed if x["id"] in (b["trade_id"], s["trade_id"])]
         hits.append(_hit("a", "trading.wash-trade", {"source": p["source"], "day": dt.date.fromisoformat(s["date"])},
-                         text, {"buy": b, "sell": s}, ledgers, [b["trade_id"], s["trade_id"]]))
+                         text, {"buy": b, "sell": s}, ledgers, [b["trade_id"], s["trade_id"]], also=[p["other"]]))
     out["a"] = {"checked": bool(timed), "why_not": None if timed else "no trade has a time to the second",
                 "data": {"trades": len(trades), "trades_with_time": len(timed)}, "hits": hits}
 
@@ -185,10 +187,14 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
                              f"apart at a loss ({len(rts)} such round trips on {day}, accounts {', '.join(rt['accounts'])})",
                              {"first": f, "second": s, "loss": rt["loss"]},
                              [by_id[x]["ledger"] for x in (f["trade_id"], s["trade_id"]) if x in by_id],
-                             [f["trade_id"], s["trade_id"]]))
+                             [f["trade_id"], s["trade_id"]], also=[f.get("source")]))
     out["c"] = {"checked": bool(orders) or bool(timed), "why_not": None if (orders or timed) else "no orders or timed trades",
                 "data": {"orders": len(orders), "cancelled": sum(1 for o in orders if o["status"] == "cancelled"),
                          "trades_with_time": len(timed), "round_trips_at_a_loss": len(trips)}, "hits": hits}
+
+    # d. next-day reverse trades: paired in checks/trading.py (reverse_pairs), across the controlled accounts
+    out["d"] = {"checked": bool(trades), "why_not": None if trades else "no trades in the ledgers",
+                "data": {"trades": len(trades)}, "hits": []}
 
     # e. bursts
     hits = []
@@ -442,3 +448,35 @@ def _insiders(ctx, trades, accts, closed) -> dict:
                              f"(known {known.isoformat()}, {until})", ids=[t["id"], rec.id]))
     return {"checked": True, "why_not": None, "data": {"inside_information": len(recs)}, "hits": hits,
             "note": None if recs else OWN_RECORDS["k"]}
+
+
+ORG_WIDE = "*"  # hits tied to no ledger (a declaration without trades, an undisclosed side agreement)
+ITEM_FIELDS = ("clause", "rules", "parameters", "data_needed", "checked", "why_not", "note", "data")
+
+
+def by_ledger_year(surv: dict) -> dict:
+    """The surveillance table per ledger and year, as the site's pages and `cms export` show it:
+    {ledger id or "*": {year: {item: {clause, rules, parameters, data_needed, checked, why_not,
+    note, data, hits}}}}. A hit belongs to every ledger it touches, in the year of its date;
+    hits that touch no ledger are under "*". The item's data counts are those of the whole
+    organization (the detections run across all controlled accounts at once)."""
+    items = (surv or {}).get("items") or {}
+    years: dict = defaultdict(set)
+    for lid, info in ((surv or {}).get("ledgers") or {}).items():
+        years[lid].update(str(y) for y in info.get("years") or [])
+    for item in items.values():
+        for h in item.get("hits") or []:
+            y = str(h.get("date") or "")[:4]
+            for lid in h.get("ledgers") or [ORG_WIDE]:
+                if y.isdigit():
+                    years[lid].add(y)
+    out: dict = {}
+    for lid in sorted(years, key=lambda k: (k == ORG_WIDE, k)):
+        for y in sorted(years[lid]):
+            out.setdefault(lid, {})[y] = {
+                letter: {**{k: item.get(k) for k in ITEM_FIELDS},
+                         "hits": [h for h in item.get("hits") or []
+                                  if str(h.get("date") or "")[:4] == y
+                                  and (lid in (h.get("ledgers") or []) or (lid == ORG_WIDE and not h.get("ledgers")))]}
+                for letter, item in sorted(items.items())}
+    return out
