@@ -26,6 +26,8 @@ Rows dated after the as-of date are left out.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from cms_build.api import check, computation
 from cms_build.calc import trading_conduct as conduct
 from cms_build.calc import trading_records as trc
@@ -41,19 +43,41 @@ def _seconds(t) -> int:
     return t.hour * 3600 + t.minute * 60 + t.second if t is not None else 0
 
 
-def _band_entry(ctx, what, ident, day, asset, exchange, quantity, declared, price, prices, place):
+class _Series:
+    """The closes of each asset, built once (100,000 orders of one product would otherwise
+    rebuild the same list of closes 100,000 times)."""
+
+    def __init__(self, ctx, prices: dict):
+        self.ctx, self.prices, self.memo, self.figures = ctx, prices, {}, {}
+
+    def figure(self, exchange, name):
+        """An exchange's figure (trading.exchanges.<code>.<name>, else trading.<name>), read once."""
+        if (exchange, name) not in self.figures:
+            self.figures[(exchange, name)] = trc.exchange_setting(self.ctx, exchange, name, name)
+        return self.figures[(exchange, name)]
+
+    def previous_close(self, asset, day):
+        if asset not in self.memo:
+            closes = [(d, c) for d, c, _ in trc.closes_for(self.prices, asset)]
+            self.memo[asset] = (closes, [d for d, _ in closes])
+        closes, days = self.memo[asset]
+        i = bisect_left(days, day)
+        return closes[i - 1] if i > 0 else None
+
+
+def _band_entry(ctx, what, ident, day, asset, exchange, quantity, declared, price, series, place):
     """(price-band entry or None, type-mismatch entry or None, priced: bool)."""
-    threshold = trc.exchange_setting(ctx, exchange, "block_threshold_t", "block_threshold_t")
+    threshold = series.figure(exchange, "block_threshold_t")
     klass = sv.trade_class(quantity, threshold)
     mismatch = None
     if declared in ("listed", "block") and declared != klass:
         mismatch = {"what": what, "id": ident, "date": day.isoformat(), "declared": declared, "class": klass,
                     "quantity": quantity, "threshold": threshold, "record": place.get("record"), "source": place}
-    prev = sv.previous_close([(d, c) for d, c, _ in trc.closes_for(prices, asset)], day)
+    prev = series.previous_close(asset, day)
     if prev is None:
         return None, mismatch, False
-    band = trc.exchange_setting(ctx, exchange, f"price_band_{klass}", f"price_band_{klass}")
-    low, high = sv.price_limits(prev[1], band, trc.setting(ctx, "price_tick"))
+    band = series.figure(exchange, f"price_band_{klass}")
+    low, high = sv.price_limits(prev[1], band, series.figure(None, "price_tick"))
     if sv.within(price, low, high):
         return None, mismatch, True
     return ({"what": what, "id": ident, "date": day.isoformat(), "asset": asset.key, "class": klass, "band": band,
@@ -69,6 +93,7 @@ def trading(ctx):
     accts = trc.accounts(ctx)
     own_numbers = {info["number"]: aid for aid, info in accts.items() if info["controlled"] and info["number"]}
     prices, problems = trc.price_table(ctx)
+    series = _Series(ctx, prices)
     out = {"settings": {n: trc.setting(ctx, n) for n in SETTING_NAMES},
            "accounts": {k: {x: v[x] for x in ("role", "exchange", "markets", "controlled", "ledger")} for k, v in accts.items()},
            "counts": {"trades": 0, "orders": 0, "ledgers": 0, "priced_orders": 0, "unpriced_orders": 0},
@@ -92,7 +117,7 @@ def trading(ctx):
             account = o.account or default_account
             exchange = o.exchange or accts.get(account, {}).get("exchange")
             band, mismatch, priced = _band_entry(ctx, "order", o.order_id, o.day, o.asset, exchange, o.quantity,
-                                                 o.trade_type, o.price, prices, o.where)
+                                                 o.trade_type, o.price, series, o.where)
             out["counts"]["priced_orders" if priced else "unpriced_orders"] += 1
             if band:
                 out["price_band"].append(band)
@@ -114,7 +139,7 @@ def trading(ctx):
             # a trade's price is checked only when its order is not in the ledger
             if t.trade_type in CHECKED_TYPES and t.asset.market != "derivatives" and t.order_id not in ordered_ids:
                 band, mismatch, _ = _band_entry(ctx, "trade", t.trade_id, t.day, t.asset, exchange, t.quantity,
-                                                t.trade_type, t.price, prices, t.where)
+                                                t.trade_type, t.price, series, t.where)
                 if band:
                     out["price_band"].append(band)
                 if mismatch:

@@ -109,6 +109,12 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
     assembled from the asset ledger in checks/trading_conduct.py)."""
     closed = _closed(ctx)
     S = lambda n: trc.setting(ctx, n)  # noqa: E731
+    figures: dict = {}
+
+    def figure(exchange, name):  # an exchange's figure, read once per run
+        if (exchange, name) not in figures:
+            figures[(exchange, name)] = trc.exchange_setting(ctx, exchange, name, name)
+        return figures[(exchange, name)]
     trades = [t for t in trades if t["controlled"]]
     orders = [o for o in orders if o["controlled"]]
     timed = [t for t in trades if t["time"] is not None]
@@ -116,13 +122,14 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
 
     # a. self-dealing, without counterparty numbers
     hits = []
+    trade_ledger = {t["id"]: t["ledger"] for t in timed}
     for p in sv.wash_pairs(timed, S("wash_window_seconds"), S("wash_price_tolerance"), S("wash_quantity_tolerance")):
         b, s = p["buy"], p["sell"]
         same = p["buy_account"] == p["sell_account"]
         text = (f"buy {b['trade_id']} ({p['buy_account']}) and sell {s['trade_id']} ({p['sell_account']}) of "
                 f"{s['quantity']} t {p['asset']} {p['seconds_apart']} s apart at the same price and quantity: "
                 + ("a trade with itself" if same else "a trade between accounts the organization controls"))
-        ledgers = [x["ledger"] for x in timed if x["id"] in (b["trade_id"], s["trade_id"])]
+        ledgers = [trade_ledger.get(b["trade_id"]), trade_ledger.get(s["trade_id"])]
         hits.append(_hit("a", "trading.wash-trade", {"source": p["source"], "day": dt.date.fromisoformat(s["date"])},
                          text, {"buy": b, "sell": s}, ledgers, [b["trade_id"], s["trade_id"]], also=[p["other"]]))
     out["a"] = {"checked": bool(timed), "why_not": None if timed else "no trade has a time to the second",
@@ -138,19 +145,26 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
     subjects = [o for o in orders] + [t for t in timed if t.get("order_id") not in ordered]
     subjects = [r for r in subjects if r["time"] is not None and r.get("trade_type") in ("listed", None)
                 and r["market"] != "derivatives"
-                and r["quantity"] < (trc.exchange_setting(ctx, r.get("exchange"), "block_threshold_t", "block_threshold_t"))]
+                and r["quantity"] < figure(r.get("exchange"), "block_threshold_t")]
     in_run = sv.runs([o for o in subjects if o.get("order_id") and "status" in o], S("intensive_orders_min"),
                      S("intensive_window_seconds"))
     priced = stale = unpriced = 0
     hits = []
     limit, large, age = S("order_price_deviation_max"), S("large_order_t"), S("latest_price_max_age_trading_days")
+    series: dict = {}  # asset -> (closes, their days, own trade stamps): built once per asset
+    gaps: dict = {}
     for r in subjects:
-        closes = [(d, c) for d, c, _ in trc.closes_for(prices, tr.Asset(r["market"], r["product"], r.get("vintage")))]
-        ref = sv.latest_price(own.get(r["asset"], []), closes, r["time"])
+        if r["asset"] not in series:
+            closes = [(d, c) for d, c, _ in trc.closes_for(prices, tr.Asset(r["market"], r["product"], r.get("vintage")))]
+            series[r["asset"]] = (closes, [d for d, _ in closes], [o[0] for o in own.get(r["asset"], [])])
+        closes, days, stamps = series[r["asset"]]
+        ref = sv.latest_price(own.get(r["asset"], []), closes, r["time"], stamps, days)
         if ref is None:
             unpriced += 1
             continue
-        if sv.trading_days_between(ref[0], r["day"], closed) > age:
+        if (ref[0], r["day"]) not in gaps:
+            gaps[(ref[0], r["day"])] = sv.trading_days_between(ref[0], r["day"], closed)
+        if gaps[(ref[0], r["day"])] > age:
             stale += 1
             continue
         priced += 1
@@ -198,6 +212,7 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
 
     # e. bursts
     hits = []
+    ledger_of = {o["order_id"]: o["ledger"] for o in orders}
     for b in sv.bursts([o for o in orders if o["time"] is not None], S("burst_orders_per_second_max"),
                        S("burst_orders_per_minute_max")):
         src = b["source"]
@@ -205,7 +220,7 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
                          f"account {b['account']} placed {b['per_minute']} orders within 60 s and {b['per_second']} within "
                          f"one second on {b['date']} (from {b['from']}, order {b['first']}; {b['orders']} that day)",
                          {k: b[k] for k in ("per_second", "per_minute", "orders")},
-                         [o["ledger"] for o in orders if o["order_id"] == b["first"]][:1], [b["first"]]))
+                         [ledger_of.get(b["first"])], [b["first"]]))
     out["e"] = {"checked": bool(orders), "why_not": None if orders else "no orders in the ledgers",
                 "data": {"orders": len(orders)}, "hits": hits}
 
@@ -213,8 +228,7 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
     hits, assessed = [], 0
     min_t = S("closing_window_min_t")
     for r in subjects:
-        close = trc.exchange_setting(ctx, r.get("exchange"), "close_time", "close_time")
-        minutes = trc.exchange_setting(ctx, r.get("exchange"), "closing_window_minutes", "closing_window_minutes")
+        close, minutes = figure(r.get("exchange"), "close_time"), figure(r.get("exchange"), "closing_window_minutes")
         assessed += 1
         if sv.in_window(r["time"], sv.hhmm(close), minutes) and r["quantity"] >= min_t:
             what = "order" if "status" in r else "trade"
@@ -236,7 +250,7 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
     for pat in patterns:
         rows = orders if pat.get("rows") == "orders" else trades
         for h in sv.pattern_hits(rows, pat):
-            row = next(r for r in rows if r["source"] is h["source"])
+            row = h.pop("row")
             hits.append(_hit("l", "trading.conduct-pattern", row,
                              f"pattern {pat['id']} ({pat['title']}): {h['count']} {pat['rows']} of account {h['account']} "
                              f"from {h['from']} (first {h['first']})" + (f"; {pat['source']}" if pat.get("source") else ""),

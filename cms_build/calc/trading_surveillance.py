@@ -102,6 +102,12 @@ def reverse_pairs(trades, tolerance: float, max_gap: int = 1, closed: frozenset 
     by: dict[tuple, list] = defaultdict(list)
     for t in trades:
         by[(t.get("group") or t["account"], t["asset"])].append(t)
+    memo: dict = {}
+
+    def gap_of(a, b):
+        if (a, b) not in memo:
+            memo[(a, b)] = trading_days_between(a, b, closed)
+        return memo[(a, b)]
     pairs = []
     for key, items in sorted(by.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
         items = sorted(items, key=lambda t: (t["day"], t.get("order", 0)))
@@ -113,7 +119,7 @@ def reverse_pairs(trades, tolerance: float, max_gap: int = 1, closed: frozenset 
                 second = items[j]
                 if j in used or second["side"] == first["side"]:
                     continue
-                gap = trading_days_between(first["day"], second["day"], closed)
+                gap = gap_of(first["day"], second["day"])
                 if gap == 0:
                     continue  # same day: not 隔日
                 if gap > max_gap:
@@ -190,19 +196,23 @@ def wash_pairs(trades, window_s: int, price_tol: float = 0.0, qty_tol: float = 0
     return pairs
 
 
-def latest_price(own: list[tuple], closes: list[tuple], when: dt.datetime):
+def latest_price(own: list[tuple], closes: list[tuple], when: dt.datetime, own_stamps: list | None = None,
+                 close_days: list | None = None):
     """The latest traded price known when an order is placed: the newer of the organization's
     last trade strictly before `when` (own: sorted (timestamp, day, price, id)) and the last
-    close of a day strictly before its day (closes: sorted (day, close)). (day, price, what) or None."""
+    close of a day strictly before its day (closes: sorted (day, close)). (day, price, what) or None.
+    own_stamps and close_days (the first column of each) may be passed in, computed once."""
     cands = []
     if own:
-        i = bisect_left([o[0] for o in own], when.timestamp())
+        i = bisect_left(own_stamps if own_stamps is not None else [o[0] for o in own], when.timestamp())
         if i > 0:
             ts, day, price, ident = own[i - 1]
             cands.append((day, 1, price, f"trade {ident}"))
-    prev = previous_close(closes, when.date()) if closes else None
-    if prev is not None:
-        cands.append((prev[0], 0, prev[1], f"close {prev[0].isoformat()}"))
+    if closes:
+        i = bisect_left(close_days if close_days is not None else [d for d, _ in closes], when.date())
+        if i > 0:
+            d, c = closes[i - 1]
+            cands.append((d, 0, c, f"close {d.isoformat()}"))
     if not cands:
         return None
     day, _, price, what = max(cands, key=lambda c: (c[0], c[1]))
@@ -336,7 +346,7 @@ def pattern_hits(rows, pattern: dict) -> list[dict]:
             j = bisect_left(stamps, stamps[i] + width)
             if j - i >= need:
                 out.append({"account": account, "count": j - i, "first": items[i]["id"],
-                            "from": items[i]["time"].isoformat(), "source": items[i]["source"]})
+                            "from": items[i]["time"].isoformat(), "source": items[i]["source"], "row": items[i]})
                 i = j
             else:
                 i += 1
