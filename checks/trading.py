@@ -49,6 +49,7 @@ class _Series:
 
     def __init__(self, ctx, prices: dict):
         self.ctx, self.prices, self.memo, self.figures = ctx, prices, {}, {}
+        self.closed = frozenset(d for d in (trc.day(x) for x in trc.setting(ctx, "closed_days") or []) if d)
 
     def figure(self, exchange, name):
         """An exchange's figure (trading.exchanges.<code>.<name>, else trading.<name>), read once."""
@@ -80,8 +81,12 @@ def _band_entry(ctx, what, ident, day, asset, exchange, quantity, declared, pric
     low, high = sv.price_limits(prev[1], band, series.figure(None, "price_tick"))
     if sv.within(price, low, high):
         return None, mismatch, True
+    # a close older than the latest-price bound is not "the previous close": the closes in
+    # between are missing from the records, so the band cannot be confirmed (a data finding)
+    age = sv.trading_days_between(prev[0], day, series.closed)
+    stale = age if age > series.figure(None, "latest_price_max_age_trading_days") else None
     return ({"what": what, "id": ident, "date": day.isoformat(), "asset": asset.key, "class": klass, "band": band,
-             "record": place.get("record"), "source": place,
+             "record": place.get("record"), "source": place, "stale_close_days": stale,
              "value": {"price": price, "prev_close": prev[1], "prev_close_date": prev[0].isoformat(),
                        "low": low, "high": high}}, mismatch, True)
 
@@ -222,9 +227,21 @@ def price_band(ctx):
     price_band_block, block_threshold_t, per exchange in trading.exchanges) whose defaults
     come from the national ETS exchange rules (cms_build/data/factors/ets_cn.yaml). The
     limits are rounded to the price tick and are themselves allowed. Orders without a
-    previous close in the market_price records are not checked."""
+    previous close in the market_price records are not checked; against a close older than
+    trading.latest_price_max_age_trading_days the band cannot be confirmed (closes are
+    missing), which is a warning saying so, not an error."""
     for row in _result(ctx).get("price_band", []):
         v = row.get("value") or {}
+        stale = row.get("stale_close_days")
+        if stale:
+            yield trc.issue_at(ctx, row["source"],
+                               f"{row['what']} {row['id']} of {row['date']}: price {v.get('price')} is outside "
+                               f"{v.get('low')}..{v.get('high')}, the {row['class']} band ±{row['band']:.0%} of the last "
+                               f"close on record {v.get('prev_close')} ({v.get('prev_close_date')}), {stale} trading days "
+                               "before: the closes in between are missing, so the band cannot be confirmed",
+                               hint="import the missing daily closes (cms import prices) and check again",
+                               severity="warning")
+            continue
         yield trc.issue_at(ctx, row["source"],
                            f"{row['what']} {row['id']} of {row['date']}: price {v.get('price')} is outside "
                            f"{v.get('low')}..{v.get('high')}, the {row['class']} band ±{row['band']:.0%} of the "

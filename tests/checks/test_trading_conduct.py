@@ -530,3 +530,15 @@ def test_compliance_officers_scenario_on_the_example(org):
     assert "order O-CLOSE of 2026-04-21 (30000 t, large) is 15.5% off the latest traded price (trade R-S2)" in off.message
     item_b = result.results["surveillance"]["items"]["b"]
     assert item_b["data"]["stale_price"] == 2 and item_b["checked"] is True
+
+
+def test_band_against_a_stale_close_is_a_data_warning(org):
+    # the last close on record before Mon 2025-10-06 is Mon 09-15 (15 trading days): 60.00 is outside
+    # 45..55, but the closes in between are missing, so the band cannot be confirmed
+    trading_org(org)
+    org.add("trading/TL.yaml", ledger(org, orders=[order("O1", 1000, 60.00, "2025-10-06T10:00:00+08:00")]))
+    [f] = org.of(org.run(AS_OF), "trading.price-out-of-band")
+    assert f.severity == "warning" and "15 trading days before: the closes in between are missing" in f.message
+    org.add("trading/TL.yaml", ledger(org, orders=[order("O1", 1000, 60.00, "2025-09-16T10:00:00+08:00")]))
+    [f] = org.of(org.run(AS_OF), "trading.price-out-of-band")
+    assert f.severity == "error" and "previous close 50.0 (2025-09-15)" in f.message
