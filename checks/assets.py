@@ -253,6 +253,21 @@ class _Build:
                     use = status if status in ("pledged", "frozen") else "held"
                     self.use(line.get("serials"), use, day, place, account, order=86401)
 
+    def co_owned(self):
+        """Co-owned units (co_ownership, B.8.2.2.1 i) are encumbered like pledged ones until the
+        co-ownership ends or all co-owners consent to a transfer."""
+        for rec in self.ctx.records("co_ownership"):
+            start = trc.day(rec.get("start"))
+            account = self.ledger_of(rec.get("account"))
+            if not trc.active(rec) or start is None or account is None:
+                continue
+            ends = [d for d in (trc.day(rec.get("end")), trc.day(rec.get("consent_on"))) if d]
+            for i, lot in enumerate(rec.get("assets") or []):
+                asset, q = trc.asset_of(lot), lot.get("quantity")
+                if asset is not None and isinstance(q, int):
+                    self.encs.append(lg.Encumbrance(account, asset, q, start, min(ends) if ends else None, "co_owned",
+                                                    trc.where(rec, ("assets", i))))
+
 
 # -- prices -----------------------------------------------------------------------------
 class _Prices:
@@ -591,6 +606,7 @@ def assets(ctx):
     b.surrenders()
     b.contracts()
     b.statements()
+    b.co_owned()
     replayed = lg.replay(b.moves, b.encs, b.pledges, ctx.as_of, b.pledge_encs)
     prices = _Prices(ctx)
     pnl = pl.pnl([e for e in b.pool if e.day <= ctx.as_of], trc.setting(ctx, "cost_method"))

@@ -31,17 +31,18 @@ def balance_negative(ctx):
                            hint="record the missing inflow (allocation, purchase, transfer) or correct the quantity")
 
 
-@check("trading.encumbered-asset-traded", title="不交易质押或冻结的碳资产 No trading of pledged or frozen assets",
+@check("trading.encumbered-asset-traded", title="不交易共有、质押或冻结的碳资产 No trading of co-owned, pledged or frozen assets",
        clauses=["B.8.2.2.1 i"], severity="error")
 def encumbered(ctx):
     """B.8.2.2.1 i: no trading of carbon assets that are jointly owned, pledged or under a
     preservation order. A sale, transfer, loan or repo that needs more than the account's
-    units not pledged (financing_contract) nor frozen (holding_statement) on that day is
-    reported; so is a surrender that needs pledged units."""
+    units not pledged (financing_contract), frozen (holding_statement) nor co-owned
+    (co_ownership, until it ends or the co-owners consent) on that day is reported; so is a
+    surrender that needs pledged units."""
     for p in _problems(ctx, "encumbered"):
         yield trc.issue_at(ctx, p["source"], f"{p['movement']} of {p['quantity']:,} t {p['asset']} on {p['date']}: account "
-                                              f"{p['account']} held {p['balance']:,} t, of which {p['encumbered']:,} t pledged "
-                                              f"or frozen, so only {max(0, p['available']):,} t could be used",
+                                              f"{p['account']} held {p['balance']:,} t, of which {p['encumbered']:,} t pledged, "
+                                              f"frozen or co-owned, so only {max(0, p['available']):,} t could be used",
                            hint="release the pledge or freeze first (record closed_on / until), or use other units")
 
 

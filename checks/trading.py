@@ -26,7 +26,10 @@ Rows dated after the as-of date are left out.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from cms_build.api import check, computation
+from cms_build.calc import trading_conduct as conduct
 from cms_build.calc import trading_records as trc
 from cms_build.calc import trading_surveillance as sv
 
@@ -40,23 +43,50 @@ def _seconds(t) -> int:
     return t.hour * 3600 + t.minute * 60 + t.second if t is not None else 0
 
 
-def _band_entry(ctx, what, ident, day, asset, exchange, quantity, declared, price, prices, place):
+class _Series:
+    """The closes of each asset, built once (100,000 orders of one product would otherwise
+    rebuild the same list of closes 100,000 times)."""
+
+    def __init__(self, ctx, prices: dict):
+        self.ctx, self.prices, self.memo, self.figures = ctx, prices, {}, {}
+        self.closed = frozenset(d for d in (trc.day(x) for x in trc.setting(ctx, "closed_days") or []) if d)
+
+    def figure(self, exchange, name):
+        """An exchange's figure (trading.exchanges.<code>.<name>, else trading.<name>), read once."""
+        if (exchange, name) not in self.figures:
+            self.figures[(exchange, name)] = trc.exchange_setting(self.ctx, exchange, name, name)
+        return self.figures[(exchange, name)]
+
+    def previous_close(self, asset, day):
+        if asset not in self.memo:
+            closes = [(d, c) for d, c, _ in trc.closes_for(self.prices, asset)]
+            self.memo[asset] = (closes, [d for d, _ in closes])
+        closes, days = self.memo[asset]
+        i = bisect_left(days, day)
+        return closes[i - 1] if i > 0 else None
+
+
+def _band_entry(ctx, what, ident, day, asset, exchange, quantity, declared, price, series, place):
     """(price-band entry or None, type-mismatch entry or None, priced: bool)."""
-    threshold = trc.exchange_setting(ctx, exchange, "block_threshold_t", "block_threshold_t")
+    threshold = series.figure(exchange, "block_threshold_t")
     klass = sv.trade_class(quantity, threshold)
     mismatch = None
     if declared in ("listed", "block") and declared != klass:
         mismatch = {"what": what, "id": ident, "date": day.isoformat(), "declared": declared, "class": klass,
                     "quantity": quantity, "threshold": threshold, "record": place.get("record"), "source": place}
-    prev = sv.previous_close([(d, c) for d, c, _ in trc.closes_for(prices, asset)], day)
+    prev = series.previous_close(asset, day)
     if prev is None:
         return None, mismatch, False
-    band = trc.exchange_setting(ctx, exchange, f"price_band_{klass}", f"price_band_{klass}")
-    low, high = sv.price_limits(prev[1], band, trc.setting(ctx, "price_tick"))
+    band = series.figure(exchange, f"price_band_{klass}")
+    low, high = sv.price_limits(prev[1], band, series.figure(None, "price_tick"))
     if sv.within(price, low, high):
         return None, mismatch, True
+    # a close older than the latest-price bound is not "the previous close": the closes in
+    # between are missing from the records, so the band cannot be confirmed (a data finding)
+    age = sv.trading_days_between(prev[0], day, series.closed)
+    stale = age if age > series.figure(None, "latest_price_max_age_trading_days") else None
     return ({"what": what, "id": ident, "date": day.isoformat(), "asset": asset.key, "class": klass, "band": band,
-             "record": place.get("record"), "source": place,
+             "record": place.get("record"), "source": place, "stale_close_days": stale,
              "value": {"price": price, "prev_close": prev[1], "prev_close_date": prev[0].isoformat(),
                        "low": low, "high": high}}, mismatch, True)
 
@@ -68,12 +98,14 @@ def trading(ctx):
     accts = trc.accounts(ctx)
     own_numbers = {info["number"]: aid for aid, info in accts.items() if info["controlled"] and info["number"]}
     prices, problems = trc.price_table(ctx)
+    series = _Series(ctx, prices)
     out = {"settings": {n: trc.setting(ctx, n) for n in SETTING_NAMES},
            "accounts": {k: {x: v[x] for x in ("role", "exchange", "markets", "controlled", "ledger")} for k, v in accts.items()},
            "counts": {"trades": 0, "orders": 0, "ledgers": 0, "priced_orders": 0, "unpriced_orders": 0},
            "self_trades": [], "price_band": [], "type_mismatch": [], "cancel_ratios": [], "reverse_pairs": [],
            "problems": [{"message": p.message, "source": p.where} for p in problems]}
     order_rows, reverse_rows = [], []
+    all_trades, all_orders = [], []  # every ledger's rows, for the surveillance across accounts (B.8.2.2.1 a-l)
     for ledger in ctx.records("trade_ledger"):
         if not trc.active(ledger):
             continue
@@ -90,13 +122,15 @@ def trading(ctx):
             account = o.account or default_account
             exchange = o.exchange or accts.get(account, {}).get("exchange")
             band, mismatch, priced = _band_entry(ctx, "order", o.order_id, o.day, o.asset, exchange, o.quantity,
-                                                 o.trade_type, o.price, prices, o.where)
+                                                 o.trade_type, o.price, series, o.where)
             out["counts"]["priced_orders" if priced else "unpriced_orders"] += 1
             if band:
                 out["price_band"].append(band)
             if mismatch:
                 out["type_mismatch"].append(mismatch)
             order_rows.append((account, o.day, o.status == "cancelled", o.where))
+            all_orders.append(_row(o, o.order_id, account, exchange, accts, ledger.id, status=o.status, order_id=o.order_id,
+                                   filled_quantity=o.filled_quantity))
         for t in rows["trades"]:
             if t.day > as_of:
                 continue
@@ -110,13 +144,17 @@ def trading(ctx):
             # a trade's price is checked only when its order is not in the ledger
             if t.trade_type in CHECKED_TYPES and t.asset.market != "derivatives" and t.order_id not in ordered_ids:
                 band, mismatch, _ = _band_entry(ctx, "trade", t.trade_id, t.day, t.asset, exchange, t.quantity,
-                                                t.trade_type, t.price, prices, t.where)
+                                                t.trade_type, t.price, series, t.where)
                 if band:
                     out["price_band"].append(band)
                 if mismatch:
                     out["type_mismatch"].append(mismatch)
+            all_trades.append(_row(t, t.trade_id, account, exchange, accts, ledger.id, trade_id=t.trade_id,
+                                   order_id=t.order_id, day=t.day))
             if t.trade_type != "auction":
-                reverse_rows.append({"account": account, "asset": t.asset.key, "side": t.side, "day": t.day,
+                controlled = accts.get(account, {}).get("controlled", True)
+                reverse_rows.append({"account": account, "group": "controlled" if controlled else None,
+                                     "asset": t.asset.key, "side": t.side, "day": t.day,
                                      "price": t.price, "quantity": t.quantity, "trade_id": t.trade_id,
                                      "order": _seconds(t.time), "source": t.where})
     limit = trc.setting(ctx, "cancel_ratio_max")
@@ -129,6 +167,18 @@ def trading(ctx):
     for pair in out["reverse_pairs"]:
         pair["value"] = {"first": pair.pop("first"), "second": pair.pop("second")}
         pair["record"] = pair["source"].get("record")
+    out["conduct"] = conduct.detect(ctx, all_trades, all_orders, prices, accts)
+    return out
+
+
+def _row(row, ident, account, exchange, accts, ledger_id, **extra) -> dict:
+    """A trade or order as the plain dict of cms_build/calc/trading_conduct.py."""
+    a = row.asset
+    out = {"id": ident, "account": account, "controlled": accts.get(account, {}).get("controlled", True),
+           "asset": a.key, "market": a.market, "product": a.product, "vintage": a.vintage, "side": row.side,
+           "quantity": row.quantity, "price": row.price, "time": row.time, "day": row.day, "trade_type": row.trade_type,
+           "exchange": exchange, "ledger": ledger_id, "source": row.where}
+    out.update(extra)
     return out
 
 
@@ -193,9 +243,21 @@ def price_band(ctx):
     price_band_block, block_threshold_t, per exchange in trading.exchanges) whose defaults
     come from the national ETS exchange rules (cms_build/data/factors/ets_cn.yaml). The
     limits are rounded to the price tick and are themselves allowed. Orders without a
-    previous close in the market_price records are not checked."""
+    previous close in the market_price records are not checked; against a close older than
+    trading.latest_price_max_age_trading_days the band cannot be confirmed (closes are
+    missing), which is a warning saying so, not an error."""
     for row in _result(ctx).get("price_band", []):
         v = row.get("value") or {}
+        stale = row.get("stale_close_days")
+        if stale:
+            yield trc.issue_at(ctx, row["source"],
+                               f"{row['what']} {row['id']} of {row['date']}: price {v.get('price')} is outside "
+                               f"{v.get('low')}..{v.get('high')}, the {row['class']} band ±{row['band']:.0%} of the last "
+                               f"close on record {v.get('prev_close')} ({v.get('prev_close_date')}), {stale} trading days "
+                               "before: the closes in between are missing, so the band cannot be confirmed",
+                               hint="import the missing daily closes (cms import prices) and check again",
+                               severity="warning")
+            continue
         yield trc.issue_at(ctx, row["source"],
                            f"{row['what']} {row['id']} of {row['date']}: price {v.get('price')} is outside "
                            f"{v.get('low')}..{v.get('high')}, the {row['class']} band ±{row['band']:.0%} of the "

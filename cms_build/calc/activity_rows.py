@@ -63,12 +63,13 @@ def table_limits(settings_get=None) -> tuple[int, int, int]:
             min(settings_get("limits.max_cell_chars") or MAX_CELL_CHARS, 131072))
 
 
-def csv_records(lines, file: str, *, max_rows: int = MAX_TABLE_ROWS, max_cell: int = MAX_CELL_CHARS):
+def csv_records(lines, file: str, *, max_rows: int = MAX_TABLE_ROWS, max_cell: int = MAX_CELL_CHARS,
+                delimiter: str = ","):
     """(line, cells) of a CSV stream (the header first), each bounded: a cell longer
     than max_cell, more than max_rows data rows, a malformed line or bytes that are not UTF-8
     raise TableProblem at the line where they are, once they are met (nothing after is read).
     Fully blank lines are left out; `line` is the file's line where the row starts."""
-    reader = csv.reader(lines)
+    reader = csv.reader(lines, delimiter=delimiter)
     start, rows = 1, -1
     try:
         for cells in reader:

@@ -95,7 +95,7 @@ class Encumbrance:
     quantity: int
     start: dt.date
     end: dt.date | None  # first day no longer encumbered; None = still
-    kind: str  # pledged | frozen
+    kind: str  # pledged | frozen | co_owned
     source: dict = field(default_factory=dict)
 
     def active(self, day: dt.date) -> bool:

@@ -11,6 +11,7 @@ record; a CSV row has "csv": true, "file" the CSV file and "line" its line.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import defaultdict
 
 from cms_build.findings import Issue
@@ -117,8 +118,24 @@ def _read_csv(ctx, record, field: str, columns) -> tuple[list, list]:
     return tr.csv_rows((ctx.root, path), columns, base, activity_rows.table_limits(ctx.setting))
 
 
+# The rows of each ledger, read once per run: the trading and the assets computations both
+# need them, and a year of 100,000 orders is worth parsing once. The cache belongs to one
+# run's index (held weakly: a new run, a new index, an empty cache); callers never change rows.
+_ROWS: dict = {"index": None, "rows": {}}
+
+
 def ledger_rows(ctx, record) -> dict:
     """Trades, orders, transfers and row problems of one trade_ledger record."""
+    ref = _ROWS["index"]
+    if ref is None or ref() is not ctx.index:
+        _ROWS.update(index=weakref.ref(ctx.index), rows={})
+    key = (record.id, id(record))
+    if key not in _ROWS["rows"]:
+        _ROWS["rows"][key] = (record, _read_ledger(ctx, record))  # the record kept: its id stays its own
+    return _ROWS["rows"][key][1]
+
+
+def _read_ledger(ctx, record) -> dict:
     trades, orders, problems = [], [], []
     for i, row in enumerate(record.get("trades") or []):
         got = tr.trade_from(row, where(record, ("trades", i)))

@@ -79,6 +79,7 @@ class Order:
     exchange: str | None = None
     cancelled_at: dt.datetime | None = None
     where: dict = field(default_factory=dict)
+    filled_quantity: int | None = None
 
     @property
     def day(self) -> dt.date:
@@ -265,6 +266,7 @@ def order_from(row: dict, where: dict) -> Order | RowProblem:
             exchange=_text(row.get("exchange"), "exchange"),
             cancelled_at=_when(row.get("cancelled_at"), "cancelled_at"),
             where=where,
+            filled_quantity=_int(row.get("filled_quantity"), "filled_quantity", minimum=0),
         )
     except _Bad as exc:
         return RowProblem(str(exc), where)

@@ -16,6 +16,7 @@ from .escape import Md, fmt_number, join, md, text
 from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge, status_legend
 
 EMISSIONS_YEAR = "emissions/{year}.md"
+SURVEILLANCE = "trading/surveillance-{name}-{year}.md"  # /trading/*.md: outside the nav, like the other detail pages
 ANNEX_E = "emissions/annex-e.md"
 CLAIM_STATUS_CLASS = {"valid": "valid", "expiring": "valid", "withdrawn": "withdrawn", "expired": "expired",
                       "superseded": "expired", "correction_pending": "pending", "not_yet_valid": "pending",
@@ -383,7 +384,7 @@ class Emissions(Domain):
 
 # -- trading and assets ------------------------------------------------------------------
 class Trading(Domain):
-    key, page, subsystems, result_ids = "trading", urls.TRADING, ("B", "C"), ("assets", "trading")
+    key, page, subsystems, result_ids = "trading", urls.TRADING, ("B", "C"), ("assets", "trading", "surveillance")
 
     def write(self) -> dict:
         t = self.t
@@ -520,10 +521,69 @@ class Trading(Domain):
         body = [self.pages_table([t["field"], t["value"]],
                                  [(md(result_key(self.m, k)), self.num(v)) for k, v in sorted(counts.items())])] \
             if counts else []
+        body += self.conduct_pages()
         out = [self.section(t["trading_surveillance"], join(body, Md("\n\n")) if body else Md(""), anchor_id="surveillance")]
         for key in ("self_trades", "price_band", "type_mismatch", "cancel_ratios", "reverse_pairs", "problems"):
             out += self.listed(t["surveillance_names"].get(key, key), trading.get(key), f"surveillance-{key}", level=3)
         return out
+
+    # -- conduct surveillance of B.8.2.2.1 a-l: one page per ledger and year -------------------
+    def conduct_pages(self) -> list:
+        """Write the per-ledger, per-year surveillance pages; the table that links them."""
+        from ..calc.trading_conduct import ORG_WIDE, by_ledger_year
+        sv, t = self.m.results.get("surveillance"), self.t["surveillance_page"]
+        if not isinstance(sv, dict) or not isinstance(sv.get("items"), dict):
+            return []
+        rows = []
+        for lid, years in by_ledger_year(sv).items():
+            if lid != ORG_WIDE and not self.m.visible(lid):
+                continue  # a public build names no unpublished ledger
+            for year, items in years.items():
+                rel = SURVEILLANCE.format(name=urls.safe_name("all" if lid == ORG_WIDE else lid), year=urls.safe_name(year))
+                self.conduct_page(rel, lid, year, items)
+                n = sum(len(i.get("hits") or []) for i in items.values())
+                unchecked = "".join(k for k, i in items.items() if not i.get("checked"))
+                rows.append((md(t["org_wide"]) if lid == ORG_WIDE else self.rec(lid), self.link.to(rel, year),
+                             self.num(n), md(", ".join(unchecked) or "—")))
+        if not rows:
+            return []
+        return [md(t["pages"]), self.pages_table([t["ledger"], t["year"], t["hits"], t["not_checked"]], rows,
+                                                 ["left", "left", "right", "left"])]
+
+    def conduct_page(self, rel: str, lid: str, year: str, items: dict) -> None:
+        t, L = self.t["surveillance_page"], urls.Linker(rel)
+        traces = TraceRenderer(self.m, rel, "sv")
+        summary, blocks = [], []
+        for letter, item in items.items():
+            hits = [h for h in item.get("hits") or [] if isinstance(h, dict)]
+            kind = "unchecked" if not item.get("checked") else "no-records" if item.get("note") else "checked"
+            state = badge("surveillance", kind, t[kind.replace("-", "_")])
+            summary.append((L.to(rel, f"{letter})", urls.anchor("item", letter)), md(t["items"].get(letter, "")), state,
+                            self.num(len(hits))))
+            params = [join([md(k), text(" = "), md(_plain(v))], "") for k, v in (item.get("parameters") or {}).items()]
+            data = [f"{k}: {v}" for k, v in (item.get("data") or {}).items()]
+            found = {f.rule for f in self.m.findings}  # a rule has a page only when it has findings
+            facts = [(md(t["rules"]), join([L.to(urls.rule_page(r), r) if r in found else md(r)
+                                            for r in item.get("rules") or []], ", ")),
+                     (md(t["data_needed"]), md(item.get("data_needed") or "")),
+                     (md(t["data"]), md("; ".join(data) or "—")),
+                     (md(t["parameters"]), join(params, Md("<br>")) if params else md("—")),
+                     (md(t["state"]), join([state, md(item.get("why_not") or item.get("note") or "")], " "))]
+            body = [self.pages_table([t["field"], t["value"]], facts)]
+            if hits:
+                body.append(self.pages_table([t["date"], t["rule"], t["what"], t["where"]],
+                                             [(md(h.get("date") or ""), md(h.get("rule") or ""), self.s(h.get("text")),
+                                               join([traces.source(x) for x in [h.get("source"), *(h.get("also") or [])]
+                                                     if isinstance(x, dict)], Md("<br>"))) for h in hits]))
+            else:
+                body.append(md(t["no_hits"] if item.get("checked") else t["no_hits_unchecked"]))
+            blocks.append(self.section(f"{letter}) {t['items'].get(letter, '')} ({item.get('clause', '')})",
+                                       join(body, Md("\n\n")), level=2, anchor_id=urls.anchor("item", letter)))
+        head = self.pages_table([t["item"], t["behaviour"], t["state"], t["hits"]], summary, ["left", "left", "left", "right"])
+        blocks.insert(0, self.section(t["summary"], join([md(t["intro"]), head], Md("\n\n")), anchor_id="summary"))
+        who = md(t["org_wide"]) if lid == "*" else self.rec(lid, L, with_title=True)
+        self.pages.render("section.md.j2", rel, L=L, title=f"{t['title']} {year}",
+                          intro=join([L.to(self.page, self.t["trading"]), who], " · "), blocks=blocks)
 
     def listed(self, title: str, items, anchor_id: str, level: int = 2) -> list[dict]:
         """Any list of findings-like dicts from the results, generically."""
@@ -532,6 +592,13 @@ class Trading(Domain):
             return []
         body = "\n".join(ResultRenderer(self.m, self.page, anchor_id).render(items, level=level + 1))
         return [self.section(title, Md(body), level=level, anchor_id=anchor_id)]
+
+
+def _plain(value) -> str:
+    """A setting's value as text (lists joined), for the surveillance pages."""
+    if isinstance(value, list):
+        return ", ".join(str(v.get("id", v)) if isinstance(v, dict) else str(v) for v in value) or "—"
+    return str(value)
 
 
 # -- neutrality --------------------------------------------------------------------------

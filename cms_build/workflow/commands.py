@@ -72,17 +72,72 @@ def register(cli: click.Group) -> None:
         _import(import_activity, _find_root(path), record_id, Path(file), sheet=sheet, overwrite=overwrite,
                 skip_invalid=skip_invalid)
 
+    mapping_option = click.option(
+        "--mapping", help="A column mapping (YAML file, or the name of a shipped one: cms import mappings) for an "
+                          "exchange's export: column names, date formats, sides, units, encoding.")
+
     @import_group.command("trades")
     @click.argument("ledger_id")
     @click.argument("file", type=click.Path(dir_okay=False))
     @click.option("--orders", is_flag=True, help="The rows are orders (申报), for orders_file, not trades.")
     @click.option("--timezone", default="+08:00", show_default=True, help="Time zone of spreadsheet times without one.")
+    @mapping_option
     @with_common
-    def import_trades_cmd(ledger_id, file, orders, timezone, path, sheet, overwrite, skip_invalid):
+    def import_trades_cmd(ledger_id, file, orders, timezone, mapping, path, sheet, overwrite, skip_invalid):
         """Trades (or orders) into the CSV of trade_ledger LEDGER_ID."""
         from .importer import import_ledger
         _import(import_ledger, _find_root(path), ledger_id, Path(file), orders=orders, sheet=sheet,
-                overwrite=overwrite, skip_invalid=skip_invalid, timezone=timezone)
+                overwrite=overwrite, skip_invalid=skip_invalid, timezone=timezone, mapping=mapping)
+
+    @import_group.command("orders")
+    @click.argument("ledger_id")
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.option("--timezone", default="+08:00", show_default=True, help="Time zone of spreadsheet times without one.")
+    @mapping_option
+    @with_common
+    def import_orders_cmd(ledger_id, file, timezone, mapping, path, sheet, overwrite, skip_invalid):
+        """Orders (申报, with cancellations) into the orders CSV of trade_ledger LEDGER_ID."""
+        from .importer import import_ledger
+        _import(import_ledger, _find_root(path), ledger_id, Path(file), orders=True, sheet=sheet,
+                overwrite=overwrite, skip_invalid=skip_invalid, timezone=timezone, mapping=mapping)
+
+    @import_group.command("prices")
+    @click.argument("price_id")
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @mapping_option
+    @with_common
+    def import_prices_cmd(price_id, file, mapping, path, sheet, overwrite, skip_invalid):
+        """Market data (date, close, open, high, low, volume) into the CSV of market_price PRICE_ID."""
+        from .importer import import_prices
+        _import(import_prices, _find_root(path), price_id, Path(file), sheet=sheet, overwrite=overwrite,
+                skip_invalid=skip_invalid, mapping=mapping)
+
+    @import_group.command("mappings")
+    @click.argument("mapping", required=False)
+    def import_mappings_cmd(mapping):
+        """The shipped column mappings; with MAPPING (a name or a file), validate it and show what it reads."""
+        from .mapping import MappingError, load, shipped
+        if mapping is None:
+            for name in shipped():
+                m = load(name)
+                click.echo(f"{name:28} {m.rows:7} {'documented' if m.documented else 'NOT documented'}")
+            return
+        try:
+            m = load(mapping)
+        except MappingError as exc:
+            raise CmsError(str(exc)) from None
+        click.echo(f"mapping {m.name}: {m.rows}, encoding {m.encoding}, delimiter {m.delimiter!r}, time zone {m.timezone}")
+        for target, src in m.columns.items():
+            src = " + ".join(src) if isinstance(src, list) else src
+            extra = [f"format {m.formats[target]}"] if target in m.formats else []
+            extra += [f"values {m.values[target]}"] if target in m.values else []
+            extra += [f"x {m.units[target]}"] if target in m.units else []
+            click.echo(f"  {target:20} <- {src}" + (f"  ({'; '.join(map(str, extra))})" if extra else ""))
+        for target, value in m.constants.items():
+            click.echo(f"  {target:20} =  {value}")
+        click.echo("documented" if m.documented else "NOT checked against the exchange's documentation:")
+        for a in m.assumptions:
+            click.echo(f"  - {a}")
 
     @cli.command()
     @click.argument("ref1")

@@ -27,7 +27,7 @@ from ..calc.activity_rows import TableProblem, csv_records
 from ..calc import trading_rows as tr
 from ..engine import run
 from ..schemas import SCHEMA_BASE
-from .tables import read_table
+from .tables import Table, read_table
 
 ACTIVITY_STATUSES = rows.STATUSES
 
@@ -232,8 +232,26 @@ ORDER_COLUMNS = ["order_id", "time", "account", "market", "exchange", "product",
                  "price", "trade_type", "status", "filled_quantity", "cancelled_at"]
 
 
+def _mapped(source: Path, sheet, timezone: str, mapping: str | None, rows: str, limits=None):
+    """The table to import: as written, or read through a column mapping (cms_build/workflow/mapping.py)."""
+    if mapping is None:
+        return _rows_of(read_table(source, sheet, timezone, limits=limits)), [], []
+    from .mapping import MappingError, apply, load
+    try:
+        m = load(mapping)
+        if m.rows != rows:
+            raise MappingError(f"mapping {m.name} reads {m.rows}, not {rows}: use it with cms import {m.rows}")
+        table = _rows_of(read_table(source, sheet, m.timezone, limits=limits, encoding=m.encoding, delimiter=m.delimiter))
+        got = apply(m, table.headers, table.rows)
+    except MappingError as exc:
+        raise ImportError_(str(exc)) from None
+    headers = sorted({k for _, r in got.rows for k in r})
+    return (Table(f"{table.name} (mapping {m.name})", headers, got.rows, list(table.notes) + got.notes),
+            [Rejection(n, c, v, r) for n, c, v, r in got.rejected], [])
+
+
 def import_ledger(root: Path, ledger_id: str, source: Path, *, orders=False, sheet=None, overwrite=False,
-                  skip_invalid=False, timezone="+08:00") -> Report:
+                  skip_invalid=False, timezone="+08:00", mapping: str | None = None) -> Report:
     result, record = _record(root, ledger_id, "trade_ledger")
     field_name = "orders_file" if orders else "trades_file"
     target = _target(result, record, record.data.get(field_name), field_name)
@@ -244,8 +262,9 @@ def import_ledger(root: Path, ledger_id: str, source: Path, *, orders=False, she
     props = result.schemas._deref(defs["$defs"]["order" if orders else "trade"], defs["$id"])[0].get("properties", {})  # noqa: SLF001
     columns = ORDER_COLUMNS if orders else TRADE_COLUMNS
     limits = rows.table_limits(result.settings.get)
-    table = _rows_of(read_table(source, sheet, timezone, limits=limits))
+    table, mapped_out, _ = _mapped(source, sheet, timezone, mapping, "orders" if orders else "trades", limits)
     report = Report(table.name, target.relative_to(result.root).as_posix(), notes=list(table.notes))
+    report.rejected.extend(mapped_out)
     unknown = [h for h in table.headers if h not in props]
     if unknown:
         report.notes.append(f"columns ignored (not fields of a {'order' if orders else 'trade'}): {', '.join(unknown)}")
@@ -318,3 +337,36 @@ def _csv_value(raw):
     if isinstance(raw, float):
         return _plain(raw)
     return raw
+
+
+# -- market prices ---------------------------------------------------------------------------
+def import_prices(root: Path, price_id: str, source: Path, *, sheet=None, overwrite=False, skip_invalid=False,
+                  mapping: str | None = None) -> Report:
+    """Daily prices (date, close, open, high, low, volume) into a market_price record's prices_file."""
+    result, record = _record(root, price_id, "market_price")
+    target = _target(result, record, record.data.get("prices_file"), "prices_file")
+    table, bad, _ = _mapped(source, sheet, "+08:00", mapping, "prices")
+    report = Report(table.name, target.relative_to(result.root).as_posix(), notes=list(table.notes))
+    report.rejected.extend(bad)
+    unknown = [h for h in table.headers if h not in tr.PRICE_COLUMNS]
+    if unknown:
+        report.notes.append(f"columns ignored (not fields of a daily price): {', '.join(unknown)}")
+    out, seen = [], {}
+    for number, row in table.rows:
+        got = tr.price_from(row, {})
+        if isinstance(got, tr.RowProblem):
+            report.rejected.append(Rejection(number, "", "", got.message))
+            continue
+        for col in ("open", "high", "low", "volume"):
+            if row.get(col) not in (None, "") and _number(row[col]) is None:
+                report.rejected.append(Rejection(number, col, row[col], "not a number"))
+                break
+        else:
+            if got.day in seen:
+                report.rejected.append(Rejection(number, "date", row.get("date"), f"the same date as row {seen[got.day]}"))
+                continue
+            seen[got.day] = number
+            out.append({c: _csv_value(row.get(c, "")) for c in tr.PRICE_COLUMNS if c in table.headers or c in ("date", "close")})
+    headers = [c for c in tr.PRICE_COLUMNS if c in table.headers or c in ("date", "close")]
+    out.sort(key=lambda r: str(r["date"]))
+    return _finish(report, target, headers, out, overwrite, skip_invalid, rows.table_limits(result.settings.get))

@@ -46,10 +46,12 @@ def _cell(value, timezone: str):
     return value if isinstance(value, (int, float)) else str(value).strip()
 
 
-def read_table(path: Path, sheet: str | None = None, timezone: str = "+08:00", limits=None) -> Table:
+def read_table(path: Path, sheet: str | None = None, timezone: str = "+08:00", limits=None, encoding: str = "auto",
+               delimiter: str = ",") -> Table:
     """The rows of a spreadsheet, bounded as `cms check` bounds the tables it reads (limits:
     (bytes, rows, cell characters), activity_rows.table_limits): an import never reads what the
-    checker would refuse, and refuses it before reading it where it can."""
+    checker would refuse, and refuses it before reading it where it can. An exchange's export
+    may name its encoding and delimiter (a column mapping, cms_build/workflow/mapping.py)."""
     path = Path(path)
     limits = limits or rows_mod.table_limits()
     if not path.exists():
@@ -61,28 +63,37 @@ def read_table(path: Path, sheet: str | None = None, timezone: str = "+08:00", l
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet, timezone, limits)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path, limits)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _read_csv(path, limits, encoding, delimiter)
     raise TableError(f"{path}: not a CSV or XLSX file (use .csv or .xlsx)")
 
 
-def _read_csv(path: Path, limits) -> Table:
+def _read_csv(path: Path, limits, encoding: str = "auto", delimiter: str = ",") -> Table:
     max_bytes, max_rows, max_cell = limits
     try:
         raw = read_repo_bytes(Path("/"), path, max_bytes, "limits.max_table_bytes")
     except UnsafeFile as exc:
         raise TableError(f"{path}: {exc.message}") from None
     notes = []
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    if encoding != "auto":  # a mapping names the export's encoding
         try:
-            text = raw.decode("gb18030")
-            notes.append("the file is not UTF-8; it was read as GB18030 (Excel's Chinese CSV encoding)")
+            text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+        except UnicodeDecodeError as exc:
+            raise TableError(f"{path}: not {encoding} text (byte {exc.start}); check the mapping's encoding") from None
+        if text.startswith("\ufeff"):
+            text = text[1:]
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise TableError(f"{path}: neither UTF-8 nor GB18030 text; save it as 'CSV UTF-8'") from None
+            try:
+                text = raw.decode("gb18030")
+                notes.append("the file is not UTF-8; it was read as GB18030 (Excel's Chinese CSV encoding)")
+            except UnicodeDecodeError:
+                raise TableError(f"{path}: neither UTF-8 nor GB18030 text; save it as 'CSV UTF-8'") from None
     del raw
-    records = rows_mod.csv_records(io.StringIO(text, newline=""), path.name, max_rows=max_rows, max_cell=max_cell)
+    records = rows_mod.csv_records(io.StringIO(text, newline=""), path.name, max_rows=max_rows, max_cell=max_cell,
+                                   delimiter=delimiter)
     headers, rows = None, []
     try:
         for number, values in records:

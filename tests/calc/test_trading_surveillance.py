@@ -64,3 +64,77 @@ def test_reverse_pairs():
     assert sv.reverse_pairs([trade("buy", D(2025, 9, 15), 60.00), trade("sell", D(2025, 9, 15), 60.00)], 0.01, 1) == []
     # same side: no pair
     assert sv.reverse_pairs([trade("buy", D(2025, 9, 15), 60.00), trade("buy", D(2025, 9, 16), 60.00)], 0.01, 1) == []
+
+
+def at(hms: str, day: str = "2025-09-16") -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T{hms}+08:00")
+
+
+def row(tid, side, price, q, hms, account="A"):
+    t = at(hms)
+    return {"account": account, "asset": "national_ets:CEA:2025", "side": side, "price": price, "quantity": q,
+            "time": t, "day": t.date(), "trade_id": tid, "source": {"n": tid}}
+
+
+def test_wash_pairs_nearest_buy_and_tolerances():
+    # sell at 10:00:30 pairs with the nearer buy (10:00:20, 10 s) rather than 10:00:00 (30 s)
+    trades = [row("B1", "buy", 60.0, 100, "10:00:00"), row("B2", "buy", 60.0, 100, "10:00:20", "B"),
+              row("S1", "sell", 60.0, 100, "10:00:30")]
+    [p] = sv.wash_pairs(trades, 60)
+    assert (p["buy"]["trade_id"], p["sell"]["trade_id"], p["seconds_apart"]) == ("B2", "S1", 10)
+    # 60.30 vs 60.00 is 0.5 % apart: paired with a 0.5 % tolerance, not with 0.4 %
+    trades = [row("B1", "buy", 60.0, 100, "10:00:00"), row("S1", "sell", 60.30, 100, "10:00:00")]
+    assert sv.wash_pairs(trades, 60, price_tol=0.004) == []
+    assert len(sv.wash_pairs(trades, 60, price_tol=0.005)) == 1
+    # 100 t vs 98 t: 2 % of the larger apart
+    trades = [row("B1", "buy", 60.0, 100, "10:00:00"), row("S1", "sell", 60.0, 98, "10:00:00")]
+    assert sv.wash_pairs(trades, 60, qty_tol=0.01) == [] and len(sv.wash_pairs(trades, 60, qty_tol=0.02)) == 1
+
+
+def test_latest_price_newer_of_own_trade_and_previous_close():
+    closes = [(D(2025, 9, 12), 50.0), (D(2025, 9, 15), 51.0), (D(2025, 9, 16), 52.0)]
+    own = [(at("09:40").timestamp(), D(2025, 9, 16), 53.0, "T1")]
+    # before the own trade: the close of the day before (the day's own close is not known yet)
+    assert sv.latest_price(own, closes, at("09:35")) == (D(2025, 9, 15), 51.0, "close 2025-09-15")
+    assert sv.latest_price(own, closes, at("09:45")) == (D(2025, 9, 16), 53.0, "trade T1")
+    assert sv.latest_price([], [], at("09:45")) is None
+
+
+def test_runs_of_orders():
+    orders = [{"order_id": f"O{i}", "account": "A", "asset": "x", "side": "buy", "time": at(h)}
+              for i, h in enumerate(("10:00:00", "10:02:00", "10:05:00", "10:05:01"))]
+    # within 300 s: O0..O2 (10:00:00-10:05:00) and O1..O3; all four are in a run of 3
+    assert sv.runs(orders, 3, 300) == {"O0", "O1", "O2", "O3"}
+    # within 120 s: 10:00-10:02 holds two, 10:05:00-10:05:01 two: no run of 3
+    assert sv.runs(orders, 3, 120) == set()
+
+
+def test_bursts_count_the_busiest_second_and_minute():
+    orders = [{"order_id": f"O{i}", "account": "A", "time": at(f"10:00:{i:02d}"), "source": {}} for i in range(30)]
+    [b] = sv.bursts(orders, 3, 20)
+    assert (b["per_second"], b["per_minute"], b["first"]) == (1, 30, "O0")
+    assert sv.bursts(orders, 3, 30) == []  # 30 is not above 30
+
+
+def test_loss_round_trips():
+    trades = [row("B1", "buy", 62.0, 1000, "10:00:00"), row("S1", "sell", 58.0, 1000, "10:05:00"),
+              row("S2", "sell", 63.0, 1000, "11:00:00"), row("B2", "buy", 64.0, 1000, "11:10:00")]
+    got = sv.loss_round_trips(trades, 30)
+    # B1 -> S1: (62 - 58) x 1000 = 4000 lost; S2 then buy back B2 higher: (64 - 63) x 1000 = 1000 lost
+    assert [(r["first"]["trade_id"], r["second"]["trade_id"], r["loss"], r["minutes"]) for r in got] == \
+        [("B1", "S1", 4000.0, 5.0), ("S2", "B2", 1000.0, 10.0)]
+    assert sv.loss_round_trips(trades, 4) == []
+
+
+def test_closing_window_bounds():
+    close = sv.hhmm("15:00")
+    assert sv.in_window(at("14:45:00"), close, 15) and sv.in_window(at("14:59:59"), close, 15)
+    assert not sv.in_window(at("14:44:59"), close, 15) and not sv.in_window(at("15:00:00"), close, 15)
+
+
+def test_reverse_pairs_across_a_group_of_accounts():
+    a = {**trade("buy", D(2025, 9, 12), 60.00, 1), "group": "controlled"}
+    b = {**trade("sell", D(2025, 9, 15), 60.00, 2), "account": "B", "group": "controlled"}
+    [p] = sv.reverse_pairs([a, b], 0.01, 1)
+    assert (p["account"], p["second_account"]) == ("A", "B")
+    assert sv.reverse_pairs([{**a, "group": None}, {**b, "group": None}], 0.01, 1) == []

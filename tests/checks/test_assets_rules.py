@@ -36,7 +36,7 @@ def test_selling_pledged_units(org):
     org.add("assets/FC.yaml", contract(org, "FC", "pledge", 600, closed_on="2025-10-01"))
     org.add("trading/TL.yaml", ledger(org, trades=[trade("T1", "sell", 401, 50.0)]))
     [f] = org.of(org.run(AS_OF), "trading.encumbered-asset-traded")
-    assert f.file == "trading/TL.yaml" and "of which 600 t pledged or frozen, so only 400 t could be used" in f.message
+    assert f.file == "trading/TL.yaml" and "of which 600 t pledged, frozen or co-owned, so only 400 t could be used" in f.message
     org.add("trading/TL.yaml", ledger(org, trades=[trade("T1", "sell", 400, 50.0)]))
     assert org.of(org.run(AS_OF), "trading.encumbered-asset-traded") == []
 

@@ -198,7 +198,7 @@ def test_item_evidence_rules(org):
     assert [(i["item"], i["status"], i["rules"]) for i in rows["4.3"]["provisions"]] == [
         ("s1", "documented", []), ("s2", "verified", ["doc.required-missing"])]
     # B.8.2.2.1 a is checked by trading.self-trade (it cites "B.8.2.2.1 a"), a ledger-wide check that always runs
-    assert {i["item"]: i["rules"] for i in rows["B.8.2.2.1"]["provisions"]}["a"] == ["trading.self-trade"]
+    assert {i["item"]: i["rules"] for i in rows["B.8.2.2.1"]["provisions"]}["a"] == ["trading.self-trade", "trading.wash-trade"]
     # B.5.1 has one item: sup.no-subsystem-supervisor, citing the bare clause, checks it (and finds no supervisor)
     assert [(i["item"], i["status"]) for i in rows["B.5.1"]["provisions"]] == [("s1", "nonconforming")]
 
@@ -237,6 +237,16 @@ WARNING_ON_SHALL = {
     "trading.borrowed-books-not-separate": "B.8.2.2.4 b: checks the item's 宜 part (宜对不同借出方…独立建账)",
     "doc.invisible-characters": "7.4.3 b: a bidirectional or zero-width character may be harmless; it is shown and asked about",
     "emissions.target-behind": "6.4.2 f, 9.1.1: behind before the deadline is news for the review; missed is the error",
+    # B.8.2.2.1 b-l from the organization's own data: patterns that suggest the conduct, for the
+    # compliance officer to look into; the exchange decides whether it was manipulation
+    "trading.price-off-latest": "B.8.2.2.1 b: an order far from the latest price suggests, but does not prove, influence",
+    "trading.loss-round-trips": "B.8.2.2.1 c: round trips at a loss suggest, but do not prove, price support",
+    "trading.order-burst": "B.8.2.2.1 e: a burst of orders suggests, but does not prove, programmatic ordering",
+    "trading.closing-window": "B.8.2.2.1 f: a large order in the closing window suggests, but does not prove, moving the close",
+    "trading.market-statement-unverified": "B.8.2.2.1 g: a statement not recorded as checked is not yet a false one",
+    "trading.block-withdrawn": "B.8.2.2.1 h: a withdrawal may have a reason; withdrawing 'at will' is for the reviewer",
+    "trading.repo-booked-as-sale": "B.8.2.2.1 j: a sale matched by a buy-back agreement suggests a hidden repo; the contract decides",
+    "trading.conduct-pattern": "B.8.2.2.1 l: the organization's own patterns; each pattern sets its severity",
 }
 
 

@@ -146,3 +146,49 @@ def test_domains_without_results_still_have_working_pages(org, tmp_path):
     assert "暂无计算结果" in text(site, "emissions/index.html")
     assert "本组织未采用该分体系" in text(site, "trading/index.html")
     assert "本组织未采用该分体系" in text(site, "neutrality/index.html")
+
+
+# -- conduct surveillance of B.8.2.2.1 a-l: a page per ledger and year, and cms export -----------
+def wash_org(org):
+    from tests.checks.trading_support import account, ledger, trade, trading_org
+    trading_org(org)
+    org.add("trading/TRD2.yaml", account(org, "TRD2", "trading", "T-002", exchange="SEEE"))
+    org.add("trading/data/t.csv", "trade_id,time,market,product,vintage,side,quantity,price,trade_type\n"
+                                  "B1,2025-09-16T10:00:00+08:00,national_ets,CEA,2025,buy,50000,50.00,listed\n")
+    org.add("trading/TL.yaml", ledger(org, trades_file="data/t.csv"))
+    org.add("trading/TL2.yaml", org.record("trade_ledger", "TL2", account="TRD2", period={"start": "2025-01-01", "end": "2025-12-31"},
+                                           trades=[trade("S1", "sell", 50_000, 50.0, "2025-09-16T10:00:00+08:00")]))
+    return org
+
+
+def test_surveillance_page_per_ledger_and_year(org, tmp_path):
+    wash_org(org)
+    site = build(org.root, tmp_path / "site").out
+    index = text(site, "trading/index.html")
+    assert 'href="surveillance-TL-2025.html"' in index and 'href="surveillance-TL2-2025.html"' in index
+    page = text(site, "trading/surveillance-TL-2025.html")
+    # item a: its rules, parameters and data, and the hit linked to the ledger and its CSV row
+    assert "trading.wash-trade" in page and "wash_window_seconds = 60" in page and "trades_with_time: 2" in page
+    assert "buy B1 (TRD) and sell S1 (TRD2) of 50000 t" in page
+    # the hit is at S1 (TL2, inline) and rests on B1 (TL, a CSV row): both are linked with their line
+    assert '<a href="../records/trade_ledger/TL2.html">TL2</a> trades[0] · trading/TL2.yaml:19' in page
+    assert '<a href="../records/trade_ledger/TL.html">TL</a> trading/data/t.csv:2' in page
+    # item l cannot be checked without organization-defined patterns: it says so
+    assert "未能检查" in page and "no organization-defined pattern in trading.conduct_patterns" in page
+    # g has no records of its own kind: not passed as clean
+    assert "已检查台账，无自有记录" in page and "record its own statements as market_statement" in page
+
+
+def test_surveillance_in_cms_export(org):
+    from cms_build.export import export_document
+    wash_org(org)
+    doc = export_document(org.run("2025-12-31"), "internal")
+    item = doc["surveillance"]["TL2"]["2025"]["a"]
+    assert item["checked"] is True and item["parameters"]["wash_window_seconds"] == 60
+    [hit] = item["hits"]
+    assert hit["rule"] == "trading.wash-trade" and hit["ids"] == ["B1", "S1"] and hit["ledgers"] == ["TL", "TL2"]
+    assert doc["surveillance"]["TL"]["2025"]["a"]["hits"] == [hit]
+    assert doc["surveillance"]["TL"]["2025"]["l"]["checked"] is False
+    # the public export names no internal ledger and no price
+    public = export_document(org.run("2025-12-31"), "public")
+    assert "TL2" not in str(public.get("surveillance", {})) and "50.0" not in str(public.get("surveillance", {}))
