@@ -186,3 +186,17 @@ def test_git_entity_is_fetched_at_its_pinned_commit_only_with_fetch(tmp_path):
     # the entity's own findings, at paths relative to the group root and prefixed with the entity
     assert g.findings and all(f.file.startswith(".cms-cache/entities/S/") or f.rule.startswith("group.") for f in g.findings)
     assert any(f.message.startswith("[S] ") for f in g.findings)
+
+
+def test_a_process_pool_gives_the_same_consolidation(tmp_path):
+    import datetime as dt
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "cms.yaml").write_text(f"organization: {{name: {name}}}\nsubsystems: [A]\n", encoding="utf-8")
+    (tmp_path / "cms.yaml").write_text("organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n"
+                                       "    - {id: A, name: a, path: a}\n    - {id: B, name: b, path: b}\n", encoding="utf-8")
+    one = grp.run_group(tmp_path, dt.date(2026, 6, 30), jobs=1)
+    two = grp.run_group(tmp_path, dt.date(2026, 6, 30), jobs=2)
+    assert one.consolidation == two.consolidation
+    assert [f.as_dict() for f in one.findings] == [f.as_dict() for f in two.findings]
+    assert any(f.file.startswith("a/") and f.message.startswith("[A] ") for f in one.findings)
