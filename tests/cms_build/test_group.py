@@ -200,3 +200,11 @@ def test_a_process_pool_gives_the_same_consolidation(tmp_path):
     assert one.consolidation == two.consolidation
     assert [f.as_dict() for f in one.findings] == [f.as_dict() for f in two.findings]
     assert any(f.file.startswith("a/") and f.message.startswith("[A] ") for f in one.findings)
+
+
+def test_a_bad_group_settings_file_is_a_located_error(tmp_path):
+    (tmp_path / "cms.yaml").write_text("organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n"
+                                       "    - {id: A, name: a, path: a, approach: control}\n", encoding="utf-8")
+    done = cms("check", str(tmp_path), "--as-of", "2026-06-30")
+    assert done.returncode == 2
+    assert "cms.yaml:5:" in done.stderr and "control" in done.stderr and "Traceback" not in done.stderr
