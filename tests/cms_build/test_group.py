@@ -208,3 +208,15 @@ def test_a_bad_group_settings_file_is_a_located_error(tmp_path):
     done = cms("check", str(tmp_path), "--as-of", "2026-06-30")
     assert done.returncode == 2
     assert "cms.yaml:5:" in done.stderr and "control" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_entity_naming_another_parent_is_a_warning(tmp_path):
+    doc = export("a", 1.0, {}, records=BASE + [("ORG-A", "organization")])
+    doc["organization"]["profile"] = "ORG-A"
+    doc["records"][-1]["data"] = {"parent": "ORG-OTHER"}
+    folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}], exports={"A": doc})
+    (f,) = grp.consume_exports(tmp_path, folder).findings
+    assert (f.rule, f.severity, f.file) == ("group.parent", "warning", "a/organization/ORG-A.yaml")
+    doc["records"][-1]["data"] = {"parent": "ORG-G"}  # the group's own profile (write_group)
+    (folder / "A.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert grp.consume_exports(tmp_path, folder).findings == []
