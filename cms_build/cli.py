@@ -261,6 +261,9 @@ def export(path, as_of, profile, fmt, output, jobs=None, fetch=False):
     the tables auditors and regulators ask for as an XLSX workbook."""
     if fmt == "json" and profile == "internal" and _group_run(path, as_of, "json", "error", output, jobs, fetch, "export"):
         return
+    from .group import is_group
+    if is_group(_find_root(path)):
+        raise CmsError("a group exports JSON of the internal profile only; export an entity's public profile in its own folder")
     result = _run(path, as_of)
     if fmt == "xlsx":
         if not output:

@@ -220,3 +220,10 @@ def test_an_entity_naming_another_parent_is_a_warning(tmp_path):
     doc["records"][-1]["data"] = {"parent": "ORG-G"}  # the group's own profile (write_group)
     (folder / "A.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     assert grp.consume_exports(tmp_path, folder).findings == []
+
+
+def test_a_group_public_export_is_refused_not_run_as_an_organization(tmp_path):
+    (tmp_path / "cms.yaml").write_text("organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n"
+                                       "    - {id: A, name: a, path: a}\n", encoding="utf-8")
+    done = cms("export", str(tmp_path), "--profile", "public")
+    assert done.returncode == 2 and "internal profile only" in done.stderr
