@@ -175,10 +175,14 @@ def validate(path, fmt, output):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "sarif"]), default="text", show_default=True)
 @click.option("--changed-since", "changed_since", metavar="REF",
               help="Report only findings a change since this git revision is answerable for.")
+@click.option("--jobs", type=click.IntRange(1, 64), help="A group: check this many entities at once (README: Groups).")
+@click.option("--fetch", is_flag=True, help="A group: clone entities given by git URL at their pinned commit into .cms-cache/.")
 @output_option
-def check(path, as_of, fail_on, fmt, changed_since, output):
+def check(path, as_of, fail_on, fmt, changed_since, output, jobs=None, fetch=False):
     """Everything: schemas, references, computations and every rule of the standard."""
     from .formats import render
+    if _group_run(path, as_of, fmt, fail_on, output, jobs, fetch, "check"):
+        return
     result = _run(path, as_of)
     if changed_since:
         from .gitutil import GitError, changed_files
@@ -249,10 +253,17 @@ def kinds(path, fmt):
               help="public: only records marked public, without their confidential fields.")
 @click.option("--format", "fmt", type=click.Choice(["json", "xlsx"]), default="json", show_default=True,
               help="json: everything, for tools; xlsx: the Annex E tables, ledgers, claims, findings (needs --output).")
+@click.option("--jobs", type=click.IntRange(1, 64), help="A group: export this many entities at once.")
+@click.option("--fetch", is_flag=True, help="A group: clone entities given by git URL at their pinned commit.")
 @output_option
-def export(path, as_of, profile, fmt, output):
+def export(path, as_of, profile, fmt, output, jobs=None, fetch=False):
     """The whole dataset as JSON (records, computed results, findings, conformity matrix), or
     the tables auditors and regulators ask for as an XLSX workbook."""
+    if fmt == "json" and profile == "internal" and _group_run(path, as_of, "json", "error", output, jobs, fetch, "export"):
+        return
+    from .group import is_group
+    if is_group(_find_root(path)):
+        raise CmsError("a group exports JSON of the internal profile only; export an entity's public profile in its own folder")
     result = _run(path, as_of)
     if fmt == "xlsx":
         if not output:
@@ -343,6 +354,62 @@ def new(kind, record_id, path, language):
     except (ValueError, FileExistsError) as exc:
         raise CmsError(str(exc)) from None
     click.echo(f"wrote {target.relative_to(root.resolve()).as_posix()}")
+
+
+def _group_run(path, as_of, fmt, fail_on, output, jobs, fetch, verb) -> bool:
+    """A group's folder (cms.yaml with 'group'): run its entities and consolidate (cms_build/group.py).
+    False for an organization's folder, which the command then handles as before."""
+    from . import group as grp
+    root = _find_root(path)
+    if not grp.is_group(root):
+        return False
+    try:
+        g = grp.run_group(root, _as_of(as_of) if not isinstance(as_of, dt.date) else as_of, jobs=jobs, fetch=fetch)
+    except grp.GroupError as exc:
+        raise CmsError(str(exc)) from None
+    _group_write(g, fmt if verb == "check" else "json", output, verb)
+    if verb == "check":
+        sys.exit(1 if any(f for f in g.findings if SEVERITIES.index(f.severity) <= SEVERITIES.index(fail_on)) else 0)
+    return True
+
+
+def _group_write(g, fmt, output, verb):
+    from . import group as grp
+    if fmt == "json":
+        doc = grp.export_group(g) if verb == "export" else {
+            "findings": [f.as_dict() for f in g.findings], "consolidation": g.consolidation}
+        _write(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n", output)
+    elif fmt == "text":
+        _write(grp.render_text(g), output)
+    else:
+        raise CmsError(f"--format {fmt}: a group's check writes text or json")
+
+
+@cli.group("group")
+def group_cmd():
+    """A group of entities, each its own records repository (README: Groups)."""
+
+
+@group_cmd.command("consolidate")
+@click.argument("path", required=False)
+@click.option("--from-exports", "from_exports", required=True, type=click.Path(file_okay=False),
+              help="The folder of the entities' exports, <entity id>.json each (written by 'cms export').")
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True)
+@output_option
+def group_consolidate(path, from_exports, as_of, fmt, fail_on, output):
+    """Consolidate the entities' exports without running the entities (a CI matrix's last job)."""
+    from . import group as grp
+    root = _find_root(path)
+    if not grp.is_group(root):
+        raise CmsError(f"{root}/cms.yaml has no 'group' section: this is an organization, not a group")
+    try:
+        g = grp.consume_exports(root, Path(from_exports), _as_of(as_of) if as_of else None)
+    except grp.GroupError as exc:
+        raise CmsError(str(exc)) from None
+    _group_write(g, fmt, output, "export" if fmt == "json" else "check")
+    sys.exit(1 if any(SEVERITIES.index(f.severity) <= SEVERITIES.index(fail_on) for f in g.findings) else 0)
 
 
 def _register_optional_commands():

@@ -1,0 +1,489 @@
+"""Groups: a group's records folder names its entities, each its own records repository, and
+consolidates them (README: Groups).
+
+One path for both ways of working: every entity becomes its `cms export` document (internal
+profile), either by running the engine on it here (`cms check` / `cms export` of the group, a
+process pool with --jobs) or by reading the export a CI job wrote (`cms group consolidate
+--from-exports DIR`). The group rules and the consolidation read only those documents, so the
+two ways give the same figures.
+
+Consolidation approaches (GHG Protocol Corporate Standard, revised edition, ch. 3): equity share
+counts an entity's emissions times the group's share of its equity; operational and financial
+control count 100 % of an entity the group controls in that sense and 0 % of one it does not.
+Clause 5.3.2 b lets the group's carbon management body be a specialised company of the group;
+Annex G (G.1-G.3) gives the asset balance sheet lines that are consolidated here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import Finding
+from .records import SETTINGS_FILE
+
+APPROACHES = ("operational_control", "financial_control", "equity_share")
+CACHE = ".cms-cache/entities"
+# what a consolidation reads from an entity's export; checked before use (no export schema exists)
+EXPORT_KEYS = {"as_of": str, "organization": dict, "results": dict, "findings": list, "records": list,
+               "summary": dict, "matrix": dict}
+
+GROUP_RULES = {
+    "group.invalid": ("The group's cms.yaml is valid and names reachable entities", ("4.3",), "error"),
+    "group.entity-system": ("Every entity has its carbon management system in place", ("4.4", "5.3.2 b"), "error"),
+    "group.transfer": ("An intra-group energy sale names both entities' records, and the buyer records the purchase", ("6.1.2 e", "7.4.3"), "error"),
+    "group.parent": ("An entity's organization record names the group as its parent", ("4.3",), "warning"),
+}
+# documents every entity's system needs: its scope (4.3) and its carbon policy (5.2)
+REQUIRED_KINDS = {"scope": "4.3", "policy": "5.2"}
+
+
+class GroupError(Exception):
+    """A problem with the group set-up the user must fix (cms exits 2)."""
+
+
+@dataclass
+class Group:
+    root: Path
+    settings: dict
+    findings: list[Finding] = field(default_factory=list)
+    exports: dict = field(default_factory=dict)   # entity id -> export document
+    roots: dict = field(default_factory=dict)     # entity id -> records folder (when run here)
+    consolidation: dict = field(default_factory=dict)
+    as_of: dt.date | None = None
+
+    @property
+    def entities(self) -> list[dict]:
+        return self.settings["group"]["entities"]
+
+    def approach(self, entity: dict) -> str:
+        return entity.get("approach") or self.settings["group"].get("approach", "operational_control")
+
+
+def _finding(rule: str, message: str, file: str, line: int = 1, col: int = 1, hint: str = "",
+             severity: str | None = None) -> Finding:
+    title, clauses, default = GROUP_RULES[rule]
+    return Finding(rule=rule, severity=severity or default, message=message, file=file, line=line, col=col,
+                   clauses=clauses, hint=hint, title=title)
+
+
+def is_group(root: Path) -> bool:
+    """A folder is a group when its cms.yaml has a top-level 'group' key."""
+    from .yamlsafe import LoadError, load_file
+    path = Path(root) / SETTINGS_FILE
+    if not path.is_file():
+        return False
+    try:
+        doc = load_file(path, root=Path(root))
+    except LoadError:
+        return False
+    return isinstance(doc.data, dict) and "group" in doc.data
+
+
+def load_group(root: Path) -> Group:
+    """Read the group's cms.yaml against the settings schema (with settings-group.schema.json)."""
+    from .paths import bundled
+    from .schemas import SchemaSet
+    from .settings import load_settings
+    root = Path(root).resolve()
+    settings, issues = load_settings(root, SchemaSet.load([bundled("schemas")]))
+    if issues:
+        first = issues[0]
+        raise GroupError("; ".join(f"{i.file}:{i.line}:{i.col}: {i.message}" for i in issues)
+                         + (f"\n  hint: {first.hint}" if first.hint else ""))
+    group = Group(root=root, settings=settings.data)
+    seen: set[str] = set()
+    for n, ent in enumerate(group.entities):
+        line, col = settings.where(f"group.entities.{n}")
+        if ent["id"] in seen:
+            raise GroupError(f"{SETTINGS_FILE}:{line}:{col}: entity id {ent['id']!r} twice; give each entity its own id")
+        seen.add(ent["id"])
+    for n, t in enumerate(group.settings["group"].get("transfers", [])):
+        for side in ("seller", "buyer"):
+            if t[side] not in seen:
+                line, col = settings.where(f"group.transfers.{n}.{side}")
+                group.findings.append(_finding("group.transfer", f"the {side} {t[side]!r} is not an entity of the group",
+                                               SETTINGS_FILE, line, col, hint=f"entities: {', '.join(sorted(seen))}"))
+        if t["seller"] == t["buyer"]:
+            line, col = settings.where(f"group.transfers.{n}")
+            group.findings.append(_finding("group.transfer", "a sale from an entity to itself is not an intra-group transfer",
+                                           SETTINGS_FILE, line, col))
+    group._where = settings.where  # noqa: SLF001 - the group's own file positions for its findings
+    return group
+
+
+def entity_root(group: Group, ent: dict, fetch: bool = False) -> Path:
+    """The entity's records folder: a path (a submodule is one), or the pinned clone in the cache."""
+    if "path" in ent:
+        return (group.root / ent["path"]).resolve()
+    git = ent["git"]
+    clone = group.root / CACHE / ent["id"]
+    if fetch:
+        _fetch(git["url"], git["commit"], clone)
+    return (clone / git.get("subdir", ".")).resolve()
+
+
+def _fetch(url: str, commit: str, clone: Path) -> None:
+    """git clone (once) and check out the pinned commit; never anything else of the user's."""
+    def git(*args, cwd=None):
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+        if done.returncode:
+            raise GroupError(f"git {' '.join(args)}: {done.stderr.strip() or done.stdout.strip()}")
+    if not (clone / ".git").exists():
+        clone.parent.mkdir(parents=True, exist_ok=True)
+        git("clone", "--quiet", "--no-checkout", "--", url, str(clone))
+    else:
+        git("fetch", "--quiet", "origin", cwd=clone)
+    git("-c", "advice.detachedHead=false", "checkout", "--quiet", "--force", commit, cwd=clone)
+
+
+def _export_entity(args: tuple[str, str]) -> dict:
+    """Worker: run the engine on one entity with its own settings and rules; its export document."""
+    from .engine import run
+    from .export import export_document
+    root, as_of = args
+    return export_document(run(Path(root), dt.date.fromisoformat(as_of)), "internal")
+
+
+# -- running the entities ----------------------------------------------------------------
+def run_group(root: Path, as_of: dt.date, jobs: int | None = None, fetch: bool = False) -> Group:
+    group = load_group(root)
+    group.as_of = as_of
+    todo: list[tuple[str, str]] = []
+    for n, ent in enumerate(group.entities):
+        eroot = entity_root(group, ent, fetch)
+        if not (eroot / SETTINGS_FILE).is_file():
+            line, col = group._where(f"group.entities.{n}")  # noqa: SLF001
+            how = ("run 'cms check --fetch' to clone it at the pinned commit" if "git" in ent
+                   else "give the folder (relative to the group) that holds the entity's cms.yaml; for a submodule run 'git submodule update --init'")
+            group.findings.append(_finding("group.invalid", f"entity {ent['id']}: no records repository at {_rel(eroot, group.root)}",
+                                           SETTINGS_FILE, line, col, hint=how))
+            continue
+        group.roots[ent["id"]] = eroot
+        todo.append((ent["id"], str(eroot)))
+    jobs = jobs or group.settings["group"].get("jobs", 1)
+    args = [(r, as_of.isoformat()) for _, r in todo]
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            docs = list(pool.map(_export_entity, args))
+    else:
+        docs = [_export_entity(a) for a in args]
+    for (eid, _), doc in zip(todo, docs):
+        group.exports[eid] = doc
+    finish(group)
+    return group
+
+
+def consume_exports(root: Path, folder: Path, as_of: dt.date | None = None) -> Group:
+    """Consolidate exports written by the entities' own jobs: <folder>/<entity id>.json each."""
+    group = load_group(root)
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise GroupError(f"--from-exports {folder}: not a folder")
+    for n, ent in enumerate(group.entities):
+        path = folder / f"{ent['id']}.json"
+        line, col = group._where(f"group.entities.{n}")  # noqa: SLF001
+        if not path.is_file():
+            group.findings.append(_finding("group.invalid", f"entity {ent['id']}: no export {path.name} in {folder}",
+                                           SETTINGS_FILE, line, col,
+                                           hint=f"the entity's job writes it with 'cms export --as-of ... -o {ent['id']}.json'"))
+            continue
+        doc = read_export(path)
+        if as_of and doc["as_of"] != as_of.isoformat():
+            group.findings.append(_finding("group.invalid", f"entity {ent['id']}: its export is as of {doc['as_of']}, the group's run as of {as_of}",
+                                           SETTINGS_FILE, line, col, hint="export every entity at the same --as-of"))
+        group.exports[ent["id"]] = doc
+    group.as_of = as_of or (dt.date.fromisoformat(next(iter(group.exports.values()))["as_of"]) if group.exports else None)
+    finish(group)
+    return group
+
+
+def read_export(path: Path, max_bytes: int = 200_000_000) -> dict:
+    """An entity's export, its keys checked (there is no export JSON Schema to validate against)."""
+    if path.stat().st_size > max_bytes:
+        raise GroupError(f"{path}: larger than {max_bytes} bytes; is it an export?")
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise GroupError(f"{path}: not JSON ({exc})") from None
+    if not isinstance(doc, dict):
+        raise GroupError(f"{path}: an export is a JSON object")
+    for key, kind in EXPORT_KEYS.items():
+        if not isinstance(doc.get(key), kind):
+            raise GroupError(f"{path}: key {key!r} missing or not a {kind.__name__}; write it with 'cms export' (internal profile)")
+    if doc.get("profile") != "internal":
+        raise GroupError(f"{path}: a {doc.get('profile')!r} export withholds records; consolidate internal exports")
+    try:
+        dt.date.fromisoformat(doc["as_of"])
+    except ValueError:
+        raise GroupError(f"{path}: as_of {doc['as_of']!r} is not a date") from None
+    return doc
+
+
+def finish(group: Group) -> None:
+    group.findings.extend(entity_findings(group))
+    group.findings.extend(group_rules(group))
+    group.consolidation = consolidate(group)
+    group.findings.sort(key=lambda f: f.sort_key())
+
+
+def _rel(path: Path, root: Path) -> str:
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
+def _prefix(group: Group, eid: str) -> str:
+    """Where an entity's files are, relative to the group root."""
+    if eid in group.roots:
+        return _rel(group.roots[eid], group.root)
+    ent = next(e for e in group.entities if e["id"] == eid)
+    return ent.get("path") or f"{CACHE}/{eid}"
+
+
+def entity_findings(group: Group) -> list[Finding]:
+    out = []
+    for eid, doc in group.exports.items():
+        prefix = _prefix(group, eid)
+        for f in doc["findings"]:
+            out.append(Finding(rule=f["rule"], severity=f["severity"], message=f"[{eid}] {f['message']}",
+                               file=f"{prefix}/{f['file']}", line=f.get("line", 1), col=f.get("col", 1),
+                               clauses=tuple(f.get("clauses", ())), record=f.get("record"), path=f.get("path", ""),
+                               hint=f.get("hint", ""), title=f.get("title", "")))
+    return out
+
+
+# -- group rules ----------------------------------------------------------------------------
+def _records(doc: dict) -> dict:
+    return {r["id"]: r for r in doc["records"] if isinstance(r, dict) and "id" in r}
+
+
+def group_rules(group: Group) -> list[Finding]:
+    out: list[Finding] = []
+    group_profile = group.settings.get("organization", {}).get("profile")
+    for n, ent in enumerate(group.entities):
+        doc = group.exports.get(ent["id"])
+        if doc is None:
+            continue
+        line, col = group._where(f"group.entities.{n}")  # noqa: SLF001
+        eid = ent["id"]
+        bad = [c["number"] for c in doc["matrix"].get("clauses", []) if c.get("status") == "nonconforming"]
+        if bad:
+            out.append(_finding("group.entity-system", f"entity {eid}: its conformity matrix has nonconforming clauses: {', '.join(bad)}",
+                                SETTINGS_FILE, line, col, hint="the entity's own findings below say why; 'cms matrix' in its folder"))
+        kinds = {r.get("kind") for r in doc["records"]}
+        for kind, clause in REQUIRED_KINDS.items():
+            if kind not in kinds:
+                out.append(_finding("group.entity-system", f"entity {eid}: no {kind} record (clause {clause})",
+                                    SETTINGS_FILE, line, col, hint=f"'cms new {kind}' in the entity's folder"))
+        profile = doc["organization"].get("profile")
+        rec = _records(doc).get(profile) if profile else None
+        parent = (rec or {}).get("data", {}).get("parent") if rec else None
+        if parent and group_profile and parent != group_profile:
+            out.append(_finding("group.parent", f"entity {eid}: its organization record {profile} names {parent!r} as parent, "
+                                f"the group is {group_profile!r}", f"{_prefix(group, eid)}/{rec['file']}",
+                                hint="correct 'parent' in the entity's organization record"))
+    for n, t in enumerate(group.settings["group"].get("transfers", [])):
+        out.extend(_transfer_findings(group, n, t))
+    return out
+
+
+PURCHASE = {"electricity": "purchased_electricity", "heat": "purchased_heat"}
+
+
+def _buyer_entry(group: Group, t: dict):
+    doc = group.exports.get(t["buyer"])
+    if doc is None:
+        return None
+    year = doc["results"].get("emissions", {}).get("years", {}).get(str(t["year"]), {})
+    return year.get("entries", {}).get(t["buyer_record"])
+
+
+def _transfer_findings(group: Group, n: int, t: dict) -> list[Finding]:
+    line, col = group._where(f"group.transfers.{n}")  # noqa: SLF001
+    out = []
+    seller, buyer = group.exports.get(t["seller"]), group.exports.get(t["buyer"])
+    if seller is not None and t["seller_record"] not in _records(seller):
+        out.append(_finding("group.transfer", f"the sale names the seller's record {t['seller_record']!r}, which {t['seller']} does not hold",
+                            SETTINGS_FILE, line, col, hint="name the seller's record of the sale (product output, contract)"))
+    if buyer is None:
+        return out
+    rec = _records(buyer).get(t["buyer_record"])
+    entry = _buyer_entry(group, t)
+    if rec is None or entry is None:
+        out.append(_finding("group.transfer", f"{t['buyer']} records no purchase {t['buyer_record']!r} in {t['year']}: the buyer must record "
+                            f"the {t['energy']} it buys from {t['seller']}", SETTINGS_FILE, line, col,
+                            hint="name the buyer's activity_data record of the purchase, of that year"))
+        return out
+    if entry.get("category") != PURCHASE[t["energy"]]:
+        out.append(_finding("group.transfer", f"{t['buyer_record']} of {t['buyer']} is {entry.get('category')}, not {PURCHASE[t['energy']]}",
+                            SETTINGS_FILE, line, col))
+        return out
+    bought = (entry.get("activity") or {}).get("value")
+    if isinstance(bought, (int, float)) and t["quantity"] > bought + 1e-9:
+        out.append(_finding("group.transfer", f"the sale of {t['quantity']} is more than the {bought} {entry['activity'].get('unit')} "
+                            f"{t['buyer']} records in {t['buyer_record']}", SETTINGS_FILE, line, col,
+                            hint="the buyer's record of the purchase includes what it buys inside the group"))
+    return out
+
+
+# -- consolidation ---------------------------------------------------------------------------
+def _trace(label, formula, value, unit, inputs=(), steps=(), notes=(), method=""):
+    return {"label": label, "formula": formula, "value": value, "unit": unit, "inputs": list(inputs),
+            "steps": list(steps), "notes": list(notes), "method": method}
+
+
+def factor(group: Group, ent: dict) -> tuple[float, str]:
+    """The fraction of an entity the group counts, and why."""
+    approach = group.approach(ent)
+    if approach == "equity_share":
+        return float(ent.get("share", 1)), f"equity share: {ent.get('share', 1)} of the equity"
+    has = ent.get(approach, True)
+    return (1.0 if has else 0.0), f"{approach.replace('_', ' ')}: {'controlled, 100 %' if has else 'not controlled, 0 %'}"
+
+
+def consolidate(group: Group) -> dict:
+    ents = [e for e in group.entities if e["id"] in group.exports]
+    years = sorted({y for e in ents for y in group.exports[e["id"]]["results"].get("emissions", {}).get("years", {})})
+    out = {"as_of": group.as_of.isoformat() if group.as_of else None,
+           "entities": {e["id"]: {"name": e["name"], "approach": group.approach(e), "share": e.get("share", 1),
+                                  "factor": factor(group, e)[0], "why": factor(group, e)[1]} for e in ents},
+           "emissions": {y: _emissions_year(group, ents, y) for y in years},
+           "ets": _ets(group, ents), "assets": _assets(group, ents),
+           "neutrality": _neutrality(group, ents), "matrix": _matrix(group, ents),
+           "findings": {e["id"]: group.exports[e["id"]]["summary"] for e in ents}}
+    return out
+
+
+def _emissions_year(group: Group, ents: list[dict], year: str) -> dict:
+    by_entity, by_category = {}, {}
+    for ent in ents:
+        y = group.exports[ent["id"]]["results"]["emissions"]["years"].get(year)
+        if not y:
+            continue
+        f, why = factor(group, ent)
+        total = (y.get("total") or {}).get("value") or 0.0
+        by_entity[ent["id"]] = _trace(f"{ent['id']} {year}", "E_g = f × E", f * total, "tCO2e", inputs=[
+            {"symbol": "f", "name": why, "value": f, "unit": "1", "source": {"entity": ent["id"], "setting": "group.entities"}},
+            {"symbol": "E", "name": f"{ent['id']} total", "value": total, "unit": "tCO2e",
+             "source": {"entity": ent["id"], "result": f"emissions.years.{year}.total"}}])
+        for cat, tr in (y.get("by_category") or {}).items():
+            cell = by_category.setdefault(cat, {})
+            cell[ent["id"]] = f * (tr.get("value") or 0.0)
+    eliminations = []
+    for t in group.settings["group"].get("transfers", []):
+        if str(t["year"]) != year or t["buyer"] not in group.exports:
+            continue
+        entry = _buyer_entry(group, t)
+        if not entry or entry.get("category") != PURCHASE[t["energy"]]:
+            continue  # group.transfer says why; nothing is eliminated on a record that is not there
+        act = (entry.get("activity") or {}).get("value") or 0.0
+        emitted = (entry.get("total") or {}).get("value") or 0.0
+        buyer = next(e for e in ents if e["id"] == t["buyer"])
+        seller = next((e for e in ents if e["id"] == t["seller"]), None)
+        f, why = factor(group, buyer)
+        ef = emitted / act if act else 0.0
+        removed = f * min(t["quantity"], act) * ef
+        eliminations.append(_trace(
+            f"intra-group {t['energy']} {t['seller']} → {t['buyer']} {year}", "ΔE = f × Q × EF", -removed, "tCO2e",
+            inputs=[{"symbol": "f", "name": why, "value": f, "unit": "1", "source": {"entity": t["buyer"]}},
+                    {"symbol": "Q", "name": "quantity sold inside the group", "value": t["quantity"],
+                     "unit": (entry.get("activity") or {}).get("unit"), "source": {"setting": "group.transfers", "record": t["seller_record"], "entity": t["seller"]}},
+                    {"symbol": "EF", "name": f"the buyer's factor: {emitted} tCO2e / {act} in {t['buyer_record']}", "value": ef,
+                     "unit": "tCO2e per unit", "source": {"entity": t["buyer"], "record": t["buyer_record"]}}],
+            notes=[f"the {t['energy']} is generated by {t['seller']}, whose direct emissions already count in the group total"
+                   + (f" ({factor(group, seller)[1]})" if seller else "")
+                   + f"; {t['buyer']}'s indirect emissions for the same {t['quantity']} would count it twice, so they are removed"],
+            method="GHG Protocol ch. 3-4 (consolidation; no double counting inside the boundary)"))
+        cell = by_category.setdefault(PURCHASE[t["energy"]], {})
+        cell[t["buyer"]] = cell.get(t["buyer"], 0.0) - removed
+    gross = sum(t["value"] for t in by_entity.values())
+    eliminated = sum(e["value"] for e in eliminations)
+    total = _trace(f"group total {year}", "E = Σ E_g + Σ ΔE", gross + eliminated, "tCO2e",
+                   steps=list(by_entity.values()) + eliminations)
+    return {"by_entity": by_entity, "by_category": {c: {"by_entity": v, "value": sum(v.values())} for c, v in sorted(by_category.items())},
+            "eliminations": eliminations, "gross": gross, "total": total}
+
+
+def _ets(group: Group, ents: list[dict]) -> dict:
+    """ETS obligations belong to each covered entity (the regulator's account holder): they are
+    listed per entity and summed at 100 % for the group, never by equity share."""
+    per, due, surrendered = {}, 0.0, 0.0
+    for ent in ents:
+        comp = group.exports[ent["id"]]["results"].get("assets", {}).get("compliance", {}) or {}
+        rows = []
+        for oid, ob in sorted(comp.items()):
+            d = (ob.get("due") or {}).get("value")
+            s = ob.get("allowances_surrendered", 0) + ob.get("ccer_surrendered", 0)
+            rows.append({"obligation": oid, "due": d, "surrendered": s, "status": ob.get("computed_status"), "deadline": ob.get("deadline")})
+            due += d or 0
+            surrendered += s or 0
+        if rows:
+            per[ent["id"]] = rows
+    return {"by_entity": per, "group": {"due": due, "surrendered": surrendered,
+                                        "open": sorted(f"{e}:{r['obligation']}" for e, rs in per.items() for r in rs if r["status"] not in ("met",))}}
+
+
+def _assets(group: Group, ents: list[dict]) -> dict:
+    """Annex G balance sheets (G.2 positive, G.3 negative lines) per entity and year, and the group's,
+    each entity counted by its factor (a controlled entity in full, equity share by the share)."""
+    years: dict = {}
+    for ent in ents:
+        f, why = factor(group, ent)
+        for year, bs in (group.exports[ent["id"]]["results"].get("assets", {}).get("balance_sheets", {}) or {}).items():
+            cell = years.setdefault(year, {"by_entity": {}, "positive": 0.0, "negative": 0.0})
+            pos = (bs.get("total_positive") or {}).get("value") or 0.0
+            neg = (bs.get("total_negative") or {}).get("value") or 0.0
+            cell["by_entity"][ent["id"]] = {
+                "factor": f, "why": why, "positive": f * pos, "negative": f * neg, "net": f * (pos - neg),
+                "lines": [{"side": side, "category": ln.get("category"), "label_zh": ln.get("label_zh"), "label_en": ln.get("label_en"),
+                           "value": None if (ln.get("value") or {}).get("value") is None else f * ln["value"]["value"]}
+                          for side in ("positive", "negative") for ln in bs.get(side, [])]}
+            cell["positive"] += f * pos
+            cell["negative"] += f * neg
+    for cell in years.values():
+        cell["net"] = cell["positive"] - cell["negative"]
+    return dict(sorted(years.items()))
+
+
+def _neutrality(group: Group, ents: list[dict]) -> dict:
+    out = {}
+    for ent in ents:
+        claims = group.exports[ent["id"]]["results"].get("neutrality", {}).get("claims", {}) or {}
+        for cid, c in sorted(claims.items()):
+            out.setdefault(f"{ent['id']}:{c.get('subject')}", []).append({"claim": cid, "status": c.get("status"), "period": c.get("period")})
+    return out
+
+
+def _matrix(group: Group, ents: list[dict]) -> dict:
+    rows: dict = {}
+    for ent in ents:
+        for c in group.exports[ent["id"]]["matrix"].get("clauses", []):
+            row = rows.setdefault(c["number"], {"title_zh": c.get("title_zh"), "title_en": c.get("title_en"), "status": {}})
+            row["status"][ent["id"]] = c.get("status")
+    return {"summary": {e["id"]: group.exports[e["id"]]["matrix"].get("summary") for e in ents}, "clauses": rows}
+
+
+def export_group(group: Group) -> dict:
+    """The group's export: its entities' export documents and the consolidation."""
+    return {"group": {"organization": group.settings.get("organization"), "as_of": group.as_of.isoformat() if group.as_of else None,
+                      "entities": [{k: v for k, v in e.items()} for e in group.entities]},
+            "entities": group.exports, "consolidation": group.consolidation,
+            "findings": [f.as_dict() for f in group.findings],
+            "summary": {s: sum(1 for f in group.findings if f.severity == s) for s in ("error", "warning", "info")}}
+
+
+def render_text(group: Group) -> str:
+    lines = [f"{f.location()}: {f.severity} {f.rule}: {f.message}" + (f"\n  hint: {f.hint}" if f.hint else "") for f in group.findings]
+    latest = sorted(group.consolidation.get("emissions", {}))
+    if latest:
+        y = latest[-1]
+        e = group.consolidation["emissions"][y]
+        lines.append(f"\ngroup {y}: {e['total']['value']:.1f} tCO2e ({e['gross']:.1f} before eliminating {-(e['total']['value'] - e['gross']):.1f} intra-group)")
+        for eid, tr in e["by_entity"].items():
+            lines.append(f"  {eid:<12} {tr['value']:>16.1f}  {group.consolidation['entities'][eid]['why']}")
+    counts = {s: sum(1 for f in group.findings if f.severity == s) for s in ("error", "warning", "info")}
+    lines.append(f"\n{len(group.exports)} entities; {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,229 @@
+"""Groups (cms_build/group.py): consolidation approaches, the intra-group elimination, the group
+rules, the consume path and a real run of the shipped example as an entity. Figures by hand."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cms_build import group as grp
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def export(name, total, by_category, entries=None, records=(), compliance=None, sheets=None, year="2025"):
+    """A minimal internal export document, as 'cms export' writes one (only the keys consolidation reads)."""
+    return {"as_of": "2026-06-30", "profile": "internal", "organization": {"name": name},
+            "records": [{"id": i, "kind": k, "file": f"{k}/{i}.yaml", "data": {}} for i, k in records],
+            "findings": [], "summary": {"error": 0, "warning": 0, "info": 0},
+            "matrix": {"summary": {"nonconforming": 0}, "clauses": [{"number": "4.3", "status": "conforming"}]},
+            "results": {"emissions": {"years": {year: {
+                "total": {"value": total}, "by_category": {c: {"value": v} for c, v in by_category.items()},
+                "entries": entries or {}}}},
+                "assets": {"compliance": compliance or {}, "balance_sheets": sheets or {}}}}
+
+
+BASE = [("SCOPE-1", "scope"), ("POL-1", "policy")]
+
+
+def write_group(tmp, entities, transfers=(), exports=None):
+    lines = ["organization: {name: 集团, profile: ORG-G}", "subsystems: [A]", "group:", "  entities:"]
+    for e in entities:
+        lines.append("    - " + json.dumps(e, ensure_ascii=False))
+    if transfers:
+        lines.append("  transfers:")
+        lines.extend("    - " + json.dumps(t) for t in transfers)
+    (tmp / "cms.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp / "exports"
+    out.mkdir()
+    for eid, doc in (exports or {}).items():
+        (out / f"{eid}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def test_each_approach_counts_its_share(tmp_path):
+    exports = {"A": export("A", 1000.0, {"fuel_combustion": 1000.0}, records=BASE),
+               "B": export("B", 400.0, {"fuel_combustion": 400.0}, records=BASE),
+               "C": export("C", 250.0, {"process": 250.0}, records=BASE)}
+    folder = write_group(tmp_path, [
+        {"id": "A", "name": "a", "path": "a", "share": 0.6, "approach": "equity_share"},
+        {"id": "B", "name": "b", "path": "b", "share": 0.3, "operational_control": False, "approach": "operational_control"},
+        {"id": "C", "name": "c", "path": "c", "share": 0.2, "financial_control": True, "approach": "financial_control"}], exports=exports)
+    g = grp.consume_exports(tmp_path, folder)
+    e = g.consolidation["emissions"]["2025"]
+    # A: equity 0.6 × 1000 = 600; B: no operational control -> 0 % of 400 = 0; C: financial control -> 100 % of 250
+    assert e["by_entity"]["A"]["value"] == pytest.approx(600.0)
+    assert e["by_entity"]["B"]["value"] == 0.0
+    assert e["by_entity"]["C"]["value"] == pytest.approx(250.0)
+    assert e["total"]["value"] == pytest.approx(850.0)  # 600 + 0 + 250
+    assert e["by_category"]["fuel_combustion"]["value"] == pytest.approx(600.0)  # 600 + 0
+    assert [f.rule for f in g.findings] == []
+
+
+def test_intra_group_electricity_is_eliminated_with_a_trace(tmp_path):
+    entry = {"category": "purchased_electricity", "activity": {"value": 200.0, "unit": "MWh"}, "total": {"value": 114.0}}
+    exports = {"GEN": export("gen", 5000.0, {"fuel_combustion": 5000.0}, records=BASE + [("PO-1", "product_output")]),
+               "HQ": export("hq", 114.0, {"purchased_electricity": 114.0}, entries={"AD-E": entry}, records=BASE + [("AD-E", "activity_data")])}
+    folder = write_group(tmp_path, [{"id": "GEN", "name": "g", "path": "g"}, {"id": "HQ", "name": "h", "path": "h"}],
+                         transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "electricity", "year": 2025, "quantity": 100,
+                                     "seller_record": "PO-1", "buyer_record": "AD-E"}], exports=exports)
+    g = grp.consume_exports(tmp_path, folder)
+    e = g.consolidation["emissions"]["2025"]
+    # EF of the buyer = 114 / 200 = 0.57 t/MWh; removed = 1 × 100 × 0.57 = 57 t
+    (elim,) = e["eliminations"]
+    assert elim["value"] == pytest.approx(-57.0)
+    assert {i["symbol"]: i["value"] for i in elim["inputs"]} == pytest.approx({"f": 1.0, "Q": 100, "EF": 0.57})
+    assert "twice" in elim["notes"][0]
+    assert e["gross"] == pytest.approx(5114.0)            # 5000 + 114
+    assert e["total"]["value"] == pytest.approx(5057.0)   # 5114 - 57
+    assert e["by_category"]["purchased_electricity"]["value"] == pytest.approx(57.0)  # 114 - 57
+    assert g.findings == []
+
+
+def test_elimination_follows_the_buyers_share(tmp_path):
+    entry = {"category": "purchased_electricity", "activity": {"value": 200.0, "unit": "MWh"}, "total": {"value": 114.0}}
+    exports = {"GEN": export("gen", 5000.0, {}, records=BASE + [("PO-1", "product_output")]),
+               "HQ": export("hq", 114.0, {"purchased_electricity": 114.0}, entries={"AD-E": entry}, records=BASE + [("AD-E", "activity_data")])}
+    folder = write_group(tmp_path, [{"id": "GEN", "name": "g", "path": "g", "share": 0.5, "approach": "equity_share"},
+                                    {"id": "HQ", "name": "h", "path": "h", "share": 0.5, "approach": "equity_share"}],
+                         transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "electricity", "year": 2025, "quantity": 100,
+                                     "seller_record": "PO-1", "buyer_record": "AD-E"}], exports=exports)
+    e = grp.consume_exports(tmp_path, folder).consolidation["emissions"]["2025"]
+    # 0.5 × 5000 + 0.5 × 114 = 2557; removed 0.5 × 100 × 0.57 = 28.5; total 2528.5
+    assert e["total"]["value"] == pytest.approx(2528.5)
+
+
+def test_a_sale_the_buyer_does_not_record_is_a_finding_and_nothing_is_eliminated(tmp_path):
+    exports = {"GEN": export("gen", 5000.0, {}, records=BASE), "HQ": export("hq", 0.0, {}, records=BASE)}
+    folder = write_group(tmp_path, [{"id": "GEN", "name": "g", "path": "g"}, {"id": "HQ", "name": "h", "path": "h"}],
+                         transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "electricity", "year": 2025, "quantity": 100,
+                                     "seller_record": "PO-X", "buyer_record": "AD-E"}], exports=exports)
+    g = grp.consume_exports(tmp_path, folder)
+    msgs = [f.message for f in g.findings if f.rule == "group.transfer"]
+    assert any("does not hold" in m for m in msgs) and any("records no purchase" in m for m in msgs)
+    assert all(f.file == "cms.yaml" and f.line > 1 for f in g.findings)
+    assert g.consolidation["emissions"]["2025"]["eliminations"] == []
+
+
+def test_entity_without_its_system_in_place(tmp_path):
+    doc = export("a", 1.0, {}, records=[("SCOPE-1", "scope")])
+    doc["matrix"]["clauses"].append({"number": "9.2", "status": "nonconforming"})
+    folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}], exports={"A": doc})
+    msgs = [f.message for f in grp.consume_exports(tmp_path, folder).findings if f.rule == "group.entity-system"]
+    assert any("9.2" in m for m in msgs) and any("no policy record" in m for m in msgs)
+
+
+def test_ets_and_assets_consolidated(tmp_path):
+    comp = {"ETS-1": {"due": {"value": 1000}, "allowances_surrendered": 900, "ccer_surrendered": 0, "computed_status": "open"}}
+    sheets = {"2025": {"total_positive": {"value": 200.0}, "total_negative": {"value": 50.0},
+                       "positive": [{"category": "surplus_allowances", "value": {"value": 200.0}}], "negative": []}}
+    exports = {"A": export("a", 1.0, {}, records=BASE, compliance=comp, sheets=sheets)}
+    folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a", "share": 0.4, "approach": "equity_share"}], exports=exports)
+    c = grp.consume_exports(tmp_path, folder).consolidation
+    assert c["ets"]["group"] == {"due": 1000, "surrendered": 900, "open": ["A:ETS-1"]}  # ETS at 100 %, never by share
+    a = c["assets"]["2025"]
+    assert (a["positive"], a["negative"], a["net"]) == pytest.approx((80.0, 20.0, 60.0))  # 0.4 × (200, 50, 150)
+
+
+def test_a_broken_export_is_a_clear_error(tmp_path):
+    folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}])
+    (folder / "A.json").write_text('{"as_of": "2026-06-30", "profile": "internal"}')
+    with pytest.raises(grp.GroupError, match="A.json: key 'organization' missing"):
+        grp.consume_exports(tmp_path, folder)
+    (folder / "A.json").write_text("{not json")
+    with pytest.raises(grp.GroupError, match="not JSON"):
+        grp.consume_exports(tmp_path, folder)
+
+
+def cms(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "cms_build.cli", *args], capture_output=True, text=True, cwd=cwd,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "HOME": "/tmp"})
+
+
+def test_group_check_runs_the_shipped_example_and_consumes_its_export(tmp_path):
+    (tmp_path / "cms.yaml").write_text(
+        "organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n"
+        f"    - {{id: BJP, name: 滨江发电, path: '{(REPO / 'records').as_posix()}'}}\n"
+        "    - {id: MISSING, name: 缺, path: nowhere}\n", encoding="utf-8")
+    done = cms("check", str(tmp_path), "--as-of", "2026-06-30", "--format", "json")
+    assert done.returncode == 1, done.stderr
+    doc = json.loads(done.stdout)
+    assert [f["rule"] for f in doc["findings"]] == ["group.invalid"]  # the shipped example is clean; the missing one is not
+    # the shipped example's 2025 total (cms export records: emissions.years.2025.total) counted at 100 %
+    assert doc["consolidation"]["emissions"]["2025"]["total"]["value"] == pytest.approx(5945832.04, abs=0.01)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    assert cms("export", str(REPO / "records"), "--as-of", "2026-06-30", "-o", str(exports / "BJP.json")).returncode == 0
+    (exports / "MISSING.json").write_text((exports / "BJP.json").read_text())
+    done = cms("group", "consolidate", str(tmp_path), "--from-exports", str(exports), "--as-of", "2026-06-30", "--format", "json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    cons = json.loads(done.stdout)["consolidation"]
+    # the same export twice: 2 × 5945832.04
+    assert cons["emissions"]["2025"]["total"]["value"] == pytest.approx(2 * 5945832.04, abs=0.02)
+    assert set(cons["matrix"]["summary"]) == {"BJP", "MISSING"}
+
+
+def test_git_entity_is_fetched_at_its_pinned_commit_only_with_fetch(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "cms.yaml").write_text("organization: {name: 小厂}\nsubsystems: [A]\n", encoding="utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(git + ["init", "-q", str(src)], check=True)
+    subprocess.run(git + ["-C", str(src), "add", "."], check=True)
+    subprocess.run(git + ["-C", str(src), "commit", "-qm", "one"], check=True)
+    commit = subprocess.run(["git", "-C", str(src), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    grp_dir = tmp_path / "g"
+    grp_dir.mkdir()
+    (grp_dir / "cms.yaml").write_text("organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n"
+                                      f"    - {{id: S, name: s, git: {{url: '{src}', commit: {commit}}}}}\n", encoding="utf-8")
+    import datetime as dt
+    g = grp.run_group(grp_dir, dt.date(2026, 6, 30))
+    assert [f.message for f in g.findings if f.rule == "group.invalid"][0].startswith("entity S: no records repository")
+    g = grp.run_group(grp_dir, dt.date(2026, 6, 30), fetch=True)
+    assert "S" in g.exports
+    assert (grp_dir / ".cms-cache/entities/S/cms.yaml").is_file()
+    # the entity's own findings, at paths relative to the group root and prefixed with the entity
+    assert g.findings and all(f.file.startswith(".cms-cache/entities/S/") or f.rule.startswith("group.") for f in g.findings)
+    assert any(f.message.startswith("[S] ") for f in g.findings)
+
+
+def test_a_process_pool_gives_the_same_consolidation(tmp_path):
+    import datetime as dt
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "cms.yaml").write_text(f"organization: {{name: {name}}}\nsubsystems: [A]\n", encoding="utf-8")
+    (tmp_path / "cms.yaml").write_text("organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n"
+                                       "    - {id: A, name: a, path: a}\n    - {id: B, name: b, path: b}\n", encoding="utf-8")
+    one = grp.run_group(tmp_path, dt.date(2026, 6, 30), jobs=1)
+    two = grp.run_group(tmp_path, dt.date(2026, 6, 30), jobs=2)
+    assert one.consolidation == two.consolidation
+    assert [f.as_dict() for f in one.findings] == [f.as_dict() for f in two.findings]
+    assert any(f.file.startswith("a/") and f.message.startswith("[A] ") for f in one.findings)
+
+
+def test_a_bad_group_settings_file_is_a_located_error(tmp_path):
+    (tmp_path / "cms.yaml").write_text("organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n"
+                                       "    - {id: A, name: a, path: a, approach: control}\n", encoding="utf-8")
+    done = cms("check", str(tmp_path), "--as-of", "2026-06-30")
+    assert done.returncode == 2
+    assert "cms.yaml:5:" in done.stderr and "control" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_entity_naming_another_parent_is_a_warning(tmp_path):
+    doc = export("a", 1.0, {}, records=BASE + [("ORG-A", "organization")])
+    doc["organization"]["profile"] = "ORG-A"
+    doc["records"][-1]["data"] = {"parent": "ORG-OTHER"}
+    folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}], exports={"A": doc})
+    (f,) = grp.consume_exports(tmp_path, folder).findings
+    assert (f.rule, f.severity, f.file) == ("group.parent", "warning", "a/organization/ORG-A.yaml")
+    doc["records"][-1]["data"] = {"parent": "ORG-G"}  # the group's own profile (write_group)
+    (folder / "A.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert grp.consume_exports(tmp_path, folder).findings == []
+
+
+def test_a_group_public_export_is_refused_not_run_as_an_organization(tmp_path):
+    (tmp_path / "cms.yaml").write_text("organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n"
+                                       "    - {id: A, name: a, path: a}\n", encoding="utf-8")
+    done = cms("export", str(tmp_path), "--profile", "public")
+    assert done.returncode == 2 and "internal profile only" in done.stderr
