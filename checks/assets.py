@@ -321,6 +321,7 @@ def _compliance(ctx, b: _Build, replayed: dict, prices: _Prices) -> dict:
         # ets_inventory), never the full inventory of Annex A (order 19 Art. 28 surrenders for the
         # emissions of the ETS boundary); trading.obligation-years-incomplete still asks for the row
         filled = []
+        national = rec.get("scheme") == "national_ets"  # a local pilot sets its own boundary
         for y in years:
             if any(r[0] == y for r in rows):
                 continue
@@ -328,7 +329,7 @@ def _compliance(ctx, b: _Build, replayed: dict, prices: _Prices) -> dict:
             ver, ets = inv.get("verified"), inv.get("ets")
             if isinstance(ver, dict) and trc.num(ver.get("value")) is not None:
                 value, basis, src = ver["value"], "verified", {"record": ver.get("record"), "step": f"emissions.years.{y}.verified"}
-            elif isinstance(ets, dict) and trc.num((ets.get("total") or {}).get("value")) is not None:
+            elif national and isinstance(ets, dict) and trc.num((ets.get("total") or {}).get("value")) is not None:
                 value, basis, src = ets["total"]["value"], "ets_recomputed", {"step": f"emissions.years.{y}.ets.total"}
             else:
                 continue
@@ -385,7 +386,7 @@ def _compliance(ctx, b: _Build, replayed: dict, prices: _Prices) -> dict:
             # not verified yet: the stated figure against the ETS boundary recomputed (8.2.2 c)
             inv = emissions.get(str(year)) if isinstance(emissions.get(str(year)), dict) else {}
             ets = inv.get("ets")
-            if isinstance(ets, dict) and trc.num((ets.get("total") or {}).get("value")) is not None:
+            if national and isinstance(ets, dict) and trc.num((ets.get("total") or {}).get("value")) is not None:
                 pos["ets_check"].append({"year": year, "stated": value, "ets": ets["total"]["value"],
                                          "inventory": (inv.get("total") or {}).get("value"),
                                          "by_source": ets.get("by_source") or {}, "source": src})

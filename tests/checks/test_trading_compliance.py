@@ -260,3 +260,6 @@ def test_an_unverified_figure_must_be_the_ets_boundary_figure(tmp_path):
     assert f"5,945,832 tCO2 here, but the national ETS boundary recomputed from the records gives {fig['ets']:,.2f}" in f.message
     assert f"difference {5945832 - fig['ets']:+,.2f}" in f.message and f"SRC-BJ1-FGD (desulfurization) {fig['fgd']:,.2f}" in f.message
     assert "is the full inventory (Annex A)" in f.message
+    # a local pilot sets its own boundary: the national one is not applied to it
+    path.write_text(path.read_text(encoding="utf-8").replace("scheme: national_ets", "scheme: local_pilot"), encoding="utf-8")
+    assert _run(root).results["assets"]["compliance"]["ETS-2025"]["ets_check"] == []
