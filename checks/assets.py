@@ -316,6 +316,25 @@ def _compliance(ctx, b: _Build, replayed: dict, prices: _Prices) -> dict:
         for i, e in enumerate(rec.get("emissions") or []):
             if isinstance(e.get("year"), int) and trc.num(e.get("emissions_tco2e")) is not None:
                 rows.append((e["year"], e["emissions_tco2e"], trc.where(rec, ("emissions", i, "emissions_tco2e"))))
+        # a year of the period with no figure on the record: the verified figure, else the figure
+        # of the national ETS boundary recomputed from the records (cms_build.calc.inventory
+        # ets_inventory), never the full inventory of Annex A (order 19 Art. 28 surrenders for the
+        # emissions of the ETS boundary); trading.obligation-years-incomplete still asks for the row
+        filled = []
+        national = rec.get("scheme") == "national_ets"  # a local pilot sets its own boundary
+        for y in years:
+            if any(r[0] == y for r in rows):
+                continue
+            inv = emissions.get(str(y)) if isinstance(emissions.get(str(y)), dict) else {}
+            ver, ets = inv.get("verified"), inv.get("ets")
+            if isinstance(ver, dict) and trc.num(ver.get("value")) is not None:
+                value, basis, src = ver["value"], "verified", {"record": ver.get("record"), "step": f"emissions.years.{y}.verified"}
+            elif national and isinstance(ets, dict) and trc.num((ets.get("total") or {}).get("value")) is not None:
+                value, basis, src = ets["total"]["value"], "ets_recomputed", {"step": f"emissions.years.{y}.ets.total"}
+            else:
+                continue
+            rows.append((y, value, src))
+            filled.append({"year": y, "value": value, "basis": basis})
         stated = rec.get("obligation_tco2e")
         due = cp.due_amount(rows, stated if isinstance(stated, int) else None, trc.where(rec, ("obligation_tco2e",)))
         share = rec.get("ccer_max_share")
@@ -354,12 +373,23 @@ def _compliance(ctx, b: _Build, replayed: dict, prices: _Prices) -> dict:
         pos.update({"record": rec.id, "period": rec.get("compliance_period"), "years": years, "ccer_share": share,
                     "price": {"value": price, "date": price_day, "source": price_src}, "shared_cover": []})
         # the verified figure against the emissions computation (8.2.2 c)
-        pos["verified_check"] = []
+        pos["filled"] = filled
+        pos["verified_check"], pos["ets_check"] = [], []
         for year, value, src in rows:
+            if any(f["year"] == year for f in filled):
+                continue
             ver = (emissions.get(str(year)) or {}).get("verified") if isinstance(emissions.get(str(year)), dict) else None
             if isinstance(ver, dict) and trc.num(ver.get("value")) is not None:
                 pos["verified_check"].append({"year": year, "stated": value, "verified": ver["value"],
                                               "verification": ver.get("record"), "source": src})
+                continue
+            # not verified yet: the stated figure against the ETS boundary recomputed (8.2.2 c)
+            inv = emissions.get(str(year)) if isinstance(emissions.get(str(year)), dict) else {}
+            ets = inv.get("ets")
+            if national and isinstance(ets, dict) and trc.num((ets.get("total") or {}).get("value")) is not None:
+                pos["ets_check"].append({"year": year, "stated": value, "ets": ets["total"]["value"],
+                                         "inventory": (inv.get("total") or {}).get("value"),
+                                         "by_source": ets.get("by_source") or {}, "source": src})
         if not pos["closed"]:
             open_ids.append(rec.id)
         out[rec.id] = pos

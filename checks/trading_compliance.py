@@ -145,6 +145,38 @@ def verified_mismatch(record, ctx):
                                     "plan caps it, state the cap and its source in obligation_basis")
 
 
+@check("trading.due-not-ets-boundary", title="未核查年度的应清缴量等于全国碳市场边界排放量 An unverified year's amount due is the ETS-boundary emissions",
+       clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["ets_compliance"])
+def due_not_ets_boundary(record, ctx):
+    """8.2.2 c, B.8.2.3 b: until a year is verified, its amount due is estimated from the
+    emissions of the national ETS accounting boundary (MEE order No. 19, Art. 28: surrender for
+    the emissions the verification will confirm, which are those of the boundary the sector
+    guideline sets; for a power generation facility fossil fuel combustion and purchased
+    electricity, cms_build.calc.inventory.ETS_POWER_CATEGORIES, boundary clause read second-hand),
+    not from the full inventory of Annex A. A stated figure that differs from the ETS-boundary
+    figure recomputed from the records by more than rounding (0.5 t, or setting
+    trading.emissions_match_tolerance_pct) is a finding; the message shows both and the figure of
+    every source outside the boundary."""
+    pos = _compliance(ctx).get(record.id)
+    tol_pct = trc.setting(ctx, "emissions_match_tolerance_pct")
+    for row in (pos.get("ets_check", []) if pos else []):
+        stated, ets = row["stated"], row["ets"]
+        tol = max(0.5, tol_pct / 100 * abs(ets))
+        if abs(stated - ets) <= tol:
+            continue
+        outside = [f"{s['source']} ({s['category']}) {s['difference']:,.2f}"
+                   for s in sorted(row["by_source"].values(), key=lambda s: s["source"]) if s["difference"]]
+        full = row.get("inventory")
+        note = (f"; {stated:,.0f} is the full inventory (Annex A), which holds sources outside the boundary"
+                if isinstance(full, (int, float)) and abs(stated - full) <= tol else "")
+        yield trc.issue_at(ctx, row["source"],
+                           f"{row['year']} is not verified yet: {stated:,.0f} tCO2 here, but the national ETS boundary "
+                           f"recomputed from the records gives {ets:,.2f} tCO2 (difference {stated - ets:+,.2f}); "
+                           f"outside the boundary by source: {'; '.join(outside) or 'none'}{note}",
+                           hint="state the ETS-boundary figure (round to the tonne) until the verification statement gives "
+                                "the verified one")
+
+
 def _covered(ctx) -> bool:
     """A covered entity: the organization profile lists an ETS among its mandatory schemes, or
     the records hold an ETS obligation."""

@@ -300,6 +300,7 @@ class Emissions(Domain):
         blocks.append(self.section(t["by_source"], self.pages_table(
             [t["source"], t["title"], t["facility"], t["site"], t["category"], t["method"], t["value"], t["trace"]],
             rows, ["left"] * 6 + ["right", "left"]), anchor_id="by-source"))
+        blocks += self.ets_boundary(inv, traces, L)
         for key, label in (("by_facility", t["facility"]), ("by_site", t["site"]), ("by_category", t["category"]),
                            ("by_method", t["method"]), ("by_gas", t["gas"]), ("by_process", t["process"])):
             part = inv.get(key) or {}
@@ -343,6 +344,33 @@ class Emissions(Domain):
         self.pages.render("section.md.j2", rel, L=L, title=f"{t['emissions']} {year}",
                           intro=join([L.to(self.page, t["emissions"]), L.to(ANNEX_E, t["annex_e_tables"])], " · "),
                           blocks=blocks)
+
+    def ets_boundary(self, inv: dict, traces, L) -> list[dict]:
+        """The national ETS figure beside the full inventory (checks/emissions.py _ets,
+        cms_build.calc.inventory.ets_inventory): per source both figures and the difference, then
+        the traces of the ETS total and of the difference."""
+        t, ets = self.t, inv.get("ets")
+        if not isinstance(ets, dict):
+            return []
+        rows = []
+        for sid, s in sorted((ets.get("by_source") or {}).items()):
+            if not isinstance(s, dict):
+                continue
+            rows.append((self.rec(sid, L), md(t["category_names"].get(s.get("category"), s.get("category") or "")),
+                         join([self.num(bool(s.get("in_ets"))), self.s(s.get("why") or "")], " · "),
+                         self.num(s.get("inventory"), "tCO2e"), self.num(s.get("ets"), "tCO2e"),
+                         self.num(s.get("difference"), "tCO2e")))
+        diff = ets.get("difference") if isinstance(ets.get("difference"), dict) else {}
+        rows.append((md("Σ"), md(""), md(""), self.tv(inv.get("total")), self.tv(ets.get("total")), self.tv(diff or None)))
+        body = [self.pages_table([t["source"], t["category"], t["ets_in"], t["ets_inventory"], t["ets_figure"],
+                                  t["ets_difference"]], rows, ["left"] * 3 + ["right"] * 3)]
+        lines = []
+        for key, tr in (("total", ets.get("total")), ("difference", diff)):
+            if isinstance(tr, dict) and tr:
+                lines += traces.render(tr, 3, "", ("ets", key))
+        if lines:
+            body.append(Md("\n".join(lines)))
+        return [self.section(t["ets_boundary"], join(body, Md("\n\n")), anchor_id="ets-boundary")]
 
     def annex_e(self, res) -> None:
         """The tables of the annex_e computation (checks/annex_e.py), as the view publishes them."""

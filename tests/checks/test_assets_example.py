@@ -58,9 +58,9 @@ def test_compliance_positions(result):
 def test_balance_sheet_2025(result):
     sheet = result.results["assets"]["balance_sheets"]["2025"]
     surplus = next(line for line in sheet["positive"] if line["category"] == "surplus_allowances")
-    # held 11,015 (2022) + 61,100 (2023) = 72,115, but ETS-2025 still needs 5,945,832: no surplus
+    # held 11,015 (2022) + 61,100 (2023) = 72,115, but ETS-2025 still needs 5,933,589: no surplus
     assert surplus["quantity"] == 0 and surplus["value"]["value"] == 0
-    # the 2025 allocation is not recorded: the shortfall is listed unvalued, not 5,945,832 × price
+    # the 2025 allocation is not recorded: the shortfall is listed unvalued, not 5,933,589 × price
     short = next(line for line in sheet["negative"] if line["category"] == "allowance_shortfall")
     assert short["value"]["value"] is None and "allocation for 2025 not recorded" in short["description"]
     # C.6.2.2 a: the 120,000 t CEA 2024 bought in 2025 and surrendered: their cost 6,952,945.23 (see below)

@@ -214,3 +214,52 @@ def test_annual_report_not_recorded_after_the_due_day(tmp_path):
     assert [f for f in _run(root, "2026-03-31").findings if f.rule == "trading.emission-report-late"] == []
     [f] = [f for f in _run(root, "2026-04-01").findings if f.rule == "trading.emission-report-late"]
     assert "the 2025 emission report was due by 2026-03-31 and has no submission date" in f.message
+
+
+def _ets_2025(root) -> dict:
+    """2025 of the example, computed: the full inventory, the ETS boundary, SRC-BJ1-FGD."""
+    year = _run(root).results["emissions"]["years"]["2025"]
+    return {"ets": year["ets"]["total"]["value"], "full": year["total"]["value"],
+            "fgd": year["ets"]["by_source"]["SRC-BJ1-FGD"]["inventory"]}
+
+
+def test_a_year_without_its_figure_is_due_at_the_ets_boundary_figure(tmp_path):
+    """2025 is not verified yet (VER-2025 has no statement). ETS-2024 widened to 2024-2025 with no
+    2025 row: 2024 keeps its row (6,018,858, verified), 2025 is filled with the ETS-boundary figure
+    recomputed from the records (fuel combustion + purchased electricity), not the full inventory,
+    which also holds the desulfurization CO2 of SRC-BJ1-FGD."""
+    root = copy_example(tmp_path)
+    fig = _ets_2025(root)
+    assert fig["fgd"] > 0 and abs((fig["full"] - fig["ets"]) - fig["fgd"]) < 1e-6  # the only source outside
+    path = root / "trading" / "ETS-2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("years: [2024]", "years: [2024, 2025]"), encoding="utf-8")
+    result = _run(root)
+    pos = result.results["assets"]["compliance"]["ETS-2024"]
+    assert pos["filled"] == [{"year": 2025, "value": fig["ets"], "basis": "ets_recomputed"}]
+    assert pos["due"]["value"] == 6018858 + fig["ets"]  # D = E_2024 (stated, verified) + E_2025 (ETS boundary)
+    assert {i["source"].get("step") for i in pos["due"]["inputs"]} >= {"emissions.years.2025.ets.total"}
+    assert [r["year"] for r in pos["verified_check"]] == [2024] and pos["ets_check"] == []
+    [f] = [f for f in result.findings if f.rule == "trading.obligation-years-incomplete" and f.file == "trading/ETS-2024.yaml"]
+    assert "no emissions for 2025" in f.message  # the record still needs its row
+
+
+def test_an_unverified_figure_must_be_the_ets_boundary_figure(tmp_path):
+    """The example states 2025 at the ETS boundary, rounded to the tonne (5,933,589, within the
+    0.5 t rounding of the recomputed figure). Stating the full inventory instead (5,945,832, the
+    reported Annex A total of RI-2025) is the error: 5,945,832 − 5,933,588.98 = +12,243.02, which is
+    the desulfurization CO2 of SRC-BJ1-FGD (12,243.07) less the rounding."""
+    root = copy_example(tmp_path)
+    fig = _ets_2025(root)
+    assert round(fig["ets"]) == 5933589 and round(fig["full"]) == 5945832
+    assert [f for f in _run(root).findings if f.rule == "trading.due-not-ets-boundary"] == []
+    path = root / "trading" / "ETS-2025.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("emissions_tco2e: 5933589", "emissions_tco2e: 5945832"),
+                    encoding="utf-8")
+    [f] = [f for f in _run(root).findings if f.rule == "trading.due-not-ets-boundary"]
+    assert f.file == "trading/ETS-2025.yaml" and f.severity == "error"
+    assert f"5,945,832 tCO2 here, but the national ETS boundary recomputed from the records gives {fig['ets']:,.2f}" in f.message
+    assert f"difference {5945832 - fig['ets']:+,.2f}" in f.message and f"SRC-BJ1-FGD (desulfurization) {fig['fgd']:,.2f}" in f.message
+    assert "is the full inventory (Annex A)" in f.message
+    # a local pilot sets its own boundary: the national one is not applied to it
+    path.write_text(path.read_text(encoding="utf-8").replace("scheme: national_ets", "scheme: local_pilot"), encoding="utf-8")
+    assert _run(root).results["assets"]["compliance"]["ETS-2025"]["ets_check"] == []

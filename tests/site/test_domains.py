@@ -52,6 +52,21 @@ def test_emissions_totals_match_the_results(example_sites, example_result):
         assert f"{fmt_number(inv['total']['value'])} tCO2e" in index, year
 
 
+def test_emissions_year_page_shows_both_boundaries(example_sites, example_result):
+    """2025: the full inventory 5,945,832.04 and the ETS boundary 5,933,588.98; the difference
+    12,243.07 is SRC-BJ1-FGD (desulfurization), the one source outside the boundary of a power
+    generation facility; every other source has the same figure in both columns."""
+    page = text(example_sites["internal"], "emissions/2025.html")
+    section = page[page.index('id="ets-boundary"'):]
+    section = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section[:section.index('id="traces"')]))
+    ets = example_result.results["emissions"]["years"]["2025"]["ets"]
+    assert "5,945,832.04 tCO2e 5,933,588.98 tCO2e 12,243.07 tCO2e" in section  # Σ row: inventory, ETS, difference
+    assert ets["total"]["value"] == pytest.approx(5_933_588.98, abs=0.005)
+    assert re.search(r"SRC-BJ1-FGD 脱硫过程 否 · desulfurization: outside[^0-9]*12,243.07 tCO2e 0 tCO2e 12,243.07 tCO2e", section)
+    assert "SRC-BJ2-ELEC 净购入电力 是" in section and "2,501.34 tCO2e 2,501.34 tCO2e 0 tCO2e" in section
+    assert "ΔE = E_inventory − E_ETS" in section  # the difference's trace
+
+
 def test_charts_are_static_svg_images(example_sites):
     site = example_sites["internal"]
     index = (site / "emissions/index.html").read_text(encoding="utf-8")
