@@ -282,6 +282,45 @@ def matrix(path, as_of, fmt, output):
     _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n" if fmt == "json" else render_text(data), output)
 
 
+def _todo(path, as_of, fmt, language):
+    from .workflow.todo import render_todo, todo_list
+    result = _run(path, as_of)
+    rows = todo_list(result)
+    language = language or result.settings.get("language", "zh")
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if fmt == "json" else render_todo(rows, language), nl=fmt == "json")
+
+
+_TODO_OPTIONS = [click.argument("path", required=False), as_of_option,
+                 click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
+                 click.option("--language", type=click.Choice(["zh", "en"]), default=None,
+                              help="Language of the clause titles (default: cms.yaml's language).")]
+
+
+def _with_options(fn):
+    for option in reversed(_TODO_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+@cli.command()
+@_with_options
+def todo(path, as_of, fmt, language):
+    """What the organization still lacks, clause by clause, in the order a new team fills it
+    (the standard's order), with the starter drafts of `cms init` to fill for each.
+
+    Example: cms todo . --language en"""
+    _todo(path, as_of, fmt, language)
+
+
+@cli.command("status")
+@_with_options
+def status_command(path, as_of, fmt, language):
+    """The same list as `cms todo`.
+
+    Example: cms status ."""
+    _todo(path, as_of, fmt, language)
+
+
 @cli.command("list")
 @click.argument("path", required=False)
 @click.option("--kind", "kind", help="Only records of this kind.")

@@ -184,6 +184,9 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
                                          keep_own_severity=chk.id not in overrides))
             if strays:
                 findings.append(_stray_finding(chk, strays, root, settings))
+    if stages == "check":  # a new repository's unfilled starter drafts: one to-do each (workflow/todo.py)
+        from .workflow.todo import group_starters
+        findings = group_starters(findings, records, schemas)
     findings = sorted(set(findings), key=Finding.sort_key)
     result = Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads)
     if stages == "check":  # statuses follow from the results and the findings on them, in one place

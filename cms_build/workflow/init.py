@@ -96,6 +96,7 @@ def init_repo(dest: Path, *, name: str, subsystems: list[str], existing: bool = 
     existing_ids = existing_records(dest)
     ids, instances = drafts(schemas, subsystems, today_s, existing_ids)
     kinds = sorted(ids)
+    _assign_uncovered_clauses(schemas, subsystems, ids, instances)
     write(".vscode/settings.json", json.dumps(_vscode_settings(schemas, kinds), ensure_ascii=False, indent=2) + "\n")
     write(".vscode/extensions.json", json.dumps({"recommendations": ["redhat.vscode-yaml"]}, indent=2) + "\n")
     for kind_name in kinds:
@@ -138,3 +139,34 @@ def _vscode_settings(schemas: SchemaSet, kinds: list[str]) -> dict:
             mapping[f".cms/schemas/{k}.schema.json"] = globs
     return {"yaml.schemas": mapping, "yaml.validate": True, "yaml.completion": True,
             "files.encoding": "utf8", "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2}}
+
+
+def _assign_uncovered_clauses(schemas: SchemaSet, subsystems: list[str], ids: dict[str, str],
+                              instances: dict[str, dict]) -> None:
+    """A requirement clause that no drafted kind documents (7.2.2 awareness, 8.2.1 emission
+    processes) would have no starter draft to fill, and its "no evidence" error would stay on a
+    fresh repository. Name it in the `clauses` of the draft whose kind documents the nearest
+    clause (the longest shared number prefix), so that the team fills it in there."""
+    from ..standard import load_catalogue
+    numbers = {k: [str(c).split()[0] for c in schemas.kinds[k].clauses if str(c).split()] for k in ids}
+    covered = {n for ns in numbers.values() for n in ns}
+
+    def related(a: str, b: str) -> bool:
+        return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+    def shared(a: str, b: str) -> int:
+        pa, pb = a.split("."), b.split(".")
+        n = 0
+        while n < min(len(pa), len(pb)) and pa[n] == pb[n]:
+            n += 1
+        return n
+
+    for c in load_catalogue():
+        if c.obligation != "requirement" or not (c.subsystem == "common" or c.subsystem in subsystems):
+            continue
+        if any(related(c.number, n) for n in covered):
+            continue
+        best = max(sorted(ids), key=lambda k: max((shared(c.number, n) for n in numbers[k]), default=0))
+        extra = instances[best].setdefault("clauses", [])
+        if c.number not in extra:
+            extra.append(c.number)

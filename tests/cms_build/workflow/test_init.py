@@ -260,3 +260,63 @@ def test_gitlab_gate_judges_the_merge_request_with_the_target_branch_rules(repo,
     assert code == 1 and any(f["file"] == "policy/POL-001.yaml" and f["rule"] == "schema.invalid"
                              for f in report["findings"])
     assert not [f for f in report["findings"] if f["rule"] == "rules.crashed"]
+
+
+def _check_json(root, *extra):
+    code, out, err = cms("check", root, "--format", "json", *extra)
+    return code, json.loads(out)
+
+
+def test_a_fresh_repository_passes_the_gate_with_its_starter_drafts_as_to_dos(repo):
+    """Issue 18 (2): cms init writes a repository that passes `cms check --fail-on error`; what
+    waits for a starter draft is one info finding per draft, naming the rules and clauses."""
+    code, report = _check_json(repo, "--fail-on", "error")
+    assert code == 0, [f for f in report["findings"] if f["severity"] != "info"]
+    assert {f["severity"] for f in report["findings"]} == {"info"}
+    todos = [f for f in report["findings"] if f["rule"] == "todo.starter"]
+    assert todos and all(f["clauses"] and f["record"] for f in todos)
+    target = next(f for f in todos if f["file"] == "performance/TGT-001.yaml")
+    assert "emissions.target-incomplete" in target["message"] and "6.4.4" in target["clauses"]
+    # the generated pre-commit hook, run as pre-commit runs it (its entry, in the repository)
+    hook = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"][0]["hooks"][0]
+    entry = shlex.split(hook["entry"])
+    assert entry[0] == "cms"
+    done = subprocess.run([sys.executable, "-m", "cms_build.cli", *entry[1:]], cwd=repo, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])})
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_filled_in_draft_gets_its_findings_back_in_full(repo):
+    """The to-do is not a way around the gate: once the placeholders are gone, the target's own
+    errors (no deadline, no indicator...) come back as errors."""
+    path = repo / "performance/TGT-001.yaml"
+    text = path.read_text(encoding="utf-8").replace("待填写 to be completed", "降低单位产品排放")
+    path.write_text(text, encoding="utf-8")
+    code, report = _check_json(repo, "--fail-on", "error")
+    assert code == 1
+    mine = [f for f in report["findings"] if f["file"] == "performance/TGT-001.yaml"]
+    assert any(f["rule"] == "emissions.target-incomplete" and f["severity"] == "error" for f in mine)
+    assert not any(f["rule"] == "todo.starter" for f in mine)
+
+
+def test_a_broken_starter_draft_is_never_hidden_behind_a_to_do(repo):
+    path = repo / "policy/POL-001.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "no_such_field: 1\n", encoding="utf-8")
+    code, report = _check_json(repo)
+    assert code == 1
+    assert any(f["rule"] == "schema.invalid" and f["file"] == "policy/POL-001.yaml" for f in report["findings"])
+
+
+def test_cms_todo_lists_what_is_lacking_clause_by_clause_in_the_standards_order(repo):
+    code, out, err = cms("todo", repo, "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    numbers = [r["clause"] for r in rows]
+    # the standard's order: context (4) before leadership (5) ... before improvement (10)
+    firsts = [int(n.split(".")[0]) for n in numbers if n[0].isdigit()]
+    assert firsts == sorted(firsts) and firsts[0] == 4
+    policy = next(r for r in rows if r["clause"] == "5.2")
+    assert "policy/POL-001.yaml" in policy["drafts"]
+    assert all(i["status"] in ("missing", "documented", "nonconforming") for r in rows for i in r["items"])
+    code, text, err = cms("status", repo, "--language", "en")
+    assert code == 0 and "5.2 Carbon management policy" in text and "fill in policy/POL-001.yaml" in text
