@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from .errors import CmsProblem
-from . import __version__
+from . import __version__, version_text  # noqa: F401
 from .findings import SEVERITIES
 
 
@@ -146,7 +146,9 @@ as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="cms")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              help="Show the version (and the git commit when not a release) and exit.",
+              callback=lambda ctx, _param, value: (click.echo(f"cms, version {version_text()}"), ctx.exit()) if value else None)
 def cli():
     """Carbon management system as code (T/CIECCPA 《碳管理体系 要求及使用指南》).
 

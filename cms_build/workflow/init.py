@@ -15,7 +15,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader
 
 from ..errors import CmsProblem
-from .. import __version__
+from .. import ENGINE_URL, RELEASE_TAG, requirement
 from ..editor_schemas import write_all
 from ..engine import schema_folders
 from ..scaffold import existing_records, minimal_instance, skeleton_ids
@@ -59,7 +59,8 @@ def drafts(schemas: SchemaSet, subsystems: list[str], today: str,
 
 
 def init_repo(dest: Path, *, name: str, subsystems: list[str], existing: bool = False,
-              today: dt.date | None = None) -> list[Path]:
+              today: dt.date | None = None, engine_url: str = ENGINE_URL,
+              engine_ref: str = RELEASE_TAG) -> list[Path]:
     dest = Path(dest)
     if dest.exists() and not dest.is_dir():
         raise InitError(f"{dest} exists and is not a folder")
@@ -83,7 +84,10 @@ def init_repo(dest: Path, *, name: str, subsystems: list[str], existing: bool = 
     write("cms.yaml", "# Settings of the carbon management system (see `cms kinds` and the engine's "
                       "schemas/settings.schema.json for every setting and its default).\n"
           + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False))
-    write("requirements.txt", f"# The engine, pinned: upgrade by changing the version.\ncms-as-code=={__version__}\n")
+    # the engine is not on the package index: install it from its repository at a release tag
+    write("requirements.txt", "# The engine, pinned to a release tag (or a commit) of its repository: upgrade by\n"
+                              "# changing the tag. Once cms-as-code is on the package index: cms-as-code==<version>.\n"
+                              + requirement(engine_url, engine_ref) + "\n")
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), keep_trailing_newline=True, autoescape=False)
     write("README.md", env.get_template("README.md.j2").render(name=name, subsystems=", ".join(subsystems)))
     write(".gitignore", (TEMPLATES / "gitignore").read_text(encoding="utf-8"))

@@ -320,3 +320,28 @@ def test_cms_todo_lists_what_is_lacking_clause_by_clause_in_the_standards_order(
     assert all(i["status"] in ("missing", "documented", "nonconforming") for r in rows for i in r["items"])
     code, text, err = cms("status", repo, "--language", "en")
     assert code == 0 and "5.2 Carbon management policy" in text and "fill in policy/POL-001.yaml" in text
+
+
+def test_requirements_install_the_engine_from_its_repository_at_the_release_tag(tmp_path):
+    """Issue 18 (1): cms-as-code is not on the package index; the pin is a PEP 508 direct
+    reference to the repository at a tag, the URL given by --engine-url."""
+    from packaging.requirements import Requirement
+    from cms_build import RELEASE_TAG, __version__
+    dest = tmp_path / "plant"
+    code, _out, err = cms("init", dest, "--subsystems", "A", "--engine-url", "https://git.example.org/cms/cms-as-code")
+    assert code == 0, err
+    lines = [ln for ln in (dest / "requirements.txt").read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    req = Requirement(lines[0])
+    assert req.name == "cms-as-code" and RELEASE_TAG == f"v{__version__}"
+    assert req.url == f"git+https://git.example.org/cms/cms-as-code@{RELEASE_TAG}"
+
+
+def test_version_names_the_commit_when_not_a_release():
+    code, out, _err = cms("--version")
+    assert code == 0 and out.startswith("cms, version ")
+    root = Path(__file__).resolve().parents[3]
+    at_release = subprocess.run(["git", "describe", "--tags", "--exact-match", "HEAD"], cwd=root,
+                                capture_output=True, text=True).stdout.strip()
+    if (root / ".git").exists() and not at_release:
+        head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+        assert f"commit {head}" in out
