@@ -225,3 +225,19 @@ def test_a_rule_cannot_turn_a_failing_gate_green_or_corrupt_json(broken):
                                        "with no report"),
     ]
     assert any(f["rule"] == "yaml.invalid" for f in doc["findings"])  # the records' own findings are all there
+
+
+def test_show_prints_the_records_computed_figures_and_their_trace():
+    """Issue 18 (3): `cms show ID` explains what was computed from the record: the figure, its
+    formula and the inputs with the file and line each came from."""
+    from pathlib import Path
+    from cms_build.engine import run
+    root = Path(__file__).resolve().parents[2] / "records"
+    code, out, err = cms("show", "AD-2025-BJ1-U1-COAL", "--path", root, "--as-of", "2026-06-30")
+    assert code == 0, err
+    computed = out.split("computed from it", 1)[1]
+    entry = run(root, __import__("datetime").date(2026, 6, 30)).results["emissions"]["years"]["2025"]["entries"][
+        "AD-2025-BJ1-U1-COAL"]["total"]
+    assert f"emissions.years.2025.entries.AD-2025-BJ1-U1-COAL.total: {entry['value']} tCO2e" in computed
+    assert "E = AD × EF × GWP" in computed
+    assert "activity/2025/AD-2025-BJ1-U1-COAL.yaml:27) <- this record" in computed
