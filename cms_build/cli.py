@@ -52,6 +52,16 @@ def _as_of(value: str | None) -> dt.date:
         raise CmsError(f"--as-of {value!r} is not a date: write it YYYY-MM-DD, e.g. --as-of 2026-06-30") from None
 
 
+def use_color(stream=None) -> bool:
+    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org); FORCE_COLOR turns it
+    on where output is piped (a CI log that renders ANSI). NO_COLOR wins when both are set."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return (stream or sys.stdout).isatty()
+
+
 def _interactive() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
@@ -113,8 +123,8 @@ def _write(text: str, output: str | None) -> None:
             write_atomic(output, lambda tmp: tmp.write_bytes(data))
         except OSError as exc:
             raise CmsError(os_error(output, exc)) from None
-    else:
-        click.echo(text, nl=False)
+    else:  # click strips ANSI codes when piped; FORCE_COLOR asked for them
+        click.echo(text, nl=False, color=True if (os.environ.get("FORCE_COLOR") and not os.environ.get("NO_COLOR")) else None)
 
 
 def check_output(output: str | None, force: bool) -> None:
@@ -162,10 +172,13 @@ def cli():
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "sarif"]), default="text", show_default=True)
 @output_option
 def validate(path, fmt, output):
-    """Schema and reference errors only (fast; no computations, no date rules)."""
+    """Schema and reference errors only (fast; no computations, no date rules).
+
+    Example: cms validate records
+    """
     from .formats import render
     result = _run(path, dt.date.today(), stages="validate")
-    _write(render(fmt, result, fail_on="error", color=(fmt == "text" and not output and sys.stdout.isatty())), output)
+    _write(render(fmt, result, fail_on="error", color=(fmt == "text" and not output and use_color())), output)
     sys.exit(1 if result.failing("error") else 0)
 
 
@@ -179,7 +192,10 @@ def validate(path, fmt, output):
               help="Report only findings a change since this git revision is answerable for.")
 @output_option
 def check(path, as_of, fail_on, fmt, changed_since, output):
-    """Everything: schemas, references, computations and every rule of the standard."""
+    """Everything: schemas, references, computations and every rule of the standard.
+
+    Example: cms check records --as-of 2026-06-30 --fail-on warning
+    """
     from .formats import render
     result = _run(path, as_of)
     if changed_since:
@@ -190,7 +206,7 @@ def check(path, as_of, fail_on, fmt, changed_since, output):
             result.findings = affected_findings(result, changed, removed_record_ids(result.root, changed_since, changed))
         except GitError as exc:
             raise CmsError(f"--changed-since: {exc}") from None
-    _write(render(fmt, result, fail_on=fail_on, color=(fmt == "text" and not output and sys.stdout.isatty())), output)
+    _write(render(fmt, result, fail_on=fail_on, color=(fmt == "text" and not output and use_color())), output)
     sys.exit(1 if result.failing(fail_on) else 0)
 
 
@@ -198,7 +214,10 @@ def check(path, as_of, fail_on, fmt, changed_since, output):
 @click.argument("path", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_checks(path, fmt):
-    """The rules: id, title, severity and the clauses each enforces."""
+    """The rules: id, title, severity and the clauses each enforces.
+
+    Example: cms checks records --format json
+    """
     from .engine import RuleError, load_rules, rule_folders
     from .paths import bundled
     folders = rule_folders(_find_root(path)) if path or _has_root() else [bundled("checks")]
@@ -228,7 +247,10 @@ def _has_root() -> bool:
 @click.argument("path", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def kinds(path, fmt):
-    """The record kinds, from the schemas."""
+    """The record kinds, from the schemas.
+
+    Example: cms kinds
+    """
     from .engine import schema_folders
     from .paths import bundled
     from .schemas import SchemaSet
@@ -254,7 +276,10 @@ def kinds(path, fmt):
 @output_option
 def export(path, as_of, profile, fmt, output):
     """The whole dataset as JSON (records, computed results, findings, conformity matrix), or
-    the tables auditors and regulators ask for as an XLSX workbook."""
+    the tables auditors and regulators ask for as an XLSX workbook.
+
+    Example: cms export records --as-of 2026-06-30 --format xlsx --output cms.xlsx
+    """
     result = _run(path, as_of)
     if fmt == "xlsx":
         if not output:
@@ -277,7 +302,10 @@ def export(path, as_of, profile, fmt, output):
 @output_option
 def matrix(path, as_of, fmt, output):
     """The clause-by-clause conformity matrix at the as-of date, item by item (README:
-    Conformity statuses); --format json gives each clause's items with status, rules, records."""
+    Conformity statuses); --format json gives each clause's items with status, rules, records.
+
+    Example: cms matrix records --as-of 2026-06-30
+    """
     from .matrix import build_matrix, render_text
     result = _run(path, as_of)
     data = build_matrix(result)
@@ -327,7 +355,10 @@ def status_command(path, as_of, fmt, language):
 @click.argument("path", required=False)
 @click.option("--kind", "kind", help="Only records of this kind.")
 def list_records(path, kind):
-    """The records: id, kind, status, title, file."""
+    """The records: id, kind, status, title, file.
+
+    Example: cms list records --kind target
+    """
     result = _run(path, dt.date.today(), stages="validate")
     if kind and kind not in result.schemas.kinds:
         raise CmsError(f"unknown kind {kind!r}; 'cms kinds' lists them")
@@ -342,7 +373,10 @@ def list_records(path, kind):
 @click.option("--path", "path", help="The records repository (default: nearest cms.yaml upward).")
 @as_of_option
 def show(record_id, path, as_of):
-    """One record: its file, content, references both ways, and findings on it."""
+    """One record: its file, content, references both ways, and findings on it.
+
+    Example: cms show AD-2025-BJ1-U1-COAL --path records
+    """
     result = _run(path, as_of)
     record = result.index.get(record_id)
     if record is None:
@@ -442,6 +476,8 @@ def new(kind, record_id, path, language):
     """Write a new record of KIND from its schema, with every required field and comments.
 
     Never overwrites: an existing file or id is refused.
+
+    Example: cms new activity_data --language en
     """
     from .scaffold import new_record
     root = _find_root(path)
