@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from .errors import CmsProblem
-from . import __version__
+from . import __version__, version_text  # noqa: F401
 from .findings import SEVERITIES
 
 
@@ -50,6 +50,16 @@ def _as_of(value: str | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise CmsError(f"--as-of {value!r} is not a date: write it YYYY-MM-DD, e.g. --as-of 2026-06-30") from None
+
+
+def use_color(stream=None) -> bool:
+    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org); FORCE_COLOR turns it
+    on where output is piped (a CI log that renders ANSI). NO_COLOR wins when both are set."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return (stream or sys.stdout).isatty()
 
 
 def _interactive() -> bool:
@@ -113,8 +123,8 @@ def _write(text: str, output: str | None) -> None:
             write_atomic(output, lambda tmp: tmp.write_bytes(data))
         except OSError as exc:
             raise CmsError(os_error(output, exc)) from None
-    else:
-        click.echo(text, nl=False)
+    else:  # click strips ANSI codes when piped; FORCE_COLOR asked for them
+        click.echo(text, nl=False, color=True if (os.environ.get("FORCE_COLOR") and not os.environ.get("NO_COLOR")) else None)
 
 
 def check_output(output: str | None, force: bool) -> None:
@@ -146,7 +156,9 @@ as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="cms")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              help="Show the version (and the git commit when not a release) and exit.",
+              callback=lambda ctx, _param, value: (click.echo(f"cms, version {version_text()}"), ctx.exit()) if value else None)
 def cli():
     """Carbon management system as code (T/CIECCPA 《碳管理体系 要求及使用指南》).
 
@@ -160,10 +172,13 @@ def cli():
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "sarif"]), default="text", show_default=True)
 @output_option
 def validate(path, fmt, output):
-    """Schema and reference errors only (fast; no computations, no date rules)."""
+    """Schema and reference errors only (fast; no computations, no date rules).
+
+    Example: cms validate records
+    """
     from .formats import render
     result = _run(path, dt.date.today(), stages="validate")
-    _write(render(fmt, result, fail_on="error", color=(fmt == "text" and not output and sys.stdout.isatty())), output)
+    _write(render(fmt, result, fail_on="error", color=(fmt == "text" and not output and use_color())), output)
     sys.exit(1 if result.failing("error") else 0)
 
 
@@ -179,7 +194,10 @@ def validate(path, fmt, output):
 @click.option("--fetch", is_flag=True, help="A group: clone entities given by git URL at their pinned commit into .cms-cache/.")
 @output_option
 def check(path, as_of, fail_on, fmt, changed_since, output, jobs=None, fetch=False):
-    """Everything: schemas, references, computations and every rule of the standard."""
+    """Everything: schemas, references, computations and every rule of the standard.
+
+    Example: cms check records --as-of 2026-06-30 --fail-on warning
+    """
     from .formats import render
     if _group_run(path, as_of, fmt, fail_on, output, jobs, fetch, "check"):
         return
@@ -192,7 +210,7 @@ def check(path, as_of, fail_on, fmt, changed_since, output, jobs=None, fetch=Fal
             result.findings = affected_findings(result, changed, removed_record_ids(result.root, changed_since, changed))
         except GitError as exc:
             raise CmsError(f"--changed-since: {exc}") from None
-    _write(render(fmt, result, fail_on=fail_on, color=(fmt == "text" and not output and sys.stdout.isatty())), output)
+    _write(render(fmt, result, fail_on=fail_on, color=(fmt == "text" and not output and use_color())), output)
     sys.exit(1 if result.failing(fail_on) else 0)
 
 
@@ -200,7 +218,10 @@ def check(path, as_of, fail_on, fmt, changed_since, output, jobs=None, fetch=Fal
 @click.argument("path", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_checks(path, fmt):
-    """The rules: id, title, severity and the clauses each enforces."""
+    """The rules: id, title, severity and the clauses each enforces.
+
+    Example: cms checks records --format json
+    """
     from .engine import RuleError, load_rules, rule_folders
     from .paths import bundled
     folders = rule_folders(_find_root(path)) if path or _has_root() else [bundled("checks")]
@@ -230,7 +251,10 @@ def _has_root() -> bool:
 @click.argument("path", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def kinds(path, fmt):
-    """The record kinds, from the schemas."""
+    """The record kinds, from the schemas.
+
+    Example: cms kinds
+    """
     from .engine import schema_folders
     from .paths import bundled
     from .schemas import SchemaSet
@@ -258,7 +282,10 @@ def kinds(path, fmt):
 @output_option
 def export(path, as_of, profile, fmt, output, jobs=None, fetch=False):
     """The whole dataset as JSON (records, computed results, findings, conformity matrix), or
-    the tables auditors and regulators ask for as an XLSX workbook."""
+    the tables auditors and regulators ask for as an XLSX workbook.
+
+    Example: cms export records --as-of 2026-06-30 --format xlsx --output cms.xlsx
+    """
     if fmt == "json" and profile == "internal" and _group_run(path, as_of, "json", "error", output, jobs, fetch, "export"):
         return
     from .group import is_group
@@ -286,18 +313,63 @@ def export(path, as_of, profile, fmt, output, jobs=None, fetch=False):
 @output_option
 def matrix(path, as_of, fmt, output):
     """The clause-by-clause conformity matrix at the as-of date, item by item (README:
-    Conformity statuses); --format json gives each clause's items with status, rules, records."""
+    Conformity statuses); --format json gives each clause's items with status, rules, records.
+
+    Example: cms matrix records --as-of 2026-06-30
+    """
     from .matrix import build_matrix, render_text
     result = _run(path, as_of)
     data = build_matrix(result)
     _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n" if fmt == "json" else render_text(data), output)
 
 
+def _todo(path, as_of, fmt, language):
+    from .workflow.todo import render_todo, todo_list
+    result = _run(path, as_of)
+    rows = todo_list(result)
+    language = language or result.settings.get("language", "zh")
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if fmt == "json" else render_todo(rows, language), nl=fmt == "json")
+
+
+_TODO_OPTIONS = [click.argument("path", required=False), as_of_option,
+                 click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
+                 click.option("--language", type=click.Choice(["zh", "en"]), default=None,
+                              help="Language of the clause titles (default: cms.yaml's language).")]
+
+
+def _with_options(fn):
+    for option in reversed(_TODO_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+@cli.command()
+@_with_options
+def todo(path, as_of, fmt, language):
+    """What the organization still lacks, clause by clause, in the order a new team fills it
+    (the standard's order), with the starter drafts of `cms init` to fill for each.
+
+    Example: cms todo . --language en"""
+    _todo(path, as_of, fmt, language)
+
+
+@cli.command("status")
+@_with_options
+def status_command(path, as_of, fmt, language):
+    """The same list as `cms todo`.
+
+    Example: cms status ."""
+    _todo(path, as_of, fmt, language)
+
+
 @cli.command("list")
 @click.argument("path", required=False)
 @click.option("--kind", "kind", help="Only records of this kind.")
 def list_records(path, kind):
-    """The records: id, kind, status, title, file."""
+    """The records: id, kind, status, title, file.
+
+    Example: cms list records --kind target
+    """
     result = _run(path, dt.date.today(), stages="validate")
     if kind and kind not in result.schemas.kinds:
         raise CmsError(f"unknown kind {kind!r}; 'cms kinds' lists them")
@@ -312,7 +384,10 @@ def list_records(path, kind):
 @click.option("--path", "path", help="The records repository (default: nearest cms.yaml upward).")
 @as_of_option
 def show(record_id, path, as_of):
-    """One record: its file, content, references both ways, and findings on it."""
+    """One record: its file, content, references both ways, and findings on it.
+
+    Example: cms show AD-2025-BJ1-U1-COAL --path records
+    """
     result = _run(path, as_of)
     record = result.index.get(record_id)
     if record is None:
@@ -335,6 +410,72 @@ def show(record_id, path, as_of):
     click.echo(f"findings ({len(mine)}):")
     for f in mine:
         click.echo(f"  {f.line}:{f.col} {f.severity} {f.rule}: {f.message}")
+    traces = _computed_for(result.results, record.id)
+    click.echo(f"computed from it ({len(traces)}):" if traces else "computed from it: -")
+    for where, trace in traces[:_SHOW_TRACES]:
+        _echo_trace(where, trace, record.id)
+    if len(traces) > _SHOW_TRACES:
+        click.echo(f"  ... {len(traces) - _SHOW_TRACES} more (cms export --format json has them all)")
+
+
+_SHOW_TRACES = 20
+
+
+def _is_trace(node) -> bool:
+    return isinstance(node, dict) and "value" in node and ("formula" in node or "inputs" in node)
+
+
+def _cites(trace: dict, record_id: str) -> bool:
+    """The trace itself (not a nested step) takes an input from the record."""
+    return any(isinstance(i, dict) and isinstance(i.get("source"), dict) and i["source"].get("record") == record_id
+               for i in trace.get("inputs") or [])
+
+
+def _computed_for(results: dict, record_id: str) -> list[tuple[str, dict]]:
+    """Every computed figure (a trace, cms_build/trace.py) that reads the record directly or is
+    filed under its id, with where it sits in the results: what `cms show` explains."""
+    found: list[tuple[str, dict]] = []
+
+    def walk(node, where: list[str], under: bool) -> None:
+        if _is_trace(node):
+            if under or _cites(node, record_id):
+                found.append((".".join(where), node))
+            for step in node.get("steps") or []:
+                walk(step, where + ["steps"], under)
+            return
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, where + [str(key)], under or key == record_id)
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                walk(value, where + [str(n)], under)
+
+    walk(results, [], False)
+    seen: set[int] = set()
+    unique = [(w, t) for w, t in found if not (id(t) in seen or seen.add(id(t)))]
+
+    def others(item) -> int:  # the record's own figures first, then the totals it enters
+        inputs = [i for i in item[1].get("inputs") or [] if isinstance(i, dict)]
+        return sum(1 for i in inputs if not (isinstance(i.get("source"), dict) and i["source"].get("record") == record_id))
+    return sorted(unique, key=others)
+
+
+def _echo_trace(where: str, trace: dict, record_id: str) -> None:
+    value, unit = trace.get("value"), trace.get("unit") or ""
+    click.echo(f"  {where}: {value} {unit}".rstrip() + (f"  — {trace['label']}" if trace.get("label") else ""))
+    if trace.get("formula"):
+        click.echo(f"      {trace['formula']}" + (f"  (method {trace['method']})" if trace.get("method") else ""))
+    for i in trace.get("inputs") or []:
+        if not isinstance(i, dict):
+            continue
+        src = i.get("source") if isinstance(i.get("source"), dict) else {}
+        origin = (f"{src.get('record')}.{src.get('path')} ({src.get('file')}:{src.get('line')})"
+                  + (" <- this record" if src.get("record") == record_id else "")) if src.get("record") else (
+            src.get("citation") or src.get("key") or src.get("setting") or "")
+        click.echo(f"      {i.get('symbol') or ''} {i.get('name') or ''} = {i.get('value')} {i.get('unit') or ''}  [{origin}]"
+                   .replace("  = ", " = "))
+    for note in trace.get("notes") or []:
+        click.echo(f"      note: {note}")
 
 
 @cli.command()
@@ -346,6 +487,8 @@ def new(kind, record_id, path, language):
     """Write a new record of KIND from its schema, with every required field and comments.
 
     Never overwrites: an existing file or id is refused.
+
+    Example: cms new activity_data --language en
     """
     from .scaffold import new_record
     root = _find_root(path)

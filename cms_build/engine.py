@@ -184,6 +184,12 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
                                          keep_own_severity=chk.id not in overrides))
             if strays:
                 findings.append(_stray_finding(chk, strays, root, settings))
+    # a new repository's unfilled starter drafts: one to-do each (workflow/todo.py). Only where
+    # cms.yaml says so (cms init writes it): otherwise a pull request could add a draft holding
+    # the placeholder to turn the error "no approved policy" into an info finding.
+    if stages == "check" and settings.get("management.starter_drafts") is True:
+        from .workflow.todo import group_starters
+        findings = group_starters(findings, records, schemas)
     findings = sorted(set(findings), key=Finding.sort_key)
     result = Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads)
     if stages == "check":  # statuses follow from the results and the findings on them, in one place

@@ -186,7 +186,7 @@ def minimal_instance(schemas: SchemaSet, kind_name: str, record_id: str, ids_by_
     kind = schemas.kinds[kind_name]
     data = _instance(schemas, kind.schema, kind.schema["$id"], ids_by_kind, today, 0, missing)
     data.update({"kind": kind_name, "id": record_id, "status": "draft",
-                 "title": f"{kind.title_zh or kind_name}（草稿） {kind.title_en or ''} (draft)".strip()})
+                 "title": f"{kind.title_zh or kind_name}（草稿） {kind.title_en or ''} (draft): {PLACEHOLDER}"})
     return data
 
 

@@ -1,8 +1,10 @@
 """SARIF 2.1.0, for code scanning (GitHub) and other SARIF viewers."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from urllib.parse import quote
 
 from .. import __version__
 from . import display_path, rule_table
@@ -37,9 +39,13 @@ def document(result, fail_on: str = "error") -> dict:
             "level": _LEVEL[f.severity],
             "message": {"text": f.message + (f" Hint: {f.hint}" if f.hint else "")},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": display_path(result, f.file), "uriBaseId": "%SRCROOT%"},
+                # a URI reference (SARIF 3.10.2): percent-encode spaces, CJK, '#', '%' in file names
+                "artifactLocation": {"uri": quote(display_path(result, f.file), safe="/"), "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": max(1, f.line), "startColumn": max(1, f.col)},
             }}],
+            # code scanning matches a result across commits by these; many findings share rule
+            # and line (one per reporting year, per missing item), so the message and field are in it
+            "partialFingerprints": {"cmsFinding/v1": _fingerprint(f)},
             "properties": {"clauses": list(f.clauses), "record": f.record, "path": f.path},
         })
     return {
@@ -54,6 +60,12 @@ def document(result, fail_on: str = "error") -> dict:
             "properties": {"asOf": result.as_of.isoformat()},
         }],
     }
+
+
+def _fingerprint(f) -> str:
+    """Stable across commits that move the finding's line: rule, file, record, field, message."""
+    key = "\x1f".join([f.rule, f.file, f.record or "", f.path or "", f.message])
+    return hashlib.sha256(_SURROGATE.sub("\ufffd", key).encode("utf-8")).hexdigest()[:32]
 
 
 def render(result, *, fail_on: str = "error", color: bool = False) -> str:

@@ -9,6 +9,7 @@ import click
 
 
 def register(cli: click.Group) -> None:
+    from .. import ENGINE_URL, RELEASE_TAG
     from ..cli import CmsError, _as_of, _find_root, as_of_option, _write, output_option
 
     @cli.command()
@@ -17,15 +18,22 @@ def register(cli: click.Group) -> None:
                   help="The subsystems adopted (clause 1 e): A emissions, B trading, C assets, D neutrality.")
     @click.option("--name", default="待填写 组织名称", help="The organization's name.")
     @click.option("--existing", is_flag=True, help="Allow a non-empty folder: add only what is missing, overwrite nothing.")
-    def init(directory, subsystems, name, existing):
+    @click.option("--engine-url", default=ENGINE_URL, show_default=True,
+                  help="The engine's git repository, written to requirements.txt (set it to the project's "
+                       "repository, a fork or a mirror: the default is a placeholder).")
+    @click.option("--engine-ref", default=RELEASE_TAG, show_default=True, help="The release tag or commit to install.")
+    def init(directory, subsystems, name, existing, engine_url, engine_ref):
         """Start a new organization's records repository in DIRECTORY.
+
+        Example: cms init ../our-records --name 某某水泥有限公司 --subsystems A,D --engine-url https://github.com/ORG/cms-as-code
 
         Settings, a draft record of every kind the adopted subsystems need, a README for the
         team, .gitignore, CI workflows (GitHub, GitLab), pre-commit and editor settings.
         """
         from .init import InitError, init_repo, parse_subsystems
         try:
-            created = init_repo(Path(directory), name=name, subsystems=parse_subsystems(subsystems), existing=existing)
+            created = init_repo(Path(directory), name=name, subsystems=parse_subsystems(subsystems), existing=existing,
+                                engine_url=engine_url, engine_ref=engine_ref)
         except InitError as exc:
             raise CmsError(str(exc)) from None
         for path in created:

@@ -15,7 +15,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader
 
 from ..errors import CmsProblem
-from .. import __version__
+from .. import ENGINE_URL, RELEASE_TAG, requirement
 from ..editor_schemas import write_all
 from ..engine import schema_folders
 from ..scaffold import existing_records, minimal_instance, skeleton_ids
@@ -59,7 +59,8 @@ def drafts(schemas: SchemaSet, subsystems: list[str], today: str,
 
 
 def init_repo(dest: Path, *, name: str, subsystems: list[str], existing: bool = False,
-              today: dt.date | None = None) -> list[Path]:
+              today: dt.date | None = None, engine_url: str = ENGINE_URL,
+              engine_ref: str = RELEASE_TAG) -> list[Path]:
     dest = Path(dest)
     if dest.exists() and not dest.is_dir():
         raise InitError(f"{dest} exists and is not a folder")
@@ -79,11 +80,17 @@ def init_repo(dest: Path, *, name: str, subsystems: list[str], existing: bool = 
             fh.write(text)
         created.append(path)
 
-    settings = {"organization": {"name": name}, "subsystems": subsystems, "gwp_set": "AR5", "language": "zh"}
+    # starter_drafts: the placeholders of the drafts below are to-dos, not errors, until filled
+    # in (workflow/todo.py); remove it then, so that no draft can lower a finding again
+    settings = {"organization": {"name": name}, "subsystems": subsystems, "gwp_set": "AR5", "language": "zh",
+                "management": {"starter_drafts": True}}
     write("cms.yaml", "# Settings of the carbon management system (see `cms kinds` and the engine's "
                       "schemas/settings.schema.json for every setting and its default).\n"
           + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False))
-    write("requirements.txt", f"# The engine, pinned: upgrade by changing the version.\ncms-as-code=={__version__}\n")
+    # the engine is not on the package index: install it from its repository at a release tag
+    write("requirements.txt", "# The engine, pinned to a release tag (or a commit) of its repository: upgrade by\n"
+                              "# changing the tag. Once cms-as-code is on the package index: cms-as-code==<version>.\n"
+                              + requirement(engine_url, engine_ref) + "\n")
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), keep_trailing_newline=True, autoescape=False)
     write("README.md", env.get_template("README.md.j2").render(name=name, subsystems=", ".join(subsystems)))
     write(".gitignore", (TEMPLATES / "gitignore").read_text(encoding="utf-8"))
@@ -96,6 +103,7 @@ def init_repo(dest: Path, *, name: str, subsystems: list[str], existing: bool = 
     existing_ids = existing_records(dest)
     ids, instances = drafts(schemas, subsystems, today_s, existing_ids)
     kinds = sorted(ids)
+    _assign_uncovered_clauses(schemas, subsystems, ids, instances)
     write(".vscode/settings.json", json.dumps(_vscode_settings(schemas, kinds), ensure_ascii=False, indent=2) + "\n")
     write(".vscode/extensions.json", json.dumps({"recommendations": ["redhat.vscode-yaml"]}, indent=2) + "\n")
     for kind_name in kinds:
@@ -138,3 +146,34 @@ def _vscode_settings(schemas: SchemaSet, kinds: list[str]) -> dict:
             mapping[f".cms/schemas/{k}.schema.json"] = globs
     return {"yaml.schemas": mapping, "yaml.validate": True, "yaml.completion": True,
             "files.encoding": "utf8", "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2}}
+
+
+def _assign_uncovered_clauses(schemas: SchemaSet, subsystems: list[str], ids: dict[str, str],
+                              instances: dict[str, dict]) -> None:
+    """A requirement clause that no drafted kind documents (7.2.2 awareness, 8.2.1 emission
+    processes) would have no starter draft to fill, and its "no evidence" error would stay on a
+    fresh repository. Name it in the `clauses` of the draft whose kind documents the nearest
+    clause (the longest shared number prefix), so that the team fills it in there."""
+    from ..standard import load_catalogue
+    numbers = {k: [str(c).split()[0] for c in schemas.kinds[k].clauses if str(c).split()] for k in ids}
+    covered = {n for ns in numbers.values() for n in ns}
+
+    def related(a: str, b: str) -> bool:
+        return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+    def shared(a: str, b: str) -> int:
+        pa, pb = a.split("."), b.split(".")
+        n = 0
+        while n < min(len(pa), len(pb)) and pa[n] == pb[n]:
+            n += 1
+        return n
+
+    for c in load_catalogue():
+        if c.obligation != "requirement" or not (c.subsystem == "common" or c.subsystem in subsystems):
+            continue
+        if any(related(c.number, n) for n in covered):
+            continue
+        best = max(sorted(ids), key=lambda k: max((shared(c.number, n) for n in numbers[k]), default=0))
+        extra = instances[best].setdefault("clauses", [])
+        if c.number not in extra:
+            extra.append(c.number)

@@ -225,3 +225,48 @@ def test_a_rule_cannot_turn_a_failing_gate_green_or_corrupt_json(broken):
                                        "with no report"),
     ]
     assert any(f["rule"] == "yaml.invalid" for f in doc["findings"])  # the records' own findings are all there
+
+
+def test_show_prints_the_records_computed_figures_and_their_trace():
+    """Issue 18 (3): `cms show ID` explains what was computed from the record: the figure, its
+    formula and the inputs with the file and line each came from."""
+    from pathlib import Path
+    from cms_build.engine import run
+    root = Path(__file__).resolve().parents[2] / "records"
+    code, out, err = cms("show", "AD-2025-BJ1-U1-COAL", "--path", root, "--as-of", "2026-06-30")
+    assert code == 0, err
+    computed = out.split("computed from it", 1)[1]
+    entry = run(root, __import__("datetime").date(2026, 6, 30)).results["emissions"]["years"]["2025"]["entries"][
+        "AD-2025-BJ1-U1-COAL"]["total"]
+    assert f"emissions.years.2025.entries.AD-2025-BJ1-U1-COAL.total: {entry['value']} tCO2e" in computed
+    assert "E = AD × EF × GWP" in computed
+    assert "activity/2025/AD-2025-BJ1-U1-COAL.yaml:27) <- this record" in computed
+
+
+def test_no_color_and_force_color(tmp_path):
+    """Issue 18 (8): FORCE_COLOR colours piped text output, NO_COLOR wins over it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    org = tmp_path / "o"
+    code, _out, err = cms("init", org, "--subsystems", "A")
+    assert code == 0, err
+    (org / "policy/POL-001.yaml").write_text("kind: policy\nid: POL-001\nno_such: 1\n", encoding="utf-8")
+
+    def run(**env):
+        e = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+        e.update(env, PYTHONPATH=str(root))
+        return subprocess.run([sys.executable, "-m", "cms_build.cli", "check", str(org)], capture_output=True,
+                              text=True, env=e).stdout
+    assert "\x1b[" not in run()  # piped: plain
+    assert "\x1b[" in run(FORCE_COLOR="1")
+    assert "\x1b[" not in run(FORCE_COLOR="1", NO_COLOR="1")
+
+
+def test_every_core_command_shows_an_example_in_its_help():
+    for command in ("validate", "check", "checks", "kinds", "export", "matrix", "list", "show", "new", "todo", "init"):
+        code, out, err = cms(command, "--help")
+        assert code == 0, err
+        assert "Example: cms " + command.split()[0] in out, command

@@ -158,3 +158,19 @@ def test_text_format_keeps_a_file_name_with_a_newline_on_its_line(org):
     result = many_findings(org, n=1)
     result.findings = [dataclasses.replace(result.findings[0], file="policy/a\nb.yaml")]
     assert render("text", result).splitlines()[0] == "policy/a\\nb.yaml:2:5: error org.many 100% wrong #0"
+
+
+def test_sarif_results_on_one_line_have_distinct_fingerprints_and_uris_are_encoded(org):
+    """Issue 18 (6): 25 results share rule and line; code scanning tells them apart by
+    partialFingerprints. A file name with a space and CJK is a percent-encoded URI reference."""
+    result = many_findings(org)
+    from dataclasses import replace
+    result.findings = [replace(f, file="policy/方针 2025.yaml") if i == 0 else f for i, f in enumerate(result.findings)]
+    doc = json.loads(render("sarif", result))
+    results = doc["runs"][0]["results"]
+    prints = [r["partialFingerprints"]["cmsFinding/v1"] for r in results]
+    assert len(results) == 28 and len(set(prints)) == 28
+    again = [r["partialFingerprints"]["cmsFinding/v1"] for r in json.loads(render("sarif", result))["runs"][0]["results"]]
+    assert again == prints  # deterministic
+    uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "policy/%E6%96%B9%E9%92%88%202025.yaml"

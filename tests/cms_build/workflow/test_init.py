@@ -260,3 +260,119 @@ def test_gitlab_gate_judges_the_merge_request_with_the_target_branch_rules(repo,
     assert code == 1 and any(f["file"] == "policy/POL-001.yaml" and f["rule"] == "schema.invalid"
                              for f in report["findings"])
     assert not [f for f in report["findings"] if f["rule"] == "rules.crashed"]
+
+
+def _check_json(root, *extra):
+    code, out, err = cms("check", root, "--format", "json", *extra)
+    return code, json.loads(out)
+
+
+def test_a_fresh_repository_passes_the_gate_with_its_starter_drafts_as_to_dos(repo):
+    """Issue 18 (2): cms init writes a repository that passes `cms check --fail-on error`; what
+    waits for a starter draft is one info finding per draft, naming the rules and clauses."""
+    code, report = _check_json(repo, "--fail-on", "error")
+    assert code == 0, [f for f in report["findings"] if f["severity"] != "info"]
+    assert {f["severity"] for f in report["findings"]} == {"info"}
+    todos = [f for f in report["findings"] if f["rule"] == "todo.starter"]
+    assert todos and all(f["clauses"] and f["record"] for f in todos)
+    target = next(f for f in todos if f["file"] == "performance/TGT-001.yaml")
+    assert "emissions.target-incomplete" in target["message"] and "6.4.4" in target["clauses"]
+    # the generated pre-commit hook, run as pre-commit runs it (its entry, in the repository)
+    hook = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"][0]["hooks"][0]
+    entry = shlex.split(hook["entry"])
+    assert entry[0] == "cms"
+    done = subprocess.run([sys.executable, "-m", "cms_build.cli", *entry[1:]], cwd=repo, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])})
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_filled_in_draft_gets_its_findings_back_in_full(repo):
+    """The to-do is not a way around the gate: once the placeholders are gone, the target's own
+    errors (no deadline, no indicator...) come back as errors."""
+    path = repo / "performance/TGT-001.yaml"
+    text = path.read_text(encoding="utf-8").replace("待填写 to be completed", "降低单位产品排放")
+    path.write_text(text, encoding="utf-8")
+    code, report = _check_json(repo, "--fail-on", "error")
+    assert code == 1
+    mine = [f for f in report["findings"] if f["file"] == "performance/TGT-001.yaml"]
+    assert any(f["rule"] == "emissions.target-incomplete" and f["severity"] == "error" for f in mine)
+    assert not any(f["rule"] == "todo.starter" for f in mine)
+
+
+def test_a_broken_starter_draft_is_never_hidden_behind_a_to_do(repo):
+    path = repo / "policy/POL-001.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "no_such_field: 1\n", encoding="utf-8")
+    code, report = _check_json(repo)
+    assert code == 1
+    assert any(f["rule"] == "schema.invalid" and f["file"] == "policy/POL-001.yaml" for f in report["findings"])
+
+
+def test_cms_todo_lists_what_is_lacking_clause_by_clause_in_the_standards_order(repo):
+    code, out, err = cms("todo", repo, "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    numbers = [r["clause"] for r in rows]
+    # the standard's order: context (4) before leadership (5) ... before improvement (10)
+    firsts = [int(n.split(".")[0]) for n in numbers if n[0].isdigit()]
+    assert firsts == sorted(firsts) and firsts[0] == 4
+    policy = next(r for r in rows if r["clause"] == "5.2")
+    assert "policy/POL-001.yaml" in policy["drafts"]
+    assert all(i["status"] in ("missing", "documented", "nonconforming") for r in rows for i in r["items"])
+    code, text, err = cms("status", repo, "--language", "en")
+    assert code == 0 and "5.2 Carbon management policy" in text and "fill in policy/POL-001.yaml" in text
+
+
+def test_requirements_install_the_engine_from_its_repository_at_the_release_tag(tmp_path):
+    """Issue 18 (1): cms-as-code is not on the package index; the pin is a PEP 508 direct
+    reference to the repository at a tag, the URL given by --engine-url."""
+    from packaging.requirements import Requirement
+    from cms_build import RELEASE_TAG, __version__
+    dest = tmp_path / "plant"
+    code, _out, err = cms("init", dest, "--subsystems", "A", "--engine-url", "https://git.example.org/cms/cms-as-code")
+    assert code == 0, err
+    lines = [ln for ln in (dest / "requirements.txt").read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    req = Requirement(lines[0])
+    assert req.name == "cms-as-code" and RELEASE_TAG == f"v{__version__}"
+    assert req.url == f"git+https://git.example.org/cms/cms-as-code@{RELEASE_TAG}"
+
+
+def test_version_names_the_commit_when_not_a_release():
+    code, out, _err = cms("--version")
+    assert code == 0 and out.startswith("cms, version ")
+    root = Path(__file__).resolve().parents[3]
+    at_release = subprocess.run(["git", "describe", "--tags", "--exact-match", "HEAD"], cwd=root,
+                                capture_output=True, text=True).stdout.strip()
+    if (root / ".git").exists() and not at_release:
+        head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+        assert f"commit {head}" in out
+
+
+def test_sarif_upload_is_a_separate_job_the_gate_does_not_wait_on(repo):
+    """Issue 18 (6): the required `check` job has no upload-sarif step and no security-events
+    permission; code-scanning runs after it, only where code scanning exists, and may fail."""
+    from cms_build.yamlsafe import load_text
+    doc = load_text((repo / ".github/workflows/cms.yml").read_text(encoding="utf-8")).data
+    check, upload = doc["jobs"]["check"], doc["jobs"]["code-scanning"]
+    assert not any("upload-sarif" in s.get("uses", "") for s in check["steps"])
+    assert "security-events" not in check["permissions"]
+    assert upload["needs"] == "check" and upload["continue-on-error"] is True
+    assert "visibility == 'public'" in upload["if"] and "vars.CMS_CODE_SCANNING" in upload["if"]
+    assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif@v4") for s in upload["steps"])
+    setups = [s for job in doc["jobs"].values() for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@")]
+    assert setups and all(s["with"]["cache"] == "pip" for s in setups)
+    gitlab = yaml.safe_load((repo / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert gitlab["default"]["cache"]["paths"] == [".cache/pip"]
+
+
+def test_a_placeholder_draft_lowers_nothing_unless_cms_yaml_says_starter_drafts(org):
+    """Trust boundary: a pull request that adds a draft policy holding the placeholder must not
+    turn 'no approved policy' (doc.required-missing, 5.2) into an info finding. Only cms.yaml's
+    management.starter_drafts, which cms init writes and CI reads from the base branch, does."""
+    from cms_build.scaffold import PLACEHOLDER
+    org.add("policy/POL-1.yaml", org.record("policy", "POL-1", status="draft", statement=PLACEHOLDER,
+                                            issued_by=PLACEHOLDER))
+    result = org.run()
+    assert not org.of(result, "todo.starter")
+    assert any(f.severity == "error" and "5.2" in " ".join(f.clauses) for f in org.of(result, "doc.required-missing"))
+    org.settings(management={"starter_drafts": True})
+    assert org.of(org.run(), "todo.starter")  # with the setting, the draft's own findings are one to-do
