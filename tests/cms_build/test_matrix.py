@@ -138,8 +138,8 @@ def test_example_matrix_item_by_item():
         return {i["item"]: i["status"] for i in rows[number]["provisions"]}
     # read by hand against the catalogue and the example:
     assert rows["4.1"]["status"] == "conforming"                    # s1: context CTX-2025 with issues
-    assert items("4.3") == {"s1": "documented", "s2": "verified"}    # s1: the scope determined, no rule reads it
-    assert rows["4.3"]["status"] == "documented"
+    assert items("4.3") == {"s1": "verified", "s2": "verified"}     # s1: ms.outside-boundary-not-excluded (issue 21)
+    assert rows["4.3"]["status"] == "conforming"
     assert items("5.2") == {"s1": "verified", "s2": "verified", **{x: "documented" for x in "abcdef"}}
     assert rows["5.2"]["status"] == "documented"                    # what the policy says (a-f) no rule checks
     assert rows["6.1.1"]["status"] == "conforming" and rows["9.3.1"]["status"] == "conforming"
@@ -163,7 +163,7 @@ def test_example_matrix_item_by_item():
     text = render_text(matrix)
     assert text.startswith("Conformity matrix as of 2026-06-30, subsystems A, B, C, D")
     [line] = [line for line in text.splitlines() if line.startswith("4.3 ")]
-    assert "documented" in line and " 1/1/0/0/0 " in line           # verified/documented/nonconforming/reviewer/missing
+    assert "conforming" in line and " 2/0/0/0/0 " in line           # verified/documented/nonconforming/reviewer/missing
     summary = text.rstrip().splitlines()
     assert summary[-3] == "clauses: " + "  ".join(f"{s}: {matrix['summary'][s]}" for s in
                                                   ("conforming", "documented", "nonconforming", "no_evidence",
@@ -184,7 +184,7 @@ def test_example_without_policy_scope_and_context_is_not_conforming(org):
     assert all(f.severity == "error" and f.file == "cms.yaml" for f in missing.values())
     rows = _rows(build_matrix(result))
     assert {n: rows[n]["status"] for n in ("4.1", "4.3", "5.2")} == {n: "nonconforming" for n in ("4.1", "4.3", "5.2")}
-    assert {i["item"]: i["status"] for i in rows["4.3"]["provisions"]} == {"s1": "missing", "s2": "nonconforming"}
+    assert {i["item"]: i["status"] for i in rows["4.3"]["provisions"]} == {"s1": "nonconforming", "s2": "nonconforming"}
     assert {i["item"]: i["status"] for i in rows["4.1"]["provisions"]} == {"s1": "nonconforming"}
     assert rows["5.2"]["item_counts"]["nonconforming"] == 1 and rows["5.2"]["item_counts"]["verified"] == 0
 
@@ -196,10 +196,11 @@ def test_item_evidence_rules(org):
     org.add("scope/S.yaml", org.record("scope", "S", organization="O", subsystems=["B"], organizational_boundary="b",
                                        operational_boundary="o", activities=["发电"]))
     rows = _rows(build_matrix(org.run()))
-    # 4.3: ms.exclusion-invalid cites the bare 4.3 (two items) and checks neither; the scope records both
+    # 4.3: ms.exclusion-invalid cites the bare 4.3 (two items) and checks neither; s1 is checked by
+    # ms.outside-boundary-not-excluded, s2 by doc.required-missing
     assert "ms.exclusion-invalid" in rows["4.3"]["checks"]
     assert [(i["item"], i["status"], i["rules"]) for i in rows["4.3"]["provisions"]] == [
-        ("s1", "documented", []), ("s2", "verified", ["doc.required-missing"])]
+        ("s1", "verified", ["ms.outside-boundary-not-excluded"]), ("s2", "verified", ["doc.required-missing"])]
     # B.8.2.2.1 a is checked by trading.self-trade (it cites "B.8.2.2.1 a"), a ledger-wide check that always runs
     assert {i["item"]: i["rules"] for i in rows["B.8.2.2.1"]["provisions"]}["a"] == ["trading.self-trade"]
     # B.5.1 has one item: sup.no-subsystem-supervisor, citing the bare clause, checks it (and finds no supervisor)
@@ -289,9 +290,9 @@ def test_cms_matrix_json_gives_items(org):
     out = CliRunner().invoke(cli, ["matrix", str(org.root), "--as-of", "2026-06-30", "--format", "json"])
     assert out.exit_code == 0, out.output
     rows = _rows(json.loads(out.output))
-    # nothing recorded: 4.3 s2 names the error of doc.required-missing, 4.3 s1 has nothing at all
+    # nothing recorded: 4.3 s2 names the error of doc.required-missing, 4.3 s1 that of ms.outside-boundary-not-excluded
     assert [(i["ref"], i["modal"], i["status"]) for i in rows["4.3"]["provisions"]] == [
-        ("4.3 s1", "应", "missing"), ("4.3 s2", "应", "nonconforming")]
+        ("4.3 s1", "应", "nonconforming"), ("4.3 s2", "应", "nonconforming")]
     assert rows["4.3"]["provisions"][1]["errors"] == [{"rule": "doc.required-missing", "file": "cms.yaml", "line": 2}]
     text = CliRunner().invoke(cli, ["matrix", str(org.root), "--as-of", "2026-06-30"]).output
     assert "shall-items (应): verified: " in text
