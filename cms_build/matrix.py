@@ -27,6 +27,8 @@ Status of a provision (of an applicable clause):
   bare clause by a rule that checks this provision;
 - ``verified``: a rule that checks it ran and found no error;
 - ``documented``: records record it, but no rule checks it;
+- ``reviewer`` (reviewer-only): no rule checks it and no record records it, and the catalogue
+  says why only a reviewer can judge it and what to look at (``reviewer:``, issue 21);
 - ``missing``: nothing.
 Warnings never make a provision nonconforming: a warning is advice (a deadline still open,
 a recommendation 宜 not followed, a pattern that suggests but does not prove a violation).
@@ -59,7 +61,7 @@ from .standard import clause as find_clause
 from .standard import load_catalogue, normalise, parse
 
 STATUSES = ("conforming", "documented", "nonconforming", "no_evidence", "not_applicable", "informative")
-PROVISION_STATUSES = ("verified", "documented", "nonconforming", "missing")
+PROVISION_STATUSES = ("verified", "documented", "nonconforming", "reviewer", "missing")
 #: The rule that reports a requirement with no evidence at all: its error says no_evidence,
 #: which is what the clause is shown as (any other error makes it nonconforming).
 NO_EVIDENCE_RULE = "ms.no-evidence"
@@ -278,10 +280,14 @@ def _provision_rows(c, rules, ran_ids, recs, errors) -> list[dict]:
         key = (c.number, p.item)
         checked = sorted(rules.get(key, set()) & ran_ids)
         found = errors.get(key, [])
-        status = ("nonconforming" if found else "verified" if checked else "documented" if recs.get(key) else "missing")
-        rows.append({"item": p.item, "ref": f"{c.number} {p.item}", "modal": p.modal, "status": status,
-                     "rules": checked, "records": [r.id for r in recs.get(key, [])],
-                     "errors": [{"rule": f.rule, "file": f.file, "line": f.line} for f in found]})
+        status = ("nonconforming" if found else "verified" if checked else "documented" if recs.get(key)
+                  else "reviewer" if p.reviewer else "missing")
+        row = {"item": p.item, "ref": f"{c.number} {p.item}", "modal": p.modal, "status": status,
+               "rules": checked, "records": [r.id for r in recs.get(key, [])],
+               "errors": [{"rule": f.rule, "file": f.file, "line": f.line} for f in found]}
+        if p.reviewer:
+            row["reviewer"] = p.reviewer
+        rows.append(row)
     return rows
 
 
@@ -395,19 +401,19 @@ def _cut(text: str, cols: int) -> str:
 
 
 def _items(counts: dict) -> str:
-    """'3/1/0/2': verified / documented / nonconforming / missing items."""
+    """'3/1/0/1/2': verified / documented / nonconforming / reviewer-only / missing items."""
     return "/".join(str(counts.get(s, 0)) for s in PROVISION_STATUSES)
 
 
 def render_text(matrix: dict, *, show_informative: bool = False) -> str:
     """A table for a terminal: clause, obligation, status, items (verified/documented/
-    nonconforming/missing), evidence and findings counts, title.
+    nonconforming/reviewer-only/missing), evidence and findings counts, title.
 
     Informative and not-applicable clauses are counted in the summary but left out of the
     table unless show_informative is True.
     """
     lines = [f"Conformity matrix as of {matrix.get('as_of')}, subsystems {', '.join(matrix.get('subsystems') or []) or '-'}", ""]
-    header = f"{'clause':<12} {'':<2} {'status':<17} {'items v/d/n/m':>13} {'evid.':>5} {'chk':>4} {'find.':>5}  title"
+    header = f"{'clause':<12} {'':<2} {'status':<17} {'items v/d/n/r/m':>15} {'evid.':>5} {'chk':>4} {'find.':>5}  title"
     lines += [header, "-" * 110]
     for row in matrix.get("clauses", []):
         if row["status"] in ("informative", "not_applicable") and not show_informative:
@@ -418,7 +424,7 @@ def render_text(matrix: dict, *, show_informative: bool = False) -> str:
         title = f"{row['title_zh']} {row['title_en']}"
         ob = _OBLIGATION.get(row["obligation"], "") or "  "  # one CJK character is two columns wide
         items = _items(row.get("item_counts") or {}) if row.get("provisions") else ""
-        lines.append(f"{row['number']:<12} {ob} {_MARK[row['status']]:<3} {row['status']:<13} {items:>13} "
+        lines.append(f"{row['number']:<12} {ob} {_MARK[row['status']]:<3} {row['status']:<13} {items:>15} "
                      f"{len(row['evidence']):>5} {len(row['checks']):>4} {found:>5}  {_cut(title, 50).rstrip()}")
         for f in row["findings"]:
             if f["severity"] == "error":

@@ -35,13 +35,17 @@ class Provision:
     ("policy") or kind fields ("context.issues") that record it; empty means the kinds
     whose schemas cite the clause or the item. documented: the standard requires documented
     information here ("保持/保留文件化信息"), held by a record of one of ``records``
-    (rule doc.required-missing, checks/documented_information.py)."""
+    (rule doc.required-missing, checks/documented_information.py). reviewer: why no rule can
+    judge the item and what a reviewer must look at (issue 21): the item's home when no
+    rule checks it; the matrix shows such an item as "reviewer" (reviewer-only) unless
+    records document it."""
 
     item: str
     modal: str
     rules: tuple = ()
     records: tuple = ()
     documented: bool = False
+    reviewer: str = ""
 
     @property
     def shall(self) -> bool:
@@ -115,7 +119,14 @@ def _provision(number: str, entry, letters) -> Provision:
     documented = entry.get("documented", False)
     if documented not in (True, False) or (documented and not entry.get("records")):
         raise ValueError(f"{CATALOGUE}: {number} {item}: documented: true needs the records (kinds) that hold it")
-    return Provision(item, modal, tuple(entry.get("rules") or ()), tuple(entry.get("records") or ()), documented)
+    reviewer = entry.get("reviewer", "")
+    if not isinstance(reviewer, str) or (reviewer and len(reviewer.strip()) < 20):
+        raise ValueError(f"{CATALOGUE}: {number} {item}: reviewer: is the reason only a reviewer can judge the item "
+                         "and what to look at (a sentence, at least 20 characters)")
+    if reviewer and entry.get("rules"):
+        raise ValueError(f"{CATALOGUE}: {number} {item}: an item with rules: is judged by them, not by a reviewer only")
+    return Provision(item, modal, tuple(entry.get("rules") or ()), tuple(entry.get("records") or ()), documented,
+                     reviewer.strip())
 
 
 @lru_cache(maxsize=1)

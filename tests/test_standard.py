@@ -481,3 +481,28 @@ def test_parse_provisions(ref, parsed):
 def test_parse_rejects_provisions_not_in_the_catalogue(ref):
     with pytest.raises(ValueError):
         standard.parse(ref)
+
+
+def test_reviewer_reasons_are_read_and_checked(monkeypatch, tmp_path):
+    """Issue 21: reviewer: is the reason only a reviewer can judge an item; it must be a sentence,
+    and an item judged by rules is not reviewer-only."""
+    import cms_build.standard as std
+    assert "业务流程" in clause("5.1").provision("c").reviewer and clause("5.1").provision("a").reviewer == ""
+    head = ('- {number: "4.4", title_zh: t, title_en: t, summary_zh: s, summary_en: s, obligation: requirement,'
+            ' subsystem: common, parent: null, provisions: [')
+    for bad, says in (('{item: s1, modal: 应, reviewer: "look"}', "at least 20 characters"),
+                      ('{item: s1, modal: 应, reviewer: 3}', "at least 20 characters"),
+                      ('{item: s1, modal: 应, rules: [x], reviewer: "only a reviewer can judge this"}', "not by a reviewer")):
+        path = tmp_path / "c.yaml"
+        path.write_text(head + bad + "]}\n", encoding="utf-8")
+        monkeypatch.setattr(std, "CATALOGUE", path)
+        std._catalogue.cache_clear()
+        try:
+            with pytest.raises(ValueError, match=says):
+                std._catalogue()
+        finally:
+            std._catalogue.cache_clear()
+    monkeypatch.undo()
+    std._catalogue.cache_clear()
+    std._by_number.cache_clear()
+    assert clause("5.1").provision("c").reviewer

@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from ..export import conformity_matrix, export_document
+from ..matrix import PROVISION_STATUSES
 from ..paths import template_loader
 from ..schemas import values_at
 from . import urls
@@ -437,7 +438,7 @@ class Pages:
             status = str(i.get("status", ""))
             records = [x for x in i.get("records", []) or [] if isinstance(x, str) and m.visible(x)]
             rows.append((md(i.get("ref", "")), md(i.get("modal", "")), badge("item", status, names.get(status, status)),
-                         md(", ".join(str(r) for r in i.get("rules", []) or [])),  # rule pages exist for rules with findings only
+                         md(", ".join(str(r) for r in i.get("rules", []) or []) or str(i.get("reviewer") or "")),  # rule pages exist for rules with findings only; else why a reviewer judges it
                          join([L.to(m.page_of(x), x) for x in records[:MATRIX_EVIDENCE]]
                               + ([md(f"+{len(records) - MATRIX_EVIDENCE}")] if len(records) > MATRIX_EVIDENCE else []), ", ")))
         t = self.t
@@ -458,7 +459,7 @@ class Pages:
         def items(scope):
             got = summary.get(scope) or {}
             return str(join([join([badge("item", s, item_names.get(s, s)), md(got.get(s, 0))], " ")
-                             for s in ("verified", "documented", "nonconforming", "missing")], " · "))
+                             for s in PROVISION_STATUSES], " · "))
         parts = re.split(r"(\{shall\}|\{all\})", self.t["matrix_item_summary"])  # words escaped, counts built here
         line = Md("".join(items(p[1:-1]) if p in ("{shall}", "{all}") else str(md(p)) for p in parts))
         return Md(str(join(cells, " · ")) + "\n\n" + str(line)) if summary else join(cells, " · ")
@@ -505,8 +506,8 @@ class Pages:
 
 
 def _item_counts(counts: dict) -> str:
-    """'3/1/0/2': verified / documented / nonconforming / missing items of a clause."""
-    return "/".join(str(counts.get(s, 0)) for s in ("verified", "documented", "nonconforming", "missing"))
+    """'3/1/0/1/2': verified / documented / nonconforming / reviewer-only / missing items of a clause."""
+    return "/".join(str(counts.get(s, 0)) for s in PROVISION_STATUSES)
 
 
 def _matrix_finding(f: dict) -> dict:

@@ -408,7 +408,7 @@ def test_an_organization_template_error_names_its_file_and_line(mini, source, li
 
 def test_matrix_and_home_pages_count_items(mini):
     """The matrix page shows each clause's items with their status, the overview counts them
-    (verified/documented/nonconforming/missing), and the home page gives the totals."""
+    (verified/documented/nonconforming/reviewer-only/missing), and the home page gives the totals."""
     from cms_build.engine import run
     from cms_build.matrix import build_matrix
     root, tmp = mini
@@ -416,11 +416,14 @@ def test_matrix_and_home_pages_count_items(mini):
     rows = {r["number"]: r for r in matrix["clauses"]}
     site = build(root, tmp / "site").out
     text = html.unescape(page(site, "matrix.html"))
-    assert "条目（已验证/有记录/不符合/缺失）" in text and "有记录未验证" in text  # the weaker status, by name
+    assert "条目（已验证/有记录/不符合/仅评审员判断/缺失）" in text and "有记录未验证" in text  # the weaker status, by name
     counts = rows["4.3"]["item_counts"]
-    assert f'{counts["verified"]}/{counts["documented"]}/{counts["nonconforming"]}/{counts["missing"]}' in text
+    assert (f'{counts["verified"]}/{counts["documented"]}/{counts["nonconforming"]}/{counts["reviewer"]}/'
+            f'{counts["missing"]}') in text
+    # an item only a reviewer can judge shows the reason in place of the rules (5.1 c, issue 21)
+    assert "仅评审员判断" in text and "体系要求是否融入业务过程只能在业务流程中观察" in text
     assert "4.3 s2" in text and 'class="cms-badge cms-item-verified"' in text
     home = html.unescape(page(site, "index.html"))
     shall = matrix["item_summary"]["shall"]
-    for status, name in (("verified", "已验证"), ("documented", "有记录"), ("missing", "缺失")):
+    for status, name in (("verified", "已验证"), ("documented", "有记录"), ("reviewer", "仅评审员判断"), ("missing", "缺失")):
         assert f'{name}</span> {shall[status]}' in home, status
