@@ -1,0 +1,260 @@
+"""Whole-process benchmarks of what users run (issue 19), every row of the issue's table.
+
+Every figure is a WHOLE PROCESS started as a user starts it (`python -m cms_build.cli ...`,
+`check-jsonschema ...`, `mkdocs build`, a bare CSafeLoader / csv.reader script), A against B
+interleaved in one run (A B A B ...), several runs, medians printed with the ratio and the target
+beside it, and the peak memory of each process (ru_maxrss of the finished child, via wait4).
+
+Repositories are generated from the shipped example: `copies` copies of records/ with every id
+renamed (suffix -Cn), so references still resolve and every domain is exercised; the CSV row
+adds one generated activity CSV of `rows` rows.
+
+    python benchmarks/run.py            # full sizes (takes minutes; do not run beside the suite)
+    python benchmarks/run.py --quick    # smoke test: tiny repositories, 1 run each
+
+No speed is asserted anywhere: this prints figures and targets, it does not judge them.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "records"
+AS_OF = "2026-06-30"
+PY = sys.executable
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+_ID_LINE = re.compile(r"^id:\s*['\"]?([A-Za-z0-9][A-Za-z0-9_.\-]*)['\"]?\s*$", re.M)
+_TEXT = {".yaml", ".yml", ".md", ".csv", ".json"}
+
+
+def make_repo(dest: Path, copies: int) -> Path:
+    """The example copied `copies` times, ids renamed per copy (cms.yaml and settings once)."""
+    dest.mkdir(parents=True)
+    files = [p for p in EXAMPLE.rglob("*") if p.is_file() and not any(
+        part.startswith(".") for part in p.relative_to(EXAMPLE).parts)]
+    top = [p for p in files if p.parent == EXAMPLE]
+    for p in top:
+        shutil.copy2(p, dest / p.name)
+    body = [p for p in files if p.parent != EXAMPLE]
+    ids = set()
+    for p in body:
+        if p.suffix in (".yaml", ".yml"):
+            ids.update(_ID_LINE.findall(p.read_text(encoding="utf-8", errors="replace")))
+    # Longest first so that an id which is a prefix of another is not renamed inside it.
+    pattern = re.compile(r"(?<![A-Za-z0-9_\-])(" + "|".join(
+        re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r")(?![A-Za-z0-9_\-])")
+    for n in range(copies):
+        for p in body:
+            rel = p.relative_to(EXAMPLE)
+            target = dest / rel.parts[0] / f"copy{n}" / Path(*rel.parts[1:])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if n == 0 or p.suffix not in _TEXT:
+                shutil.copy2(p, target)
+                continue
+            text = p.read_text(encoding="utf-8", errors="surrogateescape")
+            target.write_text(pattern.sub(lambda m: f"{m.group(1)}-C{n}", text),
+                              encoding="utf-8", errors="surrogateescape")
+    return dest
+
+
+def add_big_csv(repo: Path, rows: int) -> Path:
+    """One activity CSV of `rows` hourly-like rows replacing the data of an example CSV."""
+    csvs = sorted((repo / "activity").rglob("*.csv"))
+    target = csvs[0]
+    header = target.read_text(encoding="utf-8").splitlines()[0]
+    cols = header.split(",")
+    with target.open("w", encoding="utf-8") as out:
+        out.write(header + "\n")
+        sample = target.parent
+        for i in range(rows):
+            month = f"20{23 + (i % 3)}-{1 + i % 12:02d}"
+            values = [month, f"{1 + (i % 997) / 10:.1f}", "measured"] + ["FM-X"] * (len(cols) - 3)
+            out.write(",".join(values[:len(cols)]) + "\n")
+    del sample
+    return target
+
+
+def run_once(argv: list[str], cwd: Path | None = None) -> tuple[float, float, float, int]:
+    """(wall s, cpu s, peak MiB, exit code) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
+
+
+WARM = True
+
+
+def interleave(cmds: dict[str, list[list[str]]], runs: int, warm: bool | None = None) -> dict[str, dict]:
+    """Run each named command (a list of processes run in sequence) `runs` times, A B A B ..."""
+    samples = {k: [] for k in cmds}
+    if WARM if warm is None else warm:  # one untimed pass of each so the page cache is equally warm for both
+        for argvs in cmds.values():
+            for argv in argvs:
+                run_once(argv)
+    for _ in range(runs):
+        for name, argvs in cmds.items():
+            wall = cpu = peak = 0.0
+            for argv in argvs:
+                w, c, m, _rc = run_once(argv)
+                wall, cpu, peak = wall + w, cpu + c, max(peak, m)
+            samples[name].append((wall, cpu, peak))
+    return {k: {"wall": statistics.median(s[0] for s in v), "cpu": statistics.median(s[1] for s in v),
+                "peak": max(s[2] for s in v)} for k, v in samples.items()}
+
+
+def cms(*args: str) -> list[str]:
+    return [PY, "-m", "cms_build.cli", *args]
+
+
+def yaml_files(repo: Path) -> list[Path]:
+    return sorted(p for p in repo.rglob("*.y*ml") if not any(part.startswith(".") for part in p.parts))
+
+
+def bare_yaml(repo: Path) -> list[str]:
+    return [PY, "-c", "import sys,yaml\nfor p in sys.argv[1:]:\n yaml.load(open(p,'rb'),Loader=yaml.CSafeLoader)",
+            *map(str, yaml_files(repo))]
+
+
+def project_loader(repo: Path) -> list[str]:
+    return [PY, "-c", "import sys\nfrom pathlib import Path\nfrom cms_build.yamlsafe import load_file\n"
+            "for p in sys.argv[1:]: load_file(Path(p))", *map(str, yaml_files(repo))]
+
+
+def jsonschema_per_kind(repo: Path) -> list[list[str]]:
+    """check-jsonschema once per kind: the records of each kind against that kind's schema."""
+    import yaml
+    by_kind: dict[str, list[str]] = {}
+    for p in yaml_files(repo):
+        try:
+            data = yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            continue
+        kind = data.get("kind") if isinstance(data, dict) else None
+        schema = ROOT / "schemas" / f"{kind}.schema.json"
+        if kind and schema.is_file():
+            by_kind.setdefault(str(schema), []).append(str(p))
+    exe = shutil.which("check-jsonschema") or "check-jsonschema"
+    return [[exe, "--schemafile", schema, *files] for schema, files in sorted(by_kind.items())]
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+
+    def add(self, what: str, figure: str, target: str, memory: str = "") -> None:
+        self.rows.append((what, figure, target, memory))
+        print(f"| {what} | {figure} | {target} | {memory} |", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="tiny repositories, one run: a smoke test")
+    ap.add_argument("--runs", type=int, default=None)
+    ap.add_argument("--copies", type=int, nargs=2, default=None, metavar=("SMALL", "LARGE"),
+                    help="example copies of the small and large repositories (default 5 20)")
+    ap.add_argument("--rows", type=int, default=None, help="rows of the generated CSV (default 1,000,000)")
+    ap.add_argument("--keep", action="store_true", help="keep the generated repositories")
+    args = ap.parse_args(argv)
+    runs = args.runs or (1 if args.quick else 5)
+    small, large = args.copies or ((1, 1) if args.quick else (5, 20))
+    rows = args.rows or (2000 if args.quick else 1_000_000)
+    global WARM
+    WARM = not args.quick
+    tmp = Path(tempfile.mkdtemp(prefix="cms-bench-"))
+    t = Table()
+    print(f"runs={runs} copies={small}/{large} rows={rows}; medians of whole processes, interleaved")
+    print("| what | figure | target | peak memory |\n|---|---|---|---|")
+    try:
+        s = make_repo(tmp / "small", small)
+        big = s if large == small else make_repo(tmp / "large", large)
+        n_big = len(yaml_files(big))
+        peers = jsonschema_per_kind(big)
+        if args.quick:  # a smoke test: three kinds stand for all, the figure is not comparable
+            peers = peers[:3]
+
+        r = interleave({"cms": [cms("check", str(big), "--as-of", AS_OF, "--fail-on", "info")],
+                        "cj": peers}, runs)
+        t.add(f"`cms check` {n_big} files vs check-jsonschema once per kind (CPU)",
+              f"{r['cms']['cpu'] / r['cj']['cpu']:.3f} ({r['cms']['cpu']:.2f} s / {r['cj']['cpu']:.2f} s)",
+              "≤ 0.10", f"{r['cms']['peak']:.0f} / {r['cj']['peak']:.0f} MiB")
+        r = interleave({"cms": [cms("check", str(big), "--as-of", AS_OF, "--fail-on", "info")],
+                        "bare": [bare_yaml(big)], "loader": [project_loader(big)]}, runs)
+        t.add("`cms check` vs bare CSafeLoader pass (wall)", f"{r['cms']['wall'] / r['bare']['wall']:.2f}×",
+              "≤ 1.5×", f"{r['cms']['peak']:.0f} / {r['bare']['peak']:.0f} MiB")
+        t.add("project loader alone vs that pass (wall)", f"{r['loader']['wall'] / r['bare']['wall']:.2f}×",
+              "≤ 1.1×", f"{r['loader']['peak']:.0f} MiB")
+        # Re-check: a first check after a cache wipe against a second with nothing changed.
+        cache = big / ".cms-cache"
+        first = [PY, "-c", f"import shutil; shutil.rmtree({str(cache)!r}, ignore_errors=True)"]
+        cold, warm = [], []
+        for _ in range(runs):
+            run_once(first)
+            cold.append(run_once(cms("check", str(big), "--as-of", AS_OF, "--fail-on", "info"))[0])
+            warm.append(run_once(cms("check", str(big), "--as-of", AS_OF, "--fail-on", "info"))[0])
+        t.add("re-check, nothing changed, vs the first check (wall)",
+              f"{statistics.median(warm) / statistics.median(cold):.2f}"
+              + ("" if cache.exists() else " (no cache exists)"), "≤ 0.20")
+
+        builds = {}
+        sizes = (("example", EXAMPLE), (f"{small} copies", s), (f"{large} copies", big))
+        if args.quick:  # the smoke test builds one site; the other rows reuse its figure
+            sizes = ((f"{small} copies", s),)
+        for label, repo in sizes:
+            src = repo if repo is not EXAMPLE else make_repo(tmp / "example", 1)
+            out = tmp / f"site-{len(builds)}"
+            run_once(cms("build", str(src), "--as-of", AS_OF, "--out", str(out)))
+            ymls = sorted((src / ".cms-build").glob("*/mkdocs.yml"))
+            cmds = {"cms": [cms("build", str(src), "--as-of", AS_OF, "--out", str(out))]}
+            if ymls:
+                cmds["mkdocs"] = [[PY, "-m", "mkdocs", "build", "-q", "-f", str(ymls[0]),
+                                   "-d", str(tmp / f"plain-{len(builds)}")]]
+            r = interleave(cmds, runs, warm=False)
+            builds[label] = r["cms"]["cpu"]
+            fig = (f"{r['cms']['cpu'] / r['mkdocs']['cpu']:.2f}× CPU" if "mkdocs" in r
+                   else "mkdocs.yml of the build not found")
+            mem = f"{r['cms']['peak']:.0f}" + (f" / {r['mkdocs']['peak']:.0f}" if "mkdocs" in r else "") + " MiB"
+            t.add(f"`cms build` vs plain `mkdocs build` of its Markdown, {label}", fig, "≤ 1.2×", mem)
+        if f"{large} copies" in builds:
+            t.add(f"build at {large} copies vs {small} (CPU)",
+                  f"{builds[f'{large} copies'] / builds[f'{small} copies']:.2f}×", "≤ 4.4× at 20 vs 5 (held)")
+        else:
+            t.add(f"build at {large} copies vs {small} (CPU)", "not measured in --quick", "≤ 4.4× (held)")
+
+        csvrepo = s if args.quick else make_repo(tmp / "csv", 1)
+        csvfile = add_big_csv(csvrepo, rows)
+        r = interleave({"cms": [cms("check", str(csvrepo), "--as-of", AS_OF, "--fail-on", "info")],
+                        "csv": [[PY, "-c", "import csv,sys\nn=0\nfor row in csv.reader(open(sys.argv[1],"
+                                 "newline='',encoding='utf-8')): n+=1", str(csvfile)]]}, runs)
+        t.add(f"`cms check` with one {rows:,}-row CSV vs bare csv.reader pass (wall)",
+              f"{r['cms']['wall'] / r['csv']['wall']:.1f}×", "≤ 2×, ≤ 300 MiB", f"{r['cms']['peak']:.0f} MiB")
+
+        fresh = tmp / "fresh"
+        run_once(cms("init", str(fresh)))
+        imp = interleave({"check": [cms("check", str(fresh), "--as-of", AS_OF)],
+                          "import": [[PY, "-c", "import cms_build.engine, cms_build.cli"]]}, runs)
+        t.add("`cms check` of a fresh `cms init` repository (wall)",
+              f"{imp['check']['wall']:.2f} s, {imp['import']['wall']:.2f} s of it imports", "≤ 0.4 s",
+              f"{imp['check']['peak']:.0f} MiB")
+    finally:
+        if args.keep:
+            print(f"kept: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

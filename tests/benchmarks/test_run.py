@@ -1,0 +1,42 @@
+"""benchmarks/run.py: the generator renames ids per copy, and --quick prints every row of
+issue 19's table (the rows, never the speeds: no speed is asserted in a test)."""
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_copies_get_new_ids(tmp_path):
+    run = _load()
+    repo = run.make_repo(tmp_path / "r", 2)
+    first = (ROOT / "records" / "policy").rglob("*.yaml").__next__()
+    rel = first.relative_to(ROOT / "records" / "policy")
+    original = run._ID_LINE.search(first.read_text(encoding="utf-8")).group(1)
+    copy0 = (repo / "policy" / "copy0" / rel).read_text(encoding="utf-8")
+    copy1 = (repo / "policy" / "copy1" / rel).read_text(encoding="utf-8")
+    assert run._ID_LINE.search(copy0).group(1) == original
+    assert run._ID_LINE.search(copy1).group(1) == f"{original}-C1"
+    # Twice the example's records, settings once.
+    n = len(run.yaml_files(ROOT / "records")) - len(list((ROOT / "records").glob("*.y*ml")))
+    assert len(run.yaml_files(repo)) == 2 * n + len(list((ROOT / "records").glob("*.y*ml")))
+
+
+def test_quick_prints_every_row():
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
+                         capture_output=True, text=True, timeout=600, cwd=ROOT).stdout
+    for row in ("vs check-jsonschema once per kind", "vs bare CSafeLoader pass", "project loader alone",
+                "re-check, nothing changed", "vs plain `mkdocs build`", "build at", "-row CSV vs bare csv.reader",
+                "fresh `cms init` repository"):
+        assert row in out, (row, out)
+    assert out.count("| ≤ ") >= 8 or out.count("≤") >= 8
