@@ -254,7 +254,7 @@ def test_referenced_by_lists_references_made_inside_lists(example_sites):
     """A reference inside a list (credits' retirements[i].claim, an activity line's instrument)
     is listed on the target's page with the field that makes it."""
     site = example_sites["internal"]
-    claim = page(site, "records/neutrality_claim/NC-HQ-2025.html")
+    claim = page(site, "records/neutrality_claim/NCL-HQ-2025.html")
     section = claim[claim.index('id="被以下记录引用"'):] if 'id="被以下记录引用"' in claim else claim
     for credit in ("OC-2025-FS", "OC-2025-WIND"):
         assert f"../offset_credit/{credit}.html" in section, credit
