@@ -1,6 +1,8 @@
 """`cms build` and `cms serve`, added to the cms command by cli._register_optional_commands."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 profile_option = click.option("--profile", type=click.Choice(["internal", "public"]), default="internal",
@@ -48,3 +50,23 @@ def register(cli) -> None:
         from .serve import serve as run_server
         root = _find_root(path)
         run_server(root, _as_of(as_of) if as_of else None, profile=profile, out=out, language=language, port=port)
+
+    @cli.command()
+    @click.argument("path", required=False)
+    @as_of_option
+    @click.option("--clauses", default="", metavar="LIST",
+                  help="Comma-separated clauses (6.1 selects 6.1.x and its items); default: every clause.")
+    @click.option("--profile", type=click.Choice(["internal", "public"]), default="internal", show_default=True,
+                  help="public: only what the public site shows.")
+    @click.option("--out", "out", type=click.Path(dir_okay=False), default="audit-pack.pdf", show_default=True,
+                  help="The PDF to write; the same pack as one HTML file is written beside it (.html).")
+    def pack(path, as_of, clauses, profile, out):
+        """Write the audit pack: cover, contents, matrix, findings, records and results, as PDF and HTML."""
+        from .pack import PackError, write_pack
+        root = _find_root(path)
+        try:
+            pdf, html = write_pack(root, _as_of(as_of), Path(out), [c for c in clauses.split(",") if c.strip()],
+                                   profile=profile)
+        except PackError as exc:
+            raise CmsError(f"the audit pack was not written: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")) from None
+        click.echo(f"wrote {pdf} and {html}")

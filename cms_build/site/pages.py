@@ -35,7 +35,8 @@ DOMAIN_PAGES = {"emissions": urls.EMISSIONS, "assets": urls.TRADING, "trading": 
                 "neutrality": urls.NEUTRALITY}
 META_FIELDS = ("doc_no", "version", "status", "confidentiality", "author", "owner", "reviewed_by",
                "approved_by", "approved_on", "effective", "next_review", "retention_years", "clauses",
-               "supersedes", "tags", "confidential_fields")
+               "supersedes", "tags", "confidential_fields",
+               "clause")  # a nonconformity's clause: linked to the matrix with the others (issue 17 item 12)
 # Envelope fields shown elsewhere on the page or not at all (kind, id and title are the heading).
 NOT_CONTENT = {"kind", "id", "title", "notes", "attachments", *META_FIELDS}
 
@@ -227,6 +228,8 @@ class Pages:
                 value = badge("conf", str(data[key]), t["confidentiality_names"].get(str(data[key]), data[key]))
             elif key == "clauses" and isinstance(data[key], list):
                 value = self.clause_links(data[key], L)
+            elif key == "clause" and isinstance(data[key], (str, int, float)):
+                value = self.clause_links([str(data[key])], L)
             meta.append((rr.field_label((key,)), value))
         meta.append((md(t["file"]), md(record.rel)))
         blocks = rr.blocks(data, NOT_CONTENT)

@@ -452,7 +452,7 @@ def test_example_organization():
     #   R-410A 12 kg: 0.006 t × 677 + 0.006 t × 3170 = 4.062 + 19.02 = 23.082 (AR5)
     #   total 1055.055 + 134.230942 + 54.113536 + 130.028205 + 23.082 = 1396.509683…
     assert n["footprints"]["CF-HQ-2024"]["total"]["value"] == pytest.approx(1396.509683, abs=1e-5)
-    old, new = n["claims"]["NC-HQ-2024"], n["claims"]["NC-HQ-2025"]
+    old, new = n["claims"]["NCL-HQ-2024"], n["claims"]["NCL-HQ-2025"]
     # 2024 claim: E = 1396.509683 + 38.47 = 1434.979683; C = 1400 + 40 = 1440; S = 5.020317
     assert old["balance"]["surplus"]["value"] == pytest.approx(5.020317, abs=1e-5)
     assert old["events"][0]["state"] == "corrected" and old["events"][0]["deadline"] == "2025-08-12"
@@ -463,7 +463,7 @@ def test_example_organization():
     assert new["grade"]["grade"] == "Silver" and new["status"]["status"] == "valid"
     assert new["status"]["last_valid_day"] == "2027-02-28" and new["covered"] is True
     # the 2024 claim was valid on 2025-07-01, with its event open until 2025-08-12
-    then = run(EXAMPLE, dt.date(2025, 7, 1)).results["neutrality"]["claims"]["NC-HQ-2024"]
+    then = run(EXAMPLE, dt.date(2025, 7, 1)).results["neutrality"]["claims"]["NCL-HQ-2024"]
     assert (then["status"]["computed"], then["status"]["deadline"]) == ("correction_pending", "2025-08-12")
     # ... but its balance was short then (1434.979683 - 1400 = 34.98 t before the 40 t of the correction):
     # not valid, and no grade shown
@@ -477,7 +477,7 @@ def test_export_carries_balance_grade_and_status():
     from cms_build.export import export_document
     from tests.conftest import EXAMPLE
     doc = export_document(run(EXAMPLE, dt.date(2026, 6, 30)), "public")
-    c = doc["results"]["neutrality"]["claims"]["NC-HQ-2025"]
+    c = doc["results"]["neutrality"]["claims"]["NCL-HQ-2025"]
     # CF-HQ-2025: 1590 × 0.5703 = 906.777; gas 30e3 Nm3 -> 64.950456; gasoline 16.8 t -> 49.140940;
     # diesel 40.5 t -> 125.384340; R-410A 6 kg -> 0.003 × (677 + 3170) = 11.541; 5 kg -> 9.6175
     # total 906.777 + 64.950456 + 49.140940 + 125.384340 + 11.541 + 9.6175 = 1167.411237

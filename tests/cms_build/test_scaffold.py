@@ -30,16 +30,23 @@ def test_new_record_template_lists_required_and_optional_fields(schemas):
             assert f"\n{required}:" in text, (name, required)
 
 
-def test_skeleton_ids_are_unique_across_kinds_that_share_a_prefix(schemas):
+def test_every_kind_has_its_own_id_prefix(schemas):
+    # issue 17 item 10: NC- was both a nonconformity and a neutrality claim
+    by_prefix = {}
+    for name, kind in schemas.kinds.items():
+        by_prefix.setdefault(kind.id_prefix, []).append(name)
+    assert {p: ks for p, ks in by_prefix.items() if len(ks) > 1} == {}
+    assert (schemas.kinds["nonconformity"].id_prefix, schemas.kinds["neutrality_claim"].id_prefix) == ("NC", "NCL")
+
+
+def test_skeleton_ids_never_give_an_existing_id_a_twin(schemas):
     from cms_build.scaffold import skeleton_ids
-    assert schemas.kinds["nonconformity"].id_prefix == schemas.kinds["neutrality_claim"].id_prefix == "NC"
     ids = skeleton_ids(schemas, sorted(schemas.kinds))
     assert len(set(ids.values())) == len(ids)
-    # the common kind keeps NC-001 whatever subsystems are adopted
-    assert (ids["nonconformity"], ids["neutrality_claim"]) == ("NC-001", "NC-002")
+    assert (ids["nonconformity"], ids["neutrality_claim"]) == ("NC-001", "NCL-001")
     # an existing record of another kind is never given a twin; one of the same kind is found again
-    ids = skeleton_ids(schemas, ["neutrality_claim", "policy"], {"NC-001": "nonconformity", "POL-001": "policy"})
-    assert ids == {"neutrality_claim": "NC-002", "policy": "POL-001"}
+    ids = skeleton_ids(schemas, ["neutrality_claim", "policy"], {"NCL-001": "nonconformity", "POL-001": "policy"})
+    assert ids == {"neutrality_claim": "NCL-002", "policy": "POL-001"}
 
 
 def test_cms_new_refuses_an_id_with_a_line_break_and_one_differing_only_in_case(org):

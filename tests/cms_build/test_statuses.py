@@ -92,8 +92,8 @@ def test_the_example_statuses():
     from cms_build.engine import run
     from tests.conftest import EXAMPLE
     s = run(EXAMPLE, AS_OF).statuses
-    assert (s["NC-HQ-2025"]["status"], s["NC-HQ-2025"]["grade"]) == ("valid", "Silver")
-    assert (s["NC-HQ-2024"]["status"], s["NC-HQ-2024"]["grade"]) == ("superseded", None)
+    assert (s["NCL-HQ-2025"]["status"], s["NCL-HQ-2025"]["grade"]) == ("valid", "Silver")
+    assert (s["NCL-HQ-2024"]["status"], s["NCL-HQ-2024"]["grade"]) == ("superseded", None)
     assert (s["TGT-2026-ORG"]["status"], s["TGT-2026-ORG"]["tone"]) == ("behind", "warn")
     assert s["ETS-2025"]["status"] == "open" and s["ETS-2024"]["status"] == "met"
     assert s["CA-2025-02"]["status"] == "in_progress"  # due 2026-09-30
@@ -108,5 +108,5 @@ def test_workbook_has_the_statuses_sheet(tmp_path):
     path = tmp_path / "t.xlsx"
     write_workbook(run(EXAMPLE, AS_OF), path)
     rows = {r[0]: r for r in load_workbook(path)["状态 Statuses"].iter_rows(min_row=2, values_only=True)}
-    assert rows["NC-HQ-2025"][1:5] == ("claim", "valid", "valid", "Silver")
-    assert rows["NC-HQ-2024"][4] is None  # superseded: no current grade
+    assert rows["NCL-HQ-2025"][1:5] == ("claim", "valid", "valid", "Silver")
+    assert rows["NCL-HQ-2024"][4] is None  # superseded: no current grade

@@ -254,12 +254,18 @@ def test_referenced_by_lists_references_made_inside_lists(example_sites):
     """A reference inside a list (credits' retirements[i].claim, an activity line's instrument)
     is listed on the target's page with the field that makes it."""
     site = example_sites["internal"]
-    claim = page(site, "records/neutrality_claim/NC-HQ-2025.html")
+    claim = page(site, "records/neutrality_claim/NCL-HQ-2025.html")
     section = claim[claim.index('id="被以下记录引用"'):] if 'id="被以下记录引用"' in claim else claim
     for credit in ("OC-2025-FS", "OC-2025-WIND"):
         assert f"../offset_credit/{credit}.html" in section, credit
     instrument = page(site, "records/measuring_instrument/MI-BJ1-BS-1.html")
     assert "../activity_data/AD-2025-BJ1-U1-COAL.html" in instrument
+
+
+def test_a_nonconformity_links_its_clause_to_the_matrix(example_sites):
+    # records/improvement/NC-2025-01.yaml says clause: 9.1.1 (issue 17 item 12)
+    nc = page(example_sites["internal"], "records/nonconformity/NC-2025-01.html")
+    assert '../../matrix.html#clause-9-1-1' in nc
 
 @pytest.mark.parametrize("profile", ["internal", "public"])
 def test_hostile_values_reach_no_page_as_markup(org, tmp_path, profile):
