@@ -502,8 +502,8 @@ def _activity(env: _Env, spec: dict, name: str, symbol: str, base: tuple) -> tup
     return t, units.registry().Quantity(total, unit)
 
 
-def _csv_rows(env: _Env, fspec: dict, base: tuple) -> list[tuple]:
-    rel_path = fspec.get("path")
+def _data_file(env: "_Env", rel_path, base: tuple, what: str) -> Path:
+    """The file a line attaches (a CSV of readings), resolved inside the repository."""
     if env.record is not None and env.root is not None:
         path = env.record.resolve_file(env.root, rel_path)
     elif env.root is not None and isinstance(rel_path, str):
@@ -511,8 +511,14 @@ def _csv_rows(env: _Env, fspec: dict, base: tuple) -> list[tuple]:
     else:
         path = Path(rel_path) if isinstance(rel_path, str) else None
     if path is None or not path.is_file():
-        raise CalcError(f"the data file '{rel_path}' cannot be read", base + ("path",),
+        raise CalcError(f"the {what} '{rel_path}' cannot be read", base + ("path",),
                         "add the CSV file next to the record, or correct the path")
+    return path
+
+
+def _csv_rows(env: _Env, fspec: dict, base: tuple) -> list[tuple]:
+    rel_path = fspec.get("path")
+    path = _data_file(env, rel_path, base, "data file")
     try:
         file_rel = path.relative_to(env.root.resolve()).as_posix() if env.root is not None else str(rel_path)
     except ValueError:
@@ -977,15 +983,7 @@ def _cems(env: _Env) -> tuple[list, Traced]:
         rho_t_per_nm3 = _mag(density.quantity, "t/Nm3")
     # the file
     rel_path = spec.get("path")
-    if env.record is not None and env.root is not None:
-        path = env.record.resolve_file(env.root, rel_path)
-    elif env.root is not None and isinstance(rel_path, str):
-        path = (env.root / rel_path).resolve()
-    else:
-        path = Path(rel_path) if isinstance(rel_path, str) else None
-    if path is None or not path.is_file():
-        raise CalcError(f"the CEMS file '{rel_path}' cannot be read", base + ("path",),
-                        "add the CSV file next to the record, or correct the path")
+    path = _data_file(env, rel_path, base, "CEMS file")
     if path.stat().st_size > CEMS_MAX_BYTES:
         raise CalcError(f"the CEMS file '{rel_path}' is larger than {CEMS_MAX_BYTES // (1024 * 1024)} MiB", base + ("path",),
                         "split it into one file per stack and year")

@@ -99,6 +99,9 @@ def test_planned_facility_counts_from_its_planned_start(org, start, flagged):
                                       operating_status="under_construction", planned_start=start))
     put(org, "sources", org.record("emission_source", "SRC-NEW", facility="FAC-NEW", category="fuel_combustion",
                                    fuel="natural_gas", method="emission_factor"))
+    # A.8.2.2: the new unit's design review, so that only the rule under test speaks
+    put(org, "design", org.record("design_review", "DR-NEW", subject="FAC-NEW", subject_type="facility",
+                                  review_date="2025-01-05", emission_consideration="efficient unit chosen"))
     put(org, "monitoring", org.record("monitoring_plan", "MP-1", **plan(sources=plan_sources() + [
         {"source": "SRC-NEW", "method": "emission_factor", "items": [
             {"parameter": p, "basis": "default", "method": "m", "frequency": "f", "responsible": "r", "record_form": "x"}
