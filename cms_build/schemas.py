@@ -11,6 +11,9 @@ A kind schema carries, besides standard JSON Schema, a few annotations the engin
   file's rows: a public build publishes such a table with only the columns it shows (publish.py);
 - ``x-confidentiality``: on a property, the lowest build profile that may publish it
   (``internal`` or ``confidential``); public builds leave such fields out.
+- ``x-enum-titles``: beside an ``enum`` of strings, ``{value: {"zh": "中文", "en": "English"}}``:
+  the words the site, ``cms show``, ``cms new`` and the editor show for each value (read by
+  ``enum_title``; tests/cms_build/test_schemas.py requires both labels for every value).
 
 Schemas refer to the shared definitions (envelope, common types) by relative ``$ref``,
 resolved through one registry built from every schema file.
@@ -233,6 +236,22 @@ def _collect(schemas: SchemaSet, node, pattern: tuple, kind: Kind, depth: int, b
     for key in ("then", "else"):
         if isinstance(node.get(key), dict):
             _collect(schemas, node[key], pattern, kind, depth + 1, base)
+
+
+def enum_title(schema: dict, value, language: str = "zh"):
+    """The label of an enum value in a language (x-enum-titles), or None when the schema has none.
+
+    The array items of a list field share the item schema: pass the item's schema."""
+    if not isinstance(schema, dict) or not isinstance(value, str):
+        return None
+    titles = schema.get("x-enum-titles")
+    if not isinstance(titles, dict) and isinstance(schema.get("items"), dict):
+        titles = schema["items"].get("x-enum-titles")
+    entry = titles.get(value) if isinstance(titles, dict) else None
+    if not isinstance(entry, dict):
+        return None
+    text = entry.get("en" if language == "en" else "zh") or entry.get("zh") or entry.get("en")
+    return str(text) if text else None
 
 
 def values_at(data, pattern: tuple, prefix: tuple = ()):

@@ -15,7 +15,7 @@ import yaml
 
 from ..paths import bundled, read_repo_bytes
 from ..publish import RESTRICTED, View
-from ..schemas import SCHEMA_BASE, values_at
+from ..schemas import SCHEMA_BASE, enum_title, values_at
 from . import urls
 from .history import History
 
@@ -114,12 +114,8 @@ class SiteModel:
         return str(schema.get("description") or "")
 
     def enum_label(self, kind: str, path: tuple, value) -> str:
-        """An enum value with its title when the schema gives one (x-enum-titles[-en])."""
-        schema = self.field_schema(kind, path)
-        titles = schema.get("x-enum-titles-en" if self.lang == "en" else "x-enum-titles")
-        if isinstance(titles, dict) and isinstance(value, str) and value in titles:
-            return f"{titles[value]} ({value})"
-        return value
+        """An enum value as the words of the site language (schemas.enum_title), else the value."""
+        return enum_title(self.field_schema(kind, path), value, self.lang) or value
 
     # -- records --------------------------------------------------------------------------
     def data(self, record) -> dict:
