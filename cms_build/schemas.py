@@ -158,6 +158,25 @@ class SchemaSet:
         self.kinds[kind.name] = kind
 
     # -- lookups -------------------------------------------------------------------------
+    def enum_words(self, language: str = "zh") -> dict:
+        """value -> label of every enum value of every schema, for computed results whose keys or
+        values are enum values (a method, a category, a market) and carry no field path. A value
+        labelled differently by two schemas takes the label most schemas give (ties: sorted)."""
+        cache = self.__dict__.setdefault("_enum_words", {})
+        if language not in cache:
+            votes: dict = {}
+            for _uri, (doc, _path) in sorted(self.documents.items()):
+                for node in _enum_nodes(doc, 0):
+                    for value in node["enum"]:
+                        if not isinstance(value, str) or len(value) <= 2:  # "a", "A", "en": too short to
+                            continue  # be known as an enum value outside its field
+                        text = enum_title(node, value, language)
+                        if text:
+                            votes.setdefault(value, {}).setdefault(text, 0)
+                            votes[value][text] += 1
+            cache[language] = {v: sorted(c.items(), key=lambda tc: (-tc[1], tc[0]))[0][0] for v, c in votes.items()}
+        return cache[language]
+
     def resolve(self, ref: str, base: str) -> tuple[dict, str]:
         resolved = self.registry.resolver(base_uri=base).lookup(ref)
         return resolved.contents, urljoin(base, ref).split("#", 1)[0] or base
@@ -236,6 +255,17 @@ def _collect(schemas: SchemaSet, node, pattern: tuple, kind: Kind, depth: int, b
     for key in ("then", "else"):
         if isinstance(node.get(key), dict):
             _collect(schemas, node[key], pattern, kind, depth + 1, base)
+
+
+def _enum_nodes(node, depth: int):
+    if isinstance(node, dict) and depth < 60:
+        if isinstance(node.get("enum"), list) and isinstance(node.get("x-enum-titles"), dict):
+            yield node
+        for v in node.values():
+            yield from _enum_nodes(v, depth + 1)
+    elif isinstance(node, list) and depth < 60:
+        for v in node:
+            yield from _enum_nodes(v, depth + 1)
 
 
 def enum_title(schema: dict, value, language: str = "zh"):

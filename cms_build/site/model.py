@@ -117,6 +117,20 @@ class SiteModel:
         """An enum value as the words of the site language (schemas.enum_title), else the value."""
         return enum_title(self.field_schema(kind, path), value, self.lang) or value
 
+    def value_words(self, value):
+        """A computed value or key that is an enum value, as words: a method, a category, a
+        gas origin; a market key such as ``national_ets:CEA:2021`` labels its scheme
+        (全国碳排放权交易市场 · CEA · 2021). None when it is no enum value."""
+        if not isinstance(value, str) or not value:
+            return None
+        words = self.schemas.enum_words(self.lang)
+        if value in words:
+            return words[value]
+        head, sep, rest = value.partition(":")
+        if sep and head in words and rest:
+            return " · ".join([words[head], *rest.split(":")])
+        return None
+
     # -- records --------------------------------------------------------------------------
     def data(self, record) -> dict:
         """The record's fields as the View shows them (ids of unpublished records hidden)."""

@@ -39,7 +39,10 @@ def is_scalar(value) -> bool:
 def result_key(model, name) -> str:
     """A result key in the site language (strings.yaml result_keys), else the key itself."""
     names = model.t["result_keys"] if isinstance(model.t.get("result_keys"), dict) else {}
-    return str(names.get(name) or (str(name).replace("_", " ") if model.lang == "en" else name))
+    if names.get(name):
+        return str(names[name])
+    words = model.value_words(name) if hasattr(model, "value_words") else None
+    return words or (str(name).replace("_", " ") if model.lang == "en" else str(name))
 
 
 _SOURCE_KEYS = {"record", "kind", "path", "file", "line", "col", "csv"}
@@ -254,7 +257,7 @@ class TraceRenderer:
         if trace.get("formula"):
             summary.append(Md(f'{md(t["trace_formula"])}: <span class="cms-formula">{md(trace["formula"])}</span>'))
         if trace.get("method"):
-            summary.append(Md(f'{md(t["trace_method"])}: {md(trace["method"])}'))
+            summary.append(Md(f'{md(t["trace_method"])}: {md(self.m.value_words(trace["method"]) or trace["method"])}'))
         if trace.get("restricted"):
             summary.append(restricted(t))
         lines.append(str(join(summary, Md(" · "))))
@@ -324,7 +327,8 @@ class ResultRenderer:
             return self.link.to(self.m.page_of(value), value)  # a record id: link it
         if value == RESTRICTED:
             return restricted(self.t)
-        return md(value)
+        words = self.m.value_words(value)  # an enum value (method, category, market key) as words
+        return md(words if words else value)
 
     def render(self, value, level: int = 2, path: tuple = (), title: str = "") -> list[str]:
         lines: list[str] = []
