@@ -175,8 +175,10 @@ def validate(path, fmt, output):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "sarif"]), default="text", show_default=True)
 @click.option("--changed-since", "changed_since", metavar="REF",
               help="Report only findings a change since this git revision is answerable for.")
+@click.option("--language", type=click.Choice(["zh", "en"]), default=None,
+              help="Show each finding's rule title in this language (messages and hints are English).")
 @output_option
-def check(path, as_of, fail_on, fmt, changed_since, output):
+def check(path, as_of, fail_on, fmt, changed_since, output, language):
     """Everything: schemas, references, computations and every rule of the standard."""
     from .formats import render
     result = _run(path, as_of)
@@ -188,7 +190,8 @@ def check(path, as_of, fail_on, fmt, changed_since, output):
             result.findings = affected_findings(result, changed, removed_record_ids(result.root, changed_since, changed))
         except GitError as exc:
             raise CmsError(f"--changed-since: {exc}") from None
-    _write(render(fmt, result, fail_on=fail_on, color=(fmt == "text" and not output and sys.stdout.isatty())), output)
+    _write(render(fmt, result, fail_on=fail_on, color=(fmt == "text" and not output and sys.stdout.isatty()),
+                  language=language), output)
     sys.exit(1 if result.failing(fail_on) else 0)
 
 
