@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import charts, urls
-from .escape import Md, fmt_number, join, md, text
+from .escape import Md, fmt_number, fmt_value, join, md, text
 from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge, status_legend
 
 EMISSIONS_YEAR = "emissions/{year}.md"
@@ -100,7 +100,7 @@ class Domain:
         if isinstance(value, bool):
             return md(self.t["bool_yes"] if value else self.t["bool_no"])
         if isinstance(value, (int, float)):
-            return join([md(fmt_number(value)), md(unit)], " ") if unit else md(fmt_number(value))
+            return md(fmt_value(value, unit))  # the site's one number format (escape.fmt_value)
         return md(value)
 
     def tv(self, traced) -> Md:

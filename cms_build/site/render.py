@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from ..publish import RESTRICTED
-from .escape import Md, fmt_number, join, md
+from .escape import Md, fmt_number, fmt_value, join, md
 from .urls import Linker, anchor
 
 MAX_DEPTH = 8
@@ -208,7 +208,7 @@ class TraceRenderer:
             return restricted(self.t)
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             return join([md(v), md(unit)], " ") if unit else md(v)
-        return join([md(fmt_number(v)), md(unit)], " ") if unit else md(fmt_number(v))
+        return md(fmt_value(v, unit))  # the site's one number format (escape.fmt_value)
 
     def source(self, src) -> Md:
         t = self.t
