@@ -225,8 +225,10 @@ class TraceRenderer:
                 else self.link.to(self.m.page_of(rid), rid)
         if "library" in src:
             parts = [md(t["source_library"]), md(src.get("library")), md(src.get("citation", ""))]
-            if src.get("second_hand"):
-                parts.append(md(f"({t['trace_second_hand']})"))
+            # one neutral line per factor: its source and whether it was checked against the
+            # original (factors.py second_hand), never a warning box
+            if "second_hand" in src:
+                parts.append(md(t["factor_unchecked"] if src.get("second_hand") else t["factor_checked"]))
             return join([p for p in parts if str(p)], " · ")
         if "step" in src:
             return md(f"{t['trace_steps']} {src.get('step')}")

@@ -144,3 +144,18 @@ def test_chart_text_is_xml_text_and_shows_invisible_characters():
 def test_one_number_format(value, unit, share, expected):
     from cms_build.site.escape import fmt_value
     assert fmt_value(value, unit, share=share) == expected
+
+
+@pytest.mark.parametrize("second_hand, expected", [(True, "转引，未与原文核对"), (False, "已与原文核对")])
+def test_a_factor_citation_is_one_neutral_line(second_hand, expected):
+    """Issue 17 item 11: source and whether it was checked against the original, no warning."""
+    from cms_build.site.model import Strings, load_strings
+    from cms_build.paths import bundled
+    from cms_build.site.render import TraceRenderer
+
+    class Model:
+        t = Strings(load_strings(str(bundled("site")))["zh"])
+    renderer = TraceRenderer(Model(), "emissions/index.md")
+    line = str(renderer.source({"library": "MEE 2022", "citation": "表A.1", "second_hand": second_hand}))
+    assert line == f"缺省值库 · MEE 2022 · 表A.1 · {expected}".replace("缺省值库", str(Model.t["source_library"]))
+    assert "warning" not in line and "admonition" not in line
