@@ -192,8 +192,10 @@ def validate(path, fmt, output):
               help="Report only findings a change since this git revision is answerable for.")
 @click.option("--jobs", type=click.IntRange(1, 64), help="A group: check this many entities at once (README: Groups).")
 @click.option("--fetch", is_flag=True, help="A group: clone entities given by git URL at their pinned commit into .cms-cache/.")
+@click.option("--language", type=click.Choice(["zh", "en"]), default=None,
+              help="Show each finding's rule title in this language (messages and hints are English).")
 @output_option
-def check(path, as_of, fail_on, fmt, changed_since, output, jobs=None, fetch=False):
+def check(path, as_of, fail_on, fmt, changed_since, output, jobs=None, fetch=False, language=None):
     """Everything: schemas, references, computations and every rule of the standard.
 
     Example: cms check records --as-of 2026-06-30 --fail-on warning
@@ -210,7 +212,8 @@ def check(path, as_of, fail_on, fmt, changed_since, output, jobs=None, fetch=Fal
             result.findings = affected_findings(result, changed, removed_record_ids(result.root, changed_since, changed))
         except GitError as exc:
             raise CmsError(f"--changed-since: {exc}") from None
-    _write(render(fmt, result, fail_on=fail_on, color=(fmt == "text" and not output and use_color())), output)
+    _write(render(fmt, result, fail_on=fail_on, color=(fmt == "text" and not output and use_color()),
+                  language=language), output)
     sys.exit(1 if result.failing(fail_on) else 0)
 
 

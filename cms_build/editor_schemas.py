@@ -40,6 +40,13 @@ def _inline(schemas: SchemaSet, node, base: str, depth: int = 0):
             out[key] = {name: _inline(schemas, sub, base, depth + 1) for name, sub in value.items()}
         else:
             out[key] = _inline(schemas, value, base, depth + 1)
+    titles = out.get("x-enum-titles")
+    if isinstance(out.get("enum"), list) and isinstance(titles, dict):
+        # hover text: each value with its label in both languages (x-enum-titles)
+        words = [f"{v}: {(titles.get(v) or {}).get('zh', '')} / {(titles.get(v) or {}).get('en', '')}"
+                 for v in out["enum"] if isinstance(v, str)]
+        out["enumDescriptions"] = [w.split(": ", 1)[1] for w in words]
+        out["description"] = "\n".join(([str(out["description"])] if out.get("description") else []) + words)
     return out
 
 

@@ -72,3 +72,27 @@ class Issue:
     hint: str = ""
     severity: str | None = None
     clauses: tuple[str, ...] = field(default_factory=tuple)
+
+
+# Rule and computation titles are written "中文 English" (CONTRIBUTING, "A rule is a decorated
+# function"): the Chinese part, then the English part, which holds no Chinese character.
+# A build or `cms check --language` shows one of them; messages and hints of the rules are
+# English (not yet translated: a later task), shown as they are.
+def split_title(title: str) -> tuple[str, str]:
+    """("中文", "English") of a bilingual title; a one-language title gives "" for the other."""
+    text = str(title or "").strip()
+    last_cjk = max((i for i, ch in enumerate(text) if ord(ch) > 0x2E7F), default=-1)
+    if last_cjk < 0:
+        return "", text
+    # the English part starts at the first space after the last Chinese character (closing
+    # brackets and digits that belong to the Chinese part, e.g. "（附录D）", stay with it)
+    cut = text.find(" ", last_cjk)
+    if cut < 0:
+        return text, ""
+    return text[:cut].strip(), text[cut:].strip()
+
+
+def title_in(title: str, language: str) -> str:
+    """The title in a language, the other when it has only that one."""
+    zh, en = split_title(title)
+    return (en or zh) if language == "en" else (zh or en)

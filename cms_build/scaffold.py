@@ -70,6 +70,9 @@ def render_skeleton(schemas: SchemaSet, kind_name: str, record_id: str, language
         prop = props.get(name, ({}, None))[0]
         label = _label(prop, language)
         comment = f"  # {label}" if label else ""
+        choices = _choices(prop, language)
+        if choices:  # the values an enum field takes, each with its label (x-enum-titles)
+            comment = (comment or "  #") + f" [{choices}]"
         if name in fixed:
             lines.append(f"{name}: {fixed[name]}{comment}")
         elif name in required:
@@ -262,3 +265,13 @@ def _instance(schemas, node, base, ids_by_kind, today, depth, missing=None):
             if re.search(pattern, candidate):
                 return candidate
     return PLACEHOLDER
+
+
+def _choices(prop: dict, language: str) -> str:
+    """ "coal = 煤, gas = 天然气" for an enum field (or a list of enum values), in the language."""
+    from .schemas import enum_title
+    node = prop.get("items") if isinstance(prop.get("items"), dict) and "enum" not in prop else prop
+    values = node.get("enum") if isinstance(node, dict) else None
+    if not isinstance(values, list) or not isinstance(node.get("x-enum-titles"), dict):
+        return ""
+    return ", ".join(f"{v} = {enum_title(node, v, language) or v}" for v in values if isinstance(v, str))

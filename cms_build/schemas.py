@@ -11,6 +11,9 @@ A kind schema carries, besides standard JSON Schema, a few annotations the engin
   file's rows: a public build publishes such a table with only the columns it shows (publish.py);
 - ``x-confidentiality``: on a property, the lowest build profile that may publish it
   (``internal`` or ``confidential``); public builds leave such fields out.
+- ``x-enum-titles``: beside an ``enum`` of strings, ``{value: {"zh": "中文", "en": "English"}}``:
+  the words the site, ``cms show``, ``cms new`` and the editor show for each value (read by
+  ``enum_title``; tests/cms_build/test_schemas.py requires both labels for every value).
 
 Schemas refer to the shared definitions (envelope, common types) by relative ``$ref``,
 resolved through one registry built from every schema file.
@@ -155,6 +158,25 @@ class SchemaSet:
         self.kinds[kind.name] = kind
 
     # -- lookups -------------------------------------------------------------------------
+    def enum_words(self, language: str = "zh") -> dict:
+        """value -> label of every enum value of every schema, for computed results whose keys or
+        values are enum values (a method, a category, a market) and carry no field path. A value
+        labelled differently by two schemas takes the label most schemas give (ties: sorted)."""
+        cache = self.__dict__.setdefault("_enum_words", {})
+        if language not in cache:
+            votes: dict = {}
+            for _uri, (doc, _path) in sorted(self.documents.items()):
+                for node in _enum_nodes(doc, 0):
+                    for value in node["enum"]:
+                        if not isinstance(value, str) or len(value) <= 2:  # "a", "A", "en": too short to
+                            continue  # be known as an enum value outside its field
+                        text = enum_title(node, value, language)
+                        if text:
+                            votes.setdefault(value, {}).setdefault(text, 0)
+                            votes[value][text] += 1
+            cache[language] = {v: sorted(c.items(), key=lambda tc: (-tc[1], tc[0]))[0][0] for v, c in votes.items()}
+        return cache[language]
+
     def resolve(self, ref: str, base: str) -> tuple[dict, str]:
         resolved = self.registry.resolver(base_uri=base).lookup(ref)
         return resolved.contents, urljoin(base, ref).split("#", 1)[0] or base
@@ -233,6 +255,33 @@ def _collect(schemas: SchemaSet, node, pattern: tuple, kind: Kind, depth: int, b
     for key in ("then", "else"):
         if isinstance(node.get(key), dict):
             _collect(schemas, node[key], pattern, kind, depth + 1, base)
+
+
+def _enum_nodes(node, depth: int):
+    if isinstance(node, dict) and depth < 60:
+        if isinstance(node.get("enum"), list) and isinstance(node.get("x-enum-titles"), dict):
+            yield node
+        for v in node.values():
+            yield from _enum_nodes(v, depth + 1)
+    elif isinstance(node, list) and depth < 60:
+        for v in node:
+            yield from _enum_nodes(v, depth + 1)
+
+
+def enum_title(schema: dict, value, language: str = "zh"):
+    """The label of an enum value in a language (x-enum-titles), or None when the schema has none.
+
+    The array items of a list field share the item schema: pass the item's schema."""
+    if not isinstance(schema, dict) or not isinstance(value, str):
+        return None
+    titles = schema.get("x-enum-titles")
+    if not isinstance(titles, dict) and isinstance(schema.get("items"), dict):
+        titles = schema["items"].get("x-enum-titles")
+    entry = titles.get(value) if isinstance(titles, dict) else None
+    if not isinstance(entry, dict):
+        return None
+    text = entry.get("en" if language == "en" else "zh") or entry.get("zh") or entry.get("en")
+    return str(text) if text else None
 
 
 def values_at(data, pattern: tuple, prefix: tuple = ()):

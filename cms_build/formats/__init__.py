@@ -17,9 +17,19 @@ def display_path(result, rel: str) -> str:
         return rel
 
 
-def render(fmt: str, result, *, fail_on: str = "error", color: bool = False) -> str:
+def render(fmt: str, result, *, fail_on: str = "error", color: bool = False, language: str | None = None) -> str:
+    """Findings in a format; with a language, rule titles in that language only
+    (findings.title_in: titles are "中文 English"; messages and hints are English)."""
     from . import github, json_, junit, sarif, text
     module = {"text": text, "json": json_, "github": github, "junit": junit, "sarif": sarif}[fmt]
+    if language:
+        from ..findings import title_in
+        import copy
+        import dataclasses
+        result = copy.copy(result)  # the run's findings stay as they are: a copy with one language
+        result.findings = [dataclasses.replace(f, title=title_in(f.title, language)) for f in result.findings]
+        if fmt == "text":
+            return module.render(result, fail_on=fail_on, color=color, titles=True)
     return module.render(result, fail_on=fail_on, color=color)
 
 

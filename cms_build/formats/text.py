@@ -31,7 +31,7 @@ def terminal_safe(text: str, indent: str = "") -> str:
     return _CONTROL.sub(lambda m: _visible(m.group()), text).replace("\t", " ").replace("\n", "\n" + indent)
 
 
-def render(result, *, fail_on: str = "error", color: bool = False) -> str:
+def render(result, *, fail_on: str = "error", color: bool = False, titles: bool = False) -> str:
     def style(text, **kw):
         return click.style(text, **kw) if color else text
 
@@ -46,6 +46,8 @@ def render(result, *, fail_on: str = "error", color: bool = False) -> str:
         clauses = f" [{', '.join(f.clauses)}]" if f.clauses else ""
         lines.append(f"{style(where, bold=True)} {sev} {style(f.rule, dim=True)} "
                      f"{terminal_safe(f.message, '    ')}{clauses}")
+        if titles and f.title:  # `cms check --language`: the rule's title in that language
+            lines.append(f"    {style('rule:', dim=True)} {terminal_safe(f.title, '    ')}")
         if f.hint:
             lines.append(f"    {style('hint:', dim=True)} {terminal_safe(f.hint, '    ')}")
     if lines:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import charts, urls
-from .escape import Md, fmt_number, join, md, text
+from .escape import Md, fmt_number, fmt_value, join, md, text
 from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge, status_legend
 
 EMISSIONS_YEAR = "emissions/{year}.md"
@@ -91,13 +91,17 @@ class Domain:
         self.traces = TraceRenderer(model, self.page, self.key)
 
     # -- small pieces -------------------------------------------------------------------
+    def word(self, value) -> Md:
+        """An enum value (offset kind, category, market key) in the words of the site language."""
+        return md(self.m.value_words(value) or value)
+
     def num(self, value, unit: str = "") -> Md:
         if value is None:
             return md("—")
         if isinstance(value, bool):
             return md(self.t["bool_yes"] if value else self.t["bool_no"])
         if isinstance(value, (int, float)):
-            return join([md(fmt_number(value)), md(unit)], " ") if unit else md(fmt_number(value))
+            return md(fmt_value(value, unit))  # the site's one number format (escape.fmt_value)
         return md(value)
 
     def tv(self, traced) -> Md:
@@ -502,7 +506,7 @@ class Trading(Domain):
                     sources = join([self.traces.source(i.get("source")) for i in inputs or [] if isinstance(i, dict)
                                     and i.get("source")], Md("<br>"))
                     rows.append((md(line.get(f"group_{lang}") or line.get("group_zh", "")),
-                                 md(line.get(f"label_{lang}") or line.get("label_zh", "")), md(line.get("description", "")),
+                                 md(line.get(f"label_{lang}") or line.get("label_zh", "")), self.word(line.get("description", "")),
                                  self.num(line.get("quantity"), "t" if line.get("quantity") is not None else ""),
                                  self.tv(value), sources))
                 total = sheet.get(f"total_{side}")
@@ -531,7 +535,7 @@ class Trading(Domain):
                 for p in entry.get("periods") or []:
                     if not isinstance(p, dict):
                         continue
-                    rows.append((self.rec(account), md(key), md(p.get("year", "")),
+                    rows.append((self.rec(account), self.word(key), md(p.get("year", "")),
                                  *[self.num(p.get(k)) for k in ("opening", "allocation", "purchases", "sales",
                                                                 "surrenders", "retirements", "transfers", "financing")],
                                  self.tv(p.get("closing"))))
@@ -705,7 +709,7 @@ class Neutrality(Domain):
                                       + ([md(f"({grade['computed_grade']}: {t['grade_not_current']})")]
                                          if grade.get("current") is False and grade.get("computed_grade") else [])
                                       + ([md(grade.get("reason", ""))] if grade.get("reason") else []), " — ")),
-                (md(t["offset_kinds"]), md(", ".join(map(str, c.get("offset_kinds") or [])))),
+                (md(t["offset_kinds"]), md(", ".join(str(self.m.value_words(k) or k) for k in c.get("offset_kinds") or []))),
                 (md(t["covered"]), self.num(c.get("covered"))),
                 (md(t["reduction_share"]), self.tv(c.get("reduction_share")))]
         for key in ("last_valid_day", "deadline", "days_left", "withdraw_from"):
@@ -729,8 +733,8 @@ class Neutrality(Domain):
         if credits:
             body += [md(t["credit_grades"]), self.pages_table(
                 [t["credit"], t["grade"], t["reason"], t["category"], t["offset_kind"], t["vintage"], t["quantity"]],
-                [(self.rec(g.get("credit")), md(g.get("grade") or "—"), md(g.get("reason", "")), md(g.get("category", "")),
-                  md(g.get("offset_kind", "")), md(g.get("vintage_year", "")), self.num(g.get("quantity"))) for g in credits])]
+                [(self.rec(g.get("credit")), md(g.get("grade") or "—"), md(g.get("reason", "")), self.word(g.get("category", "")),
+                  self.word(g.get("offset_kind", "")), md(g.get("vintage_year", "")), self.num(g.get("quantity"))) for g in credits])]
         events = [e for e in c.get("events") or [] if isinstance(e, dict)]
         if events:
             body += [md(t["events"]), self.pages_table(

@@ -152,3 +152,35 @@ def fmt_number(value, digits: int = 6) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+# One notation per unit on the site (issue 17 item 6): superscripts, 10⁴ for 万 as a factor.
+_UNIT_WORDS = [("10^4", "10⁴"), ("10e4", "10⁴"), ("1e4", "10⁴"), ("Nm3", "Nm³"), ("m3", "m³"), ("m2", "m²")]  # tCO2e stays plain
+TONNE_UNITS = {"t", "tCO2", "tCO2e"}  # emission masses: two decimals, always
+SHARE_UNITS = {"fraction", "ratio", "share", "1"}  # a share 0..1: shown as a percentage
+
+
+def fmt_unit(unit) -> str:
+    """A unit in the site's one notation: "10^4 Nm3" -> "10⁴ Nm³", "tCO2e/万元" stays."""
+    text = str(unit or "").strip()
+    for plain, shown in _UNIT_WORDS:
+        text = text.replace(plain, shown)
+    if text.startswith("10⁴") and not text.startswith("10⁴ "):
+        text = "10⁴ " + text[3:]
+    return text
+
+
+def fmt_value(value, unit="", *, share: bool = False) -> str:
+    """A quantity as the site shows it everywhere: thousands separators; tonnes of CO2(e) with two
+    decimals; a share (unit fraction/ratio, or share=True) as a percentage with one decimal;
+    other numbers by fmt_number; the unit in fmt_unit's notation."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (
+            float("inf"), float("-inf")):
+        text = fmt_number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+        return f"{text} {fmt_unit(unit)}".strip() if unit else text
+    unit_text = str(unit or "").strip()
+    if share or unit_text in SHARE_UNITS:
+        return f"{value * 100:,.1f} %"
+    if unit_text in TONNE_UNITS:
+        return f"{value:,.2f} {fmt_unit(unit_text)}"
+    return f"{fmt_number(value)} {fmt_unit(unit_text)}".strip()

@@ -15,7 +15,7 @@ import yaml
 
 from ..paths import bundled, read_repo_bytes
 from ..publish import RESTRICTED, View
-from ..schemas import SCHEMA_BASE, values_at
+from ..schemas import SCHEMA_BASE, enum_title, values_at
 from . import urls
 from .history import History
 
@@ -114,12 +114,22 @@ class SiteModel:
         return str(schema.get("description") or "")
 
     def enum_label(self, kind: str, path: tuple, value) -> str:
-        """An enum value with its title when the schema gives one (x-enum-titles[-en])."""
-        schema = self.field_schema(kind, path)
-        titles = schema.get("x-enum-titles-en" if self.lang == "en" else "x-enum-titles")
-        if isinstance(titles, dict) and isinstance(value, str) and value in titles:
-            return f"{titles[value]} ({value})"
-        return value
+        """An enum value as the words of the site language (schemas.enum_title), else the value."""
+        return enum_title(self.field_schema(kind, path), value, self.lang) or value
+
+    def value_words(self, value):
+        """A computed value or key that is an enum value, as words: a method, a category, a
+        gas origin; a market key such as ``national_ets:CEA:2021`` labels its scheme
+        (全国碳排放权交易市场 · CEA · 2021). None when it is no enum value."""
+        if not isinstance(value, str) or not value:
+            return None
+        words = self.schemas.enum_words(self.lang)
+        if value in words:
+            return words[value]
+        head, sep, rest = value.partition(":")
+        if sep and head in words and rest:
+            return " · ".join([words[head], *rest.split(":")])
+        return None
 
     # -- records --------------------------------------------------------------------------
     def data(self, record) -> dict:

@@ -16,6 +16,7 @@ import jinja2
 
 from ..export import conformity_matrix, export_document
 from ..matrix import PROVISION_STATUSES
+from ..findings import title_in
 from ..paths import template_loader
 from ..schemas import values_at
 from . import urls
@@ -364,7 +365,7 @@ class Pages:
             for rule in sorted(r for r, fs in by_rule.items() if any(f.severity == s for f in fs)):
                 fs = [f for f in by_rule[rule] if f.severity == s]
                 check = checks.get(rule)
-                rows.append((L.to(urls.rule_page(rule), rule), md(check.title if check else fs[0].title),
+                rows.append((L.to(urls.rule_page(rule), rule), md(title_in(check.title if check else fs[0].title, m.lang)),
                              md(", ".join(check.clauses if check else fs[0].clauses)), md(len(fs))))
                 count += len(fs)
             groups.append({"title": t["severity_names"].get(s, s), "anchor": urls.anchor("severity", s),
@@ -375,7 +376,7 @@ class Pages:
             check = checks.get(rule)
             severities = sorted({f.severity for f in fs}, key=SEVERITY_ORDER.index)
             self.paged("rule.md.j2", urls.rule_page(rule), fs, rule=rule,
-                       title=check.title if check else fs[0].title,
+                       title=title_in(check.title if check else fs[0].title, m.lang),
                        severity=join([badge("severity", x, t["severity_names"].get(x, x)) for x in severities], " "),
                        clauses=self.clause_links(check.clauses if check else fs[0].clauses, L),
                        description=check.description if check else "")
@@ -474,7 +475,7 @@ class Pages:
         rows = []
         for comp in sorted(m.result.computations, key=lambda c: c.id):
             page = urls.computation_page(comp.id)
-            rows.append((L.to(page, comp.id), md(comp.title), md(", ".join(comp.clauses))))
+            rows.append((L.to(page, comp.id), md(title_in(comp.title, m.lang)), md(", ".join(comp.clauses))))
             value = m.results.get(comp.id)
             body = Md("")
             domain_page = DOMAIN_PAGES.get(comp.id)
@@ -484,7 +485,7 @@ class Pages:
                 body = Md("\n".join(ResultRenderer(m, page, "r").render(value, level=2)))
             elif comp.id in m.withheld:
                 body = md(t["withheld_result"])
-            self.render("computation.md.j2", page, title=f"{comp.id} — {comp.title}", body=body,
+            self.render("computation.md.j2", page, title=f"{comp.id} — {title_in(comp.title, m.lang)}", body=body,
                         clauses=md(", ".join(comp.clauses)))
         self.render("computations_index.md.j2", rel, L=L, rows=rows)
 

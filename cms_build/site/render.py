@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from ..publish import RESTRICTED
-from .escape import Md, fmt_number, join, md
+from .escape import Md, fmt_number, fmt_value, join, md
 from .urls import Linker, anchor
 
 MAX_DEPTH = 8
@@ -39,7 +39,10 @@ def is_scalar(value) -> bool:
 def result_key(model, name) -> str:
     """A result key in the site language (strings.yaml result_keys), else the key itself."""
     names = model.t["result_keys"] if isinstance(model.t.get("result_keys"), dict) else {}
-    return str(names.get(name) or (str(name).replace("_", " ") if model.lang == "en" else name))
+    if names.get(name):
+        return str(names[name])
+    words = model.value_words(name) if hasattr(model, "value_words") else None
+    return words or (str(name).replace("_", " ") if model.lang == "en" else str(name))
 
 
 _SOURCE_KEYS = {"record", "kind", "path", "file", "line", "col", "csv"}
@@ -205,7 +208,7 @@ class TraceRenderer:
             return restricted(self.t)
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             return join([md(v), md(unit)], " ") if unit else md(v)
-        return join([md(fmt_number(v)), md(unit)], " ") if unit else md(fmt_number(v))
+        return md(fmt_value(v, unit))  # the site's one number format (escape.fmt_value)
 
     def source(self, src) -> Md:
         t = self.t
@@ -222,8 +225,10 @@ class TraceRenderer:
                 else self.link.to(self.m.page_of(rid), rid)
         if "library" in src:
             parts = [md(t["source_library"]), md(src.get("library")), md(src.get("citation", ""))]
-            if src.get("second_hand"):
-                parts.append(md(f"({t['trace_second_hand']})"))
+            # one neutral line per factor: its source and whether it was checked against the
+            # original (factors.py second_hand), never a warning box
+            if "second_hand" in src:
+                parts.append(md(t["factor_unchecked"] if src.get("second_hand") else t["factor_checked"]))
             return join([p for p in parts if str(p)], " · ")
         if "step" in src:
             return md(f"{t['trace_steps']} {src.get('step')}")
@@ -254,7 +259,7 @@ class TraceRenderer:
         if trace.get("formula"):
             summary.append(Md(f'{md(t["trace_formula"])}: <span class="cms-formula">{md(trace["formula"])}</span>'))
         if trace.get("method"):
-            summary.append(Md(f'{md(t["trace_method"])}: {md(trace["method"])}'))
+            summary.append(Md(f'{md(t["trace_method"])}: {md(self.m.value_words(trace["method"]) or trace["method"])}'))
         if trace.get("restricted"):
             summary.append(restricted(t))
         lines.append(str(join(summary, Md(" · "))))
@@ -324,7 +329,8 @@ class ResultRenderer:
             return self.link.to(self.m.page_of(value), value)  # a record id: link it
         if value == RESTRICTED:
             return restricted(self.t)
-        return md(value)
+        words = self.m.value_words(value)  # an enum value (method, category, market key) as words
+        return md(words if words else value)
 
     def render(self, value, level: int = 2, path: tuple = (), title: str = "") -> list[str]:
         lines: list[str] = []

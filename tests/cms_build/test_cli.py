@@ -270,3 +270,15 @@ def test_every_core_command_shows_an_example_in_its_help():
         code, out, err = cms(command, "--help")
         assert code == 0, err
         assert "Example: cms " + command.split()[0] in out, command
+
+
+@pytest.mark.parametrize("language, shown, hidden", [("zh", "方针已批准", "Policy approved"),
+                                                     ("en", "Policy approved", "方针已批准")])
+def test_check_language_shows_rule_titles_in_one_language(org, language, shown, hidden):
+    org.add("policy/b.yaml", org.record("policy", "B", statement="s", issued_by="x"))
+    org.add("checks/t.py", "from cms_build.api import check\n"
+            "@check('org.title', title='方针已批准 Policy approved', clauses=['5.2'], severity='warning', kinds=['policy'])\n"
+            "def t(r, ctx):\n    yield r.issue('id', 'a warning')\n")
+    code, out, _ = cms("check", org.root, "--as-of", "2026-06-30", "--language", language)
+    assert f"    rule: {shown}\n" in out and hidden not in out
+    assert "rule:" not in cms("check", org.root, "--as-of", "2026-06-30")[1]  # without --language: as before

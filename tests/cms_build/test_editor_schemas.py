@@ -38,3 +38,15 @@ def test_draft7_copies_reject_what_the_originals_reject(example):
         candidate = {**record, **bad}
         assert list(kind.validator.iter_errors(candidate)), bad
         assert list(v7.iter_errors(candidate)), bad
+
+
+def test_enum_hover_text_has_both_labels(tmp_path):
+    """Issue 17 item 1: the editor's hover shows each value's Chinese and English label."""
+    from cms_build.editor_schemas import draft7
+    from cms_build.paths import bundled
+    from cms_build.schemas import SchemaSet
+    schemas = SchemaSet.load([bundled("schemas")])
+    doc = draft7(schemas, schemas.kinds["emission_source"])
+    category = doc["properties"]["category"]
+    assert "fuel_combustion: 化石燃料燃烧 / Fossil fuel combustion" in category["description"]
+    assert category["enumDescriptions"][category["enum"].index("fuel_combustion")] == "化石燃料燃烧 / Fossil fuel combustion"

@@ -58,3 +58,14 @@ def test_cms_new_refuses_an_id_with_a_line_break_and_one_differing_only_in_case(
     code, _, err = cms("new", "policy", "pol-001", "--path", org.root)
     assert code == 2 and "a record with id 'POL-001' already exists; choose another id" in err
     assert sorted(p.name for p in (org.root / "policy").iterdir()) == ["POL-001.yaml"]
+
+
+def test_enum_fields_list_their_values_with_labels():
+    """Issue 17 item 1: a cms new comment names each value of an enum field in words."""
+    from cms_build.paths import bundled
+    from cms_build.schemas import SchemaSet
+    schemas = SchemaSet.load([bundled("schemas")])
+    zh = render_skeleton(schemas, "emission_source", "ES-1", "zh")
+    en = render_skeleton(schemas, "emission_source", "ES-1", "en")
+    assert "fuel_combustion = 化石燃料燃烧" in zh and "purchased_electricity = 购入使用电力" in zh
+    assert "fuel_combustion = Fossil fuel combustion" in en

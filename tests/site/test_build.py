@@ -433,3 +433,59 @@ def test_matrix_and_home_pages_count_items(mini):
     shall = matrix["item_summary"]["shall"]
     for status, name in (("verified", "已验证"), ("documented", "有记录"), ("reviewer", "仅评审员判断"), ("missing", "缺失")):
         assert f'{name}</span> {shall[status]}' in home, status
+
+
+def _enum_keys() -> set:
+    """Every snake_case string enum value of the bundled schemas (coal_fired_unit, fuel_combustion...)."""
+    import json as _json
+    from cms_build.paths import bundled
+    keys: set = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("enum"), list):
+                keys.update(v for v in node["enum"] if isinstance(v, str) and "_" in v)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    for path in sorted(bundled("schemas").glob("*.schema.json")):
+        walk(_json.loads(path.read_text(encoding="utf-8")))
+    return keys
+
+
+def test_no_enum_key_is_the_whole_text_of_a_table_cell_on_the_chinese_site(example_sites):
+    """Issue 17 item 1: a cell shows 燃煤机组, not coal_fired_unit; a market key such as
+    national_ets:CEA:2021 shows its scheme in words."""
+    from html.parser import HTMLParser
+    keys = _enum_keys()
+    assert {"fuel_combustion", "internal_audit", "forest_sink", "emission_factor"} <= keys
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.depth, self.text, self.cells = 0, [], []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("td", "th"):
+                self.depth, self.text = 1, []
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.depth:
+                self.cells.append("".join(self.text).strip())
+                self.depth = 0
+
+        def handle_data(self, data):
+            if self.depth:
+                self.text.append(data)
+    site = example_sites["internal"]
+    raw = []
+    for html_file in sorted(site.rglob("*.html")):
+        parser = Cells()
+        parser.feed(html_file.read_text(encoding="utf-8"))
+        for cell in parser.cells:
+            head = cell.split(":", 1)[0]
+            if cell in keys or (":" in cell and head in keys and " " not in cell):
+                raw.append(f"{html_file.relative_to(site)}: {cell}")
+    assert raw == [], f"{len(raw)} cells show a raw key, first: {raw[:10]}"

@@ -130,3 +130,32 @@ def test_chart_text_is_xml_text_and_shows_invisible_characters():
     svg = charts.line_chart("</text><script>alert(1)</script>\u202e", "t", [("<a>&", {2023: 1.0, 2024: 2.0})])
     assert "<script" not in svg and "<a>" not in svg
     assert "&lt;/text&gt;&lt;script&gt;" in svg and "⟨U+202E⟩" in svg and "\u202e" not in svg
+
+
+@pytest.mark.parametrize("value, unit, share, expected", [
+    (5945832, "tCO2", False, "5,945,832.00 tCO2"),       # a tonne figure: always two decimals
+    (1234.5678, "tCO2e", False, "1,234.57 tCO2e"),
+    (0.333333, "", True, "33.3 %"),                      # 0.333333 x 100 = 33.3333 -> 33.3 %
+    (0.05, "fraction", False, "5.0 %"),
+    (1520.0, "10^4 Nm3", False, "1,520 10⁴ Nm³"),
+    (0.85, "tCO2e/万元", False, "0.85 tCO2e/万元"),
+    (None, "tCO2", False, "None tCO2"),
+])
+def test_one_number_format(value, unit, share, expected):
+    from cms_build.site.escape import fmt_value
+    assert fmt_value(value, unit, share=share) == expected
+
+
+@pytest.mark.parametrize("second_hand, expected", [(True, "转引，未与原文核对"), (False, "已与原文核对")])
+def test_a_factor_citation_is_one_neutral_line(second_hand, expected):
+    """Issue 17 item 11: source and whether it was checked against the original, no warning."""
+    from cms_build.site.model import Strings, load_strings
+    from cms_build.paths import bundled
+    from cms_build.site.render import TraceRenderer
+
+    class Model:
+        t = Strings(load_strings(str(bundled("site")))["zh"])
+    renderer = TraceRenderer(Model(), "emissions/index.md")
+    line = str(renderer.source({"library": "MEE 2022", "citation": "表A.1", "second_hand": second_hand}))
+    assert line == f"缺省值库 · MEE 2022 · 表A.1 · {expected}".replace("缺省值库", str(Model.t["source_library"]))
+    assert "warning" not in line and "admonition" not in line
