@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import charts, urls
-from .escape import Md, fmt_number, fmt_value, join, md, text
+from .escape import Md, fmt_value, join, md, text
 from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge, status_legend
 
 EMISSIONS_YEAR = "emissions/{year}.md"
