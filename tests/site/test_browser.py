@@ -161,7 +161,7 @@ def test_open_a_calculation_trace_and_its_source(page):
     page.locator("article a", has_text="site-demo").click()
     page.wait_for_load_state("networkidle")
     article = page.locator("article").inner_text()
-    assert "E = AD × EF" in article and "= 2,500 tCO2" in article and "2000 + 500 = 2500" in article
+    assert "E = AD × EF" in article and "= 2,500.00 tCO2" in article and "2000 + 500 = 2500" in article
     assert page.locator("#r-total-1").count() == 1 and page.locator("#r-total-2").count() == 1
     shot(page, "trace")
     page.locator("article table a", has_text="POL-1").first.click()  # the input's source record

@@ -58,12 +58,12 @@ def test_emissions_year_page_shows_both_boundaries(example_sites, example_result
     generation facility; every other source has the same figure in both columns."""
     page = text(example_sites["internal"], "emissions/2025.html")
     section = page[page.index('id="ets-boundary"'):]
-    section = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section[:section.index('id="traces"')]))
+    section = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section[:section.index('id="traces"')])))
     ets = example_result.results["emissions"]["years"]["2025"]["ets"]
     assert "5,945,832.04 tCO2e 5,933,588.98 tCO2e 12,243.07 tCO2e" in section  # Σ row: inventory, ETS, difference
     assert ets["total"]["value"] == pytest.approx(5_933_588.98, abs=0.005)
-    assert re.search(r"SRC-BJ1-FGD 脱硫过程 否 · desulfurization: outside[^0-9]*12,243.07 tCO2e 0 tCO2e 12,243.07 tCO2e", section)
-    assert "SRC-BJ2-ELEC 净购入电力 是" in section and "2,501.34 tCO2e 2,501.34 tCO2e 0 tCO2e" in section
+    assert re.search(r"SRC-BJ1-FGD 脱硫过程 否 · desulfurization: outside[^0-9]*12,243.07 tCO2e 0.00 tCO2e 12,243.07 tCO2e", section)
+    assert "SRC-BJ2-ELEC 净购入电力 是" in section and "2,501.34 tCO2e 2,501.34 tCO2e 0.00 tCO2e" in section
     assert "ΔE = E_inventory − E_ETS" in section  # the difference's trace
 
 

@@ -155,20 +155,20 @@ def test_init_existing_with_more_subsystems_keeps_ids_unique(tmp_path):
     code, out, err = cms("init", dest, "--existing", "--subsystems", "A,B,C,D")
     assert code == 0, err
     assert "created improvement/" not in out  # the nonconformity draft is not written twice
-    assert "created neutrality/NC-002.yaml" in out
+    assert "created neutrality/NCL-001.yaml" in out  # its own prefix: no clash with the nonconformity NC-001
     assert _validation_findings(dest) == []
     code, out, _ = cms("init", dest, "--existing", "--subsystems", "A,B,C,D")
     assert code == 0 and "created" not in out
 
 
 def test_editor_maps_each_record_file_to_one_schema(repo):
-    """nonconformity and neutrality_claim share the prefix NC: a glob '**/NC-*.yaml' for both would
-    make the editor hold every NC file to both schemas."""
+    """Each record file maps to one schema (a prefix shared by two kinds would hold its files to
+    both; every kind now has its own prefix: nonconformity NC, neutrality_claim NCL)."""
     mapping = json.loads((repo / ".vscode/settings.json").read_text())["yaml.schemas"]
     globs = [g for gs in mapping.values() for g in gs]
     assert len(globs) == len(set(globs))
-    assert mapping[".cms/schemas/nonconformity.schema.json"] == ["improvement/**/NC-*.yaml"]
-    assert mapping[".cms/schemas/neutrality_claim.schema.json"] == ["neutrality/**/NC-*.yaml"]
+    assert mapping[".cms/schemas/nonconformity.schema.json"] == ["**/NC-*.yaml"]
+    assert mapping[".cms/schemas/neutrality_claim.schema.json"] == ["**/NCL-*.yaml"]
 
 
 # -- the generated CI judges a pull request with the base branch's rules ------------------------
