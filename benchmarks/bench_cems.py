@@ -28,7 +28,7 @@ def main() -> None:
     ap.add_argument("--invalid-every", type=int, default=50)
     args = ap.parse_args()
     from cms_build import units
-    from cms_build.calc.emissions import compute_line
+    from checks.emissions.lines import compute_line
 
     units.registry()
     t0 = dt.datetime(2025, 1, 1)

@@ -30,13 +30,15 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .findings import SEVERITIES, Issue
-from .records import DONE, INACTIVE, Record, known_by
+from .dates import Deadline, days_after, months_after, on_or_before
+from .records import DONE, INACTIVE, Record, known_by, not_yet
 from .trace import Input, Traced, record_source, setting_source
 
 # What a rule module may use. Anything else of cms_build is the engine's and may change.
 __all__ = [
     "check", "computation", "Context", "Check", "Computation",
-    "Issue", "Record", "DONE", "INACTIVE", "known_by",
+    "Issue", "Record", "DONE", "INACTIVE", "known_by", "not_yet",
+    "Deadline", "days_after", "months_after", "on_or_before",
     "Traced", "Input", "record_source", "setting_source", "SEVERITIES",
 ]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from dataclasses import dataclass
 
 
 def parse(value: object) -> dt.date | None:
@@ -38,3 +39,33 @@ def one_year_less_a_day(start: dt.date) -> dt.date:
     if start.month == 2 and start.day == 29:
         return dt.date(start.year + 1, 2, 28)
     return add_years(start, 1) - dt.timedelta(days=1)
+
+
+# Every date rule follows one convention: the due day itself is not late, the day after is
+# (due 2026-06-30 and as-of 2026-06-30: not overdue; as-of 2026-07-01: overdue).
+@dataclass(frozen=True)
+class Deadline:
+    due: dt.date
+    late: bool  # as_of is after the due day
+    days_left: int  # negative once late
+
+    @classmethod
+    def of(cls, due: dt.date, as_of: dt.date) -> "Deadline":
+        return cls(due, as_of > due, (due - as_of).days)
+
+
+def months_after(start, months: int, as_of: dt.date) -> Deadline | None:
+    """The deadline `months` calendar months after `start` (None if start is not a date)."""
+    day = parse(start)
+    return None if day is None else Deadline.of(add_months(day, int(months)), as_of)
+
+
+def days_after(start, days: int, as_of: dt.date) -> Deadline | None:
+    day = parse(start)
+    return None if day is None else Deadline.of(day + dt.timedelta(days=int(days)), as_of)
+
+
+def on_or_before(value, as_of: dt.date) -> bool:
+    """Whether a record's date is known at the as-of date (later events are not yet known)."""
+    day = parse(value)
+    return day is not None and day <= as_of

@@ -36,8 +36,8 @@ def export_document(result, profile: str = "internal") -> dict:
     surveillance = (doc["results"] or {}).get("surveillance")
     if isinstance(surveillance, dict) and isinstance(surveillance.get("items"), dict):
         # B.8.2.2.1 a-l per ledger and year, as the site's surveillance pages show it
-        from .calc.trading_conduct import by_ledger_year
-        doc["surveillance"] = by_ledger_year(surveillance)
+        from .rules import bundled_module
+        doc["surveillance"] = bundled_module("trading.conduct_scan").by_ledger_year(surveillance)
     matrix = conformity_matrix(result, view)
     if matrix is not None:
         doc["matrix"] = matrix

@@ -4,7 +4,7 @@ A value holding U+202E (right-to-left override) shows its text reversed, one hol
 (zero-width space) or U+2066 (isolate) looks like another value while comparing different:
 the "Trojan Source" tricks (CVE-2021-42574). The evidence site shows every such character as
 a visible mark (escape.py: ⟨U+202E⟩), and `cms check` warns where one sits in a record or in
-cms.yaml (checks/documented_information.py, rule doc.invisible-characters), so a reviewer
+cms.yaml (checks/management/documented_information.py, rule doc.invisible-characters), so a reviewer
 sees what a pull request really changes.
 
 Line and paragraph separators (U+2028, U+2029) are line breaks to the site, not listed here.

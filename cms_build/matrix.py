@@ -49,7 +49,7 @@ Status of a clause, in this order:
    or a sub-clause) but not every shall-item is verified: the item counts say how many are
    only documented and how many are missing. Weaker than conforming, and shown so.
 6. ``no_evidence``: nothing at all. For an applicable requirement (应) this is also a
-   finding, ``ms.no-evidence`` (checks/evidence.py), an error.
+   finding, ``ms.no-evidence`` (checks/management/evidence.py), an error.
 """
 from __future__ import annotations
 

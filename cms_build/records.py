@@ -59,6 +59,11 @@ def known_by(record, as_of: dt.date) -> bool:
     return True
 
 
+def not_yet(record, as_of: dt.date) -> bool:
+    """Whether a record was approved or took effect only after the as-of date (not known_by)."""
+    return not known_by(record, as_of)
+
+
 def valid_id(value) -> bool:
     # fullmatch, not match: the pattern's '$' also matches before a final newline ("POL-001\n")
     return isinstance(value, str) and bool(_ID_RE.fullmatch(value))

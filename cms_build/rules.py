@@ -53,6 +53,17 @@ def rule_folders(root: Path) -> list[Path]:
     return [bundled("checks"), root / "checks"]
 
 
+def bundled_module(dotted: str) -> ModuleType:
+    """A module of the bundled rule package, ``cms_checks.<dotted>``: the engine's few readers that
+    a domain owns (`cms import` reads trade rows with checks/trading/rows.py, activity rows with
+    checks/emissions/activity_rows.py). The same module objects as the rules use, imported once;
+    the bundled folder is the project's own code (an organization's folder is never reached so)."""
+    folder = bundled("checks").resolve()
+    if BUNDLED_PACKAGE not in sys.modules:
+        _package(folder, BUNDLED_PACKAGE, DEFAULT_TIME_LIMIT)
+    return importlib.import_module(f"{BUNDLED_PACKAGE}.{dotted}")
+
+
 def package_name(folder: Path) -> str:
     folder = folder.resolve()
     if folder == bundled("checks").resolve():

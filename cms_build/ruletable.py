@@ -39,7 +39,8 @@ from jsonschema import Draft202012Validator
 from . import dates
 from .api import Check, Context
 from .errors import CmsProblem
-from .calc.management import months_after, not_yet
+from .dates import months_after
+from .records import not_yet
 from .findings import Issue
 from .records import Record
 from .yamlsafe import LoadError, load_file

@@ -35,7 +35,7 @@ class Provision:
     ("policy") or kind fields ("context.issues") that record it; empty means the kinds
     whose schemas cite the clause or the item. documented: the standard requires documented
     information here ("保持/保留文件化信息"), held by a record of one of ``records``
-    (rule doc.required-missing, checks/documented_information.py). reviewer: why no rule can
+    (rule doc.required-missing, checks/management/documented_information.py). reviewer: why no rule can
     judge the item and what a reviewer must look at (issue 21): the item's home when no
     rule checks it; the matrix shows such an item as "reviewer" (reviewer-only) unless
     records document it."""

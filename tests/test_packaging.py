@@ -30,7 +30,7 @@ def unpacked(tmp_path_factory):
 def test_wheel_holds_every_bundled_file(unpacked):
     _, names = unpacked
     for folder, prefix, suffixes in (("schemas", "cms_build/bundled/schemas/", (".json",)),
-                                     ("checks", "cms_build/bundled/checks/", (".py",)),
+                                     ("checks", "cms_build/bundled/checks/", (".py", ".yaml")),
                                      ("site", "cms_build/bundled/site/", None)):
         expected = {p.relative_to(REPO / folder).as_posix() for p in (REPO / folder).rglob("*")
                     if p.is_file() and "__pycache__" not in p.parts and (suffixes is None or p.suffix in suffixes)}

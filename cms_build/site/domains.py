@@ -1,7 +1,7 @@
 """The domain pages: emissions (A, Annex E/F), trading and assets (B, C, Annex G), neutrality (D).
 
-Each page shows what the domain's computation left in the results (checks/emissions.py,
-checks/trading.py, checks/assets.py, checks/neutrality.py document the structures), taken
+Each page shows what the domain's computation left in the results (checks/emissions/compute.py,
+checks/trading/compute.py, checks/assets/compute.py, checks/neutrality/compute.py document the structures), taken
 from the View, so a public build shows what the View lets it show ("restricted" where a
 value came from an unpublished record). Every part tolerates absent results and absent
 keys: an organization may adopt only some subsystems, and a computation that failed leaves
@@ -350,8 +350,8 @@ class Emissions(Domain):
                           blocks=blocks)
 
     def ets_boundary(self, inv: dict, traces, L) -> list[dict]:
-        """The national ETS figure beside the full inventory (checks/emissions.py _ets,
-        cms_build.calc.inventory.ets_inventory): per source both figures and the difference, then
+        """The national ETS figure beside the full inventory (checks/emissions/compute.py _ets,
+        checks/emissions/inventory.py ets_inventory): per source both figures and the difference, then
         the traces of the ETS total and of the difference."""
         t, ets = self.t, inv.get("ets")
         if not isinstance(ets, dict):
@@ -377,7 +377,7 @@ class Emissions(Domain):
         return [self.section(t["ets_boundary"], join(body, Md("\n\n")), anchor_id="ets-boundary")]
 
     def annex_e(self, res) -> None:
-        """The tables of the annex_e computation (checks/annex_e.py), as the view publishes them."""
+        """The tables of the annex_e computation (checks/emissions/annex_e.py), as the view publishes them."""
         t, m = self.t, self.m
         L = urls.Linker(ANNEX_E)
         blocks = []
@@ -562,7 +562,9 @@ class Trading(Domain):
     # -- conduct surveillance of B.8.2.2.1 a-l: one page per ledger and year -------------------
     def conduct_pages(self) -> list:
         """Write the per-ledger, per-year surveillance pages; the table that links them."""
-        from ..calc.trading_conduct import ORG_WIDE, by_ledger_year
+        from ..rules import bundled_module
+        scan = bundled_module("trading.conduct_scan")
+        ORG_WIDE, by_ledger_year = scan.ORG_WIDE, scan.by_ledger_year
         sv, t = self.m.results.get("surveillance"), self.t["surveillance_page"]
         if not isinstance(sv, dict) or not isinstance(sv.get("items"), dict):
             return []

@@ -12,6 +12,7 @@ file is replaced only with `overwrite`.
 """
 from __future__ import annotations
 
+from .. import csvfile
 import csv
 import io
 import os
@@ -22,13 +23,16 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from ..errors import CmsProblem
-from ..calc import activity_rows as rows
-from ..calc.activity_rows import TableProblem, csv_records
-from ..calc import trading_rows as tr
+from ..csvfile import TableProblem, csv_records
 from ..engine import run
+from ..rules import bundled_module
 from ..schemas import SCHEMA_BASE
 from .tables import Table, read_table
 
+# the readers of activity and trade rows belong to their domains: the import refuses what the
+# checks would report, with the same code
+rows = bundled_module("emissions.activity_rows")
+tr = bundled_module("trading.rows")
 ACTIVITY_STATUSES = rows.STATUSES
 
 
@@ -150,7 +154,7 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
     vcol = fspec["column"]
     pcol = fspec.get("period_column") or "period"
     scol = fspec.get("status_column") or "status"
-    limits = rows.table_limits(result.settings.get)
+    limits = csvfile.table_limits(result.settings.get)
     table = _rows_of(read_table(source, sheet, limits=limits))
     report = Report(table.name, target.relative_to(result.root).as_posix(), notes=list(table.notes))
     year = record.data.get("year")
@@ -200,9 +204,9 @@ def _rows_of(table):
 
 
 def _number(raw):
-    """The checker's own reading of a cell (activity_rows.parse_number: '1,502.4' is 1502.4)."""
+    """The checker's own reading of a cell (csvfile.parse_number: '1,502.4' is 1502.4)."""
     try:
-        return rows.parse_number(raw)
+        return csvfile.parse_number(raw)
     except (ValueError, TypeError):
         return None
 
@@ -261,7 +265,7 @@ def import_ledger(root: Path, ledger_id: str, source: Path, *, orders=False, she
                                      format_checker=result.schemas.format_checker)
     props = result.schemas._deref(defs["$defs"]["order" if orders else "trade"], defs["$id"])[0].get("properties", {})  # noqa: SLF001
     columns = ORDER_COLUMNS if orders else TRADE_COLUMNS
-    limits = rows.table_limits(result.settings.get)
+    limits = csvfile.table_limits(result.settings.get)
     table, mapped_out, _ = _mapped(source, sheet, timezone, mapping, "orders" if orders else "trades", limits)
     report = Report(table.name, target.relative_to(result.root).as_posix(), notes=list(table.notes))
     report.rejected.extend(mapped_out)
@@ -369,4 +373,4 @@ def import_prices(root: Path, price_id: str, source: Path, *, sheet=None, overwr
             out.append({c: _csv_value(row.get(c, "")) for c in tr.PRICE_COLUMNS if c in table.headers or c in ("date", "close")})
     headers = [c for c in tr.PRICE_COLUMNS if c in table.headers or c in ("date", "close")]
     out.sort(key=lambda r: str(r["date"]))
-    return _finish(report, target, headers, out, overwrite, skip_invalid, rows.table_limits(result.settings.get))
+    return _finish(report, target, headers, out, overwrite, skip_invalid, csvfile.table_limits(result.settings.get))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from ..errors import CmsProblem
 
-from ..calc import activity_rows as rows_mod
+from .. import csvfile as rows_mod
 from ..paths import UnsafeFile, read_repo_bytes, repo_file
 
 MAX_ROWS = rows_mod.MAX_TABLE_ROWS  # limits.max_table_rows
@@ -49,7 +49,7 @@ def _cell(value, timezone: str):
 def read_table(path: Path, sheet: str | None = None, timezone: str = "+08:00", limits=None, encoding: str = "auto",
                delimiter: str = ",") -> Table:
     """The rows of a spreadsheet, bounded as `cms check` bounds the tables it reads (limits:
-    (bytes, rows, cell characters), activity_rows.table_limits): an import never reads what the
+    (bytes, rows, cell characters), csvfile.table_limits): an import never reads what the
     checker would refuse, and refuses it before reading it where it can. An exchange's export
     may name its encoding and delimiter (a column mapping, cms_build/workflow/mapping.py)."""
     path = Path(path)

@@ -84,7 +84,7 @@ def write_workbook(result, path, profile: str = "internal", language: str | None
         ["错误 Errors", counts["error"]], ["警告 Warnings", counts["warning"]], ["提示 Info", counts["info"]],
     ])
     annex_e = results.get("annex_e")
-    if isinstance(annex_e, dict):  # computed by checks/annex_e.py, published as the view allows
+    if isinstance(annex_e, dict):  # computed by checks/emissions/annex_e.py, published as the view allows
         if annex_e.get("tables"):
             for table_id, table in annex_e["tables"].items():
                 headers = [c["zh"] if zh else c["en"] for c in table["columns"]]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from cms_build.calc.emissions import CalcError
+from checks.emissions.lines import CalcError
 from cms_build.errors import CmsProblem
 from cms_build.factors import FactorDataError, FactorKeyError
 from cms_build.gitutil import GitError

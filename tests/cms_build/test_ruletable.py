@@ -129,5 +129,5 @@ def test_a_bad_table_is_located(org):
 
 def test_a_table_rule_may_not_take_a_bundled_id(org):
     _table(org, PERIODIC.format(extra="").replace("org.review-overdue", "plan.cms-review-overdue"))
-    with pytest.raises(RuleError, match="'plan.cms-review-overdue' is already used by management.rules.yaml"):
+    with pytest.raises(RuleError, match="'plan.cms-review-overdue' is already used by management/reviews.rules.yaml"):
         load_rules([__import__("cms_build.paths").paths.bundled("checks"), org.root / "checks"])

@@ -168,7 +168,7 @@ def test_a_file_with_only_a_header_is_an_error_not_a_success(repo, tmp_path):
 
 
 def test_import_and_check_read_numbers_alike(repo, tmp_path):
-    """'1,502.4' and '1 200' are numbers to the checker (activity_rows.parse_number): to the import too."""
+    """'1,502.4' and '1 200' are numbers to the checker (csvfile.parse_number): to the import too."""
     src = tmp_path / "meter.csv"
     src.write_text('period,value,status\n2025-01,"1,502.4",measured\n2025-02,1 200,measured\n', encoding="utf-8")
     code, out, _ = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")

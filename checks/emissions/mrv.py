@@ -1,0 +1,246 @@
+"""Monitoring, reporting and verification planning (A.6.5.2, A.9.1 a, A.4.2)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from cms_build.api import check
+from .inventory import source_expected, years_to_check
+
+INACTIVE = ("superseded", "withdrawn")
+MANDATORY = ("national_ets", "local_pilot_ets", "mandatory_reporting")
+
+# A.9.1 a): organization details a monitoring plan states: (field, org-record field, label)
+ORG_DETAILS = (
+    ("name", "legal_name", "组织名称 name"),
+    ("industry_code", "industry_code", "行业代码 industry code"),
+    ("uscc", "uscc", "统一社会信用代码 unified social credit code"),
+    ("legal_representative", "legal_representative", "法定代表人 legal representative"),
+    ("business_address", "business_address", "经营地址 business address"),
+    ("mailing_address", "mailing_address", "通讯地址 mailing address"),
+    ("contact", "contact", "联系人 contact"),
+)
+
+# Items a monitoring plan must list for a source, by method (A.6.5.2.2 a: what is monitored).
+REQUIRED_ITEMS = {
+    "emission_factor": ("activity",),
+    "mass_balance": ("activity",),
+    "measurement": ("measured",),
+    "desulfurization": ("activity", "purity"),
+    "purchased_electricity": ("activity",),
+    "purchased_heat": ("activity",),
+}
+FUEL_ITEMS = ("ncv", "carbon_content", "oxidation")
+
+
+def _year(record):
+    y = record.get("year")
+    return y if isinstance(y, int) and not isinstance(y, bool) else None
+
+
+def _organization(ctx):
+    profile = ctx.setting("organization.profile")
+    org = ctx.get(profile) if isinstance(profile, str) else None
+    if org is None:
+        orgs = ctx.records("organization")
+        org = orgs[0] if orgs else None
+    return org
+
+
+def _known_years(ctx) -> list[int]:
+    known = [_year(r) for r in ctx.records("activity_data")]
+    for plan in ctx.records("monitoring_plan"):
+        known.extend(plan.get("reporting_years") or [])
+    return [y for y in known if isinstance(y, int) and not isinstance(y, bool)]
+
+
+def _active_plans(ctx) -> list:
+    return [p for p in ctx.records("monitoring_plan") if p.status not in INACTIVE]
+
+
+def _expected(source, ctx, year: int) -> bool:
+    if source.status in INACTIVE:
+        return False
+    fac = ctx.get(source.get("facility")) if isinstance(source.get("facility"), str) else None
+    return source_expected(source.data, fac.data if fac is not None else None, year)
+
+
+@check("emissions.monitoring-plan-incomplete", title="监测计划内容完整并覆盖每个报告年度 The monitoring plan has the required content and covers every reporting year",
+       clauses=["A.9.1 a", "A.6.5.2.2"], severity="error")
+def monitoring_plan_incomplete(ctx):
+    """A.9.1 a): the monitoring plan states the organization's details (name, reporting year,
+    industry code, unified social credit code, legal representative, business and mailing
+    address, contact), the boundary, the choice of method and the uncertainties with their
+    measures, and is submitted in time where the authority requires it. A.6.5.2.2: planning is
+    maintained, so each completed reporting year has a plan (the current year too: a warning).
+    Details left out of the plan are read from the organization record it names."""
+    plans = _active_plans(ctx)
+    org_default = _organization(ctx)
+    for plan in plans:
+        org = ctx.get(plan.get("organization")) if isinstance(plan.get("organization"), str) else org_default
+        info = plan.get("organization_info") or {}
+        missing = [label for own, theirs, label in ORG_DETAILS
+                   if not info.get(own) and not (org is not None and org.get(theirs))]
+        if missing:
+            yield plan.issue("organization_info" if plan.get("organization_info") else "organization", key=True, message=
+                             f"the monitoring plan lacks organization details A.9.1 a) asks for: {', '.join(missing)}",
+                             hint="add them under organization_info, or to the organization record the plan names")
+        sub = plan.get("submission") or {}
+        if sub.get("required") and not sub.get("submitted_on"):
+            yield plan.issue(("submission", "required"),
+                             "the authority requires the monitoring plan, but no submission date is recorded",
+                             hint="submit the plan and record submission.submitted_on (A.9.1 a)")
+    covered = {y for p in plans for y in (p.get("reporting_years") or []) if isinstance(y, int)}
+    years = years_to_check(_known_years(ctx), ctx.as_of.year, int(ctx.setting("emissions.reporting_years_back") or 5))
+    current = ctx.as_of.year
+    latest = max(plans, key=lambda p: (max([y for y in p.get("reporting_years") or [] if isinstance(y, int)] or [0]), p.id)) if plans else None
+    for y in years + ([current] if years or covered else []):
+        if y in covered:
+            continue
+        sev = "warning" if y == current else None
+        msg = (f"no monitoring plan in force covers the reporting year {y}"
+               + (" (the current year)" if y == current else ""))
+        hint = f"add a monitoring_plan for {y}, or add {y} to the reporting_years of a plan that applies to it"
+        if latest is not None:
+            yield latest.issue("reporting_years", msg, hint=hint, severity=sev, key=True)
+        elif org_default is not None:
+            yield org_default.issue("id", msg, hint=hint, severity=sev)
+        else:
+            yield ctx.settings_issue("organization", msg, hint=hint, severity=sev)
+
+
+@check("emissions.monitoring-plan-source-not-covered", title="监测计划覆盖边界内的每个排放源及其参数 The monitoring plan covers every source in the boundary and its parameters",
+       clauses=["A.6.5.2.2 a", "A.9.1 a"], severity="error", kinds=["monitoring_plan"])
+def plan_covers_sources(plan, ctx):
+    """A.6.5.2.2 a): what is monitored. Every emission source in the boundary that operates in
+    one of the plan's reporting years is in the plan, with an item for each parameter its
+    method needs (activity data; for fuel combustion the NCV, carbon content and oxidation
+    rate unless a direct EF is planned; the sorbent purity for desulfurization)."""
+    if plan.status in INACTIVE:
+        return
+    years = [y for y in plan.get("reporting_years") or [] if isinstance(y, int)]
+    listed = {}
+    for i, s in enumerate(plan.get("sources") or []):
+        listed[s.get("source")] = (i, s)
+    for src in ctx.records("emission_source"):
+        active = [y for y in years if _expected(src, ctx, y)]
+        if not active:
+            continue
+        if src.id not in listed:
+            yield plan.issue("sources", key=True, message=f"the emission source {src.id} ({src.title}) operates in {', '.join(map(str, active))} "
+                                        "but is not in the monitoring plan",
+                             hint=f"add {{source: {src.id}, method: ..., items: [...]}} to sources (A.6.5.2.2 a)")
+            continue
+        i, s = listed[src.id]
+        have = {it.get("parameter") for it in s.get("items") or []}
+        need = list(REQUIRED_ITEMS.get(s.get("method"), ()))
+        if s.get("method") == "emission_factor" and src.get("category") == "fuel_combustion" and "ef" not in have:
+            need += list(FUEL_ITEMS)
+        missing = [p for p in need if p not in have]
+        if missing:
+            yield plan.issue(("sources", i, "items"), key=True, message=
+                             f"{src.id}: the plan does not say how {', '.join(missing)} is monitored",
+                             hint="add an item for each parameter with its basis, method, frequency, responsible "
+                                  "department and record form (A.6.5.2.2 a-e)")
+
+
+@check("emissions.verification-missing", title="纳入强制范围的组织完成第三方核查 An organization in a mandatory scheme has each year verified",
+       clauses=["A.4.2", "A.6.5.2.4"], severity="error")
+def verification_missing(ctx):
+    """A.4.2: an organization within a government mandatory scheme has its emissions verified
+    by a third party. Each completed reporting year needs a verification record with a
+    statement by settings emissions.verification_due (month-day of the following year; an
+    error after it). Before then a year with no verification record at all is a warning:
+    plan it (A.6.5.2.4)."""
+    mode = ctx.setting("emissions.verification_required") or "when_mandatory"
+    if mode == "never":
+        return
+    org = _organization(ctx)
+    schemes = [s for s in (org.get("mandatory_schemes") or []) if s in MANDATORY] if org is not None else []
+    if mode == "when_mandatory" and not schemes:
+        return
+    due_md = str(ctx.setting("emissions.verification_due") or "12-31")
+    years = years_to_check(_known_years(ctx), ctx.as_of.year, int(ctx.setting("emissions.reporting_years_back") or 5))
+    by_year: dict = {}
+    for v in ctx.records("verification"):
+        if v.status not in INACTIVE and _year(v) is not None:
+            by_year.setdefault(_year(v), []).append(v)
+    why = (f"the organization is in {', '.join(schemes)} (A.4.2)" if schemes else "settings emissions.verification_required: always")
+    for y in years:
+        recs = by_year.get(y, [])
+        if any(r.get("statement") for r in recs):
+            continue
+        try:
+            due = dt.date(y + 1, int(due_md[:2]), int(due_md[3:5]))
+        except ValueError:
+            due = dt.date(y + 1, 12, 31)
+        overdue = ctx.as_of > due
+        if not overdue and recs:
+            continue  # planned, not yet due
+        msg = (f"{y} has no verification statement" + (f", due by {due.isoformat()}" if overdue else
+               f" and no verification is planned yet (due by {due.isoformat()})") + f"; {why}")
+        hint = ("record the verifier's statement (statement: {date, opinion, verified_emissions}) in a verification record"
+                if recs else f"add a verification record for {y} with the plan (A.6.5.2.4) and, once issued, the statement")
+        sev = None if overdue else "warning"
+        if recs:
+            yield recs[0].issue("year", msg, hint=hint, severity=sev)
+        elif org is not None:
+            yield org.issue("mandatory_schemes" if org.get("mandatory_schemes") else "id", msg, hint=hint, severity=sev,
+                            key=True)
+        else:
+            yield ctx.settings_issue("emissions.verification_required", msg, hint=hint, severity=sev)
+
+
+@check("emissions.measurement-without-equipment", title="实测法须注明监测设备 Measured emissions name their monitoring equipment",
+       clauses=["A.9.1 c", "9.1.1"], severity="error", kinds=["activity_data"])
+def measurement_without_equipment(record, ctx):
+    """F.4 measures emissions with installed monitoring equipment (e.g. CEMS); A.9.1 c) and
+    9.1.1 require that equipment to be calibrated or verified. So a line computed by the
+    measurement method names its measuring_instrument records, whose calibrations the
+    management-system rules follow."""
+    line = record.get("line") or {}
+    if line.get("method") != "measurement":
+        return
+    where = "cems" if line.get("cems") is not None and line.get("measured") is None else "measured"
+    measured = line.get(where) or {}
+    if not measured.get("instrument"):
+        yield record.issue(("line", where), key=True,
+                           message="the emissions are measured (F.4) but no monitoring equipment is named",
+                           hint=f"add instrument: [<measuring_instrument id>] under line.{where} (the CEMS or analyser used)")
+
+
+@check("emissions.cems-substitution-not-planned", title="CEMS 无效小时按监测计划所定方法替代 CEMS invalid hours are substituted by the method the monitoring plan names",
+       clauses=["A.9.1.1 b", "A.6.5.2.2 c", "F.4"], severity="error")
+def cems_substitution_not_planned(ctx):
+    """A.9.1.1 b): how missing data are filled is set in advance; A.6.5.2.2 c): the monitoring
+    plan says how each item is monitored. A line computed from raw CEMS data (F.4) substitutes its
+    invalid and missing hours by the method its cems.substitution names; the plan's item for the
+    source's measured emissions must name the same method (items[].substitution). A file with
+    substituted hours and a plan that names no method is reported too."""
+    res = ctx.results.get("emissions") or {}
+    years = res.get("years", {})
+    for plan in _active_plans(ctx):
+        for y in plan.get("reporting_years") or []:
+            inv = years.get(str(y))
+            if not inv:
+                continue
+            for s in plan.get("sources") or []:
+                items = [i for i in s.get("items") or [] if i.get("parameter") == "measured"]
+                planned = items[0].get("substitution") if items else None
+                for rec_id, entry in sorted((inv.get("entries") or {}).items()):
+                    cems = entry.get("cems")
+                    if entry.get("source") != s.get("source") or not cems:
+                        continue
+                    rec = ctx.get(rec_id)
+                    if rec is None:
+                        continue
+                    used, n = cems.get("substitution"), len(cems.get("substituted") or [])
+                    if planned is None and n:
+                        yield rec.issue(("line", "cems", "substitution"), key=True, message=
+                                        f"{y}: {n} CEMS intervals of {s.get('source')} were substituted ({used}), but the "
+                                        f"monitoring plan {plan.id} names no substitution method",
+                                        hint="add substitution: <method> to the plan's measured item (A.9.1.1 b)")
+                    elif planned is not None and planned != used:
+                        yield rec.issue(("line", "cems", "substitution"), key=True, message=
+                                        f"{y}: the CEMS data of {s.get('source')} are substituted by {used}, but the "
+                                        f"monitoring plan {plan.id} names {planned}",
+                                        hint=f"use substitution: {planned}, or revise the monitoring plan with the reason")

@@ -1,0 +1,71 @@
+"""An applicable requirement with no evidence (7.4.1 a).
+
+Rule
+- ms.no-evidence (7.4.1 a, error): a requirement (应) that applies to the organization
+  (its subsystem adopted, not excluded in management.exclusions) has no evidence: no record
+  approved by the as-of date that cites it or a sub-clause, and no check citing it that ran
+  on something (cms_build/matrix.py explains both). One finding per clause, located at the
+  settings' subsystems, since the absence of a record has no other place.
+
+- ms.exclusion-invalid (4.3): each entry of management.exclusions names a clause of the
+  standard (error); an exclusion of a clause of 4-10, the management system every organization
+  keeps whatever it adopts, is a warning.
+
+The no-evidence rule is an error: 7.4.1 a says the system shall include the documented
+information the standard requires, and a requirement with nothing at all to show for it is
+not met as far as anyone can tell (the matrix shows such clauses as no_evidence). A clause
+with some evidence but not every item verified is "documented" in the matrix, not a
+finding: the item counts say what is missing. doc.required-missing
+(checks/management/documented_information.py) names the documents the standard requires item by item.
+"""
+from __future__ import annotations
+
+from cms_build.api import check
+from cms_build.engine import load_rules, rule_folders
+from cms_build.matrix import applies, enforcing_checks, evidence_records, exclusions
+from cms_build.standard import clause as find_clause
+from cms_build.standard import load_catalogue, normalise
+
+
+@check("ms.no-evidence", title="适用的要求有证据 Every applicable requirement has evidence",
+       clauses=["7.4.1 a"], severity="error")
+def no_evidence(ctx):
+    """7.4.1 a: the system includes the documented information this standard requires."""
+    records = ctx.records()
+    evidence = evidence_records(records, ctx.schemas, ctx.as_of)
+    checks, _ = load_rules(rule_folders(ctx.root), [])  # a file that fails to load is reported by the engine
+    enforced = enforcing_checks(checks, ctx.settings, records)
+    excluded = exclusions(ctx.settings)
+    adopted = set(ctx.settings.subsystems)
+    for c in load_catalogue():
+        if c.obligation != "requirement" or not applies(c, adopted, excluded):
+            continue
+        if c.number in evidence or c.number in enforced:
+            continue
+        issue = ctx.settings_issue("subsystems", f"clause {c.number} {c.title_zh} ({c.title_en}) applies, but no record "
+                                                 f"approved by {ctx.as_of} and no check gives evidence for it",
+                                   hint=f"keep the evidence as a record of a kind that cites {c.number}, or add "
+                                        f"'clauses: [\"{c.number}\"]' to the record that is evidence; if it does not apply, "
+                                        "list it in management.exclusions with the reason")
+        issue.clauses = (c.number,)
+        yield issue
+
+
+@check("ms.exclusion-invalid", title="删减的条款存在且可删减 Excluded clauses exist and may be excluded",
+       clauses=["4.3"], severity="error")
+def exclusion_invalid(ctx):
+    """4.3: the scope says what the system applies to; an exclusion names a real clause and its reason."""
+    for i, entry in enumerate(ctx.setting("management.exclusions", []) or []):
+        if not isinstance(entry, dict):
+            continue
+        where = f"management.exclusions.{i}"
+        try:
+            number = normalise(entry.get("clause"))
+        except (ValueError, TypeError) as exc:
+            yield ctx.settings_issue(where, f"exclusions[{i}]: {exc}", hint="name a clause of the standard; 'cms matrix' lists them")
+            continue
+        if find_clause(number).subsystem == "common":
+            yield ctx.settings_issue(where, f"exclusions[{i}] excludes clause {number}, a clause of the management system "
+                                            "(4-10) that applies whatever subsystems are adopted",
+                                     hint="exclude only annex clauses of activities the organization does not carry out",
+                                     severity="warning")

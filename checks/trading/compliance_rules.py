@@ -1,0 +1,263 @@
+"""ETS compliance (8.2.2 c, B.8.2.3 b): surrender in full and on time, CCER within its share.
+
+Reads ctx.results["assets"]["compliance"] (checks/assets/compute.py). The position of an
+obligation is worked out in checks/trading/compliance.py.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from cms_build.api import check
+from . import records as trc
+
+
+def _compliance(ctx) -> dict:
+    res = ctx.results.get("assets")
+    return (res or {}).get("compliance") or {} if isinstance(res, dict) else {}
+
+
+def _t(value) -> str:
+    return f"{value:,.0f} t" if isinstance(value, (int, float)) else "? t"
+
+
+@check("trading.surrender-short", title="足额清缴 Surrender at least the amount due",
+       clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["ets_compliance"])
+def surrender_short(record, ctx):
+    """8.2.2 c, B.8.2.3 b: surrender in full and on time — allowances plus CCER (counted up to
+    their share) at least the amount due, which is the sum of the verified emissions unless
+    the authority stated another amount. After the deadline a shortfall is an error; in the
+    last trading.surrender_warning_days days before it (default 60) a warning that names
+    the deadline and what is still due."""
+    pos = _compliance(ctx).get(record.id)
+    if not pos:
+        return
+    due = pos["due"]["value"]
+    counted = pos["surrendered"]["value"]
+    remaining = pos["remaining"]["value"]
+    deadline = dt.date.fromisoformat(pos["deadline"])
+    if pos["closed"] and pos["short"]:
+        yield record.issue("deadline", f"{_t(counted)} surrendered for {pos.get('period')} against {_t(due)} due: "
+                                       f"{_t(remaining)} short after the deadline {pos['deadline']}",
+                           hint="surrender the rest at once and record the authority's decision and any penalty "
+                                "(penalties) in this record")
+    elif not pos["closed"] and remaining > 0:
+        days = (deadline - ctx.as_of).days
+        if days <= trc.setting(ctx, "surrender_warning_days"):
+            yield record.issue("deadline", f"{_t(remaining)} of {_t(due)} still to surrender for {pos.get('period')} "
+                                           f"by {pos['deadline']} ({days} day(s) left); eligible holdings available "
+                                           f"{_t(pos['cover']['value'])}",
+                               hint="plan the surrender (and any purchase) now; record it as a surrender record",
+                               severity="warning")
+
+
+@check("trading.surrender-late", title="按期清缴 Surrender by the deadline",
+       clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["surrender"])
+def surrender_late(record, ctx):
+    """8.2.2 c, B.8.2.3 b: surrender on time. A compliance surrender dated after its
+    obligation's deadline is late (a surrender on the deadline itself is on time)."""
+    if record.get("purpose") != "compliance":
+        return
+    obligation = ctx.get(record.get("obligation")) if isinstance(record.get("obligation"), str) else None
+    if obligation is None:
+        if record.get("obligation") is None:
+            yield record.issue("purpose", "a compliance surrender names no obligation (ets_compliance)",
+                               hint="set obligation to the ets_compliance record this surrender is for")
+        return
+    day, deadline = trc.day(record.get("date")), trc.day(obligation.get("deadline"))
+    if day is not None and deadline is not None and day > deadline and day <= ctx.as_of:
+        yield record.issue("date", f"surrendered on {day.isoformat()}, {(day - deadline).days} day(s) after the "
+                                   f"deadline {deadline.isoformat()} of {obligation.id}",
+                           hint="record the reason and any penalty in the obligation; plan surrenders ahead of the deadline (8.2.2 c)")
+
+
+@check("trading.ccer-over-limit", title="CCER 抵消不超过比例上限 CCER within the offset share",
+       clauses=["B.8.2.3 b", "B.8.2.2.2 f"], severity="error", kinds=["ets_compliance"])
+def ccer_over_limit(record, ctx):
+    """B.8.2.3 b, B.8.2.2.2 f: CCER surrendered may cover at most the share of the amount due
+    that the rules allow (setting trading.ccer_max_share, 5 % by default after order 19
+    Art. 29, or the obligation's own ccer_max_share). CCER above it do not count."""
+    pos = _compliance(ctx).get(record.id)
+    if not pos or pos.get("ccer_over_limit", 0) <= 0:
+        return
+    yield record.issue("emissions", f"{_t(pos['ccer_surrendered'])} CCER surrendered, above the limit "
+                                    f"{_t(pos['ccer_limit']['value'])} ({pos['ccer_share']:.0%} of {_t(pos['due']['value'])} due): "
+                                    f"{_t(pos['ccer_over_limit'])} do not count",
+                       hint="surrender allowances for the excess; CCER beyond the share do not meet the obligation")
+
+
+@check("trading.ccer-from-ets-project", title="抵消用 CCER 不来自全国碳市场覆盖的项目 Offset CCER come from outside the national ETS",
+       clauses=["B.8.2.2.2 f"], severity="error", kinds=["surrender"])
+def ccer_from_ets(record, ctx):
+    """B.8.2.2.2 f (order 19 Art. 29): CCER from projects inside the national ETS may not be
+    used to offset (setting of the library: ccer_from_ets_projects_allowed = false)."""
+    if record.get("purpose") != "compliance":
+        return
+    for i, item in enumerate(record.get("items") or []):
+        if item.get("market") == "ccer" and item.get("project_in_national_ets") is True:
+            yield record.issue(("items", i, "project_in_national_ets"),
+                               f"{_t(item.get('quantity'))} CCER from a project inside the national ETS used for compliance",
+                               hint="use CCER from projects outside the national ETS (order 19 Art. 29)")
+
+
+@check("trading.obligation-years-incomplete", title="每个履约年度有排放量 Every year of the period has its emissions",
+       clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["ets_compliance"])
+def years_incomplete(record, ctx):
+    """8.2.2 c: the amount due is the sum of the emissions of every year of the period; a
+    year without its emissions row makes the obligation too small."""
+    have = {e.get("year") for e in record.get("emissions") or []}
+    missing = [y for y in record.get("years") or [] if y not in have]
+    extra = [y for y in have if y not in (record.get("years") or [])]
+    if missing:
+        yield record.issue("emissions", f"no emissions for {', '.join(map(str, missing))} of the period {record.get('compliance_period')}",
+                           hint="add a row per year with its verified (or, until verified, estimated) emissions")
+    if extra:
+        yield record.issue("emissions", f"emissions given for {', '.join(map(str, sorted(extra)))}, outside the period's years",
+                           hint="keep only the years of this compliance period")
+
+
+@check("trading.verified-mismatch", title="应清缴量等于核证排放量 The amount due is the verified emissions",
+       clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["ets_compliance"])
+def verified_mismatch(record, ctx):
+    """8.2.2 c (obligations met in time), B.8.2.3 b (compliance in time and in full): the amount
+    due rests on the verified emissions (MEE order No. 19, 碳排放权交易管理办法（试行）, Art. 28:
+    surrender at least the emissions the authority's verification confirmed). Where the
+    emissions computation has a verification statement for a year, the obligation's figure for
+    that year agrees with it (setting trading.emissions_match_tolerance_pct, default 0); an
+    amount due stated by the authority (obligation_tco2e) that differs from the sum of the
+    verified figures states its basis (obligation_basis: a cap of the allocation plan)."""
+    pos = _compliance(ctx).get(record.id)
+    tol = trc.setting(ctx, "emissions_match_tolerance_pct")
+    checked = pos.get("verified_check", []) if pos else []
+    for row in checked:
+        stated, verified = row["stated"], row["verified"]
+        if verified and abs(stated - verified) > tol / 100 * verified:
+            yield trc.issue_at(ctx, row["source"], f"{row['year']}: {stated:,.0f} tCO2 here, but the verification "
+                                                    f"statement {row.get('verification')} says {verified:,.0f} tCO2",
+                               hint="use the figure of the verification statement (or correct the verification record)")
+    years = [y for y in record.get("years") or [] if isinstance(y, int)]
+    stated = record.get("obligation_tco2e")
+    if isinstance(stated, int) and checked and {r["year"] for r in checked} >= set(years) and not record.get("obligation_basis"):
+        verified = sum(r["verified"] for r in checked)
+        if abs(stated - verified) > tol / 100 * verified:
+            yield record.issue("obligation_tco2e", f"amount due {stated:,} t, but the verified emissions of "
+                                                   f"{', '.join(map(str, years))} sum to {verified:,.0f} tCO2",
+                               hint="the amount due is the verified emissions (order 19 Art. 28); where the allocation "
+                                    "plan caps it, state the cap and its source in obligation_basis")
+
+
+@check("trading.due-not-ets-boundary", title="未核查年度的应清缴量等于全国碳市场边界排放量 An unverified year's amount due is the ETS-boundary emissions",
+       clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["ets_compliance"])
+def due_not_ets_boundary(record, ctx):
+    """8.2.2 c, B.8.2.3 b: until a year is verified, its amount due is estimated from the
+    emissions of the national ETS accounting boundary (MEE order No. 19, Art. 28: surrender for
+    the emissions the verification will confirm, which are those of the boundary the sector
+    guideline sets; for a power generation facility fossil fuel combustion and purchased
+    electricity, checks.emissions.inventory.ETS_POWER_CATEGORIES, boundary clause read second-hand),
+    not from the full inventory of Annex A. A stated figure that differs from the ETS-boundary
+    figure recomputed from the records by more than rounding (0.5 t, or setting
+    trading.emissions_match_tolerance_pct) is a finding; the message shows both and the figure of
+    every source outside the boundary."""
+    pos = _compliance(ctx).get(record.id)
+    tol_pct = trc.setting(ctx, "emissions_match_tolerance_pct")
+    for row in (pos.get("ets_check", []) if pos else []):
+        stated, ets = row["stated"], row["ets"]
+        tol = max(0.5, tol_pct / 100 * abs(ets))
+        if abs(stated - ets) <= tol:
+            continue
+        outside = [f"{s['source']} ({s['category']}) {s['difference']:,.2f}"
+                   for s in sorted(row["by_source"].values(), key=lambda s: s["source"]) if s["difference"]]
+        full = row.get("inventory")
+        note = (f"; {stated:,.0f} is the full inventory (Annex A), which holds sources outside the boundary"
+                if isinstance(full, (int, float)) and abs(stated - full) <= tol else "")
+        yield trc.issue_at(ctx, row["source"],
+                           f"{row['year']} is not verified yet: {stated:,.0f} tCO2 here, but the national ETS boundary "
+                           f"recomputed from the records gives {ets:,.2f} tCO2 (difference {stated - ets:+,.2f}); "
+                           f"outside the boundary by source: {'; '.join(outside) or 'none'}{note}",
+                           hint="state the ETS-boundary figure (round to the tonne) until the verification statement gives "
+                                "the verified one")
+
+
+def _covered(ctx) -> bool:
+    """A covered entity: the organization profile lists an ETS among its mandatory schemes, or
+    the records hold an ETS obligation."""
+    org = next(iter(ctx.records("organization")), None)
+    schemes = (org.get("mandatory_schemes") or []) if org is not None else []
+    return any(s in ("national_ets", "local_pilot_ets") for s in schemes) or bool(ctx.records("ets_compliance"))
+
+
+def _emission_years(ctx) -> dict[int, object]:
+    """year -> the record that shows the year's emissions were reported or verified (a
+    reported_inventory, else a verification with its statement), known by the as-of date."""
+    out: dict[int, object] = {}
+    for kind in ("reported_inventory", "verification"):
+        for rec in ctx.records(kind):
+            year = rec.get("year")
+            if rec.status in ("draft", "withdrawn", "superseded") or not isinstance(year, int) or year in out:
+                continue
+            if kind == "verification" and not (rec.get("statement") or {}).get("date"):
+                continue
+            day = trc.day(rec.get("submitted_on") or rec.get("statement.date") or rec.get("effective"))
+            if day is None or day <= ctx.as_of:
+                out[year] = rec
+    return out
+
+
+@check("trading.obligation-missing", title="每个有排放报告的年度都有清缴义务 Every reported year has its compliance obligation",
+       clauses=["8.2.2 c", "B.8.2.3 b", "6.1.3 e"], severity="error")
+def obligation_missing(ctx):
+    """8.2.2 c, B.8.2.3 b: a covered entity surrenders allowances for every year's emissions
+    (order 19 Art. 28), so every year whose emissions it has reported or had verified has an
+    ets_compliance record whose years include it. Without one, nothing checks the surrender
+    and the balance sheet counts the allowances held as a surplus."""
+    if not _covered(ctx):
+        return
+    covered = {y for r in ctx.records("ets_compliance") if trc.active(r) for y in r.get("years") or []}
+    for year, rec in sorted(_emission_years(ctx).items()):
+        if year not in covered:
+            yield rec.issue("year", f"emissions of {year} are {'reported' if rec.kind == 'reported_inventory' else 'verified'} "
+                                    f"({rec.id}), but no ETS compliance obligation covers {year}",
+                            hint=f"add an ets_compliance record for {year} (years: [{year}], the emissions, the "
+                                 "deadline and its source), with estimated figures until verified")
+
+
+@check("trading.emission-report-late", title="按期报送年度排放报告 The annual emission report is submitted in time",
+       clauses=["B.8.3 c", "A.9.1.1", "8.2.2 c"], severity="error")
+def emission_report_late(ctx):
+    """B.8.3 c (emission and verification reports submitted to the authorities), A.9.1.1: a
+    covered entity submits the year's emission report by the setting trading.emission_report_due
+    (month-day of the following year; default 03-31, MEE order No. 19 碳排放权交易管理办法（试行）
+    Art. 25: 每年3月31日前报省级生态环境主管部门). Each year of the computed inventory that has
+    ended needs a reported_inventory submitted (submitted_on) by then: none after the due day,
+    or one submitted later, is an error."""
+    if not _covered(ctx):
+        return
+    due_md = str(trc.setting(ctx, "emission_report_due") or "03-31")
+    years = sorted(int(y) for y in ((ctx.results.get("emissions") or {}).get("years") or {}) if str(y).isdigit())
+    reports: dict[int, list] = {}
+    for rec in ctx.records("reported_inventory"):
+        if rec.status not in ("draft", "withdrawn", "superseded") and isinstance(rec.get("year"), int):
+            reports.setdefault(rec.get("year"), []).append(rec)
+    org = next(iter(ctx.records("organization")), None)
+    for year in years:
+        try:
+            due = dt.date(year + 1, int(due_md[:2]), int(due_md[3:5]))
+        except ValueError:
+            due = dt.date(year + 1, 3, 31)
+        recs = reports.get(year, [])
+        submitted = [(trc.day(r.get("submitted_on")), r) for r in recs]
+        known = [(d, r) for d, r in submitted if d is not None and d <= ctx.as_of]
+        if known:
+            first, rec = min(known, key=lambda x: x[0])
+            if first > due:
+                yield rec.issue("submitted_on", f"the {year} emission report was submitted on {first}, "
+                                                f"{(first - due).days} day(s) after it was due ({due})",
+                                hint="record the reason and any notice of the authority; plan the report ahead of the "
+                                     "due day (setting trading.emission_report_due)")
+        elif ctx.as_of > due:
+            target = recs[0] if recs else org
+            if target is None:
+                continue
+            yield target.issue("submitted_on" if recs else "mandatory_schemes",
+                               f"the {year} emission report was due by {due} and {'has no submission date' if recs else 'is not recorded'}",
+                               hint=f"record the submitted report as a reported_inventory for {year} with submitted_on",
+                               key=not recs)

@@ -1,0 +1,60 @@
+"""Management system arithmetic: deadlines, instrument due dates, risk scores, deviations."""
+import datetime as dt
+
+from checks.management import calc as m
+from cms_build import dates
+
+D = dt.date.fromisoformat
+
+
+def test_months_after_is_late_only_from_the_day_after():
+    # last review 2025-06-30 + 12 months = due 2026-06-30
+    assert dates.months_after("2025-06-30", 12, D("2026-06-30")) == dates.Deadline(D("2026-06-30"), False, 0)
+    assert dates.months_after("2025-06-30", 12, D("2026-07-01")).late
+    assert dates.months_after("2025-06-30", 12, D("2026-06-29")).days_left == 1
+    # month ends are clamped: 2025-08-31 + 6 months = 2026-02-28
+    assert dates.months_after("2025-08-31", 6, D("2026-03-01")).due == D("2026-02-28")
+    assert dates.months_after(None, 12, D("2026-06-30")) is None
+
+
+def test_days_after():
+    # 2026-06-01 + 30 days = 2026-07-01
+    d = dates.days_after("2026-06-01", 30, D("2026-06-30"))
+    assert (d.due, d.late, d.days_left) == (D("2026-07-01"), False, 1)
+    assert dates.days_after("2026-05-31", 30, D("2026-07-01")).late  # due 2026-06-30
+
+
+def test_instrument_due_prefers_the_certificate_date_then_the_interval():
+    cals = [{"date": "2024-06-01", "next_due": "2025-05-31"}, {"date": "2025-05-20", "next_due": "2026-05-19"}]
+    due, last = m.instrument_due(cals, 12)
+    assert due == D("2026-05-19") and last["date"] == "2025-05-20"
+    # no next_due: 2025-05-20 + 6 months = 2025-11-20
+    assert m.instrument_due([{"date": "2025-05-20"}], 6)[0] == D("2025-11-20")
+    assert m.instrument_due([{"date": "2025-05-20"}], None) == (None, {"date": "2025-05-20"})
+    assert m.instrument_due([], 12) == (None, None)
+
+
+def test_risk_score_and_deviation():
+    assert m.risk_score(4, 3) == 12  # 4 x 3
+    assert m.risk_score(None, 3) is None
+    assert m.deviation_percent(100, 112) == 12.0  # (112 - 100) / 100 x 100
+    assert m.deviation_percent(0.82, 0.738) == -10.0  # (0.738 - 0.82) / 0.82 x 100 = -10
+    assert m.deviation_percent(0, 5) is None
+
+
+def test_in_office_and_latest():
+    assert m.in_office("2025-01-01", None, D("2026-06-30"))
+    assert m.in_office("2025-01-01", "2026-06-30", D("2026-06-30"))
+    assert not m.in_office("2025-01-01", "2026-06-29", D("2026-06-30"))
+    assert not m.in_office("2026-07-01", None, D("2026-06-30"))
+    assert m.latest([{"d": "2025-01-01"}, {"d": "2026-01-01"}, {"d": None}], lambda x: x["d"]) == {"d": "2026-01-01"}
+    assert dates.on_or_before("2026-06-30", D("2026-06-30")) and not dates.on_or_before("2026-07-01", D("2026-06-30"))
+
+
+def test_holds_role_on_a_day():
+    # holds_role reads only .get("holders"): plain dicts stand for the role records
+    roles = [{"holders": [{"person": "P1", "from": "2025-01-10", "until": "2025-12-31"}, "not a holder"]},
+             {"holders": [{"person": "P2", "from": "2024-01-01"}]}]
+    assert m.holds_role(roles, "P1", dt.date(2025, 1, 10)) and m.holds_role(roles, "P1", dt.date(2025, 12, 31))
+    assert not m.holds_role(roles, "P1", dt.date(2025, 1, 9)) and not m.holds_role(roles, "P1", dt.date(2026, 1, 1))
+    assert m.holds_role(roles, "P2", dt.date(2030, 1, 1)) and not m.holds_role(roles, "P3", dt.date(2025, 6, 1))
