@@ -112,8 +112,7 @@ def load_records(root: Path, schemas: SchemaSet, settings: Settings, progress=No
                                               hint="give it an id of letters, digits, '.', '_' or '-', e.g. "
                                                    f"{kind.id_prefix or kind.name.upper()}-001")))
             continue
-        record = Record(id=record_id, kind=kind_name, data=data, rel=rel, path=path, doc=doc,
-                        schema_title=kind.title_zh)
+        record = Record(id=record_id, kind=kind_name, data=data, rel=rel, path=path, doc=doc)
         schema_issues = validate(doc, kind, schemas, rel, record_id)
         if schema_issues:
             record.valid = False

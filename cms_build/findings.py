@@ -9,11 +9,6 @@ SEVERITIES = ("error", "warning", "info")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
-def severity_rank(severity: str) -> int:
-    """0 for error, 1 for warning, 2 for info: lower is worse."""
-    return _RANK[severity]
-
-
 def at_or_above(severity: str, threshold: str) -> bool:
     return _RANK[severity] <= _RANK[threshold]
 

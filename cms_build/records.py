@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -112,8 +112,6 @@ class Record:
     path: Path
     doc: Document
     valid: bool = True  # False once the schema rejected it: checks then leave it alone
-    schema_title: str = ""
-    extra: dict = field(default_factory=dict)
 
     # -- reading -------------------------------------------------------------------------
     def get(self, path: Any, default: Any = None) -> Any:

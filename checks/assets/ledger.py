@@ -275,18 +275,3 @@ def _problem(kind, account, asset, day, quantity, available, source, **extra) ->
 def balance_on(movements: list[Movement], account: str, asset: Asset, day: dt.date) -> int:
     """The account's end-of-day balance of an asset."""
     return sum(m.quantity for m in movements if m.account == account and m.asset == asset and m.day <= day)
-
-
-def daily_balances(movements: list[Movement], as_of: dt.date | None = None) -> dict[tuple, list[tuple[dt.date, int]]]:
-    """End-of-day balances per (account, asset), on each day that has a movement."""
-    out: dict[tuple, list] = defaultdict(list)
-    per: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
-    for m in movements:
-        if as_of is None or m.day <= as_of:
-            per[(m.account, m.asset)][m.day] += m.quantity
-    for key, days in per.items():
-        running = 0
-        for day in sorted(days):
-            running += days[day]
-            out[key].append((day, running))
-    return dict(out)

@@ -225,13 +225,6 @@ def table_e4(results: dict, years: list[int]) -> dict:
 
 
 # ---------------------------------------------------------------------------- E.3 and E.5
-def _fuel_label(key: str) -> dict:
-    for k, zh, en in FUEL_ROWS:
-        if k == key:
-            return _t(zh, en)
-    return _t("其他燃料", "other fuel")
-
-
 def table_e3(results: dict, years: list[int]) -> dict:
     rows = []
     for y in years:

@@ -31,7 +31,7 @@ def _subject(record):
 
 @check("emissions.design-without-emission-review",
        title="新建设施和技改方案的设计考虑碳排放 New facilities and retrofits have a design review of their emissions",
-       clauses=["A.8.2.2"], severity="error", subsystem="A", kinds=["facility", "action_plan"])
+       clauses=["A.8.2.2"], severity="error", kinds=["facility", "action_plan"])
 def design_without_review(record, ctx):
     """A.8.2.2: a new facility or a retrofit without an approved design review naming it (subject)
     and recording its emission consideration is an error, at the facility or plan."""

@@ -157,7 +157,7 @@ def deviation_not_recorded(record, ctx):
     ind = ((res or {}).get("indicators") or {}).get(record.id) if isinstance(res, dict) else None
     if not isinstance(ind, dict):
         return
-    threshold = float(ctx.setting("management.deviation_threshold_percent", 10))
+    threshold = float(ctx.setting("management.deviation_threshold_percent"))
     lower = (ind.get("direction") or "lower") == "lower"
     seen = set()
     for y, c in sorted((ind.get("comparison") or {}).items()):

@@ -84,7 +84,7 @@ def programme_overdue(programme, ctx):
        clauses=["9.2.1"], severity="error")
 def interval_exceeded(ctx):
     """9.2.1: internal audits are carried out at planned intervals."""
-    months = ctx.setting("management.audit_interval_months", 12)
+    months = ctx.setting("management.audit_interval_months")
     done = _done(ctx)
     if not done:
         yield ctx.settings_issue("subsystems", f"no internal audit has been completed on or before {ctx.as_of}",
@@ -101,7 +101,7 @@ def interval_exceeded(ctx):
        clauses=["A.9.3", "B.9.2", "C.9.2", "D.9.3"], severity="error")
 def subsystem_not_audited(ctx):
     """A.9.3, B.9.2, C.9.2, D.9.3: each subsystem adopted is audited periodically."""
-    months = ctx.setting("management.audit_interval_months", 12)
+    months = ctx.setting("management.audit_interval_months")
     done = _done(ctx)
     if not done:
         return  # audit.interval-exceeded reports that there is none at all

@@ -22,7 +22,7 @@ def obligation_review(record, ctx):
     if record.status == "withdrawn" or not_yet(record, ctx.as_of) \
             or (record.get("obligation_status") or "in_force") != "in_force":
         return
-    months = record.get("review_interval_months") or ctx.setting("management.obligation_review_months", 12)
+    months = record.get("review_interval_months") or ctx.setting("management.obligation_review_months")
     history = [h.get("date") for h in record.get("review_history") or [] if isinstance(h, dict)]
     known = [d for d in (dates.parse(x) for x in [record.get("last_reviewed"), *history]) if d and d <= ctx.as_of]
     # registering an obligation reviews it; later review dates are not yet known at the as-of date

@@ -90,7 +90,7 @@ def retention_below_legal_minimum(record, ctx):
     A record that states no retention_years is not judged here."""
     if record.status == "withdrawn" or record.kind not in (ctx.setting("management.legal_retention_kinds") or []):
         return
-    years, kept = ctx.setting("management.legal_retention_years", 5), record.get("retention_years")
+    years, kept = ctx.setting("management.legal_retention_years"), record.get("retention_years")
     if not isinstance(kept, int) or isinstance(kept, bool) or kept >= years or not _in_national_ets(ctx):
         return
     yield record.issue("retention_years", f"retention_years is {kept}, below the legal minimum of {years} years for "
@@ -181,7 +181,7 @@ def review_overdue(record, ctx):
     due = dates.parse(record.get("next_review"))
     if due is None:
         return
-    grace = ctx.setting("management.review_grace_days", 0) or 0
+    grace = ctx.setting("management.review_grace_days") or 0
     late_by = (ctx.as_of - due).days
     if late_by > grace:
         extra = f" plus {grace} days' grace" if grace else ""

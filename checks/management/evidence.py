@@ -55,7 +55,7 @@ def no_evidence(ctx):
        clauses=["4.3"], severity="error")
 def exclusion_invalid(ctx):
     """4.3: the scope says what the system applies to; an exclusion names a real clause and its reason."""
-    for i, entry in enumerate(ctx.setting("management.exclusions", []) or []):
+    for i, entry in enumerate(ctx.setting("management.exclusions") or []):
         if not isinstance(entry, dict):
             continue
         where = f"management.exclusions.{i}"

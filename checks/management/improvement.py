@@ -55,7 +55,7 @@ def no_corrective_action(nc, ctx):
     """10.2 b, c: the need for action to remove the cause is evaluated and the action is taken."""
     if not _live(nc, ctx) or nc.get("corrective_action_needed", True) is False or _actions(nc, ctx):
         return
-    deadline = days_after(nc.get("detected_on"), ctx.setting("management.corrective_action_days", 30), ctx.as_of)
+    deadline = days_after(nc.get("detected_on"), ctx.setting("management.corrective_action_days"), ctx.as_of)
     hint = "add a corrective_action naming this nonconformity, or set corrective_action_needed: false with no_action_justification"
     if deadline.late:
         yield nc.issue("detected_on", f"nonconformity of {nc.get('detected_on')} has no corrective action; one was due by "
@@ -71,7 +71,7 @@ def cause_not_analysed(nc, ctx):
     """10.2 b: the nonconformity is reviewed and its cause determined."""
     if not _live(nc, ctx) or nc.get("corrective_action_needed", True) is False or nc.get("cause_analysis"):
         return
-    deadline = days_after(nc.get("detected_on"), ctx.setting("management.corrective_action_days", 30), ctx.as_of)
+    deadline = days_after(nc.get("detected_on"), ctx.setting("management.corrective_action_days"), ctx.as_of)
     if deadline.late:
         yield nc.issue("detected_on", f"nonconformity of {nc.get('detected_on')}: no cause analysis recorded by {deadline.due}",
                        hint="add cause_analysis: {date, method, root_cause, similar}")

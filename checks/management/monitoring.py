@@ -99,7 +99,7 @@ def deviation_not_investigated(record, ctx):
     if record.status == "withdrawn" or not_yet(record, ctx.as_of) or not on_or_before(record.get("detected_on"), ctx.as_of):
         return
     pct = _deviation(record)
-    threshold = ctx.setting("management.deviation_threshold_percent", 10)
+    threshold = ctx.setting("management.deviation_threshold_percent")
     if pct is None:
         yield record.issue("indicator", "the deviation cannot be worked out: give expected and actual (expected not 0) "
                                         "or deviation_percent", hint="add expected and actual values", severity="warning")
@@ -111,7 +111,7 @@ def deviation_not_investigated(record, ctx):
     if inv and resp:
         return
     missing = " and ".join(x for x, present in (("investigation", inv), ("response", resp)) if not present)
-    deadline = days_after(record.get("detected_on"), ctx.setting("management.deviation_investigation_days", 30), ctx.as_of)
+    deadline = days_after(record.get("detected_on"), ctx.setting("management.deviation_investigation_days"), ctx.as_of)
     what = f"{record.get('indicator')} deviates by {pct:+.1f}% (threshold ±{threshold}%) in {_period(record)}"
     hint = "record the investigation (date, cause) and the response (date, actions)"
     if deadline.late:
@@ -141,7 +141,7 @@ def obligation_not_evaluated(record, ctx):
     start = record.get("effective_from") or record.get("approved_on") or record.get("effective")
     if not on_or_before(start, ctx.as_of):
         return
-    months = ctx.setting("management.compliance_evaluation_months", 12)
+    months = ctx.setting("management.compliance_evaluation_months")
     evaluated = [e.get("evaluation_date") for e in _evaluations(ctx)
                  if any(isinstance(x, dict) and x.get("obligation") == record.id for x in e.get("results") or [])]
     last = max((dates.parse(d) for d in evaluated), default=None)

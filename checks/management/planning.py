@@ -48,7 +48,7 @@ def _changes(ctx):
 
 
 def _pending(change, ctx, what, hint, path):
-    days = ctx.setting("management.significant_change_review_days", 90)
+    days = ctx.setting("management.significant_change_review_days")
     deadline = days_after(change.get("change_date"), days, ctx.as_of)
     if deadline.late:
         return change.issue(path, f"significant change of {change.get('change_date')} ({change.get('change_type')}): "
@@ -117,7 +117,7 @@ def significant_risk_untreated(ctx):
     reg = _register(ctx)
     if reg is None:
         return
-    threshold = ctx.setting("management.risk_significance_threshold", 12)
+    threshold = ctx.setting("management.risk_significance_threshold")
     for i, entry in enumerate(reg.get("entries") or []):
         if not isinstance(entry, dict) or entry.get("type") != "risk":
             continue

@@ -52,7 +52,7 @@ def _required(role, ctx):
     own = role.get("competence_required")
     if own:
         return list(own)
-    table = ctx.setting("management.competence_roles", {}) or {}
+    table = ctx.setting("management.competence_roles") or {}
     return list(table.get(role.get("role_type"), []))
 
 

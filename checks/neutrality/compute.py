@@ -280,7 +280,7 @@ def _issued(record) -> bool:
 
 
 @check("neutrality.claim-validity-too-long", title="声明有效期不超过 1 年 A claim is valid for at most one year",
-       clauses=["D.10"], severity="error", kinds=["neutrality_claim"], subsystem="D")
+       clauses=["D.10"], severity="error", kinds=["neutrality_claim"])
 def validity_too_long(record, ctx):
     """D.10, reading 1: a neutrality claim is valid for at most one year: its last valid day
     is no later than its first valid day plus one year less a day (2025-03-01 -> 2026-02-28;
@@ -300,7 +300,7 @@ def validity_too_long(record, ctx):
 
 
 @check("neutrality.claim-shown-when-not-valid", title="失效或过期的声明不再展示 A claim no longer valid is not shown",
-       clauses=["D.10"], severity="error", kinds=["neutrality_claim"], subsystem="D")
+       clauses=["D.10"], severity="error", kinds=["neutrality_claim"])
 def shown_when_not_valid(record, ctx):
     """D.10: once a claim is no longer valid (past its last valid day, withdrawn or
     superseded) every display of it as valid is removed at once. A display still shown at
@@ -336,7 +336,7 @@ def shown_when_not_valid(record, ctx):
 
 
 @check("neutrality.claim-not-withdrawn", title="未在三个月内纠正的声明已撤销 A claim not corrected within three months is withdrawn",
-       clauses=["D.10"], severity="error", kinds=["neutrality_claim"], subsystem="D")
+       clauses=["D.10"], severity="error", kinds=["neutrality_claim"])
 def not_withdrawn(record, ctx):
     """D.10, reading 2: when no corrective action took effect within three calendar months
     of an invalidating event (clamped to month ends: 2025-05-31 -> 2025-08-31; 2025-11-30
@@ -366,7 +366,7 @@ def not_withdrawn(record, ctx):
 
 
 @check("neutrality.correction-pending", title="纠正行动须在三个月内生效 A corrective action takes effect within three months",
-       clauses=["D.10"], severity="warning", kinds=["claim_event"], subsystem="D")
+       clauses=["D.10"], severity="warning", kinds=["claim_event"])
 def correction_pending(record, ctx):
     """D.10, reading 2: an invalidating event without a corrective action in effect is a
     warning naming the deadline (event date + 3 calendar months, month-end clamped) while
@@ -397,7 +397,7 @@ def correction_pending(record, ctx):
 
 
 @check("neutrality.claim-balance-not-covered", title="注销的减排量覆盖应抵消量 Credits retired cover the balance",
-       clauses=["D.6.5.2.4 e", "D.6.1.1 c"], severity="error", kinds=["neutrality_claim"], subsystem="D")
+       clauses=["D.6.5.2.4 e", "D.6.1.1 c"], severity="error", kinds=["neutrality_claim"])
 def balance_not_covered(record, ctx):
     """Reading 5: the subject's emissions in the claim period (footprint plus emissions found
     later by events), less the achieved reductions counted inside that footprint, are covered
@@ -420,7 +420,7 @@ def balance_not_covered(record, ctx):
 
 
 @check("neutrality.claim-offset-mismatch", title="声明的被抵消量与计算值一致 Stated emissions offset match the balance",
-       clauses=["D.6.5.2.4 e"], severity="error", kinds=["neutrality_claim"], subsystem="D")
+       clauses=["D.6.5.2.4 e"], severity="error", kinds=["neutrality_claim"])
 def offset_mismatch(record, ctx):
     """D.6.5.2.4 e: the emissions offset stated in the claim equal the computed balance
     (emissions less reductions counted inside the footprint), within the setting
@@ -438,7 +438,7 @@ def offset_mismatch(record, ctx):
 
 
 @check("neutrality.too-many-offset-kinds", title="至多组合两种抵消方式 At most two kinds of offset combined",
-       clauses=["D.8.2.4"], severity="error", kinds=["neutrality_claim"], subsystem="D")
+       clauses=["D.8.2.4"], severity="error", kinds=["neutrality_claim"])
 def too_many_kinds(record, ctx):
     """D.8.2.4, reading 4: a claim is offset by one kind of offset (forest sink, CCUS,
     voluntary reductions domestic or foreign) or a combination of two. Settings
@@ -454,7 +454,7 @@ def too_many_kinds(record, ctx):
 
 
 @check("neutrality.claim-not-graded", title="声明可获证书等级 The claim earns a certificate grade",
-       clauses=["D.8.2.5", "D.8.2.6"], severity="info", kinds=["neutrality_claim"], subsystem="D")
+       clauses=["D.8.2.5", "D.8.2.6"], severity="info", kinds=["neutrality_claim"])
 def not_graded(record, ctx):
     """D.8.2.5, D.8.2.6, reading 3: a claim's certificate grade is the lowest of its credits'.
     A credit not issued under a national or international standard (setting
@@ -466,7 +466,7 @@ def not_graded(record, ctx):
 
 
 @check("neutrality.claim-inconsistent", title="声明、标的物和碳足迹相互一致 Claim, subject and footprint agree",
-       clauses=["D.6.5.2.4 b", "D.6.5.2.4 c", "D.6.5.2.4 g"], severity="error", kinds=["neutrality_claim"], subsystem="D")
+       clauses=["D.6.5.2.4 b", "D.6.5.2.4 c", "D.6.5.2.4 g"], severity="error", kinds=["neutrality_claim"])
 def inconsistent(record, ctx):
     """D.6.5.2.4: the footprint is the claimed subject's; the claim's evaluation found it
     conforming; neutrality is achieved after the footprint period ends and the claim is
@@ -489,7 +489,7 @@ def inconsistent(record, ctx):
 
 
 @check("neutrality.claim-evidence-missing", title="碳中和实现的证据齐全 Evidence of neutrality is complete",
-       clauses=["D.6.1.1 a", "D.6.1.1 b", "D.6.1.1 c"], severity="error", kinds=["neutrality_claim"], subsystem="D")
+       clauses=["D.6.1.1 a", "D.6.1.1 b", "D.6.1.1 c"], severity="error", kinds=["neutrality_claim"])
 def evidence_missing(record, ctx):
     """D.6.1.1 a-c: the evidence of a claim: the subject's rationale and the methods'
     (on the subject record, neutrality.subject-rationale-missing), the footprint with its
@@ -523,7 +523,7 @@ def evidence_missing(record, ctx):
 
 
 @check("neutrality.no-reduction-against-earlier", title="后一期碳足迹较前一期有所减少 A later footprint shows a reduction",
-       clauses=["D.6.1.1 b", "D.8.2.2.1"], severity="warning", subsystem="D")
+       clauses=["D.6.1.1 b", "D.8.2.2.1"], severity="warning")
 def no_reduction(ctx):
     """D.6.1.1 b, D.8.2.2.1: a later claim of a subject shows a reduction of the footprint
     against the subject's earlier claim (footprint plus emissions found later; periods of

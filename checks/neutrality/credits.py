@@ -28,7 +28,7 @@ def _ranges(values) -> list:
 
 
 @check("neutrality.credit-retirement-without-proof", title="注销有凭证 Each retirement has its proof",
-       clauses=["D.6.1.1 c", "D.6.5.2.4 f"], severity="error", kinds=["offset_credit"], subsystem="D")
+       clauses=["D.6.1.1 c", "D.6.5.2.4 f"], severity="error", kinds=["offset_credit"])
 def retirement_without_proof(record, ctx):
     """D.6.1.1 a and c, D.6.5.2.4 f: every retirement of credits for a claim carries the
     retirement certificate (its number, issued by the exchange or registry) and the serial
@@ -47,7 +47,7 @@ def retirement_without_proof(record, ctx):
 
 
 @check("neutrality.credit-without-registry", title="在独立注册处保存和撤消 Held and retired in a registry",
-       clauses=["D.8.2.1 e", "D.8.2.1 f"], severity="error", kinds=["offset_credit"], subsystem="D")
+       clauses=["D.8.2.1 e", "D.8.2.1 f"], severity="error", kinds=["offset_credit"])
 def without_registry(record, ctx):
     """D.8.2.1 e, f: credits are held and retired in an independent, credible registry and
     supported by project documents public there."""
@@ -61,7 +61,7 @@ def without_registry(record, ctx):
 
 
 @check("neutrality.credit-without-verification", title="经独立第三方评定 Verified by an independent third party",
-       clauses=["D.8.2.1 c"], severity="error", kinds=["offset_credit"], subsystem="D")
+       clauses=["D.8.2.1 c"], severity="error", kinds=["offset_credit"])
 def without_verification(record, ctx):
     """D.8.2.1 c: the credits were assessed by an independent third party."""
     if not record.get("verification.body"):
@@ -70,7 +70,7 @@ def without_verification(record, ctx):
 
 
 @check("neutrality.credit-issued-before-reduction", title="减排实现后方可发行 Issued only after the reduction",
-       clauses=["D.8.2.1 d"], severity="error", kinds=["offset_credit"], subsystem="D")
+       clauses=["D.8.2.1 d"], severity="error", kinds=["offset_credit"])
 def issued_before_reduction(record, ctx):
     """D.8.2.1 d: credits are issued only after the reduction happened: the issue date is
     after the end of the monitoring period, or, without one, not before the vintage year."""
@@ -92,7 +92,7 @@ def issued_before_reduction(record, ctx):
 
 
 @check("neutrality.credit-procurement-criteria", title="采购核证减排量的考虑 Procurement criteria considered",
-       clauses=["D.8.2.1"], severity="error", kinds=["offset_credit"], subsystem="D")
+       clauses=["D.8.2.1"], severity="error", kinds=["offset_credit"])
 def procurement_criteria(record, ctx):
     """D.8.2.1 a-g: each purchase records, item by item, that the credits meet the
     procurement criteria, with evidence. A criterion missing or not met is an error; one
@@ -113,7 +113,7 @@ def procurement_criteria(record, ctx):
 
 
 @check("neutrality.credit-quantities", title="注销数量和序列号与购买一致 Retirements stay within what was bought",
-       clauses=["D.6.1.1 c"], severity="error", kinds=["offset_credit"], subsystem="D")
+       clauses=["D.6.1.1 c"], severity="error", kinds=["offset_credit"])
 def quantities(record, ctx):
     """D.6.1.1 c: the number of credits and their serial numbers agree: the serial ranges
     bought count the quantity bought; each retirement's ranges count its quantity and lie
@@ -149,7 +149,7 @@ def _label(use: dict) -> str:
 
 
 @check("neutrality.serial-retired-twice", title="序列号只为一个声明注销一次 A serial is retired for one claim, once",
-       clauses=["D.8.2.1 b", "D.6.1.1 c"], severity="error", subsystem="D")
+       clauses=["D.8.2.1 b", "D.6.1.1 c"], severity="error")
 def retired_twice(ctx):
     """Reading 5, D.8.2.1 b (no double counting): a credit serial number is retired for one
     claim only, once. Ranges are compared for overlap, not only equal strings."""
@@ -200,7 +200,7 @@ CONFLICTING_USES = ("surrendered", "sold")  # reading 5: ETS compliance surrende
 
 
 @check("neutrality.serial-used-elsewhere", title="注销用于碳中和的序列号未用于履约或出售 Retired serials are not surrendered or sold",
-       clauses=["D.8.2.1 b"], severity="error", subsystem="D")
+       clauses=["D.8.2.1 b"], severity="error")
 def used_elsewhere(ctx):
     """Reading 5, D.8.2.1 b: a serial number retired for a neutrality claim is never also
     surrendered for ETS compliance or sold. Cross-checks the serial map of the carbon asset

@@ -29,7 +29,7 @@ def _current(record) -> bool:
 
 # -- subject (D.6.5.2.2) -------------------------------------------------------------------
 @check("neutrality.subject-not-identified", title="唯一标识组织和标的物 Organization and subject uniquely identified",
-       clauses=["D.6.5.2.2 a", "D.6.5.2.2 b"], severity="error", kinds=["neutrality_subject"], subsystem="D")
+       clauses=["D.6.5.2.2 a", "D.6.5.2.2 b"], severity="error", kinds=["neutrality_subject"])
 def subject_not_identified(record, ctx):
     """D.6.5.2.2 a, b: the organization is uniquely identified (its organization record has
     a unified social credit code) and the subject has a code of its own, used by no other
@@ -52,7 +52,7 @@ def subject_not_identified(record, ctx):
 
 
 @check("neutrality.subject-characteristics-missing", title="确立标的物的固有特性 Inherent characteristics stated",
-       clauses=["D.6.5.2.2 c"], severity="error", kinds=["neutrality_subject"], subsystem="D")
+       clauses=["D.6.5.2.2 c"], severity="error", kinds=["neutrality_subject"])
 def characteristics_missing(record, ctx):
     """D.6.5.2.2 c: all the subject's inherent characteristics are established (floor area,
     headcount, opening hours, size of an event, ...); a non-recurring subject also gives
@@ -66,7 +66,7 @@ def characteristics_missing(record, ctx):
 
 
 @check("neutrality.subject-rationale-missing", title="选择标的物和方法的理由 Rationale for the subject and the methods",
-       clauses=["D.6.5.2.2 e", "D.6.1.1 a"], severity="error", kinds=["neutrality_subject"], subsystem="D")
+       clauses=["D.6.5.2.2 e", "D.6.1.1 a"], severity="error", kinds=["neutrality_subject"])
 def rationale_missing(record, ctx):
     """D.6.5.2.2 e, D.6.1.1 a: the reasons for choosing the subject and drawing its boundary,
     and for the methods chosen to define it and measure its footprint, are documented."""
@@ -79,7 +79,7 @@ def rationale_missing(record, ctx):
 
 
 @check("neutrality.subject-change-not-redefined", title="标的物实质改变后重新界定 A materially changed subject is redefined",
-       clauses=["D.6.5.2.2 d"], severity="error", kinds=["neutrality_subject"], subsystem="D")
+       clauses=["D.6.5.2.2 d"], severity="error", kinds=["neutrality_subject"])
 def change_not_redefined(record, ctx):
     """D.6.5.2.2 d: when the subject changes materially, planning starts again from a new
     definition: a new neutrality_subject record, named in redefined_as, that supersedes it."""
@@ -96,7 +96,7 @@ def change_not_redefined(record, ctx):
 
 
 @check("neutrality.subject-without-plan", title="标的物有碳中和管理计划 Each subject has a management plan",
-       clauses=["D.6.4.2"], severity="error", kinds=["neutrality_subject"], subsystem="D")
+       clauses=["D.6.4.2"], severity="error", kinds=["neutrality_subject"])
 def subject_without_plan(record, ctx):
     """D.6.4.2, D.6.1.1 a: a documented neutrality management plan supports each current
     subject."""
@@ -120,7 +120,7 @@ PLAN_ITEMS = (
 
 
 @check("neutrality.plan-content-missing", title="碳中和管理计划内容齐全 The management plan is complete",
-       clauses=["D.6.4.2", "D.6.4.1 f"], severity="error", kinds=["neutrality_plan"], subsystem="D")
+       clauses=["D.6.4.2", "D.6.4.1 f"], severity="error", kinds=["neutrality_plan"])
 def plan_content(record, ctx):
     """D.6.4.2 a-e: commitment, timetable, reduction targets, means (with assumptions and the
     reasons for the technologies) and neutralization strategy (with the estimate of the
@@ -142,7 +142,7 @@ def plan_content(record, ctx):
 
 # -- footprint (D.6.5.2.3) -----------------------------------------------------------------
 @check("neutrality.footprint-incomplete", title="碳足迹核算步骤齐全 The footprint accounting is complete",
-       clauses=["D.6.5.2.3"], severity="error", kinds=["carbon_footprint"], subsystem="D")
+       clauses=["D.6.5.2.3"], severity="error", kinds=["carbon_footprint"])
 def footprint_incomplete(record, ctx):
     """D.6.5.2.3 a-g: boundary, sources, method, activity data, factors, results and the
     published report. A footprint without emission sources cannot be recomputed (its
@@ -175,7 +175,7 @@ def footprint_incomplete(record, ctx):
 
 # -- reduction actions (D.8.2.2) --------------------------------------------------------------
 @check("neutrality.reduction-evaluation-overdue", title="碳减排行动定期评定 Reduction actions are evaluated periodically",
-       clauses=["D.8.2.2.2"], severity="error", kinds=["reduction_action"], subsystem="D")
+       clauses=["D.8.2.2.2"], severity="error", kinds=["reduction_action"])
 def evaluation_overdue(record, ctx):
     """D.8.2.2.2: each reduction action of a recurring subject is evaluated at least every
     evaluation_interval_months (the record's, else the setting
@@ -205,7 +205,7 @@ def evaluation_overdue(record, ctx):
 
 
 @check("neutrality.non-recurring-not-assessed", title="非经常性活动前后评估 Non-recurring activity assessed before and after",
-       clauses=["D.8.2.2.3"], severity="error", kinds=["reduction_action"], subsystem="D")
+       clauses=["D.8.2.2.3"], severity="error", kinds=["reduction_action"])
 def non_recurring(record, ctx):
     """D.8.2.2.3: for a non-recurring subject (e.g. an exhibition) each reduction action
     fixes its methods and expected reduction before the activity starts, and is reviewed
@@ -241,7 +241,7 @@ def _latest(records, field: str, as_of):
 
 
 @check("neutrality.trade-review-missing", title="进出口组织评审国际贸易碳中和准则 Importers and exporters review trade rules",
-       clauses=["D.6.1.2"], severity="error", subsystem="D")
+       clauses=["D.6.1.2"], severity="error")
 def trade_review_missing(ctx):
     """D.6.1.2: an organization that imports or exports (organization.imports_exports)
     reviews the carbon neutrality rules of international trade, at least every
@@ -262,7 +262,7 @@ def trade_review_missing(ctx):
 
 
 @check("neutrality.trade-review-incomplete", title="国际贸易准则评审内容齐全 The trade rules review is complete",
-       clauses=["D.6.1.2 a", "D.6.1.2 b", "D.6.1.2 c"], severity="error", kinds=["trade_review"], subsystem="D")
+       clauses=["D.6.1.2 a", "D.6.1.2 b", "D.6.1.2 c"], severity="error", kinds=["trade_review"])
 def trade_review_incomplete(record, ctx):
     """D.6.1.2 a-c: the countries and items of the whole value chain with their carbon trade
     regimes (a), the recognition of measurement, verification, rating and labelling (b), the
@@ -279,7 +279,7 @@ def trade_review_incomplete(record, ctx):
 
 
 @check("neutrality.event-not-reviewed", title="纠正行动的细节纳入实施评审 Events and corrections are recorded in the review",
-       clauses=["D.10"], severity="error", kinds=["claim_event"], subsystem="D")
+       clauses=["D.10"], severity="error", kinds=["claim_event"])
 def event_not_reviewed(record, ctx):
     """D.10: the details of any change or event that led to corrective action are recorded
     in the neutrality implementation review: a review dated on or after the event's last

@@ -110,11 +110,6 @@ def join(parts, sep: str = ", ") -> Md:
     return Md(str(sep).join(str(md(p)) for p in parts))
 
 
-def attr(value) -> str:
-    """A value for an HTML attribute the site writes (ids and classes are ASCII already)."""
-    return html.escape(str(value), quote=True)
-
-
 def html_text(value) -> str:
     """A value as HTML text on one line, for what the theme writes as it is (the site name in
     <title>, the header and aria-label attributes; navigation labels): &, <, >, " and ' as
