@@ -29,17 +29,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .findings import SEVERITIES, Issue
+from . import csvfile, dates, factors, invisible, units
+from .findings import SEVERITIES, Issue, format_path
 from .dates import Deadline, days_after, months_after, on_or_before
-from .records import DONE, INACTIVE, Record, known_by, not_yet
-from .trace import Input, Traced, record_source, setting_source
+from .records import DONE, INACTIVE, Record, known_by, not_yet, parse_path
+from .errors import CmsProblem
+from .trace import Input, Traced, library_source, record_source, setting_source
 
 # What a rule module may use. Anything else of cms_build is the engine's and may change.
 __all__ = [
     "check", "computation", "Context", "Check", "Computation",
     "Issue", "Record", "DONE", "INACTIVE", "known_by", "not_yet",
     "Deadline", "days_after", "months_after", "on_or_before",
-    "Traced", "Input", "record_source", "setting_source", "SEVERITIES",
+    "catalogue", "clause", "normalise_clause",
+    "dates", "units", "factors", "csvfile", "invisible", "format_path", "parse_path",
+    "Traced", "Input", "record_source", "setting_source", "library_source", "SEVERITIES", "CmsProblem",
 ]
 
 
@@ -63,6 +67,24 @@ def clause_subsystem(clause: str) -> str:
     """'B.8.2.2.1 b' -> 'B'; '7.4.2' -> 'common'."""
     head = clause.strip()[:1]
     return head if head in "ABCDEFG" and head.isalpha() else "common"
+
+
+def catalogue() -> list:
+    """Every clause of the standard, in its order (cms_build/standard.py Clause)."""
+    from .standard import load_catalogue
+    return load_catalogue()
+
+
+def clause(number: str):
+    """The clause with exactly this number, or None."""
+    from .standard import clause as find
+    return find(number)
+
+
+def normalise_clause(ref: str) -> str:
+    """'6.1.2 d)' -> '6.1.2 d' ... the bare clause number; ValueError when it is not one."""
+    from .standard import normalise
+    return normalise(ref)
 
 
 @dataclass
@@ -196,6 +218,32 @@ class Context:
                  path: str = "", hint: str = "", severity: str | None = None, clauses=()) -> Issue:
         """An issue at a line of a file other than a record's YAML (a CSV row, an attached table)."""
         return Issue(message, file, line, col, record, path, hint, severity, tuple(clauses))
+
+    # -- the standard and the conformity matrix, for the rules about evidence (7.4) ----------
+    def exclusions(self) -> dict:
+        """{clause number: reason} of management.exclusions."""
+        from .matrix import exclusions
+        return exclusions(self.settings)
+
+    def applies(self, clause) -> bool:
+        """Whether a clause applies: its subsystem is adopted and it is not excluded."""
+        from .matrix import applies
+        return applies(clause, set(self.settings.subsystems), self.exclusions())
+
+    def evidence(self, records) -> dict:
+        """{clause number: records that are evidence for it}, as the matrix counts them."""
+        from .matrix import evidence_records
+        return evidence_records(records, self.schemas, self.as_of)
+
+    def enforced(self, records) -> dict:
+        """{clause number: ids of this run's checks that cite it and run on these records}."""
+        from .matrix import enforcing_checks
+        return enforcing_checks(self.rules, self.settings, records)
+
+    def attachment_problems(self, records) -> dict:
+        """(record id, path) -> why no record may attach that file (cms_build/publish.py)."""
+        from .publish import attachment_problems
+        return attachment_problems(records, self.schemas, self.root)
 
     def adopts(self, subsystem: str) -> bool:
         return subsystem in self.settings.subsystems

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cms_build.trace import Traced
+from cms_build.api import Traced
 
 # (category, table group zh, group en, label zh, label en)
 POSITIVE = (

@@ -66,7 +66,7 @@ from ..trading import pnl as pl
 from ..trading import records as trc
 from ..trading import surveillance as sv
 from ..trading.rows import Asset
-from cms_build.trace import setting_source
+from cms_build.api import setting_source
 
 FIN_FLOWS = {  # contract type -> (kind at start, kind at close)
     "repo": ("repo_out", "repo_back"), "borrow": ("borrow_in", "borrow_return"), "lend": ("lend_out", "lend_back"),

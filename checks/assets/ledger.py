@@ -36,7 +36,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from cms_build.trace import Traced
+from cms_build.api import Traced
 
 from ..trading.rows import Asset
 

@@ -15,7 +15,7 @@ import io
 import math
 import re
 
-from cms_build.csvfile import csv_records, read_csv, table_limits
+from cms_build.api import csvfile
 
 STATUSES = ("measured", "estimated", "filled", "missing")
 PERIOD = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?|-Q[1-4]|-H[12])?$")
@@ -48,11 +48,11 @@ def csv_table(source, column: str, period_column: str | None = None, status_colu
 
     `source` is CSV text, or (root, path) of a repository file, streamed. Raises TableProblem."""
     if isinstance(source, str):
-        _, max_rows, max_cell = limits or table_limits()
-        records = csv_records(io.StringIO(source.lstrip("\ufeff"), newline=""), file, max_rows=max_rows,
+        _, max_rows, max_cell = limits or csvfile.table_limits()
+        records = csvfile.csv_records(io.StringIO(source.lstrip("\ufeff"), newline=""), file, max_rows=max_rows,
                               max_cell=max_cell)
     else:
-        records = read_csv(*source, file, limits)
+        records = csvfile.read_csv(*source, file, limits)
     header: list[str] | None = None
     rows = []
     for n, cells in records:

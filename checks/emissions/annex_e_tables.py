@@ -22,7 +22,7 @@ year and fuel, in the order of the standard's template.
 """
 from __future__ import annotations
 
-from cms_build import units
+from cms_build.api import units
 
 # Fuel rows of tables E.3 and E.5, in the template's order: (library key, zh, en).
 FUEL_ROWS = (

@@ -37,14 +37,14 @@ cannot be computed (an impossible unit, a missing parameter) are findings of the
 """
 from __future__ import annotations
 
-from cms_build import csvfile
-from cms_build import dates, units
+from cms_build.api import csvfile
+from cms_build.api import dates, units
 from cms_build.api import computation
 from . import indicators as ic
 from .lines import CalcError, compute_line
 from .inventory import (ETS_POWER_CATEGORIES, Entry, ProductRow, change_pct, ets_inventory, year_changes,
                                       year_inventory)
-from cms_build.trace import Input, Traced, record_source
+from cms_build.api import Input, Traced, record_source
 
 OUTPUT_VALUE_UNIT = "10^4 CNY"
 INACTIVE = ("superseded", "withdrawn")

@@ -7,8 +7,8 @@ from decimal import Decimal
 from cms_build.api import check
 from .lines import PARAMETER_FIELDS as PARAMS
 from .lines import line_parameters
-from cms_build.findings import format_path
-from cms_build.records import parse_path
+from cms_build.api import format_path
+from cms_build.api import parse_path
 
 INACTIVE = ("superseded", "withdrawn")
 MEASURED = ("measured", "calculated", "supplier")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cms_build.trace import Input, Traced
+from cms_build.api import Input, Traced
 
 from .inventory import change_pct
 

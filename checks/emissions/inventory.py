@@ -41,8 +41,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from cms_build import dates
-from cms_build.trace import Input, Traced
+from cms_build.api import dates
+from cms_build.api import Input, Traced
 
 CO2E = "tCO2e"
 

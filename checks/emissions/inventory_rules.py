@@ -4,15 +4,15 @@ All read ctx.results["emissions"] (checks/emissions/compute.py) and the records;
 """
 from __future__ import annotations
 
-from cms_build import csvfile
+from cms_build.api import csvfile
 import datetime as dt
 
-from cms_build import dates, units
+from cms_build.api import dates, units
 from cms_build.api import check
 from . import activity_rows
 from .inventory import source_expected, years_to_check
-from cms_build.findings import Issue
-from cms_build.records import parse_path
+from cms_build.api import Issue
+from cms_build.api import parse_path
 
 INACTIVE = ("superseded", "withdrawn")
 

@@ -62,16 +62,16 @@ cms_build.factors for the chosen set; every result says which set it used.
 """
 from __future__ import annotations
 
-from cms_build import csvfile
+from cms_build.api import csvfile
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cms_build import factors, units
+from cms_build.api import factors, units
 from . import activity_rows
-from cms_build.findings import format_path
-from cms_build.trace import Input, Traced, library_source, record_source
-from cms_build.errors import CmsProblem
+from cms_build.api import format_path
+from cms_build.api import Input, Traced, library_source, record_source
+from cms_build.api import CmsProblem
 
 METHODS = ("emission_factor", "mass_balance", "measurement", "desulfurization",
            "purchased_electricity", "purchased_heat")
@@ -117,7 +117,7 @@ class CalcError(CmsProblem, ValueError):
     def issue(self, record, default_path=("line",)):
         """The finding: at the table row when the fault is in one, else at the record's field."""
         if self.at is not None and record is not None:
-            from cms_build.findings import Issue
+            from cms_build.api import Issue
             return Issue(self.message, self.at[0], self.at[1], 1, record.id,
                          format_path(self.path or default_path), hint=self.hint)
         return record.issue(self.path or default_path, self.message, hint=self.hint)

@@ -48,7 +48,7 @@ def target_incomplete(record, ctx):
 
 # -- computed performance has consequences (6.4.2 f, 9.1.1, 9.3.3, A.9.1 b) ---------------------
 def _known(value, as_of) -> bool:
-    from cms_build import dates
+    from cms_build.api import dates
     d = dates.parse(value)
     return d is not None and d <= as_of
 
@@ -133,7 +133,7 @@ def target_missed(record, ctx):
 
 
 def _deviation_recorded(ctx, indicator: str, year: int) -> bool:
-    from cms_build import dates
+    from cms_build.api import dates
     for d in ctx.referring(indicator, "performance_deviation"):
         p = d.get("period") or {}
         start, end = dates.parse(p.get("start")), dates.parse(p.get("end"))
@@ -218,7 +218,7 @@ def performance_inputs_unreferenced(record, ctx):
     effective by then, deadline not before the reviewed period), inputs.performance.results
     names at least one indicator result (emissions.indicators.<id>), and every path named
     under any input's results exists in the computed results."""
-    from cms_build import dates
+    from cms_build.api import dates
     review_day = dates.parse(record.get("review_date"))
     if record.status in INACTIVE or review_day is None or review_day > ctx.as_of:
         return

@@ -28,7 +28,7 @@ Rules
 """
 from __future__ import annotations
 
-from cms_build import dates
+from cms_build.api import dates
 from cms_build.api import check
 from cms_build.api import months_after, not_yet
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cms_build.dates import add_months, parse
+from cms_build.api import dates
 
 
 def latest(items, date_of):
     """The item with the latest date (date_of(item) -> date or None); None if none has one."""
-    dated = [(d, i) for i, d in ((i, parse(date_of(i))) for i in items) if d is not None]
+    dated = [(d, i) for i, d in ((i, dates.parse(date_of(i))) for i in items) if d is not None]
     if not dated:
         return None
     return max(dated, key=lambda pair: pair[0])[1]
@@ -22,7 +22,7 @@ def latest(items, date_of):
 
 def in_office(start, until, as_of: dt.date) -> bool:
     """A term [start, until] (until absent = open-ended) that includes the as-of date."""
-    s, u = parse(start), parse(until)
+    s, u = dates.parse(start), dates.parse(until)
     return s is not None and s <= as_of and (u is None or as_of <= u)
 
 
@@ -43,9 +43,9 @@ def instrument_due(calibrations, interval_months) -> tuple[dt.date | None, dict 
     last = latest([c for c in calibrations or [] if isinstance(c, dict)], lambda c: c.get("date"))
     if last is None:
         return None, None
-    due = parse(last.get("next_due"))
+    due = dates.parse(last.get("next_due"))
     if due is None and isinstance(interval_months, int) and interval_months > 0:
-        due = add_months(parse(last["date"]), interval_months)
+        due = dates.add_months(dates.parse(last["date"]), interval_months)
     return due, last
 
 

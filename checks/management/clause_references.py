@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import difflib
 
-from cms_build.api import check
-from cms_build.standard import load_catalogue, normalise
+from cms_build.api import catalogue, check, normalise_clause
 
 
 @check("doc.unknown-clause", title="记录引用的条款须存在 Clause references name clauses of the standard",
        clauses=["7.4.2"], severity="error", kinds=["*"])
 def unknown_clause(record, ctx):
     """Each entry of `clauses:` is a clause of T/CIECCPA (optionally with its list item)."""
-    numbers = [c.number for c in load_catalogue()]
+    numbers = [c.number for c in catalogue()]
     for i, ref in enumerate(record.get("clauses") or []):
         if not isinstance(ref, str):
             continue
         try:
-            normalise(ref)
+            normalise_clause(ref)
         except ValueError as exc:
             head = ref.split(" ")[0]
             close = difflib.get_close_matches(head, numbers, n=1, cutoff=0.6)

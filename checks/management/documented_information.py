@@ -45,13 +45,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cms_build import dates, invisible
-from cms_build.publish import attachment_problems
-from cms_build.api import check
-from cms_build.api import months_after, not_yet
+from cms_build.api import catalogue, check, dates, invisible, months_after, not_yet
+
 from .calc import holds_role
-from cms_build.matrix import applies, exclusions
-from cms_build.standard import load_catalogue
 
 CURRENT = "approved"
 OLD = ("superseded", "withdrawn")
@@ -275,14 +271,14 @@ def attachment_not_allowed(ctx):
     whole, past its profile), a hidden file, or a file a more confidential record attaches
     would publish what that level keeps in."""
     records = ctx.index.by_id
-    for (record_id, path), problem in sorted(attachment_problems(records.values(), ctx.schemas, ctx.root).items(),
+    for (record_id, path), problem in sorted(ctx.attachment_problems(records.values()).items(),
                                              key=lambda kv: (kv[0][0], str(kv[0][1]))):
         yield records[record_id].issue(path, problem.message, hint=problem.hint)
 
 
 def required_documents() -> list[tuple]:
     """[(clause, provision)] of every item whose documented information the standard requires."""
-    return [(c, p) for c in load_catalogue() for p in c.provisions if p.documented]
+    return [(c, p) for c in catalogue() for p in c.provisions if p.documented]
 
 
 def _holds(record, spec: str, as_of) -> bool:
@@ -298,10 +294,9 @@ def _holds(record, spec: str, as_of) -> bool:
 def required_missing(ctx):
     """7.4.1 a: the system includes the documented information this standard requires; each
     item marked documented in the catalogue has an approved record of a kind that holds it."""
-    adopted, excluded = set(ctx.settings.subsystems), exclusions(ctx.settings)
     records = [r for r in ctx.records() if r.valid]
     for c, p in required_documents():
-        if not applies(c, adopted, excluded):
+        if not ctx.applies(c):
             continue
         if any(_holds(r, spec, ctx.as_of) for r in records for spec in p.records):
             continue

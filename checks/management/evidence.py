@@ -20,11 +20,7 @@ finding: the item counts say what is missing. doc.required-missing
 """
 from __future__ import annotations
 
-from cms_build.api import check
-from cms_build.engine import load_rules, rule_folders
-from cms_build.matrix import applies, enforcing_checks, evidence_records, exclusions
-from cms_build.standard import clause as find_clause
-from cms_build.standard import load_catalogue, normalise
+from cms_build.api import catalogue, check, clause, normalise_clause
 
 
 @check("ms.no-evidence", title="适用的要求有证据 Every applicable requirement has evidence",
@@ -32,13 +28,10 @@ from cms_build.standard import load_catalogue, normalise
 def no_evidence(ctx):
     """7.4.1 a: the system includes the documented information this standard requires."""
     records = ctx.records()
-    evidence = evidence_records(records, ctx.schemas, ctx.as_of)
-    checks, _ = load_rules(rule_folders(ctx.root), [])  # a file that fails to load is reported by the engine
-    enforced = enforcing_checks(checks, ctx.settings, records)
-    excluded = exclusions(ctx.settings)
-    adopted = set(ctx.settings.subsystems)
-    for c in load_catalogue():
-        if c.obligation != "requirement" or not applies(c, adopted, excluded):
+    evidence = ctx.evidence(records)
+    enforced = ctx.enforced(records)  # the checks of this run (a file that failed to load is reported by the engine)
+    for c in catalogue():
+        if c.obligation != "requirement" or not ctx.applies(c):
             continue
         if c.number in evidence or c.number in enforced:
             continue
@@ -60,11 +53,11 @@ def exclusion_invalid(ctx):
             continue
         where = f"management.exclusions.{i}"
         try:
-            number = normalise(entry.get("clause"))
+            number = normalise_clause(entry.get("clause"))
         except (ValueError, TypeError) as exc:
             yield ctx.settings_issue(where, f"exclusions[{i}]: {exc}", hint="name a clause of the standard; 'cms matrix' lists them")
             continue
-        if find_clause(number).subsystem == "common":
+        if clause(number).subsystem == "common":
             yield ctx.settings_issue(where, f"exclusions[{i}] excludes clause {number}, a clause of the management system "
                                             "(4-10) that applies whatever subsystems are adopted",
                                      hint="exclude only annex clauses of activities the organization does not carry out",

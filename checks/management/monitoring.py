@@ -22,7 +22,7 @@ Records dated after the as-of date are not yet known and do not count.
 """
 from __future__ import annotations
 
-from cms_build import dates
+from cms_build.api import dates
 from cms_build.api import check
 from cms_build.api import days_after, months_after, not_yet, on_or_before
 

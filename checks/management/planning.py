@@ -19,7 +19,7 @@ Only records known at the as-of date count: reviews dated later are ignored.
 """
 from __future__ import annotations
 
-from cms_build import dates
+from cms_build.api import dates
 from cms_build.api import check
 from cms_build.api import days_after, not_yet, on_or_before
 from .calc import latest, risk_score

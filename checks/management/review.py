@@ -17,7 +17,7 @@ the latest review include the status of their actions (9.3.2 a).
 """
 from __future__ import annotations
 
-from cms_build import dates
+from cms_build.api import dates
 from cms_build.api import check
 from cms_build.api import not_yet, on_or_before
 from .calc import in_office, latest

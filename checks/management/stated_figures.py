@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 
-from cms_build import dates, units
+from cms_build.api import dates, units
 from cms_build.api import check
 
 # kind -> (the field that dates the record, the clauses its statements serve)

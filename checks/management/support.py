@@ -28,7 +28,7 @@ A term counts from its `from` day through its `until` day (absent: still in offi
 """
 from __future__ import annotations
 
-from cms_build import dates
+from cms_build.api import dates
 from cms_build.api import check
 from cms_build.api import not_yet
 from .calc import holds_role, in_office

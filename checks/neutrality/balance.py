@@ -23,8 +23,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from cms_build.dates import add_months, add_years, one_year_less_a_day
-from cms_build.trace import Traced
+from cms_build.api import dates
+from cms_build.api import Traced
 
 UNIT = "tCO2e"
 
@@ -158,8 +158,8 @@ def last_valid_day(valid_from: dt.date, years: int = 1) -> dt.date:
     1 March in a common year), as cms_build.dates.one_year_less_a_day does for one year.
     """
     if years == 1:
-        return one_year_less_a_day(valid_from)
-    end = add_years(valid_from, years)
+        return dates.one_year_less_a_day(valid_from)
+    end = dates.add_years(valid_from, years)
     if valid_from.month == 2 and valid_from.day == 29 and end.day == 28:
         return end  # anniversary is 1 March: the day before is 28 February
     return end - dt.timedelta(days=1)
@@ -167,7 +167,7 @@ def last_valid_day(valid_from: dt.date, years: int = 1) -> dt.date:
 
 def correction_deadline(event_date: dt.date, months: int = 3) -> dt.date:
     """The last day a corrective action may take effect (reading 2), month-end clamped."""
-    return add_months(event_date, months)
+    return dates.add_months(event_date, months)
 
 
 @dataclass

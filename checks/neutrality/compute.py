@@ -40,16 +40,16 @@ out, so that a run at a past as-of date repeats what was known then.
 """
 from __future__ import annotations
 
-from cms_build import csvfile
+from cms_build.api import csvfile
 import dataclasses
 import datetime as dt
 
-from cms_build import dates
+from cms_build.api import dates
 from cms_build.api import check, computation
 from . import balance as nc
 from ..assets import serial_ranges
 from ..emissions.lines import CalcError, compute_line
-from cms_build.trace import Traced, record_source
+from cms_build.api import Traced, record_source
 
 SETTING_NAMES = ("claim_max_validity_years", "correction_window_months", "silver_vintage_years",
                  "graded_standards", "max_offset_kinds", "offset_kind_basis", "expiring_soon_days",

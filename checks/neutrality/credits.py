@@ -8,7 +8,7 @@ never also surrendered for ETS compliance or sold). Serial numbers are compared 
 """
 from __future__ import annotations
 
-from cms_build import dates
+from cms_build.api import dates
 from cms_build.api import check
 from ..assets import serial_ranges
 

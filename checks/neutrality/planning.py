@@ -8,7 +8,7 @@ events that led to corrective actions).
 from __future__ import annotations
 
 
-from cms_build import dates
+from cms_build.api import dates
 from cms_build.api import check
 
 CURRENT = ("draft", "approved")  # a superseded or withdrawn record is history

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from cms_build.trace import Traced
+from cms_build.api import Traced
 
 
 @dataclass

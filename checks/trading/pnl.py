@@ -20,7 +20,7 @@ import datetime as dt
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from cms_build.trace import Traced
+from cms_build.api import Traced
 
 from .rows import Asset
 

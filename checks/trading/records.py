@@ -10,13 +10,13 @@ record; a CSV row has "csv": true, "file" the CSV file and "line" its line.
 """
 from __future__ import annotations
 
-from cms_build import csvfile
+from cms_build.api import csvfile
 import datetime as dt
 import weakref
 from collections import defaultdict
 
-from cms_build.findings import Issue
-from cms_build.trace import record_source
+from cms_build.api import Issue
+from cms_build.api import record_source
 
 from . import rows as tr
 

@@ -12,7 +12,7 @@ row (line = the CSV line, 1 = the header).
 """
 from __future__ import annotations
 
-from cms_build import csvfile
+from cms_build.api import csvfile
 import datetime as dt
 import io
 from dataclasses import dataclass, field

@@ -17,3 +17,21 @@ def test_no_check_names_the_subsystem_its_clauses_give():
         if dataclasses.replace(c, subsystem="").subsystems == explicit:
             redundant.append(c.id)
     assert redundant == []
+
+
+def test_bundled_rules_use_only_the_api():
+    # cms_build/api.py is what a rule may use (its __all__); the bundled rules keep to it, so
+    # that the engine's internals can change without breaking them (and an organization's
+    # rules can copy them as models)
+    import ast
+
+    from tests.conftest import REPO
+    outside = []
+    for path in sorted((REPO / "checks").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+            outside += [(path.relative_to(REPO).as_posix(), node.lineno, n) for n in names
+                        if n.split(".")[0] == "cms_build" and n != "cms_build.api"]
+    assert outside == []
