@@ -6,6 +6,9 @@ table one accepts the others never refuse. Files are opened through cms_build.pa
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 from .paths import UnsafeFile, open_repo_binary
 
@@ -24,7 +27,7 @@ class TableProblem(ValueError):
         self.file, self.line, self.message, self.hint = file, line, message, hint
 
 
-def table_limits(settings_get=None) -> tuple[int, int, int]:
+def table_limits(settings_get: Callable[[str], Any] | None = None) -> tuple[int, int, int]:
     """(bytes, rows, cell characters) of a table, from the settings (Settings.get or ctx.setting)."""
     if settings_get is None:
         return MAX_TABLE_BYTES, MAX_TABLE_ROWS, MAX_CELL_CHARS
@@ -33,8 +36,8 @@ def table_limits(settings_get=None) -> tuple[int, int, int]:
             min(settings_get("limits.max_cell_chars") or MAX_CELL_CHARS, 131072))
 
 
-def csv_records(lines, file: str, *, max_rows: int = MAX_TABLE_ROWS, max_cell: int = MAX_CELL_CHARS,
-                delimiter: str = ","):
+def csv_records(lines: Iterable[str], file: str, *, max_rows: int = MAX_TABLE_ROWS, max_cell: int = MAX_CELL_CHARS,
+                delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     """(line, cells) of a CSV stream (the header first), each bounded: a cell longer
     than max_cell, more than max_rows data rows, a malformed line or bytes that are not UTF-8
     raise TableProblem at the line where they are, once they are met (nothing after is read).
@@ -68,7 +71,8 @@ def csv_records(lines, file: str, *, max_rows: int = MAX_TABLE_ROWS, max_cell: i
                            "save it as 'CSV UTF-8' (GBK and other encodings are not accepted)") from None
 
 
-def read_csv(root, path, file: str, limits: tuple[int, int, int] | None = None):
+def read_csv(root: Path, path: Path, file: str,
+             limits: tuple[int, int, int] | None = None) -> Iterator[tuple[int, list[str]]]:
     """Stream a CSV file of the repository: (line, cells) rows as csv_records gives them.
 
     The file is opened through cms_build.paths (no link out of the repository, no FIFO or
@@ -86,7 +90,7 @@ def read_csv(root, path, file: str, limits: tuple[int, int, int] | None = None):
             raise TableProblem(file, 1, exc.message, exc.hint) from None
 
 
-def _utf8_lines(fh, file: str):
+def _utf8_lines(fh: Iterable[bytes], file: str) -> Iterator[str]:
     """The lines of a binary stream as text, each decoded on its own: bytes that are not UTF-8
     are a TableProblem at their own line (a decoder over blocks would only know the block)."""
     for n, raw in enumerate(fh, start=1):
@@ -98,7 +102,7 @@ def _utf8_lines(fh, file: str):
         yield text.lstrip("\ufeff") if n == 1 else text
 
 
-def parse_number(text) -> float | None:
+def parse_number(text: object) -> float | None:
     """A cell as a number ('1,234.5' and '1 234.5' too); None when empty; ValueError otherwise.
 
     The one reading of a number in a table: `cms import` and the checks both use it, so that a
@@ -107,5 +111,9 @@ def parse_number(text) -> float | None:
         raise ValueError(f"{text!r} is not a number")
     if isinstance(text, (int, float)):
         return float(text)
-    t = (text or "").strip().replace(",", "").replace(" ", "")
+    if text is None:
+        return None
+    if not isinstance(text, str):  # a date or time cell of a spreadsheet: not a number
+        raise ValueError(f"{text!r} is not a number")
+    t = text.strip().replace(",", "").replace(" ", "")
     return None if t == "" else float(t)

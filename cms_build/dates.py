@@ -54,18 +54,18 @@ class Deadline:
         return cls(due, as_of > due, (due - as_of).days)
 
 
-def months_after(start, months: int, as_of: dt.date) -> Deadline | None:
+def months_after(start: object, months: int, as_of: dt.date) -> Deadline | None:
     """The deadline `months` calendar months after `start` (None if start is not a date)."""
     day = parse(start)
     return None if day is None else Deadline.of(add_months(day, int(months)), as_of)
 
 
-def days_after(start, days: int, as_of: dt.date) -> Deadline | None:
+def days_after(start: object, days: int, as_of: dt.date) -> Deadline | None:
     day = parse(start)
     return None if day is None else Deadline.of(day + dt.timedelta(days=int(days)), as_of)
 
 
-def on_or_before(value, as_of: dt.date) -> bool:
+def on_or_before(value: object, as_of: dt.date) -> bool:
     """Whether a record's date is known at the as-of date (later events are not yet known)."""
     day = parse(value)
     return day is not None and day <= as_of

@@ -11,6 +11,7 @@ import os
 import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
 _HERE = Path(__file__).resolve().parent
 
@@ -159,7 +160,7 @@ class _Bounded(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: Any) -> int:
         data = os.read(self.fd, len(buffer))
         self.seen += len(data)
         if self.seen > self.limit:
@@ -190,7 +191,7 @@ def open_repo_text(root: Path, path: Path, max_bytes: int, setting: str,
     return io.TextIOWrapper(open_repo_binary(root, path, max_bytes, setting), encoding=encoding, newline="")
 
 
-def safe_copytree(root: Path, source: Path, dest: Path, _seen: frozenset = frozenset()) -> None:
+def safe_copytree(root: Path, source: Path, dest: Path, _seen: frozenset[Path] = frozenset()) -> None:
     """Copy a folder of the repository (site/assets), refusing what repo_file refuses: a link
     out of root (a symlink to /etc/passwd would be published), a FIFO, a device, a loop."""
     real_dir = repo_dir(root, source)
@@ -227,7 +228,7 @@ def repo_dir(root: Path, path: Path) -> Path:
     return real
 
 
-def template_loader(template_dirs: list[Path]):
+def template_loader(template_dirs: list[Path]) -> Any:
     """A jinja2 loader over template_dirs that reads no template through a link out of its site
     folder's repository (site/templates/x -> /etc/passwd), nor a FIFO or device.
 
@@ -236,7 +237,7 @@ def template_loader(template_dirs: list[Path]):
     import jinja2
 
     class _Loader(jinja2.FileSystemLoader):
-        def get_source(self, environment, template):
+        def get_source(self, environment: Any, template: str) -> Any:
             for folder in self.searchpath:
                 pieces = jinja2.loaders.split_template_path(template)
                 candidate = Path(folder, *pieces)
