@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import charts, urls
-from .escape import Md, fmt_value, join, md, text
-from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge, status_legend
+from cms_build.site import charts, urls
+from cms_build.site.escape import Md, fmt_value, join, md, text
+from cms_build.site.render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge, status_legend
 
 EMISSIONS_YEAR = "emissions/{year}.md"
 SURVEILLANCE = "trading/surveillance-{name}-{year}.md"  # /trading/*.md: outside the nav, like the other detail pages
@@ -140,7 +140,7 @@ class Domain:
         return Md(f"![{md(alt)}]({(link or self.link).url(rel)}){{ .cms-chart }}")
 
     def pages_table(self, headers, rows, align=None) -> Md:
-        from .pages import table
+        from cms_build.site.pages import table
         return table(headers, rows, align)
 
     def section(self, title: str, body, level: int = 2, anchor_id: str = "") -> dict:
@@ -562,7 +562,7 @@ class Trading(Domain):
     # -- conduct surveillance of B.8.2.2.1 a-l: one page per ledger and year -------------------
     def conduct_pages(self) -> list:
         """Write the per-ledger, per-year surveillance pages; the table that links them."""
-        from ..rules import bundled_module
+        from cms_build.rules import bundled_module
         scan = bundled_module("trading.conduct_scan")
         ORG_WIDE, by_ledger_year = scan.ORG_WIDE, scan.by_ledger_year
         sv, t = self.m.results.get("surveillance"), self.t["surveillance_page"]
