@@ -223,7 +223,9 @@ def write_pages(pages, model, docs: Path, registered: list, warnings: list) -> l
                             f"{outcome.output.strip()[:200]!r}; a page shows what it writes, it prints nothing")
         for rid, label, rel, anchor_id in site.trace_links:
             links.setdefault(rid, []).append((label, rel, anchor_id, spec.id))
-        headline = outcome.value if isinstance(outcome.value, Md) and str(outcome.value) else None
+        # an Md is markup the page built; plain text is escaped like every value
+        value = outcome.value
+        headline = (value if isinstance(value, Md) else md(value) if isinstance(value, str) else None) or None
         out.append({"nav": site.title, "page": spec.path, "title": site.title, "headline": headline})
     model.trace_links = {rid: items for rid, items in sorted(links.items())}
     pages.result_pages = {cid: (s["page"], s["nav"]) for spec, s in zip(registered, out) for cid in spec.computations}

@@ -174,6 +174,16 @@ def test_a_page_writes_only_its_own_folder(org, tmp_path, body, message):
     assert (report.out / "index.html").is_file()  # the generic site is built
 
 
+def test_a_headline_in_plain_text_is_escaped(org, tmp_path):
+    toy_domain(org)
+    org.write("checks/toy/pages.py", "from cms_build.api import page\n\n\n"
+                                     "@page('toy', title='玩具 Toy', computations=['toy'])\n"
+                                     "def toy(site):\n    site.write([])\n    return '<b>bold</b> 标题'\n")
+    report = build(org.root, tmp_path / "site")
+    home = (report.out / "index.html").read_text(encoding="utf-8")
+    assert "标题" in home and "<b>bold</b>" not in home and "&#60;b&#62;bold" in home
+
+
 def test_page_ids_are_unique_and_never_a_folder_of_the_site(org):
     org.write("checks/a.py", "from cms_build.api import page\n\n@page('emissions', title='x')\ndef p(site):\n    pass\n")
     with pytest.raises(RuleError, match="page id 'emissions' is already used by emissions/pages.py"):
