@@ -18,6 +18,19 @@ A module declares computations and checks with two decorators::
     def categories(ctx):              # no kinds: called once, looks across records
         ...
 
+A module may also register a site page of its domain (cms_build/site/registry.py)::
+
+    from cms_build.api import page
+
+    @page("toy", title="玩具 Toy", computations=["toy"], subsystems=["A"], order=50)
+    def toy_page(site):               # site: a PageContext of the View of this build's profile
+        value = site.results.get("toy")
+        site.write([site.section(site.t["total"], site.tv(value))])
+        return site.tv(value)         # the home page's headline for the domain, or None
+
+The page lives at ``<id>/index.md`` and is in the navigation under its title (in the site's
+language, split like a rule title); further pages go in the same folder (``site.render``).
+
 The engine adds the rule id, title, clauses and severity to each issue. A check may give an
 issue its own severity (a deadline still open is a warning, past it an error). A None
 yielded is skipped: a helper that places an issue at a location (a record's field, a CSV
@@ -27,18 +40,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+import re
 
 from . import csvfile, dates, factors, invisible, units
 from .findings import SEVERITIES, Issue, format_path
 from .dates import Deadline, days_after, months_after, on_or_before
 from .records import DONE, INACTIVE, Record, known_by, not_yet, parse_path
 from .errors import CmsProblem
+from .site.escape import Md, fmt_value, join, md, text
 from .trace import Input, Traced, library_source, record_source, setting_source
+
+if TYPE_CHECKING:  # at run time through __getattr__ below
+    from .site.registry import PageContext
 
 # What a rule module may use. Anything else of cms_build is the engine's and may change.
 __all__ = [
     "check", "computation", "Context", "Check", "Computation",
+    "page", "Page", "PageContext", "Md", "md", "join", "text", "fmt_value",
     "Issue", "Record", "DONE", "INACTIVE", "known_by", "not_yet",
     "Deadline", "days_after", "months_after", "on_or_before",
     "catalogue", "clause", "normalise_clause",
@@ -143,6 +163,58 @@ def computation(id: str, *, title: str, clauses=(), after=(), subsystem: str = "
         return Computation(id=id, title=title, clauses=tuple(clauses), fn=fn, after=tuple(after),
                            subsystem=subsystem, module=fn.__module__, origin=fn.__module__)
     return wrap
+
+
+# Folders of the site that are not a domain's: a page id may not take them.
+RESERVED_PAGE_IDS = frozenset({"index", "records", "findings", "computations", "matrix", "files", "data", "charts",
+                               "assets", "search", "javascripts", "stylesheets", "404"})
+_PAGE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+
+
+@dataclass
+class Page:
+    """A site page a domain registers: its own folder ``<id>/`` of the site, its main page
+    ``<id>/index.md`` in the navigation. `fn(site)` writes it (site: cms_build.site.registry
+    .PageContext) and returns the home page's headline (an Md) or None. `computations` are
+    the results the page shows: their computation pages link here, and when the page fails
+    the build shows them in the generic layout instead. `subsystems` empty: always adopted."""
+
+    id: str
+    title: str
+    fn: Callable
+    computations: tuple = ()
+    subsystems: tuple = ()
+    order: int = 100
+    module: str = ""
+    origin: str = ""
+
+    @property
+    def path(self) -> str:
+        return f"{self.id}/index.md"
+
+
+def page(id: str, *, title: str, computations=(), subsystems=(), order: int = 100):
+    if not isinstance(id, str) or not _PAGE_ID.match(id) or id in RESERVED_PAGE_IDS:
+        raise ValueError(f"page {id!r}: the id names the page's folder of the site: lower case letters, digits, "
+                         f"'_' and '-', starting with a letter, and none of {', '.join(sorted(RESERVED_PAGE_IDS))}")
+    if not str(title or "").strip():
+        raise ValueError(f"page {id}: give it a title, \"中文 English\"")
+    if isinstance(computations, str) or isinstance(subsystems, str):
+        raise ValueError(f"page {id}: computations and subsystems are lists of ids, e.g. [\"{id}\"]")
+
+    def wrap(fn: Callable) -> Page:
+        return Page(id=id, title=str(title).strip(), fn=fn, computations=tuple(computations),
+                    subsystems=tuple(subsystems), order=int(order), module=fn.__module__, origin=fn.__module__)
+    return wrap
+
+
+def __getattr__(name: str):
+    # the page context is the site's (it renders); imported on first use so that a rule
+    # module importing this one does not load the site machinery
+    if name == "PageContext":
+        from .site.registry import PageContext
+        return PageContext
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .api import Check, Computation, Context
+from .api import Check, Computation, Context, Page
 from .findings import SEVERITIES, Finding, Issue, at_or_above
 from .index import Index
 from .guard import DEFAULT_TIME_LIMIT, NotJSON, Outcome, guarded, line_in, what_happened
@@ -58,6 +58,8 @@ class Result:
     reads: dict = field(default_factory=dict)
     # per record id: the status shown for it, derived from results and findings (cms_build/statuses.py)
     statuses: dict = field(default_factory=dict)
+    # the site pages the rule folders register (api.page), in navigation order
+    pages: list[Page] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -137,7 +139,8 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     tagged.extend(index.issues)
     rule_errors: list[RuleError] = []
     limit = settings.get("checks.time_limit_seconds", DEFAULT_TIME_LIMIT)
-    checks, comps = load_rules(rule_folders(root), rule_errors, limit)
+    pages: list[Page] = []
+    checks, comps = load_rules(rule_folders(root), rule_errors, limit, pages)
     ctx = Context(root=root, settings=settings, schemas=schemas, index=index, as_of=as_of, rules=list(checks))
     tagged.extend(("rules.invalid", Issue(e.message, _rel(e.path, root), e.line, e.col, hint=e.hint))
                   for e in rule_errors)
@@ -190,7 +193,8 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
         from .workflow.todo import group_starters
         findings = group_starters(findings, records, schemas)
     findings = sorted(set(findings), key=Finding.sort_key)
-    result = Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads)
+    result = Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads,
+                    pages=pages)
     if stages == "check":  # statuses follow from the results and the findings on them, in one place
         from .statuses import apply
         result.statuses = apply(result.results, findings, index.by_id, as_of)

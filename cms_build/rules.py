@@ -5,7 +5,8 @@ other normally (``from . import calc`` inside ``checks/emissions/``) instead of 
 code through the engine. The folder may hold plain modules (``checks/org_rules.py``, the usual
 shape of an organization's folder) and packages (``checks/emissions/__init__.py`` with the
 domain's modules beside it); every module in it is imported, and every ``@check`` and
-``@computation`` defined at the top of a module is a rule. Names starting with ``_`` are
+``@computation`` defined at the top of a module is a rule, and every ``@page`` a site page of the
+domain (a registry: the site's navigation and domain pages come from it, cms_build/site/registry.py). Names starting with ``_`` are
 imported only when another module imports them (private helpers).
 
 Each folder gets a package name of its own: the bundled one ``cms_checks``, an organization's
@@ -26,7 +27,7 @@ from types import ModuleType
 
 from .errors import CmsProblem
 from .guard import DEFAULT_TIME_LIMIT, guarded, what_happened
-from .api import Check, Computation
+from .api import Check, Computation, Page
 from .paths import UnsafeFile, bundled, repo_file
 from .ruletable import load_table
 
@@ -203,7 +204,7 @@ def _safe_rule_file(folder: Path, path: Path) -> None:
         raise RuleError(path, exc.message, 1, 1, exc.hint) from None
 
 
-def _file_of(rule: Check | Computation) -> str:
+def _file_of(rule: Check | Computation | Page) -> str:
     return rule.module if rule.module.endswith(".yaml") else f"{rule.module}.py"
 
 
@@ -213,15 +214,19 @@ def _def_line(fn: object) -> int:
 
 
 def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
-               time_limit: float = DEFAULT_TIME_LIMIT) -> tuple[list[Check], list[Computation]]:
+               time_limit: float = DEFAULT_TIME_LIMIT,
+               pages: list[Page] | None = None) -> tuple[list[Check], list[Computation]]:
     """Checks and computations defined in the given rule folders.
 
     The bundled checks/ first, then the organization's own checks/ folder. Ids must be unique.
     A module that cannot be loaded raises RuleError, or, when `errors` is a list, is left out
     and its RuleError appended there (the engine reports it and runs the other rules).
+    When `pages` is a list, the site pages the folders register are added to it, in their
+    navigation order (order, then id); page ids are unique like rule ids.
     """
     checks: dict[str, Check] = {}
     comps: dict[str, Computation] = {}
+    found_pages: dict[str, Page] = {}
     for folder in folders:
         if not folder.is_dir():
             continue
@@ -245,7 +250,7 @@ def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
         for path in files:
             try:
                 _safe_rule_file(folder, path)
-                found = _rules_of(folder, name, path, checks, comps, time_limit)
+                found = _rules_of(folder, name, path, checks, comps, time_limit, found_pages)
             except RuleError as exc:
                 if errors is None:
                     raise
@@ -256,6 +261,8 @@ def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
             for value in found:
                 if isinstance(value, Check):
                     checks[value.id] = value
+                elif isinstance(value, Page):
+                    found_pages[value.id] = value
                 else:
                     comps[value.id] = value
         for path in table_files(folder):
@@ -266,24 +273,33 @@ def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
                 if errors is None:
                     raise
                 errors.append(exc)
+    if pages is not None:
+        pages.extend(sorted(found_pages.values(), key=lambda p: (p.order, p.id)))
     return sorted(checks.values(), key=lambda c: c.id), _order(comps)
 
 
 def _rules_of(folder: Path, name: str, path: Path, checks: dict[str, Check],
-              comps: dict[str, Computation], time_limit: float) -> list[Check | Computation]:
-    """The checks and computations one module defines, none of their ids already taken."""
+              comps: dict[str, Computation], time_limit: float,
+              pages: dict[str, Page] | None = None) -> list[Check | Computation | Page]:
+    """The checks, computations and pages one module defines, none of their ids already taken."""
     module = _import(folder, name, path, time_limit)
-    found = []
+    found: list[Check | Computation | Page] = []
     for value in vars(module).values():
-        if not isinstance(value, (Check, Computation)):
+        if not isinstance(value, (Check, Computation, Page)):
             continue
         if (value.origin or getattr(value.fn, "__module__", None)) != module.__name__:
             continue  # imported from a sibling module: it is that module's rule
-        taken = checks if isinstance(value, Check) else comps
+        taken: dict[str, Check] | dict[str, Computation] | dict[str, Page]
+        if isinstance(value, Page):
+            taken, what, hint = (pages if pages is not None else {}), "page", \
+                "give the page an id of its own (it names the page's folder of the site)"
+        elif isinstance(value, Check):
+            taken, what, hint = checks, "check", "give the rule an id of its own, e.g. prefixed 'org.'"
+        else:
+            taken, what, hint = comps, "computation", "give the rule an id of its own, e.g. prefixed 'org.'"
         if value.id in taken and taken[value.id].fn is not value.fn:
-            what = "check" if isinstance(value, Check) else "computation"
             raise RuleError(path, f"{what} id {value.id!r} is already used by {_file_of(taken[value.id])}",
-                            _def_line(value.fn), 1, "give the rule an id of its own, e.g. prefixed 'org.'")
+                            _def_line(value.fn), 1, hint)
         value.module = path.relative_to(folder).with_suffix("").as_posix()
         found.append(value)
     return found

@@ -224,17 +224,15 @@ def _build_locked(root, result, profile, out, work, language, log, started, timi
 
 def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], warnings: list | None = None) -> list:
     """Every page and file of the site; returns the navigation (top-level sections only)."""
-    from . import domains
+    from . import registry
     t = model.t
     kinds = sorted(set(model.schemas.kinds) | set(model.by_kind))
-    # the domain pages first: record pages link to the traces on the pages that succeeded
-    links = domains.trace_links(model)
+    # the domain pages the rule folders register first: record pages link to the traces on
+    # the pages that succeeded (registry.write_pages sets model.trace_links)
     failed: list[str] = []
-    sections = domains.write(pages, model, docs, failed)
+    sections = registry.write_pages(pages, model, docs, list(getattr(model.result, "pages", ()) or ()), failed)
     if warnings is not None:
         warnings.extend(failed)
-    broken = {w.split(" ", 1)[0] for w in failed}
-    model.trace_links = {rid: [x for x in items if x[3] not in broken] for rid, items in links.items()}
     for record in model.records:
         pages.record(record)
     for kind in kinds:
@@ -273,9 +271,10 @@ def write_config(work: Path, docs: Path, model: SiteModel, nav: list, out: Path)
     config["docs_dir"] = str(docs)
     config["site_dir"] = str(out)  # replaced by the temporary folder at build time
     config["nav"] = nav
-    config["not_in_nav"] = "\n".join(["/records/*/", "/records/*.md", "/computations/*.md", "/emissions/*/", "/emissions/*.md",
-                                      "/trading/*.md", "/neutrality/*.md", "/files/", "/data/", "/findings/*.md",
-                                      "/matrix/"])
+    # a domain page's folder (site/registry.py) holds its detail pages, outside the nav
+    domains = [f"/{p.id}/{x}" for p in getattr(model.result, "pages", ()) or () for x in ("*/", "*.md")]
+    config["not_in_nav"] = "\n".join(["/records/*/", "/records/*.md", "/computations/*.md", *domains,
+                                      "/files/", "/data/", "/findings/*.md", "/matrix/"])
     url = ((model.settings.data.get("site") or {}).get("urls") or {}).get(model.profile)
     if isinstance(url, str):  # cms.yaml site.urls.<profile>: the sitemap's and canonical links' base
         config["site_url"] = url

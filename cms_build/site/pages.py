@@ -30,10 +30,6 @@ _ALIGN = {"left": "---", "right": "--:", "center": ":-:"}
 PER_PAGE = 500
 MATRIX_EVIDENCE = 30
 MATRIX_FINDINGS = 20
-# Results shown by a domain page of their own (domains.py), not in the generic layout.
-DOMAIN_KEYS = {"emissions": "emissions", "assets": "trading", "trading": "trading", "neutrality": "neutrality"}
-DOMAIN_PAGES = {"emissions": urls.EMISSIONS, "assets": urls.TRADING, "trading": urls.TRADING,
-                "neutrality": urls.NEUTRALITY}
 META_FIELDS = ("doc_no", "version", "status", "confidentiality", "author", "owner", "reviewed_by",
                "approved_by", "approved_on", "effective", "next_review", "retention_years", "clauses",
                "supersedes", "tags", "confidential_fields",
@@ -160,6 +156,9 @@ class Pages:
         self.env = env
         self.docs = docs
         self.written: list[str] = []
+        # computation id -> (page, title) of the registered domain page that shows its result
+        # (site/registry.py): its computation page links there instead of the generic layout
+        self.result_pages: dict[str, tuple[str, str]] = {}
         self.matrix = model.hider(conformity_matrix(model.result, model.view))
         self.clause_anchors: set[str] = set()
         if self.matrix:
@@ -478,9 +477,9 @@ class Pages:
             rows.append((L.to(page, comp.id), md(title_in(comp.title, m.lang)), md(", ".join(comp.clauses))))
             value = m.results.get(comp.id)
             body = Md("")
-            domain_page = DOMAIN_PAGES.get(comp.id)
+            domain_page = self.result_pages.get(comp.id)
             if value is not None and domain_page:  # shown, with its traces, on the domain's page
-                body = urls.Linker(page).to(domain_page, t[DOMAIN_KEYS[comp.id]])
+                body = urls.Linker(page).to(*domain_page)
             elif value is not None:
                 body = Md("\n".join(ResultRenderer(m, page, "r").render(value, level=2)))
             elif comp.id in m.withheld:

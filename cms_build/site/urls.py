@@ -23,9 +23,6 @@ MATRIX = "matrix.md"
 FINDINGS = "findings/index.md"
 RECORDS = "records/index.md"
 COMPUTATIONS = "computations/index.md"
-EMISSIONS = "emissions/index.md"
-TRADING = "trading/index.md"
-NEUTRALITY = "neutrality/index.md"
 EXPORT = "data/export.json"
 
 

@@ -520,7 +520,7 @@ def test_claim_not_covered_is_invalid_without_grade_in_export_and_site(org, tmp_
     from cms_build.site import urls
     work = tmp_path / "work"
     build_site(org.root, result.as_of, out=tmp_path / "site", work=work, result=result)
-    page = (work / "docs" / urls.NEUTRALITY).read_text(encoding="utf-8")
+    page = (work / "docs" / "neutrality/index.md").read_text(encoding="utf-8")
     # no green badge or banner anywhere; the claims table shows no grade ("—"), only the credits' own table does
     assert "cms-claim-valid" not in page.replace("cms-claim-invalid", "")
     assert '<span class="cms-badge cms-claim-invalid">不成立</span> | — |' in page
