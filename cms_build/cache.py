@@ -131,6 +131,7 @@ class RunCache:
         self._namespace = stored.get("namespace")
         self._stored: dict = stored.get("records") or {}
         self._used: dict = {}
+        self._handed: set[str] = set()  # contents whose data a record of this run already holds
         self._schemas_new = False
         self._records_new = False
         self.hits = 0
@@ -162,7 +163,15 @@ class RunCache:
         if not isinstance(entry, dict):
             return None
         self._used[content] = entry
+        if content in self._handed and "data" in entry:
+            # two files with the same bytes: each record gets its own data, as parsing gives
+            entry = {**entry, "data": json.loads(json.dumps(entry["data"]))}
+        self._handed.add(content)
         return entry
+
+    def handed(self, content: str) -> None:
+        """A record of this run holds the data of this content (parsed, not from the cache)."""
+        self._handed.add(content)
 
     def store(self, content: str, entry: dict) -> None:
         if self._used.get(content) != entry:

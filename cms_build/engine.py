@@ -102,6 +102,7 @@ def load_records(root: Path, schemas: SchemaSet, settings: Settings, progress=No
                     raise
                 if cache is not None:
                     entry = _cache.doc_entry(doc)
+                    cache.handed(content)
         except LoadError as exc:
             issues.append(("yaml.invalid", Issue(exc.message, rel, exc.line, exc.col, hint=exc.hint)))
             continue

@@ -196,3 +196,16 @@ def test_cli_no_cache(org, monkeypatch):
     assert _cache_file(org.root).is_file()
     assert on.output == off.output
     runner.invoke(cli, ["export", str(org.root), "--as-of", "2026-06-30", "--no-cache"])
+
+
+def test_two_files_with_the_same_bytes_get_their_own_data(org):
+    """A cached entry is shared by content: each record must still hold its own objects, as
+    parsing gives (a rule that changed one record's data would otherwise change the other's)."""
+    body = org.record("policy", "POL-1", commitments=["a"])
+    org.add("policy/A.yaml", body)
+    org.add("policy/B.yaml", body)
+    for _ in range(2):  # the first run parses, the second reads the cache
+        a, b = run(org.root, AS_OF, stages="validate", cache=True).records
+        assert a.data == b.data and a.data is not b.data
+        assert a.data["commitments"] is not b.data["commitments"]
+        assert (a.rel, b.rel) == ("policy/A.yaml", "policy/B.yaml")
