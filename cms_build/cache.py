@@ -7,7 +7,7 @@ and, for each schema document, that it passed the metaschema check. A run that f
 bytes in the cache skips parsing and validating it.
 
 What an entry is valid for is in its keys, never assumed:
-- the engine: its version, the SHA-256 of its own source files (so a development copy edited
+- the engine: its version, the size and time of each of its own files (so a development copy edited
   without a commit, or any other commit, never reuses a cache of another), the Python, PyYAML
   (and whether its C loader is used), jsonschema and jsonschema_rs versions;
 - the schema set (every schema document, canonical JSON) and the settings (limits and all):
@@ -62,26 +62,34 @@ _FINGERPRINT: str | None = None
 
 
 def engine_fingerprint() -> str:
-    """What the engine is: versions of it and of the libraries that parse and validate, and the
-    hash of its own source (a commit that is not a release, or an uncommitted edit, differs)."""
+    """What the engine is: its version, the Python, and the size and modification time of every
+    file of cms_build/ and of the libraries that parse and validate (PyYAML and whether its C
+    loader is used, jsonschema, referencing, jsonschema_rs): another commit that is not a
+    release, an uncommitted edit or an upgraded library is another engine. (File times, not
+    contents nor importlib.metadata: reading those cost a third of a second a run.)"""
     global _FINGERPRINT
     if _FINGERPRINT is None:
-        from importlib import metadata
+        import importlib.util
 
         import yaml
 
         from . import __version__
         h = hashlib.sha256()
-        parts = [f"cms {__version__}", f"python {sys.version}", f"pyyaml {yaml.__version__} c={yaml.__with_libyaml__}"]
-        for dist in ("jsonschema", "jsonschema-rs", "referencing", "rpds-py"):
-            try:
-                parts.append(f"{dist} {metadata.version(dist)}")
-            except metadata.PackageNotFoundError:
-                parts.append(f"{dist} -")
-        h.update("\n".join(parts).encode())
-        for path in sorted(p for p in _ENGINE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            h.update(path.relative_to(_ENGINE).as_posix().encode() + b"\0")
-            h.update(path.read_bytes())  # the engine's own installed files, not a repository's
+        h.update(f"cms {__version__}\npython {sys.version}\npyyaml {yaml.__version__} c={yaml.__with_libyaml__}\n".encode())
+        roots = [_ENGINE]
+        for name in ("yaml", "jsonschema", "referencing", "jsonschema_rs", "rpds"):
+            spec = importlib.util.find_spec(name)
+            origin = spec.origin if spec is not None else None
+            h.update(f"{name} {origin}\n".encode())
+            if origin:
+                roots.append(Path(origin).parent)
+        for root in roots:
+            for path in sorted(p for p in root.rglob("*") if "__pycache__" not in p.parts):
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                h.update(f"{path} {st.st_size} {st.st_mtime_ns}\n".encode())
         _FINGERPRINT = h.hexdigest()
     return _FINGERPRINT
 

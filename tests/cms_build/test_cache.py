@@ -120,17 +120,19 @@ def test_another_engine_never_uses_the_cache(org, monkeypatch):
 
 
 def test_engine_fingerprint_follows_the_engine_source(monkeypatch, tmp_path):
-    """An edit to the engine's code without a commit is another engine: the fingerprint hashes
-    the source files, not only the version string."""
+    """An edit to the engine's code without a commit is another engine: the fingerprint covers
+    every file of the engine, not only the version string."""
     monkeypatch.setattr(cache_mod, "_FINGERPRINT", None)
     first = cache_mod.engine_fingerprint()
     engine = tmp_path / "engine"
     engine.mkdir()
-    (engine / "x.py").write_text("A = 1\n")
+    source = engine / "x.py"
+    source.write_text("A = 1\n")
     monkeypatch.setattr(cache_mod, "_ENGINE", engine)
     monkeypatch.setattr(cache_mod, "_FINGERPRINT", None)
     one = cache_mod.engine_fingerprint()
-    (engine / "x.py").write_text("A = 2\n")
+    source.write_text("A = 22\n")
+    os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 1_000_000))
     monkeypatch.setattr(cache_mod, "_FINGERPRINT", None)
     assert len({first, one, cache_mod.engine_fingerprint()}) == 3
 
