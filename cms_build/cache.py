@@ -59,6 +59,9 @@ def digest(data: bytes) -> str:
 
 
 _FINGERPRINT: str | None = None
+LIBRARIES = ("yaml", "jsonschema", "referencing", "jsonschema_rs", "rpds", "rfc3339_validator", "rfc3986_validator",
+             "rfc3987", "rfc3987_syntax", "fqdn", "idna", "isoduration", "jsonpointer", "uri_template", "webcolors",
+             "email_validator")
 
 
 def engine_fingerprint() -> str:
@@ -76,20 +79,26 @@ def engine_fingerprint() -> str:
         from . import __version__
         h = hashlib.sha256()
         h.update(f"cms {__version__}\npython {sys.version}\npyyaml {yaml.__version__} c={yaml.__with_libyaml__}\n".encode())
-        roots = [_ENGINE]
-        for name in ("yaml", "jsonschema", "referencing", "jsonschema_rs", "rpds"):
-            spec = importlib.util.find_spec(name)
+        files = [p for p in _ENGINE.rglob("*") if "__pycache__" not in p.parts]
+        # the parsers and validators, and the optional checkers of string formats (date-time,
+        # email ...) whose presence changes what jsonschema reports
+        for name in LIBRARIES:
+            try:
+                spec = importlib.util.find_spec(name)
+            except (ImportError, ValueError):
+                spec = None
             origin = spec.origin if spec is not None else None
             h.update(f"{name} {origin}\n".encode())
-            if origin:
-                roots.append(Path(origin).parent)
-        for root in roots:
-            for path in sorted(p for p in root.rglob("*") if "__pycache__" not in p.parts):
-                try:
-                    st = path.stat()
-                except OSError:
-                    continue
-                h.update(f"{path} {st.st_size} {st.st_mtime_ns}\n".encode())
+            if origin and Path(origin).name == "__init__.py":  # a package: all its files
+                files.extend(p for p in Path(origin).parent.rglob("*") if "__pycache__" not in p.parts)
+            elif origin and origin not in ("built-in", "frozen"):  # a module of one file
+                files.append(Path(origin))
+        for path in sorted(files):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            h.update(f"{path} {st.st_size} {st.st_mtime_ns}\n".encode())
         _FINGERPRINT = h.hexdigest()
     return _FINGERPRINT
 
