@@ -77,13 +77,29 @@ def _progress():
     return show
 
 
+def _no_cache(ctx, _param, value):
+    if value:
+        ctx.meta["cms.no_cache"] = True
+
+
+# --no-cache on check, build and export: the only CLI part of the cache (cms_build/cache.py);
+# every command that runs the engine reads use_cache().
+no_cache_option = click.option("--no-cache", is_flag=True, expose_value=False, callback=_no_cache,
+                               help="Neither read nor write the cache of parsed records in .cms-cache/.")
+
+
+def use_cache() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return not (ctx is not None and ctx.meta.get("cms.no_cache"))
+
+
 def _run(path, as_of, stages="check"):
     from .engine import run
     from .schemas import SchemaError
     root = _find_root(path)
     try:
         return run(root, _as_of(as_of) if not isinstance(as_of, dt.date) else as_of, stages=stages,
-                   progress=_progress())
+                   progress=_progress(), cache=use_cache())
     except SchemaError as exc:
         raise CmsError(f"a schema is broken: {exc}") from None
 
@@ -194,6 +210,7 @@ def validate(path, fmt, output):
 @click.option("--fetch", is_flag=True, help="A group: clone entities given by git URL at their pinned commit into .cms-cache/.")
 @click.option("--language", type=click.Choice(["zh", "en"]), default=None,
               help="Show each finding's rule title in this language (messages and hints are English).")
+@no_cache_option
 @output_option
 def check(path, as_of, fail_on, fmt, changed_since, output, jobs=None, fetch=False, language=None):
     """Everything: schemas, references, computations and every rule of the standard.
@@ -282,6 +299,7 @@ def kinds(path, fmt):
               help="json: everything, for tools; xlsx: the Annex E tables, ledgers, claims, findings (needs --output).")
 @click.option("--jobs", type=click.IntRange(1, 64), help="A group: export this many entities at once.")
 @click.option("--fetch", is_flag=True, help="A group: clone entities given by git URL at their pinned commit.")
+@no_cache_option
 @output_option
 def export(path, as_of, profile, fmt, output, jobs=None, fetch=False):
     """The whole dataset as JSON (records, computed results, findings, conformity matrix), or

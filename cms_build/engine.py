@@ -27,7 +27,9 @@ from .rules import RuleError, _def_line, load_rules, rule_folders, schema_folder
 from .schemas import SchemaSet
 from .settings import Settings, load_settings
 from .validate import validate
-from .yamlsafe import Budget, LoadError, load_file
+from . import cache as _cache
+from .cache import RunCache
+from .yamlsafe import Budget, LoadError, load_file, parse_bytes, read_file  # noqa: F401
 
 # Rules of the engine itself: (id, title, clauses, severity)
 ENGINE_RULES = {
@@ -60,6 +62,8 @@ class Result:
     statuses: dict = field(default_factory=dict)
     # the site pages the rule folders register (api.page), in navigation order
     pages: list[Page] = field(default_factory=list)
+    # record files whose parse (and schema errors) came from .cms-cache/ (cms_build/cache.py)
+    cache_hits: int = 0
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -69,20 +73,38 @@ class Result:
 
 
 # -- the pipeline -----------------------------------------------------------------------
-def load_records(root: Path, schemas: SchemaSet, settings: Settings, progress=None) -> tuple[list[Record], list[tuple[str, Issue]]]:
+def load_records(root: Path, schemas: SchemaSet, settings: Settings, progress=None,
+                 cache: RunCache | None = None) -> tuple[list[Record], list[tuple[str, Issue]]]:
     issues: list[tuple[str, Issue]] = []
     records: list[Record] = []
     unreadable: list[UnsafeFile] = []
     files = discover(root, settings.data.get("exclude"), unreadable)
     issues.extend(("yaml.invalid", Issue(u.message, u.rel, 1, 1, hint=u.hint)) for u in unreadable)
     budget = Budget(settings.get("limits.max_run_bytes"), settings.get("limits.max_run_nodes"))
+    max_nodes = settings.get("limits.max_nodes")
     for n, path in enumerate(files):
         if progress:
             progress(n, len(files))
         rel = path.relative_to(root.resolve()).as_posix()
+        entry = content = None
         try:
-            doc = load_file(path, max_bytes=settings.get("limits.max_file_bytes"),
-                            max_nodes=settings.get("limits.max_nodes"), root=root, budget=budget, rel=rel)
+            raw = read_file(path, max_bytes=settings.get("limits.max_file_bytes"), root=root, budget=budget, rel=rel)
+            doc = None
+            if cache is not None:
+                content = _digest(raw)
+                doc, entry = _cached_doc(cache, content, budget, max_nodes)
+            if doc is None:
+                spent, nodes_before = budget.spent_at, budget.nodes
+                try:
+                    doc = parse_bytes(raw, max_nodes=max_nodes, budget=budget)
+                except LoadError as exc:
+                    # an error that depends on what was left of the run's budget is not the file's own
+                    if cache is not None and budget.spent_at == spent and nodes_before > max_nodes:
+                        cache.store(content, _cache.error_entry(exc))
+                    raise
+                if cache is not None:
+                    entry = _cache.doc_entry(doc)
+                    cache.handed(content)
         except LoadError as exc:
             issues.append(("yaml.invalid", Issue(exc.message, rel, exc.line, exc.col, hint=exc.hint)))
             continue
@@ -91,12 +113,14 @@ def load_records(root: Path, schemas: SchemaSet, settings: Settings, progress=No
             issues.append(("yaml.invalid", Issue("a record must be a mapping of 'key: value' lines, not "
                                                  f"{'a list' if isinstance(data, list) else 'a single value'}",
                                                  rel, 1, 1, hint="start the file with 'kind: ...' and 'id: ...'")))
+            _remember(cache, content, entry)
             continue
         kind_name = data.get("kind")
         if not isinstance(kind_name, str) or not kind_name:
             line, col = doc.where(("kind",))
             issues.append(("record.kind", Issue("the record does not say its kind", rel, line, col,
                                                 hint="add 'kind: <name>' as the first line; 'cms kinds' lists the kinds")))
+            _remember(cache, content, entry)
             continue
         kind = schemas.kinds.get(kind_name)
         if kind is None:
@@ -105,6 +129,7 @@ def load_records(root: Path, schemas: SchemaSet, settings: Settings, progress=No
             line, col = doc.where(("kind",))
             issues.append(("record.kind", Issue(f"unknown kind '{kind_name}'", rel, line, col, path="kind",
                                                 hint=f"did you mean '{close[0]}'?" if close else "'cms kinds' lists the kinds")))
+            _remember(cache, content, entry)
             continue
         record_id = data.get("id")
         if not valid_id(record_id):
@@ -113,9 +138,17 @@ def load_records(root: Path, schemas: SchemaSet, settings: Settings, progress=No
             issues.append(("record.id", Issue(f"the record {what}", rel, line, col, path="id",
                                               hint="give it an id of letters, digits, '.', '_' or '-', e.g. "
                                                    f"{kind.id_prefix or kind.name.upper()}-001")))
+            _remember(cache, content, entry)
             continue
         record = Record(id=record_id, kind=kind_name, data=data, rel=rel, path=path, doc=doc)
-        schema_issues = validate(doc, kind, schemas, rel, record_id)
+        schema_issues = None
+        if entry is not None and "schema" in entry:
+            schema_issues = _cache.entry_issues(entry["schema"], rel)
+        if schema_issues is None:
+            schema_issues = validate(doc, kind, schemas, rel, record_id)
+            if entry is not None:
+                entry = {**entry, "schema": _cache.issues_entry(schema_issues)}
+        _remember(cache, content, entry)
         if schema_issues:
             record.valid = False
             issues.extend(("schema.invalid", i) for i in schema_issues)
@@ -123,17 +156,56 @@ def load_records(root: Path, schemas: SchemaSet, settings: Settings, progress=No
     return records, issues
 
 
-def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", progress=None) -> Result:
+def _digest(raw: bytes) -> str:
+    return _cache.digest(raw)
+
+
+def _cached_doc(cache: RunCache, content: str, budget: Budget, max_nodes: int):
+    """(Document, entry) from the cache, or (None, None) to parse. Raises the cached LoadError.
+    A cached record takes its values from the run's budget as parsing would; one that would not
+    fit what is left is parsed afresh, to fail exactly as it does without the cache."""
+    entry = cache.lookup(content)
+    if entry is None:
+        return None, None
+    if "error" in entry:
+        error = _cache.entry_error(entry)
+        if error is None or budget.nodes <= max_nodes:  # the budget, not the file, may decide now
+            return None, None
+        cache.hits += 1
+        raise error
+    doc = _cache.entry_doc(entry)
+    if doc is None or doc.count > min(max_nodes, budget.nodes):
+        return None, None
+    budget.nodes -= doc.count
+    cache.hits += 1
+    return doc, entry
+
+
+def _remember(cache: RunCache | None, content: str | None, entry: dict | None) -> None:
+    if cache is not None and content is not None and entry is not None:
+        cache.store(content, entry)
+
+
+def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", progress=None,
+        cache: bool = False) -> Result:
     """Run the pipeline on an organization's records repository.
 
     stages: "validate" (load, validate, index), or "check" (also compute and check).
+    cache: keep parsed records, their schema errors and the schema checks in .cms-cache/ between
+    runs (cms_build/cache.py; the CLI's default, off with --no-cache). Findings are the same.
     """
     root = Path(root).resolve()
     as_of = as_of or dt.date.today()
-    schemas = SchemaSet.load(schema_folders(root))
+    store = RunCache.open(root) if cache else None
+    schemas = SchemaSet.load(schema_folders(root), checked=store)
     settings, settings_issues = load_settings(root, schemas)
     tagged: list[tuple[str, Issue]] = [("settings.invalid", i) for i in settings_issues]
-    records, record_issues = load_records(root, schemas, settings, progress)
+    if store is not None:
+        store.set_namespace(schemas.digest(), _cache.digest(_cache._canonical(
+            [settings.rel, settings.data, settings.defaults, [(i.message, i.line, i.col) for i in settings_issues]])))
+    records, record_issues = load_records(root, schemas, settings, progress, store)
+    if store is not None:
+        store.save()
     tagged.extend(record_issues)
     index = Index(records, schemas, root)
     tagged.extend(index.issues)
@@ -198,6 +270,7 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     if stages == "check":  # statuses follow from the results and the findings on them, in one place
         from .statuses import apply
         result.statuses = apply(result.results, findings, index.by_id, as_of)
+    result.cache_hits = store.hits if store is not None else 0
     return result
 
 

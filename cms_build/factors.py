@@ -29,6 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the same safe schema
 from .errors import CmsProblem
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "factors"
@@ -112,7 +114,7 @@ class EtsFigure:
 def _load(name: str) -> dict:
     path = DATA_DIR / f"{name}.yaml"
     with path.open("r", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = yaml.load(fh, Loader=_SafeLoader)  # the C loader when built: 7x faster
     if not isinstance(data, dict):
         raise FactorDataError(f"{path}: expected a mapping at the top level")
     return data

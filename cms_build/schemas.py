@@ -90,8 +90,9 @@ class Kind:
 class SchemaSet:
     """All schemas of a run: the bundled ones plus the organization's own."""
 
-    def __init__(self, documents: dict[str, tuple[dict, Path]]):
+    def __init__(self, documents: dict[str, tuple[dict, Path]], checked=None):
         self.documents = documents  # $id -> (schema, file)
+        self._checked = checked  # a cache.RunCache: schema documents already found valid 2020-12
         resources = [(uri, Resource.from_contents(doc, default_specification=DRAFT202012))
                      for uri, (doc, _) in documents.items()]
         self.registry = Registry().with_resources(resources)
@@ -107,20 +108,31 @@ class SchemaSet:
 
     # -- loading -------------------------------------------------------------------------
     @classmethod
-    def load(cls, folders: list[Path]) -> "SchemaSet":
+    def load(cls, folders: list[Path], checked=None) -> "SchemaSet":
         """The schemas of these folders; one SchemaSet per set of unchanged files per process
-        (building 60 validators is most of a small run's time, and tests run thousands)."""
+        (building 60 validators is most of a small run's time, and tests run thousands).
+        checked: a cache.RunCache whose schemas_ok lists the documents (by hash) that passed the
+        metaschema check in an earlier run; the ones checked now are added to it."""
         files = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
                       for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.schema.json")))
         cached = _CACHE.get(files)
         if cached is None:
-            cached = _CACHE[files] = cls._load(folders)
+            cached = _CACHE[files] = cls._load(folders, checked)
+            cached._checked = None
             while len(_CACHE) > 8:
                 _CACHE.pop(next(iter(_CACHE)))
         return cached
 
+    def digest(self) -> str:
+        """The hash of every schema document and its file name: what the cache's entries hold for."""
+        if "_digest" not in self.__dict__:
+            from .cache import _canonical, digest
+            self._digest = digest(_canonical(sorted((uri, Path(path).name, doc)
+                                                    for uri, (doc, path) in self.documents.items())))
+        return self._digest
+
     @classmethod
-    def _load(cls, folders: list[Path]) -> "SchemaSet":
+    def _load(cls, folders: list[Path], checked=None) -> "SchemaSet":
         documents: dict[str, tuple[dict, Path]] = {}
         for folder in folders:
             if not folder.is_dir():
@@ -137,10 +149,17 @@ class SchemaSet:
                 if uri in documents and documents[uri][1] != path:
                     raise SchemaError(f"{path}: $id {uri} is also used by {documents[uri][1]}")
                 documents[uri] = (doc, path)
-        return cls(documents)
+        return cls(documents, checked)
 
     def _add_kind(self, doc: dict, path: Path, meta: dict) -> None:
-        _check_schema(doc, path)
+        if self._checked is None:
+            _check_schema(doc, path)
+        else:  # the check depends only on the document (and the engine, part of the cache's key)
+            from .cache import schema_digest
+            key = schema_digest(doc)
+            if key not in self._checked.schemas_ok:
+                _check_schema(doc, path)
+                self._checked.schema_checked(key)
         kind = Kind(
             name=meta["kind"], schema=doc, file=path,
             subsystem=meta.get("subsystem", "common"),

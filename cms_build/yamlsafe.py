@@ -96,6 +96,7 @@ class Document:
     # (path) -> (line, col) of the value; keys -> (line, col) of the key itself
     positions: dict = field(default_factory=dict)
     key_positions: dict = field(default_factory=dict)
+    count: int = 0  # the values it holds, as counted against max_nodes and the run's budget
 
     def where(self, path) -> tuple[int, int]:
         """Line and column of the value at path, or of its nearest ancestor that exists."""
@@ -436,7 +437,7 @@ def load_text(text: str, *, max_nodes: int = MAX_NODES, budget: Budget | None = 
     data = builder.build(node, ())
     if budget is not None:
         budget.nodes -= builder.count
-    return Document(data, builder.positions, builder.key_positions)
+    return Document(data, builder.positions, builder.key_positions, builder.count)
 
 
 def _yaml_hint(exc) -> str:
@@ -461,6 +462,14 @@ def load_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_nodes: int = M
     The file is read through cms_build.paths.read_repo_bytes: no link out of `root` (default:
     the file's own folder), no FIFO, device or socket, never more than max_bytes read.
     """
+    raw = read_file(path, max_bytes=max_bytes, root=root, budget=budget, rel=rel)
+    return load_text(_decode(raw), max_nodes=max_nodes, budget=budget)
+
+
+def read_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, root: Path | None = None,
+              budget: Budget | None = None, rel: str = "") -> bytes:
+    """The bytes of one YAML file, counted against the run's budget (the first half of load_file;
+    cms_build/cache.py looks the bytes up before parsing them). Raises LoadError."""
     path = Path(path)
     if budget is not None:
         budget.refuse()
@@ -473,4 +482,9 @@ def load_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_nodes: int = M
         raise LoadError(exc.message, 1, 1, exc.hint) from None
     if budget is not None:
         budget.take_bytes(len(raw), budget.current)
+    return raw
+
+
+def parse_bytes(raw: bytes, *, max_nodes: int = MAX_NODES, budget: Budget | None = None) -> Document:
+    """Parse the bytes read by read_file (the second half of load_file). Raises LoadError."""
     return load_text(_decode(raw), max_nodes=max_nodes, budget=budget)

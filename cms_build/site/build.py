@@ -97,8 +97,9 @@ def check_out(out: Path, root: Path) -> None:
 
 
 def build_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path | None = None,
-               work: Path | None = None, language: str | None = None, result=None, log=None) -> BuildReport:
-    """Build the evidence site of the records repository at root into out."""
+               work: Path | None = None, language: str | None = None, result=None, log=None,
+               cache: bool = False) -> BuildReport:
+    """Build the evidence site of the records repository at root into out (cache: engine.run's)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     root = Path(root).resolve()
@@ -109,7 +110,7 @@ def build_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path 
                          "its pages and sitemap are dated with the as-of date")
     if result is None:
         from ..engine import run
-        result = run(root, as_of)
+        result = run(root, as_of, cache=cache)
     bad_settings = [f for f in result.findings if f.rule == "settings.invalid"]
     if bad_settings:  # a site under a placeholder name and default subsystems would mislead its readers
         raise BuildError("the settings are invalid, so the site would show defaults, not the organization: "
@@ -211,6 +212,8 @@ def _build_locked(root, result, profile, out, work, language, log, started, timi
         shutil.rmtree(tmp)
     try:
         run_mkdocs(config, tmp, result.as_of, log=log)
+        from .search import finish as finish_search  # ids searchable exactly; the index precompressed
+        warnings.extend(finish_search(tmp))
         (tmp / MARKER).write_text(f"cms evidence site\nprofile: {profile}\nas_of: {result.as_of.isoformat()}\n",
                                   encoding="utf-8")
     except BaseException:

@@ -15,7 +15,7 @@ as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
 
 
 def register(cli) -> None:
-    from ..cli import CmsError, _as_of, _find_root
+    from ..cli import CmsError, _as_of, _find_root, no_cache_option, use_cache
 
     @cli.command()
     @click.argument("path", required=False)
@@ -23,13 +23,15 @@ def register(cli) -> None:
     @profile_option
     @out_option
     @click.option("--language", type=click.Choice(["zh", "en"]), help="Site language (default: cms.yaml's language).")
+    @no_cache_option
     def build(path, as_of, profile, out, language):
         """Build the evidence site: Markdown by jinja2, HTML by mkdocs-material (strict, offline)."""
         from ..paths import UnsafeFile
         from .build import BuildError, build_site
         root = _find_root(path)
         try:
-            report = build_site(root, _as_of(as_of), profile=profile, out=out, language=language)
+            report = build_site(root, _as_of(as_of), profile=profile, out=out, language=language,
+                                cache=use_cache())
         except (BuildError, UnsafeFile) as exc:
             raise CmsError(f"the site was not built (the previous one is untouched): {exc}") from None
         for warning in report.warnings:

@@ -53,6 +53,32 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header(name, value)
         super().end_headers()
 
+    def send_head(self):
+        """The search index compressed when the browser accepts gzip (written by site/search.py):
+        a 27 MB index of a large site is a few MB on the wire. Only that file: an attachment that
+        happens to have a .gz beside it is sent as it is."""
+        path = self.translate_path(self.path)
+        gz = path + ".gz"
+        accepts = "gzip" in (self.headers.get("Accept-Encoding") or "").lower()
+        if not (accepts and path.replace(os.sep, "/").endswith("/search/search_index.json") and os.path.isfile(gz)):
+            return super().send_head()
+        try:
+            fh = open(gz, "rb")  # noqa: SIM115 - the built site's own file, closed by copyfile's caller
+        except OSError:
+            return super().send_head()
+        try:
+            st = os.fstat(fh.fileno())
+            self.send_response(http.HTTPStatus.OK)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
+            self.send_header("Content-Length", str(st.st_size))
+            self.end_headers()
+            return fh
+        except BaseException:
+            fh.close()
+            raise
+
     def list_directory(self, path):
         """No folder listings: a folder without index.html is not found (the site links pages,
         never folders, and a listing would show every file, attached ones included)."""
@@ -87,7 +113,7 @@ def serve(root: Path, as_of: dt.date | None, profile: str = "internal", out="_si
     def rebuild() -> bool:
         day = as_of or dt.date.today()
         try:
-            report = build_site(root, day, profile=profile, out=out, language=language)
+            report = build_site(root, day, profile=profile, out=out, language=language, cache=True)
         except BuildError as exc:
             click.echo(f"build failed; still serving the last good site: {exc}", err=True)
             return False

@@ -36,7 +36,7 @@ def test_quick_prints_every_row():
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
                          capture_output=True, text=True, timeout=600, cwd=ROOT).stdout
     for row in ("vs check-jsonschema once per kind", "vs bare CSafeLoader pass", "project loader alone",
-                "re-check, nothing changed", "vs plain `mkdocs build`", "build at", "-row CSV vs bare csv.reader",
+                "re-check, nothing changed", "re-check, one record changed", "vs plain `mkdocs build`", "build at", "-row CSV vs bare csv.reader",
                 "fresh `cms init` repository"):
         assert row in out, (row, out)
     assert out.count("| ≤ ") >= 8 or out.count("≤") >= 8

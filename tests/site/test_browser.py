@@ -214,6 +214,21 @@ def test_search_finds_a_chinese_word(page):
     assert "POL-001" in page.locator("h1").inner_text()
 
 
+def test_search_finds_a_record_id_exactly_and_first(page):
+    """Issue 17 item 9: an id holds hyphens, which lunr's query lexer took for separators (and
+    the query for "NC OR 2025 OR 02*"): the record comes first, and every result holds the id.
+    The page fixture fails the test on any console error."""
+    real_search(page)
+    open_page(page, "example-internal/index.html")
+    hrefs = search(page, "NC-2025-02")
+    assert hrefs and "records/nonconformity/NC-2025-02.html" in hrefs[0], hrefs
+    assert len({h.split("?")[0] for h in hrefs}) <= 10, hrefs  # the pages naming it, not 239
+    assert not any("NC-2025-01" in h for h in hrefs), hrefs
+    texts = page.locator("li.md-search-result__item").all_inner_texts()
+    assert all("NC-2025-02" in t for t in texts[:1]), texts
+    shot(page, "search-id")
+
+
 def test_untrusted_text_is_shown_as_text_and_never_runs(page):
     real_search(page)
     open_page(page, "mini-internal/records/policy/POL-HOSTILE.html")

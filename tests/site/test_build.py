@@ -89,6 +89,7 @@ def test_same_inputs_same_bytes(mini):
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
     assert "search/search_index.json" in first and "sitemap.xml.gz" in first
+    assert "search/search_index.json.gz" in first  # deterministic: gzip without a time stamp
 
 
 def test_the_example_gives_the_same_bytes_twice(tmp_path):
@@ -489,3 +490,24 @@ def test_no_enum_key_is_the_whole_text_of_a_table_cell_on_the_chinese_site(examp
             if cell in keys or (":" in cell and head in keys and " " not in cell):
                 raw.append(f"{html_file.relative_to(site)}: {cell}")
     assert raw == [], f"{len(raw)} cells show a raw key, first: {raw[:10]}"
+
+
+def test_the_search_index_is_precompressed_and_ids_stay_whole(mini):
+    """cms_build/site/search.py: search_index.json.gz beside the index (gzip, mtime 0), and the
+    theme's worker splits queries as the index is split, so an id is one term."""
+    import gzip
+    import re as re_
+    root, tmp = mini
+    site = build(root, tmp / "site").out
+    raw = (site / "search/search_index.json").read_bytes()
+    packed = (site / "search/search_index.json.gz").read_bytes()
+    assert gzip.decompress(packed) == raw
+    assert packed[:3] == b"\x1f\x8b\x08" and packed[4:8] == b"\0\0\0\0"  # magic, deflate; mtime 0
+    assert packed[3] & 0x08 == 0  # no file name stored
+    [worker] = (site / "assets/javascripts/workers").glob("search.*.min.js")
+    assert "QueryLexer.termSeparator=/\\s+/" in worker.read_text(encoding="utf-8")
+    # the index's separator (a JavaScript RegExp; this one reads the same in Python): an id keeps
+    # its hyphens, a dash between words or at a word's edge still separates
+    separator = json.loads(raw)["config"]["separator"]
+    tokens = [t for t in re_.split(separator, "NC-2025-02 的\u200b整改 - 完成 a- -b") if t]
+    assert tokens == ["NC-2025-02", "的", "整改", "完成", "a", "b"]

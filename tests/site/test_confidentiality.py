@@ -35,7 +35,10 @@ def test_public_site_contains_nothing_left_out(org, tmp_path):
     # nor does the generated Markdown the public site was built from
     markdown = every_text(public_report.work / "docs")
     assert [name for name, text in markdown.items() if any(m in text for m in MARKERS)] == []
-    assert {"search/search_index.json", "sitemap.xml", "sitemap.xml.gz", "data/export.json"} <= public.keys()
+    assert {"search/search_index.json", "search/search_index.json.gz", "sitemap.xml", "sitemap.xml.gz",
+            "data/export.json"} <= public.keys()
+    # the compressed index is the public index, byte for byte (every_text unpacked it above)
+    assert public["search/search_index.json.gz"] == public["search/search_index.json"]
 
 
 def test_public_site_links_left_out_records_as_restricted(org, tmp_path):

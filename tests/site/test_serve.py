@@ -107,3 +107,33 @@ def test_server_sends_the_sites_policy_and_lists_no_folder(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_search_index_is_sent_compressed_to_a_browser_that_accepts_gzip(tmp_path):
+    import gzip
+    import json
+    (tmp_path / "search").mkdir()
+    index = json.dumps({"config": {}, "docs": [{"location": "a.html", "title": "NC-2025-02", "text": "x" * 5000}]})
+    (tmp_path / "search/search_index.json").write_text(index, encoding="utf-8")
+    (tmp_path / "search/search_index.json.gz").write_bytes(gzip.compress(index.encode(), mtime=0))
+    (tmp_path / "a.csv").write_text("plain", encoding="utf-8")
+    (tmp_path / "a.csv.gz").write_bytes(gzip.compress(b"other", mtime=0))
+    server = make_server(tmp_path)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        def get(path, encoding=None):
+            req = urllib.request.Request(base + path, headers={"Accept-Encoding": encoding} if encoding else {})
+            with urllib.request.urlopen(req, timeout=10) as response:  # noqa: S310 - a local test server
+                return response.headers, response.read()
+        headers, body = get("/search/search_index.json", "gzip, deflate, br")
+        assert headers["Content-Encoding"] == "gzip" and headers["Content-Type"] == "application/json"
+        assert headers["Vary"] == "Accept-Encoding" and int(headers["Content-Length"]) == len(body)
+        assert gzip.decompress(body).decode() == index and len(body) < len(index) / 5
+        headers, body = get("/search/search_index.json")  # no Accept-Encoding: the JSON as it is
+        assert headers["Content-Encoding"] is None and body.decode() == index
+        headers, body = get("/a.csv", "gzip")  # only the search index is ever sent from its .gz
+        assert headers["Content-Encoding"] is None and body == b"plain"
+    finally:
+        server.shutdown()
+        server.server_close()

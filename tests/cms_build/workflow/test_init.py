@@ -42,6 +42,16 @@ def test_init_creates_settings_skeletons_and_tooling(repo):
     assert vscode["yaml.schemas"][".cms/schemas/policy.schema.json"]
 
 
+def test_the_cache_of_a_check_is_git_ignored(repo, tmp_path, monkeypatch):
+    """cms check writes .cms-cache/ (cms_build/cache.py); cms init's .gitignore keeps it out of git."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cms("check", repo, "--as-of", "2026-06-30")
+    assert (repo / ".cms-cache" / "records.json").is_file()
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=repo,
+                            capture_output=True, text=True, check=True).stdout
+    assert status == ""
+
+
 def test_init_skeletons_cover_adopted_subsystems_only(repo):
     from cms_build.engine import run
     result = run(repo, stages="validate")

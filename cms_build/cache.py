@@ -1,0 +1,306 @@
+"""A content-hash cache of parsed records, their schema errors and the schema checks (issue 19).
+
+`.cms-cache/records.json` in the records folder (git-ignored; `cms init` writes the line) keeps,
+for each record file's content (SHA-256 of its bytes), what loading it gave — the data with the
+line and column of every value and key, or the located YAML error — and the kind's schema errors;
+and, for each schema document, that it passed the metaschema check. A run that finds a file's
+bytes in the cache skips parsing and validating it.
+
+What an entry is valid for is in its keys, never assumed:
+- the engine: its version, the size and time of each of its own files (so a development copy edited
+  without a commit, or any other commit, never reuses a cache of another), the Python, PyYAML
+  (and whether its C loader is used), jsonschema and jsonschema_rs versions;
+- the schema set (every schema document, canonical JSON) and the settings (limits and all):
+  either changed, every record entry is dropped;
+- the file's bytes: any change is another key.
+The run budgets still hold: a file is read and its bytes counted (limits.max_run_bytes) before
+its hash is looked up, and a cached record's values count against limits.max_run_nodes; a record
+that would not fit what is left of the budget is parsed afresh, giving the same error as without
+the cache.
+
+Trust (CONTRIBUTING, "The cache"): the folder is inside the repository, so a pull request could
+commit a `.cms-cache/records.json` that claims a record is valid, or holds other data than its
+file. The file is therefore JSON (plain values: reading it cannot run code) and carries an HMAC
+made with a key that never leaves this machine's user cache folder (`$XDG_CACHE_HOME/cms-as-code/
+cache.key`, mode 0600): a file whose MAC does not verify with the local key — planted, copied from
+another machine, truncated, corrupted — is ignored as if absent, never an error. Deleting the
+folder is always safe. `--no-cache` on `cms check`, `build` and `export` turns the cache off.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import stat
+import sys
+from pathlib import Path
+
+from .findings import Issue
+from .paths import UnsafeFile, read_repo_bytes
+from .yamlsafe import Document, LoadError
+
+FOLDER = ".cms-cache"
+FILE = "records.json"
+FORMAT = 1
+MAX_CACHE_BYTES = 512 * 1024 * 1024  # far above what the run budgets let a cache hold
+_ENGINE = Path(__file__).resolve().parent
+
+
+def _canonical(value) -> bytes:
+    # keys in their order, not sorted: a record's fields keep the order they were written in
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=True).encode("utf-8", "surrogatepass")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+_FINGERPRINT: str | None = None
+LIBRARIES = ("yaml", "jsonschema", "referencing", "jsonschema_rs", "rpds", "rfc3339_validator", "rfc3986_validator",
+             "rfc3987", "rfc3987_syntax", "fqdn", "idna", "isoduration", "jsonpointer", "uri_template", "webcolors",
+             "email_validator")
+
+
+def engine_fingerprint() -> str:
+    """What the engine is: its version, the Python, and the size and modification time of every
+    file of cms_build/ and of the libraries that parse and validate (PyYAML and whether its C
+    loader is used, jsonschema, referencing, jsonschema_rs): another commit that is not a
+    release, an uncommitted edit or an upgraded library is another engine. (File times, not
+    contents nor importlib.metadata: reading those cost a third of a second a run.)"""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        import importlib.util
+
+        import yaml
+
+        from . import __version__
+        h = hashlib.sha256()
+        h.update(f"cms {__version__}\npython {sys.version}\npyyaml {yaml.__version__} c={yaml.__with_libyaml__}\n".encode())
+        files = [p for p in _ENGINE.rglob("*") if "__pycache__" not in p.parts]
+        # the parsers and validators, and the optional checkers of string formats (date-time,
+        # email ...) whose presence changes what jsonschema reports
+        for name in LIBRARIES:
+            try:
+                spec = importlib.util.find_spec(name)
+            except (ImportError, ValueError):
+                spec = None
+            origin = spec.origin if spec is not None else None
+            h.update(f"{name} {origin}\n".encode())
+            if origin and Path(origin).name == "__init__.py":  # a package: all its files
+                files.extend(p for p in Path(origin).parent.rglob("*") if "__pycache__" not in p.parts)
+            elif origin and origin not in ("built-in", "frozen"):  # a module of one file
+                files.append(Path(origin))
+        for path in sorted(files):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            h.update(f"{path} {st.st_size} {st.st_mtime_ns}\n".encode())
+        _FINGERPRINT = h.hexdigest()
+    return _FINGERPRINT
+
+
+def schema_digest(doc: dict) -> str:
+    return digest(_canonical(doc))
+
+
+def _key_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cms-as-code" / "cache.key"
+
+
+def _local_key() -> bytes | None:
+    """This user's key for the cache's MAC, made on first use; None when it cannot be kept
+    (no writable home): the run then goes without a cache."""
+    path = _key_file()
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32 and stat.S_IMODE(path.stat().st_mode) & 0o077 == 0:
+            return key
+        if len(key) >= 32:  # readable by others: anyone could sign a cache; make a new one
+            path.unlink()
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+        return path.read_bytes()
+    except OSError:
+        try:  # another process made it first
+            key = path.read_bytes()
+            return key if len(key) >= 32 else None
+        except OSError:
+            return None
+
+
+class RunCache:
+    """The cache of one run: read once at the start, written once at the end when it changed."""
+
+    def __init__(self, root: Path, key: bytes, stored: dict):
+        self.root = root
+        self._key = key
+        self.schemas_ok: set[str] = set(stored.get("schemas_ok") or [])
+        self._namespace = stored.get("namespace")
+        self._stored: dict = stored.get("records") or {}
+        self._used: dict = {}
+        self._handed: set[str] = set()  # contents whose data a record of this run already holds
+        self._schemas_new = False
+        self._records_new = False
+        self.hits = 0
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, root: Path) -> "RunCache | None":
+        key = _local_key()
+        if key is None:
+            return None
+        return cls(root, key, _read(root, key) or {})
+
+    def set_namespace(self, schemas_hash: str, settings_hash: str) -> None:
+        """Record entries hold only for this schema set and these settings."""
+        namespace = digest(f"{schemas_hash}\n{settings_hash}".encode())
+        if namespace != self._namespace:
+            self._stored = {}
+            self._namespace = namespace
+            self._records_new = True
+
+    def schema_checked(self, digest_: str) -> None:
+        if digest_ not in self.schemas_ok:
+            self.schemas_ok.add(digest_)
+            self._schemas_new = True
+
+    # -- records ---------------------------------------------------------------------------
+    def lookup(self, content: str) -> dict | None:
+        entry = self._stored.get(content) or self._used.get(content)
+        if not isinstance(entry, dict):
+            return None
+        self._used[content] = entry
+        if content in self._handed and "data" in entry:
+            # two files with the same bytes: each record gets its own data, as parsing gives
+            entry = {**entry, "data": json.loads(json.dumps(entry["data"]))}
+        self._handed.add(content)
+        return entry
+
+    def handed(self, content: str) -> None:
+        """A record of this run holds the data of this content (parsed, not from the cache)."""
+        self._handed.add(content)
+
+    def store(self, content: str, entry: dict) -> None:
+        if self._used.get(content) != entry:
+            self._used[content] = entry
+            self._records_new = True
+
+    def save(self) -> None:
+        """Write the entries this run used (those of deleted or changed files are dropped), when
+        anything is new or dropped. A failure to write only means the next run is not faster."""
+        if not (self._records_new or self._schemas_new or set(self._used) != set(self._stored)):
+            return
+        payload = _canonical({"format": FORMAT, "engine": engine_fingerprint(), "namespace": self._namespace,
+                              "schemas_ok": sorted(self.schemas_ok), "records": self._used})
+        mac = hmac.new(self._key, payload, hashlib.sha256).hexdigest().encode()
+        _write(self.root, mac + b"\n" + payload)
+
+
+def _folder(root: Path) -> Path | None:
+    """The cache folder, only when it is a real folder of the repository (not a link)."""
+    folder = root / FOLDER
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        return folder
+    except OSError:
+        return None
+    return folder if stat.S_ISDIR(st.st_mode) else None
+
+
+def _read(root: Path, key: bytes) -> dict | None:
+    folder = _folder(root)
+    if folder is None:
+        return None
+    try:
+        raw = read_repo_bytes(root, folder / FILE, MAX_CACHE_BYTES, setting="the cache's own limit")
+    except (UnsafeFile, OSError):
+        return None  # absent, a link, too large: as if there were no cache
+    mac, _, payload = raw.partition(b"\n")
+    if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).hexdigest().encode()):
+        return None  # not written by this user on this machine, or damaged
+    try:
+        stored = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(stored, dict) or stored.get("format") != FORMAT or stored.get("engine") != engine_fingerprint():
+        return None  # another engine: never trusted
+    return stored
+
+
+def _write(root: Path, data: bytes) -> None:
+    folder = _folder(root)
+    if folder is None:
+        return
+    tmp = None
+    try:
+        folder.mkdir(exist_ok=True)
+        if _folder(root) is None:
+            return
+        tmp = folder / f".{FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, folder / FILE)  # a rename replaces a link named records.json, never follows it
+        tmp = None
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+# -- entries -----------------------------------------------------------------------------
+def doc_entry(doc: Document) -> dict:
+    return {"data": doc.data, "count": doc.count,
+            "pos": [[*path, line, col] for path, (line, col) in doc.positions.items()],
+            "keys": [[*path, line, col] for path, (line, col) in doc.key_positions.items()]}
+
+
+def error_entry(exc: LoadError) -> dict:
+    return {"error": [exc.message, exc.line, exc.col, exc.hint]}
+
+
+def entry_doc(entry: dict) -> Document | None:
+    """The Document of an entry, or None when the entry is not one this engine wrote."""
+    try:
+        positions = {tuple(p[:-2]): (p[-2], p[-1]) for p in entry["pos"]}
+        keys = {tuple(p[:-2]): (p[-2], p[-1]) for p in entry["keys"]}
+        count = entry["count"]
+        if not isinstance(count, int):
+            return None
+        return Document(entry["data"], positions, keys, count)
+    except (KeyError, TypeError, IndexError):
+        return None
+
+
+def entry_error(entry: dict) -> LoadError | None:
+    try:
+        message, line, col, hint = entry["error"]
+        return LoadError(message, line, col, hint)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def issues_entry(issues: list[Issue]) -> list:
+    return [[i.message, i.line, i.col, i.record, i.path, i.hint] for i in issues]
+
+
+def entry_issues(stored, rel: str) -> list[Issue] | None:
+    try:
+        return [Issue(message=m, file=rel, line=ln, col=c, record=r, path=p, hint=h) for m, ln, c, r, p, h in stored]
+    except (TypeError, ValueError):
+        return None
