@@ -15,7 +15,7 @@ as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
 
 
 def register(cli) -> None:
-    from ..cli import CmsError, _as_of, _find_root
+    from . import CmsError, _as_of, _find_root
 
     @cli.command()
     @click.argument("path", required=False)
@@ -26,7 +26,7 @@ def register(cli) -> None:
     def build(path, as_of, profile, out, language):
         """Build the evidence site: Markdown by jinja2, HTML by mkdocs-material (strict, offline)."""
         from ..paths import UnsafeFile
-        from .build import BuildError, build_site
+        from ..site.build import BuildError, build_site
         root = _find_root(path)
         try:
             report = build_site(root, _as_of(as_of), profile=profile, out=out, language=language)
@@ -47,7 +47,7 @@ def register(cli) -> None:
                   help="Port on 127.0.0.1 (0: any free port).")
     def serve(path, as_of, profile, out, language, port):
         """Build the site, serve it on localhost, and rebuild when records, schemas, checks or templates change."""
-        from .serve import serve as run_server
+        from ..site.serve import serve as run_server
         root = _find_root(path)
         run_server(root, _as_of(as_of) if as_of else None, profile=profile, out=out, language=language, port=port)
 
@@ -62,7 +62,7 @@ def register(cli) -> None:
                   help="The PDF to write; the same pack as one HTML file is written beside it (.html).")
     def pack(path, as_of, clauses, profile, out):
         """Write the audit pack: cover, contents, matrix, findings, records and results, as PDF and HTML."""
-        from .pack import PackError, write_pack
+        from ..site.pack import PackError, write_pack
         root = _find_root(path)
         try:
             pdf, html = write_pack(root, _as_of(as_of), Path(out), [c for c in clauses.split(",") if c.strip()],

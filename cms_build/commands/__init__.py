@@ -17,9 +17,9 @@ from pathlib import Path
 
 import click
 
-from .errors import CmsProblem
-from . import __version__, version_text  # noqa: F401
-from .findings import SEVERITIES
+from ..errors import CmsProblem
+from .. import __version__, version_text  # noqa: F401
+from ..findings import SEVERITIES
 
 
 class CmsError(click.ClickException):
@@ -78,8 +78,8 @@ def _progress():
 
 
 def _run(path, as_of, stages="check"):
-    from .engine import run
-    from .schemas import SchemaError
+    from ..engine import run
+    from ..schemas import SchemaError
     root = _find_root(path)
     try:
         return run(root, _as_of(as_of) if not isinstance(as_of, dt.date) else as_of, stages=stages,
@@ -176,7 +176,7 @@ def validate(path, fmt, output):
 
     Example: cms validate records
     """
-    from .formats import render
+    from ..formats import render
     result = _run(path, dt.date.today(), stages="validate")
     _write(render(fmt, result, fail_on="error", color=(fmt == "text" and not output and use_color())), output)
     sys.exit(1 if result.failing("error") else 0)
@@ -200,13 +200,13 @@ def check(path, as_of, fail_on, fmt, changed_since, output, jobs=None, fetch=Fal
 
     Example: cms check records --as-of 2026-06-30 --fail-on warning
     """
-    from .formats import render
+    from ..formats import render
     if _group_run(path, as_of, fmt, fail_on, output, jobs, fetch, "check"):
         return
     result = _run(path, as_of)
     if changed_since:
-        from .gitutil import GitError, changed_files
-        from .workflow.changed import affected_findings, removed_record_ids
+        from ..gitutil import GitError, changed_files
+        from ..workflow.changed import affected_findings, removed_record_ids
         try:
             changed = changed_files(result.root, changed_since)
             result.findings = affected_findings(result, changed, removed_record_ids(result.root, changed_since, changed))
@@ -225,8 +225,8 @@ def list_checks(path, fmt):
 
     Example: cms checks records --format json
     """
-    from .engine import RuleError, load_rules, rule_folders
-    from .paths import bundled
+    from ..engine import RuleError, load_rules, rule_folders
+    from ..paths import bundled
     folders = rule_folders(_find_root(path)) if path or _has_root() else [bundled("checks")]
     try:
         checks, comps = load_rules(folders)
@@ -258,9 +258,9 @@ def kinds(path, fmt):
 
     Example: cms kinds
     """
-    from .engine import schema_folders
-    from .paths import bundled
-    from .schemas import SchemaSet
+    from ..engine import schema_folders
+    from ..paths import bundled
+    from ..schemas import SchemaSet
     folders = schema_folders(_find_root(path)) if path or _has_root() else [bundled("schemas")]
     schemas = SchemaSet.load(folders)
     rows = [{"kind": k.name, "subsystem": k.subsystem, "title_zh": k.title_zh, "title_en": k.title_en,
@@ -291,21 +291,21 @@ def export(path, as_of, profile, fmt, output, jobs=None, fetch=False):
     """
     if fmt == "json" and profile == "internal" and _group_run(path, as_of, "json", "error", output, jobs, fetch, "export"):
         return
-    from .group import is_group
+    from ..group import is_group
     if is_group(_find_root(path)):
         raise CmsError("a group exports JSON of the internal profile only; export an entity's public profile in its own folder")
     result = _run(path, as_of)
     if fmt == "xlsx":
         if not output:
             raise CmsError("--format xlsx writes a workbook: give the file with --output, e.g. -o dataset.xlsx")
-        from .workflow.xlsx import write_workbook
+        from ..workflow.xlsx import write_workbook
         try:
             write_atomic(output, lambda tmp: write_workbook(result, tmp, profile))
         except OSError as exc:
             raise CmsError(os_error(output, exc)) from None
         click.echo(f"wrote {output}")
         return
-    from .export import export_document
+    from ..export import export_document
     _write(json.dumps(export_document(result, profile), ensure_ascii=False, indent=2, sort_keys=True) + "\n", output)
 
 
@@ -320,14 +320,14 @@ def matrix(path, as_of, fmt, output):
 
     Example: cms matrix records --as-of 2026-06-30
     """
-    from .matrix import build_matrix, render_text
+    from ..matrix import build_matrix, render_text
     result = _run(path, as_of)
     data = build_matrix(result)
     _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n" if fmt == "json" else render_text(data), output)
 
 
 def _todo(path, as_of, fmt, language):
-    from .workflow.todo import render_todo, todo_list
+    from ..workflow.todo import render_todo, todo_list
     result = _run(path, as_of)
     rows = todo_list(result)
     language = language or result.settings.get("language", "zh")
@@ -493,7 +493,7 @@ def new(kind, record_id, path, language):
 
     Example: cms new activity_data --language en
     """
-    from .scaffold import new_record
+    from ..scaffold import new_record
     root = _find_root(path)
     try:
         target = new_record(root, kind, record_id, language=language)
@@ -505,7 +505,7 @@ def new(kind, record_id, path, language):
 def _group_run(path, as_of, fmt, fail_on, output, jobs, fetch, verb) -> bool:
     """A group's folder (cms.yaml with 'group'): run its entities and consolidate (cms_build/group.py).
     False for an organization's folder, which the command then handles as before."""
-    from . import group as grp
+    from .. import group as grp
     root = _find_root(path)
     if not grp.is_group(root):
         return False
@@ -520,7 +520,7 @@ def _group_run(path, as_of, fmt, fail_on, output, jobs, fetch, verb) -> bool:
 
 
 def _group_write(g, fmt, output, verb):
-    from . import group as grp
+    from .. import group as grp
     if fmt == "json":
         doc = grp.export_group(g) if verb == "export" else {
             "findings": [f.as_dict() for f in g.findings], "consolidation": g.consolidation}
@@ -546,7 +546,7 @@ def group_cmd():
 @output_option
 def group_consolidate(path, from_exports, as_of, fmt, fail_on, output):
     """Consolidate the entities' exports without running the entities (a CI matrix's last job)."""
-    from . import group as grp
+    from .. import group as grp
     root = _find_root(path)
     if not grp.is_group(root):
         raise CmsError(f"{root}/cms.yaml has no 'group' section: this is an organization, not a group")
@@ -560,7 +560,7 @@ def group_consolidate(path, from_exports, as_of, fmt, fail_on, output):
 
 def _register_optional_commands():
     """Commands whose modules are optional parts of the package (the site, the workflow tools)."""
-    for module_name in ("cms_build.site.commands", "cms_build.workflow.commands"):
+    for module_name in ("cms_build.commands.build", "cms_build.commands.import_"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

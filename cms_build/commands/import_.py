@@ -10,7 +10,7 @@ import click
 
 def register(cli: click.Group) -> None:
     from .. import ENGINE_URL, RELEASE_TAG
-    from ..cli import CmsError, _as_of, _find_root, as_of_option, _write, output_option
+    from . import CmsError, _as_of, _find_root, as_of_option, _write, output_option
 
     @cli.command()
     @click.argument("directory", type=click.Path(file_okay=False))
@@ -30,7 +30,7 @@ def register(cli: click.Group) -> None:
         Settings, a draft record of every kind the adopted subsystems need, a README for the
         team, .gitignore, CI workflows (GitHub, GitLab), pre-commit and editor settings.
         """
-        from .init import InitError, init_repo, parse_subsystems
+        from ..workflow.init import InitError, init_repo, parse_subsystems
         try:
             created = init_repo(Path(directory), name=name, subsystems=parse_subsystems(subsystems), existing=existing,
                                 engine_url=engine_url, engine_ref=engine_ref)
@@ -49,8 +49,8 @@ def register(cli: click.Group) -> None:
         """
 
     def _import(fn, *args, **kwargs):
-        from .importer import ImportError_
-        from .tables import TableError
+        from ..workflow.importer import ImportError_
+        from ..workflow.tables import TableError
         try:
             report = fn(*args, **kwargs)
         except (ImportError_, TableError) as exc:
@@ -76,7 +76,7 @@ def register(cli: click.Group) -> None:
     @with_common
     def import_activity_cmd(record_id, file, path, sheet, overwrite, skip_invalid):
         """Meter values (period, value, status) into the CSV of activity_data RECORD_ID."""
-        from .importer import import_activity
+        from ..workflow.importer import import_activity
         _import(import_activity, _find_root(path), record_id, Path(file), sheet=sheet, overwrite=overwrite,
                 skip_invalid=skip_invalid)
 
@@ -93,7 +93,7 @@ def register(cli: click.Group) -> None:
     @with_common
     def import_trades_cmd(ledger_id, file, orders, timezone, mapping, path, sheet, overwrite, skip_invalid):
         """Trades (or orders) into the CSV of trade_ledger LEDGER_ID."""
-        from .importer import import_ledger
+        from ..workflow.importer import import_ledger
         _import(import_ledger, _find_root(path), ledger_id, Path(file), orders=orders, sheet=sheet,
                 overwrite=overwrite, skip_invalid=skip_invalid, timezone=timezone, mapping=mapping)
 
@@ -105,7 +105,7 @@ def register(cli: click.Group) -> None:
     @with_common
     def import_orders_cmd(ledger_id, file, timezone, mapping, path, sheet, overwrite, skip_invalid):
         """Orders (申报, with cancellations) into the orders CSV of trade_ledger LEDGER_ID."""
-        from .importer import import_ledger
+        from ..workflow.importer import import_ledger
         _import(import_ledger, _find_root(path), ledger_id, Path(file), orders=True, sheet=sheet,
                 overwrite=overwrite, skip_invalid=skip_invalid, timezone=timezone, mapping=mapping)
 
@@ -116,7 +116,7 @@ def register(cli: click.Group) -> None:
     @with_common
     def import_prices_cmd(price_id, file, mapping, path, sheet, overwrite, skip_invalid):
         """Market data (date, close, open, high, low, volume) into the CSV of market_price PRICE_ID."""
-        from .importer import import_prices
+        from ..workflow.importer import import_prices
         _import(import_prices, _find_root(path), price_id, Path(file), sheet=sheet, overwrite=overwrite,
                 skip_invalid=skip_invalid, mapping=mapping)
 
@@ -124,7 +124,7 @@ def register(cli: click.Group) -> None:
     @click.argument("mapping", required=False)
     def import_mappings_cmd(mapping):
         """The shipped column mappings; with MAPPING (a name or a file), validate it and show what it reads."""
-        from .mapping import MappingError, load, shipped
+        from ..workflow.mapping import MappingError, load, shipped
         if mapping is None:
             for name in shipped():
                 m = load(name)
@@ -157,7 +157,7 @@ def register(cli: click.Group) -> None:
     def diff(ref1, ref2, path, as_of, fmt, output):
         """What changed between two git revisions: records field by field, computed results, findings."""
         from ..gitutil import GitError
-        from .diff import diff_revisions, render_text
+        from ..workflow.diff import diff_revisions, render_text
         root = _find_root(path)
         try:
             data = diff_revisions(root, ref1, ref2, _as_of(as_of))
