@@ -17,19 +17,38 @@ from .. import version_text
 from ..errors import CmsProblem
 from . import (build, check, checks, diff, export, group, import_, init, kinds, list_, matrix, new, pack, serve, show,
                todo, validate)
-from .common import CmsError
+from .common import NORMAL, QUIET, VERBOSE, CmsError, color_setting
+from .help_zh import help_language, localize
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class CmsGroup(click.Group):
+    """The `cms` group: help in the terminal's language (Chinese where the locale is zh_*)."""
+
+    def main(self, *args, **kwargs):
+        localize(self, help_language())
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=CmsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True,
               help="Show the version (and the git commit when not a release) and exit.",
               callback=lambda ctx, _param, value: (click.echo(f"cms, version {version_text()}"), ctx.exit()) if value else None)
-def cli():
+@click.option("-q", "--quiet", is_flag=True, help="Only findings and errors: no summary, no 'wrote ...' lines.")
+@click.option("-v", "--verbose", is_flag=True, help="Also each stage and its time, on standard error.")
+@click.pass_context
+def cli(ctx, quiet, verbose):
     """Carbon management system as code (T/CIECCPA 《碳管理体系 要求及使用指南》).
 
     Records are YAML files in a git repository with a cms.yaml at its root. PATH defaults to
     the nearest folder upward that holds cms.yaml.
+
+    \b
+    Example: cms -q check records --as-of 2026-06-30
     """
+    if quiet and verbose:
+        raise click.UsageError("-q and -v contradict each other: give one of them")
+    ctx.meta["cms.verbosity"] = QUIET if quiet else VERBOSE if verbose else NORMAL
+    ctx.color = color_setting()  # NO_COLOR / FORCE_COLOR for every line, inherited by the command's context
 
 
 for _command in (validate.validate, check.check, checks.list_checks, kinds.kinds, export.export, matrix.matrix,

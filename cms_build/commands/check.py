@@ -7,7 +7,8 @@ import click
 
 from ..findings import SEVERITIES
 from ..formats import FORMATS
-from .common import CmsError, as_of_option, format_option, output_option, run_engine, run_if_group, use_color, write_output
+from .common import (QUIET, CmsError, as_of_option, format_option, output_option, run_engine, run_if_group, use_color,
+                     verbosity, write_output)
 
 
 @click.command()
@@ -26,6 +27,7 @@ from .common import CmsError, as_of_option, format_option, output_option, run_en
 def check(path, as_of, fail_on, fmt, changed_since, output, jobs=None, fetch=False, language=None):
     """Everything: schemas, references, computations and every rule of the standard.
 
+    \b
     Example: cms check records --as-of 2026-06-30 --fail-on warning
     """
     from ..formats import render
@@ -41,5 +43,5 @@ def check(path, as_of, fail_on, fmt, changed_since, output, jobs=None, fetch=Fal
         except GitError as exc:
             raise CmsError(f"--changed-since: {exc}") from None
     write_output(render(fmt, result, fail_on=fail_on, color=(fmt == "text" and not output and use_color()),
-                        language=language), output)
+                        language=language, summary=verbosity() > QUIET), output)
     sys.exit(1 if result.failing(fail_on) else 0)

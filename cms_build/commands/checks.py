@@ -14,6 +14,7 @@ from .common import CmsError, find_root, format_option, has_root
 def list_checks(path, fmt):
     """The rules: id, title, severity and the clauses each enforces.
 
+    \b
     Example: cms checks records --format json
     """
     from ..engine import RuleError, load_rules, rule_folders

@@ -13,6 +13,7 @@ import functools
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import click
@@ -76,13 +77,55 @@ def use_color(stream=None) -> bool:
     return (stream or sys.stdout).isatty()
 
 
+def color_setting() -> bool | None:
+    """click's colour for every line a command prints (ctx.color): off with NO_COLOR, on with
+    FORCE_COLOR even when piped, else None (click colours a terminal only)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return None
+
+
 def interactive() -> bool:
+    """stderr is a terminal and this is not CI: only then a progress counter or bar."""
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
+# -q / -v of the group (commands/__init__.py): -1 only findings and errors, 0 as usual,
+# 1 also the stages and their timings on stderr
+QUIET, NORMAL, VERBOSE = -1, 0, 1
+
+
+def verbosity() -> int:
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_root().meta.get("cms.verbosity", NORMAL) if ctx else NORMAL
+
+
+def say(text: str, **kwargs) -> None:
+    """A status line ('wrote ...', 'built ...'): not under -q, which keeps only findings and errors."""
+    if verbosity() > QUIET:
+        click.echo(text, **kwargs)
+
+
+def note(text: str) -> None:
+    """A line for -v, on stderr so that the report on stdout stays as it is."""
+    if verbosity() >= VERBOSE:
+        click.echo(f"cms: {text}", err=True)
+
+
+@contextlib.contextmanager
+def stage(name: str):
+    """Time a stage and say so under -v."""
+    note(f"{name} ...")
+    started = time.perf_counter()
+    yield
+    note(f"{name}: {time.perf_counter() - started:.2f} s")
+
+
 def progress():
-    """A one-line progress counter on a terminal; silent in CI and when piped."""
-    if not interactive():
+    """A one-line progress counter on a terminal; silent in CI, when piped and under -q."""
+    if not interactive() or verbosity() == QUIET:
         return None
 
     def show(n: int, total: int):
@@ -97,9 +140,13 @@ def run_engine(path, as_of, stages="check"):
     from ..schemas import SchemaError
     root = find_root(path)
     try:
-        return run(root, as_date(as_of), stages=stages, progress=progress())
+        with stage(f"{'load, validate, index' if stages == 'validate' else 'load, validate, index, compute, check'} {root}"):
+            result = run(root, as_date(as_of), stages=stages, progress=progress())
     except SchemaError as exc:
         raise CmsError(f"a schema is broken: {exc}") from None
+    note(f"{len(result.records)} records, {len(result.findings)} findings, {len(result.checks)} checks, "
+         f"{len(result.computations)} computations, as of {result.as_of.isoformat()}")
+    return result
 
 
 def os_error(what: str, exc: OSError) -> str:

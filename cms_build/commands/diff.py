@@ -16,7 +16,11 @@ from .common import CmsError, as_of_option, find_root, format_option, output_opt
 @format_option("text", "json")
 @output_option
 def diff(ref1, ref2, path, as_of, fmt, output):
-    """What changed between two git revisions: records field by field, computed results, findings."""
+    """What changed between two git revisions: records field by field, computed results, findings.
+
+    \b
+    Example: cms diff main HEAD --path records --as-of 2026-06-30
+    """
     from ..gitutil import GitError
     from ..workflow.diff import diff_revisions, render_text
     root = find_root(path)

@@ -5,8 +5,8 @@ import json
 
 import click
 
-from .common import (CmsError, as_of_option, find_root, os_error, output_option, run_engine, run_if_group, write_atomic,
-                     write_output)
+from .common import (CmsError, as_of_option, find_root, os_error, output_option, run_engine, run_if_group, say, stage,
+                     write_atomic, write_output)
 
 
 @click.command()
@@ -23,6 +23,7 @@ def export(path, as_of, profile, fmt, output, jobs=None, fetch=False):
     """The whole dataset as JSON (records, computed results, findings, conformity matrix), or
     the tables auditors and regulators ask for as an XLSX workbook.
 
+    \b
     Example: cms export records --as-of 2026-06-30 --format xlsx --output cms.xlsx
     """
     if fmt == "json" and profile == "internal" and run_if_group(path, as_of, "json", "error", output, jobs, fetch, "export"):
@@ -36,10 +37,11 @@ def export(path, as_of, profile, fmt, output, jobs=None, fetch=False):
             raise CmsError("--format xlsx writes a workbook: give the file with --output, e.g. -o dataset.xlsx")
         from ..workflow.xlsx import write_workbook
         try:
-            write_atomic(output, lambda tmp: write_workbook(result, tmp, profile))
+            with stage(f"workbook {output}"):
+                write_atomic(output, lambda tmp: write_workbook(result, tmp, profile))
         except OSError as exc:
             raise CmsError(os_error(output, exc)) from None
-        click.echo(f"wrote {output}")
+        say(f"wrote {output}")
         return
     from ..export import export_document
     write_output(json.dumps(export_document(result, profile), ensure_ascii=False, indent=2, sort_keys=True) + "\n", output)

@@ -13,7 +13,11 @@ from .common import CmsError, as_of_option, find_root, output_option, parse_as_o
 
 @click.group("group")
 def group_cmd():
-    """A group of entities, each its own records repository (README: Groups)."""
+    """A group of entities, each its own records repository (README: Groups).
+
+    \b
+    Example: cms group consolidate group --from-exports exports
+    """
 
 
 @group_cmd.command("consolidate")
@@ -25,7 +29,11 @@ def group_cmd():
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True)
 @output_option
 def group_consolidate(path, from_exports, as_of, fmt, fail_on, output):
-    """Consolidate the entities' exports without running the entities (a CI matrix's last job)."""
+    """Consolidate the entities' exports without running the entities (a CI matrix's last job).
+
+    \b
+    Example: cms group consolidate group --from-exports exports --format json -o group.json
+    """
     from .. import group as grp
     root = find_root(path)
     if not grp.is_group(root):

@@ -16,6 +16,9 @@ def import_group():
 
     Every row is checked and every rejected row reported; when any row is rejected nothing
     is written unless --skip-invalid. An existing data file is replaced only with --overwrite.
+
+    \b
+    Example: cms import activity AD-2025-BJ1-U1-COAL meters.xlsx --path records
     """
 
 
@@ -43,7 +46,11 @@ _COMMON = with_options([
 @click.argument("file", type=click.Path(dir_okay=False))
 @_COMMON
 def import_activity_cmd(record_id, file, path, sheet, overwrite, skip_invalid):
-    """Meter values (period, value, status) into the CSV of activity_data RECORD_ID."""
+    """Meter values (period, value, status) into the CSV of activity_data RECORD_ID.
+
+    \b
+    Example: cms import activity AD-2025-BJ1-U1-COAL meters.xlsx --sheet 2025 --path records
+    """
     from ..workflow.importer import import_activity
     _import(import_activity, find_root(path), record_id, Path(file), sheet=sheet, overwrite=overwrite,
             skip_invalid=skip_invalid)
@@ -62,7 +69,11 @@ mapping_option = click.option(
 @mapping_option
 @_COMMON
 def import_trades_cmd(ledger_id, file, orders, timezone, mapping, path, sheet, overwrite, skip_invalid):
-    """Trades (or orders) into the CSV of trade_ledger LEDGER_ID."""
+    """Trades (or orders) into the CSV of trade_ledger LEDGER_ID.
+
+    \b
+    Example: cms import trades TL-CEA-2023 trades.csv --mapping national-ets-trades --path records
+    """
     from ..workflow.importer import import_ledger
     _import(import_ledger, find_root(path), ledger_id, Path(file), orders=orders, sheet=sheet,
             overwrite=overwrite, skip_invalid=skip_invalid, timezone=timezone, mapping=mapping)
@@ -75,7 +86,11 @@ def import_trades_cmd(ledger_id, file, orders, timezone, mapping, path, sheet, o
 @mapping_option
 @_COMMON
 def import_orders_cmd(ledger_id, file, timezone, mapping, path, sheet, overwrite, skip_invalid):
-    """Orders (申报, with cancellations) into the orders CSV of trade_ledger LEDGER_ID."""
+    """Orders (申报, with cancellations) into the orders CSV of trade_ledger LEDGER_ID.
+
+    \b
+    Example: cms import orders TL-CEA-2023 orders.csv --mapping national-ets-orders --path records
+    """
     from ..workflow.importer import import_ledger
     _import(import_ledger, find_root(path), ledger_id, Path(file), orders=True, sheet=sheet,
             overwrite=overwrite, skip_invalid=skip_invalid, timezone=timezone, mapping=mapping)
@@ -87,7 +102,11 @@ def import_orders_cmd(ledger_id, file, timezone, mapping, path, sheet, overwrite
 @mapping_option
 @_COMMON
 def import_prices_cmd(price_id, file, mapping, path, sheet, overwrite, skip_invalid):
-    """Market data (date, close, open, high, low, volume) into the CSV of market_price PRICE_ID."""
+    """Market data (date, close, open, high, low, volume) into the CSV of market_price PRICE_ID.
+
+    \b
+    Example: cms import prices PX-CEA-2025-2026 prices.xlsx --mapping national-ets-daily-prices --path records
+    """
     from ..workflow.importer import import_prices
     _import(import_prices, find_root(path), price_id, Path(file), sheet=sheet, overwrite=overwrite,
             skip_invalid=skip_invalid, mapping=mapping)
@@ -96,7 +115,11 @@ def import_prices_cmd(price_id, file, mapping, path, sheet, overwrite, skip_inva
 @import_group.command("mappings")
 @click.argument("mapping", required=False)
 def import_mappings_cmd(mapping):
-    """The shipped column mappings; with MAPPING (a name or a file), validate it and show what it reads."""
+    """The shipped column mappings; with MAPPING (a name or a file), validate it and show what it reads.
+
+    \b
+    Example: cms import mappings national-ets-trades
+    """
     from ..workflow.mapping import MappingError, load, shipped
     if mapping is None:
         for name in shipped():

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from .. import ENGINE_URL, RELEASE_TAG
-from .common import CmsError
+from .common import CmsError, say
 
 
 @click.command()
@@ -22,6 +22,7 @@ from .common import CmsError
 def init(directory, subsystems, name, existing, engine_url, engine_ref):
     """Start a new organization's records repository in DIRECTORY.
 
+    \b
     Example: cms init ../our-records --name 某某水泥有限公司 --subsystems A,D --engine-url https://github.com/ORG/cms-as-code
 
     Settings, a draft record of every kind the adopted subsystems need, a README for the
@@ -34,5 +35,5 @@ def init(directory, subsystems, name, existing, engine_url, engine_ref):
     except InitError as exc:
         raise CmsError(str(exc)) from None
     for path in created:
-        click.echo(f"created {Path(path).relative_to(Path(directory)).as_posix()}")
-    click.echo(f"\n{len(created)} files. Next: cd {directory} && git init && cms check .")
+        say(f"created {Path(path).relative_to(Path(directory)).as_posix()}")
+    say(f"\n{len(created)} files. Next: cd {directory} && git init && cms check .")

@@ -14,6 +14,7 @@ from .common import find_root, format_option, has_root
 def kinds(path, fmt):
     """The record kinds, from the schemas.
 
+    \b
     Example: cms kinds
     """
     from ..engine import schema_folders

@@ -14,6 +14,7 @@ from .common import CmsError, run_engine
 def list_records(path, kind):
     """The records: id, kind, status, title, file.
 
+    \b
     Example: cms list records --kind target
     """
     result = run_engine(path, dt.date.today(), stages="validate")

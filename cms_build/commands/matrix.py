@@ -17,6 +17,7 @@ def matrix(path, as_of, fmt, output):
     """The clause-by-clause conformity matrix at the as-of date, item by item (README:
     Conformity statuses); --format json gives each clause's items with status, rules, records.
 
+    \b
     Example: cms matrix records --as-of 2026-06-30
     """
     from ..matrix import build_matrix, render_text

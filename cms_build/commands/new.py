@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import CmsError, find_root, path_option
+from .common import CmsError, find_root, path_option, say
 
 
 @click.command()
@@ -16,6 +16,7 @@ def new(kind, record_id, path, language):
 
     Never overwrites: an existing file or id is refused.
 
+    \b
     Example: cms new activity_data --language en
     """
     from ..scaffold import new_record
@@ -24,4 +25,4 @@ def new(kind, record_id, path, language):
         target = new_record(root, kind, record_id, language=language)
     except (ValueError, FileExistsError) as exc:
         raise CmsError(str(exc)) from None
-    click.echo(f"wrote {target.relative_to(root.resolve()).as_posix()}")
+    say(f"wrote {target.relative_to(root.resolve()).as_posix()}")

@@ -13,6 +13,7 @@ from .common import CmsError, as_of_option, path_option, run_engine
 def show(record_id, path, as_of):
     """One record: its file, content, references both ways, and findings on it.
 
+    \b
     Example: cms show AD-2025-BJ1-U1-COAL --path records
     """
     result = run_engine(path, as_of)

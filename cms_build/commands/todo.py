@@ -26,6 +26,7 @@ def todo(path, as_of, fmt, language):
     """What the organization still lacks, clause by clause, in the order a new team fills it
     (the standard's order), with the starter drafts of `cms init` to fill for each.
 
+    \b
     Example: cms todo . --language en"""
     _todo(path, as_of, fmt, language)
 
@@ -35,5 +36,6 @@ def todo(path, as_of, fmt, language):
 def status_command(path, as_of, fmt, language):
     """The same list as `cms todo`.
 
+    \b
     Example: cms status ."""
     _todo(path, as_of, fmt, language)
