@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import CmsError, find_root, path_option, with_options
+from .common import QUIET, CmsError, find_root, path_option, verbosity, with_options
 
 
 @click.group("import")
@@ -29,7 +29,7 @@ def _import(fn, *args, **kwargs):
         report = fn(*args, **kwargs)
     except (ImportError_, TableError) as exc:
         raise CmsError(str(exc)) from None
-    click.echo(report.text(), nl=False)
+    click.echo(report.text(quiet=verbosity() == QUIET), nl=False)
     sys.exit(1 if report.rejected else 0)
 
 

@@ -211,3 +211,24 @@ def test_shell_completion_as_the_readme_documents_it():
     words = subprocess.run(run, capture_output=True, text=True, timeout=60,
                            env=env(_CMS_COMPLETE="bash_complete", COMP_WORDS="cms check --fo", COMP_CWORD="2"))
     assert words.stdout.split() == ["plain,--format", "plain,--force"]
+
+
+def test_quiet_import_reports_only_the_rejected_rows(tmp_path):
+    import shutil
+
+    from tests.conftest import EXAMPLE
+    repo = tmp_path / "org"
+    shutil.copytree(EXAMPLE, repo)
+    src = tmp_path / "meter.csv"
+    src.write_text("period,value,status\n2025-01,100,measured\n2025-13,100,measured\n", encoding="utf-8")
+    args = ("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
+    code, out, _ = cms("-q", *args)
+    assert code == 1
+    assert out.splitlines() == ["meter.csv: rejected row 3, column 'period': '2025-13': not a period: write YYYY, "
+                                "YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY-Hn",
+                                "meter.csv: nothing written: fix the rows above, or use --skip-invalid to write only "
+                                "the valid rows"]
+    src.write_text("period,value,status\n2025-01,100,measured\n", encoding="utf-8")
+    code, out, _ = cms("-q", *args)
+    assert code == 0 and out == ""  # accepted and written: nothing to say
+    assert "1 rows accepted, 0 rejected" in cms(*args)[1]
