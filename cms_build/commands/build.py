@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from .common import (QUIET, CmsError, find_root, interactive, note, out_option, parse_as_of, profile_option, say,
-                     site_as_of_option, site_language_option, verbosity)
+from .common import QUIET, CmsError, find_root, interactive, note, parse_as_of, say, site_options, verbosity
 
 
 @contextlib.contextmanager
@@ -30,11 +29,7 @@ def progress_bar():
 
 
 @click.command()
-@click.argument("path", required=False)
-@site_as_of_option
-@profile_option
-@out_option
-@site_language_option
+@site_options
 def build(path, as_of, profile, out, language):
     """Build the evidence site: Markdown by jinja2, HTML by mkdocs-material (strict, offline).
 

@@ -231,6 +231,12 @@ site_language_option = click.option("--language", type=click.Choice(["zh", "en"]
                                     help="Site language (default: cms.yaml's language).")
 
 
+def site_options(fn):
+    """PATH, --as-of, --profile, --out and --language of `cms build` and `cms serve`."""
+    return with_options([click.argument("path", required=False), site_as_of_option, profile_option, out_option,
+                         site_language_option])(fn)
+
+
 def format_option(*choices: str, help: str | None = None):
     """--format with these choices, the first the default."""
     return click.option("--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True,

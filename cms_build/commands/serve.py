@@ -3,15 +3,11 @@ from __future__ import annotations
 
 import click
 
-from .common import find_root, out_option, parse_as_of, profile_option, site_as_of_option, site_language_option
+from .common import find_root, parse_as_of, site_options
 
 
 @click.command()
-@click.argument("path", required=False)
-@site_as_of_option
-@profile_option
-@out_option
-@site_language_option
+@site_options
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
 def serve(path, as_of, profile, out, language, port):
