@@ -4,7 +4,7 @@ Each stage keeps its own error class (a unit that cannot be read, a YAML file th
 safe, a rule file that does not load, a folder that cannot be written …), and every one of
 them is a CmsProblem: a message, where it is (file, line, column, when there is a place) and
 how to fix it. So a caller turns any of them into a located finding or a usage error in one
-way (`to_issue`, `cms_build.cli.main`), and only an exception that is not a CmsProblem is
+way (`to_issue`, `cms_build.commands.main`), and only an exception that is not a CmsProblem is
 an internal error, a bug in cms.
 """
 from __future__ import annotations

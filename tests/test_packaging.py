@@ -36,6 +36,9 @@ def test_wheel_holds_every_bundled_file(unpacked):
                     if p.is_file() and "__pycache__" not in p.parts and (suffixes is None or p.suffix in suffixes)}
         shipped = {n[len(prefix):] for n in names if n.startswith(prefix)}
         assert expected <= shipped, (folder, sorted(expected - shipped))
+    # the package list in pyproject is explicit: a new subpackage (cms_build/commands/) must be in it
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "cms_build").rglob("*.py") if "__pycache__" not in p.parts}
+    assert modules <= set(names), sorted(modules - set(names))
     assert "cms_build/data/clauses.yaml" in names or not (REPO / "cms_build/data/clauses.yaml").exists()
     assert any(n.startswith("cms_build/workflow/templates/") for n in names)
     assert "cms_build/bundled/config/mkdocs.yml" in names

@@ -17,9 +17,11 @@ def display_path(result, rel: str) -> str:
         return rel
 
 
-def render(fmt: str, result, *, fail_on: str = "error", color: bool = False, language: str | None = None) -> str:
+def render(fmt: str, result, *, fail_on: str = "error", color: bool = False, language: str | None = None,
+           summary: bool = True) -> str:
     """Findings in a format; with a language, rule titles in that language only
-    (findings.title_in: titles are "中文 English"; messages and hints are English)."""
+    (findings.title_in: titles are "中文 English"; messages and hints are English). summary=False
+    leaves out the text format's counts and verdict (`cms -q`); the other formats are data."""
     from . import github, json_, junit, sarif, text
     module = {"text": text, "json": json_, "github": github, "junit": junit, "sarif": sarif}[fmt]
     if language:
@@ -29,7 +31,9 @@ def render(fmt: str, result, *, fail_on: str = "error", color: bool = False, lan
         result = copy.copy(result)  # the run's findings stay as they are: a copy with one language
         result.findings = [dataclasses.replace(f, title=title_in(f.title, language)) for f in result.findings]
         if fmt == "text":
-            return module.render(result, fail_on=fail_on, color=color, titles=True)
+            return module.render(result, fail_on=fail_on, color=color, titles=True, summary=summary)
+    if fmt == "text":
+        return module.render(result, fail_on=fail_on, color=color, summary=summary)
     return module.render(result, fail_on=fail_on, color=color)
 
 

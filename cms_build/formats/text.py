@@ -31,7 +31,8 @@ def terminal_safe(text: str, indent: str = "") -> str:
     return _CONTROL.sub(lambda m: _visible(m.group()), text).replace("\t", " ").replace("\n", "\n" + indent)
 
 
-def render(result, *, fail_on: str = "error", color: bool = False, titles: bool = False) -> str:
+def render(result, *, fail_on: str = "error", color: bool = False, titles: bool = False, summary: bool = True) -> str:
+    """The findings, then (unless summary=False: `cms -q`) the counts and the verdict."""
     def style(text, **kw):
         return click.style(text, **kw) if color else text
 
@@ -50,6 +51,8 @@ def render(result, *, fail_on: str = "error", color: bool = False, titles: bool 
             lines.append(f"    {style('rule:', dim=True)} {terminal_safe(f.title, '    ')}")
         if f.hint:
             lines.append(f"    {style('hint:', dim=True)} {terminal_safe(f.hint, '    ')}")
+    if not summary:  # only the findings; the exit code still gives the verdict
+        return "\n".join(lines) + "\n" if lines else ""
     if lines:
         lines.append("")
     counts = {s: result.count(s) for s in ("error", "warning", "info")}

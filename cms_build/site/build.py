@@ -54,6 +54,10 @@ class BuildError(CmsProblem):
     """The site could not be built; the previous site (if any) is untouched."""
 
 
+# the stages of a build, as build_site reports them to on_stage
+STAGES = ("records", "history", "pages", "html")
+
+
 @dataclass
 class BuildReport:
     out: Path
@@ -98,8 +102,12 @@ def check_out(out: Path, root: Path) -> None:
 
 def build_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path | None = None,
                work: Path | None = None, language: str | None = None, result=None, log=None,
-               cache: bool = False) -> BuildReport:
-    """Build the evidence site of the records repository at root into out (cache: engine.run's)."""
+               cache: bool = False, on_stage=None) -> BuildReport:
+    """Build the evidence site of the records repository at root into out (cache: engine.run's).
+
+    on_stage(name), if given, is called as each stage starts (STAGES, in order): `cms build`'s
+    progress bar on a terminal."""
+    on_stage = on_stage or (lambda _name: None)
     started = time.perf_counter()
     timings: dict[str, float] = {}
     root = Path(root).resolve()
@@ -108,6 +116,7 @@ def build_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path 
     if not EPOCH_FIRST <= as_of <= EPOCH_LAST:  # the site's timestamps (sitemap, gzip) are Unix seconds
         raise BuildError(f"a site can be built as of {EPOCH_FIRST} to {EPOCH_LAST}, not {as_of.isoformat()}: "
                          "its pages and sitemap are dated with the as-of date")
+    on_stage("records")
     if result is None:
         from ..engine import run
         result = run(root, as_of, cache=cache)
@@ -118,7 +127,7 @@ def build_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path 
     timings["pipeline"] = time.perf_counter() - started
     try:
         with _locked(out):
-            return _build_locked(root, result, profile, out, work, language, log, started, timings)
+            return _build_locked(root, result, profile, out, work, language, log, started, timings, on_stage)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             raise BuildError(f"the disk is full ({exc.strerror}: {exc.filename or out}); free some space and "
@@ -181,19 +190,21 @@ def _clean_leftovers(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _build_locked(root, result, profile, out, work, language, log, started, timings) -> BuildReport:
+def _build_locked(root, result, profile, out, work, language, log, started, timings, on_stage=lambda _n: None) -> BuildReport:
     work = Path(work).resolve() if work else _work_folder(root, out, profile)
     docs = work / "docs"
     if docs.exists():
         shutil.rmtree(docs)
     docs.mkdir(parents=True)
 
+    on_stage("history")
     t0 = time.perf_counter()
     settings = result.settings.data
     show_history = (settings.get("site") or {}).get("history", True)
     history = read_history(root) if show_history else History(False, "disabled")
     timings["history"] = time.perf_counter() - t0
 
+    on_stage("pages")
     t0 = time.perf_counter()
     lang = language or settings.get("language") or "zh"
     dirs = site_dirs(root)
@@ -206,6 +217,7 @@ def _build_locked(root, result, profile, out, work, language, log, started, timi
     timings["markdown"] = time.perf_counter() - t0
 
     config = write_config(work, docs, model, nav, out)
+    on_stage("html")
     t0 = time.perf_counter()
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     if tmp.exists():

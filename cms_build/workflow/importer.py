@@ -61,7 +61,13 @@ class Report:
     written: bool = False
     notes: list[str] = field(default_factory=list)
 
-    def text(self) -> str:
+    def text(self, quiet: bool = False) -> str:
+        """The report; quiet (`cms -q import`): only the rejected rows and what they prevented."""
+        if quiet:
+            lines = [f"{self.source}: rejected {r}" for r in self.rejected]
+            if self.rejected and not self.written:
+                lines.append(f"{self.source}: nothing written: fix the rows above, or use --skip-invalid to write only the valid rows")
+            return "".join(line + "\n" for line in lines)
         lines = [f"{self.source} -> {self.target}"]
         lines += [f"  note: {n}" for n in self.notes]
         lines.append(f"  {self.accepted} rows accepted, {len(self.rejected)} rejected")

@@ -178,21 +178,21 @@ def test_output_is_written_atomically_and_a_full_disk_says_so(broken, tmp_path, 
     import errno
     import os
 
-    from cms_build import cli
+    from cms_build.commands import common
     report = tmp_path / "report.json"
     report.write_text("earlier report", encoding="utf-8")
 
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(os, "fsync", full)
-    with pytest.raises(cli.CmsError) as err:
-        cli._write("a new report\n", str(report))
+    with pytest.raises(common.CmsError) as err:
+        common.write_output("a new report\n", str(report))
     assert err.value.message == (f"cannot write {report}: the disk is full (No space left on device); nothing was "
                                  "written: free some space and run again")
     assert report.read_text(encoding="utf-8") == "earlier report"  # not truncated, not replaced
     assert sorted(p.name for p in tmp_path.iterdir()) == ["org", "report.json"]  # no temporary file left
     monkeypatch.undo()
-    cli._write("a new report\n", str(report))
+    common.write_output("a new report\n", str(report))
     assert report.read_text(encoding="utf-8") == "a new report\n"
     assert oct(report.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["org", "report.json"]

@@ -36,7 +36,7 @@ def test_located_errors_say_where():
 
 
 def test_an_uncaught_problem_is_a_usage_error_not_an_internal_error(monkeypatch, capsys):
-    from cms_build import cli
+    from cms_build import commands as cli
 
     def boom(**_):
         raise TableError("sheet 'Data' has no header row", file="data.xlsx", line=1, col=1, hint="add one")

@@ -295,7 +295,7 @@ def test_public_export_lists_only_published_records_under_items(org):
 
 def test_cms_matrix_json_gives_items(org):
     from click.testing import CliRunner
-    from cms_build.cli import cli
+    from cms_build.commands import cli
     org.settings(subsystems=["A"])
     out = CliRunner().invoke(cli, ["matrix", str(org.root), "--as-of", "2026-06-30", "--format", "json"])
     assert out.exit_code == 0, out.output

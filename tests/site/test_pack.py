@@ -58,10 +58,10 @@ def test_pack_prints_cover_contents_matrix_records_and_is_deterministic(tmp_path
 def test_cms_pack_without_chromium_is_a_clear_error(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from cms_build import cli
+    from cms_build.commands import cli
     from cms_build.site import pack
     monkeypatch.setattr(pack, "CHROMIUM", str(tmp_path / "no-chromium"))
-    out = CliRunner().invoke(cli.cli, ["pack", str(EXAMPLE), "--as-of", "2026-06-30", "--clauses", "D.6.5",
-                                        "--out", str(tmp_path / "p.pdf")])
+    out = CliRunner().invoke(cli, ["pack", str(EXAMPLE), "--as-of", "2026-06-30", "--clauses", "D.6.5",
+                                    "--out", str(tmp_path / "p.pdf")])
     assert out.exit_code == 2 and "no Chromium at" in out.output
     assert not (tmp_path / "p.pdf").exists()
