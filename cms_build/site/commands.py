@@ -32,6 +32,8 @@ def register(cli) -> None:
             report = build_site(root, _as_of(as_of), profile=profile, out=out, language=language)
         except (BuildError, UnsafeFile) as exc:
             raise CmsError(f"the site was not built (the previous one is untouched): {exc}") from None
+        for line in report.notices:  # the renderer's own notices (an end of life), never hidden
+            click.echo(line, err=True)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
         click.echo(f"built {report.pages} pages ({report.records} records, {profile}) into {report.out} "
