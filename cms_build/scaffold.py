@@ -149,8 +149,6 @@ def new_record(root: Path, kind_name: str, record_id: str | None = None, languag
     target = root / (kind.folder or kind.name) / f"{record_id}.yaml"
     if target.exists():
         raise FileExistsError(f"{target} already exists; cms new never overwrites a record")
-    if schema_ref is None:
-        schema_ref = _schema_ref(root, target, kind_name)
     text = render_skeleton(schemas, kind_name, record_id, language, schema_ref)
     folder = next((f for f in [target.parent, *target.parent.parents] if f.exists()), None)
     if folder is not None and not folder.is_dir():
@@ -161,15 +159,6 @@ def new_record(root: Path, kind_name: str, record_id: str | None = None, languag
     with open(target, "x", encoding="utf-8") as fh:  # 'x': fail rather than overwrite, even in a race
         fh.write(text)
     return target
-
-
-def _schema_ref(root: Path, target: Path, kind_name: str) -> str | None:
-    """The editor's schema for this record: the standalone copy `cms init` keeps in .cms/schemas."""
-    standalone = root / ".cms" / "schemas" / f"{kind_name}.schema.json"
-    if standalone.is_file():
-        import os
-        return Path(os.path.relpath(standalone, target.parent)).as_posix()
-    return None
 
 
 # -- valid draft skeletons for `cms init` ------------------------------------------------
