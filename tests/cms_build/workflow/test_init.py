@@ -2,6 +2,7 @@
 import datetime as dt
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -379,11 +380,41 @@ def test_sarif_upload_is_a_separate_job_the_gate_does_not_wait_on(repo):
     assert "security-events" not in check["permissions"]
     assert upload["needs"] == "check" and upload["continue-on-error"] is True
     assert "visibility == 'public'" in upload["if"] and "vars.CMS_CODE_SCANNING" in upload["if"]
-    assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif@v4") for s in upload["steps"])
+    assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif@") for s in upload["steps"])
     setups = [s for job in doc["jobs"].values() for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@")]
     assert setups and all(s["with"]["cache"] == "pip" for s in setups)
     gitlab = yaml.safe_load((repo / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert gitlab["default"]["cache"]["paths"] == [".cache/pip"]
+
+
+# The release commits, read with git from the actions' own repositories (tag -> commit,
+# `git rev-parse vX.Y.Z^{commit}`, and the major tag vX points at the same commit), 2026-12-02.
+ACTION_PINS = {
+    "actions/checkout": ("3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
+    "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
+    "actions/upload-artifact": ("bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"),
+    "actions/download-artifact": ("3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", "v8.0.1"),
+    "github/codeql-action/upload-sarif": ("8aad20d150bbac5944a9f9d289da16a4b0d87c1e", "v4.36.2"),
+    "actions/upload-pages-artifact": ("fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0"),
+    "actions/deploy-pages": ("cd2ce8fcbc39b97be8ca5fce6e763baed58fa128", "v5.0.0"),
+}
+
+
+def test_actions_are_pinned_by_commit_with_the_version_beside_it(repo):
+    """Issue 18 (6): every `uses:` names a release commit, its version in a comment."""
+    text = (repo / ".github/workflows/cms.yml").read_text(encoding="utf-8")
+    uses = re.findall(r"uses: (\S+)@(\S+)(?: # (\S+))?", text)
+    assert len(uses) == 13
+    for action, ref, version in uses:
+        assert (ref, version) == ACTION_PINS[action], (action, ref, version)
+    # the fork's pull request is checked out as data under pull_request_target: checkout v7
+    # refuses that unless allowed, so both such steps say so (and keep no token)
+    doc = yaml.safe_load(text)
+    pr_checkouts = [s for job in doc["jobs"].values() for s in job["steps"]
+                    if s.get("uses", "").startswith("actions/checkout@") and (s.get("with") or {}).get("path") == "pr"]
+    assert len(pr_checkouts) == 2
+    assert all(s["with"]["allow-unsafe-pr-checkout"] is True and s["with"]["persist-credentials"] is False
+               for s in pr_checkouts)
 
 
 def test_a_placeholder_draft_lowers_nothing_unless_cms_yaml_says_starter_drafts(org):
