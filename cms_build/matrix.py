@@ -254,6 +254,29 @@ def provision_records(records, schemas, as_of) -> dict[tuple[str, str], list]:
     return {key: sorted(recs.values(), key=lambda r: r.id) for key, recs in out.items()}
 
 
+# workflow/todo.py: the errors of a starter draft of cms init, grouped into one info finding
+TODO_RULE = "todo.starter"
+
+
+def provision_waiting(findings) -> set[tuple[str, str]]:
+    """The provisions a to-do (todo.starter) stands for: its clauses are those of the errors it
+    holds back, so the rules that found them did not find the item met. Such an item is never
+    `verified` (cms todo starting at 4.2 came from the context's to-do counting 4.1 as verified).
+    A bare clause stands for each of its items."""
+    out: set[tuple[str, str]] = set()
+    for f in findings:
+        if f.rule != TODO_RULE:
+            continue
+        for parsed in filter(None, (_item(r) for r in f.clauses)):
+            number, item = parsed
+            c = find_clause(number)
+            if item is not None and c.provision(item) is not None:
+                out.add((number, item))
+            elif item is None:
+                out.update((number, p.item) for p in c.provisions)
+    return out
+
+
 def provision_errors(findings, rules: dict[tuple[str, str], set[str]]) -> dict[tuple[str, str], list]:
     """{(number, item): [error findings against the provision]}: the finding cites the item, or
     cites the bare clause by a rule that checks the provision."""
@@ -274,13 +297,14 @@ def provision_errors(findings, rules: dict[tuple[str, str], set[str]]) -> dict[t
     return out
 
 
-def _provision_rows(c, rules, ran_ids, recs, errors) -> list[dict]:
+def _provision_rows(c, rules, ran_ids, recs, errors, waiting=frozenset()) -> list[dict]:
     rows = []
     for p in c.provisions:
         key = (c.number, p.item)
         checked = sorted(rules.get(key, set()) & ran_ids)
         found = errors.get(key, [])
-        status = ("nonconforming" if found else "verified" if checked else "documented" if recs.get(key)
+        status = ("nonconforming" if found else "verified" if checked and key not in waiting
+                  else "documented" if recs.get(key)
                   else "reviewer" if p.reviewer else "missing")
         row = {"item": p.item, "ref": f"{c.number} {p.item}", "modal": p.modal, "status": status,
                "rules": checked, "records": [r.id for r in recs.get(key, [])],
@@ -322,11 +346,12 @@ def build_matrix(result, records=None, findings=None) -> dict:
     by_provision = provision_rules(rules_run)
     provision_recs = provision_records(records, result.schemas, as_of)
     errors = provision_errors(findings, by_provision)
+    waiting = provision_waiting(findings)
     rows = []
     items_total = {"shall": Counter(), "all": Counter()}
     for c in load_catalogue():
         recs, rules, found = evidence.get(c.number, []), checks.get(c.number, []), against.get(c.number, [])
-        items = _provision_rows(c, by_provision, ran_ids, provision_recs, errors)
+        items = _provision_rows(c, by_provision, ran_ids, provision_recs, errors, waiting)
         note = note_zh = ""
         if c.subsystem in ("E", "F", "G"):  # informative annexes: guidance, nothing to conform to
             status, note, note_zh = "informative", f"annex {c.subsystem} is informative", f"附录 {c.subsystem} 为资料性附录"

@@ -131,7 +131,10 @@ def skeleton_ids(schemas: SchemaSet, kinds: list[str], existing: dict[str, str] 
 
 
 def new_record(root: Path, kind_name: str, record_id: str | None = None, language: str = "zh",
-               schema_ref: str | None = None) -> Path:
+               schema_ref: str | None = None, method: str | None = None, fuel: str | None = None,
+               today: str | None = None) -> Path:
+    """Write a new record of a kind; with `method` (and `fuel`), the variant's full calculation
+    block with example values (render_variant), else the schema's skeleton (render_skeleton)."""
     root = Path(root).resolve()
     schemas = SchemaSet.load(schema_folders(root))
     if kind_name not in schemas.kinds:
@@ -149,9 +152,20 @@ def new_record(root: Path, kind_name: str, record_id: str | None = None, languag
     target = root / (kind.folder or kind.name) / f"{record_id}.yaml"
     if target.exists():
         raise FileExistsError(f"{target} already exists; cms new never overwrites a record")
-    if schema_ref is None:
-        schema_ref = _schema_ref(root, target, kind_name)
-    text = render_skeleton(schemas, kind_name, record_id, language, schema_ref)
+    if method or fuel:
+        import datetime as dt
+        if not method:
+            raise VariantError("--fuel needs --method emission_factor")
+        data = variant_instance(schemas, kind_name, record_id, method, fuel, existing_records(root),
+                                today or dt.date.today().isoformat())
+        errors = sorted(kind.validator.iter_errors(plain(data)), key=lambda e: list(e.absolute_path))
+        if errors:  # a bug of the variant table, never the user's: say where
+            e = errors[0]
+            raise AssertionError(f"the {method} skeleton of {kind_name} does not validate at "
+                                 f"{'/'.join(map(str, e.absolute_path))}: {e.message}")
+        text = render_variant(schemas, kind_name, data, method, language)
+    else:
+        text = render_skeleton(schemas, kind_name, record_id, language, schema_ref)
     folder = next((f for f in [target.parent, *target.parent.parents] if f.exists()), None)
     if folder is not None and not folder.is_dir():
         rel = folder.relative_to(root) if folder.is_relative_to(root) else folder
@@ -161,15 +175,6 @@ def new_record(root: Path, kind_name: str, record_id: str | None = None, languag
     with open(target, "x", encoding="utf-8") as fh:  # 'x': fail rather than overwrite, even in a race
         fh.write(text)
     return target
-
-
-def _schema_ref(root: Path, target: Path, kind_name: str) -> str | None:
-    """The editor's schema for this record: the standalone copy `cms init` keeps in .cms/schemas."""
-    standalone = root / ".cms" / "schemas" / f"{kind_name}.schema.json"
-    if standalone.is_file():
-        import os
-        return Path(os.path.relpath(standalone, target.parent)).as_posix()
-    return None
 
 
 # -- valid draft skeletons for `cms init` ------------------------------------------------
@@ -275,3 +280,194 @@ def _choices(prop: dict, language: str) -> str:
     if not isinstance(values, list) or not isinstance(node.get("x-enum-titles"), dict):
         return ""
     return ", ".join(f"{v} = {enum_title(node, v, language) or v}" for v in values if isinstance(v, str))
+
+
+# -- skeletons that teach: `cms new activity_data --method M [--fuel F]` --------------------
+# The kinds whose calculation block has variants, and the property holding it.
+VARIANT_FIELD = {"activity_data": "line"}
+EXAMPLE_NOTE = {"zh": "示例值，请替换", "en": "example value: replace it"}
+
+
+class Example:
+    """A value written to show the shape and scale of a field, to be replaced by the user's own;
+    the skeleton marks it so in a comment."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class VariantError(ValueError):
+    """The method or fuel asked for does not exist, or does not fit the kind."""
+
+
+def methods(schemas: SchemaSet, kind_name: str) -> list[str]:
+    field = VARIANT_FIELD.get(kind_name)
+    if not field:
+        return []
+    node = schemas.property_schema(kind_name, (field, "method"))
+    return [m for m in node.get("enum", []) if isinstance(m, str)]
+
+
+def variant_block(schemas: SchemaSet, kind_name: str, method: str, fuel: str | None = None) -> dict:
+    """The calculation block of a method (Annex F; README "Accounting methods"), every input the
+    computation reads present: the built-in library's key where the library holds the figure
+    (not an example: a cited default), an Example where the organization must give its own
+    (activity data, measured parameters)."""
+    from . import factors
+    known = methods(schemas, kind_name)
+    if not known:
+        raise VariantError(f"{kind_name} has no --method variants; they are for: {', '.join(sorted(VARIANT_FIELD))}")
+    if method not in known:
+        raise VariantError(f"unknown --method {method!r} for {kind_name}; one of: {', '.join(known)}")
+    if fuel and method != "emission_factor":
+        raise VariantError(f"--fuel goes with --method emission_factor, not {method}")
+
+    def amount(value, unit, source):
+        return {"quantity": {"value": Example(value), "unit": unit}, "data_source": Example(source)}
+
+    def measured(value, unit, source, standard):
+        return {"value": Example(value), "unit": unit, "basis": "measured", "source": Example(source),
+                "test_standard": Example(standard)}
+
+    if method == "emission_factor":
+        if not fuel:
+            raise VariantError("--method emission_factor needs --fuel, one of: " + ", ".join(factors.fuel_keys()))
+        try:
+            f = factors.fuel(fuel)
+        except factors.FactorKeyError as exc:
+            raise VariantError(str(exc)) from None
+        block = {"method": method, "gas": "CO2", "fuel": f.key,
+                 "activity": amount(100000 if f.activity_unit == "t" else 5000, f.activity_unit,
+                                    "入厂/入炉计量（燃料统计月报） fuel statistics, monthly")}
+        # a fuel the library gives no default for is measured (coal: GB/T 213 and GB/T 476)
+        block["ncv"] = ({"library": f"fuel:{f.key}:ncv"} if f.ncv else
+                        measured(20.5, "GJ/t", "每日入炉煤化验，按入炉量加权的月平均 daily samples, weighted by coal fired",
+                                 "GB/T 213"))
+        block["carbon_content"] = ({"library": f"fuel:{f.key}:carbon_content"} if f.carbon_content else
+                                   measured(26.0, "tC/TJ", "每月缩分样元素碳检测 monthly composite sample, elemental carbon",
+                                            "GB/T 476"))
+        block["oxidation"] = {"library": "default:coal_oxidation" if f.key == "coal" else f"fuel:{f.key}:oxidation"}
+        return block
+    if method == "measurement":
+        return {"method": method, "gas": "CO2",
+                "measured": amount(500000, "t", "CEMS 小时数据的年度汇总 annual sum of the CEMS hourly data"),
+                "measurement_method": Example("CEMS（HJ 75-2017），流量 × CO2 浓度 flow × CO2 concentration")}
+    if method == "mass_balance":
+        def flow(name, value, cc):
+            return {"name": Example(name), "amount": amount(value, "t", "入库/出库计量 weighbridge"),
+                    "carbon_content": measured(cc, "tC/t", "每批次化验 each batch", "GB/T 476")}
+        return {"method": method, "gas": "CO2", "inputs": [flow("原料 raw material", 10000, 0.12)],
+                "outputs": [flow("产品 product", 8000, 0.02)]}
+    if method == "desulfurization":
+        return {"method": method, "material": "CaCO3",
+                "activity": amount(30000, "t", "石灰石入厂汽车衡计量 limestone weighbridge"),
+                "purity": measured(90.0, "%", "每批次 CaCO3 含量化验 each batch", "GB/T 3286.1"),
+                "ef": {"library": "carbonate:CaCO3"}}
+    if method == "purchased_electricity":
+        return {"method": method,
+                "activity": amount(1000000, "kWh", "关口计量表，与电费结算单核对 meter, checked against the bills")}
+    return {"method": method,  # purchased_heat
+            "activity": amount(10000, "GJ", "热量表，与结算单核对 heat meter, checked against the bills")}
+
+
+def plain(node):
+    """The data without the Example marks."""
+    if isinstance(node, Example):
+        return plain(node.value)
+    if isinstance(node, dict):
+        return {k: plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    return node
+
+
+def variant_instance(schemas: SchemaSet, kind_name: str, record_id: str, method: str, fuel: str | None,
+                     existing: dict[str, str], today: str) -> dict:
+    """A draft record of the variant: the envelope as `cms init` writes it (placeholders to fill),
+    references to the first existing record of the kind (marked as examples: choose yours), the
+    year before this one, and the method's calculation block."""
+    first: dict[str, str] = {}
+    for rid, kind in sorted(existing.items()):
+        first.setdefault(kind, rid)
+    data: dict = minimal_instance(schemas, kind_name, record_id, first, today)
+    kind = schemas.kinds[kind_name]
+    props, _required = _properties(schemas, kind.schema, kind.schema["$id"])
+    for name, value in list(data.items()):
+        prop = props.get(name, ({}, None))[0]
+        if prop.get("x-ref") and isinstance(value, str) and value != PLACEHOLDER:
+            data[name] = Example(value)
+    if "year" in props:
+        data["year"] = Example(int(today[:4]) - 1)
+    data[VARIANT_FIELD[kind_name]] = variant_block(schemas, kind_name, method, fuel)
+    return data
+
+
+def _scalar(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a YAML string
+
+
+def _comment(schemas: SchemaSet, kind_name: str, path: tuple, example: bool, language: str) -> str:
+    prop = schemas.property_schema(kind_name, path) if path else {}
+    parts = [p for p in (_label(prop, language),) if p]
+    choices = _choices(prop, language)
+    if choices:
+        parts.append(f"[{choices}]")
+    if example:
+        parts.append(f"({EXAMPLE_NOTE[language]})")
+    return ("  # " + " ".join(parts)) if parts else ""
+
+
+def _emit(schemas, kind_name, key, value, path, indent, lines, language) -> None:
+    example = isinstance(value, Example)
+    value = plain(value) if example else value
+    pad = "  " * indent
+    head = f"{pad}{key}:"
+    note = _comment(schemas, kind_name, path, example, language)
+    if len(note) > 100:  # a long description reads better above its line than after it
+        lines.append(f"{pad}# {note[4:]}")
+        note = f"  # ({EXAMPLE_NOTE[language]})" if example else ""
+    if isinstance(value, dict) and value:
+        lines.append(head + note)
+        for k, v in value.items():
+            _emit(schemas, kind_name, k, v, (*path, k), indent + 1, lines, language)
+    elif isinstance(value, list) and value:
+        lines.append(head + note)
+        for i, item in enumerate(value):
+            if isinstance(item, dict) and item:
+                sub: list[str] = []
+                for k, v in item.items():
+                    _emit(schemas, kind_name, k, v, (*path, i, k), indent + 2, sub, language)
+                sub[0] = f"{pad}  - " + sub[0][len(pad) + 4:]
+                lines.extend(sub)
+            else:
+                lines.append(f"{pad}  - {_scalar(plain(item))}" + _comment(schemas, kind_name, (*path, i), isinstance(item, Example), language))
+    else:
+        text = "{}" if value == {} else "[]" if value == [] else _scalar(value)
+        lines.append(f"{head} {text}{note}")
+
+
+def render_variant(schemas: SchemaSet, kind_name: str, data: dict, method: str, language: str = "zh") -> str:
+    kind = schemas.kinds[kind_name]
+    title = kind.title_en if language == "en" else kind.title_zh
+    m_node = schemas.property_schema(kind_name, (VARIANT_FIELD[kind_name], "method"))
+    from .schemas import enum_title
+    lines = [f"# {title} ({kind.name}); clauses: {', '.join(kind.clauses) or '-'}",
+             f"# {VARIANT_FIELD[kind_name]}.method: {method} = {enum_title(m_node, method, language) or method}"
+             + (" — 写入了该方法所需的每个字段" if language == "zh" else " — every field this method needs is here"),
+             "# " + ("标注“示例值”的须替换为本组织的数据；“待填写 to be completed”为待填项；填好后改 status: approved。"
+                     if language == "zh" else
+                     "Replace every value marked 'example value' with your own and each \"待填写 to be completed\"; "
+                     "then set status: approved.")]
+    for key, value in data.items():
+        _emit(schemas, kind_name, key, value, (key,), 0, lines, language)
+    props, _ = _properties(schemas, kind.schema, kind.schema["$id"])
+    for name, (prop, _base) in props.items():  # the optional fields not written, as comments
+        if name not in data:
+            lines.append(f"# {name}:" + _comment(schemas, kind_name, (name,), False, language))
+    return "\n".join(lines) + "\n"

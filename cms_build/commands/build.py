@@ -50,6 +50,8 @@ def build(path, as_of, profile, out, language):
         raise CmsError(f"the site was not built (the previous one is untouched): {exc}") from None
     for stage, seconds in report.timings.items():
         note(f"{stage}: {seconds:.2f} s")
+    for line in report.notices:  # the renderer's own notices (an end of life), never hidden
+        click.echo(line, err=True)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     say(f"built {report.pages} pages ({report.records} records, {profile}) into {report.out} "

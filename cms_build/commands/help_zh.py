@@ -116,7 +116,7 @@ COMMANDS = {
 从不覆盖：已存在的文件或编号会被拒绝。
 
 \b
-示例：cms new activity_data --language en""",
+示例：cms new activity_data --method emission_factor --fuel coal --language en""",
     "pack": """生成审核资料包：封面、目录、矩阵、发现项、记录和结果，输出 PDF 和 HTML。
 
 \b
@@ -186,6 +186,8 @@ OPTIONS_IN = {
     ("export", "--jobs"): "集团：同时导出这么多个实体。",
     ("export", "--fetch"): "集团：把以 git URL 给出的实体按其固定的提交克隆下来。",
     ("new", "--language"): "注释的语言。",
+    ("new", "--method"): "activity_data：核算方法，按其写出每个字段并附示例值。",
+    ("new", "--fuel"): "与 --method emission_factor 一起：燃料（coal、natural_gas、diesel……）。",
     ("pack", "--profile"): "public：只包括公开网站显示的内容。",
     ("pack", "--out"): "要写的 PDF；同一资料包的单个 HTML 文件写在它旁边（.html）。",
     ("status", "--language"): "条款标题的语言（默认：cms.yaml 中的语言）。",

@@ -22,9 +22,12 @@ import contextlib
 import datetime as dt
 import errno
 import hashlib
+import io
 import logging
 import os
+import re
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -68,6 +71,7 @@ class BuildReport:
     seconds: float
     timings: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)  # pages that fell back to the generic layout
+    notices: list = field(default_factory=list)  # what the renderer announced (renderer_notices), shown by cms build
 
 
 def base_config_path() -> Path:
@@ -223,7 +227,7 @@ def _build_locked(root, result, profile, out, work, language, log, started, timi
     if tmp.exists():
         shutil.rmtree(tmp)
     try:
-        run_mkdocs(config, tmp, result.as_of, log=log)
+        notices = run_mkdocs(config, tmp, result.as_of, log=log)
         from .search import finish as finish_search  # ids searchable exactly; the index precompressed
         warnings.extend(finish_search(tmp))
         (tmp / MARKER).write_text(f"cms evidence site\nprofile: {profile}\nas_of: {result.as_of.isoformat()}\n",
@@ -234,7 +238,8 @@ def _build_locked(root, result, profile, out, work, language, log, started, timi
     timings["mkdocs"] = time.perf_counter() - t0
     swap(tmp, out)
     return BuildReport(out=out, work=work, profile=profile, pages=len(pages.written), records=len(model.records),
-                       seconds=time.perf_counter() - started, timings=timings, warnings=warnings)
+                       seconds=time.perf_counter() - started, timings=timings, warnings=warnings,
+                       notices=notices)
 
 
 def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], warnings: list | None = None) -> list:
@@ -283,8 +288,12 @@ def write_config(work: Path, docs: Path, model: SiteModel, nav: list, out: Path)
     # site_name is written into <title>, the header and aria-label attributes as it is (the
     # theme does not escape it): HTML text, safe in text and in quoted attributes alike
     config["site_name"] = html_text(model.site_title())
-    config["docs_dir"] = str(docs)
-    config["site_dir"] = str(out)  # replaced by the temporary folder at build time
+    # Relative to this file: mkdocs resolves them from the config's folder, and Zensical (the
+    # successor of mkdocs-material, which reads the same file) accepts only folders inside it, so
+    # `zensical build -f <work>/mkdocs.yml` builds the same Markdown into <work>/site.
+    # run_mkdocs gives mkdocs the real (temporary) output folder.
+    config["docs_dir"] = os.path.relpath(docs, work)
+    config["site_dir"] = "site"
     config["nav"] = nav
     # a domain page's folder (site/registry.py) holds its detail pages, outside the nav
     domains = [f"/{p.id}/{x}" for p in getattr(model.result, "pages", ()) or () for x in ("*/", "*.md")]
@@ -330,8 +339,52 @@ def _epoch(as_of: dt.date):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None) -> None:
-    """mkdocs build, strict, in this process; warnings become a BuildError that lists them."""
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_theme_notice: list[str] = []  # the theme's start-up notice, printed once per process: kept for every build
+
+
+def _plain(text: str) -> list[str]:
+    """A renderer's printed text as plain lines: colour codes and other control characters
+    removed (it reaches the user's terminal and CI logs), blank edges dropped."""
+    lines = [_CONTROL.sub("", _ANSI.sub("", line)).rstrip() for line in text.splitlines()]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def _load_theme_notice() -> None:
+    """mkdocs-material prints its notices (e.g. its end of life on 2027-05-05 and Zensical as its
+    successor) when its theme module is imported by the `mkdocs` command, judged by sys.argv[0].
+    cms runs mkdocs in this process, where argv[0] is `cms`, so the notice would never be seen:
+    import the theme as the mkdocs command would and keep what it prints. The theme's own opt-out
+    (NO_MKDOCS_2_WARNING) is respected; the variable it sets for later imports is put back."""
+    if "material.templates" in sys.modules:
+        return
+    argv0, had = sys.argv[0] if sys.argv else None, "NO_MKDOCS_2_WARNING" in os.environ
+    printed = io.StringIO()
+    try:
+        if sys.argv:
+            sys.argv[0] = str(Path(argv0 or "").with_name("mkdocs"))
+        with contextlib.redirect_stderr(printed), contextlib.redirect_stdout(printed):
+            import material.templates  # noqa: F401
+    except ImportError:  # another theme: mkdocs reports it when it loads the config
+        return
+    finally:
+        if sys.argv and argv0 is not None:
+            sys.argv[0] = argv0
+        if not had:
+            os.environ.pop("NO_MKDOCS_2_WARNING", None)
+    _theme_notice[:] = _plain(printed.getvalue())
+
+
+def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None) -> list[str]:
+    """mkdocs build, strict, in this process; warnings become a BuildError that lists them.
+    Returns the renderer's notices: what the theme announces at start-up and whatever mkdocs
+    or a plugin printed during the build, as plain lines (never hidden: an end-of-life notice
+    is news the organization needs)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -342,6 +395,7 @@ def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None) -> N
         jieba.setLogLevel(logging.WARNING)
     except ImportError:  # pragma: no cover - jieba is a dependency; without it search is word-based
         pass
+    _load_theme_notice()
     mk_log = logging.getLogger("mkdocs")
     collect = _Collect()
     mk_log.addHandler(collect)
@@ -350,8 +404,9 @@ def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None) -> N
         mk_log.addHandler(h)
     old_propagate = mk_log.propagate
     mk_log.propagate = False  # our handler reports; no duplicate lines on stderr
+    printed = io.StringIO()
     try:
-        with _epoch(as_of):
+        with _epoch(as_of), contextlib.redirect_stderr(printed), contextlib.redirect_stdout(printed):
             cfg = load_config(config_file=str(config_file), site_dir=str(site_dir))
             # written as HTML text (write_config); Markup keeps the theme's own `| e` from
             # escaping it twice where it does escape
@@ -362,7 +417,7 @@ def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None) -> N
             finally:
                 cfg.plugins.on_shutdown()
     except (Abort, MkDocsException, SystemExit) as exc:
-        details = "\n".join(f"  {m}" for m in collect.messages[:50])
+        details = "\n".join(f"  {m}" for m in [*collect.messages[:50], *_plain(printed.getvalue())[:20]])
         raise BuildError(f"mkdocs failed: {exc}" + (f"\n{details}" if details else "")) from None
     finally:
         mk_log.removeHandler(collect)
@@ -371,6 +426,11 @@ def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None) -> N
         mk_log.propagate = old_propagate
     if collect.messages:  # strict mode should have aborted; be sure
         raise BuildError("mkdocs reported problems:\n" + "\n".join(f"  {m}" for m in collect.messages[:50]))
+    notices = list(_theme_notice)
+    during = _plain(printed.getvalue())
+    if during:
+        notices += ([""] if notices else []) + during
+    return notices
 
 
 def _exchange(a: Path, b: Path) -> bool:

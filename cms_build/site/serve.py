@@ -109,6 +109,7 @@ def serve(root: Path, as_of: dt.date | None, profile: str = "internal", out="_si
           port: int = 8000, interval: float = 1.0, stop: threading.Event | None = None, ready=None) -> None:
     """Serve until Ctrl-C (or until `stop` is set; `ready(url)` is called once serving)."""
     out = Path(out).resolve()
+    shown: list[bool] = []
 
     def rebuild() -> bool:
         day = as_of or dt.date.today()
@@ -117,6 +118,9 @@ def serve(root: Path, as_of: dt.date | None, profile: str = "internal", out="_si
         except BuildError as exc:
             click.echo(f"build failed; still serving the last good site: {exc}", err=True)
             return False
+        if not shown and report.notices:  # the renderer's notices once, not at every rebuild
+            shown.append(True)
+            click.echo("\n".join(report.notices), err=True)
         click.echo(f"built {report.pages} pages in {report.seconds:.1f} s")
         return True
 

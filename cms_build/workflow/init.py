@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from ..errors import CmsProblem
 from .. import ENGINE_URL, RELEASE_TAG, requirement
-from ..editor_schemas import write_all
+from ..editor_schemas import DISPATCH, settings_file, write_all
 from ..engine import schema_folders
 from ..scaffold import existing_records, minimal_instance, skeleton_ids
 from ..schemas import SchemaSet
@@ -112,39 +112,27 @@ def init_repo(dest: Path, *, name: str, subsystems: list[str], existing: bool = 
         if ids[kind_name] in existing_ids:
             continue  # a record of this kind already has the id: never write a second one
         data = instances[kind_name]
-        header = (f"# yaml-language-server: $schema=../.cms/schemas/{kind_name}.schema.json\n"
-                  f"# {kind.title_zh} / {kind.title_en} — clauses {', '.join(kind.clauses) or '-'}\n"
+        # no `# yaml-language-server: $schema=` line: a path relative to the file breaks when the
+        # record moves a folder down (activity/2025/); .vscode/settings.json maps every depth
+        header = (f"# {kind.title_zh} / {kind.title_en} — clauses {', '.join(kind.clauses) or '-'}\n"
                   "# A draft made by `cms init`: replace every \"待填写 to be completed\" and the placeholder "
                   "values, then set status: approved with approved_by and approved_on.\n")
-        if "/" in folder:
-            header = header.replace("../.cms", "/".join([".."] * (folder.count("/") + 1)) + "/.cms", 1)
         write(f"{folder}/{ids[kind_name]}.yaml",
               header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
     return created
 
 
 def _vscode_settings(schemas: SchemaSet, kinds: list[str]) -> dict:
-    folders: dict[str, list[str]] = {}
-    for k in kinds:
-        folders.setdefault(schemas.kinds[k].folder or k, []).append(k)
-    prefixes: dict[str, list[str]] = {}
-    for k in kinds:
-        prefixes.setdefault(schemas.kinds[k].id_prefix, []).append(k)
-    mapping: dict[str, list[str]] = {}
-    for k in kinds:
-        kind = schemas.kinds[k]
-        globs = []
-        folder = kind.folder or k
-        if folders[folder] == [k]:  # a folder that holds one kind only
-            globs.append(f"{folder}/**/*.yaml")
-        if kind.id_prefix and prefixes[kind.id_prefix] == [k]:
-            globs.append(f"**/{kind.id_prefix}-*.yaml")
-        elif kind.id_prefix and [o for o in prefixes[kind.id_prefix] if (schemas.kinds[o].folder or o) == folder] == [k]:
-            # a prefix two kinds share (NC: nonconformity, neutrality_claim): only in this kind's folder
-            globs.append(f"{folder}/**/{kind.id_prefix}-*.yaml")
-        if globs:
-            mapping[f".cms/schemas/{k}.schema.json"] = globs
-    return {"yaml.schemas": mapping, "yaml.validate": True, "yaml.completion": True,
+    """The YAML extension's mapping: every record folder, at any depth below it, to the schema
+    that picks the kind's own schema by the record's `kind:` (editor_schemas.DISPATCH), so a
+    folder shared by several kinds (trading/) and a file of any name are checked too; cms.yaml
+    to the settings schema."""
+    folders = sorted({schemas.kinds[k].folder or k for k in schemas.kinds})
+    mapping: dict[str, list[str]] = {f".cms/schemas/{DISPATCH}": [f"{folder}/**/*.yaml" for folder in folders]}
+    settings = settings_file(schemas)
+    if settings:
+        mapping[f".cms/schemas/{settings}"] = ["/cms.yaml"]
+    return {"yaml.schemas": mapping, "yaml.validate": True, "yaml.completion": True, "yaml.hover": True,
             "files.encoding": "utf8", "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2}}
 
 

@@ -83,7 +83,7 @@ def group_starters(findings: list[Finding], records, schemas) -> list[Finding]:
         title = f"{kind.title_zh} {kind.title_en}" if kind else r.kind
         kept.append(Finding(
             TODO_RULE, "info",
-            f"to do / 待办: {title} ({r.id}) is a starter draft of cms init; {len(found)} finding(s) "
+            f"to do / 待办: {title} ({r.id}) is a draft still holding '待填写 to be completed' (cms init, cms new --method); {len(found)} finding(s) "
             f"({errors} error(s)) wait for it: {', '.join(rules)}",
             rel, 1, 1, clauses, r.id, "",
             "replace every '待填写 to be completed' and the placeholder values; the findings then come back "
