@@ -37,6 +37,8 @@ GROUP_RULES = {
     "group.entity-system": ("Every entity has its carbon management system in place", ("4.4", "5.3.2 b"), "error"),
     "group.transfer": ("An intra-group energy sale names both entities' records, and the buyer records the purchase", ("6.1.2 e", "7.4.3"), "error"),
     "group.parent": ("An entity's organization record names the group as its parent", ("4.3",), "warning"),
+    "group.boundary": ("The entity list matches the organization's boundary: every legal entity of the group's scope record is an entity, and every entity is inside it",
+                       ("4.3", "5.3.2 b"), "error"),
 }
 # documents every entity's system needs: its scope (4.3) and its carbon policy (5.2)
 REQUIRED_KINDS = {"scope": "4.3", "policy": "5.2"}
@@ -287,6 +289,70 @@ def group_rules(group: Group) -> list[Finding]:
                                 hint="correct 'parent' in the entity's organization record"))
     for n, t in enumerate(group.settings["group"].get("transfers", [])):
         out.extend(_transfer_findings(group, n, t))
+    out.extend(_boundary_findings(group))
+    return out
+
+
+def _uscc(doc: dict) -> tuple[str | None, str]:
+    """An entity's unified social credit code, from its organization record (the profile), and that record's file."""
+    profile = doc["organization"].get("profile")
+    rec = _records(doc).get(profile) if profile else None
+    if rec is None:  # the code in the entity's cms.yaml (organization.uscc), when it has no profile record
+        return doc["organization"].get("uscc"), ""
+    return (rec.get("data") or {}).get("uscc") or doc["organization"].get("uscc"), rec.get("file", "")
+
+
+def _boundary_findings(group: Group) -> list[Finding]:
+    """4.3: the scope and boundary are documented information; for a group that is its scope record
+    listing the legal entities (5.3.2 b: the carbon management body may be a specialised company of
+    the group). The entity list must match it both ways, by unified social credit code: an entity
+    outside the boundary would be consolidated without being in the system, a legal entity of the
+    boundary that is no entity would be left out of the group's figures."""
+    spec = group.settings["group"].get("boundary")
+    if not spec:
+        line, col = group._where("group")  # noqa: SLF001
+        return [_finding("group.boundary", "the group names no scope record of its boundary, so its entity list cannot be checked against it",
+                         SETTINGS_FILE, line, col, severity="warning",
+                         hint="add 'boundary: {entity: <id>, record: <scope id>}' under group, the scope record listing group_entities (4.3)")]
+    line, col = group._where("group.boundary")  # noqa: SLF001
+    holder = group.exports.get(spec["entity"])
+    if holder is None:
+        known = any(e["id"] == spec["entity"] for e in group.entities)
+        return [] if known else [_finding("group.boundary", f"the boundary names entity {spec['entity']!r}, which is not an entity of the group",
+                                          SETTINGS_FILE, line, col, hint=f"entities: {', '.join(e['id'] for e in group.entities)}")]
+        # an entity that is listed but was not run already has its group.invalid finding
+    rec = _records(holder).get(spec["record"])
+    if rec is None or rec.get("kind") != "scope":
+        return [_finding("group.boundary", f"{spec['entity']} holds no scope record {spec['record']!r}", SETTINGS_FILE, line, col,
+                         hint="name the scope record (4.3) that lists the group's legal entities under group_entities")]
+    listed = (rec.get("data") or {}).get("group_entities")
+    where = f"{_prefix(group, spec['entity'])}/{rec['file']}"
+    if not listed:
+        return [_finding("group.boundary", f"{spec['record']} lists no group_entities: the group's boundary names none of its legal entities",
+                         where, hint="list every legal entity of the boundary: group_entities: [{uscc: ..., name: ...}]")]
+    in_boundary = {e["uscc"]: e.get("name", "") for e in listed if isinstance(e, dict) and e.get("uscc")}
+    out, seen = [], set()
+    for n, ent in enumerate(group.entities):
+        doc = group.exports.get(ent["id"])
+        if doc is None:
+            continue
+        eline, ecol = group._where(f"group.entities.{n}")  # noqa: SLF001
+        code, _ = _uscc(doc)
+        if not code:
+            out.append(_finding("group.boundary", f"entity {ent['id']}: no unified social credit code in its organization record, "
+                                "so it cannot be found in the group's boundary", SETTINGS_FILE, eline, ecol,
+                                hint="set organization.profile in the entity's cms.yaml to its organization record, which gives uscc"))
+            continue
+        seen.add(code)
+        if code not in in_boundary:
+            out.append(_finding("group.boundary", f"entity {ent['id']} ({code}) is not inside the group's boundary: {spec['record']} "
+                                "does not list it", SETTINGS_FILE, eline, ecol,
+                                hint=f"add it to group_entities of {spec['record']} if it belongs to the group, else remove the entity"))
+    for code, name in sorted(in_boundary.items()):
+        if code not in seen:
+            out.append(_finding("group.boundary", f"{name or code} ({code}) is inside the group's boundary ({spec['record']}) "
+                                "but no entity of the group is it: its emissions are missing from the consolidation",
+                                where, hint="add it to group.entities with its records folder, or take it out of the boundary"))
     return out
 
 
