@@ -155,18 +155,7 @@ def _export_entity(args: tuple[str, str]) -> dict:
 def run_group(root: Path, as_of: dt.date, jobs: int | None = None, fetch: bool = False) -> Group:
     group = load_group(root)
     group.as_of = as_of
-    todo: list[tuple[str, str]] = []
-    for n, ent in enumerate(group.entities):
-        eroot = entity_root(group, ent, fetch)
-        if not (eroot / SETTINGS_FILE).is_file():
-            line, col = group._where(f"group.entities.{n}")  # noqa: SLF001
-            how = ("run 'cms check --fetch' to clone it at the pinned commit" if "git" in ent
-                   else "give the folder (relative to the group) that holds the entity's cms.yaml; for a submodule run 'git submodule update --init'")
-            group.findings.append(_finding("group.invalid", f"entity {ent['id']}: no records repository at {_rel(eroot, group.root)}",
-                                           SETTINGS_FILE, line, col, hint=how))
-            continue
-        group.roots[ent["id"]] = eroot
-        todo.append((ent["id"], str(eroot)))
+    todo = [(eid, str(eroot)) for eid, eroot in locate_entities(group, fetch)]
     jobs = jobs or group.settings["group"].get("jobs", 1)
     args = [(r, as_of.isoformat()) for _, r in todo]
     if jobs > 1 and len(todo) > 1:
@@ -178,6 +167,23 @@ def run_group(root: Path, as_of: dt.date, jobs: int | None = None, fetch: bool =
         group.exports[eid] = doc
     finish(group)
     return group
+
+
+def locate_entities(group: Group, fetch: bool = False) -> list[tuple[str, Path]]:
+    """Each entity's records folder (fetched at its pin with fetch); one not found is a group.invalid finding."""
+    todo: list[tuple[str, Path]] = []
+    for n, ent in enumerate(group.entities):
+        eroot = entity_root(group, ent, fetch)
+        if not (eroot / SETTINGS_FILE).is_file():
+            line, col = group._where(f"group.entities.{n}")  # noqa: SLF001
+            how = ("run 'cms check --fetch' to clone it at the pinned commit" if "git" in ent
+                   else "give the folder (relative to the group) that holds the entity's cms.yaml; for a submodule run 'git submodule update --init'")
+            group.findings.append(_finding("group.invalid", f"entity {ent['id']}: no records repository at {_rel(eroot, group.root)}",
+                                           SETTINGS_FILE, line, col, hint=how))
+            continue
+        group.roots[ent["id"]] = eroot
+        todo.append((ent["id"], eroot))
+    return todo
 
 
 def consume_exports(root: Path, folder: Path, as_of: dt.date | None = None) -> Group:
@@ -483,7 +489,8 @@ def _ets(group: Group, ents: list[dict]) -> dict:
         for oid, ob in sorted(comp.items()):
             d = (ob.get("due") or {}).get("value")
             s = ob.get("allowances_surrendered", 0) + ob.get("ccer_surrendered", 0)
-            rows.append({"obligation": oid, "due": d, "surrendered": s, "status": ob.get("computed_status"), "deadline": ob.get("deadline")})
+            rows.append({"obligation": oid, "due": d, "surrendered": s, "status": _status(group.exports[ent["id"]], oid, ob.get("computed_status")),
+                         "deadline": ob.get("deadline")})
             due += d or 0
             surrendered += s or 0
         if rows:
@@ -519,8 +526,18 @@ def _neutrality(group: Group, ents: list[dict]) -> dict:
     for ent in ents:
         claims = group.exports[ent["id"]]["results"].get("neutrality", {}).get("claims", {}) or {}
         for cid, c in sorted(claims.items()):
-            out.setdefault(f"{ent['id']}:{c.get('subject')}", []).append({"claim": cid, "status": c.get("status"), "period": c.get("period")})
+            computed = c.get("status")
+            computed = computed.get("computed") if isinstance(computed, dict) else computed
+            out.setdefault(f"{ent['id']}:{c.get('subject')}", []).append(
+                {"claim": cid, "status": _status(group.exports[ent["id"]], cid, computed), "period": c.get("period")})
     return out
+
+
+def _status(doc: dict, rid: str, computed):
+    """The status the entity's own site and export show (statuses.py: the computation and the
+    findings on it), else the computation's own."""
+    shown = (doc.get("statuses") or {}).get(rid)
+    return shown.get("status") if isinstance(shown, dict) and shown.get("status") else computed
 
 
 def _matrix(group: Group, ents: list[dict]) -> dict:

@@ -23,11 +23,24 @@ def register(cli) -> None:
     @profile_option
     @out_option
     @click.option("--language", type=click.Choice(["zh", "en"]), help="Site language (default: cms.yaml's language).")
-    def build(path, as_of, profile, out, language):
+    @click.option("--fetch", is_flag=True, help="A group: clone entities given by git URL at their pinned commit into .cms-cache/.")
+    def build(path, as_of, profile, out, language, fetch=False):
         """Build the evidence site: Markdown by jinja2, HTML by mkdocs-material (strict, offline)."""
         from ..paths import UnsafeFile
         from .build import BuildError, build_site
         root = _find_root(path)
+        from ..group import is_group
+        if is_group(root):  # the group's overview and every entity's own site, in one run (group_site.py)
+            from .group_site import build_group_site
+            try:
+                g = build_group_site(root, _as_of(as_of), profile=profile, out=out, language=language, fetch=fetch)
+            except (BuildError, UnsafeFile) as exc:
+                raise CmsError(f"the site was not built (the previous one is untouched): {exc}") from None
+            for warning in g.warnings:
+                click.echo(f"warning: {warning}", err=True)
+            click.echo(f"built the group's site: {g.entities} entities, {g.pages} pages ({profile}) into {g.out} "
+                       f"in {g.seconds:.1f} s")
+            return
         try:
             report = build_site(root, _as_of(as_of), profile=profile, out=out, language=language)
         except (BuildError, UnsafeFile) as exc:
