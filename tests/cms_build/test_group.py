@@ -122,6 +122,27 @@ def test_entity_without_its_system_in_place(tmp_path):
     assert any("9.2" in m for m in msgs) and any("no policy record" in m for m in msgs)
 
 
+def test_an_entity_with_starter_drafts_has_no_system_in_place(tmp_path):
+    doc = export("a", 1.0, {}, records=BASE)
+    doc["findings"] = [{"rule": "todo.starter", "severity": "info", "message": "starter", "file": "risks/RR-001.yaml"}]
+    folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}], exports={"A": doc})
+    found = [f for f in grp.consume_exports(tmp_path, folder).findings if f.rule == "group.entity-system"]
+    assert len(found) == 1 and found[0].severity == "error" and "1 starter draft(s)" in found[0].message
+
+
+def test_a_purchase_in_another_unit_is_not_eliminated(tmp_path):
+    entry = {"category": "purchased_heat", "activity": {"value": 200.0, "unit": "MWh"}, "total": {"value": 20.0}}
+    exports = {"GEN": export("gen", 5000.0, {}, records=BASE + [("PO-1", "product_output")]),
+               "HQ": export("hq", 20.0, {"purchased_heat": 20.0}, entries={"AD-H": entry}, records=BASE + [("AD-H", "activity_data")])}
+    folder = write_group(tmp_path, [{"id": "GEN", "name": "g", "path": "g"}, {"id": "HQ", "name": "h", "path": "h"}],
+                         transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "heat", "year": 2025, "quantity": 100,
+                                     "seller_record": "PO-1", "buyer_record": "AD-H"}], exports=exports)
+    g = grp.consume_exports(tmp_path, folder)
+    assert any("in MWh, the sale's quantity is in GJ" in f.message for f in g.findings if f.rule == "group.transfer")
+    assert g.consolidation["emissions"]["2025"]["eliminations"] == []
+    assert g.consolidation["emissions"]["2025"]["total"]["value"] == pytest.approx(5020.0)  # 5000 + 20, nothing removed
+
+
 def test_ets_and_assets_consolidated(tmp_path):
     comp = {"ETS-1": {"due": {"value": 1000}, "allowances_surrendered": 900, "ccer_surrendered": 0, "computed_status": "open"}}
     sheets = {"2025": {"total_positive": {"value": 200.0}, "total_negative": {"value": 50.0},
