@@ -17,6 +17,13 @@ as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
 def register(cli) -> None:
     from ..cli import CmsError, _as_of, _find_root
 
+    def _not_a_group(root, verb: str) -> None:
+        """A group folder is no organization: its records are its entities' (README: Groups)."""
+        from ..group import is_group
+        if is_group(root):
+            raise CmsError(f"{root} is a group: 'cms {verb}' works on one entity's folder; "
+                           "'cms build' of the group builds its overview and every entity's site")
+
     @cli.command()
     @click.argument("path", required=False)
     @as_of_option
@@ -38,8 +45,10 @@ def register(cli) -> None:
                 raise CmsError(f"the site was not built (the previous one is untouched): {exc}") from None
             for warning in g.warnings:
                 click.echo(f"warning: {warning}", err=True)
+            entities = sum(v for k, v in g.timings.items() if k != "overview")
             click.echo(f"built the group's site: {g.entities} entities, {g.pages} pages ({profile}) into {g.out} "
-                       f"in {g.seconds:.1f} s")
+                       f"in {g.seconds:.1f} s ({entities:.1f} s the entities' runs and sites, "
+                       f"{g.timings.get('overview', 0):.1f} s the overview)")
             return
         try:
             report = build_site(root, _as_of(as_of), profile=profile, out=out, language=language)
@@ -62,6 +71,7 @@ def register(cli) -> None:
         """Build the site, serve it on localhost, and rebuild when records, schemas, checks or templates change."""
         from .serve import serve as run_server
         root = _find_root(path)
+        _not_a_group(root, "serve")
         run_server(root, _as_of(as_of) if as_of else None, profile=profile, out=out, language=language, port=port)
 
     @cli.command()
@@ -77,6 +87,7 @@ def register(cli) -> None:
         """Write the audit pack: cover, contents, matrix, findings, records and results, as PDF and HTML."""
         from .pack import PackError, write_pack
         root = _find_root(path)
+        _not_a_group(root, "pack")
         try:
             pdf, html = write_pack(root, _as_of(as_of), Path(out), [c for c in clauses.split(",") if c.strip()],
                                    profile=profile)

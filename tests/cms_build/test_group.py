@@ -338,3 +338,9 @@ def test_the_example_group_under_equity_share(tmp_path):
     # the buyer's share: 0.6 × 8 000 × 0.5703 = 2 737.44
     assert e["eliminations"][0]["value"] == pytest.approx(-2737.44, abs=0.001)
     assert e["total"]["value"] == pytest.approx(5948056.21, abs=0.01)  # 5 950 793.65 - 2 737.44
+
+
+def test_serve_and_pack_refuse_a_group_folder():
+    for verb in ("pack", "serve"):
+        done = cms(verb, str(REPO / "examples/group"), "--as-of", "2026-06-30")
+        assert done.returncode == 2 and "is a group" in done.stderr and "Traceback" not in done.stderr, done.stderr
