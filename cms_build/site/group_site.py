@@ -84,37 +84,37 @@ def build_group_site(root: Path, as_of: dt.date, profile: str = "internal", out:
     located = grp.locate_entities(group, fetch)
     for _, eroot in located:
         check_out(out, eroot)  # an entity's records are sources too
-    work = _work_folder(root, out, profile)
-    docs = work / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
-    docs.mkdir(parents=True)
-    public: dict[str, dict] = {}
-    warnings: list[str] = []
-    pages = 1
-    for eid, eroot in located:
+    with _locked(out):  # one build at a time into --out, from the work folder to the swap
+        work = _work_folder(root, out, profile)
+        docs = work / "docs"
+        if docs.exists():
+            shutil.rmtree(docs)
+        docs.mkdir(parents=True)
+        public: dict[str, dict] = {}
+        warnings: list[str] = []
+        pages = 1
+        for eid, eroot in located:
+            t0 = time.perf_counter()
+            result = run(eroot, as_of)
+            group.exports[eid] = export_document(result, "internal")
+            if profile == "public":
+                public[eid] = export_document(result, "public")
+            try:
+                report = build_site(eroot, as_of, profile=profile, out=docs / ENTITIES / eid, language=language, result=result)
+            except BuildError as exc:
+                raise BuildError(f"entity {eid} ({eroot}): {exc}") from None
+            pages += report.pages
+            warnings.extend(f"{eid}: {w}" for w in report.warnings)
+            timings[eid] = time.perf_counter() - t0
+        grp.finish(group)
         t0 = time.perf_counter()
-        result = run(eroot, as_of)
-        group.exports[eid] = export_document(result, "internal")
-        if profile == "public":
-            public[eid] = export_document(result, "public")
-        try:
-            report = build_site(eroot, as_of, profile=profile, out=docs / ENTITIES / eid, language=language, result=result)
-        except BuildError as exc:
-            raise BuildError(f"entity {eid} ({eroot}): {exc}") from None
-        pages += report.pages
-        warnings.extend(f"{eid}: {w}" for w in report.warnings)
-        timings[eid] = time.perf_counter() - t0
-    grp.finish(group)
-    t0 = time.perf_counter()
-    lang = language or group.settings.get("language") or "zh"
-    t = Strings(load_strings(str(bundled("site")))[lang])
-    title = (group.settings.get("site") or {}).get("title") or f"{group.settings['organization']['name']} {t['group']['site_title']}"
-    (docs / PAGE).write_text(overview(group, profile, t, title, public, located, lang), encoding="utf-8")
-    safe_copytree(bundled("site").parent, bundled("site") / "assets", docs / "assets")  # extra.css, as an entity's site
-    config = _config(work, docs, out, lang, title, t)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    with _locked(out):
+        lang = language or group.settings.get("language") or "zh"
+        t = Strings(load_strings(str(bundled("site")))[lang])
+        title = (group.settings.get("site") or {}).get("title") or f"{group.settings['organization']['name']} {t['group']['site_title']}"
+        (docs / PAGE).write_text(overview(group, profile, t, title, public, located, lang), encoding="utf-8")
+        safe_copytree(bundled("site").parent, bundled("site") / "assets", docs / "assets")  # extra.css, as an entity's site
+        config = _config(work, docs, out, lang, title, t)
+        tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
         if tmp.exists():
             shutil.rmtree(tmp)
         try:
@@ -125,9 +125,9 @@ def build_group_site(root: Path, as_of: dt.date, profile: str = "internal", out:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         swap(tmp, out)
-    timings["overview"] = time.perf_counter() - t0
-    return GroupBuildReport(out=out, profile=profile, entities=len(located), pages=pages,
-                            seconds=time.perf_counter() - started, timings=timings, warnings=warnings)
+        timings["overview"] = time.perf_counter() - t0
+        return GroupBuildReport(out=out, profile=profile, entities=len(located), pages=pages,
+                                seconds=time.perf_counter() - started, timings=timings, warnings=warnings)
 
 
 def _config(work: Path, docs: Path, out: Path, lang: str, title: str, t) -> Path:
