@@ -299,6 +299,15 @@ def main(argv: list[str] | None = None) -> int:
                   f"{wall:.1f} s ({cpu:.1f} s CPU, exit {rc})", "no entity re-run", f"{peak:.0f} MiB")
         else:
             t.add("group `cms check` of 200 entities × 200 records", "not run (--group 200 200)", "< 60 s")
+        if not args.quick:  # issue 20: the group's site costs no more than twice its entities' own builds
+            example = ROOT / "examples" / "group"
+            sep = [cms("build", str((example / p).resolve()), "--as-of", AS_OF, "--out", str(tmp / f"ent-{i}"))
+                   for i, p in enumerate(("hq", "../../records", "grinding"))]
+            r = interleave({"group": [cms("build", str(example), "--as-of", AS_OF, "--out", str(tmp / "group-site"))],
+                            "entities": sep}, runs, warm=False)
+            t.add("`cms build` of the example group vs its 3 entities' own builds (CPU)",
+                  f"{r['group']['cpu'] / r['entities']['cpu']:.2f}× ({r['group']['cpu']:.1f} s / {r['entities']['cpu']:.1f} s)",
+                  "≤ 2×", f"{r['group']['peak']:.0f} / {r['entities']['peak']:.0f} MiB")
 
         fresh = tmp / "fresh"
         run_once(cms("init", str(fresh)))
