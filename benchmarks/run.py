@@ -37,8 +37,9 @@ _ID_LINE = re.compile(r"^id:\s*['\"]?([A-Za-z0-9][A-Za-z0-9_.\-]*)['\"]?\s*$", r
 _TEXT = {".yaml", ".yml", ".md", ".csv", ".json"}
 
 
-def make_repo(dest: Path, copies: int) -> Path:
+def make_repo(dest: Path, copies: int, source: Path = EXAMPLE) -> Path:
     """The example copied `copies` times, ids renamed per copy (cms.yaml and settings once)."""
+    EXAMPLE = source  # noqa: N806 - the body below reads the source by the module's name for it
     dest.mkdir(parents=True)
     files = [p for p in EXAMPLE.rglob("*") if p.is_file() and not any(
         part.startswith(".") for part in p.relative_to(EXAMPLE).parts)]
@@ -65,6 +66,43 @@ def make_repo(dest: Path, copies: int) -> Path:
             target.write_text(pattern.sub(lambda m: f"{m.group(1)}-C{n}", text),
                               encoding="utf-8", errors="surrogateescape")
     return dest
+
+
+GROUP_ENTITY = ROOT / "examples" / "group" / "grinding"
+
+
+def make_group(dest: Path, entities: int, records: int) -> Path:
+    """A group of `entities` entities of `records` records each (issue 20: 200 × 200). One entity is
+    the example group's grinding station (42 records) topped up with person and training records;
+    the others are copies of it, each in its own folder, as a group's entities are."""
+    per = len(yaml_files(GROUP_ENTITY)) - 1  # its records, without cms.yaml
+    one = make_repo(dest / "template", 1, GROUP_ENTITY)
+    envelope = "status: approved\napproved_by: 总经理 赵立\napproved_on: '2025-03-12'\neffective: '2025-03-12'\n"
+    for n in range(max(0, records - per)):  # people and their training sessions: kinds every entity keeps many of
+        if n % 2:
+            (one / "training" / f"TRN-BENCH-{n:04d}.yaml").write_text(
+                f"kind: training\nid: TRN-BENCH-{n:04d}\ntitle: 班组培训 {n}\n{envelope}training_type: training\n"
+                "topics: [laws_policy]\ndate: '2025-03-10'\n", encoding="utf-8")
+        else:
+            (one / "people" / f"PER-BENCH-{n:04d}.yaml").write_text(
+                f"kind: person\nid: PER-BENCH-{n:04d}\ntitle: 员工 {n}\n{envelope}name: 员工 {n}\n", encoding="utf-8")
+    lines = ["organization: {name: 基准测试集团}", "subsystems: [A]", "group:", "  entities:"]
+    for n in range(entities):
+        shutil.copytree(one, dest / "entities" / f"E{n:04d}")
+        lines.append(f"    - {{id: E{n:04d}, name: 实体 {n}, path: entities/E{n:04d}}}")
+    shutil.rmtree(one)
+    (dest / "cms.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dest
+
+
+def split_group_export(doc_path: Path, folder: Path) -> int:
+    """The group's export (`cms export GROUP`) as one export per entity, as CI jobs write them."""
+    import json
+    doc = json.loads(doc_path.read_text(encoding="utf-8"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for eid, entity in doc["entities"].items():
+        (folder / f"{eid}.json").write_text(json.dumps(entity, ensure_ascii=False), encoding="utf-8")
+    return len(doc["entities"])
 
 
 def add_big_csv(repo: Path, rows: int) -> Path:
@@ -167,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="example copies of the small and large repositories (default 5 20)")
     ap.add_argument("--rows", type=int, default=None, help="rows of the generated CSV (default 1,000,000)")
     ap.add_argument("--keep", action="store_true", help="keep the generated repositories")
+    ap.add_argument("--group", type=int, nargs=2, default=None, metavar=("ENTITIES", "RECORDS"),
+                    help="also check a generated group (issue 20's row: 200 200, minutes on 2 cores); "
+                         "--quick checks a tiny one")
+    ap.add_argument("--jobs", type=int, default=2, help="process pool of the group row (default 2)")
     args = ap.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
     small, large = args.copies or ((1, 1) if args.quick else (5, 20))
@@ -250,6 +292,32 @@ def main(argv: list[str] | None = None) -> int:
                                  "newline='',encoding='utf-8')): n+=1", str(csvfile)]]}, runs)
         t.add(f"`cms check` with one {rows:,}-row CSV vs bare csv.reader pass (wall)",
               f"{r['cms']['wall'] / r['csv']['wall']:.1f}×", "≤ 2×, ≤ 300 MiB", f"{r['cms']['peak']:.0f} MiB")
+
+        group = args.group or ((2, 60) if args.quick else None)
+        if group:
+            entities, records = group
+            g = make_group(tmp / "group", entities, records)
+            n_rec = sum(len(yaml_files(e)) - 1 for e in (g / "entities").iterdir())
+            wall, cpu, peak, rc = run_once(cms("check", str(g), "--as-of", AS_OF, "--jobs", str(args.jobs), "--fail-on", "error"))
+            t.add(f"group `cms check` of {entities} entities, {n_rec:,} records, --jobs {args.jobs} (wall)",
+                  f"{wall:.1f} s ({cpu:.1f} s CPU, exit {rc})", "< 60 s at 200 × 200", f"{peak:.0f} MiB")
+            run_once(cms("export", str(g), "--as-of", AS_OF, "--jobs", str(args.jobs), "-o", str(tmp / "group.json")))
+            n_exp = split_group_export(tmp / "group.json", tmp / "exports")
+            wall, cpu, peak, rc = run_once(cms("group", "consolidate", str(g), "--from-exports", str(tmp / "exports"),
+                                               "--as-of", AS_OF, "--format", "json", "-o", str(tmp / "consolidated.json")))
+            t.add(f"group consume path: `cms group consolidate` of {n_exp} entity exports (wall)",
+                  f"{wall:.1f} s ({cpu:.1f} s CPU, exit {rc})", "no entity re-run", f"{peak:.0f} MiB")
+        else:
+            t.add("group `cms check` of 200 entities × 200 records", "not run (--group 200 200)", "< 60 s")
+        if not args.quick:  # issue 20: the group's site costs no more than twice its entities' own builds
+            example = ROOT / "examples" / "group"
+            sep = [cms("build", str((example / p).resolve()), "--as-of", AS_OF, "--out", str(tmp / f"ent-{i}"))
+                   for i, p in enumerate(("hq", "../../records", "grinding"))]
+            r = interleave({"group": [cms("build", str(example), "--as-of", AS_OF, "--out", str(tmp / "group-site"))],
+                            "entities": sep}, runs, warm=False)
+            t.add("`cms build` of the example group vs its 3 entities' own builds (CPU)",
+                  f"{r['group']['cpu'] / r['entities']['cpu']:.2f}× ({r['group']['cpu']:.1f} s / {r['entities']['cpu']:.1f} s)",
+                  "≤ 2×", f"{r['group']['peak']:.0f} / {r['entities']['peak']:.0f} MiB")
 
         fresh = tmp / "fresh"
         run_once(cms("init", str(fresh)))

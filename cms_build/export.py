@@ -16,8 +16,9 @@ def export_document(result, profile: str = "internal") -> dict:
         "generator": {"name": "cms", "version": __version__},
         "as_of": result.as_of.isoformat(),
         "profile": profile,
-        "organization": {"name": settings.get("organization", {}).get("name"),
-                         "name_en": settings.get("organization", {}).get("name_en")},
+        # profile and uscc: a group reads them to match its entities with its boundary (group.py)
+        "organization": {k: settings.get("organization", {}).get(k) for k in ("name", "name_en", "uscc", "profile")
+                         if k in ("name", "name_en") or settings.get("organization", {}).get(k)},
         "subsystems": sorted(result.settings.subsystems),
         "gwp_set": settings.get("gwp_set"),
         "records": [{

@@ -31,7 +31,8 @@ def progress_bar():
 @click.command()
 @site_options
 @no_cache_option
-def build(path, as_of, profile, out, language):
+@click.option("--fetch", is_flag=True, help="A group: clone entities given by git URL at their pinned commit into .cms-cache/.")
+def build(path, as_of, profile, out, language, fetch=False):
     """Build the evidence site: Markdown by jinja2, HTML by mkdocs-material (strict, offline).
 
     A progress bar on standard error when it is a terminal (never in CI or a pipe).
@@ -42,6 +43,10 @@ def build(path, as_of, profile, out, language):
     from ..paths import UnsafeFile
     from ..site.build import BuildError, build_site
     root = find_root(path)
+    from ..group import is_group
+    if is_group(root):  # the group's overview and every entity's own site, in one run (group_site.py)
+        build_group(root, as_of, profile, out, language, fetch)
+        return
     try:
         with progress_bar() as on_stage:
             report = build_site(root, parse_as_of(as_of), profile=profile, out=out, language=language, on_stage=on_stage,
@@ -56,3 +61,19 @@ def build(path, as_of, profile, out, language):
         click.echo(f"warning: {warning}", err=True)
     say(f"built {report.pages} pages ({report.records} records, {profile}) into {report.out} "
         f"in {report.seconds:.1f} s")
+
+
+def build_group(root, as_of, profile, out, language, fetch) -> None:
+    from ..paths import UnsafeFile
+    from ..site.build import BuildError
+    from ..site.group_site import build_group_site
+    try:
+        g = build_group_site(root, parse_as_of(as_of), profile=profile, out=out, language=language, fetch=fetch)
+    except (BuildError, UnsafeFile) as exc:
+        raise CmsError(f"the site was not built (the previous one is untouched): {exc}") from None
+    for warning in g.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    entities = sum(v for k, v in g.timings.items() if k != "overview")
+    say(f"built the group's site: {g.entities} entities, {g.pages} pages ({profile}) into {g.out} "
+        f"in {g.seconds:.1f} s ({entities:.1f} s the entities' runs and sites, "
+        f"{g.timings.get('overview', 0):.1f} s the overview)")

@@ -150,6 +150,14 @@ def use_cache() -> bool:
     return not (ctx is not None and ctx.meta.get("cms.no_cache"))
 
 
+def not_a_group(root, verb: str) -> None:
+    """A group folder is no organization: its records are its entities' (README: Groups)."""
+    from ..group import is_group
+    if is_group(root):
+        raise CmsError(f"{root} is a group: 'cms {verb}' works on one entity's folder; "
+                       "'cms build' of the group builds its overview and every entity's site")
+
+
 def run_engine(path, as_of, stages="check"):
     """The pipeline on the repository at PATH (cms_build/engine.py); a broken schema is a usage error."""
     from ..engine import run

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import CmsError, find_root, parse_as_of, say, site_as_of_option, stage
+from .common import not_a_group, CmsError, find_root, parse_as_of, say, site_as_of_option, stage
 
 
 @click.command()
@@ -25,6 +25,7 @@ def pack(path, as_of, clauses, profile, out):
     """
     from ..site.pack import PackError, write_pack
     root = find_root(path)
+    not_a_group(root, "pack")
     try:
         with stage("audit pack"):
             pdf, html = write_pack(root, parse_as_of(as_of), Path(out), [c for c in clauses.split(",") if c.strip()],

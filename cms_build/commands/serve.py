@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import find_root, parse_as_of, site_options
+from .common import not_a_group, find_root, parse_as_of, site_options
 
 
 @click.command()
@@ -18,4 +18,5 @@ def serve(path, as_of, profile, out, language, port):
     """
     from ..site.serve import serve as run_server
     root = find_root(path)
+    not_a_group(root, "serve")
     run_server(root, parse_as_of(as_of) if as_of else None, profile=profile, out=out, language=language, port=port)

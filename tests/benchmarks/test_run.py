@@ -36,7 +36,18 @@ def test_quick_prints_every_row():
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
                          capture_output=True, text=True, timeout=600, cwd=ROOT).stdout
     for row in ("vs check-jsonschema once per kind", "vs bare CSafeLoader pass", "project loader alone",
-                "re-check, nothing changed", "re-check, one record changed", "vs plain `mkdocs build`", "build at", "-row CSV vs bare csv.reader",
-                "fresh `cms init` repository"):
+                "re-check, nothing changed", "re-check, one record changed", "vs plain `mkdocs build`", "build at",
+                "-row CSV vs bare csv.reader", "fresh `cms init` repository", "group `cms check` of 2 entities, 120 records",
+                "group consume path: `cms group consolidate` of 2 entity exports"):
         assert row in out, (row, out)
     assert out.count("| ≤ ") >= 8 or out.count("≤") >= 8
+
+
+def test_generated_group_entities_have_the_records_asked(tmp_path):
+    run = _load()
+    g = run.make_group(tmp_path / "g", 3, 60)
+    entities = sorted(p.name for p in (g / "entities").iterdir())
+    assert entities == ["E0000", "E0001", "E0002"]
+    # 42 records of the grinding station + 18 people and training records; cms.yaml is not a record
+    assert all(len(run.yaml_files(g / "entities" / e)) - 1 == 60 for e in entities)
+    assert "path: entities/E0002" in (g / "cms.yaml").read_text(encoding="utf-8")

@@ -1,6 +1,7 @@
 """Groups (cms_build/group.py): consolidation approaches, the intra-group elimination, the group
 rules, the consume path and a real run of the shipped example as an entity. Figures by hand."""
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,13 @@ def export(name, total, by_category, entries=None, records=(), compliance=None, 
 
 
 BASE = [("SCOPE-1", "scope"), ("POL-1", "policy")]
+NO_BOUNDARY = "the group names no scope record of its boundary"
+
+
+def without_boundary_warning(findings):
+    """These groups name no boundary record on purpose (group.boundary has its own tests below)."""
+    assert [f for f in findings if f.rule == "group.boundary"][0].message.startswith(NO_BOUNDARY)
+    return [f for f in findings if not f.message.startswith(NO_BOUNDARY)]
 
 
 def write_group(tmp, entities, transfers=(), exports=None):
@@ -58,7 +66,7 @@ def test_each_approach_counts_its_share(tmp_path):
     assert e["by_entity"]["C"]["value"] == pytest.approx(250.0)
     assert e["total"]["value"] == pytest.approx(850.0)  # 600 + 0 + 250
     assert e["by_category"]["fuel_combustion"]["value"] == pytest.approx(600.0)  # 600 + 0
-    assert [f.rule for f in g.findings] == []
+    assert [f.rule for f in without_boundary_warning(g.findings)] == []
 
 
 def test_intra_group_electricity_is_eliminated_with_a_trace(tmp_path):
@@ -78,7 +86,7 @@ def test_intra_group_electricity_is_eliminated_with_a_trace(tmp_path):
     assert e["gross"] == pytest.approx(5114.0)            # 5000 + 114
     assert e["total"]["value"] == pytest.approx(5057.0)   # 5114 - 57
     assert e["by_category"]["purchased_electricity"]["value"] == pytest.approx(57.0)  # 114 - 57
-    assert g.findings == []
+    assert without_boundary_warning(g.findings) == []
 
 
 def test_elimination_follows_the_buyers_share(tmp_path):
@@ -102,7 +110,7 @@ def test_a_sale_the_buyer_does_not_record_is_a_finding_and_nothing_is_eliminated
     g = grp.consume_exports(tmp_path, folder)
     msgs = [f.message for f in g.findings if f.rule == "group.transfer"]
     assert any("does not hold" in m for m in msgs) and any("records no purchase" in m for m in msgs)
-    assert all(f.file == "cms.yaml" and f.line > 1 for f in g.findings)
+    assert all(f.file == "cms.yaml" and f.line > 1 for f in without_boundary_warning(g.findings))
     assert g.consolidation["emissions"]["2025"]["eliminations"] == []
 
 
@@ -112,6 +120,27 @@ def test_entity_without_its_system_in_place(tmp_path):
     folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}], exports={"A": doc})
     msgs = [f.message for f in grp.consume_exports(tmp_path, folder).findings if f.rule == "group.entity-system"]
     assert any("9.2" in m for m in msgs) and any("no policy record" in m for m in msgs)
+
+
+def test_an_entity_with_starter_drafts_has_no_system_in_place(tmp_path):
+    doc = export("a", 1.0, {}, records=BASE)
+    doc["findings"] = [{"rule": "todo.starter", "severity": "info", "message": "starter", "file": "risks/RR-001.yaml"}]
+    folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}], exports={"A": doc})
+    found = [f for f in grp.consume_exports(tmp_path, folder).findings if f.rule == "group.entity-system"]
+    assert len(found) == 1 and found[0].severity == "error" and "1 starter draft(s)" in found[0].message
+
+
+def test_a_purchase_in_another_unit_is_not_eliminated(tmp_path):
+    entry = {"category": "purchased_heat", "activity": {"value": 200.0, "unit": "MWh"}, "total": {"value": 20.0}}
+    exports = {"GEN": export("gen", 5000.0, {}, records=BASE + [("PO-1", "product_output")]),
+               "HQ": export("hq", 20.0, {"purchased_heat": 20.0}, entries={"AD-H": entry}, records=BASE + [("AD-H", "activity_data")])}
+    folder = write_group(tmp_path, [{"id": "GEN", "name": "g", "path": "g"}, {"id": "HQ", "name": "h", "path": "h"}],
+                         transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "heat", "year": 2025, "quantity": 100,
+                                     "seller_record": "PO-1", "buyer_record": "AD-H"}], exports=exports)
+    g = grp.consume_exports(tmp_path, folder)
+    assert any("in MWh, the sale's quantity is in GJ" in f.message for f in g.findings if f.rule == "group.transfer")
+    assert g.consolidation["emissions"]["2025"]["eliminations"] == []
+    assert g.consolidation["emissions"]["2025"]["total"]["value"] == pytest.approx(5020.0)  # 5000 + 20, nothing removed
 
 
 def test_ets_and_assets_consolidated(tmp_path):
@@ -149,7 +178,8 @@ def test_group_check_runs_the_shipped_example_and_consumes_its_export(tmp_path):
     done = cms("check", str(tmp_path), "--as-of", "2026-06-30", "--format", "json")
     assert done.returncode == 1, done.stderr
     doc = json.loads(done.stdout)
-    assert [f["rule"] for f in doc["findings"]] == ["group.invalid"]  # the shipped example is clean; the missing one is not
+    # the shipped example is clean; the missing one is not (and this group names no boundary record)
+    assert [f["rule"] for f in doc["findings"]] == ["group.boundary", "group.invalid"]
     # the shipped example's 2025 total (cms export records: emissions.years.2025.total) counted at 100 %
     assert doc["consolidation"]["emissions"]["2025"]["total"]["value"] == pytest.approx(5945832.04, abs=0.01)
     exports = tmp_path / "exports"
@@ -215,11 +245,11 @@ def test_an_entity_naming_another_parent_is_a_warning(tmp_path):
     doc["organization"]["profile"] = "ORG-A"
     doc["records"][-1]["data"] = {"parent": "ORG-OTHER"}
     folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}], exports={"A": doc})
-    (f,) = grp.consume_exports(tmp_path, folder).findings
+    (f,) = without_boundary_warning(grp.consume_exports(tmp_path, folder).findings)
     assert (f.rule, f.severity, f.file) == ("group.parent", "warning", "a/organization/ORG-A.yaml")
     doc["records"][-1]["data"] = {"parent": "ORG-G"}  # the group's own profile (write_group)
     (folder / "A.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    assert grp.consume_exports(tmp_path, folder).findings == []
+    assert without_boundary_warning(grp.consume_exports(tmp_path, folder).findings) == []
 
 
 def test_a_group_public_export_is_refused_not_run_as_an_organization(tmp_path):
@@ -227,3 +257,90 @@ def test_a_group_public_export_is_refused_not_run_as_an_organization(tmp_path):
                                        "    - {id: A, name: a, path: a}\n", encoding="utf-8")
     done = cms("export", str(tmp_path), "--profile", "public")
     assert done.returncode == 2 and "internal profile only" in done.stderr
+
+
+# -- group.boundary (4.3, 5.3.2 b) ------------------------------------------------------------
+def boundary_group(tmp, listed, entities=("A", "B")):
+    """Entities A (uscc ...0A) and B (...0B); A holds the scope record SCOPE-G listing `listed`."""
+    exports = {}
+    for eid in entities:
+        doc = export(eid, 1.0, {}, records=BASE)
+        doc["organization"]["uscc"] = f"9132000000000000{eid}{eid}".replace(eid + eid, "0" + eid)
+        exports[eid] = doc
+    exports["A"]["records"].append({"id": "SCOPE-G", "kind": "scope", "file": "scope/SCOPE-G.yaml",
+                                    "data": {"group_entities": [{"uscc": u, "name": n} for u, n in listed]}})
+    folder = write_group(tmp, [{"id": e, "name": e, "path": e.lower()} for e in entities], exports=exports)
+    text = (tmp / "cms.yaml").read_text(encoding="utf-8").replace("group:\n", "group:\n  boundary: {entity: A, record: SCOPE-G}\n")
+    (tmp / "cms.yaml").write_text(text, encoding="utf-8")
+    return grp.consume_exports(tmp, folder).findings
+
+
+def test_the_entity_list_matches_the_boundary(tmp_path):
+    assert boundary_group(tmp_path, [("91320000000000000A", "甲"), ("91320000000000000B", "乙")]) == []
+
+
+def test_an_entity_outside_the_boundary_and_a_boundary_entity_missing(tmp_path):
+    found = boundary_group(tmp_path, [("91320000000000000A", "甲"), ("91320000000000000C", "丙")])
+    assert {f.rule for f in found} == {"group.boundary"} and all(f.severity == "error" for f in found)
+    by_file = {f.file: f.message for f in found}
+    assert "entity B (91320000000000000B) is not inside the group's boundary" in by_file["cms.yaml"]
+    assert "丙 (91320000000000000C) is inside the group's boundary" in by_file["a/scope/SCOPE-G.yaml"]
+    assert all(f.clauses == ("4.3", "5.3.2 b") for f in found)
+
+
+def test_a_boundary_record_that_is_not_there(tmp_path):
+    boundary_group(tmp_path, [])
+    text = (tmp_path / "cms.yaml").read_text(encoding="utf-8").replace("record: SCOPE-G", "record: SCOPE-X")
+    (tmp_path / "cms.yaml").write_text(text, encoding="utf-8")
+    (f,) = grp.consume_exports(tmp_path, tmp_path / "exports").findings
+    assert f.rule == "group.boundary" and "A holds no scope record 'SCOPE-X'" in f.message and f.line == 4  # cms.yaml line 4: the boundary setting
+
+
+# -- the example group (examples/group/) --------------------------------------------------------
+def test_the_example_group_checks_clean_with_hand_worked_figures():
+    done = cms("check", str(REPO / "examples/group"), "--as-of", "2026-06-30", "--format", "json")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["findings"] == []   # every entity clean, the boundary matches, the sale resolves
+    e = doc["consolidation"]["emissions"]["2025"]
+    # HQ: 1 500 MWh × 0.5703 tCO2/MWh (national grid factor for 2023-2025 reporting) = 855.45 t
+    # GS: 12 000 MWh × 0.5703 = 6 843.6 t; BJP: the shipped example's 2025 total 5 945 832.04 t
+    # operational control: each controlled, counted at 100 % (GS's 0.6 equity share plays no part)
+    assert {k: v["value"] for k, v in e["by_entity"].items()} == pytest.approx(
+        {"HQ": 855.45, "BJP": 5945832.04, "GS": 6843.6}, abs=0.01)
+    assert e["gross"] == pytest.approx(5953531.09, abs=0.01)          # 855.45 + 5 945 832.04 + 6 843.6
+    (elim,) = e["eliminations"]
+    # 8 000 MWh sold BJP -> GS: EF = 6 843.6 / 12 000 = 0.5703; ΔE = 1 × 8 000 × 0.5703 = 4 562.4 t
+    assert elim["value"] == pytest.approx(-4562.4, abs=0.001)
+    assert e["total"]["value"] == pytest.approx(5948968.69, abs=0.01)  # 5 953 531.09 - 4 562.4
+    # purchased electricity of the group: HQ 855.45 + GS 6 843.6 + BJP's own - 4 562.4 eliminated
+    bjp = e["by_category"]["purchased_electricity"]["by_entity"]["BJP"]
+    assert e["by_category"]["purchased_electricity"]["value"] == pytest.approx(855.45 + 6843.6 + bjp - 4562.4, abs=0.01)
+    assert e["by_category"]["purchased_electricity"]["by_entity"]["GS"] == pytest.approx(2281.2, abs=0.001)  # 6 843.6 - 4 562.4
+    assert set(doc["consolidation"]["matrix"]["summary"]) == {"HQ", "BJP", "GS"}
+
+
+def test_the_example_group_under_equity_share(tmp_path):
+    """The same exports under equity share: GS counts 0.6 of its emissions and of the elimination."""
+    src = (REPO / "examples/group/cms.yaml").read_text(encoding="utf-8")
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    for eid, path in (("HQ", "hq"), ("BJP", "../../records"), ("GS", "grinding")):
+        assert cms("export", str((REPO / "examples/group" / path).resolve()), "--as-of", "2026-06-30",
+                   "-o", str(exports / f"{eid}.json")).returncode == 0
+    shutil.copytree(REPO / "examples/group/hq", tmp_path / "hq")  # the boundary record is read from the export only
+    (tmp_path / "cms.yaml").write_text(src.replace("approach: operational_control", "approach: equity_share"), encoding="utf-8")
+    g = grp.consume_exports(tmp_path, exports)
+    assert g.findings == []
+    e = g.consolidation["emissions"]["2025"]
+    # 1 × 855.45 + 1 × 5 945 832.04 + 0.6 × 6 843.6 (= 4 106.16) = 5 950 793.65
+    assert e["gross"] == pytest.approx(5950793.65, abs=0.01)
+    # the buyer's share: 0.6 × 8 000 × 0.5703 = 2 737.44
+    assert e["eliminations"][0]["value"] == pytest.approx(-2737.44, abs=0.001)
+    assert e["total"]["value"] == pytest.approx(5948056.21, abs=0.01)  # 5 950 793.65 - 2 737.44
+
+
+def test_serve_and_pack_refuse_a_group_folder():
+    for verb in ("pack", "serve"):
+        done = cms(verb, str(REPO / "examples/group"), "--as-of", "2026-06-30")
+        assert done.returncode == 2 and "is a group" in done.stderr and "Traceback" not in done.stderr, done.stderr

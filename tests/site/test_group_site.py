@@ -1,0 +1,91 @@
+"""The group's site (cms_build/site/group_site.py): the overview with drill-down to each entity's
+own site built in the same run, links checked by mkdocs strict, and the public profile per entity.
+
+The group here is the example group's two small entities (examples/group/hq, grinding), copied so
+that a marker can be put into a confidential field; the shipped power company is left out to keep
+the test short (its site is built by tests/site/test_build.py)."""
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cms_build.site.group_site import build_group_site
+
+REPO = Path(__file__).resolve().parents[2]
+AS_OF = dt.date(2026, 6, 30)
+MARKER = "ZZMARKER7731"  # in confidential fields only: must never reach the public site
+
+
+@pytest.fixture(scope="module")
+def group(tmp_path_factory):
+    root = tmp_path_factory.mktemp("group")
+    for name in ("hq", "grinding"):
+        shutil.copytree(REPO / "examples/group" / name, root / name)
+    org = root / "grinding/organization/ORG-GS.yaml"
+    # contact is x-confidentiality internal in a public record (organization.schema.json)
+    org.write_text(org.read_text(encoding="utf-8").replace("name: 刘洋", f"name: 刘洋{MARKER}", 1), encoding="utf-8")
+    ad = root / "grinding/activity/AD-2025-GS-ELEC.yaml"  # an internal record
+    ad.write_text(ad.read_text(encoding="utf-8").replace("data_source: ", f"data_source: {MARKER} ", 1), encoding="utf-8")
+    (root / "cms.yaml").write_text(
+        "organization: {name: 滨江能源集团有限公司, profile: ORG-HQ}\nsubsystems: [A]\nlanguage: zh\ngroup:\n"
+        "  boundary: {entity: HQ, record: SCOPE-HQ}\n  entities:\n"
+        "    - {id: HQ, name: 滨江能源集团总部, path: hq}\n    - {id: GS, name: 滨江水泥粉磨站, path: grinding}\n", encoding="utf-8")
+    return root
+
+
+def texts(site: Path):
+    for p in sorted(site.rglob("*")):
+        if p.is_file() and p.suffix in (".html", ".json", ".xml", ".js", ".csv", ".txt", ".md"):
+            yield p, p.read_text(encoding="utf-8", errors="replace")
+
+
+def test_internal_site_overview_and_drill_down(group, tmp_path):
+    out = tmp_path / "site"
+    report = build_group_site(group, AS_OF, out=out)
+    assert report.entities == 2
+    index = (out / "index.html").read_text(encoding="utf-8")
+    # drill-down: every entity's own site was built in the same run, and the overview links to it
+    for eid in ("HQ", "GS"):
+        assert (out / f"entities/{eid}/index.html").is_file() and (out / f"entities/{eid}/matrix.html").is_file()
+        assert f'href="entities/{eid}/index.html"' in index and f'href="entities/{eid}/matrix.html"' in index
+        assert f'href="entities/{eid}/findings/index.html"' in index
+    # every relative link of the overview resolves to a file of the built site (mkdocs strict checked
+    # them in Markdown; this checks the HTML it wrote)
+    for href in re.findall(r'href="([^"#:]+)(?:#[^"]*)?"', index):
+        assert (out / href).resolve().is_file(), href
+    # group totals: HQ 1 500 MWh × 0.5703 = 855.45 t; GS 12 000 MWh × 0.5703 = 6 843.6 t; 855.45 + 6 843.6 = 7 699.05 t
+    assert "7,699.05" in index
+    # the boundary lists 滨江发电, which is no entity here: the group finding is on the overview
+    assert "group.boundary" in index and "913211007545678X9Q" in index
+    # the internal profile shows the marker (so the public test below can fail)
+    assert any(MARKER in text for _, text in texts(out))
+
+
+def test_public_site_publishes_nothing_above_the_profile(group, tmp_path):
+    out = tmp_path / "public"
+    build_group_site(group, AS_OF, out=out, profile="public")
+    leaks = [str(p.relative_to(out)) for p, text in texts(out) if MARKER in text]
+    assert leaks == []
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="entities/GS/index.html"' in index and (out / "entities/GS/index.html").is_file()
+    # emissions are withheld by the entities' public profiles, so no group total is shown
+    assert "7,699.05" not in index and "本公开版不包含" in index
+    # the group rules' findings rest on internal records: not published
+    assert "913211007545678X9Q" not in index and "集团规则的检查发现依据各实体的内部记录" in index
+    assert "公开版" in (out / "entities/GS/index.html").read_text(encoding="utf-8")  # the entity's own public site
+
+
+def test_the_example_group_builds(tmp_path):
+    """examples/group/ as shipped: the three entities' sites and the overview, strict."""
+    out = tmp_path / "site"
+    report = build_group_site(REPO / "examples/group", AS_OF, out=out)
+    assert report.entities == 3 and report.warnings == []
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for href in re.findall(r'href="([^"#:]+)(?:#[^"]*)?"', index):
+        assert (out / href).resolve().is_file(), href
+    # the hand-worked 2025 figures of tests/cms_build/test_group.py: gross 5 953 531.09, eliminated
+    # 8 000 MWh × 0.5703 = 4 562.4, group total 5 948 968.69 tCO2e
+    assert "5,953,531.09" in index and "4,562.4" in index and "5,948,968.69" in index
+    assert (out / "entities/BJP/matrix.html").is_file()
