@@ -66,8 +66,10 @@ def _covered_years(ctx) -> list[int]:
 def dqcp_missing(ctx):
     """A.9.1.1 b, A.6.5.2.2; 碳排放权交易管理暂行条例 Art. 11 (制定并严格执行温室气体排放数据质量控制方案):
     once the organization keeps data_quality_plan records, every year of the computed inventory
-    from the first year a plan governs on needs an approved plan whose reporting_years include it."""
-    plans = _current(ctx, "data_quality_plan")
+    from the first year a plan governs on needs an approved (or since superseded) plan, known at
+    the as-of date, whose reporting_years include it."""
+    # a superseded plan still governed its years (as ruletable's "counts as done")
+    plans = [r for r in ctx.records("data_quality_plan") if r.status in ("approved", "superseded") and not not_yet(r, ctx.as_of)]
     every = [r for r in ctx.records("data_quality_plan") if r.status != "withdrawn"]
     if not every or not _covered(ctx):
         return
@@ -109,11 +111,12 @@ def _last_review(record) -> dt.date | None:
 
 
 @check("emissions.dqcp-review-overdue", title="数据质量控制计划按期评审 The data quality control plan is reviewed in time",
-       clauses=["A.9.1.1 b", "7.4.2 c"], severity="error")
+       clauses=["A.9.1.1 b"], severity="error")
 def dqcp_review_overdue(ctx):
-    """A.9.1.1 b, 7.4.2 c: the latest approved plan's latest review or revision (dated on or before
-    the as-of date) plus the setting emissions.dqcp_review_months is when the next review is due;
-    the due day is not late, the day after is. The setting has no default (no interval was found
+    """A.9.1.1 b (the plan is kept up to date; next_review is judged by doc.review-overdue, 7.4.2
+    c): the latest approved plan's latest review or revision (dated on or before the as-of date)
+    plus the setting emissions.dqcp_review_months is when the next review is due; the due day is
+    not late, the day after is. The setting has no default (no interval was found
     in the guideline or notice texts): unset while plans exist is an error at the settings."""
     plans = _current(ctx, "data_quality_plan")
     if not plans:

@@ -223,3 +223,25 @@ def test_disclosed_emissions_that_differ_from_the_verified_figure_are_an_error(o
     assert f.message == "disclosed 1,000 tCO2 for 2025, but VER-2025 verified 1,200 tCO2"
     disclosure(org, verification="VER-2025", emissions={"value": 1200, "unit": "tCO2"})
     assert org.of(org.run("2026-12-31"), "emissions.disclosure-differs") == []
+
+
+# -- the shipped example --------------------------------------------------------------------
+def test_the_example_files_its_months_and_a_missing_month_is_found(org):
+    """The example is clean at 2026-06-30: January-April 2026 filed, May not due (31 May + 40 days =
+    10 July). Without April (30 Apr + 40 = 9 June) the month is missing at 2026-06-30."""
+    org.copy_example()
+    result = org.run("2026-06-30")
+    assert [f for f in result.findings if f.rule.startswith(("emissions.evidence", "emissions.dqcp", "emissions.disclosure"))] == []
+    path = org.root / "filing" / "EVF-2026.yaml"
+    lines = [x for x in path.read_text(encoding="utf-8").splitlines(keepends=True) if not x.startswith("- {month: 4,")]
+    path.write_text("".join(lines), encoding="utf-8")
+    [f] = org.of(org.run("2026-06-30"), "emissions.evidence-filing-late")
+    assert f.message == "2026-04 was due by 2026-06-09 (40 days after the month) and is not listed as of 2026-06-30"
+
+
+def test_the_example_needs_a_plan_for_every_covered_year(org):
+    org.copy_example()
+    path = org.root / "monitoring" / "DQP-BJP-2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("- 2024\n", ""), encoding="utf-8")
+    [f] = org.of(org.run("2026-06-30"), "emissions.dqcp-missing")
+    assert f.message.startswith("no approved data quality control plan governs 2024")
