@@ -211,8 +211,9 @@ def evidence_filing_late(record, ctx):
                                                        f"was due ({due}, {days} days after the month)",
                                hint="record the reason and any notice of the authority")
         elif status == "missing":
-            yield record.issue(where, f"{label} was due by {due} ({days} days after the month) and "
-                                      f"{'is not filed' if entry is not None else 'is not listed'} as of {ctx.as_of}",
+            state = ("is not listed" if entry is None else "is marked filed with no filed_on date"
+                     if entry.get("status") == "filed" and not dates.parse(entry.get("filed_on")) else "is not filed")
+            yield record.issue(where, f"{label} was due by {due} ({days} days after the month) and {state} as of {ctx.as_of}",
                                hint="file the month's data and evidence on the platform and record filed_on, items and evidence")
         elif status == "not_applicable" and not entry.get("note"):
             yield record.issue(f"months.{i}.status", f"{label} is marked not_applicable without a note",

@@ -75,6 +75,14 @@ def test_a_month_not_listed_is_missing_the_day_after_it_is_due_and_not_before(or
     assert f.message == "2026-02 was due by 2026-04-09 (40 days after the month) and is not listed as of 2026-04-10"
 
 
+def test_a_month_marked_filed_without_a_date_is_missing_once_due(org):
+    covered(org, evidence_filing_due_days=40)
+    filing(org, [{"month": 1, **FULL_MONTH}])                 # status filed, no filed_on
+    assert _filing_findings(org, "2026-03-12") == []
+    [f] = _filing_findings(org, "2026-03-13")
+    assert f.message == "2026-01 was due by 2026-03-12 (40 days after the month) and is marked filed with no filed_on date as of 2026-03-13"
+
+
 def test_a_filed_month_without_production_data_or_evidence_is_flagged(org):
     covered(org, evidence_filing_due_days=40)
     filing(org, [{"month": 1, "status": "filed", "filed_on": "2026-02-20", "items": ["accounting_parameters"]}])
