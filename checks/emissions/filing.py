@@ -105,11 +105,6 @@ def dqcp_data_incomplete(record, ctx):
                                hint="list the measuring instruments (model, location, precision and calibration are on their records)")
 
 
-def _last_review(record) -> dt.date | None:
-    days = [dates.parse(r.get("date")) for r in (record.get("reviews") or []) + (record.get("revisions") or [])]
-    return max((d for d in days if d is not None), default=None)
-
-
 @check("emissions.dqcp-review-overdue", title="数据质量控制计划按期评审 The data quality control plan is reviewed in time",
        clauses=["A.9.1.1 b"], severity="error")
 def dqcp_review_overdue(ctx):

@@ -253,3 +253,13 @@ def test_the_example_needs_a_plan_for_every_covered_year(org):
     path.write_text(path.read_text(encoding="utf-8").replace("- 2024\n", ""), encoding="utf-8")
     [f] = org.of(org.run("2026-06-30"), "emissions.dqcp-missing")
     assert f.message.startswith("no approved data quality control plan governs 2024")
+
+
+def test_the_example_needs_a_filing_record_for_every_covered_year(org):
+    """2024 is a year of the computed inventory and EVF-2023 shows the kind is used: without EVF-2024
+    the year is missing (its January was due by 31 Jan + 40 days = 2024-03-11)."""
+    org.copy_example()
+    (org.root / "filing" / "EVF-2024.yaml").unlink()
+    [f] = org.of(org.run("2026-06-30"), "emissions.evidence-filing-year-missing")
+    assert (f.file, f.path) == ("cms.yaml", "subsystems")
+    assert f.message == "there is no evidence_filing record for 2024, whose January filing was due by 2024-03-11"
