@@ -177,27 +177,44 @@ def month_status(entry: dict | None, due: dt.date, as_of: dt.date) -> str:
 
 
 @check("emissions.evidence-filing-late", title="按期完成月度信息化存证 Each month's evidence is filed in time",
-       clauses=["A.9.1.1 b", "B.8.3 c"], severity="error", kinds=["evidence_filing"])
-def evidence_filing_late(record, ctx):
-    """A.9.1.1 b (信息化文件), B.8.3 c: each month of the record's year is filed (status filed,
-    filed_on) within emissions.evidence_filing_due_days after the month ends. Filed after the due
-    day is late; not filed once the due day has passed is missing (a month absent from the list
-    counts as not filed); a month not yet due is not late. A filing dated after the as-of date is
-    not known yet. not_applicable needs a note. The deadline has no default (see the setting)."""
-    if record.status not in ACTIVE or not_yet(record, ctx.as_of) or not _year(record.get("year")):
-        return
+       clauses=["A.9.1.1 b", "B.8.3 c"], severity="error")
+def evidence_filing_late(ctx):
+    """A.9.1.1 b (信息化文件), B.8.3 c: each month of a year that has evidence_filing records is
+    filed (status filed, filed_on) within emissions.evidence_filing_due_days after the month ends.
+    Filed after the due day is late; not filed once the due day has passed is missing (a month
+    listed in none of the year's records counts as not filed); a month not yet due is not late.
+    A filing dated after the as-of date is not known yet. not_applicable needs a note. A year may
+    be split over several records (one a month, or halves): their months are read together, and
+    a month listed twice is an error (which entry counts would be a guess). The deadline has no
+    default (see the setting)."""
     days = ctx.setting("emissions.evidence_filing_due_days")
     if days is None:
         return  # evidence-filing-setting reports it once, at the settings
-    year = record.get("year")
-    entries: dict[int, tuple[int, dict]] = {}
-    for i, e in enumerate(record.get("months") or []):
-        if isinstance(e.get("month"), int) and e["month"] not in entries:
-            entries[e["month"]] = (i, e)
+    by_year: dict[int, list] = {}
+    for rec in sorted(_current(ctx, "evidence_filing"), key=lambda r: r.id):
+        if _year(rec.get("year")):
+            by_year.setdefault(rec.get("year"), []).append(rec)
+    for year, records in sorted(by_year.items()):
+        yield from _judge_year(year, records, int(days), ctx.as_of)
+
+
+def _judge_year(year: int, records: list, days: int, as_of: dt.date):
+    entries: dict[int, tuple] = {}  # month -> (record, index, entry), the first listing
+    for rec in records:
+        for i, e in enumerate(rec.get("months") or []):
+            m = e.get("month")
+            if not isinstance(m, int):
+                continue
+            if m in entries:
+                first = entries[m]
+                yield rec.issue(f"months.{i}.month", f"{year}-{m:02d} is listed twice (also {first[0].id} months.{first[1]})",
+                                hint="keep one entry per month")
+                continue
+            entries[m] = (rec, i, e)
     for month in range(1, 13):
-        due = month_due(year, month, int(days))
-        i, entry = entries.get(month, (None, None))
-        status = month_status(entry, due, ctx.as_of)
+        due = month_due(year, month, days)
+        record, i, entry = entries.get(month, (records[0], None, None))
+        status = month_status(entry, due, as_of)
         label = f"{year}-{month:02d}"
         where = f"months.{i}" if i is not None else "months"
         if status == "late":
@@ -208,7 +225,7 @@ def evidence_filing_late(record, ctx):
         elif status == "missing":
             state = ("is not listed" if entry is None else "is marked filed with no filed_on date"
                      if entry.get("status") == "filed" and not dates.parse(entry.get("filed_on")) else "is not filed")
-            yield record.issue(where, f"{label} was due by {due} ({days} days after the month) and {state} as of {ctx.as_of}",
+            yield record.issue(where, f"{label} was due by {due} ({days} days after the month) and {state} as of {as_of}",
                                hint="file the month's data and evidence on the platform and record filed_on, items and evidence")
         elif status == "not_applicable" and not entry.get("note"):
             yield record.issue(f"months.{i}.status", f"{label} is marked not_applicable without a note",

@@ -263,3 +263,15 @@ def test_the_example_needs_a_filing_record_for_every_covered_year(org):
     [f] = org.of(org.run("2026-06-30"), "emissions.evidence-filing-year-missing")
     assert (f.file, f.path) == ("cms.yaml", "subsystems")
     assert f.message == "there is no evidence_filing record for 2024, whose January filing was due by 2024-03-11"
+
+
+def test_a_year_split_over_two_records_is_read_together_and_a_month_listed_twice_is_an_error(org):
+    covered(org, evidence_filing_due_days=40)
+    filing(org, [{"month": 1, "filed_on": "2026-02-20", **FULL_MONTH}], rid="EVF-2026-01")
+    filing(org, [{"month": 2, "filed_on": "2026-03-20", **FULL_MONTH}], rid="EVF-2026-02")
+    assert _filing_findings(org, "2026-04-30") == []     # March is due 31 Mar + 40 days = 10 May
+    filing(org, [{"month": 2, "filed_on": "2026-03-20", **FULL_MONTH}, {"month": 1, "filed_on": "2026-02-21", **FULL_MONTH}],
+           rid="EVF-2026-02")
+    [f] = _filing_findings(org, "2026-04-30")
+    assert (f.file, f.path) == ("filing/EVF-2026-02.yaml", "months.1.month")
+    assert f.message == "2026-01 is listed twice (also EVF-2026-01 months.0)"
