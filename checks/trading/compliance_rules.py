@@ -225,14 +225,24 @@ def obligation_missing(ctx):
 def emission_report_late(ctx):
     """B.8.3 c (emission and verification reports submitted to the authorities), A.9.1.1: a
     covered entity submits the year's emission report by the setting trading.emission_report_due
-    (month-day of the following year; default 03-31, MEE order No. 19 碳排放权交易管理办法（试行）
-    Art. 25: 每年3月31日前报省级生态环境主管部门). Each year of the computed inventory that has
-    ended needs a reported_inventory submitted (submitted_on) by then: none after the due day,
-    or one submitted later, is an error."""
+    (month-day of the following year). 碳排放权交易管理暂行条例 (State Council Order No. 775, in
+    force 2024-05-01) Art. 11 asks for the annual report "按照规定" without a date; the date is
+    the MEE's: order No. 19 碳排放权交易管理办法（试行） Art. 25 (每年3月31日前报省级生态环境主管部门)
+    and, for power companies' 2023-2025 reports, 环办气候函〔2023〕43号 (3月31日前 through the
+    management platform). Hence the default 03-31; all three texts were read in reprints and
+    summaries, not checked against the originals, and a province may set an earlier date (set it).
+    Each year that has ended and that the entity accounts for (the computed inventory) or filed
+    monthly evidence for (evidence_filing records, checks/emissions/filing.py) needs a
+    reported_inventory submitted (submitted_on) by then: none after the due day, or one submitted
+    later, is an error; the due day itself is not late."""
     if not _covered(ctx):
         return
     due_md = str(trc.setting(ctx, "emission_report_due") or "03-31")
-    years = sorted(int(y) for y in ((ctx.results.get("emissions") or {}).get("years") or {}) if str(y).isdigit())
+    years = {int(y) for y in ((ctx.results.get("emissions") or {}).get("years") or {}) if str(y).isdigit()}
+    # a year with monthly evidence filed is a year in the market, whether or not its activity is recorded here
+    years |= {r.get("year") for r in ctx.records("evidence_filing")
+              if r.status == "approved" and isinstance(r.get("year"), int) and not isinstance(r.get("year"), bool)}
+    years = sorted(years)
     reports: dict[int, list] = {}
     for rec in ctx.records("reported_inventory"):
         if rec.status not in ("draft", "withdrawn", "superseded") and isinstance(rec.get("year"), int):
@@ -258,6 +268,7 @@ def emission_report_late(ctx):
             if target is None:
                 continue
             yield target.issue("submitted_on" if recs else "mandatory_schemes",
-                               f"the {year} emission report was due by {due} and {'has no submission date' if recs else 'is not recorded'}",
+                               f"the {year} emission report was due by {due} and {'has no submission date' if recs else 'is not recorded'} "
+                               "(trading.emission_report_due; 碳排放权交易管理暂行条例 Art. 11, 环办气候函〔2023〕43号)",
                                hint=f"record the submitted report as a reported_inventory for {year} with submitted_on",
                                key=not recs)

@@ -216,6 +216,22 @@ def test_annual_report_not_recorded_after_the_due_day(tmp_path):
     assert "the 2025 emission report was due by 2026-03-31 and has no submission date" in f.message
 
 
+def test_a_year_with_monthly_evidence_filed_needs_its_annual_report(org):
+    """A year with an evidence_filing record is a year in the market even with no activity recorded
+    here: its report is due by 03-31 of the next year (the due day is not late, the day after is)."""
+    org.settings(subsystems=["A", "B"], emissions={"evidence_filing_due_days": 40})
+    org.add("organization/ORG.yaml", org.record("organization", "ORG", legal_name="测试电厂", uscc="913200000000000000",
+                                                mandatory_schemes=["national_ets"]))
+    org.add("filing/EVF-2025.yaml", org.record("evidence_filing", "EVF-2025", year=2025,
+                                               months=[{"month": m, "status": "not_applicable", "note": "停运"} for m in range(1, 13)]))
+    assert org.of(org.run("2026-03-31"), "trading.emission-report-late") == []
+    [f] = org.of(org.run("2026-04-01"), "trading.emission-report-late")
+    assert f.file == "organization/ORG.yaml" and f.message.startswith("the 2025 emission report was due by 2026-03-31 and is not recorded")
+    org.add("inventory/RI-2025.yaml", org.record("reported_inventory", "RI-2025", year=2025, total={"value": 0, "unit": "tCO2"},
+                                                 submitted_on="2026-03-31"))
+    assert org.of(org.run("2026-04-01"), "trading.emission-report-late") == []
+
+
 def _ets_2025(root) -> dict:
     """2025 of the example, computed: the full inventory, the ETS boundary, SRC-BJ1-FGD."""
     year = _run(root).results["emissions"]["years"]["2025"]
