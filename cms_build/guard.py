@@ -17,6 +17,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 DEFAULT_TIME_LIMIT = 60.0  # seconds; the settings schema documents the same default (checks.time_limit_seconds)
 
 
@@ -140,4 +142,10 @@ def what_happened(exc: BaseException, limit: float) -> str:
         return f"it called sys.exit({exc.code!r}), which would have ended cms with no report"
     if isinstance(exc, NotJSON):
         return f"its result is not JSON ({text(exc)}); return dicts, lists, strings, numbers, booleans, None"
+    if isinstance(exc, ValidationError):  # a typed result (cms_build/results.py) of the wrong shape
+        errors = exc.errors(include_url=False)
+        where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:3])
+        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+        msg = f"its result does not have the shape of {exc.title} (checks/<domain>/results.py): {where}{more}"
+        return msg if len(msg) <= 400 else msg[:399] + "…"
     return f"{type(exc).__name__}: {text(exc)}"

@@ -66,6 +66,7 @@ from ..trading import pnl as pl
 from ..trading import records as trc
 from ..trading import surveillance as sv
 from ..trading.rows import Asset
+from .results import AssetsResult
 from cms_build.trace import setting_source
 
 FIN_FLOWS = {  # contract type -> (kind at start, kind at close)
@@ -642,7 +643,8 @@ def assets(ctx):
     pnl = pl.pnl([e for e in b.pool if e.day <= ctx.as_of], trc.setting(ctx, "cost_method"))
     statements = _statements(ctx, b)
     years = sorted(int(y) for y in statements)
-    return {
+    # validated here, so a result of the wrong shape is a crash of this computation (results.py)
+    return AssetsResult.model_validate({
         "as_of": ctx.as_of.isoformat(),
         "settings": {n: trc.setting(ctx, n) for n in ("valuation_price", "cost_method", "ccer_max_share", "balance_tolerance_t")},
         "ledger": replayed["accounts"],
@@ -656,4 +658,4 @@ def assets(ctx):
         "reconciliation": _reconcile(ctx, b),
         "exchange_positions": _exchange_positions(ctx, b),
         "books": b.books,
-    }
+    })
