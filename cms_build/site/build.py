@@ -63,7 +63,7 @@ class BuildReport:
     records: int
     seconds: float
     timings: dict = field(default_factory=dict)
-    warnings: list = field(default_factory=list)  # pages that fell back to the generic layout
+    warnings: list = field(default_factory=list)  # none since a domain page that fails stops the build
 
 
 def base_config_path() -> Path:
@@ -229,12 +229,8 @@ def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], wa
     kinds = sorted(set(model.schemas.kinds) | set(model.by_kind))
     # the domain pages first: record pages link to the traces on the pages that succeeded
     links = domains.trace_links(model)
-    failed: list[str] = []
-    sections = domains.write(pages, model, docs, failed)
-    if warnings is not None:
-        warnings.extend(failed)
-    broken = {w.split(" ", 1)[0] for w in failed}
-    model.trace_links = {rid: [x for x in items if x[3] not in broken] for rid, items in links.items()}
+    sections = domains.write(pages, model, docs)  # a page that fails stops the build (BuildError)
+    model.trace_links = links
     for record in model.records:
         pages.record(record)
     for kind in kinds:

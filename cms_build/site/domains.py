@@ -32,22 +32,22 @@ def claim_class(st: dict) -> str:
     return cls
 
 
-def write(pages, model, docs: Path, warnings: list | None = None) -> list[dict]:
+def write(pages, model, docs: Path) -> list[dict]:
     """Write the three domain pages; returns their navigation entries and home headlines.
 
-    A domain page that fails on results of an unexpected shape falls back to the generic
-    layout of its results (with a note), so that the rest of the site is still built; the
-    failure is added to warnings.
+    The results are typed: each computation validates its own (checks/<domain>/results.py), so
+    a page that fails on them is a bug in the page. It fails the build, naming the page, rather
+    than falling back to a generic layout that would hide it behind a warning.
     """
     out = []
     for cls in (Emissions, Trading, Neutrality):
         domain = cls(pages, model, docs)
         try:
             out.append(domain.write())
-        except Exception as exc:  # noqa: BLE001 - one domain's surprise must not cost the whole site
-            if warnings is not None:
-                warnings.append(f"{domain.key} page: {type(exc).__name__}: {exc}")
-            out.append(domain.generic(exc))
+        except Exception as exc:  # noqa: BLE001 - named, then the build stops
+            from .build import BuildError
+            raise BuildError(f"the {domain.key} page could not be written ({type(exc).__name__}: {exc}); "
+                             "this is a bug in cms, not in your records: please report it") from exc
     return out
 
 
@@ -145,15 +145,6 @@ class Domain:
 
     def section(self, title: str, body, level: int = 2, anchor_id: str = "") -> dict:
         return {"title": title, "level": level, "anchor": anchor_id, "body": body if isinstance(body, Md) else md(body)}
-
-    def generic(self, exc: Exception) -> dict:
-        blocks = []
-        for rid in self.result_ids:
-            value = self.m.results.get(rid)
-            if value is not None:
-                body = "\n".join(ResultRenderer(self.m, self.page, rid).render(value, level=3))
-                blocks.append(self.section(rid, Md(body), anchor_id=urls.anchor("result", rid)))
-        return self.finish(blocks, intro=md(f"{self.t['generic_layout']} ({type(exc).__name__}: {exc})"))
 
     def finish(self, blocks: list[dict], headline=None, intro=None) -> dict:
         t = self.t
