@@ -19,6 +19,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .results import shape_error
+
 DEFAULT_TIME_LIMIT = 60.0  # seconds; the settings schema documents the same default (checks.time_limit_seconds)
 
 
@@ -143,9 +145,5 @@ def what_happened(exc: BaseException, limit: float) -> str:
     if isinstance(exc, NotJSON):
         return f"its result is not JSON ({text(exc)}); return dicts, lists, strings, numbers, booleans, None"
     if isinstance(exc, ValidationError):  # a typed result (cms_build/results.py) of the wrong shape
-        errors = exc.errors(include_url=False)
-        where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:3])
-        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-        msg = f"its result does not have the shape of {exc.title} (checks/<domain>/results.py): {where}{more}"
-        return msg if len(msg) <= 400 else msg[:399] + "…"
+        return shape_error(exc)
     return f"{type(exc).__name__}: {text(exc)}"

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from typing import Any, Union
 
-from pydantic import BaseModel, ConfigDict, JsonValue, StrictFloat, StrictInt
+from pydantic import BaseModel, ConfigDict, JsonValue, StrictFloat, StrictInt, ValidationError
 
-__all__ = ["ResultModel", "Number", "JsonValue", "Source", "TracedInput", "TracedValue", "StatusReason", "dump"]
+__all__ = ["ResultModel", "Number", "JsonValue", "Source", "TracedInput", "TracedValue", "StatusReason", "dump", "shape_error"]
 
 # A number as the computations write it: an int stays an int and a float a float (1 and 1.0
 # print differently in the export); a bool is not a number.
@@ -85,6 +85,15 @@ class StatusReason(ResultModel):
     title: str
     severity: str
     record: str | None
+
+
+def shape_error(exc: ValidationError) -> str:
+    """A short sentence for a result of the wrong shape: the model and the first wrong fields."""
+    errors = exc.errors(include_url=False)
+    where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:3])
+    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+    msg = f"its result does not have the shape of {exc.title} (checks/<domain>/results.py): {where}{more}"
+    return msg if len(msg) <= 400 else msg[:399] + "…"
 
 
 def dump(value: Any) -> Any:

@@ -1,9 +1,12 @@
 """Result types of the emissions computations: `emissions` (inventory per year, indicators, targets:
 6.1.2 e-f, 6.2, 6.3, A.9.1.1, E.1, F.2-F.4) and `annex_e` (the data collection tables of Annex E).
 
-Each model describes exactly what the computation returns (cms_build/results.py gives the
-conventions: strict, no unknown key, absent keys stay absent). A class's docstring is where it
-sits in the result (`*` a key of a map, `[]` an item of a list).
+Each model describes what the computation returns: its keys, nesting, maps, lists and value
+types exactly (cms_build/results.py gives the conventions: strict, no unknown key, absent keys
+stay absent). Every scalar may be null: many are read from a record's optional field and are
+None when it is left out; make one non-null only where the computation guarantees a value.
+The models were drafted from the results of the example and of every run in tests/checks/. A
+class's docstring is where it sits in the result (`*` a key of a map, `[]` an item of a list).
 """
 from __future__ import annotations
 
@@ -12,99 +15,99 @@ from cms_build.results import Number, ResultModel, Source, StatusReason, TracedV
 
 class EmissionsSettings(ResultModel):
     """emissions.settings"""
-    grid: str
-    heat: str
-    ch4_combustion_origin: str
+    grid: str | None
+    heat: str | None
+    ch4_combustion_origin: str | None
 
 
 class EmissionsSourceTotal(ResultModel):
     """emissions.years.*.sources.*"""
-    source: str
-    title: str
-    facility: str
-    site: str
+    source: str | None
+    title: str | None
+    facility: str | None
+    site: str | None
     process: str | None
-    category: str
-    method: str
+    category: str | None
+    method: str | None
     fuel: str | None
     material: str | None
-    records: list[str]
-    value: Number
+    records: list[str | None]
+    value: Number | None
 
 
 class EmissionsParameter(ResultModel):
     """emissions.years.*.entries.*.parameters[]"""
-    name: str
-    symbol: str
-    value: Number
-    unit: str
-    basis: str
-    origin: str
-    citation: str
-    second_hand: bool
+    name: str | None
+    symbol: str | None
+    value: Number | None
+    unit: str | None
+    basis: str | None
+    origin: str | None
+    citation: str | None
+    second_hand: bool | None
     source: Source
-    note: str
-    path: str
+    note: str | None
+    path: str | None
 
 
 class EmissionsEntryGap(ResultModel):
     """emissions.years.*.entries.*.gaps[]"""
-    activity: str
-    period: str
-    status: str
-    value: Number
+    activity: str | None
+    period: str | None
+    status: str | None
+    value: Number | None
     source: Source
 
 
 class EmissionsGasOrigin(ResultModel):
     """emissions.years.*.entries.*.gas_origin"""
-    gas: str
+    gas: str | None
     origin: str | None
-    why: str
-    key: str
+    why: str | None
+    key: str | None
 
 
 class EmissionsSubstituted(ResultModel):
     """emissions.years.*.entries.*.cems.substituted[]"""
-    time: str
-    reason: str
-    value_t: Number
+    time: str | None
+    reason: str | None
+    value_t: Number | None
 
 
 class EmissionsCems(ResultModel):
     """emissions.years.*.entries.*.cems"""
-    file: str
-    intervals: Number
-    valid: Number
-    invalid: Number
-    missing: Number
-    substitution: str
+    file: str | None
+    intervals: Number | None
+    valid: Number | None
+    invalid: Number | None
+    missing: Number | None
+    substitution: str | None
     substituted: list[EmissionsSubstituted]
 
 
 class EmissionsEntry(ResultModel):
     """emissions.years.*.entries.*"""
-    record: str
-    source: str
-    facility: str
-    site: str
+    record: str | None
+    source: str | None
+    facility: str | None
+    site: str | None
     process: str | None
-    category: str
-    method: str
+    category: str | None
+    method: str | None
     fuel: str | None
     material: str | None
-    year: Number
+    year: Number | None
     record_source: Source
-    clause: str
-    gwp_set: str
+    clause: str | None
+    gwp_set: str | None
     total: TracedValue
     gases: dict[str, TracedValue]
-    gas_mass: dict[str, Number]
-    activity: TracedValue
+    gas_mass: dict[str, Number | None]
+    activity: TracedValue | None
     parameters: list[EmissionsParameter]
     gaps: list[EmissionsEntryGap]
-    instruments: list[str]
-    data_source: str
+    instruments: list[str | None]
+    data_source: str | None
     energy: TracedValue | None
     gas_origin: EmissionsGasOrigin | None
     cems: EmissionsCems | None
@@ -112,39 +115,39 @@ class EmissionsEntry(ResultModel):
 
 class EmissionsRecorded(ResultModel):
     """emissions.years.*.products.*.rows[].recorded"""
-    value: Number
-    unit: str
+    value: Number | None
+    unit: str | None
 
 
 class EmissionsProductRow(ResultModel):
     """emissions.years.*.products.*.rows[]"""
-    value: Number
-    unit: str
+    value: Number | None
+    unit: str | None
     facility: str | None
     site: str | None
-    note: str
-    data_source: str
+    note: str | None
+    data_source: str | None
     source: Source
     recorded: EmissionsRecorded | None
 
 
 class EmissionsDesignCapacity(ResultModel):
     """emissions.years.*.products.*.design_capacity[]"""
-    value: Number
-    unit: str
+    value: Number | None
+    unit: str | None
     facility: str | None
-    site: str
+    site: str | None
 
 
 class EmissionsProduct(ResultModel):
     """emissions.years.*.products.*"""
-    product: str
-    name: str
-    name_en: str
-    unit: str
+    product: str | None
+    name: str | None
+    name_en: str | None
+    unit: str | None
     rows: list[EmissionsProductRow]
     design_capacity: list[EmissionsDesignCapacity]
-    value: Number
+    value: Number | None
     total: TracedValue
 
 
@@ -156,23 +159,16 @@ class EmissionsIntensity(ResultModel):
 
 class EmissionsGap(ResultModel):
     """emissions.years.*.gaps[]"""
-    record: str
-    activity: str
-    period: str
-    status: str
-    value: Number
+    record: str | None
+    activity: str | None
+    period: str | None
+    status: str | None
+    value: Number | None
     source: Source
 
 
 class EmissionsChange(ResultModel):
     """emissions.years.*.changes.total"""
-    previous: Number
-    current: Number
-    change_pct: Number
-
-
-class EmissionsSourceChange(ResultModel):
-    """emissions.years.*.changes.sources.*"""
     previous: Number | None
     current: Number | None
     change_pct: Number | None
@@ -182,38 +178,38 @@ class EmissionsChanges(ResultModel):
     """emissions.years.*.changes"""
     previous_year: Number | None = None
     total: EmissionsChange | None = None
-    sources: dict[str, EmissionsSourceChange] | None = None
+    sources: dict[str, EmissionsChange] | None = None
     intensity: dict[str, EmissionsChange] | None = None
 
 
 class EmissionsReported(ResultModel):
     """emissions.years.*.reported"""
-    record: str
-    value: Number
-    unit: str
-    difference: Number
-    difference_pct: Number
+    record: str | None
+    value: Number | None
+    unit: str | None
+    difference: Number | None
+    difference_pct: Number | None
 
 
 class EmissionsVerified(ResultModel):
     """emissions.years.*.verified"""
-    record: str
-    value: Number
-    unit: str
-    opinion: str
-    date: str
+    record: str | None
+    value: Number | None
+    unit: str | None
+    opinion: str | None
+    date: str | None
 
 
 class EtsSourceComparison(ResultModel):
     """emissions.years.*.ets.by_source.*"""
-    source: str
-    title: str
-    category: str
-    in_ets: bool
-    why: str
-    inventory: Number
-    ets: Number
-    difference: Number
+    source: str | None
+    title: str | None
+    category: str | None
+    in_ets: bool | None
+    why: str | None
+    inventory: Number | None
+    ets: Number | None
+    difference: Number | None
 
 
 class EmissionsEts(ResultModel):
@@ -225,10 +221,10 @@ class EmissionsEts(ResultModel):
 
 class EmissionsYear(ResultModel):
     """emissions.years.*"""
-    year: Number
-    gwp_set: str
+    year: Number | None
+    gwp_set: str | None
     total: TracedValue
-    gas_mass: dict[str, Number]
+    gas_mass: dict[str, Number | None]
     by_gas: dict[str, TracedValue]
     by_source: dict[str, TracedValue]
     by_facility: dict[str, TracedValue]
@@ -250,20 +246,20 @@ class EmissionsYear(ResultModel):
 
 class IndicatorBaseline(ResultModel):
     """emissions.indicators.*.baseline"""
-    record: str
-    years: list[Number]
+    record: str | None
+    years: list[Number | None]
     value: Number | None
-    unit: str
+    unit: str | None
     trace: TracedValue | None
 
 
 class IndicatorBenchmark(ResultModel):
     """emissions.indicators.*.benchmark"""
-    record: str
-    value: Number
-    unit: str
-    basis: str
-    source: str
+    record: str | None
+    value: Number | None
+    unit: str | None
+    basis: str | None
+    source: str | None
 
 
 class IndicatorComparison(ResultModel):
@@ -274,36 +270,36 @@ class IndicatorComparison(ResultModel):
 
 class IndicatorResult(ResultModel):
     """emissions.indicators.*"""
-    id: str
-    title: str
-    level: str
-    measure: str
-    unit: str
+    id: str | None
+    title: str | None
+    level: str | None
+    measure: str | None
+    unit: str | None
     subject: str | None
-    direction: str
+    direction: str | None
     values: dict[str, TracedValue]
     baseline: IndicatorBaseline | None
     benchmark: IndicatorBenchmark | None
     comparison: dict[str, IndicatorComparison]
-    problems: list[str]
+    problems: list[str | None]
 
 
 class TargetProgress(ResultModel):
     """emissions.targets.*"""
-    id: str
-    title: str
+    id: str | None
+    title: str | None
     indicator: str | None
     baseline_record: str | None
     unit: str | None
     deadline: str | None
-    action_plans: list[str]
+    action_plans: list[str | None]
     baseline: Number | None
     target: Number | None
     latest_year: Number | None
     latest: Number | None
     achieved_pct: Number | None
     expected_pct: Number | None
-    status: str
+    status: str | None
     # written by cms_build/statuses.py after the checks (absent in the computation's own result)
     computed_status: str | None = None
     tone: str | None = None
@@ -312,31 +308,31 @@ class TargetProgress(ResultModel):
 
 class EmissionsResult(ResultModel):
     """emissions"""
-    gwp_set: str
+    gwp_set: str | None
     settings: EmissionsSettings
     years: dict[str, EmissionsYear]
-    not_computed: list[str]
-    excluded: list[str]
+    not_computed: list[str | None]
+    excluded: list[str | None]
     indicators: dict[str, IndicatorResult]
     targets: dict[str, TargetProgress]
 
 
 class Bilingual(ResultModel):
     """annex_e.tables.*.title"""
-    zh: str
-    en: str
+    zh: str | None
+    en: str | None
 
 
 class AnnexEColumn(ResultModel):
     """annex_e.tables.*.columns[]"""
-    key: str
-    zh: str
-    en: str
+    key: str | None
+    zh: str | None
+    en: str | None
 
 
 class AnnexETable(ResultModel):
     """annex_e.tables.*"""
-    id: str
+    id: str | None
     title: Bilingual
     columns: list[AnnexEColumn]
     rows: list[dict[str, Bilingual | str | Number | None]]  # keyed by the columns' keys
@@ -345,5 +341,5 @@ class AnnexETable(ResultModel):
 
 class AnnexEResult(ResultModel):
     """annex_e"""
-    years: list[Number]
+    years: list[Number | None]
     tables: dict[str, AnnexETable]

@@ -1,9 +1,12 @@
 """Result types of the trading computations: `trading` (trade ledgers, conduct per item of B.8.2.2.1,
 B.6.4, B.9.1) and `surveillance` (the conduct surveillance table per item a-l).
 
-Each model describes exactly what the computation returns (cms_build/results.py gives the
-conventions: strict, no unknown key, absent keys stay absent). A class's docstring is where it
-sits in the result (`*` a key of a map, `[]` an item of a list).
+Each model describes what the computation returns: its keys, nesting, maps, lists and value
+types exactly (cms_build/results.py gives the conventions: strict, no unknown key, absent keys
+stay absent). Every scalar may be null: many are read from a record's optional field and are
+None when it is left out; make one non-null only where the computation guarantees a value.
+The models were drafted from the results of the example and of every run in tests/checks/. A
+class's docstring is where it sits in the result (`*` a key of a map, `[]` an item of a list).
 """
 from __future__ import annotations
 
@@ -14,64 +17,64 @@ from cms_build.results import JsonValue, Number, ResultModel, Source
 
 class TradingSettings(ResultModel):
     """trading.settings"""
-    price_band_listed: Number
-    price_band_block: Number
-    block_threshold_t: Number
-    price_tick: Number
-    self_trade_max_count: Number
-    cancel_ratio_max: Number
-    cancel_min_orders: Number
-    reverse_trade_price_tolerance: Number
-    reverse_trade_max_gap_days: Number
-    reverse_trade_min_pairs: Number
+    price_band_listed: Number | None
+    price_band_block: Number | None
+    block_threshold_t: Number | None
+    price_tick: Number | None
+    self_trade_max_count: Number | None
+    cancel_ratio_max: Number | None
+    cancel_min_orders: Number | None
+    reverse_trade_price_tolerance: Number | None
+    reverse_trade_max_gap_days: Number | None
+    reverse_trade_min_pairs: Number | None
 
 
 class TradingAccount(ResultModel):
     """trading.accounts.*"""
-    role: str
+    role: str | None
     exchange: str | None
-    markets: list[str]
-    controlled: bool
-    ledger: str
+    markets: list[str | None]
+    controlled: bool | None
+    ledger: str | None
 
 
 class TradingCounts(ResultModel):
     """trading.counts"""
-    trades: Number
-    orders: Number
-    ledgers: Number
-    priced_orders: Number
-    unpriced_orders: Number
+    trades: Number | None
+    orders: Number | None
+    ledgers: Number | None
+    priced_orders: Number | None
+    unpriced_orders: Number | None
 
 
 class SelfTrade(ResultModel):
     """trading.self_trades[]"""
-    trade_id: str
-    date: str
-    account: str
-    counterparty: str
-    record: str
+    trade_id: str | None
+    date: str | None
+    account: str | None
+    counterparty: str | None
+    record: str | None
     source: Source
 
 
 class PriceBandValue(ResultModel):
     """trading.price_band[].value"""
-    price: Number
-    prev_close: Number
-    prev_close_date: str
-    low: Number
-    high: Number
+    price: Number | None
+    prev_close: Number | None
+    prev_close_date: str | None
+    low: Number | None
+    high: Number | None
 
 
 class PriceBandHit(ResultModel):
     """trading.price_band[]"""
-    what: str
-    id: str
-    date: str
-    asset: str
-    class_: str = Field(alias="class")  # a Python keyword: stored as "class"
-    band: Number
-    record: str
+    what: str | None
+    id: str | None
+    date: str | None
+    asset: str | None
+    class_: str | None = Field(alias="class")  # a Python keyword: stored as "class"
+    band: Number | None
+    record: str | None
     source: Source
     stale_close_days: Number | None
     value: PriceBandValue
@@ -79,35 +82,35 @@ class PriceBandHit(ResultModel):
 
 class TypeMismatch(ResultModel):
     """trading.type_mismatch[]"""
-    what: str
-    id: str
-    date: str
-    declared: str
-    class_: str = Field(alias="class")  # a Python keyword: stored as "class"
-    quantity: Number
-    threshold: Number
-    record: str
+    what: str | None
+    id: str | None
+    date: str | None
+    declared: str | None
+    class_: str | None = Field(alias="class")  # a Python keyword: stored as "class"
+    quantity: Number | None
+    threshold: Number | None
+    record: str | None
     source: Source
 
 
 class CancelRatio(ResultModel):
     """trading.cancel_ratios[]"""
-    account: str
-    date: str
-    placed: Number
-    cancelled: Number
-    ratio: Number
+    account: str | None
+    date: str | None
+    placed: Number | None
+    cancelled: Number | None
+    ratio: Number | None
     sources: list[Source]
-    flagged: bool
+    flagged: bool | None
 
 
 class TradeLeg(ResultModel):
     """trading.reverse_pairs[].value.first"""
-    date: str
-    side: str
-    price: Number
-    quantity: Number
-    trade_id: str
+    date: str | None
+    side: str | None
+    price: Number | None
+    quantity: Number | None
+    trade_id: str | None
     source: Source
 
 
@@ -119,39 +122,39 @@ class ReversePairLegs(ResultModel):
 
 class ReversePair(ResultModel):
     """trading.reverse_pairs[]"""
-    account: str
-    second_account: str
-    asset: str
-    price_diff_pct: Number
+    account: str | None
+    second_account: str | None
+    asset: str | None
+    price_diff_pct: Number | None
     source: Source
     value: ReversePairLegs
-    record: str
+    record: str | None
 
 
 class TradingProblem(ResultModel):
     """trading.problems[]"""
-    message: str
+    message: str | None
     source: Source
 
 
 class ConductHit(ResultModel):
     """trading.conduct.*.hits[]"""
-    item: str
-    rule: str
-    date: str
-    ledgers: list[str]
-    record: str
+    item: str | None
+    rule: str | None
+    date: str | None
+    ledgers: list[str | None]
+    record: str | None
     source: Source
     also: list[Source]
-    ids: list[str]
-    text: str
+    ids: list[str | None]
+    text: str | None
     value: dict[str, JsonValue]
     severity: str | None = None
 
 
 class ConductItem(ResultModel):
     """trading.conduct.*"""
-    checked: bool
+    checked: bool | None
     why_not: str | None
     data: dict[str, JsonValue]
     hits: list[ConductHit]
@@ -174,14 +177,14 @@ class TradingResult(ResultModel):
 
 class SurveillanceHit(ResultModel):
     """surveillance.items.*.hits[]"""
-    item: str
-    rule: str
-    date: str
-    ledgers: list[str]
-    record: str
+    item: str | None
+    rule: str | None
+    date: str | None
+    ledgers: list[str | None]
+    record: str | None
     source: Source
-    ids: list[str]
-    text: str
+    ids: list[str | None]
+    text: str | None
     also: list[Source] | None = None
     value: dict[str, JsonValue] | None = None
     severity: str | None = None
@@ -189,11 +192,11 @@ class SurveillanceHit(ResultModel):
 
 class SurveillanceItem(ResultModel):
     """surveillance.items.*"""
-    clause: str
-    rules: list[str]
+    clause: str | None
+    rules: list[str | None]
     parameters: dict[str, JsonValue]
-    data_needed: str
-    checked: bool
+    data_needed: str | None
+    checked: bool | None
     why_not: str | None
     note: str | None
     data: dict[str, JsonValue]
@@ -202,8 +205,8 @@ class SurveillanceItem(ResultModel):
 
 class SurveillanceLedger(ResultModel):
     """surveillance.ledgers.*"""
-    account: str
-    years: list[Number]
+    account: str | None
+    years: list[Number | None]
 
 
 class SurveillanceResult(ResultModel):
