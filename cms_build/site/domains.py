@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from ..results import dump, shape_error
 from . import charts, urls
 from .escape import Md, fmt_value, join, md, text
 from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge, status_legend
@@ -46,7 +49,8 @@ def write(pages, model, docs: Path) -> list[dict]:
             out.append(domain.write())
         except Exception as exc:  # noqa: BLE001 - named, then the build stops
             from .build import BuildError
-            raise BuildError(f"the {domain.key} page could not be written ({type(exc).__name__}: {exc}); "
+            what = shape_error(exc) if isinstance(exc, ValidationError) else f"{type(exc).__name__}: {exc}"
+            raise BuildError(f"the {domain.key} page could not be written ({what}); "
                              "this is a bug in cms, not in your records: please report it") from exc
     return out
 
@@ -628,113 +632,111 @@ def _plain(value) -> str:
 
 # -- neutrality --------------------------------------------------------------------------
 class Neutrality(Domain):
+    """The neutrality page reads the typed result (checks/neutrality/results.py): a claim's
+    fields are there by its type, so the page tests none of them; a result of another shape
+    fails the build (write above), it is not shown as a partial page."""
     key, page, subsystems, result_ids = "neutrality", urls.NEUTRALITY, ("D",), ("neutrality",)
 
     def write(self) -> dict:
+        from ..rules import bundled_module
         t = self.t
-        res = self.m.results.get("neutrality")
-        if not isinstance(res, dict):
+        raw = self.m.results.get("neutrality")
+        if raw is None:  # not adopted, withheld, or the computation failed (its failure is a finding)
             return self.finish([])
+        res = bundled_module("neutrality.results").NeutralityResult.model_validate(raw)
         blocks = []
-        claims = [(cid, c) for cid, c in sorted((res.get("claims") or {}).items()) if isinstance(c, dict)]
+        claims = sorted(res.claims.items())
         rows = []
         for cid, c in claims:
-            grade = (c.get("grade") or {}).get("grade")  # None unless current (cms_build/statuses.py)
             rows.append((self.link.to(self.page, cid if self.m.visible(cid) else t["restricted"], urls.id_anchor("claim", cid)),
-                         self.rec(c.get("subject")), self.status_badge(c.get("status") or {}), md(grade or "—"),
-                         md(f"{c.get('valid_from', '')} – {c.get('valid_until', '')}")))
+                         # the grade is None unless current (cms_build/statuses.py)
+                         self.rec(c.subject), self.status_badge(dump(c.status)), md(c.grade.grade or "—"),
+                         md(f"{c.valid_from} – {c.valid_until}")))
         if rows:
             blocks.append(self.section(t["claims"], join([self.pages_table([t["claim"], t["subject"], t["status"], t["grade"],
                                                                             t["validity"]], rows),
                                                           status_legend(t, "claim")], Md("\n\n")), anchor_id="claims"))
         for cid, c in claims:
             blocks.append(self.claim(cid, c))
-        footprints = [(fid, f) for fid, f in sorted((res.get("footprints") or {}).items()) if isinstance(f, dict)]
+        footprints = sorted(res.footprints.items())
         if footprints:
             blocks.append(self.section(t["footprints"], Md(""), anchor_id="footprints"))
         for fid, f in footprints:
-            body = [join([text(t["subject"] + ": "), self.rec(f.get("subject")), text(" · " + t["period"] + ": "),
-                          md(self.period(f.get("period")))], "")]
-            if f.get("declared") is not None:
-                body.append(join([text(t["declared"] + ": "), self.num(f.get("declared"), "tCO2e")], ""))
-            if is_trace(f.get("total")):
-                body.append(Md("\n".join(self.traces.render(f["total"], 4, "", ("footprint", fid)))))
+            body = [join([text(t["subject"] + ": "), self.rec(f.subject), text(" · " + t["period"] + ": "),
+                          md(self.period(f.period))], "")]
+            if f.declared is not None:
+                body.append(join([text(t["declared"] + ": "), self.num(f.declared, "tCO2e")], ""))
+            if f.total is not None:
+                body.append(Md("\n".join(self.traces.render(dump(f.total), 4, "", ("footprint", fid)))))
             blocks.append(self.section(fid, join(body, Md("\n\n")), level=3, anchor_id=urls.id_anchor("footprint", fid)))
-        current = [(cid, c) for cid, c in claims if (c.get("status") or {}).get("status") not in ("draft", "superseded")]
+        current = [(cid, c) for cid, c in claims if c.status.status not in ("draft", "superseded")]
         headline = None
         if current:
             cid, c = current[-1]
-            st = c.get("status") or {}
             headline = join([self.home.to(self.page, cid if self.m.visible(cid) else t["restricted"],
                                           urls.id_anchor("claim", cid)), text(" "),
-                             self.status_badge(st),
-                             text(f" · {t['grade']}: {(c.get('grade') or {}).get('grade') or '—'}"),
-                             text(f" · {st.get('reason', '')}") if st.get("reason") else Md("")], "")
+                             self.status_badge(dump(c.status)),
+                             text(f" · {t['grade']}: {c.grade.grade or '—'}"),
+                             text(f" · {c.status.reason}") if c.status.reason else Md("")], "")
         return self.finish(blocks, headline=headline)
 
     def period(self, p) -> str:
-        return f"{p.get('start', '')} – {p.get('end', '')}" if isinstance(p, dict) else str(p or "")
+        return "" if p is None else f"{p.start} – {p.end}"
 
-    def status_badge(self, st) -> Md:
-        st = st if isinstance(st, dict) else {"status": st}
+    def status_badge(self, st: dict) -> Md:
         status = str(st.get("status", ""))
         name = self.t["claim_status_names"].get(status) or self.t["verdict_names"].get(status, status)
         return Md(f'<span class="cms-badge cms-claim-{claim_class(st)}">{md(name)}</span>')
 
-    def claim(self, cid: str, c: dict) -> dict:
+    def claim(self, cid: str, c) -> dict:
+        """One claim (a ClaimResult of checks/neutrality/results.py)."""
         t = self.t
-        st = c.get("status") or {}
-        status = str(st.get("status", ""))
-        cls = claim_class(st)
+        st = c.status
+        cls = claim_class(dump(st))
         # an expired, withdrawn or invalid claim says so first and loudly, never as valid
-        name = t["claim_status_names"].get(status) or t["verdict_names"].get(status, status)
+        name = t["claim_status_names"].get(st.status) or t["verdict_names"].get(st.status, st.status)
         banner = Md(f'<div class="cms-claim-banner cms-claim-{cls}">{md(name)}'
-                    + (f" — {md(st.get('reason'))}" if st.get("reason") else "") + "</div>")
-        grade = c.get("grade") or {}
-        rows = [(md(t["claim"]), self.rec(cid, with_title=True)), (md(t["subject"]), self.rec(c.get("subject"))),
-                (md(t["footprint"]), self.rec(c.get("footprint"))), (md(t["period"]), md(self.period(c.get("period")))),
-                (md(t["achieved_on"]), md(c.get("achieved_on", ""))),
-                (md(t["validity"]), md(f"{c.get('valid_from', '')} – {c.get('valid_until', '')}")),
-                (md(t["max_last_valid_day"]), md(c.get("max_last_valid_day", ""))),
-                (md(t["status"]), self.status_badge(st)),
-                (md(t["grade"]), join([md(grade.get("grade") or "—")]
+                    + (f" — {md(st.reason)}" if st.reason else "") + "</div>")
+        grade = c.grade
+        rows = [(md(t["claim"]), self.rec(cid, with_title=True)), (md(t["subject"]), self.rec(c.subject)),
+                (md(t["footprint"]), self.rec(c.footprint)), (md(t["period"]), md(self.period(c.period))),
+                (md(t["achieved_on"]), md(c.achieved_on)),
+                (md(t["validity"]), md(f"{c.valid_from} – {c.valid_until}")),
+                (md(t["max_last_valid_day"]), md(c.max_last_valid_day)),
+                (md(t["status"]), self.status_badge(dump(st))),
+                (md(t["grade"]), join([md(grade.grade or "—")]
                                       # a grade the credits would give, shown as not current (cms_build/statuses.py)
-                                      + ([md(f"({grade['computed_grade']}: {t['grade_not_current']})")]
-                                         if grade.get("current") is False and grade.get("computed_grade") else [])
-                                      + ([md(grade.get("reason", ""))] if grade.get("reason") else []), " — ")),
-                (md(t["offset_kinds"]), md(", ".join(str(self.m.value_words(k) or k) for k in c.get("offset_kinds") or []))),
-                (md(t["covered"]), self.num(c.get("covered"))),
-                (md(t["reduction_share"]), self.tv(c.get("reduction_share")))]
+                                      + ([md(f"({grade.computed_grade}: {t['grade_not_current']})")]
+                                         if grade.current is False and grade.computed_grade else [])
+                                      + ([md(grade.reason)] if grade.reason else []), " — ")),
+                (md(t["offset_kinds"]), md(", ".join(str(self.m.value_words(k) or k) for k in c.offset_kinds))),
+                (md(t["covered"]), self.num(c.covered)),
+                (md(t["reduction_share"]), self.tv(dump(c.reduction_share)))]
         for key in ("last_valid_day", "deadline", "days_left", "withdraw_from"):
-            if st.get(key) not in (None, ""):
-                rows.append((md(t["claim_status_fields"].get(key, key)), md(st.get(key))))
-        if c.get("superseded_by"):
-            rows.append((md(t["superseded_by"]), self.rec(c.get("superseded_by"))))
+            if getattr(st, key) not in (None, ""):
+                rows.append((md(t["claim_status_fields"].get(key, key)), md(getattr(st, key))))
+        if c.superseded_by:
+            rows.append((md(t["superseded_by"]), self.rec(c.superseded_by)))
         body = [banner, self.pages_table([t["field"], t["value"]], rows)]
-        balance = c.get("balance") or {}
-        brow = [(md(t["balance_names"].get(k, k)), self.tv(balance.get(k)))
-                for k in ("emissions", "reductions", "to_offset", "retired", "surplus") if k in balance]
-        if brow:
-            body += [md(t["balance"]), self.pages_table([t["field"], t["value"]], brow, ["left", "right"])]
-        retirements = [r for r in c.get("retirements") or [] if isinstance(r, dict)]
-        if retirements:
+        balance = c.balance
+        brow = [(md(t["balance_names"].get(k, k)), self.tv(dump(getattr(balance, k))))
+                for k in ("emissions", "reductions", "to_offset", "retired", "surplus")]
+        body += [md(t["balance"]), self.pages_table([t["field"], t["value"]], brow, ["left", "right"])]
+        if c.retirements:
             body += [md(t["retirements"]), self.pages_table(
                 [t["credit"], t["date"], t["quantity"], t["certificate"]],
-                [(self.rec(r.get("credit")), md(r.get("date", "")), self.num(r.get("quantity"), "tCO2e"),
-                  md(r.get("certificate_ref", ""))) for r in retirements])]
-        credits = [g for g in grade.get("credits") or [] if isinstance(g, dict)]
-        if credits:
+                [(self.rec(r.credit), md(r.date), self.num(r.quantity, "tCO2e"), md(r.certificate_ref))
+                 for r in c.retirements])]
+        if grade.credits:
             body += [md(t["credit_grades"]), self.pages_table(
                 [t["credit"], t["grade"], t["reason"], t["category"], t["offset_kind"], t["vintage"], t["quantity"]],
-                [(self.rec(g.get("credit")), md(g.get("grade") or "—"), md(g.get("reason", "")), self.word(g.get("category", "")),
-                  self.word(g.get("offset_kind", "")), md(g.get("vintage_year", "")), self.num(g.get("quantity"))) for g in credits])]
-        events = [e for e in c.get("events") or [] if isinstance(e, dict)]
-        if events:
+                [(self.rec(g.credit), md(g.grade or "—"), md(g.reason), self.word(g.category),
+                  self.word(g.offset_kind), md(g.vintage_year), self.num(g.quantity)) for g in grade.credits])]
+        if c.events:
             body += [md(t["events"]), self.pages_table(
                 [t["event"], t["date"], t["deadline"], t["state"], t["corrected_on"]],
-                [(self.rec(e.get("event")), md(e.get("date", "")), md(e.get("deadline", "")), md(e.get("state", "")),
-                  md(e.get("corrected_on") or "")) for e in events])]
-        if is_trace(balance.get("surplus")):
-            body.append(Md("\n".join(self.traces.render(balance["surplus"], 4, "", ("claim", cid, "surplus")))))
+                [(self.rec(e.event), md(e.date), md(e.deadline), md(e.state), md(e.corrected_on or ""))
+                 for e in c.events])]
+        body.append(Md("\n".join(self.traces.render(dump(balance.surplus), 4, "", ("claim", cid, "surplus")))))
         title = f"{cid} {self.m.by_id[cid].title}" if self.m.visible(cid) else t["restricted"]
         return self.section(title, join(body, Md("\n\n")), level=3, anchor_id=urls.id_anchor("claim", cid))
