@@ -22,6 +22,7 @@ from .index import Index
 from .guard import DEFAULT_TIME_LIMIT, NotJSON, Outcome, guarded, line_in, what_happened
 from .paths import UnsafeFile
 from .records import Record, discover, id_problem, valid_id
+from .results import dump
 # the rule loader lives in rules.py; these names stay importable from here for rule modules and tests
 from .rules import RuleError, _def_line, load_rules, rule_folders, schema_folders  # noqa: F401
 from .schemas import SchemaSet
@@ -229,7 +230,7 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
                 continue
             ctx._issues = []
             ctx.start_reading()
-            outcome = guarded(lambda: _json_checked(comp.fn(ctx)), limit)
+            outcome = guarded(lambda: _json_checked(dump(comp.fn(ctx))), limit)
             ctx.results[comp.id] = outcome.value
             findings.extend(_crashes(comp, outcome, root, settings, limit))
             reads[comp.id] = (frozenset(ctx._read), frozenset(ctx._read_results - {comp.id}))

@@ -17,6 +17,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from .results import shape_error
+
 DEFAULT_TIME_LIMIT = 60.0  # seconds; the settings schema documents the same default (checks.time_limit_seconds)
 
 
@@ -140,4 +144,6 @@ def what_happened(exc: BaseException, limit: float) -> str:
         return f"it called sys.exit({exc.code!r}), which would have ended cms with no report"
     if isinstance(exc, NotJSON):
         return f"its result is not JSON ({text(exc)}); return dicts, lists, strings, numbers, booleans, None"
+    if isinstance(exc, ValidationError):  # a typed result (cms_build/results.py) of the wrong shape
+        return shape_error(exc)
     return f"{type(exc).__name__}: {text(exc)}"

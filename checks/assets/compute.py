@@ -68,6 +68,8 @@ from ..trading import surveillance as sv
 from ..trading.rows import Asset
 from cms_build.api import setting_source
 
+from .results import AssetsResult
+
 FIN_FLOWS = {  # contract type -> (kind at start, kind at close)
     "repo": ("repo_out", "repo_back"), "borrow": ("borrow_in", "borrow_return"), "lend": ("lend_out", "lend_back"),
     "custody_out": ("custody_out", "custody_back"), "custody_in": ("custody_in", "custody_in_return"),
@@ -642,7 +644,8 @@ def assets(ctx):
     pnl = pl.pnl([e for e in b.pool if e.day <= ctx.as_of], trc.setting(ctx, "cost_method"))
     statements = _statements(ctx, b)
     years = sorted(int(y) for y in statements)
-    return {
+    # validated here, so a result of the wrong shape is a crash of this computation (results.py)
+    return AssetsResult.model_validate({
         "as_of": ctx.as_of.isoformat(),
         "settings": {n: trc.setting(ctx, n) for n in ("valuation_price", "cost_method", "ccer_max_share", "balance_tolerance_t")},
         "ledger": replayed["accounts"],
@@ -656,4 +659,4 @@ def assets(ctx):
         "reconciliation": _reconcile(ctx, b),
         "exchange_positions": _exchange_positions(ctx, b),
         "books": b.books,
-    }
+    })

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from cms_build.api import computation
 from .annex_e_tables import tables
+from .results import AnnexEResult
 
 
 @computation("annex_e", title="附录E 数据采集表 Annex E data collection tables",
@@ -18,4 +19,4 @@ def annex_e(ctx):
     if not isinstance(emissions, dict):
         return None
     years = sorted(int(y) for y in (emissions.get("years") or {}) if str(y).isdigit())
-    return {"years": years, "tables": tables(emissions, years) if years else {}}
+    return AnnexEResult.model_validate({"years": years, "tables": tables(emissions, years) if years else {}})

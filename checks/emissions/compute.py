@@ -46,6 +46,8 @@ from .inventory import (ETS_POWER_CATEGORIES, Entry, ProductRow, change_pct, ets
                                       year_inventory)
 from cms_build.api import Input, Traced, record_source
 
+from .results import EmissionsResult
+
 OUTPUT_VALUE_UNIT = "10^4 CNY"
 INACTIVE = ("superseded", "withdrawn")
 
@@ -350,5 +352,7 @@ def emissions(ctx):
     _verified(ctx, years)
     indicators = {ind.id: _indicator(ind, ctx, years) for ind in ctx.records("indicator")}
     targets = {t.id: _target(t, ctx, indicators) for t in ctx.records("target") if t.status not in INACTIVE}
-    return {"gwp_set": gwp_set, "settings": defaults, "years": years, "not_computed": failed, "excluded": excluded,
-            "indicators": indicators, "targets": targets}
+    # validated here, so a result of the wrong shape is a crash of this computation (results.py)
+    return EmissionsResult.model_validate({"gwp_set": gwp_set, "settings": defaults, "years": years,
+                                           "not_computed": failed, "excluded": excluded,
+                                           "indicators": indicators, "targets": targets})

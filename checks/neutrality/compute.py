@@ -51,6 +51,8 @@ from ..assets import serial_ranges
 from ..emissions.lines import CalcError, compute_line
 from cms_build.api import Traced, record_source
 
+from .results import NeutralityResult
+
 SETTING_NAMES = ("claim_max_validity_years", "correction_window_months", "silver_vintage_years",
                  "graded_standards", "max_offset_kinds", "offset_kind_basis", "expiring_soon_days",
                  "declared_tolerance_tco2e", "reduction_evaluation_months", "review_interval_months")
@@ -265,8 +267,9 @@ def neutrality(ctx):
     for fid, fp in footprints.items():
         out_fp[fid] = {**fp, "total": fp["total"].as_dict() if fp["total"] else None,
                        "lines": [{**x, "total": x["total"].as_dict()} for x in fp["lines"]]}
-    return {"as_of": ctx.as_of.isoformat(), "settings": s, "footprints": out_fp, "claims": claims,
-            "serial_uses": _serial_uses(ctx)}
+    # validated here, so a result of the wrong shape is a crash of this computation (results.py)
+    return NeutralityResult.model_validate({"as_of": ctx.as_of.isoformat(), "settings": s, "footprints": out_fp,
+                                            "claims": claims, "serial_uses": _serial_uses(ctx)})
 
 
 # -- claim rules -------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from cms_build.api import check, computation
 from . import conduct_scan as conduct
 from . import records as trc
 from . import surveillance as sv
+from .results import TradingResult
 
 SETTING_NAMES = ("price_band_listed", "price_band_block", "block_threshold_t", "price_tick", "self_trade_max_count",
                  "cancel_ratio_max", "cancel_min_orders", "reverse_trade_price_tolerance",
@@ -168,7 +169,7 @@ def trading(ctx):
         pair["value"] = {"first": pair.pop("first"), "second": pair.pop("second")}
         pair["record"] = pair["source"].get("record")
     out["conduct"] = conduct.detect(ctx, all_trades, all_orders, prices, accts)
-    return out
+    return TradingResult.model_validate(out)  # a wrong shape is a crash of this computation
 
 
 def _row(row, ident, account, exchange, accts, ledger_id, **extra) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from cms_build.api import check, computation
 from . import conduct_scan as conduct
 from . import records as trc
+from .results import SurveillanceResult
 
 # rule id -> (title, clause, severity, hint, documentation)
 HIT_RULES = {
@@ -189,7 +190,7 @@ def surveillance(ctx):
         years = sorted({d.year for d in (trc.day(p.get("start")), trc.day(p.get("end"))) if d})
         years = list(range(years[0], years[-1] + 1)) if years else []
         ledgers[rec.id] = {"account": rec.get("account"), "years": years}
-    return {"items": items, "ledgers": ledgers}
+    return SurveillanceResult.model_validate({"items": items, "ledgers": ledgers})
 
 
 def _legacy_text(key: str, row: dict) -> str:

@@ -70,7 +70,7 @@ class BuildReport:
     records: int
     seconds: float
     timings: dict = field(default_factory=dict)
-    warnings: list = field(default_factory=list)  # pages that fell back to the generic layout
+    warnings: list = field(default_factory=list)  # a page that printed (a page that fails stops the build)
     notices: list = field(default_factory=list)  # what the renderer announced (renderer_notices), shown by cms build
 
 
@@ -248,7 +248,7 @@ def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], wa
     t = model.t
     kinds = sorted(set(model.schemas.kinds) | set(model.by_kind))
     # the domain pages the rule folders register first: record pages link to the traces on
-    # the pages that succeeded (registry.write_pages sets model.trace_links)
+    # the domain pages (registry.write_pages sets model.trace_links; a page that fails stops the build)
     failed: list[str] = []
     sections = registry.write_pages(pages, model, docs, list(getattr(model.result, "pages", ()) or ()), failed)
     if warnings is not None:

@@ -10,9 +10,9 @@ A page is code of its rule folder and runs in every build, the public one too, a
 organization's checks and computations do (README, "Security model"): it is reviewed as
 code. What it is given is the View of the build's profile, so a page built only from its
 context publishes nothing above the profile; it is guarded like a rule (cms_build/guard.py:
-a print, an exit, a loop past checks.time_limit_seconds), and a page that raises is a build
-warning at its own file and line, its results shown in the generic layout instead, while
-the rest of the site is built.
+a print, an exit, a loop past checks.time_limit_seconds), and a page that raises stops the
+build with an error at its own file and line (the previous site stays): no generic layout
+hides a failure.
 """
 from __future__ import annotations
 
@@ -214,10 +214,16 @@ def write_pages(pages, model, docs: Path, registered: list, warnings: list) -> l
         if error is None and spec.path not in site.written:
             error = RuntimeError(f"it did not write its page {spec.path} (call site.write)")
         if error is not None:
+            # the results are typed (each computation validates its own), so a page that fails
+            # on them is a bug in the page: the build stops and names it, at its own line,
+            # rather than showing a generic layout that would hide it behind a warning
+            from pydantic import ValidationError
+
+            from ..results import shape_error
+            from .build import BuildError
             where = _where(spec, error, Path(model.result.root))
-            warnings.append(f"{spec.id} page ({where}): {what_happened(error, limit)}")
-            out.append(_generic(spec, pages, model, docs, error))
-            continue
+            what = shape_error(error) if isinstance(error, ValidationError) else what_happened(error, limit)
+            raise BuildError(f"the {spec.id} page ({where}) could not be written: {what}")
         if outcome.output.strip():
             warnings.append(f"{spec.id} page ({_where(spec, None, Path(model.result.root))}) printed "
                             f"{outcome.output.strip()[:200]!r}; a page shows what it writes, it prints nothing")
@@ -230,21 +236,6 @@ def write_pages(pages, model, docs: Path, registered: list, warnings: list) -> l
     model.trace_links = {rid: items for rid, items in sorted(links.items())}
     pages.result_pages = {cid: (s["page"], s["nav"]) for spec, s in zip(registered, out) for cid in spec.computations}
     return out
-
-
-def _generic(spec, pages, model, docs: Path, exc: BaseException) -> dict:
-    """The page's results in the generic layout, with the failure named at the top."""
-    site = PageContext(spec, pages, model, docs)
-    blocks = []
-    for rid in spec.computations:
-        value = model.results.get(rid)
-        if value is not None:
-            body = "\n".join(ResultRenderer(model, spec.path, rid).render(value, level=3))
-            blocks.append(site.section(rid, Md(body), anchor_id=urls.anchor("result", rid)))
-    if spec.path in pages.written:  # it wrote its page, then failed: the generic layout replaces it
-        pages.written.remove(spec.path)
-    site.write(blocks, intro=md(f"{model.t['generic_layout']} ({type(exc).__name__}: {exc})"))
-    return {"nav": site.title, "page": spec.path, "title": site.title, "headline": None}
 
 
 def _where(spec, exc: BaseException | None, root: Path) -> str:

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from cms_build.engine import run
+from cms_build.site.build import BuildError
 from cms_build.site.charts import line_chart
 from tests.conftest import EXAMPLE
 
@@ -111,23 +112,42 @@ def test_example_pages_need_no_fallback(tmp_path):
 
 
 # -- neutrality claims: the status is shown first and loudly, never as valid when it is not --
-def claim(status: str, reason: str, grade="Silver") -> dict:
-    return {"subject": "SCOPE-1", "footprint": None, "period": {"start": "2024-01-01", "end": "2024-12-31"},
-            "valid_from": "2025-03-01", "valid_until": "2026-02-28",
-            "balance": {"emissions": {"value": 100.0, "unit": "tCO2e", "label": "E", "formula": "E", "inputs": [],
-                                      "steps": [], "notes": []}},
-            "grade": {"grade": grade, "reason": "vintage 2021 (D.8.2.6)", "credits": []},
-            "status": {"status": status, "reason": reason}, "retirements": [], "events": []}
+def traced(value, unit: str = "tCO2e") -> dict:
+    return {"value": value, "unit": unit, "label": "E", "formula": "E", "method": "", "inputs": [], "steps": [],
+            "notes": []}
+
+
+def claim(cid: str, status: str, reason: str, grade="Silver") -> dict:
+    """A claim result of the neutrality computation's type (checks/neutrality/results.py)."""
+    return {"record": cid, "subject": "SCOPE-1", "footprint": None,
+            "period": {"start": "2024-01-01", "end": "2024-12-31"}, "achieved_on": "2025-02-20",
+            "valid_from": "2025-03-01", "valid_until": "2026-02-28", "max_last_valid_day": "2026-02-28",
+            "balance": {"emissions": traced(100.0), "reductions": traced(0.0), "to_offset": traced(100.0),
+                        "retired": traced(100.0), "surplus": traced(0.0)},
+            "covered": True, "reduction_share": traced(0.0, ""),
+            "grade": {"grade": grade, "reason": "vintage 2021 (D.8.2.6)", "credits": []}, "offset_kinds": [],
+            "status": {"status": status, "reason": reason, "last_valid_day": "2026-02-28", "deadline": None,
+                       "days_left": None, "withdraw_from": None},
+            "events": [], "retirements": [], "superseded_by": None}
+
+
+def neutrality_result(claims: dict) -> dict:
+    settings = {"claim_max_validity_years": 1, "correction_window_months": 6, "silver_vintage_years": 5,
+                "graded_standards": ["CCER"], "max_offset_kinds": 2, "offset_kind_basis": "project_type",
+                "expiring_soon_days": 60, "declared_tolerance_tco2e": 0.5, "reduction_evaluation_months": 12,
+                "review_interval_months": 12}
+    return {"as_of": AS_OF.isoformat(), "settings": settings,
+            "footprints": {}, "claims": claims, "serial_uses": []}
 
 
 @pytest.fixture
 def claims_site(org, tmp_path):
     root = mini_org(org)
     result = run(root, AS_OF)
-    result.results["neutrality"] = {"claims": {"POL-1": claim("expired", "valid until 2026-02-28"),
-                                               "ORG-1": claim("withdrawn", "no correction by 2025-08-31"),
-                                               "SCOPE-1": claim("valid", "valid 2026-03-01 to 2027-02-28")},
-                                    "footprints": {}}
+    result.results["neutrality"] = neutrality_result({
+        "POL-1": claim("POL-1", "expired", "valid until 2026-02-28"),
+        "ORG-1": claim("ORG-1", "withdrawn", "no correction by 2025-08-31"),
+        "SCOPE-1": claim("SCOPE-1", "valid", "valid 2026-03-01 to 2027-02-28")})
     return build(root, tmp_path / "site", result=result)
 
 
@@ -146,13 +166,16 @@ def test_expired_and_withdrawn_claims_are_shown_as_such(claims_site):
     assert "cms-claim-" in home  # the home page shows the current claim with its status
 
 
-def test_a_domain_page_survives_results_of_an_unexpected_shape(org, tmp_path):
+def test_a_domain_page_that_fails_stops_the_build(org, tmp_path):
+    # results are typed at their computation (checks/<domain>/results.py), so a page failing on
+    # them is a bug: the build stops and names the page, no generic layout hides it
     root = mini_org(org)
     result = run(root, AS_OF)
-    result.results["neutrality"] = {"claims": {"POL-1": {"status": "not a mapping"}}}
-    report = build(root, tmp_path / "site", result=result)
-    assert [w for w in report.warnings if w.startswith("neutrality page")]
-    assert "通用版式" in text(report.out, "neutrality/index.html")
+    result.results["neutrality"] = neutrality_result({"POL-1": {**claim("POL-1", "valid", ""), "status": "a text"}})
+    # (the neutrality page still reads dicts: it fails where it reads the bad field)
+    with pytest.raises(BuildError, match=r"the neutrality page \(checks/neutrality/pages.py:\d+\) could not be written: "):
+        build(root, tmp_path / "site", result=result)
+    assert not (tmp_path / "site").exists()  # nothing half-written
 
 
 def test_domains_without_results_still_have_working_pages(org, tmp_path):

@@ -9,11 +9,14 @@ and a page, and `cms build` shows the page in the navigation with the computed n
 from __future__ import annotations
 
 import html
+import re
 import json
 import subprocess
 import sys
 
 import pytest
+
+from cms_build.site.build import BuildError
 import yaml
 
 from cms_build.paths import bundled
@@ -146,17 +149,17 @@ def test_the_public_build_shows_the_page_only_what_the_profile_publishes(org, tm
     assert "本公开版不发布该计算结果" in page  # the page's intro says so (site.write)
 
 
-def test_a_page_that_raises_is_a_located_warning_and_the_rest_is_built(org, tmp_path):
+def test_a_page_that_raises_stops_the_build_at_its_line(org, tmp_path):
+    # results are typed at their computation, so a page that fails is a bug in the page: the
+    # build stops and names it at its own line; no generic layout hides it, nothing half-written
     toy_domain(org)
     org.write("checks/toy/pages.py", PAGES.replace("    site.write(blocks)\n", "    site.write(blocks)\n"
                                                                           "    raise KeyError('surprise')\n"))
-    report = build(org.root, tmp_path / "site")
     line = PAGES.splitlines().index("    site.write(blocks)") + 2  # the raise, after site.write
-    assert report.warnings == [f"toy page (checks/toy/pages.py:{line}): KeyError: 'surprise'"]
-    page = html.unescape((report.out / "toy/index.html").read_text(encoding="utf-8"))
-    assert "通用版式" in page and "24.74" in page  # the results, in the generic layout
-    # no record page links to a trace that page did not write
-    assert "toy/index.html#refill" not in (report.out / "records/refrigerant_refill/RR-1.html").read_text(encoding="utf-8")
+    with pytest.raises(BuildError, match=re.escape(f"the toy page (checks/toy/pages.py:{line}) could not be written: "
+                                                   "KeyError: 'surprise'")):
+        build(org.root, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
 
 
 @pytest.mark.parametrize("body, message", [
@@ -168,10 +171,9 @@ def test_a_page_writes_only_its_own_folder(org, tmp_path, body, message):
     org.write("checks/toy/pages.py", "from cms_build.api import page\n\n\n"
                                      "@page('toy', title='玩具 Toy', computations=['toy'])\n"
                                      f"def toy(site):\n{body}")
-    report = build(org.root, tmp_path / "site")
-    [warning] = report.warnings
-    assert warning.startswith("toy page (checks/toy/pages.py:") and message in warning
-    assert (report.out / "index.html").is_file()  # the generic site is built
+    with pytest.raises(BuildError, match=r"the toy page \(checks/toy/pages.py:\d+\) could not be written: .*"
+                                         + re.escape(message)):
+        build(org.root, tmp_path / "site")
 
 
 def test_a_headline_in_plain_text_is_escaped(org, tmp_path):

@@ -1,0 +1,133 @@
+"""The JSON Schema of `cms export`, generated from the types of the results.
+
+    python -m cms_build.export_schema > schemas/export/export.schema.json
+
+The committed file is what other tools validate an export against; a test
+(tests/cms_build/test_export_schema.py) fails when it differs from what this module generates,
+so the schema cannot drift from the code. It lives in schemas/export/, not in schemas/: the
+loader (cms_build/schemas.py) reads schemas/*.schema.json as record kinds and their shared
+definitions, and this document describes no record.
+
+`results` holds each bundled computation's model (checks/<domain>/results.py) or null; an
+organization's own computations (checks/ of its repository) may add further keys, of any JSON.
+In a public export a value a result holds about an unpublished record is replaced by
+"restricted" (publish.Hider, a second line of defence: a result is published only when all it
+read is public), and such a value need not meet its type; the example's public export meets the
+schema in full. The rest of the document (records' data, statuses, findings, the conformity matrix) is
+described by its envelope only: the records' data follow their kinds' schemas in schemas/.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from .results import ResultModel
+
+EXPORT_SCHEMA_ID = "https://cms-as-code.org/schemas/export/export.schema.json"
+EXPORT_SCHEMA_PATH = ("schemas", "export", "export.schema.json")
+
+
+def _models():
+    from .rules import bundled_module
+    em, tr = bundled_module("emissions.results"), bundled_module("trading.results")
+    return (em.EmissionsResult, em.AnnexEResult, tr.TradingResult, tr.SurveillanceResult,
+            bundled_module("assets.results").AssetsResult, bundled_module("neutrality.results").NeutralityResult)
+
+
+def export_model() -> type[BaseModel]:
+    """The export document as a pydantic model (built on demand: the result types live in the
+    bundled rule package, imported through rules.bundled_module)."""
+    Emissions, AnnexE, Trading, Surveillance, Assets, Neutrality = _models()
+
+    class Generator(ResultModel):
+        name: str
+        version: str
+
+    class Organization(ResultModel):
+        name: str | None
+        name_en: str | None
+        # present when cms.yaml gives them: a group matches its entities with its boundary by them
+        uscc: str | None = None
+        profile: str | None = None
+
+    class ExportRecord(ResultModel):
+        id: str
+        kind: str
+        file: str
+        title: str | None
+        status: str | None
+        confidentiality: str | None
+        valid: bool
+        data: dict[str, JsonValue] = Field(description="the record's fields the profile may show (its kind's schema)")
+
+    class ExportFinding(ResultModel):
+        rule: str
+        severity: str
+        message: str
+        file: str
+        line: int
+        col: int
+        clauses: list[str]
+        record: str | None
+        path: str
+        hint: str
+        title: str
+
+    class Summary(ResultModel):
+        error: int
+        warning: int
+        info: int
+
+    class ExportResults(BaseModel):
+        """The results the profile publishes, by computation id; absent when withheld. A public
+        export publishes a result only when every record it read is public; should it still name
+        an unpublished record, publish.Hider restricts that value (a second line of defence),
+        and such a value need not have its type here."""
+        model_config = ConfigDict(extra="allow", strict=True)
+        emissions: Emissions | None = None
+        annex_e: AnnexE | None = None
+        trading: Trading | None = None
+        surveillance: Surveillance | None = None
+        assets: Assets | None = None
+        neutrality: Neutrality | None = None
+
+    class ExportDocument(ResultModel):
+        """`cms export`: records, computed results, statuses, findings and the conformity matrix,
+        as the profile may show them (cms_build/export.py)."""
+        model_config = ConfigDict(title="cms export")
+        generator: Generator
+        as_of: str = Field(description="the as-of date of the run (YYYY-MM-DD)")
+        profile: str
+        organization: Organization
+        subsystems: list[str]
+        gwp_set: str | None
+        records: list[ExportRecord]
+        results: ExportResults
+        withheld_results: list[str] = Field(description="computations left out whole by this profile")
+        statuses: dict[str, dict[str, JsonValue]] = Field(description="per record id (cms_build/statuses.py)")
+        findings: list[ExportFinding]
+        summary: Summary
+        surveillance: dict[str, JsonValue] | None = Field(
+            None, description="B.8.2.2.1 a-l per ledger and year (checks/trading/conduct_scan.py)")
+        matrix: dict[str, JsonValue] | None = Field(None, description="the conformity matrix (cms_build/matrix.py)")
+
+    return ExportDocument
+
+
+def export_schema() -> dict:
+    schema = export_model().model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": EXPORT_SCHEMA_ID, **schema}
+
+
+def export_schema_text() -> str:
+    return json.dumps(export_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def main() -> None:
+    sys.stdout.write(export_schema_text())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Typed results: the base every computation's result model builds on, and the shared types.
+
+A computation returns a model of its domain (checks/<domain>/results.py) or validates its dict
+through one before returning, so a result of the wrong shape fails at the computation
+(`rules.crashed` at its line), not later in the site, the export or the workbook. The engine
+stores the JSON form (`dump`), so `ctx.results`, `Result.results`, `publish.View`, `cms export`
+and the site read plain JSON as before. The published schema of `cms export` is generated
+from these types (`cms_build/export_schema.py`, `schemas/export/export.schema.json`).
+
+pydantic v2, not dataclasses: constructing a model validates it (nested dicts included, which
+dataclasses would not check), and `model_json_schema()` gives the export's JSON Schema from the
+same types, so the schema cannot describe a shape the code does not produce.
+
+Conventions, so that the stored JSON is what the computations returned before they were typed:
+- strict: no coercion (an int stays an int, "1" is not a number, True is not 1);
+- extra="forbid": a key the model does not name is an error, not silently dropped;
+- a field absent from some results has a default of None and is dumped only when it was given
+  (`exclude_unset`), so an absent key stays absent and a null stays null;
+- fields are declared in the order the computations write them (the stored key order);
+- NaN and infinities pass as Python's json writes them, as before (`ser_json_inf_nan`).
+"""
+from __future__ import annotations
+
+from typing import Any, Union
+
+from pydantic import BaseModel, ConfigDict, JsonValue, StrictFloat, StrictInt, ValidationError
+
+__all__ = ["ResultModel", "Number", "JsonValue", "Source", "TracedInput", "TracedValue", "StatusReason", "dump", "shape_error"]
+
+# A number as the computations write it: an int stays an int and a float a float (1 and 1.0
+# print differently in the export); a bool is not a number.
+Number = Union[StrictInt, StrictFloat]
+
+
+class ResultModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, ser_json_inf_nan="constants")
+
+
+class Source(ResultModel):
+    """Where a value came from (cms_build/trace.py): a field of a record (record, kind, path,
+    file, line), a CSV cell (csv, column, rows), the factor library (library, citation,
+    second_hand), a setting (setting, citation), another step of the same trace (step), or the
+    year of an indicator (indicator_year). Only the keys given are stored."""
+    record: str | None = None
+    kind: str | None = None
+    path: str | None = None
+    file: str | None = None
+    csv: bool | None = None
+    line: StrictInt | None = None
+    column: str | None = None
+    rows: StrictInt | None = None
+    library: str | None = None
+    setting: str | None = None
+    citation: str | None = None
+    second_hand: bool | None = None
+    step: str | None = None
+    indicator_year: StrictInt | None = None
+
+
+class TracedInput(ResultModel):
+    """One input of a traced number (trace.Input.as_dict())."""
+    symbol: str
+    name: str
+    value: Number | str | None
+    unit: str
+    source: Source
+    note: str
+
+
+class TracedValue(ResultModel):
+    """A computed number with its formula, inputs and intermediate steps (trace.Traced.as_dict())."""
+    value: Number | None
+    unit: str
+    label: str
+    formula: str
+    method: str
+    inputs: list[TracedInput]
+    steps: list[TracedValue]
+    notes: list[str]
+
+
+class StatusReason(ResultModel):
+    """A finding that set a status (cms_build/statuses.py writes the status into the result)."""
+    rule: str
+    title: str
+    severity: str
+    record: str | None
+
+
+def shape_error(exc: ValidationError) -> str:
+    """A short sentence for a result of the wrong shape: the model and the first wrong fields."""
+    errors = exc.errors(include_url=False)
+    where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:3])
+    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+    msg = f"its result does not have the shape of {exc.title} (checks/<domain>/results.py): {where}{more}"
+    return msg if len(msg) <= 400 else msg[:399] + "…"
+
+
+def dump(value: Any) -> Any:
+    """The JSON form the engine stores: a model's fields in declaration order, only those given."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_unset=True, by_alias=True)
+    return value
