@@ -198,6 +198,8 @@ def _build_locked(root, result, profile, out, work, language, log, started, timi
     dirs = site_dirs(root)
     model = SiteModel(result, profile, lang, history, dirs)
     model.collect_attachments()
+    model.collect_tables()  # published CSVs as pages with row anchors (issue 17 item 8)
+    model.collect_sources()  # the records' YAML with line anchors: internal builds only
     env = environment([d / "templates" for d in dirs if (d / "templates").is_dir()], model)
     pages = Pages(model, env, docs)
     warnings: list[str] = []
@@ -237,6 +239,8 @@ def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], wa
     model.trace_links = {rid: [x for x in items if x[3] not in broken] for rid, items in links.items()}
     for record in model.records:
         pages.record(record)
+    pages.sources()
+    pages.tables()
     for kind in kinds:
         pages.kind(kind)
     pages.records_index(kinds)
@@ -275,7 +279,7 @@ def write_config(work: Path, docs: Path, model: SiteModel, nav: list, out: Path)
     config["nav"] = nav
     config["not_in_nav"] = "\n".join(["/records/*/", "/records/*.md", "/computations/*.md", "/emissions/*/", "/emissions/*.md",
                                       "/trading/*.md", "/neutrality/*.md", "/files/", "/data/", "/findings/*.md",
-                                      "/matrix/"])
+                                      "/matrix/", "/sources/", "/tables/"])
     url = ((model.settings.data.get("site") or {}).get("urls") or {}).get(model.profile)
     if isinstance(url, str):  # cms.yaml site.urls.<profile>: the sitemap's and canonical links' base
         config["site_url"] = url
