@@ -245,7 +245,11 @@ class SiteModel:
             for n, chunk in enumerate(chunks, start=1):
                 for line, _ in chunk:
                     line_page[line] = urls.numbered(base, n)
-            self.tables[target] = {"page": base, "record": a.record, "rel": rel, "file": target,
+            kind = self.by_id[a.record].kind
+            rows_of = self.field_schema(kind, a.path).get("x-rows")  # the array property whose items are its rows
+            row_base = a.path[:-1] + (rows_of, 0) if isinstance(rows_of, str) else None
+            self.tables[target] = {"page": base, "record": a.record, "rel": rel, "file": target, "kind": kind,
+                                   "row_base": row_base,
                                    "header": [header[i] for i in keep], "chunks": chunks, "line_page": line_page,
                                    "problem": problem}
             self._table_of.setdefault((a.record, rel), target)

@@ -322,7 +322,7 @@ class Pages:
                 out += [str(table([t["record_figure"], t["value"], t["trace_formula"]], rows, ["left", "right", "left"])), ""]
             out += body
         if rr.figures:
-            rows = [(where(f.computation, f.path), md(f.trace.get("label") or ""),
+            rows = [(where(f.computation, f.path), md(m.value_words(f.trace.get("label")) or f.trace.get("label") or ""),
                      traces.value(f.trace.get("value"), f.trace.get("unit", ""))) for f in rr.figures]
             if rr.more:
                 rows.append((md(f"+{rr.more}"), md(""), md("")))
@@ -368,13 +368,22 @@ class Pages:
                         pager.append(L.to(urls.numbered(tab["page"], n - 1), t["prev_page"]))
                     if n < len(chunks):
                         pager.append(L.to(urls.numbered(tab["page"], n + 1), t["next_page"]))
-                rows = [[Md(f'<span class="cms-row" id="{urls.line_anchor(line)}">{int(line)}</span>'), *map(md, cells)]
+                rows = [[Md(f'<span class="cms-row" id="{urls.line_anchor(line)}">{int(line)}</span>'),
+                         *(self.table_cell(tab, column, value) for column, value in zip(tab["header"], cells))]
                         for line, cells in chunk]
                 self.render("table.md.j2", here, L=L, title=tab["rel"], headers=[t["line"], *tab["header"]], rows=rows,
                             record=L.to(m.page_of(record.id), f"{record.id} {record.title}" if record.title != record.id
                                         else record.id),
                             download=L.to(tab["file"], t["table_download"]), pager=join(pager, " · "),
                             problem=md(tab["problem"]))
+
+    def table_cell(self, tab: dict, column: str, value: str) -> Md:
+        """A cell as the file has it; an enum value of the row schema (x-rows) also in words
+        (national_ets: 全国碳排放权交易市场), the file's value beside them."""
+        if tab.get("row_base") is None or not value:
+            return md(value)
+        label = self.m.enum_label(tab["kind"], tuple(tab["row_base"]) + (column,), value.strip())
+        return md(value) if label == value.strip() else join([md(label), Md(f"<code>{md(value)}</code>")], " ")
 
     def history(self, record):
         m, t = self.m, self.t
@@ -615,6 +624,7 @@ def _figure_label(model, at: tuple, trace: dict) -> str:
     """A figure of an entry by its place in the entry (balance › emissions), else its label."""
     words = [result_key(model, p) for p in at if isinstance(p, str)]
     label = trace.get("label") if isinstance(trace.get("label"), str) and trace.get("label") != "restricted" else ""
+    label = model.value_words(label) or label  # a total labelled by its key (fuel_combustion): in words
     return " › ".join(words) + (f" — {label}" if label and words else label) if words or label else "—"
 
 

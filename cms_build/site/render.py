@@ -113,6 +113,8 @@ class RecordRenderer:
             if _quantity_like(value):
                 amount = value.get("value")
                 unit = value.get("unit", value.get("currency", ""))
+                if isinstance(amount, (int, float)) and not isinstance(amount, bool):  # the site's one number format
+                    return md(fmt_value(amount, unit))
                 return join([self.inline(path + ("value",), amount, depth + 1), md(unit)], " ")
             parts = [Md(f"{md(m.label(rec.kind, path + (k,)))}: ") + self.inline(path + (k,), v, depth + 1)
                      for k, v in value.items()]
@@ -281,7 +283,7 @@ class TraceRenderer:
         by_label = {str(s.get("label")): (n, i) for s, n, i in zip(steps, numbers, step_ids) if s.get("label")}
         heading = "#" * min(level, 6)
         label = trace.get("label") or trace.get("formula") or ""
-        title = md(t["restricted"] if label == RESTRICTED else label)
+        title = md(t["restricted"] if label == RESTRICTED else (self.m.value_words(label) or label))
         numbered = f"{md(number)} " if number else ""
         lines.append(f"{heading} {numbered}{title} {{#{ident}}}")
         lines.append("")

@@ -131,7 +131,9 @@ def test_a_reported_inventory_shows_reported_against_recomputed(example_sites):
     # recomputed 2025 = the six activity records 530.9485 + 12,243.066 + 2,750,139.9585
     # + 2,879,362.5573 + 2,501.3358 + 301,054.1752 = 5,945,832.0413 tCO2e;
     # ΔE = 5,945,832 − 5,945,832.0413 = −0.0413 → −0.04 tCO2e, all three in tCO2e, two decimals
-    section = _results_section(_page(example_sites["internal"], "records/reported_inventory/RI-2025.html"))
+    page = _page(example_sites["internal"], "records/reported_inventory/RI-2025.html")
+    assert "<td>5,945,832.00 tCO2</td>" in page  # the record's own field, in its unit, in the site's number format
+    section = _results_section(page)
     assert "报送量与重算量之差 reported minus recomputed" in section
     assert "= -0.04 tCO2e" in section
     assert re.search(r"E_rep\s*报送排放总量 reported total \(as reported: 5945832 tCO2\)\s*5,945,832.00\s*tCO2e", section)
