@@ -96,10 +96,18 @@ def findings_table(model, rows, L, with_record: bool = True) -> Md:
                  md(", ".join(map(str, _get(f, "clauses", ()) or ())))]
         if with_record:
             cells.append(record_cell(model, f, L))
-        cells += [md(_get(f, "line")), finding_text(f)]
+        cells += [line_cell(model, f, L), finding_text(f)]
         out.append(cells)
     align = ["left", "left", "left", *(["left"] if with_record else []), "right", "left"]
     return table(headers, out, align)
+
+
+def line_cell(model, f, L) -> Md:
+    """A finding's line, linked to that line of the record's source view where the build has one."""
+    line, file = _get(f, "line"), _get(f, "file")
+    rid = _get(f, "record") or (model.by_rel[file].id if file in model.by_rel else None)
+    target = model.cited_line(rid, file, line) if rid else None
+    return L.to(target[0], str(line), target[1]) if target else md(line)
 
 
 def finding_text(f) -> Md:

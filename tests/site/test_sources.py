@@ -91,6 +91,11 @@ def test_source_views_and_confidential_fields(org, tmp_path):
     internal = build(root, tmp_path / "internal")
     page = (internal.out / "sources" / "organization" / "ORG-1.html").read_text(encoding="utf-8")
     assert MARKER_FIELD in page  # internal shows everything, as it is
+    # a finding's line links to its line too: site.review-due is at POL-1's statement
+    lines = (root / "policy" / "POL-1.yaml").read_text(encoding="utf-8").splitlines()
+    n = next(i for i, text in enumerate(lines, start=1) if text.startswith("statement:"))
+    record = (internal.out / "records" / "policy" / "POL-1.html").read_text(encoding="utf-8")
+    assert f'<a href="../../sources/policy/POL-1.html#L{n}">{n}</a>' in record
     public = build(root, tmp_path / "public", profile="public")
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in public.out.rglob("*") if p.is_file()]
     assert not (public.out / "sources").exists()
