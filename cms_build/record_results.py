@@ -85,26 +85,6 @@ class RecordResults:
         return bool(self.status or self.entries or self.figures)
 
 
-def rests_on(trace: dict, record_id: str, depth: int = 0) -> bool:
-    """An input of the trace or of one of its steps takes a value from the record."""
-    if depth > MAX_DEPTH or not isinstance(trace, dict):
-        return False
-    for i in trace.get("inputs") or []:
-        src = i.get("source") if isinstance(i, dict) else None
-        if isinstance(src, dict) and src.get("record") == record_id:
-            return True
-    return any(rests_on(s, record_id, depth + 1) for s in trace.get("steps") or [])
-
-
-def _is_about(node: dict, path: tuple, record_id: str) -> bool:
-    if not path:
-        return False
-    if path[-1] == record_id:  # filed under its id
-        return True
-    return (node.get("record") == record_id and not is_source(node)
-            and path[-1] not in SOURCE_FIELDS)
-
-
 def _scalar(value) -> bool:
     return value is None or isinstance(value, (str, int, bool))
 
@@ -159,35 +139,78 @@ def _steps(trace: dict, depth: int = 0):
             yield from _steps(s, depth + 1)
 
 
-def record_results(results: dict, statuses: dict | None, record_id: str) -> RecordResults:
-    """Everything computed from the record, in the order of the results (deterministic)."""
-    status = (statuses or {}).get(record_id) if isinstance(statuses, dict) else None
-    out = RecordResults(record_id, status=status if isinstance(status, dict) else None)
+def cited(trace: dict, depth: int = 0) -> set:
+    """The records the inputs of a trace and of its steps take values from."""
+    if depth > MAX_DEPTH or not isinstance(trace, dict):
+        return set()
+    out = {i["source"]["record"] for i in trace.get("inputs") or []
+           if isinstance(i, dict) and isinstance(i.get("source"), dict) and isinstance(i["source"].get("record"), str)}
+    for s in trace.get("steps") or []:
+        out |= cited(s, depth + 1)
+    return out
 
-    def walk(node, computation: str, path: tuple, depth: int) -> None:
+
+def _about_ids(node: dict, path: tuple, ids) -> set:
+    """The records (of `ids`) a mapping of the results is about: the one it names as its
+    ``record``, the one it is filed under."""
+    if not path or path[-1] in SOURCE_FIELDS:
+        return set()
+    out = {path[-1]} if isinstance(path[-1], str) and path[-1] in ids else set()
+    named = node.get("record")
+    if isinstance(named, str) and named in ids and not is_source(node):
+        out.add(named)
+    return out
+
+
+def results_index(results: dict, statuses: dict | None, ids) -> dict[str, RecordResults]:
+    """What was computed from each record of `ids`, in one walk of the results (in their order,
+    so deterministic): record id -> RecordResults (records nothing was computed from are absent)."""
+    ids = set(ids)
+    statuses = statuses if isinstance(statuses, dict) else {}
+    out: dict[str, RecordResults] = {}
+
+    def get(rid: str) -> RecordResults:
+        if rid not in out:
+            status = statuses.get(rid)
+            out[rid] = RecordResults(rid, status=status if isinstance(status, dict) else None)
+        return out[rid]
+
+    def walk(node, computation: str, path: tuple, depth: int, excluded: frozenset) -> None:
         if depth > MAX_DEPTH:
             return
         if isinstance(node, dict):
-            if _is_about(node, path, record_id):
-                out.entries.append(_entry(computation, path, node, out.status))
-                return  # its own figures are the entry's, not figures resting on it
+            about = _about_ids(node, path, ids) - excluded
+            for rid in sorted(about):
+                rr = get(rid)
+                rr.entries.append(_entry(computation, path, node, rr.status))
             if is_trace(node):
-                if rests_on(node, record_id):
-                    if len(out.figures) < MAX_FIGURES:
-                        out.figures.append(Figure(computation, path, node))
+                for rid in sorted((cited(node) & ids) - excluded - about):
+                    rr = get(rid)
+                    if len(rr.figures) < MAX_FIGURES:
+                        rr.figures.append(Figure(computation, path, node))
                     else:
-                        out.more += 1
-                return
+                        rr.more += 1
+                return  # its steps are part of it
+            inner = excluded | about  # inside an entry about X, X's figures are the entry's
             for k, v in node.items():
                 if k not in SOURCE_FIELDS:
-                    walk(v, computation, path + (k,), depth + 1)
+                    walk(v, computation, path + (k,), depth + 1, inner)
         elif isinstance(node, list):
             for n, v in enumerate(node):
-                walk(v, computation, path + (n,), depth + 1)
+                walk(v, computation, path + (n,), depth + 1, excluded)
 
     for computation, value in (results or {}).items():
-        walk(value, str(computation), (), 0)
+        walk(value, str(computation), (), 0, frozenset())
+    for rid, status in statuses.items():  # a derived status alone (a corrective action's) is shown too
+        if rid in ids and isinstance(status, dict):
+            get(rid)
     return out
+
+
+def record_results(results: dict, statuses: dict | None, record_id: str) -> RecordResults:
+    """Everything computed from one record (results_index for that record alone)."""
+    found = results_index(results, statuses, {record_id}).get(record_id)
+    return found if found is not None else RecordResults(record_id)
 
 
 # -- as text, for `cms show` -------------------------------------------------------------------

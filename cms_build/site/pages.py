@@ -22,7 +22,7 @@ from ..schemas import values_at
 from . import urls
 from .escape import Md, join, md
 from .model import SEVERITY_ORDER, SUBSYSTEMS
-from ..record_results import record_results
+from ..record_results import RecordResults, results_index
 from .render import RecordRenderer, ResultRenderer, TraceRenderer, badge, restricted, result_key, status_badge, status_banner
 
 _ALIGN = {"left": "---", "right": "--:", "center": ":-:"}
@@ -171,6 +171,7 @@ class Pages:
         self.written: list[str] = []
         self.matrix = model.hider(conformity_matrix(model.result, model.view))
         self.clause_anchors: set[str] = set()
+        self._results_index: dict | None = None  # record id -> what was computed from it (record_results)
         if self.matrix:
             self.clause_anchors = {str(c.get("number")) for c in self.matrix.get("clauses", [])}
 
@@ -290,7 +291,9 @@ class Pages:
         finds it in the results this profile publishes: its derived status, each entry about
         it (details, figures and their traces), then the figures that rest on it."""
         m, t = self.m, self.t
-        rr = record_results(m.results, m.statuses, record.id)
+        if self._results_index is None:  # one walk of the results for every record page
+            self._results_index = results_index(m.results, m.statuses, m.by_id)
+        rr = self._results_index.get(record.id) or RecordResults(record.id)
         if not rr:
             return Md("")
         out: list[str] = []

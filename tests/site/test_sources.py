@@ -200,3 +200,10 @@ def test_figures_resting_on_a_record_are_found_generically(example_result):
     px = record_results(res, st, "PX-CEA-2025-2026")
     assert px.entries == [] and "assets.compliance.ETS-2025.value" in {f.where for f in px.figures}
     assert not record_results(res, st, "MI-BJ1-BS-1")
+    # the site's one walk for every record finds for each what the walk for that record finds
+    from cms_build.record_results import results_index
+    index = results_index(res, st, example_result.index.by_id)
+    for rid in ("AD-2025-BJ2-GAS", "RI-2025", "NCL-HQ-2025", "CF-HQ-2025", "SRC-BJ2-GAS", "PX-CEA-2025-2026"):
+        one = record_results(res, st, rid)
+        assert ([e.where for e in index[rid].entries], [f.where for f in index[rid].figures]) == \
+            ([e.where for e in one.entries], [f.where for f in one.figures]), rid
