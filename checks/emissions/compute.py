@@ -11,7 +11,8 @@ checks.emissions.indicators. It leaves in ctx.results["emissions"]:
       "years": {"2024": <year>, ...},        # see checks/emissions/inventory.py for <year>; plus
                                              #   "changes":  year_changes() vs the previous year
                                              #   "reported": {"record", "value", "unit": "tCO2e",
-                                             #                "difference", "difference_pct"} | None
+                                             #                "difference", "difference_pct",
+                                             #                "comparison": Traced ΔE = E_rep − E_calc} | None
                                              #   "verified": {"record", "value", "unit": "tCO2e",
                                              #                "opinion", "date"} | None
       "not_computed": ["AD-..."],            # activity records whose inputs could not be computed
@@ -42,7 +43,8 @@ from cms_build.api import dates, units
 from cms_build.api import computation
 from . import indicators as ic
 from .lines import CalcError, compute_line
-from .inventory import (ETS_POWER_CATEGORIES, Entry, ProductRow, change_pct, ets_inventory, year_changes,
+from .inventory import (ETS_POWER_CATEGORIES, Entry, ProductRow, change_pct, ets_inventory,
+                        reported_vs_recomputed, year_changes,
                                       year_inventory)
 from cms_build.api import Input, Traced, record_source
 
@@ -166,8 +168,12 @@ def _reported(ctx, years: dict) -> None:
                                  hint="give it in tCO2 or tCO2e"))
             continue
         computed = inv["total"]["value"]
+        stated = f"{tot.get('value')} {tot.get('unit')}" if tot.get("unit") != "tCO2e" else ""
         inv["reported"] = {"record": rec.id, "value": value, "unit": "tCO2e", "difference": value - computed,
-                           "difference_pct": change_pct(computed, value)}
+                           "difference_pct": change_pct(computed, value),
+                           # the same figures as one trace, read on the record's page and by cms show
+                           "comparison": reported_vs_recomputed(value, record_source(rec, ("total", "value")),
+                                                                inv["total"], stated)}
 
 
 def _in_ets(src) -> tuple[bool, str]:

@@ -37,6 +37,7 @@ A Traced is ``cms_build.trace.Traced.as_dict()``: value, unit, label, formula, m
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -205,6 +206,27 @@ def change_pct(previous: float | None, current: float | None) -> float | None:
     if previous is None or current is None or previous == 0:
         return None
     return (current - previous) / abs(previous) * 100.0
+
+
+def reported_vs_recomputed(reported: float, source: dict, recomputed: dict, as_reported: str = "") -> dict:
+    """A.9.1.1 a): the reported total against the total recomputed from the records, as one
+    trace (a Traced dict): ΔE = E_rep − E_calc, both in tCO2e, the recomputed total as its step.
+
+    `source` is where the reported figure was read (the reported_inventory's total), and
+    `as_reported` the figure as the record states it when its unit differs ("5945832 tCO2")."""
+    computed = float(recomputed.get("value") or 0.0)
+    label = str(recomputed.get("label") or "E_calc")
+    t = Traced(reported - computed, "tCO2e", label="报送量与重算量之差 reported minus recomputed",
+               formula="ΔE = E_rep − E_calc")
+    t.add("E_rep", "报送排放总量 reported total", reported, "tCO2e", source,
+          note=f"as reported: {as_reported}" if as_reported else "")
+    t.add("E_calc", "按记录重算的排放总量 recomputed total", computed, "tCO2e", {"step": label})
+    pct = change_pct(computed, reported)
+    t.notes.append(f"ΔE = {reported:.10g} − {computed:.10g} = {reported - computed:.10g} tCO2e"
+                   + (f" ({pct:+.6f} % of E_calc)" if pct is not None else ""))
+    out = t.as_dict()
+    out["steps"] = [copy.deepcopy(recomputed)]  # the recomputed total with its inputs, one per activity record
+    return out
 
 
 def year_changes(prev: dict | None, cur: dict) -> dict:

@@ -189,6 +189,8 @@ class EmissionsReported(ResultModel):
     unit: str | None
     difference: Number | None
     difference_pct: Number | None
+    # the same figures as one trace (inventory.reported_vs_recomputed), for the record's page
+    comparison: TracedValue | None = None
 
 
 class EmissionsVerified(ResultModel):

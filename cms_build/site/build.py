@@ -214,6 +214,8 @@ def _build_locked(root, result, profile, out, work, language, log, started, timi
     dirs = site_dirs(root)
     model = SiteModel(result, profile, lang, history, dirs)
     model.collect_attachments()
+    model.collect_tables()  # published CSVs as pages with row anchors (issue 17 item 8)
+    model.collect_sources()  # the records' YAML with line anchors: internal builds only
     env = environment([d / "templates" for d in dirs if (d / "templates").is_dir()], model)
     pages = Pages(model, env, docs)
     warnings: list[str] = []
@@ -255,6 +257,8 @@ def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], wa
         warnings.extend(failed)
     for record in model.records:
         pages.record(record)
+    pages.sources()
+    pages.tables()
     for kind in kinds:
         pages.kind(kind)
     pages.records_index(kinds)
@@ -298,7 +302,7 @@ def write_config(work: Path, docs: Path, model: SiteModel, nav: list, out: Path)
     # a domain page's folder (site/registry.py) holds its detail pages, outside the nav
     domains = [f"/{p.id}/{x}" for p in getattr(model.result, "pages", ()) or () for x in ("*/", "*.md")]
     config["not_in_nav"] = "\n".join(["/records/*/", "/records/*.md", "/computations/*.md", *domains,
-                                      "/files/", "/data/", "/findings/*.md", "/matrix/"])
+                                      "/files/", "/data/", "/findings/*.md", "/matrix/", "/sources/", "/tables/"])
     url = ((model.settings.data.get("site") or {}).get("urls") or {}).get(model.profile)
     if isinstance(url, str):  # cms.yaml site.urls.<profile>: the sitemap's and canonical links' base
         config["site_url"] = url

@@ -7,19 +7,23 @@ computed results. The raw result is used only for the schemas (labels) and the i
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from ..paths import bundled, read_repo_bytes
+from ..paths import UnsafeFile, bundled, read_repo_bytes
 from ..publish import RESTRICTED, View
 from ..schemas import SCHEMA_BASE, enum_title, values_at
 from . import urls
 from .history import History
 
 SUBSYSTEMS = ("common", "A", "B", "C", "D")
+# The line breaks PyYAML counts (its marks give the lines a trace cites): \r\n once, then each of these.
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+TABLE_ROWS_PER_PAGE = 500
 SEVERITY_ORDER = ("error", "warning", "info")
 # Attachments keep their type only when the browser cannot run them as a page or script.
 SAFE_EXTENSIONS = {"pdf", "png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "csv", "tsv", "txt",
@@ -77,6 +81,9 @@ class SiteModel:
         self.attachments: dict[tuple, str] = {}  # (record id, path tuple) -> docs path
         self.attachment_sources: dict = {}  # docs path -> publish.Attachment to copy (or to cut to its columns)
         self.withheld_files: dict[tuple, str] = {}  # (record id, path tuple) -> why this profile does not publish it
+        self.sources: dict[str, dict] = {}  # record id -> its source view: {"page", "rel", "lines"} (internal only)
+        self.tables: dict[str, dict] = {}  # attachment target -> its table page (a published CSV, row anchors)
+        self._table_of: dict[tuple, str] = {}  # (record id, file rel) and (None, file rel) -> attachment target
 
     # -- labels -------------------------------------------------------------------------
     def kind_title(self, kind: str) -> str:
@@ -186,6 +193,85 @@ class SiteModel:
                 target = f"files/{record.id}/{n}.{ext}"
                 self.attachments[(record.id, a.path)] = target
                 self.attachment_sources[target] = a
+
+    def collect_sources(self) -> None:
+        """The YAML of every record, for its source view (issue 17 item 8): internal builds only.
+
+        The public edition publishes a record field by field through the View; its file would
+        publish every field, key and comment at once, and a projection of the published fields
+        would not have the lines a trace cites. So a public build has no source view, and its
+        traces cite a record's file:line as text beside the link to the record's page."""
+        if self.public:
+            return
+        root = self.result.root
+        limit = self.settings.get("limits.max_file_bytes")
+        for r in self.records:
+            try:  # through cms_build.paths, bounded as the engine read it
+                raw = read_repo_bytes(root, r.path, limit)
+            except UnsafeFile:
+                continue  # changed since the run into something not to read: no source view, no link
+            text = raw.decode("utf-8", "replace").lstrip("\ufeff")
+            lines = _LINE_BREAK.split(text)
+            if lines and lines[-1] == "":
+                lines.pop()
+            self.sources[r.id] = {"page": urls.source_page(r.kind, r.id), "rel": r.rel, "lines": lines}
+
+    def collect_tables(self) -> None:
+        """Each published CSV attachment as a page of rows, each row anchored by its line in the
+        file (the line a trace cites), with the columns this profile publishes (publish.View:
+        a "table" attachment keeps only its allowed columns, as the CSV the site copies)."""
+        from ..csvfile import TableProblem, read_csv, table_limits
+        root = Path(self.result.root).resolve()
+        limits = table_limits(self.settings.get)
+        for target, a in sorted(self.attachment_sources.items()):
+            if a.file is None or a.file.suffix.lower() != ".csv":
+                continue
+            try:
+                rel = Path(a.file).resolve().relative_to(root).as_posix()
+            except ValueError:
+                continue
+            problem, rows = "", []
+            try:
+                rows = list(read_csv(root, a.file, rel, limits))
+            except TableProblem as exc:  # the rule that reads the table reports it as a finding too
+                problem, rows = f"{exc.file}:{exc.line}: {exc.message}", []
+            header = rows[0][1] if rows else []
+            keep = list(range(len(header))) if a.publish == "copy" else [header.index(c) for c in a.columns
+                                                                          if c in header]
+            body = [(line, [cells[i] if i < len(cells) else "" for i in keep]) for line, cells in rows[1:]]
+            base = urls.table_page(a.record, int(Path(target).stem) if Path(target).stem.isdigit() else 0)
+            chunks = [body[i:i + TABLE_ROWS_PER_PAGE] for i in range(0, len(body), TABLE_ROWS_PER_PAGE)] or [[]]
+            line_page = {}
+            for n, chunk in enumerate(chunks, start=1):
+                for line, _ in chunk:
+                    line_page[line] = urls.numbered(base, n)
+            kind = self.by_id[a.record].kind
+            rows_of = self.field_schema(kind, a.path).get("x-rows")  # the array property whose items are its rows
+            row_base = a.path[:-1] + (rows_of, 0) if isinstance(rows_of, str) else None
+            self.tables[target] = {"page": base, "record": a.record, "rel": rel, "file": target, "kind": kind,
+                                   "row_base": row_base,
+                                   "header": [header[i] for i in keep], "chunks": chunks, "line_page": line_page,
+                                   "problem": problem}
+            self._table_of.setdefault((a.record, rel), target)
+            self._table_of.setdefault((None, rel), target)
+
+    def table_of(self, record_id, path: tuple) -> dict | None:
+        """The table page of a record's attachment at a field path, or None."""
+        target = self.attachments.get((record_id, path))
+        return self.tables.get(target) if target else None
+
+    def cited_line(self, record_id, file, line) -> tuple[str, str] | None:
+        """(page, anchor) for a file:line a trace cites: the line of the record's YAML in its
+        source view, or the row of its attached table; None when this build shows neither
+        (a public build, an unpublished table, a line the file does not have)."""
+        if not isinstance(line, int) or isinstance(line, bool) or line < 1 or not isinstance(file, str):
+            return None
+        src = self.sources.get(record_id) if isinstance(record_id, str) else None
+        if src is not None and file == src["rel"]:
+            return (src["page"], urls.line_anchor(line)) if line <= len(src["lines"]) else None
+        target = self._table_of.get((record_id if isinstance(record_id, str) else None, file))
+        page = self.tables[target]["line_page"].get(line) if target else None
+        return (page, urls.line_anchor(line)) if page else None
 
     # -- settings -------------------------------------------------------------------------
     @property

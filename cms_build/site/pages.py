@@ -22,7 +22,8 @@ from ..schemas import values_at
 from . import urls
 from .escape import Md, join, md
 from .model import SEVERITY_ORDER, SUBSYSTEMS
-from .render import RecordRenderer, ResultRenderer, badge, restricted, status_banner
+from ..record_results import RecordResults, results_index
+from .render import RecordRenderer, ResultRenderer, TraceRenderer, badge, restricted, result_key, status_badge, status_banner
 
 _ALIGN = {"left": "---", "right": "--:", "center": ":-:"}
 # Long lists are split over pages, and the matrix shows the first items of each clause and
@@ -91,10 +92,18 @@ def findings_table(model, rows, L, with_record: bool = True) -> Md:
                  md(", ".join(map(str, _get(f, "clauses", ()) or ())))]
         if with_record:
             cells.append(record_cell(model, f, L))
-        cells += [md(_get(f, "line")), finding_text(f)]
+        cells += [line_cell(model, f, L), finding_text(f)]
         out.append(cells)
     align = ["left", "left", "left", *(["left"] if with_record else []), "right", "left"]
     return table(headers, out, align)
+
+
+def line_cell(model, f, L) -> Md:
+    """A finding's line, linked to that line of the record's source view where the build has one."""
+    line, file = _get(f, "line"), _get(f, "file")
+    rid = _get(f, "record") or (model.by_rel[file].id if file in model.by_rel else None)
+    target = model.cited_line(rid, file, line) if rid else None
+    return L.to(target[0], str(line), target[1]) if target else md(line)
 
 
 def finding_text(f) -> Md:
@@ -161,6 +170,7 @@ class Pages:
         self.result_pages: dict[str, tuple[str, str]] = {}
         self.matrix = model.hider(conformity_matrix(model.result, model.view))
         self.clause_anchors: set[str] = set()
+        self._results_index: dict | None = None  # record id -> what was computed from it (record_results)
         if self.matrix:
             self.clause_anchors = {str(c.get("number")) for c in self.matrix.get("clauses", [])}
 
@@ -231,7 +241,8 @@ class Pages:
             elif key == "clause" and isinstance(data[key], (str, int, float)):
                 value = self.clause_links([str(data[key])], L)
             meta.append((rr.field_label((key,)), value))
-        meta.append((md(t["file"]), md(record.rel)))
+        source = m.sources.get(record.id)  # the YAML with line anchors (internal builds only)
+        meta.append((md(t["file"]), L.to(source["page"], record.rel) if source else md(record.rel)))
         blocks = rr.blocks(data, NOT_CONTENT)
         attachments = []
         if isinstance(data.get("attachments"), list):
@@ -263,7 +274,8 @@ class Pages:
         history_rows, history_message, headers = self.history(record)
         notes = data.get("notes")
         derived = m.statuses.get(record.id)  # a claim, target, obligation ... says where it stands first
-        self.render("record.md.j2", rel, L=L, invalid=not record.valid, title=f"{record.id} {record.title}"
+        results = self.record_results(record, rel, L)
+        self.render("record.md.j2", rel, L=L, invalid=not record.valid, results=results, title=f"{record.id} {record.title}"
                     if record.title != record.id else record.id,
                     badges=join([join(badges, " "), status_banner(t, derived)], "\n\n") if derived else join(badges, " "),
                     meta=meta, blocks=blocks,
@@ -272,6 +284,116 @@ class Pages:
                     refs_out=refs_out, refs_in=refs_in, computed=join(computed, " · "), findings=m.findings_by_record.get(record.id, []),
                     history_rows=history_rows, history_message=history_message, history_headers=headers,
                     history_note=md(t["history_note"] + (" " + t["history_public_note"] if m.public else "")))
+
+    def record_results(self, record, rel: str, L) -> Md:
+        """What was computed from the record (issue 17 item 5), as cms_build/record_results
+        finds it in the results this profile publishes: its derived status, each entry about
+        it (details, figures and their traces), then the figures that rest on it."""
+        m, t = self.m, self.t
+        if self._results_index is None:  # one walk of the results for every record page
+            self._results_index = results_index(m.results, m.statuses, m.by_id)
+        rr = self._results_index.get(record.id) or RecordResults(record.id)
+        if not rr:
+            return Md("")
+        out: list[str] = []
+        cells = ResultRenderer(m, rel, "rr")
+        traces = TraceRenderer(m, rel, "rr")
+        titles = {c.id: title_in(c.title, m.lang) for c in m.result.computations}
+
+        def where(computation: str, path: tuple) -> Md:
+            words = [md(result_key(m, p)) if isinstance(p, str) else md(f"#{p + 1}") for p in path]
+            return join([L.to(urls.computation_page(computation), titles.get(computation, computation)), *words], " › ")
+
+        s = rr.status
+        if s:
+            rows = [(md(t["status"]), join([status_badge(t, s), md(s.get("reason") or "")], " "))]
+            if "grade" in s:
+                rows.append((md(t["grade"]), md(s.get("grade") or t["none"])))
+                rows.append((md(t["computed_grade"]), md(s.get("computed_grade") or t["none"])))
+            out += [str(table([t["field"], t["value"]], rows)), ""]
+        for e in rr.entries:
+            out += [f"### {where(e.computation, e.path)}", ""]
+            if e.details:
+                rows = [(md(" › ".join(result_key(m, p) for p in at if isinstance(p, str))),
+                         join([cells.cell(v) for v in value], ", ") if isinstance(value, list) else cells.cell(value))
+                        for at, value in e.details]
+                out += [str(table([t["field"], t["value"]], rows)), ""]
+            body: list[str] = []
+            for at, tr in e.roots:  # each calculation once: a figure that is a step of another is shown in it
+                body += traces.render(tr, level=4, ident=traces.unique("fig", *e.path, *at))
+            rows = []
+            for at, tr in e.figures:
+                ident = next((i for x, i in traces.rendered if x is tr), None) or \
+                    next((i for x, i in traces.rendered if x == tr), "")
+                label = _figure_label(m, at, tr)
+                rows.append((L.to(rel, label, ident) if ident else md(label), traces.value(tr.get("value"), tr.get("unit", "")),
+                             md(tr.get("formula", ""))))
+            if rows:
+                out += [str(table([t["record_figure"], t["value"], t["trace_formula"]], rows, ["left", "right", "left"])), ""]
+            out += body
+        if rr.figures:
+            rows = [(where(f.computation, f.path), md(m.value_words(f.trace.get("label")) or f.trace.get("label") or ""),
+                     traces.value(f.trace.get("value"), f.trace.get("unit", ""))) for f in rr.figures]
+            if rr.more:
+                rows.append((md(f"+{rr.more}"), md(""), md("")))
+            out += [f"### {md(t['record_figures_from'])}", "", str(table([t["record_where"], t["trace_name"], t["value"]],
+                                                                             rows, ["left", "left", "right"])), ""]
+        return Md("\n".join(out))
+
+    def sources(self) -> None:
+        """The source view of each record (internal builds only, model.collect_sources): its
+        YAML, every line escaped as HTML text and anchored L1, L2 ..., the anchor a trace's
+        file:line links to."""
+        import html as _html
+        from .. import invisible
+        m, t = self.m, self.t
+        for rid, src in sorted(m.sources.items()):
+            record = m.by_id[rid]
+            L = urls.Linker(src["page"])
+            lines = []
+            for n, line in enumerate(src["lines"], start=1):
+                a = urls.line_anchor(n)
+                text = "".join(ch for ch in line if ch == "\t" or not (ord(ch) < 32 or 127 <= ord(ch) < 160))
+                lines.append(f'<span class="cms-src-line" id="{a}"><a class="cms-src-no" href="#{a}">{n}</a>'
+                             f'{_html.escape(invisible.visible(text), quote=True)}</span>')
+            code = Md('<div class="cms-source"><pre><code>' + "\n".join(lines) + "</code></pre></div>")
+            self.render("source.md.j2", src["page"], L=L, title=f"{record.rel}", code=code,
+                        record=L.to(m.page_of(rid), f"{rid} {record.title}" if record.title != rid else rid),
+                        note=md(t["source_note"]))
+
+    def tables(self) -> None:
+        """Each published CSV attachment as pages of rows, each row anchored by its line in the
+        file (model.collect_tables), the columns as this profile publishes them."""
+        m, t = self.m, self.t
+        for target, tab in sorted(m.tables.items()):
+            chunks = tab["chunks"]
+            record = m.by_id[tab["record"]]
+            for n, chunk in enumerate(chunks, start=1):
+                here = urls.numbered(tab["page"], n)
+                L = urls.Linker(here)
+                pager = []
+                if len(chunks) > 1:
+                    pager.append(md(f"{t['page']} {n}/{len(chunks)}"))
+                    if n > 1:
+                        pager.append(L.to(urls.numbered(tab["page"], n - 1), t["prev_page"]))
+                    if n < len(chunks):
+                        pager.append(L.to(urls.numbered(tab["page"], n + 1), t["next_page"]))
+                rows = [[Md(f'<span class="cms-row" id="{urls.line_anchor(line)}">{int(line)}</span>'),
+                         *(self.table_cell(tab, column, value) for column, value in zip(tab["header"], cells))]
+                        for line, cells in chunk]
+                self.render("table.md.j2", here, L=L, title=tab["rel"], headers=[t["line"], *tab["header"]], rows=rows,
+                            record=L.to(m.page_of(record.id), f"{record.id} {record.title}" if record.title != record.id
+                                        else record.id),
+                            download=L.to(tab["file"], t["table_download"]), pager=join(pager, " · "),
+                            problem=md(tab["problem"]))
+
+    def table_cell(self, tab: dict, column: str, value: str) -> Md:
+        """A cell as the file has it; an enum value of the row schema (x-rows) also in words
+        (national_ets: 全国碳排放权交易市场), the file's value beside them."""
+        if tab.get("row_base") is None or not value:
+            return md(value)
+        label = self.m.enum_label(tab["kind"], tuple(tab["row_base"]) + (column,), value.strip())
+        return md(value) if label == value.strip() else join([md(label), Md(f"<code>{md(value)}</code>")], " ")
 
     def history(self, record):
         m, t = self.m, self.t
@@ -506,6 +628,14 @@ class Pages:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n",
                         encoding="utf-8")
+
+
+def _figure_label(model, at: tuple, trace: dict) -> str:
+    """A figure of an entry by its place in the entry (balance › emissions), else its label."""
+    words = [result_key(model, p) for p in at if isinstance(p, str)]
+    label = trace.get("label") if isinstance(trace.get("label"), str) and trace.get("label") != "restricted" else ""
+    label = model.value_words(label) or label  # a total labelled by its key (fuel_combustion): in words
+    return " › ".join(words) + (f" — {label}" if label and words else label) if words or label else "—"
 
 
 def _item_counts(counts: dict) -> str:

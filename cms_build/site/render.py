@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from ..publish import RESTRICTED
-from .escape import Md, fmt_number, fmt_value, join, md
+from .escape import Md, fmt_number, fmt_unit, fmt_value, join, md
 from .urls import Linker, anchor
 
 MAX_DEPTH = 8
@@ -45,7 +45,7 @@ def result_key(model, name) -> str:
     return words or (str(name).replace("_", " ") if model.lang == "en" else str(name))
 
 
-_SOURCE_KEYS = {"record", "kind", "path", "file", "line", "col", "csv"}
+_SOURCE_KEYS = {"record", "kind", "path", "file", "line", "col", "csv", "column"}
 
 
 def is_source(value) -> bool:
@@ -83,7 +83,9 @@ class RecordRenderer:
     def file(self, path: tuple, value) -> Md:
         target = self.m.attachments.get((self.record.id, path))
         if target:
-            return self.link.to(target, value)
+            tab = self.m.tables.get(target)  # a CSV: also as a page with a row anchor per line
+            return join([self.link.to(target, value), self.link.to(tab["page"], f"({self.t['table_view']})")], " ") \
+                if tab else self.link.to(target, value)
         if (self.record.id, path) in self.m.withheld_files:  # not published: publish.View.attachments
             return join([md(value), restricted(self.t)], " ")
         return Md(f'{md(value)} <span class="cms-missing">({md(self.t["attachment_missing"])})</span>')
@@ -111,6 +113,8 @@ class RecordRenderer:
             if _quantity_like(value):
                 amount = value.get("value")
                 unit = value.get("unit", value.get("currency", ""))
+                if isinstance(amount, (int, float)) and not isinstance(amount, bool):  # the site's one number format
+                    return md(fmt_value(amount, unit))
                 return join([self.inline(path + ("value",), amount, depth + 1), md(unit)], " ")
             parts = [Md(f"{md(m.label(rec.kind, path + (k,)))}: ") + self.inline(path + (k,), v, depth + 1)
                      for k, v in value.items()]
@@ -193,6 +197,7 @@ class TraceRenderer:
         self.link = Linker(page)
         self.prefix = id_prefix
         self._ids: set = set()
+        self.rendered: list = []  # (trace, its heading's id), in the order written
 
     def unique(self, *parts) -> str:
         base = anchor(self.prefix, *parts)
@@ -210,6 +215,20 @@ class TraceRenderer:
             return join([md(v), md(unit)], " ") if unit else md(v)
         return md(fmt_value(v, unit))  # the site's one number format (escape.fmt_value)
 
+    def number(self, v, unit="") -> tuple[Md, Md]:
+        """A value and its unit for the two columns of an input: the number as escape.fmt_value
+        formats it in that unit (tCO2e with two decimals, a share as a percentage)."""
+        if v is None:
+            return restricted(self.t), md(unit)
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return md(v), md(unit)
+        text, shown = fmt_value(v, unit), fmt_unit(unit)
+        if text.endswith(" %") and not shown.endswith("%"):
+            return md(text), Md("")  # a share shown as a percentage carries its unit
+        if shown and text.endswith(" " + shown):
+            text = text[: -len(shown) - 1]
+        return md(text), md(shown)
+
     def source(self, src) -> Md:
         t = self.t
         if not isinstance(src, dict) or not src:
@@ -219,10 +238,13 @@ class TraceRenderer:
             if rid == RESTRICTED or not self.m.visible(rid):
                 return restricted(t)
             r = self.m.by_id[rid]
-            where = list(dict.fromkeys(str(p) for p in (src.get("path"), f"{src.get('file', r.rel)}:{src.get('line')}"
-                                                        if src.get("line") else None) if p))
-            return join([self.link.to(self.m.page_of(rid), rid), md(" · ".join(map(str, where)))], " ") if where \
-                else self.link.to(self.m.page_of(rid), rid)
+            parts = [self.link.to(self.m.page_of(rid), rid)]
+            cited = f"{src.get('file', r.rel)}:{src.get('line')}" if src.get("line") else ""
+            if src.get("path") and str(src["path"]) != cited:
+                parts.append(md(src["path"]))
+            if cited:
+                parts.append(self.cited(rid, src.get("file", r.rel), src.get("line"), cited, src.get("column")))
+            return join([parts[0], join(parts[1:], " · ")], " ") if len(parts) > 1 else parts[0]
         if "library" in src:
             parts = [md(t["source_library"]), md(src.get("library")), md(src.get("citation", ""))]
             # one neutral line per factor: its source and whether it was checked against the
@@ -235,14 +257,24 @@ class TraceRenderer:
         if "setting" in src:
             return join([md(t["source_setting"]), md(src.get("setting")), md(src.get("citation", ""))], " · ")
         if isinstance(src.get("file"), str):  # a row of an attached table (CSV) with no record named
-            return md(f"{src['file']}:{src['line']}" if src.get("line") else src["file"])
+            if not src.get("line"):
+                return md(src["file"])
+            return self.cited(None, src["file"], src.get("line"), f"{src['file']}:{src['line']}", src.get("column"))
         return md(json.dumps(src, ensure_ascii=False, sort_keys=True, default=str))
+
+    def cited(self, record_id, file, line, text: str, column=None) -> Md:
+        """A file:line a trace cites, linked to the line of the record's source view or to the row
+        of its attached table (issue 17 item 8); as text where this build shows neither."""
+        target = self.m.cited_line(record_id, file, line)
+        shown = self.link.to(target[0], text, target[1]) if target else md(text)
+        return join([shown, md(f"({column})")], " ") if isinstance(column, str) and column else shown
 
     def render(self, trace: dict, level: int = 3, number: str = "", key_path: tuple = (), ident: str = "") -> list[str]:
         """Markdown lines of a trace and its steps; headings go no deeper than h6."""
         t = self.t
         lines: list[str] = []
         ident = ident or (self.unique(*key_path) if key_path else self.unique(number or "root"))
+        self.rendered.append((trace, ident))
         steps = [s for s in trace.get("steps") or [] if isinstance(s, dict)]
         numbers = [f"{number}.{k}" if number else str(k) for k in range(1, len(steps) + 1)]
         step_ids = [self.unique(*(key_path + (str(k),))) if key_path else self.unique(numbers[k - 1])
@@ -251,7 +283,7 @@ class TraceRenderer:
         by_label = {str(s.get("label")): (n, i) for s, n, i in zip(steps, numbers, step_ids) if s.get("label")}
         heading = "#" * min(level, 6)
         label = trace.get("label") or trace.get("formula") or ""
-        title = md(t["restricted"] if label == RESTRICTED else label)
+        title = md(t["restricted"] if label == RESTRICTED else (self.m.value_words(label) or label))
         numbered = f"{md(number)} " if number else ""
         lines.append(f"{heading} {numbered}{title} {{#{ident}}}")
         lines.append("")
@@ -279,8 +311,8 @@ class TraceRenderer:
                     source = self.link.to(self.link.src, f"→ {t['trace_steps']} {n}", target)
                 else:
                     source = self.source(src)
-                lines.append(f"| {md(i.get('symbol', ''))} | {name} | {self.value(i.get('value'))} | "
-                             f"{md(i.get('unit', ''))} | {source} |")
+                number, unit = self.number(i.get("value"), i.get("unit", ""))
+                lines.append(f"| {md(i.get('symbol', ''))} | {name} | {number} | {unit} | {source} |")
             lines.append("")
         notes = [n for n in trace.get("notes") or []]
         for n in notes:

@@ -43,6 +43,21 @@ def record_page(kind: str, record_id: str) -> str:
     return f"records/{safe_name(kind)}/{record_id}.md"
 
 
+def source_page(kind: str, record_id: str) -> str:
+    """The source view of a record: its YAML with line anchors L1, L2 ... (internal builds only)."""
+    return "sources/" + record_page(kind, record_id)[len("records/"):]
+
+
+def table_page(record_id: str, n: int) -> str:
+    """The n-th attached table of a record as a page, one row anchor per line of the file (L2 ...)."""
+    return f"tables/{record_page('t', record_id)[len('records/t/'):-3]}/{int(n)}.md"
+
+
+def line_anchor(line) -> str:
+    """The anchor of a line of a source view or a row of a table page: 'L37'."""
+    return f"L{int(line)}"
+
+
 def rule_page(rule: str) -> str:
     return f"findings/{safe_name(rule)}.md"
 

@@ -238,9 +238,11 @@ def test_show_prints_the_records_computed_figures_and_their_trace():
     computed = out.split("computed from it", 1)[1]
     entry = run(root, __import__("datetime").date(2026, 6, 30)).results["emissions"]["years"]["2025"]["entries"][
         "AD-2025-BJ1-U1-COAL"]["total"]
-    assert f"emissions.years.2025.entries.AD-2025-BJ1-U1-COAL.total: {entry['value']} tCO2e" in computed
-    assert "E = AD × EF × GWP" in computed
-    assert "activity/2025/AD-2025-BJ1-U1-COAL.yaml:27) <- this record" in computed
+    # issue 17 item 5: the figures in the site's number format (escape.fmt_value: tCO2e with two decimals)
+    assert f"emissions.years.2025.entries.AD-2025-BJ1-U1-COAL.total: {entry['value']:,.2f} tCO2e" in out
+    assert "E = AD × EF × GWP" in out
+    assert "activity/2025/AD-2025-BJ1-U1-COAL.yaml:27) <- this record" in out
+    assert "emissions.years.2025.total: " in computed  # the inventory total it enters
 
 
 def test_no_color_and_force_color(tmp_path):

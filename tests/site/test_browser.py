@@ -348,3 +348,20 @@ def test_a_claim_lists_the_credits_retired_for_it(page):
     text = page.locator("article").inner_text()
     assert "OC-2025-FS" in text and "OC-2025-WIND" in text  # both retire credits for it (records/neutrality/)
     shot(page, "claim")
+
+
+def test_a_trace_citation_opens_the_cited_line_of_the_records_yaml(page):
+    """Issue 17 item 8: one click from a trace's file:line to that line, shown and marked."""
+    open_page(page, "example-internal/emissions/2025.html")
+    link = page.locator("article a[href$='sources/activity_data/AD-2025-BJ2-GAS.html#L37']").first
+    assert link.inner_text() == "activity/2025/AD-2025-BJ2-GAS.yaml:37"
+    link.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("sources/activity_data/AD-2025-BJ2-GAS.html#L37")
+    line = page.locator("#L37")
+    assert line.is_visible() and line.inner_text().endswith("value: 357.8")  # the NCV the trace cites
+    # the :target rule marks it: its background differs from the next line's
+    marked = page.evaluate("[getComputedStyle(document.getElementById('L37')).backgroundColor,"
+                           " getComputedStyle(document.getElementById('L38')).backgroundColor]")
+    assert marked[0] != marked[1]
+    shot(page, "source-view")

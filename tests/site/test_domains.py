@@ -209,8 +209,10 @@ def test_surveillance_page_per_ledger_and_year(org, tmp_path):
     assert "trading.wash-trade" in page and "wash_window_seconds = 60" in page and "trades_with_time: 2" in page
     assert "buy B1 (TRD) and sell S1 (TRD2) of 50000 t" in page
     # the hit is at S1 (TL2, inline) and rests on B1 (TL, a CSV row): both are linked with their line
-    assert '<a href="../records/trade_ledger/TL2.html">TL2</a> trades[0] · trading/TL2.yaml:19' in page
-    assert '<a href="../records/trade_ledger/TL.html">TL</a> trading/data/t.csv:2' in page
+    assert ('<a href="../records/trade_ledger/TL2.html">TL2</a> trades[0] · '
+            '<a href="../sources/trade_ledger/TL2.html#L19">trading/TL2.yaml:19</a>') in page  # one click to the line
+    assert ('<a href="../records/trade_ledger/TL.html">TL</a> '
+            '<a href="../tables/TL/1.html#L2">trading/data/t.csv:2</a>') in page  # the row of the table page
     # item l cannot be checked without organization-defined patterns: it says so
     assert "未能检查" in page and "no organization-defined pattern in trading.conduct_patterns" in page
     # g has no records of its own kind: not passed as clean
