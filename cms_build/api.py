@@ -49,6 +49,7 @@ from .findings import SEVERITIES, Issue, format_path
 from .dates import Deadline, days_after, months_after, on_or_before
 from .records import DONE, INACTIVE, Record, known_by, not_yet, parse_path
 from .errors import CmsProblem
+from .results import JsonValue, Number, ResultModel, Source, StatusReason, TracedValue
 from .site.escape import Md, fmt_value, join, md, text
 from .trace import Input, Traced, library_source, record_source, setting_source
 
@@ -63,6 +64,7 @@ __all__ = [
     "Deadline", "days_after", "months_after", "on_or_before",
     "catalogue", "clause", "normalise_clause",
     "dates", "units", "factors", "csvfile", "invisible", "format_path", "parse_path",
+    "ResultModel", "TracedValue", "Source", "StatusReason", "Number", "JsonValue",
     "Traced", "Input", "record_source", "setting_source", "library_source", "SEVERITIES", "CmsProblem",
 ]
 

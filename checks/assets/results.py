@@ -10,7 +10,7 @@ class's docstring is where it sits in the result (`*` a key of a map, `[]` an it
 """
 from __future__ import annotations
 
-from cms_build.results import Number, ResultModel, Source, StatusReason, TracedValue
+from cms_build.api import Number, ResultModel, Source, StatusReason, TracedValue
 
 from ..emissions.results import EtsSourceComparison
 

@@ -24,9 +24,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from cms_build import dates
+from cms_build.api import dates
 from cms_build.api import check
-from cms_build.records import not_yet
+from cms_build.api import not_yet
 
 ACTIVE = ("approved",)
 REG = "碳排放权交易管理暂行条例 (Order No. 775, 2024) Art. 11"

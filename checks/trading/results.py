@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from cms_build.results import JsonValue, Number, ResultModel, Source
+from cms_build.api import JsonValue, Number, ResultModel, Source
 
 
 class TradingSettings(ResultModel):
