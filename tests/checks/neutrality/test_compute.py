@@ -546,3 +546,20 @@ def test_expired_claim_shows_no_current_grade(org):
     setup(org)
     s = org.run("2027-03-01").statuses["NC-1"]
     assert (s["status"], s["grade"], s["computed_grade"]) == ("expired", None, "Gold")
+
+
+def test_reduction_efficiency_from_the_claims_output(org):
+    """D.6.2 b: with the subject's output in the period stated, the claim's result has the
+    carbon-reduction efficiency, traced to the output's line; without it, none."""
+    setup(org)
+    assert claim_result(org.run("2026-06-30"))["reduction_efficiency"] is None
+    rel = put(org, "neutrality_claim", "NC-1",
+              claim(output={"basis": "service", "quantity": {"value": 8000, "unit": "m2"}, "source": "物业台账"}))
+    result = org.run("2026-06-30")
+    assert neutrality_findings(result) == []
+    eff = claim_result(result)["reduction_efficiency"]
+    # reflected reduction 20 tCO2e (the setup's RA-1), Q = 8000 m2: 20 / 8000 = 0.0025 tCO2e/m2
+    assert eff["value"] == pytest.approx(0.0025) and eff["unit"] == "tCO2e/m2"
+    q = eff["inputs"][2]
+    assert (q["symbol"], q["value"], q["source"]["record"]) == ("Q", 8000, "NC-1")
+    assert q["source"]["line"] == line_of(org, rel, "value: 8000")
