@@ -484,6 +484,10 @@ def test_export_carries_balance_grade_and_status():
     assert c["balance"]["to_offset"]["value"] == pytest.approx(1167.411237, abs=1e-5)
     assert c["grade"]["grade"] == "Silver" and "lowest grade" in c["grade"]["reason"]
     assert c["status"]["status"] == "valid" and c["status"]["days_left"] == 243
+    # D.6.2 b: reflected reductions 131.17 + 68.44 + 17.95 = 217.56 tCO2e over 12 600 m2 served:
+    # 217.56 / 12600 = 0.017266… tCO2e/m2
+    eff = c["reduction_efficiency"]
+    assert eff["value"] == pytest.approx(217.56 / 12600) and eff["unit"] == "tCO2e/m2"
 
 
 # -- statuses follow from the findings (cms_build/statuses.py) -------------------------------------
