@@ -567,3 +567,16 @@ def test_reduction_efficiency_from_the_claims_output(org):
     q = eff["inputs"][2]
     assert (q["symbol"], q["value"], q["source"]["record"]) == ("Q", 8000, "NC-1")
     assert q["source"]["line"] == line_of(org, rel, "value: 8000")
+
+
+def test_reduction_efficiency_on_the_neutrality_page(org, tmp_path):
+    """D.6.2 b is shown beside the share of reductions (D.6.2 a) when the claim states its output."""
+    from cms_build.site.build import build_site
+    setup(org, NC_1=claim(output={"basis": "product", "quantity": {"value": 400, "unit": "t"}}))
+    result = org.run("2026-06-30")
+    work = tmp_path / "work"
+    build_site(org.root, result.as_of, out=tmp_path / "site", work=work, result=result)
+    page = (work / "docs" / "neutrality/index.md").read_text(encoding="utf-8")
+    # 20 tCO2e reflected / 400 t = 0.05 tCO2e/t
+    [row] = [line for line in page.splitlines() if "碳减排效率" in line]
+    assert row == "| 碳减排效率（D.6.2 b） | 0&#46;05 tCO2e/t |"   # the site escapes the dot
