@@ -42,3 +42,18 @@ def test_deadline_still_running_or_absent(org):
     result = org.run("2026-06-30")
     assert not [f for f in result.findings if f.rule == "schema.invalid"]
     assert org.of(result, "trading.exchange-matter-unanswered") == []
+
+
+def test_the_example_records_an_inspection_answered_in_time():
+    """The example's routine inspection (records/trading/EXM-2025-01.yaml) was answered on
+    2025-11-14, before its deadline 2025-11-17: the item B.8.2.3 b is verified by the rule."""
+    import datetime as dt
+
+    from cms_build.engine import run
+    from cms_build.matrix import build_matrix
+    from tests.conftest import EXAMPLE
+    result = run(EXAMPLE, dt.date(2026, 6, 30))
+    assert [f for f in result.findings if f.rule == "trading.exchange-matter-unanswered"] == []
+    row = next(r for r in build_matrix(result)["clauses"] if r["number"] == "B.8.2.3")
+    b = next(i for i in row["provisions"] if i["item"] == "b")
+    assert "trading.exchange-matter-unanswered" in b["rules"] and "EXM-2025-01" in b["records"]
