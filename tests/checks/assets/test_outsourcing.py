@@ -70,3 +70,18 @@ def test_ended_or_not_yet_started_is_not_checked(org):
     # the last day of the outsourcing is still in force
     org.add("assets/OUT-1.yaml", _outsourcing(org, risk_register=None, risks=None, ended_on="2026-06-30"))
     assert len(_run(org)) == 1
+
+
+def test_the_example_outsourcing_is_controlled():
+    """records/assets/OUT-2026-01.yaml names RR-2026 R-08, a risk with treatment actions: no
+    finding, and the item C.6.3.1.2 s2 is verified by the rule with that record."""
+    import datetime as dt
+
+    from cms_build.engine import run
+    from cms_build.matrix import build_matrix
+    from tests.conftest import EXAMPLE
+    result = run(EXAMPLE, dt.date(2026, 6, 30))
+    assert [f for f in result.findings if f.rule == RULE] == []
+    row = next(r for r in build_matrix(result)["clauses"] if r["number"] == "C.6.3.1.2")
+    s2 = next(i for i in row["provisions"] if i["item"] == "s2")
+    assert (s2["status"], s2["rules"]) == ("verified", [RULE]) and "OUT-2026-01" in s2["records"]
