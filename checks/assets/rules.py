@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from cms_build.api import check
+from cms_build.api import DONE, check, dates, known_by
 from ..trading import records as trc
 
 
@@ -224,3 +224,40 @@ def budget_after_year(record, ctx):
                            f"{(day - dt.date(year, 1, 1)).days + 1} day(s) into or after the year they budget",
                            hint=f"prepare the {year} budgets before {year}-01-01 and record the day in budgets.prepared_on; "
                                 "a plan written afterwards is a report, not a budget")
+
+
+@check("assets.outsourcing-risk-uncontrolled", title="外包的碳资产管理活动风险受控 Outsourced asset management activities have their risks controlled",
+       clauses=["C.6.3.1.2 s2"], severity="error", kinds=["outsourced_activity"])
+def outsourcing_risk(record, ctx):
+    """C.6.3.1.2 s2: when carbon asset management activities are outsourced, the system
+    includes the control and management of their risks. An outsourcing in force at the
+    as-of date (started, not ended before it) must name a risk register that is approved
+    (or superseded) and known at the as-of date, and codes of that register's entries;
+    each named entry must exist, be a risk and have treatment actions. A draft register or
+    an entry without actions is not a control."""
+    started, ended = dates.parse(record.get("started_on")), dates.parse(record.get("ended_on"))
+    if started is None or started > ctx.as_of or (ended is not None and ended < ctx.as_of):
+        return
+    what = f"outsourced {record.get('activity')} to {record.get('provider')}"
+    reg_id = record.get("risk_register")
+    reg = ctx.get(reg_id) if isinstance(reg_id, str) else None
+    if reg is None or reg.get("status") not in DONE or not known_by(reg, ctx.as_of):
+        state = "names no risk register" if reg is None else f"names risk register {reg_id}, not approved by {ctx.as_of.isoformat()}"
+        yield record.issue("risk_register" if reg_id else "provider", f"{what} {state}",
+                           hint="register the outsourcing's risks with their controls in an approved risk_register and name it")
+        return
+    codes = record.get("risks") or []
+    if not codes:
+        yield record.issue("risk_register", f"{what} names no risk of {reg_id}",
+                           hint="list under risks the codes of the register's entries that control the outsourcing's risks")
+        return
+    entries = {e.get("code"): e for e in reg.get("entries") or [] if isinstance(e, dict)}
+    for i, code in enumerate(codes):
+        entry = entries.get(code)
+        if entry is None:
+            yield record.issue(f"risks[{i}]", f"{what}: risk {code} is not an entry of {reg_id}",
+                               hint=f"add the risk to {reg_id} or correct the code")
+        elif entry.get("type") != "risk" or not ((entry.get("treatment") or {}).get("actions") or "").strip():
+            why = "is an opportunity" if entry.get("type") != "risk" else "has no treatment actions"
+            yield record.issue(f"risks[{i}]", f"{what}: entry {code} of {reg_id} {why}, so the outsourcing's risk has no control",
+                               hint=f"give {code} in {reg_id} its controls under treatment.actions")

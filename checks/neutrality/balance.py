@@ -345,3 +345,25 @@ def reduction_share(emissions: Traced, counted: list[Traced], reflected: list[Tr
 def covered(surplus: float, tolerance: float = 1e-6) -> bool:
     """Credits cover the balance (floating-point sums are compared with a tiny tolerance)."""
     return surplus >= -tolerance
+
+
+def reduction_efficiency(counted: list[Traced], reflected: list[Traced], output: float, output_unit: str,
+                         output_source: dict | None = None) -> Traced:
+    """Carbon-reduction efficiency (D.6.2 b): the reductions achieved in a period per unit of
+    the product, service or output value of that period.
+
+    efficiency = (Σ counted + Σ reflected) / Q, in tCO2e per unit of Q. Every achieved reduction
+    counts, whether or not the footprint includes it (that choice matters for the balance, not
+    for how much was reduced). Q ≤ 0 gives no efficiency (value None, with a note).
+    """
+    achieved = sum(r.value for r in counted) + sum(r.value for r in reflected)
+    value = achieved / output if output > 0 else None
+    eff = Traced(value, f"{UNIT}/{output_unit}", "碳减排效率 Carbon-reduction efficiency",
+                 "efficiency = (R_in + R_out) / Q", "D.6.2 b")
+    eff.add("R_in", "足迹内已实现减排量 reductions counted inside the footprint", sum(r.value for r in counted), UNIT)
+    eff.add("R_out", "足迹已体现的减排量 reductions the footprint already reflects", sum(r.value for r in reflected), UNIT)
+    eff.add("Q", "同期产出 output in the period", output, output_unit, output_source)
+    eff.steps.extend(list(counted) + list(reflected))
+    if value is None:
+        eff.notes.append("no output in the period: the efficiency is not defined")
+    return eff

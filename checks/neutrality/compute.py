@@ -232,12 +232,26 @@ def _claim(claim, ctx, footprints: dict, s: dict) -> dict:
         "max_last_valid_day": nc.last_valid_day(valid_from, years).isoformat() if valid_from else None,
         "balance": {k: v.as_dict() for k, v in bal.items()}, "covered": nc.covered(bal["surplus"].value),
         "reduction_share": nc.reduction_share(bal["emissions"], reductions, reflected).as_dict(),
+        "reduction_efficiency": _efficiency(claim, reductions, reflected),
         "grade": {**grade.as_dict(), "credits": per_credit}, "offset_kinds": kinds,
         "status": status.as_dict(), "events": [e.as_dict() for e in events],
         "retirements": [{"credit": c.id, "index": i, "date": r.get("date"), "quantity": r.get("quantity_tco2e"),
                          "certificate_ref": r.get("certificate_ref")} for c, i, r in retirements],
         "superseded_by": superseded_by or None,
     }
+
+
+def _efficiency(claim, counted: list, reflected: list) -> dict | None:
+    """D.6.2 b: reductions achieved per unit of the subject's output over the claim's period,
+    when the claim states that output (output.quantity); None when it does not."""
+    out = claim.get("output")
+    q = out.get("quantity") if isinstance(out, dict) else None
+    value = _num(q.get("value")) if isinstance(q, dict) else None
+    if value is None:
+        return None
+    unit = q.get("unit") or ""
+    return nc.reduction_efficiency(counted, reflected, value, unit,
+                                   record_source(claim, ("output", "quantity", "value"))).as_dict()
 
 
 def _serial_uses(ctx) -> list[dict]:

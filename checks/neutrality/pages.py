@@ -113,6 +113,8 @@ class Neutrality:
                 (md(t["offset_kinds"]), md(", ".join(str(self.site.value_words(k) or k) for k in c.get("offset_kinds") or []))),
                 (md(t["covered"]), self.site.num(c.get("covered"))),
                 (md(t["reduction_share"]), self.site.tv(c.get("reduction_share")))]
+        if c.get("reduction_efficiency"):  # D.6.2 b, beside the share of D.6.2 a, when the claim states its output
+            rows.append((md(t["reduction_efficiency"]), self.site.tv(c.get("reduction_efficiency"))))
         for key in ("last_valid_day", "deadline", "days_left", "withdraw_from"):
             if st.get(key) not in (None, ""):
                 rows.append((md(t["claim_status_fields"].get(key, key)), md(st.get(key))))

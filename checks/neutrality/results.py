@@ -129,6 +129,7 @@ class ClaimResult(ResultModel):
     balance: ClaimBalance
     covered: bool | None
     reduction_share: TracedValue
+    reduction_efficiency: TracedValue | None  # D.6.2 b, when the claim states its output
     grade: ClaimGrade
     offset_kinds: list[str | None]
     status: ClaimStatus

@@ -356,3 +356,37 @@ def test_a_reviewer_only_item_is_shown_so_until_records_document_it(org):
     assert row["item_counts"]["reviewer"] == sum(1 for i in row["provisions"] if i["status"] == "reviewer")
     text = render_text(build_matrix(org.run()))
     assert "items v/d/n/r/m" in text
+
+
+# Issue 21's "items only listed" and the items given rules there: each must have a home of its
+# own, not merely a kind whose schema cites the bare clause (such a kind records the clause as
+# a whole, not the item). A clause number alone stands for all its items.
+ISSUE_21_ITEMS = ["4.2", "5.1 g", "5.1 j", "5.1 k", "5.1 n", "6.4.2 c", "6.4.2 e", "6.5.1.2 f", "6.5.2", "7.3.1",
+                  "8.2.1 b", "8.2.3 b", "8.2.3 c", "8.2.3 d", "9.1.1", "9.1.2 d", "10.2", "B.6.1",
+                  "B.8.2.2.1 s1", "B.8.2.2.1 s2", "C.5.1", "C.6", "C.6.3.1.1", "C.9", "D.10 s2",
+                  "B.8.2.3 a", "B.8.2.3 b", "C.6.3.1.2 s2", "D.6.2 b"]
+
+
+def test_issue_21_items_have_a_home_of_their_own():
+    from cms_build.matrix import _engine_rules, provision_rules
+    checks, _ = load_rules([bundled("checks")])
+    rules = provision_rules([*checks, *_engine_rules()])
+    cited = _kind_items(SchemaSet.load([bundled("schemas")]))
+    homeless = []
+    for ref in ISSUE_21_ITEMS:
+        number, item = parse(ref)
+        c = clause(number)
+        provisions = [p for p in c.provisions if item is None or p.item == item]
+        assert provisions, ref
+        homeless += [f"{number} {p.item}" for p in provisions
+                     if not (rules.get((number, p.item)) or p.records or p.reviewer or (number, p.item) in cited)]
+    assert homeless == [], f"items of issue 21 with no rule, record field, item-citing kind or reviewer: reason: {homeless}"
+
+
+def test_the_new_rules_are_the_items_evidence():
+    """B.8.2.3 b, C.6.3.1.2 s2: the rules added for them are counted as checking the item."""
+    from cms_build.matrix import provision_rules
+    checks, _ = load_rules([bundled("checks")])
+    rules = provision_rules(checks)
+    assert "trading.exchange-matter-unanswered" in rules[("B.8.2.3", "b")]
+    assert rules[("C.6.3.1.2", "s2")] == {"assets.outsourcing-risk-uncontrolled"}

@@ -248,3 +248,15 @@ def test_reduction_share_by_hand():
     assert share.value == pytest.approx(267.56 / 1384.97 * 100)
     assert share.unit == "%"
     assert nc.reduction_share(T(0), [], []).value == 0.0
+
+
+def test_reduction_efficiency_by_hand():
+    # D.6.2 b: counted inside 50, reflected 131.17 + 68.44 + 17.95 = 217.56; Q = 12 000 m2 served
+    # efficiency = (50 + 217.56) / 12000 = 267.56 / 12000 = 0.0222966… tCO2e/m2
+    eff = nc.reduction_efficiency([T(50)], [T(131.17), T(68.44), T(17.95)], 12000, "m2")
+    assert eff.value == pytest.approx(0.02229666, rel=1e-6)
+    assert eff.unit == "tCO2e/m2" and eff.method == "D.6.2 b"
+    assert [(i.symbol, i.value) for i in eff.inputs] == [("R_in", 50), ("R_out", pytest.approx(217.56)), ("Q", 12000)]
+    assert len(eff.steps) == 4
+    none = nc.reduction_efficiency([T(50)], [], 0, "m2")   # no output: not defined, never a division by zero
+    assert none.value is None and none.notes == ["no output in the period: the efficiency is not defined"]

@@ -484,6 +484,10 @@ def test_export_carries_balance_grade_and_status():
     assert c["balance"]["to_offset"]["value"] == pytest.approx(1167.411237, abs=1e-5)
     assert c["grade"]["grade"] == "Silver" and "lowest grade" in c["grade"]["reason"]
     assert c["status"]["status"] == "valid" and c["status"]["days_left"] == 243
+    # D.6.2 b: reflected reductions 131.17 + 68.44 + 17.95 = 217.56 tCO2e over 12 600 m2 served:
+    # 217.56 / 12600 = 0.017266… tCO2e/m2
+    eff = c["reduction_efficiency"]
+    assert eff["value"] == pytest.approx(217.56 / 12600) and eff["unit"] == "tCO2e/m2"
 
 
 # -- statuses follow from the findings (cms_build/statuses.py) -------------------------------------
@@ -546,3 +550,33 @@ def test_expired_claim_shows_no_current_grade(org):
     setup(org)
     s = org.run("2027-03-01").statuses["NC-1"]
     assert (s["status"], s["grade"], s["computed_grade"]) == ("expired", None, "Gold")
+
+
+def test_reduction_efficiency_from_the_claims_output(org):
+    """D.6.2 b: with the subject's output in the period stated, the claim's result has the
+    carbon-reduction efficiency, traced to the output's line; without it, none."""
+    setup(org)
+    assert claim_result(org.run("2026-06-30"))["reduction_efficiency"] is None
+    rel = put(org, "neutrality_claim", "NC-1",
+              claim(output={"basis": "service", "quantity": {"value": 8000, "unit": "m2"}, "source": "物业台账"}))
+    result = org.run("2026-06-30")
+    assert neutrality_findings(result) == []
+    eff = claim_result(result)["reduction_efficiency"]
+    # reflected reduction 20 tCO2e (the setup's RA-1), Q = 8000 m2: 20 / 8000 = 0.0025 tCO2e/m2
+    assert eff["value"] == pytest.approx(0.0025) and eff["unit"] == "tCO2e/m2"
+    q = eff["inputs"][2]
+    assert (q["symbol"], q["value"], q["source"]["record"]) == ("Q", 8000, "NC-1")
+    assert q["source"]["line"] == line_of(org, rel, "value: 8000")
+
+
+def test_reduction_efficiency_on_the_neutrality_page(org, tmp_path):
+    """D.6.2 b is shown beside the share of reductions (D.6.2 a) when the claim states its output."""
+    from cms_build.site.build import build_site
+    setup(org, NC_1=claim(output={"basis": "product", "quantity": {"value": 400, "unit": "t"}}))
+    result = org.run("2026-06-30")
+    work = tmp_path / "work"
+    build_site(org.root, result.as_of, out=tmp_path / "site", work=work, result=result)
+    page = (work / "docs" / "neutrality/index.md").read_text(encoding="utf-8")
+    # 20 tCO2e reflected / 400 t = 0.05 tCO2e/t
+    [row] = [line for line in page.splitlines() if "碳减排效率" in line]
+    assert row == "| 碳减排效率（D.6.2 b） | 0&#46;05 tCO2e/t |"   # the site escapes the dot
