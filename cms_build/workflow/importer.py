@@ -172,7 +172,9 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
         above = "; ".join(" ".join(str(c) for c in cells if c not in (None, "")) for _, cells in grid.rows[:at])
         report.notes.append(f"row {grid.rows[at][0]} is the header; above it, not data: {above}")
     header = grid.rows[at][1]
-    unnamed = [i + 1 for i, h in enumerate(header) if str(h).strip() == ""
+    width = max(len(cells) for _, cells in grid.rows[at:])  # a CSV row may run past its header
+    named = [str(h).strip() for h in header] + [""] * (width - len(header))
+    unnamed = [i + 1 for i, h in enumerate(named) if h == ""
                and any(i < len(cells) and cells[i] not in (None, "") for _, cells in grid.rows[at + 1:])]
     if unnamed:
         raise ImportError_(f"{table.name}: column(s) {', '.join(map(str, unnamed))} hold values but have no header: "

@@ -109,6 +109,7 @@ _CN_YEAR = re.compile(r"^(\d{4})\s*年(度)?$")
 _CN_QUARTER = re.compile(r"^(\d{4})\s*年?\s*(?:第\s*)?([1-4一二三四])\s*季度?$|^(\d{4})\s*-?\s*[Qq]([1-4])$")
 _DAY = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
+_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?|-Q\d|-H\d)?$")
 _SERIAL_TEXT = re.compile(r"^(\d{5})(?:\.0+)?$")
 _CN_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
 
@@ -150,6 +151,8 @@ def period(value) -> str:
         raise PeriodProblem(f"the number {value!r} cannot tell one month from another (2025.1 and 2025.10 are the "
                             "same number): format the period column as text, or write 2025-01")
     text = str(value).strip()
+    if _ISO.match(text):  # the check's own forms: the row rules judge them, alike in import and check
+        return text
     if m := _SERIAL_TEXT.match(text):
         n = int(m.group(1))
         if SERIALS[0] <= n <= SERIALS[1]:

@@ -147,6 +147,9 @@ def test_a_column_without_a_header_is_not_dropped_silently(repo, tmp_path):
     src.write_text("月份,用量,\n2025-01,5,FM-1\n", encoding="utf-8")
     code, _, err = cms("import", "activity", RECORD, src, "--path", repo, "--overwrite")
     assert code == 2 and "column(s) 3 hold values but have no header" in err
+    src.write_text("月份,用量\n2025-01,5,FM-1\n", encoding="utf-8")  # a row longer than its header
+    code, _, err = cms("import", "activity", RECORD, src, "--path", repo, "--overwrite")
+    assert code == 2 and "column(s) 3 hold values but have no header" in err
 
 
 @pytest.mark.parametrize("cell, period", [
@@ -157,6 +160,7 @@ def test_a_column_without_a_header_is_not_dropped_silently(repo, tmp_path):
     (45658, "2025-01-01"),   # Excel's day 0 is 1899-12-30: 45658 days on is 2025-01-01
     (45658.0, "2025-01-01"), ("45658", "2025-01-01"), (2025, "2025"),
     ("一月", "一月"),         # no year: left for the row rules to refuse
+    ("2025-13", "2025-13"),  # the check's own form: left to the row rules, which refuse it
 ])
 def test_periods_as_plants_write_them(cell, period):
     assert plant.period(cell) == period
