@@ -196,6 +196,7 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
     year = record.data.get("year")
     out, seen = [], {}
     total_rows = []
+    read_as: dict[str, dict[str, str]] = {}  # what was rewritten in the check's form, said in a note
     for number, row in table.rows:
         label = plant.is_total(row.values())
         if label is not None:
@@ -214,15 +215,21 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
         if bad:
             report.rejected.extend(bad)
             continue
+        written_period, written_status = period, status
         try:
             period = plant.period(period)
         except plant.PeriodProblem as exc:
             report.rejected.append(Rejection(number, pname, period, str(exc)))
             continue
         status = plant.status(status)
+        if str(written_period).strip() != period:
+            read_as.setdefault("periods", {}).setdefault(str(written_period).strip(), period)
+        if written_status not in (None, "") and str(written_status).strip() != status:
+            read_as.setdefault("status labels", {}).setdefault(str(written_status).strip(), status)
         problem = rows.period_problem(period, year, seen)
-        if problem:
-            report.rejected.append(Rejection(number, pname, period, problem))
+        if problem:  # the cell as written, and what it was read as
+            shown = period if str(written_period).strip() == period else f"{written_period} (read as {period})"
+            report.rejected.append(Rejection(number, pname, shown, problem))
             continue
         if status not in ACTIVITY_STATUSES:
             report.rejected.append(Rejection(number, sname or scol, status, f"status must be one of {', '.join(ACTIVITY_STATUSES)}"
@@ -242,6 +249,10 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
             value = _converted(value, factor)
         out.append({pcol: period, vcol: _plain(value), scol: status}
                    | {w: _csv_value(row.get(h, "")) for h, w in extra})
+    for what, pairs in read_as.items():
+        shown = list(pairs.items())
+        report.notes.append(f"{what} read in the check's form: " + ", ".join(f"{a} -> {b}" for a, b in shown[:6])
+                            + (f" and {len(shown) - 6} more" if len(shown) > 6 else ""))
     for number, label, raw in total_rows:
         report.notes.append(f"row {number}: a total row ('{label}') skipped: " + _total_note(raw, out, vcol, factor))
     return _finish(report, target, [pcol, vcol, scol] + [w for _, w in extra], sorted(out, key=lambda r: r[pcol]),

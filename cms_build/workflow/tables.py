@@ -98,6 +98,9 @@ def _read_csv(path: Path, limits, encoding: str = "auto", delimiter: str = ",") 
         if text.startswith("\ufeff"):
             text = text[1:]
     else:
+        # UTF-8 first (a BOM or not), then GB18030, a superset of GBK and GB2312, which Excel writes
+        # as "CSV" on a Chinese Windows. Not a detector: charset-normalizer 3.4 names a short GBK
+        # table (a header and a row) big5, and a plant's CSV is one of these two.
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -52,6 +52,9 @@ def test_a_plant_workbook_is_imported_with_every_step_said(repo, tmp_path):
     # Nm3 -> 10^4 Nm3 is x 1e-4
     assert "column '用气量（Nm³）': values in Nm³ converted to the record's unit 10^4 Nm3 (x 0.0001)" in out
     assert "columns kept in the written file: meter (from '计量器具'), notes (from '备注')" in out
+    assert ("periods read in the check's form: 2025年1月 -> 2025-01, 2025.02 -> 2025-02, "
+            "45778 -> 2025-05-01" in out)
+    assert "status labels read in the check's form: 实测 -> measured, 估算 -> estimated, 补录 -> filled" in out
     # 15024000 + 13026000 + 14108000 + 5924000 + 1000000 = 49082000 Nm3 = 4908.2 x 10^4 Nm3
     assert "row 9: a total row ('合计') skipped: its value 4908.2 equals the sum of the accepted rows" in out
     assert target(repo).read_text(encoding="utf-8") == (
@@ -127,6 +130,16 @@ def test_what_cannot_be_read_without_guessing_is_refused(repo, tmp_path):
     assert "row 3, column '月份': '2025年13月': not a period: there is no month 13" in out
     assert "row 4, column '用量': 100: no value: fill the gap" in out
     assert "row 5, column '状态': '猜的': status must be one of measured, estimated, filled, missing" in out
+    assert target(repo).read_bytes() == before
+
+
+def test_a_rejected_period_is_shown_as_written_and_as_read(repo, tmp_path):
+    src = tmp_path / "m.csv"
+    src.write_text("月份,用量\n2024年12月,5\n", encoding="utf-8")
+    before = target(repo).read_bytes()
+    code, out, _ = cms("import", "activity", RECORD, src, "--path", repo, "--overwrite")
+    assert code == 1
+    assert "row 2, column '月份': '2024年12月 (read as 2024-12)': outside the record's reporting year 2025" in out
     assert target(repo).read_bytes() == before
 
 
