@@ -179,10 +179,26 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
     if unnamed:
         raise ImportError_(f"{table.name}: column(s) {', '.join(map(str, unnamed))} hold values but have no header: "
                            "name them (or delete them) so that nothing is dropped silently")
+    twice = sorted({h for h in table.headers if table.headers.count(h) > 1})
+    if twice:  # a row is read as {header: cell}: the second column of a name would be lost
+        raise ImportError_(f"{table.name}: the header names {', '.join(repr(h) for h in twice)} more than once; "
+                           "give each column its own name")
     roles: dict[str, str] = {}
     extra: list[tuple[str, str]] = []  # (source header, written header)
+    for role in ("period", "value", "status"):  # two candidates: the record's own name decides, or the user
+        candidates = [h for h in table.headers if plant.role_of(h, own) == role]
+        if len(candidates) > 1 and own[role] not in candidates:
+            raise ImportError_(f"{table.name}: {len(candidates)} columns could be the {role}: "
+                               f"{', '.join(repr(c) for c in candidates)}; rename the one to import to "
+                               f"'{own[role]}' (the record's column)")
+        if own[role] in candidates:
+            roles[role] = own[role]
     for h in table.headers:
         role = plant.role_of(h, own)
+        if roles.get(role) == h:
+            continue
+        if role in roles:
+            role = None  # another candidate than the record's own column: kept as it is named
         if role in ("period", "value", "status") and role not in roles:
             roles[role] = h
         elif role in ("meter", "notes") and role not in {w for _, w in extra} and role not in table.headers:
@@ -192,7 +208,8 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
     if extra:
         report.notes.append("columns kept in the written file: " + ", ".join(
             w if h == w else f"{w} (from '{h}')" for h, w in extra))
-    factor = _unit_factor(record, roles.get("value"), report)
+    # the record's own column carries no unit to read: it is in the record's unit, as the check reads it
+    factor = 1 if roles.get("value") == vcol else _unit_factor(record, roles.get("value"), report)
     year = record.data.get("year")
     out, seen = [], {}
     total_rows = []

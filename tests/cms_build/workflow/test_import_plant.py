@@ -165,6 +165,22 @@ def test_a_column_without_a_header_is_not_dropped_silently(repo, tmp_path):
     assert code == 2 and "column(s) 3 hold values but have no header" in err
 
 
+def test_two_candidate_columns_or_a_name_twice_are_refused_not_guessed(repo, tmp_path):
+    src = tmp_path / "m.csv"
+    src.write_text("月份,用气量,用电量\n2025-01,5,7\n", encoding="utf-8")
+    code, _, err = cms("import", "activity", RECORD, src, "--path", repo, "--overwrite")
+    assert code == 2 and ("2 columns could be the value: '用气量', '用电量'; rename the one to import to "
+                          "'consumption_1e4_nm3'") in err
+    src.write_text("月份,consumption_1e4_nm3,用电量\n2025-01,5,7\n", encoding="utf-8")  # the record's name decides
+    code, out, err = cms("import", "activity", RECORD, src, "--path", repo, "--overwrite")
+    assert code == 0, err
+    assert "columns kept in the written file: 用电量" in out
+    assert target(repo).read_text(encoding="utf-8") == "month,consumption_1e4_nm3,status,用电量\n2025-01,5,measured,7\n"
+    src.write_text("月份,用量,备注,备注\n2025-01,5,a,b\n", encoding="utf-8")
+    code, _, err = cms("import", "activity", RECORD, src, "--path", repo, "--overwrite")
+    assert code == 2 and "the header names '备注' more than once" in err
+
+
 @pytest.mark.parametrize("cell, period", [
     ("2025年1月", "2025-01"), ("2025年12月份", "2025-12"), ("2025年1月5日", "2025-01-05"),
     ("2025/1/1", "2025-01-01"), ("2025-01", "2025-01"), ("2025.01", "2025-01"), ("2025.10", "2025-10"),
