@@ -75,6 +75,8 @@ COMMANDS = {
 示例：cms import activity AD-2025-BJ1-U1-COAL meters.xlsx --path records""",
     "import activity": """计量数据（期间、数值、状态）导入 activity_data 记录 RECORD_ID 的 CSV。
 
+按企业常用的台账格式读取，每一步都写进导入报告：表头上方的标题行；中文或英文表头（月份/期间、用量/用气量、状态），括号中的单位（用气量（万Nm³），换算为记录的单位）；跳过合计/Total 行；期间可写 2025年1月、2025/1/1、2025.01、Excel 日期与序列号；实测/估算/补录/缺失；其他列（计量器具、备注等）保留在写出的文件中。
+
 \b
 示例：cms import activity AD-2025-BJ1-U1-COAL meters.xlsx --sheet 2025 --path records""",
     "import mappings": """随附的列映射；给出 MAPPING（名称或文件）时，校验它并显示它读取的内容。

@@ -48,6 +48,12 @@ _COMMON = with_options([
 def import_activity_cmd(record_id, file, path, sheet, overwrite, skip_invalid):
     """Meter values (period, value, status) into the CSV of activity_data RECORD_ID.
 
+    Sheets as plants keep them are read, each step said in the report: a title above the
+    header; headers in Chinese or English (月份/期间, 用量/用气量, 状态) with a unit in brackets
+    (用气量（万Nm³）, converted to the record's unit); 合计/Total rows skipped; periods written
+    2025年1月, 2025/1/1, 2025.01, Excel dates and serials; 实测/估算/补录/缺失; other columns
+    (计量器具, 备注...) kept in the written file.
+
     \b
     Example: cms import activity AD-2025-BJ1-U1-COAL meters.xlsx --sheet 2025 --path records
     """

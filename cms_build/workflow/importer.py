@@ -27,7 +27,9 @@ from ..csvfile import TableProblem, csv_records
 from ..engine import run
 from ..rules import bundled_module
 from ..schemas import SCHEMA_BASE
-from .tables import Table, read_table
+from .. import units
+from . import plant
+from .tables import Table, read_grid, read_table, table_of
 
 # the readers of activity and trade rows belong to their domains: the import refuses what the
 # checks would report, with the same code
@@ -161,30 +163,94 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
     pcol = fspec.get("period_column") or "period"
     scol = fspec.get("status_column") or "status"
     limits = csvfile.table_limits(result.settings.get)
-    table = _rows_of(read_table(source, sheet, limits=limits))
+    grid = read_grid(source, sheet, limits=limits)
+    own = {"period": pcol, "value": vcol, "status": scol}
+    at = plant.find_header(grid.rows, own)
+    table = _rows_of(table_of(grid, at))
     report = Report(table.name, target.relative_to(result.root).as_posix(), notes=list(table.notes))
+    if at:  # a title block above the header: said, not silently dropped
+        above = "; ".join(" ".join(str(c) for c in cells if c not in (None, "")) for _, cells in grid.rows[:at])
+        report.notes.append(f"row {grid.rows[at][0]} is the header; above it, not data: {above}")
+    header = grid.rows[at][1]
+    width = max(len(cells) for _, cells in grid.rows[at:])  # a CSV row may run past its header
+    named = [str(h).strip() for h in header] + [""] * (width - len(header))
+    unnamed = [i + 1 for i, h in enumerate(named) if h == ""
+               and any(i < len(cells) and cells[i] not in (None, "") for _, cells in grid.rows[at + 1:])]
+    if unnamed:
+        raise ImportError_(f"{table.name}: column(s) {', '.join(map(str, unnamed))} hold values but have no header: "
+                           "name them (or delete them) so that nothing is dropped silently")
+    twice = sorted({h for h in table.headers if table.headers.count(h) > 1})
+    if twice:  # a row is read as {header: cell}: the second column of a name would be lost
+        raise ImportError_(f"{table.name}: the header names {', '.join(repr(h) for h in twice)} more than once; "
+                           "give each column its own name")
+    roles: dict[str, str] = {}
+    extra: list[tuple[str, str]] = []  # (source header, written header)
+    for role in ("period", "value", "status"):  # two candidates: the record's own name decides, or the user
+        candidates = [h for h in table.headers if plant.role_of(h, own) == role]
+        if len(candidates) > 1 and own[role] not in candidates:
+            raise ImportError_(f"{table.name}: {len(candidates)} columns could be the {role}: "
+                               f"{', '.join(repr(c) for c in candidates)}; rename the one to import to "
+                               f"'{own[role]}' (the record's column)")
+        if own[role] in candidates:
+            roles[role] = own[role]
+    for h in table.headers:
+        role = plant.role_of(h, own)
+        if roles.get(role) == h:
+            continue
+        if role in roles:
+            role = None  # another candidate than the record's own column: kept as it is named
+        if role in ("period", "value", "status") and role not in roles:
+            roles[role] = h
+        elif role in ("meter", "notes") and role not in {w for _, w in extra} and role not in table.headers:
+            extra.append((h, role))  # written under the name the example's files use
+        else:
+            extra.append((h, h))  # any other column: kept as it is named, never dropped
+    if extra:
+        report.notes.append("columns kept in the written file: " + ", ".join(
+            w if h == w else f"{w} (from '{h}')" for h, w in extra))
+    # the record's own column carries no unit to read: it is in the record's unit, as the check reads it
+    factor = 1 if roles.get("value") == vcol else _unit_factor(record, roles.get("value"), report)
     year = record.data.get("year")
     out, seen = [], {}
+    total_rows = []
+    read_as: dict[str, dict[str, str]] = {}  # what was rewritten in the check's form, said in a note
     for number, row in table.rows:
-        pname, period = _pick(row, pcol, "period", "month", "期间", "月份")
-        vname, raw = _pick(row, vcol, "value", "数值")
-        sname, status = _pick(row, scol, "status", "状态")
+        label = plant.is_total(row.values())
+        if label is not None:
+            total_rows.append((number, label, row.get(roles.get("value", ""))))
+            continue
+        pname, period = roles.get("period"), row.get(roles.get("period", ""))
+        vname, raw = roles.get("value"), row.get(roles.get("value", ""))
+        sname, status = roles.get("status"), row.get(roles.get("status", ""))
         bad = []
         if pname is None:
-            bad.append(Rejection(number, pcol, None, f"no period column (expected '{pcol}' or 'period')"))
+            bad.append(Rejection(number, pcol, None, f"no period column (expected '{pcol}', "
+                                 f"or one of: {', '.join(plant.ALIASES['period'])})"))
         if vname is None:
-            bad.append(Rejection(number, vcol, None, f"no value column (expected '{vcol}' or 'value')"))
+            bad.append(Rejection(number, vcol, None, f"no value column (expected '{vcol}', "
+                                 f"or one of: {', '.join(plant.ALIASES['value'])})"))
         if bad:
             report.rejected.extend(bad)
             continue
-        period = str(period).strip()
-        status = (str(status).strip().lower() if status not in (None, "") else "measured")
+        written_period, written_status = period, status
+        try:
+            period = plant.period(period)
+        except plant.PeriodProblem as exc:
+            report.rejected.append(Rejection(number, pname, period, str(exc)))
+            continue
+        status = plant.status(status)
+        if str(written_period).strip() != period:
+            read_as.setdefault("periods", {}).setdefault(str(written_period).strip(), period)
+        if written_status not in (None, "") and str(written_status).strip() != status:
+            read_as.setdefault("status labels", {}).setdefault(str(written_status).strip(), status)
         problem = rows.period_problem(period, year, seen)
-        if problem:
-            report.rejected.append(Rejection(number, pname, period, problem))
+        if problem:  # the cell as written, and what it was read as
+            shown = period if str(written_period).strip() == period else f"{written_period} (read as {period})"
+            report.rejected.append(Rejection(number, pname, shown, problem))
             continue
         if status not in ACTIVITY_STATUSES:
-            report.rejected.append(Rejection(number, sname or scol, status, f"status must be one of {', '.join(ACTIVITY_STATUSES)}"))
+            report.rejected.append(Rejection(number, sname or scol, status, f"status must be one of {', '.join(ACTIVITY_STATUSES)}"
+                                             f" (or {', '.join(plant.STATUS_LABELS)})"))
             continue
         value = _number(raw)
         if raw in (None, "") or status == "missing":
@@ -196,9 +262,66 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
             report.rejected.append(Rejection(number, vname, raw, problem))
             continue
         seen[period] = number
-        out.append({pcol: period, vcol: _plain(value), scol: status})
-    return _finish(report, target, [pcol, vcol, scol], sorted(out, key=lambda r: r[pcol]), overwrite, skip_invalid,
-                   limits)
+        if factor != 1:
+            value = _converted(value, factor)
+        out.append({pcol: period, vcol: _plain(value), scol: status}
+                   | {w: _csv_value(row.get(h, "")) for h, w in extra})
+    for what, pairs in read_as.items():
+        shown = list(pairs.items())
+        report.notes.append(f"{what} read in the check's form: " + ", ".join(f"{a} -> {b}" for a, b in shown[:6])
+                            + (f" and {len(shown) - 6} more" if len(shown) > 6 else ""))
+    for number, label, raw in total_rows:
+        report.notes.append(f"row {number}: a total row ('{label}') skipped: " + _total_note(raw, out, vcol, factor))
+    return _finish(report, target, [pcol, vcol, scol] + [w for _, w in extra], sorted(out, key=lambda r: r[pcol]),
+                   overwrite, skip_invalid, limits)
+
+
+def _unit_factor(record, header, report) -> float:
+    """The factor from the unit in the value column's header (`用气量（万Nm³）`) to the record's
+    line.activity.unit, said in the report; 1 without a unit in the header. A unit of another
+    kind of quantity (t in the header, Nm3 in the record) refuses the import: no row of it is
+    in the record's unit."""
+    if header is None:
+        return 1
+    try:
+        text, unit = plant.header_unit(header)
+    except units.UnitError as exc:
+        raise ImportError_(f"column '{header}': the bracket is not a unit the project knows: {exc}") from None
+    if text is None:
+        return 1
+    want = ((record.data.get("line") or {}).get("activity") or {}).get("unit")
+    if not want:
+        raise ImportError_(f"column '{header}' is in {text}, but {record.id} names no line.activity.unit to "
+                           "check it against: add the unit to the record first")
+    try:
+        factor = units.convert(1.0, unit, want)
+    except units.UnitError as exc:
+        raise ImportError_(f"column '{header}' is in {text}, but {record.id}'s activity is in {want}: {exc}") from None
+    if factor == 1:
+        report.notes.append(f"column '{header}': {text} is the record's unit ({want})")
+    else:
+        report.notes.append(f"column '{header}': values in {text} converted to the record's unit {want} "
+                            f"(x {factor:g})")
+    return factor
+
+
+def _converted(value: float, factor: float) -> float:
+    # 12 significant digits: 15024000 Nm3 x 1e-4 is 1502.4, not 1502.4000000000001 (a float's noise
+    # is not a meter's digit; no plant meter reads 12 digits)
+    return float(f"{value * factor:.12g}")
+
+
+def _total_note(raw, out: list[dict], vcol: str, factor: float) -> str:
+    """Totals are computed from the rows, never imported; the sheet's own total is compared with
+    the sum of the accepted rows, so a sheet whose rows do not add up is seen."""
+    total = _number(raw)
+    if total is None:
+        return "totals are computed from the rows, not imported"
+    total = _converted(total, factor) if factor != 1 else total
+    got = sum(float(r[vcol]) for r in out)
+    if abs(got - total) <= 1e-9 * max(1.0, abs(total)):
+        return f"its value {_plain(total)} equals the sum of the accepted rows"
+    return f"its value {_plain(total)} differs from the sum of the accepted rows, {float(f'{got:.12g}'):g}"
 
 
 def _rows_of(table):

@@ -25,6 +25,15 @@ class TableError(CmsProblem):
 
 
 @dataclass
+class Grid:
+    """A sheet or CSV as rows of cells, before any row is taken as the header (a plant's
+    sheet may carry a title above it: workflow/plant.py finds the header)."""
+    name: str
+    rows: list[tuple[int, list]]  # (row number as the spreadsheet shows it, cells), blank rows left out
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Table:
     name: str
     headers: list[str]
@@ -48,6 +57,12 @@ def _cell(value, timezone: str):
 
 def read_table(path: Path, sheet: str | None = None, timezone: str = "+08:00", limits=None, encoding: str = "auto",
                delimiter: str = ",") -> Table:
+    """The rows of a spreadsheet under its first row (the header): see read_grid."""
+    return table_of(read_grid(path, sheet, timezone, limits, encoding, delimiter))
+
+
+def read_grid(path: Path, sheet: str | None = None, timezone: str = "+08:00", limits=None, encoding: str = "auto",
+              delimiter: str = ",") -> Grid:
     """The rows of a spreadsheet, bounded as `cms check` bounds the tables it reads (limits:
     (bytes, rows, cell characters), csvfile.table_limits): an import never reads what the
     checker would refuse, and refuses it before reading it where it can. An exchange's export
@@ -68,7 +83,7 @@ def read_table(path: Path, sheet: str | None = None, timezone: str = "+08:00", l
     raise TableError(f"{path}: not a CSV or XLSX file (use .csv or .xlsx)")
 
 
-def _read_csv(path: Path, limits, encoding: str = "auto", delimiter: str = ",") -> Table:
+def _read_csv(path: Path, limits, encoding: str = "auto", delimiter: str = ",") -> Grid:
     max_bytes, max_rows, max_cell = limits
     try:
         raw = read_repo_bytes(Path("/"), path, max_bytes, "limits.max_table_bytes")
@@ -83,6 +98,9 @@ def _read_csv(path: Path, limits, encoding: str = "auto", delimiter: str = ",") 
         if text.startswith("\ufeff"):
             text = text[1:]
     else:
+        # UTF-8 first (a BOM or not), then GB18030, a superset of GBK and GB2312, which Excel writes
+        # as "CSV" on a Chinese Windows. Not a detector: charset-normalizer 3.4 names a short GBK
+        # table (a header and a row) big5, and a plant's CSV is one of these two.
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -94,18 +112,23 @@ def _read_csv(path: Path, limits, encoding: str = "auto", delimiter: str = ",") 
     del raw
     records = rows_mod.csv_records(io.StringIO(text, newline=""), path.name, max_rows=max_rows, max_cell=max_cell,
                                    delimiter=delimiter)
-    headers, rows = None, []
     try:
-        for number, values in records:
-            if headers is None:
-                headers = [h.strip() for h in values]
-                continue
-            rows.append((number, {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers)}))
+        grid = [(number, [v.strip() for v in values]) for number, values in records]
     except rows_mod.TableProblem as exc:
         raise TableError(f"{path}: line {exc.line}: {exc.message}") from None
-    if headers is None:
+    if not grid:
         raise TableError(f"{path}: the file is empty")
-    return Table(path.name, headers, rows, notes)
+    return Grid(path.name, grid, notes)
+
+
+def table_of(grid: "Grid", header_at: int = 0) -> Table:
+    """The table under the row grid.rows[header_at] (its header); rows above it are not data."""
+    header = grid.rows[header_at][1]
+    headers = [str(h).strip() for h in header]
+    rows = []
+    for number, values in grid.rows[header_at + 1:]:
+        rows.append((number, {h: (values[i] if i < len(values) else "") for i, h in enumerate(headers) if h}))
+    return Table(grid.name, [h for h in headers if h], rows, list(grid.notes))
 
 
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
@@ -127,7 +150,7 @@ def _count_rows(archive, member: str) -> int:
             count -= len(_ROW_TAG.findall(tail))  # counted again with the next chunk
 
 
-def _read_xlsx(path: Path, sheet: str | None, timezone: str, limits) -> Table:
+def _read_xlsx(path: Path, sheet: str | None, timezone: str, limits) -> Grid:
     import zipfile
     import zlib
 
@@ -160,13 +183,8 @@ def _read_xlsx(path: Path, sheet: str | None, timezone: str, limits) -> Table:
         if isinstance(declared, int) and declared - 1 > max_rows:
             raise TableError(f"{path}: sheet {ws.title!r} has {declared - 1} rows under its header, more than "
                              f"{max_rows} (limits.max_table_rows); split the sheet")
-        it = ws.iter_rows(values_only=True)
-        try:
-            headers = [str(h).strip() if h is not None else "" for h in next(it)]
-        except StopIteration:
-            raise TableError(f"{path}: sheet {ws.title!r} is empty") from None
         rows = []
-        for number, values in enumerate(it, start=2):
+        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
             if number - 1 > max_rows:  # a dimension that lies: still bounded
                 raise TableError(f"{path}: more than {max_rows} rows (limits.max_table_rows); split the sheet")
             if not any(v not in (None, "") for v in values):
@@ -175,8 +193,9 @@ def _read_xlsx(path: Path, sheet: str | None, timezone: str, limits) -> Table:
             if long is not None:
                 raise TableError(f"{path}: row {number}: cell {long + 1} holds {len(values[long])} characters, "
                                  f"more than the limit of {max_cell} (limits.max_cell_chars)")
-            rows.append((number, {h: _cell(values[i] if i < len(values) else None, timezone)
-                                  for i, h in enumerate(headers) if h}))
-        return Table(f"{path.name} [{ws.title}]", [h for h in headers if h], rows)
+            rows.append((number, [_cell(v, timezone) for v in values]))
+        if not rows:
+            raise TableError(f"{path}: sheet {ws.title!r} is empty")
+        return Grid(f"{path.name} [{ws.title}]", rows)
     finally:
         book.close()
