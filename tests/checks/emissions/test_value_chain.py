@@ -93,3 +93,15 @@ def test_a_factor_in_units_that_do_not_fit_is_a_located_finding_not_a_number(org
     assert f.file == "value_chain/P0.yaml" and f.path == "emission_factor.unit" and f.line > 0
     assert "cannot be converted" in f.message
     assert result.results["value_chain"]["purchases"] == {}
+
+
+def test_the_example_evaluates_its_turbine_supplier_and_keeps_value_chain_emissions_apart(org):
+    org.copy_example()
+    result = org.run()
+    assert [f for f in result.findings if f.rule in (KEY, FOLLOWED, EVALUATED)] == []
+    vc = result.results["value_chain"]
+    # PRC-2024-01: 1 套 × 35.5 tCO2e/套 = 35.5 tCO2e, capital goods (category 2), in 2024
+    assert vc["purchases"]["PRC-2024-01"]["total"]["value"] == pytest.approx(35.5)
+    assert vc["years"]["2024"]["by_scope3_category"] == pytest.approx({"2": 35.5})
+    # the inventory reads no procurement record: its trace names none
+    assert "PRC-2024-01" not in str(result.results["emissions"])
