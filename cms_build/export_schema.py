@@ -33,13 +33,14 @@ def _models():
     from .rules import bundled_module
     em, tr = bundled_module("emissions.results"), bundled_module("trading.results")
     return (em.EmissionsResult, em.AnnexEResult, tr.TradingResult, tr.SurveillanceResult,
-            bundled_module("assets.results").AssetsResult, bundled_module("neutrality.results").NeutralityResult)
+            bundled_module("assets.results").AssetsResult, bundled_module("neutrality.results").NeutralityResult,
+            em.ValueChainResult)
 
 
 def export_model() -> type[BaseModel]:
     """The export document as a pydantic model (built on demand: the result types live in the
     bundled rule package, imported through rules.bundled_module)."""
-    Emissions, AnnexE, Trading, Surveillance, Assets, Neutrality = _models()
+    Emissions, AnnexE, Trading, Surveillance, Assets, Neutrality, ValueChain = _models()
 
     class Generator(ResultModel):
         name: str
@@ -92,6 +93,7 @@ def export_model() -> type[BaseModel]:
         surveillance: Surveillance | None = None
         assets: Assets | None = None
         neutrality: Neutrality | None = None
+        value_chain: ValueChain | None = None
 
     class ExportDocument(ResultModel):
         """`cms export`: records, computed results, statuses, findings and the conformity matrix,

@@ -345,3 +345,27 @@ class AnnexEResult(ResultModel):
     """annex_e"""
     years: list[Number | None]
     tables: dict[str, AnnexETable]
+
+
+class ValueChainPurchase(ResultModel):
+    """value_chain.purchases.*"""
+    record: str
+    item: str | None
+    supplier: str | None
+    year: int
+    scope3_category: int
+    scope3_category_name: str
+    iso14064_category: int
+    total: TracedValue
+
+
+class ValueChainYear(ResultModel):
+    """value_chain.years.*"""
+    total: TracedValue
+    by_scope3_category: dict[str, Number]
+
+
+class ValueChainResult(ResultModel):
+    """value_chain: purchases' cradle-to-gate emissions, apart from the inventory (A.8.2.3)"""
+    purchases: dict[str, ValueChainPurchase]
+    years: dict[str, ValueChainYear]

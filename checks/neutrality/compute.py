@@ -84,6 +84,7 @@ def _footprint(record, ctx) -> dict:
     grid = ctx.setting("emissions.grid_factor")
     defaults = {"grid": grid} if isinstance(grid, str) else {}
     lines, by_category, failed = [], {}, False
+    by_stage: dict[str, list] = {}
     for i, line in enumerate(record.get("lines") or []):
         if not isinstance(line, dict):
             continue
@@ -101,6 +102,9 @@ def _footprint(record, ctx) -> dict:
             continue
         category = str(line.get("category") or "")
         by_category[category] = by_category.get(category, 0.0) + res.total.value
+        stage = line.get("stage")
+        if stage:  # A.8.2.1 a-e: a product footprint by life-cycle stage
+            by_stage.setdefault(stage, []).append(res.total)
         lines.append({"source": line.get("source"), "category": category, "total": res.total})
     declared = _num(record.get("declared_total_tco2e"))
     total = None
@@ -114,11 +118,35 @@ def _footprint(record, ctx) -> dict:
         total.add("E_fp", "报告的碳足迹 footprint reported", declared, nc.UNIT,
                   record_source(record, "declared_total_tco2e"))
         total.notes.append("taken from the footprint report: no emission sources given to compute it from")
+    stages, per_unit = {}, None
+    if not failed:
+        for stage, parts in sorted(by_stage.items()):
+            st = Traced(sum(p.value for p in parts), nc.UNIT, f"阶段 Stage {stage} {record.id}", "E_stage = Σ E_source",
+                        "A.8.2.1")
+            st.steps.extend(parts)
+            stages[stage] = st.as_dict()
+        per_unit = _per_functional_unit(record, total)
     period = record.get("period") or {}
-    return {"record": record.id, "subject": record.get("subject"),
+    return {"by_stage": stages, "per_functional_unit": per_unit, "record": record.id, "subject": record.get("subject"),
             "period": {"start": period.get("start"), "end": period.get("end")},
             "computed": bool(lines) and not failed, "total": total, "declared": declared,
             "by_category": by_category, "lines": lines}
+
+
+def _per_functional_unit(record, total) -> dict | None:
+    """A.8.2.1, ISO 14067: the footprint per functional unit, E_fu = E_fp × FU / output, when the
+    product gives its output in the period in the functional unit's unit."""
+    product = record.get("product") or {}
+    fu, out = product.get("functional_unit") or {}, product.get("output") or {}
+    fu_v, out_v = _num(fu.get("value")), _num(out.get("value"))
+    if total is None or fu_v is None or not out_v or fu.get("unit") != out.get("unit"):
+        return None
+    t = Traced(total.value * fu_v / out_v, f"{nc.UNIT}/{fu_v:g} {fu.get('unit')}",
+               f"每功能单位碳足迹 Footprint per functional unit {record.id}", "E_fu = E_fp × FU / output", "A.8.2.1")
+    t.step(total)
+    t.add("FU", "功能单位 functional unit", fu_v, str(fu.get("unit")), record_source(record, "product.functional_unit.value"))
+    t.add("output", "期间产量 output in the period", out_v, str(out.get("unit")), record_source(record, "product.output.value"))
+    return t.as_dict()
 
 
 # -- claims ------------------------------------------------------------------------------

@@ -49,6 +49,8 @@ class FootprintResult(ResultModel):
     total: TracedValue | None
     declared: Number | None
     by_category: dict[str, Number | None]
+    by_stage: dict[str, TracedValue]  # A.8.2.1 a-e life-cycle stages, when the lines name them
+    per_functional_unit: TracedValue | None  # A.8.2.1, ISO 14067: when the product gives its output
     lines: list[FootprintLine]
 
 
