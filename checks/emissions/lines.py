@@ -1324,8 +1324,8 @@ def _clinker_calcination(env: _Env) -> tuple[list, Traced]:
     res = _gas_result(env, "CO2", e_q, "E_cal = Q × [(FR1 − FR1_0) × 44/56 + (FR2 − FR2_0) × 44/40]", "F.2",
                       [Input("Q", "熟料及窑头、旁路粉尘 clinker and kiln dust", q_total, "t", {"step": "Q"}),
                        fr1.input(), fr1_0.input(), fr2.input(), fr2_0.input(),
-                       Input("44/56", "CO2/CaO 分子量之比 molecular mass ratio", CAO_TO_CO2, "1", _OXIDE_SOURCE["CaO"]),
-                       Input("44/40", "CO2/MgO 分子量之比 molecular mass ratio", MGO_TO_CO2, "1", _OXIDE_SOURCE["MgO"])],
+                       Input("44/56", "CO2/CaO 分子量之比 molecular mass ratio", CAO_TO_CO2, "tCO2/t", _OXIDE_SOURCE["CaO"]),
+                       Input("44/40", "CO2/MgO 分子量之比 molecular mass ratio", MGO_TO_CO2, "tCO2/t", _OXIDE_SOURCE["MgO"])],
                       [q_t], env.at("gas"), "E_cal")
     res[1].notes.insert(0, f"{_fmt(q_total)} t × [({_fmt(cao)} − {_fmt(cao0)}) × 44/56 + ({_fmt(mgo)} − {_fmt(mgo0)}) × 44/40]"
                            f" = {_fmt(q_total)} × {_fmt(ef)} tCO2/t")
