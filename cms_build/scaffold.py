@@ -363,6 +363,14 @@ def variant_block(schemas: SchemaSet, kind_name: str, method: str, fuel: str | N
                 "activity": amount(30000, "t", "石灰石入厂汽车衡计量 limestone weighbridge"),
                 "purity": measured(90.0, "%", "每批次 CaCO3 含量化验 each batch", "GB/T 3286.1"),
                 "ef": {"library": "carbonate:CaCO3"}}
+    if method == "clinker_calcination":
+        # cement: every content measured, no default (the guideline's could not be checked; lines.CLINKER_CITATION)
+        def oxide(value, what):
+            return measured(value, "%", f"熟料化学全分析，按熟料产量加权 {what}", "GB/T 176")
+        return {"method": method, "gas": "CO2",
+                "activity": amount(600000, "t", "熟料入库计量，年末盘点校核 clinker scale, checked by stocktaking"),
+                "cao": oxide(65.0, "CaO of clinker"), "cao_non_carbonate": oxide(0.5, "CaO not from carbonates"),
+                "mgo": oxide(2.0, "MgO of clinker"), "mgo_non_carbonate": oxide(0.2, "MgO not from carbonates")}
     if method == "purchased_electricity":
         return {"method": method,
                 "activity": amount(1000000, "kWh", "关口计量表，与电费结算单核对 meter, checked against the bills")}

@@ -55,6 +55,11 @@ marked "not checked against the original" wherever they appear):
 - desulfurization:             E = B × I × EF × TR (CO2).
 - purchased_electricity/heat:  E = (purchased − exported) × EF (CO2), EF from the line or
   the library default named in the settings.
+- clinker_calcination (cement): E = (Q_cli + Q_ckd + Q_bpd) × [(FR1 − FR1_0) × 44/56 +
+  (FR2 − FR2_0) × 44/40] + Q_rm × FR_0 × 44/12 (CO2): clinker, kiln-head dust and bypass dust
+  with the CaO and MgO contents of the clinker and the parts of them not from carbonates; the
+  raw meal's non-fuel carbon where given. See :data:`CLINKER_CITATION`: no composition has a
+  default, every content is an input with its source.
 
 Units are converted by cms_build.units only; an impossible combination (coal in t with an
 NCV in kJ/Nm3) raises :class:`CalcError` naming the field. GWPs come from
@@ -74,12 +79,13 @@ from cms_build.api import Input, Traced, library_source, record_source
 from cms_build.api import CmsProblem
 
 METHODS = ("emission_factor", "mass_balance", "measurement", "desulfurization",
-           "purchased_electricity", "purchased_heat")
+           "purchased_electricity", "purchased_heat", "clinker_calcination")
 
 #: Annex F clause of each method, for the trace.
 METHOD_CLAUSE = {
     "emission_factor": "F.2", "mass_balance": "F.3", "measurement": "F.4",
     "desulfurization": "F.2", "purchased_electricity": "F.2", "purchased_heat": "F.2",  # AD × EF forms (F.1)
+    "clinker_calcination": "F.2",  # AD × EF with the EF from the clinker's composition
 }
 
 GAP_STATUSES = ("estimated", "filled", "missing")
@@ -98,12 +104,18 @@ _C_TO_CO2_SOURCE = {
 }
 
 _SYMBOLS = {"ncv": "NCV", "carbon_content": "CC", "oxidation": "OF", "ef": "EF", "purity": "I",
-            "conversion_rate": "TR", "omega": "ω", "density": "ρ"}
+            "conversion_rate": "TR", "omega": "ω", "density": "ρ",
+            "cao": "FR1", "mgo": "FR2", "cao_non_carbonate": "FR1_0", "mgo_non_carbonate": "FR2_0",
+            "raw_meal_carbon": "FR_0"}
 _NAMES = {"ncv": "低位发热量 net calorific value", "carbon_content": "含碳量 carbon content",
           "density": "CO2 密度（标准状态）CO2 density at standard conditions",
           "oxidation": "碳氧化率 oxidation rate", "ef": "排放因子 emission factor",
           "purity": "碳酸盐含量 carbonate purity", "conversion_rate": "转化率 conversion rate",
-          "omega": "转换系数 conversion factor"}
+          "omega": "转换系数 conversion factor",
+          "cao": "熟料中 CaO 含量 CaO content of clinker", "mgo": "熟料中 MgO 含量 MgO content of clinker",
+          "cao_non_carbonate": "熟料中非碳酸盐来源的 CaO 含量 CaO of clinker not from carbonates",
+          "mgo_non_carbonate": "熟料中非碳酸盐来源的 MgO 含量 MgO of clinker not from carbonates",
+          "raw_meal_carbon": "生料中非燃料碳含量 non-fuel (organic) carbon of the raw meal"}
 
 
 class CalcError(CmsProblem, ValueError):
@@ -1218,6 +1230,124 @@ def _purchased(env: _Env, what: str) -> tuple[list, Traced]:
     return [res], net_t
 
 
+#: Where the cement process formula comes from, and how far it was checked.
+CLINKER_CITATION = (
+    "水泥生产过程排放（原料碳酸盐分解、生料中非燃料碳煅烧）：GB/T 32151.8-2015《温室气体排放核算与报告要求 "
+    "第8部分：水泥生产企业》、国家发展改革委《中国水泥生产企业温室气体排放核算方法与报告指南（试行）》（2013）；"
+    "生态环境部《企业温室气体排放核算与报告指南 水泥行业》（CETS—AG—02.01—V01—2024，2024-09-13 印发）。"
+    "Read second-hand: the 2024 guideline's existence and number from the MEE notice as reprinted; that "
+    "GB/T 32151.8 computes the carbonate decomposition from the clinker output and its CaO and MgO "
+    "contents from a summary of the standard. The formula's exact form, its clause and formula number, "
+    "and any default (e.g. of the non-carbonate oxides or of the raw meal's non-fuel carbon) were NOT "
+    "checked against the original text: no content has a default here, each is a required input "
+    "with its source.")
+
+#: Molecular-mass ratios of the calcination: CaCO3 -> CaO + CO2 gives 44/56 tCO2 per t CaO,
+#: MgCO3 -> MgO + CO2 gives 44/40 tCO2 per t MgO (the rounded ratios the Chinese cement formula
+#: is reported to use; CO2 44.01, CaO 56.08, MgO 40.30 g/mol would give 0.7848 and 1.0920).
+CAO_TO_CO2 = 44 / 56
+MGO_TO_CO2 = 44 / 40
+_OXIDE_SOURCE = {
+    "CaO": {"library": "constant:44/56", "second_hand": True,
+            "citation": "CaCO3 → CaO + CO2: 44/56 tCO2/t CaO (molecular masses; " + "see CLINKER_CITATION)"},
+    "MgO": {"library": "constant:44/40", "second_hand": True,
+            "citation": "MgCO3 → MgO + CO2: 44/40 tCO2/t MgO (molecular masses; see CLINKER_CITATION)"},
+}
+
+
+def _content(env: _Env, name: str, what: str) -> tuple[Param, float]:
+    """A mass content of the clinker or raw meal (a fraction between 0 and 1), required:
+    the guideline's defaults could not be read from the original (CLINKER_CITATION)."""
+    p = _param(env, name, env.line.get(name),
+               required=f"{what} (a measured mass fraction with its source; no default is built in: "
+                        "the guideline's could not be checked against the original)")
+    unit_path = p.path + (("unit",) if p.origin == "inline" else ())
+    if not p.quantity.dimensionless:
+        raise CalcError(f"{what} must be a mass fraction, e.g. % or t/t (tonnes per tonne), "
+                        f"not {p.unit}, which measures {units.dimension_name(p.quantity.units)}",
+                        unit_path, f"write it as a percentage, e.g. {name}: {{value: 65.0, unit: \"%\"}}")
+    v = float(p.quantity.to("dimensionless").magnitude)
+    if not 0 <= v <= 1:
+        raise CalcError(f"{what} is {_fmt(p.value)} {p.unit}, outside 0–100 %", unit_path[:-1] + ("value",)
+                        if p.origin == "inline" else unit_path, "a mass fraction lies between 0 and 100 %")
+    return p, v
+
+
+_PART_NAMES = {"Q_cli": "熟料产量 clinker produced", "Q_ckd": "窑头粉尘 kiln-head dust",
+               "Q_bpd": "旁路放风粉尘 bypass dust", "Q_rm": "生料消耗量 raw meal consumed"}
+
+
+def _mass(env: _Env, key: str, name: str, symbol: str) -> tuple[Traced, float] | None:
+    spec = env.line.get(key)
+    if spec is None:
+        return None
+    t, q = _activity(env, spec, name, symbol, env.at(key))
+    if not _is(q, "t"):
+        raise CalcError(f"{name} must be a mass, e.g. t, not {t.unit} ({_dim(q)})", env.at(key), "give it in t")
+    m = _mag(q, "t")
+    if m < 0:
+        raise CalcError(f"{name} is negative ({_fmt(t.value)} {t.unit})", env.at(key), "a mass produced cannot be negative")
+    return t, m
+
+
+def _clinker_calcination(env: _Env) -> tuple[list, Traced]:
+    """Cement process emissions (CLINKER_CITATION): the carbonates of the raw meal decomposed,
+    counted from the clinker (and the kiln-head and bypass dust leaving the kiln system) by the
+    CaO and MgO they contain less the part not from carbonates; plus the raw meal's non-fuel
+    carbon burnt, where the line gives the raw meal."""
+    line = env.line
+    gas = str(line.get("gas") or "CO2")
+    if gas.upper() != "CO2":
+        raise CalcError(f"clinker calcination gives CO2, not {gas}", env.at("gas"), "set gas: CO2")
+    cli = _mass(env, "activity", "熟料产量 clinker produced", "Q_cli")
+    if cli is None:
+        raise CalcError("the clinker produced is missing", env.at("activity"),
+                        "add activity: {quantity: {value: ..., unit: t}, data_source: ...}")
+    parts = [cli] + [x for x in (_mass(env, "kiln_dust", "窑头粉尘 kiln-head dust", "Q_ckd"),
+                                 _mass(env, "bypass_dust", "旁路放风粉尘 bypass dust", "Q_bpd")) if x]
+    q_total = sum(m for _, m in parts)
+    q_t = Traced(q_total, "t", label="Q", formula="Q = " + " + ".join(t.label for t, _ in parts), method="F.2")
+    for t, m in parts:
+        q_t.add(t.label, _PART_NAMES[t.label], m, "t", {"step": t.label})
+        q_t.steps.append(t)
+    fr1, cao = _content(env, "cao", "the CaO content of the clinker FR1")
+    fr1_0, cao0 = _content(env, "cao_non_carbonate", "the CaO of the clinker not from carbonates FR1_0")
+    fr2, mgo = _content(env, "mgo", "the MgO content of the clinker FR2")
+    fr2_0, mgo0 = _content(env, "mgo_non_carbonate", "the MgO of the clinker not from carbonates FR2_0")
+    for total, part, p_part, oxide in ((cao, cao0, fr1_0, "CaO"), (mgo, mgo0, fr2_0, "MgO")):
+        if part > total:
+            raise CalcError(f"the {oxide} not from carbonates ({_fmt(part * 100)} %) exceeds the clinker's {oxide} "
+                            f"({_fmt(total * 100)} %): the {oxide} from carbonates would be negative",
+                            p_part.path, f"check both analyses: the non-carbonate {oxide} is a part of the total")
+    ef = (cao - cao0) * CAO_TO_CO2 + (mgo - mgo0) * MGO_TO_CO2
+    e_q = units.registry().Quantity(q_total * ef, units.parse_unit("t"))
+    res = _gas_result(env, "CO2", e_q, "E_cal = Q × [(FR1 − FR1_0) × 44/56 + (FR2 − FR2_0) × 44/40]", "F.2",
+                      [Input("Q", "熟料及窑头、旁路粉尘 clinker and kiln dust", q_total, "t", {"step": "Q"}),
+                       fr1.input(), fr1_0.input(), fr2.input(), fr2_0.input(),
+                       Input("44/56", "CO2/CaO 分子量之比 molecular mass ratio", CAO_TO_CO2, "tCO2/t", _OXIDE_SOURCE["CaO"]),
+                       Input("44/40", "CO2/MgO 分子量之比 molecular mass ratio", MGO_TO_CO2, "tCO2/t", _OXIDE_SOURCE["MgO"])],
+                      [q_t], env.at("gas"), "E_cal")
+    res[1].notes.insert(0, f"{_fmt(q_total)} t × [({_fmt(cao)} − {_fmt(cao0)}) × 44/56 + ({_fmt(mgo)} − {_fmt(mgo0)}) × 44/40]"
+                           f" = {_fmt(q_total)} × {_fmt(ef)} tCO2/t")
+    res[1].notes.append(CLINKER_CITATION)
+    out = [res]
+    rm = _mass(env, "raw_meal", "生料消耗量 raw meal consumed", "Q_rm")
+    if rm is None and line.get("raw_meal_carbon") is not None:
+        raise CalcError("raw_meal_carbon is given without the raw meal consumed", env.at("raw_meal_carbon"),
+                        "add raw_meal: {quantity: {value: ..., unit: t}}, or remove raw_meal_carbon")
+    if rm is not None:
+        rm_t, rm_m = rm
+        fr0, c0 = _content(env, "raw_meal_carbon", "the non-fuel carbon content of the raw meal FR_0")
+        e2 = units.registry().Quantity(rm_m * c0 * units.C_TO_CO2, units.parse_unit("t"))
+        r2 = _gas_result(env, "CO2", e2, "E_oc = Q_rm × FR_0 × 44/12", "F.2",
+                         [Input("Q_rm", "生料消耗量 raw meal consumed", rm_m, "t", {"step": "Q_rm"}), fr0.input(),
+                          Input("44/12", "CO2/C 分子量之比 molecular mass ratio", units.C_TO_CO2, "tCO2/tC", _C_TO_CO2_SOURCE)],
+                         [rm_t], env.at("gas"), "E_oc")
+        r2[1].notes.insert(0, f"{_fmt(rm_m)} t × {_fmt(c0)} × 44/12")
+        out.append(r2)
+    return out, cli[0]
+
+
 _METHOD_FN = {
     "emission_factor": _emission_factor,
     "mass_balance": _mass_balance,
@@ -1225,10 +1355,12 @@ _METHOD_FN = {
     "desulfurization": _desulfurization,
     "purchased_electricity": lambda env: _purchased(env, "electricity"),
     "purchased_heat": lambda env: _purchased(env, "heat"),
+    "clinker_calcination": _clinker_calcination,
 }
 
 
-PARAMETER_FIELDS = ("ncv", "carbon_content", "oxidation", "ef", "purity", "conversion_rate", "omega")
+PARAMETER_FIELDS = ("ncv", "carbon_content", "oxidation", "ef", "purity", "conversion_rate", "omega",
+                    "cao", "mgo", "cao_non_carbonate", "mgo_non_carbonate", "raw_meal_carbon")
 
 
 def line_parameters(line, base: tuple = ("line",)):

@@ -75,7 +75,7 @@ def test_enum_fields_list_their_values_with_labels():
 # -- skeletons that teach: cms new activity_data --method M [--fuel F] (issue 18, item 3) ---------
 VARIANTS = [("emission_factor", "coal"), ("emission_factor", "natural_gas"), ("emission_factor", "diesel"),
             ("measurement", None), ("mass_balance", None), ("desulfurization", None),
-            ("purchased_electricity", None), ("purchased_heat", None)]
+            ("purchased_electricity", None), ("purchased_heat", None), ("clinker_calcination", None)]
 
 
 @pytest.fixture(scope="module")
