@@ -59,7 +59,7 @@ if TYPE_CHECKING:  # at run time through __getattr__ below
 # What a rule module may use. Anything else of cms_build is the engine's and may change.
 __all__ = [
     "check", "computation", "Context", "Check", "Computation",
-    "page", "Page", "PageContext", "Md", "md", "join", "text", "fmt_value",
+    "page", "Page", "PageContext", "sheet", "Sheet", "Md", "md", "join", "text", "fmt_value",
     "Issue", "Record", "DONE", "INACTIVE", "known_by", "not_yet",
     "Deadline", "days_after", "months_after", "on_or_before",
     "catalogue", "clause", "normalise_clause",
@@ -207,6 +207,39 @@ def page(id: str, *, title: str, computations=(), subsystems=(), order: int = 10
     def wrap(fn: Callable) -> Page:
         return Page(id=id, title=str(title).strip(), fn=fn, computations=tuple(computations),
                     subsystems=tuple(subsystems), order=int(order), module=fn.__module__, origin=fn.__module__)
+    return wrap
+
+
+@dataclass
+class Sheet:
+    """A workbook sheet a domain registers for `cms export --format xlsx`, as a page is for the
+    site. `fn(book)` (book: cms_build.workflow.xlsx.SheetContext: the published results, the
+    language, labels) returns the rows, the first the header, values typed (dt.date, int, float,
+    str), or a dict {sheet title: rows} for several sheets (Annex E: a sheet per table), or
+    nothing when there is nothing to show. `computations` are the results it reads: when the
+    view withholds one of them the sheet is left out. Sheets come in order, then id."""
+
+    id: str
+    title: str
+    fn: Callable
+    computations: tuple = ()
+    subsystems: tuple = ()
+    order: int = 100
+    module: str = ""
+    origin: str = ""
+
+
+def sheet(id: str, *, title: str, computations=(), subsystems=(), order: int = 100):
+    if not isinstance(id, str) or not _PAGE_ID.match(id):
+        raise ValueError(f"sheet {id!r}: lower case letters, digits, '_' and '-', starting with a letter")
+    if not str(title or "").strip():
+        raise ValueError(f"sheet {id}: give it a title, \"中文 English\" (the sheet's tab shows it)")
+    if isinstance(computations, str) or isinstance(subsystems, str):
+        raise ValueError(f"sheet {id}: computations and subsystems are lists of ids, e.g. [\"{id}\"]")
+
+    def wrap(fn: Callable) -> Sheet:
+        return Sheet(id=id, title=str(title).strip(), fn=fn, computations=tuple(computations),
+                     subsystems=tuple(subsystems), order=int(order), module=fn.__module__, origin=fn.__module__)
     return wrap
 
 

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .api import Check, Computation, Context, Page
+from .api import Check, Computation, Context, Page, Sheet
 from .findings import SEVERITIES, Finding, Issue, at_or_above
 from .index import Index
 from .guard import DEFAULT_TIME_LIMIT, NotJSON, Outcome, guarded, line_in, what_happened
@@ -63,6 +63,8 @@ class Result:
     statuses: dict = field(default_factory=dict)
     # the site pages the rule folders register (api.page), in navigation order
     pages: list[Page] = field(default_factory=list)
+    # the workbook sheets they register (api.sheet), in order (cms_build/workflow/xlsx.py)
+    sheets: list[Sheet] = field(default_factory=list)
     # record files whose parse (and schema errors) came from .cms-cache/ (cms_build/cache.py)
     cache_hits: int = 0
 
@@ -213,7 +215,8 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     rule_errors: list[RuleError] = []
     limit = settings.get("checks.time_limit_seconds", DEFAULT_TIME_LIMIT)
     pages: list[Page] = []
-    checks, comps = load_rules(rule_folders(root), rule_errors, limit, pages)
+    sheets: list[Sheet] = []
+    checks, comps = load_rules(rule_folders(root), rule_errors, limit, pages, sheets)
     ctx = Context(root=root, settings=settings, schemas=schemas, index=index, as_of=as_of, rules=list(checks))
     tagged.extend(("rules.invalid", Issue(e.message, _rel(e.path, root), e.line, e.col, hint=e.hint))
                   for e in rule_errors)
@@ -267,7 +270,7 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
         findings = group_starters(findings, records, schemas)
     findings = sorted(set(findings), key=Finding.sort_key)
     result = Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads,
-                    pages=pages)
+                    pages=pages, sheets=sheets)
     if stages == "check":  # statuses follow from the results and the findings on them, in one place
         from .statuses import apply
         result.statuses = apply(result.results, findings, index.by_id, as_of)

@@ -34,11 +34,6 @@ def export_document(result, profile: str = "internal") -> dict:
         "findings": [f.as_dict() for f in view.findings],
         "summary": {s: sum(1 for f in view.findings if f.severity == s) for s in ("error", "warning", "info")},
     }
-    surveillance = (doc["results"] or {}).get("surveillance")
-    if isinstance(surveillance, dict) and isinstance(surveillance.get("items"), dict):
-        # B.8.2.2.1 a-l per ledger and year, as the site's surveillance pages show it
-        from .rules import bundled_module
-        doc["surveillance"] = bundled_module("trading.conduct_scan").by_ledger_year(surveillance)
     matrix = conformity_matrix(result, view)
     if matrix is not None:
         doc["matrix"] = matrix

@@ -111,8 +111,6 @@ def export_model() -> type[BaseModel]:
         statuses: dict[str, dict[str, JsonValue]] = Field(description="per record id (cms_build/statuses.py)")
         findings: list[ExportFinding]
         summary: Summary
-        surveillance: dict[str, JsonValue] | None = Field(
-            None, description="B.8.2.2.1 a-l per ledger and year (checks/trading/conduct_scan.py)")
         matrix: dict[str, JsonValue] | None = Field(None, description="the conformity matrix (cms_build/matrix.py)")
 
     return ExportDocument

@@ -27,7 +27,7 @@ from types import ModuleType
 
 from .errors import CmsProblem
 from .guard import DEFAULT_TIME_LIMIT, guarded, what_happened
-from .api import Check, Computation, Page
+from .api import Check, Computation, Page, Sheet
 from .paths import UnsafeFile, bundled, repo_file
 from .ruletable import load_table
 
@@ -204,7 +204,7 @@ def _safe_rule_file(folder: Path, path: Path) -> None:
         raise RuleError(path, exc.message, 1, 1, exc.hint) from None
 
 
-def _file_of(rule: Check | Computation | Page) -> str:
+def _file_of(rule: Check | Computation | Page | Sheet) -> str:
     return rule.module if rule.module.endswith(".yaml") else f"{rule.module}.py"
 
 
@@ -215,18 +215,21 @@ def _def_line(fn: object) -> int:
 
 def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
                time_limit: float = DEFAULT_TIME_LIMIT,
-               pages: list[Page] | None = None) -> tuple[list[Check], list[Computation]]:
+               pages: list[Page] | None = None,
+               sheets: list[Sheet] | None = None) -> tuple[list[Check], list[Computation]]:
     """Checks and computations defined in the given rule folders.
 
     The bundled checks/ first, then the organization's own checks/ folder. Ids must be unique.
     A module that cannot be loaded raises RuleError, or, when `errors` is a list, is left out
     and its RuleError appended there (the engine reports it and runs the other rules).
     When `pages` is a list, the site pages the folders register are added to it, in their
-    navigation order (order, then id); page ids are unique like rule ids.
+    navigation order (order, then id); page ids are unique like rule ids. `sheets` likewise
+    collects the workbook sheets they register (api.sheet).
     """
     checks: dict[str, Check] = {}
     comps: dict[str, Computation] = {}
     found_pages: dict[str, Page] = {}
+    found_sheets: dict[str, Sheet] = {}
     for folder in folders:
         if not folder.is_dir():
             continue
@@ -250,7 +253,7 @@ def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
         for path in files:
             try:
                 _safe_rule_file(folder, path)
-                found = _rules_of(folder, name, path, checks, comps, time_limit, found_pages)
+                found = _rules_of(folder, name, path, checks, comps, time_limit, found_pages, found_sheets)
             except RuleError as exc:
                 if errors is None:
                     raise
@@ -263,6 +266,8 @@ def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
                     checks[value.id] = value
                 elif isinstance(value, Page):
                     found_pages[value.id] = value
+                elif isinstance(value, Sheet):
+                    found_sheets[value.id] = value
                 else:
                     comps[value.id] = value
         for path in table_files(folder):
@@ -275,22 +280,28 @@ def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
                 errors.append(exc)
     if pages is not None:
         pages.extend(sorted(found_pages.values(), key=lambda p: (p.order, p.id)))
+    if sheets is not None:
+        sheets.extend(sorted(found_sheets.values(), key=lambda p: (p.order, p.id)))
     return sorted(checks.values(), key=lambda c: c.id), _order(comps)
 
 
 def _rules_of(folder: Path, name: str, path: Path, checks: dict[str, Check],
               comps: dict[str, Computation], time_limit: float,
-              pages: dict[str, Page] | None = None) -> list[Check | Computation | Page]:
-    """The checks, computations and pages one module defines, none of their ids already taken."""
+              pages: dict[str, Page] | None = None,
+              sheets: dict[str, Sheet] | None = None) -> list[Check | Computation | Page | Sheet]:
+    """The checks, computations, pages and sheets one module defines, none of their ids already taken."""
     module = _import(folder, name, path, time_limit)
-    found: list[Check | Computation | Page] = []
+    found: list[Check | Computation | Page | Sheet] = []
     for value in vars(module).values():
-        if not isinstance(value, (Check, Computation, Page)):
+        if not isinstance(value, (Check, Computation, Page, Sheet)):
             continue
         if (value.origin or getattr(value.fn, "__module__", None)) != module.__name__:
             continue  # imported from a sibling module: it is that module's rule
-        taken: dict[str, Check] | dict[str, Computation] | dict[str, Page]
-        if isinstance(value, Page):
+        taken: dict[str, Check] | dict[str, Computation] | dict[str, Page] | dict[str, Sheet]
+        if isinstance(value, Sheet):
+            taken, what, hint = (sheets if sheets is not None else {}), "sheet", \
+                "give the sheet an id of its own"
+        elif isinstance(value, Page):
             taken, what, hint = (pages if pages is not None else {}), "page", \
                 "give the page an id of its own (it names the page's folder of the site)"
         elif isinstance(value, Check):

@@ -190,7 +190,10 @@ def surveillance(ctx):
         years = sorted({d.year for d in (trc.day(p.get("start")), trc.day(p.get("end"))) if d})
         years = list(range(years[0], years[-1] + 1)) if years else []
         ledgers[rec.id] = {"account": rec.get("account"), "years": years}
-    return SurveillanceResult.model_validate({"items": items, "ledgers": ledgers})
+    # B.8.2.2.1 a-l per ledger and year, as the site's surveillance pages show it: in the result,
+    # so that `cms export` carries it without naming this computation (issue 13, section 2)
+    by_ledger = conduct.by_ledger_year({"items": items, "ledgers": ledgers})
+    return SurveillanceResult.model_validate({"items": items, "ledgers": ledgers, "by_ledger_year": by_ledger})
 
 
 def _legacy_text(key: str, row: dict) -> str:

@@ -213,3 +213,5 @@ class SurveillanceResult(ResultModel):
     """surveillance"""
     items: dict[str, SurveillanceItem]
     ledgers: dict[str, SurveillanceLedger]
+    # {ledger id or "*": {year: {item letter: the item with that ledger's hits of that year}}}
+    by_ledger_year: dict[str, dict[str, dict[str, SurveillanceItem]]] = {}

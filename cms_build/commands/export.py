@@ -18,9 +18,11 @@ from .common import (no_cache_option, CmsError, as_of_option, find_root, os_erro
               help="json: everything, for tools; xlsx: the Annex E tables, ledgers, claims, findings (needs --output).")
 @click.option("--jobs", type=click.IntRange(1, 64), help="A group: export this many entities at once.")
 @click.option("--fetch", is_flag=True, help="A group: clone entities given by git URL at their pinned commit.")
+@click.option("--language", type=click.Choice(["zh", "en"]), default=None,
+              help="xlsx: the language of the headers and labels (default: cms.yaml's language).")
 @no_cache_option
 @output_option
-def export(path, as_of, profile, fmt, output, jobs=None, fetch=False):
+def export(path, as_of, profile, fmt, output, jobs=None, fetch=False, language=None):
     """The whole dataset as JSON (records, computed results, findings, conformity matrix), or
     the tables auditors and regulators ask for as an XLSX workbook.
 
@@ -39,7 +41,7 @@ def export(path, as_of, profile, fmt, output, jobs=None, fetch=False):
         from ..workflow.xlsx import write_workbook
         try:
             with stage(f"workbook {output}"):
-                write_atomic(output, lambda tmp: write_workbook(result, tmp, profile))
+                write_atomic(output, lambda tmp: write_workbook(result, tmp, profile, language))
         except OSError as exc:
             raise CmsError(os_error(output, exc)) from None
         say(f"wrote {output}")

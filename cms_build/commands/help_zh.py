@@ -185,6 +185,7 @@ OPTIONS_IN = {
     ("check", "--jobs"): "集团：同时检查这么多个实体（README：Groups）。",
     ("check", "--language"): "以此语言显示每个发现项的规则标题（消息和提示为英文）。",
     ("export", "--format"): "json：全部内容，供工具使用；xlsx：附录 E 表格、台账、声明、发现项（需要 --output）。",
+    ("export", "--language"): "xlsx：表头和标签的语言（默认：cms.yaml 中的语言）。",
     ("export", "--jobs"): "集团：同时导出这么多个实体。",
     ("export", "--fetch"): "集团：把以 git URL 给出的实体按其固定的提交克隆下来。",
     ("new", "--language"): "注释的语言。",

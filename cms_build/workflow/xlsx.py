@@ -1,15 +1,18 @@
 """`cms export --format xlsx`: the tables an auditor or regulator asks for, as one workbook.
 
-Sheets: a summary; the Annex E tables E.1-E.6 for every reporting year; the carbon asset
-ledger, compliance position and balance sheet (G.1/G.2) when the organization adopts trading
-and assets; neutrality claims; the status of each claim, target, obligation, surrender, asset
-statement and corrective action (cms_build/statuses.py); every finding; the record index. Everything is taken from a
+Sheets: a summary; then the sheets the domains register (api.sheet in checks/<domain>/sheets.py:
+the Annex E tables, the asset ledger, compliance position, balance sheets G.1/G.2, neutrality
+claims, indicators and targets, ...: this module names no domain); the status of each claim,
+target, obligation, surrender, asset statement and corrective action (cms_build/statuses.py);
+every finding; the record index. Cells are typed (dates, ints, floats); headers are in the
+chosen language; column widths follow the display width (a CJK character is two columns). Everything is taken from a
 publish.View, so a public workbook holds only what a public site shows. Dates in the file's
 properties are the as-of date, so the same inputs give the same workbook.
 """
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -29,23 +32,90 @@ def _text(cell, language: str):
     return cell
 
 
-def _sheet(book: Workbook, title: str, headers: list[str], rows: list[list], notes: list[str] = ()):
+def display_width(value) -> int:
+    """Columns a value takes on screen: a wide (CJK) character counts two."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 10
+    if isinstance(value, float):
+        value = f"{value:,.2f}"
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(value if value is not None else ""))
+
+
+class SheetContext:
+    """What a registered sheet (api.sheet) may read: the results the view publishes, the
+    language, and helpers that turn result values into typed cells and labels."""
+
+    def __init__(self, view: View, language: str):
+        self.view, self.language = view, language
+        self.results = view.results()
+        self.schemas = view.result.schemas
+        self.as_of = view.result.as_of
+
+    def t(self, zh: str, en: str) -> str:
+        return en if self.language == "en" else zh
+
+    def text(self, value):
+        """A bilingual {"zh", "en"} value in the chosen language; other values as they are."""
+        return _text(value, self.language)
+
+    def date(self, value):
+        """An ISO date text of a result as a date cell; anything else as it is."""
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                return value
+        return value
+
+    def value(self, traced):
+        """The figure of a computed value (a trace {"value", "unit", ...}) or a plain number."""
+        if isinstance(traced, dict):
+            traced = traced.get("value")
+        return traced if isinstance(traced, (int, float)) and not isinstance(traced, bool) else None
+
+    def status(self, value):
+        """A computed status as the status code the site and cms export show (cms_build/statuses.py)."""
+        return value
+
+    def year(self, value):
+        """A year (a result's map key is text) as an int cell."""
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return value
+
+    def enum(self, kind: str, field: str, value):
+        """The label of an enum value of a record kind's field (its schema's x-enum-titles)."""
+        from ..schemas import enum_title
+        spec = self.schemas.kinds.get(kind)
+        schema = spec.schema if spec else {}
+        for part in field.split("."):
+            schema = ((schema or {}).get("properties") or {}).get(part) or ((schema or {}).get("items") or {}).get(
+                "properties", {}).get(part) or {}
+        return enum_title(schema, value, self.language) or value
+
+
+def _sheet(book: Workbook, title: str, headers: list, rows: list[list], notes: list[str] = (), language: str = "zh"):
     ws = book.create_sheet(title[:31])
+    headers = [_text(h, language) for h in headers]
     ws.append(headers)
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append([_safe(v) for v in row])
+        ws.append([_safe(_text(v, language)) for v in row])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, float):
                 cell.number_format = "#,##0.00##"  # full precision kept; shown readably
+            elif isinstance(cell.value, (dt.date, dt.datetime)):
+                cell.number_format = "yyyy-mm-dd"
     for note in notes:
         ws.append([])
-        ws.append([note])
+        ws.append([_safe(_text(note, language))])
     for i, header in enumerate(headers, start=1):
-        width = max([len(str(header))] + [len(str(r[i - 1])) for r in rows[:200] if i - 1 < len(r) and r[i - 1] is not None])
-        ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, width + 2))
+        width = max([display_width(header)] + [display_width(_text(r[i - 1], language)) for r in rows[:200]
+                                               if i - 1 < len(r) and r[i - 1] is not None])
+        ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
     ws.freeze_panes = "A2"
     return ws
 
@@ -65,71 +135,67 @@ def _is_number(text: str) -> bool:
         return False
 
 
+def _domain_sheets(book: Workbook, result, view: View, language: str) -> None:
+    """The sheets the domains register (api.sheet), each when the view publishes what it reads."""
+    ctx = SheetContext(view, language)
+    adopted = set(result.settings.subsystems)
+    for spec in getattr(result, "sheets", []):
+        if spec.subsystems and not adopted & set(spec.subsystems):
+            continue
+        if any(c not in ctx.results for c in spec.computations):
+            continue  # not computed, or withheld from this profile
+        out = spec.fn(ctx)
+        if not out:
+            continue
+        tables = out if isinstance(out, dict) else {spec.title: out}
+        for title, table in tables.items():
+            notes = ()
+            if isinstance(table, tuple):  # (rows, notes)
+                table, notes = table
+            if not table:
+                continue
+            # a second line of defence, as in the JSON export: no unpublished id in any cell
+            table = [view.hider(list(row)) for row in table]
+            _sheet(book, title, table[0], table[1:], [view.hider.text(_text(n, language)) for n in notes], language)
+
+
 def write_workbook(result, path, profile: str = "internal", language: str | None = None) -> None:
     view = View(result, profile)
     language = language or result.settings.get("language", "zh")
-    zh = language == "zh"
-    results = view.results()
+    t = (lambda zh, en: en) if language == "en" else (lambda zh, en: zh)
     book = Workbook()
     book.remove(book.active)
     counts = {s: sum(1 for f in view.findings if f.severity == s) for s in ("error", "warning", "info")}
     org = result.settings.get("organization", {}) or {}
-    _sheet(book, "概要 Summary", ["项目 Item", "值 Value"], [
-        ["组织 Organization", org.get("name")],
-        ["评价日期 As of", result.as_of.isoformat()],
-        ["发布范围 Profile", profile],
-        ["采用的分体系 Subsystems", ", ".join(sorted(result.settings.subsystems))],
+    _sheet(book, "概要 Summary", [t("项目", "Item"), t("值", "Value")], [
+        [t("组织", "Organization"), org.get("name") if language == "zh" else org.get("name_en") or org.get("name")],
+        [t("评价日期", "As of"), result.as_of],
+        [t("发布范围", "Profile"), profile],
+        [t("采用的分体系", "Subsystems"), ", ".join(sorted(result.settings.subsystems))],
         ["GWP", result.settings.get("gwp_set")],
-        ["记录 Records", len(view.records)],
-        ["错误 Errors", counts["error"]], ["警告 Warnings", counts["warning"]], ["提示 Info", counts["info"]],
-    ])
-    annex_e = results.get("annex_e")
-    if isinstance(annex_e, dict):  # computed by checks/emissions/annex_e.py, published as the view allows
-        if annex_e.get("tables"):
-            for table_id, table in annex_e["tables"].items():
-                headers = [c["zh"] if zh else c["en"] for c in table["columns"]]
-                rows = [[_text(row.get(c["key"]), language) for c in table["columns"]] for row in table["rows"]]
-                notes = [_text(n, language) for n in table.get("notes", [])]
-                title = (_text(table["title"], language) or "").replace(f"表 {table_id} ", "").replace(f"Table {table_id} ", "")
-                _sheet(book, f"{table_id} {title}", headers, rows, notes)
-    for name, section in sorted(results.items()):
-        if name == "annex_e" or not isinstance(section, dict):
-            continue
-        for key, table in _tables_in(section):
-            _sheet(book, f"{name}.{key}", table["headers"], table["rows"])
+        [t("记录", "Records"), len(view.records)],
+        [t("错误", "Errors"), counts["error"]], [t("警告", "Warnings"), counts["warning"]], [t("提示", "Info"), counts["info"]],
+    ], language=language)
+    _domain_sheets(book, result, view, language)
     statuses = view.statuses()  # derived from results and findings (cms_build/statuses.py)
     if statuses:
-        _sheet(book, "状态 Statuses", ["编号 Id", "类型 Kind", "状态 Status", "计算状态 Computed", "等级 Grade",
-                                       "说明 Reason", "依据 Rules"],
+        _sheet(book, "状态 Statuses", [t("编号", "Id"), t("类型", "Kind"), t("状态", "Status"), t("计算状态", "Computed"),
+                                       t("等级", "Grade"), t("说明", "Reason"), t("依据", "Rules")],
                [[rid, s.get("kind"), s.get("status"), s.get("computed"), s.get("grade"), view.hider.text(s.get("reason")),
                  ", ".join(view.hider.text(r.get("rule", "")) for r in s.get("reasons") or [])]
-                for rid, s in sorted(statuses.items())])
-    _sheet(book, "发现 Findings", ["严重程度 Severity", "规则 Rule", "条款 Clauses", "文件 File", "行 Line",
-                                   "记录 Record", "字段 Field", "说明 Message", "建议 Hint"],
+                for rid, s in sorted(statuses.items())], language=language)
+    _sheet(book, "发现 Findings", [t("严重程度", "Severity"), t("规则", "Rule"), t("条款", "Clauses"), t("文件", "File"),
+                                   t("行", "Line"), t("记录", "Record"), t("字段", "Field"), t("说明", "Message"),
+                                   t("建议", "Hint")],
            [[f.severity, f.rule, ", ".join(f.clauses), f.file, f.line, f.record, f.path, f.message, f.hint]
-            for f in view.findings])
-    _sheet(book, "记录 Records", ["编号 Id", "类型 Kind", "标题 Title", "状态 Status", "版本 Version",
-                                  "密级 Confidentiality", "文件 File"],
-           [[r.id, r.kind, r.title, r.status, r.data.get("version"), r.confidentiality, r.rel] for r in view.records])
+            for f in view.findings], language=language)
+    _sheet(book, "记录 Records", [t("编号", "Id"), t("类型", "Kind"), t("标题", "Title"), t("状态", "Status"),
+                                  t("版本", "Version"), t("密级", "Confidentiality"), t("文件", "File")],
+           [[r.id, r.kind, r.title, r.status, r.data.get("version"), r.confidentiality, r.rel] for r in view.records],
+           language=language)
     stamp = dt.datetime.combine(result.as_of, dt.time(0, 0))
     book.properties.created = stamp
     book.properties.modified = stamp
     book.properties.creator = "cms"
     book.properties.title = f"{org.get('name', '')} {result.as_of.isoformat()}"
     book.save(path)
-
-
-def _tables_in(section: dict, prefix: str = ""):
-    """Lists of flat records inside a result section become sheets (ledgers, positions, claims)."""
-    for key, value in section.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            headers = []
-            for item in value:
-                for k, v in item.items():
-                    if k not in headers and not isinstance(v, (dict, list)):
-                        headers.append(k)
-            if headers:
-                yield name, {"headers": headers, "rows": [[item.get(h) for h in headers] for item in value]}
-        elif isinstance(value, dict) and not prefix:
-            yield from _tables_in(value, f"{key}.")

@@ -223,12 +223,13 @@ def test_surveillance_in_cms_export(org):
     from cms_build.export import export_document
     wash_org(org)
     doc = export_document(org.run("2025-12-31"), "internal")
-    item = doc["surveillance"]["TL2"]["2025"]["a"]
+    item = doc["results"]["surveillance"]["by_ledger_year"]["TL2"]["2025"]["a"]
     assert item["checked"] is True and item["parameters"]["wash_window_seconds"] == 60
     [hit] = item["hits"]
     assert hit["rule"] == "trading.wash-trade" and hit["ids"] == ["B1", "S1"] and hit["ledgers"] == ["TL", "TL2"]
-    assert doc["surveillance"]["TL"]["2025"]["a"]["hits"] == [hit]
-    assert doc["surveillance"]["TL"]["2025"]["l"]["checked"] is False
+    assert doc["results"]["surveillance"]["by_ledger_year"]["TL"]["2025"]["a"]["hits"] == [hit]
+    assert doc["results"]["surveillance"]["by_ledger_year"]["TL"]["2025"]["l"]["checked"] is False
     # the public export names no internal ledger and no price
     public = export_document(org.run("2025-12-31"), "public")
-    assert "TL2" not in str(public.get("surveillance", {})) and "50.0" not in str(public.get("surveillance", {}))
+    shown = str((public["results"].get("surveillance") or {}).get("by_ledger_year", {}))
+    assert "TL2" not in shown and "50.0" not in shown

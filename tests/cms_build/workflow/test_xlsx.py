@@ -1,11 +1,13 @@
 """cms export --format xlsx: the workbook is read back and its figures match the computation."""
 import datetime as dt
+import shutil
 
 import openpyxl
 import pytest
 
 from cms_build.engine import run
-from cms_build.workflow.xlsx import write_workbook
+from cms_build.export import export_document
+from cms_build.workflow.xlsx import display_width, write_workbook
 from tests.cms_build.test_cli import cms
 from tests.conftest import EXAMPLE, EXAMPLE_AS_OF
 
@@ -55,3 +57,118 @@ def test_cli_xlsx_needs_an_output(tmp_path):
     assert code == 2 and "--output" in err
     code, out, _ = cms("export", EXAMPLE, "--as-of", EXAMPLE_AS_OF, "--format", "xlsx", "-o", tmp_path / "a.xlsx")
     assert code == 0 and (tmp_path / "a.xlsx").is_file()
+
+
+@pytest.fixture(scope="module")
+def book(example, tmp_path_factory):
+    path = tmp_path_factory.mktemp("wb") / "x.xlsx"
+    write_workbook(example, path)
+    return openpyxl.load_workbook(path)
+
+
+def _rows(ws):
+    rows = list(ws.iter_rows(values_only=True))
+    return rows[0], rows[1:]
+
+
+def _row(ws, **match):
+    header, rows = _rows(ws)
+    for r in rows:
+        if all(r[header.index(k)] == v for k, v in match.items()):
+            return dict(zip(header, r))
+    raise AssertionError(f"no row {match} in {ws.title}")
+
+
+def test_every_sheet_opens_with_a_header_and_typed_cells(book):
+    names = book.sheetnames
+    for expected in ("指标 Indicators", "目标 Targets", "碳资产台账 Asset ledger", "履约 Compliance position",
+                     "G.1 正资产", "G.2 负资产", "碳中和声明 Neutrality claims", "发现 Findings", "记录 Records"):
+        assert expected in names
+    for ws in book.worksheets:
+        header, rows = _rows(ws)
+        assert all(isinstance(h, str) and h for h in header), ws.title
+        for r in rows:  # no value written as text that is a number or an ISO date
+            for v in r:
+                if isinstance(v, str):
+                    assert not (len(v) == 10 and v[4:5] == "-" and v[:4].isdigit() and v[7:8] == "-"), (ws.title, v)
+    assert isinstance(book["概要 Summary"]["B3"].value, dt.datetime)
+
+
+def test_ledger_period_typed_and_hand_checked(book):
+    # CCER-0286-2017 100001..350000 bought 2022-08-16 (records/trading): 350000 - 100001 + 1 = 250000 t
+    row = _row(book["碳资产台账 Asset ledger"], 账户="ACC-CCER", 期间=2022)
+    assert row["年度"] == 2017 and isinstance(row["年度"], int)
+    assert row["起"] == dt.datetime(2022, 1, 1) and row["止"] == dt.datetime(2022, 12, 31)
+    assert row["买入"] == 250000
+
+
+def test_compliance_position_hand_checked(book, example):
+    row = _row(book["履约 Compliance position"], 履约记录="ETS-2021-2022")
+    assert row["截止日期"] == dt.datetime(2023, 12, 31)
+    # CCER limit (B.8.2.3 b) = s × D = 0.05 × 11767085 t = 588354.25 t
+    assert row["CCER 上限（t）"] == pytest.approx(588354.25)
+    assert row["应清缴（t）"] == example.results["assets"]["compliance"]["ETS-2021-2022"]["due"]["value"]
+
+
+def test_balance_sheet_g2_hand_checked(book):
+    header, rows = _rows(book["G.2 负资产"])
+    y2022 = [dict(zip(header, r)) for r in rows if r[0] == 2022]
+    retrofit = next(r for r in y2022 if r["说明"] == "#2 机组通流改造前期费用")
+    assert retrofit["金额（元）"] == 3600000  # records/assets/AS-2022.yaml stated_lines[1]
+    # total G.2 = 14501450 (250000 t CCER bought for open obligations) + 3600000 = 18101450; net = 0 - 18101450
+    assert next(r for r in y2022 if r["项目"] == "合计")["金额（元）"] == 18101450
+    assert next(r for r in y2022 if r["项目"].startswith("净资产"))["金额（元）"] == -18101450
+    assert retrofit["估值日"] == dt.datetime(2022, 12, 31)
+
+
+def test_claim_hand_checked_and_equal_to_the_export(book, example):
+    row = _row(book["碳中和声明 Neutrality claims"], 声明="NCL-HQ-2024")
+    assert row["实现日期"] == dt.datetime(2025, 2, 20) and row["生效日期"] == dt.datetime(2025, 3, 1)
+    exported = export_document(example)["results"]["neutrality"]["claims"]["NCL-HQ-2024"]["balance"]
+    assert isinstance(row["排放（tCO2e）"], float) and row["排放（tCO2e）"] == exported["emissions"]["value"]
+    # surplus = retired - to offset = 1440 - 1434.9796827732 = 5.0203172268
+    assert row["盈余（tCO2e）"] == pytest.approx(5.020317226799989)
+
+
+def test_indicators_and_targets_hand_checked(book):
+    ind = _row(book["指标 Indicators"], 编号="IND-BJ1-COAL-RATE", 年份=2023)
+    assert ind["层级"] == "场所"  # the schema's label of level: site, not the code
+    # vs benchmark = (296.8 - 291.5) / 291.5 × 100 = 1.8181818 %
+    assert ind["较标杆 %"] == pytest.approx(1.818181818181822)
+    tgt = _row(book["目标 Targets"], 编号="TGT-2025-U1")
+    # target = baseline × (1 - 1.5 %) = 832.8315509868211 × 0.985 = 820.3390777220187
+    assert tgt["目标值"] == pytest.approx(820.3390777220187)
+    assert tgt["期限"] == dt.datetime(2025, 12, 31) and tgt["最新年份"] == 2025
+
+
+def test_column_widths_count_cjk_twice(book):
+    assert display_width("碳排放") == 6 and display_width("CO2") == 3
+    ws = book["履约 Compliance position"]
+    assert ws.column_dimensions["D"].width >= display_width("应清缴（t）") + 2
+
+
+def test_headers_in_english(example, tmp_path):
+    path = tmp_path / "en.xlsx"
+    write_workbook(example, path, language="en")
+    book = openpyxl.load_workbook(path)
+    header, _ = _rows(book["碳资产台账 Asset ledger"])
+    assert header[:3] == ("Account", "Market", "Product")
+    assert _rows(book[next(n for n in book.sheetnames if n.startswith("E.1 "))])[0][0] == "Item"
+
+
+def test_public_workbook_shows_nothing_above_the_profile(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    target = repo / "performance" / "TGT-2025-U1.yaml"  # an internal record: its title is shown internally
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("title: ", "title: MARKER-7f3 ", 1), encoding="utf-8")
+    result = run(repo, dt.date.fromisoformat(EXAMPLE_AS_OF))
+
+    def cells(profile):
+        path = tmp_path / f"{profile}.xlsx"
+        write_workbook(result, path, profile=profile)
+        return [str(v) for ws in openpyxl.load_workbook(path).worksheets for r in ws.iter_rows(values_only=True)
+                for v in r if v is not None]
+    assert any("MARKER-7f3" in v for v in cells("internal"))
+    public = cells("public")
+    assert not any("MARKER-7f3" in v or "TGT-2025-U1" in v for v in public)
