@@ -26,10 +26,16 @@ def claim_class(st: dict) -> str:
 def neutrality_page(site):
     """The neutrality page; the headline for the home page."""
     res = site.results.get("neutrality") or {}
-    for key, prefix in (("claims", "claim"), ("footprints", "footprint")):  # each record's page links here
-        for rid in sorted(res.get(key) or {}):
-            site.link_record(rid, site.t["neutrality"], site.path, site.id_anchor(prefix, rid))
+    for rid in sorted(res.get("claims") or {}):  # each record's page links here: a claim to its own page
+        site.link_record(rid, site.t["neutrality"], claim_page(site, rid), site.id_anchor("claim", rid))
+    for rid in sorted(res.get("footprints") or {}):
+        site.link_record(rid, site.t["neutrality"], site.path, site.id_anchor("footprint", rid))
     return Neutrality(site).write()
+
+
+def claim_page(site, cid: str) -> str:
+    """A claim's own page (issue 17 item 7: one page per claim, the overview links to them)."""
+    return f"{site.folder}/{site.safe_name(cid)}.md"
 
 
 class Neutrality:
@@ -47,15 +53,19 @@ class Neutrality:
         rows = []
         for cid, c in claims:
             grade = (c.get("grade") or {}).get("grade")  # None unless current (cms_build/statuses.py)
-            rows.append((self.site.link.to(self.site.path, cid if self.site.visible(cid) else t["restricted"], self.site.id_anchor("claim", cid)),
+            rows.append((self.site.link.to(claim_page(self.site, cid), cid if self.site.visible(cid) else t["restricted"], self.site.id_anchor("claim", cid)),
                          self.site.rec(c.get("subject")), self.status_badge(c.get("status") or {}), md(grade or "—"),
                          md(f"{c.get('valid_from', '')} – {c.get('valid_until', '')}")))
         if rows:
             blocks.append(self.site.section(t["claims"], join([self.site.table([t["claim"], t["subject"], t["status"], t["grade"],
                                                                             t["validity"]], rows),
                                                           self.site.status_legend("claim")], Md("\n\n")), anchor_id="claims"))
-        for cid, c in claims:
-            blocks.append(self.claim(cid, c))
+        for cid, c in claims:  # each claim on its own page, its traces linked from there
+            rel = claim_page(self.site, cid)
+            self.traces = self.site.traces(rel)
+            section = self.claim(cid, c)
+            self.site.render(rel, title=section["title"], intro=Md(""), blocks=[{**section, "level": 2}])
+        self.traces = self.site.traces()
         footprints = [(fid, f) for fid, f in sorted((res.get("footprints") or {}).items()) if isinstance(f, dict)]
         if footprints:
             blocks.append(self.site.section(t["footprints"], Md(""), anchor_id="footprints"))
@@ -72,7 +82,7 @@ class Neutrality:
         if current:
             cid, c = current[-1]
             st = c.get("status") or {}
-            headline = join([self.site.home.to(self.site.path, cid if self.site.visible(cid) else t["restricted"],
+            headline = join([self.site.home.to(claim_page(self.site, cid), cid if self.site.visible(cid) else t["restricted"],
                                           self.site.id_anchor("claim", cid)), text(" "),
                              self.status_badge(st),
                              text(f" · {t['grade']}: {(c.get('grade') or {}).get('grade') or '—'}"),

@@ -311,8 +311,8 @@ class TraceRenderer:
                     source = self.link.to(self.link.src, f"→ {t['trace_steps']} {n}", target)
                 else:
                     source = self.source(src)
-                number, unit = self.number(i.get("value"), i.get("unit", ""))
-                lines.append(f"| {md(i.get('symbol', ''))} | {name} | {number} | {unit} | {source} |")
+                shown, unit = self.number(i.get("value"), i.get("unit", ""))
+                lines.append(f"| {md(i.get('symbol', ''))} | {name} | {shown} | {unit} | {source} |")
             lines.append("")
         notes = [n for n in trace.get("notes") or []]
         for n in notes:
@@ -322,6 +322,14 @@ class TraceRenderer:
         for k, step in enumerate(steps, start=1):
             lines.extend(self.render(step, level + 1, numbers[k - 1], key_path + (str(k),) if key_path else (),
                                      ident=step_ids[k - 1]))
+        if number:
+            # a step (every level below the first) is collapsed: the reader sees its name and
+            # value and opens it (issue 17 item 7); a plain <details> (md_in_html parses the
+            # Markdown inside), no script (the CSP forbids inline scripts). A link to a step's
+            # heading opens it: browsers expand a <details> that holds the fragment's target.
+            head = join([md(number), title, Md("="), self.value(trace.get("value"), trace.get("unit", ""))], " ")
+            lines = ['<details class="cms-trace-step" markdown="1">', f"<summary>{head}</summary>", "",
+                     *lines, "</details>", ""]
         return lines
 
 

@@ -161,8 +161,14 @@ def test_open_a_calculation_trace_and_its_source(page):
     page.locator("article a", has_text="site-demo").click()
     page.wait_for_load_state("networkidle")
     article = page.locator("article").inner_text()
-    assert "E = AD × EF" in article and "= 2,500.00 tCO2" in article and "2000 + 500 = 2500" in article
+    assert "= 2,500.00 tCO2" in article and "2000 + 500 = 2500" in article  # the first level, open
     assert page.locator("#r-total-1").count() == 1 and page.locator("#r-total-2").count() == 1
+    # the steps are collapsed (issue 17 item 7): hidden until their summary is clicked
+    step = page.locator("details.cms-trace-step", has=page.locator("#r-total-1"))
+    assert step.get_attribute("open") is None and not page.locator("#r-total-1").is_visible()
+    step.locator("summary").first.click()
+    assert page.locator("#r-total-1").is_visible()
+    assert "E = AD × EF" in page.locator("article").inner_text()  # the step's formula, now shown
     shot(page, "trace")
     page.locator("article table a", has_text="POL-1").first.click()  # the input's source record
     page.wait_for_load_state("networkidle")

@@ -153,15 +153,19 @@ def claims_site(org, tmp_path):
 
 def test_expired_and_withdrawn_claims_are_shown_as_such(claims_site):
     page = (claims_site.out / "neutrality/index.html").read_text(encoding="utf-8")
-    banners = re.findall(r'<div class="cms-claim-banner cms-claim-(\w+)">([^<]+)', page)
-    assert ("expired", "已过期 — valid until 2026-02-28") in banners
-    assert ("withdrawn", "已撤销 — no correction by 2025-08-31") in banners
-    assert ("valid", "有效 — valid 2026-03-01 to 2027-02-28") in banners
-    # in the claims table, each status has its own badge; expired/withdrawn never read "valid"
+    # each claim on its own page (issue 17 item 7), opening with its status banner
+    for rid, banner in (("POL-1", ("expired", "已过期 — valid until 2026-02-28")),
+                        ("ORG-1", ("withdrawn", "已撤销 — no correction by 2025-08-31")),
+                        ("SCOPE-1", ("valid", "有效 — valid 2026-03-01 to 2027-02-28"))):
+        own = (claims_site.out / f"neutrality/{rid}.html").read_text(encoding="utf-8")
+        assert re.findall(r'<div class="cms-claim-banner cms-claim-(\w+)">([^<]+)', own) == [banner]
+    assert "cms-claim-banner" not in page  # the overview lists them; the details are on their pages
+    # in the overview's claims table, each status has its own badge; expired/withdrawn never read
+    # "valid"; each row links to the claim's page
     rows = re.findall(r'<tr>(.*?)</tr>', page, flags=re.S)
-    for rid, word in (("POL-1", "已过期"), ("ORG-1", "已撤销")):
-        row = next(r for r in rows if f"#claim-{rid}" in r)
-        assert word in row and "有效" not in row
+    for rid, word in (("POL-1", "已过期"), ("ORG-1", "已撤销"), ("SCOPE-1", "有效")):
+        row = next(r for r in rows if f'href="{rid}.html#claim-{rid}"' in r)
+        assert word in row and (word == "有效" or "有效" not in row)
     home = (claims_site.out / "index.html").read_text(encoding="utf-8")
     assert "cms-claim-" in home  # the home page shows the current claim with its status
 

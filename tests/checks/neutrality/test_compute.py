@@ -528,6 +528,9 @@ def test_claim_not_covered_is_invalid_without_grade_in_export_and_site(org, tmp_
     # no green badge or banner anywhere; the claims table shows no grade ("—"), only the credits' own table does
     assert "cms-claim-valid" not in page.replace("cms-claim-invalid", "")
     assert '<span class="cms-badge cms-claim-invalid">不成立</span> | — |' in page
+    claim_page = (work / "docs" / "neutrality/NC-1.md").read_text(encoding="utf-8")  # the claim's own page
+    assert "cms-claim-valid" not in claim_page.replace("cms-claim-invalid", "")
+    assert '<div class="cms-claim-banner cms-claim-invalid">' in claim_page
     own = (work / "docs" / urls.record_page("neutrality_claim", "NC-1")).read_text(encoding="utf-8")
     assert 'cms-status-banner cms-tone-bad' in own and "neutrality.claim-balance-not-covered" in own
 
