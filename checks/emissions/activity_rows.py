@@ -160,24 +160,39 @@ def _scan(root, path, file: str, column: str, period_column, status_column, year
     return scan
 
 
-# One pass per file and run: the computation (checks/emissions/lines.py) and the check
-# (inventory_rules.py) both ask for the same file of the same record. Keyed by the record
-# object (kept in the entry, so its id is not reused while the entry lives: a new run loads
-# new records, and so new keys) and everything the reading depends on; a few entries kept.
+# One pass per file and run: the computation (checks/emissions/lines.py, run before the rules)
+# leaves its scan here, and emissions.activity-row-invalid takes it (and removes it); the check
+# of a record the computation did not read scans the file itself. The computation never
+# reuses an entry, so a file rewritten between two computations is read anew. Keyed by the
+# record object (kept in the entry, so its id is not reused while the entry lives), the file's
+# size and modification time and everything the reading depends on; a few entries kept.
 _SCANS: dict = {}
 _KEEP = 16
 
 
-def scan_csv(record, root, path, file: str, column: str, period_column=None, status_column=None,
-             limits: tuple[int, int, int] | None = None) -> ActivityScan:
-    """The ActivityScan of an activity CSV of `record`, read once per run (see _scan)."""
+def _key(record, path, file, column, period_column, status_column, limits) -> tuple:
+    try:
+        st = path.stat()
+        stamp = (st.st_size, st.st_mtime_ns)
+    except (OSError, AttributeError):
+        stamp = None
     year = record.get("year") if record is not None else None
-    key = (id(record), str(path), file, column, period_column, status_column, year, tuple(limits or ()))
-    hit = _SCANS.get(key)
-    if hit is not None:
-        return hit[1]
+    return (id(record), str(path), stamp, file, column, period_column, status_column, year, tuple(limits or ()))
+
+
+def scan_csv(record, root, path, file: str, column: str, period_column=None, status_column=None,
+             limits: tuple[int, int, int] | None = None, *, reuse: bool = False) -> ActivityScan:
+    """The ActivityScan of an activity CSV of `record` (see _scan). The computation calls it
+    with reuse=False and leaves the scan for the check, which calls it with reuse=True."""
+    key = _key(record, path, file, column, period_column, status_column, limits)
+    if reuse:
+        hit = _SCANS.pop(key, None)
+        if hit is not None:
+            return hit[1]
+    year = record.get("year") if record is not None else None
     scan = _scan(root, path, file, column, period_column, status_column, year, limits)
-    if len(_SCANS) >= _KEEP:
-        _SCANS.pop(next(iter(_SCANS)))
-    _SCANS[key] = (record, scan)
+    if not reuse:
+        while len(_SCANS) >= _KEEP:
+            _SCANS.pop(next(iter(_SCANS)))
+        _SCANS[key] = (record, scan)
     return scan

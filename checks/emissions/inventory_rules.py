@@ -247,7 +247,7 @@ def _csv_problems(record, ctx, fspec: dict):
     rel = path.relative_to(ctx.root.resolve()).as_posix()
     # the same pass as the computation's (activity_rows.scan_csv: one reading per file and run)
     scan = activity_rows.scan_csv(record, ctx.root, path, rel, col, pcol, fspec.get("status_column"),
-                                  limits=csvfile.table_limits(ctx.setting))
+                                  limits=csvfile.table_limits(ctx.setting), reuse=True)
     if scan.problem is not None or col not in scan.header:
         return  # the computation reports a table it cannot read, at its row (emissions.compute)
     for n, message in scan.row_problems:

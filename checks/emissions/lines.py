@@ -565,7 +565,7 @@ def _csv_rows(env: _Env, fspec: dict, base: tuple, name: str, symbol: str, unit_
     count, msum, first, last = scan.measured
     if count:
         inputs.append(Input(f"{symbol}[{file_rel}]", name, msum, str(unit_text), src(rows=count),
-                            f"Σ of {count} measured rows, lines {first}-{last}"))
+                            f"Σ of the {count} measured rows (lines {first} to {last})"))
     for n, period, v, status in scan.others:
         inputs.append(Input(f"{symbol}[{period}]", name, v, str(unit_text), src(line=n), status))
         if status in GAP_STATUSES:

@@ -419,7 +419,11 @@ def test_activity_from_a_csv_file(tmp_path):
     assert r.total.value == pytest.approx(90_930.6384, rel=1e-8)
     fc = r.gases["CO2"].steps[0].steps[0]
     assert fc.value == pytest.approx(4200)
-    assert fc.inputs[0].source["file"] == "activity/gas.csv" and fc.inputs[0].source["line"] == 2
+    # one input for the measured rows (1,380 + 1,420 = 2,800, counted), one for the filled row at its line
+    assert [(i.symbol, i.value, i.source.get("rows"), i.source.get("line"), i.note) for i in fc.inputs] == [
+        ("FC[activity/gas.csv]", 2800.0, 2, None, "Σ of the 2 measured rows (lines 2 to 3)"),
+        ("FC[2024-03]", 1400.0, None, 4, "filled")]
+    assert fc.inputs[0].source["file"] == "activity/gas.csv"
     assert [(g["period"], g["status"]) for g in r.gaps] == [("2024-03", "filled")]
 
     line["activity"]["file"]["column"] = "gas"
