@@ -3,7 +3,8 @@ rejects such rows) and the check emissions.activity-row-invalid (which reports r
 in the repository): the same row is never accepted by one and refused by the other.
 
 A row is a period, a value and a status (6.1.2 e, A.9.1.1 b):
-- the period is written YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY-Hn, inside the record's year;
+- the period is written YYYY, YYYY-MM, YYYY-MM-DD (with a time of day, YYYY-MM-DDTHH:MM[:SS],
+  for high-frequency readings), YYYY-Qn or YYYY-Hn, inside the record's year;
 - a period appears once;
 - the status is measured, estimated, filled or missing, and a row with a value is not missing;
 - the value is a finite number, not negative: a consumption or a purchase is never below zero
@@ -18,13 +19,16 @@ import re
 from cms_build.api import csvfile
 
 STATUSES = ("measured", "estimated", "filled", "missing")
-PERIOD = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?|-Q[1-4]|-H[12])?$")
+# A day may carry a time of day (YYYY-MM-DDTHH:MM[:SS], ISO 8601 local time): hourly CEMS
+# or meter readings at a million rows a year are periods too (issue 19).
+PERIOD = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?)?)?"
+                    r"|-Q[1-4]|-H[12])?$")
 
 
 def period_problem(period: str, year, seen: dict) -> str | None:
     """What is wrong with a row's period (seen: period -> the row that had it), or None."""
     if not PERIOD.match(period):
-        return "not a period: write YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY-Hn"
+        return "not a period: write YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM, YYYY-Qn or YYYY-Hn"
     if year and not period.startswith(str(year)):
         return f"outside the record's reporting year {year}"
     if period in seen:
