@@ -102,6 +102,7 @@ def _scan(root, path, file: str, column: str, period_column, status_column, year
         records = csvfile.read_csv(root, path, file, limits)
         header: list[str] | None = None
         seen: dict = {}
+        match, ys = PERIOD.match, str(year) if year else ""
         measured = scan.measured
         total = 0.0
         for n, cells in records:
@@ -125,23 +126,28 @@ def _scan(root, path, file: str, column: str, period_column, status_column, year
             # the check's reading of the row (inventory_rules._csv_problems before issue 19)
             bad_period = False
             if period_column:
-                p = period_problem(period, year, seen)
-                if p:
-                    scan.row_problems.append((n, f"period {period!r}: {p}"))
-                    bad_period = True
-                else:
+                # the common case tested inline, the full rule (and its words) on the rest
+                if period in seen or not match(period) or (ys and not period.startswith(ys)):
+                    p = period_problem(period, year, seen)
+                    if p:
+                        scan.row_problems.append((n, f"period {period!r}: {p}"))
+                        bad_period = True
+                if not bad_period:
                     seen[period] = n
             try:
-                v = csvfile.parse_number(raw)
-            except ValueError:
-                if scan.unusable is None:
-                    scan.unusable = ("nan", n, period, raw)
-                continue
+                v = float(raw)  # what float() reads, parse_number reads alike; the rest goes to it
+            except (TypeError, ValueError):
+                try:
+                    v = csvfile.parse_number(raw)
+                except ValueError:
+                    if scan.unusable is None:
+                        scan.unusable = ("nan", n, period, raw)
+                    continue
             if v is None or status == "missing":
                 if scan.unusable is None:
                     scan.unusable = ("gap", n, period, raw)
                 continue
-            if not bad_period:
+            if not bad_period and not 0 <= v < math.inf:
                 p = value_problem(v)
                 if p:
                     scan.row_problems.append((n, f"{raw.strip()} in column {column!r}: {p}"))
