@@ -161,7 +161,9 @@ def test_an_activity_record_shows_its_emissions_with_the_trace(example_sites):
     section = _results_section(page)
     assert "= 301,054.18 tCO2e" in section
     assert re.search(r"AD\s*活动水平（热量）activity data \(heat\)\s*5,413.51\s*TJ", section)
-    assert re.search(r"FC\[2025-01\]\s*活动水平 activity data\s*1,502.4\s*10⁴ Nm³", section)
+    # all 12 months are measured: one input for the file, their sum, not one row per month (issue 19)
+    assert re.search(r"FC\s*15,130\s*10⁴ Nm³\s*FC = Σ FC_i \(periods\)", section)
+    assert "FC[2025-01]" not in section
     # the figures it enters elsewhere: the 2025 total among them
     assert "2025 排放总量 total emissions" in section and "5,945,832.04 tCO2e" in section
     # and its trace cites its own YAML and CSV lines, linked
