@@ -106,19 +106,30 @@ def split_group_export(doc_path: Path, folder: Path) -> int:
 
 
 def add_big_csv(repo: Path, rows: int) -> Path:
-    """One activity CSV of `rows` hourly-like rows replacing the data of an example CSV."""
+    """One activity CSV of `rows` valid readings replacing the data of an example CSV: periods
+    of its record's year at 30-second steps (a million rows fit one year), one row in 1,000
+    estimated, the repository's table limits raised to hold it. Rows that all broke the period
+    rule (as before issue 19 win 2) measured the reporting of a million findings, not the reading."""
+    import datetime as dt
     csvs = sorted((repo / "activity").rglob("*.csv"))
     target = csvs[0]
-    header = target.read_text(encoding="utf-8").splitlines()[0]
+    lines = target.read_text(encoding="utf-8").splitlines()
+    header, year = lines[0], int(lines[1][:4])
     cols = header.split(",")
+    start = dt.datetime(year, 1, 1)
     with target.open("w", encoding="utf-8") as out:
         out.write(header + "\n")
-        sample = target.parent
         for i in range(rows):
-            month = f"20{23 + (i % 3)}-{1 + i % 12:02d}"
-            values = [month, f"{1 + (i % 997) / 10:.1f}", "measured"] + ["FM-X"] * (len(cols) - 3)
+            when = (start + dt.timedelta(seconds=30 * i)).strftime("%Y-%m-%dT%H:%M:%S")
+            status = "estimated" if i % 1000 == 999 else "measured"
+            values = [when, f"{1 + (i % 997) / 10:.1f}", status] + ["FM-X"] * (len(cols) - 3)
             out.write(",".join(values[:len(cols)]) + "\n")
-    del sample
+    settings = repo / "cms.yaml"
+    text = settings.read_text(encoding="utf-8")
+    if "\nlimits:" not in text:
+        size = target.stat().st_size
+        settings.write_text(text.rstrip("\n") + f"\nlimits:\n  max_table_rows: {rows + 1}\n"
+                            f"  max_table_bytes: {size + 1024}\n", encoding="utf-8")
     return target
 
 

@@ -245,30 +245,13 @@ def _csv_problems(record, ctx, fspec: dict):
     if path is None or not path.is_file() or not col:
         return  # the computation reports a file it cannot read (emissions.compute)
     rel = path.relative_to(ctx.root.resolve()).as_posix()
-    try:
-        header, table = activity_rows.csv_table((ctx.root, path), col, pcol, fspec.get("status_column"), file=rel,
-                                                limits=csvfile.table_limits(ctx.setting))
-    except csvfile.TableProblem:
+    # the same pass as the computation's (activity_rows.scan_csv: one reading per file and run)
+    scan = activity_rows.scan_csv(record, ctx.root, path, rel, col, pcol, fspec.get("status_column"),
+                                  limits=csvfile.table_limits(ctx.setting), reuse=True)
+    if scan.problem is not None or col not in scan.header:
         return  # the computation reports a table it cannot read, at its row (emissions.compute)
-    if col not in header:
-        return
-    seen: dict = {}
-    for n, period, raw, status in table:
-        if pcol:
-            problem = activity_rows.period_problem(period, record.get("year"), seen)
-            if problem:
-                yield rel, n, f"period {period!r}: {problem}"
-                continue
-            seen[period] = n
-        try:
-            value = csvfile.parse_number(raw)
-        except ValueError:
-            continue  # not a number: emissions.compute reports it
-        if value is None or status == "missing":
-            continue  # a gap: emissions.compute and gap-without-filling-method speak of it
-        problem = activity_rows.value_problem(value)
-        if problem:
-            yield rel, n, f"{raw.strip()} in column {col!r}: {problem}"
+    for n, message in scan.row_problems:
+        yield rel, n, message
 
 
 @check("emissions.activity-row-invalid", title="活动水平数据每期一行、在报告年度内且不为负 Activity data: one row a period, inside the year, never negative",

@@ -502,7 +502,12 @@ def _activity(env: _Env, spec: dict, name: str, symbol: str, base: tuple) -> tup
                 raise CalcError(f"{v!r} is not a finite number", base + ("values", i, "value"))
             rows.append((str(row.get("period")), float(v), status, src))
     else:
-        rows = _csv_rows(env, spec.get("file") or {}, base + ("file",))
+        total, inputs = _csv_rows(env, spec.get("file") or {}, base + ("file",), name, symbol, unit_text)
+        if not inputs:
+            raise CalcError(f"{name} has no values", base, "add at least one value")
+        t = Traced(total, str(unit_text), label=symbol, formula=f"{symbol} = Σ {symbol}_i (periods)")
+        t.inputs.extend(inputs)
+        return t, units.registry().Quantity(total, unit)
     if not rows:
         raise CalcError(f"{name} has no values", base, "add at least one value")
     total = sum(v for _, v, _, _ in rows)
@@ -529,7 +534,11 @@ def _data_file(env: "_Env", rel_path, base: tuple, what: str) -> Path:
     return path
 
 
-def _csv_rows(env: _Env, fspec: dict, base: tuple) -> list[tuple]:
+def _csv_rows(env: _Env, fspec: dict, base: tuple, name: str, symbol: str, unit_text) -> tuple[float, list]:
+    """(Σ, trace inputs) of an activity CSV, read in one streaming pass shared with the check
+    emissions.activity-row-invalid (activity_rows.scan_csv): the measured rows are one input
+    (their sum, counted, at the file), each row that is not a measured value its own input at
+    its line (issue 19: a 1,000,000-row file keeps no object per row)."""
     rel_path = fspec.get("path")
     path = _data_file(env, rel_path, base, "data file")
     try:
@@ -537,32 +546,44 @@ def _csv_rows(env: _Env, fspec: dict, base: tuple) -> list[tuple]:
     except ValueError:
         file_rel = str(rel_path)
     col, pcol, scol = fspec.get("column"), fspec.get("period_column"), fspec.get("status_column")
-    try:  # streamed and bounded (limits.max_table_*): a 200 MB file is refused, not read into memory
-        header, table = activity_rows.csv_table((env.root or path.parent, path), col, pcol, scol, file=file_rel,
-                                                limits=env.table_limits)
-    except csvfile.TableProblem as exc:
+    # streamed and bounded (limits.max_table_*): a 200 MB file is refused, not read into memory
+    scan = activity_rows.scan_csv(env.record, env.root or path.parent, path, file_rel, col, pcol, scol,
+                                  limits=env.table_limits)
+    if scan.problem is not None:
+        exc = scan.problem
         raise CalcError(f"the data file '{rel_path}': {exc.message}", base + ("path",), exc.hint,
-                        at=(exc.file, exc.line)) from None
+                        at=(exc.file, exc.line))
+    header = scan.header
     for c, key in ((col, "column"), (pcol, "period_column"), (scol, "status_column")):
         if c is not None and c not in header:
             raise CalcError(f"the data file '{rel_path}' has no column '{c}'", base + (key,),
                             f"its columns are: {', '.join(header) or '(none)'}")
-    rows = []
-    for n, period, raw, status in table:
-        try:
-            v = csvfile.parse_number(raw)
-        except ValueError:
-            raise CalcError(f"'{rel_path}' line {n}: {raw!r} in column '{col}' is not a number", base + ("column",)) from None
-        if v is None or status == "missing":
+    if scan.unusable is not None:
+        kind, n, period, raw = scan.unusable
+        if kind == "nan":
+            raise CalcError(f"'{rel_path}' line {n}: {raw!r} in column '{col}' is not a number", base + ("column",))
+        if kind == "gap":
             raise CalcError(f"'{rel_path}' line {n} ({period}): no value in column '{col}'", base + ("path",),
                             "fill the gap (status filled or estimated) and document gap_filling (A.9.1.1 b)")
-        if not math.isfinite(v):
-            raise CalcError(f"'{rel_path}' line {n}: {raw!r} is not a finite number", base + ("column",))
-        src = {"file": file_rel, "line": n, "column": col}
+        raise CalcError(f"'{rel_path}' line {n}: {raw!r} is not a finite number", base + ("column",))
+
+    def src(**place) -> dict:
+        s = {"file": file_rel, **place, "column": col}
         if env.record is not None:
-            src.update({"record": env.record.id, "kind": env.record.kind, "path": format_path(base)})
-        rows.append((period, v, status, src))
-    return rows
+            s.update({"record": env.record.id, "kind": env.record.kind, "path": format_path(base)})
+        return s
+
+    inputs = []
+    count, msum, first, last = scan.measured
+    if count:
+        inputs.append(Input(f"{symbol}[{file_rel}]", name, msum, str(unit_text), src(rows=count),
+                            f"Σ of the {count} measured rows (lines {first} to {last})"))
+    for n, period, v, status in scan.others:
+        inputs.append(Input(f"{symbol}[{period}]", name, v, str(unit_text), src(line=n), status))
+        if status in GAP_STATUSES:
+            env.gaps.append({"activity": format_path(base[:-1]), "period": period, "status": status, "value": v,
+                             "source": src(line=n)})
+    return scan.total, inputs
 
 
 # ---------------------------------------------------------------------------- the gas result

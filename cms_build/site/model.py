@@ -273,6 +273,14 @@ class SiteModel:
         page = self.tables[target]["line_page"].get(line) if target else None
         return (page, urls.line_anchor(line)) if page else None
 
+    def cited_table(self, record_id, file) -> str | None:
+        """The first page of the attached table a trace cites as a whole (a CSV's measured rows,
+        counted: checks/emissions/lines.py), or None when this build shows no such table."""
+        if not isinstance(file, str):
+            return None
+        target = self._table_of.get((record_id if isinstance(record_id, str) else None, file))
+        return self.tables[target]["page"] if target else None
+
     # -- settings -------------------------------------------------------------------------
     @property
     def settings(self):

@@ -244,6 +244,8 @@ class TraceRenderer:
                 parts.append(md(src["path"]))
             if cited:
                 parts.append(self.cited(rid, src.get("file", r.rel), src.get("line"), cited, src.get("column")))
+            elif isinstance(src.get("rows"), int) and isinstance(src.get("file"), str):
+                parts.append(self.counted(rid, src["file"], src["rows"], src.get("column")))
             return join([parts[0], join(parts[1:], " · ")], " ") if len(parts) > 1 else parts[0]
         if "library" in src:
             parts = [md(t["source_library"]), md(src.get("library")), md(src.get("citation", ""))]
@@ -261,6 +263,14 @@ class TraceRenderer:
                 return md(src["file"])
             return self.cited(None, src["file"], src.get("line"), f"{src['file']}:{src['line']}", src.get("column"))
         return md(json.dumps(src, ensure_ascii=False, sort_keys=True, default=str))
+
+    def counted(self, record_id, file: str, rows: int, column=None) -> Md:
+        """rows of an attached table cited together (Σ of a CSV's measured rows), linked to the
+        table's first page where this build shows it."""
+        page = self.m.cited_table(record_id, file)
+        shown = self.link.to(page, file) if page else md(file)
+        what = f"{column}, {rows} rows" if isinstance(column, str) and column else f"{rows} rows"
+        return join([shown, md(f"({what})")], " ")
 
     def cited(self, record_id, file, line, text: str, column=None) -> Md:
         """A file:line a trace cites, linked to the line of the record's source view or to the row

@@ -60,9 +60,16 @@ def test_a_trace_links_the_yaml_line_it_cites_to_the_records_source_view(example
 def test_a_trace_links_the_csv_row_it_cites_to_the_row_of_the_table_page(example_sites):
     site = example_sites["internal"]
     year = _page(site, "emissions/2025.html")
-    # FC[2025-01] = 1,502.4 10⁴ Nm³ is line 2 of records/activity/2025/gas-2025.csv:
-    # "2025-01,1502.4,measured,FM-BJ2-GAS-01" (line 1 is the header)
-    assert '<a href="../tables/AD-2025-BJ2-GAS/1.html#L2">activity/2025/gas-2025.csv:2</a> (consumption_1e4_nm3)' in year
+    # the 12 months of records/activity/2025/gas-2025.csv are all measured: the trace cites them
+    # together, counted, linked to the table page (issue 19: one entry per file, not per row)
+    assert ('<a href="../tables/AD-2025-BJ2-GAS/1.html">activity/2025/gas-2025.csv</a> '
+            '(consumption_1e4_nm3, 12 rows)') in year
+    assert "gas-2025.csv:2<" not in year
+    # 2024-08 is filled, line 9 of records/activity/2024/gas-2024.csv
+    # ("2024-08,1702.4,filled,FM-BJ2-GAS-02（备用表）"): that row is cited on its own, at its line
+    year_2024 = _page(site, "emissions/2024.html")
+    assert '<a href="../tables/AD-2024-BJ2-GAS/1.html#L9">activity/2024/gas-2024.csv:9</a> (consumption_1e4_nm3)' in year_2024
+    assert '<a href="../tables/AD-2024-BJ2-GAS/1.html">activity/2024/gas-2024.csv</a> (consumption_1e4_nm3, 11 rows)' in year_2024
     table = _page(site, "tables/AD-2025-BJ2-GAS/1.html")
     row = _element(table, "L2")
     assert row.split() == ["2", "2025-01", "1502.4", "measured", "FM-BJ2-GAS-01"]
@@ -154,12 +161,14 @@ def test_an_activity_record_shows_its_emissions_with_the_trace(example_sites):
     section = _results_section(page)
     assert "= 301,054.18 tCO2e" in section
     assert re.search(r"AD\s*活动水平（热量）activity data \(heat\)\s*5,413.51\s*TJ", section)
-    assert re.search(r"FC\[2025-01\]\s*活动水平 activity data\s*1,502.4\s*10⁴ Nm³", section)
+    # all 12 months are measured: one input for the file, their sum, not one row per month (issue 19)
+    assert re.search(r"FC\s*15,130\s*10⁴ Nm³\s*FC = Σ FC_i \(periods\)", section)
+    assert "FC[2025-01]" not in section
     # the figures it enters elsewhere: the 2025 total among them
     assert "2025 排放总量 total emissions" in section and "5,945,832.04 tCO2e" in section
     # and its trace cites its own YAML and CSV lines, linked
     start = page.index('id="record-results"')
-    assert 'href="../../tables/AD-2025-BJ2-GAS/1.html#L2"' in page[start:]
+    assert 'href="../../tables/AD-2025-BJ2-GAS/1.html"' in page[start:]  # the file's measured rows, counted
     assert 'href="../../sources/activity_data/AD-2025-BJ2-GAS.html#L37"' in page[start:]
 
 

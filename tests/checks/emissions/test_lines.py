@@ -419,7 +419,11 @@ def test_activity_from_a_csv_file(tmp_path):
     assert r.total.value == pytest.approx(90_930.6384, rel=1e-8)
     fc = r.gases["CO2"].steps[0].steps[0]
     assert fc.value == pytest.approx(4200)
-    assert fc.inputs[0].source["file"] == "activity/gas.csv" and fc.inputs[0].source["line"] == 2
+    # one input for the measured rows (1,380 + 1,420 = 2,800, counted), one for the filled row at its line
+    assert [(i.symbol, i.value, i.source.get("rows"), i.source.get("line"), i.note) for i in fc.inputs] == [
+        ("FC[activity/gas.csv]", 2800.0, 2, None, "Σ of the 2 measured rows (lines 2 to 3)"),
+        ("FC[2024-03]", 1400.0, None, 4, "filled")]
+    assert fc.inputs[0].source["file"] == "activity/gas.csv"
     assert [(g["period"], g["status"]) for g in r.gaps] == [("2024-03", "filled")]
 
     line["activity"]["file"]["column"] = "gas"
@@ -675,3 +679,47 @@ def test_mass_per_period_measurement_still_works():
     line = {"method": "measurement", "gas": "CO2",
             "measured": {"values": [{"period": "2025-01", "value": 100}, {"period": "2025-02", "value": 200}], "unit": "tCO2"}}
     assert compute_line(line, gwp_set="AR5").total.value == pytest.approx(300)
+
+
+def _half_hours(n: int, year: int = 2024) -> list[str]:
+    """n half-hourly periods from 1 January of `year` (10,000 of them end on 27 July)."""
+    import datetime as dt
+    start = dt.datetime(year, 1, 1)
+    return [(start + dt.timedelta(minutes=30 * i)).strftime("%Y-%m-%dT%H:%M") for i in range(n)]
+
+
+def test_a_10000_row_csv_is_summed_in_one_pass_and_its_trace_lists_only_the_rows_not_measured(tmp_path):
+    # Rows i = 0 … 9,999 at lines i + 2; measured rows hold 1 + (i mod 10). Σ over all i of
+    # 1 + (i mod 10) = 1,000 × (1 + 2 + … + 10) = 55,000. Rows 100 and 5,000 are estimated at 2.5
+    # (replacing 1 + 0 each), row 7,777 is filled at 4.0 (replacing 1 + 7): the measured rows sum to
+    # 55,000 − 1 − 1 − 8 = 54,990 over 9,997 rows, and FC = 54,990 + 2.5 + 2.5 + 4.0 = 54,999.0.
+    special = {100: ("2.5", "estimated"), 5000: ("2.5", "estimated"), 7777: ("4.0", "filled")}
+    periods = _half_hours(10_000)
+    body = "".join(f"{p},{special.get(i, (str(1 + i % 10), ''))[0]},{special.get(i, ('', 'measured'))[1]}\n"
+                   for i, p in enumerate(periods))
+    (tmp_path / "activity").mkdir()
+    (tmp_path / "activity" / "gas.csv").write_text("time,gas_10k_nm3,status\n" + body, encoding="utf-8")
+    rec = FakeRecord(id="AD-GAS", kind="activity_data", rel="activity/AD.yaml", path=tmp_path / "activity" / "AD.yaml",
+                     data={"year": 2024})
+    line = {"method": "emission_factor", "fuel": "natural_gas",
+            "activity": {"unit": "10^4 Nm3", "file": {"path": "gas.csv", "column": "gas_10k_nm3",
+                                                       "period_column": "time", "status_column": "status"}}}
+    r = compute_line(line, gwp_set="AR5", record=rec, root=tmp_path, path=("line",))
+    fc = r.gases["CO2"].steps[0].steps[0]
+    assert fc.value == 54_999.0
+    assert [(i.symbol, i.value, i.source.get("rows"), i.source.get("line"), i.note) for i in fc.inputs] == [
+        ("FC[activity/gas.csv]", 54_990.0, 9_997, None, "Σ of the 9997 measured rows (lines 2 to 10001)"),
+        (f"FC[{periods[100]}]", 2.5, None, 102, "estimated"),
+        (f"FC[{periods[5000]}]", 2.5, None, 5002, "estimated"),
+        (f"FC[{periods[7777]}]", 4.0, None, 7779, "filled")]
+    assert periods[7777] == "2024-06-11T00:30"  # 7,777 half hours = 162 days + 0.5 h after 1 January
+    assert [(g["period"], g["status"], g["source"]["line"]) for g in r.gaps] == [
+        (periods[100], "estimated", 102), (periods[5000], "estimated", 5002), (periods[7777], "filled", 7779)]
+
+    # a missing row stops the computation at its line (row 8,000, line 8,002); the file is read anew
+    lines = ("time,gas_10k_nm3,status\n" + body).splitlines(keepends=True)
+    lines[8001] = f"{periods[8000]},,missing\n"
+    (tmp_path / "activity" / "gas.csv").write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="AR5", record=rec, root=tmp_path, path=("line",))
+    assert str(exc.value.message) == f"'gas.csv' line 8002 ({periods[8000]}): no value in column 'gas_10k_nm3'"

@@ -725,3 +725,44 @@ def test_an_activity_csv_over_the_table_limit_is_refused_on_its_size(org):
     assert (f.file, f.line) == ("activity/coal-2024.csv", 1)
     assert f.message == ("the data file 'coal-2024.csv': the file is 2115 bytes, more than the limit of 2048 "
                          "(limits.max_table_bytes)")
+
+
+def test_a_10000_row_csv_reports_its_bad_rows_at_their_lines_read_once(org):
+    """The computation and emissions.activity-row-invalid read the file once (issue 19): the
+    check reports from the computation's scan, at the rows' lines, with the same messages."""
+    import datetime as dt
+    from cms_build.rules import bundled_module
+    setup(org)
+    start = dt.datetime(2024, 1, 1)
+    periods = [(start + dt.timedelta(minutes=30 * i)).strftime("%Y-%m-%dT%H:%M") for i in range(10_000)]
+    rows = [f"{p},0.1,measured" for p in periods]  # row i at line i + 2
+    rows[3000] = f"{periods[2999]},0.1,measured"  # line 3,002: the period of row 2,999 (line 3,001)
+    rows[6000] = f"{periods[6000]},-5,measured"  # line 6,002: negative
+    rows[9000] = "2023-12-31T23:30,0.1,measured"  # line 9,002: outside 2024
+    rows[4000] = f"{periods[4000]},0.1,estimated"  # not a finding: an estimate is a value
+    _csv_coal(org, "\n".join(rows) + "\n")
+    scans = []
+    ar = bundled_module("emissions.activity_rows")
+    real = ar._scan
+    ar._scan = lambda *a, **k: scans.append(a[2]) or real(*a, **k)
+    try:
+        result = org.run()
+    finally:
+        ar._scan = real
+    found = only(result, "emissions.activity-row-invalid", allow=ROW_RULE + ("emissions.gap-without-filling-method",))
+    # the estimated row is the one gap named (line 4,002 is 2024-03-24T08:00: 4,000 half hours = 83 days 8 h)
+    [gap] = [f for f in emission_findings(result) if f.rule == "emissions.gap-without-filling-method"]
+    assert f"({periods[4000]} (estimated))" in gap.message and periods[4000] == "2024-03-24T08:00"
+    assert [(f.file, f.line, f.message) for f in found] == [
+        ("activity/coal-2024.csv", 3002, f"period '{periods[2999]}': the same period as row 3001"),
+        ("activity/coal-2024.csv", 6002, "-5 in column 't': negative consumption: activity data is never below zero"),
+        ("activity/coal-2024.csv", 9002, "period '2023-12-31T23:30': outside the record's reporting year 2024")]
+    assert scans == ["activity/coal-2024.csv"]  # one pass for the computation and the check
+
+
+@pytest.mark.parametrize("period, ok", [("2024-03-05T07:30", True), ("2024-03-05T07:30:15", True),
+                                        ("2024-03-05T24:00", False), ("2024-03-05 07:30", False),
+                                        ("2024-03-05T7:30", False)])
+def test_a_period_may_carry_a_time_of_day(period, ok):
+    from checks.emissions import activity_rows
+    assert (activity_rows.period_problem(period, 2024, {}) is None) is ok
