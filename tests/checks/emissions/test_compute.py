@@ -159,10 +159,15 @@ def test_example_export_includes_the_inventory_with_traces(example):
     doc = export_document(example, "internal")
     em = doc["results"]["emissions"]
     entry = em["years"]["2024"]["entries"]["AD-2024-BJ2-GAS"]
-    # the gas consumption is summed from the monthly CSV, each month an input with file and line
+    # the gas consumption is summed from the monthly CSV in one pass: one input for the 11
+    # measured months (1548.2 + 1362.8 + 1452.0 + 1410.6 + 1496.4 + 1530.2 + 1688.6 + 1455.8
+    # + 1386.2 + 1402.6 + 1184.2 = 15917.6, by hand), and the filled month (2024-08, line 9) on its own
     fc = entry["energy"]["steps"][0]
-    assert fc["formula"] == "FC = Σ FC_i (periods)" and len(fc["inputs"]) == 12
-    assert fc["inputs"][0]["source"]["file"] == "activity/2024/gas-2024.csv" and fc["inputs"][0]["source"]["line"] == 2
+    assert fc["formula"] == "FC = Σ FC_i (periods)" and len(fc["inputs"]) == 2
+    measured, filled = fc["inputs"]
+    assert measured["source"]["file"] == "activity/2024/gas-2024.csv" and measured["source"]["rows"] == 11
+    assert measured["value"] == pytest.approx(15917.6)
+    assert (filled["symbol"], filled["value"], filled["source"]["line"]) == ("FC[2024-08]", 1702.4, 9)
     json.dumps(doc, ensure_ascii=False)  # serialisable
 
 
