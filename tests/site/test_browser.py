@@ -360,6 +360,10 @@ def test_a_trace_citation_opens_the_cited_line_of_the_records_yaml(page):
     """Issue 17 item 8: one click from a trace's file:line to that line, shown and marked."""
     open_page(page, "example-internal/emissions/2025.html")
     link = page.locator("article a[href$='sources/activity_data/AD-2025-BJ2-GAS.html#L37']").first
+    # the NCV is an input of a step, collapsed below the first level (issue 17 item 7): the auditor
+    # opens the steps that hold it, then follows the citation
+    link.evaluate("el => { for (let d = el.closest('details'); d; d = d.parentElement.closest('details'))"
+                  " d.open = true; }")
     assert link.inner_text() == "activity/2025/AD-2025-BJ2-GAS.yaml:37"
     link.click()
     page.wait_for_load_state("networkidle")

@@ -579,7 +579,7 @@ def test_reduction_efficiency_on_the_neutrality_page(org, tmp_path):
     result = org.run("2026-06-30")
     work = tmp_path / "work"
     build_site(org.root, result.as_of, out=tmp_path / "site", work=work, result=result)
-    page = (work / "docs" / "neutrality/index.md").read_text(encoding="utf-8")
+    page = (work / "docs" / "neutrality/NC-1.md").read_text(encoding="utf-8")  # the claim's own page
     # 20 tCO2e reflected / 400 t = 0.05 tCO2e/t
     [row] = [line for line in page.splitlines() if "碳减排效率" in line]
     assert row == "| 碳减排效率（D.6.2 b） | 0&#46;05 tCO2e/t |"   # the site escapes the dot
