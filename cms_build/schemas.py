@@ -87,6 +87,21 @@ class Kind:
         return (self.title_en if language == "en" else self.title_zh) or self.name
 
 
+def _unresolved(documents: dict, exc: Exception) -> str:
+    """Which schema file's $ref points at nothing: a relative $ref resolves against the file's
+    own $id, so a schema whose $id is not under SCHEMA_BASE cannot reach defs.schema.json by
+    a relative name."""
+    text = str(exc)
+    missing = text.split("'")[1] if text.count("'") >= 2 else ""
+    base = missing.rsplit("/", 1)[0] + "/" if "/" in missing else ""
+    files = sorted(str(path) for uri, (_, path) in documents.items() if base and uri.startswith(base))
+    where = f"{', '.join(files)}: " if files else ""
+    return (f"{where}a $ref points at {missing or 'a schema'}, which is no schema of this run (nothing is "
+            f"fetched from the network). A relative $ref resolves against the file's own $id: give the "
+            f"file an $id under {SCHEMA_BASE} (e.g. {SCHEMA_BASE}<kind>.schema.json), or refer to the "
+            f"bundled definitions by their full URL ({SCHEMA_BASE}defs.schema.json#/$defs/...)")
+
+
 class SchemaSet:
     """All schemas of a run: the bundled ones plus the organization's own."""
 
@@ -99,7 +114,10 @@ class SchemaSet:
         self.format_checker = FormatChecker()
         self._rs_registry = None
         if jsonschema_rs is not None:
-            self._rs_registry = jsonschema_rs.Registry([(uri, doc) for uri, (doc, _) in documents.items()])
+            try:
+                self._rs_registry = jsonschema_rs.Registry([(uri, doc) for uri, (doc, _) in documents.items()])
+            except ValueError as exc:  # a $ref that resolves to no schema of the run (nothing is fetched)
+                raise SchemaError(_unresolved(documents, exc)) from None
         self.kinds: dict[str, Kind] = {}
         for uri, (doc, path) in sorted(documents.items()):
             meta = doc.get("x-cms")

@@ -136,6 +136,20 @@ def test_a_broken_organization_schema_is_a_clear_usage_error(org):
     assert code == 2 and "widget.schema.json: not a readable JSON schema" in err
 
 
+def test_a_schema_whose_relative_ref_resolves_outside_the_run_is_a_clear_usage_error(org):
+    # an organization's kind with its own $id domain and the usual relative $ref to the bundled
+    # envelope: the $ref resolves to https://example.org/mine/envelope.schema.json, which no file
+    # holds (nothing is fetched). Before, this was an "internal error" with a traceback hint.
+    org.add("schemas/thing.schema.json", json.dumps({
+        "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://example.org/mine/thing.schema.json",
+        "x-cms": {"kind": "thing", "subsystem": "common", "clauses": ["7.4"], "id_prefix": "TH", "folder": "things"},
+        "title": "东西", "x-title-en": "Thing", "type": "object", "allOf": [{"$ref": "envelope.schema.json"}]}))
+    code, _, err = cms("check", org.root, "--as-of", "2026-06-30")
+    assert code == 2 and "internal error" not in err, err
+    assert "thing.schema.json: a $ref points at https://example.org/mine/envelope.schema.json" in err
+    assert "give the file an $id under https://cms-as-code.org/schemas/" in err
+
+
 @pytest.mark.parametrize("command", [["check", "--format", "json"], ["export"], ["export", "--format", "xlsx"],
                                      ["matrix"], ["validate"]])
 def test_output_never_writes_over_a_file_unless_asked(broken, command):
