@@ -225,7 +225,7 @@ def test_quiet_import_reports_only_the_rejected_rows(tmp_path):
     code, out, _ = cms("-q", *args)
     assert code == 1
     assert out.splitlines() == ["meter.csv: rejected row 3, column 'period': '2025-13': not a period: write YYYY, "
-                                "YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY-Hn",
+                                "YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM, YYYY-Qn or YYYY-Hn",
                                 "meter.csv: nothing written: fix the rows above, or use --skip-invalid to write only "
                                 "the valid rows"]
     src.write_text("period,value,status\n2025-01,100,measured\n", encoding="utf-8")
