@@ -9,6 +9,7 @@ one-off start-up is not counted). Every n-th hour is flagged invalid and substit
 computed tCO2, which a reader can check: 8,760 h × 197.7 t = 1,731,852 t for 10 % at 1,000,000
 Nm3/h and 1.977 kg/Nm3 (substituted hours take the same value).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,15 +41,28 @@ def main() -> None:
                 for h in range(8760):
                     ok = 0 if args.invalid_every and h % args.invalid_every == args.invalid_every - 1 else 1
                     fh.write(f"{t0 + dt.timedelta(hours=h):%Y-%m-%d %H:%M},10,1000000,{ok}\n")
-            line = {"method": "measurement", "gas": "CO2",
-                    "cems": {"path": str(path), "time_column": "time", "concentration_column": "co2",
-                             "concentration_unit": "%", "flow_column": "flow", "flow_unit": "Nm3/h",
-                             "flow_basis": "dry", "valid_column": "valid", "substitution": "mean_of_adjacent"}}
+            line = {
+                "method": "measurement",
+                "gas": "CO2",
+                "cems": {
+                    "path": str(path),
+                    "time_column": "time",
+                    "concentration_column": "co2",
+                    "concentration_unit": "%",
+                    "flow_column": "flow",
+                    "flow_unit": "Nm3/h",
+                    "flow_basis": "dry",
+                    "valid_column": "valid",
+                    "substitution": "mean_of_adjacent",
+                },
+            }
             start = time.perf_counter()
             r = compute_line(line, gwp_set="AR5")
             secs = time.perf_counter() - start
-            print(f"{path.name}: 8760 rows, {len(r.cems['substituted'])} substituted, {r.total.value:,.1f} tCO2, "
-                  f"{secs:.3f} s{'  (over the 2 s budget)' if secs > 2 else ''}")
+            print(
+                f"{path.name}: 8760 rows, {len(r.cems['substituted'])} substituted, {r.total.value:,.1f} tCO2, "
+                f"{secs:.3f} s{'  (over the 2 s budget)' if secs > 2 else ''}"
+            )
 
 
 if __name__ == "__main__":

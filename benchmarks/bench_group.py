@@ -10,6 +10,7 @@ then checked by cms_build.group.run_group with --jobs processes, and the consume
 Prints the seconds, the records per second, and the group total, which a reader can check:
 N × the shipped example's 2025 total (5,945,832.04 tCO2e).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,6 +34,7 @@ def main() -> None:
     args = ap.parse_args()
     n = 4 if args.quick else args.entities
     from cms_build import group as grp
+
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         lines = ["organization: {name: 基准集团}", "subsystems: [A, B, C, D]", "group:", "  entities:"]
@@ -46,9 +48,11 @@ def main() -> None:
         run_s = time.perf_counter() - t0
         records = sum(len(d["records"]) for d in g.exports.values())
         total = g.consolidation["emissions"]["2025"]["total"]["value"]
-        print(f"check: {n} entities, {records} records, {args.jobs} jobs: {run_s:.1f} s "
-              f"({records / run_s:.0f} records/s); group 2025 total {total:,.2f} tCO2e "
-              f"(expected {n} × 5,945,832.04 = {n * 5945832.04:,.2f})")
+        print(
+            f"check: {n} entities, {records} records, {args.jobs} jobs: {run_s:.1f} s "
+            f"({records / run_s:.0f} records/s); group 2025 total {total:,.2f} tCO2e "
+            f"(expected {n} × 5,945,832.04 = {n * 5945832.04:,.2f})"
+        )
         out = root / "exports"
         out.mkdir()
         for eid, doc in g.exports.items():

@@ -8,6 +8,7 @@ runs it with the same arguments.
 
 Run: python benchmarks/bench_validate.py [--quick] [--runs N] [--copies SMALL LARGE] [--rows N]
 """
+
 from __future__ import annotations
 
 import runpy

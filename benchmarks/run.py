@@ -14,6 +14,7 @@ adds one generated activity CSV of `rows` rows.
 
 No speed is asserted anywhere: this prints figures and targets, it does not judge them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,7 @@ def make_repo(dest: Path, copies: int, source: Path = EXAMPLE) -> Path:
     """The example copied `copies` times, ids renamed per copy (cms.yaml and settings once)."""
     EXAMPLE = source  # noqa: N806 - the body below reads the source by the module's name for it
     dest.mkdir(parents=True)
-    files = [p for p in EXAMPLE.rglob("*") if p.is_file() and not any(
-        part.startswith(".") for part in p.relative_to(EXAMPLE).parts)]
+    files = [p for p in EXAMPLE.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(EXAMPLE).parts)]
     top = [p for p in files if p.parent == EXAMPLE]
     for p in top:
         shutil.copy2(p, dest / p.name)
@@ -52,8 +52,7 @@ def make_repo(dest: Path, copies: int, source: Path = EXAMPLE) -> Path:
         if p.suffix in (".yaml", ".yml"):
             ids.update(_ID_LINE.findall(p.read_text(encoding="utf-8", errors="replace")))
     # Longest first so that an id which is a prefix of another is not renamed inside it.
-    pattern = re.compile(r"(?<![A-Za-z0-9_\-])(" + "|".join(
-        re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r")(?![A-Za-z0-9_\-])")
+    pattern = re.compile(r"(?<![A-Za-z0-9_\-])(" + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r")(?![A-Za-z0-9_\-])")
     for n in range(copies):
         for p in body:
             rel = p.relative_to(EXAMPLE)
@@ -63,8 +62,7 @@ def make_repo(dest: Path, copies: int, source: Path = EXAMPLE) -> Path:
                 shutil.copy2(p, target)
                 continue
             text = p.read_text(encoding="utf-8", errors="surrogateescape")
-            target.write_text(pattern.sub(lambda m: f"{m.group(1)}-C{n}", text),
-                              encoding="utf-8", errors="surrogateescape")
+            target.write_text(pattern.sub(lambda m: f"{m.group(1)}-C{n}", text), encoding="utf-8", errors="surrogateescape")
     return dest
 
 
@@ -81,11 +79,13 @@ def make_group(dest: Path, entities: int, records: int) -> Path:
     for n in range(max(0, records - per)):  # people and their training sessions: kinds every entity keeps many of
         if n % 2:
             (one / "training" / f"TRN-BENCH-{n:04d}.yaml").write_text(
-                f"kind: training\nid: TRN-BENCH-{n:04d}\ntitle: 班组培训 {n}\n{envelope}training_type: training\n"
-                "topics: [laws_policy]\ndate: '2025-03-10'\n", encoding="utf-8")
+                f"kind: training\nid: TRN-BENCH-{n:04d}\ntitle: 班组培训 {n}\n{envelope}training_type: training\ntopics: [laws_policy]\ndate: '2025-03-10'\n",
+                encoding="utf-8",
+            )
         else:
             (one / "people" / f"PER-BENCH-{n:04d}.yaml").write_text(
-                f"kind: person\nid: PER-BENCH-{n:04d}\ntitle: 员工 {n}\n{envelope}name: 员工 {n}\n", encoding="utf-8")
+                f"kind: person\nid: PER-BENCH-{n:04d}\ntitle: 员工 {n}\n{envelope}name: 员工 {n}\n", encoding="utf-8"
+            )
     lines = ["organization: {name: 基准测试集团}", "subsystems: [A]", "group:", "  entities:"]
     for n in range(entities):
         shutil.copytree(one, dest / "entities" / f"E{n:04d}")
@@ -98,6 +98,7 @@ def make_group(dest: Path, entities: int, records: int) -> Path:
 def split_group_export(doc_path: Path, folder: Path) -> int:
     """The group's export (`cms export GROUP`) as one export per entity, as CI jobs write them."""
     import json
+
     doc = json.loads(doc_path.read_text(encoding="utf-8"))
     folder.mkdir(parents=True, exist_ok=True)
     for eid, entity in doc["entities"].items():
@@ -111,6 +112,7 @@ def add_big_csv(repo: Path, rows: int) -> Path:
     estimated, the repository's table limits raised to hold it. Rows that all broke the period
     rule (as before issue 19 win 2) measured the reporting of a million findings, not the reading."""
     import datetime as dt
+
     csvs = sorted((repo / "activity").rglob("*.csv"))
     target = csvs[0]
     lines = target.read_text(encoding="utf-8").splitlines()
@@ -123,13 +125,12 @@ def add_big_csv(repo: Path, rows: int) -> Path:
             when = (start + dt.timedelta(seconds=30 * i)).strftime("%Y-%m-%dT%H:%M:%S")
             status = "estimated" if i % 1000 == 999 else "measured"
             values = [when, f"{1 + (i % 997) / 10:.1f}", status] + ["FM-X"] * (len(cols) - 3)
-            out.write(",".join(values[:len(cols)]) + "\n")
+            out.write(",".join(values[: len(cols)]) + "\n")
     settings = repo / "cms.yaml"
     text = settings.read_text(encoding="utf-8")
     if "\nlimits:" not in text:
         size = target.stat().st_size
-        settings.write_text(text.rstrip("\n") + f"\nlimits:\n  max_table_rows: {rows + 1}\n"
-                            f"  max_table_bytes: {size + 1024}\n", encoding="utf-8")
+        settings.write_text(text.rstrip("\n") + f"\nlimits:\n  max_table_rows: {rows + 1}\n  max_table_bytes: {size + 1024}\n", encoding="utf-8")
     return target
 
 
@@ -160,8 +161,9 @@ def interleave(cmds: dict[str, list[list[str]]], runs: int, warm: bool | None = 
                 w, c, m, _rc = run_once(argv)
                 wall, cpu, peak = wall + w, cpu + c, max(peak, m)
             samples[name].append((wall, cpu, peak))
-    return {k: {"wall": statistics.median(s[0] for s in v), "cpu": statistics.median(s[1] for s in v),
-                "peak": max(s[2] for s in v)} for k, v in samples.items()}
+    return {
+        k: {"wall": statistics.median(s[0] for s in v), "cpu": statistics.median(s[1] for s in v), "peak": max(s[2] for s in v)} for k, v in samples.items()
+    }
 
 
 def cms(*args: str) -> list[str]:
@@ -173,18 +175,22 @@ def yaml_files(repo: Path) -> list[Path]:
 
 
 def bare_yaml(repo: Path) -> list[str]:
-    return [PY, "-c", "import sys,yaml\nfor p in sys.argv[1:]:\n yaml.load(open(p,'rb'),Loader=yaml.CSafeLoader)",
-            *map(str, yaml_files(repo))]
+    return [PY, "-c", "import sys,yaml\nfor p in sys.argv[1:]:\n yaml.load(open(p,'rb'),Loader=yaml.CSafeLoader)", *map(str, yaml_files(repo))]
 
 
 def project_loader(repo: Path) -> list[str]:
-    return [PY, "-c", "import sys\nfrom pathlib import Path\nfrom cms_build.yamlsafe import load_file\n"
-            "for p in sys.argv[1:]: load_file(Path(p))", *map(str, yaml_files(repo))]
+    return [
+        PY,
+        "-c",
+        "import sys\nfrom pathlib import Path\nfrom cms_build.yamlsafe import load_file\nfor p in sys.argv[1:]: load_file(Path(p))",
+        *map(str, yaml_files(repo)),
+    ]
 
 
 def jsonschema_per_kind(repo: Path) -> list[list[str]]:
     """check-jsonschema once per kind: the records of each kind against that kind's schema."""
     import yaml
+
     by_kind: dict[str, list[str]] = {}
     for p in yaml_files(repo):
         try:
@@ -212,13 +218,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="tiny repositories, one run: a smoke test")
     ap.add_argument("--runs", type=int, default=None)
-    ap.add_argument("--copies", type=int, nargs=2, default=None, metavar=("SMALL", "LARGE"),
-                    help="example copies of the small and large repositories (default 5 20)")
+    ap.add_argument(
+        "--copies", type=int, nargs=2, default=None, metavar=("SMALL", "LARGE"), help="example copies of the small and large repositories (default 5 20)"
+    )
     ap.add_argument("--rows", type=int, default=None, help="rows of the generated CSV (default 1,000,000)")
     ap.add_argument("--keep", action="store_true", help="keep the generated repositories")
-    ap.add_argument("--group", type=int, nargs=2, default=None, metavar=("ENTITIES", "RECORDS"),
-                    help="also check a generated group (issue 20's row: 200 200, minutes on 2 cores); "
-                         "--quick checks a tiny one")
+    ap.add_argument(
+        "--group",
+        type=int,
+        nargs=2,
+        default=None,
+        metavar=("ENTITIES", "RECORDS"),
+        help="also check a generated group (issue 20's row: 200 200, minutes on 2 cores); --quick checks a tiny one",
+    )
     ap.add_argument("--jobs", type=int, default=2, help="process pool of the group row (default 2)")
     args = ap.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
@@ -238,17 +250,23 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick:  # a smoke test: three kinds stand for all, the figure is not comparable
             peers = peers[:3]
 
-        r = interleave({"cms": [cms("check", str(big), "--as-of", AS_OF, "--fail-on", "info")],
-                        "cj": peers}, runs)
-        t.add(f"`cms check` {n_big} files vs check-jsonschema once per kind (CPU)",
-              f"{r['cms']['cpu'] / r['cj']['cpu']:.3f} ({r['cms']['cpu']:.2f} s / {r['cj']['cpu']:.2f} s)",
-              "≤ 0.10", f"{r['cms']['peak']:.0f} / {r['cj']['peak']:.0f} MiB")
-        r = interleave({"cms": [cms("check", str(big), "--as-of", AS_OF, "--fail-on", "info")],
-                        "bare": [bare_yaml(big)], "loader": [project_loader(big)]}, runs)
-        t.add("`cms check` vs bare CSafeLoader pass (wall)", f"{r['cms']['wall'] / r['bare']['wall']:.2f}×",
-              "≤ 1.5×", f"{r['cms']['peak']:.0f} / {r['bare']['peak']:.0f} MiB")
-        t.add("project loader alone vs that pass (wall)", f"{r['loader']['wall'] / r['bare']['wall']:.2f}×",
-              "≤ 1.1×", f"{r['loader']['peak']:.0f} MiB")
+        r = interleave({"cms": [cms("check", str(big), "--as-of", AS_OF, "--fail-on", "info")], "cj": peers}, runs)
+        t.add(
+            f"`cms check` {n_big} files vs check-jsonschema once per kind (CPU)",
+            f"{r['cms']['cpu'] / r['cj']['cpu']:.3f} ({r['cms']['cpu']:.2f} s / {r['cj']['cpu']:.2f} s)",
+            "≤ 0.10",
+            f"{r['cms']['peak']:.0f} / {r['cj']['peak']:.0f} MiB",
+        )
+        r = interleave(
+            {"cms": [cms("check", str(big), "--as-of", AS_OF, "--fail-on", "info")], "bare": [bare_yaml(big)], "loader": [project_loader(big)]}, runs
+        )
+        t.add(
+            "`cms check` vs bare CSafeLoader pass (wall)",
+            f"{r['cms']['wall'] / r['bare']['wall']:.2f}×",
+            "≤ 1.5×",
+            f"{r['cms']['peak']:.0f} / {r['bare']['peak']:.0f} MiB",
+        )
+        t.add("project loader alone vs that pass (wall)", f"{r['loader']['wall'] / r['bare']['wall']:.2f}×", "≤ 1.1×", f"{r['loader']['peak']:.0f} MiB")
         # Re-check: a first check after a cache wipe against a second with nothing changed.
         cache = big / ".cms-cache"
         first = [PY, "-c", f"import shutil; shutil.rmtree({str(cache)!r}, ignore_errors=True)"]
@@ -264,12 +282,18 @@ def main(argv: list[str] | None = None) -> int:
             one.append(run_once(cms("check", str(big), "--as-of", AS_OF, "--fail-on", "info")))
         med = lambda rows, i: statistics.median(r[i] for r in rows)  # noqa: E731
         exists = "" if (cache / "records.json").exists() else " (no cache exists)"
-        t.add("re-check, nothing changed, vs the first check (wall; CPU)",
-              f"{med(warm, 0) / med(cold, 0):.2f}; {med(warm, 1) / med(cold, 1):.2f}{exists}", "≤ 0.20",
-              f"{max(r[2] for r in warm):.0f} / {max(r[2] for r in cold):.0f} MiB")
-        t.add("re-check, one record changed, vs the first check (wall; CPU)",
-              f"{med(one, 0) / med(cold, 0):.2f}; {med(one, 1) / med(cold, 1):.2f}{exists}", "≤ 0.30",
-              f"{max(r[2] for r in one):.0f} MiB")
+        t.add(
+            "re-check, nothing changed, vs the first check (wall; CPU)",
+            f"{med(warm, 0) / med(cold, 0):.2f}; {med(warm, 1) / med(cold, 1):.2f}{exists}",
+            "≤ 0.20",
+            f"{max(r[2] for r in warm):.0f} / {max(r[2] for r in cold):.0f} MiB",
+        )
+        t.add(
+            "re-check, one record changed, vs the first check (wall; CPU)",
+            f"{med(one, 0) / med(cold, 0):.2f}; {med(one, 1) / med(cold, 1):.2f}{exists}",
+            "≤ 0.30",
+            f"{max(r[2] for r in one):.0f} MiB",
+        )
 
         builds = {}
         sizes = (("example", EXAMPLE), (f"{small} copies", s), (f"{large} copies", big))
@@ -282,27 +306,32 @@ def main(argv: list[str] | None = None) -> int:
             ymls = sorted((src / ".cms-build").glob("*/mkdocs.yml"))
             cmds = {"cms": [cms("build", str(src), "--as-of", AS_OF, "--out", str(out))]}
             if ymls:
-                cmds["mkdocs"] = [[PY, "-m", "mkdocs", "build", "-q", "-f", str(ymls[0]),
-                                   "-d", str(tmp / f"plain-{len(builds)}")]]
+                cmds["mkdocs"] = [[PY, "-m", "mkdocs", "build", "-q", "-f", str(ymls[0]), "-d", str(tmp / f"plain-{len(builds)}")]]
             r = interleave(cmds, runs, warm=False)
             builds[label] = r["cms"]["cpu"]
-            fig = (f"{r['cms']['cpu'] / r['mkdocs']['cpu']:.2f}× CPU" if "mkdocs" in r
-                   else "mkdocs.yml of the build not found")
+            fig = f"{r['cms']['cpu'] / r['mkdocs']['cpu']:.2f}× CPU" if "mkdocs" in r else "mkdocs.yml of the build not found"
             mem = f"{r['cms']['peak']:.0f}" + (f" / {r['mkdocs']['peak']:.0f}" if "mkdocs" in r else "") + " MiB"
             t.add(f"`cms build` vs plain `mkdocs build` of its Markdown, {label}", fig, "≤ 1.2×", mem)
         if f"{large} copies" in builds:
-            t.add(f"build at {large} copies vs {small} (CPU)",
-                  f"{builds[f'{large} copies'] / builds[f'{small} copies']:.2f}×", "≤ 4.4× at 20 vs 5 (held)")
+            t.add(f"build at {large} copies vs {small} (CPU)", f"{builds[f'{large} copies'] / builds[f'{small} copies']:.2f}×", "≤ 4.4× at 20 vs 5 (held)")
         else:
             t.add(f"build at {large} copies vs {small} (CPU)", "not measured in --quick", "≤ 4.4× (held)")
 
         csvrepo = s if args.quick else make_repo(tmp / "csv", 1)
         csvfile = add_big_csv(csvrepo, rows)
-        r = interleave({"cms": [cms("check", str(csvrepo), "--as-of", AS_OF, "--fail-on", "info")],
-                        "csv": [[PY, "-c", "import csv,sys\nn=0\nfor row in csv.reader(open(sys.argv[1],"
-                                 "newline='',encoding='utf-8')): n+=1", str(csvfile)]]}, runs)
-        t.add(f"`cms check` with one {rows:,}-row CSV vs bare csv.reader pass (wall)",
-              f"{r['cms']['wall'] / r['csv']['wall']:.1f}×", "≤ 2×, ≤ 300 MiB", f"{r['cms']['peak']:.0f} MiB")
+        r = interleave(
+            {
+                "cms": [cms("check", str(csvrepo), "--as-of", AS_OF, "--fail-on", "info")],
+                "csv": [[PY, "-c", "import csv,sys\nn=0\nfor row in csv.reader(open(sys.argv[1],newline='',encoding='utf-8')): n+=1", str(csvfile)]],
+            },
+            runs,
+        )
+        t.add(
+            f"`cms check` with one {rows:,}-row CSV vs bare csv.reader pass (wall)",
+            f"{r['cms']['wall'] / r['csv']['wall']:.1f}×",
+            "≤ 2×, ≤ 300 MiB",
+            f"{r['cms']['peak']:.0f} MiB",
+        )
 
         group = args.group or ((2, 60) if args.quick else None)
         if group:
@@ -310,33 +339,60 @@ def main(argv: list[str] | None = None) -> int:
             g = make_group(tmp / "group", entities, records)
             n_rec = sum(len(yaml_files(e)) - 1 for e in (g / "entities").iterdir())
             wall, cpu, peak, rc = run_once(cms("check", str(g), "--as-of", AS_OF, "--jobs", str(args.jobs), "--fail-on", "error"))
-            t.add(f"group `cms check` of {entities} entities, {n_rec:,} records, --jobs {args.jobs} (wall)",
-                  f"{wall:.1f} s ({cpu:.1f} s CPU, exit {rc})", "< 60 s at 200 × 200", f"{peak:.0f} MiB")
+            t.add(
+                f"group `cms check` of {entities} entities, {n_rec:,} records, --jobs {args.jobs} (wall)",
+                f"{wall:.1f} s ({cpu:.1f} s CPU, exit {rc})",
+                "< 60 s at 200 × 200",
+                f"{peak:.0f} MiB",
+            )
             run_once(cms("export", str(g), "--as-of", AS_OF, "--jobs", str(args.jobs), "-o", str(tmp / "group.json")))
             n_exp = split_group_export(tmp / "group.json", tmp / "exports")
-            wall, cpu, peak, rc = run_once(cms("group", "consolidate", str(g), "--from-exports", str(tmp / "exports"),
-                                               "--as-of", AS_OF, "--format", "json", "-o", str(tmp / "consolidated.json")))
-            t.add(f"group consume path: `cms group consolidate` of {n_exp} entity exports (wall)",
-                  f"{wall:.1f} s ({cpu:.1f} s CPU, exit {rc})", "no entity re-run", f"{peak:.0f} MiB")
+            wall, cpu, peak, rc = run_once(
+                cms(
+                    "group",
+                    "consolidate",
+                    str(g),
+                    "--from-exports",
+                    str(tmp / "exports"),
+                    "--as-of",
+                    AS_OF,
+                    "--format",
+                    "json",
+                    "-o",
+                    str(tmp / "consolidated.json"),
+                )
+            )
+            t.add(
+                f"group consume path: `cms group consolidate` of {n_exp} entity exports (wall)",
+                f"{wall:.1f} s ({cpu:.1f} s CPU, exit {rc})",
+                "no entity re-run",
+                f"{peak:.0f} MiB",
+            )
         else:
             t.add("group `cms check` of 200 entities × 200 records", "not run (--group 200 200)", "< 60 s")
         if not args.quick:  # issue 20: the group's site costs no more than twice its entities' own builds
             example = ROOT / "examples" / "group"
-            sep = [cms("build", str((example / p).resolve()), "--as-of", AS_OF, "--out", str(tmp / f"ent-{i}"))
-                   for i, p in enumerate(("hq", "../../records", "grinding"))]
-            r = interleave({"group": [cms("build", str(example), "--as-of", AS_OF, "--out", str(tmp / "group-site"))],
-                            "entities": sep}, runs, warm=False)
-            t.add("`cms build` of the example group vs its 3 entities' own builds (CPU)",
-                  f"{r['group']['cpu'] / r['entities']['cpu']:.2f}× ({r['group']['cpu']:.1f} s / {r['entities']['cpu']:.1f} s)",
-                  "≤ 2×", f"{r['group']['peak']:.0f} / {r['entities']['peak']:.0f} MiB")
+            sep = [
+                cms("build", str((example / p).resolve()), "--as-of", AS_OF, "--out", str(tmp / f"ent-{i}"))
+                for i, p in enumerate(("hq", "../../records", "grinding"))
+            ]
+            r = interleave({"group": [cms("build", str(example), "--as-of", AS_OF, "--out", str(tmp / "group-site"))], "entities": sep}, runs, warm=False)
+            t.add(
+                "`cms build` of the example group vs its 3 entities' own builds (CPU)",
+                f"{r['group']['cpu'] / r['entities']['cpu']:.2f}× ({r['group']['cpu']:.1f} s / {r['entities']['cpu']:.1f} s)",
+                "≤ 2×",
+                f"{r['group']['peak']:.0f} / {r['entities']['peak']:.0f} MiB",
+            )
 
         fresh = tmp / "fresh"
         run_once(cms("init", str(fresh)))
-        imp = interleave({"check": [cms("check", str(fresh), "--as-of", AS_OF)],
-                          "import": [[PY, "-c", "import cms_build.engine, cms_build.cli"]]}, runs)
-        t.add("`cms check` of a fresh `cms init` repository (wall)",
-              f"{imp['check']['wall']:.2f} s, {imp['import']['wall']:.2f} s of it imports", "≤ 0.4 s",
-              f"{imp['check']['peak']:.0f} MiB")
+        imp = interleave({"check": [cms("check", str(fresh), "--as-of", AS_OF)], "import": [[PY, "-c", "import cms_build.engine, cms_build.cli"]]}, runs)
+        t.add(
+            "`cms check` of a fresh `cms init` repository (wall)",
+            f"{imp['check']['wall']:.2f} s, {imp['import']['wall']:.2f} s of it imports",
+            "≤ 0.4 s",
+            f"{imp['check']['peak']:.0f} MiB",
+        )
     finally:
         if args.keep:
             print(f"kept: {tmp}")

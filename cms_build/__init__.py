@@ -3,6 +3,7 @@
 The pipeline, one module per stage: load (yamlsafe, records) -> validate (schemas) ->
 index (index) -> compute -> check (engine, api) -> render/build (site).
 """
+
 __version__ = "0.1.0"
 # Releases are tagged v<version> (v0.1.0); CHANGELOG.md lists what each one changed.
 RELEASE_TAG = f"v{__version__}"
@@ -21,12 +22,19 @@ def version_text() -> str:
     exactly at the release tag (a development copy must not pass for the release)."""
     import subprocess
     from pathlib import Path
+
     here = Path(__file__).resolve().parent.parent
     if not (here / ".git").exists():
         return __version__
     try:
-        run = lambda *a: subprocess.run(["git", *a], cwd=here, capture_output=True, text=True,  # noqa: E731
-                                        timeout=10, check=False)
+        run = lambda *a: subprocess.run(
+            ["git", *a],
+            cwd=here,
+            capture_output=True,
+            text=True,  # noqa: E731
+            timeout=10,
+            check=False,
+        )
         commit = run("rev-parse", "--short=12", "HEAD").stdout.strip()
         at_tag = run("describe", "--tags", "--exact-match", "HEAD").stdout.strip() == RELEASE_TAG
         dirty = bool(run("status", "--porcelain", "--untracked-files=no").stdout.strip())

@@ -36,6 +36,7 @@ issue its own severity (a deadline still open is a warning, past it an error). A
 yielded is skipped: a helper that places an issue at a location (a record's field, a CSV
 line) returns None when the location no longer exists, and the check need not test for it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,14 +59,54 @@ if TYPE_CHECKING:  # at run time through __getattr__ below
 
 # What a rule module may use. Anything else of cms_build is the engine's and may change.
 __all__ = [
-    "check", "computation", "Context", "Check", "Computation",
-    "page", "Page", "PageContext", "sheet", "Sheet", "Md", "md", "join", "text", "fmt_value",
-    "Issue", "Record", "DONE", "INACTIVE", "known_by", "not_yet",
-    "Deadline", "days_after", "months_after", "on_or_before",
-    "catalogue", "clause", "normalise_clause",
-    "dates", "units", "factors", "csvfile", "invisible", "format_path", "parse_path",
-    "ResultModel", "TracedValue", "Source", "StatusReason", "Number", "JsonValue",
-    "Traced", "Input", "record_source", "setting_source", "library_source", "SEVERITIES", "CmsProblem",
+    "check",
+    "computation",
+    "Context",
+    "Check",
+    "Computation",
+    "page",
+    "Page",
+    "PageContext",
+    "sheet",
+    "Sheet",
+    "Md",
+    "md",
+    "join",
+    "text",
+    "fmt_value",
+    "Issue",
+    "Record",
+    "DONE",
+    "INACTIVE",
+    "known_by",
+    "not_yet",
+    "Deadline",
+    "days_after",
+    "months_after",
+    "on_or_before",
+    "catalogue",
+    "clause",
+    "normalise_clause",
+    "dates",
+    "units",
+    "factors",
+    "csvfile",
+    "invisible",
+    "format_path",
+    "parse_path",
+    "ResultModel",
+    "TracedValue",
+    "Source",
+    "StatusReason",
+    "Number",
+    "JsonValue",
+    "Traced",
+    "Input",
+    "record_source",
+    "setting_source",
+    "library_source",
+    "SEVERITIES",
+    "CmsProblem",
 ]
 
 
@@ -94,18 +135,21 @@ def clause_subsystem(clause: str) -> str:
 def catalogue() -> list:
     """Every clause of the standard, in its order (cms_build/standard.py Clause)."""
     from .standard import load_catalogue
+
     return load_catalogue()
 
 
 def clause(number: str):
     """The clause with exactly this number, or None."""
     from .standard import clause as find
+
     return find(number)
 
 
 def normalise_clause(ref: str) -> str:
     """'6.1.2 d)' -> '6.1.2 d' ... the bare clause number; ValueError when it is not one."""
     from .standard import normalise
+
     return normalise(ref)
 
 
@@ -154,22 +198,35 @@ def check(id: str, *, title: str, clauses, severity: str = "error", kinds=(), su
 
     def wrap(fn: Callable) -> Check:
         doc = (fn.__doc__ or "").strip()
-        return Check(id=id, title=title, clauses=tuple(clauses), severity=severity, fn=fn,
-                     kinds=tuple(kinds), subsystem=subsystem, description=doc, module=fn.__module__,
-                     origin=fn.__module__)
+        return Check(
+            id=id,
+            title=title,
+            clauses=tuple(clauses),
+            severity=severity,
+            fn=fn,
+            kinds=tuple(kinds),
+            subsystem=subsystem,
+            description=doc,
+            module=fn.__module__,
+            origin=fn.__module__,
+        )
+
     return wrap
 
 
 def computation(id: str, *, title: str, clauses=(), after=(), subsystem: str = ""):
     def wrap(fn: Callable) -> Computation:
-        return Computation(id=id, title=title, clauses=tuple(clauses), fn=fn, after=tuple(after),
-                           subsystem=subsystem, module=fn.__module__, origin=fn.__module__)
+        return Computation(
+            id=id, title=title, clauses=tuple(clauses), fn=fn, after=tuple(after), subsystem=subsystem, module=fn.__module__, origin=fn.__module__
+        )
+
     return wrap
 
 
 # Folders of the site that are not a domain's: a page id may not take them.
-RESERVED_PAGE_IDS = frozenset({"index", "records", "findings", "computations", "matrix", "files", "data", "charts",
-                               "assets", "search", "javascripts", "stylesheets", "404"})
+RESERVED_PAGE_IDS = frozenset(
+    {"index", "records", "findings", "computations", "matrix", "files", "data", "charts", "assets", "search", "javascripts", "stylesheets", "404"}
+)
 _PAGE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 
 
@@ -197,16 +254,27 @@ class Page:
 
 def page(id: str, *, title: str, computations=(), subsystems=(), order: int = 100):
     if not isinstance(id, str) or not _PAGE_ID.match(id) or id in RESERVED_PAGE_IDS:
-        raise ValueError(f"page {id!r}: the id names the page's folder of the site: lower case letters, digits, "
-                         f"'_' and '-', starting with a letter, and none of {', '.join(sorted(RESERVED_PAGE_IDS))}")
+        raise ValueError(
+            f"page {id!r}: the id names the page's folder of the site: lower case letters, digits, "
+            f"'_' and '-', starting with a letter, and none of {', '.join(sorted(RESERVED_PAGE_IDS))}"
+        )
     if not str(title or "").strip():
-        raise ValueError(f"page {id}: give it a title, \"中文 English\"")
+        raise ValueError(f'page {id}: give it a title, "中文 English"')
     if isinstance(computations, str) or isinstance(subsystems, str):
-        raise ValueError(f"page {id}: computations and subsystems are lists of ids, e.g. [\"{id}\"]")
+        raise ValueError(f'page {id}: computations and subsystems are lists of ids, e.g. ["{id}"]')
 
     def wrap(fn: Callable) -> Page:
-        return Page(id=id, title=str(title).strip(), fn=fn, computations=tuple(computations),
-                    subsystems=tuple(subsystems), order=int(order), module=fn.__module__, origin=fn.__module__)
+        return Page(
+            id=id,
+            title=str(title).strip(),
+            fn=fn,
+            computations=tuple(computations),
+            subsystems=tuple(subsystems),
+            order=int(order),
+            module=fn.__module__,
+            origin=fn.__module__,
+        )
+
     return wrap
 
 
@@ -233,13 +301,22 @@ def sheet(id: str, *, title: str, computations=(), subsystems=(), order: int = 1
     if not isinstance(id, str) or not _PAGE_ID.match(id):
         raise ValueError(f"sheet {id!r}: lower case letters, digits, '_' and '-', starting with a letter")
     if not str(title or "").strip():
-        raise ValueError(f"sheet {id}: give it a title, \"中文 English\" (the sheet's tab shows it)")
+        raise ValueError(f'sheet {id}: give it a title, "中文 English" (the sheet\'s tab shows it)')
     if isinstance(computations, str) or isinstance(subsystems, str):
-        raise ValueError(f"sheet {id}: computations and subsystems are lists of ids, e.g. [\"{id}\"]")
+        raise ValueError(f'sheet {id}: computations and subsystems are lists of ids, e.g. ["{id}"]')
 
     def wrap(fn: Callable) -> Sheet:
-        return Sheet(id=id, title=str(title).strip(), fn=fn, computations=tuple(computations),
-                     subsystems=tuple(subsystems), order=int(order), module=fn.__module__, origin=fn.__module__)
+        return Sheet(
+            id=id,
+            title=str(title).strip(),
+            fn=fn,
+            computations=tuple(computations),
+            subsystems=tuple(subsystems),
+            order=int(order),
+            module=fn.__module__,
+            origin=fn.__module__,
+        )
+
     return wrap
 
 
@@ -248,6 +325,7 @@ def __getattr__(name: str):
     # module importing this one does not load the site machinery
     if name == "PageContext":
         from .site.registry import PageContext
+
         return PageContext
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -319,10 +397,22 @@ class Context:
     def rel(self, path) -> str:
         """A path inside the repository as findings name it (POSIX, relative to the root)."""
         from pathlib import Path
+
         return Path(path).resolve().relative_to(Path(self.root).resolve()).as_posix()
 
-    def issue_at(self, file: str, line: int, message: str, *, col: int = 1, record: str | None = None,
-                 path: str = "", hint: str = "", severity: str | None = None, clauses=()) -> Issue:
+    def issue_at(
+        self,
+        file: str,
+        line: int,
+        message: str,
+        *,
+        col: int = 1,
+        record: str | None = None,
+        path: str = "",
+        hint: str = "",
+        severity: str | None = None,
+        clauses=(),
+    ) -> Issue:
         """An issue at a line of a file other than a record's YAML (a CSV row, an attached table)."""
         return Issue(message, file, line, col, record, path, hint, severity, tuple(clauses))
 
@@ -330,26 +420,31 @@ class Context:
     def exclusions(self) -> dict:
         """{clause number: reason} of management.exclusions."""
         from .matrix import exclusions
+
         return exclusions(self.settings)
 
     def applies(self, clause) -> bool:
         """Whether a clause applies: its subsystem is adopted and it is not excluded."""
         from .matrix import applies
+
         return applies(clause, set(self.settings.subsystems), self.exclusions())
 
     def evidence(self, records) -> dict:
         """{clause number: records that are evidence for it}, as the matrix counts them."""
         from .matrix import evidence_records
+
         return evidence_records(records, self.schemas, self.as_of)
 
     def enforced(self, records) -> dict:
         """{clause number: ids of this run's checks that cite it and run on these records}."""
         from .matrix import enforcing_checks
+
         return enforcing_checks(self.rules, self.settings, records)
 
     def attachment_problems(self, records) -> dict:
         """(record id, path) -> why no record may attach that file (cms_build/publish.py)."""
         from .publish import attachment_problems
+
         return attachment_problems(records, self.schemas, self.root)
 
     def adopts(self, subsystem: str) -> bool:

@@ -26,6 +26,7 @@ cache.key`, mode 0600): a file whose MAC does not verify with the local key — 
 another machine, truncated, corrupted — is ignored as if absent, never an error. Deleting the
 folder is always safe. `--no-cache` on `cms check`, `build` and `export` turns the cache off.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,8 +51,7 @@ _ENGINE = Path(__file__).resolve().parent
 
 def _canonical(value) -> bytes:
     # keys in their order, not sorted: a record's fields keep the order they were written in
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=True).encode("utf-8", "surrogatepass")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=True).encode("utf-8", "surrogatepass")
 
 
 def digest(data: bytes) -> str:
@@ -59,9 +59,24 @@ def digest(data: bytes) -> str:
 
 
 _FINGERPRINT: str | None = None
-LIBRARIES = ("yaml", "jsonschema", "referencing", "jsonschema_rs", "rpds", "rfc3339_validator", "rfc3986_validator",
-             "rfc3987", "rfc3987_syntax", "fqdn", "idna", "isoduration", "jsonpointer", "uri_template", "webcolors",
-             "email_validator")
+LIBRARIES = (
+    "yaml",
+    "jsonschema",
+    "referencing",
+    "jsonschema_rs",
+    "rpds",
+    "rfc3339_validator",
+    "rfc3986_validator",
+    "rfc3987",
+    "rfc3987_syntax",
+    "fqdn",
+    "idna",
+    "isoduration",
+    "jsonpointer",
+    "uri_template",
+    "webcolors",
+    "email_validator",
+)
 
 
 def engine_fingerprint() -> str:
@@ -77,6 +92,7 @@ def engine_fingerprint() -> str:
         import yaml
 
         from . import __version__
+
         h = hashlib.sha256()
         h.update(f"cms {__version__}\npython {sys.version}\npyyaml {yaml.__version__} c={yaml.__with_libyaml__}\n".encode())
         files = [p for p in _ENGINE.rglob("*") if "__pycache__" not in p.parts]
@@ -200,8 +216,9 @@ class RunCache:
         anything is new or dropped. A failure to write only means the next run is not faster."""
         if not (self._records_new or self._schemas_new or set(self._used) != set(self._stored)):
             return
-        payload = _canonical({"format": FORMAT, "engine": engine_fingerprint(), "namespace": self._namespace,
-                              "schemas_ok": sorted(self.schemas_ok), "records": self._used})
+        payload = _canonical(
+            {"format": FORMAT, "engine": engine_fingerprint(), "namespace": self._namespace, "schemas_ok": sorted(self.schemas_ok), "records": self._used}
+        )
         mac = hmac.new(self._key, payload, hashlib.sha256).hexdigest().encode()
         _write(self.root, mac + b"\n" + payload)
 
@@ -265,9 +282,12 @@ def _write(root: Path, data: bytes) -> None:
 
 # -- entries -----------------------------------------------------------------------------
 def doc_entry(doc: Document) -> dict:
-    return {"data": doc.data, "count": doc.count,
-            "pos": [[*path, line, col] for path, (line, col) in doc.positions.items()],
-            "keys": [[*path, line, col] for path, (line, col) in doc.key_positions.items()]}
+    return {
+        "data": doc.data,
+        "count": doc.count,
+        "pos": [[*path, line, col] for path, (line, col) in doc.positions.items()],
+        "keys": [[*path, line, col] for path, (line, col) in doc.key_positions.items()],
+    }
 
 
 def error_entry(exc: LoadError) -> dict:

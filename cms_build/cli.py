@@ -1,4 +1,5 @@
 """`python -m cms_build.cli` and older imports: the `cms` command lives in cms_build/commands/."""
+
 from .commands import cli, main
 
 __all__ = ["cli", "main"]

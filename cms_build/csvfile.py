@@ -3,6 +3,7 @@ every problem located at its file and line. The one reading of a table and of a 
 the checks, `cms import` and the trading and activity readers of checks/ all use it, so that a
 table one accepts the others never refuse. Files are opened through cms_build.paths.
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,13 +32,16 @@ def table_limits(settings_get: Callable[[str], Any] | None = None) -> tuple[int,
     """(bytes, rows, cell characters) of a table, from the settings (Settings.get or ctx.setting)."""
     if settings_get is None:
         return MAX_TABLE_BYTES, MAX_TABLE_ROWS, MAX_CELL_CHARS
-    return (settings_get("limits.max_table_bytes") or MAX_TABLE_BYTES,
-            settings_get("limits.max_table_rows") or MAX_TABLE_ROWS,
-            min(settings_get("limits.max_cell_chars") or MAX_CELL_CHARS, 131072))
+    return (
+        settings_get("limits.max_table_bytes") or MAX_TABLE_BYTES,
+        settings_get("limits.max_table_rows") or MAX_TABLE_ROWS,
+        min(settings_get("limits.max_cell_chars") or MAX_CELL_CHARS, 131072),
+    )
 
 
-def csv_records(lines: Iterable[str], file: str, *, max_rows: int = MAX_TABLE_ROWS, max_cell: int = MAX_CELL_CHARS,
-                delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+def csv_records(
+    lines: Iterable[str], file: str, *, max_rows: int = MAX_TABLE_ROWS, max_cell: int = MAX_CELL_CHARS, delimiter: str = ","
+) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) of a CSV stream (the header first), each bounded: a cell longer
     than max_cell, more than max_rows data rows, a malformed line or bytes that are not UTF-8
     raise TableProblem at the line where they are, once they are met (nothing after is read).
@@ -51,28 +55,32 @@ def csv_records(lines: Iterable[str], file: str, *, max_rows: int = MAX_TABLE_RO
                 continue
             if max(map(len, cells)) > max_cell:
                 i, cell = next((i, c) for i, c in enumerate(cells) if len(c) > max_cell)
-                raise TableProblem(file, line, f"cell {i + 1} holds {len(cell)} characters, more than the "
-                                       f"limit of {max_cell} (limits.max_cell_chars)",
-                                       "a cell holds one value: move long text into a document the record attaches")
+                raise TableProblem(
+                    file,
+                    line,
+                    f"cell {i + 1} holds {len(cell)} characters, more than the limit of {max_cell} (limits.max_cell_chars)",
+                    "a cell holds one value: move long text into a document the record attaches",
+                )
             rows += 1  # the header is row 0
             if rows > max_rows:
-                    raise TableProblem(file, line, f"more than {max_rows} rows (limits.max_table_rows): "
-                                       "the rest is not read", "split the table, e.g. one file a year")
+                raise TableProblem(
+                    file, line, f"more than {max_rows} rows (limits.max_table_rows): the rest is not read", "split the table, e.g. one file a year"
+                )
             yield line, cells
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):  # the csv module's own ceiling, met first
-            raise TableProblem(file, start, f"a cell holds more than {csv.field_size_limit()} characters, more "
-                               f"than the limit of {max_cell} (limits.max_cell_chars)",
-                               "a cell holds one value: move long text into a document the record attaches") from None
-        raise TableProblem(file, start, f"the CSV file cannot be read: {exc}",
-                           "save it again as 'CSV UTF-8' from the spreadsheet") from None
+            raise TableProblem(
+                file,
+                start,
+                f"a cell holds more than {csv.field_size_limit()} characters, more than the limit of {max_cell} (limits.max_cell_chars)",
+                "a cell holds one value: move long text into a document the record attaches",
+            ) from None
+        raise TableProblem(file, start, f"the CSV file cannot be read: {exc}", "save it again as 'CSV UTF-8' from the spreadsheet") from None
     except UnicodeDecodeError:
-        raise TableProblem(file, start, "the file is not UTF-8 text",
-                           "save it as 'CSV UTF-8' (GBK and other encodings are not accepted)") from None
+        raise TableProblem(file, start, "the file is not UTF-8 text", "save it as 'CSV UTF-8' (GBK and other encodings are not accepted)") from None
 
 
-def read_csv(root: Path, path: Path, file: str,
-             limits: tuple[int, int, int] | None = None) -> Iterator[tuple[int, list[str]]]:
+def read_csv(root: Path, path: Path, file: str, limits: tuple[int, int, int] | None = None) -> Iterator[tuple[int, list[str]]]:
     """Stream a CSV file of the repository: (line, cells) rows as csv_records gives them.
 
     The file is opened through cms_build.paths (no link out of the repository, no FIFO or
@@ -97,8 +105,7 @@ def _utf8_lines(fh: Iterable[bytes], file: str) -> Iterator[str]:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise TableProblem(file, n, "the file is not UTF-8 text",
-                               "save it as 'CSV UTF-8' (GBK and other encodings are not accepted)") from None
+            raise TableProblem(file, n, "the file is not UTF-8 text", "save it as 'CSV UTF-8' (GBK and other encodings are not accepted)") from None
         yield text.lstrip("\ufeff") if n == 1 else text
 
 

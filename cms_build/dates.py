@@ -1,4 +1,5 @@
 """Date arithmetic for date-dependent rules; every rule takes an as-of date, never 'today'."""
+
 from __future__ import annotations
 
 import calendar

@@ -16,6 +16,7 @@ of which changes what a schema accepts:
   kind), so that a record is checked wherever it lies below its folder (`activity/2025/`) and
   whatever its file is called; `.vscode/settings.json` maps every record folder to it.
 """
+
 from __future__ import annotations
 
 import copy
@@ -106,16 +107,21 @@ def editor_documents(schemas: SchemaSet) -> dict[str, dict]:
     kind_enum = [name for name, _ in kinds]
     kind_words = [f"{k.title_zh} / {k.title_en}" for _, k in kinds]
     docs[DISPATCH] = {
-        "$schema": DRAFT202012, "$id": DISPATCH,
-        "title": "碳管理体系记录", "x-title-en": "A record of the carbon management system",
-        "markdownDescription": "**A record of the carbon management system**\n\n"
-                               "`kind` 选择记录类型的模式 / `kind` chooses the record's schema (`cms kinds`).",
-        "type": "object", "required": ["kind"],
-        "properties": {"kind": {"enum": kind_enum, "enumDescriptions": kind_words,
-                                "markdownDescription": "记录类型 / Record kind\n\n"
-                                + "\n".join(f"- `{n}`: {w}" for n, w in zip(kind_enum, kind_words))}},
-        "allOf": [{"if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},
-                   "then": {"$ref": names[kind.schema["$id"]]}} for name, kind in kinds],
+        "$schema": DRAFT202012,
+        "$id": DISPATCH,
+        "title": "碳管理体系记录",
+        "x-title-en": "A record of the carbon management system",
+        "markdownDescription": "**A record of the carbon management system**\n\n`kind` 选择记录类型的模式 / `kind` chooses the record's schema (`cms kinds`).",
+        "type": "object",
+        "required": ["kind"],
+        "properties": {
+            "kind": {
+                "enum": kind_enum,
+                "enumDescriptions": kind_words,
+                "markdownDescription": "记录类型 / Record kind\n\n" + "\n".join(f"- `{n}`: {w}" for n, w in zip(kind_enum, kind_words)),
+            }
+        },
+        "allOf": [{"if": {"properties": {"kind": {"const": name}}, "required": ["kind"]}, "then": {"$ref": names[kind.schema["$id"]]}} for name, kind in kinds],
     }
     return docs
 

@@ -7,6 +7,7 @@ something that is not an Issue becomes a 'rules.crashed' finding at its own file
 while every other rule still runs (see _guarded). 'rules.crashed' replaces the earlier id
 'engine.check-crashed'; like every rule of the engine it cannot be switched off.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,6 +24,7 @@ from .guard import DEFAULT_TIME_LIMIT, NotJSON, Outcome, guarded, line_in, what_
 from .paths import UnsafeFile
 from .records import Record, discover, id_problem, valid_id
 from .results import dump
+
 # the rule loader lives in rules.py; these names stay importable from here for rule modules and tests
 from .rules import RuleError, _def_line, load_rules, rule_folders, schema_folders  # noqa: F401
 from .schemas import SchemaSet
@@ -76,8 +78,9 @@ class Result:
 
 
 # -- the pipeline -----------------------------------------------------------------------
-def load_records(root: Path, schemas: SchemaSet, settings: Settings, progress=None,
-                 cache: RunCache | None = None) -> tuple[list[Record], list[tuple[str, Issue]]]:
+def load_records(
+    root: Path, schemas: SchemaSet, settings: Settings, progress=None, cache: RunCache | None = None
+) -> tuple[list[Record], list[tuple[str, Issue]]]:
     issues: list[tuple[str, Issue]] = []
     records: list[Record] = []
     unreadable: list[UnsafeFile] = []
@@ -113,34 +116,69 @@ def load_records(root: Path, schemas: SchemaSet, settings: Settings, progress=No
             continue
         data = doc.data
         if not isinstance(data, dict):
-            issues.append(("yaml.invalid", Issue("a record must be a mapping of 'key: value' lines, not "
-                                                 f"{'a list' if isinstance(data, list) else 'a single value'}",
-                                                 rel, 1, 1, hint="start the file with 'kind: ...' and 'id: ...'")))
+            issues.append(
+                (
+                    "yaml.invalid",
+                    Issue(
+                        f"a record must be a mapping of 'key: value' lines, not {'a list' if isinstance(data, list) else 'a single value'}",
+                        rel,
+                        1,
+                        1,
+                        hint="start the file with 'kind: ...' and 'id: ...'",
+                    ),
+                )
+            )
             _remember(cache, content, entry)
             continue
         kind_name = data.get("kind")
         if not isinstance(kind_name, str) or not kind_name:
             line, col = doc.where(("kind",))
-            issues.append(("record.kind", Issue("the record does not say its kind", rel, line, col,
-                                                hint="add 'kind: <name>' as the first line; 'cms kinds' lists the kinds")))
+            issues.append(
+                (
+                    "record.kind",
+                    Issue("the record does not say its kind", rel, line, col, hint="add 'kind: <name>' as the first line; 'cms kinds' lists the kinds"),
+                )
+            )
             _remember(cache, content, entry)
             continue
         kind = schemas.kinds.get(kind_name)
         if kind is None:
             import difflib
+
             close = difflib.get_close_matches(kind_name, list(schemas.kinds), n=1, cutoff=0.6)
             line, col = doc.where(("kind",))
-            issues.append(("record.kind", Issue(f"unknown kind '{kind_name}'", rel, line, col, path="kind",
-                                                hint=f"did you mean '{close[0]}'?" if close else "'cms kinds' lists the kinds")))
+            issues.append(
+                (
+                    "record.kind",
+                    Issue(
+                        f"unknown kind '{kind_name}'",
+                        rel,
+                        line,
+                        col,
+                        path="kind",
+                        hint=f"did you mean '{close[0]}'?" if close else "'cms kinds' lists the kinds",
+                    ),
+                )
+            )
             _remember(cache, content, entry)
             continue
         record_id = data.get("id")
         if not valid_id(record_id):
             line, col = doc.where(("id",))
             what = id_problem(record_id)
-            issues.append(("record.id", Issue(f"the record {what}", rel, line, col, path="id",
-                                              hint="give it an id of letters, digits, '.', '_' or '-', e.g. "
-                                                   f"{kind.id_prefix or kind.name.upper()}-001")))
+            issues.append(
+                (
+                    "record.id",
+                    Issue(
+                        f"the record {what}",
+                        rel,
+                        line,
+                        col,
+                        path="id",
+                        hint=f"give it an id of letters, digits, '.', '_' or '-', e.g. {kind.id_prefix or kind.name.upper()}-001",
+                    ),
+                )
+            )
             _remember(cache, content, entry)
             continue
         record = Record(id=record_id, kind=kind_name, data=data, rel=rel, path=path, doc=doc)
@@ -189,8 +227,7 @@ def _remember(cache: RunCache | None, content: str | None, entry: dict | None) -
         cache.store(content, entry)
 
 
-def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", progress=None,
-        cache: bool = False) -> Result:
+def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", progress=None, cache: bool = False) -> Result:
     """Run the pipeline on an organization's records repository.
 
     stages: "validate" (load, validate, index), or "check" (also compute and check).
@@ -204,8 +241,10 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     settings, settings_issues = load_settings(root, schemas)
     tagged: list[tuple[str, Issue]] = [("settings.invalid", i) for i in settings_issues]
     if store is not None:
-        store.set_namespace(schemas.digest(), _cache.digest(_cache._canonical(
-            [settings.rel, settings.data, settings.defaults, [(i.message, i.line, i.col) for i in settings_issues]])))
+        store.set_namespace(
+            schemas.digest(),
+            _cache.digest(_cache._canonical([settings.rel, settings.data, settings.defaults, [(i.message, i.line, i.col) for i in settings_issues]])),
+        )
     records, record_issues = load_records(root, schemas, settings, progress, store)
     if store is not None:
         store.save()
@@ -218,8 +257,7 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     sheets: list[Sheet] = []
     checks, comps = load_rules(rule_folders(root), rule_errors, limit, pages, sheets)
     ctx = Context(root=root, settings=settings, schemas=schemas, index=index, as_of=as_of, rules=list(checks))
-    tagged.extend(("rules.invalid", Issue(e.message, _rel(e.path, root), e.line, e.col, hint=e.hint))
-                  for e in rule_errors)
+    tagged.extend(("rules.invalid", Issue(e.message, _rel(e.path, root), e.line, e.col, hint=e.hint)) for e in rule_errors)
     if not settings_issues and not rule_errors:  # a rule file that did not load may define the id
         tagged.extend(("settings.invalid", i) for i in _unknown_rules(settings, checks, comps))
     findings = [_finding(rule, issue, *ENGINE_RULES[rule]) for rule, issue in tagged]
@@ -240,8 +278,7 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
             strays = [i for i in ctx._issues if not _is_issue(i)]
             for issue in ctx._issues:
                 if _is_issue(issue):
-                    findings.append(_finding(f"{comp.id}.compute", issue, f"{comp.title}: inputs can be computed",
-                                             comp.clauses, "error"))
+                    findings.append(_finding(f"{comp.id}.compute", issue, f"{comp.title}: inputs can be computed", comp.clauses, "error"))
             if strays:
                 findings.append(_stray_finding(comp, strays, root, settings))
         for chk in checks:
@@ -258,8 +295,7 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
                 if not _is_issue(issue):
                     strays.append(issue)
                     continue
-                findings.append(_finding(chk.id, issue, chk.title, chk.clauses, severity,
-                                         keep_own_severity=chk.id not in overrides))
+                findings.append(_finding(chk.id, issue, chk.title, chk.clauses, severity, keep_own_severity=chk.id not in overrides))
             if strays:
                 findings.append(_stray_finding(chk, strays, root, settings))
     # a new repository's unfilled starter drafts: one to-do each (workflow/todo.py). Only where
@@ -267,12 +303,13 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     # the placeholder to turn the error "no approved policy" into an info finding.
     if stages == "check" and settings.get("management.starter_drafts") is True:
         from .workflow.todo import group_starters
+
         findings = group_starters(findings, records, schemas)
     findings = sorted(set(findings), key=Finding.sort_key)
-    result = Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads,
-                    pages=pages, sheets=sheets)
+    result = Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads, pages=pages, sheets=sheets)
     if stages == "check":  # statuses follow from the results and the findings on them, in one place
         from .statuses import apply
+
         result.statuses = apply(result.results, findings, index.by_id, as_of)
     result.cache_hits = store.hits if store is not None else 0
     return result
@@ -283,23 +320,36 @@ def _is_issue(value) -> bool:
     numbers, a known severity (or none), clauses as text. Anything else is not a finding."""
     if not isinstance(value, Issue):
         return False
-    number = lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2 ** 31  # noqa: E731
-    return (isinstance(value.message, str) and isinstance(value.file, str)
-            and number(value.line) and number(value.col)
-            and (value.severity is None or value.severity in SEVERITIES)
-            and isinstance(value.record, (str, type(None))) and isinstance(value.path, str)
-            and isinstance(value.hint, str) and isinstance(value.clauses, (tuple, list))
-            and all(isinstance(c, str) for c in value.clauses))
+    number = lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**31  # noqa: E731
+    return (
+        isinstance(value.message, str)
+        and isinstance(value.file, str)
+        and number(value.line)
+        and number(value.col)
+        and (value.severity is None or value.severity in SEVERITIES)
+        and isinstance(value.record, (str, type(None)))
+        and isinstance(value.path, str)
+        and isinstance(value.hint, str)
+        and isinstance(value.clauses, (tuple, list))
+        and all(isinstance(c, str) for c in value.clauses)
+    )
 
 
 def _stray_finding(rule, strays: list, root: Path, settings: Settings) -> Finding:
     first = strays[0]
-    what = (f"an Issue with a field of the wrong type or an unknown severity, {_short(first)}"
-            if isinstance(first, Issue) else f"{_short(first)} ({type(first).__name__})")
-    return _rule_finding(rule, root, settings, _def_line(rule.fn),
-                         f"{'reported' if isinstance(rule, Computation) else 'yielded'} {len(strays)} value(s) "
-                         f"that are not findings, the first {what}",
-                         "yield record.issue(...) or an Issue (cms_build.findings), or None for nothing")
+    what = (
+        f"an Issue with a field of the wrong type or an unknown severity, {_short(first)}"
+        if isinstance(first, Issue)
+        else f"{_short(first)} ({type(first).__name__})"
+    )
+    return _rule_finding(
+        rule,
+        root,
+        settings,
+        _def_line(rule.fn),
+        f"{'reported' if isinstance(rule, Computation) else 'yielded'} {len(strays)} value(s) that are not findings, the first {what}",
+        "yield record.issue(...) or an Issue (cms_build.findings), or None for nothing",
+    )
 
 
 def _json_checked(value):
@@ -342,7 +392,7 @@ def _short(value, limit: int = 80) -> str:
         text = repr(value)
     except Exception:  # noqa: BLE001 - a rule's object whose repr fails
         text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _crashes(rule, outcome: Outcome, root: Path, settings: Settings, limit: float) -> list[Finding]:
@@ -351,19 +401,24 @@ def _crashes(rule, outcome: Outcome, root: Path, settings: Settings, limit: floa
     path = _rule_file(rule)
     if outcome.error is not None:
         line = line_in(outcome.error, path) or _def_line(rule.fn)
-        out.append(_rule_finding(rule, root, settings, line, what_happened(outcome.error, limit),
-                                 "the other rules ran and their findings are reported"))
+        out.append(_rule_finding(rule, root, settings, line, what_happened(outcome.error, limit), "the other rules ran and their findings are reported"))
     if outcome.output:
         first = outcome.output.strip().splitlines()[0] if outcome.output.strip() else outcome.output
-        out.append(_rule_finding(rule, root, settings, _def_line(rule.fn),
-                                 f"it wrote {len(outcome.output)} characters to standard output or error "
-                                 f"(first line {_short(first)}), which cms discarded",
-                                 "report through yield record.issue(...), not print()", severity="warning"))
+        out.append(
+            _rule_finding(
+                rule,
+                root,
+                settings,
+                _def_line(rule.fn),
+                f"it wrote {len(outcome.output)} characters to standard output or error (first line {_short(first)}), which cms discarded",
+                "report through yield record.issue(...), not print()",
+                severity="warning",
+            )
+        )
     return out
 
 
-def _rule_finding(rule, root: Path, settings: Settings, line: int, what: str, hint: str,
-                  severity: str | None = None) -> Finding:
+def _rule_finding(rule, root: Path, settings: Settings, line: int, what: str, hint: str, severity: str | None = None) -> Finding:
     """A rules.crashed finding. An organization's rule is located in its own file (checks/x.py:
     line); a bundled rule's crash is a bug in cms, located at cms.yaml:1:1 (a place in the
     repository CI can annotate) and naming the bundled file and line in the message."""
@@ -372,14 +427,29 @@ def _rule_finding(rule, root: Path, settings: Settings, line: int, what: str, hi
     path = _rule_file(rule)
     rel = _rel(path, root) if path else None
     if path is not None and path.is_relative_to(root):
-        return Finding("rules.crashed", severity or default, f"{kind} '{rule.id}' failed: {what}", rel, line, 1,
-                       clauses, hint=f"{hint}; the rule is the organization's own code in {rel}: correct it, "
-                       "or switch it off with checks.disable in cms.yaml", title=title)
+        return Finding(
+            "rules.crashed",
+            severity or default,
+            f"{kind} '{rule.id}' failed: {what}",
+            rel,
+            line,
+            1,
+            clauses,
+            hint=f"{hint}; the rule is the organization's own code in {rel}: correct it, or switch it off with checks.disable in cms.yaml",
+            title=title,
+        )
     where = f"{Path(rel).name}:{line}" if rel else "?"
-    return Finding("rules.crashed", severity or default, f"bundled {kind} '{rule.id}' ({where}) failed: {what}",
-                   settings.rel, 1, 1, clauses,
-                   hint=f"this is a bug in cms, not in your records ({hint}); please report it with this message",
-                   title=title)
+    return Finding(
+        "rules.crashed",
+        severity or default,
+        f"bundled {kind} '{rule.id}' ({where}) failed: {what}",
+        settings.rel,
+        1,
+        1,
+        clauses,
+        hint=f"this is a bug in cms, not in your records ({hint}); please report it with this message",
+        title=title,
+    )
 
 
 def _unknown_rules(settings: Settings, checks: list[Check], comps: list[Computation]) -> list[Issue]:
@@ -396,22 +466,44 @@ def _unknown_rules(settings: Settings, checks: list[Check], comps: list[Computat
             continue
         line, col = settings.doc.where_key(where) if where[1] == "severity" else settings.doc.where(where)
         if rule in engine:
-            issues.append(Issue(f"checks.{where[1]} names {rule!r}, a rule of the engine, which cannot be "
-                                f"{'switched off' if where[1] == 'disable' else 'given another severity'}: "
-                                "its findings mean records or rules could not be read or run",
-                                settings.rel, line, col, path=".".join(str(p) for p in where),
-                                hint="remove it; correct what the findings say instead"))
+            issues.append(
+                Issue(
+                    f"checks.{where[1]} names {rule!r}, a rule of the engine, which cannot be "
+                    f"{'switched off' if where[1] == 'disable' else 'given another severity'}: "
+                    "its findings mean records or rules could not be read or run",
+                    settings.rel,
+                    line,
+                    col,
+                    path=".".join(str(p) for p in where),
+                    hint="remove it; correct what the findings say instead",
+                )
+            )
             continue
         close = difflib.get_close_matches(rule, sorted(known), n=3, cutoff=0.6)
-        issues.append(Issue(f"checks.{where[1]} names {rule!r}, which is not a rule", settings.rel, line, col,
-                            path=".".join(str(p) for p in where),
-                            hint=(f"did you mean {', '.join(repr(c) for c in close)}? " if close else "")
-                            + "'cms checks' lists the rules"))
+        issues.append(
+            Issue(
+                f"checks.{where[1]} names {rule!r}, which is not a rule",
+                settings.rel,
+                line,
+                col,
+                path=".".join(str(p) for p in where),
+                hint=(f"did you mean {', '.join(repr(c) for c in close)}? " if close else "") + "'cms checks' lists the rules",
+            )
+        )
     return issues
 
 
 def _finding(rule: str, issue: Issue, title: str, clauses, severity: str, keep_own_severity: bool = True) -> Finding:
-    return Finding(rule=rule, severity=(issue.severity if keep_own_severity and issue.severity else severity),
-                   message=issue.message, file=issue.file, line=issue.line, col=issue.col,
-                   clauses=tuple(issue.clauses or clauses), record=issue.record, path=issue.path,
-                   hint=issue.hint, title=title)
+    return Finding(
+        rule=rule,
+        severity=(issue.severity if keep_own_severity and issue.severity else severity),
+        message=issue.message,
+        file=issue.file,
+        line=issue.line,
+        col=issue.col,
+        clauses=tuple(issue.clauses or clauses),
+        record=issue.record,
+        path=issue.path,
+        hint=issue.hint,
+        title=title,
+    )

@@ -7,6 +7,7 @@ how to fix it. So a caller turns any of them into a located finding or a usage e
 way (`to_issue`, `cms_build.commands.main`), and only an exception that is not a CmsProblem is
 an internal error, a bug in cms.
 """
+
 from __future__ import annotations
 
 from .findings import Issue
@@ -19,8 +20,7 @@ class CmsProblem(Exception):
     col: int = 1
     hint: str = ""
 
-    def __init__(self, message: str = "", *, file: str | None = None, line: int = 1, col: int = 1,
-                 hint: str = "") -> None:
+    def __init__(self, message: str = "", *, file: str | None = None, line: int = 1, col: int = 1, hint: str = "") -> None:
         super().__init__(message)
         self.message, self.file, self.line, self.col, self.hint = message, file, line, col, hint
 

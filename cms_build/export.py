@@ -3,6 +3,7 @@
 Everything goes through a publish.View, so a public export holds nothing a public site
 would not show.
 """
+
 from __future__ import annotations
 
 from . import __version__
@@ -17,14 +18,26 @@ def export_document(result, profile: str = "internal") -> dict:
         "as_of": result.as_of.isoformat(),
         "profile": profile,
         # profile and uscc: a group reads them to match its entities with its boundary (group.py)
-        "organization": {k: settings.get("organization", {}).get(k) for k in ("name", "name_en", "uscc", "profile")
-                         if k in ("name", "name_en") or settings.get("organization", {}).get(k)},
+        "organization": {
+            k: settings.get("organization", {}).get(k)
+            for k in ("name", "name_en", "uscc", "profile")
+            if k in ("name", "name_en") or settings.get("organization", {}).get(k)
+        },
         "subsystems": sorted(result.settings.subsystems),
         "gwp_set": settings.get("gwp_set"),
-        "records": [{
-            "id": r.id, "kind": r.kind, "file": r.rel, "title": r.title, "status": r.status,
-            "confidentiality": r.confidentiality, "valid": r.valid, "data": view.data(r),
-        } for r in view.records],
+        "records": [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "file": r.rel,
+                "title": r.title,
+                "status": r.status,
+                "confidentiality": r.confidentiality,
+                "valid": r.valid,
+                "data": view.data(r),
+            }
+            for r in view.records
+        ],
         "results": view.results(),
         # computations left out whole: computed from records this profile does not publish
         "withheld_results": view.withheld(),
@@ -47,9 +60,10 @@ def _hide_unpublished_ids(doc: dict, result, view: View) -> dict:
     to one become "restricted", and ids in results (values, texts, map keys) and the labels of
     restricted values are withheld by the view's Hider."""
     from .schemas import values_at
+
     for rec in doc["records"]:
         kind = result.schemas.kinds.get(rec["kind"])
-        for pattern, _ in (kind.refs if kind else []):
+        for pattern, _ in kind.refs if kind else []:
             for path, value in list(values_at(rec["data"], pattern)):
                 if isinstance(value, str) and not view.visible(value):
                     node = rec["data"]
@@ -64,6 +78,7 @@ def conformity_matrix(result, view: View):
     the evidence and its findings the findings, so no status rests on what the reader cannot
     see (a clause nonconforming with no finding shown, because of an unpublished record)."""
     from .matrix import build_matrix
+
     if view.profile == "internal":
         return build_matrix(result)
     return build_matrix(result, records=[r for r in result.records if view.visible(r.id)], findings=view.findings)

@@ -16,6 +16,7 @@ read is public), and such a value need not meet its type; the example's public e
 schema in full. The rest of the document (records' data, statuses, findings, the conformity matrix) is
 described by its envelope only: the records' data follow their kinds' schemas in schemas/.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,10 +32,17 @@ EXPORT_SCHEMA_PATH = ("schemas", "export", "export.schema.json")
 
 def _models():
     from .rules import bundled_module
+
     em, tr = bundled_module("emissions.results"), bundled_module("trading.results")
-    return (em.EmissionsResult, em.AnnexEResult, tr.TradingResult, tr.SurveillanceResult,
-            bundled_module("assets.results").AssetsResult, bundled_module("neutrality.results").NeutralityResult,
-            em.ValueChainResult)
+    return (
+        em.EmissionsResult,
+        em.AnnexEResult,
+        tr.TradingResult,
+        tr.SurveillanceResult,
+        bundled_module("assets.results").AssetsResult,
+        bundled_module("neutrality.results").NeutralityResult,
+        em.ValueChainResult,
+    )
 
 
 def export_model() -> type[BaseModel]:
@@ -86,6 +94,7 @@ def export_model() -> type[BaseModel]:
         export publishes a result only when every record it read is public; should it still name
         an unpublished record, publish.Hider restricts that value (a second line of defence),
         and such a value need not have its type here."""
+
         model_config = ConfigDict(extra="allow", strict=True)
         emissions: Emissions | None = None
         annex_e: AnnexE | None = None
@@ -98,6 +107,7 @@ def export_model() -> type[BaseModel]:
     class ExportDocument(ResultModel):
         """`cms export`: records, computed results, statuses, findings and the conformity matrix,
         as the profile may show them (cms_build/export.py)."""
+
         model_config = ConfigDict(title="cms export")
         generator: Generator
         as_of: str = Field(description="the as-of date of the run (YYYY-MM-DD)")

@@ -21,6 +21,7 @@ Public API::
 Unknown names raise :class:`FactorKeyError` (a ``KeyError``) whose message lists the
 known ones.
 """
+
 from __future__ import annotations
 
 import re
@@ -137,8 +138,7 @@ def _number(where: str, value):
     return value
 
 
-def _factor(key: str, entry: dict, *, unit: str | None = None, source=None,
-            second_hand: bool | None = None, note_prefix: str = "") -> Factor:
+def _factor(key: str, entry: dict, *, unit: str | None = None, source=None, second_hand: bool | None = None, note_prefix: str = "") -> Factor:
     """A Factor from a YAML mapping {value, unit, source, second_hand, note, what}."""
     src = _require_source(key, entry.get("source", source))
     u = entry.get("unit", unit)
@@ -148,8 +148,7 @@ def _factor(key: str, entry: dict, *, unit: str | None = None, source=None,
     if not isinstance(sh, bool):
         raise FactorDataError(f"factor library: {key} must say second_hand: true or false")
     parts = [p for p in (note_prefix, _text(entry.get("what")), _text(entry.get("note"))) if p]
-    return Factor(value=_number(key, entry.get("value")), unit=str(u), source=src,
-                  second_hand=sh, note="; ".join(parts), key=key)
+    return Factor(value=_number(key, entry.get("value")), unit=str(u), source=src, second_hand=sh, note="; ".join(parts), key=key)
 
 
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
@@ -176,8 +175,7 @@ def _gwp_table() -> dict[str, dict[str, Factor]]:
         gases_: dict[str, Factor] = {}
         for gas, v in (spec.get("values") or {}).items():
             entry = v if isinstance(v, dict) else {"value": v}
-            gases_[gas] = _factor(f"gwp:{set_name}:{gas}", entry, unit=unit,
-                                  source=set_source, second_hand=set_sh)
+            gases_[gas] = _factor(f"gwp:{set_name}:{gas}", entry, unit=unit, source=set_source, second_hand=set_sh)
         table[set_name] = gases_
     return table
 
@@ -194,9 +192,7 @@ def _resolve_set(set_name: str) -> str:
     for name in table:
         if _canon(name) == c:
             return name
-    raise FactorKeyError(
-        f"unknown GWP set {set_name!r}; known sets: {', '.join(table)}"
-    )
+    raise FactorKeyError(f"unknown GWP set {set_name!r}; known sets: {', '.join(table)}")
 
 
 def gases(set_name: str) -> list[str]:
@@ -218,9 +214,7 @@ def gwp(set_name: str, gas: str) -> Factor:
             return f
     others = [s for s, v in _gwp_table().items() if any(_canon(g) == c for g in v)]
     also = f"; {gas} has a value in: {', '.join(others)}" if others else ""
-    raise FactorKeyError(
-        f"GWP set {name} gives no value for {gas!r}; gases in {name}: {', '.join(values)}{also}"
-    )
+    raise FactorKeyError(f"GWP set {name} gives no value for {gas!r}; gases in {name}: {', '.join(values)}{also}")
 
 
 # ---------------------------------------------------------------------------- fuels
@@ -231,6 +225,7 @@ def _fuels() -> dict[str, FuelDefaults]:
     data = _load("fuels_cn_power_2013")
     out: dict[str, FuelDefaults] = {}
     for key, spec in (data.get("fuels") or {}).items():
+
         def param(name: str) -> tuple[Factor | None, str]:
             entry = spec.get(name)
             if not isinstance(entry, dict):
@@ -247,13 +242,17 @@ def _fuels() -> dict[str, FuelDefaults]:
         if ox is None:
             raise FactorDataError(f"factor library: fuel {key} has no oxidation rate")
         if ox_m:
-            ox = Factor(ox.value, ox.unit, ox.source, ox.second_hand,
-                        "; ".join(p for p in (f"method: {ox_m}", ox.note) if p), ox.key)
+            ox = Factor(ox.value, ox.unit, ox.source, ox.second_hand, "; ".join(p for p in (f"method: {ox_m}", ox.note) if p), ox.key)
         out[key] = FuelDefaults(
-            key=key, name_zh=str(spec.get("name_zh", "")), name_en=str(spec.get("name_en", "")),
+            key=key,
+            name_zh=str(spec.get("name_zh", "")),
+            name_en=str(spec.get("name_en", "")),
             activity_unit=str(spec.get("activity_unit", "")),
-            ncv=ncv, carbon_content=cc, oxidation=ox,
-            ncv_method=ncv_m, carbon_content_method=cc_m,
+            ncv=ncv,
+            carbon_content=cc,
+            oxidation=ox,
+            ncv_method=ncv_m,
+            carbon_content_method=cc_m,
         )
     return out
 
@@ -272,10 +271,7 @@ def fuel(key: str) -> FuelDefaults:
     for f in fuels.values():
         if c in (_canon(f.key), _canon(f.name_en), _canon(f.name_zh)):
             return f
-    raise FactorKeyError(
-        f"unknown fuel {key!r}; known fuels: "
-        + ", ".join(f"{f.key} ({f.name_zh})" for f in fuels.values())
-    )
+    raise FactorKeyError(f"unknown fuel {key!r}; known fuels: " + ", ".join(f"{f.key} ({f.name_zh})" for f in fuels.values()))
 
 
 # ---------------------------------------------------------------------------- grid, heat
@@ -315,8 +311,7 @@ def _carbonates() -> dict[str, Factor]:
     unit = data.get("unit")
     out = {}
     for k, v in (data.get("carbonates") or {}).items():
-        out[k] = _factor(f"carbonate:{k}", v, unit=unit,
-                         note_prefix=_text(v.get("name")))
+        out[k] = _factor(f"carbonate:{k}", v, unit=unit, note_prefix=_text(v.get("name")))
     return out
 
 
@@ -362,9 +357,7 @@ def _ets() -> dict[str, EtsFigure]:
         if not isinstance(sh, bool):
             raise FactorDataError(f"factor library: {key} must say second_hand: true or false")
         note = "; ".join(p for p in (_text(v.get("what")), _text(v.get("note"))) if p)
-        out[k] = EtsFigure(value=value, unit=v.get("unit"),
-                           source=_require_source(key, v.get("source")),
-                           second_hand=sh, note=note, key=key)
+        out[k] = EtsFigure(value=value, unit=v.get("unit"), source=_require_source(key, v.get("source")), second_hand=sh, note=note, key=key)
     return out
 
 
@@ -409,8 +402,7 @@ def guideline_default(key: str) -> Factor:
         raise FactorKeyError(f"unknown guideline default {key!r}; known: {', '.join(table)}")
     f, raw = table[key]
     if f is None:
-        raise FactorKeyError(f"the library has no figure for default:{key}: {_text(raw.get('note'))} "
-                             f"(source: {_text(raw.get('source'))})")
+        raise FactorKeyError(f"the library has no figure for default:{key}: {_text(raw.get('note'))} (source: {_text(raw.get('source'))})")
     return f
 
 
@@ -451,13 +443,19 @@ def library_table() -> list[dict]:
             f = getattr(fd, pname)
             if f is None:
                 entry = raw_fuels[key][pname]
-                rows.append({
-                    "library": "fuels_cn_power_2013", "group": label, "item": pname,
-                    "key": f"fuel:{key}:{pname}", "value": None, "unit": "",
-                    "source": _text(entry.get("source")),
-                    "second_hand": bool(entry.get("second_hand")),
-                    "note": _text(entry.get("method")) or "measured",
-                })
+                rows.append(
+                    {
+                        "library": "fuels_cn_power_2013",
+                        "group": label,
+                        "item": pname,
+                        "key": f"fuel:{key}:{pname}",
+                        "value": None,
+                        "unit": "",
+                        "source": _text(entry.get("source")),
+                        "second_hand": bool(entry.get("second_hand")),
+                        "note": _text(entry.get("method")) or "measured",
+                    }
+                )
             else:
                 rows.append(_row("fuels_cn_power_2013", label, pname, f))
     elec, heat = _grid()
@@ -468,26 +466,41 @@ def library_table() -> list[dict]:
     for k, f in _carbonates().items():
         rows.append(_row("carbonates", "carbonate", k, f))
     formula = desulfurization_formula()
-    rows.append({
-        "library": "carbonates", "group": "desulfurization", "item": "formula",
-        "key": "carbonate:formula", "value": formula.get("expression"), "unit": "",
-        "source": formula["source"], "second_hand": bool(formula.get("second_hand")),
-        "note": "; ".join(f"{k} = {v}" for k, v in (formula.get("variables") or {}).items()),
-    })
+    rows.append(
+        {
+            "library": "carbonates",
+            "group": "desulfurization",
+            "item": "formula",
+            "key": "carbonate:formula",
+            "value": formula.get("expression"),
+            "unit": "",
+            "source": formula["source"],
+            "second_hand": bool(formula.get("second_hand")),
+            "note": "; ".join(f"{k} = {v}" for k, v in (formula.get("variables") or {}).items()),
+        }
+    )
     for item in ("example_purity", "conversion_rate"):
         entry = formula.get(item)
         if isinstance(entry, dict):
-            f = _factor(f"carbonate:formula:{item}", entry, source=formula["source"],
-                        second_hand=bool(formula.get("second_hand")))
+            f = _factor(f"carbonate:formula:{item}", entry, source=formula["source"], second_hand=bool(formula.get("second_hand")))
             rows.append(_row("carbonates", "desulfurization", item, f))
     for k, f in _ets().items():
         rows.append(_row("ets_cn", "national ETS", k, f))
     for k, (f, raw) in _guideline_defaults().items():
         if f is None:
-            rows.append({"library": "defaults_cn_power", "group": "defaults for parameters not measured", "item": k,
-                         "key": f"default:{k}", "value": None, "unit": str(raw.get("unit") or ""),
-                         "source": _text(raw.get("source")), "second_hand": bool(raw.get("second_hand")),
-                         "note": _text(raw.get("note"))})
+            rows.append(
+                {
+                    "library": "defaults_cn_power",
+                    "group": "defaults for parameters not measured",
+                    "item": k,
+                    "key": f"default:{k}",
+                    "value": None,
+                    "unit": str(raw.get("unit") or ""),
+                    "source": _text(raw.get("source")),
+                    "second_hand": bool(raw.get("second_hand")),
+                    "note": _text(raw.get("note")),
+                }
+            )
         else:
             rows.append(_row("defaults_cn_power", "defaults for parameters not measured", k, f))
     return rows

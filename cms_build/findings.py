@@ -1,4 +1,5 @@
 """Findings: what a rule found, where, and which clause of the standard it enforces."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """The few git operations the workflow needs, with plain errors instead of tracebacks."""
+
 from __future__ import annotations
 
 import io

@@ -13,6 +13,7 @@ control count 100 % of an entity the group controls in that sense and 0 % of one
 Clause 5.3.2 b lets the group's carbon management body be a specialised company of the group;
 Annex G (G.1-G.3) gives the asset balance sheet lines that are consolidated here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,16 +30,18 @@ from .records import SETTINGS_FILE
 APPROACHES = ("operational_control", "financial_control", "equity_share")
 CACHE = ".cms-cache/entities"
 # what a consolidation reads from an entity's export; checked before use (no export schema exists)
-EXPORT_KEYS = {"as_of": str, "organization": dict, "results": dict, "findings": list, "records": list,
-               "summary": dict, "matrix": dict}
+EXPORT_KEYS = {"as_of": str, "organization": dict, "results": dict, "findings": list, "records": list, "summary": dict, "matrix": dict}
 
 GROUP_RULES = {
     "group.invalid": ("The group's cms.yaml is valid and names reachable entities", ("4.3",), "error"),
     "group.entity-system": ("Every entity has its carbon management system in place", ("4.4", "5.3.2 b"), "error"),
     "group.transfer": ("An intra-group energy sale names both entities' records, and the buyer records the purchase", ("6.1.2 e", "7.4.3"), "error"),
     "group.parent": ("An entity's organization record names the group as its parent", ("4.3",), "warning"),
-    "group.boundary": ("The entity list matches the organization's boundary: every legal entity of the group's scope record is an entity, and every entity is inside it",
-                       ("4.3", "5.3.2 b"), "error"),
+    "group.boundary": (
+        "The entity list matches the organization's boundary: every legal entity of the group's scope record is an entity, and every entity is inside it",
+        ("4.3", "5.3.2 b"),
+        "error",
+    ),
 }
 # documents every entity's system needs: its scope (4.3) and its carbon policy (5.2)
 REQUIRED_KINDS = {"scope": "4.3", "policy": "5.2"}
@@ -53,8 +56,8 @@ class Group:
     root: Path
     settings: dict
     findings: list[Finding] = field(default_factory=list)
-    exports: dict = field(default_factory=dict)   # entity id -> export document
-    roots: dict = field(default_factory=dict)     # entity id -> records folder (when run here)
+    exports: dict = field(default_factory=dict)  # entity id -> export document
+    roots: dict = field(default_factory=dict)  # entity id -> records folder (when run here)
     consolidation: dict = field(default_factory=dict)
     as_of: dt.date | None = None
 
@@ -66,16 +69,15 @@ class Group:
         return entity.get("approach") or self.settings["group"].get("approach", "operational_control")
 
 
-def _finding(rule: str, message: str, file: str, line: int = 1, col: int = 1, hint: str = "",
-             severity: str | None = None) -> Finding:
+def _finding(rule: str, message: str, file: str, line: int = 1, col: int = 1, hint: str = "", severity: str | None = None) -> Finding:
     title, clauses, default = GROUP_RULES[rule]
-    return Finding(rule=rule, severity=severity or default, message=message, file=file, line=line, col=col,
-                   clauses=clauses, hint=hint, title=title)
+    return Finding(rule=rule, severity=severity or default, message=message, file=file, line=line, col=col, clauses=clauses, hint=hint, title=title)
 
 
 def is_group(root: Path) -> bool:
     """A folder is a group when its cms.yaml has a top-level 'group' key."""
     from .yamlsafe import LoadError, load_file
+
     path = Path(root) / SETTINGS_FILE
     if not path.is_file():
         return False
@@ -91,12 +93,12 @@ def load_group(root: Path) -> Group:
     from .paths import bundled
     from .schemas import SchemaSet
     from .settings import load_settings
+
     root = Path(root).resolve()
     settings, issues = load_settings(root, SchemaSet.load([bundled("schemas")]))
     if issues:
         first = issues[0]
-        raise GroupError("; ".join(f"{i.file}:{i.line}:{i.col}: {i.message}" for i in issues)
-                         + (f"\n  hint: {first.hint}" if first.hint else ""))
+        raise GroupError("; ".join(f"{i.file}:{i.line}:{i.col}: {i.message}" for i in issues) + (f"\n  hint: {first.hint}" if first.hint else ""))
     group = Group(root=root, settings=settings.data)
     seen: set[str] = set()
     for n, ent in enumerate(group.entities):
@@ -108,12 +110,19 @@ def load_group(root: Path) -> Group:
         for side in ("seller", "buyer"):
             if t[side] not in seen:
                 line, col = settings.where(f"group.transfers.{n}.{side}")
-                group.findings.append(_finding("group.transfer", f"the {side} {t[side]!r} is not an entity of the group",
-                                               SETTINGS_FILE, line, col, hint=f"entities: {', '.join(sorted(seen))}"))
+                group.findings.append(
+                    _finding(
+                        "group.transfer",
+                        f"the {side} {t[side]!r} is not an entity of the group",
+                        SETTINGS_FILE,
+                        line,
+                        col,
+                        hint=f"entities: {', '.join(sorted(seen))}",
+                    )
+                )
         if t["seller"] == t["buyer"]:
             line, col = settings.where(f"group.transfers.{n}")
-            group.findings.append(_finding("group.transfer", "a sale from an entity to itself is not an intra-group transfer",
-                                           SETTINGS_FILE, line, col))
+            group.findings.append(_finding("group.transfer", "a sale from an entity to itself is not an intra-group transfer", SETTINGS_FILE, line, col))
     group._where = settings.where  # noqa: SLF001 - the group's own file positions for its findings
     return group
 
@@ -131,10 +140,12 @@ def entity_root(group: Group, ent: dict, fetch: bool = False) -> Path:
 
 def _fetch(url: str, commit: str, clone: Path) -> None:
     """git clone (once) and check out the pinned commit; never anything else of the user's."""
+
     def git(*args, cwd=None):
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
         if done.returncode:
             raise GroupError(f"git {' '.join(args)}: {done.stderr.strip() or done.stdout.strip()}")
+
     if not (clone / ".git").exists():
         clone.parent.mkdir(parents=True, exist_ok=True)
         git("clone", "--quiet", "--no-checkout", "--", url, str(clone))
@@ -147,6 +158,7 @@ def _export_entity(args: tuple[str, str]) -> dict:
     """Worker: run the engine on one entity with its own settings and rules; its export document."""
     from .engine import run
     from .export import export_document
+
     root, as_of = args
     return export_document(run(Path(root), dt.date.fromisoformat(as_of)), "internal")
 
@@ -176,10 +188,14 @@ def locate_entities(group: Group, fetch: bool = False) -> list[tuple[str, Path]]
         eroot = entity_root(group, ent, fetch)
         if not (eroot / SETTINGS_FILE).is_file():
             line, col = group._where(f"group.entities.{n}")  # noqa: SLF001
-            how = ("run 'cms check --fetch' to clone it at the pinned commit" if "git" in ent
-                   else "give the folder (relative to the group) that holds the entity's cms.yaml; for a submodule run 'git submodule update --init'")
-            group.findings.append(_finding("group.invalid", f"entity {ent['id']}: no records repository at {_rel(eroot, group.root)}",
-                                           SETTINGS_FILE, line, col, hint=how))
+            how = (
+                "run 'cms check --fetch' to clone it at the pinned commit"
+                if "git" in ent
+                else "give the folder (relative to the group) that holds the entity's cms.yaml; for a submodule run 'git submodule update --init'"
+            )
+            group.findings.append(
+                _finding("group.invalid", f"entity {ent['id']}: no records repository at {_rel(eroot, group.root)}", SETTINGS_FILE, line, col, hint=how)
+            )
             continue
         group.roots[ent["id"]] = eroot
         todo.append((ent["id"], eroot))
@@ -196,14 +212,29 @@ def consume_exports(root: Path, folder: Path, as_of: dt.date | None = None) -> G
         path = folder / f"{ent['id']}.json"
         line, col = group._where(f"group.entities.{n}")  # noqa: SLF001
         if not path.is_file():
-            group.findings.append(_finding("group.invalid", f"entity {ent['id']}: no export {path.name} in {folder}",
-                                           SETTINGS_FILE, line, col,
-                                           hint=f"the entity's job writes it with 'cms export --as-of ... -o {ent['id']}.json'"))
+            group.findings.append(
+                _finding(
+                    "group.invalid",
+                    f"entity {ent['id']}: no export {path.name} in {folder}",
+                    SETTINGS_FILE,
+                    line,
+                    col,
+                    hint=f"the entity's job writes it with 'cms export --as-of ... -o {ent['id']}.json'",
+                )
+            )
             continue
         doc = read_export(path)
         if as_of and doc["as_of"] != as_of.isoformat():
-            group.findings.append(_finding("group.invalid", f"entity {ent['id']}: its export is as of {doc['as_of']}, the group's run as of {as_of}",
-                                           SETTINGS_FILE, line, col, hint="export every entity at the same --as-of"))
+            group.findings.append(
+                _finding(
+                    "group.invalid",
+                    f"entity {ent['id']}: its export is as of {doc['as_of']}, the group's run as of {as_of}",
+                    SETTINGS_FILE,
+                    line,
+                    col,
+                    hint="export every entity at the same --as-of",
+                )
+            )
         group.exports[ent["id"]] = doc
     group.as_of = as_of or (dt.date.fromisoformat(next(iter(group.exports.values()))["as_of"]) if group.exports else None)
     finish(group)
@@ -256,10 +287,21 @@ def entity_findings(group: Group) -> list[Finding]:
     for eid, doc in group.exports.items():
         prefix = _prefix(group, eid)
         for f in doc["findings"]:
-            out.append(Finding(rule=f["rule"], severity=f["severity"], message=f"[{eid}] {f['message']}",
-                               file=f"{prefix}/{f['file']}", line=f.get("line", 1), col=f.get("col", 1),
-                               clauses=tuple(f.get("clauses", ())), record=f.get("record"), path=f.get("path", ""),
-                               hint=f.get("hint", ""), title=f.get("title", "")))
+            out.append(
+                Finding(
+                    rule=f["rule"],
+                    severity=f["severity"],
+                    message=f"[{eid}] {f['message']}",
+                    file=f"{prefix}/{f['file']}",
+                    line=f.get("line", 1),
+                    col=f.get("col", 1),
+                    clauses=tuple(f.get("clauses", ())),
+                    record=f.get("record"),
+                    path=f.get("path", ""),
+                    hint=f.get("hint", ""),
+                    title=f.get("title", ""),
+                )
+            )
     return out
 
 
@@ -279,25 +321,53 @@ def group_rules(group: Group) -> list[Finding]:
         eid = ent["id"]
         bad = [c["number"] for c in doc["matrix"].get("clauses", []) if c.get("status") == "nonconforming"]
         if bad:
-            out.append(_finding("group.entity-system", f"entity {eid}: its conformity matrix has nonconforming clauses: {', '.join(bad)}",
-                                SETTINGS_FILE, line, col, hint="the entity's own findings below say why; 'cms matrix' in its folder"))
+            out.append(
+                _finding(
+                    "group.entity-system",
+                    f"entity {eid}: its conformity matrix has nonconforming clauses: {', '.join(bad)}",
+                    SETTINGS_FILE,
+                    line,
+                    col,
+                    hint="the entity's own findings below say why; 'cms matrix' in its folder",
+                )
+            )
         starters = sum(1 for f in doc["findings"] if f.get("rule") == "todo.starter")
         if starters:  # cms init's drafts hold back their findings until filled in: the system is not in place yet
-            out.append(_finding("group.entity-system", f"entity {eid}: {starters} starter draft(s) of cms init not filled in yet; "
-                                "their findings are held back, so its system is not in place", SETTINGS_FILE, line, col,
-                                hint="'cms todo' in the entity's folder lists what is still lacking"))
+            out.append(
+                _finding(
+                    "group.entity-system",
+                    f"entity {eid}: {starters} starter draft(s) of cms init not filled in yet; their findings are held back, so its system is not in place",
+                    SETTINGS_FILE,
+                    line,
+                    col,
+                    hint="'cms todo' in the entity's folder lists what is still lacking",
+                )
+            )
         kinds = {r.get("kind") for r in doc["records"]}
         for kind, clause in REQUIRED_KINDS.items():
             if kind not in kinds:
-                out.append(_finding("group.entity-system", f"entity {eid}: no {kind} record (clause {clause})",
-                                    SETTINGS_FILE, line, col, hint=f"'cms new {kind}' in the entity's folder"))
+                out.append(
+                    _finding(
+                        "group.entity-system",
+                        f"entity {eid}: no {kind} record (clause {clause})",
+                        SETTINGS_FILE,
+                        line,
+                        col,
+                        hint=f"'cms new {kind}' in the entity's folder",
+                    )
+                )
         profile = doc["organization"].get("profile")
         rec = _records(doc).get(profile) if profile else None
         parent = (rec or {}).get("data", {}).get("parent") if rec else None
         if parent and group_profile and parent != group_profile:
-            out.append(_finding("group.parent", f"entity {eid}: its organization record {profile} names {parent!r} as parent, "
-                                f"the group is {group_profile!r}", f"{_prefix(group, eid)}/{rec['file']}",
-                                hint="correct 'parent' in the entity's organization record"))
+            out.append(
+                _finding(
+                    "group.parent",
+                    f"entity {eid}: its organization record {profile} names {parent!r} as parent, the group is {group_profile!r}",
+                    f"{_prefix(group, eid)}/{rec['file']}",
+                    hint="correct 'parent' in the entity's organization record",
+                )
+            )
     for n, t in enumerate(group.settings["group"].get("transfers", [])):
         out.extend(_transfer_findings(group, n, t))
     out.extend(_boundary_findings(group))
@@ -322,25 +392,59 @@ def _boundary_findings(group: Group) -> list[Finding]:
     spec = group.settings["group"].get("boundary")
     if not spec:
         line, col = group._where("group")  # noqa: SLF001
-        return [_finding("group.boundary", "the group names no scope record of its boundary, so its entity list cannot be checked against it",
-                         SETTINGS_FILE, line, col, severity="warning",
-                         hint="add 'boundary: {entity: <id>, record: <scope id>}' under group, the scope record listing group_entities (4.3)")]
+        return [
+            _finding(
+                "group.boundary",
+                "the group names no scope record of its boundary, so its entity list cannot be checked against it",
+                SETTINGS_FILE,
+                line,
+                col,
+                severity="warning",
+                hint="add 'boundary: {entity: <id>, record: <scope id>}' under group, the scope record listing group_entities (4.3)",
+            )
+        ]
     line, col = group._where("group.boundary")  # noqa: SLF001
     holder = group.exports.get(spec["entity"])
     if holder is None:
         known = any(e["id"] == spec["entity"] for e in group.entities)
-        return [] if known else [_finding("group.boundary", f"the boundary names entity {spec['entity']!r}, which is not an entity of the group",
-                                          SETTINGS_FILE, line, col, hint=f"entities: {', '.join(e['id'] for e in group.entities)}")]
+        return (
+            []
+            if known
+            else [
+                _finding(
+                    "group.boundary",
+                    f"the boundary names entity {spec['entity']!r}, which is not an entity of the group",
+                    SETTINGS_FILE,
+                    line,
+                    col,
+                    hint=f"entities: {', '.join(e['id'] for e in group.entities)}",
+                )
+            ]
+        )
         # an entity that is listed but was not run already has its group.invalid finding
     rec = _records(holder).get(spec["record"])
     if rec is None or rec.get("kind") != "scope":
-        return [_finding("group.boundary", f"{spec['entity']} holds no scope record {spec['record']!r}", SETTINGS_FILE, line, col,
-                         hint="name the scope record (4.3) that lists the group's legal entities under group_entities")]
+        return [
+            _finding(
+                "group.boundary",
+                f"{spec['entity']} holds no scope record {spec['record']!r}",
+                SETTINGS_FILE,
+                line,
+                col,
+                hint="name the scope record (4.3) that lists the group's legal entities under group_entities",
+            )
+        ]
     listed = (rec.get("data") or {}).get("group_entities")
     where = f"{_prefix(group, spec['entity'])}/{rec['file']}"
     if not listed:
-        return [_finding("group.boundary", f"{spec['record']} lists no group_entities: the group's boundary names none of its legal entities",
-                         where, hint="list every legal entity of the boundary: group_entities: [{uscc: ..., name: ...}]")]
+        return [
+            _finding(
+                "group.boundary",
+                f"{spec['record']} lists no group_entities: the group's boundary names none of its legal entities",
+                where,
+                hint="list every legal entity of the boundary: group_entities: [{uscc: ..., name: ...}]",
+            )
+        ]
     in_boundary = {e["uscc"]: e.get("name", "") for e in listed if isinstance(e, dict) and e.get("uscc")}
     out, seen = [], set()
     for n, ent in enumerate(group.entities):
@@ -350,20 +454,40 @@ def _boundary_findings(group: Group) -> list[Finding]:
         eline, ecol = group._where(f"group.entities.{n}")  # noqa: SLF001
         code, _ = _uscc(doc)
         if not code:
-            out.append(_finding("group.boundary", f"entity {ent['id']}: no unified social credit code in its organization record, "
-                                "so it cannot be found in the group's boundary", SETTINGS_FILE, eline, ecol,
-                                hint="set organization.profile in the entity's cms.yaml to its organization record, which gives uscc"))
+            out.append(
+                _finding(
+                    "group.boundary",
+                    f"entity {ent['id']}: no unified social credit code in its organization record, so it cannot be found in the group's boundary",
+                    SETTINGS_FILE,
+                    eline,
+                    ecol,
+                    hint="set organization.profile in the entity's cms.yaml to its organization record, which gives uscc",
+                )
+            )
             continue
         seen.add(code)
         if code not in in_boundary:
-            out.append(_finding("group.boundary", f"entity {ent['id']} ({code}) is not inside the group's boundary: {spec['record']} "
-                                "does not list it", SETTINGS_FILE, eline, ecol,
-                                hint=f"add it to group_entities of {spec['record']} if it belongs to the group, else remove the entity"))
+            out.append(
+                _finding(
+                    "group.boundary",
+                    f"entity {ent['id']} ({code}) is not inside the group's boundary: {spec['record']} does not list it",
+                    SETTINGS_FILE,
+                    eline,
+                    ecol,
+                    hint=f"add it to group_entities of {spec['record']} if it belongs to the group, else remove the entity",
+                )
+            )
     for code, name in sorted(in_boundary.items()):
         if code not in seen:
-            out.append(_finding("group.boundary", f"{name or code} ({code}) is inside the group's boundary ({spec['record']}) "
-                                "but no entity of the group is it: its emissions are missing from the consolidation",
-                                where, hint="add it to group.entities with its records folder, or take it out of the boundary"))
+            out.append(
+                _finding(
+                    "group.boundary",
+                    f"{name or code} ({code}) is inside the group's boundary ({spec['record']}) "
+                    "but no entity of the group is it: its emissions are missing from the consolidation",
+                    where,
+                    hint="add it to group.entities with its records folder, or take it out of the boundary",
+                )
+            )
     return out
 
 
@@ -385,39 +509,78 @@ def _transfer_findings(group: Group, n: int, t: dict) -> list[Finding]:
     out = []
     seller, buyer = group.exports.get(t["seller"]), group.exports.get(t["buyer"])
     if seller is not None and t["seller_record"] not in _records(seller):
-        out.append(_finding("group.transfer", f"the sale names the seller's record {t['seller_record']!r}, which {t['seller']} does not hold",
-                            SETTINGS_FILE, line, col, hint="name the seller's record of the sale (product output, contract)"))
+        out.append(
+            _finding(
+                "group.transfer",
+                f"the sale names the seller's record {t['seller_record']!r}, which {t['seller']} does not hold",
+                SETTINGS_FILE,
+                line,
+                col,
+                hint="name the seller's record of the sale (product output, contract)",
+            )
+        )
     if buyer is None:
         return out
     rec = _records(buyer).get(t["buyer_record"])
     entry = _buyer_entry(group, t)
     if rec is None or entry is None:
-        out.append(_finding("group.transfer", f"{t['buyer']} records no purchase {t['buyer_record']!r} in {t['year']}: the buyer must record "
-                            f"the {t['energy']} it buys from {t['seller']}", SETTINGS_FILE, line, col,
-                            hint="name the buyer's activity_data record of the purchase, of that year"))
+        out.append(
+            _finding(
+                "group.transfer",
+                f"{t['buyer']} records no purchase {t['buyer_record']!r} in {t['year']}: the buyer must record the {t['energy']} it buys from {t['seller']}",
+                SETTINGS_FILE,
+                line,
+                col,
+                hint="name the buyer's activity_data record of the purchase, of that year",
+            )
+        )
         return out
     if entry.get("category") != PURCHASE[t["energy"]]:
-        out.append(_finding("group.transfer", f"{t['buyer_record']} of {t['buyer']} is {entry.get('category')}, not {PURCHASE[t['energy']]}",
-                            SETTINGS_FILE, line, col))
+        out.append(
+            _finding("group.transfer", f"{t['buyer_record']} of {t['buyer']} is {entry.get('category')}, not {PURCHASE[t['energy']]}", SETTINGS_FILE, line, col)
+        )
         return out
     unit = (entry.get("activity") or {}).get("unit")
     if unit and unit != TRANSFER_UNIT[t["energy"]]:
-        out.append(_finding("group.transfer", f"{t['buyer_record']} of {t['buyer']} computes its {t['energy']} in {unit}, the sale's quantity "
-                            f"is in {TRANSFER_UNIT[t['energy']]}: nothing is eliminated", SETTINGS_FILE, line, col,
-                            hint="report an issue: the buyer's purchase should be computed in the transfer's unit"))
+        out.append(
+            _finding(
+                "group.transfer",
+                f"{t['buyer_record']} of {t['buyer']} computes its {t['energy']} in {unit}, the sale's quantity "
+                f"is in {TRANSFER_UNIT[t['energy']]}: nothing is eliminated",
+                SETTINGS_FILE,
+                line,
+                col,
+                hint="report an issue: the buyer's purchase should be computed in the transfer's unit",
+            )
+        )
         return out
     bought = (entry.get("activity") or {}).get("value")
     if isinstance(bought, (int, float)) and t["quantity"] > bought + 1e-9:
-        out.append(_finding("group.transfer", f"the sale of {t['quantity']} is more than the {bought} {entry['activity'].get('unit')} "
-                            f"{t['buyer']} records in {t['buyer_record']}", SETTINGS_FILE, line, col,
-                            hint="the buyer's record of the purchase includes what it buys inside the group"))
+        out.append(
+            _finding(
+                "group.transfer",
+                f"the sale of {t['quantity']} is more than the {bought} {entry['activity'].get('unit')} {t['buyer']} records in {t['buyer_record']}",
+                SETTINGS_FILE,
+                line,
+                col,
+                hint="the buyer's record of the purchase includes what it buys inside the group",
+            )
+        )
     return out
 
 
 # -- consolidation ---------------------------------------------------------------------------
 def _trace(label, formula, value, unit, inputs=(), steps=(), notes=(), method=""):
-    return {"label": label, "formula": formula, "value": value, "unit": unit, "inputs": list(inputs),
-            "steps": list(steps), "notes": list(notes), "method": method}
+    return {
+        "label": label,
+        "formula": formula,
+        "value": value,
+        "unit": unit,
+        "inputs": list(inputs),
+        "steps": list(steps),
+        "notes": list(notes),
+        "method": method,
+    }
 
 
 def factor(group: Group, ent: dict) -> tuple[float, str]:
@@ -432,13 +595,19 @@ def factor(group: Group, ent: dict) -> tuple[float, str]:
 def consolidate(group: Group) -> dict:
     ents = [e for e in group.entities if e["id"] in group.exports]
     years = sorted({y for e in ents for y in group.exports[e["id"]]["results"].get("emissions", {}).get("years", {})})
-    out = {"as_of": group.as_of.isoformat() if group.as_of else None,
-           "entities": {e["id"]: {"name": e["name"], "approach": group.approach(e), "share": e.get("share", 1),
-                                  "factor": factor(group, e)[0], "why": factor(group, e)[1]} for e in ents},
-           "emissions": {y: _emissions_year(group, ents, y) for y in years},
-           "ets": _ets(group, ents), "assets": _assets(group, ents),
-           "neutrality": _neutrality(group, ents), "matrix": _matrix(group, ents),
-           "findings": {e["id"]: group.exports[e["id"]]["summary"] for e in ents}}
+    out = {
+        "as_of": group.as_of.isoformat() if group.as_of else None,
+        "entities": {
+            e["id"]: {"name": e["name"], "approach": group.approach(e), "share": e.get("share", 1), "factor": factor(group, e)[0], "why": factor(group, e)[1]}
+            for e in ents
+        },
+        "emissions": {y: _emissions_year(group, ents, y) for y in years},
+        "ets": _ets(group, ents),
+        "assets": _assets(group, ents),
+        "neutrality": _neutrality(group, ents),
+        "matrix": _matrix(group, ents),
+        "findings": {e["id"]: group.exports[e["id"]]["summary"] for e in ents},
+    }
     return out
 
 
@@ -450,10 +619,22 @@ def _emissions_year(group: Group, ents: list[dict], year: str) -> dict:
             continue
         f, why = factor(group, ent)
         total = (y.get("total") or {}).get("value") or 0.0
-        by_entity[ent["id"]] = _trace(f"{ent['id']} {year}", "E_g = f × E", f * total, "tCO2e", inputs=[
-            {"symbol": "f", "name": why, "value": f, "unit": "1", "source": {"entity": ent["id"], "setting": "group.entities"}},
-            {"symbol": "E", "name": f"{ent['id']} total", "value": total, "unit": "tCO2e",
-             "source": {"entity": ent["id"], "result": f"emissions.years.{year}.total"}}])
+        by_entity[ent["id"]] = _trace(
+            f"{ent['id']} {year}",
+            "E_g = f × E",
+            f * total,
+            "tCO2e",
+            inputs=[
+                {"symbol": "f", "name": why, "value": f, "unit": "1", "source": {"entity": ent["id"], "setting": "group.entities"}},
+                {
+                    "symbol": "E",
+                    "name": f"{ent['id']} total",
+                    "value": total,
+                    "unit": "tCO2e",
+                    "source": {"entity": ent["id"], "result": f"emissions.years.{year}.total"},
+                },
+            ],
+        )
         for cat, tr in (y.get("by_category") or {}).items():
             cell = by_category.setdefault(cat, {})
             cell[ent["id"]] = f * (tr.get("value") or 0.0)
@@ -473,25 +654,49 @@ def _emissions_year(group: Group, ents: list[dict], year: str) -> dict:
         f, why = factor(group, buyer)
         ef = emitted / act if act else 0.0
         removed = f * min(t["quantity"], act) * ef
-        eliminations.append(_trace(
-            f"intra-group {t['energy']} {t['seller']} → {t['buyer']} {year}", "ΔE = f × Q × EF", -removed, "tCO2e",
-            inputs=[{"symbol": "f", "name": why, "value": f, "unit": "1", "source": {"entity": t["buyer"]}},
-                    {"symbol": "Q", "name": "quantity sold inside the group", "value": t["quantity"],
-                     "unit": (entry.get("activity") or {}).get("unit"), "source": {"setting": "group.transfers", "record": t["seller_record"], "entity": t["seller"]}},
-                    {"symbol": "EF", "name": f"the buyer's factor: {emitted} tCO2e / {act} in {t['buyer_record']}", "value": ef,
-                     "unit": "tCO2e per unit", "source": {"entity": t["buyer"], "record": t["buyer_record"]}}],
-            notes=[f"the {t['energy']} is generated by {t['seller']}, whose direct emissions already count in the group total"
-                   + (f" ({factor(group, seller)[1]})" if seller else "")
-                   + f"; {t['buyer']}'s indirect emissions for the same {t['quantity']} would count it twice, so they are removed"],
-            method="GHG Protocol ch. 3-4 (consolidation; no double counting inside the boundary)"))
+        eliminations.append(
+            _trace(
+                f"intra-group {t['energy']} {t['seller']} → {t['buyer']} {year}",
+                "ΔE = f × Q × EF",
+                -removed,
+                "tCO2e",
+                inputs=[
+                    {"symbol": "f", "name": why, "value": f, "unit": "1", "source": {"entity": t["buyer"]}},
+                    {
+                        "symbol": "Q",
+                        "name": "quantity sold inside the group",
+                        "value": t["quantity"],
+                        "unit": (entry.get("activity") or {}).get("unit"),
+                        "source": {"setting": "group.transfers", "record": t["seller_record"], "entity": t["seller"]},
+                    },
+                    {
+                        "symbol": "EF",
+                        "name": f"the buyer's factor: {emitted} tCO2e / {act} in {t['buyer_record']}",
+                        "value": ef,
+                        "unit": "tCO2e per unit",
+                        "source": {"entity": t["buyer"], "record": t["buyer_record"]},
+                    },
+                ],
+                notes=[
+                    f"the {t['energy']} is generated by {t['seller']}, whose direct emissions already count in the group total"
+                    + (f" ({factor(group, seller)[1]})" if seller else "")
+                    + f"; {t['buyer']}'s indirect emissions for the same {t['quantity']} would count it twice, so they are removed"
+                ],
+                method="GHG Protocol ch. 3-4 (consolidation; no double counting inside the boundary)",
+            )
+        )
         cell = by_category.setdefault(PURCHASE[t["energy"]], {})
         cell[t["buyer"]] = cell.get(t["buyer"], 0.0) - removed
     gross = sum(t["value"] for t in by_entity.values())
     eliminated = sum(e["value"] for e in eliminations)
-    total = _trace(f"group total {year}", "E = Σ E_g + Σ ΔE", gross + eliminated, "tCO2e",
-                   steps=list(by_entity.values()) + eliminations)
-    return {"by_entity": by_entity, "by_category": {c: {"by_entity": v, "value": sum(v.values())} for c, v in sorted(by_category.items())},
-            "eliminations": eliminations, "gross": gross, "total": total}
+    total = _trace(f"group total {year}", "E = Σ E_g + Σ ΔE", gross + eliminated, "tCO2e", steps=list(by_entity.values()) + eliminations)
+    return {
+        "by_entity": by_entity,
+        "by_category": {c: {"by_entity": v, "value": sum(v.values())} for c, v in sorted(by_category.items())},
+        "eliminations": eliminations,
+        "gross": gross,
+        "total": total,
+    }
 
 
 def _ets(group: Group, ents: list[dict]) -> dict:
@@ -504,14 +709,27 @@ def _ets(group: Group, ents: list[dict]) -> dict:
         for oid, ob in sorted(comp.items()):
             d = (ob.get("due") or {}).get("value")
             s = ob.get("allowances_surrendered", 0) + ob.get("ccer_surrendered", 0)
-            rows.append({"obligation": oid, "due": d, "surrendered": s, "status": _status(group.exports[ent["id"]], oid, ob.get("computed_status")),
-                         "deadline": ob.get("deadline")})
+            rows.append(
+                {
+                    "obligation": oid,
+                    "due": d,
+                    "surrendered": s,
+                    "status": _status(group.exports[ent["id"]], oid, ob.get("computed_status")),
+                    "deadline": ob.get("deadline"),
+                }
+            )
             due += d or 0
             surrendered += s or 0
         if rows:
             per[ent["id"]] = rows
-    return {"by_entity": per, "group": {"due": due, "surrendered": surrendered,
-                                        "open": sorted(f"{e}:{r['obligation']}" for e, rs in per.items() for r in rs if r["status"] not in ("met",))}}
+    return {
+        "by_entity": per,
+        "group": {
+            "due": due,
+            "surrendered": surrendered,
+            "open": sorted(f"{e}:{r['obligation']}" for e, rs in per.items() for r in rs if r["status"] not in ("met",)),
+        },
+    }
 
 
 def _assets(group: Group, ents: list[dict]) -> dict:
@@ -525,10 +743,23 @@ def _assets(group: Group, ents: list[dict]) -> dict:
             pos = (bs.get("total_positive") or {}).get("value") or 0.0
             neg = (bs.get("total_negative") or {}).get("value") or 0.0
             cell["by_entity"][ent["id"]] = {
-                "factor": f, "why": why, "positive": f * pos, "negative": f * neg, "net": f * (pos - neg),
-                "lines": [{"side": side, "category": ln.get("category"), "label_zh": ln.get("label_zh"), "label_en": ln.get("label_en"),
-                           "value": None if (ln.get("value") or {}).get("value") is None else f * ln["value"]["value"]}
-                          for side in ("positive", "negative") for ln in bs.get(side, [])]}
+                "factor": f,
+                "why": why,
+                "positive": f * pos,
+                "negative": f * neg,
+                "net": f * (pos - neg),
+                "lines": [
+                    {
+                        "side": side,
+                        "category": ln.get("category"),
+                        "label_zh": ln.get("label_zh"),
+                        "label_en": ln.get("label_en"),
+                        "value": None if (ln.get("value") or {}).get("value") is None else f * ln["value"]["value"],
+                    }
+                    for side in ("positive", "negative")
+                    for ln in bs.get(side, [])
+                ],
+            }
             cell["positive"] += f * pos
             cell["negative"] += f * neg
     for cell in years.values():
@@ -544,7 +775,8 @@ def _neutrality(group: Group, ents: list[dict]) -> dict:
             computed = c.get("status")
             computed = computed.get("computed") if isinstance(computed, dict) else computed
             out.setdefault(f"{ent['id']}:{c.get('subject')}", []).append(
-                {"claim": cid, "status": _status(group.exports[ent["id"]], cid, computed), "period": c.get("period")})
+                {"claim": cid, "status": _status(group.exports[ent["id"]], cid, computed), "period": c.get("period")}
+            )
     return out
 
 
@@ -566,11 +798,17 @@ def _matrix(group: Group, ents: list[dict]) -> dict:
 
 def export_group(group: Group) -> dict:
     """The group's export: its entities' export documents and the consolidation."""
-    return {"group": {"organization": group.settings.get("organization"), "as_of": group.as_of.isoformat() if group.as_of else None,
-                      "entities": [{k: v for k, v in e.items()} for e in group.entities]},
-            "entities": group.exports, "consolidation": group.consolidation,
-            "findings": [f.as_dict() for f in group.findings],
-            "summary": {s: sum(1 for f in group.findings if f.severity == s) for s in ("error", "warning", "info")}}
+    return {
+        "group": {
+            "organization": group.settings.get("organization"),
+            "as_of": group.as_of.isoformat() if group.as_of else None,
+            "entities": [{k: v for k, v in e.items()} for e in group.entities],
+        },
+        "entities": group.exports,
+        "consolidation": group.consolidation,
+        "findings": [f.as_dict() for f in group.findings],
+        "summary": {s: sum(1 for f in group.findings if f.severity == s) for s in ("error", "warning", "info")},
+    }
 
 
 def render_text(group: Group) -> str:
@@ -579,7 +817,9 @@ def render_text(group: Group) -> str:
     if latest:
         y = latest[-1]
         e = group.consolidation["emissions"][y]
-        lines.append(f"\ngroup {y}: {e['total']['value']:.1f} tCO2e ({e['gross']:.1f} before eliminating {-(e['total']['value'] - e['gross']):.1f} intra-group)")
+        lines.append(
+            f"\ngroup {y}: {e['total']['value']:.1f} tCO2e ({e['gross']:.1f} before eliminating {-(e['total']['value'] - e['gross']):.1f} intra-group)"
+        )
         for eid, tr in e["by_entity"].items():
             lines.append(f"  {eid:<12} {tr['value']:>16.1f}  {group.consolidation['entities'][eid]['why']}")
     counts = {s: sum(1 for f in group.findings if f.severity == s) for s in ("error", "warning", "info")}

@@ -5,6 +5,7 @@ limit. The engine guards every check and computation call (engine.run), the rule
 every module's import (rules.py). This guards against mistakes, not against hostile code: a
 rule is Python running with the rights of the process (README, "Security model").
 """
+
 from __future__ import annotations
 
 import io
@@ -62,8 +63,7 @@ class _Alarm:
     def __init__(self, seconds: float):
         self.seconds = seconds
         self.active = False
-        self.armed = (self.usable and seconds and seconds > 0
-                      and threading.current_thread() is threading.main_thread())
+        self.armed = self.usable and seconds and seconds > 0 and threading.current_thread() is threading.main_thread()
 
     def _fire(self, signum, frame):
         if self.active:
@@ -97,7 +97,7 @@ def text(exc: BaseException, limit: int = 300) -> str:
         text = str(exc)
     except Exception:  # noqa: BLE001 - whatever the rule's exception does
         text = "(its message could not be read)"
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def guarded(fn, time_limit: float) -> Outcome:

@@ -3,6 +3,7 @@
 Built once after validation; reports duplicate ids, dangling or mistyped references and
 attached-file paths that leave the repository or do not exist.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -55,12 +56,34 @@ class Index:
         hint = "every record needs an id of its own: rename one of them"
         line, col = record.where(("id",))
         fl, fc = first.where(("id",))
-        self.issues.append(("record.id", Issue(
-            f"duplicate id '{record.id}': also used by {first.rel}:{fl}:{fc}" + (f" as '{first.id}'" if same else "") + same,
-            record.rel, line, col, record.id, "id", hint=hint)))
-        self.issues.append(("record.id", Issue(
-            f"duplicate id '{first.id}': also used by {record.rel}:{line}:{col}" + (f" as '{record.id}'" if same else "") + same,
-            first.rel, fl, fc, first.id, "id", hint=hint)))
+        self.issues.append(
+            (
+                "record.id",
+                Issue(
+                    f"duplicate id '{record.id}': also used by {first.rel}:{fl}:{fc}" + (f" as '{first.id}'" if same else "") + same,
+                    record.rel,
+                    line,
+                    col,
+                    record.id,
+                    "id",
+                    hint=hint,
+                ),
+            )
+        )
+        self.issues.append(
+            (
+                "record.id",
+                Issue(
+                    f"duplicate id '{first.id}': also used by {record.rel}:{line}:{col}" + (f" as '{record.id}'" if same else "") + same,
+                    first.rel,
+                    fl,
+                    fc,
+                    first.id,
+                    "id",
+                    hint=hint,
+                ),
+            )
+        )
 
     def _bad(self, issue: Issue) -> None:
         self.issues.append(("ref.invalid", issue))
@@ -79,16 +102,17 @@ class Index:
                 if target is None:
                     close = difflib.get_close_matches(value, list(self.by_id), n=1, cutoff=0.7)
                     want = "a record" if "*" in targets else " or ".join(targets) + " record"
-                    hint = (f"did you mean '{close[0]}'?" if close
-                            else f"create the {want} '{value}', or correct the id")
-                    self._bad(record.issue(path, f"{format_path(path)} names '{value}', but no record has that id",
-                                                    hint=hint))
+                    hint = f"did you mean '{close[0]}'?" if close else f"create the {want} '{value}', or correct the id"
+                    self._bad(record.issue(path, f"{format_path(path)} names '{value}', but no record has that id", hint=hint))
                     continue
                 if "*" not in targets and target.kind not in targets:
-                    self._bad(record.issue(
-                        path, f"{format_path(path)} names '{value}', which is a {target.kind} record "
-                              f"({target.rel}); expected {' or '.join(targets)}",
-                        hint=f"name a {' or '.join(targets)} record here"))
+                    self._bad(
+                        record.issue(
+                            path,
+                            f"{format_path(path)} names '{value}', which is a {target.kind} record ({target.rel}); expected {' or '.join(targets)}",
+                            hint=f"name a {' or '.join(targets)} record here",
+                        )
+                    )
                     continue
                 self.referrers[value].append(ref)
 
@@ -102,23 +126,33 @@ class Index:
                     continue
                 resolved = record.resolve_file(self.root, value)
                 if not value.strip():
-                    self._bad(record.issue(path, f"{format_path(path)}: the path is empty",
-                                           hint="name the file, relative to this record's folder, or remove the entry"))
+                    self._bad(
+                        record.issue(
+                            path, f"{format_path(path)}: the path is empty", hint="name the file, relative to this record's folder, or remove the entry"
+                        )
+                    )
                 elif resolved is None:
-                    self._bad(record.issue(
-                        path, f"{format_path(path)}: the path '{value}' leaves the repository",
-                        hint="name a file inside the repository, relative to this record's folder, without '..' or a leading '/'"))
+                    self._bad(
+                        record.issue(
+                            path,
+                            f"{format_path(path)}: the path '{value}' leaves the repository",
+                            hint="name a file inside the repository, relative to this record's folder, without '..' or a leading '/'",
+                        )
+                    )
                 else:
                     try:  # the one place that decides what a repository file may be (no FIFO, loop ...)
                         repo_file(self.root, record.path.parent / value)
                     except UnsafeFile as exc:
                         if exc.message == "the file does not exist":
-                            self._bad(record.issue(
-                                path, f"{format_path(path)}: the file '{value}' does not exist",
-                                hint=f"add the file next to {record.rel}, or correct the path"))
+                            self._bad(
+                                record.issue(
+                                    path,
+                                    f"{format_path(path)}: the file '{value}' does not exist",
+                                    hint=f"add the file next to {record.rel}, or correct the path",
+                                )
+                            )
                         else:
-                            self._bad(record.issue(path, f"{format_path(path)}: '{value}': {exc.message}",
-                                                   hint=exc.hint))
+                            self._bad(record.issue(path, f"{format_path(path)}: '{value}': {exc.message}", hint=exc.hint))
 
     # -- queries used by checks, computations and the site -------------------------------
     def get(self, record_id: str) -> Record | None:

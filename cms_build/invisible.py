@@ -9,6 +9,7 @@ sees what a pull request really changes.
 
 Line and paragraph separators (U+2028, U+2029) are line breaks to the site, not listed here.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,6 +48,7 @@ def find(text: str) -> list[tuple[int, str]]:
 
 def name(ch: str) -> str:
     import unicodedata
+
     return f"U+{ord(ch):04X} {unicodedata.name(ch, 'FORMAT CHARACTER')}"
 
 
@@ -81,6 +83,7 @@ def locate(lines: list[str], line: int, col: int, text: str, ch: str) -> tuple[i
 def issues(doc, rel: str, source: str, record_id: str | None = None):
     """An Issue for each string of a document that holds invisible characters."""
     from .findings import Issue, format_path
+
     lines = source.split("\n")
     for path, is_key, text in strings(doc.data):
         found = find(text)
@@ -90,9 +93,14 @@ def issues(doc, rel: str, source: str, record_id: str | None = None):
         line, col = locate(lines, line, col, text, found[0][1])
         names = ", ".join(dict.fromkeys(name(ch) for _, ch in found))
         what = "key" if is_key else "value"
-        yield Issue(f"the {what} holds {len(found)} invisible or bidirectional character"
-                    f"{'s' if len(found) > 1 else ''} ({names}), first at character {found[0][0] + 1}: "
-                    "it may display other than it reads",
-                    rel, line, col, record_id, format_path(path),
-                    hint=f"remove {'them' if len(found) > 1 else 'it'} (the site shows each as "
-                         f"{mark(found[0][1])}); write the text as it should read")
+        yield Issue(
+            f"the {what} holds {len(found)} invisible or bidirectional character"
+            f"{'s' if len(found) > 1 else ''} ({names}), first at character {found[0][0] + 1}: "
+            "it may display other than it reads",
+            rel,
+            line,
+            col,
+            record_id,
+            format_path(path),
+            hint=f"remove {'them' if len(found) > 1 else 'it'} (the site shows each as {mark(found[0][1])}); write the text as it should read",
+        )

@@ -51,6 +51,7 @@ Status of a clause, in this order:
 6. ``no_evidence``: nothing at all. For an applicable requirement (应) this is also a
    finding, ``ms.no-evidence`` (checks/management/evidence.py), an error.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -199,6 +200,7 @@ class _EngineRule:
 
 def _engine_rules() -> list[_EngineRule]:
     from .engine import ENGINE_RULES  # the engine imports this module's users; import late
+
     return [_EngineRule(rid, tuple(clauses)) for rid, (_title, clauses, _severity) in sorted(ENGINE_RULES.items())]
 
 
@@ -303,12 +305,26 @@ def _provision_rows(c, rules, ran_ids, recs, errors, waiting=frozenset()) -> lis
         key = (c.number, p.item)
         checked = sorted(rules.get(key, set()) & ran_ids)
         found = errors.get(key, [])
-        status = ("nonconforming" if found else "verified" if checked and key not in waiting
-                  else "documented" if recs.get(key)
-                  else "reviewer" if p.reviewer else "missing")
-        row = {"item": p.item, "ref": f"{c.number} {p.item}", "modal": p.modal, "status": status,
-               "rules": checked, "records": [r.id for r in recs.get(key, [])],
-               "errors": [{"rule": f.rule, "file": f.file, "line": f.line} for f in found]}
+        status = (
+            "nonconforming"
+            if found
+            else "verified"
+            if checked and key not in waiting
+            else "documented"
+            if recs.get(key)
+            else "reviewer"
+            if p.reviewer
+            else "missing"
+        )
+        row = {
+            "item": p.item,
+            "ref": f"{c.number} {p.item}",
+            "modal": p.modal,
+            "status": status,
+            "rules": checked,
+            "records": [r.id for r in recs.get(key, [])],
+            "errors": [{"rule": f.rule, "file": f.file, "line": f.line} for f in found],
+        }
         if p.reviewer:
             row["reviewer"] = p.reviewer
         rows.append(row)
@@ -357,8 +373,7 @@ def build_matrix(result, records=None, findings=None) -> dict:
             status, note, note_zh = "informative", f"annex {c.subsystem} is informative", f"附录 {c.subsystem} 为资料性附录"
         elif c.subsystem != "common" and c.subsystem not in adopted:
             status, note, note_zh = "not_applicable", f"annex {c.subsystem} not adopted", f"未采用附录 {c.subsystem}（分体系）"
-        elif _excluded(c.number, excluded) is not None and any(
-                f.severity == "error" and f.rule != NO_EVIDENCE_RULE for f in found):
+        elif _excluded(c.number, excluded) is not None and any(f.severity == "error" and f.rule != NO_EVIDENCE_RULE for f in found):
             # the rules of an excluded clause still run: an exclusion does not hide what they find
             status = "nonconforming"
             note = f"excluded ({_excluded(c.number, excluded)}), but an error names it"
@@ -384,11 +399,27 @@ def build_matrix(result, records=None, findings=None) -> dict:
                 if i["modal"] == "应":
                     items_total["shall"][i["status"]] += 1
         row = {
-            "number": c.number, "title_zh": c.title_zh, "title_en": c.title_en, "obligation": c.obligation,
-            "subsystem": c.subsystem, "parent": c.parent, "status": status,
+            "number": c.number,
+            "title_zh": c.title_zh,
+            "title_en": c.title_en,
+            "obligation": c.obligation,
+            "subsystem": c.subsystem,
+            "parent": c.parent,
+            "status": status,
             "evidence": [{"id": r.id, "kind": r.kind, "title": r.title, "file": r.rel} for r in recs],
-            "findings": [{"rule": f.rule, "severity": f.severity, "file": f.file, "line": f.line, "message": f.message,
-                          "clauses": list(f.clauses), "record": f.record, "hint": f.hint} for f in found],
+            "findings": [
+                {
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "file": f.file,
+                    "line": f.line,
+                    "message": f.message,
+                    "clauses": list(f.clauses),
+                    "record": f.record,
+                    "hint": f.hint,
+                }
+                for f in found
+            ],
             "checks": rules,
             "provisions": items,
             "item_counts": {s: sum(1 for i in items if i["status"] == s) for s in PROVISION_STATUSES},
@@ -410,8 +441,7 @@ def build_matrix(result, records=None, findings=None) -> dict:
 
 
 # -- text -------------------------------------------------------------------------------
-_MARK = {"conforming": "OK", "documented": "doc", "nonconforming": "NC", "no_evidence": "--", "not_applicable": "n/a",
-         "informative": "i"}
+_MARK = {"conforming": "OK", "documented": "doc", "nonconforming": "NC", "no_evidence": "--", "not_applicable": "n/a", "informative": "i"}
 _OBLIGATION = {"requirement": "应", "recommendation": "宜", "permission": "可", "informative": ""}
 
 
@@ -449,8 +479,10 @@ def render_text(matrix: dict, *, show_informative: bool = False) -> str:
         title = f"{row['title_zh']} {row['title_en']}"
         ob = _OBLIGATION.get(row["obligation"], "") or "  "  # one CJK character is two columns wide
         items = _items(row.get("item_counts") or {}) if row.get("provisions") else ""
-        lines.append(f"{row['number']:<12} {ob} {_MARK[row['status']]:<3} {row['status']:<13} {items:>15} "
-                     f"{len(row['evidence']):>5} {len(row['checks']):>4} {found:>5}  {_cut(title, 50).rstrip()}")
+        lines.append(
+            f"{row['number']:<12} {ob} {_MARK[row['status']]:<3} {row['status']:<13} {items:>15} "
+            f"{len(row['evidence']):>5} {len(row['checks']):>4} {found:>5}  {_cut(title, 50).rstrip()}"
+        )
         for f in row["findings"]:
             if f["severity"] == "error":
                 lines.append(f"{'':<14}  {f['rule']} {f['file']}:{f['line']} {f['message'][:120]}")

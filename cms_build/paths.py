@@ -4,6 +4,7 @@ In a source checkout or an editable install they are the top-level folders of th
 (schemas/, checks/, site/); in an installed wheel they travel inside the package as
 cms_build/bundled/<name> (see pyproject.toml).
 """
+
 from __future__ import annotations
 
 import io
@@ -29,6 +30,7 @@ def bundled(name: str) -> Path:
 # blocks the first read forever. Every file the engine reads from the repository goes through
 # repo_file (and read_repo_bytes / open_repo_binary): the one place that decides which files may be
 # read, so that no caller can forget a case.
+
 
 class UnsafeFile(Exception):
     """A repository file that is not read: `rel` (repository-relative), what is wrong, how to fix."""
@@ -71,29 +73,24 @@ def repo_file(root: Path, path: Path) -> Path:
         real = Path(path).resolve(strict=True)
     except FileNotFoundError:
         if linked:
-            raise UnsafeFile(rel, "the file is a symbolic link to nothing",
-                             "replace the link by the file itself, or remove it") from None
+            raise UnsafeFile(rel, "the file is a symbolic link to nothing", "replace the link by the file itself, or remove it") from None
         raise UnsafeFile(rel, "the file does not exist", "add the file, or correct the path") from None
     except RuntimeError:  # Python < 3.13: "Symlink loop"
         raise UnsafeFile(rel, "the file is a loop of symbolic links", "replace the link by the file itself") from None
     except OSError as exc:
         if exc.errno == 40:  # ELOOP
-            raise UnsafeFile(rel, "the file is a loop of symbolic links",
-                             "replace the link by the file itself") from None
+            raise UnsafeFile(rel, "the file is a loop of symbolic links", "replace the link by the file itself") from None
         raise UnsafeFile(rel, f"the file cannot be read: {exc.strerror}") from None
     if real != root_real and root_real not in real.parents:
-        raise UnsafeFile(rel, "the file is a symbolic link to outside the repository",
-                         "copy the file into the repository instead of linking to it")
+        raise UnsafeFile(rel, "the file is a symbolic link to outside the repository", "copy the file into the repository instead of linking to it")
     try:
         mode = os.stat(real).st_mode
     except OSError as exc:
         raise UnsafeFile(rel, f"the file cannot be read: {exc.strerror}") from None
     if not stat.S_ISREG(mode):
-        raise UnsafeFile(rel, f"{_kind_of(mode)}, not a regular file: it is not read",
-                         "replace it by a regular file, or remove it")
+        raise UnsafeFile(rel, f"{_kind_of(mode)}, not a regular file: it is not read", "replace it by a regular file, or remove it")
     if not os.access(real, os.R_OK):
-        raise UnsafeFile(rel, "the file cannot be read: Permission denied",
-                         "make it readable to the user who runs cms (chmod a+r)")
+        raise UnsafeFile(rel, "the file cannot be read: Permission denied", "make it readable to the user who runs cms (chmod a+r)")
     return real
 
 
@@ -113,8 +110,7 @@ def _open_fd(root: Path, path: Path) -> tuple[int, str, int]:
     try:  # O_NONBLOCK: a FIFO swapped in after the check cannot hang the open; O_NOFOLLOW: nor a link
         fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
-        raise UnsafeFile(rel, f"the file cannot be read: {exc.strerror}",
-                         "make it readable to the user who runs cms (chmod a+r)") from None
+        raise UnsafeFile(rel, f"the file cannot be read: {exc.strerror}", "make it readable to the user who runs cms (chmod a+r)") from None
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
@@ -123,12 +119,12 @@ def _open_fd(root: Path, path: Path) -> tuple[int, str, int]:
 
 
 def too_large(rel: str, size: int | str, limit: int, setting: str, hint: str = "") -> UnsafeFile:
-    return UnsafeFile(rel, f"the file is {size} bytes, more than the limit of {limit} ({setting})",
-                      hint or f"split the file, or raise {setting} in the settings")
+    return UnsafeFile(
+        rel, f"the file is {size} bytes, more than the limit of {limit} ({setting})", hint or f"split the file, or raise {setting} in the settings"
+    )
 
 
-def read_repo_bytes(root: Path, path: Path, max_bytes: int, setting: str = "limits.max_file_bytes",
-                    hint: str = "") -> bytes:
+def read_repo_bytes(root: Path, path: Path, max_bytes: int, setting: str = "limits.max_file_bytes", hint: str = "") -> bytes:
     """The bytes of a repository file, never more than max_bytes read (a file that grows, or a
     device that never ends, stops there)."""
     fd, rel, size = _open_fd(root, path)
@@ -184,8 +180,7 @@ def open_repo_binary(root: Path, path: Path, max_bytes: int, setting: str) -> io
     return io.BufferedReader(_Bounded(fd, rel, max_bytes, setting))
 
 
-def open_repo_text(root: Path, path: Path, max_bytes: int, setting: str,
-                   encoding: str = "utf-8-sig") -> io.TextIOWrapper:
+def open_repo_text(root: Path, path: Path, max_bytes: int, setting: str, encoding: str = "utf-8-sig") -> io.TextIOWrapper:
     """open_repo_binary as text (newline='' as the csv module wants). Decoding errors surface as
     UnicodeDecodeError while reading."""
     return io.TextIOWrapper(open_repo_binary(root, path, max_bytes, setting), encoding=encoding, newline="")
@@ -196,8 +191,7 @@ def safe_copytree(root: Path, source: Path, dest: Path, _seen: frozenset[Path] =
     out of root (a symlink to /etc/passwd would be published), a FIFO, a device, a loop."""
     real_dir = repo_dir(root, source)
     if real_dir in _seen:
-        raise UnsafeFile(rel_to(root, source), "the folder links back to a folder that contains it",
-                         "replace the link by the files themselves")
+        raise UnsafeFile(rel_to(root, source), "the folder links back to a folder that contains it", "replace the link by the files themselves")
     seen = _seen | {real_dir}
     try:
         entries = sorted(os.scandir(source), key=lambda e: e.name)
@@ -221,8 +215,7 @@ def repo_dir(root: Path, path: Path) -> Path:
     except (OSError, RuntimeError):
         raise UnsafeFile(rel, "the folder is a symbolic link to nothing, or a loop of links") from None
     if real != root_real and root_real not in real.parents:
-        raise UnsafeFile(rel, "the folder is a symbolic link to outside the repository",
-                         "copy the folder into the repository instead of linking to it")
+        raise UnsafeFile(rel, "the folder is a symbolic link to outside the repository", "copy the folder into the repository instead of linking to it")
     if not real.is_dir():
         raise UnsafeFile(rel, "not a folder")
     return real
@@ -243,8 +236,7 @@ def template_loader(template_dirs: list[Path]) -> Any:
                 candidate = Path(folder, *pieces)
                 if os.path.lexists(candidate):
                     real = repo_file(Path(folder).parent.parent, candidate)
-                    text = read_repo_bytes(Path(folder).parent.parent, candidate, 1 << 20,
-                                           "the 1 MiB limit of a template").decode("utf-8")
+                    text = read_repo_bytes(Path(folder).parent.parent, candidate, 1 << 20, "the 1 MiB limit of a template").decode("utf-8")
                     mtime = os.path.getmtime(real)
                     return text, str(candidate), lambda: os.path.exists(real) and os.path.getmtime(real) == mtime
             raise jinja2.TemplateNotFound(template)

@@ -25,6 +25,7 @@ can appear by accident:
   spreadsheet (xlsx ...) of such rows is not published at all ("restricted"): its sheets,
   hidden columns, comments and formulas cannot be redacted column by column.
 """
+
 from __future__ import annotations
 
 import copy
@@ -50,8 +51,7 @@ class View:
         self.result = result
         self.profile = profile
         self.level = PROFILES[profile]
-        self.records = [r for r in sorted(result.index.by_id.values(), key=lambda r: r.id)
-                        if self._may_show(r)]
+        self.records = [r for r in sorted(result.index.by_id.values(), key=lambda r: r.id) if self._may_show(r)]
         self.ids = {r.id for r in self.records}
         self._attachments = None  # (record id, path) -> AttachmentProblem, computed when first asked
         self._data = {r.id: self._redact(r) for r in self.records}
@@ -99,12 +99,11 @@ class View:
         """Every file the record attaches (in the fields this profile shows) and how this
         profile may publish it."""
         if self._attachments is None:
-            self._attachments = attachment_problems(self.result.index.by_id.values(), self.result.schemas,
-                                                    self.result.root)
+            self._attachments = attachment_problems(self.result.index.by_id.values(), self.result.schemas, self.result.root)
         root = self.result.root
         kind = self.result.schemas.kinds.get(record.kind)
         out = []
-        for pattern in (kind.files if kind else []):
+        for pattern in kind.files if kind else []:
             for path, value in values_at(self.data(record), pattern):
                 if not isinstance(value, str):
                     continue
@@ -125,17 +124,20 @@ class View:
         if not isinstance(rows, str) or self.level >= LEVELS["confidential"]:
             return Attachment(record.id, path, value, resolved, "copy")
         row_pattern = pattern[:-1] + (rows, ANY)
-        hidden = {p[len(row_pattern)] for p, level in kind.restricted
-                  if len(p) == len(row_pattern) + 1 and p[:len(row_pattern)] == row_pattern and LEVELS[level] > self.level}
-        hidden |= {c for c in record.data.get("confidential_fields") or [] if isinstance(c, str)
-                   and parse_path(c)[:1] == (rows,) and len(parse_path(c)) == 1}  # the whole table listed
+        hidden = {
+            p[len(row_pattern)]
+            for p, level in kind.restricted
+            if len(p) == len(row_pattern) + 1 and p[: len(row_pattern)] == row_pattern and LEVELS[level] > self.level
+        }
+        hidden |= {
+            c for c in record.data.get("confidential_fields") or [] if isinstance(c, str) and parse_path(c)[:1] == (rows,) and len(parse_path(c)) == 1
+        }  # the whole table listed
         if not hidden:
             return Attachment(record.id, path, value, resolved, "copy")
         known = self.result.schemas.property_schema(kind, tuple(0 if p == ANY else p for p in row_pattern))
         columns = tuple(c for c in (known.get("properties") or {}) if c not in hidden)
         if resolved.suffix.lower() != ".csv" or rows in hidden:
-            return Attachment(record.id, path, value, resolved, "no",
-                              reason=f"its rows hold {', '.join(sorted(hidden))}, which this edition leaves out")
+            return Attachment(record.id, path, value, resolved, "no", reason=f"its rows hold {', '.join(sorted(hidden))}, which this edition leaves out")
         return Attachment(record.id, path, value, resolved, "table", columns=columns)
 
     # -- findings and results --------------------------------------------------------
@@ -164,8 +166,7 @@ class View:
         if reads is None or computation_id in _seen:
             return reads is not None
         records, results = reads
-        return all(self.visible(r) for r in records) and all(
-            self.publishable(c, _seen | {computation_id}) for c in results if c in self.result.results)
+        return all(self.visible(r) for r in records) and all(self.publishable(c, _seen | {computation_id}) for c in results if c in self.result.results)
 
     def statuses(self) -> dict:
         """The derived statuses (cms_build/statuses.py) of the records this profile shows, when
@@ -240,12 +241,28 @@ def _scrub(obj, view: View):
 
 
 _LABELS = ("label", "name", "title", "note", "description", "subject_title")
-_ID_KEYS = ("id", "record", "source", "indicator", "subject", "credit", "claim", "footprint", "event", "account",
-            "facility", "record_id")
+_ID_KEYS = ("id", "record", "source", "indicator", "subject", "credit", "claim", "footprint", "event", "account", "facility", "record_id")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # What only classifies an entry (the kind of figure, not the figure): kept beside a restricted value.
-_CLASSIFIERS = {"category", "group_zh", "group_en", "label_zh", "label_en", "kind", "side", "unit", "symbol",
-                "formula", "method", "computed", "restricted", "gas", "scope", "market", "product"}
+_CLASSIFIERS = {
+    "category",
+    "group_zh",
+    "group_en",
+    "label_zh",
+    "label_en",
+    "kind",
+    "side",
+    "unit",
+    "symbol",
+    "formula",
+    "method",
+    "computed",
+    "restricted",
+    "gas",
+    "scope",
+    "market",
+    "product",
+}
 
 
 def _is_restricted(value) -> bool:
@@ -331,8 +348,7 @@ class Hider:
             elif isinstance(key, str):
                 key = self.text(key)
             out[key] = self(value, about_hidden=about_hidden or hidden_key)  # all of it is about that record
-        if "formula" in out and "value" in out and any(
-                _is_restricted(x) for part in ("inputs", "steps") for x in (out.get(part) or [])):
+        if "formula" in out and "value" in out and any(_is_restricted(x) for part in ("inputs", "steps") for x in (out.get(part) or [])):
             out["value"], out["restricted"], out["notes"] = None, True, []
         if out.get("restricted") is not True and any(_is_restricted(v) for v in out.values()):
             for key, value in out.items():
@@ -354,6 +370,7 @@ class Hider:
 class Attachment:
     """One attached file of a record and how a profile publishes it: "copy" (as it is),
     "table" (a CSV of `columns` only), "no" (restricted, `reason` says why) or "missing"."""
+
     record: str
     path: tuple
     value: str
@@ -384,7 +401,7 @@ def attachment_problems(records, schemas, root: Path) -> dict:
     attached: list[tuple] = []  # (record, path, resolved)
     for record in records:
         kind = schemas.kinds.get(record.kind)
-        for pattern in (kind.files if kind else []):
+        for pattern in kind.files if kind else []:
             for path, value in values_at(record.data, pattern):
                 resolved = record.resolve_file(root, value) if isinstance(value, str) else None
                 if resolved is not None and resolved.is_file():
@@ -397,17 +414,20 @@ def attachment_problems(records, schemas, root: Path) -> dict:
         rel = resolved.relative_to(root).as_posix()
         owner = record_files.get(resolved)
         if owner is not None or resolved == settings_file:
-            what = (f"the record file of {owner.id}: a record is published field by field through its profile, "
-                    "its YAML would be published whole") if owner is not None else \
-                "the settings file: it is the organization's configuration, not evidence"
+            what = (
+                (f"the record file of {owner.id}: a record is published field by field through its profile, its YAML would be published whole")
+                if owner is not None
+                else "the settings file: it is the organization's configuration, not evidence"
+            )
             out[(record.id, path)] = AttachmentProblem(
-                f"attaches {rel}, {what}", "attach the evidence itself (a PDF, a CSV), or refer to "
-                "a record by its id in a reference field")
+                f"attaches {rel}, {what}", "attach the evidence itself (a PDF, a CSV), or refer to a record by its id in a reference field"
+            )
             continue
         if any(part.startswith(".") for part in Path(rel).parts):
             out[(record.id, path)] = AttachmentProblem(
-                f"attaches {rel}, a hidden file or a file in a hidden folder", "attach evidence from a visible "
-                "folder of the repository; hidden files (.git, .env ...) are never published")
+                f"attaches {rel}, a hidden file or a file in a hidden folder",
+                "attach evidence from a visible folder of the repository; hidden files (.git, .env ...) are never published",
+            )
             continue
         mine = LEVELS.get(record.confidentiality, 1)
         higher = [r for r in by_file[resolved] if LEVELS.get(r.confidentiality, 1) > mine]
@@ -417,7 +437,8 @@ def attachment_problems(records, schemas, root: Path) -> dict:
                 f"attaches {rel}, which {other.id} ({other.confidentiality}) also attaches: published with this "
                 f"{record.confidentiality} record, it would publish {other.id}'s evidence",
                 f"mark this record {other.confidentiality}, or attach a copy that may be published at its level",
-                other=other.id)
+                other=other.id,
+            )
     return out
 
 

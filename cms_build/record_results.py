@@ -18,6 +18,7 @@ out, and the claim's grade is the status's (current only while the claim is in f
 The site gives this the results and statuses of its publish.View (what the profile may show);
 `cms show` gives it the run's own (it shows everything, as the internal profile does).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ def is_source(node) -> bool:
 @dataclass
 class Figure:
     """A computed figure: the trace at `path` in the results of computation `computation`."""
+
     computation: str
     path: tuple
     trace: dict
@@ -57,6 +59,7 @@ class Figure:
 class Entry:
     """A mapping of the results about the record: its figures (outermost traces, at a path
     inside the entry) and its details (short values: ids, dates, words, flags, counts)."""
+
     computation: str
     path: tuple
     figures: list = field(default_factory=list)  # [(path inside the entry, trace)]
@@ -143,8 +146,11 @@ def cited(trace: dict, depth: int = 0) -> set:
     """The records the inputs of a trace and of its steps take values from."""
     if depth > MAX_DEPTH or not isinstance(trace, dict):
         return set()
-    out = {i["source"]["record"] for i in trace.get("inputs") or []
-           if isinstance(i, dict) and isinstance(i.get("source"), dict) and isinstance(i["source"].get("record"), str)}
+    out = {
+        i["source"]["record"]
+        for i in trace.get("inputs") or []
+        if isinstance(i, dict) and isinstance(i.get("source"), dict) and isinstance(i["source"].get("record"), str)
+    }
     for s in trace.get("steps") or []:
         out |= cited(s, depth + 1)
     return out
@@ -216,10 +222,10 @@ def record_results(results: dict, statuses: dict | None, record_id: str) -> Reco
 # -- as text, for `cms show` -------------------------------------------------------------------
 def _fmt(value, unit: str = "") -> str:
     from .site.escape import fmt_value
+
     if value is None:
         return "-"  # not computed (or withheld)
-    return fmt_value(value, unit) if isinstance(value, (int, float)) and not isinstance(value, bool) else \
-        f"{value} {unit}".strip()
+    return fmt_value(value, unit) if isinstance(value, (int, float)) and not isinstance(value, bool) else f"{value} {unit}".strip()
 
 
 def _origin(src, record_id: str) -> str:
@@ -240,8 +246,7 @@ def _origin(src, record_id: str) -> str:
 def trace_lines(where: str, trace: dict, record_id: str, indent: str = "  ", depth: int = 0) -> list[str]:
     """A figure as `cms show` prints it: value in the site's number format, formula, inputs
     with where each came from (file:line), notes."""
-    lines = [f"{indent}{where}: {_fmt(trace.get('value'), trace.get('unit') or '')}"
-             + (f"  — {trace['label']}" if trace.get("label") else "")]
+    lines = [f"{indent}{where}: {_fmt(trace.get('value'), trace.get('unit') or '')}" + (f"  — {trace['label']}" if trace.get("label") else "")]
     if trace.get("formula"):
         lines.append(f"{indent}    {trace['formula']}" + (f"  (method {trace['method']})" if trace.get("method") else ""))
     for i in trace.get("inputs") or []:
@@ -249,8 +254,7 @@ def trace_lines(where: str, trace: dict, record_id: str, indent: str = "  ", dep
             continue
         name = " ".join(str(x) for x in (i.get("symbol"), i.get("name")) if x)
         note = f" ({i['note']})" if i.get("note") else ""
-        lines.append(f"{indent}    {name}{note} = {_fmt(i.get('value'), i.get('unit') or '')}  "
-                     f"[{_origin(i.get('source'), record_id)}]")
+        lines.append(f"{indent}    {name}{note} = {_fmt(i.get('value'), i.get('unit') or '')}  [{_origin(i.get('source'), record_id)}]")
     for note in trace.get("notes") or []:
         lines.append(f"{indent}    note: {note}")
     if depth < MAX_STEP_DEPTH:  # the steps, each under the figure it gives an input to
@@ -281,8 +285,11 @@ def text_lines(rr: RecordResults, max_figures: int = 20) -> list[str]:
         for (at, trace), inner in list(zip(e.figures, e.nested or [False] * len(e.figures)))[:max_figures]:
             where = ".".join(map(str, (e.where, *at)))
             if inner:  # a step of another figure, printed with it
-                lines.append(f"    {where}: {_fmt(trace.get('value'), trace.get('unit') or '')}"
-                             + (f"  — {trace['label']}" if trace.get("label") else "") + "  (a step of another figure of it, printed there)")
+                lines.append(
+                    f"    {where}: {_fmt(trace.get('value'), trace.get('unit') or '')}"
+                    + (f"  — {trace['label']}" if trace.get("label") else "")
+                    + "  (a step of another figure of it, printed there)"
+                )
             else:
                 lines.extend(trace_lines(where, trace, rr.record, indent="    "))
         if len(e.figures) > max_figures:

@@ -4,6 +4,7 @@ Discovery walks the organization's repository for *.yaml / *.yml files, in sorte
 (deterministic output), skipping what is not a record: the settings file, hidden folders,
 the organization's own checks and schemas, and build output.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,7 +29,7 @@ _PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 def parse_path(path) -> tuple:
-    """"targets[0].value" -> ("targets", 0, "value"); tuples pass through."""
+    """ "targets[0].value" -> ("targets", 0, "value"); tuples pass through."""
     if isinstance(path, tuple):
         return path
     if isinstance(path, list):
@@ -158,13 +159,13 @@ class Record:
         return self.doc.where(parse_path(path))
 
     # -- reporting -----------------------------------------------------------------------
-    def issue(self, path, message: str, hint: str = "", severity: str | None = None,
-              clauses=(), key: bool = False) -> Issue:
+    def issue(self, path, message: str, hint: str = "", severity: str | None = None, clauses=(), key: bool = False) -> Issue:
         """An issue located at the field `path` of this record (its key if key=True)."""
         p = parse_path(path)
         line, col = self.doc.where_key(p) if key else self.doc.where(p)
-        return Issue(message=message, file=self.rel, line=line, col=col, record=self.id,
-                     path=format_path(p), hint=hint, severity=severity, clauses=tuple(clauses))
+        return Issue(
+            message=message, file=self.rel, line=line, col=col, record=self.id, path=format_path(p), hint=hint, severity=severity, clauses=tuple(clauses)
+        )
 
     def resolve_file(self, root: Path, value: str) -> Path | None:
         """An attached file named in this record, relative to the record's folder.
@@ -173,7 +174,7 @@ class Record:
         """
         if not isinstance(value, str) or not value or value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
             return None
-        candidate = (self.path.parent / value)
+        candidate = self.path.parent / value
         try:
             resolved = candidate.resolve()
         except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
@@ -206,9 +207,13 @@ def discover(root: Path, exclude: list[str] | None = None, problems: list | None
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            problems.append(UnsafeFile(rel_to(root, folder) if folder != root else ".",
-                                       f"the folder cannot be read: {exc.strerror}; its records are not checked",
-                                       "make it readable to the user who runs cms (chmod a+rx), or remove it"))
+            problems.append(
+                UnsafeFile(
+                    rel_to(root, folder) if folder != root else ".",
+                    f"the folder cannot be read: {exc.strerror}; its records are not checked",
+                    "make it readable to the user who runs cms (chmod a+rx), or remove it",
+                )
+            )
             return
         for entry in entries:
             path = Path(entry.path)
@@ -217,11 +222,21 @@ def discover(root: Path, exclude: list[str] | None = None, problems: list | None
                 continue
             bad = next((ch for ch in entry.name if not ch.isprintable()), None)
             if bad is not None:  # a line break, a control, format (U+202E) or undecodable character
-                shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
-                                if ord(ch) < 0xD800 or ord(ch) > 0xDFFF else f"\\u{ord(ch):04x}" for ch in rel)
-                problems.append(UnsafeFile(shown, f"the name holds a character that cannot be shown "
-                                           f"(U+{ord(bad):04X}): it is not read",
-                                           "rename it with letters, digits, '.', '_' or '-'"))
+                shown = "".join(
+                    ch
+                    if ch.isprintable()
+                    else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+                    if ord(ch) < 0xD800 or ord(ch) > 0xDFFF
+                    else f"\\u{ord(ch):04x}"
+                    for ch in rel
+                )
+                problems.append(
+                    UnsafeFile(
+                        shown,
+                        f"the name holds a character that cannot be shown (U+{ord(bad):04X}): it is not read",
+                        "rename it with letters, digits, '.', '_' or '-'",
+                    )
+                )
                 continue
             if folder == root and entry.name in SKIP_DIRS:
                 continue  # checks/, schemas/, site/: their own loaders refuse a link out (paths)

@@ -19,6 +19,7 @@ Conventions, so that the stored JSON is what the computations returned before th
 - fields are declared in the order the computations write them (the stored key order);
 - NaN and infinities pass as Python's json writes them, as before (`ser_json_inf_nan`).
 """
+
 from __future__ import annotations
 
 from typing import Any, Union
@@ -41,6 +42,7 @@ class Source(ResultModel):
     file, line), a CSV cell (csv, column, rows), the factor library (library, citation,
     second_hand), a setting (setting, citation), another step of the same trace (step), or the
     year of an indicator (indicator_year). Only the keys given are stored."""
+
     record: str | None = None
     kind: str | None = None
     path: str | None = None
@@ -59,6 +61,7 @@ class Source(ResultModel):
 
 class TracedInput(ResultModel):
     """One input of a traced number (trace.Input.as_dict())."""
+
     symbol: str
     name: str
     value: Number | str | None
@@ -69,6 +72,7 @@ class TracedInput(ResultModel):
 
 class TracedValue(ResultModel):
     """A computed number with its formula, inputs and intermediate steps (trace.Traced.as_dict())."""
+
     value: Number | None
     unit: str
     label: str
@@ -81,6 +85,7 @@ class TracedValue(ResultModel):
 
 class StatusReason(ResultModel):
     """A finding that set a status (cms_build/statuses.py writes the status into the result)."""
+
     rule: str
     title: str
     severity: str

@@ -13,6 +13,7 @@ Each folder gets a package name of its own: the bundled one ``cms_checks``, an o
 ``cms_org_<hash of its path>`` (two organizations checked in one process, as tests do, must not
 share modules). A folder is imported again when any of its files changed (mtime or size).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -93,8 +94,7 @@ def module_files(folder: Path) -> list[Path]:
 
 def table_files(folder: Path) -> list[Path]:
     """The rule tables of a folder (cms_build/ruletable.py): *.rules.yaml, in its packages too."""
-    return sorted(p for p in folder.rglob("*.rules.yaml")
-                  if not p.is_dir() and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts))
+    return sorted(p for p in folder.rglob("*.rules.yaml") if not p.is_dir() and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts))
 
 
 def _table_rules(folder: Path, path: Path, checks: dict[str, Check]) -> list[Check]:
@@ -106,8 +106,13 @@ def _table_rules(folder: Path, path: Path, checks: dict[str, Check]) -> list[Che
     module = path.relative_to(folder).as_posix()
     for chk in found:
         if chk.id in checks:
-            raise RuleError(path, f"check id {chk.id!r} is already used by {_file_of(checks[chk.id])}",
-                            getattr(chk, "line", 1), 1, "give the rule an id of its own, e.g. prefixed 'org.'")
+            raise RuleError(
+                path,
+                f"check id {chk.id!r} is already used by {_file_of(checks[chk.id])}",
+                getattr(chk, "line", 1),
+                1,
+                "give the rule an id of its own, e.g. prefixed 'org.'",
+            )
         chk.module = module
     return found
 
@@ -183,8 +188,9 @@ def _located(path: Path, exc: BaseException, time_limit: float) -> RuleError:
     """The error of a module that failed to import, placed in the file where it happened."""
     if isinstance(exc, SyntaxError):
         where = Path(exc.filename) if exc.filename else path
-        return RuleError(where, f"Python syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1,
-                         "correct the line; run 'python3 -m py_compile' on the file to check it")
+        return RuleError(
+            where, f"Python syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1, "correct the line; run 'python3 -m py_compile' on the file to check it"
+        )
     if isinstance(exc, RuleError):
         return exc
     frames = traceback.extract_tb(exc.__traceback__)
@@ -213,10 +219,13 @@ def _def_line(fn: object) -> int:
     return code.co_firstlineno if code else 1
 
 
-def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
-               time_limit: float = DEFAULT_TIME_LIMIT,
-               pages: list[Page] | None = None,
-               sheets: list[Sheet] | None = None) -> tuple[list[Check], list[Computation]]:
+def load_rules(
+    folders: list[Path],
+    errors: list[RuleError] | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    pages: list[Page] | None = None,
+    sheets: list[Sheet] | None = None,
+) -> tuple[list[Check], list[Computation]]:
     """Checks and computations defined in the given rule folders.
 
     The bundled checks/ first, then the organization's own checks/ folder. Ids must be unique.
@@ -234,8 +243,9 @@ def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
         if not folder.is_dir():
             continue
         if not os.access(folder, os.R_OK | os.X_OK):  # the walk would find nothing, in silence
-            unreadable = RuleError(folder, "the folder cannot be read: Permission denied; its rules are not run",
-                                   1, 1, "make it readable to the user who runs cms (chmod a+rx)")
+            unreadable = RuleError(
+                folder, "the folder cannot be read: Permission denied; its rules are not run", 1, 1, "make it readable to the user who runs cms (chmod a+rx)"
+            )
             if errors is None:
                 raise unreadable
             errors.append(unreadable)
@@ -285,10 +295,16 @@ def load_rules(folders: list[Path], errors: list[RuleError] | None = None,
     return sorted(checks.values(), key=lambda c: c.id), _order(comps)
 
 
-def _rules_of(folder: Path, name: str, path: Path, checks: dict[str, Check],
-              comps: dict[str, Computation], time_limit: float,
-              pages: dict[str, Page] | None = None,
-              sheets: dict[str, Sheet] | None = None) -> list[Check | Computation | Page | Sheet]:
+def _rules_of(
+    folder: Path,
+    name: str,
+    path: Path,
+    checks: dict[str, Check],
+    comps: dict[str, Computation],
+    time_limit: float,
+    pages: dict[str, Page] | None = None,
+    sheets: dict[str, Sheet] | None = None,
+) -> list[Check | Computation | Page | Sheet]:
     """The checks, computations, pages and sheets one module defines, none of their ids already taken."""
     module = _import(folder, name, path, time_limit)
     found: list[Check | Computation | Page | Sheet] = []
@@ -299,18 +315,15 @@ def _rules_of(folder: Path, name: str, path: Path, checks: dict[str, Check],
             continue  # imported from a sibling module: it is that module's rule
         taken: dict[str, Check] | dict[str, Computation] | dict[str, Page] | dict[str, Sheet]
         if isinstance(value, Sheet):
-            taken, what, hint = (sheets if sheets is not None else {}), "sheet", \
-                "give the sheet an id of its own"
+            taken, what, hint = (sheets if sheets is not None else {}), "sheet", "give the sheet an id of its own"
         elif isinstance(value, Page):
-            taken, what, hint = (pages if pages is not None else {}), "page", \
-                "give the page an id of its own (it names the page's folder of the site)"
+            taken, what, hint = (pages if pages is not None else {}), "page", "give the page an id of its own (it names the page's folder of the site)"
         elif isinstance(value, Check):
             taken, what, hint = checks, "check", "give the rule an id of its own, e.g. prefixed 'org.'"
         else:
             taken, what, hint = comps, "computation", "give the rule an id of its own, e.g. prefixed 'org.'"
         if value.id in taken and taken[value.id].fn is not value.fn:
-            raise RuleError(path, f"{what} id {value.id!r} is already used by {_file_of(taken[value.id])}",
-                            _def_line(value.fn), 1, hint)
+            raise RuleError(path, f"{what} id {value.id!r} is already used by {_file_of(taken[value.id])}", _def_line(value.fn), 1, hint)
         value.module = path.relative_to(folder).with_suffix("").as_posix()
         found.append(value)
     return found

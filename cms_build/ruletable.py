@@ -28,6 +28,7 @@ A table entry names the rule's id, title, clauses and severity like a ``@check``
 message parts that differ; the loader validates each entry against
 ``cms_build/data/ruletable.schema.json`` and reports a bad one at its file, line and column.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,17 +67,23 @@ def load_table(path: Path) -> list[Check]:
         err = errors[0]
         line, col = doc.where(tuple(err.absolute_path))
         where = ".".join(str(p) for p in err.absolute_path) or "the file"
-        raise RuleTableError(f"{where}: {err.message}", line=line, col=col,
-                             hint="see cms_build/data/ruletable.schema.json for what a rule table entry holds")
+        raise RuleTableError(f"{where}: {err.message}", line=line, col=col, hint="see cms_build/data/ruletable.schema.json for what a rule table entry holds")
     checks = []
     table: dict[str, list[Spec]] = doc.data if isinstance(doc.data, dict) else {}
     for shape, build in _SHAPES.items():
         for i, spec in enumerate(table.get(shape) or []):
             fn = build(spec)
             fn.__name__ = spec["id"].replace(".", "_").replace("-", "_")
-            chk = Check(id=spec["id"], title=spec["title"], clauses=tuple(spec["clauses"]), severity=spec["severity"],
-                        fn=fn, kinds=(spec["kind"],) if shape != "periodic" else (), subsystem=spec.get("subsystem", ""),
-                        description=spec.get("description") or _describe(shape, spec))
+            chk = Check(
+                id=spec["id"],
+                title=spec["title"],
+                clauses=tuple(spec["clauses"]),
+                severity=spec["severity"],
+                fn=fn,
+                kinds=(spec["kind"],) if shape != "periodic" else (),
+                subsystem=spec.get("subsystem", ""),
+                description=spec.get("description") or _describe(shape, spec),
+            )
             chk.line = doc.where((shape, i))[0]  # type: ignore[attr-defined]
             checks.append(chk)
     return checks
@@ -85,8 +92,10 @@ def load_table(path: Path) -> list[Check]:
 def _describe(shape: str, spec: Spec) -> str:
     clauses = ", ".join(spec["clauses"])
     if shape == "periodic":
-        return (f"{clauses}: the latest {spec['what']} is no older than the setting {spec['interval']} "
-                f"(months, counting records {', '.join(spec.get('counts', DONE))} known at the as-of date).")
+        return (
+            f"{clauses}: the latest {spec['what']} is no older than the setting {spec['interval']} "
+            f"(months, counting records {', '.join(spec.get('counts', DONE))} known at the as-of date)."
+        )
     if shape == "covers":
         items = ", ".join(f"{i['field']} ({i['item']})" for i in spec["items"])
         return f"{clauses}: each {spec['kind']} covers {items}."
@@ -96,8 +105,7 @@ def _describe(shape: str, spec: Spec) -> str:
 
 # -- periodic ------------------------------------------------------------------------------
 def _known(record: Record, ctx: Context, field: str, counts: tuple[str, ...]) -> bool:
-    return (record.status in counts and not not_yet(record, ctx.as_of)
-            and (day := dates.parse(record.get(field))) is not None and day <= ctx.as_of)
+    return record.status in counts and not not_yet(record, ctx.as_of) and (day := dates.parse(record.get(field))) is not None and day <= ctx.as_of
 
 
 def _periodic(spec: Spec) -> Callable[[Context], Iterator[Issue]]:
@@ -106,13 +114,16 @@ def _periodic(spec: Spec) -> Callable[[Context], Iterator[Issue]]:
 
     def rule(ctx: Context) -> Iterator[Issue]:
         months = int(ctx.setting(spec["interval"]))
-        if spec.get("active_when") and not any(r.status in DONE and not not_yet(r, ctx.as_of)
-                                               for r in ctx.records(*spec["active_when"])):
+        if spec.get("active_when") and not any(r.status in DONE and not not_yet(r, ctx.as_of) for r in ctx.records(*spec["active_when"])):
             return
         done = [r for r in ctx.records(kind) if _known(r, ctx, field, counts)]
         if not done:
-            starts = [d for g in spec.get("grace", []) for r in ctx.records(g["kind"])
-                      if not not_yet(r, ctx.as_of) and (d := dates.parse(r.get(g["field"]))) is not None and d <= ctx.as_of]
+            starts = [
+                d
+                for g in spec.get("grace", [])
+                for r in ctx.records(g["kind"])
+                if not not_yet(r, ctx.as_of) and (d := dates.parse(r.get(g["field"]))) is not None and d <= ctx.as_of
+            ]
             if starts:
                 deadline = months_after(min(starts), months, ctx.as_of)
                 if deadline is None or not deadline.late:
@@ -125,8 +136,8 @@ def _periodic(spec: Spec) -> Callable[[Context], Iterator[Issue]]:
         last = max(done, key=lambda r: (dates.parse(r.get(field)), r.id))
         deadline = months_after(last.get(field), months, ctx.as_of)
         if deadline is not None and deadline.late:
-            yield last.issue(field, f"the latest {what} is of {last.get(field)}; with a {months}-month interval "
-                                    f"the next was due by {deadline.due}", hint=hint)
+            yield last.issue(field, f"the latest {what} is of {last.get(field)}; with a {months}-month interval the next was due by {deadline.due}", hint=hint)
+
     return rule
 
 
@@ -142,19 +153,21 @@ def _covers(spec: Spec) -> Callable[[Record, Context], Iterator[Issue]]:
             value = record.get(name)
             label = f"{name} ({clause})"
             if value in (None, "", [], {}):
-                yield record.issue("id", f"the {spec['what']} does not cover {label}", key=True, clauses=(clause,),
-                                   hint=item.get("hint", f"add {name}"))
+                yield record.issue("id", f"the {spec['what']} does not cover {label}", key=True, clauses=(clause,), hint=item.get("hint", f"add {name}"))
             elif spec.get("assessed"):
                 if not isinstance(value, dict):
-                    yield record.issue(name, f"{label} must say applicable: false with a reason, or record findings "
-                                             "and a conclusion", clauses=(clause,), hint=item.get("hint", ""))
+                    yield record.issue(
+                        name,
+                        f"{label} must say applicable: false with a reason, or record findings and a conclusion",
+                        clauses=(clause,),
+                        hint=item.get("hint", ""),
+                    )
                 elif value.get("applicable") is False:
                     if not value.get("reason"):
-                        yield record.issue(name, f"{label} is marked not applicable without a reason", clauses=(clause,),
-                                           hint="say why it does not apply")
+                        yield record.issue(name, f"{label} is marked not applicable without a reason", clauses=(clause,), hint="say why it does not apply")
                 elif not (value.get("findings") and value.get("conclusion")):
-                    yield record.issue(name, f"{label} has no findings or conclusion", clauses=(clause,),
-                                       hint="record what was reviewed and the conclusion")
+                    yield record.issue(name, f"{label} has no findings or conclusion", clauses=(clause,), hint="record what was reviewed and the conclusion")
+
     return rule
 
 
@@ -172,8 +185,14 @@ def _required(spec: Spec) -> Callable[[Record, Context], Iterator[Issue]]:
             value = record.get(item["field"])
             if value in (None, "", [], {}):
                 clause = item.get("clause")
-                yield record.issue("id", item.get("message", f"{item['field']} is required ({clause or spec['clauses'][0]})"),
-                                   key=True, clauses=(clause,) if clause else (), hint=item.get("hint", f"add {item['field']}"))
+                yield record.issue(
+                    "id",
+                    item.get("message", f"{item['field']} is required ({clause or spec['clauses'][0]})"),
+                    key=True,
+                    clauses=(clause,) if clause else (),
+                    hint=item.get("hint", f"add {item['field']}"),
+                )
+
     return rule
 
 

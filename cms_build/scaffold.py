@@ -5,6 +5,7 @@ points at it), optional fields are listed as comments, and each line carries the
 title and description from the schema, in Chinese or English. An existing file or id is
 never overwritten.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,7 @@ def _properties(schemas: SchemaSet, node: dict, base: str) -> tuple[dict, list]:
     return props, required
 
 
-def render_skeleton(schemas: SchemaSet, kind_name: str, record_id: str, language: str = "zh",
-                    schema_ref: str | None = None) -> str:
+def render_skeleton(schemas: SchemaSet, kind_name: str, record_id: str, language: str = "zh", schema_ref: str | None = None) -> str:
     kind = schemas.kinds[kind_name]
     props, required = _properties(schemas, kind.schema, kind.schema["$id"])
     title = kind.title_en if language == "en" else kind.title_zh
@@ -130,15 +130,23 @@ def skeleton_ids(schemas: SchemaSet, kinds: list[str], existing: dict[str, str] 
     return ids
 
 
-def new_record(root: Path, kind_name: str, record_id: str | None = None, language: str = "zh",
-               schema_ref: str | None = None, method: str | None = None, fuel: str | None = None,
-               today: str | None = None) -> Path:
+def new_record(
+    root: Path,
+    kind_name: str,
+    record_id: str | None = None,
+    language: str = "zh",
+    schema_ref: str | None = None,
+    method: str | None = None,
+    fuel: str | None = None,
+    today: str | None = None,
+) -> Path:
     """Write a new record of a kind; with `method` (and `fuel`), the variant's full calculation
     block with example values (render_variant), else the schema's skeleton (render_skeleton)."""
     root = Path(root).resolve()
     schemas = SchemaSet.load(schema_folders(root))
     if kind_name not in schemas.kinds:
         import difflib
+
         close = difflib.get_close_matches(kind_name, list(schemas.kinds), n=1, cutoff=0.6)
         raise ValueError(f"unknown kind {kind_name!r}" + (f"; did you mean {close[0]!r}?" if close else "; 'cms kinds' lists them"))
     kind = schemas.kinds[kind_name]
@@ -154,23 +162,23 @@ def new_record(root: Path, kind_name: str, record_id: str | None = None, languag
         raise FileExistsError(f"{target} already exists; cms new never overwrites a record")
     if method or fuel:
         import datetime as dt
+
         if not method:
             raise VariantError("--fuel needs --method emission_factor")
-        data = variant_instance(schemas, kind_name, record_id, method, fuel, existing_records(root),
-                                today or dt.date.today().isoformat())
+        data = variant_instance(schemas, kind_name, record_id, method, fuel, existing_records(root), today or dt.date.today().isoformat())
         errors = sorted(kind.validator.iter_errors(plain(data)), key=lambda e: list(e.absolute_path))
         if errors:  # a bug of the variant table, never the user's: say where
             e = errors[0]
-            raise AssertionError(f"the {method} skeleton of {kind_name} does not validate at "
-                                 f"{'/'.join(map(str, e.absolute_path))}: {e.message}")
+            raise AssertionError(f"the {method} skeleton of {kind_name} does not validate at {'/'.join(map(str, e.absolute_path))}: {e.message}")
         text = render_variant(schemas, kind_name, data, method, language)
     else:
         text = render_skeleton(schemas, kind_name, record_id, language, schema_ref)
     folder = next((f for f in [target.parent, *target.parent.parents] if f.exists()), None)
     if folder is not None and not folder.is_dir():
         rel = folder.relative_to(root) if folder.is_relative_to(root) else folder
-        raise FileExistsError(f"{rel} is a file, not a folder: {kind_name} records go in the folder "
-                              f"{target.parent.relative_to(root)}/; rename or move that file")
+        raise FileExistsError(
+            f"{rel} is a file, not a folder: {kind_name} records go in the folder {target.parent.relative_to(root)}/; rename or move that file"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as fh:  # 'x': fail rather than overwrite, even in a race
         fh.write(text)
@@ -181,8 +189,7 @@ def new_record(root: Path, kind_name: str, record_id: str | None = None, languag
 PLACEHOLDER = "待填写 to be completed"
 
 
-def minimal_instance(schemas: SchemaSet, kind_name: str, record_id: str, ids_by_kind: dict[str, str],
-                     today: str, missing: set[str] | None = None) -> dict:
+def minimal_instance(schemas: SchemaSet, kind_name: str, record_id: str, ids_by_kind: dict[str, str], today: str, missing: set[str] | None = None) -> dict:
     """The smallest record of a kind that the schema accepts, marked draft.
 
     Required fields get placeholders (text "待填写 to be completed", 0, false, today's date,
@@ -193,8 +200,9 @@ def minimal_instance(schemas: SchemaSet, kind_name: str, record_id: str, ids_by_
     """
     kind = schemas.kinds[kind_name]
     data = _instance(schemas, kind.schema, kind.schema["$id"], ids_by_kind, today, 0, missing)
-    data.update({"kind": kind_name, "id": record_id, "status": "draft",
-                 "title": f"{kind.title_zh or kind_name}（草稿） {kind.title_en or ''} (draft): {PLACEHOLDER}"})
+    data.update(
+        {"kind": kind_name, "id": record_id, "status": "draft", "title": f"{kind.title_zh or kind_name}（草稿） {kind.title_en or ''} (draft): {PLACEHOLDER}"}
+    )
     return data
 
 
@@ -233,10 +241,10 @@ def _instance(schemas, node, base, ids_by_kind, today, depth, missing=None):
     t = types[0] if isinstance(types, list) else types
     if t == "object":
         props, required = _properties(schemas, node, base)
-        data = {name: _instance(schemas, *props.get(name, ({}, base)), ids_by_kind, today, depth + 1, missing)
-                for name in required}
+        data = {name: _instance(schemas, *props.get(name, ({}, base)), ids_by_kind, today, depth + 1, missing) for name in required}
         # conditional requirements (allOf: if/then), e.g. the method decides the inputs
         from jsonschema import Draft202012Validator
+
         for branch in node.get("allOf", []):
             if isinstance(branch, dict) and "if" in branch and isinstance(branch.get("then"), dict):
                 if Draft202012Validator(branch["if"]).is_valid(data):
@@ -246,8 +254,10 @@ def _instance(schemas, node, base, ids_by_kind, today, depth, missing=None):
         return data
     if t == "array":
         item = node.get("items", {})
-        return [_instance(schemas, item, base, ids_by_kind, today, depth + 1, missing)
-                for _ in range(max(1, node.get("minItems", 0)) if node.get("minItems") else 0)]
+        return [
+            _instance(schemas, item, base, ids_by_kind, today, depth + 1, missing)
+            for _ in range(max(1, node.get("minItems", 0)) if node.get("minItems") else 0)
+        ]
     if t in ("number", "integer"):
         low = node.get("minimum", node.get("exclusiveMinimum", 0))
         value = low + (1 if "exclusiveMinimum" in node else 0)
@@ -266,6 +276,7 @@ def _instance(schemas, node, base, ids_by_kind, today, depth, missing=None):
     pattern = node.get("pattern")
     if pattern:
         import re
+
         for candidate in (PLACEHOLDER, "DRAFT", "draft", "draft_1", "X-1", "0000", "TODO-1"):
             if re.search(pattern, candidate):
                 return candidate
@@ -275,6 +286,7 @@ def _instance(schemas, node, base, ids_by_kind, today, depth, missing=None):
 def _choices(prop: dict, language: str) -> str:
     """ "coal = 煤, gas = 天然气" for an enum field (or a list of enum values), in the language."""
     from .schemas import enum_title
+
     node = prop.get("items") if isinstance(prop.get("items"), dict) and "enum" not in prop else prop
     values = node.get("enum") if isinstance(node, dict) else None
     if not isinstance(values, list) or not isinstance(node.get("x-enum-titles"), dict):
@@ -314,6 +326,7 @@ def variant_block(schemas: SchemaSet, kind_name: str, method: str, fuel: str | N
     (not an example: a cited default), an Example where the organization must give its own
     (activity data, measured parameters)."""
     from . import factors
+
     known = methods(schemas, kind_name)
     if not known:
         raise VariantError(f"{kind_name} has no --method variants; they are for: {', '.join(sorted(VARIANT_FIELD))}")
@@ -326,8 +339,7 @@ def variant_block(schemas: SchemaSet, kind_name: str, method: str, fuel: str | N
         return {"quantity": {"value": Example(value), "unit": unit}, "data_source": Example(source)}
 
     def measured(value, unit, source, standard):
-        return {"value": Example(value), "unit": unit, "basis": "measured", "source": Example(source),
-                "test_standard": Example(standard)}
+        return {"value": Example(value), "unit": unit, "basis": "measured", "source": Example(source), "test_standard": Example(standard)}
 
     if method == "emission_factor":
         if not fuel:
@@ -336,46 +348,70 @@ def variant_block(schemas: SchemaSet, kind_name: str, method: str, fuel: str | N
             f = factors.fuel(fuel)
         except factors.FactorKeyError as exc:
             raise VariantError(str(exc)) from None
-        block = {"method": method, "gas": "CO2", "fuel": f.key,
-                 "activity": amount(100000 if f.activity_unit == "t" else 5000, f.activity_unit,
-                                    "入厂/入炉计量（燃料统计月报） fuel statistics, monthly")}
+        block = {
+            "method": method,
+            "gas": "CO2",
+            "fuel": f.key,
+            "activity": amount(100000 if f.activity_unit == "t" else 5000, f.activity_unit, "入厂/入炉计量（燃料统计月报） fuel statistics, monthly"),
+        }
         # a fuel the library gives no default for is measured (coal: GB/T 213 and GB/T 476)
-        block["ncv"] = ({"library": f"fuel:{f.key}:ncv"} if f.ncv else
-                        measured(20.5, "GJ/t", "每日入炉煤化验，按入炉量加权的月平均 daily samples, weighted by coal fired",
-                                 "GB/T 213"))
-        block["carbon_content"] = ({"library": f"fuel:{f.key}:carbon_content"} if f.carbon_content else
-                                   measured(26.0, "tC/TJ", "每月缩分样元素碳检测 monthly composite sample, elemental carbon",
-                                            "GB/T 476"))
+        block["ncv"] = (
+            {"library": f"fuel:{f.key}:ncv"}
+            if f.ncv
+            else measured(20.5, "GJ/t", "每日入炉煤化验，按入炉量加权的月平均 daily samples, weighted by coal fired", "GB/T 213")
+        )
+        block["carbon_content"] = (
+            {"library": f"fuel:{f.key}:carbon_content"}
+            if f.carbon_content
+            else measured(26.0, "tC/TJ", "每月缩分样元素碳检测 monthly composite sample, elemental carbon", "GB/T 476")
+        )
         block["oxidation"] = {"library": "default:coal_oxidation" if f.key == "coal" else f"fuel:{f.key}:oxidation"}
         return block
     if method == "measurement":
-        return {"method": method, "gas": "CO2",
-                "measured": amount(500000, "t", "CEMS 小时数据的年度汇总 annual sum of the CEMS hourly data"),
-                "measurement_method": Example("CEMS（HJ 75-2017），流量 × CO2 浓度 flow × CO2 concentration")}
+        return {
+            "method": method,
+            "gas": "CO2",
+            "measured": amount(500000, "t", "CEMS 小时数据的年度汇总 annual sum of the CEMS hourly data"),
+            "measurement_method": Example("CEMS（HJ 75-2017），流量 × CO2 浓度 flow × CO2 concentration"),
+        }
     if method == "mass_balance":
+
         def flow(name, value, cc):
-            return {"name": Example(name), "amount": amount(value, "t", "入库/出库计量 weighbridge"),
-                    "carbon_content": measured(cc, "tC/t", "每批次化验 each batch", "GB/T 476")}
-        return {"method": method, "gas": "CO2", "inputs": [flow("原料 raw material", 10000, 0.12)],
-                "outputs": [flow("产品 product", 8000, 0.02)]}
+            return {
+                "name": Example(name),
+                "amount": amount(value, "t", "入库/出库计量 weighbridge"),
+                "carbon_content": measured(cc, "tC/t", "每批次化验 each batch", "GB/T 476"),
+            }
+
+        return {"method": method, "gas": "CO2", "inputs": [flow("原料 raw material", 10000, 0.12)], "outputs": [flow("产品 product", 8000, 0.02)]}
     if method == "desulfurization":
-        return {"method": method, "material": "CaCO3",
-                "activity": amount(30000, "t", "石灰石入厂汽车衡计量 limestone weighbridge"),
-                "purity": measured(90.0, "%", "每批次 CaCO3 含量化验 each batch", "GB/T 3286.1"),
-                "ef": {"library": "carbonate:CaCO3"}}
+        return {
+            "method": method,
+            "material": "CaCO3",
+            "activity": amount(30000, "t", "石灰石入厂汽车衡计量 limestone weighbridge"),
+            "purity": measured(90.0, "%", "每批次 CaCO3 含量化验 each batch", "GB/T 3286.1"),
+            "ef": {"library": "carbonate:CaCO3"},
+        }
     if method == "clinker_calcination":
         # cement: every content measured, no default (the guideline's could not be checked; lines.CLINKER_CITATION)
         def oxide(value, what):
             return measured(value, "%", f"熟料化学全分析，按熟料产量加权 {what}", "GB/T 176")
-        return {"method": method, "gas": "CO2",
-                "activity": amount(600000, "t", "熟料入库计量，年末盘点校核 clinker scale, checked by stocktaking"),
-                "cao": oxide(65.0, "CaO of clinker"), "cao_non_carbonate": oxide(0.5, "CaO not from carbonates"),
-                "mgo": oxide(2.0, "MgO of clinker"), "mgo_non_carbonate": oxide(0.2, "MgO not from carbonates")}
+
+        return {
+            "method": method,
+            "gas": "CO2",
+            "activity": amount(600000, "t", "熟料入库计量，年末盘点校核 clinker scale, checked by stocktaking"),
+            "cao": oxide(65.0, "CaO of clinker"),
+            "cao_non_carbonate": oxide(0.5, "CaO not from carbonates"),
+            "mgo": oxide(2.0, "MgO of clinker"),
+            "mgo_non_carbonate": oxide(0.2, "MgO not from carbonates"),
+        }
     if method == "purchased_electricity":
-        return {"method": method,
-                "activity": amount(1000000, "kWh", "关口计量表，与电费结算单核对 meter, checked against the bills")}
-    return {"method": method,  # purchased_heat
-            "activity": amount(10000, "GJ", "热量表，与结算单核对 heat meter, checked against the bills")}
+        return {"method": method, "activity": amount(1000000, "kWh", "关口计量表，与电费结算单核对 meter, checked against the bills")}
+    return {
+        "method": method,  # purchased_heat
+        "activity": amount(10000, "GJ", "热量表，与结算单核对 heat meter, checked against the bills"),
+    }
 
 
 def plain(node):
@@ -389,8 +425,7 @@ def plain(node):
     return node
 
 
-def variant_instance(schemas: SchemaSet, kind_name: str, record_id: str, method: str, fuel: str | None,
-                     existing: dict[str, str], today: str) -> dict:
+def variant_instance(schemas: SchemaSet, kind_name: str, record_id: str, method: str, fuel: str | None, existing: dict[str, str], today: str) -> dict:
     """A draft record of the variant: the envelope as `cms init` writes it (placeholders to fill),
     references to the first existing record of the kind (marked as examples: choose yours), the
     year before this one, and the method's calculation block."""
@@ -451,7 +486,7 @@ def _emit(schemas, kind_name, key, value, path, indent, lines, language) -> None
                 sub: list[str] = []
                 for k, v in item.items():
                     _emit(schemas, kind_name, k, v, (*path, i, k), indent + 2, sub, language)
-                sub[0] = f"{pad}  - " + sub[0][len(pad) + 4:]
+                sub[0] = f"{pad}  - " + sub[0][len(pad) + 4 :]
                 lines.extend(sub)
             else:
                 lines.append(f"{pad}  - {_scalar(plain(item))}" + _comment(schemas, kind_name, (*path, i), isinstance(item, Example), language))
@@ -465,13 +500,18 @@ def render_variant(schemas: SchemaSet, kind_name: str, data: dict, method: str, 
     title = kind.title_en if language == "en" else kind.title_zh
     m_node = schemas.property_schema(kind_name, (VARIANT_FIELD[kind_name], "method"))
     from .schemas import enum_title
-    lines = [f"# {title} ({kind.name}); clauses: {', '.join(kind.clauses) or '-'}",
-             f"# {VARIANT_FIELD[kind_name]}.method: {method} = {enum_title(m_node, method, language) or method}"
-             + (" — 写入了该方法所需的每个字段" if language == "zh" else " — every field this method needs is here"),
-             "# " + ("标注“示例值”的须替换为本组织的数据；“待填写 to be completed”为待填项；填好后改 status: approved。"
-                     if language == "zh" else
-                     "Replace every value marked 'example value' with your own and each \"待填写 to be completed\"; "
-                     "then set status: approved.")]
+
+    lines = [
+        f"# {title} ({kind.name}); clauses: {', '.join(kind.clauses) or '-'}",
+        f"# {VARIANT_FIELD[kind_name]}.method: {method} = {enum_title(m_node, method, language) or method}"
+        + (" — 写入了该方法所需的每个字段" if language == "zh" else " — every field this method needs is here"),
+        "# "
+        + (
+            "标注“示例值”的须替换为本组织的数据；“待填写 to be completed”为待填项；填好后改 status: approved。"
+            if language == "zh"
+            else "Replace every value marked 'example value' with your own and each \"待填写 to be completed\"; then set status: approved."
+        ),
+    ]
     for key, value in data.items():
         _emit(schemas, kind_name, key, value, (key,), 0, lines, language)
     props, _ = _properties(schemas, kind.schema, kind.schema["$id"])

@@ -18,6 +18,7 @@ A kind schema carries, besides standard JSON Schema, a few annotations the engin
 Schemas refer to the shared definitions (envelope, common types) by relative ``$ref``,
 resolved through one registry built from every schema file.
 """
+
 from __future__ import annotations
 
 import json
@@ -96,10 +97,12 @@ def _unresolved(documents: dict, exc: Exception) -> str:
     base = missing.rsplit("/", 1)[0] + "/" if "/" in missing else ""
     files = sorted(str(path) for uri, (_, path) in documents.items() if base and uri.startswith(base))
     where = f"{', '.join(files)}: " if files else ""
-    return (f"{where}a $ref points at {missing or 'a schema'}, which is no schema of this run (nothing is "
-            f"fetched from the network). A relative $ref resolves against the file's own $id: give the "
-            f"file an $id under {SCHEMA_BASE} (e.g. {SCHEMA_BASE}<kind>.schema.json), or refer to the "
-            f"bundled definitions by their full URL ({SCHEMA_BASE}defs.schema.json#/$defs/...)")
+    return (
+        f"{where}a $ref points at {missing or 'a schema'}, which is no schema of this run (nothing is "
+        f"fetched from the network). A relative $ref resolves against the file's own $id: give the "
+        f"file an $id under {SCHEMA_BASE} (e.g. {SCHEMA_BASE}<kind>.schema.json), or refer to the "
+        f"bundled definitions by their full URL ({SCHEMA_BASE}defs.schema.json#/$defs/...)"
+    )
 
 
 class SchemaSet:
@@ -108,8 +111,7 @@ class SchemaSet:
     def __init__(self, documents: dict[str, tuple[dict, Path]], checked=None):
         self.documents = documents  # $id -> (schema, file)
         self._checked = checked  # a cache.RunCache: schema documents already found valid 2020-12
-        resources = [(uri, Resource.from_contents(doc, default_specification=DRAFT202012))
-                     for uri, (doc, _) in documents.items()]
+        resources = [(uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, (doc, _) in documents.items()]
         self.registry = Registry().with_resources(resources)
         self.format_checker = FormatChecker()
         self._rs_registry = None
@@ -131,8 +133,7 @@ class SchemaSet:
         (building 60 validators is most of a small run's time, and tests run thousands).
         checked: a cache.RunCache whose schemas_ok lists the documents (by hash) that passed the
         metaschema check in an earlier run; the ones checked now are added to it."""
-        files = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
-                      for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.schema.json")))
+        files = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.schema.json")))
         cached = _CACHE.get(files)
         if cached is None:
             cached = _CACHE[files] = cls._load(folders, checked)
@@ -145,8 +146,8 @@ class SchemaSet:
         """The hash of every schema document and its file name: what the cache's entries hold for."""
         if "_digest" not in self.__dict__:
             from .cache import _canonical, digest
-            self._digest = digest(_canonical(sorted((uri, Path(path).name, doc)
-                                                    for uri, (doc, path) in self.documents.items())))
+
+            self._digest = digest(_canonical(sorted((uri, Path(path).name, doc) for uri, (doc, path) in self.documents.items())))
         return self._digest
 
     @classmethod
@@ -174,17 +175,23 @@ class SchemaSet:
             _check_schema(doc, path)
         else:  # the check depends only on the document (and the engine, part of the cache's key)
             from .cache import schema_digest
+
             key = schema_digest(doc)
             if key not in self._checked.schemas_ok:
                 _check_schema(doc, path)
                 self._checked.schema_checked(key)
         kind = Kind(
-            name=meta["kind"], schema=doc, file=path,
+            name=meta["kind"],
+            schema=doc,
+            file=path,
             subsystem=meta.get("subsystem", "common"),
             clauses=tuple(meta.get("clauses", ())),
-            title_zh=doc.get("title", ""), title_en=doc.get("x-title-en", ""),
-            description_zh=doc.get("description", ""), description_en=doc.get("x-description-en", ""),
-            id_prefix=meta.get("id_prefix", ""), folder=meta.get("folder", meta["kind"]),
+            title_zh=doc.get("title", ""),
+            title_en=doc.get("x-title-en", ""),
+            description_zh=doc.get("description", ""),
+            description_en=doc.get("x-description-en", ""),
+            id_prefix=meta.get("id_prefix", ""),
+            folder=meta.get("folder", meta["kind"]),
         )
         kind.validator = Draft202012Validator(doc, registry=self.registry, format_checker=self.format_checker)
         if self._rs_registry is not None:

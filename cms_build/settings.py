@@ -3,6 +3,7 @@
 Defaults live in the schema (``default``), so the documentation users read and the value the
 checks use are one and the same.
 """
+
 from __future__ import annotations
 
 import copy
@@ -71,12 +72,17 @@ def load_settings(root: Path, schemas: SchemaSet) -> tuple[Settings, list[Issue]
     path = root / SETTINGS_FILE
     schema = schemas.by_id(SETTINGS_SCHEMA)
     defaults = apply_defaults(schemas, schema, {}, SETTINGS_SCHEMA)
-    fallback = Settings(apply_defaults(schemas, schema, {"organization": {"name": "?"}, "subsystems": ["A", "B", "C", "D"]}, SETTINGS_SCHEMA), None,
-                        defaults=defaults)
+    fallback = Settings(
+        apply_defaults(schemas, schema, {"organization": {"name": "?"}, "subsystems": ["A", "B", "C", "D"]}, SETTINGS_SCHEMA), None, defaults=defaults
+    )
     if not os.path.lexists(path):  # a FIFO or a link out is not 'missing': load_file says what it is
-        return fallback, [Issue(f"no settings file {SETTINGS_FILE} at the root of the records repository",
-                                SETTINGS_FILE, hint="create cms.yaml with at least 'organization: {name: ...}' and "
-                                "'subsystems: [A, B, C, D]', or start a repository with 'cms init'")]
+        return fallback, [
+            Issue(
+                f"no settings file {SETTINGS_FILE} at the root of the records repository",
+                SETTINGS_FILE,
+                hint="create cms.yaml with at least 'organization: {name: ...}' and 'subsystems: [A, B, C, D]', or start a repository with 'cms init'",
+            )
+        ]
     try:
         doc = load_file(path, root=root)
     except LoadError as exc:

@@ -5,6 +5,7 @@ place that knows which numbers exist, what each clause obliges and which subsyst
 it belongs to, so that a citation can be verified and the clauses an organization must
 show evidence for can be listed from the annexes it adopts (clause 1 e).
 """
+
 from __future__ import annotations
 
 import re
@@ -90,19 +91,21 @@ def _catalogue() -> tuple[Clause, ...]:
         provisions = tuple(_provision(number, p, entry.get("items") or ()) for p in entry.get("provisions") or ())
         if len({p.item for p in provisions}) != len(provisions):
             raise ValueError(f"{CATALOGUE}: {number}: a provision is listed twice")
-        clauses.append(Clause(
-            number=number,
-            title_zh=entry["title_zh"],
-            title_en=entry["title_en"],
-            summary_zh=entry["summary_zh"],
-            summary_en=entry["summary_en"],
-            obligation=entry["obligation"],
-            subsystem=str(entry["subsystem"]),
-            parent=None if entry.get("parent") is None else str(entry["parent"]),
-            items=tuple(entry.get("items") or ()),
-            kinds=tuple(entry.get("kinds") or ()),
-            provisions=provisions,
-        ))
+        clauses.append(
+            Clause(
+                number=number,
+                title_zh=entry["title_zh"],
+                title_en=entry["title_en"],
+                summary_zh=entry["summary_zh"],
+                summary_en=entry["summary_en"],
+                obligation=entry["obligation"],
+                subsystem=str(entry["subsystem"]),
+                parent=None if entry.get("parent") is None else str(entry["parent"]),
+                items=tuple(entry.get("items") or ()),
+                kinds=tuple(entry.get("kinds") or ()),
+                provisions=provisions,
+            )
+        )
     numbers = [c.number for c in clauses]
     duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
     if duplicates:
@@ -123,12 +126,12 @@ def _provision(number: str, entry, letters) -> Provision:
         raise ValueError(f"{CATALOGUE}: {number} {item}: documented: true needs the records (kinds) that hold it")
     reviewer = entry.get("reviewer", "")
     if not isinstance(reviewer, str) or (reviewer and len(reviewer.strip()) < 20):
-        raise ValueError(f"{CATALOGUE}: {number} {item}: reviewer: is the reason only a reviewer can judge the item "
-                         "and what to look at (a sentence, at least 20 characters)")
+        raise ValueError(
+            f"{CATALOGUE}: {number} {item}: reviewer: is the reason only a reviewer can judge the item and what to look at (a sentence, at least 20 characters)"
+        )
     if reviewer and entry.get("rules"):
         raise ValueError(f"{CATALOGUE}: {number} {item}: an item with rules: is judged by them, not by a reviewer only")
-    return Provision(item, modal, tuple(entry.get("rules") or ()), tuple(entry.get("records") or ()), documented,
-                     reviewer.strip())
+    return Provision(item, modal, tuple(entry.get("rules") or ()), tuple(entry.get("records") or ()), documented, reviewer.strip())
 
 
 @lru_cache(maxsize=1)
@@ -181,8 +184,7 @@ def parse(ref: str) -> tuple[str, str | None]:
     if item is not None and item.startswith("s") and len(item) > 1:
         if found.provision(item) is None:
             sentences = [p.item for p in found.provisions if p.item.startswith("s")]
-            raise ValueError(f"clause {number} has no provision {item} (sentences {', '.join(sentences) or 'none'}; "
-                             f"reference {ref!r})")
+            raise ValueError(f"clause {number} has no provision {item} (sentences {', '.join(sentences) or 'none'}; reference {ref!r})")
     elif item is not None and found.items and item not in found.items:
         raise ValueError(f"clause {number} has no item {item}) (items {', '.join(found.items)}; reference {ref!r})")
     elif item is not None and not found.items:
@@ -212,4 +214,4 @@ def is_ancestor(a: str, b: str) -> bool:
     """Whether clause a encloses clause b ('6.1' encloses '6.1.2'; '6.1' does not enclose
     '6.10', nor itself). Compared part by part, since '6.1' is a string prefix of '6.10'."""
     pa, pb = _parse(a)[0].split("."), _parse(b)[0].split(".")
-    return len(pa) < len(pb) and pb[:len(pa)] == pa
+    return len(pa) < len(pb) and pb[: len(pa)] == pa

@@ -28,6 +28,7 @@ Messages of findings are not copied into the reasons (a public build may withhol
 finding while it publishes the claim): the reasons name the rule and its title, and the
 findings themselves are where the profile allows them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,20 +37,32 @@ import re
 from . import dates
 
 KINDS = ("claim", "target", "obligation", "surrender", "asset_statement", "corrective_action")
-RECORD_KIND = {"neutrality_claim": "claim", "target": "target", "ets_compliance": "obligation",
-               "surrender": "surrender", "asset_statement": "asset_statement",
-               "corrective_action": "corrective_action"}
+RECORD_KIND = {
+    "neutrality_claim": "claim",
+    "target": "target",
+    "ets_compliance": "obligation",
+    "surrender": "surrender",
+    "asset_statement": "asset_statement",
+    "corrective_action": "corrective_action",
+}
 # Computed statuses that say "fine" and the status they become when an error is found.
-GOOD = {"claim": {"valid", "expiring", "correction_pending", "not_yet_valid"},
-        "target": {"achieved", "on_track", "behind"},
-        "obligation": {"met", "open"},
-        "surrender": {"on_time", "retirement"},
-        "asset_statement": {"prepared"},
-        "corrective_action": {"open", "in_progress", "implemented", "closed"}}
+GOOD = {
+    "claim": {"valid", "expiring", "correction_pending", "not_yet_valid"},
+    "target": {"achieved", "on_track", "behind"},
+    "obligation": {"met", "open"},
+    "surrender": {"on_time", "retirement"},
+    "asset_statement": {"prepared"},
+    "corrective_action": {"open", "in_progress", "implemented", "closed"},
+}
 DEMOTED = {"claim": "invalid"}  # every other kind: "nonconforming"
-GREEN = {"claim": {"valid", "expiring"}, "target": {"achieved", "on_track"}, "obligation": {"met"},
-         "surrender": {"on_time", "retirement"}, "asset_statement": {"prepared"},
-         "corrective_action": {"implemented", "closed"}}
+GREEN = {
+    "claim": {"valid", "expiring"},
+    "target": {"achieved", "on_track"},
+    "obligation": {"met"},
+    "surrender": {"on_time", "retirement"},
+    "asset_statement": {"prepared"},
+    "corrective_action": {"implemented", "closed"},
+}
 BAD = {"invalid", "nonconforming", "withdrawn", "expired", "missed", "short", "late", "overdue", "missing"}
 CURRENT_GRADE = {"valid", "expiring", "correction_pending"}
 
@@ -63,26 +76,39 @@ MEANING = {
         "invalid": "its dates say valid, but an error was found on its balance, serials, evidence or offsetting",
         "withdrawn": "withdrawn (recorded, or a correction window lapsed)",
         "superseded": "replaced by a later claim in force",
-        "expired": "past its last valid day", "draft": "not in force"},
+        "expired": "past its last valid day",
+        "draft": "not in force",
+    },
     "target": {
-        "achieved": "the latest value reached the target", "on_track": "achieved share ≥ time elapsed",
+        "achieved": "the latest value reached the target",
+        "on_track": "achieved share ≥ time elapsed",
         "behind": "achieved share below the share of time elapsed (a warning)",
-        "missed": "deadline passed, not achieved", "no_data": "no value to compare yet",
-        "nonconforming": "an error was found on the target"},
+        "missed": "deadline passed, not achieved",
+        "no_data": "no value to compare yet",
+        "nonconforming": "an error was found on the target",
+    },
     "obligation": {
-        "open": "the surrender deadline has not passed", "met": "surrendered in full by the deadline",
-        "late": "surrendered in full, part of it after the deadline", "short": "deadline passed, not surrendered in full",
-        "nonconforming": "an error was found on the obligation (e.g. an amount due not the verified figure)"},
+        "open": "the surrender deadline has not passed",
+        "met": "surrendered in full by the deadline",
+        "late": "surrendered in full, part of it after the deadline",
+        "short": "deadline passed, not surrendered in full",
+        "nonconforming": "an error was found on the obligation (e.g. an amount due not the verified figure)",
+    },
     "surrender": {
         "on_time": "a compliance surrender on or before its obligation's deadline",
-        "late": "a compliance surrender after the deadline", "retirement": "a voluntary retirement",
-        "nonconforming": "an error was found on the surrender"},
-    "asset_statement": {
-        "prepared": "prepared, no error found", "nonconforming": "an error was found (holdings, budget date ...)"},
+        "late": "a compliance surrender after the deadline",
+        "retirement": "a voluntary retirement",
+        "nonconforming": "an error was found on the surrender",
+    },
+    "asset_statement": {"prepared": "prepared, no error found", "nonconforming": "an error was found (holdings, budget date ...)"},
     "corrective_action": {
-        "open": "planned, not yet due", "in_progress": "under way, not yet due", "implemented": "implemented",
-        "closed": "closed after its effectiveness review", "overdue": "past its due date and not implemented",
-        "nonconforming": "an error was found on the corrective action"},
+        "open": "planned, not yet due",
+        "in_progress": "under way, not yet due",
+        "implemented": "implemented",
+        "closed": "closed after its effectiveness review",
+        "overdue": "past its due date and not implemented",
+        "nonconforming": "an error was found on the corrective action",
+    },
 }
 
 _RET = re.compile(r"^retirements\[(\d+)\]")
@@ -117,10 +143,17 @@ def _status(kind: str, rid: str, computed: str, found: list, computation: str | 
         tone = "neutral"
     if status != computed:
         rules = ", ".join(dict.fromkeys(f.rule for f in errors))
-        reason = (f"{MEANING[kind].get(status, status)}: {rules}"
-                  + (f" (computed: {computed}{' — ' + reason if reason else ''})" if computed else ""))
-    return {"kind": kind, "record": rid, "computation": computation, "status": status, "computed": computed,
-            "tone": tone, "reason": reason, "reasons": _reason_list(errors + warnings)}
+        reason = f"{MEANING[kind].get(status, status)}: {rules}" + (f" (computed: {computed}{' — ' + reason if reason else ''})" if computed else "")
+    return {
+        "kind": kind,
+        "record": rid,
+        "computation": computation,
+        "status": status,
+        "computed": computed,
+        "tone": tone,
+        "reason": reason,
+        "reasons": _reason_list(errors + warnings),
+    }
 
 
 def _by_record(findings) -> dict[str, list]:
@@ -168,8 +201,7 @@ def derive(results: dict, findings: list, records: dict, as_of: dt.date) -> dict
             continue
         st = claim.get("status") or {}
         computed = st.get("computed", st.get("status", "")) if isinstance(st, dict) else str(st)
-        entry = _status("claim", cid, computed, _claim_findings(cid, claim, by_record), "neutrality",
-                        st.get("reason", "") if isinstance(st, dict) else "")
+        entry = _status("claim", cid, computed, _claim_findings(cid, claim, by_record), "neutrality", st.get("reason", "") if isinstance(st, dict) else "")
         grade = claim.get("grade") or {}
         computed_grade = grade.get("computed_grade", grade.get("grade"))
         entry["computed_grade"] = computed_grade
@@ -193,8 +225,7 @@ def derive(results: dict, findings: list, records: dict, as_of: dt.date) -> dict
         if kind is None or rid in out or rec.status in ("draft", "withdrawn", "superseded"):
             continue
         if kind == "surrender" and assets:
-            computed = ("retirement" if rec.get("purpose") != "compliance"
-                        else "late" if rid in late_surrenders else "on_time")
+            computed = "retirement" if rec.get("purpose") != "compliance" else "late" if rid in late_surrenders else "on_time"
             out[rid] = _status("surrender", rid, computed, by_record.get(rid, []), "assets")
         elif kind == "asset_statement" and assets and rid in statement_years:
             out[rid] = _status("asset_statement", rid, "prepared", by_record.get(rid, []), "assets")

@@ -12,6 +12,7 @@ and the evidence site::
 Sources are either a record (id, field path, file, line) or the built-in library (key and
 citation), so the site can link to the one or quote the other.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from .findings import format_path
 def record_source(record, path=()) -> dict:
     """Where an input came from: a field of a record."""
     from .records import parse_path
+
     p = parse_path(path)
     line, _ = record.where(p)
     return {"record": record.id, "kind": record.kind, "path": format_path(p), "file": record.rel, "line": line}
@@ -46,8 +48,7 @@ class Input:
     note: str = ""
 
     def as_dict(self) -> dict:
-        return {"symbol": self.symbol, "name": self.name, "value": self.value, "unit": self.unit,
-                "source": self.source, "note": self.note}
+        return {"symbol": self.symbol, "name": self.name, "value": self.value, "unit": self.unit, "source": self.source, "note": self.note}
 
 
 @dataclass
@@ -71,9 +72,14 @@ class Traced:
 
     def as_dict(self) -> dict:
         return {
-            "value": self.value, "unit": self.unit, "label": self.label, "formula": self.formula,
-            "method": self.method, "inputs": [i.as_dict() for i in self.inputs],
-            "steps": [s.as_dict() for s in self.steps], "notes": list(self.notes),
+            "value": self.value,
+            "unit": self.unit,
+            "label": self.label,
+            "formula": self.formula,
+            "method": self.method,
+            "inputs": [i.as_dict() for i in self.inputs],
+            "steps": [s.as_dict() for s in self.steps],
+            "notes": list(self.notes),
         }
 
 

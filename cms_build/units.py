@@ -23,6 +23,7 @@ Spellings the records use ("10^4 Nm3", "万Nm3", "万元", "kt", "tCO₂e") are 
 registry names by :func:`parse_unit`; anything unknown raises :class:`UnitError` with a
 hint listing close known spellings.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -102,22 +103,80 @@ _TOKEN_ALIASES = {
 }
 
 _CHAR_REPLACEMENTS = {
-    "³": "3", "²": "2", "₂": "2", "₄": "4", "₆": "6", "₃": "3",
-    "·": "*", "⋅": "*", "×": "*", "／": "/", "（": "(", "）": ")", "％": "%", "－": "-",
-    "\u00a0": " ", "\u3000": " ",
+    "³": "3",
+    "²": "2",
+    "₂": "2",
+    "₄": "4",
+    "₆": "6",
+    "₃": "3",
+    "·": "*",
+    "⋅": "*",
+    "×": "*",
+    "／": "/",
+    "（": "(",
+    "）": ")",
+    "％": "%",
+    "－": "-",
+    "\u00a0": " ",
+    "\u3000": " ",
 }
 
 #: Spellings records are expected to use; the vocabulary of hints for unknown units.
 KNOWN_SPELLINGS = (
-    "1", "%", "t", "kt", "kg", "g", "Mt", "万t", "10^4 t",
-    "J", "kJ", "MJ", "GJ", "TJ", "kWh", "MWh", "GWh", "tce", "kgce", "gce",
-    "Nm3", "10^3 Nm3", "10^4 Nm3", "万Nm3", "m3", "L",
-    "GJ/t", "kJ/kg", "kJ/Nm3", "GJ/10^4 Nm3", "MJ/kg",
-    "tC", "kgC", "tC/TJ", "tC/t",
-    "tCO2", "tCO2e", "kgCO2e", "ktCO2e", "tCO2/MWh", "tCO2/GJ", "tCO2/t", "tCO2e/t",
-    "kgCO2/kWh", "tCO2/万元",
-    "CNY", "10^4 CNY", "万元", "CNY/t", "CNY/tCO2e",
-    "h", "a", "year", "day",
+    "1",
+    "%",
+    "t",
+    "kt",
+    "kg",
+    "g",
+    "Mt",
+    "万t",
+    "10^4 t",
+    "J",
+    "kJ",
+    "MJ",
+    "GJ",
+    "TJ",
+    "kWh",
+    "MWh",
+    "GWh",
+    "tce",
+    "kgce",
+    "gce",
+    "Nm3",
+    "10^3 Nm3",
+    "10^4 Nm3",
+    "万Nm3",
+    "m3",
+    "L",
+    "GJ/t",
+    "kJ/kg",
+    "kJ/Nm3",
+    "GJ/10^4 Nm3",
+    "MJ/kg",
+    "tC",
+    "kgC",
+    "tC/TJ",
+    "tC/t",
+    "tCO2",
+    "tCO2e",
+    "kgCO2e",
+    "ktCO2e",
+    "tCO2/MWh",
+    "tCO2/GJ",
+    "tCO2/t",
+    "tCO2e/t",
+    "kgCO2/kWh",
+    "tCO2/万元",
+    "CNY",
+    "10^4 CNY",
+    "万元",
+    "CNY/t",
+    "CNY/tCO2e",
+    "h",
+    "a",
+    "year",
+    "day",
 )
 
 _registry: pint.UnitRegistry | None = None
@@ -161,9 +220,7 @@ def __getattr__(name: str):  # ``units.ureg`` as a lazy module attribute
     raise AttributeError(name)
 
 
-_SCALE_RE = re.compile(
-    r"(?<![\w.])(?:10\s*(?:\^|\*\*)\s*(\d+)|1[eE]\+?(\d+))\s*(?=[A-Za-z_\u4e00-\u9fff(])"
-)
+_SCALE_RE = re.compile(r"(?<![\w.])(?:10\s*(?:\^|\*\*)\s*(\d+)|1[eE]\+?(\d+))\s*(?=[A-Za-z_\u4e00-\u9fff(])")
 _NAME_RE = re.compile(r"[A-Za-z_\u4e00-\u9fff][A-Za-z_0-9\u4e00-\u9fff]*")
 
 
@@ -179,6 +236,7 @@ def _normalize(text: str) -> str:
                 "scale factors 10^3, 10^4 (万), 10^6, 10^8 (亿) and 10^9 are understood",
             )
         return prefix
+
     s = _SCALE_RE.sub(scale, s)
     s = _NAME_RE.sub(lambda m: _TOKEN_ALIASES.get(m.group(0), m.group(0)), s)
     return s
@@ -208,8 +266,7 @@ def parse_unit(text) -> pint.Unit:
     if isinstance(text, ureg.Unit):
         return text
     if not isinstance(text, str):
-        raise UnitError(f"a unit must be written as text, got {type(text).__name__} {text!r}",
-                        "quote it in YAML, e.g. unit: \"t\"")
+        raise UnitError(f"a unit must be written as text, got {type(text).__name__} {text!r}", 'quote it in YAML, e.g. unit: "t"')
     normalized = _normalize(text)
     if normalized in ("", "1", "-"):
         return ureg.dimensionless
@@ -219,8 +276,7 @@ def parse_unit(text) -> pint.Unit:
         names = tuple(getattr(exc, "unit_names", ()) or ())
         if isinstance(names, str):
             names = (names,)
-        raise UnitError(f"unknown unit {text!r}" + (f" ({', '.join(names)} is not defined)" if names else ""),
-                        _hint_for(text, names)) from None
+        raise UnitError(f"unknown unit {text!r}" + (f" ({', '.join(names)} is not defined)" if names else ""), _hint_for(text, names)) from None
     except Exception as exc:  # noqa: BLE001 - pint's expression parser fails in many ways on malformed text
         detail = str(exc) if isinstance(exc, ValueError) and str(exc) else "not a well-formed unit expression"
         raise UnitError(f"cannot read unit {text!r}: {detail}", _hint_for(text)) from None
@@ -268,15 +324,25 @@ def dimension_name(unit) -> str:
 
 
 # Base dimensions in words, for a combination no reference unit names (never pint's "[mass]").
-_BASE_WORDS = {"[mass]": "mass", "[length]": "length", "[time]": "time", "[carbon]": "carbon mass",
-               "[co2e]": "CO2-equivalent mass", "[normal_volume]": "normal volume", "[currency]": "currency",
-               "[temperature]": "temperature", "[substance]": "amount of substance", "[current]": "current",
-               "[luminosity]": "luminosity"}
+_BASE_WORDS = {
+    "[mass]": "mass",
+    "[length]": "length",
+    "[time]": "time",
+    "[carbon]": "carbon mass",
+    "[co2e]": "CO2-equivalent mass",
+    "[normal_volume]": "normal volume",
+    "[currency]": "currency",
+    "[temperature]": "temperature",
+    "[substance]": "amount of substance",
+    "[current]": "current",
+    "[luminosity]": "luminosity",
+}
 
 
 def _dimension_words(dim) -> str:
     def part(items):
         return " × ".join(_BASE_WORDS.get(k, k.strip("[]")) + (f"^{abs(v):g}" if abs(v) != 1 else "") for k, v in items)
+
     num = [(k, v) for k, v in sorted(dict(dim).items()) if v > 0]
     den = [(k, v) for k, v in sorted(dict(dim).items()) if v < 0]
     if not num:
@@ -301,9 +367,7 @@ def _incompatible(from_unit, to_unit) -> UnitError:
         hint = "Nm3 is gas at normal conditions; an actual m3 needs a temperature and pressure correction"
     elif {a, b} & {"CO2-equivalent mass"} and "mass" in (a, b):
         hint = "tCO2e is not a plain tonne: multiply by an emission factor or GWP (tCO2e/t)"
-    return UnitError(
-        f"cannot convert {from_unit} to {to_unit}: they measure different things ({a} vs {b})", hint
-    )
+    return UnitError(f"cannot convert {from_unit} to {to_unit}: they measure different things ({a} vs {b})", hint)
 
 
 def convert(value: float, from_unit, to_unit) -> float:

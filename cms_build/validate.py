@@ -4,6 +4,7 @@ jsonschema reports errors in the schema's terms ("'x' is a required property"); 
 error becomes: the field (as people write it), what was expected, and a hint, located at
 the exact line and column of the value (or of the key, for an unknown field).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,12 +15,19 @@ from .findings import Issue, format_path
 from .schemas import Kind, SchemaSet
 from .yamlsafe import Document
 
-_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number",
-               "boolean": "true or false", "array": "a list", "object": "a mapping (key: value lines)",
-               "null": "empty"}
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping (key: value lines)",
+    "null": "empty",
+}
 
 
 _NO_SUCH_DAY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")  # well written, yet invalid: 02-30
+
 
 def type_name(value) -> str:
     if value is None:
@@ -60,8 +68,7 @@ def validate(doc: Document, kind: Kind, schemas: SchemaSet, rel: str, record_id:
 
 def _issue(doc, path, message, hint, rel, record_id, key=False) -> Issue:
     line, col = doc.where_key(path) if key else doc.where(path)
-    return Issue(message=message, file=rel, line=line, col=col, record=record_id,
-                 path=format_path(path), hint=hint)
+    return Issue(message=message, file=rel, line=line, col=col, record=record_id, path=format_path(path), hint=hint)
 
 
 def describe_error(error, doc: Document, kind: Kind, schemas: SchemaSet, rel: str, record_id):
@@ -89,14 +96,13 @@ def describe_error(error, doc: Document, kind: Kind, schemas: SchemaSet, rel: st
         # failing part "unevaluated": only fields the schema does not declare are real news.
         for name in extras:
             close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else (
-                "allowed fields: " + ", ".join(allowed) if allowed else "remove it")
-            yield _issue(doc, path + (name,), f"unknown field '{format_path(path + (name,))}' for kind {kind.name}",
-                         hint, rel, record_id, key=True)
+            hint = f"did you mean '{close[0]}'?" if close else ("allowed fields: " + ", ".join(allowed) if allowed else "remove it")
+            yield _issue(doc, path + (name,), f"unknown field '{format_path(path + (name,))}' for kind {kind.name}", hint, rel, record_id, key=True)
         return
     if validator == "type":
-        yield _issue(doc, path, f"{field} should be {_expected_types(expected)}, not {type_name(value)} ({_short(value)})",
-                     _type_hint(expected, value), rel, record_id)
+        yield _issue(
+            doc, path, f"{field} should be {_expected_types(expected)}, not {type_name(value)} ({_short(value)})", _type_hint(expected, value), rel, record_id
+        )
         return
     if validator == "enum":
         options = ", ".join(str(o) for o in expected)
@@ -105,36 +111,57 @@ def describe_error(error, doc: Document, kind: Kind, schemas: SchemaSet, rel: st
         yield _issue(doc, path, f"{field}: {_short(value)} is not one of: {options}", hint, rel, record_id)
         return
     if validator == "const":
-        yield _issue(doc, path, f"{field} must be {expected!r}, not {_short(value)}",
-                     f"set it to {expected!r}", rel, record_id)
+        yield _issue(doc, path, f"{field} must be {expected!r}, not {_short(value)}", f"set it to {expected!r}", rel, record_id)
         return
     if validator == "format" and expected == "date" and isinstance(value, str) and _NO_SUCH_DAY.match(value):
-        yield _issue(doc, path, f"{field}: {value} is written as a date, but there is no such day in the calendar",
-                     "check the day and the month (e.g. February has 28 days, or 29 in a leap year)", rel, record_id)
+        yield _issue(
+            doc,
+            path,
+            f"{field}: {value} is written as a date, but there is no such day in the calendar",
+            "check the day and the month (e.g. February has 28 days, or 29 in a leap year)",
+            rel,
+            record_id,
+        )
         return
     if validator == "format":
-        what = {"date": "a date written YYYY-MM-DD", "date-time": "a date and time (ISO 8601, e.g. 2025-03-01T09:30:00+08:00)",
-                "email": "an e-mail address", "uri": "a full URL"}.get(expected, f"in the format {expected}")
-        yield _issue(doc, path, f"{field}: {_short(value)} is not {what}",
-                     "dates are written YYYY-MM-DD, e.g. 2025-03-01" if expected == "date" else "", rel, record_id)
+        what = {
+            "date": "a date written YYYY-MM-DD",
+            "date-time": "a date and time (ISO 8601, e.g. 2025-03-01T09:30:00+08:00)",
+            "email": "an e-mail address",
+            "uri": "a full URL",
+        }.get(expected, f"in the format {expected}")
+        yield _issue(
+            doc, path, f"{field}: {_short(value)} is not {what}", "dates are written YYYY-MM-DD, e.g. 2025-03-01" if expected == "date" else "", rel, record_id
+        )
         return
     if validator == "pattern":
         prop = schemas.property_schema(kind, path)
         about = prop.get("description", "")
-        yield _issue(doc, path, f"{field}: {_short(value)} does not have the expected form ({expected})",
-                     about or "see the kind's schema for the expected form", rel, record_id)
+        yield _issue(
+            doc,
+            path,
+            f"{field}: {_short(value)} does not have the expected form ({expected})",
+            about or "see the kind's schema for the expected form",
+            rel,
+            record_id,
+        )
         return
     if validator in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        words = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "at most",
-                 "exclusiveMaximum": "less than"}[validator]
+        words = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "at most", "exclusiveMaximum": "less than"}[validator]
         yield _issue(doc, path, f"{field} must be {words} {expected}, not {_short(value)}", "", rel, record_id)
         return
     if validator in ("minItems", "maxItems", "minLength", "maxLength", "uniqueItems", "minProperties"):
         yield _issue(doc, path, f"{field}: {error.message}", "", rel, record_id)
         return
     if validator == "not":
-        yield _issue(doc, path, f"{field}: this combination of fields is not allowed",
-                     error.schema.get("description", "") if isinstance(error.schema, dict) else "", rel, record_id)
+        yield _issue(
+            doc,
+            path,
+            f"{field}: this combination of fields is not allowed",
+            error.schema.get("description", "") if isinstance(error.schema, dict) else "",
+            rel,
+            record_id,
+        )
         return
     yield _issue(doc, path, f"{field}: {error.message}", "", rel, record_id)
 

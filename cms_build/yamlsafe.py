@@ -18,6 +18,7 @@ Records arrive through pull requests from many people, so the loader:
 Dates stay ISO strings (``2025-03-01``): records are JSON data, and the schemas check
 formats. Keys are always strings: ``2023:`` becomes the key ``"2023"``.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,7 +41,7 @@ MAX_DEPTH = 100  # lists and mappings inside each other; real records need about
 
 # What YAML accepts as a character in a file (YAML 1.1 "printable"); the same is required of
 # text that double-quoted escapes produce ("\0", "\e", "\x01" ...).
-_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 Path_ = tuple  # a path into the data: ("targets", 0, "value")
 
@@ -75,19 +76,18 @@ class Budget:
 
     def refuse(self) -> None:
         if self.spent_at:
-            raise LoadError(f"not read: the records of this run reached {self.what} at {self.spent_at}", 1, 1,
-                            _BUDGET_HINT)
+            raise LoadError(f"not read: the records of this run reached {self.what} at {self.spent_at}", 1, 1, _BUDGET_HINT)
 
     def take_bytes(self, n: int, rel: str) -> None:
         self.bytes -= n
         if self.bytes < 0:
             self.spent_at, self.what = rel, "the limit of limits.max_run_bytes"
-            raise LoadError("the records of this run together are larger than limits.max_run_bytes "
-                            "(this file and the ones after it are not read)", 1, 1, _BUDGET_HINT)
+            raise LoadError(
+                "the records of this run together are larger than limits.max_run_bytes (this file and the ones after it are not read)", 1, 1, _BUDGET_HINT
+            )
 
 
-_BUDGET_HINT = ("keep records small (move large tables into CSV files that records attach), or raise "
-                "limits.max_run_bytes / limits.max_run_nodes in the settings")
+_BUDGET_HINT = "keep records small (move large tables into CSV files that records attach), or raise limits.max_run_bytes / limits.max_run_nodes in the settings"
 
 
 @dataclass
@@ -144,22 +144,19 @@ def _scalar(node):
             line, col = _mark(node)
             digits = sum(ch.isdigit() for ch in value)
             if digits > 100:
-                raise LoadError(f"number too long ({digits} digits)", line, col,
-                                "write a shorter number; if it is an identifier rather than a "
-                                "quantity, put it in quotes") from None
-            raise LoadError(f"{value!r} cannot be read as a number", line, col,
-                            "correct the number, or put it in quotes if it is text") from None
+                raise LoadError(
+                    f"number too long ({digits} digits)", line, col, "write a shorter number; if it is an identifier rather than a quantity, put it in quotes"
+                ) from None
+            raise LoadError(f"{value!r} cannot be read as a number", line, col, "correct the number, or put it in quotes if it is text") from None
         return number if "inf" in value.lower() else _finite(number, node)
     line, col = _mark(node)
-    raise LoadError(f"unsupported YAML tag {tag!r}", line, col,
-                    "records hold plain data: remove the tag (the part starting with '!')")
+    raise LoadError(f"unsupported YAML tag {tag!r}", line, col, "records hold plain data: remove the tag (the part starting with '!')")
 
 
 def _finite(number, node):
     if number in (float("inf"), float("-inf")):
         line, col = _mark(node)
-        raise LoadError("number too large: it would be read as infinity", line, col,
-                        "write a smaller number, or .inf if infinity is meant")
+        raise LoadError("number too large: it would be read as infinity", line, col, "write a smaller number, or .inf if infinity is meant")
     return number
 
 
@@ -219,26 +216,29 @@ class _Builder:
             line, col = _mark(node)
             _over_budget(self.budget, self.max_nodes, line, col)
             raise LoadError(
-                f"the document expands to more than {self.max_nodes} values "
-                "(aliases that repeat aliases, as in a 'billion laughs' document)",
-                line, col, "write the data out, or split it into several records")
+                f"the document expands to more than {self.max_nodes} values (aliases that repeat aliases, as in a 'billion laughs' document)",
+                line,
+                col,
+                "write the data out, or split it into several records",
+            )
         if len(path) > MAX_DEPTH:  # the text was checked; aliases repeating aliases nest deeper
             line, col = _mark(node)
-            raise LoadError(f"the data is nested more than {MAX_DEPTH} levels deep once its aliases "
-                            "('*name') are expanded", line, col,
-                            "write the data out instead of nesting aliases inside anchored values")
+            raise LoadError(
+                f"the data is nested more than {MAX_DEPTH} levels deep once its aliases ('*name') are expanded",
+                line,
+                col,
+                "write the data out instead of nesting aliases inside anchored values",
+            )
         self.positions[path] = _mark(node)
         if isinstance(node, yaml.ScalarNode):
             _check_text(node)
             return _scalar(node)
         if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
             line, col = _mark(node)
-            raise LoadError(f"unsupported YAML tag {node.tag!r}", line, col,
-                            "records hold plain data: remove the tag (the part starting with '!')")
+            raise LoadError(f"unsupported YAML tag {node.tag!r}", line, col, "records hold plain data: remove the tag (the part starting with '!')")
         if id(node) in self._active:
             line, col = _mark(node)
-            raise LoadError("a recursive alias refers to its own parent", line, col,
-                            "remove the alias ('*name') that points back into itself")
+            raise LoadError("a recursive alias refers to its own parent", line, col, "remove the alias ('*name') that points back into itself")
         self._active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -255,18 +255,19 @@ class _Builder:
         for key_node, value_node in node.value:
             kline, kcol = _mark(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise LoadError("merge keys ('<<:') are not supported", kline, kcol,
-                                "write the fields out in full; each record should read on its own")
+                raise LoadError("merge keys ('<<:') are not supported", kline, kcol, "write the fields out in full; each record should read on its own")
             if not isinstance(key_node, yaml.ScalarNode):
-                raise LoadError("a mapping key must be a plain value, not a list or mapping",
-                                kline, kcol, "use a simple name as the key")
+                raise LoadError("a mapping key must be a plain value, not a list or mapping", kline, kcol, "use a simple name as the key")
             _check_text(key_node)
             key = key_node.value if key_node.tag != "tag:yaml.org,2002:null" else ""
             if key in out:
                 first = self.key_positions.get(path + (key,), (kline, kcol))
                 raise LoadError(
                     f"duplicate key {key!r} (first at line {first[0]}); YAML would silently keep the last one",
-                    kline, kcol, "remove or rename one of the two keys")
+                    kline,
+                    kcol,
+                    "remove or rename one of the two keys",
+                )
             self.key_positions[path + (key,)] = (kline, kcol)
             out[key] = self.build(value_node, path + (key,))
         return out
@@ -277,13 +278,21 @@ def _over_budget(budget, max_nodes: int, line: int, col: int) -> None:
     if budget is not None and max_nodes == budget.nodes:
         budget.spent_at, budget.what = budget.current, "the limit of limits.max_run_nodes"
         budget.nodes = 0
-        raise LoadError("the records of this run together hold more values than limits.max_run_nodes "
-                        "(this file and the ones after it are not read)", line, col, _BUDGET_HINT)
+        raise LoadError(
+            "the records of this run together hold more values than limits.max_run_nodes (this file and the ones after it are not read)",
+            line,
+            col,
+            _BUDGET_HINT,
+        )
 
 
 def _too_deep(line: int, col: int) -> tuple[str, int, int, str]:
-    return (f"the data is nested more than {MAX_DEPTH} levels deep (lists and mappings inside each other)",
-            line, col, "flatten the data: a record needs only a few levels of lists and mappings")
+    return (
+        f"the data is nested more than {MAX_DEPTH} levels deep (lists and mappings inside each other)",
+        line,
+        col,
+        "flatten the data: a record needs only a few levels of lists and mappings",
+    )
 
 
 def _char_name(ch: str) -> str:
@@ -303,9 +312,11 @@ def _check_text(node) -> None:
     if bad:
         line, col = _mark(node)
         raise LoadError(
-            f"the text holds {_char_name(bad.group())} at character {bad.start() + 1}", line, col,
-            "remove it: such characters cannot be shown or exported (look for an escape like "
-            "'\\0', '\\e' or '\\x1b' inside double quotes)")
+            f"the text holds {_char_name(bad.group())} at character {bad.start() + 1}",
+            line,
+            col,
+            "remove it: such characters cannot be shown or exported (look for an escape like '\\0', '\\e' or '\\x1b' inside double quotes)",
+        )
 
 
 def _check_depth(loader, max_nodes: int = MAX_NODES, budget: "Budget | None" = None) -> None:
@@ -343,9 +354,12 @@ def _check_depth(loader, max_nodes: int = MAX_NODES, budget: "Budget | None" = N
         if count > limit:
             line, col = event.start_mark.line + 1, event.start_mark.column + 1
             _over_budget(budget, limit, line, col)
-            raise LoadError(f"the document holds more than {limit} values", line, col,
-                            "split it into several records, or move large tables into a CSV file "
-                            "the record attaches")
+            raise LoadError(
+                f"the document holds more than {limit} values",
+                line,
+                col,
+                "split it into several records, or move large tables into a CSV file the record attaches",
+            )
 
 
 def _reader_position(text: str, exc) -> tuple[int, int]:
@@ -354,8 +368,7 @@ def _reader_position(text: str, exc) -> tuple[int, int]:
     ch = chr(exc.character) if isinstance(exc.character, int) else None
     index = -1
     if isinstance(exc.position, int):
-        for candidate in (len(text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "replace")),
-                          exc.position):
+        for candidate in (len(text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "replace")), exc.position):
             if 0 <= candidate < len(text) and text[candidate] == ch:
                 index = candidate
                 break
@@ -373,25 +386,30 @@ def _decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1  # characters, not bytes
-        raise LoadError(f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
-                        line, col, "save the file as UTF-8 (GBK and other encodings are not accepted)")
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1  # characters, not bytes
+        raise LoadError(
+            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+            line,
+            col,
+            "save the file as UTF-8 (GBK and other encodings are not accepted)",
+        )
     return text[1:] if text.startswith("\ufeff") else text
 
 
 def load_text(text: str, *, max_nodes: int = MAX_NODES, budget: Budget | None = None) -> Document:
     """Parse one YAML document from text. Raises LoadError."""
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise LoadError("the file is empty", 1, 1, "add the record's fields, or delete the file")
     try:
-        bad = re.search("[\uD800-\uDFFF]", text)  # only from a str: decoded bytes cannot hold them
+        bad = re.search("[\ud800-\udfff]", text)  # only from a str: decoded bytes cannot hold them
         if bad:
             line_start = text.rfind("\n", 0, bad.start()) + 1
-            raise LoadError(f"the file holds {_char_name(bad.group())}",
-                            text.count("\n", 0, bad.start()) + 1, bad.start() - line_start + 1,
-                            "remove it: such characters cannot be shown or exported")
+            raise LoadError(
+                f"the file holds {_char_name(bad.group())}",
+                text.count("\n", 0, bad.start()) + 1,
+                bad.start() - line_start + 1,
+                "remove it: such characters cannot be shown or exported",
+            )
         loader = _Loader(text)
         try:
             _check_depth(loader, max_nodes, budget)
@@ -405,18 +423,21 @@ def load_text(text: str, *, max_nodes: int = MAX_NODES, budget: Budget | None = 
     except yaml.reader.ReaderError as exc:
         line, col = _reader_position(text, exc)
         what = _char_name(chr(exc.character)) if isinstance(exc.character, int) else "a character YAML does not allow"
-        raise LoadError(f"the file holds {what}", line, col,
-                        "remove it: such characters cannot be shown or exported (editors often show "
-                        "it as a box, as '^' and a letter, or not at all)")
+        raise LoadError(
+            f"the file holds {what}",
+            line,
+            col,
+            "remove it: such characters cannot be shown or exported (editors often show it as a box, as '^' and a letter, or not at all)",
+        )
     except yaml.composer.ComposerError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if "single document" in str(exc.context):
-            raise LoadError("the file holds more than one YAML document", line, col,
-                            "keep one record per file: remove the '---' separator and move the rest to a new file")
+            raise LoadError(
+                "the file holds more than one YAML document", line, col, "keep one record per file: remove the '---' separator and move the rest to a new file"
+            )
         if "undefined alias" in str(exc.problem) or "found undefined alias" in str(exc.context):
-            raise LoadError(f"malformed YAML: {exc.problem}", line, col,
-                            "define the anchor ('&name') before the alias ('*name') that uses it")
+            raise LoadError(f"malformed YAML: {exc.problem}", line, col, "define the anchor ('&name') before the alias ('*name') that uses it")
         raise LoadError(f"malformed YAML: {exc.problem or exc.context}", line, col, _yaml_hint(exc))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -426,7 +447,7 @@ def load_text(text: str, *, max_nodes: int = MAX_NODES, budget: Budget | None = 
             raise LoadError(*_too_deep(line, col))
         hint = _yaml_hint(exc)
         lines = text.splitlines()
-        if mark and line <= len(lines) and "\t" in lines[line - 1][: col]:
+        if mark and line <= len(lines) and "\t" in lines[line - 1][:col]:
             what, hint = "a tab character in the indentation", "indent with spaces, not tabs"
         raise LoadError(f"malformed YAML: {what}", line, col, hint)
     except yaml.YAMLError as exc:
@@ -455,8 +476,9 @@ def _yaml_hint(exc) -> str:
     return "check the file's indentation and quoting near this position"
 
 
-def load_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_nodes: int = MAX_NODES,
-              root: Path | None = None, budget: Budget | None = None, rel: str = "") -> Document:
+def load_file(
+    path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_nodes: int = MAX_NODES, root: Path | None = None, budget: Budget | None = None, rel: str = ""
+) -> Document:
     """Read and parse one YAML file. Raises LoadError (never a YAML, Unicode or OS exception).
 
     The file is read through cms_build.paths.read_repo_bytes: no link out of `root` (default:
@@ -466,8 +488,7 @@ def load_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_nodes: int = M
     return load_text(_decode(raw), max_nodes=max_nodes, budget=budget)
 
 
-def read_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, root: Path | None = None,
-              budget: Budget | None = None, rel: str = "") -> bytes:
+def read_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, root: Path | None = None, budget: Budget | None = None, rel: str = "") -> bytes:
     """The bytes of one YAML file, counted against the run's budget (the first half of load_file;
     cms_build/cache.py looks the bytes up before parsing them). Raises LoadError."""
     path = Path(path)
@@ -475,9 +496,12 @@ def read_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES, root: Path | None 
         budget.refuse()
         budget.current = rel or path.name
     try:
-        raw = read_repo_bytes(root if root is not None else path.parent, path, max_bytes,
-                              hint="move large tables into a CSV file referenced by the record, "
-                                   "or raise limits.max_file_bytes in the settings")
+        raw = read_repo_bytes(
+            root if root is not None else path.parent,
+            path,
+            max_bytes,
+            hint="move large tables into a CSV file referenced by the record, or raise limits.max_file_bytes in the settings",
+        )
     except UnsafeFile as exc:
         raise LoadError(exc.message, 1, 1, exc.hint) from None
     if budget is not None:

@@ -1,11 +1,12 @@
 """Shared test fixtures: build a small organization repository in a temporary folder.
 
-    def test_something(org):
-        org.settings(subsystems=["A"])
-        org.add("policy/POL-1.yaml", org.record("policy", "POL-1", statement="...", issued_by="..."))
-        result = org.run("2026-06-30")
-        assert org.rules(result) == {...}
+def test_something(org):
+    org.settings(subsystems=["A"])
+    org.add("policy/POL-1.yaml", org.record("policy", "POL-1", statement="...", issued_by="..."))
+    result = org.run("2026-06-30")
+    assert org.rules(result) == {...}
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,22 +48,35 @@ class OrgRepo:
     @staticmethod
     def record(kind: str, id: str, **fields) -> dict:
         """A record with a complete, approved envelope (override any field)."""
-        data = {"kind": kind, "id": id, "title": f"{kind} {id}", "doc_no": f"DOC-{id}", "version": "1.0",
-                "author": "Author", "owner": "Owner", "status": "approved", "approved_by": "Approver",
-                "approved_on": "2025-01-01", "effective": "2025-01-01", "next_review": "2099-12-31",
-                "confidentiality": "internal"}
+        data = {
+            "kind": kind,
+            "id": id,
+            "title": f"{kind} {id}",
+            "doc_no": f"DOC-{id}",
+            "version": "1.0",
+            "author": "Author",
+            "owner": "Owner",
+            "status": "approved",
+            "approved_by": "Approver",
+            "approved_on": "2025-01-01",
+            "effective": "2025-01-01",
+            "next_review": "2099-12-31",
+            "confidentiality": "internal",
+        }
         data.update(fields)
         return data
 
     def copy_example(self) -> "OrgRepo":
         """Start from the shipped example (clean at EXAMPLE_AS_OF)."""
         import shutil
+
         shutil.rmtree(self.root, ignore_errors=True)
         shutil.copytree(EXAMPLE, self.root)
         return self
 
     def run(self, as_of: str = EXAMPLE_AS_OF, stages: str = "check"):
         from cms_build.engine import run
+
         return run(self.root, dt.date.fromisoformat(as_of), stages=stages)
 
     @staticmethod
@@ -79,6 +93,7 @@ class OrgRepo:
         organization is rightly full of management-system findings that an engine test
         does not look at."""
         from cms_build.engine import ENGINE_RULES
+
         result.findings = [f for f in result.findings if f.rule in ENGINE_RULES or f.rule.startswith("org.")]
         return result
 

@@ -1,4 +1,5 @@
 """Where a finding must point: the line of a fixture file, found independently of the engine."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """constraints.txt is the lock: it pins every package pyproject.toml asks for (and the [test]
 extra), within the ranges asked, and the README's and CI's install commands use it (issue 18, item 9)."""
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,7 @@ def test_every_requirement_is_pinned_within_its_range():
         req = Requirement(spec)
         name = canonicalize_name(req.name)
         assert name in locked, f"{req.name} is required but not in constraints.txt: run .ci/refresh-constraints"
-        assert req.specifier.contains(locked[name], prereleases=True), \
-            f"constraints.txt pins {req.name}=={locked[name]}, outside pyproject's {req.specifier}"
+        assert req.specifier.contains(locked[name], prereleases=True), f"constraints.txt pins {req.name}=={locked[name]}, outside pyproject's {req.specifier}"
     # a lock of the project itself would pin the engine under test
     assert "cms-as-code" not in locked
 

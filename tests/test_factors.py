@@ -1,5 +1,6 @@
 """The built-in factor library: figures as in shared/reference/factors.md, every figure
 with a citation, units that the unit registry understands."""
+
 from __future__ import annotations
 
 import pytest
@@ -137,6 +138,7 @@ def test_fuel_emission_with_units():
     # 1 (10^3 Nm3) natural gas: 38931 kJ/Nm3 x 1000 Nm3 = 0.038931 TJ;
     # x 15.32 tC/TJ x 0.99 x 44/12 = 2.16504... tCO2
     from cms_build import units
+
     ng = factors.fuel("natural_gas")
     heat = units.quantity(1, ng.activity_unit) * ng.ncv.quantity()
     carbon = heat * ng.carbon_content.quantity() * ng.oxidation.value
@@ -206,6 +208,7 @@ def test_ets_figures():
 
 
 # ---- every figure has a citation, in the files themselves and in the table ---------
+
 
 def _figures(node, inherited_source=None, path=()):
     """Yield (path, source) for every mapping that holds a figure ('value'), and for

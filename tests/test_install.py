@@ -5,6 +5,7 @@ commit, tagged as the README's tag), `cms init`, `git init`, `cms check`, `cms t
 Slow (a venv, a wheel built from git, the dependencies installed from pip's cache), but part of
 the suite: it is what proves the README's install works. PIP_CONSTRAINT=constraints.txt gives the
 locked versions, which pip's cache already holds after `.ci/run`'s own install."""
+
 from __future__ import annotations
 
 import os
@@ -52,19 +53,22 @@ def test_the_readme_installs_and_starts_an_organization(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", "--upgrade-deps", str(venv)], check=True, capture_output=True)
     bindir = venv / ("Scripts" if os.name == "nt" else "bin")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
-    env.update(PATH=f"{bindir}{os.pathsep}{env.get('PATH', '')}", VIRTUAL_ENV=str(venv),
-               PIP_CONSTRAINT=str(REPO / "constraints.txt"), PIP_DISABLE_PIP_VERSION_CHECK="1",
-               GIT_CONFIG_GLOBAL=os.devnull, NO_COLOR="1")
+    env.update(
+        PATH=f"{bindir}{os.pathsep}{env.get('PATH', '')}",
+        VIRTUAL_ENV=str(venv),
+        PIP_CONSTRAINT=str(REPO / "constraints.txt"),
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        NO_COLOR="1",
+    )
     work = tmp_path / "work"
     work.mkdir()
     # one shell, as a person pastes the block: `cd` carries over, and any failing line stops it
-    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=work, env=env, capture_output=True,
-                          text=True, timeout=600)
+    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
 
     # the engine that ran is the installed one, not this checkout
-    where = subprocess.run([str(bindir / "python"), "-c", "import cms_build; print(cms_build.__file__)"],
-                           env=env, capture_output=True, text=True, cwd=tmp_path)
+    where = subprocess.run([str(bindir / "python"), "-c", "import cms_build; print(cms_build.__file__)"], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout + where.stderr
     org = tmp_path / "our-records"
     assert (org / "cms.yaml").is_file() and (org / ".git").is_dir()

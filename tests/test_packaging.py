@@ -1,5 +1,6 @@
 """The installed package is self-contained: schemas, checks and site templates travel in the wheel,
 so an organization's repository can pin the engine by version and hold only its records."""
+
 import os
 import subprocess
 import sys
@@ -13,11 +14,14 @@ from tests.conftest import EXAMPLE, EXAMPLE_AS_OF, REPO
 @pytest.fixture(scope="module")
 def unpacked(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                           "-w", str(out), str(REPO)], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if proc.returncode != 0:  # no build isolation needs setuptools and wheel installed; retry with isolation
-        proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(REPO)],
-                              capture_output=True, text=True, timeout=600)
+        proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(REPO)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     [wheel] = list(out.glob("*.whl"))
     target = out / "site-packages"
@@ -29,12 +33,17 @@ def unpacked(tmp_path_factory):
 
 def test_wheel_holds_every_bundled_file(unpacked):
     _, names = unpacked
-    for folder, prefix, suffixes in (("schemas", "cms_build/bundled/schemas/", (".json",)),
-                                     ("checks", "cms_build/bundled/checks/", (".py", ".yaml")),
-                                     ("site", "cms_build/bundled/site/", None)):
-        expected = {p.relative_to(REPO / folder).as_posix() for p in (REPO / folder).rglob("*")
-                    if p.is_file() and "__pycache__" not in p.parts and (suffixes is None or p.suffix in suffixes)}
-        shipped = {n[len(prefix):] for n in names if n.startswith(prefix)}
+    for folder, prefix, suffixes in (
+        ("schemas", "cms_build/bundled/schemas/", (".json",)),
+        ("checks", "cms_build/bundled/checks/", (".py", ".yaml")),
+        ("site", "cms_build/bundled/site/", None),
+    ):
+        expected = {
+            p.relative_to(REPO / folder).as_posix()
+            for p in (REPO / folder).rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and (suffixes is None or p.suffix in suffixes)
+        }
+        shipped = {n[len(prefix) :] for n in names if n.startswith(prefix)}
         assert expected <= shipped, (folder, sorted(expected - shipped))
     # the package list in pyproject is explicit: a new subpackage (cms_build/commands/) must be in it
     modules = {p.relative_to(REPO).as_posix() for p in (REPO / "cms_build").rglob("*.py") if "__pycache__" not in p.parts}
@@ -42,17 +51,22 @@ def test_wheel_holds_every_bundled_file(unpacked):
     assert "cms_build/data/clauses.yaml" in names or not (REPO / "cms_build/data/clauses.yaml").exists()
     assert any(n.startswith("cms_build/workflow/templates/") for n in names)
     assert "cms_build/bundled/config/mkdocs.yml" in names
-    assert not any(n.startswith("cms_build/bundled/config/") and n != "cms_build/bundled/config/mkdocs.yml"
-                   for n in names)
+    assert not any(n.startswith("cms_build/bundled/config/") and n != "cms_build/bundled/config/mkdocs.yml" for n in names)
 
 
 def test_the_unpacked_wheel_checks_the_example(unpacked, tmp_path):
     target, _ = unpacked
     env = dict(os.environ, PYTHONPATH=str(target))
-    proc = subprocess.run([sys.executable, "-c",
-                           "import cms_build.paths as p; print(p.bundled('schemas'))"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import cms_build.paths as p; print(p.bundled('schemas'))"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert proc.stdout.strip().startswith(str(target)), proc.stdout + proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "cms_build.cli", "check", str(EXAMPLE), "--as-of", EXAMPLE_AS_OF],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cms_build.cli", "check", str(EXAMPLE), "--as-of", EXAMPLE_AS_OF],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]

@@ -5,6 +5,7 @@ evidence for, so it is compared with the full text in ../shared/standard/: every
 clause there is in the catalogue, nothing in the catalogue is invented, and headings,
 list items and obligations agree with the text.
 """
+
 from __future__ import annotations
 
 import os
@@ -65,7 +66,7 @@ def _clauses_in_text() -> list[dict]:
     for k, entry in enumerate(found):
         stop = found[k + 1]["line"] if k + 1 < len(found) else end
         stop = next((j for j in range(entry["line"] + 1, stop) if ANNEX.match(lines[j])), stop)
-        following = "\n".join(lines[entry["line"] + 1:stop]).strip()
+        following = "\n".join(lines[entry["line"] + 1 : stop]).strip()
         entry["following"] = following
         # a heading is a heading; text printed after the number belongs to the clause
         entry["is_heading"] = bool(entry["rest"]) and not SENTENCE.search(entry["rest"]) and len(entry["rest"]) <= 30
@@ -84,6 +85,7 @@ def catalogue():
 
 
 # --- the catalogue against the text
+
 
 def test_the_text_has_the_expected_shape(text_clauses):
     numbers = [c["number"] for c in text_clauses]
@@ -184,13 +186,14 @@ def test_summaries_are_paraphrases_not_copies():
     for c in load_catalogue():
         s = re.sub(r"\s+", "", c.summary_zh)
         for i in range(len(s) - 19):
-            if s[i:i + 20] in flat:
-                copied.append((c.number, s[i:i + 20]))
+            if s[i : i + 20] in flat:
+                copied.append((c.number, s[i : i + 20]))
                 break
     assert not copied, f"summaries that copy the standard's text: {copied}"
 
 
 # --- the catalogue itself
+
 
 def test_every_entry_is_complete(catalogue):
     for c in catalogue:
@@ -221,69 +224,91 @@ def test_clause_lookup():
     assert clause("6.1.2 d") is None  # exact numbers only; normalise() first
 
 
-@pytest.mark.parametrize("number, obligation", [
-    ("D.10", "requirement"),        # 应重新审定 …
-    ("A.4.3", "recommendation"),    # 宜 … 可披露
-    ("A.1", "informative"),         # 未给出额外指南
-    ("C.5.3", "recommendation"),    # 组织宜识别 …
-    ("6.4.1", "requirement"),       # heading-less: 组织应 …
-    ("7.2.1", "requirement"),
-    ("6.5", "informative"),         # 应对风险和机遇 is a heading, not 应
-    ("6.5.1.2", "recommendation"),  # 组织宜参照 …
-    ("7.2.3", "permission"),        # 组织可采取 …
-    ("9.1", "informative"),         # a statement of purpose, no 应
-    ("A.6.5.2", "requirement"),     # 宜开展 … 应选择
-    ("A.8.2.1", "permission"),
-    ("B.6.4", "permission"),
-    ("C.4", "informative"),         # 必须 is not addressed to the organization
-    ("C.9.1", "requirement"),       # 宜 … 应对上述监测结果形成记录
-    ("C.6.3.1.2", "requirement"),   # outsourcing: 应确保
-    ("D.6.1", "requirement"),       # 宜评审 … 并应对不同碳中和方式分级
-    ("D.8.2.3", "informative"),     # a heading with no text
-    ("D.8.2.5", "permission"),      # 可获得碳中和证书(Gold)
-    ("D.9", "recommendation"),
-    ("E.1.1", "informative"),
-    ("F.2", "informative"),
-])
+@pytest.mark.parametrize(
+    "number, obligation",
+    [
+        ("D.10", "requirement"),  # 应重新审定 …
+        ("A.4.3", "recommendation"),  # 宜 … 可披露
+        ("A.1", "informative"),  # 未给出额外指南
+        ("C.5.3", "recommendation"),  # 组织宜识别 …
+        ("6.4.1", "requirement"),  # heading-less: 组织应 …
+        ("7.2.1", "requirement"),
+        ("6.5", "informative"),  # 应对风险和机遇 is a heading, not 应
+        ("6.5.1.2", "recommendation"),  # 组织宜参照 …
+        ("7.2.3", "permission"),  # 组织可采取 …
+        ("9.1", "informative"),  # a statement of purpose, no 应
+        ("A.6.5.2", "requirement"),  # 宜开展 … 应选择
+        ("A.8.2.1", "permission"),
+        ("B.6.4", "permission"),
+        ("C.4", "informative"),  # 必须 is not addressed to the organization
+        ("C.9.1", "requirement"),  # 宜 … 应对上述监测结果形成记录
+        ("C.6.3.1.2", "requirement"),  # outsourcing: 应确保
+        ("D.6.1", "requirement"),  # 宜评审 … 并应对不同碳中和方式分级
+        ("D.8.2.3", "informative"),  # a heading with no text
+        ("D.8.2.5", "permission"),  # 可获得碳中和证书(Gold)
+        ("D.9", "recommendation"),
+        ("E.1.1", "informative"),
+        ("F.2", "informative"),
+    ],
+)
 def test_obligations_checked_by_hand(number, obligation):
     assert clause(number).obligation == obligation
 
 
 # --- normalise
 
-@pytest.mark.parametrize("ref, number", [
-    ("6.1.2", "6.1.2"),
-    ("6.1.2 d", "6.1.2"),
-    ("6.1.2 d)", "6.1.2"),
-    ("6.1.2d)", "6.1.2"),
-    ("B.8.2.2.1 b)", "B.8.2.2.1"),
-    ("B.8.2.2.1 b）", "B.8.2.2.1"),
-    ("A. 9. 1", "A.9.1"),
-    ("A. 6. 5. 2. 1", "A.6.5.2.1"),
-    ("D. 6. 5. 2. 4 h", "D.6.5.2.4"),
-    ("D.10", "D.10"),
-    (" 10.2 ", "10.2"),
-    ("6.5.2 c 1)", "6.5.2"),
-    ("F.2", "F.2"),
-    ("3.11", "3.11"),
-])
+
+@pytest.mark.parametrize(
+    "ref, number",
+    [
+        ("6.1.2", "6.1.2"),
+        ("6.1.2 d", "6.1.2"),
+        ("6.1.2 d)", "6.1.2"),
+        ("6.1.2d)", "6.1.2"),
+        ("B.8.2.2.1 b)", "B.8.2.2.1"),
+        ("B.8.2.2.1 b）", "B.8.2.2.1"),
+        ("A. 9. 1", "A.9.1"),
+        ("A. 6. 5. 2. 1", "A.6.5.2.1"),
+        ("D. 6. 5. 2. 4 h", "D.6.5.2.4"),
+        ("D.10", "D.10"),
+        (" 10.2 ", "10.2"),
+        ("6.5.2 c 1)", "6.5.2"),
+        ("F.2", "F.2"),
+        ("3.11", "3.11"),
+    ],
+)
 def test_normalise(ref, number):
     assert normalise(ref) == number
 
 
-@pytest.mark.parametrize("ref", [
-    "", "   ", "clause 6.1", "6.1.2.", "A", "附录A", "6..1", "11", "6.9", "D.11",  # not a clause
-    "6.1.2 z",      # 6.1.2 has items a-j
-    "6.1.5 a",      # 6.1.5 has no lettered items
-    "6.1.2 d e", "B.8.2.2.1 b) c)",
-    None, 6.1,
-])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "",
+        "   ",
+        "clause 6.1",
+        "6.1.2.",
+        "A",
+        "附录A",
+        "6..1",
+        "11",
+        "6.9",
+        "D.11",  # not a clause
+        "6.1.2 z",  # 6.1.2 has items a-j
+        "6.1.5 a",  # 6.1.5 has no lettered items
+        "6.1.2 d e",
+        "B.8.2.2.1 b) c)",
+        None,
+        6.1,
+    ],
+)
 def test_normalise_rejects(ref):
     with pytest.raises(ValueError):
         normalise(ref)
 
 
 # --- applicable and is_ancestor
+
 
 def test_applicable_for_emissions_only():
     got = applicable({"A"})
@@ -312,18 +337,21 @@ def test_applicable_rejects_what_cannot_be_adopted(subsystems):
         applicable(subsystems)
 
 
-@pytest.mark.parametrize("a, b, expected", [
-    ("6.1", "6.1.2", True),
-    ("6", "6.1.2", True),
-    ("A.6.5", "A.6.5.2.1", True),
-    ("A. 6", "A.6.5.2.1", True),
-    ("6.1", "6.1", False),
-    ("6.1.2", "6.1", False),
-    ("6.1", "6.10", False),
-    ("6.1", "6.2.1", False),
-    ("A.6", "B.6.1", False),
-    ("1", "10.1", False),
-])
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        ("6.1", "6.1.2", True),
+        ("6", "6.1.2", True),
+        ("A.6.5", "A.6.5.2.1", True),
+        ("A. 6", "A.6.5.2.1", True),
+        ("6.1", "6.1", False),
+        ("6.1.2", "6.1", False),
+        ("6.1", "6.10", False),
+        ("6.1", "6.2.1", False),
+        ("A.6", "B.6.1", False),
+        ("1", "10.1", False),
+    ],
+)
 def test_is_ancestor(a, b, expected):
     assert is_ancestor(a, b) is expected
 
@@ -355,9 +383,34 @@ _BULLET = re.compile(r"^\s*-\s*(?P<rest>.*)$")
 _NOT_SHALL_ITEM = NOT_SHALL + ("识别和应对",)
 _NOT_SHOULD = ("适宜",)
 # 可 inside words that are not "may" (可测量 measurable, 可获取 available, 可能 possibly …)
-_NOT_MAY = ("可测量", "可量化", "可获取", "均可获得", "可能", "可靠", "可比", "可追溯", "认可", "许可", "可行",
-            "可信", "可持续", "可再生", "可用", "可核查", "可核算", "可计量", "不可", "可以是", "可接受", "可重复",
-            "可查找", "可操作", "可选择", "可通过碳交易市场")
+_NOT_MAY = (
+    "可测量",
+    "可量化",
+    "可获取",
+    "均可获得",
+    "可能",
+    "可靠",
+    "可比",
+    "可追溯",
+    "认可",
+    "许可",
+    "可行",
+    "可信",
+    "可持续",
+    "可再生",
+    "可用",
+    "可核查",
+    "可核算",
+    "可计量",
+    "不可",
+    "可以是",
+    "可接受",
+    "可重复",
+    "可查找",
+    "可操作",
+    "可选择",
+    "可通过碳交易市场",
+)
 
 
 def provision_modal(text: str) -> str | None:
@@ -425,8 +478,7 @@ LEAD_FROM_PARENT = {"D.6.1.1": "宜"}
 def _expected_provisions(entry) -> list[tuple[str, str]]:
     c = clause(entry["number"])
     lead = LEAD_FROM_PARENT.get(c.number)
-    if c.subsystem in ("E", "F", "G") or c.number.split(".")[0] in ("1", "2", "3") \
-            or c.number in SHALL_NOT_ON_THE_ORGANIZATION:
+    if c.subsystem in ("E", "F", "G") or c.number.split(".")[0] in ("1", "2", "3") or c.number in SHALL_NOT_ON_THE_ORGANIZATION:
         return []
     return [(item, modal) for item, modal in derive_provisions(entry["text"], lead) if modal]
 
@@ -448,18 +500,17 @@ def test_provisions_are_those_of_the_text(text_clauses):
     # read by hand
     assert [(p.item, p.modal) for p in clause("4.3").provisions] == [("s1", "应"), ("s2", "应")]
     assert [p.item for p in clause("5.2").provisions] == ["s1", "a", "b", "c", "d", "e", "f", "s2"]
-    assert clause("6.5.1.2").provision("s1").modal == "宜"          # 组织宜参照以下风险分类方式
-    assert clause("7.4.2").provision("c").modal == "应"             # 适宜性 is not 宜; the lead-in says 应
-    assert clause("8.2.1").provision("a").modal == "可"             # 建立生命周期数据库（可选）
+    assert clause("6.5.1.2").provision("s1").modal == "宜"  # 组织宜参照以下风险分类方式
+    assert clause("7.4.2").provision("c").modal == "应"  # 适宜性 is not 宜; the lead-in says 应
+    assert clause("8.2.1").provision("a").modal == "可"  # 建立生命周期数据库（可选）
     assert clause("B.9.1").provision("a").modal == "宜" and clause("B.9.1").provision("s4.a").modal == "应"
-    assert clause("D.10").provision("s3").shall                     # 应采取纠正行动，并使之在三个月内生效
+    assert clause("D.10").provision("s3").shall  # 应采取纠正行动，并使之在三个月内生效
     assert clause("6.1.2").provision("s1") is not None and clause("9.1").provisions == ()  # 9.1 states a purpose
 
 
 def test_derive_provisions_by_hand():
     text = "组织应确定：\n- a) 甲；\n- b) 宜乙；\n注：说明。\n组织可参考某文件。本段陈述。\n组织宜：\n- a) 丙。"
-    assert derive_provisions(text) == [("s1", "应"), ("a", "应"), ("b", "宜"), ("s2", "可"), ("s3", None),
-                                       ("s4", "宜"), ("s4.a", "宜")]
+    assert derive_provisions(text) == [("s1", "应"), ("a", "应"), ("b", "宜"), ("s2", "可"), ("s3", None), ("s4", "宜"), ("s4.a", "宜")]
 
 
 def test_obligation_is_the_strongest_provision(catalogue):
@@ -470,9 +521,15 @@ def test_obligation_is_the_strongest_provision(catalogue):
         assert c.obligation == strongest, (c.number, c.obligation, modals)
 
 
-@pytest.mark.parametrize("ref, parsed", [
-    ("4.3 s2", ("4.3", "s2")), ("B.9.1 s4.a", ("B.9.1", "s4.a")), ("5.2 a)", ("5.2", "a")), ("5.2", ("5.2", None)),
-])
+@pytest.mark.parametrize(
+    "ref, parsed",
+    [
+        ("4.3 s2", ("4.3", "s2")),
+        ("B.9.1 s4.a", ("B.9.1", "s4.a")),
+        ("5.2 a)", ("5.2", "a")),
+        ("5.2", ("5.2", None)),
+    ],
+)
 def test_parse_provisions(ref, parsed):
     assert standard.parse(ref) == parsed
 
@@ -487,12 +544,14 @@ def test_reviewer_reasons_are_read_and_checked(monkeypatch, tmp_path):
     """Issue 21: reviewer: is the reason only a reviewer can judge an item; it must be a sentence,
     and an item judged by rules is not reviewer-only."""
     import cms_build.standard as std
+
     assert "业务流程" in clause("5.1").provision("c").reviewer and clause("5.1").provision("a").reviewer == ""
-    head = ('- {number: "4.4", title_zh: t, title_en: t, summary_zh: s, summary_en: s, obligation: requirement,'
-            ' subsystem: common, parent: null, provisions: [')
-    for bad, says in (('{item: s1, modal: 应, reviewer: "look"}', "at least 20 characters"),
-                      ('{item: s1, modal: 应, reviewer: 3}', "at least 20 characters"),
-                      ('{item: s1, modal: 应, rules: [x], reviewer: "only a reviewer can judge this"}', "not by a reviewer")):
+    head = '- {number: "4.4", title_zh: t, title_en: t, summary_zh: s, summary_en: s, obligation: requirement, subsystem: common, parent: null, provisions: ['
+    for bad, says in (
+        ('{item: s1, modal: 应, reviewer: "look"}', "at least 20 characters"),
+        ("{item: s1, modal: 应, reviewer: 3}", "at least 20 characters"),
+        ('{item: s1, modal: 应, rules: [x], reviewer: "only a reviewer can judge this"}', "not by a reviewer"),
+    ):
         path = tmp_path / "c.yaml"
         path.write_text(head + bad + "]}\n", encoding="utf-8")
         monkeypatch.setattr(std, "CATALOGUE", path)

@@ -1,5 +1,6 @@
 """Units: record spellings parse, conversions are right (worked out by hand below), and
 conversions between different kinds of quantity fail with both units named."""
+
 from __future__ import annotations
 
 import pint
@@ -9,10 +10,39 @@ from cms_build import units
 from cms_build.units import UnitError, convert, parse_unit, quantity, magnitude_in, same_dimension
 
 RECORD_SPELLINGS = [
-    "t", "kt", "GJ/t", "kJ/kg", "kJ/Nm3", "10^4 Nm3", "10^3 Nm3", "万Nm3", "MWh", "kWh",
-    "tC/TJ", "tCO2/MWh", "tCO2/GJ", "tCO2e", "%", "10^4 CNY", "万元", "CNY/t",
-    "1e4 Nm3", "wan_Nm3", "wan_CNY", "tce", "TJ", "MJ", "GWh", "kgCO2e", "tCO2", "tC",
-    "tCO2/万元", "tCO2e/t", "1", "tCO₂e", "Nm³",
+    "t",
+    "kt",
+    "GJ/t",
+    "kJ/kg",
+    "kJ/Nm3",
+    "10^4 Nm3",
+    "10^3 Nm3",
+    "万Nm3",
+    "MWh",
+    "kWh",
+    "tC/TJ",
+    "tCO2/MWh",
+    "tCO2/GJ",
+    "tCO2e",
+    "%",
+    "10^4 CNY",
+    "万元",
+    "CNY/t",
+    "1e4 Nm3",
+    "wan_Nm3",
+    "wan_CNY",
+    "tce",
+    "TJ",
+    "MJ",
+    "GWh",
+    "kgCO2e",
+    "tCO2",
+    "tC",
+    "tCO2/万元",
+    "tCO2e/t",
+    "1",
+    "tCO₂e",
+    "Nm³",
 ]
 
 
@@ -107,13 +137,16 @@ def test_carbon_to_co2_is_explicit():
     assert "carbon_to_co2" in exc.value.hint
 
 
-@pytest.mark.parametrize("a, b, kinds", [
-    ("kWh", "t", "energy vs mass"),
-    ("tCO2e", "t", "CO2-equivalent mass vs mass"),
-    ("Nm3", "m3", "normal volume (Nm3) vs volume"),
-    ("CNY", "t", "currency vs mass"),
-    ("GJ/t", "kJ/Nm3", "energy per mass vs energy per normal volume (Nm3)"),
-])
+@pytest.mark.parametrize(
+    "a, b, kinds",
+    [
+        ("kWh", "t", "energy vs mass"),
+        ("tCO2e", "t", "CO2-equivalent mass vs mass"),
+        ("Nm3", "m3", "normal volume (Nm3) vs volume"),
+        ("CNY", "t", "currency vs mass"),
+        ("GJ/t", "kJ/Nm3", "energy per mass vs energy per normal volume (Nm3)"),
+    ],
+)
 def test_incompatible_conversion_names_both_units(a, b, kinds):
     assert not same_dimension(a, b)
     with pytest.raises(UnitError) as exc:
@@ -133,12 +166,15 @@ def test_magnitude_in_rejects_other_dimension():
         magnitude_in(quantity(1, "MWh"), "tCO2")
 
 
-@pytest.mark.parametrize("text, suggestion", [
-    ("tCO2eq2", "tCO2e"),
-    ("kwh", "kWh"),
-    ("Gj/t", "GJ/t"),
-    ("Nm4", "Nm3"),
-])
+@pytest.mark.parametrize(
+    "text, suggestion",
+    [
+        ("tCO2eq2", "tCO2e"),
+        ("kwh", "kWh"),
+        ("Gj/t", "GJ/t"),
+        ("Nm4", "Nm3"),
+    ],
+)
 def test_unknown_unit_has_hint(text, suggestion):
     with pytest.raises(UnitError) as exc:
         parse_unit(text)

@@ -51,6 +51,7 @@ returned_to_lender, repo, custody_out, custody_in.
 
 Only what is dated on or before the as-of date counts.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,13 +72,14 @@ from cms_build.api import setting_source
 from .results import AssetsResult
 
 FIN_FLOWS = {  # contract type -> (kind at start, kind at close)
-    "repo": ("repo_out", "repo_back"), "borrow": ("borrow_in", "borrow_return"), "lend": ("lend_out", "lend_back"),
-    "custody_out": ("custody_out", "custody_back"), "custody_in": ("custody_in", "custody_in_return"),
+    "repo": ("repo_out", "repo_back"),
+    "borrow": ("borrow_in", "borrow_return"),
+    "lend": ("lend_out", "lend_back"),
+    "custody_out": ("custody_out", "custody_back"),
+    "custody_in": ("custody_in", "custody_in_return"),
 }
-FIN_SERIAL_USE = {"pledge": "pledged", "repo": "repo", "borrow": "borrowed", "lend": "lent",
-                  "custody_out": "custody_out", "custody_in": "custody_in"}
-FIN_SERIAL_BACK = {"repo": "returned", "borrow": "returned_to_lender", "lend": "returned",
-                   "custody_out": "returned", "custody_in": "returned_to_lender"}
+FIN_SERIAL_USE = {"pledge": "pledged", "repo": "repo", "borrow": "borrowed", "lend": "lent", "custody_out": "custody_out", "custody_in": "custody_in"}
+FIN_SERIAL_BACK = {"repo": "returned", "borrow": "returned_to_lender", "lend": "returned", "custody_out": "returned", "custody_in": "returned_to_lender"}
 IN_ACCOUNT = ("available", "pledged", "frozen", "borrowed", "custody")  # statement lines held in the account
 
 
@@ -110,8 +112,7 @@ class _Build:
                 continue
             path = place.get("path", "")
             sub = f"{path}.serials[{j}]" if path and not place.get("csv") else path
-            self.uses.append(sm.SerialUse(r, use, day, place.get("record", ""), sub, account,
-                                          {**place, "path": sub} if not place.get("csv") else place, order))
+            self.uses.append(sm.SerialUse(r, use, day, place.get("record", ""), sub, account, {**place, "path": sub} if not place.get("csv") else place, order))
 
     def move(self, account, asset, day, q, kind, place, time=None, book=None, label=""):
         if day is None or day > self.as_of or account is None or asset is None or not q:
@@ -149,11 +150,9 @@ class _Build:
                 account = self.ledger_of(t.account or rec.get("account"))
                 order = (t.time.hour * 3600 + t.time.minute * 60 + t.time.second) if t.time else 0
                 sign, kind = (1, "purchase") if t.side == "buy" else (-1, "sale")
-                self.pool.append(pl.PoolEvent(t.asset, t.day, kind, t.quantity, t.price, t.fees, t.where, (order,),
-                                              label=t.trade_id))
+                self.pool.append(pl.PoolEvent(t.asset, t.day, kind, t.quantity, t.price, t.fees, t.where, (order,), label=t.trade_id))
                 if t.trade_type == "auction" and t.side == "buy":
-                    self.auction.append({"asset": t.asset, "day": t.day, "amount": t.price * t.quantity + t.fees,
-                                         "quantity": t.quantity, "source": t.where})
+                    self.auction.append({"asset": t.asset, "day": t.day, "amount": t.price * t.quantity + t.fees, "quantity": t.quantity, "source": t.where})
                 if t.asset.market == "derivatives":
                     continue  # derivatives are not units: in P&L only
                 self.move(account, t.asset, t.day, sign * t.quantity, kind, t.where, t.time, label=t.trade_id)
@@ -186,9 +185,19 @@ class _Build:
                 self.pool.append(pl.PoolEvent(asset, day, kind, q, source=place))
                 contract = self.ctx.get(item.get("from_contract")) if isinstance(item.get("from_contract"), str) else None
                 if contract is not None and contract.get("type") in ("borrow", "custody_in"):
-                    self.problems.append({"type": "not_own", "account": account, "asset": asset.key, "date": day.isoformat(),
-                                          "quantity": q, "available": None, "movement": kind, "contract": contract.id,
-                                          "source": trc.where(rec, ("items", i, "from_contract"))})
+                    self.problems.append(
+                        {
+                            "type": "not_own",
+                            "account": account,
+                            "asset": asset.key,
+                            "date": day.isoformat(),
+                            "quantity": q,
+                            "available": None,
+                            "movement": kind,
+                            "contract": contract.id,
+                            "source": trc.where(rec, ("items", i, "from_contract")),
+                        }
+                    )
 
     def contracts(self):
         for rec in self.ctx.records("financing_contract"):
@@ -199,8 +208,15 @@ class _Build:
             if start is None or account is None:
                 continue
             if ctype in ("borrow", "custody_in"):
-                self.books.append({"contract": rec.id, "type": ctype, "book": rec.get("book"), "start": start.isoformat(),
-                                   "source": trc.where(rec, ("book",) if rec.get("book") else ())})
+                self.books.append(
+                    {
+                        "contract": rec.id,
+                        "type": ctype,
+                        "book": rec.get("book"),
+                        "start": start.isoformat(),
+                        "source": trc.where(rec, ("book",) if rec.get("book") else ()),
+                    }
+                )
             source_contract = self.ctx.get(rec.get("source_contract")) if isinstance(rec.get("source_contract"), str) else None
             for i, lot in enumerate(rec.get("assets") or []):
                 asset, q = trc.asset_of(lot), lot.get("quantity")
@@ -216,10 +232,19 @@ class _Build:
                     if start <= self.as_of:
                         self.use(lot.get("serials"), "pledged", start, place, account)
                     if source_contract is not None and source_contract.get("type") in ("borrow", "custody_in"):
-                        self.problems.append({"type": "not_own", "account": account, "asset": asset.key,
-                                              "date": start.isoformat(), "quantity": q, "available": None,
-                                              "movement": "pledge", "contract": source_contract.id,
-                                              "source": trc.where(rec, ("source_contract",))})
+                        self.problems.append(
+                            {
+                                "type": "not_own",
+                                "account": account,
+                                "asset": asset.key,
+                                "date": start.isoformat(),
+                                "quantity": q,
+                                "available": None,
+                                "movement": "pledge",
+                                "contract": source_contract.id,
+                                "source": trc.where(rec, ("source_contract",)),
+                            }
+                        )
                     continue
                 flows = FIN_FLOWS.get(ctype)
                 if flows is None:
@@ -267,8 +292,7 @@ class _Build:
             for i, lot in enumerate(rec.get("assets") or []):
                 asset, q = trc.asset_of(lot), lot.get("quantity")
                 if asset is not None and isinstance(q, int):
-                    self.encs.append(lg.Encumbrance(account, asset, q, start, min(ends) if ends else None, "co_owned",
-                                                    trc.where(rec, ("assets", i))))
+                    self.encs.append(lg.Encumbrance(account, asset, q, start, min(ends) if ends else None, "co_owned", trc.where(rec, ("assets", i))))
 
 
 # -- prices -----------------------------------------------------------------------------
@@ -340,8 +364,11 @@ def _compliance(ctx, b: _Build, replayed: dict, prices: _Prices) -> dict:
         stated = rec.get("obligation_tco2e")
         due = cp.due_amount(rows, stated if isinstance(stated, int) else None, trc.where(rec, ("obligation_tco2e",)))
         share = rec.get("ccer_max_share")
-        share_source = trc.where(rec, ("ccer_max_share",)) if trc.num(share) is not None else setting_source(
-            "trading.ccer_max_share", "碳排放权交易管理办法（试行）第二十九条 (ets_cn.yaml ccer_max_share)")
+        share_source = (
+            trc.where(rec, ("ccer_max_share",))
+            if trc.num(share) is not None
+            else setting_source("trading.ccer_max_share", "碳排放权交易管理办法（试行）第二十九条 (ets_cn.yaml ccer_max_share)")
+        )
         share = share if trc.num(share) is not None else default_share
         surrendered = []
         for srec in ctx.referring(rec.id, "surrender"):
@@ -350,8 +377,7 @@ def _compliance(ctx, b: _Build, replayed: dict, prices: _Prices) -> dict:
             day = trc.day(srec.get("date"))
             for i, item in enumerate(srec.get("items") or []):
                 if day is not None and isinstance(item.get("quantity"), int):
-                    surrendered.append(cp.Surrendered(day, item["quantity"], item.get("market") == "ccer",
-                                                      trc.where(srec, ("items", i))))
+                    surrendered.append(cp.Surrendered(day, item["quantity"], item.get("market") == "ccer", trc.where(srec, ("items", i))))
         market = "national_ets" if rec.get("scheme") == "national_ets" else "local_pilot"
         vintages = rec.get("eligible_vintages") or None
         last_year = max(years)
@@ -372,8 +398,16 @@ def _compliance(ctx, b: _Build, replayed: dict, prices: _Prices) -> dict:
         price, price_day, price_src = prices.price(Asset(market, product, None), ctx.as_of)
         pos = cp.position(due.value, surrendered, deadline, ctx.as_of, share, allowances, ccer, price, price_src, share_source)
         pos["due"] = due.as_dict()
-        pos.update({"record": rec.id, "period": rec.get("compliance_period"), "years": years, "ccer_share": share,
-                    "price": {"value": price, "date": price_day, "source": price_src}, "shared_cover": []})
+        pos.update(
+            {
+                "record": rec.id,
+                "period": rec.get("compliance_period"),
+                "years": years,
+                "ccer_share": share,
+                "price": {"value": price, "date": price_day, "source": price_src},
+                "shared_cover": [],
+            }
+        )
         # the verified figure against the emissions computation (8.2.2 c)
         pos["filled"] = filled
         pos["verified_check"], pos["ets_check"] = [], []
@@ -382,16 +416,22 @@ def _compliance(ctx, b: _Build, replayed: dict, prices: _Prices) -> dict:
                 continue
             ver = (emissions.get(str(year)) or {}).get("verified") if isinstance(emissions.get(str(year)), dict) else None
             if isinstance(ver, dict) and trc.num(ver.get("value")) is not None:
-                pos["verified_check"].append({"year": year, "stated": value, "verified": ver["value"],
-                                              "verification": ver.get("record"), "source": src})
+                pos["verified_check"].append({"year": year, "stated": value, "verified": ver["value"], "verification": ver.get("record"), "source": src})
                 continue
             # not verified yet: the stated figure against the ETS boundary recomputed (8.2.2 c)
             inv = emissions.get(str(year)) if isinstance(emissions.get(str(year)), dict) else {}
             ets = inv.get("ets")
             if national and isinstance(ets, dict) and trc.num((ets.get("total") or {}).get("value")) is not None:
-                pos["ets_check"].append({"year": year, "stated": value, "ets": ets["total"]["value"],
-                                         "inventory": (inv.get("total") or {}).get("value"),
-                                         "by_source": ets.get("by_source") or {}, "source": src})
+                pos["ets_check"].append(
+                    {
+                        "year": year,
+                        "stated": value,
+                        "ets": ets["total"]["value"],
+                        "inventory": (inv.get("total") or {}).get("value"),
+                        "by_source": ets.get("by_source") or {},
+                        "source": src,
+                    }
+                )
         if not pos["closed"]:
             open_ids.append(rec.id)
         out[rec.id] = pos
@@ -434,8 +474,11 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
         if not trc.active(rec) or not years or min(years) > year:
             continue
         market = "national_ets" if rec.get("scheme") == "national_ets" else "local_pilot"
-        rows = [e.get("emissions_tco2e") for e in rec.get("emissions") or [] if trc.num(e.get("emissions_tco2e")) is not None
-                and isinstance(e.get("year"), int) and e["year"] <= year]
+        rows = [
+            e.get("emissions_tco2e")
+            for e in rec.get("emissions") or []
+            if trc.num(e.get("emissions_tco2e")) is not None and isinstance(e.get("year"), int) and e["year"] <= year
+        ]
         stated = rec.get("obligation_tco2e")
         due = stated if isinstance(stated, int) and max(years) <= year else sum(rows)
         done = 0
@@ -450,9 +493,15 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
                 continue
             alloc, alloc_sources = _allocated(ctx, year, market)
             if not alloc_sources:  # no allocation recorded yet: the gap is unknown, not the whole emissions
-                lines.append(bs.Line("negative", "allowance_shortfall", f"{year}: {e['emissions_tco2e']:.0f} t, allocation "
-                                     f"for {year} not recorded by {v.isoformat()}", quantity=None,
-                                     source=trc.where(rec, ("emissions", i))))
+                lines.append(
+                    bs.Line(
+                        "negative",
+                        "allowance_shortfall",
+                        f"{year}: {e['emissions_tco2e']:.0f} t, allocation for {year} not recorded by {v.isoformat()}",
+                        quantity=None,
+                        source=trc.where(rec, ("emissions", i)),
+                    )
+                )
                 continue
             gap = e["emissions_tco2e"] - alloc
             if gap > 0:
@@ -461,8 +510,7 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
             d = trc.day(pen.get("date"))
             amount = (pen.get("amount") or {}).get("value")
             if d is not None and d.year == year and trc.num(amount) is not None:
-                lines.append(bs.Line("negative", "penalty", pen.get("reason", "")[:80], amount=amount,
-                                     source=trc.where(rec, ("penalties", i))))
+                lines.append(bs.Line("negative", "penalty", pen.get("reason", "")[:80], amount=amount, source=trc.where(rec, ("penalties", i))))
     # C.6.2.2 a, b: units bought (at a cost: allocated units cost nothing) and still held while an
     # obligation of their market is open are negative assets at cost, up to what is still due; the
     # emissions above the allocation not yet covered by them stay a shortfall at the market price
@@ -473,23 +521,36 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
         left = needed[market]
         for key, pool in sorted(pools.items()):
             m = key.split(":")[0]
-            if left <= 0 or pool["quantity"] <= 0 or pool["cost"] <= 0 or not (
-                    m == market or (m == "ccer" and market == "national_ets")):
+            if left <= 0 or pool["quantity"] <= 0 or pool["cost"] <= 0 or not (m == market or (m == "ccer" and market == "national_ets")):
                 continue
             q = min(pool["quantity"], left)
             left -= q
             bought[market] += q
             earmarked[key] += q
-            lines.append(bs.Line("negative", "compliance_purchases", f"{key}: {q:.0f} t bought for the open obligations",
-                                 amount=round(pool["cost"] * q / pool["quantity"], 2)))
+            lines.append(
+                bs.Line(
+                    "negative",
+                    "compliance_purchases",
+                    f"{key}: {q:.0f} t bought for the open obligations",
+                    amount=round(pool["cost"] * q / pool["quantity"], 2),
+                )
+            )
     for market, y, e, gap, alloc, src in shortfalls:
         covered = min(gap, bought.get(market, 0.0))
         bought[market] = bought.get(market, 0.0) - covered
         if gap - covered > 0:
             price, pday, psrc = prices.price(Asset(market, "CEA" if market == "national_ets" else _main_product(held, market), None), v)
-            lines.append(bs.Line("negative", "allowance_shortfall", f"{y}: {e['emissions_tco2e']:.0f} − {alloc} allocated"
-                                 + (f" − {covered:.0f} bought" if covered else ""),
-                                 quantity=gap - covered, price=price, source=src, price_source=psrc))
+            lines.append(
+                bs.Line(
+                    "negative",
+                    "allowance_shortfall",
+                    f"{y}: {e['emissions_tco2e']:.0f} − {alloc} allocated" + (f" − {covered:.0f} bought" if covered else ""),
+                    quantity=gap - covered,
+                    price=price,
+                    source=src,
+                    price_source=psrc,
+                )
+            )
     for key_year, cost in sorted((pnl.get("compliance_cost") or {}).items()):
         key, _, y = key_year.rpartition("|")
         if y == str(year) and cost > 0:
@@ -498,8 +559,14 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
         total = sum(q for a, q in held.items() if a.market == market)
         surplus = max(0.0, total - needed.get(market, 0.0))
         price, pday, psrc = prices.price(Asset(market, _main_product(held, market), None), v)
-        line = bs.Line("positive", "surplus_allowances", f"{market}: {total} held − {needed.get(market, 0):.0f} still due",
-                       quantity=surplus, price=price, price_source=psrc)
+        line = bs.Line(
+            "positive",
+            "surplus_allowances",
+            f"{market}: {total} held − {needed.get(market, 0):.0f} still due",
+            quantity=surplus,
+            price=price,
+            price_source=psrc,
+        )
         lines.append(line)
     for a in sorted((a for a in held if a.asset_class != "allowance" and held[a] > 0), key=lambda a: a.key):
         category = {"ccer": "ccer", "international": "international_credits"}.get(a.asset_class, "other_positive")
@@ -512,8 +579,7 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
         lines.append(bs.Line("positive", category, a.key, quantity=free, price=price, price_source=psrc))
     for row in b.auction:
         if row["day"].year == year:
-            lines.append(bs.Line("positive", "auction_assets", f"{row['asset'].key} {row['quantity']} t",
-                                 amount=round(row["amount"], 2), source=row["source"]))
+            lines.append(bs.Line("positive", "auction_assets", f"{row['asset'].key} {row['quantity']} t", amount=round(row["amount"], 2), source=row["source"]))
     for product, years in pnl.get("by_product", {}).items():
         got = years.get(str(year))
         if got is None or not got["value"]:
@@ -526,8 +592,9 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
         for i, s in enumerate(rec.get("stated_lines") or []):
             amount = (s.get("amount") or {}).get("value")
             if trc.num(amount) is not None and s.get("category") in bs.CATEGORIES:
-                lines.append(bs.Line(s.get("side"), s["category"], s.get("description", ""), amount=amount,
-                                     source=trc.where(rec, ("stated_lines", i)), computed=False))
+                lines.append(
+                    bs.Line(s.get("side"), s["category"], s.get("description", ""), amount=amount, source=trc.where(rec, ("stated_lines", i)), computed=False)
+                )
     sheet = bs.sheet(lines)
     sheet["valuation_date"] = v.isoformat()
     return sheet
@@ -578,9 +645,18 @@ def _reconcile(ctx, b: _Build) -> list[dict]:
         for a in sorted(assets, key=lambda x: x.key):
             computed = lg.balance_on(b.moves, account, a, day)
             if abs(computed - stated.get(a, 0)) > tolerance:
-                out.append({"what": "holding_statement", "record": rec.id, "account": account, "asset": a.key,
-                            "date": day.isoformat(), "stated": stated.get(a, 0), "computed": computed,
-                            "source": where_of.get(a) or trc.where(rec, ("lines",))})
+                out.append(
+                    {
+                        "what": "holding_statement",
+                        "record": rec.id,
+                        "account": account,
+                        "asset": a.key,
+                        "date": day.isoformat(),
+                        "stated": stated.get(a, 0),
+                        "computed": computed,
+                        "source": where_of.get(a) or trc.where(rec, ("lines",)),
+                    }
+                )
     for rec in ctx.records("asset_statement"):
         year = rec.get("year")
         if not trc.active(rec) or not isinstance(year, int) or dt.date(year, 12, 31) > ctx.as_of:
@@ -591,9 +667,18 @@ def _reconcile(ctx, b: _Build) -> list[dict]:
                 continue
             computed = lg.balance_on(b.moves, account, a, dt.date(year, 12, 31))
             if abs(computed - h["quantity"]) > tolerance:
-                out.append({"what": "asset_statement", "record": rec.id, "account": account, "asset": a.key,
-                            "date": f"{year}-12-31", "stated": h["quantity"], "computed": computed,
-                            "source": trc.where(rec, ("holdings", i, "quantity"))})
+                out.append(
+                    {
+                        "what": "asset_statement",
+                        "record": rec.id,
+                        "account": account,
+                        "asset": a.key,
+                        "date": f"{year}-12-31",
+                        "stated": h["quantity"],
+                        "computed": computed,
+                        "source": trc.where(rec, ("holdings", i, "quantity")),
+                    }
+                )
     return out
 
 
@@ -623,14 +708,24 @@ def _exchange_positions(ctx, b: _Build) -> dict:
                 if threshold and running >= threshold > prev:
                     crossings.append({"date": d.isoformat(), "holding": running})
                 prev = running
-            result[product] = {"max": best, "max_date": best_day.isoformat() if best_day else None, "over_limit": over,
-                               "crossings": crossings, "limit": limit, "threshold": threshold}
+            result[product] = {
+                "max": best,
+                "max_date": best_day.isoformat() if best_day else None,
+                "over_limit": over,
+                "crossings": crossings,
+                "limit": limit,
+                "threshold": threshold,
+            }
         out[code] = result
     return out
 
 
-@computation("assets", title="碳资产台账、履约头寸与资产负债表 Asset ledger, compliance position and balance sheet",
-             clauses=["C.8.1.1", "8.2.3 a", "B.8.2.3 b", "G.2", "G.3"], after=["trading", "emissions"])
+@computation(
+    "assets",
+    title="碳资产台账、履约头寸与资产负债表 Asset ledger, compliance position and balance sheet",
+    clauses=["C.8.1.1", "8.2.3 a", "B.8.2.3 b", "G.2", "G.3"],
+    after=["trading", "emissions"],
+)
 def assets(ctx):
     b = _Build(ctx)
     b.allocations()
@@ -645,18 +740,20 @@ def assets(ctx):
     statements = _statements(ctx, b)
     years = sorted(int(y) for y in statements)
     # validated here, so a result of the wrong shape is a crash of this computation (results.py)
-    return AssetsResult.model_validate({
-        "as_of": ctx.as_of.isoformat(),
-        "settings": {n: trc.setting(ctx, n) for n in ("valuation_price", "cost_method", "ccer_max_share", "balance_tolerance_t")},
-        "ledger": replayed["accounts"],
-        "problems": replayed["problems"] + b.problems,
-        "serials": [u.as_dict() for u in sorted(b.uses, key=sm.SerialUse.sort_key)],
-        "serial_clashes": sm.clashes(b.uses),
-        "compliance": _compliance(ctx, b, replayed, prices),
-        "pnl": pnl,
-        "balance_sheets": {str(y): _balance_sheet(ctx, b, prices, pnl, y) for y in years},
-        "statements": statements,
-        "reconciliation": _reconcile(ctx, b),
-        "exchange_positions": _exchange_positions(ctx, b),
-        "books": b.books,
-    })
+    return AssetsResult.model_validate(
+        {
+            "as_of": ctx.as_of.isoformat(),
+            "settings": {n: trc.setting(ctx, n) for n in ("valuation_price", "cost_method", "ccer_max_share", "balance_tolerance_t")},
+            "ledger": replayed["accounts"],
+            "problems": replayed["problems"] + b.problems,
+            "serials": [u.as_dict() for u in sorted(b.uses, key=sm.SerialUse.sort_key)],
+            "serial_clashes": sm.clashes(b.uses),
+            "compliance": _compliance(ctx, b, replayed, prices),
+            "pnl": pnl,
+            "balance_sheets": {str(y): _balance_sheet(ctx, b, prices, pnl, y) for y in years},
+            "statements": statements,
+            "reconciliation": _reconcile(ctx, b),
+            "exchange_positions": _exchange_positions(ctx, b),
+            "books": b.books,
+        }
+    )

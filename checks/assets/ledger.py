@@ -30,6 +30,7 @@ times never make a false negative balance.
 Pure: inputs are `Movement`, `Encumbrance` and `Pledge` values; outputs are plain dicts and
 `Traced` values.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,11 +44,23 @@ from ..trading.rows import Asset
 # movement kinds and the period column they add to
 COLUMNS = ("allocation", "purchases", "sales", "surrenders", "retirements", "transfers", "financing")
 KIND_COLUMN = {
-    "allocation": "allocation", "purchase": "purchases", "sale": "sales", "surrender": "surrenders",
-    "retirement": "retirements", "transfer_in": "transfers", "transfer_out": "transfers",
-    "borrow_in": "financing", "borrow_return": "financing", "custody_in": "financing",
-    "custody_in_return": "financing", "lend_out": "financing", "lend_back": "financing",
-    "repo_out": "financing", "repo_back": "financing", "custody_out": "financing", "custody_back": "financing",
+    "allocation": "allocation",
+    "purchase": "purchases",
+    "sale": "sales",
+    "surrender": "surrenders",
+    "retirement": "retirements",
+    "transfer_in": "transfers",
+    "transfer_out": "transfers",
+    "borrow_in": "financing",
+    "borrow_return": "financing",
+    "custody_in": "financing",
+    "custody_in_return": "financing",
+    "lend_out": "financing",
+    "lend_back": "financing",
+    "repo_out": "financing",
+    "repo_back": "financing",
+    "custody_out": "financing",
+    "custody_back": "financing",
 }
 # columns shown as positive numbers that are subtracted
 SUBTRACTED = ("sales", "surrenders", "retirements")
@@ -90,6 +103,7 @@ class Movement:
 @dataclass
 class Encumbrance:
     """Units that stay in the account but may not be traded: pledged or frozen."""
+
     account: str
     asset: Asset
     quantity: int
@@ -105,6 +119,7 @@ class Encumbrance:
 @dataclass
 class Pledge:
     """A pledge to be checked at its start: it may use only own, unencumbered units."""
+
     account: str
     asset: Asset
     quantity: int
@@ -121,8 +136,13 @@ def _encumbered(encs: list[Encumbrance], day: dt.date, exclude: Encumbrance | No
     return sum(e.quantity for e in encs if e is not exclude and e.active(day))
 
 
-def replay(movements: list[Movement], encumbrances: list[Encumbrance] = (), pledges: list[Pledge] = (),
-           as_of: dt.date | None = None, pledge_encumbrances: dict | None = None) -> dict:
+def replay(
+    movements: list[Movement],
+    encumbrances: list[Encumbrance] = (),
+    pledges: list[Pledge] = (),
+    as_of: dt.date | None = None,
+    pledge_encumbrances: dict | None = None,
+) -> dict:
     """Replay every movement up to as_of; return balances, period rows and problems.
 
     pledge_encumbrances maps a pledge's contract id to its Encumbrance, so that a pledge is
@@ -181,11 +201,24 @@ def _replay_one(account, asset, events, encs, as_of, pledge_encumbrances):
             mine = pledge_encumbrances.get(ev.contract)
             other = _encumbered(encs, ev.day, exclude=mine)
             if ev.quantity > balance - other:
-                problems.append(_problem("pledge_exceeds", account, asset, ev.day, ev.quantity, balance - other, ev.source,
-                                         contract=ev.contract, balance=balance, encumbered=other))
+                problems.append(
+                    _problem(
+                        "pledge_exceeds",
+                        account,
+                        asset,
+                        ev.day,
+                        ev.quantity,
+                        balance - other,
+                        ev.source,
+                        contract=ev.contract,
+                        balance=balance,
+                        encumbered=other,
+                    )
+                )
             elif ev.quantity > own - other:
-                problems.append(_problem("not_own", account, asset, ev.day, ev.quantity, own - other, ev.source,
-                                         movement="pledge", contract=ev.contract, books=dict(books)))
+                problems.append(
+                    _problem("not_own", account, asset, ev.day, ev.quantity, own - other, ev.source, movement="pledge", contract=ev.contract, books=dict(books))
+                )
             continue
         m: Movement = ev
         before = balance
@@ -197,14 +230,17 @@ def _replay_one(account, asset, events, encs, as_of, pledge_encumbrances):
             if out > before:
                 pass  # reported below as a negative balance
             elif m.kind in TRADING_OUT and enc and out > before - enc:
-                problems.append(_problem("encumbered", account, asset, m.day, out, before - enc, m.source,
-                                         movement=m.kind, encumbered=enc, balance=before, label=m.label))
+                problems.append(
+                    _problem("encumbered", account, asset, m.day, out, before - enc, m.source, movement=m.kind, encumbered=enc, balance=before, label=m.label)
+                )
             elif m.kind in OWN_ONLY_OUT and out > own:
-                problems.append(_problem("not_own", account, asset, m.day, out, own, m.source, movement=m.kind,
-                                         books={k: v for k, v in books.items() if v}, label=m.label))
+                problems.append(
+                    _problem("not_own", account, asset, m.day, out, own, m.source, movement=m.kind, books={k: v for k, v in books.items() if v}, label=m.label)
+                )
             elif m.kind in OWN_ONLY_OUT and enc and out > own - enc:
-                problems.append(_problem("encumbered", account, asset, m.day, out, own - enc, m.source,
-                                         movement=m.kind, encumbered=enc, balance=before, label=m.label))
+                problems.append(
+                    _problem("encumbered", account, asset, m.day, out, own - enc, m.source, movement=m.kind, encumbered=enc, balance=before, label=m.label)
+                )
         balance += q
         if m.kind in BOOK_IN and m.book:
             books[m.book] += q
@@ -216,8 +252,7 @@ def _replay_one(account, asset, events, encs, as_of, pledge_encumbrances):
         elif m.kind in AWAY_BACK:
             away[AWAY_BACK[m.kind]] -= q
         if balance < 0:
-            problems.append(_problem("negative", account, asset, m.day, -q, before, m.source, movement=m.kind,
-                                     balance=balance, label=m.label))
+            problems.append(_problem("negative", account, asset, m.day, -q, before, m.source, movement=m.kind, balance=balance, label=m.label))
         if balance < minimum["value"]:
             minimum = {"value": balance, "date": m.day.isoformat()}
         if m.kind in DISPOSED:
@@ -231,21 +266,32 @@ def _replay_one(account, asset, events, encs, as_of, pledge_encumbrances):
     opening = 0
     for y in sorted(rows):
         row = rows[y]
-        closing = opening + row["allocation"] + row["purchases"] - row["sales"] - row["surrenders"] \
-            - row["retirements"] + row["transfers"] + row["financing"]
+        closing = opening + row["allocation"] + row["purchases"] - row["sales"] - row["surrenders"] - row["retirements"] + row["transfers"] + row["financing"]
         end = dt.date(y, 12, 31)
         if as_of is not None and as_of < end:
             end = as_of
-        trace = Traced(value=closing, unit="t", label=f"{asset.key} {account} {y}",
-                       formula="closing = opening + allocation + purchases − sales − surrenders − retirements + transfers + financing",
-                       method="C.8.1.1")
-        for sym, name in (("opening", "期初 opening"), ("allocation", "分配 allocation"), ("purchases", "买入 purchases"),
-                          ("sales", "卖出 sales"), ("surrenders", "清缴 surrenders"), ("retirements", "注销 retirements"),
-                          ("transfers", "划转净额 transfers (net)"), ("financing", "融资类净额 financing (net)")):
+        trace = Traced(
+            value=closing,
+            unit="t",
+            label=f"{asset.key} {account} {y}",
+            formula="closing = opening + allocation + purchases − sales − surrenders − retirements + transfers + financing",
+            method="C.8.1.1",
+        )
+        for sym, name in (
+            ("opening", "期初 opening"),
+            ("allocation", "分配 allocation"),
+            ("purchases", "买入 purchases"),
+            ("sales", "卖出 sales"),
+            ("surrenders", "清缴 surrenders"),
+            ("retirements", "注销 retirements"),
+            ("transfers", "划转净额 transfers (net)"),
+            ("financing", "融资类净额 financing (net)"),
+        ):
             trace.add(sym, name, opening if sym == "opening" else row[sym], "t")
         trace.notes.append(f"{len(row['sources'])} movement(s) from {y}-01-01 to {end.isoformat()}")
-        periods.append({"year": y, "start": f"{y}-01-01", "end": end.isoformat(), "opening": opening,
-                        **{c: row[c] for c in COLUMNS}, "closing": trace.as_dict()})
+        periods.append(
+            {"year": y, "start": f"{y}-01-01", "end": end.isoformat(), "opening": opening, **{c: row[c] for c in COLUMNS}, "closing": trace.as_dict()}
+        )
         opening = closing
     enc_now = _encumbered(encs, as_of) if as_of else 0
     held_for_others = sum(books.values())
@@ -253,23 +299,35 @@ def _replay_one(account, asset, events, encs, as_of, pledge_encumbrances):
         "available": max(0, balance - held_for_others - enc_now),
         "pledged": sum(e.quantity for e in encs if e.kind == "pledged" and as_of and e.active(as_of)),
         "frozen": sum(e.quantity for e in encs if e.kind == "frozen" and as_of and e.active(as_of)),
-        "lent": away.get("lent", 0), "repo": away.get("repo", 0), "in_custody": away.get("custody", 0),
+        "lent": away.get("lent", 0),
+        "repo": away.get("repo", 0),
+        "in_custody": away.get("custody", 0),
         "borrowed": sum(v for k, v in books.items() if book_kind.get(k) == "borrowed"),
         "custody_in": sum(v for k, v in books.items() if book_kind.get(k) == "custody_in"),
-        "surrendered": disposed.get("surrendered", 0), "retired": disposed.get("retired", 0),
+        "surrendered": disposed.get("surrendered", 0),
+        "retired": disposed.get("retired", 0),
         "sold": disposed.get("sold", 0),
     }
-    return ({
-        "asset": asset.as_dict(), "account": account, "periods": periods, "balance": balance,
-        "own": balance - sum(books.values()), "books": {k: v for k, v in sorted(books.items()) if v},
-        "away": {k: v for k, v in sorted(away.items()) if v}, "encumbered": enc_now,
-        "available": status["available"], "status": status, "min": minimum,
-    }, problems)
+    return (
+        {
+            "asset": asset.as_dict(),
+            "account": account,
+            "periods": periods,
+            "balance": balance,
+            "own": balance - sum(books.values()),
+            "books": {k: v for k, v in sorted(books.items()) if v},
+            "away": {k: v for k, v in sorted(away.items()) if v},
+            "encumbered": enc_now,
+            "available": status["available"],
+            "status": status,
+            "min": minimum,
+        },
+        problems,
+    )
 
 
 def _problem(kind, account, asset, day, quantity, available, source, **extra) -> dict:
-    return {"type": kind, "account": account, "asset": asset.key, "date": _iso(day), "quantity": quantity,
-            "available": available, "source": source, **extra}
+    return {"type": kind, "account": account, "asset": asset.key, "date": _iso(day), "quantity": quantity, "available": available, "source": source, **extra}
 
 
 def balance_on(movements: list[Movement], account: str, asset: Asset, day: dt.date) -> int:

@@ -8,6 +8,7 @@ None when it is left out; make one non-null only where the computation guarantee
 The models were drafted from the results of the example and of every run in tests/checks/. A
 class's docstring is where it sits in the result (`*` a key of a map, `[]` an item of a list).
 """
+
 from __future__ import annotations
 
 from cms_build.api import Number, ResultModel, Source, StatusReason, TracedValue
@@ -17,6 +18,7 @@ from ..emissions.results import EtsSourceComparison
 
 class AssetsSettings(ResultModel):
     """assets.settings"""
+
     valuation_price: str | None
     cost_method: str | None
     ccer_max_share: Number | None
@@ -25,6 +27,7 @@ class AssetsSettings(ResultModel):
 
 class AssetKey(ResultModel):
     """assets.ledger.*.*.asset"""
+
     key: str | None
     market: str | None
     product: str | None
@@ -33,6 +36,7 @@ class AssetKey(ResultModel):
 
 class LedgerPeriod(ResultModel):
     """assets.ledger.*.*.periods[]"""
+
     year: Number | None
     start: str | None
     end: str | None
@@ -49,12 +53,14 @@ class LedgerPeriod(ResultModel):
 
 class LedgerMinimum(ResultModel):
     """assets.ledger.*.*.min"""
+
     value: Number | None
     date: str | None
 
 
 class LedgerPosition(ResultModel):
     """assets.ledger.*.*"""
+
     asset: AssetKey
     account: str | None
     periods: list[LedgerPeriod]
@@ -70,6 +76,7 @@ class LedgerPosition(ResultModel):
 
 class AssetsProblem(ResultModel):
     """assets.problems[]"""
+
     type: str | None
     account: str | None
     asset: str | None
@@ -87,6 +94,7 @@ class AssetsProblem(ResultModel):
 
 class SerialUse(ResultModel):
     """assets.serials[]"""
+
     block: str | None
     first: Number | None
     last: Number | None
@@ -100,6 +108,7 @@ class SerialUse(ResultModel):
 
 class SerialRange(ResultModel):
     """assets.serial_clashes[].range"""
+
     block: str | None
     first: Number | None
     last: Number | None
@@ -109,6 +118,7 @@ class SerialRange(ResultModel):
 
 class SerialClash(ResultModel):
     """assets.serial_clashes[]"""
+
     type: str | None
     range: SerialRange
     first: SerialUse
@@ -119,6 +129,7 @@ class SerialClash(ResultModel):
 
 class LateSurrender(ResultModel):
     """assets.compliance.*.late[]"""
+
     date: str | None
     quantity: Number | None
     source: Source
@@ -126,6 +137,7 @@ class LateSurrender(ResultModel):
 
 class CompliancePrice(ResultModel):
     """assets.compliance.*.price"""
+
     value: Number | None
     date: str | None
     source: Source
@@ -133,6 +145,7 @@ class CompliancePrice(ResultModel):
 
 class FilledYear(ResultModel):
     """assets.compliance.*.filled[]"""
+
     year: Number | None
     value: Number | None
     basis: str | None
@@ -140,6 +153,7 @@ class FilledYear(ResultModel):
 
 class VerifiedCheck(ResultModel):
     """assets.compliance.*.verified_check[]"""
+
     year: Number | None
     stated: Number | None
     verified: Number | None
@@ -149,6 +163,7 @@ class VerifiedCheck(ResultModel):
 
 class EtsCheck(ResultModel):
     """assets.compliance.*.ets_check[]"""
+
     year: Number | None
     stated: Number | None
     ets: Number | None
@@ -159,6 +174,7 @@ class EtsCheck(ResultModel):
 
 class CompliancePosition(ResultModel):
     """assets.compliance.*"""
+
     closed: bool | None
     deadline: str | None
     due: TracedValue
@@ -192,6 +208,7 @@ class CompliancePosition(ResultModel):
 
 class SaleValue(ResultModel):
     """assets.pnl.sales[].value"""
+
     proceeds: Number | None
     cost: Number | None
     pnl: TracedValue
@@ -199,6 +216,7 @@ class SaleValue(ResultModel):
 
 class Sale(ResultModel):
     """assets.pnl.sales[]"""
+
     asset: str | None
     date: str | None
     quantity: Number | None
@@ -209,6 +227,7 @@ class Sale(ResultModel):
 
 class CostPool(ResultModel):
     """assets.pnl.pools.*"""
+
     quantity: Number | None
     cost: Number | None
     average: Number | None
@@ -216,6 +235,7 @@ class CostPool(ResultModel):
 
 class AssetsPnl(ResultModel):
     """assets.pnl"""
+
     method: str | None
     sales: list[Sale]
     by_product: dict[str, dict[str, TracedValue]]
@@ -225,6 +245,7 @@ class AssetsPnl(ResultModel):
 
 class BalanceSheetLine(ResultModel):
     """assets.balance_sheets.*.positive[]"""
+
     category: str | None
     group_zh: str | None
     group_en: str | None
@@ -238,6 +259,7 @@ class BalanceSheetLine(ResultModel):
 
 class BalanceSheet(ResultModel):
     """assets.balance_sheets.*"""
+
     positive: list[BalanceSheetLine]
     negative: list[BalanceSheetLine]
     unvalued: list[str | None]
@@ -249,6 +271,7 @@ class BalanceSheet(ResultModel):
 
 class StatementDue(ResultModel):
     """assets.statements.*"""
+
     record: str | None
     due: str | None
     required: bool | None
@@ -256,6 +279,7 @@ class StatementDue(ResultModel):
 
 class Reconciliation(ResultModel):
     """assets.reconciliation[]"""
+
     what: str | None
     record: str | None
     account: str | None
@@ -268,12 +292,14 @@ class Reconciliation(ResultModel):
 
 class PositionCrossing(ResultModel):
     """assets.exchange_positions.*.*.crossings[]"""
+
     date: str | None
     holding: Number | None
 
 
 class ExchangePosition(ResultModel):
     """assets.exchange_positions.*.*"""
+
     max: Number | None
     max_date: str | None
     over_limit: list[str | None]
@@ -284,6 +310,7 @@ class ExchangePosition(ResultModel):
 
 class BookEntry(ResultModel):
     """assets.books[]"""
+
     contract: str | None
     type: str | None
     book: str | None
@@ -293,6 +320,7 @@ class BookEntry(ResultModel):
 
 class AssetsResult(ResultModel):
     """assets"""
+
     as_of: str | None
     settings: AssetsSettings
     ledger: dict[str, dict[str, LedgerPosition]]

@@ -1,6 +1,7 @@
 """Rules on the carbon asset ledger (8.2.3 a, C.8.1.1, C.8.1.2), encumbered and borrowed
 assets (B.8.2.2.1 i, B.8.2.2.4), serial numbers, annual statements and the asset review
 (6.1.4). Most read ctx.results["assets"] (checks/assets/compute.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,20 +20,27 @@ def _problems(ctx, kind: str):
     return [p for p in _assets(ctx).get("problems", []) if p.get("type") == kind]
 
 
-@check("assets.balance-negative", title="台账余额不为负 No ledger balance goes negative",
-       clauses=["8.2.3 a", "C.8.1.1"], severity="error")
+@check("assets.balance-negative", title="台账余额不为负 No ledger balance goes negative", clauses=["8.2.3 a", "C.8.1.1"], severity="error")
 def balance_negative(ctx):
     """8.2.3 a, C.8.1.1: the asset statements rest on a ledger that holds together: an
     account's balance of a product never goes below zero. A negative balance means a
     movement is missing (an allocation, a purchase, a transfer in) or one is recorded twice."""
     for p in _problems(ctx, "negative"):
-        yield trc.issue_at(ctx, p["source"], f"{p['movement']} of {p['quantity']:,} t {p['asset']} on {p['date']} takes "
-                                              f"account {p['account']} to {p['balance']:,} t (it held {p['available']:,} t)",
-                           hint="record the missing inflow (allocation, purchase, transfer) or correct the quantity")
+        yield trc.issue_at(
+            ctx,
+            p["source"],
+            f"{p['movement']} of {p['quantity']:,} t {p['asset']} on {p['date']} takes "
+            f"account {p['account']} to {p['balance']:,} t (it held {p['available']:,} t)",
+            hint="record the missing inflow (allocation, purchase, transfer) or correct the quantity",
+        )
 
 
-@check("trading.encumbered-asset-traded", title="不交易共有、质押或冻结的碳资产 No trading of co-owned, pledged or frozen assets",
-       clauses=["B.8.2.2.1 i"], severity="error")
+@check(
+    "trading.encumbered-asset-traded",
+    title="不交易共有、质押或冻结的碳资产 No trading of co-owned, pledged or frozen assets",
+    clauses=["B.8.2.2.1 i"],
+    severity="error",
+)
 def encumbered(ctx):
     """B.8.2.2.1 i: no trading of carbon assets that are jointly owned, pledged or under a
     preservation order. A sale, transfer, loan or repo that needs more than the account's
@@ -40,14 +48,22 @@ def encumbered(ctx):
     (co_ownership, until it ends or the co-owners consent) on that day is reported; so is a
     surrender that needs pledged units."""
     for p in _problems(ctx, "encumbered"):
-        yield trc.issue_at(ctx, p["source"], f"{p['movement']} of {p['quantity']:,} t {p['asset']} on {p['date']}: account "
-                                              f"{p['account']} held {p['balance']:,} t, of which {p['encumbered']:,} t pledged, "
-                                              f"frozen or co-owned, so only {max(0, p['available']):,} t could be used",
-                           hint="release the pledge or freeze first (record closed_on / until), or use other units")
+        yield trc.issue_at(
+            ctx,
+            p["source"],
+            f"{p['movement']} of {p['quantity']:,} t {p['asset']} on {p['date']}: account "
+            f"{p['account']} held {p['balance']:,} t, of which {p['encumbered']:,} t pledged, "
+            f"frozen or co-owned, so only {max(0, p['available']):,} t could be used",
+            hint="release the pledge or freeze first (record closed_on / until), or use other units",
+        )
 
 
-@check("trading.borrowed-asset-used", title="借入或托管的碳资产不用于质押或清缴 Borrowed or custodied assets not pledged or surrendered",
-       clauses=["B.8.2.2.4 b"], severity="error")
+@check(
+    "trading.borrowed-asset-used",
+    title="借入或托管的碳资产不用于质押或清缴 Borrowed or custodied assets not pledged or surrendered",
+    clauses=["B.8.2.2.4 b"],
+    severity="error",
+)
 def borrowed_used(ctx):
     """B.8.2.2.4 b: borrowed or custodied carbon assets are not used for a pledge or for
     compliance. A surrender, retirement or pledge that names a borrowing or custody
@@ -59,26 +75,34 @@ def borrowed_used(ctx):
             msg = f"{what} of {p['quantity']:,} t {p['asset']} on {p['date']} uses units of contract {p.get('contract')}"
         else:
             books = ", ".join(f"{k} {v:,} t" for k, v in (p.get("books") or {}).items())
-            msg = (f"{what} of {p['quantity']:,} t {p['asset']} on {p['date']} needs more than the {max(0, p['available']):,} t "
-                   f"the organization owns in account {p['account']}" + (f" (held for others: {books})" if books else ""))
-        yield trc.issue_at(ctx, p["source"], msg,
-                           hint="surrender and pledge only the organization's own units; return borrowed units to their lender")
+            msg = (
+                f"{what} of {p['quantity']:,} t {p['asset']} on {p['date']} needs more than the {max(0, p['available']):,} t "
+                f"the organization owns in account {p['account']}" + (f" (held for others: {books})" if books else "")
+            )
+        yield trc.issue_at(ctx, p["source"], msg, hint="surrender and pledge only the organization's own units; return borrowed units to their lender")
 
 
-@check("trading.pledge-exceeds-holdings", title="质押的碳资产权属明确 Pledged assets are held",
-       clauses=["B.8.2.2.4 a"], severity="error")
+@check("trading.pledge-exceeds-holdings", title="质押的碳资产权属明确 Pledged assets are held", clauses=["B.8.2.2.4 a"], severity="error")
 def pledge_exceeds(ctx):
     """B.8.2.2.4 a: the pledged carbon assets are clearly the pledgor's: a pledge larger than
     the account's units not already pledged or frozen on its start day is reported."""
     for p in _problems(ctx, "pledge_exceeds"):
-        yield trc.issue_at(ctx, p["source"], f"pledge of {p['quantity']:,} t {p['asset']} from {p['date']}, but account "
-                                              f"{p['account']} held {p['balance']:,} t of which {p['encumbered']:,} t already "
-                                              "pledged or frozen",
-                           hint="pledge only units the account holds free of other pledges; correct the quantity or the account")
+        yield trc.issue_at(
+            ctx,
+            p["source"],
+            f"pledge of {p['quantity']:,} t {p['asset']} from {p['date']}, but account "
+            f"{p['account']} held {p['balance']:,} t of which {p['encumbered']:,} t already "
+            "pledged or frozen",
+            hint="pledge only units the account holds free of other pledges; correct the quantity or the account",
+        )
 
 
-@check("trading.borrowed-books-not-separate", title="借入和托管资产分账管理 Borrowed and custodied assets on separate books",
-       clauses=["B.8.2.2.4 b"], severity="warning")
+@check(
+    "trading.borrowed-books-not-separate",
+    title="借入和托管资产分账管理 Borrowed and custodied assets on separate books",
+    clauses=["B.8.2.2.4 b"],
+    severity="warning",
+)
 def books_separate(ctx):
     """B.8.2.2.4 b: the assets of different lenders and clients should be kept on separate
     books. Each borrowing or custody-in contract names its book, and one book serves one
@@ -90,21 +114,32 @@ def books_separate(ctx):
         if rec is None:
             continue
         if not row.get("book"):
-            yield rec.issue("type", f"{row['type']} contract {rec.id} names no separate book for its units", key=True,
-                            hint="set book to the separate ledger kept for this lender or client")
+            yield rec.issue(
+                "type",
+                f"{row['type']} contract {rec.id} names no separate book for its units",
+                key=True,
+                hint="set book to the separate ledger kept for this lender or client",
+            )
             continue
         owners[row["book"]].add(rec.get("counterparty"))
         contracts[row["book"]].append(rec)
     for book, parties in owners.items():
         if len(parties) > 1:
             for rec in contracts[book][1:]:
-                yield rec.issue("book", f"book {book} also holds the units of {contracts[book][0].id} from another "
-                                        f"counterparty ({len(parties)} counterparties in one book)",
-                                hint="keep one book per lender or client")
+                yield rec.issue(
+                    "book",
+                    f"book {book} also holds the units of {contracts[book][0].id} from another counterparty ({len(parties)} counterparties in one book)",
+                    hint="keep one book per lender or client",
+                )
 
 
-@check("trading.pledge-registration-late", title="在约定时间内办理质押登记 Pledges registered in time",
-       clauses=["B.8.2.2.4 a"], severity="error", kinds=["financing_contract"])
+@check(
+    "trading.pledge-registration-late",
+    title="在约定时间内办理质押登记 Pledges registered in time",
+    clauses=["B.8.2.2.4 a"],
+    severity="error",
+    kinds=["financing_contract"],
+)
 def pledge_registration(record, ctx):
     """B.8.2.2.4 a: the pledgor registers the pledge within the agreed time. Registered after
     the agreed deadline, or not registered when the deadline has passed, is an error (on
@@ -116,19 +151,34 @@ def pledge_registration(record, ctx):
     reg = record.get("registration") or {}
     deadline, done = trc.day(reg.get("deadline")), trc.day(reg.get("registered_on"))
     if deadline is not None and done is not None and done > deadline:
-        yield record.issue(("registration", "registered_on"), f"registered on {done.isoformat()}, after the agreed "
-                                                              f"deadline {deadline.isoformat()}",
-                           hint="register pledges within the agreed time; record the reason for the delay")
+        yield record.issue(
+            ("registration", "registered_on"),
+            f"registered on {done.isoformat()}, after the agreed deadline {deadline.isoformat()}",
+            hint="register pledges within the agreed time; record the reason for the delay",
+        )
     elif deadline is not None and done is None and deadline < ctx.as_of:
-        yield record.issue(("registration", "deadline"), f"not registered, and the agreed deadline {deadline.isoformat()} has passed",
-                           hint="register the pledge with the registry and record registered_on")
+        yield record.issue(
+            ("registration", "deadline"),
+            f"not registered, and the agreed deadline {deadline.isoformat()} has passed",
+            hint="register the pledge with the registry and record registered_on",
+        )
     elif not reg and start is not None and start <= ctx.as_of:
-        yield record.issue("type", "the pledge has started but its registration is not recorded", key=True,
-                           hint="record registration: deadline, registered_on, number, registry", severity="warning")
+        yield record.issue(
+            "type",
+            "the pledge has started but its registration is not recorded",
+            key=True,
+            hint="record registration: deadline, registered_on, number, registry",
+            severity="warning",
+        )
 
 
-@check("trading.pledge-without-decision", title="出质经内部决策 Pledges follow the internal decision procedure",
-       clauses=["B.8.2.2.4 a"], severity="warning", kinds=["financing_contract"])
+@check(
+    "trading.pledge-without-decision",
+    title="出质经内部决策 Pledges follow the internal decision procedure",
+    clauses=["B.8.2.2.4 a"],
+    severity="warning",
+    kinds=["financing_contract"],
+)
 def pledge_decision(record, ctx):
     """B.8.2.2.4 a: the pledgor should follow its internal decision procedure before pledging
     carbon assets; the decision (body, date) is recorded and not later than the start."""
@@ -137,77 +187,102 @@ def pledge_decision(record, ctx):
     dec = record.get("internal_decision")
     start = trc.day(record.get("start"))
     if not isinstance(dec, dict):
-        yield record.issue("type", "no internal decision recorded for this pledge", key=True,
-                           hint="record internal_decision: body, date, reference")
+        yield record.issue("type", "no internal decision recorded for this pledge", key=True, hint="record internal_decision: body, date, reference")
     elif start is not None and trc.day(dec.get("date")) is not None and trc.day(dec.get("date")) > start:
-        yield record.issue(("internal_decision", "date"), f"decided on {dec.get('date')}, after the pledge started on {start.isoformat()}",
-                           hint="decide before pledging")
+        yield record.issue(
+            ("internal_decision", "date"), f"decided on {dec.get('date')}, after the pledge started on {start.isoformat()}", hint="decide before pledging"
+        )
 
 
-@check("assets.serial-clash", title="序列号不同时出现在两处 No serial number in two places",
-       clauses=["C.8.1.2"], severity="error")
+@check("assets.serial-clash", title="序列号不同时出现在两处 No serial number in two places", clauses=["C.8.1.2"], severity="error")
 def serial_clash(ctx):
     """C.8.1.2: carbon assets correspond one to one with the activities. A serial number (or a
     part of a range) acquired twice without being disposed of in between, disposed of twice
     (sold twice, sold and surrendered), used after it was surrendered or retired, or held
     in two accounts at once is reported, with the overlapping range."""
-    text = {"acquired_twice": "acquired again while still held", "disposed_twice": "disposed of twice",
-            "after_terminal": "used after it was surrendered or retired", "held_elsewhere": "shown held where it is not"}
+    text = {
+        "acquired_twice": "acquired again while still held",
+        "disposed_twice": "disposed of twice",
+        "after_terminal": "used after it was surrendered or retired",
+        "held_elsewhere": "shown held where it is not",
+    }
     for c in _assets(ctx).get("serial_clashes", []):
         first = c["first"]
-        yield trc.issue_at(ctx, c["source"],
-                           f"serials {c['range']['label']} ({c['range']['size']:,} unit(s)) are {text.get(c['type'], c['type'])}: "
-                           f"{c['second']['use']} here on {c['second']['date']}, {first['use']} in {first['record']} "
-                           f"{first['path']} on {first['date']}",
-                           hint="a serial number is in one place at a time: correct the serials of one of the records")
+        yield trc.issue_at(
+            ctx,
+            c["source"],
+            f"serials {c['range']['label']} ({c['range']['size']:,} unit(s)) are {text.get(c['type'], c['type'])}: "
+            f"{c['second']['use']} here on {c['second']['date']}, {first['use']} in {first['record']} "
+            f"{first['path']} on {first['date']}",
+            hint="a serial number is in one place at a time: correct the serials of one of the records",
+        )
 
 
-@check("assets.ledger-not-reconciled", title="台账与持仓单和年度报表相符 The ledger agrees with the statements",
-       clauses=["C.8.1.1", "8.2.3 a"], severity="error")
+@check(
+    "assets.ledger-not-reconciled", title="台账与持仓单和年度报表相符 The ledger agrees with the statements", clauses=["C.8.1.1", "8.2.3 a"], severity="error"
+)
 def not_reconciled(ctx):
     """C.8.1.1, 8.2.3 a: the annual carbon asset statement and the registry's holding
     statements agree with the ledger computed from allocations, trades, surrenders and
     contracts, within trading.balance_tolerance_t (default 0)."""
     for r in _assets(ctx).get("reconciliation", []):
         where = "registry statement" if r["what"] == "holding_statement" else "annual statement"
-        yield trc.issue_at(ctx, r["source"], f"{where} {r['record']} shows {r['stated']:,} t {r['asset']} in account "
-                                              f"{r['account']} on {r['date']}, the ledger computes {r['computed']:,} t "
-                                              f"(difference {r['stated'] - r['computed']:+,} t)",
-                           hint="find the missing or extra movement (allocation, trade, surrender, contract) and record it")
+        yield trc.issue_at(
+            ctx,
+            r["source"],
+            f"{where} {r['record']} shows {r['stated']:,} t {r['asset']} in account "
+            f"{r['account']} on {r['date']}, the ledger computes {r['computed']:,} t "
+            f"(difference {r['stated'] - r['computed']:+,} t)",
+            hint="find the missing or extra movement (allocation, trade, surrender, contract) and record it",
+        )
 
 
-@check("assets.statement-missing", title="按年度编制碳资产管理报表 An asset statement for every year",
-       clauses=["C.8.1.1", "8.2.3 a"], severity="warning")
+@check("assets.statement-missing", title="按年度编制碳资产管理报表 An asset statement for every year", clauses=["C.8.1.1", "8.2.3 a"], severity="warning")
 def statement_missing(ctx):
     """C.8.1.1, 8.2.3 a: a carbon asset statement with its budgets is prepared each year.
     Every year with carbon asset movements needs one once its due date (setting
     trading.statement_due, default 31 March of the next year) has passed."""
     statements = _assets(ctx).get("statements", {})
-    anchor = (ctx.records("asset_statement") or ctx.records("allocation") or ctx.records("trade_ledger")
-              or ctx.records("trading_account"))
+    anchor = ctx.records("asset_statement") or ctx.records("allocation") or ctx.records("trade_ledger") or ctx.records("trading_account")
     if not anchor:
         return
     for year, row in sorted(statements.items()):
         if row.get("required") and not row.get("record"):
-            yield anchor[0].issue("kind", f"no carbon asset statement for {year} (due {row['due']})",
-                                  hint=f"add an asset_statement for {year} with its emissions, trading and reduction budgets")
+            yield anchor[0].issue(
+                "kind",
+                f"no carbon asset statement for {year} (due {row['due']})",
+                hint=f"add an asset_statement for {year} with its emissions, trading and reduction budgets",
+            )
 
 
-@check("assets.statement-budget-missing", title="碳资产报表含三项预算 The statement has the three budgets",
-       clauses=["C.8.1.1", "8.2.3 e"], severity="warning", kinds=["asset_statement"])
+@check(
+    "assets.statement-budget-missing",
+    title="碳资产报表含三项预算 The statement has the three budgets",
+    clauses=["C.8.1.1", "8.2.3 e"],
+    severity="warning",
+    kinds=["asset_statement"],
+)
 def statement_budgets(record, ctx):
     """C.8.1.1, 8.2.3 e: the annual statement includes the emissions budget, the trading
     budget and the reduction budget."""
     budgets = record.get("budgets") or {}
     missing = [b for b in ("emissions", "trading", "reduction") if not budgets.get(b)]
     if missing:
-        yield record.issue("budgets" if budgets else "year", f"the {record.get('year')} statement has no "
-                                                             f"{', '.join(missing)} budget", key=True,
-                           hint="add budgets: emissions, trading, reduction")
+        yield record.issue(
+            "budgets" if budgets else "year",
+            f"the {record.get('year')} statement has no {', '.join(missing)} budget",
+            key=True,
+            hint="add budgets: emissions, trading, reduction",
+        )
 
 
-@check("assets.budget-after-year", title="预算在其年度开始前编制 A budget is prepared before the year it budgets",
-       clauses=["C.8.1.1", "8.2.3 e"], severity="warning", kinds=["asset_statement"])
+@check(
+    "assets.budget-after-year",
+    title="预算在其年度开始前编制 A budget is prepared before the year it budgets",
+    clauses=["C.8.1.1", "8.2.3 e"],
+    severity="warning",
+    kinds=["asset_statement"],
+)
 def budget_after_year(record, ctx):
     """C.8.1.1 (annual carbon asset statements with the emissions, trading and reduction
     budgets), 8.2.3 e (the asset budget mechanism): a budget plans a year, so it is prepared
@@ -219,15 +294,21 @@ def budget_after_year(record, ctx):
     given = (record.get("budgets") or {}).get("prepared_on")
     day = trc.day(given or record.get("prepared_on"))
     if day is not None and day >= dt.date(year, 1, 1):
-        yield record.issue(("budgets", "prepared_on") if given else "prepared_on",
-                           f"the {year} budgets were prepared on {day.isoformat()}, "
-                           f"{(day - dt.date(year, 1, 1)).days + 1} day(s) into or after the year they budget",
-                           hint=f"prepare the {year} budgets before {year}-01-01 and record the day in budgets.prepared_on; "
-                                "a plan written afterwards is a report, not a budget")
+        yield record.issue(
+            ("budgets", "prepared_on") if given else "prepared_on",
+            f"the {year} budgets were prepared on {day.isoformat()}, {(day - dt.date(year, 1, 1)).days + 1} day(s) into or after the year they budget",
+            hint=f"prepare the {year} budgets before {year}-01-01 and record the day in budgets.prepared_on; "
+            "a plan written afterwards is a report, not a budget",
+        )
 
 
-@check("assets.outsourcing-risk-uncontrolled", title="外包的碳资产管理活动风险受控 Outsourced asset management activities have their risks controlled",
-       clauses=["C.6.3.1.2 s2"], severity="error", kinds=["outsourced_activity"])
+@check(
+    "assets.outsourcing-risk-uncontrolled",
+    title="外包的碳资产管理活动风险受控 Outsourced asset management activities have their risks controlled",
+    clauses=["C.6.3.1.2 s2"],
+    severity="error",
+    kinds=["outsourced_activity"],
+)
 def outsourcing_risk(record, ctx):
     """C.6.3.1.2 s2: when carbon asset management activities are outsourced, the system
     includes the control and management of their risks. An outsourcing in force at the
@@ -243,21 +324,29 @@ def outsourcing_risk(record, ctx):
     reg = ctx.get(reg_id) if isinstance(reg_id, str) else None
     if reg is None or reg.get("status") not in DONE or not known_by(reg, ctx.as_of):
         state = "names no risk register" if reg is None else f"names risk register {reg_id}, not approved by {ctx.as_of.isoformat()}"
-        yield record.issue("risk_register" if reg_id else "provider", f"{what} {state}",
-                           hint="register the outsourcing's risks with their controls in an approved risk_register and name it")
+        yield record.issue(
+            "risk_register" if reg_id else "provider",
+            f"{what} {state}",
+            hint="register the outsourcing's risks with their controls in an approved risk_register and name it",
+        )
         return
     codes = record.get("risks") or []
     if not codes:
-        yield record.issue("risk_register", f"{what} names no risk of {reg_id}",
-                           hint="list under risks the codes of the register's entries that control the outsourcing's risks")
+        yield record.issue(
+            "risk_register",
+            f"{what} names no risk of {reg_id}",
+            hint="list under risks the codes of the register's entries that control the outsourcing's risks",
+        )
         return
     entries = {e.get("code"): e for e in reg.get("entries") or [] if isinstance(e, dict)}
     for i, code in enumerate(codes):
         entry = entries.get(code)
         if entry is None:
-            yield record.issue(f"risks[{i}]", f"{what}: risk {code} is not an entry of {reg_id}",
-                               hint=f"add the risk to {reg_id} or correct the code")
+            yield record.issue(f"risks[{i}]", f"{what}: risk {code} is not an entry of {reg_id}", hint=f"add the risk to {reg_id} or correct the code")
         elif entry.get("type") != "risk" or not ((entry.get("treatment") or {}).get("actions") or "").strip():
             why = "is an opportunity" if entry.get("type") != "risk" else "has no treatment actions"
-            yield record.issue(f"risks[{i}]", f"{what}: entry {code} of {reg_id} {why}, so the outsourcing's risk has no control",
-                               hint=f"give {code} in {reg_id} its controls under treatment.actions")
+            yield record.issue(
+                f"risks[{i}]",
+                f"{what}: entry {code} of {reg_id} {why}, so the outsourcing's risk has no control",
+                hint=f"give {code} in {reg_id} its controls under treatment.actions",
+            )

@@ -17,6 +17,7 @@ A serial is either structured, ``{"block": "CCER-1001-2021", "first": 1, "last":
 
 Blocks compare case-insensitively, ignoring surrounding spaces and trailing separators.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,8 +64,14 @@ def parse(value) -> SerialRange | None:
     """A serial (text or {block, first, last}) as a range; None when it is not one."""
     if isinstance(value, dict):
         block, first, last = value.get("block"), value.get("first"), value.get("last")
-        if not isinstance(block, str) or isinstance(first, bool) or isinstance(last, bool) \
-                or not isinstance(first, int) or not isinstance(last, int) or last < first:
+        if (
+            not isinstance(block, str)
+            or isinstance(first, bool)
+            or isinstance(last, bool)
+            or not isinstance(first, int)
+            or not isinstance(last, int)
+            or last < first
+        ):
             return None
         return SerialRange(normalize_block(block), first, last, f"{block} {first}..{last}")
     if not isinstance(value, str) or not value.strip():

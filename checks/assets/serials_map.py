@@ -22,6 +22,7 @@ starts, and allowances carry no serial numbers when allocated.
 Ranges are checks.assets.serial_ranges.SerialRange (block prefix + first..last), so
 "...-000001-005000" and "...-004001-006000" clash on 4001..5000.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,8 +52,17 @@ class SerialUse:
 
     def as_dict(self) -> dict:
         r = self.range
-        return {"block": r.block, "first": r.first, "last": r.last, "text": r.text or r.label(), "use": self.use,
-                "date": self.day.isoformat(), "record": self.record, "path": self.path, "account": self.account}
+        return {
+            "block": r.block,
+            "first": r.first,
+            "last": r.last,
+            "text": r.text or r.label(),
+            "use": self.use,
+            "date": self.day.isoformat(),
+            "record": self.record,
+            "path": self.path,
+            "account": self.account,
+        }
 
     def sort_key(self):
         rank = 0 if self.use in ACQUIRE and self.use != "transferred_in" else _RANK.get(self.use, 3)
@@ -92,8 +102,7 @@ def clashes(uses: list[SerialUse]) -> list[dict]:
                         kind = "disposed_twice"
                     state = "terminal" if u.use in TERMINAL else "disposed"
                 elif u.use in STATUS:
-                    if state == "disposed" or (state == "held" and holder is not None and u.account is not None
-                                               and u.account != holder):
+                    if state == "disposed" or (state == "held" and holder is not None and u.account is not None and u.account != holder):
                         kind = "held_elsewhere"
                     elif state == "unknown":
                         state, holder = "held", u.account
@@ -115,8 +124,14 @@ def _merge(block: str, raw: list[tuple], ordered: list[SerialUse]) -> list[dict]
     out = []
     for kind, lo, hi, a, b in merged:
         shared = SerialRange(block, lo, hi)
-        out.append({"type": kind, "range": {"block": block, "first": lo, "last": hi, "label": shared.label(),
-                                            "size": shared.size},
-                    "first": ordered[a].as_dict(), "second": ordered[b].as_dict(),
-                    "source": ordered[b].source, "first_source": ordered[a].source})
+        out.append(
+            {
+                "type": kind,
+                "range": {"block": block, "first": lo, "last": hi, "label": shared.label(), "size": shared.size},
+                "first": ordered[a].as_dict(),
+                "second": ordered[b].as_dict(),
+                "source": ordered[b].source,
+                "first_source": ordered[a].source,
+            }
+        )
     return out

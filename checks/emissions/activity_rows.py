@@ -10,6 +10,7 @@ A row is a period, a value and a status (6.1.2 e, A.9.1.1 b):
 - the value is a finite number, not negative: a consumption or a purchase is never below zero
   (an export is recorded as its own quantity, not as a negative purchase).
 """
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,10 @@ from cms_build.api import csvfile
 STATUSES = ("measured", "estimated", "filled", "missing")
 # A day may carry a time of day (YYYY-MM-DDTHH:MM[:SS], ISO 8601 local time): hourly CEMS
 # or meter readings at a million rows a year are periods too (issue 19).
-PERIOD = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?)?)?"
-                    r"|-Q[1-4]|-H[12])?$")
+PERIOD = re.compile(
+    r"^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?)?)?"
+    r"|-Q[1-4]|-H[12])?$"
+)
 
 
 def period_problem(period: str, year, seen: dict) -> str | None:
@@ -45,16 +48,16 @@ def value_problem(value) -> str | None:
     return None
 
 
-def csv_table(source, column: str, period_column: str | None = None, status_column: str | None = None,
-              *, file: str = "", limits: tuple[int, int, int] | None = None):
+def csv_table(
+    source, column: str, period_column: str | None = None, status_column: str | None = None, *, file: str = "", limits: tuple[int, int, int] | None = None
+):
     """An activity CSV (UTF-8, header row) as (header, rows); a row is (line, period, raw value,
     status), line 1 being the header. Read the same way by the computation and the check.
 
     `source` is CSV text, or (root, path) of a repository file, streamed. Raises TableProblem."""
     if isinstance(source, str):
         _, max_rows, max_cell = limits or csvfile.table_limits()
-        records = csvfile.csv_records(io.StringIO(source.lstrip("\ufeff"), newline=""), file, max_rows=max_rows,
-                              max_cell=max_cell)
+        records = csvfile.csv_records(io.StringIO(source.lstrip("\ufeff"), newline=""), file, max_rows=max_rows, max_cell=max_cell)
     else:
         records = csvfile.read_csv(*source, file, limits)
     header: list[str] | None = None
@@ -190,8 +193,9 @@ def _key(record, path, file, column, period_column, status_column, limits) -> tu
     return (id(record), str(path), stamp, file, column, period_column, status_column, year, tuple(limits or ()))
 
 
-def scan_csv(record, root, path, file: str, column: str, period_column=None, status_column=None,
-             limits: tuple[int, int, int] | None = None, *, reuse: bool = False) -> ActivityScan:
+def scan_csv(
+    record, root, path, file: str, column: str, period_column=None, status_column=None, limits: tuple[int, int, int] | None = None, *, reuse: bool = False
+) -> ActivityScan:
     """The ActivityScan of an activity CSV of `record` (see _scan). The computation calls it
     with reuse=False and leaves the scan for the check, which calls it with reuse=True."""
     key = _key(record, path, file, column, period_column, status_column, limits)

@@ -5,6 +5,7 @@ each holds), so that `cms export`, the site and the workbook show the same figur
 public build publishes them only when everything the emissions were computed from is public
 (the tables read the emissions result: publish.View follows that).
 """
+
 from __future__ import annotations
 
 from cms_build.api import computation
@@ -12,8 +13,7 @@ from .annex_e_tables import tables
 from .results import AnnexEResult
 
 
-@computation("annex_e", title="附录E 数据采集表 Annex E data collection tables",
-             clauses=["E.1", "E.2", "E.3", "E.4"], after=["emissions"], subsystem="A")
+@computation("annex_e", title="附录E 数据采集表 Annex E data collection tables", clauses=["E.1", "E.2", "E.3", "E.4"], after=["emissions"], subsystem="A")
 def annex_e(ctx):
     emissions = ctx.results.get("emissions")
     if not isinstance(emissions, dict):

@@ -36,6 +36,7 @@ sources, steps, notes), so the site and `cms export` show how it was obtained. I
 cannot be computed (an impossible unit, a missing parameter) are findings of the rule
 "emissions.compute" pointing at the field.
 """
+
 from __future__ import annotations
 
 from cms_build.api import csvfile
@@ -43,9 +44,7 @@ from cms_build.api import dates, units
 from cms_build.api import computation
 from . import indicators as ic
 from .lines import CalcError, compute_line
-from .inventory import (ETS_POWER_CATEGORIES, Entry, ProductRow, change_pct, ets_inventory,
-                        reported_vs_recomputed, year_changes,
-                                      year_inventory)
+from .inventory import ETS_POWER_CATEGORIES, Entry, ProductRow, change_pct, ets_inventory, reported_vs_recomputed, year_changes, year_inventory
 from cms_build.api import Input, Traced, record_source
 
 from .results import EmissionsResult
@@ -91,21 +90,39 @@ def _entries(ctx, gwp_set: str, defaults: dict) -> tuple[list[Entry], list[str],
         try:
             # the source's category and fuel tell the origin of methane (AR6 fossil / non-fossil GWP)
             here = dict(defaults, source_category=src.get("category"), source_fuel=src.get("fuel"))
-            result = compute_line(rec.get("line"), gwp_set=gwp_set, record=rec, path=("line",), root=ctx.root,
-                                  lookup=ctx.get, defaults=here, label=f"{year} {src.title}",
-                                  table_limits=csvfile.table_limits(ctx.setting))
+            result = compute_line(
+                rec.get("line"),
+                gwp_set=gwp_set,
+                record=rec,
+                path=("line",),
+                root=ctx.root,
+                lookup=ctx.get,
+                defaults=here,
+                label=f"{year} {src.title}",
+                table_limits=csvfile.table_limits(ctx.setting),
+            )
         except CalcError as exc:
             ctx.report(exc.issue(rec))
             failed.append(rec.id)
             continue
         line = rec.get("line") or {}
-        entries.append(Entry(
-            year=year, record=rec.id, source=src.id, result=result, record_source=record_source(rec, ("line",)),
-            source_title=src.title, facility=fac.id if fac is not None else None,
-            site=fac.get("site") if fac is not None else None,
-            process=fac.get("process") if fac is not None else None,
-            category=src.get("category") or "other", method=line.get("method") or src.get("method") or "",
-            fuel=line.get("fuel") or src.get("fuel"), material=line.get("material") or src.get("material")))
+        entries.append(
+            Entry(
+                year=year,
+                record=rec.id,
+                source=src.id,
+                result=result,
+                record_source=record_source(rec, ("line",)),
+                source_title=src.title,
+                facility=fac.id if fac is not None else None,
+                site=fac.get("site") if fac is not None else None,
+                process=fac.get("process") if fac is not None else None,
+                category=src.get("category") or "other",
+                method=line.get("method") or src.get("method") or "",
+                fuel=line.get("fuel") or src.get("fuel"),
+                material=line.get("material") or src.get("material"),
+            )
+        )
     return entries, failed, excluded
 
 
@@ -128,28 +145,42 @@ def _products(ctx) -> tuple[list[ProductRow], dict[int, Traced]]:
             try:
                 conv = units.convert(v, u, target)
             except units.UnitError as exc:
-                ctx.report(rec.issue(("products", i, "output", "unit"),
-                                     f"{p.get('product')} is recorded in {u} here but in {target} elsewhere in {year}: {exc.message}",
-                                     hint=exc.hint or f"give every {p.get('product')} output of {year} in a unit convertible to {target}"))
+                ctx.report(
+                    rec.issue(
+                        ("products", i, "output", "unit"),
+                        f"{p.get('product')} is recorded in {u} here but in {target} elsewhere in {year}: {exc.message}",
+                        hint=exc.hint or f"give every {p.get('product')} output of {year} in a unit convertible to {target}",
+                    )
+                )
                 continue
-            rows.append(ProductRow(
-                year=year, product=p.get("product"), name=p.get("name") or p.get("product"), name_en=p.get("name_en") or "",
-                value=conv, unit=target, source=record_source(rec, ("products", i, "output", "value")),
-                facility=p.get("facility"), site=p.get("site") or (ctx.get(p["facility"]).get("site") if p.get("facility") and ctx.get(p["facility"]) else None),
-                design_capacity=p.get("design_capacity"), note=p.get("note") or "", data_source=p.get("data_source") or "",
-                recorded=None if u == target else {"value": v, "unit": u}))
+            rows.append(
+                ProductRow(
+                    year=year,
+                    product=p.get("product"),
+                    name=p.get("name") or p.get("product"),
+                    name_en=p.get("name_en") or "",
+                    value=conv,
+                    unit=target,
+                    source=record_source(rec, ("products", i, "output", "value")),
+                    facility=p.get("facility"),
+                    site=p.get("site") or (ctx.get(p["facility"]).get("site") if p.get("facility") and ctx.get(p["facility"]) else None),
+                    design_capacity=p.get("design_capacity"),
+                    note=p.get("note") or "",
+                    data_source=p.get("data_source") or "",
+                    recorded=None if u == target else {"value": v, "unit": u},
+                )
+            )
         ov = rec.get("output_value")
         if isinstance(ov, dict) and _num(ov.get("value")) is not None:
             try:
                 conv = units.convert(ov["value"], ov.get("unit"), OUTPUT_VALUE_UNIT)
             except units.UnitError as exc:
-                ctx.report(rec.issue(("output_value", "unit"), f"the output value must be money: {exc.message}",
-                                     hint=exc.hint or "give it in 10^4 CNY (万元) or CNY"))
+                ctx.report(
+                    rec.issue(("output_value", "unit"), f"the output value must be money: {exc.message}", hint=exc.hint or "give it in 10^4 CNY (万元) or CNY")
+                )
                 continue
-            t = values.setdefault(year, Traced(0.0, OUTPUT_VALUE_UNIT, label=f"{year} 工业总产值 output value",
-                                               formula="OV = Σ OV_i"))
-            t.inputs.append(Input(f"OV[{rec.id}]", "工业总产值 output value", ov["value"], ov.get("unit"),
-                                  record_source(rec, ("output_value", "value"))))
+            t = values.setdefault(year, Traced(0.0, OUTPUT_VALUE_UNIT, label=f"{year} 工业总产值 output value", formula="OV = Σ OV_i"))
+            t.inputs.append(Input(f"OV[{rec.id}]", "工业总产值 output value", ov["value"], ov.get("unit"), record_source(rec, ("output_value", "value"))))
             t.value += conv
     return rows, values
 
@@ -164,16 +195,19 @@ def _reported(ctx, years: dict) -> None:
         try:
             value = units.convert(tot.get("value"), tot.get("unit"), "tCO2e")
         except (units.UnitError, TypeError) as exc:
-            ctx.report(rec.issue(("total", "unit"), f"the reported total is not an emission: {getattr(exc, 'message', exc)}",
-                                 hint="give it in tCO2 or tCO2e"))
+            ctx.report(rec.issue(("total", "unit"), f"the reported total is not an emission: {getattr(exc, 'message', exc)}", hint="give it in tCO2 or tCO2e"))
             continue
         computed = inv["total"]["value"]
         stated = f"{tot.get('value')} {tot.get('unit')}" if tot.get("unit") != "tCO2e" else ""
-        inv["reported"] = {"record": rec.id, "value": value, "unit": "tCO2e", "difference": value - computed,
-                           "difference_pct": change_pct(computed, value),
-                           # the same figures as one trace, read on the record's page and by cms show
-                           "comparison": reported_vs_recomputed(value, record_source(rec, ("total", "value")),
-                                                                inv["total"], stated)}
+        inv["reported"] = {
+            "record": rec.id,
+            "value": value,
+            "unit": "tCO2e",
+            "difference": value - computed,
+            "difference_pct": change_pct(computed, value),
+            # the same figures as one trace, read on the record's page and by cms show
+            "comparison": reported_vs_recomputed(value, record_source(rec, ("total", "value")), inv["total"], stated),
+        }
 
 
 def _in_ets(src) -> tuple[bool, str]:
@@ -208,12 +242,15 @@ def _verified(ctx, years: dict) -> None:
         try:
             value = units.convert(ve.get("value"), ve.get("unit"), "tCO2e")
         except (units.UnitError, TypeError) as exc:
-            ctx.report(rec.issue(("statement", "verified_emissions", "unit"),
-                                 f"the verified emissions are not an emission: {getattr(exc, 'message', exc)}",
-                                 hint="give them in tCO2 or tCO2e"))
+            ctx.report(
+                rec.issue(
+                    ("statement", "verified_emissions", "unit"),
+                    f"the verified emissions are not an emission: {getattr(exc, 'message', exc)}",
+                    hint="give them in tCO2 or tCO2e",
+                )
+            )
             continue
-        inv["verified"] = {"record": rec.id, "value": value, "unit": "tCO2e", "opinion": st.get("opinion"),
-                           "date": st.get("date")}
+        inv["verified"] = {"record": rec.id, "value": value, "unit": "tCO2e", "opinion": st.get("opinion"), "date": st.get("date")}
 
 
 # -- indicators, baselines, targets ----------------------------------------------------------
@@ -229,9 +266,20 @@ def _in_unit(t: Traced, unit: str) -> Traced:
 
 def _indicator(ind, ctx, years: dict) -> dict:
     unit = ind.get("unit")
-    out = {"id": ind.id, "title": ind.title, "level": ind.get("level"), "measure": ind.get("measure"), "unit": unit,
-           "subject": ind.get("subject"), "direction": ind.get("direction") or "lower", "values": {},
-           "baseline": None, "benchmark": None, "comparison": {}, "problems": []}
+    out = {
+        "id": ind.id,
+        "title": ind.title,
+        "level": ind.get("level"),
+        "measure": ind.get("measure"),
+        "unit": unit,
+        "subject": ind.get("subject"),
+        "direction": ind.get("direction") or "lower",
+        "values": {},
+        "baseline": None,
+        "benchmark": None,
+        "comparison": {},
+        "problems": [],
+    }
     if ind.get("measure") == "other":
         for i, row in enumerate(ind.get("values") or []):
             t = Traced(float(row["value"]), unit, label=f"{row['year']} {ind.title}", formula="recorded value", method="6.2")
@@ -247,8 +295,13 @@ def _indicator(ind, ctx, years: dict) -> dict:
             try:
                 out["values"][y] = _in_unit(t, unit)
             except units.UnitError as exc:
-                ctx.report(ind.issue("unit", f"the indicator's unit {unit} does not fit its value in {t.unit}: {exc.message}",
-                                     hint=exc.hint or f"use a unit convertible to {t.unit}"))
+                ctx.report(
+                    ind.issue(
+                        "unit",
+                        f"the indicator's unit {unit} does not fit its value in {t.unit}: {exc.message}",
+                        hint=exc.hint or f"use a unit convertible to {t.unit}",
+                    )
+                )
                 out["values"] = {}
                 break
     numbers = {int(y): t.value for y, t in out["values"].items()}
@@ -263,8 +316,7 @@ def _indicator(ind, ctx, years: dict) -> dict:
                 ctx.report(bl.issue("unit", f"the baseline's unit {bl.get('unit')} does not fit the indicator's {unit}: {exc.message}"))
                 stated = None
         t, why = ic.baseline_value(stated, unit, years_, numbers, record_source(bl, "value"), label=f"{ind.title} 基准 baseline")
-        out["baseline"] = {"record": bl.id, "years": years_, "value": t.value if t else None, "unit": unit,
-                           "trace": t.as_dict() if t else None}
+        out["baseline"] = {"record": bl.id, "years": years_, "value": t.value if t else None, "unit": unit, "trace": t.as_dict() if t else None}
         if why:
             out["problems"].append(f"baseline {bl.id}: {why}")
         bm = bl.get("benchmark")
@@ -272,8 +324,7 @@ def _indicator(ind, ctx, years: dict) -> dict:
             try:
                 bu = bm.get("unit") or unit
                 bv = float(bm["value"]) if bu == unit else units.convert(bm["value"], bu, unit)
-                out["benchmark"] = {"record": bl.id, "value": bv, "unit": unit, "basis": bm.get("basis"),
-                                    "source": bm.get("source")}
+                out["benchmark"] = {"record": bl.id, "value": bv, "unit": unit, "basis": bm.get("basis"), "source": bm.get("source")}
             except units.UnitError as exc:
                 ctx.report(bl.issue(("benchmark", "unit"), f"the benchmark's unit does not fit the indicator's {unit}: {exc.message}"))
     b = out["baseline"]["value"] if out["baseline"] else None
@@ -296,10 +347,22 @@ def _baseline_record(ind, ctx, prefer: str | None = None):
 
 
 def _target(tgt, ctx, indicators: dict) -> dict:
-    out = {"id": tgt.id, "title": tgt.title, "indicator": tgt.get("indicator"), "baseline_record": None,
-           "unit": None, "deadline": tgt.get("deadline"), "action_plans": list(tgt.get("action_plans") or []),
-           "baseline": None, "target": None, "latest_year": None, "latest": None, "achieved_pct": None,
-           "expected_pct": None, "status": "no_data"}
+    out = {
+        "id": tgt.id,
+        "title": tgt.title,
+        "indicator": tgt.get("indicator"),
+        "baseline_record": None,
+        "unit": None,
+        "deadline": tgt.get("deadline"),
+        "action_plans": list(tgt.get("action_plans") or []),
+        "baseline": None,
+        "target": None,
+        "latest_year": None,
+        "latest": None,
+        "achieved_pct": None,
+        "expected_pct": None,
+        "status": "no_data",
+    }
     ind = ctx.get(tgt.get("indicator")) if isinstance(tgt.get("indicator"), str) else None
     res = indicators.get(ind.id) if ind is not None else None
     if ind is None or res is None:
@@ -315,8 +378,7 @@ def _target(tgt, ctx, indicators: dict) -> dict:
             baseline = res["baseline"]["value"]
         else:
             nums = {int(y): v["value"] for y, v in res["values"].items()}
-            t, _ = ic.baseline_value(_num(bl.get("value")), unit, [y for y in bl.get("years") or [] if isinstance(y, int)],
-                                     nums, record_source(bl, "value"))
+            t, _ = ic.baseline_value(_num(bl.get("value")), unit, [y for y in bl.get("years") or [] if isinstance(y, int)], nums, record_source(bl, "value"))
             baseline = t.value if t else None
         years_ = [y for y in bl.get("years") or [] if isinstance(y, int)]
         if years_:
@@ -331,19 +393,24 @@ def _target(tgt, ctx, indicators: dict) -> dict:
             target_value = None
     target = ic.target_value_from(baseline, target_value, _num(tgt.get("reduction_pct")), res["direction"])
     values = {int(y): v["value"] for y, v in res["values"].items()}
-    progress = ic.target_progress(baseline=baseline, target=target, values=values, base_end=base_end,
-                                  deadline=dates.parse(tgt.get("deadline")), as_of=ctx.as_of,
-                                  direction=res["direction"], margin_pct=float(setting(ctx, "target_behind_margin_pct") or 0))
+    progress = ic.target_progress(
+        baseline=baseline,
+        target=target,
+        values=values,
+        base_end=base_end,
+        deadline=dates.parse(tgt.get("deadline")),
+        as_of=ctx.as_of,
+        direction=res["direction"],
+        margin_pct=float(setting(ctx, "target_behind_margin_pct") or 0),
+    )
     out.update(progress)
     return out
 
 
-@computation("emissions", title="排放清单 Emissions inventory",
-             clauses=["6.1.2 e", "6.1.2 f", "6.2", "6.3", "A.9.1.1", "E.1", "F.2", "F.3", "F.4"])
+@computation("emissions", title="排放清单 Emissions inventory", clauses=["6.1.2 e", "6.1.2 f", "6.2", "6.3", "A.9.1.1", "E.1", "F.2", "F.3", "F.4"])
 def emissions(ctx):
     gwp_set = ctx.setting("gwp_set") or "AR5"
-    defaults = {"grid": setting(ctx, "grid_factor"), "heat": setting(ctx, "heat_factor"),
-                "ch4_combustion_origin": setting(ctx, "ch4_combustion_origin")}
+    defaults = {"grid": setting(ctx, "grid_factor"), "heat": setting(ctx, "heat_factor"), "ch4_combustion_origin": setting(ctx, "ch4_combustion_origin")}
     entries, failed, excluded = _entries(ctx, gwp_set, defaults)
     products, output_values = _products(ctx)
     years: dict = {}
@@ -359,6 +426,6 @@ def emissions(ctx):
     indicators = {ind.id: _indicator(ind, ctx, years) for ind in ctx.records("indicator")}
     targets = {t.id: _target(t, ctx, indicators) for t in ctx.records("target") if t.status not in INACTIVE}
     # validated here, so a result of the wrong shape is a crash of this computation (results.py)
-    return EmissionsResult.model_validate({"gwp_set": gwp_set, "settings": defaults, "years": years,
-                                           "not_computed": failed, "excluded": excluded,
-                                           "indicators": indicators, "targets": targets})
+    return EmissionsResult.model_validate(
+        {"gwp_set": gwp_set, "settings": defaults, "years": years, "not_computed": failed, "excluded": excluded, "indicators": indicators, "targets": targets}
+    )

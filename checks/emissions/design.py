@@ -6,6 +6,7 @@ and the retrofits (an action plan with an equipment_upgrade or fuel_switch measu
 repository. Each needs a design review (design_review) that names it as its subject and records
 its emission consideration. Whether the consideration is good enough is for a reviewer.
 """
+
 from __future__ import annotations
 
 from cms_build.api import DONE, check
@@ -19,29 +20,39 @@ def _subject(record):
     """(field, what) when the record is a new facility or a retrofit in force, else None."""
     if record.status != "approved":
         return None
-    if record.kind == "facility" and (record.get("operating_status") in NEW_FACILITY or
-                                      (record.get("planned_start") and not record.get("commissioned"))):
+    if record.kind == "facility" and (record.get("operating_status") in NEW_FACILITY or (record.get("planned_start") and not record.get("commissioned"))):
         return "operating_status", "new facility"
     measures = record.get("measures") or []
-    if (record.kind == "action_plan" and record.get("plan_status") != "cancelled"
-            and any(isinstance(m, dict) and m.get("type") in RETROFIT_TYPES for m in measures)):
+    if (
+        record.kind == "action_plan"
+        and record.get("plan_status") != "cancelled"
+        and any(isinstance(m, dict) and m.get("type") in RETROFIT_TYPES for m in measures)
+    ):
         return "measures", "retrofit"
     return None
 
 
-@check("emissions.design-without-emission-review",
-       title="新建设施和技改方案的设计考虑碳排放 New facilities and retrofits have a design review of their emissions",
-       clauses=["A.8.2.2"], severity="error", kinds=["facility", "action_plan"])
+@check(
+    "emissions.design-without-emission-review",
+    title="新建设施和技改方案的设计考虑碳排放 New facilities and retrofits have a design review of their emissions",
+    clauses=["A.8.2.2"],
+    severity="error",
+    kinds=["facility", "action_plan"],
+)
 def design_without_review(record, ctx):
     """A.8.2.2: a new facility or a retrofit without an approved design review naming it (subject)
     and recording its emission consideration is an error, at the facility or plan."""
     found = _subject(record)
     if found:
         field, what = found
-        reviews = [r for r in ctx.referring(record.id, "design_review")
-                   if r.status in DONE and r.known_by(ctx.as_of) and r.get("subject") == record.id
-                   and str(r.get("emission_consideration") or "").strip()]
+        reviews = [
+            r
+            for r in ctx.referring(record.id, "design_review")
+            if r.status in DONE and r.known_by(ctx.as_of) and r.get("subject") == record.id and str(r.get("emission_consideration") or "").strip()
+        ]
         if not reviews:
-            yield record.issue(field, f"the {what} {record.id} has no design review recording how its design "
-                                      "considers emissions (A.8.2.2)",
-                               hint=f"record a design_review with subject: {record.id} and its emission_consideration")
+            yield record.issue(
+                field,
+                f"the {what} {record.id} has no design review recording how its design considers emissions (A.8.2.2)",
+                hint=f"record a design_review with subject: {record.id} and its emission_consideration",
+            )

@@ -1,5 +1,6 @@
 """Rules on emission factors and parameters: every figure has a source; measured where the
 monitoring plan says measured; a value given with its samples is their mean (6.1.2 e, A.6.1 b)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -20,29 +21,43 @@ def _unsourced(spec: dict) -> bool:
     return ("value" in spec or "samples" in spec) and not any(spec.get(k) for k in ("source", "test_standard", "lab", "report"))
 
 
-@check("emissions.factor-without-source", title="排放因子和计算系数注明来源 Every emission factor and parameter cites its source",
-       clauses=["6.1.2 e", "A.6.1 b"], severity="error", kinds=["activity_data", "emission_factor"])
+@check(
+    "emissions.factor-without-source",
+    title="排放因子和计算系数注明来源 Every emission factor and parameter cites its source",
+    clauses=["6.1.2 e", "A.6.1 b"],
+    severity="error",
+    kinds=["activity_data", "emission_factor"],
+)
 def factor_without_source(record, ctx):
     """6.1.2 e): activity data and emission factors are determined, and table E.5 asks where
     each factor comes from. An own value needs source (or the test standard, lab, report of
     its measurement); a library key or an emission_factor record carries its citation."""
     if record.kind == "emission_factor":
         if not record.get("source") and not record.get("measurement"):
-            yield record.issue("value", f"the {record.get('parameter')} value {record.get('value')} {record.get('unit')} "
-                                        "does not say where it comes from",
-                               hint="add source: (test report, calculation or reference) and, if measured, "
-                                    "measurement: {test_standard, lab, report}")
+            yield record.issue(
+                "value",
+                f"the {record.get('parameter')} value {record.get('value')} {record.get('unit')} does not say where it comes from",
+                hint="add source: (test report, calculation or reference) and, if measured, measurement: {test_standard, lab, report}",
+            )
         return
     for path, spec in line_parameters(record.get("line")):
         if _unsourced(spec):
             shown = spec.get("value") if "value" in spec else f"({len(spec.get('samples') or [])} samples)"
-            yield record.issue(path, f"{format_path(path)} = {shown} {spec.get('unit')} does not say where it comes from", key=True,
-                               hint="add source: (and for a measured value test_standard and lab), or use "
-                                    "library: <key> for a guideline default, or record: <emission_factor id>")
+            yield record.issue(
+                path,
+                f"{format_path(path)} = {shown} {spec.get('unit')} does not say where it comes from",
+                key=True,
+                hint="add source: (and for a measured value test_standard and lab), or use "
+                "library: <key> for a guideline default, or record: <emission_factor id>",
+            )
 
 
-@check("emissions.default-where-measured", title="监测计划规定实测的参数须使用实测值 Parameters the monitoring plan says are measured are not defaults",
-       clauses=["A.6.1 b"], severity="error")
+@check(
+    "emissions.default-where-measured",
+    title="监测计划规定实测的参数须使用实测值 Parameters the monitoring plan says are measured are not defaults",
+    clauses=["A.6.1 b"],
+    severity="error",
+)
 def default_where_measured(ctx):
     """A.6.1 b): measured activity data and factors are preferred, and the monitoring plan is
     followed. Where the plan says a source's parameter is measured (or calculated, or from the
@@ -76,12 +91,15 @@ def default_where_measured(ctx):
                                     path = path[:-1]
                                 if rec.get(path) is None:
                                     path = ("line",)
-                                yield rec.issue(path, key=True, message=
-                                                f"the monitoring plan {plan.id} says {item['parameter']} of {s['source']} is "
-                                                f"{item['basis']}, but {y} uses the default {p.get('value')} {p.get('unit')} "
-                                                f"({(p.get('source') or {}).get('library', 'library')})",
-                                                hint=f"give the {item['basis']} value with its source, or change the monitoring "
-                                                     "plan (with the reason) if the parameter is no longer measured")
+                                yield rec.issue(
+                                    path,
+                                    key=True,
+                                    message=f"the monitoring plan {plan.id} says {item['parameter']} of {s['source']} is "
+                                    f"{item['basis']}, but {y} uses the default {p.get('value')} {p.get('unit')} "
+                                    f"({(p.get('source') or {}).get('library', 'library')})",
+                                    hint=f"give the {item['basis']} value with its source, or change the monitoring "
+                                    "plan (with the reason) if the parameter is no longer measured",
+                                )
 
 
 def _half_last_digit(value: float) -> float:
@@ -90,8 +108,13 @@ def _half_last_digit(value: float) -> float:
     return 0.5 * 10.0 ** min(0, exponent) if isinstance(exponent, int) else 0.0
 
 
-@check("emissions.factor-samples-mean", title="按分期检测值计算的参数等于其（加权）平均值 A value given with its samples is their (weighted) mean",
-       clauses=["6.1.2 e", "A.6.1 b"], severity="error", kinds=["emission_factor"])
+@check(
+    "emissions.factor-samples-mean",
+    title="按分期检测值计算的参数等于其（加权）平均值 A value given with its samples is their (weighted) mean",
+    clauses=["6.1.2 e", "A.6.1 b"],
+    severity="error",
+    kinds=["emission_factor"],
+)
 def factor_samples_mean(record, ctx):
     """6.1.2 e) and A.6.1 b): a measured or calculated factor given with its values per period
     (samples) must be the mean those values give: weighted by each sample's weight (e.g. the
@@ -105,9 +128,12 @@ def factor_samples_mean(record, ctx):
         return
     weighted = [s for s in samples if isinstance(s.get("weight"), (int, float))]
     if weighted and len(weighted) < len(samples):
-        yield record.issue("samples", f"{len(weighted)} of {len(samples)} samples have a weight: the weighted mean "
-                                      "cannot be computed", key=True,
-                           hint="give every sample its weight (e.g. the fuel consumed in that period), or none")
+        yield record.issue(
+            "samples",
+            f"{len(weighted)} of {len(samples)} samples have a weight: the weighted mean cannot be computed",
+            key=True,
+            hint="give every sample its weight (e.g. the fuel consumed in that period), or none",
+        )
         return
     total = sum(s["weight"] for s in weighted)
     if weighted and total > 0:
@@ -118,14 +144,19 @@ def factor_samples_mean(record, ctx):
         mean, how = sum(s["value"] for s in samples) / len(samples), f"mean of {len(samples)} samples"
     tolerance = _half_last_digit(value) + 1e-9 * abs(mean)
     if abs(value - mean) > tolerance:
-        yield record.issue("value", f"{record.get('parameter')} value {value} {record.get('unit') or ''} is not the {how} "
-                                    f"({mean:.6g}); difference {value - mean:+.4g}",
-                           hint="recompute the value from the samples (Σ value×weight / Σ weight), or correct the "
-                                "sample that is wrong")
+        yield record.issue(
+            "value",
+            f"{record.get('parameter')} value {value} {record.get('unit') or ''} is not the {how} ({mean:.6g}); difference {value - mean:+.4g}",
+            hint="recompute the value from the samples (Σ value×weight / Σ weight), or correct the sample that is wrong",
+        )
 
 
-@check("emissions.ch4-origin-unknown", title="AR6 下甲烷注明化石或非化石来源 Under AR6, methane states its fossil or non-fossil origin",
-       clauses=["F.2", "6.1.2 e"], severity="warning")
+@check(
+    "emissions.ch4-origin-unknown",
+    title="AR6 下甲烷注明化石或非化石来源 Under AR6, methane states its fossil or non-fossil origin",
+    clauses=["F.2", "6.1.2 e"],
+    severity="warning",
+)
 def ch4_origin_unknown(ctx):
     """F.2 and F.3 take the GWP from the IPCC; AR6 (WG1 Table 7.15) gives methane of fossil origin
     29.8 and of non-fossil origin 27.0 (second-hand, not checked against the original) besides the
@@ -142,8 +173,11 @@ def ch4_origin_unknown(ctx):
             if rec is None:
                 continue
             path = ("line", "gas") if (rec.get("line") or {}).get("gas") else ("line",)
-            yield rec.issue(path, key=True, message=
-                            f"{y}: the methane of {entry.get('source')} is of unknown origin, so {res.get('gwp_set')} "
-                            f"takes the plain CH4 GWP; AR6 distinguishes fossil (29.8) from non-fossil (27.0) methane",
-                            hint="add gas_origin: fossil (coal, oil, natural gas) or gas_origin: non-fossil "
-                                 "(biomass, waste, agriculture) to the line, or give the source its fuel and category")
+            yield rec.issue(
+                path,
+                key=True,
+                message=f"{y}: the methane of {entry.get('source')} is of unknown origin, so {res.get('gwp_set')} "
+                f"takes the plain CH4 GWP; AR6 distinguishes fossil (29.8) from non-fossil (27.0) methane",
+                hint="add gas_origin: fossil (coal, oil, natural gas) or gas_origin: non-fossil "
+                "(biomass, waste, agriculture) to the line, or give the source its fuel and category",
+            )

@@ -19,6 +19,7 @@ commentaries, not the originals) either give none or give one that provinces sho
 figure here would be a guess. A deadline left unset while its kind is used is an error at the
 settings; the annual emission report's deadline is checked by trading.emission-report-late.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -48,10 +49,11 @@ def _year(value):
 
 
 def _setting_missing(ctx, name: str, kind: str, why: str):
-    return ctx.settings_issue(f"emissions.{name}",
-                              f"{kind} records are used but the setting emissions.{name} is not set: {why}",
-                              hint=f"set emissions.{name} in cms.yaml from the authority's current notice (see the "
-                                   f"setting's description in schemas/settings-emissions.schema.json)")
+    return ctx.settings_issue(
+        f"emissions.{name}",
+        f"{kind} records are used but the setting emissions.{name} is not set: {why}",
+        hint=f"set emissions.{name} in cms.yaml from the authority's current notice (see the setting's description in schemas/settings-emissions.schema.json)",
+    )
 
 
 def _covered_years(ctx) -> list[int]:
@@ -61,8 +63,12 @@ def _covered_years(ctx) -> list[int]:
 
 
 # -- data quality control plan -------------------------------------------------------------
-@check("emissions.dqcp-missing", title="每个纳入年度都有经批准的数据质量控制计划 Every covered year has an approved data quality control plan",
-       clauses=["A.9.1.1 b", "A.6.5.2.2"], severity="error")
+@check(
+    "emissions.dqcp-missing",
+    title="每个纳入年度都有经批准的数据质量控制计划 Every covered year has an approved data quality control plan",
+    clauses=["A.9.1.1 b", "A.6.5.2.2"],
+    severity="error",
+)
 def dqcp_missing(ctx):
     """A.9.1.1 b, A.6.5.2.2; 碳排放权交易管理暂行条例 Art. 11 (制定并严格执行温室气体排放数据质量控制方案):
     once the organization keeps data_quality_plan records, every year of the computed inventory
@@ -80,13 +86,20 @@ def dqcp_missing(ctx):
     missing = [y for y in _covered_years(ctx) if y >= first and y not in governed]
     if missing:
         target = max(every, key=lambda r: (max(r.get("reporting_years") or [0]), r.id))
-        yield target.issue("reporting_years", f"no approved data quality control plan governs {', '.join(map(str, missing))} "
-                                              f"({REG}: a plan made and strictly applied)",
-                           hint="approve a plan (or a new version) whose reporting_years include those years")
+        yield target.issue(
+            "reporting_years",
+            f"no approved data quality control plan governs {', '.join(map(str, missing))} ({REG}: a plan made and strictly applied)",
+            hint="approve a plan (or a new version) whose reporting_years include those years",
+        )
 
 
-@check("emissions.dqcp-data-incomplete", title="数据质量控制计划写明每项数据的负责部门和缺失处理 Each datum of the plan names who obtains it and what is done when it is missing",
-       clauses=["A.9.1.1 b", "A.6.5.2.2 b"], severity="error", kinds=["data_quality_plan"])
+@check(
+    "emissions.dqcp-data-incomplete",
+    title="数据质量控制计划写明每项数据的负责部门和缺失处理 Each datum of the plan names who obtains it and what is done when it is missing",
+    clauses=["A.9.1.1 b", "A.6.5.2.2 b"],
+    severity="error",
+    kinds=["data_quality_plan"],
+)
 def dqcp_data_incomplete(record, ctx):
     """A.9.1.1 b (数据缺失的应对措施), A.6.5.2.2 b (责任部门): item d) of the plan, as the 2022
     power-facility guideline refined it (关键参数、测量设备、负责部门和数据缺失处理; from a
@@ -98,15 +111,22 @@ def dqcp_data_incomplete(record, ctx):
         name = item.get("parameter") or f"item {i + 1}"
         for field, what in (("responsible", "a responsible department"), ("missing_data", "what is done when it is missing")):
             if not item.get(field):
-                yield record.issue(f"data_determination.{i}", f"data_determination: {name} does not say {what} ({field})",
-                                   hint=f"add {field} to this item (data quality control plan item d)")
+                yield record.issue(
+                    f"data_determination.{i}",
+                    f"data_determination: {name} does not say {what} ({field})",
+                    hint=f"add {field} to this item (data quality control plan item d)",
+                )
         if item.get("method") == "measured" and not item.get("instruments"):
-            yield record.issue(f"data_determination.{i}", f"data_determination: {name} is measured but names no instrument",
-                               hint="list the measuring instruments (model, location, precision and calibration are on their records)")
+            yield record.issue(
+                f"data_determination.{i}",
+                f"data_determination: {name} is measured but names no instrument",
+                hint="list the measuring instruments (model, location, precision and calibration are on their records)",
+            )
 
 
-@check("emissions.dqcp-review-overdue", title="数据质量控制计划按期评审 The data quality control plan is reviewed in time",
-       clauses=["A.9.1.1 b"], severity="error")
+@check(
+    "emissions.dqcp-review-overdue", title="数据质量控制计划按期评审 The data quality control plan is reviewed in time", clauses=["A.9.1.1 b"], severity="error"
+)
 def dqcp_review_overdue(ctx):
     """A.9.1.1 b (the plan is kept up to date; next_review is judged by doc.review-overdue, 7.4.2
     c): the latest approved plan's latest review or revision (dated on or before the as-of date)
@@ -121,23 +141,34 @@ def dqcp_review_overdue(ctx):
         yield _setting_missing(ctx, "dqcp_review_months", "data_quality_plan", "the review interval is not known")
         return
     latest = max(plans, key=lambda r: (max(r.get("reporting_years") or [0]), r.id))
-    known = [d for d in (dates.parse(r.get("date")) for r in (latest.get("reviews") or []) + (latest.get("revisions") or []))
-             if d is not None and d <= ctx.as_of]
+    known = [
+        d for d in (dates.parse(r.get("date")) for r in (latest.get("reviews") or []) + (latest.get("revisions") or [])) if d is not None and d <= ctx.as_of
+    ]
     last = max(known, default=None)
     if last is None:
-        yield latest.issue("revisions", "the data quality control plan has no review or revision dated on or before "
-                                        f"{ctx.as_of}", hint="record its reviews (reviews: date, by, result)")
+        yield latest.issue(
+            "revisions",
+            f"the data quality control plan has no review or revision dated on or before {ctx.as_of}",
+            hint="record its reviews (reviews: date, by, result)",
+        )
         return
     deadline = dates.months_after(last, int(months), ctx.as_of)
     if deadline is not None and deadline.late:
-        yield latest.issue("reviews" if latest.get("reviews") else "revisions",
-                           f"the data quality control plan was last reviewed or revised on {last}; with a {months}-month "
-                           f"interval (emissions.dqcp_review_months) the next review was due by {deadline.due}",
-                           hint="review the plan, record the review, and issue a new version if it changed")
+        yield latest.issue(
+            "reviews" if latest.get("reviews") else "revisions",
+            f"the data quality control plan was last reviewed or revised on {last}; with a {months}-month "
+            f"interval (emissions.dqcp_review_months) the next review was due by {deadline.due}",
+            hint="review the plan, record the review, and issue a new version if it changed",
+        )
 
 
-@check("emissions.dqcp-facility-not-covered", title="新增排放设施纳入数据质量控制计划 A new facility is brought into the data quality control plan",
-       clauses=["A.9.1.1 b"], severity="error", kinds=["data_quality_plan"])
+@check(
+    "emissions.dqcp-facility-not-covered",
+    title="新增排放设施纳入数据质量控制计划 A new facility is brought into the data quality control plan",
+    clauses=["A.9.1.1 b"],
+    severity="error",
+    kinds=["data_quality_plan"],
+)
 def dqcp_facility_not_covered(record, ctx):
     """A.9.1.1 b (新增设施的监测与统计): a facility commissioned on or before the as-of date, in a
     year the plan governs, and not in the plan's boundary.facilities means the plan must be
@@ -150,12 +181,13 @@ def dqcp_facility_not_covered(record, ctx):
     years = {y for y in record.get("reporting_years") or [] if _year(y)}
     for fac in ctx.records("facility"):
         day = dates.parse(fac.get("commissioned"))
-        if (fac.status == "withdrawn" or fac.get("in_boundary") is False or fac.id in listed or day is None
-                or day > ctx.as_of or day.year not in years):
+        if fac.status == "withdrawn" or fac.get("in_boundary") is False or fac.id in listed or day is None or day > ctx.as_of or day.year not in years:
             continue
-        yield record.issue("boundary.facilities", f"facility {fac.id} was commissioned on {day}, in a year this plan "
-                                                  "governs, and is not in its boundary",
-                           hint="revise the plan (revisions: reason facility_change) and add the facility and its data")
+        yield record.issue(
+            "boundary.facilities",
+            f"facility {fac.id} was commissioned on {day}, in a year this plan governs, and is not in its boundary",
+            hint="revise the plan (revisions: reason facility_change) and add the facility and its data",
+        )
 
 
 # -- monthly evidence filing ----------------------------------------------------------------
@@ -176,8 +208,9 @@ def month_status(entry: dict | None, due: dt.date, as_of: dt.date) -> str:
     return "missing" if as_of > due else "pending"
 
 
-@check("emissions.evidence-filing-late", title="按期完成月度信息化存证 Each month's evidence is filed in time",
-       clauses=["A.9.1.1 b", "B.8.3 c"], severity="error")
+@check(
+    "emissions.evidence-filing-late", title="按期完成月度信息化存证 Each month's evidence is filed in time", clauses=["A.9.1.1 b", "B.8.3 c"], severity="error"
+)
 def evidence_filing_late(ctx):
     """A.9.1.1 b (信息化文件), B.8.3 c: each month of a year that has evidence_filing records is
     filed (status filed, filed_on) within emissions.evidence_filing_due_days after the month ends.
@@ -207,8 +240,7 @@ def _judge_year(year: int, records: list, days: int, as_of: dt.date):
                 continue
             if m in entries:
                 first = entries[m]
-                yield rec.issue(f"months.{i}.month", f"{year}-{m:02d} is listed twice (also {first[0].id} months.{first[1]})",
-                                hint="keep one entry per month")
+                yield rec.issue(f"months.{i}.month", f"{year}-{m:02d} is listed twice (also {first[0].id} months.{first[1]})", hint="keep one entry per month")
                 continue
             entries[m] = (rec, i, e)
     for month in range(1, 13):
@@ -219,43 +251,64 @@ def _judge_year(year: int, records: list, days: int, as_of: dt.date):
         where = f"months.{i}" if i is not None else "months"
         if status == "late":
             filed = dates.parse(entry.get("filed_on"))
-            yield record.issue(f"months.{i}.filed_on", f"{label} was filed on {filed}, {(filed - due).days} day(s) after it "
-                                                       f"was due ({due}, {days} days after the month)",
-                               hint="record the reason and any notice of the authority")
+            yield record.issue(
+                f"months.{i}.filed_on",
+                f"{label} was filed on {filed}, {(filed - due).days} day(s) after it was due ({due}, {days} days after the month)",
+                hint="record the reason and any notice of the authority",
+            )
         elif status == "missing":
-            state = ("is not listed" if entry is None else "is marked filed with no filed_on date"
-                     if entry.get("status") == "filed" and not dates.parse(entry.get("filed_on")) else "is not filed")
-            yield record.issue(where, f"{label} was due by {due} ({days} days after the month) and {state} as of {as_of}",
-                               hint="file the month's data and evidence on the platform and record filed_on, items and evidence")
+            state = (
+                "is not listed"
+                if entry is None
+                else "is marked filed with no filed_on date"
+                if entry.get("status") == "filed" and not dates.parse(entry.get("filed_on"))
+                else "is not filed"
+            )
+            yield record.issue(
+                where,
+                f"{label} was due by {due} ({days} days after the month) and {state} as of {as_of}",
+                hint="file the month's data and evidence on the platform and record filed_on, items and evidence",
+            )
         elif status == "not_applicable" and not entry.get("note"):
-            yield record.issue(f"months.{i}.status", f"{label} is marked not_applicable without a note",
-                               hint="say why the month needs no filing (note)")
+            yield record.issue(f"months.{i}.status", f"{label} is marked not_applicable without a note", hint="say why the month needs no filing (note)")
         if status in ("on_time", "late"):
             items = set(entry.get("items") or [])
             lacking = [x for x in FILED_ITEMS if x not in items]
             if lacking:
-                yield record.issue(f"months.{i}.items", f"{label} was filed without {', '.join(lacking)} "
-                                                        f"(categories 1 and 3 of {NOTICE_2022})",
-                                   hint="file the accounting parameters and the production data with their stamped ledgers")
+                yield record.issue(
+                    f"months.{i}.items",
+                    f"{label} was filed without {', '.join(lacking)} (categories 1 and 3 of {NOTICE_2022})",
+                    hint="file the accounting parameters and the production data with their stamped ledgers",
+                )
             if not entry.get("evidence") and not entry.get("receipt"):
-                yield record.issue(f"months.{i}", f"{label} is marked filed with no evidence file and no platform receipt",
-                                   hint="attach the filed evidence (evidence) or record the platform receipt (receipt)")
+                yield record.issue(
+                    f"months.{i}",
+                    f"{label} is marked filed with no evidence file and no platform receipt",
+                    hint="attach the filed evidence (evidence) or record the platform receipt (receipt)",
+                )
 
 
-@check("emissions.evidence-filing-setting", title="月度信息化存证期限已设置 The monthly filing deadline is set",
-       clauses=["A.9.1.1 b"], severity="error")
+@check("emissions.evidence-filing-setting", title="月度信息化存证期限已设置 The monthly filing deadline is set", clauses=["A.9.1.1 b"], severity="error")
 def evidence_filing_setting(ctx):
     """A.9.1.1 b: evidence_filing records are judged against emissions.evidence_filing_due_days,
     which has no default (the national and provincial notices differ and were not checked against
     the original): unset while the kind is used is an error, so that no month passes unjudged."""
     if _current(ctx, "evidence_filing") and ctx.setting("emissions.evidence_filing_due_days") is None:
-        yield _setting_missing(ctx, "evidence_filing_due_days", "evidence_filing",
-                               "the months cannot be judged on time or late (40 days in the 2022 notice as a commentary "
-                               "reports it; provinces set their own, e.g. 20 natural days)")
+        yield _setting_missing(
+            ctx,
+            "evidence_filing_due_days",
+            "evidence_filing",
+            "the months cannot be judged on time or late (40 days in the 2022 notice as a commentary "
+            "reports it; provinces set their own, e.g. 20 natural days)",
+        )
 
 
-@check("emissions.evidence-filing-year-missing", title="每个纳入年度都有月度存证记录 Every covered year has its monthly filing record",
-       clauses=["A.9.1.1 b", "B.8.3 c"], severity="error")
+@check(
+    "emissions.evidence-filing-year-missing",
+    title="每个纳入年度都有月度存证记录 Every covered year has its monthly filing record",
+    clauses=["A.9.1.1 b", "B.8.3 c"],
+    severity="error",
+)
 def evidence_filing_year_missing(ctx):
     """A.9.1.1 b, B.8.3 c: once the organization keeps evidence_filing records, every year of the
     computed inventory from the first such year on has one, unless none of its months is due yet."""
@@ -267,9 +320,11 @@ def evidence_filing_year_missing(ctx):
     first = min(y for y in have if _year(y))
     for year in _covered_years(ctx):
         if year >= first and year not in have and ctx.as_of > month_due(year, 1, int(days)):
-            yield ctx.settings_issue("subsystems", f"there is no evidence_filing record for {year}, whose January filing was "
-                                                   f"due by {month_due(year, 1, int(days))}",
-                                     hint=f"add an evidence_filing record for {year} with its months")
+            yield ctx.settings_issue(
+                "subsystems",
+                f"there is no evidence_filing record for {year}, whose January filing was due by {month_due(year, 1, int(days))}",
+                hint=f"add an evidence_filing record for {year} with its months",
+            )
 
 
 # -- information disclosure -----------------------------------------------------------------
@@ -287,8 +342,7 @@ def disclosure_due(year: int, month_day: str) -> dt.date:
     return dt.date(year + 1, int(month_day[:2]), int(month_day[3:5]))
 
 
-@check("emissions.disclosure-late", title="按期公开年度排放信息 The year's emission information is disclosed in time",
-       clauses=["B.8.3 d"], severity="error")
+@check("emissions.disclosure-late", title="按期公开年度排放信息 The year's emission information is disclosed in time", clauses=["B.8.3 d"], severity="error")
 def disclosure_late(ctx):
     """B.8.3 d; 碳排放权交易管理暂行条例 Art. 11 (向社会公开其年度排放报告中的排放量、排放设施、统计核算方法等信息):
     every year whose annual report a covered entity has submitted is disclosed (an approved
@@ -309,30 +363,41 @@ def disclosure_late(ctx):
             yield _setting_missing(ctx, "disclosure_due", "information_disclosure", "the disclosures cannot be judged on time or late")
         else:
             for year, rec in sorted(reported.items()):
-                yield rec.issue("year", f"the {year} emission report is submitted but no disclosure of it is recorded ({REG}: "
-                                        "emissions, facilities and methods made public)", severity="warning",
-                                hint="record the disclosure as an information_disclosure, and set emissions.disclosure_due")
+                yield rec.issue(
+                    "year",
+                    f"the {year} emission report is submitted but no disclosure of it is recorded ({REG}: emissions, facilities and methods made public)",
+                    severity="warning",
+                    hint="record the disclosure as an information_disclosure, and set emissions.disclosure_due",
+                )
         return
     for year, rec in sorted(reported.items()):
         due = disclosure_due(year, str(md))
-        published = [(d, r) for r in disclosures.get(year, []) if (d := dates.parse(r.get("published_on"))) is not None
-                     and d <= ctx.as_of]
+        published = [(d, r) for r in disclosures.get(year, []) if (d := dates.parse(r.get("published_on"))) is not None and d <= ctx.as_of]
         if published:
             first, drec = min(published, key=lambda x: x[0])
             if first > due:
-                yield drec.issue("published_on", f"the {year} emission information was published on {first}, "
-                                                 f"{(first - due).days} day(s) after it was due ({due})",
-                                 hint="record the reason; plan the disclosure ahead of the due day (emissions.disclosure_due)")
+                yield drec.issue(
+                    "published_on",
+                    f"the {year} emission information was published on {first}, {(first - due).days} day(s) after it was due ({due})",
+                    hint="record the reason; plan the disclosure ahead of the due day (emissions.disclosure_due)",
+                )
         elif ctx.as_of > due:
             target = disclosures[year][0] if disclosures.get(year) else rec
-            yield target.issue("published_on" if disclosures.get(year) else "year",
-                               f"the {year} emission information was due to be published by {due} and "
-                               f"{'has no publication date' if disclosures.get(year) else 'no disclosure is recorded'}",
-                               hint=f"publish the emissions, facilities and methods of {year} and record it as an information_disclosure")
+            yield target.issue(
+                "published_on" if disclosures.get(year) else "year",
+                f"the {year} emission information was due to be published by {due} and "
+                f"{'has no publication date' if disclosures.get(year) else 'no disclosure is recorded'}",
+                hint=f"publish the emissions, facilities and methods of {year} and record it as an information_disclosure",
+            )
 
 
-@check("emissions.disclosure-differs", title="公开的排放量与核查确认的一致 The disclosed emissions agree with the verified ones",
-       clauses=["B.8.3 d", "A.9.1.1 a"], severity="error", kinds=["information_disclosure"])
+@check(
+    "emissions.disclosure-differs",
+    title="公开的排放量与核查确认的一致 The disclosed emissions agree with the verified ones",
+    clauses=["B.8.3 d", "A.9.1.1 a"],
+    severity="error",
+    kinds=["information_disclosure"],
+)
 def disclosure_differs(record, ctx):
     """B.8.3 d, A.9.1.1 a: the emissions disclosed for a year are those the verification confirmed
     (statement.verified_emissions of the verification it names, else the year's verification
@@ -345,12 +410,20 @@ def disclosure_differs(record, ctx):
         return
     ver = ctx.get(record.get("verification")) if isinstance(record.get("verification"), str) else None
     if ver is None:
-        ver = next((v for v in ctx.records("verification") if v.get("year") == record.get("year")
-                    and v.get("statement.verified_emissions") and v.status == "approved"), None)
+        ver = next(
+            (
+                v
+                for v in ctx.records("verification")
+                if v.get("year") == record.get("year") and v.get("statement.verified_emissions") and v.status == "approved"
+            ),
+            None,
+        )
     verified = ver.get("statement.verified_emissions") if ver is not None else None
     if not verified or not isinstance(verified.get("value"), (int, float)):
         return
     if verified.get("unit") != unit or abs(verified["value"] - value) > 0.5:
-        yield record.issue("emissions", f"disclosed {value:,} {unit} for {record.get('year')}, but {ver.id} verified "
-                                        f"{verified['value']:,} {verified.get('unit')}",
-                           hint="disclose the verified figure, or correct the disclosure and record why")
+        yield record.issue(
+            "emissions",
+            f"disclosed {value:,} {unit} for {record.get('year')}, but {ver.id} verified {verified['value']:,} {verified.get('unit')}",
+            hint="disclose the verified figure, or correct the disclosure and record why",
+        )

@@ -12,6 +12,7 @@ Pure functions over a year's inventory (checks.emissions.inventory.year_inventor
 - :func:`target_progress` — the share of the planned improvement achieved against the share
   of the time elapsed, and a status.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -69,8 +70,7 @@ def output_of(denominator: dict, inventory: dict) -> Traced | None:
     if not prod:
         return None
     facilities, sites = denominator.get("facilities") or [], denominator.get("sites") or []
-    rows = [r for r in prod["rows"]
-            if (not facilities or r.get("facility") in facilities) and (not sites or r.get("site") in sites)]
+    rows = [r for r in prod["rows"] if (not facilities or r.get("facility") in facilities) and (not sites or r.get("site") in sites)]
     if not rows:
         return None
     t = Traced(sum(r["value"] for r in rows), prod["unit"], label=f"P {prod['name']}", formula="P = Σ P_i")
@@ -100,8 +100,9 @@ def indicator_value(ind: dict, inventory: dict, label: str = "") -> Traced | Non
     return None
 
 
-def baseline_value(stated: float | None, unit: str, years: list[int], values: dict[int, float],
-                   source: dict, label: str = "baseline") -> tuple[Traced | None, str]:
+def baseline_value(
+    stated: float | None, unit: str, years: list[int], values: dict[int, float], source: dict, label: str = "baseline"
+) -> tuple[Traced | None, str]:
     """The baseline: the stated value, or the average of the indicator over the base years.
 
     Returns (Traced or None, reason when None)."""
@@ -124,8 +125,7 @@ def compare(value: float | None, baseline: float | None, benchmark: float | None
     return {"vs_baseline_pct": change_pct(baseline, value), "vs_benchmark_pct": change_pct(benchmark, value)}
 
 
-def target_value_from(baseline: float | None, target_value: float | None, reduction_pct: float | None,
-                      direction: str = "lower") -> float | None:
+def target_value_from(baseline: float | None, target_value: float | None, reduction_pct: float | None, direction: str = "lower") -> float | None:
     """The target in the indicator's unit: given, or the baseline less (or plus) a percentage."""
     if target_value is not None:
         return float(target_value)
@@ -135,9 +135,17 @@ def target_value_from(baseline: float | None, target_value: float | None, reduct
     return baseline * (1 + sign * reduction_pct / 100.0)
 
 
-def target_progress(*, baseline: float | None, target: float | None, values: dict[int, float],
-                    base_end: dt.date | None, deadline: dt.date | None, as_of: dt.date,
-                    direction: str = "lower", margin_pct: float = 0.0) -> dict:
+def target_progress(
+    *,
+    baseline: float | None,
+    target: float | None,
+    values: dict[int, float],
+    base_end: dt.date | None,
+    deadline: dt.date | None,
+    as_of: dt.date,
+    direction: str = "lower",
+    margin_pct: float = 0.0,
+) -> dict:
     """How far a target has come.
 
     achieved_pct = (B − V) / (B − T) × 100: the share of the planned change from baseline B to
@@ -146,8 +154,7 @@ def target_progress(*, baseline: float | None, target: float | None, values: dic
     year. Status: achieved (V at or beyond T), missed (deadline passed, not achieved),
     on_track (achieved ≥ expected − margin), behind, or no_data.
     """
-    out = {"baseline": baseline, "target": target, "latest_year": None, "latest": None,
-           "achieved_pct": None, "expected_pct": None, "status": "no_data"}
+    out = {"baseline": baseline, "target": target, "latest_year": None, "latest": None, "achieved_pct": None, "expected_pct": None, "status": "no_data"}
     years = sorted(y for y in values if dt.date(y, 12, 31) <= as_of)
     if baseline is None or target is None or not years:
         return out

@@ -35,6 +35,7 @@ The structure of one year (``ctx.results["emissions"]["years"]["2024"]``)::
 A Traced is ``cms_build.trace.Traced.as_dict()``: value, unit, label, formula, method, inputs
 (symbol, name, value, unit, source), steps, notes.
 """
+
 from __future__ import annotations
 
 import copy
@@ -67,9 +68,19 @@ class Entry:
     material: str | None = None
 
     def meta(self) -> dict:
-        return {"record": self.record, "source": self.source, "facility": self.facility, "site": self.site,
-                "process": self.process, "category": self.category, "method": self.method, "fuel": self.fuel,
-                "material": self.material, "year": self.year, "record_source": self.record_source}
+        return {
+            "record": self.record,
+            "source": self.source,
+            "facility": self.facility,
+            "site": self.site,
+            "process": self.process,
+            "category": self.category,
+            "method": self.method,
+            "fuel": self.fuel,
+            "material": self.material,
+            "year": self.year,
+            "record_source": self.record_source,
+        }
 
 
 @dataclass
@@ -103,8 +114,7 @@ def _entry_input(e: Entry, value: float, what: str = "") -> tuple:
     return (f"E[{e.record}]", f"{e.source_title or e.source}{(' ' + what) if what else ''}", value, e.record_source)
 
 
-def year_inventory(year: int, entries: list[Entry], products: list[ProductRow], output_value: Traced | None,
-                   gwp_set: str) -> dict:
+def year_inventory(year: int, entries: list[Entry], products: list[ProductRow], output_value: Traced | None, gwp_set: str) -> dict:
     """The inventory of one reporting year (structure in the module docstring)."""
     entries = sorted((e for e in entries if e.year == year), key=lambda e: (e.source, e.record))
     total = _sum(f"{year} 排放总量 total emissions", CO2E, [_entry_input(e, e.result.total.value) for e in entries])
@@ -128,26 +138,51 @@ def year_inventory(year: int, entries: list[Entry], products: list[ProductRow], 
 
     sources: dict = {}
     for e in entries:
-        s = sources.setdefault(e.source, {"source": e.source, "title": e.source_title, "facility": e.facility,
-                                          "site": e.site, "process": e.process, "category": e.category,
-                                          "method": e.method, "fuel": e.fuel, "material": e.material,
-                                          "records": [], "value": 0.0})
+        s = sources.setdefault(
+            e.source,
+            {
+                "source": e.source,
+                "title": e.source_title,
+                "facility": e.facility,
+                "site": e.site,
+                "process": e.process,
+                "category": e.category,
+                "method": e.method,
+                "fuel": e.fuel,
+                "material": e.material,
+                "records": [],
+                "value": 0.0,
+            },
+        )
         s["records"].append(e.record)
         s["value"] += e.result.total.value
 
     prods: dict = {}
     for row in sorted((p for p in products if p.year == year), key=lambda p: (p.product, p.source.get("path", ""))):
-        p = prods.setdefault(row.product, {"product": row.product, "name": row.name, "name_en": row.name_en,
-                                           "unit": row.unit, "rows": [], "design_capacity": []})
-        p["rows"].append({"value": row.value, "unit": row.unit, "facility": row.facility, "site": row.site,
-                          "note": row.note, "data_source": row.data_source, "source": row.source,
-                          "recorded": row.recorded})
+        p = prods.setdefault(
+            row.product, {"product": row.product, "name": row.name, "name_en": row.name_en, "unit": row.unit, "rows": [], "design_capacity": []}
+        )
+        p["rows"].append(
+            {
+                "value": row.value,
+                "unit": row.unit,
+                "facility": row.facility,
+                "site": row.site,
+                "note": row.note,
+                "data_source": row.data_source,
+                "source": row.source,
+                "recorded": row.recorded,
+            }
+        )
         if row.design_capacity:
             p["design_capacity"].append({**row.design_capacity, "facility": row.facility, "site": row.site})
     for key, p in prods.items():
-        t = _sum(f"{year} {p['name']} 产量 output", p["unit"],
-                 [(f"P[{i}]", r.get("facility") or r.get("site") or p["name"], r["value"], r["source"])
-                  for i, r in enumerate(p["rows"])], formula="P = Σ P_i")
+        t = _sum(
+            f"{year} {p['name']} 产量 output",
+            p["unit"],
+            [(f"P[{i}]", r.get("facility") or r.get("site") or p["name"], r["value"], r["source"]) for i, r in enumerate(p["rows"])],
+            formula="P = Σ P_i",
+        )
         p["value"] = t.value
         p["total"] = t.as_dict()
 
@@ -157,12 +192,10 @@ def year_inventory(year: int, entries: list[Entry], products: list[ProductRow], 
     for key, p in prods.items():
         if p["value"]:
             den = Traced(p["value"], p["unit"], label=f"P {key}", formula="P = Σ P_i")
-            den.inputs = [Input(i.get("symbol"), i.get("name"), i.get("value"), i.get("unit"), i.get("source"))
-                          for i in p["total"]["inputs"]]
+            den.inputs = [Input(i.get("symbol"), i.get("name"), i.get("value"), i.get("unit"), i.get("source")) for i in p["total"]["inputs"]]
             t = ratio(total, den, f"单位产品碳排放强度 per {p['name']}")
             if len(prods) > 1:
-                t.notes.append("the organization's total emissions over this product's output, without "
-                               "allocation between co-products (table E.1)")
+                t.notes.append("the organization's total emissions over this product's output, without allocation between co-products (table E.1)")
             intensity["per_product"][key] = t.as_dict()
 
     gaps = []
@@ -171,7 +204,8 @@ def year_inventory(year: int, entries: list[Entry], products: list[ProductRow], 
             gaps.append({"record": e.record, **g})
 
     return {
-        "year": year, "gwp_set": gwp_set,
+        "year": year,
+        "gwp_set": gwp_set,
         "total": total.as_dict(),
         "gas_mass": dict(sorted(gas_mass.items())),
         "by_gas": {g: _sum(f"{year} {g}", CO2E, parts).as_dict() for g, parts in sorted(gas_parts.items())},
@@ -216,14 +250,11 @@ def reported_vs_recomputed(reported: float, source: dict, recomputed: dict, as_r
     `as_reported` the figure as the record states it when its unit differs ("5945832 tCO2")."""
     computed = float(recomputed.get("value") or 0.0)
     label = str(recomputed.get("label") or "E_calc")
-    t = Traced(reported - computed, "tCO2e", label="报送量与重算量之差 reported minus recomputed",
-               formula="ΔE = E_rep − E_calc")
-    t.add("E_rep", "报送排放总量 reported total", reported, "tCO2e", source,
-          note=f"as reported: {as_reported}" if as_reported else "")
+    t = Traced(reported - computed, "tCO2e", label="报送量与重算量之差 reported minus recomputed", formula="ΔE = E_rep − E_calc")
+    t.add("E_rep", "报送排放总量 reported total", reported, "tCO2e", source, note=f"as reported: {as_reported}" if as_reported else "")
     t.add("E_calc", "按记录重算的排放总量 recomputed total", computed, "tCO2e", {"step": label})
     pct = change_pct(computed, reported)
-    t.notes.append(f"ΔE = {reported:.10g} − {computed:.10g} = {reported - computed:.10g} tCO2e"
-                   + (f" ({pct:+.6f} % of E_calc)" if pct is not None else ""))
+    t.notes.append(f"ΔE = {reported:.10g} − {computed:.10g} = {reported - computed:.10g} tCO2e" + (f" ({pct:+.6f} % of E_calc)" if pct is not None else ""))
     out = t.as_dict()
     out["steps"] = [copy.deepcopy(recomputed)]  # the recomputed total with its inputs, one per activity record
     return out
@@ -233,8 +264,7 @@ def year_changes(prev: dict | None, cur: dict) -> dict:
     """Changes from the previous year's inventory: total, each source, each intensity (A.9.1 b)."""
     if not prev:
         return {}
-    out = {"previous_year": prev["year"],
-           "total": _change(prev["total"]["value"], cur["total"]["value"]), "sources": {}, "intensity": {}}
+    out = {"previous_year": prev["year"], "total": _change(prev["total"]["value"], cur["total"]["value"]), "sources": {}, "intensity": {}}
     for src in sorted(set(prev["sources"]) | set(cur["sources"])):
         a = prev["sources"].get(src, {}).get("value")
         b = cur["sources"].get(src, {}).get("value")
@@ -281,8 +311,7 @@ def source_expected(source: dict, facility: dict | None, year: int) -> bool:
         return False
     commissioned = dates.parse(facility.get("commissioned")) or dates.parse(facility.get("planned_start"))
     retired = dates.parse(facility.get("retired_on"))
-    if facility.get("operating_status") in ("planned", "under_construction") and not a_from \
-            and not (commissioned and commissioned <= end):
+    if facility.get("operating_status") in ("planned", "under_construction") and not a_from and not (commissioned and commissioned <= end):
         return False
     return not ((commissioned and commissioned > end) or (retired and retired < start))
 
@@ -303,24 +332,22 @@ def ets_inventory(year: int, entries: list[Entry], in_ets: dict) -> dict:
     difference, in_ets, why}}}."""
     entries = sorted((e for e in entries if e.year == year), key=lambda e: (e.source, e.record))
     inside = [e for e in entries if in_ets.get(e.source, (False, ""))[0]]
-    total = _sum(f"{year} 全国碳市场核算边界排放量 national ETS boundary emissions", CO2E,
-                 [_entry_input(e, e.result.total.value) for e in inside])
+    total = _sum(f"{year} 全国碳市场核算边界排放量 national ETS boundary emissions", CO2E, [_entry_input(e, e.result.total.value) for e in inside])
     total.method = "F.1"
     full = sum(e.result.total.value for e in entries)
-    diff = Traced(full - total.value, CO2E, label=f"{year} 组织清单与全国碳市场边界之差 inventory − ETS",
-                  formula="ΔE = E_inventory − E_ETS")
+    diff = Traced(full - total.value, CO2E, label=f"{year} 组织清单与全国碳市场边界之差 inventory − ETS", formula="ΔE = E_inventory − E_ETS")
     diff.add("E_inventory", "组织排放清单（附录 A）full inventory (Annex A)", full, CO2E, {"step": "total"})
     diff.add("E_ETS", "全国碳市场核算边界 national ETS boundary", total.value, CO2E, {"step": "ets.total"})
     by_source: dict = {}
     for e in entries:
         flag, why = in_ets.get(e.source, (False, ""))
-        s = by_source.setdefault(e.source, {"source": e.source, "title": e.source_title, "category": e.category,
-                                            "in_ets": flag, "why": why, "inventory": 0.0, "ets": 0.0})
+        s = by_source.setdefault(
+            e.source, {"source": e.source, "title": e.source_title, "category": e.category, "in_ets": flag, "why": why, "inventory": 0.0, "ets": 0.0}
+        )
         s["inventory"] += e.result.total.value
         s["ets"] += e.result.total.value if flag else 0.0
     for s in by_source.values():
         s["difference"] = s["inventory"] - s["ets"]
         if s["difference"]:
-            diff.notes.append(f"{s['source']} ({s['category']}): {s['difference']:.10g} tCO2e outside the ETS boundary"
-                              f" ({s['why']})")
+            diff.notes.append(f"{s['source']} ({s['category']}): {s['difference']:.10g} tCO2e outside the ETS boundary ({s['why']})")
     return {"total": total.as_dict(), "difference": diff.as_dict(), "by_source": by_source}

@@ -2,6 +2,7 @@
 
 All read ctx.results["emissions"] (checks/emissions/compute.py) and the records; none recomputes.
 """
+
 from __future__ import annotations
 
 from cms_build.api import csvfile
@@ -49,12 +50,18 @@ def _tolerance(ctx, computed: float) -> tuple[float, str]:
     rel = float(ctx.setting("emissions.reported_tolerance_pct") or 0)
     ab = float(ctx.setting("emissions.reported_tolerance_abs") or 0)
     tol = max(abs(computed) * rel / 100.0, ab)
-    return tol, (f"max({rel:g} % of the recomputed value, {ab:g} tCO2e) = {_fmt(tol)} tCO2e "
-                 "(settings emissions.reported_tolerance_pct / reported_tolerance_abs)")
+    return tol, (
+        f"max({rel:g} % of the recomputed value, {ab:g} tCO2e) = {_fmt(tol)} tCO2e (settings emissions.reported_tolerance_pct / reported_tolerance_abs)"
+    )
 
 
-@check("emissions.reported-total-mismatch", title="报送排放量与按记录重算的结果一致 Reported emissions match the recomputed inventory",
-       clauses=["A.9.1.1 a", "6.1.2 f"], severity="error", kinds=["reported_inventory"])
+@check(
+    "emissions.reported-total-mismatch",
+    title="报送排放量与按记录重算的结果一致 Reported emissions match the recomputed inventory",
+    clauses=["A.9.1.1 a", "6.1.2 f"],
+    severity="error",
+    kinds=["reported_inventory"],
+)
 def reported_total(record, ctx):
     """A.9.1.1 a): the reported data fit their purpose. The reported total (and each reported
     source) must equal the total recomputed from the activity records within the tolerance."""
@@ -66,8 +73,11 @@ def reported_total(record, ctx):
     failed = [r for r in res.get("not_computed", []) if (ctx.get(r) and _year(ctx.get(r)) == year)]
     if inv is None:
         if not failed:
-            yield record.issue("year", f"{year} is reported, but no activity data of {year} could be recomputed",
-                               hint=f"add the activity_data records of {year} so that the reported total can be checked")
+            yield record.issue(
+                "year",
+                f"{year} is reported, but no activity data of {year} could be recomputed",
+                hint=f"add the activity_data records of {year} so that the reported total can be checked",
+            )
         return
     if failed:
         return  # the inputs that cannot be computed are findings of emissions.compute already
@@ -80,32 +90,40 @@ def reported_total(record, ctx):
     tol, how = _tolerance(ctx, computed)
     diff = reported - computed
     if abs(diff) > tol:
-        yield record.issue(("total", "value"),
-                           f"the reported total for {year}, {_fmt(reported)} tCO2e, differs from the {_fmt(computed)} tCO2e "
-                           f"recomputed from the records by {diff:+,.2f} tCO2e ({diff / computed * 100 if computed else 0:+.3f} %), "
-                           f"more than the tolerance {how}",
-                           hint="correct the reported figure, or find the activity record or factor that differs from what was reported")
+        yield record.issue(
+            ("total", "value"),
+            f"the reported total for {year}, {_fmt(reported)} tCO2e, differs from the {_fmt(computed)} tCO2e "
+            f"recomputed from the records by {diff:+,.2f} tCO2e ({diff / computed * 100 if computed else 0:+.3f} %), "
+            f"more than the tolerance {how}",
+            hint="correct the reported figure, or find the activity record or factor that differs from what was reported",
+        )
     by_source = inv.get("by_source", {})
     for i, row in enumerate(record.get("by_source") or []):
         sid, em = row.get("source"), row.get("emissions") or {}
         try:
             rep = units.convert(em.get("value"), em.get("unit"), "tCO2e")
         except (units.UnitError, TypeError):
-            yield record.issue(("by_source", i, "emissions", "unit"), f"{em.get('unit')!r} is not a unit of emissions",
-                               hint="give the emissions in tCO2 or tCO2e")
+            yield record.issue(
+                ("by_source", i, "emissions", "unit"), f"{em.get('unit')!r} is not a unit of emissions", hint="give the emissions in tCO2 or tCO2e"
+            )
             continue
         comp = (by_source.get(sid) or {}).get("value", 0.0)
         tol_s, how_s = _tolerance(ctx, comp)
         if abs(rep - comp) > tol_s:
-            yield record.issue(("by_source", i, "emissions", "value"),
-                               f"{sid}: reported {_fmt(rep)} tCO2e for {year}, recomputed {_fmt(comp)} tCO2e "
-                               f"(difference {rep - comp:+,.2f}), more than the tolerance {how_s}",
-                               hint="correct the reported figure or the source's activity record")
+            yield record.issue(
+                ("by_source", i, "emissions", "value"),
+                f"{sid}: reported {_fmt(rep)} tCO2e for {year}, recomputed {_fmt(comp)} tCO2e (difference {rep - comp:+,.2f}), more than the tolerance {how_s}",
+                hint="correct the reported figure or the source's activity record",
+            )
 
 
 # -- completeness ----------------------------------------------------------------------------
-@check("emissions.source-without-activity", title="边界内的排放源每个报告年度都有活动水平数据 Every source in the boundary has activity data for each reporting year",
-       clauses=["6.1.2 e", "A.6.1 a"], severity="error")
+@check(
+    "emissions.source-without-activity",
+    title="边界内的排放源每个报告年度都有活动水平数据 Every source in the boundary has activity data for each reporting year",
+    clauses=["6.1.2 e", "A.6.1 a"],
+    severity="error",
+)
 def source_without_activity(ctx):
     """6.1.2 e): activity data are determined for every emission source; A.6.1 a) includes
     planned and new facilities once they operate. Checks the completed reporting years
@@ -119,15 +137,22 @@ def source_without_activity(ctx):
             continue
         missing = [y for y in years if expected(src, ctx, y) and (src.id, y) not in have]
         if missing:
-            yield src.issue("id", f"the emission source {src.id} ({src.title}) is in the boundary but has no activity data for "
-                                  f"{', '.join(map(str, missing))}",
-                            hint="add an activity_data record for each year; if the source did not operate, set active_from/"
-                                 "active_until, or its facility's operating_status and dates; if it is outside the boundary, "
-                                 "set in_boundary: false")
+            yield src.issue(
+                "id",
+                f"the emission source {src.id} ({src.title}) is in the boundary but has no activity data for {', '.join(map(str, missing))}",
+                hint="add an activity_data record for each year; if the source did not operate, set active_from/"
+                "active_until, or its facility's operating_status and dates; if it is outside the boundary, "
+                "set in_boundary: false",
+            )
 
 
-@check("emissions.gap-without-filling-method", title="替代数据须说明数据缺失的处理方法 Substituted data document how the gap was filled",
-       clauses=["A.9.1.1 b"], severity="error", kinds=["activity_data"])
+@check(
+    "emissions.gap-without-filling-method",
+    title="替代数据须说明数据缺失的处理方法 Substituted data document how the gap was filled",
+    clauses=["A.9.1.1 b"],
+    severity="error",
+    kinds=["activity_data"],
+)
 def gap_without_filling(record, ctx):
     """A.9.1.1 b): measures for missing data are laid down. A value marked estimated or
     filled (inline or in the CSV status column) needs gap_filling with the method, and, when
@@ -144,23 +169,32 @@ def gap_without_filling(record, ctx):
         gf = spec.get("gap_filling") if isinstance(spec, dict) else None
         periods = ", ".join(f"{g['period']} ({g['status']})" for g in gaps)
         if not gf:
-            yield record.issue(path, f"{where} has substituted values ({periods}) but no gap_filling saying how they were obtained", key=True,
-                               hint="add gap_filling: {method: ..., description: ..., periods: [...]} (A.9.1.1 b), following "
-                                    "the data gap procedure of the monitoring plan")
+            yield record.issue(
+                path,
+                f"{where} has substituted values ({periods}) but no gap_filling saying how they were obtained",
+                key=True,
+                hint="add gap_filling: {method: ..., description: ..., periods: [...]} (A.9.1.1 b), following the data gap procedure of the monitoring plan",
+            )
             continue
         listed = [str(p) for p in gf.get("periods") or []]
         if listed:
             unlisted = [g for g in gaps if str(g["period"]) not in listed]
             if unlisted:
-                yield record.issue(path + ("gap_filling", "periods"), key=True, message=
-                                   f"{', '.join(str(g['period']) for g in unlisted)} are substituted values but gap_filling "
-                                   f"lists only {', '.join(listed)}",
-                                   hint="list every substituted period and explain how each was filled")
+                yield record.issue(
+                    path + ("gap_filling", "periods"),
+                    key=True,
+                    message=f"{', '.join(str(g['period']) for g in unlisted)} are substituted values but gap_filling lists only {', '.join(listed)}",
+                    hint="list every substituted period and explain how each was filled",
+                )
 
 
 # -- anomalous changes ------------------------------------------------------------------------
-@check("emissions.anomalous-change", title="排放量或强度异常波动须有原因分析 Anomalous changes of emissions or intensity are explained",
-       clauses=["A.9.1 b"], severity="warning")
+@check(
+    "emissions.anomalous-change",
+    title="排放量或强度异常波动须有原因分析 Anomalous changes of emissions or intensity are explained",
+    clauses=["A.9.1 b"],
+    severity="warning",
+)
 def anomalous_change(ctx):
     """A.9.1 b): monitoring results are analysed, including anomalous changes. A source whose
     emissions, or the organization whose intensity, changed from the previous year by more
@@ -184,11 +218,13 @@ def anomalous_change(ctx):
             rec = activity.get((sid, int(y)))
             if rec is None or rec.get("change_explanation"):
                 continue
-            yield rec.issue("source", f"{sid}: emissions changed from {_fmt(c['previous'])} tCO2e in {prev} to "
-                                      f"{_fmt(c['current'])} tCO2e in {y} ({pct:+.1f} %), more than the "
-                                      f"{threshold:g} % of settings emissions.anomaly_threshold_pct, with no explanation",
-                            hint="analyse the cause and write it in change_explanation; if it reveals a significant "
-                                 "deviation, investigate and respond (9.1.1)")
+            yield rec.issue(
+                "source",
+                f"{sid}: emissions changed from {_fmt(c['previous'])} tCO2e in {prev} to "
+                f"{_fmt(c['current'])} tCO2e in {y} ({pct:+.1f} %), more than the "
+                f"{threshold:g} % of settings emissions.anomaly_threshold_pct, with no explanation",
+                hint="analyse the cause and write it in change_explanation; if it reveals a significant deviation, investigate and respond (9.1.1)",
+            )
         for key, c in sorted((ch.get("intensity") or {}).items()):
             pct = c.get("change_pct")
             if pct is None or abs(round(pct, 9)) <= threshold:
@@ -197,9 +233,12 @@ def anomalous_change(ctx):
             if rec is None or rec.get("change_explanation"):
                 continue
             what = "per 10^4 CNY of output value" if key == "per_output_value" else f"per unit of {key}"
-            yield rec.issue("year", f"the emission intensity {what} changed from {c['previous']:.6g} in {prev} to "
-                                    f"{c['current']:.6g} in {y} ({pct:+.1f} %), more than {threshold:g} %, with no explanation",
-                            hint="analyse the cause and write it in change_explanation of this record (A.9.1 b)")
+            yield rec.issue(
+                "year",
+                f"the emission intensity {what} changed from {c['previous']:.6g} in {prev} to "
+                f"{c['current']:.6g} in {y} ({pct:+.1f} %), more than {threshold:g} %, with no explanation",
+                hint="analyse the cause and write it in change_explanation of this record (A.9.1 b)",
+            )
 
 
 # -- double counting --------------------------------------------------------------------------
@@ -211,8 +250,12 @@ def _period(record):
     return start, end
 
 
-@check("emissions.activity-overlap", title="同一排放源的活动水平数据期间不重叠 Activity data of one source do not overlap in time",
-       clauses=["6.1.2 f"], severity="error")
+@check(
+    "emissions.activity-overlap",
+    title="同一排放源的活动水平数据期间不重叠 Activity data of one source do not overlap in time",
+    clauses=["6.1.2 f"],
+    severity="error",
+)
 def activity_overlap(ctx):
     """6.1.2 f): emissions are calculated as the guideline says, each activity once. Two
     activity_data records of the same source whose periods overlap (a record without a
@@ -230,12 +273,13 @@ def activity_overlap(ctx):
                 s1, e1 = _period(earlier)
                 if None in (s1, e1, s2, e2) or s2 > e1 or s1 > e2:
                     continue
-                yield later.issue("period" if later.get("period") else "year",
-                                  f"{later.id} and {earlier.id} both give activity data of {sid} for "
-                                  f"{max(s1, s2).isoformat()} to {min(e1, e2).isoformat()}: it would be counted twice",
-                                  hint="give each record its own period, or mark the one replaced as superseded")
+                yield later.issue(
+                    "period" if later.get("period") else "year",
+                    f"{later.id} and {earlier.id} both give activity data of {sid} for "
+                    f"{max(s1, s2).isoformat()} to {min(e1, e2).isoformat()}: it would be counted twice",
+                    hint="give each record its own period, or mark the one replaced as superseded",
+                )
                 break
-
 
 
 def _csv_problems(record, ctx, fspec: dict):
@@ -246,16 +290,20 @@ def _csv_problems(record, ctx, fspec: dict):
         return  # the computation reports a file it cannot read (emissions.compute)
     rel = path.relative_to(ctx.root.resolve()).as_posix()
     # the same pass as the computation's (activity_rows.scan_csv: one reading per file and run)
-    scan = activity_rows.scan_csv(record, ctx.root, path, rel, col, pcol, fspec.get("status_column"),
-                                  limits=csvfile.table_limits(ctx.setting), reuse=True)
+    scan = activity_rows.scan_csv(record, ctx.root, path, rel, col, pcol, fspec.get("status_column"), limits=csvfile.table_limits(ctx.setting), reuse=True)
     if scan.problem is not None or col not in scan.header:
         return  # the computation reports a table it cannot read, at its row (emissions.compute)
     for n, message in scan.row_problems:
         yield rel, n, message
 
 
-@check("emissions.activity-row-invalid", title="活动水平数据每期一行、在报告年度内且不为负 Activity data: one row a period, inside the year, never negative",
-       clauses=["6.1.2 e", "A.9.1.1 b"], severity="error", kinds=["activity_data"])
+@check(
+    "emissions.activity-row-invalid",
+    title="活动水平数据每期一行、在报告年度内且不为负 Activity data: one row a period, inside the year, never negative",
+    clauses=["6.1.2 e", "A.9.1.1 b"],
+    severity="error",
+    kinds=["activity_data"],
+)
 def activity_row_invalid(record, ctx):
     """6.1.2 e) and A.9.1.1 b): activity data is determined for each period of the reporting
     year once, and a consumption is never negative. The rules are those `cms import activity`
@@ -267,17 +315,18 @@ def activity_row_invalid(record, ctx):
         return
     quantity = activity.get("quantity")
     if isinstance(quantity, dict) and isinstance(quantity.get("value"), (int, float)) and quantity["value"] < 0:
-        yield record.issue("line.activity.quantity.value", f"activity data {quantity['value']} {quantity.get('unit', '')} "
-                           "is negative: a consumption is never below zero",
-                           hint="record the quantity consumed; an export or a stock change is recorded as its own quantity")
+        yield record.issue(
+            "line.activity.quantity.value",
+            f"activity data {quantity['value']} {quantity.get('unit', '')} is negative: a consumption is never below zero",
+            hint="record the quantity consumed; an export or a stock change is recorded as its own quantity",
+        )
     seen: dict = {}
     for i, row in enumerate(activity.get("values") or []):
         if not isinstance(row, dict):
             continue
         problem = activity_rows.period_problem(str(row.get("period", "")), record.get("year"), seen)
         if problem:
-            yield record.issue(f"line.activity.values[{i}].period", f"period {row.get('period')!r}: {problem}",
-                               hint="one row per period of the reporting year")
+            yield record.issue(f"line.activity.values[{i}].period", f"period {row.get('period')!r}: {problem}", hint="one row per period of the reporting year")
             continue
         seen[str(row.get("period"))] = i + 1
         if row.get("value") is not None and row.get("status") != "missing":
@@ -286,5 +335,12 @@ def activity_row_invalid(record, ctx):
                 yield record.issue(f"line.activity.values[{i}].value", f"{row.get('value')}: {problem}")
     if isinstance(activity.get("file"), dict):
         for rel, n, message in _csv_problems(record, ctx, activity["file"]):
-            yield Issue(message, rel, n, 1, record.id, "line.activity.file",
-                        "correct the row in the file (or re-import it with cms import activity, which checks the rows)")
+            yield Issue(
+                message,
+                rel,
+                n,
+                1,
+                record.id,
+                "line.activity.file",
+                "correct the row in the file (or re-import it with cms import activity, which checks the rows)",
+            )

@@ -1,4 +1,5 @@
 """Monitoring, reporting and verification planning (A.6.5.2, A.9.1 a, A.4.2)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,8 +65,12 @@ def _expected(source, ctx, year: int) -> bool:
     return source_expected(source.data, fac.data if fac is not None else None, year)
 
 
-@check("emissions.monitoring-plan-incomplete", title="监测计划内容完整并覆盖每个报告年度 The monitoring plan has the required content and covers every reporting year",
-       clauses=["A.9.1 a", "A.6.5.2.2"], severity="error")
+@check(
+    "emissions.monitoring-plan-incomplete",
+    title="监测计划内容完整并覆盖每个报告年度 The monitoring plan has the required content and covers every reporting year",
+    clauses=["A.9.1 a", "A.6.5.2.2"],
+    severity="error",
+)
 def monitoring_plan_incomplete(ctx):
     """A.9.1 a): the monitoring plan states the organization's details (name, reporting year,
     industry code, unified social credit code, legal representative, business and mailing
@@ -78,17 +83,21 @@ def monitoring_plan_incomplete(ctx):
     for plan in plans:
         org = ctx.get(plan.get("organization")) if isinstance(plan.get("organization"), str) else org_default
         info = plan.get("organization_info") or {}
-        missing = [label for own, theirs, label in ORG_DETAILS
-                   if not info.get(own) and not (org is not None and org.get(theirs))]
+        missing = [label for own, theirs, label in ORG_DETAILS if not info.get(own) and not (org is not None and org.get(theirs))]
         if missing:
-            yield plan.issue("organization_info" if plan.get("organization_info") else "organization", key=True, message=
-                             f"the monitoring plan lacks organization details A.9.1 a) asks for: {', '.join(missing)}",
-                             hint="add them under organization_info, or to the organization record the plan names")
+            yield plan.issue(
+                "organization_info" if plan.get("organization_info") else "organization",
+                key=True,
+                message=f"the monitoring plan lacks organization details A.9.1 a) asks for: {', '.join(missing)}",
+                hint="add them under organization_info, or to the organization record the plan names",
+            )
         sub = plan.get("submission") or {}
         if sub.get("required") and not sub.get("submitted_on"):
-            yield plan.issue(("submission", "required"),
-                             "the authority requires the monitoring plan, but no submission date is recorded",
-                             hint="submit the plan and record submission.submitted_on (A.9.1 a)")
+            yield plan.issue(
+                ("submission", "required"),
+                "the authority requires the monitoring plan, but no submission date is recorded",
+                hint="submit the plan and record submission.submitted_on (A.9.1 a)",
+            )
     covered = {y for p in plans for y in (p.get("reporting_years") or []) if isinstance(y, int)}
     years = years_to_check(_known_years(ctx), ctx.as_of.year, int(ctx.setting("emissions.reporting_years_back") or 5))
     current = ctx.as_of.year
@@ -97,8 +106,7 @@ def monitoring_plan_incomplete(ctx):
         if y in covered:
             continue
         sev = "warning" if y == current else None
-        msg = (f"no monitoring plan in force covers the reporting year {y}"
-               + (" (the current year)" if y == current else ""))
+        msg = f"no monitoring plan in force covers the reporting year {y}" + (" (the current year)" if y == current else "")
         hint = f"add a monitoring_plan for {y}, or add {y} to the reporting_years of a plan that applies to it"
         if latest is not None:
             yield latest.issue("reporting_years", msg, hint=hint, severity=sev, key=True)
@@ -108,8 +116,13 @@ def monitoring_plan_incomplete(ctx):
             yield ctx.settings_issue("organization", msg, hint=hint, severity=sev)
 
 
-@check("emissions.monitoring-plan-source-not-covered", title="监测计划覆盖边界内的每个排放源及其参数 The monitoring plan covers every source in the boundary and its parameters",
-       clauses=["A.6.5.2.2 a", "A.9.1 a"], severity="error", kinds=["monitoring_plan"])
+@check(
+    "emissions.monitoring-plan-source-not-covered",
+    title="监测计划覆盖边界内的每个排放源及其参数 The monitoring plan covers every source in the boundary and its parameters",
+    clauses=["A.6.5.2.2 a", "A.9.1 a"],
+    severity="error",
+    kinds=["monitoring_plan"],
+)
 def plan_covers_sources(plan, ctx):
     """A.6.5.2.2 a): what is monitored. Every emission source in the boundary that operates in
     one of the plan's reporting years is in the plan, with an item for each parameter its
@@ -126,9 +139,12 @@ def plan_covers_sources(plan, ctx):
         if not active:
             continue
         if src.id not in listed:
-            yield plan.issue("sources", key=True, message=f"the emission source {src.id} ({src.title}) operates in {', '.join(map(str, active))} "
-                                        "but is not in the monitoring plan",
-                             hint=f"add {{source: {src.id}, method: ..., items: [...]}} to sources (A.6.5.2.2 a)")
+            yield plan.issue(
+                "sources",
+                key=True,
+                message=f"the emission source {src.id} ({src.title}) operates in {', '.join(map(str, active))} but is not in the monitoring plan",
+                hint=f"add {{source: {src.id}, method: ..., items: [...]}} to sources (A.6.5.2.2 a)",
+            )
             continue
         i, s = listed[src.id]
         have = {it.get("parameter") for it in s.get("items") or []}
@@ -137,14 +153,20 @@ def plan_covers_sources(plan, ctx):
             need += list(FUEL_ITEMS)
         missing = [p for p in need if p not in have]
         if missing:
-            yield plan.issue(("sources", i, "items"), key=True, message=
-                             f"{src.id}: the plan does not say how {', '.join(missing)} is monitored",
-                             hint="add an item for each parameter with its basis, method, frequency, responsible "
-                                  "department and record form (A.6.5.2.2 a-e)")
+            yield plan.issue(
+                ("sources", i, "items"),
+                key=True,
+                message=f"{src.id}: the plan does not say how {', '.join(missing)} is monitored",
+                hint="add an item for each parameter with its basis, method, frequency, responsible department and record form (A.6.5.2.2 a-e)",
+            )
 
 
-@check("emissions.verification-missing", title="纳入强制范围的组织完成第三方核查 An organization in a mandatory scheme has each year verified",
-       clauses=["A.4.2", "A.6.5.2.4"], severity="error")
+@check(
+    "emissions.verification-missing",
+    title="纳入强制范围的组织完成第三方核查 An organization in a mandatory scheme has each year verified",
+    clauses=["A.4.2", "A.6.5.2.4"],
+    severity="error",
+)
 def verification_missing(ctx):
     """A.4.2: an organization within a government mandatory scheme has its emissions verified
     by a third party. Each completed reporting year needs a verification record with a
@@ -164,7 +186,7 @@ def verification_missing(ctx):
     for v in ctx.records("verification"):
         if v.status not in INACTIVE and _year(v) is not None:
             by_year.setdefault(_year(v), []).append(v)
-    why = (f"the organization is in {', '.join(schemes)} (A.4.2)" if schemes else "settings emissions.verification_required: always")
+    why = f"the organization is in {', '.join(schemes)} (A.4.2)" if schemes else "settings emissions.verification_required: always"
     for y in years:
         recs = by_year.get(y, [])
         if any(r.get("statement") for r in recs):
@@ -176,22 +198,32 @@ def verification_missing(ctx):
         overdue = ctx.as_of > due
         if not overdue and recs:
             continue  # planned, not yet due
-        msg = (f"{y} has no verification statement" + (f", due by {due.isoformat()}" if overdue else
-               f" and no verification is planned yet (due by {due.isoformat()})") + f"; {why}")
-        hint = ("record the verifier's statement (statement: {date, opinion, verified_emissions}) in a verification record"
-                if recs else f"add a verification record for {y} with the plan (A.6.5.2.4) and, once issued, the statement")
+        msg = (
+            f"{y} has no verification statement"
+            + (f", due by {due.isoformat()}" if overdue else f" and no verification is planned yet (due by {due.isoformat()})")
+            + f"; {why}"
+        )
+        hint = (
+            "record the verifier's statement (statement: {date, opinion, verified_emissions}) in a verification record"
+            if recs
+            else f"add a verification record for {y} with the plan (A.6.5.2.4) and, once issued, the statement"
+        )
         sev = None if overdue else "warning"
         if recs:
             yield recs[0].issue("year", msg, hint=hint, severity=sev)
         elif org is not None:
-            yield org.issue("mandatory_schemes" if org.get("mandatory_schemes") else "id", msg, hint=hint, severity=sev,
-                            key=True)
+            yield org.issue("mandatory_schemes" if org.get("mandatory_schemes") else "id", msg, hint=hint, severity=sev, key=True)
         else:
             yield ctx.settings_issue("emissions.verification_required", msg, hint=hint, severity=sev)
 
 
-@check("emissions.measurement-without-equipment", title="实测法须注明监测设备 Measured emissions name their monitoring equipment",
-       clauses=["A.9.1 c", "9.1.1"], severity="error", kinds=["activity_data"])
+@check(
+    "emissions.measurement-without-equipment",
+    title="实测法须注明监测设备 Measured emissions name their monitoring equipment",
+    clauses=["A.9.1 c", "9.1.1"],
+    severity="error",
+    kinds=["activity_data"],
+)
 def measurement_without_equipment(record, ctx):
     """F.4 measures emissions with installed monitoring equipment (e.g. CEMS); A.9.1 c) and
     9.1.1 require that equipment to be calibrated or verified. So a line computed by the
@@ -203,13 +235,20 @@ def measurement_without_equipment(record, ctx):
     where = "cems" if line.get("cems") is not None and line.get("measured") is None else "measured"
     measured = line.get(where) or {}
     if not measured.get("instrument"):
-        yield record.issue(("line", where), key=True,
-                           message="the emissions are measured (F.4) but no monitoring equipment is named",
-                           hint=f"add instrument: [<measuring_instrument id>] under line.{where} (the CEMS or analyser used)")
+        yield record.issue(
+            ("line", where),
+            key=True,
+            message="the emissions are measured (F.4) but no monitoring equipment is named",
+            hint=f"add instrument: [<measuring_instrument id>] under line.{where} (the CEMS or analyser used)",
+        )
 
 
-@check("emissions.cems-substitution-not-planned", title="CEMS 无效小时按监测计划所定方法替代 CEMS invalid hours are substituted by the method the monitoring plan names",
-       clauses=["A.9.1.1 b", "A.6.5.2.2 c", "F.4"], severity="error")
+@check(
+    "emissions.cems-substitution-not-planned",
+    title="CEMS 无效小时按监测计划所定方法替代 CEMS invalid hours are substituted by the method the monitoring plan names",
+    clauses=["A.9.1.1 b", "A.6.5.2.2 c", "F.4"],
+    severity="error",
+)
 def cems_substitution_not_planned(ctx):
     """A.9.1.1 b): how missing data are filled is set in advance; A.6.5.2.2 c): the monitoring
     plan says how each item is monitored. A line computed from raw CEMS data (F.4) substitutes its
@@ -235,12 +274,17 @@ def cems_substitution_not_planned(ctx):
                         continue
                     used, n = cems.get("substitution"), len(cems.get("substituted") or [])
                     if planned is None and n:
-                        yield rec.issue(("line", "cems", "substitution"), key=True, message=
-                                        f"{y}: {n} CEMS intervals of {s.get('source')} were substituted ({used}), but the "
-                                        f"monitoring plan {plan.id} names no substitution method",
-                                        hint="add substitution: <method> to the plan's measured item (A.9.1.1 b)")
+                        yield rec.issue(
+                            ("line", "cems", "substitution"),
+                            key=True,
+                            message=f"{y}: {n} CEMS intervals of {s.get('source')} were substituted ({used}), but the "
+                            f"monitoring plan {plan.id} names no substitution method",
+                            hint="add substitution: <method> to the plan's measured item (A.9.1.1 b)",
+                        )
                     elif planned is not None and planned != used:
-                        yield rec.issue(("line", "cems", "substitution"), key=True, message=
-                                        f"{y}: the CEMS data of {s.get('source')} are substituted by {used}, but the "
-                                        f"monitoring plan {plan.id} names {planned}",
-                                        hint=f"use substitution: {planned}, or revise the monitoring plan with the reason")
+                        yield rec.issue(
+                            ("line", "cems", "substitution"),
+                            key=True,
+                            message=f"{y}: the CEMS data of {s.get('source')} are substituted by {used}, but the monitoring plan {plan.id} names {planned}",
+                            hint=f"use substitution: {planned}, or revise the monitoring plan with the reason",
+                        )

@@ -8,6 +8,7 @@ an unpublished record). Every part tolerates absent results and absent keys: an
 organization may adopt only some subsystems, and a computation that failed leaves None (its
 failure is a finding).
 """
+
 from __future__ import annotations
 
 from cms_build.api import Md, join, md, page, text
@@ -22,8 +23,7 @@ def emissions_page(site):
     res = site.results.get("emissions") or {}
     for year, inv in sorted((res.get("years") or {}).items()):  # each record's page links to its trace
         for rid in sorted((inv or {}).get("entries") or {}):
-            site.link_record(rid, f"{site.t['emissions']} {year}", EMISSIONS_YEAR.format(year=year),
-                             site.id_anchor("entry", rid))
+            site.link_record(rid, f"{site.t['emissions']} {year}", EMISSIONS_YEAR.format(year=year), site.id_anchor("entry", rid))
     return Emissions(site).write()
 
 
@@ -45,19 +45,37 @@ class Emissions:
             reported, verified = inv.get("reported") or {}, inv.get("verified") or {}
             changes = (inv.get("changes") or {}).get("total") or {}
             intensity = (inv.get("intensity") or {}).get("per_output_value")
-            rows.append((self.site.link.to(EMISSIONS_YEAR.format(year=year), str(year)), self.site.tv(inv.get("total")),
-                         self.site.pct(changes.get("change_pct")),
-                         join([self.site.rec(reported.get("record")), self.site.num(reported.get("value"))], " ") if reported else md("—"),
-                         join([self.site.rec(verified.get("record")), md(verified.get("opinion", ""))], " ") if verified else md("—"),
-                         self.site.tv(intensity) if intensity else md("—")))
-        head = [t["year"], t["total_emissions"], t["change_vs_previous"], t["reported"], t["verified"],
-                t["intensity_output_value"]]
+            rows.append(
+                (
+                    self.site.link.to(EMISSIONS_YEAR.format(year=year), str(year)),
+                    self.site.tv(inv.get("total")),
+                    self.site.pct(changes.get("change_pct")),
+                    join([self.site.rec(reported.get("record")), self.site.num(reported.get("value"))], " ") if reported else md("—"),
+                    join([self.site.rec(verified.get("record")), md(verified.get("opinion", ""))], " ") if verified else md("—"),
+                    self.site.tv(intensity) if intensity else md("—"),
+                )
+            )
+        head = [t["year"], t["total_emissions"], t["change_vs_previous"], t["reported"], t["verified"], t["intensity_output_value"]]
         totals = {int(y): (inv or {}).get("total", {}).get("value") for y, inv in years}
-        chart = self.site.chart("emissions-total", self.site.line_chart(t["total_emissions"], "tCO2e",
-                                                                [(t["total_emissions"], totals)]), t["total_emissions"])
-        blocks.append(self.site.section(t["inventory_by_year"], join([
-            md(t["gwp_set"] + ": " + str(res.get("gwp_set", ""))), Md("\n\n"), self.site.table(head, rows),
-            Md("\n\n"), chart, Md("\n\n"), self.site.link.to(ANNEX_E, t["annex_e_tables"])], ""), anchor_id="inventory"))
+        chart = self.site.chart("emissions-total", self.site.line_chart(t["total_emissions"], "tCO2e", [(t["total_emissions"], totals)]), t["total_emissions"])
+        blocks.append(
+            self.site.section(
+                t["inventory_by_year"],
+                join(
+                    [
+                        md(t["gwp_set"] + ": " + str(res.get("gwp_set", ""))),
+                        Md("\n\n"),
+                        self.site.table(head, rows),
+                        Md("\n\n"),
+                        chart,
+                        Md("\n\n"),
+                        self.site.link.to(ANNEX_E, t["annex_e_tables"]),
+                    ],
+                    "",
+                ),
+                anchor_id="inventory",
+            )
+        )
         blocks += self.indicators(res)
         blocks += self.targets(res)
         for label, key in ((t["not_computed"], "not_computed"), (t["excluded"], "excluded")):
@@ -68,8 +86,11 @@ class Emissions:
             self.year_page(str(year), inv or {})
         self.annex_e(self.site.results.get("annex_e"))
         latest_year, latest = years[-1]
-        headline = join([text(f"{latest_year}: "), self.site.tv((latest or {}).get("total")), text(" · "),
-                         self.site.home.to(self.site.path, t["emissions"])] + self.target_summary(res), "")
+        headline = join(
+            [text(f"{latest_year}: "), self.site.tv((latest or {}).get("total")), text(" · "), self.site.home.to(self.site.path, t["emissions"])]
+            + self.target_summary(res),
+            "",
+        )
         self.site.write(blocks)
         return headline
 
@@ -91,22 +112,27 @@ class Emissions:
                 if isinstance(tg, dict) and tg.get("indicator") == iid and str(tg.get("deadline", ""))[:4].isdigit():
                     pts.append((f"{t['target']} {tg.get('id', '')}", int(str(tg["deadline"])[:4]), tg.get("target")))
             title = t["restricted"] if ind.get("title") == "restricted" else str(ind.get("title", iid))
-            svg = self.site.line_chart(title, unit, [(title, {int(y): v for y, v in values.items() if str(y).isdigit()})],
-                                    hlines=hl, points=pts)
+            svg = self.site.line_chart(title, unit, [(title, {int(y): v for y, v in values.items() if str(y).isdigit()})], hlines=hl, points=pts)
             rows = []
             comparison = ind.get("comparison") or {}
             for y, v in sorted((ind.get("values") or {}).items()):
                 c = comparison.get(y) or {}
                 rows.append((md(y), self.site.tv(v), self.site.pct(c.get("vs_baseline_pct")), self.site.pct(c.get("vs_benchmark_pct"))))
-            body = [join([self.site.rec(iid), text(f" · {t['unit']}: {unit}"),
-                          text(f" · {t['baseline']}: ") if base else Md(""),
-                          join([self.site.num(base.get("value"), base.get("unit", "")), self.site.rec(base.get("record"))], " ")
-                          if base else Md(""),
-                          text(f" · {t['benchmark']}: ") if bench else Md(""),
-                          join([self.site.num(bench.get("value"), bench.get("unit", "")), md(bench.get("source", ""))], " ")
-                          if bench else Md("")], ""),
-                    self.site.table([t["year"], t["value"], t["vs_baseline"], t["vs_benchmark"]], rows),
-                    self.site.chart(f"indicator-{iid}", svg, title)]
+            body = [
+                join(
+                    [
+                        self.site.rec(iid),
+                        text(f" · {t['unit']}: {unit}"),
+                        text(f" · {t['baseline']}: ") if base else Md(""),
+                        join([self.site.num(base.get("value"), base.get("unit", "")), self.site.rec(base.get("record"))], " ") if base else Md(""),
+                        text(f" · {t['benchmark']}: ") if bench else Md(""),
+                        join([self.site.num(bench.get("value"), bench.get("unit", "")), md(bench.get("source", ""))], " ") if bench else Md(""),
+                    ],
+                    "",
+                ),
+                self.site.table([t["year"], t["value"], t["vs_baseline"], t["vs_benchmark"]], rows),
+                self.site.chart(f"indicator-{iid}", svg, title),
+            ]
             problems = [md(p) for p in ind.get("problems") or []]
             if problems:
                 body.append(join(problems, Md("<br>")))
@@ -121,26 +147,46 @@ class Emissions:
         for tid, tg in sorted((res.get("targets") or {}).items()):
             if not isinstance(tg, dict):
                 continue
-            rows.append((self.site.rec(tid), self.site.s(tg.get("title", "")), self.site.rec(tg.get("indicator")),
-                         self.site.num(tg.get("baseline"), tg.get("unit", "")), self.site.num(tg.get("target"), tg.get("unit", "")),
-                         md(tg.get("deadline", "")), join([md(tg.get("latest_year", "")), self.site.num(tg.get("latest"))], ": "),
-                         md(f"{tg['achieved_pct']:.1f} %") if isinstance(tg.get("achieved_pct"), (int, float)) else md("—"),
-                         self.site.status_badge({"kind": "target", **tg})))
+            rows.append(
+                (
+                    self.site.rec(tid),
+                    self.site.s(tg.get("title", "")),
+                    self.site.rec(tg.get("indicator")),
+                    self.site.num(tg.get("baseline"), tg.get("unit", "")),
+                    self.site.num(tg.get("target"), tg.get("unit", "")),
+                    md(tg.get("deadline", "")),
+                    join([md(tg.get("latest_year", "")), self.site.num(tg.get("latest"))], ": "),
+                    md(f"{tg['achieved_pct']:.1f} %") if isinstance(tg.get("achieved_pct"), (int, float)) else md("—"),
+                    self.site.status_badge({"kind": "target", **tg}),
+                )
+            )
         if not rows:
             return []
-        return [self.site.section(t["targets"], join([self.site.table(
-            [t["id"], t["title"], t["indicator"], t["baseline"], t["target"], t["deadline"], t["latest"],
-             t["achieved"], t["status"]], rows), self.site.status_legend("target")], Md("\n\n")), anchor_id="targets")]
+        return [
+            self.site.section(
+                t["targets"],
+                join(
+                    [
+                        self.site.table(
+                            [t["id"], t["title"], t["indicator"], t["baseline"], t["target"], t["deadline"], t["latest"], t["achieved"], t["status"]], rows
+                        ),
+                        self.site.status_legend("target"),
+                    ],
+                    Md("\n\n"),
+                ),
+                anchor_id="targets",
+            )
+        ]
 
     def target_summary(self, res) -> list:
         t = self.t
-        statuses = [(str(tg.get("status")), str(tg.get("tone"))) for tg in (res.get("targets") or {}).values()
-                    if isinstance(tg, dict)]
+        statuses = [(str(tg.get("status")), str(tg.get("tone"))) for tg in (res.get("targets") or {}).values() if isinstance(tg, dict)]
         if not statuses:
             return []
         counts = {s: statuses.count(s) for s in dict.fromkeys(statuses)}
-        return [text(f" · {t['targets']}: ")] + [join([self.site.status_badge({"kind": "target", "status": s, "tone": tone}),
-                                                        md(n)], " ") for (s, tone), n in counts.items()]
+        return [text(f" · {t['targets']}: ")] + [
+            join([self.site.status_badge({"kind": "target", "status": s, "tone": tone}), md(n)], " ") for (s, tone), n in counts.items()
+        ]
 
     def year_page(self, year: str, inv: dict) -> None:
         t = self.t
@@ -159,25 +205,45 @@ class Emissions:
         for sid, src in sorted(sources.items(), key=lambda kv: -(kv[1] or {}).get("value", 0) if isinstance((kv[1] or {}).get("value"), (int, float)) else 0):
             src = src or {}
             recs = [r for r in src.get("records") or [] if isinstance(r, str)]
-            drill = join([L.to(rel, r, self.site.id_anchor("entry", r)) if self.site.visible(r) and r in entries else self.site.rec(r, L)
-                          for r in recs], ", ")
-            rows.append((self.site.rec(sid, L), self.site.s(src.get("title", "")), self.site.rec(src.get("facility"), L), self.site.s(src.get("site") or ""),
-                         md(t["category_names"].get(src.get("category"), src.get("category") or "")),
-                         md(t["method_names"].get(src.get("method"), src.get("method") or "")),
-                         self.site.num(src.get("value"), "tCO2e"), drill))
-        blocks.append(self.site.section(t["by_source"], self.site.table(
-            [t["source"], t["title"], t["facility"], t["site"], t["category"], t["method"], t["value"], t["trace"]],
-            rows, ["left"] * 6 + ["right", "left"]), anchor_id="by-source"))
+            drill = join([L.to(rel, r, self.site.id_anchor("entry", r)) if self.site.visible(r) and r in entries else self.site.rec(r, L) for r in recs], ", ")
+            rows.append(
+                (
+                    self.site.rec(sid, L),
+                    self.site.s(src.get("title", "")),
+                    self.site.rec(src.get("facility"), L),
+                    self.site.s(src.get("site") or ""),
+                    md(t["category_names"].get(src.get("category"), src.get("category") or "")),
+                    md(t["method_names"].get(src.get("method"), src.get("method") or "")),
+                    self.site.num(src.get("value"), "tCO2e"),
+                    drill,
+                )
+            )
+        blocks.append(
+            self.site.section(
+                t["by_source"],
+                self.site.table(
+                    [t["source"], t["title"], t["facility"], t["site"], t["category"], t["method"], t["value"], t["trace"]],
+                    rows,
+                    ["left"] * 6 + ["right", "left"],
+                ),
+                anchor_id="by-source",
+            )
+        )
         blocks += self.ets_boundary(inv, traces, L)
-        for key, label in (("by_facility", t["facility"]), ("by_site", t["site"]), ("by_category", t["category"]),
-                           ("by_method", t["method"]), ("by_gas", t["gas"]), ("by_process", t["process"])):
+        for key, label in (
+            ("by_facility", t["facility"]),
+            ("by_site", t["site"]),
+            ("by_category", t["category"]),
+            ("by_method", t["method"]),
+            ("by_gas", t["gas"]),
+            ("by_process", t["process"]),
+        ):
             part = inv.get(key) or {}
             if not part:
                 continue
             names = t["category_names"] if key == "by_category" else t["method_names"] if key == "by_method" else {}
             prow = [((self.site.rec(k, L) if key == "by_facility" else md(names.get(k, k))), self.site.tv(v)) for k, v in sorted(part.items())]
-            blocks.append(self.site.section(f"{t['breakdown']}: {label}", self.site.table([label, t["value"]], prow,
-                                                                                       ["left", "right"]), level=3))
+            blocks.append(self.site.section(f"{t['breakdown']}: {label}", self.site.table([label, t["value"]], prow, ["left", "right"]), level=3))
         intensity = inv.get("intensity") or {}
         intensity_traces = []
         if isinstance(intensity.get("per_output_value"), dict):
@@ -188,10 +254,17 @@ class Emissions:
             blocks.append(self.site.section(t["intensity"], Md(body), anchor_id="intensity"))
         gaps = [g for g in inv.get("gaps") or [] if isinstance(g, dict)]
         if gaps:
-            grow = [(self.site.rec(g.get("record"), L), md(g.get("period", "")), md(g.get("status", "")),
-                     self.site.num(g.get("value")), traces.source(g.get("source"))) for g in gaps]
-            blocks.append(self.site.section(t["gaps"], self.site.table([t["record"], t["period"], t["status"], t["value"],
-                                                                     t["trace_source"]], grow)))
+            grow = [
+                (
+                    self.site.rec(g.get("record"), L),
+                    md(g.get("period", "")),
+                    md(g.get("status", "")),
+                    self.site.num(g.get("value")),
+                    traces.source(g.get("source")),
+                )
+                for g in gaps
+            ]
+            blocks.append(self.site.section(t["gaps"], self.site.table([t["record"], t["period"], t["status"], t["value"], t["trace_source"]], grow)))
         lines = []
         for rid, entry in sorted(entries.items()):
             if not isinstance(entry, dict):
@@ -200,18 +273,27 @@ class Emissions:
             ident = self.site.id_anchor("entry", rid)
             title = f"{rid} {sources.get(entry.get('source'), {}).get('title', '')}" if visible else t["restricted"]
             lines += [f"### {md(title)} {{#{ident}}}", ""]
-            meta = [self.site.rec(rid, L), self.site.rec(entry.get("source"), L), self.site.rec(entry.get("facility"), L),
-                    md(t["category_names"].get(entry.get("category"), entry.get("category") or "")),
-                    md(t["method_names"].get(entry.get("method"), entry.get("method") or "")),
-                    md(entry.get("clause", "")), md(entry.get("data_source", ""))]
+            meta = [
+                self.site.rec(rid, L),
+                self.site.rec(entry.get("source"), L),
+                self.site.rec(entry.get("facility"), L),
+                md(t["category_names"].get(entry.get("category"), entry.get("category") or "")),
+                md(t["method_names"].get(entry.get("method"), entry.get("method") or "")),
+                md(entry.get("clause", "")),
+                md(entry.get("data_source", "")),
+            ]
             lines += [str(join([x for x in meta if str(x)], " · ")), ""]
             if isinstance(entry.get("total"), dict):
                 lines += traces.render(entry["total"], 4, "", ("entry", rid))
         if lines:
             blocks.append(self.site.section(t["calculation_traces"], Md("\n".join(lines)), anchor_id="traces"))
-        self.site.render(rel, L=L, title=f"{t['emissions']} {year}",
-                          intro=join([L.to(self.site.path, t["emissions"]), L.to(ANNEX_E, t["annex_e_tables"])], " · "),
-                          blocks=blocks)
+        self.site.render(
+            rel,
+            L=L,
+            title=f"{t['emissions']} {year}",
+            intro=join([L.to(self.site.path, t["emissions"]), L.to(ANNEX_E, t["annex_e_tables"])], " · "),
+            blocks=blocks,
+        )
 
     def ets_boundary(self, inv: dict, traces, L) -> list[dict]:
         """The national ETS figure beside the full inventory (checks/emissions/compute.py _ets,
@@ -224,14 +306,23 @@ class Emissions:
         for sid, s in sorted((ets.get("by_source") or {}).items()):
             if not isinstance(s, dict):
                 continue
-            rows.append((self.site.rec(sid, L), md(t["category_names"].get(s.get("category"), s.get("category") or "")),
-                         join([self.site.num(bool(s.get("in_ets"))), self.site.s(s.get("why") or "")], " · "),
-                         self.site.num(s.get("inventory"), "tCO2e"), self.site.num(s.get("ets"), "tCO2e"),
-                         self.site.num(s.get("difference"), "tCO2e")))
+            rows.append(
+                (
+                    self.site.rec(sid, L),
+                    md(t["category_names"].get(s.get("category"), s.get("category") or "")),
+                    join([self.site.num(bool(s.get("in_ets"))), self.site.s(s.get("why") or "")], " · "),
+                    self.site.num(s.get("inventory"), "tCO2e"),
+                    self.site.num(s.get("ets"), "tCO2e"),
+                    self.site.num(s.get("difference"), "tCO2e"),
+                )
+            )
         diff = ets.get("difference") if isinstance(ets.get("difference"), dict) else {}
         rows.append((md("Σ"), md(""), md(""), self.site.tv(inv.get("total")), self.site.tv(ets.get("total")), self.site.tv(diff or None)))
-        body = [self.site.table([t["source"], t["category"], t["ets_in"], t["ets_inventory"], t["ets_figure"],
-                                  t["ets_difference"]], rows, ["left"] * 3 + ["right"] * 3)]
+        body = [
+            self.site.table(
+                [t["source"], t["category"], t["ets_in"], t["ets_inventory"], t["ets_figure"], t["ets_difference"]], rows, ["left"] * 3 + ["right"] * 3
+            )
+        ]
         lines = []
         for key, tr in (("total", ets.get("total")), ("difference", diff)):
             if isinstance(tr, dict) and tr:
@@ -255,18 +346,25 @@ class Emissions:
             for row in table_data.get("rows") or []:
                 if isinstance(row, dict):
                     rows.append([self.cell(row.get(c.get("key"))) for c in columns])
-            notes = [md(n.get(self.site.lang) or n.get("zh", "")) if isinstance(n, dict) else md(n)
-                     for n in table_data.get("notes") or []]
+            notes = [md(n.get(self.site.lang) or n.get("zh", "")) if isinstance(n, dict) else md(n) for n in table_data.get("notes") or []]
             title = table_data.get("title") or {}
             body = [self.site.table(headers, rows)]
             if notes:
                 body.append(join(notes, Md("<br>")))
-            blocks.append(self.site.section(title.get(self.site.lang) or title.get("zh") or tid if isinstance(title, dict) else str(title),
-                                       join(body, Md("\n\n")), anchor_id=self.site.anchor("table", tid)))
-        self.site.render(ANNEX_E, L=L, title=t["annex_e_tables"],
-                          intro=join([L.to(self.site.path, t["emissions"]), md(t["annex_e_intro"])], " · "),
-                          blocks=blocks or [self.site.section("", md(t["withheld_result" if "annex_e" in self.site.withheld
-                                                                    else "no_results"]))])
+            blocks.append(
+                self.site.section(
+                    title.get(self.site.lang) or title.get("zh") or tid if isinstance(title, dict) else str(title),
+                    join(body, Md("\n\n")),
+                    anchor_id=self.site.anchor("table", tid),
+                )
+            )
+        self.site.render(
+            ANNEX_E,
+            L=L,
+            title=t["annex_e_tables"],
+            intro=join([L.to(self.site.path, t["emissions"]), md(t["annex_e_intro"])], " · "),
+            blocks=blocks or [self.site.section("", md(t["withheld_result" if "annex_e" in self.site.withheld else "no_results"]))],
+        )
 
     def cell(self, value) -> Md:
         if isinstance(value, dict):

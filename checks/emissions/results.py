@@ -8,6 +8,7 @@ None when it is left out; make one non-null only where the computation guarantee
 The models were drafted from the results of the example and of every run in tests/checks/. A
 class's docstring is where it sits in the result (`*` a key of a map, `[]` an item of a list).
 """
+
 from __future__ import annotations
 
 from cms_build.api import Number, ResultModel, Source, StatusReason, TracedValue
@@ -15,6 +16,7 @@ from cms_build.api import Number, ResultModel, Source, StatusReason, TracedValue
 
 class EmissionsSettings(ResultModel):
     """emissions.settings"""
+
     grid: str | None
     heat: str | None
     ch4_combustion_origin: str | None
@@ -22,6 +24,7 @@ class EmissionsSettings(ResultModel):
 
 class EmissionsSourceTotal(ResultModel):
     """emissions.years.*.sources.*"""
+
     source: str | None
     title: str | None
     facility: str | None
@@ -37,6 +40,7 @@ class EmissionsSourceTotal(ResultModel):
 
 class EmissionsParameter(ResultModel):
     """emissions.years.*.entries.*.parameters[]"""
+
     name: str | None
     symbol: str | None
     value: Number | None
@@ -52,6 +56,7 @@ class EmissionsParameter(ResultModel):
 
 class EmissionsEntryGap(ResultModel):
     """emissions.years.*.entries.*.gaps[]"""
+
     activity: str | None
     period: str | None
     status: str | None
@@ -61,6 +66,7 @@ class EmissionsEntryGap(ResultModel):
 
 class EmissionsGasOrigin(ResultModel):
     """emissions.years.*.entries.*.gas_origin"""
+
     gas: str | None
     origin: str | None
     why: str | None
@@ -69,6 +75,7 @@ class EmissionsGasOrigin(ResultModel):
 
 class EmissionsSubstituted(ResultModel):
     """emissions.years.*.entries.*.cems.substituted[]"""
+
     time: str | None
     reason: str | None
     value_t: Number | None
@@ -76,6 +83,7 @@ class EmissionsSubstituted(ResultModel):
 
 class EmissionsCems(ResultModel):
     """emissions.years.*.entries.*.cems"""
+
     file: str | None
     intervals: Number | None
     valid: Number | None
@@ -87,6 +95,7 @@ class EmissionsCems(ResultModel):
 
 class EmissionsEntry(ResultModel):
     """emissions.years.*.entries.*"""
+
     record: str | None
     source: str | None
     facility: str | None
@@ -115,12 +124,14 @@ class EmissionsEntry(ResultModel):
 
 class EmissionsRecorded(ResultModel):
     """emissions.years.*.products.*.rows[].recorded"""
+
     value: Number | None
     unit: str | None
 
 
 class EmissionsProductRow(ResultModel):
     """emissions.years.*.products.*.rows[]"""
+
     value: Number | None
     unit: str | None
     facility: str | None
@@ -133,6 +144,7 @@ class EmissionsProductRow(ResultModel):
 
 class EmissionsDesignCapacity(ResultModel):
     """emissions.years.*.products.*.design_capacity[]"""
+
     value: Number | None
     unit: str | None
     facility: str | None
@@ -141,6 +153,7 @@ class EmissionsDesignCapacity(ResultModel):
 
 class EmissionsProduct(ResultModel):
     """emissions.years.*.products.*"""
+
     product: str | None
     name: str | None
     name_en: str | None
@@ -153,12 +166,14 @@ class EmissionsProduct(ResultModel):
 
 class EmissionsIntensity(ResultModel):
     """emissions.years.*.intensity"""
+
     per_output_value: TracedValue | None
     per_product: dict[str, TracedValue]
 
 
 class EmissionsGap(ResultModel):
     """emissions.years.*.gaps[]"""
+
     record: str | None
     activity: str | None
     period: str | None
@@ -169,6 +184,7 @@ class EmissionsGap(ResultModel):
 
 class EmissionsChange(ResultModel):
     """emissions.years.*.changes.total"""
+
     previous: Number | None
     current: Number | None
     change_pct: Number | None
@@ -176,6 +192,7 @@ class EmissionsChange(ResultModel):
 
 class EmissionsChanges(ResultModel):
     """emissions.years.*.changes"""
+
     previous_year: Number | None = None
     total: EmissionsChange | None = None
     sources: dict[str, EmissionsChange] | None = None
@@ -184,6 +201,7 @@ class EmissionsChanges(ResultModel):
 
 class EmissionsReported(ResultModel):
     """emissions.years.*.reported"""
+
     record: str | None
     value: Number | None
     unit: str | None
@@ -195,6 +213,7 @@ class EmissionsReported(ResultModel):
 
 class EmissionsVerified(ResultModel):
     """emissions.years.*.verified"""
+
     record: str | None
     value: Number | None
     unit: str | None
@@ -204,6 +223,7 @@ class EmissionsVerified(ResultModel):
 
 class EtsSourceComparison(ResultModel):
     """emissions.years.*.ets.by_source.*"""
+
     source: str | None
     title: str | None
     category: str | None
@@ -216,6 +236,7 @@ class EtsSourceComparison(ResultModel):
 
 class EmissionsEts(ResultModel):
     """emissions.years.*.ets"""
+
     total: TracedValue
     difference: TracedValue
     by_source: dict[str, EtsSourceComparison]
@@ -223,6 +244,7 @@ class EmissionsEts(ResultModel):
 
 class EmissionsYear(ResultModel):
     """emissions.years.*"""
+
     year: Number | None
     gwp_set: str | None
     total: TracedValue
@@ -248,6 +270,7 @@ class EmissionsYear(ResultModel):
 
 class IndicatorBaseline(ResultModel):
     """emissions.indicators.*.baseline"""
+
     record: str | None
     years: list[Number | None]
     value: Number | None
@@ -257,6 +280,7 @@ class IndicatorBaseline(ResultModel):
 
 class IndicatorBenchmark(ResultModel):
     """emissions.indicators.*.benchmark"""
+
     record: str | None
     value: Number | None
     unit: str | None
@@ -266,12 +290,14 @@ class IndicatorBenchmark(ResultModel):
 
 class IndicatorComparison(ResultModel):
     """emissions.indicators.*.comparison.*"""
+
     vs_baseline_pct: Number | None
     vs_benchmark_pct: Number | None
 
 
 class IndicatorResult(ResultModel):
     """emissions.indicators.*"""
+
     id: str | None
     title: str | None
     level: str | None
@@ -288,6 +314,7 @@ class IndicatorResult(ResultModel):
 
 class TargetProgress(ResultModel):
     """emissions.targets.*"""
+
     id: str | None
     title: str | None
     indicator: str | None
@@ -310,6 +337,7 @@ class TargetProgress(ResultModel):
 
 class EmissionsResult(ResultModel):
     """emissions"""
+
     gwp_set: str | None
     settings: EmissionsSettings
     years: dict[str, EmissionsYear]
@@ -321,12 +349,14 @@ class EmissionsResult(ResultModel):
 
 class Bilingual(ResultModel):
     """annex_e.tables.*.title"""
+
     zh: str | None
     en: str | None
 
 
 class AnnexEColumn(ResultModel):
     """annex_e.tables.*.columns[]"""
+
     key: str | None
     zh: str | None
     en: str | None
@@ -334,6 +364,7 @@ class AnnexEColumn(ResultModel):
 
 class AnnexETable(ResultModel):
     """annex_e.tables.*"""
+
     id: str | None
     title: Bilingual
     columns: list[AnnexEColumn]
@@ -343,12 +374,14 @@ class AnnexETable(ResultModel):
 
 class AnnexEResult(ResultModel):
     """annex_e"""
+
     years: list[Number | None]
     tables: dict[str, AnnexETable]
 
 
 class ValueChainPurchase(ResultModel):
     """value_chain.purchases.*"""
+
     record: str
     item: str | None
     supplier: str | None
@@ -361,11 +394,13 @@ class ValueChainPurchase(ResultModel):
 
 class ValueChainYear(ResultModel):
     """value_chain.years.*"""
+
     total: TracedValue
     by_scope3_category: dict[str, Number]
 
 
 class ValueChainResult(ResultModel):
     """value_chain: purchases' cradle-to-gate emissions, apart from the inventory (A.8.2.3)"""
+
     purchases: dict[str, ValueChainPurchase]
     years: dict[str, ValueChainYear]

@@ -1,5 +1,6 @@
 """Workbook sheets of the emissions domain (`cms export --format xlsx`, cms_build/workflow/xlsx.py):
 the Annex E tables (a sheet each), the indicators by year (6.3) and the targets (6.2)."""
+
 from cms_build.api import sheet
 
 
@@ -19,29 +20,75 @@ def annex_e_tables(book):
 @sheet("indicators", title="指标 Indicators", computations=["emissions"], order=20)
 def indicators(book):
     """One row per indicator and year: the computed value, against its baseline and benchmark (6.3)."""
-    rows = [[book.t("编号", "Id"), book.t("名称", "Title"), book.t("层级", "Level"), book.t("类别", "Measure"),
-             book.t("对象", "Subject"), book.t("年份", "Year"), book.t("数值", "Value"), book.t("单位", "Unit"),
-             book.t("较基准 %", "vs baseline %"), book.t("较标杆 %", "vs benchmark %")]]
+    rows = [
+        [
+            book.t("编号", "Id"),
+            book.t("名称", "Title"),
+            book.t("层级", "Level"),
+            book.t("类别", "Measure"),
+            book.t("对象", "Subject"),
+            book.t("年份", "Year"),
+            book.t("数值", "Value"),
+            book.t("单位", "Unit"),
+            book.t("较基准 %", "vs baseline %"),
+            book.t("较标杆 %", "vs benchmark %"),
+        ]
+    ]
     for iid, ind in sorted((book.results["emissions"].get("indicators") or {}).items()):
         comparison = ind.get("comparison") or {}
         for year, value in sorted((ind.get("values") or {}).items()):
             cmp = comparison.get(year) or {}
-            rows.append([iid, ind.get("title"), book.enum("indicator", "level", ind.get("level")),
-                         book.enum("indicator", "measure", ind.get("measure")), ind.get("subject"), book.year(year),
-                         book.value(value), ind.get("unit"), cmp.get("vs_baseline_pct"), cmp.get("vs_benchmark_pct")])
+            rows.append(
+                [
+                    iid,
+                    ind.get("title"),
+                    book.enum("indicator", "level", ind.get("level")),
+                    book.enum("indicator", "measure", ind.get("measure")),
+                    ind.get("subject"),
+                    book.year(year),
+                    book.value(value),
+                    ind.get("unit"),
+                    cmp.get("vs_baseline_pct"),
+                    cmp.get("vs_benchmark_pct"),
+                ]
+            )
     return rows if len(rows) > 1 else None
 
 
 @sheet("targets", title="目标 Targets", computations=["emissions"], order=21)
 def targets(book):
     """Each target's baseline, target value, latest value and progress (6.2)."""
-    rows = [[book.t("编号", "Id"), book.t("名称", "Title"), book.t("指标", "Indicator"), book.t("期限", "Deadline"),
-             book.t("基准", "Baseline"), book.t("目标值", "Target"), book.t("最新值", "Latest"),
-             book.t("最新年份", "Latest year"), book.t("单位", "Unit"), book.t("完成 %", "Achieved %"),
-             book.t("应完成 %", "Expected %"), book.t("状态", "Status")]]
+    rows = [
+        [
+            book.t("编号", "Id"),
+            book.t("名称", "Title"),
+            book.t("指标", "Indicator"),
+            book.t("期限", "Deadline"),
+            book.t("基准", "Baseline"),
+            book.t("目标值", "Target"),
+            book.t("最新值", "Latest"),
+            book.t("最新年份", "Latest year"),
+            book.t("单位", "Unit"),
+            book.t("完成 %", "Achieved %"),
+            book.t("应完成 %", "Expected %"),
+            book.t("状态", "Status"),
+        ]
+    ]
     for tid, tgt in sorted((book.results["emissions"].get("targets") or {}).items()):
-        rows.append([tid, tgt.get("title"), tgt.get("indicator"), book.date(tgt.get("deadline")),
-                     book.value(tgt.get("baseline")), book.value(tgt.get("target")), book.value(tgt.get("latest")),
-                     book.year(tgt.get("latest_year")), tgt.get("unit"), tgt.get("achieved_pct"), tgt.get("expected_pct"),
-                     book.status(tgt.get("status"))])
+        rows.append(
+            [
+                tid,
+                tgt.get("title"),
+                tgt.get("indicator"),
+                book.date(tgt.get("deadline")),
+                book.value(tgt.get("baseline")),
+                book.value(tgt.get("target")),
+                book.value(tgt.get("latest")),
+                book.year(tgt.get("latest_year")),
+                tgt.get("unit"),
+                tgt.get("achieved_pct"),
+                tgt.get("expected_pct"),
+                book.status(tgt.get("status")),
+            ]
+        )
     return rows if len(rows) > 1 else None

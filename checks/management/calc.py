@@ -5,6 +5,7 @@ Pure functions, no records: checks/ feeds them values read from records and sett
 Every date rule follows one convention: the due day itself is not late, the day after is
 (due 2026-06-30 and as-of 2026-06-30: not overdue; as-of 2026-07-01: overdue).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,8 +30,9 @@ def in_office(start, until, as_of: dt.date) -> bool:
 def holds_role(roles, person_id, day: dt.date) -> bool:
     """Whether person_id is a holder, in office on `day`, of one of the given role records
     (their `holders` terms, from .. until inclusive)."""
-    return any(isinstance(h, dict) and h.get("person") == person_id and in_office(h.get("from"), h.get("until"), day)
-               for r in roles for h in (r.get("holders") or []))
+    return any(
+        isinstance(h, dict) and h.get("person") == person_id and in_office(h.get("from"), h.get("until"), day) for r in roles for h in (r.get("holders") or [])
+    )
 
 
 def instrument_due(calibrations, interval_months) -> tuple[dt.date | None, dict | None]:

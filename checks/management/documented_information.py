@@ -41,6 +41,7 @@ Rules
 
 Dates follow cms_build.dates: the due day itself is not late.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -63,22 +64,30 @@ def _date(record, *fields):
     return None
 
 
-@check("doc.approval-incomplete", title="已批准的文件化信息写明批准人和批准日期 Approved records name approver and date",
-       clauses=["7.4.2 c"], severity="error", kinds=["*"])
+@check(
+    "doc.approval-incomplete",
+    title="已批准的文件化信息写明批准人和批准日期 Approved records name approver and date",
+    clauses=["7.4.2 c"],
+    severity="error",
+    kinds=["*"],
+)
 def approval_incomplete(record, ctx):
     """7.4.2 c: documented information is reviewed and approved; an approved record says by whom and when."""
     if record.status != CURRENT or not_yet(record, ctx.as_of):
         return
     if not str(record.get("approved_by") or "").strip():
-        yield record.issue("status", "status is approved, but approved_by does not say who approved it",
-                           hint="add approved_by: <name and position>")
+        yield record.issue("status", "status is approved, but approved_by does not say who approved it", hint="add approved_by: <name and position>")
     if dates.parse(record.get("approved_on")) is None:
-        yield record.issue("status", "status is approved, but approved_on does not say when",
-                           hint="add approved_on: YYYY-MM-DD")
+        yield record.issue("status", "status is approved, but approved_on does not say when", hint="add approved_on: YYYY-MM-DD")
 
 
-@check("doc.retention-below-legal-minimum", title="保存年限不低于法定最短年限 Retention not below the legal minimum",
-       clauses=["7.4.3"], severity="error", kinds=["*"])
+@check(
+    "doc.retention-below-legal-minimum",
+    title="保存年限不低于法定最短年限 Retention not below the legal minimum",
+    clauses=["7.4.3"],
+    severity="error",
+    kinds=["*"],
+)
 def retention_below_legal_minimum(record, ctx):
     """7.4.3 (retention and disposition), 9.1.2 (legal requirements): records underlying the
     annual emission report are kept at least management.legal_retention_years (5 by default:
@@ -89,19 +98,24 @@ def retention_below_legal_minimum(record, ctx):
     years, kept = ctx.setting("management.legal_retention_years"), record.get("retention_years")
     if not isinstance(kept, int) or isinstance(kept, bool) or kept >= years or not _in_national_ets(ctx):
         return
-    yield record.issue("retention_years", f"retention_years is {kept}, below the legal minimum of {years} years for "
-                                          f"the original records of the annual emission report ({record.kind})",
-                       hint=f"keep it at least {years} years (碳排放权交易管理暂行条例 第十一条; "
-                            "setting management.legal_retention_years)")
+    yield record.issue(
+        "retention_years",
+        f"retention_years is {kept}, below the legal minimum of {years} years for the original records of the annual emission report ({record.kind})",
+        hint=f"keep it at least {years} years (碳排放权交易管理暂行条例 第十一条; setting management.legal_retention_years)",
+    )
 
 
 def _in_national_ets(ctx) -> bool:
-    return bool(ctx.records("ets_compliance")) or any(
-        "national_ets" in (o.get("mandatory_schemes") or []) for o in ctx.records("organization"))
+    return bool(ctx.records("ets_compliance")) or any("national_ets" in (o.get("mandatory_schemes") or []) for o in ctx.records("organization"))
 
 
-@check("ms.policy-not-by-top-management", title="方针由最高管理者批准 Policy approved by top management",
-       clauses=["5.2", "C.5.2"], severity="error", kinds=["policy"])
+@check(
+    "ms.policy-not-by-top-management",
+    title="方针由最高管理者批准 Policy approved by top management",
+    clauses=["5.2", "C.5.2"],
+    severity="error",
+    kinds=["policy"],
+)
 def policy_by_top(record, ctx):
     """5.2: top management sets the carbon management policy (C.5.2: and approves the asset policy).
 
@@ -115,8 +129,7 @@ def policy_by_top(record, ctx):
     """
     if record.status != CURRENT or not_yet(record, ctx.as_of):
         return
-    tops = [r for r in ctx.records("role") if r.get("role_type") == "top_management"
-            and r.status in ("draft", "approved", "superseded")]
+    tops = [r for r in ctx.records("role") if r.get("role_type") == "top_management" and r.status in ("draft", "approved", "superseded")]
 
     def named(field):
         value = record.get(field)
@@ -124,52 +137,63 @@ def policy_by_top(record, ctx):
         return target if target is not None and target.kind in ("person", "role") else None
 
     if named("approved_by") is None and record.get("approved_by_top_management") is True:
-        yield record.issue("approved_by_top_management",
-                           f"approved_by_top_management is deprecated: approved_by ({record.get('approved_by')!r}) "
-                           "names no person record, so who approved the policy cannot be checked",
-                           hint="set approved_by to the person id of the top manager who approved it (e.g. PER-001) "
-                                "and remove approved_by_top_management", severity="warning")
+        yield record.issue(
+            "approved_by_top_management",
+            f"approved_by_top_management is deprecated: approved_by ({record.get('approved_by')!r}) "
+            "names no person record, so who approved the policy cannot be checked",
+            hint="set approved_by to the person id of the top manager who approved it (e.g. PER-001) and remove approved_by_top_management",
+            severity="warning",
+        )
         return
     for field, day in (("approved_by", _date(record, "approved_on")), ("issued_by", _date(record, "effective", "approved_on"))):
         target = named(field)
         if target is None:
-            yield record.issue(field if field in record.data else "status",
-                               f"the policy's {field} ({record.get(field)!r}) names no person record, so it cannot be "
-                               "shown to be top management",
-                               hint=f"set {field} to the person id of the top manager (e.g. PER-001)")
+            yield record.issue(
+                field if field in record.data else "status",
+                f"the policy's {field} ({record.get(field)!r}) names no person record, so it cannot be shown to be top management",
+                hint=f"set {field} to the person id of the top manager (e.g. PER-001)",
+            )
         elif day is None:
             continue  # doc.approval-incomplete reports a missing approved_on
         elif target.kind == "person" and not holds_role(tops, target.id, day):
-            yield record.issue(field, f"{target.id} ({target.get('name')}) did not hold a top management role on {day}",
-                               hint="top management (a role record of role_type top_management, with this person "
-                                    "among its holders on that day) sets and approves the policy (5.2)")
-        elif target.kind == "role" and (target.get("role_type") != "top_management"
-                                        or not any(holds_role([target], h.get("person"), day)
-                                                   for h in target.get("holders") or [] if isinstance(h, dict))):
-            yield record.issue(field, f"{target.id} ({target.get('name')}) is not a top management role held by anyone on {day}",
-                               hint="name the top manager's person id, or the role of type top_management held that day")
+            yield record.issue(
+                field,
+                f"{target.id} ({target.get('name')}) did not hold a top management role on {day}",
+                hint="top management (a role record of role_type top_management, with this person "
+                "among its holders on that day) sets and approves the policy (5.2)",
+            )
+        elif target.kind == "role" and (
+            target.get("role_type") != "top_management"
+            or not any(holds_role([target], h.get("person"), day) for h in target.get("holders") or [] if isinstance(h, dict))
+        ):
+            yield record.issue(
+                field,
+                f"{target.id} ({target.get('name')}) is not a top management role held by anyone on {day}",
+                hint="name the top manager's person id, or the role of type top_management held that day",
+            )
 
 
-@check("ms.policy-review-overdue", title="方针定期评审 Policy reviewed periodically",
-       clauses=["5.2", "B.5.2"], severity="error", kinds=["policy"])
+@check("ms.policy-review-overdue", title="方针定期评审 Policy reviewed periodically", clauses=["5.2", "B.5.2"], severity="error", kinds=["policy"])
 def policy_review(record, ctx):
     """5.2: the policy is reviewed periodically (every review_interval_months, 12 by default)."""
     if record.status != CURRENT or not_yet(record, ctx.as_of):
         return
     months = record.get("review_interval_months", 12)
     reviewed = [r.get("date") for r in record.get("reviews") or [] if isinstance(r, dict)]
-    last = max([d for d in (dates.parse(x) for x in [record.get("last_reviewed"), *reviewed]) if d and d <= ctx.as_of],
-               default=None) or _date(record, "approved_on", "effective")
+    last = max([d for d in (dates.parse(x) for x in [record.get("last_reviewed"), *reviewed]) if d and d <= ctx.as_of], default=None) or _date(
+        record, "approved_on", "effective"
+    )
     deadline = months_after(last, months, ctx.as_of) if last else None
     if deadline and deadline.late:
-        yield record.issue("last_reviewed" if "last_reviewed" in record.data else "status",
-                           f"the policy was last reviewed on {last}; with a {months}-month interval the next review "
-                           f"was due by {deadline.due} ({-deadline.days_left} days ago as of {ctx.as_of})",
-                           hint="review the policy, record it under reviews and update last_reviewed")
+        yield record.issue(
+            "last_reviewed" if "last_reviewed" in record.data else "status",
+            f"the policy was last reviewed on {last}; with a {months}-month interval the next review "
+            f"was due by {deadline.due} ({-deadline.days_left} days ago as of {ctx.as_of})",
+            hint="review the policy, record it under reviews and update last_reviewed",
+        )
 
 
-@check("doc.review-overdue", title="文件化信息按期评审 Records reviewed by their next review date",
-       clauses=["7.4.2 c"], severity="error", kinds=["*"])
+@check("doc.review-overdue", title="文件化信息按期评审 Records reviewed by their next review date", clauses=["7.4.2 c"], severity="error", kinds=["*"])
 def review_overdue(record, ctx):
     """7.4.2 c: an approved record is reviewed by its next_review date (plus management.review_grace_days)."""
     if record.status != CURRENT or not_yet(record, ctx.as_of):
@@ -181,9 +205,11 @@ def review_overdue(record, ctx):
     late_by = (ctx.as_of - due).days
     if late_by > grace:
         extra = f" plus {grace} days' grace" if grace else ""
-        yield record.issue("next_review", f"next_review {due}{extra} has passed ({late_by} days ago as of {ctx.as_of}); "
-                                          "the record has not been reviewed",
-                           hint="review the record, then set a new next_review date (and a new version if it changed)")
+        yield record.issue(
+            "next_review",
+            f"next_review {due}{extra} has passed ({late_by} days ago as of {ctx.as_of}); the record has not been reviewed",
+            hint="review the record, then set a new next_review date (and a new version if it changed)",
+        )
 
 
 def _successors(ctx):
@@ -201,27 +227,26 @@ def _successors(ctx):
     return out
 
 
-@check("doc.superseded-still-current", title="被替代的记录不再标为现行 A superseded record is not still current",
-       clauses=["7.4.3"], severity="error")
+@check("doc.superseded-still-current", title="被替代的记录不再标为现行 A superseded record is not still current", clauses=["7.4.3"], severity="error")
 def superseded_still_current(ctx):
     """7.4.3 (version control): once a new version takes effect, the old one is marked superseded."""
     for old_id, (new, day) in sorted(_successors(ctx).items()):
         old = ctx.get(old_id)
         if old is not None and old.status == CURRENT:
-            yield old.issue("status", f"{new.id} ({new.rel}) supersedes {old_id} since {day}, "
-                                      f"but {old_id} is still marked approved: two current versions",
-                            hint="set status: superseded on this record")
+            yield old.issue(
+                "status",
+                f"{new.id} ({new.rel}) supersedes {old_id} since {day}, but {old_id} is still marked approved: two current versions",
+                hint="set status: superseded on this record",
+            )
 
 
 def _retrospective(ctx, kind_name: str) -> bool:
     kind = ctx.schemas.kinds.get(kind_name)
     clauses = list(getattr(kind, "clauses", ()) or ())
-    return bool(clauses) and all(any(c == p or c.startswith(p + ".") or c.startswith(p + " ") for p in RETROSPECTIVE)
-                                 for c in clauses)
+    return bool(clauses) and all(any(c == p or c.startswith(p + ".") or c.startswith(p + " ") for p in RETROSPECTIVE) for c in clauses)
 
 
-@check("doc.current-refers-to-superseded", title="现行记录引用最新版本 Current records refer to current versions",
-       clauses=["7.4.3 a"], severity="warning")
+@check("doc.current-refers-to-superseded", title="现行记录引用最新版本 Current records refer to current versions", clauses=["7.4.3 a"], severity="warning")
 def refers_to_superseded(ctx):
     """7.4.3 a: documented information in use is the current version. A record approved on or
     after the day a newer version took effect should name the newer version."""
@@ -235,13 +260,14 @@ def refers_to_superseded(ctx):
         new, day = successors[ref.target]
         made = _date(source, "approved_on", "effective")
         if made is not None and made >= day and new.id != source.id:
-            yield source.issue(ref.path, f"names {ref.target}, which {new.id} superseded on {day}; "
-                                         f"this record was approved on {made}, after that",
-                               hint=f"name {new.id} instead, or say why the old version still applies")
+            yield source.issue(
+                ref.path,
+                f"names {ref.target}, which {new.id} superseded on {day}; this record was approved on {made}, after that",
+                hint=f"name {new.id} instead, or say why the old version still applies",
+            )
 
 
-@check("doc.invisible-characters", title="文件化信息不含不可见或双向控制字符 No invisible or bidirectional characters",
-       clauses=["7.4.3 b"], severity="warning")
+@check("doc.invisible-characters", title="文件化信息不含不可见或双向控制字符 No invisible or bidirectional characters", clauses=["7.4.3 b"], severity="warning")
 def invisible_characters(ctx):
     """7.4.3 b: documented information is protected against improper use and loss of integrity;
     a U+202E or a zero-width character makes a value display other than it reads. Records and
@@ -263,16 +289,19 @@ def _invisible(doc, rel, path, record_id):
     yield from invisible.issues(doc, rel, source, record_id)
 
 
-@check("doc.attachment-not-allowed", title="附件不泄露其他记录或更高密级的文件 Attachments publish no other record nor a file above the record's level",
-       clauses=["7.4.3 b"], severity="error")
+@check(
+    "doc.attachment-not-allowed",
+    title="附件不泄露其他记录或更高密级的文件 Attachments publish no other record nor a file above the record's level",
+    clauses=["7.4.3 b"],
+    severity="error",
+)
 def attachment_not_allowed(ctx):
     """7.4.3 b: documented information is protected against loss of confidentiality. A record
     is published at its own level, with its attachments: attaching a record's YAML (published
     whole, past its profile), a hidden file, or a file a more confidential record attaches
     would publish what that level keeps in."""
     records = ctx.index.by_id
-    for (record_id, path), problem in sorted(ctx.attachment_problems(records.values()).items(),
-                                             key=lambda kv: (kv[0][0], str(kv[0][1]))):
+    for (record_id, path), problem in sorted(ctx.attachment_problems(records.values()).items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
         yield records[record_id].issue(path, problem.message, hint=problem.hint)
 
 
@@ -289,8 +318,12 @@ def _holds(record, spec: str, as_of) -> bool:
     return not field or record.get(field) not in (None, "", [], {})
 
 
-@check("doc.required-missing", title="标准要求的文件化信息存在 Documented information the standard requires exists",
-       clauses=["7.4.1 a", *[f"{c.number} {p.item}" for c, p in required_documents()]], severity="error")
+@check(
+    "doc.required-missing",
+    title="标准要求的文件化信息存在 Documented information the standard requires exists",
+    clauses=["7.4.1 a", *[f"{c.number} {p.item}" for c, p in required_documents()]],
+    severity="error",
+)
 def required_missing(ctx):
     """7.4.1 a: the system includes the documented information this standard requires; each
     item marked documented in the catalogue has an approved record of a kind that holds it."""
@@ -307,9 +340,10 @@ def required_missing(ctx):
             f"clause {c.number} {p.item} ({c.title_zh} {c.title_en}) {'requires' if shall else 'recommends'} documented "
             f"information, but there is no approved record of {kinds} in effect by {ctx.as_of}",
             hint=f"add an approved {p.records[0].split('.')[0]} record"
-                 + (f" with {p.records[0].split('.', 1)[1]} filled in" if "." in p.records[0] else "")
-                 + f" ('cms new {p.records[0].split('.')[0]}'); a clause that does not apply is listed in "
-                   "management.exclusions with the reason",
-            severity=None if shall else "warning")
+            + (f" with {p.records[0].split('.', 1)[1]} filled in" if "." in p.records[0] else "")
+            + f" ('cms new {p.records[0].split('.')[0]}'); a clause that does not apply is listed in "
+            "management.exclusions with the reason",
+            severity=None if shall else "warning",
+        )
         issue.clauses = (f"{c.number} {p.item}",)
         yield issue

@@ -18,13 +18,13 @@ with some evidence but not every item verified is "documented" in the matrix, no
 finding: the item counts say what is missing. doc.required-missing
 (checks/management/documented_information.py) names the documents the standard requires item by item.
 """
+
 from __future__ import annotations
 
 from cms_build.api import catalogue, check, clause, normalise_clause
 
 
-@check("ms.no-evidence", title="适用的要求有证据 Every applicable requirement has evidence",
-       clauses=["7.4.1 a"], severity="error")
+@check("ms.no-evidence", title="适用的要求有证据 Every applicable requirement has evidence", clauses=["7.4.1 a"], severity="error")
 def no_evidence(ctx):
     """7.4.1 a: the system includes the documented information this standard requires."""
     records = ctx.records()
@@ -35,17 +35,18 @@ def no_evidence(ctx):
             continue
         if c.number in evidence or c.number in enforced:
             continue
-        issue = ctx.settings_issue("subsystems", f"clause {c.number} {c.title_zh} ({c.title_en}) applies, but no record "
-                                                 f"approved by {ctx.as_of} and no check gives evidence for it",
-                                   hint=f"keep the evidence as a record of a kind that cites {c.number}, or add "
-                                        f"'clauses: [\"{c.number}\"]' to the record that is evidence; if it does not apply, "
-                                        "list it in management.exclusions with the reason")
+        issue = ctx.settings_issue(
+            "subsystems",
+            f"clause {c.number} {c.title_zh} ({c.title_en}) applies, but no record approved by {ctx.as_of} and no check gives evidence for it",
+            hint=f"keep the evidence as a record of a kind that cites {c.number}, or add "
+            f"'clauses: [\"{c.number}\"]' to the record that is evidence; if it does not apply, "
+            "list it in management.exclusions with the reason",
+        )
         issue.clauses = (c.number,)
         yield issue
 
 
-@check("ms.exclusion-invalid", title="删减的条款存在且可删减 Excluded clauses exist and may be excluded",
-       clauses=["4.3"], severity="error")
+@check("ms.exclusion-invalid", title="删减的条款存在且可删减 Excluded clauses exist and may be excluded", clauses=["4.3"], severity="error")
 def exclusion_invalid(ctx):
     """4.3: the scope says what the system applies to; an exclusion names a real clause and its reason."""
     for i, entry in enumerate(ctx.setting("management.exclusions") or []):
@@ -58,7 +59,9 @@ def exclusion_invalid(ctx):
             yield ctx.settings_issue(where, f"exclusions[{i}]: {exc}", hint="name a clause of the standard; 'cms matrix' lists them")
             continue
         if clause(number).subsystem == "common":
-            yield ctx.settings_issue(where, f"exclusions[{i}] excludes clause {number}, a clause of the management system "
-                                            "(4-10) that applies whatever subsystems are adopted",
-                                     hint="exclude only annex clauses of activities the organization does not carry out",
-                                     severity="warning")
+            yield ctx.settings_issue(
+                where,
+                f"exclusions[{i}] excludes clause {number}, a clause of the management system (4-10) that applies whatever subsystems are adopted",
+                hint="exclude only annex clauses of activities the organization does not carry out",
+                severity="warning",
+            )

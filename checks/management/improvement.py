@@ -16,6 +16,7 @@ Rules
 
 Records dated after the as-of date are not yet known.
 """
+
 from __future__ import annotations
 
 from cms_build.api import dates
@@ -49,8 +50,13 @@ def _closed(action, ctx) -> bool:
     return action.get("action_status") == "closed" and not _after(action, "closed_on", ctx)
 
 
-@check("nc.no-corrective-action", title="不符合有纠正措施 Nonconformities have corrective actions",
-       clauses=["10.2 b", "10.2 c"], severity="error", kinds=["nonconformity"])
+@check(
+    "nc.no-corrective-action",
+    title="不符合有纠正措施 Nonconformities have corrective actions",
+    clauses=["10.2 b", "10.2 c"],
+    severity="error",
+    kinds=["nonconformity"],
+)
 def no_corrective_action(nc, ctx):
     """10.2 b, c: the need for action to remove the cause is evaluated and the action is taken."""
     if not _live(nc, ctx) or nc.get("corrective_action_needed", True) is False or _actions(nc, ctx):
@@ -58,61 +64,85 @@ def no_corrective_action(nc, ctx):
     deadline = days_after(nc.get("detected_on"), ctx.setting("management.corrective_action_days"), ctx.as_of)
     hint = "add a corrective_action naming this nonconformity, or set corrective_action_needed: false with no_action_justification"
     if deadline.late:
-        yield nc.issue("detected_on", f"nonconformity of {nc.get('detected_on')} has no corrective action; one was due by "
-                                      f"{deadline.due}", hint=hint)
+        yield nc.issue("detected_on", f"nonconformity of {nc.get('detected_on')} has no corrective action; one was due by {deadline.due}", hint=hint)
     else:
-        yield nc.issue("detected_on", f"nonconformity of {nc.get('detected_on')} has no corrective action yet; due by "
-                                      f"{deadline.due} ({deadline.days_left} days left)", hint=hint, severity="warning")
+        yield nc.issue(
+            "detected_on",
+            f"nonconformity of {nc.get('detected_on')} has no corrective action yet; due by {deadline.due} ({deadline.days_left} days left)",
+            hint=hint,
+            severity="warning",
+        )
 
 
-@check("nc.cause-not-analysed", title="确定不符合的原因 Causes of nonconformities determined",
-       clauses=["10.2 b"], severity="error", kinds=["nonconformity"])
+@check("nc.cause-not-analysed", title="确定不符合的原因 Causes of nonconformities determined", clauses=["10.2 b"], severity="error", kinds=["nonconformity"])
 def cause_not_analysed(nc, ctx):
     """10.2 b: the nonconformity is reviewed and its cause determined."""
     if not _live(nc, ctx) or nc.get("corrective_action_needed", True) is False or nc.get("cause_analysis"):
         return
     deadline = days_after(nc.get("detected_on"), ctx.setting("management.corrective_action_days"), ctx.as_of)
     if deadline.late:
-        yield nc.issue("detected_on", f"nonconformity of {nc.get('detected_on')}: no cause analysis recorded by {deadline.due}",
-                       hint="add cause_analysis: {date, method, root_cause, similar}")
+        yield nc.issue(
+            "detected_on",
+            f"nonconformity of {nc.get('detected_on')}: no cause analysis recorded by {deadline.due}",
+            hint="add cause_analysis: {date, method, root_cause, similar}",
+        )
 
 
-@check("nc.closed-with-open-actions", title="纠正措施关闭后再关闭不符合 Nonconformities closed after their actions",
-       clauses=["10.2 d"], severity="error", kinds=["nonconformity"])
+@check(
+    "nc.closed-with-open-actions",
+    title="纠正措施关闭后再关闭不符合 Nonconformities closed after their actions",
+    clauses=["10.2 d"],
+    severity="error",
+    kinds=["nonconformity"],
+)
 def closed_with_open_actions(nc, ctx):
     """10.2 d: a nonconformity is closed once its corrective actions are done and found effective."""
     if not _live(nc, ctx) or nc.get("nc_status") != "closed" or _after(nc, "closed_on", ctx):
         return
     open_ = [a.id for a in _actions(nc, ctx) if not _closed(a, ctx)]
     if open_:
-        yield nc.issue("nc_status", f"the nonconformity is closed, but its corrective actions {', '.join(open_)} are not",
-                       hint="close the corrective actions (with their effectiveness review) first")
+        yield nc.issue(
+            "nc_status",
+            f"the nonconformity is closed, but its corrective actions {', '.join(open_)} are not",
+            hint="close the corrective actions (with their effectiveness review) first",
+        )
 
 
-@check("ca.overdue", title="纠正措施按期完成 Corrective actions done by their due date",
-       clauses=["10.2 c"], severity="error", kinds=["corrective_action"])
+@check("ca.overdue", title="纠正措施按期完成 Corrective actions done by their due date", clauses=["10.2 c"], severity="error", kinds=["corrective_action"])
 def overdue(action, ctx):
     """10.2 c: the actions needed are carried out."""
     due = dates.parse(action.get("due"))
     if action.status == "withdrawn" or not_yet(action, ctx.as_of) or not _open(action, ctx) or due is None or ctx.as_of <= due:
         return
     state = action.get("action_status") if action.get("action_status") in OPEN else "open"
-    yield action.issue("due", f"corrective action for {action.get('nonconformity')} was due on {due} and is still "
-                              f"{state} ({(ctx.as_of - due).days} days overdue as of {ctx.as_of})",
-                       hint="complete it (action_status: implemented, implemented_on), or re-plan the due date with a reason")
+    yield action.issue(
+        "due",
+        f"corrective action for {action.get('nonconformity')} was due on {due} and is still {state} ({(ctx.as_of - due).days} days overdue as of {ctx.as_of})",
+        hint="complete it (action_status: implemented, implemented_on), or re-plan the due date with a reason",
+    )
 
 
-@check("ca.closed-without-effectiveness", title="纠正措施关闭前评审有效性 Effectiveness reviewed before closing",
-       clauses=["10.2 d"], severity="error", kinds=["corrective_action"])
+@check(
+    "ca.closed-without-effectiveness",
+    title="纠正措施关闭前评审有效性 Effectiveness reviewed before closing",
+    clauses=["10.2 d"],
+    severity="error",
+    kinds=["corrective_action"],
+)
 def closed_without_effectiveness(action, ctx):
     """10.2 d: the effectiveness of any corrective action taken is reviewed."""
     if action.status == "withdrawn" or not_yet(action, ctx.as_of) or not _closed(action, ctx):
         return
     review = action.get("effectiveness_review")
     if not isinstance(review, dict) or not on_or_before(review.get("date"), ctx.as_of):
-        yield action.issue("action_status", "the corrective action is closed without a review of its effectiveness",
-                           hint="add effectiveness_review: {date, by, method, result}")
+        yield action.issue(
+            "action_status",
+            "the corrective action is closed without a review of its effectiveness",
+            hint="add effectiveness_review: {date, by, method, result}",
+        )
     elif review.get("result") != "effective":
-        yield action.issue(("effectiveness_review", "result"), f"the corrective action is closed although its effectiveness "
-                                                               f"review of {review.get('date')} found it {review.get('result')}",
-                           hint="reopen it and take further action")
+        yield action.issue(
+            ("effectiveness_review", "result"),
+            f"the corrective action is closed although its effectiveness review of {review.get('date')} found it {review.get('result')}",
+            hint="reopen it and take further action",
+        )

@@ -20,6 +20,7 @@ Rules
 
 Records dated after the as-of date are not yet known and do not count.
 """
+
 from __future__ import annotations
 
 from cms_build.api import dates
@@ -33,45 +34,63 @@ WATCHED = ("in_service", "standby")
 
 
 def _known_calibrations(record, ctx):
-    return [(i, c) for i, c in enumerate(record.get("calibrations") or [])
-            if isinstance(c, dict) and on_or_before(c.get("date"), ctx.as_of)]
+    return [(i, c) for i, c in enumerate(record.get("calibrations") or []) if isinstance(c, dict) and on_or_before(c.get("date"), ctx.as_of)]
 
 
 def _watched(record, ctx) -> bool:
     start = dates.parse(record.get("in_service_from"))
-    return (record.status != "withdrawn" and not not_yet(record, ctx.as_of)
-            and (record.get("service_status") or "in_service") in WATCHED
-            and (start is None or start <= ctx.as_of))
+    return (
+        record.status != "withdrawn"
+        and not not_yet(record, ctx.as_of)
+        and (record.get("service_status") or "in_service") in WATCHED
+        and (start is None or start <= ctx.as_of)
+    )
 
 
-@check("mon.calibration-overdue", title="监视和测量设备按期检定或校准 Instruments verified or calibrated in time",
-       clauses=["9.1.1", "A.9.1 c"], severity="error", kinds=["measuring_instrument"])
+@check(
+    "mon.calibration-overdue",
+    title="监视和测量设备按期检定或校准 Instruments verified or calibrated in time",
+    clauses=["9.1.1", "A.9.1 c"],
+    severity="error",
+    kinds=["measuring_instrument"],
+)
 def calibration_overdue(record, ctx):
     """9.1.1: calibrated or verified monitoring and measuring equipment is used; A.9.1 c: periodically verified or calibrated."""
     if not _watched(record, ctx):
         return
     known = _known_calibrations(record, ctx)
     if not known:
-        yield record.issue("calibration_method", f"{record.get('measures')}: {record.id} is in service but has no "
-                                                 f"verification or calibration record dated on or before {ctx.as_of}",
-                           hint="add the certificate under calibrations: {date, type, performed_by, certificate_no, result, next_due}")
+        yield record.issue(
+            "calibration_method",
+            f"{record.get('measures')}: {record.id} is in service but has no verification or calibration record dated on or before {ctx.as_of}",
+            hint="add the certificate under calibrations: {date, type, performed_by, certificate_no, result, next_due}",
+        )
         return
     due, last = instrument_due([c for _, c in known], record.get("interval_months"))
     index = next(i for i, c in known if c is last)
     if due is None:
-        yield record.issue(("calibrations", index), f"the last {last.get('type')} of {last.get('date')} gives no next_due "
-                                                    "and the instrument has no interval_months: its due date is unknown",
-                           hint="add next_due from the certificate, or interval_months")
+        yield record.issue(
+            ("calibrations", index),
+            f"the last {last.get('type')} of {last.get('date')} gives no next_due and the instrument has no interval_months: its due date is unknown",
+            hint="add next_due from the certificate, or interval_months",
+        )
     elif ctx.as_of > due:
-        yield record.issue(("calibrations", index, "next_due") if "next_due" in last else ("calibrations", index),
-                           f"{record.get('measures')}: {record.id} was due for {record.get('calibration_method')} by {due} "
-                           f"(last {last.get('type')} {last.get('date')}); {(ctx.as_of - due).days} days overdue as of {ctx.as_of}",
-                           hint="have it verified or calibrated and add the new certificate, or take it out of service "
-                                "(service_status: out_of_service) and say how the data are secured meanwhile")
+        yield record.issue(
+            ("calibrations", index, "next_due") if "next_due" in last else ("calibrations", index),
+            f"{record.get('measures')}: {record.id} was due for {record.get('calibration_method')} by {due} "
+            f"(last {last.get('type')} {last.get('date')}); {(ctx.as_of - due).days} days overdue as of {ctx.as_of}",
+            hint="have it verified or calibrated and add the new certificate, or take it out of service "
+            "(service_status: out_of_service) and say how the data are secured meanwhile",
+        )
 
 
-@check("mon.instrument-failed", title="不合格的计量器具不再使用 Failed instruments are not in use",
-       clauses=["9.1.1"], severity="error", kinds=["measuring_instrument"])
+@check(
+    "mon.instrument-failed",
+    title="不合格的计量器具不再使用 Failed instruments are not in use",
+    clauses=["9.1.1"],
+    severity="error",
+    kinds=["measuring_instrument"],
+)
 def instrument_failed(record, ctx):
     """9.1.1: only calibrated or verified (and passed) equipment is used."""
     if not _watched(record, ctx):
@@ -80,9 +99,11 @@ def instrument_failed(record, ctx):
     last = latest([c for _, c in known], lambda c: c.get("date"))
     if last is not None and last.get("result") == "fail":
         index = next(i for i, c in known if c is last)
-        yield record.issue(("calibrations", index, "result"), f"{record.id} failed its {last.get('type')} on {last.get('date')} "
-                                                              "but is still in service",
-                           hint="repair and re-verify it, or set service_status: out_of_service")
+        yield record.issue(
+            ("calibrations", index, "result"),
+            f"{record.id} failed its {last.get('type')} on {last.get('date')} but is still in service",
+            hint="repair and re-verify it, or set service_status: out_of_service",
+        )
 
 
 def _deviation(record):
@@ -92,8 +113,13 @@ def _deviation(record):
     return deviation_percent(record.get("expected"), record.get("actual"))
 
 
-@check("mon.deviation-not-investigated", title="绩效严重偏离得到调查和响应 Significant deviations investigated",
-       clauses=["9.1.1", "A.9.1 b"], severity="error", kinds=["performance_deviation"])
+@check(
+    "mon.deviation-not-investigated",
+    title="绩效严重偏离得到调查和响应 Significant deviations investigated",
+    clauses=["9.1.1", "A.9.1 b"],
+    severity="error",
+    kinds=["performance_deviation"],
+)
 def deviation_not_investigated(record, ctx):
     """9.1.1: significant deviations of carbon performance are investigated and responded to, with records."""
     if record.status == "withdrawn" or not_yet(record, ctx.as_of) or not on_or_before(record.get("detected_on"), ctx.as_of):
@@ -101,8 +127,12 @@ def deviation_not_investigated(record, ctx):
     pct = _deviation(record)
     threshold = ctx.setting("management.deviation_threshold_percent")
     if pct is None:
-        yield record.issue("indicator", "the deviation cannot be worked out: give expected and actual (expected not 0) "
-                                        "or deviation_percent", hint="add expected and actual values", severity="warning")
+        yield record.issue(
+            "indicator",
+            "the deviation cannot be worked out: give expected and actual (expected not 0) or deviation_percent",
+            hint="add expected and actual values",
+            severity="warning",
+        )
         return
     if abs(pct) < threshold:
         return
@@ -117,8 +147,7 @@ def deviation_not_investigated(record, ctx):
     if deadline.late:
         yield record.issue("detected_on", f"{what}: no {missing}; due by {deadline.due}", hint=hint)
     else:
-        yield record.issue("detected_on", f"{what}: no {missing} yet; due by {deadline.due} ({deadline.days_left} days left)",
-                           hint=hint, severity="warning")
+        yield record.issue("detected_on", f"{what}: no {missing} yet; due by {deadline.due} ({deadline.days_left} days left)", hint=hint, severity="warning")
 
 
 def _period(record):
@@ -127,23 +156,29 @@ def _period(record):
 
 
 def _evaluations(ctx):
-    return [r for r in ctx.records("compliance_evaluation")
-            if r.status in DONE and on_or_before(r.get("evaluation_date"), ctx.as_of) and not not_yet(r, ctx.as_of)]
+    return [
+        r for r in ctx.records("compliance_evaluation") if r.status in DONE and on_or_before(r.get("evaluation_date"), ctx.as_of) and not not_yet(r, ctx.as_of)
+    ]
 
 
-@check("mon.obligation-not-evaluated", title="每项合规义务按期评价 Every obligation evaluated in time",
-       clauses=["9.1.2 a"], severity="error", kinds=["compliance_obligation"])
+@check(
+    "mon.obligation-not-evaluated",
+    title="每项合规义务按期评价 Every obligation evaluated in time",
+    clauses=["9.1.2 a"],
+    severity="error",
+    kinds=["compliance_obligation"],
+)
 def obligation_not_evaluated(record, ctx):
     """9.1.2 a (A.9.2, D.9.2): compliance with each applicable requirement is evaluated."""
-    if record.status == "withdrawn" or not_yet(record, ctx.as_of) \
-            or (record.get("obligation_status") or "in_force") != "in_force":
+    if record.status == "withdrawn" or not_yet(record, ctx.as_of) or (record.get("obligation_status") or "in_force") != "in_force":
         return
     start = record.get("effective_from") or record.get("approved_on") or record.get("effective")
     if not on_or_before(start, ctx.as_of):
         return
     months = ctx.setting("management.compliance_evaluation_months")
-    evaluated = [e.get("evaluation_date") for e in _evaluations(ctx)
-                 if any(isinstance(x, dict) and x.get("obligation") == record.id for x in e.get("results") or [])]
+    evaluated = [
+        e.get("evaluation_date") for e in _evaluations(ctx) if any(isinstance(x, dict) and x.get("obligation") == record.id for x in e.get("results") or [])
+    ]
     last = max((dates.parse(d) for d in evaluated), default=None)
     since = last or max(dates.parse(start), dates.parse(record.get("approved_on")) or dates.parse(start))
     deadline = months_after(since, months, ctx.as_of)
@@ -151,19 +186,29 @@ def obligation_not_evaluated(record, ctx):
         subs = set(record.get("subsystems") or [])
         clauses = ("9.1.2 a",) + tuple(c for s, c in (("A", "A.9.2"), ("D", "D.9.2")) if s in subs and ctx.adopts(s))
         when = f"last evaluated on {last}" if last else f"in force and in the register since {since}, never evaluated"
-        yield record.issue("name", f"'{record.get('name')}': {when}; an evaluation was due by {deadline.due}",
-                           hint="include it in the next compliance_evaluation (results: [{obligation, status, evidence}])",
-                           clauses=clauses)
+        yield record.issue(
+            "name",
+            f"'{record.get('name')}': {when}; an evaluation was due by {deadline.due}",
+            hint="include it in the next compliance_evaluation (results: [{obligation, status, evidence}])",
+            clauses=clauses,
+        )
 
 
-@check("mon.noncompliance-without-action", title="不合规时采取措施 Action taken on noncompliance",
-       clauses=["9.1.2 c"], severity="error", kinds=["compliance_evaluation"])
+@check(
+    "mon.noncompliance-without-action",
+    title="不合规时采取措施 Action taken on noncompliance",
+    clauses=["9.1.2 c"],
+    severity="error",
+    kinds=["compliance_evaluation"],
+)
 def noncompliance_without_action(record, ctx):
     """9.1.2 c: where compliance is not met, action is taken."""
     if record.status not in DONE or not_yet(record, ctx.as_of):
         return
     for i, res in enumerate(record.get("results") or []):
-        if isinstance(res, dict) and res.get("status") in ("noncompliant", "partially_compliant") \
-                and not res.get("action") and not res.get("nonconformity"):
-            yield record.issue(("results", i, "status"), f"{res.get('obligation')} is {res.get('status')} but no action "
-                                                         "is recorded", hint="add action: ... or nonconformity: <NC id>")
+        if isinstance(res, dict) and res.get("status") in ("noncompliant", "partially_compliant") and not res.get("action") and not res.get("nonconformity"):
+            yield record.issue(
+                ("results", i, "status"),
+                f"{res.get('obligation')} is {res.get('status')} but no action is recorded",
+                hint="add action: ... or nonconformity: <NC id>",
+            )

@@ -17,6 +17,7 @@ Rules
 
 Only records known at the as-of date count: reviews dated later are ignored.
 """
+
 from __future__ import annotations
 
 from cms_build.api import dates
@@ -36,14 +37,17 @@ CATEGORIES = {  # 6.5.1.2 a-f
 
 
 def _reviews(ctx):
-    return [r for r in ctx.records("cms_review")
-            if r.status in DONE and on_or_before(r.get("review_date"), ctx.as_of) and not not_yet(r, ctx.as_of)]
+    return [r for r in ctx.records("cms_review") if r.status in DONE and on_or_before(r.get("review_date"), ctx.as_of) and not not_yet(r, ctx.as_of)]
 
 
 def _changes(ctx):
     for change in ctx.records("significant_change"):
-        if change.status != "withdrawn" and change.get("significant", True) \
-                and on_or_before(change.get("change_date"), ctx.as_of) and not not_yet(change, ctx.as_of):
+        if (
+            change.status != "withdrawn"
+            and change.get("significant", True)
+            and on_or_before(change.get("change_date"), ctx.as_of)
+            and not not_yet(change, ctx.as_of)
+        ):
             yield change
 
 
@@ -51,27 +55,35 @@ def _pending(change, ctx, what, hint, path):
     days = ctx.setting("management.significant_change_review_days")
     deadline = days_after(change.get("change_date"), days, ctx.as_of)
     if deadline.late:
-        return change.issue(path, f"significant change of {change.get('change_date')} ({change.get('change_type')}): "
-                                  f"no {what} after it; due by {deadline.due}", hint=hint)
-    return change.issue(path, f"significant change of {change.get('change_date')} ({change.get('change_type')}): "
-                              f"no {what} after it yet; due by {deadline.due} ({deadline.days_left} days left)",
-                        hint=hint, severity="warning")
+        return change.issue(
+            path, f"significant change of {change.get('change_date')} ({change.get('change_type')}): no {what} after it; due by {deadline.due}", hint=hint
+        )
+    return change.issue(
+        path,
+        f"significant change of {change.get('change_date')} ({change.get('change_type')}): "
+        f"no {what} after it yet; due by {deadline.due} ({deadline.days_left} days left)",
+        hint=hint,
+        severity="warning",
+    )
 
 
-@check("plan.change-without-review", title="重大变化后更新碳管理体系评审 System review updated after a significant change",
-       clauses=["6.1.1"], severity="error")
+@check("plan.change-without-review", title="重大变化后更新碳管理体系评审 System review updated after a significant change", clauses=["6.1.1"], severity="error")
 def change_without_review(ctx):
     """6.1.1 and reading 6: after a significant change the system review is updated (a review dated after it)."""
     reviews = _reviews(ctx)
     for change in _changes(ctx):
         day = dates.parse(change.get("change_date"))
         if not any(dates.parse(r.get("review_date")) > day for r in reviews):
-            yield _pending(change, ctx, "carbon management system review (cms_review)",
-                           "record a cms_review dated after the change, naming it in triggered_by", "change_date")
+            yield _pending(
+                change,
+                ctx,
+                "carbon management system review (cms_review)",
+                "record a cms_review dated after the change, naming it in triggered_by",
+                "change_date",
+            )
 
 
-@check("plan.change-without-baseline-review", title="重大变化后评审碳管理基准 Baseline reviewed after a significant change",
-       clauses=["6.3"], severity="error")
+@check("plan.change-without-baseline-review", title="重大变化后评审碳管理基准 Baseline reviewed after a significant change", clauses=["6.3"], severity="error")
 def change_without_baseline_review(ctx):
     """6.3 b and reading 6: a significant change of static factors makes the organization consider adjusting the baseline."""
     adjustments = []
@@ -86,18 +98,21 @@ def change_without_baseline_review(ctx):
             continue
         if any(a > day for a in adjustments):
             continue
-        yield _pending(change, ctx, "baseline review", "record baseline_review (adjusted or no_adjustment_needed, with the "
-                       "justification) on this change, or adjust the baseline", "change_date")
+        yield _pending(
+            change,
+            ctx,
+            "baseline review",
+            "record baseline_review (adjusted or no_adjustment_needed, with the justification) on this change, or adjust the baseline",
+            "change_date",
+        )
 
 
 def _register(ctx):
-    regs = [r for r in ctx.records("risk_register")
-            if r.status in DONE and on_or_before(r.get("assessed_on"), ctx.as_of) and not not_yet(r, ctx.as_of)]
+    regs = [r for r in ctx.records("risk_register") if r.status in DONE and on_or_before(r.get("assessed_on"), ctx.as_of) and not not_yet(r, ctx.as_of)]
     return latest(regs, lambda r: r.get("assessed_on"))
 
 
-@check("plan.risk-category-missing", title="风险分类覆盖 6.5.1.2 a–f Risk register covers the categories of 6.5.1.2",
-       clauses=["6.5.1.2"], severity="warning")
+@check("plan.risk-category-missing", title="风险分类覆盖 6.5.1.2 a–f Risk register covers the categories of 6.5.1.2", clauses=["6.5.1.2"], severity="warning")
 def risk_category_missing(ctx):
     """6.5.1.2 (a recommendation): risks are classed as strategic, operational, financial, market, legal and credit."""
     reg = _register(ctx)
@@ -106,12 +121,20 @@ def risk_category_missing(ctx):
     have = {e.get("category") for e in reg.get("entries") or [] if isinstance(e, dict) and e.get("type") == "risk"}
     missing = [label for key, label in CATEGORIES.items() if key not in have]
     if missing:
-        yield reg.issue("entries", f"no risk in the categories {'; '.join(missing)} of 6.5.1.2",
-                        hint="identify the risks of each category, or record why there is none (a low-rated entry)", key=True)
+        yield reg.issue(
+            "entries",
+            f"no risk in the categories {'; '.join(missing)} of 6.5.1.2",
+            hint="identify the risks of each category, or record why there is none (a low-rated entry)",
+            key=True,
+        )
 
 
-@check("plan.significant-risk-untreated", title="重要风险有应对、责任人和有效性评价 Significant risks treated, owned and evaluated",
-       clauses=["6.5.2"], severity="error")
+@check(
+    "plan.significant-risk-untreated",
+    title="重要风险有应对、责任人和有效性评价 Significant risks treated, owned and evaluated",
+    clauses=["6.5.2"],
+    severity="error",
+)
 def significant_risk_untreated(ctx):
     """6.5.2 b, c: a significant risk has actions built into the system, an owner, and an evaluation of their effectiveness."""
     reg = _register(ctx)
@@ -127,14 +150,19 @@ def significant_risk_untreated(ctx):
         name = f"risk {entry.get('code')} ({entry.get('likelihood')} x {entry.get('impact')} = {score}, threshold {threshold})"
         treatment = entry.get("treatment")
         if not isinstance(treatment, dict):
-            yield reg.issue(("entries", i), f"{name} is significant but has no treatment",
-                            hint="add treatment: {actions, integration, due, status}", clauses=("6.5.2 c",))
+            yield reg.issue(
+                ("entries", i), f"{name} is significant but has no treatment", hint="add treatment: {actions, integration, due, status}", clauses=("6.5.2 c",)
+            )
         if not entry.get("owner"):
-            yield reg.issue(("entries", i), f"{name} is significant but has no owner",
-                            hint="add owner: <person id>", clauses=("6.5.2",))
+            yield reg.issue(("entries", i), f"{name} is significant but has no owner", hint="add owner: <person id>", clauses=("6.5.2",))
         if isinstance(treatment, dict) and not entry.get("effectiveness"):
             due = dates.parse(treatment.get("due"))
             if treatment.get("status") == "implemented" or (due is not None and due < ctx.as_of):
                 why = "is implemented" if treatment.get("status") == "implemented" else f"was due on {due}"
-                yield reg.issue(("entries", i, "treatment"), f"{name}: the treatment {why}, but its effectiveness has not been evaluated",
-                                hint="add effectiveness: {date, by, result}", clauses=("6.5.2 c",), key=True)
+                yield reg.issue(
+                    ("entries", i, "treatment"),
+                    f"{name}: the treatment {why}, but its effectiveness has not been evaluated",
+                    hint="add effectiveness: {date, by, result}",
+                    clauses=("6.5.2 c",),
+                    key=True,
+                )

@@ -26,6 +26,7 @@ A record's own date is the field KINDS names (review_date, evaluation_date, ...)
 approved_on. Results are computed as of the run's date: a record should state figures that
 do not change with it (a year's value, a year-end balance), not a status of the day.
 """
+
 from __future__ import annotations
 
 import math
@@ -51,9 +52,23 @@ MISSING = object()
 # Kinds whose record is made when the event happens (a claim, a surrender, a review): citing one
 # approved after the citing record reports an event that had not happened. Records of standing
 # things (accounts, people, roles) are often documented after the thing existed, so they are not.
-EVENT_KINDS = ("neutrality_claim", "claim_event", "surrender", "verification", "audit", "management_review",
-               "cms_review", "neutrality_review", "compliance_evaluation", "asset_review", "trading_review",
-               "trading_performance", "asset_statement", "holding_statement", "performance_deviation")
+EVENT_KINDS = (
+    "neutrality_claim",
+    "claim_event",
+    "surrender",
+    "verification",
+    "audit",
+    "management_review",
+    "cms_review",
+    "neutrality_review",
+    "compliance_evaluation",
+    "asset_review",
+    "trading_review",
+    "trading_performance",
+    "asset_statement",
+    "holding_statement",
+    "performance_deviation",
+)
 # A review's decisions may name what it decided to create: those refs look forward by design.
 DECISIONS = ("outputs", "actions")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -207,8 +222,7 @@ def computed(ctx, figure: dict):
     if target is None:
         return MISSING, None, None
     if value is MISSING:
-        return MISSING, None, (f"{target.id} ({target.rel}) has no field {figure.get('field')}"
-                               + (f" (found up to {found})" if found else ""))
+        return MISSING, None, (f"{target.id} ({target.rel}) has no field {figure.get('field')}" + (f" (found up to {found})" if found else ""))
     return value, unit, None
 
 
@@ -222,8 +236,13 @@ def _unresolved(ctx, path: str, found: str) -> str:
 
 
 # -- the rules ----------------------------------------------------------------------------
-@check("figures.unresolved", title="陈述的数据指向存在的计算结果或记录 Stated figures name something computed or recorded",
-       clauses=["7.3.1", "9.1.1"], severity="error", kinds=list(STATING))
+@check(
+    "figures.unresolved",
+    title="陈述的数据指向存在的计算结果或记录 Stated figures name something computed or recorded",
+    clauses=["7.3.1", "9.1.1"],
+    severity="error",
+    kinds=list(STATING),
+)
 def unresolved(record, ctx):
     """7.3.1, 9.1.1: a figure stated in a review or evaluation can be traced to what it rests on."""
     if not _live(record, ctx):
@@ -231,13 +250,21 @@ def unresolved(record, ctx):
     for i, figure in _figures(record):
         value, _, problem = computed(ctx, figure)
         if value is MISSING and problem:
-            yield record.issue(("stated_figures", i), f"stated figure {i + 1} ({_what(figure)}): {problem}",
-                               hint="correct the path (cms export --format json lists the results), "
-                                    "or state the figure of a record with record: and field:", clauses=_clauses(record))
+            yield record.issue(
+                ("stated_figures", i),
+                f"stated figure {i + 1} ({_what(figure)}): {problem}",
+                hint="correct the path (cms export --format json lists the results), or state the figure of a record with record: and field:",
+                clauses=_clauses(record),
+            )
 
 
-@check("figures.stated-mismatch", title="陈述的数据与计算值一致 Stated figures agree with the computed ones",
-       clauses=["7.3.1", "9.1.1", "9.3.3"], severity="error", kinds=list(STATING))
+@check(
+    "figures.stated-mismatch",
+    title="陈述的数据与计算值一致 Stated figures agree with the computed ones",
+    clauses=["7.3.1", "9.1.1", "9.3.3"],
+    severity="error",
+    kinds=list(STATING),
+)
 def stated_mismatch(record, ctx):
     """7.3.1, 9.1.1, 9.3.3: what a review or evaluation states is true: each stated figure
     agrees with the computed one to its stated rounding."""
@@ -252,8 +279,12 @@ def stated_mismatch(record, ctx):
         said = f" ('{figure['text']}')" if figure.get("text") else ""
         if _number(stated):
             if not _number(value):
-                yield record.issue(where, f"states {stated} for {_what(figure)}{said}, but the computed value is "
-                                          f"{value!r}, not a number", hint="state what was computed", clauses=_clauses(record))
+                yield record.issue(
+                    where,
+                    f"states {stated} for {_what(figure)}{said}, but the computed value is {value!r}, not a number",
+                    hint="state what was computed",
+                    clauses=_clauses(record),
+                )
                 continue
             stated_unit = figure.get("unit")
             shown_unit = stated_unit or unit or ""
@@ -261,32 +292,46 @@ def stated_mismatch(record, ctx):
                 try:
                     value = units.convert(value, unit, stated_unit)
                 except units.UnitError as exc:
-                    yield record.issue(("stated_figures", i, "unit"), f"states {_what(figure)} in {stated_unit}, but it "
-                                                                      f"is computed in {unit}: {exc.args[0]}",
-                                       hint=exc.hint or f"state it in {unit} or a unit that converts to it",
-                                       clauses=_clauses(record))
+                    yield record.issue(
+                        ("stated_figures", i, "unit"),
+                        f"states {_what(figure)} in {stated_unit}, but it is computed in {unit}: {exc.args[0]}",
+                        hint=exc.hint or f"state it in {unit} or a unit that converts to it",
+                        clauses=_clauses(record),
+                    )
                     continue
             places = _decimals(figure)
             tolerance = 0.5 * 10 ** (-places) * (1 + 1e-9) + 1e-12 * abs(value)
             if abs(value - stated) > tolerance:
                 rounded = round(value, places)
-                yield record.issue(where, f"states {_show(stated)} {shown_unit}{said} for {_what(figure)}, but the "
-                                          f"computed value is {_show(value)} {shown_unit} ({_show(rounded)} to "
-                                          f"{places} decimals); they differ by {_show(abs(value - stated))}",
-                                   hint=f"state {_show(rounded)}, or correct the data the computation reads",
-                                   clauses=_clauses(record))
+                yield record.issue(
+                    where,
+                    f"states {_show(stated)} {shown_unit}{said} for {_what(figure)}, but the "
+                    f"computed value is {_show(value)} {shown_unit} ({_show(rounded)} to "
+                    f"{places} decimals); they differ by {_show(abs(value - stated))}",
+                    hint=f"state {_show(rounded)}, or correct the data the computation reads",
+                    clauses=_clauses(record),
+                )
         else:
             if isinstance(stated, str) and ISO_DATE.match(stated) and dates.parse(value) is not None:
                 same = dates.parse(value) == dates.parse(stated)
             else:
                 same = stated == value and isinstance(stated, bool) == isinstance(value, bool)  # True is not 1
             if not same:
-                yield record.issue(where, f"states {stated!r}{said} for {_what(figure)}, but it is {value!r}",
-                                   hint=f"state {value!r}, or correct the data", clauses=_clauses(record))
+                yield record.issue(
+                    where,
+                    f"states {stated!r}{said} for {_what(figure)}, but it is {value!r}",
+                    hint=f"state {value!r}, or correct the data",
+                    clauses=_clauses(record),
+                )
 
 
-@check("figures.event-after-record", title="不陈述晚于记录日期的事件 No event reported that is dated after the record",
-       clauses=["7.3.1", "9.1.1", "9.3.3"], severity="error", kinds=list(STATING))
+@check(
+    "figures.event-after-record",
+    title="不陈述晚于记录日期的事件 No event reported that is dated after the record",
+    clauses=["7.3.1", "9.1.1", "9.3.3"],
+    severity="error",
+    kinds=list(STATING),
+)
 def event_after_record(record, ctx):
     """7.3.1, 9.3.3: a review reports what had happened by its date; an event dated later
     (a claim, a retirement, a corrective action) cannot have been known to it."""
@@ -300,28 +345,34 @@ def event_after_record(record, ctx):
             continue
         stated = dates.parse(figure.get("value")) if isinstance(figure.get("value"), str) else None
         if stated is not None and stated > day:
-            yield record.issue(("stated_figures", i), f"the record of {day} reports {_what(figure)} on {stated}, "
-                                                      f"{(stated - day).days} days after the record itself",
-                               hint="report only what had happened by the record's date (a later event belongs in "
-                                    "the next review), or mark a plan or deadline with planned: true",
-                               clauses=_clauses(record))
+            yield record.issue(
+                ("stated_figures", i),
+                f"the record of {day} reports {_what(figure)} on {stated}, {(stated - day).days} days after the record itself",
+                hint="report only what had happened by the record's date (a later event belongs in "
+                "the next review), or mark a plan or deadline with planned: true",
+                clauses=_clauses(record),
+            )
             continue
         target = ctx.get(figure.get("record")) if isinstance(figure.get("record"), str) else None
         made = dates.parse(target.get("approved_on")) if target is not None else None
         if made is not None and made > day:
-            yield record.issue(("stated_figures", i), f"the record of {day} states {_what(figure)}, but {target.id} "
-                                                      f"was approved only on {made}",
-                               hint="report only what existed by the record's date", clauses=_clauses(record))
+            yield record.issue(
+                ("stated_figures", i),
+                f"the record of {day} states {_what(figure)}, but {target.id} was approved only on {made}",
+                hint="report only what existed by the record's date",
+                clauses=_clauses(record),
+            )
     for ref in ctx.index.refs:  # records of events it cites elsewhere (inputs.*.refs, related_reviews, claims)
-        if (ref.source != record.id or ref.path[:1] in (("stated_figures",), ("supersedes",))
-                or any(part in DECISIONS for part in ref.path)):
+        if ref.source != record.id or ref.path[:1] in (("stated_figures",), ("supersedes",)) or any(part in DECISIONS for part in ref.path):
             continue
         target = ctx.get(ref.target)
         if target is None or target.kind not in EVENT_KINDS:
             continue
         made = dates.parse(target.get("approved_on"))
         if made is not None and made > day:
-            yield record.issue(ref.path, f"the record of {day} cites {target.id} ({target.title}), approved only on "
-                                         f"{made}, {(made - day).days} days after the record itself",
-                               hint="cite only what existed by the record's date; a later record belongs in the next review",
-                               clauses=_clauses(record))
+            yield record.issue(
+                ref.path,
+                f"the record of {day} cites {target.id} ({target.title}), approved only on {made}, {(made - day).days} days after the record itself",
+                hint="cite only what existed by the record's date; a later record belongs in the next review",
+                clauses=_clauses(record),
+            )

@@ -26,6 +26,7 @@ Rules
 
 A term counts from its `from` day through its `until` day (absent: still in office).
 """
+
 from __future__ import annotations
 
 from cms_build.api import dates
@@ -37,8 +38,7 @@ LIVE = ("draft", "approved")  # superseded or withdrawn role definitions no long
 
 
 def _roles(ctx, *types):
-    return [r for r in ctx.records("role") if r.status in LIVE and not not_yet(r, ctx.as_of)
-            and (not types or r.get("role_type") in types)]
+    return [r for r in ctx.records("role") if r.status in LIVE and not not_yet(r, ctx.as_of) and (not types or r.get("role_type") in types)]
 
 
 def _holders(role, ctx):
@@ -56,8 +56,13 @@ def _required(role, ctx):
     return list(table.get(role.get("role_type"), []))
 
 
-@check("sup.holder-without-competence", title="需要能力的岗位由具备现行能力证据的人员担任 Roles needing competence held by competent people",
-       clauses=["7.2.1 b", "7.2.1 d"], severity="error", kinds=["role"])
+@check(
+    "sup.holder-without-competence",
+    title="需要能力的岗位由具备现行能力证据的人员担任 Roles needing competence held by competent people",
+    clauses=["7.2.1 b", "7.2.1 d"],
+    severity="error",
+    kinds=["role"],
+)
 def holder_without_competence(role, ctx):
     """7.2.1 b, d: people whose work affects carbon performance are competent, with documented evidence."""
     if role.status not in LIVE or not_yet(role, ctx.as_of):
@@ -69,8 +74,9 @@ def holder_without_competence(role, ctx):
     for i, holder in _holders(role, ctx):
         person = holder.get("person")
         for area in areas:
-            mine = [c for c in evidence if c.get("person") == person and c.get("area") == area
-                    and (dates.parse(c.get("obtained_on")) or ctx.as_of) <= ctx.as_of]
+            mine = [
+                c for c in evidence if c.get("person") == person and c.get("area") == area and (dates.parse(c.get("obtained_on")) or ctx.as_of) <= ctx.as_of
+            ]
             current = [c for c in mine if dates.parse(c.get("valid_until")) is None or ctx.as_of <= dates.parse(c.get("valid_until"))]
             if current:
                 continue
@@ -79,14 +85,14 @@ def holder_without_competence(role, ctx):
                 why = f"the evidence {newest.id} expired on {newest.get('valid_until')}"
             else:
                 why = "there is no competence_record for it"
-            yield role.issue(("holders", i, "person"),
-                             f"{person} holds the role '{role.get('name')}' ({role.get('role_type')}), which needs competence "
-                             f"in {area}, but {why} (as of {ctx.as_of})",
-                             hint=f"add a current competence_record (person: {person}, area: {area}), or reassign the role")
+            yield role.issue(
+                ("holders", i, "person"),
+                f"{person} holds the role '{role.get('name')}' ({role.get('role_type')}), which needs competence in {area}, but {why} (as of {ctx.as_of})",
+                hint=f"add a current competence_record (person: {person}, area: {area}), or reassign the role",
+            )
 
 
-@check("sup.holder-has-left", title="离职人员不再担任岗位 People who have left hold no role",
-       clauses=["5.3.1"], severity="error", kinds=["role"])
+@check("sup.holder-has-left", title="离职人员不再担任岗位 People who have left hold no role", clauses=["5.3.1"], severity="error", kinds=["role"])
 def holder_has_left(role, ctx):
     """5.3.1: responsibilities are assigned to people actually there to carry them out."""
     if role.status not in LIVE or not_yet(role, ctx.as_of):
@@ -95,9 +101,11 @@ def holder_has_left(role, ctx):
         person = ctx.get(holder.get("person") or "")
         left = dates.parse(person.get("left")) if person else None
         if left is not None and left < ctx.as_of:
-            yield role.issue(("holders", i, "person"), f"{person.id} ({person.get('name')}) left on {left}, "
-                                                       f"but still holds the role '{role.get('name')}'",
-                             hint="set until: on the holder and appoint a successor")
+            yield role.issue(
+                ("holders", i, "person"),
+                f"{person.id} ({person.get('name')}) left on {left}, but still holds the role '{role.get('name')}'",
+                hint="set until: on the holder and appoint a successor",
+            )
 
 
 def _vacant(ctx, types, what, hint):
@@ -109,28 +117,37 @@ def _vacant(ctx, types, what, hint):
     return [ctx.settings_issue("subsystems", f"there is no {what} (role record of type {' or '.join(types)})", hint=hint)]
 
 
-@check("sup.no-management-representative", title="任命管理者代表 A management representative is appointed",
-       clauses=["5.3.2 a"], severity="error")
+@check("sup.no-management-representative", title="任命管理者代表 A management representative is appointed", clauses=["5.3.2 a"], severity="error")
 def no_management_representative(ctx):
     """5.3.2 a: an authorized management representative with the technical ability and competence."""
-    yield from _vacant(ctx, ("management_representative",), "management representative",
-                       "add a role record (role_type: management_representative) with the appointed holder")
+    yield from _vacant(
+        ctx, ("management_representative",), "management representative", "add a role record (role_type: management_representative) with the appointed holder"
+    )
 
 
-@check("sup.no-carbon-management-team", title="组建碳管理团队 A carbon management team is formed",
-       clauses=["5.1 i", "5.3.2 b"], severity="error")
+@check("sup.no-carbon-management-team", title="组建碳管理团队 A carbon management team is formed", clauses=["5.1 i", "5.3.2 b"], severity="error")
 def no_carbon_team(ctx):
     """5.1 i, 5.3.2 b: top management ensures a carbon management team (the carbon management organization)."""
-    yield from _vacant(ctx, ("carbon_management_team", "carbon_management_department"), "carbon management team",
-                       "add a role record (role_type: carbon_management_team) listing its members as holders")
+    yield from _vacant(
+        ctx,
+        ("carbon_management_team", "carbon_management_department"),
+        "carbon management team",
+        "add a role record (role_type: carbon_management_team) listing its members as holders",
+    )
 
 
-@check("sup.no-subsystem-supervisor", title="指定专人监督碳交易/碳资产管理体系 A supervisor named for trading and assets",
-       clauses=["B.5.1", "C.5.1"], severity="error")
+@check(
+    "sup.no-subsystem-supervisor",
+    title="指定专人监督碳交易/碳资产管理体系 A supervisor named for trading and assets",
+    clauses=["B.5.1", "C.5.1"],
+    severity="error",
+)
 def no_subsystem_supervisor(ctx):
     """B.5.1, C.5.1: top management names a person to supervise the trading and the asset management system."""
-    for sub, role_type, what in (("B", "trading_supervisor", "supervisor of the carbon trading management system"),
-                                 ("C", "asset_supervisor", "supervisor of the carbon asset management system")):
+    for sub, role_type, what in (
+        ("B", "trading_supervisor", "supervisor of the carbon trading management system"),
+        ("C", "asset_supervisor", "supervisor of the carbon asset management system"),
+    ):
         if ctx.adopts(sub):
             for issue in _vacant(ctx, (role_type,), what, f"add a role record (role_type: {role_type}) with the person named"):
                 issue.clauses = (f"{sub}.5.1",)
@@ -138,9 +155,11 @@ def no_subsystem_supervisor(ctx):
 
 
 def _verification_day(ver):
-    return (dates.parse((ver.get("statement") or {}).get("date"))
-            or dates.parse(((ver.get("plan") or {}).get("planned") or {}).get("start"))
-            or dates.parse(ver.get("approved_on")))
+    return (
+        dates.parse((ver.get("statement") or {}).get("date"))
+        or dates.parse(((ver.get("plan") or {}).get("planned") or {}).get("start"))
+        or dates.parse(ver.get("approved_on"))
+    )
 
 
 def _team(ver):
@@ -150,8 +169,13 @@ def _team(ver):
             yield i, member
 
 
-@check("emissions.verifier-team-unknown", title="核查组成员为可识别的人员 Verifier team members are identified persons",
-       clauses=["A.6.5.2"], severity="error", kinds=["verification"])
+@check(
+    "emissions.verifier-team-unknown",
+    title="核查组成员为可识别的人员 Verifier team members are identified persons",
+    clauses=["A.6.5.2"],
+    severity="error",
+    kinds=["verification"],
+)
 def verifier_team_unknown(ver, ctx):
     """A.6.5.2: the organization chooses a recognised verifier; whether its team is the
     verifier's own people, independent of the organization, can be shown only for people it can
@@ -160,12 +184,20 @@ def verifier_team_unknown(ver, ctx):
         return
     for i, member in _team(ver):
         if not member.get("person"):
-            yield ver.issue(("verifier", "team", i), f"team member {member.get('name')} ({member.get('role')}) names no person record",
-                            hint="add a person record (external: true, employer: the verifier) and name it in person:")
+            yield ver.issue(
+                ("verifier", "team", i),
+                f"team member {member.get('name')} ({member.get('role')}) names no person record",
+                hint="add a person record (external: true, employer: the verifier) and name it in person:",
+            )
 
 
-@check("emissions.verifier-not-independent", title="核查组成员来自核查机构且独立于组织 Verifier team independent of the organization",
-       clauses=["A.4.2", "A.6.5.2"], severity="error", kinds=["verification"])
+@check(
+    "emissions.verifier-not-independent",
+    title="核查组成员来自核查机构且独立于组织 Verifier team independent of the organization",
+    clauses=["A.4.2", "A.6.5.2"],
+    severity="error",
+    kinds=["verification"],
+)
 def verifier_not_independent(ver, ctx):
     """A.4.2, A.6.5.2: verification is by a recognised third party: its team are people of the
     verifier's organization, and nobody of the organization verifies its own report."""
@@ -182,18 +214,27 @@ def verifier_not_independent(ver, ctx):
         where = ("verifier", "team", i, "person")
         if person.get("external") is not True or held:
             why = f"holds the organization's role {', '.join(held)} on {day}" if held else "is not marked external"
-            yield ver.issue(where, f"{person.id} ({person.get('name')}), {member.get('role') or 'a member'} of the verifier's "
-                                   f"team, is a person of the organization itself: {why}",
-                            hint="a third-party verification is done by the verifier's own people: replace the member "
-                                 "(or, if the person record is wrong, correct external/employer)")
+            yield ver.issue(
+                where,
+                f"{person.id} ({person.get('name')}), {member.get('role') or 'a member'} of the verifier's team, is a person of the organization itself: {why}",
+                hint="a third-party verification is done by the verifier's own people: replace the member "
+                "(or, if the person record is wrong, correct external/employer)",
+            )
         elif str(person.get("employer") or "").strip() != verifier:
-            yield ver.issue(where, f"{person.id} ({person.get('name')}) works for {person.get('employer') or 'no employer named'}, "
-                                   f"not for the verifier {verifier or '(unnamed)'}",
-                            hint="name a person of the verifier's organization, or correct the person's employer")
+            yield ver.issue(
+                where,
+                f"{person.id} ({person.get('name')}) works for {person.get('employer') or 'no employer named'}, not for the verifier {verifier or '(unnamed)'}",
+                hint="name a person of the verifier's organization, or correct the person's employer",
+            )
 
 
-@check("trading.trader-without-role", title="交易员为任命的交易岗位人员 Traders are persons appointed to the trader role",
-       clauses=["B.8.2.2.1", "5.3.1"], severity="error", kinds=["trading_account"])
+@check(
+    "trading.trader-without-role",
+    title="交易员为任命的交易岗位人员 Traders are persons appointed to the trader role",
+    clauses=["B.8.2.2.1", "5.3.1"],
+    severity="error",
+    kinds=["trading_account"],
+)
 def trader_without_role(account, ctx):
     """B.8.2.2.1: trading is done by competent staff; 5.3.1: the responsibility is assigned. A
     controller in the role trader is a person holding a role of type trader."""
@@ -209,12 +250,15 @@ def trader_without_role(account, ctx):
         day = min(end, ctx.as_of) if end is not None else ctx.as_of
         pid = c.get("person")
         if not pid:
-            yield account.issue(("controllers", i), f"the trader {c.get('name') or '(unnamed)'} of account {account.id} names no person record",
-                                hint="name the trader's person record (person:), appointed to a role of type trader")
+            yield account.issue(
+                ("controllers", i),
+                f"the trader {c.get('name') or '(unnamed)'} of account {account.id} names no person record",
+                hint="name the trader's person record (person:), appointed to a role of type trader",
+            )
         elif not holds_role(traders, pid, day):
             person = ctx.get(pid)
-            yield account.issue(("controllers", i, "person"),
-                                f"{pid} ({person.get('name') if person else '?'}) trades on account {account.id} but holds no "
-                                f"role of type trader on {day}",
-                                hint="appoint the person to the trader role (role record, role_type: trader, holders) or "
-                                     "remove them from the account's traders")
+            yield account.issue(
+                ("controllers", i, "person"),
+                f"{pid} ({person.get('name') if person else '?'}) trades on account {account.id} but holds no role of type trader on {day}",
+                hint="appoint the person to the trader role (role record, role_type: trader, holders) or remove them from the account's traders",
+            )

@@ -18,6 +18,7 @@ change them:
 - reading 5: to offset = footprint (+ emissions found later) - achieved reductions counted
   inside that footprint; credits retired for the claim must cover it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -101,32 +102,39 @@ class Grade:
         return {"grade": self.grade, "reason": self.reason}
 
 
-def credit_grade(project_type: str, vintage_year: int | None, achieved_year: int | None, *,
-                 standard: str = "", graded_standards=None, silver_years: int = 5) -> Grade:
+def credit_grade(
+    project_type: str, vintage_year: int | None, achieved_year: int | None, *, standard: str = "", graded_standards=None, silver_years: int = 5
+) -> Grade:
     """The certificate grade one credit gives (D.8.2.5, D.8.2.6; reading 3).
 
     Silver when achieved_year - vintage_year <= silver_years (vintage 2021 for neutrality
     achieved in 2026 is 5 years before: Silver; 2020 is 6: Bronze).
     """
     if graded_standards is not None and standard not in graded_standards:
-        return Grade(None, f"standard {standard or '?'} is not a national or international emission-reduction "
-                           f"standard recognised for grading (D.8.2.5, D.8.2.6)")
+        return Grade(
+            None, f"standard {standard or '?'} is not a national or international emission-reduction standard recognised for grading (D.8.2.5, D.8.2.6)"
+        )
     cat = category(project_type)
     if cat is None:
         return Grade(None, f"unknown project type {project_type!r}")
     if cat == "removal":
         return Grade("Gold", f"清除类减排量 removal credit ({project_type}) (D.8.2.5)")
     if vintage_year is None or achieved_year is None:
-        return Grade(None, f"{cat} credit without a vintage year or an achievement date: Silver or Bronze "
-                           f"cannot be decided (D.8.2.6)")
+        return Grade(None, f"{cat} credit without a vintage year or an achievement date: Silver or Bronze cannot be decided (D.8.2.6)")
     age = achieved_year - vintage_year
     if age <= silver_years:
-        return Grade("Silver", f"{_CAT_ZH.get(cat, cat)}，产生年份 {vintage_year}，早于实现年份 {age} 年（≤ {silver_years}）· "
-                               f"{cat} credit ({project_type}), vintage {vintage_year}, {age} year(s) before "
-                               f"{achieved_year} <= {silver_years} (D.8.2.6)")
-    return Grade("Bronze", f"{_CAT_ZH.get(cat, cat)}，产生年份 {vintage_year}，早于实现年份 {age} 年（> {silver_years}）· "
-                           f"{cat} credit ({project_type}), vintage {vintage_year}, {age} years before "
-                           f"{achieved_year} > {silver_years} (D.8.2.6)")
+        return Grade(
+            "Silver",
+            f"{_CAT_ZH.get(cat, cat)}，产生年份 {vintage_year}，早于实现年份 {age} 年（≤ {silver_years}）· "
+            f"{cat} credit ({project_type}), vintage {vintage_year}, {age} year(s) before "
+            f"{achieved_year} <= {silver_years} (D.8.2.6)",
+        )
+    return Grade(
+        "Bronze",
+        f"{_CAT_ZH.get(cat, cat)}，产生年份 {vintage_year}，早于实现年份 {age} 年（> {silver_years}）· "
+        f"{cat} credit ({project_type}), vintage {vintage_year}, {age} years before "
+        f"{achieved_year} > {silver_years} (D.8.2.6)",
+    )
 
 
 _CAT_ZH = {"avoidance": "避免或减少排放类减排量", "removal": "清除类减排量", "destruction": "销毁类减排量"}
@@ -188,14 +196,19 @@ class EventState:
     late_corrections: list = field(default_factory=list)  # effective dates after the deadline
 
     def as_dict(self) -> dict:
-        return {"event": self.event, "date": self.date.isoformat(),
-                "deadline": self.deadline.isoformat() if self.deadline else None, "state": self.state,
-                "corrected_on": self.corrected_on.isoformat() if self.corrected_on else None,
-                "late_corrections": [d.isoformat() for d in self.late_corrections]}
+        return {
+            "event": self.event,
+            "date": self.date.isoformat(),
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "state": self.state,
+            "corrected_on": self.corrected_on.isoformat() if self.corrected_on else None,
+            "late_corrections": [d.isoformat() for d in self.late_corrections],
+        }
 
 
-def event_state(event: str, date: dt.date, corrections: list[dt.date], as_of: dt.date, *,
-                months: int = 3, invalidates: bool = True, claim_last_day: dt.date | None = None) -> EventState:
+def event_state(
+    event: str, date: dt.date, corrections: list[dt.date], as_of: dt.date, *, months: int = 3, invalidates: bool = True, claim_last_day: dt.date | None = None
+) -> EventState:
     """The state of one event: corrections are the dates each corrective action took effect."""
     if not invalidates:
         return EventState(event, date, None, "not_invalidating")
@@ -210,8 +223,7 @@ def event_state(event: str, date: dt.date, corrections: list[dt.date], as_of: dt
 
 
 # -- status ----------------------------------------------------------------------------
-STATUSES = ("draft", "withdrawn", "superseded", "expired", "not_yet_valid", "correction_pending",
-            "expiring", "valid")
+STATUSES = ("draft", "withdrawn", "superseded", "expired", "not_yet_valid", "correction_pending", "expiring", "valid")
 
 
 @dataclass
@@ -225,9 +237,14 @@ class Status:
 
     def as_dict(self) -> dict:
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
-        return {"status": self.status, "reason": self.reason, "last_valid_day": iso(self.last_valid_day),
-                "deadline": iso(self.deadline), "days_left": self.days_left,
-                "withdraw_from": iso(self.withdraw_from)}
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "last_valid_day": iso(self.last_valid_day),
+            "deadline": iso(self.deadline),
+            "days_left": self.days_left,
+            "withdraw_from": iso(self.withdraw_from),
+        }
 
 
 def effective_last_day(valid_from: dt.date | None, valid_until: dt.date | None, years: int = 1) -> dt.date | None:
@@ -238,10 +255,19 @@ def effective_last_day(valid_from: dt.date | None, valid_until: dt.date | None, 
     return cap if valid_until is None or valid_until > cap else valid_until
 
 
-def claim_status(*, as_of: dt.date, valid_from: dt.date | None, valid_until: dt.date | None,
-                 recorded: str = "approved", withdrawn_on: dt.date | None = None,
-                 superseded_on: dt.date | None = None, superseded_by: str = "",
-                 events: list[EventState] = (), max_years: int = 1, expiring_days: int = 60) -> Status:
+def claim_status(
+    *,
+    as_of: dt.date,
+    valid_from: dt.date | None,
+    valid_until: dt.date | None,
+    recorded: str = "approved",
+    withdrawn_on: dt.date | None = None,
+    superseded_on: dt.date | None = None,
+    superseded_by: str = "",
+    events: list[EventState] = (),
+    max_years: int = 1,
+    expiring_days: int = 60,
+) -> Status:
     """A claim's status on the as-of date.
 
     Precedence: draft; withdrawn (recorded, or a correction window lapsed while the claim
@@ -260,15 +286,25 @@ def claim_status(*, as_of: dt.date, valid_from: dt.date | None, valid_until: dt.
     for e in lapsed:
         start = e.deadline + dt.timedelta(days=1)
         if last is None or start <= last:
-            return Status("withdrawn", f"事件 {e.event}（{e.date.isoformat()}）未在 {e.deadline.isoformat()} 前采取有效纠正措施，"
-                                       f"声明须自 {start.isoformat()} 起撤回 · "
-                                       f"event {e.event} of {e.date.isoformat()} had no corrective action in "
-                                       f"effect by {e.deadline.isoformat()}: the claim must be withdrawn from "
-                                       f"{start.isoformat()} (D.10)", last, e.deadline, withdraw_from=start)
+            return Status(
+                "withdrawn",
+                f"事件 {e.event}（{e.date.isoformat()}）未在 {e.deadline.isoformat()} 前采取有效纠正措施，"
+                f"声明须自 {start.isoformat()} 起撤回 · "
+                f"event {e.event} of {e.date.isoformat()} had no corrective action in "
+                f"effect by {e.deadline.isoformat()}: the claim must be withdrawn from "
+                f"{start.isoformat()} (D.10)",
+                last,
+                e.deadline,
+                withdraw_from=start,
+            )
     if superseded_on is not None and superseded_on <= as_of:
-        return Status("superseded", f"自 {superseded_on.isoformat()} 起被 {superseded_by or '后续声明'} 替代 · "
-                                    f"superseded by {superseded_by or 'a later claim'} from "
-                                    f"{superseded_on.isoformat()}", last)
+        return Status(
+            "superseded",
+            f"自 {superseded_on.isoformat()} 起被 {superseded_by or '后续声明'} 替代 · "
+            f"superseded by {superseded_by or 'a later claim'} from "
+            f"{superseded_on.isoformat()}",
+            last,
+        )
     if last is None or valid_from is None:
         return Status("draft", "未给出有效期，未生效 · the claim has no validity period: not in force", last)
     if as_of > last:
@@ -279,46 +315,52 @@ def claim_status(*, as_of: dt.date, valid_from: dt.date | None, valid_until: dt.
     open_events = sorted((e for e in events if e.state == "open"), key=lambda e: e.deadline)
     if open_events:
         e = open_events[0]
-        return Status("correction_pending", f"事件 {e.event}（{e.date.isoformat()}）的纠正措施须于 {e.deadline.isoformat()} 前生效，"
-                                            f"否则须撤回声明 · "
-                                            f"event {e.event} of {e.date.isoformat()} awaits a corrective action "
-                                            f"in effect by {e.deadline.isoformat()}, else the claim must be "
-                                            f"withdrawn (D.10)", last, e.deadline, days_left)
+        return Status(
+            "correction_pending",
+            f"事件 {e.event}（{e.date.isoformat()}）的纠正措施须于 {e.deadline.isoformat()} 前生效，"
+            f"否则须撤回声明 · "
+            f"event {e.event} of {e.date.isoformat()} awaits a corrective action "
+            f"in effect by {e.deadline.isoformat()}, else the claim must be "
+            f"withdrawn (D.10)",
+            last,
+            e.deadline,
+            days_left,
+        )
     if days_left <= expiring_days:
-        return Status("expiring", f"有效至 {last.isoformat()}，剩余 {days_left} 天 · "
-                                  f"valid through {last.isoformat()}: {days_left} day(s) left "
-                                  f"(<= {expiring_days})", last, None, days_left)
-    return Status("valid", f"有效期 {valid_from.isoformat()} 至 {last.isoformat()} · "
-                           f"valid {valid_from.isoformat()} to {last.isoformat()}", last, None, days_left)
+        return Status(
+            "expiring",
+            f"有效至 {last.isoformat()}，剩余 {days_left} 天 · valid through {last.isoformat()}: {days_left} day(s) left (<= {expiring_days})",
+            last,
+            None,
+            days_left,
+        )
+    return Status(
+        "valid", f"有效期 {valid_from.isoformat()} 至 {last.isoformat()} · valid {valid_from.isoformat()} to {last.isoformat()}", last, None, days_left
+    )
 
 
 # -- balance ---------------------------------------------------------------------------
-def balance(footprint: Traced, additions: list[Traced], reductions: list[Traced],
-            retired: list[Traced]) -> dict[str, Traced]:
+def balance(footprint: Traced, additions: list[Traced], reductions: list[Traced], retired: list[Traced]) -> dict[str, Traced]:
     """The claim's balance (D.6.5.2.4 c-e, reading 5), every figure traced.
 
     E = footprint + Σ emissions found after it (events); R = Σ achieved reductions counted
     inside that footprint; B = E - R, what credits must offset; C = Σ credits retired for
     the claim; S = C - B, the surplus (negative: a shortfall).
     """
-    emissions = Traced(footprint.value + sum(a.value for a in additions), UNIT,
-                       "全链条碳排放 Whole-chain emissions", "E = E_fp + Σ ΔE_event", "D.6.5.2.4 c")
+    emissions = Traced(footprint.value + sum(a.value for a in additions), UNIT, "全链条碳排放 Whole-chain emissions", "E = E_fp + Σ ΔE_event", "D.6.5.2.4 c")
     emissions.step(footprint)
     emissions.steps.extend(additions)
-    reduced = Traced(sum(r.value for r in reductions), UNIT, "足迹内已实现减排量 Achieved reductions inside the footprint",
-                     "R = Σ R_i", "D.6.5.2.4 d")
+    reduced = Traced(sum(r.value for r in reductions), UNIT, "足迹内已实现减排量 Achieved reductions inside the footprint", "R = Σ R_i", "D.6.5.2.4 d")
     reduced.steps.extend(reductions)
-    to_offset = Traced(emissions.value - reduced.value, UNIT, "被抵消排放量 Emissions to offset",
-                       "B = E - R", "D.6.5.2.4 e")
+    to_offset = Traced(emissions.value - reduced.value, UNIT, "被抵消排放量 Emissions to offset", "B = E - R", "D.6.5.2.4 e")
     to_offset.step(emissions).step(reduced)
-    credits = Traced(sum(c.value for c in retired), UNIT, "为本声明注销的核证减排量 Credits retired for the claim",
-                     "C = Σ C_j", "D.6.5.2.4 f")
+    credits = Traced(sum(c.value for c in retired), UNIT, "为本声明注销的核证减排量 Credits retired for the claim", "C = Σ C_j", "D.6.5.2.4 f")
     credits.steps.extend(retired)
-    surplus = Traced(credits.value - to_offset.value, UNIT, "余量 Surplus (negative: shortfall)", "S = C - B",
-                     "D.8.2.4")  # offsetting covers the balance (our reading 5 of shared/standard/README.md)
+    surplus = Traced(
+        credits.value - to_offset.value, UNIT, "余量 Surplus (negative: shortfall)", "S = C - B", "D.8.2.4"
+    )  # offsetting covers the balance (our reading 5 of shared/standard/README.md)
     surplus.step(credits).step(to_offset)
-    return {"emissions": emissions, "reductions": reduced, "to_offset": to_offset, "retired": credits,
-            "surplus": surplus}
+    return {"emissions": emissions, "reductions": reduced, "to_offset": to_offset, "retired": credits, "surplus": surplus}
 
 
 def reduction_share(emissions: Traced, counted: list[Traced], reflected: list[Traced]) -> Traced:
@@ -330,9 +372,13 @@ def reduction_share(emissions: Traced, counted: list[Traced], reflected: list[Tr
     """
     achieved = sum(r.value for r in counted) + sum(r.value for r in reflected)
     original = emissions.value + sum(r.value for r in reflected)
-    share = Traced(100.0 * achieved / original if original > 0 else 0.0, "%",
-                   "已实现减排量占原始碳足迹的比例 Reductions as a share of the original footprint",
-                   "share = (R_in + R_out) / (E + R_out) × 100", "D.6.1.1 b")
+    share = Traced(
+        100.0 * achieved / original if original > 0 else 0.0,
+        "%",
+        "已实现减排量占原始碳足迹的比例 Reductions as a share of the original footprint",
+        "share = (R_in + R_out) / (E + R_out) × 100",
+        "D.6.1.1 b",
+    )
     share.add("R_in", "足迹内已实现减排量 reductions counted inside the footprint", sum(r.value for r in counted), UNIT)
     share.add("R_out", "足迹已体现的减排量 reductions the footprint already reflects", sum(r.value for r in reflected), UNIT)
     share.add("E", "碳足迹 footprint (with emissions found later)", emissions.value, UNIT)
@@ -347,8 +393,7 @@ def covered(surplus: float, tolerance: float = 1e-6) -> bool:
     return surplus >= -tolerance
 
 
-def reduction_efficiency(counted: list[Traced], reflected: list[Traced], output: float, output_unit: str,
-                         output_source: dict | None = None) -> Traced:
+def reduction_efficiency(counted: list[Traced], reflected: list[Traced], output: float, output_unit: str, output_source: dict | None = None) -> Traced:
     """Carbon-reduction efficiency (D.6.2 b): the reductions achieved in a period per unit of
     the product, service or output value of that period.
 
@@ -358,8 +403,7 @@ def reduction_efficiency(counted: list[Traced], reflected: list[Traced], output:
     """
     achieved = sum(r.value for r in counted) + sum(r.value for r in reflected)
     value = achieved / output if output > 0 else None
-    eff = Traced(value, f"{UNIT}/{output_unit}", "碳减排效率 Carbon-reduction efficiency",
-                 "efficiency = (R_in + R_out) / Q", "D.6.2 b")
+    eff = Traced(value, f"{UNIT}/{output_unit}", "碳减排效率 Carbon-reduction efficiency", "efficiency = (R_in + R_out) / Q", "D.6.2 b")
     eff.add("R_in", "足迹内已实现减排量 reductions counted inside the footprint", sum(r.value for r in counted), UNIT)
     eff.add("R_out", "足迹已体现的减排量 reductions the footprint already reflects", sum(r.value for r in reflected), UNIT)
     eff.add("Q", "同期产出 output in the period", output, output_unit, output_source)

@@ -5,13 +5,22 @@ shows what the neutrality computation (compute.py documents the structure) left 
 results as the View of the build's profile shows them; a claim's status comes first and
 loudly (cms_build/statuses.py), never shown as valid when it is not.
 """
+
 from __future__ import annotations
 
 from cms_build.api import Md, join, md, page, text
 
-CLAIM_STATUS_CLASS = {"valid": "valid", "expiring": "valid", "withdrawn": "withdrawn", "expired": "expired",
-                      "superseded": "expired", "correction_pending": "pending", "not_yet_valid": "pending",
-                      "draft": "pending", "invalid": "invalid"}
+CLAIM_STATUS_CLASS = {
+    "valid": "valid",
+    "expiring": "valid",
+    "withdrawn": "withdrawn",
+    "expired": "expired",
+    "superseded": "expired",
+    "correction_pending": "pending",
+    "not_yet_valid": "pending",
+    "draft": "pending",
+    "invalid": "invalid",
+}
 
 
 def claim_class(st: dict) -> str:
@@ -21,6 +30,7 @@ def claim_class(st: dict) -> str:
     if cls == "valid" and "tone" in st and st.get("tone") != "good":
         cls = "invalid" if st.get("tone") == "bad" else "pending"
     return cls
+
 
 @page("neutrality", title="碳中和 Neutrality", computations=["neutrality"], subsystems=["D"], order=30)
 def neutrality_page(site):
@@ -53,13 +63,26 @@ class Neutrality:
         rows = []
         for cid, c in claims:
             grade = (c.get("grade") or {}).get("grade")  # None unless current (cms_build/statuses.py)
-            rows.append((self.site.link.to(claim_page(self.site, cid), cid if self.site.visible(cid) else t["restricted"], self.site.id_anchor("claim", cid)),
-                         self.site.rec(c.get("subject")), self.status_badge(c.get("status") or {}), md(grade or "—"),
-                         md(f"{c.get('valid_from', '')} – {c.get('valid_until', '')}")))
+            rows.append(
+                (
+                    self.site.link.to(claim_page(self.site, cid), cid if self.site.visible(cid) else t["restricted"], self.site.id_anchor("claim", cid)),
+                    self.site.rec(c.get("subject")),
+                    self.status_badge(c.get("status") or {}),
+                    md(grade or "—"),
+                    md(f"{c.get('valid_from', '')} – {c.get('valid_until', '')}"),
+                )
+            )
         if rows:
-            blocks.append(self.site.section(t["claims"], join([self.site.table([t["claim"], t["subject"], t["status"], t["grade"],
-                                                                            t["validity"]], rows),
-                                                          self.site.status_legend("claim")], Md("\n\n")), anchor_id="claims"))
+            blocks.append(
+                self.site.section(
+                    t["claims"],
+                    join(
+                        [self.site.table([t["claim"], t["subject"], t["status"], t["grade"], t["validity"]], rows), self.site.status_legend("claim")],
+                        Md("\n\n"),
+                    ),
+                    anchor_id="claims",
+                )
+            )
         for cid, c in claims:  # each claim on its own page, its traces linked from there
             rel = claim_page(self.site, cid)
             self.traces = self.site.traces(rel)
@@ -70,8 +93,7 @@ class Neutrality:
         if footprints:
             blocks.append(self.site.section(t["footprints"], Md(""), anchor_id="footprints"))
         for fid, f in footprints:
-            body = [join([text(t["subject"] + ": "), self.site.rec(f.get("subject")), text(" · " + t["period"] + ": "),
-                          md(self.period(f.get("period")))], "")]
+            body = [join([text(t["subject"] + ": "), self.site.rec(f.get("subject")), text(" · " + t["period"] + ": "), md(self.period(f.get("period")))], "")]
             if f.get("declared") is not None:
                 body.append(join([text(t["declared"] + ": "), self.site.num(f.get("declared"), "tCO2e")], ""))
             if self.site.is_trace(f.get("total")):
@@ -82,11 +104,16 @@ class Neutrality:
         if current:
             cid, c = current[-1]
             st = c.get("status") or {}
-            headline = join([self.site.home.to(claim_page(self.site, cid), cid if self.site.visible(cid) else t["restricted"],
-                                          self.site.id_anchor("claim", cid)), text(" "),
-                             self.status_badge(st),
-                             text(f" · {t['grade']}: {(c.get('grade') or {}).get('grade') or '—'}"),
-                             text(f" · {st.get('reason', '')}") if st.get("reason") else Md("")], "")
+            headline = join(
+                [
+                    self.site.home.to(claim_page(self.site, cid), cid if self.site.visible(cid) else t["restricted"], self.site.id_anchor("claim", cid)),
+                    text(" "),
+                    self.status_badge(st),
+                    text(f" · {t['grade']}: {(c.get('grade') or {}).get('grade') or '—'}"),
+                    text(f" · {st.get('reason', '')}") if st.get("reason") else Md(""),
+                ],
+                "",
+            )
         self.site.write(blocks)
         return headline
 
@@ -106,23 +133,31 @@ class Neutrality:
         cls = claim_class(st)
         # an expired, withdrawn or invalid claim says so first and loudly, never as valid
         name = t["claim_status_names"].get(status) or t["verdict_names"].get(status, status)
-        banner = Md(f'<div class="cms-claim-banner cms-claim-{cls}">{md(name)}'
-                    + (f" — {md(st.get('reason'))}" if st.get("reason") else "") + "</div>")
+        banner = Md(f'<div class="cms-claim-banner cms-claim-{cls}">{md(name)}' + (f" — {md(st.get('reason'))}" if st.get("reason") else "") + "</div>")
         grade = c.get("grade") or {}
-        rows = [(md(t["claim"]), self.site.rec(cid, with_title=True)), (md(t["subject"]), self.site.rec(c.get("subject"))),
-                (md(t["footprint"]), self.site.rec(c.get("footprint"))), (md(t["period"]), md(self.period(c.get("period")))),
-                (md(t["achieved_on"]), md(c.get("achieved_on", ""))),
-                (md(t["validity"]), md(f"{c.get('valid_from', '')} – {c.get('valid_until', '')}")),
-                (md(t["max_last_valid_day"]), md(c.get("max_last_valid_day", ""))),
-                (md(t["status"]), self.status_badge(st)),
-                (md(t["grade"]), join([md(grade.get("grade") or "—")]
-                                      # a grade the credits would give, shown as not current (cms_build/statuses.py)
-                                      + ([md(f"({grade['computed_grade']}: {t['grade_not_current']})")]
-                                         if grade.get("current") is False and grade.get("computed_grade") else [])
-                                      + ([md(grade.get("reason", ""))] if grade.get("reason") else []), " — ")),
-                (md(t["offset_kinds"]), md(", ".join(str(self.site.value_words(k) or k) for k in c.get("offset_kinds") or []))),
-                (md(t["covered"]), self.site.num(c.get("covered"))),
-                (md(t["reduction_share"]), self.site.tv(c.get("reduction_share")))]
+        rows = [
+            (md(t["claim"]), self.site.rec(cid, with_title=True)),
+            (md(t["subject"]), self.site.rec(c.get("subject"))),
+            (md(t["footprint"]), self.site.rec(c.get("footprint"))),
+            (md(t["period"]), md(self.period(c.get("period")))),
+            (md(t["achieved_on"]), md(c.get("achieved_on", ""))),
+            (md(t["validity"]), md(f"{c.get('valid_from', '')} – {c.get('valid_until', '')}")),
+            (md(t["max_last_valid_day"]), md(c.get("max_last_valid_day", ""))),
+            (md(t["status"]), self.status_badge(st)),
+            (
+                md(t["grade"]),
+                join(
+                    [md(grade.get("grade") or "—")]
+                    # a grade the credits would give, shown as not current (cms_build/statuses.py)
+                    + ([md(f"({grade['computed_grade']}: {t['grade_not_current']})")] if grade.get("current") is False and grade.get("computed_grade") else [])
+                    + ([md(grade.get("reason", ""))] if grade.get("reason") else []),
+                    " — ",
+                ),
+            ),
+            (md(t["offset_kinds"]), md(", ".join(str(self.site.value_words(k) or k) for k in c.get("offset_kinds") or []))),
+            (md(t["covered"]), self.site.num(c.get("covered"))),
+            (md(t["reduction_share"]), self.site.tv(c.get("reduction_share"))),
+        ]
         if c.get("reduction_efficiency"):  # D.6.2 b, beside the share of D.6.2 a, when the claim states its output
             rows.append((md(t["reduction_efficiency"]), self.site.tv(c.get("reduction_efficiency"))))
         for key in ("last_valid_day", "deadline", "days_left", "withdraw_from"):
@@ -132,28 +167,63 @@ class Neutrality:
             rows.append((md(t["superseded_by"]), self.site.rec(c.get("superseded_by"))))
         body = [banner, self.site.table([t["field"], t["value"]], rows)]
         balance = c.get("balance") or {}
-        brow = [(md(t["balance_names"].get(k, k)), self.site.tv(balance.get(k)))
-                for k in ("emissions", "reductions", "to_offset", "retired", "surplus") if k in balance]
+        brow = [
+            (md(t["balance_names"].get(k, k)), self.site.tv(balance.get(k)))
+            for k in ("emissions", "reductions", "to_offset", "retired", "surplus")
+            if k in balance
+        ]
         if brow:
             body += [md(t["balance"]), self.site.table([t["field"], t["value"]], brow, ["left", "right"])]
         retirements = [r for r in c.get("retirements") or [] if isinstance(r, dict)]
         if retirements:
-            body += [md(t["retirements"]), self.site.table(
-                [t["credit"], t["date"], t["quantity"], t["certificate"]],
-                [(self.site.rec(r.get("credit")), md(r.get("date", "")), self.site.num(r.get("quantity"), "tCO2e"),
-                  md(r.get("certificate_ref", ""))) for r in retirements])]
+            body += [
+                md(t["retirements"]),
+                self.site.table(
+                    [t["credit"], t["date"], t["quantity"], t["certificate"]],
+                    [
+                        (self.site.rec(r.get("credit")), md(r.get("date", "")), self.site.num(r.get("quantity"), "tCO2e"), md(r.get("certificate_ref", "")))
+                        for r in retirements
+                    ],
+                ),
+            ]
         credits = [g for g in grade.get("credits") or [] if isinstance(g, dict)]
         if credits:
-            body += [md(t["credit_grades"]), self.site.table(
-                [t["credit"], t["grade"], t["reason"], t["category"], t["offset_kind"], t["vintage"], t["quantity"]],
-                [(self.site.rec(g.get("credit")), md(g.get("grade") or "—"), md(g.get("reason", "")), self.site.word(g.get("category", "")),
-                  self.site.word(g.get("offset_kind", "")), md(g.get("vintage_year", "")), self.site.num(g.get("quantity"))) for g in credits])]
+            body += [
+                md(t["credit_grades"]),
+                self.site.table(
+                    [t["credit"], t["grade"], t["reason"], t["category"], t["offset_kind"], t["vintage"], t["quantity"]],
+                    [
+                        (
+                            self.site.rec(g.get("credit")),
+                            md(g.get("grade") or "—"),
+                            md(g.get("reason", "")),
+                            self.site.word(g.get("category", "")),
+                            self.site.word(g.get("offset_kind", "")),
+                            md(g.get("vintage_year", "")),
+                            self.site.num(g.get("quantity")),
+                        )
+                        for g in credits
+                    ],
+                ),
+            ]
         events = [e for e in c.get("events") or [] if isinstance(e, dict)]
         if events:
-            body += [md(t["events"]), self.site.table(
-                [t["event"], t["date"], t["deadline"], t["state"], t["corrected_on"]],
-                [(self.site.rec(e.get("event")), md(e.get("date", "")), md(e.get("deadline", "")), md(e.get("state", "")),
-                  md(e.get("corrected_on") or "")) for e in events])]
+            body += [
+                md(t["events"]),
+                self.site.table(
+                    [t["event"], t["date"], t["deadline"], t["state"], t["corrected_on"]],
+                    [
+                        (
+                            self.site.rec(e.get("event")),
+                            md(e.get("date", "")),
+                            md(e.get("deadline", "")),
+                            md(e.get("state", "")),
+                            md(e.get("corrected_on") or ""),
+                        )
+                        for e in events
+                    ],
+                ),
+            ]
         if self.site.is_trace(balance.get("surplus")):
             body.append(Md("\n".join(self.traces.render(balance["surplus"], 4, "", ("claim", cid, "surplus")))))
         title = f"{cid} {self.site.title_of(cid)}" if self.site.visible(cid) else t["restricted"]

@@ -8,6 +8,7 @@ None when it is left out; make one non-null only where the computation guarantee
 The models were drafted from the results of the example and of every run in tests/checks/. A
 class's docstring is where it sits in the result (`*` a key of a map, `[]` an item of a list).
 """
+
 from __future__ import annotations
 
 from cms_build.api import Number, ResultModel, StatusReason, TracedValue
@@ -15,6 +16,7 @@ from cms_build.api import Number, ResultModel, StatusReason, TracedValue
 
 class NeutralitySettings(ResultModel):
     """neutrality.settings"""
+
     claim_max_validity_years: Number | None
     correction_window_months: Number | None
     silver_vintage_years: Number | None
@@ -29,12 +31,14 @@ class NeutralitySettings(ResultModel):
 
 class Period(ResultModel):
     """neutrality.footprints.*.period"""
+
     start: str | None
     end: str | None
 
 
 class FootprintLine(ResultModel):
     """neutrality.footprints.*.lines[]"""
+
     source: str | None
     category: str | None
     total: TracedValue
@@ -42,6 +46,7 @@ class FootprintLine(ResultModel):
 
 class FootprintResult(ResultModel):
     """neutrality.footprints.*"""
+
     record: str | None
     subject: str | None
     period: Period
@@ -56,6 +61,7 @@ class FootprintResult(ResultModel):
 
 class ClaimBalance(ResultModel):
     """neutrality.claims.*.balance"""
+
     emissions: TracedValue
     reductions: TracedValue
     to_offset: TracedValue
@@ -65,6 +71,7 @@ class ClaimBalance(ResultModel):
 
 class CreditGrade(ResultModel):
     """neutrality.claims.*.grade.credits[]"""
+
     credit: str | None
     grade: str | None
     reason: str | None
@@ -77,6 +84,7 @@ class CreditGrade(ResultModel):
 
 class ClaimGrade(ResultModel):
     """neutrality.claims.*.grade"""
+
     grade: str | None
     reason: str | None
     credits: list[CreditGrade]
@@ -87,6 +95,7 @@ class ClaimGrade(ResultModel):
 
 class ClaimStatus(ResultModel):
     """neutrality.claims.*.status"""
+
     status: str | None
     reason: str | None
     last_valid_day: str | None
@@ -101,6 +110,7 @@ class ClaimStatus(ResultModel):
 
 class ClaimEvent(ResultModel):
     """neutrality.claims.*.events[]"""
+
     event: str | None
     date: str | None
     deadline: str | None
@@ -111,6 +121,7 @@ class ClaimEvent(ResultModel):
 
 class ClaimRetirement(ResultModel):
     """neutrality.claims.*.retirements[]"""
+
     credit: str | None
     index: Number | None
     date: str | None
@@ -120,6 +131,7 @@ class ClaimRetirement(ResultModel):
 
 class ClaimResult(ResultModel):
     """neutrality.claims.*"""
+
     record: str | None
     subject: str | None
     footprint: str | None
@@ -142,6 +154,7 @@ class ClaimResult(ResultModel):
 
 class SerialRetirementUse(ResultModel):
     """neutrality.serial_uses[]"""
+
     credit: str | None
     retirement: Number | None
     claim: str | None
@@ -155,6 +168,7 @@ class SerialRetirementUse(ResultModel):
 
 class NeutralityResult(ResultModel):
     """neutrality"""
+
     as_of: str | None
     settings: NeutralitySettings
     footprints: dict[str, FootprintResult]

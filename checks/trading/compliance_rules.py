@@ -3,6 +3,7 @@
 Reads ctx.results["assets"]["compliance"] (checks/assets/compute.py). The position of an
 obligation is worked out in checks/trading/compliance.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,9 @@ def _t(value) -> str:
     return f"{value:,.0f} t" if isinstance(value, (int, float)) else "? t"
 
 
-@check("trading.surrender-short", title="足额清缴 Surrender at least the amount due",
-       clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["ets_compliance"])
+@check(
+    "trading.surrender-short", title="足额清缴 Surrender at least the amount due", clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["ets_compliance"]
+)
 def surrender_short(record, ctx):
     """8.2.2 c, B.8.2.3 b: surrender in full and on time — allowances plus CCER (counted up to
     their share) at least the amount due, which is the sum of the verified emissions unless
@@ -36,22 +38,25 @@ def surrender_short(record, ctx):
     remaining = pos["remaining"]["value"]
     deadline = dt.date.fromisoformat(pos["deadline"])
     if pos["closed"] and pos["short"]:
-        yield record.issue("deadline", f"{_t(counted)} surrendered for {pos.get('period')} against {_t(due)} due: "
-                                       f"{_t(remaining)} short after the deadline {pos['deadline']}",
-                           hint="surrender the rest at once and record the authority's decision and any penalty "
-                                "(penalties) in this record")
+        yield record.issue(
+            "deadline",
+            f"{_t(counted)} surrendered for {pos.get('period')} against {_t(due)} due: {_t(remaining)} short after the deadline {pos['deadline']}",
+            hint="surrender the rest at once and record the authority's decision and any penalty (penalties) in this record",
+        )
     elif not pos["closed"] and remaining > 0:
         days = (deadline - ctx.as_of).days
         if days <= trc.setting(ctx, "surrender_warning_days"):
-            yield record.issue("deadline", f"{_t(remaining)} of {_t(due)} still to surrender for {pos.get('period')} "
-                                           f"by {pos['deadline']} ({days} day(s) left); eligible holdings available "
-                                           f"{_t(pos['cover']['value'])}",
-                               hint="plan the surrender (and any purchase) now; record it as a surrender record",
-                               severity="warning")
+            yield record.issue(
+                "deadline",
+                f"{_t(remaining)} of {_t(due)} still to surrender for {pos.get('period')} "
+                f"by {pos['deadline']} ({days} day(s) left); eligible holdings available "
+                f"{_t(pos['cover']['value'])}",
+                hint="plan the surrender (and any purchase) now; record it as a surrender record",
+                severity="warning",
+            )
 
 
-@check("trading.surrender-late", title="按期清缴 Surrender by the deadline",
-       clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["surrender"])
+@check("trading.surrender-late", title="按期清缴 Surrender by the deadline", clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["surrender"])
 def surrender_late(record, ctx):
     """8.2.2 c, B.8.2.3 b: surrender on time. A compliance surrender dated after its
     obligation's deadline is late (a surrender on the deadline itself is on time)."""
@@ -60,18 +65,28 @@ def surrender_late(record, ctx):
     obligation = ctx.get(record.get("obligation")) if isinstance(record.get("obligation"), str) else None
     if obligation is None:
         if record.get("obligation") is None:
-            yield record.issue("purpose", "a compliance surrender names no obligation (ets_compliance)",
-                               hint="set obligation to the ets_compliance record this surrender is for")
+            yield record.issue(
+                "purpose",
+                "a compliance surrender names no obligation (ets_compliance)",
+                hint="set obligation to the ets_compliance record this surrender is for",
+            )
         return
     day, deadline = trc.day(record.get("date")), trc.day(obligation.get("deadline"))
     if day is not None and deadline is not None and day > deadline and day <= ctx.as_of:
-        yield record.issue("date", f"surrendered on {day.isoformat()}, {(day - deadline).days} day(s) after the "
-                                   f"deadline {deadline.isoformat()} of {obligation.id}",
-                           hint="record the reason and any penalty in the obligation; plan surrenders ahead of the deadline (8.2.2 c)")
+        yield record.issue(
+            "date",
+            f"surrendered on {day.isoformat()}, {(day - deadline).days} day(s) after the deadline {deadline.isoformat()} of {obligation.id}",
+            hint="record the reason and any penalty in the obligation; plan surrenders ahead of the deadline (8.2.2 c)",
+        )
 
 
-@check("trading.ccer-over-limit", title="CCER 抵消不超过比例上限 CCER within the offset share",
-       clauses=["B.8.2.3 b", "B.8.2.2.2 f"], severity="error", kinds=["ets_compliance"])
+@check(
+    "trading.ccer-over-limit",
+    title="CCER 抵消不超过比例上限 CCER within the offset share",
+    clauses=["B.8.2.3 b", "B.8.2.2.2 f"],
+    severity="error",
+    kinds=["ets_compliance"],
+)
 def ccer_over_limit(record, ctx):
     """B.8.2.3 b, B.8.2.2.2 f: CCER surrendered may cover at most the share of the amount due
     that the rules allow (setting trading.ccer_max_share, 5 % by default after order 19
@@ -79,14 +94,22 @@ def ccer_over_limit(record, ctx):
     pos = _compliance(ctx).get(record.id)
     if not pos or pos.get("ccer_over_limit", 0) <= 0:
         return
-    yield record.issue("emissions", f"{_t(pos['ccer_surrendered'])} CCER surrendered, above the limit "
-                                    f"{_t(pos['ccer_limit']['value'])} ({pos['ccer_share']:.0%} of {_t(pos['due']['value'])} due): "
-                                    f"{_t(pos['ccer_over_limit'])} do not count",
-                       hint="surrender allowances for the excess; CCER beyond the share do not meet the obligation")
+    yield record.issue(
+        "emissions",
+        f"{_t(pos['ccer_surrendered'])} CCER surrendered, above the limit "
+        f"{_t(pos['ccer_limit']['value'])} ({pos['ccer_share']:.0%} of {_t(pos['due']['value'])} due): "
+        f"{_t(pos['ccer_over_limit'])} do not count",
+        hint="surrender allowances for the excess; CCER beyond the share do not meet the obligation",
+    )
 
 
-@check("trading.ccer-from-ets-project", title="抵消用 CCER 不来自全国碳市场覆盖的项目 Offset CCER come from outside the national ETS",
-       clauses=["B.8.2.2.2 f"], severity="error", kinds=["surrender"])
+@check(
+    "trading.ccer-from-ets-project",
+    title="抵消用 CCER 不来自全国碳市场覆盖的项目 Offset CCER come from outside the national ETS",
+    clauses=["B.8.2.2.2 f"],
+    severity="error",
+    kinds=["surrender"],
+)
 def ccer_from_ets(record, ctx):
     """B.8.2.2.2 f (order 19 Art. 29): CCER from projects inside the national ETS may not be
     used to offset (setting of the library: ccer_from_ets_projects_allowed = false)."""
@@ -94,13 +117,20 @@ def ccer_from_ets(record, ctx):
         return
     for i, item in enumerate(record.get("items") or []):
         if item.get("market") == "ccer" and item.get("project_in_national_ets") is True:
-            yield record.issue(("items", i, "project_in_national_ets"),
-                               f"{_t(item.get('quantity'))} CCER from a project inside the national ETS used for compliance",
-                               hint="use CCER from projects outside the national ETS (order 19 Art. 29)")
+            yield record.issue(
+                ("items", i, "project_in_national_ets"),
+                f"{_t(item.get('quantity'))} CCER from a project inside the national ETS used for compliance",
+                hint="use CCER from projects outside the national ETS (order 19 Art. 29)",
+            )
 
 
-@check("trading.obligation-years-incomplete", title="每个履约年度有排放量 Every year of the period has its emissions",
-       clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["ets_compliance"])
+@check(
+    "trading.obligation-years-incomplete",
+    title="每个履约年度有排放量 Every year of the period has its emissions",
+    clauses=["8.2.2 c", "B.8.2.3 b"],
+    severity="error",
+    kinds=["ets_compliance"],
+)
 def years_incomplete(record, ctx):
     """8.2.2 c: the amount due is the sum of the emissions of every year of the period; a
     year without its emissions row makes the obligation too small."""
@@ -108,15 +138,26 @@ def years_incomplete(record, ctx):
     missing = [y for y in record.get("years") or [] if y not in have]
     extra = [y for y in have if y not in (record.get("years") or [])]
     if missing:
-        yield record.issue("emissions", f"no emissions for {', '.join(map(str, missing))} of the period {record.get('compliance_period')}",
-                           hint="add a row per year with its verified (or, until verified, estimated) emissions")
+        yield record.issue(
+            "emissions",
+            f"no emissions for {', '.join(map(str, missing))} of the period {record.get('compliance_period')}",
+            hint="add a row per year with its verified (or, until verified, estimated) emissions",
+        )
     if extra:
-        yield record.issue("emissions", f"emissions given for {', '.join(map(str, sorted(extra)))}, outside the period's years",
-                           hint="keep only the years of this compliance period")
+        yield record.issue(
+            "emissions",
+            f"emissions given for {', '.join(map(str, sorted(extra)))}, outside the period's years",
+            hint="keep only the years of this compliance period",
+        )
 
 
-@check("trading.verified-mismatch", title="应清缴量等于核证排放量 The amount due is the verified emissions",
-       clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["ets_compliance"])
+@check(
+    "trading.verified-mismatch",
+    title="应清缴量等于核证排放量 The amount due is the verified emissions",
+    clauses=["8.2.2 c", "B.8.2.3 b"],
+    severity="error",
+    kinds=["ets_compliance"],
+)
 def verified_mismatch(record, ctx):
     """8.2.2 c (obligations met in time), B.8.2.3 b (compliance in time and in full): the amount
     due rests on the verified emissions (MEE order No. 19, 碳排放权交易管理办法（试行）, Art. 28:
@@ -131,22 +172,32 @@ def verified_mismatch(record, ctx):
     for row in checked:
         stated, verified = row["stated"], row["verified"]
         if verified and abs(stated - verified) > tol / 100 * verified:
-            yield trc.issue_at(ctx, row["source"], f"{row['year']}: {stated:,.0f} tCO2 here, but the verification "
-                                                    f"statement {row.get('verification')} says {verified:,.0f} tCO2",
-                               hint="use the figure of the verification statement (or correct the verification record)")
+            yield trc.issue_at(
+                ctx,
+                row["source"],
+                f"{row['year']}: {stated:,.0f} tCO2 here, but the verification statement {row.get('verification')} says {verified:,.0f} tCO2",
+                hint="use the figure of the verification statement (or correct the verification record)",
+            )
     years = [y for y in record.get("years") or [] if isinstance(y, int)]
     stated = record.get("obligation_tco2e")
     if isinstance(stated, int) and checked and {r["year"] for r in checked} >= set(years) and not record.get("obligation_basis"):
         verified = sum(r["verified"] for r in checked)
         if abs(stated - verified) > tol / 100 * verified:
-            yield record.issue("obligation_tco2e", f"amount due {stated:,} t, but the verified emissions of "
-                                                   f"{', '.join(map(str, years))} sum to {verified:,.0f} tCO2",
-                               hint="the amount due is the verified emissions (order 19 Art. 28); where the allocation "
-                                    "plan caps it, state the cap and its source in obligation_basis")
+            yield record.issue(
+                "obligation_tco2e",
+                f"amount due {stated:,} t, but the verified emissions of {', '.join(map(str, years))} sum to {verified:,.0f} tCO2",
+                hint="the amount due is the verified emissions (order 19 Art. 28); where the allocation "
+                "plan caps it, state the cap and its source in obligation_basis",
+            )
 
 
-@check("trading.due-not-ets-boundary", title="未核查年度的应清缴量等于全国碳市场边界排放量 An unverified year's amount due is the ETS-boundary emissions",
-       clauses=["8.2.2 c", "B.8.2.3 b"], severity="error", kinds=["ets_compliance"])
+@check(
+    "trading.due-not-ets-boundary",
+    title="未核查年度的应清缴量等于全国碳市场边界排放量 An unverified year's amount due is the ETS-boundary emissions",
+    clauses=["8.2.2 c", "B.8.2.3 b"],
+    severity="error",
+    kinds=["ets_compliance"],
+)
 def due_not_ets_boundary(record, ctx):
     """8.2.2 c, B.8.2.3 b: until a year is verified, its amount due is estimated from the
     emissions of the national ETS accounting boundary (MEE order No. 19, Art. 28: surrender for
@@ -159,22 +210,28 @@ def due_not_ets_boundary(record, ctx):
     every source outside the boundary."""
     pos = _compliance(ctx).get(record.id)
     tol_pct = trc.setting(ctx, "emissions_match_tolerance_pct")
-    for row in (pos.get("ets_check", []) if pos else []):
+    for row in pos.get("ets_check", []) if pos else []:
         stated, ets = row["stated"], row["ets"]
         tol = max(0.5, tol_pct / 100 * abs(ets))
         if abs(stated - ets) <= tol:
             continue
-        outside = [f"{s['source']} ({s['category']}) {s['difference']:,.2f}"
-                   for s in sorted(row["by_source"].values(), key=lambda s: s["source"]) if s["difference"]]
+        outside = [
+            f"{s['source']} ({s['category']}) {s['difference']:,.2f}" for s in sorted(row["by_source"].values(), key=lambda s: s["source"]) if s["difference"]
+        ]
         full = row.get("inventory")
-        note = (f"; {stated:,.0f} is the full inventory (Annex A), which holds sources outside the boundary"
-                if isinstance(full, (int, float)) and abs(stated - full) <= tol else "")
-        yield trc.issue_at(ctx, row["source"],
-                           f"{row['year']} is not verified yet: {stated:,.0f} tCO2 here, but the national ETS boundary "
-                           f"recomputed from the records gives {ets:,.2f} tCO2 (difference {stated - ets:+,.2f}); "
-                           f"outside the boundary by source: {'; '.join(outside) or 'none'}{note}",
-                           hint="state the ETS-boundary figure (round to the tonne) until the verification statement gives "
-                                "the verified one")
+        note = (
+            f"; {stated:,.0f} is the full inventory (Annex A), which holds sources outside the boundary"
+            if isinstance(full, (int, float)) and abs(stated - full) <= tol
+            else ""
+        )
+        yield trc.issue_at(
+            ctx,
+            row["source"],
+            f"{row['year']} is not verified yet: {stated:,.0f} tCO2 here, but the national ETS boundary "
+            f"recomputed from the records gives {ets:,.2f} tCO2 (difference {stated - ets:+,.2f}); "
+            f"outside the boundary by source: {'; '.join(outside) or 'none'}{note}",
+            hint="state the ETS-boundary figure (round to the tonne) until the verification statement gives the verified one",
+        )
 
 
 def _covered(ctx) -> bool:
@@ -202,8 +259,12 @@ def _emission_years(ctx) -> dict[int, object]:
     return out
 
 
-@check("trading.obligation-missing", title="每个有排放报告的年度都有清缴义务 Every reported year has its compliance obligation",
-       clauses=["8.2.2 c", "B.8.2.3 b", "6.1.3 e"], severity="error")
+@check(
+    "trading.obligation-missing",
+    title="每个有排放报告的年度都有清缴义务 Every reported year has its compliance obligation",
+    clauses=["8.2.2 c", "B.8.2.3 b", "6.1.3 e"],
+    severity="error",
+)
 def obligation_missing(ctx):
     """8.2.2 c, B.8.2.3 b: a covered entity surrenders allowances for every year's emissions
     (order 19 Art. 28), so every year whose emissions it has reported or had verified has an
@@ -214,14 +275,21 @@ def obligation_missing(ctx):
     covered = {y for r in ctx.records("ets_compliance") if trc.active(r) for y in r.get("years") or []}
     for year, rec in sorted(_emission_years(ctx).items()):
         if year not in covered:
-            yield rec.issue("year", f"emissions of {year} are {'reported' if rec.kind == 'reported_inventory' else 'verified'} "
-                                    f"({rec.id}), but no ETS compliance obligation covers {year}",
-                            hint=f"add an ets_compliance record for {year} (years: [{year}], the emissions, the "
-                                 "deadline and its source), with estimated figures until verified")
+            yield rec.issue(
+                "year",
+                f"emissions of {year} are {'reported' if rec.kind == 'reported_inventory' else 'verified'} "
+                f"({rec.id}), but no ETS compliance obligation covers {year}",
+                hint=f"add an ets_compliance record for {year} (years: [{year}], the emissions, the "
+                "deadline and its source), with estimated figures until verified",
+            )
 
 
-@check("trading.emission-report-late", title="按期报送年度排放报告 The annual emission report is submitted in time",
-       clauses=["B.8.3 c", "A.9.1.1", "8.2.2 c"], severity="error")
+@check(
+    "trading.emission-report-late",
+    title="按期报送年度排放报告 The annual emission report is submitted in time",
+    clauses=["B.8.3 c", "A.9.1.1", "8.2.2 c"],
+    severity="error",
+)
 def emission_report_late(ctx):
     """B.8.3 c (emission and verification reports submitted to the authorities), A.9.1.1: a
     covered entity submits the year's emission report by the setting trading.emission_report_due
@@ -240,8 +308,11 @@ def emission_report_late(ctx):
     due_md = str(trc.setting(ctx, "emission_report_due") or "03-31")
     years = {int(y) for y in ((ctx.results.get("emissions") or {}).get("years") or {}) if str(y).isdigit()}
     # a year with monthly evidence filed is a year in the market, whether or not its activity is recorded here
-    years |= {r.get("year") for r in ctx.records("evidence_filing")
-              if r.status == "approved" and isinstance(r.get("year"), int) and not isinstance(r.get("year"), bool)}
+    years |= {
+        r.get("year")
+        for r in ctx.records("evidence_filing")
+        if r.status == "approved" and isinstance(r.get("year"), int) and not isinstance(r.get("year"), bool)
+    }
     years = sorted(years)
     reports: dict[int, list] = {}
     for rec in ctx.records("reported_inventory"):
@@ -259,16 +330,19 @@ def emission_report_late(ctx):
         if known:
             first, rec = min(known, key=lambda x: x[0])
             if first > due:
-                yield rec.issue("submitted_on", f"the {year} emission report was submitted on {first}, "
-                                                f"{(first - due).days} day(s) after it was due ({due})",
-                                hint="record the reason and any notice of the authority; plan the report ahead of the "
-                                     "due day (setting trading.emission_report_due)")
+                yield rec.issue(
+                    "submitted_on",
+                    f"the {year} emission report was submitted on {first}, {(first - due).days} day(s) after it was due ({due})",
+                    hint="record the reason and any notice of the authority; plan the report ahead of the due day (setting trading.emission_report_due)",
+                )
         elif ctx.as_of > due:
             target = recs[0] if recs else org
             if target is None:
                 continue
-            yield target.issue("submitted_on" if recs else "mandatory_schemes",
-                               f"the {year} emission report was due by {due} and {'has no submission date' if recs else 'is not recorded'} "
-                               "(trading.emission_report_due; 碳排放权交易管理暂行条例 Art. 11, 环办气候函〔2023〕43号)",
-                               hint=f"record the submitted report as a reported_inventory for {year} with submitted_on",
-                               key=not recs)
+            yield target.issue(
+                "submitted_on" if recs else "mandatory_schemes",
+                f"the {year} emission report was due by {due} and {'has no submission date' if recs else 'is not recorded'} "
+                "(trading.emission_report_due; 碳排放权交易管理暂行条例 Art. 11, 环办气候函〔2023〕43号)",
+                hint=f"record the submitted report as a reported_inventory for {year} with submitted_on",
+                key=not recs,
+            )

@@ -20,6 +20,7 @@ Every hit is {"item", "rule", "date", "ledgers", "record", "source", "ids", "tex
 "value"}: "text" says what was found without prices, "value" holds the figures (prices are
 internal), so a public build that blanks the values of unpublished records shows no price.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,8 +48,17 @@ RULES = {
 }
 PARAMETERS = {
     "a": ["wash_window_seconds", "wash_price_tolerance", "wash_quantity_tolerance", "self_trade_max_count"],
-    "b": ["order_price_deviation_max", "latest_price_max_age_trading_days", "large_order_t", "intensive_orders_min",
-          "intensive_window_seconds", "price_band_listed", "price_band_block", "block_threshold_t", "price_tick"],
+    "b": [
+        "order_price_deviation_max",
+        "latest_price_max_age_trading_days",
+        "large_order_t",
+        "intensive_orders_min",
+        "intensive_window_seconds",
+        "price_band_listed",
+        "price_band_block",
+        "block_threshold_t",
+        "price_tick",
+    ],
     "c": ["cancel_ratio_max", "cancel_min_orders", "loss_round_trip_window_minutes", "loss_round_trip_min_count"],
     "d": ["reverse_trade_price_tolerance", "reverse_trade_max_gap_days", "reverse_trade_min_pairs", "closed_days"],
     "e": ["burst_orders_per_second_max", "burst_orders_per_minute_max"],
@@ -91,10 +101,18 @@ def _closed(ctx) -> frozenset:
 def _hit(item, rule, row, text, value=None, ledgers=None, ids=None, date=None, severity=None, also=()) -> dict:
     """A hit at row's source; `also` are the other rows it rests on (the buy of a wash pair)."""
     src = row["source"] if "source" in row else row
-    hit = {"item": item, "rule": rule, "date": date or row.get("day").isoformat(),
-           "ledgers": sorted(set(ledgers or [row.get("ledger")]) - {None}), "record": src.get("record"),
-           "source": src, "also": [a for a in also if a], "ids": ids or [row.get("id")], "text": text,
-           "value": value or {}}
+    hit = {
+        "item": item,
+        "rule": rule,
+        "date": date or row.get("day").isoformat(),
+        "ledgers": sorted(set(ledgers or [row.get("ledger")]) - {None}),
+        "record": src.get("record"),
+        "source": src,
+        "also": [a for a in also if a],
+        "ids": ids or [row.get("id")],
+        "text": text,
+        "value": value or {},
+    }
     if severity:
         hit["severity"] = severity
     return hit
@@ -115,6 +133,7 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
         if (exchange, name) not in figures:
             figures[(exchange, name)] = trc.exchange_setting(ctx, exchange, name, name)
         return figures[(exchange, name)]
+
     trades = [t for t in trades if t["controlled"]]
     orders = [o for o in orders if o["controlled"]]
     timed = [t for t in trades if t["time"] is not None]
@@ -126,14 +145,30 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
     for p in sv.wash_pairs(timed, S("wash_window_seconds"), S("wash_price_tolerance"), S("wash_quantity_tolerance")):
         b, s = p["buy"], p["sell"]
         same = p["buy_account"] == p["sell_account"]
-        text = (f"buy {b['trade_id']} ({p['buy_account']}) and sell {s['trade_id']} ({p['sell_account']}) of "
-                f"{s['quantity']} t {p['asset']} {p['seconds_apart']} s apart at the same price and quantity: "
-                + ("a trade with itself" if same else "a trade between accounts the organization controls"))
+        text = (
+            f"buy {b['trade_id']} ({p['buy_account']}) and sell {s['trade_id']} ({p['sell_account']}) of "
+            f"{s['quantity']} t {p['asset']} {p['seconds_apart']} s apart at the same price and quantity: "
+            + ("a trade with itself" if same else "a trade between accounts the organization controls")
+        )
         ledgers = [trade_ledger.get(b["trade_id"]), trade_ledger.get(s["trade_id"])]
-        hits.append(_hit("a", "trading.wash-trade", {"source": p["source"], "day": dt.date.fromisoformat(s["date"])},
-                         text, {"buy": b, "sell": s}, ledgers, [b["trade_id"], s["trade_id"]], also=[p["other"]]))
-    out["a"] = {"checked": bool(timed), "why_not": None if timed else "no trade has a time to the second",
-                "data": {"trades": len(trades), "trades_with_time": len(timed)}, "hits": hits}
+        hits.append(
+            _hit(
+                "a",
+                "trading.wash-trade",
+                {"source": p["source"], "day": dt.date.fromisoformat(s["date"])},
+                text,
+                {"buy": b, "sell": s},
+                ledgers,
+                [b["trade_id"], s["trade_id"]],
+                also=[p["other"]],
+            )
+        )
+    out["a"] = {
+        "checked": bool(timed),
+        "why_not": None if timed else "no trade has a time to the second",
+        "data": {"trades": len(trades), "trades_with_time": len(timed)},
+        "hits": hits,
+    }
 
     # b. orders markedly off the latest traded price (listed class; blocks are item h)
     own = defaultdict(list)
@@ -143,11 +178,15 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
         v.sort()
     ordered = {o["order_id"] for o in orders}
     subjects = [o for o in orders] + [t for t in timed if t.get("order_id") not in ordered]
-    subjects = [r for r in subjects if r["time"] is not None and r.get("trade_type") in ("listed", None)
-                and r["market"] != "derivatives"
-                and r["quantity"] < figure(r.get("exchange"), "block_threshold_t")]
-    in_run = sv.runs([o for o in subjects if o.get("order_id") and "status" in o], S("intensive_orders_min"),
-                     S("intensive_window_seconds"))
+    subjects = [
+        r
+        for r in subjects
+        if r["time"] is not None
+        and r.get("trade_type") in ("listed", None)
+        and r["market"] != "derivatives"
+        and r["quantity"] < figure(r.get("exchange"), "block_threshold_t")
+    ]
+    in_run = sv.runs([o for o in subjects if o.get("order_id") and "status" in o], S("intensive_orders_min"), S("intensive_window_seconds"))
     priced = stale = unpriced = 0
     hits = []
     limit, large, age = S("order_price_deviation_max"), S("large_order_t"), S("latest_price_max_age_trading_days")
@@ -175,14 +214,21 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
         if dev > sv._d(limit) and (big or run):
             what = "order" if "status" in r else "trade"
             why = " and ".join(x for x, y in (("large", big), ("one of a run of orders", run)) if y)
-            hits.append(_hit("b", "trading.price-off-latest", r,
-                             f"{what} {r['id']} of {r['day'].isoformat()} ({r['quantity']} t, {why}) is "
-                             f"{float(dev):.1%} off the latest traded price ({ref[2]})",
-                             {"price": r["price"], "latest": ref[1], "latest_from": ref[2], "deviation": float(dev)}))
-    out["b"] = {"checked": priced > 0, "why_not": None if priced else "no order had a latest traded price within "
-                f"{age} trading day(s): import market data (market_price) or own trades",
-                "data": {"assessed": len(subjects), "priced": priced, "stale_price": stale, "no_price": unpriced},
-                "hits": hits}
+            hits.append(
+                _hit(
+                    "b",
+                    "trading.price-off-latest",
+                    r,
+                    f"{what} {r['id']} of {r['day'].isoformat()} ({r['quantity']} t, {why}) is {float(dev):.1%} off the latest traded price ({ref[2]})",
+                    {"price": r["price"], "latest": ref[1], "latest_from": ref[2], "deviation": float(dev)},
+                )
+            )
+    out["b"] = {
+        "checked": priced > 0,
+        "why_not": None if priced else f"no order had a latest traded price within {age} trading day(s): import market data (market_price) or own trades",
+        "data": {"assessed": len(subjects), "priced": priced, "stale_price": stale, "no_price": unpriced},
+        "hits": hits,
+    }
 
     # c. buying high and selling low (cancellations: trading.cancel-ratio, from the day counts)
     hits = []
@@ -196,33 +242,52 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
             continue
         for rt in rts:
             f, s = rt["first"], rt["second"]
-            hits.append(_hit("c", "trading.loss-round-trips", {"source": rt["source"], "day": dt.date.fromisoformat(day)},
-                             f"{f['side']} {f['trade_id']} then {s['side']} {s['trade_id']} of {asset} {rt['minutes']} min "
-                             f"apart at a loss ({len(rts)} such round trips on {day}, accounts {', '.join(rt['accounts'])})",
-                             {"first": f, "second": s, "loss": rt["loss"]},
-                             [by_id[x]["ledger"] for x in (f["trade_id"], s["trade_id"]) if x in by_id],
-                             [f["trade_id"], s["trade_id"]], also=[f.get("source")]))
-    out["c"] = {"checked": bool(orders) or bool(timed), "why_not": None if (orders or timed) else "no orders or timed trades",
-                "data": {"orders": len(orders), "cancelled": sum(1 for o in orders if o["status"] == "cancelled"),
-                         "trades_with_time": len(timed), "round_trips_at_a_loss": len(trips)}, "hits": hits}
+            hits.append(
+                _hit(
+                    "c",
+                    "trading.loss-round-trips",
+                    {"source": rt["source"], "day": dt.date.fromisoformat(day)},
+                    f"{f['side']} {f['trade_id']} then {s['side']} {s['trade_id']} of {asset} {rt['minutes']} min "
+                    f"apart at a loss ({len(rts)} such round trips on {day}, accounts {', '.join(rt['accounts'])})",
+                    {"first": f, "second": s, "loss": rt["loss"]},
+                    [by_id[x]["ledger"] for x in (f["trade_id"], s["trade_id"]) if x in by_id],
+                    [f["trade_id"], s["trade_id"]],
+                    also=[f.get("source")],
+                )
+            )
+    out["c"] = {
+        "checked": bool(orders) or bool(timed),
+        "why_not": None if (orders or timed) else "no orders or timed trades",
+        "data": {
+            "orders": len(orders),
+            "cancelled": sum(1 for o in orders if o["status"] == "cancelled"),
+            "trades_with_time": len(timed),
+            "round_trips_at_a_loss": len(trips),
+        },
+        "hits": hits,
+    }
 
     # d. next-day reverse trades: paired in checks/trading/compute.py (reverse_pairs), across the controlled accounts
-    out["d"] = {"checked": bool(trades), "why_not": None if trades else "no trades in the ledgers",
-                "data": {"trades": len(trades)}, "hits": []}
+    out["d"] = {"checked": bool(trades), "why_not": None if trades else "no trades in the ledgers", "data": {"trades": len(trades)}, "hits": []}
 
     # e. bursts
     hits = []
     ledger_of = {o["order_id"]: o["ledger"] for o in orders}
-    for b in sv.bursts([o for o in orders if o["time"] is not None], S("burst_orders_per_second_max"),
-                       S("burst_orders_per_minute_max")):
+    for b in sv.bursts([o for o in orders if o["time"] is not None], S("burst_orders_per_second_max"), S("burst_orders_per_minute_max")):
         src = b["source"]
-        hits.append(_hit("e", "trading.order-burst", {"source": src, "day": dt.date.fromisoformat(b["date"])},
-                         f"account {b['account']} placed {b['per_minute']} orders within 60 s and {b['per_second']} within "
-                         f"one second on {b['date']} (from {b['from']}, order {b['first']}; {b['orders']} that day)",
-                         {k: b[k] for k in ("per_second", "per_minute", "orders")},
-                         [ledger_of.get(b["first"])], [b["first"]]))
-    out["e"] = {"checked": bool(orders), "why_not": None if orders else "no orders in the ledgers",
-                "data": {"orders": len(orders)}, "hits": hits}
+        hits.append(
+            _hit(
+                "e",
+                "trading.order-burst",
+                {"source": src, "day": dt.date.fromisoformat(b["date"])},
+                f"account {b['account']} placed {b['per_minute']} orders within 60 s and {b['per_second']} within "
+                f"one second on {b['date']} (from {b['from']}, order {b['first']}; {b['orders']} that day)",
+                {k: b[k] for k in ("per_second", "per_minute", "orders")},
+                [ledger_of.get(b["first"])],
+                [b["first"]],
+            )
+        )
+    out["e"] = {"checked": bool(orders), "why_not": None if orders else "no orders in the ledgers", "data": {"orders": len(orders)}, "hits": hits}
 
     # f. the closing window
     hits, assessed = [], 0
@@ -232,12 +297,17 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
         assessed += 1
         if sv.in_window(r["time"], sv.hhmm(close), minutes) and r["quantity"] >= min_t:
             what = "order" if "status" in r else "trade"
-            hits.append(_hit("f", "trading.closing-window", r,
-                             f"{what} {r['id']}: {r['side']} {r['quantity']} t at {r['time'].strftime('%H:%M:%S')}, within "
-                             f"{minutes} min before the close at {close} on {r['day'].isoformat()}",
-                             {"price": r["price"]}))
-    out["f"] = {"checked": assessed > 0, "why_not": None if assessed else "no listed orders or trades with times",
-                "data": {"assessed": assessed}, "hits": hits}
+            hits.append(
+                _hit(
+                    "f",
+                    "trading.closing-window",
+                    r,
+                    f"{what} {r['id']}: {r['side']} {r['quantity']} t at {r['time'].strftime('%H:%M:%S')}, within "
+                    f"{minutes} min before the close at {close} on {r['day'].isoformat()}",
+                    {"price": r["price"]},
+                )
+            )
+    out["f"] = {"checked": assessed > 0, "why_not": None if assessed else "no listed orders or trades with times", "data": {"assessed": assessed}, "hits": hits}
 
     out["g"] = _statements(ctx, trades, closed)
     out["h"] = _blocks(ctx, trades, orders)
@@ -251,13 +321,25 @@ def detect(ctx, trades: list[dict], orders: list[dict], prices: dict, accts: dic
         rows = orders if pat.get("rows") == "orders" else trades
         for h in sv.pattern_hits(rows, pat):
             row = h.pop("row")
-            hits.append(_hit("l", "trading.conduct-pattern", row,
-                             f"pattern {pat['id']} ({pat['title']}): {h['count']} {pat['rows']} of account {h['account']} "
-                             f"from {h['from']} (first {h['first']})" + (f"; {pat['source']}" if pat.get("source") else ""),
-                             {"pattern": pat["id"], "count": h["count"]}, severity=pat.get("severity") or "warning"))
-    out["l"] = {"checked": bool(patterns), "why_not": None if patterns else
-                "no organization-defined pattern in trading.conduct_patterns (the size threshold of listed and block "
-                "orders is still checked)", "data": {"patterns": len(patterns)}, "hits": hits}
+            hits.append(
+                _hit(
+                    "l",
+                    "trading.conduct-pattern",
+                    row,
+                    f"pattern {pat['id']} ({pat['title']}): {h['count']} {pat['rows']} of account {h['account']} "
+                    f"from {h['from']} (first {h['first']})" + (f"; {pat['source']}" if pat.get("source") else ""),
+                    {"pattern": pat["id"], "count": h["count"]},
+                    severity=pat.get("severity") or "warning",
+                )
+            )
+    out["l"] = {
+        "checked": bool(patterns),
+        "why_not": None
+        if patterns
+        else "no organization-defined pattern in trading.conduct_patterns (the size threshold of listed and block orders is still checked)",
+        "data": {"patterns": len(patterns)},
+        "hits": hits,
+    }
     return out
 
 
@@ -282,17 +364,32 @@ def _statements(ctx, trades, closed) -> dict:
         corrected, verified = trc.day(rec.get("corrected_on")), trc.day(rec.get("verified_on"))
         listing = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
         if corrected is not None and corrected <= ctx.as_of:
-            hits.append(_hit("g", "trading.market-statement-corrected", {"source": trc.where(rec, ("corrected_on",)), "day": d},
-                             f"statement {rec.id} of {d.isoformat()} was corrected as untrue or misleading on "
-                             f"{corrected.isoformat()}, and the organization traded the product within {days} trading "
-                             f"day(s) of it ({listing})", ledgers=[t["ledger"] for t in near], ids=[rec.id] + ids))
+            hits.append(
+                _hit(
+                    "g",
+                    "trading.market-statement-corrected",
+                    {"source": trc.where(rec, ("corrected_on",)), "day": d},
+                    f"statement {rec.id} of {d.isoformat()} was corrected as untrue or misleading on "
+                    f"{corrected.isoformat()}, and the organization traded the product within {days} trading "
+                    f"day(s) of it ({listing})",
+                    ledgers=[t["ledger"] for t in near],
+                    ids=[rec.id] + ids,
+                )
+            )
         elif verified is None or verified > d:
-            hits.append(_hit("g", "trading.market-statement-unverified", {"source": trc.where(rec, ("date",)), "day": d},
-                             f"statement {rec.id} of {d.isoformat()} about {', '.join(f'{m}:{p}' for m, p, _ in prods)} was "
-                             f"not checked before release, and the organization traded the product within {days} trading "
-                             f"day(s) of it ({listing})", ledgers=[t["ledger"] for t in near], ids=[rec.id] + ids))
-    return {"checked": True, "why_not": None, "data": {"market_statements": len(recs)}, "hits": hits,
-            "note": None if recs else OWN_RECORDS["g"]}
+            hits.append(
+                _hit(
+                    "g",
+                    "trading.market-statement-unverified",
+                    {"source": trc.where(rec, ("date",)), "day": d},
+                    f"statement {rec.id} of {d.isoformat()} about {', '.join(f'{m}:{p}' for m, p, _ in prods)} was "
+                    f"not checked before release, and the organization traded the product within {days} trading "
+                    f"day(s) of it ({listing})",
+                    ledgers=[t["ledger"] for t in near],
+                    ids=[rec.id] + ids,
+                )
+            )
+    return {"checked": True, "why_not": None, "data": {"market_statements": len(recs)}, "hits": hits, "note": None if recs else OWN_RECORDS["g"]}
 
 
 def _blocks(ctx, trades, orders) -> dict:
@@ -310,12 +407,17 @@ def _blocks(ctx, trades, orders) -> dict:
             want = o["filled_quantity"] if o.get("filled_quantity") is not None else (o["quantity"] if o["status"] == "filled" else None)
             off_price = [t["id"] for t in done if sv._d(t["price"]) != sv._d(o["price"])]
             if (want is not None and qty != want) or off_price:
-                hits.append(_hit("h", "trading.block-declared-vs-executed", o,
-                                 f"block order {o['id']} declared {o['quantity']} t (filled {want}) but its trades "
-                                 f"{', '.join(t['id'] for t in done)} total {qty} t" +
-                                 (f"; {', '.join(off_price)} at another price than declared" if off_price else ""),
-                                 {"declared_price": o["price"], "trade_prices": [t["price"] for t in done]},
-                                 ids=[o["id"]] + [t["id"] for t in done]))
+                hits.append(
+                    _hit(
+                        "h",
+                        "trading.block-declared-vs-executed",
+                        o,
+                        f"block order {o['id']} declared {o['quantity']} t (filled {want}) but its trades "
+                        f"{', '.join(t['id'] for t in done)} total {qty} t" + (f"; {', '.join(off_price)} at another price than declared" if off_price else ""),
+                        {"declared_price": o["price"], "trade_prices": [t["price"] for t in done]},
+                        ids=[o["id"]] + [t["id"] for t in done],
+                    )
+                )
     decls = [r for r in ctx.records("block_declaration") if trc.active(r)]
     withdrawn = defaultdict(list)
     declared_orders = set()
@@ -329,34 +431,53 @@ def _blocks(ctx, trades, orders) -> dict:
         if outcome == "withdrawn":
             withdrawn[when.year].append(rec)
             if not rec.get("reason"):
-                hits.append(_hit("h", "trading.block-withdrawn", {"source": trc.where(rec, ("outcome",)), "day": when.date()},
-                                 f"declaration {rec.id} ({rec.get('declaration_type')}, {rec.get('quantity')} t) was withdrawn "
-                                 "without a recorded reason", ids=[rec.id], severity="warning"))
+                hits.append(
+                    _hit(
+                        "h",
+                        "trading.block-withdrawn",
+                        {"source": trc.where(rec, ("outcome",)), "day": when.date()},
+                        f"declaration {rec.id} ({rec.get('declaration_type')}, {rec.get('quantity')} t) was withdrawn without a recorded reason",
+                        ids=[rec.id],
+                        severity="warning",
+                    )
+                )
             continue
         if outcome != "executed":
             continue
         done = [by_trade[x] for x in rec.get("trade_ids") or [] if x in by_trade] or by_order.get(rec.get("order_id") or "", [])
         if not done:
-            hits.append(_hit("h", "trading.block-declared-vs-executed", {"source": trc.where(rec, ("outcome",)), "day": when.date()},
-                             f"declaration {rec.id} is recorded as executed, but no trade of it is in the ledgers "
-                             f"(trade_ids {', '.join(rec.get('trade_ids') or []) or 'none'}, order {rec.get('order_id') or 'none'})",
-                             ids=[rec.id]))
+            hits.append(
+                _hit(
+                    "h",
+                    "trading.block-declared-vs-executed",
+                    {"source": trc.where(rec, ("outcome",)), "day": when.date()},
+                    f"declaration {rec.id} is recorded as executed, but no trade of it is in the ledgers "
+                    f"(trade_ids {', '.join(rec.get('trade_ids') or []) or 'none'}, order {rec.get('order_id') or 'none'})",
+                    ids=[rec.id],
+                )
+            )
             continue
         qty = sum(t["quantity"] for t in done)
         price, side = rec.get("price"), rec.get("side")
         if rec.get("declaration_type") == "block":
             bad = qty != rec.get("quantity") or any(sv._d(t["price"]) != sv._d(price) for t in done)
         else:  # one-way auction: part may be sold; never beyond the declared limit price
-            bad = qty > rec.get("quantity") or any((sv._d(t["price"]) < sv._d(price)) if side == "sell"
-                                                  else (sv._d(t["price"]) > sv._d(price)) for t in done)
+            bad = qty > rec.get("quantity") or any((sv._d(t["price"]) < sv._d(price)) if side == "sell" else (sv._d(t["price"]) > sv._d(price)) for t in done)
         bad = bad or any(t["side"] != side or t["product"] != rec.get("product") for t in done)
         if bad:
-            hits.append(_hit("h", "trading.block-declared-vs-executed", {"source": trc.where(rec, ("quantity",)), "day": when.date()},
-                             f"declaration {rec.id} ({rec.get('declaration_type')}) declared {side} {rec.get('quantity')} t "
-                             f"{rec.get('product')}; executed {qty} t in {', '.join(t['id'] for t in done)}"
-                             + (f" (reason recorded: {rec.get('reason')})" if rec.get("reason") else ""),
-                             {"declared_price": price, "trade_prices": [t["price"] for t in done]},
-                             [t["ledger"] for t in done], [rec.id] + [t["id"] for t in done]))
+            hits.append(
+                _hit(
+                    "h",
+                    "trading.block-declared-vs-executed",
+                    {"source": trc.where(rec, ("quantity",)), "day": when.date()},
+                    f"declaration {rec.id} ({rec.get('declaration_type')}) declared {side} {rec.get('quantity')} t "
+                    f"{rec.get('product')}; executed {qty} t in {', '.join(t['id'] for t in done)}"
+                    + (f" (reason recorded: {rec.get('reason')})" if rec.get("reason") else ""),
+                    {"declared_price": price, "trade_prices": [t["price"] for t in done]},
+                    [t["ledger"] for t in done],
+                    [rec.id] + [t["id"] for t in done],
+                )
+            )
     for o in block_orders:  # a cancelled block order no declaration explains is a withdrawal too
         if o["status"] == "cancelled" and o["order_id"] not in declared_orders:
             withdrawn[o["day"].year].append(o)
@@ -366,12 +487,24 @@ def _blocks(ctx, trades, orders) -> dict:
             last = items[-1]
             src = trc.where(last, ("outcome",)) if hasattr(last, "id") else last["source"]
             ident = last.id if hasattr(last, "id") else last["id"]
-            hits.append(_hit("h", "trading.block-withdrawn", {"source": src, "day": dt.date(year, 12, 31)},
-                             f"{len(items)} block or one-way auction declarations withdrawn in {year} (more than {limit}); "
-                             f"the last {ident}", ids=[ident], date=f"{year}-12-31", severity="warning"))
-    return {"checked": True, "why_not": None,
-            "data": {"block_orders": len(block_orders), "block_declarations": len(decls)},
-            "hits": hits, "note": None if decls else OWN_RECORDS["h"]}
+            hits.append(
+                _hit(
+                    "h",
+                    "trading.block-withdrawn",
+                    {"source": src, "day": dt.date(year, 12, 31)},
+                    f"{len(items)} block or one-way auction declarations withdrawn in {year} (more than {limit}); the last {ident}",
+                    ids=[ident],
+                    date=f"{year}-12-31",
+                    severity="warning",
+                )
+            )
+    return {
+        "checked": True,
+        "why_not": None,
+        "data": {"block_orders": len(block_orders), "block_declarations": len(decls)},
+        "hits": hits,
+        "note": None if decls else OWN_RECORDS["h"],
+    }
 
 
 def _side(ctx, trades) -> dict:
@@ -386,11 +519,18 @@ def _side(ctx, trades) -> dict:
         terms = [t for t in rec.get("terms") or [] if t in hidden]
         covered = [by_trade[x] for x in rec.get("covers_trades") or [] if x in by_trade]
         if terms and rec.get("booked_as") != "financing" and not rec.get("disclosed_to"):
-            hits.append(_hit("j", "trading.side-agreement", {"source": trc.where(rec, ("terms",)), "day": d},
-                             f"side agreement {rec.id} of {d.isoformat()} adds {', '.join(terms)} terms to "
-                             + (f"trades {', '.join(t['id'] for t in covered)}" if covered else "trades")
-                             + ", which stay booked as purchases and sales, and it was disclosed to no one",
-                             ledgers=[t["ledger"] for t in covered], ids=[rec.id] + [t["id"] for t in covered]))
+            hits.append(
+                _hit(
+                    "j",
+                    "trading.side-agreement",
+                    {"source": trc.where(rec, ("terms",)), "day": d},
+                    f"side agreement {rec.id} of {d.isoformat()} adds {', '.join(terms)} terms to "
+                    + (f"trades {', '.join(t['id'] for t in covered)}" if covered else "trades")
+                    + ", which stay booked as purchases and sales, and it was disclosed to no one",
+                    ledgers=[t["ledger"] for t in covered],
+                    ids=[rec.id] + [t["id"] for t in covered],
+                )
+            )
     # a repo booked as a sale: a sale of the repo's units on its start day from its account
     repos = [r for r in ctx.records("financing_contract") if trc.active(r) and r.get("type") == "repo"]
     accts = trc.accounts(ctx)
@@ -401,15 +541,30 @@ def _side(ctx, trades) -> dict:
         ledger_of = accts.get(rec.get("account"), {}).get("ledger", rec.get("account"))
         for i, lot in enumerate(rec.get("assets") or []):
             for t in trades:
-                if t["day"] == start and t["side"] == "sell" and t["quantity"] == lot.get("quantity") \
-                        and _prod_match(t, lot.get("market"), lot.get("product"), lot.get("vintage")) \
-                        and accts.get(t["account"], {}).get("ledger", t["account"]) == ledger_of:
-                    hits.append(_hit("j", "trading.repo-booked-as-sale", t,
-                                     f"trade {t['id']} sells {t['quantity']} t on {start.isoformat()}, the start of repo "
-                                     f"{rec.id} for the same units: the repo's first leg is booked as a sale as well",
-                                     ids=[t["id"], rec.id]))
-    return {"checked": True, "why_not": None, "data": {"side_agreements": len(recs), "repos": len(repos)},
-            "hits": hits, "note": None if recs else OWN_RECORDS["j"]}
+                if (
+                    t["day"] == start
+                    and t["side"] == "sell"
+                    and t["quantity"] == lot.get("quantity")
+                    and _prod_match(t, lot.get("market"), lot.get("product"), lot.get("vintage"))
+                    and accts.get(t["account"], {}).get("ledger", t["account"]) == ledger_of
+                ):
+                    hits.append(
+                        _hit(
+                            "j",
+                            "trading.repo-booked-as-sale",
+                            t,
+                            f"trade {t['id']} sells {t['quantity']} t on {start.isoformat()}, the start of repo "
+                            f"{rec.id} for the same units: the repo's first leg is booked as a sale as well",
+                            ids=[t["id"], rec.id],
+                        )
+                    )
+    return {
+        "checked": True,
+        "why_not": None,
+        "data": {"side_agreements": len(recs), "repos": len(repos)},
+        "hits": hits,
+        "note": None if recs else OWN_RECORDS["j"],
+    }
 
 
 def _holders(ctx, role_id: str, day: dt.date) -> set:
@@ -456,12 +611,18 @@ def _insiders(ctx, trades, accts, closed) -> dict:
             if not via:
                 continue
             until = "not yet disclosed" if disclosed is None else f"disclosed {disclosed.isoformat()}"
-            hits.append(_hit("k", "trading.insider-trade", t,
-                             f"trade {t['id']} ({t['side']} {t['quantity']} t {t['asset']} on {t['day'].isoformat()}) by "
-                             f"account {t['account']}, controlled by insider(s) {', '.join(via)} of {rec.id} "
-                             f"(known {known.isoformat()}, {until})", ids=[t["id"], rec.id]))
-    return {"checked": True, "why_not": None, "data": {"inside_information": len(recs)}, "hits": hits,
-            "note": None if recs else OWN_RECORDS["k"]}
+            hits.append(
+                _hit(
+                    "k",
+                    "trading.insider-trade",
+                    t,
+                    f"trade {t['id']} ({t['side']} {t['quantity']} t {t['asset']} on {t['day'].isoformat()}) by "
+                    f"account {t['account']}, controlled by insider(s) {', '.join(via)} of {rec.id} "
+                    f"(known {known.isoformat()}, {until})",
+                    ids=[t["id"], rec.id],
+                )
+            )
+    return {"checked": True, "why_not": None, "data": {"inside_information": len(recs)}, "hits": hits, "note": None if recs else OWN_RECORDS["k"]}
 
 
 ORG_WIDE = "*"  # hits tied to no ledger (a declaration without trades, an undisclosed side agreement)
@@ -488,9 +649,14 @@ def by_ledger_year(surv: dict) -> dict:
     for lid in sorted(years, key=lambda k: (k == ORG_WIDE, k)):
         for y in sorted(years[lid]):
             out.setdefault(lid, {})[y] = {
-                letter: {**{k: item.get(k) for k in ITEM_FIELDS},
-                         "hits": [h for h in item.get("hits") or []
-                                  if str(h.get("date") or "")[:4] == y
-                                  and (lid in (h.get("ledgers") or []) or (lid == ORG_WIDE and not h.get("ledgers")))]}
-                for letter, item in sorted(items.items())}
+                letter: {
+                    **{k: item.get(k) for k in ITEM_FIELDS},
+                    "hits": [
+                        h
+                        for h in item.get("hits") or []
+                        if str(h.get("date") or "")[:4] == y and (lid in (h.get("ledgers") or []) or (lid == ORG_WIDE and not h.get("ledgers")))
+                    ],
+                }
+                for letter, item in sorted(items.items())
+            }
     return out

@@ -1,13 +1,19 @@
 """Cooperation with the exchange (B.8.2.3 b): inspections, investigations, decisions and
 temporary measures of an exchange (kind exchange_matter) are answered or carried out by the
 deadline the exchange set."""
+
 from __future__ import annotations
 
 from cms_build.api import check, dates
 
 
-@check("trading.exchange-matter-unanswered", title="配合交易所检查调查并执行其决定 Exchange matters answered by their deadline",
-       clauses=["B.8.2.3 b"], severity="error", kinds=["exchange_matter"])
+@check(
+    "trading.exchange-matter-unanswered",
+    title="配合交易所检查调查并执行其决定 Exchange matters answered by their deadline",
+    clauses=["B.8.2.3 b"],
+    severity="error",
+    kinds=["exchange_matter"],
+)
 def matter_unanswered(record, ctx):
     """B.8.2.3 b: the organization cooperates with the exchange's routine inspections and
     special investigations and carries out its decisions and temporary measures. A matter
@@ -23,10 +29,14 @@ def matter_unanswered(record, ctx):
     known = sorted(d for d in (dates.parse(r.get("date")) for r in record.get("responses") or []) if d and d <= ctx.as_of)
     what = f"{record.get('matter_type')} of {record.get('exchange')}"
     if not known:
-        yield record.issue("response_due", f"{what} received on {received.isoformat()} was due {due.isoformat()}: "
-                                           f"no response recorded by {ctx.as_of.isoformat()}",
-                           hint="answer or carry out the exchange's request and record it under responses (date, action)")
+        yield record.issue(
+            "response_due",
+            f"{what} received on {received.isoformat()} was due {due.isoformat()}: no response recorded by {ctx.as_of.isoformat()}",
+            hint="answer or carry out the exchange's request and record it under responses (date, action)",
+        )
     elif known[0] > due:
-        yield record.issue("responses", f"{what} was due {due.isoformat()}: first response recorded on {known[0].isoformat()}, "
-                                        f"{(known[0] - due).days} days late",
-                           hint="respond by the exchange's deadline; record why it was late and what was done")
+        yield record.issue(
+            "responses",
+            f"{what} was due {due.isoformat()}: first response recorded on {known[0].isoformat()}, {(known[0] - due).days} days late",
+            hint="respond by the exchange's deadline; record why it was late and what was done",
+        )

@@ -7,6 +7,7 @@ computations (checks/assets/compute.py, compute.py, conduct.py document the stru
 in the results as the View of the build's profile shows them. Every part tolerates absent
 results and absent keys.
 """
+
 from __future__ import annotations
 
 from cms_build.api import Md, join, md, page, text
@@ -16,8 +17,7 @@ from . import conduct_scan
 SURVEILLANCE = "trading/surveillance-{name}-{year}.md"  # /trading/*.md: outside the nav, like the other detail pages
 
 
-@page("trading", title="碳交易与碳资产 Trading and assets", computations=["assets", "trading", "surveillance"],
-      subsystems=["B", "C"], order=20)
+@page("trading", title="碳交易与碳资产 Trading and assets", computations=["assets", "trading", "surveillance"], subsystems=["B", "C"], order=20)
 def trading_page(site):
     """The trading and assets pages; the headline for the home page."""
     assets = site.results.get("assets") or {}
@@ -43,12 +43,15 @@ class Trading:
             blocks += self.ledger(assets)
             blocks += self.listed(t["asset_problems"], assets.get("problems"), "asset-problems")
             blocks += self.listed(t["serial_clashes"], assets.get("serial_clashes"), "serial-clashes")
-            positions = [c for c in (assets.get("compliance") or {}).values()
-                         if isinstance(c, dict) and self.site.visible(c.get("record"))]
+            positions = [c for c in (assets.get("compliance") or {}).values() if isinstance(c, dict) and self.site.visible(c.get("record"))]
             if positions:
                 latest = sorted(positions, key=lambda c: str(c.get("deadline", "")))[-1]
-                headline_parts = [self.site.rec(latest.get("record") or "", self.site.home), text(" "),
-                                  self.position_badge(latest), text(f" · {t['deadline']}: {latest.get('deadline', '')}")]
+                headline_parts = [
+                    self.site.rec(latest.get("record") or "", self.site.home),
+                    text(" "),
+                    self.position_badge(latest),
+                    text(f" · {t['deadline']}: {latest.get('deadline', '')}"),
+                ]
             sheets = assets.get("balance_sheets") or {}
             if sheets:
                 year = sorted(sheets)[-1]
@@ -79,11 +82,15 @@ class Trading:
         for cid, c in sorted((assets.get("compliance") or {}).items()):
             if not isinstance(c, dict):
                 continue
-            rows = [(md(t["record"]), self.site.rec(c.get("record") or cid, with_title=True)),
-                    (md(t["period"]), md(c.get("period") if not isinstance(c.get("period"), dict)
-                                          else f"{c['period'].get('start', '')} – {c['period'].get('end', '')}")),
-                    (md(t["deadline"]), md(c.get("deadline", ""))),
-                    (md(t["status"]), self.position_badge(c))]
+            rows = [
+                (md(t["record"]), self.site.rec(c.get("record") or cid, with_title=True)),
+                (
+                    md(t["period"]),
+                    md(c.get("period") if not isinstance(c.get("period"), dict) else f"{c['period'].get('start', '')} – {c['period'].get('end', '')}"),
+                ),
+                (md(t["deadline"]), md(c.get("deadline", ""))),
+                (md(t["status"]), self.position_badge(c)),
+            ]
             for key in ("due", "ccer_limit", "surrendered", "remaining", "cover", "position", "value"):
                 if key in c:
                     rows.append((md(t["compliance_names"].get(key, key)), self.site.tv(c.get(key))))
@@ -116,22 +123,29 @@ class Trading:
                         continue
                     value = line.get("value") or {}
                     inputs = value.get("inputs") if isinstance(value, dict) else None
-                    sources = join([self.traces.source(i.get("source")) for i in inputs or [] if isinstance(i, dict)
-                                    and i.get("source")], Md("<br>"))
-                    rows.append((md(line.get(f"group_{lang}") or line.get("group_zh", "")),
-                                 md(line.get(f"label_{lang}") or line.get("label_zh", "")), self.site.word(line.get("description", "")),
-                                 self.site.num(line.get("quantity"), "t" if line.get("quantity") is not None else ""),
-                                 self.site.tv(value), sources))
+                    sources = join([self.traces.source(i.get("source")) for i in inputs or [] if isinstance(i, dict) and i.get("source")], Md("<br>"))
+                    rows.append(
+                        (
+                            md(line.get(f"group_{lang}") or line.get("group_zh", "")),
+                            md(line.get(f"label_{lang}") or line.get("label_zh", "")),
+                            self.site.word(line.get("description", "")),
+                            self.site.num(line.get("quantity"), "t" if line.get("quantity") is not None else ""),
+                            self.site.tv(value),
+                            sources,
+                        )
+                    )
                 total = sheet.get(f"total_{side}")
-                body += [md(f"{t['table']} {table_id} {t['assets_' + side]}"),
-                         self.site.table([t["group"], t["item"], t["description"], t["quantity"], t["value"],
-                                           t["trace_source"]], rows, ["left"] * 3 + ["right", "right", "left"]),
-                         join([text(t["total"] + ": "), self.site.tv(total)], "")]
+                body += [
+                    md(f"{t['table']} {table_id} {t['assets_' + side]}"),
+                    self.site.table(
+                        [t["group"], t["item"], t["description"], t["quantity"], t["value"], t["trace_source"]], rows, ["left"] * 3 + ["right", "right", "left"]
+                    ),
+                    join([text(t["total"] + ": "), self.site.tv(total)], ""),
+                ]
             body.append(Md(f"**{md(t['net_assets'])}: {self.site.tv(sheet.get('net'))}**"))
             if self.site.is_trace(sheet.get("net")):
                 body.append(Md("\n".join(self.traces.render(sheet["net"], 4, "", ("balance", year, "net")))))
-            out.append(self.site.section(f"{t['balance_sheet']} {year}", join(body, Md("\n\n")), level=3,
-                                    anchor_id=self.site.anchor("balance", year)))
+            out.append(self.site.section(f"{t['balance_sheet']} {year}", join(body, Md("\n\n")), level=3, anchor_id=self.site.anchor("balance", year)))
         if out:
             out.insert(0, self.site.section(t["balance_sheet"], md(t["balance_sheet_intro"]), anchor_id="balance-sheet"))
         return out
@@ -148,24 +162,37 @@ class Trading:
                 for p in entry.get("periods") or []:
                     if not isinstance(p, dict):
                         continue
-                    rows.append((self.site.rec(account), self.site.word(key), md(p.get("year", "")),
-                                 *[self.site.num(p.get(k)) for k in ("opening", "allocation", "purchases", "sales",
-                                                                "surrenders", "retirements", "transfers", "financing")],
-                                 self.site.tv(p.get("closing"))))
+                    rows.append(
+                        (
+                            self.site.rec(account),
+                            self.site.word(key),
+                            md(p.get("year", "")),
+                            *[
+                                self.site.num(p.get(k))
+                                for k in ("opening", "allocation", "purchases", "sales", "surrenders", "retirements", "transfers", "financing")
+                            ],
+                            self.site.tv(p.get("closing")),
+                        )
+                    )
         if not rows:
             return []
-        headers = [t["account"], t["asset"], t["year"], *[t["ledger_names"].get(k, k) for k in (
-            "opening", "allocation", "purchases", "sales", "surrenders", "retirements", "transfers", "financing",
-            "closing")]]
-        return [self.site.section(t["asset_ledger"], self.site.table(headers, rows, ["left"] * 3 + ["right"] * 9),
-                             anchor_id="ledger")]
+        headers = [
+            t["account"],
+            t["asset"],
+            t["year"],
+            *[
+                t["ledger_names"].get(k, k)
+                for k in ("opening", "allocation", "purchases", "sales", "surrenders", "retirements", "transfers", "financing", "closing")
+            ],
+        ]
+        return [self.site.section(t["asset_ledger"], self.site.table(headers, rows, ["left"] * 3 + ["right"] * 9), anchor_id="ledger")]
 
     def surveillance(self, trading) -> list[dict]:
         t = self.t
         counts = trading.get("counts") or {}
-        body = [self.site.table([t["field"], t["value"]],
-                                 [(md(self.site.result_key(k)), self.site.num(v)) for k, v in sorted(counts.items())])] \
-            if counts else []
+        body = (
+            [self.site.table([t["field"], t["value"]], [(md(self.site.result_key(k)), self.site.num(v)) for k, v in sorted(counts.items())])] if counts else []
+        )
         body += self.conduct_pages()
         out = [self.site.section(t["trading_surveillance"], join(body, Md("\n\n")) if body else Md(""), anchor_id="surveillance")]
         for key in ("self_trades", "price_band", "type_mismatch", "cancel_ratios", "reverse_pairs", "problems"):
@@ -189,12 +216,17 @@ class Trading:
                 self.conduct_page(rel, lid, year, items)
                 n = sum(len(i.get("hits") or []) for i in items.values())
                 unchecked = "".join(k for k, i in items.items() if not i.get("checked"))
-                rows.append((md(t["org_wide"]) if lid == ORG_WIDE else self.site.rec(lid), self.site.link.to(rel, year),
-                             self.site.num(n), md(", ".join(unchecked) or "—")))
+                rows.append(
+                    (
+                        md(t["org_wide"]) if lid == ORG_WIDE else self.site.rec(lid),
+                        self.site.link.to(rel, year),
+                        self.site.num(n),
+                        md(", ".join(unchecked) or "—"),
+                    )
+                )
         if not rows:
             return []
-        return [md(t["pages"]), self.site.table([t["ledger"], t["year"], t["hits"], t["not_checked"]], rows,
-                                                 ["left", "left", "right", "left"])]
+        return [md(t["pages"]), self.site.table([t["ledger"], t["year"], t["hits"], t["not_checked"]], rows, ["left", "left", "right", "left"])]
 
     def conduct_page(self, rel: str, lid: str, year: str, items: dict) -> None:
         t, L = self.t["surveillance_page"], self.site.linker(rel)
@@ -204,32 +236,47 @@ class Trading:
             hits = [h for h in item.get("hits") or [] if isinstance(h, dict)]
             kind = "unchecked" if not item.get("checked") else "no-records" if item.get("note") else "checked"
             state = self.site.badge("surveillance", kind, t[kind.replace("-", "_")])
-            summary.append((L.to(rel, f"{letter})", self.site.anchor("item", letter)), md(t["items"].get(letter, "")), state,
-                            self.site.num(len(hits))))
+            summary.append((L.to(rel, f"{letter})", self.site.anchor("item", letter)), md(t["items"].get(letter, "")), state, self.site.num(len(hits))))
             params = [join([md(k), text(" = "), md(_plain(v))], "") for k, v in (item.get("parameters") or {}).items()]
             data = [f"{k}: {v}" for k, v in (item.get("data") or {}).items()]
             found = self.site.finding_rules  # a rule has a page only when it has findings
-            facts = [(md(t["rules"]), join([L.to(self.site.rule_page(r), r) if r in found else md(r)
-                                            for r in item.get("rules") or []], ", ")),
-                     (md(t["data_needed"]), md(item.get("data_needed") or "")),
-                     (md(t["data"]), md("; ".join(data) or "—")),
-                     (md(t["parameters"]), join(params, Md("<br>")) if params else md("—")),
-                     (md(t["state"]), join([state, md(item.get("why_not") or item.get("note") or "")], " "))]
+            facts = [
+                (md(t["rules"]), join([L.to(self.site.rule_page(r), r) if r in found else md(r) for r in item.get("rules") or []], ", ")),
+                (md(t["data_needed"]), md(item.get("data_needed") or "")),
+                (md(t["data"]), md("; ".join(data) or "—")),
+                (md(t["parameters"]), join(params, Md("<br>")) if params else md("—")),
+                (md(t["state"]), join([state, md(item.get("why_not") or item.get("note") or "")], " ")),
+            ]
             body = [self.site.table([t["field"], t["value"]], facts)]
             if hits:
-                body.append(self.site.table([t["date"], t["rule"], t["what"], t["where"]],
-                                             [(md(h.get("date") or ""), md(h.get("rule") or ""), self.site.s(h.get("text")),
-                                               join([traces.source(x) for x in [h.get("source"), *(h.get("also") or [])]
-                                                     if isinstance(x, dict)], Md("<br>"))) for h in hits]))
+                body.append(
+                    self.site.table(
+                        [t["date"], t["rule"], t["what"], t["where"]],
+                        [
+                            (
+                                md(h.get("date") or ""),
+                                md(h.get("rule") or ""),
+                                self.site.s(h.get("text")),
+                                join([traces.source(x) for x in [h.get("source"), *(h.get("also") or [])] if isinstance(x, dict)], Md("<br>")),
+                            )
+                            for h in hits
+                        ],
+                    )
+                )
             else:
                 body.append(md(t["no_hits"] if item.get("checked") else t["no_hits_unchecked"]))
-            blocks.append(self.site.section(f"{letter}) {t['items'].get(letter, '')} ({item.get('clause', '')})",
-                                       join(body, Md("\n\n")), level=2, anchor_id=self.site.anchor("item", letter)))
+            blocks.append(
+                self.site.section(
+                    f"{letter}) {t['items'].get(letter, '')} ({item.get('clause', '')})",
+                    join(body, Md("\n\n")),
+                    level=2,
+                    anchor_id=self.site.anchor("item", letter),
+                )
+            )
         head = self.site.table([t["item"], t["behaviour"], t["state"], t["hits"]], summary, ["left", "left", "left", "right"])
         blocks.insert(0, self.site.section(t["summary"], join([md(t["intro"]), head], Md("\n\n")), anchor_id="summary"))
         who = md(t["org_wide"]) if lid == "*" else self.site.rec(lid, L, with_title=True)
-        self.site.render(rel, L=L, title=f"{t['title']} {year}",
-                          intro=join([L.to(self.site.path, self.t["trading"]), who], " · "), blocks=blocks)
+        self.site.render(rel, L=L, title=f"{t['title']} {year}", intro=join([L.to(self.site.path, self.t["trading"]), who], " · "), blocks=blocks)
 
     def listed(self, title: str, items, anchor_id: str, level: int = 2) -> list[dict]:
         """Any list of findings-like dicts from the results, generically."""

@@ -14,6 +14,7 @@ The cost of units removed is their moving weighted average cost, or first-in-fir
 from before the ledger starts, or borrowed units sold) have no known cost: they are costed
 at zero and the result says so in a note.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -95,8 +96,9 @@ def pnl(events: list[PoolEvent], method: str = "moving_average") -> dict:
         elif ev.kind == "sale":
             cost, unknown = pool.remove(ev.quantity)
             proceeds = ev.price * ev.quantity - ev.fees
-            t = Traced(value=round(proceeds - cost, 2), unit="CNY", label=f"{ev.asset.key} {ev.label}".strip(),
-                       formula="P&L = price × q − fees − cost", method="B.9")
+            t = Traced(
+                value=round(proceeds - cost, 2), unit="CNY", label=f"{ev.asset.key} {ev.label}".strip(), formula="P&L = price × q − fees − cost", method="B.9"
+            )
             t.add("price", "成交价 price", ev.price, "CNY/t", ev.source)
             t.add("q", "数量 quantity", ev.quantity, "t", ev.source)
             t.add("fees", "手续费 fees", ev.fees, "CNY", ev.source)
@@ -104,22 +106,38 @@ def pnl(events: list[PoolEvent], method: str = "moving_average") -> dict:
             if unknown:
                 t.notes.append(f"{unknown} t sold beyond the units recorded in the pool: costed at zero")
             # money figures under "value": a public build blanks the value of a row from an unpublished record
-            sales.append({"asset": ev.asset.key, "date": ev.day.isoformat(), "quantity": ev.quantity,
-                          "record": ev.source.get("record"), "source": ev.source,
-                          "value": {"proceeds": round(proceeds, 2), "cost": round(cost, 2), "pnl": t.as_dict()}})
+            sales.append(
+                {
+                    "asset": ev.asset.key,
+                    "date": ev.day.isoformat(),
+                    "quantity": ev.quantity,
+                    "record": ev.source.get("record"),
+                    "source": ev.source,
+                    "value": {"proceeds": round(proceeds, 2), "cost": round(cost, 2), "pnl": t.as_dict()},
+                }
+            )
             per[(f"{ev.asset.market}:{ev.asset.product}", ev.day.year)].append(t)
         elif ev.kind in ("surrender", "retirement"):
             cost, _ = pool.remove(ev.quantity)
             compliance_cost[(ev.asset.key, ev.day.year)] += cost
     by_product: dict[str, dict] = defaultdict(dict)
     for (product, year), parts in sorted(per.items()):
-        total = Traced(value=round(sum(p.value for p in parts), 2), unit="CNY", label=f"{product} {year} 已实现损益 realized P&L",
-                       formula="Σ P&L of the sales", method="B.9")
+        total = Traced(
+            value=round(sum(p.value for p in parts), 2),
+            unit="CNY",
+            label=f"{product} {year} 已实现损益 realized P&L",
+            formula="Σ P&L of the sales",
+            method="B.9",
+        )
         total.steps.extend(parts)
         by_product[product][str(year)] = total.as_dict()
     return {
-        "method": method, "sales": sales, "by_product": dict(by_product),
-        "pools": {a.key: {"quantity": p.qty, "cost": round(p.cost, 2),
-                          "average": round(p.cost / p.qty, 4) if p.qty else None} for a, p in sorted(pools.items(), key=lambda kv: kv[0].key)},
+        "method": method,
+        "sales": sales,
+        "by_product": dict(by_product),
+        "pools": {
+            a.key: {"quantity": p.qty, "cost": round(p.cost, 2), "average": round(p.cost / p.qty, 4) if p.qty else None}
+            for a, p in sorted(pools.items(), key=lambda kv: kv[0].key)
+        },
         "compliance_cost": {f"{k}|{y}": round(v, 2) for (k, y), v in sorted(compliance_cost.items())},
     }

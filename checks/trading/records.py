@@ -8,6 +8,7 @@ location that may be a CSV line.
 A location ("where") is a dict: {"record", "kind", "path", "file", "line"} for a field of a
 record; a CSV row has "csv": true, "file" the CSV file and "line" its line.
 """
+
 from __future__ import annotations
 
 from cms_build.api import csvfile
@@ -53,8 +54,7 @@ def issue_at(ctx, place: dict, message: str, hint: str = "", severity: str | Non
     if not isinstance(place, dict):
         return None
     if place.get("csv"):
-        return Issue(message, place.get("file", ""), int(place.get("line") or 1), 1, place.get("record"),
-                     place.get("path", ""), hint, severity)
+        return Issue(message, place.get("file", ""), int(place.get("line") or 1), 1, place.get("record"), place.get("path", ""), hint, severity)
     record = ctx.get(place.get("record", "")) if place.get("record") else None
     if record is None:
         return None
@@ -87,9 +87,12 @@ def accounts(ctx) -> dict[str, dict]:
         settles = rec.get("settles_in")
         target = ctx.get(settles) if isinstance(settles, str) else None
         out[rec.id] = {
-            "role": rec.get("role"), "exchange": rec.get("exchange"), "markets": rec.get("markets") or [],
+            "role": rec.get("role"),
+            "exchange": rec.get("exchange"),
+            "markets": rec.get("markets") or [],
             "controlled": rec.get("controlled") is not False and active(rec),
-            "number": rec.get("account_number"), "ledger": target.id if target is not None else rec.id,
+            "number": rec.get("account_number"),
+            "ledger": target.id if target is not None else rec.id,
             "closed_on": rec.get("closed_on"),
         }
     return out
@@ -161,9 +164,17 @@ def _read_ledger(ctx, record) -> dict:
         q = row.get("quantity")
         if asset is None or d is None or not isinstance(q, int):
             continue
-        transfers.append({"asset": asset, "day": d, "quantity": q, "from": row.get("from_account"),
-                          "to": row.get("to_account"), "serials": row.get("serials") or [],
-                          "where": where(record, ("transfers", i))})
+        transfers.append(
+            {
+                "asset": asset,
+                "day": d,
+                "quantity": q,
+                "from": row.get("from_account"),
+                "to": row.get("to_account"),
+                "serials": row.get("serials") or [],
+                "where": where(record, ("transfers", i)),
+            }
+        )
     return {"trades": trades, "orders": orders, "transfers": transfers, "problems": problems}
 
 
@@ -175,8 +186,7 @@ def _repeated(rows: list, id_name: str) -> list:
         if key is None:
             continue
         if key in first:
-            out.append(tr.RowProblem(f"{id_name} {key} appears twice (first at {_place(first[key])}): a trade "
-                                     "is recorded once", row.where))
+            out.append(tr.RowProblem(f"{id_name} {key} appears twice (first at {_place(first[key])}): a trade is recorded once", row.where))
         else:
             first[key] = row.where
     return out

@@ -8,6 +8,7 @@ None when it is left out; make one non-null only where the computation guarantee
 The models were drafted from the results of the example and of every run in tests/checks/. A
 class's docstring is where it sits in the result (`*` a key of a map, `[]` an item of a list).
 """
+
 from __future__ import annotations
 
 from pydantic import Field
@@ -17,6 +18,7 @@ from cms_build.api import JsonValue, Number, ResultModel, Source
 
 class TradingSettings(ResultModel):
     """trading.settings"""
+
     price_band_listed: Number | None
     price_band_block: Number | None
     block_threshold_t: Number | None
@@ -31,6 +33,7 @@ class TradingSettings(ResultModel):
 
 class TradingAccount(ResultModel):
     """trading.accounts.*"""
+
     role: str | None
     exchange: str | None
     markets: list[str | None]
@@ -40,6 +43,7 @@ class TradingAccount(ResultModel):
 
 class TradingCounts(ResultModel):
     """trading.counts"""
+
     trades: Number | None
     orders: Number | None
     ledgers: Number | None
@@ -49,6 +53,7 @@ class TradingCounts(ResultModel):
 
 class SelfTrade(ResultModel):
     """trading.self_trades[]"""
+
     trade_id: str | None
     date: str | None
     account: str | None
@@ -59,6 +64,7 @@ class SelfTrade(ResultModel):
 
 class PriceBandValue(ResultModel):
     """trading.price_band[].value"""
+
     price: Number | None
     prev_close: Number | None
     prev_close_date: str | None
@@ -68,6 +74,7 @@ class PriceBandValue(ResultModel):
 
 class PriceBandHit(ResultModel):
     """trading.price_band[]"""
+
     what: str | None
     id: str | None
     date: str | None
@@ -82,6 +89,7 @@ class PriceBandHit(ResultModel):
 
 class TypeMismatch(ResultModel):
     """trading.type_mismatch[]"""
+
     what: str | None
     id: str | None
     date: str | None
@@ -95,6 +103,7 @@ class TypeMismatch(ResultModel):
 
 class CancelRatio(ResultModel):
     """trading.cancel_ratios[]"""
+
     account: str | None
     date: str | None
     placed: Number | None
@@ -106,6 +115,7 @@ class CancelRatio(ResultModel):
 
 class TradeLeg(ResultModel):
     """trading.reverse_pairs[].value.first"""
+
     date: str | None
     side: str | None
     price: Number | None
@@ -116,12 +126,14 @@ class TradeLeg(ResultModel):
 
 class ReversePairLegs(ResultModel):
     """trading.reverse_pairs[].value"""
+
     first: TradeLeg
     second: TradeLeg
 
 
 class ReversePair(ResultModel):
     """trading.reverse_pairs[]"""
+
     account: str | None
     second_account: str | None
     asset: str | None
@@ -133,12 +145,14 @@ class ReversePair(ResultModel):
 
 class TradingProblem(ResultModel):
     """trading.problems[]"""
+
     message: str | None
     source: Source
 
 
 class ConductHit(ResultModel):
     """trading.conduct.*.hits[]"""
+
     item: str | None
     rule: str | None
     date: str | None
@@ -154,6 +168,7 @@ class ConductHit(ResultModel):
 
 class ConductItem(ResultModel):
     """trading.conduct.*"""
+
     checked: bool | None
     why_not: str | None
     data: dict[str, JsonValue]
@@ -163,6 +178,7 @@ class ConductItem(ResultModel):
 
 class TradingResult(ResultModel):
     """trading"""
+
     settings: TradingSettings
     accounts: dict[str, TradingAccount]
     counts: TradingCounts
@@ -177,6 +193,7 @@ class TradingResult(ResultModel):
 
 class SurveillanceHit(ResultModel):
     """surveillance.items.*.hits[]"""
+
     item: str | None
     rule: str | None
     date: str | None
@@ -192,6 +209,7 @@ class SurveillanceHit(ResultModel):
 
 class SurveillanceItem(ResultModel):
     """surveillance.items.*"""
+
     clause: str | None
     rules: list[str | None]
     parameters: dict[str, JsonValue]
@@ -205,12 +223,14 @@ class SurveillanceItem(ResultModel):
 
 class SurveillanceLedger(ResultModel):
     """surveillance.ledgers.*"""
+
     account: str | None
     years: list[Number | None]
 
 
 class SurveillanceResult(ResultModel):
     """surveillance"""
+
     items: dict[str, SurveillanceItem]
     ledgers: dict[str, SurveillanceLedger]
     # {ledger id or "*": {year: {item letter: the item with that ledger's hits of that year}}}

@@ -10,6 +10,7 @@ Everything returned is a plain dataclass; `where` says where a row came from:
 ``{"record", "path"}`` for an inline row, ``{"record", "file", "line", "path"}`` for a CSV
 row (line = the CSV line, 1 = the header).
 """
+
 from __future__ import annotations
 
 from cms_build.api import csvfile
@@ -27,6 +28,7 @@ MAX_CSV_ROWS = csvfile.MAX_TABLE_ROWS  # limits.max_table_rows
 @dataclass(frozen=True)
 class Asset:
     """A fungible carbon product: market, product code and vintage (None when undated)."""
+
     market: str
     product: str
     vintage: int | None = None
@@ -38,8 +40,15 @@ class Asset:
     @property
     def asset_class(self) -> str:
         """allowance, ccer, international, other_credit or derivative."""
-        return {"national_ets": "allowance", "local_pilot": "allowance", "ccer": "ccer", "vcs": "international",
-                "gs": "international", "cdm": "international", "derivatives": "derivative"}.get(self.market, "other_credit")
+        return {
+            "national_ets": "allowance",
+            "local_pilot": "allowance",
+            "ccer": "ccer",
+            "vcs": "international",
+            "gs": "international",
+            "cdm": "international",
+            "derivatives": "derivative",
+        }.get(self.market, "other_credit")
 
     def as_dict(self) -> dict:
         return {"key": self.key, "market": self.market, "product": self.product, "vintage": self.vintage}
@@ -234,7 +243,8 @@ def trade_from(row: dict, where: dict) -> Trade | RowProblem:
             side=_choice(row.get("side"), "side", ("buy", "sell"), required=True),
             quantity=_int(row.get("quantity"), "quantity", required=True, minimum=1),
             price=_num(row.get("price"), "price", required=True),
-            day=day or time.date(), time=time,
+            day=day or time.date(),
+            time=time,
             trade_type=_choice(row.get("trade_type"), "trade_type", TRADE_TYPES),
             account=_text(row.get("account"), "account"),
             exchange=_text(row.get("exchange"), "exchange"),
@@ -284,8 +294,7 @@ def price_from(row: dict, where: dict) -> PriceRow | RowProblem:
         return RowProblem(str(exc), where)
 
 
-def csv_rows(source, columns: tuple[str, ...], where: dict,
-             limits: tuple[int, int, int] | None = None) -> tuple[list[tuple[dict, dict]], list[RowProblem]]:
+def csv_rows(source, columns: tuple[str, ...], where: dict, limits: tuple[int, int, int] | None = None) -> tuple[list[tuple[dict, dict]], list[RowProblem]]:
     """(row, where) for each data line of a CSV; unknown or missing columns are problems.
 
     `source` is CSV text, or (root, path) of a repository file, streamed and bounded as
@@ -299,8 +308,7 @@ def csv_rows(source, columns: tuple[str, ...], where: dict,
     problems: list[RowProblem] = []
     if isinstance(source, str):
         _, max_rows, max_cell = limits or csvfile.table_limits()
-        records = csvfile.csv_records(io.StringIO(source.lstrip("\ufeff"), newline=""), file,
-                                            max_rows=max_rows, max_cell=max_cell)
+        records = csvfile.csv_records(io.StringIO(source.lstrip("\ufeff"), newline=""), file, max_rows=max_rows, max_cell=max_cell)
     else:
         records = csvfile.read_csv(*source, file, limits)
     header: list[str] | None = None
@@ -311,8 +319,7 @@ def csv_rows(source, columns: tuple[str, ...], where: dict,
                 header = [h.strip() for h in cells]
                 unknown = [h for h in header if h and h not in columns]
                 if unknown:
-                    problems.append(RowProblem(f"unknown column(s) {', '.join(unknown)}; the columns are "
-                                               f"{', '.join(columns)}", here(n)))
+                    problems.append(RowProblem(f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(columns)}", here(n)))
                 continue
             if len(cells) != len(header):
                 problems.append(RowProblem(f"{len(cells)} cells, but the header has {len(header)} columns", here(n)))
@@ -325,9 +332,41 @@ def csv_rows(source, columns: tuple[str, ...], where: dict,
     return rows, problems
 
 
-TRADE_COLUMNS = ("trade_id", "order_id", "time", "date", "account", "market", "exchange", "product", "vintage", "side",
-                 "quantity", "price", "fees", "trade_type", "counterparty", "counterparty_account", "serials",
-                 "invoice_no", "notes")
-ORDER_COLUMNS = ("order_id", "time", "account", "market", "exchange", "product", "vintage", "side", "quantity", "price",
-                 "trade_type", "status", "filled_quantity", "cancelled_at")
+TRADE_COLUMNS = (
+    "trade_id",
+    "order_id",
+    "time",
+    "date",
+    "account",
+    "market",
+    "exchange",
+    "product",
+    "vintage",
+    "side",
+    "quantity",
+    "price",
+    "fees",
+    "trade_type",
+    "counterparty",
+    "counterparty_account",
+    "serials",
+    "invoice_no",
+    "notes",
+)
+ORDER_COLUMNS = (
+    "order_id",
+    "time",
+    "account",
+    "market",
+    "exchange",
+    "product",
+    "vintage",
+    "side",
+    "quantity",
+    "price",
+    "trade_type",
+    "status",
+    "filled_quantity",
+    "cancelled_at",
+)
 PRICE_COLUMNS = ("date", "close", "open", "high", "low", "volume")

@@ -16,6 +16,7 @@ Trading days are weekdays (Monday to Friday) less the days the exchange is close
 settings list (trading.closed_days: public holidays); a holiday not listed makes a reverse
 trade across it look two days apart, so it may be missed, never invented.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -84,8 +85,16 @@ def cancel_ratios(orders, min_orders: int) -> list[dict]:
         if placed < min_orders:
             continue
         cancelled = sum(1 for c, _ in items if c)
-        out.append({"account": account, "date": day.isoformat(), "placed": placed, "cancelled": cancelled,
-                    "ratio": cancelled / placed, "sources": [s for c, s in items if c]})
+        out.append(
+            {
+                "account": account,
+                "date": day.isoformat(),
+                "placed": placed,
+                "cancelled": cancelled,
+                "ratio": cancelled / placed,
+                "sources": [s for c, s in items if c],
+            }
+        )
     return out
 
 
@@ -108,6 +117,7 @@ def reverse_pairs(trades, tolerance: float, max_gap: int = 1, closed: frozenset 
         if (a, b) not in memo:
             memo[(a, b)] = trading_days_between(a, b, closed)
         return memo[(a, b)]
+
     pairs = []
     for key, items in sorted(by.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
         items = sorted(items, key=lambda t: (t["day"], t.get("order", 0)))
@@ -127,17 +137,30 @@ def reverse_pairs(trades, tolerance: float, max_gap: int = 1, closed: frozenset 
                 diff = abs(Decimal(str(second["price"])) - Decimal(str(first["price"])))
                 if diff <= Decimal(str(tolerance)) * Decimal(str(first["price"])):
                     used.update((i, j))
-                    pairs.append({"account": first["account"], "second_account": second["account"], "asset": key[1],
-                                  "first": _brief(first), "second": _brief(second),
-                                  "price_diff_pct": round(float(100 * diff) / first["price"], 4) if first["price"] else None,
-                                  "source": second["source"]})
+                    pairs.append(
+                        {
+                            "account": first["account"],
+                            "second_account": second["account"],
+                            "asset": key[1],
+                            "first": _brief(first),
+                            "second": _brief(second),
+                            "price_diff_pct": round(float(100 * diff) / first["price"], 4) if first["price"] else None,
+                            "source": second["source"],
+                        }
+                    )
                     break
     return pairs
 
 
 def _brief(t: dict) -> dict:
-    return {"date": t["day"].isoformat(), "side": t["side"], "price": t["price"], "quantity": t["quantity"],
-            "trade_id": t.get("trade_id"), "source": t["source"]}
+    return {
+        "date": t["day"].isoformat(),
+        "side": t["side"],
+        "price": t["price"],
+        "quantity": t["quantity"],
+        "trade_id": t.get("trade_id"),
+        "source": t["source"],
+    }
 
 
 # -- B.8.2.2.1 a-l on rows of all the organization's controlled accounts ---------------------
@@ -145,6 +168,7 @@ def _brief(t: dict) -> dict:
 # None), day, price, quantity, trade_id, source, ...} and orders {account, asset, side, time,
 # price, quantity, status, order_id, source, ...}. Each returns plain dicts; a row appears in
 # at most one pair of a kind, so a pattern counts once per pair.
+
 
 def _d(x) -> Decimal:
     return Decimal(str(x))
@@ -181,8 +205,7 @@ def wash_pairs(trades, window_s: int, price_tol: float = 0.0, qty_tol: float = 0
             best = None
             for i in range(lo, hi):
                 b = buys[i]
-                if i in used or not _close_enough(b["price"], s["price"], price_tol) \
-                        or not _qty_match(b["quantity"], s["quantity"], qty_tol):
+                if i in used or not _close_enough(b["price"], s["price"], price_tol) or not _qty_match(b["quantity"], s["quantity"], qty_tol):
                     continue
                 gap = abs(stamps[i] - ts)
                 if best is None or gap < best[0]:
@@ -190,14 +213,22 @@ def wash_pairs(trades, window_s: int, price_tol: float = 0.0, qty_tol: float = 0
             if best is not None:
                 used.add(best[1])
                 b = buys[best[1]]
-                pairs.append({"asset": asset, "buy": _brief(b), "sell": _brief(s), "buy_account": b["account"],
-                              "sell_account": s["account"], "seconds_apart": int(best[0]), "source": s["source"],
-                              "other": b["source"]})
+                pairs.append(
+                    {
+                        "asset": asset,
+                        "buy": _brief(b),
+                        "sell": _brief(s),
+                        "buy_account": b["account"],
+                        "sell_account": s["account"],
+                        "seconds_apart": int(best[0]),
+                        "source": s["source"],
+                        "other": b["source"],
+                    }
+                )
     return pairs
 
 
-def latest_price(own: list[tuple], closes: list[tuple], when: dt.datetime, own_stamps: list | None = None,
-                 close_days: list | None = None):
+def latest_price(own: list[tuple], closes: list[tuple], when: dt.datetime, own_stamps: list | None = None, close_days: list | None = None):
     """The latest traded price known when an order is placed: the newer of the organization's
     last trade strictly before `when` (own: sorted (timestamp, day, price, id)) and the last
     close of a day strictly before its day (closes: sorted (day, close)). (day, price, what) or None.
@@ -259,9 +290,18 @@ def bursts(orders, per_second: int, per_minute: int) -> list[dict]:
             peaks[label] = best
         if peaks["second"][0] > per_second or peaks["minute"][0] > per_minute:
             first = items[peaks["minute"][1] if peaks["minute"][0] > per_minute else peaks["second"][1]]
-            out.append({"account": account, "date": day.isoformat(), "orders": len(items),
-                        "per_second": peaks["second"][0], "per_minute": peaks["minute"][0],
-                        "first": first["order_id"], "from": first["time"].isoformat(), "source": first["source"]})
+            out.append(
+                {
+                    "account": account,
+                    "date": day.isoformat(),
+                    "orders": len(items),
+                    "per_second": peaks["second"][0],
+                    "per_minute": peaks["minute"][0],
+                    "first": first["order_id"],
+                    "from": first["time"].isoformat(),
+                    "source": first["source"],
+                }
+            )
     return out
 
 
@@ -290,10 +330,18 @@ def loss_round_trips(trades, window_min: int) -> list[dict]:
                 if _d(sell["price"]) < _d(buy["price"]):
                     used.update((i, j))
                     q = min(buy["quantity"], sell["quantity"])
-                    out.append({"asset": asset, "date": first["day"].isoformat(), "first": _brief(first),
-                                "second": _brief(second), "accounts": sorted({first["account"], second["account"]}),
-                                "minutes": round((second["time"] - first["time"]).total_seconds() / 60, 2),
-                                "loss": float((_d(buy["price"]) - _d(sell["price"])) * q), "source": second["source"]})
+                    out.append(
+                        {
+                            "asset": asset,
+                            "date": first["day"].isoformat(),
+                            "first": _brief(first),
+                            "second": _brief(second),
+                            "accounts": sorted({first["account"], second["account"]}),
+                            "minutes": round((second["time"] - first["time"]).total_seconds() / 60, 2),
+                            "loss": float((_d(buy["price"]) - _d(sell["price"])) * q),
+                            "source": second["source"],
+                        }
+                    )
                 break  # the first opposite trade decides: a later one is another round trip
     return out
 
@@ -312,6 +360,7 @@ def in_window(when: dt.datetime, close_s: int, minutes: int) -> bool:
 def pattern_hits(rows, pattern: dict) -> list[dict]:
     """B.8.2.2.1 l: rows matching an organization-defined pattern, grouped per account, when
     min_count of them fall within window_seconds. One entry per run (first row cited)."""
+
     def keep(r) -> bool:
         if pattern.get("side") and r["side"] != pattern["side"]:
             return False
@@ -332,6 +381,7 @@ def pattern_hits(rows, pattern: dict) -> list[dict]:
             if pattern.get("to_time") and s >= hhmm(pattern["to_time"]):
                 return False
         return r.get("time") is not None
+
     need, width = pattern.get("min_count") or 1, pattern.get("window_seconds") or 86400
     by: dict = defaultdict(list)
     for r in rows:
@@ -345,8 +395,16 @@ def pattern_hits(rows, pattern: dict) -> list[dict]:
         while i < len(items):
             j = bisect_left(stamps, stamps[i] + width)
             if j - i >= need:
-                out.append({"account": account, "count": j - i, "first": items[i]["id"],
-                            "from": items[i]["time"].isoformat(), "source": items[i]["source"], "row": items[i]})
+                out.append(
+                    {
+                        "account": account,
+                        "count": j - i,
+                        "first": items[i]["id"],
+                        "from": items[i]["time"].isoformat(),
+                        "source": items[i]["source"],
+                        "row": items[i],
+                    }
+                )
                 i = j
             else:
                 i += 1

@@ -6,6 +6,7 @@ because `import` is a keyword and `list` a builtin); what commands share is in `
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 a usage or
 internal error (bad option, no records repository, a broken schema or rule module).
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,7 @@ import click
 
 from .. import version_text
 from ..errors import CmsProblem
-from . import (build, check, checks, diff, export, group, import_, init, kinds, list_, matrix, new, pack, serve, show,
-               todo, validate)
+from . import build, check, checks, diff, export, group, import_, init, kinds, list_, matrix, new, pack, serve, show, todo, validate
 from .common import NORMAL, QUIET, VERBOSE, CmsError, color_setting
 from .help_zh import help_language, localize
 
@@ -30,9 +30,14 @@ class CmsGroup(click.Group):
 
 
 @click.group(cls=CmsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
-              help="Show the version (and the git commit when not a release) and exit.",
-              callback=lambda ctx, _param, value: (click.echo(f"cms, version {version_text()}"), ctx.exit()) if value else None)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    help="Show the version (and the git commit when not a release) and exit.",
+    callback=lambda ctx, _param, value: (click.echo(f"cms, version {version_text()}"), ctx.exit()) if value else None,
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only findings and errors: no summary, no 'wrote ...' lines.")
 @click.option("-v", "--verbose", is_flag=True, help="Also each stage and its time, on standard error.")
 @click.pass_context
@@ -51,9 +56,26 @@ def cli(ctx, quiet, verbose):
     ctx.color = color_setting()  # NO_COLOR / FORCE_COLOR for every line, inherited by the command's context
 
 
-for _command in (validate.validate, check.check, checks.list_checks, kinds.kinds, export.export, matrix.matrix,
-                 todo.todo, todo.status_command, list_.list_records, show.show, new.new, group.group_cmd,
-                 build.build, serve.serve, pack.pack, init.init, import_.import_group, diff.diff):
+for _command in (
+    validate.validate,
+    check.check,
+    checks.list_checks,
+    kinds.kinds,
+    export.export,
+    matrix.matrix,
+    todo.todo,
+    todo.status_command,
+    list_.list_records,
+    show.show,
+    new.new,
+    group.group_cmd,
+    build.build,
+    serve.serve,
+    pack.pack,
+    init.init,
+    import_.import_group,
+    diff.diff,
+):
     cli.add_command(_command)
 
 
@@ -75,9 +97,11 @@ def main():
     except Exception as exc:  # a bug: say so plainly, keep the traceback for CMS_DEBUG
         if os.environ.get("CMS_DEBUG"):
             raise
-        click.echo(f"cms: internal error: {type(exc).__name__}: {exc}\n"
-                   "This is a bug in cms, not in your records. Run again with CMS_DEBUG=1 for details and report it.",
-                   err=True)
+        click.echo(
+            f"cms: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in cms, not in your records. Run again with CMS_DEBUG=1 for details and report it.",
+            err=True,
+        )
         sys.exit(2)
 
 

@@ -1,4 +1,5 @@
 """`cms build`: the evidence site."""
+
 from __future__ import annotations
 
 import contextlib
@@ -14,16 +15,17 @@ def progress_bar():
     """A bar over the build's stages on stderr, only where stderr is a terminal and this is not
     CI (and not under -q): a log or a pipe gets no carriage returns. Yields on_stage for build_site."""
     from ..site.build import STAGES
+
     if not interactive() or verbosity() == QUIET:
         yield None
         return
-    with click.progressbar(length=len(STAGES), label="building the site", file=sys.stderr,
-                           item_show_func=lambda name: name, show_eta=False) as bar:
+    with click.progressbar(length=len(STAGES), label="building the site", file=sys.stderr, item_show_func=lambda name: name, show_eta=False) as bar:
         done: list[str] = []
 
         def on_stage(name: str) -> None:
             bar.update(1 if done else 0, name)  # a stage starting means the one before ended
             done.append(name)
+
         yield on_stage
         bar.update(len(STAGES) - bar.pos, "done")
 
@@ -42,15 +44,16 @@ def build(path, as_of, profile, out, language, fetch=False):
     """
     from ..paths import UnsafeFile
     from ..site.build import BuildError, build_site
+
     root = find_root(path)
     from ..group import is_group
+
     if is_group(root):  # the group's overview and every entity's own site, in one run (group_site.py)
         build_group(root, as_of, profile, out, language, fetch)
         return
     try:
         with progress_bar() as on_stage:
-            report = build_site(root, parse_as_of(as_of), profile=profile, out=out, language=language, on_stage=on_stage,
-                                cache=use_cache())
+            report = build_site(root, parse_as_of(as_of), profile=profile, out=out, language=language, on_stage=on_stage, cache=use_cache())
     except (BuildError, UnsafeFile) as exc:
         raise CmsError(f"the site was not built (the previous one is untouched): {exc}") from None
     for stage, seconds in report.timings.items():
@@ -59,14 +62,14 @@ def build(path, as_of, profile, out, language, fetch=False):
         click.echo(line, err=True)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
-    say(f"built {report.pages} pages ({report.records} records, {profile}) into {report.out} "
-        f"in {report.seconds:.1f} s")
+    say(f"built {report.pages} pages ({report.records} records, {profile}) into {report.out} in {report.seconds:.1f} s")
 
 
 def build_group(root, as_of, profile, out, language, fetch) -> None:
     from ..paths import UnsafeFile
     from ..site.build import BuildError
     from ..site.group_site import build_group_site
+
     try:
         g = build_group_site(root, parse_as_of(as_of), profile=profile, out=out, language=language, fetch=fetch)
     except (BuildError, UnsafeFile) as exc:
@@ -74,6 +77,8 @@ def build_group(root, as_of, profile, out, language, fetch) -> None:
     for warning in g.warnings:
         click.echo(f"warning: {warning}", err=True)
     entities = sum(v for k, v in g.timings.items() if k != "overview")
-    say(f"built the group's site: {g.entities} entities, {g.pages} pages ({profile}) into {g.out} "
+    say(
+        f"built the group's site: {g.entities} entities, {g.pages} pages ({profile}) into {g.out} "
         f"in {g.seconds:.1f} s ({entities:.1f} s the entities' runs and sites, "
-        f"{g.timings.get('overview', 0):.1f} s the overview)")
+        f"{g.timings.get('overview', 0):.1f} s the overview)"
+    )

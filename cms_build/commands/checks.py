@@ -1,4 +1,5 @@
 """`cms checks`: the rules and computations that would run."""
+
 from __future__ import annotations
 
 import json
@@ -19,17 +20,32 @@ def list_checks(path, fmt):
     """
     from ..engine import RuleError, load_rules, rule_folders
     from ..paths import bundled
+
     folders = rule_folders(find_root(path)) if path or has_root() else [bundled("checks")]
     try:
         checks, comps = load_rules(folders)
     except RuleError as exc:
         raise CmsError(f"{exc}" + (f"\n  hint: {exc.hint}" if exc.hint else "")) from None
-    rows = [{"id": c.id, "title": c.title, "severity": c.severity, "clauses": list(c.clauses),
-             "kinds": list(c.kinds), "module": c.module, "description": c.description} for c in checks]
+    rows = [
+        {
+            "id": c.id,
+            "title": c.title,
+            "severity": c.severity,
+            "clauses": list(c.clauses),
+            "kinds": list(c.kinds),
+            "module": c.module,
+            "description": c.description,
+        }
+        for c in checks
+    ]
     if fmt == "json":
-        click.echo(json.dumps({"checks": rows, "computations": [
-            {"id": c.id, "title": c.title, "clauses": list(c.clauses), "module": c.module} for c in comps]},
-            ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {"checks": rows, "computations": [{"id": c.id, "title": c.title, "clauses": list(c.clauses), "module": c.module} for c in comps]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     width = max((len(r["id"]) for r in rows), default=10)
     for r in rows:

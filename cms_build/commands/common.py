@@ -4,6 +4,7 @@ repository, the as-of date, the common options, running the engine, and writing 
 Command modules import from here and from the engine, never from each other: what two
 commands share (the group run of check and export, too) lives here.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -42,8 +43,7 @@ def find_root(path: str | None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "cms.yaml").is_file():
             return folder
-    raise CmsError("no cms.yaml here or in any parent folder. Give the records folder "
-                   "(e.g. 'cms check records') or start one with 'cms init DIR'.")
+    raise CmsError("no cms.yaml here or in any parent folder. Give the records folder (e.g. 'cms check records') or start one with 'cms init DIR'.")
 
 
 def has_root() -> bool:
@@ -131,6 +131,7 @@ def progress():
     def show(n: int, total: int):
         if total >= 200 and (n % 100 == 0 or n == total - 1):
             click.echo(f"\rreading records {n + 1}/{total}", err=True, nl=(n == total - 1))
+
     return show
 
 
@@ -141,8 +142,9 @@ def _no_cache(ctx, _param, value):
 
 # --no-cache on check, build and export: the only CLI part of the cache (cms_build/cache.py);
 # every command that runs the engine reads use_cache().
-no_cache_option = click.option("--no-cache", is_flag=True, expose_value=False, callback=_no_cache,
-                               help="Neither read nor write the cache of parsed records in .cms-cache/.")
+no_cache_option = click.option(
+    "--no-cache", is_flag=True, expose_value=False, callback=_no_cache, help="Neither read nor write the cache of parsed records in .cms-cache/."
+)
 
 
 def use_cache() -> bool:
@@ -153,23 +155,26 @@ def use_cache() -> bool:
 def not_a_group(root, verb: str) -> None:
     """A group folder is no organization: its records are its entities' (README: Groups)."""
     from ..group import is_group
+
     if is_group(root):
-        raise CmsError(f"{root} is a group: 'cms {verb}' works on one entity's folder; "
-                       "'cms build' of the group builds its overview and every entity's site")
+        raise CmsError(f"{root} is a group: 'cms {verb}' works on one entity's folder; 'cms build' of the group builds its overview and every entity's site")
 
 
 def run_engine(path, as_of, stages="check"):
     """The pipeline on the repository at PATH (cms_build/engine.py); a broken schema is a usage error."""
     from ..engine import run
     from ..schemas import SchemaError
+
     root = find_root(path)
     try:
         with stage(f"{'load, validate, index' if stages == 'validate' else 'load, validate, index, compute, check'} {root}"):
             result = run(root, as_date(as_of), stages=stages, progress=progress(), cache=use_cache())
     except SchemaError as exc:
         raise CmsError(f"a schema is broken: {exc}") from None
-    note(f"{len(result.records)} records, {len(result.findings)} findings, {len(result.checks)} checks, "
-         f"{len(result.computations)} computations, as of {result.as_of.isoformat()}")
+    note(
+        f"{len(result.records)} records, {len(result.findings)} findings, {len(result.checks)} checks, "
+        f"{len(result.computations)} computations, as of {result.as_of.isoformat()}"
+    )
     return result
 
 
@@ -222,19 +227,21 @@ def check_output(output: str | None, force: bool) -> None:
     if not path.parent.is_dir():
         raise CmsError(f"cannot write {output}: the folder {path.parent} does not exist; create it first")
     if path.exists() and not force:
-        raise CmsError(f"{output} exists: cms does not write over a file without being asked; "
-                       "give another name, or --force to replace it")
+        raise CmsError(f"{output} exists: cms does not write over a file without being asked; give another name, or --force to replace it")
 
 
 def output_option(fn):
     """--output/-o FILE and --force, checked before the command runs."""
+
     @functools.wraps(fn)
     def wrapper(*args, output=None, force=False, **kwargs):
         check_output(output, force)
         return fn(*args, output=output, **kwargs)
+
     wrapper = click.option("--force", is_flag=True, help="Replace the --output file if it exists.")(wrapper)
-    return click.option("--output", "-o", type=click.Path(dir_okay=False),
-                        help="Write to this file instead of standard output (never over an existing file without --force).")(wrapper)
+    return click.option(
+        "--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of standard output (never over an existing file without --force)."
+    )(wrapper)
 
 
 def as_of_option_with(help: str):
@@ -246,30 +253,36 @@ as_of_option = as_of_option_with("Evaluate date rules as of this day (default: t
 site_as_of_option = as_of_option_with("Evaluate date rules as of this day (default: today). Same day, same site.")
 
 # the site's commands, build and serve
-profile_option = click.option("--profile", type=click.Choice(["internal", "public"]), default="internal",
-                              show_default=True,
-                              help="public: only records marked public, without their confidential fields.")
-out_option = click.option("--out", "out", type=click.Path(file_okay=False), default="_site", show_default=True,
-                          help="The folder to write the site into (replaced only when the build succeeds).")
-site_language_option = click.option("--language", type=click.Choice(["zh", "en"]),
-                                    help="Site language (default: cms.yaml's language).")
+profile_option = click.option(
+    "--profile",
+    type=click.Choice(["internal", "public"]),
+    default="internal",
+    show_default=True,
+    help="public: only records marked public, without their confidential fields.",
+)
+out_option = click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False),
+    default="_site",
+    show_default=True,
+    help="The folder to write the site into (replaced only when the build succeeds).",
+)
+site_language_option = click.option("--language", type=click.Choice(["zh", "en"]), help="Site language (default: cms.yaml's language).")
 
 
 def site_options(fn):
     """PATH, --as-of, --profile, --out and --language of `cms build` and `cms serve`."""
-    return with_options([click.argument("path", required=False), site_as_of_option, profile_option, out_option,
-                         site_language_option])(fn)
+    return with_options([click.argument("path", required=False), site_as_of_option, profile_option, out_option, site_language_option])(fn)
 
 
 def format_option(*choices: str, help: str | None = None):
     """--format with these choices, the first the default."""
-    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True,
-                        help=help)
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True, help=help)
 
 
 def language_option(help: str, default: str | None = None):
-    return click.option("--language", type=click.Choice(["zh", "en"]), default=default, show_default=default is not None,
-                        help=help)
+    return click.option("--language", type=click.Choice(["zh", "en"]), default=default, show_default=default is not None, help=help)
 
 
 def path_option(fn):
@@ -279,10 +292,12 @@ def path_option(fn):
 
 def with_options(options):
     """Apply a list of click decorators in the order written (the first is the first in help)."""
+
     def apply(fn):
         for option in reversed(options):
             fn = option(fn)
         return fn
+
     return apply
 
 
@@ -292,6 +307,7 @@ def run_if_group(path, as_of, fmt, fail_on, output, jobs, fetch, verb) -> bool:
     handles as before."""
     from .. import group as grp
     from ..findings import SEVERITIES
+
     root = find_root(path)
     if not grp.is_group(root):
         return False
@@ -310,9 +326,9 @@ def write_group(g, fmt, output, verb):
     import json
 
     from .. import group as grp
+
     if fmt == "json":
-        doc = grp.export_group(g) if verb == "export" else {
-            "findings": [f.as_dict() for f in g.findings], "consolidation": g.consolidation}
+        doc = grp.export_group(g) if verb == "export" else {"findings": [f.as_dict() for f in g.findings], "consolidation": g.consolidation}
         write_output(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n", output)
     elif fmt == "text":
         write_output(grp.render_text(g), output)

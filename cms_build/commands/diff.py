@@ -1,4 +1,5 @@
 """`cms diff REF1 [REF2]`: what changed between two revisions."""
+
 from __future__ import annotations
 
 import json
@@ -23,6 +24,7 @@ def diff(ref1, ref2, path, as_of, fmt, output):
     """
     from ..gitutil import GitError
     from ..workflow.diff import diff_revisions, render_text
+
     root = find_root(path)
     try:
         data = diff_revisions(root, ref1, ref2, parse_as_of(as_of))

@@ -1,5 +1,6 @@
 """`cms group ...`: a group of entities (README: Groups); `cms check` and `cms export` on a group's
 folder run its entities through common.run_if_group."""
+
 from __future__ import annotations
 
 import sys
@@ -22,8 +23,13 @@ def group_cmd():
 
 @group_cmd.command("consolidate")
 @click.argument("path", required=False)
-@click.option("--from-exports", "from_exports", required=True, type=click.Path(file_okay=False),
-              help="The folder of the entities' exports, <entity id>.json each (written by 'cms export').")
+@click.option(
+    "--from-exports",
+    "from_exports",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="The folder of the entities' exports, <entity id>.json each (written by 'cms export').",
+)
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True)
@@ -35,6 +41,7 @@ def group_consolidate(path, from_exports, as_of, fmt, fail_on, output):
     Example: cms group consolidate group --from-exports exports --format json -o group.json
     """
     from .. import group as grp
+
     root = find_root(path)
     if not grp.is_group(root):
         raise CmsError(f"{root}/cms.yaml has no 'group' section: this is an organization, not a group")

@@ -7,6 +7,7 @@ test_conventions.py requires an entry for every command and every option with he
 words (Usage, Options, default) are translated by the formatter. Messages and errors stay
 English, like the findings' messages (findings.title_in).
 """
+
 from __future__ import annotations
 
 import os
@@ -198,8 +199,7 @@ OPTIONS_IN = {
 }
 
 # click's own words
-_WORDS = {"Usage:": "用法：", "Options": "选项", "Commands": "命令", "Arguments": "参数",
-          "Show this message and exit.": "显示此帮助并退出。"}
+_WORDS = {"Usage:": "用法：", "Options": "选项", "Commands": "命令", "Arguments": "参数", "Show this message and exit.": "显示此帮助并退出。"}
 _EXTRAS = (("[default: ", "[默认："), ("; default: ", "；默认："), ("[required]", "[必填]"))
 
 
@@ -286,6 +286,7 @@ class ZhFormatter(click.HelpFormatter):
             if paragraph.startswith("\b\n"):  # click's mark for a paragraph kept as written (an example)
                 return paragraph.splitlines()[1:]
             return cjk_wrap(" ".join(paragraph.split()), self.width - self.current_indent)
+
         paragraphs = [p.strip(" \n") for p in text.split("\n\n") if p.strip()]
         self.write("\n\n".join("\n".join(indent + line for line in lines(p)) for p in paragraphs))
         self.write("\n")

@@ -1,5 +1,6 @@
 """`cms import ...`: spreadsheets into the data files that records reference (the module is
 import_ because import is a keyword)."""
+
 from __future__ import annotations
 
 import sys
@@ -25,6 +26,7 @@ def import_group():
 def _import(fn, *args, **kwargs):
     from ..workflow.importer import ImportError_
     from ..workflow.tables import TableError
+
     try:
         report = fn(*args, **kwargs)
     except (ImportError_, TableError) as exc:
@@ -33,12 +35,14 @@ def _import(fn, *args, **kwargs):
     sys.exit(1 if report.rejected else 0)
 
 
-_COMMON = with_options([
-    path_option,
-    click.option("--sheet", help="The XLSX sheet (default: the first)."),
-    click.option("--overwrite", is_flag=True, help="Replace the existing data file."),
-    click.option("--skip-invalid", is_flag=True, help="Write the valid rows even when some are rejected."),
-])
+_COMMON = with_options(
+    [
+        path_option,
+        click.option("--sheet", help="The XLSX sheet (default: the first)."),
+        click.option("--overwrite", is_flag=True, help="Replace the existing data file."),
+        click.option("--skip-invalid", is_flag=True, help="Write the valid rows even when some are rejected."),
+    ]
+)
 
 
 @import_group.command("activity")
@@ -58,13 +62,15 @@ def import_activity_cmd(record_id, file, path, sheet, overwrite, skip_invalid):
     Example: cms import activity AD-2025-BJ1-U1-COAL meters.xlsx --sheet 2025 --path records
     """
     from ..workflow.importer import import_activity
-    _import(import_activity, find_root(path), record_id, Path(file), sheet=sheet, overwrite=overwrite,
-            skip_invalid=skip_invalid)
+
+    _import(import_activity, find_root(path), record_id, Path(file), sheet=sheet, overwrite=overwrite, skip_invalid=skip_invalid)
 
 
 mapping_option = click.option(
-    "--mapping", help="A column mapping (YAML file, or the name of a shipped one: cms import mappings) for an "
-                      "exchange's export: column names, date formats, sides, units, encoding.")
+    "--mapping",
+    help="A column mapping (YAML file, or the name of a shipped one: cms import mappings) for an "
+    "exchange's export: column names, date formats, sides, units, encoding.",
+)
 
 
 @import_group.command("trades")
@@ -81,8 +87,19 @@ def import_trades_cmd(ledger_id, file, orders, timezone, mapping, path, sheet, o
     Example: cms import trades TL-CEA-2023 trades.csv --mapping national-ets-trades --path records
     """
     from ..workflow.importer import import_ledger
-    _import(import_ledger, find_root(path), ledger_id, Path(file), orders=orders, sheet=sheet,
-            overwrite=overwrite, skip_invalid=skip_invalid, timezone=timezone, mapping=mapping)
+
+    _import(
+        import_ledger,
+        find_root(path),
+        ledger_id,
+        Path(file),
+        orders=orders,
+        sheet=sheet,
+        overwrite=overwrite,
+        skip_invalid=skip_invalid,
+        timezone=timezone,
+        mapping=mapping,
+    )
 
 
 @import_group.command("orders")
@@ -98,8 +115,19 @@ def import_orders_cmd(ledger_id, file, timezone, mapping, path, sheet, overwrite
     Example: cms import orders TL-CEA-2023 orders.csv --mapping national-ets-orders --path records
     """
     from ..workflow.importer import import_ledger
-    _import(import_ledger, find_root(path), ledger_id, Path(file), orders=True, sheet=sheet,
-            overwrite=overwrite, skip_invalid=skip_invalid, timezone=timezone, mapping=mapping)
+
+    _import(
+        import_ledger,
+        find_root(path),
+        ledger_id,
+        Path(file),
+        orders=True,
+        sheet=sheet,
+        overwrite=overwrite,
+        skip_invalid=skip_invalid,
+        timezone=timezone,
+        mapping=mapping,
+    )
 
 
 @import_group.command("prices")
@@ -114,8 +142,8 @@ def import_prices_cmd(price_id, file, mapping, path, sheet, overwrite, skip_inva
     Example: cms import prices PX-CEA-2025-2026 prices.xlsx --mapping national-ets-daily-prices --path records
     """
     from ..workflow.importer import import_prices
-    _import(import_prices, find_root(path), price_id, Path(file), sheet=sheet, overwrite=overwrite,
-            skip_invalid=skip_invalid, mapping=mapping)
+
+    _import(import_prices, find_root(path), price_id, Path(file), sheet=sheet, overwrite=overwrite, skip_invalid=skip_invalid, mapping=mapping)
 
 
 @import_group.command("mappings")
@@ -127,6 +155,7 @@ def import_mappings_cmd(mapping):
     Example: cms import mappings national-ets-trades
     """
     from ..workflow.mapping import MappingError, load, shipped
+
     if mapping is None:
         for name in shipped():
             m = load(name)

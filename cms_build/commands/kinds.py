@@ -1,4 +1,5 @@
 """`cms kinds`: the record kinds."""
+
 from __future__ import annotations
 
 import json
@@ -20,10 +21,13 @@ def kinds(path, fmt):
     from ..engine import schema_folders
     from ..paths import bundled
     from ..schemas import SchemaSet
+
     folders = schema_folders(find_root(path)) if path or has_root() else [bundled("schemas")]
     schemas = SchemaSet.load(folders)
-    rows = [{"kind": k.name, "subsystem": k.subsystem, "title_zh": k.title_zh, "title_en": k.title_en,
-             "clauses": list(k.clauses), "id_prefix": k.id_prefix} for k in sorted(schemas.kinds.values(), key=lambda k: k.name)]
+    rows = [
+        {"kind": k.name, "subsystem": k.subsystem, "title_zh": k.title_zh, "title_en": k.title_en, "clauses": list(k.clauses), "id_prefix": k.id_prefix}
+        for k in sorted(schemas.kinds.values(), key=lambda k: k.name)
+    ]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

@@ -1,4 +1,5 @@
 """`cms list`: the records (the module is list_ so as not to shadow the builtin)."""
+
 from __future__ import annotations
 
 import datetime as dt

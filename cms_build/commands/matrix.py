@@ -1,4 +1,5 @@
 """`cms matrix`: the conformity matrix."""
+
 from __future__ import annotations
 
 import json
@@ -21,6 +22,7 @@ def matrix(path, as_of, fmt, output):
     Example: cms matrix records --as-of 2026-06-30
     """
     from ..matrix import build_matrix, render_text
+
     result = run_engine(path, as_of)
     data = build_matrix(result)
     write_output(json.dumps(data, ensure_ascii=False, indent=2) + "\n" if fmt == "json" else render_text(data), output)

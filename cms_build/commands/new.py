@@ -1,4 +1,5 @@
 """`cms new KIND`: a record skeleton from its schema."""
+
 from __future__ import annotations
 
 import click
@@ -22,6 +23,7 @@ def new(kind, record_id, path, language, method, fuel):
     Example: cms new activity_data --method emission_factor --fuel coal --language en
     """
     from ..scaffold import new_record
+
     root = find_root(path)
     try:
         target = new_record(root, kind, record_id, language=language, method=method, fuel=fuel)

@@ -1,4 +1,5 @@
 """`cms todo` and its other name `cms status`: what the organization still lacks."""
+
 from __future__ import annotations
 
 import json
@@ -7,13 +8,19 @@ import click
 
 from .common import as_of_option, format_option, run_engine, with_options
 
-_OPTIONS = with_options([click.argument("path", required=False), as_of_option, format_option("text", "json"),
-                         click.option("--language", type=click.Choice(["zh", "en"]), default=None,
-                                      help="Language of the clause titles (default: cms.yaml's language).")])
+_OPTIONS = with_options(
+    [
+        click.argument("path", required=False),
+        as_of_option,
+        format_option("text", "json"),
+        click.option("--language", type=click.Choice(["zh", "en"]), default=None, help="Language of the clause titles (default: cms.yaml's language)."),
+    ]
+)
 
 
 def _todo(path, as_of, fmt, language):
     from ..workflow.todo import render_todo, todo_list
+
     result = run_engine(path, as_of)
     rows = todo_list(result)
     language = language or result.settings.get("language", "zh")

@@ -1,4 +1,5 @@
 """`cms validate`: schema and reference errors only."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,7 @@ def validate(path, fmt, output):
     Example: cms validate records
     """
     from ..formats import render
+
     result = run_engine(path, dt.date.today(), stages="validate")
-    write_output(render(fmt, result, fail_on="error", color=(fmt == "text" and not output and use_color()),
-                        summary=verbosity() > QUIET), output)
+    write_output(render(fmt, result, fail_on="error", color=(fmt == "text" and not output and use_color()), summary=verbosity() > QUIET), output)
     sys.exit(1 if result.failing("error") else 0)

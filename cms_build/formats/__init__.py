@@ -1,4 +1,5 @@
 """Output formats of `cms check`: text for people, json for tools, github/junit/sarif for CI."""
+
 from __future__ import annotations
 
 import os
@@ -17,17 +18,18 @@ def display_path(result, rel: str) -> str:
         return rel
 
 
-def render(fmt: str, result, *, fail_on: str = "error", color: bool = False, language: str | None = None,
-           summary: bool = True) -> str:
+def render(fmt: str, result, *, fail_on: str = "error", color: bool = False, language: str | None = None, summary: bool = True) -> str:
     """Findings in a format; with a language, rule titles in that language only
     (findings.title_in: titles are "中文 English"; messages and hints are English). summary=False
     leaves out the text format's counts and verdict (`cms -q`); the other formats are data."""
     from . import github, json_, junit, sarif, text
+
     module = {"text": text, "json": json_, "github": github, "junit": junit, "sarif": sarif}[fmt]
     if language:
         from ..findings import title_in
         import copy
         import dataclasses
+
         result = copy.copy(result)  # the run's findings stay as they are: a copy with one language
         result.findings = [dataclasses.replace(f, title=title_in(f.title, language)) for f in result.findings]
         if fmt == "text":
@@ -40,16 +42,20 @@ def render(fmt: str, result, *, fail_on: str = "error", color: bool = False, lan
 def rule_table(result) -> dict[str, dict]:
     """Every rule that can produce a finding: the checks, the engine's, the computations'."""
     from ..engine import ENGINE_RULES
+
     rules: dict[str, dict] = {}
     for rid, (title, clauses, severity) in ENGINE_RULES.items():
         rules[rid] = {"id": rid, "title": title, "clauses": list(clauses), "severity": severity, "description": ""}
     for comp in result.computations:
-        rules[f"{comp.id}.compute"] = {"id": f"{comp.id}.compute", "title": f"{comp.title}: inputs can be computed",
-                                      "clauses": list(comp.clauses), "severity": "error", "description": ""}
+        rules[f"{comp.id}.compute"] = {
+            "id": f"{comp.id}.compute",
+            "title": f"{comp.title}: inputs can be computed",
+            "clauses": list(comp.clauses),
+            "severity": "error",
+            "description": "",
+        }
     for chk in result.checks:
-        rules[chk.id] = {"id": chk.id, "title": chk.title, "clauses": list(chk.clauses),
-                         "severity": chk.severity, "description": chk.description}
+        rules[chk.id] = {"id": chk.id, "title": chk.title, "clauses": list(chk.clauses), "severity": chk.severity, "description": chk.description}
     for f in result.findings:  # e.g. a crashed rule reported under its own id
-        rules.setdefault(f.rule, {"id": f.rule, "title": f.title, "clauses": list(f.clauses),
-                                  "severity": f.severity, "description": ""})
+        rules.setdefault(f.rule, {"id": f.rule, "title": f.title, "clauses": list(f.clauses), "severity": f.severity, "description": ""})
     return dict(sorted(rules.items()))

@@ -5,6 +5,7 @@ worst ones are annotated and every finding is listed in the step summary
 ($GITHUB_STEP_SUMMARY, up to its 1 MiB limit). Values are escaped as the runner expects:
 '%', CR and LF in messages; also ':' and ',' in properties.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,27 +35,28 @@ def escape_property(text: str) -> str:
 def annotation(result, f) -> str:
     title = f"{f.rule} [{', '.join(f.clauses)}]" if f.clauses else f.rule
     message = f.message + (f"\nhint: {f.hint}" if f.hint else "")
-    props = (f"file={escape_property(display_path(result, f.file))},line={f.line},col={f.col},"
-             f"title={escape_property(title)}")
+    props = f"file={escape_property(display_path(result, f.file))},line={f.line},col={f.col},title={escape_property(title)}"
     return f"::{_LEVEL[f.severity]} {props}::{escape_data(message)}"
 
 
 def summary_markdown(result, fail_on: str) -> str:
     def cell(text: str) -> str:
-        return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-                .replace("<", "&lt;").replace(">", "&gt;"))
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
     counts = {s: result.count(s) for s in ("error", "warning", "info")}
-    head = (f"### cms check: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info\n\n"
-            f"As of {result.as_of.isoformat()}, {len(result.records)} records; the merge gate fails on "
-            f"'{fail_on}' and above.\n\n")
+    head = (
+        f"### cms check: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info\n\n"
+        f"As of {result.as_of.isoformat()}, {len(result.records)} records; the merge gate fails on "
+        f"'{fail_on}' and above.\n\n"
+    )
     if not result.findings:
         return head + "No findings.\n"
     rows = ["| severity | location | rule | clauses | message |", "|---|---|---|---|---|"]
     size = len(head)
     for n, f in enumerate(result.findings):
-        row = _writable(f"| {f.severity} | `{cell(display_path(result, f.file))}:{f.line}` | `{cell(f.rule)}` | "
-                        f"{cell(', '.join(f.clauses))} | {cell(f.message)} |")
+        row = _writable(
+            f"| {f.severity} | `{cell(display_path(result, f.file))}:{f.line}` | `{cell(f.rule)}` | {cell(', '.join(f.clauses))} | {cell(f.message)} |"
+        )
         size += len(row.encode()) + 1
         if size > SUMMARY_LIMIT:
             rows.append(f"\n… and {len(result.findings) - n} more findings: run `cms check` locally.")
@@ -78,6 +80,5 @@ def render(result, *, fail_on: str = "error", color: bool = False) -> str:
         with open(summary_path, "a", encoding="utf-8") as fh:
             fh.write(summary_markdown(result, fail_on))
     counts = {s: result.count(s) for s in ("error", "warning", "info")}
-    lines.append(f"cms check: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info "
-                 f"(as of {result.as_of.isoformat()})")
+    lines.append(f"cms check: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info (as of {result.as_of.isoformat()})")
     return _writable("\n".join(lines)) + "\n"

@@ -1,4 +1,5 @@
 """Findings as JSON, for other tools."""
+
 from __future__ import annotations
 
 import json

@@ -2,6 +2,7 @@
 
 CI services (GitLab, Jenkins, Azure) show each rule as a test, its findings as the failure text.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ from . import display_path, rule_table
 
 # Characters XML 1.0 cannot hold at all, not even escaped: most control characters, lone
 # surrogates, U+FFFE/U+FFFF. ElementTree writes them as they are, and no parser reads that back.
-_NOT_XML = re.compile("[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _visible(ch: str) -> str:
@@ -42,8 +43,7 @@ def render(result, *, fail_on: str = "error", color: bool = False) -> str:
     by_rule: dict[str, list] = {rid: [] for rid in rules}
     for f in result.findings:
         by_rule.setdefault(f.rule, []).append(f)
-    suite = ET.Element("testsuite", name="cms check", timestamp=result.as_of.isoformat() + "T00:00:00",
-                       tests=str(len(by_rule)), time="0")
+    suite = ET.Element("testsuite", name="cms check", timestamp=result.as_of.isoformat() + "T00:00:00", tests=str(len(by_rule)), time="0")
     failures = 0
     for rid, findings in sorted(by_rule.items()):
         meta = rules.get(rid, {})
@@ -51,16 +51,14 @@ def render(result, *, fail_on: str = "error", color: bool = False) -> str:
         failing = [f for f in findings if at_or_above(f.severity, fail_on)]
         if failing:
             failures += 1
-            failure = ET.SubElement(case, "failure", type=failing[0].severity,
-                                    message=f"{len(failing)} finding(s): {meta.get('title', '')}"[:1000])
+            failure = ET.SubElement(case, "failure", type=failing[0].severity, message=f"{len(failing)} finding(s): {meta.get('title', '')}"[:1000])
             failure.text = "\n".join(
-                f"{display_path(result, f.file)}:{f.line}:{f.col}: {f.severity}: {f.message}"
-                + (f" (hint: {f.hint})" if f.hint else "") for f in failing)
+                f"{display_path(result, f.file)}:{f.line}:{f.col}: {f.severity}: {f.message}" + (f" (hint: {f.hint})" if f.hint else "") for f in failing
+            )
         below = [f for f in findings if not at_or_above(f.severity, fail_on)]
         if below:
             out = ET.SubElement(case, "system-out")
-            out.text = "\n".join(f"{display_path(result, f.file)}:{f.line}:{f.col}: {f.severity}: {f.message}"
-                                 for f in below)
+            out.text = "\n".join(f"{display_path(result, f.file)}:{f.line}:{f.col}: {f.severity}: {f.message}" for f in below)
     suite.set("failures", str(failures))
     suite.set("errors", "0")
     suite.set("skipped", "0")

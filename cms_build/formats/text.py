@@ -6,6 +6,7 @@ What a record or a rule wrote reaches the terminal: control characters (an ESC t
 clear the screen or fake a line, a CR, a right-to-left override) are shown as escapes, and a message's own line
 breaks continue indented under it, so every finding's first line is its location.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,6 +34,7 @@ def terminal_safe(text: str, indent: str = "") -> str:
 
 def render(result, *, fail_on: str = "error", color: bool = False, titles: bool = False, summary: bool = True) -> str:
     """The findings, then (unless summary=False: `cms -q`) the counts and the verdict."""
+
     def style(text, **kw):
         return click.style(text, **kw) if color else text
 
@@ -45,8 +47,7 @@ def render(result, *, fail_on: str = "error", color: bool = False, titles: bool 
         where = terminal_safe(f"{display_path(result, f.file)}:{f.line}:{f.col}:").replace("\n", "\\n")  # one token
         sev = style(f.severity, fg=_COLORS[f.severity])
         clauses = f" [{', '.join(f.clauses)}]" if f.clauses else ""
-        lines.append(f"{style(where, bold=True)} {sev} {style(f.rule, dim=True)} "
-                     f"{terminal_safe(f.message, '    ')}{clauses}")
+        lines.append(f"{style(where, bold=True)} {sev} {style(f.rule, dim=True)} {terminal_safe(f.message, '    ')}{clauses}")
         if titles and f.title:  # `cms check --language`: the rule's title in that language
             lines.append(f"    {style('rule:', dim=True)} {terminal_safe(f.title, '    ')}")
         if f.hint:
@@ -56,11 +57,16 @@ def render(result, *, fail_on: str = "error", color: bool = False, titles: bool 
     if lines:
         lines.append("")
     counts = {s: result.count(s) for s in ("error", "warning", "info")}
-    summary = (f"{len(result.records)} records, {len(result.findings)} findings: {counts['error']} errors, "
-               f"{counts['warning']} warnings, {counts['info']} info (as of {result.as_of.isoformat()})")
+    summary = (
+        f"{len(result.records)} records, {len(result.findings)} findings: {counts['error']} errors, "
+        f"{counts['warning']} warnings, {counts['info']} info (as of {result.as_of.isoformat()})"
+    )
     failing = len(result.failing(fail_on))
-    verdict = (style("FAIL", fg="red", bold=True) + f": {failing} at or above '{fail_on}'" if failing
-               else style("OK", fg="green", bold=True) + f": nothing at or above '{fail_on}'")
+    verdict = (
+        style("FAIL", fg="red", bold=True) + f": {failing} at or above '{fail_on}'"
+        if failing
+        else style("OK", fg="green", bold=True) + f": nothing at or above '{fail_on}'"
+    )
     lines.append(summary)
     lines.append(verdict)
     return "\n".join(lines) + "\n"

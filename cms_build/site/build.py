@@ -15,6 +15,7 @@
 Same inputs and as-of date give the same bytes: SOURCE_DATE_EPOCH is the as-of date, pages
 and files are written in sorted order, and the charts carry no time stamp.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -94,19 +95,26 @@ def check_out(out: Path, root: Path) -> None:
     for p in protected:
         if out == p or p.is_relative_to(out) or (p != root and out.is_relative_to(p)):
             raise BuildError(f"--out {out} would overwrite sources ({p}); choose an output folder of its own, e.g. _site")
-    if out.is_relative_to(root) and out.relative_to(root).parts[0] not in ("_site", "_build") \
-            and not out.relative_to(root).parts[0].startswith("."):
+    if out.is_relative_to(root) and out.relative_to(root).parts[0] not in ("_site", "_build") and not out.relative_to(root).parts[0].startswith("."):
         raise BuildError(f"--out {out} is inside the records folder; use {root / '_site'} or a folder outside it")
     if out.is_relative_to(root / ".cms-build"):
-        raise BuildError(f"--out {out} is inside {root / '.cms-build'}, where builds keep their work; "
-                         f"use {root / '_site'} or a folder outside the records")
+        raise BuildError(f"--out {out} is inside {root / '.cms-build'}, where builds keep their work; use {root / '_site'} or a folder outside the records")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
         raise BuildError(f"--out {out} exists and is not a site built by cms; remove it or choose another folder")
 
 
-def build_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path | None = None,
-               work: Path | None = None, language: str | None = None, result=None, log=None,
-               cache: bool = False, on_stage=None) -> BuildReport:
+def build_site(
+    root: Path,
+    as_of: dt.date,
+    profile: str = "internal",
+    out: Path | None = None,
+    work: Path | None = None,
+    language: str | None = None,
+    result=None,
+    log=None,
+    cache: bool = False,
+    on_stage=None,
+) -> BuildReport:
     """Build the evidence site of the records repository at root into out (cache: engine.run's).
 
     on_stage(name), if given, is called as each stage starts (STAGES, in order): `cms build`'s
@@ -118,24 +126,27 @@ def build_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path 
     out = Path(out or "_site").resolve()
     check_out(out, root)
     if not EPOCH_FIRST <= as_of <= EPOCH_LAST:  # the site's timestamps (sitemap, gzip) are Unix seconds
-        raise BuildError(f"a site can be built as of {EPOCH_FIRST} to {EPOCH_LAST}, not {as_of.isoformat()}: "
-                         "its pages and sitemap are dated with the as-of date")
+        raise BuildError(
+            f"a site can be built as of {EPOCH_FIRST} to {EPOCH_LAST}, not {as_of.isoformat()}: its pages and sitemap are dated with the as-of date"
+        )
     on_stage("records")
     if result is None:
         from ..engine import run
+
         result = run(root, as_of, cache=cache)
     bad_settings = [f for f in result.findings if f.rule == "settings.invalid"]
     if bad_settings:  # a site under a placeholder name and default subsystems would mislead its readers
-        raise BuildError("the settings are invalid, so the site would show defaults, not the organization: "
-                         + "; ".join(f"{f.file}:{f.line}:{f.col} {f.message}" for f in bad_settings[:3]))
+        raise BuildError(
+            "the settings are invalid, so the site would show defaults, not the organization: "
+            + "; ".join(f"{f.file}:{f.line}:{f.col} {f.message}" for f in bad_settings[:3])
+        )
     timings["pipeline"] = time.perf_counter() - started
     try:
         with _locked(out):
             return _build_locked(root, result, profile, out, work, language, log, started, timings, on_stage)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-            raise BuildError(f"the disk is full ({exc.strerror}: {exc.filename or out}); free some space and "
-                             "build again") from None
+            raise BuildError(f"the disk is full ({exc.strerror}: {exc.filename or out}); free some space and build again") from None
         raise
 
 
@@ -173,8 +184,7 @@ def _locked(out: Path):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildError(f"another cms build is writing into {out} (it holds {lock}); wait for it to end, "
-                             "or build into another --out") from None
+            raise BuildError(f"another cms build is writing into {out} (it holds {lock}); wait for it to end, or build into another --out") from None
         _clean_leftovers(out)
         yield
     finally:
@@ -231,22 +241,31 @@ def _build_locked(root, result, profile, out, work, language, log, started, timi
     try:
         notices = run_mkdocs(config, tmp, result.as_of, log=log)
         from .search import finish as finish_search  # ids searchable exactly; the index precompressed
+
         warnings.extend(finish_search(tmp))
-        (tmp / MARKER).write_text(f"cms evidence site\nprofile: {profile}\nas_of: {result.as_of.isoformat()}\n",
-                                  encoding="utf-8")
+        (tmp / MARKER).write_text(f"cms evidence site\nprofile: {profile}\nas_of: {result.as_of.isoformat()}\n", encoding="utf-8")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     timings["mkdocs"] = time.perf_counter() - t0
     swap(tmp, out)
-    return BuildReport(out=out, work=work, profile=profile, pages=len(pages.written), records=len(model.records),
-                       seconds=time.perf_counter() - started, timings=timings, warnings=warnings,
-                       notices=notices)
+    return BuildReport(
+        out=out,
+        work=work,
+        profile=profile,
+        pages=len(pages.written),
+        records=len(model.records),
+        seconds=time.perf_counter() - started,
+        timings=timings,
+        warnings=warnings,
+        notices=notices,
+    )
 
 
 def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], warnings: list | None = None) -> list:
     """Every page and file of the site; returns the navigation (top-level sections only)."""
     from . import registry
+
     t = model.t
     kinds = sorted(set(model.schemas.kinds) | set(model.by_kind))
     # the domain pages the rule folders register first: record pages link to the traces on
@@ -279,8 +298,12 @@ def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], wa
             safe_copytree(d.parent, d / "assets", docs / "assets")  # no link out of the repository, no FIFO
     # navigation labels reach the theme's HTML unescaped (nav and tabs): HTML text (escape.html)
     kinds_in_nav = [{html_text(model.kind_title(k)): urls.kind_page(k)} for k in kinds if model.by_kind.get(k)]
-    nav = [{html_text(t["home"]): urls.HOME}, {html_text(t["matrix"]): urls.MATRIX},
-           {html_text(t["findings"]): urls.FINDINGS}, {html_text(t["records"]): [urls.RECORDS, *kinds_in_nav]}]
+    nav = [
+        {html_text(t["home"]): urls.HOME},
+        {html_text(t["matrix"]): urls.MATRIX},
+        {html_text(t["findings"]): urls.FINDINGS},
+        {html_text(t["records"]): [urls.RECORDS, *kinds_in_nav]},
+    ]
     for section in sections:
         nav.append({html_text(section["nav"]): section["page"]})
     nav.append({html_text(t["computations"]): urls.COMPUTATIONS})
@@ -301,8 +324,9 @@ def write_config(work: Path, docs: Path, model: SiteModel, nav: list, out: Path)
     config["nav"] = nav
     # a domain page's folder (site/registry.py) holds its detail pages, outside the nav
     domains = [f"/{p.id}/{x}" for p in getattr(model.result, "pages", ()) or () for x in ("*/", "*.md")]
-    config["not_in_nav"] = "\n".join(["/records/*/", "/records/*.md", "/computations/*.md", *domains,
-                                      "/files/", "/data/", "/findings/*.md", "/matrix/", "/sources/", "/tables/"])
+    config["not_in_nav"] = "\n".join(
+        ["/records/*/", "/records/*.md", "/computations/*.md", *domains, "/files/", "/data/", "/findings/*.md", "/matrix/", "/sources/", "/tables/"]
+    )
     url = ((model.settings.data.get("site") or {}).get("urls") or {}).get(model.profile)
     if isinstance(url, str):  # cms.yaml site.urls.<profile>: the sitemap's and canonical links' base
         config["site_url"] = url
@@ -315,8 +339,9 @@ def write_config(work: Path, docs: Path, model: SiteModel, nav: list, out: Path)
         if isinstance(plugin, dict) and "search" in plugin:
             plugin["search"] = {**(plugin["search"] or {}), "lang": model.lang}
     path = work / "mkdocs.yml"
-    path.write_text("# Written by cms build from the project's mkdocs.yml; do not edit.\n"
-                    + yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(
+        "# Written by cms build from the project's mkdocs.yml; do not edit.\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return path
 
 
@@ -396,6 +421,7 @@ def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None) -> l
     logging.getLogger("jieba").setLevel(logging.WARNING)
     try:
         import jieba
+
         jieba.setLogLevel(logging.WARNING)
     except ImportError:  # pragma: no cover - jieba is a dependency; without it search is word-based
         pass
@@ -442,6 +468,7 @@ def _exchange(a: Path, b: Path) -> bool:
     available (another system, an old kernel, a file system without it)."""
     try:
         import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):

@@ -5,6 +5,7 @@ The SVGs are byte-for-byte reproducible (no date, fixed id salt) and carry their
 text (svg.fonttype none), so the browser draws Chinese labels with its own fonts and no
 font is embedded. They are shown as <img>, where an SVG can run no script.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,8 +35,7 @@ def available() -> bool:
     return True
 
 
-def line_chart(title: str, unit: str, series: list[tuple[str, dict]], *, hlines=(), points=(),
-               width: float = 7.0, height: float = 3.2) -> str | None:
+def line_chart(title: str, unit: str, series: list[tuple[str, dict]], *, hlines=(), points=(), width: float = 7.0, height: float = 3.2) -> str | None:
     """An SVG (text) of values over the years.
 
     series: [(label, {year: value})]; hlines: [(label, value)] drawn dashed (baselines,
@@ -45,6 +45,7 @@ def line_chart(title: str, unit: str, series: list[tuple[str, dict]], *, hlines=
     if not available():
         return None
     import matplotlib
+
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -66,8 +67,7 @@ def line_chart(title: str, unit: str, series: list[tuple[str, dict]], *, hlines=
         for i, (label, value) in enumerate(hl):
             ax.axhline(value, linestyle="--", linewidth=1, color=COLORS[(i + len(drawn)) % len(COLORS)], label=label)
         for i, (label, year, value) in enumerate(pts):
-            ax.plot([year], [value], marker="*", markersize=12, linestyle="none",
-                    color=COLORS[(i + len(drawn) + len(hl)) % len(COLORS)], label=label)
+            ax.plot([year], [value], marker="*", markersize=12, linestyle="none", color=COLORS[(i + len(drawn) + len(hl)) % len(COLORS)], label=label)
         ax.set_title(title, loc="left")
         ax.set_ylabel(unit)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -22,6 +22,7 @@ Trusted Markdown (links the site builds from record ids it knows, its own layout
 `Md` string; `md` leaves it alone, so it can be applied to everything without double
 escaping. The jinja2 environment applies `md` to every `{{ expression }}` automatically.
 """
+
 from __future__ import annotations
 
 import html
@@ -93,7 +94,7 @@ def _line(text: str) -> str:
         return ""
     numbered = _NUMBERED.match(text)  # "1. x" would start an ordered list
     if numbered:
-        return numbered.group(1) + "&#46;" + text[numbered.end():].translate(_TABLE)
+        return numbered.group(1) + "&#46;" + text[numbered.end() :].translate(_TABLE)
     first = text[0]
     head = f"&#{ord(first)};" if ord(first) < 127 and first not in _KEEP else first.translate(_TABLE)
     return head + text[1:].translate(_TABLE)
@@ -169,8 +170,7 @@ def fmt_value(value, unit="", *, share: bool = False) -> str:
     """A quantity as the site shows it everywhere: thousands separators; tonnes of CO2(e) with two
     decimals; a share (unit fraction/ratio, or share=True) as a percentage with one decimal;
     other numbers by fmt_number; the unit in fmt_unit's notation."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (
-            float("inf"), float("-inf")):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
         text = fmt_number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
         return f"{text} {fmt_unit(unit)}".strip() if unit else text
     unit_text = str(unit or "").strip()

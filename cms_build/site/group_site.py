@@ -15,6 +15,7 @@ per entity, only what that entity's public export holds; a consolidated figure i
 no entity withholds the results it is made of; the group rules' findings (computed from internal
 records) are not published.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,7 @@ import yaml
 
 from ..paths import bundled, safe_copytree
 from . import security
-from .build import (MARKER, BuildError, _locked, _work_folder, base_config_path, build_site, check_out,
-                    run_mkdocs, swap, EPOCH_FIRST, EPOCH_LAST)
+from .build import MARKER, BuildError, _locked, _work_folder, base_config_path, build_site, check_out, run_mkdocs, swap, EPOCH_FIRST, EPOCH_LAST
 from .escape import Md, html_text, md
 from .model import Strings, load_strings
 from .pages import table
@@ -64,11 +64,13 @@ def entity_page(eid: str, page: str) -> str:
     return f"{ENTITIES}/{eid}/{page[:-3]}.html"
 
 
-def build_group_site(root: Path, as_of: dt.date, profile: str = "internal", out: Path | None = None,
-                     language: str | None = None, fetch: bool = False) -> GroupBuildReport:
+def build_group_site(
+    root: Path, as_of: dt.date, profile: str = "internal", out: Path | None = None, language: str | None = None, fetch: bool = False
+) -> GroupBuildReport:
     from .. import group as grp
     from ..engine import run
     from ..export import export_document
+
     started = time.perf_counter()
     timings: dict[str, float] = {}
     root = Path(root).resolve()
@@ -119,15 +121,15 @@ def build_group_site(root: Path, as_of: dt.date, profile: str = "internal", out:
             shutil.rmtree(tmp)
         try:
             run_mkdocs(config, tmp, as_of)
-            (tmp / MARKER).write_text(f"cms evidence site of a group\nprofile: {profile}\nas_of: {as_of.isoformat()}\n",
-                                      encoding="utf-8")
+            (tmp / MARKER).write_text(f"cms evidence site of a group\nprofile: {profile}\nas_of: {as_of.isoformat()}\n", encoding="utf-8")
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         swap(tmp, out)
         timings["overview"] = time.perf_counter() - t0
-        return GroupBuildReport(out=out, profile=profile, entities=len(located), pages=pages,
-                                seconds=time.perf_counter() - started, timings=timings, warnings=warnings)
+        return GroupBuildReport(
+            out=out, profile=profile, entities=len(located), pages=pages, seconds=time.perf_counter() - started, timings=timings, warnings=warnings
+        )
 
 
 def _config(work: Path, docs: Path, out: Path, lang: str, title: str, t) -> Path:
@@ -144,8 +146,10 @@ def _config(work: Path, docs: Path, out: Path, lang: str, title: str, t) -> Path
         if isinstance(plugin, dict) and "search" in plugin:
             plugin["search"] = {**(plugin["search"] or {}), "lang": lang}
     path = work / "mkdocs.yml"
-    path.write_text("# Written by cms build (a group) from the project's mkdocs.yml; do not edit.\n"
-                    + yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(
+        "# Written by cms build (a group) from the project's mkdocs.yml; do not edit.\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -163,6 +167,7 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
     """The group's overview as Markdown: every value escaped (escape.md), links only to pages that exist."""
     from ..paths import template_loader
     import jinja2
+
     g = t["group"]
     cons = group.consolidation
     docs_for = (lambda eid: public.get(eid)) if profile == "public" else (lambda eid: group.exports.get(eid))
@@ -182,14 +187,15 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
         if profile != "public":
             info = cons["entities"].get(eid, {})
             row.append(md(info.get("why", "")))
-        row.append(_link(" · ".join(f"{t['clause_status_names'].get(k, k)} {summary.get(k, 0)}" for k in MATRIX_KEYS),
-                         entity_page(eid, "matrix.md")))
-        row.append(_link(" · ".join(f"{t['severity_names'].get(s, s)} {counts.get(s, 0)}" for s in ("error", "warning", "info")),
-                         entity_page(eid, "findings/index.md")))
+        row.append(_link(" · ".join(f"{t['clause_status_names'].get(k, k)} {summary.get(k, 0)}" for k in MATRIX_KEYS), entity_page(eid, "matrix.md")))
+        row.append(
+            _link(
+                " · ".join(f"{t['severity_names'].get(s, s)} {counts.get(s, 0)}" for s in ("error", "warning", "info")), entity_page(eid, "findings/index.md")
+            )
+        )
         row.append(md(len(doc.get("records", []))))
         entity_rows.append(row)
-    entity_headers = [g["entity"], g["name"], *([g["approach"]] if profile != "public" else []), t["matrix_summary"],
-                      t["findings"], t["records"]]
+    entity_headers = [g["entity"], g["name"], *([g["approach"]] if profile != "public" else []), t["matrix_summary"], t["findings"], t["records"]]
 
     sections = []
     if "emissions" in withheld:
@@ -202,8 +208,11 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
     else:
         sections.append({"title": g["ets"], "body": md(g["withheld"])})
     if profile != "public" or "neutrality" not in withheld:
-        rows = [[md(subject), md(c["claim"]), md(t["claim_status_names"].get(c.get("status"), c.get("status"))),
-                 md(_period(c.get("period")))] for subject, claims in sorted(cons.get("neutrality", {}).items()) for c in claims]
+        rows = [
+            [md(subject), md(c["claim"]), md(t["claim_status_names"].get(c.get("status"), c.get("status"))), md(_period(c.get("period")))]
+            for subject, claims in sorted(cons.get("neutrality", {}).items())
+            for c in claims
+        ]
         sections.append({"title": g["neutrality"], "body": table([g["subject"], g["claim"], t["status"], g["period"]], rows, empty=t["none"])})
     if len(run_ids) <= SIDE_BY_SIDE_MAX:
         sections.append({"title": g["matrix_side_by_side"], "body": _side_by_side(run_ids, docs_for, t, lang)})
@@ -212,37 +221,82 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
     for eid in run_ids:
         doc = docs_for(eid) or {}
         open_ = [f for f in doc.get("findings", []) if f.get("severity") in ("error", "warning")]
-        rows = [[badge("severity", f["severity"], t["severity_names"].get(f["severity"], f["severity"])), md(f["rule"]),
-                 md(f"{f.get('file', '')}:{f.get('line', 1)}"), md(f.get("message", ""))] for f in open_[:FINDINGS_PER_ENTITY]]
+        rows = [
+            [
+                badge("severity", f["severity"], t["severity_names"].get(f["severity"], f["severity"])),
+                md(f["rule"]),
+                md(f"{f.get('file', '')}:{f.get('line', 1)}"),
+                md(f.get("message", "")),
+            ]
+            for f in open_[:FINDINGS_PER_ENTITY]
+        ]
         more = len(open_) - len(rows)
-        by_entity.append({"id": eid, "link": _link(g["all_findings"], entity_page(eid, "findings/index.md")),
-                          "table": table([t["severity"], t["rule"], t["file"], g["message"]], rows, empty=t["no_findings"]),
-                          "more": more})
+        by_entity.append(
+            {
+                "id": eid,
+                "link": _link(g["all_findings"], entity_page(eid, "findings/index.md")),
+                "table": table([t["severity"], t["rule"], t["file"], g["message"]], rows, empty=t["no_findings"]),
+                "more": more,
+            }
+        )
     if profile == "public":
         group_findings = md(g["group_findings_withheld"])
     else:
-        rows = [[badge("severity", f.severity, t["severity_names"].get(f.severity, f.severity)), md(f.rule),
-                 md(", ".join(f.clauses)), md(f.location()), md(f.message)]
-                for f in group.findings if f.rule.startswith("group.")]
+        rows = [
+            [
+                badge("severity", f.severity, t["severity_names"].get(f.severity, f.severity)),
+                md(f.rule),
+                md(", ".join(f.clauses)),
+                md(f.location()),
+                md(f.message),
+            ]
+            for f in group.findings
+            if f.rule.startswith("group.")
+        ]
         group_findings = table([t["severity"], t["rule"], t["clauses"], t["file"], g["message"]], rows, empty=t["no_findings"])
 
-    facts = [[g["as_of"], md(group.as_of.isoformat() if group.as_of else "")],
-             [t["profile"], md(t["profile_names"].get(profile, profile))],
-             [g["entities"], md(len(group.entities))]]
+    facts = [
+        [g["as_of"], md(group.as_of.isoformat() if group.as_of else "")],
+        [t["profile"], md(t["profile_names"].get(profile, profile))],
+        [g["entities"], md(len(group.entities))],
+    ]
     if profile != "public":
-        facts.append([g["default_approach"], md(_label(_labels("settings-group.schema.json", "properties", "approach"),
-                                                         group.settings["group"].get("approach", "operational_control"), lang))])
-    env = jinja2.Environment(loader=template_loader([bundled("site") / "templates"]), autoescape=False, finalize=md,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        facts.append(
+            [
+                g["default_approach"],
+                md(
+                    _label(
+                        _labels("settings-group.schema.json", "properties", "approach"), group.settings["group"].get("approach", "operational_control"), lang
+                    )
+                ),
+            ]
+        )
+    env = jinja2.Environment(
+        loader=template_loader([bundled("site") / "templates"]),
+        autoescape=False,
+        finalize=md,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     return env.get_template("group.md.j2").render(
-        title=title, g=g, t=t, facts=table([t["field"], t["value"]], facts),
-        entities=table(entity_headers, entity_rows), sections=sections, by_entity=by_entity,
-        group_findings=group_findings, public=profile == "public")
+        title=title,
+        g=g,
+        t=t,
+        facts=table([t["field"], t["value"]], facts),
+        entities=table(entity_headers, entity_rows),
+        sections=sections,
+        by_entity=by_entity,
+        group_findings=group_findings,
+        public=profile == "public",
+    )
 
 
 def _labels(schema: str, *path: str) -> dict:
     """value -> label of an enum in a bundled schema (x-enum-titles), e.g. the approaches."""
     import json
+
     node = json.loads((bundled("schemas") / schema).read_text(encoding="utf-8"))
     for key in path:
         node = node.get(key, {})
@@ -272,21 +326,23 @@ def _emissions(cons: dict, g, lang: str) -> Md:
     y = years[-1]
     e = cons["emissions"][y]
     parts.append(Md(f"\n\n**{md(g['by_entity'])} {md(y)}**\n\n"))
-    parts.append(table([g["entity"], g["approach"], g["factor"], "tCO2e"],
-                       [[md(eid), md(cons["entities"][eid]["why"]), _num(tr["inputs"][0]["value"]), _num(tr["value"])]
-                        for eid, tr in e["by_entity"].items()], ["left", "left", "right", "right"]))
+    parts.append(
+        table(
+            [g["entity"], g["approach"], g["factor"], "tCO2e"],
+            [[md(eid), md(cons["entities"][eid]["why"]), _num(tr["inputs"][0]["value"]), _num(tr["value"])] for eid, tr in e["by_entity"].items()],
+            ["left", "left", "right", "right"],
+        )
+    )
     parts.append(Md(f"\n\n**{md(g['by_category'])} {md(y)}**\n\n"))
     cats = _labels("emission_source.schema.json", "properties", "category")
-    parts.append(table([g["category"], "tCO2e"], [[md(_label(cats, c, lang)), _num(v["value"])] for c, v in e["by_category"].items()],
-                       ["left", "right"]))
+    parts.append(table([g["category"], "tCO2e"], [[md(_label(cats, c, lang)), _num(v["value"])] for c, v in e["by_category"].items()], ["left", "right"]))
     if e["eliminations"]:
         parts.append(Md(f"\n\n**{md(g['eliminations'])} {md(y)}**\n\n"))
         rows = []
         for el in e["eliminations"]:
             inputs = "; ".join(f"{i['symbol']} = {_plain(i['value'])} {i.get('unit') or ''} ({i['name']})" for i in el["inputs"])
             rows.append([md(el["label"]), md(el["formula"]), md(inputs), _num(el["value"]), md(" ".join(el["notes"]))])
-        parts.append(table([g["transfer"], g["formula"], g["inputs"], "tCO2e", g["why"]], rows,
-                           ["left", "left", "left", "right", "left"]))
+        parts.append(table([g["transfer"], g["formula"], g["inputs"], "tCO2e", g["why"]], rows, ["left", "left", "left", "right", "left"]))
     return Md("".join(str(p) for p in parts))
 
 
@@ -296,16 +352,25 @@ def _plain(v) -> str:
 
 def _ets(cons: dict, g, t) -> Md:
     ets = cons.get("ets", {})
-    rows = [[md(eid), md(r["obligation"]), _num(r["due"]), _num(r["surrendered"]),
-             md(t["verdict_names"].get(r["status"], r["status"])), md(r.get("deadline") or "")]
-            for eid, rs in sorted(ets.get("by_entity", {}).items()) for r in rs]
+    rows = [
+        [
+            md(eid),
+            md(r["obligation"]),
+            _num(r["due"]),
+            _num(r["surrendered"]),
+            md(t["verdict_names"].get(r["status"], r["status"])),
+            md(r.get("deadline") or ""),
+        ]
+        for eid, rs in sorted(ets.get("by_entity", {}).items())
+        for r in rs
+    ]
     if not rows:
         return md(g["no_ets"])
     grp_ = ets.get("group", {})
-    rows.append([Md(f"**{md(g['group_total'])}**"), "", _num(grp_.get("due")), _num(grp_.get("surrendered")),
-                 md(", ".join(grp_.get("open", []))), ""])
-    return table([g["entity"], g["obligation"], g["due"], g["surrendered"], t["status"], g["deadline"]], rows,
-                 ["left", "left", "right", "right", "left", "left"])
+    rows.append([Md(f"**{md(g['group_total'])}**"), "", _num(grp_.get("due")), _num(grp_.get("surrendered")), md(", ".join(grp_.get("open", []))), ""])
+    return table(
+        [g["entity"], g["obligation"], g["due"], g["surrendered"], t["status"], g["deadline"]], rows, ["left", "left", "right", "right", "left", "left"]
+    )
 
 
 def _assets(cons: dict, g) -> Md:

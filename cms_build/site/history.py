@@ -5,6 +5,7 @@ grows with the history, not with (files × history). The result is keyed by the 
 repository-relative path as the engine knows it (Record.rel). When the records folder is
 not in a git repository, or git is missing, `available` is False and the site says so.
 """
+
 from __future__ import annotations
 
 import os
@@ -46,8 +47,7 @@ class History:
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update({"LC_ALL": "C", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"})
-    return subprocess.run(["git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", *args],
-                          cwd=cwd, capture_output=True, env=env, timeout=600)
+    return subprocess.run(["git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", *args], cwd=cwd, capture_output=True, env=env, timeout=600)
 
 
 def read_history(root: Path) -> History:
@@ -65,8 +65,7 @@ def read_history(root: Path) -> History:
         return History(False, "not a git repository")
     prefix = "" if prefix == "." else prefix + "/"
     # Without commits yet, 'git log' fails: an empty history, not an error.
-    log = _git(["log", "--no-color", "--no-renames", "--date-order",
-                f"--format={_RS}%H{_US}%an{_US}%aI{_US}%s", "--name-only", "--", "."], root)
+    log = _git(["log", "--no-color", "--no-renames", "--date-order", f"--format={_RS}%H{_US}%an{_US}%aI{_US}%s", "--name-only", "--", "."], root)
     history = History(True)
     if log.returncode == 0:
         _parse_log(log.stdout.decode("utf-8", "replace"), prefix, history)
@@ -74,7 +73,7 @@ def read_history(root: Path) -> History:
     if status.returncode == 0:
         for entry in status.stdout.decode("utf-8", "replace").split("\0"):
             if len(entry) > 3 and entry[3:].startswith(prefix):
-                history.dirty.add(entry[3:][len(prefix):])
+                history.dirty.add(entry[3:][len(prefix) :])
     return history
 
 
@@ -90,4 +89,4 @@ def _parse_log(text: str, prefix: str, history: History) -> None:
         for name in names.splitlines():
             name = name.strip()
             if name.startswith(prefix):
-                history.by_file.setdefault(name[len(prefix):], []).append(commit)
+                history.by_file.setdefault(name[len(prefix) :], []).append(commit)

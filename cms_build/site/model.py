@@ -5,6 +5,7 @@ the records it may show (and their fields as it may show them), its findings and
 computed results. The raw result is used only for the schemas (labels) and the index
 (which references exist), never for content.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,9 +27,36 @@ _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 TABLE_ROWS_PER_PAGE = 500
 SEVERITY_ORDER = ("error", "warning", "info")
 # Attachments keep their type only when the browser cannot run them as a page or script.
-SAFE_EXTENSIONS = {"pdf", "png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "csv", "tsv", "txt",
-                   "xlsx", "xls", "xlsm", "docx", "doc", "pptx", "ppt", "odt", "ods", "zip", "7z", "gz",
-                   "ofd", "p7s", "sig", "asc"}
+SAFE_EXTENSIONS = {
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "bmp",
+    "tif",
+    "tiff",
+    "csv",
+    "tsv",
+    "txt",
+    "xlsx",
+    "xls",
+    "xlsm",
+    "docx",
+    "doc",
+    "pptx",
+    "ppt",
+    "odt",
+    "ods",
+    "zip",
+    "7z",
+    "gz",
+    "ofd",
+    "p7s",
+    "sig",
+    "asc",
+}
 
 
 @lru_cache(maxsize=4)
@@ -221,6 +249,7 @@ class SiteModel:
         file (the line a trace cites), with the columns this profile publishes (publish.View:
         a "table" attachment keeps only its allowed columns, as the CSV the site copies)."""
         from ..csvfile import TableProblem, read_csv, table_limits
+
         root = Path(self.result.root).resolve()
         limits = table_limits(self.settings.get)
         for target, a in sorted(self.attachment_sources.items()):
@@ -236,11 +265,10 @@ class SiteModel:
             except TableProblem as exc:  # the rule that reads the table reports it as a finding too
                 problem, rows = f"{exc.file}:{exc.line}: {exc.message}", []
             header = rows[0][1] if rows else []
-            keep = list(range(len(header))) if a.publish == "copy" else [header.index(c) for c in a.columns
-                                                                          if c in header]
+            keep = list(range(len(header))) if a.publish == "copy" else [header.index(c) for c in a.columns if c in header]
             body = [(line, [cells[i] if i < len(cells) else "" for i in keep]) for line, cells in rows[1:]]
             base = urls.table_page(a.record, int(Path(target).stem) if Path(target).stem.isdigit() else 0)
-            chunks = [body[i:i + TABLE_ROWS_PER_PAGE] for i in range(0, len(body), TABLE_ROWS_PER_PAGE)] or [[]]
+            chunks = [body[i : i + TABLE_ROWS_PER_PAGE] for i in range(0, len(body), TABLE_ROWS_PER_PAGE)] or [[]]
             line_page = {}
             for n, chunk in enumerate(chunks, start=1):
                 for line, _ in chunk:
@@ -248,10 +276,18 @@ class SiteModel:
             kind = self.by_id[a.record].kind
             rows_of = self.field_schema(kind, a.path).get("x-rows")  # the array property whose items are its rows
             row_base = a.path[:-1] + (rows_of, 0) if isinstance(rows_of, str) else None
-            self.tables[target] = {"page": base, "record": a.record, "rel": rel, "file": target, "kind": kind,
-                                   "row_base": row_base,
-                                   "header": [header[i] for i in keep], "chunks": chunks, "line_page": line_page,
-                                   "problem": problem}
+            self.tables[target] = {
+                "page": base,
+                "record": a.record,
+                "rel": rel,
+                "file": target,
+                "kind": kind,
+                "row_base": row_base,
+                "header": [header[i] for i in keep],
+                "chunks": chunks,
+                "line_page": line_page,
+                "problem": problem,
+            }
             self._table_of.setdefault((a.record, rel), target)
             self._table_of.setdefault((None, rel), target)
 
@@ -300,4 +336,3 @@ class SiteModel:
 def _finding_order(f):
     rank = SEVERITY_ORDER.index(f.severity) if f.severity in SEVERITY_ORDER else 9
     return (rank, f.file, f.line, f.col, f.rule, f.message)
-

@@ -13,6 +13,7 @@ set to the as-of date). The page numbers of the contents are read back from a fi
 with pdftotext (poppler-utils) and a second print carries them; without pdftotext the
 contents list the sections without numbers and say so.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,12 +54,10 @@ def _any_selected(clauses, selectors: list[str]) -> bool:
 def git_commit(root: Path) -> str:
     """The commit the records are at, '+ uncommitted changes' when the tree differs; 'not under git'."""
     try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                              timeout=30, check=False)
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=30, check=False)
         if head.returncode != 0:
             return "not under git"
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "."], capture_output=True,
-                               text=True, timeout=60, check=False)
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "."], capture_output=True, text=True, timeout=60, check=False)
         return head.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
         return "not under git"
@@ -83,8 +82,7 @@ table.src td { border: none; padding: 0 4px; font-family: monospace; font-size: 
 """
 
 
-def pack_html(root: Path, result, clauses: list[str], commit: str, profile: str = "internal",
-              page_numbers: dict[str, int] | None = None) -> str:
+def pack_html(root: Path, result, clauses: list[str], commit: str, profile: str = "internal", page_numbers: dict[str, int] | None = None) -> str:
     """The pack as one HTML document; page_numbers (section anchor -> page) fill the contents."""
     doc = export_document(result, profile)
     doc.pop("generator", None)
@@ -102,22 +100,51 @@ def pack_html(root: Path, result, clauses: list[str], commit: str, profile: str 
         evidence = c.get("evidence") or []
         ev = ", ".join(str(e.get("id")) for e in evidence if isinstance(e, dict)) if isinstance(evidence, list) else ""
         nf = len(c.get("findings") or []) if isinstance(c.get("findings"), list) else c.get("findings", 0)
-        rows.append(Markup("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>").format(
-            c.get("number", ""), c.get("title_zh", ""), c.get("obligation", ""), c.get("status", ""), ev, nf))
-    body = (Markup("<table><thead><tr><th>条款 clause</th><th>标题 title</th><th>义务 obligation</th>"
-                   "<th>状态 status</th><th>证据 evidence</th><th>发现 findings</th></tr></thead><tbody>")
-            + Markup("").join(rows) + Markup("</tbody></table>")) if rows else Markup('<p class="note">—</p>')
+        rows.append(
+            Markup("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>").format(
+                c.get("number", ""), c.get("title_zh", ""), c.get("obligation", ""), c.get("status", ""), ev, nf
+            )
+        )
+    body = (
+        (
+            Markup(
+                "<table><thead><tr><th>条款 clause</th><th>标题 title</th><th>义务 obligation</th>"
+                "<th>状态 status</th><th>证据 evidence</th><th>发现 findings</th></tr></thead><tbody>"
+            )
+            + Markup("").join(rows)
+            + Markup("</tbody></table>")
+        )
+        if rows
+        else Markup('<p class="note">—</p>')
+    )
     sections.append(("matrix", "1 符合性矩阵 Conformity matrix", body))
 
     # every finding (of the selected clauses)
     findings = [f for f in doc.get("findings", []) if _any_selected(f.get("clauses"), sel)]
-    rows = [Markup('<tr><td class="sev-{0}">{0}</td><td>{1}</td><td>{2}</td><td>{3}:{4}</td><td>{5}{6}</td></tr>').format(
-        f.get("severity", ""), f.get("rule", ""), ", ".join(map(str, f.get("clauses") or [])), f.get("file", ""),
-        f.get("line", ""), f.get("message", ""), Markup("<br><i>{}</i>").format(f["hint"]) if f.get("hint") else "")
-        for f in findings]
-    body = (Markup("<table><thead><tr><th>严重性 severity</th><th>规则 rule</th><th>条款 clauses</th>"
-                   "<th>文件 file:line</th><th>说明 message</th></tr></thead><tbody>")
-            + Markup("").join(rows) + Markup("</tbody></table>")) if rows else Markup('<p class="note">无发现 no findings</p>')
+    rows = [
+        Markup('<tr><td class="sev-{0}">{0}</td><td>{1}</td><td>{2}</td><td>{3}:{4}</td><td>{5}{6}</td></tr>').format(
+            f.get("severity", ""),
+            f.get("rule", ""),
+            ", ".join(map(str, f.get("clauses") or [])),
+            f.get("file", ""),
+            f.get("line", ""),
+            f.get("message", ""),
+            Markup("<br><i>{}</i>").format(f["hint"]) if f.get("hint") else "",
+        )
+        for f in findings
+    ]
+    body = (
+        (
+            Markup(
+                "<table><thead><tr><th>严重性 severity</th><th>规则 rule</th><th>条款 clauses</th>"
+                "<th>文件 file:line</th><th>说明 message</th></tr></thead><tbody>"
+            )
+            + Markup("").join(rows)
+            + Markup("</tbody></table>")
+        )
+        if rows
+        else Markup('<p class="note">无发现 no findings</p>')
+    )
     sections.append(("findings", f"2 发现 Findings ({len(findings)})", body))
 
     # the records of the selected clauses, each with its source
@@ -142,11 +169,19 @@ def pack_html(root: Path, result, clauses: list[str], commit: str, profile: str 
                 lines = []
         if not lines:
             lines = json.dumps(rec.get("data"), ensure_ascii=False, indent=1, sort_keys=True, default=str).splitlines()
-        src = Markup("").join(Markup('<tr><td class="n">{}</td><td>{}</td></tr>').format(n, line)
-                              for n, line in enumerate(lines, start=1))
-        parts.append(Markup('<h3 id="{}">3.{} {} {}</h3><p class="note">{} · {} · {}</p><table class="src">{}</table>')
-                     .format(anchor, i, rec["id"], rec.get("title", "") if rec.get("title") != rec["id"] else "",
-                             rec.get("kind", ""), rec.get("file", ""), rec.get("status", ""), src))
+        src = Markup("").join(Markup('<tr><td class="n">{}</td><td>{}</td></tr>').format(n, line) for n, line in enumerate(lines, start=1))
+        parts.append(
+            Markup('<h3 id="{}">3.{} {} {}</h3><p class="note">{} · {} · {}</p><table class="src">{}</table>').format(
+                anchor,
+                i,
+                rec["id"],
+                rec.get("title", "") if rec.get("title") != rec["id"] else "",
+                rec.get("kind", ""),
+                rec.get("file", ""),
+                rec.get("status", ""),
+                src,
+            )
+        )
     sections.append(("records", f"3 记录 Records ({len(chosen)})", Markup("").join(parts) or Markup('<p class="note">—</p>')))
 
     # the results of the computations citing the selected clauses
@@ -156,29 +191,38 @@ def pack_html(root: Path, result, clauses: list[str], commit: str, profile: str 
         if comp.id not in results or not _any_selected(comp.clauses, sel):
             continue
         text = json.dumps(results[comp.id], ensure_ascii=False, indent=1, sort_keys=True, default=str)
-        parts.append(Markup('<h3>{} {}</h3><p class="note">{}</p><pre>{}</pre>').format(
-            comp.id, comp.title, ", ".join(comp.clauses), text))
-    sections.append(("results", "4 计算结果与追溯 Computed results and traces", Markup("").join(parts)
-                     or Markup('<p class="note">—</p>')))
+        parts.append(Markup('<h3>{} {}</h3><p class="note">{}</p><pre>{}</pre>').format(comp.id, comp.title, ", ".join(comp.clauses), text))
+    sections.append(("results", "4 计算结果与追溯 Computed results and traces", Markup("").join(parts) or Markup('<p class="note">—</p>')))
 
     pn = page_numbers or {}
     toc_items = [(a, t) for a, t, _ in sections]
-    toc = Markup("").join(Markup('<li><a href="#{0}">{1}</a><span class="p">{2}</span></li>').format(
-        a, t, pn.get(a, "")) for a, t in toc_items)
-    record_toc = Markup("").join(Markup('<li><a href="#rec-{0}">3.{0} {1}</a><span class="p">{2}</span></li>').format(
-        i, rec["id"], pn.get(f"rec-{i}", "")) for i, rec in enumerate(chosen, start=1))
-    cover = Markup('<section class="cover"><h1>审核资料包 Audit pack</h1><dl>'
-                   "<dt>组织 Organization</dt><dd>{}</dd><dt>截至日期 As of</dt><dd>{}</dd>"
-                   "<dt>版本 Git commit</dt><dd>{}</dd><dt>条款 Clauses</dt><dd>{}</dd>"
-                   "<dt>范围 Profile</dt><dd>{}</dd><dt>发现 Findings</dt><dd>{}</dd></dl></section>").format(
-        name, doc.get("as_of", ""), commit, ", ".join(sel) if sel else "全部 all", profile,
-        " · ".join(f"{k} {v}" for k, v in (doc.get("summary") or {}).items()))
+    toc = Markup("").join(Markup('<li><a href="#{0}">{1}</a><span class="p">{2}</span></li>').format(a, t, pn.get(a, "")) for a, t in toc_items)
+    record_toc = Markup("").join(
+        Markup('<li><a href="#rec-{0}">3.{0} {1}</a><span class="p">{2}</span></li>').format(i, rec["id"], pn.get(f"rec-{i}", ""))
+        for i, rec in enumerate(chosen, start=1)
+    )
+    cover = Markup(
+        '<section class="cover"><h1>审核资料包 Audit pack</h1><dl>'
+        "<dt>组织 Organization</dt><dd>{}</dd><dt>截至日期 As of</dt><dd>{}</dd>"
+        "<dt>版本 Git commit</dt><dd>{}</dd><dt>条款 Clauses</dt><dd>{}</dd>"
+        "<dt>范围 Profile</dt><dd>{}</dd><dt>发现 Findings</dt><dd>{}</dd></dl></section>"
+    ).format(
+        name,
+        doc.get("as_of", ""),
+        commit,
+        ", ".join(sel) if sel else "全部 all",
+        profile,
+        " · ".join(f"{k} {v}" for k, v in (doc.get("summary") or {}).items()),
+    )
     contents = Markup('<h2 id="toc">目录 Contents</h2><ul class="toc">{}<li><ul>{}</ul></li></ul>').format(toc, record_toc)
     body = Markup("").join(Markup('<h2 id="{}">{}</h2>{}').format(a, t, b) for a, t, b in sections)
-    return str(Markup('<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
-                      '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
-                      "<title>{} {}</title><style>{}</style></head><body>{}{}{}</body></html>\n").format(
-        "Audit pack", doc.get("as_of", ""), Markup(STYLE), cover, contents, body))
+    return str(
+        Markup(
+            '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+            "<title>{} {}</title><style>{}</style></head><body>{}{}{}</body></html>\n"
+        ).format("Audit pack", doc.get("as_of", ""), Markup(STYLE), cover, contents, body)
+    )
 
 
 def print_pdf(html_file: Path, pdf_file: Path, as_of: dt.date, chromium: str | None = None) -> None:
@@ -187,10 +231,21 @@ def print_pdf(html_file: Path, pdf_file: Path, as_of: dt.date, chromium: str | N
     if not Path(chromium).is_file():
         raise PackError(f"no Chromium at {chromium}", hint="install Debian's chromium (apt-get install chromium)")
     with tempfile.TemporaryDirectory(prefix="cms-pack-") as profile_dir:
-        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
-               "--disable-background-networking", "--disable-component-update", "--no-pdf-header-footer",
-               "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile_dir}",
-               f"--print-to-pdf={pdf_file}", html_file.resolve().as_uri()]
+        cmd = [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-sync",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-pdf-header-footer",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            f"--user-data-dir={profile_dir}",
+            f"--print-to-pdf={pdf_file}",
+            html_file.resolve().as_uri(),
+        ]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=CHROMIUM_SECONDS, check=False)
         except subprocess.TimeoutExpired:
@@ -208,8 +263,7 @@ def _fix_dates(pdf_file: Path, as_of: dt.date) -> None:
     (the cross-reference table counts bytes)."""
     stamp = as_of.strftime("%Y%m%d").encode() + b"000000"
     data = pdf_file.read_bytes()
-    fixed = _PDF_DATE.sub(lambda m: b"(D:" + stamp + b"+00'00'"[:len(m.group(2))].ljust(len(m.group(2)), b" ")
-                          + b")", data)
+    fixed = _PDF_DATE.sub(lambda m: b"(D:" + stamp + b"+00'00'"[: len(m.group(2))].ljust(len(m.group(2)), b" ") + b")", data)
     if fixed != data:
         pdf_file.write_bytes(fixed)
 
@@ -249,13 +303,16 @@ def headings(html: str) -> list[tuple[str, str]]:
 
 def _unescape(text: str) -> str:
     import html as _html
+
     return _html.unescape(text)
 
 
-def write_pack(root: Path, as_of: dt.date, out: Path, clauses: list[str], profile: str = "internal",
-               chromium: str | None = None, result=None) -> tuple[Path, Path]:
+def write_pack(
+    root: Path, as_of: dt.date, out: Path, clauses: list[str], profile: str = "internal", chromium: str | None = None, result=None
+) -> tuple[Path, Path]:
     """Write out (the PDF) and out with .html; both replaced only when the print succeeded."""
     from ..engine import run
+
     root = Path(root).resolve()
     if result is None:
         result = run(root, as_of)

@@ -5,6 +5,7 @@ Each page is rendered by one jinja2 template with a context built from the SiteM
 and HTML (escape.md); only fragments the site built itself (escape.Md: links from known
 ids, badges, tables of escaped cells) pass through as they are.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,10 +32,25 @@ _ALIGN = {"left": "---", "right": "--:", "center": ":-:"}
 PER_PAGE = 500
 MATRIX_EVIDENCE = 30
 MATRIX_FINDINGS = 20
-META_FIELDS = ("doc_no", "version", "status", "confidentiality", "author", "owner", "reviewed_by",
-               "approved_by", "approved_on", "effective", "next_review", "retention_years", "clauses",
-               "supersedes", "tags", "confidential_fields",
-               "clause")  # a nonconformity's clause: linked to the matrix with the others (issue 17 item 12)
+META_FIELDS = (
+    "doc_no",
+    "version",
+    "status",
+    "confidentiality",
+    "author",
+    "owner",
+    "reviewed_by",
+    "approved_by",
+    "approved_on",
+    "effective",
+    "next_review",
+    "retention_years",
+    "clauses",
+    "supersedes",
+    "tags",
+    "confidential_fields",
+    "clause",
+)  # a nonconformity's clause: linked to the matrix with the others (issue 17 item 12)
 # Envelope fields shown elsewhere on the page or not at all (kind, id and title are the heading).
 NOT_CONTENT = {"kind", "id", "title", "notes", "attachments", *META_FIELDS}
 
@@ -70,8 +86,7 @@ def table(headers, rows, align=None, empty="") -> Md:
     if not rows:
         return md(empty)
     align = align or ["left"] * len(headers)
-    lines = ["| " + " | ".join(str(md(h)) for h in headers) + " |",
-             "|" + "|".join(_ALIGN.get(a, "---") for a in align) + "|"]
+    lines = ["| " + " | ".join(str(md(h)) for h in headers) + " |", "|" + "|".join(_ALIGN.get(a, "---") for a in align) + "|"]
     for row in rows:
         cells = [str(md(c)) for c in row]
         cells += [""] * (len(headers) - len(cells))
@@ -83,13 +98,11 @@ def findings_table(model, rows, L, with_record: bool = True) -> Md:
     t = model.t
     if not rows:
         return md(t["no_findings"])
-    headers = [t["severity"], t["rule"], t["clauses"], *([t["record"]] if with_record else []), t["line"],
-               t["message_hint"]]
+    headers = [t["severity"], t["rule"], t["clauses"], *([t["record"]] if with_record else []), t["line"], t["message_hint"]]
     out = []
     for f in rows:
         sev = _get(f, "severity")
-        cells = [badge("severity", sev, t["severity_names"].get(sev, sev)), md(_get(f, "rule")),
-                 md(", ".join(map(str, _get(f, "clauses", ()) or ())))]
+        cells = [badge("severity", sev, t["severity_names"].get(sev, sev)), md(_get(f, "rule")), md(", ".join(map(str, _get(f, "clauses", ()) or ())))]
         if with_record:
             cells.append(record_cell(model, f, L))
         cells += [line_cell(model, f, L), finding_text(f)]
@@ -136,6 +149,7 @@ def template_failure(exc: Exception, name: str, env: jinja2.Environment, root: P
     """A BuildError naming the template's file and line: an organization's own template
     (site/templates, its code) by its path in the repository, a bundled one as a bug in cms."""
     from .build import BuildError
+
     filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)  # a syntax error
     if filename is None:
         try:
@@ -144,18 +158,19 @@ def template_failure(exc: Exception, name: str, env: jinja2.Environment, root: P
             filename = None
     if filename and line is None:  # a runtime error: jinja2 maps the frames to the template's lines
         import traceback
-        lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__)
-                 if Path(f.filename).resolve() == Path(filename).resolve()]
+
+        lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == Path(filename).resolve()]
         line = lines[-1] if lines else None
     what = f"{type(exc).__name__}: {exc}"
     path = Path(filename).resolve() if filename else None
     root = root.resolve()
     if path is not None and path.is_relative_to(root):
-        return BuildError(f"{path.relative_to(root).as_posix()}:{line or 1}: the organization's template {name} "
-                          f"failed: {what}; correct it, or remove it to use the bundled one")
+        return BuildError(
+            f"{path.relative_to(root).as_posix()}:{line or 1}: the organization's template {name} "
+            f"failed: {what}; correct it, or remove it to use the bundled one"
+        )
     where = f" ({path.name}:{line or 1})" if path else ""
-    return BuildError(f"the bundled template {name}{where} failed: {what}; this is a bug in cms, not in your "
-                      "records: please report it with this message")
+    return BuildError(f"the bundled template {name}{where} failed: {what}; this is a bug in cms, not in your records: please report it with this message")
 
 
 class Pages:
@@ -207,8 +222,7 @@ class Pages:
         for s in SEVERITY_ORDER:
             label = badge("severity", s, self.t["severity_names"].get(s, s))
             n = md(counts.get(s, 0))
-            cells.append(L.to(urls.FINDINGS, f"{counts.get(s, 0)}", urls.anchor("severity", s))
-                         if link and counts.get(s) else n)
+            cells.append(L.to(urls.FINDINGS, f"{counts.get(s, 0)}", urls.anchor("severity", s)) if link and counts.get(s) else n)
             cells[-1] = join([label, cells[-1]], " ")
         return join(cells, " · ")
 
@@ -220,14 +234,14 @@ class Pages:
         data = m.data(record)
         rr = RecordRenderer(m, record, rel)
         status = record.status
-        badges = [badge("kind", "kind", m.kind_title(record.kind)),
-                  badge("status", status, t["status_names"].get(status, status)),
-                  badge("conf", record.confidentiality, t["confidentiality_names"].get(record.confidentiality,
-                                                                                        record.confidentiality))]
+        badges = [
+            badge("kind", "kind", m.kind_title(record.kind)),
+            badge("status", status, t["status_names"].get(status, status)),
+            badge("conf", record.confidentiality, t["confidentiality_names"].get(record.confidentiality, record.confidentiality)),
+        ]
         if not record.valid:
             badges.append(badge("severity", "error", t["severity_names"]["error"]))
-        meta = [(md(t["id"]), md(record.id)),
-                (md(t["kind"]), L.to(urls.kind_page(record.kind), m.kind_title(record.kind)))]
+        meta = [(md(t["id"]), md(record.id)), (md(t["kind"]), L.to(urls.kind_page(record.kind), m.kind_title(record.kind)))]
         for key in META_FIELDS:
             if key not in data or (key == "confidential_fields" and m.public):
                 continue
@@ -248,8 +262,7 @@ class Pages:
         if isinstance(data.get("attachments"), list):
             for i, a in enumerate(data["attachments"]):
                 if isinstance(a, dict) and isinstance(a.get("path"), str):
-                    attachments.append((rr.inline(("attachments", i, "path"), a["path"]), md(a.get("title", "")),
-                                        md(a.get("sha256", ""))))
+                    attachments.append((rr.inline(("attachments", i, "path"), a["path"]), md(a.get("title", "")), md(a.get("sha256", ""))))
         refs_out = []
         for path, target in m.refs_out(record):
             label = rr.field_label(path)
@@ -267,23 +280,41 @@ class Pages:
             if _at(m.data(src), ref.path) != record.id:
                 continue
             seen.add((src.id, ref.path))
-            refs_in.append((L.to(m.page_of(src.id), f"{src.id} {src.title}" if src.title != src.id else src.id),
-                            md(m.kind_title(src.kind)), md(m.label(src.kind, ref.path))))
+            refs_in.append(
+                (
+                    L.to(m.page_of(src.id), f"{src.id} {src.title}" if src.title != src.id else src.id),
+                    md(m.kind_title(src.kind)),
+                    md(m.label(src.kind, ref.path)),
+                )
+            )
         refs_in.sort(key=lambda row: str(row[0]))
         computed = [L.to(target, label, anchor_id) for label, target, anchor_id, _ in m.trace_links.get(record.id, [])]
         history_rows, history_message, headers = self.history(record)
         notes = data.get("notes")
         derived = m.statuses.get(record.id)  # a claim, target, obligation ... says where it stands first
         results = self.record_results(record, rel, L)
-        self.render("record.md.j2", rel, L=L, invalid=not record.valid, results=results, title=f"{record.id} {record.title}"
-                    if record.title != record.id else record.id,
-                    badges=join([join(badges, " "), status_banner(t, derived)], "\n\n") if derived else join(badges, " "),
-                    meta=meta, blocks=blocks,
-                    notes=md(notes) if isinstance(notes, str) and notes.strip() else "",
-                    notes_label=rr.field_label(("notes",)), attachments=attachments,
-                    refs_out=refs_out, refs_in=refs_in, computed=join(computed, " · "), findings=m.findings_by_record.get(record.id, []),
-                    history_rows=history_rows, history_message=history_message, history_headers=headers,
-                    history_note=md(t["history_note"] + (" " + t["history_public_note"] if m.public else "")))
+        self.render(
+            "record.md.j2",
+            rel,
+            L=L,
+            invalid=not record.valid,
+            results=results,
+            title=f"{record.id} {record.title}" if record.title != record.id else record.id,
+            badges=join([join(badges, " "), status_banner(t, derived)], "\n\n") if derived else join(badges, " "),
+            meta=meta,
+            blocks=blocks,
+            notes=md(notes) if isinstance(notes, str) and notes.strip() else "",
+            notes_label=rr.field_label(("notes",)),
+            attachments=attachments,
+            refs_out=refs_out,
+            refs_in=refs_in,
+            computed=join(computed, " · "),
+            findings=m.findings_by_record.get(record.id, []),
+            history_rows=history_rows,
+            history_message=history_message,
+            history_headers=headers,
+            history_note=md(t["history_note"] + (" " + t["history_public_note"] if m.public else "")),
+        )
 
     def record_results(self, record, rel: str, L) -> Md:
         """What was computed from the record (issue 17 item 5), as cms_build/record_results
@@ -314,30 +345,42 @@ class Pages:
         for e in rr.entries:
             out += [f"### {where(e.computation, e.path)}", ""]
             if e.details:
-                rows = [(md(" › ".join(result_key(m, p) for p in at if isinstance(p, str))),
-                         join([cells.cell(v) for v in value], ", ") if isinstance(value, list) else cells.cell(value))
-                        for at, value in e.details]
+                rows = [
+                    (
+                        md(" › ".join(result_key(m, p) for p in at if isinstance(p, str))),
+                        join([cells.cell(v) for v in value], ", ") if isinstance(value, list) else cells.cell(value),
+                    )
+                    for at, value in e.details
+                ]
                 out += [str(table([t["field"], t["value"]], rows)), ""]
             body: list[str] = []
             for at, tr in e.roots:  # each calculation once: a figure that is a step of another is shown in it
                 body += traces.render(tr, level=4, ident=traces.unique("fig", *e.path, *at))
             rows = []
             for at, tr in e.figures:
-                ident = next((i for x, i in traces.rendered if x is tr), None) or \
-                    next((i for x, i in traces.rendered if x == tr), "")
+                ident = next((i for x, i in traces.rendered if x is tr), None) or next((i for x, i in traces.rendered if x == tr), "")
                 label = _figure_label(m, at, tr)
-                rows.append((L.to(rel, label, ident) if ident else md(label), traces.value(tr.get("value"), tr.get("unit", "")),
-                             md(tr.get("formula", ""))))
+                rows.append((L.to(rel, label, ident) if ident else md(label), traces.value(tr.get("value"), tr.get("unit", "")), md(tr.get("formula", ""))))
             if rows:
                 out += [str(table([t["record_figure"], t["value"], t["trace_formula"]], rows, ["left", "right", "left"])), ""]
             out += body
         if rr.figures:
-            rows = [(where(f.computation, f.path), md(m.value_words(f.trace.get("label")) or f.trace.get("label") or ""),
-                     traces.value(f.trace.get("value"), f.trace.get("unit", ""))) for f in rr.figures]
+            rows = [
+                (
+                    where(f.computation, f.path),
+                    md(m.value_words(f.trace.get("label")) or f.trace.get("label") or ""),
+                    traces.value(f.trace.get("value"), f.trace.get("unit", "")),
+                )
+                for f in rr.figures
+            ]
             if rr.more:
                 rows.append((md(f"+{rr.more}"), md(""), md("")))
-            out += [f"### {md(t['record_figures_from'])}", "", str(table([t["record_where"], t["trace_name"], t["value"]],
-                                                                             rows, ["left", "left", "right"])), ""]
+            out += [
+                f"### {md(t['record_figures_from'])}",
+                "",
+                str(table([t["record_where"], t["trace_name"], t["value"]], rows, ["left", "left", "right"])),
+                "",
+            ]
         return Md("\n".join(out))
 
     def sources(self) -> None:
@@ -346,6 +389,7 @@ class Pages:
         file:line links to."""
         import html as _html
         from .. import invisible
+
         m, t = self.m, self.t
         for rid, src in sorted(m.sources.items()):
             record = m.by_id[rid]
@@ -354,12 +398,19 @@ class Pages:
             for n, line in enumerate(src["lines"], start=1):
                 a = urls.line_anchor(n)
                 text = "".join(ch for ch in line if ch == "\t" or not (ord(ch) < 32 or 127 <= ord(ch) < 160))
-                lines.append(f'<span class="cms-src-line" id="{a}"><a class="cms-src-no" href="#{a}">{n}</a>'
-                             f'{_html.escape(invisible.visible(text), quote=True)}</span>')
+                lines.append(
+                    f'<span class="cms-src-line" id="{a}"><a class="cms-src-no" href="#{a}">{n}</a>{_html.escape(invisible.visible(text), quote=True)}</span>'
+                )
             code = Md('<div class="cms-source"><pre><code>' + "\n".join(lines) + "</code></pre></div>")
-            self.render("source.md.j2", src["page"], L=L, title=f"{record.rel}", code=code,
-                        record=L.to(m.page_of(rid), f"{rid} {record.title}" if record.title != rid else rid),
-                        note=md(t["source_note"]))
+            self.render(
+                "source.md.j2",
+                src["page"],
+                L=L,
+                title=f"{record.rel}",
+                code=code,
+                record=L.to(m.page_of(rid), f"{rid} {record.title}" if record.title != rid else rid),
+                note=md(t["source_note"]),
+            )
 
     def tables(self) -> None:
         """Each published CSV attachment as pages of rows, each row anchored by its line in the
@@ -378,14 +429,25 @@ class Pages:
                         pager.append(L.to(urls.numbered(tab["page"], n - 1), t["prev_page"]))
                     if n < len(chunks):
                         pager.append(L.to(urls.numbered(tab["page"], n + 1), t["next_page"]))
-                rows = [[Md(f'<span class="cms-row" id="{urls.line_anchor(line)}">{int(line)}</span>'),
-                         *(self.table_cell(tab, column, value) for column, value in zip(tab["header"], cells))]
-                        for line, cells in chunk]
-                self.render("table.md.j2", here, L=L, title=tab["rel"], headers=[t["line"], *tab["header"]], rows=rows,
-                            record=L.to(m.page_of(record.id), f"{record.id} {record.title}" if record.title != record.id
-                                        else record.id),
-                            download=L.to(tab["file"], t["table_download"]), pager=join(pager, " · "),
-                            problem=md(tab["problem"]))
+                rows = [
+                    [
+                        Md(f'<span class="cms-row" id="{urls.line_anchor(line)}">{int(line)}</span>'),
+                        *(self.table_cell(tab, column, value) for column, value in zip(tab["header"], cells)),
+                    ]
+                    for line, cells in chunk
+                ]
+                self.render(
+                    "table.md.j2",
+                    here,
+                    L=L,
+                    title=tab["rel"],
+                    headers=[t["line"], *tab["header"]],
+                    rows=rows,
+                    record=L.to(m.page_of(record.id), f"{record.id} {record.title}" if record.title != record.id else record.id),
+                    download=L.to(tab["file"], t["table_download"]),
+                    pager=join(pager, " · "),
+                    problem=md(tab["problem"]),
+                )
 
     def table_cell(self, tab: dict, column: str, value: str) -> Md:
         """A cell as the file has it; an enum value of the row schema (x-rows) also in words
@@ -417,7 +479,7 @@ class Pages:
 
     def paged(self, template: str, rel: str, rows: list, **context) -> None:
         """A list over pages of PER_PAGE rows: rel, then rel with .p2, .p3 ... (same folder)."""
-        chunks = [rows[i:i + PER_PAGE] for i in range(0, len(rows), PER_PAGE)] or [[]]
+        chunks = [rows[i : i + PER_PAGE] for i in range(0, len(rows), PER_PAGE)] or [[]]
         for n, chunk in enumerate(chunks, start=1):
             here = urls.numbered(rel, n)
             L = urls.Linker(here)
@@ -437,8 +499,15 @@ class Pages:
         L = urls.Linker(rel)  # every page of the list is in the same folder: same links
         kind = m.schemas.kinds.get(kind_name)
         records = m.by_kind.get(kind_name, [])
-        headers = [t["id"], t["title"], t["status"], m.label(kind_name, ("doc_no",)),
-                   m.label(kind_name, ("version",)), m.label(kind_name, ("effective",)), t["findings"]]
+        headers = [
+            t["id"],
+            t["title"],
+            t["status"],
+            m.label(kind_name, ("doc_no",)),
+            m.label(kind_name, ("version",)),
+            m.label(kind_name, ("effective",)),
+            t["findings"],
+        ]
         rows = []
         for r in records:
             data = m.data(r)
@@ -446,13 +515,29 @@ class Pages:
             worst = next((s for s in SEVERITY_ORDER if any(f.severity == s for f in fs)), None)
             found = badge("severity", worst, f"{len(fs)}") if worst else md("")
             status = badge("status", r.status, t["status_names"].get(r.status, r.status))
-            rows.append((L.to(m.page_of(r.id), r.id), md(r.title), status, md(data.get("doc_no", "")),
-                         md(data.get("version", "")), md(data.get("effective", "")), found))
+            rows.append(
+                (
+                    L.to(m.page_of(r.id), r.id),
+                    md(r.title),
+                    status,
+                    md(data.get("doc_no", "")),
+                    md(data.get("version", "")),
+                    md(data.get("effective", "")),
+                    found,
+                )
+            )
         desc = ""
         if kind:
             desc = kind.description_en if m.lang == "en" and kind.description_en else kind.description_zh
-        self.paged("kind.md.j2", rel, rows, kind_title=m.kind_title(kind_name), kind_description=desc,
-                   kind_clauses=self.clause_links(kind.clauses if kind else (), L), headers=headers)
+        self.paged(
+            "kind.md.j2",
+            rel,
+            rows,
+            kind_title=m.kind_title(kind_name),
+            kind_description=desc,
+            kind_clauses=self.clause_links(kind.clauses if kind else (), L),
+            headers=headers,
+        )
 
     def records_index(self, kinds: list[str]) -> None:
         m, t = self.m, self.t
@@ -465,8 +550,7 @@ class Pages:
                 if m.kind_subsystem(k) != sub:
                     continue
                 kind = m.schemas.kinds.get(k)
-                rows.append((L.to(urls.kind_page(k), m.kind_title(k)),
-                             self.clause_links(kind.clauses if kind else (), L), md(len(m.by_kind.get(k, [])))))
+                rows.append((L.to(urls.kind_page(k), m.kind_title(k)), self.clause_links(kind.clauses if kind else (), L), md(len(m.by_kind.get(k, [])))))
             if rows:
                 groups.append({"title": t["subsystem_names"].get(sub, sub), "rows": rows})
         self.render("records_index.md.j2", rel, L=L, groups=groups)
@@ -486,21 +570,30 @@ class Pages:
             for rule in sorted(r for r, fs in by_rule.items() if any(f.severity == s for f in fs)):
                 fs = [f for f in by_rule[rule] if f.severity == s]
                 check = checks.get(rule)
-                rows.append((L.to(urls.rule_page(rule), rule), md(title_in(check.title if check else fs[0].title, m.lang)),
-                             md(", ".join(check.clauses if check else fs[0].clauses)), md(len(fs))))
+                rows.append(
+                    (
+                        L.to(urls.rule_page(rule), rule),
+                        md(title_in(check.title if check else fs[0].title, m.lang)),
+                        md(", ".join(check.clauses if check else fs[0].clauses)),
+                        md(len(fs)),
+                    )
+                )
                 count += len(fs)
-            groups.append({"title": t["severity_names"].get(s, s), "anchor": urls.anchor("severity", s),
-                           "rows": rows, "count": count})
-        self.render("findings.md.j2", rel, L=L, groups=groups,
-                    summary=self.severity_summary(m.findings, L, link=False))
+            groups.append({"title": t["severity_names"].get(s, s), "anchor": urls.anchor("severity", s), "rows": rows, "count": count})
+        self.render("findings.md.j2", rel, L=L, groups=groups, summary=self.severity_summary(m.findings, L, link=False))
         for rule, fs in sorted(by_rule.items()):
             check = checks.get(rule)
             severities = sorted({f.severity for f in fs}, key=SEVERITY_ORDER.index)
-            self.paged("rule.md.j2", urls.rule_page(rule), fs, rule=rule,
-                       title=title_in(check.title if check else fs[0].title, m.lang),
-                       severity=join([badge("severity", x, t["severity_names"].get(x, x)) for x in severities], " "),
-                       clauses=self.clause_links(check.clauses if check else fs[0].clauses, L),
-                       description=check.description if check else "")
+            self.paged(
+                "rule.md.j2",
+                urls.rule_page(rule),
+                fs,
+                rule=rule,
+                title=title_in(check.title if check else fs[0].title, m.lang),
+                severity=join([badge("severity", x, t["severity_names"].get(x, x)) for x in severities], " "),
+                clauses=self.clause_links(check.clauses if check else fs[0].clauses, L),
+                description=check.description if check else "",
+            )
 
     def matrix_page(self) -> None:
         """Every applicable clause: status, evidence, findings; the rest listed with the reason."""
@@ -508,8 +601,7 @@ class Pages:
         rel = urls.MATRIX
         L = urls.Linker(rel)
         if not self.matrix:
-            self.render("matrix.md.j2", rel, L=L, available=False, groups=[], summary="", overview=[],
-                        not_applicable=[])
+            self.render("matrix.md.j2", rel, L=L, available=False, groups=[], summary="", overview=[], not_applicable=[])
             return
         by_sub: dict[str, list] = {}
         overview, not_applicable = [], []
@@ -524,36 +616,59 @@ class Pages:
                 not_applicable.append((cell, md(title), badge("clause", status, statuses.get(status, status)), md(note)))
                 continue
             shown = [e for e in c.get("evidence", []) or [] if isinstance(e, dict) and m.visible(e.get("id"))]
-            evidence = [L.to(m.page_of(e["id"]), f"{e['id']} {e.get('title', '')}".strip())
-                        for e in shown[:MATRIX_EVIDENCE]]
+            evidence = [L.to(m.page_of(e["id"]), f"{e['id']} {e.get('title', '')}".strip()) for e in shown[:MATRIX_EVIDENCE]]
             if len(shown) > MATRIX_EVIDENCE:
                 kinds = sorted({m.by_id[e["id"]].kind for e in shown[MATRIX_EVIDENCE:]})
-                evidence.append(join([md(t["more_evidence"].format(n=len(shown) - MATRIX_EVIDENCE)),
-                                      *[L.to(urls.kind_page(k), m.kind_title(k)) for k in kinds]], " "))
+                evidence.append(
+                    join([md(t["more_evidence"].format(n=len(shown) - MATRIX_EVIDENCE)), *[L.to(urls.kind_page(k), m.kind_title(k)) for k in kinds]], " ")
+                )
             findings = [_matrix_finding(f) for f in c.get("findings", []) or [] if isinstance(f, dict)]
             more = Md("")
             if len(findings) > MATRIX_FINDINGS:
                 rules = sorted({f["rule"] for f in findings[MATRIX_FINDINGS:]})
-                more = join([md(t["more_findings"].format(n=len(findings) - MATRIX_FINDINGS)),
-                             *[L.to(urls.rule_page(r), r) for r in rules]], " ")
+                more = join([md(t["more_findings"].format(n=len(findings) - MATRIX_FINDINGS)), *[L.to(urls.rule_page(r), r) for r in rules]], " ")
             status_badge = badge("clause", status, statuses.get(status, status))
             obligation = obligations.get(str(c.get("obligation", "")), c.get("obligation", ""))
             anchor_id = urls.anchor("clause", number)
             items = [i for i in c.get("provisions", []) or [] if isinstance(i, dict)]
-            overview.append((L.to(rel, number, anchor_id), md(title), md(obligation), status_badge,
-                             md(_item_counts(c.get("item_counts") or {})) if items else md(""), md(len(shown)),
-                             self.severity_summary(findings, L, link=False) if findings else md("")))
-            by_sub.setdefault(str(c.get("subsystem") or "common"), []).append({
-                "number": number, "title": title, "anchor": anchor_id, "status": status_badge,
-                "obligation": obligation, "note": c.get("note", ""), "evidence": join(evidence, ", "),
-                "findings": findings[:MATRIX_FINDINGS], "more_findings": more, "item_table": self.item_table(items, L),
-                "checks": join([md(x.get("id") if isinstance(x, dict) else x) for x in c.get("checks", []) or []], ", "),
-            })
-        groups = [{"title": t["subsystem_names"].get(s, s), "clauses": by_sub[s]}
-                  for s in [*SUBSYSTEMS, *sorted(set(by_sub) - set(SUBSYSTEMS))] if s in by_sub]
-        self.render("matrix.md.j2", rel, L=L, available=True, groups=groups, overview=overview,
-                    not_applicable=not_applicable, summary=self.matrix_summary(L),
-                    public_note=md(t["matrix_public_note"]) if m.public else Md(""))
+            overview.append(
+                (
+                    L.to(rel, number, anchor_id),
+                    md(title),
+                    md(obligation),
+                    status_badge,
+                    md(_item_counts(c.get("item_counts") or {})) if items else md(""),
+                    md(len(shown)),
+                    self.severity_summary(findings, L, link=False) if findings else md(""),
+                )
+            )
+            by_sub.setdefault(str(c.get("subsystem") or "common"), []).append(
+                {
+                    "number": number,
+                    "title": title,
+                    "anchor": anchor_id,
+                    "status": status_badge,
+                    "obligation": obligation,
+                    "note": c.get("note", ""),
+                    "evidence": join(evidence, ", "),
+                    "findings": findings[:MATRIX_FINDINGS],
+                    "more_findings": more,
+                    "item_table": self.item_table(items, L),
+                    "checks": join([md(x.get("id") if isinstance(x, dict) else x) for x in c.get("checks", []) or []], ", "),
+                }
+            )
+        groups = [{"title": t["subsystem_names"].get(s, s), "clauses": by_sub[s]} for s in [*SUBSYSTEMS, *sorted(set(by_sub) - set(SUBSYSTEMS))] if s in by_sub]
+        self.render(
+            "matrix.md.j2",
+            rel,
+            L=L,
+            available=True,
+            groups=groups,
+            overview=overview,
+            not_applicable=not_applicable,
+            summary=self.matrix_summary(L),
+            public_note=md(t["matrix_public_note"]) if m.public else Md(""),
+        )
 
     def item_table(self, items: list, L) -> Md:
         """A clause's items: reference, modal verb, status, the rules that verified it, its records."""
@@ -562,13 +677,23 @@ class Pages:
         for i in items:
             status = str(i.get("status", ""))
             records = [x for x in i.get("records", []) or [] if isinstance(x, str) and m.visible(x)]
-            rows.append((md(i.get("ref", "")), md(i.get("modal", "")), badge("item", status, names.get(status, status)),
-                         md(", ".join(str(r) for r in i.get("rules", []) or []) or str(i.get("reviewer") or "")),  # rule pages exist for rules with findings only; else why a reviewer judges it
-                         join([L.to(m.page_of(x), x) for x in records[:MATRIX_EVIDENCE]]
-                              + ([md(f"+{len(records) - MATRIX_EVIDENCE}")] if len(records) > MATRIX_EVIDENCE else []), ", ")))
+            rows.append(
+                (
+                    md(i.get("ref", "")),
+                    md(i.get("modal", "")),
+                    badge("item", status, names.get(status, status)),
+                    md(
+                        ", ".join(str(r) for r in i.get("rules", []) or []) or str(i.get("reviewer") or "")
+                    ),  # rule pages exist for rules with findings only; else why a reviewer judges it
+                    join(
+                        [L.to(m.page_of(x), x) for x in records[:MATRIX_EVIDENCE]]
+                        + ([md(f"+{len(records) - MATRIX_EVIDENCE}")] if len(records) > MATRIX_EVIDENCE else []),
+                        ", ",
+                    ),
+                )
+            )
         t = self.t
-        return table([t["matrix_item"], t["obligation"], t["status"], t["matrix_item_rules"],
-                      t["matrix_item_records"]], rows) if rows else Md("")
+        return table([t["matrix_item"], t["obligation"], t["status"], t["matrix_item_rules"], t["matrix_item_records"]], rows) if rows else Md("")
 
     def matrix_summary(self, L) -> Md:
         """Clause statuses, then item statuses (shall-items and all), counted from the matrix as this View shows it."""
@@ -577,14 +702,13 @@ class Pages:
         statuses, item_names = self.t["clause_status_names"], self.t["item_status_names"]
         counts = Counter(str(c.get("status", "")) for c in self.matrix.get("clauses", []))
         order = ["conforming", "documented", "nonconforming", "no_evidence", "not_applicable", "informative"]
-        cells = [join([badge("clause", s, statuses.get(s, s)), md(counts[s])], " ")
-                 for s in [*order, *sorted(set(counts) - set(order))] if counts.get(s)]
+        cells = [join([badge("clause", s, statuses.get(s, s)), md(counts[s])], " ") for s in [*order, *sorted(set(counts) - set(order))] if counts.get(s)]
         summary = self.matrix.get("item_summary") or {}
 
         def items(scope):
             got = summary.get(scope) or {}
-            return str(join([join([badge("item", s, item_names.get(s, s)), md(got.get(s, 0))], " ")
-                             for s in PROVISION_STATUSES], " · "))
+            return str(join([join([badge("item", s, item_names.get(s, s)), md(got.get(s, 0))], " ") for s in PROVISION_STATUSES], " · "))
+
         parts = re.split(r"(\{shall\}|\{all\})", self.t["matrix_item_summary"])  # words escaped, counts built here
         line = Md("".join(items(p[1:-1]) if p in ("{shall}", "{all}") else str(md(p)) for p in parts))
         return Md(str(join(cells, " · ")) + "\n\n" + str(line)) if summary else join(cells, " · ")
@@ -606,8 +730,7 @@ class Pages:
                 body = Md("\n".join(ResultRenderer(m, page, "r").render(value, level=2)))
             elif comp.id in m.withheld:
                 body = md(t["withheld_result"])
-            self.render("computation.md.j2", page, title=f"{comp.id} — {title_in(comp.title, m.lang)}", body=body,
-                        clauses=md(", ".join(comp.clauses)))
+            self.render("computation.md.j2", page, title=f"{comp.id} — {title_in(comp.title, m.lang)}", body=body, clauses=md(", ".join(comp.clauses)))
         self.render("computations_index.md.j2", rel, L=L, rows=rows)
 
     def home(self, sections: list[dict]) -> None:
@@ -615,9 +738,17 @@ class Pages:
         rel = urls.HOME
         L = urls.Linker(rel)
         headlines = [{"title": s["title"], "body": s["headline"]} for s in sections if s.get("headline")]
-        self.render("home.md.j2", rel, L=L, site_title=m.site_title(), facts=home_facts(m, L, self),
-                    profile_note="", matrix_summary=self.matrix_summary(L),
-                    findings_summary=self.severity_summary(m.findings, L), sections=headlines)
+        self.render(
+            "home.md.j2",
+            rel,
+            L=L,
+            site_title=m.site_title(),
+            facts=home_facts(m, L, self),
+            profile_note="",
+            matrix_summary=self.matrix_summary(L),
+            findings_summary=self.severity_summary(m.findings, L),
+            sections=headlines,
+        )
 
     def export(self) -> None:
         doc = export_document(self.m.result, self.m.profile)
@@ -626,8 +757,7 @@ class Pages:
         doc = self.m.hider(doc)
         path = self.docs / urls.EXPORT
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n",
-                        encoding="utf-8")
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n", encoding="utf-8")
 
 
 def _figure_label(model, at: tuple, trace: dict) -> str:
@@ -645,9 +775,16 @@ def _item_counts(counts: dict) -> str:
 
 def _matrix_finding(f: dict) -> dict:
     """A matrix finding with every key the findings table reads."""
-    return {"severity": f.get("severity", ""), "rule": f.get("rule", ""), "clauses": list(f.get("clauses", []) or []),
-            "record": f.get("record"), "file": f.get("file", ""), "line": f.get("line", ""),
-            "message": f.get("message", ""), "hint": f.get("hint", "")}
+    return {
+        "severity": f.get("severity", ""),
+        "rule": f.get("rule", ""),
+        "clauses": list(f.get("clauses", []) or []),
+        "record": f.get("record"),
+        "file": f.get("file", ""),
+        "line": f.get("line", ""),
+        "message": f.get("message", ""),
+        "hint": f.get("hint", ""),
+    }
 
 
 def _scrub_refs(doc: dict, model) -> None:

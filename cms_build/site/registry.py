@@ -14,6 +14,7 @@ a print, an exit, a loop past checks.time_limit_seconds), and a page that raises
 build with an error at its own file and line (the previous site stays): no generic layout
 hides a failure.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -25,8 +26,7 @@ from ..guard import DEFAULT_TIME_LIMIT, guarded, what_happened
 from ..paths import bundled
 from . import charts, urls
 from .escape import Md, fmt_value, join, md, text
-from .render import (ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge,
-                     status_legend)
+from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge, status_legend
 
 
 class PageContext:
@@ -54,10 +54,13 @@ class PageContext:
     another page of the folder.
     """
 
-    Md, md, text, join, fmt_value, is_trace = Md, staticmethod(md), staticmethod(text), staticmethod(join), \
-        staticmethod(fmt_value), staticmethod(is_trace)
-    anchor, id_anchor, safe_name, rule_page = (staticmethod(urls.anchor), staticmethod(urls.id_anchor),
-                                               staticmethod(urls.safe_name), staticmethod(urls.rule_page))
+    Md, md, text, join, fmt_value, is_trace = Md, staticmethod(md), staticmethod(text), staticmethod(join), staticmethod(fmt_value), staticmethod(is_trace)
+    anchor, id_anchor, safe_name, rule_page = (
+        staticmethod(urls.anchor),
+        staticmethod(urls.id_anchor),
+        staticmethod(urls.safe_name),
+        staticmethod(urls.rule_page),
+    )
     badge, line_chart = staticmethod(badge), staticmethod(charts.line_chart)
 
     def __init__(self, spec, pages, model, docs: Path):
@@ -157,6 +160,7 @@ class PageContext:
 
     def table(self, headers, rows, align=None) -> Md:
         from .pages import table
+
         return table(headers, rows, align)
 
     def section(self, title: str, body, level: int = 2, anchor_id: str = "") -> dict:
@@ -197,8 +201,15 @@ class PageContext:
         t = self.t
         if intro is None:
             withheld = any(r in self.withheld for r in self._spec.computations)
-            intro = (md(t["not_adopted"]) if not self.adopted else md(t["withheld_result"]) if withheld and not blocks
-                     else md(t["no_results"]) if not blocks else Md(""))
+            intro = (
+                md(t["not_adopted"])
+                if not self.adopted
+                else md(t["withheld_result"])
+                if withheld and not blocks
+                else md(t["no_results"])
+                if not blocks
+                else Md("")
+            )
         self.render(self.path, title=self.title, intro=intro, blocks=blocks)
 
 
@@ -221,12 +232,15 @@ def write_pages(pages, model, docs: Path, registered: list, warnings: list) -> l
 
             from ..results import shape_error
             from .build import BuildError
+
             where = _where(spec, error, Path(model.result.root))
             what = shape_error(error) if isinstance(error, ValidationError) else what_happened(error, limit)
             raise BuildError(f"the {spec.id} page ({where}) could not be written: {what}")
         if outcome.output.strip():
-            warnings.append(f"{spec.id} page ({_where(spec, None, Path(model.result.root))}) printed "
-                            f"{outcome.output.strip()[:200]!r}; a page shows what it writes, it prints nothing")
+            warnings.append(
+                f"{spec.id} page ({_where(spec, None, Path(model.result.root))}) printed "
+                f"{outcome.output.strip()[:200]!r}; a page shows what it writes, it prints nothing"
+            )
         for rid, label, rel, anchor_id in site.trace_links:
             links.setdefault(rid, []).append((label, rel, anchor_id, spec.id))
         # an Md is markup the page built; plain text is escaped like every value

@@ -6,6 +6,7 @@ computed result is shown from its shape (a Traced dict as a calculation trace, a
 as a table, a list of mappings as a grid). Every value goes through escape.md; every link
 is built by urls from an id the index knows.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,9 @@ _SOURCE_KEYS = {"record", "kind", "path", "file", "line", "col", "csv", "column"
 
 def is_source(value) -> bool:
     """Where a computed figure was read: a record's field or a row of an attached table."""
-    return (isinstance(value, dict) and bool(value) and set(value) <= _SOURCE_KEYS
-            and (isinstance(value.get("record"), str) or isinstance(value.get("file"), str)))
+    return (
+        isinstance(value, dict) and bool(value) and set(value) <= _SOURCE_KEYS and (isinstance(value.get("record"), str) or isinstance(value.get("file"), str))
+    )
 
 
 def _quantity_like(value: dict) -> bool:
@@ -84,8 +86,7 @@ class RecordRenderer:
         target = self.m.attachments.get((self.record.id, path))
         if target:
             tab = self.m.tables.get(target)  # a CSV: also as a page with a row anchor per line
-            return join([self.link.to(target, value), self.link.to(tab["page"], f"({self.t['table_view']})")], " ") \
-                if tab else self.link.to(target, value)
+            return join([self.link.to(target, value), self.link.to(tab["page"], f"({self.t['table_view']})")], " ") if tab else self.link.to(target, value)
         if (self.record.id, path) in self.m.withheld_files:  # not published: publish.View.attachments
             return join([md(value), restricted(self.t)], " ")
         return Md(f'{md(value)} <span class="cms-missing">({md(self.t["attachment_missing"])})</span>')
@@ -116,8 +117,7 @@ class RecordRenderer:
                 if isinstance(amount, (int, float)) and not isinstance(amount, bool):  # the site's one number format
                     return md(fmt_value(amount, unit))
                 return join([self.inline(path + ("value",), amount, depth + 1), md(unit)], " ")
-            parts = [Md(f"{md(m.label(rec.kind, path + (k,)))}: ") + self.inline(path + (k,), v, depth + 1)
-                     for k, v in value.items()]
+            parts = [Md(f"{md(m.label(rec.kind, path + (k,)))}: ") + self.inline(path + (k,), v, depth + 1) for k, v in value.items()]
             return join(parts, Md("<br>"))
         if isinstance(value, list):
             items = [self.inline(path + (i,), v, depth + 1) for i, v in enumerate(value)]
@@ -159,8 +159,7 @@ class RecordRenderer:
                 return {"type": "text", "label": label, "help": help_text, "text": md(value)}
             return None
         if isinstance(value, dict) and value and not _quantity_like(value):
-            rows = [(self.field_label(path + (k,)), self.inline(path + (k,), value[k]))
-                    for k in self._ordered(value, path)]
+            rows = [(self.field_label(path + (k,)), self.inline(path + (k,), value[k])) for k in self._ordered(value, path)]
             return {"type": "table", "label": label, "help": help_text, "rows": rows}
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             columns: list = []
@@ -170,8 +169,7 @@ class RecordRenderer:
                         columns.append(k)
             ordered = self._ordered({k: None for k in columns}, path + (0,))
             headers = [self.field_label(path + (0, k)) for k in ordered]
-            grid = [[self.inline(path + (i, k), item.get(k)) if k in item else Md("") for k in ordered]
-                    for i, item in enumerate(value)]
+            grid = [[self.inline(path + (i, k), item.get(k)) if k in item else Md("") for k in ordered] for i, item in enumerate(value)]
             return {"type": "grid", "label": label, "help": help_text, "headers": headers, "rows": grid}
         return None
 
@@ -287,8 +285,7 @@ class TraceRenderer:
         self.rendered.append((trace, ident))
         steps = [s for s in trace.get("steps") or [] if isinstance(s, dict)]
         numbers = [f"{number}.{k}" if number else str(k) for k in range(1, len(steps) + 1)]
-        step_ids = [self.unique(*(key_path + (str(k),))) if key_path else self.unique(numbers[k - 1])
-                    for k in range(1, len(steps) + 1)]
+        step_ids = [self.unique(*(key_path + (str(k),))) if key_path else self.unique(numbers[k - 1]) for k in range(1, len(steps) + 1)]
         # an input computed in a step names it ({"step": "AD"}): link to that step
         by_label = {str(s.get("label")): (n, i) for s, n, i in zip(steps, numbers, step_ids) if s.get("label")}
         heading = "#" * min(level, 6)
@@ -301,15 +298,14 @@ class TraceRenderer:
         if trace.get("formula"):
             summary.append(Md(f'{md(t["trace_formula"])}: <span class="cms-formula">{md(trace["formula"])}</span>'))
         if trace.get("method"):
-            summary.append(Md(f'{md(t["trace_method"])}: {md(self.m.value_words(trace["method"]) or trace["method"])}'))
+            summary.append(Md(f"{md(t['trace_method'])}: {md(self.m.value_words(trace['method']) or trace['method'])}"))
         if trace.get("restricted"):
             summary.append(restricted(t))
         lines.append(str(join(summary, Md(" · "))))
         lines.append("")
         inputs = [i for i in trace.get("inputs") or [] if isinstance(i, dict)]
         if inputs:
-            lines.append(f"| {md(t['trace_symbol'])} | {md(t['trace_name'])} | {md(t['value'])} | "
-                         f"{md(t['trace_unit'])} | {md(t['trace_source'])} |")
+            lines.append(f"| {md(t['trace_symbol'])} | {md(t['trace_name'])} | {md(t['value'])} | {md(t['trace_unit'])} | {md(t['trace_source'])} |")
             lines.append("|---|---|--:|---|---|")
             for i in inputs:
                 name = restricted(t) if i.get("name") == RESTRICTED else md(i.get("name", ""))
@@ -330,16 +326,14 @@ class TraceRenderer:
         if notes:
             lines.append("")
         for k, step in enumerate(steps, start=1):
-            lines.extend(self.render(step, level + 1, numbers[k - 1], key_path + (str(k),) if key_path else (),
-                                     ident=step_ids[k - 1]))
+            lines.extend(self.render(step, level + 1, numbers[k - 1], key_path + (str(k),) if key_path else (), ident=step_ids[k - 1]))
         if number:
             # a step (every level below the first) is collapsed: the reader sees its name and
             # value and opens it (issue 17 item 7); a plain <details> (md_in_html parses the
             # Markdown inside), no script (the CSP forbids inline scripts). A link to a step's
             # heading opens it: browsers expand a <details> that holds the fragment's target.
             head = join([md(number), title, Md("="), self.value(trace.get("value"), trace.get("unit", ""))], " ")
-            lines = ['<details class="cms-trace-step" markdown="1">', f"<summary>{head}</summary>", "",
-                     *lines, "</details>", ""]
+            lines = ['<details class="cms-trace-step" markdown="1">', f"<summary>{head}</summary>", "", *lines, "</details>", ""]
         return lines
 
 
@@ -392,8 +386,7 @@ class ResultRenderer:
             lines += [f"{heading} {md(title)}", ""]
             level += 1
         if isinstance(value, dict):
-            scalars = [k for k, v in value.items() if not isinstance(v, (dict, list))
-                       or (isinstance(v, list) and all(is_scalar(x) for x in v))]
+            scalars = [k for k, v in value.items() if not isinstance(v, (dict, list)) or (isinstance(v, list) and all(is_scalar(x) for x in v))]
             if scalars:
                 lines += [f"| {md(self.t['field'])} | {md(self.t['value'])} |", "|---|---|"]
                 lines += [f"| {md(self.key(k))} | {self.cell(value[k])} |" for k in scalars]
@@ -404,13 +397,15 @@ class ResultRenderer:
                 lines.extend(self.render(v, level, path + (str(k),), title=self.key(k)))
             return lines
         if isinstance(value, list):
-            if value and all(isinstance(x, dict) and not is_trace(x) for x in value) and \
-                    all(all(is_scalar(v) or is_trace(v) or isinstance(v, list) for v in x.values()) for x in value):
+            if (
+                value
+                and all(isinstance(x, dict) and not is_trace(x) for x in value)
+                and all(all(is_scalar(v) or is_trace(v) or isinstance(v, list) for v in x.values()) for x in value)
+            ):
                 columns: list = []
                 for x in value:
                     columns += [k for k in x if k not in columns]
-                lines += ["| " + " | ".join(str(md(self.key(c))) for c in columns) + " |",
-                          "|" + "---|" * len(columns)]
+                lines += ["| " + " | ".join(str(md(self.key(c))) for c in columns) + " |", "|" + "---|" * len(columns)]
                 lines += ["| " + " | ".join(str(self.cell(x.get(c))) for c in columns) + " |" for x in value]
                 lines.append("")
                 return lines
@@ -431,8 +426,7 @@ TONES = ("good", "warn", "bad", "neutral")
 def status_name(t, s: dict) -> str:
     """The name of a derived status (cms_build/statuses.py) in the site language."""
     status = str(s.get("status", ""))
-    own = {"claim": "claim_status_names", "target": "target_status_names", "obligation": "position_names"}.get(
-        str(s.get("kind")))
+    own = {"claim": "claim_status_names", "target": "target_status_names", "obligation": "position_names"}.get(str(s.get("kind")))
     names = {**t["verdict_names"], **(t[own] if own else {})}
     return str(names.get(status) or status)
 
@@ -452,8 +446,7 @@ def status_banner(t, s: dict) -> Md:
         parts.append(f" — {md(s['reason'])}")
     rules = [r for r in s.get("reasons") or [] if isinstance(r, dict)]
     if rules:
-        parts.append(f"<br>{md(t['verdict_reasons'])}: " + "; ".join(
-            f"{md(r.get('rule', ''))} ({md(r.get('severity', ''))})" for r in rules))
+        parts.append(f"<br>{md(t['verdict_reasons'])}: " + "; ".join(f"{md(r.get('rule', ''))} ({md(r.get('severity', ''))})" for r in rules))
     return Md(f'<div class="cms-status-banner cms-tone-{tone}">{"".join(parts)}</div>')
 
 
@@ -461,15 +454,17 @@ def status_legend(t, kind: str) -> Md:
     """What each status of a kind means (cms_build/statuses.py MEANING): shown beside the statuses."""
     from ..statuses import MEANING
     from .escape import md as _md
-    rows = [f"| {status_badge(t, {'kind': kind, 'status': status, 'tone': _legend_tone(kind, status)})} | {_md(text)} |"
-            for status, text in MEANING.get(kind, {}).items()]
+
+    rows = [
+        f"| {status_badge(t, {'kind': kind, 'status': status, 'tone': _legend_tone(kind, status)})} | {_md(text)} |"
+        for status, text in MEANING.get(kind, {}).items()
+    ]
     if not rows:
         return Md("")
-    return Md(f"**{_md(t['status_legend'])}**\n\n| {_md(t['status'])} | {_md(t['status_meaning'])} |\n|---|---|\n"
-              + "\n".join(rows))
+    return Md(f"**{_md(t['status_legend'])}**\n\n| {_md(t['status'])} | {_md(t['status_meaning'])} |\n|---|---|\n" + "\n".join(rows))
 
 
 def _legend_tone(kind: str, status: str) -> str:
     from ..statuses import BAD, GREEN
-    return "bad" if status in BAD else "good" if status in GREEN.get(kind, ()) else "warn" if status in (
-        "behind", "correction_pending") else "neutral"
+
+    return "bad" if status in BAD else "good" if status in GREEN.get(kind, ()) else "warn" if status in ("behind", "correction_pending") else "neutral"

@@ -13,6 +13,7 @@ mkdocs-material searches with lunr in a web worker. Two things are done to the b
   deterministic (gzip with mtime 0, no file name): `cms serve` sends it with Content-Encoding:
   gzip to a browser that accepts it; a static host can do the same.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -21,8 +22,10 @@ from pathlib import Path
 INDEX = Path("search") / "search_index.json"
 WORKERS = Path("assets") / "javascripts" / "workers"
 # Appended to the theme's search worker: the worker exposes lunr as self.lunr before any query.
-QUERY_PATCH = ("\n;/* cms: split queries at white space only, as the index is (cms_build/site/search.py) */\n"
-               "if(self.lunr&&self.lunr.QueryLexer){self.lunr.QueryLexer.termSeparator=/\\s+/}\n")
+QUERY_PATCH = (
+    "\n;/* cms: split queries at white space only, as the index is (cms_build/site/search.py) */\n"
+    "if(self.lunr&&self.lunr.QueryLexer){self.lunr.QueryLexer.termSeparator=/\\s+/}\n"
+)
 
 
 def gzip_bytes(data: bytes) -> bytes:
@@ -45,8 +48,10 @@ def finish(site: Path) -> list[str]:
         worker.write_text(text, encoding="utf-8")
         patched += 1
     if not patched:
-        warnings.append(f"the theme's search worker ({WORKERS.as_posix()}/search.*.min.js) was not found or has "
-                        "changed: searching an id such as NC-2025-02 finds its parts, not the id")
+        warnings.append(
+            f"the theme's search worker ({WORKERS.as_posix()}/search.*.min.js) was not found or has "
+            "changed: searching an id such as NC-2025-02 finds its parts, not the id"
+        )
     index = site / INDEX
     if index.is_file():
         (site / (INDEX.as_posix() + ".gz")).write_bytes(gzip_bytes(index.read_bytes()))

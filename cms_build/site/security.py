@@ -12,6 +12,7 @@ wherever the folder is served from; `cms serve` also sends it as a header, with 
 directives a <meta> cannot carry (frame-ancestors), and nosniff so that an attached file is
 never run as a script or page whatever its bytes.
 """
+
 from __future__ import annotations
 
 # 'unsafe-inline' for styles only: Markdown tables align their cells with style attributes,

@@ -5,6 +5,7 @@ site templates) and the bundled schemas, checks and site. A change is noticed by
 file times and sizes once a second (no extra dependency, and it works on every file
 system). A failed rebuild prints why and keeps serving the last good site.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,7 @@ def snapshot(folders: list[Path], ignore: list[Path]) -> dict:
     ignore_s = {str(p.resolve()) for p in ignore}
     for folder in folders:
         for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP and not d.startswith(".")
-                                 and str(Path(dirpath, d).resolve()) not in ignore_s)
+            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP and not d.startswith(".") and str(Path(dirpath, d).resolve()) not in ignore_s)
             for name in filenames:
                 path = os.path.join(dirpath, name)
                 try:
@@ -94,6 +94,7 @@ class _Server(http.server.ThreadingHTTPServer):
 
     def handle_error(self, request, client_address):
         import sys
+
         if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
             return  # the browser moved on before the file was sent: not an error
         super().handle_error(request, client_address)
@@ -105,8 +106,17 @@ def make_server(directory: Path, port: int = 0) -> http.server.ThreadingHTTPServ
     return _Server(("127.0.0.1", port), handler)
 
 
-def serve(root: Path, as_of: dt.date | None, profile: str = "internal", out="_site", language=None,
-          port: int = 8000, interval: float = 1.0, stop: threading.Event | None = None, ready=None) -> None:
+def serve(
+    root: Path,
+    as_of: dt.date | None,
+    profile: str = "internal",
+    out="_site",
+    language=None,
+    port: int = 8000,
+    interval: float = 1.0,
+    stop: threading.Event | None = None,
+    ready=None,
+) -> None:
     """Serve until Ctrl-C (or until `stop` is set; `ready(url)` is called once serving)."""
     out = Path(out).resolve()
     shown: list[bool] = []
@@ -127,8 +137,9 @@ def serve(root: Path, as_of: dt.date | None, profile: str = "internal", out="_si
     try:  # take the port first: a port in use is said at once, not after a build
         server = make_server(out, port)
     except OSError as exc:
-        raise click.ClickException(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}; give another "
-                                   "port with --port, or --port 0 for any free one") from None
+        raise click.ClickException(
+            f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}; give another port with --port, or --port 0 for any free one"
+        ) from None
     if not rebuild() and not out.is_dir():
         server.server_close()
         raise click.ClickException("the first build failed and there is no previous site to serve")

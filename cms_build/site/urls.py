@@ -6,6 +6,7 @@ numbers, computation ids. Nothing a record says in its text ever becomes part of
 Links are Markdown links relative to the page that holds them, so mkdocs checks every one
 of them in strict mode.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,12 +46,12 @@ def record_page(kind: str, record_id: str) -> str:
 
 def source_page(kind: str, record_id: str) -> str:
     """The source view of a record: its YAML with line anchors L1, L2 ... (internal builds only)."""
-    return "sources/" + record_page(kind, record_id)[len("records/"):]
+    return "sources/" + record_page(kind, record_id)[len("records/") :]
 
 
 def table_page(record_id: str, n: int) -> str:
     """The n-th attached table of a record as a page, one row anchor per line of the file (L2 ...)."""
-    return f"tables/{record_page('t', record_id)[len('records/t/'):-3]}/{int(n)}.md"
+    return f"tables/{record_page('t', record_id)[len('records/t/') : -3]}/{int(n)}.md"
 
 
 def line_anchor(line) -> str:

@@ -8,6 +8,7 @@ meter data) changed. A change to the settings, the organization's own schemas or
 affects everything, so then every finding is reported. A rule that crashed or did not load
 is always reported.
 """
+
 from __future__ import annotations
 
 from ..records import SETTINGS_FILE
@@ -30,7 +31,7 @@ def affected_findings(result, changed: set[str], removed_ids: set[str] = frozens
             ids.add(record.id)
             continue
         kind = result.schemas.kinds.get(record.kind)
-        for pattern in (kind.files if kind else []):
+        for pattern in kind.files if kind else []:
             for _, value in values_at(record.data, pattern):
                 resolved = record.resolve_file(root, value) if isinstance(value, str) else None
                 if resolved is not None and resolved.relative_to(root).as_posix() in changed:
@@ -42,14 +43,14 @@ def affected_findings(result, changed: set[str], removed_ids: set[str] = frozens
             related.add(ref.target)
         if ref.target in ids:
             related.add(ref.source)
-    return [f for f in result.findings if f.file in changed or (f.record and f.record in related)
-            or f.rule in ALWAYS]
+    return [f for f in result.findings if f.file in changed or (f.record and f.record in related) or f.rule in ALWAYS]
 
 
 def removed_record_ids(root, ref: str, changed: set[str]) -> set[str]:
     """Ids of the records in files that existed at ref and are gone now."""
     from ..gitutil import file_at
     from ..yamlsafe import LoadError, load_text
+
     out = set()
     for rel in changed:
         if rel.endswith((".yaml", ".yml")) and not (root / rel).exists():

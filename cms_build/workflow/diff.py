@@ -4,6 +4,7 @@ Both revisions are checked out of git into temporary folders and run through the
 pipeline with the same as-of date; then records (added, removed, changed field by field),
 computed results (every number that changed) and findings (new, resolved) are compared.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -34,15 +35,19 @@ def compare(old, new) -> dict:
     changed = []
     for rid in sorted(old_ids & new_ids):
         a, b = dict(_flatten(old.index.by_id[rid].data)), dict(_flatten(new.index.by_id[rid].data))
-        fields = [{"field": format_path(p), "old": a.get(p), "new": b.get(p)}
-                  for p in sorted(set(a) | set(b), key=lambda p: tuple(map(str, p))) if a.get(p, _MISSING) != b.get(p, _MISSING)]
+        fields = [
+            {"field": format_path(p), "old": a.get(p), "new": b.get(p)}
+            for p in sorted(set(a) | set(b), key=lambda p: tuple(map(str, p)))
+            if a.get(p, _MISSING) != b.get(p, _MISSING)
+        ]
         if fields:
             changed.append({"id": rid, "kind": new.index.by_id[rid].kind, "file": new.index.by_id[rid].rel, "fields": fields})
     ra, rb = dict(_flatten(old.results)), dict(_flatten(new.results))
-    results = [{"path": format_path(p), "old": ra.get(p), "new": rb.get(p)}
-               for p in sorted(set(ra) | set(rb), key=lambda p: tuple(map(str, p)))
-               if isinstance(ra.get(p, rb.get(p)), (int, float)) and not isinstance(ra.get(p, rb.get(p)), bool)
-               and ra.get(p) != rb.get(p)]
+    results = [
+        {"path": format_path(p), "old": ra.get(p), "new": rb.get(p)}
+        for p in sorted(set(ra) | set(rb), key=lambda p: tuple(map(str, p)))
+        if isinstance(ra.get(p, rb.get(p)), (int, float)) and not isinstance(ra.get(p, rb.get(p)), bool) and ra.get(p) != rb.get(p)
+    ]
     fa = {_finding_key(f): f for f in old.findings}
     fb = {_finding_key(f): f for f in new.findings}
     return {

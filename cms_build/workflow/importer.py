@@ -10,6 +10,7 @@ reason. When any row is rejected nothing is written, unless `skip_invalid` is as
 (then only the valid rows are written, and the rejections still reported). An existing data
 file is replaced only with `overwrite`.
 """
+
 from __future__ import annotations
 
 from .. import csvfile
@@ -93,8 +94,7 @@ def _record(root: Path, record_id: str, kind: str):
 
 def _target(result, record, rel: str | None, what: str) -> Path:
     if not rel:
-        raise ImportError_(f"{record.id} names no {what}: add it to the record first "
-                           f"(a path relative to {record.rel}), then import")
+        raise ImportError_(f"{record.id} names no {what}: add it to the record first (a path relative to {record.rel}), then import")
     path = record.resolve_file(result.root, rel)
     if path is None:
         raise ImportError_(f"{record.id}: the {what} '{rel}' leaves the repository")
@@ -129,15 +129,17 @@ def _within_limits(path: Path, data: bytes, n_rows: int, limits) -> None:
     check bound a table alike (limits.max_table_bytes, max_table_rows, max_cell_chars)."""
     max_bytes, max_rows, max_cell = limits
     if len(data) > max_bytes:
-        raise ImportError_(f"nothing written: {path.name} would be {len(data)} bytes, more than the "
-                           f"{max_bytes} that cms check reads (limits.max_table_bytes); import the rows "
-                           "in parts into several records' files (e.g. one a year)")
+        raise ImportError_(
+            f"nothing written: {path.name} would be {len(data)} bytes, more than the "
+            f"{max_bytes} that cms check reads (limits.max_table_bytes); import the rows "
+            "in parts into several records' files (e.g. one a year)"
+        )
     if n_rows > max_rows:
-        raise ImportError_(f"nothing written: {path.name} would have {n_rows} rows, more than the {max_rows} "
-                           "that cms check reads (limits.max_table_rows); split the import")
+        raise ImportError_(
+            f"nothing written: {path.name} would have {n_rows} rows, more than the {max_rows} that cms check reads (limits.max_table_rows); split the import"
+        )
     try:  # the very reader of the check, over the very bytes to be written
-        for _ in csv_records(io.StringIO(data.decode("utf-8"), newline=""), path.name,
-                                      max_rows=max_rows, max_cell=max_cell):
+        for _ in csv_records(io.StringIO(data.decode("utf-8"), newline=""), path.name, max_rows=max_rows, max_cell=max_cell):
             pass
     except TableProblem as exc:
         raise ImportError_(f"nothing written: {path.name} line {exc.line}: {exc.message}") from None
@@ -151,13 +153,13 @@ def _pick(row: dict, *names: str):
 
 
 # -- activity data -------------------------------------------------------------------------
-def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, overwrite=False,
-                    skip_invalid=False) -> Report:
+def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, overwrite=False, skip_invalid=False) -> Report:
     result, record = _record(root, record_id, "activity_data")
     fspec = (((record.data.get("line") or {}).get("activity") or {}).get("file")) or {}
     if not fspec:
-        raise ImportError_(f"{record_id} keeps its activity data inline; add line.activity.file "
-                           "{path, column, period_column, status_column} to import into a CSV file")
+        raise ImportError_(
+            f"{record_id} keeps its activity data inline; add line.activity.file {{path, column, period_column, status_column}} to import into a CSV file"
+        )
     target = _target(result, record, fspec.get("path"), "line.activity.file.path")
     vcol = fspec["column"]
     pcol = fspec.get("period_column") or "period"
@@ -174,23 +176,25 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
     header = grid.rows[at][1]
     width = max(len(cells) for _, cells in grid.rows[at:])  # a CSV row may run past its header
     named = [str(h).strip() for h in header] + [""] * (width - len(header))
-    unnamed = [i + 1 for i, h in enumerate(named) if h == ""
-               and any(i < len(cells) and cells[i] not in (None, "") for _, cells in grid.rows[at + 1:])]
+    unnamed = [i + 1 for i, h in enumerate(named) if h == "" and any(i < len(cells) and cells[i] not in (None, "") for _, cells in grid.rows[at + 1 :])]
     if unnamed:
-        raise ImportError_(f"{table.name}: column(s) {', '.join(map(str, unnamed))} hold values but have no header: "
-                           "name them (or delete them) so that nothing is dropped silently")
+        raise ImportError_(
+            f"{table.name}: column(s) {', '.join(map(str, unnamed))} hold values but have no header: "
+            "name them (or delete them) so that nothing is dropped silently"
+        )
     twice = sorted({h for h in table.headers if table.headers.count(h) > 1})
     if twice:  # a row is read as {header: cell}: the second column of a name would be lost
-        raise ImportError_(f"{table.name}: the header names {', '.join(repr(h) for h in twice)} more than once; "
-                           "give each column its own name")
+        raise ImportError_(f"{table.name}: the header names {', '.join(repr(h) for h in twice)} more than once; give each column its own name")
     roles: dict[str, str] = {}
     extra: list[tuple[str, str]] = []  # (source header, written header)
     for role in ("period", "value", "status"):  # two candidates: the record's own name decides, or the user
         candidates = [h for h in table.headers if plant.role_of(h, own) == role]
         if len(candidates) > 1 and own[role] not in candidates:
-            raise ImportError_(f"{table.name}: {len(candidates)} columns could be the {role}: "
-                               f"{', '.join(repr(c) for c in candidates)}; rename the one to import to "
-                               f"'{own[role]}' (the record's column)")
+            raise ImportError_(
+                f"{table.name}: {len(candidates)} columns could be the {role}: "
+                f"{', '.join(repr(c) for c in candidates)}; rename the one to import to "
+                f"'{own[role]}' (the record's column)"
+            )
         if own[role] in candidates:
             roles[role] = own[role]
     for h in table.headers:
@@ -206,8 +210,7 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
         else:
             extra.append((h, h))  # any other column: kept as it is named, never dropped
     if extra:
-        report.notes.append("columns kept in the written file: " + ", ".join(
-            w if h == w else f"{w} (from '{h}')" for h, w in extra))
+        report.notes.append("columns kept in the written file: " + ", ".join(w if h == w else f"{w} (from '{h}')" for h, w in extra))
     # the record's own column carries no unit to read: it is in the record's unit, as the check reads it
     factor = 1 if roles.get("value") == vcol else _unit_factor(record, roles.get("value"), report)
     year = record.data.get("year")
@@ -224,11 +227,9 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
         sname, status = roles.get("status"), row.get(roles.get("status", ""))
         bad = []
         if pname is None:
-            bad.append(Rejection(number, pcol, None, f"no period column (expected '{pcol}', "
-                                 f"or one of: {', '.join(plant.ALIASES['period'])})"))
+            bad.append(Rejection(number, pcol, None, f"no period column (expected '{pcol}', or one of: {', '.join(plant.ALIASES['period'])})"))
         if vname is None:
-            bad.append(Rejection(number, vcol, None, f"no value column (expected '{vcol}', "
-                                 f"or one of: {', '.join(plant.ALIASES['value'])})"))
+            bad.append(Rejection(number, vcol, None, f"no value column (expected '{vcol}', or one of: {', '.join(plant.ALIASES['value'])})"))
         if bad:
             report.rejected.extend(bad)
             continue
@@ -249,13 +250,15 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
             report.rejected.append(Rejection(number, pname, shown, problem))
             continue
         if status not in ACTIVITY_STATUSES:
-            report.rejected.append(Rejection(number, sname or scol, status, f"status must be one of {', '.join(ACTIVITY_STATUSES)}"
-                                             f" (or {', '.join(plant.STATUS_LABELS)})"))
+            report.rejected.append(
+                Rejection(number, sname or scol, status, f"status must be one of {', '.join(ACTIVITY_STATUSES)} (or {', '.join(plant.STATUS_LABELS)})")
+            )
             continue
         value = _number(raw)
         if raw in (None, "") or status == "missing":
-            report.rejected.append(Rejection(number, vname, raw, "no value: fill the gap (status filled or estimated) "
-                                             "and document gap_filling in the record (A.9.1.1 b)"))
+            report.rejected.append(
+                Rejection(number, vname, raw, "no value: fill the gap (status filled or estimated) and document gap_filling in the record (A.9.1.1 b)")
+            )
             continue
         problem = rows.value_problem(value)
         if problem:
@@ -264,16 +267,15 @@ def import_activity(root: Path, record_id: str, source: Path, *, sheet=None, ove
         seen[period] = number
         if factor != 1:
             value = _converted(value, factor)
-        out.append({pcol: period, vcol: _plain(value), scol: status}
-                   | {w: _csv_value(row.get(h, "")) for h, w in extra})
+        out.append({pcol: period, vcol: _plain(value), scol: status} | {w: _csv_value(row.get(h, "")) for h, w in extra})
     for what, pairs in read_as.items():
         shown = list(pairs.items())
-        report.notes.append(f"{what} read in the check's form: " + ", ".join(f"{a} -> {b}" for a, b in shown[:6])
-                            + (f" and {len(shown) - 6} more" if len(shown) > 6 else ""))
+        report.notes.append(
+            f"{what} read in the check's form: " + ", ".join(f"{a} -> {b}" for a, b in shown[:6]) + (f" and {len(shown) - 6} more" if len(shown) > 6 else "")
+        )
     for number, label, raw in total_rows:
         report.notes.append(f"row {number}: a total row ('{label}') skipped: " + _total_note(raw, out, vcol, factor))
-    return _finish(report, target, [pcol, vcol, scol] + [w for _, w in extra], sorted(out, key=lambda r: r[pcol]),
-                   overwrite, skip_invalid, limits)
+    return _finish(report, target, [pcol, vcol, scol] + [w for _, w in extra], sorted(out, key=lambda r: r[pcol]), overwrite, skip_invalid, limits)
 
 
 def _unit_factor(record, header, report) -> float:
@@ -291,8 +293,7 @@ def _unit_factor(record, header, report) -> float:
         return 1
     want = ((record.data.get("line") or {}).get("activity") or {}).get("unit")
     if not want:
-        raise ImportError_(f"column '{header}' is in {text}, but {record.id} names no line.activity.unit to "
-                           "check it against: add the unit to the record first")
+        raise ImportError_(f"column '{header}' is in {text}, but {record.id} names no line.activity.unit to check it against: add the unit to the record first")
     try:
         factor = units.convert(1.0, unit, want)
     except units.UnitError as exc:
@@ -300,8 +301,7 @@ def _unit_factor(record, header, report) -> float:
     if factor == 1:
         report.notes.append(f"column '{header}': {text} is the record's unit ({want})")
     else:
-        report.notes.append(f"column '{header}': values in {text} converted to the record's unit {want} "
-                            f"(x {factor:g})")
+        report.notes.append(f"column '{header}': values in {text} converted to the record's unit {want} (x {factor:g})")
     return factor
 
 
@@ -327,8 +327,7 @@ def _total_note(raw, out: list[dict], vcol: str, factor: float) -> str:
 def _rows_of(table):
     """A table with at least one data row: an empty one would 'import' nothing and succeed."""
     if not table.rows:
-        raise ImportError_(f"{table.name} has no data rows under its header: nothing to import "
-                           "(is it the right file, sheet or delimiter?)")
+        raise ImportError_(f"{table.name} has no data rows under its header: nothing to import (is it the right file, sheet or delimiter?)")
     return table
 
 
@@ -344,8 +343,7 @@ def _plain(value: float):
     return int(value) if float(value).is_integer() else value
 
 
-def _finish(report: Report, target: Path, headers: list[str], rows: list[dict], overwrite: bool, skip_invalid: bool,
-            limits) -> Report:
+def _finish(report: Report, target: Path, headers: list[str], rows: list[dict], overwrite: bool, skip_invalid: bool, limits) -> Report:
     report.accepted = len(rows)
     if report.rejected and not skip_invalid:
         return report
@@ -358,11 +356,43 @@ def _finish(report: Report, target: Path, headers: list[str], rows: list[dict], 
 
 
 # -- trades and orders --------------------------------------------------------------------------
-TRADE_COLUMNS = ["trade_id", "order_id", "time", "date", "account", "market", "exchange", "product", "vintage",
-                 "side", "quantity", "price", "fees", "trade_type", "counterparty", "counterparty_account",
-                 "serials", "invoice_no", "notes"]
-ORDER_COLUMNS = ["order_id", "time", "account", "market", "exchange", "product", "vintage", "side", "quantity",
-                 "price", "trade_type", "status", "filled_quantity", "cancelled_at"]
+TRADE_COLUMNS = [
+    "trade_id",
+    "order_id",
+    "time",
+    "date",
+    "account",
+    "market",
+    "exchange",
+    "product",
+    "vintage",
+    "side",
+    "quantity",
+    "price",
+    "fees",
+    "trade_type",
+    "counterparty",
+    "counterparty_account",
+    "serials",
+    "invoice_no",
+    "notes",
+]
+ORDER_COLUMNS = [
+    "order_id",
+    "time",
+    "account",
+    "market",
+    "exchange",
+    "product",
+    "vintage",
+    "side",
+    "quantity",
+    "price",
+    "trade_type",
+    "status",
+    "filled_quantity",
+    "cancelled_at",
+]
 
 
 def _mapped(source: Path, sheet, timezone: str, mapping: str | None, rows: str, limits=None):
@@ -370,6 +400,7 @@ def _mapped(source: Path, sheet, timezone: str, mapping: str | None, rows: str, 
     if mapping is None:
         return _rows_of(read_table(source, sheet, timezone, limits=limits)), [], []
     from .mapping import MappingError, apply, load
+
     try:
         m = load(mapping)
         if m.rows != rows:
@@ -379,19 +410,22 @@ def _mapped(source: Path, sheet, timezone: str, mapping: str | None, rows: str, 
     except MappingError as exc:
         raise ImportError_(str(exc)) from None
     headers = sorted({k for _, r in got.rows for k in r})
-    return (Table(f"{table.name} (mapping {m.name})", headers, got.rows, list(table.notes) + got.notes),
-            [Rejection(n, c, v, r) for n, c, v, r in got.rejected], [])
+    return (
+        Table(f"{table.name} (mapping {m.name})", headers, got.rows, list(table.notes) + got.notes),
+        [Rejection(n, c, v, r) for n, c, v, r in got.rejected],
+        [],
+    )
 
 
-def import_ledger(root: Path, ledger_id: str, source: Path, *, orders=False, sheet=None, overwrite=False,
-                  skip_invalid=False, timezone="+08:00", mapping: str | None = None) -> Report:
+def import_ledger(
+    root: Path, ledger_id: str, source: Path, *, orders=False, sheet=None, overwrite=False, skip_invalid=False, timezone="+08:00", mapping: str | None = None
+) -> Report:
     result, record = _record(root, ledger_id, "trade_ledger")
     field_name = "orders_file" if orders else "trades_file"
     target = _target(result, record, record.data.get(field_name), field_name)
     defs = result.schemas.by_id(SCHEMA_BASE + "trading-defs.schema.json")
     row_schema = {"$ref": SCHEMA_BASE + "trading-defs.schema.json#/$defs/" + ("order" if orders else "trade")}
-    validator = Draft202012Validator(row_schema, registry=result.schemas.registry,
-                                     format_checker=result.schemas.format_checker)
+    validator = Draft202012Validator(row_schema, registry=result.schemas.registry, format_checker=result.schemas.format_checker)
     props = result.schemas._deref(defs["$defs"]["order" if orders else "trade"], defs["$id"])[0].get("properties", {})  # noqa: SLF001
     columns = ORDER_COLUMNS if orders else TRADE_COLUMNS
     limits = csvfile.table_limits(result.settings.get)
@@ -430,8 +464,9 @@ def _reason(error) -> str:
     if error.validator == "enum":
         return "must be one of: " + ", ".join(map(str, error.validator_value))
     if error.validator == "format":
-        return {"date-time": "not a date and time with time zone (e.g. 2025-10-15T10:12:00+08:00)",
-                "date": "not a date (YYYY-MM-DD)"}.get(error.validator_value, error.message)
+        return {"date-time": "not a date and time with time zone (e.g. 2025-10-15T10:12:00+08:00)", "date": "not a date (YYYY-MM-DD)"}.get(
+            error.validator_value, error.message
+        )
     return error.message
 
 
@@ -473,8 +508,7 @@ def _csv_value(raw):
 
 
 # -- market prices ---------------------------------------------------------------------------
-def import_prices(root: Path, price_id: str, source: Path, *, sheet=None, overwrite=False, skip_invalid=False,
-                  mapping: str | None = None) -> Report:
+def import_prices(root: Path, price_id: str, source: Path, *, sheet=None, overwrite=False, skip_invalid=False, mapping: str | None = None) -> Report:
     """Daily prices (date, close, open, high, low, volume) into a market_price record's prices_file."""
     result, record = _record(root, price_id, "market_price")
     target = _target(result, record, record.data.get("prices_file"), "prices_file")

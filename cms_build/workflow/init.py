@@ -5,6 +5,7 @@ told `existing=True`, and then it only adds what is missing. The one exception i
 `.cms/schemas/`, the editor copies of the schemas, which belong to the tool and are rewritten
 so that an engine upgrade reaches the editor.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,8 +43,7 @@ def skeleton_kinds(schemas: SchemaSet, subsystems: list[str]) -> list[str]:
     return sorted(k for k, kind in schemas.kinds.items() if kind.subsystem in ("common", *subsystems))
 
 
-def drafts(schemas: SchemaSet, subsystems: list[str], today: str,
-           existing: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, dict]]:
+def drafts(schemas: SchemaSet, subsystems: list[str], today: str, existing: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, dict]]:
     """The id and the data of the draft of each kind the adopted subsystems need: their own
     kinds, and any kind that one of their drafts must name (a holding statement of C names a
     trading account of B). Ids are unique across every kind and every existing record, and each
@@ -58,15 +58,21 @@ def drafts(schemas: SchemaSet, subsystems: list[str], today: str,
         kinds |= missing
 
 
-def init_repo(dest: Path, *, name: str, subsystems: list[str], existing: bool = False,
-              today: dt.date | None = None, engine_url: str = ENGINE_URL,
-              engine_ref: str = RELEASE_TAG) -> list[Path]:
+def init_repo(
+    dest: Path,
+    *,
+    name: str,
+    subsystems: list[str],
+    existing: bool = False,
+    today: dt.date | None = None,
+    engine_url: str = ENGINE_URL,
+    engine_ref: str = RELEASE_TAG,
+) -> list[Path]:
     dest = Path(dest)
     if dest.exists() and not dest.is_dir():
         raise InitError(f"{dest} exists and is not a folder")
     if dest.exists() and any(dest.iterdir()) and not existing:
-        raise InitError(f"{dest} is not empty; run with --existing to add only what is missing "
-                        "(no file is ever overwritten)")
+        raise InitError(f"{dest} is not empty; run with --existing to add only what is missing (no file is ever overwritten)")
     dest.mkdir(parents=True, exist_ok=True)
     today_s = (today or dt.date.today()).isoformat()
     created: list[Path] = []
@@ -82,15 +88,18 @@ def init_repo(dest: Path, *, name: str, subsystems: list[str], existing: bool = 
 
     # starter_drafts: the placeholders of the drafts below are to-dos, not errors, until filled
     # in (workflow/todo.py); remove it then, so that no draft can lower a finding again
-    settings = {"organization": {"name": name}, "subsystems": subsystems, "gwp_set": "AR5", "language": "zh",
-                "management": {"starter_drafts": True}}
-    write("cms.yaml", "# Settings of the carbon management system (see `cms kinds` and the engine's "
-                      "schemas/settings.schema.json for every setting and its default).\n"
-          + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False))
+    settings = {"organization": {"name": name}, "subsystems": subsystems, "gwp_set": "AR5", "language": "zh", "management": {"starter_drafts": True}}
+    write(
+        "cms.yaml",
+        "# Settings of the carbon management system (see `cms kinds` and the engine's "
+        "schemas/settings.schema.json for every setting and its default).\n" + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
+    )
     # the engine is not on the package index: install it from its repository at a release tag
-    write("requirements.txt", "# The engine, pinned to a release tag (or a commit) of its repository: upgrade by\n"
-                              "# changing the tag. Once cms-as-code is on the package index: cms-as-code==<version>.\n"
-                              + requirement(engine_url, engine_ref) + "\n")
+    write(
+        "requirements.txt",
+        "# The engine, pinned to a release tag (or a commit) of its repository: upgrade by\n"
+        "# changing the tag. Once cms-as-code is on the package index: cms-as-code==<version>.\n" + requirement(engine_url, engine_ref) + "\n",
+    )
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), keep_trailing_newline=True, autoescape=False)
     write("README.md", env.get_template("README.md.j2").render(name=name, subsystems=", ".join(subsystems)))
     write(".gitignore", (TEMPLATES / "gitignore").read_text(encoding="utf-8"))
@@ -114,11 +123,12 @@ def init_repo(dest: Path, *, name: str, subsystems: list[str], existing: bool = 
         data = instances[kind_name]
         # no `# yaml-language-server: $schema=` line: a path relative to the file breaks when the
         # record moves a folder down (activity/2025/); .vscode/settings.json maps every depth
-        header = (f"# {kind.title_zh} / {kind.title_en} — clauses {', '.join(kind.clauses) or '-'}\n"
-                  "# A draft made by `cms init`: replace every \"待填写 to be completed\" and the placeholder "
-                  "values, then set status: approved with approved_by and approved_on.\n")
-        write(f"{folder}/{ids[kind_name]}.yaml",
-              header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
+        header = (
+            f"# {kind.title_zh} / {kind.title_en} — clauses {', '.join(kind.clauses) or '-'}\n"
+            '# A draft made by `cms init`: replace every "待填写 to be completed" and the placeholder '
+            "values, then set status: approved with approved_by and approved_on.\n"
+        )
+        write(f"{folder}/{ids[kind_name]}.yaml", header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
     return created
 
 
@@ -132,17 +142,23 @@ def _vscode_settings(schemas: SchemaSet, kinds: list[str]) -> dict:
     settings = settings_file(schemas)
     if settings:
         mapping[f".cms/schemas/{settings}"] = ["/cms.yaml"]
-    return {"yaml.schemas": mapping, "yaml.validate": True, "yaml.completion": True, "yaml.hover": True,
-            "files.encoding": "utf8", "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2}}
+    return {
+        "yaml.schemas": mapping,
+        "yaml.validate": True,
+        "yaml.completion": True,
+        "yaml.hover": True,
+        "files.encoding": "utf8",
+        "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2},
+    }
 
 
-def _assign_uncovered_clauses(schemas: SchemaSet, subsystems: list[str], ids: dict[str, str],
-                              instances: dict[str, dict]) -> None:
+def _assign_uncovered_clauses(schemas: SchemaSet, subsystems: list[str], ids: dict[str, str], instances: dict[str, dict]) -> None:
     """A requirement clause that no drafted kind documents (7.2.2 awareness, 8.2.1 emission
     processes) would have no starter draft to fill, and its "no evidence" error would stay on a
     fresh repository. Name it in the `clauses` of the draft whose kind documents the nearest
     clause (the longest shared number prefix), so that the team fills it in there."""
     from ..standard import load_catalogue
+
     numbers = {k: [str(c).split()[0] for c in schemas.kinds[k].clauses if str(c).split()] for k in ids}
     covered = {n for ns in numbers.values() for n in ns}
 

@@ -14,6 +14,7 @@ buy) and a unit factor (万吨 -> t); constants fill fields the export lacks (ma
 product). Source columns no field takes are reported as unmapped, so nothing is dropped
 silently.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -72,8 +73,7 @@ def find(name_or_path: str) -> Path:
     candidate = _folder() / f"{name_or_path}.yaml"
     if "/" not in name_or_path and candidate.is_file():
         return candidate
-    raise MappingError(f"{name_or_path}: no such mapping file, and no shipped mapping of that name "
-                       f"(shipped: {', '.join(shipped())})")
+    raise MappingError(f"{name_or_path}: no such mapping file, and no shipped mapping of that name (shipped: {', '.join(shipped())})")
 
 
 def load(name_or_path: str) -> Mapping:
@@ -94,11 +94,9 @@ def load(name_or_path: str) -> Mapping:
                 if extra:  # point at the unexpected key itself
                     line, col = doc.where_key(at + (extra[0],))
             where = ".".join(map(str, e.absolute_path)) or "(top level)"
-            quote = " (quote the column name: a bare yes/no/on/off is read as true/false)" \
-                if isinstance(e.instance, bool) else ""
+            quote = " (quote the column name: a bare yes/no/on/off is read as true/false)" if isinstance(e.instance, bool) else ""
             lines.append(f"{path}:{line}:{col}: {where}: {e.message}{quote}")
-        raise MappingError("the mapping is not valid:\n  " + "\n  ".join(lines)
-                           + "\n  (cms_build/data/mappings/mapping.schema.json documents every key)")
+        raise MappingError("the mapping is not valid:\n  " + "\n  ".join(lines) + "\n  (cms_build/data/mappings/mapping.schema.json documents every key)")
     d = doc.data
     for target, fmt in (d.get("formats") or {}).items():
         try:
@@ -109,10 +107,20 @@ def load(name_or_path: str) -> Mapping:
     for target in set(d.get("constants") or {}) & set(d["columns"]):
         line, col = doc.where(("constants", target))
         raise MappingError(f"{path}:{line}:{col}: constants.{target}: the field is also taken from a column; keep one")
-    return Mapping(name=path.stem, rows=d["rows"], columns=d["columns"], encoding=d.get("encoding", "auto"),
-                   delimiter=d.get("delimiter", ","), formats=d.get("formats") or {}, values=d.get("values") or {},
-                   units=d.get("units") or {}, constants=d.get("constants") or {}, timezone=d.get("timezone", "+08:00"),
-                   documented=bool(d.get("documented")), assumptions=list(d.get("assumptions") or []))
+    return Mapping(
+        name=path.stem,
+        rows=d["rows"],
+        columns=d["columns"],
+        encoding=d.get("encoding", "auto"),
+        delimiter=d.get("delimiter", ","),
+        formats=d.get("formats") or {},
+        values=d.get("values") or {},
+        units=d.get("units") or {},
+        constants=d.get("constants") or {},
+        timezone=d.get("timezone", "+08:00"),
+        documented=bool(d.get("documented")),
+        assumptions=list(d.get("assumptions") or []),
+    )
 
 
 @dataclass
@@ -127,14 +135,15 @@ def apply(mapping: Mapping, headers: list[str], rows: list) -> Applied:
     notes = []
     missing = sorted(s for s in mapping.sources() if s not in headers)
     if missing:
-        raise MappingError(f"mapping {mapping.name}: the file has no column(s) {', '.join(missing)} "
-                           f"(its columns: {', '.join(headers)})")
+        raise MappingError(f"mapping {mapping.name}: the file has no column(s) {', '.join(missing)} (its columns: {', '.join(headers)})")
     unmapped = [h for h in headers if h and h not in mapping.sources()]
     if unmapped:
         notes.append(f"unmapped columns (not imported): {', '.join(unmapped)}")
     if not mapping.documented:
-        notes.append(f"mapping {mapping.name} is not checked against the exchange's documentation"
-                     + (": " + "; ".join(mapping.assumptions) if mapping.assumptions else ""))
+        notes.append(
+            f"mapping {mapping.name} is not checked against the exchange's documentation"
+            + (": " + "; ".join(mapping.assumptions) if mapping.assumptions else "")
+        )
     out, rejected = [], []
     for number, row in rows:
         target, bad = dict(mapping.constants), False

@@ -12,6 +12,7 @@ beyond the CSV the checks read, each step said in the import report, never done 
 Nothing here decides whether a row is acceptable: the result is handed to the domain's own row
 rules (checks/emissions/activity_rows.py), so the import never accepts what the check refuses.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,28 @@ from .. import units
 # The record's own column names are added by the importer.
 ALIASES: dict[str, tuple[str, ...]] = {
     "period": ("period", "month", "date", "期间", "月份", "月度", "日期", "时间", "统计期", "年月"),
-    "value": ("value", "quantity", "consumption", "amount", "数值", "用量", "消耗量", "消费量", "用气量", "耗气量",
-              "用电量", "耗电量", "用煤量", "耗煤量", "用油量", "耗油量", "用汽量", "耗量", "数量", "实际用量"),
+    "value": (
+        "value",
+        "quantity",
+        "consumption",
+        "amount",
+        "数值",
+        "用量",
+        "消耗量",
+        "消费量",
+        "用气量",
+        "耗气量",
+        "用电量",
+        "耗电量",
+        "用煤量",
+        "耗煤量",
+        "用油量",
+        "耗油量",
+        "用汽量",
+        "耗量",
+        "数量",
+        "实际用量",
+    ),
     "status": ("status", "data status", "状态", "数据状态", "数据类型", "数据来源类型"),
     "meter": ("meter", "meter id", "instrument", "计量器具", "计量器具编号", "计量表", "表计", "仪表", "表号"),
     "notes": ("notes", "note", "remark", "remarks", "comment", "备注", "说明"),
@@ -32,14 +53,27 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 # a status as plants write it -> the status the rows carry (6.1.2 e, A.9.1.1 b)
 STATUS_LABELS = {
-    "实测": "measured", "测量": "measured", "计量": "measured", "抄表": "measured", "实际": "measured",
-    "估算": "estimated", "估计": "estimated", "推算": "estimated", "预估": "estimated",
-    "补录": "filled", "填补": "filled", "补充": "filled", "插补": "filled", "补数": "filled",
-    "缺失": "missing", "缺测": "missing", "缺数": "missing", "无数据": "missing",
+    "实测": "measured",
+    "测量": "measured",
+    "计量": "measured",
+    "抄表": "measured",
+    "实际": "measured",
+    "估算": "estimated",
+    "估计": "estimated",
+    "推算": "estimated",
+    "预估": "estimated",
+    "补录": "filled",
+    "填补": "filled",
+    "补充": "filled",
+    "插补": "filled",
+    "补数": "filled",
+    "缺失": "missing",
+    "缺测": "missing",
+    "缺数": "missing",
+    "无数据": "missing",
 }
 
-TOTAL_LABELS = ("合计", "总计", "小计", "累计", "全年合计", "年度合计", "总量", "total", "sum", "subtotal",
-                "grand total")
+TOTAL_LABELS = ("合计", "总计", "小计", "累计", "全年合计", "年度合计", "总量", "total", "sum", "subtotal", "grand total")
 
 HEADER_SEARCH_ROWS = 10  # a title block above the header is a few rows, not a page
 
@@ -148,8 +182,10 @@ def period(value) -> str:
             return serial_date(n)
         return str(n)  # a year (2025), or a number the row rules refuse
     if isinstance(value, float):
-        raise PeriodProblem(f"the number {value!r} cannot tell one month from another (2025.1 and 2025.10 are the "
-                            "same number): format the period column as text, or write 2025-01")
+        raise PeriodProblem(
+            f"the number {value!r} cannot tell one month from another (2025.1 and 2025.10 are the "
+            "same number): format the period column as text, or write 2025-01"
+        )
     text = str(value).strip()
     if _ISO.match(text):  # the check's own forms: the row rules judge them, alike in import and check
         return text

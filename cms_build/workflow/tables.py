@@ -4,6 +4,7 @@ Rows come back as dicts of header -> text, with the spreadsheet's own row number
 every rejection can say "row 7". Dates and times from XLSX cells become ISO text; numbers
 keep their value. Nothing here decides what a value means: the importer does.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,6 +29,7 @@ class TableError(CmsProblem):
 class Grid:
     """A sheet or CSV as rows of cells, before any row is taken as the header (a plant's
     sheet may carry a title above it: workflow/plant.py finds the header)."""
+
     name: str
     rows: list[tuple[int, list]]  # (row number as the spreadsheet shows it, cells), blank rows left out
     notes: list[str] = field(default_factory=list)
@@ -55,14 +57,12 @@ def _cell(value, timezone: str):
     return value if isinstance(value, (int, float)) else str(value).strip()
 
 
-def read_table(path: Path, sheet: str | None = None, timezone: str = "+08:00", limits=None, encoding: str = "auto",
-               delimiter: str = ",") -> Table:
+def read_table(path: Path, sheet: str | None = None, timezone: str = "+08:00", limits=None, encoding: str = "auto", delimiter: str = ",") -> Table:
     """The rows of a spreadsheet under its first row (the header): see read_grid."""
     return table_of(read_grid(path, sheet, timezone, limits, encoding, delimiter))
 
 
-def read_grid(path: Path, sheet: str | None = None, timezone: str = "+08:00", limits=None, encoding: str = "auto",
-              delimiter: str = ",") -> Grid:
+def read_grid(path: Path, sheet: str | None = None, timezone: str = "+08:00", limits=None, encoding: str = "auto", delimiter: str = ",") -> Grid:
     """The rows of a spreadsheet, bounded as `cms check` bounds the tables it reads (limits:
     (bytes, rows, cell characters), csvfile.table_limits): an import never reads what the
     checker would refuse, and refuses it before reading it where it can. An exchange's export
@@ -110,8 +110,7 @@ def _read_csv(path: Path, limits, encoding: str = "auto", delimiter: str = ",") 
             except UnicodeDecodeError:
                 raise TableError(f"{path}: neither UTF-8 nor GB18030 text; save it as 'CSV UTF-8'") from None
     del raw
-    records = rows_mod.csv_records(io.StringIO(text, newline=""), path.name, max_rows=max_rows, max_cell=max_cell,
-                                   delimiter=delimiter)
+    records = rows_mod.csv_records(io.StringIO(text, newline=""), path.name, max_rows=max_rows, max_cell=max_cell, delimiter=delimiter)
     try:
         grid = [(number, [v.strip() for v in values]) for number, values in records]
     except rows_mod.TableProblem as exc:
@@ -126,7 +125,7 @@ def table_of(grid: "Grid", header_at: int = 0) -> Table:
     header = grid.rows[header_at][1]
     headers = [str(h).strip() for h in header]
     rows = []
-    for number, values in grid.rows[header_at + 1:]:
+    for number, values in grid.rows[header_at + 1 :]:
         rows.append((number, {h: (values[i] if i < len(values) else "") for i, h in enumerate(headers) if h}))
     return Table(grid.name, [h for h in headers if h], rows, list(grid.notes))
 
@@ -155,20 +154,24 @@ def _read_xlsx(path: Path, sheet: str | None, timezone: str, limits) -> Grid:
     import zlib
 
     import openpyxl
+
     max_bytes, max_rows, max_cell = limits
     try:
         size = path.stat().st_size
         with zipfile.ZipFile(path) as archive:  # what it unpacks to, known before a cell is read
             unpacked = sum(info.file_size for info in archive.infolist())
             if size > max_bytes or unpacked > XLSX_UNPACKED_FACTOR * max_bytes:
-                raise TableError(f"{path}: the workbook is {size} bytes ({unpacked} unpacked), more than the limit "
-                                 f"of {max_bytes} (limits.max_table_bytes; {XLSX_UNPACKED_FACTOR} times that unpacked); "
-                                 "split it")
+                raise TableError(
+                    f"{path}: the workbook is {size} bytes ({unpacked} unpacked), more than the limit "
+                    f"of {max_bytes} (limits.max_table_bytes; {XLSX_UNPACKED_FACTOR} times that unpacked); "
+                    "split it"
+                )
             for member in sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n)):
                 rows = _count_rows(archive, member)
                 if rows - 1 > max_rows:
-                    raise TableError(f"{path}: a sheet ({member}) has {rows - 1} rows under its header, more than "
-                                     f"{max_rows} (limits.max_table_rows); split the sheet")
+                    raise TableError(
+                        f"{path}: a sheet ({member}) has {rows - 1} rows under its header, more than {max_rows} (limits.max_table_rows); split the sheet"
+                    )
     except (OSError, zipfile.BadZipFile, zlib.error) as exc:
         raise TableError(f"{path}: cannot read the workbook ({type(exc).__name__}: {exc})") from None
     try:
@@ -181,8 +184,9 @@ def _read_xlsx(path: Path, sheet: str | None, timezone: str, limits) -> Grid:
         ws = book[sheet] if sheet else book.worksheets[0]
         declared = getattr(ws, "_max_row", None)  # the sheet's own <dimension>: refuse before reading
         if isinstance(declared, int) and declared - 1 > max_rows:
-            raise TableError(f"{path}: sheet {ws.title!r} has {declared - 1} rows under its header, more than "
-                             f"{max_rows} (limits.max_table_rows); split the sheet")
+            raise TableError(
+                f"{path}: sheet {ws.title!r} has {declared - 1} rows under its header, more than {max_rows} (limits.max_table_rows); split the sheet"
+            )
         rows = []
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
             if number - 1 > max_rows:  # a dimension that lies: still bounded
@@ -191,8 +195,9 @@ def _read_xlsx(path: Path, sheet: str | None, timezone: str, limits) -> Grid:
                 continue
             long = next((i for i, v in enumerate(values) if isinstance(v, str) and len(v) > max_cell), None)
             if long is not None:
-                raise TableError(f"{path}: row {number}: cell {long + 1} holds {len(values[long])} characters, "
-                                 f"more than the limit of {max_cell} (limits.max_cell_chars)")
+                raise TableError(
+                    f"{path}: row {number}: cell {long + 1} holds {len(values[long])} characters, more than the limit of {max_cell} (limits.max_cell_chars)"
+                )
             rows.append((number, [_cell(v, timezone) for v in values]))
         if not rows:
             raise TableError(f"{path}: sheet {ws.title!r} is empty")

@@ -18,6 +18,7 @@ rejects it, a reference is broken) is never grouped, and once the placeholders a
 that no starter draft covers keeps its error. The conformity matrix still counts every item
 without a record in force as missing: `cms todo` lists them (todo_list below).
 """
+
 from __future__ import annotations
 
 from ..findings import Finding
@@ -58,6 +59,7 @@ def group_starters(findings: list[Finding], records, schemas) -> list[Finding]:
         return findings
     record_files = {r.rel for r in records}
     from ..matrix import record_clauses
+
     covers = {rel: sorted(record_clauses(r, schemas)) for rel, r in starters.items()}
     waiting: dict[str, list[Finding]] = {}
     kept: list[Finding] = []
@@ -68,8 +70,7 @@ def group_starters(findings: list[Finding], records, schemas) -> list[Finding]:
                 target = f.file
             elif f.file not in record_files:  # cms.yaml or the repository: what the organization lacks
                 numbers = [_number(c) for c in f.clauses]
-                target = next((rel for rel in sorted(starters)
-                               if any(_related(n, c) for n in numbers for c in covers[rel] if n and c)), None)
+                target = next((rel for rel in sorted(starters) if any(_related(n, c) for n in numbers for c in covers[rel] if n and c)), None)
         if target is None:
             kept.append(f)
         else:
@@ -81,14 +82,23 @@ def group_starters(findings: list[Finding], records, schemas) -> list[Finding]:
         rules = sorted({f.rule for f in found})
         errors = sum(1 for f in found if f.severity == "error")
         title = f"{kind.title_zh} {kind.title_en}" if kind else r.kind
-        kept.append(Finding(
-            TODO_RULE, "info",
-            f"to do / 待办: {title} ({r.id}) is a draft still holding '待填写 to be completed' (cms init, cms new --method); {len(found)} finding(s) "
-            f"({errors} error(s)) wait for it: {', '.join(rules)}",
-            rel, 1, 1, clauses, r.id, "",
-            "replace every '待填写 to be completed' and the placeholder values; the findings then come back "
-            "in full (`cms todo` lists what is still lacking, clause by clause)",
-            "A starter draft of cms init still to be filled in"))
+        kept.append(
+            Finding(
+                TODO_RULE,
+                "info",
+                f"to do / 待办: {title} ({r.id}) is a draft still holding '待填写 to be completed' (cms init, cms new --method); {len(found)} finding(s) "
+                f"({errors} error(s)) wait for it: {', '.join(rules)}",
+                rel,
+                1,
+                1,
+                clauses,
+                r.id,
+                "",
+                "replace every '待填写 to be completed' and the placeholder values; the findings then come back "
+                "in full (`cms todo` lists what is still lacking, clause by clause)",
+                "A starter draft of cms init still to be filled in",
+            )
+        )
     return kept
 
 
@@ -98,6 +108,7 @@ def todo_list(result) -> list[dict]:
     fills them): every applicable provision whose matrix status is not 'verified', with the
     starter drafts that would document it."""
     from ..matrix import build_matrix, record_clauses
+
     matrix = build_matrix(result)
     starters = [r for r in result.records if is_starter(r)]
     rows = []
@@ -107,11 +118,17 @@ def todo_list(result) -> list[dict]:
         items = [i for i in c["provisions"] if i["status"] in ("missing", "nonconforming", "documented")]
         if not items:
             continue
-        drafts = sorted(r.rel for r in starters if any(
-            _related(c["number"], k) for k in record_clauses(r, result.schemas)))
-        rows.append({"clause": c["number"], "title_zh": c["title_zh"], "title_en": c["title_en"],
-                     "status": c["status"], "items": [{"ref": i["ref"], "modal": i["modal"], "status": i["status"]}
-                                                      for i in items], "drafts": drafts})
+        drafts = sorted(r.rel for r in starters if any(_related(c["number"], k) for k in record_clauses(r, result.schemas)))
+        rows.append(
+            {
+                "clause": c["number"],
+                "title_zh": c["title_zh"],
+                "title_en": c["title_en"],
+                "status": c["status"],
+                "items": [{"ref": i["ref"], "modal": i["modal"], "status": i["status"]} for i in items],
+                "drafts": drafts,
+            }
+        )
     return rows
 
 

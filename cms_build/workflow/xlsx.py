@@ -9,6 +9,7 @@ chosen language; column widths follow the display width (a CJK character is two 
 publish.View, so a public workbook holds only what a public site shows. Dates in the file's
 properties are the as-of date, so the same inputs give the same workbook.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -87,11 +88,11 @@ class SheetContext:
     def enum(self, kind: str, field: str, value):
         """The label of an enum value of a record kind's field (its schema's x-enum-titles)."""
         from ..schemas import enum_title
+
         spec = self.schemas.kinds.get(kind)
         schema = spec.schema if spec else {}
         for part in field.split("."):
-            schema = ((schema or {}).get("properties") or {}).get(part) or ((schema or {}).get("items") or {}).get(
-                "properties", {}).get(part) or {}
+            schema = ((schema or {}).get("properties") or {}).get(part) or ((schema or {}).get("items") or {}).get("properties", {}).get(part) or {}
         return enum_title(schema, value, self.language) or value
 
 
@@ -113,8 +114,7 @@ def _sheet(book: Workbook, title: str, headers: list, rows: list[list], notes: l
         ws.append([])
         ws.append([_safe(_text(note, language))])
     for i, header in enumerate(headers, start=1):
-        width = max([display_width(header)] + [display_width(_text(r[i - 1], language)) for r in rows[:200]
-                                               if i - 1 < len(r) and r[i - 1] is not None])
+        width = max([display_width(header)] + [display_width(_text(r[i - 1], language)) for r in rows[:200] if i - 1 < len(r) and r[i - 1] is not None])
         ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
     ws.freeze_panes = "A2"
     return ws
@@ -167,32 +167,68 @@ def write_workbook(result, path, profile: str = "internal", language: str | None
     book.remove(book.active)
     counts = {s: sum(1 for f in view.findings if f.severity == s) for s in ("error", "warning", "info")}
     org = result.settings.get("organization", {}) or {}
-    _sheet(book, "概要 Summary", [t("项目", "Item"), t("值", "Value")], [
-        [t("组织", "Organization"), org.get("name") if language == "zh" else org.get("name_en") or org.get("name")],
-        [t("评价日期", "As of"), result.as_of],
-        [t("发布范围", "Profile"), profile],
-        [t("采用的分体系", "Subsystems"), ", ".join(sorted(result.settings.subsystems))],
-        ["GWP", result.settings.get("gwp_set")],
-        [t("记录", "Records"), len(view.records)],
-        [t("错误", "Errors"), counts["error"]], [t("警告", "Warnings"), counts["warning"]], [t("提示", "Info"), counts["info"]],
-    ], language=language)
+    _sheet(
+        book,
+        "概要 Summary",
+        [t("项目", "Item"), t("值", "Value")],
+        [
+            [t("组织", "Organization"), org.get("name") if language == "zh" else org.get("name_en") or org.get("name")],
+            [t("评价日期", "As of"), result.as_of],
+            [t("发布范围", "Profile"), profile],
+            [t("采用的分体系", "Subsystems"), ", ".join(sorted(result.settings.subsystems))],
+            ["GWP", result.settings.get("gwp_set")],
+            [t("记录", "Records"), len(view.records)],
+            [t("错误", "Errors"), counts["error"]],
+            [t("警告", "Warnings"), counts["warning"]],
+            [t("提示", "Info"), counts["info"]],
+        ],
+        language=language,
+    )
     _domain_sheets(book, result, view, language)
     statuses = view.statuses()  # derived from results and findings (cms_build/statuses.py)
     if statuses:
-        _sheet(book, "状态 Statuses", [t("编号", "Id"), t("类型", "Kind"), t("状态", "Status"), t("计算状态", "Computed"),
-                                       t("等级", "Grade"), t("说明", "Reason"), t("依据", "Rules")],
-               [[rid, s.get("kind"), s.get("status"), s.get("computed"), s.get("grade"), view.hider.text(s.get("reason")),
-                 ", ".join(view.hider.text(r.get("rule", "")) for r in s.get("reasons") or [])]
-                for rid, s in sorted(statuses.items())], language=language)
-    _sheet(book, "发现 Findings", [t("严重程度", "Severity"), t("规则", "Rule"), t("条款", "Clauses"), t("文件", "File"),
-                                   t("行", "Line"), t("记录", "Record"), t("字段", "Field"), t("说明", "Message"),
-                                   t("建议", "Hint")],
-           [[f.severity, f.rule, ", ".join(f.clauses), f.file, f.line, f.record, f.path, f.message, f.hint]
-            for f in view.findings], language=language)
-    _sheet(book, "记录 Records", [t("编号", "Id"), t("类型", "Kind"), t("标题", "Title"), t("状态", "Status"),
-                                  t("版本", "Version"), t("密级", "Confidentiality"), t("文件", "File")],
-           [[r.id, r.kind, r.title, r.status, r.data.get("version"), r.confidentiality, r.rel] for r in view.records],
-           language=language)
+        _sheet(
+            book,
+            "状态 Statuses",
+            [t("编号", "Id"), t("类型", "Kind"), t("状态", "Status"), t("计算状态", "Computed"), t("等级", "Grade"), t("说明", "Reason"), t("依据", "Rules")],
+            [
+                [
+                    rid,
+                    s.get("kind"),
+                    s.get("status"),
+                    s.get("computed"),
+                    s.get("grade"),
+                    view.hider.text(s.get("reason")),
+                    ", ".join(view.hider.text(r.get("rule", "")) for r in s.get("reasons") or []),
+                ]
+                for rid, s in sorted(statuses.items())
+            ],
+            language=language,
+        )
+    _sheet(
+        book,
+        "发现 Findings",
+        [
+            t("严重程度", "Severity"),
+            t("规则", "Rule"),
+            t("条款", "Clauses"),
+            t("文件", "File"),
+            t("行", "Line"),
+            t("记录", "Record"),
+            t("字段", "Field"),
+            t("说明", "Message"),
+            t("建议", "Hint"),
+        ],
+        [[f.severity, f.rule, ", ".join(f.clauses), f.file, f.line, f.record, f.path, f.message, f.hint] for f in view.findings],
+        language=language,
+    )
+    _sheet(
+        book,
+        "记录 Records",
+        [t("编号", "Id"), t("类型", "Kind"), t("标题", "Title"), t("状态", "Status"), t("版本", "Version"), t("密级", "Confidentiality"), t("文件", "File")],
+        [[r.id, r.kind, r.title, r.status, r.data.get("version"), r.confidentiality, r.rel] for r in view.records],
+        language=language,
+    )
     stamp = dt.datetime.combine(result.as_of, dt.time(0, 0))
     book.properties.created = stamp
     book.properties.modified = stamp

@@ -1,5 +1,6 @@
 """benchmarks/run.py: the generator renames ids per copy, and --quick prints every row of
 issue 19's table (the rows, never the speeds: no speed is asserted in a test)."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -33,12 +34,20 @@ def test_copies_get_new_ids(tmp_path):
 
 
 def test_quick_prints_every_row():
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
-                         capture_output=True, text=True, timeout=600, cwd=ROOT).stdout
-    for row in ("vs check-jsonschema once per kind", "vs bare CSafeLoader pass", "project loader alone",
-                "re-check, nothing changed", "re-check, one record changed", "vs plain `mkdocs build`", "build at",
-                "-row CSV vs bare csv.reader", "fresh `cms init` repository", "group `cms check` of 2 entities, 120 records",
-                "group consume path: `cms group consolidate` of 2 entity exports"):
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"], capture_output=True, text=True, timeout=600, cwd=ROOT).stdout
+    for row in (
+        "vs check-jsonschema once per kind",
+        "vs bare CSafeLoader pass",
+        "project loader alone",
+        "re-check, nothing changed",
+        "re-check, one record changed",
+        "vs plain `mkdocs build`",
+        "build at",
+        "-row CSV vs bare csv.reader",
+        "fresh `cms init` repository",
+        "group `cms check` of 2 entities, 120 records",
+        "group consume path: `cms group consolidate` of 2 entity exports",
+    ):
         assert row in out, (row, out)
     assert out.count("| ≤ ") >= 8 or out.count("≤") >= 8
 

@@ -12,6 +12,7 @@ Figures, worked out by hand (AR5, default grid factor 0.5703 tCO2/MWh):
 
 Each test changes one thing and looks for the one finding it should cause.
 """
+
 from __future__ import annotations
 
 E_COAL = {2024: 20 * 25 * 44 / 12, 2025: 22 * 25 * 44 / 12}
@@ -34,18 +35,20 @@ def put(org, folder: str, record: dict) -> None:
 
 
 def coal_line(year: int, **over) -> dict:
-    line = {"method": "emission_factor", "fuel": "coal",
-            "activity": {"quantity": {"value": COAL_T[year], "unit": "t"}, "data_source": "belt scale"},
-            "ncv": {"value": 20, "unit": "GJ/t", "basis": "measured", "source": "lab report", "test_standard": "GB/T 213"},
-            "carbon_content": {"value": 25, "unit": "tC/TJ", "basis": "measured", "source": "lab report"},
-            "oxidation": {"value": 100, "unit": "%", "basis": "calculated", "source": "ash analysis"}}
+    line = {
+        "method": "emission_factor",
+        "fuel": "coal",
+        "activity": {"quantity": {"value": COAL_T[year], "unit": "t"}, "data_source": "belt scale"},
+        "ncv": {"value": 20, "unit": "GJ/t", "basis": "measured", "source": "lab report", "test_standard": "GB/T 213"},
+        "carbon_content": {"value": 25, "unit": "tC/TJ", "basis": "measured", "source": "lab report"},
+        "oxidation": {"value": 100, "unit": "%", "basis": "calculated", "source": "ash analysis"},
+    }
     line.update(over)
     return line
 
 
 def elec_line(year: int, **over) -> dict:
-    line = {"method": "purchased_electricity",
-            "activity": {"quantity": {"value": ELEC_KWH[year], "unit": "kWh"}, "data_source": "grid meter"}}
+    line = {"method": "purchased_electricity", "activity": {"quantity": {"value": ELEC_KWH[year], "unit": "kWh"}, "data_source": "grid meter"}}
     line.update(over)
     return line
 
@@ -57,73 +60,165 @@ def activity(org, year: int, source: str, line: dict, rid: str | None = None, **
 
 
 def plan_sources() -> list:
-    item = lambda p, basis: {"parameter": p, "basis": basis, "method": "m", "frequency": "monthly",  # noqa: E731
-                             "responsible": "fuel dept", "record_form": "ledger"}
-    return [{"source": "SRC-COAL", "method": "emission_factor",
-             "items": [item("activity", "measured"), item("ncv", "measured"), item("carbon_content", "measured"),
-                       item("oxidation", "calculated")]},
-            {"source": "SRC-ELEC", "method": "purchased_electricity",
-             "items": [item("activity", "measured"), item("ef", "default")]}]
+    item = lambda p, basis: {
+        "parameter": p,
+        "basis": basis,
+        "method": "m",
+        "frequency": "monthly",  # noqa: E731
+        "responsible": "fuel dept",
+        "record_form": "ledger",
+    }
+    return [
+        {
+            "source": "SRC-COAL",
+            "method": "emission_factor",
+            "items": [item("activity", "measured"), item("ncv", "measured"), item("carbon_content", "measured"), item("oxidation", "calculated")],
+        },
+        {"source": "SRC-ELEC", "method": "purchased_electricity", "items": [item("activity", "measured"), item("ef", "default")]},
+    ]
 
 
 def plan(**over) -> dict:
-    fields = dict(reporting_years=[2024, 2025, 2026], organization="ORG-1",
-                  boundary={"description": "the whole company"}, method_choice="emission factor method",
-                  sources=plan_sources(), uncertainty=[{"item": "belt scale", "measures": "calibrated yearly"}],
-                  submission={"required": True, "authority": "provincial EEB", "submitted_on": "2023-12-20"})
+    fields = dict(
+        reporting_years=[2024, 2025, 2026],
+        organization="ORG-1",
+        boundary={"description": "the whole company"},
+        method_choice="emission factor method",
+        sources=plan_sources(),
+        uncertainty=[{"item": "belt scale", "measures": "calibrated yearly"}],
+        submission={"required": True, "authority": "provincial EEB", "submitted_on": "2023-12-20"},
+    )
     fields.update(over)
     return fields
 
 
 def setup(org, years=(2024, 2025)) -> None:
     org.settings(subsystems=["A", "B", "C", "D"], gwp_set="AR5")
-    put(org, "organization", org.record(
-        "organization", "ORG-1", legal_name="测试发电有限公司", uscc="913211007545678X9Q", legal_representative="张三",
-        industry_code="4411", business_address="addr", mailing_address="addr", contact={"name": "李四", "phone": "1"},
-        mandatory_schemes=["national_ets"]))
-    put(org, "facilities", org.record("facility", "FAC-1", site="S1", facility_type="coal_fired_unit", process="发电",
-                                      commissioned="2010-01-01"))
+    put(
+        org,
+        "organization",
+        org.record(
+            "organization",
+            "ORG-1",
+            legal_name="测试发电有限公司",
+            uscc="913211007545678X9Q",
+            legal_representative="张三",
+            industry_code="4411",
+            business_address="addr",
+            mailing_address="addr",
+            contact={"name": "李四", "phone": "1"},
+            mandatory_schemes=["national_ets"],
+        ),
+    )
+    put(org, "facilities", org.record("facility", "FAC-1", site="S1", facility_type="coal_fired_unit", process="发电", commissioned="2010-01-01"))
     put(org, "facilities", org.record("facility", "FAC-AUX", site="S1", facility_type="other", commissioned="2010-01-01"))
-    put(org, "sources", org.record("emission_source", "SRC-COAL", facility="FAC-1", category="fuel_combustion",
-                                   fuel="coal", method="emission_factor"))
-    put(org, "sources", org.record("emission_source", "SRC-ELEC", facility="FAC-AUX", category="purchased_electricity",
-                                   method="purchased_electricity"))
+    put(org, "sources", org.record("emission_source", "SRC-COAL", facility="FAC-1", category="fuel_combustion", fuel="coal", method="emission_factor"))
+    put(org, "sources", org.record("emission_source", "SRC-ELEC", facility="FAC-AUX", category="purchased_electricity", method="purchased_electricity"))
     for y in years:
         activity(org, y, "SRC-COAL", coal_line(y))
         activity(org, y, "SRC-ELEC", elec_line(y))
-        put(org, "production", org.record(
-            "product_output", f"PO-{y}", year=y,
-            products=[{"product": "electricity", "name": "电力", "output": {"value": OUTPUT_MWH[y], "unit": "MWh"},
-                       "design_capacity": {"value": 300, "unit": "MW"}, "facility": "FAC-1"}],
-            output_value={"value": OUTPUT_VALUE[y], "unit": "10^4 CNY"}))
-        put(org, "inventory", org.record("reported_inventory", f"RI-{y}", year=y,
-                                         total={"value": round(TOTAL[y], 2), "unit": "tCO2"}))
+        put(
+            org,
+            "production",
+            org.record(
+                "product_output",
+                f"PO-{y}",
+                year=y,
+                products=[
+                    {
+                        "product": "electricity",
+                        "name": "电力",
+                        "output": {"value": OUTPUT_MWH[y], "unit": "MWh"},
+                        "design_capacity": {"value": 300, "unit": "MW"},
+                        "facility": "FAC-1",
+                    }
+                ],
+                output_value={"value": OUTPUT_VALUE[y], "unit": "10^4 CNY"},
+            ),
+        )
+        put(org, "inventory", org.record("reported_inventory", f"RI-{y}", year=y, total={"value": round(TOTAL[y], 2), "unit": "tCO2"}))
     put(org, "monitoring", org.record("monitoring_plan", "MP-1", **plan()))
     verifier = {"name": "V Co", "accreditation": "listed", "competence": "experienced"}
-    vplan = {"scope": "all", "objectives": "verify", "requirements": ["guide"], "assurance_level": "reasonable",
-             "materiality_pct": 5}
-    put(org, "verification", org.record("verification", "VER-2024", year=2024, scheme="national_ets", plan=vplan,
-                                        verifier=verifier,
-                                        statement={"date": "2025-07-01", "opinion": "unqualified",
-                                                   "verified_emissions": {"value": round(TOTAL[2024]), "unit": "tCO2"}}))
-    put(org, "verification", org.record("verification", "VER-2025", year=2025, scheme="national_ets", plan=vplan,
-                                        verifier=verifier))
-    put(org, "performance", org.record("indicator", "IND-1", level="equipment", measure="intensity",
-                                       emissions={"facilities": ["FAC-1"]},
-                                       denominator={"product": "electricity", "facilities": ["FAC-1"]},
-                                       unit="kgCO2/MWh", method="coal emissions / generation"))
-    put(org, "performance", org.record("baseline", "BL-1", indicator="IND-1", basis="previous_year", years=[2024],
-                                       rationale="normal year",
-                                       benchmark={"value": 0.9, "unit": "tCO2/MWh", "basis": "own_best", "source": "2021"}))
-    put(org, "performance", org.record("target", "TGT-1", objective="cut unit intensity 2 %", indicator="IND-1",
-                                       baseline="BL-1", reduction_pct=2, deadline="2026-12-31", responsible="GM",
-                                       action_plans=["AP-1"]))
-    put(org, "performance", org.record("action_plan", "AP-1", targets=["TGT-1"], measures=[{"what": "retrofit"}],
-                                       responsible="ops", deadline="2026-06-30", evaluation="heat rate test"))
+    vplan = {"scope": "all", "objectives": "verify", "requirements": ["guide"], "assurance_level": "reasonable", "materiality_pct": 5}
+    put(
+        org,
+        "verification",
+        org.record(
+            "verification",
+            "VER-2024",
+            year=2024,
+            scheme="national_ets",
+            plan=vplan,
+            verifier=verifier,
+            statement={"date": "2025-07-01", "opinion": "unqualified", "verified_emissions": {"value": round(TOTAL[2024]), "unit": "tCO2"}},
+        ),
+    )
+    put(org, "verification", org.record("verification", "VER-2025", year=2025, scheme="national_ets", plan=vplan, verifier=verifier))
+    put(
+        org,
+        "performance",
+        org.record(
+            "indicator",
+            "IND-1",
+            level="equipment",
+            measure="intensity",
+            emissions={"facilities": ["FAC-1"]},
+            denominator={"product": "electricity", "facilities": ["FAC-1"]},
+            unit="kgCO2/MWh",
+            method="coal emissions / generation",
+        ),
+    )
+    put(
+        org,
+        "performance",
+        org.record(
+            "baseline",
+            "BL-1",
+            indicator="IND-1",
+            basis="previous_year",
+            years=[2024],
+            rationale="normal year",
+            benchmark={"value": 0.9, "unit": "tCO2/MWh", "basis": "own_best", "source": "2021"},
+        ),
+    )
+    put(
+        org,
+        "performance",
+        org.record(
+            "target",
+            "TGT-1",
+            objective="cut unit intensity 2 %",
+            indicator="IND-1",
+            baseline="BL-1",
+            reduction_pct=2,
+            deadline="2026-12-31",
+            responsible="GM",
+            action_plans=["AP-1"],
+        ),
+    )
+    put(
+        org,
+        "performance",
+        org.record(
+            "action_plan", "AP-1", targets=["TGT-1"], measures=[{"what": "retrofit"}], responsible="ops", deadline="2026-06-30", evaluation="heat rate test"
+        ),
+    )
     # TGT-1 is behind in 2025 (960.317 kg/MWh against the 916.667 baseline: -238 % of the improvement
     # achieved, 50 % of the time elapsed): recorded and responded to, so emissions.target-behind is quiet
-    put(org, "deviations", org.record("performance_deviation", "DEV-1", indicator="IND-1", expected_basis="target",
-                                      expected_ref="TGT-1", period={"start": "2025-01-01", "end": "2025-12-31"},
-                                      detected_on="2025-12-20", expected=907.5, actual=960.3,
-                                      investigation={"date": "2025-12-22", "cause": "more part-load running"},
-                                      response={"date": "2025-12-28", "actions": "load scheduling"}))
+    put(
+        org,
+        "deviations",
+        org.record(
+            "performance_deviation",
+            "DEV-1",
+            indicator="IND-1",
+            expected_basis="target",
+            expected_ref="TGT-1",
+            period={"start": "2025-01-01", "end": "2025-12-31"},
+            detected_on="2025-12-20",
+            expected=907.5,
+            actual=960.3,
+            investigation={"date": "2025-12-22", "cause": "more part-load running"},
+            response={"date": "2025-12-28", "actions": "load scheduling"},
+        ),
+    )

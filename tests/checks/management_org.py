@@ -1,5 +1,6 @@
 """Helpers for the management system tests: records of the kinds of clauses 4-10 and a way
 to find the line a finding must point at (the line of a key in the fixture's file)."""
+
 from __future__ import annotations
 
 from tests.lines import line_of  # noqa: F401  (re-exported for the tests of this area)

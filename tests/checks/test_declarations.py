@@ -1,4 +1,5 @@
 """The bundled rules' declarations say nothing the engine derives itself."""
+
 import dataclasses
 
 from cms_build.paths import bundled
@@ -26,12 +27,17 @@ def test_bundled_rules_use_only_the_api():
     import ast
 
     from tests.conftest import REPO
+
     outside = []
     for path in sorted((REPO / "checks").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
-            outside += [(path.relative_to(REPO).as_posix(), node.lineno, n) for n in names
-                        if n.split(".")[0] == "cms_build" and n != "cms_build.api"]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
+            outside += [(path.relative_to(REPO).as_posix(), node.lineno, n) for n in names if n.split(".")[0] == "cms_build" and n != "cms_build.api"]
     assert outside == []

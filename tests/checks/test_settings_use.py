@@ -5,6 +5,7 @@ argument to ctx.setting could never apply and would drift from the documentation
 (cms_build/settings.py). Every key a rule reads literally must have its schema default,
 or be listed here with why it has none.
 """
+
 import re
 
 from tests.conftest import REPO
@@ -33,6 +34,7 @@ def _defaults():
     from cms_build.rules import schema_folders
     from cms_build.schemas import SchemaSet
     from cms_build.settings import load_settings
+
     root = REPO / "records"
     settings, _ = load_settings(root, SchemaSet.load(schema_folders(root)))
     return settings.defaults

@@ -1,4 +1,5 @@
 """The rule API (cms_build/api.py): what an organization's rule may use."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,7 @@ RULE = textwrap.dedent("""
 def test_context_references_rules_attachments_and_issue_at(org):
     org.add("checks/probe.py", RULE)
     org.add("people/PER-1.yaml", org.record("role", "PER-1", role_type="top_management", name="总经理"))
-    org.add("people/ROLE-2.yaml", org.record("role", "ROLE-2", role_type="data_manager", name="碳管理员",
-                                             reports_to="PER-1"))
+    org.add("people/ROLE-2.yaml", org.record("role", "ROLE-2", role_type="data_manager", name="碳管理员", reports_to="PER-1"))
     org.add("policy/POL-1.yaml", org.record("policy", "POL-1", statement="s", issued_by="Top"))
     org.add("policy/att.txt", "attached")
     found = {f.line: f.message for f in org.run().findings if f.rule == "org.probe"}
@@ -42,8 +42,7 @@ def test_context_references_rules_attachments_and_issue_at(org):
 
 
 def test_record_envelope_helpers(org):
-    org.add("policy/POL-1.yaml", org.record("policy", "POL-1", statement="s", issued_by="Top",
-                                            approved_on="2026-03-01", status="superseded"))
+    org.add("policy/POL-1.yaml", org.record("policy", "POL-1", statement="s", issued_by="Top", approved_on="2026-03-01", status="superseded"))
     result = org.run("2026-06-30")
     rec = result.index.get("POL-1")
     assert rec.is_current is False and rec.date("approved_on") == dt.date(2026, 3, 1)

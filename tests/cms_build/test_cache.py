@@ -1,6 +1,7 @@
 """The content-hash cache of parsed records (cms_build/cache.py, issue 19 win 3): findings byte
 for byte the same with and without it, positions kept, budgets obeyed, a planted, damaged or
 foreign cache ignored, --no-cache honoured."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,6 +36,7 @@ def test_example_cold_warm_and_one_record_edited_give_the_same_findings(org):
     org.copy_example()
     root = org.root
     import shutil
+
     shutil.rmtree(root / ".cms-cache", ignore_errors=True)  # a developer's own, copied with the example
     without = _findings(root, cache=False)[0]
     assert not _cache_file(root).exists()  # no cache asked for, none written
@@ -94,9 +96,9 @@ def test_a_damaged_or_planted_cache_is_ignored(org, damage):
     [entry] = stored["records"].values()
     entry["schema"] = []  # the forgery: "this record has no schema error"
     forged = json.dumps(stored).encode()
-    path.write_bytes({"truncated": raw[: len(raw) // 2], "garbage": os.urandom(300), "empty": b"",
-                      "json-without-mac": forged,
-                      "forged": mac + b"\n" + forged}[damage])  # an old MAC does not fit new content
+    path.write_bytes(
+        {"truncated": raw[: len(raw) // 2], "garbage": os.urandom(300), "empty": b"", "json-without-mac": forged, "forged": mac + b"\n" + forged}[damage]
+    )  # an old MAC does not fit new content
     got, hits = _findings(org.root, cache=True)
     assert hits == 0 and got == truth
     # and the next run rewrote a good cache
@@ -144,9 +146,10 @@ def test_changed_settings_or_schemas_drop_every_record_entry(org):
     assert _findings(org.root, cache=True)[1] == 0
     assert _findings(org.root, cache=True)[1] == 1
     (org.root / "schemas").mkdir()
-    (org.root / "schemas" / "extra.schema.json").write_text(json.dumps(
-        {"$schema": "https://json-schema.org/draft/2020-12/schema",
-         "$id": "https://example.org/extra.schema.json", "type": "string"}), encoding="utf-8")
+    (org.root / "schemas" / "extra.schema.json").write_text(
+        json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://example.org/extra.schema.json", "type": "string"}),
+        encoding="utf-8",
+    )
     assert _findings(org.root, cache=True)[1] == 0
 
 
@@ -189,6 +192,7 @@ def test_cli_no_cache(org, monkeypatch):
     from click.testing import CliRunner
 
     from cms_build.cli import cli
+
     org.add("policy/P.yaml", org.record("policy", "POL-1"))
     runner = CliRunner()
     off = runner.invoke(cli, ["check", str(org.root), "--as-of", "2026-06-30", "--format", "json", "--no-cache"])

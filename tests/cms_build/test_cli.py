@@ -1,4 +1,5 @@
 """The cms command as users and CI run it: exit codes, and never a traceback."""
+
 import json
 import subprocess
 import sys
@@ -9,8 +10,7 @@ from tests.conftest import EXAMPLE, EXAMPLE_AS_OF
 
 
 def cms(*args, cwd=None, env=None):
-    proc = subprocess.run([sys.executable, "-m", "cms_build.cli", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=300)
+    proc = subprocess.run([sys.executable, "-m", "cms_build.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
     return proc.returncode, proc.stdout, proc.stderr
 
@@ -38,19 +38,25 @@ def test_check_exits_0_when_clean(org):
 
 def test_fail_on_warning(org):
     org.copy_example()
-    org.add("checks/w.py", "from cms_build.api import check\n"
-            "@check('org.warn', title='w', clauses=['7.4.2'], severity='warning', kinds=['policy'])\n"
-            "def w(r, ctx):\n    yield r.issue('id', 'a warning')\n")
+    org.add(
+        "checks/w.py",
+        "from cms_build.api import check\n"
+        "@check('org.warn', title='w', clauses=['7.4.2'], severity='warning', kinds=['policy'])\n"
+        "def w(r, ctx):\n    yield r.issue('id', 'a warning')\n",
+    )
     assert cms("check", org.root, "--as-of", "2026-06-30")[0] == 0
     assert cms("check", org.root, "--as-of", "2026-06-30", "--fail-on", "warning")[0] == 1
 
 
-@pytest.mark.parametrize("args, message", [
-    (["check", "/no/such/folder"], "not a folder"),
-    (["check", ".", "--as-of", "2026-02-30"], "is not a date"),
-    (["check", ".", "--format", "xml"], "Invalid value for '--format'"),
-    (["nosuchcommand"], "No such command"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["check", "/no/such/folder"], "not a folder"),
+        (["check", ".", "--as-of", "2026-02-30"], "is not a date"),
+        (["check", ".", "--format", "xml"], "Invalid value for '--format'"),
+        (["nosuchcommand"], "No such command"),
+    ],
+)
 def test_usage_errors_exit_2_with_a_message(org, args, message):
     code, out, err = cms(*args, cwd=org.root)
     assert code == 2 and message in err
@@ -98,7 +104,7 @@ def test_new_writes_a_skeleton_that_check_points_at_and_never_overwrites(org):
     code, out, _ = cms("new", "policy", "--path", org.root)
     assert code == 0 and out.strip() == "wrote policy/POL-001.yaml"
     text = (org.root / "policy/POL-001.yaml").read_text(encoding="utf-8")
-    assert "kind: \"policy\"" in text and "statement:" in text and "(required)" in text
+    assert 'kind: "policy"' in text and "statement:" in text and "(required)" in text
     before = text
     code, _, err = cms("new", "policy", "POL-001", "--path", org.root)
     assert code == 2 and "already exists" in err
@@ -127,8 +133,7 @@ def test_the_example_passes(tmp_path):
 
 def test_a_broken_organization_schema_is_a_clear_usage_error(org):
     org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x"))
-    org.add("schemas/widget.schema.json", '{"$id": "https://example.org/widget.schema.json", '
-                                          '"x-cms": {"kind": "widget"}, "type": "objekt"}')
+    org.add("schemas/widget.schema.json", '{"$id": "https://example.org/widget.schema.json", "x-cms": {"kind": "widget"}, "type": "objekt"}')
     code, _, err = cms("check", org.root, "--as-of", "2026-06-30")
     assert code == 2 and "a schema is broken" in err and "widget.schema.json: invalid JSON Schema" in err
     org.add("schemas/widget.schema.json", "{not json")
@@ -140,18 +145,27 @@ def test_a_schema_whose_relative_ref_resolves_outside_the_run_is_a_clear_usage_e
     # an organization's kind with its own $id domain and the usual relative $ref to the bundled
     # envelope: the $ref resolves to https://example.org/mine/envelope.schema.json, which no file
     # holds (nothing is fetched). Before, this was an "internal error" with a traceback hint.
-    org.add("schemas/thing.schema.json", json.dumps({
-        "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://example.org/mine/thing.schema.json",
-        "x-cms": {"kind": "thing", "subsystem": "common", "clauses": ["7.4"], "id_prefix": "TH", "folder": "things"},
-        "title": "东西", "x-title-en": "Thing", "type": "object", "allOf": [{"$ref": "envelope.schema.json"}]}))
+    org.add(
+        "schemas/thing.schema.json",
+        json.dumps(
+            {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "$id": "https://example.org/mine/thing.schema.json",
+                "x-cms": {"kind": "thing", "subsystem": "common", "clauses": ["7.4"], "id_prefix": "TH", "folder": "things"},
+                "title": "东西",
+                "x-title-en": "Thing",
+                "type": "object",
+                "allOf": [{"$ref": "envelope.schema.json"}],
+            }
+        ),
+    )
     code, _, err = cms("check", org.root, "--as-of", "2026-06-30")
     assert code == 2 and "internal error" not in err, err
     assert "thing.schema.json: a $ref points at https://example.org/mine/envelope.schema.json" in err
     assert "give the file an $id under https://cms-as-code.org/schemas/" in err
 
 
-@pytest.mark.parametrize("command", [["check", "--format", "json"], ["export"], ["export", "--format", "xlsx"],
-                                     ["matrix"], ["validate"]])
+@pytest.mark.parametrize("command", [["check", "--format", "json"], ["export"], ["export", "--format", "xlsx"], ["matrix"], ["validate"]])
 def test_output_never_writes_over_a_file_unless_asked(broken, command):
     settings = broken.root / "cms.yaml"
     before = settings.read_bytes()
@@ -193,16 +207,17 @@ def test_output_is_written_atomically_and_a_full_disk_says_so(broken, tmp_path, 
     import os
 
     from cms_build.commands import common
+
     report = tmp_path / "report.json"
     report.write_text("earlier report", encoding="utf-8")
 
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
+
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(common.CmsError) as err:
         common.write_output("a new report\n", str(report))
-    assert err.value.message == (f"cannot write {report}: the disk is full (No space left on device); nothing was "
-                                 "written: free some space and run again")
+    assert err.value.message == (f"cannot write {report}: the disk is full (No space left on device); nothing was written: free some space and run again")
     assert report.read_text(encoding="utf-8") == "earlier report"  # not truncated, not replaced
     assert sorted(p.name for p in tmp_path.iterdir()) == ["org", "report.json"]  # no temporary file left
     monkeypatch.undo()
@@ -214,6 +229,7 @@ def test_output_is_written_atomically_and_a_full_disk_says_so(broken, tmp_path, 
 
 def _umask():
     import os
+
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -221,22 +237,27 @@ def _umask():
 
 def test_a_rule_cannot_turn_a_failing_gate_green_or_corrupt_json(broken):
     broken.add("policy/c.yaml", broken.record("policy", "C", statement="s", issued_by="x"))
-    broken.add("checks/rude.py", "import os, sys\nfrom cms_build.api import check\n"
-               "@check('org.rude', title='rude', clauses=['7.4.2'], kinds=['policy'])\n"
-               "def rude(record, ctx):\n    print('{not json')\n    sys.exit(0)\n"
-               "@check('org.ruder', title='ruder', clauses=['7.4.2'])\n"
-               "def ruder(ctx):\n    os._exit(0)\n")
+    broken.add(
+        "checks/rude.py",
+        "import os, sys\nfrom cms_build.api import check\n"
+        "@check('org.rude', title='rude', clauses=['7.4.2'], kinds=['policy'])\n"
+        "def rude(record, ctx):\n    print('{not json')\n    sys.exit(0)\n"
+        "@check('org.ruder', title='ruder', clauses=['7.4.2'])\n"
+        "def ruder(ctx):\n    os._exit(0)\n",
+    )
     code, out, err = cms("check", broken.root, "--as-of", "2026-06-30", "--format", "json")
     assert code == 1 and err == ""
     doc = json.loads(out)  # nothing the rules printed is in it
     crashed = [(f["file"], f["line"], f["severity"], f["message"]) for f in doc["findings"] if f["rule"] == "rules.crashed"]
     assert crashed == [
-        ("checks/rude.py", 3, "warning", "check 'org.rude' failed: it wrote 10 characters to standard output or error "
-                                         "(first line '{not json'), which cms discarded"),
-        ("checks/rude.py", 6, "error", "check 'org.rude' failed: it called sys.exit(0), which would have ended cms "
-                                       "with no report"),
-        ("checks/rude.py", 9, "error", "check 'org.ruder' failed: it called os._exit(0), which would have ended cms "
-                                       "with no report"),
+        (
+            "checks/rude.py",
+            3,
+            "warning",
+            "check 'org.rude' failed: it wrote 10 characters to standard output or error (first line '{not json'), which cms discarded",
+        ),
+        ("checks/rude.py", 6, "error", "check 'org.rude' failed: it called sys.exit(0), which would have ended cms with no report"),
+        ("checks/rude.py", 9, "error", "check 'org.ruder' failed: it called os._exit(0), which would have ended cms with no report"),
     ]
     assert any(f["rule"] == "yaml.invalid" for f in doc["findings"])  # the records' own findings are all there
 
@@ -246,12 +267,12 @@ def test_show_prints_the_records_computed_figures_and_their_trace():
     formula and the inputs with the file and line each came from."""
     from pathlib import Path
     from cms_build.engine import run
+
     root = Path(__file__).resolve().parents[2] / "records"
     code, out, err = cms("show", "AD-2025-BJ1-U1-COAL", "--path", root, "--as-of", "2026-06-30")
     assert code == 0, err
     computed = out.split("computed from it", 1)[1]
-    entry = run(root, __import__("datetime").date(2026, 6, 30)).results["emissions"]["years"]["2025"]["entries"][
-        "AD-2025-BJ1-U1-COAL"]["total"]
+    entry = run(root, __import__("datetime").date(2026, 6, 30)).results["emissions"]["years"]["2025"]["entries"]["AD-2025-BJ1-U1-COAL"]["total"]
     # issue 17 item 5: the figures in the site's number format (escape.fmt_value: tCO2e with two decimals)
     assert f"emissions.years.2025.entries.AD-2025-BJ1-U1-COAL.total: {entry['value']:,.2f} tCO2e" in out
     assert "E = AD × EF × GWP" in out
@@ -265,6 +286,7 @@ def test_no_color_and_force_color(tmp_path):
     import subprocess
     import sys
     from pathlib import Path
+
     root = Path(__file__).resolve().parents[2]
     org = tmp_path / "o"
     code, _out, err = cms("init", org, "--subsystems", "A")
@@ -274,8 +296,8 @@ def test_no_color_and_force_color(tmp_path):
     def run(**env):
         e = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
         e.update(env, PYTHONPATH=str(root))
-        return subprocess.run([sys.executable, "-m", "cms_build.cli", "check", str(org)], capture_output=True,
-                              text=True, env=e).stdout
+        return subprocess.run([sys.executable, "-m", "cms_build.cli", "check", str(org)], capture_output=True, text=True, env=e).stdout
+
     assert "\x1b[" not in run()  # piped: plain
     assert "\x1b[" in run(FORCE_COLOR="1")
     assert "\x1b[" not in run(FORCE_COLOR="1", NO_COLOR="1")
@@ -288,13 +310,15 @@ def test_every_core_command_shows_an_example_in_its_help():
         assert "Example: cms " + command.split()[0] in out, command
 
 
-@pytest.mark.parametrize("language, shown, hidden", [("zh", "方针已批准", "Policy approved"),
-                                                     ("en", "Policy approved", "方针已批准")])
+@pytest.mark.parametrize("language, shown, hidden", [("zh", "方针已批准", "Policy approved"), ("en", "Policy approved", "方针已批准")])
 def test_check_language_shows_rule_titles_in_one_language(org, language, shown, hidden):
     org.add("policy/b.yaml", org.record("policy", "B", statement="s", issued_by="x"))
-    org.add("checks/t.py", "from cms_build.api import check\n"
-            "@check('org.title', title='方针已批准 Policy approved', clauses=['5.2'], severity='warning', kinds=['policy'])\n"
-            "def t(r, ctx):\n    yield r.issue('id', 'a warning')\n")
+    org.add(
+        "checks/t.py",
+        "from cms_build.api import check\n"
+        "@check('org.title', title='方针已批准 Policy approved', clauses=['5.2'], severity='warning', kinds=['policy'])\n"
+        "def t(r, ctx):\n    yield r.issue('id', 'a warning')\n",
+    )
     code, out, _ = cms("check", org.root, "--as-of", "2026-06-30", "--language", language)
     assert f"    rule: {shown}\n" in out and hidden not in out
     assert "rule:" not in cms("check", org.root, "--as-of", "2026-06-30")[1]  # without --language: as before

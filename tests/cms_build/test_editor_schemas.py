@@ -1,6 +1,7 @@
 """The editor's schemas are the 2020-12 originals (issue 18, item 7): they resolve among
 themselves in .cms/schemas/, judge the example records as cms does, reach records at any
 folder depth through the `kind:` dispatcher, and show both languages on hover."""
+
 import datetime as dt
 import json
 import re

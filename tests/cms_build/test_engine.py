@@ -3,6 +3,7 @@
 Each case asserts the rule, the exact file:line:col and the message, and that the run went
 on to report the other files' problems too.
 """
+
 import pytest
 
 from cms_build.engine import ENGINE_RULES
@@ -66,7 +67,8 @@ def test_duplicate_id_across_files(org):
     found = [(f.location(), f.message) for f in org.run().findings if f.rule == "record.id"]
     assert found == [  # at both records: a reader of either file learns of the other
         ("policy/one.yaml:2:5", "duplicate id 'SAME': also used by policy/two.yaml:2:5"),
-        ("policy/two.yaml:2:5", "duplicate id 'SAME': also used by policy/one.yaml:2:5")]
+        ("policy/two.yaml:2:5", "duplicate id 'SAME': also used by policy/one.yaml:2:5"),
+    ]
 
 
 def test_unknown_kind_suggests_the_close_one(org):
@@ -114,8 +116,10 @@ def test_nested_field_error_points_at_the_nested_value(org):
 
 
 def test_dangling_reference(org):
-    org.add("scope/S.yaml", org.record("scope", "S", organization="ORG-NONE", subsystems=["A"],
-                                       organizational_boundary="b", operational_boundary="b", activities=["a"]))
+    org.add(
+        "scope/S.yaml",
+        org.record("scope", "S", organization="ORG-NONE", subsystems=["A"], organizational_boundary="b", operational_boundary="b", activities=["a"]),
+    )
     f = only(org.run(), "ref.invalid")
     assert f.path == "organization"
     assert f.message == "organization names 'ORG-NONE', but no record has that id"
@@ -123,8 +127,10 @@ def test_dangling_reference(org):
 
 def test_reference_of_the_wrong_kind(org):
     org.add("policy/POL-1.yaml", policy(org))
-    org.add("scope/S.yaml", org.record("scope", "S", organization="POL-1", subsystems=["A"],
-                                       organizational_boundary="b", operational_boundary="b", activities=["a"]))
+    org.add(
+        "scope/S.yaml",
+        org.record("scope", "S", organization="POL-1", subsystems=["A"], organizational_boundary="b", operational_boundary="b", activities=["a"]),
+    )
     f = only(org.run(), "ref.invalid")
     assert f.message == "organization names 'POL-1', which is a policy record (policy/POL-1.yaml); expected organization"
 
@@ -171,7 +177,7 @@ def test_a_well_written_date_that_does_not_exist(org):
 def test_alias_bomb_in_a_record_fails_fast(org):
     lines = ["kind: policy", "id: B", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 9):
-        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]")
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
     org.add("policy/bomb.yaml", "\n".join(lines) + "\n")
     f = only(org.run(), "yaml.invalid")
     assert "expands to more than" in f.message
@@ -201,23 +207,31 @@ def test_invalid_records_are_not_given_to_checks(org):
 
 def test_a_crashing_org_check_is_a_finding_not_a_traceback(org):
     org.add("policy/POL-1.yaml", policy(org))
-    org.add("checks/broken.py", (
-        "from cms_build.api import check\n"
-        "@check('org.broken', title='broken', clauses=['7.4.2'], kinds=['policy'])\n"
-        "def broken(record, ctx):\n"
-        "    raise ZeroDivisionError('oops')\n"))
+    org.add(
+        "checks/broken.py",
+        (
+            "from cms_build.api import check\n"
+            "@check('org.broken', title='broken', clauses=['7.4.2'], kinds=['policy'])\n"
+            "def broken(record, ctx):\n"
+            "    raise ZeroDivisionError('oops')\n"
+        ),
+    )
     f = only(org.run(), "rules.crashed")
     assert "'org.broken' failed: ZeroDivisionError: oops" in f.message
 
 
 def test_a_check_yielding_none_reports_only_its_issues(org):
     org.add("policy/POL-1.yaml", policy(org))
-    org.add("checks/own.py", (
-        "from cms_build.api import check\n"
-        "@check('org.sparse', title='sparse', clauses=['7.4.2'], kinds=['policy'])\n"
-        "def sparse(record, ctx):\n"
-        "    yield None\n"
-        "    yield record.issue('statement', 'placed')\n"))
+    org.add(
+        "checks/own.py",
+        (
+            "from cms_build.api import check\n"
+            "@check('org.sparse', title='sparse', clauses=['7.4.2'], kinds=['policy'])\n"
+            "def sparse(record, ctx):\n"
+            "    yield None\n"
+            "    yield record.issue('statement', 'placed')\n"
+        ),
+    )
     result = org.run()
     assert [f.message for f in result.findings if f.rule == "org.sparse"] == ["placed"]
     assert not [f for f in result.findings if f.rule == "rules.crashed"]
@@ -225,23 +239,31 @@ def test_a_check_yielding_none_reports_only_its_issues(org):
 
 def test_organization_checks_run_with_their_clauses(org):
     org.add("policy/POL-1.yaml", policy(org, version="0.1"))
-    org.add("checks/own.py", (
-        "from cms_build.api import check\n"
-        "@check('org.version-one', title='Versions start at 1', clauses=['7.4.2 a'], severity='warning', kinds=['policy'])\n"
-        "def version(record, ctx):\n"
-        "    if record.get('version', '').startswith('0'):\n"
-        "        yield record.issue('version', f\"version {record.get('version')} is a pre-release\")\n"))
+    org.add(
+        "checks/own.py",
+        (
+            "from cms_build.api import check\n"
+            "@check('org.version-one', title='Versions start at 1', clauses=['7.4.2 a'], severity='warning', kinds=['policy'])\n"
+            "def version(record, ctx):\n"
+            "    if record.get('version', '').startswith('0'):\n"
+            "        yield record.issue('version', f\"version {record.get('version')} is a pre-release\")\n"
+        ),
+    )
     f = only(org.run(), "org.version-one")
     assert (f.severity, f.clauses, f.path) == ("warning", ("7.4.2 a",), "version")
 
 
 def test_disabled_and_reseverityd_checks(org):
     org.add("policy/POL-1.yaml", policy(org))
-    org.add("checks/own.py", (
-        "from cms_build.api import check\n"
-        "@check('org.always', title='always', clauses=['7.4.2'], kinds=['policy'])\n"
-        "def always(record, ctx):\n"
-        "    yield record.issue('id', 'flagged')\n"))
+    org.add(
+        "checks/own.py",
+        (
+            "from cms_build.api import check\n"
+            "@check('org.always', title='always', clauses=['7.4.2'], kinds=['policy'])\n"
+            "def always(record, ctx):\n"
+            "    yield record.issue('id', 'flagged')\n"
+        ),
+    )
     org.settings(checks={"severity": {"org.always": "info"}})
     assert only(org.run(), "org.always").severity == "info"
     org.settings(checks={"disable": ["org.always"]})
@@ -250,11 +272,15 @@ def test_disabled_and_reseverityd_checks(org):
 
 def test_subsystem_checks_run_only_when_adopted(org):
     org.add("policy/POL-1.yaml", policy(org))
-    org.add("checks/own.py", (
-        "from cms_build.api import check\n"
-        "@check('org.d-only', title='D only', clauses=['D.10'], kinds=['policy'])\n"
-        "def d_only(record, ctx):\n"
-        "    yield record.issue('id', 'D rule ran')\n"))
+    org.add(
+        "checks/own.py",
+        (
+            "from cms_build.api import check\n"
+            "@check('org.d-only', title='D only', clauses=['D.10'], kinds=['policy'])\n"
+            "def d_only(record, ctx):\n"
+            "    yield record.issue('id', 'D rule ran')\n"
+        ),
+    )
     org.settings(subsystems=["A"])
     assert org.of(org.run(), "org.d-only") == []
     org.settings(subsystems=["A", "D"])
@@ -279,15 +305,30 @@ def test_settings_fall_back_to_schema_defaults_even_when_the_file_is_invalid(org
     assert settings.get("no.such.setting", "fallback") == "fallback"
 
 
-@pytest.mark.parametrize("source, line, col, says", [
-    ("from cms_build.api import check\n\n@check('org.x', title='x', clauses=['7.4.2'], kinds=['policy'])\n"
-     "def x(record, ctx)\n    yield None\n", 4, 19, "Python syntax error"),
-    ("from cms_build.api import check\n\n@check('org.x', title='x', clauses=['7.4.2'], severity='fatal')\n"
-     "def x(ctx):\n    yield None\n", 3, 1, "failed to load: ValueError"),
-    ("import no_such_module_xyz\n", 1, 1, "ModuleNotFoundError"),
-    ("from cms_build.api import check\n\n@check('ms.obligation-review-overdue', title='x', clauses=['5.2'])\n"
-     "def mine(ctx):\n    yield None\n", 3, 1, "check id 'ms.obligation-review-overdue' is already used"),
-])
+@pytest.mark.parametrize(
+    "source, line, col, says",
+    [
+        (
+            "from cms_build.api import check\n\n@check('org.x', title='x', clauses=['7.4.2'], kinds=['policy'])\ndef x(record, ctx)\n    yield None\n",
+            4,
+            19,
+            "Python syntax error",
+        ),
+        (
+            "from cms_build.api import check\n\n@check('org.x', title='x', clauses=['7.4.2'], severity='fatal')\ndef x(ctx):\n    yield None\n",
+            3,
+            1,
+            "failed to load: ValueError",
+        ),
+        ("import no_such_module_xyz\n", 1, 1, "ModuleNotFoundError"),
+        (
+            "from cms_build.api import check\n\n@check('ms.obligation-review-overdue', title='x', clauses=['5.2'])\ndef mine(ctx):\n    yield None\n",
+            3,
+            1,
+            "check id 'ms.obligation-review-overdue' is already used",
+        ),
+    ],
+)
 def test_an_organization_rule_file_that_does_not_load_is_a_located_finding(org, source, line, col, says):
     org.add("policy/POL-1.yaml", policy(org))
     org.add("checks/mine.py", source)
@@ -298,10 +339,12 @@ def test_an_organization_rule_file_that_does_not_load_is_a_located_finding(org, 
 
 
 # -- organization code that misbehaves: a located rules.crashed, and every other finding --------
-BASE = ("from cms_build.api import check, computation\n"
-        "@check('org.fine', title='fine', clauses=['7.4.2'], kinds=['policy'])\n"
-        "def fine(record, ctx):\n"
-        "    yield record.issue('statement', 'still reported')\n")
+BASE = (
+    "from cms_build.api import check, computation\n"
+    "@check('org.fine', title='fine', clauses=['7.4.2'], kinds=['policy'])\n"
+    "def fine(record, ctx):\n"
+    "    yield record.issue('statement', 'still reported')\n"
+)
 
 
 def crashed(result):
@@ -314,8 +357,7 @@ def still_reported(result):
     assert any(f.rule == "schema.invalid" for f in result.findings)
 
 
-def misbehaving(org, body, header="@check('org.bad', title='bad', clauses=['7.4.2'], kinds=['policy'])\n"
-                                  "def bad(record, ctx):\n"):
+def misbehaving(org, body, header="@check('org.bad', title='bad', clauses=['7.4.2'], kinds=['policy'])\ndef bad(record, ctx):\n"):
     org.add("policy/POL-1.yaml", policy(org))
     org.add("policy/BAD.yaml", policy(org, "BAD", status="nope"))
     org.add("checks/fine.py", BASE)
@@ -333,13 +375,15 @@ def test_a_raising_rule_is_located_at_the_raising_line(org):
 
 def test_a_looping_rule_is_stopped_at_the_time_limit(org):
     import time
+
     misbehaving(org, "    while True: pass\n")
     org.settings(checks={"time_limit_seconds": 0.3})
     started = time.monotonic()
     result = org.run()
     assert time.monotonic() - started < 8
-    assert crashed(result) == [("checks/bad.py", 5, 1, "error", "check 'org.bad' failed: it did not finish within "
-                                "0.3 s (checks.time_limit_seconds in cms.yaml) and was stopped")]
+    assert crashed(result) == [
+        ("checks/bad.py", 5, 1, "error", "check 'org.bad' failed: it did not finish within 0.3 s (checks.time_limit_seconds in cms.yaml) and was stopped")
+    ]
     still_reported(result)
 
 
@@ -353,33 +397,36 @@ def test_a_rule_catching_exception_is_still_stopped(org):
 
 
 def test_a_printing_rule_is_a_warning_and_prints_nothing(org, capsys):
-    misbehaving(org, "    print('debug', record.id)\n    print('x', file=sys.stderr)\n"
-                     "    yield record.issue('id', 'its own finding')\n")
+    misbehaving(org, "    print('debug', record.id)\n    print('x', file=sys.stderr)\n    yield record.issue('id', 'its own finding')\n")
     result = org.run()
     # 'debug POL-1\n' 'x\n' 'debug BAD\n'... only valid records reach a check: POL-1 -> 12 + 2 = 14 characters
     # located at the rule's decorator (line 3), which names its id
-    assert crashed(result) == [("checks/bad.py", 3, 1, "warning", "check 'org.bad' failed: it wrote 14 characters "
-                                "to standard output or error (first line 'debug POL-1'), which cms discarded")]
+    assert crashed(result) == [
+        (
+            "checks/bad.py",
+            3,
+            1,
+            "warning",
+            "check 'org.bad' failed: it wrote 14 characters to standard output or error (first line 'debug POL-1'), which cms discarded",
+        )
+    ]
     assert [f.message for f in org.of(result, "org.bad")] == ["its own finding"]
     assert capsys.readouterr() == ("", "")
     still_reported(result)
 
 
-@pytest.mark.parametrize("call, says", [("sys.exit(0)", "sys.exit(0)"), ("os._exit(0)", "os._exit(0)"),
-                                        ("exit()", "sys.exit(None)")])
+@pytest.mark.parametrize("call, says", [("sys.exit(0)", "sys.exit(0)"), ("os._exit(0)", "os._exit(0)"), ("exit()", "sys.exit(None)")])
 def test_a_rule_cannot_end_the_run(org, call, says):
     misbehaving(org, f"    {call}\n")
     result = org.run()
-    assert crashed(result) == [("checks/bad.py", 5, 1, "error", f"check 'org.bad' failed: it called {says}, "
-                                "which would have ended cms with no report")]
+    assert crashed(result) == [("checks/bad.py", 5, 1, "error", f"check 'org.bad' failed: it called {says}, which would have ended cms with no report")]
     still_reported(result)
 
 
 def test_a_rule_yielding_what_is_not_a_finding(org):
     misbehaving(org, "    yield 'a string'\n    yield record.issue('id', 'real')\n")
     result = org.run()
-    assert crashed(result) == [("checks/bad.py", 3, 1, "error", "check 'org.bad' failed: yielded 1 value(s) that "
-                                "are not findings, the first 'a string' (str)")]
+    assert crashed(result) == [("checks/bad.py", 3, 1, "error", "check 'org.bad' failed: yielded 1 value(s) that are not findings, the first 'a string' (str)")]
     assert [f.message for f in org.of(result, "org.bad")] == ["real"]
     still_reported(result)
 
@@ -387,9 +434,17 @@ def test_a_rule_yielding_what_is_not_a_finding(org):
 def test_a_computation_whose_result_is_not_json(org):
     misbehaving(org, "    return {'when': {1, 2}}\n", header="@computation('org.comp', title='c')\ndef comp(ctx):\n")
     result = org.run()
-    assert crashed(result) == [("checks/bad.py", 3, 1, "error", "computation 'org.comp' failed: its result is not "
-                                "JSON (Object of type set is not JSON serializable); return dicts, lists, strings, "
-                                "numbers, booleans, None")]
+    assert crashed(result) == [
+        (
+            "checks/bad.py",
+            3,
+            1,
+            "error",
+            "computation 'org.comp' failed: its result is not "
+            "JSON (Object of type set is not JSON serializable); return dicts, lists, strings, "
+            "numbers, booleans, None",
+        )
+    ]
     assert result.results["org.comp"] is None
     still_reported(result)
 
@@ -399,17 +454,23 @@ def test_a_rule_file_that_exits_while_loading(org):
     result = org.run()
     f = only(result, "rules.invalid")
     assert (f.file, f.line, f.col, f.message) == (
-        "checks/bad.py", 6, 1, "the file failed to load: it called sys.exit(3), which would have ended cms with no report")
+        "checks/bad.py",
+        6,
+        1,
+        "the file failed to load: it called sys.exit(3), which would have ended cms with no report",
+    )
     still_reported(result)
 
 
 def test_a_bundled_rule_crash_is_a_bug_in_cms(org, monkeypatch):
     from cms_build import engine
+
     checks, comps = engine.load_rules(engine.rule_folders(org.root))
     target = next(c for c in checks if c.kinds and "policy" in c.kinds)
 
     def broken(record, ctx):
         raise RuntimeError("bundled bug")
+
     line = broken.__code__.co_firstlineno + 1
     monkeypatch.setattr(target, "fn", broken)
     org.add("policy/POL-1.yaml", policy(org))
@@ -422,14 +483,22 @@ def test_a_bundled_rule_crash_is_a_bug_in_cms(org, monkeypatch):
 def test_settings_naming_a_rule_that_does_not_exist(org):
     org.add("policy/POL-1.yaml", policy(org))
     org.add("checks/fine.py", BASE)
-    org.add("cms.yaml", "organization:\n  name: T\nsubsystems: [A, B, C, D]\nchecks:\n  disable:\n"
-                        "    - org.fien\n    - yaml.invalid\n  severity:\n    org.fine: info\n    ms.nothing-like-it: info\n")
+    org.add(
+        "cms.yaml",
+        "organization:\n  name: T\nsubsystems: [A, B, C, D]\nchecks:\n  disable:\n"
+        "    - org.fien\n    - yaml.invalid\n  severity:\n    org.fine: info\n    ms.nothing-like-it: info\n",
+    )
     result = org.run()
     bad = [(f.line, f.col, f.message, f.hint) for f in org.of(result, "settings.invalid")]
     assert bad == [
         (6, 7, "checks.disable names 'org.fien', which is not a rule", "did you mean 'org.fine'? 'cms checks' lists the rules"),
-        (7, 7, "checks.disable names 'yaml.invalid', a rule of the engine, which cannot be switched off: its findings "
-               "mean records or rules could not be read or run", "remove it; correct what the findings say instead"),
+        (
+            7,
+            7,
+            "checks.disable names 'yaml.invalid', a rule of the engine, which cannot be switched off: its findings "
+            "mean records or rules could not be read or run",
+            "remove it; correct what the findings say instead",
+        ),
         (10, 5, "checks.severity names 'ms.nothing-like-it', which is not a rule", "'cms checks' lists the rules"),
     ]
     assert only(result, "org.fine").severity == "info"  # the valid entries still apply
@@ -443,15 +512,20 @@ def test_a_library_warning_in_a_rule_is_not_taken_for_a_print(org):
 
 
 def test_a_rule_yielding_a_malformed_issue(org):
-    misbehaving(org, "    from cms_build.findings import Issue\n"
-                     "    yield Issue('bad severity', record.rel, 1, 1, severity='fatal')\n"
-                     "    yield Issue('bad line', record.rel, line='x')\n"
-                     "    yield record.issue('id', 'real')\n")
+    misbehaving(
+        org,
+        "    from cms_build.findings import Issue\n"
+        "    yield Issue('bad severity', record.rel, 1, 1, severity='fatal')\n"
+        "    yield Issue('bad line', record.rel, line='x')\n"
+        "    yield record.issue('id', 'real')\n",
+    )
     result = org.run()
     [(file, line, col, severity, message)] = crashed(result)
     assert (file, line, col, severity) == ("checks/bad.py", 3, 1, "error")
-    assert message.startswith("check 'org.bad' failed: yielded 2 value(s) that are not findings, the first an Issue "
-                              "with a field of the wrong type or an unknown severity, Issue(message='bad severity'")
+    assert message.startswith(
+        "check 'org.bad' failed: yielded 2 value(s) that are not findings, the first an Issue "
+        "with a field of the wrong type or an unknown severity, Issue(message='bad severity'"
+    )
     assert [f.message for f in org.of(result, "org.bad")] == ["real"]
     still_reported(result)
 
@@ -474,11 +548,9 @@ def test_the_time_limit_setting_is_validated_and_documented(org):
 
 
 def test_a_rule_closing_stdout_or_raising_an_unprintable_exception(org):
-    misbehaving(org, "    class Odd(Exception):\n        def __str__(self):\n            raise RuntimeError('no')\n"
-                     "    sys.stdout.close()\n    raise Odd()\n")
+    misbehaving(org, "    class Odd(Exception):\n        def __str__(self):\n            raise RuntimeError('no')\n    sys.stdout.close()\n    raise Odd()\n")
     result = org.run()
-    assert crashed(result) == [("checks/bad.py", 9, 1, "error",
-                                "check 'org.bad' failed: Odd: (its message could not be read)")]
+    assert crashed(result) == [("checks/bad.py", 9, 1, "error", "check 'org.bad' failed: Odd: (its message could not be read)")]
     still_reported(result)
 
 

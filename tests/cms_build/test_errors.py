@@ -1,4 +1,5 @@
 """One exception hierarchy: every error about a user's input is a CmsProblem (cms_build/errors.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,7 @@ from cms_build.workflow.tables import TableError
 from cms_build.yamlsafe import LoadError
 
 
-@pytest.mark.parametrize("cls", [CalcError, FactorDataError, FactorKeyError, GitError, SchemaError, BuildError,
-                                 UnitError, ImportError_, InitError, TableError])
+@pytest.mark.parametrize("cls", [CalcError, FactorDataError, FactorKeyError, GitError, SchemaError, BuildError, UnitError, ImportError_, InitError, TableError])
 def test_every_error_class_is_a_problem_with_a_message(cls):
     exc = cls("something is wrong")
     assert isinstance(exc, CmsProblem)
@@ -27,9 +27,18 @@ def test_every_error_class_is_a_problem_with_a_message(cls):
 
 def test_located_errors_say_where():
     assert vars(LoadError("tab in indentation", 3, 7, "use spaces").to_issue("a.yaml")) == {
-        "message": "tab in indentation", "file": "a.yaml", "line": 3, "col": 7, "record": None, "path": "",
-        "hint": "use spaces", "severity": None, "clauses": ()}
+        "message": "tab in indentation",
+        "file": "a.yaml",
+        "line": 3,
+        "col": 7,
+        "record": None,
+        "path": "",
+        "hint": "use spaces",
+        "severity": None,
+        "clauses": (),
+    }
     from pathlib import Path
+
     err = RuleError(Path("checks/own.py"), "Python syntax error: invalid syntax", 4, 2, "correct the line")
     assert err.text() == "checks/own.py:4:2: Python syntax error: invalid syntax (hint: correct the line)"
     assert str(err) == "checks/own.py:4:2: Python syntax error: invalid syntax"
@@ -40,6 +49,7 @@ def test_an_uncaught_problem_is_a_usage_error_not_an_internal_error(monkeypatch,
 
     def boom(**_):
         raise TableError("sheet 'Data' has no header row", file="data.xlsx", line=1, col=1, hint="add one")
+
     monkeypatch.setattr(cli.cli, "main", boom)
     with pytest.raises(SystemExit) as exit_:
         cli.main()

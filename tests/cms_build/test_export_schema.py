@@ -1,6 +1,7 @@
 """The published JSON Schema of `cms export` (schemas/export/export.schema.json): generated from
 the result types, committed, and met by the example's export in both profiles. And the typed
 results themselves: a computation returning the wrong shape fails at the computation."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,14 +41,14 @@ def _errors(validator, doc) -> list[str]:
         while e.context:
             e = max(e.context, key=lambda c: len(c.absolute_path))
         return e
-    return [f"{'/'.join(map(str, deepest(e).absolute_path))}: {deepest(e).message[:300]}"
-            for e in validator.iter_errors(doc)]
+
+    return [f"{'/'.join(map(str, deepest(e).absolute_path))}: {deepest(e).message[:300]}" for e in validator.iter_errors(doc)]
 
 
 def test_committed_schema_is_the_generated_one():
     assert COMMITTED.read_text(encoding="utf-8") == export_schema_text(), (
-        "schemas/export/export.schema.json is out of date: "
-        "python -m cms_build.export_schema > schemas/export/export.schema.json")
+        "schemas/export/export.schema.json is out of date: python -m cms_build.export_schema > schemas/export/export.schema.json"
+    )
 
 
 def test_export_schema_is_not_loaded_as_a_record_kind():
@@ -87,12 +88,24 @@ def test_traced_value_type_is_what_trace_writes():
 
 def test_result_models_do_not_coerce_or_drop():
     model = bundled_module("emissions.results").TargetProgress
-    good = {"id": "T", "title": "t", "indicator": None, "baseline_record": None, "unit": None, "deadline": None,
-            "action_plans": [], "baseline": 1, "target": 0.5, "latest_year": None, "latest": None,
-            "achieved_pct": None, "expected_pct": None, "status": "open"}
+    good = {
+        "id": "T",
+        "title": "t",
+        "indicator": None,
+        "baseline_record": None,
+        "unit": None,
+        "deadline": None,
+        "action_plans": [],
+        "baseline": 1,
+        "target": 0.5,
+        "latest_year": None,
+        "latest": None,
+        "achieved_pct": None,
+        "expected_pct": None,
+        "status": "open",
+    }
     assert dump(model.model_validate(good)) == good  # 1 stays int, 0.5 float, None stays
-    for bad in ({**good, "baseline": "1"}, {**good, "baseline": True}, {**good, "extra": 1},
-                {k: v for k, v in good.items() if k != "status"}):
+    for bad in ({**good, "baseline": "1"}, {**good, "baseline": True}, {**good, "extra": 1}, {k: v for k, v in good.items() if k != "status"}):
         with pytest.raises(ValidationError):
             model.model_validate(bad)
 

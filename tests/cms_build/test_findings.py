@@ -1,17 +1,20 @@
 """Titles of rules and computations in one language (cms_build/findings.py)."""
+
 import pytest
 
 from cms_build.findings import split_title, title_in
 
 
-@pytest.mark.parametrize("title, zh, en", [
-    ("按计划的时间间隔进行管理评审 Management review at planned intervals", "按计划的时间间隔进行管理评审",
-     "Management review at planned intervals"),
-    ("CCER 抵销比例不超过5% CCER offset share within 5 %", "CCER 抵销比例不超过5%", "CCER offset share within 5 %"),
-    ("碳中和声明（附录D） Neutrality claim (Annex D)", "碳中和声明（附录D）", "Neutrality claim (Annex D)"),
-    ("Only English", "", "Only English"),
-    ("只有中文", "只有中文", ""),
-])
+@pytest.mark.parametrize(
+    "title, zh, en",
+    [
+        ("按计划的时间间隔进行管理评审 Management review at planned intervals", "按计划的时间间隔进行管理评审", "Management review at planned intervals"),
+        ("CCER 抵销比例不超过5% CCER offset share within 5 %", "CCER 抵销比例不超过5%", "CCER offset share within 5 %"),
+        ("碳中和声明（附录D） Neutrality claim (Annex D)", "碳中和声明（附录D）", "Neutrality claim (Annex D)"),
+        ("Only English", "", "Only English"),
+        ("只有中文", "只有中文", ""),
+    ],
+)
 def test_split_title_at_the_boundary(title, zh, en):
     assert split_title(title) == (zh, en)
 
@@ -20,6 +23,7 @@ def test_every_bundled_rule_title_splits_into_chinese_and_english():
     from cms_build.engine import run
     from tests.conftest import EXAMPLE, EXAMPLE_AS_OF
     import datetime as dt
+
     result = run(EXAMPLE, dt.date.fromisoformat(EXAMPLE_AS_OF))
     titles = [c.title for c in result.checks] + [c.title for c in result.computations]
     assert len(titles) > 100

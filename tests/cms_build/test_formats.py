@@ -1,4 +1,5 @@
 """CI formats: GitHub annotations escaped and capped, SARIF and JUnit read back by parsers."""
+
 import json
 
 from cms_build.formats import render
@@ -7,16 +8,20 @@ from cms_build.formats.github import escape_data, escape_property
 
 def many_findings(org, n=25):
     org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x"))
-    org.add("checks/many.py", (
-        "from cms_build.api import check\n"
-        f"@check('org.many', title='Many, with: punctuation', clauses=['7.4.2 a'], kinds=['policy'])\n"
-        "def many(r, ctx):\n"
-        f"    for i in range({n}):\n"
-        "        yield r.issue('id', f'100% wrong #{i}\\nsecond line, with: colon', hint='fix it')\n"
-        f"@check('org.warns', title='warns', clauses=['7.4.2'], severity='warning', kinds=['policy'])\n"
-        "def warns(r, ctx):\n"
-        "    for i in range(3):\n"
-        "        yield r.issue('title', f'warning {i}')\n"))
+    org.add(
+        "checks/many.py",
+        (
+            "from cms_build.api import check\n"
+            f"@check('org.many', title='Many, with: punctuation', clauses=['7.4.2 a'], kinds=['policy'])\n"
+            "def many(r, ctx):\n"
+            f"    for i in range({n}):\n"
+            "        yield r.issue('id', f'100% wrong #{i}\\nsecond line, with: colon', hint='fix it')\n"
+            f"@check('org.warns', title='warns', clauses=['7.4.2'], severity='warning', kinds=['policy'])\n"
+            "def warns(r, ctx):\n"
+            "    for i in range(3):\n"
+            "        yield r.issue('title', f'warning {i}')\n"
+        ),
+    )
     result = org.run()
     result.findings = [f for f in result.findings if f.rule.startswith("org.")]  # the formats, not the rules
     return result
@@ -46,6 +51,7 @@ def test_github_annotations_are_capped_and_summarised(org, tmp_path, monkeypatch
 
 def test_sarif_is_read_back_by_a_sarif_parser(org, tmp_path):
     from sarif import loader
+
     result = many_findings(org, n=2)
     path = tmp_path / "out.sarif"
     path.write_text(render("sarif", result), encoding="utf-8")
@@ -65,6 +71,7 @@ def test_sarif_is_read_back_by_a_sarif_parser(org, tmp_path):
 
 def test_junit_is_read_back_by_a_junit_parser(org, tmp_path):
     from junitparser import Failure, JUnitXml
+
     result = many_findings(org, n=2)
     path = tmp_path / "out.xml"
     path.write_text(render("junit", result, fail_on="error"), encoding="utf-8")
@@ -109,11 +116,15 @@ def test_text_format_shows_control_characters_as_escapes(org):
 
 def control_findings(org):
     org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x"))
-    org.add("checks/ctl.py", (
-        "from cms_build.api import check\n"
-        "@check('org.ctl', title='title with \\x1b[31m', clauses=['7.4.2'], kinds=['policy'])\n"
-        "def ctl(r, ctx):\n"
-        "    yield r.issue('id', 'nul \\x00 esc \\x1b[2J lone \\ud800 end', hint='bell \\x07')\n"))
+    org.add(
+        "checks/ctl.py",
+        (
+            "from cms_build.api import check\n"
+            "@check('org.ctl', title='title with \\x1b[31m', clauses=['7.4.2'], kinds=['policy'])\n"
+            "def ctl(r, ctx):\n"
+            "    yield r.issue('id', 'nul \\x00 esc \\x1b[2J lone \\ud800 end', hint='bell \\x07')\n"
+        ),
+    )
     result = org.run()
     result.findings = [f for f in result.findings if f.rule.startswith("org.")]
     assert result.findings and "\x00" in result.findings[0].message
@@ -122,6 +133,7 @@ def control_findings(org):
 
 def test_junit_stays_well_formed_whatever_the_messages_hold(org):
     from xml.etree import ElementTree as ET
+
     out = render("junit", control_findings(org), fail_on="error")
     root = ET.fromstring(out.split("\n", 1)[1])  # NUL and ESC are not XML 1.0 characters
     out.encode("utf-8")  # no lone surrogate left to fail the write
@@ -142,11 +154,15 @@ def test_sarif_and_github_can_be_written_whatever_the_messages_hold(org):
 
 def test_text_format_shows_bidi_and_zero_width_characters_as_escapes(org):
     org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x"))
-    org.add("checks/bidi.py", (
-        "from cms_build.api import check\n"
-        "@check('org.bidi', title='bidi', clauses=['7.4.2'], kinds=['policy'])\n"
-        "def bidi(r, ctx):\n"
-        "    yield r.issue('id', 'abc\\u202edcba\\u200bz\\u2066')\n"))
+    org.add(
+        "checks/bidi.py",
+        (
+            "from cms_build.api import check\n"
+            "@check('org.bidi', title='bidi', clauses=['7.4.2'], kinds=['policy'])\n"
+            "def bidi(r, ctx):\n"
+            "    yield r.issue('id', 'abc\\u202edcba\\u200bz\\u2066')\n"
+        ),
+    )
     result = org.run()
     result.findings = [f for f in result.findings if f.rule.startswith("org.")]
     first = render("text", result).splitlines()[0]
@@ -155,6 +171,7 @@ def test_text_format_shows_bidi_and_zero_width_characters_as_escapes(org):
 
 def test_text_format_keeps_a_file_name_with_a_newline_on_its_line(org):
     import dataclasses
+
     result = many_findings(org, n=1)
     result.findings = [dataclasses.replace(result.findings[0], file="policy/a\nb.yaml")]
     assert render("text", result).splitlines()[0] == "policy/a\\nb.yaml:2:5: error org.many 100% wrong #0"
@@ -165,6 +182,7 @@ def test_sarif_results_on_one_line_have_distinct_fingerprints_and_uris_are_encod
     partialFingerprints. A file name with a space and CJK is a percent-encoded URI reference."""
     result = many_findings(org)
     from dataclasses import replace
+
     result.findings = [replace(f, file="policy/方针 2025.yaml") if i == 0 else f for i, f in enumerate(result.findings)]
     doc = json.loads(render("sarif", result))
     results = doc["runs"][0]["results"]

@@ -1,5 +1,6 @@
 """Groups (cms_build/group.py): consolidation approaches, the intra-group elimination, the group
 rules, the consume path and a real run of the shipped example as an entity. Figures by hand."""
+
 import json
 import shutil
 import subprocess
@@ -15,14 +16,21 @@ REPO = Path(__file__).resolve().parents[2]
 
 def export(name, total, by_category, entries=None, records=(), compliance=None, sheets=None, year="2025"):
     """A minimal internal export document, as 'cms export' writes one (only the keys consolidation reads)."""
-    return {"as_of": "2026-06-30", "profile": "internal", "organization": {"name": name},
-            "records": [{"id": i, "kind": k, "file": f"{k}/{i}.yaml", "data": {}} for i, k in records],
-            "findings": [], "summary": {"error": 0, "warning": 0, "info": 0},
-            "matrix": {"summary": {"nonconforming": 0}, "clauses": [{"number": "4.3", "status": "conforming"}]},
-            "results": {"emissions": {"years": {year: {
-                "total": {"value": total}, "by_category": {c: {"value": v} for c, v in by_category.items()},
-                "entries": entries or {}}}},
-                "assets": {"compliance": compliance or {}, "balance_sheets": sheets or {}}}}
+    return {
+        "as_of": "2026-06-30",
+        "profile": "internal",
+        "organization": {"name": name},
+        "records": [{"id": i, "kind": k, "file": f"{k}/{i}.yaml", "data": {}} for i, k in records],
+        "findings": [],
+        "summary": {"error": 0, "warning": 0, "info": 0},
+        "matrix": {"summary": {"nonconforming": 0}, "clauses": [{"number": "4.3", "status": "conforming"}]},
+        "results": {
+            "emissions": {
+                "years": {year: {"total": {"value": total}, "by_category": {c: {"value": v} for c, v in by_category.items()}, "entries": entries or {}}}
+            },
+            "assets": {"compliance": compliance or {}, "balance_sheets": sheets or {}},
+        },
+    }
 
 
 BASE = [("SCOPE-1", "scope"), ("POL-1", "policy")]
@@ -51,13 +59,20 @@ def write_group(tmp, entities, transfers=(), exports=None):
 
 
 def test_each_approach_counts_its_share(tmp_path):
-    exports = {"A": export("A", 1000.0, {"fuel_combustion": 1000.0}, records=BASE),
-               "B": export("B", 400.0, {"fuel_combustion": 400.0}, records=BASE),
-               "C": export("C", 250.0, {"process": 250.0}, records=BASE)}
-    folder = write_group(tmp_path, [
-        {"id": "A", "name": "a", "path": "a", "share": 0.6, "approach": "equity_share"},
-        {"id": "B", "name": "b", "path": "b", "share": 0.3, "operational_control": False, "approach": "operational_control"},
-        {"id": "C", "name": "c", "path": "c", "share": 0.2, "financial_control": True, "approach": "financial_control"}], exports=exports)
+    exports = {
+        "A": export("A", 1000.0, {"fuel_combustion": 1000.0}, records=BASE),
+        "B": export("B", 400.0, {"fuel_combustion": 400.0}, records=BASE),
+        "C": export("C", 250.0, {"process": 250.0}, records=BASE),
+    }
+    folder = write_group(
+        tmp_path,
+        [
+            {"id": "A", "name": "a", "path": "a", "share": 0.6, "approach": "equity_share"},
+            {"id": "B", "name": "b", "path": "b", "share": 0.3, "operational_control": False, "approach": "operational_control"},
+            {"id": "C", "name": "c", "path": "c", "share": 0.2, "financial_control": True, "approach": "financial_control"},
+        ],
+        exports=exports,
+    )
     g = grp.consume_exports(tmp_path, folder)
     e = g.consolidation["emissions"]["2025"]
     # A: equity 0.6 × 1000 = 600; B: no operational control -> 0 % of 400 = 0; C: financial control -> 100 % of 250
@@ -71,11 +86,16 @@ def test_each_approach_counts_its_share(tmp_path):
 
 def test_intra_group_electricity_is_eliminated_with_a_trace(tmp_path):
     entry = {"category": "purchased_electricity", "activity": {"value": 200.0, "unit": "MWh"}, "total": {"value": 114.0}}
-    exports = {"GEN": export("gen", 5000.0, {"fuel_combustion": 5000.0}, records=BASE + [("PO-1", "product_output")]),
-               "HQ": export("hq", 114.0, {"purchased_electricity": 114.0}, entries={"AD-E": entry}, records=BASE + [("AD-E", "activity_data")])}
-    folder = write_group(tmp_path, [{"id": "GEN", "name": "g", "path": "g"}, {"id": "HQ", "name": "h", "path": "h"}],
-                         transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "electricity", "year": 2025, "quantity": 100,
-                                     "seller_record": "PO-1", "buyer_record": "AD-E"}], exports=exports)
+    exports = {
+        "GEN": export("gen", 5000.0, {"fuel_combustion": 5000.0}, records=BASE + [("PO-1", "product_output")]),
+        "HQ": export("hq", 114.0, {"purchased_electricity": 114.0}, entries={"AD-E": entry}, records=BASE + [("AD-E", "activity_data")]),
+    }
+    folder = write_group(
+        tmp_path,
+        [{"id": "GEN", "name": "g", "path": "g"}, {"id": "HQ", "name": "h", "path": "h"}],
+        transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "electricity", "year": 2025, "quantity": 100, "seller_record": "PO-1", "buyer_record": "AD-E"}],
+        exports=exports,
+    )
     g = grp.consume_exports(tmp_path, folder)
     e = g.consolidation["emissions"]["2025"]
     # EF of the buyer = 114 / 200 = 0.57 t/MWh; removed = 1 × 100 × 0.57 = 57 t
@@ -83,20 +103,27 @@ def test_intra_group_electricity_is_eliminated_with_a_trace(tmp_path):
     assert elim["value"] == pytest.approx(-57.0)
     assert {i["symbol"]: i["value"] for i in elim["inputs"]} == pytest.approx({"f": 1.0, "Q": 100, "EF": 0.57})
     assert "twice" in elim["notes"][0]
-    assert e["gross"] == pytest.approx(5114.0)            # 5000 + 114
-    assert e["total"]["value"] == pytest.approx(5057.0)   # 5114 - 57
+    assert e["gross"] == pytest.approx(5114.0)  # 5000 + 114
+    assert e["total"]["value"] == pytest.approx(5057.0)  # 5114 - 57
     assert e["by_category"]["purchased_electricity"]["value"] == pytest.approx(57.0)  # 114 - 57
     assert without_boundary_warning(g.findings) == []
 
 
 def test_elimination_follows_the_buyers_share(tmp_path):
     entry = {"category": "purchased_electricity", "activity": {"value": 200.0, "unit": "MWh"}, "total": {"value": 114.0}}
-    exports = {"GEN": export("gen", 5000.0, {}, records=BASE + [("PO-1", "product_output")]),
-               "HQ": export("hq", 114.0, {"purchased_electricity": 114.0}, entries={"AD-E": entry}, records=BASE + [("AD-E", "activity_data")])}
-    folder = write_group(tmp_path, [{"id": "GEN", "name": "g", "path": "g", "share": 0.5, "approach": "equity_share"},
-                                    {"id": "HQ", "name": "h", "path": "h", "share": 0.5, "approach": "equity_share"}],
-                         transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "electricity", "year": 2025, "quantity": 100,
-                                     "seller_record": "PO-1", "buyer_record": "AD-E"}], exports=exports)
+    exports = {
+        "GEN": export("gen", 5000.0, {}, records=BASE + [("PO-1", "product_output")]),
+        "HQ": export("hq", 114.0, {"purchased_electricity": 114.0}, entries={"AD-E": entry}, records=BASE + [("AD-E", "activity_data")]),
+    }
+    folder = write_group(
+        tmp_path,
+        [
+            {"id": "GEN", "name": "g", "path": "g", "share": 0.5, "approach": "equity_share"},
+            {"id": "HQ", "name": "h", "path": "h", "share": 0.5, "approach": "equity_share"},
+        ],
+        transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "electricity", "year": 2025, "quantity": 100, "seller_record": "PO-1", "buyer_record": "AD-E"}],
+        exports=exports,
+    )
     e = grp.consume_exports(tmp_path, folder).consolidation["emissions"]["2025"]
     # 0.5 × 5000 + 0.5 × 114 = 2557; removed 0.5 × 100 × 0.57 = 28.5; total 2528.5
     assert e["total"]["value"] == pytest.approx(2528.5)
@@ -104,9 +131,12 @@ def test_elimination_follows_the_buyers_share(tmp_path):
 
 def test_a_sale_the_buyer_does_not_record_is_a_finding_and_nothing_is_eliminated(tmp_path):
     exports = {"GEN": export("gen", 5000.0, {}, records=BASE), "HQ": export("hq", 0.0, {}, records=BASE)}
-    folder = write_group(tmp_path, [{"id": "GEN", "name": "g", "path": "g"}, {"id": "HQ", "name": "h", "path": "h"}],
-                         transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "electricity", "year": 2025, "quantity": 100,
-                                     "seller_record": "PO-X", "buyer_record": "AD-E"}], exports=exports)
+    folder = write_group(
+        tmp_path,
+        [{"id": "GEN", "name": "g", "path": "g"}, {"id": "HQ", "name": "h", "path": "h"}],
+        transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "electricity", "year": 2025, "quantity": 100, "seller_record": "PO-X", "buyer_record": "AD-E"}],
+        exports=exports,
+    )
     g = grp.consume_exports(tmp_path, folder)
     msgs = [f.message for f in g.findings if f.rule == "group.transfer"]
     assert any("does not hold" in m for m in msgs) and any("records no purchase" in m for m in msgs)
@@ -132,11 +162,16 @@ def test_an_entity_with_starter_drafts_has_no_system_in_place(tmp_path):
 
 def test_a_purchase_in_another_unit_is_not_eliminated(tmp_path):
     entry = {"category": "purchased_heat", "activity": {"value": 200.0, "unit": "MWh"}, "total": {"value": 20.0}}
-    exports = {"GEN": export("gen", 5000.0, {}, records=BASE + [("PO-1", "product_output")]),
-               "HQ": export("hq", 20.0, {"purchased_heat": 20.0}, entries={"AD-H": entry}, records=BASE + [("AD-H", "activity_data")])}
-    folder = write_group(tmp_path, [{"id": "GEN", "name": "g", "path": "g"}, {"id": "HQ", "name": "h", "path": "h"}],
-                         transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "heat", "year": 2025, "quantity": 100,
-                                     "seller_record": "PO-1", "buyer_record": "AD-H"}], exports=exports)
+    exports = {
+        "GEN": export("gen", 5000.0, {}, records=BASE + [("PO-1", "product_output")]),
+        "HQ": export("hq", 20.0, {"purchased_heat": 20.0}, entries={"AD-H": entry}, records=BASE + [("AD-H", "activity_data")]),
+    }
+    folder = write_group(
+        tmp_path,
+        [{"id": "GEN", "name": "g", "path": "g"}, {"id": "HQ", "name": "h", "path": "h"}],
+        transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "heat", "year": 2025, "quantity": 100, "seller_record": "PO-1", "buyer_record": "AD-H"}],
+        exports=exports,
+    )
     g = grp.consume_exports(tmp_path, folder)
     assert any("in MWh, the sale's quantity is in GJ" in f.message for f in g.findings if f.rule == "group.transfer")
     assert g.consolidation["emissions"]["2025"]["eliminations"] == []
@@ -145,8 +180,14 @@ def test_a_purchase_in_another_unit_is_not_eliminated(tmp_path):
 
 def test_ets_and_assets_consolidated(tmp_path):
     comp = {"ETS-1": {"due": {"value": 1000}, "allowances_surrendered": 900, "ccer_surrendered": 0, "computed_status": "open"}}
-    sheets = {"2025": {"total_positive": {"value": 200.0}, "total_negative": {"value": 50.0},
-                       "positive": [{"category": "surplus_allowances", "value": {"value": 200.0}}], "negative": []}}
+    sheets = {
+        "2025": {
+            "total_positive": {"value": 200.0},
+            "total_negative": {"value": 50.0},
+            "positive": [{"category": "surplus_allowances", "value": {"value": 200.0}}],
+            "negative": [],
+        }
+    }
     exports = {"A": export("a", 1.0, {}, records=BASE, compliance=comp, sheets=sheets)}
     folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a", "share": 0.4, "approach": "equity_share"}], exports=exports)
     c = grp.consume_exports(tmp_path, folder).consolidation
@@ -166,15 +207,22 @@ def test_a_broken_export_is_a_clear_error(tmp_path):
 
 
 def cms(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "cms_build.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "HOME": "/tmp"})
+    return subprocess.run(
+        [sys.executable, "-m", "cms_build.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "HOME": "/tmp"},
+    )
 
 
 def test_group_check_runs_the_shipped_example_and_consumes_its_export(tmp_path):
     (tmp_path / "cms.yaml").write_text(
         "organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n"
         f"    - {{id: BJP, name: 滨江发电, path: '{(REPO / 'records').as_posix()}'}}\n"
-        "    - {id: MISSING, name: 缺, path: nowhere}\n", encoding="utf-8")
+        "    - {id: MISSING, name: 缺, path: nowhere}\n",
+        encoding="utf-8",
+    )
     done = cms("check", str(tmp_path), "--as-of", "2026-06-30", "--format", "json")
     assert done.returncode == 1, done.stderr
     doc = json.loads(done.stdout)
@@ -205,9 +253,12 @@ def test_git_entity_is_fetched_at_its_pinned_commit_only_with_fetch(tmp_path):
     commit = subprocess.run(["git", "-C", str(src), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     grp_dir = tmp_path / "g"
     grp_dir.mkdir()
-    (grp_dir / "cms.yaml").write_text("organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n"
-                                      f"    - {{id: S, name: s, git: {{url: '{src}', commit: {commit}}}}}\n", encoding="utf-8")
+    (grp_dir / "cms.yaml").write_text(
+        f"organization: {{name: 集团}}\nsubsystems: [A]\ngroup:\n  entities:\n    - {{id: S, name: s, git: {{url: '{src}', commit: {commit}}}}}\n",
+        encoding="utf-8",
+    )
     import datetime as dt
+
     g = grp.run_group(grp_dir, dt.date(2026, 6, 30))
     assert [f.message for f in g.findings if f.rule == "group.invalid"][0].startswith("entity S: no records repository")
     g = grp.run_group(grp_dir, dt.date(2026, 6, 30), fetch=True)
@@ -220,11 +271,13 @@ def test_git_entity_is_fetched_at_its_pinned_commit_only_with_fetch(tmp_path):
 
 def test_a_process_pool_gives_the_same_consolidation(tmp_path):
     import datetime as dt
+
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "cms.yaml").write_text(f"organization: {{name: {name}}}\nsubsystems: [A]\n", encoding="utf-8")
-    (tmp_path / "cms.yaml").write_text("organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n"
-                                       "    - {id: A, name: a, path: a}\n    - {id: B, name: b, path: b}\n", encoding="utf-8")
+    (tmp_path / "cms.yaml").write_text(
+        "organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n    - {id: A, name: a, path: a}\n    - {id: B, name: b, path: b}\n", encoding="utf-8"
+    )
     one = grp.run_group(tmp_path, dt.date(2026, 6, 30), jobs=1)
     two = grp.run_group(tmp_path, dt.date(2026, 6, 30), jobs=2)
     assert one.consolidation == two.consolidation
@@ -233,8 +286,9 @@ def test_a_process_pool_gives_the_same_consolidation(tmp_path):
 
 
 def test_a_bad_group_settings_file_is_a_located_error(tmp_path):
-    (tmp_path / "cms.yaml").write_text("organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n"
-                                       "    - {id: A, name: a, path: a, approach: control}\n", encoding="utf-8")
+    (tmp_path / "cms.yaml").write_text(
+        "organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n    - {id: A, name: a, path: a, approach: control}\n", encoding="utf-8"
+    )
     done = cms("check", str(tmp_path), "--as-of", "2026-06-30")
     assert done.returncode == 2
     assert "cms.yaml:5:" in done.stderr and "control" in done.stderr and "Traceback" not in done.stderr
@@ -253,8 +307,7 @@ def test_an_entity_naming_another_parent_is_a_warning(tmp_path):
 
 
 def test_a_group_public_export_is_refused_not_run_as_an_organization(tmp_path):
-    (tmp_path / "cms.yaml").write_text("organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n"
-                                       "    - {id: A, name: a, path: a}\n", encoding="utf-8")
+    (tmp_path / "cms.yaml").write_text("organization: {name: 集团}\nsubsystems: [A]\ngroup:\n  entities:\n    - {id: A, name: a, path: a}\n", encoding="utf-8")
     done = cms("export", str(tmp_path), "--profile", "public")
     assert done.returncode == 2 and "internal profile only" in done.stderr
 
@@ -267,8 +320,9 @@ def boundary_group(tmp, listed, entities=("A", "B")):
         doc = export(eid, 1.0, {}, records=BASE)
         doc["organization"]["uscc"] = f"9132000000000000{eid}{eid}".replace(eid + eid, "0" + eid)
         exports[eid] = doc
-    exports["A"]["records"].append({"id": "SCOPE-G", "kind": "scope", "file": "scope/SCOPE-G.yaml",
-                                    "data": {"group_entities": [{"uscc": u, "name": n} for u, n in listed]}})
+    exports["A"]["records"].append(
+        {"id": "SCOPE-G", "kind": "scope", "file": "scope/SCOPE-G.yaml", "data": {"group_entities": [{"uscc": u, "name": n} for u, n in listed]}}
+    )
     folder = write_group(tmp, [{"id": e, "name": e, "path": e.lower()} for e in entities], exports=exports)
     text = (tmp / "cms.yaml").read_text(encoding="utf-8").replace("group:\n", "group:\n  boundary: {entity: A, record: SCOPE-G}\n")
     (tmp / "cms.yaml").write_text(text, encoding="utf-8")
@@ -301,14 +355,13 @@ def test_the_example_group_checks_clean_with_hand_worked_figures():
     done = cms("check", str(REPO / "examples/group"), "--as-of", "2026-06-30", "--format", "json")
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr
     doc = json.loads(done.stdout)
-    assert doc["findings"] == []   # every entity clean, the boundary matches, the sale resolves
+    assert doc["findings"] == []  # every entity clean, the boundary matches, the sale resolves
     e = doc["consolidation"]["emissions"]["2025"]
     # HQ: 1 500 MWh × 0.5703 tCO2/MWh (national grid factor for 2023-2025 reporting) = 855.45 t
     # GS: 12 000 MWh × 0.5703 = 6 843.6 t; BJP: the shipped example's 2025 total 5 945 832.04 t
     # operational control: each controlled, counted at 100 % (GS's 0.6 equity share plays no part)
-    assert {k: v["value"] for k, v in e["by_entity"].items()} == pytest.approx(
-        {"HQ": 855.45, "BJP": 5945832.04, "GS": 6843.6}, abs=0.01)
-    assert e["gross"] == pytest.approx(5953531.09, abs=0.01)          # 855.45 + 5 945 832.04 + 6 843.6
+    assert {k: v["value"] for k, v in e["by_entity"].items()} == pytest.approx({"HQ": 855.45, "BJP": 5945832.04, "GS": 6843.6}, abs=0.01)
+    assert e["gross"] == pytest.approx(5953531.09, abs=0.01)  # 855.45 + 5 945 832.04 + 6 843.6
     (elim,) = e["eliminations"]
     # 8 000 MWh sold BJP -> GS: EF = 6 843.6 / 12 000 = 0.5703; ΔE = 1 × 8 000 × 0.5703 = 4 562.4 t
     assert elim["value"] == pytest.approx(-4562.4, abs=0.001)
@@ -326,8 +379,7 @@ def test_the_example_group_under_equity_share(tmp_path):
     exports = tmp_path / "exports"
     exports.mkdir()
     for eid, path in (("HQ", "hq"), ("BJP", "../../records"), ("GS", "grinding")):
-        assert cms("export", str((REPO / "examples/group" / path).resolve()), "--as-of", "2026-06-30",
-                   "-o", str(exports / f"{eid}.json")).returncode == 0
+        assert cms("export", str((REPO / "examples/group" / path).resolve()), "--as-of", "2026-06-30", "-o", str(exports / f"{eid}.json")).returncode == 0
     shutil.copytree(REPO / "examples/group/hq", tmp_path / "hq")  # the boundary record is read from the export only
     (tmp_path / "cms.yaml").write_text(src.replace("approach: operational_control", "approach: equity_share"), encoding="utf-8")
     g = grp.consume_exports(tmp_path, exports)

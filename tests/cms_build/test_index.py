@@ -1,4 +1,5 @@
 """The index: duplicate ids (compared as a reader would) and attached files, each located."""
+
 import os
 
 
@@ -18,7 +19,8 @@ def test_ids_differing_only_in_case_are_duplicates_at_both_places(org):
     same = " (ids that differ only in case or full-width forms are the same id)"
     assert engine(org) == [
         ("record.id", "policy/a.yaml:2:5", "duplicate id 'POL-001': also used by policy/b.yaml:2:5 as 'pol-001'" + same),
-        ("record.id", "policy/b.yaml:2:5", "duplicate id 'pol-001': also used by policy/a.yaml:2:5 as 'POL-001'" + same)]
+        ("record.id", "policy/b.yaml:2:5", "duplicate id 'pol-001': also used by policy/a.yaml:2:5 as 'POL-001'" + same),
+    ]
 
 
 def test_a_duplicate_is_left_out_of_the_index(org):
@@ -32,22 +34,19 @@ def test_a_duplicate_is_left_out_of_the_index(org):
 def test_an_attachment_that_is_a_link_loop(org):
     org.add("policy/a.yaml", policy(org, attachments=[{"path": "loop.pdf"}]))
     (org.root / "policy" / "loop.pdf").symlink_to(org.root / "policy" / "loop.pdf")
-    assert engine(org) == [("ref.invalid", "policy/a.yaml:17:9",
-                            "attachments[0].path: 'loop.pdf': the file is a loop of symbolic links")]
+    assert engine(org) == [("ref.invalid", "policy/a.yaml:17:9", "attachments[0].path: 'loop.pdf': the file is a loop of symbolic links")]
 
 
 def test_an_attachment_that_is_a_fifo(org):
     org.add("policy/a.yaml", policy(org, attachments=[{"path": "pipe.pdf"}]))
     os.mkfifo(org.root / "policy" / "pipe.pdf")
-    assert engine(org) == [("ref.invalid", "policy/a.yaml:17:9",
-                            "attachments[0].path: 'pipe.pdf': a FIFO (named pipe), not a regular file: it is not read")]
+    assert engine(org) == [("ref.invalid", "policy/a.yaml:17:9", "attachments[0].path: 'pipe.pdf': a FIFO (named pipe), not a regular file: it is not read")]
 
 
 def test_an_attachment_that_is_a_folder(org):
     org.add("policy/a.yaml", policy(org, attachments=[{"path": "sub"}]))
     (org.root / "policy" / "sub").mkdir()
-    assert engine(org) == [("ref.invalid", "policy/a.yaml:17:9",
-                            "attachments[0].path: 'sub': a folder, not a regular file: it is not read")]
+    assert engine(org) == [("ref.invalid", "policy/a.yaml:17:9", "attachments[0].path: 'sub': a folder, not a regular file: it is not read")]
 
 
 def test_an_attachment_linked_inside_the_repository_is_fine(org):
@@ -63,5 +62,4 @@ def test_an_unreadable_attachment_is_named(org, monkeypatch):
     real = os.access
     # the tests run as root, who reads every file: refuse as chmod 000 would
     monkeypatch.setattr(os, "access", lambda p, mode, **kw: not str(p).endswith("scan.pdf") and real(p, mode, **kw))
-    assert engine(org) == [("ref.invalid", "policy/a.yaml:17:9",
-                            "attachments[0].path: 'scan.pdf': the file cannot be read: Permission denied")]
+    assert engine(org) == [("ref.invalid", "policy/a.yaml:17:9", "attachments[0].path: 'scan.pdf': the file cannot be read: Permission denied")]

@@ -1,4 +1,5 @@
 """paths.repo_file and friends: the one place that decides which repository files are read."""
+
 import os
 
 import pytest
@@ -29,14 +30,12 @@ def test_a_link_out_of_the_repository(tmp_path):
 
 def test_a_link_to_a_device_is_out_of_the_repository(tmp_path):
     (tmp_path / "z.yaml").symlink_to("/dev/zero")
-    assert refused(read_repo_bytes, tmp_path, tmp_path / "z.yaml", 100) == (
-        "z.yaml", "the file is a symbolic link to outside the repository")
+    assert refused(read_repo_bytes, tmp_path, tmp_path / "z.yaml", 100) == ("z.yaml", "the file is a symbolic link to outside the repository")
 
 
 def test_a_fifo_is_refused_without_opening_it(tmp_path):
     os.mkfifo(tmp_path / "x.yaml")  # opening it for reading would block until a writer comes
-    assert refused(read_repo_bytes, tmp_path, tmp_path / "x.yaml", 100) == (
-        "x.yaml", "a FIFO (named pipe), not a regular file: it is not read")
+    assert refused(read_repo_bytes, tmp_path, tmp_path / "x.yaml", 100) == ("x.yaml", "a FIFO (named pipe), not a regular file: it is not read")
 
 
 def test_a_loop_and_a_dangling_link(tmp_path):
@@ -53,8 +52,7 @@ def test_an_unreadable_file(tmp_path):
         pytest.skip("root reads every file")
     (tmp_path / "x.yaml").write_text("a: 1\n")
     (tmp_path / "x.yaml").chmod(0)
-    assert refused(read_repo_bytes, tmp_path, tmp_path / "x.yaml", 100) == (
-        "x.yaml", "the file cannot be read: Permission denied")
+    assert refused(read_repo_bytes, tmp_path, tmp_path / "x.yaml", 100) == ("x.yaml", "the file cannot be read: Permission denied")
 
 
 def test_reading_stops_at_the_limit(tmp_path):
@@ -84,42 +82,50 @@ def test_copying_assets_refuses_a_link_out_and_copies_the_rest(tmp_path):
     assert (tmp_path / "out" / "logo.svg").read_text() == "body{}"
     (root / "site" / "assets" / "passwd").symlink_to("/etc/passwd")
     assert refused(safe_copytree, root, root / "site" / "assets", tmp_path / "out2") == (
-        "site/assets/passwd", "the file is a symbolic link to outside the repository")
+        "site/assets/passwd",
+        "the file is a symbolic link to outside the repository",
+    )
     (root / "site" / "assets" / "passwd").unlink()
     (root / "site" / "assets" / "loop").symlink_to(root / "site")
     assert refused(safe_copytree, root, root / "site" / "assets", tmp_path / "out3") == (
-        "site/assets/loop/assets", "the folder links back to a folder that contains it")
+        "site/assets/loop/assets",
+        "the folder links back to a folder that contains it",
+    )
 
 
 # -- where the helper is applied: site assets, templates, strings, checks/, schemas/ -------------
 def test_a_build_does_not_publish_an_asset_linked_out_of_the_repository(org, tmp_path):
     from tests.site.conftest import build, mini_org
+
     mini_org(org)
     (org.root / "site" / "assets").mkdir(parents=True)
     (org.root / "site" / "assets" / "passwd.txt").symlink_to("/etc/passwd")  # published verbatim before
     out = tmp_path / "site"
     with pytest.raises(UnsafeFile) as info:
         build(org.root, out)
-    assert (info.value.rel, info.value.message) == ("site/assets/passwd.txt",
-                                                    "the file is a symbolic link to outside the repository")
+    assert (info.value.rel, info.value.message) == ("site/assets/passwd.txt", "the file is a symbolic link to outside the repository")
     assert not out.exists()
 
 
 def test_cms_build_says_which_asset_it_refused(org, tmp_path):
     from tests.cms_build.test_cli import cms
     from tests.site.conftest import mini_org
+
     mini_org(org)
     (org.root / "site" / "assets").mkdir(parents=True)
     (org.root / "site" / "assets" / "passwd.txt").symlink_to("/etc/passwd")
     code, out, err = cms("build", org.root, "--as-of", "2026-06-30", "--out", tmp_path / "site")
-    assert code == 2 and ("the site was not built (the previous one is untouched): site/assets/passwd.txt: "
-                          "the file is a symbolic link to outside the repository") in err
+    assert (
+        code == 2
+        and ("the site was not built (the previous one is untouched): site/assets/passwd.txt: the file is a symbolic link to outside the repository") in err
+    )
 
 
 def test_a_template_linked_out_of_the_repository_is_not_read(tmp_path):
     import jinja2
 
     from cms_build.paths import template_loader
+
     root = tmp_path / "repo"
     (root / "site" / "templates").mkdir(parents=True)
     (root / "site" / "templates" / "ok.md").write_text("hello {{ x }}")
@@ -129,8 +135,7 @@ def test_a_template_linked_out_of_the_repository_is_not_read(tmp_path):
     assert env.get_template("ok.md").render(x=1) == "hello 1"
     with pytest.raises(UnsafeFile) as info:
         env.get_template("record.md")
-    assert (info.value.rel, info.value.message) == ("site/templates/record.md",
-                                                    "the file is a symbolic link to outside the repository")
+    assert (info.value.rel, info.value.message) == ("site/templates/record.md", "the file is a symbolic link to outside the repository")
     with pytest.raises(jinja2.TemplateNotFound):
         env.get_template("none.md")
 
@@ -141,7 +146,8 @@ def test_a_rule_file_linked_out_of_the_repository_is_not_run(org, tmp_path):
     (org.root / "checks" / "evil.py").symlink_to(tmp_path / "evil.py")
     result = org.run(stages="validate")
     assert [(f.rule, f.location(), f.message) for f in result.findings if f.rule == "rules.invalid"] == [
-        ("rules.invalid", "checks/evil.py:1:1", "the file is a symbolic link to outside the repository")]
+        ("rules.invalid", "checks/evil.py:1:1", "the file is a symbolic link to outside the repository")
+    ]
 
 
 def test_a_fifo_rule_file_does_not_hang_the_run(org):
@@ -149,11 +155,13 @@ def test_a_fifo_rule_file_does_not_hang_the_run(org):
     os.mkfifo(org.root / "checks" / "wait.py")
     result = org.run(stages="validate")
     assert [(f.rule, f.location(), f.message) for f in result.findings if f.rule == "rules.invalid"] == [
-        ("rules.invalid", "checks/wait.py:1:1", "a FIFO (named pipe), not a regular file: it is not read")]
+        ("rules.invalid", "checks/wait.py:1:1", "a FIFO (named pipe), not a regular file: it is not read")
+    ]
 
 
 def test_a_schema_linked_to_a_device_is_refused(org):
     from cms_build.schemas import SchemaError
+
     (org.root / "schemas").mkdir(parents=True)
     (org.root / "schemas" / "x.schema.json").symlink_to("/dev/zero")  # read until memory ran out
     with pytest.raises(SchemaError) as info:
@@ -163,6 +171,7 @@ def test_a_schema_linked_to_a_device_is_refused(org):
 
 def test_organization_strings_linked_out_are_refused(org, tmp_path):
     from tests.site.conftest import build, mini_org
+
     mini_org(org)
     (org.root / "site").mkdir(parents=True, exist_ok=True)
     (org.root / "site" / "strings.yaml").symlink_to("/etc/passwd")
@@ -180,4 +189,5 @@ def test_an_unreadable_checks_folder_is_named(org, monkeypatch):
     monkeypatch.setattr(os, "access", lambda p, mode, **kw: str(p) != mine and real(p, mode, **kw))
     result = org.run(stages="validate")
     assert [(f.rule, f.location(), f.message) for f in result.findings if f.rule == "rules.invalid"] == [
-        ("rules.invalid", "checks:1:1", "the folder cannot be read: Permission denied; its rules are not run")]
+        ("rules.invalid", "checks:1:1", "the folder cannot be read: Permission denied; its rules are not run")
+    ]

@@ -1,5 +1,6 @@
 """A public build shows only public records, without their confidential fields, and nothing
 derived from what it leaves out."""
+
 import json
 
 from cms_build.export import export_document
@@ -9,33 +10,56 @@ MARK = "SECRET-MARKER-7f3a"
 
 
 def build(org):
-    org.add("organization/ORG.yaml", org.record(
-        "organization", "ORG", legal_name="公开公司", uscc="91320000000000000X", confidentiality="public",
-        legal_representative=f"张三 {MARK}-legalrep",                 # x-confidentiality: internal in the schema
-        contact={"name": f"李四 {MARK}-contact"}))
-    org.add("policy/PUB.yaml", org.record(
-        "policy", "PUB", statement="公开方针", issued_by="总经理", confidentiality="public",
-        notes=f"{MARK}-notes", confidential_fields=["notes"]))        # left out by the record's own list
+    org.add(
+        "organization/ORG.yaml",
+        org.record(
+            "organization",
+            "ORG",
+            legal_name="公开公司",
+            uscc="91320000000000000X",
+            confidentiality="public",
+            legal_representative=f"张三 {MARK}-legalrep",  # x-confidentiality: internal in the schema
+            contact={"name": f"李四 {MARK}-contact"},
+        ),
+    )
+    org.add(
+        "policy/PUB.yaml",
+        org.record("policy", "PUB", statement="公开方针", issued_by="总经理", confidentiality="public", notes=f"{MARK}-notes", confidential_fields=["notes"]),
+    )  # left out by the record's own list
     org.add("policy/INT.yaml", org.record("policy", "INT", statement=f"{MARK}-internal", issued_by="x"))
-    org.add("policy/CONF.yaml", org.record("policy", "CONF", statement=f"{MARK}-confidential", issued_by="x",
-                                           confidentiality="confidential", supersedes="PUB"))
-    org.add("scope/S.yaml", org.record("scope", "S", organization="ORG", subsystems=["A"], confidentiality="public",
-                                       organizational_boundary="b", operational_boundary="b", activities=["a"]))
-    org.add("checks/leak.py", (
-        "from cms_build.api import check, computation\n"
-        "@computation('leaky', title='leaky')\n"
-        "def leaky(ctx):\n"
-        "    rec = ctx.get('INT')\n"
-        "    return {'inputs': [{'name': 'x', 'value': 42, 'source': {'record': 'INT', 'path': 'statement'}}],\n"
-        "            'about': {'record': 'INT', 'value': 7}, 'public': {'record': 'PUB', 'value': 1}}\n"
-        "@computation('open', title='open')\n"
-        "def open_(ctx):\n"
-        "    rec = ctx.get('PUB')\n"
-        "    return {'total': {'formula': 'n', 'value': len(rec.get('statement')), 'inputs': [], 'steps': []},\n"
-        "            'about': {'record': 'PUB', 'value': 1}, 'missing': ctx.get('NOPE')}\n"
-        "@check('org.flag', title='flag', clauses=['7.4.2'], kinds=['policy'])\n"
-        "def flag(r, ctx):\n"
-        "    yield r.issue('statement', 'statement: ' + r.get('statement'))\n"))
+    org.add("policy/CONF.yaml", org.record("policy", "CONF", statement=f"{MARK}-confidential", issued_by="x", confidentiality="confidential", supersedes="PUB"))
+    org.add(
+        "scope/S.yaml",
+        org.record(
+            "scope",
+            "S",
+            organization="ORG",
+            subsystems=["A"],
+            confidentiality="public",
+            organizational_boundary="b",
+            operational_boundary="b",
+            activities=["a"],
+        ),
+    )
+    org.add(
+        "checks/leak.py",
+        (
+            "from cms_build.api import check, computation\n"
+            "@computation('leaky', title='leaky')\n"
+            "def leaky(ctx):\n"
+            "    rec = ctx.get('INT')\n"
+            "    return {'inputs': [{'name': 'x', 'value': 42, 'source': {'record': 'INT', 'path': 'statement'}}],\n"
+            "            'about': {'record': 'INT', 'value': 7}, 'public': {'record': 'PUB', 'value': 1}}\n"
+            "@computation('open', title='open')\n"
+            "def open_(ctx):\n"
+            "    rec = ctx.get('PUB')\n"
+            "    return {'total': {'formula': 'n', 'value': len(rec.get('statement')), 'inputs': [], 'steps': []},\n"
+            "            'about': {'record': 'PUB', 'value': 1}, 'missing': ctx.get('NOPE')}\n"
+            "@check('org.flag', title='flag', clauses=['7.4.2'], kinds=['policy'])\n"
+            "def flag(r, ctx):\n"
+            "    yield r.issue('statement', 'statement: ' + r.get('statement'))\n"
+        ),
+    )
     return org.run()
 
 
@@ -78,6 +102,7 @@ def test_public_export_names_no_unpublished_record(org):
 
 def test_hider_withholds_every_mention_of_an_unpublished_record():
     from cms_build.publish import Hider
+
     hide = Hider({"AD-2024-01", "IND-9"})
     assert hide("E[AD-2024-01] + E[AD-2024-02].") == "E[restricted] + E[AD-2024-02]."
     out = hide({"AD-2024-01": {"value": 3}, "AD-2024-02": {"value": 4}})
@@ -86,21 +111,36 @@ def test_hider_withholds_every_mention_of_an_unpublished_record():
     assert hide({"indicator": "IND-9", "title": "吨熟料排放", "value": 1})["title"] == "restricted"
     assert hide({"indicator": "IND-1", "title": "吨熟料排放"})["title"] == "吨熟料排放"
     # a value computed from a restricted input reveals it (5 − 2 = 3): restricted, notes and all
-    summed = hide({"formula": "a+b", "value": 5, "notes": ["3 + 2 = 5"],
-                   "inputs": [{"restricted": True, "value": None}, {"symbol": "b", "value": 2}]})
+    summed = hide({"formula": "a+b", "value": 5, "notes": ["3 + 2 = 5"], "inputs": [{"restricted": True, "value": None}, {"symbol": "b", "value": 2}]})
     assert (summed["value"], summed["restricted"], summed["notes"]) == (None, True, [])
     assert summed["inputs"][1] == {"symbol": "b", "value": 2}  # the public input is still shown
     # ... and so is every value computed from that one, however deep
-    net = hide({"formula": "P − N", "value": 1, "steps": [
-        {"formula": "P = Σ", "value": 5, "steps": [{"formula": "q × p", "value": 5, "inputs": [{"restricted": True}]}]},
-        {"formula": "N = Σ", "value": 4, "inputs": [{"symbol": "n", "value": 4}]}]})
+    net = hide(
+        {
+            "formula": "P − N",
+            "value": 1,
+            "steps": [
+                {"formula": "P = Σ", "value": 5, "steps": [{"formula": "q × p", "value": 5, "inputs": [{"restricted": True}]}]},
+                {"formula": "N = Σ", "value": 4, "inputs": [{"symbol": "n", "value": 4}]},
+            ],
+        }
+    )
     assert net["value"] is None and net["steps"][0]["value"] is None and net["steps"][1]["value"] == 4
     # a line holding a restricted value loses the figures and texts beside it, not its category
-    line = hide({"category": "allowance_shortfall", "quantity": 72875, "description": "5804775 − 5731900",
-                 "value": {"formula": "q × p", "value": 4008125.0, "inputs": [{"restricted": True}]}})
-    assert line == {"category": "allowance_shortfall", "quantity": None, "description": "restricted",
-                    "value": {"formula": "q × p", "value": None, "restricted": True, "notes": [],
-                              "inputs": [{"restricted": True}]}}
+    line = hide(
+        {
+            "category": "allowance_shortfall",
+            "quantity": 72875,
+            "description": "5804775 − 5731900",
+            "value": {"formula": "q × p", "value": 4008125.0, "inputs": [{"restricted": True}]},
+        }
+    )
+    assert line == {
+        "category": "allowance_shortfall",
+        "quantity": None,
+        "description": "restricted",
+        "value": {"formula": "q × p", "value": None, "restricted": True, "notes": [], "inputs": [{"restricted": True}]},
+    }
     # nothing restricted: nothing changes
     public = {"formula": "a+b", "value": 5, "inputs": [{"value": 3}, {"value": 2}], "notes": ["3 + 2 = 5"]}
     assert hide(public) == public
@@ -118,14 +158,18 @@ def test_a_result_is_published_only_when_all_it_read_is(org):
 def test_a_result_built_on_a_withheld_result_is_withheld(org):
     org.add("policy/PUB.yaml", org.record("policy", "PUB", statement="公开方针", issued_by="x", confidentiality="public"))
     org.add("policy/INT.yaml", org.record("policy", "INT", statement="内部方针", issued_by="x"))
-    org.add("checks/chain.py", (
-        "from cms_build.api import computation\n"
-        "@computation('base', title='base')\n"
-        "def base(ctx):\n"
-        "    return {'n': len(ctx.records('policy'))}\n"
-        "@computation('derived', title='derived', after=['base'])\n"
-        "def derived(ctx):\n"
-        "    return {'twice': 2 * ctx.results['base']['n'], 'pub': ctx.get('PUB').id}\n"))
+    org.add(
+        "checks/chain.py",
+        (
+            "from cms_build.api import computation\n"
+            "@computation('base', title='base')\n"
+            "def base(ctx):\n"
+            "    return {'n': len(ctx.records('policy'))}\n"
+            "@computation('derived', title='derived', after=['base'])\n"
+            "def derived(ctx):\n"
+            "    return {'twice': 2 * ctx.results['base']['n'], 'pub': ctx.get('PUB').id}\n"
+        ),
+    )
     result = org.run()
     assert result.reads["derived"] == ({"PUB"}, {"base"}) and result.reads["base"][0] == {"PUB", "INT"}
     assert View(result, "public").withheld() == ["base", "derived"]
@@ -139,6 +183,7 @@ def test_internal_view_hides_nothing(org):
 
 def test_hider_finds_an_unpublished_id_inside_a_longer_word():
     from cms_build.publish import Hider
+
     hide = Hider({"OC-2025", "X", "AD-2024-01"}, visible={"OC-2025-FS", "AD-2024-010", "PUB"})
     assert hide("OC-2025-FS.pdf") == "OC-2025-FS.pdf"  # a published id that an unpublished one begins
     assert hide("OC-2025-AB.pdf") == "restricted-AB.pdf"
@@ -152,17 +197,20 @@ def test_hider_finds_an_unpublished_id_inside_a_longer_word():
 
 def test_public_matrix_status_follows_from_what_it_publishes(org):
     from cms_build.export import conformity_matrix
+
     org.settings(subsystems=["A"])
-    org.add("policy/PUB.yaml", org.record("policy", "PUB", statement="公开方针", issued_by="总经理",
-                                          confidentiality="public"))
-    org.add("policy/CONF.yaml", org.record("policy", "CONF", statement="保密", issued_by="x",
-                                           confidentiality="confidential"))
-    org.add("checks/only_conf.py", (
-        "from cms_build.api import check\n"
-        "@check('org.conf-only', title='t', clauses=['9.3.1'], severity='error', kinds=['policy'])\n"
-        "def flag(r, ctx):\n"
-        "    if r.id == 'CONF':\n"
-        "        yield r.issue('statement', 'a nonconformity of the confidential record')\n"))
+    org.add("policy/PUB.yaml", org.record("policy", "PUB", statement="公开方针", issued_by="总经理", confidentiality="public"))
+    org.add("policy/CONF.yaml", org.record("policy", "CONF", statement="保密", issued_by="x", confidentiality="confidential"))
+    org.add(
+        "checks/only_conf.py",
+        (
+            "from cms_build.api import check\n"
+            "@check('org.conf-only', title='t', clauses=['9.3.1'], severity='error', kinds=['policy'])\n"
+            "def flag(r, ctx):\n"
+            "    if r.id == 'CONF':\n"
+            "        yield r.issue('statement', 'a nonconformity of the confidential record')\n"
+        ),
+    )
     result = org.run()
 
     def clause(profile):
@@ -175,8 +223,7 @@ def test_public_matrix_status_follows_from_what_it_publishes(org):
     # the only error is on a record the public edition leaves out: it shows no finding, so no
     # status it cannot support; the check ran on the published PUB, which is its evidence
     assert public["findings"] == [] and public["status"] == "conforming"
-    assert all(c["status"] != "nonconforming" or any(f["severity"] == "error" for f in c["findings"])
-               for c in matrix["clauses"])
+    assert all(c["status"] != "nonconforming" or any(f["severity"] == "error" for f in c["findings"]) for c in matrix["clauses"])
     assert all(e["id"] != "CONF" for c in matrix["clauses"] for e in c["evidence"])
 
 
@@ -184,16 +231,24 @@ def test_an_attached_table_is_published_with_the_columns_the_profile_shows(org):
     org.settings(subsystems=["B"])
     org.add("trading/t.xlsx", b"PK\x03\x04 not really a workbook")
     org.add("trading/o.csv", "order_id,price,quantity,secret\nO-1,58.4,5000,x\n")
-    org.add("trading/TL-1.yaml", org.record("trade_ledger", "TL-1", confidentiality="public", account="ACC-1",
-                                            period={"start": "2025-01-01", "end": "2025-12-31"},
-                                            trades_file="t.xlsx", orders_file="o.csv"))
+    org.add(
+        "trading/TL-1.yaml",
+        org.record(
+            "trade_ledger",
+            "TL-1",
+            confidentiality="public",
+            account="ACC-1",
+            period={"start": "2025-01-01", "end": "2025-12-31"},
+            trades_file="t.xlsx",
+            orders_file="o.csv",
+        ),
+    )
     result = org.run()
     record = result.index.by_id["TL-1"]
     public = {a.path: a for a in View(result, "public").attachments(record)}
     # a spreadsheet of trades (price, fees, counterparty ... are internal): not published at all
     assert public[("trades_file",)].publish == "no"
-    assert public[("trades_file",)].reason == ("its rows hold counterparty, counterparty_account, fees, invoice_no, "
-                                                "price, which this edition leaves out")
+    assert public[("trades_file",)].reason == ("its rows hold counterparty, counterparty_account, fees, invoice_no, price, which this edition leaves out")
     # a CSV of orders: the order columns the public profile shows, in the schema's order; the
     # unknown column 'secret' and the internal 'price' are not among them
     orders = public[("orders_file",)]
@@ -205,7 +260,8 @@ def test_an_attached_table_is_published_with_the_columns_the_profile_shows(org):
 
 def test_write_table_keeps_only_the_given_columns(tmp_path):
     from cms_build.publish import write_table
+
     src = tmp_path / "in.csv"
-    src.write_bytes("\ufefforder_id,price,quantity,note\r\nO-1,58.4,5000,\"a, b\"\r\nO-2,1\r\n".encode("utf-8"))
+    src.write_bytes('\ufefforder_id,price,quantity,note\r\nO-1,58.4,5000,"a, b"\r\nO-2,1\r\n'.encode("utf-8"))
     write_table(src, tmp_path / "out.csv", ("order_id", "time", "quantity", "note"))
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == 'order_id,quantity,note\nO-1,5000,"a, b"\nO-2,,\n'

@@ -1,5 +1,6 @@
 """Discovery of record files and the id rules: nothing is skipped in silence, nothing is read
 from outside the repository, and an id is one line of the documented characters."""
+
 import os
 
 import pytest
@@ -40,8 +41,7 @@ def test_a_folder_linked_from_outside_is_reported_not_walked(org, tmp_path):
     org.add("policy/POL-1.yaml", policy(org))
     (org.root / "more").symlink_to(tmp_path / "ext")
     found, _ = engine(org)
-    assert found == [("yaml.invalid", "more:1:1",
-                      "the folder is a symbolic link to outside the repository; its records are not read")]
+    assert found == [("yaml.invalid", "more:1:1", "the folder is a symbolic link to outside the repository; its records are not read")]
 
 
 def test_a_fifo_named_yaml_is_refused_not_waited_for(org):
@@ -63,16 +63,20 @@ def test_a_link_loop_named_yaml(org):
     (org.root / "policy" / "a.yaml").symlink_to(org.root / "policy" / "b.yaml")
     (org.root / "policy" / "b.yaml").symlink_to(org.root / "policy" / "a.yaml")
     found, _ = engine(org)
-    assert found == [("yaml.invalid", "policy/a.yaml:1:1", "the file is a loop of symbolic links"),
-                     ("yaml.invalid", "policy/b.yaml:1:1", "the file is a loop of symbolic links")]
+    assert found == [
+        ("yaml.invalid", "policy/a.yaml:1:1", "the file is a loop of symbolic links"),
+        ("yaml.invalid", "policy/b.yaml:1:1", "the file is a loop of symbolic links"),
+    ]
 
 
 def test_a_link_inside_the_repository_is_read_where_it_points(org):
     org.add("policy/POL-1.yaml", policy(org))
     (org.root / "policy" / "same.yaml").symlink_to(org.root / "policy" / "POL-1.yaml")
     found, _ = engine(org)  # the same record twice: its id is a duplicate, said at both
-    assert found == [("record.id", "policy/POL-1.yaml:2:5", "duplicate id 'POL-1': also used by policy/same.yaml:2:5"),
-                     ("record.id", "policy/same.yaml:2:5", "duplicate id 'POL-1': also used by policy/POL-1.yaml:2:5")]
+    assert found == [
+        ("record.id", "policy/POL-1.yaml:2:5", "duplicate id 'POL-1': also used by policy/same.yaml:2:5"),
+        ("record.id", "policy/same.yaml:2:5", "duplicate id 'POL-1': also used by policy/POL-1.yaml:2:5"),
+    ]
 
 
 def test_an_unreadable_folder_is_named(org, monkeypatch):
@@ -87,8 +91,7 @@ def test_an_unreadable_folder_is_named(org, monkeypatch):
 
     monkeypatch.setattr(os, "scandir", scandir)
     found, _ = engine(org)
-    assert found == [("yaml.invalid", "secret:1:1",
-                      "the folder cannot be read: Permission denied; its records are not checked")]
+    assert found == [("yaml.invalid", "secret:1:1", "the folder cannot be read: Permission denied; its records are not checked")]
 
 
 def test_discover_skips_hidden_settings_and_excluded(tmp_path):
@@ -101,18 +104,21 @@ def test_discover_skips_hidden_settings_and_excluded(tmp_path):
 
 
 # -- ids -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("value, problem", [
-    ("POL-001\n", "has an invalid id 'POL-001\\n': it holds a line break (a block scalar '|' or '>' adds one at its end)"),
-    ("POL\x00", "has an invalid id 'POL\\x00': it holds a control or invisible character (U+0000)"),
-    ("POL\u200b1", "has an invalid id 'POL\\u200b1': it holds a control or invisible character (U+200B)"),
-    ("a/b", "has an invalid id 'a/b': it holds a path separator ('/')"),
-    ("a\\b", "has an invalid id 'a\\\\b': it holds a path separator ('\\\\')"),
-    ("ＰＯＬ-1", "has an invalid id 'ＰＯＬ-1': it holds the character 'Ｐ' (U+FF30): ids are written in ASCII letters and digits"),
-    ("-POL", "has an invalid id '-POL': it must start with a letter or a digit"),
-    ("A" * 129, "has an invalid id 'AAAAAAAAAAAAAAAAAAAA'...: it is 129 characters long, more than 128"),
-    (12, "has an id that is not text (12): quote it"),
-    (None, "has no id"),
-])
+@pytest.mark.parametrize(
+    "value, problem",
+    [
+        ("POL-001\n", "has an invalid id 'POL-001\\n': it holds a line break (a block scalar '|' or '>' adds one at its end)"),
+        ("POL\x00", "has an invalid id 'POL\\x00': it holds a control or invisible character (U+0000)"),
+        ("POL\u200b1", "has an invalid id 'POL\\u200b1': it holds a control or invisible character (U+200B)"),
+        ("a/b", "has an invalid id 'a/b': it holds a path separator ('/')"),
+        ("a\\b", "has an invalid id 'a\\\\b': it holds a path separator ('\\\\')"),
+        ("ＰＯＬ-1", "has an invalid id 'ＰＯＬ-1': it holds the character 'Ｐ' (U+FF30): ids are written in ASCII letters and digits"),
+        ("-POL", "has an invalid id '-POL': it must start with a letter or a digit"),
+        ("A" * 129, "has an invalid id 'AAAAAAAAAAAAAAAAAAAA'...: it is 129 characters long, more than 128"),
+        (12, "has an id that is not text (12): quote it"),
+        (None, "has no id"),
+    ],
+)
 def test_id_problems_say_what_is_wrong(value, problem):
     assert not valid_id(value)
     assert id_problem(value) == problem
@@ -122,8 +128,9 @@ def test_a_trailing_newline_makes_no_second_record(org):
     org.add("policy/POL-1.yaml", policy(org, "POL-1"))
     org.add("policy/nl.yaml", 'kind: policy\nid: "POL-1\\n"\ntitle: t\n')
     found, result = engine(org)
-    assert found == [("record.id", "policy/nl.yaml:2:5", "the record has an invalid id 'POL-1\\n': it holds a line "
-                      "break (a block scalar '|' or '>' adds one at its end)")]
+    assert found == [
+        ("record.id", "policy/nl.yaml:2:5", "the record has an invalid id 'POL-1\\n': it holds a line break (a block scalar '|' or '>' adds one at its end)")
+    ]
     assert [r.id for r in result.records] == ["POL-1"]
 
 
@@ -155,20 +162,27 @@ def test_the_run_budget_is_a_setting(org):
     sizes = [(org.root / f"policy/POL-{n}.yaml").stat().st_size for n in range(1, 5)]
     assert sum(sizes[:3]) <= 2048 < sum(sizes)
     found, result = engine(org)
-    assert found == [("yaml.invalid", "policy/POL-4.yaml:1:1", "the records of this run together are larger than "
-                      "limits.max_run_bytes (this file and the ones after it are not read)")]
+    assert found == [
+        (
+            "yaml.invalid",
+            "policy/POL-4.yaml:1:1",
+            "the records of this run together are larger than limits.max_run_bytes (this file and the ones after it are not read)",
+        )
+    ]
 
 
-@pytest.mark.parametrize("name, shown, code", [
-    ("a\nb.yaml", "policy/a\\nb.yaml", "000A"),               # would split a finding's line in two
-    ("x\u202egnp.yaml", "policy/x\\u202egnp.yaml", "202E"),   # shows as 'xlmay.png'
-    (b"gb\xb7\xbd.yaml", "policy/gb\\udcb7\\udcbd.yaml", "DCB7"),  # a GBK name: not UTF-8
-])
+@pytest.mark.parametrize(
+    "name, shown, code",
+    [
+        ("a\nb.yaml", "policy/a\\nb.yaml", "000A"),  # would split a finding's line in two
+        ("x\u202egnp.yaml", "policy/x\\u202egnp.yaml", "202E"),  # shows as 'xlmay.png'
+        (b"gb\xb7\xbd.yaml", "policy/gb\\udcb7\\udcbd.yaml", "DCB7"),  # a GBK name: not UTF-8
+    ],
+)
 def test_a_file_name_that_cannot_be_shown_is_refused(org, name, shown, code):
     org.add("policy/POL-1.yaml", policy(org))
     raw = os.fsencode(org.root / "policy") + b"/" + (name if isinstance(name, bytes) else name.encode())
     with open(raw, "w") as fh:
         fh.write("kind: policy\nid: X\n")
     found, _ = engine(org)
-    assert found == [("yaml.invalid", f"{shown}:1:1",
-                      f"the name holds a character that cannot be shown (U+{code}): it is not read")]
+    assert found == [("yaml.invalid", f"{shown}:1:1", f"the name holds a character that cannot be shown (U+{code}): it is not read")]

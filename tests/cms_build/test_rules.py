@@ -1,4 +1,5 @@
 """The rule loader (cms_build/rules.py): a rule folder is a package whose modules import each other."""
+
 from __future__ import annotations
 
 import textwrap
@@ -66,6 +67,7 @@ def test_a_changed_module_is_imported_again(org):
 
 def test_two_organizations_in_one_process_do_not_share_modules(tmp_path):
     from tests.conftest import OrgRepo
+
     a, b = OrgRepo(tmp_path / "a"), OrgRepo(tmp_path / "b")
     for repo, factor in ((a, 2), (b, 0)):
         repo.add("checks/mydomain/__init__.py", "")

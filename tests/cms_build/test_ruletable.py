@@ -1,4 +1,5 @@
 """Rule tables (cms_build/ruletable.py): the three repeated rule shapes, declared as data."""
+
 from __future__ import annotations
 
 import textwrap
@@ -63,9 +64,10 @@ def test_periodic_none_at_all_is_at_the_settings(org):
 
 
 def test_periodic_grace_and_activity(org):
-    _table(org, PERIODIC.format(extra='active_when: [trading_account]\n    grace: [{kind: trading_account, field: opened_on}]'))
+    _table(org, PERIODIC.format(extra="active_when: [trading_account]\n    grace: [{kind: trading_account, field: opened_on}]"))
     assert _found(org) == []  # no trading activity: the rule does not apply
     from tests.checks.trading_support import account
+
     org.add("acc/TA.yaml", account(org, "TA-1", "registry", "R-1", opened_on="2025-08-01"))
     assert not [f for f in org.run().findings if f.rule == "schema.invalid"]
     assert _found(org, "2026-06-30") == []  # first review due 2026-08-01
@@ -74,7 +76,9 @@ def test_periodic_grace_and_activity(org):
 
 
 def test_covers_and_required(org):
-    _table(org, textwrap.dedent("""
+    _table(
+        org,
+        textwrap.dedent("""
         covers:
           - id: org.review-incomplete
             title: 覆盖 Covers
@@ -94,23 +98,38 @@ def test_covers_and_required(org):
             kind: cms_review
             when: {review_type: [periodic]}
             fields: [{field: reviewers, clause: 6.1.1}]
-        """))
-    org.add("tr/TR.yaml", org.record("trading_review", "TR-1", date="2026-01-10",
-                                     period={"start": "2025-01-01", "end": "2025-12-31"},
-                                     national_ets={"applicable": False}, voluntary={"findings": "f", "conclusion": "conforming"}))
+        """),
+    )
+    org.add(
+        "tr/TR.yaml",
+        org.record(
+            "trading_review",
+            "TR-1",
+            date="2026-01-10",
+            period={"start": "2025-01-01", "end": "2025-12-31"},
+            national_ets={"applicable": False},
+            voluntary={"findings": "f", "conclusion": "conforming"},
+        ),
+    )
     _review(org, "MR-1", "2026-01-10")
     run = org.run()
     assert not [f for f in run.findings if f.rule == "schema.invalid"]
     got = {(f.rule, f.path, f.message, f.clauses) for f in run.findings if f.rule.startswith("org.")}
     assert got == {
-        ("org.review-incomplete", "national_ets", "national_ets (6.1.3 a) is marked not applicable without a reason",
-         ("6.1.3 a",)),
+        ("org.review-incomplete", "national_ets", "national_ets (6.1.3 a) is marked not applicable without a reason", ("6.1.3 a",)),
         ("org.conclusion-missing", "id", "reviewers is required (6.1.1)", ("6.1.1",)),
     }
-    org.add("tr/TR.yaml", org.record("trading_review", "TR-1", date="2026-01-10",
-                                     period={"start": "2025-01-01", "end": "2025-12-31"},
-                                     national_ets={"applicable": False, "reason": "not covered"},
-                                     voluntary={"findings": "f", "conclusion": "conforming"}))
+    org.add(
+        "tr/TR.yaml",
+        org.record(
+            "trading_review",
+            "TR-1",
+            date="2026-01-10",
+            period={"start": "2025-01-01", "end": "2025-12-31"},
+            national_ets={"applicable": False, "reason": "not covered"},
+            voluntary={"findings": "f", "conclusion": "conforming"},
+        ),
+    )
     _review(org, "MR-1", "2026-01-10", review_type="initial")
     assert not [f for f in org.run().findings if f.rule.startswith("org.")]
 

@@ -1,4 +1,5 @@
 """Skeletons: cms init's drafts validate for every kind; cms new's templates list every field."""
+
 import datetime as dt
 import re
 
@@ -42,6 +43,7 @@ def test_every_kind_has_its_own_id_prefix(schemas):
 
 def test_skeleton_ids_never_give_an_existing_id_a_twin(schemas):
     from cms_build.scaffold import skeleton_ids
+
     ids = skeleton_ids(schemas, sorted(schemas.kinds))
     assert len(set(ids.values())) == len(ids)
     assert (ids["nonconformity"], ids["neutrality_claim"]) == ("NC-001", "NCL-001")
@@ -52,6 +54,7 @@ def test_skeleton_ids_never_give_an_existing_id_a_twin(schemas):
 
 def test_cms_new_refuses_an_id_with_a_line_break_and_one_differing_only_in_case(org):
     from tests.cms_build.test_cli import cms
+
     code, _, err = cms("new", "policy", "POL-001\n", "--path", org.root)  # wrote 'policy/POL-001\n.yaml'
     assert code == 2 and "'POL-001\\n' is not a valid id" in err
     assert not (org.root / "policy").exists()
@@ -65,6 +68,7 @@ def test_enum_fields_list_their_values_with_labels():
     """Issue 17 item 1: a cms new comment names each value of an enum field in words."""
     from cms_build.paths import bundled
     from cms_build.schemas import SchemaSet
+
     schemas = SchemaSet.load([bundled("schemas")])
     zh = render_skeleton(schemas, "emission_source", "ES-1", "zh")
     en = render_skeleton(schemas, "emission_source", "ES-1", "en")
@@ -73,9 +77,17 @@ def test_enum_fields_list_their_values_with_labels():
 
 
 # -- skeletons that teach: cms new activity_data --method M [--fuel F] (issue 18, item 3) ---------
-VARIANTS = [("emission_factor", "coal"), ("emission_factor", "natural_gas"), ("emission_factor", "diesel"),
-            ("measurement", None), ("mass_balance", None), ("desulfurization", None),
-            ("purchased_electricity", None), ("purchased_heat", None), ("clinker_calcination", None)]
+VARIANTS = [
+    ("emission_factor", "coal"),
+    ("emission_factor", "natural_gas"),
+    ("emission_factor", "diesel"),
+    ("measurement", None),
+    ("mass_balance", None),
+    ("desulfurization", None),
+    ("purchased_electricity", None),
+    ("purchased_heat", None),
+    ("clinker_calcination", None),
+]
 
 
 @pytest.fixture(scope="module")
@@ -83,13 +95,13 @@ def fresh(tmp_path_factory):
     """A repository as `cms init` writes it (subsystem A), with one record of each variant."""
     from cms_build.scaffold import new_record
     from cms_build.workflow.init import init_repo
+
     root = tmp_path_factory.mktemp("fresh") / "org"
     init_repo(root, name="测试电厂", subsystems=["A"], today=dt.date(2026, 6, 1))
     written = {}
     for i, (method, fuel) in enumerate(VARIANTS):
         lang = "en" if i % 2 else "zh"
-        written[(method, fuel)] = new_record(root, "activity_data", f"AD-V{i}", language=lang, method=method,
-                                             fuel=fuel, today="2026-06-01")
+        written[(method, fuel)] = new_record(root, "activity_data", f"AD-V{i}", language=lang, method=method, fuel=fuel, today="2026-06-01")
     return root, written
 
 
@@ -102,8 +114,9 @@ def test_every_method_gives_a_draft_with_only_to_do_findings(fresh):
         assert records[rel].valid and records[rel].status == "draft", rel
     on_them = [f for f in result.findings if f.file in rels]
     # nothing but the to-do of a draft still holding "待填写 to be completed" (no schema, unit or reference error)
-    assert {f.rule for f in on_them} <= {"todo.starter"} and all(f.severity == "info" for f in on_them), \
-        [(f.file, f.rule, f.message) for f in on_them if f.rule != "todo.starter"]
+    assert {f.rule for f in on_them} <= {"todo.starter"} and all(f.severity == "info" for f in on_them), [
+        (f.file, f.rule, f.message) for f in on_them if f.rule != "todo.starter"
+    ]
     assert not [f for f in result.findings if f.severity == "error"], "cms check --fail-on error passes"
 
 
@@ -149,15 +162,19 @@ def test_the_skeleton_teaches_in_the_chosen_language(fresh):
     assert "measured:" in meas and "measurement_method:" in meas
 
 
-@pytest.mark.parametrize("method, fuel, words", [
-    ("emission_factor", None, "needs --fuel, one of: coal"),
-    ("emission_factor", "peat", "unknown fuel 'peat'"),
-    ("estimation", None, "unknown --method 'estimation'"),
-    ("measurement", "coal", "--fuel goes with --method emission_factor"),
-    (None, "coal", "--fuel needs --method"),
-])
+@pytest.mark.parametrize(
+    "method, fuel, words",
+    [
+        ("emission_factor", None, "needs --fuel, one of: coal"),
+        ("emission_factor", "peat", "unknown fuel 'peat'"),
+        ("estimation", None, "unknown --method 'estimation'"),
+        ("measurement", "coal", "--fuel goes with --method emission_factor"),
+        (None, "coal", "--fuel needs --method"),
+    ],
+)
 def test_a_wrong_variant_is_refused_in_words(fresh, method, fuel, words):
     from cms_build.scaffold import new_record
+
     root, _ = fresh
     with pytest.raises(ValueError, match=re.escape(words)):
         new_record(root, "activity_data", "AD-BAD", method=method, fuel=fuel)
@@ -167,6 +184,7 @@ def test_a_wrong_variant_is_refused_in_words(fresh, method, fuel, words):
 def test_the_cli_writes_a_variant(fresh):
     from click.testing import CliRunner
     from cms_build.cli import cli
+
     root, _ = fresh
     out = CliRunner().invoke(cli, ["new", "activity_data", "AD-CLI", "--path", str(root), "--method", "purchased_heat"])
     assert out.exit_code == 0, out.output

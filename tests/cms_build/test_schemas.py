@@ -1,4 +1,5 @@
 """Schema annotations read by cms_build/schemas.py."""
+
 import json
 from pathlib import Path
 

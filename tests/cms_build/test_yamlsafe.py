@@ -1,4 +1,5 @@
 """The loader: positions for every value, and every way YAML can go wrong, located."""
+
 import time
 
 import pytest
@@ -89,7 +90,7 @@ def test_undefined_alias():
 def test_billion_laughs_fails_fast():
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 10):
-        refs = ", ".join([f"*a{i-1}"] * 10)
+        refs = ", ".join([f"*a{i - 1}"] * 10)
         lines.append(f"a{i}: &a{i} [{refs}]")
     start = time.perf_counter()
     with pytest.raises(LoadError) as info:
@@ -174,8 +175,7 @@ def test_malformed_numbers_and_infinity_are_located():
     assert load_text("a: .inf\nb: -.inf\n").data == {"a": float("inf"), "b": float("-inf")}
 
 
-@pytest.mark.parametrize("escape, code", [("\\0", "U+0000"), ("\\e", "U+001B"), ("\\x01", "U+0001"),
-                                          ("\\x7f", "U+007F")])
+@pytest.mark.parametrize("escape, code", [("\\0", "U+0000"), ("\\e", "U+001B"), ("\\x01", "U+0001"), ("\\x7f", "U+007F")])
 def test_control_characters_from_escapes_are_refused(escape, code):
     e = err(f'id: A\nnote: "ab{escape}c"\n')
     assert (e.line, e.col) == (2, 7)
@@ -208,14 +208,14 @@ def test_a_lone_surrogate_in_text_is_located():
 # -- the budget of a run ---------------------------------------------------------------------
 def test_a_run_budget_of_bytes_stops_at_the_file_that_spends_it(tmp_path):
     from cms_build.yamlsafe import Budget
+
     for name in ("a", "b", "c"):
         (tmp_path / f"{name}.yaml").write_text("x: " + "y" * 600 + "\n")  # 604 bytes each
     budget = Budget(bytes=1000, nodes=10_000)
     load_file(tmp_path / "a.yaml", budget=budget, rel="a.yaml")  # 604 of 1000
     with pytest.raises(LoadError) as info:
         load_file(tmp_path / "b.yaml", budget=budget, rel="b.yaml")  # 1208 > 1000
-    assert info.value.message == ("the records of this run together are larger than limits.max_run_bytes "
-                                  "(this file and the ones after it are not read)")
+    assert info.value.message == ("the records of this run together are larger than limits.max_run_bytes (this file and the ones after it are not read)")
     with pytest.raises(LoadError) as info:
         load_file(tmp_path / "c.yaml", budget=budget, rel="c.yaml")
     assert info.value.message == "not read: the records of this run reached the limit of limits.max_run_bytes at b.yaml"
@@ -223,6 +223,7 @@ def test_a_run_budget_of_bytes_stops_at_the_file_that_spends_it(tmp_path):
 
 def test_a_run_budget_of_values_is_checked_before_composing(tmp_path, monkeypatch):
     from cms_build import yamlsafe
+
     (tmp_path / "a.yaml").write_text("a: [1, 2, 3]\n")  # 5 values: the mapping, its list, three numbers
     (tmp_path / "b.yaml").write_text("b: [1, 2, 3, 4, 5, 6]\n")  # 8 values: 5 + 8 > 10 (keys are no values)
     budget = yamlsafe.Budget(bytes=10_000, nodes=10)
@@ -236,8 +237,11 @@ def test_a_run_budget_of_values_is_checked_before_composing(tmp_path, monkeypatc
     with pytest.raises(LoadError) as info:
         load_file(tmp_path / "b.yaml", budget=budget, rel="b.yaml")
     e = info.value
-    assert (e.line, e.col, e.message) == (1, 14, "the records of this run together hold more values than "
-                                          "limits.max_run_nodes (this file and the ones after it are not read)")
+    assert (e.line, e.col, e.message) == (
+        1,
+        14,
+        "the records of this run together hold more values than limits.max_run_nodes (this file and the ones after it are not read)",
+    )
     # 10 - 5 = 5 left: the sixth value of b.yaml (mapping, list, 1, 2, 3, 4) is the '4' at column 14
     with pytest.raises(LoadError) as info:
         load_file(tmp_path / "a.yaml", budget=budget, rel="a.yaml")
@@ -253,6 +257,7 @@ def test_a_file_with_too_many_values_is_refused_while_walking_its_events():
 
 def test_a_fifo_is_a_located_load_error(tmp_path):
     import os
+
     os.mkfifo(tmp_path / "x.yaml")
     with pytest.raises(LoadError) as info:
         load_file(tmp_path / "x.yaml")

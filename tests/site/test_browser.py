@@ -5,6 +5,7 @@ path), installed by .ci/run from Debian. The sites are served on 127.0.0.1; ever
 that would leave it is blocked and fails the test, and so does any console error.
 Screenshots of the key pages go to $CMS_ARTIFACTS (default artifacts/screenshots/).
 """
+
 from __future__ import annotations
 
 import json
@@ -22,15 +23,21 @@ from tests.conftest import REPO
 from .conftest import HOSTILE, build
 
 CHROMIUM = os.environ.get("CMS_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic",
-        # offline for sure: no host name resolves except the local server's address
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    # offline for sure: no host name resolves except the local server's address
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).is_file(),
-                       reason=f"no Chromium at {CHROMIUM} (.ci/run installs Debian's chromium; set CMS_CHROMIUM)"),
+    pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason=f"no Chromium at {CHROMIUM} (.ci/run installs Debian's chromium; set CMS_CHROMIUM)"),
 ]
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
 url_config: dict[str, dict] = {}  # the served sites' search configuration, by server URL
@@ -49,6 +56,7 @@ def server(tmp_path_factory, example_sites):
     conftest.example_sites), a small organization and a hostile one, both profiles."""
     from tests.conftest import OrgRepo
     from .conftest import hostile_org, mini_org
+
     base = tmp_path_factory.mktemp("served")
     mini_root = mini_org(OrgRepo(tmp_path_factory.mktemp("mini") / "org"))
     hostile_root = hostile_org(OrgRepo(tmp_path_factory.mktemp("hostile") / "org"))
@@ -57,6 +65,7 @@ def server(tmp_path_factory, example_sites):
         build(mini_root, base / f"mini-{profile}", profile)
         build(hostile_root, base / f"hostile-{profile}", profile)
     from cms_build.site.serve import make_server
+
     httpd = make_server(base)  # what `cms serve` uses: 127.0.0.1, a free port
     httpd.base = base
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -75,11 +84,16 @@ def browser_context(server, tmp_path_factory):
     profile_dir = tmp_path_factory.mktemp("chromium-profile")  # a fresh user data dir
     with playwright_api.sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(profile_dir), executable_path=CHROMIUM, args=ARGS, headless=True,
-            viewport={"width": 1280, "height": 900}, locale="zh-CN", service_workers="block")
+            str(profile_dir),
+            executable_path=CHROMIUM,
+            args=ARGS,
+            headless=True,
+            viewport={"width": 1280, "height": 900},
+            locale="zh-CN",
+            service_workers="block",
+        )
         context.outside: list[str] = []  # every request that is not for the local server
-        context.on("request", lambda req: None if req.url.startswith((server + "/", "data:", "blob:"))
-                   else context.outside.append(req.url))
+        context.on("request", lambda req: None if req.url.startswith((server + "/", "data:", "blob:")) else context.outside.append(req.url))
         yield context
         context.close()
 
@@ -127,8 +141,9 @@ def search(tab, term: str) -> list[str]:
     box.fill("")
     tab.keyboard.type(term)
     tab.keyboard.press("End")  # material reads the query on keyup; typed Chinese sends none
-    tab.wait_for_function("document.querySelector('.md-search-result__meta') && "
-                          "!/键入|Type to start/.test(document.querySelector('.md-search-result__meta').textContent)")
+    tab.wait_for_function(
+        "document.querySelector('.md-search-result__meta') && !/键入|Type to start/.test(document.querySelector('.md-search-result__meta').textContent)"
+    )
     return [a.get_attribute("href") for a in tab.locator("li.md-search-result__item > a").all()]
 
 
@@ -240,8 +255,14 @@ def test_untrusted_text_is_shown_as_text_and_never_runs(page):
     open_page(page, "mini-internal/records/policy/POL-HOSTILE.html")
     assert page.evaluate("typeof window.__pwned") == "undefined"
     text = page.locator("article").inner_text()
-    for piece in ("<script>window.__pwned=1</script>", "[点我](javascript:window.__pwned=2)",
-                  '<img src=x onerror="window.__pwned=3">', "{{ 7*7 }}", "{% raw %}", "<b>总经理</b>"):
+    for piece in (
+        "<script>window.__pwned=1</script>",
+        "[点我](javascript:window.__pwned=2)",
+        '<img src=x onerror="window.__pwned=3">',
+        "{{ 7*7 }}",
+        "{% raw %}",
+        "<b>总经理</b>",
+    ):
         assert piece in text, piece
     assert page.locator("a[href^='javascript']").count() == 0
     assert page.locator("article img, article script, article b").count() == 0
@@ -274,7 +295,8 @@ def test_every_kind_page_and_a_record_of_each_open_clean(page, profile):
     open_page(page, f"example-{profile}/records/index.html")
     # the kind column (not the clauses column) and the number of records the profile shows
     kinds = page.locator("article table tbody tr").evaluate_all(
-        "rows => rows.map(r => [r.cells[0].querySelector('a').getAttribute('href'), r.cells[2].innerText])")
+        "rows => rows.map(r => [r.cells[0].querySelector('a').getAttribute('href'), r.cells[2].innerText])"
+    )
     assert len(kinds) >= 40 and all(re.fullmatch(r"[a-z0-9_]+\.html", k) for k, _ in kinds), kinds
     for kind_href, count in kinds:
         open_page(page, f"example-{profile}/records/{kind_href}", wait="load")
@@ -296,13 +318,13 @@ def test_hostile_values_never_run_and_every_page_has_its_policy(page, server, pr
     from cms_build.site.security import CSP
 
     from .conftest import PAYLOAD
+
     site = served[server] / f"hostile-{profile}"
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     assert len(pages) >= 80 and "records/policy/POL-X.html" in pages and "404.html" in pages
     # 404.html links the site's files from the server's root (it answers for any path), so it
     # is not opened in a site served from a sub-folder: its policy is checked in the file
-    assert f'<meta http-equiv="Content-Security-Policy" content="{markupsafe.escape(CSP)}">' in \
-        (site / "404.html").read_text(encoding="utf-8")
+    assert f'<meta http-equiv="Content-Security-Policy" content="{markupsafe.escape(CSP)}">' in (site / "404.html").read_text(encoding="utf-8")
     for rel in (p for p in pages if p != "404.html"):
         open_page(page, f"hostile-{profile}/{rel}", wait="load")
         policies = page.locator('meta[http-equiv="Content-Security-Policy"]')
@@ -338,9 +360,19 @@ CLIPPED = """() => Array.from(document.querySelectorAll('article table')).filter
 }).map(t => t.innerText.slice(0, 60))"""
 
 
-@pytest.mark.parametrize("path", ["neutrality/index.html", "emissions/index.html", "emissions/2025.html",
-                                  "trading/index.html", "matrix.html", "findings/index.html",
-                                  "records/target/TGT-2026-ORG.html", "records/neutrality_claim/NCL-HQ-2025.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "neutrality/index.html",
+        "emissions/index.html",
+        "emissions/2025.html",
+        "trading/index.html",
+        "matrix.html",
+        "findings/index.html",
+        "records/target/TGT-2026-ORG.html",
+        "records/neutrality_claim/NCL-HQ-2025.html",
+    ],
+)
 def test_no_table_is_clipped_at_1280_px(page, path):
     if not (served[page.base] / "example-internal" / path).is_file():
         pytest.skip(f"the example has no {path}")
@@ -362,8 +394,7 @@ def test_a_trace_citation_opens_the_cited_line_of_the_records_yaml(page):
     link = page.locator("article a[href$='sources/activity_data/AD-2025-BJ2-GAS.html#L37']").first
     # the NCV is an input of a step, collapsed below the first level (issue 17 item 7): the auditor
     # opens the steps that hold it, then follows the citation
-    link.evaluate("el => { for (let d = el.closest('details'); d; d = d.parentElement.closest('details'))"
-                  " d.open = true; }")
+    link.evaluate("el => { for (let d = el.closest('details'); d; d = d.parentElement.closest('details')) d.open = true; }")
     assert link.inner_text() == "activity/2025/AD-2025-BJ2-GAS.yaml:37"
     link.click()
     page.wait_for_load_state("networkidle")
@@ -371,7 +402,8 @@ def test_a_trace_citation_opens_the_cited_line_of_the_records_yaml(page):
     line = page.locator("#L37")
     assert line.is_visible() and line.inner_text().endswith("value: 357.8")  # the NCV the trace cites
     # the :target rule marks it: its background differs from the next line's
-    marked = page.evaluate("[getComputedStyle(document.getElementById('L37')).backgroundColor,"
-                           " getComputedStyle(document.getElementById('L38')).backgroundColor]")
+    marked = page.evaluate(
+        "[getComputedStyle(document.getElementById('L37')).backgroundColor, getComputedStyle(document.getElementById('L38')).backgroundColor]"
+    )
     assert marked[0] != marked[1]
     shot(page, "source-view")

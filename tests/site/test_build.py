@@ -1,4 +1,5 @@
 """cms build: pages from every record, references both ways, history, strict and atomic output."""
+
 from __future__ import annotations
 
 import html
@@ -29,6 +30,7 @@ def test_example_builds_in_both_profiles(example_sites):
     from cms_build.engine import run
     from cms_build.publish import View
     from tests.conftest import EXAMPLE
+
     result = run(EXAMPLE, AS_OF)
     for profile, site in example_sites.items():
         assert (site / "index.html").is_file() and (site / MARKER).is_file()
@@ -95,6 +97,7 @@ def test_same_inputs_same_bytes(mini):
 def test_the_example_gives_the_same_bytes_twice(tmp_path):
     """With charts, traces, Annex E tables and the search index: nothing depends on the clock."""
     from tests.conftest import EXAMPLE
+
     first = read_tree(build(EXAMPLE, tmp_path / "a", "internal").out)
     second = read_tree(build(EXAMPLE, tmp_path / "b", "internal").out)
     assert any(name.startswith("charts/") for name in first)
@@ -106,11 +109,22 @@ def test_attached_files_are_copied_under_names_the_site_chooses(mini):
     (root / "policy" / "evidence").mkdir()
     (root / "policy" / "evidence" / "会议纪要 <x>.pdf").write_bytes(b"%PDF-1.4 minutes")
     (root / "policy" / "evidence" / "page.html").write_text("<script>alert(1)</script>", encoding="utf-8")
-    (root / "policy" / "POL-ATT.yaml").write_text(yaml.safe_dump({
-        "kind": "policy", "id": "POL-ATT", "title": "附件", "status": "approved", "confidentiality": "public",
-        "statement": "见附件", "issued_by": "总经理",
-        "attachments": [{"path": "evidence/会议纪要 <x>.pdf", "title": "纪要"}, {"path": "evidence/page.html"}]},
-        allow_unicode=True), encoding="utf-8")
+    (root / "policy" / "POL-ATT.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "kind": "policy",
+                "id": "POL-ATT",
+                "title": "附件",
+                "status": "approved",
+                "confidentiality": "public",
+                "statement": "见附件",
+                "issued_by": "总经理",
+                "attachments": [{"path": "evidence/会议纪要 <x>.pdf", "title": "纪要"}, {"path": "evidence/page.html"}],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     site = build(root, tmp / "site").out
     assert (site / "files/POL-ATT/1.pdf").read_bytes() == b"%PDF-1.4 minutes"
     assert (site / "files/POL-ATT/2.bin").is_file()  # never served as a page that could run
@@ -137,8 +151,7 @@ def test_failed_build_leaves_the_last_good_site(mini):
 def test_broken_anchor_fails_the_build(mini):
     root, tmp = mini
     (root / "site" / "templates").mkdir(parents=True)
-    (root / "site" / "templates" / "home.md.j2").write_text("# 首页\n\n[矩阵](matrix.md#no-such-anchor)\n",
-                                                             encoding="utf-8")
+    (root / "site" / "templates" / "home.md.j2").write_text("# 首页\n\n[矩阵](matrix.md#no-such-anchor)\n", encoding="utf-8")
     with pytest.raises(BuildError, match="no-such-anchor"):
         build(root, tmp / "site")
 
@@ -161,9 +174,15 @@ def test_output_folder_that_could_hold_sources_is_refused(mini):
 
 
 def _git(root, *args):
-    env = {**os.environ, "GIT_AUTHOR_NAME": "周敏", "GIT_AUTHOR_EMAIL": "zm@example.cn",
-           "GIT_COMMITTER_NAME": "周敏", "GIT_COMMITTER_EMAIL": "zm@example.cn",
-           "GIT_AUTHOR_DATE": "2025-03-01T10:00:00+08:00", "GIT_COMMITTER_DATE": "2025-03-01T10:00:00+08:00"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "周敏",
+        "GIT_AUTHOR_EMAIL": "zm@example.cn",
+        "GIT_COMMITTER_NAME": "周敏",
+        "GIT_COMMITTER_EMAIL": "zm@example.cn",
+        "GIT_AUTHOR_DATE": "2025-03-01T10:00:00+08:00",
+        "GIT_COMMITTER_DATE": "2025-03-01T10:00:00+08:00",
+    }
     subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
 
 
@@ -173,8 +192,7 @@ def test_revision_history_from_git(mini):
     _git(root, "add", ".")
     _git(root, "commit", "-q", "-m", "方针第一版 <b>初稿</b>")
     sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
-    (root / "policy" / "POL-1.yaml").write_text((root / "policy" / "POL-1.yaml").read_text(encoding="utf-8")
-                                                + "# edited\n", encoding="utf-8")
+    (root / "policy" / "POL-1.yaml").write_text((root / "policy" / "POL-1.yaml").read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     internal = build(root, tmp / "internal").out
     pol = page(internal, "records/policy/POL-1.html")
     assert sha[:10] in pol and "2025-03-01" in pol and "周敏" in pol
@@ -212,11 +230,9 @@ def test_search_indexes_what_a_record_holds_not_what_links_to_it(mini):
     docs = json.loads(page(site, "search/search_index.json"))["docs"]
 
     def text_of(location: str) -> str:
-        return " ".join(d["title"] + " " + d["text"] for d in docs
-                        if d["location"].split("#")[0] == location).replace("\u200b", "")
+        return " ".join(d["title"] + " " + d["text"] for d in docs if d["location"].split("#")[0] == location).replace("\u200b", "")
 
-    org_page, scope_page, policy_page = (text_of(f"records/{p}.html")
-                                         for p in ("organization/ORG-1", "scope/SCOPE-1", "policy/POL-1"))
+    org_page, scope_page, policy_page = (text_of(f"records/{p}.html") for p in ("organization/ORG-1", "scope/SCOPE-1", "policy/POL-1"))
     assert "体系范围" in scope_page and "体系范围" not in org_page  # SCOPE-1 references ORG-1
     assert "燃料清洁化" in policy_page and "下次管理评审时复核" not in policy_page  # content yes, its finding no
     assert "修订历史" not in policy_page and "引用的记录" not in policy_page
@@ -236,8 +252,9 @@ def test_cli_build_and_exit_codes(mini):
 @pytest.mark.parametrize("as_of", ["1900-01-01", "2999-12-31"])
 def test_an_as_of_date_a_site_cannot_carry_is_a_usage_error(mini, as_of):
     root, tmp = mini
-    proc = subprocess.run([sys.executable, "-m", "cms_build.cli", "build", str(root), "--as-of", as_of, "--out",
-                           str(tmp / "far")], capture_output=True, text=True, cwd=REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cms_build.cli", "build", str(root), "--as-of", as_of, "--out", str(tmp / "far")], capture_output=True, text=True, cwd=REPO
+    )
     assert proc.returncode == 2 and "1970-01-02 to 2106-02-06" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp / "far").exists()
 
@@ -245,8 +262,12 @@ def test_an_as_of_date_a_site_cannot_carry_is_a_usage_error(mini, as_of):
 def test_invalid_settings_are_not_built_into_a_site(mini):
     root, tmp = mini
     (root / "cms.yaml").write_text("organization: [unclosed\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "cms_build.cli", "build", str(root), "--as-of", "2026-06-30",
-                           "--out", str(tmp / "bad")], capture_output=True, text=True, cwd=REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cms_build.cli", "build", str(root), "--as-of", "2026-06-30", "--out", str(tmp / "bad")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert proc.returncode == 2 and "settings are invalid" in proc.stderr and "cms.yaml:" in proc.stderr
     assert not (tmp / "bad").exists()
 
@@ -256,7 +277,7 @@ def test_referenced_by_lists_references_made_inside_lists(example_sites):
     is listed on the target's page with the field that makes it."""
     site = example_sites["internal"]
     claim = page(site, "records/neutrality_claim/NCL-HQ-2025.html")
-    section = claim[claim.index('id="被以下记录引用"'):] if 'id="被以下记录引用"' in claim else claim
+    section = claim[claim.index('id="被以下记录引用"') :] if 'id="被以下记录引用"' in claim else claim
     for credit in ("OC-2025-FS", "OC-2025-WIND"):
         assert f"../offset_credit/{credit}.html" in section, credit
     instrument = page(site, "records/measuring_instrument/MI-BJ1-BS-1.html")
@@ -266,7 +287,8 @@ def test_referenced_by_lists_references_made_inside_lists(example_sites):
 def test_a_nonconformity_links_its_clause_to_the_matrix(example_sites):
     # records/improvement/NC-2025-01.yaml says clause: 9.1.1 (issue 17 item 12)
     nc = page(example_sites["internal"], "records/nonconformity/NC-2025-01.html")
-    assert '../../matrix.html#clause-9-1-1' in nc
+    assert "../../matrix.html#clause-9-1-1" in nc
+
 
 @pytest.mark.parametrize("profile", ["internal", "public"])
 def test_hostile_values_reach_no_page_as_markup(org, tmp_path, profile):
@@ -280,6 +302,7 @@ def test_hostile_values_reach_no_page_as_markup(org, tmp_path, profile):
     from cms_build.site.security import CSP
 
     from .conftest import PAYLOAD, hostile_org
+
     report = build(hostile_org(org), tmp_path / "site", profile)
     pages = {p.relative_to(report.out).as_posix(): p.read_text(encoding="utf-8") for p in report.out.rglob("*.html")}
     meta = f'<meta http-equiv="Content-Security-Policy" content="{markupsafe.escape(CSP)}">'
@@ -297,6 +320,7 @@ def test_hostile_values_reach_no_page_as_markup(org, tmp_path, profile):
     config = yaml.safe_load((report.work / "mkdocs.yml").read_text(encoding="utf-8"))
     assert "content.tooltips" not in config["theme"]["features"]
 
+
 # -- where a build writes, one build at a time, and what a killed one leaves ---------------------
 def test_the_markdown_is_written_under_the_records_folder_never_beside_out(mini):
     root, tmp = mini
@@ -307,11 +331,13 @@ def test_the_markdown_is_written_under_the_records_folder_never_beside_out(mini)
     assert sorted(p.name for p in web_root.iterdir()) == [".site.lock", "site"]  # no .cms-build, no Markdown
     assert not list((web_root / "site").rglob("*.md"))
     from cms_build.engine import run
+
     assert not [r for r in run(root, AS_OF, stages="validate").records if ".cms-build" in r.rel]
 
 
 def test_a_second_build_into_the_same_out_is_refused_while_one_runs(mini):
     import fcntl
+
     root, tmp = mini
     out = tmp / "site"
     build(root, out)
@@ -320,8 +346,7 @@ def test_a_second_build_into_the_same_out_is_refused_while_one_runs(mini):
         fcntl.flock(held, fcntl.LOCK_EX)
         with pytest.raises(BuildError) as err:
             build(root, out)
-    assert str(err.value) == (f"another cms build is writing into {out} (it holds {tmp / '.site.lock'}); "
-                              "wait for it to end, or build into another --out")
+    assert str(err.value) == (f"another cms build is writing into {out} (it holds {tmp / '.site.lock'}); wait for it to end, or build into another --out")
     assert read_tree(out) == before
     build(root, out)  # the lock is the kernel's: released with the file, never stale
 
@@ -342,6 +367,7 @@ def test_two_builds_at_once_never_corrupt_the_site(mini):
 
 def test_a_killed_builds_leftovers_are_removed_and_a_half_swapped_site_put_back(mini):
     from cms_build.site.build import _clean_leftovers
+
     root, tmp = mini
     out = tmp / "site"
     old = tmp / ".site.old-4242"  # killed between the two renames of a swap: no site, the last good one here
@@ -361,6 +387,7 @@ def test_a_killed_builds_leftovers_are_removed_and_a_half_swapped_site_put_back(
 
 def test_the_swap_exchanges_the_folders_in_one_step(tmp_path, monkeypatch):
     from cms_build.site import build as build_module
+
     out, new = tmp_path / "site", tmp_path / ".site.tmp-1"
     for folder, text in ((out, "old"), (new, "new")):
         folder.mkdir()
@@ -372,6 +399,7 @@ def test_the_swap_exchanges_the_folders_in_one_step(tmp_path, monkeypatch):
 
     def no_rename(*args):
         raise AssertionError("a rename would leave a moment without a site")
+
     monkeypatch.setattr(build_module.os, "replace", no_rename)
     build_module.swap(new, out)
     assert (out / "index.html").read_text(encoding="utf-8") == "new" and not new.exists()
@@ -380,10 +408,12 @@ def test_the_swap_exchanges_the_folders_in_one_step(tmp_path, monkeypatch):
 def test_a_full_disk_is_reported_as_such(mini, monkeypatch):
     import errno
     from cms_build.site import build as build_module
+
     root, tmp = mini
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp / "x"))
+
     monkeypatch.setattr(build_module, "write_config", full)
     with pytest.raises(BuildError) as err:
         build(root, tmp / "site")
@@ -397,19 +427,23 @@ def test_out_inside_the_work_folder_is_refused(mini):
         build(root, root / ".cms-build" / "site")
 
 
-@pytest.mark.parametrize("source, line, says", [
-    ("# 首页\n\n{{ no_such_value }}\n", 3, "UndefinedError: 'no_such_value' is undefined"),
-    ("# 首页\n\n{% if %}\n", 3, "TemplateSyntaxError: Expected an expression, got 'end of statement block'"),
-    ("# 首页\n{% for x in [1] %}\n{{ x / 0 }}\n{% endfor %}\n", 3, "ZeroDivisionError: division by zero"),
-])
+@pytest.mark.parametrize(
+    "source, line, says",
+    [
+        ("# 首页\n\n{{ no_such_value }}\n", 3, "UndefinedError: 'no_such_value' is undefined"),
+        ("# 首页\n\n{% if %}\n", 3, "TemplateSyntaxError: Expected an expression, got 'end of statement block'"),
+        ("# 首页\n{% for x in [1] %}\n{{ x / 0 }}\n{% endfor %}\n", 3, "ZeroDivisionError: division by zero"),
+    ],
+)
 def test_an_organization_template_error_names_its_file_and_line(mini, source, line, says):
     root, tmp = mini
     (root / "site" / "templates").mkdir(parents=True)
     (root / "site" / "templates" / "home.md.j2").write_text(source, encoding="utf-8")
     with pytest.raises(BuildError) as err:
         build(root, tmp / "site")
-    assert str(err.value) == (f"site/templates/home.md.j2:{line}: the organization's template home.md.j2 failed: "
-                              f"{says}; correct it, or remove it to use the bundled one")
+    assert str(err.value) == (
+        f"site/templates/home.md.j2:{line}: the organization's template home.md.j2 failed: {says}; correct it, or remove it to use the bundled one"
+    )
     assert not (tmp / "site").exists()
 
 
@@ -418,6 +452,7 @@ def test_matrix_and_home_pages_count_items(mini):
     (verified/documented/nonconforming/reviewer-only/missing), and the home page gives the totals."""
     from cms_build.engine import run
     from cms_build.matrix import build_matrix
+
     root, tmp = mini
     matrix = build_matrix(run(root, AS_OF))
     rows = {r["number"]: r for r in matrix["clauses"]}
@@ -425,21 +460,21 @@ def test_matrix_and_home_pages_count_items(mini):
     text = html.unescape(page(site, "matrix.html"))
     assert "条目（已验证/有记录/不符合/仅评审员判断/缺失）" in text and "有记录未验证" in text  # the weaker status, by name
     counts = rows["4.3"]["item_counts"]
-    assert (f'{counts["verified"]}/{counts["documented"]}/{counts["nonconforming"]}/{counts["reviewer"]}/'
-            f'{counts["missing"]}') in text
+    assert (f"{counts['verified']}/{counts['documented']}/{counts['nonconforming']}/{counts['reviewer']}/{counts['missing']}") in text
     # an item only a reviewer can judge shows the reason in place of the rules (5.1 c, issue 21)
     assert "仅评审员判断" in text and "体系要求是否融入业务过程只能在业务流程中观察" in text
     assert "4.3 s2" in text and 'class="cms-badge cms-item-verified"' in text
     home = html.unescape(page(site, "index.html"))
     shall = matrix["item_summary"]["shall"]
     for status, name in (("verified", "已验证"), ("documented", "有记录"), ("reviewer", "仅评审员判断"), ("missing", "缺失")):
-        assert f'{name}</span> {shall[status]}' in home, status
+        assert f"{name}</span> {shall[status]}" in home, status
 
 
 def _enum_keys() -> set:
     """Every snake_case string enum value of the bundled schemas (coal_fired_unit, fuel_combustion...)."""
     import json as _json
     from cms_build.paths import bundled
+
     keys: set = set()
 
     def walk(node):
@@ -451,6 +486,7 @@ def _enum_keys() -> set:
         elif isinstance(node, list):
             for v in node:
                 walk(v)
+
     for path in sorted(bundled("schemas").glob("*.schema.json")):
         walk(_json.loads(path.read_text(encoding="utf-8")))
     return keys
@@ -460,6 +496,7 @@ def test_no_enum_key_is_the_whole_text_of_a_table_cell_on_the_chinese_site(examp
     """Issue 17 item 1: a cell shows 燃煤机组, not coal_fired_unit; a market key such as
     national_ets:CEA:2021 shows its scheme in words."""
     from html.parser import HTMLParser
+
     keys = _enum_keys()
     assert {"fuel_combustion", "internal_audit", "forest_sink", "emission_factor"} <= keys
 
@@ -480,6 +517,7 @@ def test_no_enum_key_is_the_whole_text_of_a_table_cell_on_the_chinese_site(examp
         def handle_data(self, data):
             if self.depth:
                 self.text.append(data)
+
     site = example_sites["internal"]
     raw = []
     for html_file in sorted(site.rglob("*.html")):
@@ -497,6 +535,7 @@ def test_the_search_index_is_precompressed_and_ids_stay_whole(mini):
     theme's worker splits queries as the index is split, so an id is one term."""
     import gzip
     import re as re_
+
     root, tmp = mini
     site = build(root, tmp / "site").out
     raw = (site / "search/search_index.json").read_bytes()

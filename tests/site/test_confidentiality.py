@@ -1,4 +1,5 @@
 """The public site holds nothing that is not public: every output file is searched."""
+
 from __future__ import annotations
 
 import gzip
@@ -35,8 +36,7 @@ def test_public_site_contains_nothing_left_out(org, tmp_path):
     # nor does the generated Markdown the public site was built from
     markdown = every_text(public_report.work / "docs")
     assert [name for name, text in markdown.items() if any(m in text for m in MARKERS)] == []
-    assert {"search/search_index.json", "search/search_index.json.gz", "sitemap.xml", "sitemap.xml.gz",
-            "data/export.json"} <= public.keys()
+    assert {"search/search_index.json", "search/search_index.json.gz", "sitemap.xml", "sitemap.xml.gz", "data/export.json"} <= public.keys()
     # the compressed index is the public index, byte for byte (every_text unpacked it above)
     assert public["search/search_index.json.gz"] == public["search/search_index.json"]
 
@@ -60,13 +60,13 @@ def test_public_example_names_no_unpublished_record_anywhere(example_sites):
     from tests.conftest import EXAMPLE
 
     from .conftest import AS_OF
+
     result = run(EXAMPLE, AS_OF)
     view = View(result, "public")
     hidden = set(result.index.by_id) - view.ids
     assert hidden and view.ids  # the example has both, so this test can fail
     public = every_text(example_sites["public"])
-    pattern = re.compile(r"(?<![A-Za-z0-9._-])(" + "|".join(map(re.escape, sorted(hidden, key=len, reverse=True)))
-                         + r")(?![A-Za-z0-9_-])")
+    pattern = re.compile(r"(?<![A-Za-z0-9._-])(" + "|".join(map(re.escape, sorted(hidden, key=len, reverse=True))) + r")(?![A-Za-z0-9_-])")
     found = {name: sorted(set(pattern.findall(text)))[:5] for name, text in public.items() if pattern.search(text)}
     assert found == {}
     internal = every_text(example_sites["internal"])
@@ -75,6 +75,7 @@ def test_public_example_names_no_unpublished_record_anywhere(example_sites):
 
 def test_sitemap_lists_the_pages_of_its_profile_at_its_address(org, tmp_path):
     import yaml
+
     root = mini_org(org)
     settings = yaml.safe_load((root / "cms.yaml").read_text(encoding="utf-8"))
     settings["site"] = {"urls": {"public": "https://www.example.com/carbon/", "internal": "https://cms.example.local/"}}
@@ -88,13 +89,13 @@ def test_sitemap_lists_the_pages_of_its_profile_at_its_address(org, tmp_path):
     assert not [u for u in pub_urls if "POL-SECRET" in u]
     assert "https://cms.example.local/records/policy/POL-SECRET.html" in int_urls
     assert gzip.decompress((tmp_path / "public" / "sitemap.xml.gz").read_bytes()).decode() == public["sitemap.xml"]
-    assert ('<link rel="canonical" href="https://www.example.com/carbon/records/policy/POL-1.html">'
-            in public["records/policy/POL-1.html"])
+    assert '<link rel="canonical" href="https://www.example.com/carbon/records/policy/POL-1.html">' in public["records/policy/POL-1.html"]
     assert not [name for name, text in public.items() if "cms.example.local" in text]  # the internal address
 
 
 def test_a_site_address_that_is_not_a_web_address_is_a_settings_finding(org, tmp_path):
     import yaml
+
     root = mini_org(org)
     settings = yaml.safe_load((root / "cms.yaml").read_text(encoding="utf-8"))
     settings["site"] = {"urls": {"public": "javascript:alert(1)//"}}
@@ -114,10 +115,10 @@ def test_public_example_publishes_an_attached_table_without_its_confidential_col
     trade schema marks x-confidentiality: no file of the public site has any of them."""
     import csv
     import io
+
     org.copy_example()
     ledger = org.root / "trading" / "TL-CEA-2025.yaml"
-    ledger.write_text(ledger.read_text(encoding="utf-8").replace("confidentiality: internal", "confidentiality: public"),
-                      encoding="utf-8")
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("confidentiality: internal", "confidentiality: public"), encoding="utf-8")
     table = org.root / "trading" / "data" / "trades-2025.csv"
     rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"), newline="")))
     header = rows[0]
@@ -137,16 +138,14 @@ def test_public_example_publishes_an_attached_table_without_its_confidential_col
     markdown = every_text(report.work / "docs")
     assert [name for name, text in markdown.items() if any(m in text for m in markers)] == []
     # the trades table is published, cut to the columns the public profile shows, rows intact
-    [published] = [name for name, text in public.items() if name.startswith("files/TL-CEA-2025/")
-                   and text.startswith("trade_id,")]
+    [published] = [name for name, text in public.items() if name.startswith("files/TL-CEA-2025/") and text.startswith("trade_id,")]
     got = list(csv.reader(io.StringIO(public[published], newline="")))
     assert got[0] == ["trade_id", "order_id", "time", "market", "product", "vintage", "side", "quantity", "trade_type"]
     assert len(got) == len(rows) and got[1][0] == rows[1][0] and got[1][7] == rows[1][header.index("quantity")]
     page = public["records/trade_ledger/TL-CEA-2025.html"]
     assert f'href="../../{published}"' in page
     # the orders table loses its price column (x-confidentiality: internal) the same way
-    [orders] = [text for name, text in public.items() if name.startswith("files/TL-CEA-2025/")
-                and text.startswith("order_id,")]
+    [orders] = [text for name, text in public.items() if name.startswith("files/TL-CEA-2025/") and text.startswith("order_id,")]
     assert orders.splitlines()[0] == "order_id,time,market,product,vintage,side,quantity,trade_type,status,filled_quantity,cancelled_at"
 
 
@@ -158,6 +157,7 @@ def test_files_no_profile_publishes(org, tmp_path):
     org.add("policy/.env", "ZQX-DOTENV-4420=1")
     org.add("policy/evidence.pdf", b"%PDF ZQX-OPEN-PDF-5530")
     import yaml
+
     pol = yaml.safe_load((root / "policy" / "POL-SECRET.yaml").read_text(encoding="utf-8"))
     pol["attachments"] = [{"path": "secret.pdf"}]
     org.write("policy/POL-SECRET.yaml", pol)
@@ -169,8 +169,7 @@ def test_files_no_profile_publishes(org, tmp_path):
     never = ("ZQX-DOTENV-4420", "statement: 保密内容")  # the hidden file and POL-SECRET's YAML
     # POL-SECRET's own source view (issue 17 item 8) shows its YAML in the internal edition, which
     # shows confidential records; as an attachment of another record it is copied nowhere
-    assert [n for n, text in {**public, **internal}.items() if any(m in text for m in never)] == [
-        "sources/policy/POL-SECRET.html"]
+    assert [n for n, text in {**public, **internal}.items() if any(m in text for m in never)] == ["sources/policy/POL-SECRET.html"]
     assert not any(n.startswith("sources/") for n in public)
     assert [n for n, text in public.items() if "ZQX-SECRET-PDF-3310" in text] == []
     assert any("ZQX-SECRET-PDF-3310" in text for n, text in internal.items() if n.startswith("files/POL-HOSTILE/"))

@@ -1,4 +1,5 @@
 """Domain pages: emissions drill-down, Annex E, charts; trading and assets; neutrality claims."""
+
 from __future__ import annotations
 
 import html
@@ -48,6 +49,7 @@ def test_emissions_drill_down_from_year_to_record_and_back(example_sites, exampl
 
 def test_emissions_totals_match_the_results(example_sites, example_result):
     from cms_build.site.escape import fmt_number
+
     index = text(example_sites["internal"], "emissions/index.html")
     for year, inv in example_result.results["emissions"]["years"].items():
         assert f"{fmt_number(inv['total']['value'])} tCO2e" in index, year
@@ -58,8 +60,8 @@ def test_emissions_year_page_shows_both_boundaries(example_sites, example_result
     12,243.07 is SRC-BJ1-FGD (desulfurization), the one source outside the boundary of a power
     generation facility; every other source has the same figure in both columns."""
     page = text(example_sites["internal"], "emissions/2025.html")
-    section = page[page.index('id="ets-boundary"'):]
-    section = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section[:section.index('id="traces"')])))
+    section = page[page.index('id="ets-boundary"') :]
+    section = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section[: section.index('id="traces"')])))
     ets = example_result.results["emissions"]["years"]["2025"]["ets"]
     assert "5,945,832.04 tCO2e 5,933,588.98 tCO2e 12,243.07 tCO2e" in section  # Σ row: inventory, ETS, difference
     assert ets["total"]["value"] == pytest.approx(5_933_588.98, abs=0.005)
@@ -113,56 +115,76 @@ def test_example_pages_need_no_fallback(tmp_path):
 
 # -- neutrality claims: the status is shown first and loudly, never as valid when it is not --
 def traced(value, unit: str = "tCO2e") -> dict:
-    return {"value": value, "unit": unit, "label": "E", "formula": "E", "method": "", "inputs": [], "steps": [],
-            "notes": []}
+    return {"value": value, "unit": unit, "label": "E", "formula": "E", "method": "", "inputs": [], "steps": [], "notes": []}
 
 
 def claim(cid: str, status: str, reason: str, grade="Silver") -> dict:
     """A claim result of the neutrality computation's type (checks/neutrality/results.py)."""
-    return {"record": cid, "subject": "SCOPE-1", "footprint": None,
-            "period": {"start": "2024-01-01", "end": "2024-12-31"}, "achieved_on": "2025-02-20",
-            "valid_from": "2025-03-01", "valid_until": "2026-02-28", "max_last_valid_day": "2026-02-28",
-            "balance": {"emissions": traced(100.0), "reductions": traced(0.0), "to_offset": traced(100.0),
-                        "retired": traced(100.0), "surplus": traced(0.0)},
-            "covered": True, "reduction_share": traced(0.0, ""),
-            "grade": {"grade": grade, "reason": "vintage 2021 (D.8.2.6)", "credits": []}, "offset_kinds": [],
-            "status": {"status": status, "reason": reason, "last_valid_day": "2026-02-28", "deadline": None,
-                       "days_left": None, "withdraw_from": None},
-            "events": [], "retirements": [], "superseded_by": None}
+    return {
+        "record": cid,
+        "subject": "SCOPE-1",
+        "footprint": None,
+        "period": {"start": "2024-01-01", "end": "2024-12-31"},
+        "achieved_on": "2025-02-20",
+        "valid_from": "2025-03-01",
+        "valid_until": "2026-02-28",
+        "max_last_valid_day": "2026-02-28",
+        "balance": {"emissions": traced(100.0), "reductions": traced(0.0), "to_offset": traced(100.0), "retired": traced(100.0), "surplus": traced(0.0)},
+        "covered": True,
+        "reduction_share": traced(0.0, ""),
+        "grade": {"grade": grade, "reason": "vintage 2021 (D.8.2.6)", "credits": []},
+        "offset_kinds": [],
+        "status": {"status": status, "reason": reason, "last_valid_day": "2026-02-28", "deadline": None, "days_left": None, "withdraw_from": None},
+        "events": [],
+        "retirements": [],
+        "superseded_by": None,
+    }
 
 
 def neutrality_result(claims: dict) -> dict:
-    settings = {"claim_max_validity_years": 1, "correction_window_months": 6, "silver_vintage_years": 5,
-                "graded_standards": ["CCER"], "max_offset_kinds": 2, "offset_kind_basis": "project_type",
-                "expiring_soon_days": 60, "declared_tolerance_tco2e": 0.5, "reduction_evaluation_months": 12,
-                "review_interval_months": 12}
-    return {"as_of": AS_OF.isoformat(), "settings": settings,
-            "footprints": {}, "claims": claims, "serial_uses": []}
+    settings = {
+        "claim_max_validity_years": 1,
+        "correction_window_months": 6,
+        "silver_vintage_years": 5,
+        "graded_standards": ["CCER"],
+        "max_offset_kinds": 2,
+        "offset_kind_basis": "project_type",
+        "expiring_soon_days": 60,
+        "declared_tolerance_tco2e": 0.5,
+        "reduction_evaluation_months": 12,
+        "review_interval_months": 12,
+    }
+    return {"as_of": AS_OF.isoformat(), "settings": settings, "footprints": {}, "claims": claims, "serial_uses": []}
 
 
 @pytest.fixture
 def claims_site(org, tmp_path):
     root = mini_org(org)
     result = run(root, AS_OF)
-    result.results["neutrality"] = neutrality_result({
-        "POL-1": claim("POL-1", "expired", "valid until 2026-02-28"),
-        "ORG-1": claim("ORG-1", "withdrawn", "no correction by 2025-08-31"),
-        "SCOPE-1": claim("SCOPE-1", "valid", "valid 2026-03-01 to 2027-02-28")})
+    result.results["neutrality"] = neutrality_result(
+        {
+            "POL-1": claim("POL-1", "expired", "valid until 2026-02-28"),
+            "ORG-1": claim("ORG-1", "withdrawn", "no correction by 2025-08-31"),
+            "SCOPE-1": claim("SCOPE-1", "valid", "valid 2026-03-01 to 2027-02-28"),
+        }
+    )
     return build(root, tmp_path / "site", result=result)
 
 
 def test_expired_and_withdrawn_claims_are_shown_as_such(claims_site):
     page = (claims_site.out / "neutrality/index.html").read_text(encoding="utf-8")
     # each claim on its own page (issue 17 item 7), opening with its status banner
-    for rid, banner in (("POL-1", ("expired", "已过期 — valid until 2026-02-28")),
-                        ("ORG-1", ("withdrawn", "已撤销 — no correction by 2025-08-31")),
-                        ("SCOPE-1", ("valid", "有效 — valid 2026-03-01 to 2027-02-28"))):
+    for rid, banner in (
+        ("POL-1", ("expired", "已过期 — valid until 2026-02-28")),
+        ("ORG-1", ("withdrawn", "已撤销 — no correction by 2025-08-31")),
+        ("SCOPE-1", ("valid", "有效 — valid 2026-03-01 to 2027-02-28")),
+    ):
         own = (claims_site.out / f"neutrality/{rid}.html").read_text(encoding="utf-8")
         assert re.findall(r'<div class="cms-claim-banner cms-claim-(\w+)">([^<]+)', own) == [banner]
     assert "cms-claim-banner" not in page  # the overview lists them; the details are on their pages
     # in the overview's claims table, each status has its own badge; expired/withdrawn never read
     # "valid"; each row links to the claim's page
-    rows = re.findall(r'<tr>(.*?)</tr>', page, flags=re.S)
+    rows = re.findall(r"<tr>(.*?)</tr>", page, flags=re.S)
     for rid, word in (("POL-1", "已过期"), ("ORG-1", "已撤销"), ("SCOPE-1", "有效")):
         row = next(r for r in rows if f'href="{rid}.html#claim-{rid}"' in r)
         assert word in row and (word == "有效" or "有效" not in row)
@@ -193,13 +215,24 @@ def test_domains_without_results_still_have_working_pages(org, tmp_path):
 # -- conduct surveillance of B.8.2.2.1 a-l: a page per ledger and year, and cms export -----------
 def wash_org(org):
     from tests.checks.trading_support import account, ledger, trade, trading_org
+
     trading_org(org)
     org.add("trading/TRD2.yaml", account(org, "TRD2", "trading", "T-002", exchange="SEEE"))
-    org.add("trading/data/t.csv", "trade_id,time,market,product,vintage,side,quantity,price,trade_type\n"
-                                  "B1,2025-09-16T10:00:00+08:00,national_ets,CEA,2025,buy,50000,50.00,listed\n")
+    org.add(
+        "trading/data/t.csv",
+        "trade_id,time,market,product,vintage,side,quantity,price,trade_type\nB1,2025-09-16T10:00:00+08:00,national_ets,CEA,2025,buy,50000,50.00,listed\n",
+    )
     org.add("trading/TL.yaml", ledger(org, trades_file="data/t.csv"))
-    org.add("trading/TL2.yaml", org.record("trade_ledger", "TL2", account="TRD2", period={"start": "2025-01-01", "end": "2025-12-31"},
-                                           trades=[trade("S1", "sell", 50_000, 50.0, "2025-09-16T10:00:00+08:00")]))
+    org.add(
+        "trading/TL2.yaml",
+        org.record(
+            "trade_ledger",
+            "TL2",
+            account="TRD2",
+            period={"start": "2025-01-01", "end": "2025-12-31"},
+            trades=[trade("S1", "sell", 50_000, 50.0, "2025-09-16T10:00:00+08:00")],
+        ),
+    )
     return org
 
 
@@ -213,10 +246,10 @@ def test_surveillance_page_per_ledger_and_year(org, tmp_path):
     assert "trading.wash-trade" in page and "wash_window_seconds = 60" in page and "trades_with_time: 2" in page
     assert "buy B1 (TRD) and sell S1 (TRD2) of 50000 t" in page
     # the hit is at S1 (TL2, inline) and rests on B1 (TL, a CSV row): both are linked with their line
-    assert ('<a href="../records/trade_ledger/TL2.html">TL2</a> trades[0] · '
-            '<a href="../sources/trade_ledger/TL2.html#L19">trading/TL2.yaml:19</a>') in page  # one click to the line
-    assert ('<a href="../records/trade_ledger/TL.html">TL</a> '
-            '<a href="../tables/TL/1.html#L2">trading/data/t.csv:2</a>') in page  # the row of the table page
+    assert (
+        '<a href="../records/trade_ledger/TL2.html">TL2</a> trades[0] · <a href="../sources/trade_ledger/TL2.html#L19">trading/TL2.yaml:19</a>'
+    ) in page  # one click to the line
+    assert ('<a href="../records/trade_ledger/TL.html">TL</a> <a href="../tables/TL/1.html#L2">trading/data/t.csv:2</a>') in page  # the row of the table page
     # item l cannot be checked without organization-defined patterns: it says so
     assert "未能检查" in page and "no organization-defined pattern in trading.conduct_patterns" in page
     # g has no records of its own kind: not passed as clean
@@ -225,6 +258,7 @@ def test_surveillance_page_per_ledger_and_year(org, tmp_path):
 
 def test_surveillance_in_cms_export(org):
     from cms_build.export import export_document
+
     wash_org(org)
     doc = export_document(org.run("2025-12-31"), "internal")
     item = doc["results"]["surveillance"]["by_ledger_year"]["TL2"]["2025"]["a"]

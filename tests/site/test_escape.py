@@ -1,4 +1,5 @@
 """escape.md: hostile text comes out of Markdown + HTML as the literal text, nothing else."""
+
 from __future__ import annotations
 
 import html
@@ -25,12 +26,12 @@ HOSTILE = [
     "> quote",
     "    indented code",
     "| a | b |",
-    "text {: onclick=\"alert(1)\" }",
+    'text {: onclick="alert(1)" }',
     "[ref]: http://evil.example/",
     "[^1] footnote",
     "*[HTML]: abbreviation",
     "&lt;script&gt; &amp; &#60;",
-    "!!! danger \"admonition\"",
+    '!!! danger "admonition"',
     "line one\n---\nline two",
     "a\n\n<div onclick=alert(1)>x</div>",
     "```\nfenced\n```",
@@ -47,7 +48,7 @@ def site_markdown() -> markdown.Markdown:
     names, configs = [], {}
     for ext in config["markdown_extensions"]:
         if isinstance(ext, dict):
-            (name, cfg), = ext.items()
+            ((name, cfg),) = ext.items()
             names.append(name)
             configs[name] = cfg or {}
         else:
@@ -116,15 +117,16 @@ def test_invisible_and_bidirectional_characters_are_shown():
 
 def test_html_text_is_safe_as_text_and_in_quoted_attributes():
     from cms_build.site.escape import html_text
+
     value = "站</title><script>alert(1)</script>\"><img src=x onerror='alert(2)'>\n第二行\u202e\x07"
     out = html_text(value)
-    assert out == ("站&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x "
-                   "onerror=&#x27;alert(2)&#x27;&gt; 第二行⟨U+202E⟩")
+    assert out == ("站&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=&#x27;alert(2)&#x27;&gt; 第二行⟨U+202E⟩")
     assert not set(out) & set("<>\"'\n\x07")
 
 
 def test_chart_text_is_xml_text_and_shows_invisible_characters():
     from cms_build.site import charts
+
     if not charts.available():
         pytest.skip("matplotlib is not installed")
     svg = charts.line_chart("</text><script>alert(1)</script>\u202e", "t", [("<a>&", {2023: 1.0, 2024: 2.0})])
@@ -132,17 +134,21 @@ def test_chart_text_is_xml_text_and_shows_invisible_characters():
     assert "&lt;/text&gt;&lt;script&gt;" in svg and "⟨U+202E⟩" in svg and "\u202e" not in svg
 
 
-@pytest.mark.parametrize("value, unit, share, expected", [
-    (5945832, "tCO2", False, "5,945,832.00 tCO2"),       # a tonne figure: always two decimals
-    (1234.5678, "tCO2e", False, "1,234.57 tCO2e"),
-    (0.333333, "", True, "33.3 %"),                      # 0.333333 x 100 = 33.3333 -> 33.3 %
-    (0.05, "fraction", False, "5.0 %"),
-    (1520.0, "10^4 Nm3", False, "1,520 10⁴ Nm³"),
-    (0.85, "tCO2e/万元", False, "0.85 tCO2e/万元"),
-    (None, "tCO2", False, "None tCO2"),
-])
+@pytest.mark.parametrize(
+    "value, unit, share, expected",
+    [
+        (5945832, "tCO2", False, "5,945,832.00 tCO2"),  # a tonne figure: always two decimals
+        (1234.5678, "tCO2e", False, "1,234.57 tCO2e"),
+        (0.333333, "", True, "33.3 %"),  # 0.333333 x 100 = 33.3333 -> 33.3 %
+        (0.05, "fraction", False, "5.0 %"),
+        (1520.0, "10^4 Nm3", False, "1,520 10⁴ Nm³"),
+        (0.85, "tCO2e/万元", False, "0.85 tCO2e/万元"),
+        (None, "tCO2", False, "None tCO2"),
+    ],
+)
 def test_one_number_format(value, unit, share, expected):
     from cms_build.site.escape import fmt_value
+
     assert fmt_value(value, unit, share=share) == expected
 
 
@@ -155,6 +161,7 @@ def test_a_factor_citation_is_one_neutral_line(second_hand, expected):
 
     class Model:
         t = Strings(load_strings(str(bundled("site")))["zh"])
+
     renderer = TraceRenderer(Model(), "emissions/index.md")
     line = str(renderer.source({"library": "MEE 2022", "citation": "表A.1", "second_hand": second_hand}))
     assert line == f"缺省值库 · MEE 2022 · 表A.1 · {expected}".replace("缺省值库", str(Model.t["source_library"]))

@@ -4,6 +4,7 @@ own site built in the same run, links checked by mkdocs strict, and the public p
 The group here is the example group's two small entities (examples/group/hq, grinding), copied so
 that a marker can be put into a confidential field; the shipped power company is left out to keep
 the test short (its site is built by tests/site/test_build.py)."""
+
 import datetime as dt
 import re
 import shutil
@@ -31,7 +32,9 @@ def group(tmp_path_factory):
     (root / "cms.yaml").write_text(
         "organization: {name: 滨江能源集团有限公司, profile: ORG-HQ}\nsubsystems: [A]\nlanguage: zh\ngroup:\n"
         "  boundary: {entity: HQ, record: SCOPE-HQ}\n  entities:\n"
-        "    - {id: HQ, name: 滨江能源集团总部, path: hq}\n    - {id: GS, name: 滨江水泥粉磨站, path: grinding}\n", encoding="utf-8")
+        "    - {id: HQ, name: 滨江能源集团总部, path: hq}\n    - {id: GS, name: 滨江水泥粉磨站, path: grinding}\n",
+        encoding="utf-8",
+    )
     return root
 
 

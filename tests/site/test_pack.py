@@ -1,4 +1,5 @@
 """cms pack: the audit pack printed by Debian's Chromium, read back with pdftotext."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,9 @@ from tests.conftest import REPO
 EXAMPLE = REPO / "records"
 AS_OF = dt.date(2026, 6, 30)
 
-needs_print = pytest.mark.skipif(not Path(CHROMIUM).is_file() or shutil.which("pdftotext") is None,
-                                 reason="needs /usr/bin/chromium and pdftotext (poppler-utils; .ci/run installs both)")
+needs_print = pytest.mark.skipif(
+    not Path(CHROMIUM).is_file() or shutil.which("pdftotext") is None, reason="needs /usr/bin/chromium and pdftotext (poppler-utils; .ci/run installs both)"
+)
 
 
 def test_clause_selection_takes_sub_clauses_and_items_not_neighbours():
@@ -26,6 +28,7 @@ def test_clause_selection_takes_sub_clauses_and_items_not_neighbours():
 
 def test_the_html_escapes_record_text(tmp_path):
     from cms_build.engine import run
+
     result = run(EXAMPLE, AS_OF)
     html = pack_html(EXAMPLE, result, ["D.6.5"], "abc123")
     assert "<script" not in html.lower()
@@ -35,6 +38,7 @@ def test_the_html_escapes_record_text(tmp_path):
 @needs_print
 def test_pack_prints_cover_contents_matrix_records_and_is_deterministic(tmp_path):
     from cms_build.site.pack import write_pack
+
     pdf, html = write_pack(EXAMPLE, AS_OF, tmp_path / "a" / "pack.pdf", ["D.6.5"])
     assert html.is_file() and html.read_text("utf-8").startswith("<!DOCTYPE html>")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
@@ -44,13 +48,14 @@ def test_pack_prints_cover_contents_matrix_records_and_is_deterministic(tmp_path
     assert "目录 Contents" in pages[1]
     # the contents give each record's page, and the record's heading is on that page
     import re
+
     line = next(x for x in pages[1].splitlines() if "3.4 NCL-HQ-2025" in x)
     page_no = int(re.findall(r"(\d+)\s*$", line)[0])
     assert "3.4 NCL-HQ-2025" in pages[page_no - 1]
     assert "1 / " in cover  # page numbers in the footer
     assert "符合性矩阵" in text and "D.6.5.2.4" in text
     # the claim's YAML source, numbered from line 1: what a finding's file:line points at
-    assert "kind: neutrality_claim" in text or "kind: \"neutrality_claim\"" in text
+    assert "kind: neutrality_claim" in text or 'kind: "neutrality_claim"' in text
     again, _ = write_pack(EXAMPLE, AS_OF, tmp_path / "b" / "pack.pdf", ["D.6.5"])
     assert pdf.read_bytes() == again.read_bytes()  # same inputs, same bytes
 
@@ -60,8 +65,8 @@ def test_cms_pack_without_chromium_is_a_clear_error(tmp_path, monkeypatch):
 
     from cms_build.commands import cli
     from cms_build.site import pack
+
     monkeypatch.setattr(pack, "CHROMIUM", str(tmp_path / "no-chromium"))
-    out = CliRunner().invoke(cli, ["pack", str(EXAMPLE), "--as-of", "2026-06-30", "--clauses", "D.6.5",
-                                    "--out", str(tmp_path / "p.pdf")])
+    out = CliRunner().invoke(cli, ["pack", str(EXAMPLE), "--as-of", "2026-06-30", "--clauses", "D.6.5", "--out", str(tmp_path / "p.pdf")])
     assert out.exit_code == 2 and "no Chromium at" in out.output
     assert not (tmp_path / "p.pdf").exists()

@@ -6,6 +6,7 @@ schemas/ only), and nothing of the engine is changed for it: a kind, a computati
 and a page, and `cms build` shows the page in the navigation with the computed number,
 `cms check` reports the rule's finding.
 """
+
 from __future__ import annotations
 
 import html
@@ -27,10 +28,11 @@ from .conftest import build
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://cms-as-code.org/schemas/refrigerant_refill.schema.json",
-    "title": "制冷剂补充记录", "x-title-en": "Refrigerant refill",
-    "description": "一次制冷剂补充（6.1.2 f）。", "x-description-en": "One refill of refrigerant (6.1.2 f).",
-    "x-cms": {"kind": "refrigerant_refill", "subsystem": "A", "clauses": ["6.1.2 f"], "id_prefix": "RR",
-              "folder": "refills"},
+    "title": "制冷剂补充记录",
+    "x-title-en": "Refrigerant refill",
+    "description": "一次制冷剂补充（6.1.2 f）。",
+    "x-description-en": "One refill of refrigerant (6.1.2 f).",
+    "x-cms": {"kind": "refrigerant_refill", "subsystem": "A", "clauses": ["6.1.2 f"], "id_prefix": "RR", "folder": "refills"},
     "type": "object",
     "allOf": [{"$ref": "envelope.schema.json"}],
     "properties": {
@@ -45,7 +47,7 @@ SCHEMA = {
 
 INIT = '"""A toy domain: refrigerant refills, their emissions, a rule and a page."""\n'
 
-COMPUTE = '''\
+COMPUTE = """\
 from cms_build.api import Traced, computation, record_source
 
 
@@ -57,7 +59,7 @@ def refills(ctx):
         t.value += r.get("kg") * r.get("gwp") / 1000
         t.add(r.id, "kg * GWP", r.get("kg") * r.get("gwp"), "kgCO2e", record_source(r, "kg"))
     return {"years": {y: t.as_dict() for y, t in sorted(years.items())}, "refills": [r.id for r in ctx.records("refrigerant_refill")]}
-'''
+"""
 
 RULES = '''\
 from cms_build.api import check
@@ -71,7 +73,7 @@ def large(record, ctx):
         yield record.issue("kg", f"{record.get('kg')} kg refilled, above 8 kg", hint="find and repair the leak")
 '''
 
-PAGES = '''\
+PAGES = """\
 from cms_build.api import page
 
 
@@ -91,7 +93,7 @@ def refrigerants(site):
         return None
     year, total = sorted(res["years"].items())[-1]
     return site.join([site.text(f"{year}: "), site.tv(total)], "")  # the home page's headline
-'''
+"""
 
 
 def toy_domain(org):
@@ -107,8 +109,7 @@ def toy_domain(org):
 
 
 def cms(*args):
-    proc = subprocess.run([sys.executable, "-m", "cms_build.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=600)
+    proc = subprocess.run([sys.executable, "-m", "cms_build.cli", *map(str, args)], capture_output=True, text=True, timeout=600)
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
     return proc.returncode, proc.stdout, proc.stderr
 
@@ -118,8 +119,9 @@ def test_a_toy_domain_in_one_folder_has_its_page_number_and_finding(org, tmp_pat
     # cms check reports the rule's finding at the record's field
     code, out, _ = cms("check", org.root, "--as-of", "2026-06-30", "--format", "json")
     findings = [f for f in json.loads(out)["findings"] if f["rule"] == "toy.refill-large"]
-    assert [(f["record"], f["file"], f["line"], f["path"], f["severity"]) for f in findings] == \
-        [("RR-1", "refills/RR-1.yaml", 15, "kg", "warning")]  # kg: the 15th line of the record's YAML
+    assert [(f["record"], f["file"], f["line"], f["path"], f["severity"]) for f in findings] == [
+        ("RR-1", "refills/RR-1.yaml", 15, "kg", "warning")
+    ]  # kg: the 15th line of the record's YAML
     assert "10 kg refilled, above 8 kg" in findings[0]["message"]
     # cms build: the page is in the navigation, after the bundled domains (order 40)
     site = tmp_path / "site"
@@ -153,34 +155,35 @@ def test_a_page_that_raises_stops_the_build_at_its_line(org, tmp_path):
     # results are typed at their computation, so a page that fails is a bug in the page: the
     # build stops and names it at its own line; no generic layout hides it, nothing half-written
     toy_domain(org)
-    org.write("checks/toy/pages.py", PAGES.replace("    site.write(blocks)\n", "    site.write(blocks)\n"
-                                                                          "    raise KeyError('surprise')\n"))
+    org.write("checks/toy/pages.py", PAGES.replace("    site.write(blocks)\n", "    site.write(blocks)\n    raise KeyError('surprise')\n"))
     line = PAGES.splitlines().index("    site.write(blocks)") + 2  # the raise, after site.write
-    with pytest.raises(BuildError, match=re.escape(f"the toy page (checks/toy/pages.py:{line}) could not be written: "
-                                                   "KeyError: 'surprise'")):
+    with pytest.raises(BuildError, match=re.escape(f"the toy page (checks/toy/pages.py:{line}) could not be written: KeyError: 'surprise'")):
         build(org.root, tmp_path / "site")
     assert not (tmp_path / "site").exists()
 
 
-@pytest.mark.parametrize("body, message", [
-    ("    site.render('index.md', title='x', intro='', blocks=[])\n", "may write only pages in its folder toy/"),
-    ("    return None\n", "it did not write its page toy/index.md"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("    site.render('index.md', title='x', intro='', blocks=[])\n", "may write only pages in its folder toy/"),
+        ("    return None\n", "it did not write its page toy/index.md"),
+    ],
+)
 def test_a_page_writes_only_its_own_folder(org, tmp_path, body, message):
     toy_domain(org)
-    org.write("checks/toy/pages.py", "from cms_build.api import page\n\n\n"
-                                     "@page('toy', title='玩具 Toy', computations=['toy'])\n"
-                                     f"def toy(site):\n{body}")
-    with pytest.raises(BuildError, match=r"the toy page \(checks/toy/pages.py:\d+\) could not be written: .*"
-                                         + re.escape(message)):
+    org.write("checks/toy/pages.py", f"from cms_build.api import page\n\n\n@page('toy', title='玩具 Toy', computations=['toy'])\ndef toy(site):\n{body}")
+    with pytest.raises(BuildError, match=r"the toy page \(checks/toy/pages.py:\d+\) could not be written: .*" + re.escape(message)):
         build(org.root, tmp_path / "site")
 
 
 def test_a_headline_in_plain_text_is_escaped(org, tmp_path):
     toy_domain(org)
-    org.write("checks/toy/pages.py", "from cms_build.api import page\n\n\n"
-                                     "@page('toy', title='玩具 Toy', computations=['toy'])\n"
-                                     "def toy(site):\n    site.write([])\n    return '<b>bold</b> 标题'\n")
+    org.write(
+        "checks/toy/pages.py",
+        "from cms_build.api import page\n\n\n"
+        "@page('toy', title='玩具 Toy', computations=['toy'])\n"
+        "def toy(site):\n    site.write([])\n    return '<b>bold</b> 标题'\n",
+    )
     report = build(org.root, tmp_path / "site")
     home = (report.out / "index.html").read_text(encoding="utf-8")
     assert "标题" in home and "<b>bold</b>" not in home and "&#60;b&#62;bold" in home
@@ -198,10 +201,10 @@ def test_page_ids_are_unique_and_never_a_folder_of_the_site(org):
 
 
 def test_pages_are_collected_in_order_and_once(org):
-    org.write("checks/b.py", "from cms_build.api import page\n\n@page('beta', title='乙 Beta', order=5)\n"
-                             "def p(site):\n    pass\n")
-    org.write("checks/c.py", "from cms_build.api import page\nfrom .b import p  # noqa: F401\n\n"
-                             "@page('alpha', title='甲 Alpha', order=5)\ndef q(site):\n    pass\n")
+    org.write("checks/b.py", "from cms_build.api import page\n\n@page('beta', title='乙 Beta', order=5)\ndef p(site):\n    pass\n")
+    org.write(
+        "checks/c.py", "from cms_build.api import page\nfrom .b import p  # noqa: F401\n\n@page('alpha', title='甲 Alpha', order=5)\ndef q(site):\n    pass\n"
+    )
     pages: list = []
     load_rules([org.root / "checks"], pages=pages)
     assert [(p.id, p.path, p.module) for p in pages] == [("alpha", "alpha/index.md", "c"), ("beta", "beta/index.md", "b")]

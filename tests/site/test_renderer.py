@@ -1,5 +1,6 @@
 """The renderer: its notices reach the user of `cms build`, and the generated site also builds
 with Zensical, the successor of mkdocs-material, from the same mkdocs.yml (issue 18, item 9)."""
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,7 @@ from .conftest import AS_OF, build, mini_org, read_tree
 
 # What mkdocs-material prints when the `mkdocs` command imports its theme: the reference the
 # build's output is compared with (the notice's words are the theme's, not ours).
-THEME_AS_MKDOCS = ("import sys; sys.argv[0] = '/usr/bin/mkdocs'\n"
-                   "try:\n    import material.templates\nexcept ImportError:\n    pass\n")
+THEME_AS_MKDOCS = "import sys; sys.argv[0] = '/usr/bin/mkdocs'\ntry:\n    import material.templates\nexcept ImportError:\n    pass\n"
 
 
 def theme_notice(env: dict) -> list[str]:
@@ -30,8 +30,13 @@ def theme_notice(env: dict) -> list[str]:
 
 
 def cms_build(root: Path, out: Path, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cms_build.cli", "build", str(root), "--as-of", AS_OF.isoformat(),
-                           "--out", str(out)], capture_output=True, text=True, cwd=REPO, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "cms_build.cli", "build", str(root), "--as-of", AS_OF.isoformat(), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+    )
 
 
 def test_cms_build_shows_the_themes_notice(org, tmp_path):
@@ -76,13 +81,14 @@ def test_the_written_config_is_relative_to_its_folder(org, tmp_path):
     assert (report.out / "index.html").is_file() and not (report.work / "site").exists()
 
 
-@pytest.mark.skipif(shutil.which("zensical") is None and not (Path(sys.executable).parent / "zensical").exists(),
-                    reason="zensical is not installed (pip install zensical; the [test] extra brings it)")
+@pytest.mark.skipif(
+    shutil.which("zensical") is None and not (Path(sys.executable).parent / "zensical").exists(),
+    reason="zensical is not installed (pip install zensical; the [test] extra brings it)",
+)
 def test_the_example_site_builds_with_zensical(tmp_path):
     report = build(EXAMPLE, tmp_path / "site", work=tmp_path / "work")
     exe = shutil.which("zensical") or str(Path(sys.executable).parent / "zensical")
-    proc = subprocess.run([exe, "build", "--strict", "-f", str(report.work / "mkdocs.yml")],
-                          capture_output=True, text=True, cwd=report.work, timeout=300)
+    proc = subprocess.run([exe, "build", "--strict", "-f", str(report.work / "mkdocs.yml")], capture_output=True, text=True, cwd=report.work, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not re.search(r"\bwarning\b|\berror\b", proc.stdout + proc.stderr, re.I), proc.stdout + proc.stderr
     zsite, msite = report.work / "site", report.out

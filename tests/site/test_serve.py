@@ -1,4 +1,5 @@
 """cms serve: serves the site on 127.0.0.1, rebuilds on change, keeps the last good site on failure."""
+
 from __future__ import annotations
 
 import threading
@@ -37,8 +38,7 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(org, tmp_path):
     root = mini_org(org)
     out = tmp_path / "site"
     stop, ready = threading.Event(), []
-    thread = threading.Thread(target=serve, kwargs=dict(root=root, as_of=AS_OF, out=out, port=0, interval=0.2,
-                                                        stop=stop, ready=ready.append), daemon=True)
+    thread = threading.Thread(target=serve, kwargs=dict(root=root, as_of=AS_OF, out=out, port=0, interval=0.2, stop=stop, ready=ready.append), daemon=True)
     thread.start()
     try:
         assert wait_for(lambda: ready), "the first build did not finish"
@@ -62,18 +62,22 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(org, tmp_path):
 def test_a_port_in_use_is_said_at_once(org, tmp_path):
     import subprocess
     import sys
+
     busy = make_server(tmp_path)  # holds a port
     try:
         root = mini_org(org)
         port = str(busy.server_address[1])
         started = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "cms_build.cli", "serve", str(root), "--port", port,
-                               "--out", str(tmp_path / "site")], capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-m", "cms_build.cli", "serve", str(root), "--port", port, "--out", str(tmp_path / "site")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert proc.returncode != 0 and f"cannot serve on 127.0.0.1:{port}" in proc.stderr and "--port 0" in proc.stderr
         assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
         assert not (tmp_path / "site").exists() and time.monotonic() - started < 60  # before any build
-        bad = subprocess.run([sys.executable, "-m", "cms_build.cli", "serve", str(root), "--port", "99999"],
-                             capture_output=True, text=True, timeout=60)
+        bad = subprocess.run([sys.executable, "-m", "cms_build.cli", "serve", str(root), "--port", "99999"], capture_output=True, text=True, timeout=60)
         assert bad.returncode == 2 and "99999" in bad.stderr and "Traceback" not in bad.stderr
     finally:
         busy.server_close()
@@ -83,6 +87,7 @@ def test_server_sends_the_sites_policy_and_lists_no_folder(tmp_path):
     import urllib.error
 
     from cms_build.site.security import CSP
+
     (tmp_path / "index.html").write_text("ok", encoding="utf-8")
     (tmp_path / "files" / "R-1").mkdir(parents=True)
     (tmp_path / "files" / "R-1" / "1.csv").write_text("a,b\n", encoding="utf-8")
@@ -112,6 +117,7 @@ def test_server_sends_the_sites_policy_and_lists_no_folder(tmp_path):
 def test_the_search_index_is_sent_compressed_to_a_browser_that_accepts_gzip(tmp_path):
     import gzip
     import json
+
     (tmp_path / "search").mkdir()
     index = json.dumps({"config": {}, "docs": [{"location": "a.html", "title": "NC-2025-02", "text": "x" * 5000}]})
     (tmp_path / "search/search_index.json").write_text(index, encoding="utf-8")
@@ -122,10 +128,12 @@ def test_the_search_index_is_sent_compressed_to_a_browser_that_accepts_gzip(tmp_
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
+
         def get(path, encoding=None):
             req = urllib.request.Request(base + path, headers={"Accept-Encoding": encoding} if encoding else {})
             with urllib.request.urlopen(req, timeout=10) as response:  # noqa: S310 - a local test server
                 return response.headers, response.read()
+
         headers, body = get("/search/search_index.json", "gzip, deflate, br")
         assert headers["Content-Encoding"] == "gzip" and headers["Content-Type"] == "application/json"
         assert headers["Vary"] == "Accept-Encoding" and int(headers["Content-Length"]) == len(body)

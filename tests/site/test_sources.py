@@ -1,6 +1,7 @@
 """Issue 17 items 5 and 8 on the example: a record page shows what was computed from it, and
 every file:line a trace cites is one click from the line (the record's YAML, internal builds)
 or the row (the attached table's page)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,6 +18,7 @@ from .conftest import MARKER_FIELD, MARKER_LISTED, build, mini_org
 @pytest.fixture(scope="module")
 def example_result():
     from cms_build.engine import run
+
     return run(EXAMPLE, dt.date.fromisoformat(EXAMPLE_AS_OF))
 
 
@@ -33,8 +35,9 @@ def _text(fragment: str) -> str:
 
 def _element(page: str, ident: str) -> str:
     """The text of the element with that id (a source line or a table row's first cell)."""
-    m = re.search(rf'<span class="cms-src-line" id="{ident}">(.*?)</span>\n', page) or \
-        re.search(rf'<tr>\s*<td><span class="cms-row" id="{ident}">.*?</tr>', page, re.S)
+    m = re.search(rf'<span class="cms-src-line" id="{ident}">(.*?)</span>\n', page) or re.search(
+        rf'<tr>\s*<td><span class="cms-row" id="{ident}">.*?</tr>', page, re.S
+    )
     assert m, ident
     return _text(m.group(0)).rstrip("\n")
 
@@ -62,8 +65,7 @@ def test_a_trace_links_the_csv_row_it_cites_to_the_row_of_the_table_page(example
     year = _page(site, "emissions/2025.html")
     # the 12 months of records/activity/2025/gas-2025.csv are all measured: the trace cites them
     # together, counted, linked to the table page (issue 19: one entry per file, not per row)
-    assert ('<a href="../tables/AD-2025-BJ2-GAS/1.html">activity/2025/gas-2025.csv</a> '
-            '(consumption_1e4_nm3, 12 rows)') in year
+    assert ('<a href="../tables/AD-2025-BJ2-GAS/1.html">activity/2025/gas-2025.csv</a> (consumption_1e4_nm3, 12 rows)') in year
     assert "gas-2025.csv:2<" not in year
     # 2024-08 is filled, line 9 of records/activity/2024/gas-2024.csv
     # ("2024-08,1702.4,filled,FM-BJ2-GAS-02（备用表）"): that row is cited on its own, at its line
@@ -115,6 +117,7 @@ def test_a_cited_line_the_file_does_not_have_is_not_linked(example_result):
     from cms_build.paths import bundled
     from cms_build.site.history import History
     from cms_build.site.model import SiteModel
+
     model = SiteModel(example_result, "internal", "zh", History(False), [bundled("site")])
     model.collect_attachments()
     model.collect_tables()
@@ -135,7 +138,7 @@ def test_a_cited_line_the_file_does_not_have_is_not_linked(example_result):
 # -- item 5: a record page shows what was computed from it ---------------------------------------
 def _results_section(page: str) -> str:
     start = page.index('id="record-results"')
-    return _text(page[start:page.index("<h2", start)])
+    return _text(page[start : page.index("<h2", start)])
 
 
 def test_a_reported_inventory_shows_reported_against_recomputed(example_sites):
@@ -186,10 +189,18 @@ def test_a_claim_shows_its_balance_grade_and_derived_status(example_sites, examp
 def test_a_status_a_computation_left_is_never_shown_only_the_derived_one():
     """record_results leaves out an entry's own status and grade and gives the derived status."""
     from cms_build.record_results import record_results, text_lines
-    results = {"neutrality": {"claims": {"NCL-1": {"record": "NCL-1", "covered": True,
-                                                   "status": {"status": "valid"}, "grade": {"grade": "Gold"}}}}}
-    statuses = {"NCL-1": {"kind": "claim", "status": "invalid", "reason": "an error", "grade": None,
-                          "computed_grade": "Gold", "reasons": [{"rule": "nc.x", "severity": "error"}]}}
+
+    results = {"neutrality": {"claims": {"NCL-1": {"record": "NCL-1", "covered": True, "status": {"status": "valid"}, "grade": {"grade": "Gold"}}}}}
+    statuses = {
+        "NCL-1": {
+            "kind": "claim",
+            "status": "invalid",
+            "reason": "an error",
+            "grade": None,
+            "computed_grade": "Gold",
+            "reasons": [{"rule": "nc.x", "severity": "error"}],
+        }
+    }
     rr = record_results(results, statuses, "NCL-1")
     [entry] = rr.entries
     assert [at for at, _ in entry.details] == [("covered",)]
@@ -202,6 +213,7 @@ def test_figures_resting_on_a_record_are_found_generically(example_result):
     """No per-kind code: the footprint's figures are found in the claim that rests on it, the
     market price's in the valuations, and a record nothing was computed from has none."""
     from cms_build.record_results import record_results
+
     res, st = example_result.results, example_result.statuses
     cf = record_results(res, st, "CF-HQ-2025")
     assert [e.where for e in cf.entries] == ["neutrality.footprints.CF-HQ-2025"]
@@ -211,8 +223,11 @@ def test_figures_resting_on_a_record_are_found_generically(example_result):
     assert not record_results(res, st, "MI-BJ1-BS-1")
     # the site's one walk for every record finds for each what the walk for that record finds
     from cms_build.record_results import results_index
+
     index = results_index(res, st, example_result.index.by_id)
     for rid in ("AD-2025-BJ2-GAS", "RI-2025", "NCL-HQ-2025", "CF-HQ-2025", "SRC-BJ2-GAS", "PX-CEA-2025-2026"):
         one = record_results(res, st, rid)
-        assert ([e.where for e in index[rid].entries], [f.where for f in index[rid].figures]) == \
-            ([e.where for e in one.entries], [f.where for f in one.figures]), rid
+        assert ([e.where for e in index[rid].entries], [f.where for f in index[rid].figures]) == (
+            [e.where for e in one.entries],
+            [f.where for f in one.figures],
+        ), rid

@@ -1,4 +1,5 @@
 """Traces collapsed below the first level (issue 17 item 7): a step is in a closed <details>."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -78,14 +79,42 @@ def test_a_step_summary_names_it_and_its_value_escaped(tmp_path):
     from types import SimpleNamespace
 
     from cms_build.site.render import TraceRenderer
-    words = {k: k for k in ("restricted", "restricted_note", "trace_formula", "trace_method", "trace_symbol",
-                            "trace_name", "value", "trace_unit", "trace_source", "trace_steps")}
+
+    words = {
+        k: k
+        for k in (
+            "restricted",
+            "restricted_note",
+            "trace_formula",
+            "trace_method",
+            "trace_symbol",
+            "trace_name",
+            "value",
+            "trace_unit",
+            "trace_source",
+            "trace_steps",
+        )
+    }
     model = SimpleNamespace(t=words, value_words=lambda v: None, visible=lambda i: False)
     hostile = "<img src=x onerror=alert(1)>"
-    trace = {"label": "total", "formula": "E = A + B", "value": 3.0, "unit": "t", "inputs": [], "steps": [
-        {"label": hostile, "formula": "A", "value": 1.0, "unit": "t", "inputs": [], "steps": [
-            {"label": "deep", "formula": "a", "value": 1.0, "unit": "t", "inputs": []}]},
-        {"label": "B", "formula": "B", "value": 2.0, "unit": "t", "inputs": []}]}
+    trace = {
+        "label": "total",
+        "formula": "E = A + B",
+        "value": 3.0,
+        "unit": "t",
+        "inputs": [],
+        "steps": [
+            {
+                "label": hostile,
+                "formula": "A",
+                "value": 1.0,
+                "unit": "t",
+                "inputs": [],
+                "steps": [{"label": "deep", "formula": "a", "value": 1.0, "unit": "t", "inputs": []}],
+            },
+            {"label": "B", "formula": "B", "value": 2.0, "unit": "t", "inputs": []},
+        ],
+    }
     lines = TraceRenderer(model, "x/index.md").render(trace, 3, "", ("root",))
     html = markdown.markdown("\n".join(lines), extensions=["tables", "attr_list", "md_in_html"])
     assert "<img" not in html

@@ -1,4 +1,5 @@
 """The G.1 / G.2 balance sheet (checks/assets/balance_sheet.py), worked out by hand."""
+
 import pytest
 
 from checks.assets.balance_sheet import CATEGORIES, NEGATIVE, POSITIVE, Line, sheet
@@ -6,8 +7,8 @@ from checks.assets.balance_sheet import CATEGORIES, NEGATIVE, POSITIVE, Line, sh
 
 def test_lines_totals_and_net():
     lines = [
-        Line("positive", "surplus_allowances", quantity=72_115, price=65.20),   # 4,701,898.00
-        Line("positive", "ccer", quantity=250_000, price=60.00),                # 15,000,000.00
+        Line("positive", "surplus_allowances", quantity=72_115, price=65.20),  # 4,701,898.00
+        Line("positive", "ccer", quantity=250_000, price=60.00),  # 15,000,000.00
         Line("positive", "secondary_market_gain", amount=1_775_822.40),
         Line("negative", "allowance_shortfall", quantity=121_358, price=97.49),  # 11,831,191.42
         Line("negative", "penalty", amount=30_000),
@@ -25,8 +26,7 @@ def test_lines_totals_and_net():
 
 
 def test_a_line_without_price_is_listed_but_not_totalled():
-    out = sheet([Line("positive", "international_credits", "vcs:VCU:2019", quantity=1_000, price=None),
-                 Line("positive", "ccer", quantity=10, price=50.0)])
+    out = sheet([Line("positive", "international_credits", "vcs:VCU:2019", quantity=1_000, price=None), Line("positive", "ccer", quantity=10, price=50.0)])
     assert out["unvalued"] == ["international_credits"]
     assert out["total_positive"]["value"] == 500.0  # 10 × 50.0 only
     assert "international_credits" in out["net"]["notes"][0]

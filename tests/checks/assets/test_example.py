@@ -1,6 +1,7 @@
 """The example organization's carbon assets at 2026-06-30, against figures worked out by hand
 from its records (records/trading, records/assets), and the settings' defaults against the
 ETS library (cms_build/data/factors/ets_cn.yaml)."""
+
 import datetime as dt
 import json
 
@@ -112,8 +113,10 @@ def test_profit_and_loss_by_product_and_year(result):
 def test_serial_map_for_the_neutrality_checks(result):
     uses = [u for u in result.results["assets"]["serials"] if u["block"] == "CCER-0286-2017"]
     assert [(u["use"], u["first"], u["last"], u["record"]) for u in uses] == [
-        ("purchased", 100001, 350000, "TL-CCER-2022"), ("held", 100001, 350000, "HS-CCER-2022-12-31"),
-        ("surrendered", 100001, 350000, "SUR-2023-11-CCER")]
+        ("purchased", 100001, 350000, "TL-CCER-2022"),
+        ("held", 100001, 350000, "HS-CCER-2022-12-31"),
+        ("surrendered", 100001, 350000, "SUR-2023-11-CCER"),
+    ]
     json.dumps(result.results["assets"])  # serializable, for cms export
     json.dumps(result.results["trading"])
 

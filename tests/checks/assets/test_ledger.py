@@ -1,4 +1,5 @@
 """The asset ledger replay (checks/assets/ledger.py), with every figure worked out by hand."""
+
 import datetime as dt
 
 from checks.assets.ledger import Encumbrance, Movement, Pledge, balance_on, replay
@@ -48,8 +49,9 @@ def test_negative_balance_is_found_and_same_day_untimed_inflow_comes_first():
     assert ok["problems"] == []
     # with times, the sale at 09:40 comes before the purchase at 14:00: 0 − 50 = −50
     t = dt.datetime
-    bad = replay([mv(D(2024, 3, 1), -50, "sale", time=t(2024, 3, 1, 9, 40)),
-                  mv(D(2024, 3, 1), 50, "purchase", time=t(2024, 3, 1, 14, 0))], as_of=D(2024, 12, 31))
+    bad = replay(
+        [mv(D(2024, 3, 1), -50, "sale", time=t(2024, 3, 1, 9, 40)), mv(D(2024, 3, 1), 50, "purchase", time=t(2024, 3, 1, 14, 0))], as_of=D(2024, 12, 31)
+    )
     [p] = bad["problems"]
     assert (p["type"], p["balance"], p["available"], p["quantity"]) == ("negative", -50, 0, 50)
     assert bad["accounts"]["R"][CEA22.key]["min"] == {"value": -50, "date": "2024-03-01"}
@@ -78,18 +80,20 @@ def test_surrender_of_borrowed_units_and_pledge_checks():
     [p] = replay([own, borrowed, mv(D(2024, 3, 1), -1_001, "surrender")], as_of=D(2024, 12, 31))["problems"]
     assert (p["type"], p["available"], p["books"]) == ("not_own", 1_000, {"LENDER-A": 500})
     # a pledge of 1,200 on a balance of 1,500 (500 borrowed) uses borrowed units
-    [p] = replay([own, borrowed], pledges=[Pledge("R", CEA22, 1_200, D(2024, 3, 1), "FC-1")],
-                 as_of=D(2024, 12, 31))["problems"]
+    [p] = replay([own, borrowed], pledges=[Pledge("R", CEA22, 1_200, D(2024, 3, 1), "FC-1")], as_of=D(2024, 12, 31))["problems"]
     assert (p["type"], p["movement"], p["available"]) == ("not_own", "pledge", 1_000)
     # a pledge of 1,600 is more than the account holds at all
-    [p] = replay([own, borrowed], pledges=[Pledge("R", CEA22, 1_600, D(2024, 3, 1), "FC-1")],
-                 as_of=D(2024, 12, 31))["problems"]
+    [p] = replay([own, borrowed], pledges=[Pledge("R", CEA22, 1_600, D(2024, 3, 1), "FC-1")], as_of=D(2024, 12, 31))["problems"]
     assert (p["type"], p["available"]) == ("pledge_exceeds", 1_500)
 
 
 def test_books_and_units_away():
-    moves = [mv(D(2024, 1, 2), 1_000, "allocation"), mv(D(2024, 2, 1), 300, "borrow_in", book="B1"),
-             mv(D(2024, 3, 1), -200, "lend_out"), mv(D(2024, 6, 1), -300, "borrow_return", book="B1")]
+    moves = [
+        mv(D(2024, 1, 2), 1_000, "allocation"),
+        mv(D(2024, 2, 1), 300, "borrow_in", book="B1"),
+        mv(D(2024, 3, 1), -200, "lend_out"),
+        mv(D(2024, 6, 1), -300, "borrow_return", book="B1"),
+    ]
     led = replay(moves, as_of=D(2024, 12, 31))["accounts"]["R"][CEA22.key]
     # balance 1,000 + 300 − 200 − 300 = 800; books emptied; 200 lent away (still own)
     assert (led["balance"], led["own"], led["books"], led["away"]) == (800, 800, {}, {"lent": 200})
@@ -104,12 +108,28 @@ def test_balance_on_a_day():
 
 
 def test_status_of_a_holding_on_the_as_of_date():
-    moves = [mv(D(2024, 1, 2), 1_000, "allocation"), mv(D(2024, 2, 1), 300, "borrow_in", book="B1"),
-             mv(D(2024, 3, 1), -200, "lend_out"), mv(D(2024, 4, 1), -100, "sale"), mv(D(2024, 5, 1), -50, "surrender")]
+    moves = [
+        mv(D(2024, 1, 2), 1_000, "allocation"),
+        mv(D(2024, 2, 1), 300, "borrow_in", book="B1"),
+        mv(D(2024, 3, 1), -200, "lend_out"),
+        mv(D(2024, 4, 1), -100, "sale"),
+        mv(D(2024, 5, 1), -50, "surrender"),
+    ]
     pledge = Encumbrance("R", CEA22, 400, D(2024, 6, 1), None, "pledged")
     frozen = Encumbrance("R", CEA22, 50, D(2024, 6, 1), D(2024, 7, 1), "frozen")
     led = replay(moves, [pledge, frozen], as_of=D(2024, 12, 31))["accounts"]["R"][CEA22.key]
     # balance 1,000 + 300 − 200 − 100 − 50 = 950; own 950 − 300 borrowed = 650; pledged 400 (freeze ended)
     # available = 650 − 400 = 250
-    assert led["status"] == {"available": 250, "pledged": 400, "frozen": 0, "lent": 200, "repo": 0, "in_custody": 0,
-                             "borrowed": 300, "custody_in": 0, "surrendered": 50, "retired": 0, "sold": 100}
+    assert led["status"] == {
+        "available": 250,
+        "pledged": 400,
+        "frozen": 0,
+        "lent": 200,
+        "repo": 0,
+        "in_custody": 0,
+        "borrowed": 300,
+        "custody_in": 0,
+        "surrendered": 50,
+        "retired": 0,
+        "sold": 100,
+    }

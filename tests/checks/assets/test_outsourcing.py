@@ -1,17 +1,32 @@
 """Outsourced asset management activities have their risks controlled, C.6.3.1.2 s2
 (assets.outsourcing-risk-uncontrolled in checks/assets/rules.py)."""
+
 from tests.lines import line_of
 
 RULE = "assets.outsourcing-risk-uncontrolled"
 
 
 def _register(org, actions="托管协议约定对账频次，每月与注册登记系统核对持有量", status="approved", type_="risk"):
-    entry = {"code": "R-OUT", "type": type_, "category": "operational", "subsystem": "C",
-             "description": "托管方操作失误或违约导致碳资产损失", "likelihood": 2, "impact": 4}
+    entry = {
+        "code": "R-OUT",
+        "type": type_,
+        "category": "operational",
+        "subsystem": "C",
+        "description": "托管方操作失误或违约导致碳资产损失",
+        "likelihood": 2,
+        "impact": 4,
+    }
     if actions:
         entry["treatment"] = {"actions": actions}
-    return org.record("risk_register", "RR", assessed_on="2025-01-01", method="5×5 矩阵", status=status,
-                      criteria={"likelihood": "1–5", "impact": "1–5", "significance": "可能性×影响≥12 为重大"}, entries=[entry])
+    return org.record(
+        "risk_register",
+        "RR",
+        assessed_on="2025-01-01",
+        method="5×5 矩阵",
+        status=status,
+        criteria={"likelihood": "1–5", "impact": "1–5", "significance": "可能性×影响≥12 为重大"},
+        entries=[entry],
+    )
 
 
 def _outsourcing(org, **fields):
@@ -80,6 +95,7 @@ def test_the_example_outsourcing_is_controlled():
     from cms_build.engine import run
     from cms_build.matrix import build_matrix
     from tests.conftest import EXAMPLE
+
     result = run(EXAMPLE, dt.date(2026, 6, 30))
     assert [f for f in result.findings if f.rule == RULE] == []
     row = next(r for r in build_matrix(result)["clauses"] if r["number"] == "C.6.3.1.2")

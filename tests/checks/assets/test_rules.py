@@ -1,4 +1,5 @@
 """Ledger, encumbrance, borrowing, serial, statement and review rules (checks/assets/rules.py)."""
+
 import pytest
 
 from tests.checks.trading_support import allocation, ledger, line_of, trade, trading_org
@@ -7,14 +8,17 @@ AS_OF = "2025-12-31"
 
 
 def contract(org, rid, ctype, quantity, start="2025-04-01", closed_on=None, **extra):
-    fields = dict(type=ctype, counterparty=extra.pop("counterparty", "某银行"), account="REG",
-                  assets=[{"market": "national_ets", "product": "CEA", "vintage": 2025, "quantity": quantity}],
-                  start=start)
+    fields = dict(
+        type=ctype,
+        counterparty=extra.pop("counterparty", "某银行"),
+        account="REG",
+        assets=[{"market": "national_ets", "product": "CEA", "vintage": 2025, "quantity": quantity}],
+        start=start,
+    )
     if closed_on:
         fields["closed_on"] = closed_on
     if ctype == "pledge":
-        fields.update(registration={"deadline": start, "registered_on": start},
-                      internal_decision={"body": "总经理办公会", "date": start})
+        fields.update(registration={"deadline": start, "registered_on": start}, internal_decision={"body": "总经理办公会", "date": start})
     fields.update(extra)
     return org.record("financing_contract", rid, **fields)
 
@@ -44,10 +48,27 @@ def test_selling_pledged_units(org):
 def test_selling_frozen_units_from_a_registry_statement(org):
     trading_org(org)
     org.add("trading/AL.yaml", allocation(org, quantity=1_000))
-    org.add("assets/HS.yaml", org.record("holding_statement", "HS", account="REG", date="2025-06-30", lines=[
-        {"market": "national_ets", "product": "CEA", "vintage": 2025, "quantity": 700, "status": "available"},
-        {"market": "national_ets", "product": "CEA", "vintage": 2025, "quantity": 300, "status": "frozen",
-         "since": "2025-06-01", "until": "2025-09-16"}]))
+    org.add(
+        "assets/HS.yaml",
+        org.record(
+            "holding_statement",
+            "HS",
+            account="REG",
+            date="2025-06-30",
+            lines=[
+                {"market": "national_ets", "product": "CEA", "vintage": 2025, "quantity": 700, "status": "available"},
+                {
+                    "market": "national_ets",
+                    "product": "CEA",
+                    "vintage": 2025,
+                    "quantity": 300,
+                    "status": "frozen",
+                    "since": "2025-06-01",
+                    "until": "2025-09-16",
+                },
+            ],
+        ),
+    )
     org.add("trading/TL.yaml", ledger(org, trades=[trade("T1", "sell", 701, 50.0)]))  # 2025-09-15: still frozen
     assert len(org.of(org.run(AS_OF), "trading.encumbered-asset-traded")) == 1
     org.add("trading/TL.yaml", ledger(org, trades=[trade("T1", "sell", 701, 50.0, "2025-09-16T10:00:00+08:00")]))
@@ -58,13 +79,31 @@ def test_surrendering_borrowed_units(org):
     trading_org(org)
     org.add("trading/AL.yaml", allocation(org, quantity=1_000))
     org.add("assets/FB.yaml", contract(org, "FB", "borrow", 500, book="BOOK-A"))
-    org.add("trading/ETS.yaml", org.record("ets_compliance", "ETS", scheme="national_ets", compliance_period="2025",
-                                           years=[2025], registry_account="REG",
-                                           emissions=[{"year": 2025, "emissions_tco2e": 1_001}], deadline="2026-12-31"))
+    org.add(
+        "trading/ETS.yaml",
+        org.record(
+            "ets_compliance",
+            "ETS",
+            scheme="national_ets",
+            compliance_period="2025",
+            years=[2025],
+            registry_account="REG",
+            emissions=[{"year": 2025, "emissions_tco2e": 1_001}],
+            deadline="2026-12-31",
+        ),
+    )
 
     def surrender(q, **item):
-        return org.record("surrender", "S", purpose="compliance", obligation="ETS", date="2025-11-01", account="REG",
-                          items=[{"market": "national_ets", "product": "CEA", "vintage": 2025, "quantity": q, **item}])
+        return org.record(
+            "surrender",
+            "S",
+            purpose="compliance",
+            obligation="ETS",
+            date="2025-11-01",
+            account="REG",
+            items=[{"market": "national_ets", "product": "CEA", "vintage": 2025, "quantity": q, **item}],
+        )
+
     org.add("trading/S.yaml", surrender(1_001))
     [f] = org.of(org.run(AS_OF), "trading.borrowed-asset-used")
     assert "needs more than the 1,000 t the organization owns in account REG (held for others: BOOK-A 500 t)" in f.message
@@ -101,16 +140,18 @@ def test_separate_books(org):
     org.add("assets/F2.yaml", contract(org, "F2", "custody_in", 10, counterparty="乙", book="BOOK-1"))
     org.add("assets/F3.yaml", contract(org, "F3", "borrow", 10, counterparty="丙"))
     found = org.of(org.run(AS_OF), "trading.borrowed-books-not-separate")
-    assert sorted((f.file, f.message[:25]) for f in found) == [
-        ("assets/F2.yaml", "book BOOK-1 also holds th"), ("assets/F3.yaml", "borrow contract F3 names ")]
+    assert sorted((f.file, f.message[:25]) for f in found) == [("assets/F2.yaml", "book BOOK-1 also holds th"), ("assets/F3.yaml", "borrow contract F3 names ")]
 
 
-@pytest.mark.parametrize("registered,as_of,expected", [
-    ("2025-04-10", AS_OF, None),            # on the agreed deadline
-    ("2025-04-11", AS_OF, "after the agreed deadline 2025-04-10"),
-    (None, "2025-04-10", None),             # not yet, deadline today
-    (None, "2025-04-11", "not registered, and the agreed deadline 2025-04-10 has passed"),
-])
+@pytest.mark.parametrize(
+    "registered,as_of,expected",
+    [
+        ("2025-04-10", AS_OF, None),  # on the agreed deadline
+        ("2025-04-11", AS_OF, "after the agreed deadline 2025-04-10"),
+        (None, "2025-04-10", None),  # not yet, deadline today
+        (None, "2025-04-11", "not registered, and the agreed deadline 2025-04-10 has passed"),
+    ],
+)
 def test_pledge_registration(org, registered, as_of, expected):
     trading_org(org)
     org.add("trading/AL.yaml", allocation(org, quantity=1_000))
@@ -133,20 +174,59 @@ def test_pledge_decision(org):
 
 def ccer_org(org, surrender_serials, sell_serials=None):
     trading_org(org)
-    org.add("trading/CC.yaml", org.record("trading_account", "CC", role="ccer_registry", markets=["ccer"], institution="x",
-                                          controllers=[{"name": "张三", "role": "trader"}],
-                                          security_controls={"procedure": "P"}))
-    trades = [{"trade_id": "B1", "date": "2025-02-01", "market": "ccer", "product": "CCER", "vintage": 2017,
-               "side": "buy", "quantity": 5_000, "price": 50.0, "trade_type": "otc",
-               "serials": [{"block": "CCER-1-2017", "first": 1, "last": 5_000}]}]
+    org.add(
+        "trading/CC.yaml",
+        org.record(
+            "trading_account",
+            "CC",
+            role="ccer_registry",
+            markets=["ccer"],
+            institution="x",
+            controllers=[{"name": "张三", "role": "trader"}],
+            security_controls={"procedure": "P"},
+        ),
+    )
+    trades = [
+        {
+            "trade_id": "B1",
+            "date": "2025-02-01",
+            "market": "ccer",
+            "product": "CCER",
+            "vintage": 2017,
+            "side": "buy",
+            "quantity": 5_000,
+            "price": 50.0,
+            "trade_type": "otc",
+            "serials": [{"block": "CCER-1-2017", "first": 1, "last": 5_000}],
+        }
+    ]
     if sell_serials:
-        trades.append({"trade_id": "S1", "date": "2025-03-01", "market": "ccer", "product": "CCER", "vintage": 2017,
-                       "side": "sell", "quantity": 2_000, "price": 55.0, "trade_type": "otc", "serials": sell_serials})
-    org.add("trading/TLC.yaml", org.record("trade_ledger", "TLC", account="CC", period={"start": "2025-01-01", "end": "2025-12-31"},
-                                           trades=trades))
-    org.add("trading/R.yaml", org.record("surrender", "R", purpose="retirement", date="2025-04-01", account="CC",
-                                         items=[{"market": "ccer", "product": "CCER", "vintage": 2017, "quantity": 3_000,
-                                                 "serials": surrender_serials}]))
+        trades.append(
+            {
+                "trade_id": "S1",
+                "date": "2025-03-01",
+                "market": "ccer",
+                "product": "CCER",
+                "vintage": 2017,
+                "side": "sell",
+                "quantity": 2_000,
+                "price": 55.0,
+                "trade_type": "otc",
+                "serials": sell_serials,
+            }
+        )
+    org.add("trading/TLC.yaml", org.record("trade_ledger", "TLC", account="CC", period={"start": "2025-01-01", "end": "2025-12-31"}, trades=trades))
+    org.add(
+        "trading/R.yaml",
+        org.record(
+            "surrender",
+            "R",
+            purpose="retirement",
+            date="2025-04-01",
+            account="CC",
+            items=[{"market": "ccer", "product": "CCER", "vintage": 2017, "quantity": 3_000, "serials": surrender_serials}],
+        ),
+    )
 
 
 def test_serial_sold_and_retired(org):
@@ -168,8 +248,13 @@ def test_registry_statement_reconciliation(org):
     trading_org(org)
     org.add("trading/AL.yaml", allocation(org, quantity=1_000))
     org.add("trading/TL.yaml", ledger(org, trades=[trade("T1", "sell", 100, 50.0)]))
-    hs = org.record("holding_statement", "HS", account="REG", date="2025-12-31", lines=[
-        {"market": "national_ets", "product": "CEA", "vintage": 2025, "quantity": 901, "status": "available"}])
+    hs = org.record(
+        "holding_statement",
+        "HS",
+        account="REG",
+        date="2025-12-31",
+        lines=[{"market": "national_ets", "product": "CEA", "vintage": 2025, "quantity": 901, "status": "available"}],
+    )
     org.add("assets/HS.yaml", hs)
     [f] = org.of(org.run(AS_OF), "assets.ledger-not-reconciled")
     assert f.line == line_of(org, "assets/HS.yaml", "quantity: 901")
@@ -183,8 +268,16 @@ def test_complete_statement_missing_a_product_and_tolerance(org):
     trading_org(org)
     org.add("trading/AL.yaml", allocation(org, quantity=1_000))
     org.add("trading/AL2.yaml", allocation(org, "AL2", quantity=5, year=2024, day="2025-03-01"))
-    org.add("assets/HS.yaml", org.record("holding_statement", "HS", account="REG", date="2025-12-31", lines=[
-        {"market": "national_ets", "product": "CEA", "vintage": 2025, "quantity": 1_000, "status": "available"}]))
+    org.add(
+        "assets/HS.yaml",
+        org.record(
+            "holding_statement",
+            "HS",
+            account="REG",
+            date="2025-12-31",
+            lines=[{"market": "national_ets", "product": "CEA", "vintage": 2025, "quantity": 1_000, "status": "available"}],
+        ),
+    )
     [f] = org.of(org.run(AS_OF), "assets.ledger-not-reconciled")
     assert "shows 0 t national_ets:CEA:2024" in f.message
     org.settings(subsystems=["A", "B", "C", "D"], trading={"balance_tolerance_t": 5})
@@ -192,9 +285,11 @@ def test_complete_statement_missing_a_product_and_tolerance(org):
 
 
 def statement(org, year, **fields):
-    base = dict(year=year, prepared_on=f"{year + 1}-03-01",
-                budgets={"emissions": {"planned_emissions_tco2e": 1}, "trading": {"planned_sales_t": 0},
-                         "reduction": {"planned_reduction_tco2e": 1}})
+    base = dict(
+        year=year,
+        prepared_on=f"{year + 1}-03-01",
+        budgets={"emissions": {"planned_emissions_tco2e": 1}, "trading": {"planned_sales_t": 0}, "reduction": {"planned_reduction_tco2e": 1}},
+    )
     base.update(fields)
     return org.record("asset_statement", f"AS-{year}", **base)
 
@@ -214,9 +309,15 @@ def test_statement_missing_edges(org, as_of, missing):
 def test_statement_budgets_and_holdings(org):
     trading_org(org)
     org.add("trading/AL.yaml", allocation(org, quantity=1_000))
-    org.add("assets/AS-2025.yaml", statement(org, 2025, budgets={"emissions": {"planned_emissions_tco2e": 1}},
-                                             holdings=[{"account": "TRD", "market": "national_ets", "product": "CEA",
-                                                        "vintage": 2025, "quantity": 999}]))
+    org.add(
+        "assets/AS-2025.yaml",
+        statement(
+            org,
+            2025,
+            budgets={"emissions": {"planned_emissions_tco2e": 1}},
+            holdings=[{"account": "TRD", "market": "national_ets", "product": "CEA", "vintage": 2025, "quantity": 999}],
+        ),
+    )
     result = org.run("2026-04-01")
     [b] = org.of(result, "assets.statement-budget-missing")
     assert "the 2025 statement has no trading, reduction budget" in b.message
@@ -229,9 +330,19 @@ def test_asset_review(org):
     org.add("trading/AL.yaml", allocation(org, quantity=1_000))
     [f] = org.of(org.run(AS_OF), "assets.review-overdue")
     assert "there is no carbon asset management review (asset_review, 6.1.4) dated on or before" in f.message
-    org.add("assets/ARV.yaml", org.record("asset_review", "ARV", date="2025-01-15", categories={"positive": ["配额"], "negative": ["缺口"]},
-                                          regulations=["办法"], risks=[{"risk": "价格"}], project_process="流程",
-                                          valuation={"date": "2025-01-15", "method": "收盘价"}))
+    org.add(
+        "assets/ARV.yaml",
+        org.record(
+            "asset_review",
+            "ARV",
+            date="2025-01-15",
+            categories={"positive": ["配额"], "negative": ["缺口"]},
+            regulations=["办法"],
+            risks=[{"risk": "价格"}],
+            project_process="流程",
+            valuation={"date": "2025-01-15", "method": "收盘价"},
+        ),
+    )
     result = org.run("2026-01-15")
     assert org.of(result, "assets.review-overdue") == []
     [inc] = org.of(result, "assets.review-incomplete")
@@ -241,41 +352,94 @@ def test_asset_review(org):
 
 def test_sparse_records_never_crash(org):
     """Only the required fields, dangling references and odd combinations: findings, no crash."""
-    org.add("trading/A.yaml", org.record("trading_account", "A", role="trading", markets=["national_ets"], institution="x",
-                                         settles_in="A", exchange="NOWHERE"))
-    org.add("trading/TL.yaml", org.record("trade_ledger", "TL", account="MISSING", period={"start": "2025-01-01", "end": "2025-12-31"},
-                                          trades=[{"trade_id": "T", "market": "derivatives", "product": "CEA-FWD", "side": "sell",
-                                                   "quantity": 1, "price": 0, "date": "2025-01-02"}],
-                                          orders=[{"order_id": "O", "time": "2025-01-02T10:00:00", "market": "national_ets",
-                                                   "product": "CEA", "side": "buy", "quantity": 1, "price": 1, "status": "open"}]))
-    org.add("trading/E.yaml", org.record("ets_compliance", "E", scheme="local_pilot", compliance_period="x", years=[2024],
-                                         registry_account="A", emissions=[{"year": 2024, "emissions_tco2e": 0}],
-                                         deadline="2025-06-30", eligible_vintages=[2020]))
-    org.add("trading/S.yaml", org.record("surrender", "S", purpose="compliance", date="2025-01-01", account="A",
-                                         items=[{"market": "local_pilot", "product": "SHEA", "quantity": 1}]))
-    org.add("assets/F.yaml", org.record("financing_contract", "F", type="repo", counterparty="x", account="A",
-                                        assets=[{"market": "vcs", "product": "VCU", "quantity": 3}], start="2025-02-01"))
-    org.add("assets/H.yaml", org.record("holding_statement", "H", account="A", date="2025-03-01", complete=False,
-                                        lines=[{"market": "gs", "product": "VER", "quantity": 0, "status": "lent"}]))
-    org.add("assets/AS.yaml", org.record("asset_statement", "AS", year=2025, prepared_on="2026-01-01",
-                                         stated_lines=[{"side": "negative", "category": "penalty", "amount": {"value": 1}}]))
-    org.add("trading/PX.yaml", org.record("market_price", "PX", market="national_ets", product="CEA", source="x",
-                                          prices_file="missing.csv"))
+    org.add("trading/A.yaml", org.record("trading_account", "A", role="trading", markets=["national_ets"], institution="x", settles_in="A", exchange="NOWHERE"))
+    org.add(
+        "trading/TL.yaml",
+        org.record(
+            "trade_ledger",
+            "TL",
+            account="MISSING",
+            period={"start": "2025-01-01", "end": "2025-12-31"},
+            trades=[{"trade_id": "T", "market": "derivatives", "product": "CEA-FWD", "side": "sell", "quantity": 1, "price": 0, "date": "2025-01-02"}],
+            orders=[
+                {
+                    "order_id": "O",
+                    "time": "2025-01-02T10:00:00",
+                    "market": "national_ets",
+                    "product": "CEA",
+                    "side": "buy",
+                    "quantity": 1,
+                    "price": 1,
+                    "status": "open",
+                }
+            ],
+        ),
+    )
+    org.add(
+        "trading/E.yaml",
+        org.record(
+            "ets_compliance",
+            "E",
+            scheme="local_pilot",
+            compliance_period="x",
+            years=[2024],
+            registry_account="A",
+            emissions=[{"year": 2024, "emissions_tco2e": 0}],
+            deadline="2025-06-30",
+            eligible_vintages=[2020],
+        ),
+    )
+    org.add(
+        "trading/S.yaml",
+        org.record("surrender", "S", purpose="compliance", date="2025-01-01", account="A", items=[{"market": "local_pilot", "product": "SHEA", "quantity": 1}]),
+    )
+    org.add(
+        "assets/F.yaml",
+        org.record(
+            "financing_contract",
+            "F",
+            type="repo",
+            counterparty="x",
+            account="A",
+            assets=[{"market": "vcs", "product": "VCU", "quantity": 3}],
+            start="2025-02-01",
+        ),
+    )
+    org.add(
+        "assets/H.yaml",
+        org.record(
+            "holding_statement",
+            "H",
+            account="A",
+            date="2025-03-01",
+            complete=False,
+            lines=[{"market": "gs", "product": "VER", "quantity": 0, "status": "lent"}],
+        ),
+    )
+    org.add(
+        "assets/AS.yaml",
+        org.record(
+            "asset_statement", "AS", year=2025, prepared_on="2026-01-01", stated_lines=[{"side": "negative", "category": "penalty", "amount": {"value": 1}}]
+        ),
+    )
+    org.add("trading/PX.yaml", org.record("market_price", "PX", market="national_ets", product="CEA", source="x", prices_file="missing.csv"))
     result = org.run("2026-06-30")
     assert org.of(result, "rules.crashed") == []
     assert not any(f.rule.endswith(".compute") for f in result.findings)
     assert result.results["assets"]["balance_sheets"]["2025"]["total_negative"]["value"] == 1
 
 
-@pytest.mark.parametrize("budgets_on, prepared_on, days", [
-    ("2024-12-31", "2026-03-16", None),   # the budgets the day before their year: fine
-    ("2025-01-01", "2026-03-16", 1),      # the first day of the year: 1 day into it
-    (None, "2026-03-16", 440),            # no date of their own: the statement's, 2026-03-16 = day 440 from 2025-01-01
-])
+@pytest.mark.parametrize(
+    "budgets_on, prepared_on, days",
+    [
+        ("2024-12-31", "2026-03-16", None),  # the budgets the day before their year: fine
+        ("2025-01-01", "2026-03-16", 1),  # the first day of the year: 1 day into it
+        (None, "2026-03-16", 440),  # no date of their own: the statement's, 2026-03-16 = day 440 from 2025-01-01
+    ],
+)
 def test_budget_is_prepared_before_its_year(org, budgets_on, prepared_on, days):
     # C.8.1.1: AS-2025 as in the example before the fix (prepared 2026-03-16, budgets for 2025)
-    budgets = {"emissions": {"planned_emissions_tco2e": 1}, "trading": {"planned_sales_t": 0},
-               "reduction": {"planned_reduction_tco2e": 1}}
+    budgets = {"emissions": {"planned_emissions_tco2e": 1}, "trading": {"planned_sales_t": 0}, "reduction": {"planned_reduction_tco2e": 1}}
     if budgets_on:
         budgets["prepared_on"] = budgets_on
     org.add("assets/AS-2025.yaml", statement(org, 2025, prepared_on=prepared_on, budgets=budgets))

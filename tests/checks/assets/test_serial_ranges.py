@@ -1,4 +1,5 @@
 """checks.assets.serial_ranges: serial numbers compared as ranges."""
+
 from __future__ import annotations
 
 from checks.assets.serial_ranges import SerialRange, covered_by, overlaps, parse, total_size

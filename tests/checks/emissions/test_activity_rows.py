@@ -1,5 +1,6 @@
 """Reading activity tables (checks/emissions/activity_rows.py): streamed, bounded, located; and
 the one number parser that `cms import` and the checks share."""
+
 from cms_build import csvfile
 import itertools
 import os
@@ -16,7 +17,7 @@ def problem(fn, *args, **kwargs):
 
 
 def test_rows_keep_their_file_lines():
-    text = "month,t,status\n2024-01,600,measured\n\n2024-02,\"1,400\",filled\n"
+    text = 'month,t,status\n2024-01,600,measured\n\n2024-02,"1,400",filled\n'
     header, rows = ar.csv_table(text, "t", "month", "status", file="a.csv")
     assert header == ["month", "t", "status"]
     assert rows == [(2, "2024-01", "600", "measured"), (4, "2024-02", "1,400", "filled")]
@@ -25,13 +26,19 @@ def test_rows_keep_their_file_lines():
 def test_a_cell_over_the_limit_is_a_problem_at_its_line():
     text = "month,t\n2024-01,600\n2024-02," + "9" * 101 + "\n"
     assert problem(ar.csv_table, text, "t", "month", file="a.csv", limits=(10**6, 100, 100)) == (
-        "a.csv", 3, "cell 2 holds 101 characters, more than the limit of 100 (limits.max_cell_chars)")
+        "a.csv",
+        3,
+        "cell 2 holds 101 characters, more than the limit of 100 (limits.max_cell_chars)",
+    )
 
 
 def test_a_cell_over_the_csv_modules_own_limit_is_located_too():
-    text = "month,t\n2024-01,600\n2024-02,\"" + "9" * 140_000 + "\"\n"  # csv.field_size_limit() is 131072
+    text = 'month,t\n2024-01,600\n2024-02,"' + "9" * 140_000 + '"\n'  # csv.field_size_limit() is 131072
     assert problem(ar.csv_table, text, "t", "month", file="a.csv", limits=(10**7, 100, 10**6)) == (
-        "a.csv", 3, "a cell holds more than 131072 characters, more than the limit of 1000000 (limits.max_cell_chars)")
+        "a.csv",
+        3,
+        "a cell holds more than 131072 characters, more than the limit of 1000000 (limits.max_cell_chars)",
+    )
 
 
 def test_reading_stops_at_the_row_limit_even_on_an_endless_stream():
@@ -49,14 +56,16 @@ def test_a_file_over_the_byte_limit_is_refused_before_it_is_read(tmp_path, monke
     real = os.read
     monkeypatch.setattr(os, "read", lambda fd, n: calls.append(n) or real(fd, n))
     assert problem(ar.csv_table, (tmp_path, tmp_path / "big.csv"), "v", file="big.csv", limits=(1024, 100, 100)) == (
-        "big.csv", 1, "the file is 2002 bytes, more than the limit of 1024 (limits.max_table_bytes)")
+        "big.csv",
+        1,
+        "the file is 2002 bytes, more than the limit of 1024 (limits.max_table_bytes)",
+    )
     assert calls == []  # refused on its size: not a byte was read
 
 
 def test_not_utf8_is_located_at_its_line(tmp_path):
     (tmp_path / "gbk.csv").write_bytes("month,t\n2024-01,600\n".encode() + "一月,7\n".encode("gbk"))
-    assert problem(ar.csv_table, (tmp_path, tmp_path / "gbk.csv"), "t", "month", file="gbk.csv") == (
-        "gbk.csv", 3, "the file is not UTF-8 text")
+    assert problem(ar.csv_table, (tmp_path, tmp_path / "gbk.csv"), "t", "month", file="gbk.csv") == ("gbk.csv", 3, "the file is not UTF-8 text")
 
 
 def test_a_linked_table_out_of_the_repository_is_refused(tmp_path):
@@ -64,12 +73,12 @@ def test_a_linked_table_out_of_the_repository_is_refused(tmp_path):
     root.mkdir()
     (tmp_path / "x.csv").write_text("v\n1\n")
     (root / "x.csv").symlink_to(tmp_path / "x.csv")
-    assert problem(ar.csv_table, (root, root / "x.csv"), "v", file="x.csv") == (
-        "x.csv", 1, "the file is a symbolic link to outside the repository")
+    assert problem(ar.csv_table, (root, root / "x.csv"), "v", file="x.csv") == ("x.csv", 1, "the file is a symbolic link to outside the repository")
 
 
-@pytest.mark.parametrize("cell, value", [("1,502.4", 1502.4), ("1 502.4", 1502.4), (" 7 ", 7.0), ("", None),
-                                         (None, None), (12, 12.0), (2.5, 2.5), ("1e3", 1000.0)])
+@pytest.mark.parametrize(
+    "cell, value", [("1,502.4", 1502.4), ("1 502.4", 1502.4), (" 7 ", 7.0), ("", None), (None, None), (12, 12.0), (2.5, 2.5), ("1e3", 1000.0)]
+)
 def test_parse_number_reads_what_people_write(cell, value):
     assert csvfile.parse_number(cell) == value
 

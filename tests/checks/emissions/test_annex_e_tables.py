@@ -1,4 +1,5 @@
 """Tables E.1-E.6 from an inventory worked out by hand."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,28 +16,44 @@ def q(v, u):
 
 def results():
     # coal 1,000 t × 20 GJ/t = 20 TJ; E = 20 × 25 × 0.98 × 44/12 = 1,796.666… tCO2
-    coal = compute_line({"method": "emission_factor", "fuel": "coal",
-                         "activity": {**q(1000, "t"), "data_source": "belt scale"},
-                         "ncv": {"value": 20, "unit": "GJ/t", "basis": "measured", "source": "lab GB/T 213"},
-                         "carbon_content": {"value": 25, "unit": "tC/TJ", "basis": "measured", "source": "lab GB/T 476"}},
-                        gwp_set="AR5")
+    coal = compute_line(
+        {
+            "method": "emission_factor",
+            "fuel": "coal",
+            "activity": {**q(1000, "t"), "data_source": "belt scale"},
+            "ncv": {"value": 20, "unit": "GJ/t", "basis": "measured", "source": "lab GB/T 213"},
+            "carbon_content": {"value": 25, "unit": "tC/TJ", "basis": "measured", "source": "lab GB/T 476"},
+        },
+        gwp_set="AR5",
+    )
     # gas 10^4 Nm3 × 38,931 kJ/Nm3 = 389.31 GJ = 0.38931 TJ; E = 0.38931 × 55.6116 = 21.650… tCO2
-    gas = compute_line({"method": "emission_factor", "fuel": "natural_gas", "activity": {**q(1, "10^4 Nm3"), "data_source": "meter"}},
-                       gwp_set="AR5")
+    gas = compute_line({"method": "emission_factor", "fuel": "natural_gas", "activity": {**q(1, "10^4 Nm3"), "data_source": "meter"}}, gwp_set="AR5")
     # limestone 100 t × 0.9 × 0.44 = 39.6 tCO2
-    fgd = compute_line({"method": "desulfurization", "material": "CaCO3", "activity": {**q(100, "t"), "data_source": "scale"},
-                        "purity": {"value": 90, "unit": "%", "source": "assay"}}, gwp_set="AR5")
+    fgd = compute_line(
+        {
+            "method": "desulfurization",
+            "material": "CaCO3",
+            "activity": {**q(100, "t"), "data_source": "scale"},
+            "purity": {"value": 90, "unit": "%", "source": "assay"},
+        },
+        gwp_set="AR5",
+    )
     # 2,000 kWh = 2 MWh × 0.5703 = 1.1406 tCO2
-    el = compute_line({"method": "purchased_electricity", "activity": {**q(2000, "kWh"), "data_source": "grid meter"}},
-                      gwp_set="AR5", defaults={"grid": "national_2022_for_2023_2025_reporting"})
-    es = [Entry(2024, "AD-C", "SRC-C", coal, {}, "coal", "F1", "S1", None, "fuel_combustion", "emission_factor", "coal"),
-          Entry(2024, "AD-G", "SRC-G", gas, {}, "gas", "F2", "S1", None, "fuel_combustion", "emission_factor", "natural_gas"),
-          Entry(2024, "AD-F", "SRC-F", fgd, {}, "fgd", "F3", "S1", None, "desulfurization", "desulfurization", None, "CaCO3"),
-          Entry(2024, "AD-E", "SRC-E", el, {}, "el", "F4", "S1", None, "purchased_electricity", "purchased_electricity")]
-    prods = [ProductRow(2024, "electricity", "电力", 2000, "MWh", {}, name_en="electricity", facility="F1",
-                        design_capacity={"value": 300, "unit": "MW"}),
-             ProductRow(2024, "electricity", "电力", 1, "MWh", {}, facility="F2",
-                        design_capacity={"value": 100, "unit": "MW"})]
+    el = compute_line(
+        {"method": "purchased_electricity", "activity": {**q(2000, "kWh"), "data_source": "grid meter"}},
+        gwp_set="AR5",
+        defaults={"grid": "national_2022_for_2023_2025_reporting"},
+    )
+    es = [
+        Entry(2024, "AD-C", "SRC-C", coal, {}, "coal", "F1", "S1", None, "fuel_combustion", "emission_factor", "coal"),
+        Entry(2024, "AD-G", "SRC-G", gas, {}, "gas", "F2", "S1", None, "fuel_combustion", "emission_factor", "natural_gas"),
+        Entry(2024, "AD-F", "SRC-F", fgd, {}, "fgd", "F3", "S1", None, "desulfurization", "desulfurization", None, "CaCO3"),
+        Entry(2024, "AD-E", "SRC-E", el, {}, "el", "F4", "S1", None, "purchased_electricity", "purchased_electricity"),
+    ]
+    prods = [
+        ProductRow(2024, "electricity", "电力", 2000, "MWh", {}, name_en="electricity", facility="F1", design_capacity={"value": 300, "unit": "MW"}),
+        ProductRow(2024, "electricity", "电力", 1, "MWh", {}, facility="F2", design_capacity={"value": 100, "unit": "MW"}),
+    ]
     inv = year_inventory(2024, es, prods, Traced(10, "10^4 CNY"), "AR5")
     return {"gwp_set": "AR5", "years": {"2024": inv}}
 
@@ -79,8 +96,18 @@ def test_e4_effective_factors():
 def test_e3_and_e5_sources():
     t = tables(results(), 2024)
     e3 = {r["item"]["en"]: r for r in t["E.3"]["rows"]}
-    assert [r["item"]["zh"] for r in t["E.3"]["rows"]][:10] == ["燃煤", "原油", "燃料油", "汽油", "柴油", "炼厂干气",
-                                                               "其他石油制品", "天然气", "焦炉煤气", "其他煤气"]
+    assert [r["item"]["zh"] for r in t["E.3"]["rows"]][:10] == [
+        "燃煤",
+        "原油",
+        "燃料油",
+        "汽油",
+        "柴油",
+        "炼厂干气",
+        "其他石油制品",
+        "天然气",
+        "焦炉煤气",
+        "其他煤气",
+    ]
     assert e3["coal"]["activity_source"]["zh"] == "belt scale"
     assert e3["coal"]["parameter_source"]["zh"] == "实测（20 GJ/t）：lab GB/T 213"
     assert e3["crude oil"]["activity_source"] == {"zh": "不涉及", "en": "not applicable"}

@@ -1,5 +1,6 @@
 """The shipped cement example (examples/cement): clean at the README's date, its clinker line's
 process emissions and the intensity per tonne of clinker against figures worked out by hand."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,14 @@ EXAMPLE = REPO / "examples" / "cement"
 @pytest.fixture(scope="module")
 def exported():
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    out = subprocess.run([sys.executable, "-m", "cms_build.cli", "export", str(EXAMPLE), "--as-of", "2026-06-30",
-                          "--no-cache"], capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "cms_build.cli", "export", str(EXAMPLE), "--as-of", "2026-06-30", "--no-cache"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 

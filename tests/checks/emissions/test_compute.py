@@ -1,4 +1,5 @@
 """checks/emissions/compute.py: the inventory computation wired to records, and the shipped example."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,7 @@ import pytest
 from checks.emissions.annex_e_tables import tables
 from cms_build.engine import run
 from cms_build.export import export_document
-from tests.checks.emissions_org import (E_COAL, E_ELEC, OUTPUT_MWH, OUTPUT_VALUE, TOTAL, activity, coal_line,
-                                        emission_findings, put, setup)
+from tests.checks.emissions_org import E_COAL, E_ELEC, OUTPUT_MWH, OUTPUT_VALUE, TOTAL, activity, coal_line, emission_findings, put, setup
 from tests.conftest import EXAMPLE
 
 
@@ -107,8 +107,11 @@ def test_grid_factor_comes_from_the_settings(org):
 
 def test_source_outside_the_boundary_is_left_out(org):
     setup(org)
-    put(org, "sources", org.record("emission_source", "SRC-ELEC", facility="FAC-AUX", category="purchased_electricity",
-                                   method="purchased_electricity", in_boundary=False))
+    put(
+        org,
+        "sources",
+        org.record("emission_source", "SRC-ELEC", facility="FAC-AUX", category="purchased_electricity", method="purchased_electricity", in_boundary=False),
+    )
     em = org.run("2026-06-30").results["emissions"]
     assert em["years"]["2024"]["total"]["value"] == pytest.approx(E_COAL[2024])
     assert "AD-2024-SRC-ELEC" in em["excluded"]
@@ -116,17 +119,35 @@ def test_source_outside_the_boundary_is_left_out(org):
 
 def test_product_in_two_units_is_converted(org):
     setup(org)
-    put(org, "production", org.record(
-        "product_output", "PO-2024", year=2024,
-        products=[{"product": "electricity", "name": "电力", "output": {"value": 1500, "unit": "MWh"}, "facility": "FAC-1"},
-                  {"product": "electricity", "name": "电力", "output": {"value": 0.5, "unit": "GWh"}, "facility": "FAC-1"}]))
+    put(
+        org,
+        "production",
+        org.record(
+            "product_output",
+            "PO-2024",
+            year=2024,
+            products=[
+                {"product": "electricity", "name": "电力", "output": {"value": 1500, "unit": "MWh"}, "facility": "FAC-1"},
+                {"product": "electricity", "name": "电力", "output": {"value": 0.5, "unit": "GWh"}, "facility": "FAC-1"},
+            ],
+        ),
+    )
     em = org.run("2026-06-30").results["emissions"]
     # 1,500 MWh + 0.5 GWh (= 500 MWh) = 2,000 MWh
     assert em["years"]["2024"]["products"]["electricity"]["value"] == pytest.approx(2000)
-    put(org, "production", org.record(
-        "product_output", "PO-2024", year=2024,
-        products=[{"product": "electricity", "name": "电力", "output": {"value": 1500, "unit": "MWh"}},
-                  {"product": "electricity", "name": "电力", "output": {"value": 5, "unit": "t"}}]))
+    put(
+        org,
+        "production",
+        org.record(
+            "product_output",
+            "PO-2024",
+            year=2024,
+            products=[
+                {"product": "electricity", "name": "电力", "output": {"value": 1500, "unit": "MWh"}},
+                {"product": "electricity", "name": "电力", "output": {"value": 5, "unit": "t"}},
+            ],
+        ),
+    )
     result = org.run("2026-06-30")
     [f] = org.of(result, "emissions.compute")
     assert f.file == "production/PO-2024.yaml" and f.path == "products[1].output.unit"
@@ -186,6 +207,7 @@ def test_annex_e_is_a_computation_in_the_export(example):
     """Annex E tables are computed once (checks/emissions/annex_e.py), from the emissions results; the
     site and the workbook render them, cms export carries them."""
     from checks.emissions.annex_e_tables import tables
+
     annex = example.results["annex_e"]
     years = sorted(int(y) for y in example.results["emissions"]["years"])
     assert annex["years"] == years == [2023, 2024, 2025]

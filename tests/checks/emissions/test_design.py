@@ -5,13 +5,21 @@ RULE = "emissions.design-without-emission-review"
 
 def _org(org, *, review=None, measure_type="equipment_upgrade"):
     org.settings(subsystems=["A"])
-    org.add("facilities/F.yaml", org.record("facility", "F", site="S", facility_type="gas_fired_unit",
-                                            operating_status="under_construction", planned_start="2027-10-31"))
-    org.add("performance/AP.yaml", org.record("action_plan", "AP", targets=["T"], measures=[{"what": "通流改造", "type": measure_type}],
-                                              responsible="R", deadline="2026-12-31", evaluation="试验"))
+    org.add(
+        "facilities/F.yaml",
+        org.record("facility", "F", site="S", facility_type="gas_fired_unit", operating_status="under_construction", planned_start="2027-10-31"),
+    )
+    org.add(
+        "performance/AP.yaml",
+        org.record(
+            "action_plan", "AP", targets=["T"], measures=[{"what": "通流改造", "type": measure_type}], responsible="R", deadline="2026-12-31", evaluation="试验"
+        ),
+    )
     if review:
-        org.add("design/DR.yaml", org.record("design_review", "DR", subject_type="retrofit", review_date="2025-01-01",
-                                             emission_consideration="比选方案，预计减排", **review))
+        org.add(
+            "design/DR.yaml",
+            org.record("design_review", "DR", subject_type="retrofit", review_date="2025-01-01", emission_consideration="比选方案，预计减排", **review),
+        )
     return org.of(org.run(), RULE)
 
 
@@ -19,8 +27,7 @@ def test_a_new_facility_and_a_retrofit_without_a_design_review_are_errors(org):
     found = {f.record: f for f in _org(org)}
     assert set(found) == {"F", "AP"} and {f.severity for f in found.values()} == {"error"}
     assert found["F"].clauses == ("A.8.2.2",) and found["F"].file == "facilities/F.yaml"
-    assert found["AP"].message == ("the retrofit AP has no design review recording how its design considers "
-                                   "emissions (A.8.2.2)")
+    assert found["AP"].message == ("the retrofit AP has no design review recording how its design considers emissions (A.8.2.2)")
 
 
 def test_a_design_review_naming_the_retrofit_answers_it(org):

@@ -1,5 +1,6 @@
 """What a covered entity keeps and files (checks/emissions/filing.py, filing.rules.yaml):
 the data quality control plan, the monthly evidence filing and the information disclosure."""
+
 import datetime as dt
 
 import pytest
@@ -11,17 +12,22 @@ FULL_MONTH = {"status": "filed", "items": ["accounting_parameters", "production_
 
 def covered(org, **emissions):
     org.settings(subsystems=["A", "B"], **({"emissions": emissions} if emissions else {}))
-    org.add("organization/ORG.yaml", org.record("organization", "ORG", legal_name="测试电厂", uscc="913200000000000000",
-                                                mandatory_schemes=["national_ets"]))
+    org.add("organization/ORG.yaml", org.record("organization", "ORG", legal_name="测试电厂", uscc="913200000000000000", mandatory_schemes=["national_ets"]))
 
 
 def dqcp(org, rid="DQP-1", **fields):
-    data = dict(guideline="企业温室气体排放核算与报告指南 发电设施", reporting_years=[2025],
-                revisions=[{"version": "1.0", "date": "2025-01-10", "reason": "initial"}],
-                entity={"profile": "燃煤电厂"}, boundary={"description": "法人边界", "facilities": ["FAC-1"]},
-                data_determination=[{"parameter": "燃煤消耗量", "method": "measured", "instruments": ["MI-1"],
-                                     "responsible": "燃料部", "missing_data": "采用盘点数据"}],
-                quality_assurance={"procedures": "程序文件"}, reviews=[{"date": "2025-01-10", "by": "总工", "result": "通过"}])
+    data = dict(
+        guideline="企业温室气体排放核算与报告指南 发电设施",
+        reporting_years=[2025],
+        revisions=[{"version": "1.0", "date": "2025-01-10", "reason": "initial"}],
+        entity={"profile": "燃煤电厂"},
+        boundary={"description": "法人边界", "facilities": ["FAC-1"]},
+        data_determination=[
+            {"parameter": "燃煤消耗量", "method": "measured", "instruments": ["MI-1"], "responsible": "燃料部", "missing_data": "采用盘点数据"}
+        ],
+        quality_assurance={"procedures": "程序文件"},
+        reviews=[{"date": "2025-01-10", "by": "总工", "result": "通过"}],
+    )
     data.update(fields)
     data = {k: v for k, v in data.items() if v is not None}  # None: leave the field out
     org.add(f"monitoring/{rid}.yaml", org.record("data_quality_plan", rid, **data))
@@ -33,20 +39,23 @@ def filing(org, months, year=2026, rid="EVF-2026"):
 
 # -- pure date logic ------------------------------------------------------------------------
 def test_a_months_due_day_is_its_last_day_plus_the_setting():
-    assert month_due(2026, 1, 40) == dt.date(2026, 3, 12)   # 31 Jan + 40 days = 12 Mar (31 Jan + 28 = 28 Feb, +12)
-    assert month_due(2024, 2, 20) == dt.date(2024, 3, 20)   # leap year: 29 Feb + 20 days = 20 Mar
-    assert month_due(2025, 12, 40) == dt.date(2026, 2, 9)   # 31 Dec + 40 = 9 Feb (31 days of Jan, then 9)
+    assert month_due(2026, 1, 40) == dt.date(2026, 3, 12)  # 31 Jan + 40 days = 12 Mar (31 Jan + 28 = 28 Feb, +12)
+    assert month_due(2024, 2, 20) == dt.date(2024, 3, 20)  # leap year: 29 Feb + 20 days = 20 Mar
+    assert month_due(2025, 12, 40) == dt.date(2026, 2, 9)  # 31 Dec + 40 = 9 Feb (31 days of Jan, then 9)
 
 
-@pytest.mark.parametrize("entry, as_of, status", [
-    ({"status": "filed", "filed_on": "2026-03-12"}, "2026-06-30", "on_time"),    # on the due day
-    ({"status": "filed", "filed_on": "2026-03-13"}, "2026-06-30", "late"),       # the day after
-    ({"status": "filed", "filed_on": "2026-03-10"}, "2026-03-09", "pending"),    # filed after the as-of date: not known yet
-    ({"status": "not_filed"}, "2026-03-12", "pending"),                          # due today: not late yet
-    ({"status": "not_filed"}, "2026-03-13", "missing"),
-    (None, "2026-03-13", "missing"),
-    ({"status": "not_applicable"}, "2026-06-30", "not_applicable"),
-])
+@pytest.mark.parametrize(
+    "entry, as_of, status",
+    [
+        ({"status": "filed", "filed_on": "2026-03-12"}, "2026-06-30", "on_time"),  # on the due day
+        ({"status": "filed", "filed_on": "2026-03-13"}, "2026-06-30", "late"),  # the day after
+        ({"status": "filed", "filed_on": "2026-03-10"}, "2026-03-09", "pending"),  # filed after the as-of date: not known yet
+        ({"status": "not_filed"}, "2026-03-12", "pending"),  # due today: not late yet
+        ({"status": "not_filed"}, "2026-03-13", "missing"),
+        (None, "2026-03-13", "missing"),
+        ({"status": "not_applicable"}, "2026-06-30", "not_applicable"),
+    ],
+)
 def test_the_status_of_a_month(entry, as_of, status):
     assert month_status(entry, dt.date(2026, 3, 12), dt.date.fromisoformat(as_of)) == status
 
@@ -60,7 +69,7 @@ def _filing_findings(org, as_of):
 def test_january_filed_on_its_due_day_is_not_late_the_day_after_is(org):
     covered(org, evidence_filing_due_days=40)
     filing(org, [{"month": 1, "filed_on": "2026-03-12", **FULL_MONTH}])
-    assert _filing_findings(org, "2026-03-12") == []        # January due 12 Mar; February not due until 9 Apr
+    assert _filing_findings(org, "2026-03-12") == []  # January due 12 Mar; February not due until 9 Apr
     filing(org, [{"month": 1, "filed_on": "2026-03-13", **FULL_MONTH}])
     [f] = _filing_findings(org, "2026-03-13")
     assert (f.file, f.path, f.severity) == ("filing/EVF-2026.yaml", "months.0.filed_on", "error")
@@ -70,14 +79,14 @@ def test_january_filed_on_its_due_day_is_not_late_the_day_after_is(org):
 def test_a_month_not_listed_is_missing_the_day_after_it_is_due_and_not_before(org):
     covered(org, evidence_filing_due_days=40)
     filing(org, [{"month": 1, "filed_on": "2026-02-20", **FULL_MONTH}])
-    assert _filing_findings(org, "2026-04-09") == []         # February: 28 Feb + 40 = 9 Apr, the due day
+    assert _filing_findings(org, "2026-04-09") == []  # February: 28 Feb + 40 = 9 Apr, the due day
     [f] = _filing_findings(org, "2026-04-10")
     assert f.message == "2026-02 was due by 2026-04-09 (40 days after the month) and is not listed as of 2026-04-10"
 
 
 def test_a_month_marked_filed_without_a_date_is_missing_once_due(org):
     covered(org, evidence_filing_due_days=40)
-    filing(org, [{"month": 1, **FULL_MONTH}])                 # status filed, no filed_on
+    filing(org, [{"month": 1, **FULL_MONTH}])  # status filed, no filed_on
     assert _filing_findings(org, "2026-03-12") == []
     [f] = _filing_findings(org, "2026-03-13")
     assert f.message == "2026-01 was due by 2026-03-12 (40 days after the month) and is marked filed with no filed_on date as of 2026-03-13"
@@ -116,7 +125,7 @@ def test_not_applicable_needs_a_note(org):
 def test_a_complete_plan_reviewed_in_time_has_no_finding(org):
     covered(org, dqcp_review_months=12)
     dqcp(org)
-    result = org.run("2026-01-10")                      # reviewed 2025-01-10 + 12 months = due 2026-01-10
+    result = org.run("2026-01-10")  # reviewed 2025-01-10 + 12 months = due 2026-01-10
     assert {f.rule for f in result.findings if f.rule.startswith("emissions.dqcp")} == set()
 
 
@@ -125,8 +134,10 @@ def test_a_plan_reviewed_too_long_ago_is_overdue_the_day_after_its_due_day(org):
     dqcp(org)
     [f] = org.of(org.run("2026-01-11"), "emissions.dqcp-review-overdue")
     assert f.file == "monitoring/DQP-1.yaml" and f.path == "reviews"
-    assert f.message == ("the data quality control plan was last reviewed or revised on 2025-01-10; with a 12-month "
-                         "interval (emissions.dqcp_review_months) the next review was due by 2026-01-10")
+    assert f.message == (
+        "the data quality control plan was last reviewed or revised on 2025-01-10; with a 12-month "
+        "interval (emissions.dqcp_review_months) the next review was due by 2026-01-10"
+    )
 
 
 def test_the_review_interval_is_required_when_plans_exist(org):
@@ -140,41 +151,55 @@ def test_a_plan_without_its_entity_and_quality_assurance_misses_items_b_and_e(or
     covered(org, dqcp_review_months=12)
     dqcp(org, entity=None, quality_assurance=None)
     found = org.of(org.run("2025-06-30"), "emissions.dqcp-incomplete")
-    assert sorted(f.message.split(" does not cover ")[1] for f in found) == [
-        "entity (A.9.1.1 b)", "quality_assurance (A.9.1.1 b)"]
+    assert sorted(f.message.split(" does not cover ")[1] for f in found) == ["entity (A.9.1.1 b)", "quality_assurance (A.9.1.1 b)"]
     assert all(f.severity == "error" and f.file == "monitoring/DQP-1.yaml" for f in found)
 
 
 def test_a_datum_without_missing_data_handling_or_instrument_is_flagged(org):
     covered(org, dqcp_review_months=12)
-    dqcp(org, data_determination=[{"parameter": "燃煤消耗量", "method": "measured", "responsible": "燃料部"},
-                                  {"parameter": "电网排放因子", "method": "default", "responsible": "碳管理办公室",
-                                   "missing_data": "不适用（缺省值）"}])
+    dqcp(
+        org,
+        data_determination=[
+            {"parameter": "燃煤消耗量", "method": "measured", "responsible": "燃料部"},
+            {"parameter": "电网排放因子", "method": "default", "responsible": "碳管理办公室", "missing_data": "不适用（缺省值）"},
+        ],
+    )
     found = sorted(f.message for f in org.of(org.run("2025-06-30"), "emissions.dqcp-data-incomplete"))
-    assert found == ["data_determination: 燃煤消耗量 does not say what is done when it is missing (missing_data)",
-                     "data_determination: 燃煤消耗量 is measured but names no instrument"]
+    assert found == [
+        "data_determination: 燃煤消耗量 does not say what is done when it is missing (missing_data)",
+        "data_determination: 燃煤消耗量 is measured but names no instrument",
+    ]
 
 
 def test_a_facility_commissioned_in_a_governed_year_and_not_in_the_plan_is_flagged(org):
     covered(org, dqcp_review_months=12)
     dqcp(org)
-    org.add("facilities/FAC-2.yaml", org.record("facility", "FAC-2", site="S1", facility_type="coal_fired_unit",
-                                                operating_status="operating", commissioned="2025-05-01"))
+    org.add(
+        "facilities/FAC-2.yaml",
+        org.record("facility", "FAC-2", site="S1", facility_type="coal_fired_unit", operating_status="operating", commissioned="2025-05-01"),
+    )
     result = org.run("2025-06-30")
     [f] = org.of(result, "emissions.dqcp-facility-not-covered")
     assert "facility FAC-2 was commissioned on 2025-05-01" in f.message and f.path == "boundary.facilities"
-    assert org.of(org.run("2025-04-30"), "emissions.dqcp-facility-not-covered") == []   # not yet commissioned
+    assert org.of(org.run("2025-04-30"), "emissions.dqcp-facility-not-covered") == []  # not yet commissioned
 
 
 # -- information disclosure -----------------------------------------------------------------
 def reported(org, year=2025, submitted="2026-03-28"):
-    org.add(f"inventory/RI-{year}.yaml", org.record("reported_inventory", f"RI-{year}", year=year,
-                                                    total={"value": 1000, "unit": "tCO2"}, submitted_on=submitted))
+    org.add(
+        f"inventory/RI-{year}.yaml", org.record("reported_inventory", f"RI-{year}", year=year, total={"value": 1000, "unit": "tCO2"}, submitted_on=submitted)
+    )
 
 
 def disclosure(org, **fields):
-    data = dict(year=2025, channel="management_platform", published_on="2026-09-30", emissions={"value": 1000, "unit": "tCO2"},
-                facilities="1 号机组", methods="排放因子法，燃煤元素碳含量实测")
+    data = dict(
+        year=2025,
+        channel="management_platform",
+        published_on="2026-09-30",
+        emissions={"value": 1000, "unit": "tCO2"},
+        facilities="1 号机组",
+        methods="排放因子法，燃煤元素碳含量实测",
+    )
     data.update(fields)
     data = {k: v for k, v in data.items() if v is not None}
     org.add("communication/DIS-2025.yaml", org.record("information_disclosure", "DIS-2025", **data))
@@ -220,12 +245,18 @@ def test_a_disclosure_without_the_methods_is_incomplete(org):
 def test_disclosed_emissions_that_differ_from_the_verified_figure_are_an_error(org):
     covered(org, disclosure_due="09-30")
     reported(org)
-    org.add("verification/VER-2025.yaml", org.record("verification", "VER-2025", year=2025, scheme="national_ets",
-                                                     plan={"scope": "全部", "objectives": "核查", "requirements": ["核查技术指南"],
-                                                           "assurance_level": "reasonable", "materiality_pct": 5},
-                                                     verifier={"name": "核查机构", "accreditation": "名录", "competence": "有"},
-                                                     statement={"date": "2026-06-20", "opinion": "unqualified",
-                                                                "verified_emissions": {"value": 1200, "unit": "tCO2"}}))
+    org.add(
+        "verification/VER-2025.yaml",
+        org.record(
+            "verification",
+            "VER-2025",
+            year=2025,
+            scheme="national_ets",
+            plan={"scope": "全部", "objectives": "核查", "requirements": ["核查技术指南"], "assurance_level": "reasonable", "materiality_pct": 5},
+            verifier={"name": "核查机构", "accreditation": "名录", "competence": "有"},
+            statement={"date": "2026-06-20", "opinion": "unqualified", "verified_emissions": {"value": 1200, "unit": "tCO2"}},
+        ),
+    )
     disclosure(org, verification="VER-2025")
     [f] = org.of(org.run("2026-12-31"), "emissions.disclosure-differs")
     assert f.message == "disclosed 1,000 tCO2 for 2025, but VER-2025 verified 1,200 tCO2"
@@ -269,9 +300,8 @@ def test_a_year_split_over_two_records_is_read_together_and_a_month_listed_twice
     covered(org, evidence_filing_due_days=40)
     filing(org, [{"month": 1, "filed_on": "2026-02-20", **FULL_MONTH}], rid="EVF-2026-01")
     filing(org, [{"month": 2, "filed_on": "2026-03-20", **FULL_MONTH}], rid="EVF-2026-02")
-    assert _filing_findings(org, "2026-04-30") == []     # March is due 31 Mar + 40 days = 10 May
-    filing(org, [{"month": 2, "filed_on": "2026-03-20", **FULL_MONTH}, {"month": 1, "filed_on": "2026-02-21", **FULL_MONTH}],
-           rid="EVF-2026-02")
+    assert _filing_findings(org, "2026-04-30") == []  # March is due 31 Mar + 40 days = 10 May
+    filing(org, [{"month": 2, "filed_on": "2026-03-20", **FULL_MONTH}, {"month": 1, "filed_on": "2026-02-21", **FULL_MONTH}], rid="EVF-2026-02")
     [f] = _filing_findings(org, "2026-04-30")
     assert (f.file, f.path) == ("filing/EVF-2026-02.yaml", "months.1.month")
     assert f.message == "2026-01 is listed twice (also EVF-2026-01 months.0)"

@@ -1,4 +1,5 @@
 """Indicators, baselines, comparisons and target progress, worked out by hand."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,8 +34,7 @@ def test_total_indicator(inv):
 
 def test_equipment_intensity(inv):
     # unit FAC-1: (1,833.333 + 0.56) tCO2e / 6,000 MWh = 0.305648… tCO2e/MWh
-    ind = {"measure": "intensity", "emissions": {"facilities": ["FAC-1"]},
-           "denominator": {"product": "electricity", "facilities": ["FAC-1"]}}
+    ind = {"measure": "intensity", "emissions": {"facilities": ["FAC-1"]}, "denominator": {"product": "electricity", "facilities": ["FAC-1"]}}
     t = ic.indicator_value(ind, inv)
     assert (t.value, t.unit) == (pytest.approx((COAL + CH4) / 6000), "tCO2e/MWh")
     assert [s.label for s in t.steps][1] == "P 电力" and t.steps[1].value == 6000
@@ -42,8 +42,7 @@ def test_equipment_intensity(inv):
 
 def test_site_intensity_and_output_value(inv):
     # site S2: 5,561.16 / 4,000 MWh; organization: 7,791.053 / 500 (10^4 CNY)
-    s2 = ic.indicator_value({"measure": "intensity", "emissions": {"sites": ["S2"]},
-                             "denominator": {"product": "electricity", "sites": ["S2"]}}, inv)
+    s2 = ic.indicator_value({"measure": "intensity", "emissions": {"sites": ["S2"]}, "denominator": {"product": "electricity", "sites": ["S2"]}}, inv)
     assert s2.value == pytest.approx(GAS / 4000)
     org = ic.indicator_value({"measure": "intensity", "denominator": {"output_value": True}}, inv)
     assert (org.value, org.unit) == (pytest.approx(TOTAL / 500), "tCO2e/10^4 CNY")
@@ -85,8 +84,7 @@ DEADLINE = dt.date(2025, 12, 31)
 
 
 def progress(values, as_of, **kw):
-    return ic.target_progress(baseline=100.0, target=97.0, values=values, base_end=BASE_END, deadline=DEADLINE,
-                              as_of=as_of, **kw)
+    return ic.target_progress(baseline=100.0, target=97.0, values=values, base_end=BASE_END, deadline=DEADLINE, as_of=as_of, **kw)
 
 
 def test_on_track_and_behind():
@@ -119,8 +117,9 @@ def test_years_after_the_deadline_are_not_the_result():
 
 
 def test_higher_is_better():
-    p = ic.target_progress(baseline=30.0, target=40.0, values={2024: 41.0}, base_end=BASE_END, deadline=DEADLINE,
-                           as_of=dt.date(2025, 6, 30), direction="higher")
+    p = ic.target_progress(
+        baseline=30.0, target=40.0, values={2024: 41.0}, base_end=BASE_END, deadline=DEADLINE, as_of=dt.date(2025, 6, 30), direction="higher"
+    )
     assert p["status"] == "achieved" and p["achieved_pct"] == pytest.approx(110.0)
 
 

@@ -1,12 +1,12 @@
 """Inventory aggregation, intensities, year-on-year changes, years to check and source activity,
 against figures worked out by hand."""
+
 from __future__ import annotations
 
 import pytest
 
 from checks.emissions.lines import compute_line
-from checks.emissions.inventory import (Entry, ProductRow, change_pct, ratio, source_expected, year_changes,
-                                      year_inventory, years_to_check)
+from checks.emissions.inventory import Entry, ProductRow, change_pct, ratio, source_expected, year_changes, year_inventory, years_to_check
 from cms_build.trace import Traced
 
 
@@ -16,42 +16,46 @@ def q(v, u):
 
 def entries(year=2024, coal_t=1000, gas=100):
     # coal: 1,000 t × 20 GJ/t = 20 TJ × (25 × 1.0 × 44/12 = 91.666…) = 1,833.333… tCO2
-    coal = compute_line({"method": "emission_factor", "activity": q(coal_t, "t"),
-                         "ncv": {"value": 20, "unit": "GJ/t", "source": "s"},
-                         "carbon_content": {"value": 25, "unit": "tC/TJ", "source": "s"},
-                         "oxidation": {"value": 1, "unit": "1", "source": "s"},
-                         "other_gases": [{"gas": "CH4", "ef": {"value": 0.001, "unit": "t/TJ", "source": "s"}}]},
-                        gwp_set="AR5")
+    coal = compute_line(
+        {
+            "method": "emission_factor",
+            "activity": q(coal_t, "t"),
+            "ncv": {"value": 20, "unit": "GJ/t", "source": "s"},
+            "carbon_content": {"value": 25, "unit": "tC/TJ", "source": "s"},
+            "oxidation": {"value": 1, "unit": "1", "source": "s"},
+            "other_gases": [{"gas": "CH4", "ef": {"value": 0.001, "unit": "t/TJ", "source": "s"}}],
+        },
+        gwp_set="AR5",
+    )
     # CH4: 20 TJ × 0.001 t/TJ = 0.02 t × 28 = 0.56 tCO2e
     # gas: 100 TJ × (15.32 × 0.99 × 44/12 = 55.6116) = 5,561.16 tCO2
     ng = compute_line({"method": "emission_factor", "fuel": "natural_gas", "activity": q(gas, "TJ")}, gwp_set="AR5")
     # limestone: 1,000 t × 0.9 × 0.44 × 1 = 396 tCO2
-    fgd = compute_line({"method": "desulfurization", "material": "CaCO3", "activity": q(1000, "t"),
-                        "purity": {"value": 90, "unit": "%", "source": "s"}}, gwp_set="AR5")
+    fgd = compute_line(
+        {"method": "desulfurization", "material": "CaCO3", "activity": q(1000, "t"), "purity": {"value": 90, "unit": "%", "source": "s"}}, gwp_set="AR5"
+    )
     src = lambda rec: {"record": rec, "file": f"a/{rec}.yaml", "line": 16}  # noqa: E731
     return [
-        Entry(year, f"AD-{year}-C", "SRC-C", coal, src(f"AD-{year}-C"), "coal", "FAC-1", "S1", "发电", "fuel_combustion",
-              "emission_factor", "coal"),
-        Entry(year, f"AD-{year}-G", "SRC-G", ng, src(f"AD-{year}-G"), "gas", "FAC-2", "S2", "发电", "fuel_combustion",
-              "emission_factor", "natural_gas"),
-        Entry(year, f"AD-{year}-F", "SRC-F", fgd, src(f"AD-{year}-F"), "fgd", "FAC-3", "S1", "脱硫", "desulfurization",
-              "desulfurization", None, "CaCO3"),
+        Entry(year, f"AD-{year}-C", "SRC-C", coal, src(f"AD-{year}-C"), "coal", "FAC-1", "S1", "发电", "fuel_combustion", "emission_factor", "coal"),
+        Entry(year, f"AD-{year}-G", "SRC-G", ng, src(f"AD-{year}-G"), "gas", "FAC-2", "S2", "发电", "fuel_combustion", "emission_factor", "natural_gas"),
+        Entry(year, f"AD-{year}-F", "SRC-F", fgd, src(f"AD-{year}-F"), "fgd", "FAC-3", "S1", "脱硫", "desulfurization", "desulfurization", None, "CaCO3"),
     ]
 
 
-COAL = 20 * 25 * 44 / 12          # 1,833.333…
-CH4 = 0.02 * 28                   # 0.56
+COAL = 20 * 25 * 44 / 12  # 1,833.333…
+CH4 = 0.02 * 28  # 0.56
 GAS = 100 * 15.32 * 0.99 * 44 / 12  # 5,561.16
-FGD = 1000 * 0.9 * 0.44           # 396
-TOTAL = COAL + CH4 + GAS + FGD    # 7,791.053…
+FGD = 1000 * 0.9 * 0.44  # 396
+TOTAL = COAL + CH4 + GAS + FGD  # 7,791.053…
 
 
 def products(year=2024):
     src = {"record": f"PO-{year}", "path": "products[0].output.value"}
-    return [ProductRow(year, "electricity", "电力", 6000, "MWh", src, facility="FAC-1", site="S1",
-                       design_capacity={"value": 300, "unit": "MW"}),
-            ProductRow(year, "electricity", "电力", 4000, "MWh", src, facility="FAC-2", site="S2"),
-            ProductRow(year, "heat", "热力", 50000, "GJ", src, site="S1")]
+    return [
+        ProductRow(year, "electricity", "电力", 6000, "MWh", src, facility="FAC-1", site="S1", design_capacity={"value": 300, "unit": "MW"}),
+        ProductRow(year, "electricity", "电力", 4000, "MWh", src, facility="FAC-2", site="S2"),
+        ProductRow(year, "heat", "热力", 50000, "GJ", src, site="S1"),
+    ]
 
 
 def output_value(v=500.0):
@@ -135,21 +139,24 @@ def test_years_to_check():
     assert years_to_check([], 2026, 5) == []
 
 
-@pytest.mark.parametrize("src,fac,expected", [
-    ({}, None, True),
-    ({"in_boundary": False}, None, False),
-    ({"active_from": "2025-12-31"}, None, True),      # active on the year's last day
-    ({"active_from": "2026-01-01"}, None, False),     # the day after
-    ({"active_until": "2025-01-01"}, None, True),     # active on the year's first day
-    ({"active_until": "2024-12-31"}, None, False),    # the day before
-    ({}, {"in_boundary": False}, False),
-    ({}, {"commissioned": "2025-12-31"}, True),
-    ({}, {"commissioned": "2026-01-01"}, False),
-    ({}, {"retired_on": "2025-01-01"}, True),
-    ({}, {"retired_on": "2024-12-31"}, False),
-    ({}, {"operating_status": "planned"}, False),
-    ({}, {"operating_status": "under_construction", "planned_start": "2025-12-31"}, True),
-    ({}, {"operating_status": "under_construction", "planned_start": "2026-01-01"}, False),
-])
+@pytest.mark.parametrize(
+    "src,fac,expected",
+    [
+        ({}, None, True),
+        ({"in_boundary": False}, None, False),
+        ({"active_from": "2025-12-31"}, None, True),  # active on the year's last day
+        ({"active_from": "2026-01-01"}, None, False),  # the day after
+        ({"active_until": "2025-01-01"}, None, True),  # active on the year's first day
+        ({"active_until": "2024-12-31"}, None, False),  # the day before
+        ({}, {"in_boundary": False}, False),
+        ({}, {"commissioned": "2025-12-31"}, True),
+        ({}, {"commissioned": "2026-01-01"}, False),
+        ({}, {"retired_on": "2025-01-01"}, True),
+        ({}, {"retired_on": "2024-12-31"}, False),
+        ({}, {"operating_status": "planned"}, False),
+        ({}, {"operating_status": "under_construction", "planned_start": "2025-12-31"}, True),
+        ({}, {"operating_status": "under_construction", "planned_start": "2026-01-01"}, False),
+    ],
+)
 def test_source_expected_in_2025(src, fac, expected):
     assert source_expected(src, fac, 2025) is expected

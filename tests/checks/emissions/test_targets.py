@@ -9,6 +9,7 @@ TGT-1: -2 % by 2026-12-31 -> T = 916.667 × 0.98 = 898.333.
     expected = (2025-12-31 - 2024-12-31) / (2026-12-31 - 2024-12-31) = 365 / 730 = 50.0 % -> behind
 DEV-1 records that deviation (expected_ref: TGT-1) with investigation and response.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -48,9 +49,21 @@ def test_target_behind_severity_is_a_setting(org):
 
 def missed(org):
     """TGT-1 due 2025-12-31 instead: 960.317 > 898.333 at the deadline -> missed."""
-    put(org, "performance", org.record("target", "TGT-1", objective="cut unit intensity 2 %", indicator="IND-1",
-                                       baseline="BL-1", reduction_pct=2, deadline="2025-12-31", responsible="GM",
-                                       action_plans=["AP-1"]))
+    put(
+        org,
+        "performance",
+        org.record(
+            "target",
+            "TGT-1",
+            objective="cut unit intensity 2 %",
+            indicator="IND-1",
+            baseline="BL-1",
+            reduction_pct=2,
+            deadline="2025-12-31",
+            responsible="GM",
+            action_plans=["AP-1"],
+        ),
+    )
 
 
 def test_missed_target_needs_a_corrective_action(org):
@@ -61,16 +74,36 @@ def test_missed_target_needs_a_corrective_action(org):
     [f] = org.of(result, "emissions.target-missed")
     assert f.severity == "error" and "DEV-1 names no nonconformity with a corrective action" in f.message
     assert result.statuses["TGT-1"]["tone"] == "bad"
-    put(org, "improvement", org.record("nonconformity", "NC-1", source="monitoring", source_ref="DEV-1",
-                                       detected_on="2026-01-10", description="target missed"))
-    put(org, "improvement", org.record("corrective_action", "CA-1", nonconformity="NC-1", action="retrofit",
-                                       owner="Owner", due="2026-12-31", action_status="in_progress",
-                                       effective="2026-01-20"))
-    put(org, "deviations", org.record("performance_deviation", "DEV-1", indicator="IND-1", expected_basis="target",
-                                      expected_ref="TGT-1", period={"start": "2025-01-01", "end": "2025-12-31"},
-                                      detected_on="2025-12-20",
-                                      investigation={"date": "2025-12-22", "cause": "part load"},
-                                      response={"date": "2025-12-28", "actions": "retrofit", "nonconformity": "NC-1"}))
+    put(org, "improvement", org.record("nonconformity", "NC-1", source="monitoring", source_ref="DEV-1", detected_on="2026-01-10", description="target missed"))
+    put(
+        org,
+        "improvement",
+        org.record(
+            "corrective_action",
+            "CA-1",
+            nonconformity="NC-1",
+            action="retrofit",
+            owner="Owner",
+            due="2026-12-31",
+            action_status="in_progress",
+            effective="2026-01-20",
+        ),
+    )
+    put(
+        org,
+        "deviations",
+        org.record(
+            "performance_deviation",
+            "DEV-1",
+            indicator="IND-1",
+            expected_basis="target",
+            expected_ref="TGT-1",
+            period={"start": "2025-01-01", "end": "2025-12-31"},
+            detected_on="2025-12-20",
+            investigation={"date": "2025-12-22", "cause": "part load"},
+            response={"date": "2025-12-28", "actions": "retrofit", "nonconformity": "NC-1"},
+        ),
+    )
     assert org.of(org.run("2026-06-30"), "emissions.target-missed") == []
 
 
@@ -82,13 +115,17 @@ def test_missed_without_any_deviation(org):
     assert "no performance_deviation records it" in f.message and "960.3" in f.message
 
 
-@pytest.mark.parametrize("coal_2025, threshold, flagged", [
-    (1250, 10, True),   # 1,250 t × 20 GJ/t × 91.667 t/TJ = 2,291.667 t / 2,100 MWh = 1,091.27: +19.05 % vs 916.667
-    (1250, 20, False),  # below a 20 % threshold
-    (1100, 10, False),  # 960.317: +4.76 %
-])
+@pytest.mark.parametrize(
+    "coal_2025, threshold, flagged",
+    [
+        (1250, 10, True),  # 1,250 t × 20 GJ/t × 91.667 t/TJ = 2,291.667 t / 2,100 MWh = 1,091.27: +19.05 % vs 916.667
+        (1250, 20, False),  # below a 20 % threshold
+        (1100, 10, False),  # 960.317: +4.76 %
+    ],
+)
 def test_indicator_deviation_from_the_baseline_needs_a_record(org, coal_2025, threshold, flagged):
     from tests.checks.emissions_org import activity, coal_line
+
     setup(org)
     drop_deviation(org)
     line = coal_line(2025)
@@ -113,8 +150,11 @@ def review(org, objectives_results=None, performance_results=None):
         inputs["objectives_achievement"]["results"] = objectives_results
     if performance_results is not None:
         inputs["performance"]["results"] = performance_results
-    put(org, "reviews", org.record("management_review", "MR-1", review_date="2026-01-15", chaired_by="PER-1",
-                                   inputs=inputs, outputs={"policy": {"summary": "s"}}))
+    put(
+        org,
+        "reviews",
+        org.record("management_review", "MR-1", review_date="2026-01-15", chaired_by="PER-1", inputs=inputs, outputs={"policy": {"summary": "s"}}),
+    )
 
 
 def test_review_references_the_computed_results(org):
@@ -123,7 +163,8 @@ def test_review_references_the_computed_results(org):
     found = org.of(org.run("2026-06-30"), "mr.performance-inputs-unreferenced")
     assert sorted(f.message for f in found) == [
         "the performance input references no computed indicator result (emissions.indicators.<id>)",
-        "the review does not reference the computed progress of target TGT-1 (emissions.targets.TGT-1), in force on 2026-01-15"]
+        "the review does not reference the computed progress of target TGT-1 (emissions.targets.TGT-1), in force on 2026-01-15",
+    ]
     review(org, ["emissions.targets.TGT-1"], ["emissions.indicators.IND-1", "emissions.indicators.IND-9"])
     [f] = org.of(org.run("2026-06-30"), "mr.performance-inputs-unreferenced")
     assert "emissions.indicators.IND-9, which was not computed" in f.message and f.path == "inputs.performance.results[1]"
@@ -133,6 +174,7 @@ def test_review_references_the_computed_results(org):
 
 def test_result_paths_resolve_keys_with_dots():
     from checks.emissions.targets import resolves
+
     results = {"emissions": {"targets": {"TGT.2026": {"status": "behind"}}, "years": {"2025": {"gaps": [1, 2]}}}}
     assert resolves(results, "emissions.targets.TGT.2026")
     assert resolves(results, "emissions.targets.TGT.2026.status")

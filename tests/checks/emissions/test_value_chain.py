@@ -1,5 +1,6 @@
 """A.8.2.3: purchasing considers emission performance, suppliers are followed and evaluated, and
 purchases' value-chain emissions are computed apart from the inventory (checks/emissions/value_chain.py)."""
+
 import pytest
 
 KEY = "emissions.key-equipment-procurement-without-emission-performance"
@@ -13,21 +14,27 @@ def _org(org, *, supplier=None, purchases=()):
     fields.update(supplier or {})
     org.add("value_chain/SUP.yaml", org.record("supplier", "SUP", **{k: v for k, v in fields.items() if v is not None}))
     for i, p in enumerate(purchases):
-        data = {"item": "汽轮机", "procurement_type": "key_energy_using_equipment", "supplier": "SUP",
-                "purchase_date": "2025-03-01", "emission_performance": "比选两家，选热耗率低者"}
+        data = {
+            "item": "汽轮机",
+            "procurement_type": "key_energy_using_equipment",
+            "supplier": "SUP",
+            "purchase_date": "2025-03-01",
+            "emission_performance": "比选两家，选热耗率低者",
+        }
         data.update(p)
         org.add(f"value_chain/P{i}.yaml", org.record("procurement", f"P{i}", **{k: v for k, v in data.items() if v is not None}))
     return org.run()
 
 
 def test_key_equipment_bought_without_emission_performance_is_an_error_goods_are_not(org):
-    result = _org(org, purchases=[{"emission_performance": None}, {"procurement_type": "purchased_goods",
-                                                                  "emission_performance": None}],
-                  supplier={"evaluations": [{"date": "2025-02-01", "findings": "单位产品排放优于行业均值", "result": "preferred"}]})
+    result = _org(
+        org,
+        purchases=[{"emission_performance": None}, {"procurement_type": "purchased_goods", "emission_performance": None}],
+        supplier={"evaluations": [{"date": "2025-02-01", "findings": "单位产品排放优于行业均值", "result": "preferred"}]},
+    )
     [f] = org.of(result, KEY)
     assert (f.record, f.severity, f.clauses, f.file) == ("P0", "error", ("A.8.2.3",), "value_chain/P0.yaml")
-    assert f.message == ("the purchase of key energy-using equipment P0 does not record how it considered "
-                         "emission performance (A.8.2.3)")
+    assert f.message == ("the purchase of key energy-using equipment P0 does not record how it considered emission performance (A.8.2.3)")
 
 
 def test_a_supplier_without_carbon_management_is_an_error_and_one_with_it_is_not(org):
@@ -57,20 +64,36 @@ def test_evaluation_needed_is_the_organizations_call(org):
 
 
 def test_value_chain_emissions_are_quantity_times_factor_by_scope3_category_and_apart_from_the_inventory(org):
-    result = _org(org, purchases=[
-        # capital goods (category 2): 2 台 × 35.5 tCO2e/台 = 71.0 tCO2e
-        {"quantity": {"value": 2, "unit": "台"},
-         "emission_factor": {"value": 35.5, "unit": "tCO2e/台", "citation": "供应商产品碳足迹报告 PCF-01"}},
-        # purchased goods (category 1): 1500 kg = 1.5 t; 1.5 t × 2000 kgCO2e/t × 0.001 = 3.0 tCO2e
-        {"procurement_type": "purchased_goods", "item": "钢材", "quantity": {"value": 1500, "unit": "kg"},
-         "emission_factor": {"value": 2000, "unit": "kgCO2e/t", "citation": "供应商 EPD"}},
-        # bought in 2026 (category 1): 10 t × 0.4 tCO2e/t = 4.0 tCO2e
-        {"procurement_type": "purchased_goods", "item": "石灰石", "purchase_date": "2026-01-10",
-         "quantity": {"value": 10, "unit": "t"}, "emission_factor": {"value": 0.4, "unit": "tCO2e/t", "citation": "c"}},
-        # after the as-of date: not yet bought, left out
-        {"procurement_type": "purchased_goods", "purchase_date": "2026-07-01",
-         "quantity": {"value": 10, "unit": "t"}, "emission_factor": {"value": 1, "unit": "tCO2e/t", "citation": "c"}},
-    ], supplier={"evaluations": [{"date": "2025-02-01", "findings": "x", "result": "preferred"}]})
+    result = _org(
+        org,
+        purchases=[
+            # capital goods (category 2): 2 台 × 35.5 tCO2e/台 = 71.0 tCO2e
+            {"quantity": {"value": 2, "unit": "台"}, "emission_factor": {"value": 35.5, "unit": "tCO2e/台", "citation": "供应商产品碳足迹报告 PCF-01"}},
+            # purchased goods (category 1): 1500 kg = 1.5 t; 1.5 t × 2000 kgCO2e/t × 0.001 = 3.0 tCO2e
+            {
+                "procurement_type": "purchased_goods",
+                "item": "钢材",
+                "quantity": {"value": 1500, "unit": "kg"},
+                "emission_factor": {"value": 2000, "unit": "kgCO2e/t", "citation": "供应商 EPD"},
+            },
+            # bought in 2026 (category 1): 10 t × 0.4 tCO2e/t = 4.0 tCO2e
+            {
+                "procurement_type": "purchased_goods",
+                "item": "石灰石",
+                "purchase_date": "2026-01-10",
+                "quantity": {"value": 10, "unit": "t"},
+                "emission_factor": {"value": 0.4, "unit": "tCO2e/t", "citation": "c"},
+            },
+            # after the as-of date: not yet bought, left out
+            {
+                "procurement_type": "purchased_goods",
+                "purchase_date": "2026-07-01",
+                "quantity": {"value": 10, "unit": "t"},
+                "emission_factor": {"value": 1, "unit": "tCO2e/t", "citation": "c"},
+            },
+        ],
+        supplier={"evaluations": [{"date": "2025-02-01", "findings": "x", "result": "preferred"}]},
+    )
     vc = result.results["value_chain"]
     assert set(vc["purchases"]) == {"P0", "P1", "P2"}
     p0, p1 = vc["purchases"]["P0"], vc["purchases"]["P1"]
@@ -87,8 +110,16 @@ def test_value_chain_emissions_are_quantity_times_factor_by_scope3_category_and_
 
 
 def test_a_factor_in_units_that_do_not_fit_is_a_located_finding_not_a_number(org):
-    result = _org(org, purchases=[{"procurement_type": "purchased_goods", "quantity": {"value": 3, "unit": "t"},
-                                   "emission_factor": {"value": 1, "unit": "tCO2e/MWh", "citation": "c"}}])
+    result = _org(
+        org,
+        purchases=[
+            {
+                "procurement_type": "purchased_goods",
+                "quantity": {"value": 3, "unit": "t"},
+                "emission_factor": {"value": 1, "unit": "tCO2e/MWh", "citation": "c"},
+            }
+        ],
+    )
     [f] = [f for f in result.findings if f.rule == "value_chain.compute"]
     assert f.file == "value_chain/P0.yaml" and f.path == "emission_factor.unit" and f.line > 0
     assert "cannot be converted" in f.message

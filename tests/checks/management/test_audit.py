@@ -1,10 +1,22 @@
 """Internal audit (9.2; A.9.3, B.9.2, C.9.2, D.9.3)."""
+
 from tests.checks.management_org import competence, line_of, only, person
 
-PLAN = {"objectives": "评价符合性", "criteria": ["本标准"], "scope": "全部过程", "subsystems": ["common", "A", "B", "C", "D"],
-        "lead_auditor": "PER-1", "schedule": [{"date": "2026-05-10", "area": "燃料部", "auditors": ["PER-1"]}]}
-REPORT = {"date": "2026-05-20", "process_overview": "按计划审核", "nonconformity_statement": "无不符合",
-          "conclusion": "有效", "distributed_to": [{"recipient": "总经理", "date": "2026-05-20"}]}
+PLAN = {
+    "objectives": "评价符合性",
+    "criteria": ["本标准"],
+    "scope": "全部过程",
+    "subsystems": ["common", "A", "B", "C", "D"],
+    "lead_auditor": "PER-1",
+    "schedule": [{"date": "2026-05-10", "area": "燃料部", "auditors": ["PER-1"]}],
+}
+REPORT = {
+    "date": "2026-05-20",
+    "process_overview": "按计划审核",
+    "nonconformity_statement": "无不符合",
+    "conclusion": "有效",
+    "distributed_to": [{"recipient": "总经理", "date": "2026-05-20"}],
+}
 
 
 def _audit(org, aid="AUD-1", plan=None, report=None, status="completed", **fields):
@@ -18,9 +30,20 @@ def _audit(org, aid="AUD-1", plan=None, report=None, status="completed", **field
 
 def _programme(org, due="2026-06-30"):
     rel = "audits/APG.yaml"
-    org.add(rel, org.record("audit_programme", "APG", period={"start": "2026-01-01", "end": "2026-12-31"}, objectives="o",
-                            frequency="每年", methods="m", responsibilities="r", considerations="c",
-                            audits=[{"code": "IA-1", "due": due, "scope": "全部"}]))
+    org.add(
+        rel,
+        org.record(
+            "audit_programme",
+            "APG",
+            period={"start": "2026-01-01", "end": "2026-12-31"},
+            objectives="o",
+            frequency="每年",
+            methods="m",
+            responsibilities="r",
+            considerations="c",
+            audits=[{"code": "IA-1", "due": due, "scope": "全部"}],
+        ),
+    )
     return rel
 
 
@@ -68,8 +91,7 @@ def test_each_adopted_subsystem_audited(org):
 def test_plan_without_criteria_or_scope(org):
     rel = _audit(org, plan={"objectives": "o", "lead_auditor": "PER-1", "schedule": PLAN["schedule"]})
     found = only(org.run(), "audit.no-criteria-or-scope")
-    assert sorted(f.message for f in found) == ["the audit plan defines no audit criteria (plan.criteria)",
-                                                "the audit plan defines no scope (plan.scope)"]
+    assert sorted(f.message for f in found) == ["the audit plan defines no audit criteria (plan.criteria)", "the audit plan defines no scope (plan.scope)"]
     assert {f.line for f in found} == {line_of(org, rel, "plan:")}
     _audit(org, plan={"scope": "s"}, status="cancelled")
     assert only(org.run(), "audit.no-criteria-or-scope") == []
@@ -86,8 +108,7 @@ def test_plan_of_annex_a(org):
 def test_auditor_auditing_own_department(org):
     person(org, "PER-1", department="燃料部")
     person(org, "PER-2", department="综合管理部")
-    schedule = [{"date": "2026-05-10", "area": "燃料部", "auditors": ["PER-2", "PER-1"]},
-                {"date": "2026-05-11", "area": "综合管理部", "auditors": ["PER-1"]}]
+    schedule = [{"date": "2026-05-10", "area": "燃料部", "auditors": ["PER-2", "PER-1"]}, {"date": "2026-05-11", "area": "综合管理部", "auditors": ["PER-1"]}]
     rel = _audit(org, plan=dict(PLAN, schedule=schedule))
     [f] = only(org.run(), "audit.auditor-own-area")
     assert (f.file, f.line, f.path) == (rel, line_of(org, rel, "- PER-1"), "plan.schedule[0].auditors[1]")
@@ -97,8 +118,10 @@ def test_auditor_auditing_own_department(org):
 def test_report_contents(org):
     rel = _audit(org, report={"date": "2026-05-20", "process_overview": "x", "distributed_to": REPORT["distributed_to"]})
     found = only(org.run(), "audit.report-incomplete")
-    assert sorted(f.message for f in found) == ["the audit report has no conclusion (审核结论)",
-                                                "the audit report has no statement of nonconformities (不符合项说明)"]
+    assert sorted(f.message for f in found) == [
+        "the audit report has no conclusion (审核结论)",
+        "the audit report has no statement of nonconformities (不符合项说明)",
+    ]
     assert {(f.line, f.clauses) for f in found} == {(line_of(org, rel, "report:"), ("A.9.3 c", "C.9.2 c"))}
     org.settings(subsystems=["B", "D"])
     assert only(org.run(), "audit.report-incomplete") == []  # contents are asked by A.9.3 c and C.9.2 c
@@ -116,9 +139,14 @@ def test_results_communicated(org):
 
 
 def test_nonconformity_found_is_recorded(org):
-    rel = _audit(org, findings=[{"code": "F-1", "type": "nonconformity", "description": "d"},
-                                {"code": "F-2", "type": "observation", "description": "d"},
-                                {"code": "F-3", "type": "nonconformity", "description": "d", "nonconformity": "NC-1"}])
+    rel = _audit(
+        org,
+        findings=[
+            {"code": "F-1", "type": "nonconformity", "description": "d"},
+            {"code": "F-2", "type": "observation", "description": "d"},
+            {"code": "F-3", "type": "nonconformity", "description": "d", "nonconformity": "NC-1"},
+        ],
+    )
     [f] = only(org.run(), "audit.finding-without-nonconformity")
     assert f.line == line_of(org, rel, "code: F-1") and "finding F-1 is a nonconformity" in f.message
 
@@ -128,8 +156,7 @@ def test_auditors_hold_internal_audit_competence_on_the_first_day(org):
     person(org, "PER-2", name="李四")
     competence(org, "C-1", "PER-1", "internal_audit", obtained="2024-01-01", until="2027-01-01")
     competence(org, "C-2", "PER-2", "internal_audit", obtained="2026-05-11")  # one day after the audit began
-    schedule = [{"date": "2026-05-10", "area": "燃料部", "auditors": ["PER-1", "PER-2"]},
-                {"date": "2026-05-11", "area": "计划部", "auditors": ["PER-2"]}]
+    schedule = [{"date": "2026-05-10", "area": "燃料部", "auditors": ["PER-1", "PER-2"]}, {"date": "2026-05-11", "area": "计划部", "auditors": ["PER-2"]}]
     rel = _audit(org, plan=dict(PLAN, team=["PER-1", "PER-2"], schedule=schedule))
     [f] = only(org.run(), "audit.auditor-without-competence")
     assert (f.file, f.path) == (rel, "plan.team[1]")  # reported once, where PER-2 is first named

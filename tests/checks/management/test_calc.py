@@ -1,4 +1,5 @@
 """Management system arithmetic: deadlines, instrument due dates, risk scores, deviations."""
+
 import datetime as dt
 
 from checks.management import calc as m
@@ -53,8 +54,10 @@ def test_in_office_and_latest():
 
 def test_holds_role_on_a_day():
     # holds_role reads only .get("holders"): plain dicts stand for the role records
-    roles = [{"holders": [{"person": "P1", "from": "2025-01-10", "until": "2025-12-31"}, "not a holder"]},
-             {"holders": [{"person": "P2", "from": "2024-01-01"}]}]
+    roles = [
+        {"holders": [{"person": "P1", "from": "2025-01-10", "until": "2025-12-31"}, "not a holder"]},
+        {"holders": [{"person": "P2", "from": "2024-01-01"}]},
+    ]
     assert m.holds_role(roles, "P1", dt.date(2025, 1, 10)) and m.holds_role(roles, "P1", dt.date(2025, 12, 31))
     assert not m.holds_role(roles, "P1", dt.date(2025, 1, 9)) and not m.holds_role(roles, "P1", dt.date(2026, 1, 1))
     assert m.holds_role(roles, "P2", dt.date(2030, 1, 1)) and not m.holds_role(roles, "P3", dt.date(2025, 6, 1))

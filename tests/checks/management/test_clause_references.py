@@ -1,4 +1,5 @@
 """Clause numbers cited anywhere (schemas, checks, records) exist in the standard."""
+
 import json
 
 from cms_build.engine import load_rules, rule_folders
@@ -16,8 +17,7 @@ def test_a_record_citing_a_missing_clause_is_flagged(org):
 
 
 def test_real_clauses_with_items_are_accepted(org):
-    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x",
-                                        clauses=["5.2", "B.8.2.2.1 b", "D.10", "6.1.2 d)"]))
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="x", clauses=["5.2", "B.8.2.2.1 b", "D.10", "6.1.2 d)"]))
     assert org.of(org.run(), "doc.unknown-clause") == []
 
 

@@ -1,11 +1,16 @@
 """Compliance obligations reviewed in time (4.2)."""
+
 from tests.checks.management_org import line_of, only
 
 
 def _obligation(org, cid="CO-1", **fields):
     rel = f"obligations/{cid}.yaml"
-    org.add(rel, org.record("compliance_obligation", cid, name="碳排放权交易管理暂行条例", source_type="administrative_regulation",
-                            requirements="报告排放，清缴配额", **fields))
+    org.add(
+        rel,
+        org.record(
+            "compliance_obligation", cid, name="碳排放权交易管理暂行条例", source_type="administrative_regulation", requirements="报告排放，清缴配额", **fields
+        ),
+    )
     return rel
 
 
@@ -20,8 +25,7 @@ def test_obligation_review_due_after_the_default_twelve_months(org):
 
 def test_obligation_own_interval_and_history(org):
     # own interval 6 months: 2025-12-31 + 6 months = 2026-06-30
-    _obligation(org, "CO-1", last_reviewed="2025-01-01", review_interval_months=6,
-                review_history=[{"date": "2025-12-31", "result": "仍有效"}])
+    _obligation(org, "CO-1", last_reviewed="2025-01-01", review_interval_months=6, review_history=[{"date": "2025-12-31", "result": "仍有效"}])
     assert only(org.run("2026-06-30"), "ms.obligation-review-overdue") == []
     assert len(only(org.run("2026-07-01"), "ms.obligation-review-overdue")) == 1
 
@@ -66,10 +70,20 @@ def test_obligation_registered_after_as_of_is_not_known(org):
 
 def test_need_that_becomes_an_obligation_names_one(org):
     rel = "parties/IP-1.yaml"
-    org.add(rel, org.record("interested_party", "IP-1", name="生态环境部", party_type="external",
-                            needs=[{"text": "按期清缴", "becomes_obligation": True},
-                                   {"text": "报告排放", "becomes_obligation": True, "obligation": "CO-1"},
-                                   {"text": "沟通", "becomes_obligation": False}]))
+    org.add(
+        rel,
+        org.record(
+            "interested_party",
+            "IP-1",
+            name="生态环境部",
+            party_type="external",
+            needs=[
+                {"text": "按期清缴", "becomes_obligation": True},
+                {"text": "报告排放", "becomes_obligation": True, "obligation": "CO-1"},
+                {"text": "沟通", "becomes_obligation": False},
+            ],
+        ),
+    )
     _obligation(org, "CO-1", last_reviewed="2026-01-01")
     [f] = only(org.run(), "ms.need-without-obligation")
     assert (f.file, f.line, f.severity) == (rel, line_of(org, rel, "becomes_obligation: true"), "warning")

@@ -1,4 +1,5 @@
 """Documented information (7.4) and the policy (5.2)."""
+
 import re
 
 from tests.checks.management_org import line_of, only, role, person
@@ -12,8 +13,10 @@ def test_approved_record_without_approver_or_date_is_flagged(org):
     found = only(org.run(), "doc.approval-incomplete", rel)
     assert [f.line for f in found] == [line_of(org, rel, "status:")] * 2
     assert {f.clauses for f in found} == {("7.4.2 c",)}
-    assert sorted(f.message for f in found) == ["status is approved, but approved_by does not say who approved it",
-                                                "status is approved, but approved_on does not say when"]
+    assert sorted(f.message for f in found) == [
+        "status is approved, but approved_by does not say who approved it",
+        "status is approved, but approved_on does not say when",
+    ]
 
 
 def test_draft_or_complete_approval_is_not_flagged(org):
@@ -49,8 +52,9 @@ def _top(org):
 
 def test_policy_approved_and_issued_by_a_top_manager_in_office(org):
     _top(org)
-    org.add("policy/P.yaml", org.record("policy", "P", statement="s", approved_by="PER-GM", issued_by="PER-GM",
-                                        approved_on="2025-01-08", effective="2025-01-10"))
+    org.add(
+        "policy/P.yaml", org.record("policy", "P", statement="s", approved_by="PER-GM", issued_by="PER-GM", approved_on="2025-01-08", effective="2025-01-10")
+    )
     assert only(org.run(), "ms.policy-not-by-top-management") == []
 
 
@@ -58,27 +62,30 @@ def test_policy_approver_not_in_office_on_the_approval_day(org):
     _top(org)
     # PER-X left top management on 2024-12-31; approving on 2025-01-08 is after that.
     # PER-GM only from 2025-01-01: issuing on 2024-12-20 (effective) is before that.
-    org.add("policy/P.yaml", org.record("policy", "P", statement="s", approved_by="PER-X", issued_by="PER-GM",
-                                        approved_on="2025-01-08", effective="2024-12-20"))
+    org.add(
+        "policy/P.yaml", org.record("policy", "P", statement="s", approved_by="PER-X", issued_by="PER-GM", approved_on="2025-01-08", effective="2024-12-20")
+    )
     found = only(org.run(), "ms.policy-not-by-top-management")
     assert sorted(f.message for f in found) == [
         "PER-GM (陈总) did not hold a top management role on 2024-12-20",
-        "PER-X (李四) did not hold a top management role on 2025-01-08"]
+        "PER-X (李四) did not hold a top management role on 2025-01-08",
+    ]
     assert {f.path for f in found} == {"approved_by", "issued_by"}
 
 
 def test_policy_issued_by_free_text_is_flagged(org):
     _top(org)
-    org.add("policy/P.yaml", org.record("policy", "P", statement="s", approved_by="PER-GM", issued_by="总经理",
-                                        approved_on="2025-01-08"))
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", approved_by="PER-GM", issued_by="总经理", approved_on="2025-01-08"))
     [f] = only(org.run(), "ms.policy-not-by-top-management")
     assert f.path == "issued_by" and "issued_by ('总经理') names no person record" in f.message
 
 
 def test_policy_review_due_twelve_months_after_the_last(org):
     # last reviewed 2025-06-30 + 12 months = due 2026-06-30: not late that day, late the next
-    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True,
-                                        last_reviewed="2025-06-30", review_interval_months=12))
+    org.add(
+        "policy/P.yaml",
+        org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True, last_reviewed="2025-06-30", review_interval_months=12),
+    )
     assert only(org.run("2026-06-30"), "ms.policy-review-overdue") == []
     [f] = only(org.run("2026-07-01"), "ms.policy-review-overdue")
     assert f.line == line_of(org, "policy/P.yaml", "last_reviewed")
@@ -86,8 +93,18 @@ def test_policy_review_due_twelve_months_after_the_last(org):
 
 
 def test_policy_reviews_list_counts_as_a_review(org):
-    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True,
-                                        last_reviewed="2024-06-30", reviews=[{"date": "2025-12-01", "outcome": "ok"}]))
+    org.add(
+        "policy/P.yaml",
+        org.record(
+            "policy",
+            "P",
+            statement="s",
+            issued_by="GM",
+            approved_by_top_management=True,
+            last_reviewed="2024-06-30",
+            reviews=[{"date": "2025-12-01", "outcome": "ok"}],
+        ),
+    )
     assert only(org.run("2026-07-01"), "ms.policy-review-overdue") == []
 
 
@@ -109,8 +126,12 @@ def test_review_grace_days_setting(org):
 
 def test_superseded_record_still_marked_current(org):
     org.add("policy/P1.yaml", org.record("policy", "P1", statement="s", issued_by="GM", approved_by_top_management=True))
-    org.add("policy/P2.yaml", org.record("policy", "P2", statement="s", issued_by="GM", approved_by_top_management=True,
-                                         supersedes="P1", approved_on="2026-01-01", effective="2026-01-01"))
+    org.add(
+        "policy/P2.yaml",
+        org.record(
+            "policy", "P2", statement="s", issued_by="GM", approved_by_top_management=True, supersedes="P1", approved_on="2026-01-01", effective="2026-01-01"
+        ),
+    )
     assert only(org.run("2025-12-31"), "doc.superseded-still-current") == []  # P2 not yet in effect
     [f] = only(org.run("2026-06-30"), "doc.superseded-still-current")
     assert (f.file, f.line) == ("policy/P1.yaml", line_of(org, "policy/P1.yaml", "status:"))
@@ -119,8 +140,9 @@ def test_superseded_record_still_marked_current(org):
 
 def test_superseded_record_marked_superseded_is_fine(org):
     org.add("policy/P1.yaml", org.record("policy", "P1", statement="s", issued_by="GM", status="superseded"))
-    org.add("policy/P2.yaml", org.record("policy", "P2", statement="s", issued_by="GM", approved_by_top_management=True,
-                                         supersedes="P1", effective="2026-01-01"))
+    org.add(
+        "policy/P2.yaml", org.record("policy", "P2", statement="s", issued_by="GM", approved_by_top_management=True, supersedes="P1", effective="2026-01-01")
+    )
     assert only(org.run("2026-06-30"), "doc.superseded-still-current") == []
 
 
@@ -144,36 +166,71 @@ def test_record_made_before_the_new_version_may_name_the_old_one(org):
 
 def test_reviews_may_name_superseded_records(org):
     _roles_with_successor(org, "2025-12-31")
-    org.add("reviews/MR.yaml", org.record("management_review", "MR", review_date="2026-03-01", chaired_by="ROLE-A1",
-                                          inputs={"policy": {"summary": "x", "refs": ["ROLE-A1"]}}, outputs={},
-                                          approved_on="2026-03-01"))
+    org.add(
+        "reviews/MR.yaml",
+        org.record(
+            "management_review",
+            "MR",
+            review_date="2026-03-01",
+            chaired_by="ROLE-A1",
+            inputs={"policy": {"summary": "x", "refs": ["ROLE-A1"]}},
+            outputs={},
+            approved_on="2026-03-01",
+        ),
+    )
     assert [f.record for f in only(org.run("2026-06-30"), "doc.current-refers-to-superseded")] == []
 
 
 def test_invisible_and_bidirectional_characters_are_a_warning_at_the_character(org):
     import yaml
+
     org.settings(subsystems=["A"], site={"title": "站\u202e点"})
-    text = yaml.safe_dump(org.record("policy", "POL-1", statement="x\u200by", issued_by="z",
-                                     tags=["ok", "a\u2066b\u2069"]), allow_unicode=True, sort_keys=False)
+    text = yaml.safe_dump(
+        org.record("policy", "POL-1", statement="x\u200by", issued_by="z", tags=["ok", "a\u2066b\u2069"]), allow_unicode=True, sort_keys=False
+    )
     text = text.replace("title: policy POL-1", 'title: "a\\u202eb"')  # escaped: not in the file as such
     org.add("policy/POL-1.yaml", text)
     lines = text.splitlines()
-    found = sorted((f.file, f.line, f.col, f.path, f.severity, f.message) for f in org.run().findings
-                   if f.rule == "doc.invisible-characters")
+    found = sorted((f.file, f.line, f.col, f.path, f.severity, f.message) for f in org.run().findings if f.rule == "doc.invisible-characters")
     assert lines[2] == 'title: "a\\u202eb"' and lines[13] == "statement: x\u200by"
     assert found == [
         # cms.yaml line 6 is "  title: 站\u202e点": the value starts at column 10, the character is the 11th
-        ("cms.yaml", 6, 11, "site.title", "warning", "the value holds 1 invisible or bidirectional character "
-         "(U+202E RIGHT-TO-LEFT OVERRIDE), first at character 2: it may display other than it reads"),
+        (
+            "cms.yaml",
+            6,
+            11,
+            "site.title",
+            "warning",
+            "the value holds 1 invisible or bidirectional character (U+202E RIGHT-TO-LEFT OVERRIDE), first at character 2: it may display other than it reads",
+        ),
         # written as an escape, so located at its value: "title: " is 7 columns
-        ("policy/POL-1.yaml", 3, 8, "title", "warning", "the value holds 1 invisible or bidirectional character "
-         "(U+202E RIGHT-TO-LEFT OVERRIDE), first at character 2: it may display other than it reads"),
+        (
+            "policy/POL-1.yaml",
+            3,
+            8,
+            "title",
+            "warning",
+            "the value holds 1 invisible or bidirectional character (U+202E RIGHT-TO-LEFT OVERRIDE), first at character 2: it may display other than it reads",
+        ),
         # "statement: x" is 12 columns: the zero-width space is the 13th
-        ("policy/POL-1.yaml", 14, 13, "statement", "warning", "the value holds 1 invisible or bidirectional "
-         "character (U+200B ZERO WIDTH SPACE), first at character 2: it may display other than it reads"),
-        ("policy/POL-1.yaml", line_of(org, "policy/POL-1.yaml", "- a\u2066b"), 4, "tags[1]", "warning", "the value holds 2 invisible "
-         "or bidirectional characters (U+2066 LEFT-TO-RIGHT ISOLATE, U+2069 POP DIRECTIONAL ISOLATE), first at "
-         "character 2: it may display other than it reads"),
+        (
+            "policy/POL-1.yaml",
+            14,
+            13,
+            "statement",
+            "warning",
+            "the value holds 1 invisible or bidirectional character (U+200B ZERO WIDTH SPACE), first at character 2: it may display other than it reads",
+        ),
+        (
+            "policy/POL-1.yaml",
+            line_of(org, "policy/POL-1.yaml", "- a\u2066b"),
+            4,
+            "tags[1]",
+            "warning",
+            "the value holds 2 invisible "
+            "or bidirectional characters (U+2066 LEFT-TO-RIGHT ISOLATE, U+2069 POP DIRECTIONAL ISOLATE), first at "
+            "character 2: it may display other than it reads",
+        ),
     ]
 
 
@@ -188,28 +245,53 @@ def test_an_attachment_may_not_be_a_record_a_hidden_file_or_a_more_confidential_
     org.add("policy/secret.pdf", b"%PDF secret")
     org.add("policy/.env", "TOKEN=1")
     org.add("policy/open.pdf", b"%PDF open")
-    org.add("policy/POL-C.yaml", org.record("policy", "POL-C", statement="s", issued_by="z",
-                                            confidentiality="confidential", attachments=[{"path": "secret.pdf"}]))
-    org.add("policy/POL-1.yaml", org.record(
-        "policy", "POL-1", statement="s", issued_by="z", confidentiality="public",
-        attachments=[{"path": "secret.pdf"}, {"path": ".env"}, {"path": "POL-C.yaml"}, {"path": "../cms.yaml"},
-                     {"path": "open.pdf"}]))
+    org.add(
+        "policy/POL-C.yaml", org.record("policy", "POL-C", statement="s", issued_by="z", confidentiality="confidential", attachments=[{"path": "secret.pdf"}])
+    )
+    org.add(
+        "policy/POL-1.yaml",
+        org.record(
+            "policy",
+            "POL-1",
+            statement="s",
+            issued_by="z",
+            confidentiality="public",
+            attachments=[{"path": "secret.pdf"}, {"path": ".env"}, {"path": "POL-C.yaml"}, {"path": "../cms.yaml"}, {"path": "open.pdf"}],
+        ),
+    )
     first = line_of(org, "policy/POL-1.yaml", "- path: secret.pdf")
-    found = [(f.file, f.line, f.col, f.path, f.severity, f.message) for f in org.run().findings
-             if f.rule == "doc.attachment-not-allowed"]
+    found = [(f.file, f.line, f.col, f.path, f.severity, f.message) for f in org.run().findings if f.rule == "doc.attachment-not-allowed"]
     assert found == [  # "- path: " is 8 columns: each value starts at column 9
-        ("policy/POL-1.yaml", first, 9, "attachments[0].path", "error", "attaches policy/secret.pdf, which POL-C "
-         "(confidential) also attaches: published with this public record, it would publish POL-C's evidence"),
-        ("policy/POL-1.yaml", first + 1, 9, "attachments[1].path", "error",
-         "attaches policy/.env, a hidden file or a file in a hidden folder"),
-        ("policy/POL-1.yaml", first + 2, 9, "attachments[2].path", "error", "attaches policy/POL-C.yaml, the record "
-         "file of POL-C: a record is published field by field through its profile, its YAML would be published whole"),
-        ("policy/POL-1.yaml", first + 3, 9, "attachments[3].path", "error",
-         "attaches cms.yaml, the settings file: it is the organization's configuration, not evidence"),
+        (
+            "policy/POL-1.yaml",
+            first,
+            9,
+            "attachments[0].path",
+            "error",
+            "attaches policy/secret.pdf, which POL-C (confidential) also attaches: published with this public record, it would publish POL-C's evidence",
+        ),
+        ("policy/POL-1.yaml", first + 1, 9, "attachments[1].path", "error", "attaches policy/.env, a hidden file or a file in a hidden folder"),
+        (
+            "policy/POL-1.yaml",
+            first + 2,
+            9,
+            "attachments[2].path",
+            "error",
+            "attaches policy/POL-C.yaml, the record file of POL-C: a record is published field by field through its profile, its YAML would be published whole",
+        ),
+        (
+            "policy/POL-1.yaml",
+            first + 3,
+            9,
+            "attachments[3].path",
+            "error",
+            "attaches cms.yaml, the settings file: it is the organization's configuration, not evidence",
+        ),
     ]  # open.pdf, attached by POL-1 alone, is fine; so is POL-C's own secret.pdf
 
 
 # --- doc.required-missing: documented information the standard requires
+
 
 def _missing(result):
     return {f.clauses[0]: f for f in only(result, "doc.required-missing")}
@@ -220,14 +302,17 @@ def test_required_documents_missing_are_errors_at_cms_yaml(org):
     found = _missing(org.run())
     # clauses 4-10: located at organization:, annex A: at subsystems: (adopting it makes the item apply)
     for ref in ("4.1 s1", "4.3 s2", "5.2 s2", "6.1.1 s3", "6.3 s3", "7.2.1 d", "9.1.2 s3", "9.2.2 f", "9.3.4 s1"):
-        assert (found[ref].file, found[ref].line, found[ref].severity) == \
-            ("cms.yaml", line_of(org, "cms.yaml", "name:"), "error"), ref  # where the value of organization: begins
+        assert (found[ref].file, found[ref].line, found[ref].severity) == ("cms.yaml", line_of(org, "cms.yaml", "name:"), "error"), (
+            ref
+        )  # where the value of organization: begins
     assert (found["A.6.5.2.2 s1"].line, found["A.6.5.2.2 s1"].severity) == (line_of(org, "cms.yaml", "- A"), "error")
-    assert found["A.6.5.2.3 s1"].severity == "warning"   # 宜考虑下列事项并形成文件: a recommendation
+    assert found["A.6.5.2.3 s1"].severity == "warning"  # 宜考虑下列事项并形成文件: a recommendation
     assert not any(ref.startswith(("B.", "C.", "D.")) for ref in found)  # annexes not adopted
     f = found["4.3 s2"]
-    assert f.message == ("clause 4.3 s2 (确定碳管理体系范围 Determining the scope of the carbon management system) requires "
-                         "documented information, but there is no approved record of scope in effect by 2026-06-30")
+    assert f.message == (
+        "clause 4.3 s2 (确定碳管理体系范围 Determining the scope of the carbon management system) requires "
+        "documented information, but there is no approved record of scope in effect by 2026-06-30"
+    )
     assert "cms new scope" in f.hint
 
 
@@ -235,11 +320,10 @@ def test_an_approved_record_in_effect_with_the_field_is_the_document(org):
     org.settings(subsystems=["A"])
     issues = [{"type": "external", "description": "政策"}]
     org.add("context/D.yaml", org.record("context", "D", status="draft", determined_on="2026-01-01", issues=issues))
-    org.add("context/L.yaml", org.record("context", "L", approved_on="2026-07-01", effective="2026-07-01",
-                                         determined_on="2026-07-01", issues=issues))
+    org.add("context/L.yaml", org.record("context", "L", approved_on="2026-07-01", effective="2026-07-01", determined_on="2026-07-01", issues=issues))
     org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True))
     found = _missing(org.run("2026-06-30"))
-    assert "4.1 s1" in found and "5.2 s2" not in found   # a draft and a later context are not; the policy is
+    assert "4.1 s1" in found and "5.2 s2" not in found  # a draft and a later context are not; the policy is
     assert "4.1 s1" not in _missing(org.run("2026-07-01"))
     # a field the catalogue names must be filled in: an indicator without values keeps 6.2 s5 open
     org.add("performance/I.yaml", org.record("indicator", "I", level="organization", measure="total", unit="t", method="x"))
@@ -280,6 +364,7 @@ def test_the_table_follows_the_text():
     from cms_build.standard import clause
     from checks.management.documented_information import required_documents
     from tests.test_standard import _clauses_in_text, provision_texts
+
     asked = {f"{c.number} {p.item}" for c, p in required_documents()}
     says = set()
     for entry in _clauses_in_text():
@@ -298,8 +383,7 @@ TOTAL = {"value": 1, "unit": "tCO2"}
 
 
 def _in_ets(org):
-    org.add("organization/ORG.yaml", org.record("organization", "ORG", legal_name="某电厂", uscc="91320000000000000X",
-                                                 mandatory_schemes=["national_ets"]))
+    org.add("organization/ORG.yaml", org.record("organization", "ORG", legal_name="某电厂", uscc="91320000000000000X", mandatory_schemes=["national_ets"]))
 
 
 def test_retention_below_the_legal_minimum(org):
@@ -327,8 +411,7 @@ def test_retention_minimum_is_a_setting_and_only_in_the_ets(org):
 def test_policy_approved_by_the_top_management_role(org):
     _top(org)
     role(org, "ROLE-ACC", "accounting_staff", [("PER-X", "2020-01-01", None)])
-    org.add("policy/P.yaml", org.record("policy", "P", statement="s", approved_by="ROLE-GM", issued_by="ROLE-ACC",
-                                        approved_on="2025-01-08"))
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", approved_by="ROLE-GM", issued_by="ROLE-ACC", approved_on="2025-01-08"))
     # ROLE-GM is top management, held by PER-GM on 2025-01-08; ROLE-ACC is not top management
     [f] = only(org.run(), "ms.policy-not-by-top-management")
     assert f.path == "issued_by" and "ROLE-ACC (accounting_staff role) is not a top management role held by anyone" in f.message

@@ -1,4 +1,5 @@
 """An applicable requirement with no evidence (ms.no-evidence, 7.4.1 a)."""
+
 from tests.checks.management_org import line_of, only
 
 
@@ -17,7 +18,7 @@ def test_requirement_without_evidence_is_an_error_at_the_settings(org):
     assert "clause 4.2 理解相关方需求和期望 (Understanding the needs and expectations of interested parties) applies" in f.message
     # 4.1 is checked by doc.required-missing (the context record), which reports its absence item by item
     assert "4.1" not in found and "4.1 s1" in {g.clauses[0] for g in only(result, "doc.required-missing")}
-    assert "A.5.2" in found                     # annex A adopted: its requirements need evidence
+    assert "A.5.2" in found  # annex A adopted: its requirements need evidence
     assert not any(c.startswith("B.") for c in found)  # annex B not adopted
     assert "6.5.1.2" not in found and "7.2.3" not in found  # a recommendation and a permission are not asked for
 
@@ -45,8 +46,7 @@ def test_drafts_and_records_approved_after_as_of_are_not_evidence(org):
     control = dict(process="general", requirements=["r"], criteria=["c"], controls=[{"control": "x"}])
     org.add("operations/OC.yaml", org.record("operational_control", "OC", status="draft", **control))
     assert "4.4" in _clauses(org.run())
-    org.add("operations/OC.yaml", org.record("operational_control", "OC", approved_on="2026-07-01", effective="2026-07-01",
-                                             **control))
+    org.add("operations/OC.yaml", org.record("operational_control", "OC", approved_on="2026-07-01", effective="2026-07-01", **control))
     assert "4.4" in _clauses(org.run("2026-06-30"))
     assert "4.4" not in _clauses(org.run("2026-07-01"))
 
@@ -54,8 +54,18 @@ def test_drafts_and_records_approved_after_as_of_are_not_evidence(org):
 def test_a_check_that_ran_on_records_is_evidence(org):
     org.settings(subsystems=["A"])
     assert "10.2" in _clauses(org.run())  # the 10.2 checks have no nonconformity to look at
-    org.add("improvement/NC.yaml", org.record("nonconformity", "NC", source="internal_audit", detected_on="2026-06-01",
-                                              description="d", corrective_action_needed=False, no_action_justification="j"))
+    org.add(
+        "improvement/NC.yaml",
+        org.record(
+            "nonconformity",
+            "NC",
+            source="internal_audit",
+            detected_on="2026-06-01",
+            description="d",
+            corrective_action_needed=False,
+            no_action_justification="j",
+        ),
+    )
     assert "10.2" not in _clauses(org.run())
     assert "9.3.1" not in _clauses(org.run())  # mr.overdue runs without records (and finds the review missing)
 
@@ -66,9 +76,12 @@ def test_excluded_clause_needs_no_evidence(org):
 
 
 def test_exclusion_of_a_missing_or_a_common_clause(org):
-    org.settings(subsystems=["B"], management={"exclusions": [{"clause": "B.8.2.9", "reason": "x"},
-                                                              {"clause": "9.2.1", "reason": "不做内审"},
-                                                              {"clause": "B.8.2.2.4", "reason": "不从事衍生品"}]})
+    org.settings(
+        subsystems=["B"],
+        management={
+            "exclusions": [{"clause": "B.8.2.9", "reason": "x"}, {"clause": "9.2.1", "reason": "不做内审"}, {"clause": "B.8.2.2.4", "reason": "不从事衍生品"}]
+        },
+    )
     found = sorted(only(org.run(), "ms.exclusion-invalid"), key=lambda f: f.line)
     assert [(f.severity, f.file) for f in found] == [("error", "cms.yaml"), ("warning", "cms.yaml")]
     assert "no clause B.8.2.9 in the standard" in found[0].message

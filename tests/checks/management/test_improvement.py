@@ -1,4 +1,5 @@
 """Nonconformity and corrective action (10.2)."""
+
 from tests.checks.management_org import line_of, only
 
 
@@ -10,8 +11,7 @@ def _nc(org, nid="NC-1", detected="2026-06-01", **fields):
 
 def _ca(org, cid="CA-1", nid="NC-1", status="in_progress", due="2026-06-30", **fields):
     rel = f"improvement/{cid}.yaml"
-    org.add(rel, org.record("corrective_action", cid, nonconformity=nid, action="建立到期提醒", owner="PER-1", due=due,
-                            action_status=status, **fields))
+    org.add(rel, org.record("corrective_action", cid, nonconformity=nid, action="建立到期提醒", owner="PER-1", due=due, action_status=status, **fields))
     return rel
 
 
@@ -90,8 +90,14 @@ def test_nonconformity_closed_with_open_actions(org):
 def test_states_reached_after_as_of_are_not_yet_known(org):
     _nc(org, cause_analysis=CAUSE, nc_status="closed", closed_on="2026-07-10")
     # implemented 2026-07-05, closed 2026-07-10: on 2026-07-01 it was still open and past its due date
-    _ca(org, status="closed", due="2026-06-30", implemented_on="2026-07-05", closed_on="2026-07-10",
-        effectiveness_review={"date": "2026-07-09", "result": "effective"})
+    _ca(
+        org,
+        status="closed",
+        due="2026-06-30",
+        implemented_on="2026-07-05",
+        closed_on="2026-07-10",
+        effectiveness_review={"date": "2026-07-09", "result": "effective"},
+    )
     result = org.run("2026-07-01")
     [f] = only(result, "ca.overdue")
     assert "is still open (1 days overdue" in f.message

@@ -1,4 +1,5 @@
 """Monitoring and measurement (9.1.1, A.9.1), compliance evaluation (9.1.2, A.9.2, D.9.2)."""
+
 from tests.checks.management_org import line_of, only
 
 
@@ -21,8 +22,11 @@ def test_calibration_due_date_from_the_certificate(org):
 
 def test_due_date_from_the_interval_and_the_latest_record(org):
     # 2025-12-31 + 6 months = 2026-06-30; the record of 2026-07-01 is not yet known on 2026-06-30
-    _instrument(org, [{"date": "2025-12-31", "type": "calibration", "result": "pass"},
-                      {"date": "2026-07-01", "type": "calibration", "result": "pass"}], interval_months=6)
+    _instrument(
+        org,
+        [{"date": "2025-12-31", "type": "calibration", "result": "pass"}, {"date": "2026-07-01", "type": "calibration", "result": "pass"}],
+        interval_months=6,
+    )
     assert only(org.run("2026-06-30"), "mon.calibration-overdue") == []
     assert only(org.run("2026-07-02"), "mon.calibration-overdue") == []  # recalibrated on 2026-07-01, due 2027-01-01
     _instrument(org, [{"date": "2025-12-31", "type": "calibration", "result": "pass"}], interval_months=6)
@@ -55,9 +59,19 @@ def test_failed_instrument_still_in_service(org):
 
 def _deviation(org, expected, actual, **fields):
     rel = "deviations/DEV-1.yaml"
-    org.add(rel, org.record("performance_deviation", "DEV-1", indicator="IND-1",
-                            period={"start": "2026-01-01", "end": "2026-03-31"}, detected_on="2026-06-01",
-                            expected=expected, actual=actual, **fields))
+    org.add(
+        rel,
+        org.record(
+            "performance_deviation",
+            "DEV-1",
+            indicator="IND-1",
+            period={"start": "2026-01-01", "end": "2026-03-31"},
+            detected_on="2026-06-01",
+            expected=expected,
+            actual=actual,
+            **fields,
+        ),
+    )
     return rel
 
 
@@ -66,8 +80,7 @@ def test_significant_deviation_warns_then_errs(org):
     rel = _deviation(org, 100, 110)
     [w] = only(org.run("2026-07-01"), "mon.deviation-not-investigated")
     assert (w.severity, w.line) == ("warning", line_of(org, rel, "detected_on"))
-    assert "IND-1 deviates by +10.0% (threshold ±10%) in 2026-01-01–2026-03-31: no investigation and response yet; " \
-           "due by 2026-07-01 (0 days left)" in w.message
+    assert "IND-1 deviates by +10.0% (threshold ±10%) in 2026-01-01–2026-03-31: no investigation and response yet; due by 2026-07-01 (0 days left)" in w.message
     [e] = only(org.run("2026-07-02"), "mon.deviation-not-investigated")
     assert e.severity == "error" and e.clauses == ("9.1.1", "A.9.1 b")
 
@@ -77,15 +90,23 @@ def test_deviation_below_threshold_or_investigated(org):
     assert only(org.run("2026-12-31"), "mon.deviation-not-investigated") == []
     _deviation(org, 0.82, 0.738)  # (0.738 - 0.82) / 0.82 x 100 = -10.0 %
     assert len(only(org.run("2026-12-31"), "mon.deviation-not-investigated")) == 1
-    _deviation(org, 0.82, 0.738, investigation={"date": "2026-06-10", "cause": "低负荷"},
-               response={"date": "2026-06-20", "actions": "优化"})
+    _deviation(org, 0.82, 0.738, investigation={"date": "2026-06-10", "cause": "低负荷"}, response={"date": "2026-06-20", "actions": "优化"})
     assert only(org.run("2026-12-31"), "mon.deviation-not-investigated") == []
 
 
 def test_deviation_given_as_a_percentage_and_setting(org):
     org.settings(subsystems=["A"], management={"deviation_threshold_percent": 20})
-    org.add("deviations/DEV-1.yaml", org.record("performance_deviation", "DEV-1", indicator="IND-1", detected_on="2026-06-01",
-                                                period={"start": "2026-01-01", "end": "2026-03-31"}, deviation_percent=-19.5))
+    org.add(
+        "deviations/DEV-1.yaml",
+        org.record(
+            "performance_deviation",
+            "DEV-1",
+            indicator="IND-1",
+            detected_on="2026-06-01",
+            period={"start": "2026-01-01", "end": "2026-03-31"},
+            deviation_percent=-19.5,
+        ),
+    )
     assert only(org.run("2026-12-31"), "mon.deviation-not-investigated") == []
     org.settings(subsystems=["A"])
     [f] = only(org.run("2026-12-31"), "mon.deviation-not-investigated")
@@ -93,16 +114,36 @@ def test_deviation_given_as_a_percentage_and_setting(org):
 
 
 def test_deviation_that_cannot_be_computed(org):
-    org.add("deviations/DEV-1.yaml", org.record("performance_deviation", "DEV-1", indicator="IND-1", detected_on="2026-06-01",
-                                                period={"start": "2026-01-01", "end": "2026-03-31"}, expected=0, actual=5))
+    org.add(
+        "deviations/DEV-1.yaml",
+        org.record(
+            "performance_deviation",
+            "DEV-1",
+            indicator="IND-1",
+            detected_on="2026-06-01",
+            period={"start": "2026-01-01", "end": "2026-03-31"},
+            expected=0,
+            actual=5,
+        ),
+    )
     [f] = only(org.run(), "mon.deviation-not-investigated")
     assert f.severity == "warning" and "cannot be worked out" in f.message
 
 
 def _obligation(org, cid, subsystems=("common",)):
-    org.add(f"obligations/{cid}.yaml", org.record("compliance_obligation", cid, name=f"法规 {cid}", source_type="law",
-                                                  requirements="r", effective_from="2020-01-01", last_reviewed="2026-01-01",
-                                                  subsystems=list(subsystems)))
+    org.add(
+        f"obligations/{cid}.yaml",
+        org.record(
+            "compliance_obligation",
+            cid,
+            name=f"法规 {cid}",
+            source_type="law",
+            requirements="r",
+            effective_from="2020-01-01",
+            last_reviewed="2026-01-01",
+            subsystems=list(subsystems),
+        ),
+    )
 
 
 def _evaluation(org, day, results, eid="CEV-1"):
@@ -138,7 +179,8 @@ def test_each_obligation_is_evaluated(org):
 def test_noncompliance_needs_action(org):
     _obligation(org, "CO-1")
     _obligation(org, "CO-2")
-    rel = _evaluation(org, "2026-06-01", [{"obligation": "CO-1", "status": "noncompliant"},
-                                          {"obligation": "CO-2", "status": "partially_compliant", "action": "已整改"}])
+    rel = _evaluation(
+        org, "2026-06-01", [{"obligation": "CO-1", "status": "noncompliant"}, {"obligation": "CO-2", "status": "partially_compliant", "action": "已整改"}]
+    )
     [f] = only(org.run(), "mon.noncompliance-without-action")
     assert (f.file, f.line) == (rel, line_of(org, rel, "status: noncompliant")) and "CO-1 is noncompliant" in f.message

@@ -1,4 +1,5 @@
 """Planning: system reviews (6.1.1), significant changes (6.1.1, 6.3), risk register (6.5)."""
+
 from tests.checks.management_org import line_of, only
 
 
@@ -11,8 +12,7 @@ def _review(org, rid, day, **fields):
 
 def _change(org, day="2026-04-01", **fields):
     rel = "changes/SCH-1.yaml"
-    org.add(rel, org.record("significant_change", "SCH-1", change_date=day, change_type="raw_materials",
-                            description="改用进口煤", **fields))
+    org.add(rel, org.record("significant_change", "SCH-1", change_date=day, change_type="raw_materials", description="改用进口煤", **fields))
     return rel
 
 
@@ -55,8 +55,7 @@ def test_review_after_the_change_satisfies_it(org):
 def test_change_marked_not_significant_or_after_as_of(org):
     _change(org, significant=False)
     assert only(org.run("2026-12-31"), "plan.change-without-review") == []
-    org.add("changes/SCH-1.yaml", org.record("significant_change", "SCH-1", change_date="2026-07-01",
-                                             change_type="output", description="x"))
+    org.add("changes/SCH-1.yaml", org.record("significant_change", "SCH-1", change_date="2026-07-01", change_type="output", description="x"))
     assert only(org.run("2026-06-30"), "plan.change-without-review") == []
 
 
@@ -71,9 +70,18 @@ def test_baseline_review_on_the_change_or_a_later_adjustment(org):
     _change(org, baseline_review={"date": "2026-04-01", "outcome": "adjusted", "justification": "边界变化"})
     assert only(org.run("2026-07-01"), "plan.change-without-baseline-review") == []
     _change(org)
-    org.add("performance/BL-1.yaml", org.record("baseline", "BL-1", indicator="IND-1", basis="previous_year", years=[2023],
-                                                 rationale="r", adjustments=[{"date": "2026-04-02", "reason": "static_factor_change",
-                                                                              "description": "边界变化"}]))
+    org.add(
+        "performance/BL-1.yaml",
+        org.record(
+            "baseline",
+            "BL-1",
+            indicator="IND-1",
+            basis="previous_year",
+            years=[2023],
+            rationale="r",
+            adjustments=[{"date": "2026-04-02", "reason": "static_factor_change", "description": "边界变化"}],
+        ),
+    )
     assert only(org.run("2026-07-01"), "plan.change-without-baseline-review") == []
 
 
@@ -94,8 +102,11 @@ ALL = ["strategic", "operational", "financial", "market", "legal", "credit"]
 
 
 def test_risk_register_missing_categories(org):
-    rel = _register(org, [_entry(f"R{i}", c) for i, c in enumerate(ALL[:4])]
-                    + [{"code": "O1", "type": "opportunity", "category": "legal", "description": "d", "likelihood": 1, "impact": 1}])
+    rel = _register(
+        org,
+        [_entry(f"R{i}", c) for i, c in enumerate(ALL[:4])]
+        + [{"code": "O1", "type": "opportunity", "category": "legal", "description": "d", "likelihood": 1, "impact": 1}],
+    )
     [f] = only(org.run(), "plan.risk-category-missing")
     assert (f.file, f.line, f.severity) == (rel, line_of(org, rel, "entries:"), "warning")
     assert "e) 法律风险 legal" in f.message and "f) 信用风险 credit" in f.message and "a)" not in f.message  # opportunities do not count
@@ -121,7 +132,8 @@ def test_significant_risk_needs_treatment_and_owner(org):
     found = only(org.run(), "plan.significant-risk-untreated")
     assert sorted(f.message for f in found) == [
         "risk R1 (4 x 3 = 12, threshold 12) is significant but has no owner",
-        "risk R1 (4 x 3 = 12, threshold 12) is significant but has no treatment"]
+        "risk R1 (4 x 3 = 12, threshold 12) is significant but has no treatment",
+    ]
     assert {f.line for f in found} == {line_of(org, rel, "code: R1")}
     assert {f.clauses for f in found} == {("6.5.2",), ("6.5.2 c",)}
 
@@ -143,8 +155,12 @@ def test_effectiveness_needed_once_the_treatment_is_due(org):
 
 def test_implemented_treatment_needs_evaluation_and_evaluated_one_passes(org):
     done = {"actions": "a", "status": "implemented"}
-    _register(org, [_entry("R1", "legal", 4, 4, owner="PER-1", treatment=done),
-                    _entry("R2", "credit", 5, 5, owner="PER-1", treatment=done,
-                           effectiveness={"date": "2026-03-01", "result": "effective"})])
+    _register(
+        org,
+        [
+            _entry("R1", "legal", 4, 4, owner="PER-1", treatment=done),
+            _entry("R2", "credit", 5, 5, owner="PER-1", treatment=done, effectiveness={"date": "2026-03-01", "result": "effective"}),
+        ],
+    )
     [f] = only(org.run(), "plan.significant-risk-untreated")
     assert "risk R1" in f.message and "is implemented" in f.message

@@ -1,13 +1,43 @@
 """Management review (9.3; A.9.4, B.9.3, C.9.3, D.9.4)."""
+
 from tests.checks.management_org import line_of, only, person, role
 
-INPUTS = ["previous_actions", "context_changes", "nonconformity_trends", "monitoring_trends", "audit_trends",
-          "compliance_trends", "resources", "interested_party_communication", "improvement_opportunities", "policy",
-          "objectives_achievement", "performance", "action_plan_status"]
-OUTPUTS = ["improvement_opportunities", "policy", "indicators_baselines", "objectives_targets_plans",
-           "business_integration", "resource_allocation", "competence_awareness_communication"]
-SUB_IN = ["previous_followup", "policy_review", "performance_review", "compliance_and_changes", "objectives_achievement",
-          "communication", "audit_results", "corrective_actions", "next_period_planning", "improvement_suggestions"]
+INPUTS = [
+    "previous_actions",
+    "context_changes",
+    "nonconformity_trends",
+    "monitoring_trends",
+    "audit_trends",
+    "compliance_trends",
+    "resources",
+    "interested_party_communication",
+    "improvement_opportunities",
+    "policy",
+    "objectives_achievement",
+    "performance",
+    "action_plan_status",
+]
+OUTPUTS = [
+    "improvement_opportunities",
+    "policy",
+    "indicators_baselines",
+    "objectives_targets_plans",
+    "business_integration",
+    "resource_allocation",
+    "competence_awareness_communication",
+]
+SUB_IN = [
+    "previous_followup",
+    "policy_review",
+    "performance_review",
+    "compliance_and_changes",
+    "objectives_achievement",
+    "communication",
+    "audit_results",
+    "corrective_actions",
+    "next_period_planning",
+    "improvement_suggestions",
+]
 SUB_OUT = ["overall_evaluation", "policy_changes", "objectives_adjustments", "improvement_decisions", "change_decisions"]
 
 
@@ -22,9 +52,19 @@ def section(leave_in=(), leave_out=()):
 def _review(org, day="2026-01-15", mid="MR-1", subsystems=None, inputs=None, outputs=None, **fields):
     rel = f"reviews/{mid}.yaml"
     subs = subsystems if subsystems is not None else {s: section() for s in "ACD"} | {"B": {"summary": "s"}}
-    org.add(rel, org.record("management_review", mid, review_date=day, chaired_by="PER-1",
-                            inputs=items(INPUTS) if inputs is None else inputs,
-                            outputs=items(OUTPUTS) if outputs is None else outputs, subsystems=subs, **fields))
+    org.add(
+        rel,
+        org.record(
+            "management_review",
+            mid,
+            review_date=day,
+            chaired_by="PER-1",
+            inputs=items(INPUTS) if inputs is None else inputs,
+            outputs=items(OUTPUTS) if outputs is None else outputs,
+            subsystems=subs,
+            **fields,
+        ),
+    )
     return rel
 
 
@@ -46,15 +86,13 @@ def test_complete_review_has_no_findings(org):
 def test_missing_common_input_names_its_clause(org):
     rel = _review(org, inputs=items(INPUTS, ("policy", "performance")))
     found = sorted(only(org.run(), "mr.input-missing"), key=lambda f: f.message)
-    assert [(f.clauses, f.line) for f in found] == [(("9.3.3",), line_of(org, rel, "inputs:")),
-                                                    (("9.3.2 g",), line_of(org, rel, "inputs:"))]
+    assert [(f.clauses, f.line) for f in found] == [(("9.3.3",), line_of(org, rel, "inputs:")), (("9.3.2 g",), line_of(org, rel, "inputs:"))]
     assert "does not consider performance (9.3.3)" in found[0].message
     assert "does not consider policy (9.3.2 g)" in found[1].message
 
 
 def test_subsystem_inputs_and_outputs_only_when_adopted(org):
-    subs = {"A": section(leave_in=("compliance_and_changes",)), "B": {"summary": "s"}, "C": section(leave_out=("policy_changes",)),
-            "D": section()}
+    subs = {"A": section(leave_in=("compliance_and_changes",)), "B": {"summary": "s"}, "C": section(leave_out=("policy_changes",)), "D": section()}
     rel = _review(org, subsystems=subs)
     [i] = only(org.run(), "mr.input-missing")
     assert (i.clauses, i.line) == (("A.9.4 a",), line_of(org, rel, "A:"))
@@ -99,8 +137,9 @@ def test_chaired_by_top_management(org):
 
 
 def test_review_action_overdue(org):
-    rel = _review(org, actions=[{"code": "A1", "decision": "d", "due": "2026-06-30"},
-                                {"code": "A2", "decision": "d", "due": "2026-03-31", "done_on": "2026-03-30"}])
+    rel = _review(
+        org, actions=[{"code": "A1", "decision": "d", "due": "2026-06-30"}, {"code": "A2", "decision": "d", "due": "2026-03-31", "done_on": "2026-03-30"}]
+    )
     assert only(org.run("2026-06-30"), "mr.action-overdue") == []
     [f] = only(org.run("2026-07-01"), "mr.action-overdue")
     assert (f.severity, f.line) == ("warning", line_of(org, rel, "due: '2026-06-30'"))

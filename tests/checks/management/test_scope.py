@@ -6,8 +6,19 @@ RULE = "ms.outside-boundary-not-excluded"
 def _org(org, exclusions=None, in_boundary=False):
     org.settings(subsystems=["A"])
     org.add("facilities/F.yaml", org.record("facility", "F", site="S", facility_type="boiler", in_boundary=in_boundary))
-    org.add("scope/SC.yaml", org.record("scope", "SC", organization="O", subsystems=["A"], organizational_boundary="b",
-                                        operational_boundary="o", activities=["发电"], exclusions=exclusions or []))
+    org.add(
+        "scope/SC.yaml",
+        org.record(
+            "scope",
+            "SC",
+            organization="O",
+            subsystems=["A"],
+            organizational_boundary="b",
+            operational_boundary="o",
+            activities=["发电"],
+            exclusions=exclusions or [],
+        ),
+    )
     return org.of(org.run(), RULE)
 
 

@@ -1,4 +1,5 @@
 """Roles and competence (5.1 i, 5.3, 7.2.1; B.5.1, C.5.1)."""
+
 from tests.checks.management_org import competence, line_of, only, person, role
 
 
@@ -44,8 +45,7 @@ def test_role_and_setting_can_name_the_competence(org):
     role(org, "ROLE-IA", "internal_auditor", [("PER-1", "2025-01-01", None)])  # no longer in the setting
     role(org, "ROLE-X", "other", [("PER-1", "2025-01-01", None)], competence_required=["carbon_neutrality"])
     found = only(org.run(), "sup.holder-without-competence")
-    assert sorted((f.record, f.message.split("competence in ")[1].split(",")[0]) for f in found) == [
-        ("ROLE-M", "metrology"), ("ROLE-X", "carbon_neutrality")]
+    assert sorted((f.record, f.message.split("competence in ")[1].split(",")[0]) for f in found) == [("ROLE-M", "metrology"), ("ROLE-X", "carbon_neutrality")]
 
 
 def test_holder_who_left(org):
@@ -59,8 +59,7 @@ def test_holder_who_left(org):
 
 def test_management_representative_and_team(org):
     found = {f.rule: f for f in org.run().findings if f.rule.startswith("sup.no-")}
-    assert set(found) == {"sup.no-management-representative", "sup.no-carbon-management-team",
-                          "sup.no-subsystem-supervisor"}
+    assert set(found) == {"sup.no-management-representative", "sup.no-carbon-management-team", "sup.no-subsystem-supervisor"}
     assert found["sup.no-management-representative"].file == "cms.yaml"
     person(org, "PER-1")
     rel = role(org, "ROLE-MR", "management_representative", [("PER-1", "2025-01-01", "2026-06-29")])
@@ -85,12 +84,18 @@ def test_subsystem_supervisors(org):
 # -- people as references: the verifier's team, traders ---------------------------------------
 def _verification(org, team, statement_date="2025-07-26"):
     rel = "verification/VER.yaml"
-    org.add(rel, org.record("verification", "VER", year=2024, scheme="national_ets",
-                            plan={"scope": "s", "objectives": "o", "requirements": ["r"], "assurance_level": "reasonable",
-                                  "materiality_pct": 5},
-                            verifier={"name": "苏碳核查", "accreditation": "a", "competence": "c", "team": team},
-                            statement={"date": statement_date, "opinion": "unqualified",
-                                       "verified_emissions": {"value": 1, "unit": "tCO2"}}))
+    org.add(
+        rel,
+        org.record(
+            "verification",
+            "VER",
+            year=2024,
+            scheme="national_ets",
+            plan={"scope": "s", "objectives": "o", "requirements": ["r"], "assurance_level": "reasonable", "materiality_pct": 5},
+            verifier={"name": "苏碳核查", "accreditation": "a", "competence": "c", "team": team},
+            statement={"date": statement_date, "opinion": "unqualified", "verified_emissions": {"value": 1, "unit": "tCO2"}},
+        ),
+    )
     return rel
 
 
@@ -106,10 +111,15 @@ def test_verifier_team_member_of_the_organization_is_not_independent(org):
     person(org, "PER-E", name="外聘", external=True, employer="苏碳核查")
     role(org, "ROLE-TR", "trader", [("PER-E", "2025-01-01", None)])  # external, but holds our role on 2025-07-26
     person(org, "PER-O", name="别家", external=True, employer="别的核查机构")
-    rel = _verification(org, [{"person": "PER-5", "name": "刘洋", "role": "核查组长"},
-                              {"person": "PER-E", "name": "外聘", "role": "核查员"},
-                              {"person": "PER-O", "name": "别家", "role": "技术评审"},
-                              {"name": "无名", "role": "核查员"}])
+    rel = _verification(
+        org,
+        [
+            {"person": "PER-5", "name": "刘洋", "role": "核查组长"},
+            {"person": "PER-E", "name": "外聘", "role": "核查员"},
+            {"person": "PER-O", "name": "别家", "role": "技术评审"},
+            {"name": "无名", "role": "核查员"},
+        ],
+    )
     result = org.run()
     found = only(result, "emissions.verifier-not-independent")
     assert [f.path for f in found] == ["verifier.team[0].person", "verifier.team[1].person", "verifier.team[2].person"]
@@ -124,8 +134,7 @@ def test_verifier_team_member_of_the_organization_is_not_independent(org):
 
 def _account(org, controllers):
     rel = "trading/ACC.yaml"
-    org.add(rel, org.record("trading_account", "ACC", role="trading", markets=["national_ets"], institution="SEEE",
-                            controllers=controllers))
+    org.add(rel, org.record("trading_account", "ACC", role="trading", markets=["national_ets"], institution="SEEE", controllers=controllers))
     return rel
 
 
@@ -140,9 +149,14 @@ def test_trader_without_the_trader_role(org):
     person(org, "PER-5")
     person(org, "PER-6")
     role(org, "ROLE-TR", "trader", [("PER-5", "2025-01-10", "2025-12-31")])
-    rel = _account(org, [{"person": "PER-5", "role": "trader", "from": "2021-07-05"},
-                         {"person": "PER-6", "role": "reviewer", "from": "2021-07-05"},
-                         {"name": "王五", "role": "trader", "from": "2021-07-05"}])
+    rel = _account(
+        org,
+        [
+            {"person": "PER-5", "role": "trader", "from": "2021-07-05"},
+            {"person": "PER-6", "role": "reviewer", "from": "2021-07-05"},
+            {"name": "王五", "role": "trader", "from": "2021-07-05"},
+        ],
+    )
     # PER-5's trader role ended 2025-12-31: fine on 2025-12-31, not on 2026-01-01; reviewers are not traders
     found = only(org.run("2025-12-31"), "trading.trader-without-role")
     assert [f.path for f in found] == ["controllers[2]"] and "the trader 王五 of account ACC names no person record" in found[0].message

@@ -3,6 +3,7 @@
 Dates sit exactly on and either side of each deadline; grades are checked for each credit
 type, at the five-year boundary and for mixed claims; balances against hand arithmetic.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,15 +17,18 @@ D = dt.date.fromisoformat
 
 
 # -- reading 1: one year less a day ------------------------------------------------------------
-@pytest.mark.parametrize("start, years, last", [
-    ("2025-03-01", 1, "2026-02-28"),  # the README's example
-    ("2024-02-29", 1, "2025-02-28"),  # leap day: anniversary rolls to 1 March
-    ("2025-01-01", 1, "2025-12-31"),
-    ("2023-03-01", 1, "2024-02-29"),  # a period ending in a leap February
-    ("2025-03-01", 2, "2027-02-28"),
-    ("2024-02-29", 2, "2026-02-28"),  # 2026 is common: anniversary 1 March
-    ("2024-02-29", 4, "2028-02-28"),  # 2028 is leap: anniversary 29 February, less a day
-])
+@pytest.mark.parametrize(
+    "start, years, last",
+    [
+        ("2025-03-01", 1, "2026-02-28"),  # the README's example
+        ("2024-02-29", 1, "2025-02-28"),  # leap day: anniversary rolls to 1 March
+        ("2025-01-01", 1, "2025-12-31"),
+        ("2023-03-01", 1, "2024-02-29"),  # a period ending in a leap February
+        ("2025-03-01", 2, "2027-02-28"),
+        ("2024-02-29", 2, "2026-02-28"),  # 2026 is common: anniversary 1 March
+        ("2024-02-29", 4, "2028-02-28"),  # 2028 is leap: anniversary 29 February, less a day
+    ],
+)
 def test_last_valid_day(start, years, last):
     assert nc.last_valid_day(D(start), years) == D(last)
 
@@ -37,26 +41,32 @@ def test_effective_last_day_caps_a_longer_claim():
 
 
 # -- reading 2: three calendar months ----------------------------------------------------------
-@pytest.mark.parametrize("event, months, deadline", [
-    ("2025-05-31", 3, "2025-08-31"),  # README example
-    ("2025-11-30", 3, "2026-02-28"),  # README example: clamped to February's end
-    ("2023-11-30", 3, "2024-02-29"),  # clamped to a leap February's end
-    ("2025-05-12", 3, "2025-08-12"),
-    ("2025-01-31", 1, "2025-02-28"),
-])
+@pytest.mark.parametrize(
+    "event, months, deadline",
+    [
+        ("2025-05-31", 3, "2025-08-31"),  # README example
+        ("2025-11-30", 3, "2026-02-28"),  # README example: clamped to February's end
+        ("2023-11-30", 3, "2024-02-29"),  # clamped to a leap February's end
+        ("2025-05-12", 3, "2025-08-12"),
+        ("2025-01-31", 1, "2025-02-28"),
+    ],
+)
 def test_correction_deadline(event, months, deadline):
     assert nc.correction_deadline(D(event), months) == D(deadline)
 
 
-@pytest.mark.parametrize("corrected_on, as_of, state", [
-    (None, "2025-08-30", "open"),  # a day before the deadline
-    (None, "2025-08-31", "open"),  # on the deadline: still open
-    (None, "2025-09-01", "lapsed"),  # the day after
-    ("2025-08-31", "2025-08-31", "corrected"),  # in effect on the deadline day: in time
-    ("2025-08-31", "2025-08-30", "open"),  # decided, but not yet in effect on the as-of date
-    ("2025-09-01", "2025-09-01", "lapsed"),  # one day late
-    ("2025-09-01", "2025-08-31", "open"),  # the late one is not yet in effect either
-])
+@pytest.mark.parametrize(
+    "corrected_on, as_of, state",
+    [
+        (None, "2025-08-30", "open"),  # a day before the deadline
+        (None, "2025-08-31", "open"),  # on the deadline: still open
+        (None, "2025-09-01", "lapsed"),  # the day after
+        ("2025-08-31", "2025-08-31", "corrected"),  # in effect on the deadline day: in time
+        ("2025-08-31", "2025-08-30", "open"),  # decided, but not yet in effect on the as-of date
+        ("2025-09-01", "2025-09-01", "lapsed"),  # one day late
+        ("2025-09-01", "2025-08-31", "open"),  # the late one is not yet in effect either
+    ],
+)
 def test_event_state_at_the_deadline(corrected_on, as_of, state):
     corrections = [D(corrected_on)] if corrected_on else []
     e = nc.event_state("E1", D("2025-05-31"), corrections, D(as_of))
@@ -86,14 +96,17 @@ def status(as_of, events=(), **kw):
     return nc.claim_status(as_of=D(as_of), events=list(events), **args)
 
 
-@pytest.mark.parametrize("as_of, expected, days_left", [
-    ("2025-02-28", "not_yet_valid", None),
-    ("2025-03-01", "valid", 364),  # 2026-02-28 - 2025-03-01 = 364 days
-    ("2025-12-29", "valid", 61),  # 61 days left: not yet "expiring"
-    ("2025-12-30", "expiring", 60),  # exactly 60 days left: expiring
-    ("2026-02-28", "expiring", 0),  # the last valid day
-    ("2026-03-01", "expired", None),  # the day after
-])
+@pytest.mark.parametrize(
+    "as_of, expected, days_left",
+    [
+        ("2025-02-28", "not_yet_valid", None),
+        ("2025-03-01", "valid", 364),  # 2026-02-28 - 2025-03-01 = 364 days
+        ("2025-12-29", "valid", 61),  # 61 days left: not yet "expiring"
+        ("2025-12-30", "expiring", 60),  # exactly 60 days left: expiring
+        ("2026-02-28", "expiring", 0),  # the last valid day
+        ("2026-03-01", "expired", None),  # the day after
+    ],
+)
 def test_status_around_the_validity_period(as_of, expected, days_left):
     st = status(as_of)
     assert st.status == expected and st.last_valid_day == D("2026-02-28")
@@ -131,13 +144,16 @@ def test_correction_pending_names_the_earliest_deadline():
     assert status("2025-07-01", [e1, e2]).deadline == D("2025-08-20")
 
 
-@pytest.mark.parametrize("event, as_of, expected", [
-    # deadline 2026-02-27: withdrawn from 2026-02-28, still inside the validity period
-    ("2025-11-27", "2026-02-28", "withdrawn"),
-    # deadline 2026-02-28 = the last valid day: the claim expires before any withdrawal
-    ("2025-11-28", "2026-03-01", "expired"),
-    ("2025-11-30", "2026-03-01", "expired"),
-])
+@pytest.mark.parametrize(
+    "event, as_of, expected",
+    [
+        # deadline 2026-02-27: withdrawn from 2026-02-28, still inside the validity period
+        ("2025-11-27", "2026-02-28", "withdrawn"),
+        # deadline 2026-02-28 = the last valid day: the claim expires before any withdrawal
+        ("2025-11-28", "2026-03-01", "expired"),
+        ("2025-11-30", "2026-03-01", "expired"),
+    ],
+)
 def test_lapse_at_the_end_of_validity(event, as_of, expected):
     e = nc.event_state("E", D(event), [], D(as_of), claim_last_day=D("2026-02-28"))
     assert status(as_of, [e]).status == expected
@@ -178,8 +194,7 @@ def test_silver_window_is_a_setting():
 
 
 def test_ungraded_credits():
-    assert nc.credit_grade("afforestation", 2023, 2026, standard="local_pilot",
-                           graded_standards=["CCER", "VCS"]).grade is None
+    assert nc.credit_grade("afforestation", 2023, 2026, standard="local_pilot", graded_standards=["CCER", "VCS"]).grade is None
     assert nc.credit_grade("wind", 2023, 2026).grade is None  # unknown type
     assert nc.credit_grade("renewable_power", None, 2026).grade is None
 
@@ -188,11 +203,19 @@ def G(grade):
     return nc.Grade(grade, f"{grade} reason")
 
 
-@pytest.mark.parametrize("grades, lowest", [
-    (["Gold"], "Gold"), (["Silver"], "Silver"), (["Bronze"], "Bronze"),
-    (["Gold", "Silver"], "Silver"), (["Silver", "Gold"], "Silver"),
-    (["Gold", "Bronze"], "Bronze"), (["Silver", "Bronze"], "Bronze"), (["Gold", "Gold"], "Gold"),
-])
+@pytest.mark.parametrize(
+    "grades, lowest",
+    [
+        (["Gold"], "Gold"),
+        (["Silver"], "Silver"),
+        (["Bronze"], "Bronze"),
+        (["Gold", "Silver"], "Silver"),
+        (["Silver", "Gold"], "Silver"),
+        (["Gold", "Bronze"], "Bronze"),
+        (["Silver", "Bronze"], "Bronze"),
+        (["Gold", "Gold"], "Gold"),
+    ],
+)
 def test_claim_gets_the_lowest_grade(grades, lowest):
     g = nc.claim_grade([(f"C{i}", G(x)) for i, x in enumerate(grades)])
     assert g.grade == lowest
@@ -258,5 +281,5 @@ def test_reduction_efficiency_by_hand():
     assert eff.unit == "tCO2e/m2" and eff.method == "D.6.2 b"
     assert [(i.symbol, i.value) for i in eff.inputs] == [("R_in", 50), ("R_out", pytest.approx(217.56)), ("Q", 12000)]
     assert len(eff.steps) == 4
-    none = nc.reduction_efficiency([T(50)], [], 0, "m2")   # no output: not defined, never a division by zero
+    none = nc.reduction_efficiency([T(50)], [], 0, "m2")  # no output: not defined, never a division by zero
     assert none.value is None and none.notes == ["no output in the period: the efficiency is not defined"]

@@ -3,12 +3,12 @@
 Readings 1-5 of shared/standard/README.md are tested with as-of and event dates exactly on
 and either side of each deadline.
 """
+
 from __future__ import annotations
 
 import pytest
 
-from tests.checks.neutrality_org import (claim, credit, footprint, line_of, neutrality_findings, put, retirement,
-                                         setup)
+from tests.checks.neutrality_org import claim, credit, footprint, line_of, neutrality_findings, put, retirement, setup
 
 
 def claim_result(result, cid="NC-1"):
@@ -23,17 +23,24 @@ def test_complete_setup_has_no_finding(org):
     c = claim_result(result)
     # E = 1000 MWh × 0.5 tCO2/MWh = 500; R (counted inside) = 0; B = 500; C = 500; S = 0
     b = c["balance"]
-    assert [b[k]["value"] for k in ("emissions", "reductions", "to_offset", "retired", "surplus")] == \
-        pytest.approx([500, 0, 500, 500, 0])
+    assert [b[k]["value"] for k in ("emissions", "reductions", "to_offset", "retired", "surplus")] == pytest.approx([500, 0, 500, 500, 0])
     assert c["covered"] is True
     # reflected reduction 20: share = 20 / (500 + 20) × 100 = 3.846…%
     assert c["reduction_share"]["value"] == pytest.approx(2000 / 520)
     assert c["grade"]["grade"] == "Gold" and "afforestation" in c["grade"]["reason"]
     # 2027-02-28 - 2026-06-30 = 243 days
-    assert c["status"] == {"status": "valid", "reason": "有效期 2026-03-01 至 2027-02-28 · valid 2026-03-01 to 2027-02-28", "last_valid_day": "2027-02-28",
-                           "deadline": None, "days_left": 243, "withdraw_from": None,
-                           # derived with the findings (cms_build/statuses.py): none, so valid and green
-                           "computed": "valid", "tone": "good", "reasons": []}
+    assert c["status"] == {
+        "status": "valid",
+        "reason": "有效期 2026-03-01 至 2027-02-28 · valid 2026-03-01 to 2027-02-28",
+        "last_valid_day": "2027-02-28",
+        "deadline": None,
+        "days_left": 243,
+        "withdraw_from": None,
+        # derived with the findings (cms_build/statuses.py): none, so valid and green
+        "computed": "valid",
+        "tone": "good",
+        "reasons": [],
+    }
     assert c["grade"]["current"] is True and c["grade"]["computed_grade"] == "Gold"
     assert c["offset_kinds"] == ["forest_sink"]
     assert result.results["neutrality"]["settings"]["correction_window_months"] == 3
@@ -48,13 +55,16 @@ def test_rules_run_only_when_d_is_adopted(org):
 
 
 # -- reading 1: validity at most one year less a day --------------------------------------------
-@pytest.mark.parametrize("start, until, flagged", [
-    ("2026-03-01", "2027-02-28", False),  # exactly one year less a day
-    ("2026-03-01", "2027-03-01", True),  # one day too long
-    ("2026-03-01", "2027-02-27", False),
-    ("2024-02-29", "2025-02-28", False),  # leap day start
-    ("2024-02-29", "2025-03-01", True),
-])
+@pytest.mark.parametrize(
+    "start, until, flagged",
+    [
+        ("2026-03-01", "2027-02-28", False),  # exactly one year less a day
+        ("2026-03-01", "2027-03-01", True),  # one day too long
+        ("2026-03-01", "2027-02-27", False),
+        ("2024-02-29", "2025-02-28", False),  # leap day start
+        ("2024-02-29", "2025-03-01", True),
+    ],
+)
 def test_claim_validity_too_long(org, start, until, flagged):
     paths = setup(org, NC_1=claim(achieved_on=start, valid_from=start, valid_until=until))
     found = org.of(org.run("2026-06-30"), "neutrality.claim-validity-too-long")
@@ -76,13 +86,16 @@ def test_validity_setting_of_two_years(org):
     assert "2028-02-29 at the latest" in f.message
 
 
-@pytest.mark.parametrize("as_of, status", [
-    ("2027-02-28", "expiring"),  # last valid day, 0 days left
-    ("2027-03-01", "expired"),
-    ("2026-12-30", "expiring"),  # 60 days left
-    ("2026-12-29", "valid"),  # 61 days left
-    ("2026-02-28", "not_yet_valid"),
-])
+@pytest.mark.parametrize(
+    "as_of, status",
+    [
+        ("2027-02-28", "expiring"),  # last valid day, 0 days left
+        ("2027-03-01", "expired"),
+        ("2026-12-30", "expiring"),  # 60 days left
+        ("2026-12-29", "valid"),  # 61 days left
+        ("2026-02-28", "not_yet_valid"),
+    ],
+)
 def test_status_at_the_as_of_date(org, as_of, status):
     setup(org)
     assert claim_result(org.run(as_of))["status"]["status"] == status
@@ -96,13 +109,16 @@ def test_expiring_days_is_a_setting(org):
 
 
 # -- shown when not valid --------------------------------------------------------------------------
-@pytest.mark.parametrize("until, as_of, severity", [
-    (None, "2027-02-28", None),  # still valid: may be shown
-    (None, "2027-03-01", "error"),  # expired and still shown
-    ("2027-03-01", "2027-04-01", None),  # taken down the day after the last valid day
-    ("2027-03-02", "2027-04-01", "warning"),  # taken down one day late
-    ("2027-03-02", "2027-03-01", "error"),  # on 2027-03-01 it was still up
-])
+@pytest.mark.parametrize(
+    "until, as_of, severity",
+    [
+        (None, "2027-02-28", None),  # still valid: may be shown
+        (None, "2027-03-01", "error"),  # expired and still shown
+        ("2027-03-01", "2027-04-01", None),  # taken down the day after the last valid day
+        ("2027-03-02", "2027-04-01", "warning"),  # taken down one day late
+        ("2027-03-02", "2027-03-01", "error"),  # on 2027-03-01 it was still up
+    ],
+)
 def test_claim_shown_when_not_valid(org, until, as_of, severity):
     shown = {"channel": "网站", "from": "2026-03-05"}
     if until:
@@ -120,28 +136,36 @@ def test_claim_shown_when_not_valid(org, until, as_of, severity):
 
 # -- reading 2: corrective action within three months ---------------------------------------------
 def event(date, corrections=(), **over):
-    d = dict(claim="NC-1", date=date, event_type="footprint_recalculation", description="漏计",
-             corrections=[{"description": "追加注销", "effective_on": c} for c in corrections])
+    d = dict(
+        claim="NC-1",
+        date=date,
+        event_type="footprint_recalculation",
+        description="漏计",
+        corrections=[{"description": "追加注销", "effective_on": c} for c in corrections],
+    )
     d.update(over)
     return d
 
 
-@pytest.mark.parametrize("event_date, as_of, corrected_on, expected", [
-    # event 2026-03-31 -> deadline 2026-06-30
-    ("2026-03-31", "2026-06-29", None, "correction_pending"),
-    ("2026-03-31", "2026-06-30", None, "correction_pending"),
-    ("2026-03-31", "2026-07-01", None, "withdrawn"),
-    ("2026-03-31", "2026-07-01", "2026-06-30", "valid"),
-    ("2026-03-31", "2026-07-01", "2026-07-01", "withdrawn"),
-    # month ends: event 2026-05-31 -> deadline 2026-08-31
-    ("2026-05-31", "2026-08-31", None, "correction_pending"),
-    ("2026-05-31", "2026-09-01", None, "withdrawn"),
-    ("2026-05-31", "2026-09-01", "2026-08-31", "valid"),
-    # event 2026-11-30 -> deadline 2027-02-28, the claim's own last valid day
-    ("2026-11-30", "2027-02-28", None, "correction_pending"),
-    ("2026-11-30", "2027-03-01", None, "expired"),
-    ("2026-11-27", "2027-02-28", None, "withdrawn"),  # deadline 2027-02-27
-])
+@pytest.mark.parametrize(
+    "event_date, as_of, corrected_on, expected",
+    [
+        # event 2026-03-31 -> deadline 2026-06-30
+        ("2026-03-31", "2026-06-29", None, "correction_pending"),
+        ("2026-03-31", "2026-06-30", None, "correction_pending"),
+        ("2026-03-31", "2026-07-01", None, "withdrawn"),
+        ("2026-03-31", "2026-07-01", "2026-06-30", "valid"),
+        ("2026-03-31", "2026-07-01", "2026-07-01", "withdrawn"),
+        # month ends: event 2026-05-31 -> deadline 2026-08-31
+        ("2026-05-31", "2026-08-31", None, "correction_pending"),
+        ("2026-05-31", "2026-09-01", None, "withdrawn"),
+        ("2026-05-31", "2026-09-01", "2026-08-31", "valid"),
+        # event 2026-11-30 -> deadline 2027-02-28, the claim's own last valid day
+        ("2026-11-30", "2027-02-28", None, "correction_pending"),
+        ("2026-11-30", "2027-03-01", None, "expired"),
+        ("2026-11-27", "2027-02-28", None, "withdrawn"),  # deadline 2027-02-27
+    ],
+)
 def test_correction_window_status(org, event_date, as_of, corrected_on, expected):
     setup(org)
     put(org, "claim_event", "CE-1", event(event_date, [corrected_on] if corrected_on else []))
@@ -199,8 +223,9 @@ def test_event_assessed_as_not_invalidating(org):
 
 @pytest.mark.parametrize("withdrawn_on, warned", [("2026-07-01", False), ("2026-06-15", False), ("2026-07-05", True)])
 def test_withdrawn_claim(org, withdrawn_on, warned):
-    paths = setup(org, NC_1=claim(status="withdrawn", withdrawn_on=withdrawn_on, disclosures=[
-        {"channel": "网站", "from": "2026-03-05", "until": withdrawn_on}]))
+    paths = setup(
+        org, NC_1=claim(status="withdrawn", withdrawn_on=withdrawn_on, disclosures=[{"channel": "网站", "from": "2026-03-05", "until": withdrawn_on}])
+    )
     put(org, "claim_event", "CE-1", event("2026-03-31"))
     result = org.run("2026-07-10")
     assert claim_result(result)["status"]["status"] == "withdrawn"
@@ -239,8 +264,7 @@ def test_balance_not_covered(org):
 
 def test_reductions_inside_the_footprint_are_deducted(org):
     # E = 500; R counted inside = 20 -> B = 480; 480 retired: covered
-    red = [{"action": "RA-1", "tco2e": 20, "period": {"start": "2025-01-01", "end": "2025-12-31"},
-            "counted_in_footprint": True}]
+    red = [{"action": "RA-1", "tco2e": 20, "period": {"start": "2025-01-01", "end": "2025-12-31"}, "counted_in_footprint": True}]
     setup(org, NC_1=claim(reductions=red, offset_tco2e=480), OC_1=credit(retirements=[retirement(quantity=480)]))
     result = org.run("2026-06-30")
     assert org.of(result, "neutrality.claim-balance-not-covered") == []
@@ -248,8 +272,7 @@ def test_reductions_inside_the_footprint_are_deducted(org):
 
 
 def test_reductions_larger_than_the_footprint(org):
-    red = [{"action": "RA-1", "tco2e": 600, "period": {"start": "2025-01-01", "end": "2025-12-31"},
-            "counted_in_footprint": True}]
+    red = [{"action": "RA-1", "tco2e": 600, "period": {"start": "2025-01-01", "end": "2025-12-31"}, "counted_in_footprint": True}]
     setup(org, NC_1=claim(reductions=red))
     [f] = org.of(org.run("2026-06-30"), "neutrality.claim-balance-not-covered")
     assert "exceed" in f.message and f.path == "reductions"
@@ -287,23 +310,25 @@ def credits_for(org, *specs):
     first = 1
     for i, (ptype, vintage, qty, *std) in enumerate(specs, 1):
         block = f"B{i}"
-        fields = credit(ptype=ptype, vintage=vintage, quantity=qty, block=block, first=first,
-                        retirements=[retirement(quantity=qty, block=block, first=first)])
+        fields = credit(ptype=ptype, vintage=vintage, quantity=qty, block=block, first=first, retirements=[retirement(quantity=qty, block=block, first=first)])
         if std:
             fields["standard"] = std[0]
         put(org, "offset_credit", f"OC-{i}", fields)
 
 
-@pytest.mark.parametrize("specs, grade", [
-    ([("afforestation", 2010, 500)], "Gold"),
-    ([("ccus", 2024, 500)], "Gold"),
-    ([("renewable_power", 2021, 500)], "Silver"),  # achieved 2026: 5 years before
-    ([("renewable_power", 2020, 500)], "Bronze"),  # 6 years before
-    ([("landfill_gas", 2021, 500)], "Silver"),
-    ([("coal_mine_methane", 2020, 500)], "Bronze"),
-    ([("afforestation", 2023, 250), ("renewable_power", 2024, 250)], "Silver"),
-    ([("afforestation", 2023, 250), ("energy_efficiency", 2019, 250)], "Bronze"),
-])
+@pytest.mark.parametrize(
+    "specs, grade",
+    [
+        ([("afforestation", 2010, 500)], "Gold"),
+        ([("ccus", 2024, 500)], "Gold"),
+        ([("renewable_power", 2021, 500)], "Silver"),  # achieved 2026: 5 years before
+        ([("renewable_power", 2020, 500)], "Bronze"),  # 6 years before
+        ([("landfill_gas", 2021, 500)], "Silver"),
+        ([("coal_mine_methane", 2020, 500)], "Bronze"),
+        ([("afforestation", 2023, 250), ("renewable_power", 2024, 250)], "Silver"),
+        ([("afforestation", 2023, 250), ("energy_efficiency", 2019, 250)], "Bronze"),
+    ],
+)
 def test_claim_grade(org, specs, grade):
     setup(org, skip=("OC-1",))
     credits_for(org, *specs)
@@ -350,8 +375,7 @@ def test_more_than_two_offset_kinds(org):
 
 def test_two_kinds_and_domestic_plus_foreign_voluntary_are_allowed(org):
     setup(org, skip=("OC-1",))
-    credits_for(org, ("afforestation", 2023, 200), ("renewable_power", 2024, 150, "CCER"),
-                ("landfill_gas", 2024, 150, "VCS"))
+    credits_for(org, ("afforestation", 2023, 200), ("renewable_power", 2024, 150, "CCER"), ("landfill_gas", 2024, 150, "VCS"))
     result = org.run("2026-06-30")
     assert org.of(result, "neutrality.too-many-offset-kinds") == []
     assert claim_result(result)["offset_kinds"] == ["forest_sink", "voluntary_reduction"]
@@ -360,8 +384,7 @@ def test_two_kinds_and_domestic_plus_foreign_voluntary_are_allowed(org):
 def test_offset_kind_settings(org):
     org.settings(neutrality={"offset_kind_basis": "standard"})
     setup(org, skip=("OC-1",))
-    credits_for(org, ("afforestation", 2023, 200), ("renewable_power", 2024, 150, "CCER"),
-                ("landfill_gas", 2024, 150, "VCS"))
+    credits_for(org, ("afforestation", 2023, 200), ("renewable_power", 2024, 150, "CCER"), ("landfill_gas", 2024, 150, "VCS"))
     assert org.of(org.run("2026-06-30"), "neutrality.too-many-offset-kinds") == []  # CCER, VCS
     org.settings(neutrality={"max_offset_kinds": 1})
     assert len(org.of(org.run("2026-06-30"), "neutrality.too-many-offset-kinds")) == 1
@@ -376,8 +399,7 @@ def test_claim_inconsistent(org):
 
 
 def test_nonconforming_evaluation(org):
-    ev = {"form": "independent_third_party", "body": "V", "date": "2026-02-14", "result": "nonconforming",
-          "covers_method_and_quantity": True}
+    ev = {"form": "independent_third_party", "body": "V", "date": "2026-02-14", "result": "nonconforming", "covers_method_and_quantity": True}
     setup(org, NC_1=claim(evaluation=ev))
     [f] = org.of(org.run("2026-06-30"), "neutrality.claim-inconsistent")
     assert f.path == "evaluation.result"
@@ -397,8 +419,9 @@ def test_no_reduction_against_the_earlier_claim(org):
     setup(org)
     put(org, "carbon_footprint", "CF-2024", footprint(2024, mwh=1000))
     put(org, "offset_credit", "OC-0", credit(block="B0", retirements=[retirement("NC-0", block="B0", date="2025-02-10")]))
-    put(org, "neutrality_claim", "NC-0", claim(footprint="CF-2024", achieved_on="2025-02-16", valid_from="2025-03-01",
-                                               valid_until="2026-02-28", disclosures=[]))
+    put(
+        org, "neutrality_claim", "NC-0", claim(footprint="CF-2024", achieved_on="2025-02-16", valid_from="2025-03-01", valid_until="2026-02-28", disclosures=[])
+    )
     # 2025: 500 t over 365 days, 2024: 500 t over 366 days -> per day 1.3699 >= 1.3661: no reduction
     result = org.run("2026-06-30")
     [f] = org.of(result, "neutrality.no-reduction-against-earlier")
@@ -410,12 +433,21 @@ def test_no_reduction_against_the_earlier_claim(org):
 def test_superseded_claim(org):
     setup(org, NC_1=claim(supersedes="NC-0"))
     put(org, "carbon_footprint", "CF-2024", footprint(2024, mwh=1100))
-    put(org, "offset_credit", "OC-0", credit(block="B0", retirements=[retirement("NC-0", quantity=550, block="B0",
-                                                                                 date="2025-02-10")]))
-    put(org, "neutrality_claim", "NC-0", claim(footprint="CF-2024", achieved_on="2025-02-16", valid_from="2025-03-01",
-                                               valid_until="2026-02-28", offset_tco2e=550, status="superseded",
-                                               disclosures=[{"channel": "网站", "from": "2025-03-05",
-                                                             "until": "2026-03-01"}]))
+    put(org, "offset_credit", "OC-0", credit(block="B0", retirements=[retirement("NC-0", quantity=550, block="B0", date="2025-02-10")]))
+    put(
+        org,
+        "neutrality_claim",
+        "NC-0",
+        claim(
+            footprint="CF-2024",
+            achieved_on="2025-02-16",
+            valid_from="2025-03-01",
+            valid_until="2026-02-28",
+            offset_tco2e=550,
+            status="superseded",
+            disclosures=[{"channel": "网站", "from": "2025-03-05", "until": "2026-03-01"}],
+        ),
+    )
     result = org.run("2026-06-30")
     old = claim_result(result, "NC-0")
     assert old["status"]["status"] == "superseded" and old["superseded_by"] == "NC-1"
@@ -441,6 +473,7 @@ def test_example_organization():
 
     from cms_build.engine import run
     from tests.conftest import EXAMPLE
+
     result = run(EXAMPLE, dt.date(2026, 6, 30))
     mine = [f for f in result.findings if f.rule.startswith("neutrality") or f.file.startswith("neutrality/")]
     assert mine == []
@@ -476,6 +509,7 @@ def test_export_carries_balance_grade_and_status():
     from cms_build.engine import run
     from cms_build.export import export_document
     from tests.conftest import EXAMPLE
+
     doc = export_document(run(EXAMPLE, dt.date(2026, 6, 30)), "public")
     c = doc["results"]["neutrality"]["claims"]["NCL-HQ-2025"]
     # CF-HQ-2025: 1590 × 0.5703 = 906.777; gas 30e3 Nm3 -> 64.950456; gasoline 16.8 t -> 49.140940;
@@ -496,8 +530,7 @@ def test_late_correction_clears_once_the_claim_is_withdrawn(org):
     setup(org)
     put(org, "claim_event", "CE-1", event("2026-03-31", ["2026-07-01"]))
     assert [f.severity for f in org.of(org.run("2026-07-02"), "neutrality.correction-pending")] == ["error"]
-    setup(org, NC_1=claim(status="withdrawn", withdrawn_on="2026-07-01", disclosures=[
-        {"channel": "网站", "from": "2026-03-05", "until": "2026-07-01"}]))
+    setup(org, NC_1=claim(status="withdrawn", withdrawn_on="2026-07-01", disclosures=[{"channel": "网站", "from": "2026-03-05", "until": "2026-07-01"}]))
     result = org.run("2026-07-02")
     assert org.of(result, "neutrality.correction-pending") == []
     assert org.of(result, "neutrality.claim-not-withdrawn") == []
@@ -508,20 +541,20 @@ def test_late_correction_clears_once_the_claim_is_withdrawn(org):
 def test_claim_not_covered_is_invalid_without_grade_in_export_and_site(org, tmp_path):
     from cms_build.export import export_document
     from cms_build.site.build import build_site
+
     # 499 credits retired against 500 t to offset (1000 MWh × 0.5): 1 t short -> an error on the balance
     setup(org, OC_1=credit(retirements=[retirement(quantity=499)]))
     result = org.run("2026-06-30")
-    assert [f.rule for f in neutrality_findings(result) if f.severity == "error"] == \
-        ["neutrality.claim-balance-not-covered"]
+    assert [f.rule for f in neutrality_findings(result) if f.severity == "error"] == ["neutrality.claim-balance-not-covered"]
     doc = export_document(result)
     st = doc["statuses"]["NC-1"]
-    assert (st["status"], st["computed"], st["tone"], st["grade"], st["computed_grade"]) == \
-        ("invalid", "valid", "bad", None, "Gold")
+    assert (st["status"], st["computed"], st["tone"], st["grade"], st["computed_grade"]) == ("invalid", "valid", "bad", None, "Gold")
     assert [r["rule"] for r in st["reasons"]] == ["neutrality.claim-balance-not-covered"]
     c = doc["results"]["neutrality"]["claims"]["NC-1"]
     assert c["status"]["status"] == "invalid" and c["status"]["computed"] == "valid"
     assert c["grade"]["grade"] is None and c["grade"]["current"] is False
     from cms_build.site import urls
+
     work = tmp_path / "work"
     build_site(org.root, result.as_of, out=tmp_path / "site", work=work, result=result)
     page = (work / "docs" / "neutrality/index.md").read_text(encoding="utf-8")
@@ -532,14 +565,13 @@ def test_claim_not_covered_is_invalid_without_grade_in_export_and_site(org, tmp_
     assert "cms-claim-valid" not in claim_page.replace("cms-claim-invalid", "")
     assert '<div class="cms-claim-banner cms-claim-invalid">' in claim_page
     own = (work / "docs" / urls.record_page("neutrality_claim", "NC-1")).read_text(encoding="utf-8")
-    assert 'cms-status-banner cms-tone-bad' in own and "neutrality.claim-balance-not-covered" in own
+    assert "cms-status-banner cms-tone-bad" in own and "neutrality.claim-balance-not-covered" in own
 
 
 def test_serial_retired_twice_invalidates_only_the_claim_it_names(org):
     # OC-1 retires B1 1..500 for NC-1, and OC-2 retires B1 401..500 again for NC-2 (same subject)
     setup(org)
-    put(org, "offset_credit", "OC-2", credit(block="B1", first=401, quantity=100,
-                                             retirements=[retirement(claim="NC-2", quantity=100, first=401)]))
+    put(org, "offset_credit", "OC-2", credit(block="B1", first=401, quantity=100, retirements=[retirement(claim="NC-2", quantity=100, first=401)]))
     put(org, "neutrality_claim", "NC-2", claim(offset_tco2e=100))
     result = org.run("2026-06-30")
     assert org.of(result, "neutrality.serial-retired-twice")
@@ -560,8 +592,7 @@ def test_reduction_efficiency_from_the_claims_output(org):
     carbon-reduction efficiency, traced to the output's line; without it, none."""
     setup(org)
     assert claim_result(org.run("2026-06-30"))["reduction_efficiency"] is None
-    rel = put(org, "neutrality_claim", "NC-1",
-              claim(output={"basis": "service", "quantity": {"value": 8000, "unit": "m2"}, "source": "物业台账"}))
+    rel = put(org, "neutrality_claim", "NC-1", claim(output={"basis": "service", "quantity": {"value": 8000, "unit": "m2"}, "source": "物业台账"}))
     result = org.run("2026-06-30")
     assert neutrality_findings(result) == []
     eff = claim_result(result)["reduction_efficiency"]
@@ -575,6 +606,7 @@ def test_reduction_efficiency_from_the_claims_output(org):
 def test_reduction_efficiency_on_the_neutrality_page(org, tmp_path):
     """D.6.2 b is shown beside the share of reductions (D.6.2 a) when the claim states its output."""
     from cms_build.site.build import build_site
+
     setup(org, NC_1=claim(output={"basis": "product", "quantity": {"value": 400, "unit": "t"}}))
     result = org.run("2026-06-30")
     work = tmp_path / "work"
@@ -582,4 +614,4 @@ def test_reduction_efficiency_on_the_neutrality_page(org, tmp_path):
     page = (work / "docs" / "neutrality/NC-1.md").read_text(encoding="utf-8")  # the claim's own page
     # 20 tCO2e reflected / 400 t = 0.05 tCO2e/t
     [row] = [line for line in page.splitlines() if "碳减排效率" in line]
-    assert row == "| 碳减排效率（D.6.2 b） | 0&#46;05 tCO2e/t |"   # the site escapes the dot
+    assert row == "| 碳减排效率（D.6.2 b） | 0&#46;05 tCO2e/t |"  # the site escapes the dot

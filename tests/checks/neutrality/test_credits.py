@@ -1,4 +1,5 @@
 """checks/neutrality/credits.py: credits bought and retired for neutrality (D.8.2.1, D.6.1.1 c, reading 5)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,7 @@ def test_retirement_without_certificate(org):
     del ret["certificate_ref"]
     paths = setup(org, OC_1=credit(retirements=[ret]))
     [f] = org.of(org.run(), "neutrality.credit-retirement-without-proof")
-    assert (f.file, f.line, f.path) == (paths["OC-1"], line_of(org, paths["OC-1"], "- date: '2026-02-10'"),
-                                        "retirements[0]")
+    assert (f.file, f.line, f.path) == (paths["OC-1"], line_of(org, paths["OC-1"], "- date: '2026-02-10'"), "retirements[0]")
     assert "no retirement certificate" in f.message and f.clauses == ("D.6.5.2.4 f",)
 
 
@@ -46,12 +46,15 @@ def test_without_verification(org):
     assert f.file == paths["OC-1"] and f.clauses == ("D.8.2.1 c",)
 
 
-@pytest.mark.parametrize("issued, period_end, flagged", [
-    ("2023-12-31", "2023-12-31", True),  # issued on the last day of the monitoring period
-    ("2024-01-01", "2023-12-31", False),  # the day after
-    ("2022-12-31", None, True),  # no monitoring period: before the vintage year
-    ("2023-01-01", None, False),
-])
+@pytest.mark.parametrize(
+    "issued, period_end, flagged",
+    [
+        ("2023-12-31", "2023-12-31", True),  # issued on the last day of the monitoring period
+        ("2024-01-01", "2023-12-31", False),  # the day after
+        ("2022-12-31", None, True),  # no monitoring period: before the vintage year
+        ("2023-01-01", None, False),
+    ],
+)
 def test_issued_before_reduction(org, issued, period_end, flagged):
     c = credit(vintage=2023, issued_on=issued)
     if period_end is None:
@@ -120,8 +123,7 @@ def second_claim(org):
 def test_serial_retired_for_two_claims(org, first, flagged):
     setup(org)
     second_claim(org)
-    rel = put(org, "offset_credit", "OC-2", credit(block="B1", first=first, quantity=100,
-                                                  retirements=[retirement("NC-2", quantity=100, first=first)]))
+    rel = put(org, "offset_credit", "OC-2", credit(block="B1", first=first, quantity=100, retirements=[retirement("NC-2", quantity=100, first=first)]))
     found = org.of(org.run(), "neutrality.serial-retired-twice")
     assert bool(found) == flagged
     if flagged:
@@ -150,8 +152,14 @@ def test_text_serials_are_compared_as_ranges(org):
 def run_used_elsewhere(org, assets):
     """Run the engine, then the check with ctx.results["assets"] as the asset ledger gives it."""
     result = org.run()
-    ctx = Context(root=result.root, settings=result.settings, schemas=result.schemas, index=result.index,
-                  as_of=dt.date(2026, 6, 30), results={**result.results, "assets": assets})
+    ctx = Context(
+        root=result.root,
+        settings=result.settings,
+        schemas=result.schemas,
+        index=result.index,
+        as_of=dt.date(2026, 6, 30),
+        results={**result.results, "assets": assets},
+    )
     checks, _ = load_rules(rule_folders(result.root))
     [chk] = [c for c in checks if c.id == "neutrality.serial-used-elsewhere"]
     return list(chk.fn(ctx))
@@ -159,8 +167,7 @@ def run_used_elsewhere(org, assets):
 
 def test_serial_also_surrendered(org):
     paths = setup(org)
-    issues = run_used_elsewhere(org, {"serials": [{"block": "B1", "first": 400, "last": 700, "use": "surrendered",
-                                                   "record": "SUR-2025", "path": "units[0]"}]})
+    issues = run_used_elsewhere(org, {"serials": [{"block": "B1", "first": 400, "last": 700, "use": "surrendered", "record": "SUR-2025", "path": "units[0]"}]})
     [i] = issues
     assert (i.file, i.path) == (paths["OC-1"], "retirements[0].serials[0]")
     assert "B1 400..500" in i.message and "surrendered in SUR-2025" in i.message
@@ -168,36 +175,31 @@ def test_serial_also_surrendered(org):
 
 def test_serial_sold_given_as_text(org):
     setup(org)
-    [i] = run_used_elsewhere(org, {"serials": [{"text": "B1-000100", "use": "sold", "record": "TL-9",
-                                                "date": "2026-03-02"}]})
+    [i] = run_used_elsewhere(org, {"serials": [{"text": "B1-000100", "use": "sold", "record": "TL-9", "date": "2026-03-02"}]})
     assert "B1-100 (1 credit(s))" in i.message and "sold on 2026-03-02 in TL-9" in i.message
 
 
 def test_other_serials_or_uses_are_not_flagged(org):
     setup(org)
-    assert run_used_elsewhere(org, {"serials": [{"block": "B1", "first": 501, "last": 600, "use": "sold",
-                                                 "record": "TR-1"}]}) == []
+    assert run_used_elsewhere(org, {"serials": [{"block": "B1", "first": 501, "last": 600, "use": "sold", "record": "TR-1"}]}) == []
     # held in the registry, or the same retirement recorded in the asset ledger: no conflict
     for use in ("held", "retired", "purchased"):
-        assert run_used_elsewhere(org, {"serials": [{"block": "B1", "first": 1, "last": 10, "use": use,
-                                                     "record": "X-1"}]}) == []
+        assert run_used_elsewhere(org, {"serials": [{"block": "B1", "first": 1, "last": 10, "use": use, "record": "X-1"}]}) == []
     assert run_used_elsewhere(org, None) == []
 
 
 def test_surrender_record_of_the_asset_ledger(org):
     """End to end: a compliance surrender (checks/assets/compute.py) of serials retired for a claim."""
     paths = setup(org)
-    org.add("trading/ACC-1.yaml", org.record("trading_account", "ACC-1", role="ccer_registry", markets=["ccer"],
-                                             institution="全国温室气体自愿减排注册登记系统"))
-    item = {"market": "ccer", "product": "CCER", "vintage": 2023, "quantity": 50,
-            "serials": [{"block": "B1", "first": 451, "last": 500}]}
-    org.add("trading/SUR-1.yaml", org.record("surrender", "SUR-1", purpose="compliance", date="2026-03-20",
-                                             account="ACC-1", items=[item]))
+    org.add(
+        "trading/ACC-1.yaml", org.record("trading_account", "ACC-1", role="ccer_registry", markets=["ccer"], institution="全国温室气体自愿减排注册登记系统")
+    )
+    item = {"market": "ccer", "product": "CCER", "vintage": 2023, "quantity": 50, "serials": [{"block": "B1", "first": 451, "last": 500}]}
+    org.add("trading/SUR-1.yaml", org.record("surrender", "SUR-1", purpose="compliance", date="2026-03-20", account="ACC-1", items=[item]))
     result = org.run()
     [f] = org.of(result, "neutrality.serial-used-elsewhere")
     assert (f.file, f.path) == (paths["OC-1"], "retirements[0].serials[0]")
     assert "B1 451..500 (50 credit(s))" in f.message and "surrendered on 2026-03-20 in SUR-1" in f.message
     # a voluntary retirement in the ledger (the same neutrality retirement recorded there) is not a conflict
-    org.add("trading/SUR-1.yaml", org.record("surrender", "SUR-1", purpose="retirement", date="2026-02-10",
-                                             account="ACC-1", items=[item]))
+    org.add("trading/SUR-1.yaml", org.record("surrender", "SUR-1", purpose="retirement", date="2026-02-10", account="ACC-1", items=[item]))
     assert org.of(org.run(), "neutrality.serial-used-elsewhere") == []

@@ -1,9 +1,10 @@
 """checks/neutrality/planning.py: subjects, footprints, plans, reduction actions and reviews."""
+
 from __future__ import annotations
 
 import pytest
 
-from tests.checks.neutrality_org import (ORG, action, footprint, line_of, plan, put, review, setup, subject)
+from tests.checks.neutrality_org import ORG, action, footprint, line_of, plan, put, review, setup, subject
 
 
 # -- subject (D.6.5.2.2) ---------------------------------------------------------------------------
@@ -30,16 +31,13 @@ def test_characteristics_and_rationale(org):
         del s[k]
     paths = setup(org, NS_1=s)
     result = org.run()
-    assert sorted(f.clauses for f in org.of(result, "neutrality.subject-characteristics-missing")) == \
-        [("D.6.5.2.2 c",), ("D.8.2.2.3",)]
-    assert sorted(f.clauses for f in org.of(result, "neutrality.subject-rationale-missing")) == \
-        [("D.6.1.1 a",), ("D.6.5.2.2 e",)]
+    assert sorted(f.clauses for f in org.of(result, "neutrality.subject-characteristics-missing")) == [("D.6.5.2.2 c",), ("D.8.2.2.3",)]
+    assert sorted(f.clauses for f in org.of(result, "neutrality.subject-rationale-missing")) == [("D.6.1.1 a",), ("D.6.5.2.2 e",)]
     assert all(f.file == paths["NS-1"] for f in org.of(result, "neutrality.subject-rationale-missing"))
 
 
 def test_material_change_needs_a_new_definition(org):
-    changes = [{"date": "2026-01-01", "description": "扩建", "material": True},
-               {"date": "2026-02-01", "description": "换灯", "material": False}]
+    changes = [{"date": "2026-01-01", "description": "扩建", "material": True}, {"date": "2026-02-01", "description": "换灯", "material": False}]
     paths = setup(org, NS_1=subject(changes=changes))
     [f] = org.of(org.run(), "neutrality.subject-change-not-redefined")
     assert (f.file, f.path, f.line) == (paths["NS-1"], "changes[0]", line_of(org, paths["NS-1"], "- date: '2026-01-01'"))
@@ -60,9 +58,17 @@ def test_subject_without_plan(org):
 
 
 # -- plan (D.6.4.2) --------------------------------------------------------------------------------
-@pytest.mark.parametrize("missing, clause", [("commitment", "D.6.4.2 a"), ("timeline", "D.6.4.2 b"),
-                                             ("reduction_targets", "D.6.4.2 c"), ("means", "D.6.4.2 d"),
-                                             ("strategy", "D.6.4.2 e"), ("maintenance_period", "D.6.4.1 f")])
+@pytest.mark.parametrize(
+    "missing, clause",
+    [
+        ("commitment", "D.6.4.2 a"),
+        ("timeline", "D.6.4.2 b"),
+        ("reduction_targets", "D.6.4.2 c"),
+        ("means", "D.6.4.2 d"),
+        ("strategy", "D.6.4.2 e"),
+        ("maintenance_period", "D.6.4.1 f"),
+    ],
+)
 def test_plan_content_missing(org, missing, clause):
     p = plan()
     del p[missing]
@@ -124,8 +130,7 @@ def test_evaluation_interval_of_the_record(org):
 
 
 def test_off_track_without_corrective_action(org):
-    ev = [{"date": "2026-01-15", "period": {"start": "2025-01-15", "end": "2025-12-31"}, "achieved_tco2e": 5,
-           "target_tco2e": 20, "on_track": False}]
+    ev = [{"date": "2026-01-15", "period": {"start": "2025-01-15", "end": "2025-12-31"}, "achieved_tco2e": 5, "target_tco2e": 20, "on_track": False}]
     setup(org, RA_1=action(evaluations=ev))
     [f] = org.of(org.run(), "neutrality.reduction-evaluation-overdue")
     assert f.path == "evaluations[0]" and "no corrective action" in f.message
@@ -144,11 +149,14 @@ def non_recurring_org(org, before=True, after=None):
     return setup(org, NS_1=s, RA_1=action(evaluations=[], non_recurring=nr))
 
 
-@pytest.mark.parametrize("as_of, after, warned", [
-    ("2026-05-12", None, False),  # the last day of the activity
-    ("2026-05-13", None, True),  # the day after, no review yet
-    ("2026-05-20", "2026-05-18", False),
-])
+@pytest.mark.parametrize(
+    "as_of, after, warned",
+    [
+        ("2026-05-12", None, False),  # the last day of the activity
+        ("2026-05-13", None, True),  # the day after, no review yet
+        ("2026-05-20", "2026-05-18", False),
+    ],
+)
 def test_non_recurring_review_after(org, as_of, after, warned):
     non_recurring_org(org, after=after)
     found = org.of(org.run(as_of), "neutrality.non-recurring-not-assessed")
@@ -169,11 +177,14 @@ def test_trade_review_required_for_importers(org):
     result = org.run()
     [f] = org.of(result, "neutrality.trade-review-missing")
     assert f.file == paths["ORG"] and f.path == "imports_exports"
-    tr = dict(organization="ORG", reviewed_on="2026-01-10",
-              partners=[{"country": "印度尼西亚", "direction": "import", "items": ["energy"]}],
-              regimes=[{"country": "欧盟", "regime": "CBAM", "applies": False}],
-              recognition=[{"item": "电力", "standard": "ISO 14067", "recognized": False}],
-              procedures={"procedure_doc": "P-1", "knowledge_update": "每季度"})
+    tr = dict(
+        organization="ORG",
+        reviewed_on="2026-01-10",
+        partners=[{"country": "印度尼西亚", "direction": "import", "items": ["energy"]}],
+        regimes=[{"country": "欧盟", "regime": "CBAM", "applies": False}],
+        recognition=[{"item": "电力", "standard": "ISO 14067", "recognized": False}],
+        procedures={"procedure_doc": "P-1", "knowledge_update": "每季度"},
+    )
     put(org, "trade_review", "TR-1", tr)
     result = org.run()
     assert org.of(result, "neutrality.trade-review-missing") == []
@@ -206,8 +217,7 @@ def test_no_review_at_all(org):
 
 def test_event_recorded_in_the_review(org):
     setup(org)
-    ev = dict(claim="NC-1", date="2026-03-31", event_type="other", description="d",
-              corrections=[{"description": "c", "effective_on": "2026-04-01"}])
+    ev = dict(claim="NC-1", date="2026-03-31", event_type="other", description="d", corrections=[{"description": "c", "effective_on": "2026-04-01"}])
     rel = put(org, "claim_event", "CE-1", ev)
     [f] = org.of(org.run(), "neutrality.event-not-reviewed")
     assert f.file == rel and "2026-04-01" in f.message

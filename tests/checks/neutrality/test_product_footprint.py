@@ -1,5 +1,6 @@
 """A.8.2.1 a-e, 8.2.1 a: a product footprint by life-cycle stage on the footprint engine
 (checks/neutrality/compute.py, carbon_footprint with stage and product)."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,12 +14,19 @@ def _stage(line, stage):
 
 def test_a_product_footprint_sums_its_stages_and_gives_the_footprint_per_functional_unit(org):
     setup(org)
-    lines = [_stage(elec_line(1000, source="原料"), "raw_materials"),      # 1000 MWh × 0.5 = 500 t
-             _stage(elec_line(200, source="生产"), "manufacturing"),       # 200 × 0.5 = 100 t
-             _stage(elec_line(100, source="生产辅助"), "manufacturing"),   # 100 × 0.5 = 50 t
-             _stage(elec_line(40, source="配送"), "distribution")]         # 40 × 0.5 = 20 t
-    product = {"name": "产品 P", "functional_unit": {"value": 1, "unit": "MWh"}, "output": {"value": 2000, "unit": "MWh"},
-               "allocation_rule": "按产量分配", "data_sources": ["实测"]}
+    lines = [
+        _stage(elec_line(1000, source="原料"), "raw_materials"),  # 1000 MWh × 0.5 = 500 t
+        _stage(elec_line(200, source="生产"), "manufacturing"),  # 200 × 0.5 = 100 t
+        _stage(elec_line(100, source="生产辅助"), "manufacturing"),  # 100 × 0.5 = 50 t
+        _stage(elec_line(40, source="配送"), "distribution"),
+    ]  # 40 × 0.5 = 20 t
+    product = {
+        "name": "产品 P",
+        "functional_unit": {"value": 1, "unit": "MWh"},
+        "output": {"value": 2000, "unit": "MWh"},
+        "allocation_rule": "按产量分配",
+        "data_sources": ["实测"],
+    }
     put(org, "carbon_footprint", "CF-P", footprint(lines=lines, product=product, declared_total_tco2e=670))
     fp = org.run("2026-06-30").results["neutrality"]["footprints"]["CF-P"]
     st = fp["by_stage"]
@@ -34,8 +42,7 @@ def test_a_product_footprint_sums_its_stages_and_gives_the_footprint_per_functio
 
 def test_no_stages_or_output_in_another_unit_gives_no_breakdown(org):
     setup(org)
-    product = {"name": "P", "functional_unit": {"value": 1, "unit": "MWh"}, "output": {"value": 2, "unit": "GJ"},
-               "allocation_rule": "r", "data_sources": ["d"]}
+    product = {"name": "P", "functional_unit": {"value": 1, "unit": "MWh"}, "output": {"value": 2, "unit": "GJ"}, "allocation_rule": "r", "data_sources": ["d"]}
     put(org, "carbon_footprint", "CF-P", footprint(product=product))
     fp = org.run("2026-06-30").results["neutrality"]["footprints"]["CF-P"]
     assert fp["by_stage"] == {} and fp["per_functional_unit"] is None and fp["total"]["value"] == pytest.approx(500.0)

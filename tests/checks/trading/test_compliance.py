@@ -1,4 +1,5 @@
 """The compliance position (checks/trading/compliance.py), worked out by hand."""
+
 import datetime as dt
 
 import pytest

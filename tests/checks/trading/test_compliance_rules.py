@@ -1,4 +1,5 @@
 """Surrender in full, on time, with CCER within the share (checks/trading/compliance_rules.py)."""
+
 import shutil
 from pathlib import Path
 
@@ -10,14 +11,21 @@ EXAMPLE = Path(__file__).resolve().parents[3] / "records"
 
 
 def obligation(org, due_emissions=1_000_000, deadline="2025-12-31", **extra):
-    return org.record("ets_compliance", "ETS", scheme="national_ets", compliance_period="2024", years=[2024],
-                      registry_account="REG", emissions=[{"year": 2024, "emissions_tco2e": due_emissions}],
-                      deadline=deadline, **extra)
+    return org.record(
+        "ets_compliance",
+        "ETS",
+        scheme="national_ets",
+        compliance_period="2024",
+        years=[2024],
+        registry_account="REG",
+        emissions=[{"year": 2024, "emissions_tco2e": due_emissions}],
+        deadline=deadline,
+        **extra,
+    )
 
 
 def surrender(org, rid, day, items, account_id="REG", **extra):
-    return org.record("surrender", rid, purpose="compliance", obligation="ETS", date=day, account=account_id,
-                      items=items, **extra)
+    return org.record("surrender", rid, purpose="compliance", obligation="ETS", date=day, account=account_id, items=items, **extra)
 
 
 def cea(q):
@@ -33,11 +41,28 @@ def base(org, ccer_units=0):
     org.add("trading/AL.yaml", allocation(org, quantity=1_000_000, year=2024, day="2025-03-01"))
     org.add("trading/CCER.yaml", account(org, "CCERACC", "ccer_registry", "C-1", markets=["ccer"]))
     if ccer_units:
-        org.add("trading/TLC.yaml", org.record("trade_ledger", "TLC", account="CCERACC",
-                                               period={"start": "2025-01-01", "end": "2025-12-31"},
-                                               trades=[{"trade_id": "C1", "date": "2025-04-01", "market": "ccer",
-                                                        "product": "CCER", "vintage": 2017, "side": "buy",
-                                                        "quantity": ccer_units, "price": 50.0, "trade_type": "otc"}]))
+        org.add(
+            "trading/TLC.yaml",
+            org.record(
+                "trade_ledger",
+                "TLC",
+                account="CCERACC",
+                period={"start": "2025-01-01", "end": "2025-12-31"},
+                trades=[
+                    {
+                        "trade_id": "C1",
+                        "date": "2025-04-01",
+                        "market": "ccer",
+                        "product": "CCER",
+                        "vintage": 2017,
+                        "side": "buy",
+                        "quantity": ccer_units,
+                        "price": 50.0,
+                        "trade_type": "otc",
+                    }
+                ],
+            ),
+        )
     org.add("trading/ETS.yaml", obligation(org))
 
 
@@ -56,12 +81,15 @@ def test_full_surrender_passes(org):
     assert org.of(result, "trading.surrender-short") == [] and org.of(result, "trading.surrender-late") == []
 
 
-@pytest.mark.parametrize("as_of,expected", [
-    ("2025-10-31", None),         # 61 days before the deadline: not yet
-    ("2025-11-01", "warning"),    # 60 days before
-    ("2025-12-31", "warning"),    # on the deadline: still open
-    ("2026-01-01", "error"),      # the day after
-])
+@pytest.mark.parametrize(
+    "as_of,expected",
+    [
+        ("2025-10-31", None),  # 61 days before the deadline: not yet
+        ("2025-11-01", "warning"),  # 60 days before
+        ("2025-12-31", "warning"),  # on the deadline: still open
+        ("2026-01-01", "error"),  # the day after
+    ],
+)
 def test_open_obligation_warning_window(org, as_of, expected):
     base(org)
     found = org.of(org.run(as_of), "trading.surrender-short")
@@ -112,18 +140,29 @@ def test_ccer_share_is_a_setting_and_an_obligation_may_override_it(org):
 
 def test_ccer_from_a_project_inside_the_ets(org):
     base(org, ccer_units=100)
-    org.add("trading/S2.yaml", surrender(org, "S2", "2025-12-01", [ccer(10, project_in_national_ets=True),
-                                                                     ccer(10, project_in_national_ets=False)],
-                                         account_id="CCERACC"))
+    org.add(
+        "trading/S2.yaml",
+        surrender(org, "S2", "2025-12-01", [ccer(10, project_in_national_ets=True), ccer(10, project_in_national_ets=False)], account_id="CCERACC"),
+    )
     [f] = org.of(org.run("2026-01-01"), "trading.ccer-from-ets-project")
     assert f.line == line_of(org, "trading/S2.yaml", "project_in_national_ets: true")
 
 
 def test_years_without_emissions(org):
     base(org)
-    org.add("trading/ETS.yaml", org.record("ets_compliance", "ETS", scheme="national_ets", compliance_period="2023-2024",
-                                           years=[2023, 2024], registry_account="REG",
-                                           emissions=[{"year": 2024, "emissions_tco2e": 10}], deadline="2025-12-31"))
+    org.add(
+        "trading/ETS.yaml",
+        org.record(
+            "ets_compliance",
+            "ETS",
+            scheme="national_ets",
+            compliance_period="2023-2024",
+            years=[2023, 2024],
+            registry_account="REG",
+            emissions=[{"year": 2024, "emissions_tco2e": 10}],
+            deadline="2025-12-31",
+        ),
+    )
     [f] = org.of(org.run("2025-06-30"), "trading.obligation-years-incomplete")
     assert "no emissions for 2023" in f.message
 
@@ -137,12 +176,12 @@ def copy_example(tmp_path) -> Path:
 def test_verified_figure_must_match_the_verification(tmp_path):
     from cms_build.engine import run
     import datetime as dt
+
     root = copy_example(tmp_path)
     result = run(root, dt.date(2026, 6, 30))
     assert [f for f in result.findings if f.rule == "trading.verified-mismatch"] == []  # the example agrees
     path = root / "trading" / "ETS-2023.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("emissions_tco2e: 5871942", "emissions_tco2e: 5871000"),
-                    encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("emissions_tco2e: 5871942", "emissions_tco2e: 5871000"), encoding="utf-8")
     [f] = [f for f in run(root, dt.date(2026, 6, 30)).findings if f.rule == "trading.verified-mismatch"]
     assert f.file == "trading/ETS-2023.yaml" and "5,871,000 tCO2 here, but the verification statement VER-2023 says 5,871,942" in f.message
     assert f.severity == "error" and f.clauses == ("8.2.2 c", "B.8.2.3 b")  # not A.6.5.2: a full surrender
@@ -152,6 +191,7 @@ def _run(root, as_of="2026-06-30"):
     import datetime as dt
 
     from cms_build.engine import run
+
     return run(root, dt.date.fromisoformat(as_of))
 
 
@@ -163,8 +203,7 @@ def test_amount_due_must_be_the_verified_figure_unless_its_basis_is_stated(tmp_p
     path.write_text(text.replace("deadline: 2024-12-31", "obligation_tco2e: 5800000\ndeadline: 2024-12-31"), encoding="utf-8")
     [f] = [f for f in _run(root).findings if f.rule == "trading.verified-mismatch"]
     assert f.path == "obligation_tco2e" and "amount due 5,800,000 t" in f.message and "5,871,942" in f.message
-    path.write_text(text.replace("deadline: 2024-12-31", "obligation_tco2e: 5800000\nobligation_basis: 配额缺口上限\n"
-                                 "deadline: 2024-12-31"), encoding="utf-8")
+    path.write_text(text.replace("deadline: 2024-12-31", "obligation_tco2e: 5800000\nobligation_basis: 配额缺口上限\ndeadline: 2024-12-31"), encoding="utf-8")
     assert [f for f in _run(root).findings if f.rule == "trading.verified-mismatch"] == []
 
 
@@ -177,29 +216,31 @@ def test_every_reported_year_has_its_obligation(tmp_path):
     assert (f.file, f.severity) == ("inventory/RI-2025.yaml", "error")
     assert "emissions of 2025 are reported (RI-2025), but no ETS compliance obligation covers 2025" in f.message
     # without it the 2025 balance sheet counts the 72,115 t held as surplus (11,015 + 61,100)
-    surplus = next(x for x in result.results["assets"]["balance_sheets"]["2025"]["positive"]
-                   if x["category"] == "surplus_allowances")
+    surplus = next(x for x in result.results["assets"]["balance_sheets"]["2025"]["positive"] if x["category"] == "surplus_allowances")
     assert surplus["quantity"] == 72_115
 
 
-@pytest.mark.parametrize("submitted, due_setting, expected", [
-    ("2026-03-28", None, None),                 # the example: 3 days early
-    ("2026-03-31", None, None),                 # on the due day (03-31, order 19 Art. 25)
-    ("2026-04-01", None, "1 day(s) after it was due (2026-03-31)"),
-    ("2026-03-28", "03-15", "13 day(s) after it was due (2026-03-15)"),  # 03-28 − 03-15 = 13
-])
+@pytest.mark.parametrize(
+    "submitted, due_setting, expected",
+    [
+        ("2026-03-28", None, None),  # the example: 3 days early
+        ("2026-03-31", None, None),  # on the due day (03-31, order 19 Art. 25)
+        ("2026-04-01", None, "1 day(s) after it was due (2026-03-31)"),
+        ("2026-03-28", "03-15", "13 day(s) after it was due (2026-03-15)"),  # 03-28 − 03-15 = 13
+    ],
+)
 def test_annual_emission_report_deadline(tmp_path, submitted, due_setting, expected):
     root = copy_example(tmp_path)
     ri = root / "inventory" / "RI-2025.yaml"
-    ri.write_text(ri.read_text(encoding="utf-8").replace("submitted_on: '2026-03-28'", f"submitted_on: '{submitted}'"),
-                  encoding="utf-8")
+    ri.write_text(ri.read_text(encoding="utf-8").replace("submitted_on: '2026-03-28'", f"submitted_on: '{submitted}'"), encoding="utf-8")
     if due_setting:
         cms = root / "cms.yaml"
         text = cms.read_text(encoding="utf-8")
         assert "\ntrading:" not in text
         cms.write_text(text + f"trading:\n  emission_report_due: '{due_setting}'\n", encoding="utf-8")
-    found = [f for f in _run(root).findings if f.rule == "trading.emission-report-late"
-             and f.file == "inventory/RI-2025.yaml"]  # with 03-15, RI-2023 (03-26) and RI-2024 (03-27) are late too
+    found = [
+        f for f in _run(root).findings if f.rule == "trading.emission-report-late" and f.file == "inventory/RI-2025.yaml"
+    ]  # with 03-15, RI-2023 (03-26) and RI-2024 (03-27) are late too
     if expected is None:
         assert found == []
         return
@@ -220,23 +261,22 @@ def test_a_year_with_monthly_evidence_filed_needs_its_annual_report(org):
     """A year with an evidence_filing record is a year in the market even with no activity recorded
     here: its report is due by 03-31 of the next year (the due day is not late, the day after is)."""
     org.settings(subsystems=["A", "B"], emissions={"evidence_filing_due_days": 40})
-    org.add("organization/ORG.yaml", org.record("organization", "ORG", legal_name="测试电厂", uscc="913200000000000000",
-                                                mandatory_schemes=["national_ets"]))
-    org.add("filing/EVF-2025.yaml", org.record("evidence_filing", "EVF-2025", year=2025,
-                                               months=[{"month": m, "status": "not_applicable", "note": "停运"} for m in range(1, 13)]))
+    org.add("organization/ORG.yaml", org.record("organization", "ORG", legal_name="测试电厂", uscc="913200000000000000", mandatory_schemes=["national_ets"]))
+    org.add(
+        "filing/EVF-2025.yaml",
+        org.record("evidence_filing", "EVF-2025", year=2025, months=[{"month": m, "status": "not_applicable", "note": "停运"} for m in range(1, 13)]),
+    )
     assert org.of(org.run("2026-03-31"), "trading.emission-report-late") == []
     [f] = org.of(org.run("2026-04-01"), "trading.emission-report-late")
     assert f.file == "organization/ORG.yaml" and f.message.startswith("the 2025 emission report was due by 2026-03-31 and is not recorded")
-    org.add("inventory/RI-2025.yaml", org.record("reported_inventory", "RI-2025", year=2025, total={"value": 0, "unit": "tCO2"},
-                                                 submitted_on="2026-03-31"))
+    org.add("inventory/RI-2025.yaml", org.record("reported_inventory", "RI-2025", year=2025, total={"value": 0, "unit": "tCO2"}, submitted_on="2026-03-31"))
     assert org.of(org.run("2026-04-01"), "trading.emission-report-late") == []
 
 
 def _ets_2025(root) -> dict:
     """2025 of the example, computed: the full inventory, the ETS boundary, SRC-BJ1-FGD."""
     year = _run(root).results["emissions"]["years"]["2025"]
-    return {"ets": year["ets"]["total"]["value"], "full": year["total"]["value"],
-            "fgd": year["ets"]["by_source"]["SRC-BJ1-FGD"]["inventory"]}
+    return {"ets": year["ets"]["total"]["value"], "full": year["total"]["value"], "fgd": year["ets"]["by_source"]["SRC-BJ1-FGD"]["inventory"]}
 
 
 def test_a_year_without_its_figure_is_due_at_the_ets_boundary_figure(tmp_path):
@@ -269,8 +309,7 @@ def test_an_unverified_figure_must_be_the_ets_boundary_figure(tmp_path):
     assert round(fig["ets"]) == 5933589 and round(fig["full"]) == 5945832
     assert [f for f in _run(root).findings if f.rule == "trading.due-not-ets-boundary"] == []
     path = root / "trading" / "ETS-2025.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("emissions_tco2e: 5933589", "emissions_tco2e: 5945832"),
-                    encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("emissions_tco2e: 5933589", "emissions_tco2e: 5945832"), encoding="utf-8")
     [f] = [f for f in _run(root).findings if f.rule == "trading.due-not-ets-boundary"]
     assert f.file == "trading/ETS-2025.yaml" and f.severity == "error"
     assert f"5,945,832 tCO2 here, but the national ETS boundary recomputed from the records gives {fig['ets']:,.2f}" in f.message

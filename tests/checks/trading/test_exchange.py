@@ -1,10 +1,17 @@
 """Cooperation with the exchange, B.8.2.3 b (checks/trading/exchange.py)."""
+
 from tests.lines import line_of
 
 
 def _matter(org, **fields):
-    base = dict(exchange="SEEE", matter_type="special_investigation", duty="agreed", received_on="2026-05-01",
-                description="专项调查：说明2026年4月的大额交易", response_due="2026-05-15")
+    base = dict(
+        exchange="SEEE",
+        matter_type="special_investigation",
+        duty="agreed",
+        received_on="2026-05-01",
+        description="专项调查：说明2026年4月的大额交易",
+        response_due="2026-05-15",
+    )
     base.update(fields)
     base = {k: v for k, v in base.items() if v is not None}
     return org.record("exchange_matter", "EXM-1", **base)
@@ -37,7 +44,7 @@ def test_late_response_and_unknown_response(org):
 
 def test_deadline_still_running_or_absent(org):
     org.add("trading/EXM-1.yaml", _matter(org))
-    assert org.of(org.run("2026-05-15"), "trading.exchange-matter-unanswered") == []   # the due day is not late
+    assert org.of(org.run("2026-05-15"), "trading.exchange-matter-unanswered") == []  # the due day is not late
     org.add("trading/EXM-1.yaml", _matter(org, response_due=None))
     result = org.run("2026-06-30")
     assert not [f for f in result.findings if f.rule == "schema.invalid"]
@@ -52,6 +59,7 @@ def test_the_example_records_an_inspection_answered_in_time():
     from cms_build.engine import run
     from cms_build.matrix import build_matrix
     from tests.conftest import EXAMPLE
+
     result = run(EXAMPLE, dt.date(2026, 6, 30))
     assert [f for f in result.findings if f.rule == "trading.exchange-matter-unanswered"] == []
     row = next(r for r in build_matrix(result)["clauses"] if r["number"] == "B.8.2.3")

@@ -1,4 +1,5 @@
 """Trade profit and loss (checks/trading/pnl.py), worked out by hand."""
+
 import datetime as dt
 
 import pytest
@@ -12,7 +13,7 @@ D = dt.date
 
 def events():
     return [
-        PoolEvent(A, D(2025, 1, 2), "allocation", 1_000),                      # 1,000 at 0
+        PoolEvent(A, D(2025, 1, 2), "allocation", 1_000),  # 1,000 at 0
         PoolEvent(A, D(2025, 2, 3), "purchase", 1_000, price=60.0, fees=10.0),  # 1,000 at 60,010 total
         PoolEvent(A, D(2025, 3, 3), "sale", 500, price=70.0, fees=5.0),
         PoolEvent(A, D(2026, 1, 5), "sale", 500, price=50.0),
@@ -43,9 +44,11 @@ def test_fifo():
 
 
 def test_surrender_consumes_cost_and_unknown_units_are_noted():
-    evs = [PoolEvent(A, D(2025, 1, 2), "purchase", 100, price=50.0),
-           PoolEvent(A, D(2025, 6, 1), "surrender", 60),
-           PoolEvent(A, D(2025, 7, 1), "sale", 50, price=55.0)]
+    evs = [
+        PoolEvent(A, D(2025, 1, 2), "purchase", 100, price=50.0),
+        PoolEvent(A, D(2025, 6, 1), "surrender", 60),
+        PoolEvent(A, D(2025, 7, 1), "sale", 50, price=55.0),
+    ]
     out = pnl(evs, "moving_average")
     # surrender 60 at 50 = 3,000 of compliance cost; the sale finds 40 units (cost 2,000), 10 unknown
     assert out["compliance_cost"][f"{A.key}|2025"] == pytest.approx(3_000)

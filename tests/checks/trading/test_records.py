@@ -1,4 +1,5 @@
 """Reading trade ledgers (checks/trading/records.py): rows read once per run, never stale."""
+
 from tests.checks.trading_support import ledger, trading_org
 
 AS_OF = "2025-12-31"
@@ -13,8 +14,11 @@ def test_a_new_run_reads_changed_rows(org):
     first = org.run(AS_OF)
     assert first.results["trading"]["counts"]["trades"] == 1
     assert first.results["assets"] is not None  # the asset ledger read the same rows in the same run
-    org.add("trading/data/t.csv", HEAD + "T1,2025-09-16T10:00:00+08:00,national_ets,CEA,2025,buy,10,50.00,listed\n"
-                                         "T2,2025-09-16T10:00:00+08:00,national_ets,CEA,2025,buy,10,99.00,listed\n")
+    org.add(
+        "trading/data/t.csv",
+        HEAD + "T1,2025-09-16T10:00:00+08:00,national_ets,CEA,2025,buy,10,50.00,listed\n"
+        "T2,2025-09-16T10:00:00+08:00,national_ets,CEA,2025,buy,10,99.00,listed\n",
+    )
     second = org.run(AS_OF)
     assert second.results["trading"]["counts"]["trades"] == 2
     assert [f.message.split()[1] for f in org.of(second, "trading.price-out-of-band")] == ["T2"]

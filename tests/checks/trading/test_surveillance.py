@@ -1,4 +1,5 @@
 """Conduct surveillance maths (checks/trading/surveillance.py)."""
+
 import datetime as dt
 
 from checks.trading import surveillance as sv
@@ -48,8 +49,16 @@ def test_cancel_ratios():
 
 
 def trade(side, day, price, n=0):
-    return {"account": "A", "asset": "national_ets:CEA:2024", "side": side, "day": day, "price": price,
-            "quantity": 1000, "trade_id": f"T{n}", "source": {"n": n}}
+    return {
+        "account": "A",
+        "asset": "national_ets:CEA:2024",
+        "side": side,
+        "day": day,
+        "price": price,
+        "quantity": 1000,
+        "trade_id": f"T{n}",
+        "source": {"n": n},
+    }
 
 
 def test_reverse_pairs():
@@ -72,14 +81,22 @@ def at(hms: str, day: str = "2025-09-16") -> dt.datetime:
 
 def row(tid, side, price, q, hms, account="A"):
     t = at(hms)
-    return {"account": account, "asset": "national_ets:CEA:2025", "side": side, "price": price, "quantity": q,
-            "time": t, "day": t.date(), "trade_id": tid, "source": {"n": tid}}
+    return {
+        "account": account,
+        "asset": "national_ets:CEA:2025",
+        "side": side,
+        "price": price,
+        "quantity": q,
+        "time": t,
+        "day": t.date(),
+        "trade_id": tid,
+        "source": {"n": tid},
+    }
 
 
 def test_wash_pairs_nearest_buy_and_tolerances():
     # sell at 10:00:30 pairs with the nearer buy (10:00:20, 10 s) rather than 10:00:00 (30 s)
-    trades = [row("B1", "buy", 60.0, 100, "10:00:00"), row("B2", "buy", 60.0, 100, "10:00:20", "B"),
-              row("S1", "sell", 60.0, 100, "10:00:30")]
+    trades = [row("B1", "buy", 60.0, 100, "10:00:00"), row("B2", "buy", 60.0, 100, "10:00:20", "B"), row("S1", "sell", 60.0, 100, "10:00:30")]
     [p] = sv.wash_pairs(trades, 60)
     assert (p["buy"]["trade_id"], p["sell"]["trade_id"], p["seconds_apart"]) == ("B2", "S1", 10)
     # 60.30 vs 60.00 is 0.5 % apart: paired with a 0.5 % tolerance, not with 0.4 %
@@ -101,8 +118,10 @@ def test_latest_price_newer_of_own_trade_and_previous_close():
 
 
 def test_runs_of_orders():
-    orders = [{"order_id": f"O{i}", "account": "A", "asset": "x", "side": "buy", "time": at(h)}
-              for i, h in enumerate(("10:00:00", "10:02:00", "10:05:00", "10:05:01"))]
+    orders = [
+        {"order_id": f"O{i}", "account": "A", "asset": "x", "side": "buy", "time": at(h)}
+        for i, h in enumerate(("10:00:00", "10:02:00", "10:05:00", "10:05:01"))
+    ]
     # within 300 s: O0..O2 (10:00:00-10:05:00) and O1..O3; all four are in a run of 3
     assert sv.runs(orders, 3, 300) == {"O0", "O1", "O2", "O3"}
     # within 120 s: 10:00-10:02 holds two, 10:05:00-10:05:01 two: no run of 3
@@ -117,12 +136,15 @@ def test_bursts_count_the_busiest_second_and_minute():
 
 
 def test_loss_round_trips():
-    trades = [row("B1", "buy", 62.0, 1000, "10:00:00"), row("S1", "sell", 58.0, 1000, "10:05:00"),
-              row("S2", "sell", 63.0, 1000, "11:00:00"), row("B2", "buy", 64.0, 1000, "11:10:00")]
+    trades = [
+        row("B1", "buy", 62.0, 1000, "10:00:00"),
+        row("S1", "sell", 58.0, 1000, "10:05:00"),
+        row("S2", "sell", 63.0, 1000, "11:00:00"),
+        row("B2", "buy", 64.0, 1000, "11:10:00"),
+    ]
     got = sv.loss_round_trips(trades, 30)
     # B1 -> S1: (62 - 58) x 1000 = 4000 lost; S2 then buy back B2 higher: (64 - 63) x 1000 = 1000 lost
-    assert [(r["first"]["trade_id"], r["second"]["trade_id"], r["loss"], r["minutes"]) for r in got] == \
-        [("B1", "S1", 4000.0, 5.0), ("S2", "B2", 1000.0, 10.0)]
+    assert [(r["first"]["trade_id"], r["second"]["trade_id"], r["loss"], r["minutes"]) for r in got] == [("B1", "S1", 4000.0, 5.0), ("S2", "B2", 1000.0, 10.0)]
     assert sv.loss_round_trips(trades, 4) == []
 
 

@@ -1,6 +1,7 @@
 """CLI conventions (issue 18, 8): NO_COLOR/FORCE_COLOR, -q/-v, an example in every command's
 help, help in Chinese where the locale is Chinese, a progress bar on `cms build` only on a
 terminal."""
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,7 @@ def env(**values):
 
 
 def cms(*args, **environ):
-    proc = subprocess.run([sys.executable, "-m", "cms_build.cli", *map(str, args)], capture_output=True, text=True,
-                          env=env(**environ), cwd=REPO, timeout=300)
+    proc = subprocess.run([sys.executable, "-m", "cms_build.cli", *map(str, args)], capture_output=True, text=True, env=env(**environ), cwd=REPO, timeout=300)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.returncode, proc.stdout, proc.stderr
 
@@ -72,7 +72,7 @@ def help_of(path: str, **environ) -> str:
 def example(text: str, word: str) -> str:
     """The example's command, its wrapped lines joined (the paragraph that starts with `word`)."""
     [paragraph] = [p for p in text.split("\n\n") if p.strip().startswith(word)]
-    return " ".join(paragraph.split())[len(word):].strip()
+    return " ".join(paragraph.split())[len(word) :].strip()
 
 
 @pytest.mark.parametrize("path", [p for p, _ in commands()])
@@ -141,8 +141,9 @@ def test_quiet_keeps_the_findings_and_the_exit_code(org):
     assert findings and [ln for ln in quiet.splitlines() if ln.startswith("policy/b.yaml:")] == findings
     assert out.startswith(quiet.rstrip("\n"))  # the same lines, less the summary
     # json is data: the same with -q
-    assert cms("-q", "check", org.root, "--as-of", "2026-06-30", "--format", "json")[1] == \
-        cms("check", org.root, "--as-of", "2026-06-30", "--format", "json")[1]
+    assert (
+        cms("-q", "check", org.root, "--as-of", "2026-06-30", "--format", "json")[1] == cms("check", org.root, "--as-of", "2026-06-30", "--format", "json")[1]
+    )
 
 
 def test_quiet_silences_status_lines(tmp_path):
@@ -176,14 +177,14 @@ def test_no_color_on_a_terminal(org):
     assert code == 1 and "\x1b[31m" in shown  # a terminal: errors in red
     code, shown, _ = on_terminal("check", org.root, "--as-of", "2026-06-30", stream="stdout", NO_COLOR="1")
     assert code == 1 and "\x1b[" not in shown and "error" in shown
-    code, shown, _ = on_terminal("check", org.root, "--as-of", "2026-06-30", stream="stdout", NO_COLOR="1",
-                                 FORCE_COLOR="1")
+    code, shown, _ = on_terminal("check", org.root, "--as-of", "2026-06-30", stream="stdout", NO_COLOR="1", FORCE_COLOR="1")
     assert "\x1b[" not in shown  # NO_COLOR wins
 
 
 @pytest.fixture
 def mini(org):
     from tests.site.conftest import mini_org
+
     return mini_org(org)
 
 
@@ -208,8 +209,7 @@ def test_shell_completion_as_the_readme_documents_it():
     run = [sys.executable, "-c", "import sys; sys.argv = ['cms']; from cms_build.commands import main; main()"]
     script = subprocess.run(run, capture_output=True, text=True, env=env(_CMS_COMPLETE="bash_source"), timeout=60)
     assert script.returncode == 0 and "_cms_completion()" in script.stdout and "complete " in script.stdout
-    words = subprocess.run(run, capture_output=True, text=True, timeout=60,
-                           env=env(_CMS_COMPLETE="bash_complete", COMP_WORDS="cms check --fo", COMP_CWORD="2"))
+    words = subprocess.run(run, capture_output=True, text=True, timeout=60, env=env(_CMS_COMPLETE="bash_complete", COMP_WORDS="cms check --fo", COMP_CWORD="2"))
     assert words.stdout.split() == ["plain,--format", "plain,--force"]
 
 
@@ -217,6 +217,7 @@ def test_quiet_import_reports_only_the_rejected_rows(tmp_path):
     import shutil
 
     from tests.conftest import EXAMPLE
+
     repo = tmp_path / "org"
     shutil.copytree(EXAMPLE, repo)
     src = tmp_path / "meter.csv"
@@ -224,10 +225,10 @@ def test_quiet_import_reports_only_the_rejected_rows(tmp_path):
     args = ("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
     code, out, _ = cms("-q", *args)
     assert code == 1
-    assert out.splitlines() == ["meter.csv: rejected row 3, column 'period': '2025-13': not a period: write YYYY, "
-                                "YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM, YYYY-Qn or YYYY-Hn",
-                                "meter.csv: nothing written: fix the rows above, or use --skip-invalid to write only "
-                                "the valid rows"]
+    assert out.splitlines() == [
+        "meter.csv: rejected row 3, column 'period': '2025-13': not a period: write YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM, YYYY-Qn or YYYY-Hn",
+        "meter.csv: nothing written: fix the rows above, or use --skip-invalid to write only the valid rows",
+    ]
     src.write_text("period,value,status\n2025-01,100,measured\n", encoding="utf-8")
     code, out, _ = cms("-q", *args)
     assert code == 0 and out == ""  # accepted and written: nothing to say

@@ -1,4 +1,5 @@
 """cms diff between revisions, and check --changed-since."""
+
 import json
 
 import pytest
@@ -55,8 +56,10 @@ def test_changed_since_reports_only_what_the_change_touches(history):
 
 def test_changed_since_includes_records_linked_to_a_changed_one(history):
     history.add("organization/ORG.yaml", history.record("organization", "ORG", legal_name="x", uscc="91320000000000000X"))
-    history.add("scope/S.yaml", history.record("scope", "S", organization="ORG", subsystems=["A"],
-                                               organizational_boundary="b", operational_boundary="b", activities=["a"]))
+    history.add(
+        "scope/S.yaml",
+        history.record("scope", "S", organization="ORG", subsystems=["A"], organizational_boundary="b", operational_boundary="b", activities=["a"]),
+    )
     git(history.root, "add", "-A")
     git(history.root, "commit", "-qm", "third")
     (history.root / "organization/ORG.yaml").unlink()  # the scope now names a missing record
@@ -79,12 +82,15 @@ def test_changed_since_sees_files_with_non_ascii_names(history, commit):
 
 def test_changed_since_always_reports_a_rule_that_crashed(history):
     # the rule file is committed (unchanged since HEAD); the change is a record it crashes on
-    history.add("checks/fragile.py", "from cms_build.api import check\n"
-                "@check('org.fragile', title='fragile', clauses=['7.4.2'], kinds=['policy'])\n"
-                "def fragile(record, ctx):\n"
-                "    if record.id == 'POL-5':\n"
-                "        raise ValueError('cannot judge ' + record.id)\n"
-                "    yield None\n")
+    history.add(
+        "checks/fragile.py",
+        "from cms_build.api import check\n"
+        "@check('org.fragile', title='fragile', clauses=['7.4.2'], kinds=['policy'])\n"
+        "def fragile(record, ctx):\n"
+        "    if record.id == 'POL-5':\n"
+        "        raise ValueError('cannot judge ' + record.id)\n"
+        "    yield None\n",
+    )
     git(history.root, "add", "-A")
     git(history.root, "commit", "-qm", "a rule")
     history.add("policy/POL-5.yaml", history.record("policy", "POL-5", statement="s", issued_by="x"))

@@ -1,4 +1,5 @@
 """cms import: good and bad CSV and XLSX, every rejected row reported, nothing written on rejection."""
+
 import shutil
 
 import openpyxl
@@ -21,8 +22,7 @@ def gas_record(repo):
 
 def test_activity_csv_good_replaces_only_with_overwrite(repo, tmp_path):
     src = tmp_path / "meter.csv"
-    src.write_text("month,consumption_1e4_nm3,status\n2025-02,1300.5,measured\n2025-01,1500,measured\n"
-                   "2025-03,1400.25,filled\n", encoding="utf-8")
+    src.write_text("month,consumption_1e4_nm3,status\n2025-02,1300.5,measured\n2025-01,1500,measured\n2025-03,1400.25,filled\n", encoding="utf-8")
     before = gas_record(repo).read_text(encoding="utf-8")
     code, out, err = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo)
     assert code == 2 and "exists; use --overwrite" in err
@@ -31,33 +31,38 @@ def test_activity_csv_good_replaces_only_with_overwrite(repo, tmp_path):
     assert code == 0, err
     assert "3 rows accepted, 0 rejected" in out
     assert gas_record(repo).read_text(encoding="utf-8") == (
-        "month,consumption_1e4_nm3,status\n2025-01,1500,measured\n2025-02,1300.5,measured\n2025-03,1400.25,filled\n")
+        "month,consumption_1e4_nm3,status\n2025-01,1500,measured\n2025-02,1300.5,measured\n2025-03,1400.25,filled\n"
+    )
 
 
 def test_activity_csv_bad_rows_are_all_reported_and_nothing_written(repo, tmp_path):
     src = tmp_path / "meter.csv"
-    src.write_text("period,value,status\n"
-                   "2025-01,100,measured\n"       # row 2 ok
-                   "2025-13,100,measured\n"       # row 3 bad month
-                   "2024-12,100,measured\n"       # row 4 other year
-                   "2025-01,90,measured\n"        # row 5 duplicate period
-                   "2025-02,12 t,measured\n"      # row 6 not a number (a unit in the cell)
-                   "2025-03,,missing\n"           # row 7 missing value
-                   "2025-04,5,guessed\n"          # row 8 bad status
-                   "2025-05,-3,measured\n",       # row 9 negative
-                   encoding="utf-8")
+    src.write_text(
+        "period,value,status\n"
+        "2025-01,100,measured\n"  # row 2 ok
+        "2025-13,100,measured\n"  # row 3 bad month
+        "2024-12,100,measured\n"  # row 4 other year
+        "2025-01,90,measured\n"  # row 5 duplicate period
+        "2025-02,12 t,measured\n"  # row 6 not a number (a unit in the cell)
+        "2025-03,,missing\n"  # row 7 missing value
+        "2025-04,5,guessed\n"  # row 8 bad status
+        "2025-05,-3,measured\n",  # row 9 negative
+        encoding="utf-8",
+    )
     before = gas_record(repo).read_text(encoding="utf-8")
     code, out, _ = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
     assert code == 1
     assert "1 rows accepted, 7 rejected" in out
-    for expected in ("row 3, column 'period': '2025-13': not a period",
-                     "row 4, column 'period': '2024-12': outside the record's reporting year 2025",
-                     "row 5, column 'period': '2025-01': the same period as row 2",
-                     "row 6, column 'value': '12 t': not a number",
-                     "row 7, column 'value': no value: fill the gap",
-                     "row 8, column 'status': 'guessed': status must be one of measured, estimated, filled, missing",
-                     "row 9, column 'value': '-3': negative consumption",
-                     "nothing written"):
+    for expected in (
+        "row 3, column 'period': '2025-13': not a period",
+        "row 4, column 'period': '2024-12': outside the record's reporting year 2025",
+        "row 5, column 'period': '2025-01': the same period as row 2",
+        "row 6, column 'value': '12 t': not a number",
+        "row 7, column 'value': no value: fill the gap",
+        "row 8, column 'status': 'guessed': status must be one of measured, estimated, filled, missing",
+        "row 9, column 'value': '-3': negative consumption",
+        "nothing written",
+    ):
         assert expected in out, expected
     assert gas_record(repo).read_text(encoding="utf-8") == before
     code, out, _ = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite", "--skip-invalid")
@@ -67,6 +72,7 @@ def test_activity_csv_bad_rows_are_all_reported_and_nothing_written(repo, tmp_pa
 
 def test_activity_xlsx_with_dates_and_numbers(repo, tmp_path):
     import datetime as dt
+
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "燃气"
@@ -104,6 +110,7 @@ def test_import_into_the_wrong_kind_or_missing_record(repo, tmp_path):
 def test_trades_xlsx_round_trip_and_rejections(repo, tmp_path):
     import csv
     import datetime as dt
+
     target = repo / "trading/data/trades-2025.csv"
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
     book = openpyxl.Workbook()
@@ -142,9 +149,10 @@ def test_trades_xlsx_round_trip_and_rejections(repo, tmp_path):
 
 def test_trades_the_check_would_refuse_are_refused_by_the_import(repo, tmp_path):
     import csv
+
     target = repo / "trading/data/trades-2025.csv"
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
-    rows[1]["price"] = "nan"                   # a number to the schema, not to the ledger rules
+    rows[1]["price"] = "nan"  # a number to the schema, not to the ledger rules
     rows[2]["trade_id"] = rows[0]["trade_id"]  # the same trade twice
     source = tmp_path / "trades.csv"
     with source.open("w", encoding="utf-8", newline="") as f:
@@ -173,16 +181,14 @@ def test_import_and_check_read_numbers_alike(repo, tmp_path):
     src.write_text('period,value,status\n2025-01,"1,502.4",measured\n2025-02,1 200,measured\n', encoding="utf-8")
     code, out, _ = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
     assert code == 0 and "2 rows accepted, 0 rejected" in out
-    assert gas_record(repo).read_text(encoding="utf-8") == (
-        "month,consumption_1e4_nm3,status\n2025-01,1502.4,measured\n2025-02,1200,measured\n")
+    assert gas_record(repo).read_text(encoding="utf-8") == ("month,consumption_1e4_nm3,status\n2025-01,1502.4,measured\n2025-02,1200,measured\n")
 
 
 def test_import_never_writes_a_file_the_check_refuses(repo, tmp_path):
     """The CSV an import writes can be larger than its source (here: an empty status is written
     'measured'; a workbook is compressed). One the check would refuse (limits.max_table_bytes)
     is not written."""
-    (repo / "cms.yaml").write_text((repo / "cms.yaml").read_text(encoding="utf-8")
-                                   + "limits:\n  max_table_bytes: 9000\n", encoding="utf-8")
+    (repo / "cms.yaml").write_text((repo / "cms.yaml").read_text(encoding="utf-8") + "limits:\n  max_table_bytes: 9000\n", encoding="utf-8")
     days = [f"2025-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)]  # 336 days
     src = tmp_path / "days.csv"
     src.write_text("period,value,status\n" + "".join(f"{d},1000.5,\n" for d in days), encoding="utf-8")
@@ -190,14 +196,12 @@ def test_import_never_writes_a_file_the_check_refuses(repo, tmp_path):
     before = gas_record(repo).read_bytes()
     code, out, err = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
     # header "month,consumption_1e4_nm3,status\n" 33 bytes + 336 rows "2025-01-01,1000.5,measured\n" of 27 = 9105
-    assert code == 2 and ("nothing written: gas-2025.csv would be 9105 bytes, more than the 9000 that cms check "
-                          "reads (limits.max_table_bytes)") in err
+    assert code == 2 and ("nothing written: gas-2025.csv would be 9105 bytes, more than the 9000 that cms check reads (limits.max_table_bytes)") in err
     assert gas_record(repo).read_bytes() == before
 
 
 def test_import_refuses_a_source_over_the_table_limit_before_reading_it(repo, tmp_path):
-    (repo / "cms.yaml").write_text((repo / "cms.yaml").read_text(encoding="utf-8")
-                                   + "limits:\n  max_table_bytes: 1024\n", encoding="utf-8")
+    (repo / "cms.yaml").write_text((repo / "cms.yaml").read_text(encoding="utf-8") + "limits:\n  max_table_bytes: 1024\n", encoding="utf-8")
     src = tmp_path / "meter.csv"
     src.write_text("period,value,status\n" + "2025-01,1,measured\n" * 100, encoding="utf-8")  # 20 + 1900 bytes
     code, out, err = cms("import", "activity", "AD-2025-BJ2-GAS", src, "--path", repo, "--overwrite")
@@ -206,14 +210,14 @@ def test_import_refuses_a_source_over_the_table_limit_before_reading_it(repo, tm
 
 def test_import_refuses_a_fifo(repo, tmp_path):
     import os
+
     os.mkfifo(tmp_path / "meter.csv")
     code, out, err = cms("import", "activity", "AD-2025-BJ2-GAS", tmp_path / "meter.csv", "--path", repo)
     assert code == 2 and "meter.csv: a FIFO (named pipe), not a regular file: it is not read" in err
 
 
 def test_a_huge_xlsx_is_refused(repo, tmp_path):
-    (repo / "cms.yaml").write_text((repo / "cms.yaml").read_text(encoding="utf-8")
-                                   + "limits:\n  max_table_rows: 50\n", encoding="utf-8")
+    (repo / "cms.yaml").write_text((repo / "cms.yaml").read_text(encoding="utf-8") + "limits:\n  max_table_rows: 50\n", encoding="utf-8")
     book = openpyxl.Workbook()
     ws = book.active
     ws.append(["period", "value", "status"])
@@ -221,5 +225,4 @@ def test_a_huge_xlsx_is_refused(repo, tmp_path):
         ws.append([f"2025-01-{i % 28 + 1:02d}", i, "measured"])
     book.save(tmp_path / "big.xlsx")
     code, out, err = cms("import", "activity", "AD-2025-BJ2-GAS", tmp_path / "big.xlsx", "--path", repo, "--overwrite")
-    assert code == 2 and ("a sheet (xl/worksheets/sheet1.xml) has 60 rows under its header, more than 50 "
-                          "(limits.max_table_rows)") in err
+    assert code == 2 and ("a sheet (xl/worksheets/sheet1.xml) has 60 rows under its header, more than 50 (limits.max_table_rows)") in err

@@ -1,4 +1,5 @@
 """cms init: a new repository that checks, builds, gates CI and never overwrites."""
+
 import datetime as dt
 import json
 import os
@@ -34,8 +35,16 @@ def repo(tmp_path):
 def test_init_creates_settings_skeletons_and_tooling(repo):
     settings = yaml.safe_load((repo / "cms.yaml").read_text(encoding="utf-8"))
     assert settings["organization"]["name"] == "测试水泥厂" and settings["subsystems"] == ["A", "D"]
-    for rel in ("README.md", ".gitignore", "requirements.txt", ".github/workflows/cms.yml", ".gitlab-ci.yml",
-                ".pre-commit-config.yaml", ".vscode/settings.json", ".cms/schemas/policy.schema.json"):
+    for rel in (
+        "README.md",
+        ".gitignore",
+        "requirements.txt",
+        ".github/workflows/cms.yml",
+        ".gitlab-ci.yml",
+        ".pre-commit-config.yaml",
+        ".vscode/settings.json",
+        ".cms/schemas/policy.schema.json",
+    ):
         assert (repo / rel).is_file(), rel
     policy = (repo / "policy/POL-001.yaml").read_text(encoding="utf-8")
     # no file-relative $schema line (it broke one folder down); the folder mapping serves every depth
@@ -51,13 +60,13 @@ def test_the_cache_of_a_check_is_git_ignored(repo, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     cms("check", repo, "--as-of", "2026-06-30")
     assert (repo / ".cms-cache" / "records.json").is_file()
-    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=repo,
-                            capture_output=True, text=True, check=True).stdout
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=repo, capture_output=True, text=True, check=True).stdout
     assert status == ""
 
 
 def test_init_skeletons_cover_adopted_subsystems_only(repo):
     from cms_build.engine import run
+
     result = run(repo, stages="validate")
     subsystems = {result.schemas.kinds[r.kind].subsystem for r in result.records}
     assert subsystems <= {"common", "A", "D"}
@@ -92,14 +101,15 @@ def test_edit_break_see_fix(repo):
 
 def _schema(name):
     import check_jsonschema
+
     return Path(check_jsonschema.__file__).parent / "builtin_schemas" / "vendor" / name
 
 
-@pytest.mark.parametrize("rel, schema", [(".github/workflows/cms.yml", "github-workflows.json"),
-                                         (".gitlab-ci.yml", "gitlab-ci.json")])
+@pytest.mark.parametrize("rel, schema", [(".github/workflows/cms.yml", "github-workflows.json"), (".gitlab-ci.yml", "gitlab-ci.json")])
 def test_workflow_files_are_valid(repo, rel, schema):
     from jsonschema import validators
     from cms_build.yamlsafe import load_text  # keys stay text: PyYAML would read 'on:' as True
+
     doc = load_text((repo / rel).read_text(encoding="utf-8")).data
     spec = json.loads(_schema(schema).read_text(encoding="utf-8"))
     validator = validators.validator_for(spec)(spec)
@@ -109,17 +119,19 @@ def test_workflow_files_are_valid(repo, rel, schema):
 
 def _cms_lines(doc) -> list[str]:
     lines = []
+
     def walk(node):
         if isinstance(node, dict):
             for key, value in node.items():
                 if key in ("run", "script", "after_script") and value:
-                    for line in ([value] if isinstance(value, str) else value):
+                    for line in [value] if isinstance(value, str) else value:
                         lines.extend(l.strip() for l in line.splitlines() if l.strip().startswith("cms "))
                 else:
                     walk(value)
         elif isinstance(node, list):
             for item in node:
                 walk(item)
+
     walk(doc)
     return lines
 
@@ -134,7 +146,7 @@ def test_the_cms_steps_of_the_generated_ci_run_locally(repo, rel, tmp_path):
     env = dict(os.environ, GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"))
     cms_cmd = f"{shlex.quote(sys.executable)} -m cms_build.cli"
     for line in lines:
-        command = cms_cmd + line[len("cms"):]
+        command = cms_cmd + line[len("cms") :]
         proc = subprocess.run(["bash", "-c", command], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
         assert "Traceback" not in proc.stderr, proc.stderr
         assert proc.returncode in (0, 1), (line, proc.stderr)
@@ -143,11 +155,13 @@ def test_the_cms_steps_of_the_generated_ci_run_locally(repo, rel, tmp_path):
 def _subsystem_choices():
     import itertools
     from cms_build.workflow.init import SUBSYSTEMS
+
     return [",".join(c) for n in range(1, len(SUBSYSTEMS) + 1) for c in itertools.combinations(SUBSYSTEMS, n)]
 
 
 def _validation_findings(root):
     from cms_build.engine import run
+
     return [f"{f.file}:{f.line} {f.message} ({f.rule})" for f in run(root, stages="validate").findings]
 
 
@@ -188,17 +202,17 @@ def test_editor_maps_each_record_file_to_one_schema(repo):
 
 
 # -- the generated CI judges a pull request with the base branch's rules ------------------------
-EVIL_CHECK = ("import sys\nfrom cms_build.api import check\n"
-              "@check('org.evil', title='evil', clauses=['7.4.2'])\n"
-              "def evil(ctx):\n    sys.exit(0)\n    yield None\n")
+EVIL_CHECK = (
+    "import sys\nfrom cms_build.api import check\n@check('org.evil', title='evil', clauses=['7.4.2'])\ndef evil(ctx):\n    sys.exit(0)\n    yield None\n"
+)
 
 
 def _pull_request(repo):
     """A pull request that breaks a record and tries to rewrite its gate: its own rule, its own
     settings switching the broken record's rule off, its own engine pin."""
     (repo / "policy/POL-001.yaml").write_text(
-        (repo / "policy/POL-001.yaml").read_text(encoding="utf-8").replace("status: draft", "status: approvd"),
-        encoding="utf-8")
+        (repo / "policy/POL-001.yaml").read_text(encoding="utf-8").replace("status: draft", "status: approvd"), encoding="utf-8"
+    )
     (repo / "checks").mkdir(exist_ok=True)
     (repo / "checks/evil.py").write_text(EVIL_CHECK, encoding="utf-8")
     with open(repo / "cms.yaml", "a", encoding="utf-8") as fh:
@@ -213,6 +227,7 @@ def _judge(pr):
 
 def test_github_gate_runs_the_base_workflow_and_judges_the_records_with_the_base_rules(repo, tmp_path):
     from cms_build.yamlsafe import load_text
+
     doc = load_text((repo / ".github/workflows/cms.yml").read_text(encoding="utf-8")).data
     assert "pull_request_target" in doc["on"]  # GitHub runs the base branch's copy of this file
     check = doc["jobs"]["check"]
@@ -273,8 +288,7 @@ def test_gitlab_gate_judges_the_merge_request_with_the_target_branch_rules(repo,
     for rel in ("cms.yaml", "requirements.txt"):
         assert (mr / rel).read_bytes() == (repo / rel).read_bytes()
     code, report = _judge(mr)
-    assert code == 1 and any(f["file"] == "policy/POL-001.yaml" and f["rule"] == "schema.invalid"
-                             for f in report["findings"])
+    assert code == 1 and any(f["file"] == "policy/POL-001.yaml" and f["rule"] == "schema.invalid" for f in report["findings"])
     assert not [f for f in report["findings"] if f["rule"] == "rules.crashed"]
 
 
@@ -297,8 +311,13 @@ def test_a_fresh_repository_passes_the_gate_with_its_starter_drafts_as_to_dos(re
     hook = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"][0]["hooks"][0]
     entry = shlex.split(hook["entry"])
     assert entry[0] == "cms"
-    done = subprocess.run([sys.executable, "-m", "cms_build.cli", *entry[1:]], cwd=repo, capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])})
+    done = subprocess.run(
+        [sys.executable, "-m", "cms_build.cli", *entry[1:]],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])},
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -347,6 +366,7 @@ def test_no_clause_is_conforming_while_its_to_do_waits(repo):
     clause it names is shown as conforming on a fresh repository (a verdict must be true)."""
     from cms_build.engine import run
     from cms_build.matrix import build_matrix
+
     result = run(repo, dt.date(2026, 6, 30))
     waiting = {str(c).split()[0] for f in result.findings if f.rule == "todo.starter" for c in f.clauses}
     assert {"4.1", "4.3"} <= waiting
@@ -360,6 +380,7 @@ def test_requirements_install_the_engine_from_its_repository_at_the_release_tag(
     reference to the repository at a tag, the URL given by --engine-url."""
     from packaging.requirements import Requirement
     from cms_build import RELEASE_TAG, __version__
+
     dest = tmp_path / "plant"
     code, _out, err = cms("init", dest, "--subsystems", "A", "--engine-url", "https://git.example.org/cms/cms-as-code")
     assert code == 0, err
@@ -373,8 +394,7 @@ def test_version_names_the_commit_when_not_a_release():
     code, out, _err = cms("--version")
     assert code == 0 and out.startswith("cms, version ")
     root = Path(__file__).resolve().parents[3]
-    at_release = subprocess.run(["git", "describe", "--tags", "--exact-match", "HEAD"], cwd=root,
-                                capture_output=True, text=True).stdout.strip()
+    at_release = subprocess.run(["git", "describe", "--tags", "--exact-match", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
     if (root / ".git").exists() and not at_release:
         head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
         assert f"commit {head}" in out
@@ -384,6 +404,7 @@ def test_sarif_upload_is_a_separate_job_the_gate_does_not_wait_on(repo):
     """Issue 18 (6): the required `check` job has no upload-sarif step and no security-events
     permission; code-scanning runs after it, only where code scanning exists, and may fail."""
     from cms_build.yamlsafe import load_text
+
     doc = load_text((repo / ".github/workflows/cms.yml").read_text(encoding="utf-8")).data
     check, upload = doc["jobs"]["check"], doc["jobs"]["code-scanning"]
     assert not any("upload-sarif" in s.get("uses", "") for s in check["steps"])
@@ -420,11 +441,14 @@ def test_actions_are_pinned_by_commit_with_the_version_beside_it(repo):
     # the fork's pull request is checked out as data under pull_request_target: checkout v7
     # refuses that unless allowed, so both such steps say so (and keep no token)
     doc = yaml.safe_load(text)
-    pr_checkouts = [s for job in doc["jobs"].values() for s in job["steps"]
-                    if s.get("uses", "").startswith("actions/checkout@") and (s.get("with") or {}).get("path") == "pr"]
+    pr_checkouts = [
+        s
+        for job in doc["jobs"].values()
+        for s in job["steps"]
+        if s.get("uses", "").startswith("actions/checkout@") and (s.get("with") or {}).get("path") == "pr"
+    ]
     assert len(pr_checkouts) == 2
-    assert all(s["with"]["allow-unsafe-pr-checkout"] is True and s["with"]["persist-credentials"] is False
-               for s in pr_checkouts)
+    assert all(s["with"]["allow-unsafe-pr-checkout"] is True and s["with"]["persist-credentials"] is False for s in pr_checkouts)
 
 
 def test_a_placeholder_draft_lowers_nothing_unless_cms_yaml_says_starter_drafts(org):
@@ -432,8 +456,8 @@ def test_a_placeholder_draft_lowers_nothing_unless_cms_yaml_says_starter_drafts(
     turn 'no approved policy' (doc.required-missing, 5.2) into an info finding. Only cms.yaml's
     management.starter_drafts, which cms init writes and CI reads from the base branch, does."""
     from cms_build.scaffold import PLACEHOLDER
-    org.add("policy/POL-1.yaml", org.record("policy", "POL-1", status="draft", statement=PLACEHOLDER,
-                                            issued_by=PLACEHOLDER))
+
+    org.add("policy/POL-1.yaml", org.record("policy", "POL-1", status="draft", statement=PLACEHOLDER, issued_by=PLACEHOLDER))
     result = org.run()
     assert not org.of(result, "todo.starter")
     assert any(f.severity == "error" and "5.2" in " ".join(f.clauses) for f in org.of(result, "doc.required-missing"))

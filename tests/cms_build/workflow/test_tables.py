@@ -1,4 +1,5 @@
 """Reading spreadsheets for cms import (cms_build/workflow/tables.py): bounded before read."""
+
 import os
 
 import openpyxl
@@ -27,8 +28,9 @@ def test_a_sheet_over_the_row_limit_is_refused_before_openpyxl_opens_it(tmp_path
     monkeypatch.setattr(openpyxl, "load_workbook", never)
     with pytest.raises(TableError) as info:
         read_table(path, limits=(10**7, 50, 1000))
-    assert str(info.value) == (f"{path}: a sheet (xl/worksheets/sheet1.xml) has 60 rows under its header, "
-                               "more than 50 (limits.max_table_rows); split the sheet")
+    assert str(info.value) == (
+        f"{path}: a sheet (xl/worksheets/sheet1.xml) has 60 rows under its header, more than 50 (limits.max_table_rows); split the sheet"
+    )
 
 
 def test_a_sheet_within_the_limit_is_read(tmp_path):
@@ -58,8 +60,7 @@ def test_a_csv_cell_over_the_limit_names_its_line(tmp_path):
     (tmp_path / "c.csv").write_text("period,value\n2025-01,1\n2025-02," + "9" * 101 + "\n", encoding="utf-8")
     with pytest.raises(TableError) as info:
         read_table(tmp_path / "c.csv", limits=(10**7, 10, 100))
-    assert str(info.value) == (f"{tmp_path / 'c.csv'}: line 3: cell 2 holds 101 characters, more than the limit "
-                               "of 100 (limits.max_cell_chars)")
+    assert str(info.value) == (f"{tmp_path / 'c.csv'}: line 3: cell 2 holds 101 characters, more than the limit of 100 (limits.max_cell_chars)")
 
 
 def test_a_device_is_refused(tmp_path):
