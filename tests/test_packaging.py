@@ -2,6 +2,7 @@
 so an organization's repository can pin the engine by version and hold only its records."""
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,17 +12,36 @@ import pytest
 from tests.conftest import EXAMPLE, EXAMPLE_AS_OF, REPO
 
 
+def source_tree(dest):
+    """The repository's files as a checkout holds them (tracked, and untracked but not ignored),
+    copied to dest: setuptools builds in the source's build/ folder and reuses what it finds
+    there, so a wheel built in place could hold files a stale build/ kept (a deleted module, a
+    data file the package list no longer ships) and this test would pass on them."""
+    listed = subprocess.run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"], cwd=REPO, capture_output=True, timeout=120)
+    if listed.returncode != 0:  # not a git checkout (an unpacked source archive): copy without build products
+        shutil.copytree(REPO, dest, ignore=shutil.ignore_patterns("build", "dist", "*.egg-info", ".git", "__pycache__", ".cms-cache"), dirs_exist_ok=True)
+        return dest
+    for name in filter(None, listed.stdout.decode("utf-8").split("\0")):
+        source = REPO / name
+        if source.is_file():  # a file deleted in the work tree but still tracked is not part of it
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    return dest
+
+
 @pytest.fixture(scope="module")
 def unpacked(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
+    src = source_tree(tmp_path_factory.mktemp("src"))
+    assert not (src / "build").exists()
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), str(src)],
         capture_output=True,
         text=True,
         timeout=600,
     )
     if proc.returncode != 0:  # no build isolation needs setuptools and wheel installed; retry with isolation
-        proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(REPO)], capture_output=True, text=True, timeout=600)
+        proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(src)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     [wheel] = list(out.glob("*.whl"))
     target = out / "site-packages"
