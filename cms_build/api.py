@@ -50,7 +50,7 @@ from .findings import SEVERITIES, Issue, format_path
 from .dates import Deadline, days_after, months_after, on_or_before
 from .records import DONE, INACTIVE, Record, known_by, not_yet, parse_path
 from .errors import CmsProblem
-from .results import JsonValue, Number, ResultModel, Source, StatusReason, TracedValue
+from .results import Classifier, JsonValue, Label, Number, RecordId, ResultModel, Shape, Source, StatusReason, TracedValue
 from .site.escape import Md, fmt_value, join, md, text
 from .trace import Input, Traced, library_source, record_source, setting_source
 
@@ -98,6 +98,10 @@ __all__ = [
     "TracedValue",
     "Source",
     "StatusReason",
+    "RecordId",
+    "Label",
+    "Classifier",
+    "Shape",
     "Number",
     "JsonValue",
     "Traced",

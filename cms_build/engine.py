@@ -23,7 +23,7 @@ from .index import Index
 from .guard import DEFAULT_TIME_LIMIT, NotJSON, Outcome, guarded, line_in, what_happened
 from .paths import UnsafeFile
 from .records import Record, discover, id_problem, valid_id
-from .results import dump
+from .results import ResultModel, dump
 
 # the rule loader lives in rules.py; these names stay importable from here for rule modules and tests
 from .rules import RuleError, _def_line, load_rules, rule_folders, schema_folders  # noqa: F401
@@ -61,6 +61,9 @@ class Result:
     computations: list[Computation]
     # per computation: the record ids and the other computations' results it read
     reads: dict = field(default_factory=dict)
+    # per computation that returned a typed result (a ResultModel): the model's class, whose field
+    # types say which values name records, quote titles or only classify (cms_build/publish.py)
+    result_types: dict = field(default_factory=dict)
     # per record id: the status shown for it, derived from results and findings (cms_build/statuses.py)
     statuses: dict = field(default_factory=dict)
     # the site pages the rule folders register (api.page), in navigation order
@@ -265,13 +268,14 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     overrides = settings.get("checks.severity", {}) or {}
 
     reads: dict = {}
+    result_types: dict = {}
     if stages == "check":
         for comp in comps:
             if comp.subsystem and comp.subsystem not in settings.subsystems:
                 continue
             ctx._issues = []
             ctx.start_reading()
-            outcome = guarded(lambda: _json_checked(dump(comp.fn(ctx))), limit)
+            outcome = guarded(lambda: _json_checked(dump(_typed(comp, comp.fn(ctx), result_types))), limit)
             ctx.results[comp.id] = outcome.value
             findings.extend(_crashes(comp, outcome, root, settings, limit))
             reads[comp.id] = (frozenset(ctx._read), frozenset(ctx._read_results - {comp.id}))
@@ -306,13 +310,22 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
 
         findings = group_starters(findings, records, schemas)
     findings = sorted(set(findings), key=Finding.sort_key)
-    result = Result(root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads, pages=pages, sheets=sheets)
+    result = Result(
+        root, as_of, settings, schemas, index, records, findings, dict(ctx.results), checks, comps, reads, result_types=result_types, pages=pages, sheets=sheets
+    )
     if stages == "check":  # statuses follow from the results and the findings on them, in one place
         from .statuses import apply
 
         result.statuses = apply(result.results, findings, index.by_id, as_of)
     result.cache_hits = store.hits if store is not None else 0
     return result
+
+
+def _typed(comp, value, types: dict):
+    """A computation's result, its model's class noted when it is typed (Result.result_types)."""
+    if isinstance(value, ResultModel):
+        types[comp.id] = type(value)
+    return value
 
 
 def _is_issue(value) -> bool:

@@ -70,7 +70,7 @@ def _hide_unpublished_ids(doc: dict, result, view: View) -> dict:
                     for part in path[:-1]:
                         node = node[part]
                     node[path[-1]] = "restricted"
-    return view.hider(doc)
+    return view.hider(doc, view.document_type())
 
 
 def conformity_matrix(result, view: View):

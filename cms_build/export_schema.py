@@ -24,10 +24,35 @@ import sys
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from .results import ResultModel
+from .results import Label, RecordId, ResultModel
 
 EXPORT_SCHEMA_ID = "https://cms-as-code.org/schemas/export/export.schema.json"
 EXPORT_SCHEMA_PATH = ("schemas", "export", "export.schema.json")
+
+
+class ExportRecord(ResultModel):
+    id: RecordId
+    kind: str
+    file: str
+    title: Label | None
+    status: str | None
+    confidentiality: str | None
+    valid: bool
+    data: dict[str, JsonValue] = Field(description="the record's fields the profile may show (its kind's schema)")
+
+
+class ExportFinding(ResultModel):
+    rule: str
+    severity: str
+    message: str
+    file: str
+    line: int
+    col: int
+    clauses: list[str]
+    record: RecordId | None
+    path: str
+    hint: str
+    title: Label
 
 
 def _models():
@@ -60,29 +85,6 @@ def export_model() -> type[BaseModel]:
         # present when cms.yaml gives them: a group matches its entities with its boundary by them
         uscc: str | None = None
         profile: str | None = None
-
-    class ExportRecord(ResultModel):
-        id: str
-        kind: str
-        file: str
-        title: str | None
-        status: str | None
-        confidentiality: str | None
-        valid: bool
-        data: dict[str, JsonValue] = Field(description="the record's fields the profile may show (its kind's schema)")
-
-    class ExportFinding(ResultModel):
-        rule: str
-        severity: str
-        message: str
-        file: str
-        line: int
-        col: int
-        clauses: list[str]
-        record: str | None
-        path: str
-        hint: str
-        title: str
 
     class Summary(ResultModel):
         error: int
@@ -118,7 +120,7 @@ def export_model() -> type[BaseModel]:
         records: list[ExportRecord]
         results: ExportResults
         withheld_results: list[str] = Field(description="computations left out whole by this profile")
-        statuses: dict[str, dict[str, JsonValue]] = Field(description="per record id (cms_build/statuses.py)")
+        statuses: dict[RecordId, dict[str, JsonValue]] = Field(description="per record id (cms_build/statuses.py)")
         findings: list[ExportFinding]
         summary: Summary
         matrix: dict[str, JsonValue] | None = Field(None, description="the conformity matrix (cms_build/matrix.py)")

@@ -9,11 +9,14 @@ Everything that leaves the engine for a profile (the site's pages and search ind
 exported JSON) is taken from a `View`, never from the raw result, so that nothing left out
 can appear by accident:
 - records not published are absent; a reference to one is shown as "restricted";
-- computed results are copied with every entry about an unpublished record (one whose
-  ``record`` or ``source.record`` names it) reduced to the shape of the computation (symbol,
-  unit, formula, method) and marked ``"restricted": true``: its values, labels and nested
-  data are withheld. Results that aggregate unpublished inputs (a total) stay: a computation
-  that must not publish a figure at all says so by naming its record;
+- computed results are copied with every entry about an unpublished record (one that names it
+  in a field typed ``RecordId``, or whose ``Source`` came from it) reduced to the shape of the
+  computation (its ``Shape`` fields: symbol, unit, formula, method) and marked
+  ``"restricted": true``: its values, labels and nested data are withheld. Results that
+  aggregate unpublished inputs (a total) stay: a computation that must not publish a figure at
+  all says so by naming its record. Which field names a record is said by the result's type
+  (cms_build/results.py, the model the computation returned: `Result.result_types`), never by
+  the field's name; a result of plain JSON only has the ids of unpublished records replaced;
 - findings are kept only for published records, and only when they do not point into a
   restricted field (their messages quote field values);
 - attached files (`attachments`): a file another record attaches at a level this profile
@@ -31,17 +34,25 @@ from __future__ import annotations
 import copy
 import csv
 import dataclasses
+import functools
 import io
 import re
+import types
+import typing
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, JsonValue
 
 from .paths import is_repo_file
 from .records import SETTINGS_FILE, parse_path
+from .results import CLASSIFIER, LABEL, RECORD, SHAPE, DerivedStatus, RecordId, Role, Source, TracedValue
 from .schemas import ANY, values_at
 
 LEVELS = {"public": 0, "internal": 1, "confidential": 2}
 PROFILES = {"public": 0, "internal": 2}
 RESTRICTED = "restricted"
+STATUSES = dict[RecordId, DerivedStatus]  # the type of View.statuses(), for the Hider
 
 
 class View:
@@ -179,6 +190,24 @@ class View:
                 out[rid] = s  # reasons name rules and records only; the Hider hides unpublished ids
         return out
 
+    @property
+    def result_types(self) -> dict:
+        """The type of each computation's result (its model, when the computation returned one):
+        the roles of its fields decide what the profile withholds (see Hider)."""
+        return dict(getattr(self.result, "result_types", {}) or {})
+
+    def document_type(self) -> dict:
+        """The type of `cms export`'s document, for the Hider: the records' envelope, the results'
+        models, the statuses and the findings (the records' data are JSON of their kinds)."""
+        from .export_schema import ExportFinding, ExportRecord
+
+        return {
+            "records": list[ExportRecord],
+            "results": self.result_types,
+            "statuses": STATUSES,
+            "findings": list[ExportFinding],
+        }
+
     def withheld(self) -> list[str]:
         """Computations whose results this profile leaves out (see publishable)."""
         return sorted(c for c in self.result.results if not self.publishable(c))
@@ -189,7 +218,7 @@ class View:
         if self.level >= LEVELS["confidential"]:
             return self.result.results
         shown = {c: r for c, r in self.result.results.items() if self.publishable(c)}
-        return _scrub(copy.deepcopy(shown), self)
+        return _scrub(copy.deepcopy(shown), self, self.result_types)
 
 
 def _delete(data, path: tuple) -> None:
@@ -208,61 +237,134 @@ def _delete(data, path: tuple) -> None:
         node[last] = RESTRICTED
 
 
-# Keys a restricted entry keeps: they describe the computation, not the record's content.
-_STRUCTURE = {"symbol", "unit", "formula", "method"}
+# -- roles of result fields ----------------------------------------------------------------
+# Which field of a result names a record, quotes a title or only classifies is said by its type
+# (cms_build/results.py: RecordId, Label, Classifier, Shape, Source, TracedValue), never by its
+# name. A type here is a pydantic model, a typing form of the models' annotations (Annotated,
+# Optional, Union, list[...], dict[...]), a plain dict of known keys and their types (a
+# document: {"results": {computation id: model}}), or None: JSON of no known type, in which only
+# the ids of unpublished records are replaced (an organization's own computation that returns
+# plain JSON: give it a ResultModel to have its figures restricted by role).
 
 
-def _restricted(obj: dict) -> dict:
-    out = {k: v for k, v in obj.items() if k in _STRUCTURE and not isinstance(v, (dict, list))}
+@functools.lru_cache(maxsize=None)
+def _fields(model: type) -> dict:
+    """A model's fields by the key they are stored under, each with its annotation in full."""
+    out = {}
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        if info.metadata:
+            ann = Annotated[(ann, *info.metadata)]
+        out[info.alias or name] = ann
+    return out
+
+
+def _is_model(tp) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _resolve(tp, value) -> tuple:
+    """(the type of `value` under annotation `tp`, its roles): Annotated unwrapped, the member of
+    a Union that fits the value chosen."""
+    roles: set = set()
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is Annotated:
+            roles.update(m.name for m in getattr(tp, "__metadata__", ()) if isinstance(m, Role))
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            tp = next((m for m in typing.get_args(tp) if _fits(m, value)), None)
+        elif tp is JsonValue or tp is typing.Any:
+            return None, frozenset(roles)  # any JSON: no known type
+        else:
+            return tp, frozenset(roles)
+
+
+def _fits(tp, value) -> bool:
+    base = typing.get_args(tp)[0] if typing.get_origin(tp) is Annotated else tp
+    origin = typing.get_origin(base) or base
+    if value is None:
+        return base is type(None)
+    if isinstance(value, dict):
+        return _is_model(base) or origin is dict
+    if isinstance(value, list):
+        return origin is list
+    if isinstance(value, bool):
+        return base is bool
+    if isinstance(value, str):
+        return base is str
+    return isinstance(value, (int, float)) and base is not str and base is not bool and base is not type(None)
+
+
+def _value_type(tp, key):
+    """The type of the value under `key` of a mapping of type `tp` (None: not known)."""
+    if _is_model(tp):
+        return _fields(tp).get(key)
+    if isinstance(tp, dict):
+        return tp.get(key)
+    if typing.get_origin(tp) is dict:
+        return typing.get_args(tp)[1]
+    return None
+
+
+def _keys_are_records(tp) -> bool:
+    """Whether a mapping of type `tp` is filed by record id (dict[RecordId, ...])."""
+    if typing.get_origin(tp) is not dict:
+        return False
+    return RECORD.name in _resolve(typing.get_args(tp)[0], "")[1]
+
+
+def _item_type(tp):
+    return typing.get_args(tp)[0] if typing.get_origin(tp) is list and typing.get_args(tp) else None
+
+
+def _roles(tp, obj: dict) -> dict:
+    """The role of each key of a typed mapping: "record", "label", "classifier", "shape", or
+    "source" (a field of type Source), "" (plain data)."""
+    out = {}
+    for key, value in obj.items():
+        t, roles = _resolve(_value_type(tp, key), value)
+        out[key] = next(iter(roles), "source" if _is_model(t) and issubclass(t, Source) else "")
+    return out
+
+
+def _named_records(tp, obj: dict) -> list[str]:
+    """The records a typed mapping names: its RecordId fields, and the record its Source came from."""
+    out = []
+    for key, role in _roles(tp, obj).items():
+        value = obj[key]
+        if role == RECORD.name and isinstance(value, str):
+            out.append(value)
+        elif role == "source" and isinstance(value, dict) and isinstance(value.get("record"), str):
+            out.append(value["record"])
+    return [r for r in out if r != RESTRICTED]
+
+
+def _restricted(obj: dict, tp) -> dict:
+    """An entry withheld whole: only the shape of the computation (its Shape fields) stays."""
+    roles = _roles(tp, obj)
+    out = {k: v for k, v in obj.items() if roles[k] == SHAPE.name and not isinstance(v, (dict, list))}
     out.update({"record": RESTRICTED, "value": None, "restricted": True})
     return out
 
 
-def _names_unpublished(obj: dict, view: View) -> bool:
-    source = obj.get("source")
-    if isinstance(source, dict) and isinstance(source.get("record"), str) and source["record"] != RESTRICTED:
-        if not view.visible(source["record"]):
-            return True
-    named = obj.get("record")
-    return isinstance(named, str) and named != RESTRICTED and not view.visible(named)
-
-
-def _scrub(obj, view: View):
-    """Walk computed results: a dict that names an unpublished record (as its `record` or its
-    `source.record`) is about that record, so all of it but the shape of the computation
-    (symbol, unit, formula, method) is withheld, nested values included."""
+def _scrub(obj, view: View, tp):
+    """Walk computed results: a typed mapping that names an unpublished record (a RecordId
+    field, or the record of its Source) is about that record, so all of it but the shape of the
+    computation (its Shape fields: symbol, unit, formula, method) is withheld, nested values
+    included."""
     if isinstance(obj, list):
-        return [_scrub(x, view) for x in obj]
+        item = _item_type(tp)
+        return [_scrub(x, view, _resolve(item, x)[0]) for x in obj]
     if not isinstance(obj, dict):
         return obj
-    if _names_unpublished(obj, view):
-        return _restricted(obj)
-    return {k: _scrub(v, view) for k, v in obj.items()}
+    if tp is not None and not isinstance(tp, dict) and any(not view.visible(r) for r in _named_records(tp, obj)):
+        return _restricted(obj, tp)
+    return {k: _scrub(v, view, _resolve(_value_type(tp, k), v)[0]) for k, v in obj.items()}
 
 
-_LABELS = ("label", "name", "title", "note", "description", "subject_title")
-_ID_KEYS = ("id", "record", "source", "indicator", "subject", "credit", "claim", "footprint", "event", "account", "facility", "record_id")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-# What only classifies an entry (the kind of figure, not the figure): kept beside a restricted value.
-_CLASSIFIERS = {
-    "category",
-    "group_zh",
-    "group_en",
-    "label_zh",
-    "label_en",
-    "kind",
-    "side",
-    "unit",
-    "symbol",
-    "formula",
-    "method",
-    "computed",
-    "restricted",
-    "gas",
-    "scope",
-    "market",
-    "product",
-}
+_KEPT = {CLASSIFIER.name, SHAPE.name}  # kept beside a restricted value: they only classify it
 
 
 def _is_restricted(value) -> bool:
@@ -276,16 +378,20 @@ class Hider:
       keyed by record id get "restricted-1", "restricted-2" ...);
     - an entry the View restricted loses its label too (labels of computed values quote the
       titles of the records they come from);
-    - so does a mapping about an unpublished record (found under its id, or naming it as its
-      id, record, source ...): a result that repeats an indicator's or a source's title;
-    - a computed value with a restricted input or step is restricted too, and so, in turn, is
-      every value computed from it: a product reveals its restricted factor (E = AD × EF with
-      EF public), a sum with one restricted term reveals it by subtraction (total − the rest).
-      Only the shape stays (formula, unit, the inputs as restricted or public), not the value
-      nor the notes that spell out the arithmetic;
+    - so does a mapping about an unpublished record (filed under its id in a mapping keyed by
+      RecordId, or naming it in a RecordId field): a result that repeats an indicator's or a
+      source's title;
+    - a computed value (a TracedValue) with a restricted input or step is restricted too, and
+      so, in turn, is every value computed from it: a product reveals its restricted factor
+      (E = AD × EF with EF public), a sum with one restricted term reveals it by subtraction
+      (total − the rest). Only the shape stays (formula, unit, the inputs as restricted or
+      public), not the value nor the notes that spell out the arithmetic;
     - a mapping that holds a restricted value loses its other figures and texts too (a
       balance-sheet line's quantity and description say what its value was computed from);
-      what only classifies it (category, group, kind, unit ...) stays.
+      what only classifies it (its Classifier and Shape fields: category, group, kind, unit ...)
+      stays.
+    Which field is a record id, a label or a classifier is said by the type the caller gives
+    (cms_build/results.py); JSON of no known type only has the ids replaced.
     """
 
     def __init__(self, hidden: set, visible=()):
@@ -329,36 +435,43 @@ class Hider:
             return value
         return _TOKEN.sub(self._token, value)
 
-    def __call__(self, obj, about_hidden: bool = False):
+    def __call__(self, obj, tp=None, about_hidden: bool = False):
+        """`obj` as the public profile shows it; `tp` its type (see above; None: not known)."""
         if isinstance(obj, list):
-            return [self(x, about_hidden) for x in obj]
+            item = _item_type(tp)
+            return [self(x, _resolve(item, x)[0], about_hidden) for x in obj]
         if isinstance(obj, str):
             return self.text(obj)
         if not isinstance(obj, dict):
             return obj
         if not self.hidden:
             return obj
-        about_hidden = about_hidden or any(isinstance(obj.get(k), str) and obj[k] in self.hidden for k in _ID_KEYS)
+        typed = tp is not None and not isinstance(tp, dict)
+        roles = _roles(tp, obj) if typed else {}
+        about_hidden = about_hidden or any(roles.get(k) == RECORD.name and isinstance(v, str) and v in self.hidden for k, v in obj.items())
+        by_record = _keys_are_records(tp)
         out = {}
         for key, value in obj.items():
             hidden_key = isinstance(key, str) and key in self.hidden
             if hidden_key:
                 self.keys.setdefault(key, f"{RESTRICTED}-{len(self.keys) + 1}")
-                key = self.keys[key]
-            elif isinstance(key, str):
-                key = self.text(key)
-            out[key] = self(value, about_hidden=about_hidden or hidden_key)  # all of it is about that record
-        if "formula" in out and "value" in out and any(_is_restricted(x) for part in ("inputs", "steps") for x in (out.get(part) or [])):
+            vtype = _resolve(_value_type(tp, key), value)[0]
+            out[self.keys[key] if hidden_key else self.text(key)] = self(
+                value, vtype, about_hidden or (hidden_key and by_record)
+            )  # all of it is about that record
+        if not typed:
+            return out
+        if _is_model(tp) and issubclass(tp, TracedValue) and any(_is_restricted(x) for part in ("inputs", "steps") for x in (out.get(part) or [])):
             out["value"], out["restricted"], out["notes"] = None, True, []
         if out.get("restricted") is not True and any(_is_restricted(v) for v in out.values()):
-            for key, value in out.items():
-                if key in _CLASSIFIERS or value is None or isinstance(value, (bool, dict, list)):
+            for key, value in list(out.items()):
+                if roles.get(key) in _KEPT or key == "restricted" or value is None or isinstance(value, (bool, dict, list)):
                     continue
                 out[key] = RESTRICTED if isinstance(value, str) else None
         if out.get("restricted") is True or about_hidden:
-            for name in _LABELS:
-                if isinstance(out.get(name), str):
-                    out[name] = RESTRICTED
+            for key, value in out.items():
+                if roles.get(key) == LABEL.name and isinstance(value, str):
+                    out[key] = RESTRICTED
         return out
 
     def finding(self, f):

@@ -18,19 +18,77 @@ Conventions, so that the stored JSON is what the computations returned before th
   (`exclude_unset`), so an absent key stays absent and a null stays null;
 - fields are declared in the order the computations write them (the stored key order);
 - NaN and infinities pass as Python's json writes them, as before (`ser_json_inf_nan`).
+
+Roles: what a field's value is, for the public profile (cms_build/publish.py decides from them,
+never from a field's name). A string field is given its role by its type, and the generated
+JSON Schema says it with `x-role`:
+- `RecordId` (`"x-role": "record"`): the value is a record's id: the entry is about that record
+  (and `dict[RecordId, ...]`: each value is about the record it is filed under), so an entry
+  about an unpublished record is withheld but for its shape, and loses its labels;
+- `Label` (`"x-role": "label"`): text that may quote a record's title (a trace's label, an
+  input's name, a note): withheld with the entry it describes;
+- `Classifier` (`"x-role": "classifier"`): a category, group or kind that reveals nothing of a
+  value: kept beside a withheld value;
+- `Shape` (`"x-role": "shape"`): a symbol, unit, formula or method, the shape of the
+  computation: kept beside a withheld value and in an entry withheld whole;
+- a field of type `Source` says where its entry came from (`Source.record`), and a
+  `TracedValue` is a computed number: restricted when one of its inputs or steps is.
+Any other field is plain data: withheld beside a withheld value; ids of unpublished records are
+replaced in every text whatever its role (cms_build/publish.py, Hider).
 """
 
 from __future__ import annotations
 
-from typing import Any, Union
+from dataclasses import dataclass
+from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, ConfigDict, JsonValue, StrictFloat, StrictInt, ValidationError
 
-__all__ = ["ResultModel", "Number", "JsonValue", "Source", "TracedInput", "TracedValue", "StatusReason", "dump", "shape_error"]
+__all__ = [
+    "ResultModel",
+    "Number",
+    "JsonValue",
+    "Role",
+    "RecordId",
+    "Label",
+    "Classifier",
+    "Shape",
+    "ROLE_KEY",
+    "Source",
+    "TracedInput",
+    "TracedValue",
+    "StatusReason",
+    "DerivedStatus",
+    "dump",
+    "shape_error",
+]
 
 # A number as the computations write it: an int stays an int and a float a float (1 and 1.0
 # print differently in the export); a bool is not a number.
 Number = Union[StrictInt, StrictFloat]
+
+
+ROLE_KEY = "x-role"  # where the generated JSON Schema says a field's role
+
+
+@dataclass(frozen=True)
+class Role:
+    """The role of a result field (see the module's docstring): metadata of `Annotated`, shown
+    in the JSON Schema as `x-role`."""
+
+    name: str
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        schema[ROLE_KEY] = self.name
+        return schema
+
+
+RECORD, LABEL, CLASSIFIER, SHAPE = Role("record"), Role("label"), Role("classifier"), Role("shape")
+RecordId = Annotated[str, RECORD]  # names a record: its value is a record's id
+Label = Annotated[str, LABEL]  # text that may quote a record's title
+Classifier = Annotated[str, CLASSIFIER]  # a category, group, kind ...: reveals nothing of a value
+Shape = Annotated[str, SHAPE]  # a symbol, unit, formula or method: the shape of the computation
 
 
 class ResultModel(BaseModel):
@@ -43,8 +101,8 @@ class Source(ResultModel):
     second_hand), a setting (setting, citation), another step of the same trace (step), or the
     year of an indicator (indicator_year). Only the keys given are stored."""
 
-    record: str | None = None
-    kind: str | None = None
+    record: RecordId | None = None
+    kind: Classifier | None = None
     path: str | None = None
     file: str | None = None
     csv: bool | None = None
@@ -62,22 +120,22 @@ class Source(ResultModel):
 class TracedInput(ResultModel):
     """One input of a traced number (trace.Input.as_dict())."""
 
-    symbol: str
-    name: str
+    symbol: Shape
+    name: Label
     value: Number | str | None
-    unit: str
+    unit: Shape
     source: Source
-    note: str
+    note: Label
 
 
 class TracedValue(ResultModel):
     """A computed number with its formula, inputs and intermediate steps (trace.Traced.as_dict())."""
 
     value: Number | None
-    unit: str
-    label: str
-    formula: str
-    method: str
+    unit: Shape
+    label: Label
+    formula: Shape
+    method: Shape
     inputs: list[TracedInput]
     steps: list[TracedValue]
     notes: list[str]
@@ -87,9 +145,18 @@ class StatusReason(ResultModel):
     """A finding that set a status (cms_build/statuses.py writes the status into the result)."""
 
     rule: str
-    title: str
+    title: Label
     severity: str
-    record: str | None
+    record: RecordId | None
+
+
+class DerivedStatus(ResultModel):
+    """A record's derived status as the View publishes it (cms_build/statuses.py says its keys):
+    typed here for its roles only, so other keys are allowed."""
+
+    model_config = ConfigDict(extra="allow")
+    record: RecordId | None = None
+    reasons: list[StatusReason] | None = None
 
 
 def shape_error(exc: ValidationError) -> str:

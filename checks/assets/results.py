@@ -7,11 +7,14 @@ stay absent). Every scalar may be null: many are read from a record's optional f
 None when it is left out; make one non-null only where the computation guarantees a value.
 The models were drafted from the results of the example and of every run in tests/checks/. A
 class's docstring is where it sits in the result (`*` a key of a map, `[]` an item of a list).
+A field's role is in its type (cms_build/results.py): `RecordId` where the value is a record's
+id (`dict[RecordId, ...]`: filed by record id), `Label` for text that may quote a record's title,
+`Classifier` and `Shape` for what only classifies a value; the public profile decides by them.
 """
 
 from __future__ import annotations
 
-from cms_build.api import Number, ResultModel, Source, StatusReason, TracedValue
+from cms_build.api import Classifier, Label, Number, RecordId, ResultModel, Shape, Source, StatusReason, TracedValue
 
 from ..emissions.results import EtsSourceComparison
 
@@ -29,8 +32,8 @@ class AssetKey(ResultModel):
     """assets.ledger.*.*.asset"""
 
     key: str | None
-    market: str | None
-    product: str | None
+    market: Classifier | None
+    product: Classifier | None
     vintage: Number | None
 
 
@@ -62,7 +65,7 @@ class LedgerPosition(ResultModel):
     """assets.ledger.*.*"""
 
     asset: AssetKey
-    account: str | None
+    account: RecordId | None
     periods: list[LedgerPeriod]
     balance: Number | None
     own: Number | None
@@ -78,7 +81,7 @@ class AssetsProblem(ResultModel):
     """assets.problems[]"""
 
     type: str | None
-    account: str | None
+    account: RecordId | None
     asset: str | None
     date: str | None
     quantity: Number | None
@@ -86,10 +89,10 @@ class AssetsProblem(ResultModel):
     source: Source
     movement: str | None = None
     balance: Number | None = None
-    label: str | None = None
+    label: Label | None = None
     encumbered: Number | None = None
     books: dict[str, Number | None] | None = None
-    contract: str | None = None
+    contract: RecordId | None = None
 
 
 class SerialUse(ResultModel):
@@ -101,9 +104,9 @@ class SerialUse(ResultModel):
     text: str | None
     use: str | None
     date: str | None
-    record: str | None
+    record: RecordId | None
     path: str | None
-    account: str | None
+    account: RecordId | None
 
 
 class SerialRange(ResultModel):
@@ -112,7 +115,7 @@ class SerialRange(ResultModel):
     block: str | None
     first: Number | None
     last: Number | None
-    label: str | None
+    label: Label | None
     size: Number | None
 
 
@@ -157,7 +160,7 @@ class VerifiedCheck(ResultModel):
     year: Number | None
     stated: Number | None
     verified: Number | None
-    verification: str | None
+    verification: RecordId | None
     source: Source
 
 
@@ -168,7 +171,7 @@ class EtsCheck(ResultModel):
     stated: Number | None
     ets: Number | None
     inventory: Number | None
-    by_source: dict[str, EtsSourceComparison]
+    by_source: dict[RecordId, EtsSourceComparison]
     source: Source
 
 
@@ -190,12 +193,12 @@ class CompliancePosition(ResultModel):
     late: list[LateSurrender]
     on_time: Number | None
     short: bool | None
-    record: str | None
+    record: RecordId | None
     period: str | None
     years: list[Number | None]
     ccer_share: Number | None
     price: CompliancePrice
-    shared_cover: list[str | None]
+    shared_cover: list[RecordId | None]
     filled: list[FilledYear]
     verified_check: list[VerifiedCheck]
     ets_check: list[EtsCheck]
@@ -220,7 +223,7 @@ class Sale(ResultModel):
     asset: str | None
     date: str | None
     quantity: Number | None
-    record: str | None
+    record: RecordId | None
     source: Source
     value: SaleValue
 
@@ -236,7 +239,7 @@ class CostPool(ResultModel):
 class AssetsPnl(ResultModel):
     """assets.pnl"""
 
-    method: str | None
+    method: Shape | None
     sales: list[Sale]
     by_product: dict[str, dict[str, TracedValue]]
     pools: dict[str, CostPool]
@@ -246,12 +249,12 @@ class AssetsPnl(ResultModel):
 class BalanceSheetLine(ResultModel):
     """assets.balance_sheets.*.positive[]"""
 
-    category: str | None
-    group_zh: str | None
-    group_en: str | None
-    label_zh: str | None
-    label_en: str | None
-    description: str | None
+    category: Classifier | None
+    group_zh: Classifier | None
+    group_en: Classifier | None
+    label_zh: Classifier | None
+    label_en: Classifier | None
+    description: Label | None
     computed: bool | None
     quantity: Number | None
     value: TracedValue
@@ -272,7 +275,7 @@ class BalanceSheet(ResultModel):
 class StatementDue(ResultModel):
     """assets.statements.*"""
 
-    record: str | None
+    record: RecordId | None
     due: str | None
     required: bool | None
 
@@ -281,8 +284,8 @@ class Reconciliation(ResultModel):
     """assets.reconciliation[]"""
 
     what: str | None
-    record: str | None
-    account: str | None
+    record: RecordId | None
+    account: RecordId | None
     asset: str | None
     date: str | None
     stated: Number | None
@@ -311,7 +314,7 @@ class ExchangePosition(ResultModel):
 class BookEntry(ResultModel):
     """assets.books[]"""
 
-    contract: str | None
+    contract: RecordId | None
     type: str | None
     book: str | None
     start: str | None
@@ -323,11 +326,11 @@ class AssetsResult(ResultModel):
 
     as_of: str | None
     settings: AssetsSettings
-    ledger: dict[str, dict[str, LedgerPosition]]
+    ledger: dict[RecordId, dict[str, LedgerPosition]]
     problems: list[AssetsProblem]
     serials: list[SerialUse]
     serial_clashes: list[SerialClash]
-    compliance: dict[str, CompliancePosition]
+    compliance: dict[RecordId, CompliancePosition]
     pnl: AssetsPnl
     balance_sheets: dict[str, BalanceSheet]
     statements: dict[str, StatementDue]

@@ -7,11 +7,14 @@ stay absent). Every scalar may be null: many are read from a record's optional f
 None when it is left out; make one non-null only where the computation guarantees a value.
 The models were drafted from the results of the example and of every run in tests/checks/. A
 class's docstring is where it sits in the result (`*` a key of a map, `[]` an item of a list).
+A field's role is in its type (cms_build/results.py): `RecordId` where the value is a record's
+id (`dict[RecordId, ...]`: filed by record id), `Label` for text that may quote a record's title,
+`Classifier` and `Shape` for what only classifies a value; the public profile decides by them.
 """
 
 from __future__ import annotations
 
-from cms_build.api import Number, ResultModel, Source, StatusReason, TracedValue
+from cms_build.api import Classifier, Label, Number, RecordId, ResultModel, Shape, Source, StatusReason, TracedValue
 
 
 class EmissionsSettings(ResultModel):
@@ -25,32 +28,32 @@ class EmissionsSettings(ResultModel):
 class EmissionsSourceTotal(ResultModel):
     """emissions.years.*.sources.*"""
 
-    source: str | None
-    title: str | None
-    facility: str | None
+    source: RecordId | None
+    title: Label | None
+    facility: RecordId | None
     site: str | None
     process: str | None
-    category: str | None
-    method: str | None
+    category: Classifier | None
+    method: Shape | None
     fuel: str | None
     material: str | None
-    records: list[str | None]
+    records: list[RecordId | None]
     value: Number | None
 
 
 class EmissionsParameter(ResultModel):
     """emissions.years.*.entries.*.parameters[]"""
 
-    name: str | None
-    symbol: str | None
+    name: Label | None
+    symbol: Shape | None
     value: Number | None
-    unit: str | None
+    unit: Shape | None
     basis: str | None
     origin: str | None
     citation: str | None
     second_hand: bool | None
     source: Source
-    note: str | None
+    note: Label | None
     path: str | None
 
 
@@ -67,7 +70,7 @@ class EmissionsEntryGap(ResultModel):
 class EmissionsGasOrigin(ResultModel):
     """emissions.years.*.entries.*.gas_origin"""
 
-    gas: str | None
+    gas: Classifier | None
     origin: str | None
     why: str | None
     key: str | None
@@ -96,13 +99,13 @@ class EmissionsCems(ResultModel):
 class EmissionsEntry(ResultModel):
     """emissions.years.*.entries.*"""
 
-    record: str | None
-    source: str | None
-    facility: str | None
+    record: RecordId | None
+    source: RecordId | None
+    facility: RecordId | None
     site: str | None
     process: str | None
-    category: str | None
-    method: str | None
+    category: Classifier | None
+    method: Shape | None
     fuel: str | None
     material: str | None
     year: Number | None
@@ -115,7 +118,7 @@ class EmissionsEntry(ResultModel):
     activity: TracedValue | None
     parameters: list[EmissionsParameter]
     gaps: list[EmissionsEntryGap]
-    instruments: list[str | None]
+    instruments: list[RecordId | None]
     data_source: str | None
     energy: TracedValue | None
     gas_origin: EmissionsGasOrigin | None
@@ -126,17 +129,17 @@ class EmissionsRecorded(ResultModel):
     """emissions.years.*.products.*.rows[].recorded"""
 
     value: Number | None
-    unit: str | None
+    unit: Shape | None
 
 
 class EmissionsProductRow(ResultModel):
     """emissions.years.*.products.*.rows[]"""
 
     value: Number | None
-    unit: str | None
-    facility: str | None
+    unit: Shape | None
+    facility: RecordId | None
     site: str | None
-    note: str | None
+    note: Label | None
     data_source: str | None
     source: Source
     recorded: EmissionsRecorded | None
@@ -146,18 +149,18 @@ class EmissionsDesignCapacity(ResultModel):
     """emissions.years.*.products.*.design_capacity[]"""
 
     value: Number | None
-    unit: str | None
-    facility: str | None
+    unit: Shape | None
+    facility: RecordId | None
     site: str | None
 
 
 class EmissionsProduct(ResultModel):
     """emissions.years.*.products.*"""
 
-    product: str | None
-    name: str | None
-    name_en: str | None
-    unit: str | None
+    product: Classifier | None
+    name: Label | None
+    name_en: Label | None
+    unit: Shape | None
     rows: list[EmissionsProductRow]
     design_capacity: list[EmissionsDesignCapacity]
     value: Number | None
@@ -174,7 +177,7 @@ class EmissionsIntensity(ResultModel):
 class EmissionsGap(ResultModel):
     """emissions.years.*.gaps[]"""
 
-    record: str | None
+    record: RecordId | None
     activity: str | None
     period: str | None
     status: str | None
@@ -195,16 +198,16 @@ class EmissionsChanges(ResultModel):
 
     previous_year: Number | None = None
     total: EmissionsChange | None = None
-    sources: dict[str, EmissionsChange] | None = None
+    sources: dict[RecordId, EmissionsChange] | None = None
     intensity: dict[str, EmissionsChange] | None = None
 
 
 class EmissionsReported(ResultModel):
     """emissions.years.*.reported"""
 
-    record: str | None
+    record: RecordId | None
     value: Number | None
-    unit: str | None
+    unit: Shape | None
     difference: Number | None
     difference_pct: Number | None
     # the same figures as one trace (inventory.reported_vs_recomputed), for the record's page
@@ -214,9 +217,9 @@ class EmissionsReported(ResultModel):
 class EmissionsVerified(ResultModel):
     """emissions.years.*.verified"""
 
-    record: str | None
+    record: RecordId | None
     value: Number | None
-    unit: str | None
+    unit: Shape | None
     opinion: str | None
     date: str | None
 
@@ -224,9 +227,9 @@ class EmissionsVerified(ResultModel):
 class EtsSourceComparison(ResultModel):
     """emissions.years.*.ets.by_source.*"""
 
-    source: str | None
-    title: str | None
-    category: str | None
+    source: RecordId | None
+    title: Label | None
+    category: Classifier | None
     in_ets: bool | None
     why: str | None
     inventory: Number | None
@@ -239,7 +242,7 @@ class EmissionsEts(ResultModel):
 
     total: TracedValue
     difference: TracedValue
-    by_source: dict[str, EtsSourceComparison]
+    by_source: dict[RecordId, EtsSourceComparison]
 
 
 class EmissionsYear(ResultModel):
@@ -250,14 +253,14 @@ class EmissionsYear(ResultModel):
     total: TracedValue
     gas_mass: dict[str, Number | None]
     by_gas: dict[str, TracedValue]
-    by_source: dict[str, TracedValue]
-    by_facility: dict[str, TracedValue]
+    by_source: dict[RecordId, TracedValue]
+    by_facility: dict[RecordId, TracedValue]
     by_site: dict[str, TracedValue]
     by_process: dict[str, TracedValue]
     by_category: dict[str, TracedValue]
     by_method: dict[str, TracedValue]
-    sources: dict[str, EmissionsSourceTotal]
-    entries: dict[str, EmissionsEntry]
+    sources: dict[RecordId, EmissionsSourceTotal]
+    entries: dict[RecordId, EmissionsEntry]
     products: dict[str, EmissionsProduct]
     output_value: TracedValue | None
     intensity: EmissionsIntensity
@@ -271,19 +274,19 @@ class EmissionsYear(ResultModel):
 class IndicatorBaseline(ResultModel):
     """emissions.indicators.*.baseline"""
 
-    record: str | None
+    record: RecordId | None
     years: list[Number | None]
     value: Number | None
-    unit: str | None
+    unit: Shape | None
     trace: TracedValue | None
 
 
 class IndicatorBenchmark(ResultModel):
     """emissions.indicators.*.benchmark"""
 
-    record: str | None
+    record: RecordId | None
     value: Number | None
-    unit: str | None
+    unit: Shape | None
     basis: str | None
     source: str | None
 
@@ -298,12 +301,12 @@ class IndicatorComparison(ResultModel):
 class IndicatorResult(ResultModel):
     """emissions.indicators.*"""
 
-    id: str | None
-    title: str | None
+    id: RecordId | None
+    title: Label | None
     level: str | None
     measure: str | None
-    unit: str | None
-    subject: str | None
+    unit: Shape | None
+    subject: Label | None
     direction: str | None
     values: dict[str, TracedValue]
     baseline: IndicatorBaseline | None
@@ -315,13 +318,13 @@ class IndicatorResult(ResultModel):
 class TargetProgress(ResultModel):
     """emissions.targets.*"""
 
-    id: str | None
-    title: str | None
-    indicator: str | None
-    baseline_record: str | None
-    unit: str | None
+    id: RecordId | None
+    title: Label | None
+    indicator: RecordId | None
+    baseline_record: RecordId | None
+    unit: Shape | None
     deadline: str | None
-    action_plans: list[str | None]
+    action_plans: list[RecordId | None]
     baseline: Number | None
     target: Number | None
     latest_year: Number | None
@@ -341,10 +344,10 @@ class EmissionsResult(ResultModel):
     gwp_set: str | None
     settings: EmissionsSettings
     years: dict[str, EmissionsYear]
-    not_computed: list[str | None]
-    excluded: list[str | None]
-    indicators: dict[str, IndicatorResult]
-    targets: dict[str, TargetProgress]
+    not_computed: list[RecordId | None]
+    excluded: list[RecordId | None]
+    indicators: dict[RecordId, IndicatorResult]
+    targets: dict[RecordId, TargetProgress]
 
 
 class Bilingual(ResultModel):
@@ -357,7 +360,7 @@ class Bilingual(ResultModel):
 class AnnexEColumn(ResultModel):
     """annex_e.tables.*.columns[]"""
 
-    key: str | None
+    key: Classifier | None
     zh: str | None
     en: str | None
 
@@ -382,12 +385,12 @@ class AnnexEResult(ResultModel):
 class ValueChainPurchase(ResultModel):
     """value_chain.purchases.*"""
 
-    record: str
-    item: str | None
-    supplier: str | None
+    record: RecordId
+    item: Label | None
+    supplier: RecordId | None
     year: int
     scope3_category: int
-    scope3_category_name: str
+    scope3_category_name: Classifier
     iso14064_category: int
     total: TracedValue
 
@@ -402,5 +405,5 @@ class ValueChainYear(ResultModel):
 class ValueChainResult(ResultModel):
     """value_chain: purchases' cradle-to-gate emissions, apart from the inventory (A.8.2.3)"""
 
-    purchases: dict[str, ValueChainPurchase]
+    purchases: dict[RecordId, ValueChainPurchase]
     years: dict[str, ValueChainYear]

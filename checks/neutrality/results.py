@@ -7,11 +7,14 @@ stay absent). Every scalar may be null: many are read from a record's optional f
 None when it is left out; make one non-null only where the computation guarantees a value.
 The models were drafted from the results of the example and of every run in tests/checks/. A
 class's docstring is where it sits in the result (`*` a key of a map, `[]` an item of a list).
+A field's role is in its type (cms_build/results.py): `RecordId` where the value is a record's
+id (`dict[RecordId, ...]`: filed by record id), `Label` for text that may quote a record's title,
+`Classifier` and `Shape` for what only classifies a value; the public profile decides by them.
 """
 
 from __future__ import annotations
 
-from cms_build.api import Number, ResultModel, StatusReason, TracedValue
+from cms_build.api import Classifier, Label, Number, RecordId, ResultModel, StatusReason, TracedValue
 
 
 class NeutralitySettings(ResultModel):
@@ -39,16 +42,16 @@ class Period(ResultModel):
 class FootprintLine(ResultModel):
     """neutrality.footprints.*.lines[]"""
 
-    source: str | None
-    category: str | None
+    source: Label | None
+    category: Classifier | None
     total: TracedValue
 
 
 class FootprintResult(ResultModel):
     """neutrality.footprints.*"""
 
-    record: str | None
-    subject: str | None
+    record: RecordId | None
+    subject: RecordId | None
     period: Period
     computed: bool | None
     total: TracedValue | None
@@ -72,10 +75,10 @@ class ClaimBalance(ResultModel):
 class CreditGrade(ResultModel):
     """neutrality.claims.*.grade.credits[]"""
 
-    credit: str | None
+    credit: RecordId | None
     grade: str | None
     reason: str | None
-    category: str | None
+    category: Classifier | None
     offset_kind: str | None
     vintage_year: Number | None
     standard: str | None
@@ -103,7 +106,7 @@ class ClaimStatus(ResultModel):
     days_left: Number | None
     withdraw_from: str | None
     # written by cms_build/statuses.py after the checks (absent in the computation's own result)
-    computed: str | None = None
+    computed: Classifier | None = None
     tone: str | None = None
     reasons: list[StatusReason] | None = None
 
@@ -111,7 +114,7 @@ class ClaimStatus(ResultModel):
 class ClaimEvent(ResultModel):
     """neutrality.claims.*.events[]"""
 
-    event: str | None
+    event: RecordId | None
     date: str | None
     deadline: str | None
     state: str | None
@@ -122,7 +125,7 @@ class ClaimEvent(ResultModel):
 class ClaimRetirement(ResultModel):
     """neutrality.claims.*.retirements[]"""
 
-    credit: str | None
+    credit: RecordId | None
     index: Number | None
     date: str | None
     quantity: Number | None
@@ -132,9 +135,9 @@ class ClaimRetirement(ResultModel):
 class ClaimResult(ResultModel):
     """neutrality.claims.*"""
 
-    record: str | None
-    subject: str | None
-    footprint: str | None
+    record: RecordId | None
+    subject: RecordId | None
+    footprint: RecordId | None
     period: Period | None
     achieved_on: str | None
     valid_from: str | None
@@ -149,15 +152,15 @@ class ClaimResult(ResultModel):
     status: ClaimStatus
     events: list[ClaimEvent]
     retirements: list[ClaimRetirement]
-    superseded_by: str | None
+    superseded_by: RecordId | None
 
 
 class SerialRetirementUse(ResultModel):
     """neutrality.serial_uses[]"""
 
-    credit: str | None
+    credit: RecordId | None
     retirement: Number | None
-    claim: str | None
+    claim: RecordId | None
     date: str | None
     block: str | None
     first: Number | None
@@ -171,6 +174,6 @@ class NeutralityResult(ResultModel):
 
     as_of: str | None
     settings: NeutralitySettings
-    footprints: dict[str, FootprintResult]
-    claims: dict[str, ClaimResult]
+    footprints: dict[RecordId, FootprintResult]
+    claims: dict[RecordId, ClaimResult]
     serial_uses: list[SerialRetirementUse]

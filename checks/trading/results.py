@@ -7,13 +7,16 @@ stay absent). Every scalar may be null: many are read from a record's optional f
 None when it is left out; make one non-null only where the computation guarantees a value.
 The models were drafted from the results of the example and of every run in tests/checks/. A
 class's docstring is where it sits in the result (`*` a key of a map, `[]` an item of a list).
+A field's role is in its type (cms_build/results.py): `RecordId` where the value is a record's
+id (`dict[RecordId, ...]`: filed by record id), `Label` for text that may quote a record's title,
+`Classifier` and `Shape` for what only classifies a value; the public profile decides by them.
 """
 
 from __future__ import annotations
 
 from pydantic import Field
 
-from cms_build.api import JsonValue, Number, ResultModel, Source
+from cms_build.api import Classifier, JsonValue, Label, Number, RecordId, ResultModel, Source
 
 
 class TradingSettings(ResultModel):
@@ -38,7 +41,7 @@ class TradingAccount(ResultModel):
     exchange: str | None
     markets: list[str | None]
     controlled: bool | None
-    ledger: str | None
+    ledger: RecordId | None
 
 
 class TradingCounts(ResultModel):
@@ -56,9 +59,9 @@ class SelfTrade(ResultModel):
 
     trade_id: str | None
     date: str | None
-    account: str | None
-    counterparty: str | None
-    record: str | None
+    account: RecordId | None
+    counterparty: RecordId | None
+    record: RecordId | None
     source: Source
 
 
@@ -81,7 +84,7 @@ class PriceBandHit(ResultModel):
     asset: str | None
     class_: str | None = Field(alias="class")  # a Python keyword: stored as "class"
     band: Number | None
-    record: str | None
+    record: RecordId | None
     source: Source
     stale_close_days: Number | None
     value: PriceBandValue
@@ -97,14 +100,14 @@ class TypeMismatch(ResultModel):
     class_: str | None = Field(alias="class")  # a Python keyword: stored as "class"
     quantity: Number | None
     threshold: Number | None
-    record: str | None
+    record: RecordId | None
     source: Source
 
 
 class CancelRatio(ResultModel):
     """trading.cancel_ratios[]"""
 
-    account: str | None
+    account: RecordId | None
     date: str | None
     placed: Number | None
     cancelled: Number | None
@@ -117,7 +120,7 @@ class TradeLeg(ResultModel):
     """trading.reverse_pairs[].value.first"""
 
     date: str | None
-    side: str | None
+    side: Classifier | None
     price: Number | None
     quantity: Number | None
     trade_id: str | None
@@ -134,13 +137,13 @@ class ReversePairLegs(ResultModel):
 class ReversePair(ResultModel):
     """trading.reverse_pairs[]"""
 
-    account: str | None
-    second_account: str | None
+    account: RecordId | None
+    second_account: RecordId | None
     asset: str | None
     price_diff_pct: Number | None
     source: Source
     value: ReversePairLegs
-    record: str | None
+    record: RecordId | None
 
 
 class TradingProblem(ResultModel):
@@ -156,8 +159,8 @@ class ConductHit(ResultModel):
     item: str | None
     rule: str | None
     date: str | None
-    ledgers: list[str | None]
-    record: str | None
+    ledgers: list[RecordId | None]
+    record: RecordId | None
     source: Source
     also: list[Source]
     ids: list[str | None]
@@ -173,14 +176,14 @@ class ConductItem(ResultModel):
     why_not: str | None
     data: dict[str, JsonValue]
     hits: list[ConductHit]
-    note: str | None = None
+    note: Label | None = None
 
 
 class TradingResult(ResultModel):
     """trading"""
 
     settings: TradingSettings
-    accounts: dict[str, TradingAccount]
+    accounts: dict[RecordId, TradingAccount]
     counts: TradingCounts
     self_trades: list[SelfTrade]
     price_band: list[PriceBandHit]
@@ -197,8 +200,8 @@ class SurveillanceHit(ResultModel):
     item: str | None
     rule: str | None
     date: str | None
-    ledgers: list[str | None]
-    record: str | None
+    ledgers: list[RecordId | None]
+    record: RecordId | None
     source: Source
     ids: list[str | None]
     text: str | None
@@ -216,7 +219,7 @@ class SurveillanceItem(ResultModel):
     data_needed: str | None
     checked: bool | None
     why_not: str | None
-    note: str | None
+    note: Label | None
     data: dict[str, JsonValue]
     hits: list[SurveillanceHit]
 
@@ -224,7 +227,7 @@ class SurveillanceItem(ResultModel):
 class SurveillanceLedger(ResultModel):
     """surveillance.ledgers.*"""
 
-    account: str | None
+    account: RecordId | None
     years: list[Number | None]
 
 
@@ -232,6 +235,6 @@ class SurveillanceResult(ResultModel):
     """surveillance"""
 
     items: dict[str, SurveillanceItem]
-    ledgers: dict[str, SurveillanceLedger]
+    ledgers: dict[RecordId, SurveillanceLedger]
     # {ledger id or "*": {year: {item letter: the item with that ledger's hits of that year}}}
-    by_ledger_year: dict[str, dict[str, dict[str, SurveillanceItem]]] = {}
+    by_ledger_year: dict[RecordId, dict[str, dict[str, SurveillanceItem]]] = {}

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..paths import UnsafeFile, bundled, read_repo_bytes
-from ..publish import RESTRICTED, View
+from ..publish import RESTRICTED, STATUSES, View
 from ..schemas import SCHEMA_BASE, enum_title, values_at
 from . import urls
 from .history import History
@@ -100,8 +100,8 @@ class SiteModel:
             owner = f.record if f.record in self.by_id else (self.by_rel[f.file].id if f.file in self.by_rel else None)
             if owner:
                 self.findings_by_record[owner].append(f)
-        self.results = self.hider(self.view.results())
-        self.statuses = self.hider(self.view.statuses())  # record id -> derived status (cms_build/statuses.py)
+        self.results = self.hider(self.view.results(), self.view.result_types)
+        self.statuses = self.hider(self.view.statuses(), STATUSES)  # record id -> derived status (cms_build/statuses.py)
         self._data = {r.id: self.hider(self.view.data(r)) for r in self.records}
         self.trace_links: dict = {}  # record id -> [(label, page, anchor)], filled by domains
         self._labels: dict = {}

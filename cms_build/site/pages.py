@@ -754,7 +754,7 @@ class Pages:
         doc = export_document(self.m.result, self.m.profile)
         doc.pop("generator", None)
         _scrub_refs(doc, self.m)
-        doc = self.m.hider(doc)
+        doc = self.m.hider(doc, self.m.view.document_type())
         path = self.docs / urls.EXPORT
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n", encoding="utf-8")

@@ -101,17 +101,32 @@ def test_public_export_names_no_unpublished_record(org):
 
 
 def test_hider_withholds_every_mention_of_an_unpublished_record():
+    from checks.assets.results import BalanceSheetLine
     from cms_build.publish import Hider
+    from cms_build.results import Label, Number, RecordId, ResultModel, TracedValue
+
+    class About(ResultModel):
+        indicator: RecordId | None = None
+        title: Label | None = None
+        value: Number | None = None
 
     hide = Hider({"AD-2024-01", "IND-9"})
     assert hide("E[AD-2024-01] + E[AD-2024-02].") == "E[restricted] + E[AD-2024-02]."
+    # an id as a mapping key is replaced whatever the type (JSON of no known type too)
     out = hide({"AD-2024-01": {"value": 3}, "AD-2024-02": {"value": 4}})
     assert out == {"restricted-1": {"value": 3}, "AD-2024-02": {"value": 4}}
     # a mapping about a hidden record loses its labels; one about a visible record keeps them
-    assert hide({"indicator": "IND-9", "title": "吨熟料排放", "value": 1})["title"] == "restricted"
-    assert hide({"indicator": "IND-1", "title": "吨熟料排放"})["title"] == "吨熟料排放"
+    assert hide({"indicator": "IND-9", "title": "吨熟料排放", "value": 1}, About)["title"] == "restricted"
+    assert hide({"indicator": "IND-1", "title": "吨熟料排放"}, About)["title"] == "吨熟料排放"
+    # filed under a hidden id in a mapping keyed by RecordId: about that record; keyed by plain
+    # text (a year, a gas), the same key is only a word, replaced as such
+    keyed = {"IND-9": {"title": "吨熟料排放", "value": 1}}
+    assert hide(keyed, dict[RecordId, About]) == {"restricted-2": {"title": "restricted", "value": 1}}
+    assert hide(keyed, dict[str, About]) == {"restricted-2": {"title": "吨熟料排放", "value": 1}}
     # a value computed from a restricted input reveals it (5 − 2 = 3): restricted, notes and all
-    summed = hide({"formula": "a+b", "value": 5, "notes": ["3 + 2 = 5"], "inputs": [{"restricted": True, "value": None}, {"symbol": "b", "value": 2}]})
+    summed = hide(
+        {"formula": "a+b", "value": 5, "notes": ["3 + 2 = 5"], "inputs": [{"restricted": True, "value": None}, {"symbol": "b", "value": 2}]}, TracedValue
+    )
     assert (summed["value"], summed["restricted"], summed["notes"]) == (None, True, [])
     assert summed["inputs"][1] == {"symbol": "b", "value": 2}  # the public input is still shown
     # ... and so is every value computed from that one, however deep
@@ -123,17 +138,20 @@ def test_hider_withholds_every_mention_of_an_unpublished_record():
                 {"formula": "P = Σ", "value": 5, "steps": [{"formula": "q × p", "value": 5, "inputs": [{"restricted": True}]}]},
                 {"formula": "N = Σ", "value": 4, "inputs": [{"symbol": "n", "value": 4}]},
             ],
-        }
+        },
+        TracedValue,
     )
     assert net["value"] is None and net["steps"][0]["value"] is None and net["steps"][1]["value"] == 4
     # a line holding a restricted value loses the figures and texts beside it, not its category
+    # (a Classifier of BalanceSheetLine); its description is a Label
     line = hide(
         {
             "category": "allowance_shortfall",
             "quantity": 72875,
             "description": "5804775 − 5731900",
             "value": {"formula": "q × p", "value": 4008125.0, "inputs": [{"restricted": True}]},
-        }
+        },
+        BalanceSheetLine,
     )
     assert line == {
         "category": "allowance_shortfall",
@@ -143,7 +161,161 @@ def test_hider_withholds_every_mention_of_an_unpublished_record():
     }
     # nothing restricted: nothing changes
     public = {"formula": "a+b", "value": 5, "inputs": [{"value": 3}, {"value": 2}], "notes": ["3 + 2 = 5"]}
-    assert hide(public) == public
+    assert hide(public, TracedValue) == public
+
+
+# A result type of an organization's own computation: its record-naming field has a name the
+# Hider never knew ("origin_plant"); its "id" is a batch number, not a record.
+TYPED_RESULT = f"""
+from cms_build.api import computation, Label, Number, RecordId, ResultModel, Shape
+
+class PlantLine(ResultModel):
+    origin_plant: RecordId
+    title: Label
+    unit: Shape
+    tonnes: Number
+
+class Batch(ResultModel):
+    id: str
+    title: Label
+    tonnes: Number
+
+class PlantResult(ResultModel):
+    lines: list[PlantLine]
+    batches: list[Batch]
+    by_plant: dict[RecordId, Number]
+
+@computation('plant', title='plant')
+def plant(ctx):  # names records it does not read: only the roles of its fields can tell
+    return PlantResult(
+        lines=[PlantLine(origin_plant='CONF', title='{MARK}-plant', unit='t', tonnes=12.5),
+               PlantLine(origin_plant='PUB', title='公开工厂', unit='t', tonnes=3)],
+        batches=[Batch(id='INT', title='批次', tonnes=4)],
+        by_plant={{'CONF': 12.5, 'PUB': 3}},
+    )
+"""
+
+
+def test_a_field_typed_record_id_is_restricted_whatever_its_name(org):
+    build(org)
+    org.add("checks/plant.py", TYPED_RESULT)
+    result = org.run()
+    assert result.reads["plant"][0] == set()  # read nothing: the first line (publishable) lets it through
+    doc = export_document(result, "public")
+    plant = doc["results"]["plant"]
+    # the line about the confidential plant keeps only the shape of the computation (its unit,
+    # a Shape); the line about the public one is shown whole
+    assert plant["lines"] == [
+        {"unit": "t", "record": "restricted", "value": None, "restricted": True},
+        {"origin_plant": "PUB", "title": "公开工厂", "unit": "t", "tonnes": 3},
+    ]
+    assert MARK not in json.dumps(doc, ensure_ascii=False)
+    # keyed by RecordId: the confidential plant's key is replaced (its figure is under a key
+    # that names no record)
+    assert plant["by_plant"] == {"restricted-1": 12.5, "PUB": 3}
+    # a field named "id" that is not a RecordId does not make its entry about a record: the
+    # batch keeps its title and figure; its text is still rid of the unpublished id
+    assert plant["batches"] == [{"id": "restricted", "title": "批次", "tonnes": 4}]
+    # the site takes the same from the View
+    from cms_build.paths import bundled
+    from cms_build.site.history import History
+    from cms_build.site.model import SiteModel
+
+    site = SiteModel(result, "public", "zh", History(False), [bundled("site")])
+    assert site.results["plant"]["lines"][0]["restricted"] is True and site.results["plant"]["batches"][0]["title"] == "批次"
+    # the internal profile shows it all
+    assert export_document(result, "internal")["results"]["plant"]["lines"][0]["title"] == f"{MARK}-plant"
+
+
+# Names that once made the Hider take a key for a record (cms_build/publish.py before the roles).
+_RECORD_LIKE = {"id", "record", "source", "indicator", "subject", "credit", "claim", "footprint", "event", "account", "facility", "record_id"}
+# Fields reviewed and found to hold no record's id (the value, not the name, decides):
+_NOT_RECORDS = {
+    ("AnnexETable", "id"): "the table's number in Annex E (E.1 ...)",
+    ("PriceBandHit", "id"): "an order's or trade's number in its ledger file",
+    ("TypeMismatch", "id"): "a trade's number in its ledger file",
+    ("SelfTrade", "trade_id"): "a trade's number in its ledger file",
+    ("TradeLeg", "trade_id"): "a trade's number in its ledger file",
+    ("IndicatorBenchmark", "source"): "where the benchmark figure is published (text)",
+}
+
+
+def _text_fields(model):
+    """(field name, whether its text has a role) for each field of `model` holding text."""
+    import typing
+
+    from cms_build.results import Role
+
+    def texts(tp, roles=()):
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            yield from texts(typing.get_args(tp)[0], roles + tuple(m for m in tp.__metadata__ if isinstance(m, Role)))
+        elif tp is str:
+            yield bool(roles)
+        elif origin is not None and origin is not dict:
+            for arg in typing.get_args(tp):
+                yield from texts(arg, roles)
+
+    for name, info in model.model_fields.items():
+        ann = typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        for has_role in texts(ann):
+            yield name, has_role
+
+
+def _all_result_models():
+    import typing
+
+    from pydantic import BaseModel
+
+    from cms_build import results
+    from cms_build.export_schema import _models
+
+    seen, todo = set(), [*_models(), results.Source, results.TracedValue, results.StatusReason]
+
+    def models_in(tp):
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            yield tp
+        for arg in typing.get_args(tp):
+            yield from models_in(arg)
+
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for info in model.model_fields.values():
+            todo.extend(models_in(info.annotation))
+    return sorted(seen, key=lambda m: m.__name__)
+
+
+def test_every_text_field_named_like_a_record_says_its_role():
+    """A new field that names a record must say so by its type (RecordId), or the public profile
+    would not know it: a text field named like a record id (…_id, or a name the key lists of old
+    took for one) without a role fails here, unless reviewed above."""
+    models = _all_result_models()
+    assert len(models) > 60  # every bundled domain's models, found through the export's
+    unmarked = sorted(
+        f"{m.__name__}.{name}"
+        for m in models
+        for name, has_role in _text_fields(m)
+        if not has_role and (name.endswith("_id") or name in _RECORD_LIKE) and (m.__name__, name) not in _NOT_RECORDS
+    )
+    assert unmarked == [], f"give these fields a role (RecordId, Label, Classifier: cms_build/results.py): {unmarked}"
+    # the reviewed exceptions are still plain text fields of those models (not stale)
+    by_name = {m.__name__: m for m in models}
+    assert all(dict(_text_fields(by_name[m]))[f] is False for m, f in _NOT_RECORDS)
+
+
+def test_the_export_schema_documents_the_roles():
+    from cms_build.export_schema import export_schema
+
+    defs = export_schema()["$defs"]
+    assert defs["Source"]["properties"]["record"]["anyOf"][0] == {"type": "string", "x-role": "record"}
+    assert defs["TracedValue"]["properties"]["label"]["x-role"] == "label"
+    assert defs["TracedValue"]["properties"]["unit"]["x-role"] == "shape"
+    assert defs["BalanceSheetLine"]["properties"]["category"]["anyOf"][0]["x-role"] == "classifier"
+    assert defs["EmissionsYear"]["properties"]["entries"]["propertyNames"] == {"x-role": "record"}
+    assert "x-role" not in defs["AnnexETable"]["properties"]["id"]["anyOf"][0]  # a table's number, no record
 
 
 def test_a_result_is_published_only_when_all_it_read_is(org):
