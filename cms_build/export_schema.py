@@ -67,13 +67,14 @@ def _models():
         bundled_module("assets.results").AssetsResult,
         bundled_module("neutrality.results").NeutralityResult,
         em.ValueChainResult,
+        bundled_module("neutrality.results").NeutralityPerformanceResult,
     )
 
 
 def export_model() -> type[BaseModel]:
     """The export document as a pydantic model (built on demand: the result types live in the
     bundled rule package, imported through rules.bundled_module)."""
-    Emissions, AnnexE, Trading, Surveillance, Assets, Neutrality, ValueChain = _models()
+    Emissions, AnnexE, Trading, Surveillance, Assets, Neutrality, ValueChain, NeutralityPerformance = _models()
 
     class Generator(ResultModel):
         name: str
@@ -105,6 +106,7 @@ def export_model() -> type[BaseModel]:
         assets: Assets | None = None
         neutrality: Neutrality | None = None
         value_chain: ValueChain | None = None
+        neutrality_performance: NeutralityPerformance | None = None
 
     class ExportDocument(ResultModel):
         """`cms export`: records, computed results, statuses, findings and the conformity matrix,

@@ -65,6 +65,7 @@ class View:
         self.records = [r for r in sorted(result.index.by_id.values(), key=lambda r: r.id) if self._may_show(r)]
         self.ids = {r.id for r in self.records}
         self._attachments = None  # (record id, path) -> AttachmentProblem, computed when first asked
+        self._field_reads: dict[str, bool] = {}  # computation id -> rests on a field this profile leaves out
         self._data = {r.id: self._redact(r) for r in self.records}
         # Public output names no unpublished record at all (internal hides nothing).
         self.hider = Hider(set(result.index.by_id) - self.ids if self.level == 0 else set(), visible=self.ids)
@@ -177,7 +178,39 @@ class View:
         if reads is None or computation_id in _seen:
             return reads is not None
         records, results = reads
-        return all(self.visible(r) for r in records) and all(self.publishable(c, _seen | {computation_id}) for c in results if c in self.result.results)
+        return (
+            all(self.visible(r) for r in records)
+            and not self._rests_on_restricted_field(computation_id)
+            and all(self.publishable(c, _seen | {computation_id}) for c in results if c in self.result.results)
+        )
+
+    def _rests_on_restricted_field(self, computation_id: str) -> bool:
+        """Whether an input of the result has its source in a field of a shown record that this
+        profile leaves out (a public credit's internal purchase price): the figure would publish
+        the field."""
+        cache = self._field_reads
+        if computation_id not in cache:
+            found = False
+            stack = [self.result.results.get(computation_id)]
+            while stack and not found:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    source = node.get("source")
+                    if isinstance(source, dict) and isinstance(source.get("record"), str) and isinstance(source.get("path"), str) and source["path"]:
+                        record = self.result.index.by_id.get(source["record"])
+                        if record is not None and self.visible(record.id) and self._restricted_source(record, source["path"]):
+                            found = True
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+            cache[computation_id] = found
+        return cache[computation_id]
+
+    def _restricted_source(self, record, path: str) -> bool:
+        try:
+            return self.is_restricted_path(record, path)
+        except (ValueError, TypeError):
+            return False
 
     def statuses(self) -> dict:
         """The derived statuses (cms_build/statuses.py) of the records this profile shows, when

@@ -32,7 +32,7 @@ def claim_class(st: dict) -> str:
     return cls
 
 
-@page("neutrality", title="碳中和 Neutrality", computations=["neutrality"], subsystems=["D"], order=30)
+@page("neutrality", title="碳中和 Neutrality", computations=["neutrality", "neutrality_performance"], subsystems=["D"], order=30)
 def neutrality_page(site):
     """The neutrality page; the headline for the home page."""
     res = site.results.get("neutrality") or {}
@@ -99,6 +99,7 @@ class Neutrality:
             if self.site.is_trace(f.get("total")):
                 body.append(Md("\n".join(self.traces.render(f["total"], 4, "", ("footprint", fid)))))
             blocks.append(self.site.section(fid, join(body, Md("\n\n")), level=3, anchor_id=self.site.id_anchor("footprint", fid)))
+        blocks += self.performance()
         current = [(cid, c) for cid, c in claims if (c.get("status") or {}).get("status") not in ("draft", "superseded")]
         headline = None
         if current:
@@ -116,6 +117,26 @@ class Neutrality:
             )
         self.site.write(blocks)
         return headline
+
+    def performance(self) -> list[dict]:
+        """D.9: the subsystem's contribution and its own cost, by year (performance.py), with traces."""
+        t = self.t
+        res = self.site.results.get("neutrality_performance")
+        years = [(y, v) for y, v in sorted(((res or {}).get("years") or {}).items()) if isinstance(v, dict)] if isinstance(res, dict) else []
+        if not years:
+            return []
+        keys = ("contribution", "credit_cost", "ets_compliance_cost", "total_cost", "cost_per_tonne")
+        rows = [(md(y), join([self.site.rec(c) for c in v.get("claims") or []], ", "), *(self.site.tv(v.get(k)) for k in keys)) for y, v in years]
+        names = t["performance_names"]
+        body = [
+            md(t["performance_intro"]),
+            self.site.table([t["year"], t["claims"], *(names[k] for k in keys)], rows, ["left", "left", "right", "right", "right", "right", "right"]),
+        ]
+        for y, v in years:
+            for k in ("contribution", "total_cost", "cost_per_tonne"):
+                if self.site.is_trace(v.get(k)):
+                    body.append(Md("\n".join(self.traces.render(v[k], 4, "", ("performance", y, k)))))
+        return [self.site.section(t["performance"], join(body, Md("\n\n")), anchor_id="performance")]
 
     def period(self, p) -> str:
         return f"{p.get('start', '')} – {p.get('end', '')}" if isinstance(p, dict) else str(p or "")

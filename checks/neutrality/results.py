@@ -177,3 +177,34 @@ class NeutralityResult(ResultModel):
     footprints: dict[RecordId, FootprintResult]
     claims: dict[RecordId, ClaimResult]
     serial_uses: list[SerialRetirementUse]
+
+
+class ClaimPerformance(ResultModel):
+    """neutrality_performance.claims.* (D.9, checks/neutrality/performance.py)"""
+
+    record: RecordId | None
+    year: int | None
+    contribution: TracedValue
+    credit_cost: TracedValue | None
+    cost_per_tonne: TracedValue | None
+
+
+class YearPerformance(ResultModel):
+    """neutrality_performance.years.*: the claims ending in the year, with the assets domain's
+    ETS compliance cost of that year beside the credit cost"""
+
+    year: int | None
+    claims: list[RecordId]
+    contribution: TracedValue | None
+    credit_cost: TracedValue | None
+    ets_compliance_cost: TracedValue | None
+    total_cost: TracedValue | None
+    cost_per_tonne: TracedValue | None
+
+
+class NeutralityPerformanceResult(ResultModel):
+    """neutrality_performance (D.9): contribution and cost of the neutrality subsystem"""
+
+    as_of: str | None
+    claims: dict[RecordId, ClaimPerformance]
+    years: dict[str, YearPerformance]

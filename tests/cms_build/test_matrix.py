@@ -276,6 +276,7 @@ WARNING_ON_SHALL = {
     "trading.block-withdrawn": "B.8.2.2.1 h: a withdrawal may have a reason; withdrawing 'at will' is for the reviewer",
     "trading.repo-booked-as-sale": "B.8.2.2.1 j: a sale matched by a buy-back agreement suggests a hidden repo; the contract decides",
     "trading.conduct-pattern": "B.8.2.2.1 l: the organization's own patterns; each pattern sets its severity",
+    "trading.information-unauthorised": "B.8.2.3 a: checks the item's 不宜 list (擅自发布…、擅自使用交易所的标识), cited as the clause",
 }
 
 
@@ -426,6 +427,16 @@ ISSUE_21_ITEMS = [
     "B.8.2.3 b",
     "C.6.3.1.2 s2",
     "D.6.2 b",
+    "B.8.2.2.2 a",
+    "B.8.2.2.2 b",
+    "B.8.2.2.2 c",
+    "B.8.2.2.2 d",
+    "B.8.2.2.2 e",
+    "B.8.2.2.2 f",
+    "B.8.2.2.2 g",
+    "B.9 s1",
+    "B.9 s2",
+    "D.9",
 ]
 
 
@@ -453,3 +464,7 @@ def test_the_new_rules_are_the_items_evidence():
     rules = provision_rules(checks)
     assert "trading.exchange-matter-unanswered" in rules[("B.8.2.3", "b")]
     assert rules[("C.6.3.1.2", "s2")] == {"assets.outsourcing-risk-uncontrolled"}
+    # B.8.2.2.2 a-e (checks/trading/ccer.py) and B.9 s1 (checks/trading/design.py), issue 21
+    for item, rule in zip("abcde", ("filing-incomplete", "verifier-not-filed", "monitoring-report-missing", "body-out-of-scope", "exchange-not-filed")):
+        assert rules[("B.8.2.2.2", item)] == {f"trading.ccer-{rule}"}
+    assert rules[("B.9", "s1")] == {"trading.design-without-trading-consideration"}

@@ -437,3 +437,38 @@ def test_write_table_keeps_only_the_given_columns(tmp_path):
     src.write_bytes('\ufefforder_id,price,quantity,note\r\nO-1,58.4,5000,"a, b"\r\nO-2,1\r\n'.encode("utf-8"))
     write_table(src, tmp_path / "out.csv", ("order_id", "time", "quantity", "note"))
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == 'order_id,quantity,note\nO-1,5000,"a, b"\nO-2,,\n'
+
+
+def test_a_result_resting_on_a_field_the_profile_leaves_out_is_withheld(org):
+    """A public offset credit's purchase price is internal (x-confidentiality): the neutrality
+    performance (D.9) costs the credits at that price, so the public profile withholds it, while the
+    claim balance, which reads no price, stays published. Without a price the cost is not computed,
+    nothing rests on the internal field, and the result is published."""
+    from tests.checks import neutrality_org as n
+
+    def public(make, **over):
+        return {**make(**over), "confidentiality": "public"}
+
+    def write(price):
+        purchase = {"date": "2025-12-10", **({"price": {"value": 70.0, "currency": "CNY"}} if price else {})}
+        n.setup(
+            org,
+            ORG={**n.ORG, "confidentiality": "public"},
+            NS_1=public(n.subject),
+            NP_1=public(n.plan),
+            CF_2025=public(n.footprint),
+            RA_1=public(n.action),
+            OC_1=public(n.credit, purchase=purchase),
+            NC_1=public(n.claim),
+            NR_1=public(n.review),
+        )
+        return org.run("2026-06-30")
+
+    result = write(price=True)
+    assert result.results["neutrality_performance"]["claims"]["NC-1"]["credit_cost"]["value"] == 35000  # 500 t × 70 CNY/t
+    view = View(result, "public")
+    assert view.visible("OC-1") and not view.publishable("neutrality_performance") and view.publishable("neutrality")
+    assert View(result, "internal").publishable("neutrality_performance")
+    result = write(price=False)
+    assert result.results["neutrality_performance"]["claims"]["NC-1"]["credit_cost"] is None
+    assert View(result, "public").publishable("neutrality_performance")
