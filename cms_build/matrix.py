@@ -68,6 +68,52 @@ PROVISION_STATUSES = ("verified", "documented", "nonconforming", "reviewer", "mi
 NO_EVIDENCE_RULE = "ms.no-evidence"
 EVIDENCE_STATUSES = ("approved", "superseded")
 
+#: The clause groups of the matrix, one page of the site each (issue 17 item 7), in the
+#: standard's order: (key, the clauses it holds, each with every clause below it). Clauses 1-3
+#: (scope, normative references, terms: informative); each of the clauses 4-10 of the common
+#: management system, 6 (planning) in two (6.1 the reviews; 6.2-6.5 indicators, baseline,
+#: objectives, risks); each normative annex A-D (a subsystem, clause 1 e) in three: X.1-X.6
+#: (scope to planning), X.7-X.8 (support, operation), X.9-X.10 (evaluation, improvement);
+#: the informative annexes E-G together. Sized so that no page of the example is longer than
+#: an auditor can work through (tests/site/test_browser.py measures them at 1280 px).
+CLAUSE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("1-3", ("1", "2", "3")),
+    ("4", ("4",)),
+    ("5", ("5",)),
+    ("6.1", ("6", "6.1")),
+    ("6.2-6.5", ("6.2", "6.3", "6.4", "6.5")),
+    *((n, (n,)) for n in ("7", "8", "9", "10")),
+    *(
+        group
+        for a in ("A", "B", "C", "D")
+        for group in (
+            (f"{a}.1-{a}.6", (a, *(f"{a}.{n}" for n in range(1, 7)))),
+            (f"{a}.7-{a}.8", (f"{a}.7", f"{a}.8")),
+            (f"{a}.9-{a}.10", (f"{a}.9", f"{a}.10")),
+        )
+    ),
+    ("E-G", ("E", "F", "G")),
+)
+
+
+def clause_group(number) -> str:
+    """The group of a clause or item number, by the longest clause of CLAUSE_GROUPS that is it
+    or encloses it: '9.1.1 a' -> '9', '6' -> '6.1', 'B.8.2.2.1' -> 'B.7-B.8', '3.4' -> '1-3'.
+    A clause no group holds is a group of its own top-level clause ('11.2' -> '11')."""
+    n = str(number).strip().split(" ")[0]
+    best, length = n.split(".")[0], -1
+    for key, clauses in CLAUSE_GROUPS:
+        for c in clauses:
+            if (n == c or n.startswith(c + ".")) and len(c) > length:
+                best, length = key, len(c)
+    return best
+
+
+def group_order(key: str) -> tuple[int, str]:
+    """Sort key of a group: CLAUSE_GROUPS' order, then any other group by its key."""
+    keys = [k for k, _ in CLAUSE_GROUPS]
+    return (keys.index(key), "") if key in keys else (len(keys), key)
+
 
 def _item(ref) -> tuple[str, str | None] | None:
     """(number, item) of a reference, or None if it names no clause of the catalogue."""

@@ -86,7 +86,7 @@ def compliance(book):
                 book.value(ob.get("cover")),
                 book.value(ob.get("position")),
                 book.value(ob.get("value")),
-                book.status(ob.get("status")),
+                book.status(ob.get("status"), "obligation"),
             ]
         )
     return rows if len(rows) > 1 else None

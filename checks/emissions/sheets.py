@@ -88,7 +88,7 @@ def targets(book):
                 tgt.get("unit"),
                 tgt.get("achieved_pct"),
                 tgt.get("expected_pct"),
-                book.status(tgt.get("status")),
+                book.status(tgt.get("status"), "target"),
             ]
         )
     return rows if len(rows) > 1 else None

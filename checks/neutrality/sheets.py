@@ -39,8 +39,8 @@ def claims(book):
                 book.value(balance.get("reductions")),
                 book.value(balance.get("retired")),
                 book.value(balance.get("surplus")),
-                grade.get("grade") or grade.get("computed_grade"),
-                book.status(status.get("status")),
+                book.enum("neutrality_review", "offset_kinds.grade", grade.get("grade") or grade.get("computed_grade")),  # D.8.2.5-D.8.2.6
+                book.status(status.get("status"), "claim"),
             ]
         )
     return rows if len(rows) > 1 else None

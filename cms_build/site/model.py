@@ -71,6 +71,18 @@ class Strings(dict):
         return key
 
 
+def site_words(site_dirs: list[Path], language: str) -> Strings:
+    """The site's words (site/strings.yaml) in a language, an organization's own site/strings.yaml
+    (in site_dirs) overriding the bundled ones key by key: what the pages say, and the labels of
+    statuses the workbook shows (cms_build/workflow/xlsx.py)."""
+    strings = load_strings(str(bundled("site")))
+    for folder in site_dirs:  # an organization's site/strings.yaml may override words
+        if (folder / "strings.yaml").is_file() and folder != bundled("site"):
+            extra = yaml.safe_load(read_repo_bytes(folder.parent, folder / "strings.yaml", 1 << 20).decode("utf-8")) or {}
+            strings = {lang: {**strings.get(lang, {}), **(extra.get(lang) or {})} for lang in strings}
+    return Strings(strings["en" if language == "en" else "zh"])
+
+
 class SiteModel:
     def __init__(self, result, profile: str, language: str, history: History, site_dirs: list[Path]):
         self.result = result
@@ -78,12 +90,7 @@ class SiteModel:
         self.profile = profile
         self.public = profile == "public"
         self.lang = language if language in ("zh", "en") else "zh"
-        strings = load_strings(str(bundled("site")))
-        for folder in site_dirs:  # an organization's site/strings.yaml may override words
-            if (folder / "strings.yaml").is_file() and folder != bundled("site"):
-                extra = yaml.safe_load(read_repo_bytes(folder.parent, folder / "strings.yaml", 1 << 20).decode("utf-8")) or {}
-                strings = {lang: {**strings.get(lang, {}), **(extra.get(lang) or {})} for lang in strings}
-        self.t = Strings(strings[self.lang])
+        self.t = site_words(site_dirs, self.lang)
         self.history = history
         self.schemas = result.schemas
         self.records = self.view.records  # sorted by id

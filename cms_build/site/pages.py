@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from ..export import conformity_matrix, export_document
-from ..matrix import PROVISION_STATUSES
+from ..matrix import PROVISION_STATUSES, STATUSES, clause_group, group_order
 from ..findings import title_in
 from ..paths import template_loader
 from ..schemas import values_at
@@ -206,12 +206,12 @@ class Pages:
 
     # -- shared pieces --------------------------------------------------------------------
     def clause_links(self, clauses, L) -> Md:
-        """Clause numbers, linked to the matrix where it has the clause."""
+        """Clause numbers, linked to the clause on its group's page of the matrix where the matrix has it."""
         out = []
         for c in clauses or []:
             number = str(c).split(" ")[0]
-            if number in self.clause_anchors:
-                out.append(L.to(urls.MATRIX, c, urls.anchor("clause", number)))
+            if number in self.clause_anchors:  # on its group's page of the matrix
+                out.append(L.to(urls.matrix_group_page(clause_group(number)), c, urls.anchor("clause", number)))
             else:
                 out.append(md(c))
         return join(out, ", ")
@@ -596,24 +596,90 @@ class Pages:
             )
 
     def matrix_page(self) -> None:
-        """Every applicable clause: status, evidence, findings; the rest listed with the reason."""
+        """The conformity matrix as an overview (urls.MATRIX: the summary, one row per clause
+        group with its clause statuses, items and findings) and one page per clause group
+        (urls.matrix_group_page; cms_build/matrix.CLAUSE_GROUPS): its applicable clauses with
+        status, evidence and findings, then its clauses that do not apply or are informative,
+        each with its anchor. Every clause of the matrix is on exactly one group page."""
         m, t = self.m, self.t
         rel = urls.MATRIX
         L = urls.Linker(rel)
         if not self.matrix:
-            self.render("matrix.md.j2", rel, L=L, available=False, groups=[], summary="", overview=[], not_applicable=[])
+            self.render("matrix.md.j2", rel, L=L, available=False, groups=[], summary="", public_note="")
             return
-        by_sub: dict[str, list] = {}
-        overview, not_applicable = [], []
-        statuses, obligations = t["clause_status_names"], t["obligation_names"]
+        by_group: dict[str, list] = {}
         for c in self.matrix.get("clauses", []):
+            by_group.setdefault(clause_group(c.get("number", "")), []).append(c)
+        keys = sorted(by_group, key=group_order)
+        statuses = t["clause_status_names"]
+        order = _status_order(Counter(str(c.get("status", "")) for c in self.matrix.get("clauses", [])))
+        rows = []
+        for i, key in enumerate(keys):
+            page = urls.matrix_group_page(key)
+            clauses = by_group[key]
+            counts = Counter(str(c.get("status", "")) for c in clauses)
+            items: Counter = Counter()
+            findings: dict[tuple, dict] = {}  # a finding citing two clauses of the group is counted once
+            for c in clauses:
+                if str(c.get("status", "")) not in ("not_applicable", "informative"):
+                    items.update({k: v for k, v in (c.get("item_counts") or {}).items() if isinstance(v, int)})
+                for f in c.get("findings", []) or []:
+                    if isinstance(f, dict):
+                        findings.setdefault(_finding_key(f), f)
+            title = self.group_title(key, clauses)
+            rows.append(
+                (
+                    L.to(page, title),
+                    *[md(counts.get(s, 0)) for s in order],
+                    md(_item_counts(items)) if items else md(""),
+                    self.severity_summary(list(findings.values()), L, link=False) if findings else md(0),
+                )
+            )
+            neighbours = {
+                "previous": (keys[i - 1], self.group_title(keys[i - 1], by_group[keys[i - 1]])) if i > 0 else None,
+                "next": (keys[i + 1], self.group_title(keys[i + 1], by_group[keys[i + 1]])) if i + 1 < len(keys) else None,
+            }
+            self.matrix_group(key, title, clauses, neighbours)
+        self.render(
+            "matrix.md.j2",
+            rel,
+            L=L,
+            available=True,
+            headers=[t["matrix_group"], *[statuses.get(s, s) for s in order], t["matrix_items"], t["findings"]],
+            align=["left", *["right"] * len(order), "right", "left"],
+            groups=rows,
+            summary=self.matrix_summary(L),
+            public_note=md(t["matrix_public_note"]) if m.public else Md(""),
+        )
+
+    def group_title(self, key: str, clauses: list) -> str:
+        """A clause group's title in the site's language: the site's words (matrix_group_names),
+        else the group's own clause as the catalogue titles it ('4 组织所处环境'), else its key."""
+        names = self.t["matrix_group_names"]
+        if isinstance(names, dict) and isinstance(names.get(key), str):
+            return names[key]
+        own = next((c for c in clauses if str(c.get("number")) == key), None)
+        if own:
+            title = own.get("title_en") if self.m.lang == "en" and own.get("title_en") else own.get("title_zh", "")
+            return f"{key} {title}".strip()
+        return key
+
+    def matrix_group(self, key: str, title: str, clauses: list, neighbours: dict) -> None:
+        """One clause group's page: every applicable clause (status, items, evidence,
+        findings), then the group's clauses that do not apply or are informative."""
+        m, t = self.m, self.t
+        rel = urls.matrix_group_page(key)
+        L = urls.Linker(rel)
+        overview, not_applicable, sections = [], [], []
+        statuses, obligations = t["clause_status_names"], t["obligation_names"]
+        for c in clauses:
             number = str(c.get("number", ""))
-            title = c.get("title_en") if m.lang == "en" and c.get("title_en") else c.get("title_zh", "")
+            title_c = c.get("title_en") if m.lang == "en" and c.get("title_en") else c.get("title_zh", "")
             status = str(c.get("status", ""))
             if status in ("not_applicable", "informative"):  # listed at the end, each with its anchor
                 cell = Md(f'<span id="{urls.anchor("clause", number)}"></span>') + md(number)
                 note = c.get("note_zh") if m.lang == "zh" and c.get("note_zh") else c.get("note", "")
-                not_applicable.append((cell, md(title), badge("clause", status, statuses.get(status, status)), md(note)))
+                not_applicable.append((cell, md(title_c), badge("clause", status, statuses.get(status, status)), md(note)))
                 continue
             shown = [e for e in c.get("evidence", []) or [] if isinstance(e, dict) and m.visible(e.get("id"))]
             evidence = [L.to(m.page_of(e["id"]), f"{e['id']} {e.get('title', '')}".strip()) for e in shown[:MATRIX_EVIDENCE]]
@@ -634,7 +700,7 @@ class Pages:
             overview.append(
                 (
                     L.to(rel, number, anchor_id),
-                    md(title),
+                    md(title_c),
                     md(obligation),
                     status_badge,
                     md(_item_counts(c.get("item_counts") or {})) if items else md(""),
@@ -642,10 +708,10 @@ class Pages:
                     self.severity_summary(findings, L, link=False) if findings else md(""),
                 )
             )
-            by_sub.setdefault(str(c.get("subsystem") or "common"), []).append(
+            sections.append(
                 {
                     "number": number,
-                    "title": title,
+                    "title": title_c,
                     "anchor": anchor_id,
                     "status": status_badge,
                     "obligation": obligation,
@@ -657,16 +723,23 @@ class Pages:
                     "checks": join([md(x.get("id") if isinstance(x, dict) else x) for x in c.get("checks", []) or []], ", "),
                 }
             )
-        groups = [{"title": t["subsystem_names"].get(s, s), "clauses": by_sub[s]} for s in [*SUBSYSTEMS, *sorted(set(by_sub) - set(SUBSYSTEMS))] if s in by_sub]
+        counts = Counter(str(c.get("status", "")) for c in clauses)
+        summary = join([join([badge("clause", s, statuses.get(s, s)), md(counts[s])], " ") for s in _status_order(counts)], " · ")
+        around = [L.to(urls.MATRIX, t["matrix_all_groups"])]
+        if neighbours.get("previous"):
+            around.insert(0, join([md("←"), L.to(urls.matrix_group_page(neighbours["previous"][0]), neighbours["previous"][1])], " "))
+        if neighbours.get("next"):
+            around.append(join([L.to(urls.matrix_group_page(neighbours["next"][0]), neighbours["next"][1]), md("→")], " "))
         self.render(
-            "matrix.md.j2",
+            "matrix_group.md.j2",
             rel,
             L=L,
-            available=True,
-            groups=groups,
+            heading=str(t["matrix_group_heading"]).replace("{title}", title),
+            around=join(around, " · "),
+            summary=summary,
             overview=overview,
+            clauses=sections,
             not_applicable=not_applicable,
-            summary=self.matrix_summary(L),
             public_note=md(t["matrix_public_note"]) if m.public else Md(""),
         )
 
@@ -701,8 +774,7 @@ class Pages:
             return Md("")
         statuses, item_names = self.t["clause_status_names"], self.t["item_status_names"]
         counts = Counter(str(c.get("status", "")) for c in self.matrix.get("clauses", []))
-        order = ["conforming", "documented", "nonconforming", "no_evidence", "not_applicable", "informative"]
-        cells = [join([badge("clause", s, statuses.get(s, s)), md(counts[s])], " ") for s in [*order, *sorted(set(counts) - set(order))] if counts.get(s)]
+        cells = [join([badge("clause", s, statuses.get(s, s)), md(counts[s])], " ") for s in _status_order(counts) if counts.get(s)]
         summary = self.matrix.get("item_summary") or {}
 
         def items(scope):
@@ -771,6 +843,16 @@ def _figure_label(model, at: tuple, trace: dict) -> str:
 def _item_counts(counts: dict) -> str:
     """'3/1/0/1/2': verified / documented / nonconforming / reviewer-only / missing items of a clause."""
     return "/".join(str(counts.get(s, 0)) for s in PROVISION_STATUSES)
+
+
+def _status_order(counts) -> list[str]:
+    """The clause statuses in the matrix's order (cms_build/matrix.STATUSES), then any other one."""
+    return [*STATUSES, *sorted(set(counts) - set(STATUSES))]
+
+
+def _finding_key(f: dict) -> tuple:
+    """One finding of the matrix, however many of a group's clauses it cites."""
+    return tuple(str(f.get(k, "")) for k in ("rule", "severity", "record", "file", "line", "message"))
 
 
 def _matrix_finding(f: dict) -> dict:

@@ -20,7 +20,7 @@ _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _ANCHOR_BAD = re.compile(r"[^A-Za-z0-9_-]+")
 
 HOME = "index.md"
-MATRIX = "matrix.md"
+MATRIX = "matrix.md"  # the overview: one row per clause group, linking to its page
 FINDINGS = "findings/index.md"
 RECORDS = "records/index.md"
 COMPUTATIONS = "computations/index.md"
@@ -57,6 +57,12 @@ def table_page(record_id: str, n: int) -> str:
 def line_anchor(line) -> str:
     """The anchor of a line of a source view or a row of a table page: 'L37'."""
     return f"L{int(line)}"
+
+
+def matrix_group_page(group: str) -> str:
+    """The page of one clause group of the conformity matrix (cms_build/matrix.CLAUSE_GROUPS):
+    'matrix/9.md'; the overview, MATRIX, links to each."""
+    return f"matrix/{safe_name(group)}.md"
 
 
 def rule_page(rule: str) -> str:

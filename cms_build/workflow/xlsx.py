@@ -8,6 +8,13 @@ every finding; the record index. Cells are typed (dates, ints, floats); headers 
 chosen language; column widths follow the display width (a CJK character is two columns). Everything is taken from a
 publish.View, so a public workbook holds only what a public site shows. Dates in the file's
 properties are the as-of date, so the same inputs give the same workbook.
+
+A status, severity, kind, edition or enum value is shown by its label in the workbook's language
+(issue 17 items 1 and 2): the site's words for statuses (site/strings.yaml, as the site shows
+them; an organization's own site/strings.yaml first), a kind's schema title, an enum's
+x-enum-titles; the code stays in a comment on the cell ("code: overdue") for whoever needs it.
+Tab names are "中文 English" where that fits Excel's 31 characters, else the chosen language's
+part, cut at 31; never one of Excel's forbidden characters, and unique (a second one gets " (2)").
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import datetime as dt
 import unicodedata
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -23,6 +31,62 @@ from ..publish import View
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 BOLD = Font(bold=True)
+TAB_MAX = 31  # Excel's limit on a sheet's name
+_TAB_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+class Coded(str):
+    """A label shown in a cell, with the code it stands for (written as the cell's comment)."""
+
+    code: str
+
+    def __new__(cls, label: str, code: str) -> Coded:
+        obj = super().__new__(cls, label)
+        obj.code = code
+        return obj
+
+
+def coded(label, code):
+    """The label of a code as a cell: Coded when the label differs from the code, else the code."""
+    if not isinstance(code, str) or not code or not isinstance(label, str) or not label or label == code:
+        return code
+    return Coded(label, code)
+
+
+def words(result, language: str):
+    """The site's words in the workbook's language (the organization's site/strings.yaml first)."""
+    from ..site.build import site_dirs
+    from ..site.model import site_words
+
+    return site_words(site_dirs(result.root), language)
+
+
+def status_label(t, kind, status) -> str | None:
+    """A derived status's name as the site shows it (cms_build/site/render.status_name)."""
+    from ..site.render import status_name
+
+    return status_name(t, {"kind": kind, "status": status}) if isinstance(status, str) else None
+
+
+def tab_name(title: str, language: str, used: set[str]) -> str:
+    """A sheet name: the title ("中文 English") when it fits Excel's 31 characters, else its part
+    in the language, cut at 31; Excel's forbidden characters []:*?/\\ as spaces; unique among
+    used (compared as Excel does, ignoring case): a repeated name gets " (2)", " (3)" ..."""
+    from ..findings import split_title
+
+    text = " ".join(str(title or "").translate(_TAB_FORBIDDEN).split()).strip("'") or "Sheet"
+    if len(text) > TAB_MAX:
+        zh, en = split_title(text)
+        text = ((en or zh) if language == "en" else (zh or en)) or text
+    if len(text) > TAB_MAX:
+        text = text[: TAB_MAX - 1].rstrip() + "…"
+    name, n = text, 1
+    while name.casefold() in used:
+        n += 1
+        suffix = f" ({n})"
+        name = text[: TAB_MAX - len(suffix)].rstrip() + suffix
+    used.add(name.casefold())
+    return name
 
 
 def _text(cell, language: str):
@@ -46,11 +110,12 @@ class SheetContext:
     """What a registered sheet (api.sheet) may read: the results the view publishes, the
     language, and helpers that turn result values into typed cells and labels."""
 
-    def __init__(self, view: View, language: str):
+    def __init__(self, view: View, language: str, t=None):
         self.view, self.language = view, language
         self.results = view.results()
         self.schemas = view.result.schemas
         self.as_of = view.result.as_of
+        self.words = t if t is not None else words(view.result, language)
 
     def t(self, zh: str, en: str) -> str:
         return en if self.language == "en" else zh
@@ -74,9 +139,11 @@ class SheetContext:
             traced = traced.get("value")
         return traced if isinstance(traced, (int, float)) and not isinstance(traced, bool) else None
 
-    def status(self, value):
-        """A computed status as the status code the site and cms export show (cms_build/statuses.py)."""
-        return value
+    def status(self, value, kind: str | None = None):
+        """A computed status (cms_build/statuses.py) by its name in the workbook's language, as
+        the site shows it for that kind of verdict ("claim", "target", "obligation", ...); the
+        code is kept in the cell's comment."""
+        return coded(status_label(self.words, kind, value), value)
 
     def year(self, value):
         """A year (a result's map key is text) as an int cell."""
@@ -93,19 +160,30 @@ class SheetContext:
         schema = spec.schema if spec else {}
         for part in field.split("."):
             schema = ((schema or {}).get("properties") or {}).get(part) or ((schema or {}).get("items") or {}).get("properties", {}).get(part) or {}
-        return enum_title(schema, value, self.language) or value
+        return coded(enum_title(schema, value, self.language), value)
+
+    def kind(self, kind):
+        """A record kind by its schema's title in the workbook's language (the kind name in the comment)."""
+        spec = self.schemas.kinds.get(kind) if isinstance(kind, str) else None
+        schema = spec.schema if spec else {}
+        title = schema.get("x-title-en") if self.language == "en" else schema.get("title")
+        return coded(title, kind)
 
 
 def _sheet(book: Workbook, title: str, headers: list, rows: list[list], notes: list[str] = (), language: str = "zh"):
-    ws = book.create_sheet(title[:31])
+    used = {name.casefold() for name in book.sheetnames}
+    ws = book.create_sheet(tab_name(title, language, used))
     headers = [_text(h, language) for h in headers]
     ws.append(headers)
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append([_safe(_text(v, language)) for v in row])
-        for cell in ws[ws.max_row]:
+        values = [_safe(_text(v, language)) for v in row]
+        ws.append([str(v) if isinstance(v, Coded) else v for v in values])
+        for value, cell in zip(values, ws[ws.max_row]):
+            if isinstance(value, Coded):  # the label shown, the code for whoever needs it
+                cell.comment = Comment(f"code: {value.code}", "cms", width=200, height=40)
             if isinstance(cell.value, float):
                 cell.number_format = "#,##0.00##"  # full precision kept; shown readably
             elif isinstance(cell.value, (dt.date, dt.datetime)):
@@ -137,7 +215,7 @@ def _is_number(text: str) -> bool:
 
 def _domain_sheets(book: Workbook, result, view: View, language: str) -> None:
     """The sheets the domains register (api.sheet), each when the view publishes what it reads."""
-    ctx = SheetContext(view, language)
+    ctx = SheetContext(view, language, words(result, language))
     adopted = set(result.settings.subsystems)
     for spec in getattr(result, "sheets", []):
         if spec.subsystems and not adopted & set(spec.subsystems):
@@ -163,6 +241,13 @@ def write_workbook(result, path, profile: str = "internal", language: str | None
     view = View(result, profile)
     language = language or result.settings.get("language", "zh")
     t = (lambda zh, en: en) if language == "en" else (lambda zh, en: zh)
+    w = words(result, language)  # the site's labels of statuses, severities, editions
+    ctx = SheetContext(view, language, w)
+
+    def named(names: str, code):
+        table = w[names]
+        return coded(table.get(code) if isinstance(table, dict) and isinstance(code, str) else None, code)
+
     book = Workbook()
     book.remove(book.active)
     counts = {s: sum(1 for f in view.findings if f.severity == s) for s in ("error", "warning", "info")}
@@ -174,7 +259,7 @@ def write_workbook(result, path, profile: str = "internal", language: str | None
         [
             [t("组织", "Organization"), org.get("name") if language == "zh" else org.get("name_en") or org.get("name")],
             [t("评价日期", "As of"), result.as_of],
-            [t("发布范围", "Profile"), profile],
+            [t("发布范围", "Profile"), named("profile_names", profile)],
             [t("采用的分体系", "Subsystems"), ", ".join(sorted(result.settings.subsystems))],
             ["GWP", result.settings.get("gwp_set")],
             [t("记录", "Records"), len(view.records)],
@@ -194,10 +279,10 @@ def write_workbook(result, path, profile: str = "internal", language: str | None
             [
                 [
                     rid,
-                    s.get("kind"),
-                    s.get("status"),
-                    s.get("computed"),
-                    s.get("grade"),
+                    named("verdict_kinds", s.get("kind")),
+                    ctx.status(s.get("status"), s.get("kind")),
+                    ctx.status(s.get("computed"), s.get("kind")),
+                    ctx.enum("neutrality_review", "offset_kinds.grade", s.get("grade")),  # D.8.2.5-D.8.2.6: the grades' labels
                     view.hider.text(s.get("reason")),
                     ", ".join(view.hider.text(r.get("rule", "")) for r in s.get("reasons") or []),
                 ]
@@ -219,14 +304,25 @@ def write_workbook(result, path, profile: str = "internal", language: str | None
             t("说明", "Message"),
             t("建议", "Hint"),
         ],
-        [[f.severity, f.rule, ", ".join(f.clauses), f.file, f.line, f.record, f.path, f.message, f.hint] for f in view.findings],
+        [[named("severity_names", f.severity), f.rule, ", ".join(f.clauses), f.file, f.line, f.record, f.path, f.message, f.hint] for f in view.findings],
         language=language,
     )
     _sheet(
         book,
         "记录 Records",
         [t("编号", "Id"), t("类型", "Kind"), t("标题", "Title"), t("状态", "Status"), t("版本", "Version"), t("密级", "Confidentiality"), t("文件", "File")],
-        [[r.id, r.kind, r.title, r.status, r.data.get("version"), r.confidentiality, r.rel] for r in view.records],
+        [
+            [
+                r.id,
+                ctx.kind(r.kind),
+                r.title,
+                named("status_names", r.status),
+                r.data.get("version"),
+                named("confidentiality_names", r.confidentiality),
+                r.rel,
+            ]
+            for r in view.records
+        ],
         language=language,
     )
     stamp = dt.datetime.combine(result.as_of, dt.time(0, 0))

@@ -8,7 +8,7 @@ import shutil
 from cms_build.engine import ENGINE_RULES, load_rules, run
 from cms_build.paths import bundled
 from cms_build.findings import Finding
-from cms_build.matrix import PROVISION_STATUSES, build_matrix, evidence_records, findings_by_clause, render_text
+from cms_build.matrix import CLAUSE_GROUPS, PROVISION_STATUSES, build_matrix, clause_group, evidence_records, findings_by_clause, render_text
 from cms_build.schemas import SchemaSet
 from cms_build.standard import clause, load_catalogue, parse
 from tests.conftest import EXAMPLE, EXAMPLE_AS_OF
@@ -468,3 +468,16 @@ def test_the_new_rules_are_the_items_evidence():
     for item, rule in zip("abcde", ("filing-incomplete", "verifier-not-filed", "monitoring-report-missing", "body-out-of-scope", "exchange-not-filed")):
         assert rules[("B.8.2.2.2", item)] == {f"trading.ccer-{rule}"}
     assert rules[("B.9", "s1")] == {"trading.design-without-trading-consideration"}
+
+
+def test_clause_groups_hold_every_clause_of_the_catalogue_once():
+    """The site's matrix pages (issue 17 item 7): a clause's group is the longest clause of
+    CLAUSE_GROUPS that is it or encloses it; every clause of the catalogue falls in a group."""
+    assert clause_group("9.1.1 a") == "9" and clause_group("9") == "9" and clause_group("3.4") == "1-3"
+    assert clause_group("6") == "6.1" and clause_group("6.1.2") == "6.1" and clause_group("6.5.1.1") == "6.2-6.5"
+    assert clause_group("B.8.2.2.1 c") == "B.7-B.8" and clause_group("A.10") == "A.9-A.10" and clause_group("A.1") == "A.1-A.6"
+    assert clause_group("D") == "D.1-D.6" and clause_group("E.1") == "E-G" and clause_group("11.2") == "11"
+    keys = [k for k, _ in CLAUSE_GROUPS]
+    assert len(keys) == len(set(keys)) == 22
+    used = {clause_group(c.number) for c in load_catalogue()}
+    assert used == set(keys)  # no clause outside the groups, no group without a clause

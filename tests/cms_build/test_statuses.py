@@ -126,6 +126,10 @@ def test_workbook_has_the_statuses_sheet(tmp_path):
 
     path = tmp_path / "t.xlsx"
     write_workbook(run(EXAMPLE, AS_OF), path)
-    rows = {r[0]: r for r in load_workbook(path)["状态 Statuses"].iter_rows(min_row=2, values_only=True)}
-    assert rows["NCL-HQ-2025"][1:5] == ("claim", "valid", "valid", "Silver")
+    ws = load_workbook(path)["状态 Statuses"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    # labels in the workbook's language (site/strings.yaml), the codes in the cells' comments
+    assert rows["NCL-HQ-2025"][1:5] == ("声明状态", "有效", "有效", "银级")
+    cells = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "NCL-HQ-2025")
+    assert [c.comment.text for c in cells[1:5]] == ["code: claim", "code: valid", "code: valid", "code: Silver"]
     assert rows["NCL-HQ-2024"][4] is None  # superseded: no current grade

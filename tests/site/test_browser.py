@@ -157,11 +157,15 @@ def test_home_page(page, profile):
 
 @pytest.mark.parametrize("profile", ["internal", "public"])
 def test_follow_the_matrix_to_a_record(page, profile):
+    """From the overview to a clause group's page (issue 17 item 7), then to a record it cites."""
     open_page(page, f"example-{profile}/matrix.html")
-    links = page.locator("article a[href*='records/']")
-    if links.count() == 0:
-        pytest.skip("the conformity matrix lists no evidence yet (cms_build/matrix.py not installed)")
     shot(page, f"matrix-{profile}")
+    page.locator("article table a[href='matrix/5.html']").click()  # 5 leadership: the policy is public
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/matrix/5.html") and "5 领导作用" in page.locator("h1").inner_text()
+    links = page.locator("article a[href*='records/']")
+    assert links.count() > 0
+    shot(page, f"matrix-group-{profile}")
     first = links.first
     record_id = first.inner_text().split()[0]
     first.click()
@@ -368,6 +372,8 @@ CLIPPED = """() => Array.from(document.querySelectorAll('article table')).filter
         "emissions/2025.html",
         "trading/index.html",
         "matrix.html",
+        "matrix/6.2-6.5.html",
+        "matrix/B.7-B.8.html",
         "findings/index.html",
         "records/target/TGT-2026-ORG.html",
         "records/neutrality_claim/NCL-HQ-2025.html",
@@ -407,3 +413,32 @@ def test_a_trace_citation_opens_the_cited_line_of_the_records_yaml(page):
     )
     assert marked[0] != marked[1]
     shot(page, "source-view")
+
+
+MATRIX_PAGE_MAX_PX = 15_000  # issue 17 item 7: the single matrix page was 46,000 px (67,785 px with its item tables)
+
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+def test_no_matrix_page_is_too_long_and_each_clause_is_on_one(page, profile):
+    """The overview and every clause group's page at 1280 px are at most 15,000 px high, and each
+    clause of the matrix this profile publishes (data/export.json, the old page's rows) has its
+    anchor on exactly one group page, its group's."""
+    from cms_build.matrix import clause_group
+    from cms_build.site import urls
+
+    site = served[page.base] / f"example-{profile}"
+    clauses = json.loads((site / "data/export.json").read_text(encoding="utf-8"))["matrix"]["clauses"]
+    groups = sorted(p.relative_to(site).as_posix() for p in (site / "matrix").glob("*.html"))
+    assert len(groups) == 22
+    heights, where = {}, {}
+    for rel in ["matrix.html", *groups]:
+        open_page(page, f"example-{profile}/{rel}", wait="load")
+        assert page.evaluate("window.innerWidth") == 1280
+        heights[rel] = page.evaluate("document.documentElement.scrollHeight")
+        for anchor_id in page.locator("article [id^='clause-']").evaluate_all("els => els.map(e => e.id)"):
+            where.setdefault(anchor_id, []).append(rel)
+    assert {rel: h for rel, h in heights.items() if h > MATRIX_PAGE_MAX_PX} == {}, heights
+    assert len(clauses) > 200 and "clause-9-1-1" in where  # the example's catalogue; a nonconformity's clause
+    for c in clauses:
+        assert where.pop(urls.anchor("clause", c["number"])) == [urls.matrix_group_page(clause_group(c["number"]))[:-3] + ".html"], c["number"]
+    assert where == {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -285,9 +286,70 @@ def test_referenced_by_lists_references_made_inside_lists(example_sites):
 
 
 def test_a_nonconformity_links_its_clause_to_the_matrix(example_sites):
-    # records/improvement/NC-2025-01.yaml says clause: 9.1.1 (issue 17 item 12)
+    # records/improvement/NC-2025-01.yaml says clause: 9.1.1 (issue 17 item 12): on the page of
+    # clause group 9 (issue 17 item 7)
     nc = page(example_sites["internal"], "records/nonconformity/NC-2025-01.html")
-    assert "../../matrix.html#clause-9-1-1" in nc
+    assert "../../matrix/9.html#clause-9-1-1" in nc and "matrix.html#" not in nc
+
+
+def _overview_rows(site) -> dict[str, list[str]]:
+    """The matrix overview's table: the group page each row links to -> the row's cells as text."""
+    rows = {}
+    for tr in re.findall(r"<tr>(.*?)</tr>", page(site, "matrix.html"), re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)
+        link = re.search(r'href="(matrix/[^"#]+\.html)"', cells[0]) if cells else None
+        if link:
+            assert link.group(1) not in rows, link.group(1)
+            rows[link.group(1)] = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells]
+    return rows
+
+
+@pytest.mark.parametrize("profile", ["internal", "public"])
+def test_the_matrix_is_an_overview_and_a_page_per_clause_group(example_sites, profile):
+    """Issue 17 item 7: every clause of the matrix this profile publishes (the rows of the old
+    single page) is on exactly one group page, its group's, with its anchor; the overview links
+    every group page once and holds no clause row; every link to a clause reaches its anchor."""
+    from cms_build.matrix import STATUSES, clause_group
+    from cms_build.site import urls
+
+    site = example_sites[profile]
+    matrix = json.loads(page(site, "data/export.json"))["matrix"]  # the View's matrix, as the pages show it
+    pages = sorted(p.relative_to(site).as_posix() for p in (site / "matrix").glob("*.html"))
+    where: dict[str, list[str]] = {}
+    for rel in pages:
+        for anchor_id in re.findall(r'id="(clause-[^"]+)"', page(site, rel)):
+            where.setdefault(anchor_id, []).append(rel)
+    for c in matrix["clauses"]:
+        assert where.pop(urls.anchor("clause", c["number"])) == [urls.matrix_group_page(clause_group(c["number"]))[:-3] + ".html"], c["number"]
+    assert where == {}  # no clause twice, none that is not in the matrix
+    assert 'id="clause-' not in page(site, "matrix.html")
+    rows = _overview_rows(site)
+    assert sorted(rows) == pages and len(pages) == 22  # CLAUSE_GROUPS: 1 + 6 + 2 + 4 * 3 + 1 (clauses 4, 5, 7-10; 6 in two)
+    # the overview's counts by status add up to the matrix's summary, column by column
+    for i, status in enumerate(STATUSES, start=1):
+        assert sum(int(cells[i]) for cells in rows.values()) == matrix["summary"][status], status
+    # every link of the site to a clause of the matrix points at a page and anchor that exist
+    for path in site.rglob("*.html"):
+        for target in re.findall(r'href="([^"]*matrix[^"]*#clause-[^"]+)"', path.read_text(encoding="utf-8")):
+            rel, anchor_id = target.split("#")
+            dest = (path.parent / rel).resolve()
+            assert dest.parent.name == "matrix" and f'id="{anchor_id}"' in dest.read_text(encoding="utf-8"), (path, target)
+
+
+def test_the_matrix_overview_counts_a_group(example_sites):
+    """The overview's row of clause group 9 (internal example), worked out from the clauses of
+    its page: conforming 9.3.1, 9.3.3, 9.3.4 (3); documented (not verified) 9.1.1, 9.1.2, 9.2.1,
+    9.2.2, 9.3.2 (5); the headings 9, 9.1, 9.2, 9.3 informative (4); none nonconforming, without
+    evidence or not applicable. Items verified/documented/nonconforming/reviewer/missing, clause
+    by clause 3/8/0/0/1, 4/3, 1/3, 6/1, 1/0, 7/1, 1/0, 1/0: verified 3+4+1+6+1+7+1+1 = 24,
+    documented 8+3+3+1+0+1+0+0 = 16, missing 1. The example has no findings (0)."""
+    rows = _overview_rows(example_sites["internal"])
+    assert rows["matrix/9.html"] == ["9 绩效评价", "3", "5", "0", "0", "0", "4", "24/16/0/0/1", "0"]
+    group = html.unescape(page(example_sites["internal"], "matrix/9.html"))
+    for number, items in (("9.1.1", "3/8/0/0/1"), ("9.1.2", "4/3/0/0/0"), ("9.3.2", "7/1/0/0/0")):
+        assert re.search(rf'href="#clause-{number.replace(".", "-")}">{re.escape(number)}</a></td>.*?<td[^>]*>{re.escape(items)}</td>', group, re.S), number
+    # the group's page links back to the overview and to its neighbours
+    assert 'href="../matrix.html"' in group and 'href="8.html"' in group and 'href="10.html"' in group
 
 
 @pytest.mark.parametrize("profile", ["internal", "public"])
@@ -457,7 +519,8 @@ def test_matrix_and_home_pages_count_items(mini):
     matrix = build_matrix(run(root, AS_OF))
     rows = {r["number"]: r for r in matrix["clauses"]}
     site = build(root, tmp / "site").out
-    text = html.unescape(page(site, "matrix.html"))
+    # the clauses 4.3 and 5.1 are on the pages of their groups (issue 17 item 7)
+    text = html.unescape(page(site, "matrix/4.html") + page(site, "matrix/5.html"))
     assert "条目（已验证/有记录/不符合/仅评审员判断/缺失）" in text and "有记录未验证" in text  # the weaker status, by name
     counts = rows["4.3"]["item_counts"]
     assert (f"{counts['verified']}/{counts['documented']}/{counts['nonconforming']}/{counts['reviewer']}/{counts['missing']}") in text

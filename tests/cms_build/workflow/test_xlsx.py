@@ -8,7 +8,7 @@ import pytest
 
 from cms_build.engine import run
 from cms_build.export import export_document
-from cms_build.workflow.xlsx import display_width, write_workbook
+from cms_build.workflow.xlsx import TAB_MAX, display_width, tab_name, write_workbook
 from tests.cms_build.test_cli import cms
 from tests.conftest import EXAMPLE, EXAMPLE_AS_OF
 
@@ -41,8 +41,10 @@ def test_workbook_has_annex_e_tables_findings_and_records(example, tmp_path):
 def test_public_workbook_holds_only_public_records(example, tmp_path):
     path = tmp_path / "public.xlsx"
     write_workbook(example, path, profile="public")
-    rows = list(openpyxl.load_workbook(path)["记录 Records"].iter_rows(values_only=True))[1:]
-    assert rows and {r[5] for r in rows} == {"public"}
+    ws = openpyxl.load_workbook(path)["记录 Records"]
+    rows = list(ws.iter_rows(values_only=True))[1:]
+    assert rows and {r[5] for r in rows} == {"公开"}  # the label; the code in the comment
+    assert {c.comment.text for c in ws["F"][1:]} == {"code: public"}
 
 
 def test_formula_like_text_is_written_as_text(org, tmp_path):
@@ -182,3 +184,83 @@ def test_public_workbook_shows_nothing_above_the_profile(tmp_path):
     assert any("MARKER-7f3" in v for v in cells("internal"))
     public = cells("public")
     assert not any("MARKER-7f3" in v or "TGT-2025-U1" in v for v in public)
+
+
+def _coded(ws, header: str, **match) -> tuple:
+    """(label, comment) of a cell of the row matching, in the column named header."""
+    head = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if all(row[head.index(k)].value == v for k, v in match.items()):
+            cell = row[head.index(header)]
+            return cell.value, cell.comment.text if cell.comment else None
+    raise AssertionError(f"no row {match} in {ws.title}")
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        (
+            "zh",
+            {
+                ("目标 Targets", "状态", ("编号", "TGT-2025-U1")): ("已实现", "code: achieved"),
+                ("履约 Compliance position", "状态", ("履约记录", "ETS-2021-2022")): ("已按期履约", "code: met"),
+                ("碳中和声明 Neutrality claims", "状态", ("声明", "NCL-HQ-2025")): ("有效", "code: valid"),
+                ("碳中和声明 Neutrality claims", "等级", ("声明", "NCL-HQ-2025")): ("银级", "code: Silver"),
+                ("状态 Statuses", "类型", ("编号", "NCL-HQ-2025")): ("声明状态", "code: claim"),
+                ("状态 Statuses", "状态", ("编号", "ETS-2021-2022")): ("已按期履约", "code: met"),
+                ("记录 Records", "类型", ("编号", "POL-001")): ("碳管理方针", "code: policy"),
+                ("记录 Records", "状态", ("编号", "POL-001")): ("已批准", "code: approved"),
+                ("概要 Summary", "值", ("项目", "发布范围")): ("内部版（全部记录）", "code: internal"),
+            },
+        ),
+        (
+            "en",
+            {
+                ("目标 Targets", "Status", ("Id", "TGT-2025-U1")): ("achieved", None),  # the label is the code: no comment
+                ("履约 Compliance position", "Status", ("Obligation", "ETS-2021-2022")): ("surrendered on time", "code: met"),
+                ("状态 Statuses", "Kind", ("Id", "NCL-HQ-2025")): ("Claim status", "code: claim"),
+                ("记录 Records", "Kind", ("Id", "POL-001")): ("Carbon management policy", "code: policy"),
+                ("记录 Records", "Status", ("Id", "POL-001")): ("approved", None),
+                ("概要 Summary", "Value", ("Item", "Profile")): ("Internal (all records)", "code: internal"),
+            },
+        ),
+    ],
+)
+def test_codes_are_shown_by_their_labels_with_the_code_in_a_comment(example, tmp_path, language, expected):
+    """Issue 17 item 2, read back from the written file: a status, kind, edition or grade is its
+    label in the workbook's language (the site's words, site/strings.yaml: target_status_names
+    achieved 已实现, position_names met 已按期履约, claim_status_names valid 有效, verdict_kinds
+    claim 声明状态, status_names approved 已批准, profile_names internal; the schemas' titles:
+    policy 碳管理方针, the grade's x-enum-titles Silver 银级), the code in the cell's comment."""
+    path = tmp_path / f"{language}.xlsx"
+    write_workbook(example, path, language=language)
+    book = openpyxl.load_workbook(path)
+    for (sheet, header, (key, value)), want in expected.items():
+        assert _coded(book[sheet], header, **{key: value}) == want, (sheet, header, value)
+    # no snake_case status code left in a status column of any sheet
+    for ws in book.worksheets:
+        head = [c.value for c in ws[1]]
+        for i, h in enumerate(head):
+            if h in ("状态", "计算状态", "Status", "Computed") and language == "zh":
+                values = {r[i].value for r in ws.iter_rows(min_row=2) if len(r) > i and isinstance(r[i].value, str)}
+                assert not any(v.isascii() for v in values), (ws.title, h, values)
+
+
+def test_tab_names_fit_excel_and_are_unique(example, tmp_path):
+    """Excel refuses a sheet name over 31 characters, with []:*?/\\ or equal to another but for
+    case: the written workbook's names (both languages) obey; a long bilingual title keeps the
+    chosen language's part; a repeat gets " (2)"."""
+    for language in ("zh", "en"):
+        path = tmp_path / f"{language}.xlsx"
+        write_workbook(example, path, language=language)
+        names = openpyxl.load_workbook(path).sheetnames
+        assert all(len(n) <= TAB_MAX and not set(n) & set("[]:*?/\\") for n in names), names
+        assert len({n.casefold() for n in names}) == len(names)
+    used: set[str] = set()
+    # "碳排放核算与报告 Emissions accounting and reporting" is 8 + 1 + 34 = 43 characters: too long
+    assert tab_name("碳排放核算与报告 Emissions accounting and reporting", "zh", used) == "碳排放核算与报告"
+    # in English the part is 9+1+10+1+3+1+9 = 34 characters: its first 30 and an ellipsis (31)
+    assert tab_name("碳排放核算与报告 Emissions accounting and reporting", "en", used) == "Emissions accounting and repor…"
+    assert tab_name("碳排放核算与报告", "zh", used) == "碳排放核算与报告 (2)"  # the same name again
+    assert tab_name("A/B: [x]*?", "zh", used) == "A B x"  # forbidden characters as spaces, spaces joined
+    assert tab_name("记录 Records", "en", used) == "记录 Records" and tab_name("记录 records", "en", used) == "记录 records (2)"
