@@ -20,7 +20,11 @@ part, cut at 31; never one of Excel's forbidden characters, and unique (a second
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 import unicodedata
+import zipfile
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -330,4 +334,32 @@ def write_workbook(result, path, profile: str = "internal", language: str | None
     book.properties.modified = stamp
     book.properties.creator = "cms"
     book.properties.title = f"{org.get('name', '')} {result.as_of.isoformat()}"
-    book.save(path)
+    save_deterministic(book, path, stamp)
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def save_deterministic(book: Workbook, path, stamp: dt.datetime) -> None:
+    """Save the workbook so that the same inputs give the same bytes.
+
+    openpyxl stamps what it saves with the clock: the properties' "modified" date is set to
+    now at save time whatever was assigned before, and every member of the zip archive gets the
+    time of writing. So the book is saved to memory and copied member by member, in the same
+    order, each with the as-of date as its time and the properties' "modified" date set back to
+    it."""
+    raw = io.BytesIO()
+    book.save(raw)
+    when = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)  # zip times start in 1980
+    modified = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for member in src.infolist():
+            data = src.read(member)
+            if member.filename == "docProps/core.xml":
+                data = _MODIFIED.sub(lambda m: m.group(1) + modified + m.group(2), data)
+            info = zipfile.ZipInfo(member.filename, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = member.external_attr
+            dest.writestr(info, data)
+    Path(path).write_bytes(out.getvalue())  # the export's own output file, named by --out

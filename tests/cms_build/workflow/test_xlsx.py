@@ -264,3 +264,21 @@ def test_tab_names_fit_excel_and_are_unique(example, tmp_path):
     assert tab_name("碳排放核算与报告", "zh", used) == "碳排放核算与报告 (2)"  # the same name again
     assert tab_name("A/B: [x]*?", "zh", used) == "A B x"  # forbidden characters as spaces, spaces joined
     assert tab_name("记录 Records", "en", used) == "记录 Records" and tab_name("记录 records", "en", used) == "记录 records (2)"
+
+
+def test_same_inputs_give_the_same_workbook_bytes(example, tmp_path):
+    """openpyxl stamps the file with the clock (the properties' modified date, each zip
+    member's time): two exports more than the zip format's 2-second resolution apart must
+    still be the same bytes, dated the as-of date."""
+    import time
+    import zipfile
+
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write_workbook(example, first)
+    time.sleep(2.2)
+    write_workbook(example, second)
+    assert first.read_bytes() == second.read_bytes()
+    book = openpyxl.load_workbook(first)
+    assert book.properties.modified == book.properties.created == dt.datetime(2026, 6, 30)
+    with zipfile.ZipFile(first) as zf:
+        assert {m.date_time for m in zf.infolist()} == {(2026, 6, 30, 0, 0, 0)}
