@@ -1,10 +1,14 @@
-"""A content-hash cache of parsed records, their schema errors and the schema checks (issue 19).
+"""A content-hash cache of parsed records, their schema errors, the schema checks and the
+findings of record-local checks (issue 19).
 
 `.cms-cache/records.json` in the records folder (git-ignored; `cms init` writes the line) keeps,
 for each record file's content (SHA-256 of its bytes), what loading it gave — the data with the
 line and column of every value and key, or the located YAML error — and the kind's schema errors;
 and, for each schema document, that it passed the metaschema check. A run that finds a file's
-bytes in the cache skips parsing and validating it.
+bytes in the cache skips parsing and validating it. It also keeps the findings of record-local
+checks (`@check(..., scope="record")`) on each record file, under `finding_key`: the check, the
+source of its rule folder, the as-of date, the file's content and path; the other checks and the
+computations rerun.
 
 What an entry is valid for is in its keys, never assumed:
 - the engine: its version, the size and time of each of its own files (so a development copy edited
