@@ -14,6 +14,10 @@ A module declares computations and checks with two decorators::
         if record.status == "approved" and not record.get("approved_by"):
             yield record.issue("status", "approved, but no approved_by", hint="add approved_by")
 
+    @check("doc.review-overdue", title="...", clauses=["7.4.2 c"], kinds=["*"], scope="record")
+    def review_overdue(record, ctx):  # record-local: reads only the record, settings, as-of date
+        ...                           # (.cms-cache/ keeps its findings per record; CONTRIBUTING)
+
     @check("ms.risk-categories", title="...", clauses=["6.5.1.2"], severity="warning")
     def categories(ctx):              # no kinds: called once, looks across records
         ...
@@ -169,6 +173,11 @@ class Check:
     description: str = ""
     module: str = ""  # where it is defined, relative to its rule folder (set by the loader)
     origin: str = ""  # the Python module that defined it (set by the decorator)
+    # "record": record-local, its findings on a record depend only on that record's own bytes and
+    # path, its kind's schema, the settings and the as-of date, so .cms-cache/ keeps them per record
+    # (cms_build/cache.py; CONTRIBUTING "Record-local rules"). "" (the default): it reruns every run.
+    scope: str = ""
+    source: str = ""  # digest of every file of its rule folder (set by the loader; the cache's key)
 
     @property
     def subsystems(self) -> set[str]:
@@ -194,11 +203,20 @@ class Computation:
     origin: str = ""
 
 
-def check(id: str, *, title: str, clauses, severity: str = "error", kinds=(), subsystem: str = ""):
+SCOPES = ("", "record")
+
+
+def check(id: str, *, title: str, clauses, severity: str = "error", kinds=(), subsystem: str = "", scope: str = ""):
     if severity not in SEVERITIES:
         raise ValueError(f"check {id}: severity must be one of {SEVERITIES}")
     if not clauses:
         raise ValueError(f"check {id}: name the clauses of the standard it enforces")
+    if scope not in SCOPES:
+        raise ValueError(
+            f'check {id}: scope is "record" (its findings on a record depend on nothing but that record, its schema, the settings and the as-of date) or left out'
+        )
+    if scope and not kinds:
+        raise ValueError(f'check {id}: scope="record" needs kinds: a record-local check is called once per record')
 
     def wrap(fn: Callable) -> Check:
         doc = (fn.__doc__ or "").strip()
@@ -213,6 +231,7 @@ def check(id: str, *, title: str, clauses, severity: str = "error", kinds=(), su
             description=doc,
             module=fn.__module__,
             origin=fn.__module__,
+            scope=scope,
         )
 
     return wrap

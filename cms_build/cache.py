@@ -1,10 +1,14 @@
-"""A content-hash cache of parsed records, their schema errors and the schema checks (issue 19).
+"""A content-hash cache of parsed records, their schema errors, the schema checks and the
+findings of record-local checks (issue 19).
 
 `.cms-cache/records.json` in the records folder (git-ignored; `cms init` writes the line) keeps,
 for each record file's content (SHA-256 of its bytes), what loading it gave — the data with the
 line and column of every value and key, or the located YAML error — and the kind's schema errors;
 and, for each schema document, that it passed the metaschema check. A run that finds a file's
-bytes in the cache skips parsing and validating it.
+bytes in the cache skips parsing and validating it. It also keeps the findings of record-local
+checks (`@check(..., scope="record")`) on each record file, under `finding_key`: the check, the
+source of its rule folder, the as-of date, the file's content and path; the other checks and the
+computations rerun.
 
 What an entry is valid for is in its keys, never assumed:
 - the engine: its version, the size and time of each of its own files (so a development copy edited
@@ -168,6 +172,11 @@ class RunCache:
         self._schemas_new = False
         self._records_new = False
         self.hits = 0
+        # findings of record-local checks: {key: issues}, the key a digest of the check, its rule
+        # folder's source, the as-of date, the record file's content and path (finding_key)
+        self._stored_findings: dict = stored.get("findings") or {}
+        self._used_findings: dict = {}
+        self.finding_hits = 0
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -182,6 +191,7 @@ class RunCache:
         namespace = digest(f"{schemas_hash}\n{settings_hash}".encode())
         if namespace != self._namespace:
             self._stored = {}
+            self._stored_findings = {}
             self._namespace = namespace
             self._records_new = True
 
@@ -211,13 +221,36 @@ class RunCache:
             self._used[content] = entry
             self._records_new = True
 
+    # -- findings of record-local checks --------------------------------------------------
+    def findings(self, key: str) -> list | None:
+        stored = self._stored_findings.get(key)
+        if stored is None:
+            stored = self._used_findings.get(key)
+        if not isinstance(stored, list):
+            return None
+        self._used_findings[key] = stored
+        self.finding_hits += 1
+        return stored
+
+    def store_findings(self, key: str, issues: list) -> None:
+        if self._used_findings.get(key) != issues:
+            self._used_findings[key] = issues
+            self._records_new = True
+
     def save(self) -> None:
         """Write the entries this run used (those of deleted or changed files are dropped), when
         anything is new or dropped. A failure to write only means the next run is not faster."""
-        if not (self._records_new or self._schemas_new or set(self._used) != set(self._stored)):
+        if not (self._records_new or self._schemas_new or set(self._used) != set(self._stored) or set(self._used_findings) != set(self._stored_findings)):
             return
         payload = _canonical(
-            {"format": FORMAT, "engine": engine_fingerprint(), "namespace": self._namespace, "schemas_ok": sorted(self.schemas_ok), "records": self._used}
+            {
+                "format": FORMAT,
+                "engine": engine_fingerprint(),
+                "namespace": self._namespace,
+                "schemas_ok": sorted(self.schemas_ok),
+                "records": self._used,
+                "findings": self._used_findings,
+            }
         )
         mac = hmac.new(self._key, payload, hashlib.sha256).hexdigest().encode()
         _write(self.root, mac + b"\n" + payload)
@@ -312,6 +345,25 @@ def entry_error(entry: dict) -> LoadError | None:
         message, line, col, hint = entry["error"]
         return LoadError(message, line, col, hint)
     except (KeyError, TypeError, ValueError):
+        return None
+
+
+def finding_key(check_id: str, source: str, as_of: str, content: str, rel: str) -> str:
+    """The key of one record-local check's findings on one record file: what they may depend on
+    besides the schema set and the settings (the namespace). The path is in it because findings
+    name their file; the content hash stands for the record's bytes, hence its data and lines."""
+    return digest("\0".join((check_id, source, as_of, content, rel)).encode("utf-8", "surrogatepass"))
+
+
+def check_issues_entry(issues: list[Issue]) -> list:
+    """Every field of a check's Issue (the engine checked each is an Issue of plain values)."""
+    return [[i.message, i.file, i.line, i.col, i.record, i.path, i.hint, i.severity, list(i.clauses)] for i in issues]
+
+
+def entry_check_issues(stored) -> list[Issue] | None:
+    try:
+        return [Issue(m, f, ln, c, r, p, h, s, tuple(cl)) for m, f, ln, c, r, p, h, s, cl in stored]
+    except (TypeError, ValueError):
         return None
 
 

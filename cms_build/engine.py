@@ -72,6 +72,8 @@ class Result:
     sheets: list[Sheet] = field(default_factory=list)
     # record files whose parse (and schema errors) came from .cms-cache/ (cms_build/cache.py)
     cache_hits: int = 0
+    # findings of record-local checks (scope="record") on one record that came from .cms-cache/
+    finding_hits: int = 0
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -184,7 +186,7 @@ def load_records(
             )
             _remember(cache, content, entry)
             continue
-        record = Record(id=record_id, kind=kind_name, data=data, rel=rel, path=path, doc=doc)
+        record = Record(id=record_id, kind=kind_name, data=data, rel=rel, path=path, doc=doc, content=content or "")
         schema_issues = None
         if entry is not None and "schema" in entry:
             schema_issues = _cache.entry_issues(entry["schema"], rel)
@@ -249,8 +251,6 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
             _cache.digest(_cache._canonical([settings.rel, settings.data, settings.defaults, [(i.message, i.line, i.col) for i in settings_issues]])),
         )
     records, record_issues = load_records(root, schemas, settings, progress, store)
-    if store is not None:
-        store.save()
     tagged.extend(record_issues)
     index = Index(records, schemas, root)
     tagged.extend(index.issues)
@@ -290,7 +290,10 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
                 continue
             severity = overrides.get(chk.id, chk.severity)
             yielded: list = []
-            outcome = guarded(lambda: _run_check(chk, ctx, yielded), limit)
+            memo = _Memo(store, chk, as_of) if store is not None and chk.scope == "record" and chk.source else None
+            outcome = guarded(lambda: _run_check(chk, ctx, yielded, memo), limit)
+            if memo is not None and outcome.error is None and not outcome.output:
+                memo.commit()  # a check that crashed or printed is run again next time, to say so again
             findings.extend(_crashes(chk, outcome, root, settings, limit))
             strays = []
             for issue in yielded:
@@ -318,6 +321,9 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
 
         result.statuses = apply(result.results, findings, index.by_id, as_of)
     result.cache_hits = store.hits if store is not None else 0
+    result.finding_hits = store.finding_hits if store is not None else 0
+    if store is not None:
+        store.save()
     return result
 
 
@@ -374,12 +380,55 @@ def _json_checked(value):
     return value
 
 
-def _run_check(chk: Check, ctx: Context, into: list) -> None:
-    """Everything a check yields, into `into` (kept when the check crashes half-way)."""
+class _Memo:
+    """The cached findings of one record-local check (scope="record") in one run: looked up per
+    record file by finding_key; what the check yields on a record not found is kept aside and
+    stored only once the whole check has run without a crash and without printing."""
+
+    def __init__(self, store: RunCache, chk: Check, as_of: dt.date):
+        self.store, self.chk, self.as_of = store, chk, as_of.isoformat()
+        self.pending: list[tuple[str, list]] = []
+
+    def key(self, record: Record) -> str | None:
+        if not record.content:
+            return None
+        return _cache.finding_key(self.chk.id, self.chk.source, self.as_of, record.content, record.rel)
+
+    def get(self, key: str) -> list[Issue] | None:
+        stored = self.store.findings(key)
+        return _cache.entry_check_issues(stored) if stored is not None else None
+
+    def put(self, key: str, got: list) -> None:
+        issues = [i for i in got if i is not None]
+        if all(_is_issue(i) for i in issues):  # anything else is reported as a stray: not kept
+            self.pending.append((key, _cache.check_issues_entry(issues)))
+
+    def commit(self) -> None:
+        for key, issues in self.pending:
+            self.store.store_findings(key, issues)
+
+
+def _run_check(chk: Check, ctx: Context, into: list, memo: _Memo | None = None) -> None:
+    """Everything a check yields, into `into` (kept when the check crashes half-way). A
+    record-local check's findings on a record come from the cache when it holds them."""
     if chk.kinds:
         targets = ctx.records() if "*" in chk.kinds else ctx.records(*chk.kinds)
         for record in targets:
-            into.extend(chk.fn(record, ctx) or ())
+            key = memo.key(record) if memo is not None else None
+            if key is None:
+                into.extend(chk.fn(record, ctx) or ())
+                continue
+            assert memo is not None
+            cached = memo.get(key)
+            if cached is not None:
+                into.extend(cached)
+                continue
+            got: list = []
+            try:
+                got.extend(chk.fn(record, ctx) or ())
+            finally:
+                into.extend(got)
+            memo.put(key, got)
     else:
         into.extend(chk.fn(ctx) or ())
 

@@ -113,6 +113,7 @@ class Record:
     path: Path
     doc: Document
     valid: bool = True  # False once the schema rejected it: checks then leave it alone
+    content: str = ""  # SHA-256 of the file's bytes, when the run keeps a cache (cms_build/cache.py)
 
     # -- reading -------------------------------------------------------------------------
     def get(self, path: Any, default: Any = None) -> Any:

@@ -140,6 +140,23 @@ def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+def folder_digest(folder: Path) -> str:
+    """SHA-256 over the path and bytes of every file of a rule folder (its modules, their helpers,
+    its rule tables, any data file beside them): a record-local check's findings are cached under
+    it (cms_build/cache.py), so an edit to any file a rule could import or read is another rule."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if "__pycache__" not in p.parts):
+        try:
+            if not path.is_file():
+                continue
+            data = path.read_bytes()
+        except OSError:
+            data = b"\0unreadable"
+        rel = path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape")
+        h.update(len(rel).to_bytes(4, "big") + rel + len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
 def _package(folder: Path, name: str, time_limit: float) -> None:
     """Register the folder as the package `name` (its __init__.py runs, if it has one)."""
     init = folder / "__init__.py"
@@ -260,6 +277,7 @@ def load_rules(
                 raise
             errors.append(exc if isinstance(exc, RuleError) else RuleError(folder, f"the folder cannot be read: {exc}"))
             continue
+        source = ""
         for path in files:
             try:
                 _safe_rule_file(folder, path)
@@ -273,6 +291,9 @@ def load_rules(
                 continue
             for value in found:
                 if isinstance(value, Check):
+                    if value.scope:
+                        source = source or folder_digest(folder)
+                        value.source = source
                     checks[value.id] = value
                 elif isinstance(value, Page):
                     found_pages[value.id] = value
@@ -283,6 +304,9 @@ def load_rules(
         for path in table_files(folder):
             try:
                 for chk in _table_rules(folder, path, checks):
+                    if chk.scope:
+                        source = source or folder_digest(folder)
+                        chk.source = source
                     checks[chk.id] = chk
             except RuleError as exc:
                 if errors is None:

@@ -83,6 +83,8 @@ def load_table(path: Path) -> list[Check]:
                 kinds=(spec["kind"],) if shape != "periodic" else (),
                 subsystem=spec.get("subsystem", ""),
                 description=spec.get("description") or _describe(shape, spec),
+                # covers and required read only the record and the as-of date: record-local
+                scope="" if shape == "periodic" else "record",
             )
             chk.line = doc.where((shape, i))[0]  # type: ignore[attr-defined]
             checks.append(chk)

@@ -139,6 +139,7 @@ def books_separate(ctx):
     clauses=["B.8.2.2.4 a"],
     severity="error",
     kinds=["financing_contract"],
+    scope="record",
 )
 def pledge_registration(record, ctx):
     """B.8.2.2.4 a: the pledgor registers the pledge within the agreed time. Registered after
@@ -178,6 +179,7 @@ def pledge_registration(record, ctx):
     clauses=["B.8.2.2.4 a"],
     severity="warning",
     kinds=["financing_contract"],
+    scope="record",
 )
 def pledge_decision(record, ctx):
     """B.8.2.2.4 a: the pledgor should follow its internal decision procedure before pledging
@@ -261,6 +263,7 @@ def statement_missing(ctx):
     clauses=["C.8.1.1", "8.2.3 e"],
     severity="warning",
     kinds=["asset_statement"],
+    scope="record",
 )
 def statement_budgets(record, ctx):
     """C.8.1.1, 8.2.3 e: the annual statement includes the emissions budget, the trading
@@ -282,6 +285,7 @@ def statement_budgets(record, ctx):
     clauses=["C.8.1.1", "8.2.3 e"],
     severity="warning",
     kinds=["asset_statement"],
+    scope="record",
 )
 def budget_after_year(record, ctx):
     """C.8.1.1 (annual carbon asset statements with the emissions, trading and reduction

@@ -27,6 +27,7 @@ def _unsourced(spec: dict) -> bool:
     clauses=["6.1.2 e", "A.6.1 b"],
     severity="error",
     kinds=["activity_data", "emission_factor"],
+    scope="record",
 )
 def factor_without_source(record, ctx):
     """6.1.2 e): activity data and emission factors are determined, and table E.5 asks where
@@ -114,6 +115,7 @@ def _half_last_digit(value: float) -> float:
     clauses=["6.1.2 e", "A.6.1 b"],
     severity="error",
     kinds=["emission_factor"],
+    scope="record",
 )
 def factor_samples_mean(record, ctx):
     """6.1.2 e) and A.6.1 b): a measured or calculated factor given with its values per period

@@ -99,6 +99,7 @@ def dqcp_missing(ctx):
     clauses=["A.9.1.1 b", "A.6.5.2.2 b"],
     severity="error",
     kinds=["data_quality_plan"],
+    scope="record",
 )
 def dqcp_data_incomplete(record, ctx):
     """A.9.1.1 b (数据缺失的应对措施), A.6.5.2.2 b (责任部门): item d) of the plan, as the 2022

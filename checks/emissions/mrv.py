@@ -223,6 +223,7 @@ def verification_missing(ctx):
     clauses=["A.9.1 c", "9.1.1"],
     severity="error",
     kinds=["activity_data"],
+    scope="record",
 )
 def measurement_without_equipment(record, ctx):
     """F.4 measures emissions with installed monitoring equipment (e.g. CEMS); A.9.1 c) and

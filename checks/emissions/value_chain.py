@@ -130,6 +130,7 @@ def value_chain(ctx):
     clauses=["A.8.2.3"],
     severity="error",
     kinds=["procurement"],
+    scope="record",
 )
 def key_equipment(record, ctx):
     """A.8.2.3 (first sentence): a purchase of key energy-using equipment in force without its
@@ -154,6 +155,7 @@ def _equipment_suppliers(ctx) -> set:
     clauses=["A.8.2.3"],
     severity="error",
     kinds=["supplier"],
+    scope="record",
 )
 def carbon_management(record, ctx):
     """A.8.2.3 (second sentence): an approved supplier without carbon_management is an error."""

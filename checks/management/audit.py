@@ -240,6 +240,7 @@ def results_not_communicated(audit, ctx):
     clauses=["9.2.2 e", "10.2"],
     severity="error",
     kinds=["audit"],
+    scope="record",
 )
 def finding_without_nonconformity(audit, ctx):
     """9.2.2 e, 10.2: action is taken on audit nonconformities through the nonconformity process."""

@@ -12,7 +12,14 @@ import difflib
 from cms_build.api import catalogue, check, normalise_clause
 
 
-@check("doc.unknown-clause", title="记录引用的条款须存在 Clause references name clauses of the standard", clauses=["7.4.2"], severity="error", kinds=["*"])
+@check(
+    "doc.unknown-clause",
+    title="记录引用的条款须存在 Clause references name clauses of the standard",
+    clauses=["7.4.2"],
+    severity="error",
+    kinds=["*"],
+    scope="record",
+)
 def unknown_clause(record, ctx):
     """Each entry of `clauses:` is a clause of T/CIECCPA (optionally with its list item)."""
     numbers = [c.number for c in catalogue()]

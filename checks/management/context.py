@@ -22,6 +22,7 @@ from cms_build.api import months_after, not_yet
     clauses=["4.2"],
     severity="error",
     kinds=["compliance_obligation"],
+    scope="record",
 )
 def obligation_review(record, ctx):
     """4.2: applicable legal and other requirements are reviewed in time."""
@@ -57,6 +58,7 @@ def obligation_review(record, ctx):
     clauses=["4.2"],
     severity="warning",
     kinds=["interested_party"],
+    scope="record",
 )
 def need_without_obligation(record, ctx):
     """4.2: the organization determines which needs become compliance obligations and registers them."""

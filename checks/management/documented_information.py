@@ -70,6 +70,7 @@ def _date(record, *fields):
     clauses=["7.4.2 c"],
     severity="error",
     kinds=["*"],
+    scope="record",
 )
 def approval_incomplete(record, ctx):
     """7.4.2 c: documented information is reviewed and approved; an approved record says by whom and when."""
@@ -173,7 +174,9 @@ def policy_by_top(record, ctx):
             )
 
 
-@check("ms.policy-review-overdue", title="方针定期评审 Policy reviewed periodically", clauses=["5.2", "B.5.2"], severity="error", kinds=["policy"])
+@check(
+    "ms.policy-review-overdue", title="方针定期评审 Policy reviewed periodically", clauses=["5.2", "B.5.2"], severity="error", kinds=["policy"], scope="record"
+)
 def policy_review(record, ctx):
     """5.2: the policy is reviewed periodically (every review_interval_months, 12 by default)."""
     if record.status != CURRENT or not_yet(record, ctx.as_of):
@@ -193,7 +196,14 @@ def policy_review(record, ctx):
         )
 
 
-@check("doc.review-overdue", title="文件化信息按期评审 Records reviewed by their next review date", clauses=["7.4.2 c"], severity="error", kinds=["*"])
+@check(
+    "doc.review-overdue",
+    title="文件化信息按期评审 Records reviewed by their next review date",
+    clauses=["7.4.2 c"],
+    severity="error",
+    kinds=["*"],
+    scope="record",
+)
 def review_overdue(record, ctx):
     """7.4.2 c: an approved record is reviewed by its next_review date (plus management.review_grace_days)."""
     if record.status != CURRENT or not_yet(record, ctx.as_of):

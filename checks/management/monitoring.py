@@ -119,6 +119,7 @@ def _deviation(record):
     clauses=["9.1.1", "A.9.1 b"],
     severity="error",
     kinds=["performance_deviation"],
+    scope="record",
 )
 def deviation_not_investigated(record, ctx):
     """9.1.1: significant deviations of carbon performance are investigated and responded to, with records."""
@@ -200,6 +201,7 @@ def obligation_not_evaluated(record, ctx):
     clauses=["9.1.2 c"],
     severity="error",
     kinds=["compliance_evaluation"],
+    scope="record",
 )
 def noncompliance_without_action(record, ctx):
     """9.1.2 c: where compliance is not met, action is taken."""

@@ -178,7 +178,12 @@ def subsystem_not_reviewed(ctx):
 
 
 @check(
-    "mr.action-overdue", title="管理评审决定的措施按期完成 Review actions done on time", clauses=["9.3.2 a"], severity="warning", kinds=["management_review"]
+    "mr.action-overdue",
+    title="管理评审决定的措施按期完成 Review actions done on time",
+    clauses=["9.3.2 a"],
+    severity="warning",
+    kinds=["management_review"],
+    scope="record",
 )
 def action_overdue(review, ctx):
     """9.3.2 a: the status of actions from previous reviews is followed up."""

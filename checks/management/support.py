@@ -175,6 +175,7 @@ def _team(ver):
     clauses=["A.6.5.2"],
     severity="error",
     kinds=["verification"],
+    scope="record",
 )
 def verifier_team_unknown(ver, ctx):
     """A.6.5.2: the organization chooses a recognised verifier; whether its team is the

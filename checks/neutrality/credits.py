@@ -34,6 +34,7 @@ def _ranges(values) -> list:
     clauses=["D.6.1.1 c", "D.6.5.2.4 f"],
     severity="error",
     kinds=["offset_credit"],
+    scope="record",
 )
 def retirement_without_proof(record, ctx):
     """D.6.1.1 a and c, D.6.5.2.4 f: every retirement of credits for a claim carries the
@@ -64,6 +65,7 @@ def retirement_without_proof(record, ctx):
     clauses=["D.8.2.1 e", "D.8.2.1 f"],
     severity="error",
     kinds=["offset_credit"],
+    scope="record",
 )
 def without_registry(record, ctx):
     """D.8.2.1 e, f: credits are held and retired in an independent, credible registry and
@@ -91,6 +93,7 @@ def without_registry(record, ctx):
     clauses=["D.8.2.1 c"],
     severity="error",
     kinds=["offset_credit"],
+    scope="record",
 )
 def without_verification(record, ctx):
     """D.8.2.1 c: the credits were assessed by an independent third party."""
@@ -104,6 +107,7 @@ def without_verification(record, ctx):
     clauses=["D.8.2.1 d"],
     severity="error",
     kinds=["offset_credit"],
+    scope="record",
 )
 def issued_before_reduction(record, ctx):
     """D.8.2.1 d: credits are issued only after the reduction happened: the issue date is
@@ -141,6 +145,7 @@ def issued_before_reduction(record, ctx):
     clauses=["D.8.2.1"],
     severity="error",
     kinds=["offset_credit"],
+    scope="record",
 )
 def procurement_criteria(record, ctx):
     """D.8.2.1 a-g: each purchase records, item by item, that the credits meet the
@@ -177,6 +182,7 @@ def procurement_criteria(record, ctx):
     clauses=["D.6.1.1 c"],
     severity="error",
     kinds=["offset_credit"],
+    scope="record",
 )
 def quantities(record, ctx):
     """D.6.1.1 c: the number of credits and their serial numbers agree: the serial ranges

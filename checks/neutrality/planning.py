@@ -67,6 +67,7 @@ def subject_not_identified(record, ctx):
     clauses=["D.6.5.2.2 c"],
     severity="error",
     kinds=["neutrality_subject"],
+    scope="record",
 )
 def characteristics_missing(record, ctx):
     """D.6.5.2.2 c: all the subject's inherent characteristics are established (floor area,
@@ -84,6 +85,7 @@ def characteristics_missing(record, ctx):
     clauses=["D.6.5.2.2 e", "D.6.1.1 a"],
     severity="error",
     kinds=["neutrality_subject"],
+    scope="record",
 )
 def rationale_missing(record, ctx):
     """D.6.5.2.2 e, D.6.1.1 a: the reasons for choosing the subject and drawing its boundary,
@@ -105,6 +107,7 @@ def rationale_missing(record, ctx):
     clauses=["D.6.5.2.2 d"],
     severity="error",
     kinds=["neutrality_subject"],
+    scope="record",
 )
 def change_not_redefined(record, ctx):
     """D.6.5.2.2 d: when the subject changes materially, planning starts again from a new
@@ -156,6 +159,7 @@ PLAN_ITEMS = (
     clauses=["D.6.4.2", "D.6.4.1 f"],
     severity="error",
     kinds=["neutrality_plan"],
+    scope="record",
 )
 def plan_content(record, ctx):
     """D.6.4.2 a-e: commitment, timetable, reduction targets, means (with assumptions and the
@@ -346,6 +350,7 @@ def trade_review_missing(ctx):
     clauses=["D.6.1.2 a", "D.6.1.2 b", "D.6.1.2 c"],
     severity="error",
     kinds=["trade_review"],
+    scope="record",
 )
 def trade_review_incomplete(record, ctx):
     """D.6.1.2 a-c: the countries and items of the whole value chain with their carbon trade

@@ -109,6 +109,7 @@ def ccer_over_limit(record, ctx):
     clauses=["B.8.2.2.2 f"],
     severity="error",
     kinds=["surrender"],
+    scope="record",
 )
 def ccer_from_ets(record, ctx):
     """B.8.2.2.2 f (order 19 Art. 29): CCER from projects inside the national ETS may not be
@@ -130,6 +131,7 @@ def ccer_from_ets(record, ctx):
     clauses=["8.2.2 c", "B.8.2.3 b"],
     severity="error",
     kinds=["ets_compliance"],
+    scope="record",
 )
 def years_incomplete(record, ctx):
     """8.2.2 c: the amount due is the sum of the emissions of every year of the period; a

@@ -13,6 +13,7 @@ from cms_build.api import check, dates
     clauses=["B.8.2.3 b"],
     severity="error",
     kinds=["exchange_matter"],
+    scope="record",
 )
 def matter_unanswered(record, ctx):
     """B.8.2.3 b: the organization cooperates with the exchange's routine inspections and

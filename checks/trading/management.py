@@ -26,6 +26,7 @@ def _open(record, day: dt.date) -> bool:
     clauses=["B.8.2.1"],
     severity="error",
     kinds=["trading_account"],
+    scope="record",
 )
 def account_controls(record, ctx):
     """B.8.2.1: the organization has account security risk controls and keeps the account's
@@ -66,6 +67,7 @@ def account_controls(record, ctx):
     clauses=["B.8.2.1"],
     severity="error",
     kinds=["trading_account"],
+    scope="record",
 )
 def membership(record, ctx):
     """B.8.2.1: where applicable the organization discloses its exchange membership and how
@@ -85,6 +87,7 @@ def membership(record, ctx):
     clauses=["B.8.2.1"],
     severity="error",
     kinds=["trading_account"],
+    scope="record",
 )
 def registration(record, ctx):
     """B.8.2.1: when significant information changes, the account's registration is updated
@@ -130,6 +133,7 @@ def plan_missing(ctx):
     clauses=["B.8.1 a", "B.8.1 b", "B.8.1 c", "B.6.2.2"],
     severity="error",
     kinds=["trading_plan"],
+    scope="record",
 )
 def plan_incomplete(record, ctx):
     """B.8.1 a-c, B.6.2.2: the plan names the responsible departments and their duties, the
@@ -166,6 +170,7 @@ def plan_incomplete(record, ctx):
     clauses=["B.9 a", "B.9 b"],
     severity="error",
     kinds=["trading_performance"],
+    scope="record",
 )
 def performance_criteria(record, ctx):
     """B.9 a: criteria based on the emission targets, evaluated quantitatively; B.9 b: the

@@ -215,3 +215,187 @@ def test_two_files_with_the_same_bytes_get_their_own_data(org):
         assert a.data == b.data and a.data is not b.data
         assert a.data["commitments"] is not b.data["commitments"]
         assert (a.rel, b.rel) == ("policy/A.yaml", "policy/B.yaml")
+
+
+# -- findings of record-local checks (scope="record") -------------------------------------
+def _policy(**fields) -> dict:
+    """A policy record its schema accepts (the checks run on valid records only)."""
+    from tests.conftest import OrgRepo
+
+    return OrgRepo.record("policy", "POL-1", statement="s", issued_by="GM", approved_by_top_management=True, **fields)
+
+
+def test_example_rule_findings_come_from_the_cache_and_equal_a_run_without_it(org):
+    """Warm, every record-local check's findings on every record come from the cache (one hit
+    per check and record it runs on) and the findings are byte for byte those without it; after
+    an edit that a record-local rule reports, the finding is new and still equals a fresh run."""
+    org.copy_example()
+    import shutil
+
+    shutil.rmtree(org.root / ".cms-cache", ignore_errors=True)
+    root = org.root
+    without = _findings(root, cache=False)[0]
+    cold = run(root, AS_OF, cache=True)
+    assert cold.finding_hits == 0
+    warm = run(root, AS_OF, cache=True)
+    local = [c for c in warm.checks if c.scope == "record"]
+    assert len(local) >= 40  # the bundled record-local checks and the rule tables' covers/required
+    settings, subsystems = warm.settings, warm.settings.subsystems
+    disabled = set(settings.get("checks.disable", []) or [])
+    calls = 0  # (check, record) pairs a record-local check runs on: each must be a hit
+    for chk in local:
+        if chk.id in disabled or (chk.subsystems and not (chk.subsystems & subsystems)):
+            continue
+        calls += len([r for r in warm.records if r.valid and ("*" in chk.kinds or r.kind in chk.kinds)])
+    assert calls > 800 and warm.finding_hits == calls
+    assert render("json", cold, fail_on="info") == without == render("json", warm, fail_on="info")
+    # approved_on removed from an approved record: doc.approval-incomplete (record-local) says so
+    target = root / "policy" / "POL-001.yaml"
+    text = target.read_text(encoding="utf-8")
+    assert "\napproved_on:" in text
+    target.write_text("\n".join(line for line in text.split("\n") if not line.startswith("approved_on:")), encoding="utf-8")
+    edited = run(root, AS_OF, cache=True)
+    assert edited.finding_hits < calls
+    fresh = _findings(root, cache=False)[0]
+    assert render("json", edited, fail_on="info") == fresh
+    assert "approved_on does not say when" in fresh and "approved_on does not say when" not in without
+
+
+def test_a_record_local_finding_follows_an_edit_and_the_as_of_date(org):
+    """doc.review-overdue is record-local and reads the as-of date: the key holds it, so the
+    cached finding of one date is never shown for another, and an edit gives a new finding."""
+    org.add("policy/P.yaml", _policy(next_review="2026-03-01"))
+
+    def overdue(as_of, cache):
+        result = run(org.root, as_of, cache=cache)
+        return [f.message for f in result.findings if f.rule == "doc.review-overdue"], result.finding_hits
+
+    # 2026-03-01 -> 2026-06-30: 30 (rest of March) + 30 + 31 + 30 = 121 days, grace 0 by default
+    first = (["next_review 2026-03-01 has passed (121 days ago as of 2026-06-30); the record has not been reviewed"], 0)
+    assert overdue(AS_OF, False)[0] == first[0]
+    assert overdue(AS_OF, True) == first
+    again, hits = overdue(AS_OF, True)
+    assert again == first[0] and hits > 0
+    # one day later: 122 days; the cached finding of 2026-06-30 is not used for it
+    later = dt.date(2026, 7, 1)
+    assert (
+        overdue(later, True)[0]
+        == overdue(later, False)[0]
+        == ["next_review 2026-03-01 has passed (122 days ago as of 2026-07-01); the record has not been reviewed"]
+    )
+    # the due day itself is not late: no finding as of 2026-03-01
+    due = dt.date(2026, 3, 1)
+    assert overdue(due, True)[0] == overdue(due, False)[0] == []
+    # an edit: next_review 2026-05-01 -> 30 (rest of May) + 30 (June) = 60 days
+    org.add("policy/P.yaml", _policy(next_review="2026-05-01"))
+    assert (
+        overdue(AS_OF, True)[0]
+        == overdue(AS_OF, False)[0]
+        == ["next_review 2026-05-01 has passed (60 days ago as of 2026-06-30); the record has not been reviewed"]
+    )
+
+
+_OWN_RULE = """
+from cms_build.api import check
+
+
+@check("org.title-word", title="Titles avoid a word", clauses=["7.4.2"], kinds=["policy"], scope="record")
+def title_word(record, ctx):
+    if WORD in str(record.get("title")):
+        yield record.issue("title", f"the title holds {WORD!r}", hint="say it otherwise")
+"""
+
+
+def test_an_organization_rule_file_that_changes_is_another_rule(org):
+    """The key of a record-local check holds the source of its rule folder: an edit to the
+    organization's own rule file (here only the word it looks for) makes the cached findings
+    of the old file unusable, and the new file's findings equal a run without the cache."""
+    org.add("policy/P.yaml", _policy(title="旧方针 old"))
+    rule = org.add("checks/own.py", "WORD = 'old'\n" + _OWN_RULE)
+
+    def own(cache):
+        result = run(org.root, AS_OF, cache=cache)
+        return [f.message for f in result.findings if f.rule == "org.title-word"], result.finding_hits
+
+    assert own(False)[0] == own(True)[0] == ["the title holds 'old'"]
+    assert own(True) == (["the title holds 'old'"], own(True)[1]) and own(True)[1] > 0
+    rule.write_text("WORD = '旧'\n" + _OWN_RULE, encoding="utf-8")
+    os.utime(rule, ns=(rule.stat().st_atime_ns, rule.stat().st_mtime_ns + 1_000_000))
+    assert own(True)[0] == own(False)[0] == ["the title holds '旧'"]
+    # a helper beside it, which the rule does not even import, is part of the folder's source too
+    before = own(True)[1]
+    org.add("checks/_helper.py", "X = 1\n")
+    assert own(True)[1] < before
+
+
+def test_a_record_local_check_that_crashes_or_prints_is_not_cached(org):
+    org.add("policy/P.yaml", _policy())
+    org.add(
+        "checks/loud.py",
+        "from cms_build.api import check\n\n\n"
+        '@check("org.loud", title="Loud", clauses=["7.4.2"], kinds=["policy"], scope="record")\n'
+        "def loud(record, ctx):\n"
+        "    print('hello')\n"
+        "    return ()\n",
+    )
+    truth = _findings(org.root, cache=False)[0]
+    assert "org.loud" in truth and "wrote 6 characters" in truth  # 'hello' and its newline
+    for _ in range(2):
+        got = run(org.root, AS_OF, cache=True)
+        assert render("json", got, fail_on="info") == truth
+
+
+def test_scope_record_is_declared_with_kinds_only():
+    from cms_build.api import check
+
+    with pytest.raises(ValueError, match="needs kinds"):
+        check("org.x", title="x", clauses=["7.4.2"], scope="record")
+    with pytest.raises(ValueError, match='scope is "record"'):
+        check("org.x", title="x", clauses=["7.4.2"], kinds=["policy"], scope="records")
+
+
+class _Poison:
+    """Stands for what a record-local check may not read: any use of it fails the test."""
+
+    def __init__(self, what):
+        self._what = what
+
+    def __getattr__(self, name):
+        raise AssertionError(f"a record-local check read {self._what}.{name}")
+
+    def __getitem__(self, key):
+        raise AssertionError(f"a record-local check read {self._what}[{key!r}]")
+
+    def __iter__(self):
+        raise AssertionError(f"a record-local check iterated {self._what}")
+
+    def __fspath__(self):
+        raise AssertionError(f"a record-local check opened {self._what}")
+
+    def __truediv__(self, other):
+        raise AssertionError(f"a record-local check joined a path to {self._what}")
+
+
+@pytest.mark.parametrize("example", ["records", "examples/cement"])
+def test_bundled_record_local_checks_read_nothing_but_their_record(example):
+    """Every bundled check marked scope="record", run on every record of the examples with a
+    context whose index (other records), results, root (files, git) and the record's own path
+    fail when touched: they read only the record, the settings, the schemas and the as-of date."""
+    import dataclasses
+    from pathlib import Path
+
+    from cms_build.api import Context
+
+    root = Path(__file__).resolve().parents[2] / example
+    result = run(root, AS_OF)
+    local = [c for c in result.checks if c.scope == "record"]
+    assert len(local) >= 40
+    ctx = Context(root=_Poison("ctx.root"), settings=result.settings, schemas=result.schemas, index=_Poison("ctx.index"), as_of=AS_OF)
+    ctx.results = _Poison("ctx.results")
+    ran = 0
+    for chk in local:
+        for record in result.records:
+            if record.valid and ("*" in chk.kinds or record.kind in chk.kinds):
+                list(chk.fn(dataclasses.replace(record, path=_Poison("record.path")), ctx) or ())
+                ran += 1
+    assert ran > 150
