@@ -250,6 +250,8 @@ def run_group(root: Path, as_of: dt.date, jobs: int | None = None, fetch: bool =
     jobs = jobs or group.settings["group"].get("jobs", 1)
     args = [(r, as_of.isoformat(), full) for _, r in todo]
     if jobs > 1 and len(todo) > 1:
+        from . import engine, export  # noqa: F401  imported once here: workers forked from this process need not import them again
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             docs = list(pool.map(_export_entity, args))
     else:
