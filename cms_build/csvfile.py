@@ -7,6 +7,7 @@ table one accepts the others never refuse. Files are opened through cms_build.pa
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -40,17 +41,28 @@ def table_limits(settings_get: Callable[[str], Any] | None = None) -> tuple[int,
 
 
 def csv_records(
-    lines: Iterable[str], file: str, *, max_rows: int = MAX_TABLE_ROWS, max_cell: int = MAX_CELL_CHARS, delimiter: str = ","
+    lines: Iterable[str],
+    file: str,
+    *,
+    max_rows: int = MAX_TABLE_ROWS,
+    max_cell: int = MAX_CELL_CHARS,
+    delimiter: str = ",",
+    first: int = 1,
+    before: int = 0,
 ) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) of a CSV stream (the header first), each bounded: a cell longer
     than max_cell, more than max_rows data rows, a malformed line or bytes that are not UTF-8
     raise TableProblem at the line where they are, once they are met (nothing after is read).
-    Fully blank lines are left out; `line` is the file's line where the row starts."""
+    Fully blank lines are left out; `line` is the file's line where the row starts.
+
+    `lines` may continue a table read so far by other means: `first` is the file's line of its
+    first line, `before` the rows (the header included) the table gave before it."""
     reader = csv.reader(lines, delimiter=delimiter)
-    start, rows = 1, -1
+    offset = first - 1
+    start, rows = first, before - 1
     try:
         for cells in reader:
-            line, start = start, reader.line_num + 1
+            line, start = start, reader.line_num + 1 + offset
             if not "".join(cells).strip():  # every cell blank (one join: a million rows, issue 19)
                 continue
             if max(map(len, cells)) > max_cell:
@@ -86,27 +98,62 @@ def read_csv(root: Path, path: Path, file: str, limits: tuple[int, int, int] | N
     The file is opened through cms_build.paths (no link out of the repository, no FIFO or
     device, never more than limits.max_table_bytes read); what it refuses is a TableProblem
     at line 1. A generator: close it (or read it to the end) to close the file."""
-    max_bytes, max_rows, max_cell = limits or table_limits()
+    _, max_rows, max_cell = limits or table_limits()
+    yield from csv_records(block_lines(read_blocks(root, path, file, limits)), file, max_rows=max_rows, max_cell=max_cell)
+
+
+BLOCK_BYTES = 1 << 20
+
+
+def read_blocks(root: Path, path: Path, file: str, limits: tuple[int, int, int] | None = None, size: int = BLOCK_BYTES) -> Iterator[tuple[int, str]]:
+    """A CSV file of the repository as text in blocks of whole lines: (file line of the block's
+    first line, text), the first line a block of its own (the header, mostly), then blocks of
+    about `size` bytes. Opened as read_csv opens it; decoded a block at a time, yet bytes that
+    are not UTF-8 are a TableProblem at their own line, raised after the lines before it are
+    given, as a decoder line by line would (a line ends at b"\n", never inside a character)."""
+    max_bytes = (limits or table_limits())[0]
     try:
         fh = open_repo_binary(root, path, max_bytes, "limits.max_table_bytes")
     except UnsafeFile as exc:
         raise TableProblem(file, 1, exc.message, exc.hint) from None
     with fh:
         try:
-            yield from csv_records(_utf8_lines(fh, file), file, max_rows=max_rows, max_cell=max_cell)
+            line, carry, head = 1, b"", True
+            while True:
+                data = fh.read(size)
+                if data:
+                    data = carry + data
+                    cut = data.find(b"\n") + 1 if head else data.rfind(b"\n") + 1
+                    if not cut:  # no line ends in it yet (a long line): read on, bounded by max_bytes
+                        carry = data
+                        continue
+                    chunk, carry = data[:cut], data[cut:]
+                elif carry:  # the last line, without a newline
+                    chunk, carry = carry, b""
+                else:
+                    return
+                try:
+                    text = chunk.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    good = chunk[: chunk.rfind(b"\n", 0, exc.start) + 1].decode("utf-8")
+                    if good:
+                        yield line, good.lstrip("\ufeff") if head else good
+                    raise TableProblem(
+                        file, line + good.count("\n"), "the file is not UTF-8 text", "save it as 'CSV UTF-8' (GBK and other encodings are not accepted)"
+                    ) from None
+                if head:
+                    text, head = text.lstrip("\ufeff"), False
+                yield line, text
+                line += text.count("\n")
         except UnsafeFile as exc:  # it grew past the limit while being read
             raise TableProblem(file, 1, exc.message, exc.hint) from None
 
 
-def _utf8_lines(fh: Iterable[bytes], file: str) -> Iterator[str]:
-    """The lines of a binary stream as text, each decoded on its own: bytes that are not UTF-8
-    are a TableProblem at their own line (a decoder over blocks would only know the block)."""
-    for n, raw in enumerate(fh, start=1):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise TableProblem(file, n, "the file is not UTF-8 text", "save it as 'CSV UTF-8' (GBK and other encodings are not accepted)") from None
-        yield text.lstrip("\ufeff") if n == 1 else text
+def block_lines(blocks: Iterable[tuple[int, str]]) -> Iterator[str]:
+    """The lines of read_blocks' blocks, each with its b"\n" (lines end there only, as a binary
+    file's lines do: a lone carriage return is the csv module's to judge)."""
+    for _, text in blocks:
+        yield from io.StringIO(text, newline="\n")
 
 
 def parse_number(text: object) -> float | None:

@@ -60,6 +60,7 @@ class Group:
     roots: dict = field(default_factory=dict)  # entity id -> records folder (when run here)
     consolidation: dict = field(default_factory=dict)
     as_of: dt.date | None = None
+    sources: dict = field(default_factory=dict)  # entity id -> its export file, when exports holds digests of them
 
     @property
     def entities(self) -> list[dict]:
@@ -154,23 +155,103 @@ def _fetch(url: str, commit: str, clone: Path) -> None:
     git("-c", "advice.detachedHead=false", "checkout", "--quiet", "--force", commit, cwd=clone)
 
 
-def _export_entity(args: tuple[str, str]) -> dict:
-    """Worker: run the engine on one entity with its own settings and rules; its export document."""
+def _export_entity(args: tuple[str, str, bool]) -> dict:
+    """Worker: run the engine on one entity with its own settings and rules; its export
+    document, or (full=False) only what the group's rules and consolidation read of it."""
     from .engine import run
     from .export import export_document
 
-    root, as_of = args
-    return export_document(run(Path(root), dt.date.fromisoformat(as_of)), "internal")
+    root, as_of, full = args
+    doc = export_document(run(Path(root), dt.date.fromisoformat(as_of)), "internal")
+    return doc if full else digest(doc)
+
+
+def _value(trace) -> dict:
+    return {"value": trace.get("value")} if isinstance(trace, dict) else {}
+
+
+def digest(doc: dict) -> dict:
+    """What the group reads of an entity's export (entity_findings, group_rules, consolidate):
+    its findings, summary, statuses and organization whole; of its records the id, kind and
+    file, and the data of its organization and scope records (parent, uscc, group_entities);
+    of its results the values consolidated, not their traces; of its matrix each clause's
+    status. A 200-entity group keeps this, not 200 whole exports (issue 20 §3: the consume
+    path took 1.5 GiB); tests/cms_build/test_group.py checks that the consolidation and the
+    findings from digests are those from the whole exports."""
+    res = doc.get("results") or {}
+    years = {}
+    for y, yr in ((res.get("emissions") or {}).get("years") or {}).items():
+        if not isinstance(yr, dict):
+            continue
+        entries = {
+            rid: {
+                "category": e.get("category"),
+                "activity": {k: (e.get("activity") or {}).get(k) for k in ("value", "unit")} if isinstance(e.get("activity"), dict) else e.get("activity"),
+                "total": _value(e.get("total")),
+            }
+            for rid, e in (yr.get("entries") or {}).items()
+            if isinstance(e, dict)
+        }
+        years[y] = {"total": _value(yr.get("total")), "by_category": {c: _value(t) for c, t in (yr.get("by_category") or {}).items()}, "entries": entries}
+    assets = res.get("assets") or {}
+    compliance = {
+        oid: {k: ob.get(k) for k in ("due", "allowances_surrendered", "ccer_surrendered", "computed_status", "deadline") if k in ob}
+        for oid, ob in (assets.get("compliance") or {}).items()
+        if isinstance(ob, dict)
+    }
+    for ob in compliance.values():
+        if "due" in ob:
+            ob["due"] = _value(ob["due"]) if ob["due"] is not None else None
+    sheets = {}
+    for year, bs in (assets.get("balance_sheets") or {}).items():
+        if not isinstance(bs, dict):
+            continue
+        sheets[year] = {
+            "total_positive": _value(bs.get("total_positive")),
+            "total_negative": _value(bs.get("total_negative")),
+            **{
+                side: [
+                    {"category": ln.get("category"), "label_zh": ln.get("label_zh"), "label_en": ln.get("label_en"), "value": _value(ln.get("value"))}
+                    for ln in bs.get(side, [])
+                ]
+                for side in ("positive", "negative")
+            },
+        }
+    claims = {
+        cid: {k: c.get(k) for k in ("status", "subject", "period")}
+        for cid, c in ((res.get("neutrality") or {}).get("claims") or {}).items()
+        if isinstance(c, dict)
+    }
+    matrix = doc.get("matrix") or {}
+    keep = {"organization", "scope"}
+    return {
+        **{k: doc[k] for k in ("as_of", "organization", "findings", "summary", "statuses", "profile") if k in doc},
+        "records": [
+            {k: r[k] for k in ("id", "kind", "file", *(("data",) if r.get("kind") in keep else ())) if k in r}
+            for r in doc.get("records", [])
+            if isinstance(r, dict)
+        ],
+        "results": {"emissions": {"years": years}, "assets": {"compliance": compliance, "balance_sheets": sheets}, "neutrality": {"claims": claims}},
+        "matrix": {
+            "summary": matrix.get("summary"),
+            "clauses": [{k: c.get(k) for k in ("number", "title_zh", "title_en", "status")} for c in matrix.get("clauses", []) if isinstance(c, dict)],
+        },
+    }
 
 
 # -- running the entities ----------------------------------------------------------------
-def run_group(root: Path, as_of: dt.date, jobs: int | None = None, fetch: bool = False) -> Group:
+def run_group(root: Path, as_of: dt.date, jobs: int | None = None, fetch: bool = False, full: bool = True) -> Group:
+    """Run every entity (a process pool of `jobs`) and consolidate. full=False keeps of each
+    entity only its digest (what `cms check` of the group needs; `cms export` needs it whole),
+    made in the worker, so that little is pickled back."""
     group = load_group(root)
     group.as_of = as_of
     todo = [(eid, str(eroot)) for eid, eroot in locate_entities(group, fetch)]
     jobs = jobs or group.settings["group"].get("jobs", 1)
-    args = [(r, as_of.isoformat()) for _, r in todo]
+    args = [(r, as_of.isoformat(), full) for _, r in todo]
     if jobs > 1 and len(todo) > 1:
+        from . import engine, export  # noqa: F401  imported once here: workers forked from this process need not import them again
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             docs = list(pool.map(_export_entity, args))
     else:
@@ -202,8 +283,10 @@ def locate_entities(group: Group, fetch: bool = False) -> list[tuple[str, Path]]
     return todo
 
 
-def consume_exports(root: Path, folder: Path, as_of: dt.date | None = None) -> Group:
-    """Consolidate exports written by the entities' own jobs: <folder>/<entity id>.json each."""
+def consume_exports(root: Path, folder: Path, as_of: dt.date | None = None, full: bool = True) -> Group:
+    """Consolidate exports written by the entities' own jobs: <folder>/<entity id>.json each.
+    full=False keeps each one's digest only (each export read, checked, then let go), and
+    `group.sources` names the files, for write_group to stream them into the group's export."""
     group = load_group(root)
     folder = Path(folder)
     if not folder.is_dir():
@@ -235,7 +318,9 @@ def consume_exports(root: Path, folder: Path, as_of: dt.date | None = None) -> G
                     hint="export every entity at the same --as-of",
                 )
             )
-        group.exports[ent["id"]] = doc
+        group.exports[ent["id"]] = doc if full else digest(doc)
+        if not full:
+            group.sources[ent["id"]] = path
     group.as_of = as_of or (dt.date.fromisoformat(next(iter(group.exports.values()))["as_of"]) if group.exports else None)
     finish(group)
     return group
@@ -809,6 +894,28 @@ def export_group(group: Group) -> dict:
         "findings": [f.as_dict() for f in group.findings],
         "summary": {s: sum(1 for f in group.findings if f.severity == s) for s in ("error", "warning", "info")},
     }
+
+
+def write_export(group: Group, out) -> None:
+    """export_group as JSON (indent 2, keys sorted) into the text stream `out`. Where the group
+    holds digests of export files (consume_exports, full=False), each entity's export is read
+    again from its file when its turn comes and written through: one whole export in memory
+    at a time, the same text as json.dumps of the whole document."""
+    doc = export_group(group)
+    if not group.sources:
+        out.write(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        return
+    doc["entities"] = {}
+    head, sep, tail = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True).partition('\n  "entities": {},\n')
+    if not sep:  # the last key (never, with the keys export_group gives): no comma after it
+        head, sep, tail = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True).partition('\n  "entities": {}\n')
+    out.write(head + '\n  "entities": {')
+    for n, eid in enumerate(sorted(group.exports)):
+        whole = read_export(group.sources[eid]) if eid in group.sources else group.exports[eid]
+        text = json.dumps(whole, ensure_ascii=False, indent=2, sort_keys=True).replace("\n", "\n    ")
+        out.write(("," if n else "") + "\n    " + json.dumps(eid, ensure_ascii=False) + ": " + text)
+        del whole, text
+    out.write(("\n  }" if group.exports else "}") + ("," if sep.endswith(",\n") else "") + "\n" + tail + "\n")
 
 
 def render_text(group: Group) -> str:

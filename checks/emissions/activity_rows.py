@@ -13,8 +13,13 @@ A row is a period, a value and a status (6.1.2 e, A.9.1.1 b):
 
 from __future__ import annotations
 
+
+import bisect
+import functools
 import io
+import itertools
 import math
+import operator
 import re
 
 from cms_build.api import csvfile
@@ -99,75 +104,303 @@ class ActivityScan:
         self.row_problems: list[tuple[int, str]] = []
 
 
-def _scan(root, path, file: str, column: str, period_column, status_column, year, limits) -> ActivityScan:
-    scan = ActivityScan()
-    try:
-        records = csvfile.read_csv(root, path, file, limits)
-        header: list[str] | None = None
-        seen: dict = {}
+# A block of whole lines is taken by a fast path (_State.block) when every row in it is
+# plain: no quote, no NUL, every line holding the header's columns, a number in the value
+# column (finite, not negative), the status measured, estimated or filled as written, and the
+# periods of one form, inside the year, rising (so none repeats). It then costs a few passes
+# over columns, no Python work per row. Any other block is read row by row (_State.rows), the
+# reading and the rules as before; a block with a quote, and what follows it, by the csv module
+# as one stream (a quoted cell may hold a line break). Both give the same scan (issue 19 win 2;
+# tests/checks/emissions/test_activity_scan.py compares them on files the fast path refuses).
+_DAY = r"-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+_FORMS = {  # the length of a period -> what follows its year (the forms of PERIOD, one each)
+    4: "",
+    7: r"-(?:0[1-9]|1[0-2]|Q[1-4]|H[12])",
+    10: _DAY,
+    16: _DAY + r"T(?:[01]\d|2[0-3]):[0-5]\d",
+    19: _DAY + r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d",
+}
+_PLAIN_STATUSES = frozenset(("measured", "estimated", "filled"))
+
+
+class _Run:
+    """The periods of a block the fast path took, rising, of one length: a sequence (for
+    bisect) over their text joined by newlines, 1 + length characters a period."""
+
+    __slots__ = ("text", "width", "size", "first", "last", "line")
+
+    def __init__(self, periods: list[str], line: int) -> None:
+        self.text, self.width, self.size = "\n".join(periods), len(periods[0]) + 1, len(periods)
+        self.first, self.last, self.line = periods[0], periods[-1], line
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, i: int) -> str:
+        at = i * self.width
+        return self.text[at : at + self.width - 1]
+
+    def find(self, period: str):
+        """The line of `period` in this run, or None."""
+        if not self.first <= period <= self.last:
+            return None
+        i = bisect.bisect_left(self, period)
+        return self.line + i if i < self.size and self[i] == period else None
+
+
+class _Seen:
+    """period -> the line that had it, as a dict for the rows read one by one (`period_problem`
+    asks `in` and `[]`) and as runs for the blocks of the fast path (no object per row)."""
+
+    __slots__ = ("rows", "runs")
+
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = {}
+        self.runs: list[_Run] = []
+
+    def _find(self, period: str):
+        n = self.rows.get(period)
+        if n is None:
+            for run in self.runs:
+                n = run.find(period)
+                if n is not None:
+                    break
+        return n
+
+    def __contains__(self, period: object) -> bool:
+        return isinstance(period, str) and self._find(period) is not None
+
+    def __getitem__(self, period: str) -> int:
+        n = self._find(period)
+        if n is None:
+            raise KeyError(period)
+        return n
+
+    def __setitem__(self, period: str, n: int) -> None:
+        self.rows[period] = n
+
+
+class _State:
+    """What the reading of one file carries from one block to the next."""
+
+    def __init__(self, scan: ActivityScan, file: str, column: str, period_column, status_column, year, limits) -> None:
+        self.scan, self.file, self.column = scan, file, column
+        self.period_column, self.status_column, self.year = period_column, status_column, year
+        _, self.max_rows, self.max_cell = limits or csvfile.table_limits()
+        self.header: list[str] | None = None
+        self.seen = _Seen()
+        self.last: str | None = None  # the greatest period so far
+        self.rising = True  # every period so far above the one before: none repeats
+        self.given = 0  # rows the csv reading gave (the header included)
+        self.fast = False  # the header allows the fast path
+        self.patterns: dict[int, re.Pattern | None] = {}
+
+    def _set_header(self, cells: list[str]) -> None:
+        header = [h.strip() for h in cells]
+        self.header = self.scan.header = header
+        index = {h: i for i, h in enumerate(header)}
+        self.vi, self.pi, self.si = index.get(self.column), index.get(self.period_column), index.get(self.status_column)
+        self.dup = len(index) != len(header)  # a repeated name: read as csv.DictReader does
+        self.fast = (
+            not self.dup
+            and self.vi is not None
+            and (self.pi is not None or not self.period_column)
+            and (self.si is not None or not self.status_column)
+            and (not self.year or bool(re.fullmatch(r"[0-9]{4}", str(self.year))))
+        )
+
+    def rows(self, records) -> None:
+        """Rows read one by one (the rules as the check words them, PERIOD in full)."""
+        scan = self.scan
+        seen, year, column = self.seen, self.year, self.column
+        period_column, status_column = self.period_column, self.status_column
         match, ys = PERIOD.match, str(year) if year else ""
         measured = scan.measured
-        total = 0.0
-        for n, cells in records:
-            if header is None:  # the first line that is not blank
-                header = [h.strip() for h in cells]
-                scan.header = header
-                index = {h: i for i, h in enumerate(header)}
-                vi, pi, si = index.get(column), index.get(period_column), index.get(status_column)
-                dup = len(index) != len(header)  # a repeated name: read as csv.DictReader does
-                continue
-            if dup:
-                row = dict(zip(header, cells))
-                raw, pcell, scell = row.get(column), row.get(period_column), row.get(status_column)
-            else:  # a short row lacks the last columns (as csv.DictReader)
-                k = len(cells)
-                raw = cells[vi] if vi is not None and vi < k else None
-                pcell = cells[pi] if pi is not None and pi < k else None
-                scell = cells[si] if si is not None and si < k else None
-            period = (pcell or "").strip() if period_column else f"row {n}"
-            status = (scell or "measured").strip().lower() if status_column else "measured"
-            # the check's reading of the row (inventory_rules._csv_problems before issue 19)
-            bad_period = False
-            if period_column:
-                # the common case tested inline, the full rule (and its words) on the rest
-                if period in seen or not match(period) or (ys and not period.startswith(ys)):
-                    p = period_problem(period, year, seen)
-                    if p:
-                        scan.row_problems.append((n, f"period {period!r}: {p}"))
-                        bad_period = True
-                if not bad_period:
-                    seen[period] = n
-            try:
-                v = float(raw)  # what float() reads, parse_number reads alike; the rest goes to it
-            except (TypeError, ValueError):
-                try:
-                    v = csvfile.parse_number(raw)
-                except ValueError:
-                    if scan.unusable is None:
-                        scan.unusable = ("nan", n, period, raw)
+        total = scan.total
+        try:
+            for n, cells in records:
+                self.given += 1
+                if self.header is None:  # the first line that is not blank
+                    self._set_header(cells)
                     continue
-            if v is None or status == "missing":
-                if scan.unusable is None:
-                    scan.unusable = ("gap", n, period, raw)
-                continue
-            if not bad_period and not 0 <= v < math.inf:
-                p = value_problem(v)
-                if p:
-                    scan.row_problems.append((n, f"{raw.strip()} in column {column!r}: {p}"))
-            if not math.isfinite(v):
-                if scan.unusable is None:
-                    scan.unusable = ("inf", n, period, raw)
-                continue
-            total += v
-            if status == "measured":
-                measured[0] += 1
-                measured[1] += v
-                if measured[2] is None:
-                    measured[2] = n
-                measured[3] = n
+                if self.dup:
+                    row = dict(zip(self.header, cells))
+                    raw, pcell, scell = row.get(column), row.get(period_column), row.get(status_column)
+                else:  # a short row lacks the last columns (as csv.DictReader)
+                    k, vi, pi, si = len(cells), self.vi, self.pi, self.si
+                    raw = cells[vi] if vi is not None and vi < k else None
+                    pcell = cells[pi] if pi is not None and pi < k else None
+                    scell = cells[si] if si is not None and si < k else None
+                period = (pcell or "").strip() if period_column else f"row {n}"
+                status = (scell or "measured").strip().lower() if status_column else "measured"
+                bad_period = False
+                if period_column:
+                    # the common case tested inline, the full rule (and its words) on the rest
+                    if period in seen or not match(period) or (ys and not period.startswith(ys)):
+                        p = period_problem(period, year, seen)
+                        if p:
+                            scan.row_problems.append((n, f"period {period!r}: {p}"))
+                            bad_period = True
+                    if not bad_period:
+                        seen[period] = n
+                        if self.last is None or period > self.last:
+                            self.last = period
+                        else:
+                            self.rising = False
+                try:
+                    v = float(raw)  # what float() reads, parse_number reads alike; the rest goes to it
+                except (TypeError, ValueError):
+                    try:
+                        v = csvfile.parse_number(raw)
+                    except ValueError:
+                        if scan.unusable is None:
+                            scan.unusable = ("nan", n, period, raw)
+                        continue
+                if v is None or status == "missing":
+                    if scan.unusable is None:
+                        scan.unusable = ("gap", n, period, raw)
+                    continue
+                if not bad_period and not 0 <= v < math.inf:
+                    p = value_problem(v)
+                    if p:
+                        scan.row_problems.append((n, f"{raw.strip()} in column {column!r}: {p}"))
+                if not math.isfinite(v):
+                    if scan.unusable is None:
+                        scan.unusable = ("inf", n, period, raw)
+                    continue
+                total += v
+                if status == "measured":
+                    measured[0] += 1
+                    measured[1] += v
+                    if measured[2] is None:
+                        measured[2] = n
+                    measured[3] = n
+                else:
+                    scan.others.append((n, period, v, status))
+        finally:
+            scan.total = total
+
+    def _pattern(self, width: int):
+        """The pattern of a block's lines when its periods are `width` long: the header's
+        columns, a period of the record's year in its column, no cell over the limit."""
+        if width not in self.patterns:
+            body = _FORMS.get(width)
+            if body is None:
+                self.patterns[width] = None
             else:
-                scan.others.append((n, period, v, status))
+                cell = rf"[^,\n]{{0,{self.max_cell}}}"
+                cells = [cell] * len(self.header or ())
+                if self.period_column:
+                    cells[self.pi] = (re.escape(str(self.year)) if self.year else r"\d{4}") + body
+                if self.status_column:  # as written: another spelling is read row by row
+                    cells[self.si] = "(?:" + "|".join(sorted(_PLAIN_STATUSES)) + ")"
+                self.patterns[width] = re.compile("(?:" + ",".join(cells) + r"\n)*")
+        return self.patterns[width]
+
+    def block(self, text: str, line: int) -> bool:
+        """Take a block of whole lines (its first at file line `line`, no quote in it) when
+        every row in it is plain, and say so; False when it took nothing."""
+        if not self.fast or "\x00" in text:
+            return False
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+            if "\r" in text:  # a lone carriage return: the csv module's to judge
+                return False
+        if not text.endswith("\n"):  # the file's last line
+            text += "\n"
+        count = text.count("\n")
+        if self.given - 1 + count > self.max_rows:
+            return False
+        width = len(self.header or ())
+        first_line = text[: text.index("\n")]
+        width_p = len(first_line.split(",")[self.pi]) if self.period_column and first_line.count(",") == width - 1 else 0
+        pattern = self._pattern(width_p)
+        # one row a line, of the header's columns (so a blank line is refused), no cell over
+        # limits.max_cell_chars, every period of one form, inside the year, every status plain
+        if pattern is None or pattern.fullmatch(text) is None:
+            return False
+        cells = text.replace("\n", ",").split(",")
+        cells.pop()  # after the last newline
+        scan = self.scan
+        try:
+            values = list(map(float, cells[self.vi :: width]))  # a blank cell is no number: refused
+        except ValueError:
+            return False
+        total = functools.reduce(operator.add, values, scan.total)  # in file order, as row by row
+        if not math.isfinite(total) or min(values) < 0:
+            return False
+        periods = None
+        if self.period_column:
+            periods = cells[self.pi :: width]
+            if not all(map(operator.lt, periods, itertools.islice(periods, 1, None))):
+                return False  # not rising: read row by row, each period looked up
+            if self.last is not None and periods[0] <= self.last and self.rising:
+                return False
+            if not self.rising:  # an earlier period fell: none of these may be one seen before
+                seen = self.seen
+                if not seen.rows.keys().isdisjoint(periods) or any(not (run.last < periods[0] or periods[-1] < run.first) for run in seen.runs):
+                    return False
+        # every row is plain: take them
         scan.total = total
+        measured = scan.measured
+        statuses = cells[self.si :: width] if self.status_column else None
+        others: list[int] = []
+        if statuses is not None:  # the rows estimated or filled: where their words are in the text
+            found = set()
+            for kind in ("estimated", "filled"):
+                at, i, pos = 0, 0, text.find(kind)
+                while pos >= 0:
+                    i += text.count("\n", at, pos)  # the row of this occurrence
+                    at = pos
+                    if statuses[i] == kind:
+                        found.add(i)
+                    pos = text.find(kind, pos + 1)
+            others = sorted(found)
+        msum, at = measured[1], 0
+        for i in others:  # the measured rows between the others, summed in file order
+            msum = functools.reduce(operator.add, values[at:i], msum)
+            at = i + 1
+            n = line + i
+            scan.others.append((n, periods[i] if periods is not None else f"row {n}", values[i], statuses[i]))
+        measured[1] = functools.reduce(operator.add, values[at:], msum)
+        if len(others) < count:  # the first and the last measured row: past the others at either end
+            first, k = 0, 0
+            while k < len(others) and others[k] == first:
+                first, k = first + 1, k + 1
+            last, k = count - 1, len(others) - 1
+            while k >= 0 and others[k] == last:
+                last, k = last - 1, k - 1
+            measured[0] += count - len(others)
+            if measured[2] is None:
+                measured[2] = line + first
+            measured[3] = line + last
+        if periods is not None:
+            self.seen.runs.append(_Run(periods, line))
+            if self.last is None or periods[-1] > self.last:
+                self.last = periods[-1]
+        self.given += count
+        return True
+
+
+_BLOCK = csvfile.BLOCK_BYTES  # bytes a block (tests make it small to cross many blocks)
+
+
+def _scan(root, path, file: str, column: str, period_column, status_column, year, limits, *, fast: bool = True) -> ActivityScan:
+    """The scan of one file; fast=False reads every row one by one (the reading before the
+    fast path, kept as the reference the tests compare it with)."""
+    scan = ActivityScan()
+    state = _State(scan, file, column, period_column, status_column, year, limits)
+    _, max_rows, max_cell = limits or csvfile.table_limits()
+    try:
+        blocks = csvfile.read_blocks(root, path, file, limits, _BLOCK)
+        for line, text in blocks:
+            if '"' in text or not fast:  # a quoted cell may run over lines: the csv module reads the rest
+                rest = itertools.chain([(line, text)], blocks)
+                state.rows(csvfile.csv_records(csvfile.block_lines(rest), file, max_rows=max_rows, max_cell=max_cell, first=line, before=state.given))
+                break
+            if not state.block(text, line):
+                lines = io.StringIO(text, newline="\n")
+                state.rows(csvfile.csv_records(lines, file, max_rows=max_rows, max_cell=max_cell, first=line, before=state.given))
     except csvfile.TableProblem as exc:
         scan.problem = exc
     return scan

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import errno
 import functools
+import io
 import os
 import sys
 import tempfile
@@ -312,7 +313,7 @@ def run_if_group(path, as_of, fmt, fail_on, output, jobs, fetch, verb) -> bool:
     if not grp.is_group(root):
         return False
     try:
-        g = grp.run_group(root, as_date(as_of), jobs=jobs, fetch=fetch)
+        g = grp.run_group(root, as_date(as_of), jobs=jobs, fetch=fetch, full=verb == "export")  # check keeps digests only
     except grp.GroupError as exc:
         raise CmsError(str(exc)) from None
     write_group(g, fmt if verb == "check" else "json", output, verb)
@@ -327,7 +328,22 @@ def write_group(g, fmt, output, verb):
 
     from .. import group as grp
 
-    if fmt == "json":
+    if fmt == "json" and verb == "export" and g.sources:  # streamed, an entity's export at a time (issue 20 §3)
+        if output:
+
+            def fill(tmp):
+                with open(tmp, "w", encoding="utf-8", errors="replace") as fh:
+                    grp.write_export(g, fh)
+
+            try:
+                write_atomic(output, fill)
+            except OSError as exc:
+                raise CmsError(os_error(output, exc)) from None
+        else:
+            buf = io.StringIO()
+            grp.write_export(g, buf)
+            write_output(buf.getvalue(), None)
+    elif fmt == "json":
         doc = grp.export_group(g) if verb == "export" else {"findings": [f.as_dict() for f in g.findings], "consolidation": g.consolidation}
         write_output(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n", output)
     elif fmt == "text":

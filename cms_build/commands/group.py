@@ -46,7 +46,7 @@ def group_consolidate(path, from_exports, as_of, fmt, fail_on, output):
     if not grp.is_group(root):
         raise CmsError(f"{root}/cms.yaml has no 'group' section: this is an organization, not a group")
     try:
-        g = grp.consume_exports(root, Path(from_exports), parse_as_of(as_of) if as_of else None)
+        g = grp.consume_exports(root, Path(from_exports), parse_as_of(as_of) if as_of else None, full=False)  # digests; JSON streams the files
     except grp.GroupError as exc:
         raise CmsError(str(exc)) from None
     write_group(g, fmt, output, "export" if fmt == "json" else "check")

@@ -396,3 +396,32 @@ def test_serve_and_pack_refuse_a_group_folder():
     for verb in ("pack", "serve"):
         done = cms(verb, str(REPO / "examples/group"), "--as-of", "2026-06-30")
         assert done.returncode == 2 and "is a group" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_digests_consolidate_as_whole_exports_and_the_streamed_export_is_the_same_text(tmp_path):
+    """issue 20 §3: `cms check` of a group and the consume path keep each entity's digest, not its
+    whole export. On the shipped example group (three real entities, an intra-group sale, a
+    boundary record) the findings and the consolidation must be those of whole exports, and
+    the group's export streamed from the files the same text as json.dumps of the whole."""
+    import datetime as dt
+    import io
+
+    example = REPO / "examples" / "group"
+    as_of = dt.date(2026, 6, 30)
+    whole = grp.run_group(example, as_of, jobs=1)
+    digests = grp.run_group(example, as_of, jobs=1, full=False)
+    assert digests.consolidation == whole.consolidation
+    assert [f.as_dict() for f in digests.findings] == [f.as_dict() for f in whole.findings]
+    assert len(json.dumps(digests.exports)) < len(json.dumps(whole.exports)) / 5  # the traces, records' data and matrix texts left out
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    for eid, doc in whole.exports.items():
+        (folder / f"{eid}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    consumed = grp.consume_exports(example, folder, as_of, full=False)
+    assert consumed.consolidation == grp.consume_exports(example, folder, as_of).consolidation
+    assert sorted(consumed.sources) == sorted(whole.exports)
+    streamed = io.StringIO()
+    grp.write_export(consumed, streamed)
+    expected = grp.consume_exports(example, folder, as_of)
+    assert streamed.getvalue() == json.dumps(grp.export_group(expected), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
