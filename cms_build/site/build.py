@@ -143,7 +143,10 @@ def build_site(
     timings["pipeline"] = time.perf_counter() - started
     try:
         with _locked(out):
-            return _build_locked(root, result, profile, out, work, language, log, started, timings, on_stage)
+            from .charts import caching  # a chart is drawn only for data it was not drawn for (charts.py)
+
+            with caching(cache):
+                return _build_locked(root, result, profile, out, work, language, log, started, timings, on_stage)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             raise BuildError(f"the disk is full ({exc.strerror}: {exc.filename or out}); free some space and build again") from None
