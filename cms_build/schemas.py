@@ -1,7 +1,7 @@
 """Record kinds as data: each kind is a JSON Schema (2020-12) file in schemas/.
 
 A kind schema carries, besides standard JSON Schema, a few annotations the engine reads:
-- ``x-cms``: {kind, subsystem, clauses, id_prefix, title_en, description_en, folder}
+- ``x-cms``: {kind, subsystem, clauses, id_prefix, title_en, description_en, folder, search_boost}
 - ``x-title-en`` / ``x-description-en`` on properties: the English labels (``title`` and
   ``description`` are Chinese, the default language of the evidence site);
 - ``x-ref``: on a string property, the kind (or list of kinds) of record it names; the

@@ -143,7 +143,10 @@ def build_site(
     timings["pipeline"] = time.perf_counter() - started
     try:
         with _locked(out):
-            return _build_locked(root, result, profile, out, work, language, log, started, timings, on_stage)
+            from .charts import caching  # a chart is drawn only for data it was not drawn for (charts.py)
+
+            with caching(cache):
+                return _build_locked(root, result, profile, out, work, language, log, started, timings, on_stage)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             raise BuildError(f"the disk is full ({exc.strerror}: {exc.filename or out}); free some space and build again") from None
@@ -239,7 +242,9 @@ def _build_locked(root, result, profile, out, work, language, log, started, timi
     if tmp.exists():
         shutil.rmtree(tmp)
     try:
-        notices = run_mkdocs(config, tmp, result.as_of, log=log)
+        from .search import index_docs
+
+        notices = run_mkdocs(config, tmp, result.as_of, log=log, search_docs=index_docs(model, docs, pages.written))
         from .search import finish as finish_search  # ids searchable exactly; the index precompressed
 
         warnings.extend(finish_search(tmp))
@@ -409,11 +414,15 @@ def _load_theme_notice() -> None:
     _theme_notice[:] = _plain(printed.getvalue())
 
 
-def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None) -> list[str]:
+def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None, search_docs: list | None = None) -> list[str]:
     """mkdocs build, strict, in this process; warnings become a BuildError that lists them.
     Returns the renderer's notices: what the theme announces at start-up and whatever mkdocs
     or a plugin printed during the build, as plain lines (never hidden: an end-of-life notice
-    is news the organization needs)."""
+    is news the organization needs).
+
+    search_docs, if given, are the documents of the search index (site/search.py): the theme's
+    search plugin then indexes no page (its configuration, worker and search box stay) and the
+    index is written from them with the plugin's configuration."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -441,6 +450,8 @@ def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None) -> l
             # written as HTML text (write_config); Markup keeps the theme's own `| e` from
             # escaping it twice where it does escape
             cfg["site_name"] = markupsafe.Markup(cfg["site_name"])
+            if search_docs is not None:
+                _own_search_index(cfg, search_docs)
             cfg.plugins.on_startup(command="build", dirty=False)
             try:
                 build(cfg)
@@ -461,6 +472,39 @@ def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None) -> l
     if during:
         notices += ([""] if notices else []) + during
     return notices
+
+
+_SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
+def _own_search_index(cfg, docs: list) -> None:
+    """The search plugin's two page-by-page hooks replaced: a page's HTML keeps only the
+    removal of its data-search-* attributes (what the plugin does to every page besides indexing
+    it), and after the build the index is written from `docs` with the configuration the plugin
+    settled in on_config (language, separator, pipeline, fields). Without the plugin, nothing."""
+    from . import search as search_index
+
+    plugin = cfg.plugins.get("material/search") or cfg.plugins.get("search")
+    if plugin is None or not hasattr(plugin, "search_index_prev"):  # not mkdocs-material's plugin
+        return
+
+    def strip_attributes(context, *, page, config, nav):
+        page.content = _SEARCH_ATTRS.sub("", page.content)
+        return context
+
+    def write_index(*, config):
+        if not plugin.config.enabled:
+            return
+        keys = ("lang", "separator", "pipeline", "fields")
+        settled = {key: plugin.config[key] for key in keys}
+        path = Path(config.site_dir) / search_index.INDEX
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(search_index.index_json(settled, docs), encoding="utf-8")
+
+    events = cfg.plugins.events
+    ours = {"page_context": strip_attributes, "post_build": write_index}
+    for name, replacement in ours.items():
+        events[name] = [replacement if getattr(m, "__self__", None) is plugin else m for m in events[name]]
 
 
 def _exchange(a: Path, b: Path) -> bool:

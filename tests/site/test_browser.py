@@ -254,6 +254,32 @@ def test_search_finds_a_record_id_exactly_and_first(page):
     shot(page, "search-id")
 
 
+def test_search_ranks_the_neutrality_claims_first_for_carbon_neutrality(page):
+    """Issue 17 item 9: 碳中和 is in the titles of a policy, an obligation, a plan, a subject, a
+    review and the claims; the claims (neutrality_claim, x-cms.search_boost) come first, and a
+    claim's id returns that claim's record first."""
+    real_search(page)
+    open_page(page, "example-internal/index.html")
+    hrefs = search(page, "碳中和")
+    assert hrefs and "records/neutrality_claim/NCL-HQ-" in hrefs[0], hrefs
+    assert any("records/compliance_obligation/CO-009.html" in h for h in hrefs), hrefs  # still found, below
+    shot(page, "search-neutrality")
+    open_page(page, "example-internal/index.html")  # a fresh box: search() waits for the first results
+    hrefs = search(page, "NCL-HQ-2024")
+    assert hrefs and "records/neutrality_claim/NCL-HQ-2024.html" in hrefs[0], hrefs
+    assert not any("NCL-HQ-2025" in h for h in hrefs[:1]), hrefs
+
+
+def test_public_search_finds_only_what_the_public_pages_show(page):
+    """The public index is built from the public View: the example's confidential records are
+    not in it, and a word only they hold finds nothing on the public site."""
+    real_search(page)
+    open_page(page, "mini-public/index.html")
+    assert not any("POL-SECRET" in h for h in search(page, "POL-SECRET"))
+    open_page(page, "mini-internal/index.html")
+    assert any("POL-SECRET" in h for h in search(page, "POL-SECRET"))
+
+
 def test_untrusted_text_is_shown_as_text_and_never_runs(page):
     real_search(page)
     open_page(page, "mini-internal/records/policy/POL-HOSTILE.html")

@@ -90,6 +90,26 @@ def test_chart_is_reproducible_and_its_labels_are_text():
     assert line_chart("空", "t", [("无数据", {})]) is None
 
 
+def test_a_chart_is_drawn_once_per_data_and_read_back_byte_for_byte(tmp_path, monkeypatch):
+    """Issue 19 win 5: with caching on (cms build without --no-cache) a chart whose arguments,
+    code, matplotlib and fonts are unchanged is read from the user's cache folder, not drawn."""
+    from cms_build.site import charts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    args = ("排放 <b>", "tCO2e", [("总量", {2023: 5.8e6, 2024: 6.0e6})])
+    drawn = line_chart(*args, hlines=[("基准", 5.9e6)])  # without caching: drawn, nothing kept
+    assert not (tmp_path / "xdg").exists()
+    with charts.caching():
+        first = line_chart(*args, hlines=[("基准", 5.9e6)])
+        [kept] = list((tmp_path / "xdg" / "cms-as-code" / "charts").rglob("*.svg"))
+        calls = []
+        monkeypatch.setattr(charts, "_draw", lambda *a: calls.append(a) or "redrawn")
+        again = line_chart(*args, hlines=[("基准", 5.9e6)])
+        changed = line_chart(*args, hlines=[("基准", 5.95e6)])  # other data: drawn
+    assert drawn == first == again == kept.read_text(encoding="utf-8")  # the same bytes either way
+    assert calls and changed == "redrawn" and len(calls) == 1
+
+
 def test_annex_e_tables(example_sites):
     page = text(example_sites["internal"], "emissions/annex-e.html")
     for table in ("E.1", "E.2", "E.3"):
