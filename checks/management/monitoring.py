@@ -11,6 +11,9 @@ Rules
   and responded to within management.deviation_investigation_days (30) of its detection:
   a warning naming the deadline until then, an error after. Deviation % is
   (actual - expected) / expected x 100 unless the record gives deviation_percent.
+- mon.evaluation-timing-missing (9.1.1 e): a monitoring plan approved and in force at the as-of
+  date says when the monitoring and measurement results are analysed and evaluated
+  (monitoring_plan.evaluation); a superseded plan is history and not judged.
 - mon.compliance-evaluation-overdue: declared in checks/management/reviews.rules.yaml (periodic, cms_build/ruletable.py).
 - mon.obligation-not-evaluated (9.1.2 a; A.9.2, D.9.2 for obligations of those subsystems):
   each obligation in force is evaluated within that interval of its last evaluation (or,
@@ -212,3 +215,23 @@ def noncompliance_without_action(record, ctx):
                 f"{res.get('obligation')} is {res.get('status')} but no action is recorded",
                 hint="add action: ... or nonconformity: <NC id>",
             )
+
+
+@check(
+    "mon.evaluation-timing-missing",
+    title="确定何时分析和评价监测结果 When the results are analysed and evaluated is determined",
+    clauses=["9.1.1 e"],
+    severity="error",
+    kinds=["monitoring_plan"],
+)
+def evaluation_timing_missing(record, ctx):
+    """9.1.1 e: the organization determines when the results of monitoring and measurement are
+    analysed and evaluated; the monitoring plan in force says so (evaluation)."""
+    if record.status != "approved" or not_yet(record, ctx.as_of):
+        return
+    if not record.get("evaluation"):
+        yield record.issue(
+            "id",
+            f"monitoring plan {record.id} does not say when the monitoring and measurement results are analysed and evaluated",
+            hint="add evaluation: [{results: ..., when: ..., responsible: ...}] (9.1.1 e), e.g. the monthly emissions by the 10th of the next month",
+        )

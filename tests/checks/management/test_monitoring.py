@@ -184,3 +184,35 @@ def test_noncompliance_needs_action(org):
     )
     [f] = only(org.run(), "mon.noncompliance-without-action")
     assert (f.file, f.line) == (rel, line_of(org, rel, "status: noncompliant")) and "CO-1 is noncompliant" in f.message
+
+
+def _plan(org, pid="MP-1", **fields):
+    from tests.checks.emissions_org import plan
+
+    rel = f"monitoring/{pid}.yaml"
+    org.add(rel, org.record("monitoring_plan", pid, **plan(**fields)))
+    return rel
+
+
+def test_plan_without_evaluation_timing(org):
+    """9.1.1 e: the plan in force says when the results are analysed and evaluated."""
+    org.settings(subsystems=["A"])
+    rel = _plan(org)
+    [f] = only(org.run(), "mon.evaluation-timing-missing")
+    assert (f.file, f.line, f.severity, f.record) == (rel, line_of(org, rel, "id: MP-1"), "error", "MP-1")
+    assert f.clauses == ("9.1.1 e",) and "when the monitoring and measurement results are analysed" in f.message
+
+
+def test_plan_with_evaluation_timing_or_superseded(org):
+    org.settings(subsystems=["A"])
+    _plan(org, evaluation=[{"results": "monthly emissions", "when": "by the 10th of the next month", "responsible": "carbon office"}])
+    _plan(org, "MP-0", status="superseded")  # history: not judged
+    _plan(org, "MP-9", status="draft")  # not in force
+    result = org.run()
+    assert only(result, "mon.evaluation-timing-missing") == []
+    # the item is verified in the matrix: the rule ran on the plan in force and found nothing
+    from cms_build.matrix import build_matrix
+
+    [row] = [r for r in build_matrix(result)["clauses"] if r["number"] == "9.1.1"]
+    [e] = [i for i in row["provisions"] if i["item"] == "e"]
+    assert (e["status"], e["rules"], e["records"]) == ("verified", ["mon.evaluation-timing-missing"], ["MP-1"])
