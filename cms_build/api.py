@@ -441,6 +441,12 @@ class Context:
 
         return enforcing_checks(self.rules, self.settings, records)
 
+    def conditions(self, records) -> set:
+        """The catalogue's applies_if: conditions that hold (cms_build/matrix.py, conditions_met)."""
+        from .matrix import conditions_met
+
+        return conditions_met(records, self.as_of, set(self.settings.subsystems))
+
     def missing_items(self, records) -> list:
         """The applicable shall-items the matrix shows missing, as (clause, provision), in clauses
         with some evidence (cms_build/matrix.py, missing_items)."""

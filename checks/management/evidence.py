@@ -38,9 +38,12 @@ def no_evidence(ctx):
     records = ctx.records()
     evidence = ctx.evidence(records)
     enforced = ctx.enforced(records)  # the checks of this run (a file that failed to load is reported by the engine)
+    met = ctx.conditions(records)
     for c in catalogue():
         if c.obligation != "requirement" or not ctx.applies(c):
             continue
+        if c.provisions and all(p.applies_if and p.applies_if not in met for p in c.provisions):
+            continue  # applies_if: does not hold for any item (D.6.1.2 without imports or exports)
         if c.number in evidence or c.number in enforced:
             continue
         issue = ctx.settings_issue(

@@ -124,3 +124,11 @@ def test_an_item_whose_condition_does_not_hold_is_not_asked_for(org):
     org.add("organization/ORG.yaml", org.record("organization", "ORG", imports_exports=True, **base))
     [f] = only(org.run(), "neutrality.trade-review-missing")
     assert f.clauses == ("D.6.1.2",) and f.severity == "error"
+
+
+def test_a_clause_whose_items_do_not_apply_is_not_asked_for(org):
+    """8.2.2 (applies_if: subsystem:B) is the trading process: with annex A only and no evidence
+    for it, it is not applicable, not ms.no-evidence; 6.1.4 is not conditional."""
+    org.settings(subsystems=["A"])
+    found = _clauses(org.run())
+    assert "8.2.2" not in found and "6.1.3" not in found and "6.1.4" in found
