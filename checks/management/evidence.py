@@ -11,8 +11,9 @@ Rule
   some evidence has none of its own: no rule that checks the item ran, no record in force
   records it, and the catalogue gives no reason why only a reviewer can judge it. The matrix
   shows it missing (issue 21): a merge gate that said "0 findings" beside a matrix that shows
-  evidence missing would contradict itself. One finding per item, located at the clause's
-  first evidence record (or the settings' subsystems), citing the item.
+  evidence missing would contradict itself. One finding per item, located at the settings'
+  subsystems (as ms.no-evidence: an error at a record would change that record's status),
+  citing the item.
 
 - ms.exclusion-invalid (4.3): each entry of management.exclusions names a clause of the
   standard (error); an exclusion of a clause of 4-10, the management system every organization
@@ -67,13 +68,13 @@ def item_no_evidence(ctx):
     """7.4.1 a: each shall-item of an applicable clause has evidence: a rule, a record, or the
     catalogue's reason why only a reviewer can judge it."""
     records = ctx.records()
-    evidence = ctx.evidence(records)
     for c, p in ctx.missing_items(records):
         ref = f"{c.number} {p.item}"
         message = f"item {ref} ({p.modal}) of clause {c.number} {c.title_zh} ({c.title_en}) applies, but no rule checks it, no record approved by {ctx.as_of} records it and no reviewer is named for it"
         hint = f"keep the record the catalogue names for {ref} (cms matrix --format json lists them), or cite '{ref}' in the clauses: of the record that is its evidence"
-        shown = evidence.get(c.number) or []
-        issue = shown[0].issue("id", message, hint=hint) if shown else ctx.settings_issue("subsystems", message, hint=hint)
+        # at the settings, as ms.no-evidence: an absence has no record of its own, and an error
+        # on a record of the clause would change that record's status (a claim's, a target's)
+        issue = ctx.settings_issue("subsystems", message, hint=hint)
         issue.clauses = (ref,)
         yield issue
 

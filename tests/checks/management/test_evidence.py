@@ -92,8 +92,8 @@ def test_exclusion_of_a_missing_or_a_common_clause(org):
 def test_a_shall_item_without_evidence_in_a_clause_with_some_is_an_error_at_its_evidence(org):
     """Issue 21: 10.2 has evidence (a nonconformity, which its rules read), but 10.2 a names
     nonconformity.correction and 10.2 e corrective_action.system_change: without them the
-    matrix shows both missing, and ms.item-no-evidence names each, at the clause's first
-    evidence record, so that "0 findings" and the matrix agree."""
+    matrix shows both missing, and ms.item-no-evidence names each, at the settings (an error at
+    a record would change its status), so that "0 findings" and the matrix agree."""
     org.settings(subsystems=["A"])
     nc = dict(
         source="internal_audit",
@@ -105,7 +105,7 @@ def test_a_shall_item_without_evidence_in_a_clause_with_some_is_an_error_at_its_
     org.add("improvement/NC-1.yaml", org.record("nonconformity", "NC-1", **nc))
     found = {f.clauses[0]: f for f in only(org.run(), "ms.item-no-evidence")}
     f = found["10.2 a"]
-    assert (f.file, f.line, f.severity, f.record) == ("improvement/NC-1.yaml", line_of(org, "improvement/NC-1.yaml", "id: NC-1"), "error", "NC-1")
+    assert (f.file, f.line, f.severity, f.record) == ("cms.yaml", line_of(org, "cms.yaml", "- A"), "error", None)
     assert "item 10.2 a (应) of clause 10.2" in f.message and "10.2" not in _clauses(org.run())  # the clause has evidence
     # near miss: the correction recorded, 10.2 a has its evidence; a reviewer-only item (10.2 s2) is never reported
     org.add("improvement/NC-1.yaml", org.record("nonconformity", "NC-1", correction={"action": "ledger updated"}, **nc))
