@@ -464,6 +464,19 @@ class Context:
 
         return enforcing_checks(self.rules, self.settings, records)
 
+    def conditions(self, records) -> set:
+        """The catalogue's applies_if: conditions that hold (cms_build/matrix.py, conditions_met)."""
+        from .matrix import conditions_met
+
+        return conditions_met(records, self.as_of, set(self.settings.subsystems))
+
+    def missing_items(self, records) -> list:
+        """The applicable shall-items the matrix shows missing, as (clause, provision), in clauses
+        with some evidence (cms_build/matrix.py, missing_items)."""
+        from .matrix import missing_items
+
+        return missing_items(self.rules, self.settings, records, self.schemas, self.as_of)
+
     def attachment_problems(self, records) -> dict:
         """(record id, path) -> why no record may attach that file (cms_build/publish.py)."""
         from .publish import attachment_problems

@@ -29,7 +29,13 @@ Status of a provision (of an applicable clause):
 - ``documented``: records record it, but no rule checks it;
 - ``reviewer`` (reviewer-only): no rule checks it and no record records it, and the catalogue
   says why only a reviewer can judge it and what to look at (``reviewer:``, issue 21);
-- ``missing``: nothing.
+- ``missing``: nothing. An applicable shall-item (应) shown missing in a clause that has other
+  evidence is a finding, ``ms.item-no-evidence`` (checks/management/evidence.py), an error
+  that leaves the item ``missing`` (as ms.no-evidence leaves its clause ``no_evidence``), so
+  that "0 findings" and the matrix agree (issue 21);
+- ``not_applicable``: the catalogue says the item applies only where a field of a record is
+  true (``applies_if: organization.imports_exports``, D.6.1.2) and no record in force has it
+  true. Such an item is not counted; a clause all of whose items are so is ``not_applicable``.
 Warnings never make a provision nonconforming: a warning is advice (a deadline still open,
 a recommendation 宜 not followed, a pattern that suggests but does not prove a violation).
 
@@ -66,6 +72,10 @@ PROVISION_STATUSES = ("verified", "documented", "nonconforming", "reviewer", "mi
 #: The rule that reports a requirement with no evidence at all: its error says no_evidence,
 #: which is what the clause is shown as (any other error makes it nonconforming).
 NO_EVIDENCE_RULE = "ms.no-evidence"
+#: The rule that reports an applicable shall-item with no evidence in a clause that has some:
+#: its error leaves the item missing (any other error makes it nonconforming).
+ITEM_NO_EVIDENCE_RULE = "ms.item-no-evidence"
+NO_EVIDENCE_RULES = frozenset({NO_EVIDENCE_RULE, ITEM_NO_EVIDENCE_RULE})
 EVIDENCE_STATUSES = ("approved", "superseded")
 
 #: The clause groups of the matrix, one page of the site each (issue 17 item 7), in the
@@ -330,7 +340,7 @@ def provision_errors(findings, rules: dict[tuple[str, str], set[str]]) -> dict[t
     cites the bare clause by a rule that checks the provision."""
     out: dict[tuple[str, str], list] = {}
     for f in findings:
-        if f.severity != "error":
+        if f.severity != "error" or f.rule in NO_EVIDENCE_RULES:  # an absence, shown as missing
             continue
         keys = []
         for parsed in filter(None, (_item(r) for r in f.clauses)):
@@ -345,23 +355,74 @@ def provision_errors(findings, rules: dict[tuple[str, str], set[str]]) -> dict[t
     return out
 
 
-def _provision_rows(c, rules, ran_ids, recs, errors, waiting=frozenset()) -> list[dict]:
+def conditions_met(records, as_of, adopted=frozenset()) -> set[str]:
+    """The conditions (applies_if:) that hold: "subsystem:B" when annex B is adopted; "kind.field"
+    when a record of the kind in force at the as-of date (approved or superseded, known by
+    then) has the field true."""
+    wanted = {p.applies_if for c in load_catalogue() for p in c.provisions if p.applies_if}
+    out = {f"subsystem:{s}" for s in adopted}
+    for record in records:
+        if not _known(record, as_of):
+            continue
+        for spec in wanted:
+            kind, _, name = spec.partition(".")
+            if name and record.kind == kind and record.get(name) is True:
+                out.add(spec)
+    return out
+
+
+def missing_items(checks, settings, records, schemas, as_of) -> list[tuple]:
+    """The applicable shall-items (应) the matrix shows missing, as (clause, provision), in a clause
+    that has some evidence (one with none is ms.no-evidence's): no rule that checks the item ran,
+    no record records it, the catalogue gives no reviewer: reason, and its applies_if: holds.
+    The matrix's own derivation (build_matrix), without the findings: an error naming the item
+    makes it nonconforming instead, and a rule that could raise one has run, so it is not here."""
+    adopted, excluded = set(settings.subsystems), exclusions(settings)
+    records = [r for r in records if r.valid]
+    in_force = {r.kind for r in records if _known(r, as_of)}
+    rules_run = [*checks, *_engine_rules()]
+    ran_ids = {chk.id for chk in rules_run if ran(chk, settings, in_force)}
+    by_provision = provision_rules(rules_run)
+    recs = provision_records(records, schemas, as_of)
+    met = conditions_met(records, as_of, adopted)
+    evidence, enforced = evidence_records(records, schemas, as_of), enforcing_checks(checks, settings, records)
+    out = []
+    for c in load_catalogue():
+        if c.obligation != "requirement" or c.subsystem in ("E", "F", "G") or not applies(c, adopted, excluded):
+            continue
+        rows = [(p, _item_status(c, p, by_provision, ran_ids, recs, {}, met)) for p in c.provisions]
+        if rows and all(status == "not_applicable" for _, status in rows):
+            continue  # its applies_if: does not hold: the clause is not applicable
+        if c.number not in evidence and c.number not in enforced:
+            continue  # nothing at all: ms.no-evidence names the clause (the same test as its)
+        out += [(c, p) for p, status in rows if p.shall and status == "missing"]
+    return out
+
+
+def _item_status(c, p, rules, ran_ids, recs, errors, met, waiting=frozenset()) -> str:
+    key = (c.number, p.item)
+    if p.applies_if and p.applies_if not in met:
+        return "not_applicable"
+    return (
+        "nonconforming"
+        if errors.get(key)
+        else "verified"
+        if rules.get(key, set()) & ran_ids and key not in waiting
+        else "documented"
+        if recs.get(key)
+        else "reviewer"
+        if p.reviewer
+        else "missing"
+    )
+
+
+def _provision_rows(c, rules, ran_ids, recs, errors, waiting=frozenset(), met=frozenset()) -> list[dict]:
     rows = []
     for p in c.provisions:
         key = (c.number, p.item)
         checked = sorted(rules.get(key, set()) & ran_ids)
         found = errors.get(key, [])
-        status = (
-            "nonconforming"
-            if found
-            else "verified"
-            if checked and key not in waiting
-            else "documented"
-            if recs.get(key)
-            else "reviewer"
-            if p.reviewer
-            else "missing"
-        )
+        status = _item_status(c, p, rules, ran_ids, recs, errors, met, waiting)
         row = {
             "item": p.item,
             "ref": f"{c.number} {p.item}",
@@ -373,11 +434,15 @@ def _provision_rows(c, rules, ran_ids, recs, errors, waiting=frozenset()) -> lis
         }
         if p.reviewer:
             row["reviewer"] = p.reviewer
+        if status == "not_applicable":
+            row["note"] = f"applies only where {p.applies_if} is true"
+            row["note_zh"] = f"仅当 {p.applies_if} 为真时适用"
         rows.append(row)
     return rows
 
 
 def _clause_status(items: list[dict], any_evidence: bool) -> str:
+    items = [i for i in items if i["status"] != "not_applicable"]
     shall = [i for i in items if i["modal"] == "应"] or items
     if shall and all(i["status"] == "verified" for i in shall):
         return "conforming"
@@ -409,17 +474,19 @@ def build_matrix(result, records=None, findings=None) -> dict:
     provision_recs = provision_records(records, result.schemas, as_of)
     errors = provision_errors(findings, by_provision)
     waiting = provision_waiting(findings)
+    met = conditions_met(records, as_of, adopted)
     rows = []
     items_total = {"shall": Counter(), "all": Counter()}
     for c in load_catalogue():
         recs, rules, found = evidence.get(c.number, []), checks.get(c.number, []), against.get(c.number, [])
-        items = _provision_rows(c, by_provision, ran_ids, provision_recs, errors, waiting)
+        items = _provision_rows(c, by_provision, ran_ids, provision_recs, errors, waiting, met)
+        conditional = bool(items) and all(i["status"] == "not_applicable" for i in items)
         note = note_zh = ""
         if c.subsystem in ("E", "F", "G"):  # informative annexes: guidance, nothing to conform to
             status, note, note_zh = "informative", f"annex {c.subsystem} is informative", f"附录 {c.subsystem} 为资料性附录"
         elif c.subsystem != "common" and c.subsystem not in adopted:
             status, note, note_zh = "not_applicable", f"annex {c.subsystem} not adopted", f"未采用附录 {c.subsystem}（分体系）"
-        elif _excluded(c.number, excluded) is not None and any(f.severity == "error" and f.rule != NO_EVIDENCE_RULE for f in found):
+        elif _excluded(c.number, excluded) is not None and any(f.severity == "error" and f.rule not in NO_EVIDENCE_RULES for f in found):
             # the rules of an excluded clause still run: an exclusion does not hide what they find
             status = "nonconforming"
             note = f"excluded ({_excluded(c.number, excluded)}), but an error names it"
@@ -428,7 +495,9 @@ def build_matrix(result, records=None, findings=None) -> dict:
             status, note = "not_applicable", _excluded(c.number, excluded)
         elif c.obligation == "informative":
             status = "informative"
-        elif any(f.severity == "error" and f.rule != NO_EVIDENCE_RULE for f in found):
+        elif conditional and not any(f.severity == "error" and f.rule not in NO_EVIDENCE_RULES for f in found):
+            status, note, note_zh = "not_applicable", items[0]["note"], items[0]["note_zh"]
+        elif any(f.severity == "error" and f.rule not in NO_EVIDENCE_RULES for f in found):
             status = "nonconforming"
         elif items:
             status = _clause_status(items, bool(recs or rules))
@@ -441,6 +510,8 @@ def build_matrix(result, records=None, findings=None) -> dict:
                 i["status"] = status
         else:
             for i in items:
+                if i["status"] == "not_applicable":  # applies_if: does not hold; not counted
+                    continue
                 items_total["all"][i["status"]] += 1
                 if i["modal"] == "应":
                     items_total["shall"][i["status"]] += 1

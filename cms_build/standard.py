@@ -41,7 +41,11 @@ class Provision:
     (rule doc.required-missing, checks/management/documented_information.py). reviewer: why no rule can
     judge the item and what a reviewer must look at (issue 21): the item's home when no
     rule checks it; the matrix shows such an item as "reviewer" (reviewer-only) unless
-    records document it."""
+    records document it. applies_if: "kind.field": the item applies only to an organization one
+    of whose records of that kind, in force at the as-of date, has the field true (D.6.1.2:
+    "对于有进出口贸易的组织", organization.imports_exports); otherwise the matrix shows it
+    not applicable, and never missing. "subsystem:B": the item applies only where annex B is
+    adopted (8.2.2 "在碳交易实施过程中": the trading process of an organization that trades)."""
 
     item: str
     modal: str
@@ -49,6 +53,7 @@ class Provision:
     records: tuple = ()
     documented: bool = False
     reviewer: str = ""
+    applies_if: str = ""
 
     @property
     def shall(self) -> bool:
@@ -131,7 +136,15 @@ def _provision(number: str, entry, letters) -> Provision:
         )
     if reviewer and entry.get("rules"):
         raise ValueError(f"{CATALOGUE}: {number} {item}: an item with rules: is judged by them, not by a reviewer only")
-    return Provision(item, modal, tuple(entry.get("rules") or ()), tuple(entry.get("records") or ()), documented, reviewer.strip())
+    applies_if = entry.get("applies_if", "")
+    if not isinstance(applies_if, str) or (applies_if and not re.fullmatch(r"[a-z_]+\.[a-z_]+|subsystem:[ABCD]", applies_if)):
+        raise ValueError(
+            f"{CATALOGUE}: {number} {item}: applies_if: is kind.field (a boolean field whose true value makes the item apply) or subsystem:B (the annex adopted)"
+        )
+    records = tuple(entry.get("records") or ())
+    if "-" in records:
+        raise ValueError(f"{CATALOGUE}: {number} {item}: records: names kinds or kind.fields; an item nothing records needs a rule or a reviewer: reason")
+    return Provision(item, modal, tuple(entry.get("rules") or ()), records, documented, reviewer.strip(), applies_if)
 
 
 @lru_cache(maxsize=1)

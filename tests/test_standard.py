@@ -551,6 +551,9 @@ def test_reviewer_reasons_are_read_and_checked(monkeypatch, tmp_path):
         ('{item: s1, modal: 应, reviewer: "look"}', "at least 20 characters"),
         ("{item: s1, modal: 应, reviewer: 3}", "at least 20 characters"),
         ('{item: s1, modal: 应, rules: [x], reviewer: "only a reviewer can judge this"}', "not by a reviewer"),
+        ('{item: s1, modal: 应, records: ["-"]}', "an item nothing records needs a rule or a reviewer"),
+        ("{item: s1, modal: 应, applies_if: imports}", "applies_if: is kind.field"),
+        ('{item: s1, modal: 应, applies_if: "subsystem:E"}', "applies_if: is kind.field"),
     ):
         path = tmp_path / "c.yaml"
         path.write_text(head + bad + "]}\n", encoding="utf-8")

@@ -7,6 +7,14 @@ Rule
   on something (cms_build/matrix.py explains both). One finding per clause, located at the
   settings' subsystems, since the absence of a record has no other place.
 
+- ms.item-no-evidence (7.4.1 a, error): a shall-item (应) of an applicable clause that has
+  some evidence has none of its own: no rule that checks the item ran, no record in force
+  records it, and the catalogue gives no reason why only a reviewer can judge it. The matrix
+  shows it missing (issue 21): a merge gate that said "0 findings" beside a matrix that shows
+  evidence missing would contradict itself. One finding per item, located at the settings'
+  subsystems (as ms.no-evidence: an error at a record would change that record's status),
+  citing the item.
+
 - ms.exclusion-invalid (4.3): each entry of management.exclusions names a clause of the
   standard (error); an exclusion of a clause of 4-10, the management system every organization
   keeps whatever it adopts, is a warning.
@@ -14,8 +22,9 @@ Rule
 The no-evidence rule is an error: 7.4.1 a says the system shall include the documented
 information the standard requires, and a requirement with nothing at all to show for it is
 not met as far as anyone can tell (the matrix shows such clauses as no_evidence). A clause
-with some evidence but not every item verified is "documented" in the matrix, not a
-finding: the item counts say what is missing. doc.required-missing
+with some evidence but not every item verified is "documented" in the matrix; an item of it
+that is documented or reviewer-only is not a finding, but a shall-item with nothing at all is
+(ms.item-no-evidence). doc.required-missing
 (checks/management/documented_information.py) names the documents the standard requires item by item.
 """
 
@@ -30,9 +39,12 @@ def no_evidence(ctx):
     records = ctx.records()
     evidence = ctx.evidence(records)
     enforced = ctx.enforced(records)  # the checks of this run (a file that failed to load is reported by the engine)
+    met = ctx.conditions(records)
     for c in catalogue():
         if c.obligation != "requirement" or not ctx.applies(c):
             continue
+        if c.provisions and all(p.applies_if and p.applies_if not in met for p in c.provisions):
+            continue  # applies_if: does not hold for any item (D.6.1.2 without imports or exports)
         if c.number in evidence or c.number in enforced:
             continue
         issue = ctx.settings_issue(
@@ -43,6 +55,27 @@ def no_evidence(ctx):
             "list it in management.exclusions with the reason",
         )
         issue.clauses = (c.number,)
+        yield issue
+
+
+@check(
+    "ms.item-no-evidence",
+    title="适用的应项均有证据 Every applicable shall-item has evidence",
+    clauses=["7.4.1 a"],
+    severity="error",
+)
+def item_no_evidence(ctx):
+    """7.4.1 a: each shall-item of an applicable clause has evidence: a rule, a record, or the
+    catalogue's reason why only a reviewer can judge it."""
+    records = ctx.records()
+    for c, p in ctx.missing_items(records):
+        ref = f"{c.number} {p.item}"
+        message = f"item {ref} ({p.modal}) of clause {c.number} {c.title_zh} ({c.title_en}) applies, but no rule checks it, no record approved by {ctx.as_of} records it and no reviewer is named for it"
+        hint = f"keep the record the catalogue names for {ref} (cms matrix --format json lists them), or cite '{ref}' in the clauses: of the record that is its evidence"
+        # at the settings, as ms.no-evidence: an absence has no record of its own, and an error
+        # on a record of the clause would change that record's status (a claim's, a target's)
+        issue = ctx.settings_issue("subsystems", message, hint=hint)
+        issue.clauses = (ref,)
         yield issue
 
 

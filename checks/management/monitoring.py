@@ -11,6 +11,14 @@ Rules
   and responded to within management.deviation_investigation_days (30) of its detection:
   a warning naming the deadline until then, an error after. Deviation % is
   (actual - expected) / expected x 100 unless the record gives deviation_percent.
+- mon.evaluation-timing-missing (9.1.1 e): a monitoring plan approved and in force at the as-of
+  date says when the monitoring and measurement results are analysed and evaluated
+  (monitoring_plan.evaluation); a superseded plan is history and not judged.
+- mon.online-monitoring-gap (A.9.1 c): where a monitoring plan in force marks items acquired
+  online (sources[].items[].online), it names the emission information monitoring system
+  (online_monitoring.system); that system's acquires covers each such item's source and
+  instruments; and no period of its availability that ended by the as-of date, in the
+  plan's reporting years, is below the plan's online_monitoring.availability_min_percent.
 - mon.compliance-evaluation-overdue: declared in checks/management/reviews.rules.yaml (periodic, cms_build/ruletable.py).
 - mon.obligation-not-evaluated (9.1.2 a; A.9.2, D.9.2 for obligations of those subsystems):
   each obligation in force is evaluated within that interval of its last evaluation (or,
@@ -213,4 +221,94 @@ def noncompliance_without_action(record, ctx):
                 ("results", i, "status"),
                 f"{res.get('obligation')} is {res.get('status')} but no action is recorded",
                 hint="add action: ... or nonconformity: <NC id>",
+            )
+
+
+@check(
+    "mon.evaluation-timing-missing",
+    title="确定何时分析和评价监测结果 When the results are analysed and evaluated is determined",
+    clauses=["9.1.1 e"],
+    severity="error",
+    kinds=["monitoring_plan"],
+)
+def evaluation_timing_missing(record, ctx):
+    """9.1.1 e: the organization determines when the results of monitoring and measurement are
+    analysed and evaluated; the monitoring plan in force says so (evaluation)."""
+    if record.status != "approved" or not_yet(record, ctx.as_of):
+        return
+    if not record.get("evaluation"):
+        yield record.issue(
+            "id",
+            f"monitoring plan {record.id} does not say when the monitoring and measurement results are analysed and evaluated",
+            hint="add evaluation: [{results: ..., when: ..., responsible: ...}] (9.1.1 e), e.g. the monthly emissions by the 10th of the next month",
+        )
+
+
+@check(
+    "mon.online-monitoring-gap",
+    title="在线监控系统覆盖计划的在线采集项且可用率达标 The online monitoring system covers the plan and is available",
+    clauses=["A.9.1 c"],
+    severity="error",
+    kinds=["monitoring_plan"],
+)
+def online_monitoring_gap(record, ctx):
+    """A.9.1 c: where needed an emission information monitoring system acquires the data online;
+    what the plan says is acquired online is acquired by it, as available as the plan says."""
+    if record.status != "approved" or not_yet(record, ctx.as_of):
+        return
+    online = [
+        (i, j, src, item)
+        for i, src in enumerate(record.get("sources") or [])
+        if isinstance(src, dict)
+        for j, item in enumerate(src.get("items") or [])
+        if isinstance(item, dict) and item.get("online") is True
+    ]
+    spec = record.get("online_monitoring") or {}
+    if not online and not spec:
+        return
+    system_id = spec.get("system")
+    if online and not system_id:
+        i, j, src, item = online[0]
+        yield record.issue(
+            f"sources[{i}].items[{j}].online",
+            f"{len(online)} monitored item(s) are acquired online (first: {src.get('source')} {item.get('parameter')}), but the plan names no monitoring system",
+            hint="add online_monitoring: {system: <monitoring_system id>, availability_min_percent: ...}",
+        )
+        return
+    system = ctx.get(system_id) if system_id else None
+    if system is None or system.kind != "monitoring_system":
+        return  # a dangling or mistyped reference is the index's finding
+    acquires = system.get("acquires") or {}
+    sources, instruments = set(acquires.get("sources") or []), set(acquires.get("instruments") or [])
+    for i, j, src, item in online:
+        where = f"sources[{i}].items[{j}].online"
+        if src.get("source") not in sources:
+            yield record.issue(
+                where,
+                f"{src.get('source')} {item.get('parameter')} is acquired online by the plan, but {system.id} does not acquire source {src.get('source')}",
+                hint=f"add {src.get('source')} to {system.id} acquires.sources, or set online: false",
+            )
+        missing = [m for m in item.get("instrument") or [] if m not in instruments]
+        if missing:
+            yield record.issue(
+                where,
+                f"{src.get('source')} {item.get('parameter')} is acquired online by the plan, but {system.id} does not acquire instrument(s) {', '.join(missing)}",
+                hint=f"add them to {system.id} acquires.instruments, or set online: false",
+            )
+    floor = spec.get("availability_min_percent")
+    if not isinstance(floor, (int, float)):
+        return
+    years = {y for y in record.get("reporting_years") or [] if isinstance(y, int)}
+    for k, entry in enumerate(system.get("availability") or []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("percent"), (int, float)):
+            continue
+        period = entry.get("period") or {}
+        end = dates.parse(period.get("end"))
+        if end is None or end > ctx.as_of or (years and end.year not in years):
+            continue  # not over yet, or a period another plan governs
+        if entry["percent"] < floor:
+            yield system.issue(
+                f"availability[{k}].percent",
+                f"availability of {system.id} in {period.get('start')} to {period.get('end')} was {entry['percent']} %, below the {floor} % plan {record.id} states",
+                hint="find and remove the cause of the outages, fill the gaps by the plan's data gap procedure, and record the response",
             )

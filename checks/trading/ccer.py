@@ -44,6 +44,34 @@ def _why_not(body, body_id, role: str, day: dt.date | None) -> str:
 
 
 @check(
+    "trading.ccer-project-owner-undeclared",
+    title="自愿减排项目业主的声明与项目记录一致 A project owner declares itself one",
+    clauses=["B.8.2.2.2 a", "B.8.2.2.2 b", "B.8.2.2.2 c", "B.8.2.2.2 d"],
+    severity="error",
+    kinds=["ccer_project"],
+)
+def project_owner_undeclared(record, ctx):
+    """B.8.2.2.2 a-d bind a project's owner; the matrix applies them where the organization
+    declares itself one (organization.ccer_project_owner, the catalogue's applies_if). A project
+    of the organization's own (a current ccer_project known by the as-of date) while no current
+    organization record declares ccer_project_owner: true would show those duties not applicable
+    although the records say they apply: an error at the project."""
+    if not record.is_current or not record.known_by(ctx.as_of):
+        return
+    orgs = [o for o in ctx.records("organization") if o.is_current and o.known_by(ctx.as_of)]
+    if any(o.get("ccer_project_owner") is True for o in orgs):
+        return
+    said = [o.id for o in orgs if o.get("ccer_project_owner") is False]
+    yield record.issue(
+        ("id",),
+        f"{record.id} is a CCER project of the organization, but "
+        + (f"{', '.join(said)} declares ccer_project_owner: false" if said else "no organization record declares ccer_project_owner: true")
+        + ": B.8.2.2.2 a-d (filing, verification and monitoring reports, the bodies' scope) would be shown not applicable",
+        hint="set ccer_project_owner: true on the organization record, or withdraw the project record if the organization is not its owner",
+    )
+
+
+@check(
     "trading.ccer-filing-incomplete",
     title="全面提供自愿减排项目备案材料 CCER project filing materials complete",
     clauses=["B.8.2.2.2 a"],

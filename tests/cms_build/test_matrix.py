@@ -139,7 +139,8 @@ def test_example_matrix_item_by_item():
     matrix = build_matrix(result)
     rows = _rows(matrix)
     assert matrix["subsystems"] == ["A", "B", "C", "D"]
-    assert not any(r["status"] == "not_applicable" for r in matrix["clauses"] if r["subsystem"] in ("common", "A", "B", "C", "D"))
+    # D.6.1.2 applies to an organization that imports or exports; ORG-BJP does not (imports_exports: false)
+    assert [r["number"] for r in matrix["clauses"] if r["status"] == "not_applicable"] == ["D.6.1.2"]
     assert matrix["summary"]["nonconforming"] == 0 and matrix["summary"]["documented"] > matrix["summary"]["conforming"]
 
     def items(number):
@@ -159,6 +160,11 @@ def test_example_matrix_item_by_item():
         ("b", "verified", ["yaml.invalid"]),
         ("c", "verified", ["doc.approval-incomplete", "doc.review-overdue"]),
     ]
+    assert rows["D.6.1.2"]["note"] == "applies only where organization.imports_exports is true"
+    assert set(items("D.6.1.2").values()) == {"not_applicable"}
+    assert items("9.1.1")["e"] == "verified"  # mon.evaluation-timing-missing on MP-BJP-2023/2026 (evaluation)
+    # issue 21: no applicable shall-item is missing, and none shown missing goes unnamed by a finding
+    assert matrix["item_summary"]["shall"]["missing"] == 0 and unnamed_missing(result, matrix) == []
     assert items("D.10") == {"s1": "verified", "s2": "documented", "s3": "verified", "s4": "verified", "s5": "verified"}
     # the totals are the sums of the rows, for applicable clauses only
     for scope in ("shall", "all"):
@@ -244,11 +250,12 @@ def test_the_catalogue_names_real_rules_and_kinds():
                 assert rule in by_id, (c.number, p.item, rule)
                 assert c.number in {parse(r)[0] for r in by_id[rule].clauses}, (c.number, p.item, rule)
             for spec in p.records:
-                if spec == "-":  # no kind records the item
-                    continue
                 kind, _, field = spec.partition(".")
                 assert kind in schemas.kinds, (c.number, p.item, spec)
                 assert not field or field in schemas.kinds[kind].schema["properties"], (c.number, p.item, spec)
+            if p.applies_if and not p.applies_if.startswith("subsystem:"):
+                kind, _, field = p.applies_if.partition(".")
+                assert schemas.kinds[kind].schema["properties"][field]["type"] == "boolean", (c.number, p.item, p.applies_if)
 
 
 # A rule that finds a shall-item (应) violated reports an error; a warning is advice. Rules
@@ -466,7 +473,8 @@ def test_the_new_rules_are_the_items_evidence():
     assert rules[("C.6.3.1.2", "s2")] == {"assets.outsourcing-risk-uncontrolled"}
     # B.8.2.2.2 a-e (checks/trading/ccer.py) and B.9 s1 (checks/trading/design.py), issue 21
     for item, rule in zip("abcde", ("filing-incomplete", "verifier-not-filed", "monitoring-report-missing", "body-out-of-scope", "exchange-not-filed")):
-        assert rules[("B.8.2.2.2", item)] == {f"trading.ccer-{rule}"}
+        owner = {"trading.ccer-project-owner-undeclared"} if item in "abcd" else set()  # a-d apply to a declared owner
+        assert rules[("B.8.2.2.2", item)] == {f"trading.ccer-{rule}"} | owner
     assert rules[("B.9", "s1")] == {"trading.design-without-trading-consideration"}
 
 
@@ -481,3 +489,83 @@ def test_clause_groups_hold_every_clause_of_the_catalogue_once():
     assert len(keys) == len(set(keys)) == 22
     used = {clause_group(c.number) for c in load_catalogue()}
     assert used == set(keys)  # no clause outside the groups, no group without a clause
+
+
+def unnamed_missing(result, matrix=None) -> list[str]:
+    """Issue 21: the applicable shall-items (应) the matrix shows missing that no finding names: a
+    finding citing the item, or ms.no-evidence citing its clause (nothing at all for the clause).
+    A merge gate that says "0 findings" while the matrix says evidence is missing contradicts
+    itself, so this must be empty on every repository."""
+    matrix = matrix or build_matrix(result)
+    items, clauses = set(), set()
+    for f in result.findings:
+        for ref in f.clauses:
+            number, item = parse(ref)
+            if item is not None:
+                items.add((number, item))
+            elif f.rule == "ms.no-evidence":
+                clauses.add(number)
+    return [
+        i["ref"]
+        for row in matrix["clauses"]
+        if row["status"] not in ("not_applicable", "informative")
+        for i in row["provisions"]
+        if i["modal"] == "应" and i["status"] == "missing" and (row["number"], i["item"]) not in items and row["number"] not in clauses
+    ]
+
+
+def test_a_missing_shall_item_is_always_named_by_a_finding(org):
+    """Issue 21 on a small repository of our own: annex A, a context and a monitoring plan without
+    the timing of 9.1.1 e. Many shall-items are missing; each is named (ms.item-no-evidence for an
+    item of a clause with other evidence, ms.no-evidence for a clause with none), and 9.1.1 e,
+    which a rule checks, is nonconforming at the plan, not missing."""
+    from tests.checks.emissions_org import plan
+
+    org.settings(subsystems=["A"])
+    org.add("context/CTX.yaml", org.record("context", "CTX", determined_on="2026-01-01", issues=[{"type": "external", "description": "政策"}]))
+    org.add("monitoring/MP-1.yaml", org.record("monitoring_plan", "MP-1", **plan()))
+    result = org.run()
+    matrix = build_matrix(result)
+    missing = [
+        i["ref"]
+        for r in matrix["clauses"]
+        if r["status"] not in ("not_applicable", "informative")
+        for i in r["provisions"]
+        if i["modal"] == "应" and i["status"] == "missing"
+    ]
+    assert len(missing) > 50 and unnamed_missing(result, matrix) == []
+    item_findings = {f.clauses[0] for f in org.of(result, "ms.item-no-evidence")}
+    assert "9.1.1 a" not in item_findings and "9.1.1 e" not in item_findings  # a: the plan's sources; e: its rule found it
+    assert "9.1.1 s4" in item_findings  # no cms_review or management_review: 9.1.1 has the plan, s4 has nothing
+    [e] = [i for i in _rows(matrix)["9.1.1"]["provisions"] if i["item"] == "e"]
+    assert (e["status"], [x["rule"] for x in e["errors"]]) == ("nonconforming", ["mon.evaluation-timing-missing"])
+    assert _rows(matrix)["9.1.1"]["status"] == "nonconforming"
+    # an item-no-evidence error leaves the item missing and the clause not nonconforming
+    [s4] = [i for i in _rows(matrix)["9.1.1"]["provisions"] if i["item"] == "s4"]
+    assert s4["status"] == "missing" and s4["errors"] == []
+    # the test can fail: without the item findings the missing items go unnamed
+    result.findings = [f for f in result.findings if f.rule != "ms.item-no-evidence"]
+    assert "9.1.1 s4" in unnamed_missing(result, matrix)
+
+
+def test_an_item_applies_only_where_its_condition_holds(org):
+    """D.6.1.2 (applies_if: organization.imports_exports): not applicable, and not counted, for an
+    organization that does not import or export; applicable (its rule's error) for one that does.
+    8.2.2 (applies_if: subsystem:B) applies only with annex B."""
+    org.settings(subsystems=["D"])
+    base = dict(legal_name="测试", uscc="913211007545678X9Q", industry_code="4411")
+    org.add("organization/ORG.yaml", org.record("organization", "ORG", imports_exports=False, **base))
+    matrix = build_matrix(org.run())
+    row = _rows(matrix)["D.6.1.2"]
+    assert row["status"] == "not_applicable" and {i["status"] for i in row["provisions"]} == {"not_applicable"}
+    assert _rows(matrix)["8.2.2"]["status"] == "not_applicable" and _rows(matrix)["8.2.4"]["status"] != "not_applicable"
+    counted = sum(matrix["item_summary"]["shall"].values())
+    org.add("organization/ORG.yaml", org.record("organization", "ORG", imports_exports=True, **base))
+    matrix = build_matrix(org.run())
+    row = _rows(matrix)["D.6.1.2"]
+    assert row["status"] == "nonconforming"  # neutrality.trade-review-missing: no trade_review
+    assert [(i["item"], i["status"]) for i in row["provisions"]] == [("s1", "nonconforming"), ("a", "missing"), ("b", "missing"), ("c", "missing")]
+    assert sum(matrix["item_summary"]["shall"].values()) == counted + 4  # its four shall-items now count
+    assert unnamed_missing(result := org.run()) == [] and {"D.6.1.2 a", "D.6.1.2 b", "D.6.1.2 c"} <= {
+        f.clauses[0] for f in org.of(result, "ms.item-no-evidence")
+    }

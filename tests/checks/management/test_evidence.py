@@ -87,3 +87,48 @@ def test_exclusion_of_a_missing_or_a_common_clause(org):
     assert "no clause B.8.2.9 in the standard" in found[0].message
     assert found[1].message.startswith("exclusions[1] excludes clause 9.2.1")
     assert found[0].line == line_of(org, "cms.yaml", "B.8.2.9")
+
+
+def test_a_shall_item_without_evidence_in_a_clause_with_some_is_an_error_at_its_evidence(org):
+    """Issue 21: 10.2 has evidence (a nonconformity, which its rules read), but 10.2 a names
+    nonconformity.correction and 10.2 e corrective_action.system_change: without them the
+    matrix shows both missing, and ms.item-no-evidence names each, at the settings (an error at
+    a record would change its status), so that "0 findings" and the matrix agree."""
+    org.settings(subsystems=["A"])
+    nc = dict(
+        source="internal_audit",
+        detected_on="2026-01-10",
+        description="ledger not updated",
+        corrective_action_needed=False,
+        no_action_justification="an isolated slip",
+    )
+    org.add("improvement/NC-1.yaml", org.record("nonconformity", "NC-1", **nc))
+    found = {f.clauses[0]: f for f in only(org.run(), "ms.item-no-evidence")}
+    f = found["10.2 a"]
+    assert (f.file, f.line, f.severity, f.record) == ("cms.yaml", line_of(org, "cms.yaml", "- A"), "error", None)
+    assert "item 10.2 a (应) of clause 10.2" in f.message and "10.2" not in _clauses(org.run())  # the clause has evidence
+    # near miss: the correction recorded, 10.2 a has its evidence; a reviewer-only item (10.2 s2) is never reported
+    org.add("improvement/NC-1.yaml", org.record("nonconformity", "NC-1", correction={"action": "ledger updated"}, **nc))
+    found = {f.clauses[0] for f in only(org.run(), "ms.item-no-evidence")}
+    assert "10.2 a" not in found and "10.2 s2" not in found
+
+
+def test_an_item_whose_condition_does_not_hold_is_not_asked_for(org):
+    """D.6.1.2 applies to an organization that imports or exports (applies_if:
+    organization.imports_exports): not asked for without it, asked for with it."""
+    org.settings(subsystems=["D"])
+    base = dict(legal_name="测试", uscc="913211007545678X9Q", industry_code="4411")
+    org.add("organization/ORG.yaml", org.record("organization", "ORG", imports_exports=False, **base))
+    result = org.run()
+    assert not any(c.startswith("D.6.1.2") for f in result.findings for c in f.clauses)
+    org.add("organization/ORG.yaml", org.record("organization", "ORG", imports_exports=True, **base))
+    [f] = only(org.run(), "neutrality.trade-review-missing")
+    assert f.clauses == ("D.6.1.2",) and f.severity == "error"
+
+
+def test_a_clause_whose_items_do_not_apply_is_not_asked_for(org):
+    """8.2.2 (applies_if: subsystem:B) is the trading process: with annex A only and no evidence
+    for it, it is not applicable, not ms.no-evidence; 6.1.4 is not conditional."""
+    org.settings(subsystems=["A"])
+    found = _clauses(org.run())
+    assert "8.2.2" not in found and "6.1.3" not in found and "6.1.4" in found

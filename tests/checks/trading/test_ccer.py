@@ -212,3 +212,48 @@ def test_the_example_trades_ccer_through_a_filed_exchange():
     row = next(r for r in build_matrix(result)["clauses"] if r["number"] == "B.8.2.2.2")
     e = next(i for i in row["provisions"] if i["item"] == "e")
     assert e["status"] == "verified" and "trading.ccer-exchange-not-filed" in e["rules"] and "FB-SEEE" in e["records"]
+
+
+def _organization(org, owner):
+    fields = dict(legal_name="测试组织有限公司", uscc="91110000MA00000000")
+    if owner is not None:
+        fields["ccer_project_owner"] = owner
+    org.add("organization/ORG-T.yaml", org.record("organization", "ORG-T", **fields))
+
+
+def _owner_findings(result):
+    assert not [f for f in result.findings if f.rule in ("schema.invalid", "rules.crashed", "index.dangling")], result.findings
+    return [f for f in result.findings if f.rule == "trading.ccer-project-owner-undeclared"]
+
+
+def test_a_project_of_an_organization_that_does_not_declare_itself_its_owner(org):
+    """B.8.2.2.2 a-d apply where organization.ccer_project_owner is true (the catalogue's
+    applies_if): a project record while the organization says false, or says nothing, would show
+    them not applicable although the records say they apply."""
+    _clean(org)
+    _organization(org, False)
+    [f] = _owner_findings(org.run("2026-06-30"))
+    assert f.file.endswith("CP-1.yaml") and "ORG-T declares ccer_project_owner: false" in f.message
+    _organization(org, None)
+    [f] = _owner_findings(org.run("2026-06-30"))
+    assert "no organization record declares ccer_project_owner: true" in f.message
+    _organization(org, True)
+    assert _owner_findings(org.run("2026-06-30")) == []
+
+
+def test_project_duties_apply_only_to_a_declared_owner(org):
+    """The matrix: an organization that only buys CCER (ccer_project_owner: false) has
+    B.8.2.2.2 a-d not applicable and e still applicable; one that owns a project has a-d apply."""
+    from cms_build.matrix import build_matrix
+
+    def items(result):
+        [row] = [r for r in build_matrix(result)["clauses"] if r["number"] == "B.8.2.2.2"]
+        return {i["item"]: i["status"] for i in row["provisions"]}
+
+    _organization(org, False)
+    got = items(org.run("2026-06-30"))
+    assert {got[i] for i in "abcd"} == {"not_applicable"} and got["e"] != "not_applicable"
+    _clean(org)
+    _organization(org, True)
+    got = items(org.run("2026-06-30"))
+    assert "not_applicable" not in {got[i] for i in "abcd"}
