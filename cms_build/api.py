@@ -64,6 +64,7 @@ __all__ = [
     "Context",
     "Check",
     "Computation",
+    "Statuses",
     "page",
     "Page",
     "PageContext",
@@ -178,6 +179,18 @@ class Check:
         return subs
 
 
+@dataclass(frozen=True)
+class Statuses:
+    """How a domain's result gives the statuses the site, `cms export` and the workbook show
+    (cms_build/statuses.py holds the rule they all follow, the domain what its result says):
+    `derive(result, on)` returns {record id: on.status(kind, record id, computed, ...)} for the
+    objects of its result (on: cms_build.statuses.StatusInput); `write(result, statuses)`, when
+    given, writes each status back into the result, so the result read alone says the same."""
+
+    derive: Callable
+    write: Callable | None = None
+
+
 @dataclass
 class Computation:
     id: str
@@ -188,6 +201,7 @@ class Computation:
     subsystem: str = ""
     module: str = ""
     origin: str = ""
+    statuses: Statuses | None = None  # the statuses its result gives (cms_build/statuses.py)
 
 
 def check(id: str, *, title: str, clauses, severity: str = "error", kinds=(), subsystem: str = ""):
@@ -214,10 +228,21 @@ def check(id: str, *, title: str, clauses, severity: str = "error", kinds=(), su
     return wrap
 
 
-def computation(id: str, *, title: str, clauses=(), after=(), subsystem: str = ""):
+def computation(id: str, *, title: str, clauses=(), after=(), subsystem: str = "", statuses: Statuses | None = None):
+    if statuses is not None and not isinstance(statuses, Statuses):
+        raise ValueError(f"computation {id}: statuses is a cms_build.api.Statuses(derive, write)")
+
     def wrap(fn: Callable) -> Computation:
         return Computation(
-            id=id, title=title, clauses=tuple(clauses), fn=fn, after=tuple(after), subsystem=subsystem, module=fn.__module__, origin=fn.__module__
+            id=id,
+            title=title,
+            clauses=tuple(clauses),
+            fn=fn,
+            after=tuple(after),
+            subsystem=subsystem,
+            module=fn.__module__,
+            origin=fn.__module__,
+            statuses=statuses,
         )
 
     return wrap
@@ -231,12 +256,10 @@ _PAGE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 
 
 @dataclass
-class Page:
-    """A site page a domain registers: its own folder ``<id>/`` of the site, its main page
-    ``<id>/index.md`` in the navigation. `fn(site)` writes it (site: cms_build.site.registry
-    .PageContext) and returns the home page's headline (an Md) or None. `computations` are
-    the results the page shows: their computation pages link here, and when the page fails
-    the build shows them in the generic layout instead. `subsystems` empty: always adopted."""
+class Registered:
+    """What a domain registers beside its rules for an output of the build: a site page
+    (`page`) or a workbook sheet (`sheet`). `fn` writes it; `computations` are the results it
+    reads; `subsystems` empty: always adopted; they come in `order`, then id."""
 
     id: str
     title: str
@@ -247,39 +270,22 @@ class Page:
     module: str = ""
     origin: str = ""
 
+
+@dataclass
+class Page(Registered):
+    """A site page a domain registers: its own folder ``<id>/`` of the site, its main page
+    ``<id>/index.md`` in the navigation. `fn(site)` writes it (site: cms_build.site.registry
+    .PageContext) and returns the home page's headline (an Md) or None. `computations` are
+    the results the page shows: their computation pages link here. `subsystems` empty:
+    always adopted."""
+
     @property
     def path(self) -> str:
         return f"{self.id}/index.md"
 
 
-def page(id: str, *, title: str, computations=(), subsystems=(), order: int = 100):
-    if not isinstance(id, str) or not _PAGE_ID.match(id) or id in RESERVED_PAGE_IDS:
-        raise ValueError(
-            f"page {id!r}: the id names the page's folder of the site: lower case letters, digits, "
-            f"'_' and '-', starting with a letter, and none of {', '.join(sorted(RESERVED_PAGE_IDS))}"
-        )
-    if not str(title or "").strip():
-        raise ValueError(f'page {id}: give it a title, "中文 English"')
-    if isinstance(computations, str) or isinstance(subsystems, str):
-        raise ValueError(f'page {id}: computations and subsystems are lists of ids, e.g. ["{id}"]')
-
-    def wrap(fn: Callable) -> Page:
-        return Page(
-            id=id,
-            title=str(title).strip(),
-            fn=fn,
-            computations=tuple(computations),
-            subsystems=tuple(subsystems),
-            order=int(order),
-            module=fn.__module__,
-            origin=fn.__module__,
-        )
-
-    return wrap
-
-
 @dataclass
-class Sheet:
+class Sheet(Registered):
     """A workbook sheet a domain registers for `cms export --format xlsx`, as a page is for the
     site. `fn(book)` (book: cms_build.workflow.xlsx.SheetContext: the published results, the
     language, labels) returns the rows, the first the header, values typed (dt.date, int, float,
@@ -287,26 +293,24 @@ class Sheet:
     nothing when there is nothing to show. `computations` are the results it reads: when the
     view withholds one of them the sheet is left out. Sheets come in order, then id."""
 
-    id: str
-    title: str
-    fn: Callable
-    computations: tuple = ()
-    subsystems: tuple = ()
-    order: int = 100
-    module: str = ""
-    origin: str = ""
 
-
-def sheet(id: str, *, title: str, computations=(), subsystems=(), order: int = 100):
-    if not isinstance(id, str) or not _PAGE_ID.match(id):
-        raise ValueError(f"sheet {id!r}: lower case letters, digits, '_' and '-', starting with a letter")
+def _registrar(cls: type, what: str, id: str, title: str, computations, subsystems, order: int, *, reserved=frozenset(), tab: str = ""):
+    """The decorator registering an output of the build (`cls`: Page or Sheet), after checking
+    its declaration: an id naming its folder or tab, a title, lists of ids."""
+    if not isinstance(id, str) or not _PAGE_ID.match(id) or id in reserved:
+        others = f", and none of {', '.join(sorted(reserved))}" if reserved else ""
+        raise ValueError(
+            f"{what} {id!r}: "
+            + ("the id names the page's folder of the site: " if reserved else "")
+            + f"lower case letters, digits, '_' and '-', starting with a letter{others}"
+        )
     if not str(title or "").strip():
-        raise ValueError(f'sheet {id}: give it a title, "中文 English" (the sheet\'s tab shows it)')
+        raise ValueError(f'{what} {id}: give it a title, "中文 English"{tab}')
     if isinstance(computations, str) or isinstance(subsystems, str):
-        raise ValueError(f'sheet {id}: computations and subsystems are lists of ids, e.g. ["{id}"]')
+        raise ValueError(f'{what} {id}: computations and subsystems are lists of ids, e.g. ["{id}"]')
 
-    def wrap(fn: Callable) -> Sheet:
-        return Sheet(
+    def wrap(fn: Callable):
+        return cls(
             id=id,
             title=str(title).strip(),
             fn=fn,
@@ -318,6 +322,14 @@ def sheet(id: str, *, title: str, computations=(), subsystems=(), order: int = 1
         )
 
     return wrap
+
+
+def page(id: str, *, title: str, computations=(), subsystems=(), order: int = 100) -> Callable[[Callable], Page]:
+    return _registrar(Page, "page", id, title, computations, subsystems, order, reserved=RESERVED_PAGE_IDS)
+
+
+def sheet(id: str, *, title: str, computations=(), subsystems=(), order: int = 100) -> Callable[[Callable], Sheet]:
+    return _registrar(Sheet, "sheet", id, title, computations, subsystems, order, tab=" (the sheet's tab shows it)")
 
 
 def __getattr__(name: str):
