@@ -50,7 +50,7 @@ from .findings import SEVERITIES, Issue, format_path
 from .dates import Deadline, days_after, months_after, on_or_before
 from .records import DONE, INACTIVE, Record, known_by, not_yet, parse_path
 from .errors import CmsProblem
-from .results import JsonValue, Number, ResultModel, Source, StatusReason, TracedValue
+from .results import JsonValue, Number, ResultModel, Source, StatusReason, TracedValue, is_restricted
 from .site.escape import Md, fmt_value, join, md, text
 from .trace import Input, Traced, library_source, record_source, setting_source
 
@@ -65,6 +65,7 @@ __all__ = [
     "Check",
     "Computation",
     "Statuses",
+    "is_restricted",
     "page",
     "Page",
     "PageContext",

@@ -52,6 +52,13 @@ class SheetContext:
         self.schemas = view.result.schemas
         self.as_of = view.result.as_of
 
+    def typed(self, computation_id: str, model):
+        """A result as its domain's typed model (checks/<domain>/results.py), as the view shows
+        it (cms_build.results.viewed); None when it is absent or withheld."""
+        from ..results import viewed
+
+        return viewed(model, self.results.get(computation_id))
+
     def t(self, zh: str, en: str) -> str:
         return en if self.language == "en" else zh
 
@@ -69,8 +76,13 @@ class SheetContext:
         return value
 
     def value(self, traced):
-        """The figure of a computed value (a trace {"value", "unit", ...}) or a plain number."""
-        if isinstance(traced, dict):
+        """The figure of a computed value (a TracedValue, its JSON form {"value", "unit", ...})
+        or a plain number."""
+        from ..results import TracedValue
+
+        if isinstance(traced, TracedValue):
+            traced = traced.value
+        elif isinstance(traced, dict):
             traced = traced.get("value")
         return traced if isinstance(traced, (int, float)) and not isinstance(traced, bool) else None
 
