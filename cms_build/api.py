@@ -65,6 +65,7 @@ __all__ = [
     "Check",
     "Computation",
     "Statuses",
+    "Consolidation",
     "is_restricted",
     "page",
     "Page",
@@ -192,6 +193,24 @@ class Statuses:
     write: Callable | None = None
 
 
+@dataclass(frozen=True)
+class Consolidation:
+    """What a domain's result adds to a group (cms_build/group.py, README: Groups): `sections(g)`
+    returns {section: value} of the group's consolidation from the entities' exports (g:
+    cms_build.group.GroupInput); `render(consolidation, page, withheld)` the group overview's
+    sections of it, [{"title", "body"}] (page: cms_build.site.group_site.GroupPage; withheld:
+    the public overview withholds it, because an entity withholds this result or one of
+    `rests_on`); `text(consolidation)` lines for the text output of `cms group`; `purchase(result,
+    year, record)` an entity's computed entry of an energy purchase (the group rules on
+    transfers read it)."""
+
+    sections: Callable
+    render: Callable | None = None
+    text: Callable | None = None
+    purchase: Callable | None = None
+    rests_on: tuple = ()
+
+
 @dataclass
 class Computation:
     id: str
@@ -203,6 +222,7 @@ class Computation:
     module: str = ""
     origin: str = ""
     statuses: Statuses | None = None  # the statuses its result gives (cms_build/statuses.py)
+    consolidation: Consolidation | None = None  # what it adds to a group (cms_build/group.py)
 
 
 def check(id: str, *, title: str, clauses, severity: str = "error", kinds=(), subsystem: str = ""):
@@ -229,9 +249,13 @@ def check(id: str, *, title: str, clauses, severity: str = "error", kinds=(), su
     return wrap
 
 
-def computation(id: str, *, title: str, clauses=(), after=(), subsystem: str = "", statuses: Statuses | None = None):
+def computation(
+    id: str, *, title: str, clauses=(), after=(), subsystem: str = "", statuses: Statuses | None = None, consolidation: Consolidation | None = None
+):
     if statuses is not None and not isinstance(statuses, Statuses):
         raise ValueError(f"computation {id}: statuses is a cms_build.api.Statuses(derive, write)")
+    if consolidation is not None and not isinstance(consolidation, Consolidation):
+        raise ValueError(f"computation {id}: consolidation is a cms_build.api.Consolidation(sections, ...)")
 
     def wrap(fn: Callable) -> Computation:
         return Computation(
@@ -244,6 +268,7 @@ def computation(id: str, *, title: str, clauses=(), after=(), subsystem: str = "
             module=fn.__module__,
             origin=fn.__module__,
             statuses=statuses,
+            consolidation=consolidation,
         )
 
     return wrap

@@ -47,6 +47,7 @@ from .lines import CalcError, compute_line
 from .inventory import ETS_POWER_CATEGORIES, Entry, ProductRow, change_pct, ets_inventory, reported_vs_recomputed, year_changes, year_inventory
 from cms_build.api import Input, Traced, record_source
 
+from .group import CONSOLIDATION
 from .statuses import STATUSES
 from .results import EmissionsResult
 
@@ -409,7 +410,11 @@ def _target(tgt, ctx, indicators: dict) -> dict:
 
 
 @computation(
-    "emissions", title="排放清单 Emissions inventory", clauses=["6.1.2 e", "6.1.2 f", "6.2", "6.3", "A.9.1.1", "E.1", "F.2", "F.3", "F.4"], statuses=STATUSES
+    "emissions",
+    title="排放清单 Emissions inventory",
+    clauses=["6.1.2 e", "6.1.2 f", "6.2", "6.3", "A.9.1.1", "E.1", "F.2", "F.3", "F.4"],
+    statuses=STATUSES,
+    consolidation=CONSOLIDATION,
 )
 def emissions(ctx):
     gwp_set = ctx.setting("gwp_set") or "AR5"
