@@ -52,6 +52,7 @@ from .records import DONE, INACTIVE, Record, known_by, not_yet, parse_path
 from .errors import CmsProblem
 from .results import JsonValue, Number, ResultModel, Source, StatusReason, TracedValue, is_restricted
 from .site.escape import Md, fmt_value, join, md, text
+from .site.urls import STATIC
 from .trace import Input, Traced, library_source, record_source, setting_source
 
 if TYPE_CHECKING:  # at run time through __getattr__ below
@@ -276,7 +277,7 @@ def computation(
 
 # Folders of the site that are not a domain's: a page id may not take them.
 RESERVED_PAGE_IDS = frozenset(
-    {"index", "records", "findings", "computations", "matrix", "files", "data", "charts", "assets", "search", "javascripts", "stylesheets", "404"}
+    {"index", "records", "findings", "computations", "matrix", "files", "data", "charts", STATIC, "search", "javascripts", "stylesheets", "404"}
 )
 _PAGE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 

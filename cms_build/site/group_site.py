@@ -35,6 +35,7 @@ from .escape import Md, html_text, md
 from .model import Strings, load_strings
 from .pages import table
 from .render import badge
+from .urls import STATIC
 
 PAGE = "index.md"
 ENTITIES = "entities"
@@ -115,7 +116,7 @@ def build_group_site(
         t = Strings(load_strings(str(bundled("site")))[lang])
         title = (group.settings.get("site") or {}).get("title") or f"{group.settings['organization']['name']} {t['group']['site_title']}"
         (docs / PAGE).write_text(overview(group, profile, t, title, public, located, lang), encoding="utf-8")
-        safe_copytree(bundled("site").parent, bundled("site") / "assets", docs / "assets")  # extra.css, as an entity's site
+        safe_copytree(bundled("site").parent, bundled("site") / STATIC, docs / STATIC)  # extra.css, as an entity's site
         config = _config(work, docs, out, lang, title, t)
         tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
         if tmp.exists():
