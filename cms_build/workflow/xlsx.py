@@ -63,8 +63,11 @@ class SheetContext:
         return en if self.language == "en" else zh
 
     def text(self, value):
-        """A bilingual {"zh", "en"} value in the chosen language; other values as they are."""
-        return _text(value, self.language)
+        """A bilingual {"zh", "en"} value (or a typed result's Bilingual) in the chosen language;
+        other values as they are."""
+        from ..results import as_json
+
+        return _text(as_json(value), self.language)
 
     def date(self, value):
         """An ISO date text of a result as a date cell; anything else as it is."""
