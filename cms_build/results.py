@@ -48,20 +48,25 @@ Number = Union[StrictInt, StrictFloat]
 
 class ResultModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, ser_json_inf_nan="constants")
-    # Read through a profile's View (`viewed`): an entry the View restricted (publish.py: the
-    # shape of the computation kept, "restricted": true) is this model, marked, with the
-    # restricted entry as it was; its fields are None. Never set by a computation.
+    # Read through a profile's View (`viewed`): each model keeps the JSON the View gave (for
+    # the generic renderers, `as_json`); an entry the View restricted (publish.py: the shape of
+    # the computation kept, "restricted": true) is this model, marked, its fields None. Never
+    # set by a computation.
     _restricted: bool = PrivateAttr(default=False)
     _json: Any = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod
     def _restricted_entry(cls, data: Any, handler: Any, info: ValidationInfo) -> Any:
-        if info.context and info.context.get("view") and isinstance(data, dict) and data.get("restricted") is True:
+        if not (info.context and info.context.get("view")):
+            return handler(data)
+        if isinstance(data, dict) and data.get("restricted") is True:
             entry = cls.model_construct(**{name: None for name in cls.model_fields})
-            entry._restricted, entry._json = True, data
-            return entry
-        return handler(data)
+            entry._restricted = True
+        else:
+            entry = handler(data)
+        entry._json = data  # what the View gave, for the generic renderers (as_json)
+        return entry
 
 
 class Source(ResultModel):
@@ -153,7 +158,7 @@ def is_restricted(value: Any) -> bool:
 def as_json(value: Any) -> Any:
     """The JSON form of a viewed model (for the generic renderers): what the View gave."""
     if isinstance(value, ResultModel):
-        return value._json if value._restricted else dump(value)
+        return value._json if value._json is not None else dump(value)
     if isinstance(value, list):
         return [as_json(v) for v in value]
     return value

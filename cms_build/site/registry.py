@@ -24,7 +24,7 @@ from pathlib import Path
 from ..findings import title_in
 from ..guard import DEFAULT_TIME_LIMIT, guarded, what_happened
 from ..paths import bundled
-from ..results import TracedValue, is_restricted, viewed
+from ..results import TracedValue, as_json, is_restricted, viewed
 from . import charts, urls
 from .escape import Md, fmt_value, join, md, text
 from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge, status_legend
@@ -97,6 +97,11 @@ class PageContext:
         View shows it: None when it is absent or withheld; an entry the View restricted is
         marked (`is_restricted`). A result of another shape is an error of the page."""
         return viewed(model, self.results.get(computation_id))
+
+    @staticmethod
+    def json(value):
+        """A typed result's part as JSON, for the generic renderers (results_layout, a source)."""
+        return as_json(value)
 
     def value_words(self, value):
         return self._m.value_words(value)

@@ -33,7 +33,7 @@ def badge(kind: str, value: str, text) -> Md:
 def is_trace(value) -> bool:
     """A traced number: a TracedValue (a typed result's), or its JSON form (any result's)."""
     if isinstance(value, TracedValue):
-        return True
+        return not value._restricted  # a restricted one keeps only its shape: no trace to show
     return isinstance(value, dict) and "formula" in value and "inputs" in value and "value" in value
 
 
