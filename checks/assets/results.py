@@ -190,7 +190,7 @@ class CompliancePosition(ResultModel):
     late: list[LateSurrender]
     on_time: Number | None
     short: bool | None
-    record: str | None
+    record: str
     period: str | None
     years: list[Number | None]
     ccer_share: Number | None
@@ -321,7 +321,7 @@ class BookEntry(ResultModel):
 class AssetsResult(ResultModel):
     """assets"""
 
-    as_of: str | None
+    as_of: str
     settings: AssetsSettings
     ledger: dict[str, dict[str, LedgerPosition]]
     problems: list[AssetsProblem]

@@ -47,10 +47,10 @@ class FootprintLine(ResultModel):
 class FootprintResult(ResultModel):
     """neutrality.footprints.*"""
 
-    record: str | None
+    record: str
     subject: str | None
     period: Period
-    computed: bool | None
+    computed: bool
     total: TracedValue | None
     declared: Number | None
     by_category: dict[str, Number | None]
@@ -132,7 +132,7 @@ class ClaimRetirement(ResultModel):
 class ClaimResult(ResultModel):
     """neutrality.claims.*"""
 
-    record: str | None
+    record: str
     subject: str | None
     footprint: str | None
     period: Period | None
@@ -169,7 +169,7 @@ class SerialRetirementUse(ResultModel):
 class NeutralityResult(ResultModel):
     """neutrality"""
 
-    as_of: str | None
+    as_of: str
     settings: NeutralitySettings
     footprints: dict[str, FootprintResult]
     claims: dict[str, ClaimResult]
