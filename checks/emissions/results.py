@@ -202,9 +202,9 @@ class EmissionsChanges(ResultModel):
 class EmissionsReported(ResultModel):
     """emissions.years.*.reported"""
 
-    record: str | None
+    record: str
     value: Number | None
-    unit: str | None
+    unit: str
     difference: Number | None
     difference_pct: Number | None
     # the same figures as one trace (inventory.reported_vs_recomputed), for the record's page
@@ -214,9 +214,9 @@ class EmissionsReported(ResultModel):
 class EmissionsVerified(ResultModel):
     """emissions.years.*.verified"""
 
-    record: str | None
+    record: str
     value: Number | None
-    unit: str | None
+    unit: str
     opinion: str | None
     date: str | None
 
@@ -271,7 +271,7 @@ class EmissionsYear(ResultModel):
 class IndicatorBaseline(ResultModel):
     """emissions.indicators.*.baseline"""
 
-    record: str | None
+    record: str
     years: list[Number | None]
     value: Number | None
     unit: str | None
@@ -281,7 +281,7 @@ class IndicatorBaseline(ResultModel):
 class IndicatorBenchmark(ResultModel):
     """emissions.indicators.*.benchmark"""
 
-    record: str | None
+    record: str
     value: Number | None
     unit: str | None
     basis: str | None
