@@ -54,8 +54,9 @@ from .findings import SEVERITIES, Issue, format_path
 from .dates import Deadline, days_after, months_after, on_or_before
 from .records import DONE, INACTIVE, Record, known_by, not_yet, parse_path
 from .errors import CmsProblem
-from .results import Classifier, JsonValue, Label, Number, RecordId, ResultModel, Shape, Source, StatusReason, TracedValue
+from .results import Classifier, JsonValue, Label, Number, RecordId, ResultModel, Shape, Source, StatusReason, TracedValue, is_restricted
 from .site.escape import Md, fmt_value, join, md, text
+from .site.urls import STATIC
 from .trace import Input, Traced, library_source, record_source, setting_source
 
 if TYPE_CHECKING:  # at run time through __getattr__ below
@@ -68,6 +69,9 @@ __all__ = [
     "Context",
     "Check",
     "Computation",
+    "Statuses",
+    "Consolidation",
+    "is_restricted",
     "page",
     "Page",
     "PageContext",
@@ -191,6 +195,38 @@ class Check:
         return subs
 
 
+@dataclass(frozen=True)
+class Statuses:
+    """How a domain's result gives the statuses the site, `cms export` and the workbook show
+    (cms_build/statuses.py holds the rule they all follow, the domain what its result says):
+    `derive(result, on)` returns {record id: on.status(kind, record id, computed, ...)} for the
+    objects of its result (on: cms_build.statuses.StatusInput); `write(result, statuses)`, when
+    given, writes each status back into the result, so the result read alone says the same."""
+
+    derive: Callable
+    write: Callable | None = None
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    """What a domain's result adds to a group (cms_build/group.py, README: Groups): `sections(g)`
+    returns {section: value} of the group's consolidation from the entities' exports (g:
+    cms_build.group.GroupInput); `render(consolidation, page, withheld)` the group overview's
+    sections of it, [{"title", "body"}] (page: cms_build.site.group_site.GroupPage; withheld:
+    the public overview withholds it, because an entity withholds this result or one of
+    `rests_on`); `text(consolidation)` lines for the text output of `cms group`; `purchase(result,
+    year, record)` an entity's computed entry of an energy purchase (the group rules on
+    transfers read it); `digest(result)` the part of an entity's result that those read (values,
+    not traces), which a large group keeps in place of the whole export (issue 20 §3)."""
+
+    sections: Callable
+    render: Callable | None = None
+    text: Callable | None = None
+    purchase: Callable | None = None
+    rests_on: tuple = ()
+    digest: Callable | None = None
+
+
 @dataclass
 class Computation:
     id: str
@@ -201,6 +237,8 @@ class Computation:
     subsystem: str = ""
     module: str = ""
     origin: str = ""
+    statuses: Statuses | None = None  # the statuses its result gives (cms_build/statuses.py)
+    consolidation: Consolidation | None = None  # what it adds to a group (cms_build/group.py)
 
 
 SCOPES = ("", "record")
@@ -237,10 +275,26 @@ def check(id: str, *, title: str, clauses, severity: str = "error", kinds=(), su
     return wrap
 
 
-def computation(id: str, *, title: str, clauses=(), after=(), subsystem: str = ""):
+def computation(
+    id: str, *, title: str, clauses=(), after=(), subsystem: str = "", statuses: Statuses | None = None, consolidation: Consolidation | None = None
+):
+    if statuses is not None and not isinstance(statuses, Statuses):
+        raise ValueError(f"computation {id}: statuses is a cms_build.api.Statuses(derive, write)")
+    if consolidation is not None and not isinstance(consolidation, Consolidation):
+        raise ValueError(f"computation {id}: consolidation is a cms_build.api.Consolidation(sections, ...)")
+
     def wrap(fn: Callable) -> Computation:
         return Computation(
-            id=id, title=title, clauses=tuple(clauses), fn=fn, after=tuple(after), subsystem=subsystem, module=fn.__module__, origin=fn.__module__
+            id=id,
+            title=title,
+            clauses=tuple(clauses),
+            fn=fn,
+            after=tuple(after),
+            subsystem=subsystem,
+            module=fn.__module__,
+            origin=fn.__module__,
+            statuses=statuses,
+            consolidation=consolidation,
         )
 
     return wrap
@@ -248,18 +302,16 @@ def computation(id: str, *, title: str, clauses=(), after=(), subsystem: str = "
 
 # Folders of the site that are not a domain's: a page id may not take them.
 RESERVED_PAGE_IDS = frozenset(
-    {"index", "records", "findings", "computations", "matrix", "files", "data", "charts", "assets", "search", "javascripts", "stylesheets", "404"}
+    {"index", "records", "findings", "computations", "matrix", "files", "data", "charts", STATIC, "search", "javascripts", "stylesheets", "404"}
 )
 _PAGE_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 
 
 @dataclass
-class Page:
-    """A site page a domain registers: its own folder ``<id>/`` of the site, its main page
-    ``<id>/index.md`` in the navigation. `fn(site)` writes it (site: cms_build.site.registry
-    .PageContext) and returns the home page's headline (an Md) or None. `computations` are
-    the results the page shows: their computation pages link here, and when the page fails
-    the build shows them in the generic layout instead. `subsystems` empty: always adopted."""
+class Registered:
+    """What a domain registers beside its rules for an output of the build: a site page
+    (`page`) or a workbook sheet (`sheet`). `fn` writes it; `computations` are the results it
+    reads; `subsystems` empty: always adopted; they come in `order`, then id."""
 
     id: str
     title: str
@@ -270,39 +322,22 @@ class Page:
     module: str = ""
     origin: str = ""
 
+
+@dataclass
+class Page(Registered):
+    """A site page a domain registers: its own folder ``<id>/`` of the site, its main page
+    ``<id>/index.md`` in the navigation. `fn(site)` writes it (site: cms_build.site.registry
+    .PageContext) and returns the home page's headline (an Md) or None. `computations` are
+    the results the page shows: their computation pages link here. `subsystems` empty:
+    always adopted."""
+
     @property
     def path(self) -> str:
         return f"{self.id}/index.md"
 
 
-def page(id: str, *, title: str, computations=(), subsystems=(), order: int = 100):
-    if not isinstance(id, str) or not _PAGE_ID.match(id) or id in RESERVED_PAGE_IDS:
-        raise ValueError(
-            f"page {id!r}: the id names the page's folder of the site: lower case letters, digits, "
-            f"'_' and '-', starting with a letter, and none of {', '.join(sorted(RESERVED_PAGE_IDS))}"
-        )
-    if not str(title or "").strip():
-        raise ValueError(f'page {id}: give it a title, "中文 English"')
-    if isinstance(computations, str) or isinstance(subsystems, str):
-        raise ValueError(f'page {id}: computations and subsystems are lists of ids, e.g. ["{id}"]')
-
-    def wrap(fn: Callable) -> Page:
-        return Page(
-            id=id,
-            title=str(title).strip(),
-            fn=fn,
-            computations=tuple(computations),
-            subsystems=tuple(subsystems),
-            order=int(order),
-            module=fn.__module__,
-            origin=fn.__module__,
-        )
-
-    return wrap
-
-
 @dataclass
-class Sheet:
+class Sheet(Registered):
     """A workbook sheet a domain registers for `cms export --format xlsx`, as a page is for the
     site. `fn(book)` (book: cms_build.workflow.xlsx.SheetContext: the published results, the
     language, labels) returns the rows, the first the header, values typed (dt.date, int, float,
@@ -310,26 +345,24 @@ class Sheet:
     nothing when there is nothing to show. `computations` are the results it reads: when the
     view withholds one of them the sheet is left out. Sheets come in order, then id."""
 
-    id: str
-    title: str
-    fn: Callable
-    computations: tuple = ()
-    subsystems: tuple = ()
-    order: int = 100
-    module: str = ""
-    origin: str = ""
 
-
-def sheet(id: str, *, title: str, computations=(), subsystems=(), order: int = 100):
-    if not isinstance(id, str) or not _PAGE_ID.match(id):
-        raise ValueError(f"sheet {id!r}: lower case letters, digits, '_' and '-', starting with a letter")
+def _registrar(cls: type, what: str, id: str, title: str, computations, subsystems, order: int, *, reserved=frozenset(), tab: str = ""):
+    """The decorator registering an output of the build (`cls`: Page or Sheet), after checking
+    its declaration: an id naming its folder or tab, a title, lists of ids."""
+    if not isinstance(id, str) or not _PAGE_ID.match(id) or id in reserved:
+        others = f", and none of {', '.join(sorted(reserved))}" if reserved else ""
+        raise ValueError(
+            f"{what} {id!r}: "
+            + ("the id names the page's folder of the site: " if reserved else "")
+            + f"lower case letters, digits, '_' and '-', starting with a letter{others}"
+        )
     if not str(title or "").strip():
-        raise ValueError(f'sheet {id}: give it a title, "中文 English" (the sheet\'s tab shows it)')
+        raise ValueError(f'{what} {id}: give it a title, "中文 English"{tab}')
     if isinstance(computations, str) or isinstance(subsystems, str):
-        raise ValueError(f'sheet {id}: computations and subsystems are lists of ids, e.g. ["{id}"]')
+        raise ValueError(f'{what} {id}: computations and subsystems are lists of ids, e.g. ["{id}"]')
 
-    def wrap(fn: Callable) -> Sheet:
-        return Sheet(
+    def wrap(fn: Callable):
+        return cls(
             id=id,
             title=str(title).strip(),
             fn=fn,
@@ -341,6 +374,14 @@ def sheet(id: str, *, title: str, computations=(), subsystems=(), order: int = 1
         )
 
     return wrap
+
+
+def page(id: str, *, title: str, computations=(), subsystems=(), order: int = 100) -> Callable[[Callable], Page]:
+    return _registrar(Page, "page", id, title, computations, subsystems, order, reserved=RESERVED_PAGE_IDS)
+
+
+def sheet(id: str, *, title: str, computations=(), subsystems=(), order: int = 100) -> Callable[[Callable], Sheet]:
+    return _registrar(Sheet, "sheet", id, title, computations, subsystems, order, tab=" (the sheet's tab shows it)")
 
 
 def __getattr__(name: str):

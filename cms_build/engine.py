@@ -319,7 +319,7 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
     if stages == "check":  # statuses follow from the results and the findings on them, in one place
         from .statuses import apply
 
-        result.statuses = apply(result.results, findings, index.by_id, as_of)
+        result.statuses = apply(result.results, findings, index.by_id, as_of, comps)
     result.cache_hits = store.hits if store is not None else 0
     result.finding_hits = store.finding_hits if store is not None else 0
     if store is not None:

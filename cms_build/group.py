@@ -166,10 +166,6 @@ def _export_entity(args: tuple[str, str, bool]) -> dict:
     return doc if full else digest(doc)
 
 
-def _value(trace) -> dict:
-    return {"value": trace.get("value")} if isinstance(trace, dict) else {}
-
-
 def digest(doc: dict) -> dict:
     """What the group reads of an entity's export (entity_findings, group_rules, consolidate):
     its findings, summary, statuses and organization whole; of its records the id, kind and
@@ -179,49 +175,7 @@ def digest(doc: dict) -> dict:
     path took 1.5 GiB); tests/cms_build/test_group.py checks that the consolidation and the
     findings from digests are those from the whole exports."""
     res = doc.get("results") or {}
-    years = {}
-    for y, yr in ((res.get("emissions") or {}).get("years") or {}).items():
-        if not isinstance(yr, dict):
-            continue
-        entries = {
-            rid: {
-                "category": e.get("category"),
-                "activity": {k: (e.get("activity") or {}).get(k) for k in ("value", "unit")} if isinstance(e.get("activity"), dict) else e.get("activity"),
-                "total": _value(e.get("total")),
-            }
-            for rid, e in (yr.get("entries") or {}).items()
-            if isinstance(e, dict)
-        }
-        years[y] = {"total": _value(yr.get("total")), "by_category": {c: _value(t) for c, t in (yr.get("by_category") or {}).items()}, "entries": entries}
-    assets = res.get("assets") or {}
-    compliance = {
-        oid: {k: ob.get(k) for k in ("due", "allowances_surrendered", "ccer_surrendered", "computed_status", "deadline") if k in ob}
-        for oid, ob in (assets.get("compliance") or {}).items()
-        if isinstance(ob, dict)
-    }
-    for ob in compliance.values():
-        if "due" in ob:
-            ob["due"] = _value(ob["due"]) if ob["due"] is not None else None
-    sheets = {}
-    for year, bs in (assets.get("balance_sheets") or {}).items():
-        if not isinstance(bs, dict):
-            continue
-        sheets[year] = {
-            "total_positive": _value(bs.get("total_positive")),
-            "total_negative": _value(bs.get("total_negative")),
-            **{
-                side: [
-                    {"category": ln.get("category"), "label_zh": ln.get("label_zh"), "label_en": ln.get("label_en"), "value": _value(ln.get("value"))}
-                    for ln in bs.get(side, [])
-                ]
-                for side in ("positive", "negative")
-            },
-        }
-    claims = {
-        cid: {k: c.get(k) for k in ("status", "subject", "period")}
-        for cid, c in ((res.get("neutrality") or {}).get("claims") or {}).items()
-        if isinstance(c, dict)
-    }
+    results = {c.id: c.consolidation.digest(res.get(c.id) or {}) for c in consolidating() if c.consolidation.digest is not None}
     matrix = doc.get("matrix") or {}
     keep = {"organization", "scope"}
     return {
@@ -231,7 +185,7 @@ def digest(doc: dict) -> dict:
             for r in doc.get("records", [])
             if isinstance(r, dict)
         ],
-        "results": {"emissions": {"years": years}, "assets": {"compliance": compliance, "balance_sheets": sheets}, "neutrality": {"claims": claims}},
+        "results": results,
         "matrix": {
             "summary": matrix.get("summary"),
             "clauses": [{k: c.get(k) for k in ("number", "title_zh", "title_en", "status")} for c in matrix.get("clauses", []) if isinstance(c, dict)],
@@ -582,11 +536,16 @@ TRANSFER_UNIT = {"electricity": "MWh", "heat": "GJ"}
 
 
 def _buyer_entry(group: Group, t: dict):
+    """The buyer's computed entry of the purchase, from the domain that computes it (api.Consolidation.purchase)."""
     doc = group.exports.get(t["buyer"])
     if doc is None:
         return None
-    year = doc["results"].get("emissions", {}).get("years", {}).get(str(t["year"]), {})
-    return year.get("entries", {}).get(t["buyer_record"])
+    for comp in consolidating():
+        if comp.consolidation.purchase is not None:
+            entry = comp.consolidation.purchase(doc["results"].get(comp.id) or {}, t["year"], t["buyer_record"])
+            if entry is not None:
+                return entry
+    return None
 
 
 def _transfer_findings(group: Group, n: int, t: dict) -> list[Finding]:
@@ -677,191 +636,71 @@ def factor(group: Group, ent: dict) -> tuple[float, str]:
     return (1.0 if has else 0.0), f"{approach.replace('_', ' ')}: {'controlled, 100 %' if has else 'not controlled, 0 %'}"
 
 
+def consolidating() -> list:
+    """The bundled computations that add to a group's consolidation (api.Consolidation), in
+    their order: each domain says what its result adds; this module names none of them."""
+    global CONSOLIDATING
+    if CONSOLIDATING is None:
+        from .paths import bundled
+        from .rules import load_rules
+
+        CONSOLIDATING = [c for c in load_rules([bundled("checks")])[1] if c.consolidation is not None]
+    return CONSOLIDATING
+
+
+CONSOLIDATING: list | None = None
+
+
+class GroupInput:
+    """What a domain's `sections` (api.Consolidation) is given: the `entities` whose exports
+    the group holds, `result(entity)` the domain's result in an entity's export ({} when it has
+    none), `factor(entity)` the fraction the group counts and why, `trace(...)` a traced group
+    figure, `status(entity, record id, computed)` the status the entity's own site shows,
+    `transfers` (group.transfers), `has(entity id)`, `purchase(transfer)` the buyer's entry,
+    `purchase_category(energy)` and `transfer_unit(energy)`."""
+
+    def __init__(self, group: Group, ents: list[dict], computation: str):
+        self.group, self.entities, self.computation = group, ents, computation
+        self.transfers = group.settings["group"].get("transfers", [])
+        self.trace = _trace
+
+    def result(self, ent: dict) -> dict:
+        return self.group.exports[ent["id"]]["results"].get(self.computation) or {}
+
+    def factor(self, ent: dict) -> tuple[float, str]:
+        return factor(self.group, ent)
+
+    def status(self, ent: dict, rid: str, computed):
+        return _status(self.group.exports[ent["id"]], rid, computed)
+
+    def has(self, eid: str) -> bool:
+        return eid in self.group.exports
+
+    def purchase(self, t: dict):
+        return _buyer_entry(self.group, t)
+
+    @staticmethod
+    def purchase_category(energy: str) -> str:
+        return PURCHASE[energy]
+
+    @staticmethod
+    def transfer_unit(energy: str) -> str:
+        return TRANSFER_UNIT[energy]
+
+
 def consolidate(group: Group) -> dict:
     ents = [e for e in group.entities if e["id"] in group.exports]
-    years = sorted({y for e in ents for y in group.exports[e["id"]]["results"].get("emissions", {}).get("years", {})})
     out = {
         "as_of": group.as_of.isoformat() if group.as_of else None,
         "entities": {
             e["id"]: {"name": e["name"], "approach": group.approach(e), "share": e.get("share", 1), "factor": factor(group, e)[0], "why": factor(group, e)[1]}
             for e in ents
         },
-        "emissions": {y: _emissions_year(group, ents, y) for y in years},
-        "ets": _ets(group, ents),
-        "assets": _assets(group, ents),
-        "neutrality": _neutrality(group, ents),
-        "matrix": _matrix(group, ents),
-        "findings": {e["id"]: group.exports[e["id"]]["summary"] for e in ents},
     }
-    return out
-
-
-def _emissions_year(group: Group, ents: list[dict], year: str) -> dict:
-    by_entity, by_category = {}, {}
-    for ent in ents:
-        y = group.exports[ent["id"]]["results"]["emissions"]["years"].get(year)
-        if not y:
-            continue
-        f, why = factor(group, ent)
-        total = (y.get("total") or {}).get("value") or 0.0
-        by_entity[ent["id"]] = _trace(
-            f"{ent['id']} {year}",
-            "E_g = f × E",
-            f * total,
-            "tCO2e",
-            inputs=[
-                {"symbol": "f", "name": why, "value": f, "unit": "1", "source": {"entity": ent["id"], "setting": "group.entities"}},
-                {
-                    "symbol": "E",
-                    "name": f"{ent['id']} total",
-                    "value": total,
-                    "unit": "tCO2e",
-                    "source": {"entity": ent["id"], "result": f"emissions.years.{year}.total"},
-                },
-            ],
-        )
-        for cat, tr in (y.get("by_category") or {}).items():
-            cell = by_category.setdefault(cat, {})
-            cell[ent["id"]] = f * (tr.get("value") or 0.0)
-    eliminations = []
-    for t in group.settings["group"].get("transfers", []):
-        if str(t["year"]) != year or t["buyer"] not in group.exports:
-            continue
-        entry = _buyer_entry(group, t)
-        if not entry or entry.get("category") != PURCHASE[t["energy"]]:
-            continue  # group.transfer says why; nothing is eliminated on a record that is not there
-        if (entry.get("activity") or {}).get("unit") not in (None, TRANSFER_UNIT[t["energy"]]):
-            continue  # quantities in two units: group.transfer says so
-        act = (entry.get("activity") or {}).get("value") or 0.0
-        emitted = (entry.get("total") or {}).get("value") or 0.0
-        buyer = next(e for e in ents if e["id"] == t["buyer"])
-        seller = next((e for e in ents if e["id"] == t["seller"]), None)
-        f, why = factor(group, buyer)
-        ef = emitted / act if act else 0.0
-        removed = f * min(t["quantity"], act) * ef
-        eliminations.append(
-            _trace(
-                f"intra-group {t['energy']} {t['seller']} → {t['buyer']} {year}",
-                "ΔE = f × Q × EF",
-                -removed,
-                "tCO2e",
-                inputs=[
-                    {"symbol": "f", "name": why, "value": f, "unit": "1", "source": {"entity": t["buyer"]}},
-                    {
-                        "symbol": "Q",
-                        "name": "quantity sold inside the group",
-                        "value": t["quantity"],
-                        "unit": (entry.get("activity") or {}).get("unit"),
-                        "source": {"setting": "group.transfers", "record": t["seller_record"], "entity": t["seller"]},
-                    },
-                    {
-                        "symbol": "EF",
-                        "name": f"the buyer's factor: {emitted} tCO2e / {act} in {t['buyer_record']}",
-                        "value": ef,
-                        "unit": "tCO2e per unit",
-                        "source": {"entity": t["buyer"], "record": t["buyer_record"]},
-                    },
-                ],
-                notes=[
-                    f"the {t['energy']} is generated by {t['seller']}, whose direct emissions already count in the group total"
-                    + (f" ({factor(group, seller)[1]})" if seller else "")
-                    + f"; {t['buyer']}'s indirect emissions for the same {t['quantity']} would count it twice, so they are removed"
-                ],
-                method="GHG Protocol ch. 3-4 (consolidation; no double counting inside the boundary)",
-            )
-        )
-        cell = by_category.setdefault(PURCHASE[t["energy"]], {})
-        cell[t["buyer"]] = cell.get(t["buyer"], 0.0) - removed
-    gross = sum(t["value"] for t in by_entity.values())
-    eliminated = sum(e["value"] for e in eliminations)
-    total = _trace(f"group total {year}", "E = Σ E_g + Σ ΔE", gross + eliminated, "tCO2e", steps=list(by_entity.values()) + eliminations)
-    return {
-        "by_entity": by_entity,
-        "by_category": {c: {"by_entity": v, "value": sum(v.values())} for c, v in sorted(by_category.items())},
-        "eliminations": eliminations,
-        "gross": gross,
-        "total": total,
-    }
-
-
-def _ets(group: Group, ents: list[dict]) -> dict:
-    """ETS obligations belong to each covered entity (the regulator's account holder): they are
-    listed per entity and summed at 100 % for the group, never by equity share."""
-    per, due, surrendered = {}, 0.0, 0.0
-    for ent in ents:
-        comp = group.exports[ent["id"]]["results"].get("assets", {}).get("compliance", {}) or {}
-        rows = []
-        for oid, ob in sorted(comp.items()):
-            d = (ob.get("due") or {}).get("value")
-            s = ob.get("allowances_surrendered", 0) + ob.get("ccer_surrendered", 0)
-            rows.append(
-                {
-                    "obligation": oid,
-                    "due": d,
-                    "surrendered": s,
-                    "status": _status(group.exports[ent["id"]], oid, ob.get("computed_status")),
-                    "deadline": ob.get("deadline"),
-                }
-            )
-            due += d or 0
-            surrendered += s or 0
-        if rows:
-            per[ent["id"]] = rows
-    return {
-        "by_entity": per,
-        "group": {
-            "due": due,
-            "surrendered": surrendered,
-            "open": sorted(f"{e}:{r['obligation']}" for e, rs in per.items() for r in rs if r["status"] not in ("met",)),
-        },
-    }
-
-
-def _assets(group: Group, ents: list[dict]) -> dict:
-    """Annex G balance sheets (G.2 positive, G.3 negative lines) per entity and year, and the group's,
-    each entity counted by its factor (a controlled entity in full, equity share by the share)."""
-    years: dict = {}
-    for ent in ents:
-        f, why = factor(group, ent)
-        for year, bs in (group.exports[ent["id"]]["results"].get("assets", {}).get("balance_sheets", {}) or {}).items():
-            cell = years.setdefault(year, {"by_entity": {}, "positive": 0.0, "negative": 0.0})
-            pos = (bs.get("total_positive") or {}).get("value") or 0.0
-            neg = (bs.get("total_negative") or {}).get("value") or 0.0
-            cell["by_entity"][ent["id"]] = {
-                "factor": f,
-                "why": why,
-                "positive": f * pos,
-                "negative": f * neg,
-                "net": f * (pos - neg),
-                "lines": [
-                    {
-                        "side": side,
-                        "category": ln.get("category"),
-                        "label_zh": ln.get("label_zh"),
-                        "label_en": ln.get("label_en"),
-                        "value": None if (ln.get("value") or {}).get("value") is None else f * ln["value"]["value"],
-                    }
-                    for side in ("positive", "negative")
-                    for ln in bs.get(side, [])
-                ],
-            }
-            cell["positive"] += f * pos
-            cell["negative"] += f * neg
-    for cell in years.values():
-        cell["net"] = cell["positive"] - cell["negative"]
-    return dict(sorted(years.items()))
-
-
-def _neutrality(group: Group, ents: list[dict]) -> dict:
-    out = {}
-    for ent in ents:
-        claims = group.exports[ent["id"]]["results"].get("neutrality", {}).get("claims", {}) or {}
-        for cid, c in sorted(claims.items()):
-            computed = c.get("status")
-            computed = computed.get("computed") if isinstance(computed, dict) else computed
-            out.setdefault(f"{ent['id']}:{c.get('subject')}", []).append(
-                {"claim": cid, "status": _status(group.exports[ent["id"]], cid, computed), "period": c.get("period")}
-            )
+    for comp in consolidating():  # each domain's sections (checks/<domain>/group.py)
+        out.update(comp.consolidation.sections(GroupInput(group, ents, comp.id)))
+    out["matrix"] = _matrix(group, ents)
+    out["findings"] = {e["id"]: group.exports[e["id"]]["summary"] for e in ents}
     return out
 
 
@@ -920,15 +759,9 @@ def write_export(group: Group, out) -> None:
 
 def render_text(group: Group) -> str:
     lines = [f"{f.location()}: {f.severity} {f.rule}: {f.message}" + (f"\n  hint: {f.hint}" if f.hint else "") for f in group.findings]
-    latest = sorted(group.consolidation.get("emissions", {}))
-    if latest:
-        y = latest[-1]
-        e = group.consolidation["emissions"][y]
-        lines.append(
-            f"\ngroup {y}: {e['total']['value']:.1f} tCO2e ({e['gross']:.1f} before eliminating {-(e['total']['value'] - e['gross']):.1f} intra-group)"
-        )
-        for eid, tr in e["by_entity"].items():
-            lines.append(f"  {eid:<12} {tr['value']:>16.1f}  {group.consolidation['entities'][eid]['why']}")
+    for comp in consolidating():
+        if comp.consolidation.text is not None:
+            lines.extend(comp.consolidation.text(group.consolidation))
     counts = {s: sum(1 for f in group.findings if f.severity == s) for s in ("error", "warning", "info")}
     lines.append(f"\n{len(group.exports)} entities; {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
     return "\n".join(lines) + "\n"

@@ -42,7 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, ConfigDict, JsonValue, StrictFloat, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, JsonValue, PrivateAttr, StrictFloat, StrictInt, ValidationError, ValidationInfo, model_validator
 
 __all__ = [
     "ResultModel",
@@ -61,6 +61,9 @@ __all__ = [
     "DerivedStatus",
     "dump",
     "shape_error",
+    "viewed",
+    "is_restricted",
+    "as_json",
 ]
 
 # A number as the computations write it: an int stays an int and a float a float (1 and 1.0
@@ -93,6 +96,25 @@ Shape = Annotated[str, SHAPE]  # a symbol, unit, formula or method: the shape of
 
 class ResultModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, ser_json_inf_nan="constants")
+    # Read through a profile's View (`viewed`): each model keeps the JSON the View gave (for
+    # the generic renderers, `as_json`); an entry the View restricted (publish.py: the shape of
+    # the computation kept, "restricted": true) is this model, marked, its fields None. Never
+    # set by a computation.
+    _restricted: bool = PrivateAttr(default=False)
+    _json: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _restricted_entry(cls, data: Any, handler: Any, info: ValidationInfo) -> Any:
+        if not (info.context and info.context.get("view")):
+            return handler(data)
+        if isinstance(data, dict) and data.get("restricted") is True:
+            entry = cls.model_construct(**{name: None for name in cls.model_fields})
+            entry._restricted = True
+        else:
+            entry = handler(data)
+        entry._json = data  # what the View gave, for the generic renderers (as_json)
+        return entry
 
 
 class Source(ResultModel):
@@ -172,4 +194,28 @@ def dump(value: Any) -> Any:
     """The JSON form the engine stores: a model's fields in declaration order, only those given."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", exclude_unset=True, by_alias=True)
+    return value
+
+
+def viewed(model: type[ResultModel], value: Any) -> Any:
+    """A result as a profile's View gives it (JSON, cms_build/publish.py) read as its typed model:
+    the site and the workbook read fields, not keys. An entry the View restricted is the model
+    marked restricted (`is_restricted`); anything else of the wrong shape is a ValidationError
+    (the build names the page that read it). None stays None (the result is absent or withheld)."""
+    return None if value is None else model.model_validate(value, context={"view": True})
+
+
+def is_restricted(value: Any) -> bool:
+    """Whether the View restricted this entry (a model from `viewed`, or its JSON form)."""
+    if isinstance(value, ResultModel):
+        return value._restricted
+    return isinstance(value, dict) and value.get("restricted") is True
+
+
+def as_json(value: Any) -> Any:
+    """The JSON form of a viewed model (for the generic renderers): what the View gave."""
+    if isinstance(value, ResultModel):
+        return value._json if value._json is not None else dump(value)
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
     return value

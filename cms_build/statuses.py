@@ -19,10 +19,16 @@ findings and gives, per record id:
 The rule, for every kind: a status that says "fine" (GOOD) becomes the kind's DEMOTED status
 when an error is found on the object or on the evidence it rests on (for a claim: the claim,
 its footprint and the credits retired for it). Warnings keep the status but colour it "warn".
-A claim's grade is current only while the claim is in force (CURRENT_GRADE): an invalid,
+A claim's grade is current only while the claim is in force (checks/neutrality/statuses.py): an invalid,
 expired, withdrawn or superseded claim shows none. `apply` writes the status into the
 computed results as well (a claim's "status" and "grade", a target's "status", an
 obligation's "status"), so the exported results say the same as the status table.
+
+What a result says is its domain's: a computation declares it with `statuses=` (api.Statuses:
+checks/neutrality/statuses.py for claims, checks/emissions/statuses.py for targets,
+checks/assets/statuses.py for obligations, surrenders and asset statements); this module
+names no computation and holds only the rule above and the kinds' words. A corrective
+action's status comes from its own fields (10.2).
 
 Messages of findings are not copied into the reasons (a public build may withhold the
 finding while it publishes the claim): the reasons name the rule and its title, and the
@@ -32,19 +38,9 @@ findings themselves are where the profile allows them.
 from __future__ import annotations
 
 import datetime as dt
-import re
-
 from . import dates
 
 KINDS = ("claim", "target", "obligation", "surrender", "asset_statement", "corrective_action")
-RECORD_KIND = {
-    "neutrality_claim": "claim",
-    "target": "target",
-    "ets_compliance": "obligation",
-    "surrender": "surrender",
-    "asset_statement": "asset_statement",
-    "corrective_action": "corrective_action",
-}
 # Computed statuses that say "fine" and the status they become when an error is found.
 GOOD = {
     "claim": {"valid", "expiring", "correction_pending", "not_yet_valid"},
@@ -64,7 +60,6 @@ GREEN = {
     "corrective_action": {"implemented", "closed"},
 }
 BAD = {"invalid", "nonconforming", "withdrawn", "expired", "missed", "short", "late", "overdue", "missing"}
-CURRENT_GRADE = {"valid", "expiring", "correction_pending"}
 
 # What each status means (the README's table is this, and the site's legend).
 MEANING = {
@@ -110,8 +105,6 @@ MEANING = {
         "nonconforming": "an error was found on the corrective action",
     },
 }
-
-_RET = re.compile(r"^retirements\[(\d+)\]")
 
 
 def _errors_and_warnings(found: list) -> tuple[list, list]:
@@ -164,110 +157,63 @@ def _by_record(findings) -> dict[str, list]:
     return out
 
 
-def _claim_findings(cid: str, claim: dict, by_record: dict) -> list:
-    """Findings on the claim and on the evidence it rests on: its footprint, and each credit
-    it retires (a finding on one retirement of a credit counts for that retirement's claim
-    only; one on the credit as a whole, for every claim it serves)."""
-    found = list(by_record.get(cid, []))
-    if claim.get("footprint"):
-        found += by_record.get(claim["footprint"], [])
-    mine: dict[str, set] = {}
-    for r in claim.get("retirements") or []:
-        if isinstance(r, dict) and isinstance(r.get("credit"), str):
-            mine.setdefault(r["credit"], set()).add(r.get("index"))
-    for credit, indexes in sorted(mine.items()):
-        for f in by_record.get(credit, []):
-            m = _RET.match(f.path or "")
-            if m is None or int(m.group(1)) in indexes:
-                found.append(f)
-    return found
+class StatusInput:
+    """What a domain's `derive` (api.Statuses) is given: `status(kind, record id, computed,
+    found=None, reason="")` makes a status by the rule above (`found`: the findings that count
+    for it, by default those on the record), `findings(record id)` the findings on a record,
+    `records` (id -> Record), `as_of`, and the computation's id it is filed under."""
+
+    def __init__(self, computation: str, by_record: dict, records: dict, as_of: dt.date):
+        self.computation, self._by_record, self.records, self.as_of = computation, by_record, records, as_of
+
+    def findings(self, record_id: str) -> list:
+        return list(self._by_record.get(record_id, []))
+
+    def status(self, kind: str, rid: str, computed: str, found: list | None = None, reason: str = "") -> dict:
+        return _status(kind, rid, computed, self.findings(rid) if found is None else found, self.computation, reason)
 
 
-def _position_state(pos: dict) -> str:
-    if pos.get("closed") and pos.get("short"):
-        return "short"
-    if pos.get("closed") and pos.get("late"):
-        return "late"
-    return "met" if pos.get("closed") else "open"
+def _computations(computations):
+    """The computations whose results give statuses: the ones given, or the bundled ones."""
+    if computations is None:
+        from .paths import bundled
+        from .rules import load_rules
+
+        computations = load_rules([bundled("checks")])[1]
+    return [c for c in computations if getattr(c, "statuses", None) is not None]
 
 
-def derive(results: dict, findings: list, records: dict, as_of: dt.date) -> dict[str, dict]:
-    """Status per record id (see the module docstring). `records`: id -> Record."""
+def derive(results: dict, findings: list, records: dict, as_of: dt.date, computations=None) -> dict[str, dict]:
+    """Status per record id (see the module docstring). `records`: id -> Record; `computations`:
+    those of the run (their api.Statuses say what their results give; None: the bundled ones)."""
     by_record = _by_record(findings)
     out: dict[str, dict] = {}
-    neutrality = results.get("neutrality") if isinstance(results.get("neutrality"), dict) else {}
-    for cid, claim in sorted((neutrality.get("claims") or {}).items()):
-        if not isinstance(claim, dict):
-            continue
-        st = claim.get("status") or {}
-        computed = st.get("computed", st.get("status", "")) if isinstance(st, dict) else str(st)
-        entry = _status("claim", cid, computed, _claim_findings(cid, claim, by_record), "neutrality", st.get("reason", "") if isinstance(st, dict) else "")
-        grade = claim.get("grade") or {}
-        computed_grade = grade.get("computed_grade", grade.get("grade"))
-        entry["computed_grade"] = computed_grade
-        entry["grade"] = computed_grade if entry["status"] in CURRENT_GRADE else None
-        out[cid] = entry
-    emissions = results.get("emissions") if isinstance(results.get("emissions"), dict) else {}
-    for tid, tg in sorted((emissions.get("targets") or {}).items()):
-        if isinstance(tg, dict):
-            computed = tg.get("computed_status", tg.get("status", ""))
-            out[tid] = _status("target", tid, computed, by_record.get(tid, []), "emissions")
-    assets = results.get("assets") if isinstance(results.get("assets"), dict) else {}
-    late_surrenders: set = set()
-    for oid, pos in sorted((assets.get("compliance") or {}).items()):
-        if not isinstance(pos, dict):
-            continue
-        out[oid] = _status("obligation", oid, _position_state(pos), by_record.get(oid, []), "assets")
-        late_surrenders |= {(x.get("source") or {}).get("record") for x in pos.get("late") or [] if isinstance(x, dict)}
-    statement_years = {str(s.get("record")): y for y, s in (assets.get("statements") or {}).items() if isinstance(s, dict)}
+    for comp in _computations(computations):
+        result = results.get(comp.id)
+        if isinstance(result, dict):  # absent when the computation failed (rules.crashed says why)
+            for rid, entry in comp.statuses.derive(result, StatusInput(comp.id, by_record, records, as_of)).items():
+                out.setdefault(rid, entry)
+    # a corrective action's status is its own fields' (10.2): no computation gives it
     for rid, rec in sorted(records.items()):
-        kind = RECORD_KIND.get(rec.kind)
-        if kind is None or rid in out or rec.status in ("draft", "withdrawn", "superseded"):
+        if rec.kind != "corrective_action" or rid in out or rec.status in ("draft", "withdrawn", "superseded"):
             continue
-        if kind == "surrender" and assets:
-            computed = "retirement" if rec.get("purpose") != "compliance" else "late" if rid in late_surrenders else "on_time"
-            out[rid] = _status("surrender", rid, computed, by_record.get(rid, []), "assets")
-        elif kind == "asset_statement" and assets and rid in statement_years:
-            out[rid] = _status("asset_statement", rid, "prepared", by_record.get(rid, []), "assets")
-        elif kind == "corrective_action":
-            state = rec.get("action_status") or "open"
-            due = dates.parse(rec.get("due"))
-            if state in ("open", "in_progress") and due is not None and due < as_of:
-                state = "overdue"
-            out[rid] = _status("corrective_action", rid, state, by_record.get(rid, []), None)
-    return out
+        state = rec.get("action_status") or "open"
+        due = dates.parse(rec.get("due"))
+        if state in ("open", "in_progress") and due is not None and due < as_of:
+            state = "overdue"
+        out[rid] = _status("corrective_action", rid, state, by_record.get(rid, []), None)
+    return dict(sorted(out.items()))
 
 
-def apply(results: dict, findings: list, records: dict, as_of: dt.date) -> dict[str, dict]:
+def apply(results: dict, findings: list, records: dict, as_of: dt.date, computations=None) -> dict[str, dict]:
     """derive, then write each status into the computed result it belongs to, so that a
     result read on its own (an export, a page) says the same. Returns the statuses."""
-    statuses = derive(results, findings, records, as_of)
-    neutrality = results.get("neutrality") if isinstance(results.get("neutrality"), dict) else {}
-    for cid, claim in (neutrality.get("claims") or {}).items():
-        s = statuses.get(cid)
-        if s is None or not isinstance(claim, dict):
-            continue
-        st = dict(claim.get("status") or {})
-        st.setdefault("computed", st.get("status"))
-        st.update(status=s["status"], tone=s["tone"], reasons=s["reasons"])
-        if s["status"] != s["computed"]:
-            st["reason"] = s["reason"]
-        claim["status"] = st
-        grade = dict(claim.get("grade") or {})
-        grade.setdefault("computed_grade", grade.get("grade"))
-        grade.update(grade=s["grade"], current=s["grade"] is not None)
-        claim["grade"] = grade
-    emissions = results.get("emissions") if isinstance(results.get("emissions"), dict) else {}
-    for tid, tg in (emissions.get("targets") or {}).items():
-        s = statuses.get(tid)
-        if s is not None and isinstance(tg, dict):
-            tg.setdefault("computed_status", tg.get("status"))
-            tg.update(status=s["status"], tone=s["tone"], reasons=s["reasons"])
-    assets = results.get("assets") if isinstance(results.get("assets"), dict) else {}
-    for oid, pos in (assets.get("compliance") or {}).items():
-        s = statuses.get(oid)
-        if s is not None and isinstance(pos, dict):
-            pos.update(status=s["status"], computed_status=s["computed"], tone=s["tone"], reasons=s["reasons"])
+    comps = _computations(computations)
+    statuses = derive(results, findings, records, as_of, comps)
+    for comp in comps:
+        result = results.get(comp.id)
+        if comp.statuses.write is not None and isinstance(result, dict):
+            comp.statuses.write(result, statuses)
     return statuses
 
 

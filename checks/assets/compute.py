@@ -69,6 +69,8 @@ from ..trading import surveillance as sv
 from ..trading.rows import Asset
 from cms_build.api import setting_source
 
+from .group import CONSOLIDATION
+from .statuses import STATUSES
 from .results import AssetsResult
 
 FIN_FLOWS = {  # contract type -> (kind at start, kind at close)
@@ -725,6 +727,8 @@ def _exchange_positions(ctx, b: _Build) -> dict:
     title="碳资产台账、履约头寸与资产负债表 Asset ledger, compliance position and balance sheet",
     clauses=["C.8.1.1", "8.2.3 a", "B.8.2.3 b", "G.2", "G.3"],
     after=["trading", "emissions"],
+    statuses=STATUSES,
+    consolidation=CONSOLIDATION,
 )
 def assets(ctx):
     b = _Build(ctx)

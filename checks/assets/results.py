@@ -193,7 +193,7 @@ class CompliancePosition(ResultModel):
     late: list[LateSurrender]
     on_time: Number | None
     short: bool | None
-    record: RecordId | None
+    record: RecordId
     period: str | None
     years: list[Number | None]
     ccer_share: Number | None
@@ -324,7 +324,7 @@ class BookEntry(ResultModel):
 class AssetsResult(ResultModel):
     """assets"""
 
-    as_of: str | None
+    as_of: str
     settings: AssetsSettings
     ledger: dict[RecordId, dict[str, LedgerPosition]]
     problems: list[AssetsProblem]

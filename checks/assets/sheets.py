@@ -2,7 +2,9 @@
 period (C.6.1), the compliance position of each obligation (B.8.2.3) and the balance sheets of
 Annex G (tables G.1 positive, G.2 negative assets)."""
 
-from cms_build.api import sheet
+from cms_build.api import is_restricted, sheet
+
+from .results import AssetsResult
 
 _FLOWS = ("opening", "allocation", "purchases", "sales", "surrenders", "retirements", "transfers", "financing")
 
@@ -34,21 +36,23 @@ def ledger(book):
             book.t("期末（t）", "Closing (t)"),
         ]
     ]
-    for account, assets in sorted((book.results["assets"].get("ledger") or {}).items()):
+    for account, assets in sorted(book.typed("assets", AssetsResult).ledger.items()):
         for _key, entry in sorted(assets.items()):
-            asset = entry.get("asset") or {}
-            for period in entry.get("periods") or []:
+            if is_restricted(entry):
+                continue  # the view withheld it: nothing of it to show
+            asset = entry.asset
+            for period in entry.periods:
                 rows.append(
                     [
                         account,
-                        asset.get("market"),
-                        asset.get("product"),
-                        book.year(asset.get("vintage")),
-                        book.year(period.get("year")),
-                        book.date(period.get("start")),
-                        book.date(period.get("end")),
-                        *[book.value(period.get(f)) for f in _FLOWS],
-                        book.value(period.get("closing")),
+                        asset.market,
+                        asset.product,
+                        book.year(asset.vintage),
+                        book.year(period.year),
+                        book.date(period.start),
+                        book.date(period.end),
+                        *[book.value(getattr(period, f)) for f in _FLOWS],
+                        book.value(period.closing),
                     ]
                 )
     return rows if len(rows) > 1 else None
@@ -72,21 +76,23 @@ def compliance(book):
             book.t("状态", "Status"),
         ]
     ]
-    for rid, ob in sorted((book.results["assets"].get("compliance") or {}).items()):
+    for rid, ob in sorted(book.typed("assets", AssetsResult).compliance.items()):
+        if is_restricted(ob):
+            continue  # the view withheld it: nothing of it to show
         rows.append(
             [
                 rid,
-                ob.get("period"),
-                book.date(ob.get("deadline")),
-                book.value(ob.get("due")),
-                book.value(ob.get("surrendered")),
-                book.value(ob.get("ccer_surrendered")),
-                book.value(ob.get("ccer_limit")),
-                book.value(ob.get("remaining")),
-                book.value(ob.get("cover")),
-                book.value(ob.get("position")),
-                book.value(ob.get("value")),
-                book.status(ob.get("status"), "obligation"),
+                ob.period,
+                book.date(ob.deadline),
+                book.value(ob.due),
+                book.value(ob.surrendered),
+                book.value(ob.ccer_surrendered),
+                book.value(ob.ccer_limit),
+                book.value(ob.remaining),
+                book.value(ob.cover),
+                book.value(ob.position),
+                book.value(ob.value),
+                book.status(ob.status, "obligation"),
             ]
         )
     return rows if len(rows) > 1 else None
@@ -109,31 +115,34 @@ def balance_sheets(book):
                 book.t("计算得出", "Computed"),
             ]
         ]
-        for year, bs in sorted((book.results["assets"].get("balance_sheets") or {}).items()):
-            for line in bs.get(side) or []:
+        for year, bs in sorted(book.typed("assets", AssetsResult).balance_sheets.items()):
+            if is_restricted(bs):
+                continue  # the view withheld it: nothing of it to show
+            for line in getattr(bs, side):
+                en = book.language == "en"
                 rows.append(
                     [
                         book.year(year),
-                        book.date(bs.get("valuation_date")),
-                        line.get("group_en" if book.language == "en" else "group_zh"),
-                        line.get("label_en" if book.language == "en" else "label_zh"),
-                        line.get("description"),
-                        book.value(line.get("quantity")),
-                        book.value(line.get("value")),
-                        line.get("computed"),
+                        book.date(bs.valuation_date),
+                        line.group_en if en else line.group_zh,
+                        line.label_en if en else line.label_zh,
+                        line.description,
+                        book.value(line.quantity),
+                        book.value(line.value),
+                        line.computed,
                     ]
                 )
-            rows.append([book.year(year), book.date(bs.get("valuation_date")), None, book.t("合计", "Total"), None, None, book.value(bs.get(total)), None])
+            rows.append([book.year(year), book.date(bs.valuation_date), None, book.t("合计", "Total"), None, None, book.value(getattr(bs, total)), None])
             if side == "negative":
                 rows.append(
                     [
                         book.year(year),
-                        book.date(bs.get("valuation_date")),
+                        book.date(bs.valuation_date),
                         None,
                         book.t("净资产（G.1 − G.2）", "Net (G.1 − G.2)"),
                         None,
                         None,
-                        book.value(bs.get("net")),
+                        book.value(bs.net),
                         None,
                     ]
                 )

@@ -47,6 +47,8 @@ from .lines import CalcError, compute_line
 from .inventory import ETS_POWER_CATEGORIES, Entry, ProductRow, change_pct, ets_inventory, reported_vs_recomputed, year_changes, year_inventory
 from cms_build.api import Input, Traced, record_source
 
+from .group import CONSOLIDATION
+from .statuses import STATUSES
 from .results import EmissionsResult
 
 OUTPUT_VALUE_UNIT = "10^4 CNY"
@@ -407,7 +409,13 @@ def _target(tgt, ctx, indicators: dict) -> dict:
     return out
 
 
-@computation("emissions", title="排放清单 Emissions inventory", clauses=["6.1.2 e", "6.1.2 f", "6.2", "6.3", "A.9.1.1", "E.1", "F.2", "F.3", "F.4"])
+@computation(
+    "emissions",
+    title="排放清单 Emissions inventory",
+    clauses=["6.1.2 e", "6.1.2 f", "6.2", "6.3", "A.9.1.1", "E.1", "F.2", "F.3", "F.4"],
+    statuses=STATUSES,
+    consolidation=CONSOLIDATION,
+)
 def emissions(ctx):
     gwp_set = ctx.setting("gwp_set") or "AR5"
     defaults = {"grid": setting(ctx, "grid_factor"), "heat": setting(ctx, "heat_factor"), "ch4_combustion_origin": setting(ctx, "ch4_combustion_origin")}

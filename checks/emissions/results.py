@@ -205,9 +205,9 @@ class EmissionsChanges(ResultModel):
 class EmissionsReported(ResultModel):
     """emissions.years.*.reported"""
 
-    record: RecordId | None
+    record: RecordId
     value: Number | None
-    unit: Shape | None
+    unit: Shape
     difference: Number | None
     difference_pct: Number | None
     # the same figures as one trace (inventory.reported_vs_recomputed), for the record's page
@@ -217,9 +217,9 @@ class EmissionsReported(ResultModel):
 class EmissionsVerified(ResultModel):
     """emissions.years.*.verified"""
 
-    record: RecordId | None
+    record: RecordId
     value: Number | None
-    unit: Shape | None
+    unit: Shape
     opinion: str | None
     date: str | None
 
@@ -274,7 +274,7 @@ class EmissionsYear(ResultModel):
 class IndicatorBaseline(ResultModel):
     """emissions.indicators.*.baseline"""
 
-    record: RecordId | None
+    record: RecordId
     years: list[Number | None]
     value: Number | None
     unit: Shape | None
@@ -284,7 +284,7 @@ class IndicatorBaseline(ResultModel):
 class IndicatorBenchmark(ResultModel):
     """emissions.indicators.*.benchmark"""
 
-    record: RecordId | None
+    record: RecordId
     value: Number | None
     unit: Shape | None
     basis: str | None

@@ -1,19 +1,20 @@
 """Workbook sheets of the emissions domain (`cms export --format xlsx`, cms_build/workflow/xlsx.py):
 the Annex E tables (a sheet each), the indicators by year (6.3) and the targets (6.2)."""
 
-from cms_build.api import sheet
+from cms_build.api import is_restricted, sheet
+
+from .results import AnnexEResult, EmissionsResult
 
 
 @sheet("annex_e", title="附录 E Annex E", computations=["annex_e"], order=10)
 def annex_e_tables(book):
     """Tables E.1-E.6 as computed by checks/emissions/annex_e.py, one sheet each."""
     out = {}
-    for table_id, table in (book.results["annex_e"].get("tables") or {}).items():
-        columns = table["columns"]
-        header = [{"zh": c["zh"], "en": c["en"]} for c in columns]
-        rows = [[book.text(row.get(c["key"])) for c in columns] for row in table["rows"]]
-        title = (book.text(table["title"]) or "").replace(f"表 {table_id} ", "").replace(f"Table {table_id} ", "")
-        out[f"{table_id} {title}"] = ([header, *rows], table.get("notes") or [])
+    for table_id, table in book.typed("annex_e", AnnexEResult).tables.items():
+        header = [{"zh": c.zh, "en": c.en} for c in table.columns]
+        rows = [[book.text(row.get(c.key)) for c in table.columns] for row in table.rows]  # a row is keyed by the columns' keys
+        title = (book.text(table.title) or "").replace(f"表 {table_id} ", "").replace(f"Table {table_id} ", "")
+        out[f"{table_id} {title}"] = ([header, *rows], [{"zh": n.zh, "en": n.en} for n in table.notes])
     return out
 
 
@@ -34,22 +35,23 @@ def indicators(book):
             book.t("较标杆 %", "vs benchmark %"),
         ]
     ]
-    for iid, ind in sorted((book.results["emissions"].get("indicators") or {}).items()):
-        comparison = ind.get("comparison") or {}
-        for year, value in sorted((ind.get("values") or {}).items()):
-            cmp = comparison.get(year) or {}
+    for iid, ind in sorted(book.typed("emissions", EmissionsResult).indicators.items()):
+        if is_restricted(ind):
+            continue  # the view withheld it: nothing of it to show
+        for year, value in sorted(ind.values.items()):
+            cmp = ind.comparison.get(year)
             rows.append(
                 [
                     iid,
-                    ind.get("title"),
-                    book.enum("indicator", "level", ind.get("level")),
-                    book.enum("indicator", "measure", ind.get("measure")),
-                    ind.get("subject"),
+                    ind.title,
+                    book.enum("indicator", "level", ind.level),
+                    book.enum("indicator", "measure", ind.measure),
+                    ind.subject,
                     book.year(year),
                     book.value(value),
-                    ind.get("unit"),
-                    cmp.get("vs_baseline_pct"),
-                    cmp.get("vs_benchmark_pct"),
+                    ind.unit,
+                    cmp.vs_baseline_pct if cmp is not None else None,
+                    cmp.vs_benchmark_pct if cmp is not None else None,
                 ]
             )
     return rows if len(rows) > 1 else None
@@ -74,21 +76,23 @@ def targets(book):
             book.t("状态", "Status"),
         ]
     ]
-    for tid, tgt in sorted((book.results["emissions"].get("targets") or {}).items()):
+    for tid, tgt in sorted(book.typed("emissions", EmissionsResult).targets.items()):
+        if is_restricted(tgt):
+            continue  # the view withheld it: nothing of it to show
         rows.append(
             [
                 tid,
-                tgt.get("title"),
-                tgt.get("indicator"),
-                book.date(tgt.get("deadline")),
-                book.value(tgt.get("baseline")),
-                book.value(tgt.get("target")),
-                book.value(tgt.get("latest")),
-                book.year(tgt.get("latest_year")),
-                tgt.get("unit"),
-                tgt.get("achieved_pct"),
-                tgt.get("expected_pct"),
-                book.status(tgt.get("status"), "target"),
+                tgt.title,
+                tgt.indicator,
+                book.date(tgt.deadline),
+                book.value(tgt.baseline),
+                book.value(tgt.target),
+                book.value(tgt.latest),
+                book.year(tgt.latest_year),
+                tgt.unit,
+                tgt.achieved_pct,
+                tgt.expected_pct,
+                book.status(tgt.status, "target"),
             ]
         )
     return rows if len(rows) > 1 else None

@@ -50,10 +50,10 @@ class FootprintLine(ResultModel):
 class FootprintResult(ResultModel):
     """neutrality.footprints.*"""
 
-    record: RecordId | None
+    record: RecordId
     subject: RecordId | None
     period: Period
-    computed: bool | None
+    computed: bool
     total: TracedValue | None
     declared: Number | None
     by_category: dict[str, Number | None]
@@ -135,7 +135,7 @@ class ClaimRetirement(ResultModel):
 class ClaimResult(ResultModel):
     """neutrality.claims.*"""
 
-    record: RecordId | None
+    record: RecordId
     subject: RecordId | None
     footprint: RecordId | None
     period: Period | None
@@ -172,7 +172,7 @@ class SerialRetirementUse(ResultModel):
 class NeutralityResult(ResultModel):
     """neutrality"""
 
-    as_of: str | None
+    as_of: str
     settings: NeutralitySettings
     footprints: dict[RecordId, FootprintResult]
     claims: dict[RecordId, ClaimResult]

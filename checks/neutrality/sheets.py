@@ -1,7 +1,9 @@
 """Workbook sheet of the neutrality domain (`cms export --format xlsx`): each carbon neutrality
 claim with its balance (D.6.5.2.4), grade and status."""
 
-from cms_build.api import sheet
+from cms_build.api import is_restricted, sheet
+
+from .results import NeutralityResult
 
 
 @sheet("claims", title="碳中和声明 Neutrality claims", computations=["neutrality"], order=40)
@@ -23,24 +25,26 @@ def claims(book):
             book.t("状态", "Status"),
         ]
     ]
-    for rid, claim in sorted((book.results["neutrality"].get("claims") or {}).items()):
-        period, balance = claim.get("period") or {}, claim.get("balance") or {}
-        grade, status = claim.get("grade") or {}, claim.get("status") or {}
+    res = book.typed("neutrality", NeutralityResult)
+    for rid, claim in sorted(res.claims.items()):
+        if is_restricted(claim):
+            continue  # the view withheld it: nothing of it to show
+        period, balance, grade = claim.period, claim.balance, claim.grade
         rows.append(
             [
                 rid,
-                claim.get("subject"),
-                claim.get("footprint"),
-                book.date(period.get("start")),
-                book.date(period.get("end")),
-                book.date(claim.get("achieved_on")),
-                book.date(claim.get("valid_from")),
-                book.value(balance.get("emissions")),
-                book.value(balance.get("reductions")),
-                book.value(balance.get("retired")),
-                book.value(balance.get("surplus")),
-                book.enum("neutrality_review", "offset_kinds.grade", grade.get("grade") or grade.get("computed_grade")),  # D.8.2.5-D.8.2.6
-                book.status(status.get("status"), "claim"),
+                claim.subject,
+                claim.footprint,
+                book.date(period.start if period else None),
+                book.date(period.end if period else None),
+                book.date(claim.achieved_on),
+                book.date(claim.valid_from),
+                book.value(balance.emissions),
+                book.value(balance.reductions),
+                book.value(balance.retired),
+                book.value(balance.surplus),
+                book.enum("neutrality_review", "offset_kinds.grade", grade.grade or grade.computed_grade),  # D.8.2.5-D.8.2.6
+                book.status(claim.status.status, "claim"),
             ]
         )
     return rows if len(rows) > 1 else None

@@ -3,15 +3,16 @@ asset ledger, and the conduct surveillance of B.8.2.2.1 a-l (a page per ledger a
 
 Registered with the site (cms_build.api.page): `trading/index.md` in the navigation, the
 surveillance pages beside it. They show what the assets, trading and surveillance
-computations (checks/assets/compute.py, compute.py, conduct.py document the structures) left
-in the results as the View of the build's profile shows them. Every part tolerates absent
-results and absent keys.
+computations left in the results as the View of the build's profile shows them: the assets
+result as its typed model (checks/assets/results.py: AssetsResult); an entry the View
+restricted is shown as restricted.
 """
 
 from __future__ import annotations
 
 from cms_build.api import Md, join, md, page, text
 
+from ..assets.results import AssetsResult, BalanceSheet, CompliancePosition
 from . import conduct_scan
 
 SURVEILLANCE = "trading/surveillance-{name}-{year}.md"  # /trading/*.md: outside the nav, like the other detail pages
@@ -20,88 +21,82 @@ SURVEILLANCE = "trading/surveillance-{name}-{year}.md"  # /trading/*.md: outside
 @page("trading", title="碳交易与碳资产 Trading and assets", computations=["assets", "trading", "surveillance"], subsystems=["B", "C"], order=20)
 def trading_page(site):
     """The trading and assets pages; the headline for the home page."""
-    assets = site.results.get("assets") or {}
-    for eid in sorted(assets.get("compliance") or {}):  # each obligation's page links to its position
+    assets = site.typed("assets", AssetsResult)
+    for eid in sorted(assets.compliance if assets else {}):  # each obligation's page links to its position
         site.link_record(eid, site.t["trading"], site.path, site.id_anchor("compliance", eid))
-    return Trading(site).write()
+    return Trading(site, assets).write()
 
 
 class Trading:
-    def __init__(self, site):
-        self.site, self.t, self.traces = site, site.t, site.traces()
+    def __init__(self, site, assets: AssetsResult | None):
+        self.site, self.t, self.traces, self.assets = site, site.t, site.traces(), assets
 
-    def write(self) -> dict:
-        t = self.t
-        assets = self.site.results.get("assets")
+    def write(self) -> Md | None:
+        t, assets = self.t, self.assets
         trading = self.site.results.get("trading")
         blocks: list[dict] = []
         headline_parts = []
-        if isinstance(assets, dict):
-            comp = self.compliance(assets)
-            blocks += comp
+        if assets is not None:
+            blocks += self.compliance(assets)
             blocks += self.balance_sheets(assets)
             blocks += self.ledger(assets)
-            blocks += self.listed(t["asset_problems"], assets.get("problems"), "asset-problems")
-            blocks += self.listed(t["serial_clashes"], assets.get("serial_clashes"), "serial-clashes")
-            positions = [c for c in (assets.get("compliance") or {}).values() if isinstance(c, dict) and self.site.visible(c.get("record"))]
+            blocks += self.listed(t["asset_problems"], self.site.json(assets.problems), "asset-problems")
+            blocks += self.listed(t["serial_clashes"], self.site.json(assets.serial_clashes), "serial-clashes")
+            positions = [c for c in assets.compliance.values() if self.site.visible(c.record)]
             if positions:
-                latest = sorted(positions, key=lambda c: str(c.get("deadline", "")))[-1]
+                latest = sorted(positions, key=lambda c: str(c.deadline))[-1]
                 headline_parts = [
-                    self.site.rec(latest.get("record") or "", self.site.home),
+                    self.site.rec(latest.record or "", self.site.home),
                     text(" "),
                     self.position_badge(latest),
-                    text(f" · {t['deadline']}: {latest.get('deadline', '')}"),
+                    text(f" · {t['deadline']}: {latest.deadline}"),
                 ]
-            sheets = assets.get("balance_sheets") or {}
+            sheets = assets.balance_sheets
             if sheets:
                 year = sorted(sheets)[-1]
-                headline_parts += [text(f" · {t['net_assets']} {year}: "), self.site.tv((sheets[year] or {}).get("net"))]
+                headline_parts += [text(f" · {t['net_assets']} {year}: "), self.site.tv(sheets[year].net)]
         if isinstance(trading, dict):
             blocks += self.surveillance(trading)
         headline = join(headline_parts + [text(" · "), self.site.home.to(self.site.path, t["trading"])], "") if headline_parts else None
         self.site.write(blocks)
         return headline
 
-    def position_badge(self, c: dict) -> Md:
+    def position_badge(self, c: CompliancePosition) -> Md:
         t = self.t
-        if c.get("status") and c.get("tone"):  # derived (cms_build/statuses.py): findings count too
-            return self.site.status_badge({"kind": "obligation", **c})
-        if c.get("short"):
+        if c.status and c.tone:  # derived (statuses.py): findings count too
+            return self.site.status_badge({"kind": "obligation", **self.site.json(c)})
+        if c.short:
             state = "short"
-        elif c.get("closed") and c.get("late"):
+        elif c.closed and c.late:
             state = "late"
-        elif c.get("closed"):
+        elif c.closed:
             state = "met"
         else:
             state = "open"
         return self.site.badge("position", state, t["position_names"].get(state, state))
 
-    def compliance(self, assets) -> list[dict]:
+    def compliance(self, assets: AssetsResult) -> list[dict]:
         t = self.t
         out = []
-        for cid, c in sorted((assets.get("compliance") or {}).items()):
-            if not isinstance(c, dict):
+        for cid, c in sorted(assets.compliance.items()):
+            if self.site.is_restricted(c):
+                out.append(self.site.section(f"{cid}", self.site.restricted(), level=3, anchor_id=self.site.id_anchor("compliance", cid)))
                 continue
             rows = [
-                (md(t["record"]), self.site.rec(c.get("record") or cid, with_title=True)),
-                (
-                    md(t["period"]),
-                    md(c.get("period") if not isinstance(c.get("period"), dict) else f"{c['period'].get('start', '')} – {c['period'].get('end', '')}"),
-                ),
-                (md(t["deadline"]), md(c.get("deadline", ""))),
+                (md(t["record"]), self.site.rec(c.record or cid, with_title=True)),
+                (md(t["period"]), md(c.period)),
+                (md(t["deadline"]), md(c.deadline)),
                 (md(t["status"]), self.position_badge(c)),
             ]
             for key in ("due", "ccer_limit", "surrendered", "remaining", "cover", "position", "value"):
-                if key in c:
-                    rows.append((md(t["compliance_names"].get(key, key)), self.site.tv(c.get(key))))
+                rows.append((md(t["compliance_names"].get(key, key)), self.site.tv(getattr(c, key))))
             for key in ("ccer_share", "allowances_surrendered", "ccer_surrendered"):
-                if key in c and not isinstance(c.get(key), (dict, list)):
-                    rows.append((md(t["compliance_names"].get(key, key)), self.site.num(c.get(key))))
+                rows.append((md(t["compliance_names"].get(key, key)), self.site.num(getattr(c, key))))
             body = [self.site.table([t["field"], t["value"]], rows)]
             trace_lines = []
             for key in ("due", "surrendered", "remaining", "position"):
-                if self.site.is_trace(c.get(key)):
-                    trace_lines += self.traces.render(c[key], 4, "", ("compliance", cid, key))
+                if self.site.is_trace(getattr(c, key)):
+                    trace_lines += self.traces.render(getattr(c, key), 4, "", ("compliance", cid, key))
             if trace_lines:
                 body.append(Md("\n".join(trace_lines)))
             out.append(self.site.section(f"{cid}", join(body, Md("\n\n")), level=3, anchor_id=self.site.id_anchor("compliance", cid)))
@@ -109,82 +104,63 @@ class Trading:
             out.insert(0, self.site.section(t["compliance_position"], self.site.status_legend("obligation"), anchor_id="compliance"))
         return out
 
-    def balance_sheets(self, assets) -> list[dict]:
+    def balance_sheets(self, assets: AssetsResult) -> list[dict]:
         t, lang = self.t, self.site.lang
         out = []
-        for year, sheet in sorted((assets.get("balance_sheets") or {}).items()):
-            if not isinstance(sheet, dict):
+        for year, sheet in sorted(assets.balance_sheets.items()):
+            anchor_id = self.site.anchor("balance", year)
+            if self.site.is_restricted(sheet):
+                out.append(self.site.section(f"{t['balance_sheet']} {year}", self.site.restricted(), level=3, anchor_id=anchor_id))
                 continue
-            body = [md(f"{t['valuation_date']}: {sheet.get('valuation_date', '')}")]
-            for side, table_id in (("positive", "G.1"), ("negative", "G.2")):
-                rows = []
-                for line in sheet.get(side) or []:
-                    if not isinstance(line, dict):
-                        continue
-                    value = line.get("value") or {}
-                    inputs = value.get("inputs") if isinstance(value, dict) else None
-                    sources = join([self.traces.source(i.get("source")) for i in inputs or [] if isinstance(i, dict) and i.get("source")], Md("<br>"))
-                    rows.append(
-                        (
-                            md(line.get(f"group_{lang}") or line.get("group_zh", "")),
-                            md(line.get(f"label_{lang}") or line.get("label_zh", "")),
-                            self.site.word(line.get("description", "")),
-                            self.site.num(line.get("quantity"), "t" if line.get("quantity") is not None else ""),
-                            self.site.tv(value),
-                            sources,
-                        )
-                    )
-                total = sheet.get(f"total_{side}")
-                body += [
-                    md(f"{t['table']} {table_id} {t['assets_' + side]}"),
-                    self.site.table(
-                        [t["group"], t["item"], t["description"], t["quantity"], t["value"], t["trace_source"]], rows, ["left"] * 3 + ["right", "right", "left"]
-                    ),
-                    join([text(t["total"] + ": "), self.site.tv(total)], ""),
-                ]
-            body.append(Md(f"**{md(t['net_assets'])}: {self.site.tv(sheet.get('net'))}**"))
-            if self.site.is_trace(sheet.get("net")):
-                body.append(Md("\n".join(self.traces.render(sheet["net"], 4, "", ("balance", year, "net")))))
-            out.append(self.site.section(f"{t['balance_sheet']} {year}", join(body, Md("\n\n")), level=3, anchor_id=self.site.anchor("balance", year)))
+            out.append(self.site.section(f"{t['balance_sheet']} {year}", self.balance_sheet(year, sheet, lang), level=3, anchor_id=anchor_id))
         if out:
             out.insert(0, self.site.section(t["balance_sheet"], md(t["balance_sheet_intro"]), anchor_id="balance-sheet"))
         return out
 
-    def ledger(self, assets) -> list[dict]:
+    def balance_sheet(self, year: str, sheet: BalanceSheet, lang: str) -> Md:
         t = self.t
+        body = [md(f"{t['valuation_date']}: {sheet.valuation_date}")]
+        for side, table_id in (("positive", "G.1"), ("negative", "G.2")):
+            rows = []
+            for line in getattr(sheet, side):
+                sources = join([self.traces.source(src) for i in line.value.inputs or [] if (src := self.site.json(i.source))], Md("<br>"))
+                rows.append(
+                    (
+                        md(getattr(line, f"group_{lang}") or line.group_zh),
+                        md(getattr(line, f"label_{lang}") or line.label_zh),
+                        self.site.word(line.description),
+                        self.site.num(line.quantity, "t" if line.quantity is not None else ""),
+                        self.site.tv(line.value),
+                        sources,
+                    )
+                )
+            body += [
+                md(f"{t['table']} {table_id} {t['assets_' + side]}"),
+                self.site.table(
+                    [t["group"], t["item"], t["description"], t["quantity"], t["value"], t["trace_source"]], rows, ["left"] * 3 + ["right", "right", "left"]
+                ),
+                join([text(t["total"] + ": "), self.site.tv(getattr(sheet, f"total_{side}"))], ""),
+            ]
+        body.append(Md(f"**{md(t['net_assets'])}: {self.site.tv(sheet.net)}**"))
+        if self.site.is_trace(sheet.net):
+            body.append(Md("\n".join(self.traces.render(sheet.net, 4, "", ("balance", year, "net")))))
+        return join(body, Md("\n\n"))
+
+    def ledger(self, assets: AssetsResult) -> list[dict]:
+        t = self.t
+        flows = ("opening", "allocation", "purchases", "sales", "surrenders", "retirements", "transfers", "financing")
         rows = []
-        for account, by_asset in sorted((assets.get("ledger") or {}).items()):
-            if not isinstance(by_asset, dict):
-                continue
+        for account, by_asset in sorted(assets.ledger.items()):
             for key, entry in sorted(by_asset.items()):
-                if not isinstance(entry, dict):
-                    continue
-                for p in entry.get("periods") or []:
-                    if not isinstance(p, dict):
-                        continue
+                if self.site.is_restricted(entry):
+                    continue  # withheld: nothing of it to show
+                for p in entry.periods:
                     rows.append(
-                        (
-                            self.site.rec(account),
-                            self.site.word(key),
-                            md(p.get("year", "")),
-                            *[
-                                self.site.num(p.get(k))
-                                for k in ("opening", "allocation", "purchases", "sales", "surrenders", "retirements", "transfers", "financing")
-                            ],
-                            self.site.tv(p.get("closing")),
-                        )
+                        (self.site.rec(account), self.site.word(key), md(p.year), *[self.site.num(getattr(p, k)) for k in flows], self.site.tv(p.closing))
                     )
         if not rows:
             return []
-        headers = [
-            t["account"],
-            t["asset"],
-            t["year"],
-            *[
-                t["ledger_names"].get(k, k)
-                for k in ("opening", "allocation", "purchases", "sales", "surrenders", "retirements", "transfers", "financing", "closing")
-            ],
-        ]
+        headers = [t["account"], t["asset"], t["year"], *[t["ledger_names"].get(k, k) for k in (*flows, "closing")]]
         return [self.site.section(t["asset_ledger"], self.site.table(headers, rows, ["left"] * 3 + ["right"] * 9), anchor_id="ledger")]
 
     def surveillance(self, trading) -> list[dict]:

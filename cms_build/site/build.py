@@ -299,8 +299,8 @@ def write_pages(pages: Pages, model: SiteModel, docs: Path, dirs: list[Path], wa
         else:
             shutil.copyfile(attachment.file, dest)
     for d in reversed(dirs):  # the organization's assets override the bundled ones
-        if (d / "assets").is_dir():
-            safe_copytree(d.parent, d / "assets", docs / "assets")  # no link out of the repository, no FIFO
+        if (d / urls.STATIC).is_dir():
+            safe_copytree(d.parent, d / urls.STATIC, docs / urls.STATIC)  # no link out of the repository, no FIFO
     # navigation labels reach the theme's HTML unescaped (nav and tabs): HTML text (escape.html)
     kinds_in_nav = [{html_text(model.kind_title(k)): urls.kind_page(k)} for k in kinds if model.by_kind.get(k)]
     nav = [

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from ..group import consolidating
 from ..paths import bundled, safe_copytree
 from . import security
 from .build import MARKER, BuildError, _locked, _work_folder, base_config_path, build_site, check_out, run_mkdocs, swap, EPOCH_FIRST, EPOCH_LAST
@@ -34,6 +35,7 @@ from .escape import Md, html_text, md
 from .model import Strings, load_strings
 from .pages import table
 from .render import badge
+from .urls import STATIC
 
 PAGE = "index.md"
 ENTITIES = "entities"
@@ -114,7 +116,7 @@ def build_group_site(
         t = Strings(load_strings(str(bundled("site")))[lang])
         title = (group.settings.get("site") or {}).get("title") or f"{group.settings['organization']['name']} {t['group']['site_title']}"
         (docs / PAGE).write_text(overview(group, profile, t, title, public, located, lang), encoding="utf-8")
-        safe_copytree(bundled("site").parent, bundled("site") / "assets", docs / "assets")  # extra.css, as an entity's site
+        safe_copytree(bundled("site").parent, bundled("site") / STATIC, docs / STATIC)  # extra.css, as an entity's site
         config = _config(work, docs, out, lang, title, t)
         tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
         if tmp.exists():
@@ -163,6 +165,28 @@ def _num(value) -> Md:
     return md(round(value, 2)) if isinstance(value, (int, float)) else md(value)
 
 
+class GroupPage:
+    """What a domain's `render` (api.Consolidation) is given for the group's overview: the
+    group's words `g`, the site's `t`, the language, and the markup: `md`, `num`, `table`,
+    `bold`, `labels(schema, *path)` (an enum's labels in a bundled schema), `label(labels, value)`."""
+
+    md, num, table = staticmethod(md), staticmethod(_num), staticmethod(table)
+
+    def __init__(self, g, t, lang: str):
+        self.g, self.t, self.lang = g, t, lang
+
+    @staticmethod
+    def bold(text) -> Md:
+        return Md(f"**{md(text)}**")
+
+    @staticmethod
+    def labels(schema: str, *path: str) -> dict:
+        return _labels(schema, *path)
+
+    def label(self, titles: dict, value) -> str:
+        return _label(titles, value, self.lang)
+
+
 def overview(group, profile: str, t, title: str, public: dict, located, lang: str = "zh") -> str:
     """The group's overview as Markdown: every value escaped (escape.md), links only to pages that exist."""
     from ..paths import template_loader
@@ -198,22 +222,11 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
     entity_headers = [g["entity"], g["name"], *([g["approach"]] if profile != "public" else []), t["matrix_summary"], t["findings"], t["records"]]
 
     sections = []
-    if "emissions" in withheld:
-        sections.append({"title": g["emissions"], "body": md(g["withheld"])})
-    else:
-        sections.append({"title": g["emissions"], "body": _emissions(cons, g, lang)})
-    if profile != "public" or not withheld & {"assets", "trading"}:
-        sections.append({"title": g["ets"], "body": _ets(cons, g, t)})
-        sections.append({"title": g["assets"], "body": _assets(cons, g)})
-    else:
-        sections.append({"title": g["ets"], "body": md(g["withheld"])})
-    if profile != "public" or "neutrality" not in withheld:
-        rows = [
-            [md(subject), md(c["claim"]), md(t["claim_status_names"].get(c.get("status"), c.get("status"))), md(_period(c.get("period")))]
-            for subject, claims in sorted(cons.get("neutrality", {}).items())
-            for c in claims
-        ]
-        sections.append({"title": g["neutrality"], "body": table([g["subject"], g["claim"], t["status"], g["period"]], rows, empty=t["none"])})
+    page = GroupPage(g, t, lang)
+    for comp in consolidating():  # each domain's blocks (checks/<domain>/group.py)
+        hook = comp.consolidation
+        if hook.render is not None:
+            sections.extend(hook.render(cons, page, bool(withheld & {comp.id, *hook.rests_on})))
     if len(run_ids) <= SIDE_BY_SIDE_MAX:
         sections.append({"title": g["matrix_side_by_side"], "body": _side_by_side(run_ids, docs_for, t, lang)})
 
@@ -306,83 +319,6 @@ def _labels(schema: str, *path: str) -> dict:
 def _label(titles: dict, value, lang: str) -> str:
     entry = titles.get(value)
     return entry.get(lang) or entry.get("zh") or str(value) if isinstance(entry, dict) else str(value)
-
-
-def _period(p) -> str:
-    if isinstance(p, dict):
-        return f"{p.get('start', '')} – {p.get('end', '')}"
-    return "" if p is None else str(p)
-
-
-def _emissions(cons: dict, g, lang: str) -> Md:
-    years = sorted(cons.get("emissions", {}))
-    if not years:
-        return md(g["no_emissions"])
-    rows = []
-    for y in years:
-        e = cons["emissions"][y]
-        rows.append([md(y), _num(e["gross"]), _num(e["total"]["value"] - e["gross"]), _num(e["total"]["value"])])
-    parts = [table([g["year"], g["gross"], g["eliminated"], g["total"]], rows, ["left", "right", "right", "right"])]
-    y = years[-1]
-    e = cons["emissions"][y]
-    parts.append(Md(f"\n\n**{md(g['by_entity'])} {md(y)}**\n\n"))
-    parts.append(
-        table(
-            [g["entity"], g["approach"], g["factor"], "tCO2e"],
-            [[md(eid), md(cons["entities"][eid]["why"]), _num(tr["inputs"][0]["value"]), _num(tr["value"])] for eid, tr in e["by_entity"].items()],
-            ["left", "left", "right", "right"],
-        )
-    )
-    parts.append(Md(f"\n\n**{md(g['by_category'])} {md(y)}**\n\n"))
-    cats = _labels("emission_source.schema.json", "properties", "category")
-    parts.append(table([g["category"], "tCO2e"], [[md(_label(cats, c, lang)), _num(v["value"])] for c, v in e["by_category"].items()], ["left", "right"]))
-    if e["eliminations"]:
-        parts.append(Md(f"\n\n**{md(g['eliminations'])} {md(y)}**\n\n"))
-        rows = []
-        for el in e["eliminations"]:
-            inputs = "; ".join(f"{i['symbol']} = {_plain(i['value'])} {i.get('unit') or ''} ({i['name']})" for i in el["inputs"])
-            rows.append([md(el["label"]), md(el["formula"]), md(inputs), _num(el["value"]), md(" ".join(el["notes"]))])
-        parts.append(table([g["transfer"], g["formula"], g["inputs"], "tCO2e", g["why"]], rows, ["left", "left", "left", "right", "left"]))
-    return Md("".join(str(p) for p in parts))
-
-
-def _plain(v) -> str:
-    return f"{v:,.6g}" if isinstance(v, float) else str(v)
-
-
-def _ets(cons: dict, g, t) -> Md:
-    ets = cons.get("ets", {})
-    rows = [
-        [
-            md(eid),
-            md(r["obligation"]),
-            _num(r["due"]),
-            _num(r["surrendered"]),
-            md(t["verdict_names"].get(r["status"], r["status"])),
-            md(r.get("deadline") or ""),
-        ]
-        for eid, rs in sorted(ets.get("by_entity", {}).items())
-        for r in rs
-    ]
-    if not rows:
-        return md(g["no_ets"])
-    grp_ = ets.get("group", {})
-    rows.append([Md(f"**{md(g['group_total'])}**"), "", _num(grp_.get("due")), _num(grp_.get("surrendered")), md(", ".join(grp_.get("open", []))), ""])
-    return table(
-        [g["entity"], g["obligation"], g["due"], g["surrendered"], t["status"], g["deadline"]], rows, ["left", "left", "right", "right", "left", "left"]
-    )
-
-
-def _assets(cons: dict, g) -> Md:
-    years = cons.get("assets", {})
-    if not years:
-        return md(g["no_assets"])
-    rows = []
-    for y, cell in years.items():
-        for eid, a in cell["by_entity"].items():
-            rows.append([md(y), md(eid), _num(a["positive"]), _num(a["negative"]), _num(a["net"])])
-        rows.append([md(y), Md(f"**{md(g['group_total'])}**"), _num(cell["positive"]), _num(cell["negative"]), _num(cell["net"])])
-    return table([g["year"], g["entity"], g["positive"], g["negative"], g["net"]], rows, ["left", "left", "right", "right", "right"])
 
 
 def _side_by_side(run_ids, docs_for, t, lang: str) -> Md:

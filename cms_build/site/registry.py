@@ -24,6 +24,7 @@ from pathlib import Path
 from ..findings import title_in
 from ..guard import DEFAULT_TIME_LIMIT, guarded, what_happened
 from ..paths import bundled
+from ..results import TracedValue, as_json, is_restricted, viewed
 from . import charts, urls
 from .escape import Md, fmt_value, join, md, text
 from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge, status_legend
@@ -32,7 +33,9 @@ from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, 
 class PageContext:
     """What a registered page may use to write its folder of the site.
 
-    Data (all as this profile's View shows it): `results` (computation id -> result),
+    Data (all as this profile's View shows it): `typed(id, Model)` (a result as its domain's
+    typed model; `is_restricted(entry)` for an entry the View restricted), `results`
+    (computation id -> result as JSON, for the generic layout),
     `withheld` (computation ids this profile leaves out whole), `findings` (the findings
     shown), `lang` ("zh"|"en"), `public`, `as_of`, `t` (the site's words; a missing key
     shows itself), `visible(id)`, `title_of(id)`, `page_of(id)`, `value_words(value)`,
@@ -55,6 +58,7 @@ class PageContext:
     """
 
     Md, md, text, join, fmt_value, is_trace = Md, staticmethod(md), staticmethod(text), staticmethod(join), staticmethod(fmt_value), staticmethod(is_trace)
+    is_restricted = staticmethod(is_restricted)
     anchor, id_anchor, safe_name, rule_page = (
         staticmethod(urls.anchor),
         staticmethod(urls.id_anchor),
@@ -87,6 +91,17 @@ class PageContext:
 
     def page_of(self, record_id: str) -> str:
         return self._m.page_of(record_id)
+
+    def typed(self, computation_id: str, model):
+        """A result as its domain's typed model (checks/<domain>/results.py), as this profile's
+        View shows it: None when it is absent or withheld; an entry the View restricted is
+        marked (`is_restricted`). A result of another shape is an error of the page."""
+        return viewed(model, self.results.get(computation_id))
+
+    @staticmethod
+    def json(value):
+        """A typed result's part as JSON, for the generic renderers (results_layout, a source)."""
+        return as_json(value)
 
     def value_words(self, value):
         return self._m.value_words(value)
@@ -133,7 +148,10 @@ class PageContext:
         return md(value)
 
     def tv(self, traced) -> Md:
-        """The value of a Traced dict with its unit; 'restricted' when the View withheld it."""
+        """The value of a traced number (a TracedValue, or its JSON form) with its unit;
+        'restricted' when the View withheld it."""
+        if isinstance(traced, TracedValue):
+            return restricted(self.t) if is_restricted(traced) else self.num(traced.value, traced.unit)
         if not isinstance(traced, dict):
             return self.num(traced)
         if traced.get("value") is None and traced.get("restricted"):

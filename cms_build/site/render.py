@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from ..publish import RESTRICTED
+from ..results import TracedValue, as_json
 from .escape import Md, fmt_number, fmt_unit, fmt_value, join, md
 from .urls import Linker, anchor
 
@@ -30,6 +31,9 @@ def badge(kind: str, value: str, text) -> Md:
 
 
 def is_trace(value) -> bool:
+    """A traced number: a TracedValue (a typed result's), or its JSON form (any result's)."""
+    if isinstance(value, TracedValue):
+        return not value._restricted  # a restricted one keeps only its shape: no trace to show
     return isinstance(value, dict) and "formula" in value and "inputs" in value and "value" in value
 
 
@@ -278,7 +282,9 @@ class TraceRenderer:
         return join([shown, md(f"({column})")], " ") if isinstance(column, str) and column else shown
 
     def render(self, trace: dict, level: int = 3, number: str = "", key_path: tuple = (), ident: str = "") -> list[str]:
-        """Markdown lines of a trace and its steps; headings go no deeper than h6."""
+        """Markdown lines of a trace (its JSON form, or a TracedValue) and its steps; headings
+        go no deeper than h6."""
+        trace = as_json(trace)
         t = self.t
         lines: list[str] = []
         ident = ident or (self.unique(*key_path) if key_path else self.unique(number or "root"))

@@ -49,8 +49,10 @@ import json
 import re
 from pathlib import Path
 
+from .urls import STATIC
+
 INDEX = Path("search") / "search_index.json"
-WORKERS = Path("assets") / "javascripts" / "workers"
+WORKERS = Path(STATIC) / "javascripts" / "workers"
 # Appended to the theme's search worker: the worker exposes lunr as self.lunr before any query.
 QUERY_PATCH = (
     "\n;/* cms: split queries at white space only, as the index is (cms_build/site/search.py) */\n"

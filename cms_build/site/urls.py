@@ -19,6 +19,8 @@ from .escape import Md, md
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _ANCHOR_BAD = re.compile(r"[^A-Za-z0-9_-]+")
 
+# the site's folder of static files (mkdocs' assets/: stylesheets, scripts); the one place it is named
+STATIC = "assets"
 HOME = "index.md"
 MATRIX = "matrix.md"  # the overview: one row per clause group, linking to its page
 FINDINGS = "findings/index.md"

@@ -121,12 +121,22 @@ class SheetContext:
         self.as_of = view.result.as_of
         self.words = t if t is not None else words(view.result, language)
 
+    def typed(self, computation_id: str, model):
+        """A result as its domain's typed model (checks/<domain>/results.py), as the view shows
+        it (cms_build.results.viewed); None when it is absent or withheld."""
+        from ..results import viewed
+
+        return viewed(model, self.results.get(computation_id))
+
     def t(self, zh: str, en: str) -> str:
         return en if self.language == "en" else zh
 
     def text(self, value):
-        """A bilingual {"zh", "en"} value in the chosen language; other values as they are."""
-        return _text(value, self.language)
+        """A bilingual {"zh", "en"} value (or a typed result's Bilingual) in the chosen language;
+        other values as they are."""
+        from ..results import as_json
+
+        return _text(as_json(value), self.language)
 
     def date(self, value):
         """An ISO date text of a result as a date cell; anything else as it is."""
@@ -138,8 +148,13 @@ class SheetContext:
         return value
 
     def value(self, traced):
-        """The figure of a computed value (a trace {"value", "unit", ...}) or a plain number."""
-        if isinstance(traced, dict):
+        """The figure of a computed value (a TracedValue, its JSON form {"value", "unit", ...})
+        or a plain number."""
+        from ..results import TracedValue
+
+        if isinstance(traced, TracedValue):
+            traced = traced.value
+        elif isinstance(traced, dict):
             traced = traced.get("value")
         return traced if isinstance(traced, (int, float)) and not isinstance(traced, bool) else None
 

@@ -41,3 +41,26 @@ def test_bundled_rules_use_only_the_api():
             )
             outside += [(path.relative_to(REPO).as_posix(), node.lineno, n) for n in names if n.split(".")[0] == "cms_build" and n != "cms_build.api"]
     assert outside == []
+
+
+def test_no_engine_module_names_a_computation_id():
+    # issue 13: a domain lives in one place: what its result says (statuses, a group's
+    # consolidation, pages, sheets) is declared by the domain (api.Statuses, api.Consolidation,
+    # @page, @sheet), so no module of cms_build/ names a bundled computation's id as a string.
+    # The one exception: the site's folder of static files is called "assets" (mkdocs), named
+    # once in cms_build/site/urls.py as STATIC; it is not the assets computation.
+    import ast
+
+    from tests.conftest import REPO
+
+    _, comps = load_rules([bundled("checks")])
+    ids = {c.id for c in comps}
+    assert {"emissions", "assets", "neutrality", "trading"} <= ids  # the test sees the bundled ids
+    allowed = {("cms_build/site/urls.py", "assets")}
+    named = []
+    for path in sorted((REPO / "cms_build").rglob("*.py")):
+        rel = path.relative_to(REPO).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in ids and (rel, node.value) not in allowed:
+                named.append(f"{rel}:{node.lineno}: {node.value!r}")
+    assert named == [], "engine modules name computation ids (declare it in the domain instead):\n" + "\n".join(named)

@@ -152,6 +152,7 @@ def claim(cid: str, status: str, reason: str, grade="Silver") -> dict:
         "balance": {"emissions": traced(100.0), "reductions": traced(0.0), "to_offset": traced(100.0), "retired": traced(100.0), "surplus": traced(0.0)},
         "covered": True,
         "reduction_share": traced(0.0, ""),
+        "reduction_efficiency": None,  # D.6.2 b: the claim states no output
         "grade": {"grade": grade, "reason": "vintage 2021 (D.8.2.6)", "credits": []},
         "offset_kinds": [],
         "status": {"status": status, "reason": reason, "last_valid_day": "2026-02-28", "deadline": None, "days_left": None, "withdraw_from": None},
@@ -218,7 +219,7 @@ def test_a_domain_page_that_fails_stops_the_build(org, tmp_path):
     root = mini_org(org)
     result = run(root, AS_OF)
     result.results["neutrality"] = neutrality_result({"POL-1": {**claim("POL-1", "valid", ""), "status": "a text"}})
-    # (the neutrality page still reads dicts: it fails where it reads the bad field)
+    # (the neutrality page reads it as its typed model: a status that is not an object fails there)
     with pytest.raises(BuildError, match=r"the neutrality page \(checks/neutrality/pages.py:\d+\) could not be written: "):
         build(root, tmp_path / "site", result=result)
     assert not (tmp_path / "site").exists()  # nothing half-written

@@ -1,28 +1,11 @@
-"""Management system arithmetic: deadlines, instrument due dates, risk scores, deviations."""
+"""Management system arithmetic: instrument due dates, risk scores, deviations, roles (the date
+helpers of cms_build/dates.py are tested in tests/cms_build/test_dates.py)."""
 
 import datetime as dt
 
 from checks.management import calc as m
-from cms_build import dates
 
 D = dt.date.fromisoformat
-
-
-def test_months_after_is_late_only_from_the_day_after():
-    # last review 2025-06-30 + 12 months = due 2026-06-30
-    assert dates.months_after("2025-06-30", 12, D("2026-06-30")) == dates.Deadline(D("2026-06-30"), False, 0)
-    assert dates.months_after("2025-06-30", 12, D("2026-07-01")).late
-    assert dates.months_after("2025-06-30", 12, D("2026-06-29")).days_left == 1
-    # month ends are clamped: 2025-08-31 + 6 months = 2026-02-28
-    assert dates.months_after("2025-08-31", 6, D("2026-03-01")).due == D("2026-02-28")
-    assert dates.months_after(None, 12, D("2026-06-30")) is None
-
-
-def test_days_after():
-    # 2026-06-01 + 30 days = 2026-07-01
-    d = dates.days_after("2026-06-01", 30, D("2026-06-30"))
-    assert (d.due, d.late, d.days_left) == (D("2026-07-01"), False, 1)
-    assert dates.days_after("2026-05-31", 30, D("2026-07-01")).late  # due 2026-06-30
 
 
 def test_instrument_due_prefers_the_certificate_date_then_the_interval():
@@ -49,7 +32,6 @@ def test_in_office_and_latest():
     assert not m.in_office("2025-01-01", "2026-06-29", D("2026-06-30"))
     assert not m.in_office("2026-07-01", None, D("2026-06-30"))
     assert m.latest([{"d": "2025-01-01"}, {"d": "2026-01-01"}, {"d": None}], lambda x: x["d"]) == {"d": "2026-01-01"}
-    assert dates.on_or_before("2026-06-30", D("2026-06-30")) and not dates.on_or_before("2026-07-01", D("2026-06-30"))
 
 
 def test_holds_role_on_a_day():

@@ -1,0 +1,138 @@
+"""What the assets result adds to a group (cms_build/group.py, README: Groups): the ETS
+obligations of each covered entity (C.8.1.1; the regulator's account holder: listed per entity
+and summed at 100 % for the group, never by equity share), and the Annex G balance sheets
+(G.2 positive, G.3 negative lines) per entity and year with the group's, each entity counted by
+its factor; their blocks of the group's overview page."""
+
+from __future__ import annotations
+
+from cms_build.api import Consolidation
+
+
+def sections(g) -> dict:
+    return {"ets": _ets(g), "assets": _balance_sheets(g)}
+
+
+def _ets(g) -> dict:
+    per, due, surrendered = {}, 0.0, 0.0
+    for ent in g.entities:
+        comp = g.result(ent).get("compliance", {}) or {}
+        rows = []
+        for oid, ob in sorted(comp.items()):
+            d = (ob.get("due") or {}).get("value")
+            s = ob.get("allowances_surrendered", 0) + ob.get("ccer_surrendered", 0)
+            rows.append(
+                {"obligation": oid, "due": d, "surrendered": s, "status": g.status(ent, oid, ob.get("computed_status")), "deadline": ob.get("deadline")}
+            )
+            due += d or 0
+            surrendered += s or 0
+        if rows:
+            per[ent["id"]] = rows
+    return {
+        "by_entity": per,
+        "group": {
+            "due": due,
+            "surrendered": surrendered,
+            "open": sorted(f"{e}:{r['obligation']}" for e, rs in per.items() for r in rs if r["status"] not in ("met",)),
+        },
+    }
+
+
+def _balance_sheets(g) -> dict:
+    years: dict = {}
+    for ent in g.entities:
+        f, why = g.factor(ent)
+        for year, bs in (g.result(ent).get("balance_sheets", {}) or {}).items():
+            cell = years.setdefault(year, {"by_entity": {}, "positive": 0.0, "negative": 0.0})
+            pos = (bs.get("total_positive") or {}).get("value") or 0.0
+            neg = (bs.get("total_negative") or {}).get("value") or 0.0
+            cell["by_entity"][ent["id"]] = {
+                "factor": f,
+                "why": why,
+                "positive": f * pos,
+                "negative": f * neg,
+                "net": f * (pos - neg),
+                "lines": [
+                    {
+                        "side": side,
+                        "category": ln.get("category"),
+                        "label_zh": ln.get("label_zh"),
+                        "label_en": ln.get("label_en"),
+                        "value": None if (ln.get("value") or {}).get("value") is None else f * ln["value"]["value"],
+                    }
+                    for side in ("positive", "negative")
+                    for ln in bs.get(side, [])
+                ],
+            }
+            cell["positive"] += f * pos
+            cell["negative"] += f * neg
+    for cell in years.values():
+        cell["net"] = cell["positive"] - cell["negative"]
+    return dict(sorted(years.items()))
+
+
+def render(cons: dict, page, withheld: bool) -> list[dict]:
+    g, t, md, num, table = page.g, page.t, page.md, page.num, page.table
+    if withheld:
+        return [{"title": g["ets"], "body": md(g["withheld"])}]
+    ets = cons.get("ets", {})
+    rows = [
+        [md(eid), md(r["obligation"]), num(r["due"]), num(r["surrendered"]), md(t["verdict_names"].get(r["status"], r["status"])), md(r.get("deadline") or "")]
+        for eid, rs in sorted(ets.get("by_entity", {}).items())
+        for r in rs
+    ]
+    if rows:
+        grp_ = ets.get("group", {})
+        rows.append([page.bold(g["group_total"]), "", num(grp_.get("due")), num(grp_.get("surrendered")), md(", ".join(grp_.get("open", []))), ""])
+        ets_body = table(
+            [g["entity"], g["obligation"], g["due"], g["surrendered"], t["status"], g["deadline"]], rows, ["left", "left", "right", "right", "left", "left"]
+        )
+    else:
+        ets_body = md(g["no_ets"])
+    years = cons.get("assets", {})
+    if years:
+        rows = []
+        for y, cell in years.items():
+            for eid, a in cell["by_entity"].items():
+                rows.append([md(y), md(eid), num(a["positive"]), num(a["negative"]), num(a["net"])])
+            rows.append([md(y), page.bold(g["group_total"]), num(cell["positive"]), num(cell["negative"]), num(cell["net"])])
+        assets_body = table([g["year"], g["entity"], g["positive"], g["negative"], g["net"]], rows, ["left", "left", "right", "right", "right"])
+    else:
+        assets_body = md(g["no_assets"])
+    return [{"title": g["ets"], "body": ets_body}, {"title": g["assets"], "body": assets_body}]
+
+
+def digest(assets: dict) -> dict:
+    """What the group reads of an entity's assets (sections): each obligation's due, surrenders,
+    status and deadline, and the balance sheets' lines and totals, values without traces."""
+    compliance = {
+        oid: {k: ob.get(k) for k in ("due", "allowances_surrendered", "ccer_surrendered", "computed_status", "deadline") if k in ob}
+        for oid, ob in (assets.get("compliance") or {}).items()
+        if isinstance(ob, dict)
+    }
+    for ob in compliance.values():
+        if "due" in ob:
+            ob["due"] = _value(ob["due"]) if ob["due"] is not None else None
+    sheets = {}
+    for year, bs in (assets.get("balance_sheets") or {}).items():
+        if not isinstance(bs, dict):
+            continue
+        sheets[year] = {
+            "total_positive": _value(bs.get("total_positive")),
+            "total_negative": _value(bs.get("total_negative")),
+            **{
+                side: [
+                    {"category": ln.get("category"), "label_zh": ln.get("label_zh"), "label_en": ln.get("label_en"), "value": _value(ln.get("value"))}
+                    for ln in bs.get(side, [])
+                ]
+                for side in ("positive", "negative")
+            },
+        }
+    return {"compliance": compliance, "balance_sheets": sheets}
+
+
+def _value(trace) -> dict:
+    return {"value": trace.get("value")} if isinstance(trace, dict) else {}
+
+
+CONSOLIDATION = Consolidation(sections, render=render, rests_on=("trading",), digest=digest)

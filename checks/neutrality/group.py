@@ -1,0 +1,45 @@
+"""What the neutrality result adds to a group (cms_build/group.py, README: Groups): each
+entity's claims by subject with the status its own site shows (D.10); their block of the
+group's overview page."""
+
+from __future__ import annotations
+
+from cms_build.api import Consolidation
+
+
+def sections(g) -> dict:
+    out: dict = {}
+    for ent in g.entities:
+        claims = g.result(ent).get("claims", {}) or {}
+        for cid, c in sorted(claims.items()):
+            computed = c.get("status")
+            computed = computed.get("computed") if isinstance(computed, dict) else computed
+            out.setdefault(f"{ent['id']}:{c.get('subject')}", []).append({"claim": cid, "status": g.status(ent, cid, computed), "period": c.get("period")})
+    return {"neutrality": out}
+
+
+def _period(p) -> str:
+    if isinstance(p, dict):
+        return f"{p.get('start', '')} – {p.get('end', '')}"
+    return "" if p is None else str(p)
+
+
+def render(cons: dict, page, withheld: bool) -> list[dict]:
+    g, t, md = page.g, page.t, page.md
+    if withheld:
+        return []
+    rows = [
+        [md(subject), md(c["claim"]), md(t["claim_status_names"].get(c.get("status"), c.get("status"))), md(_period(c.get("period")))]
+        for subject, claims in sorted(cons.get("neutrality", {}).items())
+        for c in claims
+    ]
+    return [{"title": g["neutrality"], "body": page.table([g["subject"], g["claim"], t["status"], g["period"]], rows, empty=t["none"])}]
+
+
+def digest(res: dict) -> dict:
+    """What the group reads of an entity's neutrality (sections): each claim's status, subject
+    and period."""
+    return {"claims": {cid: {k: c.get(k) for k in ("status", "subject", "period")} for cid, c in (res.get("claims") or {}).items() if isinstance(c, dict)}}
+
+
+CONSOLIDATION = Consolidation(sections, render=render, digest=digest)
