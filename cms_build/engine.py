@@ -90,13 +90,14 @@ def load_records(
     records: list[Record] = []
     unreadable: list[UnsafeFile] = []
     files = discover(root, settings.data.get("exclude"), unreadable)
+    root_real = root.resolve()  # once, not per file (each resolve is an lstat per component)
     issues.extend(("yaml.invalid", Issue(u.message, u.rel, 1, 1, hint=u.hint)) for u in unreadable)
     budget = Budget(settings.get("limits.max_run_bytes"), settings.get("limits.max_run_nodes"))
     max_nodes = settings.get("limits.max_nodes")
     for n, path in enumerate(files):
         if progress:
             progress(n, len(files))
-        rel = path.relative_to(root.resolve()).as_posix()
+        rel = path.relative_to(root_real).as_posix()
         entry = content = None
         try:
             raw = read_file(path, max_bytes=settings.get("limits.max_file_bytes"), root=root, budget=budget, rel=rel)
@@ -459,7 +460,9 @@ def _short(value, limit: int = 80) -> str:
 
 def _crashes(rule, outcome: Outcome, root: Path, settings: Settings, limit: float) -> list[Finding]:
     """The rules.crashed findings of one call of a rule: what it raised, what it printed."""
-    out = []
+    out: list[Finding] = []
+    if outcome.error is None and not outcome.output:
+        return out  # the common case, without resolving the rule's file
     path = _rule_file(rule)
     if outcome.error is not None:
         line = line_in(outcome.error, path) or _def_line(rule.fn)

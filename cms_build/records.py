@@ -251,6 +251,11 @@ def discover(root: Path, exclude: list[str] | None = None, problems: list | None
             if entry.is_dir(follow_symlinks=False):
                 walk(path)
             elif path.suffix.lower() in RECORD_SUFFIXES and rel != SETTINGS_FILE:
+                if entry.is_file(follow_symlinks=False) and os.access(path, os.R_OK):
+                    # no link (tested above), a regular file, in a folder walked from root's real
+                    # path without following links: inside root, all repo_file would check
+                    found.append(path)
+                    continue
                 try:
                     repo_file(root, path)
                 except UnsafeFile as exc:

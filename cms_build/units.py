@@ -179,6 +179,7 @@ KNOWN_SPELLINGS = (
     "day",
 )
 
+_KNOWN = frozenset(KNOWN_SPELLINGS)
 _registry: pint.UnitRegistry | None = None
 _lock = threading.Lock()
 
@@ -256,12 +257,24 @@ def _hint_for(text: str, unknown: tuple[str, ...] = ()) -> str:
     return "known spellings include: " + ", ".join(KNOWN_SPELLINGS[:24]) + ", ..."
 
 
+# Units already read, by the text as written and as normalized: pint's parse_units costs about
+# half a millisecond a call and a check of the example asks for a few spellings thousands of times.
+# A pint Unit is immutable, so one object serves every caller. Failures are not kept (they raise
+# anew, with their hint, each time). Both belong to the one registry above, built once.
+_parsed: dict[str, pint.Unit] = {}
+_parsed_normalized: dict[str, pint.Unit] = {}
+
+
 def parse_unit(text) -> pint.Unit:
     """Read a unit as records spell it ("10^4 Nm3", "万元", "tC/TJ", "%") into a pint Unit.
 
     Raises UnitError with a hint listing close known spellings when the unit is unknown.
     An empty string or "1" is dimensionless. A pint Unit passes through unchanged.
     """
+    if isinstance(text, str):
+        hit = _parsed.get(text)
+        if hit is not None:
+            return hit
     ureg = registry()
     if isinstance(text, ureg.Unit):
         return text
@@ -269,9 +282,14 @@ def parse_unit(text) -> pint.Unit:
         raise UnitError(f"a unit must be written as text, got {type(text).__name__} {text!r}", 'quote it in YAML, e.g. unit: "t"')
     normalized = _normalize(text)
     if normalized in ("", "1", "-"):
+        _parsed[text] = ureg.dimensionless
         return ureg.dimensionless
     try:
-        return ureg.parse_units(normalized)
+        unit = _parsed_normalized.get(normalized)
+        if unit is None:
+            unit = _parsed_normalized[normalized] = ureg.parse_units(normalized)
+        _parsed[text] = unit
+        return unit
     except pint.UndefinedUnitError as exc:
         names = tuple(getattr(exc, "unit_names", ()) or ())
         if isinstance(names, str):
@@ -372,6 +390,10 @@ def _incompatible(from_unit, to_unit) -> UnitError:
 
 def convert(value: float, from_unit, to_unit) -> float:
     """value expressed in from_unit, converted to to_unit (e.g. 20908 kJ/kg -> 20.908 GJ/t)."""
+    if from_unit == to_unit and type(value) in (int, float) and isinstance(from_unit, str) and (from_unit in _parsed or from_unit in _KNOWN):
+        # Nothing to convert, and the unit is one pint reads (already read, or a known spelling:
+        # tests/test_units.py reads every one): the number as it is, without building the registry.
+        return float(value)
     src, dst = parse_unit(from_unit), parse_unit(to_unit)
     if src.dimensionality != dst.dimensionality:
         raise _incompatible(from_unit, to_unit)

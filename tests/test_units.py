@@ -207,3 +207,33 @@ def test_dimension_name_of_an_unnamed_combination_is_in_words():
     name = units.dimension_name("tC/MWh/t")
     assert name == "carbon mass × time^2 per length^2 × mass^2"
     assert "[" not in name and "**" not in name
+
+
+@pytest.mark.parametrize("text", units.KNOWN_SPELLINGS)
+def test_every_known_spelling_parses(text):
+    # convert()'s fast path trusts these spellings without reading them (issue 19)
+    assert isinstance(parse_unit(text), pint.Unit)
+
+
+def test_parsed_units_are_remembered_and_failures_are_not():
+    assert parse_unit("GJ/t") is parse_unit("GJ/t")
+    assert parse_unit("10^4 Nm3") == parse_unit("万Nm3")
+    for _ in range(2):  # raises every time, with its hint, never a remembered None
+        with pytest.raises(units.UnitError, match="unknown unit 'frobnits'"):
+            parse_unit("frobnits")
+    with pytest.raises(units.UnitError):
+        units.convert(1.0, "frobnits", "frobnits")  # same text, unknown unit: still an error
+
+
+def test_convert_between_identical_units_needs_no_registry():
+    import subprocess
+    import sys
+
+    code = (
+        "from cms_build import units\n"
+        "assert units.convert(2.5, 'tCO2e', 'tCO2e') == 2.5 and units.convert(3, 'GJ', 'GJ') == 3.0\n"
+        "assert units._registry is None, 'the registry was built'\n"
+        "assert units.convert(20908, 'kJ/kg', 'GJ/t') == 20.908  # 20908 kJ/kg = 20908e3 J / 1e-3 t = 20.908e9 J/t\n"
+        "assert units._registry is not None\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

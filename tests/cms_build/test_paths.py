@@ -191,3 +191,25 @@ def test_an_unreadable_checks_folder_is_named(org, monkeypatch):
     assert [(f.rule, f.location(), f.message) for f in result.findings if f.rule == "rules.invalid"] == [
         ("rules.invalid", "checks:1:1", "the folder cannot be read: Permission denied; its rules are not run")
     ]
+
+
+def test_a_folder_replaced_by_a_link_out_after_a_first_read_is_refused(tmp_path):
+    # repo_file remembers the real path of folders it resolved (issue 19: fewer lstat calls);
+    # a folder moved out and replaced by a link to it must not keep its old, inside real path.
+    root, out = tmp_path / "repo", tmp_path / "out"
+    (root / "energy").mkdir(parents=True)
+    (root / "energy" / "x.yaml").write_text("id: X\n")
+    assert repo_file(root, root / "energy" / "x.yaml") == (root / "energy" / "x.yaml").resolve()
+    (root / "energy").rename(out)
+    (root / "energy").symlink_to(out, target_is_directory=True)
+    assert refused(repo_file, root, root / "energy" / "x.yaml") == ("energy/x.yaml", "the file is a symbolic link to outside the repository")
+    # and a root reached through a link: the same answers as without the memory
+    (tmp_path / "via").symlink_to(root, target_is_directory=True)
+    (root / "inside").mkdir()
+    (root / "inside" / "y.yaml").write_text("id: Y\n")
+    for _ in range(2):
+        assert repo_file(tmp_path / "via", tmp_path / "via" / "inside" / "y.yaml") == (root / "inside" / "y.yaml").resolve()
+        assert refused(repo_file, tmp_path / "via", tmp_path / "via" / "energy" / "x.yaml")[1] == "the file is a symbolic link to outside the repository"
+    (root / "inside").rename(tmp_path / "moved")
+    (root / "inside").symlink_to(tmp_path / "moved", target_is_directory=True)
+    assert refused(repo_file, tmp_path / "via", tmp_path / "via" / "inside" / "y.yaml")[1] == "the file is a symbolic link to outside the repository"
