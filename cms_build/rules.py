@@ -291,7 +291,7 @@ def load_rules(
 # own code, is kept; an organization's folder is loaded for each run, as before, into dicts of
 # that run only. Kept under the stat signature (path, mtime, size) of every file of the folder,
 # so an edit to any of them loads it again, as _package re-imports changed modules.
-_BUNDLED_KEPT: dict[str, tuple[tuple, tuple[dict[str, Check], dict[str, Computation], dict[str, Page], dict[str, Sheet]]]] = {}
+_BUNDLED_KEPT: dict[str, tuple[tuple[tuple[str, int, int], ...], tuple[dict[str, Check], dict[str, Computation], dict[str, Page], dict[str, Sheet]]]] = {}
 
 
 def _stat_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
