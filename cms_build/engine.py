@@ -93,10 +93,11 @@ def load_records(
     issues.extend(("yaml.invalid", Issue(u.message, u.rel, 1, 1, hint=u.hint)) for u in unreadable)
     budget = Budget(settings.get("limits.max_run_bytes"), settings.get("limits.max_run_nodes"))
     max_nodes = settings.get("limits.max_nodes")
+    root_real = root.resolve()  # once, not once a file (issue 20 §3)
     for n, path in enumerate(files):
         if progress:
             progress(n, len(files))
-        rel = path.relative_to(root.resolve()).as_posix()
+        rel = path.relative_to(root_real).as_posix()
         entry = content = None
         try:
             raw = read_file(path, max_bytes=settings.get("limits.max_file_bytes"), root=root, budget=budget, rel=rel)

@@ -66,32 +66,34 @@ def repo_file(root: Path, path: Path) -> Path:
     Raises UnsafeFile when the file does not exist, is a dangling link or a loop of links, leads
     (through any link) out of root, or is not a regular file (a folder, FIFO, device, socket).
     """
-    root_real = Path(root).resolve()
-    rel = rel_to(root, path)
-    linked = os.path.islink(path)
+    # strings and os.path, not pathlib, and the relative path only for a message (issue 20 §3:
+    # every record file read passes here); the same calls decide as Path.resolve did
+    root_real = os.path.realpath(root)
     try:
-        real = Path(path).resolve(strict=True)
+        real = os.path.realpath(path, strict=True)
     except FileNotFoundError:
-        if linked:
-            raise UnsafeFile(rel, "the file is a symbolic link to nothing", "replace the link by the file itself, or remove it") from None
-        raise UnsafeFile(rel, "the file does not exist", "add the file, or correct the path") from None
-    except RuntimeError:  # Python < 3.13: "Symlink loop"
-        raise UnsafeFile(rel, "the file is a loop of symbolic links", "replace the link by the file itself") from None
+        if os.path.islink(path):
+            raise UnsafeFile(rel_to(root, path), "the file is a symbolic link to nothing", "replace the link by the file itself, or remove it") from None
+        raise UnsafeFile(rel_to(root, path), "the file does not exist", "add the file, or correct the path") from None
+    except RuntimeError:  # a loop of links, as some Pythons report it
+        raise UnsafeFile(rel_to(root, path), "the file is a loop of symbolic links", "replace the link by the file itself") from None
     except OSError as exc:
         if exc.errno == 40:  # ELOOP
-            raise UnsafeFile(rel, "the file is a loop of symbolic links", "replace the link by the file itself") from None
-        raise UnsafeFile(rel, f"the file cannot be read: {exc.strerror}") from None
-    if real != root_real and root_real not in real.parents:
-        raise UnsafeFile(rel, "the file is a symbolic link to outside the repository", "copy the file into the repository instead of linking to it")
+            raise UnsafeFile(rel_to(root, path), "the file is a loop of symbolic links", "replace the link by the file itself") from None
+        raise UnsafeFile(rel_to(root, path), f"the file cannot be read: {exc.strerror}") from None
+    if real != root_real and not real.startswith(root_real.rstrip(os.sep) + os.sep):
+        raise UnsafeFile(
+            rel_to(root, path), "the file is a symbolic link to outside the repository", "copy the file into the repository instead of linking to it"
+        )
     try:
         mode = os.stat(real).st_mode
     except OSError as exc:
-        raise UnsafeFile(rel, f"the file cannot be read: {exc.strerror}") from None
+        raise UnsafeFile(rel_to(root, path), f"the file cannot be read: {exc.strerror}") from None
     if not stat.S_ISREG(mode):
-        raise UnsafeFile(rel, f"{_kind_of(mode)}, not a regular file: it is not read", "replace it by a regular file, or remove it")
+        raise UnsafeFile(rel_to(root, path), f"{_kind_of(mode)}, not a regular file: it is not read", "replace it by a regular file, or remove it")
     if not os.access(real, os.R_OK):
-        raise UnsafeFile(rel, "the file cannot be read: Permission denied", "make it readable to the user who runs cms (chmod a+r)")
-    return real
+        raise UnsafeFile(rel_to(root, path), "the file cannot be read: Permission denied", "make it readable to the user who runs cms (chmod a+r)")
+    return Path(real)
 
 
 def is_repo_file(root: Path, path: Path) -> bool:
