@@ -94,6 +94,7 @@ def load_records(
     issues.extend(("yaml.invalid", Issue(u.message, u.rel, 1, 1, hint=u.hint)) for u in unreadable)
     budget = Budget(settings.get("limits.max_run_bytes"), settings.get("limits.max_run_nodes"))
     max_nodes = settings.get("limits.max_nodes")
+    root_real = root.resolve()  # once, not once a file (issue 20 §3)
     for n, path in enumerate(files):
         if progress:
             progress(n, len(files))

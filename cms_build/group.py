@@ -206,6 +206,10 @@ def run_group(root: Path, as_of: dt.date, jobs: int | None = None, fetch: bool =
     if jobs > 1 and len(todo) > 1:
         from . import engine, export  # noqa: F401  imported once here: workers forked from this process need not import them again
 
+        # the bundled rules too (cms_build/rules.py keeps them per process), which the group's
+        # consolidation loads here anyway: the forked workers inherit them loaded
+        consolidating()
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             docs = list(pool.map(_export_entity, args))
     else:

@@ -60,96 +60,40 @@ def _kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-# The real path of each folder already resolved, by its absolute path, with the identity
-# (st_dev, st_ino) of the folder it reached. A later use is trusted only while that path still
-# reaches the same folder in the same way: without links (an lstat of the path itself, so a folder
-# moved away and replaced by a link is noticed) or, for a path through links, both the path and
-# its real path reaching it (stat + lstat). Anything else resolves afresh. This saves the lstat of
-# every component of every path (Path.resolve) that a check of thousands of files otherwise pays
-# twice per file (issue 19); what is accepted or refused is unchanged (tests/cms_build/test_paths.py).
-_real_dirs: dict[str, tuple[str, int, int]] = {}
-
-
-def _real_dir(folder: str) -> str:
-    """The real path of the absolute folder path `folder` (OSError when it is none)."""
-    hit = _real_dirs.get(folder)
-    if hit is not None:
-        real, dev, ino = hit
-        st = os.lstat(folder)
-        if real != folder:
-            if stat.S_ISLNK(st.st_mode):
-                st = os.stat(folder)
-            here = os.lstat(real)
-            if not stat.S_ISDIR(here.st_mode) or (here.st_dev, here.st_ino) != (dev, ino):
-                st = here  # the real path is no longer that folder: resolve afresh
-        if stat.S_ISDIR(st.st_mode) and (st.st_dev, st.st_ino) == (dev, ino):
-            return real
-    real = os.path.realpath(folder, strict=True)
-    st = os.lstat(real)
-    if not stat.S_ISDIR(st.st_mode):
-        raise NotADirectoryError(folder)
-    _real_dirs[folder] = (real, st.st_dev, st.st_ino)
-    return real
-
-
-def _fast_repo_file(root: Path, path: Path) -> Path | None:
-    """repo_file for the common case, a regular file that is no link, in a folder inside root;
-    None for anything else (repo_file then decides, and says why)."""
-    text = os.fspath(path)
-    if ".." in Path(text).parts:  # abspath would cancel '..' before a link is followed
-        return None
-    try:
-        parent, name = os.path.split(os.path.abspath(text))
-        root_real = _real_dir(os.path.abspath(os.fspath(root)))
-        parent_real = _real_dir(parent)
-        st = os.lstat(os.path.join(parent_real, name))
-    except (OSError, ValueError):
-        return None
-    if not stat.S_ISREG(st.st_mode) or root_real == os.sep:
-        return None
-    if parent_real != root_real and not parent_real.startswith(root_real + os.sep):
-        return None
-    real = os.path.join(parent_real, name)
-    if not os.access(real, os.R_OK):
-        return None
-    return Path(real)
-
-
 def repo_file(root: Path, path: Path) -> Path:
     """The real path of a regular file inside root, following links only while they stay inside.
 
     Raises UnsafeFile when the file does not exist, is a dangling link or a loop of links, leads
     (through any link) out of root, or is not a regular file (a folder, FIFO, device, socket).
     """
-    fast = _fast_repo_file(root, path)
-    if fast is not None:
-        return fast
-    root_real = Path(root).resolve()
-    rel = rel_to(root, path)
-    linked = os.path.islink(path)
+    # strings and os.path, not pathlib, and the relative path only for a message (issue 20 §3:
+    # every record file read passes here); the same calls decide as Path.resolve did
+    root_real = os.path.realpath(root)
     try:
-        real = Path(path).resolve(strict=True)
+        real = os.path.realpath(path, strict=True)
     except FileNotFoundError:
-        if linked:
-            raise UnsafeFile(rel, "the file is a symbolic link to nothing", "replace the link by the file itself, or remove it") from None
-        raise UnsafeFile(rel, "the file does not exist", "add the file, or correct the path") from None
-    except RuntimeError:  # Python < 3.13: "Symlink loop"
-        raise UnsafeFile(rel, "the file is a loop of symbolic links", "replace the link by the file itself") from None
+        if os.path.islink(path):
+            raise UnsafeFile(rel_to(root, path), "the file is a symbolic link to nothing", "replace the link by the file itself, or remove it") from None
+        raise UnsafeFile(rel_to(root, path), "the file does not exist", "add the file, or correct the path") from None
+    except RuntimeError:  # a loop of links, as some Pythons report it
+        raise UnsafeFile(rel_to(root, path), "the file is a loop of symbolic links", "replace the link by the file itself") from None
     except OSError as exc:
         if exc.errno == 40:  # ELOOP
-            raise UnsafeFile(rel, "the file is a loop of symbolic links", "replace the link by the file itself") from None
-        raise UnsafeFile(rel, f"the file cannot be read: {exc.strerror}") from None
-    if real != root_real and root_real not in real.parents:
-        raise UnsafeFile(rel, "the file is a symbolic link to outside the repository", "copy the file into the repository instead of linking to it")
+            raise UnsafeFile(rel_to(root, path), "the file is a loop of symbolic links", "replace the link by the file itself") from None
+        raise UnsafeFile(rel_to(root, path), f"the file cannot be read: {exc.strerror}") from None
+    if real != root_real and not real.startswith(root_real.rstrip(os.sep) + os.sep):
+        raise UnsafeFile(
+            rel_to(root, path), "the file is a symbolic link to outside the repository", "copy the file into the repository instead of linking to it"
+        )
     try:
         mode = os.stat(real).st_mode
     except OSError as exc:
-        raise UnsafeFile(rel, f"the file cannot be read: {exc.strerror}") from None
+        raise UnsafeFile(rel_to(root, path), f"the file cannot be read: {exc.strerror}") from None
     if not stat.S_ISREG(mode):
-        raise UnsafeFile(rel, f"{_kind_of(mode)}, not a regular file: it is not read", "replace it by a regular file, or remove it")
+        raise UnsafeFile(rel_to(root, path), f"{_kind_of(mode)}, not a regular file: it is not read", "replace it by a regular file, or remove it")
     if not os.access(real, os.R_OK):
-        raise UnsafeFile(rel, "the file cannot be read: Permission denied", "make it readable to the user who runs cms (chmod a+r)")
-    return real
+        raise UnsafeFile(rel_to(root, path), "the file cannot be read: Permission denied", "make it readable to the user who runs cms (chmod a+r)")
+    return Path(real)
 
 
 def is_repo_file(root: Path, path: Path) -> bool:

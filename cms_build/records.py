@@ -251,9 +251,11 @@ def discover(root: Path, exclude: list[str] | None = None, problems: list | None
             if entry.is_dir(follow_symlinks=False):
                 walk(path)
             elif path.suffix.lower() in RECORD_SUFFIXES and rel != SETTINGS_FILE:
+                # the walk starts at the real root and enters no link: a regular file that is no
+                # link (the listing's own type, no call) is inside the repository by construction,
+                # what repo_file would accept when readable. Anything else goes through repo_file,
+                # which says what is wrong; the read itself (paths.read_repo_bytes) checks again.
                 if entry.is_file(follow_symlinks=False) and os.access(path, os.R_OK):
-                    # no link (tested above), a regular file, in a folder walked from root's real
-                    # path without following links: inside root, all repo_file would check
                     found.append(path)
                     continue
                 try:
