@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from cms_build.api import Md, join, md, page, text
 
+from .results import AnnexEResult, Bilingual, EmissionsResult
+
 EMISSIONS_YEAR = "emissions/{year}.md"
 ANNEX_E = "emissions/annex-e.md"
 
@@ -76,25 +78,26 @@ class Emissions:
                 anchor_id="inventory",
             )
         )
-        blocks += self.indicators(res)
-        blocks += self.targets(res)
+        typed = self.site.typed("emissions", EmissionsResult)
+        blocks += self.indicators(res, typed)
+        blocks += self.targets(typed)
         for label, key in ((t["not_computed"], "not_computed"), (t["excluded"], "excluded")):
             ids = [i for i in res.get(key) or [] if isinstance(i, str)]
             if ids:
                 blocks.append(self.site.section(label, join([self.site.rec(i) for i in ids], ", ")))
         for year, inv in years:
             self.year_page(str(year), inv or {})
-        self.annex_e(self.site.results.get("annex_e"))
+        self.annex_e(self.site.typed("annex_e", AnnexEResult))
         latest_year, latest = years[-1]
         headline = join(
             [text(f"{latest_year}: "), self.site.tv((latest or {}).get("total")), text(" · "), self.site.home.to(self.site.path, t["emissions"])]
-            + self.target_summary(res),
+            + self.target_summary(typed),
             "",
         )
         self.site.write(blocks)
         return headline
 
-    def indicators(self, res) -> list[dict]:
+    def indicators(self, res, typed: EmissionsResult) -> list[dict]:
         t = self.t
         out = []
         for iid, ind in sorted((res.get("indicators") or {}).items()):
@@ -108,9 +111,9 @@ class Emissions:
                 hl.append((t["baseline"], base["value"]))
             if isinstance(bench.get("value"), (int, float)):
                 hl.append((t["benchmark"], bench["value"]))
-            for tg in (res.get("targets") or {}).values():
-                if isinstance(tg, dict) and tg.get("indicator") == iid and str(tg.get("deadline", ""))[:4].isdigit():
-                    pts.append((f"{t['target']} {tg.get('id', '')}", int(str(tg["deadline"])[:4]), tg.get("target")))
+            for tg in typed.targets.values():
+                if tg.indicator == iid and str(tg.deadline or "")[:4].isdigit():
+                    pts.append((f"{t['target']} {tg.id}", int(str(tg.deadline)[:4]), tg.target))
             title = t["restricted"] if ind.get("title") == "restricted" else str(ind.get("title", iid))
             svg = self.site.line_chart(title, unit, [(title, {int(y): v for y, v in values.items() if str(y).isdigit()})], hlines=hl, points=pts)
             rows = []
@@ -141,23 +144,21 @@ class Emissions:
             out.insert(0, self.site.section(self.t["indicators"], Md(""), anchor_id="indicators"))
         return out
 
-    def targets(self, res) -> list[dict]:
+    def targets(self, res: EmissionsResult) -> list[dict]:
         t = self.t
         rows = []
-        for tid, tg in sorted((res.get("targets") or {}).items()):
-            if not isinstance(tg, dict):
-                continue
+        for tid, tg in sorted(res.targets.items()):
             rows.append(
                 (
                     self.site.rec(tid),
-                    self.site.s(tg.get("title", "")),
-                    self.site.rec(tg.get("indicator")),
-                    self.site.num(tg.get("baseline"), tg.get("unit", "")),
-                    self.site.num(tg.get("target"), tg.get("unit", "")),
-                    md(tg.get("deadline", "")),
-                    join([md(tg.get("latest_year", "")), self.site.num(tg.get("latest"))], ": "),
-                    md(f"{tg['achieved_pct']:.1f} %") if isinstance(tg.get("achieved_pct"), (int, float)) else md("—"),
-                    self.site.status_badge({"kind": "target", **tg}),
+                    self.site.s(tg.title),
+                    self.site.rec(tg.indicator),
+                    self.site.num(tg.baseline, tg.unit),
+                    self.site.num(tg.target, tg.unit),
+                    md(tg.deadline),
+                    join([md(tg.latest_year), self.site.num(tg.latest)], ": "),
+                    md(f"{tg.achieved_pct:.1f} %") if tg.achieved_pct is not None else md("—"),
+                    self.site.status_badge({"kind": "target", **self.site.json(tg)}),
                 )
             )
         if not rows:
@@ -178,9 +179,9 @@ class Emissions:
             )
         ]
 
-    def target_summary(self, res) -> list:
+    def target_summary(self, res: EmissionsResult) -> list:
         t = self.t
-        statuses = [(str(tg.get("status")), str(tg.get("tone"))) for tg in (res.get("targets") or {}).values() if isinstance(tg, dict)]
+        statuses = [(str(tg.status), str(tg.tone)) for tg in res.targets.values()]
         if not statuses:
             return []
         counts = {s: statuses.count(s) for s in dict.fromkeys(statuses)}
@@ -331,29 +332,23 @@ class Emissions:
             body.append(Md("\n".join(lines)))
         return [self.site.section(t["ets_boundary"], join(body, Md("\n\n")), anchor_id="ets-boundary")]
 
-    def annex_e(self, res) -> None:
+    def annex_e(self, res: AnnexEResult | None) -> None:
         """The tables of the annex_e computation (checks/emissions/annex_e.py), as the view publishes them."""
-        t = self.t
+        t, lang = self.t, self.site.lang
         L = self.site.linker(ANNEX_E)
         blocks = []
-        data = (res or {}).get("tables") or {} if isinstance(res, dict) else {}
-        for tid, table_data in sorted(data.items()):
-            if not isinstance(table_data, dict):
-                continue
-            columns = [c for c in table_data.get("columns") or [] if isinstance(c, dict)]
-            headers = [c.get(self.site.lang) or c.get("zh") or c.get("key", "") for c in columns]
-            rows = []
-            for row in table_data.get("rows") or []:
-                if isinstance(row, dict):
-                    rows.append([self.cell(row.get(c.get("key"))) for c in columns])
-            notes = [md(n.get(self.site.lang) or n.get("zh", "")) if isinstance(n, dict) else md(n) for n in table_data.get("notes") or []]
-            title = table_data.get("title") or {}
+        tables = res.tables if res is not None and not self.site.is_restricted(res) else {}
+        for tid, table in sorted(tables.items()):
+            columns = table.columns
+            headers = [getattr(c, lang) or c.zh or c.key for c in columns]
+            rows = [[self.cell(row.get(c.key) if c.key is not None else None) for c in columns] for row in table.rows]
+            notes = [md(getattr(n, lang) or n.zh) for n in table.notes]
             body = [self.site.table(headers, rows)]
             if notes:
                 body.append(join(notes, Md("<br>")))
             blocks.append(
                 self.site.section(
-                    title.get(self.site.lang) or title.get("zh") or tid if isinstance(title, dict) else str(title),
+                    getattr(table.title, lang) or table.title.zh or tid,
                     join(body, Md("\n\n")),
                     anchor_id=self.site.anchor("table", tid),
                 )
@@ -366,11 +361,9 @@ class Emissions:
             blocks=blocks or [self.site.section("", md(t["withheld_result" if "annex_e" in self.site.withheld else "no_results"]))],
         )
 
-    def cell(self, value) -> Md:
-        if isinstance(value, dict):
-            if "zh" in value or "en" in value:
-                return md(value.get(self.site.lang) or value.get("zh") or value.get("en") or "")
-            if value.get("restricted"):
+    def cell(self, value: Bilingual | str | int | float | None) -> Md:
+        if isinstance(value, Bilingual):
+            if self.site.is_restricted(value):
                 return self.site.restricted()
-            return md(", ".join(f"{k}: {v}" for k, v in value.items()))
+            return md(getattr(value, self.site.lang) or value.zh or value.en or "")
         return self.site.num(value)
