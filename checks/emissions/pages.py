@@ -79,7 +79,7 @@ class Emissions:
             )
         )
         typed = self.site.typed("emissions", EmissionsResult)
-        blocks += self.indicators(res, typed)
+        blocks += self.indicators(typed)
         blocks += self.targets(typed)
         for label, key in ((t["not_computed"], "not_computed"), (t["excluded"], "excluded")):
             ids = [i for i in res.get(key) or [] if isinstance(i, str)]
@@ -97,52 +97,57 @@ class Emissions:
         self.site.write(blocks)
         return headline
 
-    def indicators(self, res, typed: EmissionsResult) -> list[dict]:
+    def indicators(self, res: EmissionsResult) -> list[dict]:
         t = self.t
         out = []
-        for iid, ind in sorted((res.get("indicators") or {}).items()):
-            if not isinstance(ind, dict):
+        for iid, ind in sorted(res.indicators.items()):
+            anchor_id = self.site.id_anchor("indicator", iid)
+            if self.site.is_restricted(ind):  # about an unpublished record: only that it exists
+                out.append(self.site.section(iid, self.site.restricted(), level=3, anchor_id=anchor_id))
                 continue
-            unit = ind.get("unit", "")
-            values = {y: v.get("value") for y, v in (ind.get("values") or {}).items() if isinstance(v, dict)}
+            unit = ind.unit
+            values = {y: v.value for y, v in ind.values.items()}
             hl, pts = [], []
-            base, bench = ind.get("baseline") or {}, ind.get("benchmark") or {}
-            if isinstance(base.get("value"), (int, float)):
-                hl.append((t["baseline"], base["value"]))
-            if isinstance(bench.get("value"), (int, float)):
-                hl.append((t["benchmark"], bench["value"]))
-            for tg in typed.targets.values():
+            base, bench = ind.baseline, ind.benchmark
+            if base is not None and base.value is not None:
+                hl.append((t["baseline"], base.value))
+            if bench is not None and bench.value is not None:
+                hl.append((t["benchmark"], bench.value))
+            for tg in res.targets.values():
                 if tg.indicator == iid and str(tg.deadline or "")[:4].isdigit():
                     pts.append((f"{t['target']} {tg.id}", int(str(tg.deadline)[:4]), tg.target))
-            title = t["restricted"] if ind.get("title") == "restricted" else str(ind.get("title", iid))
+            title = t["restricted"] if ind.title == "restricted" else str(ind.title)
             svg = self.site.line_chart(title, unit, [(title, {int(y): v for y, v in values.items() if str(y).isdigit()})], hlines=hl, points=pts)
             rows = []
-            comparison = ind.get("comparison") or {}
-            for y, v in sorted((ind.get("values") or {}).items()):
-                c = comparison.get(y) or {}
-                rows.append((md(y), self.site.tv(v), self.site.pct(c.get("vs_baseline_pct")), self.site.pct(c.get("vs_benchmark_pct"))))
+            for y, v in sorted(ind.values.items()):
+                c = ind.comparison.get(y)
+                rows.append((md(y), self.site.tv(v), self.site.pct(c.vs_baseline_pct if c else None), self.site.pct(c.vs_benchmark_pct if c else None)))
             body = [
                 join(
                     [
                         self.site.rec(iid),
                         text(f" · {t['unit']}: {unit}"),
-                        text(f" · {t['baseline']}: ") if base else Md(""),
-                        join([self.site.num(base.get("value"), base.get("unit", "")), self.site.rec(base.get("record"))], " ") if base else Md(""),
-                        text(f" · {t['benchmark']}: ") if bench else Md(""),
-                        join([self.site.num(bench.get("value"), bench.get("unit", "")), md(bench.get("source", ""))], " ") if bench else Md(""),
+                        text(f" · {t['baseline']}: ") if base is not None else Md(""),
+                        join([self.site.num(base.value, base.unit), self._restricted_or(base, base.record)], " ") if base is not None else Md(""),
+                        text(f" · {t['benchmark']}: ") if bench is not None else Md(""),
+                        join([self.site.num(bench.value, bench.unit), md(bench.source)], " ") if bench is not None else Md(""),
                     ],
                     "",
                 ),
                 self.site.table([t["year"], t["value"], t["vs_baseline"], t["vs_benchmark"]], rows),
                 self.site.chart(f"indicator-{iid}", svg, title),
             ]
-            problems = [md(p) for p in ind.get("problems") or []]
+            problems = [md(p) for p in ind.problems]
             if problems:
                 body.append(join(problems, Md("<br>")))
-            out.append(self.site.section(title, join(body, Md("\n\n")), level=3, anchor_id=self.site.id_anchor("indicator", iid)))
+            out.append(self.site.section(title, join(body, Md("\n\n")), level=3, anchor_id=anchor_id))
         if out:
             out.insert(0, self.site.section(self.t["indicators"], Md(""), anchor_id="indicators"))
         return out
+
+    def _restricted_or(self, entry, rid) -> Md:
+        """A record's link, or the placeholder when the View restricted the entry naming it."""
+        return self.site.restricted() if self.site.is_restricted(entry) else self.site.rec(rid)
 
     def targets(self, res: EmissionsResult) -> list[dict]:
         t = self.t
