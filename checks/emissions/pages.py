@@ -4,9 +4,11 @@ Registered with the site (cms_build.api.page): `emissions/index.md` in the navig
 per year with the calculation traces, and the Annex E tables. Each shows what the emissions
 and annex_e computations (compute.py, annex_e.py document the structures) left in the
 results as the View of the build's profile shows them ("restricted" where a value came from
-an unpublished record). Every part tolerates absent results and absent keys: an
-organization may adopt only some subsystems, and a computation that failed leaves None (its
-failure is a finding).
+an unpublished record), read as their typed models (results.py: EmissionsResult,
+AnnexEResult; site.typed): None when the result is absent (an organization may adopt only some
+subsystems; a computation that failed leaves None, its failure is a finding), an entry the View
+restricted marked (site.is_restricted). The year pages (year_page, ets_boundary) still read
+the JSON of each year's inventory (issue 13: left to convert).
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ ANNEX_E = "emissions/annex-e.md"
 @page("emissions", title="碳排放 Emissions", computations=["emissions", "annex_e"], subsystems=["A"], order=10)
 def emissions_page(site):
     """The emissions pages; the headline for the home page."""
-    res = site.results.get("emissions") or {}
-    for year, inv in sorted((res.get("years") or {}).items()):  # each record's page links to its trace
-        for rid in sorted((inv or {}).get("entries") or {}):
+    res = site.typed("emissions", EmissionsResult)
+    for year, inv in sorted(res.years.items() if res is not None else []):  # each record's page links to its trace
+        for rid in sorted(inv.entries):
             site.link_record(rid, f"{site.t['emissions']} {year}", EMISSIONS_YEAR.format(year=year), site.id_anchor("entry", rid))
     return Emissions(site).write()
 
@@ -35,37 +37,35 @@ class Emissions:
 
     def write(self) -> dict:
         t = self.t
-        res = self.site.results.get("emissions")
-        if not isinstance(res, dict) or not res.get("years"):
+        res = self.site.typed("emissions", EmissionsResult)
+        if res is None or not res.years:
             self.site.write([])
             return None
-        years = sorted((res.get("years") or {}).items(), key=lambda kv: str(kv[0]))
+        years = sorted(res.years.items(), key=lambda kv: str(kv[0]))
         blocks = []
         rows = []
         for year, inv in years:
-            inv = inv or {}
-            reported, verified = inv.get("reported") or {}, inv.get("verified") or {}
-            changes = (inv.get("changes") or {}).get("total") or {}
-            intensity = (inv.get("intensity") or {}).get("per_output_value")
+            reported, verified, changes = inv.reported, inv.verified, inv.changes.total
+            intensity = inv.intensity.per_output_value
             rows.append(
                 (
                     self.site.link.to(EMISSIONS_YEAR.format(year=year), str(year)),
-                    self.site.tv(inv.get("total")),
-                    self.site.pct(changes.get("change_pct")),
-                    join([self.site.rec(reported.get("record")), self.site.num(reported.get("value"))], " ") if reported else md("—"),
-                    join([self.site.rec(verified.get("record")), md(verified.get("opinion", ""))], " ") if verified else md("—"),
-                    self.site.tv(intensity) if intensity else md("—"),
+                    self.site.tv(inv.total),
+                    self.site.pct(changes.change_pct if changes is not None else None),
+                    join([self._restricted_or(reported, reported.record), self.site.num(reported.value)], " ") if reported is not None else md("—"),
+                    join([self._restricted_or(verified, verified.record), md(verified.opinion)], " ") if verified is not None else md("—"),
+                    self.site.tv(intensity) if intensity is not None else md("—"),
                 )
             )
         head = [t["year"], t["total_emissions"], t["change_vs_previous"], t["reported"], t["verified"], t["intensity_output_value"]]
-        totals = {int(y): (inv or {}).get("total", {}).get("value") for y, inv in years}
+        totals = {int(y): inv.total.value for y, inv in years}
         chart = self.site.chart("emissions-total", self.site.line_chart(t["total_emissions"], "tCO2e", [(t["total_emissions"], totals)]), t["total_emissions"])
         blocks.append(
             self.site.section(
                 t["inventory_by_year"],
                 join(
                     [
-                        md(t["gwp_set"] + ": " + str(res.get("gwp_set", ""))),
+                        md(t["gwp_set"] + ": " + str(res.gwp_set)),
                         Md("\n\n"),
                         self.site.table(head, rows),
                         Md("\n\n"),
@@ -78,20 +78,19 @@ class Emissions:
                 anchor_id="inventory",
             )
         )
-        typed = self.site.typed("emissions", EmissionsResult)
-        blocks += self.indicators(typed)
-        blocks += self.targets(typed)
-        for label, key in ((t["not_computed"], "not_computed"), (t["excluded"], "excluded")):
-            ids = [i for i in res.get(key) or [] if isinstance(i, str)]
+        blocks += self.indicators(res)
+        blocks += self.targets(res)
+        for label, ids in ((t["not_computed"], res.not_computed), (t["excluded"], res.excluded)):
+            ids = [i for i in ids if i is not None]
             if ids:
                 blocks.append(self.site.section(label, join([self.site.rec(i) for i in ids], ", ")))
-        for year, inv in years:
-            self.year_page(str(year), inv or {})
+        inventories = (self.site.results.get("emissions") or {}).get("years") or {}  # the year pages read the JSON still
+        for year, _ in years:
+            self.year_page(str(year), inventories.get(year) or {})
         self.annex_e(self.site.typed("annex_e", AnnexEResult))
         latest_year, latest = years[-1]
         headline = join(
-            [text(f"{latest_year}: "), self.site.tv((latest or {}).get("total")), text(" · "), self.site.home.to(self.site.path, t["emissions"])]
-            + self.target_summary(typed),
+            [text(f"{latest_year}: "), self.site.tv(latest.total), text(" · "), self.site.home.to(self.site.path, t["emissions"])] + self.target_summary(res),
             "",
         )
         self.site.write(blocks)
