@@ -7,15 +7,15 @@ results as the View of the build's profile shows them ("restricted" where a valu
 an unpublished record), read as their typed models (results.py: EmissionsResult,
 AnnexEResult; site.typed): None when the result is absent (an organization may adopt only some
 subsystems; a computation that failed leaves None, its failure is a finding), an entry the View
-restricted marked (site.is_restricted). The year pages (year_page, ets_boundary) still read
-the JSON of each year's inventory (issue 13: left to convert).
+restricted marked (site.is_restricted). The year pages (year_page but its ETS part) still read
+the View's JSON of each year's inventory (issue 13: left to convert).
 """
 
 from __future__ import annotations
 
 from cms_build.api import Md, join, md, page, text
 
-from .results import AnnexEResult, Bilingual, EmissionsResult
+from .results import AnnexEResult, Bilingual, EmissionsResult, EmissionsYear
 
 EMISSIONS_YEAR = "emissions/{year}.md"
 ANNEX_E = "emissions/annex-e.md"
@@ -84,9 +84,8 @@ class Emissions:
             ids = [i for i in ids if i is not None]
             if ids:
                 blocks.append(self.site.section(label, join([self.site.rec(i) for i in ids], ", ")))
-        inventories = (self.site.results.get("emissions") or {}).get("years") or {}  # the year pages read the JSON still
-        for year, _ in years:
-            self.year_page(str(year), inventories.get(year) or {})
+        for year, inv in years:
+            self.year_page(str(year), inv)
         self.annex_e(self.site.typed("annex_e", AnnexEResult))
         latest_year, latest = years[-1]
         headline = join(
@@ -193,8 +192,9 @@ class Emissions:
             join([self.site.status_badge({"kind": "target", "status": s, "tone": tone}), md(n)], " ") for (s, tone), n in counts.items()
         ]
 
-    def year_page(self, year: str, inv: dict) -> None:
+    def year_page(self, year: str, typed: EmissionsYear) -> None:
         t = self.t
+        inv = self.site.json(typed)  # the View's JSON of the inventory: the parts below but ets_boundary read it still
         rel = EMISSIONS_YEAR.format(year=year)
         L = self.site.linker(rel)
         traces = self.site.traces(rel, "e")
@@ -234,7 +234,7 @@ class Emissions:
                 anchor_id="by-source",
             )
         )
-        blocks += self.ets_boundary(inv, traces, L)
+        blocks += self.ets_boundary(typed, traces, L)
         for key, label in (
             ("by_facility", t["facility"]),
             ("by_site", t["site"]),
@@ -300,38 +300,34 @@ class Emissions:
             blocks=blocks,
         )
 
-    def ets_boundary(self, inv: dict, traces, L) -> list[dict]:
+    def ets_boundary(self, inv: EmissionsYear, traces, L) -> list[dict]:
         """The national ETS figure beside the full inventory (checks/emissions/compute.py _ets,
         checks/emissions/inventory.py ets_inventory): per source both figures and the difference, then
         the traces of the ETS total and of the difference."""
-        t, ets = self.t, inv.get("ets")
-        if not isinstance(ets, dict):
+        t, ets = self.t, inv.ets
+        if ets is None:
             return []
         rows = []
-        for sid, s in sorted((ets.get("by_source") or {}).items()):
-            if not isinstance(s, dict):
-                continue
+        for sid, s in sorted(ets.by_source.items()):
             rows.append(
                 (
                     self.site.rec(sid, L),
-                    md(t["category_names"].get(s.get("category"), s.get("category") or "")),
-                    join([self.site.num(bool(s.get("in_ets"))), self.site.s(s.get("why") or "")], " · "),
-                    self.site.num(s.get("inventory"), "tCO2e"),
-                    self.site.num(s.get("ets"), "tCO2e"),
-                    self.site.num(s.get("difference"), "tCO2e"),
+                    md(t["category_names"].get(s.category, s.category or "")),
+                    join([self.site.num(bool(s.in_ets)), self.site.s(s.why or "")], " · "),
+                    self.site.num(s.inventory, "tCO2e"),
+                    self.site.num(s.ets, "tCO2e"),
+                    self.site.num(s.difference, "tCO2e"),
                 )
             )
-        diff = ets.get("difference") if isinstance(ets.get("difference"), dict) else {}
-        rows.append((md("Σ"), md(""), md(""), self.site.tv(inv.get("total")), self.site.tv(ets.get("total")), self.site.tv(diff or None)))
+        rows.append((md("Σ"), md(""), md(""), self.site.tv(inv.total), self.site.tv(ets.total), self.site.tv(ets.difference)))
         body = [
             self.site.table(
                 [t["source"], t["category"], t["ets_in"], t["ets_inventory"], t["ets_figure"], t["ets_difference"]], rows, ["left"] * 3 + ["right"] * 3
             )
         ]
         lines = []
-        for key, tr in (("total", ets.get("total")), ("difference", diff)):
-            if isinstance(tr, dict) and tr:
-                lines += traces.render(tr, 3, "", ("ets", key))
+        for key, tr in (("total", ets.total), ("difference", ets.difference)):
+            lines += traces.render(tr, 3, "", ("ets", key))
         if lines:
             body.append(Md("\n".join(lines)))
         return [self.site.section(t["ets_boundary"], join(body, Md("\n\n")), anchor_id="ets-boundary")]
