@@ -143,9 +143,9 @@ class Emissions:
             out.insert(0, self.site.section(self.t["indicators"], Md(""), anchor_id="indicators"))
         return out
 
-    def _restricted_or(self, entry, rid) -> Md:
+    def _restricted_or(self, entry, rid, link=None) -> Md:
         """A record's link, or the placeholder when the View restricted the entry naming it."""
-        return self.site.restricted() if self.site.is_restricted(entry) else self.site.rec(rid)
+        return self.site.restricted() if self.site.is_restricted(entry) else self.site.rec(rid, link)
 
     def targets(self, res: EmissionsResult) -> list[dict]:
         t = self.t
@@ -243,7 +243,7 @@ class Emissions:
             ("by_gas", t["gas"]),
             ("by_process", t["process"]),
         ):
-            part = inv.get(key) or {}
+            part = getattr(typed, key)
             if not part:
                 continue
             names = t["category_names"] if key == "by_category" else t["method_names"] if key == "by_method" else {}
@@ -257,17 +257,16 @@ class Emissions:
         if intensity_traces:
             body = "\n".join(line for tr in intensity_traces for line in traces.render(tr, 3, "", ("intensity", tr.get("label", ""))))
             blocks.append(self.site.section(t["intensity"], Md(body), anchor_id="intensity"))
-        gaps = [g for g in inv.get("gaps") or [] if isinstance(g, dict)]
-        if gaps:
+        if typed.gaps:
             grow = [
                 (
-                    self.site.rec(g.get("record"), L),
-                    md(g.get("period", "")),
-                    md(g.get("status", "")),
-                    self.site.num(g.get("value")),
-                    traces.source(g.get("source")),
+                    self._restricted_or(g, g.record, L),
+                    md(g.period),
+                    md(g.status),
+                    self.site.num(g.value),
+                    traces.source(self.site.json(g.source)),
                 )
-                for g in gaps
+                for g in typed.gaps
             ]
             blocks.append(self.site.section(t["gaps"], self.site.table([t["record"], t["period"], t["status"], t["value"], t["trace_source"]], grow)))
         lines = []
