@@ -4,14 +4,18 @@ Registered with the site (cms_build.api.page): `emissions/index.md` in the navig
 per year with the calculation traces, and the Annex E tables. Each shows what the emissions
 and annex_e computations (compute.py, annex_e.py document the structures) left in the
 results as the View of the build's profile shows them ("restricted" where a value came from
-an unpublished record). Every part tolerates absent results and absent keys: an
-organization may adopt only some subsystems, and a computation that failed leaves None (its
-failure is a finding).
+an unpublished record), read as their typed models (results.py: EmissionsResult,
+AnnexEResult; site.typed): None when the result is absent (an organization may adopt only some
+subsystems; a computation that failed leaves None, its failure is a finding), an entry the View
+restricted marked (site.is_restricted). The year pages (year_page but its ETS part) still read
+the View's JSON of each year's inventory (issue 13: left to convert).
 """
 
 from __future__ import annotations
 
 from cms_build.api import Md, join, md, page, text
+
+from .results import AnnexEResult, Bilingual, EmissionsResult, EmissionsYear
 
 EMISSIONS_YEAR = "emissions/{year}.md"
 ANNEX_E = "emissions/annex-e.md"
@@ -20,9 +24,9 @@ ANNEX_E = "emissions/annex-e.md"
 @page("emissions", title="碳排放 Emissions", computations=["emissions", "annex_e"], subsystems=["A"], order=10)
 def emissions_page(site):
     """The emissions pages; the headline for the home page."""
-    res = site.results.get("emissions") or {}
-    for year, inv in sorted((res.get("years") or {}).items()):  # each record's page links to its trace
-        for rid in sorted((inv or {}).get("entries") or {}):
+    res = site.typed("emissions", EmissionsResult)
+    for year, inv in sorted(res.years.items() if res is not None else []):  # each record's page links to its trace
+        for rid in sorted(inv.entries):
             site.link_record(rid, f"{site.t['emissions']} {year}", EMISSIONS_YEAR.format(year=year), site.id_anchor("entry", rid))
     return Emissions(site).write()
 
@@ -33,37 +37,35 @@ class Emissions:
 
     def write(self) -> dict:
         t = self.t
-        res = self.site.results.get("emissions")
-        if not isinstance(res, dict) or not res.get("years"):
+        res = self.site.typed("emissions", EmissionsResult)
+        if res is None or not res.years:
             self.site.write([])
             return None
-        years = sorted((res.get("years") or {}).items(), key=lambda kv: str(kv[0]))
+        years = sorted(res.years.items(), key=lambda kv: str(kv[0]))
         blocks = []
         rows = []
         for year, inv in years:
-            inv = inv or {}
-            reported, verified = inv.get("reported") or {}, inv.get("verified") or {}
-            changes = (inv.get("changes") or {}).get("total") or {}
-            intensity = (inv.get("intensity") or {}).get("per_output_value")
+            reported, verified, changes = inv.reported, inv.verified, inv.changes.total
+            intensity = inv.intensity.per_output_value
             rows.append(
                 (
                     self.site.link.to(EMISSIONS_YEAR.format(year=year), str(year)),
-                    self.site.tv(inv.get("total")),
-                    self.site.pct(changes.get("change_pct")),
-                    join([self.site.rec(reported.get("record")), self.site.num(reported.get("value"))], " ") if reported else md("—"),
-                    join([self.site.rec(verified.get("record")), md(verified.get("opinion", ""))], " ") if verified else md("—"),
-                    self.site.tv(intensity) if intensity else md("—"),
+                    self.site.tv(inv.total),
+                    self.site.pct(changes.change_pct if changes is not None else None),
+                    join([self._restricted_or(reported, reported.record), self.site.num(reported.value)], " ") if reported is not None else md("—"),
+                    join([self._restricted_or(verified, verified.record), md(verified.opinion)], " ") if verified is not None else md("—"),
+                    self.site.tv(intensity) if intensity is not None else md("—"),
                 )
             )
         head = [t["year"], t["total_emissions"], t["change_vs_previous"], t["reported"], t["verified"], t["intensity_output_value"]]
-        totals = {int(y): (inv or {}).get("total", {}).get("value") for y, inv in years}
+        totals = {int(y): inv.total.value for y, inv in years}
         chart = self.site.chart("emissions-total", self.site.line_chart(t["total_emissions"], "tCO2e", [(t["total_emissions"], totals)]), t["total_emissions"])
         blocks.append(
             self.site.section(
                 t["inventory_by_year"],
                 join(
                     [
-                        md(t["gwp_set"] + ": " + str(res.get("gwp_set", ""))),
+                        md(t["gwp_set"] + ": " + str(res.gwp_set)),
                         Md("\n\n"),
                         self.site.table(head, rows),
                         Md("\n\n"),
@@ -78,86 +80,88 @@ class Emissions:
         )
         blocks += self.indicators(res)
         blocks += self.targets(res)
-        for label, key in ((t["not_computed"], "not_computed"), (t["excluded"], "excluded")):
-            ids = [i for i in res.get(key) or [] if isinstance(i, str)]
+        for label, ids in ((t["not_computed"], res.not_computed), (t["excluded"], res.excluded)):
+            ids = [i for i in ids if i is not None]
             if ids:
                 blocks.append(self.site.section(label, join([self.site.rec(i) for i in ids], ", ")))
         for year, inv in years:
-            self.year_page(str(year), inv or {})
-        self.annex_e(self.site.results.get("annex_e"))
+            self.year_page(str(year), inv)
+        self.annex_e(self.site.typed("annex_e", AnnexEResult))
         latest_year, latest = years[-1]
         headline = join(
-            [text(f"{latest_year}: "), self.site.tv((latest or {}).get("total")), text(" · "), self.site.home.to(self.site.path, t["emissions"])]
-            + self.target_summary(res),
+            [text(f"{latest_year}: "), self.site.tv(latest.total), text(" · "), self.site.home.to(self.site.path, t["emissions"])] + self.target_summary(res),
             "",
         )
         self.site.write(blocks)
         return headline
 
-    def indicators(self, res) -> list[dict]:
+    def indicators(self, res: EmissionsResult) -> list[dict]:
         t = self.t
         out = []
-        for iid, ind in sorted((res.get("indicators") or {}).items()):
-            if not isinstance(ind, dict):
+        for iid, ind in sorted(res.indicators.items()):
+            anchor_id = self.site.id_anchor("indicator", iid)
+            if self.site.is_restricted(ind):  # about an unpublished record: only that it exists
+                out.append(self.site.section(iid, self.site.restricted(), level=3, anchor_id=anchor_id))
                 continue
-            unit = ind.get("unit", "")
-            values = {y: v.get("value") for y, v in (ind.get("values") or {}).items() if isinstance(v, dict)}
+            unit = ind.unit
+            values = {y: v.value for y, v in ind.values.items()}
             hl, pts = [], []
-            base, bench = ind.get("baseline") or {}, ind.get("benchmark") or {}
-            if isinstance(base.get("value"), (int, float)):
-                hl.append((t["baseline"], base["value"]))
-            if isinstance(bench.get("value"), (int, float)):
-                hl.append((t["benchmark"], bench["value"]))
-            for tg in (res.get("targets") or {}).values():
-                if isinstance(tg, dict) and tg.get("indicator") == iid and str(tg.get("deadline", ""))[:4].isdigit():
-                    pts.append((f"{t['target']} {tg.get('id', '')}", int(str(tg["deadline"])[:4]), tg.get("target")))
-            title = t["restricted"] if ind.get("title") == "restricted" else str(ind.get("title", iid))
+            base, bench = ind.baseline, ind.benchmark
+            if base is not None and base.value is not None:
+                hl.append((t["baseline"], base.value))
+            if bench is not None and bench.value is not None:
+                hl.append((t["benchmark"], bench.value))
+            for tg in res.targets.values():
+                if tg.indicator == iid and str(tg.deadline or "")[:4].isdigit():
+                    pts.append((f"{t['target']} {tg.id}", int(str(tg.deadline)[:4]), tg.target))
+            title = t["restricted"] if ind.title == "restricted" else str(ind.title)
             svg = self.site.line_chart(title, unit, [(title, {int(y): v for y, v in values.items() if str(y).isdigit()})], hlines=hl, points=pts)
             rows = []
-            comparison = ind.get("comparison") or {}
-            for y, v in sorted((ind.get("values") or {}).items()):
-                c = comparison.get(y) or {}
-                rows.append((md(y), self.site.tv(v), self.site.pct(c.get("vs_baseline_pct")), self.site.pct(c.get("vs_benchmark_pct"))))
+            for y, v in sorted(ind.values.items()):
+                c = ind.comparison.get(y)
+                rows.append((md(y), self.site.tv(v), self.site.pct(c.vs_baseline_pct if c else None), self.site.pct(c.vs_benchmark_pct if c else None)))
             body = [
                 join(
                     [
                         self.site.rec(iid),
                         text(f" · {t['unit']}: {unit}"),
-                        text(f" · {t['baseline']}: ") if base else Md(""),
-                        join([self.site.num(base.get("value"), base.get("unit", "")), self.site.rec(base.get("record"))], " ") if base else Md(""),
-                        text(f" · {t['benchmark']}: ") if bench else Md(""),
-                        join([self.site.num(bench.get("value"), bench.get("unit", "")), md(bench.get("source", ""))], " ") if bench else Md(""),
+                        text(f" · {t['baseline']}: ") if base is not None else Md(""),
+                        join([self.site.num(base.value, base.unit), self._restricted_or(base, base.record)], " ") if base is not None else Md(""),
+                        text(f" · {t['benchmark']}: ") if bench is not None else Md(""),
+                        join([self.site.num(bench.value, bench.unit), md(bench.source)], " ") if bench is not None else Md(""),
                     ],
                     "",
                 ),
                 self.site.table([t["year"], t["value"], t["vs_baseline"], t["vs_benchmark"]], rows),
                 self.site.chart(f"indicator-{iid}", svg, title),
             ]
-            problems = [md(p) for p in ind.get("problems") or []]
+            problems = [md(p) for p in ind.problems]
             if problems:
                 body.append(join(problems, Md("<br>")))
-            out.append(self.site.section(title, join(body, Md("\n\n")), level=3, anchor_id=self.site.id_anchor("indicator", iid)))
+            out.append(self.site.section(title, join(body, Md("\n\n")), level=3, anchor_id=anchor_id))
         if out:
             out.insert(0, self.site.section(self.t["indicators"], Md(""), anchor_id="indicators"))
         return out
 
-    def targets(self, res) -> list[dict]:
+    def _restricted_or(self, entry, rid, link=None) -> Md:
+        """A record's link, or the placeholder when the View restricted the entry naming it."""
+        return self.site.restricted() if self.site.is_restricted(entry) else self.site.rec(rid, link)
+
+    def targets(self, res: EmissionsResult) -> list[dict]:
         t = self.t
         rows = []
-        for tid, tg in sorted((res.get("targets") or {}).items()):
-            if not isinstance(tg, dict):
-                continue
+        for tid, tg in sorted(res.targets.items()):
             rows.append(
                 (
                     self.site.rec(tid),
-                    self.site.s(tg.get("title", "")),
-                    self.site.rec(tg.get("indicator")),
-                    self.site.num(tg.get("baseline"), tg.get("unit", "")),
-                    self.site.num(tg.get("target"), tg.get("unit", "")),
-                    md(tg.get("deadline", "")),
-                    join([md(tg.get("latest_year", "")), self.site.num(tg.get("latest"))], ": "),
-                    md(f"{tg['achieved_pct']:.1f} %") if isinstance(tg.get("achieved_pct"), (int, float)) else md("—"),
-                    self.site.status_badge({"kind": "target", **tg}),
+                    self.site.s(tg.title),
+                    self.site.rec(tg.indicator),
+                    self.site.num(tg.baseline, tg.unit),
+                    self.site.num(tg.target, tg.unit),
+                    md(tg.deadline),
+                    join([md(tg.latest_year), self.site.num(tg.latest)], ": "),
+                    md(f"{tg.achieved_pct:.1f} %") if tg.achieved_pct is not None else md("—"),
+                    self.site.status_badge({"kind": "target", **self.site.json(tg)}),
                 )
             )
         if not rows:
@@ -178,9 +182,9 @@ class Emissions:
             )
         ]
 
-    def target_summary(self, res) -> list:
+    def target_summary(self, res: EmissionsResult) -> list:
         t = self.t
-        statuses = [(str(tg.get("status")), str(tg.get("tone"))) for tg in (res.get("targets") or {}).values() if isinstance(tg, dict)]
+        statuses = [(str(tg.status), str(tg.tone)) for tg in res.targets.values()]
         if not statuses:
             return []
         counts = {s: statuses.count(s) for s in dict.fromkeys(statuses)}
@@ -188,8 +192,9 @@ class Emissions:
             join([self.site.status_badge({"kind": "target", "status": s, "tone": tone}), md(n)], " ") for (s, tone), n in counts.items()
         ]
 
-    def year_page(self, year: str, inv: dict) -> None:
+    def year_page(self, year: str, typed: EmissionsYear) -> None:
         t = self.t
+        inv = self.site.json(typed)  # the View's JSON of the inventory: the parts below but ets_boundary read it still
         rel = EMISSIONS_YEAR.format(year=year)
         L = self.site.linker(rel)
         traces = self.site.traces(rel, "e")
@@ -229,7 +234,7 @@ class Emissions:
                 anchor_id="by-source",
             )
         )
-        blocks += self.ets_boundary(inv, traces, L)
+        blocks += self.ets_boundary(typed, traces, L)
         for key, label in (
             ("by_facility", t["facility"]),
             ("by_site", t["site"]),
@@ -238,7 +243,7 @@ class Emissions:
             ("by_gas", t["gas"]),
             ("by_process", t["process"]),
         ):
-            part = inv.get(key) or {}
+            part = getattr(typed, key)
             if not part:
                 continue
             names = t["category_names"] if key == "by_category" else t["method_names"] if key == "by_method" else {}
@@ -252,17 +257,16 @@ class Emissions:
         if intensity_traces:
             body = "\n".join(line for tr in intensity_traces for line in traces.render(tr, 3, "", ("intensity", tr.get("label", ""))))
             blocks.append(self.site.section(t["intensity"], Md(body), anchor_id="intensity"))
-        gaps = [g for g in inv.get("gaps") or [] if isinstance(g, dict)]
-        if gaps:
+        if typed.gaps:
             grow = [
                 (
-                    self.site.rec(g.get("record"), L),
-                    md(g.get("period", "")),
-                    md(g.get("status", "")),
-                    self.site.num(g.get("value")),
-                    traces.source(g.get("source")),
+                    self._restricted_or(g, g.record, L),
+                    md(g.period),
+                    md(g.status),
+                    self.site.num(g.value),
+                    traces.source(self.site.json(g.source)),
                 )
-                for g in gaps
+                for g in typed.gaps
             ]
             blocks.append(self.site.section(t["gaps"], self.site.table([t["record"], t["period"], t["status"], t["value"], t["trace_source"]], grow)))
         lines = []
@@ -295,65 +299,55 @@ class Emissions:
             blocks=blocks,
         )
 
-    def ets_boundary(self, inv: dict, traces, L) -> list[dict]:
+    def ets_boundary(self, inv: EmissionsYear, traces, L) -> list[dict]:
         """The national ETS figure beside the full inventory (checks/emissions/compute.py _ets,
         checks/emissions/inventory.py ets_inventory): per source both figures and the difference, then
         the traces of the ETS total and of the difference."""
-        t, ets = self.t, inv.get("ets")
-        if not isinstance(ets, dict):
+        t, ets = self.t, inv.ets
+        if ets is None:
             return []
         rows = []
-        for sid, s in sorted((ets.get("by_source") or {}).items()):
-            if not isinstance(s, dict):
-                continue
+        for sid, s in sorted(ets.by_source.items()):
             rows.append(
                 (
                     self.site.rec(sid, L),
-                    md(t["category_names"].get(s.get("category"), s.get("category") or "")),
-                    join([self.site.num(bool(s.get("in_ets"))), self.site.s(s.get("why") or "")], " · "),
-                    self.site.num(s.get("inventory"), "tCO2e"),
-                    self.site.num(s.get("ets"), "tCO2e"),
-                    self.site.num(s.get("difference"), "tCO2e"),
+                    md(t["category_names"].get(s.category, s.category or "")),
+                    join([self.site.num(bool(s.in_ets)), self.site.s(s.why or "")], " · "),
+                    self.site.num(s.inventory, "tCO2e"),
+                    self.site.num(s.ets, "tCO2e"),
+                    self.site.num(s.difference, "tCO2e"),
                 )
             )
-        diff = ets.get("difference") if isinstance(ets.get("difference"), dict) else {}
-        rows.append((md("Σ"), md(""), md(""), self.site.tv(inv.get("total")), self.site.tv(ets.get("total")), self.site.tv(diff or None)))
+        rows.append((md("Σ"), md(""), md(""), self.site.tv(inv.total), self.site.tv(ets.total), self.site.tv(ets.difference)))
         body = [
             self.site.table(
                 [t["source"], t["category"], t["ets_in"], t["ets_inventory"], t["ets_figure"], t["ets_difference"]], rows, ["left"] * 3 + ["right"] * 3
             )
         ]
         lines = []
-        for key, tr in (("total", ets.get("total")), ("difference", diff)):
-            if isinstance(tr, dict) and tr:
-                lines += traces.render(tr, 3, "", ("ets", key))
+        for key, tr in (("total", ets.total), ("difference", ets.difference)):
+            lines += traces.render(tr, 3, "", ("ets", key))
         if lines:
             body.append(Md("\n".join(lines)))
         return [self.site.section(t["ets_boundary"], join(body, Md("\n\n")), anchor_id="ets-boundary")]
 
-    def annex_e(self, res) -> None:
+    def annex_e(self, res: AnnexEResult | None) -> None:
         """The tables of the annex_e computation (checks/emissions/annex_e.py), as the view publishes them."""
-        t = self.t
+        t, lang = self.t, self.site.lang
         L = self.site.linker(ANNEX_E)
         blocks = []
-        data = (res or {}).get("tables") or {} if isinstance(res, dict) else {}
-        for tid, table_data in sorted(data.items()):
-            if not isinstance(table_data, dict):
-                continue
-            columns = [c for c in table_data.get("columns") or [] if isinstance(c, dict)]
-            headers = [c.get(self.site.lang) or c.get("zh") or c.get("key", "") for c in columns]
-            rows = []
-            for row in table_data.get("rows") or []:
-                if isinstance(row, dict):
-                    rows.append([self.cell(row.get(c.get("key"))) for c in columns])
-            notes = [md(n.get(self.site.lang) or n.get("zh", "")) if isinstance(n, dict) else md(n) for n in table_data.get("notes") or []]
-            title = table_data.get("title") or {}
+        tables = res.tables if res is not None and not self.site.is_restricted(res) else {}
+        for tid, table in sorted(tables.items()):
+            columns = table.columns
+            headers = [getattr(c, lang) or c.zh or c.key for c in columns]
+            rows = [[self.cell(row.get(c.key) if c.key is not None else None) for c in columns] for row in table.rows]
+            notes = [md(getattr(n, lang) or n.zh) for n in table.notes]
             body = [self.site.table(headers, rows)]
             if notes:
                 body.append(join(notes, Md("<br>")))
             blocks.append(
                 self.site.section(
-                    title.get(self.site.lang) or title.get("zh") or tid if isinstance(title, dict) else str(title),
+                    getattr(table.title, lang) or table.title.zh or tid,
                     join(body, Md("\n\n")),
                     anchor_id=self.site.anchor("table", tid),
                 )
@@ -366,11 +360,9 @@ class Emissions:
             blocks=blocks or [self.site.section("", md(t["withheld_result" if "annex_e" in self.site.withheld else "no_results"]))],
         )
 
-    def cell(self, value) -> Md:
-        if isinstance(value, dict):
-            if "zh" in value or "en" in value:
-                return md(value.get(self.site.lang) or value.get("zh") or value.get("en") or "")
-            if value.get("restricted"):
+    def cell(self, value: Bilingual | str | int | float | None) -> Md:
+        if isinstance(value, Bilingual):
+            if self.site.is_restricted(value):
                 return self.site.restricted()
-            return md(", ".join(f"{k}: {v}" for k, v in value.items()))
+            return md(getattr(value, self.site.lang) or value.zh or value.en or "")
         return self.site.num(value)

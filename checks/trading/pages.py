@@ -3,9 +3,9 @@ asset ledger, and the conduct surveillance of B.8.2.2.1 a-l (a page per ledger a
 
 Registered with the site (cms_build.api.page): `trading/index.md` in the navigation, the
 surveillance pages beside it. They show what the assets, trading and surveillance
-computations left in the results as the View of the build's profile shows them: the assets
-result as its typed model (checks/assets/results.py: AssetsResult); an entry the View
-restricted is shown as restricted.
+computations left in the results as the View of the build's profile shows them, as their
+typed models (checks/assets/results.py: AssetsResult; checks/trading/results.py: TradingResult,
+SurveillanceResult); an entry the View restricted is shown as restricted.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from __future__ import annotations
 from cms_build.api import Md, join, md, page, text
 
 from ..assets.results import AssetsResult, BalanceSheet, CompliancePosition
-from . import conduct_scan
+from .conduct_scan import ORG_WIDE
+from .results import SurveillanceItem, SurveillanceResult, TradingResult
 
 SURVEILLANCE = "trading/surveillance-{name}-{year}.md"  # /trading/*.md: outside the nav, like the other detail pages
 
@@ -33,7 +34,7 @@ class Trading:
 
     def write(self) -> Md | None:
         t, assets = self.t, self.assets
-        trading = self.site.results.get("trading")
+        trading = self.site.typed("trading", TradingResult)
         blocks: list[dict] = []
         headline_parts = []
         if assets is not None:
@@ -55,7 +56,7 @@ class Trading:
             if sheets:
                 year = sorted(sheets)[-1]
                 headline_parts += [text(f" · {t['net_assets']} {year}: "), self.site.tv(sheets[year].net)]
-        if isinstance(trading, dict):
+        if trading is not None:
             blocks += self.surveillance(trading)
         headline = join(headline_parts + [text(" · "), self.site.home.to(self.site.path, t["trading"])], "") if headline_parts else None
         self.site.write(blocks)
@@ -163,25 +164,23 @@ class Trading:
         headers = [t["account"], t["asset"], t["year"], *[t["ledger_names"].get(k, k) for k in (*flows, "closing")]]
         return [self.site.section(t["asset_ledger"], self.site.table(headers, rows, ["left"] * 3 + ["right"] * 9), anchor_id="ledger")]
 
-    def surveillance(self, trading) -> list[dict]:
+    def surveillance(self, trading: TradingResult) -> list[dict]:
         t = self.t
-        counts = trading.get("counts") or {}
-        body = (
-            [self.site.table([t["field"], t["value"]], [(md(self.site.result_key(k)), self.site.num(v)) for k, v in sorted(counts.items())])] if counts else []
-        )
+        if self.site.is_restricted(trading):
+            return [self.site.section(t["trading_surveillance"], self.site.restricted(), anchor_id="surveillance")]
+        counts = self.site.json(trading.counts)
+        body = [self.site.table([t["field"], t["value"]], [(md(self.site.result_key(k)), self.site.num(v)) for k, v in sorted(counts.items())])]
         body += self.conduct_pages()
         out = [self.site.section(t["trading_surveillance"], join(body, Md("\n\n")) if body else Md(""), anchor_id="surveillance")]
         for key in ("self_trades", "price_band", "type_mismatch", "cancel_ratios", "reverse_pairs", "problems"):
-            out += self.listed(t["surveillance_names"].get(key, key), trading.get(key), f"surveillance-{key}", level=3)
+            out += self.listed(t["surveillance_names"].get(key, key), self.site.json(getattr(trading, key)), f"surveillance-{key}", level=3)
         return out
 
     # -- conduct surveillance of B.8.2.2.1 a-l: one page per ledger and year -------------------
     def conduct_pages(self) -> list:
         """Write the per-ledger, per-year surveillance pages; the table that links them."""
-        scan = conduct_scan
-        ORG_WIDE, by_ledger_year = scan.ORG_WIDE, scan.by_ledger_year
-        sv, t = self.site.results.get("surveillance"), self.t["surveillance_page"]
-        if not isinstance(sv, dict) or not isinstance(sv.get("items"), dict):
+        sv, t = self.site.typed("surveillance", SurveillanceResult), self.t["surveillance_page"]
+        if sv is None or self.site.is_restricted(sv):
             return []
         rows = []
         for lid, years in by_ledger_year(sv).items():
@@ -190,8 +189,8 @@ class Trading:
             for year, items in years.items():
                 rel = SURVEILLANCE.format(name=self.site.safe_name("all" if lid == ORG_WIDE else lid), year=self.site.safe_name(year))
                 self.conduct_page(rel, lid, year, items)
-                n = sum(len(i.get("hits") or []) for i in items.values())
-                unchecked = "".join(k for k, i in items.items() if not i.get("checked"))
+                n = sum(len(i.hits) for i in items.values())
+                unchecked = "".join(k for k, i in items.items() if not i.checked)
                 rows.append(
                     (
                         md(t["org_wide"]) if lid == ORG_WIDE else self.site.rec(lid),
@@ -204,24 +203,24 @@ class Trading:
             return []
         return [md(t["pages"]), self.site.table([t["ledger"], t["year"], t["hits"], t["not_checked"]], rows, ["left", "left", "right", "left"])]
 
-    def conduct_page(self, rel: str, lid: str, year: str, items: dict) -> None:
+    def conduct_page(self, rel: str, lid: str, year: str, items: dict[str, SurveillanceItem]) -> None:
         t, L = self.t["surveillance_page"], self.site.linker(rel)
         traces = self.site.traces(rel, "sv")
         summary, blocks = [], []
         for letter, item in items.items():
-            hits = [h for h in item.get("hits") or [] if isinstance(h, dict)]
-            kind = "unchecked" if not item.get("checked") else "no-records" if item.get("note") else "checked"
+            hits = item.hits  # a hit the View restricted has no date: it is in no year's page
+            kind = "unchecked" if not item.checked else "no-records" if item.note else "checked"
             state = self.site.badge("surveillance", kind, t[kind.replace("-", "_")])
             summary.append((L.to(rel, f"{letter})", self.site.anchor("item", letter)), md(t["items"].get(letter, "")), state, self.site.num(len(hits))))
-            params = [join([md(k), text(" = "), md(_plain(v))], "") for k, v in (item.get("parameters") or {}).items()]
-            data = [f"{k}: {v}" for k, v in (item.get("data") or {}).items()]
+            params = [join([md(k), text(" = "), md(_plain(v))], "") for k, v in item.parameters.items()]
+            data = [f"{k}: {v}" for k, v in item.data.items()]
             found = self.site.finding_rules  # a rule has a page only when it has findings
             facts = [
-                (md(t["rules"]), join([L.to(self.site.rule_page(r), r) if r in found else md(r) for r in item.get("rules") or []], ", ")),
-                (md(t["data_needed"]), md(item.get("data_needed") or "")),
+                (md(t["rules"]), join([L.to(self.site.rule_page(r), r) if r in found else md(r) for r in item.rules], ", ")),
+                (md(t["data_needed"]), md(item.data_needed or "")),
                 (md(t["data"]), md("; ".join(data) or "—")),
                 (md(t["parameters"]), join(params, Md("<br>")) if params else md("—")),
-                (md(t["state"]), join([state, md(item.get("why_not") or item.get("note") or "")], " ")),
+                (md(t["state"]), join([state, md(item.why_not or item.note or "")], " ")),
             ]
             body = [self.site.table([t["field"], t["value"]], facts)]
             if hits:
@@ -230,20 +229,20 @@ class Trading:
                         [t["date"], t["rule"], t["what"], t["where"]],
                         [
                             (
-                                md(h.get("date") or ""),
-                                md(h.get("rule") or ""),
-                                self.site.s(h.get("text")),
-                                join([traces.source(x) for x in [h.get("source"), *(h.get("also") or [])] if isinstance(x, dict)], Md("<br>")),
+                                md(h.date or ""),
+                                md(h.rule or ""),
+                                self.site.s(h.text),
+                                join([traces.source(self.site.json(x)) for x in [h.source, *(h.also or [])]], Md("<br>")),
                             )
                             for h in hits
                         ],
                     )
                 )
             else:
-                body.append(md(t["no_hits"] if item.get("checked") else t["no_hits_unchecked"]))
+                body.append(md(t["no_hits"] if item.checked else t["no_hits_unchecked"]))
             blocks.append(
                 self.site.section(
-                    f"{letter}) {t['items'].get(letter, '')} ({item.get('clause', '')})",
+                    f"{letter}) {t['items'].get(letter, '')} ({item.clause or ''})",
                     join(body, Md("\n\n")),
                     level=2,
                     anchor_id=self.site.anchor("item", letter),
@@ -251,16 +250,43 @@ class Trading:
             )
         head = self.site.table([t["item"], t["behaviour"], t["state"], t["hits"]], summary, ["left", "left", "left", "right"])
         blocks.insert(0, self.site.section(t["summary"], join([md(t["intro"]), head], Md("\n\n")), anchor_id="summary"))
-        who = md(t["org_wide"]) if lid == "*" else self.site.rec(lid, L, with_title=True)
+        who = md(t["org_wide"]) if lid == ORG_WIDE else self.site.rec(lid, L, with_title=True)
         self.site.render(rel, L=L, title=f"{t['title']} {year}", intro=join([L.to(self.site.path, self.t["trading"]), who], " · "), blocks=blocks)
 
     def listed(self, title: str, items, anchor_id: str, level: int = 2) -> list[dict]:
         """Any list of findings-like dicts from the results, generically."""
-        items = [i for i in items or [] if isinstance(i, dict)]
         if not items:
             return []
         body = "\n".join(self.site.results_layout(self.site.path, anchor_id).render(items, level=level + 1))
         return [self.site.section(title, Md(body), level=level, anchor_id=anchor_id)]
+
+
+def by_ledger_year(sv: SurveillanceResult) -> dict[str, dict[str, dict[str, SurveillanceItem]]]:
+    """The surveillance table per ledger and year as the View shows it: each item with the hits of
+    that ledger in that year (checks/trading/conduct_scan.py by_ledger_year, the same grouping on
+    the typed result). A hit belongs to every ledger it touches, in the year of its date; hits
+    that touch no ledger are under ORG_WIDE ("*"). Grouped here from the View's items and
+    ledgers, not read from the stored `by_ledger_year`, whose keys the View would read as record
+    ids (cms_build/publish.py knows no "*")."""
+    years: dict[str, set[str]] = {}
+    for lid, info in sv.ledgers.items():
+        years.setdefault(lid, set()).update(str(y) for y in (info.years or []))
+    for item in sv.items.values():
+        for h in item.hits:
+            y = str(h.date or "")[:4]
+            for lid in h.ledgers or [ORG_WIDE]:
+                if y.isdigit() and lid is not None:
+                    years.setdefault(lid, set()).add(y)
+    out: dict[str, dict[str, dict[str, SurveillanceItem]]] = {}
+    for lid in sorted(years, key=lambda k: (k == ORG_WIDE, k)):
+        for y in sorted(years[lid]):
+            out.setdefault(lid, {})[y] = {
+                letter: item.model_copy(
+                    update={"hits": [h for h in item.hits if str(h.date or "")[:4] == y and (lid in h.ledgers or (lid == ORG_WIDE and not h.ledgers))]}
+                )
+                for letter, item in sorted(sv.items.items())
+            }
+    return out
 
 
 def _plain(value) -> str:
