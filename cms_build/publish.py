@@ -34,24 +34,25 @@ from __future__ import annotations
 import copy
 import csv
 import dataclasses
-import functools
 import io
 import re
-import types
-import typing
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import BaseModel, JsonValue
 
 from .paths import is_repo_file
 from .records import SETTINGS_FILE, parse_path
-from .results import CLASSIFIER, LABEL, RECORD, SHAPE, DerivedStatus, RecordId, Role, Source, TracedValue
+from .results import CLASSIFIER, LABEL, RECORD, RESTRICTED, SHAPE, DerivedStatus, RecordId, TracedValue
+from .results import is_model as _is_model
+from .results import item_type as _item_type
+from .results import keys_are_records as _keys_are_records
+from .results import named_records as _named_records
+from .results import resolve as _resolve
+from .results import roles as _roles
+from .results import value_type as _value_type
 from .schemas import ANY, values_at
 
 LEVELS = {"public": 0, "internal": 1, "confidential": 2}
 PROFILES = {"public": 0, "internal": 2}
-RESTRICTED = "restricted"
 STATUSES = dict[RecordId, DerivedStatus]  # the type of View.statuses(), for the Hider
 
 
@@ -278,99 +279,6 @@ def _delete(data, path: tuple) -> None:
 # document: {"results": {computation id: model}}), or None: JSON of no known type, in which only
 # the ids of unpublished records are replaced (an organization's own computation that returns
 # plain JSON: give it a ResultModel to have its figures restricted by role).
-
-
-@functools.lru_cache(maxsize=None)
-def _fields(model: type) -> dict:
-    """A model's fields by the key they are stored under, each with its annotation in full."""
-    out = {}
-    for name, info in model.model_fields.items():
-        ann = info.annotation
-        if info.metadata:
-            ann = Annotated[(ann, *info.metadata)]
-        out[info.alias or name] = ann
-    return out
-
-
-def _is_model(tp) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
-
-
-def _resolve(tp, value) -> tuple:
-    """(the type of `value` under annotation `tp`, its roles): Annotated unwrapped, the member of
-    a Union that fits the value chosen."""
-    roles: set = set()
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is Annotated:
-            roles.update(m.name for m in getattr(tp, "__metadata__", ()) if isinstance(m, Role))
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
-            tp = next((m for m in typing.get_args(tp) if _fits(m, value)), None)
-        elif tp is JsonValue or tp is typing.Any:
-            return None, frozenset(roles)  # any JSON: no known type
-        else:
-            return tp, frozenset(roles)
-
-
-def _fits(tp, value) -> bool:
-    base = typing.get_args(tp)[0] if typing.get_origin(tp) is Annotated else tp
-    origin = typing.get_origin(base) or base
-    if value is None:
-        return base is type(None)
-    if isinstance(value, dict):
-        return _is_model(base) or origin is dict
-    if isinstance(value, list):
-        return origin is list
-    if isinstance(value, bool):
-        return base is bool
-    if isinstance(value, str):
-        return base is str
-    return isinstance(value, (int, float)) and base is not str and base is not bool and base is not type(None)
-
-
-def _value_type(tp, key):
-    """The type of the value under `key` of a mapping of type `tp` (None: not known)."""
-    if _is_model(tp):
-        return _fields(tp).get(key)
-    if isinstance(tp, dict):
-        return tp.get(key)
-    if typing.get_origin(tp) is dict:
-        return typing.get_args(tp)[1]
-    return None
-
-
-def _keys_are_records(tp) -> bool:
-    """Whether a mapping of type `tp` is filed by record id (dict[RecordId, ...])."""
-    if typing.get_origin(tp) is not dict:
-        return False
-    return RECORD.name in _resolve(typing.get_args(tp)[0], "")[1]
-
-
-def _item_type(tp):
-    return typing.get_args(tp)[0] if typing.get_origin(tp) is list and typing.get_args(tp) else None
-
-
-def _roles(tp, obj: dict) -> dict:
-    """The role of each key of a typed mapping: "record", "label", "classifier", "shape", or
-    "source" (a field of type Source), "" (plain data)."""
-    out = {}
-    for key, value in obj.items():
-        t, roles = _resolve(_value_type(tp, key), value)
-        out[key] = next(iter(roles), "source" if _is_model(t) and issubclass(t, Source) else "")
-    return out
-
-
-def _named_records(tp, obj: dict) -> list[str]:
-    """The records a typed mapping names: its RecordId fields, and the record its Source came from."""
-    out = []
-    for key, role in _roles(tp, obj).items():
-        value = obj[key]
-        if role == RECORD.name and isinstance(value, str):
-            out.append(value)
-        elif role == "source" and isinstance(value, dict) and isinstance(value.get("record"), str):
-            out.append(value["record"])
-    return [r for r in out if r != RESTRICTED]
 
 
 def _restricted(obj: dict, tp) -> dict:

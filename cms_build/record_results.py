@@ -1,15 +1,20 @@
 """What was computed from one record: the results about it and the figures that rest on it.
 
-Issue 17 item 5: a record's page (and `cms show ID`) shows what was computed from the record,
-found from the shape of the results alone, never per kind (CONTRIBUTING: computed numbers are
-`cms_build.trace.Traced` dicts whose inputs name their sources):
+Issue 17 item 5: a record's page (and `cms show ID`) shows what was computed from the record.
+Issue 13: the entries are found by the roles of the results' fields, from each computation's
+result type (`Result.result_types`, cms_build/results.py), in the same walk of typed results
+cms_build/publish.py's Hider uses (results.resolve, value_type, roles ...), never by a key's name:
 
-- an entry *about* a record is a mapping of the results that names it as its ``record`` (an
-  emissions entry, a reported total beside its recomputation, a claim's balance) or is filed
-  under its id (results keyed by record id: claims, footprints, obligations, by_source ...);
-- a figure *rests on* a record when an input of its trace, or of one of its steps, takes a
-  value from that record (``source.record``), outside the record's own entries: the totals,
-  indicators and balances the record enters.
+- an entry *about* a record is a mapping of the results that names it in a field typed
+  ``RecordId`` (an emissions entry, a reported total beside its recomputation, a claim's
+  balance: whatever the field is called) or is filed under its id in a mapping keyed by
+  ``RecordId`` (claims, footprints, obligations, by_source ...);
+- a figure *rests on* a record when it is a computed number (a ``TracedValue``) an input of
+  which, or of one of its steps, has its ``Source`` in that record, outside the record's own
+  entries: the totals, indicators and balances the record enters.
+- a ``Source`` is where a value came from, not an entry: it is not walked into. JSON of no
+  known type (a computation that returns no ResultModel) has no roles, so nothing is found in
+  it (give the computation a model: the public profile needs one too).
 
 The status shown beside them is the derived one (cms_build/statuses.py, from the results and
 the findings), never a state a computation left in its result: an entry's ``status`` is left
@@ -23,8 +28,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SOURCE_KEYS = {"record", "kind", "path", "file", "line", "col", "csv", "column"}
-SOURCE_FIELDS = {"source", "record_source", "also"}  # keys under which results file where a value came from
+from .results import RECORD, Source, TracedValue, is_model, item_type, keys_are_records, resolve, roles, value_type
+
 # Keys of an entry that are not shown as its details: the record itself, the unit (the figures
 # carry theirs), and the status and grade a computation left before the findings were known
 # (statuses.py derives the ones shown).
@@ -32,14 +37,6 @@ NOT_DETAILS = {"record", "unit", "status", "computed_status", "tone", "reasons",
 MAX_FIGURES = 200  # per record: a record feeding more totals than this is listed in part (cms export has all)
 MAX_DEPTH = 40
 MAX_STEP_DEPTH = 12  # steps `cms show` prints below a figure
-
-
-def is_trace(node) -> bool:
-    return isinstance(node, dict) and "value" in node and "formula" in node and "inputs" in node
-
-
-def is_source(node) -> bool:
-    return isinstance(node, dict) and bool(node) and set(node) <= SOURCE_KEYS
 
 
 @dataclass
@@ -92,38 +89,49 @@ def _scalar(value) -> bool:
     return value is None or isinstance(value, (str, int, bool))
 
 
-def _entry(computation: str, path: tuple, node: dict, status: dict | None) -> Entry:
+def _is_traced(tp) -> bool:
+    return is_model(tp) and issubclass(tp, TracedValue)
+
+
+def _is_source(tp) -> bool:
+    return is_model(tp) and issubclass(tp, Source)
+
+
+def _entry(computation: str, path: tuple, node: dict, tp, status: dict | None) -> Entry:
+    """The entry at `path`: `node`, of type `tp`."""
     entry = Entry(computation, path)
-    if is_trace(node):
+    if _is_traced(tp):
         entry.figures.append(((), node))
         return entry
 
-    def walk(value, at: tuple, depth: int) -> None:
+    def walk(value, vtype, at: tuple, depth: int) -> None:
         if depth > MAX_DEPTH:
             return
-        if is_trace(value):
+        if _is_traced(vtype) and isinstance(value, dict):
             entry.figures.append((at, value))
             return
         if isinstance(value, dict):
             for k, v in value.items():
+                t = resolve(value_type(vtype, k), v)[0]
                 if depth == 0 and k in NOT_DETAILS:
                     continue
                 if depth == 0 and k == "grade" and status is not None and "grade" in status:
                     continue  # the derived grade is shown with the status
-                if k in SOURCE_FIELDS or is_source(v):
-                    continue
+                if _is_source(t) or (isinstance(v, list) and _is_source(resolve(item_type(t), v[0] if v else None)[0])):
+                    continue  # where a value came from: shown in the traces
                 if v is None:
                     continue
                 if depth < 2 and (_scalar(v) or (isinstance(v, list) and v and all(_scalar(x) for x in v))):
                     entry.details.append((at + (k,), v))  # floats are figures only inside a trace (with their unit)
                     continue
-                walk(v, at + (k,), depth + 1)
+                walk(v, t, at + (k,), depth + 1)
         elif isinstance(value, list):
+            item = item_type(vtype)
             for n, v in enumerate(value):
                 if isinstance(v, (dict, list)):
-                    walk(v, at + (n,), depth + 1)
+                    walk(v, resolve(item, v)[0], at + (n,), depth + 1)
 
-    walk(node, (), 0)
+    walk(node, tp, (), 0)
     # a figure that is a step of another one of the entry (an emissions line's activity data
     # inside its total, a claim's balance inside its surplus) is listed, and its trace shown
     # where it is a step: each calculation once
@@ -156,22 +164,24 @@ def cited(trace: dict, depth: int = 0) -> set:
     return out
 
 
-def _about_ids(node: dict, path: tuple, ids) -> set:
-    """The records (of `ids`) a mapping of the results is about: the one it names as its
-    ``record``, the one it is filed under."""
-    if not path or path[-1] in SOURCE_FIELDS:
-        return set()
-    out = {path[-1]} if isinstance(path[-1], str) and path[-1] in ids else set()
-    named = node.get("record")
-    if isinstance(named, str) and named in ids and not is_source(node):
-        out.add(named)
+def _about_ids(node: dict, tp, filed_under, ids) -> set:
+    """The records (of `ids`) a typed mapping of the results is about: those its RecordId fields
+    name, the one it is filed under (`filed_under`: its key in a mapping keyed by RecordId)."""
+    out = {filed_under} if filed_under in ids else set()
+    if is_model(tp) and not issubclass(tp, Source):
+        for key, role in roles(tp, node).items():
+            if role == RECORD.name and isinstance(node[key], str) and node[key] in ids:
+                out.add(node[key])
     return out
 
 
-def results_index(results: dict, statuses: dict | None, ids) -> dict[str, RecordResults]:
+def results_index(results: dict, statuses: dict | None, ids, types: dict | None = None) -> dict[str, RecordResults]:
     """What was computed from each record of `ids`, in one walk of the results (in their order,
-    so deterministic): record id -> RecordResults (records nothing was computed from are absent)."""
+    so deterministic): record id -> RecordResults (records nothing was computed from are absent).
+    `types`: computation id -> the model of its result (Result.result_types, View.result_types);
+    a result without one has no roles and gives nothing."""
     ids = set(ids)
+    types = types or {}
     statuses = statuses if isinstance(statuses, dict) else {}
     out: dict[str, RecordResults] = {}
 
@@ -181,15 +191,15 @@ def results_index(results: dict, statuses: dict | None, ids) -> dict[str, Record
             out[rid] = RecordResults(rid, status=status if isinstance(status, dict) else None)
         return out[rid]
 
-    def walk(node, computation: str, path: tuple, depth: int, excluded: frozenset) -> None:
-        if depth > MAX_DEPTH:
-            return
+    def walk(node, tp, computation: str, path: tuple, depth: int, excluded: frozenset, filed_under) -> None:
+        if depth > MAX_DEPTH or tp is None or _is_source(tp):
+            return  # no known type (no roles), or where a value came from
         if isinstance(node, dict):
-            about = _about_ids(node, path, ids) - excluded
+            about = _about_ids(node, tp, filed_under, ids) - excluded
             for rid in sorted(about):
                 rr = get(rid)
-                rr.entries.append(_entry(computation, path, node, rr.status))
-            if is_trace(node):
+                rr.entries.append(_entry(computation, path, node, tp, rr.status))
+            if _is_traced(tp):
                 for rid in sorted((cited(node) & ids) - excluded - about):
                     rr = get(rid)
                     if len(rr.figures) < MAX_FIGURES:
@@ -198,24 +208,25 @@ def results_index(results: dict, statuses: dict | None, ids) -> dict[str, Record
                         rr.more += 1
                 return  # its steps are part of it
             inner = excluded | about  # inside an entry about X, X's figures are the entry's
+            by_record = keys_are_records(tp)
             for k, v in node.items():
-                if k not in SOURCE_FIELDS:
-                    walk(v, computation, path + (k,), depth + 1, inner)
+                walk(v, resolve(value_type(tp, k), v)[0], computation, path + (k,), depth + 1, inner, k if by_record else None)
         elif isinstance(node, list):
+            item = item_type(tp)
             for n, v in enumerate(node):
-                walk(v, computation, path + (n,), depth + 1, excluded)
+                walk(v, resolve(item, v)[0], computation, path + (n,), depth + 1, excluded, None)
 
     for computation, value in (results or {}).items():
-        walk(value, str(computation), (), 0, frozenset())
+        walk(value, types.get(computation), str(computation), (), 0, frozenset(), None)
     for rid, status in statuses.items():  # a derived status alone (a corrective action's) is shown too
         if rid in ids and isinstance(status, dict):
             get(rid)
     return out
 
 
-def record_results(results: dict, statuses: dict | None, record_id: str) -> RecordResults:
+def record_results(results: dict, statuses: dict | None, record_id: str, types: dict | None = None) -> RecordResults:
     """Everything computed from one record (results_index for that record alone)."""
-    found = results_index(results, statuses, {record_id}).get(record_id)
+    found = results_index(results, statuses, {record_id}, types).get(record_id)
     return found if found is not None else RecordResults(record_id)
 
 

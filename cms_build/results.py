@@ -39,10 +39,13 @@ replaced in every text whatever its role (cms_build/publish.py, Hider).
 
 from __future__ import annotations
 
+import functools
+import types
+import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, ConfigDict, JsonValue, PrivateAttr, StrictFloat, StrictInt, ValidationError, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, JsonValue, PrivateAttr, StrictFloat, StrictInt, TypeAdapter, ValidationError, ValidationInfo, model_validator
 
 __all__ = [
     "ResultModel",
@@ -64,6 +67,15 @@ __all__ = [
     "viewed",
     "is_restricted",
     "as_json",
+    "RESTRICTED",
+    "field_types",
+    "is_model",
+    "resolve",
+    "value_type",
+    "keys_are_records",
+    "item_type",
+    "roles",
+    "named_records",
 ]
 
 # A number as the computations write it: an int stays an int and a float a float (1 and 1.0
@@ -112,9 +124,33 @@ class ResultModel(BaseModel):
             entry = cls.model_construct(**{name: None for name in cls.model_fields})
             entry._restricted = True
         else:
-            entry = handler(data)
+            try:
+                entry = handler(data)
+            except ValidationError as exc:
+                entry = cls._beside_restricted(data, exc, info)
         entry._json = data  # what the View gave, for the generic renderers (as_json)
         return entry
+
+    @classmethod
+    def _beside_restricted(cls, data: Any, exc: ValidationError, info: ValidationInfo) -> "ResultModel":
+        """A mapping that holds a restricted value, read through a View: the public Hider
+        (cms_build/publish.py) withheld its other data beside it, a number as None and a text
+        as "restricted", whatever the model says of the field (a non-null Number, a Literal).
+        Those fields are None in the model; every other field is validated as usual, and any
+        other error is raised."""
+        withheld_here = isinstance(data, dict) and any(isinstance(v, dict) and v.get("restricted") is True for v in data.values())
+        fields = field_types(cls)
+        bad = set()
+        for error in exc.errors(include_url=False):
+            loc = error.get("loc") or ()
+            key = loc[0] if loc else None
+            withheld = error.get("input") is None or error.get("input") == RESTRICTED
+            if not (withheld_here and key in fields and withheld and data.get(key) == error.get("input")):
+                raise exc
+            bad.add(key)
+        values = {k: _adapter(cls, k).validate_python(v, strict=True, context=info.context) for k, v in data.items() if k not in bad}
+        values.update({k: None for k in bad})
+        return cls.model_construct(_fields_set=set(data), **values)
 
 
 class Source(ResultModel):
@@ -181,6 +217,12 @@ class DerivedStatus(ResultModel):
     reasons: list[StatusReason] | None = None
 
 
+@functools.lru_cache(maxsize=None)
+def _adapter(model: Any, key: str) -> TypeAdapter[Any]:
+    """A validator of one field of a model (ResultModel._beside_restricted)."""
+    return TypeAdapter(field_types(model)[key])
+
+
 def shape_error(exc: ValidationError) -> str:
     """A short sentence for a result of the wrong shape: the model and the first wrong fields."""
     errors = exc.errors(include_url=False)
@@ -219,3 +261,105 @@ def as_json(value: Any) -> Any:
     if isinstance(value, list):
         return [as_json(v) for v in value]
     return value
+
+
+# -- the walk of typed results -------------------------------------------------------------
+# One walk for every reader that decides by roles (cms_build/publish.py's Hider and _scrub,
+# cms_build/record_results.py): a type is a pydantic model, a typing form of the models'
+# annotations (Annotated, Optional, Union, list[...], dict[...]), a plain dict of known keys and
+# their types (a document: {"results": {computation id: model}}), or None (JSON of no known type).
+RESTRICTED = "restricted"  # what the public profile shows for a withheld value or id
+
+
+@functools.lru_cache(maxsize=None)
+def field_types(model: Any) -> dict[str, Any]:
+    """A model's fields by the key they are stored under, each with its annotation in full."""
+    out = {}
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        if info.metadata:
+            args = (ann, *info.metadata)
+            ann = Annotated[args]
+        out[info.alias or name] = ann
+    return out
+
+
+def is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def resolve(tp: Any, value: Any) -> tuple[Any, frozenset[str]]:
+    """(the type of `value` under annotation `tp`, its roles): Annotated unwrapped, the member of
+    a Union that fits the value chosen."""
+    found: set[str] = set()
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is Annotated:
+            found.update(m.name for m in getattr(tp, "__metadata__", ()) if isinstance(m, Role))
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            tp = next((m for m in typing.get_args(tp) if _fits(m, value)), None)
+        elif tp is JsonValue or tp is typing.Any:
+            return None, frozenset(found)  # any JSON: no known type
+        else:
+            return tp, frozenset(found)
+
+
+def _fits(tp: Any, value: Any) -> bool:
+    base = typing.get_args(tp)[0] if typing.get_origin(tp) is Annotated else tp
+    origin = typing.get_origin(base) or base
+    if value is None:
+        return base is type(None)
+    if isinstance(value, dict):
+        return is_model(base) or origin is dict
+    if isinstance(value, list):
+        return origin is list
+    if isinstance(value, bool):
+        return base is bool
+    if isinstance(value, str):
+        return base is str
+    return isinstance(value, (int, float)) and base is not str and base is not bool and base is not type(None)
+
+
+def value_type(tp: Any, key: Any) -> Any:
+    """The type of the value under `key` of a mapping of type `tp` (None: not known)."""
+    if is_model(tp):
+        return field_types(tp).get(key)
+    if isinstance(tp, dict):
+        return tp.get(key)
+    if typing.get_origin(tp) is dict:
+        return typing.get_args(tp)[1]
+    return None
+
+
+def keys_are_records(tp: Any) -> bool:
+    """Whether a mapping of type `tp` is filed by record id (dict[RecordId, ...])."""
+    if typing.get_origin(tp) is not dict:
+        return False
+    return RECORD.name in resolve(typing.get_args(tp)[0], "")[1]
+
+
+def item_type(tp: Any) -> Any:
+    return typing.get_args(tp)[0] if typing.get_origin(tp) is list and typing.get_args(tp) else None
+
+
+def roles(tp: Any, obj: dict[Any, Any]) -> dict[Any, str]:
+    """The role of each key of a typed mapping: "record", "label", "classifier", "shape", or
+    "source" (a field of type Source), "" (plain data)."""
+    out = {}
+    for key, value in obj.items():
+        t, found = resolve(value_type(tp, key), value)
+        out[key] = next(iter(found), "source" if is_model(t) and issubclass(t, Source) else "")
+    return out
+
+
+def named_records(tp: Any, obj: dict[Any, Any]) -> list[str]:
+    """The records a typed mapping names: its RecordId fields, and the record its Source came from."""
+    out = []
+    for key, role in roles(tp, obj).items():
+        value = obj[key]
+        if role == RECORD.name and isinstance(value, str):
+            out.append(value)
+        elif role == "source" and isinstance(value, dict) and isinstance(value.get("record"), str):
+            out.append(value["record"])
+    return [r for r in out if r != RESTRICTED]

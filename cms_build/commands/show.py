@@ -50,5 +50,5 @@ def show(record_id, path, as_of):
         click.echo(f"  {f.line}:{f.col} {f.severity} {f.rule}: {f.message}")
     from ..record_results import record_results, text_lines  # issue 17 item 5: what the record page shows
 
-    for line in text_lines(record_results(result.results, getattr(result, "statuses", {}), record.id)):
+    for line in text_lines(record_results(result.results, getattr(result, "statuses", {}), record.id, result.result_types)):
         click.echo(line)

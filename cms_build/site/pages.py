@@ -322,7 +322,7 @@ class Pages:
         it (details, figures and their traces), then the figures that rest on it."""
         m, t = self.m, self.t
         if self._results_index is None:  # one walk of the results for every record page
-            self._results_index = results_index(m.results, m.statuses, m.by_id)
+            self._results_index = results_index(m.results, m.statuses, m.by_id, m.view.result_types)
         rr = self._results_index.get(record.id) or RecordResults(record.id)
         if not rr:
             return Md("")

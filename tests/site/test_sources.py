@@ -189,6 +189,16 @@ def test_a_claim_shows_its_balance_grade_and_derived_status(example_sites, examp
 def test_a_status_a_computation_left_is_never_shown_only_the_derived_one():
     """record_results leaves out an entry's own status and grade and gives the derived status."""
     from cms_build.record_results import record_results, text_lines
+    from cms_build.results import JsonValue, RecordId, ResultModel
+
+    class Claim(ResultModel):  # the roles say which record an entry is about (issue 13)
+        record: RecordId
+        covered: bool
+        status: JsonValue
+        grade: JsonValue
+
+    class Claims(ResultModel):
+        claims: dict[RecordId, Claim]
 
     results = {"neutrality": {"claims": {"NCL-1": {"record": "NCL-1", "covered": True, "status": {"status": "valid"}, "grade": {"grade": "Gold"}}}}}
     statuses = {
@@ -201,7 +211,7 @@ def test_a_status_a_computation_left_is_never_shown_only_the_derived_one():
             "reasons": [{"rule": "nc.x", "severity": "error"}],
         }
     }
-    rr = record_results(results, statuses, "NCL-1")
+    rr = record_results(results, statuses, "NCL-1", {"neutrality": Claims})
     [entry] = rr.entries
     assert [at for at, _ in entry.details] == [("covered",)]
     text = "\n".join(text_lines(rr))
@@ -214,19 +224,21 @@ def test_figures_resting_on_a_record_are_found_generically(example_result):
     market price's in the valuations, and a record nothing was computed from has none."""
     from cms_build.record_results import record_results
 
-    res, st = example_result.results, example_result.statuses
-    cf = record_results(res, st, "CF-HQ-2025")
-    assert [e.where for e in cf.entries] == ["neutrality.footprints.CF-HQ-2025"]
-    assert {f.where for f in cf.figures} >= {"neutrality.claims.NCL-HQ-2025.balance.emissions"}
-    px = record_results(res, st, "PX-CEA-2025-2026")
+    res, st, types = example_result.results, example_result.statuses, example_result.result_types
+    cf = record_results(res, st, "CF-HQ-2025", types)
+    # the claim names the footprint in its RecordId field `footprint`: it is about it too, so its
+    # balance (the figures resting on the footprint) is listed within that entry
+    assert [e.where for e in cf.entries] == ["neutrality.footprints.CF-HQ-2025", "neutrality.claims.NCL-HQ-2025"]
+    assert ("balance", "emissions") in [at for at, _ in cf.entries[1].figures] and cf.figures == []
+    px = record_results(res, st, "PX-CEA-2025-2026", types)
     assert px.entries == [] and "assets.compliance.ETS-2025.value" in {f.where for f in px.figures}
-    assert not record_results(res, st, "MI-BJ1-BS-1")
+    assert not record_results(res, st, "MI-BJ1-BS-1", types)
     # the site's one walk for every record finds for each what the walk for that record finds
     from cms_build.record_results import results_index
 
-    index = results_index(res, st, example_result.index.by_id)
+    index = results_index(res, st, example_result.index.by_id, types)
     for rid in ("AD-2025-BJ2-GAS", "RI-2025", "NCL-HQ-2025", "CF-HQ-2025", "SRC-BJ2-GAS", "PX-CEA-2025-2026"):
-        one = record_results(res, st, rid)
+        one = record_results(res, st, rid, types)
         assert ([e.where for e in index[rid].entries], [f.where for f in index[rid].figures]) == (
             [e.where for e in one.entries],
             [f.where for f in one.figures],
