@@ -141,9 +141,11 @@ def search(tab, term: str) -> list[str]:
     box.fill("")
     tab.keyboard.type(term)
     tab.keyboard.press("End")  # material reads the query on keyup; typed Chinese sends none
-    tab.wait_for_function(
-        "document.querySelector('.md-search-result__meta') && !/键入|Type to start/.test(document.querySelector('.md-search-result__meta').textContent)"
-    )
+    # a locator assertion, not wait_for_function: a string predicate is evaluated with eval, which
+    # the site's Content-Security-Policy (script-src 'self') refuses once Playwright polls it
+    from playwright.sync_api import expect
+
+    expect(tab.locator(".md-search-result__meta")).not_to_have_text(re.compile("键入|Type to start"))
     return [a.get_attribute("href") for a in tab.locator("li.md-search-result__item > a").all()]
 
 
