@@ -146,7 +146,9 @@ def search(tab, term: str) -> list[str]:
     from playwright.sync_api import expect
 
     expect(tab.locator(".md-search-result__meta")).not_to_have_text(re.compile("键入|Type to start"))
-    return [a.get_attribute("href") for a in tab.locator("li.md-search-result__item > a").all()]
+    # read in one evaluation: the theme re-renders the list as results arrive, so locators taken
+    # one by one can point at an item that is gone a moment later (a 30 s wait for nth(2))
+    return tab.locator("li.md-search-result__item > a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
 
 
 @pytest.mark.parametrize("profile", ["internal", "public"])
