@@ -356,43 +356,7 @@ def _finish(report: Report, target: Path, headers: list[str], rows: list[dict], 
 
 
 # -- trades and orders --------------------------------------------------------------------------
-TRADE_COLUMNS = [
-    "trade_id",
-    "order_id",
-    "time",
-    "date",
-    "account",
-    "market",
-    "exchange",
-    "product",
-    "vintage",
-    "side",
-    "quantity",
-    "price",
-    "fees",
-    "trade_type",
-    "counterparty",
-    "counterparty_account",
-    "serials",
-    "invoice_no",
-    "notes",
-]
-ORDER_COLUMNS = [
-    "order_id",
-    "time",
-    "account",
-    "market",
-    "exchange",
-    "product",
-    "vintage",
-    "side",
-    "quantity",
-    "price",
-    "trade_type",
-    "status",
-    "filled_quantity",
-    "cancelled_at",
-]
+# the columns of a trades or orders CSV are the trading reader's (checks/trading/rows.py), as the prices'
 
 
 def _mapped(source: Path, sheet, timezone: str, mapping: str | None, rows: str, limits=None):
@@ -427,7 +391,7 @@ def import_ledger(
     row_schema = {"$ref": SCHEMA_BASE + "trading-defs.schema.json#/$defs/" + ("order" if orders else "trade")}
     validator = Draft202012Validator(row_schema, registry=result.schemas.registry, format_checker=result.schemas.format_checker)
     props = result.schemas._deref(defs["$defs"]["order" if orders else "trade"], defs["$id"])[0].get("properties", {})  # noqa: SLF001
-    columns = ORDER_COLUMNS if orders else TRADE_COLUMNS
+    columns = list(tr.ORDER_COLUMNS if orders else tr.TRADE_COLUMNS)
     limits = csvfile.table_limits(result.settings.get)
     table, mapped_out, _ = _mapped(source, sheet, timezone, mapping, "orders" if orders else "trades", limits)
     report = Report(table.name, target.relative_to(result.root).as_posix(), notes=list(table.notes))
