@@ -54,6 +54,7 @@ from .findings import SEVERITIES, Issue, format_path
 from .dates import Deadline, days_after, months_after, on_or_before
 from .records import DONE, INACTIVE, Record, known_by, not_yet, parse_path
 from .errors import CmsProblem
+from .findings import text_in, title_in
 from .results import Classifier, JsonValue, Label, Number, RecordId, ResultModel, Shape, Source, StatusReason, TracedValue, is_restricted
 from .site.escape import Md, fmt_value, join, md, text
 from .site.urls import STATIC
@@ -64,6 +65,8 @@ if TYPE_CHECKING:  # at run time through __getattr__ below
 
 # What a rule module may use. Anything else of cms_build is the engine's and may change.
 __all__ = [
+    "text_in",
+    "title_in",
     "check",
     "computation",
     "Context",

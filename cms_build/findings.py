@@ -92,3 +92,23 @@ def title_in(title: str, language: str) -> str:
     """The title in a language, the other when it has only that one."""
     zh, en = split_title(title)
     return (en or zh) if language == "en" else (zh or en)
+
+
+def _cjk(text: str) -> bool:
+    return any(ord(ch) > 0x2E7F for ch in text)
+
+
+def text_in(text: str, language: str) -> str:
+    """A computed text written "中文 · English" (a status reason: "有效期 … 至 … · valid … to …") in
+    one language: cut at the last " · " whose left holds Chinese and whose right holds none; a
+    text without such a cut is shown as it is."""
+    value = str(text or "")
+    at = value.rfind(" · ")
+    while at > 0:
+        left, right = value[:at], value[at + 3 :]
+        if _cjk(left) and not _cjk(right) and right.strip():
+            return right.strip() if language == "en" else left.strip()
+        if _cjk(right):  # Chinese after the cut: an earlier " · " cannot start the English part
+            break
+        at = value.rfind(" · ", 0, at)
+    return value

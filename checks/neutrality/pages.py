@@ -9,7 +9,7 @@ a page of its own (its fields are withheld).
 
 from __future__ import annotations
 
-from cms_build.api import Md, join, md, page, text
+from cms_build.api import Md, join, md, page, text, text_in, title_in
 
 from .results import ClaimResult, ClaimStatus, FootprintResult, NeutralityPerformanceResult, NeutralityResult, Period
 
@@ -73,7 +73,7 @@ class Neutrality:
                     self.site.link.to(claim_page(self.site, cid), cid if self.site.visible(cid) else t["restricted"], self.site.id_anchor("claim", cid)),
                     self.site.rec(c.subject),
                     self.status_badge(c.status),
-                    md(c.grade.grade or "—"),  # None unless current (statuses.py)
+                    self.grade(c.grade.grade),  # None unless current (statuses.py)
                     md(f"{c.valid_from} – {c.valid_until}"),
                 )
             )
@@ -111,13 +111,18 @@ class Neutrality:
                     self.site.home.to(claim_page(self.site, cid), cid if self.site.visible(cid) else t["restricted"], self.site.id_anchor("claim", cid)),
                     text(" "),
                     self.status_badge(st),
-                    text(f" · {t['grade']}: {c.grade.grade or '—'}"),
-                    text(f" · {st.reason}") if st.reason else Md(""),
+                    text(f" · {t['grade']}: "),
+                    self.grade(c.grade.grade),
+                    text(f" · {text_in(st.reason, self.site.lang)}") if st.reason else Md(""),
                 ],
                 "",
             )
         self.site.write(blocks)
         return headline
+
+    def grade(self, grade: str | None) -> Md:
+        """A certificate grade (D.8.2.5-D.8.2.6) in the site's words (金级 / Gold), "—" when none."""
+        return self.site.word(grade) if grade else md("—")
 
     def performance(self) -> list[dict]:
         """D.9: the subsystem's contribution and its own cost, by year (performance.py), with traces."""
@@ -166,7 +171,9 @@ class Neutrality:
         st = c.status
         # an expired, withdrawn or invalid claim says so first and loudly, never as valid
         banner = Md(
-            f'<div class="cms-claim-banner cms-claim-{claim_class(st)}">{md(self.status_name(st))}' + (f" — {md(st.reason)}" if st.reason else "") + "</div>"
+            f'<div class="cms-claim-banner cms-claim-{claim_class(st)}">{md(self.status_name(st))}'
+            + (f" — {md(text_in(st.reason, self.site.lang))}" if st.reason else "")
+            + "</div>"
         )
         grade = c.grade
         rows = [
@@ -181,10 +188,14 @@ class Neutrality:
             (
                 md(t["grade"]),
                 join(
-                    [md(grade.grade or "—")]
+                    [self.grade(grade.grade)]
                     # a grade the credits would give, shown as not current (statuses.py)
-                    + ([md(f"({grade.computed_grade}: {t['grade_not_current']})")] if grade.current is False and grade.computed_grade else [])
-                    + ([md(grade.reason)] if grade.reason else []),
+                    + (
+                        [md(f"({self.site.value_words(grade.computed_grade) or grade.computed_grade}: {t['grade_not_current']})")]
+                        if grade.current is False and grade.computed_grade
+                        else []
+                    )
+                    + ([md(title_in(grade.reason, self.site.lang))] if grade.reason else []),
                     " — ",
                 ),
             ),
@@ -219,8 +230,8 @@ class Neutrality:
                     [
                         (
                             self.site.rec(g.credit),
-                            md(g.grade or "—"),
-                            md(g.reason),
+                            self.grade(g.grade),
+                            md(title_in(g.reason, self.site.lang)),
                             self.site.word(g.category),
                             self.site.word(g.offset_kind),
                             md(g.vintage_year),

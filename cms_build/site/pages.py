@@ -17,7 +17,7 @@ import jinja2
 
 from ..export import conformity_matrix, export_document
 from ..matrix import PROVISION_STATUSES, STATUSES, clause_group, group_order
-from ..findings import title_in
+from ..findings import text_in, title_in
 from ..paths import template_loader
 from ..schemas import values_at
 from . import urls
@@ -300,7 +300,7 @@ class Pages:
             invalid=not record.valid,
             results=results,
             title=f"{record.id} {record.title}" if record.title != record.id else record.id,
-            badges=join([join(badges, " "), status_banner(t, derived)], "\n\n") if derived else join(badges, " "),
+            badges=join([join(badges, " "), status_banner(t, derived, self.m.lang)], "\n\n") if derived else join(badges, " "),
             meta=meta,
             blocks=blocks,
             notes=md(notes) if isinstance(notes, str) and notes.strip() else "",
@@ -337,10 +337,10 @@ class Pages:
 
         s = rr.status
         if s:
-            rows = [(md(t["status"]), join([status_badge(t, s), md(s.get("reason") or "")], " "))]
+            rows = [(md(t["status"]), join([status_badge(t, s), md(text_in(s.get("reason") or "", m.lang))], " "))]
             if "grade" in s:
-                rows.append((md(t["grade"]), md(s.get("grade") or t["none"])))
-                rows.append((md(t["computed_grade"]), md(s.get("computed_grade") or t["none"])))
+                rows.append((md(t["grade"]), md(m.value_words(s.get("grade")) or s.get("grade") or t["none"])))
+                rows.append((md(t["computed_grade"]), md(m.value_words(s.get("computed_grade")) or s.get("computed_grade") or t["none"])))
             out += [str(table([t["field"], t["value"]], rows)), ""]
         for e in rr.entries:
             out += [f"### {where(e.computation, e.path)}", ""]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from ..findings import text_in
 from ..publish import RESTRICTED
 from ..results import TracedValue, as_json
 from .escape import Md, fmt_number, fmt_unit, fmt_value, join, md
@@ -443,13 +444,14 @@ def status_badge(t, s: dict) -> Md:
     return Md(f'<span class="cms-badge cms-tone-{tone}">{md(status_name(t, s))}</span>')
 
 
-def status_banner(t, s: dict) -> Md:
-    """The banner a record page opens with: its status, why, and the rules behind it."""
+def status_banner(t, s: dict, lang: str) -> Md:
+    """The banner a record page opens with: its status, why (in the site's language), and the
+    rules behind it."""
     tone = s.get("tone") if s.get("tone") in TONES else "neutral"
     kind = t["verdict_kinds"].get(str(s.get("kind")), str(s.get("kind", "")))
     parts = [f"{md(kind)}: {md(status_name(t, s))}"]
     if s.get("reason"):
-        parts.append(f" — {md(s['reason'])}")
+        parts.append(f" — {md(text_in(s['reason'], lang))}")
     rules = [r for r in s.get("reasons") or [] if isinstance(r, dict)]
     if rules:
         parts.append(f"<br>{md(t['verdict_reasons'])}: " + "; ".join(f"{md(r.get('rule', ''))} ({md(r.get('severity', ''))})" for r in rules))
