@@ -34,3 +34,16 @@ def test_every_bundled_rule_title_splits_into_chinese_and_english():
             bad.append(title)
     assert bad == []
     assert title_in(titles[0], "zh") and not any(ord(ch) > 0x2E7F for ch in title_in(titles[0], "en"))
+
+
+def test_a_two_language_text_shows_one_language():
+    """Status reasons are written "中文 · English" (checks/neutrality/balance.py): the site shows
+    the part of its language; a text with no such cut, or Chinese on both sides, stays whole."""
+    from cms_build.findings import text_in
+
+    reason = "有效期 2026-03-01 至 2027-02-28 · valid 2026-03-01 to 2027-02-28"
+    assert text_in(reason, "zh") == "有效期 2026-03-01 至 2027-02-28"
+    assert text_in(reason, "en") == "valid 2026-03-01 to 2027-02-28"
+    # a " · " inside the Chinese part is not the cut: the last one before English-only text is
+    assert text_in("甲 · 乙 · event E: withdrawn", "zh") == "甲 · 乙"
+    assert text_in("plain · text", "zh") == "plain · text" and text_in("中文 · 中文", "en") == "中文 · 中文"
