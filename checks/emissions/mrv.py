@@ -289,3 +289,46 @@ def cems_substitution_not_planned(ctx):
                             message=f"{y}: the CEMS data of {s.get('source')} are substituted by {used}, but the monitoring plan {plan.id} names {planned}",
                             hint=f"use substitution: {planned}, or revise the monitoring plan with the reason",
                         )
+
+
+@check(
+    "emissions.ets-cement-method",
+    title="全国碳市场的水泥熟料排放源：边界与方法须按行业指南 A cement clinker source in the national ETS: its boundary and method follow the sector's guideline",
+    clauses=["A.9.1 a", "A.9.1.1"],
+    severity="warning",
+    kinds=["emission_source"],
+)
+def ets_cement_method(source, ctx):
+    """A.9.1 a): the plan states the boundary and the choice of method, as the competent
+    authority's rules require. The national ETS figure (checks/emissions/inventory.py
+    ets_inventory) takes, unless a source says `ets_boundary`, the boundary of a power generation
+    facility (fuel combustion and purchased electricity), which leaves a cement plant's process
+    emissions out without a word. And the cement process method here (`clinker_calcination`,
+    GB/T 32151.8-2015 by the clinker's CaO and MgO) is, read second-hand, not the method of the
+    MEE's cement guideline for the national ETS (CETS-AG-02.01-V01-2024: clinker output x a
+    default process factor, less non-carbonate substitute raw materials x deduction factors),
+    which this tool does not implement (checks/emissions/lines.py CLINKER_CITATION). Either way the
+    ETS figure an obligation is compared with is not the one the guideline asks for, so say so."""
+    if source.status in INACTIVE or source.get("method") != "clinker_calcination":
+        return
+    if not any("national_ets" in (o.get("mandatory_schemes") or []) for o in ctx.records("organization")):
+        return
+    flag = source.get("ets_boundary")
+    if not isinstance(flag, bool):
+        yield source.issue(
+            "method",
+            key=True,
+            message="the organization is in the national ETS, and without ets_boundary this cement process source is outside the ETS "
+            "figure, whose default boundary is that of a power generation facility (fuel combustion, purchased electricity)",
+            hint="set ets_boundary: true (or false) on the source as the MEE cement guideline (CETS-AG-02.01-V01-2024) sets the boundary",
+        )
+    elif flag:
+        yield source.issue(
+            "method",
+            key=True,
+            message="the national ETS figure includes this source by clinker_calcination (GB/T 32151.8-2015, CaO/MgO of the clinker), "
+            "not by the method of the MEE cement guideline CETS-AG-02.01-V01-2024 (read second-hand: clinker output × a default process "
+            "factor less non-carbonate substitutes × deduction factors), which this tool does not compute",
+            hint="before the ETS figure is used for the compliance position, recompute this source by the guideline's own method and "
+            "formula (read in the original) and record the difference with the verification: the tool cannot",
+        )

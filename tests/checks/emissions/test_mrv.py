@@ -1,0 +1,53 @@
+"""checks/emissions/mrv.py: the national-ETS warning for a cement clinker source, on a copy of
+the cement example (examples/cement) put into the national ETS."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from tests.lines import line_of
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "cement"
+RULE = "emissions.ets-cement-method"
+
+
+def _cement(org, ets: bool | None = None, boundary: bool | None = None):
+    shutil.rmtree(org.root, ignore_errors=True)
+    shutil.copytree(EXAMPLE, org.root)
+    path = org.root / "organization" / "ORG-CP.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if ets:
+        data["mandatory_schemes"] = ["national_ets"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    src = org.root / "sources" / "SRC-CP-CAL.yaml"
+    if boundary is not None:
+        src.write_text(src.read_text(encoding="utf-8") + f"ets_boundary: {str(boundary).lower()}\n", encoding="utf-8")
+    return org.of(org.run(), RULE), src
+
+
+def test_outside_the_ets_nothing(org):
+    found, _ = _cement(org, ets=False)
+    assert found == []
+
+
+def test_in_the_ets_without_a_boundary_the_default_power_boundary_is_named(org):
+    found, _ = _cement(org, ets=True)
+    assert len(found) == 1  # the cement plant's electricity source is not this rule's
+    f = found[0]
+    assert f.severity == "warning" and f.record == "SRC-CP-CAL" and f.file.endswith("sources/SRC-CP-CAL.yaml")
+    assert f.line == line_of(org, "sources/SRC-CP-CAL.yaml", "method:")
+    assert "power generation facility" in f.message and "ets_boundary" in f.hint
+
+
+def test_in_the_ets_boundary_the_method_is_named(org):
+    found, _ = _cement(org, ets=True, boundary=True)
+    assert len(found) == 1
+    assert "CETS-AG-02.01-V01-2024" in found[0].message and "does not compute" in found[0].message
+
+
+def test_declared_outside_the_boundary_nothing(org):
+    found, _ = _cement(org, ets=True, boundary=False)
+    assert found == []
