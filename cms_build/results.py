@@ -70,6 +70,8 @@ __all__ = [
     "RESTRICTED",
     "field_types",
     "is_model",
+    "is_traced_type",
+    "is_source_type",
     "resolve",
     "value_type",
     "keys_are_records",
@@ -288,6 +290,16 @@ def is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
+def is_traced_type(tp: Any) -> bool:
+    """Whether a type (as `resolve` gives it) is a computed number's: TracedValue."""
+    return is_model(tp) and issubclass(tp, TracedValue)
+
+
+def is_source_type(tp: Any) -> bool:
+    """Whether a type (as `resolve` gives it) says where a value came from: Source."""
+    return is_model(tp) and issubclass(tp, Source)
+
+
 def resolve(tp: Any, value: Any) -> tuple[Any, frozenset[str]]:
     """(the type of `value` under annotation `tp`, its roles): Annotated unwrapped, the member of
     a Union that fits the value chosen."""
@@ -349,7 +361,7 @@ def roles(tp: Any, obj: dict[Any, Any]) -> dict[Any, str]:
     out = {}
     for key, value in obj.items():
         t, found = resolve(value_type(tp, key), value)
-        out[key] = next(iter(found), "source" if is_model(t) and issubclass(t, Source) else "")
+        out[key] = next(iter(found), "source" if is_source_type(t) else "")
     return out
 
 
