@@ -41,8 +41,8 @@ from pathlib import Path
 
 from .paths import is_repo_file
 from .records import SETTINGS_FILE, parse_path
-from .results import CLASSIFIER, LABEL, RECORD, RESTRICTED, SHAPE, DerivedStatus, RecordId, TracedValue
-from .results import is_model as _is_model
+from .results import CLASSIFIER, LABEL, RECORD, RESTRICTED, SHAPE, DerivedStatus, RecordId
+from .results import is_traced_type as _is_traced_type
 from .results import item_type as _item_type
 from .results import keys_are_records as _keys_are_records
 from .results import named_records as _named_records
@@ -402,7 +402,7 @@ class Hider:
             )  # all of it is about that record
         if not typed:
             return out
-        if _is_model(tp) and issubclass(tp, TracedValue) and any(_is_restricted(x) for part in ("inputs", "steps") for x in (out.get(part) or [])):
+        if _is_traced_type(tp) and any(_is_restricted(x) for part in ("inputs", "steps") for x in (out.get(part) or [])):
             out["value"], out["restricted"], out["notes"] = None, True, []
         if out.get("restricted") is not True and any(_is_restricted(v) for v in out.values()):
             for key, value in list(out.items()):

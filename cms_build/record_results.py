@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .results import RECORD, Source, TracedValue, is_model, item_type, keys_are_records, resolve, roles, value_type
+from .results import RECORD, is_model, is_source_type, is_traced_type, item_type, keys_are_records, resolve, roles, value_type
 
 # Keys of an entry that are not shown as its details: the record itself, the unit (the figures
 # carry theirs), and the status and grade a computation left before the findings were known
@@ -89,25 +89,17 @@ def _scalar(value) -> bool:
     return value is None or isinstance(value, (str, int, bool))
 
 
-def _is_traced(tp) -> bool:
-    return is_model(tp) and issubclass(tp, TracedValue)
-
-
-def _is_source(tp) -> bool:
-    return is_model(tp) and issubclass(tp, Source)
-
-
 def _entry(computation: str, path: tuple, node: dict, tp, status: dict | None) -> Entry:
     """The entry at `path`: `node`, of type `tp`."""
     entry = Entry(computation, path)
-    if _is_traced(tp):
+    if is_traced_type(tp):
         entry.figures.append(((), node))
         return entry
 
     def walk(value, vtype, at: tuple, depth: int) -> None:
         if depth > MAX_DEPTH:
             return
-        if _is_traced(vtype) and isinstance(value, dict):
+        if is_traced_type(vtype) and isinstance(value, dict):
             entry.figures.append((at, value))
             return
         if isinstance(value, dict):
@@ -117,7 +109,7 @@ def _entry(computation: str, path: tuple, node: dict, tp, status: dict | None) -
                     continue
                 if depth == 0 and k == "grade" and status is not None and "grade" in status:
                     continue  # the derived grade is shown with the status
-                if _is_source(t) or (isinstance(v, list) and _is_source(resolve(item_type(t), v[0] if v else None)[0])):
+                if is_source_type(t) or (isinstance(v, list) and is_source_type(resolve(item_type(t), v[0] if v else None)[0])):
                     continue  # where a value came from: shown in the traces
                 if v is None:
                     continue
@@ -168,7 +160,7 @@ def _about_ids(node: dict, tp, filed_under, ids) -> set:
     """The records (of `ids`) a typed mapping of the results is about: those its RecordId fields
     name, the one it is filed under (`filed_under`: its key in a mapping keyed by RecordId)."""
     out = {filed_under} if filed_under in ids else set()
-    if is_model(tp) and not issubclass(tp, Source):
+    if is_model(tp) and not is_source_type(tp):
         for key, role in roles(tp, node).items():
             if role == RECORD.name and isinstance(node[key], str) and node[key] in ids:
                 out.add(node[key])
@@ -192,14 +184,14 @@ def results_index(results: dict, statuses: dict | None, ids, types: dict | None 
         return out[rid]
 
     def walk(node, tp, computation: str, path: tuple, depth: int, excluded: frozenset, filed_under) -> None:
-        if depth > MAX_DEPTH or tp is None or _is_source(tp):
+        if depth > MAX_DEPTH or tp is None or is_source_type(tp):
             return  # no known type (no roles), or where a value came from
         if isinstance(node, dict):
             about = _about_ids(node, tp, filed_under, ids) - excluded
             for rid in sorted(about):
                 rr = get(rid)
                 rr.entries.append(_entry(computation, path, node, tp, rr.status))
-            if _is_traced(tp):
+            if is_traced_type(tp):
                 for rid in sorted((cited(node) & ids) - excluded - about):
                     rr = get(rid)
                     if len(rr.figures) < MAX_FIGURES:

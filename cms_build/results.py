@@ -3,21 +3,28 @@
 A computation returns a model of its domain (checks/<domain>/results.py) or validates its dict
 through one before returning, so a result of the wrong shape fails at the computation
 (`rules.crashed` at its line), not later in the site, the export or the workbook. The engine
-stores the JSON form (`dump`), so `ctx.results`, `Result.results`, `publish.View`, `cms export`
-and the site read plain JSON as before. The published schema of `cms export` is generated
-from these types (`cms_build/export_schema.py`, `schemas/export/export.schema.json`).
+stores the JSON form (`dump`): `ctx.results`, `Result.results`, `publish.View` and `cms export`
+hold plain JSON, and the model's class is noted (`Result.result_types`); the site's pages and
+the workbook's sheets read the View's JSON back as the model (`viewed`), and every reader that
+decides by roles walks the JSON with the model's types (the walk at the end of this module).
+The published schema of `cms export` is generated from these types
+(`cms_build/export_schema.py`, `schemas/export/export.schema.json`).
 
 pydantic v2, not dataclasses: constructing a model validates it (nested dicts included, which
 dataclasses would not check), and `model_json_schema()` gives the export's JSON Schema from the
 same types, so the schema cannot describe a shape the code does not produce.
 
-Conventions, so that the stored JSON is what the computations returned before they were typed:
+Conventions, so that the stored JSON is what the computation wrote, neither more nor less:
 - strict: no coercion (an int stays an int, "1" is not a number, True is not 1);
-- extra="forbid": a key the model does not name is an error, not silently dropped;
-- a field absent from some results has a default of None and is dumped only when it was given
-  (`exclude_unset`), so an absent key stays absent and a null stays null;
-- fields are declared in the order the computations write them (the stored key order);
-- NaN and infinities pass as Python's json writes them, as before (`ser_json_inf_nan`).
+- extra="forbid": a key the model does not name is an error, not silently dropped (but
+  `DerivedStatus`, typed for its roles only);
+- a field absent from some results has a default (None; `{}` for a mapping) and is dumped only
+  when it was given (`exclude_unset`), so an absent key stays absent and a null stays null;
+- `dump` writes the fields in the order they are declared, whatever order the computation gave
+  them in: declare them in the order the stored JSON should have;
+- NaN and infinities are numbers (pydantic's floats allow them) and `dump` keeps them, for the
+  exports to write as Python's json does (the engine's check lets them pass);
+  `ser_json_inf_nan` makes a model's own JSON (`model_dump_json`) write them the same way.
 
 Roles: what a field's value is, for the public profile (cms_build/publish.py decides from them,
 never from a field's name). A string field is given its role by its type, and the generated
@@ -70,6 +77,8 @@ __all__ = [
     "RESTRICTED",
     "field_types",
     "is_model",
+    "is_traced_type",
+    "is_source_type",
     "resolve",
     "value_type",
     "keys_are_records",
@@ -264,8 +273,8 @@ def as_json(value: Any) -> Any:
 
 
 # -- the walk of typed results -------------------------------------------------------------
-# One walk for every reader that decides by roles (cms_build/publish.py's Hider and _scrub,
-# cms_build/record_results.py): a type is a pydantic model, a typing form of the models'
+# One walk for every reader that decides by roles or types (cms_build/publish.py's Hider and
+# _scrub, cms_build/record_results.py, cms_build/site/render.py's ResultRenderer): a type is a pydantic model, a typing form of the models'
 # annotations (Annotated, Optional, Union, list[...], dict[...]), a plain dict of known keys and
 # their types (a document: {"results": {computation id: model}}), or None (JSON of no known type).
 RESTRICTED = "restricted"  # what the public profile shows for a withheld value or id
@@ -286,6 +295,16 @@ def field_types(model: Any) -> dict[str, Any]:
 
 def is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def is_traced_type(tp: Any) -> bool:
+    """Whether a type (as `resolve` gives it) is a computed number's: TracedValue."""
+    return is_model(tp) and issubclass(tp, TracedValue)
+
+
+def is_source_type(tp: Any) -> bool:
+    """Whether a type (as `resolve` gives it) says where a value came from: Source."""
+    return is_model(tp) and issubclass(tp, Source)
 
 
 def resolve(tp: Any, value: Any) -> tuple[Any, frozenset[str]]:
@@ -349,7 +368,7 @@ def roles(tp: Any, obj: dict[Any, Any]) -> dict[Any, str]:
     out = {}
     for key, value in obj.items():
         t, found = resolve(value_type(tp, key), value)
-        out[key] = next(iter(found), "source" if is_model(t) and issubclass(t, Source) else "")
+        out[key] = next(iter(found), "source" if is_source_type(t) else "")
     return out
 
 

@@ -1,7 +1,7 @@
 """Workbook sheets of the emissions domain (`cms export --format xlsx`, cms_build/workflow/xlsx.py):
 the Annex E tables (a sheet each), the indicators by year (6.3) and the targets (6.2)."""
 
-from cms_build.api import is_restricted, sheet
+from cms_build.api import sheet
 
 from .results import AnnexEResult, EmissionsResult
 
@@ -21,23 +21,21 @@ def annex_e_tables(book):
 @sheet("indicators", title="指标 Indicators", computations=["emissions"], order=20)
 def indicators(book):
     """One row per indicator and year: the computed value, against its baseline and benchmark (6.3)."""
-    rows = [
-        [
-            book.t("编号", "Id"),
-            book.t("名称", "Title"),
-            book.t("层级", "Level"),
-            book.t("类别", "Measure"),
-            book.t("对象", "Subject"),
-            book.t("年份", "Year"),
-            book.t("数值", "Value"),
-            book.t("单位", "Unit"),
-            book.t("较基准 %", "vs baseline %"),
-            book.t("较标杆 %", "vs benchmark %"),
-        ]
+    header = [
+        book.t("编号", "Id"),
+        book.t("名称", "Title"),
+        book.t("层级", "Level"),
+        book.t("类别", "Measure"),
+        book.t("对象", "Subject"),
+        book.t("年份", "Year"),
+        book.t("数值", "Value"),
+        book.t("单位", "Unit"),
+        book.t("较基准 %", "vs baseline %"),
+        book.t("较标杆 %", "vs benchmark %"),
     ]
-    for iid, ind in sorted(book.typed("emissions", EmissionsResult).indicators.items()):
-        if is_restricted(ind):
-            continue  # the view withheld it: nothing of it to show
+
+    def by_year(iid, ind):
+        rows = []
         for year, value in sorted(ind.values.items()):
             cmp = ind.comparison.get(year)
             rows.append(
@@ -54,32 +52,32 @@ def indicators(book):
                     cmp.vs_benchmark_pct if cmp is not None else None,
                 ]
             )
-    return rows if len(rows) > 1 else None
+        return rows
+
+    return book.table(header, book.typed("emissions", EmissionsResult).indicators, by_year)
 
 
 @sheet("targets", title="目标 Targets", computations=["emissions"], order=21)
 def targets(book):
     """Each target's baseline, target value, latest value and progress (6.2)."""
-    rows = [
-        [
-            book.t("编号", "Id"),
-            book.t("名称", "Title"),
-            book.t("指标", "Indicator"),
-            book.t("期限", "Deadline"),
-            book.t("基准", "Baseline"),
-            book.t("目标值", "Target"),
-            book.t("最新值", "Latest"),
-            book.t("最新年份", "Latest year"),
-            book.t("单位", "Unit"),
-            book.t("完成 %", "Achieved %"),
-            book.t("应完成 %", "Expected %"),
-            book.t("状态", "Status"),
-        ]
+    header = [
+        book.t("编号", "Id"),
+        book.t("名称", "Title"),
+        book.t("指标", "Indicator"),
+        book.t("期限", "Deadline"),
+        book.t("基准", "Baseline"),
+        book.t("目标值", "Target"),
+        book.t("最新值", "Latest"),
+        book.t("最新年份", "Latest year"),
+        book.t("单位", "Unit"),
+        book.t("完成 %", "Achieved %"),
+        book.t("应完成 %", "Expected %"),
+        book.t("状态", "Status"),
     ]
-    for tid, tgt in sorted(book.typed("emissions", EmissionsResult).targets.items()):
-        if is_restricted(tgt):
-            continue  # the view withheld it: nothing of it to show
-        rows.append(
+    return book.table(
+        header,
+        book.typed("emissions", EmissionsResult).targets,
+        lambda tid, tgt: [
             [
                 tid,
                 tgt.title,
@@ -94,5 +92,5 @@ def targets(book):
                 tgt.expected_pct,
                 book.status(tgt.status, "target"),
             ]
-        )
-    return rows if len(rows) > 1 else None
+        ],
+    )

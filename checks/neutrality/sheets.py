@@ -1,36 +1,32 @@
 """Workbook sheet of the neutrality domain (`cms export --format xlsx`): each carbon neutrality
 claim with its balance (D.6.5.2.4), grade and status."""
 
-from cms_build.api import is_restricted, sheet
+from cms_build.api import sheet
 
 from .results import NeutralityResult
 
 
 @sheet("claims", title="碳中和声明 Neutrality claims", computations=["neutrality"], order=40)
 def claims(book):
-    rows = [
-        [
-            book.t("声明", "Claim"),
-            book.t("对象", "Subject"),
-            book.t("碳足迹", "Footprint"),
-            book.t("期间起", "Period start"),
-            book.t("期间止", "Period end"),
-            book.t("实现日期", "Achieved on"),
-            book.t("生效日期", "Valid from"),
-            book.t("排放（tCO2e）", "Emissions (tCO2e)"),
-            book.t("减排（tCO2e）", "Reductions (tCO2e)"),
-            book.t("注销抵消（tCO2e）", "Retired (tCO2e)"),
-            book.t("盈余（tCO2e）", "Surplus (tCO2e)"),
-            book.t("等级", "Grade"),
-            book.t("状态", "Status"),
-        ]
+    header = [
+        book.t("声明", "Claim"),
+        book.t("对象", "Subject"),
+        book.t("碳足迹", "Footprint"),
+        book.t("期间起", "Period start"),
+        book.t("期间止", "Period end"),
+        book.t("实现日期", "Achieved on"),
+        book.t("生效日期", "Valid from"),
+        book.t("排放（tCO2e）", "Emissions (tCO2e)"),
+        book.t("减排（tCO2e）", "Reductions (tCO2e)"),
+        book.t("注销抵消（tCO2e）", "Retired (tCO2e)"),
+        book.t("盈余（tCO2e）", "Surplus (tCO2e)"),
+        book.t("等级", "Grade"),
+        book.t("状态", "Status"),
     ]
-    res = book.typed("neutrality", NeutralityResult)
-    for rid, claim in sorted(res.claims.items()):
-        if is_restricted(claim):
-            continue  # the view withheld it: nothing of it to show
+
+    def claim_row(rid, claim):
         period, balance, grade = claim.period, claim.balance, claim.grade
-        rows.append(
+        return [
             [
                 rid,
                 claim.subject,
@@ -46,5 +42,6 @@ def claims(book):
                 book.enum("neutrality_review", "offset_kinds.grade", grade.grade or grade.computed_grade),  # D.8.2.5-D.8.2.6
                 book.status(claim.status.status, "claim"),
             ]
-        )
-    return rows if len(rows) > 1 else None
+        ]
+
+    return book.table(header, book.typed("neutrality", NeutralityResult).claims, claim_row)

@@ -41,8 +41,8 @@ class Trading:
             blocks += self.compliance(assets)
             blocks += self.balance_sheets(assets)
             blocks += self.ledger(assets)
-            blocks += self.listed(t["asset_problems"], self.site.json(assets.problems), "asset-problems")
-            blocks += self.listed(t["serial_clashes"], self.site.json(assets.serial_clashes), "serial-clashes")
+            blocks += self.listed(t["asset_problems"], assets.problems, "asset-problems")
+            blocks += self.listed(t["serial_clashes"], assets.serial_clashes, "serial-clashes")
             positions = [c for c in assets.compliance.values() if self.site.visible(c.record)]
             if positions:
                 latest = sorted(positions, key=lambda c: str(c.deadline))[-1]
@@ -173,7 +173,7 @@ class Trading:
         body += self.conduct_pages()
         out = [self.site.section(t["trading_surveillance"], join(body, Md("\n\n")) if body else Md(""), anchor_id="surveillance")]
         for key in ("self_trades", "price_band", "type_mismatch", "cancel_ratios", "reverse_pairs", "problems"):
-            out += self.listed(t["surveillance_names"].get(key, key), self.site.json(getattr(trading, key)), f"surveillance-{key}", level=3)
+            out += self.listed(t["surveillance_names"].get(key, key), getattr(trading, key), f"surveillance-{key}", level=3)
         return out
 
     # -- conduct surveillance of B.8.2.2.1 a-l: one page per ledger and year -------------------
@@ -254,7 +254,8 @@ class Trading:
         self.site.render(rel, L=L, title=f"{t['title']} {year}", intro=join([L.to(self.site.path, self.t["trading"]), who], " · "), blocks=blocks)
 
     def listed(self, title: str, items, anchor_id: str, level: int = 2) -> list[dict]:
-        """Any list of findings-like dicts from the results, generically."""
+        """A list of a typed result (its models), generically: the models' types decide what
+        is a trace and what a source (render.ResultRenderer)."""
         if not items:
             return []
         body = "\n".join(self.site.results_layout(self.site.path, anchor_id).render(items, level=level + 1))

@@ -24,7 +24,7 @@ from . import urls
 from .escape import Md, join, md
 from .model import SEVERITY_ORDER, SUBSYSTEMS
 from ..record_results import RecordResults, results_index
-from .render import RecordRenderer, ResultRenderer, TraceRenderer, badge, restricted, result_key, status_badge, status_banner
+from .render import NO_MODEL, RecordRenderer, ResultRenderer, TraceRenderer, badge, restricted, result_key, status_badge, status_banner
 
 _ALIGN = {"left": "---", "right": "--:", "center": ":-:"}
 # Long lists are split over pages, and the matrix shows the first items of each clause and
@@ -344,7 +344,7 @@ class Pages:
             out += [str(table([t["field"], t["value"]], rows)), ""]
         for e in rr.entries:
             out += [f"### {where(e.computation, e.path)}", ""]
-            if e.details:
+            if e.details:  # scalars and lists of scalars (record_results._entry): no trace, no source, whatever the type
                 rows = [
                     (
                         md(" › ".join(result_key(m, p) for p in at if isinstance(p, str))),
@@ -799,7 +799,9 @@ class Pages:
             if value is not None and domain_page:  # shown, with its traces, on the domain's page
                 body = urls.Linker(page).to(*domain_page)
             elif value is not None:
-                body = Md("\n".join(ResultRenderer(m, page, "r").render(value, level=2)))
+                # by its model where it has one; NO_MODEL: an organization's own plain-JSON result
+                tp = m.view.result_types.get(comp.id, NO_MODEL)
+                body = Md("\n".join(ResultRenderer(m, page, "r").render(value, level=2, tp=tp)))
             elif comp.id in m.withheld:
                 body = md(t["withheld_result"])
             self.render("computation.md.j2", page, title=f"{comp.id} — {title_in(comp.title, m.lang)}", body=body, clauses=md(", ".join(comp.clauses)))

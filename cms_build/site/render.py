@@ -2,9 +2,11 @@
 
 Nothing here knows a record kind: every kind is shown from its schema (labels from the
 titles in the site language, references as links, attached files as downloads), and every
-computed result is shown from its shape (a Traced dict as a calculation trace, a mapping
-as a table, a list of mappings as a grid). Every value goes through escape.md; every link
-is built by urls from an id the index knows.
+computed result is shown from its shape (a computed number as a calculation trace, a mapping
+as a table, a list of mappings as a grid). Whether a value is a computed number or a source
+is decided by its type where the result has a model (issue 13: a dict with the keys of a trace
+in a plain-JSON field is data, not a trace), and by its keys only in JSON no model describes.
+Every value goes through escape.md; every link is built by urls from an id the index knows.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 
 from ..findings import text_in
 from ..publish import RESTRICTED
-from ..results import TracedValue, as_json
+from ..results import ResultModel, TracedValue, as_json, is_source_type, is_traced_type, item_type, resolve, value_type
 from .escape import Md, fmt_number, fmt_unit, fmt_value, join, md
 from .urls import Linker, anchor
 
@@ -32,9 +34,29 @@ def badge(kind: str, value: str, text) -> Md:
 
 
 def is_trace(value) -> bool:
-    """A traced number: a TracedValue (a typed result's), or its JSON form (any result's)."""
-    if isinstance(value, TracedValue):
-        return not value._restricted  # a restricted one keeps only its shape: no trace to show
+    """A computed number of a typed result (a TracedValue the View did not restrict: a
+    restricted one keeps only its shape, no trace to show). What a domain's page asks of a field
+    of its model; JSON is never a trace here (ResultRenderer decides JSON by its type)."""
+    return isinstance(value, TracedValue) and not value._restricted
+
+
+class _NoModel:
+    """The type of JSON no model describes (ResultRenderer's `tp`)."""
+
+    def __repr__(self) -> str:
+        return "NO_MODEL"
+
+
+# A result no model describes: an organization's own computation (checks/ of its repository)
+# that returns plain JSON, so Result.result_types has no type for it. Only there are a trace and
+# a source recognised by their keys (looks_like_trace, looks_like_source): the generic pages
+# show such a result as well as they can. In a typed result the type decides, and JSON under a
+# JsonValue field (resolve gives None) is data whatever its keys.
+NO_MODEL = _NoModel()
+
+
+def looks_like_trace(value) -> bool:
+    """The JSON form of a trace, by its keys (JSON of no model only: NO_MODEL)."""
     return isinstance(value, dict) and "formula" in value and "inputs" in value and "value" in value
 
 
@@ -54,11 +76,49 @@ def result_key(model, name) -> str:
 _SOURCE_KEYS = {"record", "kind", "path", "file", "line", "col", "csv", "column"}
 
 
-def is_source(value) -> bool:
-    """Where a computed figure was read: a record's field or a row of an attached table."""
+def looks_like_source(value) -> bool:
+    """Where a computed figure was read (a record's field or a row of an attached table), by its
+    keys (JSON of no model only: NO_MODEL)."""
     return (
         isinstance(value, dict) and bool(value) and set(value) <= _SOURCE_KEYS and (isinstance(value.get("record"), str) or isinstance(value.get("file"), str))
     )
+
+
+def _of_type(tp, value) -> tuple:
+    """A value the generic renderers are given as JSON and its type: a viewed model (or a list
+    of models of one type, a typed result's list field) gives its own."""
+    if isinstance(value, ResultModel):
+        return as_json(value), type(value)
+    if isinstance(value, list) and value and all(isinstance(v, ResultModel) for v in value):
+        kinds = {type(v) for v in value}
+        return as_json(value), (list[next(iter(kinds))] if len(kinds) == 1 else tp)
+    return value, tp
+
+
+def _field(tp, key, value):
+    """The type of `value` under `key` of a mapping of type `tp` (results.value_type, resolved)."""
+    return NO_MODEL if tp is NO_MODEL else resolve(value_type(tp, key), value)[0]
+
+
+def _item(tp, value):
+    """The type of `value`, an item of a list of type `tp`."""
+    return NO_MODEL if tp is NO_MODEL else resolve(item_type(tp), value)[0]
+
+
+def traced(value, tp) -> bool:
+    """Whether JSON `value` of type `tp` is shown as a calculation trace: a TracedValue's JSON
+    with its inputs. One the View withheld whole (publish._restricted) keeps only the shape
+    fields, no inputs: shown as a mapping (its formula and unit, the value restricted)."""
+    if tp is NO_MODEL:
+        return looks_like_trace(value)
+    return is_traced_type(tp) and isinstance(value, dict) and "inputs" in value
+
+
+def sourced(value, tp) -> bool:
+    """Whether JSON `value` of type `tp` is shown as where a figure came from (a Source)."""
+    if tp is NO_MODEL:
+        return looks_like_source(value)
+    return is_source_type(tp) and isinstance(value, dict) and bool(value)
 
 
 def _quantity_like(value: dict) -> bool:
@@ -356,20 +416,22 @@ class ResultRenderer:
     def key(self, name) -> str:
         return result_key(self.m, name)
 
-    def cell(self, value, depth: int = 0) -> Md:
-        """A value in a table cell: numbers formatted, record ids and sources linked."""
-        if is_trace(value):
+    def cell(self, value, depth: int = 0, tp=NO_MODEL) -> Md:
+        """A value in a table cell: numbers formatted, record ids and sources linked. `tp`: the
+        value's type (cms_build/results.py), NO_MODEL for a result no model describes."""
+        value, tp = _of_type(tp, value)
+        if traced(value, tp):
             return self.traces.value(value.get("value"), value.get("unit", ""))
         if isinstance(value, dict) and value.get("restricted") and set(value) <= {"record", "restricted", "id", "title"}:
             return restricted(self.t)
-        if is_source(value):
+        if sourced(value, tp):
             return self.traces.source(value)
-        if isinstance(value, list) and value and all(is_source(v) for v in value):
+        if isinstance(value, list) and value and all(sourced(v, _item(tp, v)) for v in value):
             return join([self.traces.source(v) for v in value[:20]], ", ")
         if isinstance(value, dict) and depth < 3:
-            return join([Md(f"{md(k)}: ") + self.cell(v, depth + 1) for k, v in value.items()], Md("<br>"))
+            return join([Md(f"{md(k)}: ") + self.cell(v, depth + 1, _field(tp, k, v)) for k, v in value.items()], Md("<br>"))
         if isinstance(value, list) and depth < 3 and all(is_scalar(v) for v in value):
-            return join([self.cell(v, depth + 1) for v in value], ", ")
+            return join([self.cell(v, depth + 1, _item(tp, v)) for v in value], ", ")
         if isinstance(value, (dict, list)):
             return md(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)[:500])
         if isinstance(value, float):
@@ -383,10 +445,14 @@ class ResultRenderer:
         words = self.m.value_words(value)  # an enum value (method, category, market key) as words
         return md(words if words else value)
 
-    def render(self, value, level: int = 2, path: tuple = (), title: str = "") -> list[str]:
+    def render(self, value, level: int = 2, path: tuple = (), title: str = "", tp=NO_MODEL) -> list[str]:
+        """A result as Markdown lines. `tp`: its type (a model, a typing form of the models'
+        annotations: cms_build/results.py), NO_MODEL for a result no model describes; a viewed
+        model brings its own."""
+        value, tp = _of_type(tp, value)
         lines: list[str] = []
         heading = "#" * min(level, 6)
-        if is_trace(value):
+        if traced(value, tp):
             lines.extend(self.traces.render(value, level, "", path or ("root",)))
             return lines
         if title:
@@ -396,34 +462,35 @@ class ResultRenderer:
             scalars = [k for k, v in value.items() if not isinstance(v, (dict, list)) or (isinstance(v, list) and all(is_scalar(x) for x in v))]
             if scalars:
                 lines += [f"| {md(self.t['field'])} | {md(self.t['value'])} |", "|---|---|"]
-                lines += [f"| {md(self.key(k))} | {self.cell(value[k])} |" for k in scalars]
+                lines += [f"| {md(self.key(k))} | {self.cell(value[k], tp=_field(tp, k, value[k]))} |" for k in scalars]
                 lines.append("")
             for k, v in value.items():
                 if k in scalars:
                     continue
-                lines.extend(self.render(v, level, path + (str(k),), title=self.key(k)))
+                lines.extend(self.render(v, level, path + (str(k),), title=self.key(k), tp=_field(tp, k, v)))
             return lines
         if isinstance(value, list):
+            items = [(x, _item(tp, x)) for x in value]
             if (
                 value
-                and all(isinstance(x, dict) and not is_trace(x) for x in value)
-                and all(all(is_scalar(v) or is_trace(v) or isinstance(v, list) for v in x.values()) for x in value)
+                and all(isinstance(x, dict) and not traced(x, xt) for x, xt in items)
+                and all(all(is_scalar(v) or traced(v, _field(xt, k, v)) or isinstance(v, list) for k, v in x.items()) for x, xt in items)
             ):
                 columns: list = []
                 for x in value:
                     columns += [k for k in x if k not in columns]
                 lines += ["| " + " | ".join(str(md(self.key(c))) for c in columns) + " |", "|" + "---|" * len(columns)]
-                lines += ["| " + " | ".join(str(self.cell(x.get(c))) for c in columns) + " |" for x in value]
+                lines += ["| " + " | ".join(str(self.cell(x.get(c), tp=_field(xt, c, x.get(c)))) for c in columns) + " |" for x, xt in items]
                 lines.append("")
                 return lines
-            for i, x in enumerate(value, start=1):
+            for i, (x, xt) in enumerate(items, start=1):
                 if is_scalar(x):
-                    lines.append(f"- {self.cell(x)}")
+                    lines.append(f"- {self.cell(x, tp=xt)}")
                 else:
-                    lines.extend(self.render(x, level, path + (str(i),), title=str(i)))
+                    lines.extend(self.render(x, level, path + (str(i),), title=str(i), tp=xt))
             lines.append("")
             return lines
-        lines += [str(self.cell(value)), ""]
+        lines += [str(self.cell(value, tp=tp)), ""]
         return lines
 
 

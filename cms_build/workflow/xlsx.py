@@ -131,6 +131,19 @@ class SheetContext:
     def t(self, zh: str, en: str) -> str:
         return en if self.language == "en" else zh
 
+    def table(self, header: list, entries: dict, rows_of) -> list[list] | None:
+        """A sheet of the entries of a typed result's mapping: the header, then the rows
+        `rows_of(key, entry)` gives for each entry in key order, but for those the view
+        restricted (nothing of them to show); None, the sheet left out, when no entry gives a row."""
+        from ..results import is_restricted
+
+        rows = [list(header)]
+        for key, entry in sorted(entries.items()):
+            if is_restricted(entry):
+                continue  # the view withheld it: nothing of it to show
+            rows.extend(rows_of(key, entry))
+        return rows if len(rows) > 1 else None
+
     def text(self, value):
         """A bilingual {"zh", "en"} value (or a typed result's Bilingual) in the chosen language;
         other values as they are."""

@@ -8,7 +8,9 @@ import pytest
 
 from cms_build.engine import run
 from cms_build.export import export_document
-from cms_build.workflow.xlsx import TAB_MAX, display_width, tab_name, write_workbook
+from cms_build.publish import View
+from cms_build.results import TracedValue, viewed
+from cms_build.workflow.xlsx import TAB_MAX, SheetContext, display_width, tab_name, write_workbook
 from tests.cms_build.test_cli import cms
 from tests.conftest import EXAMPLE, EXAMPLE_AS_OF
 
@@ -282,3 +284,19 @@ def test_same_inputs_give_the_same_workbook_bytes(example, tmp_path):
     assert book.properties.modified == book.properties.created == dt.datetime(2026, 6, 30)
     with zipfile.ZipFile(first) as zf:
         assert {m.date_time for m in zf.infolist()} == {(2026, 6, 30, 0, 0, 0)}
+
+
+def test_a_sheet_table_has_a_row_per_published_entry_in_key_order(example):
+    """SheetContext.table, the loop of every domain's sheet: entries in key order, each giving its
+    rows, one the view restricted giving none; no sheet when no entry gives a row."""
+    book = SheetContext(View(example, "internal"), "en")
+    trace = {"unit": "t", "label": "x", "formula": "x", "method": "", "inputs": [], "steps": [], "notes": []}
+    entries = {
+        "b": viewed(TracedValue, {**trace, "value": 2.5}),
+        "a": viewed(TracedValue, {**trace, "value": 1}),
+        "c": viewed(TracedValue, {"unit": "t", "formula": "x", "record": "restricted", "value": None, "restricted": True}),
+    }
+    rows = book.table(["Key", "Value"], entries, lambda key, e: [[key, book.value(e)], [key, "again"]])
+    assert rows == [["Key", "Value"], ["a", 1], ["a", "again"], ["b", 2.5], ["b", "again"]]
+    assert book.table(["Key"], {"c": entries["c"]}, lambda key, e: [[key]]) is None
+    assert book.table(["Key"], entries, lambda key, e: []) is None
