@@ -283,6 +283,7 @@ WARNING_ON_SHALL = {
     "trading.block-withdrawn": "B.8.2.2.1 h: a withdrawal may have a reason; withdrawing 'at will' is for the reviewer",
     "trading.repo-booked-as-sale": "B.8.2.2.1 j: a sale matched by a buy-back agreement suggests a hidden repo; the contract decides",
     "trading.conduct-pattern": "B.8.2.2.1 l: the organization's own patterns; each pattern sets its severity",
+    "emissions.ets-cement-method": "A.9.1 a: the cement guideline's boundary and method were read second-hand only; the warning asks, it cannot prove",
     "trading.information-unauthorised": "B.8.2.3 a: checks the item's 不宜 list (擅自发布…、擅自使用交易所的标识), cited as the clause",
 }
 
