@@ -22,6 +22,7 @@ import calendar
 import contextlib
 import datetime as dt
 import errno
+import gc
 import hashlib
 import io
 import logging
@@ -146,7 +147,10 @@ def build_site(
             from .charts import caching  # a chart is drawn only for data it was not drawn for (charts.py)
 
             with caching(cache):
-                return _build_locked(root, result, profile, out, work, language, log, started, timings, on_stage)
+                # Handed over in a list, not held here: _build_locked lets go of the run's result once
+                # the Markdown is written, so mkdocs (most of a build's memory) can reuse its memory.
+                held, result = [result], None
+                return _build_locked(root, held, profile, out, work, language, log, started, timings, on_stage)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             raise BuildError(f"the disk is full ({exc.strerror}: {exc.filename or out}); free some space and build again") from None
@@ -207,7 +211,8 @@ def _clean_leftovers(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _build_locked(root, result, profile, out, work, language, log, started, timings, on_stage=lambda _n: None) -> BuildReport:
+def _build_locked(root, held, profile, out, work, language, log, started, timings, on_stage=lambda _n: None) -> BuildReport:
+    result = held.pop()  # build_site's reference: this frame holds the only one it gave (see below)
     work = Path(work).resolve() if work else _work_folder(root, out, profile)
     docs = work / "docs"
     if docs.exists():
@@ -241,14 +246,21 @@ def _build_locked(root, result, profile, out, work, language, log, started, timi
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
-    try:
-        from .search import index_docs
+    from .search import index_docs
 
-        notices = run_mkdocs(config, tmp, result.as_of, log=log, search_docs=index_docs(model, docs, pages.written))
+    search_docs = index_docs(model, docs, pages.written)
+    as_of, n_pages, n_records = result.as_of, len(pages.written), len(model.records)
+    # mkdocs needs none of the run's records, findings and results, nor the model and templates of
+    # the pages: let them go before it holds every page's HTML (the build's peak memory). Unless the
+    # caller passed its own result (the group site), nothing else holds them.
+    del result, model, pages, env, settings, history
+    gc.collect()
+    try:
+        notices = run_mkdocs(config, tmp, as_of, log=log, search_docs=search_docs)
         from .search import finish as finish_search  # ids searchable exactly; the index precompressed
 
         warnings.extend(finish_search(tmp))
-        (tmp / MARKER).write_text(f"cms evidence site\nprofile: {profile}\nas_of: {result.as_of.isoformat()}\n", encoding="utf-8")
+        (tmp / MARKER).write_text(f"cms evidence site\nprofile: {profile}\nas_of: {as_of.isoformat()}\n", encoding="utf-8")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -258,8 +270,8 @@ def _build_locked(root, result, profile, out, work, language, log, started, timi
         out=out,
         work=work,
         profile=profile,
-        pages=len(pages.written),
-        records=len(model.records),
+        pages=n_pages,
+        records=n_records,
         seconds=time.perf_counter() - started,
         timings=timings,
         warnings=warnings,

@@ -4,6 +4,7 @@ issue 19's table (the rows, never the speeds: no speed is asserted in a test).""
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -28,9 +29,37 @@ def test_copies_get_new_ids(tmp_path):
     copy1 = (repo / "policy" / "copy1" / rel).read_text(encoding="utf-8")
     assert run._ID_LINE.search(copy0).group(1) == original
     assert run._ID_LINE.search(copy1).group(1) == f"{original}-C1"
-    # Twice the example's records, settings once.
-    n = len(run.yaml_files(ROOT / "records")) - len(list((ROOT / "records").glob("*.y*ml")))
-    assert len(run.yaml_files(repo)) == 2 * n + len(list((ROOT / "records").glob("*.y*ml")))
+    # The folders an organization keeps one set of are copied once; the others once more per
+    # copy, until the records reach about twice the example's (settings once).
+    assert not (repo / "inventory" / "copy1").exists() and (repo / "inventory" / "copy0").is_dir()
+    settings = len(list((ROOT / "records").glob("*.y*ml")))
+    example = len(run.yaml_files(ROOT / "records")) - settings
+    grown = sum(len(run.yaml_files(d)) for d in (ROOT / "records").iterdir() if d.is_dir() and d.name not in run.SHARED)
+    copies = round(example / grown)  # further copies of the grown folders: 232 / 95 -> 2 today
+    assert len(run.yaml_files(repo)) == example + copies * grown + settings
+    assert abs(len(run.yaml_files(repo)) - settings - 2 * example) <= grown / 2
+
+
+def test_generated_repository_checks_clean(tmp_path):
+    """The benchmark measures a repository like a user's: copies of the example that contradicted
+    each other (the same serials held twice, an inventory's total doubled by the copies' sources,
+    a period's months filed twice ...) gave 96 error findings at 2 copies, and a check that
+    reports errors measures other work than a clean one. The example itself checks clean."""
+    run = _load()
+    repo = run.make_repo(tmp_path / "r", 2)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cms_build.cli", "check", str(repo), "--as-of", run.AS_OF, "--format", "json", "--no-cache", "--fail-on", "info"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env=run.ENV,
+    )
+    doc = json.loads(proc.stdout)
+    assert [(f["rule"], f["file"], f["message"]) for f in doc["findings"]] == []
+    assert proc.returncode == 0, proc.stderr
+    # It read every generated record (cms.yaml is the settings, not a record).
+    assert doc["records"] == len(run.yaml_files(repo)) - len(list(repo.glob("*.y*ml")))
 
 
 def test_quick_prints_every_row():

@@ -105,6 +105,36 @@ def test_the_example_gives_the_same_bytes_twice(tmp_path):
     assert [k for k in first if first.get(k) != second.get(k)] == [] and first.keys() == second.keys()
 
 
+def test_mkdocs_runs_after_the_runs_result_is_let_go(mini, monkeypatch):
+    """mkdocs holds every page's HTML, the build's peak memory (issue 19): the run's records and
+    findings and the site model are freed before it starts, so it reuses their memory; a caller
+    that passed its own result keeps it."""
+    import gc
+
+    from cms_build.engine import Result, run
+    from cms_build.site import build as site_build
+    from cms_build.site.model import SiteModel
+
+    root, tmp = mini
+    alive: list[tuple[int, int]] = []
+    real = site_build.run_mkdocs
+
+    def counting(*args, **kw):
+        gc.collect()
+        objects = gc.get_objects()
+        alive.append((sum(isinstance(o, Result) for o in objects), sum(isinstance(o, SiteModel) for o in objects)))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(site_build, "run_mkdocs", counting)
+    report = build(root, tmp / "a")
+    assert alive == [(0, 0)]
+    assert report.records > 0 and report.pages > report.records
+    kept = run(root, AS_OF)
+    build(root, tmp / "b", result=kept)
+    assert alive[1] == (1, 0)  # the caller's, untouched
+    assert read_tree(tmp / "a") == read_tree(tmp / "b")
+
+
 def test_attached_files_are_copied_under_names_the_site_chooses(mini):
     root, tmp = mini
     (root / "policy" / "evidence").mkdir()
