@@ -48,7 +48,7 @@ from .yamlsafe import Document, LoadError
 
 FOLDER = ".cms-cache"
 FILE = "records.json"
-FORMAT = 1
+FORMAT = 2  # 2: positions as one JSON text per record, read when first asked for
 MAX_CACHE_BYTES = 512 * 1024 * 1024  # far above what the run budgets let a cache hold
 _ENGINE = Path(__file__).resolve().parent
 
@@ -315,12 +315,49 @@ def _write(root: Path, data: bytes) -> None:
 
 # -- entries -----------------------------------------------------------------------------
 def doc_entry(doc: Document) -> dict:
+    # The positions are two thirds of the file and most records of a re-check never need them
+    # (their findings come from the cache too): they are kept as one JSON text, which reading the
+    # file only scans, and turned into the Document's dicts when a check first asks for a line.
     return {
         "data": doc.data,
         "count": doc.count,
-        "pos": [[*path, line, col] for path, (line, col) in doc.positions.items()],
-        "keys": [[*path, line, col] for path, (line, col) in doc.key_positions.items()],
+        "loc": json.dumps(
+            [
+                [[*path, line, col] for path, (line, col) in doc.positions.items()],
+                [[*path, line, col] for path, (line, col) in doc.key_positions.items()],
+            ],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
     }
+
+
+class _StoredDocument(Document):
+    """A Document from the cache whose positions are read from their JSON text on first use."""
+
+    def __init__(self, data, loc: str, count: int):  # noqa: D107 - no dataclass __init__: the positions come later
+        self.data = data
+        self.count = count
+        self._loc: str | None = loc
+        self._positions: dict = {}
+        self._key_positions: dict = {}
+
+    def _rebuild(self) -> None:
+        if self._loc is not None:
+            pos, keys = json.loads(self._loc)
+            self._positions = {tuple(p[:-2]): (p[-2], p[-1]) for p in pos}
+            self._key_positions = {tuple(p[:-2]): (p[-2], p[-1]) for p in keys}
+            self._loc = None
+
+    @property  # type: ignore[override]
+    def positions(self) -> dict:
+        self._rebuild()
+        return self._positions
+
+    @property  # type: ignore[override]
+    def key_positions(self) -> dict:
+        self._rebuild()
+        return self._key_positions
 
 
 def error_entry(exc: LoadError) -> dict:
@@ -330,13 +367,11 @@ def error_entry(exc: LoadError) -> dict:
 def entry_doc(entry: dict) -> Document | None:
     """The Document of an entry, or None when the entry is not one this engine wrote."""
     try:
-        positions = {tuple(p[:-2]): (p[-2], p[-1]) for p in entry["pos"]}
-        keys = {tuple(p[:-2]): (p[-2], p[-1]) for p in entry["keys"]}
-        count = entry["count"]
-        if not isinstance(count, int):
+        loc, count = entry["loc"], entry["count"]
+        if not isinstance(count, int) or not isinstance(loc, str) or "data" not in entry:
             return None
-        return Document(entry["data"], positions, keys, count)
-    except (KeyError, TypeError, IndexError):
+        return _StoredDocument(entry["data"], loc, count)
+    except (KeyError, TypeError):
         return None
 
 

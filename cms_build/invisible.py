@@ -12,6 +12,7 @@ Line and paragraph separators (U+2028, U+2029) are line breaks to the site, not 
 
 from __future__ import annotations
 
+import json
 import re
 
 # Unicode format (Cf) characters that change or hide text, by code point.
@@ -44,6 +45,20 @@ def visible(text: str) -> str:
 def find(text: str) -> list[tuple[int, str]]:
     """(offset, character) of every invisible character in text."""
     return [(m.start(), m.group(0)) for m in _FIND.finditer(text)] if isinstance(text, str) else []
+
+
+def any_in(data) -> bool:
+    """Whether any string of a YAML document's data, keys included, holds an invisible character.
+
+    One search of the data's JSON text (ensure_ascii=False keeps every character as it is; the
+    JSON around the strings, numbers and keys that are not strings are ASCII) instead of a
+    walk of every string: the check asks this of every record of every run (issue 19). Data
+    that JSON cannot write is walked."""
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        return any(find(text) for _, _, text in strings(data))
+    return _FIND.search(text) is not None
 
 
 def name(ch: str) -> str:

@@ -290,7 +290,7 @@ def invisible_characters(ctx):
 
 
 def _invisible(doc, rel, path, record_id):
-    if not any(invisible.find(text) for _, _, text in invisible.strings(doc.data)):
+    if not invisible.any_in(doc.data):
         return  # the common case: no need to read the file again
     try:
         source = path.read_text(encoding="utf-8-sig")
