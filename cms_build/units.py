@@ -29,9 +29,12 @@ from __future__ import annotations
 import difflib
 import re
 import threading
+from typing import TYPE_CHECKING
 
-import pint
 from .errors import CmsProblem
+
+if TYPE_CHECKING:  # pint is imported on first use (registry()): importing it costs ~0.1 s,
+    import pint  # which a run that converts nothing (a small repository's check) should not pay
 
 __all__ = [
     "C_TO_CO2",
@@ -205,6 +208,8 @@ def registry() -> pint.UnitRegistry:
     if _registry is None:
         with _lock:
             if _registry is None:
+                import pint
+
                 ureg = pint.UnitRegistry(on_redefinition="raise")
                 for line in _DEFINITIONS.splitlines():
                     line = line.strip()
@@ -276,6 +281,8 @@ def parse_unit(text) -> pint.Unit:
         if hit is not None:
             return hit
     ureg = registry()
+    from pint import UndefinedUnitError  # already imported by registry(); pint is imported lazily
+
     if isinstance(text, ureg.Unit):
         return text
     if not isinstance(text, str):
@@ -290,7 +297,7 @@ def parse_unit(text) -> pint.Unit:
             unit = _parsed_normalized[normalized] = ureg.parse_units(normalized)
         _parsed[text] = unit
         return unit
-    except pint.UndefinedUnitError as exc:
+    except UndefinedUnitError as exc:
         names = tuple(getattr(exc, "unit_names", ()) or ())
         if isinstance(names, str):
             names = (names,)
