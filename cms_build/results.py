@@ -130,7 +130,7 @@ class ResultModel(BaseModel):
         if not (info.context and info.context.get("view")):
             return handler(data)
         if isinstance(data, dict) and data.get("restricted") is True:
-            entry = cls.model_construct(**{name: None for name in cls.model_fields})
+            entry = cls._restricted_shape(data, info)
             entry._restricted = True
         else:
             try:
@@ -139,6 +139,20 @@ class ResultModel(BaseModel):
                 entry = cls._beside_restricted(data, exc, info)
         entry._json = data  # what the View gave, for the generic renderers (as_json)
         return entry
+
+    @classmethod
+    def _restricted_shape(cls, data: dict[Any, Any], info: ValidationInfo) -> "ResultModel":
+        """An entry the View restricted: the public Hider (cms_build/publish.py) kept the fields
+        whose role is Shape or Classifier (the shape of the computation: unit, formula, method,
+        symbol, category), so the model keeps them too, validated; every other field is None."""
+        fields = field_types(cls)
+        kept = {SHAPE.name, CLASSIFIER.name}
+        values: dict[str, Any] = {name: None for name in cls.model_fields}
+        for key, role in roles(cls, {k: v for k, v in data.items() if k in fields}).items():
+            if role in kept and data[key] is not None:
+                name = next(n for n, f in cls.model_fields.items() if (f.alias or n) == key)
+                values[name] = _adapter(cls, key).validate_python(data[key], strict=True, context=info.context)
+        return cls.model_construct(**values)
 
     @classmethod
     def _beside_restricted(cls, data: Any, exc: ValidationError, info: ValidationInfo) -> "ResultModel":

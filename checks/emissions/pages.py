@@ -13,7 +13,7 @@ the View's JSON of each year's inventory (issue 13: left to convert).
 
 from __future__ import annotations
 
-from cms_build.api import Md, join, md, page, text
+from cms_build.api import Md, TracedValue, join, md, page, text
 
 from .results import AnnexEResult, Bilingual, EmissionsResult, EmissionsYear
 
@@ -199,10 +199,10 @@ class Emissions:
         L = self.site.linker(rel)
         traces = self.site.traces(rel, "e")
         blocks = []
-        total = inv.get("total")
+        total = typed.total
         summary = [join([text(t["total_emissions"] + ": "), self.site.tv(total)], "")]
-        if isinstance(total, dict) and total.get("formula"):
-            summary.append(join([text(t["trace_formula"] + ": "), md(total["formula"])], ""))
+        if total is not None and total.formula:  # kept when the View restricted the total (a Shape)
+            summary.append(join([text(t["trace_formula"] + ": "), md(total.formula)], ""))
         blocks.append(self.site.section("", join(summary, Md("<br>"))))
         entries = inv.get("entries") or {}
         sources = inv.get("sources") or {}
@@ -249,13 +249,15 @@ class Emissions:
             names = t["category_names"] if key == "by_category" else t["method_names"] if key == "by_method" else {}
             prow = [((self.site.rec(k, L) if key == "by_facility" else md(names.get(k, k))), self.site.tv(v)) for k, v in sorted(part.items())]
             blocks.append(self.site.section(f"{t['breakdown']}: {label}", self.site.table([label, t["value"]], prow, ["left", "right"]), level=3))
-        intensity = inv.get("intensity") or {}
-        intensity_traces = []
-        if isinstance(intensity.get("per_output_value"), dict):
-            intensity_traces.append(intensity["per_output_value"])
-        intensity_traces += [v for _, v in sorted((intensity.get("per_product") or {}).items()) if isinstance(v, dict)]
+        intensity = typed.intensity
+        intensity_traces: list[TracedValue] = []
+        if intensity is not None and intensity.per_output_value is not None:
+            intensity_traces.append(intensity.per_output_value)
+        if intensity is not None and intensity.per_product:
+            intensity_traces += [v for _, v in sorted(intensity.per_product.items()) if v is not None]
         if intensity_traces:
-            body = "\n".join(line for tr in intensity_traces for line in traces.render(tr, 3, "", ("intensity", tr.get("label", ""))))
+            # the traces renderer reads the View's JSON (cms_build/site/render.py)
+            body = "\n".join(line for tr in intensity_traces for line in traces.render(self.site.json(tr), 3, "", ("intensity", tr.label or "")))
             blocks.append(self.site.section(t["intensity"], Md(body), anchor_id="intensity"))
         if typed.gaps:
             grow = [
