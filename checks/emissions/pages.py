@@ -194,7 +194,6 @@ class Emissions:
 
     def year_page(self, year: str, typed: EmissionsYear) -> None:
         t = self.t
-        inv = self.site.json(typed)  # the View's JSON of the inventory: the parts below but ets_boundary read it still
         rel = EMISSIONS_YEAR.format(year=year)
         L = self.site.linker(rel)
         traces = self.site.traces(rel, "e")
@@ -204,22 +203,21 @@ class Emissions:
         if total is not None and total.formula:  # kept when the View restricted the total (a Shape)
             summary.append(join([text(t["trace_formula"] + ": "), md(total.formula)], ""))
         blocks.append(self.site.section("", join(summary, Md("<br>"))))
-        entries = inv.get("entries") or {}
-        sources = inv.get("sources") or {}
+        entries, sources = typed.entries, typed.sources
         rows = []
-        for sid, src in sorted(sources.items(), key=lambda kv: -(kv[1] or {}).get("value", 0) if isinstance((kv[1] or {}).get("value"), (int, float)) else 0):
-            src = src or {}
-            recs = [r for r in src.get("records") or [] if isinstance(r, str)]
+        # largest first; a value the View withheld (None) sorts as 0, the order kept stable by id
+        for sid, src in sorted(sources.items(), key=lambda kv: -kv[1].value if kv[1].value is not None else 0):
+            recs = [r for r in src.records or [] if isinstance(r, str)]
             drill = join([L.to(rel, r, self.site.id_anchor("entry", r)) if self.site.visible(r) and r in entries else self.site.rec(r, L) for r in recs], ", ")
             rows.append(
                 (
                     self.site.rec(sid, L),
-                    self.site.s(src.get("title", "")),
-                    self.site.rec(src.get("facility"), L),
-                    self.site.s(src.get("site") or ""),
-                    md(t["category_names"].get(src.get("category"), src.get("category") or "")),
-                    md(t["method_names"].get(src.get("method"), src.get("method") or "")),
-                    self.site.num(src.get("value"), "tCO2e"),
+                    self.site.s(src.title),
+                    self.site.rec(src.facility, L),
+                    self.site.s(src.site or ""),
+                    md(t["category_names"].get(src.category, src.category or "")),
+                    md(t["method_names"].get(src.method, src.method or "")),
+                    self.site.num(src.value, "tCO2e"),
                     drill,
                 )
             )
@@ -273,24 +271,23 @@ class Emissions:
             blocks.append(self.site.section(t["gaps"], self.site.table([t["record"], t["period"], t["status"], t["value"], t["trace_source"]], grow)))
         lines = []
         for rid, entry in sorted(entries.items()):
-            if not isinstance(entry, dict):
-                continue
             visible = self.site.visible(rid)
             ident = self.site.id_anchor("entry", rid)
-            title = f"{rid} {sources.get(entry.get('source'), {}).get('title', '')}" if visible else t["restricted"]
+            src = sources.get(entry.source) if entry.source is not None else None
+            title = f"{rid} {src.title if src is not None and src.title is not None else ''}" if visible else t["restricted"]
             lines += [f"### {md(title)} {{#{ident}}}", ""]
             meta = [
                 self.site.rec(rid, L),
-                self.site.rec(entry.get("source"), L),
-                self.site.rec(entry.get("facility"), L),
-                md(t["category_names"].get(entry.get("category"), entry.get("category") or "")),
-                md(t["method_names"].get(entry.get("method"), entry.get("method") or "")),
-                md(entry.get("clause", "")),
-                md(entry.get("data_source", "")),
+                self.site.rec(entry.source, L),
+                self.site.rec(entry.facility, L),
+                md(t["category_names"].get(entry.category, entry.category or "")),
+                md(t["method_names"].get(entry.method, entry.method or "")),
+                md(entry.clause),
+                md(entry.data_source),
             ]
             lines += [str(join([x for x in meta if str(x)], " · ")), ""]
-            if isinstance(entry.get("total"), dict):
-                lines += traces.render(entry["total"], 4, "", ("entry", rid))
+            if entry.total is not None:  # None: the View restricted the entry
+                lines += traces.render(self.site.json(entry.total), 4, "", ("entry", rid))
         if lines:
             blocks.append(self.site.section(t["calculation_traces"], Md("\n".join(lines)), anchor_id="traces"))
         self.site.render(
