@@ -44,7 +44,7 @@ from cms_build.api import dates, units
 from cms_build.api import computation
 from . import indicators as ic
 from .lines import CalcError, compute_line
-from .inventory import ETS_POWER_CATEGORIES, Entry, ProductRow, change_pct, ets_inventory, reported_vs_recomputed, year_changes, year_inventory
+from .inventory import ETS_POWER_CATEGORIES, Entry, ProductRow, change_pct, ets_inventory, in_national_ets, reported_vs_recomputed, year_changes, year_inventory
 from cms_build.api import Input, Traced, record_source
 
 from .group import CONSOLIDATION
@@ -226,7 +226,7 @@ def _ets(ctx, entries, years: dict) -> None:
     """The national ETS figure beside the full inventory, for an organization in the national ETS
     (mandatory_schemes) or with a source that says ets_boundary."""
     sources = {s.id: s for s in ctx.records("emission_source")}
-    in_scheme = any("national_ets" in (o.get("mandatory_schemes") or []) for o in ctx.records("organization"))
+    in_scheme = in_national_ets(ctx)
     if not in_scheme and not any(isinstance(s.get("ets_boundary"), bool) for s in sources.values()):
         return
     in_ets = {sid: _in_ets(s) for sid, s in sources.items()}

@@ -29,6 +29,8 @@ from cms_build.api import dates
 from cms_build.api import check
 from cms_build.api import not_yet
 
+from .inventory import in_national_ets
+
 ACTIVE = ("approved",)
 REG = "碳排放权交易管理暂行条例 (Order No. 775, 2024) Art. 11"
 NOTICE_2022 = "the MEE notice of 2022 on emission report management, part II (4) (from a public commentary; not checked against the original)"
@@ -36,8 +38,8 @@ FILED_ITEMS = ("accounting_parameters", "production_data")  # categories 1 and 3
 
 
 def _covered(ctx) -> bool:
-    """An entity of the national carbon market: its organization profile lists national_ets."""
-    return any("national_ets" in (o.get("mandatory_schemes") or []) for o in ctx.records("organization"))
+    """An entity of the national carbon market (inventory.in_national_ets)."""
+    return in_national_ets(ctx)
 
 
 def _current(ctx, kind: str) -> list:

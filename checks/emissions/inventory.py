@@ -316,6 +316,12 @@ def source_expected(source: dict, facility: dict | None, year: int) -> bool:
     return not ((commissioned and commissioned > end) or (retired and retired < start))
 
 
+def in_national_ets(ctx) -> bool:
+    """An entity of the national carbon market: an organization profile lists national_ets in its
+    mandatory_schemes (the one reading for the ETS figure, the filing rules and the ETS warnings)."""
+    return any("national_ets" in (o.get("mandatory_schemes") or []) for o in ctx.records("organization"))
+
+
 #: The national ETS accounting boundary of a power generation facility (发电设施) as the current MEE
 #: guideline sets it: CO2 of fossil fuel combustion and of purchased electricity consumed;
 #: desulfurization and other sources stay in the organization's full inventory (Annex A) only.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cms_build.api import check
-from .inventory import source_expected, years_to_check
+from .inventory import in_national_ets, source_expected, years_to_check
 
 INACTIVE = ("superseded", "withdrawn")
 MANDATORY = ("national_ets", "local_pilot_ets", "mandatory_reporting")
@@ -311,7 +311,7 @@ def ets_cement_method(source, ctx):
     ETS figure an obligation is compared with is not the one the guideline asks for, so say so."""
     if source.status in INACTIVE or source.get("method") != "clinker_calcination":
         return
-    if not any("national_ets" in (o.get("mandatory_schemes") or []) for o in ctx.records("organization")):
+    if not in_national_ets(ctx):
         return
     flag = source.get("ets_boundary")
     if not isinstance(flag, bool):
