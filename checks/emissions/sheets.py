@@ -5,6 +5,27 @@ from cms_build.api import sheet
 
 from .results import AnnexEResult, EmissionsResult
 
+# The columns of this domain's sheets: column id -> (中文, English), each written once (issue 13);
+# id, status, year and subject are the common ones (cms_build/workflow/xlsx.py COMMON_HEADERS).
+# The Annex E tables carry their own columns (checks/emissions/annex_e_tables.py).
+HEADERS = {
+    "title": ("名称", "Title"),
+    "level": ("层级", "Level"),
+    "measure": ("类别", "Measure"),
+    "value": ("数值", "Value"),
+    "unit": ("单位", "Unit"),
+    "vs_baseline": ("较基准 %", "vs baseline %"),
+    "vs_benchmark": ("较标杆 %", "vs benchmark %"),
+    "indicator": ("指标", "Indicator"),
+    "deadline": ("期限", "Deadline"),
+    "baseline": ("基准", "Baseline"),
+    "target": ("目标值", "Target"),
+    "latest": ("最新值", "Latest"),
+    "latest_year": ("最新年份", "Latest year"),
+    "achieved": ("完成 %", "Achieved %"),
+    "expected": ("应完成 %", "Expected %"),
+}
+
 
 @sheet("annex_e", title="附录 E Annex E", computations=["annex_e"], order=10)
 def annex_e_tables(book):
@@ -21,76 +42,54 @@ def annex_e_tables(book):
 @sheet("indicators", title="指标 Indicators", computations=["emissions"], order=20)
 def indicators(book):
     """One row per indicator and year: the computed value, against its baseline and benchmark (6.3)."""
-    header = [
-        book.t("编号", "Id"),
-        book.t("名称", "Title"),
-        book.t("层级", "Level"),
-        book.t("类别", "Measure"),
-        book.t("对象", "Subject"),
-        book.t("年份", "Year"),
-        book.t("数值", "Value"),
-        book.t("单位", "Unit"),
-        book.t("较基准 %", "vs baseline %"),
-        book.t("较标杆 %", "vs benchmark %"),
-    ]
+    columns = book.header(HEADERS, "id", "title", "level", "measure", "subject", "year", "value", "unit", "vs_baseline", "vs_benchmark")
 
     def by_year(iid, ind):
         rows = []
         for year, value in sorted(ind.values.items()):
             cmp = ind.comparison.get(year)
             rows.append(
-                [
-                    iid,
-                    ind.title,
-                    book.enum("indicator", "level", ind.level),
-                    book.enum("indicator", "measure", ind.measure),
-                    ind.subject,
-                    book.year(year),
-                    book.value(value),
-                    ind.unit,
-                    cmp.vs_baseline_pct if cmp is not None else None,
-                    cmp.vs_benchmark_pct if cmp is not None else None,
-                ]
+                {
+                    "id": iid,
+                    "title": ind.title,
+                    "level": book.enum("indicator", "level", ind.level),
+                    "measure": book.enum("indicator", "measure", ind.measure),
+                    "subject": ind.subject,
+                    "year": book.year(year),
+                    "value": book.value(value),
+                    "unit": ind.unit,
+                    "vs_baseline": cmp.vs_baseline_pct if cmp is not None else None,
+                    "vs_benchmark": cmp.vs_benchmark_pct if cmp is not None else None,
+                }
             )
         return rows
 
-    return book.table(header, book.typed("emissions", EmissionsResult).indicators, by_year)
+    return book.table(columns, book.typed("emissions", EmissionsResult).indicators, by_year)
 
 
 @sheet("targets", title="目标 Targets", computations=["emissions"], order=21)
 def targets(book):
     """Each target's baseline, target value, latest value and progress (6.2)."""
-    header = [
-        book.t("编号", "Id"),
-        book.t("名称", "Title"),
-        book.t("指标", "Indicator"),
-        book.t("期限", "Deadline"),
-        book.t("基准", "Baseline"),
-        book.t("目标值", "Target"),
-        book.t("最新值", "Latest"),
-        book.t("最新年份", "Latest year"),
-        book.t("单位", "Unit"),
-        book.t("完成 %", "Achieved %"),
-        book.t("应完成 %", "Expected %"),
-        book.t("状态", "Status"),
-    ]
+    columns = book.header(
+        HEADERS, "id", "title", "indicator", "deadline", "baseline", "target", "latest", "latest_year", "unit", "achieved", "expected", "status"
+    )
     return book.table(
-        header,
+        columns,
         book.typed("emissions", EmissionsResult).targets,
         lambda tid, tgt: [
-            [
-                tid,
-                tgt.title,
-                tgt.indicator,
-                book.date(tgt.deadline),
-                book.value(tgt.baseline),
-                book.value(tgt.target),
-                book.value(tgt.latest),
-                book.year(tgt.latest_year),
-                tgt.unit,
-                tgt.achieved_pct,
-                tgt.expected_pct,
-                book.status(tgt.status, "target"),
-            ]
+            {
+                "id": tid,
+                "title": tgt.title,
+                "indicator": tgt.indicator,
+                "deadline": book.date(tgt.deadline),
+                "baseline": book.value(tgt.baseline),
+                "target": book.value(tgt.target),
+                "latest": book.value(tgt.latest),
+                "latest_year": book.year(tgt.latest_year),
+                "unit": tgt.unit,
+                "achieved": tgt.achieved_pct,
+                "expected": tgt.expected_pct,
+                "status": book.status(tgt.status, "target"),
+            }
         ],
     )

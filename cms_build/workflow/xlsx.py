@@ -38,6 +38,41 @@ BOLD = Font(bold=True)
 TAB_MAX = 31  # Excel's limit on a sheet's name
 _TAB_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
+# Column headers are data (issue 13): a table of column id -> (中文, English), each pair written
+# once. These are the columns the sheets of more than one domain (and this module's) show; a
+# domain keeps the rest of its columns in a table of its own (checks/<domain>/sheets.py
+# HEADERS), the engine's own sheets in _HEADERS, and SheetContext.header looks a column up in
+# that table, then here.
+COMMON_HEADERS = {
+    "id": ("编号", "Id"),
+    "status": ("状态", "Status"),
+    "year": ("年份", "Year"),
+    "subject": ("对象", "Subject"),
+    "grade": ("等级", "Grade"),
+}
+
+# The columns of the summary, statuses, findings and records sheets.
+_HEADERS = {
+    "item": ("项目", "Item"),
+    "value": ("值", "Value"),
+    "kind": ("类型", "Kind"),
+    "computed": ("计算状态", "Computed"),
+    "reason": ("说明", "Reason"),
+    "rules": ("依据", "Rules"),
+    "severity": ("严重程度", "Severity"),
+    "rule": ("规则", "Rule"),
+    "clauses": ("条款", "Clauses"),
+    "file": ("文件", "File"),
+    "line": ("行", "Line"),
+    "record": ("记录", "Record"),
+    "field": ("字段", "Field"),
+    "message": ("说明", "Message"),
+    "hint": ("建议", "Hint"),
+    "title": ("标题", "Title"),
+    "version": ("版本", "Version"),
+    "confidentiality": ("密级", "Confidentiality"),
+}
+
 
 class Coded(str):
     """A label shown in a cell, with the code it stands for (written as the cell's comment)."""
@@ -131,17 +166,25 @@ class SheetContext:
     def t(self, zh: str, en: str) -> str:
         return en if self.language == "en" else zh
 
-    def table(self, header: list, entries: dict, rows_of) -> list[list] | None:
+    def header(self, headers: dict, *columns: str) -> dict[str, str]:
+        """The columns of a sheet, in order, each by its header in the workbook's language, looked
+        up in the domain's table `headers` (column id -> (中文, English)), then in COMMON_HEADERS.
+        A table may not give a common column words of its own: one column, one header."""
+        return header(headers, columns, self.language)
+
+    def table(self, header: list | dict, entries: dict, rows_of) -> list[list] | None:
         """A sheet of the entries of a typed result's mapping: the header, then the rows
         `rows_of(key, entry)` gives for each entry in key order, but for those the view
-        restricted (nothing of them to show); None, the sheet left out, when no entry gives a row."""
+        restricted (nothing of them to show); None, the sheet left out, when no entry gives a row.
+        With a header of `header()`, a row is a dict by column id (a column it leaves out is an
+        empty cell); with a list, a row is a list in the header's order."""
         from ..results import is_restricted
 
-        rows = [list(header)]
+        rows = [list(header.values()) if isinstance(header, dict) else list(header)]
         for key, entry in sorted(entries.items()):
             if is_restricted(entry):
                 continue  # the view withheld it: nothing of it to show
-            rows.extend(rows_of(key, entry))
+            rows.extend(cells(header, row) for row in rows_of(key, entry))
         return rows if len(rows) > 1 else None
 
     def text(self, value):
@@ -202,10 +245,41 @@ class SheetContext:
         return coded(title, kind)
 
 
-def _sheet(book: Workbook, title: str, headers: list, rows: list[list], notes: list[str] = (), language: str = "zh"):
+def header(headers: dict, columns, language: str) -> dict[str, str]:
+    """SheetContext.header: column id -> its header in the language, in the columns' order."""
+    out = {}
+    for column in columns:
+        if column in headers and column in COMMON_HEADERS:
+            raise ValueError(
+                f"column {column!r} is one of the common headers (cms_build/workflow/xlsx.py COMMON_HEADERS): take it from there, or give the column another id"
+            )
+        if column not in headers and column not in COMMON_HEADERS:
+            raise ValueError(f"column {column!r} has no header: add it to the sheet's table of headers (column id -> (中文, English))")
+        zh, en = headers[column] if column in headers else COMMON_HEADERS[column]
+        out[column] = en if language == "en" else zh
+    return out
+
+
+def cells(header: list | dict, row) -> list:
+    """A row of a sheet as its cells: a dict by column id in the order of the header's columns
+    (a dict, as SheetContext.header gives), a list as it is."""
+    if not isinstance(row, dict):
+        return list(row)
+    if not isinstance(header, dict):
+        raise ValueError("a row by column id goes with a header by column id: make the header with SheetContext.header")
+    unknown = [column for column in row if column not in header]
+    if unknown:
+        raise ValueError(f"a row gives the columns {unknown}, which the sheet has not: its columns are {list(header)}")
+    return [row.get(column) for column in header]
+
+
+def _sheet(book: Workbook, title: str, headers: list | dict, rows: list, notes: list[str] = (), language: str = "zh"):
+    """A sheet of the workbook: the header (a list, or SheetContext.header's columns), then the
+    rows (lists, or dicts by column id), then the notes."""
     used = {name.casefold() for name in book.sheetnames}
     ws = book.create_sheet(tab_name(title, language, used))
-    headers = [_text(h, language) for h in headers]
+    rows = [cells(headers, row) for row in rows]
+    headers = [_text(h, language) for h in (headers.values() if isinstance(headers, dict) else headers)]
     ws.append(headers)
     for cell in ws[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
@@ -287,7 +361,7 @@ def write_workbook(result, path, profile: str = "internal", language: str | None
     _sheet(
         book,
         "概要 Summary",
-        [t("项目", "Item"), t("值", "Value")],
+        ctx.header(_HEADERS, "item", "value"),
         [
             [t("组织", "Organization"), org.get("name") if language == "zh" else org.get("name_en") or org.get("name")],
             [t("评价日期", "As of"), result.as_of],
@@ -307,17 +381,17 @@ def write_workbook(result, path, profile: str = "internal", language: str | None
         _sheet(
             book,
             "状态 Statuses",
-            [t("编号", "Id"), t("类型", "Kind"), t("状态", "Status"), t("计算状态", "Computed"), t("等级", "Grade"), t("说明", "Reason"), t("依据", "Rules")],
+            ctx.header(_HEADERS, "id", "kind", "status", "computed", "grade", "reason", "rules"),
             [
-                [
-                    rid,
-                    named("verdict_kinds", s.get("kind")),
-                    ctx.status(s.get("status"), s.get("kind")),
-                    ctx.status(s.get("computed"), s.get("kind")),
-                    ctx.enum("neutrality_review", "offset_kinds.grade", s.get("grade")),  # D.8.2.5-D.8.2.6: the grades' labels
-                    view.hider.text(s.get("reason")),
-                    ", ".join(view.hider.text(r.get("rule", "")) for r in s.get("reasons") or []),
-                ]
+                {
+                    "id": rid,
+                    "kind": named("verdict_kinds", s.get("kind")),
+                    "status": ctx.status(s.get("status"), s.get("kind")),
+                    "computed": ctx.status(s.get("computed"), s.get("kind")),
+                    "grade": ctx.enum("neutrality_review", "offset_kinds.grade", s.get("grade")),  # D.8.2.5-D.8.2.6: the grades' labels
+                    "reason": view.hider.text(s.get("reason")),
+                    "rules": ", ".join(view.hider.text(r.get("rule", "")) for r in s.get("reasons") or []),
+                }
                 for rid, s in sorted(statuses.items())
             ],
             language=language,
@@ -325,34 +399,37 @@ def write_workbook(result, path, profile: str = "internal", language: str | None
     _sheet(
         book,
         "发现 Findings",
+        ctx.header(_HEADERS, "severity", "rule", "clauses", "file", "line", "record", "field", "message", "hint"),
         [
-            t("严重程度", "Severity"),
-            t("规则", "Rule"),
-            t("条款", "Clauses"),
-            t("文件", "File"),
-            t("行", "Line"),
-            t("记录", "Record"),
-            t("字段", "Field"),
-            t("说明", "Message"),
-            t("建议", "Hint"),
+            {
+                "severity": named("severity_names", f.severity),
+                "rule": f.rule,
+                "clauses": ", ".join(f.clauses),
+                "file": f.file,
+                "line": f.line,
+                "record": f.record,
+                "field": f.path,
+                "message": f.message,
+                "hint": f.hint,
+            }
+            for f in view.findings
         ],
-        [[named("severity_names", f.severity), f.rule, ", ".join(f.clauses), f.file, f.line, f.record, f.path, f.message, f.hint] for f in view.findings],
         language=language,
     )
     _sheet(
         book,
         "记录 Records",
-        [t("编号", "Id"), t("类型", "Kind"), t("标题", "Title"), t("状态", "Status"), t("版本", "Version"), t("密级", "Confidentiality"), t("文件", "File")],
+        ctx.header(_HEADERS, "id", "kind", "title", "status", "version", "confidentiality", "file"),
         [
-            [
-                r.id,
-                ctx.kind(r.kind),
-                r.title,
-                named("status_names", r.status),
-                r.data.get("version"),
-                named("confidentiality_names", r.confidentiality),
-                r.rel,
-            ]
+            {
+                "id": r.id,
+                "kind": ctx.kind(r.kind),
+                "title": r.title,
+                "status": named("status_names", r.status),
+                "version": r.data.get("version"),
+                "confidentiality": named("confidentiality_names", r.confidentiality),
+                "file": r.rel,
+            }
             for r in view.records
         ],
         language=language,

@@ -64,3 +64,30 @@ def test_no_engine_module_names_a_computation_id():
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in ids and (rel, node.value) not in allowed:
                 named.append(f"{rel}:{node.lineno}: {node.value!r}")
     assert named == [], "engine modules name computation ids (declare it in the domain instead):\n" + "\n".join(named)
+
+
+def test_no_workbook_header_is_written_twice():
+    # issue 13: a sheet's column headers are data, one table of column id -> (中文, English) a
+    # domain (checks/<domain>/sheets.py HEADERS), the engine's sheets' in cms_build/workflow/
+    # xlsx.py, and the columns shared by more than one of them once, in COMMON_HEADERS. So no
+    # pair of words stands in two tables (nor twice in one), and no domain gives a common
+    # column words of its own.
+    import sys
+
+    from cms_build.workflow import xlsx
+
+    sheets: list = []
+    load_rules([bundled("checks")], sheets=sheets)
+    tables = {"COMMON_HEADERS": xlsx.COMMON_HEADERS, "xlsx._HEADERS": xlsx._HEADERS}
+    for spec in sheets:
+        headers = getattr(sys.modules[spec.origin], "HEADERS", None)
+        if headers is not None:
+            tables[spec.origin] = headers
+    assert {"cms_checks.emissions.sheets", "cms_checks.assets.sheets", "cms_checks.neutrality.sheets"} <= set(tables)
+    where: dict = {}
+    for name, table in tables.items():
+        for column, pair in table.items():
+            where.setdefault(pair, []).append(f"{name}[{column!r}]")
+    assert {pair: places for pair, places in where.items() if len(places) > 1} == {}
+    redefined = [(name, c) for name, table in tables.items() if name != "COMMON_HEADERS" for c in table if c in xlsx.COMMON_HEADERS]
+    assert redefined == []

@@ -300,3 +300,33 @@ def test_a_sheet_table_has_a_row_per_published_entry_in_key_order(example):
     assert rows == [["Key", "Value"], ["a", 1], ["a", "again"], ["b", 2.5], ["b", "again"]]
     assert book.table(["Key"], {"c": entries["c"]}, lambda key, e: [[key]]) is None
     assert book.table(["Key"], entries, lambda key, e: []) is None
+
+
+def test_a_sheet_header_is_looked_up_in_its_table_then_the_common_one(example):
+    """SheetContext.header: a domain's table (column id -> (中文, English)) first, then
+    COMMON_HEADERS; the words in the workbook's language, in the columns' order."""
+    headers = {"due": ("应清缴（t）", "Due (t)")}
+    assert SheetContext(View(example, "internal"), "zh").header(headers, "id", "due", "status") == {"id": "编号", "due": "应清缴（t）", "status": "状态"}
+    assert SheetContext(View(example, "internal"), "en").header(headers, "due", "id") == {"due": "Due (t)", "id": "Id"}
+
+
+def test_a_sheet_header_may_neither_miss_a_column_nor_reword_a_common_one(example):
+    book = SheetContext(View(example, "internal"), "en")
+    with pytest.raises(ValueError, match="column 'due' has no header"):
+        book.header({}, "id", "due")
+    with pytest.raises(ValueError, match="column 'status' is one of the common headers"):
+        book.header({"status": ("情况", "State")}, "status")
+
+
+def test_a_sheet_table_by_column_id_orders_the_cells_by_the_header(example):
+    """A row given as a dict is written in the header's column order; a column the row leaves
+    out is an empty cell (a total row); a column the header has not is an error, not a cell lost."""
+    book = SheetContext(View(example, "internal"), "en")
+    columns = book.header({"due": ("应清缴（t）", "Due (t)")}, "id", "due", "status")
+    entries = {"b": 2, "a": 1}
+    rows = book.table(columns, entries, lambda key, n: [{"status": "ok", "id": key, "due": n}, {"id": key}])
+    assert rows == [["Id", "Due (t)", "Status"], ["a", 1, "ok"], ["a", None, None], ["b", 2, "ok"], ["b", None, None]]
+    with pytest.raises(ValueError, match=r"a row gives the columns \['year'\], which the sheet has not"):
+        book.table(columns, entries, lambda key, n: [{"id": key, "year": 2025}])
+    with pytest.raises(ValueError, match="a row by column id goes with a header by column id"):
+        book.table(["Id"], entries, lambda key, n: [{"id": key}])
