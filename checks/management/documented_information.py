@@ -48,6 +48,7 @@ from pathlib import Path
 
 from cms_build.api import catalogue, check, dates, invisible, months_after, not_yet
 
+from ..emissions.inventory import in_national_ets
 from .calc import holds_role
 
 CURRENT = "approved"
@@ -92,22 +93,20 @@ def approval_incomplete(record, ctx):
 def retention_below_legal_minimum(record, ctx):
     """7.4.3 (retention and disposition), 9.1.2 (legal requirements): records underlying the
     annual emission report are kept at least management.legal_retention_years (5 by default:
-    national ETS Interim Regulations 2024, art. 11) when the organization is in the national ETS.
+    national ETS Interim Regulations 2024, art. 11) when the organization is in the national ETS
+    (emissions.inventory.in_national_ets, the one reading: its profile says national_ets, or it
+    holds a national ETS obligation; a local pilot's obligation alone is not the national market).
     A record that states no retention_years is not judged here."""
     if record.status == "withdrawn" or record.kind not in (ctx.setting("management.legal_retention_kinds") or []):
         return
     years, kept = ctx.setting("management.legal_retention_years"), record.get("retention_years")
-    if not isinstance(kept, int) or isinstance(kept, bool) or kept >= years or not _in_national_ets(ctx):
+    if not isinstance(kept, int) or isinstance(kept, bool) or kept >= years or not in_national_ets(ctx):
         return
     yield record.issue(
         "retention_years",
         f"retention_years is {kept}, below the legal minimum of {years} years for the original records of the annual emission report ({record.kind})",
         hint=f"keep it at least {years} years (碳排放权交易管理暂行条例 第十一条; setting management.legal_retention_years)",
     )
-
-
-def _in_national_ets(ctx) -> bool:
-    return bool(ctx.records("ets_compliance")) or any("national_ets" in (o.get("mandatory_schemes") or []) for o in ctx.records("organization"))
 
 
 @check(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from checks.emissions.lines import compute_line
-from checks.emissions.inventory import Entry, ProductRow, change_pct, ratio, source_expected, year_changes, year_inventory, years_to_check
+from checks.emissions.inventory import Entry, ProductRow, change_pct, in_national_ets, ratio, source_expected, year_changes, year_inventory, years_to_check
 from cms_build.trace import Traced
 
 
@@ -160,3 +160,46 @@ def test_years_to_check():
 )
 def test_source_expected_in_2025(src, fac, expected):
     assert source_expected(src, fac, 2025) is expected
+
+
+class _Rec(dict):
+    status = "approved"
+
+
+class _Ctx:
+    """The records a context gives, by kind, noting which kinds were read."""
+
+    def __init__(self, **by_kind):
+        self.by_kind, self.read = by_kind, []
+
+    def records(self, kind):
+        self.read.append(kind)
+        return self.by_kind.get(kind, [])
+
+
+def _withdrawn(rec):
+    rec.status = "withdrawn"
+    return rec
+
+
+@pytest.mark.parametrize(
+    ("records", "expected"),
+    [
+        ({"organization": [_Rec(mandatory_schemes=["national_ets", "mandatory_reporting"])]}, True),
+        ({"organization": [_Rec(mandatory_schemes=["local_pilot_ets"])]}, False),
+        ({"organization": [_Rec(mandatory_schemes=[])], "ets_compliance": [_Rec(scheme="national_ets")]}, True),  # the obligation says so
+        ({"ets_compliance": [_Rec(scheme="local_pilot")]}, False),  # a pilot market is not the national one
+        ({"ets_compliance": [_withdrawn(_Rec(scheme="national_ets"))]}, False),
+        ({}, False),
+    ],
+)
+def test_in_national_ets_is_the_profile_or_a_national_obligation(records, expected):
+    """One reading for the emissions domain and the legal retention rule (management): the
+    profile's mandatory_schemes, or an ETS obligation of the national market."""
+    assert in_national_ets(_Ctx(**records)) is expected
+
+
+def test_in_national_ets_reads_the_obligations_only_when_the_profile_does_not_say():
+    # what a computation reads is what its result rests on (Result.reads, publish.py)
+    ctx = _Ctx(organization=[_Rec(mandatory_schemes=["national_ets"])], ets_compliance=[_Rec(scheme="national_ets")])
+    assert in_national_ets(ctx) and ctx.read == ["organization"]

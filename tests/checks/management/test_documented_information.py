@@ -408,6 +408,38 @@ def test_retention_minimum_is_a_setting_and_only_in_the_ets(org):
     assert "below the legal minimum of 4 years" in f.message
 
 
+def _obligation(org, scheme, **extra):
+    org.add(
+        "trading/ETS.yaml",
+        org.record(
+            "ets_compliance",
+            "ETS",
+            scheme=scheme,
+            compliance_period="2025",
+            years=[2025],
+            registry_account="REG",
+            emissions=[{"year": 2025, "emissions_tco2e": 1}],
+            deadline="2026-12-31",
+            **extra,
+        ),
+    )
+
+
+def test_retention_minimum_holds_for_a_national_ets_obligation_not_a_local_pilots(org):
+    """In the national ETS is the one reading of emissions.inventory.in_national_ets: a national
+    ETS obligation says so without the profile; a local pilot's obligation alone does not (the
+    national regulations' 5 years are not a pilot market's rule; before, any ets_compliance
+    record counted)."""
+    org.add("inventory/RI.yaml", org.record("reported_inventory", "RI", year=2025, total=TOTAL, retention_years=3))
+    _obligation(org, "local_pilot")
+    assert only(org.run(), "doc.retention-below-legal-minimum") == []
+    _obligation(org, "national_ets", status="withdrawn")
+    assert only(org.run(), "doc.retention-below-legal-minimum") == []  # a withdrawn record says nothing
+    _obligation(org, "national_ets")
+    [f] = only(org.run(), "doc.retention-below-legal-minimum")
+    assert f.record == "RI" and "below the legal minimum of 5 years" in f.message
+
+
 def test_policy_approved_by_the_top_management_role(org):
     _top(org)
     role(org, "ROLE-ACC", "accounting_staff", [("PER-X", "2020-01-01", None)])
