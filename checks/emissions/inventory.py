@@ -319,16 +319,14 @@ def source_expected(source: dict, facility: dict | None, year: int) -> bool:
 def in_national_ets(ctx) -> bool:
     """An entity of the national carbon market (a key emitting entity, 重点排放单位; A.4.2 "within
     a government mandatory scheme"): an organization profile lists national_ets in its
-    mandatory_schemes, or the records hold an ETS obligation (ets_compliance, not withdrawn) of
-    scheme national_ets, which the authority sets only for such an entity. The one reading for
-    the ETS figure, the filing rules, the ETS warnings and the legal retention of the annual
-    emission report's records (checks/management/documented_information.py). An obligation of a
-    local pilot market (scheme local_pilot) is not the national market: its rules are the
-    pilot's. The profile is read first, so the obligations are read (a result rests on them,
-    Result.reads) only when it does not say national_ets."""
-    return any("national_ets" in (o.get("mandatory_schemes") or []) for o in ctx.records("organization")) or any(
-        r.get("scheme") == "national_ets" and r.status != "withdrawn" for r in ctx.records("ets_compliance")
-    )
+    mandatory_schemes. The one reading for the ETS figure, the filing rules, the ETS warnings
+    and the legal retention of the annual emission report's records (checks/management/
+    documented_information.py). The profile is where the organization says it (A.4.2), and a result
+    that asks this rests on the profile alone (Result.reads: a public build publishes it when
+    the profile is public); an ETS obligation (ets_compliance, mostly internal) is not read here: one of scheme national_ets that the profile does not
+    back is its own error (emissions.national-ets-not-in-profile, checks/emissions/mrv.py), and
+    a local pilot market's obligation is not the national market."""
+    return any("national_ets" in (o.get("mandatory_schemes") or []) for o in ctx.records("organization"))
 
 
 #: The national ETS accounting boundary of a power generation facility (发电设施) as the current MEE

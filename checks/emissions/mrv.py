@@ -162,6 +162,30 @@ def plan_covers_sources(plan, ctx):
 
 
 @check(
+    "emissions.national-ets-not-in-profile",
+    title="全国碳市场履约义务与组织概况一致 A national ETS obligation is backed by the profile",
+    clauses=["A.4.2"],
+    severity="error",
+    kinds=["ets_compliance"],
+    subsystem="common",  # the reading serves the common retention rule (7.4.3) too
+)
+def national_ets_not_in_profile(record, ctx):
+    """A.4.2: whether the organization is within the national ETS is said once, by its profile's
+    mandatory_schemes (inventory.in_national_ets). An obligation of scheme national_ets while no
+    profile lists national_ets contradicts it, and every rule of the national market (the ETS
+    figure, the filing rules, the ETS warnings, the legal retention) would stay silent: say so
+    at the obligation's scheme. A withdrawn obligation says nothing."""
+    if record.status == "withdrawn" or record.get("scheme") != "national_ets" or in_national_ets(ctx):
+        return
+    yield record.issue(
+        "scheme",
+        f"{record.id} is an obligation of the national ETS, but no organization profile lists national_ets in mandatory_schemes, "
+        "so the rules of the national market (the ETS figure, the filing rules, the legal retention of the report's records) are not applied",
+        hint="add national_ets to the organization profile's mandatory_schemes (A.4.2), or, if this is a local pilot market's obligation, say scheme: local_pilot",
+    )
+
+
+@check(
     "emissions.verification-missing",
     title="纳入强制范围的组织完成第三方核查 An organization in a mandatory scheme has each year verified",
     clauses=["A.4.2", "A.6.5.2.4"],

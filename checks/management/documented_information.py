@@ -94,8 +94,9 @@ def retention_below_legal_minimum(record, ctx):
     """7.4.3 (retention and disposition), 9.1.2 (legal requirements): records underlying the
     annual emission report are kept at least management.legal_retention_years (5 by default:
     national ETS Interim Regulations 2024, art. 11) when the organization is in the national ETS
-    (emissions.inventory.in_national_ets, the one reading: its profile says national_ets, or it
-    holds a national ETS obligation; a local pilot's obligation alone is not the national market).
+    (emissions.inventory.in_national_ets, the one reading: its profile says national_ets; a
+    national ETS obligation the profile does not back is emissions.national-ets-not-in-profile,
+    and a local pilot market's obligation is not the national market).
     A record that states no retention_years is not judged here."""
     if record.status == "withdrawn" or record.kind not in (ctx.setting("management.legal_retention_kinds") or []):
         return

@@ -163,7 +163,7 @@ def test_source_expected_in_2025(src, fac, expected):
 
 
 class _Rec(dict):
-    status = "approved"
+    """A record's fields, as rec.get reads them."""
 
 
 class _Ctx:
@@ -177,29 +177,24 @@ class _Ctx:
         return self.by_kind.get(kind, [])
 
 
-def _withdrawn(rec):
-    rec.status = "withdrawn"
-    return rec
-
-
 @pytest.mark.parametrize(
     ("records", "expected"),
     [
         ({"organization": [_Rec(mandatory_schemes=["national_ets", "mandatory_reporting"])]}, True),
         ({"organization": [_Rec(mandatory_schemes=["local_pilot_ets"])]}, False),
-        ({"organization": [_Rec(mandatory_schemes=[])], "ets_compliance": [_Rec(scheme="national_ets")]}, True),  # the obligation says so
-        ({"ets_compliance": [_Rec(scheme="local_pilot")]}, False),  # a pilot market is not the national one
-        ({"ets_compliance": [_withdrawn(_Rec(scheme="national_ets"))]}, False),
+        ({"organization": [_Rec(mandatory_schemes=[])]}, False),
         ({}, False),
     ],
 )
-def test_in_national_ets_is_the_profile_or_a_national_obligation(records, expected):
+def test_in_national_ets_is_what_the_profile_says(records, expected):
     """One reading for the emissions domain and the legal retention rule (management): the
-    profile's mandatory_schemes, or an ETS obligation of the national market."""
+    organization profile's mandatory_schemes."""
     assert in_national_ets(_Ctx(**records)) is expected
 
 
-def test_in_national_ets_reads_the_obligations_only_when_the_profile_does_not_say():
-    # what a computation reads is what its result rests on (Result.reads, publish.py)
-    ctx = _Ctx(organization=[_Rec(mandatory_schemes=["national_ets"])], ets_compliance=[_Rec(scheme="national_ets")])
-    assert in_national_ets(ctx) and ctx.read == ["organization"]
+def test_in_national_ets_reads_the_profile_only():
+    # a national obligation the profile does not back is its own error
+    # (emissions.national-ets-not-in-profile), not a second way in: what a computation reads is
+    # what its result rests on (Result.reads, publish.py), and obligations are mostly internal
+    ctx = _Ctx(organization=[_Rec(mandatory_schemes=[])], ets_compliance=[_Rec(scheme="national_ets")])
+    assert in_national_ets(ctx) is False and ctx.read == ["organization"]

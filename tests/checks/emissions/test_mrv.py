@@ -1,5 +1,6 @@
 """checks/emissions/mrv.py: the national-ETS warning for a cement clinker source, on a copy of
-the cement example (examples/cement) put into the national ETS."""
+the cement example (examples/cement) put into the national ETS; a national ETS obligation the
+organization profile does not back."""
 
 from __future__ import annotations
 
@@ -51,3 +52,44 @@ def test_in_the_ets_boundary_the_method_is_named(org):
 def test_declared_outside_the_boundary_nothing(org):
     found, _ = _cement(org, ets=True, boundary=False)
     assert found == []
+
+
+# -- emissions.national-ets-not-in-profile (A.4.2) ------------------------------------------------
+
+
+def _obligation(org, rel, rid, scheme, **extra):
+    org.add(
+        rel,
+        org.record(
+            "ets_compliance",
+            rid,
+            scheme=scheme,
+            compliance_period="2025",
+            years=[2025],
+            registry_account="REG",
+            emissions=[{"year": 2025, "emissions_tco2e": 1}],
+            deadline="2026-12-31",
+            **extra,
+        ),
+    )
+
+
+def _profile(org, schemes):
+    org.add("organization/ORG.yaml", org.record("organization", "ORG", legal_name="某电厂", uscc="91320000000000000X", mandatory_schemes=schemes))
+
+
+def test_a_national_obligation_the_profile_does_not_back_is_an_error_at_its_scheme(org):
+    _profile(org, ["local_pilot_ets"])
+    _obligation(org, "trading/ETS.yaml", "ETS", "national_ets")
+    _obligation(org, "trading/ETS-P.yaml", "ETS-P", "local_pilot")  # a pilot market's: not this rule's
+    _obligation(org, "trading/ETS-W.yaml", "ETS-W", "national_ets", status="withdrawn")  # says nothing
+    [f] = org.of(org.run(), "emissions.national-ets-not-in-profile")
+    assert (f.record, f.severity, f.clauses) == ("ETS", "error", ("A.4.2",))
+    assert (f.file, f.line) == ("trading/ETS.yaml", line_of(org, "trading/ETS.yaml", "scheme:"))
+    assert "no organization profile lists national_ets" in f.message and "mandatory_schemes" in f.hint
+
+
+def test_a_national_obligation_the_profile_backs_is_no_finding(org):
+    _profile(org, ["national_ets"])
+    _obligation(org, "trading/ETS.yaml", "ETS", "national_ets")
+    assert org.of(org.run(), "emissions.national-ets-not-in-profile") == []

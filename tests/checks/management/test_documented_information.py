@@ -425,17 +425,21 @@ def _obligation(org, scheme, **extra):
     )
 
 
-def test_retention_minimum_holds_for_a_national_ets_obligation_not_a_local_pilots(org):
-    """In the national ETS is the one reading of emissions.inventory.in_national_ets: a national
-    ETS obligation says so without the profile; a local pilot's obligation alone does not (the
-    national regulations' 5 years are not a pilot market's rule; before, any ets_compliance
-    record counted)."""
+def test_retention_minimum_follows_the_profile_not_the_obligations(org):
+    """In the national ETS is the one reading of emissions.inventory.in_national_ets, the
+    profile. Before, any ets_compliance record counted, so a local pilot market's obligation
+    alone demanded the national regulations' 5 years; a national obligation the profile does not
+    back is now an error of its own (emissions.national-ets-not-in-profile), at the obligation."""
     org.add("inventory/RI.yaml", org.record("reported_inventory", "RI", year=2025, total=TOTAL, retention_years=3))
     _obligation(org, "local_pilot")
-    assert only(org.run(), "doc.retention-below-legal-minimum") == []
-    _obligation(org, "national_ets", status="withdrawn")
-    assert only(org.run(), "doc.retention-below-legal-minimum") == []  # a withdrawn record says nothing
+    found = org.run()
+    assert only(found, "doc.retention-below-legal-minimum") == [] and only(found, "emissions.national-ets-not-in-profile") == []
     _obligation(org, "national_ets")
+    found = org.run()
+    assert only(found, "doc.retention-below-legal-minimum") == []
+    [f] = only(found, "emissions.national-ets-not-in-profile")
+    assert f.record == "ETS"
+    _in_ets(org)
     [f] = only(org.run(), "doc.retention-below-legal-minimum")
     assert f.record == "RI" and "below the legal minimum of 5 years" in f.message
 
