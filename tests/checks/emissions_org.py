@@ -222,3 +222,21 @@ def setup(org, years=(2024, 2025)) -> None:
             response={"date": "2025-12-28", "actions": "load scheduling"},
         ),
     )
+
+
+def ets_obligation(org, rel: str, rid: str, scheme: str, **extra) -> None:
+    """An ETS obligation (ets_compliance) of 2025 of the given scheme, at rel."""
+    org.add(
+        rel,
+        org.record(
+            "ets_compliance",
+            rid,
+            scheme=scheme,
+            compliance_period="2025",
+            years=[2025],
+            registry_account="REG",
+            emissions=[{"year": 2025, "emissions_tco2e": 1}],
+            deadline="2026-12-31",
+            **extra,
+        ),
+    )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from tests.checks.emissions_org import ets_obligation
 from tests.lines import line_of
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "cement"
@@ -57,32 +58,15 @@ def test_declared_outside_the_boundary_nothing(org):
 # -- emissions.national-ets-not-in-profile (A.4.2) ------------------------------------------------
 
 
-def _obligation(org, rel, rid, scheme, **extra):
-    org.add(
-        rel,
-        org.record(
-            "ets_compliance",
-            rid,
-            scheme=scheme,
-            compliance_period="2025",
-            years=[2025],
-            registry_account="REG",
-            emissions=[{"year": 2025, "emissions_tco2e": 1}],
-            deadline="2026-12-31",
-            **extra,
-        ),
-    )
-
-
 def _profile(org, schemes):
     org.add("organization/ORG.yaml", org.record("organization", "ORG", legal_name="某电厂", uscc="91320000000000000X", mandatory_schemes=schemes))
 
 
 def test_a_national_obligation_the_profile_does_not_back_is_an_error_at_its_scheme(org):
     _profile(org, ["local_pilot_ets"])
-    _obligation(org, "trading/ETS.yaml", "ETS", "national_ets")
-    _obligation(org, "trading/ETS-P.yaml", "ETS-P", "local_pilot")  # a pilot market's: not this rule's
-    _obligation(org, "trading/ETS-W.yaml", "ETS-W", "national_ets", status="withdrawn")  # says nothing
+    ets_obligation(org, "trading/ETS.yaml", "ETS", "national_ets")
+    ets_obligation(org, "trading/ETS-P.yaml", "ETS-P", "local_pilot")  # a pilot market's: not this rule's
+    ets_obligation(org, "trading/ETS-W.yaml", "ETS-W", "national_ets", status="withdrawn")  # says nothing
     [f] = org.of(org.run(), "emissions.national-ets-not-in-profile")
     assert (f.record, f.severity, f.clauses) == ("ETS", "error", ("A.4.2",))
     assert (f.file, f.line) == ("trading/ETS.yaml", line_of(org, "trading/ETS.yaml", "scheme:"))
@@ -91,5 +75,5 @@ def test_a_national_obligation_the_profile_does_not_back_is_an_error_at_its_sche
 
 def test_a_national_obligation_the_profile_backs_is_no_finding(org):
     _profile(org, ["national_ets"])
-    _obligation(org, "trading/ETS.yaml", "ETS", "national_ets")
+    ets_obligation(org, "trading/ETS.yaml", "ETS", "national_ets")
     assert org.of(org.run(), "emissions.national-ets-not-in-profile") == []

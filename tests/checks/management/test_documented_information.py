@@ -2,6 +2,7 @@
 
 import re
 
+from tests.checks.emissions_org import ets_obligation
 from tests.checks.management_org import line_of, only, role, person
 
 
@@ -408,33 +409,16 @@ def test_retention_minimum_is_a_setting_and_only_in_the_ets(org):
     assert "below the legal minimum of 4 years" in f.message
 
 
-def _obligation(org, scheme, **extra):
-    org.add(
-        "trading/ETS.yaml",
-        org.record(
-            "ets_compliance",
-            "ETS",
-            scheme=scheme,
-            compliance_period="2025",
-            years=[2025],
-            registry_account="REG",
-            emissions=[{"year": 2025, "emissions_tco2e": 1}],
-            deadline="2026-12-31",
-            **extra,
-        ),
-    )
-
-
 def test_retention_minimum_follows_the_profile_not_the_obligations(org):
     """In the national ETS is the one reading of emissions.inventory.in_national_ets, the
     profile. Before, any ets_compliance record counted, so a local pilot market's obligation
     alone demanded the national regulations' 5 years; a national obligation the profile does not
     back is now an error of its own (emissions.national-ets-not-in-profile), at the obligation."""
     org.add("inventory/RI.yaml", org.record("reported_inventory", "RI", year=2025, total=TOTAL, retention_years=3))
-    _obligation(org, "local_pilot")
+    ets_obligation(org, "trading/ETS.yaml", "ETS", "local_pilot")
     found = org.run()
     assert only(found, "doc.retention-below-legal-minimum") == [] and only(found, "emissions.national-ets-not-in-profile") == []
-    _obligation(org, "national_ets")
+    ets_obligation(org, "trading/ETS.yaml", "ETS", "national_ets")
     found = org.run()
     assert only(found, "doc.retention-below-legal-minimum") == []
     [f] = only(found, "emissions.national-ets-not-in-profile")
