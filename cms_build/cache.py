@@ -8,7 +8,9 @@ and, for each schema document, that it passed the metaschema check. A run that f
 bytes in the cache skips parsing and validating it. It also keeps the findings of record-local
 checks (`@check(..., scope="record")`) on each record file, under `finding_key`: the check, the
 source of its rule folder, the as-of date, the file's content and path; the other checks and the
-computations rerun.
+computations rerun. When nothing at all changed, `cms check` does not get here: the whole-run cache
+(cms_build/wholerun.py, `.cms-cache/check.json`) prints the last run's findings, under a key of
+every file of the repository, the bundled rules and schemas, the engine and the as-of date.
 
 What an entry is valid for is in its keys, never assumed:
 - the engine: its version, the size and time of each of its own files (so a development copy edited
@@ -23,12 +25,13 @@ that would not fit what is left of the budget is parsed afresh, giving the same 
 the cache.
 
 Trust (CONTRIBUTING, "The cache"): the folder is inside the repository, so a pull request could
-commit a `.cms-cache/records.json` that claims a record is valid, or holds other data than its
-file. The file is therefore JSON (plain values: reading it cannot run code) and carries an HMAC
-made with a key that never leaves this machine's user cache folder (`$XDG_CACHE_HOME/cms-as-code/
-cache.key`, mode 0600): a file whose MAC does not verify with the local key — planted, copied from
-another machine, truncated, corrupted — is ignored as if absent, never an error. Deleting the
-folder is always safe. `--no-cache` on `cms check`, `build` and `export` turns the cache off.
+commit a `.cms-cache/records.json` (or `check.json`) that claims a record is valid, or holds other
+data than its file. Both files are therefore written and read by cms_build/cachefile.py: JSON
+(plain values: reading it cannot run code) under an HMAC made with a key that never leaves this
+machine's user cache folder (`$XDG_CACHE_HOME/cms-as-code/cache.key`, mode 0600): a file whose
+MAC does not verify with the local key — planted, copied from another machine, truncated,
+corrupted — is ignored as if absent, never an error. Deleting the folder is always safe.
+`--no-cache` on `cms check`, `build` and `export` turns the cache off (both caches).
 """
 
 from __future__ import annotations

@@ -181,6 +181,7 @@ class Record:
             resolved = candidate.resolve()
         except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
             return candidate  # not a file: callers skip it, and the index says why (paths.repo_file)
+        notice(resolved)
         try:
             resolved.relative_to(root.resolve())
         except ValueError:

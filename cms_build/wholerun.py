@@ -112,24 +112,33 @@ def _file_digest(path: str) -> str:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
         return f"unreadable {exc.errno}"
+    h = hashlib.sha256()
     try:
-        with os.fdopen(fd, "rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
+        while chunk := os.read(fd, 1 << 20):  # most files are one read
+            h.update(chunk)
     except OSError as exc:
         return f"unreadable {exc.errno}"
+    finally:
+        os.close(fd)
+    return h.hexdigest()
 
 
-def _tree(root: str, contents: bool) -> str:
-    """A digest of every entry under root (but .git/ and .cms-cache/ at its top): with contents,
-    name, type, mode, owner, size and the bytes' SHA-256 of each (the key); without, name, size,
-    modification time and inode (to see that nothing changed while a run read it)."""
-    h = hashlib.sha256()
+def _tree(root: str, contents: bool = True) -> tuple[str, str, bool]:
+    """Two digests of every entry under root (but .git/ and .cms-cache/ at its top), in one walk:
+    the key's (name, type, mode, owner, size and the bytes' SHA-256 of each; a link's target) and
+    the state's (name, size, modification time and inode: taken before a cold run and again after
+    it, to see that nothing changed while the run read it; without contents, only this one); and
+    whether a link leads into .git/ or .cms-cache/, which the key does not hash."""
+    key, state = hashlib.sha256(), hashlib.sha256()
+    skipped = tuple(os.path.join(root, name) for name in sorted(_SKIP_TOP))
+    into_skipped = False
 
     def walk(folder: str, rel: bytes, top: bool) -> None:
+        nonlocal into_skipped
         try:
             entries = sorted(os.scandir(folder), key=lambda e: os.fsencode(e.name))
         except OSError as exc:
-            h.update(b"D?" + rel + f" {exc.errno}\n".encode())
+            key.update(b"D?" + rel + f" {exc.errno}\n".encode())
             return
         for entry in entries:
             if top and entry.name in _SKIP_TOP:
@@ -138,12 +147,15 @@ def _tree(root: str, contents: bool) -> str:
             try:
                 st = entry.stat(follow_symlinks=False)
             except OSError as exc:
-                h.update(b"?" + name + f" {exc.errno}\n".encode())
+                key.update(b"?" + name + f" {exc.errno}\n".encode())
                 continue
-            h.update(name + f" {st.st_mode} {st.st_uid} {st.st_gid}".encode())
+            key.update(name + f" {st.st_mode} {st.st_uid} {st.st_gid}".encode())
+            state.update(name + f" {st.st_mode} {st.st_size} {st.st_mtime_ns} {st.st_ino}\n".encode())
             if stat.S_ISDIR(st.st_mode):
-                h.update(b" dir\n")
+                key.update(b" dir\n")
                 walk(entry.path, name, False)
+            elif not contents:
+                continue
             elif stat.S_ISLNK(st.st_mode):
                 # where it leads decides what the run says of it (inside, outside, to nothing)
                 try:
@@ -151,19 +163,17 @@ def _tree(root: str, contents: bool) -> str:
                 except OSError:
                     target = "?"
                 real = os.path.realpath(entry.path)
-                h.update(
+                into_skipped = into_skipped or any(real == s or real.startswith(s + os.sep) for s in skipped)
+                key.update(
                     f" link {target!r} {real!r} {os.path.isfile(real)} {os.path.isdir(real)} {os.access(real, os.R_OK)}\n".encode("utf-8", "surrogateescape")
                 )
             elif stat.S_ISREG(st.st_mode):
-                if contents:
-                    h.update(f" {st.st_size} {_file_digest(entry.path)}\n".encode())
-                else:
-                    h.update(f" {st.st_size} {st.st_mtime_ns} {st.st_ino}\n".encode())
+                key.update(f" {st.st_size} {_file_digest(entry.path)}\n".encode())
             else:  # a FIFO, device or socket: never opened, its type is what the run reports
-                h.update(b" other\n")
+                key.update(b" other\n")
 
     walk(root, b"", True)
-    return h.hexdigest()
+    return key.hexdigest(), state.hexdigest(), into_skipped
 
 
 def _folder_digest(folder: Path) -> str:
@@ -176,9 +186,10 @@ def _folder_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def run_key(root: Path, as_of: dt.date) -> str:
+def run_key(root: Path, as_of: dt.date) -> tuple[str, str, bool]:
     """The key of a run of `cms check` on root as of a date: what it reads inside the repository
-    and the engine it would run (the module docstring lists it all)."""
+    and the engine it would run (the module docstring lists it all); the repository's state; and
+    whether a link leads into a folder the key does not hash (such a run is not kept)."""
     from .cache import engine_fingerprint
     from .paths import bundled
 
@@ -196,8 +207,9 @@ def run_key(root: Path, as_of: dt.date) -> str:
             parts.append(f"bundled {name} {_folder_digest(bundled(name))}")
         except FileNotFoundError:
             parts.append(f"bundled {name} missing")
-    parts.append(f"tree {_tree(os.path.realpath(root), contents=True)}")
-    return cachefile.digest("\n".join(parts).encode("utf-8", "surrogateescape"))
+    tree, state, into_skipped = _tree(os.path.realpath(root))
+    parts.append(f"tree {tree}")
+    return cachefile.digest("\n".join(parts).encode("utf-8", "surrogateescape")), state, into_skipped
 
 
 def _stat_row(path: str) -> list:
@@ -259,7 +271,8 @@ class Recording:
                     pass
         used |= self.opened | self.listed
         rows = {os.path.abspath(p) for p in used}
-        return [_stat_row(p) for p in sorted(rows) if not self._inside(os.path.realpath(p))]
+        # by name: a file reached through a link is stated as well, which costs one call
+        return [_stat_row(p) for p in sorted(rows) if not self._inside(p)]
 
     def keepable(self) -> bool:
         """No file the key does not hash was opened, listed or asked about: none inside .git/ nor
@@ -267,12 +280,14 @@ class Recording:
         skipped = [os.path.join(self.root, name) for name in sorted(_SKIP_TOP)]
         cache_folder = os.path.join(self.root, cachefile.FOLDER)
         own = {os.path.join(cache_folder, n) for n in ("records.json", NAME)}
+        # by name: the files are opened at their real path (paths.repo_file), and an attached
+        # path is noticed both as written and resolved (Record.resolve_file); a link into the
+        # skipped folders makes the run not kept on its own (see store)
         for path in self.opened | self.listed | self.asked:
-            for candidate in {path, os.path.realpath(path)}:
-                if candidate in own or (os.path.dirname(candidate) == cache_folder and candidate.endswith(".tmp")):
-                    continue  # the caches' own files, and their temporary files while written
-                if any(candidate == s or candidate.startswith(s + os.sep) for s in skipped):
-                    return False
+            if path in own or (os.path.dirname(path) == cache_folder and path.endswith(".tmp")):
+                continue  # the caches' own files, and their temporary files while written
+            if any(path == s or path.startswith(s + os.sep) for s in skipped):
+                return False
         return True
 
 
@@ -298,6 +313,7 @@ class Probe:
     state: str
     stored: dict
     secret: bytes
+    keepable: bool = True  # False: a link of the repository leads into .git/ or .cms-cache/
 
 
 def lookup(root: Path, as_of: dt.date) -> tuple[CachedRun | None, Probe | None]:
@@ -307,12 +323,11 @@ def lookup(root: Path, as_of: dt.date) -> tuple[CachedRun | None, Probe | None]:
     if secret is None:
         return None, None
     root = Path(os.path.realpath(root))
-    state = _tree(str(root), contents=False)
-    key = run_key(root, as_of)
+    key, state, into_skipped = run_key(root, as_of)
     stored = cachefile.read_signed(root, NAME, secret) or {}
     if stored.get("format") != FORMAT or not isinstance(stored.get("runs"), dict):
         stored = {}
-    probe = Probe(root, as_of, key, state, stored, secret)
+    probe = Probe(root, as_of, key, state, stored, secret, keepable=not into_skipped)
     entry = stored.get("runs", {}).get(key)
     if not isinstance(entry, dict) or not _same_outside(entry.get("outside")):
         return None, probe
@@ -333,7 +348,7 @@ def store(probe: Probe, recording: Recording, result) -> bool:
     docstring); True when kept."""
     if any(f.rule == "rules.crashed" for f in result.findings) or result.as_of != probe.as_of:
         return False
-    if not recording.keepable() or _tree(str(probe.root), contents=False) != probe.state:
+    if not probe.keepable or not recording.keepable() or _tree(str(probe.root), contents=False)[1] != probe.state:
         return False
     runs = probe.stored.get("runs", {}) if isinstance(probe.stored.get("runs"), dict) else {}
     entry = {"outside": recording.outside_rows(), **_result_entry(result)}

@@ -276,16 +276,19 @@ def test_the_key_covers_modes_links_and_names(tmp_path):
     root.mkdir()
     (root / "a.csv").write_text("x")
     day = dt.date(2026, 6, 30)
-    keys = {wholerun.run_key(root, day)}
+    keys = {wholerun.run_key(root, day)[0]}
     os.chmod(root / "a.csv", 0o600)
-    keys.add(wholerun.run_key(root, day))
+    keys.add(wholerun.run_key(root, day)[0])
     (root / "link.csv").symlink_to(tmp_path / "nowhere.csv")
-    keys.add(wholerun.run_key(root, day))
+    keys.add(wholerun.run_key(root, day)[0])
     (tmp_path / "nowhere.csv").write_text("now there")  # the link now leads to a file outside
-    keys.add(wholerun.run_key(root, day))
+    keys.add(wholerun.run_key(root, day)[0])
     (root / "a.csv").rename(root / "b.csv")
-    keys.add(wholerun.run_key(root, day))
+    keys.add(wholerun.run_key(root, day)[0])
     (root / ".cms-cache").mkdir()
     (root / ".cms-cache" / "records.json").write_text("the cache's own file")
-    keys.add(wholerun.run_key(root, day))
+    keys.add(wholerun.run_key(root, day)[0])
     assert len(keys) == 5  # every change but the cache folder's own file is another key
+    assert not wholerun.run_key(root, day)[2]
+    (root / "evidence.pdf").symlink_to(root / ".cms-cache" / "records.json")
+    assert wholerun.run_key(root, day)[2]  # a link into a folder the key does not hash: not kept
