@@ -25,7 +25,9 @@ of the checks and computations), under a key that holds everything the run could
 
 A cold run is not kept when it could not be repeated from that key: a rule crashed, timed out or
 printed (rules.crashed), the run opened or asked about a file inside `.git/` or `.cms-cache/`
-(which the key does not hash), or a file of the repository changed while it ran. `cms check`
+(which the key does not hash; paths.repo_file and Record.resolve_file report every path they are
+asked about), a link of the repository leads into one of them, or a file of the repository
+changed while it ran. `cms check`
 reads no git state (only --changed-since does, and it bypasses this cache); a group's check
 (`cms check GROUP`) does not use it.
 
