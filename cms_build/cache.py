@@ -8,7 +8,9 @@ and, for each schema document, that it passed the metaschema check. A run that f
 bytes in the cache skips parsing and validating it. It also keeps the findings of record-local
 checks (`@check(..., scope="record")`) on each record file, under `finding_key`: the check, the
 source of its rule folder, the as-of date, the file's content and path; the other checks and the
-computations rerun.
+computations rerun. When nothing at all changed, `cms check` does not get here: the whole-run cache
+(cms_build/wholerun.py, `.cms-cache/check.json`) prints the last run's findings, under a key of
+every file of the repository, the bundled rules and schemas, the engine and the as-of date.
 
 What an entry is valid for is in its keys, never assumed:
 - the engine: its version, the size and time of each of its own files (so a development copy edited
@@ -23,43 +25,31 @@ that would not fit what is left of the budget is parsed afresh, giving the same 
 the cache.
 
 Trust (CONTRIBUTING, "The cache"): the folder is inside the repository, so a pull request could
-commit a `.cms-cache/records.json` that claims a record is valid, or holds other data than its
-file. The file is therefore JSON (plain values: reading it cannot run code) and carries an HMAC
-made with a key that never leaves this machine's user cache folder (`$XDG_CACHE_HOME/cms-as-code/
-cache.key`, mode 0600): a file whose MAC does not verify with the local key — planted, copied from
-another machine, truncated, corrupted — is ignored as if absent, never an error. Deleting the
-folder is always safe. `--no-cache` on `cms check`, `build` and `export` turns the cache off.
+commit a `.cms-cache/records.json` (or `check.json`) that claims a record is valid, or holds other
+data than its file. Both files are therefore written and read by cms_build/cachefile.py: JSON
+(plain values: reading it cannot run code) under an HMAC made with a key that never leaves this
+machine's user cache folder (`$XDG_CACHE_HOME/cms-as-code/cache.key`, mode 0600): a file whose
+MAC does not verify with the local key — planted, copied from another machine, truncated,
+corrupted — is ignored as if absent, never an error. Deleting the folder is always safe.
+`--no-cache` on `cms check`, `build` and `export` turns the cache off (both caches).
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
-import os
-import secrets
-import stat
 import sys
 from pathlib import Path
 
+from .cachefile import FOLDER, canonical as _canonical, digest, local_key, read_signed, write_signed
 from .findings import Issue
-from .paths import UnsafeFile, read_repo_bytes
 from .yamlsafe import Document, LoadError
 
-FOLDER = ".cms-cache"
+__all__ = ["FOLDER", "digest"]  # the signed files of .cms-cache/ are cms_build/cachefile.py's
+
 FILE = "records.json"
 FORMAT = 2  # 2: positions as one JSON text per record, read when first asked for
-MAX_CACHE_BYTES = 512 * 1024 * 1024  # far above what the run budgets let a cache hold
 _ENGINE = Path(__file__).resolve().parent
-
-
-def _canonical(value) -> bytes:
-    # keys in their order, not sorted: a record's fields keep the order they were written in
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=True).encode("utf-8", "surrogatepass")
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 _FINGERPRINT: str | None = None
@@ -127,37 +117,6 @@ def schema_digest(doc: dict) -> str:
     return digest(_canonical(doc))
 
 
-def _key_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cms-as-code" / "cache.key"
-
-
-def _local_key() -> bytes | None:
-    """This user's key for the cache's MAC, made on first use; None when it cannot be kept
-    (no writable home): the run then goes without a cache."""
-    path = _key_file()
-    try:
-        key = path.read_bytes()
-        if len(key) >= 32 and stat.S_IMODE(path.stat().st_mode) & 0o077 == 0:
-            return key
-        if len(key) >= 32:  # readable by others: anyone could sign a cache; make a new one
-            path.unlink()
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(32))
-        return path.read_bytes()
-    except OSError:
-        try:  # another process made it first
-            key = path.read_bytes()
-            return key if len(key) >= 32 else None
-        except OSError:
-            return None
-
-
 class RunCache:
     """The cache of one run: read once at the start, written once at the end when it changed."""
 
@@ -181,7 +140,7 @@ class RunCache:
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     def open(cls, root: Path) -> "RunCache | None":
-        key = _local_key()
+        key = local_key()
         if key is None:
             return None
         return cls(root, key, _read(root, key) or {})
@@ -242,7 +201,10 @@ class RunCache:
         anything is new or dropped. A failure to write only means the next run is not faster."""
         if not (self._records_new or self._schemas_new or set(self._used) != set(self._stored) or set(self._used_findings) != set(self._stored_findings)):
             return
-        payload = _canonical(
+        write_signed(
+            self.root,
+            FILE,
+            self._key,
             {
                 "format": FORMAT,
                 "engine": engine_fingerprint(),
@@ -250,67 +212,15 @@ class RunCache:
                 "schemas_ok": sorted(self.schemas_ok),
                 "records": self._used,
                 "findings": self._used_findings,
-            }
+            },
         )
-        mac = hmac.new(self._key, payload, hashlib.sha256).hexdigest().encode()
-        _write(self.root, mac + b"\n" + payload)
-
-
-def _folder(root: Path) -> Path | None:
-    """The cache folder, only when it is a real folder of the repository (not a link)."""
-    folder = root / FOLDER
-    try:
-        st = os.lstat(folder)
-    except FileNotFoundError:
-        return folder
-    except OSError:
-        return None
-    return folder if stat.S_ISDIR(st.st_mode) else None
 
 
 def _read(root: Path, key: bytes) -> dict | None:
-    folder = _folder(root)
-    if folder is None:
-        return None
-    try:
-        raw = read_repo_bytes(root, folder / FILE, MAX_CACHE_BYTES, setting="the cache's own limit")
-    except (UnsafeFile, OSError):
-        return None  # absent, a link, too large: as if there were no cache
-    mac, _, payload = raw.partition(b"\n")
-    if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).hexdigest().encode()):
-        return None  # not written by this user on this machine, or damaged
-    try:
-        stored = json.loads(payload)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(stored, dict) or stored.get("format") != FORMAT or stored.get("engine") != engine_fingerprint():
-        return None  # another engine: never trusted
+    stored = read_signed(root, FILE, key)
+    if stored is None or stored.get("format") != FORMAT or stored.get("engine") != engine_fingerprint():
+        return None  # absent, not signed with this user's key, or another engine: never trusted
     return stored
-
-
-def _write(root: Path, data: bytes) -> None:
-    folder = _folder(root)
-    if folder is None:
-        return
-    tmp = None
-    try:
-        folder.mkdir(exist_ok=True)
-        if _folder(root) is None:
-            return
-        tmp = folder / f".{FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, folder / FILE)  # a rename replaces a link named records.json, never follows it
-        tmp = None
-    except OSError:
-        pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
 
 
 # -- entries -----------------------------------------------------------------------------

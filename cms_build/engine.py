@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .api import Check, Computation, Context, Page, Sheet
+from .engine_rules import ENGINE_RULES  # the engine's own rules: (id, title, clauses, severity)
 from .findings import SEVERITIES, Finding, Issue, at_or_above
 from .index import Index
 from .guard import DEFAULT_TIME_LIMIT, NotJSON, Outcome, guarded, line_in, what_happened
@@ -33,18 +34,6 @@ from .validate import validate
 from . import cache as _cache
 from .cache import RunCache
 from .yamlsafe import Budget, LoadError, load_file, parse_bytes, read_file  # noqa: F401
-
-# Rules of the engine itself: (id, title, clauses, severity)
-ENGINE_RULES = {
-    "yaml.invalid": ("The file is well-formed, safe YAML", ("7.4.2 b",), "error"),
-    "record.kind": ("Every record names a known kind", ("7.4.2 a",), "error"),
-    "record.id": ("Every record has a valid id, unique in the repository", ("7.4.2 a",), "error"),
-    "schema.invalid": ("Every record matches its kind's schema", ("7.4.2",), "error"),
-    "ref.invalid": ("References name an existing record of the right kind; attached files exist in the repository", ("7.4.3",), "error"),
-    "settings.invalid": ("The settings file is valid", ("4.3",), "error"),
-    "rules.crashed": ("Every check and computation runs to its end and reports only findings", ("7.4.3",), "error"),
-    "rules.invalid": ("The organization's own rule files load", ("7.4.3",), "error"),
-}
 
 
 @dataclass

@@ -12,7 +12,7 @@ import os
 import shutil
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 _HERE = Path(__file__).resolve().parent
 
@@ -60,12 +60,25 @@ def _kind_of(mode: int) -> str:
     return "not a regular file"
 
 
+# While `cms check` records a run for its whole-run cache (cms_build/wholerun.py), every path
+# asked about here and in Record.resolve_file is handed to this callable: a run that asked about a
+# file the cache's key does not cover (inside .git/ or .cms-cache/) is not kept.
+NOTICE: Callable[[Any], None] | None = None
+
+
+def notice(path: Any) -> None:
+    if NOTICE is not None:
+        NOTICE(path)
+
+
 def repo_file(root: Path, path: Path) -> Path:
     """The real path of a regular file inside root, following links only while they stay inside.
 
     Raises UnsafeFile when the file does not exist, is a dangling link or a loop of links, leads
     (through any link) out of root, or is not a regular file (a folder, FIFO, device, socket).
     """
+    if NOTICE is not None:
+        NOTICE(path)
     # strings and os.path, not pathlib, and the relative path only for a message (issue 20 §3:
     # every record file read passes here); the same calls decide as Path.resolve did
     root_real = os.path.realpath(root)

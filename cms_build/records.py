@@ -18,7 +18,7 @@ from typing import Any
 from . import dates
 
 from .findings import Issue, format_path
-from .paths import UnsafeFile, rel_to, repo_dir, repo_file
+from .paths import UnsafeFile, notice, rel_to, repo_dir, repo_file
 from .yamlsafe import Document
 
 SETTINGS_FILE = "cms.yaml"
@@ -176,10 +176,12 @@ class Record:
         if not isinstance(value, str) or not value or value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value):
             return None
         candidate = self.path.parent / value
+        notice(candidate)
         try:
             resolved = candidate.resolve()
         except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
             return candidate  # not a file: callers skip it, and the index says why (paths.repo_file)
+        notice(resolved)
         try:
             resolved.relative_to(root.resolve())
         except ValueError:

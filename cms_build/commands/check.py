@@ -8,7 +8,23 @@ import click
 
 from ..findings import SEVERITIES
 from ..formats import FORMATS
-from .common import no_cache_option, QUIET, CmsError, as_of_option, format_option, output_option, run_engine, run_if_group, use_color, verbosity, write_output
+from .common import (
+    QUIET,
+    CmsError,
+    as_date,
+    as_of_option,
+    find_root,
+    format_option,
+    no_cache_option,
+    note,
+    output_option,
+    run_engine,
+    run_if_group,
+    use_cache,
+    use_color,
+    verbosity,
+    write_output,
+)
 
 
 @click.command()
@@ -34,7 +50,7 @@ def check(path, as_of, fail_on, fmt, changed_since, output, jobs=None, fetch=Fal
 
     if run_if_group(path, as_of, fmt, fail_on, output, jobs, fetch, "check"):
         return
-    result = run_engine(path, as_of)
+    result = _checked(path, as_of, whole_run=not changed_since and use_cache())
     if changed_since:
         from ..gitutil import GitError, changed_files
         from ..workflow.changed import affected_findings, removed_record_ids
@@ -48,3 +64,23 @@ def check(path, as_of, fail_on, fmt, changed_since, output, jobs=None, fetch=Fal
         render(fmt, result, fail_on=fail_on, color=(fmt == "text" and not output and use_color()), language=language, summary=verbosity() > QUIET), output
     )
     sys.exit(1 if result.failing(fail_on) else 0)
+
+
+def _checked(path, as_of, whole_run: bool):
+    """The engine's result, or, when nothing it would read changed since a check kept in
+    .cms-cache/check.json, that check's findings (cms_build/wholerun.py: the key, what is kept)."""
+    if not whole_run:
+        return run_engine(path, as_of)
+    from .. import wholerun
+
+    root, day = find_root(path), as_date(as_of)
+    cached, probe = wholerun.lookup(root, day)
+    if cached is not None:
+        note(f"nothing changed since a check kept in {wholerun.cachefile.FOLDER}/{wholerun.NAME}: its findings, as of {day.isoformat()}")
+        return cached
+    if probe is None:  # no usable key: no cache
+        return run_engine(path, day)
+    with wholerun.Recording(root) as recording:
+        result = run_engine(path, day)
+    wholerun.store(probe, recording, result)
+    return result

@@ -41,7 +41,7 @@ def render(fmt: str, result, *, fail_on: str = "error", color: bool = False, lan
 
 def rule_table(result) -> dict[str, dict]:
     """Every rule that can produce a finding: the checks, the engine's, the computations'."""
-    from ..engine import ENGINE_RULES
+    from ..engine_rules import ENGINE_RULES
 
     rules: dict[str, dict] = {}
     for rid, (title, clauses, severity) in ENGINE_RULES.items():
