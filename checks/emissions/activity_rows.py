@@ -21,9 +21,10 @@ import itertools
 import math
 import operator
 import re
-import sys
 
 from cms_build.api import csvfile
+
+from . import period_column
 
 STATUSES = ("measured", "estimated", "filled", "missing")
 # A day may carry a time of day (YYYY-MM-DDTHH:MM[:SS], ISO 8601 local time): hourly CEMS
@@ -113,18 +114,7 @@ class ActivityScan:
 # reading and the rules as before; a block with a quote, and what follows it, by the csv module
 # as one stream (a quoted cell may hold a line break). Both give the same scan (issue 19 win 2;
 # tests/checks/emissions/test_activity_scan.py compares them on files the fast path refuses).
-_DAY = r"-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-_FORMS = {  # the length of a period -> what follows its year (the forms of PERIOD, one each)
-    4: "",
-    7: r"-(?:0[1-9]|1[0-2]|Q[1-4]|H[12])",
-    10: _DAY,
-    16: _DAY + r"T(?:[01]\d|2[0-3]):[0-5]\d",
-    19: _DAY + r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d",
-}
 _PLAIN_STATUSES = frozenset((b"measured", b"estimated", b"filled"))  # as the fast path reads them
-# Possessive where the regex module has it (3.11): a period ends at its newline, so nothing is
-# ever given back, and not keeping the backtracking points saves a quarter of the match.
-_ALL = "*+" if sys.version_info >= (3, 11) else "*"
 
 
 class _Run:
@@ -198,7 +188,6 @@ class _State:
         self.rising = True  # every period so far above the one before: none repeats
         self.given = 0  # rows the csv reading gave (the header included)
         self.fast = False  # the header allows the fast path
-        self.patterns: dict[int, re.Pattern | None] = {}
 
     def _set_header(self, cells: list[str]) -> None:
         header = [h.strip() for h in cells]
@@ -214,7 +203,7 @@ class _State:
             and (not self.year or bool(re.fullmatch(r"[0-9]{4}", str(self.year))))
             # a period or a status is then never a cell over the limit (the fast path measures
             # the other columns' cells only)
-            and self.max_cell >= max(_FORMS)
+            and self.max_cell >= max(period_column.WIDTHS)
         )
 
     def rows(self, records) -> None:
@@ -288,17 +277,6 @@ class _State:
         finally:
             scan.total = total
 
-    def _pattern(self, width: int):
-        """The pattern of a block's periods when they are `width` long, joined by newlines (a
-        newline after the last), as UTF-8: each of the record's year in that form. None: no
-        such form."""
-        if width not in self.patterns:
-            body = _FORMS.get(width)
-            year = (re.escape(str(self.year)) if self.year else r"\d{4}") + body if body is not None else None
-            # ASCII digits only (\d of a bytes pattern), as PERIOD's \d on the str that passed
-            self.patterns[width] = None if year is None else re.compile(("(?:" + year + r"\n)" + _ALL).encode())
-        return self.patterns[width]
-
     def block(self, text: str, line: int) -> bool:
         """Take a block of whole lines (its first at file line `line`, no quote in it) when
         every row in it is plain, and say so; False when it took nothing.
@@ -348,10 +326,9 @@ class _State:
         run = None
         if self.period_column:
             periods = cells[self.pi :: step]
-            # one form (the first row's), of the record's year: one match over the column
-            pattern = self._pattern(len(periods[0]))
+            # one form (the first row's), of the record's year: judged over the column at once
             joined = b"\n".join(periods)
-            if pattern is None or pattern.fullmatch(joined + b"\n") is None:
+            if not period_column.all_periods(joined, len(periods[0]), count, str(self.year) if self.year else None):
                 return False
             # ASCII now: bytes compare as their text does
             if not all(map(operator.lt, periods, itertools.islice(periods, 1, None))):
