@@ -13,6 +13,7 @@ CSV of `rows` rows.
     python benchmarks/run.py            # full sizes (takes minutes; do not run beside the suite)
     python benchmarks/run.py --quick    # smoke test: tiny repositories, 1 run each
     python benchmarks/run.py --only build   # only the build rows (example, 5 and 20 copies)
+    python benchmarks/run.py --only csv --rows 100000   # only the big CSV's rows
 
 No speed is asserted anywhere: this prints figures and targets, it does not judge them.
 """

@@ -109,8 +109,9 @@ class ActivityScan:
 # A block of whole lines is taken by a fast path (_State.block) when every row in it is
 # plain: no quote, no NUL, every line holding the header's columns, a number in the value
 # column (finite, not negative), the status measured, estimated or filled as written, and the
-# periods of one form, inside the year, rising (so none repeats). It then costs a few passes
-# over columns, no Python work per row. Any other block is read row by row (_State.rows), the
+# periods of one form, inside the year, rising (so none repeats). It then costs one split of
+# the block and a few passes over columns (the periods judged at once by period_column.py), no
+# Python work per row. Any other block is read row by row (_State.rows), the
 # reading and the rules as before; a block with a quote, and what follows it, by the csv module
 # as one stream (a quoted cell may hold a line break). Both give the same scan (issue 19 win 2;
 # tests/checks/emissions/test_activity_scan.py compares them on files the fast path refuses).
@@ -308,7 +309,8 @@ class _State:
         cells.pop()  # after the last mark
         scan = self.scan
         try:
-            values = list(map(float, cells[self.vi :: step]))  # a blank cell is no number: refused
+            column = cells[self.vi :: step]
+            values = list(map(float, column))  # a blank cell is no number: refused
         except ValueError:
             return False
         total = functools.reduce(operator.add, values, scan.total)  # in file order, as row by row
@@ -321,7 +323,7 @@ class _State:
         if len(data) > self.max_cell:  # else no cell can be over limits.max_cell_chars
             for j in range(width):  # a period's and a status's are short (matched below and above)
                 if (j != self.pi or not self.period_column) and (j != self.si or not self.status_column):
-                    if max(map(len, cells[j::step])) > self.max_cell:
+                    if max(map(len, column if j == self.vi else cells[j::step])) > self.max_cell:
                         return False
         run = None
         if self.period_column:
