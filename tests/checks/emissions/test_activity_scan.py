@@ -225,3 +225,21 @@ def test_the_cell_limit_is_kept_by_the_fast_path_in_big_blocks(tmp_path, monkeyp
     # a limit below a period's length: every row is read one by one and meets it
     s = same(tmp_path, ("month,t,status\n" + "2024-01-01,1,measured\n").encode(), limits=(10**7, 10**6, 9))
     assert (s.problem.line, s.problem.message) == (2, "cell 1 holds 10 characters, more than the limit of 9 (limits.max_cell_chars)")
+
+
+def test_text_that_is_not_ascii_is_taken_or_read_row_by_row_alike(tmp_path, monkeypatch):
+    taken = taken_blocks(monkeypatch)
+    monkeypatch.setattr(ar, "_BLOCK", 1 << 16)
+    rows = "".join(f"2024-01-{d:02d},{d},measured,燃气表{d}\n" for d in range(1, 11))
+    s = same(tmp_path, ("month,t,status,meter\n" + rows).encode())
+    assert taken == [2]  # a meter's name in Chinese: the block is still plain
+    assert (s.total, s.measured) == (55.0, [10, 55.0, 2, 11])  # 1 + 2 + ... + 10 = 55, lines 2 to 11
+    taken.clear()
+    # a full-width digit: float() reads "１" as 1, float() of its UTF-8 bytes does not, so the
+    # block is read row by row, which takes it: 55 + 1 = 56
+    s = same(tmp_path, ("month,t,status,meter\n" + rows + "2024-01-11,１,measured,x\n").encode())
+    assert taken == [] and s.total == 56.0
+    # 60 Chinese characters are 180 bytes: over the limit of 100 as bytes, not as characters;
+    # the fast path refuses the block and the rows read one by one keep the cell
+    s = same(tmp_path, ("month,t,status,meter\n" + rows + "2024-01-11,1,measured," + "表" * 60 + "\n").encode())
+    assert s.problem is None and s.total == 56.0
