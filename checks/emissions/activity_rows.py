@@ -24,6 +24,8 @@ import re
 
 from cms_build.api import csvfile
 
+from . import period_column
+
 STATUSES = ("measured", "estimated", "filled", "missing")
 # A day may carry a time of day (YYYY-MM-DDTHH:MM[:SS], ISO 8601 local time): hourly CEMS
 # or meter readings at a million rows a year are periods too (issue 19).
@@ -107,20 +109,13 @@ class ActivityScan:
 # A block of whole lines is taken by a fast path (_State.block) when every row in it is
 # plain: no quote, no NUL, every line holding the header's columns, a number in the value
 # column (finite, not negative), the status measured, estimated or filled as written, and the
-# periods of one form, inside the year, rising (so none repeats). It then costs a few passes
-# over columns, no Python work per row. Any other block is read row by row (_State.rows), the
+# periods of one form, inside the year, rising (so none repeats). It then costs one split of
+# the block and a few passes over columns (the periods judged at once by period_column.py), no
+# Python work per row. Any other block is read row by row (_State.rows), the
 # reading and the rules as before; a block with a quote, and what follows it, by the csv module
 # as one stream (a quoted cell may hold a line break). Both give the same scan (issue 19 win 2;
 # tests/checks/emissions/test_activity_scan.py compares them on files the fast path refuses).
-_DAY = r"-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-_FORMS = {  # the length of a period -> what follows its year (the forms of PERIOD, one each)
-    4: "",
-    7: r"-(?:0[1-9]|1[0-2]|Q[1-4]|H[12])",
-    10: _DAY,
-    16: _DAY + r"T(?:[01]\d|2[0-3]):[0-5]\d",
-    19: _DAY + r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d",
-}
-_PLAIN_STATUSES = frozenset(("measured", "estimated", "filled"))
+_PLAIN_STATUSES = frozenset((b"measured", b"estimated", b"filled"))  # as the fast path reads them
 
 
 class _Run:
@@ -129,9 +124,10 @@ class _Run:
 
     __slots__ = ("text", "width", "size", "first", "last", "line")
 
-    def __init__(self, periods: list[str], line: int) -> None:
-        self.text, self.width, self.size = "\n".join(periods), len(periods[0]) + 1, len(periods)
-        self.first, self.last, self.line = periods[0], periods[-1], line
+    def __init__(self, text: str, width: int, line: int) -> None:
+        """`text`: the periods joined by newlines, each `width` characters long."""
+        self.text, self.width, self.size = text, width + 1, (len(text) + 1) // (width + 1)
+        self.first, self.last, self.line = text[:width], text[len(text) - width :], line
 
     def __len__(self) -> int:
         return self.size
@@ -193,7 +189,6 @@ class _State:
         self.rising = True  # every period so far above the one before: none repeats
         self.given = 0  # rows the csv reading gave (the header included)
         self.fast = False  # the header allows the fast path
-        self.patterns: dict[int, re.Pattern | None] = {}
 
     def _set_header(self, cells: list[str]) -> None:
         header = [h.strip() for h in cells]
@@ -207,6 +202,9 @@ class _State:
             and (self.pi is not None or not self.period_column)
             and (self.si is not None or not self.status_column)
             and (not self.year or bool(re.fullmatch(r"[0-9]{4}", str(self.year))))
+            # a period or a status is then never a cell over the limit (the fast path measures
+            # the other columns' cells only)
+            and self.max_cell >= max(period_column.WIDTHS)
         )
 
     def rows(self, records) -> None:
@@ -280,26 +278,14 @@ class _State:
         finally:
             scan.total = total
 
-    def _pattern(self, width: int):
-        """The pattern of a block's lines when its periods are `width` long: the header's
-        columns, a period of the record's year in its column, no cell over the limit."""
-        if width not in self.patterns:
-            body = _FORMS.get(width)
-            if body is None:
-                self.patterns[width] = None
-            else:
-                cell = rf"[^,\n]{{0,{self.max_cell}}}"
-                cells = [cell] * len(self.header or ())
-                if self.period_column:
-                    cells[self.pi] = (re.escape(str(self.year)) if self.year else r"\d{4}") + body
-                if self.status_column:  # as written: another spelling is read row by row
-                    cells[self.si] = "(?:" + "|".join(sorted(_PLAIN_STATUSES)) + ")"
-                self.patterns[width] = re.compile("(?:" + ",".join(cells) + r"\n)*")
-        return self.patterns[width]
-
     def block(self, text: str, line: int) -> bool:
         """Take a block of whole lines (its first at file line `line`, no quote in it) when
-        every row in it is plain, and say so; False when it took nothing."""
+        every row in it is plain, and say so; False when it took nothing.
+
+        Read as UTF-8 bytes (cheaper to split than str): a comma or a newline byte is never
+        part of another character, a cell's bytes are never fewer than its characters, and
+        float() reads the bytes of an ASCII number as its text; what is not ASCII there is no
+        number to float() of bytes, so the block is refused and read row by row."""
         if not self.fast or "\x00" in text:
             return False
         if "\r" in text:
@@ -311,57 +297,70 @@ class _State:
         count = text.count("\n")
         if self.given - 1 + count > self.max_rows:
             return False
+        data = text.encode("utf-8")
         width = len(self.header or ())
-        first_line = text[: text.index("\n")]
-        width_p = len(first_line.split(",")[self.pi]) if self.period_column and first_line.count(",") == width - 1 else 0
-        pattern = self._pattern(width_p)
-        # one row a line, of the header's columns (so a blank line is refused), no cell over
-        # limits.max_cell_chars, every period of one form, inside the year, every status plain
-        if pattern is None or pattern.fullmatch(text) is None:
+        # The cells of every line and, after them, a cell "\n" that no cell of a line can be (a
+        # cell holds no newline): the lines hold the header's columns, a blank line among them
+        # too, exactly when every (width + 1)-th cell is that mark. One split, no pass per row.
+        step = width + 1
+        cells = data.replace(b"\n", b",\n,").split(b",")
+        if len(cells) != count * step + 1 or cells[width::step].count(b"\n") != count:
             return False
-        cells = text.replace("\n", ",").split(",")
-        cells.pop()  # after the last newline
+        cells.pop()  # after the last mark
         scan = self.scan
         try:
-            values = list(map(float, cells[self.vi :: width]))  # a blank cell is no number: refused
+            column = cells[self.vi :: step]
+            values = list(map(float, column))  # a blank cell is no number: refused
         except ValueError:
             return False
         total = functools.reduce(operator.add, values, scan.total)  # in file order, as row by row
         if not math.isfinite(total) or min(values) < 0:
             return False
-        periods = None
+        statuses = cells[self.si :: step] if self.status_column else None
+        kinds = set(statuses) if statuses is not None else {b"measured"}
+        if not kinds <= _PLAIN_STATUSES:
+            return False  # as written: another spelling is read row by row
+        if len(data) > self.max_cell:  # else no cell can be over limits.max_cell_chars
+            for j in range(width):  # a period's and a status's are short (matched below and above)
+                if (j != self.pi or not self.period_column) and (j != self.si or not self.status_column):
+                    if max(map(len, column if j == self.vi else cells[j::step])) > self.max_cell:
+                        return False
+        run = None
         if self.period_column:
-            periods = cells[self.pi :: width]
+            periods = cells[self.pi :: step]
+            # one form (the first row's), of the record's year: judged over the column at once
+            joined = b"\n".join(periods)
+            if not period_column.all_periods(joined, len(periods[0]), count, str(self.year) if self.year else None):
+                return False
+            # ASCII now: bytes compare as their text does
             if not all(map(operator.lt, periods, itertools.islice(periods, 1, None))):
                 return False  # not rising: read row by row, each period looked up
-            if self.last is not None and periods[0] <= self.last and self.rising:
+            run = _Run(joined.decode("ascii"), len(periods[0]), line)
+            if self.last is not None and run.first <= self.last and self.rising:
                 return False
             if not self.rising:  # an earlier period fell: none of these may be one seen before
                 seen = self.seen
-                if not seen.rows.keys().isdisjoint(periods) or any(not (run.last < periods[0] or periods[-1] < run.first) for run in seen.runs):
+                if not seen.rows.keys().isdisjoint(run.text.split("\n")) or any(not (r.last < run.first or run.last < r.first) for r in seen.runs):
                     return False
         # every row is plain: take them
         scan.total = total
         measured = scan.measured
-        statuses = cells[self.si :: width] if self.status_column else None
         others: list[int] = []
-        if statuses is not None:  # the rows estimated or filled: where their words are in the text
-            found = set()
-            for kind in ("estimated", "filled"):
-                at, i, pos = 0, 0, text.find(kind)
-                while pos >= 0:
-                    i += text.count("\n", at, pos)  # the row of this occurrence
-                    at = pos
-                    if statuses[i] == kind:
-                        found.add(i)
-                    pos = text.find(kind, pos + 1)
-            others = sorted(found)
+        for kind in sorted(kinds - {b"measured"}):  # the rows estimated or filled
+            i = -1
+            try:
+                while True:
+                    i = statuses.index(kind, i + 1)
+                    others.append(i)
+            except ValueError:
+                pass
+        others.sort()
         msum, at = measured[1], 0
         for i in others:  # the measured rows between the others, summed in file order
             msum = functools.reduce(operator.add, values[at:i], msum)
             at = i + 1
             n = line + i
-            scan.others.append((n, periods[i] if periods is not None else f"row {n}", values[i], statuses[i]))
+            scan.others.append((n, run[i] if run is not None else f"row {n}", values[i], statuses[i].decode()))
         measured[1] = functools.reduce(operator.add, values[at:], msum)
         if len(others) < count:  # the first and the last measured row: past the others at either end
             first, k = 0, 0
@@ -374,10 +373,10 @@ class _State:
             if measured[2] is None:
                 measured[2] = line + first
             measured[3] = line + last
-        if periods is not None:
-            self.seen.runs.append(_Run(periods, line))
-            if self.last is None or periods[-1] > self.last:
-                self.last = periods[-1]
+        if run is not None:
+            self.seen.runs.append(run)
+            if self.last is None or run.last > self.last:
+                self.last = run.last
         self.given += count
         return True
 

@@ -158,3 +158,88 @@ def test_the_one_reading_of_a_table_is_unchanged_by_the_blocks(tmp_path):
     assert list(csvfile.read_csv(tmp_path, tmp_path / "a.csv", "a.csv")) == [(1, ["a", "b"]), (2, ["1", "x\ny"]), (5, ["2", "3"])]
     blocks = list(csvfile.read_blocks(tmp_path, tmp_path / "a.csv", "a.csv", size=4))
     assert blocks == [(1, "a,b\r\n"), (2, '1,"x\ny"\n'), (4, "\n"), (5, "2,3")]
+
+
+def taken_blocks(monkeypatch) -> list:
+    """The lines of the blocks the fast path takes (a spy on _State.block)."""
+    taken: list = []
+    real = ar._State.block
+
+    def block(self, text, line):
+        took = real(self, text, line)
+        if took:
+            taken.append(line)
+        return took
+
+    monkeypatch.setattr(ar._State, "block", block)
+    return taken
+
+
+def test_hourly_readings_over_a_leap_day_are_taken_with_the_sums_worked_by_hand(tmp_path, monkeypatch):
+    taken = taken_blocks(monkeypatch)
+    monkeypatch.setattr(ar, "_BLOCK", 400)  # blocks of about ten rows
+    hours = [f"2024-02-{d}T{h:02d}:00" for d in (28, 29) for h in range(24)]  # 48 rows, 2024 a leap year
+    rows = "".join(f"{p},0.5,{'estimated' if i in (10, 40) else 'measured'}\n" for i, p in enumerate(hours))
+    s = same(tmp_path, ("month,t,status\n" + rows).encode())
+    assert len(taken) > 2  # every block of rows taken by the fast path (the header is a block of its own)
+    # 48 × 0.5 = 24 and 46 × 0.5 = 23, exact in binary; data row i is file line i + 2
+    assert (s.total, s.measured) == (24.0, [46, 23.0, 2, 49])
+    assert s.others == [(12, "2024-02-28T10:00", 0.5, "estimated"), (42, "2024-02-29T16:00", 0.5, "estimated")]
+    assert s.row_problems == [] and s.unusable is None
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        "2024-01-01T24:00",  # the end of a day written as 24:00 is not a period (PERIOD: hours 00-23)
+        "2024-01-01T23:60",
+        "2024-01-01T23:59:60",  # no leap second
+        "2024-01-01T00:00:00Z",  # no time zone: periods are local time
+        "2024-01-01T00:00+08:00",
+        "2024-01-01t00:00",
+        "2024-01-01 00:00",
+        "2024-01-01T0:00",
+        "2024-01-32",
+        "2024-00-01",
+        "2024-02-30",  # a day up to 31 in any month, as PERIOD reads it: the two paths agree
+        "2024-02-29T23:59:59",
+        "2024-12-31T23:59",
+    ],
+)
+def test_a_period_of_a_time_of_day_is_judged_alike_by_both_paths(tmp_path, monkeypatch, period):
+    monkeypatch.setattr(ar, "_BLOCK", 1 << 16)  # one block: the odd period among plain ones
+    before = "".join(f"2024-01-01T00:{m:02d},1,measured\n" for m in range(10)) if len(period) != 10 else "2024-01-01,1,measured\n"
+    s = same(tmp_path, ("month,t,status\n" + before + f"{period},2,measured\n").encode())
+    valid = ar.PERIOD.match(period) is not None
+    assert (s.row_problems == []) == valid
+    if valid:
+        assert s.total == 1.0 * (before.count("\n")) + 2.0
+
+
+def test_the_cell_limit_is_kept_by_the_fast_path_in_big_blocks(tmp_path, monkeypatch):
+    monkeypatch.setattr(ar, "_BLOCK", 1 << 16)
+    rows = "".join(f"2024-01-{d:02d},{d},measured,m\n" for d in range(1, 29))
+    # a meter cell over the limit of 100 in a block longer than 100 characters: located at its line
+    s = same(tmp_path, ("month,t,status,meter\n" + rows + "2024-01-29,1,measured," + "x" * 101 + "\n").encode())
+    assert (s.problem.line, s.problem.message) == (30, "cell 4 holds 101 characters, more than the limit of 100 (limits.max_cell_chars)")
+    # a limit below a period's length: every row is read one by one and meets it
+    s = same(tmp_path, ("month,t,status\n" + "2024-01-01,1,measured\n").encode(), limits=(10**7, 10**6, 9))
+    assert (s.problem.line, s.problem.message) == (2, "cell 1 holds 10 characters, more than the limit of 9 (limits.max_cell_chars)")
+
+
+def test_text_that_is_not_ascii_is_taken_or_read_row_by_row_alike(tmp_path, monkeypatch):
+    taken = taken_blocks(monkeypatch)
+    monkeypatch.setattr(ar, "_BLOCK", 1 << 16)
+    rows = "".join(f"2024-01-{d:02d},{d},measured,燃气表{d}\n" for d in range(1, 11))
+    s = same(tmp_path, ("month,t,status,meter\n" + rows).encode())
+    assert taken == [2]  # a meter's name in Chinese: the block is still plain
+    assert (s.total, s.measured) == (55.0, [10, 55.0, 2, 11])  # 1 + 2 + ... + 10 = 55, lines 2 to 11
+    taken.clear()
+    # a full-width digit: float() reads "１" as 1, float() of its UTF-8 bytes does not, so the
+    # block is read row by row, which takes it: 55 + 1 = 56
+    s = same(tmp_path, ("month,t,status,meter\n" + rows + "2024-01-11,１,measured,x\n").encode())
+    assert taken == [] and s.total == 56.0
+    # 60 Chinese characters are 180 bytes: over the limit of 100 as bytes, not as characters;
+    # the fast path refuses the block and the rows read one by one keep the cell
+    s = same(tmp_path, ("month,t,status,meter\n" + rows + "2024-01-11,1,measured," + "表" * 60 + "\n").encode())
+    assert s.problem is None and s.total == 56.0
