@@ -7,13 +7,13 @@ results as the View of the build's profile shows them ("restricted" where a valu
 an unpublished record), read as their typed models (results.py: EmissionsResult,
 AnnexEResult; site.typed): None when the result is absent (an organization may adopt only some
 subsystems; a computation that failed leaves None, its failure is a finding), an entry the View
-restricted marked (site.is_restricted). The year pages (year_page but its ETS part) still read
-the View's JSON of each year's inventory (issue 13: left to convert).
+restricted marked (site.is_restricted). The year pages read the typed year (EmissionsYear); the
+generic trace renderer is given each trace's JSON (site.json), as it is for any computation.
 """
 
 from __future__ import annotations
 
-from cms_build.api import Md, TracedValue, join, md, page, text
+from cms_build.api import DerivedStatus, Md, TracedValue, join, md, page, text
 
 from .results import AnnexEResult, Bilingual, EmissionsResult, EmissionsYear
 
@@ -161,7 +161,7 @@ class Emissions:
                     md(tg.deadline),
                     join([md(tg.latest_year), self.site.num(tg.latest)], ": "),
                     md(f"{tg.achieved_pct:.1f} %") if tg.achieved_pct is not None else md("—"),
-                    self.site.status_badge({"kind": "target", **self.site.json(tg)}),
+                    self.site.status_badge(DerivedStatus(kind="target", status=tg.status, tone=tg.tone)),
                 )
             )
         if not rows:
@@ -189,7 +189,7 @@ class Emissions:
             return []
         counts = {s: statuses.count(s) for s in dict.fromkeys(statuses)}
         return [text(f" · {t['targets']}: ")] + [
-            join([self.site.status_badge({"kind": "target", "status": s, "tone": tone}), md(n)], " ") for (s, tone), n in counts.items()
+            join([self.site.status_badge(DerivedStatus(kind="target", status=s, tone=tone)), md(n)], " ") for (s, tone), n in counts.items()
         ]
 
     def year_page(self, year: str, typed: EmissionsYear) -> None:
