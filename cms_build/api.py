@@ -55,7 +55,7 @@ from .dates import Deadline, days_after, months_after, on_or_before
 from .records import DONE, INACTIVE, Record, known_by, not_yet, parse_path
 from .errors import CmsProblem
 from .findings import text_in, title_in
-from .results import Classifier, JsonValue, Label, Number, RecordId, ResultModel, Shape, Source, StatusReason, TracedValue, is_restricted
+from .results import Classifier, DerivedStatus, JsonValue, Label, Number, RecordId, ResultModel, Shape, Source, StatusReason, TracedValue, is_restricted
 from .site.escape import Md, fmt_value, join, md, text
 from .site.urls import STATIC
 from .trace import Input, Traced, library_source, record_source, setting_source
@@ -109,6 +109,7 @@ __all__ = [
     "TracedValue",
     "Source",
     "StatusReason",
+    "DerivedStatus",
     "RecordId",
     "Label",
     "Classifier",

@@ -13,8 +13,12 @@ organization's own computations (checks/ of its repository) may add further keys
 In a public export a value a result holds about an unpublished record is replaced by
 "restricted" (publish.Hider, a second line of defence: a result is published only when all it
 read is public), and such a value need not meet its type; the example's public export meets the
-schema in full. The rest of the document (records' data, statuses, findings, the conformity matrix) is
-described by its envelope only: the records' data follow their kinds' schemas in schemas/.
+schema in full. The findings, their counts and the conformity matrix are typed too (the matrix by
+cms_build/matrix_model.py); the records' data and the statuses are described by their envelope
+only: the records' data follow their kinds' schemas in schemas/.
+
+The readers of an export document (`cms pack`, a group's overview) read it through `export_parts`:
+its records, findings, counts and matrix as these models, checked once where the document is read.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from __future__ import annotations
 import json
 import sys
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
 
+from .matrix_model import ConformityMatrix, Counts, Severity
 from .results import Label, RecordId, ResultModel
 
 EXPORT_SCHEMA_ID = "https://cms-as-code.org/schemas/export/export.schema.json"
@@ -43,7 +48,7 @@ class ExportRecord(ResultModel):
 
 class ExportFinding(ResultModel):
     rule: str
-    severity: str
+    severity: Severity
     message: str
     file: str
     line: int
@@ -53,6 +58,43 @@ class ExportFinding(ResultModel):
     path: str
     hint: str
     title: Label
+
+
+class FindingCounts(Counts):
+    """The export's findings per severity."""
+
+    error: int
+    warning: int
+    info: int
+
+
+class ExportParts(BaseModel):
+    """What `cms pack` and a group's overview read of an export document, typed: its records'
+    envelopes, its findings and their counts, its matrix (the rest is not read through this)."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+    records: list[ExportRecord]
+    findings: list[ExportFinding]
+    summary: FindingCounts
+    matrix: ConformityMatrix | None = None
+    withheld_results: list[str] = []
+
+
+def export_parts(doc: dict) -> ExportParts:
+    """An export document's records, findings, counts and matrix as models (ExportParts); one of
+    another shape is a ValidationError (`located` says where)."""
+    return ExportParts.model_validate(doc)
+
+
+def located(exc: ValidationError, limit: int = 3) -> str:
+    """A ValidationError as 'where: what' lines, the JSON path of each error in the document
+    (records[3].kind), the first `limit` of them."""
+    lines = []
+    for err in exc.errors()[:limit]:
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") or "(the document)"
+        lines.append(f"{where}: {err['msg']}")
+    more = exc.error_count() - limit
+    return "; ".join(lines) + (f" (and {more} more)" if more > 0 else "")
 
 
 def _models():
@@ -87,11 +129,6 @@ def export_model() -> type[BaseModel]:
         uscc: str | None = None
         profile: str | None = None
 
-    class Summary(ResultModel):
-        error: int
-        warning: int
-        info: int
-
     class ExportResults(BaseModel):
         """The results the profile publishes, by computation id; absent when withheld. A public
         export publishes a result only when every record it read is public; should it still name
@@ -124,8 +161,8 @@ def export_model() -> type[BaseModel]:
         withheld_results: list[str] = Field(description="computations left out whole by this profile")
         statuses: dict[RecordId, dict[str, JsonValue]] = Field(description="per record id (cms_build/statuses.py)")
         findings: list[ExportFinding]
-        summary: Summary
-        matrix: dict[str, JsonValue] | None = Field(None, description="the conformity matrix (cms_build/matrix.py)")
+        summary: FindingCounts
+        matrix: ConformityMatrix | None = Field(None, description="the conformity matrix (cms_build/matrix.py)")
 
     return ExportDocument
 

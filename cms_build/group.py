@@ -285,7 +285,9 @@ def consume_exports(root: Path, folder: Path, as_of: dt.date | None = None, full
 
 
 def read_export(path: Path, max_bytes: int = 200_000_000) -> dict:
-    """An entity's export, its keys checked (there is no export JSON Schema to validate against)."""
+    """An entity's export, the keys the group reads checked (their types, the profile, the date).
+    Not validated against schemas/export/export.schema.json as a whole: the group reads only these
+    keys, each defensively, and an entity's job may run another version of the engine."""
     if path.stat().st_size > max_bytes:
         raise GroupError(f"{path}: larger than {max_bytes} bytes; is it an export?")
     try:

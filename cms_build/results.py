@@ -17,7 +17,7 @@ same types, so the schema cannot describe a shape the code does not produce.
 Conventions, so that the stored JSON is what the computation wrote, neither more nor less:
 - strict: no coercion (an int stays an int, "1" is not a number, True is not 1);
 - extra="forbid": a key the model does not name is an error, not silently dropped (but
-  `DerivedStatus`, typed for its roles only);
+  `DerivedStatus`, whose domains may add keys);
 - a field absent from some results has a default (None; `{}` for a mapping) and is dumped only
   when it was given (`exclude_unset`), so an absent key stays absent and a null stays null;
 - `dump` writes the fields in the order they are declared, whatever order the computation gave
@@ -232,12 +232,22 @@ class StatusReason(ResultModel):
 
 
 class DerivedStatus(ResultModel):
-    """A record's derived status as the View publishes it (cms_build/statuses.py says its keys):
-    typed here for its roles only, so other keys are allowed."""
+    """A record's derived status as the View publishes it (cms_build/statuses.py says its keys),
+    read by the site's record pages and badges. Other keys are allowed (a domain's statuses may
+    add some). Only `record` and `reasons` have a role; the texts have none, as when they were
+    untyped, so the public profile treats them as before."""
 
     model_config = ConfigDict(extra="allow")
+    kind: str | None = None
     record: RecordId | None = None
+    computation: str | None = None
+    status: str | None = None
+    computed: str | None = None
+    tone: str | None = None
+    reason: str | None = None
     reasons: list[StatusReason] | None = None
+    grade: str | None = None  # claims: the certificate grade while the claim is in force
+    computed_grade: str | None = None  # claims: the grade the credits would give
 
 
 @functools.lru_cache(maxsize=None)

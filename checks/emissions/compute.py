@@ -44,7 +44,18 @@ from cms_build.api import dates, units
 from cms_build.api import computation
 from . import indicators as ic
 from .lines import CalcError, compute_line
-from .inventory import ETS_POWER_CATEGORIES, Entry, ProductRow, change_pct, ets_inventory, in_national_ets, reported_vs_recomputed, year_changes, year_inventory
+from .inventory import (
+    ETS_POWER_CATEGORIES,
+    ETS_WHY,
+    Entry,
+    ProductRow,
+    change_pct,
+    ets_inventory,
+    in_national_ets,
+    reported_vs_recomputed,
+    year_changes,
+    year_inventory,
+)
 from cms_build.api import Input, Traced, record_source
 
 from .group import CONSOLIDATION
@@ -215,11 +226,11 @@ def _reported(ctx, years: dict) -> None:
 def _in_ets(src) -> tuple[bool, str]:
     flag = src.get("ets_boundary")
     if isinstance(flag, bool):
-        return flag, "ets_boundary: " + ("true" if flag else "false")
+        return flag, ETS_WHY["flag_true" if flag else "flag_false"]
     cat = src.get("category") or "other"
     if cat in ETS_POWER_CATEGORIES:
-        return True, f"{cat}: inside the boundary of a power generation facility"
-    return False, f"{cat}: outside the boundary of a power generation facility"
+        return True, ETS_WHY["inside"].format(category=cat)
+    return False, ETS_WHY["outside"].format(category=cat)
 
 
 def _ets(ctx, entries, years: dict) -> None:

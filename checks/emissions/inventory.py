@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -364,3 +365,31 @@ def ets_inventory(year: int, entries: list[Entry], in_ets: dict) -> dict:
         if s["difference"]:
             diff.notes.append(f"{s['source']} ({s['category']}): {s['difference']:.10g} tCO2e outside the ETS boundary ({s['why']})")
     return {"total": total.as_dict(), "difference": diff.as_dict(), "by_source": by_source}
+
+
+#: Why a source is inside the national ETS boundary or not (the "why" of ets.by_source), by reason:
+#: the source's own ets_boundary, else its category against the power sector's boundary. The
+#: English is the result's text; the site says it in Chinese from site/strings.yaml (ets_why),
+#: reading the reason back with ets_why_reason. Written by compute._in_ets.
+ETS_WHY = {
+    "flag_true": "ets_boundary: true",
+    "flag_false": "ets_boundary: false",
+    "inside": "{category}: inside the boundary of a power generation facility",
+    "outside": "{category}: outside the boundary of a power generation facility",
+}
+
+
+def ets_why_reason(why: str) -> tuple[str, str] | None:
+    """(reason, category) of a "why" that compute._in_ets wrote (category "" for the flag), or
+    None for any other text (a restricted value, a result of another version)."""
+    for reason, text in ETS_WHY.items():
+        head, sep, tail = text.partition("{category}")
+        if not sep:
+            if why == text:
+                return reason, ""
+        elif why.startswith(head) and why.endswith(tail) and _CATEGORY.fullmatch(why[len(head) : len(why) - len(tail)]):
+            return reason, why[len(head) : len(why) - len(tail)]
+    return None
+
+
+_CATEGORY = re.compile(r"[a-z0-9_]+")  # an emission source's category (emission_source.schema.json enum)

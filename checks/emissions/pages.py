@@ -7,14 +7,15 @@ results as the View of the build's profile shows them ("restricted" where a valu
 an unpublished record), read as their typed models (results.py: EmissionsResult,
 AnnexEResult; site.typed): None when the result is absent (an organization may adopt only some
 subsystems; a computation that failed leaves None, its failure is a finding), an entry the View
-restricted marked (site.is_restricted). The year pages (year_page but its ETS part) still read
-the View's JSON of each year's inventory (issue 13: left to convert).
+restricted marked (site.is_restricted). The year pages read the typed year (EmissionsYear); the
+generic trace renderer is given each trace's JSON (site.json), as it is for any computation.
 """
 
 from __future__ import annotations
 
-from cms_build.api import Md, TracedValue, join, md, page, text
+from cms_build.api import DerivedStatus, Md, TracedValue, join, md, page, text
 
+from .inventory import ets_why_reason
 from .results import AnnexEResult, Bilingual, EmissionsResult, EmissionsYear
 
 EMISSIONS_YEAR = "emissions/{year}.md"
@@ -161,7 +162,7 @@ class Emissions:
                     md(tg.deadline),
                     join([md(tg.latest_year), self.site.num(tg.latest)], ": "),
                     md(f"{tg.achieved_pct:.1f} %") if tg.achieved_pct is not None else md("—"),
-                    self.site.status_badge({"kind": "target", **self.site.json(tg)}),
+                    self.site.status_badge(DerivedStatus(kind="target", status=tg.status, tone=tg.tone)),
                 )
             )
         if not rows:
@@ -189,7 +190,7 @@ class Emissions:
             return []
         counts = {s: statuses.count(s) for s in dict.fromkeys(statuses)}
         return [text(f" · {t['targets']}: ")] + [
-            join([self.site.status_badge({"kind": "target", "status": s, "tone": tone}), md(n)], " ") for (s, tone), n in counts.items()
+            join([self.site.status_badge(DerivedStatus(kind="target", status=s, tone=tone)), md(n)], " ") for (s, tone), n in counts.items()
         ]
 
     def year_page(self, year: str, typed: EmissionsYear) -> None:
@@ -311,7 +312,7 @@ class Emissions:
                 (
                     self.site.rec(sid, L),
                     md(t["category_names"].get(s.category, s.category or "")),
-                    join([self.site.num(bool(s.in_ets)), self.site.s(s.why or "")], " · "),
+                    join([self.site.num(bool(s.in_ets)), self.site.s(self.ets_why(s.why or ""))], " · "),
                     self.site.num(s.inventory, "tCO2e"),
                     self.site.num(s.ets, "tCO2e"),
                     self.site.num(s.difference, "tCO2e"),
@@ -329,6 +330,18 @@ class Emissions:
         if lines:
             body.append(Md("\n".join(lines)))
         return [self.site.section(t["ets_boundary"], join(body, Md("\n\n")), anchor_id="ets-boundary")]
+
+    def ets_why(self, why: str) -> str:
+        """Why a source is inside the ETS boundary or not, in the site's language: the result's
+        English (inventory.ETS_WHY) on the English site, the site's words (ets_why) on the Chinese."""
+        reason = ets_why_reason(why) if self.site.lang != "en" else None
+        words = self.t["ets_why"]
+        if reason is None or not isinstance(words, dict) or not isinstance(words.get(reason[0]), str):
+            return why
+        category = reason[1]
+        return words[reason[0]].replace(
+            "{category}", self.t["category_names"].get(category, category) if isinstance(self.t["category_names"], dict) else category
+        )
 
     def annex_e(self, res: AnnexEResult | None) -> None:
         """The tables of the annex_e computation (checks/emissions/annex_e.py), as the view publishes them."""

@@ -10,7 +10,7 @@ SurveillanceResult); an entry the View restricted is shown as restricted.
 
 from __future__ import annotations
 
-from cms_build.api import Md, join, md, page, text
+from cms_build.api import DerivedStatus, Md, join, md, page, text
 
 from ..assets.results import AssetsResult, BalanceSheet, CompliancePosition
 from .conduct_scan import ORG_WIDE
@@ -65,7 +65,7 @@ class Trading:
     def position_badge(self, c: CompliancePosition) -> Md:
         t = self.t
         if c.status and c.tone:  # derived (statuses.py): findings count too
-            return self.site.status_badge({"kind": "obligation", **self.site.json(c)})
+            return self.site.status_badge(DerivedStatus(kind="obligation", status=c.status, tone=c.tone))
         if c.short:
             state = "short"
         elif c.closed and c.late:

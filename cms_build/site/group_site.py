@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
+from ..export_schema import ExportParts, export_parts, located
 from ..group import consolidating
 from ..paths import bundled, safe_copytree
 from . import security
@@ -194,9 +196,12 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
 
     g = t["group"]
     cons = group.consolidation
-    docs_for = (lambda eid: public.get(eid)) if profile == "public" else (lambda eid: group.exports.get(eid))
+    shown = public if profile == "public" else group.exports
+    # each entity's export read once, as the models of export_schema (its findings, counts, matrix)
+    parts = {eid: entity_parts(eid, doc) for eid, doc in shown.items() if doc is not None}
+    docs_for = parts.get
     run_ids = [eid for eid, _ in located]
-    withheld = {k for eid in run_ids for k in (docs_for(eid) or {}).get("withheld_results", [])} if profile == "public" else set()
+    withheld = {k for eid in run_ids if eid in parts for k in parts[eid].withheld_results} if profile == "public" else set()
 
     entity_rows = []
     for ent in group.entities:
@@ -205,19 +210,21 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
         if doc is None:
             entity_rows.append([md(eid), md(ent["name"]), md(g["not_run"]), "", "", ""])
             continue
-        summary = doc["matrix"].get("summary") or {}
-        counts = doc.get("summary") or {}
+        summary = doc.matrix.summary if doc.matrix is not None else None
+        counts = doc.summary
         row = [_link(eid, entity_home(eid)), md(ent["name"])]
         if profile != "public":
             info = cons["entities"].get(eid, {})
             row.append(md(info.get("why", "")))
-        row.append(_link(" · ".join(f"{t['clause_status_names'].get(k, k)} {summary.get(k, 0)}" for k in MATRIX_KEYS), entity_page(eid, "matrix.md")))
+        row.append(
+            _link(" · ".join(f"{t['clause_status_names'].get(k, k)} {summary.get(k) if summary else 0}" for k in MATRIX_KEYS), entity_page(eid, "matrix.md"))
+        )
         row.append(
             _link(
                 " · ".join(f"{t['severity_names'].get(s, s)} {counts.get(s, 0)}" for s in ("error", "warning", "info")), entity_page(eid, "findings/index.md")
             )
         )
-        row.append(md(len(doc.get("records", []))))
+        row.append(md(len(doc.records)))
         entity_rows.append(row)
     entity_headers = [g["entity"], g["name"], *([g["approach"]] if profile != "public" else []), t["matrix_summary"], t["findings"], t["records"]]
 
@@ -232,14 +239,14 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
 
     by_entity = []
     for eid in run_ids:
-        doc = docs_for(eid) or {}
-        open_ = [f for f in doc.get("findings", []) if f.get("severity") in ("error", "warning")]
+        doc = docs_for(eid)
+        open_ = [f for f in (doc.findings if doc else []) if f.severity in ("error", "warning")]
         rows = [
             [
-                badge("severity", f["severity"], t["severity_names"].get(f["severity"], f["severity"])),
-                md(f["rule"]),
-                md(f"{f.get('file', '')}:{f.get('line', 1)}"),
-                md(f.get("message", "")),
+                badge("severity", f.severity, t["severity_names"].get(f.severity, f.severity)),
+                md(f.rule),
+                md(f"{f.file}:{f.line}"),
+                md(f.message),
             ]
             for f in open_[:FINDINGS_PER_ENTITY]
         ]
@@ -306,6 +313,15 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
     )
 
 
+def entity_parts(eid: str, doc: dict) -> ExportParts:
+    """An entity's export document as the models of export_schema; one of another shape (an
+    engine of another version, an edited file) is a BuildError naming the entity and where."""
+    try:
+        return export_parts(doc)
+    except ValidationError as exc:
+        raise BuildError(f"entity {eid}: its export is not of the shape 'cms export' writes: {located(exc)}") from None
+
+
 def _labels(schema: str, *path: str) -> dict:
     """value -> label of an enum in a bundled schema (x-enum-titles), e.g. the approaches."""
     import json
@@ -324,9 +340,10 @@ def _label(titles: dict, value, lang: str) -> str:
 def _side_by_side(run_ids, docs_for, t, lang: str) -> Md:
     rows: dict = {}
     for eid in run_ids:
-        for c in (docs_for(eid) or {}).get("matrix", {}).get("clauses", []):
-            rows.setdefault(c["number"], {"title": c.get("title_en") if lang == "en" else c.get("title_zh"), "status": {}})
-            rows[c["number"]]["status"][eid] = c.get("status")
+        doc = docs_for(eid)
+        for c in doc.matrix.clauses if doc and doc.matrix else []:
+            rows.setdefault(c.number, {"title": c.title_en if lang == "en" else c.title_zh, "status": {}})
+            rows[c.number]["status"][eid] = c.status
     out = []
     for number in sorted(rows, key=_clause_key):
         row = rows[number]

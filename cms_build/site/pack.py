@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from ..errors import CmsProblem
 from ..export import export_document
+from ..export_schema import FindingCounts, export_parts
 from ..paths import read_repo_bytes
 
 CHROMIUM = "/usr/bin/chromium"
@@ -86,6 +87,7 @@ def pack_html(root: Path, result, clauses: list[str], commit: str, profile: str 
     """The pack as one HTML document; page_numbers (section anchor -> page) fill the contents."""
     doc = export_document(result, profile)
     doc.pop("generator", None)
+    typed = export_parts(doc)  # the records, findings, counts and matrix as their models
     sel = [c.strip() for c in clauses if c.strip()]
     org = doc.get("organization") or {}
     name = org.get("name") or org.get("name_en") or ""
@@ -94,15 +96,13 @@ def pack_html(root: Path, result, clauses: list[str], commit: str, profile: str 
 
     # the conformity matrix, clause by clause
     rows = []
-    for c in (doc.get("matrix") or {}).get("clauses", []):
-        if not clause_selected(str(c.get("number", "")), sel):
+    for c in typed.matrix.clauses if typed.matrix else []:
+        if not clause_selected(c.number, sel):
             continue
-        evidence = c.get("evidence") or []
-        ev = ", ".join(str(e.get("id")) for e in evidence if isinstance(e, dict)) if isinstance(evidence, list) else ""
-        nf = len(c.get("findings") or []) if isinstance(c.get("findings"), list) else c.get("findings", 0)
+        ev = ", ".join(e.id for e in c.evidence)
         rows.append(
             Markup("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>").format(
-                c.get("number", ""), c.get("title_zh", ""), c.get("obligation", ""), c.get("status", ""), ev, nf
+                c.number, c.title_zh, c.obligation, c.status, ev, len(c.findings)
             )
         )
     body = (
@@ -120,16 +120,16 @@ def pack_html(root: Path, result, clauses: list[str], commit: str, profile: str 
     sections.append(("matrix", "1 符合性矩阵 Conformity matrix", body))
 
     # every finding (of the selected clauses)
-    findings = [f for f in doc.get("findings", []) if _any_selected(f.get("clauses"), sel)]
+    findings = [f for f in typed.findings if _any_selected(f.clauses, sel)]
     rows = [
         Markup('<tr><td class="sev-{0}">{0}</td><td>{1}</td><td>{2}</td><td>{3}:{4}</td><td>{5}{6}</td></tr>').format(
-            f.get("severity", ""),
-            f.get("rule", ""),
-            ", ".join(map(str, f.get("clauses") or [])),
-            f.get("file", ""),
-            f.get("line", ""),
-            f.get("message", ""),
-            Markup("<br><i>{}</i>").format(f["hint"]) if f.get("hint") else "",
+            f.severity,
+            f.rule,
+            ", ".join(f.clauses),
+            f.file,
+            f.line,
+            f.message,
+            Markup("<br><i>{}</i>").format(f.hint) if f.hint else "",
         )
         for f in findings
     ]
@@ -150,16 +150,16 @@ def pack_html(root: Path, result, clauses: list[str], commit: str, profile: str 
     # the records of the selected clauses, each with its source
     by_id = {r.id: r for r in result.records}
     chosen = []
-    for rec in doc.get("records", []):
-        kind = kinds.get(rec.get("kind"))
-        own = rec.get("data", {}).get("clauses") if isinstance(rec.get("data"), dict) else None
+    for rec in typed.records:
+        kind = kinds.get(rec.kind)
+        own = rec.data.get("clauses")  # record data: its kind's field
         cited = [*(kind.clauses if kind else ()), *(own if isinstance(own, list) else [])]
         if _any_selected(cited, sel):
             chosen.append(rec)
     parts = []
     for i, rec in enumerate(chosen, start=1):
         anchor = f"rec-{i}"
-        source = by_id.get(rec["id"])
+        source = by_id.get(rec.id)
         lines: list[str] = []
         if profile == "internal" and source is not None:  # the file as it is; a public pack shows the published data
             try:
@@ -168,17 +168,17 @@ def pack_html(root: Path, result, clauses: list[str], commit: str, profile: str 
             except (OSError, CmsProblem):
                 lines = []
         if not lines:
-            lines = json.dumps(rec.get("data"), ensure_ascii=False, indent=1, sort_keys=True, default=str).splitlines()
+            lines = json.dumps(rec.data, ensure_ascii=False, indent=1, sort_keys=True, default=str).splitlines()
         src = Markup("").join(Markup('<tr><td class="n">{}</td><td>{}</td></tr>').format(n, line) for n, line in enumerate(lines, start=1))
         parts.append(
             Markup('<h3 id="{}">3.{} {} {}</h3><p class="note">{} · {} · {}</p><table class="src">{}</table>').format(
                 anchor,
                 i,
-                rec["id"],
-                rec.get("title", "") if rec.get("title") != rec["id"] else "",
-                rec.get("kind", ""),
-                rec.get("file", ""),
-                rec.get("status", ""),
+                rec.id,
+                rec.title if rec.title != rec.id else "",
+                rec.kind,
+                rec.file,
+                rec.status,
                 src,
             )
         )
@@ -198,7 +198,7 @@ def pack_html(root: Path, result, clauses: list[str], commit: str, profile: str 
     toc_items = [(a, t) for a, t, _ in sections]
     toc = Markup("").join(Markup('<li><a href="#{0}">{1}</a><span class="p">{2}</span></li>').format(a, t, pn.get(a, "")) for a, t in toc_items)
     record_toc = Markup("").join(
-        Markup('<li><a href="#rec-{0}">3.{0} {1}</a><span class="p">{2}</span></li>').format(i, rec["id"], pn.get(f"rec-{i}", ""))
+        Markup('<li><a href="#rec-{0}">3.{0} {1}</a><span class="p">{2}</span></li>').format(i, rec.id, pn.get(f"rec-{i}", ""))
         for i, rec in enumerate(chosen, start=1)
     )
     cover = Markup(
@@ -212,7 +212,7 @@ def pack_html(root: Path, result, clauses: list[str], commit: str, profile: str 
         commit,
         ", ".join(sel) if sel else "全部 all",
         profile,
-        " · ".join(f"{k} {v}" for k, v in (doc.get("summary") or {}).items()),
+        " · ".join(f"{k} {typed.summary.get(k)}" for k in FindingCounts.model_fields),
     )
     contents = Markup('<h2 id="toc">目录 Contents</h2><ul class="toc">{}<li><ul>{}</ul></li></ul>').format(toc, record_toc)
     body = Markup("").join(Markup('<h2 id="{}">{}</h2>{}').format(a, t, b) for a, t, b in sections)

@@ -17,8 +17,10 @@ import jinja2
 
 from ..export import conformity_matrix, export_document
 from ..matrix import PROVISION_STATUSES, STATUSES, clause_group, group_order
+from ..matrix_model import MatrixClause, MatrixFinding, MatrixProvision, read_matrix
 from ..findings import text_in, title_in
 from ..paths import template_loader
+from ..results import RESTRICTED, DerivedStatus, TracedValue, is_restricted, viewed
 from ..schemas import values_at
 from . import urls
 from .escape import Md, join, md
@@ -183,11 +185,12 @@ class Pages:
         # computation id -> (page, title) of the registered domain page that shows its result
         # (site/registry.py): its computation page links there instead of the generic layout
         self.result_pages: dict[str, tuple[str, str]] = {}
-        self.matrix = model.hider(conformity_matrix(model.result, model.view))
+        # the matrix as this View shows it, read as its model (cms_build/matrix_model.py)
+        self.matrix = read_matrix(model.hider(conformity_matrix(model.result, model.view)))
         self.clause_anchors: set[str] = set()
         self._results_index: dict | None = None  # record id -> what was computed from it (record_results)
-        if self.matrix:
-            self.clause_anchors = {str(c.get("number")) for c in self.matrix.get("clauses", [])}
+        if self.matrix is not None:
+            self.clause_anchors = {c.number for c in self.matrix.clauses}
 
     # -- writing --------------------------------------------------------------------------
     def write(self, rel: str, text: str) -> None:
@@ -291,7 +294,7 @@ class Pages:
         computed = [L.to(target, label, anchor_id) for label, target, anchor_id, _ in m.trace_links.get(record.id, [])]
         history_rows, history_message, headers = self.history(record)
         notes = data.get("notes")
-        derived = m.statuses.get(record.id)  # a claim, target, obligation ... says where it stands first
+        derived = viewed(DerivedStatus, m.statuses.get(record.id))  # a claim, target, obligation ... says where it stands first
         results = self.record_results(record, rel, L)
         self.render(
             "record.md.j2",
@@ -335,12 +338,12 @@ class Pages:
             words = [md(result_key(m, p)) if isinstance(p, str) else md(f"#{p + 1}") for p in path]
             return join([L.to(urls.computation_page(computation), titles.get(computation, computation)), *words], " › ")
 
-        s = rr.status
-        if s:
-            rows = [(md(t["status"]), join([status_badge(t, s), md(text_in(s.get("reason") or "", m.lang))], " "))]
-            if "grade" in s:
-                rows.append((md(t["grade"]), md(m.value_words(s.get("grade")) or s.get("grade") or t["none"])))
-                rows.append((md(t["computed_grade"]), md(m.value_words(s.get("computed_grade")) or s.get("computed_grade") or t["none"])))
+        s = viewed(DerivedStatus, rr.status or None)
+        if s is not None:
+            rows = [(md(t["status"]), join([status_badge(t, s), md(text_in(s.reason or "", m.lang))], " "))]
+            if "grade" in s.model_fields_set:  # a claim's (checks/neutrality/statuses.py)
+                rows.append((md(t["grade"]), md(m.value_words(s.grade) or s.grade or t["none"])))
+                rows.append((md(t["computed_grade"]), md(m.value_words(s.computed_grade) or s.computed_grade or t["none"])))
             out += [str(table([t["field"], t["value"]], rows)), ""]
         for e in rr.entries:
             out += [f"### {where(e.computation, e.path)}", ""]
@@ -360,19 +363,17 @@ class Pages:
             for at, tr in e.figures:
                 ident = next((i for x, i in traces.rendered if x is tr), None) or next((i for x, i in traces.rendered if x == tr), "")
                 label = _figure_label(m, at, tr)
-                rows.append((L.to(rel, label, ident) if ident else md(label), traces.value(tr.get("value"), tr.get("unit", "")), md(tr.get("formula", ""))))
+                tv = viewed(TracedValue, tr)
+                rows.append((L.to(rel, label, ident) if ident else md(label), traces.value(tv.value, tv.unit or ""), md(tv.formula or "")))
             if rows:
                 out += [str(table([t["record_figure"], t["value"], t["trace_formula"]], rows, ["left", "right", "left"])), ""]
             out += body
         if rr.figures:
-            rows = [
-                (
-                    where(f.computation, f.path),
-                    md(m.value_words(f.trace.get("label")) or f.trace.get("label") or ""),
-                    traces.value(f.trace.get("value"), f.trace.get("unit", "")),
-                )
-                for f in rr.figures
-            ]
+            rows = []
+            for f in rr.figures:
+                tv = viewed(TracedValue, f.trace)
+                label = RESTRICTED if is_restricted(tv) else tv.label or ""  # the View's word for a withheld label
+                rows.append((where(f.computation, f.path), md(m.value_words(label) or label), traces.value(tv.value, tv.unit or "")))
             if rr.more:
                 rows.append((md(f"+{rr.more}"), md(""), md("")))
             out += [
@@ -604,28 +605,27 @@ class Pages:
         m, t = self.m, self.t
         rel = urls.MATRIX
         L = urls.Linker(rel)
-        if not self.matrix:
+        if self.matrix is None:
             self.render("matrix.md.j2", rel, L=L, available=False, groups=[], summary="", public_note="")
             return
-        by_group: dict[str, list] = {}
-        for c in self.matrix.get("clauses", []):
-            by_group.setdefault(clause_group(c.get("number", "")), []).append(c)
+        by_group: dict[str, list[MatrixClause]] = {}
+        for c in self.matrix.clauses:
+            by_group.setdefault(clause_group(c.number), []).append(c)
         keys = sorted(by_group, key=group_order)
         statuses = t["clause_status_names"]
-        order = _status_order(Counter(str(c.get("status", "")) for c in self.matrix.get("clauses", [])))
+        order = _status_order(Counter(c.status for c in self.matrix.clauses))
         rows = []
         for i, key in enumerate(keys):
             page = urls.matrix_group_page(key)
             clauses = by_group[key]
-            counts = Counter(str(c.get("status", "")) for c in clauses)
+            counts = Counter(c.status for c in clauses)
             items: Counter = Counter()
-            findings: dict[tuple, dict] = {}  # a finding citing two clauses of the group is counted once
+            findings: dict[tuple, MatrixFinding] = {}  # a finding citing two clauses of the group is counted once
             for c in clauses:
-                if str(c.get("status", "")) not in ("not_applicable", "informative"):
-                    items.update({k: v for k, v in (c.get("item_counts") or {}).items() if isinstance(v, int)})
-                for f in c.get("findings", []) or []:
-                    if isinstance(f, dict):
-                        findings.setdefault(_finding_key(f), f)
+                if c.status not in ("not_applicable", "informative"):
+                    items.update(c.item_counts.model_dump())
+                for f in c.findings:
+                    findings.setdefault(_finding_key(f), f)
             title = self.group_title(key, clauses)
             rows.append(
                 (
@@ -652,19 +652,18 @@ class Pages:
             public_note=md(t["matrix_public_note"]) if m.public else Md(""),
         )
 
-    def group_title(self, key: str, clauses: list) -> str:
+    def group_title(self, key: str, clauses: list[MatrixClause]) -> str:
         """A clause group's title in the site's language: the site's words (matrix_group_names),
         else the group's own clause as the catalogue titles it ('4 组织所处环境'), else its key."""
         names = self.t["matrix_group_names"]
         if isinstance(names, dict) and isinstance(names.get(key), str):
             return names[key]
-        own = next((c for c in clauses if str(c.get("number")) == key), None)
+        own = next((c for c in clauses if c.number == key), None)
         if own:
-            title = own.get("title_en") if self.m.lang == "en" and own.get("title_en") else own.get("title_zh", "")
-            return f"{key} {title}".strip()
+            return f"{key} {own.title(self.m.lang)}".strip()
         return key
 
-    def matrix_group(self, key: str, title: str, clauses: list, neighbours: dict) -> None:
+    def matrix_group(self, key: str, title: str, clauses: list[MatrixClause], neighbours: dict) -> None:
         """One clause group's page: every applicable clause (status, items, evidence,
         findings), then the group's clauses that do not apply or are informative."""
         m, t = self.m, self.t
@@ -673,37 +672,35 @@ class Pages:
         overview, not_applicable, sections = [], [], []
         statuses, obligations = t["clause_status_names"], t["obligation_names"]
         for c in clauses:
-            number = str(c.get("number", ""))
-            title_c = c.get("title_en") if m.lang == "en" and c.get("title_en") else c.get("title_zh", "")
-            status = str(c.get("status", ""))
+            number, title_c, status = c.number, c.title(m.lang), c.status
             if status in ("not_applicable", "informative"):  # listed at the end, each with its anchor
                 cell = Md(f'<span id="{urls.anchor("clause", number)}"></span>') + md(number)
-                note = c.get("note_zh") if m.lang == "zh" and c.get("note_zh") else c.get("note", "")
+                note = c.note_zh if m.lang == "zh" and c.note_zh else c.note or ""
                 not_applicable.append((cell, md(title_c), badge("clause", status, statuses.get(status, status)), md(note)))
                 continue
-            shown = [e for e in c.get("evidence", []) or [] if isinstance(e, dict) and m.visible(e.get("id"))]
-            evidence = [L.to(m.page_of(e["id"]), f"{e['id']} {e.get('title', '')}".strip()) for e in shown[:MATRIX_EVIDENCE]]
+            shown = [e for e in c.evidence if m.visible(e.id)]
+            evidence = [L.to(m.page_of(e.id), f"{e.id} {e.title or ''}".strip()) for e in shown[:MATRIX_EVIDENCE]]
             if len(shown) > MATRIX_EVIDENCE:
-                kinds = sorted({m.by_id[e["id"]].kind for e in shown[MATRIX_EVIDENCE:]})
+                kinds = sorted({m.by_id[e.id].kind for e in shown[MATRIX_EVIDENCE:]})
                 evidence.append(
                     join([md(t["more_evidence"].format(n=len(shown) - MATRIX_EVIDENCE)), *[L.to(urls.kind_page(k), m.kind_title(k)) for k in kinds]], " ")
                 )
-            findings = [_matrix_finding(f) for f in c.get("findings", []) or [] if isinstance(f, dict)]
+            findings = c.findings
             more = Md("")
             if len(findings) > MATRIX_FINDINGS:
-                rules = sorted({f["rule"] for f in findings[MATRIX_FINDINGS:]})
+                rules = sorted({f.rule for f in findings[MATRIX_FINDINGS:]})
                 more = join([md(t["more_findings"].format(n=len(findings) - MATRIX_FINDINGS)), *[L.to(urls.rule_page(r), r) for r in rules]], " ")
             status_badge = badge("clause", status, statuses.get(status, status))
-            obligation = obligations.get(str(c.get("obligation", "")), c.get("obligation", ""))
+            obligation = obligations.get(c.obligation, c.obligation)
             anchor_id = urls.anchor("clause", number)
-            items = [i for i in c.get("provisions", []) or [] if isinstance(i, dict)]
+            items = c.provisions
             overview.append(
                 (
                     L.to(rel, number, anchor_id),
                     md(title_c),
                     md(obligation),
                     status_badge,
-                    md(_item_counts(c.get("item_counts") or {})) if items else md(""),
+                    md(_item_counts(c.item_counts)) if items else md(""),
                     md(len(shown)),
                     self.severity_summary(findings, L, link=False) if findings else md(""),
                 )
@@ -715,15 +712,15 @@ class Pages:
                     "anchor": anchor_id,
                     "status": status_badge,
                     "obligation": obligation,
-                    "note": c.get("note", ""),
+                    "note": c.note or "",
                     "evidence": join(evidence, ", "),
                     "findings": findings[:MATRIX_FINDINGS],
                     "more_findings": more,
                     "item_table": self.item_table(items, L),
-                    "checks": join([md(x.get("id") if isinstance(x, dict) else x) for x in c.get("checks", []) or []], ", "),
+                    "checks": join([md(x) for x in c.checks], ", "),
                 }
             )
-        counts = Counter(str(c.get("status", "")) for c in clauses)
+        counts = Counter(c.status for c in clauses)
         summary = join([join([badge("clause", s, statuses.get(s, s)), md(counts[s])], " ") for s in _status_order(counts)], " · ")
         around = [L.to(urls.MATRIX, t["matrix_all_groups"])]
         if neighbours.get("previous"):
@@ -743,21 +740,19 @@ class Pages:
             public_note=md(t["matrix_public_note"]) if m.public else Md(""),
         )
 
-    def item_table(self, items: list, L) -> Md:
+    def item_table(self, items: list[MatrixProvision], L) -> Md:
         """A clause's items: reference, modal verb, status, the rules that verified it, its records."""
         m, names = self.m, self.t["item_status_names"]
         rows = []
         for i in items:
-            status = str(i.get("status", ""))
-            records = [x for x in i.get("records", []) or [] if isinstance(x, str) and m.visible(x)]
+            status = i.status
+            records = [x for x in i.records if m.visible(x)]
             rows.append(
                 (
-                    md(i.get("ref", "")),
-                    md(i.get("modal", "")),
+                    md(i.ref),
+                    md(i.modal),
                     badge("item", status, names.get(status, status)),
-                    md(
-                        ", ".join(str(r) for r in i.get("rules", []) or []) or str(i.get("reviewer") or "")
-                    ),  # rule pages exist for rules with findings only; else why a reviewer judges it
+                    md(", ".join(i.rules) or i.reviewer or ""),  # rule pages exist for rules with findings only; else why a reviewer judges it
                     join(
                         [L.to(m.page_of(x), x) for x in records[:MATRIX_EVIDENCE]]
                         + ([md(f"+{len(records) - MATRIX_EVIDENCE}")] if len(records) > MATRIX_EVIDENCE else []),
@@ -770,20 +765,20 @@ class Pages:
 
     def matrix_summary(self, L) -> Md:
         """Clause statuses, then item statuses (shall-items and all), counted from the matrix as this View shows it."""
-        if not self.matrix:
+        if self.matrix is None:
             return Md("")
         statuses, item_names = self.t["clause_status_names"], self.t["item_status_names"]
-        counts = Counter(str(c.get("status", "")) for c in self.matrix.get("clauses", []))
+        counts = Counter(c.status for c in self.matrix.clauses)
         cells = [join([badge("clause", s, statuses.get(s, s)), md(counts[s])], " ") for s in _status_order(counts) if counts.get(s)]
-        summary = self.matrix.get("item_summary") or {}
+        summary = self.matrix.item_summary
 
         def items(scope):
-            got = summary.get(scope) or {}
-            return str(join([join([badge("item", s, item_names.get(s, s)), md(got.get(s, 0))], " ") for s in PROVISION_STATUSES], " · "))
+            got = summary.shall if scope == "shall" else summary.all
+            return str(join([join([badge("item", s, item_names.get(s, s)), md(got.get(s))], " ") for s in PROVISION_STATUSES], " · "))
 
         parts = re.split(r"(\{shall\}|\{all\})", self.t["matrix_item_summary"])  # words escaped, counts built here
         line = Md("".join(items(p[1:-1]) if p in ("{shall}", "{all}") else str(md(p)) for p in parts))
-        return Md(str(join(cells, " · ")) + "\n\n" + str(line)) if summary else join(cells, " · ")
+        return Md(str(join(cells, " · ")) + "\n\n" + str(line))
 
     def computations(self) -> None:
         m, t = self.m, self.t
@@ -837,12 +832,13 @@ class Pages:
 def _figure_label(model, at: tuple, trace: dict) -> str:
     """A figure of an entry by its place in the entry (balance › emissions), else its label."""
     words = [result_key(model, p) for p in at if isinstance(p, str)]
-    label = trace.get("label") if isinstance(trace.get("label"), str) and trace.get("label") != "restricted" else ""
+    tv = viewed(TracedValue, trace)
+    label = tv.label if tv.label and tv.label != RESTRICTED else ""
     label = model.value_words(label) or label  # a total labelled by its key (fuel_combustion): in words
     return " › ".join(words) + (f" — {label}" if label and words else label) if words or label else "—"
 
 
-def _item_counts(counts: dict) -> str:
+def _item_counts(counts) -> str:
     """'3/1/0/1/2': verified / documented / nonconforming / reviewer-only / missing items of a clause."""
     return "/".join(str(counts.get(s, 0)) for s in PROVISION_STATUSES)
 
@@ -852,23 +848,9 @@ def _status_order(counts) -> list[str]:
     return [*STATUSES, *sorted(set(counts) - set(STATUSES))]
 
 
-def _finding_key(f: dict) -> tuple:
+def _finding_key(f: MatrixFinding) -> tuple:
     """One finding of the matrix, however many of a group's clauses it cites."""
-    return tuple(str(f.get(k, "")) for k in ("rule", "severity", "record", "file", "line", "message"))
-
-
-def _matrix_finding(f: dict) -> dict:
-    """A matrix finding with every key the findings table reads."""
-    return {
-        "severity": f.get("severity", ""),
-        "rule": f.get("rule", ""),
-        "clauses": list(f.get("clauses", []) or []),
-        "record": f.get("record"),
-        "file": f.get("file", ""),
-        "line": f.get("line", ""),
-        "message": f.get("message", ""),
-        "hint": f.get("hint", ""),
-    }
+    return (f.rule, f.severity, str(f.record), f.file, str(f.line), f.message)
 
 
 def _scrub_refs(doc: dict, model) -> None:

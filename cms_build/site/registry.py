@@ -24,10 +24,10 @@ from pathlib import Path
 from ..findings import title_in
 from ..guard import DEFAULT_TIME_LIMIT, guarded, what_happened
 from ..paths import bundled
-from ..results import TracedValue, as_json, is_restricted, viewed
+from ..results import DerivedStatus, TracedValue, as_json, is_restricted, viewed
 from . import charts, urls
 from .escape import Md, fmt_value, join, md, text
-from .render import ResultRenderer, TraceRenderer, badge, is_trace, restricted, result_key, status_badge, status_legend
+from .render import ResultRenderer, TraceRenderer, as_status, badge, is_trace, restricted, result_key, status_badge, status_legend
 
 
 class PageContext:
@@ -170,8 +170,9 @@ class PageContext:
     def restricted(self) -> Md:
         return restricted(self.t)
 
-    def status_badge(self, status: dict) -> Md:
-        return status_badge(self.t, status)
+    def status_badge(self, status: DerivedStatus | dict) -> Md:
+        """A derived status's badge: the model, or its JSON (read as the model)."""
+        return status_badge(self.t, as_status(status))
 
     def status_legend(self, kind: str) -> Md:
         return status_legend(self.t, kind)

@@ -15,7 +15,7 @@ import json
 
 from ..findings import text_in
 from ..publish import RESTRICTED
-from ..results import ResultModel, TracedValue, as_json, is_source_type, is_traced_type, item_type, resolve, value_type
+from ..results import DerivedStatus, ResultModel, TracedValue, as_json, viewed, is_source_type, is_traced_type, item_type, resolve, value_type
 from .escape import Md, fmt_number, fmt_unit, fmt_value, join, md
 from .urls import Linker, anchor
 
@@ -497,31 +497,36 @@ class ResultRenderer:
 TONES = ("good", "warn", "bad", "neutral")
 
 
-def status_name(t, s: dict) -> str:
+def as_status(value) -> DerivedStatus:
+    """A derived status as its model: a DerivedStatus as it is, a status's JSON (the View's
+    statuses, an organization's page) read through `viewed`."""
+    return value if isinstance(value, DerivedStatus) else viewed(DerivedStatus, value)
+
+
+def status_name(t, s: DerivedStatus) -> str:
     """The name of a derived status (cms_build/statuses.py) in the site language."""
-    status = str(s.get("status", ""))
-    own = {"claim": "claim_status_names", "target": "target_status_names", "obligation": "position_names"}.get(str(s.get("kind")))
+    status = s.status or ""
+    own = {"claim": "claim_status_names", "target": "target_status_names", "obligation": "position_names"}.get(str(s.kind))
     names = {**t["verdict_names"], **(t[own] if own else {})}
     return str(names.get(status) or status)
 
 
-def status_badge(t, s: dict) -> Md:
+def status_badge(t, s: DerivedStatus) -> Md:
     """A derived status as a badge coloured by its tone: green only when nothing is wrong."""
-    tone = s.get("tone") if s.get("tone") in TONES else "neutral"
+    tone = s.tone if s.tone in TONES else "neutral"
     return Md(f'<span class="cms-badge cms-tone-{tone}">{md(status_name(t, s))}</span>')
 
 
-def status_banner(t, s: dict, lang: str) -> Md:
+def status_banner(t, s: DerivedStatus, lang: str) -> Md:
     """The banner a record page opens with: its status, why (in the site's language), and the
     rules behind it."""
-    tone = s.get("tone") if s.get("tone") in TONES else "neutral"
-    kind = t["verdict_kinds"].get(str(s.get("kind")), str(s.get("kind", "")))
+    tone = s.tone if s.tone in TONES else "neutral"
+    kind = t["verdict_kinds"].get(str(s.kind), s.kind or "")
     parts = [f"{md(kind)}: {md(status_name(t, s))}"]
-    if s.get("reason"):
-        parts.append(f" — {md(text_in(s['reason'], lang))}")
-    rules = [r for r in s.get("reasons") or [] if isinstance(r, dict)]
-    if rules:
-        parts.append(f"<br>{md(t['verdict_reasons'])}: " + "; ".join(f"{md(r.get('rule', ''))} ({md(r.get('severity', ''))})" for r in rules))
+    if s.reason:
+        parts.append(f" — {md(text_in(s.reason, lang))}")
+    if s.reasons:
+        parts.append(f"<br>{md(t['verdict_reasons'])}: " + "; ".join(f"{md(r.rule)} ({md(r.severity)})" for r in s.reasons))
     return Md(f'<div class="cms-status-banner cms-tone-{tone}">{"".join(parts)}</div>')
 
 
@@ -531,7 +536,7 @@ def status_legend(t, kind: str) -> Md:
     from .escape import md as _md
 
     rows = [
-        f"| {status_badge(t, {'kind': kind, 'status': status, 'tone': _legend_tone(kind, status)})} | {_md(text)} |"
+        f"| {status_badge(t, DerivedStatus(kind=kind, status=status, tone=_legend_tone(kind, status)))} | {_md(text)} |"
         for status, text in MEANING.get(kind, {}).items()
     ]
     if not rows:

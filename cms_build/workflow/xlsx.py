@@ -32,6 +32,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..publish import View
+from ..results import DerivedStatus, viewed
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 BOLD = Font(bold=True)
@@ -104,7 +105,7 @@ def status_label(t, kind, status) -> str | None:
     """A derived status's name as the site shows it (cms_build/site/render.status_name)."""
     from ..site.render import status_name
 
-    return status_name(t, {"kind": kind, "status": status}) if isinstance(status, str) else None
+    return status_name(t, DerivedStatus(kind=kind, status=status)) if isinstance(status, str) else None
 
 
 def tab_name(title: str, language: str, used: set[str]) -> str:
@@ -385,14 +386,14 @@ def write_workbook(result, path, profile: str = "internal", language: str | None
             [
                 {
                     "id": rid,
-                    "kind": named("verdict_kinds", s.get("kind")),
-                    "status": ctx.status(s.get("status"), s.get("kind")),
-                    "computed": ctx.status(s.get("computed"), s.get("kind")),
-                    "grade": ctx.enum("neutrality_review", "offset_kinds.grade", s.get("grade")),  # D.8.2.5-D.8.2.6: the grades' labels
-                    "reason": view.hider.text(s.get("reason")),
-                    "rules": ", ".join(view.hider.text(r.get("rule", "")) for r in s.get("reasons") or []),
+                    "kind": named("verdict_kinds", s.kind),
+                    "status": ctx.status(s.status, s.kind),
+                    "computed": ctx.status(s.computed, s.kind),
+                    "grade": ctx.enum("neutrality_review", "offset_kinds.grade", s.grade),  # D.8.2.5-D.8.2.6: the grades' labels
+                    "reason": view.hider.text(s.reason),
+                    "rules": ", ".join(view.hider.text(r.rule) for r in s.reasons or []),
                 }
-                for rid, s in sorted(statuses.items())
+                for rid, s in ((rid, viewed(DerivedStatus, json)) for rid, json in sorted(statuses.items()))
             ],
             language=language,
         )

@@ -4,6 +4,7 @@ results themselves: a computation returning the wrong shape fails at the computa
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import inspect
 import json
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 
 from cms_build.engine import run
 from cms_build.export import export_document
-from cms_build.export_schema import EXPORT_SCHEMA_PATH, export_schema, export_schema_text
+from cms_build.export_schema import EXPORT_SCHEMA_PATH, export_parts, export_schema, export_schema_text, located
 from cms_build.results import TracedValue, dump
 from cms_build.rules import bundled_module
 from cms_build.schemas import SchemaSet
@@ -66,6 +67,34 @@ def test_example_export_meets_the_schema(example_result, validator, profile):
         assert {"emissions", "annex_e", "trading", "surveillance", "assets", "neutrality"} <= set(doc["results"])
     else:
         assert doc["results"] or doc["withheld_results"]
+
+
+def test_schema_describes_the_matrix_and_the_findings(example_result, validator):
+    whole = json.loads(json.dumps(export_document(example_result, "internal"), ensure_ascii=False))
+    changes = {
+        "matrix/clauses/5/status": lambda d: d["matrix"]["clauses"][5].update(status="fine"),  # no status of the matrix
+        "matrix/summary/conforming": lambda d: d["matrix"]["summary"].update(conforming="39"),  # a count written as text
+        "matrix/clauses/0/provisions/0": lambda d: d["matrix"]["clauses"][0]["provisions"].insert(0, {"item": "a"}),
+        "summary/error": lambda d: d["summary"].update(error=None),
+        "findings/0": lambda d: d["findings"].append({"rule": "x"}),
+    }
+    for where, change in changes.items():
+        doc = copy.deepcopy(whole)
+        change(doc)
+        errors = _errors(validator, doc)
+        assert any(e.startswith(where) for e in errors), (where, errors)
+
+
+def test_export_parts_reads_the_document_typed_and_locates_a_wrong_one(example_result):
+    doc = json.loads(json.dumps(export_document(example_result, "internal"), ensure_ascii=False))
+    parts = export_parts(doc)
+    assert [c.number for c in parts.matrix.clauses] == [c["number"] for c in doc["matrix"]["clauses"]]
+    assert [r.id for r in parts.records] == [r["id"] for r in doc["records"]]
+    assert (parts.summary.get("error"), len(parts.findings)) == (doc["summary"]["error"], len(doc["findings"]))
+    doc["matrix"]["clauses"][2]["evidence"] = [{"id": 7}]
+    with pytest.raises(ValidationError) as exc:
+        export_parts(doc)
+    assert located(exc.value).startswith("matrix.clauses[2].evidence[0].id: Input should be a valid string")
 
 
 def test_schema_rejects_a_result_of_another_shape(example_result, validator):

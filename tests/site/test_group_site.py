@@ -92,3 +92,15 @@ def test_the_example_group_builds(tmp_path):
     # 8 000 MWh × 0.5703 = 4 562.4, group total 5 948 968.69 tCO2e
     assert "5,953,531.09" in index and "4,562.4" in index and "5,948,968.69" in index
     assert (out / "entities/BJP/matrix.html").is_file()
+
+
+def test_an_entity_export_of_another_shape_is_a_located_error_not_a_traceback():
+    from cms_build.site.build import BuildError
+    from cms_build.site.group_site import entity_parts
+
+    doc = {"records": [], "findings": [{"rule": "r"}], "summary": {"error": 0, "warning": 0, "info": 0}, "matrix": None}
+    with pytest.raises(BuildError, match=r"^entity GS: its export is not of the shape 'cms export' writes: findings\[0\]\.severity: Field required"):
+        entity_parts("GS", doc)
+    doc = {"records": [], "findings": [], "summary": {"error": 0, "warning": 0, "info": 0}, "matrix": {"clauses": "none"}}
+    with pytest.raises(BuildError, match=r"entity GS: .*matrix\.as_of: Field required"):
+        entity_parts("GS", doc)

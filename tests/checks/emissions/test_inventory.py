@@ -198,3 +198,20 @@ def test_in_national_ets_reads_the_profile_only():
     # what its result rests on (Result.reads, publish.py), and obligations are mostly internal
     ctx = _Ctx(organization=[_Rec(mandatory_schemes=[])], ets_compliance=[_Rec(scheme="national_ets")])
     assert in_national_ets(ctx) is False and ctx.read == ["organization"]
+
+
+# -- why a source is inside the national ETS boundary (ets.by_source.*.why) ----------------------
+def test_the_ets_why_is_read_back_as_its_reason():
+    from checks.emissions.compute import _in_ets
+    from checks.emissions.inventory import ETS_WHY, ets_why_reason
+
+    # every text _in_ets writes is read back as the reason it stands for, with its category
+    assert ets_why_reason(_in_ets({"ets_boundary": True})[1]) == ("flag_true", "")
+    assert ets_why_reason(_in_ets({"ets_boundary": False, "category": "fuel_combustion"})[1]) == ("flag_false", "")
+    assert _in_ets({"category": "fuel_combustion"}) == (True, "fuel_combustion: inside the boundary of a power generation facility")
+    assert ets_why_reason(_in_ets({"category": "fuel_combustion"})[1]) == ("inside", "fuel_combustion")
+    assert ets_why_reason(_in_ets({"category": "desulfurization"})[1]) == ("outside", "desulfurization")
+    assert ets_why_reason(_in_ets({})[1]) == ("outside", "other")
+    # any other text is no reason: shown as it is
+    for other in ("restricted", "", ETS_WHY["inside"], ": inside the boundary of a power generation facility", "ets_boundary: maybe"):
+        assert ets_why_reason(other) is None
