@@ -24,11 +24,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from jsonschema import Draft202012Validator, FormatChecker
-
 from .paths import UnsafeFile, read_repo_bytes
+
+if TYPE_CHECKING:  # the pure-Python jsonschema is imported on first use (Kind.validator): it only
+    from jsonschema import Draft202012Validator, FormatChecker  # explains records the Rust one rejects
 
 MAX_SCHEMA_BYTES = 5 * 1024 * 1024  # the largest bundled schema is a few tens of kB
 
@@ -59,6 +61,8 @@ def _check_schema(doc: dict, path: Path) -> None:
         if jsonschema_rs is not None:
             jsonschema_rs.meta.validate(doc)
         else:  # pragma: no cover
+            from jsonschema import Draft202012Validator
+
             Draft202012Validator.check_schema(doc)
     except Exception as exc:  # noqa: BLE001 - jsonschema(_rs) ValidationError / SchemaError
         message = getattr(exc, "message", None) or str(exc).splitlines()[0]
@@ -78,14 +82,32 @@ class Kind:
     description_en: str = ""
     id_prefix: str = ""
     folder: str = ""
-    validator: Draft202012Validator | None = None  # explains errors, field by field
     fast: object = None  # jsonschema_rs validator: decides quickly whether there is any error
     refs: list = field(default_factory=list)  # [(pattern tuple, (kinds...))]
     files: list = field(default_factory=list)  # [pattern tuple]
     restricted: list = field(default_factory=list)  # [(pattern tuple, level)]
+    # the SchemaSet that builds `validator` on first use (none for a Kind made by hand: set it)
+    schemas: SchemaSet | None = field(default=None, repr=False, compare=False)
+    _validator: Draft202012Validator | None = field(default=None, init=False, repr=False, compare=False)
 
     def title(self, language: str = "zh") -> str:
         return (self.title_en if language == "en" else self.title_zh) or self.name
+
+    @property
+    def validator(self) -> Draft202012Validator:
+        """The pure-Python validator, which explains errors field by field. Built when first asked
+        for: a run whose records all pass `fast` never needs it, nor imports jsonschema (about
+        50 ms of a small repository's check). Building it checks nothing, so asking late changes
+        nothing."""
+        if self._validator is None:
+            if self.schemas is None:
+                raise AttributeError(f"kind {self.name!r} has no validator")
+            self._validator = self.schemas.python_validator(self.schema)
+        return self._validator
+
+    @validator.setter
+    def validator(self, value: Draft202012Validator) -> None:
+        self._validator = value
 
 
 def _unresolved(documents: dict, exc: Exception) -> str:
@@ -113,7 +135,9 @@ class SchemaSet:
         self._checked = checked  # a cache.RunCache: schema documents already found valid 2020-12
         resources = [(uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, (doc, _) in documents.items()]
         self.registry = Registry().with_resources(resources)
-        self.format_checker = FormatChecker()
+        self._format_checker: FormatChecker | None = None
+        self._resolved: dict[tuple[str, str], tuple[dict, str]] = {}
+        self._fast: dict[int, tuple[dict, object]] = {}
         self._rs_registry = None
         if jsonschema_rs is not None:
             try:
@@ -125,6 +149,31 @@ class SchemaSet:
             meta = doc.get("x-cms")
             if isinstance(meta, dict) and meta.get("kind"):
                 self._add_kind(doc, path, meta)
+
+    @property
+    def format_checker(self) -> FormatChecker:
+        """The formats the pure-Python validators assert (date, date-time, ...), made on first use."""
+        if self._format_checker is None:
+            from jsonschema import FormatChecker
+
+            self._format_checker = FormatChecker()
+        return self._format_checker
+
+    def python_validator(self, schema: dict) -> Draft202012Validator:
+        """A pure-Python validator of `schema` within this set (its $refs, its formats)."""
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(schema, registry=self.registry, format_checker=self.format_checker)
+
+    def fast_validator(self, schema: dict):
+        """A jsonschema_rs validator of `schema` within this set, or None without jsonschema_rs.
+        Made once per schema object of the set (the settings' is asked for by every run)."""
+        if self._rs_registry is None:
+            return None
+        kept = self._fast.get(id(schema))
+        if kept is None or kept[0] is not schema:  # the schema is kept too: its id stays its own
+            kept = self._fast[id(schema)] = (schema, jsonschema_rs.validator_for(schema, registry=self._rs_registry, validate_formats=True))
+        return kept[1]
 
     # -- loading -------------------------------------------------------------------------
     @classmethod
@@ -192,10 +241,9 @@ class SchemaSet:
             description_en=doc.get("x-description-en", ""),
             id_prefix=meta.get("id_prefix", ""),
             folder=meta.get("folder", meta["kind"]),
+            schemas=self,
         )
-        kind.validator = Draft202012Validator(doc, registry=self.registry, format_checker=self.format_checker)
-        if self._rs_registry is not None:
-            kind.fast = jsonschema_rs.validator_for(doc, registry=self._rs_registry, validate_formats=True)
+        kind.fast = self.fast_validator(doc)  # now, not lazily: a schema it cannot compile fails the load, as before
         _collect(self, doc, (), kind, depth=0, base=doc["$id"])
         if kind.name in self.kinds:
             raise SchemaError(f"{path}: kind {kind.name!r} is also defined by {self.kinds[kind.name].file}")
@@ -222,8 +270,14 @@ class SchemaSet:
         return cache[language]
 
     def resolve(self, ref: str, base: str) -> tuple[dict, str]:
-        resolved = self.registry.resolver(base_uri=base).lookup(ref)
-        return resolved.contents, urljoin(base, ref).split("#", 1)[0] or base
+        # remembered: the kinds' annotation walk (_collect) asks for the same few shared
+        # definitions over a thousand times, and the documents of a set never change
+        key = (ref, base)
+        hit = self._resolved.get(key)
+        if hit is None:
+            resolved = self.registry.resolver(base_uri=base).lookup(ref)
+            hit = self._resolved[key] = (resolved.contents, urljoin(base, ref).split("#", 1)[0] or base)
+        return hit
 
     def by_id(self, uri: str) -> dict:
         return self.documents[uri][0]
