@@ -25,7 +25,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import unquote, urldefrag, urljoin
 
 from .paths import UnsafeFile, read_repo_bytes
 
@@ -38,9 +38,10 @@ try:  # Rust validator: hundreds of times faster on valid records (the common ca
     import jsonschema_rs
 except ImportError:  # pragma: no cover - the pure-Python validator explains and decides alone
     jsonschema_rs = None
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 from .errors import CmsProblem
+
+if TYPE_CHECKING:  # referencing, for the pure-Python validator and the $refs resolve() cannot follow alone
+    from referencing import Registry
 
 SCHEMA_BASE = "https://cms-as-code.org/schemas/"
 
@@ -133,8 +134,7 @@ class SchemaSet:
     def __init__(self, documents: dict[str, tuple[dict, Path]], checked=None):
         self.documents = documents  # $id -> (schema, file)
         self._checked = checked  # a cache.RunCache: schema documents already found valid 2020-12
-        resources = [(uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, (doc, _) in documents.items()]
-        self.registry = Registry().with_resources(resources)
+        self._registry: Registry | None = None
         self._format_checker: FormatChecker | None = None
         self._resolved: dict[tuple[str, str], tuple[dict, str]] = {}
         self._fast: dict[int, tuple[dict, object]] = {}
@@ -149,6 +149,18 @@ class SchemaSet:
             meta = doc.get("x-cms")
             if isinstance(meta, dict) and meta.get("kind"):
                 self._add_kind(doc, path, meta)
+
+    @property
+    def registry(self) -> Registry:
+        """Every document of the set as a referencing registry, for the pure-Python validators
+        (made on first use: resolve() follows a JSON pointer into a document by itself)."""
+        if self._registry is None:
+            from referencing import Registry, Resource
+            from referencing.jsonschema import DRAFT202012
+
+            resources = [(uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, (doc, _) in self.documents.items()]
+            self._registry = Registry().with_resources(resources)
+        return self._registry
 
     @property
     def format_checker(self) -> FormatChecker:
@@ -275,9 +287,34 @@ class SchemaSet:
         key = (ref, base)
         hit = self._resolved.get(key)
         if hit is None:
-            resolved = self.registry.resolver(base_uri=base).lookup(ref)
-            hit = self._resolved[key] = (resolved.contents, urljoin(base, ref).split("#", 1)[0] or base)
+            contents = self._pointed(ref, base)
+            if contents is None:  # an anchor, an inner $id, a pointer to nowhere: referencing decides (or raises)
+                contents = self.registry.resolver(base_uri=base).lookup(ref).contents
+            hit = self._resolved[key] = (contents, urljoin(base, ref).split("#", 1)[0] or base)
         return hit
+
+    def _pointed(self, ref: str, base: str) -> dict | None:
+        """What a $ref of a document and a JSON pointer in it ("defs.schema.json#/$defs/date",
+        "#/$defs/x") names, found as referencing's lookup finds it (the fragment unquoted, then
+        ~1 and ~0 unescaped, an index into a list); None for anything else, and for a pointer
+        that leads nowhere or through a value other than an object or a list."""
+        uri, fragment = (base, ref[1:]) if ref.startswith("#") else urldefrag(urljoin(base, ref))
+        entry = self.documents.get(uri)
+        if entry is None or (fragment and not fragment.startswith("/")):
+            return None
+        node = entry[0]
+        if fragment:
+            for segment in unquote(fragment[1:]).split("/"):
+                try:
+                    if isinstance(node, list):
+                        node = node[int(segment)]
+                    elif isinstance(node, dict):
+                        node = node[segment.replace("~1", "/").replace("~0", "~")]
+                    else:
+                        return None
+                except (LookupError, ValueError):
+                    return None
+        return node if isinstance(node, dict) else None
 
     def by_id(self, uri: str) -> dict:
         return self.documents[uri][0]

@@ -10,6 +10,7 @@ from tests.cms_build.test_cli import cms
 NEVER = {
     "pint": "the unit registry is built only to convert (cms init's placeholder unit is known unreadable)",
     "jsonschema": "the Rust validator decides; the pure-Python one only explains a failure",
+    "referencing": "SchemaSet.resolve follows a JSON pointer itself; the registry is for the pure-Python validator",
     "concurrent.futures.process": "only a group's parallel run needs processes",
     "cms_build.formats.junit": "only the output format asked for is imported",
     "cms_build.formats.sarif": "only the output format asked for is imported",
