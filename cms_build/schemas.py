@@ -97,8 +97,8 @@ class Kind:
     @property
     def validator(self) -> Draft202012Validator:
         """The pure-Python validator, which explains errors field by field. Built when first asked
-        for: a run whose records all pass `fast` never needs it, nor imports jsonschema (about
-        50 ms of a small repository's check). Building it checks nothing, so asking late changes
+        for: a run whose records all pass `fast` never needs it, nor imports jsonschema (tens
+        of milliseconds of a small repository's check). Building it checks nothing, so asking late changes
         nothing."""
         if self._validator is None:
             if self.schemas is None:
