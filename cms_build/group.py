@@ -20,7 +20,6 @@ import datetime as dt
 import json
 import os
 import subprocess
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -209,6 +208,7 @@ def run_group(root: Path, as_of: dt.date, jobs: int | None = None, fetch: bool =
         # the bundled rules too (cms_build/rules.py keeps them per process), which the group's
         # consolidation loads here anyway: the forked workers inherit them loaded
         consolidating()
+        from concurrent.futures import ProcessPoolExecutor  # here: `cms check` of an organization asks only is_group
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             docs = list(pool.map(_export_entity, args))

@@ -116,7 +116,7 @@ Shape = Annotated[str, SHAPE]  # a symbol, unit, formula or method: the shape of
 
 
 class ResultModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, ser_json_inf_nan="constants")
+    model_config = ConfigDict(extra="forbid", strict=True, ser_json_inf_nan="constants", defer_build=True)
     # Read through a profile's View (`viewed`): each model keeps the JSON the View gave (for
     # the generic renderers, `as_json`); an entry the View restricted (publish.py: the shape of
     # the computation kept, "restricted": true) is this model, marked, its fields None. Never

@@ -35,8 +35,6 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from jsonschema import Draft202012Validator
-
 from . import dates
 from .api import Check, Context
 from .errors import CmsProblem
@@ -48,7 +46,28 @@ from .yamlsafe import LoadError, load_file
 
 Spec = dict[str, Any]  # one validated table entry
 _SCHEMA = json.loads((Path(__file__).parent / "data" / "ruletable.schema.json").read_text(encoding="utf-8"))
-_VALIDATOR = Draft202012Validator(_SCHEMA)
+_validators: list[Any] = []  # the jsonschema_rs validator (or None): made on the first table a run reads
+
+
+def _entry_errors(data: Any) -> list[Any]:
+    """The schema errors of a rule table, in path order. The Rust validator decides (one is
+    enough for every table, with no formats asserted, like the Python one here); jsonschema,
+    imported only then, explains a table it rejects."""
+    if not _validators:
+        try:
+            import jsonschema_rs
+
+            _validators.append(jsonschema_rs.validator_for(_SCHEMA, validate_formats=False))
+        except ImportError:  # pragma: no cover - jsonschema alone decides and explains
+            _validators.append(None)
+    fast = _validators[0]
+    if fast is not None and fast.is_valid(data):
+        return []
+    from jsonschema import Draft202012Validator
+
+    return sorted(Draft202012Validator(_SCHEMA).iter_errors(data), key=lambda e: list(e.absolute_path))
+
+
 DONE = ("approved", "superseded")
 
 
@@ -62,7 +81,7 @@ def load_table(path: Path) -> list[Check]:
         doc = load_file(path, max_bytes=1_048_576, max_nodes=50_000)
     except LoadError as exc:
         raise RuleTableError(exc.message, line=exc.line, col=exc.col, hint=exc.hint) from None
-    errors = sorted(_VALIDATOR.iter_errors(doc.data), key=lambda e: list(e.absolute_path))
+    errors = _entry_errors(doc.data)
     if errors:
         err = errors[0]
         line, col = doc.where(tuple(err.absolute_path))

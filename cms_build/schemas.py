@@ -24,11 +24,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin
-
-from jsonschema import Draft202012Validator, FormatChecker
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urldefrag, urljoin
 
 from .paths import UnsafeFile, read_repo_bytes
+
+if TYPE_CHECKING:  # the pure-Python jsonschema is imported on first use (Kind.validator): it only
+    from jsonschema import Draft202012Validator, FormatChecker  # explains records the Rust one rejects
 
 MAX_SCHEMA_BYTES = 5 * 1024 * 1024  # the largest bundled schema is a few tens of kB
 
@@ -36,9 +38,10 @@ try:  # Rust validator: hundreds of times faster on valid records (the common ca
     import jsonschema_rs
 except ImportError:  # pragma: no cover - the pure-Python validator explains and decides alone
     jsonschema_rs = None
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 from .errors import CmsProblem
+
+if TYPE_CHECKING:  # referencing, for the pure-Python validator and the $refs resolve() cannot follow alone
+    from referencing import Registry
 
 SCHEMA_BASE = "https://cms-as-code.org/schemas/"
 
@@ -59,6 +62,8 @@ def _check_schema(doc: dict, path: Path) -> None:
         if jsonschema_rs is not None:
             jsonschema_rs.meta.validate(doc)
         else:  # pragma: no cover
+            from jsonschema import Draft202012Validator
+
             Draft202012Validator.check_schema(doc)
     except Exception as exc:  # noqa: BLE001 - jsonschema(_rs) ValidationError / SchemaError
         message = getattr(exc, "message", None) or str(exc).splitlines()[0]
@@ -78,14 +83,32 @@ class Kind:
     description_en: str = ""
     id_prefix: str = ""
     folder: str = ""
-    validator: Draft202012Validator | None = None  # explains errors, field by field
     fast: object = None  # jsonschema_rs validator: decides quickly whether there is any error
     refs: list = field(default_factory=list)  # [(pattern tuple, (kinds...))]
     files: list = field(default_factory=list)  # [pattern tuple]
     restricted: list = field(default_factory=list)  # [(pattern tuple, level)]
+    # the SchemaSet that builds `validator` on first use (none for a Kind made by hand: set it)
+    schemas: SchemaSet | None = field(default=None, repr=False, compare=False)
+    _validator: Draft202012Validator | None = field(default=None, init=False, repr=False, compare=False)
 
     def title(self, language: str = "zh") -> str:
         return (self.title_en if language == "en" else self.title_zh) or self.name
+
+    @property
+    def validator(self) -> Draft202012Validator:
+        """The pure-Python validator, which explains errors field by field. Built when first asked
+        for: a run whose records all pass `fast` never needs it, nor imports jsonschema (tens
+        of milliseconds of a small repository's check). Building it checks nothing, so asking late changes
+        nothing."""
+        if self._validator is None:
+            if self.schemas is None:
+                raise AttributeError(f"kind {self.name!r} has no validator")
+            self._validator = self.schemas.python_validator(self.schema)
+        return self._validator
+
+    @validator.setter
+    def validator(self, value: Draft202012Validator) -> None:
+        self._validator = value
 
 
 def _unresolved(documents: dict, exc: Exception) -> str:
@@ -111,9 +134,10 @@ class SchemaSet:
     def __init__(self, documents: dict[str, tuple[dict, Path]], checked=None):
         self.documents = documents  # $id -> (schema, file)
         self._checked = checked  # a cache.RunCache: schema documents already found valid 2020-12
-        resources = [(uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, (doc, _) in documents.items()]
-        self.registry = Registry().with_resources(resources)
-        self.format_checker = FormatChecker()
+        self._registry: Registry | None = None
+        self._format_checker: FormatChecker | None = None
+        self._resolved: dict[tuple[str, str], tuple[dict, str]] = {}
+        self._fast: dict[int, tuple[dict, object]] = {}
         self._rs_registry = None
         if jsonschema_rs is not None:
             try:
@@ -125,6 +149,43 @@ class SchemaSet:
             meta = doc.get("x-cms")
             if isinstance(meta, dict) and meta.get("kind"):
                 self._add_kind(doc, path, meta)
+
+    @property
+    def registry(self) -> Registry:
+        """Every document of the set as a referencing registry, for the pure-Python validators
+        (made on first use: resolve() follows a JSON pointer into a document by itself)."""
+        if self._registry is None:
+            from referencing import Registry, Resource
+            from referencing.jsonschema import DRAFT202012
+
+            resources = [(uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, (doc, _) in self.documents.items()]
+            self._registry = Registry().with_resources(resources)
+        return self._registry
+
+    @property
+    def format_checker(self) -> FormatChecker:
+        """The formats the pure-Python validators assert (date, date-time, ...), made on first use."""
+        if self._format_checker is None:
+            from jsonschema import FormatChecker
+
+            self._format_checker = FormatChecker()
+        return self._format_checker
+
+    def python_validator(self, schema: dict) -> Draft202012Validator:
+        """A pure-Python validator of `schema` within this set (its $refs, its formats)."""
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(schema, registry=self.registry, format_checker=self.format_checker)
+
+    def fast_validator(self, schema: dict):
+        """A jsonschema_rs validator of `schema` within this set, or None without jsonschema_rs.
+        Made once per schema object of the set (the settings' is asked for by every run)."""
+        if self._rs_registry is None:
+            return None
+        kept = self._fast.get(id(schema))
+        if kept is None or kept[0] is not schema:  # the schema is kept too: its id stays its own
+            kept = self._fast[id(schema)] = (schema, jsonschema_rs.validator_for(schema, registry=self._rs_registry, validate_formats=True))
+        return kept[1]
 
     # -- loading -------------------------------------------------------------------------
     @classmethod
@@ -192,10 +253,9 @@ class SchemaSet:
             description_en=doc.get("x-description-en", ""),
             id_prefix=meta.get("id_prefix", ""),
             folder=meta.get("folder", meta["kind"]),
+            schemas=self,
         )
-        kind.validator = Draft202012Validator(doc, registry=self.registry, format_checker=self.format_checker)
-        if self._rs_registry is not None:
-            kind.fast = jsonschema_rs.validator_for(doc, registry=self._rs_registry, validate_formats=True)
+        kind.fast = self.fast_validator(doc)  # now, not lazily: a schema it cannot compile fails the load, as before
         _collect(self, doc, (), kind, depth=0, base=doc["$id"])
         if kind.name in self.kinds:
             raise SchemaError(f"{path}: kind {kind.name!r} is also defined by {self.kinds[kind.name].file}")
@@ -222,8 +282,39 @@ class SchemaSet:
         return cache[language]
 
     def resolve(self, ref: str, base: str) -> tuple[dict, str]:
-        resolved = self.registry.resolver(base_uri=base).lookup(ref)
-        return resolved.contents, urljoin(base, ref).split("#", 1)[0] or base
+        # remembered: the kinds' annotation walk (_collect) asks for the same few shared
+        # definitions over a thousand times, and the documents of a set never change
+        key = (ref, base)
+        hit = self._resolved.get(key)
+        if hit is None:
+            contents = self._pointed(ref, base)
+            if contents is None:  # an anchor, an inner $id, a pointer to nowhere: referencing decides (or raises)
+                contents = self.registry.resolver(base_uri=base).lookup(ref).contents
+            hit = self._resolved[key] = (contents, urljoin(base, ref).split("#", 1)[0] or base)
+        return hit
+
+    def _pointed(self, ref: str, base: str) -> dict | None:
+        """What a $ref of a document and a JSON pointer in it ("defs.schema.json#/$defs/date",
+        "#/$defs/x") names, found as referencing's lookup finds it (the fragment unquoted, then
+        ~1 and ~0 unescaped, an index into a list); None for anything else, and for a pointer
+        that leads nowhere or through a value other than an object or a list."""
+        uri, fragment = (base, ref[1:]) if ref.startswith("#") else urldefrag(urljoin(base, ref))
+        entry = self.documents.get(uri)
+        if entry is None or (fragment and not fragment.startswith("/")):
+            return None
+        node = entry[0]
+        if fragment:
+            for segment in unquote(fragment[1:]).split("/"):
+                try:
+                    if isinstance(node, list):
+                        node = node[int(segment)]
+                    elif isinstance(node, dict):
+                        node = node[segment.replace("~1", "/").replace("~0", "~")]
+                    else:
+                        return None
+                except (LookupError, ValueError):
+                    return None
+        return node if isinstance(node, dict) else None
 
     def by_id(self, uri: str) -> dict:
         return self.documents[uri][0]

@@ -11,8 +11,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-
 from .findings import Issue
 from .records import SETTINGS_FILE
 from .schemas import SCHEMA_BASE, SchemaSet
@@ -92,11 +90,12 @@ def load_settings(root: Path, schemas: SchemaSet) -> tuple[Settings, list[Issue]
         return fallback, [Issue(exc.message, SETTINGS_FILE, exc.line, exc.col, hint=hint)]
     if not isinstance(doc.data, dict):
         return fallback, [Issue("the settings file must be a mapping of 'key: value' lines", SETTINGS_FILE, 1, 1)]
-    validator = Draft202012Validator(schema, registry=schemas.registry, format_checker=schemas.format_checker)
-    pseudo = Kind(name="settings", schema=schema, file=path, validator=validator)
     issues: list[Issue] = []
-    for error in validator.iter_errors(doc.data):
-        issues.extend(describe_error(error, doc, pseudo, schemas, SETTINGS_FILE, None))
+    fast = schemas.fast_validator(schema)
+    if fast is None or not fast.is_valid(doc.data):  # as records: the Rust validator decides, jsonschema explains
+        pseudo = Kind(name="settings", schema=schema, file=path, schemas=schemas)
+        for error in pseudo.validator.iter_errors(doc.data):
+            issues.extend(describe_error(error, doc, pseudo, schemas, SETTINGS_FILE, None))
     if issues:
         return fallback, issues
     data = apply_defaults(schemas, schema, copy.deepcopy(doc.data), SETTINGS_SCHEMA)

@@ -237,3 +237,37 @@ def test_convert_between_identical_units_needs_no_registry():
         "assert units._registry is not None\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("text, name", sorted(units._UNDEFINED.items()))
+def test_units_known_undefined_are_what_pint_says(text, name):
+    # parse_unit answers these without the registry (issue 19): pint must say the same
+    with pytest.raises(pint.UndefinedUnitError) as exc:
+        units.registry().parse_units(units._normalize(text))
+    assert tuple(exc.value.unit_names) in ((name,), name)
+    with pytest.raises(UnitError) as ours:
+        parse_unit(text)
+    assert ours.value.message == f"unknown unit {text!r} ({name} is not defined)"
+    assert ours.value.hint == units._hint_for(text, (name,))
+
+
+def test_the_starter_placeholder_is_known_undefined_without_the_registry():
+    import subprocess
+    import sys
+
+    from cms_build.scaffold import PLACEHOLDER
+
+    assert PLACEHOLDER in units._UNDEFINED
+    code = (
+        "from cms_build import units\n"
+        "from cms_build.scaffold import PLACEHOLDER\n"
+        "try:\n"
+        "    units.parse_unit(PLACEHOLDER)\n"
+        "except units.UnitError as exc:\n"
+        "    assert exc.message == f'unknown unit {PLACEHOLDER!r} (待填写 is not defined)', exc.message\n"
+        "else:\n"
+        "    raise AssertionError('read')\n"
+        "import sys\n"
+        "assert units._registry is None and 'pint' not in sys.modules, 'the registry was built'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

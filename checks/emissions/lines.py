@@ -271,7 +271,8 @@ def _unit(text, path: tuple):
 def _q(value, unit_text, path: tuple):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise CalcError(f"{value!r} is not a finite number", path[:-1] + ("value",) if path else path, "write a plain number, e.g. 1234.5")
-    return units.registry().Quantity(value, _unit(unit_text, path))
+    unit = _unit(unit_text, path)  # first: an unreadable unit needs no registry (units._UNDEFINED)
+    return units.registry().Quantity(value, unit)
 
 
 def _dim(q) -> str:

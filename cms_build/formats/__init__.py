@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 FORMATS = ("text", "json", "github", "junit", "sarif")
+_MODULES = {"text": "text", "json": "json_", "github": "github", "junit": "junit", "sarif": "sarif"}  # format -> module
 
 
 def display_path(result, rel: str) -> str:
@@ -22,9 +23,10 @@ def render(fmt: str, result, *, fail_on: str = "error", color: bool = False, lan
     """Findings in a format; with a language, rule titles in that language only
     (findings.title_in: titles are "中文 English"; messages and hints are English). summary=False
     leaves out the text format's counts and verdict (`cms -q`); the other formats are data."""
-    from . import github, json_, junit, sarif, text
+    from importlib import import_module
 
-    module = {"text": text, "json": json_, "github": github, "junit": junit, "sarif": sarif}[fmt]
+    # only the format asked for: junit and sarif bring XML, uuid and platform with them
+    module = import_module(f"{__name__}.{_MODULES[fmt]}")
     if language:
         from ..findings import title_in
         import copy
