@@ -135,24 +135,69 @@ def split_group_export(doc_path: Path, folder: Path) -> int:
 
 def add_big_csv(repo: Path, rows: int) -> Path:
     """One activity CSV of `rows` valid readings replacing the data of an example CSV: periods
-    of its record's year at 30-second steps (a million rows fit one year), one row in 1,000
+    spread evenly over its record's year (31-second steps for a million rows), one row in 1,000
     estimated, the repository's table limits raised to hold it. Rows that all broke the period
-    rule (as before issue 19 win 2) measured the reporting of a million findings, not the reading."""
+    rule (as before issue 19 win 2) measured the reporting of a million findings, not the reading.
+
+    The readings of each month add up to that month's reading in the example's file (varied
+    values to six decimals, the month's last reading taking the exact remainder), so the
+    inventory, indicators and review the example states still agree with what is recomputed and
+    the repository checks as clean as the example: the row measures reading a big table, not
+    reporting the findings of changed totals."""
     import datetime as dt
+    from decimal import Decimal
 
     csvs = sorted((repo / "activity").rglob("*.csv"))
     target = csvs[0]
     lines = target.read_text(encoding="utf-8").splitlines()
     header, year = lines[0], int(lines[1][:4])
     cols = header.split(",")
+    monthly: dict[str, Decimal] = {}
+    for line in lines[1:]:
+        cells = line.split(",")
+        monthly[cells[0][:7]] = monthly.get(cells[0][:7], Decimal(0)) + Decimal(cells[1])
     start = dt.datetime(year, 1, 1)
+    step = max(1, 365 * 86400 // max(rows, 1))  # every month of the year gets readings
+    periods = [start + dt.timedelta(seconds=step * i) for i in range(rows)]
+    shape = lambda i: Decimal("0.5") + Decimal(i % 997) / 996  # noqa: E731 - readings vary 0.5 to 1.5 around their mean
+    per_month: dict[str, int] = {}
+    weight: dict[str, Decimal] = {}  # the month's shapes, but its last reading's
+    for i, when in enumerate(periods):
+        month = when.strftime("%Y-%m")
+        per_month[month] = per_month.get(month, 0) + 1
+        weight[month] = weight.get(month, Decimal(0)) + shape(i)
+    last_shape = {when.strftime("%Y-%m"): shape(i) for i, when in enumerate(periods)}
+    micro = Decimal("0.000001")
+    left = dict(monthly)  # what the month's remaining readings must still add up to
+    seen: dict[str, int] = {}
+    estimated: list[str] = []
     with target.open("w", encoding="utf-8") as out:
         out.write(header + "\n")
-        for i in range(rows):
-            when = (start + dt.timedelta(seconds=30 * i)).strftime("%Y-%m-%dT%H:%M:%S")
+        for i, when in enumerate(periods):
+            month = when.strftime("%Y-%m")
+            seen[month] = seen.get(month, 0) + 1
+            if seen[month] == per_month[month]:  # the month's last reading: the exact remainder
+                value = left.get(month, Decimal(0))
+            else:  # the readings but the last share 99 % of the month's, by their shape, to six decimals
+                value = (monthly.get(month, Decimal(0)) * Decimal("0.99") * shape(i) / (weight[month] - last_shape[month])).quantize(micro)
+                left[month] = left.get(month, Decimal(0)) - value
             status = "estimated" if i % 1000 == 999 else "measured"
-            values = [when, f"{1 + (i % 997) / 10:.1f}", status] + ["FM-X"] * (len(cols) - 3)
+            if status == "estimated":
+                estimated.append(when.strftime("%Y-%m-%dT%H:%M:%S"))
+            values = [when.strftime("%Y-%m-%dT%H:%M:%S"), f"{value:f}", status] + ["FM-X"] * (len(cols) - 3)
             out.write(",".join(values[: len(cols)]) + "\n")
+    # The estimated readings are substituted values: the record lists each and says how they
+    # were filled (A.9.1.1 b, emissions.gap-without-filling-method), as a real one must.
+    for rec in sorted(target.parent.glob("*.y*ml")):
+        text = rec.read_text(encoding="utf-8")
+        if f"path: {target.name}" in text and "gap_filling:" not in text:
+            listed = "".join(f"\n      - '{p}'" for p in estimated)
+            gap = (
+                f"    gap_filling:\n      periods:{listed}\n      method: backup_meter\n"
+                "      description: benchmark readings, one in 1,000 taken from the backup meter\n"
+            )
+            text = text.replace("\n  ncv:", "\n" + gap + "  ncv:", 1)
+            rec.write_text(text, encoding="utf-8")
     settings = repo / "cms.yaml"
     text = settings.read_text(encoding="utf-8")
     if "\nlimits:" not in text:

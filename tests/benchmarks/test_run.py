@@ -89,3 +89,38 @@ def test_generated_group_entities_have_the_records_asked(tmp_path):
     # 42 records of the grinding station + 18 people and training records; cms.yaml is not a record
     assert all(len(run.yaml_files(g / "entities" / e)) - 1 == 60 for e in entities)
     assert "path: entities/E0002" in (g / "cms.yaml").read_text(encoding="utf-8")
+
+
+def test_big_csv_keeps_each_months_total_and_checks_clean(tmp_path):
+    """The CSV row's table replaces an example CSV with many readings; they must add up, month
+    by month, to what the example's file says (or the inventory and the review the example
+    states disagree with what is recomputed: 12 findings before), its substituted readings are
+    listed in the record's gap_filling, and the repository checks as clean as the example."""
+    import csv
+    from decimal import Decimal
+
+    run = _load()
+    repo = run.make_repo(tmp_path / "r", 1)
+    original = sorted((repo / "activity").rglob("*.csv"))[0]
+    before: dict[str, Decimal] = {}
+    with original.open(encoding="utf-8", newline="") as fh:
+        for row in list(csv.reader(fh))[1:]:
+            before[row[0][:7]] = before.get(row[0][:7], Decimal(0)) + Decimal(row[1])
+    target = run.add_big_csv(repo, 5000)
+    after: dict[str, Decimal] = {}
+    with target.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))[1:]
+    for row in rows:
+        assert Decimal(row[1]) >= 0, row
+        after[row[0][:7]] = after.get(row[0][:7], Decimal(0)) + Decimal(row[1])
+    assert len(rows) == 5000 and after == before  # exact, in decimal
+    assert sum(1 for r in rows if r[2] == "estimated") == 5
+    proc = subprocess.run(
+        [sys.executable, "-m", "cms_build.cli", "check", str(repo), "--as-of", run.AS_OF, "--format", "json", "--no-cache", "--fail-on", "info"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env=run.ENV,
+    )
+    assert [(f["rule"], f["file"], f["message"][:200]) for f in json.loads(proc.stdout)["findings"]] == []
