@@ -295,3 +295,19 @@ def test_surveillance_in_cms_export(org):
     public = export_document(org.run("2025-12-31"), "public")
     shown = str((public["results"].get("surveillance") or {}).get("by_ledger_year", {}))
     assert "TL2" not in shown and "50.0" not in shown
+
+
+def test_every_source_category_has_a_name_in_both_languages():
+    """The emissions pages name a source's category from site/strings.yaml (category_names): a
+    category the schema allows with no name there showed as its key (`fugitive`)."""
+    import json
+
+    import yaml
+
+    from tests.conftest import REPO as ROOT
+
+    schema = json.loads((ROOT / "schemas" / "emission_source.schema.json").read_text(encoding="utf-8"))
+    categories = set(schema["properties"]["category"]["enum"])
+    strings = yaml.safe_load((ROOT / "site" / "strings.yaml").read_text(encoding="utf-8"))
+    for lang in ("zh", "en"):
+        assert categories <= set(strings[lang]["category_names"]), lang
