@@ -17,6 +17,9 @@ schema in full. The findings, their counts and the conformity matrix are typed t
 cms_build/matrix_model.py); the records' data and the statuses are described by their envelope
 only: the records' data follow their kinds' schemas in schemas/.
 
+A group's export (`cms export GROUP`) is the other branch of the schema: its entities' exports
+as above, and the consolidation typed by cms_build/group_model.py and the domains' sections.
+
 The readers of an export document (`cms pack`, a group's overview) read it through `export_parts`:
 its records, findings, counts and matrix as these models, checked once where the document is read.
 """
@@ -26,7 +29,9 @@ from __future__ import annotations
 import json
 import sys
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
+from typing import Union
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
 
 from .matrix_model import ConformityMatrix, Counts, Severity
 from .results import Label, RecordId, ResultModel
@@ -167,9 +172,36 @@ def export_model() -> type[BaseModel]:
     return ExportDocument
 
 
+def group_export_model(entity_export: type[BaseModel]) -> type[BaseModel]:
+    """`cms export GROUP` (cms_build/group.py export_group): the group's settings, each entity's
+    export, the consolidation (cms_build/group_model.py with the domains' sections), the
+    findings of the group and of its entities, and their counts."""
+    from .group import consolidation_model
+
+    class GroupSettings(ResultModel):
+        organization: dict[str, JsonValue] | None = Field(description="the group's organization (its cms.yaml)")
+        as_of: str | None
+        entities: list[dict[str, JsonValue]] = Field(description="group.entities of its cms.yaml (schemas/settings-group.schema.json)")
+
+    class GroupExportDocument(ResultModel):
+        """`cms export` of a group (README: Groups)."""
+
+        model_config = ConfigDict(title="cms export of a group")
+        group: GroupSettings
+        entities: dict[str, entity_export] = Field(description="each entity's internal export, by entity id")  # type: ignore[valid-type]
+        consolidation: consolidation_model() | None  # type: ignore[valid-type]
+        findings: list[ExportFinding]
+        summary: FindingCounts
+
+    return GroupExportDocument
+
+
 def export_schema() -> dict:
-    schema = export_model().model_json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": EXPORT_SCHEMA_ID, **schema}
+    """An organization's export or a group's: the document says which by its keys (a group's has
+    `group` and `consolidation`), and each model forbids the keys of the other."""
+    entity = export_model()
+    schema = TypeAdapter(Union[entity, group_export_model(entity)]).json_schema()  # type: ignore[valid-type]
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": EXPORT_SCHEMA_ID, "title": "cms export", **schema}
 
 
 def export_schema_text() -> str:

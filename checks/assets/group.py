@@ -6,7 +6,83 @@ its factor; their blocks of the group's overview page."""
 
 from __future__ import annotations
 
-from cms_build.api import Consolidation
+from cms_build.api import Classifier, Consolidation, Label, Number, ReadModel, ReadValue, RecordId, ResultModel
+
+
+class ReadObligation(ReadModel):
+    due: ReadValue | None = None
+    allowances_surrendered: Number = 0
+    ccer_surrendered: Number = 0
+    computed_status: str | None = None
+    deadline: str | None = None
+
+
+class ReadLine(ReadModel):
+    category: str | None = None
+    label_zh: str | None = None
+    label_en: str | None = None
+    value: ReadValue | None = None
+
+
+class ReadSheet(ReadModel):
+    total_positive: ReadValue | None = None
+    total_negative: ReadValue | None = None
+    positive: list[ReadLine] = []
+    negative: list[ReadLine] = []
+
+
+class AssetsReads(ReadModel):
+    """What the group reads of an entity's assets (digest, sections)."""
+
+    compliance: dict[str, ReadObligation] = {}
+    balance_sheets: dict[str, ReadSheet] = {}
+
+
+class EtsRow(ResultModel):
+    """An ETS obligation of a covered entity, at 100 %."""
+
+    obligation: RecordId
+    due: Number | None
+    surrendered: Number
+    status: str | None
+    deadline: str | None
+
+
+class EtsTotals(ResultModel):
+    due: Number
+    surrendered: Number
+    open: list[str]
+
+
+class GroupEts(ResultModel):
+    by_entity: dict[str, list[EtsRow]]
+    group: EtsTotals
+
+
+class GroupBalanceLine(ResultModel):
+    side: Classifier
+    category: Classifier | None
+    label_zh: Label | None
+    label_en: Label | None
+    value: Number | None
+
+
+class EntityBalanceSheet(ResultModel):
+    """An entity's Annex G balance sheet of a year, counted by its factor."""
+
+    factor: Number
+    why: Label
+    positive: Number
+    negative: Number
+    net: Number
+    lines: list[GroupBalanceLine]
+
+
+class GroupBalanceSheet(ResultModel):
+    by_entity: dict[str, EntityBalanceSheet]
+    positive: Number
+    negative: Number
+    net: Number
 
 
 def sections(g) -> dict:
@@ -135,4 +211,11 @@ def _value(trace) -> dict:
     return {"value": trace.get("value")} if isinstance(trace, dict) else {}
 
 
-CONSOLIDATION = Consolidation(sections, render=render, rests_on=("trading",), digest=digest)
+CONSOLIDATION = Consolidation(
+    sections,
+    render=render,
+    rests_on=("trading",),
+    digest=digest,
+    models={"ets": GroupEts, "assets": dict[str, GroupBalanceSheet]},
+    reads=AssetsReads,
+)

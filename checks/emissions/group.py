@@ -6,7 +6,48 @@ group's overview page and of the text output of `cms group`."""
 
 from __future__ import annotations
 
-from cms_build.api import Consolidation, Md
+from cms_build.api import Classifier, Consolidation, GroupTrace, Md, Number, ReadModel, ReadValue, ResultModel
+
+
+class ReadActivity(ReadModel):
+    value: Number | None = None
+    unit: str | None = None
+
+
+class ReadEntry(ReadModel):
+    category: str | None = None
+    activity: ReadActivity | None = None
+    total: ReadValue | None = None
+
+
+class ReadYear(ReadModel):
+    total: ReadValue | None = None
+    by_category: dict[str, ReadValue] = {}
+    entries: dict[str, ReadEntry] = {}
+
+
+class EmissionsReads(ReadModel):
+    """What the group reads of an entity's emissions (digest, sections, purchase)."""
+
+    years: dict[str, ReadYear] = {}
+
+
+class GroupCategory(ResultModel):
+    """A source category of a group year: each entity's part (its factor applied, less what is
+    eliminated) and their sum."""
+
+    by_entity: dict[str, Number]
+    value: Number
+
+
+class GroupEmissionsYear(ResultModel):
+    """A year of the group's inventory (E = Σ E_g + Σ ΔE)."""
+
+    by_entity: dict[str, GroupTrace]
+    by_category: dict[Classifier, GroupCategory]
+    eliminations: list[GroupTrace]
+    gross: Number
+    total: GroupTrace
 
 
 def purchase(result: dict, year, record: str):
@@ -185,4 +226,6 @@ def _value(trace) -> dict:
     return {"value": trace.get("value")} if isinstance(trace, dict) else {}
 
 
-CONSOLIDATION = Consolidation(sections, render=render, text=text, purchase=purchase, digest=digest)
+CONSOLIDATION = Consolidation(
+    sections, render=render, text=text, purchase=purchase, digest=digest, models={"emissions": dict[str, GroupEmissionsYear]}, reads=EmissionsReads
+)

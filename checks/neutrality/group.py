@@ -4,7 +4,31 @@ group's overview page."""
 
 from __future__ import annotations
 
-from cms_build.api import Consolidation
+from cms_build.api import Consolidation, JsonValue, ReadModel, RecordId, ResultModel
+
+
+class ReadStatus(ReadModel):
+    computed: str | None = None
+
+
+class ReadClaim(ReadModel):
+    status: str | ReadStatus | None = None
+    subject: str | None = None
+    period: JsonValue = None
+
+
+class NeutralityReads(ReadModel):
+    """What the group reads of an entity's neutrality (digest, sections)."""
+
+    claims: dict[str, ReadClaim] = {}
+
+
+class GroupClaim(ResultModel):
+    """A neutrality claim of an entity, with the status its own site shows."""
+
+    claim: RecordId
+    status: str | None
+    period: JsonValue
 
 
 def sections(g) -> dict:
@@ -42,4 +66,4 @@ def digest(res: dict) -> dict:
     return {"claims": {cid: {k: c.get(k) for k in ("status", "subject", "period")} for cid, c in (res.get("claims") or {}).items() if isinstance(c, dict)}}
 
 
-CONSOLIDATION = Consolidation(sections, render=render, digest=digest)
+CONSOLIDATION = Consolidation(sections, render=render, digest=digest, models={"neutrality": dict[str, list[GroupClaim]]}, reads=NeutralityReads)
