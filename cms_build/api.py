@@ -219,10 +219,11 @@ class Statuses:
 class Consolidation:
     """What a domain's result adds to a group (cms_build/group.py, README: Groups): `sections(g)`
     returns {section: value} of the group's consolidation from the entities' exports (g:
-    cms_build.group.GroupInput); `render(consolidation, page, withheld)` the group overview's
+    cms_build.group.GroupInput); `render(consolidation, page, withheld)` (the consolidation's
+    model, cms_build/group_model.py, its sections of the types `models` names) the group overview's
     sections of it, [{"title", "body"}] (page: cms_build.site.group_site.GroupPage; withheld:
     the public overview withholds it, because an entity withholds this result or one of
-    `rests_on`); `text(consolidation)` lines for the text output of `cms group`; `purchase(result,
+    `rests_on`); `text(consolidation)` (the model) lines for the text output of `cms group`; `purchase(result,
     year, record)` an entity's computed entry of an energy purchase (the group rules on
     transfers read it); `digest(result)` the part of an entity's result that those read (values,
     not traces), which a large group keeps in place of the whole export (issue 20 §3);

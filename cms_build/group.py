@@ -884,7 +884,7 @@ def render_text(group: Group) -> str:
     lines = [f"{f.location()}: {f.severity} {f.rule}: {f.message}" + (f"\n  hint: {f.hint}" if f.hint else "") for f in group.findings]
     for comp in consolidating():
         if comp.consolidation.text is not None:
-            lines.extend(comp.consolidation.text(dump(group.consolidation)))
+            lines.extend(comp.consolidation.text(group.consolidation))
     counts = {s: sum(1 for f in group.findings if f.severity == s) for s in ("error", "warning", "info")}
     lines.append(f"\n{len(group.exports)} entities; {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
     return "\n".join(lines) + "\n"

@@ -147,31 +147,32 @@ def _balance_sheets(g) -> dict:
     return dict(sorted(years.items()))
 
 
-def render(cons: dict, page, withheld: bool) -> list[dict]:
+def render(cons, page, withheld: bool) -> list[dict]:
+    """The ETS positions and the balance sheets of the group's overview, from the consolidation's
+    model (its `ets` a GroupEts, its `assets` GroupBalanceSheets by year)."""
     g, t, md, num, table = page.g, page.t, page.md, page.num, page.table
     if withheld:
         return [{"title": g["ets"], "body": md(g["withheld"])}]
-    ets = cons.get("ets", {})
+    ets = cons.ets
     rows = [
-        [md(eid), md(r["obligation"]), num(r["due"]), num(r["surrendered"]), md(t["verdict_names"].get(r["status"], r["status"])), md(r.get("deadline") or "")]
-        for eid, rs in sorted(ets.get("by_entity", {}).items())
+        [md(eid), md(r.obligation), num(r.due), num(r.surrendered), md(t["verdict_names"].get(r.status, r.status)), md(r.deadline or "")]
+        for eid, rs in sorted((ets.by_entity if ets else {}).items())
         for r in rs
     ]
-    if rows:
-        grp_ = ets.get("group", {})
-        rows.append([page.bold(g["group_total"]), "", num(grp_.get("due")), num(grp_.get("surrendered")), md(", ".join(grp_.get("open", []))), ""])
+    if rows and ets is not None:
+        rows.append([page.bold(g["group_total"]), "", num(ets.group.due), num(ets.group.surrendered), md(", ".join(ets.group.open)), ""])
         ets_body = table(
             [g["entity"], g["obligation"], g["due"], g["surrendered"], t["status"], g["deadline"]], rows, ["left", "left", "right", "right", "left", "left"]
         )
     else:
         ets_body = md(g["no_ets"])
-    years = cons.get("assets", {})
+    years = cons.assets or {}
     if years:
         rows = []
         for y, cell in years.items():
-            for eid, a in cell["by_entity"].items():
-                rows.append([md(y), md(eid), num(a["positive"]), num(a["negative"]), num(a["net"])])
-            rows.append([md(y), page.bold(g["group_total"]), num(cell["positive"]), num(cell["negative"]), num(cell["net"])])
+            for eid, a in cell.by_entity.items():
+                rows.append([md(y), md(eid), num(a.positive), num(a.negative), num(a.net)])
+            rows.append([md(y), page.bold(g["group_total"]), num(cell.positive), num(cell.negative), num(cell.net)])
         assets_body = table([g["year"], g["entity"], g["positive"], g["negative"], g["net"]], rows, ["left", "left", "right", "right", "right"])
     else:
         assets_body = md(g["no_assets"])

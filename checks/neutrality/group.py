@@ -48,13 +48,14 @@ def _period(p) -> str:
     return "" if p is None else str(p)
 
 
-def render(cons: dict, page, withheld: bool) -> list[dict]:
+def render(cons, page, withheld: bool) -> list[dict]:
+    """The claims by subject of the group's overview, from the consolidation's model."""
     g, t, md = page.g, page.t, page.md
     if withheld:
         return []
     rows = [
-        [md(subject), md(c["claim"]), md(t["claim_status_names"].get(c.get("status"), c.get("status"))), md(_period(c.get("period")))]
-        for subject, claims in sorted(cons.get("neutrality", {}).items())
+        [md(subject), md(c.claim), md(t["claim_status_names"].get(c.status, c.status)), md(_period(c.period))]
+        for subject, claims in sorted((cons.neutrality or {}).items())
         for c in claims
     ]
     return [{"title": g["neutrality"], "body": page.table([g["subject"], g["claim"], t["status"], g["period"]], rows, empty=t["none"])}]

@@ -30,7 +30,6 @@ from pydantic import ValidationError
 
 from ..export_schema import ExportParts, export_parts, located
 from ..group import consolidating
-from ..results import dump
 from ..paths import bundled, safe_copytree
 from . import security
 from .build import MARKER, BuildError, _locked, _work_folder, base_config_path, build_site, check_out, run_mkdocs, swap, EPOCH_FIRST, EPOCH_LAST
@@ -231,11 +230,10 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
 
     sections = []
     page = GroupPage(g, t, lang)
-    cons_json = dump(cons) if cons is not None else {}  # what the domains' render read (api.Consolidation)
     for comp in consolidating():  # each domain's blocks (checks/<domain>/group.py)
         hook = comp.consolidation
-        if hook.render is not None:
-            sections.extend(hook.render(cons_json, page, bool(withheld & {comp.id, *hook.rests_on})))
+        if hook.render is not None and cons is not None:
+            sections.extend(hook.render(cons, page, bool(withheld & {comp.id, *hook.rests_on})))
     if len(run_ids) <= SIDE_BY_SIDE_MAX:
         sections.append({"title": g["matrix_side_by_side"], "body": _side_by_side(run_ids, docs_for, t, lang)})
 
