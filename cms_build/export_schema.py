@@ -91,12 +91,13 @@ def export_parts(doc: dict) -> ExportParts:
     return ExportParts.model_validate(doc)
 
 
-def located(exc: ValidationError, limit: int = 3) -> str:
+def located(exc: ValidationError, limit: int = 3, root: str = "") -> str:
     """A ValidationError as 'where: what' lines, the JSON path of each error in the document
-    (records[3].kind), the first `limit` of them."""
+    (records[3].kind; under `root` when the document validated is a part of another), the first
+    `limit` of them."""
     lines = []
     for err in exc.errors()[:limit]:
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") or "(the document)"
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in (root, *err["loc"]) if p != "").lstrip(".") or "(the document)"
         lines.append(f"{where}: {err['msg']}")
     more = exc.error_count() - limit
     return "; ".join(lines) + (f" (and {more} more)" if more > 0 else "")

@@ -824,7 +824,7 @@ def consolidate(group: Group) -> BaseModel:
     except ValidationError as exc:
         # an entity's export is checked where it is read (read_export); a result it holds
         # that the group reads but the export's envelope does not type ends here
-        raise GroupError(f"the group's consolidation is not of its shape (cms_build/group_model.py): consolidation.{located(exc)}") from None
+        raise GroupError(f"the group's consolidation is not of its shape (cms_build/group_model.py): {located(exc, root='consolidation')}") from None
 
 
 def _status(doc: dict, rid: str, computed):

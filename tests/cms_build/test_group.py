@@ -335,6 +335,32 @@ def test_a_huge_or_deep_export_is_an_error_not_a_crash(tmp_path):
         grp.read_export(folder / "A.json", max_bytes=1)
 
 
+def test_a_consolidation_of_the_wrong_shape_fails_where_it_is_made(tmp_path):
+    # the consolidation's model (cms_build/group_model.py and the domains' sections) is checked
+    # in consolidate: a section of another shape is a located GroupError, not a broken site later
+    emissions = next(c for c in grp.consolidating() if "emissions" in c.consolidation.models)
+    real = emissions.consolidation.sections
+
+    def wrong(g):
+        out = real(g)
+        out["emissions"]["2025"]["gross"] = "5114"  # a number as text
+        return out
+
+    object.__setattr__(emissions.consolidation, "sections", wrong)  # api.Consolidation is frozen
+    try:
+        folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}], exports={"A": export("a", 5114.0, {}, records=BASE)})
+        with pytest.raises(grp.GroupError) as exc:
+            grp.consume_exports(tmp_path, folder)
+        # a number is an int or a float (results.Number): pydantic names the branch it tried
+        assert (
+            "consolidation.emissions.2025.gross.int: Input should be a valid integer; consolidation.emissions.2025.gross.float: Input should be a valid number"
+            in str(exc.value)
+        )
+    finally:
+        object.__setattr__(emissions.consolidation, "sections", real)
+    assert dump(grp.consume_exports(tmp_path, folder).consolidation)["emissions"]["2025"]["gross"] == 5114.0
+
+
 def test_cms_group_consolidate_reports_a_malformed_export_with_exit_2(tmp_path):
     doc = export("a", 1.0, {}, records=BASE)
     doc["matrix"]["clauses"][0].pop("number")
