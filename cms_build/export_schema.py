@@ -17,6 +17,9 @@ schema in full. The findings, their counts and the conformity matrix are typed t
 cms_build/matrix_model.py); the records' data and the statuses are described by their envelope
 only: the records' data follow their kinds' schemas in schemas/.
 
+A group's export (`cms export GROUP`) is the other branch of the schema: its entities' exports
+as above, and the consolidation typed by cms_build/group_model.py and the domains' sections.
+
 The readers of an export document (`cms pack`, a group's overview) read it through `export_parts`:
 its records, findings, counts and matrix as these models, checked once where the document is read.
 """
@@ -26,7 +29,9 @@ from __future__ import annotations
 import json
 import sys
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
+from typing import Union
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
 
 from .matrix_model import ConformityMatrix, Counts, Severity
 from .results import Label, RecordId, ResultModel
@@ -86,12 +91,13 @@ def export_parts(doc: dict) -> ExportParts:
     return ExportParts.model_validate(doc)
 
 
-def located(exc: ValidationError, limit: int = 3) -> str:
+def located(exc: ValidationError, limit: int = 3, root: str = "") -> str:
     """A ValidationError as 'where: what' lines, the JSON path of each error in the document
-    (records[3].kind), the first `limit` of them."""
+    (records[3].kind; under `root` when the document validated is a part of another), the first
+    `limit` of them."""
     lines = []
     for err in exc.errors()[:limit]:
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") or "(the document)"
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in (root, *err["loc"]) if p != "").lstrip(".") or "(the document)"
         lines.append(f"{where}: {err['msg']}")
     more = exc.error_count() - limit
     return "; ".join(lines) + (f" (and {more} more)" if more > 0 else "")
@@ -167,9 +173,36 @@ def export_model() -> type[BaseModel]:
     return ExportDocument
 
 
+def group_export_model(entity_export: type[BaseModel]) -> type[BaseModel]:
+    """`cms export GROUP` (cms_build/group.py export_group): the group's settings, each entity's
+    export, the consolidation (cms_build/group_model.py with the domains' sections), the
+    findings of the group and of its entities, and their counts."""
+    from .group import consolidation_model
+
+    class GroupSettings(ResultModel):
+        organization: dict[str, JsonValue] | None = Field(description="the group's organization (its cms.yaml)")
+        as_of: str | None
+        entities: list[dict[str, JsonValue]] = Field(description="group.entities of its cms.yaml (schemas/settings-group.schema.json)")
+
+    class GroupExportDocument(ResultModel):
+        """`cms export` of a group (README: Groups)."""
+
+        model_config = ConfigDict(title="cms export of a group")
+        group: GroupSettings
+        entities: dict[str, entity_export] = Field(description="each entity's internal export, by entity id")  # type: ignore[valid-type]
+        consolidation: consolidation_model() | None  # type: ignore[valid-type]
+        findings: list[ExportFinding]
+        summary: FindingCounts
+
+    return GroupExportDocument
+
+
 def export_schema() -> dict:
-    schema = export_model().model_json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": EXPORT_SCHEMA_ID, **schema}
+    """An organization's export or a group's: the document says which by its keys (a group's has
+    `group` and `consolidation`), and each model forbids the keys of the other."""
+    entity = export_model()
+    schema = TypeAdapter(Union[entity, group_export_model(entity)]).json_schema()  # type: ignore[valid-type]
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": EXPORT_SCHEMA_ID, "title": "cms export", **schema}
 
 
 def export_schema_text() -> str:

@@ -23,12 +23,20 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError, create_model
+
+from . import group_model
+from .export_schema import export_parts, located
 from .findings import Finding
+from .results import dump
 from .records import SETTINGS_FILE
 
 APPROACHES = ("operational_control", "financial_control", "equity_share")
 CACHE = ".cms-cache/entities"
-# what a consolidation reads from an entity's export; checked before use (no export schema exists)
+# what a consolidation reads from an entity's export, checked first (read_export: then the
+# records, findings, counts and matrix by the export's models)
 EXPORT_KEYS = {"as_of": str, "organization": dict, "results": dict, "findings": list, "records": list, "summary": dict, "matrix": dict}
 
 GROUP_RULES = {
@@ -57,7 +65,7 @@ class Group:
     findings: list[Finding] = field(default_factory=list)
     exports: dict = field(default_factory=dict)  # entity id -> export document
     roots: dict = field(default_factory=dict)  # entity id -> records folder (when run here)
-    consolidation: dict = field(default_factory=dict)
+    consolidation: BaseModel | None = None  # group_model: the consolidation's model (consolidate)
     as_of: dt.date | None = None
     sources: dict = field(default_factory=dict)  # entity id -> its export file, when exports holds digests of them
 
@@ -285,27 +293,118 @@ def consume_exports(root: Path, folder: Path, as_of: dt.date | None = None, full
 
 
 def read_export(path: Path, max_bytes: int = 200_000_000) -> dict:
-    """An entity's export, the keys the group reads checked (their types, the profile, the date).
-    Not validated against schemas/export/export.schema.json as a whole: the group reads only these
-    keys, each defensively, and an entity's job may run another version of the engine."""
+    """An entity's export, untrusted input (CONTRIBUTING: Trust): the keys the group reads checked
+    (their types, the profile, the date), and its records, findings, counts and matrix validated
+    by the export's models (export_schema.export_parts), so that a malformed or hostile file is
+    a located error naming it, never a traceback later in the group's rules or site. Its results
+    are read by each domain's digest (api.Consolidation), and what the group makes of them is
+    validated by the consolidation's model (consolidate)."""
     if path.stat().st_size > max_bytes:
         raise GroupError(f"{path}: larger than {max_bytes} bytes; is it an export?")
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise GroupError(f"{path}: not JSON ({exc})") from None
     if not isinstance(doc, dict):
         raise GroupError(f"{path}: an export is a JSON object")
     for key, kind in EXPORT_KEYS.items():
         if not isinstance(doc.get(key), kind):
-            raise GroupError(f"{path}: key {key!r} missing or not a {kind.__name__}; write it with 'cms export' (internal profile)")
+            raise GroupError(f"{path}: key {key!r} missing or not a {kind.__name__}; write it with 'cms export' (internal profile){_version_note(doc)}")
     if doc.get("profile") != "internal":
         raise GroupError(f"{path}: a {doc.get('profile')!r} export withholds records; consolidate internal exports")
     try:
         dt.date.fromisoformat(doc["as_of"])
     except ValueError:
         raise GroupError(f"{path}: as_of {doc['as_of']!r} is not a date") from None
+    try:
+        export_parts(doc)
+        # the records the rules read the data of, at their places (records[n]); the others as {}
+        records = [r if r.get("kind") in ("organization", "scope") else {} for r in doc["records"]]
+        _READS.validate_python({**{k: doc[k] for k in ("organization", "results", "statuses") if k in doc}, "records": records})
+    except ValidationError as exc:
+        raise GroupError(
+            f"{path}: not an export of the shape of schemas/export/export.schema.json: {_short(located(exc))}{_version_note(doc)}"
+            "\n  hint: write it again with 'cms export --as-of ... -o <entity id>.json' (internal profile) from the entity's records"
+        ) from None
     return doc
+
+
+class _Shown(group_model.ReadModel):
+    """A record's status as the entity's site shows it (statuses.py), which the group reads (_status)."""
+
+    status: str | None = None
+
+
+class _Organization(group_model.ReadModel):
+    profile: str | None = None
+    uscc: str | None = None
+
+
+class _Listed(group_model.ReadModel):
+    uscc: str | None = None
+    name: str | None = None
+
+
+class _RecordData(group_model.ReadModel):
+    """What the group rules read of an organization record (parent, uscc) and of a scope record (group_entities)."""
+
+    parent: str | None = None
+    uscc: str | None = None
+    group_entities: list[_Listed] | None = None
+
+
+class _ReadRecord(group_model.ReadModel):
+    data: _RecordData = _RecordData()
+
+
+class _Reads(group_model.ReadModel):
+    """What the group reads of an export beyond export_parts: the organization and the records'
+    data its rules read, the statuses and the results each domain reads (api.Consolidation.reads)."""
+
+    organization: _Organization
+    records: list[_ReadRecord]
+    statuses: dict[str, _Shown] = {}
+
+
+def _reads_model() -> TypeAdapter:
+    results = create_model(
+        "Results",
+        __base__=group_model.ReadModel,
+        **{c.id: (c.consolidation.reads | None, None) for c in consolidating() if c.consolidation.reads is not None},  # type: ignore[misc]
+    )
+    return TypeAdapter(create_model("Reads", __base__=_Reads, results=(results, ...)))
+
+
+class _LazyReads:
+    """_reads_model, made once when first used (the bundled rules load then)."""
+
+    adapter: TypeAdapter | None = None
+
+    def validate_python(self, value: Any) -> Any:
+        if self.adapter is None:
+            self.adapter = _reads_model()
+        return self.adapter.validate_python(value)
+
+
+_READS = _LazyReads()
+
+
+def _short(text: str, limit: int = 600) -> str:
+    """A message about an untrusted file stays readable: its keys may be of any length."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _version_note(doc: dict) -> str:
+    """When the export was written by another version of cms (an entity's CI job may run one), say so."""
+    from . import __version__
+
+    gen = doc.get("generator")
+    theirs = gen.get("version") if isinstance(gen, dict) else None
+    if theirs == __version__:
+        return ""
+    if not isinstance(theirs, str):
+        return f" (the export names no cms version (generator.version); this is cms {__version__})"
+    return f" (written by cms {theirs[:40]!r}, this is cms {__version__}: run the entity's job with the same version)"
 
 
 def finish(group: Group) -> None:
@@ -694,7 +793,20 @@ class GroupInput:
         return TRANSFER_UNIT[energy]
 
 
-def consolidate(group: Group) -> dict:
+def consolidation_model() -> type[BaseModel]:
+    """The consolidation's model: the core (group_model.py) and each domain's sections."""
+    global CONSOLIDATION_MODEL
+    if CONSOLIDATION_MODEL is None:
+        CONSOLIDATION_MODEL = group_model.consolidation_model({k: v for c in consolidating() for k, v in c.consolidation.models.items()})
+    return CONSOLIDATION_MODEL
+
+
+CONSOLIDATION_MODEL: type[BaseModel] | None = None
+
+
+def consolidate(group: Group) -> BaseModel:
+    """The group's consolidation (README: Groups), as its model: a section of the wrong shape
+    fails here, where it is made, not in the group's site or export."""
     ents = [e for e in group.entities if e["id"] in group.exports]
     out = {
         "as_of": group.as_of.isoformat() if group.as_of else None,
@@ -707,7 +819,12 @@ def consolidate(group: Group) -> dict:
         out.update(comp.consolidation.sections(GroupInput(group, ents, comp.id)))
     out["matrix"] = _matrix(group, ents)
     out["findings"] = {e["id"]: group.exports[e["id"]]["summary"] for e in ents}
-    return out
+    try:
+        return consolidation_model().model_validate(out)
+    except ValidationError as exc:
+        # an entity's export is checked where it is read (read_export); a result it holds
+        # that the group reads but the export's envelope does not type ends here
+        raise GroupError(f"the group's consolidation is not of its shape (cms_build/group_model.py): {located(exc, root='consolidation')}") from None
 
 
 def _status(doc: dict, rid: str, computed):
@@ -735,7 +852,7 @@ def export_group(group: Group) -> dict:
             "entities": [{k: v for k, v in e.items()} for e in group.entities],
         },
         "entities": group.exports,
-        "consolidation": group.consolidation,
+        "consolidation": dump(group.consolidation),
         "findings": [f.as_dict() for f in group.findings],
         "summary": {s: sum(1 for f in group.findings if f.severity == s) for s in ("error", "warning", "info")},
     }

@@ -6,7 +6,83 @@ its factor; their blocks of the group's overview page."""
 
 from __future__ import annotations
 
-from cms_build.api import Consolidation
+from cms_build.api import Classifier, Consolidation, Label, Number, ReadModel, ReadValue, RecordId, ResultModel
+
+
+class ReadObligation(ReadModel):
+    due: ReadValue | None = None
+    allowances_surrendered: Number = 0
+    ccer_surrendered: Number = 0
+    computed_status: str | None = None
+    deadline: str | None = None
+
+
+class ReadLine(ReadModel):
+    category: str | None = None
+    label_zh: str | None = None
+    label_en: str | None = None
+    value: ReadValue | None = None
+
+
+class ReadSheet(ReadModel):
+    total_positive: ReadValue | None = None
+    total_negative: ReadValue | None = None
+    positive: list[ReadLine] = []
+    negative: list[ReadLine] = []
+
+
+class AssetsReads(ReadModel):
+    """What the group reads of an entity's assets (digest, sections)."""
+
+    compliance: dict[str, ReadObligation] = {}
+    balance_sheets: dict[str, ReadSheet] = {}
+
+
+class EtsRow(ResultModel):
+    """An ETS obligation of a covered entity, at 100 %."""
+
+    obligation: RecordId
+    due: Number | None
+    surrendered: Number
+    status: str | None
+    deadline: str | None
+
+
+class EtsTotals(ResultModel):
+    due: Number
+    surrendered: Number
+    open: list[str]
+
+
+class GroupEts(ResultModel):
+    by_entity: dict[str, list[EtsRow]]
+    group: EtsTotals
+
+
+class GroupBalanceLine(ResultModel):
+    side: Classifier
+    category: Classifier | None
+    label_zh: Label | None
+    label_en: Label | None
+    value: Number | None
+
+
+class EntityBalanceSheet(ResultModel):
+    """An entity's Annex G balance sheet of a year, counted by its factor."""
+
+    factor: Number
+    why: Label
+    positive: Number
+    negative: Number
+    net: Number
+    lines: list[GroupBalanceLine]
+
+
+class GroupBalanceSheet(ResultModel):
+    by_entity: dict[str, EntityBalanceSheet]
+    positive: Number
+    negative: Number
+    net: Number
 
 
 def sections(g) -> dict:
@@ -71,31 +147,32 @@ def _balance_sheets(g) -> dict:
     return dict(sorted(years.items()))
 
 
-def render(cons: dict, page, withheld: bool) -> list[dict]:
+def render(cons, page, withheld: bool) -> list[dict]:
+    """The ETS positions and the balance sheets of the group's overview, from the consolidation's
+    model (its `ets` a GroupEts, its `assets` GroupBalanceSheets by year)."""
     g, t, md, num, table = page.g, page.t, page.md, page.num, page.table
     if withheld:
         return [{"title": g["ets"], "body": md(g["withheld"])}]
-    ets = cons.get("ets", {})
+    ets = cons.ets
     rows = [
-        [md(eid), md(r["obligation"]), num(r["due"]), num(r["surrendered"]), md(t["verdict_names"].get(r["status"], r["status"])), md(r.get("deadline") or "")]
-        for eid, rs in sorted(ets.get("by_entity", {}).items())
+        [md(eid), md(r.obligation), num(r.due), num(r.surrendered), md(t["verdict_names"].get(r.status, r.status)), md(r.deadline or "")]
+        for eid, rs in sorted((ets.by_entity if ets else {}).items())
         for r in rs
     ]
-    if rows:
-        grp_ = ets.get("group", {})
-        rows.append([page.bold(g["group_total"]), "", num(grp_.get("due")), num(grp_.get("surrendered")), md(", ".join(grp_.get("open", []))), ""])
+    if rows and ets is not None:
+        rows.append([page.bold(g["group_total"]), "", num(ets.group.due), num(ets.group.surrendered), md(", ".join(ets.group.open)), ""])
         ets_body = table(
             [g["entity"], g["obligation"], g["due"], g["surrendered"], t["status"], g["deadline"]], rows, ["left", "left", "right", "right", "left", "left"]
         )
     else:
         ets_body = md(g["no_ets"])
-    years = cons.get("assets", {})
+    years = cons.assets or {}
     if years:
         rows = []
         for y, cell in years.items():
-            for eid, a in cell["by_entity"].items():
-                rows.append([md(y), md(eid), num(a["positive"]), num(a["negative"]), num(a["net"])])
-            rows.append([md(y), page.bold(g["group_total"]), num(cell["positive"]), num(cell["negative"]), num(cell["net"])])
+            for eid, a in cell.by_entity.items():
+                rows.append([md(y), md(eid), num(a.positive), num(a.negative), num(a.net)])
+            rows.append([md(y), page.bold(g["group_total"]), num(cell.positive), num(cell.negative), num(cell.net)])
         assets_body = table([g["year"], g["entity"], g["positive"], g["negative"], g["net"]], rows, ["left", "left", "right", "right", "right"])
     else:
         assets_body = md(g["no_assets"])
@@ -135,4 +212,11 @@ def _value(trace) -> dict:
     return {"value": trace.get("value")} if isinstance(trace, dict) else {}
 
 
-CONSOLIDATION = Consolidation(sections, render=render, rests_on=("trading",), digest=digest)
+CONSOLIDATION = Consolidation(
+    sections,
+    render=render,
+    rests_on=("trading",),
+    digest=digest,
+    models={"ets": GroupEts, "assets": dict[str, GroupBalanceSheet]},
+    reads=AssetsReads,
+)

@@ -6,7 +6,48 @@ group's overview page and of the text output of `cms group`."""
 
 from __future__ import annotations
 
-from cms_build.api import Consolidation, Md
+from cms_build.api import Classifier, Consolidation, GroupTrace, Md, Number, ReadModel, ReadValue, ResultModel
+
+
+class ReadActivity(ReadModel):
+    value: Number | None = None
+    unit: str | None = None
+
+
+class ReadEntry(ReadModel):
+    category: str | None = None
+    activity: ReadActivity | None = None
+    total: ReadValue | None = None
+
+
+class ReadYear(ReadModel):
+    total: ReadValue | None = None
+    by_category: dict[str, ReadValue] = {}
+    entries: dict[str, ReadEntry] = {}
+
+
+class EmissionsReads(ReadModel):
+    """What the group reads of an entity's emissions (digest, sections, purchase)."""
+
+    years: dict[str, ReadYear] = {}
+
+
+class GroupCategory(ResultModel):
+    """A source category of a group year: each entity's part (its factor applied, less what is
+    eliminated) and their sum."""
+
+    by_entity: dict[str, Number]
+    value: Number
+
+
+class GroupEmissionsYear(ResultModel):
+    """A year of the group's inventory (E = Σ E_g + Σ ΔE)."""
+
+    by_entity: dict[str, GroupTrace]
+    by_category: dict[Classifier, GroupCategory]
+    eliminations: list[GroupTrace]
+    gross: Number
+    total: GroupTrace
 
 
 def purchase(result: dict, year, record: str):
@@ -111,53 +152,55 @@ def _plain(v) -> str:
     return f"{v:,.6g}" if isinstance(v, float) else str(v)
 
 
-def render(cons: dict, page, withheld: bool) -> list[dict]:
+def render(cons, page, withheld: bool) -> list[dict]:
+    """The group's inventory on its overview, from the consolidation's model (its `emissions`
+    GroupEmissionsYears by year, its `entities` why each is counted so)."""
     g, md, num, table = page.g, page.md, page.num, page.table
     if withheld:
         return [{"title": g["emissions"], "body": md(g["withheld"])}]
-    years = sorted(cons.get("emissions", {}))
+    by_year = cons.emissions or {}
+    years = sorted(by_year)
     if not years:
         return [{"title": g["emissions"], "body": md(g["no_emissions"])}]
     rows = []
     for y in years:
-        e = cons["emissions"][y]
-        rows.append([md(y), num(e["gross"]), num(e["total"]["value"] - e["gross"]), num(e["total"]["value"])])
+        e = by_year[y]
+        rows.append([md(y), num(e.gross), num(e.total.value - e.gross), num(e.total.value)])
     parts = [table([g["year"], g["gross"], g["eliminated"], g["total"]], rows, ["left", "right", "right", "right"])]
     y = years[-1]
-    e = cons["emissions"][y]
+    e = by_year[y]
     parts.append(Md(f"\n\n**{md(g['by_entity'])} {md(y)}**\n\n"))
     parts.append(
         table(
             [g["entity"], g["approach"], g["factor"], "tCO2e"],
-            [[md(eid), md(cons["entities"][eid]["why"]), num(tr["inputs"][0]["value"]), num(tr["value"])] for eid, tr in e["by_entity"].items()],
+            [[md(eid), md(cons.entities[eid].why), num(tr.inputs[0].value), num(tr.value)] for eid, tr in e.by_entity.items()],
             ["left", "left", "right", "right"],
         )
     )
     parts.append(Md(f"\n\n**{md(g['by_category'])} {md(y)}**\n\n"))
     cats = page.labels("emission_source.schema.json", "properties", "category")
-    parts.append(table([g["category"], "tCO2e"], [[md(page.label(cats, c)), num(v["value"])] for c, v in e["by_category"].items()], ["left", "right"]))
-    if e["eliminations"]:
+    parts.append(table([g["category"], "tCO2e"], [[md(page.label(cats, c)), num(v.value)] for c, v in e.by_category.items()], ["left", "right"]))
+    if e.eliminations:
         parts.append(Md(f"\n\n**{md(g['eliminations'])} {md(y)}**\n\n"))
         rows = []
-        for el in e["eliminations"]:
-            inputs = "; ".join(f"{i['symbol']} = {_plain(i['value'])} {i.get('unit') or ''} ({i['name']})" for i in el["inputs"])
-            rows.append([md(el["label"]), md(el["formula"]), md(inputs), num(el["value"]), md(" ".join(el["notes"]))])
+        for el in e.eliminations:
+            inputs = "; ".join(f"{i.symbol} = {_plain(i.value)} {i.unit or ''} ({i.name})" for i in el.inputs)
+            rows.append([md(el.label), md(el.formula), md(inputs), num(el.value), md(" ".join(el.notes))])
         parts.append(table([g["transfer"], g["formula"], g["inputs"], "tCO2e", g["why"]], rows, ["left", "left", "left", "right", "left"]))
     return [{"title": g["emissions"], "body": Md("".join(str(p) for p in parts))}]
 
 
-def text(cons: dict) -> list[str]:
+def text(cons) -> list[str]:
     """The latest year's group total and each entity's part, for `cms group`."""
     lines: list[str] = []
-    latest = sorted(cons.get("emissions", {}))
+    by_year = cons.emissions or {}
+    latest = sorted(by_year)
     if latest:
         y = latest[-1]
-        e = cons["emissions"][y]
-        lines.append(
-            f"\ngroup {y}: {e['total']['value']:.1f} tCO2e ({e['gross']:.1f} before eliminating {-(e['total']['value'] - e['gross']):.1f} intra-group)"
-        )
-        for eid, tr in e["by_entity"].items():
-            lines.append(f"  {eid:<12} {tr['value']:>16.1f}  {cons['entities'][eid]['why']}")
+        e = by_year[y]
+        lines.append(f"\ngroup {y}: {e.total.value:.1f} tCO2e ({e.gross:.1f} before eliminating {-(e.total.value - e.gross):.1f} intra-group)")
+        for eid, tr in e.by_entity.items():
+            lines.append(f"  {eid:<12} {tr.value:>16.1f}  {cons.entities[eid].why}")
     return lines
 
 
@@ -185,4 +228,6 @@ def _value(trace) -> dict:
     return {"value": trace.get("value")} if isinstance(trace, dict) else {}
 
 
-CONSOLIDATION = Consolidation(sections, render=render, text=text, purchase=purchase, digest=digest)
+CONSOLIDATION = Consolidation(
+    sections, render=render, text=text, purchase=purchase, digest=digest, models={"emissions": dict[str, GroupEmissionsYear]}, reads=EmissionsReads
+)

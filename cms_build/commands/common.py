@@ -344,7 +344,7 @@ def write_group(g, fmt, output, verb):
             grp.write_export(g, buf)
             write_output(buf.getvalue(), None)
     elif fmt == "json":
-        doc = grp.export_group(g) if verb == "export" else {"findings": [f.as_dict() for f in g.findings], "consolidation": g.consolidation}
+        doc = grp.export_group(g) if verb == "export" else {"findings": [f.as_dict() for f in g.findings], "consolidation": grp.dump(g.consolidation)}
         write_output(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n", output)
     elif fmt == "text":
         write_output(grp.render_text(g), output)

@@ -195,7 +195,7 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
     import jinja2
 
     g = t["group"]
-    cons = group.consolidation
+    cons = group.consolidation  # group_model: the consolidation's model
     shown = public if profile == "public" else group.exports
     # each entity's export read once, as the models of export_schema (its findings, counts, matrix)
     parts = {eid: entity_parts(eid, doc) for eid, doc in shown.items() if doc is not None}
@@ -214,8 +214,8 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
         counts = doc.summary
         row = [_link(eid, entity_home(eid)), md(ent["name"])]
         if profile != "public":
-            info = cons["entities"].get(eid, {})
-            row.append(md(info.get("why", "")))
+            info = cons.entities.get(eid) if cons is not None else None
+            row.append(md(info.why if info is not None else ""))
         row.append(
             _link(" · ".join(f"{t['clause_status_names'].get(k, k)} {summary.get(k) if summary else 0}" for k in MATRIX_KEYS), entity_page(eid, "matrix.md"))
         )
@@ -232,7 +232,7 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
     page = GroupPage(g, t, lang)
     for comp in consolidating():  # each domain's blocks (checks/<domain>/group.py)
         hook = comp.consolidation
-        if hook.render is not None:
+        if hook.render is not None and cons is not None:
             sections.extend(hook.render(cons, page, bool(withheld & {comp.id, *hook.rests_on})))
     if len(run_ids) <= SIDE_BY_SIDE_MAX:
         sections.append({"title": g["matrix_side_by_side"], "body": _side_by_side(run_ids, docs_for, t, lang)})

@@ -9,21 +9,78 @@ from pathlib import Path
 
 import pytest
 
+from cms_build import __version__
 from cms_build import group as grp
+from cms_build.results import dump
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def export(name, total, by_category, entries=None, records=(), compliance=None, sheets=None, year="2025"):
-    """A minimal internal export document, as 'cms export' writes one (only the keys consolidation reads)."""
+ITEMS = {"verified": 0, "documented": 0, "nonconforming": 0, "reviewer": 0, "missing": 0}
+
+
+def clause(number, status):
+    """A clause of an export's matrix, every key 'cms export' writes (export_schema: MatrixClause)."""
     return {
+        "number": number,
+        "title_zh": "条款",
+        "title_en": "Clause",
+        "obligation": "requirement",
+        "subsystem": "common",
+        "parent": None,
+        "status": status,
+        "evidence": [],
+        "findings": [],
+        "checks": [],
+        "provisions": [],
+        "item_counts": dict(ITEMS),
+    }
+
+
+def record(rid, kind, data=None):
+    """A record's envelope in an export, every key 'cms export' writes (export_schema: ExportRecord)."""
+    return {"id": rid, "kind": kind, "file": f"{kind}/{rid}.yaml", "title": rid, "status": None, "confidentiality": None, "valid": True, "data": data or {}}
+
+
+def finding(rule, severity, message, file):
+    """A finding in an export, every key 'cms export' writes (export_schema: ExportFinding)."""
+    return {
+        "rule": rule,
+        "severity": severity,
+        "message": message,
+        "file": file,
+        "line": 1,
+        "col": 1,
+        "clauses": [],
+        "record": None,
+        "path": "",
+        "hint": "",
+        "title": rule,
+    }
+
+
+def export(name, total, by_category, entries=None, records=(), compliance=None, sheets=None, year="2025"):
+    """An internal export document as 'cms export' writes one: its envelope whole (the group
+    validates records, findings, counts and matrix by the export's models, as a real export
+    always has them), its results only the keys the consolidation reads (each domain's digest
+    reads them; a real export's results are the larger shapes of checks/<domain>/results.py)."""
+    counts = {"conforming": 1, "documented": 0, "nonconforming": 0, "no_evidence": 0, "not_applicable": 0, "informative": 0}
+    return {
+        "generator": {"name": "cms", "version": __version__},
         "as_of": "2026-06-30",
         "profile": "internal",
         "organization": {"name": name},
-        "records": [{"id": i, "kind": k, "file": f"{k}/{i}.yaml", "data": {}} for i, k in records],
+        "records": [record(i, k) for i, k in records],
         "findings": [],
         "summary": {"error": 0, "warning": 0, "info": 0},
-        "matrix": {"summary": {"nonconforming": 0}, "clauses": [{"number": "4.3", "status": "conforming"}]},
+        "matrix": {
+            "as_of": "2026-06-30",
+            "subsystems": ["A"],
+            "exclusions": [],
+            "summary": counts,
+            "item_summary": {"shall": dict(ITEMS), "all": dict(ITEMS)},
+            "clauses": [clause("4.3", "conforming")],
+        },
         "results": {
             "emissions": {
                 "years": {year: {"total": {"value": total}, "by_category": {c: {"value": v} for c, v in by_category.items()}, "entries": entries or {}}}
@@ -74,7 +131,7 @@ def test_each_approach_counts_its_share(tmp_path):
         exports=exports,
     )
     g = grp.consume_exports(tmp_path, folder)
-    e = g.consolidation["emissions"]["2025"]
+    e = dump(g.consolidation)["emissions"]["2025"]
     # A: equity 0.6 × 1000 = 600; B: no operational control -> 0 % of 400 = 0; C: financial control -> 100 % of 250
     assert e["by_entity"]["A"]["value"] == pytest.approx(600.0)
     assert e["by_entity"]["B"]["value"] == 0.0
@@ -97,7 +154,7 @@ def test_intra_group_electricity_is_eliminated_with_a_trace(tmp_path):
         exports=exports,
     )
     g = grp.consume_exports(tmp_path, folder)
-    e = g.consolidation["emissions"]["2025"]
+    e = dump(g.consolidation)["emissions"]["2025"]
     # EF of the buyer = 114 / 200 = 0.57 t/MWh; removed = 1 × 100 × 0.57 = 57 t
     (elim,) = e["eliminations"]
     assert elim["value"] == pytest.approx(-57.0)
@@ -124,7 +181,7 @@ def test_elimination_follows_the_buyers_share(tmp_path):
         transfers=[{"seller": "GEN", "buyer": "HQ", "energy": "electricity", "year": 2025, "quantity": 100, "seller_record": "PO-1", "buyer_record": "AD-E"}],
         exports=exports,
     )
-    e = grp.consume_exports(tmp_path, folder).consolidation["emissions"]["2025"]
+    e = dump(grp.consume_exports(tmp_path, folder).consolidation)["emissions"]["2025"]
     # 0.5 × 5000 + 0.5 × 114 = 2557; removed 0.5 × 100 × 0.57 = 28.5; total 2528.5
     assert e["total"]["value"] == pytest.approx(2528.5)
 
@@ -141,12 +198,12 @@ def test_a_sale_the_buyer_does_not_record_is_a_finding_and_nothing_is_eliminated
     msgs = [f.message for f in g.findings if f.rule == "group.transfer"]
     assert any("does not hold" in m for m in msgs) and any("records no purchase" in m for m in msgs)
     assert all(f.file == "cms.yaml" and f.line > 1 for f in without_boundary_warning(g.findings))
-    assert g.consolidation["emissions"]["2025"]["eliminations"] == []
+    assert dump(g.consolidation)["emissions"]["2025"]["eliminations"] == []
 
 
 def test_entity_without_its_system_in_place(tmp_path):
     doc = export("a", 1.0, {}, records=[("SCOPE-1", "scope")])
-    doc["matrix"]["clauses"].append({"number": "9.2", "status": "nonconforming"})
+    doc["matrix"]["clauses"].append(clause("9.2", "nonconforming"))
     folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}], exports={"A": doc})
     msgs = [f.message for f in grp.consume_exports(tmp_path, folder).findings if f.rule == "group.entity-system"]
     assert any("9.2" in m for m in msgs) and any("no policy record" in m for m in msgs)
@@ -154,7 +211,7 @@ def test_entity_without_its_system_in_place(tmp_path):
 
 def test_an_entity_with_starter_drafts_has_no_system_in_place(tmp_path):
     doc = export("a", 1.0, {}, records=BASE)
-    doc["findings"] = [{"rule": "todo.starter", "severity": "info", "message": "starter", "file": "risks/RR-001.yaml"}]
+    doc["findings"] = [finding("todo.starter", "info", "starter", "risks/RR-001.yaml")]
     folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}], exports={"A": doc})
     found = [f for f in grp.consume_exports(tmp_path, folder).findings if f.rule == "group.entity-system"]
     assert len(found) == 1 and found[0].severity == "error" and "1 starter draft(s)" in found[0].message
@@ -174,8 +231,8 @@ def test_a_purchase_in_another_unit_is_not_eliminated(tmp_path):
     )
     g = grp.consume_exports(tmp_path, folder)
     assert any("in MWh, the sale's quantity is in GJ" in f.message for f in g.findings if f.rule == "group.transfer")
-    assert g.consolidation["emissions"]["2025"]["eliminations"] == []
-    assert g.consolidation["emissions"]["2025"]["total"]["value"] == pytest.approx(5020.0)  # 5000 + 20, nothing removed
+    assert dump(g.consolidation)["emissions"]["2025"]["eliminations"] == []
+    assert dump(g.consolidation)["emissions"]["2025"]["total"]["value"] == pytest.approx(5020.0)  # 5000 + 20, nothing removed
 
 
 def test_ets_and_assets_consolidated(tmp_path):
@@ -190,7 +247,7 @@ def test_ets_and_assets_consolidated(tmp_path):
     }
     exports = {"A": export("a", 1.0, {}, records=BASE, compliance=comp, sheets=sheets)}
     folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a", "share": 0.4, "approach": "equity_share"}], exports=exports)
-    c = grp.consume_exports(tmp_path, folder).consolidation
+    c = dump(grp.consume_exports(tmp_path, folder).consolidation)
     assert c["ets"]["group"] == {"due": 1000, "surrendered": 900, "open": ["A:ETS-1"]}  # ETS at 100 %, never by share
     a = c["assets"]["2025"]
     assert (a["positive"], a["negative"], a["net"]) == pytest.approx((80.0, 20.0, 60.0))  # 0.4 × (200, 50, 150)
@@ -204,6 +261,113 @@ def test_a_broken_export_is_a_clear_error(tmp_path):
     (folder / "A.json").write_text("{not json")
     with pytest.raises(grp.GroupError, match="not JSON"):
         grp.consume_exports(tmp_path, folder)
+
+
+# -- an entity's export is untrusted input (CONTRIBUTING: Trust) -------------------------------
+def _hostile(tmp_path, change):
+    """The group of one entity A whose export is changed by `change`; the GroupError's text."""
+    doc = export("a", 1.0, {"fuel_combustion": 1.0}, records=BASE + [("ORG-A", "organization")])
+    change(doc)
+    folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}], exports={"A": doc})
+    with pytest.raises(grp.GroupError) as exc:
+        grp.consume_exports(tmp_path, folder)
+    return str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (lambda d: d["matrix"]["clauses"][0].pop("number"), "matrix.clauses[0].number: Field required"),
+        (
+            lambda d: d["findings"].append({k: v for k, v in finding("x", "error", "m", "f.yaml").items() if k != "severity"}),
+            "findings[0].severity: Field required",
+        ),
+        (lambda d: d["findings"].append(finding("x", "fatal", "m", "f.yaml")), "findings[0].severity: Input should be 'error', 'warning' or 'info'"),
+        (lambda d: d["summary"].update(error="0"), "summary.error: Input should be a valid integer"),
+        (lambda d: d["summary"].update(error=float("inf")), "summary.error: Input should be a valid integer"),
+        (lambda d: d["records"][0].update(id=["SCOPE-1"]), "records[0].id: Input should be a valid string"),
+        (lambda d: d["results"]["emissions"]["years"]["2025"]["total"].update(value="1e9"), "results.emissions.years.2025.total.value"),
+        (lambda d: d["results"]["emissions"].update(years=[1]), "results.emissions.years: Input should be a valid dictionary"),
+        (
+            lambda d: d["results"]["assets"]["compliance"].update({"ETS-1": {"allowances_surrendered": True}}),
+            "results.assets.compliance.ETS-1.allowances_surrendered",
+        ),
+        (lambda d: d.update(statuses={"SCOPE-1": {"status": 3}}), "statuses.SCOPE-1.status: Input should be a valid string"),
+        (lambda d: d["organization"].update(profile=["ORG-A"]), "organization.profile: Input should be a valid string"),
+        (lambda d: d["records"][2].update(data={"uscc": {"a": 1}}), "records[2].data.uscc: Input should be a valid string"),
+    ],
+)
+def test_a_malformed_export_is_a_located_error(tmp_path, change, where):
+    # what the group rules and the consolidation would have read as the wrong type (a KeyError,
+    # a TypeError, a clause of no number): the file, the JSON path and how to write it again
+    message = _hostile(tmp_path, change)
+    assert message.startswith(f"{tmp_path / 'exports' / 'A.json'}: not an export of the shape of schemas/export/export.schema.json: "), message
+    assert where in message, message
+    assert "hint: write it again with 'cms export" in message and "written by" not in message  # the same version of cms
+
+
+def test_an_export_of_another_version_says_so(tmp_path):
+    def older(d):
+        d["generator"]["version"] = "0.0.1"
+        d["matrix"]["clauses"][0].pop("obligation")
+
+    message = _hostile(tmp_path, older)
+    assert "matrix.clauses[0].obligation: Field required" in message
+    assert f"(written by cms '0.0.1', this is cms {__version__}: run the entity's job with the same version)" in message
+
+
+def test_an_export_naming_no_version_says_so(tmp_path):
+    message = _hostile(tmp_path, lambda d: (d.pop("generator"), d.pop("records")))
+    assert "A.json: key 'records' missing or not a list" in message
+    assert f"(the export names no cms version (generator.version); this is cms {__version__})" in message
+
+
+def test_a_huge_or_deep_export_is_an_error_not_a_crash(tmp_path):
+    folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}])
+    (folder / "A.json").write_text('{"as_of": ' + "9" * 5000 + "}")  # more digits than Python reads as an int
+    with pytest.raises(grp.GroupError, match="A.json: not JSON"):
+        grp.consume_exports(tmp_path, folder)
+    (folder / "A.json").write_text("[" * 100_000 + "]" * 100_000)  # deeper than the parser recurses
+    with pytest.raises(grp.GroupError, match="A.json: not JSON"):
+        grp.consume_exports(tmp_path, folder)
+    (folder / "A.json").write_text("{}")
+    with pytest.raises(grp.GroupError, match="larger than 1 bytes"):
+        grp.read_export(folder / "A.json", max_bytes=1)
+
+
+def test_a_consolidation_of_the_wrong_shape_fails_where_it_is_made(tmp_path):
+    # the consolidation's model (cms_build/group_model.py and the domains' sections) is checked
+    # in consolidate: a section of another shape is a located GroupError, not a broken site later
+    emissions = next(c for c in grp.consolidating() if "emissions" in c.consolidation.models)
+    real = emissions.consolidation.sections
+
+    def wrong(g):
+        out = real(g)
+        out["emissions"]["2025"]["gross"] = "5114"  # a number as text
+        return out
+
+    object.__setattr__(emissions.consolidation, "sections", wrong)  # api.Consolidation is frozen
+    try:
+        folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}], exports={"A": export("a", 5114.0, {}, records=BASE)})
+        with pytest.raises(grp.GroupError) as exc:
+            grp.consume_exports(tmp_path, folder)
+        # a number is an int or a float (results.Number): pydantic names the branch it tried
+        assert (
+            "consolidation.emissions.2025.gross.int: Input should be a valid integer; consolidation.emissions.2025.gross.float: Input should be a valid number"
+            in str(exc.value)
+        )
+    finally:
+        object.__setattr__(emissions.consolidation, "sections", real)
+    assert dump(grp.consume_exports(tmp_path, folder).consolidation)["emissions"]["2025"]["gross"] == 5114.0
+
+
+def test_cms_group_consolidate_reports_a_malformed_export_with_exit_2(tmp_path):
+    doc = export("a", 1.0, {}, records=BASE)
+    doc["matrix"]["clauses"][0].pop("number")
+    folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}], exports={"A": doc})
+    done = cms("group", "consolidate", str(tmp_path), "--from-exports", str(folder), "--format", "json")
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "A.json: not an export of the shape" in done.stderr and "matrix.clauses[0].number" in done.stderr
 
 
 def cms(*args, cwd=None):
@@ -320,9 +484,7 @@ def boundary_group(tmp, listed, entities=("A", "B")):
         doc = export(eid, 1.0, {}, records=BASE)
         doc["organization"]["uscc"] = f"9132000000000000{eid}{eid}".replace(eid + eid, "0" + eid)
         exports[eid] = doc
-    exports["A"]["records"].append(
-        {"id": "SCOPE-G", "kind": "scope", "file": "scope/SCOPE-G.yaml", "data": {"group_entities": [{"uscc": u, "name": n} for u, n in listed]}}
-    )
+    exports["A"]["records"].append(record("SCOPE-G", "scope", {"group_entities": [{"uscc": u, "name": n} for u, n in listed]}))
     folder = write_group(tmp, [{"id": e, "name": e, "path": e.lower()} for e in entities], exports=exports)
     text = (tmp / "cms.yaml").read_text(encoding="utf-8").replace("group:\n", "group:\n  boundary: {entity: A, record: SCOPE-G}\n")
     (tmp / "cms.yaml").write_text(text, encoding="utf-8")
@@ -384,7 +546,7 @@ def test_the_example_group_under_equity_share(tmp_path):
     (tmp_path / "cms.yaml").write_text(src.replace("approach: operational_control", "approach: equity_share"), encoding="utf-8")
     g = grp.consume_exports(tmp_path, exports)
     assert g.findings == []
-    e = g.consolidation["emissions"]["2025"]
+    e = dump(g.consolidation)["emissions"]["2025"]
     # 1 × 855.45 + 1 × 5 945 832.04 + 0.6 × 6 843.6 (= 4 106.16) = 5 950 793.65
     assert e["gross"] == pytest.approx(5950793.65, abs=0.01)
     # the buyer's share: 0.6 × 8 000 × 0.5703 = 2 737.44

@@ -1,0 +1,103 @@
+"""The group's consolidation as types: what `consolidate` (cms_build/group.py) returns, key
+`consolidation` of the group's export (README: Groups), with the conventions of
+cms_build/results.py (strict, no key a model does not name, roles).
+
+`ReadModel`s describe what the group reads of an entity's results (api.Consolidation.reads).
+
+The core (as_of, the entities counted and why, each entity's finding counts, the matrices side
+by side) is typed here; each domain that adds to a group (api.Consolidation) names the types of
+the sections it adds (`Consolidation.models`), so this module names none of them. A traced group
+figure (`group._trace`) is a `GroupTrace`: its inputs name the entity, the setting or the result
+they come from, which an entity's `Source` has no key for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, create_model
+
+from .export_schema import FindingCounts
+from .matrix_model import ClauseCounts, ClauseStatus
+from .results import Classifier, Label, Number, RecordId, ResultModel, Shape
+
+
+class ReadModel(BaseModel):
+    """The part of an entity's result the group reads (api.Consolidation.reads): its other keys
+    are ignored, those it names are strict, so an export from an entity's job (untrusted input,
+    CONTRIBUTING: Trust) of another shape is a located error where it is read (group.read_export),
+    not a TypeError in a domain's sections."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+
+class ReadValue(ReadModel):
+    """A traced number, of which the group reads the value."""
+
+    value: Number | None = None
+
+
+class GroupSource(ResultModel):
+    """Where a group figure's input came from: an entity, its result (a dotted path in its
+    export's results), a setting of the group's cms.yaml, a record of an entity."""
+
+    entity: str | None = None
+    setting: str | None = None
+    result: str | None = None
+    record: RecordId | None = None
+
+
+class GroupInput(ResultModel):
+    symbol: Shape
+    name: Label
+    value: Number | None
+    unit: Shape | None
+    source: GroupSource
+
+
+class GroupTrace(ResultModel):
+    """A computed group figure with its formula, inputs and steps (group._trace)."""
+
+    label: Label
+    formula: Shape
+    value: Number | None
+    unit: Shape
+    inputs: list[GroupInput]
+    steps: list[GroupTrace]
+    notes: list[Label]
+    method: Shape
+
+
+class ConsolidatedEntity(ResultModel):
+    """An entity as the group counts it (group.factor)."""
+
+    name: Label
+    approach: Classifier
+    share: Number
+    factor: Number
+    why: Label
+
+
+class GroupMatrixRow(ResultModel):
+    """A clause of the matrices side by side: its titles and each entity's status."""
+
+    title_zh: str | None
+    title_en: str | None
+    status: dict[str, ClauseStatus | None]
+
+
+class GroupMatrix(ResultModel):
+    summary: dict[str, ClauseCounts | None]
+    clauses: dict[str, GroupMatrixRow]
+
+
+class ConsolidationCore(ResultModel):
+    as_of: str | None
+    entities: dict[str, ConsolidatedEntity]
+    matrix: GroupMatrix
+    findings: dict[str, FindingCounts]
+
+
+def consolidation_model(sections: dict[str, Any]) -> type[BaseModel]:
+    """The consolidation with the domains' sections ({section: type}, in the domains' order)."""
+    return create_model("GroupConsolidation", __base__=ConsolidationCore, **{name: (kind, None) for name, kind in sections.items()})
