@@ -425,6 +425,7 @@ class Context:
     # build publishes a result only when everything it was computed from is public.
     _read: set = field(default_factory=set)
     _read_results: set = field(default_factory=set)
+    _derived: dict = field(default_factory=dict)  # key -> (value, records read, results read)
 
     def __post_init__(self):
         self.results = _ReadResults(self.results, self._read_results)
@@ -432,6 +433,28 @@ class Context:
     def start_reading(self) -> None:
         self._read, self._read_results = set(), set()
         self.results.reads = self._read_results
+
+    def derived(self, key: str, compute: Callable[["Context"], Any]) -> Any:
+        """compute(ctx), worked out once per run and then shared: for what a check derives alike
+        for every record it looks at (the current competence records, for each of 400 roles).
+        Every later call counts the same reads as the first, so that a public build still knows
+        what a result was computed from. Name the key after the rule ("sup.holder-...:evidence");
+        the value is shared, so do not change it."""
+        hit = self._derived.get(key)
+        if hit is None:
+            outer, outer_results = self._read, self._read_results
+            self._read, self._read_results = set(), set()
+            self.results.reads = self._read_results
+            try:
+                value = compute(self)
+            finally:
+                read, read_results = self._read, self._read_results
+                self._read, self._read_results = outer, outer_results
+                self.results.reads = outer_results
+            hit = self._derived[key] = (value, frozenset(read), frozenset(read_results))
+        self._read.update(hit[1])
+        self._read_results.update(hit[2])
+        return hit[0]
 
     def _seen(self, records):
         self._read.update(r.id for r in records)

@@ -171,11 +171,15 @@ def record_clauses(record, schemas) -> set[str]:
 def evidence_records(records, schemas, as_of) -> dict[str, list]:
     """{clause number: [records that are evidence for it or a sub-clause]}, each list by id."""
     out: dict[str, dict] = {}
+    ancestors: dict[str, list[str]] = {}  # number -> _with_ancestors(number): a few dozen numbers, thousands of records
     for record in records:
         if not _known(record, as_of):
             continue
         for number in record_clauses(record, schemas):
-            for n in _with_ancestors(number):
+            up = ancestors.get(number)
+            if up is None:
+                up = ancestors[number] = _with_ancestors(number)
+            for n in up:
                 out.setdefault(n, {})[record.id] = record
     return {n: sorted(recs.values(), key=lambda r: r.id) for n, recs in out.items()}
 

@@ -441,6 +441,41 @@ class AttachmentProblem:
     other: str | None = None  # the record whose attachment it also is, at a higher level
 
 
+class _RecordFiles:
+    """{real path of a record's file: the record}, the last by id where two files are one (a link),
+    resolving only the files that can be the one asked about. Resolving all 4,600 of them cost a
+    third of a second per check and the attachments are few. A record file whose own name is not a
+    link has the real path's last part for its name (links in the folders above change only the
+    folders), so only the records of that name, and those whose file is itself a link, can be it."""
+
+    def __init__(self, records) -> None:
+        self._by_name: dict[str, list] = {}
+        self._links: list = []
+        for r in records:
+            path = Path(r.path)
+            self._by_name.setdefault(path.name, []).append(r)
+            try:
+                link = path.is_symlink()
+            except OSError:
+                link = True  # cannot tell: resolve it when asked, as before
+            if link:
+                self._links.append(r)
+        self._resolved: dict = {}
+
+    def get(self, resolved: Path):
+        owner = None
+        for r in self._candidates(resolved.name):
+            real = self._resolved.get(r.id)
+            if real is None:
+                real = self._resolved[r.id] = Path(r.path).resolve()
+            if real == resolved:
+                owner = r if owner is None or r.id > owner.id else owner
+        return owner
+
+    def _candidates(self, name: str) -> list:
+        return self._by_name.get(name, []) + self._links  # one twice is only compared twice
+
+
 def attachment_problems(records, schemas, root: Path) -> dict:
     """(record id, data path) -> AttachmentProblem, for every attachment no record may have:
     a record's YAML or cms.yaml (a record is published through its profile, field by field:
@@ -450,7 +485,7 @@ def attachment_problems(records, schemas, root: Path) -> dict:
     is not published) and by the rule doc.attachment-not-allowed (the finding)."""
     root = Path(root).resolve()
     records = sorted(records, key=lambda r: r.id)
-    record_files = {Path(r.path).resolve(): r for r in records}
+    record_files = _RecordFiles(records)
     settings_file = (root / SETTINGS_FILE).resolve()
     attached: list[tuple] = []  # (record, path, resolved)
     for record in records:

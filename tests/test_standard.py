@@ -568,3 +568,27 @@ def test_reviewer_reasons_are_read_and_checked(monkeypatch, tmp_path):
     std._catalogue.cache_clear()
     std._by_number.cache_clear()
     assert clause("5.1").provision("c").reviewer
+
+
+def test_a_kept_parse_agrees_and_a_bad_reference_raises_every_time():
+    standard._PARSED.clear()
+    for ref in ["6.1.2 d)", "4.3 s2", "5.2", "A. 9. 1", "B.8.2.2.1 b)"]:
+        first = standard.parse(ref)
+        assert first == standard._parse_checked(ref)
+        assert standard.parse(ref) == first
+    assert standard._PARSED["5.2"] == ("5.2", None)
+    for bad in ["99.9", "5.2 z", "not a clause"]:
+        for _ in range(2):
+            with pytest.raises(ValueError):
+                standard.parse(bad)
+        assert bad not in standard._PARSED
+    with pytest.raises(ValueError):  # not text: as before, a ValueError, never kept
+        standard.parse(["5.2"])
+
+
+def test_kept_parses_start_afresh_with_a_catalogue_read_anew():
+    standard.parse("5.2")
+    assert "5.2" in standard._PARSED
+    standard._by_number.cache_clear()
+    standard.parse("5.3")
+    assert "5.2" not in standard._PARSED and "5.3" in standard._PARSED

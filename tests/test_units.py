@@ -271,3 +271,37 @@ def test_the_starter_placeholder_is_known_undefined_without_the_registry():
         "assert units._registry is None and 'pint' not in sys.modules, 'the registry was built'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- pint's cache of its parsed default definitions ---------------------------------------
+def test_definitions_cache_is_this_users_folder_only(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = units._definitions_cache()
+    assert folder == str(tmp_path / "cms-as-code" / "pint")
+    assert os.stat(folder).st_mode & 0o777 == 0o700
+    os.chmod(folder, 0o777)  # others could plant a pickle: not used
+    assert units._definitions_cache() is None
+    os.rmdir(folder)
+    (tmp_path / "cms-as-code" / "pint").write_text("not a folder")
+    assert units._definitions_cache() is None
+
+
+def test_a_cached_registry_converts_as_a_fresh_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fresh = pint.UnitRegistry(on_redefinition="raise")
+    for _ in range(2):  # the first writes the cache, the second reads it
+        cached = units._default_registry(pint)
+        assert list((tmp_path / "cms-as-code" / "pint").iterdir())
+        for src, dst in [("kWh", "GJ"), ("t", "kg"), ("m**3", "L"), ("degC", "K"), ("mile", "km")]:
+            assert cached.Quantity(1234.5, src).to(dst).magnitude == fresh.Quantity(1234.5, src).to(dst).magnitude
+
+
+def test_a_damaged_cache_only_costs_the_parse(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    units._default_registry(pint)
+    for f in (tmp_path / "cms-as-code" / "pint").iterdir():
+        f.write_bytes(b"\x80\x04 not a pickle")
+    reg = units._default_registry(pint)
+    assert reg.Quantity(1, "kWh").to("MJ").magnitude == pytest.approx(3.6)

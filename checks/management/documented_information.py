@@ -110,6 +110,11 @@ def retention_below_legal_minimum(record, ctx):
     )
 
 
+def _top_management_roles(ctx) -> list:
+    """The role records of type top_management (found once per run, not once per policy)."""
+    return [r for r in ctx.records("role") if r.get("role_type") == "top_management" and r.status in ("draft", "approved", "superseded")]
+
+
 @check(
     "ms.policy-not-by-top-management",
     title="方针由最高管理者批准 Policy approved by top management",
@@ -130,7 +135,7 @@ def policy_by_top(record, ctx):
     """
     if record.status != CURRENT or not_yet(record, ctx.as_of):
         return
-    tops = [r for r in ctx.records("role") if r.get("role_type") == "top_management" and r.status in ("draft", "approved", "superseded")]
+    tops = ctx.derived("ms.policy-not-by-top-management:tops", _top_management_roles)
 
     def named(field):
         value = record.get(field)

@@ -165,6 +165,11 @@ def _period(record):
 
 
 def _evaluations(ctx):
+    """The compliance evaluations done by the as-of date (found once per run, not per obligation)."""
+    return ctx.derived("mon.obligation-not-evaluated:evaluations", _done_evaluations)
+
+
+def _done_evaluations(ctx):
     return [
         r for r in ctx.records("compliance_evaluation") if r.status in DONE and on_or_before(r.get("evaluation_date"), ctx.as_of) and not not_yet(r, ctx.as_of)
     ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 
+import pytest
+
 import cms_build.api as api
 
 
@@ -49,3 +51,53 @@ def test_record_envelope_helpers(org):
     assert rec.known_by(dt.date(2026, 3, 1)) and not rec.known_by(dt.date(2026, 2, 28))
     assert rec.number("version") is None and rec.number("missing") is None
     assert api.known_by({"effective": "2027-01-01"}, dt.date(2026, 12, 31)) is False
+
+
+def test_derived_is_computed_once_and_every_call_counts_its_reads():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from cms_build.api import Context
+
+    recs = [SimpleNamespace(id="C-1", kind="competence_record", valid=True), SimpleNamespace(id="C-2", kind="competence_record", valid=True)]
+    index = SimpleNamespace(of_kind=lambda *kinds: list(recs), get=lambda rid: None, by_id={r.id: r for r in recs})
+    ctx = Context(root=".", settings=None, schemas=None, index=index, as_of=dt.date(2026, 6, 30), results={"comp.a": 1})
+    calls = []
+
+    def compute(c):
+        calls.append(1)
+        c.results.get("comp.a")
+        return [r.id for r in c.records("competence_record")]
+
+    ctx.start_reading()
+    ctx._read.add("OUTER")  # what the running rule read before: kept
+    assert ctx.derived("t:ids", compute) == ["C-1", "C-2"]
+    assert ctx._read == {"OUTER", "C-1", "C-2"} and ctx._read_results == {"comp.a"}
+    ctx.start_reading()  # the next computation: the value is shared, the reads are counted again
+    assert ctx.derived("t:ids", compute) == ["C-1", "C-2"]
+    assert calls == [1]
+    assert ctx._read == {"C-1", "C-2"} and ctx._read_results == {"comp.a"}
+    ctx.results.get("comp.b")  # reading goes on into the current computation's sets after it
+    assert ctx._read_results == {"comp.a", "comp.b"}
+
+
+def test_derived_that_raises_leaves_the_reads_as_they_were_and_is_tried_again():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from cms_build.api import Context
+
+    index = SimpleNamespace(of_kind=lambda *kinds: [SimpleNamespace(id="C-1", valid=True)], get=lambda rid: None, by_id={})
+    ctx = Context(root=".", settings=None, schemas=None, index=index, as_of=dt.date(2026, 6, 30))
+    ctx.start_reading()
+    outer = ctx._read
+
+    def broken(c):
+        c.records("competence_record")
+        raise ZeroDivisionError
+
+    for _ in range(2):
+        with pytest.raises(ZeroDivisionError):
+            ctx.derived("t:broken", broken)
+    assert ctx._read is outer and ctx.results.reads is ctx._read_results
+    assert ctx.derived("t:broken", lambda c: 7) == 7

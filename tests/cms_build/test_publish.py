@@ -472,3 +472,32 @@ def test_a_result_resting_on_a_field_the_profile_leaves_out_is_withheld(org):
     result = write(price=False)
     assert result.results["neutrality_performance"]["claims"]["NC-1"]["credit_cost"] is None
     assert View(result, "public").publishable("neutrality_performance")
+
+
+def test_record_files_finds_the_owner_as_resolving_every_record_did(tmp_path):
+    """_RecordFiles against {Path(r.path).resolve(): r}: a record file itself, one reached through a
+    linked folder, a record file that is a link under another name (both records are that file:
+    the last by id, as the dictionary kept), and a file that is no record's."""
+    import os
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from cms_build.publish import _RecordFiles
+
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "POL-1.yaml").write_text("x")
+    (tmp_path / "policy" / "POL-2.yaml").write_text("x")
+    os.symlink(tmp_path / "policy", tmp_path / "linked")
+    os.symlink(tmp_path / "policy" / "POL-2.yaml", tmp_path / "policy" / "ALIAS.yaml")
+    (tmp_path / "other.pdf").write_text("x")
+    records = [
+        SimpleNamespace(id="POL-1", path=tmp_path / "linked" / "POL-1.yaml"),
+        SimpleNamespace(id="POL-2", path=tmp_path / "policy" / "POL-2.yaml"),
+        SimpleNamespace(id="POL-3", path=tmp_path / "policy" / "ALIAS.yaml"),
+    ]
+    slow = {Path(r.path).resolve(): r for r in records}
+    fast = _RecordFiles(records)
+    for asked in [tmp_path / "policy" / "POL-1.yaml", tmp_path / "policy" / "POL-2.yaml", tmp_path / "other.pdf", tmp_path / "policy" / "ALIAS.yaml"]:
+        real = asked.resolve()
+        assert fast.get(real) is slow.get(real), asked
+    assert fast.get((tmp_path / "policy" / "POL-2.yaml").resolve()).id == "POL-3"

@@ -186,3 +186,101 @@ def test_a_file_name_that_cannot_be_shown_is_refused(org, name, shown, code):
         fh.write("kind: policy\nid: X\n")
     found, _ = engine(org)
     assert found == [("yaml.invalid", f"{shown}:1:1", f"the name holds a character that cannot be shown (U+{code}): it is not read")]
+
+
+# -- Record.get's fast paths (parsed paths kept, a top-level key in one step) --------------
+def _slow_get(data, path, default=None):
+    """Record.get as it was before the fast paths: parse the text, then walk."""
+    import re
+
+    node = data
+    if isinstance(path, (tuple, list)):
+        parts = tuple(path)
+    else:
+        parts = tuple(int(i) if i else n for n, i in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path or ""))
+    for part in parts:
+        if isinstance(part, int):
+            if not isinstance(node, list) or part >= len(node):
+                return default
+        elif not isinstance(node, dict) or part not in node:
+            return default
+        node = node[part]
+    return node
+
+
+def _rec(data):
+    from pathlib import Path
+
+    from cms_build.records import Record
+    from cms_build.yamlsafe import Document
+
+    return Record(id="R-1", kind="policy", data=data, rel="r.yaml", path=Path("r.yaml"), doc=Document(data))
+
+
+DATA = {
+    "title": "T",
+    "none": None,
+    "false": False,
+    "zero": 0,
+    "list": [{"value": 1}, None, [2, 3]],
+    "nested": {"a": {"b": None}},
+    "0": "text key",
+}
+PATHS = [
+    "title",
+    "none",
+    "false",
+    "zero",
+    "missing",
+    "",
+    "list",
+    "list[0]",
+    "list[0].value",
+    "list[1]",
+    "list[1].value",
+    "list[2][1]",
+    "list[9]",
+    "list.value",
+    "nested.a.b",
+    "nested.a.b.c",
+    "nested.missing",
+    "title.x",
+    "title[0]",
+    "0",
+    ("list", 0, "value"),
+    ("list", 5),
+    ["nested", "a"],
+    (),
+    ("title",),
+    ("none",),
+    ("missing",),
+]
+
+
+@pytest.mark.parametrize("path", PATHS, ids=repr)
+def test_get_agrees_with_the_walk(path):
+    record = _rec(DATA)
+    sentinel = object()
+    assert record.get(path) == _slow_get(DATA, path)
+    assert record.get(path, sentinel) is _slow_get(DATA, path, sentinel) or record.get(path, sentinel) == _slow_get(DATA, path, sentinel)
+    assert record.get(path) == record.get(path)  # the second time from the kept parse
+
+
+def test_get_gives_the_default_only_for_a_missing_key_not_a_none_value():
+    record, sentinel = _rec(DATA), object()
+    assert record.get("none", sentinel) is None
+    assert record.get("false", sentinel) is False
+    assert record.get("missing", sentinel) is sentinel
+    assert record.get("nested.a.b", sentinel) is None
+    assert record.get("nested.a.c", sentinel) is sentinel
+
+
+def test_a_kept_parse_is_the_parse_and_the_kept_ones_are_bounded(monkeypatch):
+    from cms_build import records
+
+    monkeypatch.setattr(records, "_PARSED", {})
+    monkeypatch.setattr(records, "_PARSED_MAX", 2)
+    for text in ["a.b[3]", "x", "y", "a.b[3]", "z"]:
+        assert records.parse_path(text) == records._parse_text(text)
+    assert len(records._PARSED) == 2
+    assert records.parse_path("a.b[3]") == ("a", "b", 3)

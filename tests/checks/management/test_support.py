@@ -164,3 +164,35 @@ def test_trader_without_the_trader_role(org):
     assert [f.path for f in found] == ["controllers[0].person", "controllers[2]"]
     assert found[0].line == line_of(org, rel, "person: PER-5")
     assert "PER-5 (张三) trades on account ACC but holds no role of type trader on 2026-01-01" in found[0].message
+
+
+def test_evidence_index_agrees_with_the_scan_it_replaces():
+    """_evidence_of gives exactly the records the per-role scan gave: equal person and area, in the
+    order of ctx.records, including values no dictionary key can be (a list) and None."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from checks.management.support import _evidence_by_person_area, _evidence_of
+
+    def rec(rid, person, area, status="approved"):
+        data = {"person": person, "area": area, "status": status}
+        return SimpleNamespace(id=rid, status=status, get=lambda k, d=None, data=data: data.get(k, d))
+
+    recs = [
+        rec("C-1", "PER-1", "audit"),
+        rec("C-2", "PER-1", "audit"),
+        rec("C-3", "PER-1", "trading"),
+        rec("C-4", ["PER-1"], "audit"),
+        rec("C-5", None, "audit"),
+        rec("C-6", "PER-1", None),
+        rec("C-7", "PER-1", "audit", status="withdrawn"),
+        rec("C-8", {"p": 1}, ["audit"]),
+    ]
+    ctx = SimpleNamespace(records=lambda kind: list(recs), as_of=dt.date(2026, 6, 30))
+    found = _evidence_by_person_area(ctx)
+    evidence = [c for c in recs if c.status != "withdrawn"]
+    for who in ["PER-1", ["PER-1"], None, "PER-9", {"p": 1}]:
+        for area in ["audit", "trading", None, ["audit"]]:
+            scan = [c.id for c in evidence if c.get("person") == who and c.get("area") == area]
+            assert [c.id for c in _evidence_of(found, who, area)] == scan, (who, area)
+    assert [c.id for c in _evidence_of(found, "PER-1", "audit")] == ["C-1", "C-2"]
