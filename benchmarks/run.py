@@ -331,7 +331,7 @@ TOGGLE = (
 def incremental_row(t: "Table", repo: Path, out: Path, runs: int) -> None:
     """Issue 19 win 5: a rebuild after one record's field changed against a full build of the same
     change (both sides run the same one-line edit before `cms build`, so both carry its start-up)."""
-    record = repo / "training" / "TRN-2025-01.yaml"
+    record = repo / "training" / "copy0" / "TRN-2025-01.yaml"  # make_repo: the example is copy 0
     if not record.is_file():
         t.add("`cms build` after a one-record change vs a full build", f"{record} not found", "≤ 10 %")
         return

@@ -248,7 +248,7 @@ def _build_locked(root, held, profile, out, work, language, log, started, timing
     config = write_config(work, docs, model, nav, out)
     on_stage("html")
     t0 = time.perf_counter()
-    plan = incremental.plan(work, docs, config, out, full=full)
+    plan = incremental.plan(work, docs, config, out, build=f"as_of {result.as_of.isoformat()} profile {profile}", full=full)
     incremental.forget(work)  # until this build has succeeded, the next one is a full one
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     if tmp.exists():

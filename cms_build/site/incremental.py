@@ -56,14 +56,16 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def site_digest(config_file: Path, docs: Path) -> str:
-    """What every page's HTML depends on besides its own Markdown (see the module's text)."""
+def site_digest(config_file: Path, docs: Path, build: str = "") -> str:
+    """What every page's HTML depends on besides its own Markdown (see the module's text); build
+    names the build's own settings (as-of date and profile: the as-of date is the renderer's
+    SOURCE_DATE_EPOCH, so a page the theme dated would change with it)."""
     from importlib import metadata
 
     from ..cache import engine_fingerprint
 
     h = hashlib.sha256()
-    h.update(f"format {FORMAT}\npython {sys.version}\nengine {engine_fingerprint()}\n".encode())
+    h.update(f"format {FORMAT}\npython {sys.version}\nengine {engine_fingerprint()}\nbuild {build}\n".encode())
     for name in RENDERERS:
         try:
             version = metadata.version(name)
@@ -131,10 +133,10 @@ def _file_digest(path: Path) -> str | None:
         return None
 
 
-def plan(work: Path, docs: Path, config_file: Path, out: Path, full: bool = False) -> Plan:
+def plan(work: Path, docs: Path, config_file: Path, out: Path, build: str = "", full: bool = False) -> Plan:
     """Decide which pages keep the HTML of the last build into out (none when full)."""
     markdown = {p.relative_to(docs).as_posix(): _sha(p.read_bytes()) for p in sorted(docs.rglob("*.md"))}
-    result = Plan(site=site_digest(config_file, docs), markdown=markdown)
+    result = Plan(site=site_digest(config_file, docs, build), markdown=markdown)
     key = cachefile.local_key()
     stored = None if full or key is None or not out.is_dir() else _read_manifest(work, key)
     if stored is None or stored.get("site") != result.site or not isinstance(stored.get("pages"), dict):
@@ -216,6 +218,8 @@ def hooks(p: Plan):
         if old is not None and p.previous is not None:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(p.previous / old["dest"], dest)
+            if _file_digest(dest) != old["html"]:  # the last site changed since plan() read it
+                raise Fallback(f"{old['dest']} changed in the last site during the build")
             p.entries[uri] = old
             return None
         build_page(page, config, doc_files, nav, env, *args, **kwargs)

@@ -142,3 +142,23 @@ def test_an_anchor_lost_by_a_changed_page_fails_as_a_cold_build_does(mini):
     )
     with pytest.raises(BuildError, match=f"L{last}"):
         build(root, tmp / "site")
+
+
+def test_the_example_rebuilds_as_its_cold_build(tmp_path):
+    """The example (charts, traces, tables of attached CSVs): one field of one record, then one
+    month of a gas meter's CSV. That month brings a finding (trading.due-not-ets-boundary) with a
+    page of its own: another set of pages, so a full render (the site-wide digest names every
+    file)."""
+    from tests.conftest import EXAMPLE
+
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".cms-build", ".cms-cache", "_site"))
+    first = build(root, tmp_path / "site")
+    edit(root / "training" / "TRN-2025-01.yaml", "author: 综合管理部 马骏\n", "author: 综合管理部 马骏（代）\n")
+    again = build(root, tmp_path / "site")
+    assert 0 < again.rendered <= 5  # the record's page and its source view (measured: 2 of 595)
+    same_as_cold(root, tmp_path, again.out)
+    edit(root / "activity" / "2025" / "gas-2025.csv", "2025-02,1302.6,", "2025-02,1302.7,")
+    again = build(root, tmp_path / "site")
+    assert again.pages == first.pages + 1 and again.rendered == again.pages
+    same_as_cold(root, tmp_path, again.out)
