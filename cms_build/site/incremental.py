@@ -184,7 +184,12 @@ def hooks(p: Plan):
     process run one after another: build.py's lock)."""
     import mkdocs.commands.build as mk
 
-    populate, build_page = mk._populate_page, mk._build_page
+    populate, build_page = getattr(mk, "_populate_page", None), getattr(mk, "_build_page", None)
+    if populate is None or build_page is None:  # another mkdocs: render every page, record none
+        p.disable()
+        yield
+        p.rendered = len(p.markdown)
+        return
     checked = [False]
 
     def read_page(page, config, files, *args, **kwargs):
