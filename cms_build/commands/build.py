@@ -34,9 +34,12 @@ def progress_bar():
 @site_options
 @no_cache_option
 @click.option("--fetch", is_flag=True, help="A group: clone entities given by git URL at their pinned commit into .cms-cache/.")
-def build(path, as_of, profile, out, language, fetch=False):
+@click.option("--full", is_flag=True, help="Render every page, even those whose HTML the last build into --out can give unchanged.")
+def build(path, as_of, profile, out, language, fetch=False, full=False):
     """Build the evidence site: Markdown by jinja2, HTML by mkdocs-material (strict, offline).
 
+    A rebuild into the same --out renders only the pages whose Markdown changed and copies the
+    others' HTML from the last build (the same bytes a full build writes); --full renders all.
     A progress bar on standard error when it is a terminal (never in CI or a pipe).
 
     \b
@@ -53,7 +56,7 @@ def build(path, as_of, profile, out, language, fetch=False):
         return
     try:
         with progress_bar() as on_stage:
-            report = build_site(root, parse_as_of(as_of), profile=profile, out=out, language=language, on_stage=on_stage, cache=use_cache())
+            report = build_site(root, parse_as_of(as_of), profile=profile, out=out, language=language, on_stage=on_stage, cache=use_cache(), full=full)
     except (BuildError, UnsafeFile) as exc:
         raise CmsError(f"the site was not built (the previous one is untouched): {exc}") from None
     for stage, seconds in report.timings.items():
@@ -62,7 +65,8 @@ def build(path, as_of, profile, out, language, fetch=False):
         click.echo(line, err=True)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
-    say(f"built {report.pages} pages ({report.records} records, {profile}) into {report.out} in {report.seconds:.1f} s")
+    kept = f", {report.pages - report.rendered} unchanged from the last build" if report.rendered < report.pages else ""
+    say(f"built {report.pages} pages ({report.records} records, {profile}{kept}) into {report.out} in {report.seconds:.1f} s")
 
 
 def build_group(root, as_of, profile, out, language, fetch) -> None:

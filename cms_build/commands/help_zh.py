@@ -40,6 +40,7 @@ COMMANDS = {
 示例：cms -q check records --as-of 2026-06-30""",
     "build": """构建证据网站：jinja2 生成 Markdown，mkdocs-material 生成 HTML（严格模式，离线）。
 
+重新构建到同一个 --out 时，只渲染 Markdown 有变化的页面，其余页面的 HTML 从上次构建复制（与完整构建逐字节相同）；--full 渲染全部页面。
 标准错误输出是终端时显示进度条（CI 或管道中从不显示）。
 
 \b
@@ -161,6 +162,7 @@ OPTIONS = {
     "--fail-on": "存在此严重程度或更严重的发现项时以 1 退出。",
     "--changed-since": "只报告自此 git 版本以来的变更所应负责的发现项。",
     "--fetch": "集团：把以 git URL 给出的实体按其固定的提交克隆到 .cms-cache/。",
+    "--full": "渲染每个页面，即使上次构建到 --out 的 HTML 可以原样沿用。",
     "--no-cache": "不读也不写 .cms-cache/ 中已解析记录的缓存。",
     "--from-exports": "各实体导出文件所在的文件夹，每个实体一个 <实体编号>.json（由 'cms export' 写出）。",
     "--subsystems": "所采用的子体系（条款 1 e）：A 排放，B 交易，C 资产，D 中和。",

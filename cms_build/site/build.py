@@ -41,7 +41,7 @@ import yaml
 from ..errors import CmsProblem
 from ..paths import bundled, safe_copytree
 from ..publish import write_table
-from . import security, urls
+from . import incremental, security, urls
 from .escape import html_text
 from .history import History, read_history
 from .model import SiteModel
@@ -74,6 +74,7 @@ class BuildReport:
     timings: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)  # a page that printed (a page that fails stops the build)
     notices: list = field(default_factory=list)  # what the renderer announced (renderer_notices), shown by cms build
+    rendered: int = 0  # pages mkdocs rendered; the others kept the last build's HTML (incremental.py)
 
 
 def base_config_path() -> Path:
@@ -115,8 +116,12 @@ def build_site(
     log=None,
     cache: bool = False,
     on_stage=None,
+    full: bool = False,
 ) -> BuildReport:
     """Build the evidence site of the records repository at root into out (cache: engine.run's).
+
+    A page whose Markdown and site-wide inputs did not change since the last build into out keeps
+    that build's HTML (incremental.py: the same bytes a cold build writes); full renders every page.
 
     on_stage(name), if given, is called as each stage starts (STAGES, in order): `cms build`'s
     progress bar on a terminal."""
@@ -150,7 +155,7 @@ def build_site(
                 # Handed over in a list, not held here: _build_locked lets go of the run's result once
                 # the Markdown is written, so mkdocs (most of a build's memory) can reuse its memory.
                 held, result = [result], None
-                return _build_locked(root, held, profile, out, work, language, log, started, timings, on_stage)
+                return _build_locked(root, held, profile, out, work, language, log, started, timings, on_stage, full)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             raise BuildError(f"the disk is full ({exc.strerror}: {exc.filename or out}); free some space and build again") from None
@@ -211,7 +216,7 @@ def _clean_leftovers(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _build_locked(root, held, profile, out, work, language, log, started, timings, on_stage=lambda _n: None) -> BuildReport:
+def _build_locked(root, held, profile, out, work, language, log, started, timings, on_stage=lambda _n: None, full=False) -> BuildReport:
     result = held.pop()  # build_site's reference: this frame holds the only one it gave (see below)
     work = Path(work).resolve() if work else _work_folder(root, out, profile)
     docs = work / "docs"
@@ -243,6 +248,8 @@ def _build_locked(root, held, profile, out, work, language, log, started, timing
     config = write_config(work, docs, model, nav, out)
     on_stage("html")
     t0 = time.perf_counter()
+    plan = incremental.plan(work, docs, config, out, build=f"as_of {result.as_of.isoformat()} profile {profile}", full=full)
+    incremental.forget(work)  # until this build has succeeded, the next one is a full one
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -256,7 +263,12 @@ def _build_locked(root, held, profile, out, work, language, log, started, timing
     del result, model, pages, env, settings, history
     gc.collect()
     try:
-        notices = run_mkdocs(config, tmp, as_of, log=log, search_docs=search_docs)
+        try:
+            notices = run_mkdocs(config, tmp, as_of, log=log, search_docs=search_docs, plan=plan)
+        except incremental.Fallback:  # a reused page links into a changed page's lost anchor
+            shutil.rmtree(tmp, ignore_errors=True)
+            plan.disable()
+            notices = run_mkdocs(config, tmp, as_of, log=log, search_docs=search_docs, plan=plan)
         from .search import finish as finish_search  # ids searchable exactly; the index precompressed
 
         warnings.extend(finish_search(tmp))
@@ -266,6 +278,7 @@ def _build_locked(root, held, profile, out, work, language, log, started, timing
         raise
     timings["mkdocs"] = time.perf_counter() - t0
     swap(tmp, out)
+    incremental.save(work, plan)
     return BuildReport(
         out=out,
         work=work,
@@ -276,6 +289,7 @@ def _build_locked(root, held, profile, out, work, language, log, started, timing
         timings=timings,
         warnings=warnings,
         notices=notices,
+        rendered=plan.rendered,
     )
 
 
@@ -426,7 +440,7 @@ def _load_theme_notice() -> None:
     _theme_notice[:] = _plain(printed.getvalue())
 
 
-def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None, search_docs: list | None = None) -> list[str]:
+def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None, search_docs: list | None = None, plan=None) -> list[str]:
     """mkdocs build, strict, in this process; warnings become a BuildError that lists them.
     Returns the renderer's notices: what the theme announces at start-up and whatever mkdocs
     or a plugin printed during the build, as plain lines (never hidden: an end-of-life notice
@@ -434,7 +448,10 @@ def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None, sear
 
     search_docs, if given, are the documents of the search index (site/search.py): the theme's
     search plugin then indexes no page (its configuration, worker and search box stay) and the
-    index is written from them with the plugin's configuration."""
+    index is written from them with the plugin's configuration.
+
+    plan (incremental.Plan), if given, names the pages whose HTML is copied from the last site
+    instead of rendered, and records what this build wrote; Fallback if it cannot be used."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -466,7 +483,8 @@ def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None, sear
                 _own_search_index(cfg, search_docs)
             cfg.plugins.on_startup(command="build", dirty=False)
             try:
-                build(cfg)
+                with incremental.hooks(plan) if plan is not None else contextlib.nullcontext():
+                    build(cfg)
             finally:
                 cfg.plugins.on_shutdown()
     except (Abort, MkDocsException, SystemExit) as exc:
