@@ -19,6 +19,18 @@ def _load():
     return mod
 
 
+def _check(run, repo: Path) -> subprocess.CompletedProcess:
+    """`cms check` of a generated repository as the benchmark runs it, its findings as JSON."""
+    return subprocess.run(
+        [sys.executable, "-m", "cms_build.cli", "check", str(repo), "--as-of", run.AS_OF, "--format", "json", "--no-cache", "--fail-on", "info"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env=run.ENV,
+    )
+
+
 def test_copies_get_new_ids(tmp_path):
     run = _load()
     repo = run.make_repo(tmp_path / "r", 2)
@@ -47,14 +59,7 @@ def test_generated_repository_checks_clean(tmp_path):
     reports errors measures other work than a clean one. The example itself checks clean."""
     run = _load()
     repo = run.make_repo(tmp_path / "r", 2)
-    proc = subprocess.run(
-        [sys.executable, "-m", "cms_build.cli", "check", str(repo), "--as-of", run.AS_OF, "--format", "json", "--no-cache", "--fail-on", "info"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=ROOT,
-        env=run.ENV,
-    )
+    proc = _check(run, repo)
     doc = json.loads(proc.stdout)
     assert [(f["rule"], f["file"], f["message"]) for f in doc["findings"]] == []
     assert proc.returncode == 0, proc.stderr
@@ -115,12 +120,4 @@ def test_big_csv_keeps_each_months_total_and_checks_clean(tmp_path):
         after[row[0][:7]] = after.get(row[0][:7], Decimal(0)) + Decimal(row[1])
     assert len(rows) == 5000 and after == before  # exact, in decimal
     assert sum(1 for r in rows if r[2] == "estimated") == 5
-    proc = subprocess.run(
-        [sys.executable, "-m", "cms_build.cli", "check", str(repo), "--as-of", run.AS_OF, "--format", "json", "--no-cache", "--fail-on", "info"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=ROOT,
-        env=run.ENV,
-    )
-    assert [(f["rule"], f["file"], f["message"][:200]) for f in json.loads(proc.stdout)["findings"]] == []
+    assert [(f["rule"], f["file"], f["message"][:200]) for f in json.loads(_check(run, repo).stdout)["findings"]] == []

@@ -34,16 +34,7 @@ def small_blocks(monkeypatch):
 
 
 def test_plain_rows_are_taken_by_the_fast_path_with_the_figures_worked_by_hand(tmp_path, monkeypatch):
-    taken = []
-    real = ar._State.block
-
-    def block(self, text, line):
-        took = real(self, text, line)
-        if took:
-            taken.append(line)
-        return took
-
-    monkeypatch.setattr(ar._State, "block", block)
+    taken = taken_blocks(monkeypatch)
     rows = "".join(
         f"2024-{m:02d},{v},{st}\n"
         for m, v, st in ((1, "0.1", "measured"), (2, "0.2", "estimated"), (3, "0.3", "measured"), (4, "4", "filled"), (5, "5", "measured"))
