@@ -33,7 +33,7 @@ from typing import Union
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
 
-from .matrix_model import ConformityMatrix, Counts, Severity
+from .matrix_model import ConformityMatrix, FindingCounts, Severity
 from .results import Label, RecordId, ResultModel
 
 EXPORT_SCHEMA_ID = "https://cms-as-code.org/schemas/export/export.schema.json"
@@ -63,14 +63,6 @@ class ExportFinding(ResultModel):
     path: str
     hint: str
     title: Label
-
-
-class FindingCounts(Counts):
-    """The export's findings per severity."""
-
-    error: int
-    warning: int
-    info: int
 
 
 class ExportParts(BaseModel):

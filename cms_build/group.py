@@ -30,6 +30,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError, create_model
 from . import group_model
 from .export_schema import export_parts, located
 from .findings import Finding
+from .grouproot import is_group  # noqa: F401 - `cms group` asks it of the group module (grp.is_group)
 from .results import dump
 from .records import SETTINGS_FILE
 
@@ -80,20 +81,6 @@ class Group:
 def _finding(rule: str, message: str, file: str, line: int = 1, col: int = 1, hint: str = "", severity: str | None = None) -> Finding:
     title, clauses, default = GROUP_RULES[rule]
     return Finding(rule=rule, severity=severity or default, message=message, file=file, line=line, col=col, clauses=clauses, hint=hint, title=title)
-
-
-def is_group(root: Path) -> bool:
-    """A folder is a group when its cms.yaml has a top-level 'group' key."""
-    from .yamlsafe import LoadError, load_file
-
-    path = Path(root) / SETTINGS_FILE
-    if not path.is_file():
-        return False
-    try:
-        doc = load_file(path, root=Path(root))
-    except LoadError:
-        return False
-    return isinstance(doc.data, dict) and "group" in doc.data
 
 
 def load_group(root: Path) -> Group:

@@ -17,8 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, create_model
 
-from .export_schema import FindingCounts
-from .matrix_model import ClauseCounts, ClauseStatus
+from .matrix_model import ClauseCounts, ClauseStatus, FindingCounts
 from .results import Classifier, Label, Number, RecordId, ResultModel, Shape
 
 

@@ -31,6 +31,16 @@ class Counts(ResultModel):
         return getattr(self, name) if name in type(self).model_fields else default
 
 
+# Here, not in export_schema.py, so that the group's model (group_model.py) needs none of the
+# export's machinery: an organization's check imports neither. (The docstring is the schema's.)
+class FindingCounts(Counts):
+    """The export's findings per severity."""
+
+    error: int
+    warning: int
+    info: int
+
+
 class ClauseCounts(Counts):
     """Clauses per status (the matrix's summary)."""
 

@@ -49,7 +49,7 @@ def build(path, as_of, profile, out, language, fetch=False, full=False):
     from ..site.build import BuildError, build_site
 
     root = find_root(path)
-    from ..group import is_group
+    from ..grouproot import is_group
 
     if is_group(root):  # the group's overview and every entity's own site, in one run (group_site.py)
         build_group(root, as_of, profile, out, language, fetch)

@@ -155,7 +155,7 @@ def use_cache() -> bool:
 
 def not_a_group(root, verb: str) -> None:
     """A group folder is no organization: its records are its entities' (README: Groups)."""
-    from ..group import is_group
+    from ..grouproot import is_group
 
     if is_group(root):
         raise CmsError(f"{root} is a group: 'cms {verb}' works on one entity's folder; 'cms build' of the group builds its overview and every entity's site")
@@ -306,12 +306,14 @@ def run_if_group(path, as_of, fmt, fail_on, output, jobs, fetch, verb) -> bool:
     """A group's folder (cms.yaml with 'group'): run its entities and consolidate (cms_build/group.py),
     for `cms check` and `cms export`. False for an organization's folder, which the command then
     handles as before."""
-    from .. import group as grp
     from ..findings import SEVERITIES
+    from ..grouproot import is_group
 
     root = find_root(path)
-    if not grp.is_group(root):
+    if not is_group(root):
         return False
+    from .. import group as grp  # here: an organization's check needs none of the group's models
+
     try:
         g = grp.run_group(root, as_date(as_of), jobs=jobs, fetch=fetch, full=verb == "export")  # check keeps digests only
     except grp.GroupError as exc:

@@ -54,7 +54,7 @@ def export(path, as_of, profile, fmt, output, jobs=None, fetch=False, language=N
     """
     if fmt == "json" and profile == "internal" and run_if_group(path, as_of, "json", "error", output, jobs, fetch, "export"):
         return
-    from ..group import is_group
+    from ..grouproot import is_group
 
     if is_group(find_root(path)):
         raise CmsError("a group exports JSON of the internal profile only; export an entity's public profile in its own folder")
