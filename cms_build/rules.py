@@ -12,6 +12,13 @@ imported only when another module imports them (private helpers).
 Each folder gets a package name of its own: the bundled one ``cms_checks``, an organization's
 ``cms_org_<hash of its path>`` (two organizations checked in one process, as tests do, must not
 share modules). A folder is imported again when any of its files changed (mtime or size).
+
+An organization's folder is imported from its source only (_SourceOnlyLoader, _OrgFinder): no
+``__pycache__`` is read or written in its repository. Python's own loader would write bytecode
+there (a check changes no file of the user's), and would run a ``.pyc`` found there instead of
+the ``.py`` beside it: one committed with the source (an unchecked-hash pyc, PEP 552, or one whose
+recorded time and size match the source's) would run in place of the reviewed code, and a file
+changed within the same second at the same size would run its stale bytecode.
 """
 
 from __future__ import annotations
@@ -21,10 +28,12 @@ import importlib
 import importlib.machinery
 import importlib.util
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
+from typing import Sequence
 
 from .errors import CmsProblem
 from .guard import DEFAULT_TIME_LIMIT, guarded, what_happened
@@ -33,6 +42,8 @@ from .paths import UnsafeFile, bundled, repo_file
 from .ruletable import load_table
 
 BUNDLED_PACKAGE = "cms_checks"
+ORG_PREFIX = "cms_org_"  # every organization's package name starts so (package_name)
+_ORG_NAME = re.compile(r"cms_org_[0-9a-f]{12}")  # and is that prefix and 12 hex digits
 
 
 class RuleError(CmsProblem):
@@ -59,7 +70,8 @@ def bundled_module(dotted: str) -> ModuleType:
     """A module of the bundled rule package, ``cms_checks.<dotted>``: the engine's few readers that
     a domain owns (`cms import` reads trade rows with checks/trading/rows.py, activity rows with
     checks/emissions/activity_rows.py). The same module objects as the rules use, imported once;
-    the bundled folder is the project's own code (an organization's folder is never reached so)."""
+    the bundled folder is the project's own code (an organization's folder is never reached so),
+    imported by Python's own loader with its bytecode, as cms_build is (see _package)."""
     folder = bundled("checks").resolve()
     if BUNDLED_PACKAGE not in sys.modules:
         _package(folder, BUNDLED_PACKAGE, DEFAULT_TIME_LIMIT)
@@ -70,7 +82,89 @@ def package_name(folder: Path) -> str:
     folder = folder.resolve()
     if folder == bundled("checks").resolve():
         return BUNDLED_PACKAGE
-    return "cms_org_" + hashlib.sha1(str(folder).encode()).hexdigest()[:12]
+    return ORG_PREFIX + hashlib.sha1(str(folder).encode()).hexdigest()[:12]
+
+
+class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
+    """A module of an organization's rule folder, compiled from its .py file at every import.
+
+    get_code is SourceLoader's without the bytecode: no __pycache__ is looked up (so a .pyc in
+    the repository never runs in place of its source, and a stale one never runs after an edit
+    that kept the time and size) and none is written (set_data is never reached)."""
+
+    def get_code(self, fullname: str) -> CodeType:
+        path = self.get_filename(fullname)
+        return compile(self.get_data(path), path, "exec", dont_inherit=True)
+
+
+_ORG_FOLDERS: dict[str, Path] = {}  # organization package name -> its (resolved) rule folder
+
+
+class _OrgFinder:
+    """The finder of the organization packages (names starting with ORG_PREFIX) and only of them:
+    `from . import calc` inside an organization's folder, and any import of its submodules, are
+    loaded by _SourceOnlyLoader. For every other name it answers None at once, so where it stands
+    in sys.meta_path changes nothing for them. It must stand before PathFinder, which would
+    otherwise find the submodules through the package's __path__ with the ordinary loaders.
+
+    It is the only finder of those names: a module it does not find as a .py file (or a folder)
+    is not found, rather than left to PathFinder, which would load a .pyc or a compiled extension
+    of that name from the folder (code no reviewer reads). A module file is a rule file: inside
+    its repository and a regular file (_safe_rule_file), for the helpers no scan reaches too."""
+
+    @classmethod
+    def find_spec(cls, fullname: str, path: Sequence[str] | None = None, target: object = None) -> importlib.machinery.ModuleSpec | None:
+        if not fullname.startswith(ORG_PREFIX):
+            return None
+        top, _, rest = fullname.partition(".")
+        if not _ORG_NAME.fullmatch(top):
+            return None
+        folder = _ORG_FOLDERS.get(top)
+        if folder is None:
+            raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+        if not rest:
+            return _org_spec(top, folder, folder, package=True)
+        last = fullname.rpartition(".")[2]
+        entries = [str(p) for p in path] if path is not None else []  # the parent's __path__
+        namespace = None
+        for entry in entries:  # in FileFinder's order: a package, a module, else a bare folder
+            candidate = Path(entry) / last
+            if os.path.lexists(candidate / "__init__.py"):
+                return _org_spec(fullname, folder, candidate, package=True)
+            if os.path.lexists(candidate.parent / (last + ".py")):
+                return _org_spec(fullname, folder, candidate.parent / (last + ".py"), package=False)
+            if namespace is None and candidate.is_dir():
+                namespace = candidate
+        if namespace is not None:
+            return _org_spec(fullname, folder, namespace, package=True)
+        raise ModuleNotFoundError(f"No module named {fullname!r} (a rule folder's modules are its .py files)", name=fullname)
+
+    @classmethod
+    def invalidate_caches(cls) -> None:
+        pass  # it keeps no cache: each look-up reads the folder
+
+
+def _org_spec(fullname: str, folder: Path, where: Path, package: bool) -> importlib.machinery.ModuleSpec:
+    """The spec of a module of the organization's rule folder `folder`: a package at the folder
+    `where` (its __init__.py, or none: a package with no code of its own) or the module file `where`."""
+    file = where / "__init__.py" if package else where
+    if package and not os.path.lexists(file):
+        spec = importlib.machinery.ModuleSpec(fullname, None, is_package=True)
+        spec.submodule_search_locations = [str(where)]
+        return spec
+    _safe_rule_file(folder, file)
+    found = importlib.util.spec_from_file_location(
+        fullname, file, loader=_SourceOnlyLoader(fullname, str(file)), submodule_search_locations=[str(where)] if package else None
+    )
+    assert found is not None
+    return found
+
+
+def _install_org_finder() -> None:
+    if _OrgFinder in sys.meta_path:
+        return
+    at = sys.meta_path.index(importlib.machinery.PathFinder) if importlib.machinery.PathFinder in sys.meta_path else 0
+    sys.meta_path.insert(at, _OrgFinder)
 
 
 def module_files(folder: Path) -> list[Path]:
@@ -168,8 +262,17 @@ def _package(folder: Path, name: str, time_limit: float) -> None:
     for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
         del sys.modules[key]
     importlib.invalidate_caches()
+    if name != BUNDLED_PACKAGE:
+        _ORG_FOLDERS[name] = folder
+        _install_org_finder()
     if init.is_file():
-        spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(folder)])
+        if name == BUNDLED_PACKAGE:
+            # the installation's own code, beside the engine's: Python's loader and its bytecode,
+            # as for cms_build itself (its __pycache__ is the installation's, written when the
+            # installation is writable); an organization's folder never gets this loader
+            spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(folder)])
+        else:
+            spec = _org_spec(name, folder, folder, package=True)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module

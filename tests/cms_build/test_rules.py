@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from cms_build.rules import RuleError, load_rules, module_files
 
 RULE = textwrap.dedent("""
@@ -130,3 +132,148 @@ def test_the_bundled_rules_are_loaded_once_per_process(tmp_path):
     tables = [c for c in first if c.module.endswith(".rules.yaml")]
     assert tables and all(by_id[c.id] is c for c in tables)
     assert "org.own-x" in {c.id for c in first} and "org.own-x" not in by_id
+
+
+# -- an organization's folder runs from its source only ------------------------------------------
+# Each file of this folder holds the word 'reviewed'; a planted bytecode file holds 'planted!'
+# instead (the same length, so a timestamp pyc's recorded size matches the reviewed source too).
+REVIEWED = {
+    "checks/__init__.py": "INIT = 'reviewed'\n",
+    "checks/_helpers.py": "HELPER = 'reviewed'\n",
+    "checks/mydomain/__init__.py": "",
+    "checks/mydomain/calc.py": "CALC = 'reviewed'\n",
+    "checks/own.py": textwrap.dedent("""
+        from cms_build.api import check
+        from . import INIT
+        from ._helpers import HELPER
+        from .mydomain import calc
+
+        OWN = 'reviewed'
+
+        @check("org.words", title="Words", clauses=["7.4.2"], severity="warning", kinds=["policy"])
+        def words(record, ctx):
+            yield record.issue("id", f"{OWN} {INIT} {HELPER} {calc.CALC}")
+        """),
+}
+
+
+def _reviewed(org):
+    for rel, text in REVIEWED.items():
+        org.add(rel, text)
+    org.add("policy/POL-1.yaml", org.record("policy", "POL-1", statement="s", issued_by="Top"))
+
+
+def _words(org) -> list[str]:
+    return [f.message for f in org.of(org.run(), "org.words")]
+
+
+def test_checking_writes_no_bytecode_into_the_repository(org, monkeypatch):
+    """With bytecode writing on (as PYTHONDONTWRITEBYTECODE unset leaves it), a check of a
+    repository with its own rules (a package __init__, a helper imported by `from . import`, a
+    module of a sub-package) leaves no __pycache__ and no .pyc anywhere in the repository."""
+    import os
+    import sys
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    _reviewed(org)
+    assert _words(org) == ["reviewed reviewed reviewed reviewed"]
+    written = [os.path.join(d, n) for d, dirs, files in os.walk(org.root) for n in dirs + files if n == "__pycache__" or n.endswith(".pyc")]
+    assert written == []
+
+
+@pytest.mark.parametrize("mode", ["unchecked-hash", "timestamp"])
+@pytest.mark.parametrize("rel", ["checks/__init__.py", "checks/_helpers.py", "checks/own.py", "checks/mydomain/calc.py"])
+def test_a_planted_pyc_does_not_run_instead_of_the_reviewed_source(org, monkeypatch, rel, mode):
+    """A __pycache__/<module>.cpython-XY.pyc committed beside a rule file, compiled from other
+    source, is never run: the reviewed .py is. Python's own loader runs an unchecked-hash pyc
+    (PEP 552) without looking at the source, and a timestamp pyc whose recorded modification
+    time and size are the source's."""
+    import importlib.util
+    import os
+    import py_compile
+    import sys
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    _reviewed(org)
+    path = org.root / rel
+    planted = REVIEWED[rel].replace("'reviewed'", "'planted!'")
+    cfile = importlib.util.cache_from_source(str(path))  # where Python's loader looks
+    if mode == "unchecked-hash":
+        other = org.root.parent / "planted.py"
+        other.write_text(planted, encoding="utf-8")
+        py_compile.compile(str(other), cfile=cfile, dfile=str(path), doraise=True, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    else:
+        path.write_text(planted, encoding="utf-8")
+        st = path.stat()
+        py_compile.compile(str(path), cfile=cfile, doraise=True, invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP)
+        path.write_text(REVIEWED[rel], encoding="utf-8")
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # the pyc's header matches the reviewed file
+        assert path.stat().st_size == st.st_size
+    assert os.path.isfile(cfile)
+    messages = _words(org)
+    assert messages == ["reviewed reviewed reviewed reviewed"], messages
+
+
+def test_a_file_changed_in_the_same_second_at_the_same_size_runs_its_new_source(org, monkeypatch):
+    """Bytecode on: a rule file edited within the same second and to the same size (a timestamp
+    pyc records whole seconds and the size) runs its new source, not the bytecode of the old."""
+    import os
+    import sys
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    _reviewed(org)
+    own = org.root / "checks" / "own.py"
+    second = (own.stat().st_mtime_ns // 1_000_000_000) * 1_000_000_000
+    os.utime(own, ns=(second, second + 100_000_000))
+    assert _words(org) == ["reviewed reviewed reviewed reviewed"]
+    own.write_text(REVIEWED["checks/own.py"].replace("OWN = 'reviewed'", "OWN = 'changed!'"), encoding="utf-8")
+    os.utime(own, ns=(second, second + 200_000_000))  # the same second, another nanosecond count
+    assert _words(org) == ["changed! reviewed reviewed reviewed"]
+
+
+def test_a_module_that_is_only_bytecode_is_not_imported(org):
+    """`from . import _gone` finds a .py file or nothing: a _gone.pyc beside the rules (which
+    Python's own finder would load) is not imported, and the rule that needs it is reported."""
+    import py_compile
+
+    _reviewed(org)
+    source = org.root.parent / "_gone.py"
+    source.write_text("GONE = 'planted!'\n", encoding="utf-8")
+    py_compile.compile(str(source), cfile=str(org.root / "checks" / "_gone.pyc"), doraise=True)
+    org.add("checks/uses_gone.py", "from ._gone import GONE\n")
+    errors: list = []
+    load_rules([org.root / "checks"], errors)
+    assert [(e.path.name, e.line) for e in errors] == [("uses_gone.py", 1)], errors
+    assert "No module named" in errors[0].message and "_gone" in errors[0].message
+
+
+def test_the_organization_finder_answers_for_its_packages_only(org):
+    """It stands before PathFinder (which would otherwise find an organization's submodules with
+    the ordinary loaders) and answers None for every other name."""
+    import importlib.machinery
+    import sys
+
+    from cms_build import rules
+
+    _reviewed(org)
+    load_rules([org.root / "checks"])
+    assert sys.meta_path.index(rules._OrgFinder) < sys.meta_path.index(importlib.machinery.PathFinder)
+    for name in ("json", "cms_checks", "cms_checks.emissions", "cms_org_x", "cms_organic"):
+        assert rules._OrgFinder.find_spec(name) is None
+    package = rules.package_name(org.root / "checks")
+    assert isinstance(sys.modules[package + ".own"].__loader__, rules._SourceOnlyLoader)
+    assert isinstance(sys.modules[package + "._helpers"].__loader__, rules._SourceOnlyLoader)
+
+
+def test_a_helper_linked_from_outside_the_repository_is_not_imported(org):
+    """A module imported by `from . import` is a rule file like the scanned ones: a link to a file
+    outside the repository is refused at that link, not run."""
+    _reviewed(org)
+    outside = org.root.parent / "elsewhere.py"
+    outside.write_text("LINKED = 'planted!'\n", encoding="utf-8")
+    (org.root / "checks" / "_linked.py").symlink_to(outside)
+    org.add("checks/uses_link.py", "from ._linked import LINKED\n")
+    errors: list = []
+    load_rules([org.root / "checks"], errors)
+    assert [(e.path.name, e.line) for e in errors] == [("_linked.py", 1)], errors
+    assert "outside the repository" in errors[0].message
