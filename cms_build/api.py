@@ -55,7 +55,7 @@ from .dates import Deadline, days_after, months_after, on_or_before
 from .records import DONE, INACTIVE, Record, known_by, not_yet, parse_path
 from .errors import CmsProblem
 from .findings import text_in, title_in
-from .group_model import GroupTrace, ReadModel, ReadValue
+from .group_model import ReadModel, ReadValue
 from .results import Classifier, DerivedStatus, JsonValue, Label, Number, RecordId, ResultModel, Shape, Source, StatusReason, TracedValue, is_restricted
 from .site.escape import Md, fmt_value, join, md, text
 from .site.urls import STATIC
@@ -108,7 +108,6 @@ __all__ = [
     "parse_path",
     "ResultModel",
     "TracedValue",
-    "GroupTrace",
     "ReadModel",
     "ReadValue",
     "Source",

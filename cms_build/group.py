@@ -32,6 +32,7 @@ from .export_schema import export_parts, located
 from .findings import Finding
 from .grouproot import is_group  # noqa: F401 - `cms group` asks it of the group module (grp.is_group)
 from .results import dump
+from .trace import Traced
 from .records import SETTINGS_FILE
 
 APPROACHES = ("operational_control", "financial_control", "equity_share")
@@ -707,16 +708,13 @@ def _transfer_findings(group: Group, n: int, t: dict) -> list[Finding]:
 
 # -- consolidation ---------------------------------------------------------------------------
 def _trace(label, formula, value, unit, inputs=(), steps=(), notes=(), method=""):
-    return {
-        "label": label,
-        "formula": formula,
-        "value": value,
-        "unit": unit,
-        "inputs": list(inputs),
-        "steps": list(steps),
-        "notes": list(notes),
-        "method": method,
-    }
+    """A traced group figure, of the one trace type (cms_build/trace.py, results.TracedValue):
+    each input's source names the entity and the figure's path in its export (`result`), its
+    record or the group's setting, from which the public profile decides (publish.group_results)."""
+    t = Traced(value=value, unit=unit, label=label, formula=formula, method=method, notes=list(notes))
+    for i in inputs:
+        t.add(i["symbol"], i["name"], i["value"], i.get("unit") or "", i.get("source") or {}, i.get("note", ""))
+    return {**t.as_dict(), "steps": list(steps)}
 
 
 def factor(group: Group, ent: dict) -> tuple[float, str]:

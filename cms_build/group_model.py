@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, create_model
 
 from .matrix_model import ClauseCounts, ClauseStatus, FindingCounts
-from .results import Classifier, Label, Number, RecordId, ResultModel, Shape
+from .results import Classifier, Label, Number, ResultModel
 
 
 class ReadModel(BaseModel):
@@ -34,37 +34,6 @@ class ReadValue(ReadModel):
     """A traced number, of which the group reads the value."""
 
     value: Number | None = None
-
-
-class GroupSource(ResultModel):
-    """Where a group figure's input came from: an entity, its result (a dotted path in its
-    export's results), a setting of the group's cms.yaml, a record of an entity."""
-
-    entity: str | None = None
-    setting: str | None = None
-    result: str | None = None
-    record: RecordId | None = None
-
-
-class GroupInput(ResultModel):
-    symbol: Shape
-    name: Label
-    value: Number | None
-    unit: Shape | None
-    source: GroupSource
-
-
-class GroupTrace(ResultModel):
-    """A computed group figure with its formula, inputs and steps (group._trace)."""
-
-    label: Label
-    formula: Shape
-    value: Number | None
-    unit: Shape
-    inputs: list[GroupInput]
-    steps: list[GroupTrace]
-    notes: list[Label]
-    method: Shape
 
 
 class ConsolidatedEntity(ResultModel):

@@ -6,7 +6,7 @@ group's overview page and of the text output of `cms group`."""
 
 from __future__ import annotations
 
-from cms_build.api import Classifier, Consolidation, GroupTrace, Md, Number, ReadModel, ReadValue, ResultModel
+from cms_build.api import Classifier, Consolidation, Md, Number, ReadModel, ReadValue, ResultModel, TracedValue
 
 
 class ReadActivity(ReadModel):
@@ -43,11 +43,11 @@ class GroupCategory(ResultModel):
 class GroupEmissionsYear(ResultModel):
     """A year of the group's inventory (E = Σ E_g + Σ ΔE)."""
 
-    by_entity: dict[str, GroupTrace]
+    by_entity: dict[str, TracedValue]
     by_category: dict[Classifier, GroupCategory]
-    eliminations: list[GroupTrace]
+    eliminations: list[TracedValue]
     gross: Number
-    total: GroupTrace
+    total: TracedValue
 
 
 def purchase(result: dict, year, record: str):
@@ -162,10 +162,15 @@ def render(cons, page, withheld: bool) -> list[dict]:
     years = sorted(by_year)
     if not years:
         return [{"title": g["emissions"], "body": md(g["no_emissions"])}]
+
+    def fig(value):  # a figure the public profile restricted (publish.group_results) says so
+        return md(page.t["restricted"]) if value is None else num(value)
+
     rows = []
     for y in years:
         e = by_year[y]
-        rows.append([md(y), num(e.gross), num(e.total.value - e.gross), num(e.total.value)])
+        eliminated = None if e.total.value is None or e.gross is None else e.total.value - e.gross
+        rows.append([md(y), fig(e.gross), fig(eliminated), fig(e.total.value)])
     parts = [table([g["year"], g["gross"], g["eliminated"], g["total"]], rows, ["left", "right", "right", "right"])]
     y = years[-1]
     e = by_year[y]
@@ -173,19 +178,19 @@ def render(cons, page, withheld: bool) -> list[dict]:
     parts.append(
         table(
             [g["entity"], g["approach"], g["factor"], "tCO2e"],
-            [[md(eid), md(cons.entities[eid].why), num(tr.inputs[0].value), num(tr.value)] for eid, tr in e.by_entity.items()],
+            [[md(eid), md(cons.entities[eid].why), fig(tr.inputs[0].value if tr.inputs else None), fig(tr.value)] for eid, tr in e.by_entity.items()],
             ["left", "left", "right", "right"],
         )
     )
     parts.append(Md(f"\n\n**{md(g['by_category'])} {md(y)}**\n\n"))
     cats = page.labels("emission_source.schema.json", "properties", "category")
-    parts.append(table([g["category"], "tCO2e"], [[md(page.label(cats, c)), num(v.value)] for c, v in e.by_category.items()], ["left", "right"]))
+    parts.append(table([g["category"], "tCO2e"], [[md(page.label(cats, c)), fig(v.value)] for c, v in e.by_category.items()], ["left", "right"]))
     if e.eliminations:
         parts.append(Md(f"\n\n**{md(g['eliminations'])} {md(y)}**\n\n"))
         rows = []
         for el in e.eliminations:
-            inputs = "; ".join(f"{i.symbol} = {_plain(i.value)} {i.unit or ''} ({i.name})" for i in el.inputs)
-            rows.append([md(el.label), md(el.formula), md(inputs), num(el.value), md(" ".join(el.notes))])
+            inputs = "; ".join(f"{i.symbol} = {_plain(i.value)} {i.unit or ''} ({i.name})" for i in el.inputs or [])
+            rows.append([md(el.label or page.t["restricted"]), md(el.formula), md(inputs), fig(el.value), md(" ".join(el.notes or []))])
         parts.append(table([g["transfer"], g["formula"], g["inputs"], "tCO2e", g["why"]], rows, ["left", "left", "left", "right", "left"]))
     return [{"title": g["emissions"], "body": Md("".join(str(p) for p in parts))}]
 
