@@ -36,6 +36,21 @@ class ReadValue(ReadModel):
     value: Number | None = None
 
 
+class ReadActivity(ReadModel):
+    value: Number | None = None
+    unit: str | None = None
+
+
+class ReadEntry(ReadModel):
+    """An entry of an entity's inventory as the group reads it: what `api.Consolidation.purchase`
+    returns for an energy purchase, whose category, activity and total the group's transfer rule
+    (group._transfer_findings) and the eliminations read."""
+
+    category: str | None = None
+    activity: ReadActivity | None = None
+    total: ReadValue | None = None
+
+
 class ConsolidatedEntity(ResultModel):
     """An entity as the group counts it (group.factor)."""
 
