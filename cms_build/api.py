@@ -55,7 +55,7 @@ from .dates import Deadline, days_after, months_after, on_or_before
 from .records import DONE, INACTIVE, Record, known_by, not_yet, parse_path
 from .errors import CmsProblem
 from .findings import text_in, title_in
-from .group_model import GroupTrace, ReadModel, ReadValue
+from .group_model import ReadActivity, ReadEntry, ReadModel, ReadValue
 from .results import Classifier, DerivedStatus, JsonValue, Label, Number, RecordId, ResultModel, Shape, Source, StatusReason, TracedValue, is_restricted
 from .site.escape import Md, fmt_value, join, md, text
 from .site.urls import STATIC
@@ -108,8 +108,9 @@ __all__ = [
     "parse_path",
     "ResultModel",
     "TracedValue",
-    "GroupTrace",
     "ReadModel",
+    "ReadActivity",
+    "ReadEntry",
     "ReadValue",
     "Source",
     "StatusReason",
@@ -219,25 +220,26 @@ class Statuses:
 class Consolidation:
     """What a domain's result adds to a group (cms_build/group.py, README: Groups): `sections(g)`
     returns {section: value} of the group's consolidation from the entities' exports (g:
-    cms_build.group.GroupInput); `render(consolidation, page, withheld)` (the consolidation's
+    cms_build.group.GroupInput, whose `result(entity)` is the entity's result as the `reads`
+    model); `render(consolidation, page, withheld)` (the consolidation's
     model, cms_build/group_model.py, its sections of the types `models` names) the group overview's
     sections of it, [{"title", "body"}] (page: cms_build.site.group_site.GroupPage; withheld:
     the public overview withholds it, because an entity withholds this result or one of
     `rests_on`); `text(consolidation)` (the model) lines for the text output of `cms group`; `purchase(result,
-    year, record)` an entity's computed entry of an energy purchase (the group rules on
-    transfers read it); `digest(result)` the part of an entity's result that those read (values,
-    not traces), which a large group keeps in place of the whole export (issue 20 §3);
+    year, record)` (result: the `reads` model) an entity's computed entry of an energy purchase,
+    a group_model.ReadEntry (the group rules on transfers read it);
     `models` the type of each section it adds ({section: type}, cms_build/group_model.py): the
     consolidation is validated by them where it is made, and the export's schema says them;
-    `reads` the part of its result that `digest`, `sections` and `purchase` read (a
-    group_model.ReadModel), which an export read from an entity's job is validated by first."""
+    `reads` the part of its result that `sections` and `purchase` read (a group_model.ReadModel),
+    which an export read from an entity's job is validated by first, and whose JSON is the digest a
+    large group keeps in place of the whole export (issue 20 §3: values, not traces;
+    group.reads_of)."""
 
     sections: Callable
     render: Callable | None = None
     text: Callable | None = None
     purchase: Callable | None = None
     rests_on: tuple = ()
-    digest: Callable | None = None
     models: Mapping[str, Any] = field(default_factory=dict)
     reads: Any = None
 

@@ -32,6 +32,7 @@ from .export_schema import export_parts, located
 from .findings import Finding
 from .grouproot import is_group  # noqa: F401 - `cms group` asks it of the group module (grp.is_group)
 from .results import dump
+from .trace import Traced
 from .records import SETTINGS_FILE
 
 APPROACHES = ("operational_control", "financial_control", "equity_share")
@@ -169,7 +170,7 @@ def digest(doc: dict) -> dict:
     path took 1.5 GiB); tests/cms_build/test_group.py checks that the consolidation and the
     findings from digests are those from the whole exports."""
     res = doc.get("results") or {}
-    results = {c.id: c.consolidation.digest(res.get(c.id) or {}) for c in consolidating() if c.consolidation.digest is not None}
+    results = {c.id: reads_of(c, res.get(c.id) or {}, dumped=True) for c in consolidating()}
     matrix = doc.get("matrix") or {}
     keep = {"organization", "scope"}
     return {
@@ -627,14 +628,14 @@ PURCHASE = {"electricity": "purchased_electricity", "heat": "purchased_heat"}
 TRANSFER_UNIT = {"electricity": "MWh", "heat": "GJ"}
 
 
-def _buyer_entry(group: Group, t: dict):
+def _buyer_entry(group: Group, t: dict) -> group_model.ReadEntry | None:
     """The buyer's computed entry of the purchase, from the domain that computes it (api.Consolidation.purchase)."""
     doc = group.exports.get(t["buyer"])
     if doc is None:
         return None
     for comp in consolidating():
         if comp.consolidation.purchase is not None:
-            entry = comp.consolidation.purchase(doc["results"].get(comp.id) or {}, t["year"], t["buyer_record"])
+            entry = comp.consolidation.purchase(reads_of(comp, doc["results"].get(comp.id) or {}), t["year"], t["buyer_record"])
             if entry is not None:
                 return entry
     return None
@@ -671,12 +672,12 @@ def _transfer_findings(group: Group, n: int, t: dict) -> list[Finding]:
             )
         )
         return out
-    if entry.get("category") != PURCHASE[t["energy"]]:
+    if entry.category != PURCHASE[t["energy"]]:
         out.append(
-            _finding("group.transfer", f"{t['buyer_record']} of {t['buyer']} is {entry.get('category')}, not {PURCHASE[t['energy']]}", SETTINGS_FILE, line, col)
+            _finding("group.transfer", f"{t['buyer_record']} of {t['buyer']} is {entry.category}, not {PURCHASE[t['energy']]}", SETTINGS_FILE, line, col)
         )
         return out
-    unit = (entry.get("activity") or {}).get("unit")
+    unit = entry.activity.unit if entry.activity else None
     if unit and unit != TRANSFER_UNIT[t["energy"]]:
         out.append(
             _finding(
@@ -690,12 +691,12 @@ def _transfer_findings(group: Group, n: int, t: dict) -> list[Finding]:
             )
         )
         return out
-    bought = (entry.get("activity") or {}).get("value")
+    bought = entry.activity.value if entry.activity else None
     if isinstance(bought, (int, float)) and t["quantity"] > bought + 1e-9:
         out.append(
             _finding(
                 "group.transfer",
-                f"the sale of {t['quantity']} is more than the {bought} {entry['activity'].get('unit')} {t['buyer']} records in {t['buyer_record']}",
+                f"the sale of {t['quantity']} is more than the {bought} {unit} {t['buyer']} records in {t['buyer_record']}",
                 SETTINGS_FILE,
                 line,
                 col,
@@ -707,16 +708,13 @@ def _transfer_findings(group: Group, n: int, t: dict) -> list[Finding]:
 
 # -- consolidation ---------------------------------------------------------------------------
 def _trace(label, formula, value, unit, inputs=(), steps=(), notes=(), method=""):
-    return {
-        "label": label,
-        "formula": formula,
-        "value": value,
-        "unit": unit,
-        "inputs": list(inputs),
-        "steps": list(steps),
-        "notes": list(notes),
-        "method": method,
-    }
+    """A traced group figure, of the one trace type (cms_build/trace.py, results.TracedValue):
+    each input's source names the entity and the figure's path in its export (`result`), its
+    record or the group's setting, from which the public profile decides (publish.group_results)."""
+    t = Traced(value=value, unit=unit, label=label, formula=formula, method=method, notes=list(notes))
+    for i in inputs:
+        t.add(i["symbol"], i["name"], i["value"], i.get("unit") or "", i.get("source") or {}, i.get("note", ""))
+    return {**t.as_dict(), "steps": list(steps)}
 
 
 def factor(group: Group, ent: dict) -> tuple[float, str]:
@@ -743,21 +741,38 @@ def consolidating() -> list:
 CONSOLIDATING: list | None = None
 
 
+def reads_of(comp, result: dict, dumped: bool = False):
+    """What a domain reads of an entity's result, as its `reads` model (api.Consolidation.reads:
+    the keys it names, strict; the others ignored), or that model's JSON (dumped: the digest a
+    large group keeps, the keys the result gave). One definition of what the group reads: the
+    digest, the sections and the purchase read the same fields."""
+    if comp.consolidation.reads is None:  # a domain that declares no reads reads the JSON
+        return result
+    try:
+        model = comp.consolidation.reads.model_validate(result)
+    except ValidationError as exc:  # an export read from a file was checked by _READS already
+        raise GroupError(f"an entity's {comp.id} result is not of the shape the group reads: {_short(located(exc, root=comp.id))}") from None
+    return model.model_dump(mode="json", exclude_unset=True) if dumped else model
+
+
 class GroupInput:
     """What a domain's `sections` (api.Consolidation) is given: the `entities` whose exports
-    the group holds, `result(entity)` the domain's result in an entity's export ({} when it has
-    none), `factor(entity)` the fraction the group counts and why, `trace(...)` a traced group
+    the group holds, `result(entity)` the domain's result in an entity's export as its `reads`
+    model (empty when it has none), `factor(entity)` the fraction the group counts and why, `trace(...)` a traced group
     figure, `status(entity, record id, computed)` the status the entity's own site shows,
     `transfers` (group.transfers), `has(entity id)`, `purchase(transfer)` the buyer's entry,
     `purchase_category(energy)` and `transfer_unit(energy)`."""
 
-    def __init__(self, group: Group, ents: list[dict], computation: str):
-        self.group, self.entities, self.computation = group, ents, computation
+    def __init__(self, group: Group, ents: list[dict], comp):
+        self.group, self.entities, self.comp = group, ents, comp
         self.transfers = group.settings["group"].get("transfers", [])
         self.trace = _trace
+        self._results: dict = {}  # entity id -> its result as the reads model, validated once
 
-    def result(self, ent: dict) -> dict:
-        return self.group.exports[ent["id"]]["results"].get(self.computation) or {}
+    def result(self, ent: dict):
+        if ent["id"] not in self._results:
+            self._results[ent["id"]] = reads_of(self.comp, self.group.exports[ent["id"]]["results"].get(self.comp.id) or {})
+        return self._results[ent["id"]]
 
     def factor(self, ent: dict) -> tuple[float, str]:
         return factor(self.group, ent)
@@ -802,11 +817,11 @@ def consolidate(group: Group) -> BaseModel:
             for e in ents
         },
     }
-    for comp in consolidating():  # each domain's sections (checks/<domain>/group.py)
-        out.update(comp.consolidation.sections(GroupInput(group, ents, comp.id)))
     out["matrix"] = _matrix(group, ents)
     out["findings"] = {e["id"]: group.exports[e["id"]]["summary"] for e in ents}
     try:
+        for comp in consolidating():  # each domain's sections (checks/<domain>/group.py)
+            out.update(comp.consolidation.sections(GroupInput(group, ents, comp)))
         return consolidation_model().model_validate(out)
     except ValidationError as exc:
         # an entity's export is checked where it is read (read_export); a result it holds

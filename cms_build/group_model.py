@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, create_model
 
 from .matrix_model import ClauseCounts, ClauseStatus, FindingCounts
-from .results import Classifier, Label, Number, RecordId, ResultModel, Shape
+from .results import Classifier, Label, Number, ResultModel
 
 
 class ReadModel(BaseModel):
@@ -36,35 +36,19 @@ class ReadValue(ReadModel):
     value: Number | None = None
 
 
-class GroupSource(ResultModel):
-    """Where a group figure's input came from: an entity, its result (a dotted path in its
-    export's results), a setting of the group's cms.yaml, a record of an entity."""
-
-    entity: str | None = None
-    setting: str | None = None
-    result: str | None = None
-    record: RecordId | None = None
+class ReadActivity(ReadModel):
+    value: Number | None = None
+    unit: str | None = None
 
 
-class GroupInput(ResultModel):
-    symbol: Shape
-    name: Label
-    value: Number | None
-    unit: Shape | None
-    source: GroupSource
+class ReadEntry(ReadModel):
+    """An entry of an entity's inventory as the group reads it: what `api.Consolidation.purchase`
+    returns for an energy purchase, whose category, activity and total the group's transfer rule
+    (group._transfer_findings) and the eliminations read."""
 
-
-class GroupTrace(ResultModel):
-    """A computed group figure with its formula, inputs and steps (group._trace)."""
-
-    label: Label
-    formula: Shape
-    value: Number | None
-    unit: Shape
-    inputs: list[GroupInput]
-    steps: list[GroupTrace]
-    notes: list[Label]
-    method: Shape
+    category: str | None = None
+    activity: ReadActivity | None = None
+    total: ReadValue | None = None
 
 
 class ConsolidatedEntity(ResultModel):

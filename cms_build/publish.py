@@ -78,6 +78,11 @@ class View:
     def visible(self, record_id: str) -> bool:
         return record_id in self.ids
 
+    def shows(self, tp, obj: dict) -> bool:
+        """Whether a typed mapping of a result may be shown: every record it names (a RecordId
+        field, the record of its Source) is published (_scrub)."""
+        return all(self.visible(r) for r in _named_records(tp, obj))
+
     def data(self, record) -> dict:
         """The record's fields as this profile may show them."""
         return self._data[record.id]
@@ -289,7 +294,7 @@ def _restricted(obj: dict, tp) -> dict:
     return out
 
 
-def _scrub(obj, view: View, tp):
+def _scrub(obj, view, tp):
     """Walk computed results: a typed mapping that names an unpublished record (a RecordId
     field, or the record of its Source) is about that record, so all of it but the shape of the
     computation (its Shape fields: symbol, unit, formula, method) is withheld, nested values
@@ -299,7 +304,7 @@ def _scrub(obj, view: View, tp):
         return [_scrub(x, view, _resolve(item, x)[0]) for x in obj]
     if not isinstance(obj, dict):
         return obj
-    if tp is not None and not isinstance(tp, dict) and any(not view.visible(r) for r in _named_records(tp, obj)):
+    if tp is not None and not isinstance(tp, dict) and not view.shows(tp, obj):
         return _restricted(obj, tp)
     return {k: _scrub(v, view, _resolve(_value_type(tp, k), v)[0]) for k, v in obj.items()}
 
@@ -335,8 +340,11 @@ class Hider:
     (cms_build/results.py); JSON of no known type only has the ids replaced.
     """
 
-    def __init__(self, hidden: set, visible=()):
+    def __init__(self, hidden: set, visible=(), restricting: bool = False):
         self.hidden = hidden
+        # restricted entries may be there although no id is hidden (a group's consolidation,
+        # group_results): walk them all the same
+        self.restricting = restricting
         self.keys: dict[str, str] = {}
         # compared casefolded: "oc-2025" in a file name is the record OC-2025 all the same
         self._hidden = {h.casefold() for h in hidden}
@@ -385,7 +393,7 @@ class Hider:
             return self.text(obj)
         if not isinstance(obj, dict):
             return obj
-        if not self.hidden:
+        if not self.hidden and not self.restricting:
             return obj
         typed = tp is not None and not isinstance(tp, dict)
         roles = _roles(tp, obj) if typed else {}
@@ -417,6 +425,65 @@ class Hider:
 
     def finding(self, f):
         return dataclasses.replace(f, message=self.text(f.message), hint=self.text(f.hint), path=self.text(f.path))
+
+
+# -- a group's consolidation ---------------------------------------------------------------
+class GroupView:
+    """What the public profile of a group (cms_build/site/group_site.py) may show of its
+    consolidation, which the group computes from its entities' internal exports: a group figure's
+    inputs say where they came from (results.Source: the entity and the figure's path in its
+    export, or its record, or the group's own setting), and an input is shown only when the
+    entity's own public export shows that figure or record. The public exports decide, by
+    provenance, never by the names of the consolidation's keys."""
+
+    def __init__(self, public: dict[str, dict]):
+        self.public = public  # entity id -> its export document of the public profile
+        self._records = {eid: {r.get("id") for r in doc.get("records") or [] if isinstance(r, dict)} for eid, doc in public.items()}
+
+    def shows(self, tp, obj: dict) -> bool:
+        roles = _roles(tp, obj)
+        return all(self.shows_source(v) for k, v in obj.items() if roles[k] == "source" and isinstance(v, dict))
+
+    def shows_source(self, source: dict) -> bool:
+        """A source of the group's own settings is shown; a figure or record of an entity only
+        as that entity's public export shows it (an entity that did not run shows none)."""
+        figure, record, eid = source.get("result"), source.get("record"), source.get("entity")
+        if figure is None and record is None:
+            return True
+        doc = self.public.get(eid) if isinstance(eid, str) else None
+        if doc is None:
+            return False
+        if figure is not None and not (isinstance(figure, str) and _figure_shown(doc, figure)):
+            return False
+        return record is None or record in self._records[eid]
+
+
+def _figure_shown(doc: dict, path: str) -> bool:
+    """Whether an export shows the figure at `path` of its results (dotted, as Source.result
+    writes it; a key may hold dots itself, so the longest key that fits is taken): its
+    computation is not withheld and neither the figure nor a mapping above it is restricted."""
+    parts = path.split(".")
+    if parts[0] in (doc.get("withheld_results") or []):
+        return False
+    node = doc.get("results")
+    while parts:
+        if not isinstance(node, dict) or _is_restricted(node):
+            return False
+        key = next((".".join(parts[:n]) for n in range(len(parts), 0, -1) if ".".join(parts[:n]) in node), None)
+        if key is None:
+            return False
+        node, parts = node[key], parts[len(key.split(".")) :]
+    if isinstance(node, dict):
+        return not _is_restricted(node) and node.get("value", 0) is not None
+    return node is not None and node != RESTRICTED
+
+
+def group_results(consolidation: dict, tp, public: dict[str, dict]) -> dict:
+    """A group's consolidation (its JSON, of type `tp`) as the public profile shows it: every
+    input whose source the entities' public exports do not show is restricted (GroupView), and
+    so, as in an organization's results (Hider), is every traced figure computed from it, the
+    group's totals included, and the plain figures beside a restricted one."""
+    return Hider(set(), restricting=True)(_scrub(copy.deepcopy(consolidation), GroupView(public), tp), tp)
 
 
 # -- attached files ------------------------------------------------------------------------

@@ -179,8 +179,14 @@ class ResultModel(BaseModel):
 class Source(ResultModel):
     """Where a value came from (cms_build/trace.py): a field of a record (record, kind, path,
     file, line), a CSV cell (csv, column, rows), the factor library (library, citation,
-    second_hand), a setting (setting, citation), another step of the same trace (step), or the
-    year of an indicator (indicator_year). Only the keys given are stored."""
+    second_hand), a setting (setting, citation), another step of the same trace (step), the
+    year of an indicator (indicator_year), or, in a group's consolidation (cms_build/group.py),
+    an entity's export: the entity (its id in the group's cms.yaml) with the figure's path in
+    that export's results (result, dotted: "emissions.years.2025.total") or one of its records
+    (record), or the group's own setting about it (setting). Only the keys given are stored.
+    The public profile of a group decides from these whether the figure is shown
+    (cms_build/publish.py, group_results): a figure the entity's own public export does not
+    show is restricted, and so is every group figure computed from it."""
 
     record: RecordId | None = None
     kind: Classifier | None = None
@@ -196,6 +202,8 @@ class Source(ResultModel):
     second_hand: bool | None = None
     step: str | None = None
     indicator_year: StrictInt | None = None
+    entity: str | None = None
+    result: str | None = None
 
 
 class TracedInput(ResultModel):

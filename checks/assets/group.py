@@ -92,14 +92,11 @@ def sections(g) -> dict:
 def _ets(g) -> dict:
     per, due, surrendered = {}, 0.0, 0.0
     for ent in g.entities:
-        comp = g.result(ent).get("compliance", {}) or {}
         rows = []
-        for oid, ob in sorted(comp.items()):
-            d = (ob.get("due") or {}).get("value")
-            s = ob.get("allowances_surrendered", 0) + ob.get("ccer_surrendered", 0)
-            rows.append(
-                {"obligation": oid, "due": d, "surrendered": s, "status": g.status(ent, oid, ob.get("computed_status")), "deadline": ob.get("deadline")}
-            )
+        for oid, ob in sorted(g.result(ent).compliance.items()):
+            d = ob.due.value if ob.due else None
+            s = ob.allowances_surrendered + ob.ccer_surrendered
+            rows.append({"obligation": oid, "due": d, "surrendered": s, "status": g.status(ent, oid, ob.computed_status), "deadline": ob.deadline})
             due += d or 0
             surrendered += s or 0
         if rows:
@@ -118,10 +115,10 @@ def _balance_sheets(g) -> dict:
     years: dict = {}
     for ent in g.entities:
         f, why = g.factor(ent)
-        for year, bs in (g.result(ent).get("balance_sheets", {}) or {}).items():
+        for year, bs in g.result(ent).balance_sheets.items():
             cell = years.setdefault(year, {"by_entity": {}, "positive": 0.0, "negative": 0.0})
-            pos = (bs.get("total_positive") or {}).get("value") or 0.0
-            neg = (bs.get("total_negative") or {}).get("value") or 0.0
+            pos = (bs.total_positive.value if bs.total_positive else None) or 0.0
+            neg = (bs.total_negative.value if bs.total_negative else None) or 0.0
             cell["by_entity"][ent["id"]] = {
                 "factor": f,
                 "why": why,
@@ -131,13 +128,13 @@ def _balance_sheets(g) -> dict:
                 "lines": [
                     {
                         "side": side,
-                        "category": ln.get("category"),
-                        "label_zh": ln.get("label_zh"),
-                        "label_en": ln.get("label_en"),
-                        "value": None if (ln.get("value") or {}).get("value") is None else f * ln["value"]["value"],
+                        "category": ln.category,
+                        "label_zh": ln.label_zh,
+                        "label_en": ln.label_en,
+                        "value": None if ln.value is None or ln.value.value is None else f * ln.value.value,
                     }
-                    for side in ("positive", "negative")
-                    for ln in bs.get(side, [])
+                    for side, lines in (("positive", bs.positive), ("negative", bs.negative))
+                    for ln in lines
                 ],
             }
             cell["positive"] += f * pos
@@ -179,44 +176,10 @@ def render(cons, page, withheld: bool) -> list[dict]:
     return [{"title": g["ets"], "body": ets_body}, {"title": g["assets"], "body": assets_body}]
 
 
-def digest(assets: dict) -> dict:
-    """What the group reads of an entity's assets (sections): each obligation's due, surrenders,
-    status and deadline, and the balance sheets' lines and totals, values without traces."""
-    compliance = {
-        oid: {k: ob.get(k) for k in ("due", "allowances_surrendered", "ccer_surrendered", "computed_status", "deadline") if k in ob}
-        for oid, ob in (assets.get("compliance") or {}).items()
-        if isinstance(ob, dict)
-    }
-    for ob in compliance.values():
-        if "due" in ob:
-            ob["due"] = _value(ob["due"]) if ob["due"] is not None else None
-    sheets = {}
-    for year, bs in (assets.get("balance_sheets") or {}).items():
-        if not isinstance(bs, dict):
-            continue
-        sheets[year] = {
-            "total_positive": _value(bs.get("total_positive")),
-            "total_negative": _value(bs.get("total_negative")),
-            **{
-                side: [
-                    {"category": ln.get("category"), "label_zh": ln.get("label_zh"), "label_en": ln.get("label_en"), "value": _value(ln.get("value"))}
-                    for ln in bs.get(side, [])
-                ]
-                for side in ("positive", "negative")
-            },
-        }
-    return {"compliance": compliance, "balance_sheets": sheets}
-
-
-def _value(trace) -> dict:
-    return {"value": trace.get("value")} if isinstance(trace, dict) else {}
-
-
 CONSOLIDATION = Consolidation(
     sections,
     render=render,
     rests_on=("trading",),
-    digest=digest,
     models={"ets": GroupEts, "assets": dict[str, GroupBalanceSheet]},
     reads=AssetsReads,
 )

@@ -46,7 +46,6 @@ from . import indicators as ic
 from .lines import CalcError, compute_line
 from .inventory import (
     ETS_POWER_CATEGORIES,
-    ETS_WHY,
     Entry,
     ProductRow,
     change_pct,
@@ -223,14 +222,16 @@ def _reported(ctx, years: dict) -> None:
         }
 
 
-def _in_ets(src) -> tuple[bool, str]:
+def _in_ets(src) -> tuple[bool, str, str | None]:
+    """(inside the national ETS boundary, the reason's code (results.EtsReason), the category it
+    was judged by: None when the source's own ets_boundary says)."""
     flag = src.get("ets_boundary")
     if isinstance(flag, bool):
-        return flag, ETS_WHY["flag_true" if flag else "flag_false"]
+        return flag, "flag_inside" if flag else "flag_outside", None
     cat = src.get("category") or "other"
     if cat in ETS_POWER_CATEGORIES:
-        return True, ETS_WHY["inside"].format(category=cat)
-    return False, ETS_WHY["outside"].format(category=cat)
+        return True, "category_inside", cat
+    return False, "category_outside", cat
 
 
 def _ets(ctx, entries, years: dict) -> None:

@@ -6,18 +6,7 @@ group's overview page and of the text output of `cms group`."""
 
 from __future__ import annotations
 
-from cms_build.api import Classifier, Consolidation, GroupTrace, Md, Number, ReadModel, ReadValue, ResultModel
-
-
-class ReadActivity(ReadModel):
-    value: Number | None = None
-    unit: str | None = None
-
-
-class ReadEntry(ReadModel):
-    category: str | None = None
-    activity: ReadActivity | None = None
-    total: ReadValue | None = None
+from cms_build.api import Classifier, Consolidation, Md, Number, ReadEntry, ReadModel, ReadValue, ResultModel, TracedValue
 
 
 class ReadYear(ReadModel):
@@ -43,31 +32,37 @@ class GroupCategory(ResultModel):
 class GroupEmissionsYear(ResultModel):
     """A year of the group's inventory (E = Σ E_g + Σ ΔE)."""
 
-    by_entity: dict[str, GroupTrace]
+    by_entity: dict[str, TracedValue]
     by_category: dict[Classifier, GroupCategory]
-    eliminations: list[GroupTrace]
+    eliminations: list[TracedValue]
     gross: Number
-    total: GroupTrace
+    total: TracedValue
 
 
-def purchase(result: dict, year, record: str):
+def purchase(result: EmissionsReads, year, record: str) -> ReadEntry | None:
     """The buyer's computed entry of a purchase (its activity_data record) in a year, or None."""
-    return (result.get("years", {}).get(str(year), {}) or {}).get("entries", {}).get(record)
+    y = result.years.get(str(year))
+    return y.entries.get(record) if y else None
 
 
 def sections(g) -> dict:
-    years = sorted({y for e in g.entities for y in g.result(e).get("years", {})})
+    years = sorted({y for e in g.entities for y in g.result(e).years})
     return {"emissions": {y: _year(g, y) for y in years}}
+
+
+def _value(v: ReadValue | None) -> float:
+    """A figure the group adds up: 0 where the entity's result has none."""
+    return (v.value if v else None) or 0.0
 
 
 def _year(g, year: str) -> dict:
     by_entity, by_category = {}, {}
     for ent in g.entities:
-        y = g.result(ent).get("years", {}).get(year)
+        y = g.result(ent).years.get(year)
         if not y:
             continue
         f, why = g.factor(ent)
-        total = (y.get("total") or {}).get("value") or 0.0
+        total = _value(y.total)
         by_entity[ent["id"]] = g.trace(
             f"{ent['id']} {year}",
             "E_g = f × E",
@@ -84,20 +79,21 @@ def _year(g, year: str) -> dict:
                 },
             ],
         )
-        for cat, tr in (y.get("by_category") or {}).items():
+        for cat, tr in y.by_category.items():
             cell = by_category.setdefault(cat, {})
-            cell[ent["id"]] = f * (tr.get("value") or 0.0)
+            cell[ent["id"]] = f * _value(tr)
     eliminations = []
     for t in g.transfers:
         if str(t["year"]) != year or not g.has(t["buyer"]):
             continue
         entry = g.purchase(t)
-        if not entry or entry.get("category") != g.purchase_category(t["energy"]):
+        if not entry or entry.category != g.purchase_category(t["energy"]):
             continue  # group.transfer says why; nothing is eliminated on a record that is not there
-        if (entry.get("activity") or {}).get("unit") not in (None, g.transfer_unit(t["energy"])):
+        unit = entry.activity.unit if entry.activity else None
+        if unit not in (None, g.transfer_unit(t["energy"])):
             continue  # quantities in two units: group.transfer says so
-        act = (entry.get("activity") or {}).get("value") or 0.0
-        emitted = (entry.get("total") or {}).get("value") or 0.0
+        act = (entry.activity.value if entry.activity else None) or 0.0
+        emitted = _value(entry.total)
         buyer = next(e for e in g.entities if e["id"] == t["buyer"])
         seller = next((e for e in g.entities if e["id"] == t["seller"]), None)
         f, why = g.factor(buyer)
@@ -115,7 +111,7 @@ def _year(g, year: str) -> dict:
                         "symbol": "Q",
                         "name": "quantity sold inside the group",
                         "value": t["quantity"],
-                        "unit": (entry.get("activity") or {}).get("unit"),
+                        "unit": unit,
                         "source": {"setting": "group.transfers", "record": t["seller_record"], "entity": t["seller"]},
                     },
                     {
@@ -162,10 +158,15 @@ def render(cons, page, withheld: bool) -> list[dict]:
     years = sorted(by_year)
     if not years:
         return [{"title": g["emissions"], "body": md(g["no_emissions"])}]
+
+    def fig(value):  # a figure the public profile restricted (publish.group_results) says so
+        return md(page.t["restricted"]) if value is None else num(value)
+
     rows = []
     for y in years:
         e = by_year[y]
-        rows.append([md(y), num(e.gross), num(e.total.value - e.gross), num(e.total.value)])
+        eliminated = None if e.total.value is None or e.gross is None else e.total.value - e.gross
+        rows.append([md(y), fig(e.gross), fig(eliminated), fig(e.total.value)])
     parts = [table([g["year"], g["gross"], g["eliminated"], g["total"]], rows, ["left", "right", "right", "right"])]
     y = years[-1]
     e = by_year[y]
@@ -173,19 +174,19 @@ def render(cons, page, withheld: bool) -> list[dict]:
     parts.append(
         table(
             [g["entity"], g["approach"], g["factor"], "tCO2e"],
-            [[md(eid), md(cons.entities[eid].why), num(tr.inputs[0].value), num(tr.value)] for eid, tr in e.by_entity.items()],
+            [[md(eid), md(cons.entities[eid].why), fig(tr.inputs[0].value if tr.inputs else None), fig(tr.value)] for eid, tr in e.by_entity.items()],
             ["left", "left", "right", "right"],
         )
     )
     parts.append(Md(f"\n\n**{md(g['by_category'])} {md(y)}**\n\n"))
     cats = page.labels("emission_source.schema.json", "properties", "category")
-    parts.append(table([g["category"], "tCO2e"], [[md(page.label(cats, c)), num(v.value)] for c, v in e.by_category.items()], ["left", "right"]))
+    parts.append(table([g["category"], "tCO2e"], [[md(page.label(cats, c)), fig(v.value)] for c, v in e.by_category.items()], ["left", "right"]))
     if e.eliminations:
         parts.append(Md(f"\n\n**{md(g['eliminations'])} {md(y)}**\n\n"))
         rows = []
         for el in e.eliminations:
-            inputs = "; ".join(f"{i.symbol} = {_plain(i.value)} {i.unit or ''} ({i.name})" for i in el.inputs)
-            rows.append([md(el.label), md(el.formula), md(inputs), num(el.value), md(" ".join(el.notes))])
+            inputs = "; ".join(f"{i.symbol} = {_plain(i.value)} {i.unit or ''} ({i.name})" for i in el.inputs or [])
+            rows.append([md(el.label or page.t["restricted"]), md(el.formula), md(inputs), fig(el.value), md(" ".join(el.notes or []))])
         parts.append(table([g["transfer"], g["formula"], g["inputs"], "tCO2e", g["why"]], rows, ["left", "left", "left", "right", "left"]))
     return [{"title": g["emissions"], "body": Md("".join(str(p) for p in parts))}]
 
@@ -204,30 +205,4 @@ def text(cons) -> list[str]:
     return lines
 
 
-def digest(res: dict) -> dict:
-    """What the group reads of an entity's emissions (sections, purchase): per year the totals,
-    by category, and each entry's category, activity value and total, without traces."""
-    years = {}
-    for y, yr in (res.get("years") or {}).items():
-        if not isinstance(yr, dict):
-            continue
-        entries = {
-            rid: {
-                "category": e.get("category"),
-                "activity": {k: (e.get("activity") or {}).get(k) for k in ("value", "unit")} if isinstance(e.get("activity"), dict) else e.get("activity"),
-                "total": _value(e.get("total")),
-            }
-            for rid, e in (yr.get("entries") or {}).items()
-            if isinstance(e, dict)
-        }
-        years[y] = {"total": _value(yr.get("total")), "by_category": {c: _value(t) for c, t in (yr.get("by_category") or {}).items()}, "entries": entries}
-    return {"years": years}
-
-
-def _value(trace) -> dict:
-    return {"value": trace.get("value")} if isinstance(trace, dict) else {}
-
-
-CONSOLIDATION = Consolidation(
-    sections, render=render, text=text, purchase=purchase, digest=digest, models={"emissions": dict[str, GroupEmissionsYear]}, reads=EmissionsReads
-)
+CONSOLIDATION = Consolidation(sections, render=render, text=text, purchase=purchase, models={"emissions": dict[str, GroupEmissionsYear]}, reads=EmissionsReads)

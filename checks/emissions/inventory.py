@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -341,11 +340,11 @@ ETS_POWER_CATEGORIES = ("fuel_combustion", "purchased_electricity")
 def ets_inventory(year: int, entries: list[Entry], in_ets: dict) -> dict:
     """The national-ETS figure of one year beside the full inventory.
 
-    in_ets: source id -> (bool, why). Returns {"total": Traced dict (Σ over the sources in the
-    ETS boundary), "difference": Traced dict (full − ETS), "by_source": {source: {inventory, ets,
-    difference, in_ets, why}}}."""
+    in_ets: source id -> (bool, reason code, category judged: compute._in_ets). Returns {"total":
+    Traced dict (Σ over the sources in the ETS boundary), "difference": Traced dict (full − ETS),
+    "by_source": {source: {inventory, ets, difference, in_ets, why, reason, reason_category}}}."""
     entries = sorted((e for e in entries if e.year == year), key=lambda e: (e.source, e.record))
-    inside = [e for e in entries if in_ets.get(e.source, (False, ""))[0]]
+    inside = [e for e in entries if in_ets.get(e.source, (False, None, None))[0]]
     total = _sum(f"{year} 全国碳市场核算边界排放量 national ETS boundary emissions", CO2E, [_entry_input(e, e.result.total.value) for e in inside])
     total.method = "F.1"
     full = sum(e.result.total.value for e in entries)
@@ -354,9 +353,20 @@ def ets_inventory(year: int, entries: list[Entry], in_ets: dict) -> dict:
     diff.add("E_ETS", "全国碳市场核算边界 national ETS boundary", total.value, CO2E, {"step": "ets.total"})
     by_source: dict = {}
     for e in entries:
-        flag, why = in_ets.get(e.source, (False, ""))
+        flag, reason, category = in_ets.get(e.source, (False, None, None))
         s = by_source.setdefault(
-            e.source, {"source": e.source, "title": e.source_title, "category": e.category, "in_ets": flag, "why": why, "inventory": 0.0, "ets": 0.0}
+            e.source,
+            {
+                "source": e.source,
+                "title": e.source_title,
+                "category": e.category,
+                "in_ets": flag,
+                "why": ets_why(reason, category),
+                "reason": reason,
+                "reason_category": category,
+                "inventory": 0.0,
+                "ets": 0.0,
+            },
         )
         s["inventory"] += e.result.total.value
         s["ets"] += e.result.total.value if flag else 0.0
@@ -367,29 +377,19 @@ def ets_inventory(year: int, entries: list[Entry], in_ets: dict) -> dict:
     return {"total": total.as_dict(), "difference": diff.as_dict(), "by_source": by_source}
 
 
-#: Why a source is inside the national ETS boundary or not (the "why" of ets.by_source), by reason:
+#: Why a source is inside the national ETS boundary or not (ets.by_source.*.reason, results.EtsReason):
 #: the source's own ets_boundary, else its category against the power sector's boundary. The
-#: English is the result's text; the site says it in Chinese from site/strings.yaml (ets_why),
-#: reading the reason back with ets_why_reason. Written by compute._in_ets.
+#: result carries the code and the category (compute._in_ets); the site says the sentence in its
+#: language from site/strings.yaml (ets_why). This English is the result's `why`, for tools and
+#: the difference's notes.
 ETS_WHY = {
-    "flag_true": "ets_boundary: true",
-    "flag_false": "ets_boundary: false",
-    "inside": "{category}: inside the boundary of a power generation facility",
-    "outside": "{category}: outside the boundary of a power generation facility",
+    "flag_inside": "ets_boundary: true",
+    "flag_outside": "ets_boundary: false",
+    "category_inside": "{category}: inside the boundary of a power generation facility",
+    "category_outside": "{category}: outside the boundary of a power generation facility",
 }
 
 
-def ets_why_reason(why: str) -> tuple[str, str] | None:
-    """(reason, category) of a "why" that compute._in_ets wrote (category "" for the flag), or
-    None for any other text (a restricted value, a result of another version)."""
-    for reason, text in ETS_WHY.items():
-        head, sep, tail = text.partition("{category}")
-        if not sep:
-            if why == text:
-                return reason, ""
-        elif why.startswith(head) and why.endswith(tail) and _CATEGORY.fullmatch(why[len(head) : len(why) - len(tail)]):
-            return reason, why[len(head) : len(why) - len(tail)]
-    return None
-
-
-_CATEGORY = re.compile(r"[a-z0-9_]+")  # an emission source's category (emission_source.schema.json enum)
+def ets_why(reason: str | None, category: str | None) -> str:
+    """The English of a reason code (ETS_WHY), "" for none (a source the run does not know)."""
+    return ETS_WHY[reason].format(category=category or "") if reason else ""

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from cms_build.api import DerivedStatus, Md, TracedValue, join, md, page, text
 
-from .inventory import ets_why_reason
-from .results import AnnexEResult, Bilingual, EmissionsResult, EmissionsYear
+from .results import AnnexEResult, Bilingual, EmissionsResult, EmissionsYear, EtsSourceComparison
 
 EMISSIONS_YEAR = "emissions/{year}.md"
 ANNEX_E = "emissions/annex-e.md"
@@ -312,7 +311,7 @@ class Emissions:
                 (
                     self.site.rec(sid, L),
                     md(t["category_names"].get(s.category, s.category or "")),
-                    join([self.site.num(bool(s.in_ets)), self.site.s(self.ets_why(s.why or ""))], " · "),
+                    join([self.site.num(bool(s.in_ets)), self.site.s(self.ets_why(s))], " · "),
                     self.site.num(s.inventory, "tCO2e"),
                     self.site.num(s.ets, "tCO2e"),
                     self.site.num(s.difference, "tCO2e"),
@@ -331,17 +330,17 @@ class Emissions:
             body.append(Md("\n".join(lines)))
         return [self.site.section(t["ets_boundary"], join(body, Md("\n\n")), anchor_id="ets-boundary")]
 
-    def ets_why(self, why: str) -> str:
-        """Why a source is inside the ETS boundary or not, in the site's language: the result's
-        English (inventory.ETS_WHY) on the English site, the site's words (ets_why) on the Chinese."""
-        reason = ets_why_reason(why) if self.site.lang != "en" else None
-        words = self.t["ets_why"]
-        if reason is None or not isinstance(words, dict) or not isinstance(words.get(reason[0]), str):
-            return why
-        category = reason[1]
-        return words[reason[0]].replace(
-            "{category}", self.t["category_names"].get(category, category) if isinstance(self.t["category_names"], dict) else category
-        )
+    def ets_why(self, source: EtsSourceComparison) -> str:
+        """Why a source is inside the ETS boundary or not, in the site's language: the sentence of
+        its reason code (site/strings.yaml ets_why), the category in the site's words. An entry
+        with no code (the View withheld it beside a restricted value), or a code the site's words
+        have no sentence for (an organization's own ets_why), shows the result's text as it is."""
+        words = self.t["ets_why"]  # an organization's site/strings.yaml may replace the table
+        sentence = words.get(source.reason) if isinstance(words, dict) and source.reason is not None else None
+        if not isinstance(sentence, str):
+            return source.why or ""
+        names, category = self.t["category_names"], source.reason_category or ""
+        return sentence.replace("{category}", names.get(category, category) if isinstance(names, dict) else category)
 
     def annex_e(self, res: AnnexEResult | None) -> None:
         """The tables of the annex_e computation (checks/emissions/annex_e.py), as the view publishes them."""

@@ -14,6 +14,8 @@ id (`dict[RecordId, ...]`: filed by record id), `Label` for text that may quote 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from cms_build.api import Classifier, Label, Number, RecordId, ResultModel, Shape, Source, StatusReason, TracedValue
 
 
@@ -224,14 +226,25 @@ class EmissionsVerified(ResultModel):
     date: str | None
 
 
+#: Why a source is inside the national ETS boundary or not (compute._in_ets): its own
+#: `ets_boundary` says inside or outside (flag_*), or its category is inside or outside the
+#: boundary of a power generation facility (category_*, A.9.1 a). The site says it from
+#: site/strings.yaml `ets_why`.
+EtsReason = Literal["flag_inside", "flag_outside", "category_inside", "category_outside"]
+
+
 class EtsSourceComparison(ResultModel):
-    """emissions.years.*.ets.by_source.*"""
+    """emissions.years.*.ets.by_source.*: `reason` the code of why it is inside or not, and
+    `reason_category` the category it was judged by (None when its own ets_boundary says);
+    `why` the same in English (inventory.ETS_WHY), for tools and the difference's notes."""
 
     source: RecordId | None
     title: Label | None
     category: Classifier | None
     in_ets: bool | None
     why: str | None
+    reason: EtsReason | None = None
+    reason_category: Classifier | None = None
     inventory: Number | None
     ets: Number | None
     difference: Number | None

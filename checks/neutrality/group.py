@@ -34,11 +34,9 @@ class GroupClaim(ResultModel):
 def sections(g) -> dict:
     out: dict = {}
     for ent in g.entities:
-        claims = g.result(ent).get("claims", {}) or {}
-        for cid, c in sorted(claims.items()):
-            computed = c.get("status")
-            computed = computed.get("computed") if isinstance(computed, dict) else computed
-            out.setdefault(f"{ent['id']}:{c.get('subject')}", []).append({"claim": cid, "status": g.status(ent, cid, computed), "period": c.get("period")})
+        for cid, c in sorted(g.result(ent).claims.items()):
+            computed = c.status.computed if isinstance(c.status, ReadStatus) else c.status
+            out.setdefault(f"{ent['id']}:{c.subject}", []).append({"claim": cid, "status": g.status(ent, cid, computed), "period": c.period})
     return {"neutrality": out}
 
 
@@ -61,10 +59,4 @@ def render(cons, page, withheld: bool) -> list[dict]:
     return [{"title": g["neutrality"], "body": page.table([g["subject"], g["claim"], t["status"], g["period"]], rows, empty=t["none"])}]
 
 
-def digest(res: dict) -> dict:
-    """What the group reads of an entity's neutrality (sections): each claim's status, subject
-    and period."""
-    return {"claims": {cid: {k: c.get(k) for k in ("status", "subject", "period")} for cid, c in (res.get("claims") or {}).items() if isinstance(c, dict)}}
-
-
-CONSOLIDATION = Consolidation(sections, render=render, digest=digest, models={"neutrality": dict[str, list[GroupClaim]]}, reads=NeutralityReads)
+CONSOLIDATION = Consolidation(sections, render=render, models={"neutrality": dict[str, list[GroupClaim]]}, reads=NeutralityReads)

@@ -11,9 +11,11 @@
    organization's site.
 
 The public profile: each entity's site is its public site (publish.View), and the overview shows,
-per entity, only what that entity's public export holds; a consolidated figure is shown only when
-no entity withholds the results it is made of; the group rules' findings (computed from internal
-records) are not published.
+per entity, only what that entity's public export holds; a consolidated block is shown only when
+no entity withholds the results it is made of, and within it a traced figure only when the
+entities' public exports show every figure and record it rests on (publish.group_results, by
+the sources of its inputs); the group rules' findings (computed from internal records) are not
+published.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from pydantic import ValidationError
 from ..export_schema import ExportParts, export_parts, located
 from ..group import consolidating
 from ..paths import bundled, safe_copytree
+from ..publish import group_results
+from ..results import dump, viewed
 from . import security
 from .build import MARKER, BuildError, _locked, _work_folder, base_config_path, build_site, check_out, run_mkdocs, swap, EPOCH_FIRST, EPOCH_LAST
 from .escape import Md, html_text, md
@@ -197,6 +201,11 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
     g = t["group"]
     cons = group.consolidation  # group_model: the consolidation's model
     shown = public if profile == "public" else group.exports
+    if profile == "public" and cons is not None:
+        # by provenance: a figure the entities' public exports do not show is restricted, and so
+        # is every group figure computed from it (publish.group_results)
+        model = type(cons)
+        cons = viewed(model, group_results(dump(cons), model, public))
     # each entity's export read once, as the models of export_schema (its findings, counts, matrix)
     parts = {eid: entity_parts(eid, doc) for eid, doc in shown.items() if doc is not None}
     docs_for = parts.get

@@ -501,3 +501,79 @@ def test_record_files_finds_the_owner_as_resolving_every_record_did(tmp_path):
         real = asked.resolve()
         assert fast.get(real) is slow.get(real), asked
     assert fast.get((tmp_path / "policy" / "POL-2.yaml").resolve()).id == "POL-3"
+
+
+# -- a group's consolidation: by provenance (publish.group_results) ---------------------------
+def _group_consolidation():
+    """A consolidation of two entities of 2025, made by the group's own code: HQ 1 500 MWh ×
+    0.5703 = 855.45 t, GS 12 000 MWh × 0.5703 = 6 843.6 t, both counted at f = 1; group total
+    855.45 + 6 843.6 = 7 699.05 t."""
+    from cms_build.group import _trace, consolidation_model
+
+    def entity(eid, total):
+        return _trace(
+            f"{eid} 2025",
+            "E_g = f × E",
+            total,
+            "tCO2e",
+            inputs=[
+                {"symbol": "f", "name": "operational control", "value": 1.0, "unit": "1", "source": {"entity": eid, "setting": "group.entities"}},
+                {"symbol": "E", "name": f"{eid} total", "value": total, "unit": "tCO2e", "source": {"entity": eid, "result": "emissions.years.2025.total"}},
+            ],
+        )
+
+    by_entity = {"HQ": entity("HQ", 855.45), "GS": entity("GS", 6843.6)}
+    total = _trace("group total 2025", "E = Σ E_g + Σ ΔE", 855.45 + 6843.6, "tCO2e", steps=list(by_entity.values()))
+    doc = {
+        "as_of": "2026-06-30",
+        "entities": {e: {"name": e, "approach": "operational_control", "share": 1, "factor": 1.0, "why": "controlled"} for e in ("HQ", "GS")},
+        "emissions": {"2025": {"by_entity": by_entity, "by_category": {}, "eliminations": [], "gross": 855.45 + 6843.6, "total": total}},
+        "matrix": {"summary": {}, "clauses": {}},
+        "findings": {},
+    }
+    model = consolidation_model()
+    return json.loads(json.dumps(model.model_validate(doc).model_dump(mode="json", exclude_unset=True))), model
+
+
+def _public_export(total, withheld=()):
+    return {"records": [], "withheld_results": list(withheld), "results": {"emissions": {"years": {"2025": {"total": total}}}}}
+
+
+def test_a_group_figure_from_an_entitys_restricted_figure_is_restricted_and_so_is_the_total():
+    from cms_build.publish import group_results
+
+    cons, model = _group_consolidation()
+    shown = {"value": 855.45, "unit": "tCO2e"}
+    # GS publishes its emissions, but its 2025 total is restricted in its public export (the
+    # Hider wrote it so: an input from an unpublished record)
+    public = {"HQ": _public_export(shown), "GS": _public_export({"unit": "tCO2e", "record": "restricted", "value": None, "restricted": True})}
+    out = group_results(cons, model, public)["emissions"]["2025"]
+    assert out["by_entity"]["HQ"]["value"] == 855.45 and out["by_entity"]["HQ"].get("restricted") is None
+    gs = out["by_entity"]["GS"]
+    assert gs["restricted"] is True and gs["value"] is None and gs["label"] == "restricted"
+    assert [i.get("restricted") for i in gs["inputs"]] == [None, True]  # f is the group's own setting
+    assert out["total"]["restricted"] is True and out["total"]["value"] is None  # 7 699.05 − 855.45 would give GS's
+    assert out["gross"] is None  # the plain sum beside the restricted total
+    assert "6843.6" not in json.dumps(out) and "7699.05" not in json.dumps(out)
+    # an entity that withholds its emissions whole, or whose export is absent, shows none of them
+    for public_gs in ({"GS": _public_export(shown, withheld=["emissions"])}, {}):
+        out = group_results(cons, model, {"HQ": _public_export(shown), **public_gs})["emissions"]["2025"]
+        assert out["by_entity"]["GS"]["restricted"] is True and out["total"]["restricted"] is True
+
+
+def test_a_group_figure_every_entity_publishes_is_shown_unchanged():
+    from cms_build.publish import group_results
+
+    cons, model = _group_consolidation()
+    public = {"HQ": _public_export({"value": 855.45}), "GS": _public_export({"value": 6843.6})}
+    assert group_results(cons, model, public) == cons
+
+
+def test_a_group_figure_from_an_entitys_record_is_shown_only_when_its_public_export_holds_the_record():
+    from cms_build.publish import GroupView
+
+    view = GroupView({"BJP": {"records": [{"id": "PO-2025"}], "results": {}}, "GS": {"records": [], "results": {}}})
+    assert view.shows_source({"entity": "BJP", "record": "PO-2025", "setting": "group.transfers"})
+    assert not view.shows_source({"entity": "GS", "record": "AD-2025-GS-ELEC"})
+    assert not view.shows_source({"record": "PO-2025"})  # a record of no named entity: cannot tell, so not shown
+    assert view.shows_source({"entity": "GS", "setting": "group.entities"})  # the group's own setting

@@ -104,3 +104,32 @@ def test_an_entity_export_of_another_shape_is_a_located_error_not_a_traceback():
     doc = {"records": [], "findings": [], "summary": {"error": 0, "warning": 0, "info": 0}, "matrix": {"clauses": "none"}}
     with pytest.raises(BuildError, match=r"entity GS: .*matrix\.as_of: Field required"):
         entity_parts("GS", doc)
+
+
+def test_the_public_overview_shows_a_figure_consolidated_from_a_confidential_one_as_restricted():
+    """GS publishes its emissions but its 2025 total is restricted in its public export: the
+    overview's emissions block (checks/emissions/group.py render) shows HQ's 855.45 t and neither
+    GS's 6 843.6 t, nor the group total 7 699.05 t, nor the gross, from which GS's would follow."""
+    from cms_build.group import consolidating
+    from cms_build.paths import bundled
+    from cms_build.publish import group_results
+    from cms_build.results import viewed
+    from cms_build.site.group_site import GroupPage
+    from cms_build.site.model import Strings, load_strings
+    from tests.cms_build.test_publish import _group_consolidation, _public_export
+
+    cons, model = _group_consolidation()
+    restricted = {"unit": "tCO2e", "record": "restricted", "value": None, "restricted": True}
+    public = {"HQ": _public_export({"value": 855.45}), "GS": _public_export(restricted)}
+    shown = viewed(model, group_results(cons, model, public))
+    t = Strings(load_strings(str(bundled("site")))["zh"])
+    [emissions] = [c.consolidation for c in consolidating() if "emissions" in c.consolidation.models]
+    body = "".join(str(s["body"]) for s in emissions.render(shown, GroupPage(t["group"], t, "zh"), False)).replace("&#46;", ".")  # the escaped point
+    assert "855.45" in body and "受限" in body
+    assert "6,843.6" not in body and "7,699.05" not in body
+    # the near miss: both entities publish their totals, and the overview shows them
+    public["GS"] = _public_export({"value": 6843.6})
+    body = "".join(str(s["body"]) for s in emissions.render(viewed(model, group_results(cons, model, public)), GroupPage(t["group"], t, "zh"), False)).replace(
+        "&#46;", "."
+    )
+    assert "6,843.6" in body and "7,699.05" in body and "受限" not in body

@@ -200,18 +200,20 @@ def test_in_national_ets_reads_the_profile_only():
     assert in_national_ets(ctx) is False and ctx.read == ["organization"]
 
 
-# -- why a source is inside the national ETS boundary (ets.by_source.*.why) ----------------------
-def test_the_ets_why_is_read_back_as_its_reason():
+# -- why a source is inside the national ETS boundary (ets.by_source.*.reason) -------------------
+def test_the_ets_reason_is_a_code_with_the_category_it_was_judged_by():
     from checks.emissions.compute import _in_ets
-    from checks.emissions.inventory import ETS_WHY, ets_why_reason
+    from checks.emissions.inventory import ets_why
 
-    # every text _in_ets writes is read back as the reason it stands for, with its category
-    assert ets_why_reason(_in_ets({"ets_boundary": True})[1]) == ("flag_true", "")
-    assert ets_why_reason(_in_ets({"ets_boundary": False, "category": "fuel_combustion"})[1]) == ("flag_false", "")
-    assert _in_ets({"category": "fuel_combustion"}) == (True, "fuel_combustion: inside the boundary of a power generation facility")
-    assert ets_why_reason(_in_ets({"category": "fuel_combustion"})[1]) == ("inside", "fuel_combustion")
-    assert ets_why_reason(_in_ets({"category": "desulfurization"})[1]) == ("outside", "desulfurization")
-    assert ets_why_reason(_in_ets({})[1]) == ("outside", "other")
-    # any other text is no reason: shown as it is
-    for other in ("restricted", "", ETS_WHY["inside"], ": inside the boundary of a power generation facility", "ets_boundary: maybe"):
-        assert ets_why_reason(other) is None
+    # the source's own flag decides, whatever its category
+    assert _in_ets({"ets_boundary": True}) == (True, "flag_inside", None)
+    assert _in_ets({"ets_boundary": False, "category": "fuel_combustion"}) == (False, "flag_outside", None)
+    # else its category against the boundary of a power generation facility (A.9.1 a)
+    assert _in_ets({"category": "fuel_combustion"}) == (True, "category_inside", "fuel_combustion")
+    assert _in_ets({"category": "purchased_electricity"}) == (True, "category_inside", "purchased_electricity")
+    assert _in_ets({"category": "desulfurization"}) == (False, "category_outside", "desulfurization")
+    assert _in_ets({}) == (False, "category_outside", "other")
+    # the English of the result's `why`, as before the code
+    assert ets_why("category_inside", "fuel_combustion") == "fuel_combustion: inside the boundary of a power generation facility"
+    assert ets_why("flag_outside", None) == "ets_boundary: false"
+    assert ets_why(None, None) == ""
