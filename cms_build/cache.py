@@ -1,7 +1,8 @@
 """A content-hash cache of parsed records, their schema errors, the schema checks and the
 findings of record-local checks (issue 19).
 
-`.cms-cache/records.json` in the records folder (git-ignored; `cms init` writes the line) keeps,
+`.cms-cache/records.json` and its segments `records-0.json` ... `records-f.json` in the records
+folder (git-ignored; `cms init` writes the line) keep,
 for each record file's content (SHA-256 of its bytes), what loading it gave — the data with the
 line and column of every value and key, or the located YAML error — and the kind's schema errors;
 and, for each schema document, that it passed the metaschema check. A run that finds a file's
@@ -41,14 +42,31 @@ import json
 import sys
 from pathlib import Path
 
-from .cachefile import FOLDER, canonical as _canonical, digest, local_key, read_signed, write_signed
+from .cachefile import FOLDER, RECORD_FILES, RECORD_SEGMENTS, canonical as _canonical, digest, local_key, read_signed, write_signed
 from .findings import Issue
 from .yamlsafe import Document, LoadError
 
 __all__ = ["FOLDER", "digest"]  # the signed files of .cms-cache/ are cms_build/cachefile.py's
 
-FILE = "records.json"
-FORMAT = 2  # 2: positions as one JSON text per record, read when first asked for
+FILE = RECORD_FILES[0]
+# 2: positions as one JSON text per record, read when first asked for; 3: the entries in segments
+FORMAT = 3
+# The entries are kept in SEGMENTS files by the first hex digit of the record file's content hash
+# (a finding's key begins with it too, finding_key): a run that changed one record rewrites the
+# segment its old bytes were in and the one its new bytes are in, not every entry of the
+# repository (issue 19). Each segment is signed on its own: a damaged one is read as empty, its
+# records parsed again and the segment written anew; the others still hold.
+SEGMENTS = RECORD_SEGMENTS
+
+
+def segment_file(segment: str) -> str:
+    return RECORD_FILES[1 + SEGMENTS.index(segment)]
+
+
+def _segment(key: str) -> str:
+    return key[:1] if key[:1] in SEGMENTS and key[:1] else SEGMENTS[0]
+
+
 _ENGINE = Path(__file__).resolve().parent
 
 
@@ -126,6 +144,7 @@ class RunCache:
         self.schemas_ok: set[str] = set(stored.get("schemas_ok") or [])
         self._namespace = stored.get("namespace")
         self._stored: dict = stored.get("records") or {}
+        self._head = stored.get("head")  # what the head file held (None: none, or not trusted)
         self._used: dict = {}
         self._handed: set[str] = set()  # contents whose data a record of this run already holds
         self._schemas_new = False
@@ -197,30 +216,53 @@ class RunCache:
             self._records_new = True
 
     def save(self) -> None:
-        """Write the entries this run used (those of deleted or changed files are dropped), when
-        anything is new or dropped. A failure to write only means the next run is not faster."""
-        if not (self._records_new or self._schemas_new or set(self._used) != set(self._stored) or set(self._used_findings) != set(self._stored_findings)):
-            return
-        write_signed(
-            self.root,
-            FILE,
-            self._key,
-            {
-                "format": FORMAT,
-                "engine": engine_fingerprint(),
-                "namespace": self._namespace,
-                "schemas_ok": sorted(self.schemas_ok),
-                "records": self._used,
-                "findings": self._used_findings,
-            },
-        )
+        """Write the entries this run used (those of deleted or changed files are dropped), each
+        segment only when something of it is new or dropped, and the head (the namespace and the
+        schema checks) when it changed. A failure to write only means the next run is not faster."""
+        engine = engine_fingerprint()
+        head = {"format": FORMAT, "engine": engine, "namespace": self._namespace, "schemas_ok": sorted(self.schemas_ok)}
+        used, stored = _by_segment(self._used, self._used_findings), _by_segment(self._stored, self._stored_findings)
+        for seg in SEGMENTS:
+            if used[seg] == stored[seg] and self._head == head:
+                continue
+            records, findings = used[seg]
+            body = {"format": FORMAT, "engine": engine, "namespace": self._namespace, "records": records, "findings": findings}
+            write_signed(self.root, segment_file(seg), self._key, body)
+        if self._head != head:
+            write_signed(self.root, FILE, self._key, head)
+
+
+def _by_segment(records: dict, findings: dict) -> dict[str, tuple[dict, dict]]:
+    out: dict[str, tuple[dict, dict]] = {seg: ({}, {}) for seg in SEGMENTS}
+    for content, entry in records.items():
+        out[_segment(content)][0][content] = entry
+    for key, issues in findings.items():
+        out[_segment(key)][1][key] = issues
+    return out
 
 
 def _read(root: Path, key: bytes) -> dict | None:
-    stored = read_signed(root, FILE, key)
-    if stored is None or stored.get("format") != FORMAT or stored.get("engine") != engine_fingerprint():
+    """The head and every segment that verifies and is of this engine and namespace, merged."""
+    head = read_signed(root, FILE, key)
+    engine = engine_fingerprint()
+    if head is None or head.get("format") != FORMAT or head.get("engine") != engine:
         return None  # absent, not signed with this user's key, or another engine: never trusted
-    return stored
+    records: dict = {}
+    findings: dict = {}
+    for seg in SEGMENTS:
+        part = read_signed(root, segment_file(seg), key)
+        if part is None or part.get("format") != FORMAT or part.get("engine") != engine or part.get("namespace") != head.get("namespace"):
+            continue  # damaged, missing or of another run's namespace: as if empty (rewritten at the end)
+        got, found = part.get("records"), part.get("findings")
+        if not isinstance(got, dict) or not isinstance(found, dict):
+            continue
+        # an entry holds only in the segment its key names: a segment renamed or copied over
+        # another holds entries no run put there, and is ignored as a whole
+        if any(_segment(k) != seg for k in got) or any(_segment(k) != seg for k in found):
+            continue
+        records.update(got)
+        findings.update(found)
+    return {**head, "records": records, "findings": findings, "head": head}
 
 
 # -- entries -----------------------------------------------------------------------------
@@ -297,7 +339,9 @@ def finding_key(check_id: str, source: str, as_of: str, content: str, rel: str) 
     """The key of one record-local check's findings on one record file: what they may depend on
     besides the schema set and the settings (the namespace). The path is in it because findings
     name their file; the content hash stands for the record's bytes, hence its data and lines."""
-    return digest("\0".join((check_id, source, as_of, content, rel)).encode("utf-8", "surrogatepass"))
+    # it begins with the content's first hex digit: the findings are kept in the segment of the
+    # record's own entry, so one changed record rewrites its segments only (SEGMENTS)
+    return content[:1] + digest("\0".join((check_id, source, as_of, content, rel)).encode("utf-8", "surrogatepass"))
 
 
 def check_issues_entry(issues: list[Issue]) -> list:

@@ -2,7 +2,7 @@
 signed with it (CONTRIBUTING, "The cache": trust).
 
 A cache file is one line, the hex HMAC-SHA256 of the rest made with this user's key, then JSON of
-plain values. Both caches use it: `records.json` (cms_build/cache.py, per record file) and
+plain values. Both caches use it: `records.json` and its segments (cms_build/cache.py, per record file) and
 `check.json` (cms_build/wholerun.py, whole runs of `cms check`). This module imports nothing of the
 engine, so that a re-check answered from the cache starts no more than it needs.
 """
@@ -20,6 +20,10 @@ from pathlib import Path
 from .paths import UnsafeFile, read_repo_bytes
 
 FOLDER = ".cms-cache"
+# the record cache's files (cms_build/cache.py): a head, and the entries in segments by the first
+# hex digit of their key; named here so that the whole-run cache knows them without the engine
+RECORD_SEGMENTS = "0123456789abcdef"
+RECORD_FILES = ("records.json", *(f"records-{seg}.json" for seg in RECORD_SEGMENTS))
 MAX_CACHE_BYTES = 512 * 1024 * 1024  # far above what the run budgets let a cache hold
 
 

@@ -22,7 +22,7 @@ from .engine_rules import ENGINE_RULES  # the engine's own rules: (id, title, cl
 from .findings import SEVERITIES, Finding, Issue, at_or_above
 from .index import Index
 from .guard import DEFAULT_TIME_LIMIT, NotJSON, Outcome, guarded, line_in, what_happened
-from .paths import UnsafeFile
+from .paths import UnsafeFile, folders_resolved_once
 from .records import Record, discover, id_problem, valid_id
 from .results import ResultModel, dump
 
@@ -78,6 +78,11 @@ def load_records(
     issues: list[tuple[str, Issue]] = []
     records: list[Record] = []
     unreadable: list[UnsafeFile] = []
+    with folders_resolved_once():  # each folder's real path once, not once a file (cms_build/paths.py)
+        return _load_records(root, schemas, settings, progress, cache, issues, records, unreadable)
+
+
+def _load_records(root, schemas, settings, progress, cache, issues, records, unreadable):
     files = discover(root, settings.data.get("exclude"), unreadable)
     root_real = root.resolve()  # once, not per file (each resolve is an lstat per component)
     issues.extend(("yaml.invalid", Issue(u.message, u.rel, 1, 1, hint=u.hint)) for u in unreadable)

@@ -375,12 +375,14 @@ def conditions_met(records, as_of, adopted=frozenset()) -> set[str]:
     return out
 
 
-def missing_items(checks, settings, records, schemas, as_of) -> list[tuple]:
+def missing_items(checks, settings, records, schemas, as_of, evidence=None, enforced=None, met=None) -> list[tuple]:
     """The applicable shall-items (应) the matrix shows missing, as (clause, provision), in a clause
     that has some evidence (one with none is ms.no-evidence's): no rule that checks the item ran,
     no record records it, the catalogue gives no reviewer: reason, and its applies_if: holds.
     The matrix's own derivation (build_matrix), without the findings: an error naming the item
-    makes it nonconforming instead, and a rule that could raise one has run, so it is not here."""
+    makes it nonconforming instead, and a rule that could raise one has run, so it is not here.
+    evidence, enforced, met: evidence_records, enforcing_checks and conditions_met of the valid
+    records, when the caller already has them (api.Context shares them with ms.no-evidence)."""
     adopted, excluded = set(settings.subsystems), exclusions(settings)
     records = [r for r in records if r.valid]
     in_force = {r.kind for r in records if _known(r, as_of)}
@@ -388,8 +390,12 @@ def missing_items(checks, settings, records, schemas, as_of) -> list[tuple]:
     ran_ids = {chk.id for chk in rules_run if ran(chk, settings, in_force)}
     by_provision = provision_rules(rules_run)
     recs = provision_records(records, schemas, as_of)
-    met = conditions_met(records, as_of, adopted)
-    evidence, enforced = evidence_records(records, schemas, as_of), enforcing_checks(checks, settings, records)
+    if met is None:
+        met = conditions_met(records, as_of, adopted)
+    if evidence is None:
+        evidence = evidence_records(records, schemas, as_of)
+    if enforced is None:
+        enforced = enforcing_checks(checks, settings, records)
     out = []
     for c in load_catalogue():
         if c.obligation != "requirement" or c.subsystem in ("E", "F", "G") or not applies(c, adopted, excluded):

@@ -11,8 +11,9 @@ import io
 import os
 import shutil
 import stat
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 _HERE = Path(__file__).resolve().parent
 
@@ -42,6 +43,13 @@ class UnsafeFile(Exception):
 
 def rel_to(root: Path, path: Path) -> str:
     """path relative to root as POSIX text, without resolving links (else the path as given)."""
+    if os.sep == "/":  # strings: what Path.relative_to gives for two absolute, normalised paths
+        here, base = os.path.abspath(path), os.path.abspath(root)
+        if here == base:
+            return "."
+        if here.startswith(base.rstrip("/") + "/"):
+            return here[len(base.rstrip("/")) + 1 :]
+        return Path(path).as_posix()
     try:
         return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(root))).as_posix()
     except ValueError:
@@ -71,6 +79,53 @@ def notice(path: Any) -> None:
         NOTICE(path)
 
 
+# While the engine reads a run's record files (engine.load_records), the real path of each folder
+# is found once, not once a file: a file that is not itself a link is then checked with one lstat
+# (its real path is its folder's real path and its name), and a link is resolved in full, as
+# outside. None outside that: every call resolves everything. What is remembered lasts one
+# block (one run's load), so a folder replaced by a link between runs is seen by the next; within
+# the block the window is the one repo_file always had between its check and the open (the open
+# refuses a link only at the last component): files of a pull request are fixed content, and a
+# process that swaps folders while cms reads them already runs code on the machine.
+_FOLDERS: dict[str, str] | None = None
+
+
+@contextmanager
+def folders_resolved_once() -> Iterator[None]:
+    """Within this block, repo_file resolves each folder's real path once (see _FOLDERS)."""
+    global _FOLDERS
+    outer = _FOLDERS
+    _FOLDERS = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _FOLDERS = outer
+
+
+def _real_folder(folder: str) -> str:
+    """realpath(folder, strict=True), remembered within folders_resolved_once."""
+    if _FOLDERS is None:
+        return os.path.realpath(folder, strict=True)
+    real = _FOLDERS.get(folder)
+    if real is None:
+        real = _FOLDERS[folder] = os.path.realpath(folder, strict=True)
+    return real
+
+
+def _real_path(path: Path) -> str:
+    """os.path.realpath(path, strict=True), with the same exceptions: a file that is not a link
+    is its folder's real path and its name; a link (or anything unusual) is resolved in full."""
+    if _FOLDERS is None:
+        return os.path.realpath(path, strict=True)
+    here = os.path.abspath(path)
+    folder, name = os.path.split(here)
+    if not name or name in (".", ".."):
+        return os.path.realpath(path, strict=True)
+    if stat.S_ISLNK(os.lstat(here).st_mode):  # raises as realpath does for a missing file or folder
+        return os.path.realpath(path, strict=True)
+    return os.path.join(_real_folder(folder), name)
+
+
 def repo_file(root: Path, path: Path) -> Path:
     """The real path of a regular file inside root, following links only while they stay inside.
 
@@ -81,9 +136,9 @@ def repo_file(root: Path, path: Path) -> Path:
         NOTICE(path)
     # strings and os.path, not pathlib, and the relative path only for a message (issue 20 §3:
     # every record file read passes here); the same calls decide as Path.resolve did
-    root_real = os.path.realpath(root)
+    root_real = _real_root(root)
     try:
-        real = os.path.realpath(path, strict=True)
+        real = _real_path(path)
     except FileNotFoundError:
         if os.path.islink(path):
             raise UnsafeFile(rel_to(root, path), "the file is a symbolic link to nothing", "replace the link by the file itself, or remove it") from None
@@ -107,6 +162,17 @@ def repo_file(root: Path, path: Path) -> Path:
     if not os.access(real, os.R_OK):
         raise UnsafeFile(rel_to(root, path), "the file cannot be read: Permission denied", "make it readable to the user who runs cms (chmod a+r)")
     return Path(real)
+
+
+def _real_root(root: Path) -> str:
+    # os.path.realpath(root), non-strict as before (a missing root leaves every file outside it)
+    if _FOLDERS is None:
+        return os.path.realpath(root)
+    key = "\0root\0" + os.fspath(root)
+    real = _FOLDERS.get(key)
+    if real is None:
+        real = _FOLDERS[key] = os.path.realpath(root)
+    return real
 
 
 def is_repo_file(root: Path, path: Path) -> bool:

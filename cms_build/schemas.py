@@ -22,12 +22,13 @@ resolved through one registry built from every schema file.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urldefrag, urljoin
 
-from .paths import UnsafeFile, read_repo_bytes
+from .paths import UnsafeFile, bundled, read_repo_bytes
 
 if TYPE_CHECKING:  # the pure-Python jsonschema is imported on first use (Kind.validator): it only
     from jsonschema import Draft202012Validator, FormatChecker  # explains records the Rust one rejects
@@ -83,16 +84,56 @@ class Kind:
     description_en: str = ""
     id_prefix: str = ""
     folder: str = ""
-    fast: object = None  # jsonschema_rs validator: decides quickly whether there is any error
-    refs: list = field(default_factory=list)  # [(pattern tuple, (kinds...))]
-    files: list = field(default_factory=list)  # [pattern tuple]
-    restricted: list = field(default_factory=list)  # [(pattern tuple, level)]
     # the SchemaSet that builds `validator` on first use (none for a Kind made by hand: set it)
     schemas: SchemaSet | None = field(default=None, repr=False, compare=False)
     _validator: Draft202012Validator | None = field(default=None, init=False, repr=False, compare=False)
+    # `fast` and the annotations (`refs`, `files`, `restricted`): made when the set is loaded, or,
+    # for a kind of the bundled schemas, when first asked for (SchemaSet._add_kind says why)
+    _fast: object = field(default=None, init=False, repr=False, compare=False)
+    _fast_later: bool = field(default=False, init=False, repr=False, compare=False)
+    _annotations: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _annotate: bool = field(default=False, init=False, repr=False, compare=False)  # a kind of the set: walk its schema
 
     def title(self, language: str = "zh") -> str:
         return (self.title_en if language == "en" else self.title_zh) or self.name
+
+    @property
+    def fast(self) -> object:
+        """The jsonschema_rs validator: decides quickly whether there is any error (None without
+        jsonschema_rs)."""
+        if self._fast_later:
+            self._fast_later = False
+            self._fast = self.schemas.fast_validator(self.schema) if self.schemas is not None else None
+        return self._fast
+
+    @fast.setter
+    def fast(self, value: object) -> None:
+        self._fast, self._fast_later = value, False
+
+    def _annotated(self) -> tuple:
+        if self._annotations is None:
+            refs: list = []
+            files: list = []
+            restricted: list = []
+            self._annotations = (refs, files, restricted)
+            if self._annotate and self.schemas is not None:
+                _collect(self.schemas, self.schema, (), self, depth=0, base=self.schema["$id"])
+        return self._annotations
+
+    @property
+    def refs(self) -> list:
+        """[(pattern tuple, (kinds...))]: where the kind's records refer to others (x-ref)."""
+        return self._annotated()[0]
+
+    @property
+    def files(self) -> list:
+        """[pattern tuple]: where the kind's records name attached files (x-file)."""
+        return self._annotated()[1]
+
+    @property
+    def restricted(self) -> list:
+        """[(pattern tuple, level)]: the kind's internal or confidential fields (x-confidentiality)."""
+        return self._annotated()[2]
 
     @property
     def validator(self) -> Draft202012Validator:
@@ -255,11 +296,27 @@ class SchemaSet:
             folder=meta.get("folder", meta["kind"]),
             schemas=self,
         )
-        kind.fast = self.fast_validator(doc)  # now, not lazily: a schema it cannot compile fails the load, as before
-        _collect(self, doc, (), kind, depth=0, base=doc["$id"])
+        kind._annotate = True
+        if self._rs_registry is not None and self._is_bundled(path):
+            # A bundled schema's validator and annotations depend only on the bundled documents
+            # (its $refs name only them; an organization's schema cannot take a bundled $id) and
+            # the engine, and tests/cms_build/test_schemas.py builds every one: made when first
+            # asked for, so a run pays only for the kinds its records have (issue 19).
+            kind._fast_later = True
+        else:  # an organization's schema: now, so a schema that cannot compile fails the load
+            kind.fast = self.fast_validator(doc)
+            kind._annotated()
         if kind.name in self.kinds:
             raise SchemaError(f"{path}: kind {kind.name!r} is also defined by {self.kinds[kind.name].file}")
         self.kinds[kind.name] = kind
+
+    def _is_bundled(self, path: Path) -> bool:
+        if "_bundled" not in self.__dict__:
+            try:
+                self._bundled = os.path.realpath(bundled("schemas"))
+            except FileNotFoundError:
+                self._bundled = None
+        return self._bundled is not None and os.path.realpath(Path(path).parent) == self._bundled
 
     # -- lookups -------------------------------------------------------------------------
     def enum_words(self, language: str = "zh") -> dict:

@@ -281,7 +281,7 @@ class Recording:
         .cms-cache/ (the caches' own files aside)."""
         skipped = [os.path.join(self.root, name) for name in sorted(_SKIP_TOP)]
         cache_folder = os.path.join(self.root, cachefile.FOLDER)
-        own = {os.path.join(cache_folder, n) for n in ("records.json", NAME)}
+        own = {os.path.join(cache_folder, n) for n in (*cachefile.RECORD_FILES, NAME)}
         # by name: the files are opened at their real path (paths.repo_file), and an attached
         # path is noticed both as written and resolved (Record.resolve_file); a link into the
         # skipped folders makes the run not kept on its own (see store)

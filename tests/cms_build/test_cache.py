@@ -32,6 +32,10 @@ def _cache_file(root):
     return root / ".cms-cache" / "records.json"
 
 
+def _segments(root):
+    return sorted((root / ".cms-cache").glob("records-*.json"))
+
+
 def test_example_cold_warm_and_one_record_edited_give_the_same_findings(org):
     org.copy_example()
     root = org.root
@@ -89,7 +93,7 @@ def test_a_damaged_or_planted_cache_is_ignored(org, damage):
     truth = _findings(org.root, cache=False)[0]
     assert "schema.invalid" in truth
     _findings(org.root, cache=True)
-    path = _cache_file(org.root)
+    [path] = [p for p in _segments(org.root) if json.loads(p.read_bytes().partition(b"\n")[2])["records"]]
     raw = path.read_bytes()
     mac, _, payload = raw.partition(b"\n")
     stored = json.loads(payload)
@@ -399,3 +403,48 @@ def test_bundled_record_local_checks_read_nothing_but_their_record(example):
                 list(chk.fn(dataclasses.replace(record, path=_Poison("record.path")), ctx) or ())
                 ran += 1
     assert ran > 150
+
+
+def test_one_changed_record_rewrites_only_the_segments_of_its_old_and_new_bytes(org):
+    # issue 19: the cache is kept in segments by content hash, so a re-check after one edit does
+    # not rewrite every entry of the repository; the findings stay those of a run without cache
+    for i in range(40):
+        org.add(f"policy/P{i}.yaml", org.record("policy", f"POL-{i}", title=f"方针 {i}"))
+    _findings(org.root, cache=True)
+    before = {p.name: p.read_bytes() for p in _segments(org.root)}
+    head = _cache_file(org.root).read_bytes()
+    assert len(before) == 16
+    target = org.root / "policy" / "P7.yaml"
+    old_hash = cache_mod.digest(target.read_bytes())
+    target.write_text(target.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    new_hash = cache_mod.digest(target.read_bytes())
+    got, hits = _findings(org.root, cache=True)
+    assert hits == 39 and got == _findings(org.root, cache=False)[0]
+    after = {p.name: p.read_bytes() for p in _segments(org.root)}
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed == {f"records-{old_hash[0]}.json", f"records-{new_hash[0]}.json"}
+    assert _cache_file(org.root).read_bytes() == head  # nor the head
+    stored = json.loads(after[f"records-{new_hash[0]}.json"].partition(b"\n")[2])
+    assert new_hash in stored["records"]
+    if old_hash[0] != new_hash[0]:
+        assert old_hash not in json.loads(after[f"records-{old_hash[0]}.json"].partition(b"\n")[2])["records"]
+
+
+def test_a_damaged_segment_is_ignored_alone_and_written_again(org):
+    for i in range(40):
+        org.add(f"policy/P{i}.yaml", org.record("policy", f"POL-{i}", title=f"方针 {i}", version=3 if i == 5 else "1.0"))
+    truth = _findings(org.root, cache=False)[0]
+    _findings(org.root, cache=True)
+    hashes = [cache_mod.digest((org.root / "policy" / f"P{i}.yaml").read_bytes()) for i in range(40)]
+    seg = hashes[5][0]  # the segment of the record with a schema error
+    in_it = sum(h[0] == seg for h in hashes)
+    path = org.root / ".cms-cache" / f"records-{seg}.json"
+    path.write_bytes(path.read_bytes()[:-10])  # truncated: its MAC no longer verifies
+    got, hits = _findings(org.root, cache=True)
+    assert got == truth and hits == 40 - in_it  # the other segments still hold
+    assert _findings(org.root, cache=True) == (truth, 40)  # and the damaged one was written again
+    # a segment copied over another holds entries no run put there: ignored as a whole
+    other = next(h[0] for h in hashes if h[0] != seg)
+    (org.root / ".cms-cache" / f"records-{other}.json").write_bytes(path.read_bytes())
+    got, hits = _findings(org.root, cache=True)
+    assert got == truth and hits == 40 - sum(h[0] == other for h in hashes)

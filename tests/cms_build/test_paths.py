@@ -213,3 +213,63 @@ def test_a_folder_replaced_by_a_link_out_after_a_first_read_is_refused(tmp_path)
     (root / "inside").rename(tmp_path / "moved")
     (root / "inside").symlink_to(tmp_path / "moved", target_is_directory=True)
     assert refused(repo_file, tmp_path / "via", tmp_path / "via" / "inside" / "y.yaml")[1] == "the file is a symbolic link to outside the repository"
+
+
+def test_within_one_load_each_folder_is_resolved_once_and_every_case_is_still_refused(tmp_path):
+    # engine.load_records resolves folders once (issue 19): the answers are those of each call
+    from cms_build import paths
+
+    root, out = tmp_path / "repo", tmp_path / "out"
+    (root / "energy").mkdir(parents=True)
+    out.mkdir()
+    (out / "secret.yaml").write_text("s")
+    (out / "x.yaml").write_text("id: X\n")
+    (root / "energy" / "ok.yaml").write_text("id: A\n")
+    (root / "energy" / "in.yaml").symlink_to(root / "energy" / "ok.yaml")
+    (root / "energy" / "leak.yaml").symlink_to(out / "secret.yaml")
+    (root / "linked").symlink_to(out, target_is_directory=True)
+    (root / "a").symlink_to(root / "b")
+    (root / "b").symlink_to(root / "a")
+    (root / "gone").symlink_to(root / "nothing")
+    (root / "dir.yaml").mkdir()
+    cases = ["energy/ok.yaml", "energy/in.yaml", "energy/leak.yaml", "linked/x.yaml", "a", "gone", "none", "dir.yaml", "energy/ok.yaml/x"]
+
+    def answers():
+        got = []
+        for rel in cases:
+            try:
+                got.append(str(paths.repo_file(root, root / rel)))
+            except UnsafeFile as exc:
+                got.append((exc.rel, exc.message))
+        return got
+
+    each_call = answers()
+    assert each_call[:2] == [str((root / "energy" / "ok.yaml").resolve())] * 2
+    assert each_call[2:4] == [
+        ("energy/leak.yaml", "the file is a symbolic link to outside the repository"),
+        ("linked/x.yaml", "the file is a symbolic link to outside the repository"),
+    ]
+    with paths.folders_resolved_once():
+        assert answers() == each_call
+        assert answers() == each_call  # and again, from what it remembered
+        assert paths._FOLDERS  # it did remember folders
+    assert paths._FOLDERS is None
+    # the memory ends with the block: a folder replaced by a link out is seen by the next load
+    with paths.folders_resolved_once():
+        assert paths.repo_file(root, root / "energy" / "ok.yaml") == (root / "energy" / "ok.yaml").resolve()
+    (root / "energy").rename(tmp_path / "moved")
+    (root / "energy").symlink_to(tmp_path / "moved", target_is_directory=True)
+    with paths.folders_resolved_once():
+        assert refused(paths.repo_file, root, root / "energy" / "ok.yaml") == ("energy/ok.yaml", "the file is a symbolic link to outside the repository")
+
+
+def test_rel_to_gives_what_relative_to_gives(tmp_path):
+    from pathlib import Path
+
+    from cms_build.paths import rel_to
+
+    assert rel_to(tmp_path, tmp_path / "a" / "b.yaml") == "a/b.yaml"
+    assert rel_to(tmp_path, tmp_path) == "."
+    assert rel_to(tmp_path / "a", tmp_path / "ab" / "c.yaml") == (tmp_path / "ab" / "c.yaml").as_posix()  # not inside: as given
+    assert rel_to(Path("/"), Path("/etc/x")) == "etc/x"
+    assert rel_to(tmp_path, tmp_path / "a" / ".." / "c") == "c"

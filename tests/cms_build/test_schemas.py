@@ -88,3 +88,55 @@ def test_resolve_follows_a_pointer_as_referencing_does_without_it():
         assert schemas._pointed(ref, own) is None, ref
     assert schemas.resolve("#here", own)[0] == {"$anchor": "here", "type": "number"}  # referencing's answer
     assert schemas.resolve("#/$defs/flag", own)[0] is True
+
+
+def _eager_annotations(schemas, kind):
+    # the walk as the load made it before kinds were annotated on first use
+    from cms_build.schemas import Kind, _collect
+
+    fresh = Kind(name=kind.name, schema=kind.schema, file=kind.file, schemas=schemas)
+    fresh._annotate = True
+    fresh._annotations = ([], [], [])
+    _collect(schemas, kind.schema, (), fresh, depth=0, base=kind.schema["$id"])
+    return fresh._annotations
+
+
+def test_a_bundled_kind_builds_its_validator_and_annotations_when_first_asked_and_every_one_builds():
+    # issue 19: a run pays only for the kinds its records have; every bundled kind must still
+    # compile and give the annotations a walk at load gives (else a bundled schema would fail late)
+    import jsonschema_rs
+
+    from cms_build.schemas import SchemaSet
+
+    schemas = SchemaSet._load([SCHEMAS])
+    kinds = list(schemas.kinds.values())
+    assert len(kinds) > 50
+    assert all(k._fast_later and k._annotations is None for k in kinds)  # nothing built at load
+    for kind in kinds:
+        assert _eager_annotations(schemas, kind) == (kind.refs, kind.files, kind.restricted)
+        assert isinstance(kind.fast, jsonschema_rs.Validator) and not kind._fast_later
+        assert kind.fast is kind.fast  # built once
+    assert any(k.refs for k in kinds) and any(k.files for k in kinds) and any(k.restricted for k in kinds)
+
+
+def test_an_organizations_schema_is_built_at_load_so_a_broken_one_fails_there(tmp_path):
+    import pytest
+
+    from cms_build.schemas import SchemaSet
+
+    org = tmp_path / "schemas"
+    org.mkdir()
+    widget = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://cms-as-code.org/schemas/widget.schema.json",
+        "x-cms": {"kind": "widget"},
+        "type": "object",
+        "properties": {"owner": {"type": "string", "x-ref": "person"}},
+    }
+    (org / "widget.schema.json").write_text(json.dumps(widget), encoding="utf-8")
+    kind = SchemaSet._load([SCHEMAS, org]).kinds["widget"]
+    assert not kind._fast_later and kind.fast is not None and kind.refs == [(("owner",), ("person",))]
+    widget["properties"]["owner"]["pattern"] = "(?<x"  # valid to the metaschema, but no regex
+    (org / "widget.schema.json").write_text(json.dumps(widget), encoding="utf-8")
+    with pytest.raises(Exception, match="regex"):
+        SchemaSet._load([SCHEMAS, org])
