@@ -31,6 +31,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,13 +218,35 @@ def _clean_leftovers(out: Path) -> None:
 
 
 def _build_locked(root, held, profile, out, work, language, log, started, timings, on_stage=lambda _n: None, full=False) -> BuildReport:
-    result = held.pop()  # build_site's reference: this frame holds the only one it gave (see below)
     work = Path(work).resolve() if work else _work_folder(root, out, profile)
     docs = work / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
-    docs.mkdir(parents=True)
+    with _removed_meanwhile(work, docs):
+        docs.mkdir(parents=True)
+        return _build_docs(root, held, work, docs, profile, out, language, log, started, timings, on_stage, full)
 
+
+@contextlib.contextmanager
+def _removed_meanwhile(work: Path, docs: Path):
+    """The last build's Markdown folder moved aside and removed while this build writes its own
+    (a thread: removing 2,500 files is waiting on the disk, which the rendering need not do), and
+    what a killed build left aside removed with it. The build waits for it before it returns."""
+    leftovers = sorted(work.glob(".docs.old-*")) if work.is_dir() else []
+    if docs.exists():
+        aside = work / f".docs.old-{os.getpid()}"
+        if aside.exists():
+            shutil.rmtree(aside)
+        os.replace(docs, aside)
+        leftovers.append(aside)
+    remover = threading.Thread(target=lambda: [shutil.rmtree(p, ignore_errors=True) for p in leftovers], name="cms-remove-docs")
+    remover.start()
+    try:
+        yield
+    finally:
+        remover.join()
+
+
+def _build_docs(root, held, work, docs, profile, out, language, log, started, timings, on_stage, full) -> BuildReport:
+    result = held.pop()  # build_site's reference: this frame holds the only one it gave (see below)
     on_stage("history")
     t0 = time.perf_counter()
     settings = result.settings.data
@@ -253,9 +276,10 @@ def _build_locked(root, held, profile, out, work, language, log, started, timing
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
-    from .search import index_docs
+    from .search import index_docs, remembered_segments
 
-    search_docs = index_docs(model, docs, pages.written)
+    with remembered_segments(work, reuse=not full):  # a text the last build cut is not cut again
+        search_docs = index_docs(model, docs, pages.written)
     as_of, n_pages, n_records = result.as_of, len(pages.written), len(model.records)
     # mkdocs needs none of the run's records, findings and results, nor the model and templates of
     # the pages: let them go before it holds every page's HTML (the build's peak memory). Unless the

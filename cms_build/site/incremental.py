@@ -133,6 +133,17 @@ def _file_digest(path: Path) -> str | None:
         return None
 
 
+def _link_or_copy(src: Path, dest: Path) -> None:
+    """The last site's page into the new one: a hard link where the file system allows (the new
+    site is written next to --out, so on the same one), else a copy. A link is safe: neither site
+    is written again once built (a page edited by hand in --out fails plan()'s digest and is
+    rendered, not linked), and the last site is removed once the new one is swapped in."""
+    try:
+        os.link(src, dest, follow_symlinks=False)
+    except OSError:
+        shutil.copyfile(src, dest, follow_symlinks=False)
+
+
 def plan(work: Path, docs: Path, config_file: Path, out: Path, build: str = "", full: bool = False) -> Plan:
     """Decide which pages keep the HTML of the last build into out (none when full)."""
     markdown = {p.relative_to(docs).as_posix(): _sha(p.read_bytes()) for p in sorted(docs.rglob("*.md"))}
@@ -222,7 +233,7 @@ def hooks(p: Plan):
         old = p.reuse.get(uri)
         if old is not None and p.previous is not None:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(p.previous / old["dest"], dest)
+            _link_or_copy(p.previous / old["dest"], dest)
             if _file_digest(dest) != old["html"]:  # the last site changed since plan() read it
                 raise Fallback(f"{old['dest']} changed in the last site during the build")
             p.entries[uri] = old

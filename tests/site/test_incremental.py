@@ -95,6 +95,21 @@ def test_the_public_profile_rebuilds_as_its_cold_build(mini):
     same_as_cold(root, tmp, again.out, "public")
 
 
+def test_a_public_build_never_reuses_an_internal_builds_page(mini):
+    """The same --out built internal, then public: nothing of the internal site is reused (each
+    profile has its work folder and record, and the profile is in the site-wide digest), and the
+    public site is its cold build, byte for byte."""
+    root, tmp = mini
+    build(root, tmp / "site")
+    public = build(root, tmp / "site", "public")
+    assert public.rendered == public.pages
+    same_as_cold(root, tmp, public.out, "public")
+    # and back: the internal build's record is read again, and a page is taken from --out (the
+    # public site) only where its HTML has the digest the internal build wrote, the same bytes
+    internal = build(root, tmp / "site")
+    same_as_cold(root, tmp, internal.out)
+
+
 def test_a_page_edited_in_the_output_is_rendered_again(mini):
     root, tmp = mini
     first = build(root, tmp / "site")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from cms_build.site import search
 
 
@@ -60,3 +62,64 @@ def test_the_example_index_has_one_entry_per_record_and_ranks_the_claims(example
     text = docs["records/neutrality_claim/NCL-HQ-2025.html"]["text"].replace("\u200b", "")
     assert "NS-HQ-OPS" in text and "碳中和实现声明" in text
     assert not any("-1-1" in d for d in docs if d.startswith("neutrality/index.html#"))  # no trace steps
+
+
+# -- the memo of cut texts -------------------------------------------------------------
+TEXT = "碳管理体系的方针与碳中和声明"
+
+
+def _fresh_cuts():
+    search._jieba.cache_clear()
+    search._cut.cache_clear()
+
+
+def test_a_rebuild_takes_the_cuts_the_last_build_kept(tmp_path, monkeypatch):
+    with search.remembered_segments(tmp_path):
+        first = search.segment(TEXT)
+    assert (tmp_path / search.SEGMENTS).is_file()
+    # the next build cuts nothing it was given before: the memo answers, not jieba
+    monkeypatch.setattr(search, "_cut", lambda text: pytest.fail(f"cut again: {text}"))
+    with search.remembered_segments(tmp_path):
+        assert search.segment(TEXT) == first
+    with pytest.raises(pytest.fail.Exception):  # without reuse (cms build --full) every text is cut
+        with search.remembered_segments(tmp_path, reuse=False):
+            search.segment(TEXT)
+
+
+def test_a_memo_not_signed_by_this_user_is_not_read(tmp_path):
+    with search.remembered_segments(tmp_path):
+        search.segment(TEXT)
+    memo = tmp_path / search.SEGMENTS
+    mac, _, payload = memo.read_bytes().partition(b"\n")
+    planted = json.loads(payload)
+    planted["cut"][TEXT] = "篡改"
+    memo.write_bytes(mac + b"\n" + json.dumps(planted, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    with search.remembered_segments(tmp_path):
+        assert search.segment(TEXT).replace("\u200b", "") == TEXT
+
+
+def test_new_terms_are_not_answered_by_the_memo_of_the_old_ones(tmp_path, monkeypatch):
+    """TERMS is part of the memo's key: a term added since the last build cuts its texts anew, as
+    a build without a memo does (this test fails when segments_key leaves TERMS out)."""
+    import jieba
+
+    with search.remembered_segments(tmp_path):
+        old = search.segment(TEXT)
+    assert "碳管理体系" not in old.split("\u200b")  # jieba and the old terms cut 碳管理体系 apart
+    monkeypatch.setattr(search, "TERMS", (*search.TERMS, "碳管理体系"))
+    _fresh_cuts()
+    try:
+        cold = search._cut(TEXT)
+        assert "碳管理体系" in cold.split("\u200b") and cold != old
+        with search.remembered_segments(tmp_path):
+            assert search.segment(TEXT) == cold
+    finally:
+        jieba.del_word("碳管理体系")
+        monkeypatch.undo()
+        _fresh_cuts()
+    assert search.segment(TEXT) == old
+
+
+def test_text_without_chinese_needs_no_dictionary(monkeypatch):
+    monkeypatch.setattr(search, "_cut", lambda text: pytest.fail(f"cut: {text}"))
+    assert search.segment("\u200bNC-2025-02 tCO2e\u200b") == "NC-2025-02 tCO2e"  # as _HAN.sub(...).strip gives
