@@ -55,9 +55,7 @@ def local_key() -> bytes | None:
         pass
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(32))
+        _publish_new_key(path)
         return path.read_bytes()
     except OSError:
         try:  # another process made it first
@@ -65,6 +63,33 @@ def local_key() -> bytes | None:
             return key if len(key) >= 32 else None
         except OSError:
             return None
+
+
+def _publish_new_key(path: Path) -> None:
+    """A new key at `path`, whole or not at all: written to a temporary file of this process, then
+    hard-linked into place. Two runs starting at once on a new machine (two terminals, a test
+    runner's workers) each try; the link of the second fails (the name exists) and it reads the
+    first one's key. Opening `path` itself and writing into it would show the other run an empty
+    file for that moment, and it would go without its cache."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, flags, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+        try:
+            os.link(tmp, path)  # never replaces: FileExistsError when another run was first
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: the exclusive open, as before
+            fd = os.open(path, flags, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(tmp.read_bytes())
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 def folder(root: Path) -> Path | None:

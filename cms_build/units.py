@@ -26,10 +26,12 @@ hint listing close known spellings.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import re
 import threading
+import time
 from typing import TYPE_CHECKING
 
 from .errors import CmsProblem
@@ -249,10 +251,44 @@ def _default_registry(pint):
     folder = _definitions_cache() if hasattr(os, "getuid") else None  # no getuid: Windows
     if folder is not None:
         try:
-            return pint.UnitRegistry(on_redefinition="raise", cache_folder=folder)
+            with _alone_in(folder) as alone:
+                if alone:
+                    return pint.UnitRegistry(on_redefinition="raise", cache_folder=folder)
         except Exception:  # noqa: BLE001 - whatever a damaged cache file raises, parse afresh
             pass
     return pint.UnitRegistry(on_redefinition="raise")
+
+
+LOCK_WAIT_S = 5.0  # far above the 0.3 s a registry takes to build; a stuck run costs others only the parse
+
+
+@contextlib.contextmanager
+def _alone_in(folder: str):
+    """True while this process alone uses pint's cache folder (an exclusive lock on a file in it,
+    held by the kernel, so a killed run never leaves it locked); False when no lock came within
+    LOCK_WAIT_S. pint writes its cache file in place (opened for writing, then pickled into): two
+    runs starting at once on a new machine, one writing while the other reads, would have the
+    reader unpickle a part-written file."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no fcntl: no getuid either, no cache folder
+        yield False
+        return
+    fd = os.open(os.path.join(folder, ".lock"), os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    yield False
+                    return
+                time.sleep(0.01)
+        yield True
+    finally:
+        os.close(fd)
 
 
 def __getattr__(name: str):  # ``units.ureg`` as a lazy module attribute

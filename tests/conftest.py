@@ -101,3 +101,23 @@ class OrgRepo:
 @pytest.fixture
 def org(tmp_path) -> OrgRepo:
     return OrgRepo(tmp_path / "org")
+
+
+# The test files whose tests take a minute or more together (a browser, a fresh virtual
+# environment, the benchmarks' smoke run, whole-site builds): run first. The suite is spread over
+# the cores file by file in collection order (addopts in pyproject.toml); one of these started
+# last would run alone at the end while the other cores wait.
+FIRST = (
+    "tests/site/test_browser.py",
+    "tests/benchmarks/test_run.py",
+    "tests/site/test_incremental.py",
+    "tests/test_install.py",
+    "tests/site/test_build.py",
+    "tests/site/test_renderer.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: n for n, name in enumerate(FIRST)}
+    # stable: every file's tests stay together and in their order
+    items.sort(key=lambda item: rank.get(Path(str(item.path)).relative_to(REPO).as_posix(), len(FIRST)))

@@ -305,3 +305,52 @@ def test_a_damaged_cache_only_costs_the_parse(tmp_path, monkeypatch):
         f.write_bytes(b"\x80\x04 not a pickle")
     reg = units._default_registry(pint)
     assert reg.Quantity(1, "kWh").to("MJ").magnitude == pytest.approx(3.6)
+
+
+def _hold_pint_cache(tmp_path):
+    """What another run building its registry holds: the lock of pint's cache folder."""
+    import fcntl
+    import os
+
+    folder = units._definitions_cache()
+    fd = os.open(os.path.join(folder, ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return folder, fd
+
+
+def test_a_run_waits_while_another_writes_the_definitions_cache(tmp_path, monkeypatch):
+    import os
+    import threading
+    import time
+    import types
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder, fd = _hold_pint_cache(tmp_path)
+    held = [True]
+    calls = []  # (was the other run still at the cache, the registry's arguments)
+    spy = types.SimpleNamespace(UnitRegistry=lambda **kw: calls.append((held[0], kw)) or pint.UnitRegistry(**kw))
+    got = []
+    thread = threading.Thread(target=lambda: got.append(units._default_registry(spy)), daemon=True)
+    thread.start()
+    time.sleep(0.5)
+    assert calls == [] and sorted(os.listdir(folder)) == [".lock"]  # neither read nor written meanwhile
+    held[0] = False
+    os.close(fd)  # the other run is done
+    thread.join(60)
+    assert calls == [(False, {"on_redefinition": "raise", "cache_folder": folder})]  # then it used the cache
+    assert got[0].Quantity(1, "kWh").to("MJ").magnitude == pytest.approx(3.6)
+    assert any(name.endswith(".pickle") for name in os.listdir(folder))
+
+
+def test_a_lock_never_let_go_costs_only_the_parse(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(units, "LOCK_WAIT_S", 0.2)
+    folder, fd = _hold_pint_cache(tmp_path)
+    try:
+        reg = units._default_registry(pint)
+        assert reg.Quantity(1, "kWh").to("MJ").magnitude == pytest.approx(3.6)
+        assert sorted(os.listdir(folder)) == [".lock"]  # parsed without the cache
+    finally:
+        os.close(fd)

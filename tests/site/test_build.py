@@ -95,11 +95,12 @@ def test_same_inputs_same_bytes(mini):
     assert "search/search_index.json.gz" in first  # deterministic: gzip without a time stamp
 
 
-def test_the_example_gives_the_same_bytes_twice(tmp_path):
-    """With charts, traces, Annex E tables and the search index: nothing depends on the clock."""
+def test_the_example_gives_the_same_bytes_twice(tmp_path, example_sites):
+    """With charts, traces, Annex E tables and the search index: nothing depends on the clock.
+    The first build is the session's (conftest.example_sites, built earlier), the second now."""
     from tests.conftest import EXAMPLE
 
-    first = read_tree(build(EXAMPLE, tmp_path / "a", "internal").out)
+    first = read_tree(example_sites["internal"])
     second = read_tree(build(EXAMPLE, tmp_path / "b", "internal").out)
     assert any(name.startswith("charts/") for name in first)
     assert [k for k in first if first.get(k) != second.get(k)] == [] and first.keys() == second.keys()
