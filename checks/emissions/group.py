@@ -23,10 +23,12 @@ class EmissionsReads(ReadModel):
 
 class GroupCategory(ResultModel):
     """A source category of a group year: each entity's part (its factor applied, less what is
-    eliminated) and their sum."""
+    eliminated), traced to the entity's category figure (Source.result), and their sum, traced
+    to the parts, so the public profile restricts a part whose figure the entity's public export
+    does not show, and the sum with it (publish.group_results)."""
 
-    by_entity: dict[str, Number]
-    value: Number
+    by_entity: dict[str, TracedValue]
+    value: TracedValue
 
 
 class GroupEmissionsYear(ResultModel):
@@ -80,8 +82,7 @@ def _year(g, year: str) -> dict:
             ],
         )
         for cat, tr in y.by_category.items():
-            cell = by_category.setdefault(cat, {})
-            cell[ent["id"]] = f * _value(tr)
+            by_category.setdefault(cat, {})[ent["id"]] = {"f": f, "why": why, "E": _value(tr), "eliminated": []}
     eliminations = []
     for t in g.transfers:
         if str(t["year"]) != year or not g.has(t["buyer"]):
@@ -131,17 +132,43 @@ def _year(g, year: str) -> dict:
             )
         )
         cell = by_category.setdefault(g.purchase_category(t["energy"]), {})
-        cell[t["buyer"]] = cell.get(t["buyer"], 0.0) - removed
+        cell.setdefault(t["buyer"], {"f": f, "why": why, "E": None, "eliminated": []})["eliminated"].append(eliminations[-1])
     gross = sum(t["value"] for t in by_entity.values())
     eliminated = sum(e["value"] for e in eliminations)
     total = g.trace(f"group total {year}", "E = Σ E_g + Σ ΔE", gross + eliminated, "tCO2e", steps=list(by_entity.values()) + eliminations)
     return {
         "by_entity": by_entity,
-        "by_category": {c: {"by_entity": v, "value": sum(v.values())} for c, v in sorted(by_category.items())},
+        "by_category": {c: _category(g, year, c, v) for c, v in sorted(by_category.items())},
         "eliminations": eliminations,
         "gross": gross,
         "total": total,
     }
+
+
+def _category(g, year: str, cat: str, parts: dict) -> dict:
+    """A category's cells, each E_g,c = f × E_c (+ Σ ΔE where the group eliminates a purchase
+    in it; E_c left out where the entity reports none in the category), and their sum."""
+    by_entity = {}
+    for eid, p in parts.items():
+        inputs, formula, value = [], "E_g,c = Σ ΔE", 0.0
+        if p["E"] is not None:
+            inputs = [
+                {"symbol": "f", "name": p["why"], "value": p["f"], "unit": "1", "source": {"entity": eid, "setting": "group.entities"}},
+                {
+                    "symbol": "E_c",
+                    "name": f"{eid} {cat}",
+                    "value": p["E"],
+                    "unit": "tCO2e",
+                    "source": {"entity": eid, "result": f"emissions.years.{year}.by_category.{cat}"},
+                },
+            ]
+            formula, value = "E_g,c = f × E_c", p["f"] * p["E"]
+        if p["eliminated"]:
+            formula = formula + " + Σ ΔE" if p["E"] is not None else formula
+            value += sum(el["value"] for el in p["eliminated"])
+        by_entity[eid] = g.trace(f"{eid} {cat} {year}", formula, value, "tCO2e", inputs=inputs, steps=list(p["eliminated"]))
+    total = sum(t["value"] for t in by_entity.values())
+    return {"by_entity": by_entity, "value": g.trace(f"group {cat} {year}", "E_c = Σ E_g,c", total, "tCO2e", steps=list(by_entity.values()))}
 
 
 def _plain(v) -> str:
@@ -180,7 +207,7 @@ def render(cons, page, withheld: bool) -> list[dict]:
     )
     parts.append(Md(f"\n\n**{md(g['by_category'])} {md(y)}**\n\n"))
     cats = page.labels("emission_source.schema.json", "properties", "category")
-    parts.append(table([g["category"], "tCO2e"], [[md(page.label(cats, c)), fig(v.value)] for c, v in e.by_category.items()], ["left", "right"]))
+    parts.append(table([g["category"], "tCO2e"], [[md(page.label(cats, c)), fig(v.value.value)] for c, v in e.by_category.items()], ["left", "right"]))
     if e.eliminations:
         parts.append(Md(f"\n\n**{md(g['eliminations'])} {md(y)}**\n\n"))
         rows = []

@@ -137,7 +137,12 @@ def test_each_approach_counts_its_share(tmp_path):
     assert e["by_entity"]["B"]["value"] == 0.0
     assert e["by_entity"]["C"]["value"] == pytest.approx(250.0)
     assert e["total"]["value"] == pytest.approx(850.0)  # 600 + 0 + 250
-    assert e["by_category"]["fuel_combustion"]["value"] == pytest.approx(600.0)  # 600 + 0
+    assert e["by_category"]["fuel_combustion"]["value"]["value"] == pytest.approx(600.0)  # 600 + 0
+    assert e["by_category"]["fuel_combustion"]["by_entity"]["A"]["value"] == pytest.approx(600.0)  # 0.6 × 1000
+    assert {i["symbol"]: i["source"] for i in e["by_category"]["fuel_combustion"]["by_entity"]["A"]["inputs"]} == {
+        "f": {"entity": "A", "setting": "group.entities"},
+        "E_c": {"entity": "A", "result": "emissions.years.2025.by_category.fuel_combustion"},
+    }
     assert [f.rule for f in without_boundary_warning(g.findings)] == []
 
 
@@ -162,7 +167,9 @@ def test_intra_group_electricity_is_eliminated_with_a_trace(tmp_path):
     assert "twice" in elim["notes"][0]
     assert e["gross"] == pytest.approx(5114.0)  # 5000 + 114
     assert e["total"]["value"] == pytest.approx(5057.0)  # 5114 - 57
-    assert e["by_category"]["purchased_electricity"]["value"] == pytest.approx(57.0)  # 114 - 57
+    assert e["by_category"]["purchased_electricity"]["value"]["value"] == pytest.approx(57.0)  # 114 - 57
+    hq = e["by_category"]["purchased_electricity"]["by_entity"]["HQ"]
+    assert hq["formula"] == "E_g,c = f × E_c + Σ ΔE" and hq["steps"] == [elim]  # 1 × 114 − 57
     assert without_boundary_warning(g.findings) == []
 
 
@@ -529,9 +536,9 @@ def test_the_example_group_checks_clean_with_hand_worked_figures():
     assert elim["value"] == pytest.approx(-4562.4, abs=0.001)
     assert e["total"]["value"] == pytest.approx(5948968.69, abs=0.01)  # 5 953 531.09 - 4 562.4
     # purchased electricity of the group: HQ 855.45 + GS 6 843.6 + BJP's own - 4 562.4 eliminated
-    bjp = e["by_category"]["purchased_electricity"]["by_entity"]["BJP"]
-    assert e["by_category"]["purchased_electricity"]["value"] == pytest.approx(855.45 + 6843.6 + bjp - 4562.4, abs=0.01)
-    assert e["by_category"]["purchased_electricity"]["by_entity"]["GS"] == pytest.approx(2281.2, abs=0.001)  # 6 843.6 - 4 562.4
+    bjp = e["by_category"]["purchased_electricity"]["by_entity"]["BJP"]["value"]
+    assert e["by_category"]["purchased_electricity"]["value"]["value"] == pytest.approx(855.45 + 6843.6 + bjp - 4562.4, abs=0.01)
+    assert e["by_category"]["purchased_electricity"]["by_entity"]["GS"]["value"] == pytest.approx(2281.2, abs=0.001)  # 6 843.6 - 4 562.4
     assert set(doc["consolidation"]["matrix"]["summary"]) == {"HQ", "BJP", "GS"}
 
 

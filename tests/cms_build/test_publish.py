@@ -569,6 +569,69 @@ def test_a_group_figure_every_entity_publishes_is_shown_unchanged():
     assert group_results(cons, model, public) == cons
 
 
+def _category_consolidation():
+    """The group's 2025 categories, made by the group's own code (checks/emissions/group.py
+    _category), both entities at f = 1: purchased electricity HQ 1 500 MWh × 0.5703 = 855.45 t
+    and GS 12 000 MWh × 0.5703 = 6 843.6 t, sum 855.45 + 6 843.6 = 7 699.05 t; GS's fuel
+    combustion 156.4 t, sum 156.4 t."""
+    from types import SimpleNamespace
+
+    from checks.emissions.group import _category
+    from cms_build.group import _trace
+
+    g = SimpleNamespace(trace=_trace)
+    part = lambda e: {"f": 1.0, "why": "operational control", "E": e, "eliminated": []}  # noqa: E731
+    by_category = {
+        "fuel_combustion": _category(g, "2025", "fuel_combustion", {"GS": part(156.4)}),
+        "purchased_electricity": _category(g, "2025", "purchased_electricity", {"HQ": part(855.45), "GS": part(6843.6)}),
+    }
+    cons, model = _group_consolidation()
+    cons["emissions"]["2025"]["by_category"] = by_category
+    return json.loads(json.dumps(model.model_validate(cons).model_dump(mode="json", exclude_unset=True))), model
+
+
+def _category_export(total, by_category):
+    return {"records": [], "withheld_results": [], "results": {"emissions": {"years": {"2025": {"total": total, "by_category": by_category}}}}}
+
+
+RESTRICTED_FIGURE = {"unit": "tCO2e", "record": "restricted", "value": None, "restricted": True}
+
+
+def test_a_category_cell_from_an_entitys_restricted_category_figure_is_restricted_and_so_is_the_category():
+    from cms_build.publish import group_results
+
+    cons, model = _category_consolidation()
+    # GS's purchased electricity is restricted in its public export (and with it its total, as
+    # its own Hider writes it); its fuel combustion is public
+    public = {
+        "HQ": _category_export({"value": 855.45}, {"purchased_electricity": {"value": 855.45}}),
+        "GS": _category_export(RESTRICTED_FIGURE, {"purchased_electricity": RESTRICTED_FIGURE, "fuel_combustion": {"value": 156.4}}),
+    }
+    cats = group_results(cons, model, public)["emissions"]["2025"]["by_category"]
+    elec = cats["purchased_electricity"]
+    assert elec["by_entity"]["HQ"]["value"] == 855.45 and elec["by_entity"]["HQ"].get("restricted") is None
+    gs = elec["by_entity"]["GS"]
+    assert gs["restricted"] is True and gs["value"] is None and gs["label"] == "restricted"
+    assert [i.get("restricted") for i in gs["inputs"]] == [None, True]  # f is the group's own setting
+    assert elec["value"]["restricted"] is True and elec["value"]["value"] is None  # 7 699.05 − 855.45 would give GS's
+    # the same entity's public category is shown: the cell is restricted by its own figure's provenance
+    assert cats["fuel_combustion"]["by_entity"]["GS"]["value"] == 156.4 and cats["fuel_combustion"]["value"]["value"] == 156.4
+    assert "6843.6" not in json.dumps(cats) and "7699.05" not in json.dumps(cats)
+
+
+def test_category_cells_every_entity_publishes_are_shown_unchanged():
+    from cms_build.publish import group_results
+
+    cons, model = _category_consolidation()
+    public = {
+        "HQ": _category_export({"value": 855.45}, {"purchased_electricity": {"value": 855.45}}),
+        "GS": _category_export({"value": 6843.6}, {"purchased_electricity": {"value": 6843.6}, "fuel_combustion": {"value": 156.4}}),
+    }
+    out = group_results(cons, model, public)
+    assert out == cons
+    assert out["emissions"]["2025"]["by_category"]["purchased_electricity"]["value"]["value"] == 7699.05  # 855.45 + 6 843.6
+
+
 def test_a_group_figure_from_an_entitys_record_is_shown_only_when_its_public_export_holds_the_record():
     from cms_build.publish import GroupView
 

@@ -133,3 +133,32 @@ def test_the_public_overview_shows_a_figure_consolidated_from_a_confidential_one
         "&#46;", "."
     )
     assert "6,843.6" in body and "7,699.05" in body and "受限" not in body
+
+
+def test_the_public_overview_shows_a_category_consolidated_from_a_confidential_figure_as_restricted():
+    """GS's purchased electricity (and so its total) is restricted in its public export, its
+    fuel combustion public: the overview's category table (checks/emissions/group.py render)
+    shows the group's fuel combustion 156.4 t and not the purchased electricity 7 699.05 t
+    (HQ 855.45 + GS 6 843.6), which would give GS's figure by subtraction."""
+    from cms_build.group import consolidating
+    from cms_build.paths import bundled
+    from cms_build.publish import group_results
+    from cms_build.results import viewed
+    from cms_build.site.group_site import GroupPage
+    from cms_build.site.model import Strings, load_strings
+    from tests.cms_build.test_publish import RESTRICTED_FIGURE, _category_consolidation, _category_export
+
+    cons, model = _category_consolidation()
+    t = Strings(load_strings(str(bundled("site")))["zh"])
+    [emissions] = [c.consolidation for c in consolidating() if "emissions" in c.consolidation.models]
+
+    def categories(public) -> str:
+        body = "".join(str(s["body"]) for s in emissions.render(viewed(model, group_results(cons, model, public)), GroupPage(t["group"], t, "zh"), False))
+        return body.replace("&#46;", ".").split(t["group"]["by_category"])[-1]  # the category table, the last of the block
+
+    hq = _category_export({"value": 855.45}, {"purchased_electricity": {"value": 855.45}})
+    body = categories({"HQ": hq, "GS": _category_export(RESTRICTED_FIGURE, {"purchased_electricity": RESTRICTED_FIGURE, "fuel_combustion": {"value": 156.4}})})
+    assert "156.4" in body and "受限" in body and "7,699.05" not in body
+    # the near miss: GS publishes its purchased electricity, and the overview shows the sum
+    body = categories({"HQ": hq, "GS": _category_export({"value": 7000.0}, {"purchased_electricity": {"value": 6843.6}, "fuel_combustion": {"value": 156.4}})})
+    assert "156.4" in body and "7,699.05" in body and "受限" not in body
