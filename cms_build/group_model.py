@@ -7,8 +7,9 @@ cms_build/results.py (strict, no key a model does not name, roles).
 The core (as_of, the entities counted and why, each entity's finding counts, the matrices side
 by side) is typed here; each domain that adds to a group (api.Consolidation) names the types of
 the sections it adds (`Consolidation.models`), so this module names none of them. A traced group
-figure (`group._trace`) is a `GroupTrace`: its inputs name the entity, the setting or the result
-they come from, which an entity's `Source` has no key for.
+figure (`group._trace`) is the organization's own `TracedValue`: its inputs' `Source` names the
+entity and the figure's path in that entity's export (`entity`, `result`), or the group's setting,
+so the public profile restricts it by provenance (publish.group_results) as it does an entity's.
 """
 
 from __future__ import annotations
