@@ -56,13 +56,13 @@ from .dates import Deadline, days_after, months_after, on_or_before
 from .records import DONE, INACTIVE, Record, known_by, not_yet, parse_path
 from .errors import CmsProblem
 from .findings import text_in, title_in
-from .group_model import ReadActivity, ReadEntry, ReadModel, ReadValue
 from .results import Classifier, DerivedStatus, JsonValue, Label, Number, RecordId, ResultModel, Shape, Source, StatusReason, TracedValue, is_restricted
 from .site.escape import Md, fmt_value, join, md, text
 from .site.urls import STATIC
 from .trace import Input, Traced, library_source, record_source, setting_source
 
 if TYPE_CHECKING:  # at run time through __getattr__ below
+    from .group_model import ReadActivity, ReadEntry, ReadModel, ReadValue
     from .site.registry import PageContext
 
 # What a rule module may use. Anything else of cms_build is the engine's and may change.
@@ -256,7 +256,18 @@ class Computation:
     module: str = ""
     origin: str = ""
     statuses: Statuses | None = None  # the statuses its result gives (cms_build/statuses.py)
-    consolidation: Consolidation | None = None  # what it adds to a group (cms_build/group.py)
+    # what it adds to a group (cms_build/group.py): a Consolidation, or where one is
+    # (".group:CONSOLIDATION", relative to the rule's module) so that an organization's check,
+    # which never consolidates, does not import the group's models (issue 19)
+    consolidates: Consolidation | str | None = None
+    _consolidation: Consolidation | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def consolidation(self) -> Consolidation | None:
+        """What it adds to a group, its module imported on first use."""
+        if self._consolidation is None and self.consolidates is not None:
+            self._consolidation = _consolidation_at(self.id, self.consolidates, self.fn.__module__)
+        return self._consolidation
 
 
 SCOPES = ("", "record")
@@ -293,13 +304,29 @@ def check(id: str, *, title: str, clauses, severity: str = "error", kinds=(), su
     return wrap
 
 
+def _consolidation_at(id: str, where: Consolidation | str, module: str) -> Consolidation:
+    """The Consolidation `where` names ("module:NAME", a module relative to the rule's)."""
+    if isinstance(where, Consolidation):
+        return where
+    import importlib
+
+    name, _, attr = where.partition(":")
+    found = getattr(importlib.import_module(name, package=module.rpartition(".")[0] or None), attr, None)
+    if not isinstance(found, Consolidation):
+        raise ValueError(f'computation {id}: consolidation {where!r} names no cms_build.api.Consolidation (write "module:NAME", e.g. ".group:CONSOLIDATION")')
+    return found
+
+
 def computation(
-    id: str, *, title: str, clauses=(), after=(), subsystem: str = "", statuses: Statuses | None = None, consolidation: Consolidation | None = None
+    id: str, *, title: str, clauses=(), after=(), subsystem: str = "", statuses: Statuses | None = None, consolidation: Consolidation | str | None = None
 ):
     if statuses is not None and not isinstance(statuses, Statuses):
         raise ValueError(f"computation {id}: statuses is a cms_build.api.Statuses(derive, write)")
     if consolidation is not None and not isinstance(consolidation, Consolidation):
-        raise ValueError(f"computation {id}: consolidation is a cms_build.api.Consolidation(sections, ...)")
+        if not isinstance(consolidation, str) or not consolidation.partition(":")[2]:
+            raise ValueError(
+                f'computation {id}: consolidation is a cms_build.api.Consolidation(sections, ...) or where one is, "module:NAME" (e.g. ".group:CONSOLIDATION")'
+            )
 
     def wrap(fn: Callable) -> Computation:
         return Computation(
@@ -312,7 +339,7 @@ def computation(
             module=fn.__module__,
             origin=fn.__module__,
             statuses=statuses,
-            consolidation=consolidation,
+            consolidates=consolidation,
         )
 
     return wrap
@@ -402,6 +429,9 @@ def sheet(id: str, *, title: str, computations=(), subsystems=(), order: int = 1
     return _registrar(Sheet, "sheet", id, title, computations, subsystems, order, tab=" (the sheet's tab shows it)")
 
 
+_GROUP_MODEL_NAMES = frozenset({"ReadActivity", "ReadEntry", "ReadModel", "ReadValue"})
+
+
 def __getattr__(name: str):
     # the page context is the site's (it renders); imported on first use so that a rule
     # module importing this one does not load the site machinery
@@ -409,6 +439,12 @@ def __getattr__(name: str):
         from .site.registry import PageContext
 
         return PageContext
+    # the group's read models are pydantic models built at import: only a group's consolidation
+    # (and a domain's group module, checks/*/_group.py) reads them, never an organization's check
+    if name in _GROUP_MODEL_NAMES:
+        from . import group_model
+
+        return getattr(group_model, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -69,7 +69,6 @@ from ..trading import surveillance as sv
 from ..trading.rows import Asset
 from cms_build.api import setting_source
 
-from .group import CONSOLIDATION
 from .statuses import STATUSES
 from .results import AssetsResult
 
@@ -728,7 +727,7 @@ def _exchange_positions(ctx, b: _Build) -> dict:
     clauses=["C.8.1.1", "8.2.3 a", "B.8.2.3 b", "G.2", "G.3"],
     after=["trading", "emissions"],
     statuses=STATUSES,
-    consolidation=CONSOLIDATION,
+    consolidation="._group:CONSOLIDATION",  # imported by a group only (issue 19)
 )
 def assets(ctx):
     b = _Build(ctx)

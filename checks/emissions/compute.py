@@ -57,7 +57,6 @@ from .inventory import (
 )
 from cms_build.api import Input, Traced, record_source
 
-from .group import CONSOLIDATION
 from .statuses import STATUSES
 from .results import EmissionsResult
 
@@ -426,7 +425,7 @@ def _target(tgt, ctx, indicators: dict) -> dict:
     title="排放清单 Emissions inventory",
     clauses=["6.1.2 e", "6.1.2 f", "6.2", "6.3", "A.9.1.1", "E.1", "F.2", "F.3", "F.4"],
     statuses=STATUSES,
-    consolidation=CONSOLIDATION,
+    consolidation="._group:CONSOLIDATION",  # imported by a group only (issue 19)
 )
 def emissions(ctx):
     gwp_set = ctx.setting("gwp_set") or "AR5"

@@ -52,7 +52,6 @@ from ..assets import serial_ranges
 from ..emissions.lines import CalcError, compute_line
 from cms_build.api import Traced, record_source
 
-from .group import CONSOLIDATION
 from .statuses import STATUSES
 from .results import NeutralityResult
 
@@ -381,7 +380,7 @@ def _serial_uses(ctx) -> list[dict]:
     clauses=["D.6.5.2.3", "D.6.5.2.4", "D.8.2.4", "D.8.2.5", "D.8.2.6", "D.10"],
     subsystem="D",
     statuses=STATUSES,
-    consolidation=CONSOLIDATION,
+    consolidation="._group:CONSOLIDATION",  # imported by a group only (issue 19)
 )
 def neutrality(ctx):
     s = {name: setting(ctx, name) for name in SETTING_NAMES}

@@ -239,7 +239,7 @@ def overview(group, profile: str, t, title: str, public: dict, located, lang: st
 
     sections = []
     page = GroupPage(g, t, lang)
-    for comp in consolidating():  # each domain's blocks (checks/<domain>/group.py)
+    for comp in consolidating():  # each domain's blocks (checks/<domain>/_group.py)
         hook = comp.consolidation
         if hook.render is not None and cons is not None:
             sections.extend(hook.render(cons, page, bool(withheld & {comp.id, *hook.rests_on})))

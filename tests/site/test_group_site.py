@@ -108,7 +108,7 @@ def test_an_entity_export_of_another_shape_is_a_located_error_not_a_traceback():
 
 def test_the_public_overview_shows_a_figure_consolidated_from_a_confidential_one_as_restricted():
     """GS publishes its emissions but its 2025 total is restricted in its public export: the
-    overview's emissions block (checks/emissions/group.py render) shows HQ's 855.45 t and neither
+    overview's emissions block (checks/emissions/_group.py render) shows HQ's 855.45 t and neither
     GS's 6 843.6 t, nor the group total 7 699.05 t, nor the gross, from which GS's would follow."""
     from cms_build.group import consolidating
     from cms_build.paths import bundled
