@@ -570,13 +570,13 @@ def test_a_group_figure_every_entity_publishes_is_shown_unchanged():
 
 
 def _category_consolidation():
-    """The group's 2025 categories, made by the group's own code (checks/emissions/group.py
+    """The group's 2025 categories, made by the group's own code (checks/emissions/_group.py
     _category), both entities at f = 1: purchased electricity HQ 1 500 MWh × 0.5703 = 855.45 t
     and GS 12 000 MWh × 0.5703 = 6 843.6 t, sum 855.45 + 6 843.6 = 7 699.05 t; GS's fuel
     combustion 156.4 t, sum 156.4 t."""
     from types import SimpleNamespace
 
-    from checks.emissions.group import _category
+    from checks.emissions._group import _category
     from cms_build.group import _trace
 
     g = SimpleNamespace(trace=_trace)

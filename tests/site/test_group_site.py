@@ -137,7 +137,7 @@ def test_the_public_overview_shows_a_figure_consolidated_from_a_confidential_one
 
 def test_the_public_overview_shows_a_category_consolidated_from_a_confidential_figure_as_restricted():
     """GS's purchased electricity (and so its total) is restricted in its public export, its
-    fuel combustion public: the overview's category table (checks/emissions/group.py render)
+    fuel combustion public: the overview's category table (checks/emissions/_group.py render)
     shows the group's fuel combustion 156.4 t and not the purchased electricity 7 699.05 t
     (HQ 855.45 + GS 6 843.6), which would give GS's figure by subtraction."""
     from cms_build.group import consolidating
