@@ -110,8 +110,16 @@ def read_signed(root: Path, name: str, key: bytes) -> dict | None:
     where = folder(root)
     if where is None:
         return None
+    return read_signed_file(root, where / name, key, MAX_CACHE_BYTES, "the cache's own limit")
+
+
+def read_signed_file(base: Path, path: Path, key: bytes, limit: int, setting: str) -> dict | None:
+    """The JSON object of the signed file `path` (read as a file of `base`: no link followed, at
+    most `limit` bytes) when its MAC verifies with `key`; else None. The one reader of the signed
+    files the engine keeps (the record cache, the whole-run cache, the site build's record and its
+    search memo), so that they agree on what a damaged or planted file is: none."""
     try:
-        raw = read_repo_bytes(root, where / name, MAX_CACHE_BYTES, setting="the cache's own limit")
+        raw = read_repo_bytes(base, path, limit, setting=setting)
     except (UnsafeFile, OSError):
         return None
     mac, _, payload = raw.partition(b"\n")
@@ -125,28 +133,38 @@ def read_signed(root: Path, name: str, key: bytes) -> dict | None:
 
 
 def write_signed(root: Path, name: str, key: bytes, value: dict) -> None:
-    """Write `.cms-cache/<name>` signed: to a new temporary file, then renamed into place (a rename
-    replaces a link of that name, never follows it). A failure only means no cache next time."""
-    payload = canonical(value)
-    data = hmac.new(key, payload, hashlib.sha256).hexdigest().encode() + b"\n" + payload
+    """Write `.cms-cache/<name>` signed (write_signed_file), only into a real folder of the repository."""
     where = folder(root)
     if where is None:
         return
-    tmp = None
     try:
         where.mkdir(exist_ok=True)
-        if folder(root) is None:
-            return
-        tmp = where / f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    except OSError:
+        return
+    if folder(root) is None:
+        return
+    write_signed_file(where / name, key, value)
+
+
+def write_signed_file(path: Path, key: bytes, value: dict) -> None:
+    """Write `path` signed with `key`: to a new temporary file of a random name, created exclusively
+    and never through a link (a link planted at a guessable temporary name, in a folder a pull
+    request can fill, would otherwise be written through), then renamed into place (a rename
+    replaces a link of that name, never follows it). A failure only means no cache next time."""
+    payload = canonical(value)
+    data = hmac.new(key, payload, hashlib.sha256).hexdigest().encode() + b"\n" + payload
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    written = False
+    try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, where / name)
-        tmp = None
+        os.replace(tmp, path)
+        written = True
     except OSError:
         pass
     finally:
-        if tmp is not None:
+        if not written:
             try:
                 os.unlink(tmp)
             except OSError:

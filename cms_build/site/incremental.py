@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import hmac
-import json
 import os
 import shutil
 import stat
@@ -39,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import cachefile
-from ..paths import UnsafeFile, bundled, read_repo_bytes
+from ..paths import bundled
 
 MANIFEST = "incremental.json"
 FORMAT = 1
@@ -101,18 +99,8 @@ class Plan:
 
 
 def _read_manifest(work: Path, key: bytes) -> dict | None:
-    try:
-        raw = read_repo_bytes(work, work / MANIFEST, MAX_MANIFEST_BYTES, setting="the build record's own limit")
-    except (UnsafeFile, OSError):
-        return None
-    mac, _, payload = raw.partition(b"\n")
-    if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).hexdigest().encode()):
-        return None
-    try:
-        stored = json.loads(payload)
-    except (ValueError, RecursionError):
-        return None
-    return stored if isinstance(stored, dict) and stored.get("format") == FORMAT else None
+    stored = cachefile.read_signed_file(work, work / MANIFEST, key, MAX_MANIFEST_BYTES, "the build record's own limit")
+    return stored if stored is not None and stored.get("format") == FORMAT else None
 
 
 def _file_digest(path: Path) -> str | None:
@@ -170,15 +158,7 @@ def save(work: Path, p: Plan) -> None:
     key = cachefile.local_key()
     if key is None:
         return
-    payload = cachefile.canonical({"format": FORMAT, "site": p.site, "pages": dict(sorted(p.entries.items()))})
-    data = hmac.new(key, payload, hashlib.sha256).hexdigest().encode() + b"\n" + payload
-    tmp = work / f".{MANIFEST}.{os.getpid()}.tmp"
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, work / MANIFEST)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    cachefile.write_signed_file(work / MANIFEST, key, {"format": FORMAT, "site": p.site, "pages": dict(sorted(p.entries.items()))})
 
 
 def forget(work: Path) -> None:

@@ -47,10 +47,8 @@ import contextvars
 import functools
 import gzip
 import hashlib
-import hmac
 import html
 import json
-import os
 import re
 from pathlib import Path
 
@@ -208,37 +206,14 @@ def remembered_segments(work: Path, reuse: bool = True):
         _KNOWN.reset(t_known)
         _USED.reset(t_used)
     if key is not None and mac_key is not None:  # only this build's texts: the memo never grows past a site
-        _write_signed(work / SEGMENTS, mac_key, {"format": SEGMENTS_FORMAT, "key": key, "cut": dict(sorted(used.items()))})
+        cachefile.write_signed_file(work / SEGMENTS, mac_key, {"format": SEGMENTS_FORMAT, "key": key, "cut": dict(sorted(used.items()))})
 
 
 def _read_signed(path: Path, mac_key: bytes) -> dict | None:
-    from ..paths import UnsafeFile, read_repo_bytes
-
-    try:
-        raw = read_repo_bytes(path.parent, path, 256 * 1024 * 1024, setting="the search memo's own limit")
-    except (UnsafeFile, OSError):
-        return None
-    mac, _, payload = raw.partition(b"\n")
-    if not hmac.compare_digest(mac, hmac.new(mac_key, payload, hashlib.sha256).hexdigest().encode()):
-        return None
-    try:
-        stored = json.loads(payload)
-    except (ValueError, RecursionError):
-        return None
-    return stored if isinstance(stored, dict) and stored.get("format") == SEGMENTS_FORMAT else None
-
-
-def _write_signed(path: Path, mac_key: bytes, value: dict) -> None:
     from .. import cachefile
 
-    payload = cachefile.canonical(value)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(hmac.new(mac_key, payload, hashlib.sha256).hexdigest().encode() + b"\n" + payload)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    stored = cachefile.read_signed_file(path.parent, path, mac_key, 256 * 1024 * 1024, "the search memo's own limit")
+    return stored if stored is not None and stored.get("format") == SEGMENTS_FORMAT else None
 
 
 def _html(text: str) -> str:

@@ -78,3 +78,55 @@ def test_without_hard_links_the_key_is_still_made(monkeypatch):
     path = cachefile.key_file()
     assert path.read_bytes() == key and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert sorted(p.name for p in path.parent.iterdir()) == ["cache.key"]
+
+
+# The signed files the engine keeps (record cache, whole-run cache, the site build's record and
+# search memo) are read and written by one pair of functions: what one refuses, all refuse.
+
+KEY = b"k" * 32
+
+
+def test_a_signed_file_reads_back_what_was_written(tmp_path):
+    cachefile.write_signed_file(tmp_path / "memo.json", KEY, {"format": 1, "cut": {"碳": "碳"}})
+    assert cachefile.read_signed_file(tmp_path, tmp_path / "memo.json", KEY, 1 << 20, "limit") == {"format": 1, "cut": {"碳": "碳"}}
+    assert not [p for p in tmp_path.iterdir() if p.name != "memo.json"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw.replace(b'"cut"', b'"cuT"'),  # payload edited, MAC kept
+        lambda raw: raw[:-3],  # truncated
+        lambda raw: b"0" * 64 + raw[64:],  # MAC replaced
+    ],
+)
+def test_a_damaged_or_planted_signed_file_is_none(tmp_path, damage):
+    path = tmp_path / "memo.json"
+    cachefile.write_signed_file(path, KEY, {"format": 1, "cut": {}})
+    path.write_bytes(damage(path.read_bytes()))
+    assert cachefile.read_signed_file(tmp_path, path, KEY, 1 << 20, "limit") is None
+    cachefile.write_signed_file(path, b"another user's key".ljust(32), {"format": 1, "cut": {}})
+    assert cachefile.read_signed_file(tmp_path, path, KEY, 1 << 20, "limit") is None
+
+
+def test_a_link_at_a_signed_file_or_at_its_old_temporary_name_is_never_written_through(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("the user's file")
+    work = tmp_path / "work"
+    work.mkdir()
+    # the temporary name the site build used to write to (pid-only: guessable by a pull request)
+    (work / f".memo.json.{os.getpid()}.tmp").symlink_to(outside)
+    (work / "memo.json").symlink_to(outside)
+    cachefile.write_signed_file(work / "memo.json", KEY, {"format": 1})
+    assert outside.read_text() == "the user's file"
+    assert not (work / "memo.json").is_symlink()  # the link replaced by the file, not followed
+    assert cachefile.read_signed_file(work, work / "memo.json", KEY, 1 << 20, "limit") == {"format": 1}
+
+
+def test_a_signed_file_read_through_a_link_is_none(tmp_path):
+    real = tmp_path / "real.json"
+    cachefile.write_signed_file(real, KEY, {"format": 1})
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "memo.json").symlink_to(real)
+    assert cachefile.read_signed_file(work, work / "memo.json", KEY, 1 << 20, "limit") is None
