@@ -487,6 +487,10 @@ def run_mkdocs(config_file: Path, site_dir: Path, as_of: dt.date, log=None, sear
         jieba.setLogLevel(logging.WARNING)
     except ImportError:  # pragma: no cover - jieba is a dependency; without it search is word-based
         pass
+    if search_docs is None:  # the theme's plugin cuts the pages: with the terms, in every process
+        from .search import jieba_with_terms
+
+        jieba_with_terms()
     _load_theme_notice()
     mk_log = logging.getLogger("mkdocs")
     collect = _Collect()

@@ -110,7 +110,12 @@ TERMS = ("碳中和", "碳达峰", "碳足迹", "碳资产", "碳管理", "碳�
 
 
 @functools.cache
-def _jieba():
+def jieba_with_terms():
+    """jieba with TERMS added to its dictionary (once per process), or None without jieba. The
+    theme's own search plugin (a group's site, cms_build/site/group_site.py) cuts pages with the
+    same process-wide dictionary: run_mkdocs calls this first, so its cuts do not depend on
+    whether this process happened to cut a text before (a rebuild whose texts all came from the
+    memo did not, and its group index split 碳中和 where a fresh build kept it whole)."""
     try:
         import jieba
     except ImportError:  # pragma: no cover - jieba is a dependency
@@ -142,7 +147,7 @@ def segment(text: str) -> str:
 def _cut(text: str) -> str:
     """segment's work. Cached: a copied or repeated text (a kind's name, a label, a person) is cut
     once per build."""
-    jieba = _jieba()
+    jieba = jieba_with_terms()
     if jieba is None:  # pragma: no cover
         return text
 

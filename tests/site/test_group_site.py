@@ -162,3 +162,35 @@ def test_the_public_overview_shows_a_category_consolidated_from_a_confidential_f
     # the near miss: GS publishes its purchased electricity, and the overview shows the sum
     body = categories({"HQ": hq, "GS": _category_export({"value": 7000.0}, {"purchased_electricity": {"value": 6843.6}, "fuel_combustion": {"value": 156.4}})})
     assert "156.4" in body and "7,699.05" in body and "受限" not in body
+
+
+def test_a_rebuild_in_a_new_process_gives_the_same_search_index(group, tmp_path):
+    """The group's overview is indexed by the theme's own search plugin, which cuts Chinese with
+    the process-wide jieba: a rebuild into the same --out takes every entity's texts from its
+    memo, so nothing in that process had added the standard's terms, and the index split 碳排放
+    and 碳中和 where the first build kept them whole (the site differed, byte for byte). Each
+    build is its own process, as a user runs them."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "site"
+    env = {k: v for k, v in os.environ.items() if k != "CMS_NO_CACHE"}
+
+    def build() -> bytes:
+        run = subprocess.run(
+            [sys.executable, "-m", "cms_build.cli", "build", str(group), "--as-of", AS_OF.isoformat(), "--out", str(out)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        return (out / "search/search_index.json").read_bytes()
+
+    first = build()
+    import json
+
+    overview = next(d for d in json.loads(first)["docs"] if d["location"] == "index.html#_3")
+    assert overview["title"] == "集团\u200b碳排放\u200b合并"  # 碳排放 kept whole (search.TERMS)
+    assert build() == first

@@ -69,7 +69,7 @@ TEXT = "碳管理体系的方针与碳中和声明"
 
 
 def _fresh_cuts():
-    search._jieba.cache_clear()
+    search.jieba_with_terms.cache_clear()
     search._cut.cache_clear()
 
 
