@@ -461,12 +461,19 @@ class GroupView:
 def _figure_shown(doc: dict, path: str) -> bool:
     """Whether an export shows the figure at `path` of its results (dotted, as Source.result
     writes it; a key may hold dots itself, so the longest key that fits is taken): its
-    computation is not withheld and neither the figure nor a mapping above it is restricted."""
+    computation is not withheld and neither the figure nor a mapping above it is restricted. A
+    part that is a number picks an item of a list ("assets.balance_sheets.2025.positive.0.value")."""
     parts = path.split(".")
     if parts[0] in (doc.get("withheld_results") or []):
         return False
     node = doc.get("results")
     while parts:
+        if isinstance(node, list) and parts[0].isdigit() and parts[0].isascii():
+            index = int(parts.pop(0))
+            if index >= len(node):
+                return False
+            node = node[index]
+            continue
         if not isinstance(node, dict) or _is_restricted(node):
             return False
         key = next((".".join(parts[:n]) for n in range(len(parts), 0, -1) if ".".join(parts[:n]) in node), None)

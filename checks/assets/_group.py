@@ -6,7 +6,7 @@ its factor; their blocks of the group's overview page."""
 
 from __future__ import annotations
 
-from cms_build.api import Classifier, Consolidation, Label, Number, ReadModel, ReadValue, RecordId, ResultModel
+from cms_build.api import Classifier, Consolidation, Label, Number, ReadModel, ReadValue, RecordId, ResultModel, Source, TracedValue, is_restricted
 
 
 class ReadObligation(ReadModel):
@@ -39,19 +39,34 @@ class AssetsReads(ReadModel):
 
 
 class EtsRow(ResultModel):
-    """An ETS obligation of a covered entity, at 100 %."""
+    """An ETS obligation of a covered entity, at 100 % (C.8.1.1: the entity, not the group, is
+    the regulator's account holder). `source` names the obligation's record in the entity's
+    export, and its figures are traced to the entity's figures (Source.result), so the public
+    profile restricts the row of an obligation the entity's public export does not show
+    (publish.group_results), its id included."""
 
     obligation: RecordId
-    due: Number | None
-    surrendered: Number
+    due: TracedValue
+    surrendered: TracedValue
     status: str | None
     deadline: str | None
+    source: Source
+
+
+class EtsOpen(ResultModel):
+    """An obligation of the group not met yet: which entity's, and its record there."""
+
+    entity: Classifier
+    obligation: RecordId
+    source: Source
 
 
 class EtsTotals(ResultModel):
-    due: Number
-    surrendered: Number
-    open: list[str]
+    """The group's ETS position: every covered entity's obligations summed at 100 %."""
+
+    due: TracedValue
+    surrendered: TracedValue
+    open: list[EtsOpen]
 
 
 class GroupEts(ResultModel):
@@ -64,49 +79,85 @@ class GroupBalanceLine(ResultModel):
     category: Classifier | None
     label_zh: Label | None
     label_en: Label | None
-    value: Number | None
+    value: TracedValue | None
 
 
 class EntityBalanceSheet(ResultModel):
-    """An entity's Annex G balance sheet of a year, counted by its factor."""
+    """An entity's Annex G balance sheet of a year, counted by its factor: P_g = f × P,
+    N_g = f × N (G.2 positive, G.3 negative lines), each traced to the entity's own totals."""
 
     factor: Number
     why: Label
-    positive: Number
-    negative: Number
-    net: Number
+    positive: TracedValue
+    negative: TracedValue
+    net: TracedValue
     lines: list[GroupBalanceLine]
 
 
 class GroupBalanceSheet(ResultModel):
+    """A year of the group's balance sheet: the entities' parts summed (P = Σ P_g, N = Σ N_g)."""
+
     by_entity: dict[str, EntityBalanceSheet]
-    positive: Number
-    negative: Number
-    net: Number
+    positive: TracedValue
+    negative: TracedValue
+    net: TracedValue
 
 
 def sections(g) -> dict:
     return {"ets": _ets(g), "assets": _balance_sheets(g)}
 
 
+def _figure(v: ReadValue | None) -> float:
+    """A figure the group adds up: 0 where the entity's result has none."""
+    return (v.value if v else None) or 0.0
+
+
 def _ets(g) -> dict:
-    per, due, surrendered = {}, 0.0, 0.0
+    per, dues, surrendered, open_ = {}, [], [], []
     for ent in g.entities:
-        rows = []
+        eid, rows = ent["id"], []
         for oid, ob in sorted(g.result(ent).compliance.items()):
-            d = ob.due.value if ob.due else None
-            s = ob.allowances_surrendered + ob.ccer_surrendered
-            rows.append({"obligation": oid, "due": d, "surrendered": s, "status": g.status(ent, oid, ob.computed_status), "deadline": ob.deadline})
-            due += d or 0
-            surrendered += s or 0
+            at = f"assets.compliance.{oid}"
+            record = {"entity": eid, "record": oid}
+            d = ob.due.value if ob.due else None  # none stated nor verified yet: no figure, not 0
+            due = g.trace(
+                f"{eid} {oid} due",
+                "D_g = D",
+                d,
+                "t",
+                inputs=[{"symbol": "D", "name": f"{eid} {oid} amount due", "value": d, "unit": "t", "source": {**record, "result": f"{at}.due"}}],
+            )
+            s_a, s_c = ob.allowances_surrendered, ob.ccer_surrendered
+            done = g.trace(
+                f"{eid} {oid} surrendered",
+                "S = S_A + S_CCER",
+                s_a + s_c,
+                "t",
+                inputs=[
+                    {
+                        "symbol": "S_A",
+                        "name": "allowances surrendered",
+                        "value": s_a,
+                        "unit": "t",
+                        "source": {**record, "result": f"{at}.allowances_surrendered"},
+                    },
+                    {"symbol": "S_CCER", "name": "CCER surrendered", "value": s_c, "unit": "t", "source": {**record, "result": f"{at}.ccer_surrendered"}},
+                ],
+            )
+            status = g.status(ent, oid, ob.computed_status)
+            rows.append({"obligation": oid, "due": due, "surrendered": done, "status": status, "deadline": ob.deadline, "source": record})
+            dues.append(due)
+            surrendered.append(done)
+            if status != "met":
+                open_.append({"entity": eid, "obligation": oid, "source": record})
         if rows:
-            per[ent["id"]] = rows
+            per[eid] = rows
     return {
         "by_entity": per,
         "group": {
-            "due": due,
-            "surrendered": surrendered,
-            "open": sorted(f"{e}:{r['obligation']}" for e, rs in per.items() for r in rs if r["status"] not in ("met",)),
+            "due": g.trace("group ETS due", "D = Σ D_g", sum((t["value"] or 0.0 for t in dues), 0.0), "t", steps=dues),
+            "surrendered": g.trace("group ETS surrendered", "S = Σ S_g", sum((t["value"] for t in surrendered), 0.0), "t", steps=surrendered),
+            "open": sorted(open_, key=lambda o: (o["entity"], o["obligation"])),
         },
     }
 
@@ -114,50 +165,78 @@ def _ets(g) -> dict:
 def _balance_sheets(g) -> dict:
     years: dict = {}
     for ent in g.entities:
+        eid = ent["id"]
         f, why = g.factor(ent)
         for year, bs in g.result(ent).balance_sheets.items():
-            cell = years.setdefault(year, {"by_entity": {}, "positive": 0.0, "negative": 0.0})
-            pos = (bs.total_positive.value if bs.total_positive else None) or 0.0
-            neg = (bs.total_negative.value if bs.total_negative else None) or 0.0
-            cell["by_entity"][ent["id"]] = {
+            at = f"assets.balance_sheets.{year}"
+            cell = years.setdefault(year, {"by_entity": {}})
+
+            def part(symbol, name, value, path, label):
+                return g.trace(
+                    label,
+                    f"{symbol}_g = f × {symbol}",
+                    f * value,
+                    "CNY",
+                    inputs=[
+                        {"symbol": "f", "name": why, "value": f, "unit": "1", "source": {"entity": eid, "setting": "group.entities"}},
+                        {"symbol": symbol, "name": name, "value": value, "unit": "CNY", "source": {"entity": eid, "result": path}},
+                    ],
+                )
+
+            pos = part("P", f"{eid} positive carbon assets", _figure(bs.total_positive), f"{at}.total_positive", f"{eid} {year} positive")
+            neg = part("N", f"{eid} negative carbon assets", _figure(bs.total_negative), f"{at}.total_negative", f"{eid} {year} negative")
+            lines = []
+            for side, side_lines in (("positive", bs.positive), ("negative", bs.negative)):
+                for i, ln in enumerate(side_lines):
+                    v = ln.value.value if ln.value is not None else None
+                    value = None
+                    if v is not None:
+                        label = f"{eid} {year} {ln.label_en or ln.category or side}"
+                        value = part("V", label, v, f"{at}.{side}.{i}.value", label)
+                    lines.append({"side": side, "category": ln.category, "label_zh": ln.label_zh, "label_en": ln.label_en, "value": value})
+            cell["by_entity"][eid] = {
                 "factor": f,
                 "why": why,
-                "positive": f * pos,
-                "negative": f * neg,
-                "net": f * (pos - neg),
-                "lines": [
-                    {
-                        "side": side,
-                        "category": ln.category,
-                        "label_zh": ln.label_zh,
-                        "label_en": ln.label_en,
-                        "value": None if ln.value is None or ln.value.value is None else f * ln.value.value,
-                    }
-                    for side, lines in (("positive", bs.positive), ("negative", bs.negative))
-                    for ln in lines
-                ],
+                "positive": pos,
+                "negative": neg,
+                "net": g.trace(f"{eid} {year} net", "P_g − N_g", pos["value"] - neg["value"], "CNY", steps=[pos, neg]),
+                "lines": lines,
             }
-            cell["positive"] += f * pos
-            cell["negative"] += f * neg
-    for cell in years.values():
-        cell["net"] = cell["positive"] - cell["negative"]
-    return dict(sorted(years.items()))
+    out = {}
+    for year, cell in sorted(years.items()):
+        parts = list(cell["by_entity"].values())
+        pos = g.trace(f"group {year} positive", "P = Σ P_g", sum(p["positive"]["value"] for p in parts), "CNY", steps=[p["positive"] for p in parts])
+        neg = g.trace(f"group {year} negative", "N = Σ N_g", sum(p["negative"]["value"] for p in parts), "CNY", steps=[p["negative"] for p in parts])
+        net = g.trace(f"group {year} net", "P − N", pos["value"] - neg["value"], "CNY", steps=[pos, neg])
+        out[year] = {"by_entity": cell["by_entity"], "positive": pos, "negative": neg, "net": net}
+    return out
 
 
 def render(cons, page, withheld: bool) -> list[dict]:
     """The ETS positions and the balance sheets of the group's overview, from the consolidation's
-    model (its `ets` a GroupEts, its `assets` GroupBalanceSheets by year)."""
+    model (its `ets` a GroupEts, its `assets` GroupBalanceSheets by year). A row or figure the
+    public profile restricted (publish.group_results) says so, its obligation's id with it."""
     g, t, md, num, table = page.g, page.t, page.md, page.num, page.table
     if withheld:
         return [{"title": g["ets"], "body": md(g["withheld"])}]
+
+    def fig(v):  # a TracedValue; None: in a row the profile restricted
+        if v is None or is_restricted(v):
+            return md(t["restricted"])
+        return md("") if v.value is None else num(v.value)
+
+    def rid(r):
+        return md(r or t["restricted"])
+
     ets = cons.ets
     rows = [
-        [md(eid), md(r.obligation), num(r.due), num(r.surrendered), md(t["verdict_names"].get(r.status, r.status)), md(r.deadline or "")]
+        [md(eid), rid(r.obligation), fig(r.due), fig(r.surrendered), md(t["verdict_names"].get(r.status, r.status) if r.status else ""), md(r.deadline or "")]
         for eid, rs in sorted((ets.by_entity if ets else {}).items())
         for r in rs
     ]
     if rows and ets is not None:
-        rows.append([page.bold(g["group_total"]), "", num(ets.group.due), num(ets.group.surrendered), md(", ".join(ets.group.open)), ""])
+        open_ = ", ".join(f"{o.entity}:{o.obligation or t['restricted']}" for o in ets.group.open)
+        rows.append([page.bold(g["group_total"]), "", fig(ets.group.due), fig(ets.group.surrendered), md(open_), ""])
         ets_body = table(
             [g["entity"], g["obligation"], g["due"], g["surrendered"], t["status"], g["deadline"]], rows, ["left", "left", "right", "right", "left", "left"]
         )
@@ -168,8 +247,8 @@ def render(cons, page, withheld: bool) -> list[dict]:
         rows = []
         for y, cell in years.items():
             for eid, a in cell.by_entity.items():
-                rows.append([md(y), md(eid), num(a.positive), num(a.negative), num(a.net)])
-            rows.append([md(y), page.bold(g["group_total"]), num(cell.positive), num(cell.negative), num(cell.net)])
+                rows.append([md(y), md(eid), fig(a.positive), fig(a.negative), fig(a.net)])
+            rows.append([md(y), page.bold(g["group_total"]), fig(cell.positive), fig(cell.negative), fig(cell.net)])
         assets_body = table([g["year"], g["entity"], g["positive"], g["negative"], g["net"]], rows, ["left", "left", "right", "right", "right"])
     else:
         assets_body = md(g["no_assets"])

@@ -242,9 +242,13 @@ def test_a_purchase_in_another_unit_is_not_eliminated(tmp_path):
     assert dump(g.consolidation)["emissions"]["2025"]["total"]["value"] == pytest.approx(5020.0)  # 5000 + 20, nothing removed
 
 
-def test_ets_and_assets_consolidated(tmp_path):
-    comp = {"ETS-1": {"due": {"value": 1000}, "allowances_surrendered": 900, "ccer_surrendered": 0, "computed_status": "open"}}
-    sheets = {
+def _ets_group(tmp_path):
+    """A 40 % (A) and a 60 % (B) entity by equity share. ETS: A owes 1 000 t and surrendered
+    850 allowances + 50 CCER (open), B owes 500 t and surrendered 500 (met). Balance sheets of
+    2025: A positive 200 (one line) and negative 50, B positive 100 and none negative."""
+    comp_a = {"ETS-1": {"due": {"value": 1000}, "allowances_surrendered": 850, "ccer_surrendered": 50, "computed_status": "open"}}
+    comp_b = {"ETS-2": {"due": {"value": 500}, "allowances_surrendered": 500, "ccer_surrendered": 0, "computed_status": "met"}}
+    sheet_a = {
         "2025": {
             "total_positive": {"value": 200.0},
             "total_negative": {"value": 50.0},
@@ -252,12 +256,42 @@ def test_ets_and_assets_consolidated(tmp_path):
             "negative": [],
         }
     }
-    exports = {"A": export("a", 1.0, {}, records=BASE, compliance=comp, sheets=sheets)}
-    folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a", "share": 0.4, "approach": "equity_share"}], exports=exports)
-    c = dump(grp.consume_exports(tmp_path, folder).consolidation)
-    assert c["ets"]["group"] == {"due": 1000, "surrendered": 900, "open": ["A:ETS-1"]}  # ETS at 100 %, never by share
+    sheet_b = {"2025": {"total_positive": {"value": 100.0}, "total_negative": {"value": 0.0}, "positive": [], "negative": []}}
+    exports = {
+        "A": export("a", 1.0, {}, records=BASE + [("ETS-1", "ets_compliance")], compliance=comp_a, sheets=sheet_a),
+        "B": export("b", 1.0, {}, records=BASE + [("ETS-2", "ets_compliance")], compliance=comp_b, sheets=sheet_b),
+    }
+    entities = [
+        {"id": "A", "name": "a", "path": "a", "share": 0.4, "approach": "equity_share"},
+        {"id": "B", "name": "b", "path": "b", "share": 0.6, "approach": "equity_share"},
+    ]
+    folder = write_group(tmp_path, entities, exports=exports)
+    return grp.consume_exports(tmp_path, folder)
+
+
+def test_ets_and_assets_consolidated(tmp_path):
+    c = dump(_ets_group(tmp_path).consolidation)
+    ets = c["ets"]
+    # ETS at 100 %, never by share (C.8.1.1): due 1 000 + 500, surrendered (850 + 50) + 500
+    assert (ets["group"]["due"]["value"], ets["group"]["surrendered"]["value"]) == (1500, 1400)
+    assert ets["group"]["due"]["formula"] == "D = Σ D_g" and [s["value"] for s in ets["group"]["due"]["steps"]] == [1000, 500]
+    assert [(o["entity"], o["obligation"]) for o in ets["group"]["open"]] == [("A", "ETS-1")]
+    [row] = ets["by_entity"]["A"]
+    assert row["surrendered"]["value"] == 900 and row["surrendered"]["formula"] == "S = S_A + S_CCER"
+    assert [i["source"] for i in row["surrendered"]["inputs"]] == [
+        {"entity": "A", "record": "ETS-1", "result": "assets.compliance.ETS-1.allowances_surrendered"},
+        {"entity": "A", "record": "ETS-1", "result": "assets.compliance.ETS-1.ccer_surrendered"},
+    ]
+    assert row["source"] == {"entity": "A", "record": "ETS-1"} and row["status"] == "open"
     a = c["assets"]["2025"]
-    assert (a["positive"], a["negative"], a["net"]) == pytest.approx((80.0, 20.0, 60.0))  # 0.4 × (200, 50, 150)
+    # each entity by its share: A 0.4 × (200, 50) = (80, 20), B 0.6 × (100, 0) = (60, 0)
+    assert (a["by_entity"]["A"]["positive"]["value"], a["by_entity"]["A"]["negative"]["value"], a["by_entity"]["A"]["net"]["value"]) == pytest.approx(
+        (80.0, 20.0, 60.0)
+    )
+    assert a["by_entity"]["A"]["positive"]["inputs"][1]["source"] == {"entity": "A", "result": "assets.balance_sheets.2025.total_positive"}
+    [line] = a["by_entity"]["A"]["lines"]
+    assert line["value"]["value"] == pytest.approx(80.0) and line["value"]["inputs"][1]["source"]["result"] == "assets.balance_sheets.2025.positive.0.value"
+    assert (a["positive"]["value"], a["negative"]["value"], a["net"]["value"]) == pytest.approx((140.0, 20.0, 120.0))
 
 
 def test_a_broken_export_is_a_clear_error(tmp_path):

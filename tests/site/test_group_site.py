@@ -164,6 +164,52 @@ def test_the_public_overview_shows_a_category_consolidated_from_a_confidential_f
     assert "156.4" in body and "7,699.05" in body and "受限" not in body
 
 
+def test_the_public_overview_restricts_an_obligation_and_a_balance_sheet_the_entity_does_not_publish(tmp_path):
+    """B's obligation ETS-2 is not in B's public export (a confidential record: its id replaced,
+    its figures gone), and A's 2025 positive carbon assets are restricted in A's: the overview's
+    ETS block (checks/assets/_group.py render) shows A's row (1 000 t due, 900 surrendered) and
+    neither ETS-2, nor its 500 t, nor the group's 1 500 / 1 400 t from which it would follow; the
+    balance sheets show B's 60 and not A's 80 nor the group's 140. Figures of
+    tests/cms_build/test_group.py::_ets_group."""
+    from cms_build.group import consolidating
+    from cms_build.paths import bundled
+    from cms_build.publish import group_results
+    from cms_build.results import dump, viewed
+    from cms_build.site.group_site import GroupPage
+    from cms_build.site.model import Strings, load_strings
+    from tests.cms_build.test_group import _ets_group
+
+    cons = _ets_group(tmp_path).consolidation
+    model, doc = type(cons), dump(cons)
+    t = Strings(load_strings(str(bundled("site")))["zh"])
+    [assets] = [c.consolidation for c in consolidating() if "ets" in c.consolidation.models]
+
+    def overview(public) -> str:
+        shown = viewed(model, group_results(doc, model, public))
+        return "".join(str(s["body"]) for s in assets.render(shown, GroupPage(t["group"], t, "zh"), False)).replace("&#46;", ".").replace("&#45;", "-")
+
+    def public_export(eid, obligation, shown, sheet):
+        compliance = {obligation: shown} if shown else {"restricted-1": {"record": "restricted", "value": None, "restricted": True}}
+        return {
+            "records": [{"id": obligation}] if shown else [],
+            "withheld_results": [],
+            "results": {"assets": {"compliance": compliance, "balance_sheets": {"2025": sheet}}},
+        }
+
+    a_ets = {"due": {"value": 1000}, "allowances_surrendered": 850, "ccer_surrendered": 50}
+    b_ets = {"due": {"value": 500}, "allowances_surrendered": 500, "ccer_surrendered": 0}
+    a_sheet = {"total_positive": {"value": 200.0}, "total_negative": {"value": 50.0}, "positive": [{"value": {"value": 200.0}}], "negative": []}
+    b_sheet = {"total_positive": {"value": 100.0}, "total_negative": {"value": 0.0}, "positive": [], "negative": []}
+    restricted = {"value": None, "restricted": True, "record": "restricted"}
+    body = overview({"A": public_export("A", "ETS-1", a_ets, {**a_sheet, "total_positive": restricted}), "B": public_export("B", "ETS-2", None, b_sheet)})
+    assert "| A | ETS-1 | 1000 | 900 |" in body and "| B | 受限 | 受限 | 受限 |" in body
+    assert "ETS-2" not in body and "500" not in body and "1400" not in body
+    assert "| 2025 | B | 60 | 0 | 60 |" in body and "80" not in body and "140" not in body and "120" not in body
+    # the near miss: both publish everything, and the overview shows every figure
+    body = overview({"A": public_export("A", "ETS-1", a_ets, a_sheet), "B": public_export("B", "ETS-2", b_ets, b_sheet)})
+    assert all(x in body for x in ("| B | ETS-2 | 500 | 500 |", "1500", "1400", "| A | 80 |", "| **集团** | 140 | 20 | 120 |")) and "受限" not in body
+
+
 def test_a_rebuild_in_a_new_process_gives_the_same_search_index(group, tmp_path):
     """The group's overview is indexed by the theme's own search plugin, which cuts Chinese with
     the process-wide jieba: a rebuild into the same --out takes every entity's texts from its
