@@ -54,9 +54,8 @@ class EtsRow(ResultModel):
 
 
 class EtsOpen(ResultModel):
-    """An obligation of the group not met yet: which entity's, and its record there."""
+    """An obligation of the group not met yet: its record in the entity's export."""
 
-    entity: Classifier
     obligation: RecordId
     source: Source
 
@@ -66,7 +65,7 @@ class EtsTotals(ResultModel):
 
     due: TracedValue
     surrendered: TracedValue
-    open: list[EtsOpen]
+    open: dict[str, list[EtsOpen]]  # by entity
 
 
 class GroupEts(ResultModel):
@@ -113,7 +112,10 @@ def _figure(v: ReadValue | None) -> float:
 
 
 def _ets(g) -> dict:
-    per, dues, surrendered, open_ = {}, [], [], []
+    per: dict = {}
+    dues: list = []
+    surrendered: list = []
+    open_: dict = {}
     for ent in g.entities:
         eid, rows = ent["id"], []
         for oid, ob in sorted(g.result(ent).compliance.items()):
@@ -149,7 +151,7 @@ def _ets(g) -> dict:
             dues.append(due)
             surrendered.append(done)
             if status != "met":
-                open_.append({"entity": eid, "obligation": oid, "source": record})
+                open_.setdefault(eid, []).append({"obligation": oid, "source": record})
         if rows:
             per[eid] = rows
     return {
@@ -157,7 +159,7 @@ def _ets(g) -> dict:
         "group": {
             "due": g.trace("group ETS due", "D = Σ D_g", sum((t["value"] or 0.0 for t in dues), 0.0), "t", steps=dues),
             "surrendered": g.trace("group ETS surrendered", "S = Σ S_g", sum((t["value"] for t in surrendered), 0.0), "t", steps=surrendered),
-            "open": sorted(open_, key=lambda o: (o["entity"], o["obligation"])),
+            "open": open_,
         },
     }
 
@@ -235,7 +237,7 @@ def render(cons, page, withheld: bool) -> list[dict]:
         for r in rs
     ]
     if rows and ets is not None:
-        open_ = ", ".join(f"{o.entity}:{o.obligation or t['restricted']}" for o in ets.group.open)
+        open_ = ", ".join(f"{eid}:{o.obligation or t['restricted']}" for eid, os_ in sorted(ets.group.open.items()) for o in os_)
         rows.append([page.bold(g["group_total"]), "", fig(ets.group.due), fig(ets.group.surrendered), md(open_), ""])
         ets_body = table(
             [g["entity"], g["obligation"], g["due"], g["surrendered"], t["status"], g["deadline"]], rows, ["left", "left", "right", "right", "left", "left"]

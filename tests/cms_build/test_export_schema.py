@@ -97,7 +97,7 @@ def test_schema_describes_the_group_consolidation(group_export, validator):
         "consolidation/emissions/2025/total/value": lambda d: d["consolidation"]["emissions"]["2025"]["total"].update(value="5948968.69"),
         "consolidation/entities/GS/factor": lambda d: d["consolidation"]["entities"]["GS"].update(factor=None),
         "consolidation/matrix/clauses/4.3/status/HQ": lambda d: d["consolidation"]["matrix"]["clauses"]["4.3"]["status"].update(HQ="fine"),
-        "consolidation/ets/group/open": lambda d: d["consolidation"]["ets"]["group"].update(open="A:ETS-1"),
+        "consolidation/ets/group/open": lambda d: d["consolidation"]["ets"]["group"].update(open=["A:ETS-1"]),
         "entities/GS/matrix/clauses/0/number": lambda d: d["entities"]["GS"]["matrix"]["clauses"][0].pop("number"),
     }
     for where, change in changes.items():

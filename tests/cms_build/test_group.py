@@ -275,7 +275,7 @@ def test_ets_and_assets_consolidated(tmp_path):
     # ETS at 100 %, never by share (C.8.1.1): due 1 000 + 500, surrendered (850 + 50) + 500
     assert (ets["group"]["due"]["value"], ets["group"]["surrendered"]["value"]) == (1500, 1400)
     assert ets["group"]["due"]["formula"] == "D = Σ D_g" and [s["value"] for s in ets["group"]["due"]["steps"]] == [1000, 500]
-    assert [(o["entity"], o["obligation"]) for o in ets["group"]["open"]] == [("A", "ETS-1")]
+    assert ets["group"]["open"] == {"A": [{"obligation": "ETS-1", "source": {"entity": "A", "record": "ETS-1"}}]}
     [row] = ets["by_entity"]["A"]
     assert row["surrendered"]["value"] == 900 and row["surrendered"]["formula"] == "S = S_A + S_CCER"
     assert [i["source"] for i in row["surrendered"]["inputs"]] == [

@@ -640,3 +640,14 @@ def test_a_group_figure_from_an_entitys_record_is_shown_only_when_its_public_exp
     assert not view.shows_source({"entity": "GS", "record": "AD-2025-GS-ELEC"})
     assert not view.shows_source({"record": "PO-2025"})  # a record of no named entity: cannot tell, so not shown
     assert view.shows_source({"entity": "GS", "setting": "group.entities"})  # the group's own setting
+
+
+def test_a_figure_path_may_pick_a_list_item():
+    from cms_build.publish import _figure_shown
+
+    lines = [{"value": {"value": 200.0}}, {"value": {"value": None, "restricted": True}}]
+    doc = {"results": {"assets": {"balance_sheets": {"2025": {"positive": lines}}}}}
+    assert _figure_shown(doc, "assets.balance_sheets.2025.positive.0.value")
+    assert not _figure_shown(doc, "assets.balance_sheets.2025.positive.1.value")  # restricted
+    assert not _figure_shown(doc, "assets.balance_sheets.2025.positive.2.value")  # no such line
+    assert not _figure_shown(doc, "assets.balance_sheets.2025.positive.x.value")

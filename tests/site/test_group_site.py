@@ -203,11 +203,23 @@ def test_the_public_overview_restricts_an_obligation_and_a_balance_sheet_the_ent
     restricted = {"value": None, "restricted": True, "record": "restricted"}
     body = overview({"A": public_export("A", "ETS-1", a_ets, {**a_sheet, "total_positive": restricted}), "B": public_export("B", "ETS-2", None, b_sheet)})
     assert "| A | ETS-1 | 1000 | 900 |" in body and "| B | 受限 | 受限 | 受限 |" in body
-    assert "ETS-2" not in body and "500" not in body and "1400" not in body
+    assert "| **集团** |  | 受限 | 受限 | A&#58;ETS-1 |" in body  # 1 500 − 1 000 would give B's 500
+    assert "ETS-2" not in body and "500" not in body and "1,400" not in body
     assert "| 2025 | B | 60 | 0 | 60 |" in body and "80" not in body and "140" not in body and "120" not in body
     # the near miss: both publish everything, and the overview shows every figure
     body = overview({"A": public_export("A", "ETS-1", a_ets, a_sheet), "B": public_export("B", "ETS-2", b_ets, b_sheet)})
-    assert all(x in body for x in ("| B | ETS-2 | 500 | 500 |", "1500", "1400", "| A | 80 |", "| **集团** | 140 | 20 | 120 |")) and "受限" not in body
+    assert (
+        all(
+            x in body
+            for x in (
+                "| B | ETS-2 | 500 | 500 |",
+                "| **集团** |  | 1,500 | 1,400 | A&#58;ETS-1 |",
+                "| 2025 | A | 80 | 20 | 60 |",
+                "| 2025 | **集团** | 140 | 20 | 120 |",
+            )
+        )
+        and "受限" not in body
+    )
 
 
 def test_a_rebuild_in_a_new_process_gives_the_same_search_index(group, tmp_path):
@@ -240,3 +252,42 @@ def test_a_rebuild_in_a_new_process_gives_the_same_search_index(group, tmp_path)
     overview = next(d for d in json.loads(first)["docs"] if d["location"] == "index.html#_3")
     assert overview["title"] == "集团\u200b碳排放\u200b合并"  # 碳排放 kept whole (search.TERMS)
     assert build() == first
+
+
+def test_the_public_overview_restricts_a_claim_the_entity_does_not_publish(tmp_path):
+    """A publishes its claim NCL-A on subject NS-A; B's claim NCL-B on subject NS-SECRET is not in
+    B's public export: the overview's neutrality block (checks/neutrality/_group.py render) lists
+    A's claim, and B's as restricted, neither its id nor its subject's."""
+    from cms_build import group as grp
+    from cms_build.group import consolidating
+    from cms_build.paths import bundled
+    from cms_build.publish import group_results
+    from cms_build.results import dump, viewed
+    from cms_build.site.group_site import GroupPage
+    from cms_build.site.model import Strings, load_strings
+    from tests.cms_build.test_group import BASE, export, write_group
+
+    exports = {}
+    for eid, claim, subject in (("A", "NCL-A", "NS-A"), ("B", "NCL-B", "NS-SECRET")):
+        doc = export(eid.lower(), 1.0, {}, records=BASE + [(claim, "neutrality_claim")])
+        doc["results"]["neutrality"] = {"claims": {claim: {"subject": subject, "status": {"computed": "valid"}, "period": "2025"}}}
+        exports[eid] = doc
+    folder = write_group(tmp_path, [{"id": "A", "name": "a", "path": "a"}, {"id": "B", "name": "b", "path": "b"}], exports=exports)
+    cons = grp.consume_exports(tmp_path, folder).consolidation
+    assert {e: [(c.subject, c.claim) for c in cs] for e, cs in cons.neutrality.items()} == {"A": [("NS-A", "NCL-A")], "B": [("NS-SECRET", "NCL-B")]}
+    model, doc = type(cons), dump(cons)
+    t = Strings(load_strings(str(bundled("site")))["zh"])
+    [neutrality] = [c.consolidation for c in consolidating() if "neutrality" in c.consolidation.models]
+
+    def overview(public) -> str:
+        shown = viewed(model, group_results(doc, model, public))
+        return "".join(str(s["body"]) for s in neutrality.render(shown, GroupPage(t["group"], t, "zh"), False)).replace("&#45;", "-").replace("&#58;", ":")
+
+    def public_export(claim):
+        return {"records": [{"id": claim}] if claim else [], "withheld_results": [], "results": {"neutrality": {"claims": {}}}}
+
+    body = overview({"A": public_export("NCL-A"), "B": public_export(None)})
+    assert "NCL-A" in body and "NS-A" in body and "B:受限" in body
+    assert "NCL-B" not in body and "NS-SECRET" not in body
+    body = overview({"A": public_export("NCL-A"), "B": public_export("NCL-B")})  # the near miss
+    assert "NCL-B" in body and "NS-SECRET" in body and "受限" not in body
