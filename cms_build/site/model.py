@@ -161,13 +161,17 @@ class SiteModel:
 
     def value_words(self, value):
         """A computed value or key that is an enum value, as words: a method, a category, a
-        gas origin; a market key such as ``national_ets:CEA:2021`` labels its scheme
+        gas origin, a code of a result's own (site/strings.yaml result_values: why a source is in
+        the national ETS boundary); a market key such as ``national_ets:CEA:2021`` labels its scheme
         (全国碳排放权交易市场 · CEA · 2021). None when it is no enum value."""
         if not isinstance(value, str) or not value:
             return None
         words = self.schemas.enum_words(self.lang)
         if value in words:
             return words[value]
+        codes = self.t.get("result_values")  # codes a result defines, not a schema (strings.yaml)
+        if isinstance(codes, dict) and isinstance(codes.get(value), str):
+            return codes[value]
         head, sep, rest = value.partition(":")
         if sep and head in words and rest:
             return " · ".join([words[head], *rest.split(":")])

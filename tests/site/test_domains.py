@@ -73,6 +73,18 @@ def test_emissions_year_page_shows_both_boundaries(example_sites, example_result
     assert "ΔE = E_inventory − E_ETS" in section  # the difference's trace
 
 
+def test_a_sources_record_page_says_why_it_is_in_the_ets_in_words(example_sites):
+    """The record page's table of what was computed from SRC-BJ1-FGD (desulfurization, outside the
+    boundary of a power generation facility, A.9.1 a) names the reason and its keys in the site's
+    words (site/strings.yaml result_values, result_keys), not the result's codes."""
+    page = text(example_sites["internal"], "records/emission_source/SRC-BJ1-FGD.html")
+    page = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    body = page[page.index("由本记录计算的结果 ¶") :]  # the section, not the table of contents
+    section = body[body.index("2025 › ets › 按排放源 › SRC-BJ1-FGD") :][:600]
+    assert "在全国碳市场边界内 否" in section and "判定依据 所属类别不在发电设施核算边界内 判定所依类别 脱硫过程" in section
+    assert "category_outside" not in page and "reason_category" not in page and "in_ets" not in page
+
+
 def test_charts_are_static_svg_images(example_sites):
     site = example_sites["internal"]
     index = (site / "emissions/index.html").read_text(encoding="utf-8")
