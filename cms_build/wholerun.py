@@ -31,6 +31,10 @@ changed while it ran. `cms check`
 reads no git state (only --changed-since does, and it bypasses this cache); a group's check
 (`cms check GROUP`) does not use it.
 
+The key's walk hashes every file of the repository; a cold run's loader takes those digests
+instead of hashing the files again, for the files whose status is unchanged since (Digests says
+why a file written meanwhile, even with its size and modification time restored, is not one).
+
 Trust is that of the record cache (cms_build/cachefile.py): JSON of plain values, the first line
 an HMAC-SHA256 made with this user's key; a planted, copied, damaged file or one of another engine
 is read as absent. Deleting `.cms-cache/` is always safe; `--no-cache` turns this cache off too.
