@@ -190,6 +190,10 @@ class RunCache:
         self._handed.add(content)
         return entry
 
+    def holds(self, content: str) -> bool:
+        """Whether an entry for these bytes is at hand (lookup may still find it unusable)."""
+        return isinstance(self._stored.get(content) or self._used.get(content), dict)
+
     def handed(self, content: str) -> None:
         """A record of this run holds the data of this content (parsed, not from the cache)."""
         self._handed.add(content)

@@ -16,13 +16,14 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .api import Check, Computation, Context, Page, Sheet
 from .engine_rules import ENGINE_RULES  # the engine's own rules: (id, title, clauses, severity)
 from .findings import SEVERITIES, Finding, Issue, at_or_above
 from .index import Index
 from .guard import DEFAULT_TIME_LIMIT, NotJSON, Outcome, guarded, line_in, what_happened
-from .paths import UnsafeFile, folders_resolved_once
+from .paths import UnsafeFile, folders_resolved_once, repo_file
 from .records import Record, discover, id_problem, valid_id
 from .results import ResultModel, dump
 
@@ -34,6 +35,9 @@ from .validate import validate
 from . import cache as _cache
 from .cache import RunCache
 from .yamlsafe import Budget, LoadError, load_file, parse_bytes, read_file  # noqa: F401
+
+if TYPE_CHECKING:
+    from .wholerun import Digests
 
 
 @dataclass
@@ -73,16 +77,35 @@ class Result:
 
 # -- the pipeline -----------------------------------------------------------------------
 def load_records(
-    root: Path, schemas: SchemaSet, settings: Settings, progress=None, cache: RunCache | None = None
+    root: Path, schemas: SchemaSet, settings: Settings, progress=None, cache: RunCache | None = None, digests: Digests | None = None
 ) -> tuple[list[Record], list[tuple[str, Issue]]]:
+    """The records of the repository and the issues of loading them. With a cache, a file whose
+    SHA-256 `digests` holds for its present status (wholerun.Digests: the whole-run key's walk
+    hashed it) and whose entry the cache holds is neither read nor hashed again."""
     issues: list[tuple[str, Issue]] = []
     records: list[Record] = []
     unreadable: list[UnsafeFile] = []
     with folders_resolved_once():  # each folder's real path once, not once a file (cms_build/paths.py)
-        return _load_records(root, schemas, settings, progress, cache, issues, records, unreadable)
+        return _load_records(root, schemas, settings, progress, cache, issues, records, unreadable, digests if cache is not None else None)
 
 
-def _load_records(root, schemas, settings, progress, cache, issues, records, unreadable):
+def _known_digest(digests: Digests, cache: RunCache, root: Path, path: Path, max_bytes: int) -> tuple[str, int] | None:
+    """(digest, size) of a record file the cache holds an entry for, from the key's walk, when
+    the file is the one the walk hashed (its status unchanged); None: read it."""
+    try:
+        real = str(repo_file(root, path))
+        st = os.stat(real)
+    except (UnsafeFile, OSError):
+        return None  # read_file says why, as without the digests
+    if st.st_size > max_bytes:
+        return None
+    known = digests.get(real, st)
+    if known is None or not cache.holds(known):
+        return None
+    return known, st.st_size
+
+
+def _load_records(root, schemas, settings, progress, cache, issues, records, unreadable, digests=None):
     files = discover(root, settings.data.get("exclude"), unreadable)
     root_real = root.resolve()  # once, not per file (each resolve is an lstat per component)
     issues.extend(("yaml.invalid", Issue(u.message, u.rel, 1, 1, hint=u.hint)) for u in unreadable)
@@ -95,12 +118,22 @@ def _load_records(root, schemas, settings, progress, cache, issues, records, unr
         rel = path.relative_to(root_real).as_posix()
         entry = content = None
         try:
-            raw = read_file(path, max_bytes=settings.get("limits.max_file_bytes"), root=root, budget=budget, rel=rel)
+            max_bytes = settings.get("limits.max_file_bytes")
+            known = _known_digest(digests, cache, root, path, max_bytes) if digests is not None else None
+            if known is None:
+                raw = read_file(path, max_bytes=max_bytes, root=root, budget=budget, rel=rel)
+            else:  # counted against the budget as read_file counts the bytes it reads
+                raw = None
+                budget.refuse()
+                budget.current = rel
+                budget.take_bytes(known[1], rel)
             doc = None
             if cache is not None:
-                content = _digest(raw)
+                content = _digest(raw) if known is None else known[0]
                 doc, entry = _cached_doc(cache, content, budget, max_nodes)
             if doc is None:
+                if raw is None:  # the cached entry does not fit what is left of the budget: parse
+                    raw = read_file(path, max_bytes=max_bytes, root=root, rel=rel)
                 spent, nodes_before = budget.spent_at, budget.nodes
                 try:
                     doc = parse_bytes(raw, max_nodes=max_nodes, budget=budget)
@@ -228,12 +261,14 @@ def _remember(cache: RunCache | None, content: str | None, entry: dict | None) -
         cache.store(content, entry)
 
 
-def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", progress=None, cache: bool = False) -> Result:
+def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", progress=None, cache: bool = False, digests: Digests | None = None) -> Result:
     """Run the pipeline on an organization's records repository.
 
     stages: "validate" (load, validate, index), or "check" (also compute and check).
     cache: keep parsed records, their schema errors and the schema checks in .cms-cache/ between
     runs (cms_build/cache.py; the CLI's default, off with --no-cache). Findings are the same.
+    digests: the SHA-256 of the repository's files that the whole-run cache's key computed just
+    before (cms_build/wholerun.py, Digests), reused for the files whose status is unchanged.
     """
     root = Path(root).resolve()
     as_of = as_of or dt.date.today()
@@ -246,7 +281,7 @@ def run(root: Path, as_of: dt.date | None = None, *, stages: str = "check", prog
             schemas.digest(),
             _cache.digest(_cache._canonical([settings.rel, settings.data, settings.defaults, [(i.message, i.line, i.col) for i in settings_issues]])),
         )
-    records, record_issues = load_records(root, schemas, settings, progress, store)
+    records, record_issues = load_records(root, schemas, settings, progress, store, digests)
     tagged.extend(record_issues)
     index = Index(records, schemas, root)
     tagged.extend(index.issues)

@@ -31,6 +31,10 @@ changed while it ran. `cms check`
 reads no git state (only --changed-since does, and it bypasses this cache); a group's check
 (`cms check GROUP`) does not use it.
 
+The key's walk hashes every file of the repository; a cold run's loader takes those digests
+instead of hashing the files again, for the files whose status is unchanged since (Digests says
+why a file written meanwhile, even with its size and modification time restored, is not one).
+
 Trust is that of the record cache (cms_build/cachefile.py): JSON of plain values, the first line
 an HMAC-SHA256 made with this user's key; a planted, copied, damaged file or one of another engine
 is read as absent. Deleting `.cms-cache/` is always safe; `--no-cache` turns this cache off too.
@@ -43,6 +47,7 @@ import hashlib
 import os
 import stat
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,27 +115,82 @@ def _entry_result(entry: dict, root: Path, as_of: dt.date) -> CachedRun | None:
 # -- the key -----------------------------------------------------------------------------------
 def _file_digest(path: str) -> str:
     """SHA-256 of a regular file's bytes, opened without following a link nor blocking."""
+    return _hashed(path)[0]
+
+
+def _hashed(path: str) -> tuple[str, os.stat_result | None]:
+    """_file_digest's digest, and the file's status taken on the open file once its bytes were
+    read (None when it could not be read): what Digests keeps for the loader."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
-        return f"unreadable {exc.errno}"
+        return f"unreadable {exc.errno}", None
     h = hashlib.sha256()
     try:
         while chunk := os.read(fd, 1 << 20):  # most files are one read
             h.update(chunk)
+        after = os.fstat(fd)
     except OSError as exc:
-        return f"unreadable {exc.errno}"
+        return f"unreadable {exc.errno}", None
     finally:
         os.close(fd)
-    return h.hexdigest()
+    return h.hexdigest(), after
 
 
-def _tree(root: str, contents: bool = True) -> tuple[str, str, bool]:
+# -- the digests of the key, for the loader ----------------------------------------------------
+# A file whose status changed (of its inode: size, modification or change time) less than this
+# before the walk began is hashed again by the loader (Digests): file times are kept at the
+# granularity of the file system (a tick of the kernel's clock, 1 or 2 s on some), so a write
+# in the same tick as the walk could leave the same times on other bytes.
+RACY_NS = 3_000_000_000
+
+
+class Digests:
+    """The SHA-256 the key's walk computed of each regular file of the repository, for the record
+    cache (engine.load_records): a file the loader finds with the same status is not read nor
+    hashed a second time (issue 19).
+
+    A digest is handed out only for the same inode (device and number) with the same size,
+    modification time AND change time as its status taken after its bytes were read, and only when
+    that change time is older than the walk by RACY_NS. Every write to a file sets its change
+    time to the current time, and no user can set it back (touch and utime set the modification
+    time, and the change time to now), so a file written at any moment after the walk began has
+    another change time than the one kept, however its size and modification time were restored:
+    its bytes are read and hashed afresh. (What the reasoning leaves: the system clock set back,
+    a file server whose clock is behind by more than RACY_NS, or a file system that keeps no
+    change time; the whole-run key trusts such times for the files outside the repository.) Nothing is kept between runs: one walk's
+    digests serve the run that walk was made for (check.py passes them explicitly)."""
+
+    def __init__(self, walk_began_ns: int, racy_ns: int = RACY_NS):
+        self._before = walk_began_ns - racy_ns
+        self._by_path: dict[str, tuple[int, int, int, int, int, str]] = {}
+
+    @staticmethod
+    def _status(st: os.stat_result) -> tuple[int, int, int, int, int]:
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+    def add(self, path: str, digest: str, st: os.stat_result) -> None:
+        if stat.S_ISREG(st.st_mode) and 0 < st.st_ctime_ns < self._before and st.st_mtime_ns < self._before:
+            self._by_path[path] = (*self._status(st), digest)
+
+    def get(self, path: str, st: os.stat_result) -> str | None:
+        """The digest of the file at this real path when its status now is the one kept."""
+        kept = self._by_path.get(path)
+        if kept is None or kept[:5] != self._status(st):
+            return None
+        return kept[5]
+
+    def __len__(self) -> int:
+        return len(self._by_path)
+
+
+def _tree(root: str, contents: bool = True, digests: Digests | None = None) -> tuple[str, str, bool]:
     """Two digests of every entry under root (but .git/ and .cms-cache/ at its top), in one walk:
     the key's (name, type, mode, owner, size and the bytes' SHA-256 of each; a link's target) and
     the state's (name, size, modification time and inode: taken before a cold run and again after
     it, to see that nothing changed while the run read it; without contents, only this one); and
-    whether a link leads into .git/ or .cms-cache/, which the key does not hash."""
+    whether a link leads into .git/ or .cms-cache/, which the key does not hash. Each regular
+    file's digest goes into `digests` too, for the loader (Digests says when it is handed out)."""
     key, state = hashlib.sha256(), hashlib.sha256()
     skipped = tuple(os.path.join(root, name) for name in sorted(_SKIP_TOP))
     into_skipped = False
@@ -170,7 +230,10 @@ def _tree(root: str, contents: bool = True) -> tuple[str, str, bool]:
                     f" link {target!r} {real!r} {os.path.isfile(real)} {os.path.isdir(real)} {os.access(real, os.R_OK)}\n".encode("utf-8", "surrogateescape")
                 )
             elif stat.S_ISREG(st.st_mode):
-                key.update(f" {st.st_size} {_file_digest(entry.path)}\n".encode())
+                digest, after = _hashed(entry.path)
+                key.update(f" {st.st_size} {digest}\n".encode())
+                if digests is not None and after is not None:
+                    digests.add(entry.path, digest, after)
             else:  # a FIFO, device or socket: never opened, its type is what the run reports
                 key.update(b" other\n")
 
@@ -188,10 +251,11 @@ def _folder_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def run_key(root: Path, as_of: dt.date) -> tuple[str, str, bool]:
+def run_key(root: Path, as_of: dt.date, digests: Digests | None = None) -> tuple[str, str, bool]:
     """The key of a run of `cms check` on root as of a date: what it reads inside the repository
     and the engine it would run (the module docstring lists it all); the repository's state; and
-    whether a link leads into a folder the key does not hash (such a run is not kept)."""
+    whether a link leads into a folder the key does not hash (such a run is not kept). The
+    digests of the repository's files go into `digests` (for the loader of a cold run)."""
     from .cache import engine_fingerprint
     from .paths import bundled
 
@@ -209,7 +273,7 @@ def run_key(root: Path, as_of: dt.date) -> tuple[str, str, bool]:
             parts.append(f"bundled {name} {_folder_digest(bundled(name))}")
         except FileNotFoundError:
             parts.append(f"bundled {name} missing")
-    tree, state, into_skipped = _tree(os.path.realpath(root))
+    tree, state, into_skipped = _tree(os.path.realpath(root), digests=digests)
     parts.append(f"tree {tree}")
     return cachefile.digest("\n".join(parts).encode("utf-8", "surrogateescape")), state, into_skipped
 
@@ -316,6 +380,8 @@ class Probe:
     stored: dict
     secret: bytes
     keepable: bool = True  # False: a link of the repository leads into .git/ or .cms-cache/
+    # the digests of the key's walk, for this probe's cold run only (engine.run(digests=...))
+    digests: Digests | None = None
 
 
 def lookup(root: Path, as_of: dt.date) -> tuple[CachedRun | None, Probe | None]:
@@ -325,11 +391,12 @@ def lookup(root: Path, as_of: dt.date) -> tuple[CachedRun | None, Probe | None]:
     if secret is None:
         return None, None
     root = Path(os.path.realpath(root))
-    key, state, into_skipped = run_key(root, as_of)
+    digests = Digests(time.time_ns())  # taken before the walk: see Digests, RACY_NS
+    key, state, into_skipped = run_key(root, as_of, digests)
     stored = cachefile.read_signed(root, NAME, secret) or {}
     if stored.get("format") != FORMAT or not isinstance(stored.get("runs"), dict):
         stored = {}
-    probe = Probe(root, as_of, key, state, stored, secret, keepable=not into_skipped)
+    probe = Probe(root, as_of, key, state, stored, secret, keepable=not into_skipped, digests=digests)
     entry = stored.get("runs", {}).get(key)
     if not isinstance(entry, dict) or not _same_outside(entry.get("outside")):
         return None, probe

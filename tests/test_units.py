@@ -354,3 +354,43 @@ def test_a_lock_never_let_go_costs_only_the_parse(tmp_path, monkeypatch):
         assert sorted(os.listdir(folder)) == [".lock"]  # parsed without the cache
     finally:
         os.close(fd)
+
+
+_FRESH = """
+import json, sys
+first = sys.argv[1] == "numpy-first"
+if first:
+    import numpy
+from cms_build import units
+value = units.convert(20908, "kJ/kg", "GJ/t")
+import pint.compat
+print(json.dumps({
+    "value": value,
+    "pint_numpy": pint.compat.HAS_NUMPY,
+    "numpy": "numpy" in sys.modules,
+    "same_numpy": (sys.modules.get("numpy") is numpy) if first else None,
+    "scipy": "scipy" in sys.modules,
+}))
+"""
+
+
+@pytest.mark.parametrize("order", ["pint-only", "numpy-first"])
+def test_pint_is_imported_without_numpy_in_every_process_alike(order):
+    """pint's numpy and scipy support (0.1 s of its import) is never used: every figure is a
+    Python number. It is left out whether or not the process imported numpy before, so that a
+    conversion does not depend on what ran first; numpy itself stays as it was."""
+    import json
+    import subprocess
+    import sys
+
+    if order == "numpy-first":
+        pytest.importorskip("numpy")
+    done = subprocess.run([sys.executable, "-c", _FRESH, order], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    assert got["value"] == pytest.approx(20.908)  # 20908 kJ/kg = 20.908 GJ/t (10^6 kJ/GJ, 10^3 kg/t)
+    assert got["pint_numpy"] is False and got["scipy"] is False
+    if order == "numpy-first":
+        assert got["numpy"] is True and got["same_numpy"] is True
+    else:
+        assert got["numpy"] is False

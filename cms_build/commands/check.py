@@ -81,6 +81,6 @@ def _checked(path, as_of, whole_run: bool):
     if probe is None:  # no usable key: no cache
         return run_engine(path, day)
     with wholerun.Recording(root) as recording:
-        result = run_engine(path, day)
+        result = run_engine(path, day, digests=probe.digests)
     wholerun.store(probe, recording, result)
     return result

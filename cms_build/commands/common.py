@@ -161,15 +161,16 @@ def not_a_group(root, verb: str) -> None:
         raise CmsError(f"{root} is a group: 'cms {verb}' works on one entity's folder; 'cms build' of the group builds its overview and every entity's site")
 
 
-def run_engine(path, as_of, stages="check"):
-    """The pipeline on the repository at PATH (cms_build/engine.py); a broken schema is a usage error."""
+def run_engine(path, as_of, stages="check", digests=None):
+    """The pipeline on the repository at PATH (cms_build/engine.py); a broken schema is a usage error.
+    digests: the whole-run key's digests of the repository's files (cms_build/wholerun.py)."""
     from ..engine import run
     from ..schemas import SchemaError
 
     root = find_root(path)
     try:
         with stage(f"{'load, validate, index' if stages == 'validate' else 'load, validate, index, compute, check'} {root}"):
-            result = run(root, as_date(as_of), stages=stages, progress=progress(), cache=use_cache())
+            result = run(root, as_date(as_of), stages=stages, progress=progress(), cache=use_cache(), digests=digests)
     except SchemaError as exc:
         raise CmsError(f"a schema is broken: {exc}") from None
     note(

@@ -292,3 +292,86 @@ def test_the_key_covers_modes_links_and_names(tmp_path):
     assert not wholerun.run_key(root, day)[2]
     (root / "evidence.pdf").symlink_to(root / ".cms-cache" / "records.json")
     assert wholerun.run_key(root, day)[2]  # a link into a folder the key does not hash: not kept
+
+
+# -- the key's digests, reused by the loader (wholerun.Digests) ---------------------------------
+def _policies(org, n=3):
+    for i in range(n):
+        org.add(f"policy/P{i}.yaml", org.record("policy", f"POL-{i}", title=f"title AAAA {i}"))
+    return org.root.resolve()
+
+
+def _trusted_digests(root, day):
+    """The key's digests of files written a moment ago, trusted by a racy window shorter than
+    that moment (RACY_NS itself would distrust every file of a test written within 3 s)."""
+    import time
+
+    time.sleep(0.05)
+    digests = wholerun.Digests(time.time_ns(), racy_ns=10_000_000)
+    wholerun.run_key(root, day, digests)
+    return digests
+
+
+def _reads(monkeypatch):
+    read = []
+    real = engine.read_file
+    monkeypatch.setattr(engine, "read_file", lambda path, **kw: read.append(path.name) or real(path, **kw))
+    return read
+
+
+def test_a_file_written_within_the_racy_window_gets_no_digest_to_reuse(org):
+    root = _policies(org)
+    import time
+
+    digests = wholerun.Digests(time.time_ns())  # RACY_NS: every file here was written just now
+    wholerun.run_key(root, dt.date(2026, 6, 30), digests)
+    assert len(digests) == 0
+
+
+def test_the_loader_reuses_the_keys_digests_and_reads_a_changed_file_afresh(org, monkeypatch):
+    root, day = _policies(org), dt.date(2026, 6, 30)
+    engine.run(root, day, cache=True)  # the record cache holds every file's entry
+    digests = _trusted_digests(root, day)
+    assert len(digests) == 4  # cms.yaml and the three records
+    p1 = root / "policy" / "P1.yaml"
+    st = p1.stat()
+    assert digests.get(str(p1), st) == cache_mod.digest(p1.read_bytes())
+    read = _reads(monkeypatch)
+    result = engine.run(root, day, cache=True, digests=digests)
+    assert read == [] and result.cache_hits == 3  # neither read nor hashed again
+    # other bytes of the same size, the modification time set back: the change time differs
+    text = p1.read_text(encoding="utf-8")
+    p1.write_text(text.replace("title AAAA 1", "title BBBB 1"), encoding="utf-8")
+    os.utime(p1, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (p1.stat().st_size, p1.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    assert digests.get(str(p1), p1.stat()) is None
+    result = engine.run(root, day, cache=True, digests=digests)  # the digests taken before the edit
+    assert read == ["P1.yaml"]
+    assert result.index.by_id["POL-1"].data["title"] == "title BBBB 1"
+    assert result.index.by_id["POL-1"].content == cache_mod.digest(p1.read_bytes())
+    fresh = engine.run(root, day)
+    assert result.findings == fresh.findings
+
+
+def test_a_digest_is_not_reused_without_the_cache_entry_nor_for_another_file(org, monkeypatch):
+    root, day = _policies(org), dt.date(2026, 6, 30)
+    digests = _trusted_digests(root, day)
+    read = _reads(monkeypatch)
+    engine.run(root, day, cache=True, digests=digests)  # no record cache yet: every file is parsed
+    assert sorted(read) == ["P0.yaml", "P1.yaml", "P2.yaml"]
+    p0, p2 = root / "policy" / "P0.yaml", root / "policy" / "P2.yaml"
+    assert digests.get(str(p2), p0.stat()) is None  # another inode
+    os.replace(p0, p2)  # P0's bytes at P2's path: another inode, read and hashed afresh
+    read.clear()
+    result = engine.run(root, day, cache=True, digests=digests)
+    assert read == ["P2.yaml"]
+    assert [r.id for r in result.records] == ["POL-1", "POL-0"]
+
+
+def test_check_hands_the_keys_digests_to_its_cold_run(org, runs, monkeypatch):
+    _policies(org)
+    seen = []
+    real = engine.run
+    monkeypatch.setattr(engine, "run", lambda *a, **kw: seen.append(kw.get("digests")) or real(*a, **kw))
+    check(org.root)
+    assert len(seen) == 1 and isinstance(seen[0], wholerun.Digests)
