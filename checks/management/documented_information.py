@@ -9,6 +9,12 @@ Rules
   are persons holding a top_management role on the approval (issue) day.
 - ms.policy-review-overdue (5.2): a policy is reviewed within its review_interval_months
   of the last review (or, never reviewed, of its approval).
+- ms.policy-missing (5.2 s1, s2): top management has set a carbon management policy: an
+  approved policy record of scope_of_policy carbon_management (the schema's default: a
+  policy that names no scope is the overall one), in effect by the as-of date. An annex's own
+  policy (emissions, trading, assets, neutrality: A.5.2 to D.5.2) does not stand for it, so a
+  repository whose overall policy is still a draft is not conforming because its subsystem
+  policies are approved (doc.required-missing counts any policy record).
 - doc.review-overdue (7.4.2 c): an approved record past its next_review date (plus the
   setting management.review_grace_days) has not been reviewed.
 - doc.superseded-still-current (7.4.3): a record that an approved, effective record
@@ -177,6 +183,36 @@ def policy_by_top(record, ctx):
                 f"{target.id} ({target.get('name')}) is not a top management role held by anyone on {day}",
                 hint="name the top manager's person id, or the role of type top_management held that day",
             )
+
+
+# schemas/policy.schema.json scope_of_policy's default (a test keeps the two the same)
+OVERALL_POLICY = "carbon_management"
+
+
+@check(
+    "ms.policy-missing",
+    title="最高管理者制定碳管理方针 A carbon management policy is set",
+    clauses=["5.2 s1", "5.2 s2"],
+    severity="error",
+)
+def policy_missing(ctx):
+    """5.2: 最高管理者应制定碳管理方针 — an approved overall policy in effect by the as-of date."""
+    policies = [r for r in ctx.records("policy") if r.valid]
+    if any(r.get("scope_of_policy", OVERALL_POLICY) == OVERALL_POLICY and r.status == CURRENT and not not_yet(r, ctx.as_of) for r in policies):
+        return
+    overall = sorted(r.id for r in policies if r.get("scope_of_policy", OVERALL_POLICY) == OVERALL_POLICY)
+    if overall:
+        found = f"the overall policy ({', '.join(overall)}) is not approved and in effect by {ctx.as_of}"
+    else:
+        found = "no policy record is the overall one (scope_of_policy: carbon_management)"
+    others = sorted(r.id for r in policies if r.get("scope_of_policy", OVERALL_POLICY) != OVERALL_POLICY)
+    yield ctx.settings_issue(
+        "organization",
+        f"top management has not set a carbon management policy (5.2): {found}"
+        + (f"; the subsystem policies ({', '.join(others)}) do not stand for it" if others else ""),
+        hint="approve the carbon management policy (status: approved, approved_by the top manager, approved_on, effective)"
+        + (f", e.g. {overall[0]}" if overall else "; 'cms new policy' makes one (scope_of_policy: carbon_management is the default)"),
+    )
 
 
 @check(

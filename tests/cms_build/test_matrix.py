@@ -210,7 +210,8 @@ def test_example_without_policy_scope_and_context_is_not_conforming(org):
     assert {n: rows[n]["status"] for n in ("4.1", "4.3", "5.2")} == {n: "nonconforming" for n in ("4.1", "4.3", "5.2")}
     assert {i["item"]: i["status"] for i in rows["4.3"]["provisions"]} == {"s1": "nonconforming", "s2": "nonconforming"}
     assert {i["item"]: i["status"] for i in rows["4.1"]["provisions"]} == {"s1": "nonconforming"}
-    assert rows["5.2"]["item_counts"]["nonconforming"] == 1 and rows["5.2"]["item_counts"]["verified"] == 0
+    # s2 (documented) and s1 (top management sets a policy: ms.policy-missing)
+    assert rows["5.2"]["item_counts"]["nonconforming"] == 2 and rows["5.2"]["item_counts"]["verified"] == 0
 
 
 def test_item_evidence_rules(org):
@@ -352,10 +353,12 @@ def test_a_rule_that_saw_only_drafts_verifies_nothing(org):
     org.settings(subsystems=["A"])
     org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True, status="draft"))
     items = {i["item"]: i for i in _rows(build_matrix(org.run()))["5.2"]["provisions"]}
-    assert items["s1"]["status"] == "missing" and items["s1"]["rules"] == []  # ms.policy-not-by-top-management saw a draft
+    # ms.policy-not-by-top-management saw a draft, so it verifies nothing; ms.policy-missing says
+    # no policy is set, so the item is nonconforming (it was "missing", with no finding naming it)
+    assert items["s1"]["status"] == "nonconforming" and "ms.policy-not-by-top-management" not in items["s1"]["rules"]
     org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True))
     items = {i["item"]: i for i in _rows(build_matrix(org.run()))["5.2"]["provisions"]}
-    assert items["s1"]["status"] == "verified" and items["s1"]["rules"] == ["ms.policy-not-by-top-management"]
+    assert items["s1"]["status"] == "verified" and items["s1"]["rules"] == ["ms.policy-missing", "ms.policy-not-by-top-management"]
 
 
 def _kind_items(schemas) -> set:

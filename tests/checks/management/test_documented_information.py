@@ -435,3 +435,40 @@ def test_policy_approved_by_the_top_management_role(org):
     # ROLE-GM is top management, held by PER-GM on 2025-01-08; ROLE-ACC is not top management
     [f] = only(org.run(), "ms.policy-not-by-top-management")
     assert f.path == "issued_by" and "ROLE-ACC (accounting_staff role) is not a top management role held by anyone" in f.message
+
+
+def test_a_draft_overall_policy_is_not_made_good_by_approved_subsystem_policies(org):
+    """5.2: 最高管理者应制定碳管理方针. The overall policy is a draft; the emissions policy
+    (A.5.2) is approved: the organization has no carbon management policy in force."""
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True, status="draft"))
+    org.add("policy/A.yaml", org.record("policy", "A", statement="s", issued_by="GM", approved_by_top_management=True, scope_of_policy="emissions"))
+    [f] = only(org.run(), "ms.policy-missing")
+    assert (f.file, f.severity, f.clauses) == ("cms.yaml", "error", ("5.2 s1", "5.2 s2"))
+    assert "the overall policy (P) is not approved and in effect by 2026-06-30; the subsystem policies (A) do not stand for it" in f.message
+    assert not [f for f in only(org.run(), "doc.required-missing") if f.clauses[0].startswith("5.2")]  # which counts any policy: hence this rule
+
+
+def test_an_approved_policy_naming_no_scope_is_the_overall_one(org):
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True))
+    assert only(org.run(), "ms.policy-missing") == []
+    # in effect only from a later day: not yet set on the as-of date
+    org.add("policy/P.yaml", org.record("policy", "P", statement="s", issued_by="GM", approved_by_top_management=True, effective="2026-07-01"))
+    [f] = only(org.run("2026-06-30"), "ms.policy-missing")
+    assert "the overall policy (P) is not approved and in effect by 2026-06-30" in f.message
+    assert only(org.run("2026-07-01"), "ms.policy-missing") == []
+
+
+def test_only_subsystem_policies_is_no_overall_policy(org):
+    org.add("policy/B.yaml", org.record("policy", "B", statement="s", issued_by="GM", approved_by_top_management=True, scope_of_policy="trading"))
+    [f] = only(org.run(), "ms.policy-missing")
+    assert "no policy record is the overall one (scope_of_policy: carbon_management); the subsystem policies (B) do not stand for it" in f.message
+
+
+def test_the_overall_scope_is_the_schemas_default():
+    import json
+    from pathlib import Path
+
+    from checks.management.documented_information import OVERALL_POLICY
+
+    schema = json.loads((Path(__file__).resolve().parents[3] / "schemas/policy.schema.json").read_text(encoding="utf-8"))
+    assert schema["properties"]["scope_of_policy"]["default"] == OVERALL_POLICY
