@@ -223,10 +223,10 @@ def test_item_evidence_rules(org):
     )
     rows = _rows(build_matrix(org.run()))
     # 4.3: ms.exclusion-invalid cites the bare 4.3 (two items) and checks neither; s1 is checked by
-    # ms.outside-boundary-not-excluded, s2 by doc.required-missing
+    # ms.outside-boundary-not-excluded and ms.site-outside-scope, s2 by doc.required-missing
     assert "ms.exclusion-invalid" in rows["4.3"]["checks"]
     assert [(i["item"], i["status"], i["rules"]) for i in rows["4.3"]["provisions"]] == [
-        ("s1", "verified", ["ms.outside-boundary-not-excluded"]),
+        ("s1", "verified", ["ms.outside-boundary-not-excluded", "ms.site-outside-scope"]),
         ("s2", "verified", ["doc.required-missing"]),
     ]
     # B.8.2.2.1 a is checked by trading.self-trade (it cites "B.8.2.2.1 a"), a ledger-wide check that always runs
