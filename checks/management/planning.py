@@ -136,7 +136,8 @@ def risk_category_missing(ctx):
     severity="error",
 )
 def significant_risk_untreated(ctx):
-    """6.5.2 b, c: a significant risk has actions built into the system, an owner, and an evaluation of their effectiveness."""
+    """6.5.2 b, c: a significant risk has actions built into the system, an owner, and an evaluation of their effectiveness;
+    actions past their due date are implemented (c 1: 融入并实施), not still planned or in progress."""
     reg = _register(ctx)
     if reg is None:
         return
@@ -155,8 +156,17 @@ def significant_risk_untreated(ctx):
             )
         if not entry.get("owner"):
             yield reg.issue(("entries", i), f"{name} is significant but has no owner", hint="add owner: <person id>", clauses=("6.5.2",))
-        if isinstance(treatment, dict) and not entry.get("effectiveness"):
+        if isinstance(treatment, dict) and treatment.get("status") in ("planned", "in_progress"):
             due = dates.parse(treatment.get("due"))
+            if due is not None and due < ctx.as_of:  # 6.5.2 c 1): the actions are implemented, not only planned
+                yield reg.issue(
+                    ("entries", i, "treatment", "status"),
+                    f"{name}: the treatment was due on {due} and is still {treatment['status']} ({(ctx.as_of - due).days} days overdue as of {ctx.as_of})",
+                    hint="implement the actions and set status: implemented, or plan them anew with a later due date and say why",
+                    clauses=("6.5.2 c",),
+                )
+        if isinstance(treatment, dict) and not entry.get("effectiveness") and treatment.get("status") not in ("planned", "in_progress"):
+            due = dates.parse(treatment.get("due"))  # not implemented yet: the overdue finding above, not this
             if treatment.get("status") == "implemented" or (due is not None and due < ctx.as_of):
                 why = "is implemented" if treatment.get("status") == "implemented" else f"was due on {due}"
                 yield reg.issue(

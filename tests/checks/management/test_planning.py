@@ -145,12 +145,24 @@ def test_threshold_is_a_setting(org):
 
 
 def test_effectiveness_needed_once_the_treatment_is_due(org):
-    treatment = {"actions": "a", "due": "2026-06-30", "status": "in_progress"}
+    treatment = {"actions": "a", "due": "2026-06-30"}  # no status: due, so it should have been evaluated
     rel = _register(org, [_entry("R1", "legal", 4, 4, owner="PER-1", treatment=treatment)])
     assert only(org.run("2026-06-30"), "plan.significant-risk-untreated") == []
     [f] = only(org.run("2026-07-01"), "plan.significant-risk-untreated")
     assert f.line == line_of(org, rel, "treatment:") and "was due on 2026-06-30" in f.message
     assert "effectiveness has not been evaluated" in f.message
+
+
+def test_a_treatment_past_due_and_not_implemented_is_overdue(org):
+    """6.5.2 c 1): the actions are built in and implemented. The example's R-01 set back to
+    planned after its due date 2026-03-31 (and evaluated 'effective') checked clean."""
+    for status in ("planned", "in_progress"):
+        treatment = {"actions": "a", "due": "2026-03-31", "status": status}
+        rel = _register(org, [_entry("R1", "legal", 4, 4, owner="PER-1", treatment=treatment, effectiveness={"date": "2026-04-15", "result": "effective"})])
+        assert only(org.run("2026-03-31"), "plan.significant-risk-untreated") == []
+        [f] = only(org.run("2026-06-30"), "plan.significant-risk-untreated")  # 2026-03-31 + 91 days
+        assert f.message == f"risk R1 (4 x 4 = 16, threshold 12): the treatment was due on 2026-03-31 and is still {status} (91 days overdue as of 2026-06-30)"
+        assert f.line == line_of(org, rel, "status: " + status) and f.clauses == ("6.5.2 c",) and f.severity == "error"
 
 
 def test_implemented_treatment_needs_evaluation_and_evaluated_one_passes(org):
