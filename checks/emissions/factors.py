@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from cms_build.api import check
 from cms_build.api import dates, not_yet
+from . import activity_rows
 from .lines import PARAMETER_FIELDS as PARAMS
 from .lines import line_parameters
 from cms_build.api import format_path
@@ -275,3 +276,36 @@ def factor_record_mismatch(record, ctx):
                 f"{where} takes {rid}, which was approved or takes effect only on {day}, after {ctx.as_of}",
                 hint=f"approve {rid} before its figure is used, or use the {name} in force on {ctx.as_of}",
             )
+
+
+@check(
+    "emissions.samples-period-missing",
+    title="分期检测的参数每期都有检测值 A factor measured per period has a sample for every period",
+    clauses=["9.1.1 d", "A.9.1 a", "6.1.2 e"],
+    severity="error",
+    kinds=["emission_factor"],
+    scope="record",
+)
+def samples_period_missing(record, ctx):
+    """9.1.1 d) (when monitoring and measurement are done) and A.9.1 a) (the monitoring plan):
+    a factor measured per month (quarter, half year, day) and given with its samples has a
+    sample for every such period of its own period (its `period`, else its `year`); the annual
+    value of a coal's carbon content measured monthly, with December's analysis missing, is not
+    the value of the year. Samples of mixed forms, or a record with neither year nor period,
+    are not judged."""
+    samples = record.get("samples")
+    if not isinstance(samples, list) or not samples:
+        return
+    start, end = _span(record)
+    if start is None or end is None:
+        return
+    periods = [str(s.get("period")) for s in samples if isinstance(s, dict) and s.get("period") is not None]
+    form, missing = activity_rows.missing_periods(periods, start, end)
+    if missing:
+        shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+        yield record.issue(
+            "samples",
+            f"the {record.get('parameter')} of {record.id} is given per {form}, but has no sample for {shown}, inside its period {start} to {end}",
+            hint="add the sample of each missing period (the analysis report), or, if it was not measured, say how the gap was "
+            "filled in the record's source and raise a nonconformity against the monitoring plan",
+        )

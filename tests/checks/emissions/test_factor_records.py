@@ -77,3 +77,31 @@ def test_a_factor_record_approved_after_the_as_of_date(org):
     [f] = only(org.run("2026-06-30"), "emissions.factor-record-mismatch", allow=())
     assert "approved or takes effect only on 2026-07-01, after 2026-06-30" in f.message
     assert only(org.run("2026-07-01"), "emissions.factor-record-mismatch", allow=()) == []
+
+
+# -- emissions.samples-period-missing (9.1.1 d, A.9.1 a, 6.1.2 e) -----------------------------------
+def _sampled(org, months, **over):
+    setup(org)
+    samples = [{"period": f"2024-{m:02d}", "value": 25.0, "weight": 100} for m in months]
+    fields = dict(parameter="carbon_content", fuel="coal", year=2024, value=25.0, unit="tC/TJ", basis="calculated", source="GB/T 476", samples=samples)
+    fields.update(over)
+    fields = {k: v for k, v in fields.items() if v is not None}
+    put(org, "factors", org.record("emission_factor", "EF-CC", **fields))
+
+
+def test_monthly_samples_of_every_month(org):
+    _sampled(org, range(1, 13))
+    assert only(org.run(), "emissions.samples-period-missing", allow=()) == []
+
+
+def test_monthly_samples_with_december_missing(org):
+    _sampled(org, range(1, 12))  # 11 equal samples: the mean is still 25.0, only the month is missing
+    [f] = only(org.run(), "emissions.samples-period-missing", allow=())
+    rel = "factors/EF-CC.yaml"
+    assert (f.file, f.line, f.path) == (rel, line_of(org, rel, "samples:") + 1, "samples")  # at the list, its first item
+    assert f.message == "the carbon_content of EF-CC is given per month, but has no sample for 2024-12, inside its period 2024-01-01 to 2024-12-31"
+
+
+def test_samples_of_a_factor_not_tied_to_a_period(org):
+    _sampled(org, [1, 2], year=None)
+    assert [f for f in org.run().findings if f.rule == "emissions.samples-period-missing"] == []
