@@ -15,6 +15,7 @@ from __future__ import annotations
 
 
 import bisect
+import datetime as dt
 import functools
 import io
 import itertools
@@ -92,9 +93,12 @@ class ActivityScan:
     others: [(line, period, value, status)] of the rows estimated or filled;
     unusable: the first row the computation refuses, as (kind, line, period, raw) with kind
     'nan' (not a number), 'gap' (no value or status missing) or 'inf' (not finite);
-    row_problems: [(line, message)] as the check words them."""
+    row_problems: [(line, message)] as the check words them;
+    periods: the distinct valid periods of the file, sorted, when they are years, halves,
+    quarters, months or days (at most MAX_PERIODS of them), else None (times of day, or no
+    period column): what emissions.activity-period-missing compares with the record's period."""
 
-    __slots__ = ("header", "problem", "total", "measured", "others", "unusable", "row_problems")
+    __slots__ = ("header", "problem", "total", "measured", "others", "unusable", "row_problems", "periods")
 
     def __init__(self) -> None:
         self.header: list[str] = []
@@ -104,6 +108,7 @@ class ActivityScan:
         self.others: list[tuple] = []
         self.unusable: tuple | None = None
         self.row_problems: list[tuple[int, str]] = []
+        self.periods: tuple[str, ...] | None = None
 
 
 # A block of whole lines is taken by a fast path (_State.block) when every row in it is
@@ -402,12 +407,75 @@ def _scan(root, path, file: str, column: str, period_column, status_column, year
                 state.rows(csvfile.csv_records(lines, file, max_rows=max_rows, max_cell=max_cell, first=line, before=state.given))
     except csvfile.TableProblem as exc:
         scan.problem = exc
+    if period_column and scan.problem is None:
+        scan.periods = _distinct_periods(state.seen)
     return scan
 
 
+MAX_PERIODS = 400  # a leap year's days and then some: more is a finer form than days
+
+
+def _distinct_periods(seen: _Seen) -> tuple[str, ...] | None:
+    """The periods a file gave, sorted, when none is finer than a day (YYYY-MM-DD) and there
+    are at most MAX_PERIODS; else None. Cost: bounded by MAX_PERIODS, whatever the file's size
+    (a run of times of day is refused by its width, not walked)."""
+    out = set(seen.rows)
+    if any(len(p) > 10 for p in out):
+        return None
+    for run in seen.runs:
+        if run.width - 1 > 10 or len(out) + len(run) > MAX_PERIODS:
+            return None
+        out.update(run[i] for i in range(len(run)))
+    return tuple(sorted(out)) if len(out) <= MAX_PERIODS else None
+
+
+def expected_periods(form: str, start: dt.date, end: dt.date) -> list[str]:
+    """Every period of one form (month YYYY-MM, quarter YYYY-Qn, half YYYY-Hn, day YYYY-MM-DD)
+    that overlaps start..end, in order."""
+    out: list[str] = []
+    if form == "day":
+        day = start
+        while day <= end:
+            out.append(day.isoformat())
+            day += dt.timedelta(days=1)
+        return out
+    size = {"month": 1, "quarter": 3, "half": 6}[form]
+    year, month = start.year, (start.month - 1) // size * size + 1
+    while dt.date(year, month, 1) <= end:
+        n = (month - 1) // size + 1
+        out.append(f"{year}-{month:02d}" if form == "month" else f"{year}-{'Q' if form == 'quarter' else 'H'}{n}")
+        month += size
+        if month > 12:
+            year, month = year + 1, month - 12
+    return out
+
+
+def period_form(periods) -> str | None:
+    """The one form of a set of periods (year, half, quarter, month, day), or None when they
+    mix forms or one is not a period."""
+    forms = set()
+    for p in periods:
+        m = PERIOD.match(p)
+        if not m:
+            return None
+        forms.add("year" if len(p) == 4 else "half" if "-H" in p else "quarter" if "-Q" in p else "month" if len(p) == 7 else "day" if len(p) == 10 else "time")
+    return forms.pop() if len(forms) == 1 else None
+
+
+def missing_periods(periods, start: dt.date, end: dt.date) -> tuple[str | None, list[str]]:
+    """(form, the periods of that form overlapping start..end that `periods` lacks); (None, [])
+    when the periods mix forms, are years or times of day (nothing to tell)."""
+    form = period_form(periods)
+    if form not in ("month", "quarter", "half", "day") or start > end:
+        return None, []
+    have = set(periods)
+    return form, [p for p in expected_periods(form, start, end) if p not in have]
+
+
 # One pass per file and run: the computation (checks/emissions/lines.py, run before the rules)
-# leaves its scan here, and emissions.activity-row-invalid takes it (and removes it); the check
-# of a record the computation did not read scans the file itself. The computation never
+# leaves its scan here, and emissions.activity-row-invalid and emissions.activity-period-missing
+# read it (it stays until a newer scan pushes it out); the check of a record the computation did
+# not read scans the file itself. The computation never
 # reuses an entry, so a file rewritten between two computations is read anew. Keyed by the
 # record object (kept in the entry, so its id is not reused while the entry lives), the file's
 # size and modification time and everything the reading depends on; a few entries kept.
@@ -432,7 +500,7 @@ def scan_csv(
     with reuse=False and leaves the scan for the check, which calls it with reuse=True."""
     key = _key(record, path, file, column, period_column, status_column, limits)
     if reuse:
-        hit = _SCANS.pop(key, None)
+        hit = _SCANS.get(key)
         if hit is not None:
             return hit[1]
     year = record.get("year") if record is not None else None

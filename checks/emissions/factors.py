@@ -3,9 +3,12 @@ monitoring plan says measured; a value given with its samples is their mean (6.1
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from cms_build.api import check
+from cms_build.api import dates, not_yet
+from . import activity_rows
 from .lines import PARAMETER_FIELDS as PARAMS
 from .lines import line_parameters
 from cms_build.api import format_path
@@ -183,3 +186,126 @@ def ch4_origin_unknown(ctx):
                 hint="add gas_origin: fossil (coal, oil, natural gas) or gas_origin: non-fossil "
                 "(biomass, waste, agriculture) to the line, or give the source its fuel and category",
             )
+
+
+def _span(record) -> tuple:
+    """(first day, last day) a record's figures are for: its period, else its year; (None, None)
+    when it gives neither (a factor that is not tied to a year, e.g. a standing default)."""
+    period = record.get("period") if isinstance(record.get("period"), dict) else {}
+    year = record.get("year")
+    year = year if isinstance(year, int) and not isinstance(year, bool) else None
+    start = dates.parse(period.get("start")) or (dates.parse(f"{year}-01-01") if year else None)
+    end = dates.parse(period.get("end")) or (dates.parse(f"{year}-12-31") if year else None)
+    return start, end
+
+
+def _month_span(row) -> tuple:
+    """The month a months[i] entry of a line is for (period YYYY-MM), or (None, None)."""
+    text = str(row.get("period") or "") if isinstance(row, dict) else ""
+    first = dates.parse(f"{text}-01") if len(text) == 7 else None
+    if first is None:
+        return None, None
+    nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+@check(
+    "emissions.factor-record-mismatch",
+    title="引用的排放因子记录与活动数据的参数、期间和排放源相符 A factor record used fits the activity data's parameter, period and source",
+    clauses=["6.1.2 e", "A.6.1 b", "F.2"],
+    severity="error",
+    kinds=["activity_data"],
+    scope="record",
+)
+def factor_record_mismatch(record, ctx):
+    """6.1.2 e) and A.6.1 b): the activity data and emission factors of a source are determined
+    for the period whose emissions are calculated (F.2: E = AD × EF), preferring measured values.
+    A parameter taken from an emission_factor record (`record: <id>`) must be that record's
+    parameter; the record's period (or year) must cover the activity data's period (a factor
+    measured for 2026 says nothing about the coal fired in 2025, and one measured for half a year
+    not about the whole); when the record lists the sources it applies_to, the activity data's
+    source is among them; and the record was approved and in effect by the as-of date (a figure
+    approved later was not there to be used). A factor record with neither year nor period is
+    not tied to a period and is not judged on it."""
+    line = record.get("line")
+    if not isinstance(line, dict):
+        return
+    ad_start, ad_end = _span(record)
+    for path, spec in line_parameters(line):
+        rid = spec.get("record") if isinstance(spec, dict) else None
+        if not isinstance(rid, str):
+            continue
+        factor = ctx.get(rid)
+        if factor is None or factor.kind != "emission_factor":
+            continue  # emissions.compute says a factor record cannot be read
+        name = path[-1]
+        at = path + ("record",)
+        where = format_path(path)
+        if factor.get("parameter") and name in PARAMS and factor.get("parameter") != name:
+            yield record.issue(
+                at,
+                f"{where} names {rid}, which is a {factor.get('parameter')} record, not {name}",
+                hint=f"name the emission_factor record of {name}, or correct the parameter of {rid}",
+            )
+            continue
+        start, end = _month_span(line["months"][path[2]]) if "months" in path else (None, None)
+        start, end = (start or ad_start), (end or ad_end)
+        f_start, f_end = _span(factor)
+        if None not in (start, end, f_start, f_end) and (f_start > start or f_end < end):
+            overlap = not (f_end < start or f_start > end)
+            yield record.issue(
+                at,
+                f"{where} takes {factor.get('value')} {factor.get('unit') or ''} from {rid}, which is for "
+                f"{f_start} to {f_end}, but this activity data is for {start} to {end}"
+                + (": the factor covers only part of it" if overlap else ": the factor is of another period"),
+                hint=f"name the {name} record of {start.year} (or of each month, under months:), or correct the "
+                f"period of {rid} if it was measured for this period",
+            )
+        applies = factor.get("applies_to")
+        source = record.get("source")
+        if isinstance(applies, list) and applies and isinstance(source, str) and source not in applies:
+            yield record.issue(
+                at,
+                f"{where} takes {rid}, which applies to {', '.join(map(str, applies))}, not to {source}",
+                hint=f"name the {name} record of {source}, or add {source} to applies_to of {rid} if it was measured for it",
+            )
+        if not_yet(factor, ctx.as_of):
+            day = factor.get("approved_on") or factor.get("effective")
+            yield record.issue(
+                at,
+                f"{where} takes {rid}, which was approved or takes effect only on {day}, after {ctx.as_of}",
+                hint=f"approve {rid} before its figure is used, or use the {name} in force on {ctx.as_of}",
+            )
+
+
+@check(
+    "emissions.samples-period-missing",
+    title="分期检测的参数每期都有检测值 A factor measured per period has a sample for every period",
+    clauses=["9.1.1 d", "A.9.1 a", "6.1.2 e"],
+    severity="error",
+    kinds=["emission_factor"],
+    scope="record",
+)
+def samples_period_missing(record, ctx):
+    """9.1.1 d) (when monitoring and measurement are done) and A.9.1 a) (the monitoring plan):
+    a factor measured per month (quarter, half year, day) and given with its samples has a
+    sample for every such period of its own period (its `period`, else its `year`); the annual
+    value of a coal's carbon content measured monthly, with December's analysis missing, is not
+    the value of the year. Samples of mixed forms, or a record with neither year nor period,
+    are not judged."""
+    samples = record.get("samples")
+    if not isinstance(samples, list) or not samples:
+        return
+    start, end = _span(record)
+    if start is None or end is None:
+        return
+    periods = [str(s.get("period")) for s in samples if isinstance(s, dict) and s.get("period") is not None]
+    form, missing = activity_rows.missing_periods(periods, start, end)
+    if missing:
+        shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+        yield record.issue(
+            "samples",
+            f"the {record.get('parameter')} of {record.id} is given per {form}, but has no sample for {shown}, inside its period {start} to {end}",
+            hint="add the sample of each missing period (the analysis report), or, if it was not measured, say how the gap was "
+            "filled in the record's source and raise a nonconformity against the monitoring plan",
+        )

@@ -344,3 +344,64 @@ def activity_row_invalid(record, ctx):
                 "line.activity.file",
                 "correct the row in the file (or re-import it with cms import activity, which checks the rows)",
             )
+
+
+_FORM_WORDS = {"month": "monthly", "quarter": "quarterly", "half": "half-yearly", "day": "daily"}
+
+
+def _listed(missing: list[str], most: int = 6) -> str:
+    return ", ".join(missing[:most]) + (f" and {len(missing) - most} more" if len(missing) > most else "")
+
+
+@check(
+    "emissions.activity-period-missing",
+    title="活动水平数据逐期完整，缺失的期间须标明并说明处理方法 Activity data has a row for every period of the record",
+    clauses=["6.1.2 e", "A.9.1.1 b"],
+    severity="error",
+    kinds=["activity_data"],
+)
+def activity_period_missing(record, ctx):
+    """6.1.2 e) and A.9.1.1 b): activity data is determined for the whole period whose
+    emissions are calculated, and missing data is dealt with by the measures laid down. Rows
+    given per month (or quarter, half year, day), in the record (values) or its CSV file, must
+    include every such period that overlaps the record's period (its `period`, else its year):
+    a month with no row is a gap nobody marked, summed as zero without a status (missing,
+    estimated or filled) or a gap_filling method. Rows of mixed forms, yearly rows and times of
+    day are not judged here."""
+    activity = (record.get("line") or {}).get("activity") if isinstance(record.get("line"), dict) else None
+    if not isinstance(activity, dict):
+        return
+    start, end = _period(record)
+    if start is None or end is None:
+        return
+    rows = activity.get("values")
+    if isinstance(rows, list) and rows:
+        periods = [str(r.get("period")) for r in rows if isinstance(r, dict) and r.get("period") is not None]
+        form, missing = activity_rows.missing_periods(periods, start, end)
+        if missing:
+            yield record.issue(
+                "line.activity.values",
+                f"the {_FORM_WORDS[form]} values of {record.id} have no row for {_listed(missing)}, inside its period {start} to {end}",
+                hint="add the row of each missing period with its status (estimated or filled, with gap_filling; or missing), "
+                "or narrow the record's period to the periods it covers",
+            )
+    fspec = activity.get("file")
+    if not isinstance(fspec, dict) or not fspec.get("period_column") or not fspec.get("column"):
+        return
+    path = record.resolve_file(ctx.root, fspec.get("path"))
+    if path is None or not path.is_file():
+        return  # the computation reports a file it cannot read (emissions.compute)
+    rel = path.relative_to(ctx.root.resolve()).as_posix()
+    scan = activity_rows.scan_csv(
+        record, ctx.root, path, rel, fspec["column"], fspec["period_column"], fspec.get("status_column"), limits=csvfile.table_limits(ctx.setting), reuse=True
+    )
+    if scan.problem is not None or scan.periods is None:
+        return
+    form, missing = activity_rows.missing_periods(scan.periods, start, end)
+    if missing:
+        yield record.issue(
+            "line.activity.file.path",
+            f"{rel} gives {_FORM_WORDS[form]} rows but none for {_listed(missing)}, inside the period of {record.id} ({start} to {end})",
+            hint="add the row of each missing period with its status (estimated or filled, with gap_filling; or missing with "
+            "the reason), or narrow the record's period to the periods the file covers",
+        )

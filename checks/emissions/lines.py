@@ -537,7 +537,14 @@ def _dimensionless(p: Param) -> float:
             p.path + (("unit",) if p.origin == "inline" else ()),
             'write e.g. {value: 98.5, unit: "%"}',
         )
-    return float(p.quantity.to("dimensionless").magnitude)
+    v = float(p.quantity.to("dimensionless").magnitude)
+    if not 0 <= v <= 1:  # an oxidation rate, a purity, a conversion rate: a share of a whole
+        raise CalcError(
+            f"{p.name} is {_fmt(p.value)} {p.unit}, outside 0–100 %",
+            p.path + (("value",) if p.origin == "inline" else ()),
+            "an oxidation rate, a purity or a conversion rate lies between 0 and 100 %",
+        )
+    return v
 
 
 # ---------------------------------------------------------------------------- activity
@@ -784,6 +791,14 @@ def _fuel_co2(env: _Env, fc_t: Traced, fc_q, specs: dict, bases: dict, fd, tag: 
         ]
         return e_q, [energy_t, ef_t], inputs, "E = AD × EF × GWP", energy_t
     c_q = fc_q * cc.quantity
+    one_t = units.registry().Quantity(1, units.parse_unit("t"))
+    share = float(cc.quantity.to("dimensionless").magnitude) if cc.quantity.dimensionless else _mag(cc.quantity * one_t, U_CARBON) if _is(fc_q, "t") else 0.0
+    if not 0 <= share <= 1:
+        raise CalcError(  # carbon per tonne of fuel: a mass fraction
+            f"carbon content is {_fmt(cc.value)} {cc.unit}, more carbon than fuel (outside 0–100 % by mass)",
+            cc.path + (("value",) if cc.origin == "inline" else ()),
+            "an elemental carbon content per mass lies between 0 and 100 % (0 and 1 tC/t); a carbon content per unit heat is written in tC/TJ or tC/GJ",
+        )
     carbon = _mag(c_q, U_GAS) if cc.quantity.dimensionless else _mag(c_q, U_CARBON)
     c_t = Traced(carbon, U_CARBON, label="C" + sfx, formula="C = FC × C_ar", method="F.2")
     c_t.add("FC", "燃料消耗量 fuel consumed", fc_t.value, fc_t.unit, {"step": "FC"})

@@ -356,3 +356,43 @@ def ets_cement_method(source, ctx):
             hint="before the ETS figure is used for the compliance position, recompute this source by the guideline's own method and "
             "formula (read in the original) and record the difference with the verification: the tool cannot",
         )
+
+
+@check(
+    "emissions.instrument-not-in-plan",
+    title="活动数据使用监测计划规定的计量器具 Activity data is measured with the instruments the monitoring plan names",
+    clauses=["A.9.1 a", "9.1.1 b", "A.6.5.2.2"],
+    severity="error",
+    kinds=["activity_data"],
+)
+def instrument_not_in_plan(record, ctx):
+    """A.9.1 a) and 9.1.1 b): the monitoring plan lays down how each source's activity data is
+    measured, with which instruments (sources[].items[] of parameter activity, instrument). An
+    activity record of a year the plan covers that names an instrument the plan's item does not
+    list was measured otherwise than planned (the coal of unit 1 'measured' by the gas flow
+    meter): the plan, or the record, is wrong. An item naming no instrument is not judged."""
+    if record.status in INACTIVE:
+        return
+    activity = (record.get("line") or {}).get("activity") if isinstance(record.get("line"), dict) else None
+    used = activity.get("instrument") if isinstance(activity, dict) else None
+    year, source = _year(record), record.get("source")
+    if not isinstance(used, list) or not used or year is None:
+        return
+    for plan in _active_plans(ctx):
+        if year not in (plan.get("reporting_years") or []):
+            continue
+        for s in plan.get("sources") or []:
+            if not isinstance(s, dict) or s.get("source") != source:
+                continue
+            for item in s.get("items") or []:
+                planned = item.get("instrument") if isinstance(item, dict) and item.get("parameter") == "activity" else None
+                if not isinstance(planned, list) or not planned:
+                    continue
+                for i, mi in enumerate(used):
+                    if mi not in planned:
+                        yield record.issue(
+                            ("line", "activity", "instrument", i),
+                            f"{source}'s activity data of {year} names {mi}, but the monitoring plan {plan.id} measures it with {', '.join(map(str, planned))}",
+                            hint=f"name the instrument the data was read from; if it was another than planned, revise {plan.id} "
+                            "(with the reason) or record the deviation",
+                        )

@@ -56,6 +56,35 @@ def target_incomplete(record, ctx):
         )
 
 
+@check(
+    "emissions.target-baseline-mismatch",
+    title="目标的基准是其绩效参数的基准 A target's baseline is a baseline of its indicator",
+    clauses=["6.4.2", "6.3", "9.1.1"],
+    severity="error",
+    kinds=["target"],
+)
+def target_baseline_mismatch(record, ctx):
+    """6.4.2 b) and 9.1.1: a target's progress is the indicator's value compared with the
+    indicator's baseline (6.3). A target naming a baseline recorded for another indicator
+    (1 号机组 intensity measured against 2 号机组's 2023 value) is judged against a figure of
+    something else: its computed status and achievement mean nothing."""
+    if record.status in INACTIVE or record.get("target_status") == "cancelled":
+        return
+    ind, bl_id = record.get("indicator"), record.get("baseline")
+    if not isinstance(ind, str) or not isinstance(bl_id, str):
+        return  # emissions.target-incomplete says what is missing
+    bl = ctx.get(bl_id)
+    if bl is None or bl.kind != "baseline":
+        return  # ref.invalid
+    other = bl.get("indicator")
+    if isinstance(other, str) and other != ind:
+        yield record.issue(
+            "baseline",
+            f"the target measures {ind} but its baseline {bl_id} is the baseline of {other}",
+            hint=f"name a baseline of {ind}, or correct indicator: if the target is about {other}",
+        )
+
+
 # -- computed performance has consequences (6.4.2 f, 9.1.1, 9.3.3, A.9.1 b) ---------------------
 def _known(value, as_of) -> bool:
     from cms_build.api import dates

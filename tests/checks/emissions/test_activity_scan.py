@@ -19,7 +19,7 @@ def scan(tmp_path, data: bytes, *, fast: bool, year=2024, status="status", perio
 
 def facts(s: ar.ActivityScan) -> tuple:
     problem = None if s.problem is None else (s.problem.file, s.problem.line, s.problem.message, s.problem.hint)
-    return (s.header, problem, repr(s.total), s.measured, s.others, s.unusable, s.row_problems)
+    return (s.header, problem, repr(s.total), s.measured, s.others, s.unusable, s.row_problems, s.periods)
 
 
 def same(tmp_path, data: bytes, **kw) -> ar.ActivityScan:

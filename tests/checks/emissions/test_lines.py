@@ -161,6 +161,32 @@ def test_unknown_unit_is_an_error_at_that_unit():
     assert "unknown unit" in exc.value.message
 
 
+# -- shares of a whole lie between 0 and 100 % (F.2: EF = CC × OF × 44/12) -------------------------
+@pytest.mark.parametrize("value, unit", [(101.75, "%"), (1.02, "1"), (-1, "%")])
+def test_an_oxidation_rate_outside_0_to_100_percent_is_an_error_at_its_value(value, unit):
+    with pytest.raises(CalcError) as exc:
+        compute_line(coal_line(oxidation={"value": value, "unit": unit, "source": "x"}), gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "oxidation", "value")
+    assert exc.value.message == f"oxidation is {value:g} {unit}, outside 0–100 %"
+
+
+def test_an_oxidation_rate_of_exactly_100_percent_is_valid():
+    # 31,175 TJ × 26.8 tC/TJ × 1.00 × 44/12 = 3,063,463.333… tCO2
+    r = compute_line(coal_line(oxidation={"value": 100, "unit": "%", "source": "x"}), gwp_set="AR5")
+    assert r.total.value == pytest.approx(31_175 * 26.8 * 44 / 12, rel=1e-12)
+
+
+def test_a_carbon_content_per_mass_above_one_tonne_per_tonne_is_an_error():
+    # 26.58 written in tC/t instead of tC/TJ: 26.58 t of carbon in each tonne of coal
+    line = ec_line(carbon_content={"value": 26.58, "unit": "tC/t", "source": "x"})
+    with pytest.raises(CalcError) as exc:
+        compute_line(line, gwp_set="AR5", path=("line",))
+    assert exc.value.path == ("line", "carbon_content", "value")
+    assert "carbon content is 26.58 tC/t, more carbon than fuel" in exc.value.message and "tC/TJ" in exc.value.hint
+    with pytest.raises(CalcError):
+        compute_line(ec_line(carbon_content={"value": 152, "unit": "%", "source": "x"}), gwp_set="AR5")
+
+
 # -- elemental carbon (元素碳含量): the unit of the carbon content decides the formula ---------
 def ec_line(**over):
     line = {

@@ -77,3 +77,32 @@ def test_a_national_obligation_the_profile_backs_is_no_finding(org):
     _profile(org, ["national_ets"])
     ets_obligation(org, "trading/ETS.yaml", "ETS", "national_ets")
     assert org.of(org.run(), "emissions.national-ets-not-in-profile") == []
+
+
+# -- emissions.instrument-not-in-plan (A.9.1 a, 9.1.1 b) ---------------------------------------------
+def _planned_instrument(org, used):
+    from tests.checks.emissions_org import activity, coal_line, plan, plan_sources, put, setup
+
+    setup(org)
+    sources = plan_sources()
+    sources[0]["items"][0]["instrument"] = ["MI-BS"]  # SRC-COAL's activity: the belt scale
+    put(org, "monitoring", org.record("monitoring_plan", "MP-1", **plan(sources=sources)))
+    for mi, what in (("MI-BS", "belt scale"), ("MI-GAS", "gas flow meter")):
+        put(org, "instruments", org.record("measuring_instrument", mi, instrument_type="other", measures=what, unit="t", service_status="in_service"))
+    line = coal_line(2024)
+    line["activity"]["instrument"] = used
+    activity(org, 2024, "SRC-COAL", line)
+
+
+def test_activity_read_from_the_planned_instrument(org):
+    _planned_instrument(org, ["MI-BS"])
+    assert org.of(org.run("2026-06-30"), "emissions.instrument-not-in-plan") == []
+
+
+def test_activity_read_from_an_instrument_the_plan_does_not_name(org):
+    _planned_instrument(org, ["MI-BS", "MI-GAS"])
+    [f] = org.of(org.run("2026-06-30"), "emissions.instrument-not-in-plan")
+    rel = "activity/AD-2024-SRC-COAL.yaml"
+    assert (f.file, f.line, f.path) == (rel, line_of(org, rel, "- MI-GAS"), "line.activity.instrument[1]")
+    assert f.message == "SRC-COAL's activity data of 2024 names MI-GAS, but the monitoring plan MP-1 measures it with MI-BS"
+    assert f.severity == "error" and "A.9.1 a" in f.clauses

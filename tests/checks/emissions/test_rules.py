@@ -150,6 +150,11 @@ def test_only_the_years_back_of_the_settings(org):
 
 
 # -- emissions.gap-without-filling-method (A.9.1.1 b) -----------------------------------------
+# Two monthly rows: the record is for January and February (else emissions.activity-period-missing
+# reports the ten months without a row).
+JAN_FEB = {"start": "2024-01-01", "end": "2024-02-29"}
+
+
 def monthly_coal(status="filled", gap_filling=None):
     act = {"unit": "t", "data_source": "belt scale", "values": [{"period": "2024-01", "value": 600}, {"period": "2024-02", "value": 400, "status": status}]}
     if gap_filling:
@@ -159,7 +164,7 @@ def monthly_coal(status="filled", gap_filling=None):
 
 def test_filled_value_without_gap_filling(org):
     setup(org)
-    activity(org, 2024, "SRC-COAL", monthly_coal())
+    activity(org, 2024, "SRC-COAL", monthly_coal(), period=JAN_FEB)
     [f] = only(org.run(), "emissions.gap-without-filling-method")
     rel = "activity/AD-2024-SRC-COAL.yaml"
     assert (f.file, f.line, f.path) == (rel, line_of(org, rel, "activity:"), "line.activity")
@@ -168,7 +173,7 @@ def test_filled_value_without_gap_filling(org):
 
 def test_filled_value_with_gap_filling(org):
     setup(org)
-    activity(org, 2024, "SRC-COAL", monthly_coal(gap_filling={"method": "backup_meter", "description": "spare scale", "periods": ["2024-02"]}))
+    activity(org, 2024, "SRC-COAL", monthly_coal(gap_filling={"method": "backup_meter", "description": "spare scale", "periods": ["2024-02"]}), period=JAN_FEB)
     result = org.run()
     assert only(result, "emissions.gap-without-filling-method") == []
     # 600 + 400 t: the same 1,000 t as the setup
@@ -182,6 +187,7 @@ def test_gap_filling_not_listing_the_period(org):
         2024,
         "SRC-COAL",
         monthly_coal(status="estimated", gap_filling={"method": "inventory_balance", "description": "stock-taking", "periods": ["2024-01"]}),
+        period=JAN_FEB,
     )
     [f] = only(org.run(), "emissions.gap-without-filling-method")
     assert f.path == "line.activity.gap_filling.periods" and "2024-02 are substituted" in f.message
@@ -195,6 +201,7 @@ def test_gap_in_a_csv_status_column(org):
         2024,
         "SRC-COAL",
         coal_line(2024, activity={"unit": "t", "file": {"path": "coal-2024.csv", "column": "t", "period_column": "month", "status_column": "status"}}),
+        period=JAN_FEB,
     )
     [f] = only(org.run(), "emissions.gap-without-filling-method")
     assert f.file == "activity/AD-2024-SRC-COAL.yaml" and "2024-02 (filled)" in f.message
@@ -650,10 +657,12 @@ def _csv_coal(org, rows: str):
         2024,
         "SRC-COAL",
         coal_line(2024, activity={"unit": "t", "file": {"path": "coal-2024.csv", "column": "t", "period_column": "month", "status_column": "status"}}),
+        period=JAN_FEB,
     )
 
 
-ROW_RULE = ("emissions.activity-row-invalid", "emissions.reported-total-mismatch")
+# a row refused leaves its period without a valid row: emissions.activity-period-missing may say so
+ROW_RULE = ("emissions.activity-row-invalid", "emissions.reported-total-mismatch", "emissions.activity-period-missing")
 
 
 @pytest.mark.parametrize(
@@ -690,7 +699,11 @@ def test_negative_inline_activity(org):
 def test_activity_values_twice_the_same_month(org):
     setup(org)
     activity(
-        org, 2024, "SRC-COAL", coal_line(2024, activity={"unit": "t", "values": [{"period": "2024-01", "value": 600}, {"period": "2024-01", "value": 400}]})
+        org,
+        2024,
+        "SRC-COAL",
+        coal_line(2024, activity={"unit": "t", "values": [{"period": "2024-01", "value": 600}, {"period": "2024-01", "value": 400}]}),
+        period=JAN_FEB,
     )
     [f] = only(org.run(), "emissions.activity-row-invalid", allow=ROW_RULE)
     assert f.path == "line.activity.values[1].period" and "the same period as row 1" in f.message

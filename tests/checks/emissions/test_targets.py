@@ -181,3 +181,19 @@ def test_result_paths_resolve_keys_with_dots():
     assert resolves(results, "emissions.years.2025.gaps.1")
     assert not resolves(results, "emissions.years.2025.gaps.2")
     assert not resolves(results, "emissions.targets.TGT")
+
+
+def test_target_baseline_of_another_indicator(org):
+    from tests.lines import line_of
+
+    setup(org)
+    assert org.of(org.run("2026-06-30"), "emissions.target-baseline-mismatch") == []
+    # a second indicator with its own baseline; TGT-1 (about IND-1) is pointed at it
+    put(org, "performance", org.record("indicator", "IND-2", level="organization", measure="total", unit="tCO2", method="all sources"))
+    put(org, "performance", org.record("baseline", "BL-2", indicator="IND-2", basis="previous_year", years=[2024], rationale="normal year"))
+    rel = "performance/TGT-1.yaml"
+    text = (org.root / rel).read_text(encoding="utf-8").replace("baseline: BL-1", "baseline: BL-2")
+    org.add(rel, text)
+    [f] = org.of(org.run("2026-06-30"), "emissions.target-baseline-mismatch")
+    assert (f.file, f.line, f.path) == (rel, line_of(org, rel, "baseline: BL-2"), "baseline")
+    assert f.message == "the target measures IND-1 but its baseline BL-2 is the baseline of IND-2" and f.severity == "error"
