@@ -68,6 +68,7 @@ SETTING_NAMES = (
     "review_interval_months",
 )
 IN_FORCE = ("approved", "superseded", "withdrawn")  # recorded statuses of a claim once issued
+NOT_EVIDENCE = ("draft", "withdrawn")  # a record never approved, or revoked, is no evidence (cms_build/matrix.py)
 
 
 def setting(ctx, name: str):
@@ -709,9 +710,35 @@ def evidence_missing(record, ctx):
     emission categories, the management plan (neutrality.subject-without-plan), retirement
     proofs (neutrality.credit-retirement-without-proof), the method and quantity confirmed by
     a designated third party (a); the reductions achieved with the time range measured (b);
-    the kinds of emissions offset and the credits retired (c)."""
+    the kinds of emissions offset and the credits retired (c). An approved claim rests on
+    approved evidence: its footprint, and each credit record whose retirements it counts, is
+    neither a draft (never approved) nor withdrawn (revoked); a superseded one is left to
+    doc.current-refers-to-superseded."""
     if not _issued(record):
         return
+    if record.status == "approved":
+        fp_rec = ctx.get(record.get("footprint") or "")
+        if fp_rec is not None and fp_rec.status in NOT_EVIDENCE:
+            yield record.issue(
+                "footprint",
+                f"the claim rests on footprint {fp_rec.id}, which is {fp_rec.status}: not approved evidence of the emissions offset",
+                clauses=["D.6.1.1 a"],
+                hint="approve the footprint (or name the approved one) and have the claim re-evaluated, or withdraw the claim",
+            )
+        named = []
+        for credit in ctx.referring(record.id, "offset_credit"):
+            if (
+                credit.status in NOT_EVIDENCE
+                and credit.id not in named
+                and any(isinstance(r, dict) and r.get("claim") == record.id and _known(r.get("date"), ctx.as_of) for r in credit.get("retirements") or [])
+            ):
+                named.append(credit.id)
+                yield credit.issue(
+                    "status",
+                    f"claim {record.id} counts credits retired in this record, which is {credit.status}: not approved evidence of the retirement",
+                    clauses=["D.6.1.1 c"],
+                    hint="approve the credit record (or record the retirement in an approved one), or withdraw the claim",
+                )
     ev = record.get("evaluation") or {}
     if ev.get("form") != "independent_third_party" or ev.get("covers_method_and_quantity") is not True:
         yield record.issue(
