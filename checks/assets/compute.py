@@ -371,16 +371,18 @@ def _compliance(ctx, b: _Build, replayed: dict, prices: _Prices) -> dict:
             else setting_source("trading.ccer_max_share", "碳排放权交易管理办法（试行）第二十九条 (ets_cn.yaml ccer_max_share)")
         )
         share = share if trc.num(share) is not None else default_share
+        market = "national_ets" if rec.get("scheme") == "national_ets" else "local_pilot"
+        vintages = rec.get("eligible_vintages") or None
         surrendered = []
         for srec in ctx.referring(rec.id, "surrender"):
             if not trc.active(srec) or srec.get("purpose") != "compliance" or srec.get("obligation") != rec.id:
                 continue
             day = trc.day(srec.get("date"))
             for i, item in enumerate(srec.get("items") or []):
+                if item.get("market") == market and not cp.eligible_vintage(item.get("vintage"), vintages, years):
+                    continue  # allowances of a vintage not eligible do not meet the obligation (trading.surrender-vintage-ineligible)
                 if day is not None and isinstance(item.get("quantity"), int):
                     surrendered.append(cp.Surrendered(day, item["quantity"], item.get("market") == "ccer", trc.where(srec, ("items", i))))
-        market = "national_ets" if rec.get("scheme") == "national_ets" else "local_pilot"
-        vintages = rec.get("eligible_vintages") or None
         last_year = max(years)
         allowances = ccer = 0
         product = "CEA"
