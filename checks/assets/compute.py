@@ -664,11 +664,14 @@ def _reconcile(ctx, b: _Build) -> list[dict]:
         year = rec.get("year")
         if not trc.active(rec) or not isinstance(year, int) or dt.date(year, 12, 31) > ctx.as_of:
             continue
+        end = dt.date(year, 12, 31)
+        listed: set[tuple[str, Asset]] = set()
         for i, h in enumerate(rec.get("holdings") or []):
             a, account = trc.asset_of(h), b.ledger_of(h.get("account"))
             if a is None or account is None or not isinstance(h.get("quantity"), int):
                 continue
-            computed = lg.balance_on(b.moves, account, a, dt.date(year, 12, 31))
+            listed.add((account, a))
+            computed = lg.balance_on(b.moves, account, a, end)
             if abs(computed - h["quantity"]) > tolerance:
                 out.append(
                     {
@@ -680,6 +683,27 @@ def _reconcile(ctx, b: _Build) -> list[dict]:
                         "stated": h["quantity"],
                         "computed": computed,
                         "source": trc.where(rec, ("holdings", i, "quantity")),
+                    }
+                )
+        # C.8.1.1: a statement that lists holdings lists every carbon asset held at the year end,
+        # in every account of the ledger; a position it leaves out is stated as 0 (as a holding
+        # statement's is). A statement without holdings states none, and is not compared.
+        if not listed:
+            continue
+        held = sorted({(m.account, m.asset) for m in b.moves if m.day <= end} - listed, key=lambda x: (x[0], x[1].key))
+        for account, a in held:
+            computed = lg.balance_on(b.moves, account, a, end)
+            if abs(computed) > tolerance:
+                out.append(
+                    {
+                        "what": "asset_statement",
+                        "record": rec.id,
+                        "account": account,
+                        "asset": a.key,
+                        "date": f"{year}-12-31",
+                        "stated": 0,
+                        "computed": computed,
+                        "source": trc.where(rec, ("holdings",)),
                     }
                 )
     return out
