@@ -698,6 +698,59 @@ def inconsistent(record, ctx):
 
 
 @check(
+    "neutrality.credit-outside-plan",
+    title="注销的减排量符合管理计划的中和策略 Credits retired follow the plan's strategy",
+    clauses=["D.6.4.2 e", "D.8.2.4"],
+    severity="error",
+    kinds=["neutrality_claim"],
+)
+def credit_outside_plan(record, ctx):
+    """D.6.4.2 e: the management plan states the strategy used: the offset kinds (D.8.2.4:
+    strategy.methods) and the likely type of credits. The credits retired for a claim follow
+    the plan the claim names: each is of an offset kind the plan lists (D.8.2.4 kinds:
+    forest_sink, ccus, other_removal, voluntary_reduction), of a standard the plan accepts
+    (strategy.standards, when given) and earns at least the plan's lowest grade
+    (strategy.min_grade, when given; reading 3). Located at the retirement on the credit."""
+    if not _issued(record) or record.status != "approved":
+        return
+    plan = ctx.get(record.get("plan") or "")
+    res = _result(ctx, record.id)
+    if plan is None or plan.kind != "neutrality_plan" or not res:
+        return
+    methods = plan.get("strategy.methods") or []
+    standards = plan.get("strategy.standards") or []
+    floor = plan.get("strategy.min_grade")
+    grades = {c["credit"]: c.get("grade") for c in res["grade"]["credits"]}
+    seen = set()
+    for r in res["retirements"]:
+        credit = ctx.get(r["credit"])
+        if credit is None or credit.id in seen:
+            continue
+        seen.add(credit.id)
+        where = ("retirements", r["index"], "claim")
+        kind = nc.offset_kind(credit.get("project.type") or "", credit.get("standard") or "", "d824")
+        if methods and kind not in methods:
+            yield credit.issue(
+                where,
+                f"credits of kind {kind} retired for claim {record.id}, but its plan {plan.id} offsets by {', '.join(methods)} only",
+                hint="retire credits of a kind the plan lists, or revise the plan's strategy.methods first (D.6.4.2 e)",
+            )
+        if standards and credit.get("standard") not in standards:
+            yield credit.issue(
+                where,
+                f"credits of standard {credit.get('standard') or '?'} retired for claim {record.id}, but its plan {plan.id} uses {', '.join(standards)} only",
+                hint="retire credits of a standard the plan accepts, or revise the plan's strategy.standards first (D.6.4.2 e)",
+            )
+        grade = grades.get(credit.id)
+        if floor in nc.GRADES and (grade not in nc.GRADES or nc.GRADES.index(grade) > nc.GRADES.index(floor)):
+            yield credit.issue(
+                where,
+                f"credits earning {grade or 'no grade'} retired for claim {record.id}, but its plan {plan.id} accepts {floor} or better",
+                hint="retire credits that earn the plan's grade (D.8.2.5, D.8.2.6), or revise the plan's strategy.min_grade first",
+            )
+
+
+@check(
     "neutrality.claim-evidence-missing",
     title="碳中和实现的证据齐全 Evidence of neutrality is complete",
     clauses=["D.6.1.1 a", "D.6.1.1 b", "D.6.1.1 c"],
