@@ -57,7 +57,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from cms_build.api import computation
+from cms_build.api import computation, not_yet
 from . import balance_sheet as bs
 from ..trading import compliance as cp
 from . import ledger as lg
@@ -614,7 +614,8 @@ def _statements(ctx, b: _Build) -> dict:
     active_years = {m.day.year for m in b.moves}
     have = {}
     for rec in ctx.records("asset_statement"):
-        if trc.active(rec) and isinstance(rec.get("year"), int):
+        # a statement approved or in effect only after the as-of date did not exist then
+        if trc.active(rec) and isinstance(rec.get("year"), int) and not not_yet(rec, ctx.as_of):
             have.setdefault(rec.get("year"), rec.id)
     out = {}
     for year in sorted(active_years | set(have)):

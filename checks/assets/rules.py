@@ -246,7 +246,8 @@ def not_reconciled(ctx):
 def statement_missing(ctx):
     """C.8.1.1, 8.2.3 a: a carbon asset statement with its budgets is prepared each year.
     Every year with carbon asset movements needs one once its due date (setting
-    trading.statement_due, default 31 March of the next year) has passed."""
+    trading.statement_due, default 31 March of the next year) has passed. A statement
+    approved or in effect only after the as-of date was not there on it, so it does not count."""
     statements = _assets(ctx).get("statements", {})
     anchor = ctx.records("asset_statement") or ctx.records("allocation") or ctx.records("trade_ledger") or ctx.records("trading_account")
     if not anchor:

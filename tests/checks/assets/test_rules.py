@@ -306,6 +306,17 @@ def test_statement_missing_edges(org, as_of, missing):
         assert org.of(org.run(as_of), "assets.statement-missing") == []
 
 
+@pytest.mark.parametrize("approved_on, missing", [("2026-04-01", False), ("2026-04-02", True)])
+def test_statement_approved_after_the_as_of_date_is_missing_then(org, approved_on, missing):
+    trading_org(org)
+    org.add("trading/AL.yaml", allocation(org, quantity=1_000))
+    st = statement(org, 2025)
+    st.update(approved_on=approved_on, effective=approved_on)
+    org.add("assets/AS-2025.yaml", st)
+    found = org.of(org.run("2026-04-01"), "assets.statement-missing")
+    assert [f.message for f in found] == (["no carbon asset statement for 2025 (due 2026-03-31)"] if missing else [])
+
+
 def test_statement_budgets_and_holdings(org):
     trading_org(org)
     org.add("trading/AL.yaml", allocation(org, quantity=1_000))
