@@ -57,7 +57,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from cms_build.api import computation
+from cms_build.api import computation, not_yet
 from . import balance_sheet as bs
 from ..trading import compliance as cp
 from . import ledger as lg
@@ -371,16 +371,18 @@ def _compliance(ctx, b: _Build, replayed: dict, prices: _Prices) -> dict:
             else setting_source("trading.ccer_max_share", "碳排放权交易管理办法（试行）第二十九条 (ets_cn.yaml ccer_max_share)")
         )
         share = share if trc.num(share) is not None else default_share
+        market = "national_ets" if rec.get("scheme") == "national_ets" else "local_pilot"
+        vintages = rec.get("eligible_vintages") or None
         surrendered = []
         for srec in ctx.referring(rec.id, "surrender"):
             if not trc.active(srec) or srec.get("purpose") != "compliance" or srec.get("obligation") != rec.id:
                 continue
             day = trc.day(srec.get("date"))
             for i, item in enumerate(srec.get("items") or []):
+                if item.get("market") == market and not cp.eligible_vintage(item.get("vintage"), vintages, years):
+                    continue  # allowances of a vintage not eligible do not meet the obligation (trading.surrender-vintage-ineligible)
                 if day is not None and isinstance(item.get("quantity"), int):
                     surrendered.append(cp.Surrendered(day, item["quantity"], item.get("market") == "ccer", trc.where(srec, ("items", i))))
-        market = "national_ets" if rec.get("scheme") == "national_ets" else "local_pilot"
-        vintages = rec.get("eligible_vintages") or None
         last_year = max(years)
         allowances = ccer = 0
         product = "CEA"
@@ -612,7 +614,8 @@ def _statements(ctx, b: _Build) -> dict:
     active_years = {m.day.year for m in b.moves}
     have = {}
     for rec in ctx.records("asset_statement"):
-        if trc.active(rec) and isinstance(rec.get("year"), int):
+        # a statement approved or in effect only after the as-of date did not exist then
+        if trc.active(rec) and isinstance(rec.get("year"), int) and not not_yet(rec, ctx.as_of):
             have.setdefault(rec.get("year"), rec.id)
     out = {}
     for year in sorted(active_years | set(have)):
@@ -662,11 +665,14 @@ def _reconcile(ctx, b: _Build) -> list[dict]:
         year = rec.get("year")
         if not trc.active(rec) or not isinstance(year, int) or dt.date(year, 12, 31) > ctx.as_of:
             continue
+        end = dt.date(year, 12, 31)
+        listed: set[tuple[str, Asset]] = set()
         for i, h in enumerate(rec.get("holdings") or []):
             a, account = trc.asset_of(h), b.ledger_of(h.get("account"))
             if a is None or account is None or not isinstance(h.get("quantity"), int):
                 continue
-            computed = lg.balance_on(b.moves, account, a, dt.date(year, 12, 31))
+            listed.add((account, a))
+            computed = lg.balance_on(b.moves, account, a, end)
             if abs(computed - h["quantity"]) > tolerance:
                 out.append(
                     {
@@ -678,6 +684,27 @@ def _reconcile(ctx, b: _Build) -> list[dict]:
                         "stated": h["quantity"],
                         "computed": computed,
                         "source": trc.where(rec, ("holdings", i, "quantity")),
+                    }
+                )
+        # C.8.1.1: a statement that lists holdings lists every carbon asset held at the year end,
+        # in every account of the ledger; a position it leaves out is stated as 0 (as a holding
+        # statement's is). A statement without holdings states none, and is not compared.
+        if not listed:
+            continue
+        held = sorted({(m.account, m.asset) for m in b.moves if m.day <= end} - listed, key=lambda x: (x[0], x[1].key))
+        for account, a in held:
+            computed = lg.balance_on(b.moves, account, a, end)
+            if abs(computed) > tolerance:
+                out.append(
+                    {
+                        "what": "asset_statement",
+                        "record": rec.id,
+                        "account": account,
+                        "asset": a.key,
+                        "date": f"{year}-12-31",
+                        "stated": 0,
+                        "computed": computed,
+                        "source": trc.where(rec, ("holdings",)),
                     }
                 )
     return out

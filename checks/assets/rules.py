@@ -226,7 +226,10 @@ def serial_clash(ctx):
 def not_reconciled(ctx):
     """C.8.1.1, 8.2.3 a: the annual carbon asset statement and the registry's holding
     statements agree with the ledger computed from allocations, trades, surrenders and
-    contracts, within trading.balance_tolerance_t (default 0)."""
+    contracts, within trading.balance_tolerance_t (default 0). A statement lists every
+    position the ledger holds on its date: a holding statement unless it says complete:
+    false, an annual statement whenever it lists holdings at all (one it leaves out is
+    stated as 0 t, located at its holdings)."""
     for r in _assets(ctx).get("reconciliation", []):
         where = "registry statement" if r["what"] == "holding_statement" else "annual statement"
         yield trc.issue_at(
@@ -243,7 +246,8 @@ def not_reconciled(ctx):
 def statement_missing(ctx):
     """C.8.1.1, 8.2.3 a: a carbon asset statement with its budgets is prepared each year.
     Every year with carbon asset movements needs one once its due date (setting
-    trading.statement_due, default 31 March of the next year) has passed."""
+    trading.statement_due, default 31 March of the next year) has passed. A statement
+    approved or in effect only after the as-of date was not there on it, so it does not count."""
     statements = _assets(ctx).get("statements", {})
     anchor = ctx.records("asset_statement") or ctx.records("allocation") or ctx.records("trade_ledger") or ctx.records("trading_account")
     if not anchor:

@@ -68,6 +68,7 @@ SETTING_NAMES = (
     "review_interval_months",
 )
 IN_FORCE = ("approved", "superseded", "withdrawn")  # recorded statuses of a claim once issued
+NOT_EVIDENCE = ("draft", "withdrawn")  # a record never approved, or revoked, is no evidence (cms_build/matrix.py)
 
 
 def setting(ctx, name: str):
@@ -697,6 +698,59 @@ def inconsistent(record, ctx):
 
 
 @check(
+    "neutrality.credit-outside-plan",
+    title="注销的减排量符合管理计划的中和策略 Credits retired follow the plan's strategy",
+    clauses=["D.6.4.2 e", "D.8.2.4"],
+    severity="error",
+    kinds=["neutrality_claim"],
+)
+def credit_outside_plan(record, ctx):
+    """D.6.4.2 e: the management plan states the strategy used: the offset kinds (D.8.2.4:
+    strategy.methods) and the likely type of credits. The credits retired for a claim follow
+    the plan the claim names: each is of an offset kind the plan lists (D.8.2.4 kinds:
+    forest_sink, ccus, other_removal, voluntary_reduction), of a standard the plan accepts
+    (strategy.standards, when given) and earns at least the plan's lowest grade
+    (strategy.min_grade, when given; reading 3). Located at the retirement on the credit."""
+    if not _issued(record) or record.status != "approved":
+        return
+    plan = ctx.get(record.get("plan") or "")
+    res = _result(ctx, record.id)
+    if plan is None or plan.kind != "neutrality_plan" or not res:
+        return
+    methods = plan.get("strategy.methods") or []
+    standards = plan.get("strategy.standards") or []
+    floor = plan.get("strategy.min_grade")
+    grades = {c["credit"]: c.get("grade") for c in res["grade"]["credits"]}
+    seen = set()
+    for r in res["retirements"]:
+        credit = ctx.get(r["credit"])
+        if credit is None or credit.id in seen:
+            continue
+        seen.add(credit.id)
+        where = ("retirements", r["index"], "claim")
+        kind = nc.offset_kind(credit.get("project.type") or "", credit.get("standard") or "", "d824")
+        if methods and kind not in methods:
+            yield credit.issue(
+                where,
+                f"credits of kind {kind} retired for claim {record.id}, but its plan {plan.id} offsets by {', '.join(methods)} only",
+                hint="retire credits of a kind the plan lists, or revise the plan's strategy.methods first (D.6.4.2 e)",
+            )
+        if standards and credit.get("standard") not in standards:
+            yield credit.issue(
+                where,
+                f"credits of standard {credit.get('standard') or '?'} retired for claim {record.id}, but its plan {plan.id} uses {', '.join(standards)} only",
+                hint="retire credits of a standard the plan accepts, or revise the plan's strategy.standards first (D.6.4.2 e)",
+            )
+        grade = grades.get(credit.id)
+        if floor in nc.GRADES and (grade not in nc.GRADES or nc.GRADES.index(grade) > nc.GRADES.index(floor)):
+            yield credit.issue(
+                where,
+                f"credits earning {grade or 'no grade'} retired for claim {record.id}, but its plan {plan.id} accepts {floor} or better",
+                hint="retire credits that earn the plan's grade (D.8.2.5, D.8.2.6), or revise the plan's strategy.min_grade first",
+            )
+
+
+@check(
     "neutrality.claim-evidence-missing",
     title="碳中和实现的证据齐全 Evidence of neutrality is complete",
     clauses=["D.6.1.1 a", "D.6.1.1 b", "D.6.1.1 c"],
@@ -709,9 +763,35 @@ def evidence_missing(record, ctx):
     emission categories, the management plan (neutrality.subject-without-plan), retirement
     proofs (neutrality.credit-retirement-without-proof), the method and quantity confirmed by
     a designated third party (a); the reductions achieved with the time range measured (b);
-    the kinds of emissions offset and the credits retired (c)."""
+    the kinds of emissions offset and the credits retired (c). An approved claim rests on
+    approved evidence: its footprint, and each credit record whose retirements it counts, is
+    neither a draft (never approved) nor withdrawn (revoked); a superseded one is left to
+    doc.current-refers-to-superseded."""
     if not _issued(record):
         return
+    if record.status == "approved":
+        fp_rec = ctx.get(record.get("footprint") or "")
+        if fp_rec is not None and fp_rec.status in NOT_EVIDENCE:
+            yield record.issue(
+                "footprint",
+                f"the claim rests on footprint {fp_rec.id}, which is {fp_rec.status}: not approved evidence of the emissions offset",
+                clauses=["D.6.1.1 a"],
+                hint="approve the footprint (or name the approved one) and have the claim re-evaluated, or withdraw the claim",
+            )
+        named = []
+        for credit in ctx.referring(record.id, "offset_credit"):
+            if (
+                credit.status in NOT_EVIDENCE
+                and credit.id not in named
+                and any(isinstance(r, dict) and r.get("claim") == record.id and _known(r.get("date"), ctx.as_of) for r in credit.get("retirements") or [])
+            ):
+                named.append(credit.id)
+                yield credit.issue(
+                    "status",
+                    f"claim {record.id} counts credits retired in this record, which is {credit.status}: not approved evidence of the retirement",
+                    clauses=["D.6.1.1 c"],
+                    hint="approve the credit record (or record the retirement in an approved one), or withdraw the claim",
+                )
     ev = record.get("evaluation") or {}
     if ev.get("form") != "independent_third_party" or ev.get("covers_method_and_quantity") is not True:
         yield record.issue(

@@ -9,6 +9,8 @@ never also surrendered for ETS compliance or sold). Serial numbers are compared 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from cms_build.api import dates
 from cms_build.api import check
 from ..assets import serial_ranges
@@ -219,6 +221,57 @@ def quantities(record, ctx):
             )
     if isinstance(qty, int) and total > qty:
         yield record.issue("retirements", f"{total} credits retired, only {qty} bought", hint="a credit can be retired once: correct the quantities")
+
+
+ISSUED = ("approved", "superseded", "withdrawn")  # a claim's recorded statuses once issued (compute.IN_FORCE)
+
+
+def _corrective(claim_id: str, credit_id: str, day: dt.date, ctx) -> bool:
+    """A retirement of this credit on `day` is the corrective action of an event of the claim:
+    a claim_event of the claim, dated on or before that day, lists the credit under a
+    correction's credits (D.10: credits retired additionally)."""
+    for event in ctx.referring(claim_id, "claim_event"):
+        when = dates.parse(event.get("date"))
+        if event.get("claim") != claim_id or event.status == "withdrawn" or when is None or when > day:
+            continue
+        for c in event.get("corrections") or []:
+            if isinstance(c, dict) and credit_id in (c.get("credits") or []):
+                return True
+    return False
+
+
+@check(
+    "neutrality.retired-after-achievement",
+    title="实现碳中和前已注销抵消用的减排量 Credits are retired before neutrality is declared achieved",
+    clauses=["D.6.5.2.4 f", "D.6.1.1 c"],
+    severity="error",
+    kinds=["offset_credit"],
+)
+def retired_after_achievement(record, ctx):
+    """D.6.5.2.4 f, D.6.1.1 c: the achievement a claim declares rests on the retirement proofs
+    of the credits that offset it, so each retirement counted for a claim is dated on or
+    before the claim's achieved_on. A later retirement is the corrective action of an event
+    (D.10) only when a claim_event of that claim, dated on or before the retirement, lists
+    this credit under a correction's credits. Retirements after the as-of date are not yet
+    counted at all (the balance leaves them out)."""
+    for i, ret in enumerate(record.get("retirements") or []):
+        if not isinstance(ret, dict):
+            continue
+        day = dates.parse(ret.get("date"))
+        claim = ctx.get(ret.get("claim") or "")
+        if day is None or day > ctx.as_of or claim is None or claim.kind != "neutrality_claim" or claim.status not in ISSUED:
+            continue
+        achieved = dates.parse(claim.get("achieved_on"))
+        if achieved is None or day <= achieved or _corrective(claim.id, record.id, day, ctx):
+            continue
+        yield record.issue(
+            ("retirements", i, "date"),
+            f"{ret.get('quantity_tco2e')} credit(s) retired on {day} for claim {claim.id}, "
+            f"{(day - achieved).days} day(s) after the claim declares neutrality achieved ({achieved})",
+            hint="retire the credits before declaring neutrality (move achieved_on, valid_from and the evaluation "
+            "after the retirement), or, if this retirement corrects an event, record it under the claim_event's "
+            "corrections with credits naming this record (D.10)",
+        )
 
 
 def _label(use: dict) -> str:

@@ -33,6 +33,18 @@ class Surrendered:
     source: dict = field(default_factory=dict)
 
 
+def eligible_vintage(vintage, eligible, years) -> bool:
+    """Whether allowances of `vintage` may be surrendered for an obligation of `years`: one of
+    its eligible_vintages when it lists them, else any vintage up to the period's last year
+    (ets_compliance.eligible_vintages). An item without a vintage is not judged (True)."""
+    if not isinstance(vintage, int) or isinstance(vintage, bool):
+        return True
+    if eligible:
+        return vintage in eligible
+    last = max((y for y in years or [] if isinstance(y, int)), default=None)
+    return last is None or vintage <= last
+
+
 def due_amount(emissions: list[tuple[int, float, dict]], stated: int | None = None, stated_source: dict | None = None) -> Traced:
     """D: the stated amount due, or the sum of the years' emissions [(year, tCO2, source)]."""
     if stated is not None:

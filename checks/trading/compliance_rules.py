@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cms_build.api import check
+from . import compliance as cp
 from . import records as trc
 
 
@@ -77,6 +78,39 @@ def surrender_late(record, ctx):
             "date",
             f"surrendered on {day.isoformat()}, {(day - deadline).days} day(s) after the deadline {deadline.isoformat()} of {obligation.id}",
             hint="record the reason and any penalty in the obligation; plan surrenders ahead of the deadline (8.2.2 c)",
+        )
+
+
+@check(
+    "trading.surrender-vintage-ineligible",
+    title="清缴的配额年份可用于该履约期 Allowances surrendered are of an eligible vintage",
+    clauses=["8.2.2 c", "B.8.2.3 b"],
+    severity="error",
+    kinds=["surrender"],
+)
+def surrender_vintage_ineligible(record, ctx):
+    """8.2.2 c, B.8.2.3 b: allowances surrendered for an obligation are of a vintage that may
+    be used for it: one of the obligation's eligible_vintages when it lists them, else a
+    vintage no later than the period's last year (a later year's allowances are not yet for
+    this period). Such allowances do not count towards the amount due (the position leaves
+    them out, so trading.surrender-short follows once the deadline has passed). CCER and an
+    item of another market are not judged here."""
+    if record.get("purpose") != "compliance":
+        return
+    obligation = ctx.get(record.get("obligation")) if isinstance(record.get("obligation"), str) else None
+    if obligation is None or obligation.kind != "ets_compliance":
+        return
+    market = "national_ets" if obligation.get("scheme") == "national_ets" else "local_pilot"
+    eligible = obligation.get("eligible_vintages") or None
+    years = obligation.get("years") or []
+    for i, item in enumerate(record.get("items") or []):
+        if not isinstance(item, dict) or item.get("market") != market or cp.eligible_vintage(item.get("vintage"), eligible, years):
+            continue
+        allowed = ", ".join(str(v) for v in eligible) if eligible else f"up to {max((y for y in years if isinstance(y, int)), default='?')}"
+        yield record.issue(
+            ("items", i, "vintage"),
+            f"{_t(item.get('quantity'))} of vintage {item.get('vintage')} surrendered for {obligation.id}, whose eligible vintages are {allowed}: they do not count",
+            hint="surrender allowances of an eligible vintage, or, if the authority allowed this vintage, list it under the obligation's eligible_vintages with the rule in deadline_source or ccer_rule",
         )
 
 

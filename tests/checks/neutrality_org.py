@@ -45,7 +45,7 @@ def plan(**over):
         maintenance_period={"start": "2026-03-01", "end": "2030-12-31"},
         reduction_targets=[{"year": 2025, "target_percent": 10}],
         means={"description": "LED", "assumptions": "a", "technology_rationale": "r"},
-        strategy={"estimated_offset_tco2e": 500, "methods": ["forest_sink"]},
+        strategy={"estimated_offset_tco2e": 500, "methods": ["forest_sink", "ccus", "voluntary_reduction"]},
     )
     d.update(over)
     return d

@@ -306,6 +306,17 @@ def test_statement_missing_edges(org, as_of, missing):
         assert org.of(org.run(as_of), "assets.statement-missing") == []
 
 
+@pytest.mark.parametrize("approved_on, missing", [("2026-04-01", False), ("2026-04-02", True)])
+def test_statement_approved_after_the_as_of_date_is_missing_then(org, approved_on, missing):
+    trading_org(org)
+    org.add("trading/AL.yaml", allocation(org, quantity=1_000))
+    st = statement(org, 2025)
+    st.update(approved_on=approved_on, effective=approved_on)
+    org.add("assets/AS-2025.yaml", st)
+    found = org.of(org.run("2026-04-01"), "assets.statement-missing")
+    assert [f.message for f in found] == (["no carbon asset statement for 2025 (due 2026-03-31)"] if missing else [])
+
+
 def test_statement_budgets_and_holdings(org):
     trading_org(org)
     org.add("trading/AL.yaml", allocation(org, quantity=1_000))
@@ -323,6 +334,39 @@ def test_statement_budgets_and_holdings(org):
     assert "the 2025 statement has no trading, reduction budget" in b.message
     [r] = org.of(result, "assets.ledger-not-reconciled")  # TRD settles in REG, which holds 1,000
     assert "annual statement AS-2025 shows 999 t" in r.message and "the ledger computes 1,000 t" in r.message
+
+
+def _holding(vintage, quantity, account="REG"):
+    return {"account": account, "market": "national_ets", "product": "CEA", "vintage": vintage, "quantity": quantity}
+
+
+def test_statement_leaving_out_a_held_position(org):
+    # REG holds 1,000 of vintage 2025 and 5 of vintage 2024 at 2025-12-31; the statement lists the 1,000 only
+    trading_org(org)
+    org.add("trading/AL.yaml", allocation(org, quantity=1_000))
+    org.add("trading/AL2.yaml", allocation(org, "AL2", quantity=5, year=2024, day="2025-03-01"))
+    org.add("assets/AS-2025.yaml", statement(org, 2025, holdings=[_holding(2025, 1_000)]))
+    [r] = org.of(org.run("2026-04-01"), "assets.ledger-not-reconciled")
+    assert (r.file, r.line) == ("assets/AS-2025.yaml", line_of(org, "assets/AS-2025.yaml", "- account: REG"))  # the holdings listed
+    assert "annual statement AS-2025 shows 0 t national_ets:CEA:2024 in account REG on 2025-12-31, the ledger computes 5 t (difference -5 t)" in r.message
+    # listing it (or a tolerance of 5 t) settles it
+    org.add("assets/AS-2025.yaml", statement(org, 2025, holdings=[_holding(2025, 1_000), _holding(2024, 5)]))
+    assert org.of(org.run("2026-04-01"), "assets.ledger-not-reconciled") == []
+    org.add("assets/AS-2025.yaml", statement(org, 2025, holdings=[_holding(2025, 1_000)]))
+    org.settings(subsystems=["A", "B", "C", "D"], trading={"balance_tolerance_t": 5})
+    assert org.of(org.run("2026-04-01"), "assets.ledger-not-reconciled") == []
+
+
+def test_statement_needs_not_list_a_position_sold_out_or_one_without_holdings(org):
+    # vintage 2024: 5 allocated and 5 sold in 2025, so 0 held at the year end; a statement listing no holdings states none
+    trading_org(org)
+    org.add("trading/AL.yaml", allocation(org, quantity=1_000))
+    org.add("trading/AL2.yaml", allocation(org, "AL2", quantity=5, year=2024, day="2025-03-01"))
+    org.add("trading/TL.yaml", ledger(org, trades=[trade("S1", "sell", 5, 60.0, vintage=2024)]))
+    org.add("assets/AS-2025.yaml", statement(org, 2025, holdings=[_holding(2025, 1_000)]))
+    assert org.of(org.run("2026-04-01"), "assets.ledger-not-reconciled") == []
+    org.add("assets/AS-2025.yaml", statement(org, 2025))
+    assert org.of(org.run("2026-04-01"), "assets.ledger-not-reconciled") == []
 
 
 def test_asset_review(org):

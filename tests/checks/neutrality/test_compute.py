@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.neutrality_org import claim, credit, footprint, line_of, neutrality_findings, put, retirement, setup
+from tests.checks.neutrality_org import claim, credit, footprint, line_of, neutrality_findings, plan, put, retirement, setup
 
 
 def claim_result(result, cid="NC-1"):
@@ -615,3 +615,65 @@ def test_reduction_efficiency_on_the_neutrality_page(org, tmp_path):
     # 20 tCO2e reflected / 400 t = 0.05 tCO2e/t
     [row] = [line for line in page.splitlines() if "碳减排效率" in line]
     assert row == "| 碳减排效率（D.6.2 b） | 0&#46;05 tCO2e/t |"  # the site escapes the dot
+
+
+@pytest.mark.parametrize("status", ["draft", "withdrawn"])
+def test_claim_on_a_footprint_not_approved(org, status):
+    paths = setup(org)
+    fp = org.record("carbon_footprint", "CF-2025", **footprint())
+    fp["status"] = status
+    org.add(paths["CF-2025"], fp)
+    [f] = org.of(org.run("2026-06-30"), "neutrality.claim-evidence-missing")
+    assert (f.file, f.path, f.clauses) == (paths["NC-1"], "footprint", ("D.6.1.1 a",)) and status in f.message
+
+
+@pytest.mark.parametrize("status, flagged", [("draft", True), ("withdrawn", True), ("superseded", False)])
+def test_claim_counting_credits_of_a_record_not_approved(org, status, flagged):
+    paths = setup(org)
+    oc = org.record("offset_credit", "OC-1", **credit())
+    oc["status"] = status
+    org.add(paths["OC-1"], oc)
+    found = org.of(org.run("2026-06-30"), "neutrality.claim-evidence-missing")
+    assert bool(found) == flagged
+    if flagged:
+        [f] = found
+        assert (f.file, f.line, f.path) == (paths["OC-1"], line_of(org, paths["OC-1"], "status:"), "status") and "NC-1" in f.message
+
+
+def test_a_withdrawn_claim_is_not_asked_for_approved_evidence(org):
+    paths = setup(org)
+    fp = org.record("carbon_footprint", "CF-2025", **footprint())
+    fp["status"] = "withdrawn"
+    org.add(paths["CF-2025"], fp)
+    c = org.record("neutrality_claim", "NC-1", **claim(withdrawn_on="2026-04-01", withdrawal_reason="碳足迹撤回", disclosures=[]))
+    c["status"] = "withdrawn"
+    org.add(paths["NC-1"], c)
+    assert org.of(org.run("2026-06-30"), "neutrality.claim-evidence-missing") == []
+
+
+# -- D.6.4.2 e: the credits retired follow the plan's strategy ----------------------------------------
+def _strategy(**over):
+    d = {"estimated_offset_tco2e": 500, "methods": ["forest_sink", "voluntary_reduction"]}
+    d.update(over)
+    return d
+
+
+@pytest.mark.parametrize(
+    "credit_over, strategy, expected",
+    [
+        ({}, _strategy(standards=["CCER"], min_grade="Gold"), None),  # afforestation, CCER: Gold
+        ({"ptype": "ccus"}, _strategy(), "credits of kind ccus"),  # CCUS is not among the plan's methods
+        ({"standard": "VCS"}, _strategy(standards=["CCER"]), "credits of standard VCS"),
+        # renewable power of vintage 2021, achieved 2026: 5 years, Silver; 2020: 6 years, Bronze (reading 3)
+        ({"ptype": "renewable_power", "vintage": 2021}, _strategy(min_grade="Silver"), None),
+        ({"ptype": "renewable_power", "vintage": 2020}, _strategy(min_grade="Silver"), "credits earning Bronze"),
+        ({"ptype": "renewable_power", "vintage": 2020}, _strategy(), None),  # no floor given: any grade
+    ],
+)
+def test_credit_outside_plan(org, credit_over, strategy, expected):
+    paths = setup(org, NP_1=plan(strategy=strategy), OC_1=credit(**credit_over))
+    found = org.of(org.run("2026-06-30"), "neutrality.credit-outside-plan")
+    assert [f.message.split(" retired")[0] for f in found] == ([expected] if expected else [])
+    if expected:
+        [f] = found
+        assert (f.file, f.path, f.severity) == (paths["OC-1"], "retirements[0].claim", "error") and "NP-1" in f.message

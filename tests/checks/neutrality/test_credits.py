@@ -203,3 +203,57 @@ def test_surrender_record_of_the_asset_ledger(org):
     # a voluntary retirement in the ledger (the same neutrality retirement recorded there) is not a conflict
     org.add("trading/SUR-1.yaml", org.record("surrender", "SUR-1", purpose="retirement", date="2026-02-10", account="ACC-1", items=[item]))
     assert org.of(org.run(), "neutrality.serial-used-elsewhere") == []
+
+
+# -- D.6.5.2.4 f: credits retired before the achievement is declared ---------------------------------
+@pytest.mark.parametrize(
+    "retired_on, flagged",
+    [
+        ("2026-02-16", False),  # on the day the claim says neutrality was achieved
+        ("2026-02-17", True),  # the day after: the claim was declared before its offsets existed
+        ("2026-07-01", False),  # after the as-of date 2026-06-30: not counted yet (the balance says short)
+    ],
+)
+def test_retired_after_achievement(org, retired_on, flagged):
+    paths = setup(org, OC_1=credit(retirements=[retirement(date=retired_on)]))
+    found = org.of(org.run("2026-06-30"), "neutrality.retired-after-achievement")
+    assert bool(found) == flagged
+    if flagged:
+        [f] = found
+        # 2026-02-17 - 2026-02-16 = 1 day
+        assert (f.file, f.line, f.path) == (paths["OC-1"], line_of(org, paths["OC-1"], "- date: '2026-02-17'"), "retirements[0].date")
+        assert "1 day(s) after" in f.message and "NC-1" in f.message and f.severity == "error"
+
+
+def _event(credits, date="2026-04-01"):
+    return dict(
+        claim="NC-1",
+        date=date,
+        event_type="footprint_recalculation",
+        description="漏计",
+        additional_tco2e=10,
+        corrections=[{"description": "追加注销", "effective_on": "2026-04-20", "credits": credits}],
+    )
+
+
+def test_corrective_retirement_after_an_event_is_allowed(org):
+    # 500 retired before the achievement, 10 more after an event of 2026-04-01 that found 10 t missed
+    rets = [retirement(), retirement(quantity=10, first=501, date="2026-04-20")]
+    setup(org, OC_1=credit(retirements=rets))
+    put(org, "claim_event", "CE-1", _event(["OC-1"]))
+    assert org.of(org.run("2026-06-30"), "neutrality.retired-after-achievement") == []
+
+
+@pytest.mark.parametrize(
+    "credits, event_date",
+    [
+        (["OC-9"], "2026-04-01"),  # the correction names another credit
+        (["OC-1"], "2026-04-21"),  # the event is recorded after the retirement it would justify
+    ],
+)
+def test_late_retirement_not_justified_by_an_event(org, credits, event_date):
+    rets = [retirement(), retirement(quantity=10, first=501, date="2026-04-20")]
+    paths = setup(org, OC_1=credit(retirements=rets))
+    put(org, "claim_event", "CE-1", _event(credits, event_date))
+    [f] = org.of(org.run("2026-06-30"), "neutrality.retired-after-achievement")
+    assert (f.file, f.path) == (paths["OC-1"], "retirements[1].date") and "63 day(s) after" in f.message

@@ -318,3 +318,42 @@ def test_an_unverified_figure_must_be_the_ets_boundary_figure(tmp_path):
     # a local pilot sets its own boundary: the national one is not applied to it
     path.write_text(path.read_text(encoding="utf-8").replace("scheme: national_ets", "scheme: local_pilot"), encoding="utf-8")
     assert _run(root).results["assets"]["compliance"]["ETS-2025"]["ets_check"] == []
+
+
+def _vintage(q, vintage):
+    return {**cea(q), "vintage": vintage}
+
+
+def test_allowances_of_a_later_vintage_do_not_count(org):
+    # a 2024 obligation of 1,000,000 t: 990,000 of vintage 2024 and 10,000 of vintage 2025
+    base(org)
+    org.add("trading/AL2.yaml", allocation(org, rid="AL2", quantity=10_000, year=2025, day="2025-03-01"))
+    org.add("trading/S1.yaml", surrender(org, "S1", "2025-12-01", [cea(990_000), _vintage(10_000, 2025)]))
+    result = org.run("2026-01-01")
+    [f] = org.of(result, "trading.surrender-vintage-ineligible")
+    assert (f.file, f.line, f.path) == ("trading/S1.yaml", line_of(org, "trading/S1.yaml", "vintage: 2025"), "items[1].vintage")
+    assert "10,000 t of vintage 2025 surrendered for ETS, whose eligible vintages are up to 2024" in f.message
+    # counted S = 990,000 of 1,000,000 due: 10,000 t short
+    assert result.results["assets"]["compliance"]["ETS"]["surrendered"]["value"] == 990_000
+    assert "10,000 t short" in org.of(result, "trading.surrender-short")[0].message
+
+
+@pytest.mark.parametrize("vintage", [2024, 2023])
+def test_vintages_up_to_the_last_year_count(org, vintage):
+    base(org)
+    org.add("trading/S1.yaml", surrender(org, "S1", "2025-12-01", [_vintage(1_000_000, vintage)]))
+    result = org.run("2026-01-01")
+    assert org.of(result, "trading.surrender-vintage-ineligible") == []
+    assert result.results["assets"]["compliance"]["ETS"]["surrendered"]["value"] == 1_000_000
+
+
+def test_the_obligation_lists_its_eligible_vintages(org):
+    base(org)
+    org.add("trading/ETS.yaml", obligation(org, eligible_vintages=[2025]))
+    org.add("trading/AL2.yaml", allocation(org, rid="AL2", quantity=10_000, year=2025, day="2025-03-01"))
+    org.add("trading/S1.yaml", surrender(org, "S1", "2025-12-01", [cea(990_000), _vintage(10_000, 2025)]))
+    result = org.run("2026-01-01")
+    # now the 2025 item counts and the 990,000 of vintage 2024 do not: S = 10,000
+    [f] = org.of(result, "trading.surrender-vintage-ineligible")
+    assert f.path == "items[0].vintage" and "eligible vintages are 2025" in f.message
+    assert result.results["assets"]["compliance"]["ETS"]["surrendered"]["value"] == 10_000
