@@ -251,7 +251,7 @@ def _replay_one(account, asset, events, encs, as_of, pledge_encumbrances):
             away[AWAY_OUT[m.kind]] -= q
         elif m.kind in AWAY_BACK:
             away[AWAY_BACK[m.kind]] -= q
-        if balance < 0:
+        if balance < 0 and q < 0:  # an outflow that leaves it below zero; an inflow that only lessens the hole is no fault
             problems.append(_problem("negative", account, asset, m.day, -q, before, m.source, movement=m.kind, balance=balance, label=m.label))
         if balance < minimum["value"]:
             minimum = {"value": balance, "date": m.day.isoformat()}

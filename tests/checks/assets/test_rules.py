@@ -34,6 +34,24 @@ def test_negative_balance(org):
     assert org.of(org.run(AS_OF), "assets.balance-negative") == []
 
 
+def test_a_purchase_into_a_negative_balance_is_not_the_fault(org):
+    """The sale of 1,500 t from 1,000 t takes the account to -500 t: that sale is reported; a
+    purchase of 200 t later (-300 t) only lessens the hole and is not, nor is it "a purchase of
+    -200 t" (the message read the inflow's sign backwards); a second sale of 100 t (-400 t) is."""
+    trading_org(org)
+    org.add("trading/AL.yaml", allocation(org, quantity=1_000))
+    trades = [
+        trade("T1", "sell", 1_500, 50.0),
+        trade("T2", "buy", 200, 50.0, when="2025-10-15T10:00:00+08:00"),
+        trade("T3", "sell", 100, 50.0, when="2025-11-14T10:00:00+08:00"),
+    ]
+    org.add("trading/TL.yaml", ledger(org, trades=trades))
+    found = org.of(org.run(AS_OF), "assets.balance-negative")
+    assert [f.line for f in found] == [line_of(org, "trading/TL.yaml", "trade_id: T1"), line_of(org, "trading/TL.yaml", "trade_id: T3")]
+    assert "sale of 1,500 t national_ets:CEA:2025 on 2025-09-15 takes account REG to -500 t (it held 1,000 t)" in found[0].message
+    assert "sale of 100 t national_ets:CEA:2025 on 2025-11-14 takes account REG to -400 t (it held -300 t)" in found[1].message
+
+
 def test_selling_pledged_units(org):
     trading_org(org)
     org.add("trading/AL.yaml", allocation(org, quantity=1_000))
