@@ -14,6 +14,7 @@ CSV of `rows` rows.
     python benchmarks/run.py --quick    # smoke test: tiny repositories, 1 run each
     python benchmarks/run.py --only build   # only the build rows (example, 5 and 20 copies)
     python benchmarks/run.py --only csv --rows 100000   # only the big CSV's rows
+    python benchmarks/run.py --only init --runs 11      # only the fresh `cms init` repository's row
 
 No speed is asserted anywhere: this prints figures and targets, it does not judge them.
 """
@@ -289,6 +290,28 @@ class Table:
         print(f"| {what} | {figure} | {target} | {memory} |", flush=True)
 
 
+def init_rows(t: "Table", tmp: Path, runs: int) -> None:
+    """The fresh repository's row: `cms check --no-cache` of what `cms init` writes (no .cms-cache,
+    the engine's bytecode present), against the engine's imports alone and a bare interpreter."""
+    fresh = tmp / "fresh"
+    run_once(cms("init", str(fresh)))
+    n = len(yaml_files(fresh))
+    r = interleave(
+        {
+            "check": [cms("check", str(fresh), "--as-of", AS_OF, "--no-cache")],
+            "import": [[PY, "-c", "import cms_build.engine, cms_build.cli"]],
+            "python": [[PY, "-c", "pass"]],
+        },
+        runs,
+    )
+    t.add(
+        f"`cms check` of a fresh `cms init` repository, {n} files (wall)",
+        f"{r['check']['wall']:.2f} s ({r['check']['cpu']:.2f} s CPU), {r['import']['wall']:.2f} s of it imports, {r['python']['wall']:.2f} s a bare interpreter",
+        "≤ 0.4 s",
+        f"{r['check']['peak']:.0f} MiB",
+    )
+
+
 def cache_rows(t: "Table", big: Path, runs: int) -> None:
     """The cache's two rows (issue 19 win 3): per run, a cold check (cache wiped), a re-check with
     nothing changed, then one record file given new bytes and checked again; medians over runs."""
@@ -449,9 +472,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="process pool of the group row (default 2)")
     ap.add_argument(
         "--only",
-        choices=["cache", "build", "csv"],
+        choices=["cache", "build", "csv", "init"],
         default=None,
-        help="only these rows (cache: the two re-check rows, on the large repository; build: the build rows; csv: the big CSV's rows)",
+        help="only these rows (cache: the two re-check rows, on the large repository; build: the build rows; csv: the big CSV's rows; init: the fresh repository's row)",
     )
     args = ap.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
@@ -475,6 +498,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.only == "csv":
             csv_rows(t, tmp, None, rows, runs, args.quick)
+            return 0
+        if args.only == "init":
+            init_rows(t, tmp, runs)
             return 0
         s = make_repo(tmp / "small", small)
         big = s if large == small else make_repo(tmp / "large", large)
@@ -560,17 +586,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{r['group']['peak']:.0f} / {r['entities']['peak']:.0f} MiB",
             )
 
-        fresh = tmp / "fresh"
-        run_once(cms("init", str(fresh)))
-        imp = interleave(
-            {"check": [cms("check", str(fresh), "--as-of", AS_OF, "--no-cache")], "import": [[PY, "-c", "import cms_build.engine, cms_build.cli"]]}, runs
-        )
-        t.add(
-            "`cms check` of a fresh `cms init` repository (wall)",
-            f"{imp['check']['wall']:.2f} s, {imp['import']['wall']:.2f} s of it imports",
-            "≤ 0.4 s",
-            f"{imp['check']['peak']:.0f} MiB",
-        )
+        init_rows(t, tmp, runs)
     finally:
         if args.keep:
             print(f"kept: {tmp}")

@@ -44,8 +44,6 @@ Any other field is plain data: withheld beside a withheld value; ids of unpublis
 replaced in every text whatever its role (cms_build/publish.py, Hider).
 """
 
-from __future__ import annotations
-
 import functools
 import types
 import typing
@@ -226,7 +224,7 @@ class TracedValue(ResultModel):
     formula: Shape
     method: Shape
     inputs: list[TracedInput]
-    steps: list[TracedValue]
+    steps: list["TracedValue"]
     notes: list[str]
 
 

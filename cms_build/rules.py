@@ -38,7 +38,7 @@ from typing import Sequence
 from .errors import CmsProblem
 from .guard import DEFAULT_TIME_LIMIT, guarded, what_happened
 from .api import Check, Computation, Page, Sheet
-from .paths import UnsafeFile, bundled, repo_file
+from .paths import UnsafeFile, bundled, folders_resolved_once, repo_file
 from .ruletable import load_table
 
 BUNDLED_PACKAGE = "cms_checks"
@@ -450,29 +450,31 @@ def _load_folder(
         errors.append(exc if isinstance(exc, RuleError) else RuleError(folder, f"the folder cannot be read: {exc}"))
         return
     source = ""
-    for path in files:
-        try:
-            _safe_rule_file(folder, path)
-            found = _rules_of(folder, name, path, checks, comps, time_limit, found_pages, found_sheets)
-        except RuleError as exc:
-            if errors is None:
-                raise
-            # a module that fails breaks the siblings importing it too: report it once
-            if not any((e.path, e.line, e.col, e.message) == (exc.path, exc.line, exc.col, exc.message) for e in errors):
-                errors.append(exc)
-            continue
-        for value in found:
-            if isinstance(value, Check):
-                if value.scope:
-                    source = source or folder_digest(folder)
-                    value.source = source
-                checks[value.id] = value
-            elif isinstance(value, Page):
-                found_pages[value.id] = value
-            elif isinstance(value, Sheet):
-                found_sheets[value.id] = value
-            else:
-                comps[value.id] = value
+    # each folder's real path found once, not once a file, as for the record files (cms_build/paths.py)
+    with folders_resolved_once():
+        for path in files:
+            try:
+                _safe_rule_file(folder, path)
+                found = _rules_of(folder, name, path, checks, comps, time_limit, found_pages, found_sheets)
+            except RuleError as exc:
+                if errors is None:
+                    raise
+                # a module that fails breaks the siblings importing it too: report it once
+                if not any((e.path, e.line, e.col, e.message) == (exc.path, exc.line, exc.col, exc.message) for e in errors):
+                    errors.append(exc)
+                continue
+            for value in found:
+                if isinstance(value, Check):
+                    if value.scope:
+                        source = source or folder_digest(folder)
+                        value.source = source
+                    checks[value.id] = value
+                elif isinstance(value, Page):
+                    found_pages[value.id] = value
+                elif isinstance(value, Sheet):
+                    found_sheets[value.id] = value
+                else:
+                    comps[value.id] = value
     for path in table_files(folder):
         try:
             for chk in _table_rules(folder, path, checks):

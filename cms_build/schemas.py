@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urldefrag, urljoin
 
-from .paths import UnsafeFile, bundled, read_repo_bytes
+from .paths import UnsafeFile, bundled, folders_resolved_once, read_repo_bytes
 
 if TYPE_CHECKING:  # the pure-Python jsonschema is imported on first use (Kind.validator): it only
     from jsonschema import Draft202012Validator, FormatChecker  # explains records the Rust one rejects
@@ -255,21 +255,22 @@ class SchemaSet:
     @classmethod
     def _load(cls, folders: list[Path], checked=None) -> "SchemaSet":
         documents: dict[str, tuple[dict, Path]] = {}
-        for folder in folders:
-            if not folder.is_dir():
-                continue
-            for path in sorted(folder.glob("*.schema.json")):
-                try:
-                    doc = json.loads(read_repo_bytes(folder.parent, path, MAX_SCHEMA_BYTES).decode("utf-8"))
-                except UnsafeFile as exc:  # a link out of the repository, a FIFO, a device
-                    raise SchemaError(f"{path}: {exc.message}") from None
-                except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                    raise SchemaError(f"{path}: not a readable JSON schema: {exc}") from None
-                uri = doc.get("$id") or SCHEMA_BASE + path.name
-                doc.setdefault("$id", uri)
-                if uri in documents and documents[uri][1] != path:
-                    raise SchemaError(f"{path}: $id {uri} is also used by {documents[uri][1]}")
-                documents[uri] = (doc, path)
+        with folders_resolved_once():  # each folder's real path once, not once a file (cms_build/paths.py)
+            for folder in folders:
+                if not folder.is_dir():
+                    continue
+                for path in sorted(folder.glob("*.schema.json")):
+                    try:
+                        doc = json.loads(read_repo_bytes(folder.parent, path, MAX_SCHEMA_BYTES).decode("utf-8"))
+                    except UnsafeFile as exc:  # a link out of the repository, a FIFO, a device
+                        raise SchemaError(f"{path}: {exc.message}") from None
+                    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                        raise SchemaError(f"{path}: not a readable JSON schema: {exc}") from None
+                    uri = doc.get("$id") or SCHEMA_BASE + path.name
+                    doc.setdefault("$id", uri)
+                    if uri in documents and documents[uri][1] != path:
+                        raise SchemaError(f"{path}: $id {uri} is also used by {documents[uri][1]}")
+                    documents[uri] = (doc, path)
         return cls(documents, checked)
 
     def _add_kind(self, doc: dict, path: Path, meta: dict) -> None:

@@ -8,6 +8,7 @@ list items and obligations agree with the text.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -362,6 +363,36 @@ def test_catalogue_is_cached_but_not_shared_mutably():
     assert first[0] is second[0]
     with pytest.raises(Exception):
         first[0].number = "x"
+
+
+def test_the_shipped_parsed_catalogue_is_the_yaml_parsed():
+    """The run reads cms_build/data/clauses.parsed.json instead of parsing the YAML: it must be
+    the YAML parsed, with the hash of these bytes. After editing clauses.yaml:
+    python -m cms_build.standard > cms_build/data/clauses.parsed.json"""
+    import yaml
+
+    shipped = standard.PARSED.read_text(encoding="utf-8")
+    assert shipped == standard.parsed_text(), "clauses.parsed.json is stale: python -m cms_build.standard > cms_build/data/clauses.parsed.json"
+    raw = standard.CATALOGUE.read_bytes()
+    assert json.loads(shipped)["clauses"] == yaml.safe_load(raw.decode("utf-8"))
+
+
+def test_a_parsed_catalogue_of_other_bytes_is_not_read(tmp_path):
+    """The parsed file is read only while it names the hash of the YAML beside it: a YAML edited
+    after the file was written is parsed itself (the title below says which one was read)."""
+    yaml_path = tmp_path / "clauses.yaml"
+    yaml_path.write_text('- {number: "4.4", title_zh: yaml, obligation: requirement}\n', encoding="utf-8")
+    parsed = tmp_path / "clauses.parsed.json"
+    kept = json.loads(standard.parsed_text(yaml_path))
+    kept["clauses"][0]["title_zh"] = "parsed"
+    parsed.write_text(json.dumps(kept), encoding="utf-8")
+    assert standard._catalogue_data(yaml_path)[0]["title_zh"] == "parsed"
+    yaml_path.write_text('- {number: "4.4", title_zh: edited, obligation: requirement}\n', encoding="utf-8")
+    assert standard._catalogue_data(yaml_path)[0]["title_zh"] == "edited"
+    parsed.write_text("{not json", encoding="utf-8")
+    assert standard._catalogue_data(yaml_path)[0]["title_zh"] == "edited"
+    parsed.unlink()
+    assert standard._catalogue_data(yaml_path)[0]["title_zh"] == "edited"
 
 
 # --- the provisions (items) of each clause, derived from the text

@@ -12,8 +12,6 @@ id (`dict[RecordId, ...]`: filed by record id), `Label` for text that may quote 
 `Classifier` and `Shape` for what only classifies a value; the public profile decides by them.
 """
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from cms_build.api import Classifier, JsonValue, Label, Number, RecordId, ResultModel, Source

@@ -9,6 +9,7 @@ internal error (bad option, no records repository, a broken schema or rule modul
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -79,8 +80,18 @@ for _command in (
     cli.add_command(_command)
 
 
+# The cyclic garbage collector's thresholds for a `cms` process. A run makes hundreds of thousands
+# of small containers (parsed records, rule modules, model classes) that reference counting frees or
+# that live to the end; CPython's defaults (700, 10, 10) scan the young ones every 700 allocations and
+# every long-lived one at each full collection: some 30 ms of the 0.4 s a new repository's check takes
+# (issue 19). Ten thousand between young collections and twenty between older ones cut that to a
+# third; a cycle of garbage only waits a little longer to be freed, so memory stays bounded.
+GC_THRESHOLDS = (10_000, 20, 20)
+
+
 def main():
     """Entry point: never a traceback for a user's mistake; CMS_DEBUG=1 shows one for bugs."""
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

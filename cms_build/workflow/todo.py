@@ -81,6 +81,15 @@ def group_starters(findings: list[Finding], records, schemas) -> list[Finding]:
 
     covers = {rel: _Covered(sorted(record_clauses(r, schemas))) for rel, r in starters.items()}
     in_order = sorted(starters)
+    # the first draft (in order) whose clauses are related to a number, asked once per number: the
+    # repository's findings cite the same few clauses, and each used to ask every draft again
+    first: dict[str, int | None] = {}
+
+    def first_draft(number: str) -> int | None:
+        if number not in first:
+            first[number] = next((i for i, rel in enumerate(in_order) if covers[rel].related(number)), None)
+        return first[number]
+
     waiting: dict[str, list[Finding]] = {}
     kept: list[Finding] = []
     for f in findings:
@@ -89,8 +98,9 @@ def group_starters(findings: list[Finding], records, schemas) -> list[Finding]:
             if f.file in starters:
                 target = f.file
             elif f.file not in record_files:  # cms.yaml or the repository: what the organization lacks
-                numbers = [_number(c) for c in f.clauses]
-                target = next((rel for rel in in_order if any(covers[rel].related(n) for n in numbers)), None)
+                # the first draft related to any of its clauses: the least of each clause's first
+                found = [i for i in (first_draft(_number(c)) for c in f.clauses) if i is not None]
+                target = in_order[min(found)] if found else None
         if target is None:
             kept.append(f)
         else:
