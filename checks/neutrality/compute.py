@@ -669,7 +669,7 @@ def not_graded(record, ctx):
 def inconsistent(record, ctx):
     """D.6.5.2.4: the footprint is the claimed subject's; the claim's evaluation found it
     conforming; neutrality is achieved after the footprint period ends and the claim is
-    valid from no earlier than its achievement."""
+    valid from no earlier than its achievement, nor than its evaluation."""
     fp = ctx.get(record.get("footprint") or "")
     if fp is not None and fp.get("subject") != record.get("subject"):
         yield record.issue(
@@ -694,6 +694,14 @@ def inconsistent(record, ctx):
     if achieved and start and start < achieved:
         yield record.issue(
             "valid_from", f"valid from {start}, before neutrality was achieved ({achieved})", hint="a claim is valid from its achievement date at the earliest"
+        )
+    evaluated = _day(record.get("evaluation.date"))
+    if evaluated and start and start < evaluated:
+        yield record.issue(
+            "evaluation.date",
+            f"the claim is valid from {start}, but its evaluation is dated {evaluated}: it was in force before it was evaluated",
+            hint="a claim states the form and result of its evaluation (D.6.5.2.4 g; D.6.1.1 a: the method and quantity "
+            "confirmed by the designated third party): make it valid from the evaluation date at the earliest",
         )
 
 

@@ -394,8 +394,21 @@ def test_offset_kind_settings(org):
 def test_claim_inconsistent(org):
     paths = setup(org, NC_1=claim(achieved_on="2025-12-31", valid_from="2025-12-30", valid_until="2026-12-29"))
     found = org.of(org.run("2026-06-30"), "neutrality.claim-inconsistent")
-    assert {f.path for f in found} == {"achieved_on", "valid_from"}
+    assert {f.path for f in found} == {"achieved_on", "valid_from", "evaluation.date"}  # evaluated 2026-02-14, after valid_from
     assert all(f.file == paths["NC-1"] for f in found)
+
+
+def test_a_claim_valid_before_its_evaluation(org):
+    """The evaluation of 2026-03-10 comes after the claim took effect on 2026-03-01 (achieved
+    2026-02-16): the claim was in force before it was evaluated (D.6.5.2.4 g)."""
+    ev = {"form": "independent_third_party", "body": "V", "date": "2026-03-10", "result": "conforming", "covers_method_and_quantity": True}
+    paths = setup(org, NC_1=claim(evaluation=ev))
+    [f] = org.of(org.run("2026-06-30"), "neutrality.claim-inconsistent")
+    assert (f.file, f.path, f.severity) == (paths["NC-1"], "evaluation.date", "error")
+    assert f.message == "the claim is valid from 2026-03-01, but its evaluation is dated 2026-03-10: it was in force before it was evaluated"
+    ev["date"] = "2026-03-01"  # evaluated the day it takes effect
+    setup(org, NC_1=claim(evaluation=ev))
+    assert org.of(org.run("2026-06-30"), "neutrality.claim-inconsistent") == []
 
 
 def test_nonconforming_evaluation(org):
@@ -445,6 +458,7 @@ def test_superseded_claim(org):
             valid_until="2026-02-28",
             offset_tco2e=550,
             status="superseded",
+            evaluation={"form": "independent_third_party", "body": "V", "date": "2025-02-14", "result": "conforming", "covers_method_and_quantity": True},
             disclosures=[{"channel": "网站", "from": "2025-03-05", "until": "2026-03-01"}],
         ),
     )
