@@ -215,8 +215,7 @@ def _month_span(row) -> tuple:
     clauses=["6.1.2 e", "A.6.1 b", "F.2"],
     severity="error",
     kinds=["activity_data"],
-    scope="record",
-)
+)  # not scope="record": it reads the factor records the line names, so its findings change with them
 def factor_record_mismatch(record, ctx):
     """6.1.2 e) and A.6.1 b): the activity data and emission factors of a source are determined
     for the period whose emissions are calculated (F.2: E = AD × EF), preferring measured values.

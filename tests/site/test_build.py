@@ -372,14 +372,15 @@ def test_the_matrix_overview_counts_a_group(example_sites):
     its page: conforming 9.3.1, 9.3.3, 9.3.4 (3); documented (not verified) 9.1.1, 9.1.2, 9.2.1,
     9.2.2, 9.3.2 (5); the headings 9, 9.1, 9.2, 9.3 informative (4); none nonconforming, without
     evidence or not applicable. Items verified/documented/nonconforming/reviewer/missing, clause
-    by clause 4/8/0/0/0 (9.1.1 e, when monitoring results are evaluated, is verified since the
-    monitoring plans record it and mon.evaluation-timing-missing checks it, issue 21), 4/3, 1/3,
-    6/1, 1/0, 7/1, 1/0, 1/0: verified 4+4+1+6+1+7+1+1 = 25, documented 8+3+3+1+0+1+0+0 = 16,
+    by clause 6/6/0/0/0 (9.1.1 e, when monitoring results are evaluated, is verified since the
+    monitoring plans record it and mon.evaluation-timing-missing checks it, issue 21; 9.1.1 b by
+    emissions.instrument-not-in-plan and d by emissions.samples-period-missing), 4/3, 1/3,
+    6/1, 1/0, 7/1, 1/0, 1/0: verified 6+4+1+6+1+7+1+1 = 27, documented 6+3+3+1+0+1+0+0 = 14,
     missing 0. The example has no findings (0)."""
     rows = _overview_rows(example_sites["internal"])
-    assert rows["matrix/9.html"] == ["9 绩效评价", "3", "5", "0", "0", "0", "4", "25/16/0/0/0", "0"]
+    assert rows["matrix/9.html"] == ["9 绩效评价", "3", "5", "0", "0", "0", "4", "27/14/0/0/0", "0"]
     group = html.unescape(page(example_sites["internal"], "matrix/9.html"))
-    for number, items in (("9.1.1", "4/8/0/0/0"), ("9.1.2", "4/3/0/0/0"), ("9.3.2", "7/1/0/0/0")):
+    for number, items in (("9.1.1", "6/6/0/0/0"), ("9.1.2", "4/3/0/0/0"), ("9.3.2", "7/1/0/0/0")):
         assert re.search(rf'href="#clause-{number.replace(".", "-")}">{re.escape(number)}</a></td>.*?<td[^>]*>{re.escape(items)}</td>', group, re.S), number
     # the group's page links back to the overview and to its neighbours
     assert 'href="../matrix.html"' in group and 'href="8.html"' in group and 'href="10.html"' in group
