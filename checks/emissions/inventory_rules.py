@@ -11,7 +11,7 @@ import datetime as dt
 from cms_build.api import dates, units
 from cms_build.api import check
 from . import activity_rows
-from .inventory import source_expected, years_to_check
+from .inventory import active_window, source_expected, uncovered, years_to_check
 from cms_build.api import Issue
 from cms_build.api import parse_path
 
@@ -143,6 +143,62 @@ def source_without_activity(ctx):
                 hint="add an activity_data record for each year; if the source did not operate, set active_from/"
                 "active_until, or its facility's operating_status and dates; if it is outside the boundary, "
                 "set in_boundary: false",
+            )
+
+
+def _days(gap) -> str:
+    start, end = gap
+    n = (end - start).days + 1
+    return f"{start}" + (f" ({n} day)" if n == 1 else f" to {end} ({n} days)")
+
+
+@check(
+    "emissions.source-period-uncovered",
+    title="排放源的活动水平数据覆盖整个报告年度 A source's activity data cover its whole reporting year",
+    clauses=["6.1.2 e", "A.9.1.1 b"],
+    severity="error",
+)
+def source_period_uncovered(ctx):
+    """6.1.2 e): activity data are determined for every emission source, for the whole period
+    whose emissions are calculated; A.9.1.1 b): missing data are dealt with by the measures laid
+    down. The periods of a source's activity records of a reporting year (a record without a
+    period covers its year) together cover every day of the year on which the source operates:
+    from the source's active_from and its facility's commissioned (else planned_start) date, to
+    the source's active_until and the facility's retired_on. A record ending on 30 June leaves
+    July to December without data and without a word. A source with no record of the year is
+    emissions.source-without-activity; the completed reporting years are checked (settings
+    emissions.reporting_years_back)."""
+    years = reporting_years(ctx)
+    if not years:
+        return
+    periods: dict = {}
+    for r in ctx.records("activity_data"):
+        if r.status not in INACTIVE and isinstance(r.get("source"), str) and _year(r) in years:
+            periods.setdefault((r.get("source"), _year(r)), []).append((r, _period(r)))
+    for src in ctx.records("emission_source"):
+        if src.status in INACTIVE:
+            continue
+        fac = ctx.get(src.get("facility")) if isinstance(src.get("facility"), str) else None
+        for y in years:
+            recs = periods.get((src.id, y))
+            if not recs or any(None in span for _, span in recs) or not expected(src, ctx, y):
+                continue
+            window = active_window(src.data, fac.data if fac is not None else None, y)
+            if window[0] > window[1]:
+                continue
+            gaps = uncovered(window, [span for _, span in recs])
+            if not gaps:
+                continue
+            days = sum((e - s).days + 1 for s, e in gaps)
+            shown = ", ".join(_days(g) for g in gaps[:6]) + (f" and {len(gaps) - 6} more" if len(gaps) > 6 else "")
+            covered = ", ".join(f"{r.id} {s} to {e}" for r, (s, e) in sorted(recs, key=lambda x: (x[1][0], x[0].id)))
+            yield src.issue(
+                "id",
+                f"the activity data of {src.id} ({src.title}) for {y} cover {covered}: {days} days of "
+                f"{window[0]} to {window[1]}, when it operates, have no activity data: {shown}",
+                hint="add the activity data of the missing days (a record of their own, or widen the record's period "
+                "and its rows; estimated or filled values with gap_filling); if the source did not operate then, "
+                "set its active_from/active_until, or its facility's commissioned/retired_on",
             )
 
 
