@@ -241,6 +241,55 @@ def verification_missing(ctx):
             yield ctx.settings_issue("emissions.verification_required", msg, hint=hint, severity=sev)
 
 
+OPINION_WORDS = {
+    "qualified": "a qualified opinion (保留意见)",
+    "adverse": "an adverse opinion (否定意见)",
+    "disclaimer": "a disclaimer of opinion (无法表示意见)",
+}
+
+
+@check(
+    "emissions.verification-opinion",
+    title="核查结论：保留意见须处理，否定意见或无法表示意见不算核证 A qualified opinion is followed up; an adverse one or a disclaimer verifies nothing",
+    clauses=["A.4.2", "A.6.5.2.4 h", "10.2"],
+    severity="error",
+    kinds=["verification"],
+)
+def verification_opinion(record, ctx):
+    """A.4.2: the organization has the third-party verification completed; A.6.5.2.4 h): the
+    content of the verification statement is considered. The statement's opinion decides what
+    it verifies: an unqualified one verifies the figure; a qualified one (保留意见) verifies it
+    with reservations, a warning until a nonconformity taken up from this verification
+    (source_ref: the verification) deals with them (10.2); an adverse opinion (否定意见) or a
+    disclaimer (无法表示意见) verifies no figure, an error: the year's inventory counts no verified
+    emissions from it (the ETS and asset figures use what they use for an unverified year)."""
+    st = record.get("statement")
+    if record.status in INACTIVE or not isinstance(st, dict) or not record.known_by(ctx.as_of):
+        return
+    opinion = st.get("opinion")
+    if opinion not in OPINION_WORDS:
+        return
+    what = f"the verification statement of {record.id} ({st.get('date')}) for {_year(record)} gives {OPINION_WORDS[opinion]}"
+    if opinion == "qualified":
+        taken_up = [nc for nc in ctx.records("nonconformity") if nc.get("source_ref") == record.id and nc.status != "withdrawn" and nc.known_by(ctx.as_of)]
+        if taken_up:
+            return
+        yield record.issue(
+            "statement.opinion",
+            what + ": its emissions are verified with reservations, and no nonconformity takes them up",
+            severity="warning",
+            hint="record the verifier's reservations in statement.findings and deal with them in a nonconformity "
+            f"(source: verification, source_ref: {record.id}) with its correction and cause (10.2)",
+        )
+        return
+    yield record.issue(
+        "statement.opinion",
+        what + ": it verifies no emissions, so the year counts as not verified",
+        hint="deal with the verifier's grounds (a nonconformity, source_ref: this verification), correct the report and "
+        "have it verified again; record the new statement in its own verification record",
+    )
+
+
 @check(
     "emissions.measurement-without-equipment",
     title="实测法须注明监测设备 Measured emissions name their monitoring equipment",
