@@ -245,13 +245,18 @@ def _ets(ctx, entries, years: dict) -> None:
         inv["ets"] = ets_inventory(int(y), entries, in_ets)
 
 
+#: Opinions of a verification statement that verify no figure: adverse (否定意见) and a disclaimer
+#: (无法表示意见); a qualified opinion (保留意见) verifies the figure with reservations.
+NOT_VERIFIED = ("adverse", "disclaimer")
+
+
 def _verified(ctx, years: dict) -> None:
     for rec in ctx.records("verification"):
         st = rec.get("statement") or {}
         inv = years.get(str(_year(rec)))
         ve = st.get("verified_emissions") or {}
-        if inv is None or not st or rec.status in INACTIVE:
-            continue
+        if inv is None or not st or rec.status in INACTIVE or st.get("opinion") in NOT_VERIFIED:
+            continue  # an adverse opinion or a disclaimer verifies no figure (emissions.verification-opinion)
         try:
             value = units.convert(ve.get("value"), ve.get("unit"), "tCO2e")
         except (units.UnitError, TypeError) as exc:

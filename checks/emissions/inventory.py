@@ -316,6 +316,39 @@ def source_expected(source: dict, facility: dict | None, year: int) -> bool:
     return not ((commissioned and commissioned > end) or (retired and retired < start))
 
 
+def active_window(source: dict, facility: dict | None, year: int) -> tuple[dt.date, dt.date]:
+    """The days of a year an expected source has activity data for (6.1.2 e, A.9.1.1 b): the
+    year, from the source's active_from and its facility's commissioning (else planned start),
+    to the source's active_until and the facility's retired_on, each day counted (the records
+    give no hour)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    fac = facility or {}
+    froms = [dates.parse(source.get("active_from")), dates.parse(fac.get("commissioned")) or dates.parse(fac.get("planned_start"))]
+    untils = [dates.parse(source.get("active_until")), dates.parse(fac.get("retired_on"))]
+    start = max([start] + [d for d in froms if d is not None])
+    end = min([end] + [d for d in untils if d is not None])
+    return start, end
+
+
+def uncovered(window: tuple[dt.date, dt.date], periods) -> list[tuple[dt.date, dt.date]]:
+    """The runs of days of window that none of periods (start, end, both inclusive) covers."""
+    start, end = window
+    gaps, day = [], start
+    for p_start, p_end in sorted(periods):
+        if p_end < day:
+            continue
+        if p_start > end:
+            break
+        if p_start > day:
+            gaps.append((day, p_start - dt.timedelta(days=1)))
+        day = p_end + dt.timedelta(days=1)
+        if day > end:
+            return gaps
+    if day <= end:
+        gaps.append((day, end))
+    return gaps
+
+
 def in_national_ets(ctx) -> bool:
     """An entity of the national carbon market (a key emitting entity, 重点排放单位; A.4.2 "within
     a government mandatory scheme"): an organization profile lists national_ets in its

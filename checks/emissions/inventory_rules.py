@@ -11,7 +11,8 @@ import datetime as dt
 from cms_build.api import dates, units
 from cms_build.api import check
 from . import activity_rows
-from .inventory import source_expected, years_to_check
+from .lines import line_parameters
+from .inventory import active_window, source_expected, uncovered, years_to_check
 from cms_build.api import Issue
 from cms_build.api import parse_path
 
@@ -143,6 +144,124 @@ def source_without_activity(ctx):
                 hint="add an activity_data record for each year; if the source did not operate, set active_from/"
                 "active_until, or its facility's operating_status and dates; if it is outside the boundary, "
                 "set in_boundary: false",
+            )
+
+
+def _days(gap) -> str:
+    start, end = gap
+    n = (end - start).days + 1
+    return f"{start}" + (f" ({n} day)" if n == 1 else f" to {end} ({n} days)")
+
+
+@check(
+    "emissions.source-period-uncovered",
+    title="排放源的活动水平数据覆盖整个报告年度 A source's activity data cover its whole reporting year",
+    clauses=["6.1.2 e", "A.9.1.1 b"],
+    severity="error",
+)
+def source_period_uncovered(ctx):
+    """6.1.2 e): activity data are determined for every emission source, for the whole period
+    whose emissions are calculated; A.9.1.1 b): missing data are dealt with by the measures laid
+    down. The periods of a source's activity records of a reporting year (a record without a
+    period covers its year) together cover every day of the year on which the source operates:
+    from the source's active_from and its facility's commissioned (else planned_start) date, to
+    the source's active_until and the facility's retired_on. A record ending on 30 June leaves
+    July to December without data and without a word. A source with no record of the year is
+    emissions.source-without-activity; the completed reporting years are checked (settings
+    emissions.reporting_years_back)."""
+    years = reporting_years(ctx)
+    if not years:
+        return
+    periods: dict = {}
+    for r in ctx.records("activity_data"):
+        if r.status not in INACTIVE and isinstance(r.get("source"), str) and _year(r) in years:
+            periods.setdefault((r.get("source"), _year(r)), []).append((r, _period(r)))
+    for src in ctx.records("emission_source"):
+        if src.status in INACTIVE:
+            continue
+        fac = ctx.get(src.get("facility")) if isinstance(src.get("facility"), str) else None
+        for y in years:
+            recs = periods.get((src.id, y))
+            if not recs or any(None in span for _, span in recs) or not expected(src, ctx, y):
+                continue
+            window = active_window(src.data, fac.data if fac is not None else None, y)
+            if window[0] > window[1]:
+                continue
+            gaps = uncovered(window, [span for _, span in recs])
+            if not gaps:
+                continue
+            days = sum((e - s).days + 1 for s, e in gaps)
+            shown = ", ".join(_days(g) for g in gaps[:6]) + (f" and {len(gaps) - 6} more" if len(gaps) > 6 else "")
+            covered = ", ".join(f"{r.id} {s} to {e}" for r, (s, e) in sorted(recs, key=lambda x: (x[1][0], x[0].id)))
+            yield src.issue(
+                "id",
+                f"the activity data of {src.id} ({src.title}) for {y} cover {covered}: {days} days of "
+                f"{window[0]} to {window[1]}, when it operates, have no activity data: {shown}",
+                hint="add the activity data of the missing days (a record of their own, or widen the record's period "
+                "and its rows; estimated or filled values with gap_filling); if the source did not operate then, "
+                "set its active_from/active_until, or its facility's commissioned/retired_on",
+            )
+
+
+def _resting(ctx, year: int) -> list:
+    """The records of a year that rest on its computed inventory: an approved emission report
+    (reported_inventory) and a verification with its statement, known by the as-of date."""
+    out = [r for r in ctx.records("reported_inventory") if r.status == "approved" and _year(r) == year and r.known_by(ctx.as_of)]
+    out += [
+        r
+        for r in ctx.records("verification")
+        if r.status not in INACTIVE and _year(r) == year and isinstance(r.get("statement"), dict) and r.known_by(ctx.as_of)
+    ]
+    return out
+
+
+@check(
+    "emissions.unapproved-data-used",
+    title="排放报告和核查依据的活动数据和排放因子记录已经评审批准 The data an emission report or verification rests on are approved",
+    clauses=["7.4.2 c", "A.9.1.1 a"],
+    severity="error",
+)
+def unapproved_data_used(ctx):
+    """7.4.2 c): documented information is reviewed and approved for its suitability and
+    adequacy; A.9.1.1 a): the data accounted and reported fit their intended use. The computed
+    inventory of a year counts every activity record that is not superseded or withdrawn (a
+    draft too: leaving it out would change the figures). When an approved emission report
+    (reported_inventory) or a verification statement of the year rests on that inventory, each
+    activity record it counts, and each emission_factor record such a record takes a figure from
+    (`record: <id>`), that is still a draft is reported at its status: the report states
+    figures nobody approved."""
+    res = _results(ctx)
+    drafts: dict = {}  # record id -> (record, {year: [activity ids]})
+    for y, inv in sorted(res.get("years", {}).items()):
+        resting = _resting(ctx, int(y))
+        if not resting:
+            continue
+        for rid in sorted(inv.get("entries") or {}):
+            rec = ctx.get(rid)
+            if rec is None:
+                continue
+            if rec.status == "draft":
+                drafts.setdefault(rec.id, (rec, {}))[1].setdefault(int(y), []).append(rec.id)
+            for _, spec in line_parameters(rec.get("line")):
+                fid = spec.get("record") if isinstance(spec, dict) else None
+                factor = ctx.get(fid) if isinstance(fid, str) else None
+                if factor is not None and factor.kind == "emission_factor" and factor.status == "draft":
+                    uses = drafts.setdefault(factor.id, (factor, {}))[1].setdefault(int(y), [])
+                    if rec.id not in uses:
+                        uses.append(rec.id)
+    for rid, (rec, years) in sorted(drafts.items()):
+        for y, used in sorted(years.items()):
+            resting = _resting(ctx, y)
+            on = " and ".join(
+                f"{'the approved emission report' if r.kind == 'reported_inventory' else 'the verification statement of'} {r.id}" for r in resting
+            )
+            via = "" if used == [rec.id] else f" (through {', '.join(used)})"
+            yield rec.issue(
+                "status",
+                f"{rec.id} is a draft, not reviewed and approved, but {on} {'rests' if len(resting) == 1 else 'rest'} on "
+                f"the {y} inventory computed from it{via}",
+                hint=f"review and approve {rec.id} (status: approved, approved_by, approved_on), or, if its figures are still to "
+                "change, correct them and revise the report that rests on them",
             )
 
 

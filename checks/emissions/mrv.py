@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cms_build.api import check
+from cms_build.api import dates
 from .inventory import in_national_ets, source_expected, years_to_check
 
 INACTIVE = ("superseded", "withdrawn")
@@ -241,6 +242,55 @@ def verification_missing(ctx):
             yield ctx.settings_issue("emissions.verification_required", msg, hint=hint, severity=sev)
 
 
+OPINION_WORDS = {
+    "qualified": "a qualified opinion (保留意见)",
+    "adverse": "an adverse opinion (否定意见)",
+    "disclaimer": "a disclaimer of opinion (无法表示意见)",
+}
+
+
+@check(
+    "emissions.verification-opinion",
+    title="核查结论：保留意见须处理，否定意见或无法表示意见不算核证 A qualified opinion is followed up; an adverse one or a disclaimer verifies nothing",
+    clauses=["A.4.2", "A.6.5.2.4 h", "10.2"],
+    severity="error",
+    kinds=["verification"],
+)
+def verification_opinion(record, ctx):
+    """A.4.2: the organization has the third-party verification completed; A.6.5.2.4 h): the
+    content of the verification statement is considered. The statement's opinion decides what
+    it verifies: an unqualified one verifies the figure; a qualified one (保留意见) verifies it
+    with reservations, a warning until a nonconformity taken up from this verification
+    (source_ref: the verification) deals with them (10.2); an adverse opinion (否定意见) or a
+    disclaimer (无法表示意见) verifies no figure, an error: the year's inventory counts no verified
+    emissions from it (the ETS and asset figures use what they use for an unverified year)."""
+    st = record.get("statement")
+    if record.status in INACTIVE or not isinstance(st, dict) or not record.known_by(ctx.as_of):
+        return
+    opinion = st.get("opinion")
+    if opinion not in OPINION_WORDS:
+        return
+    what = f"the verification statement of {record.id} ({st.get('date')}) for {_year(record)} gives {OPINION_WORDS[opinion]}"
+    if opinion == "qualified":
+        taken_up = [nc for nc in ctx.records("nonconformity") if nc.get("source_ref") == record.id and nc.status != "withdrawn" and nc.known_by(ctx.as_of)]
+        if taken_up:
+            return
+        yield record.issue(
+            "statement.opinion",
+            what + ": its emissions are verified with reservations, and no nonconformity takes them up",
+            severity="warning",
+            hint="record the verifier's reservations in statement.findings and deal with them in a nonconformity "
+            f"(source: verification, source_ref: {record.id}) with its correction and cause (10.2)",
+        )
+        return
+    yield record.issue(
+        "statement.opinion",
+        what + ": it verifies no emissions, so the year counts as not verified",
+        hint="deal with the verifier's grounds (a nonconformity, source_ref: this verification), correct the report and "
+        "have it verified again; record the new statement in its own verification record",
+    )
+
+
 @check(
     "emissions.measurement-without-equipment",
     title="实测法须注明监测设备 Measured emissions name their monitoring equipment",
@@ -396,3 +446,80 @@ def instrument_not_in_plan(record, ctx):
                             hint=f"name the instrument the data was read from; if it was another than planned, revise {plan.id} "
                             "(with the reason) or record the deviation",
                         )
+
+
+def _lapses(instrument, as_of: dt.date) -> list[tuple[dt.date, dt.date, str]]:
+    """(first day, last day, what) of each run of days, up to the as-of date, on which an
+    instrument was out of its verification or calibration: from the day after a certificate's
+    due date (its next_due, else its date plus interval_months) to the day before the next one
+    that passed. A failed one starts no validity; days before the first record are not judged."""
+    cals = sorted((d, c) for c in instrument.get("calibrations") or [] if isinstance(c, dict) and (d := dates.parse(c.get("date"))) is not None and d <= as_of)
+    passed = [(d, c) for d, c in cals if c.get("result") != "fail"]
+    months = instrument.get("interval_months")
+    out = []
+    for i, (day, cal) in enumerate(passed):
+        due = dates.parse(cal.get("next_due"))
+        if due is None and isinstance(months, int) and not isinstance(months, bool) and months > 0:
+            due = dates.add_months(day, months)
+        if due is None:
+            continue
+        after = passed[i + 1][0] if i + 1 < len(passed) else as_of + dt.timedelta(days=1)
+        if after > due + dt.timedelta(days=1):
+            out.append(
+                (due + dt.timedelta(days=1), after - dt.timedelta(days=1), f"due {due}, " + (f"next on {after}" if i + 1 < len(passed) else "none since"))
+            )
+    return out
+
+
+@check(
+    "emissions.instrument-lapse-uncovered",
+    title="活动数据期间计量器具检定校准失效须作为不符合处理 An instrument's lapse of calibration inside the activity data's period is a nonconformity",
+    clauses=["9.1.1", "A.9.1 c", "10.2"],
+    severity="error",
+    kinds=["activity_data"],
+)
+def instrument_lapse_uncovered(record, ctx):
+    """9.1.1: calibrated or verified monitoring and measuring equipment is used; A.9.1 c): it is
+    verified or calibrated periodically, for accurate results. An instrument an activity record
+    names (line.activity.instrument) whose verification or calibration lapsed on days of the
+    record's period measured those days with equipment not known to be accurate: a
+    nonconformity (10.2) that lists the instrument (nonconformity.instruments), with a period
+    covering those days (none: any lapse), says what was done about those data. mon.calibration-overdue speaks of the as-of date only; this rule of
+    every past lapse."""
+    if record.status in INACTIVE:
+        return
+    activity = (record.get("line") or {}).get("activity") if isinstance(record.get("line"), dict) else None
+    used = activity.get("instrument") if isinstance(activity, dict) else None
+    if not isinstance(used, list):
+        return
+    y = _year(record)
+    p = record.get("period") if isinstance(record.get("period"), dict) else {}
+    start = dates.parse(p.get("start")) or (dt.date(y, 1, 1) if y else None)
+    end = dates.parse(p.get("end")) or (dt.date(y, 12, 31) if y else None)
+    if start is None or end is None:
+        return
+    for i, mi in enumerate(used):
+        inst = ctx.get(mi) if isinstance(mi, str) else None
+        if inst is None or inst.kind != "measuring_instrument":
+            continue
+        covers = [
+            (dates.parse(it.get("period", {}).get("start")) or dt.date.min, dates.parse(it.get("period", {}).get("end")) or dt.date.max)
+            for nc in ctx.records("nonconformity")
+            if nc.status != "withdrawn" and nc.known_by(ctx.as_of)
+            for it in nc.get("instruments") or []
+            if isinstance(it, dict) and it.get("instrument") == mi and isinstance(it.get("period", {}), dict)
+        ]
+        for first, last, what in _lapses(inst, ctx.as_of):
+            a, b = max(first, start), min(last, end)
+            if a > b or any(c0 <= a and b <= c1 for c0, c1 in covers):
+                continue
+            n = (b - a).days + 1
+            yield record.issue(
+                ("line", "activity", "instrument", i),
+                f"{mi} measured this activity data while out of its {inst.get('calibration_method') or 'calibration'} "
+                f"({what}): {a}"
+                + (f" to {b}, {n} days" if n > 1 else ", 1 day")
+                + f" of the period {start} to {end}, and no nonconformity lists {mi} for these days",
+                hint=f"record the lapse as a nonconformity with instruments: [{{instrument: {mi}, period: ...}}] and how the data of those days were checked or "
+                "filled (10.2, A.9.1.1 b), or correct the calibration dates if a certificate is missing",
+            )

@@ -10,7 +10,7 @@ from tests.lines import line_of
 
 from checks.emissions import activity_rows
 from tests.checks.emissions.test_rules import only
-from tests.checks.emissions_org import activity, coal_line, setup
+from tests.checks.emissions_org import activity, coal_line, put, setup
 
 RULE = "emissions.activity-period-missing"
 REL = "activity/AD-2024-SRC-COAL.yaml"
@@ -43,6 +43,7 @@ def test_a_month_without_a_row(org):
 def test_the_record_period_bounds_the_months(org):
     # commissioned on 15 June: June to December are the record's months (June in part)
     setup(org)
+    put(org, "facilities", org.record("facility", "FAC-1", site="S1", facility_type="coal_fired_unit", process="发电", commissioned="2024-06-15"))
     _csv(org, range(6, 13), 1000 / 7, period={"start": "2024-06-15", "end": "2024-12-31"})
     assert only(org.run(), RULE) == []
     _csv(org, range(7, 13), 1000 / 6, period={"start": "2024-06-15", "end": "2024-12-31"})
