@@ -225,8 +225,8 @@ def serial_clash(ctx):
 )
 def not_reconciled(ctx):
     """C.8.1.1, 8.2.3 a: the annual carbon asset statement and the registry's holding
-    statements agree with the ledger computed from allocations, trades, surrenders and
-    contracts, within trading.balance_tolerance_t (default 0). A statement lists every
+    statements agree with the ledger computed from allocations, trades, surrenders,
+    contracts and the credits bought and retired for neutrality (offset_credit), within trading.balance_tolerance_t (default 0). A statement lists every
     position the ledger holds on its date: a holding statement unless it says complete:
     false, an annual statement whenever it lists holdings at all (one it leaves out is
     stated as 0 t, located at its holdings)."""
@@ -238,7 +238,7 @@ def not_reconciled(ctx):
             f"{where} {r['record']} shows {r['stated']:,} t {r['asset']} in account "
             f"{r['account']} on {r['date']}, the ledger computes {r['computed']:,} t "
             f"(difference {r['stated'] - r['computed']:+,} t)",
-            hint="find the missing or extra movement (allocation, trade, surrender, contract) and record it",
+            hint="find the missing or extra movement (allocation, trade, surrender, contract, offset_credit purchase or retirement) and record it",
         )
 
 
