@@ -103,7 +103,11 @@ def read(record) -> Credit:
         if not isinstance(ret, dict):
             continue
         claim = ret.get("claim")
-        rets.append(Retirement(i, dates.parse(ret.get("date")), _int(ret.get("quantity_tco2e")), _serials(ret.get("serials")), claim if isinstance(claim, str) else None, ret))
+        rets.append(
+            Retirement(
+                i, dates.parse(ret.get("date")), _int(ret.get("quantity_tco2e")), _serials(ret.get("serials")), claim if isinstance(claim, str) else None, ret
+            )
+        )
     return Credit(
         record,
         asset_of(record.get("standard"), record.get("vintage_year")),
