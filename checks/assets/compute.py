@@ -287,8 +287,9 @@ class _Build:
         """Credits bought for neutrality (offset_credit, Annex D) are carbon assets of the
         organization held in the registry account they name (C.8.1.1, G.2): the batch is a
         purchase into that account on purchase.date, each retirement an outflow on its date.
-        registry.account is a trading_account id or its account_number; a name neither is kept
-        as its own ledger account. Read by checks/neutrality/credit_records.py, as the
+        registry.account is a trading_account id or its account_number; a batch whose account
+        is not named or names no trading_account is left out (assets.credit-account-unknown
+        says so: an annual statement could not list it, and the name is no record id). Read by checks/neutrality/credit_records.py, as the
         neutrality domain reads them. Not in the cost pools: the units were not bought to
         trade or to surrender (their cost is the neutrality performance's credit cost, D.9),
         so they are neither earmarked for an ETS obligation nor counted in its compliance cost.
@@ -298,12 +299,11 @@ class _Build:
         purchased (retired) in the same ledger account by another record, that record's
         movement is the one counted and this one is skipped; a partial overlap is counted and
         found by assets.serial-clash."""
-        numbers = {info["number"]: rid for rid, info in self.accts.items() if isinstance(info.get("number"), str)}
         for c in credit_records.credits(self.ctx):
             rec = c.record
-            if not trc.active(rec) or c.asset is None or c.account is None:
+            account = self.ledger_of(trc.account_id(self.accts, c.account))
+            if not trc.active(rec) or c.asset is None or account is None:
                 continue
-            account = self.ledger_of(c.account if c.account in self.accts else numbers.get(c.account, c.account))
             if c.bought_on is not None and c.quantity and c.bought_on <= self.as_of and not self._booked(c.ranges, "purchased", account):
                 self.move(account, c.asset, c.bought_on, c.quantity, "purchase", trc.where(rec, ("purchase", "date")), label=rec.id)
                 for j, r in c.serials:

@@ -133,9 +133,28 @@ def test_the_account_is_named_by_id_or_by_number(org, named):
     assert org.run(AS_OF).results["assets"]["ledger"]["CC"]["ccer:CCER:2023"]["balance"] == 600
 
 
-def test_an_account_no_trading_account_has_is_its_own_ledger_account(org):
+def test_an_account_no_trading_account_has_is_left_out_and_said(org):
     ccer_setup(org, [], registry_account="OLD-9")
-    assert org.run(AS_OF).results["assets"]["ledger"]["OLD-9"]["ccer:CCER:2023"]["balance"] == 600
+    result = org.run(AS_OF)
+    assert result.results["assets"]["ledger"].keys() == set()  # the name is no record id: no ledger account of it
+    [f] = org.of(result, "assets.credit-account-unknown")
+    assert (f.file, f.line, f.path, f.severity) == (
+        "neutrality/OC-1.yaml",
+        line_of(org, "neutrality/OC-1.yaml", "account: OLD-9"),
+        "registry.account",
+        "warning",
+    )
+    assert "registry account OLD-9 is no trading_account's id or account number" in f.message
+    for named in ("CC", "CC-001"):
+        ccer_setup(org, [], registry_account=named)
+        assert org.of(org.run(AS_OF), "assets.credit-account-unknown") == []
+
+
+def test_an_account_not_named_is_said_where_accounts_are_kept(org):
+    ccer_setup(org, [])
+    org.add("neutrality/OC-1.yaml", org.record("offset_credit", "OC-1", **credit(registry={"name": "全国温室气体自愿减排注册登记系统"})))
+    [f] = org.of(org.run(AS_OF), "assets.credit-account-unknown")
+    assert f.path == "registry" and "not named" in f.message
 
 
 def test_before_the_purchase_or_without_an_account_nothing_moves(org):
