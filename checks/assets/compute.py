@@ -2,8 +2,9 @@
 of each ETS obligation, trade profit and loss, and the balance sheet of tables G.1 / G.2.
 
 The computation "assets" (after "trading") turns allocations, trades, transfers,
-surrenders, financing contracts and registry holding statements into movements and
-replays them (checks/assets/ledger.py). It leaves in ctx.results["assets"]:
+surrenders, financing contracts, the credits bought and retired for neutrality
+(offset_credit, read by checks/neutrality/credit_records.py) and registry holding
+statements into movements and replays them (checks/assets/ledger.py). It leaves in ctx.results["assets"]:
 
     {"as_of": "2026-06-30",
      "settings": {valuation_price, cost_method, ccer_max_share, balance_tolerance_t},
@@ -67,6 +68,7 @@ from ..trading import pnl as pl
 from ..trading import records as trc
 from ..trading import surveillance as sv
 from ..trading.rows import Asset
+from ..neutrality import credit_records
 from cms_build.api import setting_source
 
 from .statuses import STATUSES
@@ -280,6 +282,49 @@ class _Build:
                 if day <= self.as_of and status in IN_ACCOUNT:
                     use = status if status in ("pledged", "frozen") else "held"
                     self.use(line.get("serials"), use, day, place, account, order=86401)
+
+    def credits(self):
+        """Credits bought for neutrality (offset_credit, Annex D) are carbon assets of the
+        organization held in the registry account they name (C.8.1.1, G.2): the batch is a
+        purchase into that account on purchase.date, each retirement an outflow on its date.
+        registry.account is a trading_account id or its account_number; a batch whose account
+        is not named or names no trading_account is left out (assets.credit-account-unknown
+        says so: an annual statement could not list it, and the name is no record id). Read by checks/neutrality/credit_records.py, as the
+        neutrality domain reads them. Not in the cost pools: the units were not bought to
+        trade or to surrender (their cost is the neutrality performance's credit cost, D.9),
+        so they are neither earmarked for an ETS obligation nor counted in its compliance cost.
+
+        The same units may be booked in a trade_ledger (the purchase) or a surrender of
+        purpose retirement too: when every serial of the batch (of a retirement) is already
+        purchased (retired) in the same ledger account by another record, that record's
+        movement is the one counted and this one is skipped; a partial overlap is counted and
+        found by assets.serial-clash."""
+        for c in credit_records.credits(self.ctx):
+            rec = c.record
+            account = self.ledger_of(trc.account_id(self.accts, c.account))
+            if not trc.active(rec) or c.asset is None or account is None:
+                continue
+            if c.bought_on is not None and c.quantity and c.bought_on <= self.as_of and not self._booked(c.ranges, "purchased", account):
+                self.move(account, c.asset, c.bought_on, c.quantity, "purchase", trc.where(rec, ("purchase", "date")), label=rec.id)
+                for j, r in c.serials:
+                    self._use_at(r, "purchased", c.bought_on, rec, ("serials", j), account)
+            for ret in c.retirements:
+                if ret.day is None or not ret.quantity or ret.day > self.as_of or self._booked(ret.ranges, "retired", account):
+                    continue
+                self.move(account, c.asset, ret.day, -ret.quantity, "retirement", trc.where(rec, ("retirements", ret.index)), label=rec.id)
+                for j, r in ret.serials:
+                    self._use_at(r, "retired", ret.day, rec, ("retirements", ret.index, "serials", j), account)
+
+    def _booked(self, ranges, use, account) -> bool:
+        """Every range already has this use in this account (booked by another record)."""
+        if not ranges:
+            return False
+        others = [u.range for u in self.uses if u.use == use and u.account == account]
+        return bool(others) and not serial_ranges.covered_by(ranges, others)
+
+    def _use_at(self, r, use, day, rec, path, account):
+        place = trc.where(rec, path)
+        self.uses.append(sm.SerialUse(r, use, day, rec.id, place.get("path", ""), account, place))
 
     def co_owned(self):
         """Co-owned units (co_ownership, B.8.2.2.1 i) are encumbered like pledged ones until the
@@ -762,6 +807,7 @@ def assets(ctx):
     b.trades()
     b.surrenders()
     b.contracts()
+    b.credits()
     b.statements()
     b.co_owned()
     replayed = lg.replay(b.moves, b.encs, b.pledges, ctx.as_of, b.pledge_encs)

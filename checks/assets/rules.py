@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 
 from cms_build.api import DONE, check, dates, known_by
+from ..neutrality import credit_records
 from ..trading import records as trc
 
 
@@ -225,8 +226,8 @@ def serial_clash(ctx):
 )
 def not_reconciled(ctx):
     """C.8.1.1, 8.2.3 a: the annual carbon asset statement and the registry's holding
-    statements agree with the ledger computed from allocations, trades, surrenders and
-    contracts, within trading.balance_tolerance_t (default 0). A statement lists every
+    statements agree with the ledger computed from allocations, trades, surrenders,
+    contracts and the credits bought and retired for neutrality (offset_credit), within trading.balance_tolerance_t (default 0). A statement lists every
     position the ledger holds on its date: a holding statement unless it says complete:
     false, an annual statement whenever it lists holdings at all (one it leaves out is
     stated as 0 t, located at its holdings)."""
@@ -238,7 +239,38 @@ def not_reconciled(ctx):
             f"{where} {r['record']} shows {r['stated']:,} t {r['asset']} in account "
             f"{r['account']} on {r['date']}, the ledger computes {r['computed']:,} t "
             f"(difference {r['stated'] - r['computed']:+,} t)",
-            hint="find the missing or extra movement (allocation, trade, surrender, contract) and record it",
+            hint="find the missing or extra movement (allocation, trade, surrender, contract, offset_credit purchase or retirement) and record it",
+        )
+
+
+@check(
+    "assets.credit-account-unknown",
+    title="核证减排量所在账户已登记 Credits bought are held in a recorded account",
+    clauses=["C.8.1.1"],
+    severity="warning",
+    kinds=["offset_credit"],
+)
+def credit_account_unknown(record, ctx):
+    """C.8.1.1: the asset ledger holds every carbon asset of the organization, the credits
+    bought for neutrality too; it books a batch in the trading_account its registry.account
+    names (the account's id or its account_number). A batch whose account is not named, or
+    names no trading_account, is left out of the ledger, the balance sheet and the statements'
+    reconciliation. Only where the organization keeps accounts (a trading_account exists)."""
+    accts = ctx.derived("assets.credit-account-unknown:accounts", trc.accounts)
+    if not accts or not trc.active(record):
+        return
+    credit = credit_records.read(record)
+    if credit.account is None:
+        yield record.issue(
+            "registry",
+            "the registry account holding these credits is not named: they are not in the carbon asset ledger",
+            hint="add registry.account: the id or account number of the trading_account that holds them",
+        )
+    elif trc.account_id(accts, credit.account) is None:
+        yield record.issue(
+            ("registry", "account"),
+            f"registry account {credit.account} is no trading_account's id or account number: the credits are not in the carbon asset ledger",
+            hint="record the account as a trading_account (with its account_number), or name the one that holds them",
         )
 
 

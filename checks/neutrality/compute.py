@@ -48,7 +48,7 @@ import datetime as dt
 from cms_build.api import dates
 from cms_build.api import check, computation
 from . import balance as nc
-from ..assets import serial_ranges
+from . import credit_records
 from ..emissions.lines import CalcError, compute_line
 from cms_build.api import Traced, record_source
 
@@ -180,10 +180,10 @@ def _per_functional_unit(record, total) -> dict | None:
 def _retirements_for(claim_id: str, ctx, as_of: dt.date) -> list[tuple]:
     """(credit record, index, retirement) for each retirement for the claim known by as_of."""
     out = []
-    for credit in ctx.referring(claim_id, "offset_credit"):
-        for i, ret in enumerate(credit.get("retirements") or []):
-            if isinstance(ret, dict) and ret.get("claim") == claim_id and _known(ret.get("date"), as_of):
-                out.append((credit, i, ret))
+    for credit in map(credit_records.read, ctx.referring(claim_id, "offset_credit")):
+        for ret in credit.retirements:
+            if ret.claim == claim_id and ret.day is not None and ret.day <= as_of:
+                out.append((credit.record, ret.index, ret.data))
     return out
 
 
@@ -351,25 +351,22 @@ def _efficiency(claim, counted: list, reflected: list) -> dict | None:
 def _serial_uses(ctx) -> list[dict]:
     """Every serial range retired for a claim (as of the as-of date)."""
     uses = []
-    for credit in ctx.records("offset_credit"):
-        for i, ret in enumerate(credit.get("retirements") or []):
-            if not isinstance(ret, dict) or not _known(ret.get("date"), ctx.as_of):
+    for credit in credit_records.credits(ctx):
+        for ret in credit.retirements:
+            if ret.day is None or ret.day > ctx.as_of:
                 continue
-            for j, raw in enumerate(ret.get("serials") or []):
-                r = serial_ranges.parse(raw)
-                if r is None:
-                    continue
+            for j, r in ret.serials:
                 uses.append(
                     {
                         "credit": credit.id,
-                        "retirement": i,
-                        "claim": ret.get("claim"),
-                        "date": ret.get("date"),
+                        "retirement": ret.index,
+                        "claim": ret.data.get("claim"),
+                        "date": ret.data.get("date"),
                         "block": r.block,
                         "first": r.first,
                         "last": r.last,
                         "text": r.text,
-                        "path": f"retirements[{i}].serials[{j}]",
+                        "path": f"retirements[{ret.index}].serials[{j}]",
                     }
                 )
     return uses

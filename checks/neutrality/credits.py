@@ -14,6 +14,7 @@ import datetime as dt
 from cms_build.api import dates
 from cms_build.api import check
 from ..assets import serial_ranges
+from . import credit_records
 
 CRITERIA = {
     "a_real_additional": "a) a genuine, additional reduction elsewhere",
@@ -24,10 +25,6 @@ CRITERIA = {
     "f_registry": "f) held and retired in an independent, credible registry",
     "g_priority": "g) priority among credit types considered",
 }
-
-
-def _ranges(values) -> list:
-    return [r for r in (serial_ranges.parse(v) for v in values or []) if r is not None]
 
 
 @check(
@@ -190,9 +187,9 @@ def quantities(record, ctx):
     """D.6.1.1 c: the number of credits and their serial numbers agree: the serial ranges
     bought count the quantity bought; each retirement's ranges count its quantity and lie
     within those bought; together the retirements do not exceed the quantity bought."""
-    bought = _ranges(record.get("serials"))
-    qty = record.get("quantity_tco2e")
-    if bought and isinstance(qty, int) and serial_ranges.total_size(bought) != qty:
+    credit = credit_records.read(record)
+    bought, qty = credit.ranges, credit.quantity
+    if bought and qty is not None and serial_ranges.total_size(bought) != qty:
         yield record.issue(
             "serials",
             f"the serial ranges count {serial_ranges.total_size(bought)} credits, the quantity bought is {qty}",
@@ -200,12 +197,9 @@ def quantities(record, ctx):
             hint="correct the ranges or the quantity",
         )
     total = 0
-    for i, ret in enumerate(record.get("retirements") or []):
-        if not isinstance(ret, dict):
-            continue
-        n = ret.get("quantity_tco2e") if isinstance(ret.get("quantity_tco2e"), int) else 0
+    for ret in credit.retirements:
+        i, n, rs = ret.index, ret.quantity or 0, ret.ranges
         total += n
-        rs = _ranges(ret.get("serials"))
         if rs and serial_ranges.total_size(rs) != n:
             yield record.issue(
                 ("retirements", i, "serials"),
@@ -219,7 +213,7 @@ def quantities(record, ctx):
                 "serials retired that were not bought in this batch: " + ", ".join(r.label() for r in outside[:5]),
                 hint="retire only serials listed under serials of this record",
             )
-    if isinstance(qty, int) and total > qty:
+    if qty is not None and total > qty:
         yield record.issue("retirements", f"{total} credits retired, only {qty} bought", hint="a credit can be retired once: correct the quantities")
 
 
@@ -254,11 +248,9 @@ def retired_after_achievement(record, ctx):
     (D.10) only when a claim_event of that claim, dated on or before the retirement, lists
     this credit under a correction's credits. Retirements after the as-of date are not yet
     counted at all (the balance leaves them out)."""
-    for i, ret in enumerate(record.get("retirements") or []):
-        if not isinstance(ret, dict):
-            continue
-        day = dates.parse(ret.get("date"))
-        claim = ctx.get(ret.get("claim") or "")
+    for r in credit_records.read(record).retirements:
+        i, ret, day = r.index, r.data, r.day
+        claim = ctx.get(r.claim or "")
         if day is None or day > ctx.as_of or claim is None or claim.kind != "neutrality_claim" or claim.status not in ISSUED:
             continue
         achieved = dates.parse(claim.get("achieved_on"))

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from cms_build.api import Traced, computation, record_source
 
+from . import credit_records
 from .results import NeutralityPerformanceResult
 
 METHOD = "D.9"
@@ -79,10 +80,7 @@ def total(label: str, parts: list[Traced | None], unit: str, formula: str) -> Tr
 
 
 def _price(credit) -> float | None:
-    price = (credit.get("purchase") or {}).get("price") if credit is not None else None
-    if not isinstance(price, dict) or (price.get("currency") or "CNY") != "CNY":
-        return None
-    return _num(price.get("value"))
+    return credit_records.read(credit).price_cny if credit is not None else None
 
 
 def _ets_cost(year: int, compliance_cost: dict) -> Traced | None:

@@ -98,6 +98,16 @@ def accounts(ctx) -> dict[str, dict]:
     return out
 
 
+def account_id(accts: dict[str, dict], name) -> str | None:
+    """The trading_account an account is named by: its id, or its account_number (as an
+    offset_credit's registry.account names it); None when no trading_account is."""
+    if not isinstance(name, str) or not name:
+        return None
+    if name in accts:
+        return name
+    return next((rid for rid, info in sorted(accts.items()) if info.get("number") == name), None)
+
+
 def exchanges_of_ledger(accts: dict[str, dict]) -> dict[str, set]:
     """Ledger account -> the exchanges whose trading accounts book into it (and its own)."""
     out: dict[str, set] = defaultdict(set)
