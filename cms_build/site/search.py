@@ -120,6 +120,9 @@ def jieba_with_terms():
         import jieba
     except ImportError:  # pragma: no cover - jieba is a dependency
         return None
+    import logging
+
+    jieba.setLogLevel(logging.WARNING)  # else loading its dictionary prints four lines on stderr
     for term in TERMS:
         jieba.add_word(term)
     return jieba
