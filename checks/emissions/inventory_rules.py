@@ -247,7 +247,7 @@ def unapproved_data_used(ctx):
                 if factor is not None and factor.kind == "emission_factor":
                     drafts.add(factor, int(y), rec.id)
     yield from drafts.issues(
-        lambda y: _resting(ctx, y),
+        lambda y, _draft: _resting(ctx, y),
         lambda r: f"{'the approved emission report' if r.kind == 'reported_inventory' else 'the verification statement of'} {r.id}",
         lambda y: f"the {y} inventory",
         "correct them and revise the report that rests on them",

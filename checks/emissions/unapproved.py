@@ -32,18 +32,18 @@ class DraftsUsed:
 
     def issues(
         self,
-        resting: Callable[[object], list],
+        resting: Callable[[object, object], list],
         describe: Callable[[object], str],
         figure: Callable[[object], str],
         then: str,
     ) -> Iterator:
-        """An issue at each draft's status, per anchor: `resting(anchor)` the records (or
-        phrases) resting on the anchor's figure, `describe(r)` how one is named, `figure(anchor)`
+        """An issue at each draft's status, per anchor: `resting(anchor, draft)` the records
+        resting on the anchor's figure as far as it counts the draft, `describe(r)` how one is named, `figure(anchor)`
         the figure ("the 2025 inventory"), `then` what to do if the draft's figures are to
         change."""
         for rid, (rec, anchors) in sorted(self._drafts.items()):
             for anchor, used in sorted(anchors.items()):
-                on: Iterable = resting(anchor)
+                on: Iterable = resting(anchor, rec)
                 names = [describe(r) for r in on]
                 if not names:
                     continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cms_build.api import check
+from ..emissions.unapproved import DraftsUsed
 from . import compliance as cp
 from . import records as trc
 
@@ -268,6 +269,94 @@ def due_not_ets_boundary(record, ctx):
             f"outside the boundary by source: {'; '.join(outside) or 'none'}{note}",
             hint="state the ETS-boundary figure (round to the tonne) until the verification statement gives the verified one",
         )
+
+
+def _market(rec) -> str:
+    return "national_ets" if rec.get("scheme") == "national_ets" else "local_pilot"
+
+
+def _counted_day(rec, obligation) -> dt.date | None:
+    """The first day a surrender or allocation counts in an obligation's position: the
+    surrender's date, or the allocation's first entry for a year of the obligation."""
+    if rec.kind == "surrender":
+        return trc.day(rec.get("date"))
+    years = obligation.get("years") or []
+    days = [trc.day(e.get("date")) for e in rec.get("entries") or [] if isinstance(e, dict) and e.get("year") in years]
+    return min((d for d in days if d is not None), default=None)
+
+
+def _position_resting(ctx, obligation, pos: dict, day: dt.date | None) -> list:
+    """What rests on an obligation's compliance position as far as it counts a record first
+    counted on `day`: the obligation itself once it is closed (shown met, met late or short,
+    C.8.1.1), and each approved asset statement (G.2, G.3) of a year from the obligation's first
+    year to the year of its deadline whose year end (or the as-of date) is on or after `day`."""
+    out: list = []
+    deadline = trc.day(obligation.get("deadline"))
+    if pos.get("closed"):
+        state = "short" if pos.get("short") else "met late" if pos.get("late") else "met"
+        out.append(("obligation", obligation, f"the obligation {obligation.id} (shown {state}, deadline {pos.get('deadline')})"))
+    years = [y for y in obligation.get("years") or [] if isinstance(y, int) and not isinstance(y, bool)]
+    if not years or deadline is None:
+        return out
+    for st in sorted(ctx.records("asset_statement"), key=lambda r: r.id):
+        year = st.get("year")
+        if st.status != "approved" or not isinstance(year, int) or not st.known_by(ctx.as_of):
+            continue
+        if not min(years) <= year <= deadline.year:
+            continue
+        if day is not None and day > min(dt.date(year, 12, 31), ctx.as_of):
+            continue
+        out.append(("statement", st, f"the approved asset statement {st.id}"))
+    return out
+
+
+@check(
+    "trading.unapproved-data-used",
+    title="履约头寸依据的配额分配和清缴记录已经评审批准 The allocations and surrenders a compliance position rests on are approved",
+    clauses=["7.4.2 c", "8.2.2 c", "B.8.2.3 b"],
+    severity="error",
+)
+def unapproved_data_used(ctx):
+    """7.4.2 c): documented information is reviewed and approved for its suitability and
+    adequacy; 8.2.2 c, B.8.2.3 b: the obligation is shown met on the strength of these records.
+    The compliance position of an ETS obligation counts every surrender for it and every
+    allocation of its years (or named by it) that is not superseded or withdrawn, a draft too
+    (leaving it out would change the figures). When the obligation is shown closed (met, met
+    late or short after its deadline), or an approved asset statement of a year from its first
+    year to the year of its deadline rests on the position, each such surrender or allocation
+    that is still a draft, and that counts by that time (its date, or its first entry for a year
+    of the obligation), is reported at its status. The draft stays in the position (the figures
+    do not change); the same rule as emissions.unapproved-data-used for the inventory."""
+    positions = _compliance(ctx)
+    drafts = DraftsUsed()
+    obligations = {}
+    for rec in ctx.records("ets_compliance"):
+        pos = positions.get(rec.id)
+        if not trc.active(rec) or not pos:
+            continue
+        obligations[rec.id] = (rec, pos)
+        for srec in ctx.referring(rec.id, "surrender"):
+            day = trc.day(srec.get("date"))
+            if trc.active(srec) and srec.get("purpose") == "compliance" and srec.get("obligation") == rec.id and day is not None and day <= ctx.as_of:
+                drafts.add(srec, rec.id)
+        years = rec.get("years") or []
+        for arec in ctx.records("allocation"):
+            if not trc.active(arec) or _market(arec) != _market(rec):
+                continue
+            day = _counted_day(arec, rec)
+            if arec.id == rec.get("allocation") or (day is not None and day <= ctx.as_of and any(y in years for y in arec.get("years") or [])):
+                drafts.add(arec, rec.id)
+
+    def resting(oid, draft):
+        rec, pos = obligations[oid]
+        return _position_resting(ctx, rec, pos, _counted_day(draft, rec))
+
+    yield from drafts.issues(
+        resting,
+        lambda r: r[2],
+        lambda oid: f"the compliance position of {oid}",
+        "correct them, and the obligation and asset statement that rest on them",
+    )
 
 
 def _covered(ctx) -> bool:

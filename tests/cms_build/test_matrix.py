@@ -158,7 +158,7 @@ def test_example_matrix_item_by_item():
         ("s1", "reviewer", []),
         ("a", "verified", ["record.id", "record.kind", "schema.invalid"]),
         ("b", "verified", ["yaml.invalid"]),
-        ("c", "verified", ["doc.approval-incomplete", "doc.review-overdue", "emissions.unapproved-data-used"]),
+        ("c", "verified", ["doc.approval-incomplete", "doc.review-overdue", "emissions.unapproved-data-used", "trading.unapproved-data-used"]),
     ]
     assert rows["D.6.1.2"]["note"] == "applies only where organization.imports_exports is true"
     assert set(items("D.6.1.2").values()) == {"not_applicable"}
