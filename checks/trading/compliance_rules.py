@@ -7,8 +7,9 @@ obligation is worked out in checks/trading/compliance.py.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from cms_build.api import check
+from cms_build.api import check, factors
 from ..emissions.unapproved import DraftsUsed
 from . import compliance as cp
 from . import records as trc
@@ -79,6 +80,67 @@ def surrender_late(record, ctx):
             "date",
             f"surrendered on {day.isoformat()}, {(day - deadline).days} day(s) after the deadline {deadline.isoformat()} of {obligation.id}",
             hint="record the reason and any penalty in the obligation; plan surrenders ahead of the deadline (8.2.2 c)",
+        )
+
+
+_OFFICIAL_KEY = re.compile(r"compliance_(\d{4})_(\d{4})(?:_all_units)?$")
+
+
+def official_deadlines() -> list[tuple[frozenset, dt.date, str, str]]:
+    """The national ETS surrender deadlines the factor library knows (cms_build/data/factors/
+    ets_cn.yaml, compliance_<first year>_<last year>, the deadline for all units): (years,
+    deadline, key, source). Only these: a period whose deadline the library lacks is not judged."""
+    out = []
+    for key in factors.ets_keys():
+        m = _OFFICIAL_KEY.match(key)
+        fig = factors.ets(key)
+        if m is None or fig.unit != "date":
+            continue
+        try:
+            day = dt.date.fromisoformat(str(fig.value))
+        except ValueError:
+            continue
+        out.append((frozenset(range(int(m.group(1)), int(m.group(2)) + 1)), day, key, fig.source))
+    return out
+
+
+@check(
+    "trading.deadline-after-official",
+    title="清缴截止日不晚于主管部门规定的截止日 The surrender deadline is not later than the official one",
+    clauses=["8.2.2 c", "B.8.2.3 b"],
+    severity="error",
+    kinds=["ets_compliance"],
+)
+def deadline_after_official(record, ctx):
+    """8.2.2 c, B.8.2.3 b: surrender on time, that is by the deadline the authority set. Where
+    the factor library knows the national ETS deadline for the obligation's years (the 2019-2020
+    period and the 2021 and 2022 years, cms_build/data/factors/ets_cn.yaml; not the 2023 and
+    later years, whose official text was not found), a national ETS obligation whose `deadline`
+    is later than it is an error: the later date shows late surrenders as on time and keeps the
+    obligation open. The message names each compliance surrender dated after the official
+    deadline (late by it). An earlier deadline (a province may ask for one) is not judged."""
+    if record.get("scheme") != "national_ets":
+        return
+    deadline = trc.day(record.get("deadline"))
+    years = {y for y in record.get("years") or [] if isinstance(y, int) and not isinstance(y, bool)}
+    if deadline is None or not years:
+        return
+    for span, official, key, source in official_deadlines():
+        if not years <= span or deadline <= official:
+            continue
+        late = []
+        for srec in sorted(ctx.referring(record.id, "surrender"), key=lambda r: (str(r.get("date")), r.id)):
+            day = trc.day(srec.get("date"))
+            if trc.active(srec) and srec.get("purpose") == "compliance" and srec.get("obligation") == record.id and day is not None and official < day:
+                q = sum(i.get("quantity") for i in srec.get("items") or [] if isinstance(i, dict) and isinstance(i.get("quantity"), int))
+                late.append(f"{srec.id} on {day.isoformat()} ({_t(q)}, {(day - official).days} day(s) late)")
+        yield record.issue(
+            "deadline",
+            f"deadline {deadline.isoformat()}, {(deadline - official).days} day(s) later than the official deadline "
+            f"{official.isoformat()} for {', '.join(map(str, sorted(years)))} ({key} of the factor library: {source})"
+            + (f"; surrendered after the official deadline: {'; '.join(late)}" if late else ""),
+            hint="set deadline to the official deadline and record any late surrender's reason and penalty in this record; "
+            "an earlier deadline of the province may be kept",
         )
 
 

@@ -357,3 +357,36 @@ def test_the_obligation_lists_its_eligible_vintages(org):
     [f] = org.of(result, "trading.surrender-vintage-ineligible")
     assert f.path == "items[0].vintage" and "eligible vintages are 2025" in f.message
     assert result.results["assets"]["compliance"]["ETS"]["surrendered"]["value"] == 10_000
+
+
+def test_a_deadline_later_than_the_official_one(tmp_path):
+    # the probe T26: ETS-2021-2022's deadline moved a month on, the allowance surrender moved past
+    # the official 2023-12-31 (factor library compliance_2021_2022): late, but shown on time
+    root = copy_example(tmp_path)
+    ets, sur = root / "trading" / "ETS-2021-2022.yaml", root / "trading" / "SUR-2023-11.yaml"
+    ets.write_text(ets.read_text(encoding="utf-8").replace("deadline: 2023-12-31", "deadline: 2024-01-31"), encoding="utf-8")
+    sur.write_text(sur.read_text(encoding="utf-8").replace("date: 2023-11-28", "date: 2024-01-15"), encoding="utf-8")
+    findings = _run(root).findings
+    assert [f for f in findings if f.rule == "trading.surrender-late"] == []  # by the record's own deadline
+    [f] = [f for f in findings if f.rule == "trading.deadline-after-official"]
+    assert (f.file, f.path, f.severity) == ("trading/ETS-2021-2022.yaml", "deadline", "error")
+    # 2024-01-31 − 2023-12-31 = 31 days; 2024-01-15 − 2023-12-31 = 15 days; 5,846,200 + 5,670,885 = 11,517,085 t
+    assert f.message.startswith(
+        "deadline 2024-01-31, 31 day(s) later than the official deadline 2023-12-31 for 2021, 2022 (compliance_2021_2022 of the factor library"
+    )
+    assert f.message.endswith("; surrendered after the official deadline: SUR-2023-11 on 2024-01-15 (11,517,085 t, 15 day(s) late)")
+
+
+@pytest.mark.parametrize("deadline", ["2023-12-31", "2023-12-15"])
+def test_the_official_deadline_or_an_earlier_one(tmp_path, deadline):
+    root = copy_example(tmp_path)
+    ets = root / "trading" / "ETS-2021-2022.yaml"
+    ets.write_text(ets.read_text(encoding="utf-8").replace("deadline: 2023-12-31", f"deadline: {deadline}"), encoding="utf-8")
+    assert [f for f in _run(root).findings if f.rule == "trading.deadline-after-official"] == []
+
+
+def test_a_period_the_library_has_no_deadline_for_is_not_judged(org):
+    # 2024: the factor library holds no official deadline for it (none is invented)
+    base(org)
+    org.add("trading/ETS.yaml", obligation(org, deadline="2026-06-30"))
+    assert org.of(org.run("2026-01-01"), "trading.deadline-after-official") == []
