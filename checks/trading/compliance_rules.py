@@ -290,6 +290,80 @@ def verified_mismatch(record, ctx):
             )
 
 
+def _statement_day(rec, as_of: dt.date) -> dt.date | None:
+    """The date of a verification's statement when the record holds one known by `as_of`."""
+    st = rec.get("statement")
+    day = trc.day(st.get("date")) if isinstance(st, dict) else None
+    if day is None or day > as_of or rec.status in ("draft", "withdrawn", "superseded") or not rec.known_by(as_of):
+        return None
+    return day
+
+
+@check(
+    "trading.verified-figure-unsupported",
+    title="核证排放量有核查记录支持 A verified figure rests on its verification record",
+    clauses=["8.2.2 c", "B.8.2.3 b"],
+    severity="error",
+    kinds=["ets_compliance"],
+)
+def verified_figure_unsupported(record, ctx):
+    """8.2.2 c, B.8.2.3 b: the amount due rests on the verified emissions (order 19 Art. 28),
+    and trading.verified-mismatch compares a verified figure with the verification statement of
+    its year. A row shown verified (figure: verified, the default) is checked against the
+    verification record it names: one of another year, or one without a verification statement
+    dated by the as-of date (a draft, withdrawn or superseded record has none), is an error, the
+    figure is not verified by it. A verified row naming no verification record while a
+    verification of its year holds its statement is a warning naming that record (it could be
+    named; until it is, nothing ties the figure to it). A verified row of a year no verification
+    record holds (verified before the records begin, as the example's 2021 and 2022) is
+    accepted when it gives the authority's confirmation date (confirmed_on); without it a
+    warning: nothing shows the figure was verified. An obligation not yet approved or in effect
+    by the as-of date is not judged (it did not exist then)."""
+    if not trc.active(record) or not record.known_by(ctx.as_of):
+        return
+    verifications = [r for r in ctx.records("verification") if isinstance(r.get("year"), int)]
+    for i, row in enumerate(record.get("emissions") or []):
+        if not isinstance(row, dict) or (row.get("figure") or "verified") != "verified" or not isinstance(row.get("year"), int):
+            continue
+        year, named = row["year"], row.get("verification")
+        if isinstance(named, str):
+            ver = ctx.get(named)
+            if ver is None or ver.kind != "verification":
+                continue  # an unknown reference is reported by the reference check
+            if ver.get("year") != year:
+                yield record.issue(
+                    ("emissions", i, "verification"),
+                    f"{year}: shown verified by {ver.id}, which is the verification of {ver.get('year')}",
+                    hint=f"name the verification record of {year}",
+                )
+            elif _statement_day(ver, ctx.as_of) is None:
+                yield record.issue(
+                    ("emissions", i, "verification"),
+                    f"{year}: shown verified by {ver.id}, which holds no verification statement by {ctx.as_of.isoformat()}"
+                    + (f" (it is {ver.status})" if ver.status in ("draft", "withdrawn", "superseded") else ""),
+                    hint="until the statement is issued and recorded, give the figure as estimated or reported (figure: estimated)",
+                )
+            continue
+        found = sorted((r for r in verifications if r.get("year") == year and _statement_day(r, ctx.as_of) is not None), key=lambda r: r.id)
+        where = ("emissions", i, "figure") if "figure" in row else ("emissions", i)
+        if found:
+            names = ", ".join(f"{r.id} (statement of {_statement_day(r, ctx.as_of)})" for r in found)
+            yield record.issue(
+                where,
+                f"{year}: shown verified, but names no verification record, though {names} holds the verification statement of {year}",
+                hint=f"name it (verification: {found[0].id}) so that the figure is tied to the statement it comes from",
+                severity="warning",
+            )
+        elif trc.day(row.get("confirmed_on")) is None:
+            yield record.issue(
+                where,
+                f"{year}: shown verified, but names no verification record and no date the authority confirmed it (confirmed_on); "
+                f"no verification record of {year} holds a statement",
+                hint=f"record the verification of {year} and name it, or give confirmed_on with the authority's confirmation",
+                severity="warning",
+            )
+
+
 @check(
     "trading.due-not-ets-boundary",
     title="未核查年度的应清缴量等于全国碳市场边界排放量 An unverified year's amount due is the ETS-boundary emissions",

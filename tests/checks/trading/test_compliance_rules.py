@@ -390,3 +390,43 @@ def test_a_period_the_library_has_no_deadline_for_is_not_judged(org):
     base(org)
     org.add("trading/ETS.yaml", obligation(org, deadline="2026-06-30"))
     assert org.of(org.run("2026-01-01"), "trading.deadline-after-official") == []
+
+
+def _edit(root, rel, old, new):
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_verified_figure_rests_on_its_verification_record(tmp_path):
+    # the probe T19 and its neighbours, in one run of the example as of 2026-06-30
+    root = copy_example(tmp_path)
+    _edit(root, "trading/ETS-2023.yaml", " verification: VER-2023,", "")  # VER-2023 could be named
+    _edit(root, "trading/ETS-2025.yaml", "figure: estimated", "figure: verified")  # VER-2025 has no statement yet
+    _edit(root, "trading/ETS-2024.yaml", "verification: VER-2024", "verification: VER-2023")  # the verification of 2023
+    _edit(root, "trading/ETS-2021-2022.yaml", ", confirmed_on: 2022-09-30", "")  # 2021: no record, no confirmation
+    found = sorted((f.file, f.path, f.severity, f.message) for f in _run(root).findings if f.rule == "trading.verified-figure-unsupported")
+    assert found == [
+        (
+            "trading/ETS-2021-2022.yaml",
+            "emissions[0].figure",
+            "warning",
+            "2021: shown verified, but names no verification record and no date the authority confirmed it (confirmed_on); "
+            "no verification record of 2021 holds a statement",
+        ),
+        (
+            "trading/ETS-2023.yaml",
+            "emissions[0].figure",
+            "warning",
+            "2023: shown verified, but names no verification record, though VER-2023 (statement of 2024-07-26) holds the verification statement of 2023",
+        ),
+        ("trading/ETS-2024.yaml", "emissions[0].verification", "error", "2024: shown verified by VER-2023, which is the verification of 2023"),
+        (
+            "trading/ETS-2025.yaml",
+            "emissions[0].verification",
+            "error",
+            "2025: shown verified by VER-2025, which holds no verification statement by 2026-06-30",
+        ),
+    ]
+    # 2022 of ETS-2021-2022 (verified before the verification records begin, confirmed_on 2023-09-28) is accepted
