@@ -12,6 +12,7 @@ from cms_build.api import dates, units
 from cms_build.api import check
 from . import activity_rows
 from .lines import line_parameters
+from .unapproved import DraftsUsed
 from .inventory import active_window, source_expected, uncovered, years_to_check
 from cms_build.api import Issue
 from cms_build.api import parse_path
@@ -231,38 +232,26 @@ def unapproved_data_used(ctx):
     (`record: <id>`), that is still a draft is reported at its status: the report states
     figures nobody approved."""
     res = _results(ctx)
-    drafts: dict = {}  # record id -> (record, {year: [activity ids]})
+    drafts = DraftsUsed()
     for y, inv in sorted(res.get("years", {}).items()):
-        resting = _resting(ctx, int(y))
-        if not resting:
+        if not _resting(ctx, int(y)):
             continue
         for rid in sorted(inv.get("entries") or {}):
             rec = ctx.get(rid)
             if rec is None:
                 continue
-            if rec.status == "draft":
-                drafts.setdefault(rec.id, (rec, {}))[1].setdefault(int(y), []).append(rec.id)
+            drafts.add(rec, int(y))
             for _, spec in line_parameters(rec.get("line")):
                 fid = spec.get("record") if isinstance(spec, dict) else None
                 factor = ctx.get(fid) if isinstance(fid, str) else None
-                if factor is not None and factor.kind == "emission_factor" and factor.status == "draft":
-                    uses = drafts.setdefault(factor.id, (factor, {}))[1].setdefault(int(y), [])
-                    if rec.id not in uses:
-                        uses.append(rec.id)
-    for rid, (rec, years) in sorted(drafts.items()):
-        for y, used in sorted(years.items()):
-            resting = _resting(ctx, y)
-            on = " and ".join(
-                f"{'the approved emission report' if r.kind == 'reported_inventory' else 'the verification statement of'} {r.id}" for r in resting
-            )
-            via = "" if used == [rec.id] else f" (through {', '.join(used)})"
-            yield rec.issue(
-                "status",
-                f"{rec.id} is a draft, not reviewed and approved, but {on} {'rests' if len(resting) == 1 else 'rest'} on "
-                f"the {y} inventory computed from it{via}",
-                hint=f"review and approve {rec.id} (status: approved, approved_by, approved_on), or, if its figures are still to "
-                "change, correct them and revise the report that rests on them",
-            )
+                if factor is not None and factor.kind == "emission_factor":
+                    drafts.add(factor, int(y), rec.id)
+    yield from drafts.issues(
+        lambda y, _draft: _resting(ctx, y),
+        lambda r: f"{'the approved emission report' if r.kind == 'reported_inventory' else 'the verification statement of'} {r.id}",
+        lambda y: f"the {y} inventory",
+        "correct them and revise the report that rests on them",
+    )
 
 
 @check(

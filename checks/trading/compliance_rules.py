@@ -7,8 +7,10 @@ obligation is worked out in checks/trading/compliance.py.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from cms_build.api import check
+from cms_build.api import check, factors
+from ..emissions.unapproved import DraftsUsed
 from . import compliance as cp
 from . import records as trc
 
@@ -78,6 +80,67 @@ def surrender_late(record, ctx):
             "date",
             f"surrendered on {day.isoformat()}, {(day - deadline).days} day(s) after the deadline {deadline.isoformat()} of {obligation.id}",
             hint="record the reason and any penalty in the obligation; plan surrenders ahead of the deadline (8.2.2 c)",
+        )
+
+
+_OFFICIAL_KEY = re.compile(r"compliance_(\d{4})_(\d{4})(?:_all_units)?$")
+
+
+def official_deadlines() -> list[tuple[frozenset, dt.date, str, str]]:
+    """The national ETS surrender deadlines the factor library knows (cms_build/data/factors/
+    ets_cn.yaml, compliance_<first year>_<last year>, the deadline for all units): (years,
+    deadline, key, source). Only these: a period whose deadline the library lacks is not judged."""
+    out = []
+    for key in factors.ets_keys():
+        m = _OFFICIAL_KEY.match(key)
+        fig = factors.ets(key)
+        if m is None or fig.unit != "date":
+            continue
+        try:
+            day = dt.date.fromisoformat(str(fig.value))
+        except ValueError:
+            continue
+        out.append((frozenset(range(int(m.group(1)), int(m.group(2)) + 1)), day, key, fig.source))
+    return out
+
+
+@check(
+    "trading.deadline-after-official",
+    title="清缴截止日不晚于主管部门规定的截止日 The surrender deadline is not later than the official one",
+    clauses=["8.2.2 c", "B.8.2.3 b"],
+    severity="error",
+    kinds=["ets_compliance"],
+)
+def deadline_after_official(record, ctx):
+    """8.2.2 c, B.8.2.3 b: surrender on time, that is by the deadline the authority set. Where
+    the factor library knows the national ETS deadline for the obligation's years (the 2019-2020
+    period and the 2021 and 2022 years, cms_build/data/factors/ets_cn.yaml; not the 2023 and
+    later years, whose official text was not found), a national ETS obligation whose `deadline`
+    is later than it is an error: the later date shows late surrenders as on time and keeps the
+    obligation open. The message names each compliance surrender dated after the official
+    deadline (late by it). An earlier deadline (a province may ask for one) is not judged."""
+    if record.get("scheme") != "national_ets":
+        return
+    deadline = trc.day(record.get("deadline"))
+    years = {y for y in record.get("years") or [] if isinstance(y, int) and not isinstance(y, bool)}
+    if deadline is None or not years:
+        return
+    for span, official, key, source in official_deadlines():
+        if not years <= span or deadline <= official:
+            continue
+        late = []
+        for srec in sorted(ctx.referring(record.id, "surrender"), key=lambda r: (str(r.get("date")), r.id)):
+            day = trc.day(srec.get("date"))
+            if trc.active(srec) and srec.get("purpose") == "compliance" and srec.get("obligation") == record.id and day is not None and official < day:
+                q = sum(i.get("quantity") for i in srec.get("items") or [] if isinstance(i, dict) and isinstance(i.get("quantity"), int))
+                late.append(f"{srec.id} on {day.isoformat()} ({_t(q)}, {(day - official).days} day(s) late)")
+        yield record.issue(
+            "deadline",
+            f"deadline {deadline.isoformat()}, {(deadline - official).days} day(s) later than the official deadline "
+            f"{official.isoformat()} for {', '.join(map(str, sorted(years)))} ({key} of the factor library: {source})"
+            + (f"; surrendered after the official deadline: {'; '.join(late)}" if late else ""),
+            hint="set deadline to the official deadline and record any late surrender's reason and penalty in this record; "
+            "an earlier deadline of the province may be kept",
         )
 
 
@@ -227,6 +290,80 @@ def verified_mismatch(record, ctx):
             )
 
 
+def _statement_day(rec, as_of: dt.date) -> dt.date | None:
+    """The date of a verification's statement when the record holds one known by `as_of`."""
+    st = rec.get("statement")
+    day = trc.day(st.get("date")) if isinstance(st, dict) else None
+    if day is None or day > as_of or rec.status in ("draft", "withdrawn", "superseded") or not rec.known_by(as_of):
+        return None
+    return day
+
+
+@check(
+    "trading.verified-figure-unsupported",
+    title="核证排放量有核查记录支持 A verified figure rests on its verification record",
+    clauses=["8.2.2 c", "B.8.2.3 b"],
+    severity="error",
+    kinds=["ets_compliance"],
+)
+def verified_figure_unsupported(record, ctx):
+    """8.2.2 c, B.8.2.3 b: the amount due rests on the verified emissions (order 19 Art. 28),
+    and trading.verified-mismatch compares a verified figure with the verification statement of
+    its year. A row shown verified (figure: verified, the default) is checked against the
+    verification record it names: one of another year, or one without a verification statement
+    dated by the as-of date (a draft, withdrawn or superseded record has none), is an error, the
+    figure is not verified by it. A verified row naming no verification record while a
+    verification of its year holds its statement is a warning naming that record (it could be
+    named; until it is, nothing ties the figure to it). A verified row of a year no verification
+    record holds (verified before the records begin, as the example's 2021 and 2022) is
+    accepted when it gives the authority's confirmation date (confirmed_on); without it a
+    warning: nothing shows the figure was verified. An obligation not yet approved or in effect
+    by the as-of date is not judged (it did not exist then)."""
+    if not trc.active(record) or not record.known_by(ctx.as_of):
+        return
+    verifications = [r for r in ctx.records("verification") if isinstance(r.get("year"), int)]
+    for i, row in enumerate(record.get("emissions") or []):
+        if not isinstance(row, dict) or (row.get("figure") or "verified") != "verified" or not isinstance(row.get("year"), int):
+            continue
+        year, named = row["year"], row.get("verification")
+        if isinstance(named, str):
+            ver = ctx.get(named)
+            if ver is None or ver.kind != "verification":
+                continue  # an unknown reference is reported by the reference check
+            if ver.get("year") != year:
+                yield record.issue(
+                    ("emissions", i, "verification"),
+                    f"{year}: shown verified by {ver.id}, which is the verification of {ver.get('year')}",
+                    hint=f"name the verification record of {year}",
+                )
+            elif _statement_day(ver, ctx.as_of) is None:
+                yield record.issue(
+                    ("emissions", i, "verification"),
+                    f"{year}: shown verified by {ver.id}, which holds no verification statement by {ctx.as_of.isoformat()}"
+                    + (f" (it is {ver.status})" if ver.status in ("draft", "withdrawn", "superseded") else ""),
+                    hint="until the statement is issued and recorded, give the figure as estimated or reported (figure: estimated)",
+                )
+            continue
+        found = sorted((r for r in verifications if r.get("year") == year and _statement_day(r, ctx.as_of) is not None), key=lambda r: r.id)
+        where = ("emissions", i, "figure") if "figure" in row else ("emissions", i)
+        if found:
+            names = ", ".join(f"{r.id} (statement of {_statement_day(r, ctx.as_of)})" for r in found)
+            yield record.issue(
+                where,
+                f"{year}: shown verified, but names no verification record, though {names} holds the verification statement of {year}",
+                hint=f"name it (verification: {found[0].id}) so that the figure is tied to the statement it comes from",
+                severity="warning",
+            )
+        elif trc.day(row.get("confirmed_on")) is None:
+            yield record.issue(
+                where,
+                f"{year}: shown verified, but names no verification record and no date the authority confirmed it (confirmed_on); "
+                f"no verification record of {year} holds a statement",
+                hint=f"record the verification of {year} and name it, or give confirmed_on with the authority's confirmation",
+                severity="warning",
+            )
+
+
 @check(
     "trading.due-not-ets-boundary",
     title="未核查年度的应清缴量等于全国碳市场边界排放量 An unverified year's amount due is the ETS-boundary emissions",
@@ -268,6 +405,94 @@ def due_not_ets_boundary(record, ctx):
             f"outside the boundary by source: {'; '.join(outside) or 'none'}{note}",
             hint="state the ETS-boundary figure (round to the tonne) until the verification statement gives the verified one",
         )
+
+
+def _market(rec) -> str:
+    return "national_ets" if rec.get("scheme") == "national_ets" else "local_pilot"
+
+
+def _counted_day(rec, obligation) -> dt.date | None:
+    """The first day a surrender or allocation counts in an obligation's position: the
+    surrender's date, or the allocation's first entry for a year of the obligation."""
+    if rec.kind == "surrender":
+        return trc.day(rec.get("date"))
+    years = obligation.get("years") or []
+    days = [trc.day(e.get("date")) for e in rec.get("entries") or [] if isinstance(e, dict) and e.get("year") in years]
+    return min((d for d in days if d is not None), default=None)
+
+
+def _position_resting(ctx, obligation, pos: dict, day: dt.date | None) -> list:
+    """What rests on an obligation's compliance position as far as it counts a record first
+    counted on `day`: the obligation itself once it is closed (shown met, met late or short,
+    C.8.1.1), and each approved asset statement (G.2, G.3) of a year from the obligation's first
+    year to the year of its deadline whose year end (or the as-of date) is on or after `day`."""
+    out: list = []
+    deadline = trc.day(obligation.get("deadline"))
+    if pos.get("closed"):
+        state = "short" if pos.get("short") else "met late" if pos.get("late") else "met"
+        out.append(("obligation", obligation, f"the obligation {obligation.id} (shown {state}, deadline {pos.get('deadline')})"))
+    years = [y for y in obligation.get("years") or [] if isinstance(y, int) and not isinstance(y, bool)]
+    if not years or deadline is None:
+        return out
+    for st in sorted(ctx.records("asset_statement"), key=lambda r: r.id):
+        year = st.get("year")
+        if st.status != "approved" or not isinstance(year, int) or not st.known_by(ctx.as_of):
+            continue
+        if not min(years) <= year <= deadline.year:
+            continue
+        if day is not None and day > min(dt.date(year, 12, 31), ctx.as_of):
+            continue
+        out.append(("statement", st, f"the approved asset statement {st.id}"))
+    return out
+
+
+@check(
+    "trading.unapproved-data-used",
+    title="履约头寸依据的配额分配和清缴记录已经评审批准 The allocations and surrenders a compliance position rests on are approved",
+    clauses=["7.4.2 c", "8.2.2 c", "B.8.2.3 b"],
+    severity="error",
+)
+def unapproved_data_used(ctx):
+    """7.4.2 c): documented information is reviewed and approved for its suitability and
+    adequacy; 8.2.2 c, B.8.2.3 b: the obligation is shown met on the strength of these records.
+    The compliance position of an ETS obligation counts every surrender for it and every
+    allocation of its years (or named by it) that is not superseded or withdrawn, a draft too
+    (leaving it out would change the figures). When the obligation is shown closed (met, met
+    late or short after its deadline), or an approved asset statement of a year from its first
+    year to the year of its deadline rests on the position, each such surrender or allocation
+    that is still a draft, and that counts by that time (its date, or its first entry for a year
+    of the obligation), is reported at its status. The draft stays in the position (the figures
+    do not change); the same rule as emissions.unapproved-data-used for the inventory."""
+    positions = _compliance(ctx)
+    drafts = DraftsUsed()
+    obligations = {}
+    for rec in ctx.records("ets_compliance"):
+        pos = positions.get(rec.id)
+        if not trc.active(rec) or not pos:
+            continue
+        obligations[rec.id] = (rec, pos)
+        for srec in ctx.referring(rec.id, "surrender"):
+            day = trc.day(srec.get("date"))
+            if trc.active(srec) and srec.get("purpose") == "compliance" and srec.get("obligation") == rec.id and day is not None and day <= ctx.as_of:
+                drafts.add(srec, rec.id)
+        years = rec.get("years") or []
+        for arec in ctx.records("allocation"):
+            if not trc.active(arec) or _market(arec) != _market(rec):
+                continue
+            day = _counted_day(arec, rec)
+            if arec.id == rec.get("allocation") or (day is not None and day <= ctx.as_of and any(y in years for y in arec.get("years") or [])):
+                drafts.add(arec, rec.id)
+
+    def resting(oid, draft):
+        rec, pos = obligations[oid]
+        return _position_resting(ctx, rec, pos, _counted_day(draft, rec))
+
+    yield from drafts.issues(
+        resting,
+        lambda r: r[2],
+        lambda oid: f"the compliance position of {oid}",
+        "correct them, and the obligation and asset statement that rest on them",
+    )
 
 
 def _covered(ctx) -> bool:

@@ -158,7 +158,7 @@ def test_example_matrix_item_by_item():
         ("s1", "reviewer", []),
         ("a", "verified", ["record.id", "record.kind", "schema.invalid"]),
         ("b", "verified", ["yaml.invalid"]),
-        ("c", "verified", ["doc.approval-incomplete", "doc.review-overdue", "emissions.unapproved-data-used"]),
+        ("c", "verified", ["doc.approval-incomplete", "doc.review-overdue", "emissions.unapproved-data-used", "trading.unapproved-data-used"]),
     ]
     assert rows["D.6.1.2"]["note"] == "applies only where organization.imports_exports is true"
     assert set(items("D.6.1.2").values()) == {"not_applicable"}
@@ -267,6 +267,7 @@ WARNING_ON_SHALL = {
     "ms.need-without-obligation": "4.2: the organization decides which needs become obligations; the rule asks whether this one does",
     "doc.current-refers-to-superseded": "7.4.3 a: naming an old version can be deliberate; the hint asks to say why",
     "emissions.anomalous-change": "A.9.1 b: a change to be analysed, not a failure to analyse (that is mon.deviation-not-investigated)",
+    "emissions.intensity-boundary-mismatch": "6.2 b, c: emissions and output on different facilities may be intended (links the records lack); both sets are named",
     "trading.cancel-ratio": "B.8.2.2.1 c: a pattern of cancellations that suggests, but does not prove, the conduct",
     "trading.reverse-trades": "B.8.2.2.1 d: a pattern of reverse trades that suggests, but does not prove, the conduct",
     "trading.order-type-mismatch": "B.8.2.2.1 l: a declared type that disagrees with the size: a recording error as likely as a breach",

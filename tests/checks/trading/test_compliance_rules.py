@@ -357,3 +357,76 @@ def test_the_obligation_lists_its_eligible_vintages(org):
     [f] = org.of(result, "trading.surrender-vintage-ineligible")
     assert f.path == "items[0].vintage" and "eligible vintages are 2025" in f.message
     assert result.results["assets"]["compliance"]["ETS"]["surrendered"]["value"] == 10_000
+
+
+def test_a_deadline_later_than_the_official_one(tmp_path):
+    # the probe T26: ETS-2021-2022's deadline moved a month on, the allowance surrender moved past
+    # the official 2023-12-31 (factor library compliance_2021_2022): late, but shown on time
+    root = copy_example(tmp_path)
+    ets, sur = root / "trading" / "ETS-2021-2022.yaml", root / "trading" / "SUR-2023-11.yaml"
+    ets.write_text(ets.read_text(encoding="utf-8").replace("deadline: 2023-12-31", "deadline: 2024-01-31"), encoding="utf-8")
+    sur.write_text(sur.read_text(encoding="utf-8").replace("date: 2023-11-28", "date: 2024-01-15"), encoding="utf-8")
+    findings = _run(root).findings
+    assert [f for f in findings if f.rule == "trading.surrender-late"] == []  # by the record's own deadline
+    [f] = [f for f in findings if f.rule == "trading.deadline-after-official"]
+    assert (f.file, f.path, f.severity) == ("trading/ETS-2021-2022.yaml", "deadline", "error")
+    # 2024-01-31 − 2023-12-31 = 31 days; 2024-01-15 − 2023-12-31 = 15 days; 5,846,200 + 5,670,885 = 11,517,085 t
+    assert f.message.startswith(
+        "deadline 2024-01-31, 31 day(s) later than the official deadline 2023-12-31 for 2021, 2022 (compliance_2021_2022 of the factor library"
+    )
+    assert f.message.endswith("; surrendered after the official deadline: SUR-2023-11 on 2024-01-15 (11,517,085 t, 15 day(s) late)")
+
+
+@pytest.mark.parametrize("deadline", ["2023-12-31", "2023-12-15"])
+def test_the_official_deadline_or_an_earlier_one(tmp_path, deadline):
+    root = copy_example(tmp_path)
+    ets = root / "trading" / "ETS-2021-2022.yaml"
+    ets.write_text(ets.read_text(encoding="utf-8").replace("deadline: 2023-12-31", f"deadline: {deadline}"), encoding="utf-8")
+    assert [f for f in _run(root).findings if f.rule == "trading.deadline-after-official"] == []
+
+
+def test_a_period_the_library_has_no_deadline_for_is_not_judged(org):
+    # 2024: the factor library holds no official deadline for it (none is invented)
+    base(org)
+    org.add("trading/ETS.yaml", obligation(org, deadline="2026-06-30"))
+    assert org.of(org.run("2026-01-01"), "trading.deadline-after-official") == []
+
+
+def _edit(root, rel, old, new):
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_verified_figure_rests_on_its_verification_record(tmp_path):
+    # the probe T19 and its neighbours, in one run of the example as of 2026-06-30
+    root = copy_example(tmp_path)
+    _edit(root, "trading/ETS-2023.yaml", " verification: VER-2023,", "")  # VER-2023 could be named
+    _edit(root, "trading/ETS-2025.yaml", "figure: estimated", "figure: verified")  # VER-2025 has no statement yet
+    _edit(root, "trading/ETS-2024.yaml", "verification: VER-2024", "verification: VER-2023")  # the verification of 2023
+    _edit(root, "trading/ETS-2021-2022.yaml", ", confirmed_on: 2022-09-30", "")  # 2021: no record, no confirmation
+    found = sorted((f.file, f.path, f.severity, f.message) for f in _run(root).findings if f.rule == "trading.verified-figure-unsupported")
+    assert found == [
+        (
+            "trading/ETS-2021-2022.yaml",
+            "emissions[0].figure",
+            "warning",
+            "2021: shown verified, but names no verification record and no date the authority confirmed it (confirmed_on); "
+            "no verification record of 2021 holds a statement",
+        ),
+        (
+            "trading/ETS-2023.yaml",
+            "emissions[0].figure",
+            "warning",
+            "2023: shown verified, but names no verification record, though VER-2023 (statement of 2024-07-26) holds the verification statement of 2023",
+        ),
+        ("trading/ETS-2024.yaml", "emissions[0].verification", "error", "2024: shown verified by VER-2023, which is the verification of 2023"),
+        (
+            "trading/ETS-2025.yaml",
+            "emissions[0].verification",
+            "error",
+            "2025: shown verified by VER-2025, which holds no verification statement by 2026-06-30",
+        ),
+    ]
+    # 2022 of ETS-2021-2022 (verified before the verification records begin, confirmed_on 2023-09-28) is accepted
