@@ -8,6 +8,11 @@ Rules
   accounting staff carbon_accounting, traders carbon_trading by default), obtained on or
   before the as-of date and valid on it (valid_until absent or not yet passed).
 - sup.holder-has-left (5.3.1): a role is held by a person whose record says they left.
+- sup.role-vacant (5.3.1): an approved role in effect has somebody in office at the as-of
+  date: its responsibilities and authorities are assigned to someone (a role whose last
+  holder's term ended, or that names no holder, assigns them to nobody). The role types with
+  a vacancy rule of their own (management representative, carbon management team or
+  department, the B and C supervisors) are left to those rules.
 - sup.no-management-representative (5.3.2 a), sup.no-carbon-management-team (5.1 i, 5.3.2 b):
   someone holds the role at the as-of date.
 - sup.no-subsystem-supervisor (B.5.1, C.5.1): with trading (B) or assets (C) adopted, top
@@ -134,6 +139,34 @@ def holder_has_left(role, ctx):
                 f"{person.id} ({person.get('name')}) left on {left}, but still holds the role '{role.get('name')}'",
                 hint="set until: on the holder and appoint a successor",
             )
+
+
+OWN_VACANCY_RULE = (
+    "management_representative",
+    "carbon_management_team",
+    "carbon_management_department",
+    "trading_supervisor",
+    "asset_supervisor",
+)
+
+
+@check("sup.role-vacant", title="岗位职责分配到在任人员 Each role is held by someone", clauses=["5.3.1"], severity="error", kinds=["role"])
+def role_vacant(role, ctx):
+    """5.3.1: top management assigns the responsibilities and authorities of the relevant
+    roles; a role in force that nobody holds has them assigned to nobody."""
+    if role.status != "approved" or not_yet(role, ctx.as_of) or role.get("role_type") in OWN_VACANCY_RULE:
+        return
+    if any(True for _ in _holders(role, ctx)):
+        return
+    former = [h for h in role.get("holders") or [] if isinstance(h, dict) and dates.parse(h.get("until"))]
+    last = max((dates.parse(h.get("until")) for h in former if dates.parse(h.get("until")) < ctx.as_of), default=None)
+    why = f"the last term ended on {last}" if last else "it names no holder in office"
+    yield role.issue(
+        "holders" if role.get("holders") else "role_type",
+        f"nobody holds the role '{role.get('name')}' ({role.get('role_type')}) as of {ctx.as_of}: {why}",
+        hint="appoint a holder (holders: [{person, from, appointed_by}]), or withdraw the role and reassign its responsibilities",
+        key=True,
+    )
 
 
 def _vacant(ctx, types, what, hint):

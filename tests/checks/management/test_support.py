@@ -196,3 +196,21 @@ def test_evidence_index_agrees_with_the_scan_it_replaces():
             scan = [c.id for c in evidence if c.get("person") == who and c.get("area") == area]
             assert [c.id for c in _evidence_of(found, who, area)] == scan, (who, area)
     assert [c.id for c in _evidence_of(found, "PER-1", "audit")] == ["C-1", "C-2"]
+
+
+def test_role_nobody_holds(org):
+    person(org, "PER-1")
+    ended = role(org, "ROLE-M", "metrology_staff", [("PER-1", "2025-01-01", "2026-06-29")])
+    empty = role(org, "ROLE-D", "data_manager", [])
+    role(org, "ROLE-A", "accounting_staff", [("PER-1", "2026-07-01", None)])  # appointed from tomorrow
+    role(org, "ROLE-X", "other", [], status="draft")  # not yet in force
+    role(org, "ROLE-MR", "management_representative", [])  # sup.no-management-representative's
+    found = {f.record: f for f in only(org.run("2026-06-30"), "sup.role-vacant")}
+    assert set(found) == {"ROLE-M", "ROLE-D", "ROLE-A"}
+    f = found["ROLE-M"]
+    assert (f.file, f.line, f.clauses) == (ended, line_of(org, ended, "holders:"), ("5.3.1",))
+    assert "nobody holds the role 'metrology_staff role' (metrology_staff) as of 2026-06-30: the last term ended on 2026-06-29" in f.message
+    assert found["ROLE-D"].file == empty and "names no holder in office" in found["ROLE-D"].message
+    # the last day of a term is still in office; the new holder's first day ends the vacancy
+    assert "ROLE-M" not in {f.record for f in only(org.run("2026-06-29"), "sup.role-vacant")}
+    assert "ROLE-A" not in {f.record for f in only(org.run("2026-07-01"), "sup.role-vacant")}
