@@ -13,6 +13,9 @@ Rules
   holder's term ended, or that names no holder, assigns them to nobody). The role types with
   a vacancy rule of their own (management representative, carbon management team or
   department, the B and C supervisors) are left to those rules.
+- sup.role-not-communicated (5.3.1): an approved role in effect, held by someone at the
+  as-of date, records that its responsibilities and authorities were communicated within
+  the organization (communicated: [{date, channel}], a date on or before the as-of date).
 - sup.no-management-representative (5.3.2 a), sup.no-carbon-management-team (5.1 i, 5.3.2 b):
   someone holds the role at the as-of date.
 - sup.no-subsystem-supervisor (B.5.1, C.5.1): with trading (B) or assets (C) adopted, top
@@ -36,7 +39,7 @@ from __future__ import annotations
 
 from cms_build.api import dates
 from cms_build.api import check
-from cms_build.api import not_yet
+from cms_build.api import not_yet, on_or_before
 from .calc import holds_role, in_office
 
 LIVE = ("draft", "approved")  # superseded or withdrawn role definitions no longer assign anyone
@@ -165,6 +168,30 @@ def role_vacant(role, ctx):
         "holders" if role.get("holders") else "role_type",
         f"nobody holds the role '{role.get('name')}' ({role.get('role_type')}) as of {ctx.as_of}: {why}",
         hint="appoint a holder (holders: [{person, from, appointed_by}]), or withdraw the role and reassign its responsibilities",
+        key=True,
+    )
+
+
+@check(
+    "sup.role-not-communicated",
+    title="岗位职责和权限在组织内沟通 Role responsibilities communicated",
+    clauses=["5.3.1"],
+    severity="error",
+    kinds=["role"],
+)
+def role_not_communicated(role, ctx):
+    """5.3.1: top management ensures the responsibilities and authorities of the relevant
+    roles are assigned and communicated within the organization."""
+    if role.status != "approved" or not_yet(role, ctx.as_of) or not any(True for _ in _holders(role, ctx)):
+        return
+    told = [c for c in role.get("communicated") or [] if isinstance(c, dict) and on_or_before(c.get("date"), ctx.as_of)]
+    if told:
+        return
+    yield role.issue(
+        "communicated" if role.get("communicated") else "responsibilities" if role.get("responsibilities") else "name",
+        f"the responsibilities and authorities of the role '{role.get('name')}' ({role.get('role_type')}) have not been communicated "
+        f"within the organization (no communicated entry dated on or before {ctx.as_of})",
+        hint="record how and when they were made known: communicated: [{date, channel}] (e.g. the appointment notice on the intranet)",
         key=True,
     )
 

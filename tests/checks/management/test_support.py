@@ -214,3 +214,18 @@ def test_role_nobody_holds(org):
     # the last day of a term is still in office; the new holder's first day ends the vacancy
     assert "ROLE-M" not in {f.record for f in only(org.run("2026-06-29"), "sup.role-vacant")}
     assert "ROLE-A" not in {f.record for f in only(org.run("2026-07-01"), "sup.role-vacant")}
+
+
+def test_role_responsibilities_not_communicated(org):
+    person(org, "PER-1")
+    silent = role(org, "ROLE-M", "metrology_staff", [("PER-1", "2025-01-01", None)], responsibilities=[{"text": "计量器具管理"}])
+    later = role(org, "ROLE-D", "data_manager", [("PER-1", "2025-01-01", None)], communicated=[{"date": "2026-07-01", "channel": "内网"}])
+    role(org, "ROLE-T", "trader", [("PER-1", "2025-01-01", None)], communicated=[{"date": "2025-01-05", "channel": "公司发文"}])
+    role(org, "ROLE-X", "other", [("PER-1", "2025-01-01", None)], status="draft")
+    found = {f.record: f for f in only(org.run("2026-06-30"), "sup.role-not-communicated")}
+    assert set(found) == {"ROLE-M", "ROLE-D"}
+    assert (found["ROLE-M"].file, found["ROLE-M"].line) == (silent, line_of(org, silent, "responsibilities:"))
+    assert (found["ROLE-D"].file, found["ROLE-D"].line) == (later, line_of(org, later, "communicated:"))
+    assert found["ROLE-M"].clauses == ("5.3.1",)
+    assert "the role 'metrology_staff role' (metrology_staff) have not been communicated" in found["ROLE-M"].message
+    assert {f.record for f in only(org.run("2026-07-01"), "sup.role-not-communicated")} == {"ROLE-M"}
