@@ -21,6 +21,13 @@ Rules
 - sup.no-subsystem-supervisor (B.5.1, C.5.1): with trading (B) or assets (C) adopted, top
   management has named someone to supervise that subsystem (role_type trading_supervisor,
   asset_supervisor).
+- sup.awareness-not-covered (7.2.2 a-d): the trainings, awareness sessions, briefings and drills
+  held by the as-of date (training records approved, dated on or before it) between them cover
+  each of the four things people working under the organization's control are to be aware of:
+  the policy (policy_awareness), their contribution (contribution), the impact of their work
+  (impact_of_work) and the consequences of not conforming (consequences_of_nonconformity).
+  One finding per item missing, at the latest training's topics (at the settings' organization
+  when there is no training at all).
 
 - emissions.verifier-team-unknown (A.6.5.2): each member of a verifier's team names their
   person record (verifier.team[].person), so that who verifies can be checked at all.
@@ -240,6 +247,39 @@ def no_subsystem_supervisor(ctx):
             for issue in _vacant(ctx, (role_type,), what, f"add a role record (role_type: {role_type}) with the person named"):
                 issue.clauses = (f"{sub}.5.1",)
                 yield issue
+
+
+AWARENESS = {  # 7.2.2 a-d -> training topic
+    "a": ("policy_awareness", "the carbon management policy"),
+    "b": ("contribution", "their contribution to the effectiveness of the system"),
+    "c": ("impact_of_work", "the impact of their activities on carbon performance"),
+    "d": ("consequences_of_nonconformity", "the consequences of not conforming to the system's requirements"),
+}
+
+
+@check(
+    "sup.awareness-not-covered",
+    title="人员意识覆盖 7.2.2 a–d Awareness of 7.2.2 a-d raised",
+    clauses=["7.2.2 a", "7.2.2 b", "7.2.2 c", "7.2.2 d"],
+    severity="error",
+)
+def awareness_not_covered(ctx):
+    """7.2.2: persons doing work under the organization's control are aware of the policy, their
+    contribution, the impact of their work and the consequences of nonconformity; the training
+    records are what shows it."""
+    held = [
+        t for t in ctx.records("training") if t.status in ("approved", "superseded") and not not_yet(t, ctx.as_of) and on_or_before(t.get("date"), ctx.as_of)
+    ]
+    topics = {x for t in held for x in (t.get("topics") or []) if isinstance(x, str)}
+    last = max(held, key=lambda t: (dates.parse(t.get("date")), t.id), default=None)
+    for item, (topic, what) in AWARENESS.items():
+        if topic in topics:
+            continue
+        message = f"no training, awareness session or briefing held by {ctx.as_of} made people aware of {what} (7.2.2 {item}, topic {topic})"
+        hint = f"hold and record one (training record, training_type awareness, topics: [{topic}, ...])"
+        issue = last.issue("topics", message, hint=hint, key=True) if last is not None else ctx.settings_issue("organization", message, hint=hint)
+        issue.clauses = (f"7.2.2 {item}",)
+        yield issue
 
 
 def _verification_day(ver):

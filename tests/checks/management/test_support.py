@@ -229,3 +229,26 @@ def test_role_responsibilities_not_communicated(org):
     assert found["ROLE-M"].clauses == ("5.3.1",)
     assert "the role 'metrology_staff role' (metrology_staff) have not been communicated" in found["ROLE-M"].message
     assert {f.record for f in only(org.run("2026-07-01"), "sup.role-not-communicated")} == {"ROLE-M"}
+
+
+def _training(org, tid, day, topics, **fields):
+    rel = f"training/{tid}.yaml"
+    org.add(rel, org.record("training", tid, training_type="awareness", topics=list(topics), date=day, **fields))
+    return rel
+
+
+def _unaware(result):
+    return sorted(f.clauses[0] for f in only(result, "sup.awareness-not-covered"))
+
+
+def test_awareness_of_each_item_of_7_2_2(org):
+    assert _unaware(org.run()) == ["7.2.2 a", "7.2.2 b", "7.2.2 c", "7.2.2 d"]
+    assert {f.file for f in only(org.run(), "sup.awareness-not-covered")} == {"cms.yaml"}  # no training at all
+    _training(org, "TRN-1", "2025-03-01", ["policy_awareness", "laws_policy"])
+    late = _training(org, "TRN-2", "2026-05-01", ["contribution", "impact_of_work"])
+    _training(org, "TRN-3", "2026-07-01", ["consequences_of_nonconformity"])  # held only after the as-of date
+    _training(org, "TRN-4", "2026-01-01", ["consequences_of_nonconformity"], status="draft")
+    [f] = only(org.run("2026-06-30"), "sup.awareness-not-covered")
+    assert (f.file, f.line, f.clauses) == (late, line_of(org, late, "topics:"), ("7.2.2 d",))
+    assert "made people aware of the consequences of not conforming to the system's requirements (7.2.2 d, topic consequences_of_nonconformity)" in f.message
+    assert _unaware(org.run("2026-07-01")) == []
