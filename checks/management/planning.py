@@ -18,6 +18,9 @@ Rules
   (plan_status planned, in_progress or absent) is past its deadline (何时完成): an error at
   deadline. A milestone of its schedule past its due date and not done (no done date on or
   before the as-of date) is a warning at that milestone, while the plan's deadline is still ahead.
+- plan.target-not-communicated (6.4.2 g): a target approved and in effect, not cancelled,
+  records that it was communicated (communicated: [{date, audience, channel}], a date on or
+  before the as-of date).
 
 Only records known at the as-of date count: reviews dated later are ignored.
 """
@@ -208,3 +211,18 @@ def action_plan_overdue(plan, ctx):
                 hint="record done: <date>, or re-plan the milestone and say why",
                 severity="warning",
             )
+
+
+@check("plan.target-not-communicated", title="目标和指标予以沟通 Targets communicated", clauses=["6.4.2 g"], severity="error", kinds=["target"])
+def target_not_communicated(target, ctx):
+    """6.4.2 g: the objectives and targets are communicated."""
+    if target.status != "approved" or not_yet(target, ctx.as_of) or target.get("target_status") == "cancelled":
+        return
+    if any(isinstance(c, dict) and on_or_before(c.get("date"), ctx.as_of) for c in target.get("communicated") or []):
+        return
+    yield target.issue(
+        "communicated" if target.get("communicated") else "objective",
+        f"the target has not been communicated (no communicated entry dated on or before {ctx.as_of})",
+        hint="record to whom, when and how it was made known: communicated: [{date, audience, channel}]",
+        key=True,
+    )

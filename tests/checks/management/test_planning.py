@@ -209,3 +209,23 @@ def test_action_plan_milestone_past_due_is_a_warning(org):
     assert [(f.severity, f.line) for f in found] == [("warning", line_of(org, rel, "due: '2026-05-31'")), ("warning", line_of(org, rel, "due: '2026-06-15'"))]
     assert "milestone '改造' was due on 2026-05-31 and is not done as of 2026-06-30 (30 days overdue)" in found[0].message
     assert [f.message.split("'")[1] for f in only(org.run("2026-07-10"), "plan.action-plan-overdue")] == ["改造"]
+
+
+def _target(org, tid, **fields):
+    rel = f"performance/{tid}.yaml"
+    org.add(rel, org.record("target", tid, objective="2026 年单位发电量碳排放下降 1 %", **fields))
+    return rel
+
+
+def test_target_not_communicated(org):
+    silent = _target(org, "TGT-1")
+    later = _target(org, "TGT-2", communicated=[{"date": "2026-07-01", "audience": "全体员工", "channel": "内网"}])
+    _target(org, "TGT-3", communicated=[{"date": "2026-02-01", "audience": "各部门", "channel": "会议"}])
+    _target(org, "TGT-4", target_status="cancelled")
+    _target(org, "TGT-5", status="draft")
+    found = {f.record: f for f in only(org.run("2026-06-30"), "plan.target-not-communicated")}
+    assert set(found) == {"TGT-1", "TGT-2"}
+    assert (found["TGT-1"].file, found["TGT-1"].line, found["TGT-1"].clauses) == (silent, line_of(org, silent, "objective:"), ("6.4.2 g",))
+    assert (found["TGT-2"].file, found["TGT-2"].line) == (later, line_of(org, later, "communicated:"))
+    assert "has not been communicated (no communicated entry dated on or before 2026-06-30)" in found["TGT-1"].message
+    assert {f.record for f in only(org.run("2026-07-01"), "plan.target-not-communicated")} == {"TGT-1"}
