@@ -15,6 +15,9 @@ Rules
   policy (emissions, trading, assets, neutrality: A.5.2 to D.5.2) does not stand for it, so a
   repository whose overall policy is still a draft is not conforming because its subsystem
   policies are approved (doc.required-missing counts any policy record).
+- ms.policy-not-communicated (5.2 s2): a policy approved and in effect at the as-of date
+  records that it was communicated within the organization (communication: [{date,
+  audience, channel}], a date on or before the as-of date).
 - doc.review-overdue (7.4.2 c): an approved record past its next_review date (plus the
   setting management.review_grace_days) has not been reviewed.
 - doc.superseded-still-current (7.4.3): a record that an approved, effective record
@@ -52,7 +55,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cms_build.api import catalogue, check, dates, invisible, months_after, not_yet
+from cms_build.api import catalogue, check, dates, invisible, months_after, not_yet, on_or_before
 
 from ..emissions.inventory import in_national_ets
 from .calc import holds_role
@@ -212,6 +215,27 @@ def policy_missing(ctx):
         + (f"; the subsystem policies ({', '.join(others)}) do not stand for it" if others else ""),
         hint="approve the carbon management policy (status: approved, approved_by the top manager, approved_on, effective)"
         + (f", e.g. {overall[0]}" if overall else "; 'cms new policy' makes one (scope_of_policy: carbon_management is the default)"),
+    )
+
+
+@check(
+    "ms.policy-not-communicated",
+    title="方针在组织内得到沟通 The policy is communicated within the organization",
+    clauses=["5.2 s2"],
+    severity="error",
+    kinds=["policy"],
+)
+def policy_not_communicated(record, ctx):
+    """5.2: the carbon management policy is communicated within the organization."""
+    if record.status != CURRENT or not_yet(record, ctx.as_of):
+        return
+    if any(isinstance(c, dict) and on_or_before(c.get("date"), ctx.as_of) for c in record.get("communication") or []):
+        return
+    yield record.issue(
+        "communication" if record.get("communication") else "statement" if record.get("statement") else "status",
+        f"the policy {record.id} in effect has not been communicated within the organization (no communication dated on or before {ctx.as_of})",
+        hint="record how and when it was made known: communication: [{date, audience, channel}] (e.g. all staff, the intranet)",
+        key=True,
     )
 
 

@@ -1,4 +1,4 @@
-"""Nonconformity and corrective action (10.2).
+"""Nonconformity and corrective action (10.2); opportunities for improvement (10.1, 9.3.4).
 
 Rules
 - nc.no-corrective-action (10.2 b, c): a nonconformity has a corrective_action record naming
@@ -13,6 +13,14 @@ Rules
   implemented or closed only after the as-of date counts as open then).
 - ca.closed-without-effectiveness (10.2 d): a closed corrective action has an effectiveness
   review, dated on or before the as-of date, that found it effective.
+- imp.undecided (10.1, 9.3.4): an opportunity for improvement still only proposed
+  (improvement_status proposed) although a management review was held on or after the day it
+  was identified: the review's outputs include the decisions on the opportunities for
+  improvement, and this one got none (approve it, or reject it with the reason in results).
+- imp.overdue (10.1): an approved or in-progress improvement past its own due date (as
+  ca.overdue: the actions needed are carried out, by the day the organization set).
+- imp.completed-without-results (10.1): an improvement marked completed says when
+  (completed_on, on or before the as-of date) and what it achieved (results).
 
 Records dated after the as-of date are not yet known.
 """
@@ -145,4 +153,79 @@ def closed_without_effectiveness(action, ctx):
             ("effectiveness_review", "result"),
             f"the corrective action is closed although its effectiveness review of {review.get('date')} found it {review.get('result')}",
             hint="reopen it and take further action",
+        )
+
+
+def _improvements(ctx):
+    for imp in ctx.records("improvement"):
+        if imp.status != "withdrawn" and not not_yet(imp, ctx.as_of) and on_or_before(imp.get("identified_on"), ctx.as_of):
+            yield imp
+
+
+def _review_dates(ctx):
+    return sorted(
+        dates.parse(r.get("review_date"))
+        for r in ctx.records("management_review")
+        if r.status in ("approved", "superseded") and on_or_before(r.get("review_date"), ctx.as_of) and not not_yet(r, ctx.as_of)
+    )
+
+
+@check(
+    "imp.undecided",
+    title="管理评审对改进机会作出决定 Opportunities for improvement decided",
+    clauses=["10.1", "9.3.4"],
+    severity="error",
+    kinds=["improvement"],
+)
+def undecided(imp, ctx):
+    """10.1: the organization takes up opportunities for improvement and carries out the actions
+    needed; 9.3.4: the management review decides on them. A proposal a review has since passed over
+    has had no decision."""
+    if imp.status == "withdrawn" or not_yet(imp, ctx.as_of) or imp.get("improvement_status") != "proposed":
+        return
+    found = dates.parse(imp.get("identified_on"))
+    later = [d for d in ctx.derived("imp.undecided:reviews", _review_dates) if found is not None and d >= found]
+    if later:
+        yield imp.issue(
+            "improvement_status",
+            f"the opportunity identified on {found} is still only proposed after the management review of {later[-1]}: no decision was taken on it",
+            hint="record the decision: improvement_status approved (with owner, actions and due) or rejected (with the reason in results)",
+        )
+
+
+@check("imp.overdue", title="改进措施按期完成 Improvements done by their due date", clauses=["10.1"], severity="error", kinds=["improvement"])
+def improvement_overdue(imp, ctx):
+    """10.1: the actions needed to achieve the intended outcomes are carried out (here: by the day the organization set)."""
+    if imp.status == "withdrawn" or not_yet(imp, ctx.as_of) or imp.get("improvement_status") not in ("approved", "in_progress"):
+        return
+    due = dates.parse(imp.get("due"))
+    if due is not None and due < ctx.as_of:
+        yield imp.issue(
+            "due",
+            f"the improvement was due on {due} and is still {imp.get('improvement_status')} ({(ctx.as_of - due).days} days overdue as of {ctx.as_of})",
+            hint="complete it (improvement_status: completed, completed_on, results), or re-plan the due date and say why",
+        )
+
+
+@check(
+    "imp.completed-without-results",
+    title="完成的改进记录完成日期和结果 Completed improvements record when and what",
+    clauses=["10.1"],
+    severity="error",
+    kinds=["improvement"],
+)
+def completed_without_results(imp, ctx):
+    """10.1: improvement actions achieve the intended outcomes of the system; a completed one shows when and what it achieved."""
+    if imp.status == "withdrawn" or not_yet(imp, ctx.as_of) or imp.get("improvement_status") != "completed":
+        return
+    missing = []
+    if not on_or_before(imp.get("completed_on"), ctx.as_of):
+        missing.append("when it was completed (completed_on on or before " + str(ctx.as_of) + ")")
+    if not imp.get("results"):
+        missing.append("what it achieved (results)")
+    if missing:
+        yield imp.issue(
+            "improvement_status",
+            f"the improvement is marked completed but does not say {' or '.join(missing)}",
+            hint="add completed_on and results, or set improvement_status back to in_progress",
         )

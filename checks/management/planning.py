@@ -14,6 +14,13 @@ Rules
 - plan.significant-risk-untreated (6.5.2 b, c): a risk whose likelihood x impact reaches
   management.risk_significance_threshold (12) has a treatment and an owner, and, once its
   treatment is implemented or past its due date, an evaluation of effectiveness.
+- plan.action-plan-overdue (6.4.4): an approved action plan not completed or cancelled
+  (plan_status planned, in_progress or absent) is past its deadline (何时完成): an error at
+  deadline. A milestone of its schedule past its due date and not done (no done date on or
+  before the as-of date) is a warning at that milestone, while the plan's deadline is still ahead.
+- plan.target-not-communicated (6.4.2 g): a target approved and in effect, not cancelled,
+  records that it was communicated (communicated: [{date, audience, channel}], a date on or
+  before the as-of date).
 
 Only records known at the as-of date count: reviews dated later are ignored.
 """
@@ -176,3 +183,46 @@ def significant_risk_untreated(ctx):
                     clauses=("6.5.2 c",),
                     key=True,
                 )
+
+
+@check("plan.action-plan-overdue", title="措施计划按期完成 Action plans done by their deadline", clauses=["6.4.4"], severity="error", kinds=["action_plan"])
+def action_plan_overdue(plan, ctx):
+    """6.4.4: the action plan says when it will be completed, and is kept (建立和保持): a plan still
+    planned or in progress after that day no longer says when; so does a milestone past due."""
+    if plan.status != "approved" or not_yet(plan, ctx.as_of) or plan.get("plan_status") in ("completed", "cancelled"):
+        return
+    state = plan.get("plan_status") or "not completed"
+    deadline = dates.parse(plan.get("deadline"))
+    if deadline is not None and deadline < ctx.as_of:
+        yield plan.issue(
+            "deadline",
+            f"the action plan was to be completed by {deadline} and is still {state} ({(ctx.as_of - deadline).days} days overdue as of {ctx.as_of})",
+            hint="complete it (plan_status: completed, with its evaluation), or re-plan the deadline and say why (progress)",
+        )
+        return
+    for i, step in enumerate(plan.get("schedule") or []):
+        if not isinstance(step, dict):
+            continue
+        due = dates.parse(step.get("due"))
+        if due is not None and due < ctx.as_of and not on_or_before(step.get("done"), ctx.as_of):
+            yield plan.issue(
+                ("schedule", i, "due"),
+                f"milestone '{step.get('milestone')}' was due on {due} and is not done as of {ctx.as_of} ({(ctx.as_of - due).days} days overdue)",
+                hint="record done: <date>, or re-plan the milestone and say why",
+                severity="warning",
+            )
+
+
+@check("plan.target-not-communicated", title="目标和指标予以沟通 Targets communicated", clauses=["6.4.2 g"], severity="error", kinds=["target"])
+def target_not_communicated(target, ctx):
+    """6.4.2 g: the objectives and targets are communicated."""
+    if target.status != "approved" or not_yet(target, ctx.as_of) or target.get("target_status") == "cancelled":
+        return
+    if any(isinstance(c, dict) and on_or_before(c.get("date"), ctx.as_of) for c in target.get("communicated") or []):
+        return
+    yield target.issue(
+        "communicated" if target.get("communicated") else "objective",
+        f"the target has not been communicated (no communicated entry dated on or before {ctx.as_of})",
+        hint="record to whom, when and how it was made known: communicated: [{date, audience, channel}]",
+        key=True,
+    )

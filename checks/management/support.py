@@ -8,11 +8,26 @@ Rules
   accounting staff carbon_accounting, traders carbon_trading by default), obtained on or
   before the as-of date and valid on it (valid_until absent or not yet passed).
 - sup.holder-has-left (5.3.1): a role is held by a person whose record says they left.
+- sup.role-vacant (5.3.1): an approved role in effect has somebody in office at the as-of
+  date: its responsibilities and authorities are assigned to someone (a role whose last
+  holder's term ended, or that names no holder, assigns them to nobody). The role types with
+  a vacancy rule of their own (management representative, carbon management team or
+  department, the B and C supervisors) are left to those rules.
+- sup.role-not-communicated (5.3.1): an approved role in effect, held by someone at the
+  as-of date, records that its responsibilities and authorities were communicated within
+  the organization (communicated: [{date, channel}], a date on or before the as-of date).
 - sup.no-management-representative (5.3.2 a), sup.no-carbon-management-team (5.1 i, 5.3.2 b):
   someone holds the role at the as-of date.
 - sup.no-subsystem-supervisor (B.5.1, C.5.1): with trading (B) or assets (C) adopted, top
   management has named someone to supervise that subsystem (role_type trading_supervisor,
   asset_supervisor).
+- sup.awareness-not-covered (7.2.2 a-d): the trainings, awareness sessions, briefings and drills
+  held by the as-of date (training records approved, dated on or before it) between them cover
+  each of the four things people working under the organization's control are to be aware of:
+  the policy (policy_awareness), their contribution (contribution), the impact of their work
+  (impact_of_work) and the consequences of not conforming (consequences_of_nonconformity).
+  One finding per item missing, at the latest training's topics (at the settings' organization
+  when there is no training at all).
 
 - emissions.verifier-team-unknown (A.6.5.2): each member of a verifier's team names their
   person record (verifier.team[].person), so that who verifies can be checked at all.
@@ -31,7 +46,7 @@ from __future__ import annotations
 
 from cms_build.api import dates
 from cms_build.api import check
-from cms_build.api import not_yet
+from cms_build.api import not_yet, on_or_before
 from .calc import holds_role, in_office
 
 LIVE = ("draft", "approved")  # superseded or withdrawn role definitions no longer assign anyone
@@ -136,6 +151,58 @@ def holder_has_left(role, ctx):
             )
 
 
+OWN_VACANCY_RULE = (
+    "management_representative",
+    "carbon_management_team",
+    "carbon_management_department",
+    "trading_supervisor",
+    "asset_supervisor",
+)
+
+
+@check("sup.role-vacant", title="岗位职责分配到在任人员 Each role is held by someone", clauses=["5.3.1"], severity="error", kinds=["role"])
+def role_vacant(role, ctx):
+    """5.3.1: top management assigns the responsibilities and authorities of the relevant
+    roles; a role in force that nobody holds has them assigned to nobody."""
+    if role.status != "approved" or not_yet(role, ctx.as_of) or role.get("role_type") in OWN_VACANCY_RULE:
+        return
+    if any(True for _ in _holders(role, ctx)):
+        return
+    former = [h for h in role.get("holders") or [] if isinstance(h, dict) and dates.parse(h.get("until"))]
+    last = max((dates.parse(h.get("until")) for h in former if dates.parse(h.get("until")) < ctx.as_of), default=None)
+    why = f"the last term ended on {last}" if last else "it names no holder in office"
+    yield role.issue(
+        "holders" if role.get("holders") else "role_type",
+        f"nobody holds the role '{role.get('name')}' ({role.get('role_type')}) as of {ctx.as_of}: {why}",
+        hint="appoint a holder (holders: [{person, from, appointed_by}]), or withdraw the role and reassign its responsibilities",
+        key=True,
+    )
+
+
+@check(
+    "sup.role-not-communicated",
+    title="岗位职责和权限在组织内沟通 Role responsibilities communicated",
+    clauses=["5.3.1"],
+    severity="error",
+    kinds=["role"],
+)
+def role_not_communicated(role, ctx):
+    """5.3.1: top management ensures the responsibilities and authorities of the relevant
+    roles are assigned and communicated within the organization."""
+    if role.status != "approved" or not_yet(role, ctx.as_of) or not any(True for _ in _holders(role, ctx)):
+        return
+    told = [c for c in role.get("communicated") or [] if isinstance(c, dict) and on_or_before(c.get("date"), ctx.as_of)]
+    if told:
+        return
+    yield role.issue(
+        "communicated" if role.get("communicated") else "responsibilities" if role.get("responsibilities") else "name",
+        f"the responsibilities and authorities of the role '{role.get('name')}' ({role.get('role_type')}) have not been communicated "
+        f"within the organization (no communicated entry dated on or before {ctx.as_of})",
+        hint="record how and when they were made known: communicated: [{date, channel}] (e.g. the appointment notice on the intranet)",
+        key=True,
+    )
+
+
 def _vacant(ctx, types, what, hint):
     roles = _roles(ctx, *types)
     if any(True for r in roles for _ in _holders(r, ctx)):
@@ -180,6 +247,39 @@ def no_subsystem_supervisor(ctx):
             for issue in _vacant(ctx, (role_type,), what, f"add a role record (role_type: {role_type}) with the person named"):
                 issue.clauses = (f"{sub}.5.1",)
                 yield issue
+
+
+AWARENESS = {  # 7.2.2 a-d -> training topic
+    "a": ("policy_awareness", "the carbon management policy"),
+    "b": ("contribution", "their contribution to the effectiveness of the system"),
+    "c": ("impact_of_work", "the impact of their activities on carbon performance"),
+    "d": ("consequences_of_nonconformity", "the consequences of not conforming to the system's requirements"),
+}
+
+
+@check(
+    "sup.awareness-not-covered",
+    title="人员意识覆盖 7.2.2 a–d Awareness of 7.2.2 a-d raised",
+    clauses=["7.2.2 a", "7.2.2 b", "7.2.2 c", "7.2.2 d"],
+    severity="error",
+)
+def awareness_not_covered(ctx):
+    """7.2.2: persons doing work under the organization's control are aware of the policy, their
+    contribution, the impact of their work and the consequences of nonconformity; the training
+    records are what shows it."""
+    held = [
+        t for t in ctx.records("training") if t.status in ("approved", "superseded") and not not_yet(t, ctx.as_of) and on_or_before(t.get("date"), ctx.as_of)
+    ]
+    topics = {x for t in held for x in (t.get("topics") or []) if isinstance(x, str)}
+    last = max(held, key=lambda t: (dates.parse(t.get("date")), t.id), default=None)
+    for item, (topic, what) in AWARENESS.items():
+        if topic in topics:
+            continue
+        message = f"no training, awareness session or briefing held by {ctx.as_of} made people aware of {what} (7.2.2 {item}, topic {topic})"
+        hint = f"hold and record one (training record, training_type awareness, topics: [{topic}, ...])"
+        issue = last.issue("topics", message, hint=hint, key=True) if last is not None else ctx.settings_issue("organization", message, hint=hint)
+        issue.clauses = (f"7.2.2 {item}",)
+        yield issue
 
 
 def _verification_day(ver):

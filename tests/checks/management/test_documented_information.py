@@ -472,3 +472,38 @@ def test_the_overall_scope_is_the_schemas_default():
 
     schema = json.loads((Path(__file__).resolve().parents[3] / "schemas/policy.schema.json").read_text(encoding="utf-8"))
     assert schema["properties"]["scope_of_policy"]["default"] == OVERALL_POLICY
+
+
+def test_policy_not_communicated_within_the_organization(org):
+    silent = "policy/POL-1.yaml"
+    org.add(silent, org.record("policy", "POL-1", statement="持续降低碳排放强度", issued_by="PER-1"))
+    later = "policy/POL-A.yaml"
+    org.add(
+        later,
+        org.record(
+            "policy",
+            "POL-A",
+            scope_of_policy="emissions",
+            statement="准确核算",
+            issued_by="PER-1",
+            communication=[{"date": "2026-07-01", "audience": "全体员工"}],
+        ),
+    )
+    org.add(
+        "policy/POL-B.yaml",
+        org.record(
+            "policy",
+            "POL-B",
+            scope_of_policy="trading",
+            statement="合规交易",
+            issued_by="PER-1",
+            communication=[{"date": "2025-01-05", "audience": "交易岗位"}],
+        ),
+    )
+    org.add("policy/POL-0.yaml", org.record("policy", "POL-0", statement="旧方针", issued_by="PER-1", status="superseded"))
+    found = {f.record: f for f in only(org.run("2026-06-30"), "ms.policy-not-communicated")}
+    assert set(found) == {"POL-1", "POL-A"}
+    assert (found["POL-1"].file, found["POL-1"].line, found["POL-1"].clauses) == (silent, line_of(org, silent, "statement:"), ("5.2 s2",))
+    assert (found["POL-A"].file, found["POL-A"].line) == (later, line_of(org, later, "communication:"))
+    assert "the policy POL-1 in effect has not been communicated within the organization" in found["POL-1"].message
+    assert {f.record for f in only(org.run("2026-07-01"), "ms.policy-not-communicated")} == {"POL-1"}

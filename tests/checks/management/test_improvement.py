@@ -109,3 +109,48 @@ def test_records_approved_after_as_of_are_left_out(org):
     _nc(org, approved_on="2026-07-01", effective="2026-07-01")
     assert only(org.run("2026-12-31"), "nc.no-corrective-action") != []
     assert only(org.run("2026-06-30"), "nc.no-corrective-action") == []
+
+
+def _imp(org, iid, identified="2026-01-10", status="proposed", **fields):
+    rel = f"improvement/{iid}.yaml"
+    org.add(rel, org.record("improvement", iid, identified_on=identified, source="monitoring", opportunity="燃机启停优化", improvement_status=status, **fields))
+    return rel
+
+
+def _mr(org, day):
+    org.add("reviews/MR-1.yaml", org.record("management_review", "MR-1", review_date=day, chaired_by="PER-1", inputs={}, outputs={}))
+
+
+def test_proposal_a_management_review_passed_over_is_undecided(org):
+    before = _imp(org, "IMP-1", identified="2026-03-01")
+    _imp(org, "IMP-2", identified="2026-03-01", status="approved")
+    _imp(org, "IMP-3", identified="2026-03-02")  # identified after the review
+    assert only(org.run("2026-06-30"), "imp.undecided") == []  # no review yet
+    _mr(org, "2026-03-01")  # a review on the day it was identified could decide on it
+    [f] = only(org.run("2026-06-30"), "imp.undecided")
+    assert (f.file, f.line, f.clauses) == (before, line_of(org, before, "improvement_status"), ("10.1", "9.3.4"))
+    assert "identified on 2026-03-01 is still only proposed after the management review of 2026-03-01" in f.message
+    assert only(org.run("2026-02-28"), "imp.undecided") == []  # neither known yet
+
+
+def test_improvement_past_its_due_date(org):
+    late = _imp(org, "IMP-1", status="in_progress", due="2026-06-29")
+    _imp(org, "IMP-2", status="approved", due="2026-06-30")
+    _imp(org, "IMP-3", status="rejected", due="2026-01-31")
+    _imp(org, "IMP-4", status="completed", due="2026-01-31", completed_on="2026-01-20", results="启停次数减半")
+    [f] = only(org.run("2026-06-30"), "imp.overdue")
+    assert (f.file, f.line, f.severity) == (late, line_of(org, late, "due:"), "error")
+    assert "due on 2026-06-29 and is still in_progress (1 days overdue as of 2026-06-30)" in f.message
+    assert {g.record for g in only(org.run("2026-07-01"), "imp.overdue")} == {"IMP-1", "IMP-2"}
+    assert only(org.run("2026-06-30"), "imp.completed-without-results") == []
+
+
+def test_completed_improvement_says_when_and_what(org):
+    bare = _imp(org, "IMP-1", status="completed")
+    _imp(org, "IMP-2", status="completed", completed_on="2026-07-05", results="启停次数减半")
+    found = {f.record: f for f in only(org.run("2026-06-30"), "imp.completed-without-results")}
+    assert set(found) == {"IMP-1", "IMP-2"}
+    assert (found["IMP-1"].file, found["IMP-1"].line) == (bare, line_of(org, bare, "improvement_status"))
+    assert "does not say when it was completed (completed_on on or before 2026-06-30) or what it achieved (results)" in found["IMP-1"].message
+    assert "or what it achieved" not in found["IMP-2"].message
+    assert {f.record for f in only(org.run("2026-07-05"), "imp.completed-without-results")} == {"IMP-1"}

@@ -176,3 +176,56 @@ def test_implemented_treatment_needs_evaluation_and_evaluated_one_passes(org):
     )
     [f] = only(org.run(), "plan.significant-risk-untreated")
     assert "risk R1" in f.message and "is implemented" in f.message
+
+
+def _plan(org, pid, deadline, schedule=(), **fields):
+    rel = f"performance/{pid}.yaml"
+    fields = {"targets": ["TGT-1"], "measures": [{"what": "通流改造"}], "responsible": "发电部", "evaluation": "性能试验", **fields}
+    org.add(rel, org.record("action_plan", pid, deadline=deadline, schedule=list(schedule), **fields))
+    return rel
+
+
+def test_action_plan_past_its_deadline(org):
+    late = _plan(org, "AP-1", "2026-06-29", plan_status="in_progress")
+    _plan(org, "AP-2", "2026-06-30")  # due today: not late
+    _plan(org, "AP-3", "2026-01-31", plan_status="completed")
+    _plan(org, "AP-4", "2026-01-31", plan_status="cancelled")
+    _plan(org, "AP-5", "2026-01-31", status="superseded")
+    [f] = only(org.run("2026-06-30"), "plan.action-plan-overdue")
+    assert (f.file, f.line, f.severity, f.clauses) == (late, line_of(org, late, "deadline:"), "error", ("6.4.4",))
+    assert "to be completed by 2026-06-29 and is still in_progress (1 days overdue as of 2026-06-30)" in f.message
+    assert {g.record for g in only(org.run("2026-07-01"), "plan.action-plan-overdue")} == {"AP-1", "AP-2"}
+
+
+def test_action_plan_milestone_past_due_is_a_warning(org):
+    steps = [
+        {"milestone": "采购", "due": "2026-03-31", "done": "2026-03-20"},
+        {"milestone": "改造", "due": "2026-05-31"},
+        {"milestone": "试验", "due": "2026-06-15", "done": "2026-07-10"},  # done only after the as-of date
+        {"milestone": "验收", "due": "2026-08-31"},
+    ]
+    rel = _plan(org, "AP-1", "2026-08-31", steps, plan_status="in_progress")
+    found = only(org.run("2026-06-30"), "plan.action-plan-overdue")
+    assert [(f.severity, f.line) for f in found] == [("warning", line_of(org, rel, "due: '2026-05-31'")), ("warning", line_of(org, rel, "due: '2026-06-15'"))]
+    assert "milestone '改造' was due on 2026-05-31 and is not done as of 2026-06-30 (30 days overdue)" in found[0].message
+    assert [f.message.split("'")[1] for f in only(org.run("2026-07-10"), "plan.action-plan-overdue")] == ["改造"]
+
+
+def _target(org, tid, **fields):
+    rel = f"performance/{tid}.yaml"
+    org.add(rel, org.record("target", tid, objective="2026 年单位发电量碳排放下降 1 %", **fields))
+    return rel
+
+
+def test_target_not_communicated(org):
+    silent = _target(org, "TGT-1")
+    later = _target(org, "TGT-2", communicated=[{"date": "2026-07-01", "audience": "全体员工", "channel": "内网"}])
+    _target(org, "TGT-3", communicated=[{"date": "2026-02-01", "audience": "各部门", "channel": "会议"}])
+    _target(org, "TGT-4", target_status="cancelled")
+    _target(org, "TGT-5", status="draft")
+    found = {f.record: f for f in only(org.run("2026-06-30"), "plan.target-not-communicated")}
+    assert set(found) == {"TGT-1", "TGT-2"}
+    assert (found["TGT-1"].file, found["TGT-1"].line, found["TGT-1"].clauses) == (silent, line_of(org, silent, "objective:"), ("6.4.2 g",))
+    assert (found["TGT-2"].file, found["TGT-2"].line) == (later, line_of(org, later, "communicated:"))
+    assert "has not been communicated (no communicated entry dated on or before 2026-06-30)" in found["TGT-1"].message
+    assert {f.record for f in only(org.run("2026-07-01"), "plan.target-not-communicated")} == {"TGT-1"}

@@ -196,3 +196,59 @@ def test_evidence_index_agrees_with_the_scan_it_replaces():
             scan = [c.id for c in evidence if c.get("person") == who and c.get("area") == area]
             assert [c.id for c in _evidence_of(found, who, area)] == scan, (who, area)
     assert [c.id for c in _evidence_of(found, "PER-1", "audit")] == ["C-1", "C-2"]
+
+
+def test_role_nobody_holds(org):
+    person(org, "PER-1")
+    ended = role(org, "ROLE-M", "metrology_staff", [("PER-1", "2025-01-01", "2026-06-29")])
+    empty = role(org, "ROLE-D", "data_manager", [])
+    role(org, "ROLE-A", "accounting_staff", [("PER-1", "2026-07-01", None)])  # appointed from tomorrow
+    role(org, "ROLE-X", "other", [], status="draft")  # not yet in force
+    role(org, "ROLE-MR", "management_representative", [])  # sup.no-management-representative's
+    found = {f.record: f for f in only(org.run("2026-06-30"), "sup.role-vacant")}
+    assert set(found) == {"ROLE-M", "ROLE-D", "ROLE-A"}
+    f = found["ROLE-M"]
+    assert (f.file, f.line, f.clauses) == (ended, line_of(org, ended, "holders:"), ("5.3.1",))
+    assert "nobody holds the role 'metrology_staff role' (metrology_staff) as of 2026-06-30: the last term ended on 2026-06-29" in f.message
+    assert found["ROLE-D"].file == empty and "names no holder in office" in found["ROLE-D"].message
+    # the last day of a term is still in office; the new holder's first day ends the vacancy
+    assert "ROLE-M" not in {f.record for f in only(org.run("2026-06-29"), "sup.role-vacant")}
+    assert "ROLE-A" not in {f.record for f in only(org.run("2026-07-01"), "sup.role-vacant")}
+
+
+def test_role_responsibilities_not_communicated(org):
+    person(org, "PER-1")
+    silent = role(org, "ROLE-M", "metrology_staff", [("PER-1", "2025-01-01", None)], responsibilities=[{"text": "计量器具管理"}])
+    later = role(org, "ROLE-D", "data_manager", [("PER-1", "2025-01-01", None)], communicated=[{"date": "2026-07-01", "channel": "内网"}])
+    role(org, "ROLE-T", "trader", [("PER-1", "2025-01-01", None)], communicated=[{"date": "2025-01-05", "channel": "公司发文"}])
+    role(org, "ROLE-X", "other", [("PER-1", "2025-01-01", None)], status="draft")
+    found = {f.record: f for f in only(org.run("2026-06-30"), "sup.role-not-communicated")}
+    assert set(found) == {"ROLE-M", "ROLE-D"}
+    assert (found["ROLE-M"].file, found["ROLE-M"].line) == (silent, line_of(org, silent, "responsibilities:"))
+    assert (found["ROLE-D"].file, found["ROLE-D"].line) == (later, line_of(org, later, "communicated:"))
+    assert found["ROLE-M"].clauses == ("5.3.1",)
+    assert "the role 'metrology_staff role' (metrology_staff) have not been communicated" in found["ROLE-M"].message
+    assert {f.record for f in only(org.run("2026-07-01"), "sup.role-not-communicated")} == {"ROLE-M"}
+
+
+def _training(org, tid, day, topics, **fields):
+    rel = f"training/{tid}.yaml"
+    org.add(rel, org.record("training", tid, training_type="awareness", topics=list(topics), date=day, **fields))
+    return rel
+
+
+def _unaware(result):
+    return sorted(f.clauses[0] for f in only(result, "sup.awareness-not-covered"))
+
+
+def test_awareness_of_each_item_of_7_2_2(org):
+    assert _unaware(org.run()) == ["7.2.2 a", "7.2.2 b", "7.2.2 c", "7.2.2 d"]
+    assert {f.file for f in only(org.run(), "sup.awareness-not-covered")} == {"cms.yaml"}  # no training at all
+    _training(org, "TRN-1", "2025-03-01", ["policy_awareness", "laws_policy"])
+    late = _training(org, "TRN-2", "2026-05-01", ["contribution", "impact_of_work"])
+    _training(org, "TRN-3", "2026-07-01", ["consequences_of_nonconformity"])  # held only after the as-of date
+    _training(org, "TRN-4", "2026-01-01", ["consequences_of_nonconformity"], status="draft")
+    [f] = only(org.run("2026-06-30"), "sup.awareness-not-covered")
+    assert (f.file, f.line, f.clauses) == (late, line_of(org, late, "topics:"), ("7.2.2 d",))
+    assert "made people aware of the consequences of not conforming to the system's requirements (7.2.2 d, topic consequences_of_nonconformity)" in f.message
+    assert _unaware(org.run("2026-07-01")) == []
