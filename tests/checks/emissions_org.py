@@ -194,6 +194,7 @@ def setup(org, years=(2024, 2025)) -> None:
             deadline="2026-12-31",
             responsible="GM",
             action_plans=["AP-1"],
+            communicated=[{"date": "2025-01-15", "audience": "all staff", "channel": "staff meeting"}],  # 6.4.2 g
         ),
     )
     put(
