@@ -431,7 +431,7 @@ def test_evidence_missing(org):
 def test_no_reduction_against_the_earlier_claim(org):
     setup(org)
     put(org, "carbon_footprint", "CF-2024", footprint(2024, mwh=1000))
-    put(org, "offset_credit", "OC-0", credit(block="B0", retirements=[retirement("NC-0", block="B0", date="2025-02-10")]))
+    put(org, "offset_credit", "OC-0", credit(block="B0", retirements=[retirement("NC-0", block="B0", date="2025-02-10")], purchase={"date": "2025-01-10"}))
     put(
         org, "neutrality_claim", "NC-0", claim(footprint="CF-2024", achieved_on="2025-02-16", valid_from="2025-03-01", valid_until="2026-02-28", disclosures=[])
     )
@@ -446,7 +446,7 @@ def test_no_reduction_against_the_earlier_claim(org):
 def test_superseded_claim(org):
     setup(org, NC_1=claim(supersedes="NC-0"))
     put(org, "carbon_footprint", "CF-2024", footprint(2024, mwh=1100))
-    put(org, "offset_credit", "OC-0", credit(block="B0", retirements=[retirement("NC-0", quantity=550, block="B0", date="2025-02-10")]))
+    put(org, "offset_credit", "OC-0", credit(block="B0", retirements=[retirement("NC-0", quantity=550, block="B0", date="2025-02-10")], purchase={"date": "2025-01-10"}))
     put(
         org,
         "neutrality_claim",
