@@ -593,17 +593,37 @@ def balance_not_covered(record, ctx):
 @check(
     "neutrality.claim-offset-mismatch",
     title="声明的被抵消量与计算值一致 Stated emissions offset match the balance",
-    clauses=["D.6.5.2.4 e"],
+    clauses=["D.6.5.2.4 e", "D.6.1.1 c"],
     severity="error",
     kinds=["neutrality_claim"],
 )
 def offset_mismatch(record, ctx):
     """D.6.5.2.4 e: the emissions offset stated in the claim equal the computed balance
     (emissions less reductions counted inside the footprint), within the setting
-    neutrality.declared_tolerance_tco2e (default 0.5 t)."""
+    neutrality.declared_tolerance_tco2e (default 0.5 t).
+
+    D.6.1.1 c, D.6.5.2.4 e: the kinds of emissions offset (offset_emission_types) name every
+    category of the footprint with emissions in it. The balance, and so the credits retired,
+    offset the whole footprint (reading 5): a claim that leaves out a category its footprint
+    counts says it offset less than it did, or offset a footprint it does not state."""
     res = _result(ctx, record.id)
+    if not res:
+        return
+    kinds = record.get("offset_emission_types")
+    fp = ((ctx.results.get("neutrality") or {}).get("footprints") or {}).get(res.get("footprint") or "")
+    if isinstance(kinds, list) and kinds and fp:
+        for category, tco2e in sorted((fp.get("by_category") or {}).items()):
+            if category and category not in kinds and tco2e > 0:
+                yield record.issue(
+                    "offset_emission_types",
+                    f"footprint {res['footprint']} counts {tco2e:.3f} tCO2e of {category} emissions, which the balance "
+                    f"offsets, but the kinds of emissions offset ({', '.join(map(str, kinds))}) leave {category} out",
+                    clauses=["D.6.1.1 c", "D.6.5.2.4 e"],
+                    hint=f"add {category} to offset_emission_types, or, if those emissions are truly outside the claim, "
+                    "take them out of the subject's footprint (and its boundary)",
+                )
     stated = _num(record.get("offset_tco2e"))
-    if not res or stated is None:
+    if stated is None:
         return
     computed = res["balance"]["to_offset"]["value"]
     tol = setting(ctx, "declared_tolerance_tco2e")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.neutrality_org import claim, credit, footprint, line_of, neutrality_findings, plan, put, retirement, setup
+from tests.checks.neutrality_org import claim, credit, elec_line, footprint, line_of, neutrality_findings, plan, put, retirement, setup
 
 
 def claim_result(result, cid="NC-1"):
@@ -302,6 +302,19 @@ def test_stated_offset_must_match(org, stated, warned):
     assert bool(found) == warned
     if warned:
         assert (found[0].file, found[0].line) == (paths["NC-1"], line_of(org, paths["NC-1"], "offset_tco2e:"))
+
+
+@pytest.mark.parametrize("kinds, flagged", [(["energy_indirect"], True), (["energy_indirect", "other_indirect"], False)])
+def test_offset_kinds_name_every_footprint_category(org, kinds, flagged):
+    # 900 MWh × 0.5 = 450 t energy_indirect + 100 MWh × 0.5 = 50 t other_indirect = 500 t, all offset
+    fp = footprint(lines=[elec_line(900), elec_line(100, source="通勤", category="other_indirect")])
+    paths = setup(org, CF_2025=fp, NC_1=claim(offset_emission_types=kinds))
+    found = org.of(org.run("2026-06-30"), "neutrality.claim-offset-mismatch")
+    assert bool(found) == flagged
+    if flagged:
+        [f] = found
+        assert (f.file, f.path, f.line) == (paths["NC-1"], "offset_emission_types", line_of(org, paths["NC-1"], "- energy_indirect", after="offset_emission_types:"))
+        assert "counts 50.000 tCO2e of other_indirect emissions" in f.message and f.clauses == ("D.6.1.1 c", "D.6.5.2.4 e")
 
 
 # -- reading 3 and 4: grades and kinds -------------------------------------------------------------
