@@ -15,6 +15,8 @@ Rules
   computed balance sheet, or stated in a currency other than CNY, cannot be checked
   (warning). A review not yet approved at the as-of date, or valuing a day after it, is
   not judged.
+- assets.valuation-price-stale (6.1.4 f, G.2, G.3): a balance sheet line valued at a close
+  older than trading.max_price_age_days before the valuation date (warning).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from __future__ import annotations
 from cms_build.api import check, dates, known_by
 
 from ..management import stated_figures as sf
+from ..trading import records as trc
+from .compute import price_age
 
 FIGURES = {"net": "net carbon assets P − N", "total_positive": "positive assets P (G.1)", "total_negative": "negative assets N (G.2)"}
 
@@ -87,3 +91,41 @@ def valuation_mismatch(record, ctx):
         hint=f"state {sf._show(rounded)}, name the figure stated (valuation.figure: net, total_positive, total_negative), "
         "or correct the data the balance sheet reads",
     )
+
+
+@check(
+    "assets.valuation-price-stale",
+    title="资产负债表按近期价格计量 The balance sheet is valued at recent prices",
+    clauses=["6.1.4 f", "G.2", "G.3"],
+    severity="warning",
+)
+def valuation_price_stale(ctx):
+    """6.1.4 f, G.2, G.3: a line of a balance sheet valued at quantity × price uses the last
+    close on or before the valuation date; a close older than trading.max_price_age_days
+    (default 92 days, a setting of this project, not a national figure) before that date
+    is not the market of the day: the value is stale. Reported at the price used, naming its
+    date, the sheet and the line; a line of 0 t values nothing and is not reported."""
+    res = ctx.results.get("assets")
+    sheets = res.get("balance_sheets") if isinstance(res, dict) else None
+    most = trc.setting(ctx, "max_price_age_days")
+    if not isinstance(sheets, dict) or not isinstance(most, int):
+        return
+    for year, sheet in sorted(sheets.items()):
+        v = dates.parse(sheet.get("valuation_date"))
+        if v is None:
+            continue
+        for entry in (sheet.get("positive") or []) + (sheet.get("negative") or []):
+            age = price_age(entry, v)
+            if age is None or age <= most:
+                continue
+            value = entry.get("value") or {}
+            price = next((i for i in value.get("inputs") or [] if i.get("symbol") == "price"), {})
+            yield trc.issue_at(
+                ctx,
+                price.get("source") or {},
+                f"the balance sheet of {v} values {entry.get('label_en')} ({entry.get('description')}, "
+                f"{sf._show(entry['quantity'])} t) at {price.get('value'):.2f} CNY/t, the close of {entry['price_date']}, "
+                f"{age} days before the valuation date (older than trading.max_price_age_days, {most})",
+                hint="record a recent close or reference price of the asset (market_price), or state the valuation price "
+                "in the year's asset_statement (setting trading.valuation_price: statement)",
+            )

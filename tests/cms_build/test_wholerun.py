@@ -69,10 +69,12 @@ def test_every_format_is_byte_identical_cold_warm_and_without_the_cache(org, run
             out, code = check(root, "--format", fmt, *extra, "--no-cache")
             truth[fmt, tuple(extra)] = (out, code, summary.read_text())
     assert not (root / ".cms-cache").exists()  # --no-cache: neither read nor written
-    # 4 warnings: the credits retired in 2026 make it a year of carbon assets, whose statement is
-    # missing by 2027-03-31 (assets.statement-missing), besides the three of the plan, the
-    # verification and the review action
-    assert truth["text", ()][1] == 1 and "194 errors, 4 warnings" in truth["text", ()][0]
+    # 5 warnings: the credits retired in 2026 make it a year of carbon assets, whose statement is
+    # missing by 2027-03-31 (assets.statement-missing); the 2026-12-31 balance sheet values the
+    # 10 t CCER left at the close of 2026-06-30, 184 days old (assets.valuation-price-stale);
+    # besides the three of the plan, the verification and the review action. The 195th error:
+    # PX-CCER-2025-2026 is due for review on 2027-06-30, as PX-CEA-2025-2026 is
+    assert truth["text", ()][1] == 1 and "195 errors, 5 warnings" in truth["text", ()][0]
     calls = len(runs)
     check(root)  # cold: runs the engine and keeps the run
     assert len(runs) == calls + 1 and _check_file(root).is_file()

@@ -82,3 +82,42 @@ def test_not_judged_before_the_valuation_day(org):
     setup(org)
     review(org, 1)
     assert org.of(org.run("2025-12-30"), "assets.valuation-mismatch") == []
+
+
+# -- stale prices -----------------------------------------------------------------------------------
+def stale_setup(org, last_close_day):
+    """1,000 t allocated for 2025, valued on 2025-12-31 at the last close on or before it, of 50.00 on last_close_day."""
+    trading_org(org, closes=[{"date": "2025-09-12", "close": 49.00}, {"date": last_close_day, "close": 50.00}])
+    org.add("trading/AL.yaml", allocation(org, quantity=1_000))
+
+
+@pytest.mark.parametrize(
+    "last_close_day, age, flagged",
+    [
+        ("2025-09-30", 92, False),  # Oct 31 + Nov 30 + Dec 31 = 92 days before 2025-12-31: at the default, not over it
+        ("2025-09-29", 93, True),
+        ("2025-09-15", 107, True),  # 15 + 92
+    ],
+)
+def test_a_price_older_than_the_setting_is_a_warning(org, last_close_day, age, flagged):
+    stale_setup(org, last_close_day)
+    result = org.run("2025-12-31")
+    [line] = [e for e in result.results["assets"]["balance_sheets"]["2025"]["positive"] if e["category"] == "surplus_allowances"]
+    assert (line["quantity"], line["price_date"], line["value"]["value"]) == (1_000, last_close_day, pytest.approx(50_000.00))  # 1,000 × 50.00
+    found = org.of(result, "assets.valuation-price-stale")
+    assert bool(found) == flagged
+    assert bool(line["value"]["notes"]) == flagged
+    if flagged:
+        [f] = found
+        assert (f.file, f.severity, f.line) == ("trading/PX.yaml", "warning", line_of(org, "trading/PX.yaml", f"date: '{last_close_day}'"))
+        assert f"at 50.00 CNY/t, the close of {last_close_day}, {age} days before the valuation date" in f.message
+        assert "the balance sheet of 2025-12-31" in f.message and "1,000 t" in f.message
+        assert line["value"]["notes"] == [f"price of {last_close_day}, {age} days before the valuation date 2025-12-31 (trading.max_price_age_days: 92)"]
+
+
+def test_the_price_age_is_a_setting(org):
+    stale_setup(org, "2025-09-15")  # 107 days
+    org.settings(trading={"max_price_age_days": 107})
+    assert org.of(org.run("2025-12-31"), "assets.valuation-price-stale") == []
+    org.settings(trading={"max_price_age_days": 106})
+    assert len(org.of(org.run("2025-12-31"), "assets.valuation-price-stale")) == 1
