@@ -678,8 +678,9 @@ def _statements(ctx, b: _Build) -> dict:
     active_years = {m.day.year for m in b.moves}
     have = {}
     for rec in ctx.records("asset_statement"):
-        # a statement approved or in effect only after the as-of date did not exist then
-        if trc.active(rec) and isinstance(rec.get("year"), int) and not not_yet(rec, ctx.as_of):
+        # a statement approved, in effect or prepared only after the as-of date did not exist then
+        prepared = trc.day(rec.get("prepared_on"))
+        if trc.active(rec) and isinstance(rec.get("year"), int) and not not_yet(rec, ctx.as_of) and not (prepared and prepared > ctx.as_of):
             have.setdefault(rec.get("year"), rec.id)
     out = {}
     for year in sorted(active_years | set(have)):
