@@ -679,15 +679,33 @@ def not_graded(record, ctx):
 @check(
     "neutrality.claim-inconsistent",
     title="声明、标的物和碳足迹相互一致 Claim, subject and footprint agree",
-    clauses=["D.6.5.2.4 b", "D.6.5.2.4 c", "D.6.5.2.4 g"],
+    clauses=["D.6.5.2.4 b", "D.6.5.2.4 c", "D.6.5.2.4 d", "D.6.5.2.4 g", "D.6.1.1 b"],
     severity="error",
     kinds=["neutrality_claim"],
 )
 def inconsistent(record, ctx):
     """D.6.5.2.4: the footprint is the claimed subject's; the claim's evaluation found it
     conforming; neutrality is achieved after the footprint period ends and the claim is
-    valid from no earlier than its achievement, nor than its evaluation."""
+    valid from no earlier than its achievement, nor than its evaluation. D.6.1.1 b,
+    D.6.5.2.4 d: the claim's period is its footprint's, so each achieved reduction it states
+    was measured within that period (its period's start and end inside the footprint's): a
+    reduction of another time cannot be in, nor be reflected by, the emissions offset."""
     fp = ctx.get(record.get("footprint") or "")
+    fp_start = _day(fp.get("period.start")) if fp is not None else None
+    fp_end = _day(fp.get("period.end")) if fp is not None else None
+    for i, red in enumerate(record.get("reductions") or []):
+        period = red.get("period") if isinstance(red, dict) else None
+        if not isinstance(period, dict) or fp_start is None or fp_end is None:
+            continue
+        r_start, r_end = _day(period.get("start")), _day(period.get("end"))
+        if (r_start is not None and r_start < fp_start) or (r_end is not None and r_end > fp_end):
+            yield record.issue(
+                ("reductions", i, "period"),
+                f"reduction {i + 1} ({red.get('action') or '?'}) was measured over {r_start}..{r_end}, outside the period "
+                f"of footprint {fp.id} ({fp_start}..{fp_end}) whose emissions the claim offsets",
+                clauses=["D.6.1.1 b", "D.6.5.2.4 d"],
+                hint="state the reductions achieved within the footprint's period, or name the footprint of the period claimed",
+            )
     if fp is not None and fp.get("subject") != record.get("subject"):
         yield record.issue(
             "footprint",

@@ -317,6 +317,22 @@ def test_offset_kinds_name_every_footprint_category(org, kinds, flagged):
         assert "counts 50.000 tCO2e of other_indirect emissions" in f.message and f.clauses == ("D.6.1.1 c", "D.6.5.2.4 e")
 
 
+@pytest.mark.parametrize(
+    "start, end, flagged",
+    [("2025-01-01", "2025-12-31", False), ("2024-12-31", "2025-12-31", True), ("2025-01-15", "2026-01-01", True)],
+)
+def test_reductions_lie_within_the_footprint_period(org, start, end, flagged):
+    # the footprint CF-2025 covers 2025-01-01..2025-12-31: a reduction a day either side of it is outside
+    reductions = [{"action": "RA-1", "tco2e": 20, "period": {"start": start, "end": end}, "counted_in_footprint": False}]
+    paths = setup(org, NC_1=claim(reductions=reductions))
+    found = [f for f in org.of(org.run("2026-06-30"), "neutrality.claim-inconsistent") if f.path.startswith("reductions")]
+    assert bool(found) == flagged
+    if flagged:
+        [f] = found
+        assert (f.file, f.path, f.clauses) == (paths["NC-1"], "reductions[0].period", ("D.6.1.1 b", "D.6.5.2.4 d"))
+        assert f"measured over {start}..{end}, outside the period of footprint CF-2025 (2025-01-01..2025-12-31)" in f.message
+
+
 # -- reading 3 and 4: grades and kinds -------------------------------------------------------------
 def credits_for(org, *specs):
     """One credit record per (ptype, vintage, quantity), each retiring all its credits for NC-1."""
@@ -470,6 +486,7 @@ def test_superseded_claim(org):
             valid_from="2025-03-01",
             valid_until="2026-02-28",
             offset_tco2e=550,
+            reductions=[{"action": "RA-1", "tco2e": 20, "period": {"start": "2024-01-15", "end": "2024-12-31"}, "counted_in_footprint": False}],
             status="superseded",
             evaluation={"form": "independent_third_party", "body": "V", "date": "2025-02-14", "result": "conforming", "covers_method_and_quantity": True},
             disclosures=[{"channel": "网站", "from": "2025-03-05", "until": "2026-03-01"}],
