@@ -654,7 +654,9 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
     for entry in sheet["positive"] + sheet["negative"]:
         age = price_age(entry, v)
         if age is not None and isinstance(most, int) and age > most:
-            entry["value"]["notes"].append(f"price of {entry['price_date']}, {age} days before the valuation date {v.isoformat()} (trading.max_price_age_days: {most})")
+            entry["value"]["notes"].append(
+                f"price of {entry['price_date']}, {age} days before the valuation date {v.isoformat()} (trading.max_price_age_days: {most})"
+            )
     return sheet
 
 

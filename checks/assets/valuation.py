@@ -86,8 +86,7 @@ def valuation_mismatch(record, ctx):
         ("valuation", "value", "value"),
         f"states {sf._show(stated)} CNY as the {FIGURES[which]} on {day}, but the balance sheet of that date "
         f"({sf._what(figure)}) computes {sf._show(computed)} CNY ({sf._show(rounded)} to {places} decimals); "
-        f"they differ by {sf._show(abs(computed - stated))}"
-        + (f" (lines without a price are not in its totals: {', '.join(unvalued)})" if unvalued else ""),
+        f"they differ by {sf._show(abs(computed - stated))}" + (f" (lines without a price are not in its totals: {', '.join(unvalued)})" if unvalued else ""),
         hint=f"state {sf._show(rounded)}, name the figure stated (valuation.figure: net, total_positive, total_negative), "
         "or correct the data the balance sheet reads",
     )

@@ -313,7 +313,11 @@ def test_offset_kinds_name_every_footprint_category(org, kinds, flagged):
     assert bool(found) == flagged
     if flagged:
         [f] = found
-        assert (f.file, f.path, f.line) == (paths["NC-1"], "offset_emission_types", line_of(org, paths["NC-1"], "- energy_indirect", after="offset_emission_types:"))
+        assert (f.file, f.path, f.line) == (
+            paths["NC-1"],
+            "offset_emission_types",
+            line_of(org, paths["NC-1"], "- energy_indirect", after="offset_emission_types:"),
+        )
         assert "counts 50.000 tCO2e of other_indirect emissions" in f.message and f.clauses == ("D.6.1.1 c", "D.6.5.2.4 e")
 
 
@@ -475,7 +479,12 @@ def test_no_reduction_against_the_earlier_claim(org):
 def test_superseded_claim(org):
     setup(org, NC_1=claim(supersedes="NC-0"))
     put(org, "carbon_footprint", "CF-2024", footprint(2024, mwh=1100))
-    put(org, "offset_credit", "OC-0", credit(block="B0", retirements=[retirement("NC-0", quantity=550, block="B0", date="2025-02-10")], purchase={"date": "2025-01-10"}))
+    put(
+        org,
+        "offset_credit",
+        "OC-0",
+        credit(block="B0", retirements=[retirement("NC-0", quantity=550, block="B0", date="2025-02-10")], purchase={"date": "2025-01-10"}),
+    )
     put(
         org,
         "neutrality_claim",
