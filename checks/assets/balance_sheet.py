@@ -94,6 +94,7 @@ class Line:
     source: dict = field(default_factory=dict)
     price_source: dict = field(default_factory=dict)
     computed: bool = True
+    price_date: str | None = None  # the day of the close used (ISO), when valued at a price
 
     def value(self) -> Traced:
         meta = CATEGORIES.get(self.category, (self.side, "", "", self.category, self.category))
@@ -135,6 +136,8 @@ def sheet(lines: list[Line]) -> dict:
             "quantity": line.quantity,
             "value": traced.as_dict(),
         }
+        if line.price is not None and line.price_date is not None:
+            entry["price_date"] = line.price_date
         out[side].append(entry)
         if traced.value is None:
             out["unvalued"].append(line.category)

@@ -7,7 +7,8 @@ surrenders, financing contracts, the credits bought and retired for neutrality
 statements into movements and replays them (checks/assets/ledger.py). It leaves in ctx.results["assets"]:
 
     {"as_of": "2026-06-30",
-     "settings": {valuation_price, cost_method, ccer_max_share, balance_tolerance_t},
+     "settings": {valuation_price, cost_method, ccer_max_share, balance_tolerance_t,
+                  max_price_age_days},
      "ledger": {<ledger account id>: {<asset key>: {
          "asset": {key, market, product, vintage}, "account",
          "periods": [{"year", "start", "end", "opening", "allocation", "purchases", "sales",
@@ -33,6 +34,8 @@ statements into movements and replays them (checks/assets/ledger.py). It leaves 
              "pools": {asset key: {quantity, cost, average}}, "compliance_cost": {...}},
      "balance_sheets": {"<year>": {"valuation_date", "positive": [line], "negative": [line],
                         "unvalued": [...], "total_positive", "total_negative", "net"}},
+                        # a line valued at a price has price_date, the day of the close; one
+                        # older than trading.max_price_age_days has a note saying so
                         # negative lines include compliance_purchases (units bought and held
                         # for an open obligation, at cost) and compliance_cost (bought units
                         # surrendered that year), C.6.2.2 a, b
@@ -597,6 +600,7 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
                     price=price,
                     source=src,
                     price_source=psrc,
+                    price_date=pday,
                 )
             )
     for key_year, cost in sorted((pnl.get("compliance_cost") or {}).items()):
@@ -614,6 +618,7 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
             quantity=surplus,
             price=price,
             price_source=psrc,
+            price_date=pday,
         )
         lines.append(line)
     for a in sorted((a for a in held if a.asset_class != "allowance" and held[a] > 0), key=lambda a: a.key):
@@ -624,7 +629,7 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
         if free <= 0:
             continue
         price, pday, psrc = prices.price(a, v)
-        lines.append(bs.Line("positive", category, a.key, quantity=free, price=price, price_source=psrc))
+        lines.append(bs.Line("positive", category, a.key, quantity=free, price=price, price_source=psrc, price_date=pday))
     for row in b.auction:
         if row["day"].year == year:
             lines.append(bs.Line("positive", "auction_assets", f"{row['asset'].key} {row['quantity']} t", amount=round(row["amount"], 2), source=row["source"]))
@@ -645,7 +650,23 @@ def _balance_sheet(ctx, b: _Build, prices: _Prices, pnl: dict, year: int) -> dic
                 )
     sheet = bs.sheet(lines)
     sheet["valuation_date"] = v.isoformat()
+    most = trc.setting(ctx, "max_price_age_days")
+    for entry in sheet["positive"] + sheet["negative"]:
+        age = price_age(entry, v)
+        if age is not None and isinstance(most, int) and age > most:
+            entry["value"]["notes"].append(
+                f"price of {entry['price_date']}, {age} days before the valuation date {v.isoformat()} (trading.max_price_age_days: {most})"
+            )
     return sheet
+
+
+def price_age(entry: dict, valuation_day: dt.date) -> int | None:
+    """Days from the close a balance sheet line is valued at to the valuation day (None when the
+    line is not valued at a price, or values nothing: quantity 0)."""
+    day = trc.day(entry.get("price_date"))
+    if day is None or not entry.get("quantity"):
+        return None
+    return (valuation_day - day).days
 
 
 def _main_product(held: dict, market: str) -> str:
@@ -659,8 +680,9 @@ def _statements(ctx, b: _Build) -> dict:
     active_years = {m.day.year for m in b.moves}
     have = {}
     for rec in ctx.records("asset_statement"):
-        # a statement approved or in effect only after the as-of date did not exist then
-        if trc.active(rec) and isinstance(rec.get("year"), int) and not not_yet(rec, ctx.as_of):
+        # a statement approved, in effect or prepared only after the as-of date did not exist then
+        prepared = trc.day(rec.get("prepared_on"))
+        if trc.active(rec) and isinstance(rec.get("year"), int) and not not_yet(rec, ctx.as_of) and not (prepared and prepared > ctx.as_of):
             have.setdefault(rec.get("year"), rec.id)
     out = {}
     for year in sorted(active_years | set(have)):
@@ -819,7 +841,7 @@ def assets(ctx):
     return AssetsResult.model_validate(
         {
             "as_of": ctx.as_of.isoformat(),
-            "settings": {n: trc.setting(ctx, n) for n in ("valuation_price", "cost_method", "ccer_max_share", "balance_tolerance_t")},
+            "settings": {n: trc.setting(ctx, n) for n in ("valuation_price", "cost_method", "ccer_max_share", "balance_tolerance_t", "max_price_age_days")},
             "ledger": replayed["accounts"],
             "problems": replayed["problems"] + b.problems,
             "serials": [u.as_dict() for u in sorted(b.uses, key=sm.SerialUse.sort_key)],

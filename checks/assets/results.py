@@ -24,6 +24,7 @@ class AssetsSettings(ResultModel):
     cost_method: str | None
     ccer_max_share: Number | None
     balance_tolerance_t: Number | None
+    max_price_age_days: Number | None
 
 
 class AssetKey(ResultModel):
@@ -256,6 +257,7 @@ class BalanceSheetLine(ResultModel):
     computed: bool | None
     quantity: Number | None
     value: TracedValue
+    price_date: str | None = None
 
 
 class BalanceSheet(ResultModel):

@@ -279,7 +279,8 @@ def statement_missing(ctx):
     """C.8.1.1, 8.2.3 a: a carbon asset statement with its budgets is prepared each year.
     Every year with carbon asset movements needs one once its due date (setting
     trading.statement_due, default 31 March of the next year) has passed. A statement
-    approved or in effect only after the as-of date was not there on it, so it does not count."""
+    approved, in effect or prepared (prepared_on) only after the as-of date was not there on
+    it, so it does not count."""
     statements = _assets(ctx).get("statements", {})
     anchor = ctx.records("asset_statement") or ctx.records("allocation") or ctx.records("trade_ledger") or ctx.records("trading_account")
     if not anchor:
@@ -390,3 +391,46 @@ def outsourcing_risk(record, ctx):
                 f"{what}: entry {code} of {reg_id} {why}, so the outsourcing's risk has no control",
                 hint=f"give {code} in {reg_id} its controls under treatment.actions",
             )
+
+
+@check(
+    "assets.statement-dated-after-approval",
+    title="报表和持仓单在其所述日期之后编制和批准 Statements are made after the day they report, and approved after they are made",
+    clauses=["C.8.1.1", "8.2.3 a"],
+    severity="error",
+    kinds=["holding_statement", "asset_statement"],
+    scope="record",
+)
+def statement_dates(record, ctx):
+    """C.8.1.1, 8.2.3 a: a statement reports what was held on a day, so it is made on or after
+    that day, and approved (approved_on, effective) on or after it is made: a registry
+    holding statement is approved no earlier than its date; an annual statement is prepared
+    (prepared_on) no earlier than the last day of its year when it lists year-end holdings,
+    and approved no earlier than it was prepared. A statement that breaks this order reports
+    a day that had not come, or was approved before it was written; it is used as it stands
+    (the dates are the error, and the statement is not known before its approval)."""
+    if record.status in ("draft", "withdrawn"):
+        return
+    approvals = [(name, trc.day(record.get(name))) for name in ("approved_on", "effective")]
+    if record.kind == "holding_statement":
+        day, what, path = trc.day(record.get("date")), "reports the holdings of", "date"
+    else:
+        day, what, path = trc.day(record.get("prepared_on")), "was prepared on", "prepared_on"
+        year = record.get("year")
+        if day is not None and isinstance(year, int) and record.get("holdings") and day < dt.date(year, 12, 31):
+            yield record.issue(
+                "prepared_on",
+                f"the {year} statement lists the holdings at {year}-12-31 but was prepared on {day.isoformat()}, before that day",
+                hint=f"prepare the statement after the year end and record prepared_on (on or after {year}-12-31)",
+            )
+    if day is None:
+        return
+    for name, approved in approvals:
+        if approved is not None and approved < day:
+            yield record.issue(
+                path,
+                f"{what} {day.isoformat()}, but was {'approved' if name == 'approved_on' else 'in effect'} on "
+                f"{approved.isoformat()}, {(day - approved).days} day(s) before",
+                hint=f"correct {path} or {name}: a statement is approved after the day it reports and after it is prepared",
+            )
+            return

@@ -593,17 +593,37 @@ def balance_not_covered(record, ctx):
 @check(
     "neutrality.claim-offset-mismatch",
     title="声明的被抵消量与计算值一致 Stated emissions offset match the balance",
-    clauses=["D.6.5.2.4 e"],
+    clauses=["D.6.5.2.4 e", "D.6.1.1 c"],
     severity="error",
     kinds=["neutrality_claim"],
 )
 def offset_mismatch(record, ctx):
     """D.6.5.2.4 e: the emissions offset stated in the claim equal the computed balance
     (emissions less reductions counted inside the footprint), within the setting
-    neutrality.declared_tolerance_tco2e (default 0.5 t)."""
+    neutrality.declared_tolerance_tco2e (default 0.5 t).
+
+    D.6.1.1 c, D.6.5.2.4 e: the kinds of emissions offset (offset_emission_types) name every
+    category of the footprint with emissions in it. The balance, and so the credits retired,
+    offset the whole footprint (reading 5): a claim that leaves out a category its footprint
+    counts says it offset less than it did, or offset a footprint it does not state."""
     res = _result(ctx, record.id)
+    if not res:
+        return
+    kinds = record.get("offset_emission_types")
+    fp = ((ctx.results.get("neutrality") or {}).get("footprints") or {}).get(res.get("footprint") or "")
+    if isinstance(kinds, list) and kinds and fp:
+        for category, tco2e in sorted((fp.get("by_category") or {}).items()):
+            if category and category not in kinds and tco2e > 0:
+                yield record.issue(
+                    "offset_emission_types",
+                    f"footprint {res['footprint']} counts {tco2e:.3f} tCO2e of {category} emissions, which the balance "
+                    f"offsets, but the kinds of emissions offset ({', '.join(map(str, kinds))}) leave {category} out",
+                    clauses=["D.6.1.1 c", "D.6.5.2.4 e"],
+                    hint=f"add {category} to offset_emission_types, or, if those emissions are truly outside the claim, "
+                    "take them out of the subject's footprint (and its boundary)",
+                )
     stated = _num(record.get("offset_tco2e"))
-    if not res or stated is None:
+    if stated is None:
         return
     computed = res["balance"]["to_offset"]["value"]
     tol = setting(ctx, "declared_tolerance_tco2e")
@@ -659,15 +679,33 @@ def not_graded(record, ctx):
 @check(
     "neutrality.claim-inconsistent",
     title="声明、标的物和碳足迹相互一致 Claim, subject and footprint agree",
-    clauses=["D.6.5.2.4 b", "D.6.5.2.4 c", "D.6.5.2.4 g"],
+    clauses=["D.6.5.2.4 b", "D.6.5.2.4 c", "D.6.5.2.4 d", "D.6.5.2.4 g", "D.6.1.1 b"],
     severity="error",
     kinds=["neutrality_claim"],
 )
 def inconsistent(record, ctx):
     """D.6.5.2.4: the footprint is the claimed subject's; the claim's evaluation found it
     conforming; neutrality is achieved after the footprint period ends and the claim is
-    valid from no earlier than its achievement, nor than its evaluation."""
+    valid from no earlier than its achievement, nor than its evaluation. D.6.1.1 b,
+    D.6.5.2.4 d: the claim's period is its footprint's, so each achieved reduction it states
+    was measured within that period (its period's start and end inside the footprint's): a
+    reduction of another time cannot be in, nor be reflected by, the emissions offset."""
     fp = ctx.get(record.get("footprint") or "")
+    fp_start = _day(fp.get("period.start")) if fp is not None else None
+    fp_end = _day(fp.get("period.end")) if fp is not None else None
+    for i, red in enumerate(record.get("reductions") or []):
+        period = red.get("period") if isinstance(red, dict) else None
+        if not isinstance(period, dict) or fp_start is None or fp_end is None:
+            continue
+        r_start, r_end = _day(period.get("start")), _day(period.get("end"))
+        if (r_start is not None and r_start < fp_start) or (r_end is not None and r_end > fp_end):
+            yield record.issue(
+                ("reductions", i, "period"),
+                f"reduction {i + 1} ({red.get('action') or '?'}) was measured over {r_start}..{r_end}, outside the period "
+                f"of footprint {fp.id} ({fp_start}..{fp_end}) whose emissions the claim offsets",
+                clauses=["D.6.1.1 b", "D.6.5.2.4 d"],
+                hint="state the reductions achieved within the footprint's period, or name the footprint of the period claimed",
+            )
     if fp is not None and fp.get("subject") != record.get("subject"):
         yield record.issue(
             "footprint",

@@ -186,8 +186,18 @@ def procurement_criteria(record, ctx):
 def quantities(record, ctx):
     """D.6.1.1 c: the number of credits and their serial numbers agree: the serial ranges
     bought count the quantity bought; each retirement's ranges count its quantity and lie
-    within those bought; together the retirements do not exceed the quantity bought."""
+    within those bought; together the retirements do not exceed the quantity bought. A
+    retirement is of credits already bought: one dated before purchase.date retires credits
+    the organization did not hold yet (retired on the purchase day itself is allowed)."""
     credit = credit_records.read(record)
+    for ret in credit.retirements:
+        if ret.day is not None and credit.bought_on is not None and ret.day < credit.bought_on:
+            yield record.issue(
+                ("retirements", ret.index, "date"),
+                f"{ret.quantity if ret.quantity is not None else 'the'} credit(s) retired on {ret.day} for claim {ret.claim}, "
+                f"{(credit.bought_on - ret.day).days} day(s) before they were bought ({credit.bought_on})",
+                hint="correct the retirement date or purchase.date: credits can be retired only once they are held",
+            )
     bought, qty = credit.ranges, credit.quantity
     if bought and qty is not None and serial_ranges.total_size(bought) != qty:
         yield record.issue(

@@ -69,12 +69,15 @@ def test_every_format_is_byte_identical_cold_warm_and_without_the_cache(org, run
             out, code = check(root, "--format", fmt, *extra, "--no-cache")
             truth[fmt, tuple(extra)] = (out, code, summary.read_text())
     assert not (root / ".cms-cache").exists()  # --no-cache: neither read nor written
-    # 198 errors, among them the action plans AP-2025-01 and AP-2025-02 still in progress past
-    # their deadlines (plan.action-plan-overdue) and the improvements IMP-2025-01 and IMP-2026-01
-    # past theirs (imp.overdue). 4 warnings: the credits retired in 2026 make it a year of carbon
-    # assets, whose statement is missing by 2027-03-31 (assets.statement-missing), besides the
-    # three of the plan, the verification and the review action
-    assert truth["text", ()][1] == 1 and "198 errors, 4 warnings" in truth["text", ()][0]
+    # 199 errors, among them the action plans AP-2025-01 and AP-2025-02 still in progress past
+    # their deadlines (plan.action-plan-overdue), the improvements IMP-2025-01 and IMP-2026-01
+    # past theirs (imp.overdue), and PX-CCER-2025-2026 due for review on 2027-06-30 as
+    # PX-CEA-2025-2026 is. 5 warnings: the credits retired in 2026 make it a year of carbon
+    # assets, whose statement is missing by 2027-03-31 (assets.statement-missing); the 2026-12-31
+    # balance sheet values the 10 t CCER left at the close of 2026-06-30, 184 days old
+    # (assets.valuation-price-stale); besides the three of the plan, the verification and the
+    # review action
+    assert truth["text", ()][1] == 1 and "199 errors, 5 warnings" in truth["text", ()][0]
     calls = len(runs)
     check(root)  # cold: runs the engine and keeps the run
     assert len(runs) == calls + 1 and _check_file(root).is_file()

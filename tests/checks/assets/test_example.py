@@ -68,20 +68,23 @@ def test_balance_sheet_2025(result):
     cost = next(line for line in sheet["negative"] if line["category"] == "compliance_cost")
     assert cost["value"]["value"] == pytest.approx(6_952_945.23)
     # G.1 CCER: the credits bought for neutrality still held on 2025-12-31 (records/neutrality/OC-*.yaml,
-    # retired only on 2026-02-10), at the latest CCER close on or before it, 65.00 (PX-CCER 2023-11-23):
-    #   OC-2024-FS 1,450 − 1,400 − 40 = 10 t × 65.00 = 650.00 (vintage 2016)
-    #   OC-2025-FS 600 t × 65.00 = 39,000.00 (vintage 2023); OC-2025-WIND 600 t × 65.00 = 39,000.00 (vintage 2024)
+    # retired only on 2026-02-10), at the latest CCER close on or before it, 81.20 (PX-CCER-2025-2026 2025-12-31):
+    #   OC-2024-FS 1,450 − 1,400 − 40 = 10 t × 81.20 = 812.00 (vintage 2016)
+    #   OC-2025-FS 600 t × 81.20 = 48,720.00 (vintage 2023); OC-2025-WIND 600 t × 81.20 = 48,720.00 (vintage 2024)
     ccer = [(line["description"], line["quantity"], line["value"]["value"]) for line in sheet["positive"] if line["category"] == "ccer"]
     assert ccer == [
-        ("ccer:CCER:2016", 10, pytest.approx(650.00)),
-        ("ccer:CCER:2023", 600, pytest.approx(39_000.00)),
-        ("ccer:CCER:2024", 600, pytest.approx(39_000.00)),
+        ("ccer:CCER:2016", 10, pytest.approx(812.00)),
+        ("ccer:CCER:2023", 600, pytest.approx(48_720.00)),
+        ("ccer:CCER:2024", 600, pytest.approx(48_720.00)),
     ]
-    # positive: 650,000 (potential PV project) + 650 + 39,000 + 39,000 = 728,650
-    # negative: 9,600,000 (retrofit) + 6,952,945.23 = 16,552,945.23; net 728,650 − 16,552,945.23 = −15,824,295.23
-    assert sheet["total_positive"]["value"] == pytest.approx(728_650)
+    # each valued at a close of its valuation day: no line has a stale-price note
+    assert all(line.get("price_date") == "2025-12-31" for line in sheet["positive"] if line["category"] == "ccer")
+    assert not any(line["value"]["notes"] for line in sheet["positive"])
+    # positive: 650,000 (potential PV project) + 812 + 48,720 + 48,720 = 748,252 (ARV-2025 states it)
+    # negative: 9,600,000 (retrofit) + 6,952,945.23 = 16,552,945.23; net 748,252 − 16,552,945.23 = −15,804,693.23
+    assert sheet["total_positive"]["value"] == pytest.approx(748_252)
     assert sheet["total_negative"]["value"] == pytest.approx(16_552_945.23)
-    assert sheet["net"]["value"] == pytest.approx(-15_824_295.23)
+    assert sheet["net"]["value"] == pytest.approx(-15_804_693.23)
 
 
 def test_credits_bought_for_neutrality_in_the_ledger(result):
@@ -94,9 +97,9 @@ def test_credits_bought_for_neutrality_in_the_ledger(result):
     for key in ("ccer:CCER:2023", "ccer:CCER:2024"):
         assert (rows[key][2025]["purchases"], rows[key][2025]["closing"]["value"]) == (600, 600)
         assert (rows[key][2026]["retirements"], rows[key][2026]["closing"]["value"]) == (600, 0)
-    # the 2026 sheet (valued on 2026-06-30): only the 10 t left, 10 × 65.00 = 650.00
+    # the 2026 sheet (valued on 2026-06-30): only the 10 t left, 10 × 84.10 (close of 2026-06-30) = 841.00
     s2026 = result.results["assets"]["balance_sheets"]["2026"]
-    assert [(line["quantity"], line["value"]["value"]) for line in s2026["positive"] if line["category"] == "ccer"] == [(10, pytest.approx(650.00))]
+    assert [(line["quantity"], line["value"]["value"]) for line in s2026["positive"] if line["category"] == "ccer"] == [(10, pytest.approx(841.00))]
 
 
 def test_balance_sheet_2022_ccer_bought_for_compliance_is_negative(result):

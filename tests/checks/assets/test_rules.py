@@ -514,3 +514,50 @@ def test_budget_is_prepared_before_its_year(org, budgets_on, prepared_on, days):
     assert (f.severity, f.file, f.clauses) == ("warning", "assets/AS-2025.yaml", ("C.8.1.1", "8.2.3 e"))
     assert f"{days} day(s) into or after the year they budget" in f.message
     assert f.path == ("budgets.prepared_on" if budgets_on else "prepared_on")
+
+
+@pytest.mark.parametrize("approved_on, flagged", [("2025-12-31", False), ("2025-12-30", True)])
+def test_holding_statement_approved_before_its_date(org, approved_on, flagged):
+    trading_org(org)
+    org.add("trading/AL.yaml", allocation(org, quantity=1_000))
+    line = {"market": "national_ets", "product": "CEA", "vintage": 2025, "quantity": 1_000, "status": "available"}
+    hs = org.record("holding_statement", "HS", account="REG", date="2025-12-31", lines=[line], approved_on=approved_on, effective="2026-01-06")
+    org.add("assets/HS.yaml", hs)
+    found = org.of(org.run("2026-06-30"), "assets.statement-dated-after-approval")
+    assert bool(found) == flagged
+    if flagged:
+        [f] = found
+        assert (f.line, f.path) == (line_of(org, "assets/HS.yaml", "date: '2025-12-31'"), "date")
+        assert "reports the holdings of 2025-12-31, but was approved on 2025-12-30, 1 day(s) before" in f.message
+
+
+@pytest.mark.parametrize(
+    "prepared_on, message",
+    [
+        ("2026-03-16", None),  # prepared after the year end, approved 2026-03-20
+        ("2026-03-20", None),  # approved the day it was prepared
+        ("2026-03-21", "was prepared on 2026-03-21, but was approved on 2026-03-20, 1 day(s) before"),
+        ("2025-12-30", "the 2025 statement lists the holdings at 2025-12-31 but was prepared on 2025-12-30, before that day"),
+    ],
+)
+def test_asset_statement_prepared_after_approval_or_before_the_year_end(org, prepared_on, message):
+    trading_org(org)
+    org.add("trading/AL.yaml", allocation(org, quantity=1_000))
+    rec = statement(org, 2025, prepared_on=prepared_on, approved_on="2026-03-20", effective="2026-03-20", holdings=[_holding(2025, 1_000)])
+    org.add("assets/AS-2025.yaml", rec)
+    found = org.of(org.run("2026-06-30"), "assets.statement-dated-after-approval")
+    assert [f.message for f in found] == ([message] if message else [])
+    if message:
+        assert found[0].line == line_of(org, "assets/AS-2025.yaml", "prepared_on:")
+
+
+def test_a_statement_prepared_after_the_as_of_date_is_not_there(org):
+    # approved 2026-03-20 but prepared 2026-08-01: as of 2026-06-30 the 2025 statement (due 2026-03-31) is missing
+    trading_org(org)
+    org.add("trading/AL.yaml", allocation(org, quantity=1_000))
+    org.add("assets/AS-2025.yaml", statement(org, 2025, prepared_on="2026-08-01", approved_on="2026-03-20", effective="2026-03-20"))
+    result = org.run("2026-06-30")
+    [f] = org.of(result, "assets.statement-missing")
+    assert f.message == "no carbon asset statement for 2025 (due 2026-03-31)"
+    assert result.results["assets"]["statements"]["2025"]["record"] is None
+    assert len(org.of(result, "assets.statement-dated-after-approval")) == 1

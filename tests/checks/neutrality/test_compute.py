@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.neutrality_org import claim, credit, footprint, line_of, neutrality_findings, plan, put, retirement, setup
+from tests.checks.neutrality_org import claim, credit, elec_line, footprint, line_of, neutrality_findings, plan, put, retirement, setup
 
 
 def claim_result(result, cid="NC-1"):
@@ -304,6 +304,39 @@ def test_stated_offset_must_match(org, stated, warned):
         assert (found[0].file, found[0].line) == (paths["NC-1"], line_of(org, paths["NC-1"], "offset_tco2e:"))
 
 
+@pytest.mark.parametrize("kinds, flagged", [(["energy_indirect"], True), (["energy_indirect", "other_indirect"], False)])
+def test_offset_kinds_name_every_footprint_category(org, kinds, flagged):
+    # 900 MWh × 0.5 = 450 t energy_indirect + 100 MWh × 0.5 = 50 t other_indirect = 500 t, all offset
+    fp = footprint(lines=[elec_line(900), elec_line(100, source="通勤", category="other_indirect")])
+    paths = setup(org, CF_2025=fp, NC_1=claim(offset_emission_types=kinds))
+    found = org.of(org.run("2026-06-30"), "neutrality.claim-offset-mismatch")
+    assert bool(found) == flagged
+    if flagged:
+        [f] = found
+        assert (f.file, f.path, f.line) == (
+            paths["NC-1"],
+            "offset_emission_types",
+            line_of(org, paths["NC-1"], "- energy_indirect", after="offset_emission_types:"),
+        )
+        assert "counts 50.000 tCO2e of other_indirect emissions" in f.message and f.clauses == ("D.6.1.1 c", "D.6.5.2.4 e")
+
+
+@pytest.mark.parametrize(
+    "start, end, flagged",
+    [("2025-01-01", "2025-12-31", False), ("2024-12-31", "2025-12-31", True), ("2025-01-15", "2026-01-01", True)],
+)
+def test_reductions_lie_within_the_footprint_period(org, start, end, flagged):
+    # the footprint CF-2025 covers 2025-01-01..2025-12-31: a reduction a day either side of it is outside
+    reductions = [{"action": "RA-1", "tco2e": 20, "period": {"start": start, "end": end}, "counted_in_footprint": False}]
+    paths = setup(org, NC_1=claim(reductions=reductions))
+    found = [f for f in org.of(org.run("2026-06-30"), "neutrality.claim-inconsistent") if f.path.startswith("reductions")]
+    assert bool(found) == flagged
+    if flagged:
+        [f] = found
+        assert (f.file, f.path, f.clauses) == (paths["NC-1"], "reductions[0].period", ("D.6.1.1 b", "D.6.5.2.4 d"))
+        assert f"measured over {start}..{end}, outside the period of footprint CF-2025 (2025-01-01..2025-12-31)" in f.message
+
+
 # -- reading 3 and 4: grades and kinds -------------------------------------------------------------
 def credits_for(org, *specs):
     """One credit record per (ptype, vintage, quantity), each retiring all its credits for NC-1."""
@@ -431,7 +464,7 @@ def test_evidence_missing(org):
 def test_no_reduction_against_the_earlier_claim(org):
     setup(org)
     put(org, "carbon_footprint", "CF-2024", footprint(2024, mwh=1000))
-    put(org, "offset_credit", "OC-0", credit(block="B0", retirements=[retirement("NC-0", block="B0", date="2025-02-10")]))
+    put(org, "offset_credit", "OC-0", credit(block="B0", retirements=[retirement("NC-0", block="B0", date="2025-02-10")], purchase={"date": "2025-01-10"}))
     put(
         org, "neutrality_claim", "NC-0", claim(footprint="CF-2024", achieved_on="2025-02-16", valid_from="2025-03-01", valid_until="2026-02-28", disclosures=[])
     )
@@ -446,7 +479,12 @@ def test_no_reduction_against_the_earlier_claim(org):
 def test_superseded_claim(org):
     setup(org, NC_1=claim(supersedes="NC-0"))
     put(org, "carbon_footprint", "CF-2024", footprint(2024, mwh=1100))
-    put(org, "offset_credit", "OC-0", credit(block="B0", retirements=[retirement("NC-0", quantity=550, block="B0", date="2025-02-10")]))
+    put(
+        org,
+        "offset_credit",
+        "OC-0",
+        credit(block="B0", retirements=[retirement("NC-0", quantity=550, block="B0", date="2025-02-10")], purchase={"date": "2025-01-10"}),
+    )
     put(
         org,
         "neutrality_claim",
@@ -457,6 +495,7 @@ def test_superseded_claim(org):
             valid_from="2025-03-01",
             valid_until="2026-02-28",
             offset_tco2e=550,
+            reductions=[{"action": "RA-1", "tco2e": 20, "period": {"start": "2024-01-15", "end": "2024-12-31"}, "counted_in_footprint": False}],
             status="superseded",
             evaluation={"form": "independent_third_party", "body": "V", "date": "2025-02-14", "result": "conforming", "covers_method_and_quantity": True},
             disclosures=[{"channel": "网站", "from": "2025-03-05", "until": "2026-03-01"}],

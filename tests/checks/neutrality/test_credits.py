@@ -257,3 +257,15 @@ def test_late_retirement_not_justified_by_an_event(org, credits, event_date):
     put(org, "claim_event", "CE-1", _event(credits, event_date))
     [f] = org.of(org.run("2026-06-30"), "neutrality.retired-after-achievement")
     assert (f.file, f.path) == (paths["OC-1"], "retirements[1].date") and "63 day(s) after" in f.message
+
+
+@pytest.mark.parametrize("bought, flagged", [("2026-02-11", True), ("2026-02-10", False)])
+def test_retired_before_bought(org, bought, flagged):
+    # retired 2026-02-10; bought 2026-02-11 is one day later; bought the same day is fine
+    paths = setup(org, OC_1=credit(purchase={"date": bought}))
+    found = [f for f in org.of(org.run(), "neutrality.credit-quantities") if "before they were bought" in f.message]
+    assert bool(found) == flagged
+    if flagged:
+        [f] = found
+        assert (f.file, f.path, f.line) == (paths["OC-1"], "retirements[0].date", line_of(org, paths["OC-1"], "- date: '2026-02-10'"))
+        assert "500 credit(s) retired on 2026-02-10 for claim NC-1, 1 day(s) before they were bought (2026-02-11)" in f.message
