@@ -97,6 +97,7 @@ def valuation_mismatch(record, ctx):
     title="资产负债表按近期价格计量 The balance sheet is valued at recent prices",
     clauses=["6.1.4 f", "G.2", "G.3"],
     severity="warning",
+    subsystem="C",  # it judges the asset computation's balance sheets: without annex C it looks at nothing, so it is no evidence of 6.1.4
 )
 def valuation_price_stale(ctx):
     """6.1.4 f, G.2, G.3: a line of a balance sheet valued at quantity × price uses the last
