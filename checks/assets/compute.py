@@ -698,6 +698,24 @@ def _statements(ctx, b: _Build) -> dict:
 def _reconcile(ctx, b: _Build) -> list[dict]:
     out = []
     tolerance = trc.setting(ctx, "balance_tolerance_t")
+
+    def differs(what, rec, account, a: Asset, day: dt.date, stated: int, source: dict) -> None:
+        """A statement's figure for an account and asset on a day against the ledger's."""
+        computed = lg.balance_on(b.moves, account, a, day)
+        if abs(computed - stated) > tolerance:
+            out.append(
+                {
+                    "what": what,
+                    "record": rec.id,
+                    "account": account,
+                    "asset": a.key,
+                    "date": day.isoformat(),
+                    "stated": stated,
+                    "computed": computed,
+                    "source": source,
+                }
+            )
+
     for rec in ctx.records("holding_statement"):
         day = trc.day(rec.get("date"))
         account = b.ledger_of(rec.get("account"))
@@ -714,20 +732,7 @@ def _reconcile(ctx, b: _Build) -> list[dict]:
         if rec.get("complete") is not False:
             assets |= {m.asset for m in b.moves if m.account == account and m.day <= day}
         for a in sorted(assets, key=lambda x: x.key):
-            computed = lg.balance_on(b.moves, account, a, day)
-            if abs(computed - stated.get(a, 0)) > tolerance:
-                out.append(
-                    {
-                        "what": "holding_statement",
-                        "record": rec.id,
-                        "account": account,
-                        "asset": a.key,
-                        "date": day.isoformat(),
-                        "stated": stated.get(a, 0),
-                        "computed": computed,
-                        "source": where_of.get(a) or trc.where(rec, ("lines",)),
-                    }
-                )
+            differs("holding_statement", rec, account, a, day, stated.get(a, 0), where_of.get(a) or trc.where(rec, ("lines",)))
     for rec in ctx.records("asset_statement"):
         year = rec.get("year")
         if not trc.active(rec) or not isinstance(year, int) or dt.date(year, 12, 31) > ctx.as_of:
@@ -739,20 +744,7 @@ def _reconcile(ctx, b: _Build) -> list[dict]:
             if a is None or account is None or not isinstance(h.get("quantity"), int):
                 continue
             listed.add((account, a))
-            computed = lg.balance_on(b.moves, account, a, end)
-            if abs(computed - h["quantity"]) > tolerance:
-                out.append(
-                    {
-                        "what": "asset_statement",
-                        "record": rec.id,
-                        "account": account,
-                        "asset": a.key,
-                        "date": f"{year}-12-31",
-                        "stated": h["quantity"],
-                        "computed": computed,
-                        "source": trc.where(rec, ("holdings", i, "quantity")),
-                    }
-                )
+            differs("asset_statement", rec, account, a, end, h["quantity"], trc.where(rec, ("holdings", i, "quantity")))
         # C.8.1.1: a statement that lists holdings lists every carbon asset held at the year end,
         # in every account of the ledger; a position it leaves out is stated as 0 (as a holding
         # statement's is). A statement without holdings states none, and is not compared.
@@ -760,20 +752,7 @@ def _reconcile(ctx, b: _Build) -> list[dict]:
             continue
         held = sorted({(m.account, m.asset) for m in b.moves if m.day <= end} - listed, key=lambda x: (x[0], x[1].key))
         for account, a in held:
-            computed = lg.balance_on(b.moves, account, a, end)
-            if abs(computed) > tolerance:
-                out.append(
-                    {
-                        "what": "asset_statement",
-                        "record": rec.id,
-                        "account": account,
-                        "asset": a.key,
-                        "date": f"{year}-12-31",
-                        "stated": 0,
-                        "computed": computed,
-                        "source": trc.where(rec, ("holdings",)),
-                    }
-                )
+            differs("asset_statement", rec, account, a, end, 0, trc.where(rec, ("holdings",)))
     return out
 
 
