@@ -1,6 +1,6 @@
 """Rules of a repeated shape, declared as data: ``*.rules.yaml`` files in a rule folder.
 
-Three shapes recur across the standard, and each has one implementation here:
+Four shapes recur across the standard, and each has one implementation here:
 
 ``periodic``
     "The last X was too long ago" (6.1.1, 6.5.2 a, 9.1.2 b, 9.2.1, 9.3.1, 6.1.3, 6.1.4, 6.1.5, B.9 …).
@@ -23,6 +23,12 @@ Three shapes recur across the standard, and each has one implementation here:
 ``required``
     "Field F is required on kind K (clause c)", optionally only when another field has one of
     some values. An absent field is reported at the record's id (it has no line of its own).
+
+``overdue``
+    "X was due on a day and is still not done" (10.1, ...). A record of ``kind`` (of ``statuses``,
+    default any but withdrawn; known at the as-of date) whose ``state`` field is one of ``open``
+    and whose ``due`` date is before the as-of date gets the finding at its due field, with the
+    days overdue; the due day itself is not late.
 
 A table entry names the rule's id, title, clauses and severity like a ``@check``, and the
 message parts that differ; the loader validates each entry against
@@ -102,7 +108,7 @@ def load_table(path: Path) -> list[Check]:
                 kinds=(spec["kind"],) if shape != "periodic" else (),
                 subsystem=spec.get("subsystem", ""),
                 description=spec.get("description") or _describe(shape, spec),
-                # covers and required read only the record and the as-of date: record-local
+                # covers, required and overdue read only the record and the as-of date: record-local
                 scope="" if shape == "periodic" else "record",
             )
             chk.line = doc.where((shape, i))[0]  # type: ignore[attr-defined]
@@ -120,6 +126,8 @@ def _describe(shape: str, spec: Spec) -> str:
     if shape == "covers":
         items = ", ".join(f"{i['field']} ({i['item']})" for i in spec["items"])
         return f"{clauses}: each {spec['kind']} covers {items}."
+    if shape == "overdue":
+        return f"{clauses}: a {spec['kind']} whose {spec['state']} is {' or '.join(spec['open'])} is done by its {spec['due']} date."
     fields = ", ".join(f"{f['field']} ({f.get('clause', clauses)})" for f in spec["fields"])
     return f"{clauses}: each {spec['kind']} records {fields}."
 
@@ -217,4 +225,23 @@ def _required(spec: Spec) -> Callable[[Record, Context], Iterator[Issue]]:
     return rule
 
 
-_SHAPES: dict[str, Callable[[Spec], Any]] = {"periodic": _periodic, "covers": _covers, "required": _required}
+# -- overdue -------------------------------------------------------------------------------
+def _overdue(spec: Spec) -> Callable[[Record, Context], Iterator[Issue]]:
+    statuses = tuple(spec.get("statuses", ("draft", "in_review", "approved", "superseded")))
+    field, state, open_ = spec["due"], spec["state"], tuple(spec["open"])
+
+    def rule(record: Record, ctx: Context) -> Iterator[Issue]:
+        if record.status not in statuses or not_yet(record, ctx.as_of) or record.get(state) not in open_:
+            return
+        due = dates.parse(record.get(field))
+        if due is not None and due < ctx.as_of:
+            yield record.issue(
+                field,
+                f"{spec['what']} was due on {due} and is still {record.get(state)} ({(ctx.as_of - due).days} days overdue as of {ctx.as_of})",
+                hint=spec["hint"],
+            )
+
+    return rule
+
+
+_SHAPES: dict[str, Callable[[Spec], Any]] = {"periodic": _periodic, "covers": _covers, "required": _required, "overdue": _overdue}

@@ -17,8 +17,8 @@ Rules
   (improvement_status proposed) although a management review was held on or after the day it
   was identified: the review's outputs include the decisions on the opportunities for
   improvement, and this one got none (approve it, or reject it with the reason in results).
-- imp.overdue (10.1): an approved or in-progress improvement past its own due date (as
-  ca.overdue: the actions needed are carried out, by the day the organization set).
+- imp.overdue (10.1): an approved or in-progress improvement past its own due date: a row of
+  improvement.rules.yaml (shape overdue, cms_build/ruletable.py).
 - imp.completed-without-results (10.1): an improvement marked completed says when
   (completed_on, on or before the as-of date) and what it achieved (results).
 
@@ -190,20 +190,6 @@ def undecided(imp, ctx):
             "improvement_status",
             f"the opportunity identified on {found} is still only proposed after the management review of {later[-1]}: no decision was taken on it",
             hint="record the decision: improvement_status approved (with owner, actions and due) or rejected (with the reason in results)",
-        )
-
-
-@check("imp.overdue", title="改进措施按期完成 Improvements done by their due date", clauses=["10.1"], severity="error", kinds=["improvement"])
-def improvement_overdue(imp, ctx):
-    """10.1: the actions needed to achieve the intended outcomes are carried out (here: by the day the organization set)."""
-    if imp.status == "withdrawn" or not_yet(imp, ctx.as_of) or imp.get("improvement_status") not in ("approved", "in_progress"):
-        return
-    due = dates.parse(imp.get("due"))
-    if due is not None and due < ctx.as_of:
-        yield imp.issue(
-            "due",
-            f"the improvement was due on {due} and is still {imp.get('improvement_status')} ({(ctx.as_of - due).days} days overdue as of {ctx.as_of})",
-            hint="complete it (improvement_status: completed, completed_on, results), or re-plan the due date and say why",
         )
 
 

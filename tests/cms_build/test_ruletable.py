@@ -1,4 +1,4 @@
-"""Rule tables (cms_build/ruletable.py): the three repeated rule shapes, declared as data."""
+"""Rule tables (cms_build/ruletable.py): the four repeated rule shapes, declared as data."""
 
 from __future__ import annotations
 
@@ -150,3 +150,65 @@ def test_a_table_rule_may_not_take_a_bundled_id(org):
     _table(org, PERIODIC.format(extra="").replace("org.review-overdue", "plan.cms-review-overdue"))
     with pytest.raises(RuleError, match="'plan.cms-review-overdue' is already used by management/reviews.rules.yaml"):
         load_rules([__import__("cms_build.paths").paths.bundled("checks"), org.root / "checks"])
+
+
+def test_overdue_due_day_is_not_late_the_day_after_is_and_done_is_not_late(org):
+    """An action_plan due 2026-06-30 and still in_progress: not late that day; on 2026-07-10 it is
+    10 days overdue, at its deadline line. Completed, or withdrawn, it is not."""
+    _table(
+        org,
+        textwrap.dedent("""
+            overdue:
+              - id: org.plan-late
+                title: 计划按期 Plans on time
+                clauses: ["6.4.4"]
+                severity: warning
+                kind: action_plan
+                due: deadline
+                state: plan_status
+                open: [planned, in_progress]
+                what: the plan
+                hint: finish it
+            """),
+    )
+    org.add(
+        "ap/AP.yaml",
+        org.record(
+            "action_plan", "AP", targets=["T"], measures=[{"what": "m"}], responsible="r", evaluation="e", deadline="2026-06-30", plan_status="in_progress"
+        ),
+    )
+
+    def late(as_of):
+        return [(f.file, f.line, f.severity, f.message) for f in org.run(as_of).findings if f.rule == "org.plan-late"]
+
+    assert late("2026-06-30") == []
+    assert late("2026-07-10") == [
+        (
+            "ap/AP.yaml",
+            line_of(org, "ap/AP.yaml", "deadline:"),
+            "warning",
+            "the plan was due on 2026-06-30 and is still in_progress (10 days overdue as of 2026-07-10)",
+        )
+    ]
+    org.add(
+        "ap/AP.yaml",
+        org.record(
+            "action_plan", "AP", targets=["T"], measures=[{"what": "m"}], responsible="r", evaluation="e", deadline="2026-06-30", plan_status="completed"
+        ),
+    )
+    assert late("2026-07-10") == []
+    org.add(
+        "ap/AP.yaml",
+        org.record(
+            "action_plan",
+            "AP",
+            targets=["T"],
+            measures=[{"what": "m"}],
+            responsible="r",
+            evaluation="e",
+            deadline="2026-06-30",
+            plan_status="in_progress",
+            status="withdrawn",
+        ),
+    )
+    assert late("2026-07-10") == []
